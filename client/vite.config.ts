@@ -1,0 +1,11 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vite';
+import solid from 'vite-plugin-solid';
+
+// The web client builds to client/dist, which the server serves at /.
+export default defineConfig({
+  root: fileURLToPath(new URL('.', import.meta.url)),
+  plugins: [solid()],
+  build: { outDir: 'dist', emptyOutDir: true, target: 'es2022', sourcemap: true },
+  server: { proxy: { '/health': 'http://localhost:3000', '/ws': { target: 'ws://localhost:3000', ws: true } } },
+});

@@ -1,0 +1,52 @@
+// The HTTP side of a node (Elysia): health, metrics and the web client. Feature routes (auth,
+// uploads, webhooks, OpenAPI) are added by their own modules.
+import { Elysia } from 'elysia';
+import type { Platform } from '../platform/index.ts';
+import type { ClientFiles } from './client.ts';
+import { errorBody, toHttpError } from './errors.ts';
+import { checkHealth } from './health.ts';
+import type { NodeMetrics } from './metrics.ts';
+
+export interface HttpDeps {
+  platform: Platform;
+  metrics: NodeMetrics;
+  client: ClientFiles;
+  startedAt: number;
+}
+
+export function createHttpApp({ platform, metrics, client, startedAt }: HttpDeps) {
+  const started = new WeakMap<Request, number>();
+  const statusOf = (status: unknown): number => (typeof status === 'number' ? status : 200);
+  return new Elysia()
+    .onRequest(({ request }) => {
+      started.set(request, performance.now());
+    })
+    .onAfterResponse(({ request, route, set }) => {
+      const began = started.get(request);
+      if (began === undefined) return;
+      metrics.observeRequest(request.method, route === '' ? 'unmatched' : route, statusOf(set.status), (performance.now() - began) / 1000);
+    })
+    .onError(({ error, code, set, path }) => {
+      const { status, body } = toHttpError(error, code, platform.log, path);
+      set.status = status;
+      return body;
+    })
+    .get('/health', async ({ set }) => {
+      const report = await checkHealth(platform, startedAt);
+      set.status = report.status === 'ok' ? 200 : 503;
+      set.headers['cache-control'] = 'no-store';
+      return report;
+    })
+    .get('/metrics', async ({ set }) => {
+      set.headers['content-type'] = metrics.registry.contentType;
+      return metrics.registry.metrics();
+    })
+    .get('/*', ({ path, set }) => {
+      const response = client.serve(path);
+      if (response !== undefined) return response;
+      set.status = 404;
+      return client.built
+        ? errorBody('NOT_FOUND', `no such resource ${path}`)
+        : errorBody('CLIENT_NOT_BUILT', 'the web client is not built: `npm start` builds it');
+    });
+}

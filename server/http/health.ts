@@ -1,0 +1,65 @@
+// GET /health: every backing service is asked in parallel, each within HEALTH_TIMEOUT_MS.
+// 200 {"status":"ok"} when all answer; 503 {"status":"unavailable","failing":[…]} naming the
+// parts that did not. Load balancers take a node out of rotation on 503.
+import { type DependencyName, dependencies, type Platform } from '../platform/index.ts';
+import { readInstallation } from '../system/boot.ts';
+
+export interface DependencyState {
+  status: 'ok' | 'down';
+  backend: string;
+  latencyMs: number;
+  error?: string;
+}
+
+export interface HealthReport {
+  status: 'ok' | 'unavailable';
+  node: string;
+  installationId: string | null;
+  uptimeSeconds: number;
+  failing: DependencyName[];
+  checks: Record<DependencyName, DependencyState>;
+}
+
+function withTimeout<T>(work: Promise<T>, timeoutMs: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
+
+export async function checkHealth(platform: Platform, startedAt: number): Promise<HealthReport> {
+  const timeoutMs = platform.config.healthTimeoutMs;
+  let installationId: string | null = null;
+  // The database probe reads the boot record the migrations created, not just `select 1`.
+  const probe = async (name: DependencyName, ping: () => Promise<void>) => {
+    if (name !== 'database') return ping();
+    installationId = (await readInstallation(platform.database.db))?.installationId ?? null;
+  };
+  const entries = await Promise.all(
+    Object.entries(dependencies(platform)).map(async ([key, part]): Promise<[DependencyName, DependencyState]> => {
+      const name = key as DependencyName;
+      const started = performance.now();
+      try {
+        await withTimeout(
+          probe(name, () => part.ping()),
+          timeoutMs,
+        );
+        return [name, { status: 'ok', backend: part.kind, latencyMs: Math.round(performance.now() - started) }];
+      } catch (error) {
+        const latencyMs = Math.round(performance.now() - started);
+        return [name, { status: 'down', backend: part.kind, latencyMs, error: (error as Error).message }];
+      }
+    }),
+  );
+  const checks = Object.fromEntries(entries) as Record<DependencyName, DependencyState>;
+  const failing = entries.filter(([, state]) => state.status === 'down').map(([name]) => name);
+  return {
+    status: failing.length === 0 ? 'ok' : 'unavailable',
+    node: platform.config.nodeId,
+    installationId,
+    uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
+    failing,
+    checks,
+  };
+}

@@ -1,0 +1,55 @@
+// One PetAmigos node: opens the platform (database, bus, cache, storage), records its boot, and
+// serves HTTP on Bun.serve. Roles beyond the gateway attach here as their issues land.
+import { createHttpApp } from './http/app.ts';
+import { clientFiles } from './http/client.ts';
+import { createMetrics } from './http/metrics.ts';
+import type { Config } from './platform/config.ts';
+import { openPlatform, type Platform } from './platform/index.ts';
+import type { Logger } from './platform/log.ts';
+import { recordBoot } from './system/boot.ts';
+
+export interface RunningNode {
+  readonly url: string;
+  readonly port: number;
+  readonly platform: Platform;
+  stop(): Promise<void>;
+}
+
+export async function startNode(config: Config, log: Logger): Promise<RunningNode> {
+  const startedAt = Date.now();
+  const platform = await openPlatform(config, log);
+  try {
+    const boot = await recordBoot(platform.database.db, config.nodeId);
+    const client = clientFiles(config.clientDir);
+    if (!client.built) log.warn({ clientDir: client.root }, `node.start() | web client not built [dir:${client.root}]`);
+    const app = createHttpApp({ platform, metrics: createMetrics(config.nodeId), client, startedAt });
+    const server = Bun.serve({
+      port: config.port,
+      hostname: config.host,
+      fetch: (request) => app.handle(request),
+    });
+    const port = server.port as number;
+    const url = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`;
+    log.info(
+      { port, url, installationId: boot.installationId, bootCount: boot.bootCount, roles: [...config.roles] },
+      `node.start() | listening [url:${url}] [installation:${boot.installationId}] [boot:${boot.bootCount}]`,
+    );
+    let stopping: Promise<void> | undefined;
+    return {
+      url,
+      port,
+      platform,
+      stop() {
+        stopping ??= (async () => {
+          await server.stop();
+          await platform.close();
+          log.info('node.stop() | stopped');
+        })();
+        return stopping;
+      },
+    };
+  } catch (error) {
+    await platform.close();
+    throw error;
+  }
+}

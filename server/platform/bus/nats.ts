@@ -1,0 +1,88 @@
+// The bus on a NATS server. JetStream must be enabled on it: the actor runtime keeps ownership
+// leases in JetStream KV and the media jobs travel on JetStream streams, so a node refuses to
+// start (and /health reports down) without it.
+import { connect, ErrorCode, type NatsConnection, type NatsError } from 'nats';
+import { BusNoRespondersError, BusTimeoutError, DependencyError } from '../../errors.ts';
+import type { Logger } from '../log.ts';
+import { assertSubject, type Bus, type BusMessage, DEFAULT_REQUEST_TIMEOUT_MS } from './index.ts';
+
+export async function connectNatsBus(options: { servers: string; name: string; log: Logger }): Promise<Bus> {
+  const servers = options.servers.split(',').map((server) => server.trim());
+  let nc: NatsConnection;
+  try {
+    nc = await connect({ servers, name: options.name, maxReconnectAttempts: -1, reconnectTimeWait: 500, timeout: 5000 });
+  } catch (cause) {
+    throw new DependencyError('bus', `cannot reach NATS at ${servers.join(', ')}: ${(cause as Error).message}`, { cause });
+  }
+  const notAvailable = (cause: unknown) =>
+    new DependencyError('bus', `JetStream is not available on ${servers.join(', ')}: ${(cause as Error).message}`, { cause });
+  const jsm = await nc.jetstreamManager().catch(async (cause: unknown) => {
+    await nc.close();
+    throw notAvailable(cause);
+  });
+  const jetStreamReady = async () => {
+    await jsm.getAccountInfo().catch((cause: unknown) => {
+      throw notAvailable(cause);
+    });
+  };
+  void (async () => {
+    for await (const status of nc.status()) {
+      if (status.type === 'pingTimer') continue;
+      const level = status.type === 'disconnect' || status.type === 'error' ? 'warn' : 'info';
+      options.log[level]({ bus: status.type, data: String(status.data) }, `bus.status() | ${status.type} [server:${String(status.data)}]`);
+    }
+  })();
+
+  return {
+    kind: 'nats',
+    location: servers.join(','),
+    publish(subject, data) {
+      assertSubject(subject, false);
+      nc.publish(subject, data);
+    },
+    subscribe(subject, handler, subscribeOptions) {
+      assertSubject(subject, true);
+      const subscription = nc.subscribe(subject, {
+        ...(subscribeOptions?.queue === undefined ? {} : { queue: subscribeOptions.queue }),
+        callback: (error, msg) => {
+          if (error) {
+            options.log.error({ err: error, subject }, `bus.subscribe() | subscription failed [subject:${subject}]`);
+            return;
+          }
+          const message: BusMessage = {
+            subject: msg.subject,
+            data: msg.data,
+            expectsReply: msg.reply !== undefined && msg.reply !== '',
+            respond: (reply) => {
+              msg.respond(reply);
+            },
+          };
+          handler(message);
+        },
+      });
+      return { unsubscribe: () => subscription.unsubscribe() };
+    },
+    async request(subject, data, requestOptions) {
+      assertSubject(subject, false);
+      const timeoutMs = requestOptions?.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+      try {
+        const reply = await nc.request(subject, data, { timeout: timeoutMs });
+        return reply.data;
+      } catch (error) {
+        const code = (error as NatsError).code;
+        if (code === ErrorCode.NoResponders) throw new BusNoRespondersError(subject);
+        if (code === ErrorCode.Timeout) throw new BusTimeoutError(subject, timeoutMs);
+        throw error;
+      }
+    },
+    flush: () => nc.flush(),
+    async ping() {
+      if (nc.isClosed()) throw new DependencyError('bus', 'connection closed');
+      await nc.flush();
+      await jetStreamReady();
+    },
+    async close() {
+      if (!nc.isClosed()) await nc.drain();
+    },
+  };
+}

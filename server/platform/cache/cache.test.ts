@@ -1,0 +1,109 @@
+// One contract, two caches: in-memory (embedded mode) and Redis (the real server).
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { testLogger } from '../../../test/harness/node.ts';
+import { startRedisServer } from '../../../test/harness/processes.ts';
+import { services, uniqueName } from '../../../test/harness/services.ts';
+import { DependencyError } from '../../errors.ts';
+import type { Cache } from './index.ts';
+import { createMemoryCache } from './memory.ts';
+import { connectRedisCache } from './redis.ts';
+
+const namespace = uniqueName('cache');
+const caches: [string, () => Promise<Cache>][] = [
+  ['memory', async () => createMemoryCache()],
+  ['redis', () => connectRedisCache({ url: services.redisUrl, namespace, log: testLogger() })],
+];
+
+describe.each(caches)('cache (%s)', (_kind, open) => {
+  let cache: Cache;
+  let key: (name: string) => string;
+  beforeAll(async () => {
+    cache = await open();
+  });
+  afterAll(async () => {
+    await cache.close();
+  });
+  beforeEach(() => {
+    const prefix = uniqueName('k');
+    key = (name) => `${prefix}:${name}`;
+  });
+
+  test('cache: set, get and del', async () => {
+    expect(await cache.get(key('a'))).toBeNull();
+    await cache.set(key('a'), 'bone');
+    expect(await cache.get(key('a'))).toBe('bone');
+    await cache.set(key('a'), 'ball');
+    expect(await cache.get(key('a'))).toBe('ball');
+    await cache.del(key('a'));
+    expect(await cache.get(key('a'))).toBeNull();
+  });
+
+  test('cache: a value with a TTL disappears after it', async () => {
+    await cache.set(key('short'), 'x', { ttlMs: 150 });
+    const ttl = await cache.ttlMs(key('short'));
+    expect(ttl).toBeGreaterThan(0);
+    expect(ttl).toBeLessThanOrEqual(150);
+    expect(await cache.get(key('short'))).toBe('x');
+    await Bun.sleep(250);
+    expect(await cache.get(key('short'))).toBeNull();
+    expect(await cache.ttlMs(key('short'))).toBeNull();
+  });
+
+  test('cache: incr counts from 1 and the window TTL is set once, by the first increment', async () => {
+    expect(await cache.incr(key('hits'), { ttlMs: 300 })).toBe(1);
+    await Bun.sleep(120);
+    expect(await cache.incr(key('hits'), { ttlMs: 300 })).toBe(2);
+    const remaining = await cache.ttlMs(key('hits'));
+    expect(remaining).toBeLessThanOrEqual(300 - 100);
+    await Bun.sleep(250);
+    expect(await cache.incr(key('hits'), { ttlMs: 300 })).toBe(1);
+  });
+
+  test('cache: incr without a TTL never expires', async () => {
+    await cache.incr(key('forever'));
+    expect(await cache.ttlMs(key('forever'))).toBeNull();
+  });
+
+  test('cache: 50 concurrent increments count 50', async () => {
+    const results = await Promise.all(Array.from({ length: 50 }, () => cache.incr(key('race'), { ttlMs: 10_000 })));
+    expect(results.sort((a, b) => a - b)).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
+  });
+
+  test('cache: incr on a value that is not an integer is refused', async () => {
+    await cache.set(key('text'), 'not a number');
+    await expect(cache.incr(key('text'))).rejects.toThrow();
+    expect(await cache.get(key('text'))).toBe('not a number');
+  });
+
+  test('cache: ping answers', async () => {
+    await expect(cache.ping()).resolves.toBeUndefined();
+  });
+});
+
+describe('cache (redis) specifics', () => {
+  test('cache: keys live under the cluster namespace in Redis', async () => {
+    const cache = await connectRedisCache({ url: services.redisUrl, namespace, log: testLogger() });
+    const raw = new Redis(services.redisUrl);
+    try {
+      await cache.set('visible', 'yes');
+      await cache.incr('counter', { ttlMs: 5000 });
+      expect(await raw.get(`${namespace}:visible`)).toBe('yes');
+      expect(await raw.get(`${namespace}:counter`)).toBe('1');
+      expect(await raw.pttl(`${namespace}:counter`)).toBeGreaterThan(0);
+      expect(await raw.get('visible')).toBeNull();
+    } finally {
+      await raw.del(`${namespace}:visible`, `${namespace}:counter`);
+      raw.disconnect();
+      await cache.close();
+    }
+  });
+
+  test('cache: an unreachable Redis is a DependencyError naming the cache', async () => {
+    const server = await startRedisServer();
+    await server.kill();
+    const error = await connectRedisCache({ url: server.url, namespace, log: testLogger() }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DependencyError);
+    expect((error as DependencyError).dependency).toBe('cache');
+  });
+});

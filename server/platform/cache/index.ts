@@ -1,0 +1,24 @@
+// Fast shared counters and short-lived values (rate limits, trending counts, one-time tokens):
+// Redis when REDIS_URL is set, process memory otherwise. Keys are namespaced by CLUSTER_NAME.
+import type { Logger } from '../log.ts';
+import { createMemoryCache } from './memory.ts';
+import { connectRedisCache } from './redis.ts';
+
+export interface Cache {
+  readonly kind: 'redis' | 'memory';
+  readonly location: string;
+  get(key: string): Promise<string | null>;
+  set(key: string, value: string, options?: { ttlMs?: number }): Promise<void>;
+  del(key: string): Promise<void>;
+  /** Adds one and returns the new value; a key created by this call expires after `ttlMs`. */
+  incr(key: string, options?: { ttlMs?: number }): Promise<number>;
+  /** Milliseconds until the key expires; null when it is missing or never expires. */
+  ttlMs(key: string): Promise<number | null>;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function openCache(options: { redisUrl: string | undefined; namespace: string; log: Logger }): Promise<Cache> {
+  if (options.redisUrl === undefined) return createMemoryCache();
+  return connectRedisCache({ url: options.redisUrl, namespace: options.namespace, log: options.log });
+}

@@ -1,0 +1,57 @@
+// The cache in process memory for embedded mode: the same contract as Redis, expiry included.
+import type { Cache } from './index.ts';
+
+interface Entry {
+  value: string;
+  expiresAt: number | null;
+}
+
+const SWEEP_INTERVAL_MS = 30_000;
+
+export function createMemoryCache(): Cache {
+  const entries = new Map<string, Entry>();
+  const live = (key: string): Entry | undefined => {
+    const entry = entries.get(key);
+    if (entry?.expiresAt != null && entry.expiresAt <= Date.now()) {
+      entries.delete(key);
+      return undefined;
+    }
+    return entry;
+  };
+  const sweep = setInterval(() => {
+    for (const key of entries.keys()) live(key);
+  }, SWEEP_INTERVAL_MS);
+  sweep.unref();
+
+  return {
+    kind: 'memory',
+    location: 'in-process',
+    get: async (key) => live(key)?.value ?? null,
+    set: async (key, value, options) => {
+      entries.set(key, { value, expiresAt: options?.ttlMs === undefined ? null : Date.now() + options.ttlMs });
+    },
+    del: async (key) => {
+      entries.delete(key);
+    },
+    incr: async (key, options) => {
+      const entry = live(key);
+      if (entry === undefined) {
+        entries.set(key, { value: '1', expiresAt: options?.ttlMs === undefined ? null : Date.now() + options.ttlMs });
+        return 1;
+      }
+      const next = Number(entry.value) + 1;
+      if (!Number.isSafeInteger(next)) throw new TypeError(`cache value at ${key} is not an integer`);
+      entry.value = String(next);
+      return next;
+    },
+    ttlMs: async (key) => {
+      const entry = live(key);
+      return entry?.expiresAt == null ? null : Math.max(0, entry.expiresAt - Date.now());
+    },
+    ping: async () => undefined,
+    close: async () => {
+      clearInterval(sweep);
+      entries.clear();
+    },
+  };
+}

@@ -1,0 +1,64 @@
+// The cache on Redis. INCR and the first-use expiry run as one script so that a window can
+// never be left without a TTL by a crash between the two commands.
+import { Redis } from 'ioredis';
+import { DependencyError } from '../../errors.ts';
+import type { Logger } from '../log.ts';
+import type { Cache } from './index.ts';
+
+const INCR_WITH_TTL = `
+local value = redis.call('INCR', KEYS[1])
+if value == 1 and tonumber(ARGV[1]) > 0 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+return value`;
+
+export async function connectRedisCache(options: { url: string; namespace: string; log: Logger }): Promise<Cache> {
+  const location = new URL(options.url);
+  if (location.password !== '') location.password = '***';
+  const redis = new Redis(options.url, {
+    keyPrefix: `${options.namespace}:`,
+    lazyConnect: true,
+    maxRetriesPerRequest: 2,
+    connectTimeout: 5000,
+  });
+  let reported = false;
+  redis.on('error', (error: Error) => {
+    // ioredis reconnects by itself; say so once per outage rather than at every retry.
+    if (!reported) options.log.warn({ err: error }, `cache.redis() | connection error [redis:${location.host}]`);
+    reported = true;
+  });
+  redis.on('ready', () => {
+    reported = false;
+  });
+  try {
+    await redis.connect();
+  } catch (cause) {
+    redis.disconnect();
+    throw new DependencyError('cache', `cannot reach Redis at ${location}: ${(cause as Error).message}`, { cause });
+  }
+
+  return {
+    kind: 'redis',
+    location: location.toString(),
+    get: (key) => redis.get(key),
+    set: async (key, value, setOptions) => {
+      if (setOptions?.ttlMs === undefined) await redis.set(key, value);
+      else await redis.set(key, value, 'PX', setOptions.ttlMs);
+    },
+    del: async (key) => {
+      await redis.del(key);
+    },
+    incr: async (key, incrOptions) => Number(await redis.eval(INCR_WITH_TTL, 1, key, String(incrOptions?.ttlMs ?? 0))),
+    ttlMs: async (key) => {
+      const ttl = await redis.pttl(key);
+      return ttl < 0 ? null : ttl;
+    },
+    ping: async () => {
+      await redis.ping();
+    },
+    close: async () => {
+      await redis.quit().catch((error: unknown) => {
+        options.log.warn({ err: error }, 'cache.close() | quit failed, disconnecting');
+        redis.disconnect();
+      });
+    },
+  };
+}

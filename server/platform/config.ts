@@ -1,0 +1,306 @@
+// Configuration: the only place that reads process.env. Every variable is declared once in
+// `variables` (name, meaning, default, parser); `.env.example` is generated from the same list
+// (scripts/env-example.ts) and a test keeps the two equal.
+import { hostname } from 'node:os';
+import { ConfigError } from '../errors.ts';
+
+export const ROLES = ['gateway', 'actors', 'media', 'sfu'] as const;
+export type Role = (typeof ROLES)[number];
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export interface S3Config {
+  endpoint: URL;
+  accessKey: string;
+  secretKey: string;
+  bucket: string;
+  region: string;
+}
+
+export interface Config {
+  port: number;
+  host: string;
+  nodeId: string;
+  clusterName: string;
+  roles: ReadonlySet<Role>;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  databasePoolMax: number;
+  natsUrl: string | undefined;
+  redisUrl: string | undefined;
+  s3: S3Config | undefined;
+  clientDir: string;
+  logLevel: LogLevel;
+  logFormat: 'json' | 'pretty';
+  healthTimeoutMs: number;
+  shutdownTimeoutMs: number;
+}
+
+type Env = Record<string, string | undefined>;
+
+interface Variable<T> {
+  name: string;
+  /** One line for .env.example. */
+  doc: string;
+  /** Written to .env.example; absent means "unset by default". */
+  example?: string;
+  /** Set in .env.example but commented out, to show the shape of a value with no default. */
+  commentedExample?: string;
+  parse(raw: string | undefined, env: Env): T;
+}
+
+const expected = (name: string, what: string, raw: string) =>
+  new ConfigError(`${name} must be ${what} (got ${JSON.stringify(raw)})`, { variable: name });
+
+function integer(name: string, min: number, max: number, fallback: number) {
+  return (raw: string | undefined): number => {
+    if (raw === undefined || raw === '') return fallback;
+    const value = Number(raw);
+    if (!/^\d+$/.test(raw.trim()) || !Number.isSafeInteger(value) || value < min || value > max) {
+      throw expected(name, `an integer from ${min} to ${max}`, raw);
+    }
+    return value;
+  };
+}
+
+function optionalUrl(name: string, protocols: readonly string[]) {
+  return (raw: string | undefined): string | undefined => {
+    if (raw === undefined || raw.trim() === '') return undefined;
+    let url: URL;
+    try {
+      url = new URL(raw);
+    } catch {
+      throw expected(name, `a URL (${protocols.map((p) => `${p}//…`).join(' or ')})`, raw);
+    }
+    if (!protocols.includes(url.protocol)) {
+      throw expected(name, `a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`, raw);
+    }
+    return raw.trim();
+  };
+}
+
+function text(name: string, fallback: string, pattern = /^.+$/, what = 'a non-empty string') {
+  return (raw: string | undefined): string => {
+    if (raw === undefined || raw === '') return fallback;
+    if (!pattern.test(raw)) throw expected(name, what, raw);
+    return raw;
+  };
+}
+
+function oneOf<T extends string>(name: string, values: readonly T[], fallback: T) {
+  return (raw: string | undefined): T => {
+    if (raw === undefined || raw === '') return fallback;
+    if (!(values as readonly string[]).includes(raw)) throw expected(name, `one of ${values.join(', ')}`, raw);
+    return raw as T;
+  };
+}
+
+const S3_PARTS = ['S3_ENDPOINT', 'S3_ACCESS_KEY', 'S3_SECRET_KEY'] as const;
+
+export const variables = {
+  port: {
+    name: 'PORT',
+    doc: 'HTTP and WebSocket port of this node (0 picks a free port).',
+    example: '3000',
+    parse: integer('PORT', 0, 65535, 3000),
+  },
+  host: {
+    name: 'HOST',
+    doc: 'Interface to listen on.',
+    example: '0.0.0.0',
+    parse: text('HOST', '0.0.0.0'),
+  },
+  nodeId: {
+    name: 'NODE_ID',
+    doc: 'Name of this node in the cluster; defaults to <hostname>-<pid>. Letters, digits, "-", "_".',
+    commentedExample: 'node-1',
+    parse: text(
+      'NODE_ID',
+      `${hostname()}-${process.pid}`.replace(/[^A-Za-z0-9_-]/g, '-'),
+      /^[A-Za-z0-9_-]{1,64}$/,
+      'letters, digits, "-" or "_" (1 to 64)',
+    ),
+  },
+  clusterName: {
+    name: 'CLUSTER_NAME',
+    doc: 'Namespace shared by the nodes of one cluster: NATS subjects, KV buckets and Redis keys start with it.',
+    example: 'petamigos',
+    parse: text('CLUSTER_NAME', 'petamigos', /^[A-Za-z0-9_-]{1,48}$/, 'letters, digits, "-" or "_" (1 to 48)'),
+  },
+  roles: {
+    name: 'ROLES',
+    doc: `Comma-separated roles this node runs: ${ROLES.join(', ')}.`,
+    example: ROLES.join(','),
+    parse: (raw: string | undefined): ReadonlySet<Role> => {
+      if (raw === undefined || raw.trim() === '') return new Set(ROLES);
+      const parts = raw.split(',').map((part) => part.trim());
+      if (parts.some((part) => !(ROLES as readonly string[]).includes(part))) {
+        throw expected('ROLES', `a comma-separated list of ${ROLES.join(', ')}`, raw);
+      }
+      return new Set(parts as Role[]);
+    },
+  },
+  dataDir: {
+    name: 'DATA_DIR',
+    doc: 'Folder for embedded-mode data: the PGlite database (without DATABASE_URL) and objects (without S3_ENDPOINT).',
+    example: './data',
+    parse: text('DATA_DIR', './data'),
+  },
+  databaseUrl: {
+    name: 'DATABASE_URL',
+    doc: 'PostgreSQL server. Unset: embedded PGlite in DATA_DIR.',
+    commentedExample: 'postgres://petamigos:petamigos@localhost:5432/petamigos',
+    parse: optionalUrl('DATABASE_URL', ['postgres:', 'postgresql:']),
+  },
+  databasePoolMax: {
+    name: 'DATABASE_POOL_MAX',
+    doc: 'Connections in this node\u2019s PostgreSQL pool.',
+    example: '10',
+    parse: integer('DATABASE_POOL_MAX', 1, 1000, 10),
+  },
+  natsUrl: {
+    name: 'NATS_URL',
+    doc: 'NATS server with JetStream (comma-separated for several). Unset: an in-process bus (one node only).',
+    commentedExample: 'nats://localhost:4222',
+    parse: (raw: string | undefined): string | undefined => {
+      if (raw === undefined || raw.trim() === '') return undefined;
+      for (const part of raw.split(',')) optionalUrl('NATS_URL', ['nats:', 'tls:', 'ws:', 'wss:'])(part.trim());
+      return raw.trim();
+    },
+  },
+  redisUrl: {
+    name: 'REDIS_URL',
+    doc: 'Redis server for counters and rate limits. Unset: in-memory (one node only).',
+    commentedExample: 'redis://localhost:6379',
+    parse: optionalUrl('REDIS_URL', ['redis:', 'rediss:']),
+  },
+  s3: {
+    name: 'S3_ENDPOINT',
+    doc: 'S3-compatible object storage (MinIO); needs S3_ACCESS_KEY and S3_SECRET_KEY. Unset: a folder in DATA_DIR.',
+    commentedExample: 'http://localhost:9000',
+    parse: (raw: string | undefined, env: Env): S3Config | undefined => {
+      const set = S3_PARTS.filter((name) => (env[name] ?? '') !== '');
+      if (set.length === 0) return undefined;
+      const missing = S3_PARTS.filter((name) => !set.includes(name));
+      if (missing.length > 0) {
+        throw new ConfigError(`${missing.join(' and ')} must be set when ${set.join(' and ')} ${set.length > 1 ? 'are' : 'is'} set`, {
+          variable: missing[0] ?? 'S3_ENDPOINT',
+        });
+      }
+      const endpoint = new URL(optionalUrl('S3_ENDPOINT', ['http:', 'https:'])(raw) as string);
+      return {
+        endpoint,
+        accessKey: env.S3_ACCESS_KEY as string,
+        secretKey: env.S3_SECRET_KEY as string,
+        bucket: text(
+          'S3_BUCKET',
+          'petamigos',
+          /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/,
+          'a bucket name (3 to 63 of a-z, 0-9, ".", "-")',
+        )(env.S3_BUCKET),
+        region: text('S3_REGION', 'us-east-1')(env.S3_REGION),
+      };
+    },
+  },
+  s3AccessKey: { name: 'S3_ACCESS_KEY', doc: 'Access key for S3_ENDPOINT.', commentedExample: 'minio-access-key', parse: () => undefined },
+  s3SecretKey: { name: 'S3_SECRET_KEY', doc: 'Secret key for S3_ENDPOINT.', commentedExample: 'minio-secret-key', parse: () => undefined },
+  s3Bucket: {
+    name: 'S3_BUCKET',
+    doc: 'Bucket for media objects (created at start if missing).',
+    example: 'petamigos',
+    parse: () => undefined,
+  },
+  s3Region: { name: 'S3_REGION', doc: 'Region sent to S3.', example: 'us-east-1', parse: () => undefined },
+  clientDir: {
+    name: 'CLIENT_DIR',
+    doc: 'Folder of the built web client served at /.',
+    example: './client/dist',
+    parse: text('CLIENT_DIR', './client/dist'),
+  },
+  logLevel: {
+    name: 'LOG_LEVEL',
+    doc: `Log level: ${LOG_LEVELS.join(', ')}.`,
+    example: 'info',
+    parse: oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
+  },
+  logFormat: {
+    name: 'LOG_FORMAT',
+    doc: 'json (one JSON object a line) or pretty (colourised, for a terminal). Unset: pretty on a terminal, json otherwise.',
+    commentedExample: 'json',
+    parse: (raw: string | undefined): 'json' | 'pretty' =>
+      oneOf('LOG_FORMAT', ['json', 'pretty'] as const, process.stdout.isTTY ? 'pretty' : 'json')(raw),
+  },
+  healthTimeoutMs: {
+    name: 'HEALTH_TIMEOUT_MS',
+    doc: 'How long /health waits for each dependency before calling it down.',
+    example: '2000',
+    parse: integer('HEALTH_TIMEOUT_MS', 50, 60_000, 2000),
+  },
+  shutdownTimeoutMs: {
+    name: 'SHUTDOWN_TIMEOUT_MS',
+    doc: 'How long a stopping node waits for work in progress before it exits.',
+    example: '10000',
+    parse: integer('SHUTDOWN_TIMEOUT_MS', 0, 600_000, 10_000),
+  },
+} satisfies Record<string, Variable<unknown>>;
+
+type Parsed = { [K in keyof typeof variables]: ReturnType<(typeof variables)[K]['parse']> };
+
+/**
+ * Reads the configuration from `env`. Every invalid variable is reported (one ConfigError with
+ * one line per variable), so a person fixing a deployment sees all problems at once.
+ */
+export function loadConfig(env: Env = process.env): Config {
+  const values: Partial<Parsed> = {};
+  const problems: ConfigError[] = [];
+  for (const [key, variable] of Object.entries(variables) as [keyof Parsed, Variable<unknown>][]) {
+    try {
+      (values as Record<string, unknown>)[key] = variable.parse(env[variable.name], env);
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      problems.push(error);
+    }
+  }
+  if (problems.length === 1) throw problems[0];
+  if (problems.length > 1) {
+    throw new ConfigError(problems.map((problem) => problem.message).join('\n'), {
+      variable: problems.map((problem) => problem.variable).join(','),
+    });
+  }
+  const v = values as Parsed;
+  return {
+    port: v.port,
+    host: v.host,
+    nodeId: v.nodeId,
+    clusterName: v.clusterName,
+    roles: v.roles,
+    dataDir: v.dataDir,
+    databaseUrl: v.databaseUrl,
+    databasePoolMax: v.databasePoolMax,
+    natsUrl: v.natsUrl,
+    redisUrl: v.redisUrl,
+    s3: v.s3,
+    clientDir: v.clientDir,
+    logLevel: v.logLevel,
+    logFormat: v.logFormat,
+    healthTimeoutMs: v.healthTimeoutMs,
+    shutdownTimeoutMs: v.shutdownTimeoutMs,
+  };
+}
+
+/** The text of `.env.example`, generated from `variables`. */
+export function envExample(): string {
+  const lines = [
+    '# PetAmigos configuration. Every variable is optional: with none set, a node runs in embedded',
+    '# mode (PGlite, in-process bus, in-memory counters, objects in a folder) on port 3000.',
+    '# Generated from server/platform/config.ts by `bun scripts/env-example.ts`; do not edit by hand.',
+    '',
+  ];
+  for (const variable of Object.values(variables) as Variable<unknown>[]) {
+    lines.push(`# ${variable.doc}`);
+    if (variable.example !== undefined) lines.push(`${variable.name}=${variable.example}`);
+    else lines.push(`# ${variable.name}=${variable.commentedExample ?? ''}`);
+    lines.push('');
+  }
+  return lines.join('\n');
+}

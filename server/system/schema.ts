@@ -1,0 +1,17 @@
+// Tables owned by the node itself: what this installation is and how often it has booted.
+import { sql } from 'drizzle-orm';
+import { bigint, check, pgTable, smallint, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+
+/** Exactly one row (id = 1): the installation's identity and boot record. */
+export const serverInfo = pgTable(
+  'server_info',
+  {
+    id: smallint('id').primaryKey().default(1),
+    installationId: uuid('installation_id').notNull().defaultRandom(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    bootCount: bigint('boot_count', { mode: 'number' }).notNull().default(0),
+    lastBootAt: timestamp('last_boot_at', { withTimezone: true }),
+    lastBootNode: text('last_boot_node'),
+  },
+  (table) => [check('server_info_single_row', sql`${table.id} = 1`)],
+);
