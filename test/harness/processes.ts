@@ -128,9 +128,9 @@ export interface ServiceProcess {
   kill(): Promise<void>;
 }
 
-/** A private redis-server on a free port (no persistence). */
-export async function startRedisServer(): Promise<ServiceProcess> {
-  const port = await freePort();
+/** A private redis-server (no persistence) on `port`, or on a free port. */
+export async function startRedisServer(options: { port?: number } = {}): Promise<ServiceProcess & { port: number }> {
+  const port = options.port ?? (await freePort());
   const child = spawn(
     [
       Bun.which('redis-server') ?? '/usr/bin/redis-server',
@@ -156,6 +156,7 @@ export async function startRedisServer(): Promise<ServiceProcess> {
   });
   return {
     url,
+    port,
     kill: async () => {
       child.kill('SIGKILL');
       await child.exited;

@@ -1,0 +1,80 @@
+// Embedded mode as a first-time user gets it: `bun server/main.ts` with no service configured
+// at all, as its own process. Everything it needs runs inside it, and its data survives a
+// restart.
+import { existsSync } from 'node:fs';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import type { HealthReport } from '../server/http/health.ts';
+import { spawnNode } from './harness/processes.ts';
+import { createTempDir, type TempDir } from './harness/services.ts';
+
+const builtClient = new URL('../client/dist/', import.meta.url).pathname;
+let dataDir: TempDir;
+beforeAll(() => {
+  dataDir = createTempDir('embedded');
+});
+afterAll(() => {
+  dataDir.remove();
+});
+
+test('embedded: with no services configured a node runs on PGlite, the in-process bus, memory and a folder', async () => {
+  expect(existsSync(`${builtClient}index.html`), 'client/dist is missing: `npm test` builds it before the tests').toBe(true);
+  const node = await spawnNode({ DATA_DIR: dataDir.path, CLIENT_DIR: builtClient });
+  try {
+    const response = await fetch(`${node.url}/health`);
+    expect(response.status).toBe(200);
+    const report = (await response.json()) as HealthReport;
+    expect(report.status).toBe('ok');
+    expect(Object.values(report.checks).map((check) => `${check.backend}:${check.status}`)).toEqual([
+      'pglite:ok',
+      'memory:ok',
+      'memory:ok',
+      'folder:ok',
+    ]);
+
+    const backendLines = node.logs.filter((line) => line.msg.startsWith('platform.open() | backends'));
+    expect(backendLines).toHaveLength(1);
+    expect(backendLines[0]?.msg).toContain('[database:pglite ');
+    expect(backendLines[0]?.msg).toContain('[bus:memory in-process]');
+    expect(backendLines[0]?.msg).toContain('[cache:memory in-process]');
+    expect(backendLines[0]?.msg).toContain('[storage:folder ');
+    expect(node.logs.every((line) => typeof line.time === 'string' && typeof line.level === 'number')).toBe(true);
+
+    const page = await fetch(`${node.url}/`);
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    expect(html).toContain('<div id="root"></div>');
+    const script = html.match(/src="(\/assets\/[^"]+\.js)"/)?.[1];
+    expect(script).toBeDefined();
+    const bundle = await fetch(`${node.url}${script}`);
+    expect(bundle.status).toBe(200);
+    expect(bundle.headers.get('content-type')).toContain('javascript');
+  } finally {
+    expect(await node.stop('SIGTERM')).toBe(0);
+  }
+});
+
+test('embedded: data written survives a restart of the node', async () => {
+  const first = await spawnNode({ DATA_DIR: dataDir.path });
+  const before = (await (await fetch(`${first.url}/health`)).json()) as HealthReport;
+  const firstBoot = first.logs.find((line) => line.msg.startsWith('node.start() | listening'));
+  expect(await first.stop('SIGTERM')).toBe(0);
+
+  const second = await spawnNode({ DATA_DIR: dataDir.path });
+  try {
+    const after = (await (await fetch(`${second.url}/health`)).json()) as HealthReport;
+    const secondBoot = second.logs.find((line) => line.msg.startsWith('node.start() | listening'));
+    expect(after.installationId).toBe(before.installationId);
+    expect(secondBoot?.bootCount).toBe((firstBoot?.bootCount as number) + 1);
+  } finally {
+    expect(await second.stop('SIGTERM')).toBe(0);
+  }
+});
+
+test('embedded: a second node on the same DATA_DIR refuses to start and says why', async () => {
+  const first = await spawnNode({ DATA_DIR: dataDir.path });
+  try {
+    await expect(spawnNode({ DATA_DIR: dataDir.path })).rejects.toThrow(/DATA_DIR .* is in use by process \d+/);
+  } finally {
+    await first.stop('SIGTERM');
+  }
+});
