@@ -24,21 +24,27 @@ function run(command, args, options = {}) {
   }
 }
 
-/** Installs dependencies when node_modules is missing or older than the lock file. */
-function ensureInstalled() {
+function installedFingerprint() {
   const lock = join(root, 'package-lock.json');
-  const wanted = createHash('sha256')
+  return createHash('sha256')
     .update(readFileSync(join(root, 'package.json')))
     .update(existsSync(lock) ? readFileSync(lock) : '')
     .digest('hex');
+}
+
+/** Installs dependencies when node_modules is missing or older than package.json / the lock. */
+function ensureInstalled() {
   const have = existsSync(stampPath) ? readFileSync(stampPath, 'utf8') : '';
-  if (have === wanted && existsSync(bin('bun'))) return;
-  say('installing dependencies (npm ci)…');
+  if (have === installedFingerprint() && existsSync(bin('bun'))) return;
+  say('installing dependencies (npm install)…');
+  // `npm install`, not `npm ci`: npm 11 leaves other platforms' optional packages (biome,
+  // rolldown) out of the lock file, and `npm ci` then refuses it as out of sync.
+  const args = ['install', '--no-audit', '--no-fund'];
   const npm = process.env.npm_execpath;
   // npm_execpath is npm's own CLI script when we run under `npm start` / `npm test`.
-  if (npm?.endsWith('.js')) run(process.execPath, [npm, 'ci', '--no-audit', '--no-fund']);
-  else run('npm', ['ci', '--no-audit', '--no-fund'], { shell: process.platform === 'win32' });
-  writeFileSync(stampPath, wanted);
+  if (npm?.endsWith('.js')) run(process.execPath, [npm, ...args]);
+  else run('npm', args, { shell: process.platform === 'win32' });
+  writeFileSync(stampPath, installedFingerprint());
 }
 
 function newestMtime(path) {
