@@ -40,15 +40,12 @@ export async function openBus(options: { natsUrl: string | undefined; name: stri
   return connectNatsBus({ servers: options.natsUrl, name: options.name, log: options.log });
 }
 
-const TOKEN = /^[^\s.*>]+$/;
+/** A concrete subject: tokens without whitespace or wildcards, separated by single dots. */
+const CONCRETE = /^[^\s.*>]+(?:\.[^\s.*>]+)*$/;
+/** A subscription pattern: `*` may stand for any token, `>` for the last one. */
+const PATTERN = /^(?:[^\s.*>]+|\*)(?:\.(?:[^\s.*>]+|\*))*(?:\.>)?$|^>$/;
 
 /** Throws on a subject NATS would refuse: empty tokens, whitespace, misplaced wildcards. */
 export function assertSubject(subject: string, allowWildcards: boolean): void {
-  const tokens = subject.split('.');
-  const valid = tokens.every((token, index) => {
-    if (TOKEN.test(token)) return true;
-    if (!allowWildcards) return false;
-    return token === '*' || (token === '>' && index === tokens.length - 1);
-  });
-  if (!valid) throw new TypeError(`invalid bus subject ${JSON.stringify(subject)}`);
+  if (!(allowWildcards ? PATTERN : CONCRETE).test(subject)) throw new TypeError(`invalid bus subject ${JSON.stringify(subject)}`);
 }

@@ -1,10 +1,32 @@
 // The bus on a NATS server. JetStream must be enabled on it: the actor runtime keeps ownership
 // leases in JetStream KV and the media jobs travel on JetStream streams, so a node refuses to
 // start (and /health reports down) without it.
-import { connect, ErrorCode, type NatsConnection, type NatsError } from 'nats';
+import { connect, ErrorCode, type Msg, type NatsConnection, type NatsError } from 'nats';
 import { BusNoRespondersError, BusTimeoutError, DependencyError } from '../../errors.ts';
 import type { Logger } from '../log.ts';
 import { assertSubject, type Bus, type BusMessage, DEFAULT_REQUEST_TIMEOUT_MS } from './index.ts';
+
+/** A NATS message seen through the Bus interface. nats.js decodes subjects lazily, so the
+ * getters pass that on instead of decoding every message's subjects up front. */
+class NatsBusMessage implements BusMessage {
+  readonly #msg: Msg;
+  constructor(msg: Msg) {
+    this.#msg = msg;
+  }
+  get subject(): string {
+    return this.#msg.subject;
+  }
+  get data(): Uint8Array {
+    return this.#msg.data;
+  }
+  get expectsReply(): boolean {
+    const reply = this.#msg.reply;
+    return reply !== undefined && reply !== '';
+  }
+  respond(data: Uint8Array): void {
+    this.#msg.respond(data);
+  }
+}
 
 export async function connectNatsBus(options: { servers: string; name: string; log: Logger }): Promise<Bus> {
   const servers = options.servers.split(',').map((server) => server.trim());
@@ -49,14 +71,7 @@ export async function connectNatsBus(options: { servers: string; name: string; l
             options.log.error({ err: error, subject }, `bus.subscribe() | subscription failed [subject:${subject}]`);
             return;
           }
-          const message: BusMessage = {
-            subject: msg.subject,
-            data: msg.data,
-            expectsReply: msg.reply !== undefined && msg.reply !== '',
-            respond: (reply) => {
-              msg.respond(reply);
-            },
-          };
+          const message = new NatsBusMessage(msg);
           handler(message);
         },
       });

@@ -1,0 +1,53 @@
+// Shared measuring helpers for the benchmarks: percentiles and a fixed output format.
+
+export function percentile(sortedMicros: readonly number[], p: number): number {
+  if (sortedMicros.length === 0) return Number.NaN;
+  const index = Math.min(sortedMicros.length - 1, Math.ceil((p / 100) * sortedMicros.length) - 1);
+  return sortedMicros[Math.max(0, index)] as number;
+}
+
+export interface LatencySummary {
+  count: number;
+  perSecond: number;
+  p50us: number;
+  p99us: number;
+}
+
+/** Runs `once` sequentially `count` times and summarises the latencies. */
+export async function measureSequential(count: number, once: () => Promise<unknown>): Promise<LatencySummary> {
+  const samples: number[] = [];
+  const started = performance.now();
+  for (let i = 0; i < count; i++) {
+    const t0 = performance.now();
+    await once();
+    samples.push((performance.now() - t0) * 1000);
+  }
+  const seconds = (performance.now() - started) / 1000;
+  samples.sort((a, b) => a - b);
+  return { count, perSecond: count / seconds, p50us: percentile(samples, 50), p99us: percentile(samples, 99) };
+}
+
+/** Keeps `inFlight` calls running until `count` have completed; reports throughput. */
+export async function measureConcurrent(count: number, inFlight: number, once: () => Promise<unknown>): Promise<number> {
+  let started = 0;
+  const began = performance.now();
+  const lane = async () => {
+    while (started < count) {
+      started++;
+      await once();
+    }
+  };
+  await Promise.all(Array.from({ length: inFlight }, lane));
+  return count / ((performance.now() - began) / 1000);
+}
+
+export function row(label: string, values: Record<string, number | string>): string {
+  const cells = Object.entries(values).map(([key, value]) => `${key}=${typeof value === 'number' ? formatNumber(value) : value}`);
+  return `${label.padEnd(34)} ${cells.join('  ')}`;
+}
+
+function formatNumber(value: number): string {
+  if (!Number.isFinite(value)) return String(value);
+  if (Math.abs(value) >= 1000) return Math.round(value).toLocaleString('en-US');
+  return value.toFixed(1);
+}
