@@ -71,8 +71,7 @@ const print = (label: string, result: Result) =>
 
 console.log(`bus: ${REQUESTS} sequential requests, ${REQUESTS * 4} with ${IN_FLIGHT} in flight, ${PUBLISHES} publishes of 200 bytes`);
 // Alternating rounds, best of each, so neither side gains from running first on a shared machine.
-const best = (a: Result | undefined, b: Result): Result =>
-  a === undefined || b.concurrent > a.concurrent ? b : a;
+const best = (a: Result | undefined, b: Result): Result => (a === undefined || b.concurrent > a.concurrent ? b : a);
 let bare: Result | undefined;
 let ours: Result | undefined;
 for (let round = 0; round < 3; round++) {

@@ -5,7 +5,9 @@ import { readdirSync } from 'node:fs';
 const here = new URL('.', import.meta.url).pathname;
 const skip = new Set(['run.ts', 'stats.ts']);
 const only = process.argv.slice(2);
-for (const file of readdirSync(here).filter((name) => name.endsWith('.ts') && !skip.has(name)).sort()) {
+for (const file of readdirSync(here)
+  .filter((name) => name.endsWith('.ts') && !skip.has(name))
+  .sort()) {
   if (only.length > 0 && !only.some((name) => file.startsWith(name))) continue;
   console.log(`\n== bench/${file}`);
   const child = Bun.spawnSync([process.execPath, `${here}${file}`], { stdout: 'inherit', stderr: 'inherit', env: process.env });

@@ -2,9 +2,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { testConfig, startTestNode } from '../test/harness/node.ts';
+import { startTestNode, testConfig } from '../test/harness/node.ts';
 import { startNatsServer, startRedisServer } from '../test/harness/processes.ts';
-import { startS3Server, type S3Server } from '../test/harness/s3.ts';
+import { type S3Server, startS3Server } from '../test/harness/s3.ts';
 import { createTempDir, createTestDatabase, services, type TempDir, type TestDatabase, uniqueName } from '../test/harness/services.ts';
 import type { HealthReport } from './http/health.ts';
 import type { RunningNode } from './node.ts';
@@ -106,17 +106,21 @@ describe('node on real services', () => {
     expect(body.error.message).toContain('/assets/missing-9999.js');
   });
 
-  test.each(['/..%2f..%2f..%2f..%2fetc%2fpasswd', '/%2e%2e/%2e%2e/%2e%2e/etc/passwd', '/..%5c..%5cetc%5cpasswd', '/assets/%00.js', '/%E0%A4%A', '/%2e%2e%2f.env.example'])(
-    'client: %s never reads a file outside the client folder',
-    async (path) => {
-      const response = await fetch(`${node.url}${path}`);
-      const text = await response.text();
-      expect(text).not.toContain('root:');
-      expect(text).not.toContain('DATABASE_URL');
-      if (response.status === 200) expect(text).toContain('PetAmigos test client');
-      else expect(JSON.parse(text).error.code).toBe('NOT_FOUND');
-    },
-  );
+  test.each([
+    '/..%2f..%2f..%2f..%2fetc%2fpasswd',
+    '/%2e%2e/%2e%2e/%2e%2e/etc/passwd',
+    '/..%5c..%5cetc%5cpasswd',
+    '/assets/%00.js',
+    '/%E0%A4%A',
+    '/%2e%2e%2f.env.example',
+  ])('client: %s never reads a file outside the client folder', async (path) => {
+    const response = await fetch(`${node.url}${path}`);
+    const text = await response.text();
+    expect(text).not.toContain('root:');
+    expect(text).not.toContain('DATABASE_URL');
+    if (response.status === 200) expect(text).toContain('PetAmigos test client');
+    else expect(JSON.parse(text).error.code).toBe('NOT_FOUND');
+  });
 
   test('http: a method a route does not serve is answered in the JSON error shape', async () => {
     const response = await fetch(`${node.url}/health`, { method: 'DELETE' });

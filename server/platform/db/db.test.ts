@@ -84,7 +84,9 @@ describe('database (pglite)', () => {
       const first = await openDatabase({ databaseUrl: undefined, dataDir: dir.path, poolMax: 1, applicationName: 't' });
       await migrateDatabase(first, undefined);
       const boot = await recordBoot(first.db, 'embedded');
-      const error = await openDatabase({ databaseUrl: undefined, dataDir: dir.path, poolMax: 1, applicationName: 't' }).catch((e: unknown) => e);
+      const error = await openDatabase({ databaseUrl: undefined, dataDir: dir.path, poolMax: 1, applicationName: 't' }).catch(
+        (e: unknown) => e,
+      );
       expect(error).toBeInstanceOf(DataDirLockedError);
       await first.close();
 
