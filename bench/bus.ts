@@ -15,47 +15,69 @@ const PUBLISHES = Number(process.env.BENCH_PUBLISHES ?? 200_000);
 const IN_FLIGHT = 64;
 const payload = new Uint8Array(200).fill(7);
 
-async function benchBus(label: string, bus: Bus) {
+/** The operations measured, so the project's Bus and bare nats.js run the same loop. */
+interface Messaging {
+  serve(subject: string): void;
+  count(subject: string): () => number;
+  request(subject: string): Promise<unknown>;
+  publish(subject: string): void;
+  flush(): Promise<void>;
+}
+
+async function measure(label: string, messaging: Messaging) {
   const subject = `bench.${label}.${process.pid}`;
-  bus.subscribe(`${subject}.echo`, (message) => message.respond(message.data));
-  let received = 0;
-  bus.subscribe(`${subject}.sink`, () => {
-    received++;
-  });
-  await bus.flush();
-  for (let i = 0; i < 500; i++) await bus.request(`${subject}.echo`, payload); // warm-up
-  const sequential = await measureSequential(REQUESTS, () => bus.request(`${subject}.echo`, payload));
-  const concurrent = await measureConcurrent(REQUESTS * 4, IN_FLIGHT, () => bus.request(`${subject}.echo`, payload));
+  messaging.serve(`${subject}.echo`);
+  const received = messaging.count(`${subject}.sink`);
+  await messaging.flush();
+  for (let i = 0; i < 500; i++) await messaging.request(`${subject}.echo`); // warm-up
+  const sequential = await measureSequential(REQUESTS, () => messaging.request(`${subject}.echo`));
+  const concurrent = await measureConcurrent(REQUESTS * 4, IN_FLIGHT, () => messaging.request(`${subject}.echo`));
   const began = performance.now();
-  for (let i = 0; i < PUBLISHES; i++) bus.publish(`${subject}.sink`, payload);
-  await bus.flush();
-  while (received < PUBLISHES && performance.now() - began < 30_000) await Bun.sleep(1);
-  const publishRate = received / ((performance.now() - began) / 1000);
+  for (let i = 0; i < PUBLISHES; i++) messaging.publish(`${subject}.sink`);
+  await messaging.flush();
+  while (received() < PUBLISHES && performance.now() - began < 30_000) await Bun.sleep(1);
+  const publishRate = received() / ((performance.now() - began) / 1000);
   return { sequential, concurrent, publishRate };
+}
+
+function viaBus(bus: Bus): Messaging {
+  return {
+    serve: (subject) => bus.subscribe(subject, (message) => message.respond(message.data)),
+    count: (subject) => {
+      let n = 0;
+      bus.subscribe(subject, () => {
+        n++;
+      });
+      return () => n;
+    },
+    request: (subject) => bus.request(subject, payload),
+    publish: (subject) => bus.publish(subject, payload),
+    flush: () => bus.flush(),
+  };
 }
 
 async function benchBareNats() {
   const nc = await connect({ servers: NATS_URL });
-  const subject = `bench.bare.${process.pid}`;
-  nc.subscribe(`${subject}.echo`, { callback: (_error, msg) => msg.respond(msg.data) });
-  let received = 0;
-  nc.subscribe(`${subject}.sink`, {
-    callback: () => {
-      received++;
+  const result = await measure('bare', {
+    serve: (subject) => nc.subscribe(subject, { callback: (_error, msg) => msg.respond(msg.data) }),
+    count: (subject) => {
+      let n = 0;
+      nc.subscribe(subject, {
+        callback: () => {
+          n++;
+        },
+      });
+      return () => n;
     },
+    request: (subject) => nc.request(subject, payload),
+    publish: (subject) => nc.publish(subject, payload),
+    flush: () => nc.flush(),
   });
-  await nc.flush();
-  for (let i = 0; i < 500; i++) await nc.request(`${subject}.echo`, payload);
-  const sequential = await measureSequential(REQUESTS, () => nc.request(`${subject}.echo`, payload));
-  const concurrent = await measureConcurrent(REQUESTS * 4, IN_FLIGHT, () => nc.request(`${subject}.echo`, payload));
-  const began = performance.now();
-  for (let i = 0; i < PUBLISHES; i++) nc.publish(`${subject}.sink`, payload);
-  await nc.flush();
-  while (received < PUBLISHES && performance.now() - began < 30_000) await Bun.sleep(1);
-  const publishRate = received / ((performance.now() - began) / 1000);
   await nc.drain();
-  return { sequential, concurrent, publishRate };
+  return result;
 }
+
+const benchBus = (label: string, bus: Bus) => measure(label, viaBus(bus));
 
 type Result = Awaited<ReturnType<typeof benchBareNats>>;
 const print = (label: string, result: Result) =>

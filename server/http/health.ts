@@ -4,7 +4,7 @@
 import { type DependencyName, dependencies, type Platform } from '../platform/index.ts';
 import { readInstallation } from '../system/boot.ts';
 
-export interface DependencyState {
+interface DependencyState {
   status: 'ok' | 'down';
   backend: string;
   latencyMs: number;

@@ -4,9 +4,9 @@
 import { hostname } from 'node:os';
 import { ConfigError } from '../errors.ts';
 
-export const ROLES = ['gateway', 'actors', 'media', 'sfu'] as const;
+const ROLES = ['gateway', 'actors', 'media', 'sfu'] as const;
 export type Role = (typeof ROLES)[number];
-export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
 export interface S3Config {
@@ -286,6 +286,13 @@ export function loadConfig(env: Env = process.env): Config {
     healthTimeoutMs: v.healthTimeoutMs,
     shutdownTimeoutMs: v.shutdownTimeoutMs,
   };
+}
+
+/** A URL safe to print: the password is replaced. */
+export function redactUrl(raw: string): string {
+  const url = new URL(raw);
+  if (url.password !== '') url.password = '***';
+  return url.toString();
 }
 
 /** The text of `.env.example`, generated from `variables`. */

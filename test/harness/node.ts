@@ -3,7 +3,7 @@
 import pino from 'pino';
 import { type RunningNode, startNode } from '../../server/node.ts';
 import { type Config, loadConfig } from '../../server/platform/config.ts';
-import { createTempDir, services, uniqueName } from './services.ts';
+import { createTempDir, uniqueName } from './services.ts';
 
 export function testLogger() {
   return pino({ level: process.env.TEST_LOG ?? 'silent' });
@@ -22,8 +22,6 @@ export function testConfig(env: Record<string, string> = {}): Config & { cleanup
   });
   return { ...config, cleanup: dataDir.remove };
 }
-
-export { services };
 
 export async function startTestNode(config: Config): Promise<RunningNode> {
   return startNode(config, testLogger());

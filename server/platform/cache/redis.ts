@@ -2,6 +2,7 @@
 // never be left without a TTL by a crash between the two commands.
 import { Redis } from 'ioredis';
 import { DependencyError } from '../../errors.ts';
+import { redactUrl } from '../config.ts';
 import type { Logger } from '../log.ts';
 import type { Cache } from './index.ts';
 
@@ -11,8 +12,7 @@ if value == 1 and tonumber(ARGV[1]) > 0 then redis.call('PEXPIRE', KEYS[1], ARGV
 return value`;
 
 export async function connectRedisCache(options: { url: string; namespace: string; log: Logger }): Promise<Cache> {
-  const location = new URL(options.url);
-  if (location.password !== '') location.password = '***';
+  const location = redactUrl(options.url);
   const redis = new Redis(options.url, {
     keyPrefix: `${options.namespace}:`,
     lazyConnect: true,
@@ -22,7 +22,7 @@ export async function connectRedisCache(options: { url: string; namespace: strin
   let reported = false;
   redis.on('error', (error: Error) => {
     // ioredis reconnects by itself; say so once per outage rather than at every retry.
-    if (!reported) options.log.warn({ err: error }, `cache.redis() | connection error [redis:${location.host}]`);
+    if (!reported) options.log.warn({ err: error }, `cache.redis() | connection error [redis:${location}]`);
     reported = true;
   });
   redis.on('ready', () => {
@@ -37,7 +37,7 @@ export async function connectRedisCache(options: { url: string; namespace: strin
 
   return {
     kind: 'redis',
-    location: location.toString(),
+    location,
     get: (key) => redis.get(key),
     set: async (key, value, setOptions) => {
       if (setOptions?.ttlMs === undefined) await redis.set(key, value);

@@ -10,6 +10,7 @@ import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
 import { DependencyError } from '../../errors.ts';
+import { redactUrl } from '../config.ts';
 import { acquireDirLock } from './dir-lock.ts';
 import * as tables from './tables.ts';
 
@@ -34,13 +35,6 @@ export interface DatabaseOptions {
 
 export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHandle> {
   return options.databaseUrl === undefined ? openPglite(options.dataDir) : openPostgres(options);
-}
-
-/** A URL safe to print: the password is replaced. */
-export function redactUrl(raw: string): string {
-  const url = new URL(raw);
-  if (url.password !== '') url.password = '***';
-  return url.toString();
 }
 
 async function openPostgres(options: DatabaseOptions): Promise<DatabaseHandle> {

@@ -6,7 +6,7 @@ import type { S3Config } from '../config.ts';
 import { openFolderStore } from './folder.ts';
 import { connectS3Store } from './s3.ts';
 
-export interface ObjectInfo {
+interface ObjectInfo {
   size: number;
   contentType: string;
   modifiedAt: Date;
