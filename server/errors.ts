@@ -4,6 +4,123 @@
 export abstract class ServerError extends Error {
   abstract readonly code: string;
   abstract readonly status: number;
+  /** Safe to show to the caller: which field, how long to wait. Never internals. */
+  details(): Record<string, unknown> | undefined {
+    return undefined;
+  }
+}
+
+/** The request is malformed or a field is invalid; nothing was changed. */
+export class InvalidInputError extends ServerError {
+  readonly code: string = 'INVALID_INPUT';
+  readonly status: number = 400;
+  readonly field: string | undefined;
+  constructor(message: string, options: { field?: string; code?: string; cause?: unknown } = {}) {
+    super(message, { cause: options.cause });
+    this.name = 'InvalidInputError';
+    this.field = options.field;
+    if (options.code !== undefined) this.code = options.code;
+  }
+  override details() {
+    return this.field === undefined ? undefined : { field: this.field };
+  }
+}
+
+/** A request body over the limit of its endpoint. */
+export class BodyTooLargeError extends ServerError {
+  readonly code = 'BODY_TOO_LARGE';
+  readonly status = 413;
+  readonly limitBytes: number;
+  constructor(limitBytes: number) {
+    super(`the request body is larger than ${limitBytes} bytes`);
+    this.name = 'BodyTooLargeError';
+    this.limitBytes = limitBytes;
+  }
+  override details() {
+    return { limitBytes: this.limitBytes };
+  }
+}
+
+/** A body in a format the endpoint does not take. */
+export class UnsupportedMediaTypeError extends ServerError {
+  readonly code = 'UNSUPPORTED_MEDIA_TYPE';
+  readonly status = 415;
+  constructor(expected: string) {
+    super(`the request body must be ${expected}`);
+    this.name = 'UnsupportedMediaTypeError';
+  }
+}
+
+/** Who is calling is unknown or not proven: no token, a bad one, wrong credentials. */
+export type UnauthenticatedCode =
+  | 'UNAUTHENTICATED'
+  | 'INVALID_CREDENTIALS'
+  | 'TOKEN_EXPIRED'
+  | 'TOKEN_INVALID'
+  | 'TOKEN_REUSED'
+  | 'SESSION_REVOKED'
+  | 'TOTP_REQUIRED'
+  | 'TOTP_INVALID';
+
+export class UnauthenticatedError extends ServerError {
+  readonly code: UnauthenticatedCode;
+  readonly status = 401;
+  constructor(code: UnauthenticatedCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'UnauthenticatedError';
+    this.code = code;
+  }
+}
+
+/** The caller is known but may not do this (role, ownership, state). */
+export class ForbiddenError extends ServerError {
+  readonly code: string;
+  readonly status = 403;
+  constructor(message: string, code = 'FORBIDDEN') {
+    super(message);
+    this.name = 'ForbiddenError';
+    this.code = code;
+  }
+}
+
+export class NotFoundError extends ServerError {
+  readonly code = 'NOT_FOUND';
+  readonly status = 404;
+  constructor(what: string) {
+    super(`no such ${what}`);
+    this.name = 'NotFoundError';
+  }
+}
+
+/** The request conflicts with what exists (a taken email or username, a state already set). */
+export class ConflictError extends ServerError {
+  readonly code: string;
+  readonly status = 409;
+  readonly field: string | undefined;
+  constructor(code: string, message: string, field?: string) {
+    super(message);
+    this.name = 'ConflictError';
+    this.code = code;
+    this.field = field;
+  }
+  override details() {
+    return this.field === undefined ? undefined : { field: this.field };
+  }
+}
+
+/** Too many attempts; `retryAfterSeconds` becomes the Retry-After header. */
+export class RateLimitedError extends ServerError {
+  readonly code = 'RATE_LIMITED';
+  readonly status = 429;
+  readonly retryAfterSeconds: number;
+  constructor(what: string, retryAfterSeconds: number) {
+    super(`too many ${what}; try again in ${retryAfterSeconds} s`);
+    this.name = 'RateLimitedError';
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+  override details() {
+    return { retryAfterSeconds: this.retryAfterSeconds };
+  }
 }
 
 /** An environment variable is missing or malformed; the node refuses to start. */

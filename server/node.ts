@@ -1,5 +1,8 @@
 // One PetAmigos node: opens the platform (database, bus, cache, storage), records its boot, and
 // serves HTTP on Bun.serve. Roles beyond the gateway attach here as their issues land.
+
+import type { AccountsDeps } from './accounts/context.ts';
+import { createAccounts } from './accounts/index.ts';
 import { createHttpApp } from './http/app.ts';
 import { clientFiles } from './http/client.ts';
 import { createMetrics } from './http/metrics.ts';
@@ -12,6 +15,7 @@ export interface RunningNode {
   readonly url: string;
   readonly port: number;
   readonly platform: Platform;
+  readonly accounts: AccountsDeps;
   stop(): Promise<void>;
 }
 
@@ -22,11 +26,25 @@ export async function startNode(config: Config, log: Logger): Promise<RunningNod
     const boot = await recordBoot(platform.database.db, config.nodeId);
     const client = clientFiles(config.clientDir);
     if (!client.built) log.warn({ clientDir: client.root }, `node.start() | web client not built [dir:${client.root}]`);
-    const app = createHttpApp({ platform, metrics: createMetrics(config.nodeId), client, startedAt });
+    const accounts = await createAccounts(platform);
+    const peers = new WeakMap<Request, string>();
+    const app = createHttpApp({
+      platform,
+      metrics: createMetrics(config.nodeId),
+      client,
+      startedAt,
+      accounts,
+      peerAddress: (request) => peers.get(request),
+    });
+    accounts.outbox.start();
     const server = Bun.serve({
       port: config.port,
       hostname: config.host,
-      fetch: (request) => app.handle(request),
+      fetch: (request, bunServer) => {
+        const address = bunServer.requestIP(request)?.address;
+        if (address !== undefined) peers.set(request, address);
+        return app.handle(request);
+      },
     });
     const port = server.port as number;
     const url = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`;
@@ -39,9 +57,11 @@ export async function startNode(config: Config, log: Logger): Promise<RunningNod
       url,
       port,
       platform,
+      accounts,
       stop() {
         stopping ??= (async () => {
           await server.stop();
+          await accounts.outbox.stop();
           await platform.close();
           log.info('node.stop() | stopped');
         })();

@@ -3,10 +3,10 @@
 // values pass its validation; the services the nodes point at exist and are health-checked.
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
-import { loadConfig, variables } from '../server/platform/config.ts';
+import { allVariables, loadConfig } from '../server/platform/config.ts';
 
 const repo = new URL('../', import.meta.url).pathname;
-const declared = new Set(Object.values(variables).map((variable) => variable.name));
+const declared = new Set(allVariables().map((variable) => variable.name));
 
 interface ComposeService {
   image?: string;

@@ -1,7 +1,12 @@
-// The HTTP side of a node (Elysia): health, metrics and the web client. Feature routes (auth,
-// uploads, webhooks, OpenAPI) are added by their own modules.
+// The HTTP side of a node (Elysia): health, metrics, the OpenAPI document, the accounts API and
+// the web client. Every JSON body goes through the strict parser; every error leaves in one shape.
+import { openapi } from '@elysiajs/openapi';
 import { Elysia } from 'elysia';
+import type { AccountsDeps } from '../accounts/context.ts';
+import { accountsRoutes } from '../accounts/routes.ts';
+import { adminRoutes } from '../admin/routes.ts';
 import type { Platform } from '../platform/index.ts';
+import { strictJson } from './body.ts';
 import type { ClientFiles } from './client.ts';
 import { errorBody, toHttpError } from './errors.ts';
 import { checkHealth } from './health.ts';
@@ -12,9 +17,12 @@ export interface HttpDeps {
   metrics: NodeMetrics;
   client: ClientFiles;
   startedAt: number;
+  accounts: AccountsDeps;
+  /** The socket address of a request's client, from Bun.serve. */
+  peerAddress(request: Request): string | undefined;
 }
 
-export function createHttpApp({ platform, metrics, client, startedAt }: HttpDeps) {
+export function createHttpApp({ platform, metrics, client, startedAt, accounts, peerAddress }: HttpDeps) {
   const started = new WeakMap<Request, number>();
   const statusOf = (status: unknown): number => (typeof status === 'number' ? status : 200);
   return new Elysia()
@@ -27,10 +35,28 @@ export function createHttpApp({ platform, metrics, client, startedAt }: HttpDeps
       metrics.observeRequest(request.method, route === '' ? 'unmatched' : route, statusOf(set.status), (performance.now() - began) / 1000);
     })
     .onError(({ error, code, set, path }) => {
-      const { status, body } = toHttpError(error, code, platform.log, path);
+      const { status, body, headers } = toHttpError(error, code, platform.log, path);
       set.status = status;
+      Object.assign(set.headers, headers);
       return body;
     })
+    .use(strictJson)
+    .use(
+      openapi({
+        path: '/openapi',
+        documentation: {
+          info: {
+            title: 'PetAmigos HTTP API',
+            version: '1',
+            description: 'Accounts, health and metrics. Everything after sign-in travels over the WebSocket protocol.',
+          },
+          components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+        },
+        exclude: { paths: ['/*'] },
+      }),
+    )
+    .use(accountsRoutes(accounts, peerAddress))
+    .use(adminRoutes(accounts, peerAddress))
     .get('/health', async ({ set }) => {
       const report = await checkHealth(platform, startedAt);
       set.status = report.status === 'ok' ? 200 : 503;

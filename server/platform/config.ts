@@ -2,7 +2,9 @@
 // `variables` (name, meaning, default, parser); `.env.example` is generated from the same list
 // (scripts/env-example.ts) and a test keeps the two equal.
 import { hostname } from 'node:os';
+import { type AccountsConfig, accountsConfig, accountVariables } from '../accounts/config.ts';
 import { ConfigError } from '../errors.ts';
+import { type Env, expected, integer, oneOf, optionalUrl, text, type Variable } from './env.ts';
 
 const ROLES = ['gateway', 'actors', 'media', 'sfu'] as const;
 export type Role = (typeof ROLES)[number];
@@ -34,65 +36,7 @@ export interface Config {
   logFormat: 'json' | 'pretty';
   healthTimeoutMs: number;
   shutdownTimeoutMs: number;
-}
-
-type Env = Record<string, string | undefined>;
-
-interface Variable<T> {
-  name: string;
-  /** One line for .env.example. */
-  doc: string;
-  /** Written to .env.example; absent means "unset by default". */
-  example?: string;
-  /** Set in .env.example but commented out, to show the shape of a value with no default. */
-  commentedExample?: string;
-  parse(raw: string | undefined, env: Env): T;
-}
-
-const expected = (name: string, what: string, raw: string) =>
-  new ConfigError(`${name} must be ${what} (got ${JSON.stringify(raw)})`, { variable: name });
-
-function integer(name: string, min: number, max: number, fallback: number) {
-  return (raw: string | undefined): number => {
-    if (raw === undefined || raw === '') return fallback;
-    const value = Number(raw);
-    if (!/^\d+$/.test(raw.trim()) || !Number.isSafeInteger(value) || value < min || value > max) {
-      throw expected(name, `an integer from ${min} to ${max}`, raw);
-    }
-    return value;
-  };
-}
-
-function optionalUrl(name: string, protocols: readonly string[]) {
-  return (raw: string | undefined): string | undefined => {
-    if (raw === undefined || raw.trim() === '') return undefined;
-    let url: URL;
-    try {
-      url = new URL(raw);
-    } catch {
-      throw expected(name, `a URL (${protocols.map((p) => `${p}//…`).join(' or ')})`, raw);
-    }
-    if (!protocols.includes(url.protocol)) {
-      throw expected(name, `a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`, raw);
-    }
-    return raw.trim();
-  };
-}
-
-function text(name: string, fallback: string, pattern = /^.+$/, what = 'a non-empty string') {
-  return (raw: string | undefined): string => {
-    if (raw === undefined || raw === '') return fallback;
-    if (!pattern.test(raw)) throw expected(name, what, raw);
-    return raw;
-  };
-}
-
-function oneOf<T extends string>(name: string, values: readonly T[], fallback: T) {
-  return (raw: string | undefined): T => {
-    if (raw === undefined || raw === '') return fallback;
-    if (!(values as readonly string[]).includes(raw)) throw expected(name, `one of ${values.join(', ')}`, raw);
-    return raw as T;
-  };
+  accounts: AccountsConfig;
 }
 
 const S3_PARTS = ['S3_ENDPOINT', 'S3_ACCESS_KEY', 'S3_SECRET_KEY'] as const;
@@ -252,10 +196,22 @@ type Parsed = { [K in keyof typeof variables]: ReturnType<(typeof variables)[K][
  */
 export function loadConfig(env: Env = process.env): Config {
   const values: Partial<Parsed> = {};
+  const accountValues: Record<string, unknown> = {};
   const problems: ConfigError[] = [];
-  for (const [key, variable] of Object.entries(variables) as [keyof Parsed, Variable<unknown>][]) {
+  const parse = (into: Record<string, unknown>, key: string, variable: Variable<unknown>) => {
     try {
-      (values as Record<string, unknown>)[key] = variable.parse(env[variable.name], env);
+      into[key] = variable.parse(env[variable.name], env);
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      problems.push(error);
+    }
+  };
+  for (const [key, variable] of Object.entries(variables) as [keyof Parsed, Variable<unknown>][]) parse(values, key, variable);
+  for (const [key, variable] of Object.entries(accountVariables)) parse(accountValues, key, variable);
+  let accounts: AccountsConfig | undefined;
+  if (problems.length === 0) {
+    try {
+      accounts = accountsConfig(accountValues);
     } catch (error) {
       if (!(error instanceof ConfigError)) throw error;
       problems.push(error);
@@ -285,14 +241,13 @@ export function loadConfig(env: Env = process.env): Config {
     logFormat: v.logFormat,
     healthTimeoutMs: v.healthTimeoutMs,
     shutdownTimeoutMs: v.shutdownTimeoutMs,
+    accounts: accounts as AccountsConfig,
   };
 }
 
-/** A URL safe to print: the password is replaced. */
-export function redactUrl(raw: string): string {
-  const url = new URL(raw);
-  if (url.password !== '') url.password = '***';
-  return url.toString();
+/** Every declared variable, in .env.example order. */
+export function allVariables(): Variable<unknown>[] {
+  return [...(Object.values(variables) as Variable<unknown>[]), ...Object.values(accountVariables)];
 }
 
 /** The text of `.env.example`, generated from `variables`. */
@@ -303,7 +258,7 @@ export function envExample(): string {
     '# Generated from server/platform/config.ts by `bun scripts/env-example.ts`; do not edit by hand.',
     '',
   ];
-  for (const variable of Object.values(variables) as Variable<unknown>[]) {
+  for (const variable of allVariables()) {
     lines.push(`# ${variable.doc}`);
     if (variable.example !== undefined) lines.push(`${variable.name}=${variable.example}`);
     else lines.push(`# ${variable.name}=${variable.commentedExample ?? ''}`);

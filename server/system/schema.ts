@@ -1,4 +1,5 @@
-// Tables owned by the node itself: what this installation is and how often it has booted.
+// Tables owned by the node itself: what this installation is, how often it has booted, and the
+// secrets it generated for itself when configuration gave none.
 import { sql } from 'drizzle-orm';
 import { bigint, check, pgTable, smallint, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 
@@ -15,3 +16,10 @@ export const serverInfo = pgTable(
   },
   (table) => [check('server_info_single_row', sql`${table.id} = 1`)],
 );
+
+/** Secrets generated at first start when the configuration gives none (e.g. the token signing key). */
+export const serverSecrets = pgTable('server_secrets', {
+  name: text('name').primaryKey(),
+  value: text('value').notNull(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+});

@@ -39,6 +39,14 @@ describe.each(caches)('cache (%s)', (_kind, open) => {
     expect(await cache.get(key('a'))).toBeNull();
   });
 
+  test('cache: take returns the value once, to exactly one of many concurrent takers', async () => {
+    await cache.set(key('once'), 'code', { ttlMs: 10_000 });
+    const taken = await Promise.all(Array.from({ length: 20 }, () => cache.take(key('once'))));
+    expect(taken.filter((value) => value === 'code')).toHaveLength(1);
+    expect(taken.filter((value) => value === null)).toHaveLength(19);
+    expect(await cache.get(key('once'))).toBeNull();
+  });
+
   test('cache: a value with a TTL disappears after it', async () => {
     await cache.set(key('short'), 'x', { ttlMs: 150 });
     const ttl = await cache.ttlMs(key('short'));

@@ -10,6 +10,8 @@ export interface Cache {
   get(key: string): Promise<string | null>;
   set(key: string, value: string, options?: { ttlMs?: number }): Promise<void>;
   del(key: string): Promise<void>;
+  /** Gets and deletes in one step: of several concurrent takers, one gets the value. */
+  take(key: string): Promise<string | null>;
   /** Adds one and returns the new value; a key created by this call expires after `ttlMs`. */
   incr(key: string, options?: { ttlMs?: number }): Promise<number>;
   /** Milliseconds until the key expires; null when it is missing or never expires. */

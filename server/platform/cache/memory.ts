@@ -30,6 +30,11 @@ export function createMemoryCache(): Cache {
     set: async (key, value, options) => {
       entries.set(key, { value, expiresAt: options?.ttlMs === undefined ? null : Date.now() + options.ttlMs });
     },
+    take: async (key) => {
+      const value = live(key)?.value ?? null;
+      entries.delete(key);
+      return value;
+    },
     del: async (key) => {
       entries.delete(key);
     },

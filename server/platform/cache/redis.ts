@@ -2,7 +2,7 @@
 // never be left without a TTL by a crash between the two commands.
 import { Redis } from 'ioredis';
 import { DependencyError } from '../../errors.ts';
-import { redactUrl } from '../config.ts';
+import { redactUrl } from '../env.ts';
 import type { Logger } from '../log.ts';
 import type { Cache } from './index.ts';
 
@@ -43,6 +43,7 @@ export async function connectRedisCache(options: { url: string; namespace: strin
       if (setOptions?.ttlMs === undefined) await redis.set(key, value);
       else await redis.set(key, value, 'PX', setOptions.ttlMs);
     },
+    take: (key) => redis.getdel(key),
     del: async (key) => {
       await redis.del(key);
     },

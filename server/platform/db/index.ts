@@ -10,7 +10,7 @@ import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
 import { DependencyError } from '../../errors.ts';
-import { redactUrl } from '../config.ts';
+import { redactUrl } from '../env.ts';
 import { acquireDirLock } from './dir-lock.ts';
 import * as tables from './tables.ts';
 

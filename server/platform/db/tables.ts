@@ -1,4 +1,7 @@
 // Every Drizzle table of the server, gathered for the typed query builder. Each table is
 // declared in the schema.ts of the domain module that owns it; drizzle-kit reads those files
 // (drizzle.config.ts) and writes the SQL in migrations/.
+
+export * from '../../accounts/schema.ts';
+export * from '../../mail/schema.ts';
 export * from '../../system/schema.ts';

@@ -1,0 +1,110 @@
+// The flows that go through the user's mailbox: proving an email address, and choosing a new
+// password with a mailed link. "Forgot password" answers the same whether or not the address
+// has an account; the mail is the only thing that differs.
+import { and, eq } from 'drizzle-orm';
+import { ConflictError } from '../errors.ts';
+import { type AccountsDeps, appLink } from './context.ts';
+import { consumeEmailToken, issueEmailToken, peekEmailToken } from './email-tokens.ts';
+import { checkPasswordStrength, hashPassword } from './passwords.ts';
+import { LIMITS } from './rate-limits.ts';
+import { users } from './schema.ts';
+import { findUserByEmail, findUserById, normalizeEmail, type UserRow, type UserView, userView } from './users.ts';
+
+export async function verifyEmail(deps: AccountsDeps, token: string): Promise<UserView> {
+  const grant = await deps.db.transaction(async (tx) => {
+    const used = await consumeEmailToken(tx, token, 'verify_email');
+    // Only the address the mail went to is proven; if the user changed it since, nothing is.
+    await tx
+      .update(users)
+      .set({ emailVerifiedAt: new Date(), updatedAt: new Date() })
+      .where(and(eq(users.id, used.userId), eq(users.email, used.email)));
+    return used;
+  });
+  const user = await findUserById(deps.db, grant.userId);
+  if (user === undefined) throw new ConflictError('ACCOUNT_GONE', 'the account no longer exists');
+  return userView(user);
+}
+
+async function sendVerification(deps: AccountsDeps, user: UserRow): Promise<void> {
+  await deps.db.transaction(async (tx) => {
+    const token = await issueEmailToken(tx, { userId: user.id, purpose: 'verify_email', email: user.email });
+    await deps.outbox.enqueue(
+      {
+        to: user.email,
+        template: 'verify_email',
+        language: user.language,
+        params: { username: user.username, link: appLink(deps, '/verify-email', { token }) },
+      },
+      tx,
+    );
+  });
+}
+
+/** For a signed-in user: a new verification mail, unless the address is verified already. */
+export async function resendVerification(deps: AccountsDeps, user: UserRow): Promise<void> {
+  if (user.emailVerifiedAt !== null) throw new ConflictError('EMAIL_ALREADY_VERIFIED', 'the email address is verified already');
+  await deps.limiter.hit(LIMITS.resendPerAccount, user.id);
+  await sendVerification(deps, user);
+}
+
+/** For someone signed out: the same answer for any address; a mail only to an unverified account. */
+export async function resendVerificationTo(deps: AccountsDeps, rawEmail: string, ip: string): Promise<void> {
+  const email = normalizeEmail(rawEmail);
+  await deps.limiter.hit(LIMITS.forgotPerIp, ip);
+  await deps.limiter.hit(LIMITS.resendPerAccount, email);
+  const user = await findUserByEmail(deps.db, email);
+  if (user !== undefined && user.emailVerifiedAt === null) await sendVerification(deps, user);
+}
+
+export async function forgotPassword(deps: AccountsDeps, rawEmail: string, ip: string): Promise<void> {
+  const email = normalizeEmail(rawEmail);
+  await deps.limiter.hit(LIMITS.forgotPerIp, ip);
+  await deps.limiter.hit(LIMITS.forgotPerAccount, email);
+  const user = await findUserByEmail(deps.db, email);
+  if (user === undefined) return;
+  await deps.db.transaction(async (tx) => {
+    const token = await issueEmailToken(tx, { userId: user.id, purpose: 'reset_password', email });
+    await deps.outbox.enqueue(
+      {
+        to: email,
+        template: 'reset_password',
+        language: user.language,
+        params: { username: user.username, link: appLink(deps, '/reset-password', { token }) },
+      },
+      tx,
+    );
+  });
+}
+
+/**
+ * Sets a new password with a mailed token. The password is checked before the token is used, so
+ * a weak choice does not burn the link. Every session ends; the owner is told by mail; the
+ * account is unlocked, and its address counts as verified (the link reached it).
+ */
+export async function resetPassword(deps: AccountsDeps, token: string, password: string): Promise<void> {
+  const grant = await peekEmailToken(deps.db, token, 'reset_password');
+  const user = await findUserById(deps.db, grant.userId);
+  if (user === undefined) throw new ConflictError('ACCOUNT_GONE', 'the account no longer exists');
+  checkPasswordStrength(password, { email: user.email, username: user.username });
+  const passwordHash = await hashPassword(password);
+  await deps.db.transaction(async (tx) => {
+    await consumeEmailToken(tx, token, 'reset_password');
+    const verified = user.emailVerifiedAt ?? (grant.email === user.email ? new Date() : null);
+    await tx
+      .update(users)
+      .set({ passwordHash, lockedUntil: null, emailVerifiedAt: verified, updatedAt: new Date() })
+      .where(eq(users.id, user.id));
+    await deps.outbox.enqueue(
+      {
+        to: user.email,
+        template: 'password_changed',
+        language: user.language,
+        params: { username: user.username, link: appLink(deps, '/forgot-password') },
+      },
+      tx,
+    );
+  });
+  await deps.sessions.revokeAll(user.id, 'password_reset');
+  await deps.limiter.reset(LIMITS.loginPerAccount, user.email);
+  await deps.limiter.reset(LIMITS.loginPerAccount, user.username);
+}

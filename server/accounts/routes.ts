@@ -1,0 +1,182 @@
+// The accounts HTTP API under /auth: sign-up and sign-in, tokens, mailed links, two-factor,
+// sessions and OAuth. Each route declares its body schema (validated before the handler runs)
+// and, when protected, the least role it needs.
+import { Elysia, t } from 'elysia';
+import { NotFoundError } from '../errors.ts';
+import type { AccountsDeps } from './context.ts';
+import { forgotPassword, resendVerification, resendVerificationTo, resetPassword, verifyEmail } from './email-flows.ts';
+import { accountsGuard, authenticate, bearerToken } from './guard.ts';
+import { exchangeLoginCode, finishOAuth, startOAuth } from './oauth.ts';
+import { login, logout, refresh, register } from './password-auth.ts';
+import * as S from './schemas.ts';
+import { disableTwoFactor, enableTwoFactor, setupTwoFactor } from './two-factor.ts';
+import { findUserById, userView } from './users.ts';
+
+const noContent = () => new Response(null, { status: 204 });
+const accepted = { status: 'accepted' as const };
+const errors = { 400: S.ErrorResponse, 401: S.ErrorResponse, 429: S.ErrorResponse };
+
+export function accountsRoutes(deps: AccountsDeps, peerAddress: (request: Request) => string | undefined) {
+  const tag = (name: string) => ({ tags: [name] });
+  return new Elysia({ name: 'accounts-routes', prefix: '/auth' })
+    .use(accountsGuard(deps, peerAddress))
+    .post(
+      '/register',
+      async ({ body, origin, set }) => {
+        set.status = 201;
+        return register(deps, body, origin);
+      },
+      {
+        body: S.RegisterBody,
+        response: { 201: S.TokenPair, ...errors, 409: S.ErrorResponse },
+        detail: { ...tag('auth'), summary: 'Create an account' },
+      },
+    )
+    .post('/login', ({ body, origin }) => login(deps, body, origin), {
+      body: S.LoginBody,
+      response: { 200: S.TokenPair, ...errors },
+      detail: { ...tag('auth'), summary: 'Sign in with email or username and password (and a TOTP code when two-factor is on)' },
+    })
+    .post('/refresh', ({ body, origin }) => refresh(deps, body.refreshToken, origin), {
+      body: S.RefreshBody,
+      response: { 200: S.TokenPair, ...errors },
+      detail: { ...tag('auth'), summary: 'Trade a refresh token for a new pair; each refresh token works once' },
+    })
+    .post(
+      '/logout',
+      async ({ body, headers }) => {
+        if (body.refreshToken !== undefined) await logout(deps, { refreshToken: body.refreshToken });
+        else await logout(deps, await authenticate(deps, bearerToken(headers.authorization)));
+        return noContent();
+      },
+      { body: S.LogoutBody, detail: { ...tag('auth'), summary: 'End the session of the refresh token, or of the bearer access token' } },
+    )
+    .post('/email/verify', async ({ body }) => ({ user: await verifyEmail(deps, body.token) }), {
+      body: S.TokenBody,
+      response: { 200: t.Object({ user: S.User }), ...errors },
+      detail: { ...tag('email'), summary: 'Confirm an email address with the token of the mailed link' },
+    })
+    .post(
+      '/email/resend',
+      async ({ body, headers, origin, set }) => {
+        set.status = 202;
+        if (headers.authorization !== undefined) {
+          const principal = await authenticate(deps, bearerToken(headers.authorization));
+          const user = await findUserById(deps.db, principal.userId);
+          if (user !== undefined) await resendVerification(deps, user);
+        } else if (body.email !== undefined) {
+          await resendVerificationTo(deps, body.email, origin.ip);
+        }
+        return accepted;
+      },
+      {
+        body: S.OptionalEmailBody,
+        response: { 202: S.Accepted, ...errors, 409: S.ErrorResponse },
+        detail: {
+          ...tag('email'),
+          summary: 'Send the verification mail again (signed in, or by address; the answer never says whether it exists)',
+        },
+      },
+    )
+    .post(
+      '/password/forgot',
+      async ({ body, origin, set }) => {
+        set.status = 202;
+        await forgotPassword(deps, body.email, origin.ip);
+        return accepted;
+      },
+      {
+        body: S.EmailBody,
+        response: { 202: S.Accepted, ...errors },
+        detail: { ...tag('password'), summary: 'Mail a reset link; the same answer whether or not the address has an account' },
+      },
+    )
+    .post(
+      '/password/reset',
+      async ({ body }) => {
+        await resetPassword(deps, body.token, body.password);
+        return { status: 'password_changed' as const };
+      },
+      {
+        body: S.ResetBody,
+        response: { 200: t.Object({ status: t.Literal('password_changed') }), ...errors },
+        detail: { ...tag('password'), summary: 'Set a new password with the mailed token; every session ends' },
+      },
+    )
+    .post('/2fa/setup', ({ user }) => setupTwoFactor(deps, user), {
+      role: 'user',
+      response: { 200: t.Object({ secret: t.String(), otpauthUrl: t.String(), qrCode: t.String() }), ...errors, 409: S.ErrorResponse },
+      detail: { ...tag('two-factor'), summary: 'Start two-factor set-up: a TOTP secret, its otpauth URL and a QR code (PNG data URL)' },
+    })
+    .post('/2fa/enable', ({ user, body }) => enableTwoFactor(deps, user, body.code), {
+      role: 'user',
+      body: S.CodeBody,
+      response: { 200: t.Object({ recoveryCodes: t.Array(t.String()) }), ...errors, 409: S.ErrorResponse },
+      detail: { ...tag('two-factor'), summary: 'Turn two-factor on with a first code; returns ten single-use recovery codes' },
+    })
+    .post(
+      '/2fa/disable',
+      async ({ user, body }) => {
+        await disableTwoFactor(deps, user, body);
+        return noContent();
+      },
+      {
+        role: 'user',
+        body: S.DisableTwoFactorBody,
+        detail: { ...tag('two-factor'), summary: 'Turn two-factor off (password and a code)' },
+      },
+    )
+    .get('/me', ({ user }) => ({ user: userView(user) }), {
+      role: 'user',
+      response: { 200: t.Object({ user: S.User }), ...errors },
+      detail: { ...tag('auth'), summary: 'The signed-in user' },
+    })
+    .get('/sessions', async ({ principal }) => ({ sessions: await deps.sessions.list(principal.userId, principal.sessionId) }), {
+      role: 'user',
+      response: { 200: t.Object({ sessions: t.Array(S.Session) }), ...errors },
+      detail: { ...tag('sessions'), summary: 'The signed-in devices of this user' },
+    })
+    .delete(
+      '/sessions/:id',
+      async ({ principal, params }) => {
+        if (!(await deps.sessions.revoke(principal.userId, params.id, 'revoked'))) throw new NotFoundError('session');
+        return noContent();
+      },
+      {
+        role: 'user',
+        params: t.Object({ id: t.String({ format: 'uuid' }) }),
+        detail: { ...tag('sessions'), summary: 'Sign out one device' },
+      },
+    )
+    .get('/oauth/providers', () => ({ providers: deps.config.oauth.map((provider) => provider.name) }), {
+      detail: { ...tag('oauth'), summary: 'The sign-in providers this installation offers' },
+    })
+    .get(
+      '/oauth/:provider/start',
+      async ({ params, query, redirect }) => redirect(await startOAuth(deps, params.provider, query.language), 302),
+      {
+        query: t.Object({ language: t.Optional(t.String({ maxLength: 8 })) }),
+        detail: { ...tag('oauth'), summary: 'Redirect to the provider to sign in' },
+      },
+    )
+    .get(
+      '/oauth/:provider/callback',
+      async ({ params, query, redirect }) => redirect(await finishOAuth(deps, params.provider, query), 302),
+      {
+        detail: { ...tag('oauth'), summary: 'Where the provider sends the browser back (query response mode)' },
+      },
+    )
+    .post(
+      '/oauth/:provider/callback',
+      async ({ params, body, redirect }) => redirect(await finishOAuth(deps, params.provider, (body ?? {}) as Record<string, string>), 303),
+      {
+        parse: 'urlencoded',
+        detail: { ...tag('oauth'), summary: 'Where the provider posts the browser back (form_post response mode, Apple)' },
+      },
+    )
+    .post('/oauth/exchange', ({ body, origin }) => exchangeLoginCode(deps, body.code, origin), {
+      body: S.ExchangeBody,
+      response: { 200: S.TokenPair, ...errors },
+      detail: { ...tag('oauth'), summary: 'Trade the one-time code of the OAuth redirect for tokens' },
+    });
+}

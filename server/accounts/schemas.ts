@@ -1,0 +1,80 @@
+// The wire shapes of the accounts HTTP API, declared once (TypeBox via Elysia's `t`): they
+// validate requests and document the API in /openapi. Limits here are generous outer bounds;
+// the domain checks (users.ts, passwords.ts) give the precise reasons.
+import { t } from 'elysia';
+import { LANGUAGES } from '../i18n/languages.ts';
+
+const email = t.String({ maxLength: 320, description: 'Email address', examples: ['ana@example.com'] });
+const password = t.String({
+  minLength: 1,
+  maxLength: 1024,
+  description: 'At least 10 characters, 5 different ones; not a common password',
+});
+const opaque = (description: string) => t.String({ minLength: 1, maxLength: 256, description });
+
+export const RegisterBody = t.Object({
+  email,
+  username: t.String({ maxLength: 64, description: '3 to 30 of a-z, 0-9, "_", "."', examples: ['luna_and_max'] }),
+  password,
+  language: t.Union(
+    LANGUAGES.map((code) => t.Literal(code)),
+    { description: 'One of the 20 supported languages' },
+  ),
+});
+
+export const LoginBody = t.Object({
+  login: t.String({ minLength: 1, maxLength: 320, description: 'Email or username' }),
+  password,
+  totp: t.Optional(t.String({ maxLength: 64, description: 'Authenticator code or recovery code, when two-factor is on' })),
+});
+
+export const RefreshBody = t.Object({ refreshToken: opaque('Refresh token from login, register or a previous refresh') });
+export const LogoutBody = t.Object({ refreshToken: t.Optional(opaque('Refresh token of the session to end')) });
+export const TokenBody = t.Object({ token: opaque('Token from the mailed link') });
+export const EmailBody = t.Object({ email });
+export const OptionalEmailBody = t.Object({ email: t.Optional(email) });
+export const ResetBody = t.Object({ token: opaque('Token from the mailed link'), password });
+export const CodeBody = t.Object({ code: t.String({ minLength: 1, maxLength: 64, description: 'Authenticator code' }) });
+export const DisableTwoFactorBody = t.Object({
+  password: t.Optional(password),
+  code: t.String({ minLength: 1, maxLength: 64, description: 'Authenticator code or recovery code' }),
+});
+export const ExchangeBody = t.Object({ code: opaque('One-time code from the OAuth callback redirect') });
+export const RoleBody = t.Object({ role: t.Union([t.Literal('user'), t.Literal('moderator'), t.Literal('admin')]) });
+
+export const User = t.Object({
+  id: t.String({ format: 'uuid' }),
+  email: t.String(),
+  emailVerified: t.Boolean(),
+  username: t.String(),
+  language: t.String(),
+  role: t.String(),
+  twoFactorEnabled: t.Boolean(),
+  hasPassword: t.Boolean(),
+  createdAt: t.String({ format: 'date-time' }),
+});
+
+export const TokenPair = t.Object({
+  tokenType: t.Literal('Bearer'),
+  accessToken: t.String(),
+  accessTokenExpiresAt: t.String({ format: 'date-time' }),
+  refreshToken: t.String(),
+  refreshTokenExpiresAt: t.String({ format: 'date-time' }),
+  sessionId: t.String({ format: 'uuid' }),
+  user: User,
+});
+
+export const Session = t.Object({
+  id: t.String({ format: 'uuid' }),
+  userAgent: t.Nullable(t.String()),
+  ip: t.Nullable(t.String()),
+  createdAt: t.Date(),
+  lastSeenAt: t.Date(),
+  current: t.Boolean(),
+});
+
+export const ErrorResponse = t.Object({
+  error: t.Object({ code: t.String(), message: t.String(), details: t.Optional(t.Record(t.String(), t.Unknown())) }),
+});
+
+export const Accepted = t.Object({ status: t.Literal('accepted') });

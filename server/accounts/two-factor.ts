@@ -1,0 +1,105 @@
+// Two-factor authentication with TOTP (RFC 6238): setup stores a pending secret, enable proves
+// the authenticator works and hands out ten recovery codes, disable needs the password and a
+// code. Every accepted TOTP step is recorded so the same code (or an older one) never works twice.
+import { and, eq, isNull, lt, or } from 'drizzle-orm';
+import { ConflictError, UnauthenticatedError } from '../errors.ts';
+import type { AccountsDeps } from './context.ts';
+import { verifyPassword } from './passwords.ts';
+import { LIMITS } from './rate-limits.ts';
+import { recoveryCodes, users } from './schema.ts';
+import { sha256 } from './secrets.ts';
+import {
+  base32Decode,
+  generateRecoveryCodes,
+  generateTotpSecret,
+  normalizeRecoveryCode,
+  otpauthUrl,
+  qrCodeDataUrl,
+  verifyTotp,
+} from './totp.ts';
+import type { UserRow } from './users.ts';
+
+const ISSUER = 'PetAmigos';
+
+export interface TwoFactorSetup {
+  secret: string;
+  otpauthUrl: string;
+  qrCode: string;
+}
+
+export async function setupTwoFactor(deps: AccountsDeps, user: UserRow): Promise<TwoFactorSetup> {
+  if (user.totpEnabledAt !== null) throw new ConflictError('TWO_FACTOR_ALREADY_ENABLED', 'two-factor authentication is already on');
+  const secret = generateTotpSecret();
+  await deps.db.update(users).set({ totpSecret: secret, totpLastStep: null, updatedAt: new Date() }).where(eq(users.id, user.id));
+  const url = otpauthUrl({ secret, accountName: user.email, issuer: ISSUER });
+  return { secret, otpauthUrl: url, qrCode: await qrCodeDataUrl(url) };
+}
+
+export async function enableTwoFactor(deps: AccountsDeps, user: UserRow, code: string): Promise<{ recoveryCodes: string[] }> {
+  if (user.totpEnabledAt !== null) throw new ConflictError('TWO_FACTOR_ALREADY_ENABLED', 'two-factor authentication is already on');
+  if (user.totpSecret === null) throw new ConflictError('TWO_FACTOR_NOT_SET_UP', 'call /auth/2fa/setup first');
+  await deps.limiter.hit(LIMITS.twoFactorPerAccount, user.id);
+  const step = verifyTotp(base32Decode(user.totpSecret), code, { timeMs: Date.now(), lastUsedStep: user.totpLastStep });
+  if (step === null) throw new UnauthenticatedError('TOTP_INVALID', 'the code is not valid');
+  const codes = generateRecoveryCodes(10);
+  await deps.db.transaction(async (tx) => {
+    await tx.update(users).set({ totpEnabledAt: new Date(), totpLastStep: step, updatedAt: new Date() }).where(eq(users.id, user.id));
+    await tx.delete(recoveryCodes).where(eq(recoveryCodes.userId, user.id));
+    await tx.insert(recoveryCodes).values(codes.map((code) => ({ userId: user.id, codeHash: sha256(normalizeRecoveryCode(code)) })));
+  });
+  await deps.limiter.reset(LIMITS.twoFactorPerAccount, user.id);
+  return { recoveryCodes: codes };
+}
+
+export async function disableTwoFactor(
+  deps: AccountsDeps,
+  user: UserRow,
+  proof: { password?: string | undefined; code: string },
+): Promise<void> {
+  if (user.totpEnabledAt === null) throw new ConflictError('TWO_FACTOR_NOT_ENABLED', 'two-factor authentication is off');
+  if (user.passwordHash !== null && !(await verifyPassword(proof.password ?? '', user.passwordHash))) {
+    throw new UnauthenticatedError('INVALID_CREDENTIALS', 'the password is wrong');
+  }
+  await checkSecondFactor(deps, user, proof.code);
+  await deps.db.transaction(async (tx) => {
+    await tx
+      .update(users)
+      .set({ totpSecret: null, totpEnabledAt: null, totpLastStep: null, updatedAt: new Date() })
+      .where(eq(users.id, user.id));
+    await tx.delete(recoveryCodes).where(eq(recoveryCodes.userId, user.id));
+  });
+}
+
+/**
+ * Accepts a TOTP code or an unused recovery code for `user`, counting attempts. Throws
+ * UnauthenticatedError TOTP_INVALID otherwise (a replayed code included).
+ */
+export async function checkSecondFactor(deps: AccountsDeps, user: UserRow, code: string): Promise<void> {
+  await deps.limiter.hit(LIMITS.twoFactorPerAccount, user.id);
+  const invalid = new UnauthenticatedError('TOTP_INVALID', 'the code is not valid');
+  if (user.totpSecret === null) throw invalid;
+  const step = verifyTotp(base32Decode(user.totpSecret), code, { timeMs: Date.now(), lastUsedStep: user.totpLastStep });
+  if (step !== null) {
+    // Recorded only if no concurrent request took this step first: a code works once.
+    const [taken] = await deps.db
+      .update(users)
+      .set({ totpLastStep: step })
+      .where(and(eq(users.id, user.id), or(isNull(users.totpLastStep), lt(users.totpLastStep, step))))
+      .returning({ id: users.id });
+    if (taken === undefined) throw invalid;
+  } else {
+    const [used] = await deps.db
+      .update(recoveryCodes)
+      .set({ usedAt: new Date() })
+      .where(
+        and(
+          eq(recoveryCodes.userId, user.id),
+          eq(recoveryCodes.codeHash, sha256(normalizeRecoveryCode(code))),
+          isNull(recoveryCodes.usedAt),
+        ),
+      )
+      .returning({ userId: recoveryCodes.userId });
+    if (used === undefined) throw invalid;
+  }
+  await deps.limiter.reset(LIMITS.twoFactorPerAccount, user.id);
+}

@@ -1,0 +1,91 @@
+// Users as the rest of the server sees them: input normalization and validation (email,
+// username, language), lookups, and the public view returned by the API.
+import { eq, or } from 'drizzle-orm';
+import { InvalidInputError } from '../errors.ts';
+import { isLanguage } from '../i18n/languages.ts';
+import type { Database } from '../platform/db/index.ts';
+import { users } from './schema.ts';
+
+export type UserRow = typeof users.$inferSelect;
+
+export interface UserView {
+  id: string;
+  email: string;
+  emailVerified: boolean;
+  username: string;
+  language: string;
+  role: string;
+  twoFactorEnabled: boolean;
+  hasPassword: boolean;
+  createdAt: string;
+}
+
+export function userView(row: UserRow): UserView {
+  return {
+    id: row.id,
+    email: row.email,
+    emailVerified: row.emailVerifiedAt !== null,
+    username: row.username,
+    language: row.language,
+    role: row.role,
+    twoFactorEnabled: row.totpEnabledAt !== null,
+    hasPassword: row.passwordHash !== null,
+    createdAt: row.createdAt.toISOString(),
+  };
+}
+
+// Deliberately plain: one @, no spaces or control characters, a dot in the domain. The mail we
+// send is the real check.
+const EMAIL = /^[^\s@<>()[\]\\,;:"\p{Cc}]{1,64}@(?:[\p{L}\p{N}](?:[\p{L}\p{N}-]{0,61}[\p{L}\p{N}])?\.)+[\p{L}]{2,63}$/u;
+const USERNAME = /^(?!.*\.\.)(?![._])[a-z0-9._]{3,30}(?<![.])$/;
+
+export function normalizeEmail(raw: string): string {
+  const email = raw.trim().toLowerCase();
+  if (email.length > 254 || !EMAIL.test(email)) throw new InvalidInputError('email is not a valid address', { field: 'email' });
+  return email;
+}
+
+export function normalizeUsername(raw: string): string {
+  const username = raw.trim().toLowerCase();
+  if (!USERNAME.test(username)) {
+    throw new InvalidInputError('username must be 3 to 30 of a-z, 0-9, "_" and ".", not starting with "." or "_", not ending with "."', {
+      field: 'username',
+    });
+  }
+  return username;
+}
+
+export function checkLanguage(raw: string): string {
+  if (!isLanguage(raw)) throw new InvalidInputError('language is not one of the supported languages', { field: 'language' });
+  return raw;
+}
+
+/** The user whose email or username is `login` (already lower-cased), if any. */
+export async function findUserByLogin(db: Database, login: string): Promise<UserRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(users)
+    .where(or(eq(users.email, login), eq(users.username, login)))
+    .limit(1);
+  return row;
+}
+
+export async function findUserById(db: Database, id: string): Promise<UserRow | undefined> {
+  const [row] = await db.select().from(users).where(eq(users.id, id)).limit(1);
+  return row;
+}
+
+export async function findUserByEmail(db: Database, email: string): Promise<UserRow | undefined> {
+  const [row] = await db.select().from(users).where(eq(users.email, email)).limit(1);
+  return row;
+}
+
+/** The name of the unique constraint a failed insert violated, from either database driver. */
+export function violatedUniqueConstraint(error: unknown): string | undefined {
+  for (let current = error; current instanceof Error; current = current.cause) {
+    const fields = current as Error & { code?: string; constraint_name?: string; constraint?: string };
+    if (fields.code === '23505')
+      return fields.constraint_name ?? fields.constraint ?? current.message.match(/unique constraint "([^"]+)"/)?.[1];
+  }
+  return undefined;
+}

@@ -1,0 +1,50 @@
+// JSON request bodies, parsed strictly before any handler sees them: a size limit, UTF-8 that
+// must be valid (a lenient decoder would silently turn bad bytes into U+FFFD and store them),
+// and JSON that must parse. Each failure is its own typed error.
+import { Elysia } from 'elysia';
+import { BodyTooLargeError, InvalidInputError } from '../errors.ts';
+
+export const JSON_BODY_LIMIT_BYTES = 64 * 1024;
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
+
+async function readLimited(request: Request, limit: number): Promise<Uint8Array> {
+  const declared = Number(request.headers.get('content-length') ?? Number.NaN);
+  if (declared > limit) throw new BodyTooLargeError(limit);
+  if (request.body === null) return new Uint8Array();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of request.body) {
+    size += chunk.byteLength;
+    if (size > limit) throw new BodyTooLargeError(limit);
+    chunks.push(chunk);
+  }
+  const bytes = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return bytes;
+}
+
+export async function parseJsonBody(request: Request, limit = JSON_BODY_LIMIT_BYTES): Promise<unknown> {
+  const bytes = await readLimited(request, limit);
+  let text: string;
+  try {
+    text = strictUtf8.decode(bytes);
+  } catch (cause) {
+    throw new InvalidInputError('the request body is not valid UTF-8', { code: 'INVALID_BODY', cause });
+  }
+  try {
+    return JSON.parse(text);
+  } catch (cause) {
+    throw new InvalidInputError('the request body is not valid JSON', { code: 'INVALID_BODY', cause });
+  }
+}
+
+/** Takes over JSON parsing for every route of the app it is used in. */
+export const strictJson = new Elysia({ name: 'strict-json' }).onParse({ as: 'global' }, async ({ request, contentType }) => {
+  if (contentType === 'application/json' || contentType.endsWith('+json')) return parseJsonBody(request);
+  return undefined;
+});

@@ -1,0 +1,39 @@
+import type { MailMessages } from '../templates.ts';
+
+// English: the reference catalogue. Every other language has the same templates and placeholders.
+export const en: MailMessages = {
+  verify_email: {
+    subject: 'Confirm your email for PetAmigos',
+    lines: [
+      'Hi {username},',
+      'Welcome to PetAmigos! Please confirm that this is your email address:',
+      '{link}',
+      'The link is valid for 24 hours. If you did not create an account, you can ignore this mail.',
+    ],
+  },
+  reset_password: {
+    subject: 'Reset your PetAmigos password',
+    lines: [
+      'Hi {username},',
+      'Someone (hopefully you) asked to reset the password of your PetAmigos account. Choose a new one here:',
+      '{link}',
+      'The link is valid for 1 hour and works once. If you did not ask for this, ignore this mail: your password stays as it is.',
+    ],
+  },
+  password_changed: {
+    subject: 'Your PetAmigos password was changed',
+    lines: [
+      'Hi {username},',
+      'The password of your PetAmigos account was just changed, and every device was signed out.',
+      'If this was not you, reset your password now: {link}',
+    ],
+  },
+  account_locked: {
+    subject: 'Your PetAmigos account was locked for safety',
+    lines: [
+      'Hi {username},',
+      'There were too many failed attempts to sign in to your account, so we locked it for {minutes} minutes.',
+      'If this was not you, someone may be guessing your password. You can choose a new one here: {link}',
+    ],
+  },
+};

@@ -1,0 +1,39 @@
+import type { MailMessages } from '../templates.ts';
+
+// Spanish: neutral Latin American wording, addressing the reader as "tú" as the product does.
+export const es: MailMessages = {
+  verify_email: {
+    subject: 'Confirma tu correo en PetAmigos',
+    lines: [
+      'Hola {username}:',
+      '¡Te damos la bienvenida a PetAmigos! Confirma que esta es tu dirección de correo:',
+      '{link}',
+      'El enlace es válido durante 24 horas. Si no creaste una cuenta, puedes ignorar este correo.',
+    ],
+  },
+  reset_password: {
+    subject: 'Restablece tu contraseña de PetAmigos',
+    lines: [
+      'Hola {username}:',
+      'Alguien (esperamos que tú) pidió restablecer la contraseña de tu cuenta de PetAmigos. Elige una nueva aquí:',
+      '{link}',
+      'El enlace es válido durante 1 hora y funciona una sola vez. Si no lo pediste, ignora este correo: tu contraseña no cambia.',
+    ],
+  },
+  password_changed: {
+    subject: 'Se cambió tu contraseña de PetAmigos',
+    lines: [
+      'Hola {username}:',
+      'Se acaba de cambiar la contraseña de tu cuenta de PetAmigos y se cerró la sesión en todos los dispositivos.',
+      'Si no fuiste tú, restablece tu contraseña ahora: {link}',
+    ],
+  },
+  account_locked: {
+    subject: 'Bloqueamos tu cuenta de PetAmigos por seguridad',
+    lines: [
+      'Hola {username}:',
+      'Hubo demasiados intentos fallidos de iniciar sesión en tu cuenta, así que la bloqueamos durante {minutes} minutos.',
+      'Si no fuiste tú, alguien podría estar intentando adivinar tu contraseña. Puedes elegir una nueva aquí: {link}',
+    ],
+  },
+};

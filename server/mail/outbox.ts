@@ -1,0 +1,153 @@
+// The outbox: enqueue() writes a row (in the caller's transaction when given one), and a worker on
+// every node delivers due rows. A worker claims a batch by pushing its next attempt a lease ahead
+// under FOR UPDATE SKIP LOCKED, so nodes never send the same mail twice at once and a node that
+// dies mid-send leaves its mails to be retried after the lease. Failures back off exponentially;
+// after MAX_ATTEMPTS a mail is marked failed with its last error.
+import { and, asc, eq, inArray, lte, sql } from 'drizzle-orm';
+import type { Database } from '../platform/db/index.ts';
+import type { Logger } from '../platform/log.ts';
+import { mailOutbox } from './schema.ts';
+import { type MailTemplate, renderMail } from './templates.ts';
+import type { MailTransport } from './transport.ts';
+
+export interface MailRequest {
+  to: string;
+  template: MailTemplate;
+  language: string;
+  params: Record<string, string>;
+}
+
+export interface OutboxOptions {
+  from: string;
+  pollMs?: number;
+  leaseMs?: number;
+  baseDelayMs?: number;
+  maxDelayMs?: number;
+  maxAttempts?: number;
+  batchSize?: number;
+}
+
+type Executor = Pick<Database, 'insert'>;
+
+export class MailOutbox {
+  readonly #db: Database;
+  readonly #transport: MailTransport;
+  readonly #log: Logger;
+  readonly #options: Required<OutboxOptions>;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #running: Promise<void> | undefined;
+  #stopped = true;
+  #again = false;
+
+  constructor(db: Database, transport: MailTransport, log: Logger, options: OutboxOptions) {
+    this.#db = db;
+    this.#transport = transport;
+    this.#log = log;
+    this.#options = {
+      pollMs: 1000,
+      leaseMs: 60_000,
+      baseDelayMs: 5000,
+      maxDelayMs: 10 * 60_000,
+      maxAttempts: 12,
+      batchSize: 10,
+      ...options,
+    };
+  }
+
+  get transport(): MailTransport {
+    return this.#transport;
+  }
+
+  /** Stores the mail for delivery; pass the transaction that creates what the mail is about. */
+  async enqueue(mail: MailRequest, executor: Executor = this.#db): Promise<string> {
+    const id = Bun.randomUUIDv7();
+    await executor
+      .insert(mailOutbox)
+      .values({ id, toAddress: mail.to, template: mail.template, language: mail.language, params: mail.params });
+    this.wake();
+    return id;
+  }
+
+  start(): void {
+    this.#stopped = false;
+    this.#schedule(0);
+  }
+
+  /** Delivers due mail now rather than at the next poll. */
+  wake(): void {
+    if (this.#stopped) return;
+    if (this.#running !== undefined) this.#again = true;
+    else this.#schedule(0);
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    clearTimeout(this.#timer);
+    await this.#running;
+    this.#transport.close();
+  }
+
+  /** Claims and sends one batch of due mail; returns how many were attempted. */
+  async deliverDue(): Promise<number> {
+    const { leaseMs, batchSize } = this.#options;
+    const now = new Date();
+    const due = this.#db
+      .select({ id: mailOutbox.id })
+      .from(mailOutbox)
+      .where(and(eq(mailOutbox.status, 'pending'), lte(mailOutbox.nextAttemptAt, now)))
+      .orderBy(asc(mailOutbox.nextAttemptAt))
+      .limit(batchSize)
+      .for('update', { skipLocked: true });
+    const claimed = await this.#db
+      .update(mailOutbox)
+      .set({ attempts: sql`${mailOutbox.attempts} + 1`, nextAttemptAt: new Date(now.getTime() + leaseMs) })
+      .where(inArray(mailOutbox.id, due))
+      .returning();
+    for (const row of claimed) await this.#send(row);
+    return claimed.length;
+  }
+
+  async #send(row: typeof mailOutbox.$inferSelect): Promise<void> {
+    try {
+      const rendered = renderMail(row.template as MailTemplate, row.language, row.params);
+      await this.#transport.send({ id: row.id, from: this.#options.from, to: row.toAddress, language: row.language, ...rendered });
+      await this.#db.update(mailOutbox).set({ status: 'sent', sentAt: new Date(), lastError: null }).where(eq(mailOutbox.id, row.id));
+      this.#log.info({ mail: row.id, template: row.template }, `mail.send() | sent [mail:${row.id}] [template:${row.template}]`);
+    } catch (error) {
+      const message = (error as Error).message.slice(0, 1000);
+      const failed = row.attempts >= this.#options.maxAttempts;
+      const delay = Math.min(this.#options.maxDelayMs, this.#options.baseDelayMs * 2 ** (row.attempts - 1));
+      await this.#db
+        .update(mailOutbox)
+        .set({ status: failed ? 'failed' : 'pending', lastError: message, nextAttemptAt: new Date(Date.now() + delay) })
+        .where(eq(mailOutbox.id, row.id));
+      this.#log.warn(
+        { mail: row.id, attempts: row.attempts, err: error },
+        `mail.send() | ${failed ? 'gave up' : 'will retry'} [mail:${row.id}] [attempt:${row.attempts}] [error:${message}]`,
+      );
+    }
+  }
+
+  #schedule(delayMs: number): void {
+    clearTimeout(this.#timer);
+    this.#timer = setTimeout(() => {
+      this.#running = this.#loop().finally(() => {
+        this.#running = undefined;
+        if (this.#stopped) return;
+        const again = this.#again;
+        this.#again = false;
+        this.#schedule(again ? 0 : this.#options.pollMs);
+      });
+    }, delayMs);
+  }
+
+  async #loop(): Promise<void> {
+    try {
+      while (!this.#stopped && (await this.deliverDue()) === this.#options.batchSize) {
+        // A full batch means more may be due: keep going before sleeping.
+      }
+    } catch (error) {
+      this.#log.error({ err: error }, 'mail.outbox() | delivery round failed; retrying at the next poll');
+    }
+  }
+}

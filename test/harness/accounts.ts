@@ -1,0 +1,81 @@
+// A node on the real services with a real SMTP mailbox, for the accounts tests, and shortcuts
+// for the steps most tests start with (a registered user, a signed-in client).
+import { eq } from 'drizzle-orm';
+import { users } from '../../server/accounts/schema.ts';
+import type { RunningNode } from '../../server/node.ts';
+import { type ApiClient, apiClient } from './api.ts';
+import { type Mailbox, startMailbox } from './mailbox.ts';
+import { startTestNode, testConfig } from './node.ts';
+import { createTestDatabase, services, type TestDatabase, uniqueName } from './services.ts';
+
+export const PASSWORD = 'Whiskers & Biscuits 2026';
+
+export interface TokenPairBody {
+  accessToken: string;
+  refreshToken: string;
+  sessionId: string;
+  user: { id: string; email: string; username: string; emailVerified: boolean; role: string; twoFactorEnabled: boolean; language: string };
+}
+
+export interface RegisteredUser {
+  email: string;
+  username: string;
+  password: string;
+  id: string;
+  tokens: TokenPairBody;
+  client: ApiClient;
+}
+
+export interface AccountsEnv {
+  readonly node: RunningNode;
+  readonly mailbox: Mailbox;
+  readonly database: TestDatabase;
+  client(ip?: string): ApiClient;
+  register(overrides?: { language?: string; password?: string }): Promise<RegisteredUser>;
+  setRole(userId: string, role: 'user' | 'moderator' | 'admin'): Promise<void>;
+  close(): Promise<void>;
+}
+
+export function newIdentity(label = 'u') {
+  const name = uniqueName(label);
+  return { email: `${name}@example.com`, username: name };
+}
+
+export async function startAccountsEnv(label: string, env: Record<string, string> = {}): Promise<AccountsEnv> {
+  const database = await createTestDatabase(label);
+  const mailbox = await startMailbox();
+  const config = testConfig({
+    DATABASE_URL: database.url,
+    REDIS_URL: services.redisUrl,
+    NATS_URL: services.natsUrl,
+    SMTP_URL: mailbox.url,
+    TRUST_PROXY: '1',
+    APP_URL: 'http://app.petamigos.test',
+    ...env,
+  });
+  const node = await startTestNode(config);
+  const result: AccountsEnv = {
+    node,
+    mailbox,
+    database,
+    client: (ip) => apiClient(node.url, ip),
+    async register(overrides = {}) {
+      const client = apiClient(node.url);
+      const identity = newIdentity();
+      const password = overrides.password ?? PASSWORD;
+      const response = await client.post<TokenPairBody>('/auth/register', { ...identity, password, language: overrides.language ?? 'en' });
+      if (response.status !== 201) throw new Error(`register failed: ${response.status} ${JSON.stringify(response.body)}`);
+      return { ...identity, password, id: response.body.user.id, tokens: response.body, client };
+    },
+    async setRole(userId, role) {
+      await node.platform.database.db.update(users).set({ role }).where(eq(users.id, userId));
+    },
+    async close() {
+      await node.stop();
+      await mailbox.close();
+      await database.drop();
+      config.cleanup();
+    },
+  };
+  return result;
+}
