@@ -41,16 +41,6 @@ export class BodyTooLargeError extends ServerError {
   }
 }
 
-/** A body in a format the endpoint does not take. */
-export class UnsupportedMediaTypeError extends ServerError {
-  readonly code = 'UNSUPPORTED_MEDIA_TYPE';
-  readonly status = 415;
-  constructor(expected: string) {
-    super(`the request body must be ${expected}`);
-    this.name = 'UnsupportedMediaTypeError';
-  }
-}
-
 /** Who is calling is unknown or not proven: no token, a bad one, wrong credentials. */
 export type UnauthenticatedCode =
   | 'UNAUTHENTICATED'

@@ -1,7 +1,7 @@
 // Embedded mode as a first-time user gets it: `bun server/main.ts` with no service configured
 // at all, as its own process. Everything it needs runs inside it, and its data survives a
 // restart.
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { HealthReport } from '../server/http/health.ts';
 import { spawnNode } from './harness/processes.ts';
@@ -76,5 +76,43 @@ test('embedded: a second node on the same DATA_DIR refuses to start and says why
     await expect(spawnNode({ DATA_DIR: dataDir.path })).rejects.toThrow(/DATA_DIR .* is in use by process \d+/);
   } finally {
     await first.stop('SIGTERM');
+  }
+});
+
+test('embedded: accounts work on PGlite and memory: register, verify from the .eml in DATA_DIR/mail, sign in', async () => {
+  const dir = createTempDir('embedded-accounts');
+  const node = await spawnNode({ DATA_DIR: dir.path });
+  try {
+    const register = await fetch(`${node.url}/auth/register`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'first.user@example.com', username: 'first_user', password: 'Embedded and happy 1', language: 'en' }),
+    });
+    expect(register.status).toBe(201);
+    const mailDir = `${dir.path}/mail`;
+    const deadline = Date.now() + 10_000;
+    while (!(existsSync(mailDir) && readdirSync(mailDir).length > 0) && Date.now() < deadline) await Bun.sleep(100);
+    const [file] = readdirSync(mailDir);
+    // Quoted-printable soft line breaks ("=\n") and "=3D" come from the .eml encoding.
+    const eml = readFileSync(`${mailDir}/${file}`, 'utf8').replaceAll('=\n', '').replaceAll('=3D', '=');
+    const token = eml.match(/verify-email\?token=([A-Za-z0-9_-]{43})/)?.[1];
+    expect(token).toBeDefined();
+    const verify = await fetch(`${node.url}/auth/email/verify`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ token }),
+    });
+    expect(((await verify.json()) as { user: { emailVerified: boolean } }).user.emailVerified).toBe(true);
+    const login = await fetch(`${node.url}/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ login: 'first_user', password: 'Embedded and happy 1' }),
+    });
+    expect(login.status).toBe(200);
+    const { accessToken } = (await login.json()) as { accessToken: string };
+    expect((await fetch(`${node.url}/auth/me`, { headers: { authorization: `Bearer ${accessToken}` } })).status).toBe(200);
+  } finally {
+    expect(await node.stop('SIGTERM')).toBe(0);
+    dir.remove();
   }
 });

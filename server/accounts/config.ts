@@ -4,7 +4,7 @@
 import { ConfigError } from '../errors.ts';
 import { type Env, expected, integer, optionalText, optionalUrl, text, type Variable } from '../platform/env.ts';
 
-export const OAUTH_PROVIDERS = ['google', 'facebook', 'apple'] as const;
+const OAUTH_PROVIDERS = ['google', 'facebook', 'apple'] as const;
 export type OAuthProviderName = (typeof OAUTH_PROVIDERS)[number];
 
 export interface SigningKey {

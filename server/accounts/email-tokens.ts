@@ -7,7 +7,7 @@ import type { Database } from '../platform/db/index.ts';
 import { type EmailTokenPurpose, emailTokens } from './schema.ts';
 import { isOpaqueToken, newOpaqueToken, sha256 } from './secrets.ts';
 
-export const EMAIL_TOKEN_TTL_MS: Record<EmailTokenPurpose, number> = {
+const EMAIL_TOKEN_TTL_MS: Record<EmailTokenPurpose, number> = {
   verify_email: 24 * 60 * 60 * 1000,
   reset_password: 60 * 60 * 1000,
 };

@@ -1,7 +1,7 @@
 // The one authorization helper. Every protected HTTP route declares the least role it needs
 // (`{ role: 'user' | 'moderator' | 'admin' }`); the macro authenticates the bearer token, loads
 // the user (so a role change or a deleted account takes effect at once) and checks the role.
-// The WebSocket gateway calls authenticate() and authorize() directly.
+// authenticate() is exported for callers outside HTTP (the WebSocket gateway).
 import { Elysia } from 'elysia';
 import { ForbiddenError, UnauthenticatedError } from '../errors.ts';
 import type { AccountsDeps, RequestOrigin } from './context.ts';
@@ -24,7 +24,7 @@ export async function authenticate(deps: Pick<AccountsDeps, 'keys' | 'sessions'>
 }
 
 /** Throws ForbiddenError unless `role` is at least `required`. */
-export function authorize(role: Role, required: Role): void {
+function authorize(role: Role, required: Role): void {
   if (RANK[role] < RANK[required]) throw new ForbiddenError(`this needs the ${required} role`);
 }
 
@@ -36,7 +36,7 @@ export function bearerToken(header: string | undefined): string {
 }
 
 /** The client address: the socket's peer, or the entry TRUST_PROXY proxies back in X-Forwarded-For. */
-export function requestOrigin(request: Request, peer: string | undefined, trustProxy: number): RequestOrigin {
+function requestOrigin(request: Request, peer: string | undefined, trustProxy: number): RequestOrigin {
   let ip = peer ?? 'unknown';
   if (trustProxy > 0) {
     const hops = (request.headers.get('x-forwarded-for') ?? '')

@@ -22,7 +22,7 @@ const LOGIN_CODE_TTL_MS = 60_000;
 const PROVIDER_TIMEOUT_MS = 10_000;
 
 /** A failed sign-in at the provider's end; the callback turns it into ?oauthError=<code>. */
-export class OAuthError extends ServerError {
+class OAuthError extends ServerError {
   readonly code: string;
   readonly status = 400;
   constructor(code: string, message: string, options?: { cause?: unknown }) {
@@ -49,13 +49,13 @@ interface ProviderProfile {
 const base64url = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64url');
 const jwksCache = new Map<string, JWTVerifyGetKey>();
 
-export function providerConfig(deps: AccountsDeps, name: string): OAuthProviderConfig {
+function providerConfig(deps: AccountsDeps, name: string): OAuthProviderConfig {
   const provider = deps.config.oauth.find((candidate) => candidate.name === name);
   if (provider === undefined) throw new NotFoundError(`sign-in provider ${name}`);
   return provider;
 }
 
-export function redirectUri(deps: AccountsDeps, provider: OAuthProviderName): string {
+function redirectUri(deps: AccountsDeps, provider: OAuthProviderName): string {
   return `${deps.config.appUrl}/auth/oauth/${provider}/callback`;
 }
 

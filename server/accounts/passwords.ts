@@ -3,8 +3,8 @@
 // cannot tell which logins are real.
 import { InvalidInputError } from '../errors.ts';
 
-export const PASSWORD_MIN_LENGTH = 10;
-export const PASSWORD_MAX_LENGTH = 128;
+const PASSWORD_MIN_LENGTH = 10;
+const PASSWORD_MAX_LENGTH = 128;
 
 // The most used passwords of public breach lists that meet the length rule; refused outright.
 const COMMON = new Set([

@@ -2,7 +2,7 @@
 // sessions and OAuth. Each route declares its body schema (validated before the handler runs)
 // and, when protected, the least role it needs.
 import { Elysia, t } from 'elysia';
-import { NotFoundError } from '../errors.ts';
+import { InvalidInputError, NotFoundError } from '../errors.ts';
 import type { AccountsDeps } from './context.ts';
 import { forgotPassword, resendVerification, resendVerificationTo, resetPassword, verifyEmail } from './email-flows.ts';
 import { accountsGuard, authenticate, bearerToken } from './guard.ts';
@@ -66,6 +66,8 @@ export function accountsRoutes(deps: AccountsDeps, peerAddress: (request: Reques
           if (user !== undefined) await resendVerification(deps, user);
         } else if (body.email !== undefined) {
           await resendVerificationTo(deps, body.email, origin.ip);
+        } else {
+          throw new InvalidInputError('email is required when not signed in', { field: 'email' });
         }
         return accepted;
       },

@@ -1,10 +1,11 @@
 // JSON request bodies, parsed strictly before any handler sees them: a size limit, UTF-8 that
 // must be valid (a lenient decoder would silently turn bad bytes into U+FFFD and store them),
-// and JSON that must parse. Each failure is its own typed error.
+// JSON that must parse, and no NUL character in any string or key (PostgreSQL text cannot hold
+// one, so it would fail deep inside instead of here). Each failure is its own typed error.
 import { Elysia } from 'elysia';
 import { BodyTooLargeError, InvalidInputError } from '../errors.ts';
 
-export const JSON_BODY_LIMIT_BYTES = 64 * 1024;
+const JSON_BODY_LIMIT_BYTES = 64 * 1024;
 
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 
@@ -28,7 +29,7 @@ async function readLimited(request: Request, limit: number): Promise<Uint8Array>
   return bytes;
 }
 
-export async function parseJsonBody(request: Request, limit = JSON_BODY_LIMIT_BYTES): Promise<unknown> {
+async function parseJsonBody(request: Request, limit = JSON_BODY_LIMIT_BYTES): Promise<unknown> {
   const bytes = await readLimited(request, limit);
   let text: string;
   try {
@@ -36,11 +37,18 @@ export async function parseJsonBody(request: Request, limit = JSON_BODY_LIMIT_BY
   } catch (cause) {
     throw new InvalidInputError('the request body is not valid UTF-8', { code: 'INVALID_BODY', cause });
   }
+  let hasNul = false;
+  let value: unknown;
   try {
-    return JSON.parse(text);
+    value = JSON.parse(text, (key, item: unknown) => {
+      if (key.includes('\0') || (typeof item === 'string' && item.includes('\0'))) hasNul = true;
+      return item;
+    });
   } catch (cause) {
     throw new InvalidInputError('the request body is not valid JSON', { code: 'INVALID_BODY', cause });
   }
+  if (hasNul) throw new InvalidInputError('text in the request body may not contain NUL characters', { code: 'INVALID_BODY' });
+  return value;
 }
 
 /** Takes over JSON parsing for every route of the app it is used in. */

@@ -27,7 +27,7 @@ const escapeHtml = (value: string) =>
   value.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
 
 function fill(line: string, params: Record<string, string>, encode: (value: string) => string): string {
-  return line.replace(/\{(\w+)\}/g, (whole, name: string) => {
+  return line.replace(/\{(\w+)\}/g, (_whole, name: string) => {
     const value = params[name];
     if (value === undefined) throw new Error(`mail template placeholder {${name}} has no value`);
     return encode(value);

@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 import nodemailer from 'nodemailer';
 import { redactUrl } from '../platform/env.ts';
 
-export interface OutgoingMail {
+interface OutgoingMail {
   id: string;
   from: string;
   to: string;

@@ -7,7 +7,7 @@ import { ConfigError } from '../errors.ts';
 import { type Env, expected, integer, oneOf, optionalUrl, text, type Variable } from './env.ts';
 
 const ROLES = ['gateway', 'actors', 'media', 'sfu'] as const;
-export type Role = (typeof ROLES)[number];
+type Role = (typeof ROLES)[number];
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
@@ -41,7 +41,7 @@ export interface Config {
 
 const S3_PARTS = ['S3_ENDPOINT', 'S3_ACCESS_KEY', 'S3_SECRET_KEY'] as const;
 
-export const variables = {
+const variables = {
   port: {
     name: 'PORT',
     doc: 'HTTP and WebSocket port of this node (0 picks a free port).',

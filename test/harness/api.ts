@@ -3,7 +3,7 @@
 // so per-address rate limits of one test do not spill into another.
 import { randomInt } from 'node:crypto';
 
-export interface ApiResponse<T = Record<string, unknown>> {
+interface ApiResponse<T = Record<string, unknown>> {
   status: number;
   body: T;
   headers: Headers;
@@ -20,7 +20,7 @@ export interface ApiClient {
   get<T = Record<string, unknown>>(path: string, token?: string): Promise<ApiResponse<T>>;
 }
 
-export function randomIp(): string {
+function randomIp(): string {
   return `10.${randomInt(256)}.${randomInt(256)}.${randomInt(1, 255)}`;
 }
 

@@ -1,0 +1,130 @@
+// Every protected endpoint refuses anonymous callers and callers below its role. The list of
+// endpoints comes from the OpenAPI document, so a new endpoint that forgets to declare its
+// role, or to say that it is public, fails here.
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { type AccountsEnv, startAccountsEnv } from '../../test/harness/accounts.ts';
+
+let env: AccountsEnv;
+beforeAll(async () => {
+  env = await startAccountsEnv('guard');
+});
+afterAll(async () => {
+  await env.close();
+});
+
+type ErrorBody = { error: { code: string } };
+type Role = 'user' | 'moderator' | 'admin';
+
+const PUBLIC = new Set([
+  'GET /health',
+  'GET /metrics',
+  'POST /auth/register',
+  'POST /auth/login',
+  'POST /auth/refresh',
+  'POST /auth/logout',
+  'POST /auth/email/verify',
+  'POST /auth/email/resend',
+  'POST /auth/password/forgot',
+  'POST /auth/password/reset',
+  'GET /auth/oauth/providers',
+  'GET /auth/oauth/{provider}/start',
+  'GET /auth/oauth/{provider}/callback',
+  'POST /auth/oauth/{provider}/callback',
+  'POST /auth/oauth/exchange',
+]);
+
+const PROTECTED: Record<string, Role> = {
+  'GET /auth/me': 'user',
+  'GET /auth/sessions': 'user',
+  'DELETE /auth/sessions/{id}': 'user',
+  'POST /auth/2fa/setup': 'user',
+  'POST /auth/2fa/enable': 'user',
+  'POST /auth/2fa/disable': 'user',
+  'GET /admin/users/{id}': 'moderator',
+  'PUT /admin/users/{id}/role': 'admin',
+};
+
+const sample = (path: string, userId: string) => path.replace('{id}', userId).replace('{provider}', 'google');
+
+async function call(endpoint: string, token: string | undefined, userId: string) {
+  const [method, path] = endpoint.split(' ') as [string, string];
+  const body = method === 'GET' || method === 'DELETE' ? undefined : endpoint.endsWith('/role') ? { role: 'user' } : { code: '000000' };
+  return env.client().request<ErrorBody>(method, sample(path, userId), {
+    ...(token === undefined ? {} : { token }),
+    ...(body === undefined ? {} : { body }),
+  });
+}
+
+describe('roles', () => {
+  test('guard: every endpoint in the OpenAPI document is either public or declares its role here', async () => {
+    const document = (await (await fetch(`${env.node.url}/openapi/json`)).json()) as { paths: Record<string, Record<string, unknown>> };
+    const endpoints = Object.entries(document.paths).flatMap(([path, methods]) =>
+      Object.keys(methods).map((method) => `${method.toUpperCase()} ${path}`),
+    );
+    const undeclared = endpoints.filter((endpoint) => !PUBLIC.has(endpoint) && PROTECTED[endpoint] === undefined);
+    expect(undeclared).toEqual([]);
+    expect(endpoints.length).toBe(PUBLIC.size + Object.keys(PROTECTED).length);
+  });
+
+  test.each(Object.keys(PROTECTED))('guard: %s refuses an anonymous caller with 401', async (endpoint) => {
+    const response = await call(endpoint, undefined, '00000000-0000-7000-8000-000000000000');
+    expect(response.status).toBe(401);
+    expect(response.body.error.code).toBe('UNAUTHENTICATED');
+  });
+
+  test.each(Object.keys(PROTECTED))('guard: %s refuses a garbage token with 401', async (endpoint) => {
+    const response = await call(endpoint, 'not.a.token', '00000000-0000-7000-8000-000000000000');
+    expect(response.status).toBe(401);
+    expect(response.body.error.code).toBe('TOKEN_INVALID');
+  });
+
+  const belowRole = Object.entries(PROTECTED).flatMap(([endpoint, required]) =>
+    (['user', 'moderator'] as const)
+      .filter((role) => (required === 'admin' ? true : required === 'moderator' && role === 'user'))
+      .map((role) => [endpoint, role, required] as const),
+  );
+
+  test.each(belowRole)('guard: %s refuses a %s with 403 (needs %s)', async (endpoint, role) => {
+    const caller = await env.register();
+    await env.setRole(caller.id, role);
+    const response = await call(endpoint, caller.tokens.accessToken, caller.id);
+    expect(response.status).toBe(403);
+    expect(response.body.error.code).toBe('FORBIDDEN');
+  });
+
+  test('guard: a moderator may look an account up; an admin may change its role, and the change applies at once', async () => {
+    const target = await env.register();
+    const moderator = await env.register();
+    await env.setRole(moderator.id, 'moderator');
+    const lookedUp = await moderator.client.get<{ user: { id: string } }>(`/admin/users/${target.id}`, moderator.tokens.accessToken);
+    expect(lookedUp.status).toBe(200);
+    expect(lookedUp.body.user.id).toBe(target.id);
+
+    const admin = await env.register();
+    await env.setRole(admin.id, 'admin');
+    const promoted = await admin.client.request<{ user: { role: string } }>('PUT', `/admin/users/${target.id}/role`, {
+      token: admin.tokens.accessToken,
+      body: { role: 'moderator' },
+    });
+    expect(promoted.body.user.role).toBe('moderator');
+    // The target's existing access token says "user"; the guard reads the current role.
+    expect((await target.client.get(`/admin/users/${moderator.id}`, target.tokens.accessToken)).status).toBe(200);
+    await env.setRole(target.id, 'user');
+    expect((await target.client.get(`/admin/users/${moderator.id}`, target.tokens.accessToken)).status).toBe(403);
+  });
+
+  test('guard: an invalid role value is refused with the field named', async () => {
+    const admin = await env.register();
+    await env.setRole(admin.id, 'admin');
+    const response = await admin.client.request<{ error: { code: string; details: { field: string } } }>(
+      'PUT',
+      `/admin/users/${admin.id}/role`,
+      {
+        token: admin.tokens.accessToken,
+        body: { role: 'superuser' },
+      },
+    );
+    expect(response.status).toBe(400);
+    expect(response.body.error).toMatchObject({ code: 'INVALID_INPUT', details: { field: 'role' } });
+  });
+});
