@@ -25,19 +25,28 @@ export async function verifyEmail(deps: AccountsDeps, token: string): Promise<Us
   return userView(user);
 }
 
+type Executor = Parameters<Parameters<AccountsDeps['db']['transaction']>[0]>[0];
+
+/** Issues a verification token for the user's address and queues the mail that carries it, in `tx`. */
+export async function queueVerificationMail(
+  deps: AccountsDeps,
+  tx: Executor,
+  user: { id: string; email: string; username: string; language: string },
+): Promise<void> {
+  const token = await issueEmailToken(tx, { userId: user.id, purpose: 'verify_email', email: user.email });
+  await deps.outbox.enqueue(
+    {
+      to: user.email,
+      template: 'verify_email',
+      language: user.language,
+      params: { username: user.username, link: appLink(deps, '/verify-email', { token }) },
+    },
+    tx,
+  );
+}
+
 async function sendVerification(deps: AccountsDeps, user: UserRow): Promise<void> {
-  await deps.db.transaction(async (tx) => {
-    const token = await issueEmailToken(tx, { userId: user.id, purpose: 'verify_email', email: user.email });
-    await deps.outbox.enqueue(
-      {
-        to: user.email,
-        template: 'verify_email',
-        language: user.language,
-        params: { username: user.username, link: appLink(deps, '/verify-email', { token }) },
-      },
-      tx,
-    );
-  });
+  await deps.db.transaction((tx) => queueVerificationMail(deps, tx, user));
 }
 
 /** For a signed-in user: a new verification mail, unless the address is verified already. */

@@ -31,20 +31,20 @@ export async function issueEmailToken(
 
 const invalid = () => new InvalidInputError('the link is invalid, expired or already used', { field: 'token', code: 'INVALID_TOKEN' });
 
+/** The row of `token` if it is for `purpose`, unused and unexpired. */
+function usable(token: string, purpose: EmailTokenPurpose) {
+  if (!isOpaqueToken(token)) throw invalid();
+  return and(
+    eq(emailTokens.tokenHash, sha256(token)),
+    eq(emailTokens.purpose, purpose),
+    isNull(emailTokens.usedAt),
+    gt(emailTokens.expiresAt, new Date()),
+  );
+}
+
 /** The grant of a token that is still usable, without using it (to validate a request first). */
 export async function peekEmailToken(db: Database, token: string, purpose: EmailTokenPurpose): Promise<{ userId: string; email: string }> {
-  if (!isOpaqueToken(token)) throw invalid();
-  const [row] = await db
-    .select({ userId: emailTokens.userId, email: emailTokens.email })
-    .from(emailTokens)
-    .where(
-      and(
-        eq(emailTokens.tokenHash, sha256(token)),
-        eq(emailTokens.purpose, purpose),
-        isNull(emailTokens.usedAt),
-        gt(emailTokens.expiresAt, new Date()),
-      ),
-    );
+  const [row] = await db.select({ userId: emailTokens.userId, email: emailTokens.email }).from(emailTokens).where(usable(token, purpose));
   if (row === undefined) throw invalid();
   return row;
 }
@@ -55,18 +55,10 @@ export async function consumeEmailToken(
   token: string,
   purpose: EmailTokenPurpose,
 ): Promise<{ userId: string; email: string }> {
-  if (!isOpaqueToken(token)) throw invalid();
   const [row] = await executor
     .update(emailTokens)
     .set({ usedAt: new Date() })
-    .where(
-      and(
-        eq(emailTokens.tokenHash, sha256(token)),
-        eq(emailTokens.purpose, purpose),
-        isNull(emailTokens.usedAt),
-        gt(emailTokens.expiresAt, new Date()),
-      ),
-    )
+    .where(usable(token, purpose))
     .returning({ userId: emailTokens.userId, email: emailTokens.email });
   if (row === undefined) throw invalid();
   return row;

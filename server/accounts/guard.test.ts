@@ -128,3 +128,27 @@ describe('roles', () => {
     expect(response.body.error).toMatchObject({ code: 'INVALID_INPUT', details: { field: 'role' } });
   });
 });
+
+test('guard: scripts/set-role.ts grants a role from the shell', async () => {
+  const user = await env.register();
+  const run = Bun.spawnSync([process.execPath, 'scripts/set-role.ts', user.username, 'admin'], {
+    cwd: new URL('../../', import.meta.url).pathname,
+    env: { PATH: process.env.PATH ?? '', DATABASE_URL: env.database.url },
+    stdout: 'pipe',
+    stderr: 'pipe',
+  });
+  expect(run.stderr.toString()).toBe('');
+  expect(run.stdout.toString()).toContain('is now admin');
+  const other = await env.register();
+  const changed = await user.client.request<{ user: { role: string } }>('PUT', `/admin/users/${other.id}/role`, {
+    token: user.tokens.accessToken,
+    body: { role: 'moderator' },
+  });
+  expect(changed.body.user.role).toBe('moderator');
+  const missing = Bun.spawnSync([process.execPath, 'scripts/set-role.ts', 'nobody-at-all', 'admin'], {
+    cwd: new URL('../../', import.meta.url).pathname,
+    env: { PATH: process.env.PATH ?? '', DATABASE_URL: env.database.url },
+    stderr: 'pipe',
+  });
+  expect(missing.exitCode).toBe(1);
+});

@@ -13,7 +13,7 @@ import { ConflictError, InvalidInputError, NotFoundError, ServerError } from '..
 import { isLanguage } from '../i18n/languages.ts';
 import type { OAuthProviderConfig, OAuthProviderName } from './config.ts';
 import { type AccountsDeps, appLink, type RequestOrigin, signIn, type TokenPair } from './context.ts';
-import { issueEmailToken } from './email-tokens.ts';
+import { queueVerificationMail } from './email-flows.ts';
 import { oauthIdentities, users } from './schema.ts';
 import { findUserByEmail, findUserById, type UserRow, violatedUniqueConstraint } from './users.ts';
 
@@ -288,13 +288,7 @@ async function resolveUser(deps: AccountsDeps, provider: OAuthProviderName, prof
         .returning();
       if (row === undefined) throw new Error('resolveUser() | insert returned no row');
       await tx.insert(oauthIdentities).values({ provider, subject: profile.subject, userId: id, email });
-      if (!profile.emailVerified) {
-        const token = await issueEmailToken(tx, { userId: id, purpose: 'verify_email', email });
-        await deps.outbox.enqueue(
-          { to: email, template: 'verify_email', language, params: { username, link: appLink(deps, '/verify-email', { token }) } },
-          tx,
-        );
-      }
+      if (!profile.emailVerified) await queueVerificationMail(deps, tx, row);
       return row;
     });
   } catch (error) {

@@ -5,7 +5,7 @@
 import { eq } from 'drizzle-orm';
 import { ConflictError, RateLimitedError, UnauthenticatedError } from '../errors.ts';
 import { type AccountsDeps, appLink, type RequestOrigin, signIn, type TokenPair, tokenPair } from './context.ts';
-import { issueEmailToken } from './email-tokens.ts';
+import { queueVerificationMail } from './email-flows.ts';
 import { checkPasswordStrength, hashPassword, verifyPassword } from './passwords.ts';
 import { LIMITS, LOCKOUT_MS } from './rate-limits.ts';
 import { users } from './schema.ts';
@@ -40,11 +40,7 @@ export async function register(deps: AccountsDeps, input: Registration, origin: 
     user = await deps.db.transaction(async (tx) => {
       const [row] = await tx.insert(users).values({ id, email, username, passwordHash, language }).returning();
       if (row === undefined) throw new Error('register() | insert returned no row');
-      const token = await issueEmailToken(tx, { userId: id, purpose: 'verify_email', email });
-      await deps.outbox.enqueue(
-        { to: email, template: 'verify_email', language, params: { username, link: appLink(deps, '/verify-email', { token }) } },
-        tx,
-      );
+      await queueVerificationMail(deps, tx, row);
       return row;
     });
   } catch (error) {
