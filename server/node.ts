@@ -3,8 +3,10 @@
 
 import type { AccountsDeps } from './accounts/context.ts';
 import { createAccounts } from './accounts/index.ts';
+import { createGateway, type Gateway, type GatewayOptions } from './gateway/gateway.ts';
 import { createHttpApp } from './http/app.ts';
 import { clientFiles } from './http/client.ts';
+import { errorBody } from './http/errors.ts';
 import { createMetrics } from './http/metrics.ts';
 import type { Config } from './platform/config.ts';
 import { openPlatform, type Platform } from './platform/index.ts';
@@ -16,10 +18,16 @@ export interface RunningNode {
   readonly port: number;
   readonly platform: Platform;
   readonly accounts: AccountsDeps;
+  readonly gateway: Gateway | undefined;
   stop(): Promise<void>;
 }
 
-export async function startNode(config: Config, log: Logger): Promise<RunningNode> {
+export interface NodeOptions {
+  /** Gateway options beyond the defaults (tests shorten limits or add calls). */
+  gateway?: Omit<GatewayOptions, 'platform' | 'accounts'>;
+}
+
+export async function startNode(config: Config, log: Logger, options: NodeOptions = {}): Promise<RunningNode> {
   const startedAt = Date.now();
   const platform = await openPlatform(config, log);
   try {
@@ -37,15 +45,28 @@ export async function startNode(config: Config, log: Logger): Promise<RunningNod
       peerAddress: (request) => peers.get(request),
     });
     accounts.outbox.start();
+    const gateway: Gateway | undefined = config.roles.has('gateway')
+      ? createGateway({ platform, accounts, ...options.gateway })
+      : undefined;
     const server = Bun.serve({
       port: config.port,
       hostname: config.host,
       fetch: (request, bunServer) => {
+        if (gateway !== undefined && new URL(request.url).pathname === '/ws') {
+          if (gateway.upgrade(request, bunServer)) return undefined;
+          return Response.json(errorBody('UPGRADE_REQUIRED', 'GET /ws with a WebSocket upgrade'), {
+            status: 426,
+            headers: { upgrade: 'websocket' },
+          });
+        }
         const address = bunServer.requestIP(request)?.address;
         if (address !== undefined) peers.set(request, address);
         return app.handle(request);
       },
+      // Without the gateway role no request is upgraded, so this handler never runs.
+      websocket: gateway?.websocket ?? { message: () => undefined },
     });
+    gateway?.attach(server);
     const port = server.port as number;
     const url = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`;
     log.info(
@@ -58,8 +79,10 @@ export async function startNode(config: Config, log: Logger): Promise<RunningNod
       port,
       platform,
       accounts,
+      gateway,
       stop() {
         stopping ??= (async () => {
+          gateway?.close();
           await server.stop();
           await accounts.outbox.stop();
           await platform.close();

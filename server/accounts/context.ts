@@ -4,6 +4,7 @@ import type { MailOutbox } from '../mail/outbox.ts';
 import type { Cache } from '../platform/cache/index.ts';
 import type { Database } from '../platform/db/index.ts';
 import type { Logger } from '../platform/log.ts';
+import type { TopicLog } from '../platform/topics/index.ts';
 import type { AccountsConfig } from './config.ts';
 import type { RateLimiter } from './rate-limits.ts';
 import type { DeviceInfo, IssuedRefresh, Sessions } from './sessions.ts';
@@ -17,6 +18,7 @@ export interface AccountsDeps {
   sessions: Sessions;
   limiter: RateLimiter;
   outbox: MailOutbox;
+  topics: TopicLog;
   config: AccountsConfig;
   log: Logger;
 }

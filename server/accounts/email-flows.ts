@@ -5,6 +5,7 @@ import { and, eq } from 'drizzle-orm';
 import { ConflictError } from '../errors.ts';
 import { type AccountsDeps, appLink } from './context.ts';
 import { consumeEmailToken, issueEmailToken, peekEmailToken } from './email-tokens.ts';
+import { publishAccountUpdated } from './events.ts';
 import { checkPasswordStrength, hashPassword } from './passwords.ts';
 import { LIMITS } from './rate-limits.ts';
 import { users } from './schema.ts';
@@ -22,6 +23,7 @@ export async function verifyEmail(deps: AccountsDeps, token: string): Promise<Us
   });
   const user = await findUserById(deps.db, grant.userId);
   if (user === undefined) throw new ConflictError('ACCOUNT_GONE', 'the account no longer exists');
+  await publishAccountUpdated(deps, user.id);
   return userView(user);
 }
 

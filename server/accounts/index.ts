@@ -4,8 +4,9 @@ import { MailOutbox } from '../mail/outbox.ts';
 import { createMailTransport } from '../mail/transport.ts';
 import type { Platform } from '../platform/index.ts';
 import type { AccountsDeps } from './context.ts';
+import { publishSessionsRevoked, type RevocationNotice, sessionsRevokedSubject } from './events.ts';
 import { RateLimiter } from './rate-limits.ts';
-import { Sessions } from './sessions.ts';
+import { type RevokeReason, Sessions } from './sessions.ts';
 import { loadKeyRing } from './tokens.ts';
 
 export async function createAccounts(platform: Platform): Promise<AccountsDeps> {
@@ -15,13 +16,20 @@ export async function createAccounts(platform: Platform): Promise<AccountsDeps> 
     { mail: { backend: transport.kind, location: transport.location } },
     `accounts.mail() | [mail:${transport.kind} ${transport.location}]`,
   );
+  const { bus, topics } = platform;
+  const onRevoked = async (userId: string, sessionIds: string[], reason: RevokeReason) => {
+    const notice: RevocationNotice = { userId, sessionIds, reason };
+    bus.publish(sessionsRevokedSubject(config.clusterName), new TextEncoder().encode(JSON.stringify(notice)));
+    await publishSessionsRevoked({ topics, log }, notice);
+  };
   return {
     db: database.db,
     cache,
     keys: await loadKeyRing(config.accounts.signingKeys, database.db, log),
-    sessions: new Sessions(database.db, cache),
+    sessions: new Sessions(database.db, cache, onRevoked),
     limiter: new RateLimiter(cache),
     outbox: new MailOutbox(database.db, transport, log, { from: config.accounts.mailFrom }),
+    topics,
     config: config.accounts,
     log,
   };

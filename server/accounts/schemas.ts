@@ -2,6 +2,7 @@
 // validate requests and document the API in /openapi. Limits here are generous outer bounds;
 // the domain checks (users.ts, passwords.ts) give the precise reasons.
 import { t } from 'elysia';
+import { User } from '../../protocol/catalogue.ts';
 import { LANGUAGES } from '../i18n/languages.ts';
 
 const email = t.String({ maxLength: 320, description: 'Email address', examples: ['ana@example.com'] });
@@ -42,17 +43,8 @@ export const DisableTwoFactorBody = t.Object({
 export const ExchangeBody = t.Object({ code: opaque('One-time code from the OAuth callback redirect') });
 export const RoleBody = t.Object({ role: t.Union([t.Literal('user'), t.Literal('moderator'), t.Literal('admin')]) });
 
-export const User = t.Object({
-  id: t.String({ format: 'uuid' }),
-  email: t.String(),
-  emailVerified: t.Boolean(),
-  username: t.String(),
-  language: t.String(),
-  role: t.String(),
-  twoFactorEnabled: t.Boolean(),
-  hasPassword: t.Boolean(),
-  createdAt: t.String({ format: 'date-time' }),
-});
+// The user view is part of the WebSocket protocol too (account.updated events): one declaration.
+export { User };
 
 export const TokenPair = t.Object({
   tokenType: t.Literal('Bearer'),

@@ -37,13 +37,18 @@ export interface SessionView {
 
 const revokedKey = (sessionId: string) => `session-revoked:${sessionId}`;
 
+/** Told about every revocation, after it is committed (the gateway closes those sessions' sockets). */
+export type RevocationListener = (userId: string, sessionIds: string[], reason: RevokeReason) => Promise<void> | void;
+
 export class Sessions {
   readonly #db: Database;
   readonly #cache: Cache;
+  readonly #onRevoked: RevocationListener;
 
-  constructor(db: Database, cache: Cache) {
+  constructor(db: Database, cache: Cache, onRevoked: RevocationListener = () => undefined) {
     this.#db = db;
     this.#cache = cache;
+    this.#onRevoked = onRevoked;
   }
 
   async create(userId: string, device: DeviceInfo): Promise<IssuedRefresh> {
@@ -87,7 +92,8 @@ export class Sessions {
           .update(authSessions)
           .set({ revokedAt: now, revokedReason: 'token_reuse' })
           .where(and(eq(authSessions.id, known.sessionId), isNull(authSessions.revokedAt)));
-        return { kind: 'reused' as const, sessionId: known.sessionId };
+        const [owner] = await tx.select({ userId: authSessions.userId }).from(authSessions).where(eq(authSessions.id, known.sessionId));
+        return { kind: 'reused' as const, sessionId: known.sessionId, userId: owner?.userId ?? '' };
       }
       const [session] = await tx.select().from(authSessions).where(eq(authSessions.id, claimed.sessionId)).for('update');
       if (session === undefined || session.revokedAt !== null) return { kind: 'revoked' as const };
@@ -105,7 +111,7 @@ export class Sessions {
       case 'rotated':
         return outcome;
       case 'reused':
-        await this.#markRevoked([outcome.sessionId]);
+        await this.#markRevoked(outcome.userId, [outcome.sessionId], 'token_reuse');
         throw new UnauthenticatedError('TOKEN_REUSED', 'this refresh token was already used; the session has been ended for safety');
       case 'revoked':
         throw new UnauthenticatedError('SESSION_REVOKED', 'the session has ended');
@@ -133,7 +139,11 @@ export class Sessions {
       .set({ revokedAt: new Date(), revokedReason: reason })
       .where(and(eq(authSessions.id, sessionId), eq(authSessions.userId, userId), isNull(authSessions.revokedAt)))
       .returning({ id: authSessions.id });
-    await this.#markRevoked(revoked.map((row) => row.id));
+    await this.#markRevoked(
+      userId,
+      revoked.map((row) => row.id),
+      reason,
+    );
     return revoked.length > 0;
   }
 
@@ -150,7 +160,11 @@ export class Sessions {
         ),
       )
       .returning({ id: authSessions.id });
-    await this.#markRevoked(revoked.map((row) => row.id));
+    await this.#markRevoked(
+      userId,
+      revoked.map((row) => row.id),
+      reason,
+    );
     return revoked.length;
   }
 
@@ -176,7 +190,9 @@ export class Sessions {
     return (await this.#cache.get(revokedKey(sessionId))) !== null;
   }
 
-  async #markRevoked(sessionIds: string[]): Promise<void> {
+  async #markRevoked(userId: string, sessionIds: string[], reason: RevokeReason): Promise<void> {
+    if (sessionIds.length === 0) return;
     await Promise.all(sessionIds.map((id) => this.#cache.set(revokedKey(id), '1', { ttlMs: (ACCESS_TOKEN_TTL_SECONDS + 60) * 1000 })));
+    await this.#onRevoked(userId, sessionIds, reason);
   }
 }

@@ -4,6 +4,7 @@
 import { and, eq, isNull, lt, or } from 'drizzle-orm';
 import { ConflictError, UnauthenticatedError } from '../errors.ts';
 import type { AccountsDeps } from './context.ts';
+import { publishAccountUpdated } from './events.ts';
 import { verifyPassword } from './passwords.ts';
 import { LIMITS } from './rate-limits.ts';
 import { recoveryCodes, users } from './schema.ts';
@@ -48,6 +49,7 @@ export async function enableTwoFactor(deps: AccountsDeps, user: UserRow, code: s
     await tx.insert(recoveryCodes).values(codes.map((code) => ({ userId: user.id, codeHash: sha256(normalizeRecoveryCode(code)) })));
   });
   await deps.limiter.reset(LIMITS.twoFactorPerAccount, user.id);
+  await publishAccountUpdated(deps, user.id);
   return { recoveryCodes: codes };
 }
 
@@ -68,6 +70,7 @@ export async function disableTwoFactor(
       .where(eq(users.id, user.id));
     await tx.delete(recoveryCodes).where(eq(recoveryCodes.userId, user.id));
   });
+  await publishAccountUpdated(deps, user.id);
 }
 
 /**

@@ -3,6 +3,7 @@
 import { eq } from 'drizzle-orm';
 import { Elysia, t } from 'elysia';
 import type { AccountsDeps } from '../accounts/context.ts';
+import { publishAccountUpdated } from '../accounts/events.ts';
 import { accountsGuard } from '../accounts/guard.ts';
 import { users } from '../accounts/schema.ts';
 import * as S from '../accounts/schemas.ts';
@@ -32,6 +33,7 @@ export function adminRoutes(deps: AccountsDeps, peerAddress: (request: Request) 
       async ({ params: { id }, body, principal }) => {
         const [row] = await deps.db.update(users).set({ role: body.role, updatedAt: new Date() }).where(eq(users.id, id)).returning();
         if (row === undefined) throw new NotFoundError('user');
+        await publishAccountUpdated(deps, id);
         deps.log.info(
           { user: id, role: body.role, by: principal.userId },
           `admin.role() | set [user:${id}] [role:${body.role}] [by:${principal.userId}]`,

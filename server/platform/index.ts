@@ -8,6 +8,7 @@ import { type DatabaseHandle, openDatabase } from './db/index.ts';
 import { migrateDatabase } from './db/migrate.ts';
 import type { Logger } from './log.ts';
 import { type ObjectStore, openObjectStore } from './storage/index.ts';
+import { openTopicLog, type TopicLog } from './topics/index.ts';
 
 export interface Platform {
   readonly config: Config;
@@ -16,6 +17,7 @@ export interface Platform {
   readonly bus: Bus;
   readonly cache: Cache;
   readonly storage: ObjectStore;
+  readonly topics: TopicLog;
   close(): Promise<void>;
 }
 
@@ -50,7 +52,8 @@ export async function openPlatform(config: Config, log: Logger): Promise<Platfor
     const bus = track(await openBus({ natsUrl: config.natsUrl, name: `petamigos:${config.nodeId}`, log }));
     const cache = track(await openCache({ redisUrl: config.redisUrl, namespace: config.clusterName, log }));
     const storage = track(await openObjectStore({ s3: config.s3, dataDir: config.dataDir }));
-    const platform: Platform = { config, log, database, bus, cache, storage, close: closeAll };
+    const topics = track(await openTopicLog({ nats: bus.natsConnection, namespace: config.clusterName, log }));
+    const platform: Platform = { config, log, database, bus, cache, storage, topics, close: closeAll };
     const parts = Object.entries(dependencies(platform));
     log.info(
       Object.fromEntries(parts.map(([name, part]) => [name, { backend: part.kind, location: part.location }])),

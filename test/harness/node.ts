@@ -1,7 +1,7 @@
 // In-process nodes for tests: a configuration built from the test services (or none of them,
 // for embedded mode) and a silent logger unless TEST_LOG is set.
 import pino from 'pino';
-import { type RunningNode, startNode } from '../../server/node.ts';
+import { type NodeOptions, type RunningNode, startNode } from '../../server/node.ts';
 import { type Config, loadConfig } from '../../server/platform/config.ts';
 import { createTempDir, uniqueName } from './services.ts';
 
@@ -23,6 +23,6 @@ export function testConfig(env: Record<string, string> = {}): Config & { cleanup
   return { ...config, cleanup: dataDir.remove };
 }
 
-export async function startTestNode(config: Config): Promise<RunningNode> {
-  return startNode(config, testLogger());
+export async function startTestNode(config: Config, options: NodeOptions = {}): Promise<RunningNode> {
+  return startNode(config, testLogger(), options);
 }

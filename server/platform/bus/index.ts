@@ -1,6 +1,7 @@
 // The message bus between actors and nodes, behind one interface: NATS (with JetStream) when
 // NATS_URL is set, an in-process bus with the same subject semantics otherwise. Subjects are
 // NATS subjects: dot-separated tokens, `*` matches one token and `>` the rest.
+import type { NatsConnection } from 'nats';
 import type { Logger } from '../log.ts';
 import { connectMemoryBus } from './memory.ts';
 import { connectNatsBus } from './nats.ts';
@@ -21,6 +22,8 @@ export interface BusSubscription {
 export interface Bus {
   readonly kind: 'nats' | 'memory';
   readonly location: string;
+  /** The NATS connection under a NATS bus, for JetStream users (topic log, KV); undefined in-process. */
+  readonly natsConnection: NatsConnection | undefined;
   publish(subject: string, data: Uint8Array): void;
   /** With `queue`, each message goes to one member of the group instead of to all. */
   subscribe(subject: string, handler: (message: BusMessage) => void, options?: { queue?: string }): BusSubscription;

@@ -55,6 +55,7 @@ export function connectMemoryBus(): Bus {
   return {
     kind: 'memory',
     location: 'in-process',
+    natsConnection: undefined,
     publish(subject, data) {
       assertSubject(subject, false);
       if (!closed) deliver(subject, data, undefined);

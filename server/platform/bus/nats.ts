@@ -58,6 +58,7 @@ export async function connectNatsBus(options: { servers: string; name: string; l
   return {
     kind: 'nats',
     location: servers.join(','),
+    natsConnection: nc,
     publish(subject, data) {
       assertSubject(subject, false);
       nc.publish(subject, data);

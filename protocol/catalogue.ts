@@ -1,0 +1,152 @@
+// The catalogue: every call a client can make and every topic it can follow, with the events each
+// topic carries. Server handlers, the client library, tests and PROTOCOL.md all read this one
+// declaration. Add a call or topic here first; the server refuses to start with a call that has
+// no handler.
+import { type Static, Type as T, type TSchema } from '@sinclair/typebox';
+import { TypeCompiler } from '@sinclair/typebox/compiler';
+
+export type Role = 'user' | 'moderator' | 'admin';
+
+export interface CallSpec {
+  description: string;
+  /** The least role allowed to make the call. */
+  role: Role;
+  request: TSchema;
+  response: TSchema;
+  example: { request: unknown; response: unknown };
+}
+
+export interface TopicSpec {
+  description: string;
+  /** How the topic name looks, for people: `user:<userId>`. */
+  form: string;
+  /** Matches a topic name; the groups are its parameters. */
+  pattern: RegExp;
+  /** Who may subscribe: anyone signed in, or only the user the topic is about. */
+  access: 'signed-in' | 'self';
+  events: Record<string, { description: string; body: TSchema; example: unknown }>;
+}
+
+export const User = T.Object({
+  id: T.String({ format: 'uuid' }),
+  email: T.String(),
+  emailVerified: T.Boolean(),
+  username: T.String(),
+  language: T.String(),
+  role: T.String(),
+  twoFactorEnabled: T.Boolean(),
+  hasPassword: T.Boolean(),
+  createdAt: T.String({ format: 'date-time' }),
+});
+
+const exampleUserId = '0192a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b';
+
+export const Calls = {
+  'session.get': {
+    description: 'Who this socket is: the user, the sign-in session, the node that holds it, and the topics it follows.',
+    role: 'user',
+    request: T.Object({}),
+    response: T.Object({
+      userId: T.String(),
+      role: T.String(),
+      sessionId: T.String(),
+      socketId: T.String(),
+      node: T.String(),
+      topics: T.Array(T.String()),
+    }),
+    example: {
+      request: {},
+      response: {
+        userId: exampleUserId,
+        role: 'user',
+        sessionId: '0192a1b2-0000-7000-8000-000000000001',
+        socketId: 's-1f2e3d',
+        node: 'node-1',
+        topics: ['system'],
+      },
+    },
+  },
+  'system.announce': {
+    description: 'Send an announcement to everyone following the `system` topic (maintenance notices, news). Admins only.',
+    role: 'admin',
+    request: T.Object({
+      text: T.String({ minLength: 1, maxLength: 2000 }),
+      level: T.Union([T.Literal('info'), T.Literal('warning')]),
+    }),
+    response: T.Object({ seq: T.Integer({ description: 'The seq of the announcement event in the system topic' }) }),
+    example: { request: { text: 'Maintenance at 02:00 UTC', level: 'warning' }, response: { seq: 42 } },
+  },
+} satisfies Record<string, CallSpec>;
+
+export type CallName = keyof typeof Calls;
+export type CallRequest<N extends CallName> = Static<(typeof Calls)[N]['request']>;
+export type CallResponse<N extends CallName> = Static<(typeof Calls)[N]['response']>;
+
+export const Topics = {
+  system: {
+    description: 'Announcements to every signed-in user.',
+    form: 'system',
+    pattern: /^system$/,
+    access: 'signed-in',
+    events: {
+      announcement: {
+        description: 'An announcement from the PetAmigos team.',
+        body: T.Object({
+          text: T.String(),
+          level: T.Union([T.Literal('info'), T.Literal('warning')]),
+          at: T.Integer({ description: 'Unix ms' }),
+        }),
+        example: { text: 'Maintenance at 02:00 UTC', level: 'warning', at: 1795478400000 },
+      },
+    },
+  },
+  user: {
+    description: 'Events about one user, for that user only: account changes and ended sessions.',
+    form: 'user:<userId>',
+    pattern: /^user:([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/,
+    access: 'self',
+    events: {
+      'account.updated': {
+        description: 'The account changed (email verified, two-factor switched, role changed).',
+        body: T.Object({ user: User }),
+        example: {
+          user: {
+            id: exampleUserId,
+            email: 'ana@example.com',
+            emailVerified: true,
+            username: 'ana_luna',
+            language: 'es',
+            role: 'user',
+            twoFactorEnabled: false,
+            hasPassword: true,
+            createdAt: '2026-11-24T00:00:00.000Z',
+          },
+        },
+      },
+      'session.revoked': {
+        description: 'A sign-in session of this user ended; sockets of that session are closed with SESSION_REVOKED.',
+        body: T.Object({ sessionId: T.String() }),
+        example: { sessionId: '0192a1b2-0000-7000-8000-000000000001' },
+      },
+    },
+  },
+} satisfies Record<string, TopicSpec>;
+
+export type TopicKind = keyof typeof Topics;
+export type EventName<K extends TopicKind> = keyof (typeof Topics)[K]['events'] & string;
+export type EventBody<K extends TopicKind, E extends EventName<K>> = Static<
+  (typeof Topics)[K]['events'][E] extends { body: infer B extends TSchema } ? B : never
+>;
+
+/** Which kind of topic a name is, and its parameter (the user id of `user:<id>`). */
+export function parseTopic(name: string): { kind: TopicKind; param: string | undefined } | undefined {
+  for (const [kind, spec] of Object.entries(Topics) as [TopicKind, TopicSpec][]) {
+    const match = spec.pattern.exec(name);
+    if (match !== null) return { kind, param: match[1] };
+  }
+  return undefined;
+}
+
+export const requestCheckers = Object.fromEntries(
+  Object.entries(Calls).map(([name, spec]) => [name, TypeCompiler.Compile(spec.request as TSchema)]),
+) as unknown as Record<CallName, ReturnType<typeof TypeCompiler.Compile>>;

@@ -1,0 +1,40 @@
+// Error codes of `error` frames and close codes of the socket. Native clients switch on these;
+// they never change meaning. Domain errors raised by calls keep their own codes (NOT_FOUND,
+// CONFLICT codes such as EMAIL_TAKEN, …) and travel in the same `error` frame.
+
+export const ERROR_CODES = {
+  MALFORMED_FRAME: 'The frame is not one MessagePack map with a known `type`.',
+  INVALID_FRAME: 'A field of the frame itself is missing or of the wrong type; `details.field` names it.',
+  INVALID_BODY: 'The body of a call does not match its schema; `details.field` names the field.',
+  UNKNOWN_CALL: 'No call has this `op`.',
+  UNKNOWN_TOPIC: 'No topic has this name.',
+  DUPLICATE_REF: 'A call or subscription with this `ref` is still in flight on this socket.',
+  FORBIDDEN: 'The user may not make this call or subscribe to this topic.',
+  UNAUTHENTICATED: 'The token of an `auth` frame is not valid; the socket keeps its current identity.',
+  RATE_LIMITED: 'Too many calls; `details.retryAfterMs` says when to try again.',
+  TOO_MANY_IN_FLIGHT: 'The socket already has `limits.maxInFlight` calls awaiting replies.',
+  TIMEOUT: 'The call did not finish within `limits.callTimeoutMs`; it may or may not have taken effect.',
+  INTERNAL: 'The server failed; `details.errorId` is in the server log.',
+} as const;
+export type ProtocolErrorCode = keyof typeof ERROR_CODES;
+
+export const CLOSE_CODES = {
+  NORMAL: { code: 1000, meaning: 'The client or server ended the session normally.' },
+  GOING_AWAY: { code: 1001, meaning: 'The node is shutting down; reconnect (to any node) and resume.' },
+  TEXT_FRAME: { code: 1003, meaning: 'A text frame was sent; the protocol is binary MessagePack only.' },
+  FRAME_TOO_LARGE: { code: 1009, meaning: 'A frame exceeded `limits.maxFrameBytes`.' },
+  INTERNAL: { code: 1011, meaning: 'The server hit an unexpected error on this socket.' },
+  HANDSHAKE_TIMEOUT: { code: 4000, meaning: 'No `hello` arrived within `limits.helloTimeoutMs` of connecting.' },
+  HELLO_REQUIRED: { code: 4001, meaning: 'The first frame was not a valid `hello`.' },
+  PROTOCOL_VIOLATION: { code: 4002, meaning: 'Too many malformed frames in a row.' },
+  AUTH_FAILED: { code: 4003, meaning: 'The `hello` token is missing, invalid or for a session that has ended.' },
+  TOKEN_EXPIRED: { code: 4004, meaning: 'The access token expired and no fresh one came in an `auth` frame; refresh it and reconnect.' },
+  SESSION_REVOKED: { code: 4005, meaning: 'The user signed this session out (or it was revoked); sign in again.' },
+  VERSION_UNSUPPORTED: { code: 4006, meaning: 'The `hello` named a protocol version this server does not speak.' },
+  SLOW_CONSUMER: {
+    code: 4008,
+    meaning: 'The socket did not read, and its send buffer passed `limits.sendBufferBytes`; reconnect and resume.',
+  },
+  FLOODING: { code: 4009, meaning: 'The client kept sending after being rate limited.' },
+} as const;
+export type CloseReason = keyof typeof CLOSE_CODES;

@@ -1,0 +1,364 @@
+// The WebSocket gateway: GET /ws upgrades; the first frame must be a hello with an access token;
+// then calls get exactly one reply or error each, and topics are followed through the node's
+// router. Every inbound frame is decoded and checked against the protocol's schemas before
+// anything acts on it. Misbehaving sockets get typed errors, then documented close codes; no
+// socket can affect another.
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { ServerWebSocket, WebSocketHandler } from 'bun';
+import { type CallName, Calls, parseTopic, requestCheckers, Topics } from '../../protocol/catalogue.ts';
+import { decodeFrame } from '../../protocol/codec.ts';
+import { CLOSE_CODES, type ProtocolErrorCode } from '../../protocol/errors.ts';
+import { type ClientFrameOf, checkClientFrame } from '../../protocol/frames.ts';
+import { PROTOCOL_VERSION, SUPPORTED_VERSIONS } from '../../protocol/version.ts';
+import type { AccountsDeps } from '../accounts/context.ts';
+import { type RevocationNotice, sessionsRevokedSubject } from '../accounts/events.ts';
+import { authenticate } from '../accounts/guard.ts';
+import { ServerError, UnauthenticatedError } from '../errors.ts';
+import type { Platform } from '../platform/index.ts';
+import { Connection } from './connection.ts';
+import { createHandlers, type Handlers } from './handlers.ts';
+import { DEFAULT_LIMITS, type GatewayLimits, TokenBucket } from './limits.ts';
+import { TopicRouter } from './router.ts';
+
+const RANK = { user: 0, moderator: 1, admin: 2 } as const;
+
+export interface Gateway {
+  readonly websocket: WebSocketHandler<Connection>;
+  readonly router: TopicRouter;
+  /** Upgrades GET /ws; returns false when the request is not a WebSocket upgrade. */
+  upgrade(request: Request, server: { upgrade(request: Request, options: { data: Connection }): boolean }): boolean;
+  attach(server: { publish(topic: string, data: Uint8Array): number }): void;
+  readonly sockets: number;
+  /** Closes every socket with GOING_AWAY and stops listening. */
+  close(): void;
+}
+
+export interface GatewayOptions {
+  platform: Platform;
+  accounts: AccountsDeps;
+  limits?: Partial<GatewayLimits>;
+  /** Replaces or adds handlers (tests add slow or failing calls to exercise timeouts and errors). */
+  handlers?: Partial<Record<string, (context: Parameters<Handlers[CallName]>[0], body: unknown) => Promise<unknown>>>;
+  /** Extra call specs for `handlers` that are not in the catalogue (tests only). */
+  extraCalls?: Record<string, { role: keyof typeof RANK }>;
+}
+
+export function createGateway(options: GatewayOptions): Gateway {
+  const { platform, accounts } = options;
+  const log = platform.log;
+  const limits: GatewayLimits = { ...DEFAULT_LIMITS, retainedEventsPerTopic: platform.topics.retained, ...options.limits };
+  const router = new TopicRouter(platform.topics, log);
+  const handlers = { ...createHandlers({ topics: platform.topics }), ...options.handlers } as Record<
+    string,
+    (c: unknown, b: unknown) => Promise<unknown>
+  >;
+  const roles: Record<string, keyof typeof RANK> = {
+    ...Object.fromEntries(Object.entries(Calls).map(([name, spec]) => [name, spec.role])),
+    ...Object.fromEntries(Object.entries(options.extraCalls ?? {}).map(([name, spec]) => [name, spec.role])),
+  };
+  for (const name of Object.keys(Calls)) if (handlers[name] === undefined) throw new Error(`gateway: call ${name} has no handler`);
+  const connections = new Set<Connection>();
+  const bySession = new Map<string, Set<Connection>>();
+  const node = platform.config.nodeId;
+
+  const closeWith = (connection: Connection, reason: keyof typeof CLOSE_CODES, detail?: string) => {
+    connection.close(CLOSE_CODES[reason].code, detail ?? reason);
+  };
+  const error = (
+    connection: Connection,
+    code: ProtocolErrorCode | string,
+    message: string,
+    ref?: number,
+    details?: Record<string, unknown>,
+  ) => {
+    connection.send({ type: 'error', ...(ref === undefined ? {} : { ref }), code, message, ...(details === undefined ? {} : { details }) });
+  };
+
+  const revocations = platform.bus.subscribe(sessionsRevokedSubject(platform.config.clusterName), (message) => {
+    const notice = JSON.parse(new TextDecoder().decode(message.data)) as RevocationNotice;
+    for (const sessionId of notice.sessionIds) {
+      for (const connection of bySession.get(sessionId) ?? []) closeWith(connection, 'SESSION_REVOKED');
+    }
+  });
+
+  function armTokenExpiry(connection: Connection) {
+    const timer = connection.timer(Math.max(0, connection.tokenExpiresAt - Date.now()), () => {
+      if (connection.tokenExpiresAt <= Date.now()) closeWith(connection, 'TOKEN_EXPIRED');
+    });
+    return timer;
+  }
+
+  async function identify(token: string) {
+    const principal = await authenticate(accounts, token);
+    const payload = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString()) as { exp?: number };
+    return { principal, expiresAt: (payload.exp ?? 0) * 1000 };
+  }
+
+  async function onHello(connection: Connection, frame: ClientFrameOf<'hello'>) {
+    if (!SUPPORTED_VERSIONS.includes(frame.version))
+      return closeWith(connection, 'VERSION_UNSUPPORTED', `supported: ${SUPPORTED_VERSIONS.join(',')}`);
+    let identity: Awaited<ReturnType<typeof identify>>;
+    try {
+      identity = await identify(frame.token);
+    } catch (failure) {
+      const code = failure instanceof UnauthenticatedError ? failure.code : undefined;
+      if (code === 'TOKEN_EXPIRED') return closeWith(connection, 'TOKEN_EXPIRED');
+      if (code === 'SESSION_REVOKED') return closeWith(connection, 'SESSION_REVOKED');
+      if (!(failure instanceof UnauthenticatedError))
+        log.error({ err: failure }, `gateway.hello() | failed [socket:${connection.socketId}]`);
+      return closeWith(connection, 'AUTH_FAILED');
+    }
+    if (!connection.open) return;
+    connection.principal = identity.principal;
+    connection.tokenExpiresAt = identity.expiresAt;
+    connection.bucket = new TokenBucket(limits.callsPerSecond, limits.callBurst);
+    connection.clearTimers();
+    armTokenExpiry(connection);
+    let sessions = bySession.get(identity.principal.sessionId);
+    if (sessions === undefined) bySession.set(identity.principal.sessionId, (sessions = new Set()));
+    sessions.add(connection);
+    connection.send({
+      type: 'welcome',
+      version: PROTOCOL_VERSION,
+      socketId: connection.socketId,
+      userId: identity.principal.userId,
+      sessionId: identity.principal.sessionId,
+      node,
+      heartbeatMs: limits.heartbeatMs,
+      tokenExpiresAt: identity.expiresAt,
+      serverTime: Date.now(),
+      limits: {
+        maxFrameBytes: limits.maxFrameBytes,
+        maxInFlight: limits.maxInFlight,
+        callsPerSecond: limits.callsPerSecond,
+        callBurst: limits.callBurst,
+        callTimeoutMs: limits.callTimeoutMs,
+        sendBufferBytes: limits.sendBufferBytes,
+        retainedEventsPerTopic: limits.retainedEventsPerTopic,
+        helloTimeoutMs: limits.helloTimeoutMs,
+        maxSubscriptions: limits.maxSubscriptions,
+      },
+    });
+  }
+
+  /** Admits a request with a ref: in-flight and rate limits. Returns false after answering an error. */
+  function admit(connection: Connection, ref: number): boolean {
+    if (connection.inFlight.has(ref)) {
+      error(connection, 'DUPLICATE_REF', `ref ${ref} is still in flight`, ref);
+      return false;
+    }
+    if (connection.inFlight.size >= limits.maxInFlight) {
+      error(connection, 'TOO_MANY_IN_FLIGHT', `at most ${limits.maxInFlight} requests may await replies`, ref);
+      return false;
+    }
+    const waitMs = connection.bucket?.take() ?? 0;
+    if (waitMs > 0) {
+      if (++connection.rateLimitedInARow >= limits.maxRateLimitedInARow) {
+        closeWith(connection, 'FLOODING');
+        return false;
+      }
+      error(connection, 'RATE_LIMITED', `too many calls; retry in ${waitMs} ms`, ref, { retryAfterMs: waitMs });
+      return false;
+    }
+    connection.rateLimitedInARow = 0;
+    return true;
+  }
+
+  function failed(connection: Connection, ref: number, failure: unknown) {
+    if (failure instanceof ServerError) return error(connection, failure.code, failure.message, ref, failure.details());
+    const errorId = randomUUID();
+    log.error(
+      { err: failure, errorId, socket: connection.socketId },
+      `gateway.call() | internal error [socket:${connection.socketId}] [error:${errorId}]`,
+    );
+    error(connection, 'INTERNAL', 'internal error', ref, { errorId });
+  }
+
+  async function onCall(connection: Connection, frame: ClientFrameOf<'call'>) {
+    const principal = connection.principal as NonNullable<Connection['principal']>;
+    const handler = Object.hasOwn(handlers, frame.op) ? handlers[frame.op] : undefined;
+    const role = roles[frame.op];
+    if (handler === undefined || role === undefined)
+      return error(connection, 'UNKNOWN_CALL', `no call ${JSON.stringify(frame.op)}`, frame.ref);
+    if (RANK[principal.role] < RANK[role]) return error(connection, 'FORBIDDEN', `${frame.op} needs the ${role} role`, frame.ref);
+    const body = frame.body ?? {};
+    const checker = requestCheckers[frame.op as CallName];
+    if (checker !== undefined && !checker.Check(body)) {
+      const first = checker.Errors(body).First();
+      const field = first?.path.replace(/^\//, '').replaceAll('/', '.') || undefined;
+      return error(
+        connection,
+        'INVALID_BODY',
+        `${field ?? 'body'}: ${first?.message.toLowerCase() ?? 'invalid'}`,
+        frame.ref,
+        field === undefined ? undefined : { field },
+      );
+    }
+    connection.inFlight.add(frame.ref);
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      connection.inFlight.delete(frame.ref);
+      error(connection, 'TIMEOUT', `${frame.op} did not finish within ${limits.callTimeoutMs} ms`, frame.ref);
+    }, limits.callTimeoutMs);
+    try {
+      const result = await handler({ principal, socketId: connection.socketId, node, topics: connection.topics }, body);
+      if (!timedOut) connection.send({ type: 'reply', ref: frame.ref, body: result });
+    } catch (failure) {
+      if (!timedOut) failed(connection, frame.ref, failure);
+    } finally {
+      clearTimeout(timer);
+      if (!timedOut) connection.inFlight.delete(frame.ref);
+    }
+  }
+
+  async function onSub(connection: Connection, frame: ClientFrameOf<'sub'>) {
+    const principal = connection.principal as NonNullable<Connection['principal']>;
+    const parsed = parseTopic(frame.topic);
+    if (parsed === undefined) return error(connection, 'UNKNOWN_TOPIC', `no topic ${JSON.stringify(frame.topic)}`, frame.ref);
+    if (Topics[parsed.kind].access === 'self' && parsed.param !== principal.userId)
+      return error(connection, 'FORBIDDEN', `only its user may follow ${frame.topic}`, frame.ref);
+    if (connection.topics.has(frame.topic)) router.unsubscribe(connection, frame.topic);
+    if (connection.topics.size >= limits.maxSubscriptions)
+      return error(connection, 'TOO_MANY_IN_FLIGHT', `at most ${limits.maxSubscriptions} topics per socket`, frame.ref);
+    connection.inFlight.add(frame.ref);
+    try {
+      await router.subscribe(connection, frame.topic, frame.since, (position) => {
+        connection.send({ type: 'reply', ref: frame.ref, body: { topic: frame.topic, ...position } });
+      });
+    } catch (failure) {
+      failed(connection, frame.ref, failure);
+    } finally {
+      connection.inFlight.delete(frame.ref);
+    }
+  }
+
+  async function onAuth(connection: Connection, frame: ClientFrameOf<'auth'>) {
+    const principal = connection.principal as NonNullable<Connection['principal']>;
+    try {
+      const identity = await identify(frame.token);
+      if (identity.principal.userId !== principal.userId)
+        return error(connection, 'FORBIDDEN', 'a socket keeps its user; open a new one for another', frame.ref);
+      connection.principal = identity.principal;
+      connection.tokenExpiresAt = identity.expiresAt;
+      connection.clearTimers();
+      armTokenExpiry(connection);
+      connection.send({ type: 'reply', ref: frame.ref, body: { tokenExpiresAt: identity.expiresAt } });
+    } catch (failure) {
+      if (failure instanceof UnauthenticatedError)
+        return error(connection, 'UNAUTHENTICATED', failure.message, frame.ref, { reason: failure.code });
+      failed(connection, frame.ref, failure);
+    }
+  }
+
+  function onMessage(connection: Connection, data: Uint8Array) {
+    let value: unknown;
+    try {
+      value = decodeFrame(data);
+    } catch {
+      value = undefined;
+    }
+    const checked =
+      value === undefined
+        ? ({ ok: false, code: 'MALFORMED_FRAME', message: 'not one MessagePack value' } as const)
+        : checkClientFrame(value);
+    if (!checked.ok) {
+      if (connection.principal === undefined) return closeWith(connection, 'HELLO_REQUIRED');
+      if (++connection.malformedInARow >= limits.maxMalformedInARow) return closeWith(connection, 'PROTOCOL_VIOLATION');
+      const ref = (value as { ref?: unknown } | undefined)?.ref;
+      const validRef = typeof ref === 'number' && Number.isInteger(ref) && ref >= 1 && ref <= 0xffffffff ? ref : undefined;
+      return error(
+        connection,
+        checked.code,
+        checked.message,
+        validRef,
+        'field' in checked && checked.field !== undefined ? { field: checked.field } : undefined,
+      );
+    }
+    connection.malformedInARow = 0;
+    const frame = checked.frame;
+    if (connection.principal === undefined) {
+      if (frame.type !== 'hello') return closeWith(connection, 'HELLO_REQUIRED');
+      return void onHello(connection, frame);
+    }
+    switch (frame.type) {
+      case 'hello':
+        return error(connection, 'INVALID_FRAME', 'the socket already said hello');
+      case 'ping':
+        return connection.send({ type: 'pong', ...(frame.ts === undefined ? {} : { ts: frame.ts }), serverTime: Date.now() });
+      case 'call':
+        if (admit(connection, frame.ref)) void onCall(connection, frame);
+        return;
+      case 'sub':
+        if (admit(connection, frame.ref)) void onSub(connection, frame);
+        return;
+      case 'unsub':
+        router.unsubscribe(connection, frame.topic);
+        return connection.send({ type: 'reply', ref: frame.ref, body: { topic: frame.topic } });
+      case 'auth':
+        if (admit(connection, frame.ref)) void onAuth(connection, frame);
+        return;
+    }
+  }
+
+  const websocket: WebSocketHandler<Connection> = {
+    maxPayloadLength: limits.maxFrameBytes,
+    backpressureLimit: limits.sendBufferBytes,
+    closeOnBackpressureLimit: true,
+    idleTimeout: Math.min(960, Math.ceil((limits.heartbeatMs * 2) / 1000)),
+    sendPings: true,
+    perMessageDeflate: false,
+    open(ws: ServerWebSocket<Connection>) {
+      const connection = ws.data;
+      connection.ws = ws;
+      connections.add(connection);
+      connection.timer(limits.helloTimeoutMs, () => {
+        if (connection.principal === undefined) closeWith(connection, 'HANDSHAKE_TIMEOUT');
+      });
+    },
+    message(ws: ServerWebSocket<Connection>, message: string | Buffer) {
+      if (typeof message === 'string') return closeWith(ws.data, 'TEXT_FRAME');
+      try {
+        onMessage(ws.data, message);
+      } catch (failure) {
+        log.error({ err: failure, socket: ws.data.socketId }, `gateway.message() | failed [socket:${ws.data.socketId}]`);
+        closeWith(ws.data, 'INTERNAL');
+      }
+    },
+    close(ws: ServerWebSocket<Connection>) {
+      const connection = ws.data;
+      connection.closed = true;
+      connection.clearTimers();
+      router.release(connection);
+      connections.delete(connection);
+      const sessionId = connection.principal?.sessionId;
+      if (sessionId !== undefined) {
+        const sessions = bySession.get(sessionId);
+        sessions?.delete(connection);
+        if (sessions?.size === 0) bySession.delete(sessionId);
+      }
+    },
+  };
+
+  return {
+    websocket,
+    router,
+    upgrade(request, server) {
+      if (request.headers.get('upgrade')?.toLowerCase() !== 'websocket') return false;
+      return server.upgrade(request, { data: new Connection(`s-${randomBytes(6).toString('hex')}`) });
+    },
+    attach(server) {
+      router.attach((topic, bytes) => {
+        server.publish(topic, bytes);
+      });
+    },
+    get sockets() {
+      return connections.size;
+    },
+    close() {
+      revocations.unsubscribe();
+      for (const connection of connections) closeWith(connection, 'GOING_AWAY');
+      router.close();
+    },
+  };
+}

@@ -1,0 +1,36 @@
+// What each call of the catalogue does. The gateway has already authenticated the socket,
+// checked the role, validated the body and started the timeout; a handler does the work and
+// returns the reply body, or throws a ServerError whose code the client receives.
+import type { CallName, CallRequest, CallResponse } from '../../protocol/catalogue.ts';
+import type { Principal } from '../accounts/guard.ts';
+import type { TopicLog } from '../platform/topics/index.ts';
+
+export interface CallContext {
+  principal: Principal;
+  socketId: string;
+  node: string;
+  topics: ReadonlySet<string>;
+}
+
+export interface HandlerDeps {
+  topics: TopicLog;
+}
+
+export type Handler<N extends CallName> = (context: CallContext, body: CallRequest<N>) => Promise<CallResponse<N>>;
+export type Handlers = { [N in CallName]: Handler<N> };
+
+export function createHandlers(deps: HandlerDeps): Handlers {
+  return {
+    'session.get': async (context) => ({
+      userId: context.principal.userId,
+      role: context.principal.role,
+      sessionId: context.principal.sessionId,
+      socketId: context.socketId,
+      node: context.node,
+      topics: [...context.topics].sort(),
+    }),
+    'system.announce': async (_context, body) => ({
+      seq: await deps.topics.publish('system', 'announcement', { text: body.text, level: body.level, at: Date.now() }),
+    }),
+  };
+}

@@ -1,0 +1,142 @@
+// The node's topic router: for each topic that at least one local socket follows, one listener on
+// the topic log (one NATS subscription per node, not per socket) hands each event's bytes, as
+// encoded once by the publisher, to Bun's native topic publish. It also keeps the last frames of
+// each followed topic, so a socket joining while events flow gets every one of them exactly once:
+// after the awaited replay, the recent frames are sent and the socket is subscribed in the same
+// synchronous step, before any new frame can be handled.
+import { encodeFrame } from '../../protocol/codec.ts';
+import type { Logger } from '../platform/log.ts';
+import type { RetainedFrame, TopicLog } from '../platform/topics/index.ts';
+import type { Connection } from './connection.ts';
+
+const RECENT_PER_TOPIC = 512;
+
+interface Followed {
+  followers: number;
+  recent: RetainedFrame[];
+  stop: () => void;
+}
+
+export interface Position {
+  epoch: string;
+  seq: number;
+}
+
+export class TopicRouter {
+  readonly #log: TopicLog;
+  readonly #logger: Logger;
+  readonly #topics = new Map<string, Followed>();
+  #publish: (topic: string, bytes: Uint8Array) => void = () => undefined;
+
+  constructor(log: TopicLog, logger: Logger) {
+    this.#log = log;
+    this.#logger = logger;
+  }
+
+  /** Where live frames go: Bun's server.publish, set once the server exists. */
+  attach(publish: (topic: string, bytes: Uint8Array) => void): void {
+    this.#publish = publish;
+  }
+
+  get epoch(): string {
+    return this.#log.epoch;
+  }
+
+  get followedTopics(): number {
+    return this.#topics.size;
+  }
+
+  #follow(topic: string): Followed {
+    let followed = this.#topics.get(topic);
+    if (followed === undefined) {
+      const entry: Followed = { followers: 0, recent: [], stop: () => undefined };
+      entry.stop = this.#log.listen(topic, (seq, frame) => {
+        entry.recent.push({ seq, frame });
+        if (entry.recent.length > RECENT_PER_TOPIC) entry.recent.splice(0, entry.recent.length - RECENT_PER_TOPIC);
+        this.#publish(topic, frame);
+      });
+      followed = entry;
+      this.#topics.set(topic, followed);
+    }
+    followed.followers++;
+    return followed;
+  }
+
+  #unfollow(topic: string): void {
+    const followed = this.#topics.get(topic);
+    if (followed === undefined) return;
+    if (--followed.followers <= 0) {
+      followed.stop();
+      this.#topics.delete(topic);
+    }
+  }
+
+  /**
+   * Subscribes a connection. Without `since`, from now on. With `since` of the current epoch,
+   * the missed events are sent first, in order; when they are no longer retained, or the epoch
+   * changed, a reset frame says so. Returns the position the client is at once the reply is sent.
+   */
+  async subscribe(connection: Connection, topic: string, since: Position | undefined, reply: (position: Position) => void): Promise<void> {
+    const followed = this.#follow(topic);
+    connection.topics.add(topic);
+    try {
+      let replay: RetainedFrame[] = [];
+      let reset = false;
+      let upTo: number;
+      if (since === undefined) {
+        upTo = await this.#log.last(topic);
+      } else if (since.epoch !== this.#log.epoch) {
+        reset = true;
+        upTo = await this.#log.last(topic);
+      } else {
+        const missed = await this.#log.since(topic, since.seq);
+        if (missed === 'gap' || since.seq > missed.last) {
+          reset = true;
+          upTo = await this.#log.last(topic);
+        } else {
+          replay = missed.frames;
+          upTo = missed.last;
+        }
+      }
+      // From here to ws.subscribe nothing awaits: no live frame can slip between.
+      if (!connection.open || !connection.topics.has(topic)) return;
+      const recentOldest = followed.recent[0]?.seq;
+      if (recentOldest !== undefined && recentOldest > upTo + 1 && followed.recent.length >= RECENT_PER_TOPIC) {
+        // More arrived during the replay than the recent buffer holds: the client reloads and
+        // continues from the oldest frame still at hand.
+        reset = true;
+        replay = [];
+        upTo = recentOldest - 1;
+      }
+      const tail = followed.recent.filter((entry) => entry.seq > upTo);
+      const position = { epoch: this.#log.epoch, seq: upTo };
+      reply(position);
+      if (reset) connection.sendBytes(encodeFrame({ type: 'reset', topic, epoch: this.#log.epoch, seq: upTo }));
+      for (const entry of replay) connection.sendBytes(entry.frame);
+      for (const entry of tail) connection.sendBytes(entry.frame);
+      connection.ws?.subscribe(topic);
+    } catch (error) {
+      connection.topics.delete(topic);
+      this.#unfollow(topic);
+      this.#logger.error({ err: error, topic }, `gateway.subscribe() | failed [topic:${topic}] [socket:${connection.socketId}]`);
+      throw error;
+    }
+  }
+
+  unsubscribe(connection: Connection, topic: string): void {
+    if (!connection.topics.delete(topic)) return;
+    connection.ws?.unsubscribe(topic);
+    this.#unfollow(topic);
+  }
+
+  /** Forgets every topic of a closed connection. */
+  release(connection: Connection): void {
+    for (const topic of connection.topics) this.#unfollow(topic);
+    connection.topics.clear();
+  }
+
+  close(): void {
+    for (const followed of this.#topics.values()) followed.stop();
+    this.#topics.clear();
+  }
+}

@@ -1,0 +1,45 @@
+// The topic log: every event a client can follow is appended here first, given the next seq of
+// its topic (1, 2, 3, … with no gaps), encoded once as the exact frame clients receive, kept for
+// resume (the last `retained` per topic), and delivered live to the nodes that listen. JetStream
+// holds it in a cluster; process memory in embedded mode.
+import type { NatsConnection } from 'nats';
+import type { Logger } from '../log.ts';
+import { connectJetStreamTopicLog } from './jetstream.ts';
+import { createMemoryTopicLog } from './memory.ts';
+
+export interface RetainedFrame {
+  seq: number;
+  frame: Uint8Array;
+}
+
+export interface TopicLog {
+  readonly kind: 'jetstream' | 'memory';
+  /** Changes when the log starts over (a new stream, an embedded restart): older seqs mean nothing. */
+  readonly epoch: string;
+  readonly retained: number;
+  /** Appends an event and returns its seq. */
+  publish(topic: string, name: string, body: unknown): Promise<number>;
+  /** The last seq of a topic; 0 when it has none. */
+  last(topic: string): Promise<number>;
+  /**
+   * The retained frames after `after`, in order, up to the topic's last seq at the time of the
+   * call; `gap` when some of them are no longer retained.
+   */
+  since(topic: string, after: number): Promise<{ frames: RetainedFrame[]; last: number } | 'gap'>;
+  /** Live frames of a topic, in seq order, until the returned function is called. */
+  listen(topic: string, onFrame: (seq: number, frame: Uint8Array) => void): () => void;
+  close(): Promise<void>;
+}
+
+export const DEFAULT_RETAINED = 1000;
+
+export async function openTopicLog(options: {
+  nats: NatsConnection | undefined;
+  namespace: string;
+  retained?: number;
+  log: Logger;
+}): Promise<TopicLog> {
+  const retained = options.retained ?? DEFAULT_RETAINED;
+  if (options.nats === undefined) return createMemoryTopicLog(retained);
+  return connectJetStreamTopicLog({ nc: options.nats, namespace: options.namespace, retained, log: options.log });
+}

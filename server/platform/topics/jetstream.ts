@@ -1,0 +1,127 @@
+// The topic log on JetStream. One stream holds every topic (subject <ns>.topiclog.<topic>),
+// keeping the last `retained` messages of each. Publishers serialize per topic with JetStream's
+// expected-last-subject-sequence check: a publisher reads the topic's last message, encodes the
+// next seq, and publishes expecting that message to still be the last; if another publisher got
+// there first, it retries. The stream republishes each stored message to <ns>.topic.<topic>, so
+// nodes listening there see only stored events, in stream order, one NATS message per node.
+import { randomBytes } from 'node:crypto';
+import { consumerOpts, headers, type JetStreamManager, type NatsConnection, type NatsError, StorageType } from 'nats';
+import { encodeFrame } from '../../../protocol/codec.ts';
+import { DependencyError } from '../../errors.ts';
+import type { Logger } from '../log.ts';
+import type { RetainedFrame, TopicLog } from './index.ts';
+
+const SEQ_HEADER = 'Pa-Seq';
+const MAX_PUBLISH_ATTEMPTS = 20;
+/** JetStream's API error code for a failed expected-last-subject-sequence check. */
+const WRONG_LAST_SEQUENCE = 10071;
+const NO_MESSAGE_FOUND = 10037;
+
+interface Last {
+  seq: number;
+  streamSeq: number;
+}
+
+async function ensureStream(jsm: JetStreamManager, name: string, namespace: string, retained: number): Promise<string> {
+  const epoch = randomBytes(8).toString('hex');
+  try {
+    await jsm.streams.add({
+      name,
+      description: `epoch=${epoch}`,
+      subjects: [`${namespace}.topiclog.>`],
+      max_msgs_per_subject: retained,
+      storage: StorageType.File,
+      republish: { src: `${namespace}.topiclog.>`, dest: `${namespace}.topic.>` },
+    });
+  } catch (error) {
+    // Another node created it first (with its own epoch): use theirs.
+    if (!/already in use/i.test((error as Error).message)) throw error;
+  }
+  const info = await jsm.streams.info(name);
+  const found = info.config.description?.match(/^epoch=([0-9a-f]+)$/)?.[1];
+  if (found === undefined) throw new DependencyError('bus', `stream ${name} has no epoch in its description`);
+  return found;
+}
+
+export async function connectJetStreamTopicLog(options: {
+  nc: NatsConnection;
+  namespace: string;
+  retained: number;
+  log: Logger;
+}): Promise<TopicLog> {
+  const { nc, namespace, retained } = options;
+  const stream = `${namespace.replace(/[^A-Za-z0-9_-]/g, '_')}_TOPICS`;
+  const jsm = await nc.jetstreamManager();
+  const js = nc.jetstream();
+  const epoch = await ensureStream(jsm, stream, namespace, retained);
+  const logSubject = (topic: string) => `${namespace}.topiclog.${topic}`;
+
+  async function lastOf(topic: string): Promise<Last> {
+    try {
+      const message = await jsm.streams.getMessage(stream, { last_by_subj: logSubject(topic) });
+      return { seq: Number(message.header.get(SEQ_HEADER)), streamSeq: message.seq };
+    } catch (error) {
+      if ((error as NatsError).api_error?.err_code === NO_MESSAGE_FOUND) return { seq: 0, streamSeq: 0 };
+      throw error;
+    }
+  }
+
+  return {
+    kind: 'jetstream',
+    epoch,
+    retained,
+    async publish(topic, name, body) {
+      for (let attempt = 1; ; attempt++) {
+        const last = await lastOf(topic);
+        const seq = last.seq + 1;
+        const h = headers();
+        h.set(SEQ_HEADER, String(seq));
+        try {
+          await js.publish(logSubject(topic), encodeFrame({ type: 'event', topic, epoch, seq, name, body }), {
+            headers: h,
+            expect: { lastSubjectSequence: last.streamSeq },
+          });
+          return seq;
+        } catch (error) {
+          if ((error as NatsError).api_error?.err_code !== WRONG_LAST_SEQUENCE || attempt >= MAX_PUBLISH_ATTEMPTS) throw error;
+        }
+      }
+    },
+    last: async (topic) => (await lastOf(topic)).seq,
+    async since(topic, after) {
+      const last = await lastOf(topic);
+      if (after >= last.seq) return { frames: [], last: last.seq };
+      // An ordered push consumer filtered on the topic: it works with nats-server 2.9, whose
+      // consumers take one filter subject (the newer pull API sends a list, which 2.9 ignores).
+      const options = consumerOpts().orderedConsumer().deliverAll();
+      const subscription = await js.subscribe(logSubject(topic), options);
+      const frames: RetainedFrame[] = [];
+      let first: number | undefined;
+      try {
+        for await (const message of subscription) {
+          const seq = Number(message.headers?.get(SEQ_HEADER));
+          first ??= seq;
+          if (seq > after) frames.push({ seq, frame: message.data });
+          if (message.seq >= last.streamSeq) break;
+        }
+      } finally {
+        subscription.unsubscribe();
+      }
+      if (first === undefined || first > after + 1) return 'gap';
+      return { frames, last: last.seq };
+    },
+    listen(topic, onFrame) {
+      const subscription = nc.subscribe(`${namespace}.topic.${topic}`, {
+        callback: (error, message) => {
+          if (error) {
+            options.log.error({ err: error, topic }, `topics.listen() | subscription failed [topic:${topic}]`);
+            return;
+          }
+          onFrame(Number(message.headers?.get(SEQ_HEADER)), message.data);
+        },
+      });
+      return () => subscription.unsubscribe();
+    },
+    close: async () => undefined,
+  };
+}

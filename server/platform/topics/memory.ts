@@ -1,0 +1,52 @@
+// The topic log in process memory (embedded mode): the same contract, lost at restart, which the
+// new epoch announces to clients.
+import { randomBytes } from 'node:crypto';
+import { encodeFrame } from '../../../protocol/codec.ts';
+import type { RetainedFrame, TopicLog } from './index.ts';
+
+interface TopicState {
+  last: number;
+  frames: RetainedFrame[];
+  listeners: Set<(seq: number, frame: Uint8Array) => void>;
+}
+
+export function createMemoryTopicLog(retained: number): TopicLog {
+  const epoch = randomBytes(8).toString('hex');
+  const topics = new Map<string, TopicState>();
+  const stateOf = (topic: string): TopicState => {
+    let state = topics.get(topic);
+    if (state === undefined) {
+      state = { last: 0, frames: [], listeners: new Set() };
+      topics.set(topic, state);
+    }
+    return state;
+  };
+  return {
+    kind: 'memory',
+    epoch,
+    retained,
+    async publish(topic, name, body) {
+      const state = stateOf(topic);
+      const seq = ++state.last;
+      const frame = encodeFrame({ type: 'event', topic, epoch, seq, name, body });
+      state.frames.push({ seq, frame });
+      if (state.frames.length > retained) state.frames.splice(0, state.frames.length - retained);
+      for (const listener of state.listeners) queueMicrotask(() => listener(seq, frame));
+      return seq;
+    },
+    last: async (topic) => topics.get(topic)?.last ?? 0,
+    async since(topic, after) {
+      const state = topics.get(topic);
+      if (state === undefined || after >= state.last) return { frames: [], last: state?.last ?? 0 };
+      const first = state.frames[0]?.seq ?? state.last + 1;
+      if (first > after + 1) return 'gap';
+      return { frames: state.frames.filter((entry) => entry.seq > after), last: state.last };
+    },
+    listen(topic, onFrame) {
+      const state = stateOf(topic);
+      state.listeners.add(onFrame);
+      return () => state.listeners.delete(onFrame);
+    },
+    close: async () => topics.clear(),
+  };
+}
