@@ -34,14 +34,15 @@ export class KeyRing {
     this.#byKid = new Map(keys.map((key) => [key.kid, key.secret]));
   }
 
-  sign(claims: AccessClaims): Promise<string> {
+  /** `ttlSeconds` other than the default is for tests of expiry. */
+  sign(claims: AccessClaims, ttlSeconds = ACCESS_TOKEN_TTL_SECONDS): Promise<string> {
     return new SignJWT({ sid: claims.sessionId, role: claims.role })
       .setProtectedHeader({ alg: 'HS256', kid: this.#signing.kid, typ: 'JWT' })
       .setSubject(claims.userId)
       .setIssuer(ISSUER)
       .setAudience(AUDIENCE)
       .setIssuedAt()
-      .setExpirationTime(`${ACCESS_TOKEN_TTL_SECONDS}s`)
+      .setExpirationTime(`${ttlSeconds}s`)
       .sign(this.#signing.secret);
   }
 

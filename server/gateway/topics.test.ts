@@ -1,0 +1,151 @@
+// Topics over real sockets: subscribe, live events with per-topic seqs, resume after a
+// reconnect (missed events in order, or reset when they are gone), authorization per topic, and
+// events published on one node reaching sockets on another through NATS.
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { type AccountsEnv, type RegisteredUser, startAccountsEnv } from '../../test/harness/accounts.ts';
+import { linkToken } from '../../test/harness/mailbox.ts';
+import { startTestNode, testConfig } from '../../test/harness/node.ts';
+import { services } from '../../test/harness/services.ts';
+import { connectAs, type Frame, type RawSocket } from '../../test/harness/ws.ts';
+import type { RunningNode } from '../node.ts';
+
+let env: AccountsEnv;
+let admin: RegisteredUser;
+beforeAll(async () => {
+  env = await startAccountsEnv('topics');
+  admin = await env.register();
+  await env.setRole(admin.id, 'admin');
+  // A socket's role comes from its access token: take one issued after the promotion.
+  const refreshed = await admin.client.post<{ accessToken: string }>('/auth/refresh', { refreshToken: admin.tokens.refreshToken });
+  admin.tokens.accessToken = refreshed.body.accessToken;
+});
+afterAll(async () => {
+  await env.close();
+});
+
+async function announce(socket: RawSocket, text: string) {
+  const reply = await socket.request({ type: 'call', op: 'system.announce', body: { text, level: 'info' } });
+  expect(reply.type, JSON.stringify(reply)).toBe('reply');
+  return reply;
+}
+const events = (socket: RawSocket, topic: string) => socket.frames.filter((frame) => frame.type === 'event' && frame.topic === topic);
+
+async function adminSocket(url = env.node.url) {
+  return (await connectAs(url, admin.tokens.accessToken)).socket;
+}
+
+describe('topics', () => {
+  test('topics: a subscriber gets each event once, with contiguous seqs, in order', async () => {
+    const user = await env.register();
+    const { socket } = await connectAs(env.node.url, user.tokens.accessToken);
+    const reply = await socket.request({ type: 'sub', topic: 'system' });
+    expect(reply).toMatchObject({ type: 'reply', body: { topic: 'system', epoch: env.node.platform.topics.epoch } });
+    const start = (reply.body as { seq: number }).seq;
+    const sender = await adminSocket();
+    for (let i = 0; i < 20; i++) await announce(sender, `news ${i}`);
+    await expect.poll(() => events(socket, 'system').length, { timeout: 5000 }).toBe(20);
+    const received = events(socket, 'system');
+    expect(received.map((frame) => frame.seq)).toEqual(Array.from({ length: 20 }, (_, i) => start + i + 1));
+    expect(received.map((frame) => (frame.body as { text: string }).text)).toEqual(Array.from({ length: 20 }, (_, i) => `news ${i}`));
+    expect(received[0]).toMatchObject({ name: 'announcement', epoch: env.node.platform.topics.epoch, body: { level: 'info' } });
+    socket.close();
+    sender.close();
+  });
+
+  test('topics: after a reconnect, resuming from the last seq delivers exactly the missed events, in order, then live ones', async () => {
+    const user = await env.register();
+    const first = (await connectAs(env.node.url, user.tokens.accessToken)).socket;
+    const subscribed = (await first.request({ type: 'sub', topic: 'system' })).body as { epoch: string; seq: number };
+    const sender = await adminSocket();
+    await announce(sender, 'seen');
+    await first.next((frame) => frame.type === 'event');
+    const last = events(first, 'system').at(-1) as Frame;
+    first.close();
+    await first.closed;
+    for (let i = 0; i < 5; i++) await announce(sender, `missed ${i}`);
+    const second = (await connectAs(env.node.url, user.tokens.accessToken)).socket;
+    const resumed = await second.request({ type: 'sub', topic: 'system', since: { epoch: subscribed.epoch, seq: last.seq } });
+    expect(resumed.type).toBe('reply');
+    await announce(sender, 'live');
+    await expect.poll(() => events(second, 'system').length, { timeout: 5000 }).toBe(6);
+    const texts = events(second, 'system').map((frame) => (frame.body as { text: string }).text);
+    expect(texts).toEqual(['missed 0', 'missed 1', 'missed 2', 'missed 3', 'missed 4', 'live']);
+    const seqs = events(second, 'system').map((frame) => frame.seq as number);
+    expect(seqs).toEqual(Array.from({ length: 6 }, (_, i) => (last.seq as number) + i + 1));
+    expect(second.frames.some((frame) => frame.type === 'reset')).toBe(false);
+    second.close();
+    sender.close();
+  });
+
+  test('topics: resuming from another epoch, or from before what is retained, gets a reset with the current seq', async () => {
+    const user = await env.register();
+    const { socket } = await connectAs(env.node.url, user.tokens.accessToken);
+    await socket.request({ type: 'sub', topic: 'system', since: { epoch: 'an-old-epoch', seq: 3 } });
+    const reset = await socket.next((frame) => frame.type === 'reset');
+    expect(reset).toMatchObject({ topic: 'system', epoch: env.node.platform.topics.epoch });
+    expect(reset.seq).toBe(await env.node.platform.topics.last('system'));
+    socket.close();
+  });
+
+  test('topics: a topic about another user is FORBIDDEN, an unknown one UNKNOWN_TOPIC', async () => {
+    const user = await env.register();
+    const other = await env.register();
+    const { socket } = await connectAs(env.node.url, user.tokens.accessToken);
+    expect(await socket.request({ type: 'sub', topic: `user:${other.id}` })).toMatchObject({ type: 'error', code: 'FORBIDDEN' });
+    expect(await socket.request({ type: 'sub', topic: 'room:123' })).toMatchObject({ type: 'error', code: 'UNKNOWN_TOPIC' });
+    expect(await socket.request({ type: 'sub', topic: `user:${user.id}` })).toMatchObject({ type: 'reply' });
+    socket.close();
+  });
+
+  test('topics: after unsub no more events arrive', async () => {
+    const user = await env.register();
+    const { socket } = await connectAs(env.node.url, user.tokens.accessToken);
+    await socket.request({ type: 'sub', topic: 'system' });
+    expect(await socket.request({ type: 'unsub', topic: 'system' })).toMatchObject({ type: 'reply', body: { topic: 'system' } });
+    const sender = await adminSocket();
+    await announce(sender, 'after unsub');
+    await Bun.sleep(200);
+    expect(events(socket, 'system')).toHaveLength(0);
+    socket.close();
+    sender.close();
+  });
+
+  test('topics: verifying the email over HTTP reaches the user socket live as account.updated', async () => {
+    const user = await env.register();
+    const { socket } = await connectAs(env.node.url, user.tokens.accessToken);
+    await socket.request({ type: 'sub', topic: `user:${user.id}` });
+    const token = linkToken(await env.mailbox.waitFor(user.email, /Confirm your email/), '/verify-email');
+    await env.client().post('/auth/email/verify', { token });
+    const event = await socket.next((frame) => frame.type === 'event' && frame.name === 'account.updated');
+    expect(event).toMatchObject({ topic: `user:${user.id}`, seq: 1, body: { user: { id: user.id, emailVerified: true } } });
+    socket.close();
+  });
+
+  test('topics: an event published on one node reaches subscribers on another node', async () => {
+    const config = testConfig({
+      DATABASE_URL: env.database.url,
+      REDIS_URL: services.redisUrl,
+      NATS_URL: services.natsUrl,
+      CLUSTER_NAME: env.node.platform.config.clusterName,
+      NODE_ID: 'node-b',
+    });
+    let second: RunningNode | undefined;
+    try {
+      second = await startTestNode(config);
+      expect(second.platform.topics.epoch).toBe(env.node.platform.topics.epoch);
+      const user = await env.register();
+      const { socket: onB, welcome } = await connectAs(second.url, user.tokens.accessToken);
+      expect(welcome.node).toBe('node-b');
+      await onB.request({ type: 'sub', topic: 'system' });
+      const sender = await adminSocket(env.node.url);
+      await announce(sender, 'from node A');
+      const event = await onB.next((frame) => frame.type === 'event');
+      expect((event.body as { text: string }).text).toBe('from node A');
+      onB.close();
+      sender.close();
+    } finally {
+      await second?.stop();
+      config.cleanup();
+    }
+  });
+});
