@@ -22,6 +22,11 @@ export const CLOSE_CODES = {
   NORMAL: { code: 1000, meaning: 'The client or server ended the session normally.' },
   GOING_AWAY: { code: 1001, meaning: 'The node is shutting down; reconnect (to any node) and resume.' },
   TEXT_FRAME: { code: 1003, meaning: 'A text frame was sent; the protocol is binary MessagePack only.' },
+  ABNORMAL: {
+    code: 1006,
+    meaning:
+      'The connection dropped without a close frame: the network, or the server dropping a socket that stopped reading (unsent data over `limits.sendBufferBytes`). Reconnect and resume.',
+  },
   FRAME_TOO_LARGE: { code: 1009, meaning: 'A frame exceeded `limits.maxFrameBytes`.' },
   INTERNAL: { code: 1011, meaning: 'The server hit an unexpected error on this socket.' },
   HANDSHAKE_TIMEOUT: { code: 4000, meaning: 'No `hello` arrived within `limits.helloTimeoutMs` of connecting.' },

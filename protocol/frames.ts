@@ -46,7 +46,7 @@ export const Limits = T.Object({
   callsPerSecond: T.Integer({ description: 'Sustained calls per second, per user on a node' }),
   callBurst: T.Integer({ description: 'Calls allowed in a burst above the sustained rate' }),
   callTimeoutMs: T.Integer({ description: 'A call without a reply by then gets TIMEOUT' }),
-  sendBufferBytes: T.Integer({ description: 'Unsent bytes the server keeps for a socket before closing it as SLOW_CONSUMER' }),
+  sendBufferBytes: T.Integer({ description: 'Unsent bytes the server keeps for a socket; past them it drops the connection (1006)' }),
   retainedEventsPerTopic: T.Integer({ description: 'Events per topic kept for resume' }),
   helloTimeoutMs: T.Integer({ description: 'Time to send hello after connecting' }),
   maxSubscriptions: T.Integer({ description: 'Topics one socket may follow' }),
