@@ -106,7 +106,9 @@ describe('limits', () => {
     const stalled = net.connect(Number(new URL(node.url).port), '127.0.0.1');
     await new Promise((resolve) => stalled.once('connect', resolve));
     const key = Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString('base64');
-    stalled.write(`GET /ws HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: ${key}\r\nSec-WebSocket-Version: 13\r\n\r\n`);
+    stalled.write(
+      `GET /ws HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: ${key}\r\nSec-WebSocket-Version: 13\r\n\r\n`,
+    );
     const masked = (payload: Uint8Array) => {
       const header = payload.length < 126 ? [0x82, 0x80 | payload.length] : [0x82, 0x80 | 126, payload.length >> 8, payload.length & 0xff];
       return new Uint8Array([...header, 0, 0, 0, 0, ...payload]);
@@ -117,7 +119,8 @@ describe('limits', () => {
     await expect.poll(() => node.gateway?.sockets, { timeout: 5000 }).toBe(before + 1);
     stalled.pause();
     const body = { sessionId: 'x'.repeat(32_000) };
-    for (let i = 0; i < 1500 && (node.gateway?.sockets ?? 0) > before; i++) await node.platform.topics.publish(`user:${user.id}`, 'session.revoked', body);
+    for (let i = 0; i < 1500 && (node.gateway?.sockets ?? 0) > before; i++)
+      await node.platform.topics.publish(`user:${user.id}`, 'session.revoked', body);
     await expect.poll(() => node.gateway?.sockets, { timeout: 10_000 }).toBe(before);
     expect(reader.isOpen).toBe(true);
     expect((await reader.request({ type: 'call', op: 'session.get' })).type).toBe('reply');

@@ -1,0 +1,309 @@
+// The TypeScript client of the protocol, for browsers and Bun: one WebSocket, typed calls,
+// topics that resume from their last seq after every reconnect, reconnection with exponential
+// backoff and jitter, heartbeats, and token refresh on the open socket. Native clients implement
+// the same behaviour from PROTOCOL.md.
+import type { CallName, CallRequest, CallResponse } from './catalogue.ts';
+import { decodeFrame, encodeFrame } from './codec.ts';
+import { CLOSE_CODES } from './errors.ts';
+import type { FrameOf } from './frames.ts';
+import { PROTOCOL_VERSION } from './version.ts';
+
+export type ConnectionState = 'connecting' | 'open' | 'reconnecting' | 'closed';
+export type TopicState = 'closed' | 'joining' | 'joined' | 'errored' | 'leaving';
+export type Welcome = FrameOf<'welcome'>;
+export type EventFrame = FrameOf<'event'>;
+
+/** An `error` frame, or a client-side failure: DISCONNECTED (the socket dropped before the reply). */
+export class ProtocolError extends Error {
+  readonly code: string;
+  readonly details: Record<string, unknown> | undefined;
+  constructor(code: string, message: string, details?: Record<string, unknown>) {
+    super(message);
+    this.name = 'ProtocolError';
+    this.code = code;
+    this.details = details;
+  }
+}
+
+/** Close codes after which reconnecting cannot help; the client stops. */
+const FINAL = new Set<number>([CLOSE_CODES.AUTH_FAILED.code, CLOSE_CODES.SESSION_REVOKED.code, CLOSE_CODES.VERSION_UNSUPPORTED.code]);
+
+export interface ClientOptions {
+  /** ws(s)://host/ws */
+  url: string;
+  /** Asked at every (re)connect: return a valid access token (refresh it first if needed). */
+  token: () => string | Promise<string>;
+  client?: string;
+  reconnect?: { initialMs: number; maxMs: number } | false;
+  onState?: (state: ConnectionState, detail?: { code: number; reason: string }) => void;
+  /** Defaults to the global WebSocket. */
+  WebSocket?: typeof WebSocket;
+}
+
+interface Pending {
+  resolve(body: unknown): void;
+  reject(error: ProtocolError): void;
+  timer: ReturnType<typeof setTimeout>;
+}
+
+export interface TopicHandle {
+  readonly topic: string;
+  readonly state: TopicState;
+  /** The last event seen: resume starts after it. */
+  readonly position: { epoch: string; seq: number } | undefined;
+  unsubscribe(): Promise<void>;
+}
+
+interface Topic {
+  name: string;
+  state: TopicState;
+  position: { epoch: string; seq: number } | undefined;
+  onEvent: (event: EventFrame) => void;
+  onReset: ((current: { epoch: string; seq: number }) => void) | undefined;
+  onState: ((state: TopicState, error?: ProtocolError) => void) | undefined;
+}
+
+export class PetAmigosClient {
+  #options: ClientOptions;
+  #ws: WebSocket | undefined;
+  #state: ConnectionState = 'closed';
+  #welcome: Welcome | undefined;
+  #nextRef = 1;
+  #pending = new Map<number, Pending>();
+  #topics = new Map<string, Topic>();
+  #queue: { send: () => void; reject: (error: ProtocolError) => void }[] = [];
+  #attempt = 0;
+  #stopped = false;
+  #heartbeat: ReturnType<typeof setInterval> | undefined;
+  #lastHeard = 0;
+  #connected: { resolve(welcome: Welcome): void; reject(error: ProtocolError): void } | undefined;
+
+  constructor(options: ClientOptions) {
+    this.#options = { reconnect: { initialMs: 250, maxMs: 10_000 }, ...options };
+  }
+
+  get state(): ConnectionState {
+    return this.#state;
+  }
+
+  get welcome(): Welcome | undefined {
+    return this.#welcome;
+  }
+
+  /** Opens the socket; resolves with the first welcome, rejects if the first attempt is refused. */
+  connect(): Promise<Welcome> {
+    this.#stopped = false;
+    const connected = new Promise<Welcome>((resolve, reject) => {
+      this.#connected = { resolve, reject };
+    });
+    this.#open('connecting');
+    return connected;
+  }
+
+  close(): void {
+    this.#stopped = true;
+    this.#ws?.close(1000, 'client closed');
+    this.#setState('closed');
+  }
+
+  /** A typed call; waits for the socket if it is reconnecting. */
+  call<N extends CallName>(op: N, body: CallRequest<N>, options: { timeoutMs?: number } = {}): Promise<CallResponse<N>> {
+    return this.#request({ type: 'call', op, body }, options.timeoutMs) as Promise<CallResponse<N>>;
+  }
+
+  /** Sends a fresh access token on the open socket (before the current one expires). */
+  async refreshToken(token: string): Promise<void> {
+    await this.#request({ type: 'auth', token });
+  }
+
+  subscribe(
+    topic: string,
+    onEvent: (event: EventFrame) => void,
+    options: { onReset?: Topic['onReset']; onState?: Topic['onState']; since?: { epoch: string; seq: number } } = {},
+  ): TopicHandle {
+    const entry: Topic = {
+      name: topic,
+      state: 'closed',
+      position: options.since,
+      onEvent,
+      onReset: options.onReset,
+      onState: options.onState,
+    };
+    this.#topics.set(topic, entry);
+    this.#join(entry);
+    const client = this;
+    return {
+      topic,
+      get state() {
+        return entry.state;
+      },
+      get position() {
+        return entry.position;
+      },
+      async unsubscribe() {
+        client.#topics.delete(topic);
+        client.#setTopicState(entry, 'leaving');
+        if (client.#state === 'open') await client.#request({ type: 'unsub', topic }).catch(() => undefined);
+        client.#setTopicState(entry, 'closed');
+      },
+    };
+  }
+
+  #setState(state: ConnectionState, detail?: { code: number; reason: string }) {
+    this.#state = state;
+    this.#options.onState?.(state, detail);
+  }
+
+  #setTopicState(topic: Topic, state: TopicState, error?: ProtocolError) {
+    topic.state = state;
+    topic.onState?.(state, error);
+  }
+
+  #join(topic: Topic) {
+    this.#setTopicState(topic, 'joining');
+    const since = topic.position;
+    this.#request({ type: 'sub', topic: topic.name, ...(since === undefined ? {} : { since }) }).then(
+      (reply) => {
+        if (this.#topics.get(topic.name) !== topic) return;
+        const position = reply as { epoch: string; seq: number };
+        topic.position ??= { epoch: position.epoch, seq: position.seq };
+        this.#setTopicState(topic, 'joined');
+      },
+      (error: ProtocolError) => {
+        // A dropped socket rejoins on reconnect; a refusal (FORBIDDEN, UNKNOWN_TOPIC) stays errored.
+        if (error.code !== 'DISCONNECTED') this.#setTopicState(topic, 'errored', error);
+      },
+    );
+  }
+
+  #request(frame: Record<string, unknown>, timeoutMs?: number): Promise<unknown> {
+    return new Promise((resolve, reject) => {
+      const send = () => {
+        const ref = this.#nextRef++;
+        const limit = timeoutMs ?? (this.#welcome?.limits.callTimeoutMs ?? 10_000) + 5000;
+        const timer = setTimeout(() => {
+          this.#pending.delete(ref);
+          reject(new ProtocolError('TIMEOUT', `no reply within ${limit} ms`));
+        }, limit);
+        this.#pending.set(ref, { resolve, reject, timer });
+        this.#ws?.send(encodeFrame({ ...frame, ref }));
+      };
+      if (this.#state === 'open') send();
+      else this.#queue.push({ send, reject });
+    });
+  }
+
+  async #open(state: ConnectionState) {
+    this.#setState(state);
+    let token: string;
+    try {
+      token = await this.#options.token();
+    } catch (error) {
+      this.#fail(new ProtocolError('AUTH_FAILED', `no token: ${(error as Error).message}`));
+      return;
+    }
+    const Socket = this.#options.WebSocket ?? WebSocket;
+    const ws = new Socket(this.#options.url);
+    ws.binaryType = 'arraybuffer';
+    this.#ws = ws;
+    ws.addEventListener('open', () => {
+      ws.send(encodeFrame({ type: 'hello', version: PROTOCOL_VERSION, token, client: this.#options.client ?? 'petamigos-ts' }));
+    });
+    ws.addEventListener('message', (event) =>
+      this.#onFrame(decodeFrame(new Uint8Array(event.data as ArrayBuffer)) as { type: string } & Record<string, unknown>),
+    );
+    ws.addEventListener('close', (event) => this.#onClose(ws, event.code, event.reason));
+  }
+
+  #onFrame(frame: { type: string } & Record<string, unknown>) {
+    this.#lastHeard = Date.now();
+    switch (frame.type) {
+      case 'welcome':
+        return this.#onWelcome(frame as unknown as Welcome);
+      case 'reply':
+      case 'error': {
+        const pending = this.#pending.get(frame.ref as number);
+        if (pending === undefined) return;
+        this.#pending.delete(frame.ref as number);
+        clearTimeout(pending.timer);
+        if (frame.type === 'reply') pending.resolve(frame.body);
+        else
+          pending.reject(
+            new ProtocolError(String(frame.code), String(frame.message), frame.details as Record<string, unknown> | undefined),
+          );
+        return;
+      }
+      case 'event': {
+        const event = frame as unknown as EventFrame;
+        const topic = this.#topics.get(event.topic);
+        if (topic === undefined) return;
+        // Already seen (a replay overlapping what arrived live): skip.
+        if (topic.position !== undefined && topic.position.epoch === event.epoch && event.seq <= topic.position.seq) return;
+        topic.position = { epoch: event.epoch, seq: event.seq };
+        topic.onEvent(event);
+        return;
+      }
+      case 'reset': {
+        const topic = this.#topics.get(frame.topic as string);
+        if (topic === undefined) return;
+        topic.position = { epoch: frame.epoch as string, seq: frame.seq as number };
+        topic.onReset?.(topic.position);
+        return;
+      }
+      default:
+        return;
+    }
+  }
+
+  #onWelcome(welcome: Welcome) {
+    this.#welcome = welcome;
+    this.#attempt = 0;
+    this.#setState('open');
+    this.#connected?.resolve(welcome);
+    this.#connected = undefined;
+    clearInterval(this.#heartbeat);
+    this.#heartbeat = setInterval(() => {
+      if (Date.now() - this.#lastHeard > welcome.heartbeatMs * 2) {
+        this.#ws?.close(4000, 'no answer to heartbeats');
+        return;
+      }
+      this.#ws?.send(encodeFrame({ type: 'ping', ts: Date.now() }));
+    }, welcome.heartbeatMs);
+    for (const topic of this.#topics.values()) this.#join(topic);
+    const queued = this.#queue;
+    this.#queue = [];
+    for (const request of queued) request.send();
+  }
+
+  #onClose(ws: WebSocket, code: number, reason: string) {
+    if (this.#ws !== ws) return;
+    clearInterval(this.#heartbeat);
+    for (const [ref, pending] of this.#pending) {
+      clearTimeout(pending.timer);
+      pending.reject(new ProtocolError('DISCONNECTED', 'the socket closed before the reply; the call may or may not have taken effect'));
+      this.#pending.delete(ref);
+    }
+    const reconnect = this.#options.reconnect;
+    if (this.#stopped || reconnect === false || FINAL.has(code)) {
+      this.#fail(new ProtocolError('CLOSED', `closed with ${code} ${reason}`, { code, reason }), { code, reason });
+      return;
+    }
+    this.#setState('reconnecting', { code, reason });
+    const delay = Math.min(reconnect?.maxMs ?? 10_000, (reconnect?.initialMs ?? 250) * 2 ** this.#attempt++);
+    setTimeout(
+      () => {
+        if (!this.#stopped) void this.#open('reconnecting');
+      },
+      delay * (0.5 + Math.random() / 2),
+    );
+  }
+
+  #fail(error: ProtocolError, detail?: { code: number; reason: string }) {
+    this.#stopped = true;
+    this.#setState('closed', detail);
+    this.#connected?.reject(error);
+    this.#connected = undefined;
+    // Requests waiting for a socket that will not come.
+    for (const request of this.#queue.splice(0)) request.reject(error);
+  }
+}
