@@ -1,0 +1,303 @@
+// PROTOCOL.md, generated: the prose is written here, and every table, field list and byte
+// example is computed from the frame schemas, the catalogue, the codes and the codec, so the
+// reference cannot drift from what the server does. `bun scripts/protocol-doc.ts` rewrites it; a
+// test fails when the committed file differs.
+import type { TSchema } from '@sinclair/typebox';
+import { DEFAULT_LIMITS } from '../server/gateway/limits.ts';
+import { type CallSpec, Calls, type TopicSpec, Topics } from './catalogue.ts';
+import { encodeFrame } from './codec.ts';
+import { CLOSE_CODES, ERROR_CODES } from './errors.ts';
+import { ClientFrames, Limits, ServerFrames } from './frames.ts';
+import { PROTOCOL_VERSION } from './version.ts';
+
+type Schema = TSchema & {
+  type?: string;
+  const?: unknown;
+  anyOf?: Schema[];
+  properties?: Record<string, Schema>;
+  required?: string[];
+  items?: Schema;
+  description?: string;
+  minimum?: number;
+  maximum?: number;
+  minLength?: number;
+  maxLength?: number;
+  format?: string;
+  patternProperties?: Record<string, Schema>;
+};
+
+function typeOf(schema: Schema): string {
+  if (schema.const !== undefined) return `\`${JSON.stringify(schema.const)}\``;
+  if (schema.anyOf !== undefined) return schema.anyOf.map(typeOf).join(' \\| ');
+  const bounds: string[] = [];
+  if (schema.minimum !== undefined) bounds.push(`≥ ${schema.minimum}`);
+  if (schema.maximum !== undefined) bounds.push(`≤ ${schema.maximum}`);
+  if (schema.minLength !== undefined) bounds.push(`${schema.minLength}+ chars`);
+  if (schema.maxLength !== undefined) bounds.push(`≤ ${schema.maxLength} chars`);
+  if (schema.format !== undefined) bounds.push(schema.format);
+  const suffix = bounds.length > 0 ? ` (${bounds.join(', ')})` : '';
+  switch (schema.type) {
+    case 'array':
+      return `array of ${typeOf(schema.items as Schema)}`;
+    case 'object':
+      return schema.patternProperties !== undefined ? 'map' : 'map (fields below)';
+    case 'integer':
+      return `integer${suffix}`;
+    case 'number':
+      return `number${suffix}`;
+    case 'string':
+      return `string${suffix}`;
+    case 'boolean':
+      return 'boolean';
+    case undefined:
+      return 'any';
+    default:
+      return `${schema.type}${suffix}`;
+  }
+}
+
+function fields(schema: Schema, prefix = ''): string[] {
+  const rows: string[] = [];
+  for (const [name, property] of Object.entries(schema.properties ?? {})) {
+    const required = schema.required?.includes(name) ? 'yes' : 'no';
+    rows.push(`| \`${prefix}${name}\` | ${typeOf(property)} | ${required} | ${property.description ?? ''} |`);
+    if (property.type === 'object' && property.properties !== undefined) rows.push(...fields(property, `${prefix}${name}.`));
+  }
+  return rows;
+}
+
+function fieldTable(schema: TSchema): string {
+  const rows = fields(schema as Schema);
+  if (rows.length === 0) return 'No fields: an empty map.\n';
+  return ['| field | type | required | meaning |', '|---|---|---|---|', ...rows].join('\n') + '\n';
+}
+
+/** A frame as hex bytes, wrapped at 16 bytes, next to its JSON reading. */
+export function hexExample(value: unknown): string {
+  const bytes = encodeFrame(value);
+  const hex = [...bytes].map((byte) => byte.toString(16).padStart(2, '0'));
+  const lines: string[] = [];
+  for (let i = 0; i < hex.length; i += 16) lines.push(hex.slice(i, i + 16).join(' '));
+  return ['```', `${JSON.stringify(value)}`, `(${bytes.length} bytes)`, ...lines, '```'].join('\n');
+}
+
+const exampleToken = 'eyJhbGciOiJIUzI1NiIsImtpZCI6ImsxIn0.eyJzdWIiOiJ1In0.c2lnbmF0dXJl';
+const userId = '0192a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b';
+const sessionId = '0192a1b2-0000-7000-8000-000000000001';
+const epoch = '5f2c9a1e7b3d4c60';
+
+function limitsTable(): string {
+  const properties = (Limits as unknown as Schema).properties ?? {};
+  const rows = Object.entries(properties).map(
+    ([name, property]) => `| \`${name}\` | ${DEFAULT_LIMITS[name as keyof typeof DEFAULT_LIMITS]} | ${property.description ?? ''} |`,
+  );
+  return ['| limit | default | meaning |', '|---|---|---|', ...rows].join('\n');
+}
+
+function callSection(name: string, spec: CallSpec): string {
+  return [
+    `### \`${name}\``,
+    '',
+    `${spec.description} Least role: **${spec.role}**.`,
+    '',
+    'Request body:',
+    '',
+    fieldTable(spec.request),
+    'Reply body:',
+    '',
+    fieldTable(spec.response),
+    'Example call and reply:',
+    '',
+    hexExample({ type: 'call', ref: 7, op: name, body: spec.example.request }),
+    '',
+    hexExample({ type: 'reply', ref: 7, body: spec.example.response }),
+    '',
+  ].join('\n');
+}
+
+function topicSection(kind: string, spec: TopicSpec): string {
+  const access = spec.access === 'self' ? 'only the user the topic names' : 'any signed-in user';
+  const events = Object.entries(spec.events).flatMap(([event, eventSpec]) => [
+    `#### event \`${event}\``,
+    '',
+    eventSpec.description,
+    '',
+    fieldTable(eventSpec.body),
+    hexExample({ type: 'event', topic: spec.form.replace('<userId>', userId), epoch, seq: 12, name: event, body: eventSpec.example }),
+    '',
+  ]);
+  return [`### \`${spec.form}\` (${kind})`, '', `${spec.description} Who may follow: ${access}.`, '', ...events].join('\n');
+}
+
+export function protocolDoc(): string {
+  const frameSections = (frames: Record<string, TSchema>, who: string) =>
+    Object.entries(frames)
+      .map(([type, schema]) => `### \`${type}\` (${who})\n\n${fieldTable(schema)}`)
+      .join('\n');
+  const errorRows = Object.entries(ERROR_CODES).map(([code, meaning]) => `| \`${code}\` | ${meaning} |`);
+  const closeRows = Object.entries(CLOSE_CODES).map(([name, entry]) => `| ${entry.code} | \`${name}\` | ${entry.meaning} |`);
+  return `# The PetAmigos protocol, version ${PROTOCOL_VERSION}
+
+Everything a client does after signing in travels over **one WebSocket** per client, carrying
+**binary frames**, each holding **exactly one MessagePack map**. This document is generated from
+the protocol's own declarations (\`protocol/\`, \`bun scripts/protocol-doc.ts\`); a test keeps
+them equal, so what is written here is what the server does.
+
+Contents: connecting · framing · handshake · calls · topics and resume · heartbeats · limits ·
+error codes · close codes · frames reference · catalogue of calls · catalogue of topics · a
+worked session.
+
+## Connecting
+
+1. Sign in over HTTP (\`POST /auth/login\`, see \`/openapi\`) to get an access token (valid 15
+   minutes) and a refresh token.
+2. Open \`GET /ws\` as a WebSocket on the same host (\`wss://\` in production). Any node of the
+   cluster accepts any client.
+3. Send \`hello\` with the access token as the first frame, within \`helloTimeoutMs\`.
+
+## Framing
+
+- Binary frames only; a text frame closes the socket (1003).
+- One MessagePack value per frame, and it must be a map with a string \`type\`. Strings are
+  UTF-8; integers are plain MessagePack integers; binary data travels as MessagePack \`bin\`.
+  Extension types are not used.
+- Field names are the ones in the tables below; unknown fields are ignored.
+- A frame larger than \`limits.maxFrameBytes\` closes the socket (1009).
+
+A \`ping\` as bytes (a map of 2: \`type\` → \`"ping"\`, \`ts\` → 1):
+
+${hexExample({ type: 'ping', ts: 1 })}
+
+## Handshake
+
+The client sends \`hello\` with its protocol version and token. The server answers \`welcome\`,
+or closes the socket with a close code that says why (\`AUTH_FAILED\`, \`TOKEN_EXPIRED\`,
+\`SESSION_REVOKED\`, \`VERSION_UNSUPPORTED\`, \`HELLO_REQUIRED\`, \`HANDSHAKE_TIMEOUT\`).
+
+${hexExample({ type: 'hello', version: PROTOCOL_VERSION, token: exampleToken, client: 'ios/2.1.0' })}
+
+${hexExample({ type: 'welcome', version: PROTOCOL_VERSION, socketId: 's-1f2e3d4c5b6a', userId, sessionId, node: 'node-1', heartbeatMs: DEFAULT_LIMITS.heartbeatMs, tokenExpiresAt: 1795479300000, serverTime: 1795478400000, limits: { maxFrameBytes: DEFAULT_LIMITS.maxFrameBytes, maxInFlight: DEFAULT_LIMITS.maxInFlight, callsPerSecond: DEFAULT_LIMITS.callsPerSecond, callBurst: DEFAULT_LIMITS.callBurst, callTimeoutMs: DEFAULT_LIMITS.callTimeoutMs, sendBufferBytes: DEFAULT_LIMITS.sendBufferBytes, retainedEventsPerTopic: DEFAULT_LIMITS.retainedEventsPerTopic, helloTimeoutMs: DEFAULT_LIMITS.helloTimeoutMs, maxSubscriptions: DEFAULT_LIMITS.maxSubscriptions } })}
+
+**Token refresh.** Before \`tokenExpiresAt\`, refresh the token over HTTP (\`POST /auth/refresh\`)
+and send it in an \`auth\` frame; the reply carries the new expiry. A socket whose token expires
+is closed with \`TOKEN_EXPIRED\`: refresh, reconnect, resume. An \`auth\` frame must name the same
+user as the socket.
+
+## Calls
+
+A \`call\` carries a \`ref\` the client chooses (an integer from 1 to 2³²−1, unique among its
+requests still in flight) and gets **exactly one** \`reply\` or \`error\` with the same \`ref\`.
+Replies may come in any order. A call that gets no reply within \`limits.callTimeoutMs\` gets a
+\`TIMEOUT\` error; it may still have taken effect. If the socket drops before the reply, the
+client does not know whether the call took effect: retry only what is safe to repeat.
+
+${hexExample({ type: 'error', ref: 9, code: 'INVALID_BODY', message: 'level: expected union value', details: { field: 'level' } })}
+
+## Topics and resume
+
+\`sub\` follows a topic, \`unsub\` stops. Every event carries its \`topic\`, the topic log's
+\`epoch\`, and a per-topic \`seq\`: 1, 2, 3, … with no gaps. A client remembers, per topic, the
+epoch and seq of the last event it processed.
+
+- **Fresh subscribe** (no \`since\`): the reply's \`seq\` is the topic's last seq now; events
+  after it follow.
+- **Resume** (\`since\` = the last epoch and seq the client has): the reply comes first, then the
+  missed events in order, then live events. Nothing is repeated and nothing is skipped.
+- **Reset**: when the missed events are older than the \`limits.retainedEventsPerTopic\` kept per
+  topic, or the epoch changed (the log started over), the server sends a \`reset\` frame with the
+  current seq right after the reply. Reload the topic's state (over the relevant calls or HTTP),
+  then continue from that seq; live events follow.
+- Replayed and live events may overlap by design on reconnects: drop any event whose seq is not
+  greater than the last one processed.
+- A topic may be followed only by whom its entry in the catalogue allows (\`FORBIDDEN\`
+  otherwise); an unknown topic is \`UNKNOWN_TOPIC\`.
+
+${hexExample({ type: 'sub', ref: 3, topic: 'system', since: { epoch, seq: 40 } })}
+
+${hexExample({ type: 'reset', topic: 'system', epoch, seq: 1450 })}
+
+## Heartbeats
+
+Send a \`ping\` at least every \`heartbeatMs\`; the server answers \`pong\` with its time. If no
+frame at all arrives from the server for twice \`heartbeatMs\`, treat the connection as dead:
+close it, reconnect and resume. The server closes a socket from which nothing arrives for about
+twice \`heartbeatMs\` (it also sends WebSocket protocol pings, which clients answer
+automatically).
+
+## Reconnecting
+
+On any close that is not final, reconnect with exponential backoff and jitter (for example
+250 ms doubling to 10 s, each delay multiplied by a random factor between 0.5 and 1), say
+\`hello\` again, and resubscribe every topic with \`since\`. Final closes, after which
+reconnecting with the same token cannot succeed: \`AUTH_FAILED\`, \`SESSION_REVOKED\`,
+\`VERSION_UNSUPPORTED\`. After \`TOKEN_EXPIRED\`, refresh the token first.
+
+## Limits
+
+The welcome carries the limits in force; these are the defaults.
+
+${limitsTable()}
+
+- Calls beyond the rate get \`RATE_LIMITED\` with \`details.retryAfterMs\`; ${DEFAULT_LIMITS.maxRateLimitedInARow} rate-limited calls in a
+  row close the socket with \`FLOODING\`.
+- ${DEFAULT_LIMITS.maxMalformedInARow} malformed or invalid frames in a row close the socket with \`PROTOCOL_VIOLATION\`.
+- **Slow readers:** the server buffers up to \`sendBufferBytes\` of unsent data per socket. A socket
+  that stops reading beyond that is dropped without a close frame (clients see 1006). Nothing is
+  lost for the client: reconnect and resume.
+
+## Error codes
+
+Errors of a request carry its \`ref\`; errors about a frame that had no valid \`ref\` carry none.
+Calls may also fail with the domain codes of the HTTP API (\`NOT_FOUND\`, \`EMAIL_TAKEN\`, …).
+
+| code | meaning |
+|---|---|
+${errorRows.join('\n')}
+
+## Close codes
+
+| code | name | meaning |
+|---|---|---|
+${closeRows.join('\n')}
+
+## Frames reference
+
+${frameSections(ClientFrames, 'client → server')}
+${frameSections(ServerFrames, 'server → client')}
+## Catalogue of calls
+
+${Object.entries(Calls)
+  .map(([name, spec]) => callSection(name, spec as CallSpec))
+  .join('\n')}
+## Catalogue of topics
+
+${Object.entries(Topics)
+  .map(([kind, spec]) => topicSection(kind, spec as TopicSpec))
+  .join('\n')}
+## A worked session
+
+1. Connect to \`wss://petamigos.example/ws\` and say hello:
+
+${hexExample({ type: 'hello', version: PROTOCOL_VERSION, token: exampleToken })}
+
+2. The server welcomes the socket (see Handshake). Follow the user's own topic:
+
+${hexExample({ type: 'sub', ref: 1, topic: `user:${userId}` })}
+
+${hexExample({ type: 'reply', ref: 1, body: { topic: `user:${userId}`, epoch, seq: 4 } })}
+
+3. An event arrives when the user signs out one of their other devices:
+
+${hexExample({ type: 'event', topic: `user:${userId}`, epoch, seq: 5, name: 'session.revoked', body: { sessionId } })}
+
+4. Ask who the socket is:
+
+${hexExample({ type: 'call', ref: 2, op: 'session.get', body: {} })}
+
+5. The network drops. Reconnect, say hello again, and resume from the last event (seq 5):
+
+${hexExample({ type: 'sub', ref: 1, topic: `user:${userId}`, since: { epoch, seq: 5 } })}
+
+   The reply comes first, then events 6, 7, … that happened while away, then live ones.
+`;
+}
