@@ -46,7 +46,13 @@ export interface GatewayOptions {
 export function createGateway(options: GatewayOptions): Gateway {
   const { platform, accounts } = options;
   const log = platform.log;
-  const limits: GatewayLimits = { ...DEFAULT_LIMITS, retainedEventsPerTopic: platform.topics.retained, ...options.limits };
+  const limits: GatewayLimits = {
+    ...DEFAULT_LIMITS,
+    callsPerSecond: platform.config.wsCallsPerSecond,
+    callBurst: platform.config.wsCallBurst,
+    retainedEventsPerTopic: platform.topics.retained,
+    ...options.limits,
+  };
   const router = new TopicRouter(platform.topics, log);
   const handlers = { ...createHandlers({ topics: platform.topics }), ...options.handlers } as Record<
     string,

@@ -36,6 +36,8 @@ export interface Config {
   logFormat: 'json' | 'pretty';
   healthTimeoutMs: number;
   shutdownTimeoutMs: number;
+  wsCallsPerSecond: number;
+  wsCallBurst: number;
   accounts: AccountsConfig;
 }
 
@@ -186,6 +188,18 @@ const variables = {
     example: '10000',
     parse: integer('SHUTDOWN_TIMEOUT_MS', 0, 600_000, 10_000),
   },
+  wsCallsPerSecond: {
+    name: 'WS_CALLS_PER_SECOND',
+    doc: 'Sustained WebSocket calls per second allowed to one user on one node (announced in the welcome).',
+    example: '50',
+    parse: integer('WS_CALLS_PER_SECOND', 1, 1_000_000, 50),
+  },
+  wsCallBurst: {
+    name: 'WS_CALL_BURST',
+    doc: 'WebSocket calls one user may make in a burst above the sustained rate.',
+    example: '100',
+    parse: integer('WS_CALL_BURST', 1, 1_000_000, 100),
+  },
 } satisfies Record<string, Variable<unknown>>;
 
 type Parsed = { [K in keyof typeof variables]: ReturnType<(typeof variables)[K]['parse']> };
@@ -241,6 +255,8 @@ export function loadConfig(env: Env = process.env): Config {
     logFormat: v.logFormat,
     healthTimeoutMs: v.healthTimeoutMs,
     shutdownTimeoutMs: v.shutdownTimeoutMs,
+    wsCallsPerSecond: v.wsCallsPerSecond,
+    wsCallBurst: v.wsCallBurst,
     accounts: accounts as AccountsConfig,
   };
 }
