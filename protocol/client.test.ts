@@ -83,12 +83,17 @@ describe('client', () => {
 
   test('client: a call made while reconnecting is sent once the socket is back', async () => {
     const user = await env.register();
-    const client = clientFor(user);
+    let queued: Promise<{ userId: string }> | undefined;
+    let client: PetAmigosClient | undefined;
+    client = clientFor(user, (state) => {
+      // Called as the client notices the drop: the call cannot go out until it reconnects.
+      if (state === 'reconnecting' && queued === undefined) queued = client?.call('session.get', {});
+    });
     await client.connect();
     proxy.cut();
-    await expect.poll(() => client.state).not.toBe('open');
-    const reply = await client.call('session.get', {});
-    expect(reply.userId).toBe(user.id);
+    await expect.poll(() => queued !== undefined).toBe(true);
+    expect((await queued)?.userId).toBe(user.id);
+    expect(client.state).toBe('open');
     client.close();
   });
 

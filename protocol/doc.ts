@@ -73,7 +73,7 @@ function fieldTable(schema: TSchema): string {
 }
 
 /** A frame as hex bytes, wrapped at 16 bytes, next to its JSON reading. */
-export function hexExample(value: unknown): string {
+function hexExample(value: unknown): string {
   const bytes = encodeFrame(value);
   const hex = [...bytes].map((byte) => byte.toString(16).padStart(2, '0'));
   const lines: string[] = [];

@@ -120,8 +120,8 @@ export function createGateway(options: GatewayOptions): Gateway {
     connection.bucket = new TokenBucket(limits.callsPerSecond, limits.callBurst);
     connection.clearTimers();
     armTokenExpiry(connection);
-    let sessions = bySession.get(identity.principal.sessionId);
-    if (sessions === undefined) bySession.set(identity.principal.sessionId, (sessions = new Set()));
+    const sessions = bySession.get(identity.principal.sessionId) ?? new Set<Connection>();
+    bySession.set(identity.principal.sessionId, sessions);
     sessions.add(connection);
     connection.send({
       type: 'welcome',

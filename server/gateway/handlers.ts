@@ -5,7 +5,7 @@ import type { CallName, CallRequest, CallResponse } from '../../protocol/catalog
 import type { Principal } from '../accounts/guard.ts';
 import type { TopicLog } from '../platform/topics/index.ts';
 
-export interface CallContext {
+interface CallContext {
   principal: Principal;
   socketId: string;
   node: string;
@@ -16,7 +16,7 @@ export interface HandlerDeps {
   topics: TopicLog;
 }
 
-export type Handler<N extends CallName> = (context: CallContext, body: CallRequest<N>) => Promise<CallResponse<N>>;
+type Handler<N extends CallName> = (context: CallContext, body: CallRequest<N>) => Promise<CallResponse<N>>;
 export type Handlers = { [N in CallName]: Handler<N> };
 
 export function createHandlers(deps: HandlerDeps): Handlers {

@@ -2,10 +2,12 @@
 // token expiry, call timeout, calls in flight, internal errors and slow readers.
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { PetAmigosClient } from '../../protocol/client.ts';
 import { encodeFrame } from '../../protocol/codec.ts';
 import { CLOSE_CODES } from '../../protocol/errors.ts';
 import { type AccountsEnv, startAccountsEnv } from '../../test/harness/accounts.ts';
 import { startTestNode, testConfig } from '../../test/harness/node.ts';
+import { startProxy } from '../../test/harness/proxy.ts';
 import { services } from '../../test/harness/services.ts';
 import { connectAs, openSocket, wsUrl } from '../../test/harness/ws.ts';
 import type { RunningNode } from '../node.ts';
@@ -26,7 +28,16 @@ beforeAll(async () => {
   cleanup = config.cleanup;
   node = await startTestNode(config, {
     gateway: {
-      limits: { helloTimeoutMs: 300, callTimeoutMs: 300, maxInFlight: 2, sendBufferBytes: 64 * 1024 },
+      limits: {
+        helloTimeoutMs: 300,
+        callTimeoutMs: 300,
+        maxInFlight: 2,
+        sendBufferBytes: 64 * 1024,
+        heartbeatMs: 4000,
+        maxRateLimitedInARow: 20,
+        callsPerSecond: 5,
+        callBurst: 5,
+      },
       extraCalls: { 'test.slow': { role: 'user' }, 'test.fail': { role: 'user' }, 'test.hold': { role: 'user' } },
       handlers: {
         'test.slow': () => Bun.sleep(1000).then(() => ({ late: true })),
@@ -127,4 +138,51 @@ describe('limits', () => {
     stalled.destroy();
     reader.close();
   });
+
+  test('limits: a client that keeps calling after RATE_LIMITED is closed with FLOODING', async () => {
+    const user = await env.register();
+    const { socket } = await connectAs(node.url, user.tokens.accessToken);
+    for (let i = 0; i < 40; i++) socket.send({ type: 'call', ref: 500 + i, op: 'session.get' });
+    expect((await socket.closed).code).toBe(CLOSE_CODES.FLOODING.code);
+    expect(socket.frames.filter((frame) => frame.code === 'RATE_LIMITED').length).toBeGreaterThan(10);
+  });
+
+  test('limits: the server closes a peer that went silent (no frames, no pong) within about two heartbeats', async () => {
+    const user = await env.register();
+    const url = new URL(node.url);
+    const proxy = await startProxy({ hostname: url.hostname, port: Number(url.port) });
+    try {
+      await connectAs(proxy.url, user.tokens.accessToken);
+      await expect.poll(() => node.gateway?.sockets ?? 0).toBeGreaterThan(0);
+      const before = node.gateway?.sockets ?? 0;
+      proxy.freeze();
+      const started = Date.now();
+      await expect.poll(() => node.gateway?.sockets, { timeout: 30_000, interval: 250 }).toBe(before - 1);
+      expect(Date.now() - started).toBeLessThan(25_000);
+    } finally {
+      proxy.close();
+    }
+  }, 40_000);
+
+  test('limits: the client library notices a silent server through its heartbeats and drops the connection', async () => {
+    const user = await env.register();
+    const url = new URL(node.url);
+    const proxy = await startProxy({ hostname: url.hostname, port: Number(url.port) });
+    const states: string[] = [];
+    const client = new PetAmigosClient({
+      url: wsUrl(proxy.url),
+      token: () => user.tokens.accessToken,
+      reconnect: false,
+      onState: (state) => states.push(state),
+    });
+    try {
+      const welcome = await client.connect();
+      expect(welcome.heartbeatMs).toBe(4000);
+      proxy.freeze();
+      await expect.poll(() => client.state, { timeout: 20_000, interval: 250 }).toBe('closed');
+    } finally {
+      client.close();
+      proxy.close();
+    }
+  }, 30_000);
 });

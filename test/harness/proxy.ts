@@ -6,10 +6,13 @@ export interface CuttableProxy {
   readonly url: string;
   /** Drops every connection through the proxy, abruptly. */
   cut(): void;
+  /** Stops forwarding in both directions but keeps the connections open: a peer gone silent. */
+  freeze(): void;
   close(): void;
 }
 
 export async function startProxy(target: { hostname: string; port: number }): Promise<CuttableProxy> {
+  let frozen = false;
   const pairs = new Set<{ client: Socket<{ upstream?: Socket<unknown>; buffered: Uint8Array[] }>; upstream?: Socket<unknown> }>();
   const listener = Bun.listen<{ upstream?: Socket<unknown>; buffered: Uint8Array[] }>({
     hostname: '127.0.0.1',
@@ -24,7 +27,7 @@ export async function startProxy(target: { hostname: string; port: number }): Pr
           port: target.port,
           socket: {
             data: (_socket, data) => {
-              client.write(data);
+              if (!frozen) client.write(data);
             },
             close: () => {
               client.end();
@@ -37,6 +40,7 @@ export async function startProxy(target: { hostname: string; port: number }): Pr
         client.data.buffered = [];
       },
       data(client, data) {
+        if (frozen) return;
         if (client.data.upstream === undefined) client.data.buffered.push(new Uint8Array(data));
         else client.data.upstream.write(data);
       },
@@ -55,6 +59,9 @@ export async function startProxy(target: { hostname: string; port: number }): Pr
   return {
     url: `http://127.0.0.1:${listener.port}`,
     cut,
+    freeze() {
+      frozen = true;
+    },
     close() {
       cut();
       listener.stop(true);

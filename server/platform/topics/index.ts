@@ -31,7 +31,7 @@ export interface TopicLog {
   close(): Promise<void>;
 }
 
-export const DEFAULT_RETAINED = 1000;
+const DEFAULT_RETAINED = 1000;
 
 export async function openTopicLog(options: {
   nats: NatsConnection | undefined;
