@@ -13,7 +13,7 @@ import { connectJetStreamTopicLog } from '../server/platform/topics/jetstream.ts
 import { apiClient } from '../test/harness/api.ts';
 import { spawnNode } from '../test/harness/processes.ts';
 import { createTempDir, createTestDatabase, services, uniqueName } from '../test/harness/services.ts';
-import { percentile, row } from './stats.ts';
+import { measureConcurrent, measureSequential, percentile, row } from './stats.ts';
 
 const SOCKETS = Number(process.env.BENCH_SOCKETS ?? 1000);
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 200);
@@ -70,28 +70,10 @@ async function requestReply(url: string, hello: Record<string, unknown> | undefi
       socket.ws.send(encodeFrame({ type: 'call', ref: id, op: 'session.get', body: {} }));
     });
   for (let i = 0; i < 500; i++) await call();
-  const samples: number[] = [];
-  const started = performance.now();
-  for (let i = 0; i < CALLS; i++) {
-    const t0 = performance.now();
-    await call();
-    samples.push((performance.now() - t0) * 1000);
-  }
-  const sequentialRate = CALLS / ((performance.now() - started) / 1000);
-  samples.sort((a, b) => a - b);
-  let sent = 0;
-  const t1 = performance.now();
-  await Promise.all(
-    Array.from({ length: IN_FLIGHT }, async () => {
-      while (sent < CALLS * 4) {
-        sent++;
-        await call();
-      }
-    }),
-  );
-  const concurrentRate = (CALLS * 4) / ((performance.now() - t1) / 1000);
+  const sequential = await measureSequential(CALLS, call);
+  const concurrentRate = await measureConcurrent(CALLS * 4, IN_FLIGHT, call);
   socket.ws.close();
-  return { p50: percentile(samples, 50), p99: percentile(samples, 99), sequentialRate, concurrentRate };
+  return { p50: sequential.p50us, p99: sequential.p99us, sequentialRate: sequential.perSecond, concurrentRate };
 }
 
 /** Opens SOCKETS sockets, runs `publish(i)` for EVENTS events, and times until every socket has every event. */
