@@ -12,6 +12,8 @@ export interface Principal {
   userId: string;
   sessionId: string;
   role: Role;
+  /** Unix ms at which the access token expires. */
+  expiresAt: number;
 }
 
 const RANK: Record<Role, number> = { user: 0, moderator: 1, admin: 2 };
@@ -23,9 +25,13 @@ export async function authenticate(deps: Pick<AccountsDeps, 'keys' | 'sessions'>
   return claims;
 }
 
+export function hasRole(role: Role, required: Role): boolean {
+  return RANK[role] >= RANK[required];
+}
+
 /** Throws ForbiddenError unless `role` is at least `required`. */
 function authorize(role: Role, required: Role): void {
-  if (RANK[role] < RANK[required]) throw new ForbiddenError(`this needs the ${required} role`);
+  if (!hasRole(role, required)) throw new ForbiddenError(`this needs the ${required} role`);
 }
 
 export function bearerToken(header: string | undefined): string {

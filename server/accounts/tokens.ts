@@ -23,6 +23,11 @@ export interface AccessClaims {
   role: Role;
 }
 
+export interface VerifiedClaims extends AccessClaims {
+  /** Unix ms at which the token stops being valid. */
+  expiresAt: number;
+}
+
 export class KeyRing {
   readonly #signing: SigningKey;
   readonly #byKid: Map<string, Uint8Array>;
@@ -47,7 +52,7 @@ export class KeyRing {
   }
 
   /** Throws UnauthenticatedError: TOKEN_EXPIRED for an expired token, TOKEN_INVALID for any other fault. */
-  async verify(token: string): Promise<AccessClaims> {
+  async verify(token: string): Promise<VerifiedClaims> {
     try {
       const { payload } = await jwtVerify(
         token,
@@ -58,11 +63,11 @@ export class KeyRing {
         },
         { issuer: ISSUER, audience: AUDIENCE, algorithms: ['HS256'] },
       );
-      const { sub, sid, role } = payload;
-      if (typeof sub !== 'string' || typeof sid !== 'string' || !(ROLES as readonly unknown[]).includes(role)) {
+      const { sub, sid, role, exp } = payload;
+      if (typeof sub !== 'string' || typeof sid !== 'string' || typeof exp !== 'number' || !(ROLES as readonly unknown[]).includes(role)) {
         throw new UnauthenticatedError('TOKEN_INVALID', 'token claims are incomplete');
       }
-      return { userId: sub, sessionId: sid, role: role as Role };
+      return { userId: sub, sessionId: sid, role: role as Role, expiresAt: exp * 1000 };
     } catch (error) {
       if (error instanceof UnauthenticatedError) throw error;
       if (error instanceof errors.JWTExpired)

@@ -12,15 +12,14 @@ import { type ClientFrameOf, checkClientFrame } from '../../protocol/frames.ts';
 import { PROTOCOL_VERSION, SUPPORTED_VERSIONS } from '../../protocol/version.ts';
 import type { AccountsDeps } from '../accounts/context.ts';
 import { type RevocationNotice, sessionsRevokedSubject } from '../accounts/events.ts';
-import { authenticate } from '../accounts/guard.ts';
+import { authenticate, hasRole, type Principal } from '../accounts/guard.ts';
+import type { Role } from '../accounts/schema.ts';
 import { ServerError, UnauthenticatedError } from '../errors.ts';
 import type { Platform } from '../platform/index.ts';
 import { Connection } from './connection.ts';
 import { createHandlers, type Handlers } from './handlers.ts';
 import { DEFAULT_LIMITS, type GatewayLimits, TokenBucket } from './limits.ts';
 import { TopicRouter } from './router.ts';
-
-const RANK = { user: 0, moderator: 1, admin: 2 } as const;
 
 export interface Gateway {
   readonly websocket: WebSocketHandler<Connection>;
@@ -40,7 +39,7 @@ export interface GatewayOptions {
   /** Replaces or adds handlers (tests add slow or failing calls to exercise timeouts and errors). */
   handlers?: Partial<Record<string, (context: Parameters<Handlers[CallName]>[0], body: unknown) => Promise<unknown>>>;
   /** Extra call specs for `handlers` that are not in the catalogue (tests only). */
-  extraCalls?: Record<string, { role: keyof typeof RANK }>;
+  extraCalls?: Record<string, { role: Role }>;
 }
 
 export function createGateway(options: GatewayOptions): Gateway {
@@ -58,7 +57,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     string,
     (c: unknown, b: unknown) => Promise<unknown>
   >;
-  const roles: Record<string, keyof typeof RANK> = {
+  const roles: Record<string, Role> = {
     ...Object.fromEntries(Object.entries(Calls).map(([name, spec]) => [name, spec.role])),
     ...Object.fromEntries(Object.entries(options.extraCalls ?? {}).map(([name, spec]) => [name, spec.role])),
   };
@@ -94,18 +93,12 @@ export function createGateway(options: GatewayOptions): Gateway {
     return timer;
   }
 
-  async function identify(token: string) {
-    const principal = await authenticate(accounts, token);
-    const payload = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString()) as { exp?: number };
-    return { principal, expiresAt: (payload.exp ?? 0) * 1000 };
-  }
-
   async function onHello(connection: Connection, frame: ClientFrameOf<'hello'>) {
     if (!SUPPORTED_VERSIONS.includes(frame.version))
       return closeWith(connection, 'VERSION_UNSUPPORTED', `supported: ${SUPPORTED_VERSIONS.join(',')}`);
-    let identity: Awaited<ReturnType<typeof identify>>;
+    let principal: Principal;
     try {
-      identity = await identify(frame.token);
+      principal = await authenticate(accounts, frame.token);
     } catch (failure) {
       const code = failure instanceof UnauthenticatedError ? failure.code : undefined;
       if (code === 'TOKEN_EXPIRED') return closeWith(connection, 'TOKEN_EXPIRED');
@@ -115,23 +108,23 @@ export function createGateway(options: GatewayOptions): Gateway {
       return closeWith(connection, 'AUTH_FAILED');
     }
     if (!connection.open) return;
-    connection.principal = identity.principal;
-    connection.tokenExpiresAt = identity.expiresAt;
+    connection.principal = principal;
+    connection.tokenExpiresAt = principal.expiresAt;
     connection.bucket = new TokenBucket(limits.callsPerSecond, limits.callBurst);
     connection.clearTimers();
     armTokenExpiry(connection);
-    const sessions = bySession.get(identity.principal.sessionId) ?? new Set<Connection>();
-    bySession.set(identity.principal.sessionId, sessions);
+    const sessions = bySession.get(principal.sessionId) ?? new Set<Connection>();
+    bySession.set(principal.sessionId, sessions);
     sessions.add(connection);
     connection.send({
       type: 'welcome',
       version: PROTOCOL_VERSION,
       socketId: connection.socketId,
-      userId: identity.principal.userId,
-      sessionId: identity.principal.sessionId,
+      userId: principal.userId,
+      sessionId: principal.sessionId,
       node,
       heartbeatMs: limits.heartbeatMs,
-      tokenExpiresAt: identity.expiresAt,
+      tokenExpiresAt: principal.expiresAt,
       serverTime: Date.now(),
       limits: {
         maxFrameBytes: limits.maxFrameBytes,
@@ -186,7 +179,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     const role = roles[frame.op];
     if (handler === undefined || role === undefined)
       return error(connection, 'UNKNOWN_CALL', `no call ${JSON.stringify(frame.op)}`, frame.ref);
-    if (RANK[principal.role] < RANK[role]) return error(connection, 'FORBIDDEN', `${frame.op} needs the ${role} role`, frame.ref);
+    if (!hasRole(principal.role, role)) return error(connection, 'FORBIDDEN', `${frame.op} needs the ${role} role`, frame.ref);
     const body = frame.body ?? {};
     const checker = requestCheckers[frame.op as CallName];
     if (checker !== undefined && !checker.Check(body)) {
@@ -240,16 +233,16 @@ export function createGateway(options: GatewayOptions): Gateway {
   }
 
   async function onAuth(connection: Connection, frame: ClientFrameOf<'auth'>) {
-    const principal = connection.principal as NonNullable<Connection['principal']>;
+    const current = connection.principal as Principal;
     try {
-      const identity = await identify(frame.token);
-      if (identity.principal.userId !== principal.userId)
+      const principal = await authenticate(accounts, frame.token);
+      if (principal.userId !== current.userId)
         return error(connection, 'FORBIDDEN', 'a socket keeps its user; open a new one for another', frame.ref);
-      connection.principal = identity.principal;
-      connection.tokenExpiresAt = identity.expiresAt;
+      connection.principal = principal;
+      connection.tokenExpiresAt = principal.expiresAt;
       connection.clearTimers();
       armTokenExpiry(connection);
-      connection.send({ type: 'reply', ref: frame.ref, body: { tokenExpiresAt: identity.expiresAt } });
+      connection.send({ type: 'reply', ref: frame.ref, body: { tokenExpiresAt: principal.expiresAt } });
     } catch (failure) {
       if (failure instanceof UnauthenticatedError)
         return error(connection, 'UNAUTHENTICATED', failure.message, frame.ref, { reason: failure.code });
