@@ -5,7 +5,15 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startTestNode, testConfig } from '../test/harness/node.ts';
 import { startNatsServer, startRedisServer } from '../test/harness/processes.ts';
 import { type S3Server, startS3Server } from '../test/harness/s3.ts';
-import { createTempDir, createTestDatabase, services, type TempDir, type TestDatabase, uniqueName } from '../test/harness/services.ts';
+import {
+  createTempDir,
+  createTestDatabase,
+  dropNamespaceStreams,
+  services,
+  type TempDir,
+  type TestDatabase,
+  uniqueName,
+} from '../test/harness/services.ts';
 import type { HealthReport } from './http/health.ts';
 import type { RunningNode } from './node.ts';
 
@@ -52,6 +60,7 @@ describe('node on real services', () => {
   });
   afterAll(async () => {
     await node.stop();
+    await dropNamespaceStreams(node.platform.config.clusterName);
     cleanup();
   });
 

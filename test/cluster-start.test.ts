@@ -4,7 +4,7 @@ import postgres from 'postgres';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { HealthReport } from '../server/http/health.ts';
 import { type NodeProcess, spawnNode } from './harness/processes.ts';
-import { createTempDir, createTestDatabase, services, type TestDatabase, uniqueName } from './harness/services.ts';
+import { createTempDir, createTestDatabase, dropNamespaceStreams, services, type TestDatabase, uniqueName } from './harness/services.ts';
 
 let database: TestDatabase;
 beforeAll(async () => {
@@ -50,6 +50,7 @@ test('cluster: three nodes starting at once on a fresh database migrate it once 
     }
   } finally {
     await Promise.all(nodes.map((node) => node.stop('SIGTERM')));
+    await dropNamespaceStreams(cluster);
     for (const dir of dirs) dir.remove();
   }
 });

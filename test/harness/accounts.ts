@@ -6,7 +6,7 @@ import type { RunningNode } from '../../server/node.ts';
 import { type ApiClient, apiClient } from './api.ts';
 import { type Mailbox, startMailbox } from './mailbox.ts';
 import { startTestNode, testConfig } from './node.ts';
-import { createTestDatabase, services, type TestDatabase, uniqueName } from './services.ts';
+import { createTestDatabase, dropNamespaceStreams, services, type TestDatabase, uniqueName } from './services.ts';
 
 export const PASSWORD = 'Whiskers & Biscuits 2026';
 
@@ -74,6 +74,7 @@ export async function startAccountsEnv(label: string, env: Record<string, string
       await node.stop();
       await mailbox.close();
       await database.drop();
+      await dropNamespaceStreams(config.clusterName);
       config.cleanup();
     },
   };

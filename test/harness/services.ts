@@ -62,3 +62,18 @@ export function createTempDir(label: string): TempDir {
   const path = mkdtempSync(join(tmpdir(), `petamigos-${label}-`));
   return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
 }
+
+/** Deletes the JetStream streams (topic log, KV buckets) a test namespace left on the NATS server. */
+export async function dropNamespaceStreams(namespace: string): Promise<void> {
+  const { connect } = await import('nats');
+  const nc = await connect({ servers: services.natsUrl });
+  try {
+    const jsm = await nc.jetstreamManager();
+    const safe = namespace.replace(/[^A-Za-z0-9_-]/g, '_');
+    for await (const name of jsm.streams.names()) {
+      if (name.startsWith(`${safe}_`) || name.startsWith(`KV_${safe}_`)) await jsm.streams.delete(name);
+    }
+  } finally {
+    await nc.close();
+  }
+}

@@ -1,0 +1,94 @@
+// One live actor on this node: its bounded mailbox, processed one message at a time, its timers,
+// and its idle clock. Owned by the Host; nothing else holds it.
+import { MailboxFullError } from './errors.ts';
+import type { Actor, ActorContext, Outcome } from './types.ts';
+
+interface Envelope {
+  message: unknown;
+  resolve(outcome: Outcome): void;
+  reject(error: unknown): void;
+}
+
+export class Activation {
+  readonly address: string;
+  readonly #actor: Actor;
+  readonly #capacity: number;
+  readonly #queue: Envelope[] = [];
+  readonly #timers = new Map<string, ReturnType<typeof setTimeout>>();
+  #running = false;
+  #stopped = false;
+  lastActiveAt = Date.now();
+
+  constructor(address: string, actor: Actor, capacity: number) {
+    this.address = address;
+    this.#actor = actor;
+    this.#capacity = capacity;
+  }
+
+  get depth(): number {
+    return this.#queue.length;
+  }
+
+  get stopped(): boolean {
+    return this.#stopped;
+  }
+
+  /** Queues a message; the promise settles with the handler's outcome. */
+  enqueue(message: unknown): Promise<Outcome> {
+    if (this.#stopped) return Promise.reject(new MailboxFullError(this.address, 0));
+    if (this.#queue.length >= this.#capacity) return Promise.reject(new MailboxFullError(this.address, this.#capacity));
+    return new Promise<Outcome>((resolve, reject) => {
+      this.#queue.push({ message, resolve, reject });
+      if (!this.#running) void this.#drain();
+    });
+  }
+
+  async #drain(): Promise<void> {
+    this.#running = true;
+    while (this.#queue.length > 0) {
+      const envelope = this.#queue.shift() as Envelope;
+      this.lastActiveAt = Date.now();
+      try {
+        envelope.resolve(await this.#actor.handle(envelope.message));
+      } catch (error) {
+        envelope.reject(error);
+      }
+    }
+    this.lastActiveAt = Date.now();
+    this.#running = false;
+  }
+
+  timer(name: string, ms: number, fire: () => void): void {
+    this.cancelTimer(name);
+    this.#timers.set(
+      name,
+      setTimeout(() => {
+        this.#timers.delete(name);
+        fire();
+      }, ms),
+    );
+  }
+
+  cancelTimer(name: string): void {
+    clearTimeout(this.#timers.get(name));
+    this.#timers.delete(name);
+  }
+
+  get idle(): boolean {
+    return !this.#running && this.#queue.length === 0;
+  }
+
+  /** Stops taking messages, waits for the current one, then lets the actor flush. Messages still
+   * queued are refused with `refusal`, so their senders retry wherever the actor lives next. */
+  async stop(refusal: Error): Promise<void> {
+    if (this.#stopped) return;
+    this.#stopped = true;
+    for (const envelope of this.#queue.splice(0)) envelope.reject(refusal);
+    for (const timer of this.#timers.values()) clearTimeout(timer);
+    this.#timers.clear();
+    while (this.#running) await Bun.sleep(1);
+    await this.#actor.passivate?.();
+  }
+}
+
+export type { ActorContext };

@@ -1,0 +1,223 @@
+// The actor runtime: one message at a time, bounded mailboxes, activation and passivation with
+// state kept, timers, and across three nodes (three systems with their own NATS connections on
+// the real server, and again on the in-process bus): one activation per actor, forwarding,
+// lease hand-over on clean stop, and takeover after a node dies.
+import { afterEach, describe, expect, test } from 'vitest';
+import type { Bus } from '../server/platform/bus/index.ts';
+import { connectMemoryBus } from '../server/platform/bus/memory.ts';
+import { connectNatsBus } from '../server/platform/bus/nats.ts';
+import { testLogger } from '../test/harness/node.ts';
+import { dropNamespaceStreams, services, uniqueName } from '../test/harness/services.ts';
+import { MailboxFullError } from './errors.ts';
+import { createMemoryLeases, type LeaseStore, openJetStreamLeases } from './leases.ts';
+import { ActorSystem, rendezvous } from './system.ts';
+import { type ActorKind, noReply, reply } from './types.ts';
+
+type Message =
+  | { op: 'add'; n: number }
+  | { op: 'get' }
+  | { op: 'slow'; ms: number }
+  | { op: 'whoami' }
+  | { op: 'stop' }
+  | { op: 'remind'; ms: number };
+
+/** A counter persisted in `store` (the stand-in for PostgreSQL), written through on every add. */
+function counterKind(
+  store: Map<string, number>,
+  events: { activations: string[]; passivations: string[] },
+  options: { idleMs?: number; mailbox?: number } = {},
+): ActorKind {
+  return {
+    name: 'counter',
+    ...options,
+    async create(id, context) {
+      events.activations.push(`${id}@${context.node}`);
+      let value = store.get(id) ?? 0;
+      let inside = false;
+      return {
+        async handle(raw) {
+          const message = raw as Message;
+          if (inside) throw new Error('two messages at once');
+          inside = true;
+          try {
+            switch (message.op) {
+              case 'add':
+                value += message.n;
+                store.set(id, value);
+                return reply(value);
+              case 'get':
+                return reply(value);
+              case 'slow':
+                await Bun.sleep(message.ms);
+                return reply(value);
+              case 'whoami':
+                return reply(context.node);
+              case 'remind':
+                context.timer('remind', message.ms, { op: 'add', n: 100 });
+                return noReply;
+              case 'stop':
+                return { stop: true, reply: 'bye' };
+            }
+          } finally {
+            inside = false;
+          }
+        },
+        passivate() {
+          events.passivations.push(`${id}@${context.node}`);
+        },
+      };
+    },
+  };
+}
+
+interface Cluster {
+  systems: ActorSystem[];
+  store: Map<string, number>;
+  events: { activations: string[]; passivations: string[] };
+}
+
+const running: { systems: ActorSystem[]; buses: Bus[]; leases: LeaseStore[]; namespace: string }[] = [];
+afterEach(async () => {
+  for (const group of running.splice(0)) {
+    for (const system of group.systems) await system.stop();
+    for (const bus of group.buses) await bus.close();
+    if (group.buses.length > 0) await dropNamespaceStreams(group.namespace);
+  }
+});
+
+const transports = {
+  nats: async (namespace: string) => {
+    const bus = await connectNatsBus({ servers: services.natsUrl, name: namespace, log: testLogger() });
+    const nc = bus.natsConnection;
+    if (nc === undefined) throw new Error('no NATS connection');
+    return { bus, leases: await openJetStreamLeases(nc, namespace, 1500) };
+  },
+  memory: (() => {
+    const shared = { bus: connectMemoryBus(), leases: createMemoryLeases(1500) };
+    return async (_namespace: string) => shared;
+  })(),
+};
+
+async function cluster(
+  transport: keyof typeof transports,
+  nodes: number,
+  kindOptions: { idleMs?: number; mailbox?: number } = {},
+): Promise<Cluster> {
+  const namespace = uniqueName('actors');
+  const store = new Map<string, number>();
+  const events = { activations: [] as string[], passivations: [] as string[] };
+  const group = { systems: [] as ActorSystem[], buses: [] as Bus[], leases: [] as LeaseStore[], namespace };
+  running.push(group);
+  for (let i = 0; i < nodes; i++) {
+    const { bus, leases } = transport === 'nats' ? await transports.nats(namespace) : await transports.memory(namespace);
+    if (transport === 'nats') group.buses.push(bus);
+    const system = await ActorSystem.start({
+      bus,
+      leases,
+      node: `n${i}`,
+      namespace,
+      log: testLogger(),
+      kinds: [counterKind(store, events, kindOptions)],
+      heartbeatMs: 200,
+    });
+    group.systems.push(system);
+  }
+  await Bun.sleep(300);
+  return { systems: group.systems, store, events };
+}
+
+describe('one node', () => {
+  test('actors: messages are handled one at a time, in order, with replies', async () => {
+    const { systems } = await cluster('memory', 1);
+    const node = systems[0] as ActorSystem;
+    const results = await Promise.all(Array.from({ length: 50 }, (_, i) => node.ask('counter', 'a', { op: 'add', n: i + 1 })));
+    expect(results).toEqual(Array.from({ length: 50 }, (_, i) => ((i + 1) * (i + 2)) / 2));
+  });
+
+  test('actors: a full mailbox answers MailboxFullError instead of queueing without bound', async () => {
+    const { systems } = await cluster('memory', 1, { mailbox: 3 });
+    const node = systems[0] as ActorSystem;
+    const asks = Array.from({ length: 8 }, () =>
+      node.ask('counter', 'busy', { op: 'slow', ms: 50 }).then(
+        () => 'ok',
+        (error: unknown) => error,
+      ),
+    );
+    const outcomes = await Promise.all(asks);
+    expect(outcomes.filter((outcome) => outcome instanceof MailboxFullError).length).toBeGreaterThan(0);
+    expect((outcomes.find((outcome) => outcome instanceof MailboxFullError) as MailboxFullError).code).toBe('MAILBOX_FULL');
+    expect(outcomes.filter((outcome) => outcome === 'ok').length).toBeGreaterThanOrEqual(3);
+  });
+
+  test('actors: an idle actor is passivated, and its state is back when it is reactivated', async () => {
+    const { systems, events } = await cluster('memory', 1, { idleMs: 200 });
+    const node = systems[0] as ActorSystem;
+    await node.ask('counter', 'idle', { op: 'add', n: 7 });
+    await expect.poll(() => events.passivations.length, { timeout: 3000 }).toBe(1);
+    expect(node.stats().actors.counter ?? 0).toBe(0);
+    expect(await node.ask('counter', 'idle', { op: 'get' })).toBe(7);
+    expect(events.activations.filter((entry) => entry.startsWith('idle@'))).toHaveLength(2);
+  });
+
+  test('actors: a timer delivers its message later; a stop outcome ends the activation', async () => {
+    const { systems, events } = await cluster('memory', 1);
+    const node = systems[0] as ActorSystem;
+    await node.ask('counter', 't', { op: 'remind', ms: 100 });
+    await expect.poll(() => node.ask('counter', 't', { op: 'get' }), { timeout: 3000 }).toBe(100);
+    expect(await node.ask('counter', 't', { op: 'stop' })).toBe('bye');
+    expect(events.passivations).toContain('t@n0');
+    expect(node.stats().actors.counter ?? 0).toBe(0);
+  });
+});
+
+describe.each(['nats', 'memory'] as const)('three nodes (%s)', (transport) => {
+  test('actors: concurrent first messages from all nodes activate the actor exactly once', async () => {
+    const { systems, events } = await cluster(transport, 3);
+    const owners = await Promise.all(
+      systems.flatMap((system) => Array.from({ length: 10 }, () => system.ask('counter', 'hot', { op: 'whoami' }))),
+    );
+    expect(new Set(owners).size).toBe(1);
+    expect(events.activations.filter((entry) => entry.startsWith('hot@'))).toHaveLength(1);
+    const total = await Promise.all(
+      systems.flatMap((system) => Array.from({ length: 10 }, () => system.ask('counter', 'hot', { op: 'add', n: 1 }))),
+    );
+    expect(Math.max(...(total as number[]))).toBe(30);
+  });
+
+  test('actors: placement follows rendezvous hashing over the live nodes', async () => {
+    const { systems } = await cluster(transport, 3);
+    for (const id of ['p1', 'p2', 'p3', 'p4', 'p5', 'p6']) {
+      const expected = rendezvous(`counter.${id}`, ['n0', 'n1', 'n2']);
+      expect(await (systems[1] as ActorSystem).ask('counter', id, { op: 'whoami' })).toBe(expected);
+    }
+  });
+
+  test('actors: a clean stop passivates and releases; the next message activates elsewhere with the state', async () => {
+    const { systems, events } = await cluster(transport, 3);
+    const owner = (await (systems[0] as ActorSystem).ask('counter', 'move', { op: 'add', n: 5 })) as number;
+    expect(owner).toBe(5);
+    const host = (await (systems[0] as ActorSystem).ask('counter', 'move', { op: 'whoami' })) as string;
+    const hostSystem = systems.find((system) => system.node === host) as ActorSystem;
+    await hostSystem.stop();
+    const other = systems.find((system) => system.node !== host) as ActorSystem;
+    expect(await other.ask('counter', 'move', { op: 'add', n: 1 })).toBe(6);
+    expect(await other.ask('counter', 'move', { op: 'whoami' })).not.toBe(host);
+    expect(events.passivations).toContain(`move@${host}`);
+  });
+
+  test('actors: after a node dies without releasing, its actors come back elsewhere once the lease expires, with no acknowledged write lost', async () => {
+    const { systems, store } = await cluster(transport, 3);
+    const acknowledged: number[] = [];
+    for (let i = 0; i < 10; i++)
+      acknowledged.push((await (systems[0] as ActorSystem).ask('counter', 'crash', { op: 'add', n: 1 })) as number);
+    const host = (await (systems[0] as ActorSystem).ask('counter', 'crash', { op: 'whoami' })) as string;
+    (systems.find((system) => system.node === host) as ActorSystem).halt();
+    const survivor = systems.find((system) => system.node !== host) as ActorSystem;
+    const started = Date.now();
+    const after = (await survivor.ask('counter', 'crash', { op: 'add', n: 1 }, { timeoutMs: 10_000 })) as number;
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(after).toBe(Math.max(...acknowledged) + 1);
+    expect(store.get('crash')).toBe(11);
+    expect(await survivor.ask('counter', 'crash', { op: 'whoami' })).not.toBe(host);
+  });
+});

@@ -1,0 +1,299 @@
+// The actor system of one node. Any node can send to any actor: the message goes to the node
+// holding the actor's lease, or, when nobody holds it, to the node rendezvous hashing prefers
+// among the live nodes, which claims the lease and activates the actor. A node that receives a
+// message for an actor another node holds forwards it. Leases are renewed while the actor lives
+// and released when it is passivated or the node stops cleanly; a dead node's leases expire after
+// the lease TTL, and the next message activates its actors elsewhere.
+import { createHash } from 'node:crypto';
+import { decodeFrame, encodeFrame } from '../protocol/codec.ts';
+import { BusNoRespondersError, BusTimeoutError } from '../server/errors.ts';
+import type { Bus, BusSubscription } from '../server/platform/bus/index.ts';
+import type { Logger } from '../server/platform/log.ts';
+import { Activation } from './activation.ts';
+import { ActorError, ActorFailedError, ActorSystemStoppedError, AskTimeoutError, MailboxFullError, UnknownKindError } from './errors.ts';
+import type { Lease, LeaseStore } from './leases.ts';
+import { type ActorContext, type ActorKind, DEFAULT_IDLE_MS, DEFAULT_MAILBOX } from './types.ts';
+
+export interface ActorSystemOptions {
+  bus: Bus;
+  leases: LeaseStore;
+  node: string;
+  namespace: string;
+  log: Logger;
+  kinds: ActorKind[];
+  askTimeoutMs?: number;
+  /** How often this node says it is alive; a node silent for three periods is not placed on. */
+  heartbeatMs?: number;
+}
+
+interface Wire {
+  kind: string;
+  id: string;
+  message: unknown;
+  hops: number;
+}
+
+type WireReply = { ok: true; value: unknown } | { ok: false; code: string; message: string };
+
+const MAX_HOPS = 3;
+const RETRY_MS = 100;
+
+/** Highest-random-weight choice: every node computes the same owner for a key from the same node set. */
+export function rendezvous(key: string, nodes: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestScore = '';
+  for (const node of nodes) {
+    const score = createHash('sha1').update(`${node}\u0000${key}`).digest('hex');
+    if (best === undefined || score > bestScore) {
+      best = node;
+      bestScore = score;
+    }
+  }
+  return best;
+}
+
+export interface ActorSystemStats {
+  node: string;
+  actors: Record<string, number>;
+  mailboxDepth: number;
+  liveNodes: string[];
+}
+
+export class ActorSystem {
+  readonly node: string;
+  readonly #bus: Bus;
+  readonly #leases: LeaseStore;
+  readonly #log: Logger;
+  readonly #namespace: string;
+  readonly #kinds = new Map<string, ActorKind>();
+  readonly #askTimeoutMs: number;
+  readonly #heartbeatMs: number;
+  readonly #activations = new Map<string, { activation: Activation; lease: Lease; kind: ActorKind }>();
+  readonly #activating = new Map<string, Promise<Activation | undefined>>();
+  readonly #seen = new Map<string, number>();
+  readonly #subscriptions: BusSubscription[] = [];
+  readonly #intervals: ReturnType<typeof setInterval>[] = [];
+  #stopped = false;
+
+  private constructor(options: ActorSystemOptions) {
+    this.node = options.node;
+    this.#bus = options.bus;
+    this.#leases = options.leases;
+    this.#log = options.log;
+    this.#namespace = options.namespace;
+    this.#askTimeoutMs = options.askTimeoutMs ?? 5000;
+    this.#heartbeatMs = options.heartbeatMs ?? 1000;
+    for (const kind of options.kinds) this.#kinds.set(kind.name, kind);
+  }
+
+  static async start(options: ActorSystemOptions): Promise<ActorSystem> {
+    const system = new ActorSystem(options);
+    system.#listen();
+    await options.bus.flush();
+    return system;
+  }
+
+  #subject(node: string): string {
+    return `${this.#namespace}.actors.node.${node}`;
+  }
+
+  #listen() {
+    this.#subscriptions.push(
+      this.#bus.subscribe(this.#subject(this.node), (message) => {
+        const wire = decodeFrame(message.data) as Wire;
+        this.#receive(wire).then(
+          (value) => message.respond(encodeFrame({ ok: true, value } satisfies WireReply)),
+          (error: unknown) => {
+            const code = error instanceof ActorError ? error.code : 'ACTOR_FAILED';
+            if (!(error instanceof ActorError))
+              this.#log.error({ err: error, kind: wire.kind, id: wire.id }, `actors.receive() | failed [actor:${wire.kind}:${wire.id}]`);
+            message.respond(encodeFrame({ ok: false, code, message: (error as Error).message } satisfies WireReply));
+          },
+        );
+      }),
+      this.#bus.subscribe(`${this.#namespace}.actors.alive`, (message) => {
+        this.#seen.set(new TextDecoder().decode(message.data), Date.now());
+      }),
+    );
+    const beat = () => this.#bus.publish(`${this.#namespace}.actors.alive`, new TextEncoder().encode(this.node));
+    this.#seen.set(this.node, Date.now());
+    beat();
+    this.#intervals.push(
+      setInterval(beat, this.#heartbeatMs),
+      setInterval(() => void this.#renewLeases(), Math.max(100, this.#leases.ttlMs / 3)),
+      setInterval(() => void this.#passivateIdle(), 250),
+    );
+  }
+
+  liveNodes(): string[] {
+    const horizon = Date.now() - this.#heartbeatMs * 3;
+    return [...this.#seen.entries()]
+      .filter(([node, at]) => node === this.node || at >= horizon)
+      .map(([node]) => node)
+      .sort();
+  }
+
+  stats(): ActorSystemStats {
+    const actors: Record<string, number> = {};
+    let mailboxDepth = 0;
+    for (const { kind, activation } of this.#activations.values()) {
+      actors[kind.name] = (actors[kind.name] ?? 0) + 1;
+      mailboxDepth += activation.depth;
+    }
+    return { node: this.node, actors, mailboxDepth, liveNodes: this.liveNodes() };
+  }
+
+  /** Sends `message` to the actor and waits for its reply. */
+  async ask(kind: string, id: string, message: unknown, options: { timeoutMs?: number } = {}): Promise<unknown> {
+    const timeoutMs = options.timeoutMs ?? this.#askTimeoutMs;
+    return this.#route({ kind, id, message, hops: 0 }, Date.now() + timeoutMs, timeoutMs);
+  }
+
+  /** Sends without waiting; failures are logged. */
+  tell(kind: string, id: string, message: unknown): void {
+    this.ask(kind, id, message).catch((error: unknown) => {
+      this.#log.warn({ err: error, kind, id }, `actors.tell() | not delivered [actor:${kind}:${id}]`);
+    });
+  }
+
+  async #route(wire: Wire, deadline: number, timeoutMs: number): Promise<unknown> {
+    if (!this.#kinds.has(wire.kind)) throw new UnknownKindError(wire.kind);
+    const key = `${wire.kind}.${wire.id}`;
+    for (;;) {
+      if (this.#stopped) throw new ActorSystemStoppedError();
+      const remaining = deadline - Date.now();
+      if (remaining <= 0) throw new AskTimeoutError(key, timeoutMs);
+      if (this.#activations.has(key)) return this.#receive(wire);
+      const target = (await this.#leases.holder(key)) ?? rendezvous(key, this.liveNodes());
+      if (target === undefined || target === this.node) return this.#receive(wire);
+      try {
+        return await this.#sendTo(target, wire, remaining);
+      } catch (error) {
+        // The target died or is stopping: its lease will expire; try again until the deadline.
+        if (!(error instanceof BusNoRespondersError || error instanceof ActorSystemStoppedError)) throw error;
+        this.#seen.delete(target);
+        await Bun.sleep(Math.min(RETRY_MS, Math.max(0, deadline - Date.now())));
+      }
+    }
+  }
+
+  async #sendTo(node: string, wire: Wire, timeoutMs: number): Promise<unknown> {
+    let raw: Uint8Array;
+    try {
+      raw = await this.#bus.request(this.#subject(node), encodeFrame(wire), { timeoutMs });
+    } catch (error) {
+      if (error instanceof BusTimeoutError) throw new AskTimeoutError(`${wire.kind}.${wire.id}`, timeoutMs);
+      throw error;
+    }
+    const answer = decodeFrame(raw) as WireReply;
+    if (answer.ok) return answer.value;
+    if (answer.code === 'MAILBOX_FULL') throw new MailboxFullError(`${wire.kind}.${wire.id}`, 0);
+    if (answer.code === 'ACTOR_SYSTEM_STOPPED') throw new ActorSystemStoppedError();
+    throw new ActorFailedError(`${wire.kind}.${wire.id}`, answer.code, answer.message);
+  }
+
+  /** Handles a message here: to the local activation, or activating it, or forwarding to its holder. */
+  async #receive(wire: Wire): Promise<unknown> {
+    if (this.#stopped) throw new ActorSystemStoppedError();
+    const key = `${wire.kind}.${wire.id}`;
+    const activation = this.#activations.get(key)?.activation ?? (await this.#activate(wire.kind, wire.id));
+    if (activation === undefined) {
+      const holder = await this.#leases.holder(key);
+      if (holder === undefined || holder === this.node || wire.hops >= MAX_HOPS) throw new ActorSystemStoppedError();
+      return this.#sendTo(holder, { ...wire, hops: wire.hops + 1 }, this.#askTimeoutMs);
+    }
+    const outcome = await activation.enqueue(wire.message);
+    if ('stop' in outcome) await this.#passivate(key);
+    return 'reply' in outcome ? outcome.reply : undefined;
+  }
+
+  /** Get-or-create, serialized per key; undefined when another node holds the lease. */
+  #activate(kindName: string, id: string): Promise<Activation | undefined> {
+    const key = `${kindName}.${id}`;
+    const existing = this.#activating.get(key);
+    if (existing !== undefined) return existing;
+    const kind = this.#kinds.get(kindName);
+    if (kind === undefined) return Promise.reject(new UnknownKindError(kindName));
+    const work = (async () => {
+      const lease = await this.#leases.claim(key, this.node);
+      if (lease === undefined) return undefined;
+      try {
+        const actor = await kind.create(id, this.#context(kind, id));
+        const activation = new Activation(key, actor, kind.mailbox ?? DEFAULT_MAILBOX);
+        this.#activations.set(key, { activation, lease, kind });
+        return activation;
+      } catch (error) {
+        await this.#leases.release(lease);
+        throw error;
+      }
+    })().finally(() => this.#activating.delete(key));
+    this.#activating.set(key, work);
+    return work;
+  }
+
+  #context(kind: ActorKind, id: string): ActorContext {
+    const key = `${kind.name}.${id}`;
+    return {
+      kind: kind.name,
+      id,
+      node: this.node,
+      timer: (name, ms, message) => {
+        this.#activations.get(key)?.activation.timer(name, ms, () => this.tell(kind.name, id, message));
+      },
+      cancelTimer: (name) => this.#activations.get(key)?.activation.cancelTimer(name),
+      ask: (otherKind, otherId, message, options) => this.ask(otherKind, otherId, message, options),
+      tell: (otherKind, otherId, message) => this.tell(otherKind, otherId, message),
+    };
+  }
+
+  async #passivate(key: string): Promise<void> {
+    const entry = this.#activations.get(key);
+    if (entry === undefined) return;
+    this.#activations.delete(key);
+    await entry.activation.stop(new ActorSystemStoppedError());
+    await this.#leases.release(entry.lease).catch((error: unknown) => {
+      this.#log.warn({ err: error, actor: key }, `actors.passivate() | lease release failed; it will expire [actor:${key}]`);
+    });
+  }
+
+  async #passivateIdle(): Promise<void> {
+    const now = Date.now();
+    for (const [key, entry] of this.#activations) {
+      if (entry.activation.idle && now - entry.activation.lastActiveAt >= (entry.kind.idleMs ?? DEFAULT_IDLE_MS))
+        await this.#passivate(key);
+    }
+  }
+
+  async #renewLeases(): Promise<void> {
+    for (const [key, entry] of this.#activations) {
+      const renewed = await this.#leases.renew(entry.lease).catch((error: unknown) => {
+        this.#log.warn({ err: error, actor: key }, `actors.renew() | renewal failed, will retry [actor:${key}]`);
+        return entry.lease;
+      });
+      if (renewed === undefined) {
+        // Someone else holds it now (this node was cut off for longer than the TTL): let go.
+        this.#log.warn({ actor: key }, `actors.renew() | lease lost, deactivating [actor:${key}]`);
+        this.#activations.delete(key);
+        await entry.activation.stop(new ActorSystemStoppedError());
+      } else {
+        entry.lease = renewed;
+      }
+    }
+  }
+
+  /** Passivates every actor (flushing state), releases the leases, and stops listening. */
+  async stop(): Promise<void> {
+    if (this.#stopped) return;
+    for (const interval of this.#intervals) clearInterval(interval);
+    await Promise.all([...this.#activations.keys()].map((key) => this.#passivate(key)));
+    this.#stopped = true;
+    for (const subscription of this.#subscriptions) subscription.unsubscribe();
+  }
+
+  /** Stops dead, as a crashed node would: no passivation, no lease release (tests of failover). */
+  halt(): void {
+    this.#stopped = true;
+    for (const interval of this.#intervals) clearInterval(interval);
+    for (const subscription of this.#subscriptions) subscription.unsubscribe();
+  }
+}

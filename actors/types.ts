@@ -1,0 +1,42 @@
+// What an actor kind provides to the runtime, and what the runtime gives each actor.
+//
+// An actor is the single owner of one entity's hot state, activated on its first message by an
+// async factory that loads that state, fed one message at a time, and passivated after being idle
+// (its `passivate` flushes what must survive). Its handler returns a closed union: a reply, no
+// reply, or stop (with an optional reply).
+
+export type Outcome = { reply: unknown } | { noReply: true } | { stop: true; reply?: unknown };
+
+export const reply = (value: unknown): Outcome => ({ reply: value });
+export const noReply: Outcome = { noReply: true };
+
+export interface ActorContext {
+  readonly kind: string;
+  readonly id: string;
+  readonly node: string;
+  /** Delivers `message` to this actor after `ms`, unless cancelled or replaced by a timer of the same name. */
+  timer(name: string, ms: number, message: unknown): void;
+  cancelTimer(name: string): void;
+  /** Asks another actor, wherever it lives. */
+  ask(kind: string, id: string, message: unknown, options?: { timeoutMs?: number }): Promise<unknown>;
+  tell(kind: string, id: string, message: unknown): void;
+}
+
+export interface Actor {
+  handle(message: unknown): Promise<Outcome> | Outcome;
+  /** Called before the runtime drops the activation (idle, stop, node shutdown): flush state here. */
+  passivate?(): Promise<void> | void;
+}
+
+export interface ActorKind {
+  readonly name: string;
+  /** Async factory: loads the entity's state and returns the activation. */
+  create(id: string, context: ActorContext): Promise<Actor>;
+  /** Passivate after this long without messages (default 5 minutes). */
+  idleMs?: number;
+  /** Messages waiting at most (default 1000); beyond, senders get MailboxFullError. */
+  mailbox?: number;
+}
+
+export const DEFAULT_IDLE_MS = 5 * 60_000;
+export const DEFAULT_MAILBOX = 1000;
