@@ -1,7 +1,7 @@
 // One live actor on this node: its bounded mailbox, processed one message at a time, its timers,
 // and its idle clock. Owned by the Host; nothing else holds it.
 import { MailboxFullError } from './errors.ts';
-import type { Actor, ActorContext, Outcome } from './types.ts';
+import type { Actor, Outcome } from './types.ts';
 
 interface Envelope {
   message: unknown;
@@ -90,5 +90,3 @@ export class Activation {
     await this.#actor.passivate?.();
   }
 }
-
-export type { ActorContext };

@@ -23,7 +23,7 @@ export interface LeaseStore {
   close(): Promise<void>;
 }
 
-export const DEFAULT_LEASE_TTL_MS = 10_000;
+const DEFAULT_LEASE_TTL_MS = 10_000;
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();

@@ -24,6 +24,8 @@ export interface ActorSystemOptions {
   askTimeoutMs?: number;
   /** How often this node says it is alive; a node silent for three periods is not placed on. */
   heartbeatMs?: number;
+  /** False for nodes without the actors role: they send to actors but never host one. */
+  host?: boolean;
 }
 
 interface Wire {
@@ -70,12 +72,15 @@ export class ActorSystem {
   readonly #heartbeatMs: number;
   readonly #activations = new Map<string, { activation: Activation; lease: Lease; kind: ActorKind }>();
   readonly #activating = new Map<string, Promise<Activation | undefined>>();
-  readonly #seen = new Map<string, number>();
+  /** Last heartbeat of each node, and whether it hosts actors. */
+  readonly #seen = new Map<string, { at: number; host: boolean }>();
   readonly #subscriptions: BusSubscription[] = [];
   readonly #intervals: ReturnType<typeof setInterval>[] = [];
   #stopped = false;
+  readonly #host: boolean;
 
   private constructor(options: ActorSystemOptions) {
+    this.#host = options.host ?? true;
     this.node = options.node;
     this.#bus = options.bus;
     this.#leases = options.leases;
@@ -99,6 +104,18 @@ export class ActorSystem {
 
   #listen() {
     this.#subscriptions.push(
+      this.#bus.subscribe(`${this.#namespace}.actors.alive`, (message) => {
+        const beat = decodeFrame(message.data) as { node: string; host: boolean };
+        this.#seen.set(beat.node, { at: Date.now(), host: beat.host });
+      }),
+    );
+    // Every node says it is alive (gateways hold sockets actors care about); hosts say so too.
+    const beat = () => this.#bus.publish(`${this.#namespace}.actors.alive`, encodeFrame({ node: this.node, host: this.#host }));
+    this.#seen.set(this.node, { at: Date.now(), host: this.#host });
+    beat();
+    this.#intervals.push(setInterval(beat, this.#heartbeatMs));
+    if (!this.#host) return;
+    this.#subscriptions.push(
       this.#bus.subscribe(this.#subject(this.node), (message) => {
         const wire = decodeFrame(message.data) as Wire;
         this.#receive(wire).then(
@@ -111,24 +128,18 @@ export class ActorSystem {
           },
         );
       }),
-      this.#bus.subscribe(`${this.#namespace}.actors.alive`, (message) => {
-        this.#seen.set(new TextDecoder().decode(message.data), Date.now());
-      }),
     );
-    const beat = () => this.#bus.publish(`${this.#namespace}.actors.alive`, new TextEncoder().encode(this.node));
-    this.#seen.set(this.node, Date.now());
-    beat();
     this.#intervals.push(
-      setInterval(beat, this.#heartbeatMs),
       setInterval(() => void this.#renewLeases(), Math.max(100, this.#leases.ttlMs / 3)),
       setInterval(() => void this.#passivateIdle(), 250),
     );
   }
 
-  liveNodes(): string[] {
+  /** Nodes heard from lately; with `hostsOnly`, only those that host actors (placement). */
+  liveNodes(options: { hostsOnly?: boolean } = {}): string[] {
     const horizon = Date.now() - this.#heartbeatMs * 3;
     return [...this.#seen.entries()]
-      .filter(([node, at]) => node === this.node || at >= horizon)
+      .filter(([node, seen]) => (node === this.node || seen.at >= horizon) && (!options.hostsOnly || seen.host))
       .map(([node]) => node)
       .sort();
   }
@@ -140,7 +151,7 @@ export class ActorSystem {
       actors[kind.name] = (actors[kind.name] ?? 0) + 1;
       mailboxDepth += activation.depth;
     }
-    return { node: this.node, actors, mailboxDepth, liveNodes: this.liveNodes() };
+    return { node: this.node, actors, mailboxDepth, liveNodes: this.liveNodes({ hostsOnly: true }) };
   }
 
   /** Sends `message` to the actor and waits for its reply. */
@@ -164,7 +175,12 @@ export class ActorSystem {
       const remaining = deadline - Date.now();
       if (remaining <= 0) throw new AskTimeoutError(key, timeoutMs);
       if (this.#activations.has(key)) return this.#receive(wire);
-      const target = (await this.#leases.holder(key)) ?? rendezvous(key, this.liveNodes());
+      const target = (await this.#leases.holder(key)) ?? rendezvous(key, this.liveNodes({ hostsOnly: true }));
+      if (target === undefined && !this.#host) {
+        // No hosting node is known yet (this node just started): wait for their heartbeats.
+        await Bun.sleep(Math.min(RETRY_MS, Math.max(0, deadline - Date.now())));
+        continue;
+      }
       if (target === undefined || target === this.node) return this.#receive(wire);
       try {
         return await this.#sendTo(target, wire, remaining);
@@ -241,6 +257,7 @@ export class ActorSystem {
         this.#activations.get(key)?.activation.timer(name, ms, () => this.tell(kind.name, id, message));
       },
       cancelTimer: (name) => this.#activations.get(key)?.activation.cancelTimer(name),
+      liveNodes: () => this.liveNodes(),
       ask: (otherKind, otherId, message, options) => this.ask(otherKind, otherId, message, options),
       tell: (otherKind, otherId, message) => this.tell(otherKind, otherId, message),
     };

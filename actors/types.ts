@@ -20,6 +20,8 @@ export interface ActorContext {
   /** Asks another actor, wherever it lives. */
   ask(kind: string, id: string, message: unknown, options?: { timeoutMs?: number }): Promise<unknown>;
   tell(kind: string, id: string, message: unknown): void;
+  /** The nodes heard from lately (every node heartbeats, hosting actors or not). */
+  liveNodes(): string[];
 }
 
 export interface Actor {

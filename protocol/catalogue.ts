@@ -41,6 +41,14 @@ export const User = T.Object({
 
 const exampleUserId = '0192a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b';
 
+const PresenceStatus = T.Union([T.Literal('online'), T.Literal('away'), T.Literal('offline')]);
+const Presence = T.Object({
+  userId: T.String(),
+  status: PresenceStatus,
+  since: T.Integer({ description: 'Unix ms of the last change' }),
+  devices: T.Integer({ description: 'Connected sockets' }),
+});
+
 export const Calls = {
   'session.get': {
     description: 'Who this socket is: the user, the sign-in session, the node that holds it, and the topics it follows.',
@@ -75,6 +83,24 @@ export const Calls = {
     }),
     response: T.Object({ seq: T.Integer({ description: 'The seq of the announcement event in the system topic' }) }),
     example: { request: { text: 'Maintenance at 02:00 UTC', level: 'warning' }, response: { seq: 42 } },
+  },
+  'presence.set': {
+    description:
+      'Say whether the user is using this device now (`active`: focused, interacting) or not (`idle`: hidden tab, locked screen). Presence is online while any device is active, away while all are idle.',
+    role: 'user',
+    request: T.Object({ state: T.Union([T.Literal('active'), T.Literal('idle')]) }),
+    response: T.Object({}),
+    example: { request: { state: 'idle' }, response: {} },
+  },
+  'presence.get': {
+    description: "A user's presence now. Follow `presence:<userId>` for changes.",
+    role: 'user',
+    request: T.Object({ userId: T.String({ format: 'uuid' }) }),
+    response: Presence,
+    example: {
+      request: { userId: exampleUserId },
+      response: { userId: exampleUserId, status: 'online', since: 1795478400000, devices: 2 },
+    },
   },
 } satisfies Record<string, CallSpec>;
 
@@ -127,6 +153,19 @@ export const Topics = {
         description: 'A sign-in session of this user ended; sockets of that session are closed with SESSION_REVOKED.',
         body: T.Object({ sessionId: T.String() }),
         example: { sessionId: '0192a1b2-0000-7000-8000-000000000001' },
+      },
+    },
+  },
+  presence: {
+    description: "A user's presence (online, away, offline). Until friendships exist, any signed-in user may follow it.",
+    form: 'presence:<userId>',
+    pattern: /^presence:([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/,
+    access: 'signed-in',
+    events: {
+      'presence.changed': {
+        description: 'The presence changed.',
+        body: T.Object({ userId: T.String(), status: PresenceStatus, since: T.Integer() }),
+        example: { userId: exampleUserId, status: 'away', since: 1795478400000 },
       },
     },
   },

@@ -1,6 +1,9 @@
 // One PetAmigos node: opens the platform (database, bus, cache, storage), records its boot, and
 // serves HTTP on Bun.serve. Roles beyond the gateway attach here as their issues land.
 
+import { createMemoryLeases, openJetStreamLeases } from '../actors/leases.ts';
+import { ActorSystem } from '../actors/system.ts';
+import { userActorKind } from '../actors/user.ts';
 import type { AccountsDeps } from './accounts/context.ts';
 import { createAccounts } from './accounts/index.ts';
 import { createGateway, type Gateway, type GatewayOptions } from './gateway/gateway.ts';
@@ -19,12 +22,13 @@ export interface RunningNode {
   readonly platform: Platform;
   readonly accounts: AccountsDeps;
   readonly gateway: Gateway | undefined;
+  readonly actors: ActorSystem;
   stop(): Promise<void>;
 }
 
 export interface NodeOptions {
   /** Gateway options beyond the defaults (tests shorten limits or add calls). */
-  gateway?: Omit<GatewayOptions, 'platform' | 'accounts'>;
+  gateway?: Omit<GatewayOptions, 'platform' | 'accounts' | 'actors'>;
 }
 
 export async function startNode(config: Config, log: Logger, options: NodeOptions = {}): Promise<RunningNode> {
@@ -45,8 +49,21 @@ export async function startNode(config: Config, log: Logger, options: NodeOption
       peerAddress: (request) => peers.get(request),
     });
     accounts.outbox.start();
+    const leases =
+      platform.bus.natsConnection === undefined
+        ? createMemoryLeases()
+        : await openJetStreamLeases(platform.bus.natsConnection, config.clusterName);
+    const actors = await ActorSystem.start({
+      bus: platform.bus,
+      leases,
+      node: config.nodeId,
+      namespace: config.clusterName,
+      log,
+      kinds: [userActorKind({ bus: platform.bus, topics: platform.topics, namespace: config.clusterName })],
+      host: config.roles.has('actors'),
+    });
     const gateway: Gateway | undefined = config.roles.has('gateway')
-      ? createGateway({ platform, accounts, ...options.gateway })
+      ? createGateway({ platform, accounts, actors, ...options.gateway })
       : undefined;
     const server = Bun.serve({
       port: config.port,
@@ -80,10 +97,12 @@ export async function startNode(config: Config, log: Logger, options: NodeOption
       platform,
       accounts,
       gateway,
+      actors,
       stop() {
         stopping ??= (async () => {
           gateway?.close();
           await server.stop();
+          await actors.stop();
           await accounts.outbox.stop();
           await platform.close();
           log.info('node.stop() | stopped');

@@ -128,7 +128,7 @@ describe('bad input', () => {
       0xff,
       ...new TextEncoder().encode('@example.com"}'),
     ]);
-    for (const raw of [invalidUtf8, '{"email": ', '{email: 1}', '\u0000']) {
+    for (const raw of [invalidUtf8, '{"email": ', '{email: 1}', '\u0000', '{"email":{"toString":[]}}', '{"valueOf":1}']) {
       const response = await client.request<ErrorBody>('POST', path, { raw, headers: { 'content-type': 'application/json' } });
       expect(response.status, String(raw)).toBe(400);
       expect(response.body.error.code).toBe('INVALID_BODY');

@@ -1,5 +1,7 @@
 // One client socket after (and before) its hello: who it is, its in-flight requests, its topics
 // and its misbehaviour counters. The gateway owns these objects; nothing else holds them.
+
+import type { SocketState } from '../../actors/user.ts';
 import { encodeFrame } from '../../protocol/codec.ts';
 import type { ServerFrame } from '../../protocol/frames.ts';
 import type { Principal } from '../accounts/guard.ts';
@@ -17,6 +19,8 @@ export class Connection {
   readonly socketId: string;
   readonly openedAt = Date.now();
   principal: Principal | undefined;
+  /** What the client said of this device (presence.set); sockets start active. */
+  state: SocketState = 'active';
   tokenExpiresAt = 0;
   /** Refs of calls and subscriptions awaiting a reply. */
   readonly inFlight = new Set<number>();

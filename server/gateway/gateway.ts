@@ -5,8 +5,10 @@
 // socket can affect another.
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { ServerWebSocket, WebSocketHandler } from 'bun';
+import type { ActorSystem } from '../../actors/system.ts';
+import { type SocketReport, type SocketsOfRequest, socketsOfSubject, type UserMessage } from '../../actors/user.ts';
 import { type CallName, Calls, parseTopic, requestCheckers, Topics } from '../../protocol/catalogue.ts';
-import { decodeFrame } from '../../protocol/codec.ts';
+import { decodeFrame, encodeFrame } from '../../protocol/codec.ts';
 import { CLOSE_CODES, type ProtocolErrorCode } from '../../protocol/errors.ts';
 import { type ClientFrameOf, checkClientFrame } from '../../protocol/frames.ts';
 import { PROTOCOL_VERSION, SUPPORTED_VERSIONS } from '../../protocol/version.ts';
@@ -35,6 +37,7 @@ export interface Gateway {
 export interface GatewayOptions {
   platform: Platform;
   accounts: AccountsDeps;
+  actors: ActorSystem;
   limits?: Partial<GatewayLimits>;
   /** Replaces or adds handlers (tests add slow or failing calls to exercise timeouts and errors). */
   handlers?: Partial<Record<string, (context: Parameters<Handlers[CallName]>[0], body: unknown) => Promise<unknown>>>;
@@ -43,7 +46,7 @@ export interface GatewayOptions {
 }
 
 export function createGateway(options: GatewayOptions): Gateway {
-  const { platform, accounts } = options;
+  const { platform, accounts, actors } = options;
   const log = platform.log;
   const limits: GatewayLimits = {
     ...DEFAULT_LIMITS,
@@ -53,10 +56,18 @@ export function createGateway(options: GatewayOptions): Gateway {
     ...options.limits,
   };
   const router = new TopicRouter(platform.topics, log);
-  const handlers = { ...createHandlers({ topics: platform.topics }), ...options.handlers } as Record<
-    string,
-    (c: unknown, b: unknown) => Promise<unknown>
-  >;
+  const bySocket = new Map<string, Connection>();
+  const handlers = {
+    ...createHandlers({
+      topics: platform.topics,
+      actors,
+      setSocketState: (socketId, state) => {
+        const connection = bySocket.get(socketId);
+        if (connection !== undefined) connection.state = state;
+      },
+    }),
+    ...options.handlers,
+  } as Record<string, (c: unknown, b: unknown) => Promise<unknown>>;
   const roles: Record<string, Role> = {
     ...Object.fromEntries(Object.entries(Calls).map(([name, spec]) => [name, spec.role])),
     ...Object.fromEntries(Object.entries(options.extraCalls ?? {}).map(([name, spec]) => [name, spec.role])),
@@ -78,6 +89,19 @@ export function createGateway(options: GatewayOptions): Gateway {
   ) => {
     connection.send({ type: 'error', ...(ref === undefined ? {} : { ref }), code, message, ...(details === undefined ? {} : { details }) });
   };
+
+  // A user actor (re)activating asks every gateway which sockets of its user it holds.
+  const socketsOf = platform.bus.subscribe(socketsOfSubject(platform.config.clusterName), (message) => {
+    const request = decodeFrame(message.data) as SocketsOfRequest;
+    const reports: SocketReport[] = [];
+    for (const connection of connections) {
+      const principal = connection.principal;
+      if (principal !== undefined && principal.userId === request.userId && connection.open) {
+        reports.push({ socketId: connection.socketId, sessionId: principal.sessionId, node, state: connection.state });
+      }
+    }
+    if (reports.length > 0) platform.bus.publish(request.replyTo, encodeFrame(reports));
+  });
 
   const revocations = platform.bus.subscribe(sessionsRevokedSubject(platform.config.clusterName), (message) => {
     const notice = JSON.parse(new TextDecoder().decode(message.data)) as RevocationNotice;
@@ -116,6 +140,11 @@ export function createGateway(options: GatewayOptions): Gateway {
     const sessions = bySession.get(principal.sessionId) ?? new Set<Connection>();
     bySession.set(principal.sessionId, sessions);
     sessions.add(connection);
+    bySocket.set(connection.socketId, connection);
+    actors.tell('user', principal.userId, {
+      op: 'connected',
+      socket: { socketId: connection.socketId, sessionId: principal.sessionId, node, state: connection.state },
+    } satisfies UserMessage);
     connection.send({
       type: 'welcome',
       version: PROTOCOL_VERSION,
@@ -331,6 +360,10 @@ export function createGateway(options: GatewayOptions): Gateway {
       router.release(connection);
       connections.delete(connection);
       const sessionId = connection.principal?.sessionId;
+      bySocket.delete(connection.socketId);
+      if (connection.principal !== undefined) {
+        actors.tell('user', connection.principal.userId, { op: 'disconnected', socketId: connection.socketId } satisfies UserMessage);
+      }
       if (sessionId !== undefined) {
         const sessions = bySession.get(sessionId);
         sessions?.delete(connection);
@@ -356,6 +389,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     },
     close() {
       revocations.unsubscribe();
+      socketsOf.unsubscribe();
       for (const connection of connections) closeWith(connection, 'GOING_AWAY');
       router.close();
     },

@@ -1,6 +1,9 @@
 // What each call of the catalogue does. The gateway has already authenticated the socket,
 // checked the role, validated the body and started the timeout; a handler does the work and
 // returns the reply body, or throws a ServerError whose code the client receives.
+
+import type { ActorSystem } from '../../actors/system.ts';
+import type { SocketState, UserMessage } from '../../actors/user.ts';
 import type { CallName, CallRequest, CallResponse } from '../../protocol/catalogue.ts';
 import type { Principal } from '../accounts/guard.ts';
 import type { TopicLog } from '../platform/topics/index.ts';
@@ -14,6 +17,9 @@ interface CallContext {
 
 export interface HandlerDeps {
   topics: TopicLog;
+  actors: ActorSystem;
+  /** Records this socket's own activity state (the gateway reports it to gatherers). */
+  setSocketState(socketId: string, state: SocketState): void;
 }
 
 type Handler<N extends CallName> = (context: CallContext, body: CallRequest<N>) => Promise<CallResponse<N>>;
@@ -32,5 +38,16 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     'system.announce': async (_context, body) => ({
       seq: await deps.topics.publish('system', 'announcement', { text: body.text, level: body.level, at: Date.now() }),
     }),
+    'presence.set': async (context, body) => {
+      deps.setSocketState(context.socketId, body.state);
+      await deps.actors.ask('user', context.principal.userId, {
+        op: 'activity',
+        socketId: context.socketId,
+        state: body.state,
+      } satisfies UserMessage);
+      return {};
+    },
+    'presence.get': async (_context, body) =>
+      (await deps.actors.ask('user', body.userId, { op: 'get' } satisfies UserMessage)) as CallResponse<'presence.get'>,
   };
 }

@@ -1,13 +1,25 @@
 // JSON request bodies, parsed strictly before any handler sees them: a size limit, UTF-8 that
 // must be valid (a lenient decoder would silently turn bad bytes into U+FFFD and store them),
-// JSON that must parse, and no NUL character in any string or key (PostgreSQL text cannot hold
-// one, so it would fail deep inside instead of here). Each failure is its own typed error.
+// JSON that must parse, no NUL character in any string or key (PostgreSQL text cannot hold one,
+// so it would fail deep inside instead of here), and no key that shadows an Object.prototype
+// method (`{"toString": []}` makes any later String(value) throw, Elysia's validation messages
+// included). Each failure is its own typed error.
 import { Elysia } from 'elysia';
 import { BodyTooLargeError, InvalidInputError } from '../errors.ts';
 
 const JSON_BODY_LIMIT_BYTES = 64 * 1024;
 
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
+const SHADOWING_KEYS = new Set([
+  'toString',
+  'valueOf',
+  'toJSON',
+  'constructor',
+  'hasOwnProperty',
+  'isPrototypeOf',
+  'toLocaleString',
+  'propertyIsEnumerable',
+]);
 
 async function readLimited(request: Request, limit: number): Promise<Uint8Array> {
   const declared = Number(request.headers.get('content-length') ?? Number.NaN);
@@ -38,16 +50,20 @@ async function parseJsonBody(request: Request, limit = JSON_BODY_LIMIT_BYTES): P
     throw new InvalidInputError('the request body is not valid UTF-8', { code: 'INVALID_BODY', cause });
   }
   let hasNul = false;
+  let shadowing: string | undefined;
   let value: unknown;
   try {
     value = JSON.parse(text, (key, item: unknown) => {
       if (key.includes('\0') || (typeof item === 'string' && item.includes('\0'))) hasNul = true;
+      if (SHADOWING_KEYS.has(key)) shadowing = key;
       return item;
     });
   } catch (cause) {
     throw new InvalidInputError('the request body is not valid JSON', { code: 'INVALID_BODY', cause });
   }
   if (hasNul) throw new InvalidInputError('text in the request body may not contain NUL characters', { code: 'INVALID_BODY' });
+  if (shadowing !== undefined)
+    throw new InvalidInputError(`the key ${JSON.stringify(shadowing)} is not allowed in a request body`, { code: 'INVALID_BODY' });
   return value;
 }
 

@@ -1,0 +1,121 @@
+// UserActor (`user:<id>`): owns the user's live sessions across every node and the presence
+// derived from them: online (some socket active), away (sockets, all idle), offline (none).
+// Presence changes are published on the topic `presence:<id>`.
+//
+// Persistence: none; sessions are facts held by the gateways. On activation (first message, or
+// after its node died) the actor asks every gateway node which sockets of the user it holds, so a
+// moved actor knows the truth within one round. While it has sessions it sweeps those of nodes
+// that stopped heartbeating. Passivated after 5 minutes without messages (and so only when the
+// user has no sockets left to report).
+
+import { decodeFrame, encodeFrame } from '../protocol/codec.ts';
+import type { Bus } from '../server/platform/bus/index.ts';
+import type { TopicLog } from '../server/platform/topics/index.ts';
+import { type ActorContext, type ActorKind, noReply, reply } from './types.ts';
+
+type Presence = 'online' | 'away' | 'offline';
+export type SocketState = 'active' | 'idle';
+
+export interface SocketReport {
+  socketId: string;
+  sessionId: string;
+  node: string;
+  state: SocketState;
+}
+
+export type UserMessage =
+  | { op: 'connected'; socket: SocketReport }
+  | { op: 'activity'; socketId: string; state: SocketState }
+  | { op: 'disconnected'; socketId: string }
+  | { op: 'get' }
+  | { op: 'sweep' };
+
+export interface UserActorDeps {
+  bus: Bus;
+  topics: TopicLog;
+  namespace: string;
+  /** How long activation waits for gateways to report sockets. */
+  gatherMs?: number;
+  sweepMs?: number;
+}
+
+/** Subject on which gateways answer "which sockets of this user do you hold?". */
+export const socketsOfSubject = (namespace: string) => `${namespace}.gateway.sockets-of`;
+
+export interface SocketsOfRequest {
+  userId: string;
+  replyTo: string;
+}
+
+async function gatherSockets(deps: UserActorDeps, userId: string): Promise<SocketReport[]> {
+  const replyTo = `${deps.namespace}.inbox.${crypto.randomUUID().replaceAll('-', '')}`;
+  const reports: SocketReport[] = [];
+  const subscription = deps.bus.subscribe(replyTo, (message) => {
+    reports.push(...(decodeFrame(message.data) as SocketReport[]));
+  });
+  try {
+    await deps.bus.flush();
+    deps.bus.publish(socketsOfSubject(deps.namespace), encodeFrame({ userId, replyTo } satisfies SocketsOfRequest));
+    await Bun.sleep(deps.gatherMs ?? 250);
+  } finally {
+    subscription.unsubscribe();
+  }
+  return reports;
+}
+
+function presenceOf(sockets: Map<string, SocketReport>): Presence {
+  if (sockets.size === 0) return 'offline';
+  for (const socket of sockets.values()) if (socket.state === 'active') return 'online';
+  return 'away';
+}
+
+export function userActorKind(deps: UserActorDeps): ActorKind {
+  const sweepMs = deps.sweepMs ?? 15_000;
+  return {
+    name: 'user',
+    async create(userId: string, context: ActorContext) {
+      const sockets = new Map((await gatherSockets(deps, userId)).map((socket) => [socket.socketId, socket]));
+      let presence = presenceOf(sockets);
+      let since = Date.now();
+      const changed = async () => {
+        const now = presenceOf(sockets);
+        if (sockets.size > 0) context.timer('sweep', sweepMs, { op: 'sweep' } satisfies UserMessage);
+        else context.cancelTimer('sweep');
+        if (now === presence) return;
+        presence = now;
+        since = Date.now();
+        await deps.topics.publish(`presence:${userId}`, 'presence.changed', { userId, status: presence, since });
+      };
+      if (sockets.size > 0) context.timer('sweep', sweepMs, { op: 'sweep' } satisfies UserMessage);
+      return {
+        async handle(raw) {
+          const message = raw as UserMessage;
+          switch (message.op) {
+            case 'connected':
+              sockets.set(message.socket.socketId, message.socket);
+              await changed();
+              return noReply;
+            case 'activity': {
+              const socket = sockets.get(message.socketId);
+              if (socket !== undefined) socket.state = message.state;
+              await changed();
+              return noReply;
+            }
+            case 'disconnected':
+              sockets.delete(message.socketId);
+              await changed();
+              return noReply;
+            case 'sweep': {
+              const live = new Set(context.liveNodes());
+              for (const [socketId, socket] of sockets) if (!live.has(socket.node)) sockets.delete(socketId);
+              await changed();
+              return noReply;
+            }
+            case 'get':
+              return reply({ userId, status: presence, since, devices: sockets.size });
+          }
+        },
+      };
+    },
+  };
+}
