@@ -4,6 +4,7 @@
 import { createMemoryLeases, openJetStreamLeases } from '../actors/leases.ts';
 import { ActorSystem } from '../actors/system.ts';
 import { userActorKind } from '../actors/user.ts';
+import packageJson from '../package.json' with { type: 'json' };
 import type { AccountsDeps } from './accounts/context.ts';
 import { createAccounts } from './accounts/index.ts';
 import { createGateway, type Gateway, type GatewayOptions } from './gateway/gateway.ts';
@@ -11,6 +12,7 @@ import { createHttpApp } from './http/app.ts';
 import { clientFiles } from './http/client.ts';
 import { errorBody } from './http/errors.ts';
 import { createMetrics } from './http/metrics.ts';
+import { registerOpsService } from './ops/service.ts';
 import type { Config } from './platform/config.ts';
 import { openPlatform, type Platform } from './platform/index.ts';
 import type { Logger } from './platform/log.ts';
@@ -25,6 +27,8 @@ export interface RunningNode {
   readonly actors: ActorSystem;
   stop(): Promise<void>;
 }
+
+const VERSION = packageJson.version;
 
 export interface NodeOptions {
   /** Gateway options beyond the defaults (tests shorten limits or add calls). */
@@ -84,6 +88,11 @@ export async function startNode(config: Config, log: Logger, options: NodeOption
       websocket: gateway?.websocket ?? { message: () => undefined },
     });
     gateway?.attach(server);
+    const nc = platform.bus.natsConnection;
+    const ops =
+      nc === undefined
+        ? undefined
+        : await registerOpsService(nc, { node: config.nodeId, cluster: config.clusterName, version: VERSION, startedAt, actors, gateway });
     const port = server.port as number;
     const url = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`;
     log.info(
@@ -103,6 +112,7 @@ export async function startNode(config: Config, log: Logger, options: NodeOption
           gateway?.close();
           await server.stop();
           await actors.stop();
+          await ops?.stop();
           await accounts.outbox.stop();
           await platform.close();
           log.info('node.stop() | stopped');

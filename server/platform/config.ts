@@ -38,6 +38,7 @@ export interface Config {
   shutdownTimeoutMs: number;
   wsCallsPerSecond: number;
   wsCallBurst: number;
+  natsMonitorUrl: string | undefined;
   accounts: AccountsConfig;
 }
 
@@ -200,6 +201,12 @@ const variables = {
     example: '100',
     parse: integer('WS_CALL_BURST', 1, 1_000_000, 100),
   },
+  natsMonitorUrl: {
+    name: 'NATS_MONITOR_URL',
+    doc: "The NATS server's monitoring port, for `npm run monitor` to show the server's own figures.",
+    commentedExample: 'http://localhost:8222',
+    parse: optionalUrl('NATS_MONITOR_URL', ['http:', 'https:']),
+  },
 } satisfies Record<string, Variable<unknown>>;
 
 type Parsed = { [K in keyof typeof variables]: ReturnType<(typeof variables)[K]['parse']> };
@@ -257,6 +264,7 @@ export function loadConfig(env: Env = process.env): Config {
     shutdownTimeoutMs: v.shutdownTimeoutMs,
     wsCallsPerSecond: v.wsCallsPerSecond,
     wsCallBurst: v.wsCallBurst,
+    natsMonitorUrl: v.natsMonitorUrl,
     accounts: accounts as AccountsConfig,
   };
 }

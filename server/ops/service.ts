@@ -1,0 +1,63 @@
+// Each node registers as a NATS micro service named "petamigos", so the standard NATS tooling
+// (`nats micro ls/info/stats`, $SRV.PING/INFO/STATS) and `npm run monitor` see the cluster. The
+// stats of its `status` endpoint carry the node's figures: actors by kind, mailbox depth,
+// sockets, followed topics, memory. In embedded mode there is no NATS and no service.
+import type { NatsConnection, Service } from 'nats';
+import type { ActorSystem } from '../../actors/system.ts';
+import type { Gateway } from '../gateway/gateway.ts';
+
+export const OPS_SERVICE = 'petamigos';
+
+export interface NodeStatus {
+  node: string;
+  cluster: string;
+  uptimeSeconds: number;
+  actors: Record<string, number>;
+  mailboxDepth: number;
+  liveNodes: string[];
+  sockets: number;
+  followedTopics: number;
+  rssBytes: number;
+}
+
+export function nodeStatus(options: {
+  node: string;
+  cluster: string;
+  startedAt: number;
+  actors: ActorSystem;
+  gateway: Gateway | undefined;
+}): NodeStatus {
+  const stats = options.actors.stats();
+  return {
+    node: options.node,
+    cluster: options.cluster,
+    uptimeSeconds: Math.round((Date.now() - options.startedAt) / 1000),
+    actors: stats.actors,
+    mailboxDepth: stats.mailboxDepth,
+    liveNodes: stats.liveNodes,
+    sockets: options.gateway?.sockets ?? 0,
+    followedTopics: options.gateway?.router.followedTopics ?? 0,
+    rssBytes: process.memoryUsage().rss,
+  };
+}
+
+export async function registerOpsService(
+  nc: NatsConnection,
+  options: { node: string; cluster: string; version: string; startedAt: number; actors: ActorSystem; gateway: Gateway | undefined },
+): Promise<Service> {
+  const status = () => nodeStatus(options);
+  const service = await nc.services.add({
+    name: OPS_SERVICE,
+    version: options.version,
+    description: `PetAmigos node ${options.node} of cluster ${options.cluster}`,
+    metadata: { node: options.node, cluster: options.cluster },
+    statsHandler: async () => status(),
+  });
+  service.addEndpoint('status', {
+    subject: `${options.cluster}.ops.status.${options.node}`,
+    handler: (error, message) => {
+      if (error === null) message.respond(new TextEncoder().encode(JSON.stringify(status())));
+    },
+  });
+  return service;
+}
