@@ -41,6 +41,15 @@ export class ActorFailedError extends ActorError {
   }
 }
 
+/** The node holding the actor cannot be reached (it died; its lease has not expired yet). Retryable. */
+export class ActorUnavailableError extends ActorError {
+  readonly code = 'ACTOR_UNAVAILABLE';
+  constructor(address: string) {
+    super(`${address} is held by a node that does not answer; retry once its lease expires`);
+    this.name = 'ActorUnavailableError';
+  }
+}
+
 /** The runtime is shutting down and takes no new messages. */
 export class ActorSystemStoppedError extends ActorError {
   readonly code = 'ACTOR_SYSTEM_STOPPED';

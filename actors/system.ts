@@ -10,7 +10,15 @@ import { BusNoRespondersError, BusTimeoutError } from '../server/errors.ts';
 import type { Bus, BusSubscription } from '../server/platform/bus/index.ts';
 import type { Logger } from '../server/platform/log.ts';
 import { Activation } from './activation.ts';
-import { ActorError, ActorFailedError, ActorSystemStoppedError, AskTimeoutError, MailboxFullError, UnknownKindError } from './errors.ts';
+import {
+  ActorError,
+  ActorFailedError,
+  ActorSystemStoppedError,
+  ActorUnavailableError,
+  AskTimeoutError,
+  MailboxFullError,
+  UnknownKindError,
+} from './errors.ts';
 import type { Lease, LeaseStore } from './leases.ts';
 import { type ActorContext, type ActorKind, DEFAULT_IDLE_MS, DEFAULT_MAILBOX } from './types.ts';
 
@@ -35,7 +43,8 @@ interface Wire {
   hops: number;
 }
 
-type WireReply = { ok: true; value: unknown } | { ok: false; code: string; message: string };
+/** Replies name the node that handled the message, so senders learn where the actor lives. */
+type WireReply = { ok: true; value: unknown; owner: string } | { ok: false; code: string; message: string };
 
 const MAX_HOPS = 3;
 const RETRY_MS = 100;
@@ -72,6 +81,8 @@ export class ActorSystem {
   readonly #heartbeatMs: number;
   readonly #activations = new Map<string, { activation: Activation; lease: Lease; kind: ActorKind }>();
   readonly #activating = new Map<string, Promise<Activation | undefined>>();
+  /** Where actors were last found: sends go there (or to the rendezvous choice) without a lookup. */
+  readonly #owners = new Map<string, string>();
   /** Last heartbeat of each node, and whether it hosts actors. */
   readonly #seen = new Map<string, { at: number; host: boolean }>();
   readonly #subscriptions: BusSubscription[] = [];
@@ -119,7 +130,7 @@ export class ActorSystem {
       this.#bus.subscribe(this.#subject(this.node), (message) => {
         const wire = decodeFrame(message.data) as Wire;
         this.#receive(wire).then(
-          (value) => message.respond(encodeFrame({ ok: true, value } satisfies WireReply)),
+          ({ value, owner }) => message.respond(encodeFrame({ ok: true, value, owner } satisfies WireReply)),
           (error: unknown) => {
             const code = error instanceof ActorError ? error.code : 'ACTOR_FAILED';
             if (!(error instanceof ActorError))
@@ -174,26 +185,34 @@ export class ActorSystem {
       if (this.#stopped) throw new ActorSystemStoppedError();
       const remaining = deadline - Date.now();
       if (remaining <= 0) throw new AskTimeoutError(key, timeoutMs);
-      if (this.#activations.has(key)) return this.#receive(wire);
-      const target = (await this.#leases.holder(key)) ?? rendezvous(key, this.liveNodes({ hostsOnly: true }));
+      if (this.#activations.has(key)) return (await this.#receive(wire)).value;
+      // No directory read on the way: the cached owner, else the rendezvous choice; a node that
+      // does not hold the actor forwards to the one that does, and the reply names the owner.
+      const target = this.#owners.get(key) ?? rendezvous(key, this.liveNodes({ hostsOnly: true }));
       if (target === undefined && !this.#host) {
         // No hosting node is known yet (this node just started): wait for their heartbeats.
         await Bun.sleep(Math.min(RETRY_MS, Math.max(0, deadline - Date.now())));
         continue;
       }
-      if (target === undefined || target === this.node) return this.#receive(wire);
       try {
-        return await this.#sendTo(target, wire, remaining);
+        const handled =
+          target === undefined || target === this.node ? await this.#receive(wire) : await this.#sendTo(target, wire, remaining);
+        if (handled.owner === this.node) this.#owners.delete(key);
+        else this.#owners.set(key, handled.owner);
+        return handled.value;
       } catch (error) {
-        // The target died or is stopping: its lease will expire; try again until the deadline.
-        if (!(error instanceof BusNoRespondersError || error instanceof ActorSystemStoppedError)) throw error;
-        this.#seen.delete(target);
+        // The target (or the holder it forwarded to) died or is stopping: its lease will expire;
+        // try again until the deadline.
+        if (!(error instanceof BusNoRespondersError || error instanceof ActorSystemStoppedError || error instanceof ActorUnavailableError))
+          throw error;
+        this.#owners.delete(key);
+        if (target !== undefined && target !== this.node) this.#seen.delete(target);
         await Bun.sleep(Math.min(RETRY_MS, Math.max(0, deadline - Date.now())));
       }
     }
   }
 
-  async #sendTo(node: string, wire: Wire, timeoutMs: number): Promise<unknown> {
+  async #sendTo(node: string, wire: Wire, timeoutMs: number): Promise<{ value: unknown; owner: string }> {
     let raw: Uint8Array;
     try {
       raw = await this.#bus.request(this.#subject(node), encodeFrame(wire), { timeoutMs });
@@ -202,25 +221,29 @@ export class ActorSystem {
       throw error;
     }
     const answer = decodeFrame(raw) as WireReply;
-    if (answer.ok) return answer.value;
+    if (answer.ok) return { value: answer.value, owner: answer.owner };
     if (answer.code === 'MAILBOX_FULL') throw new MailboxFullError(`${wire.kind}.${wire.id}`, 0);
     if (answer.code === 'ACTOR_SYSTEM_STOPPED') throw new ActorSystemStoppedError();
+    if (answer.code === 'ACTOR_UNAVAILABLE') throw new ActorUnavailableError(`${wire.kind}.${wire.id}`);
     throw new ActorFailedError(`${wire.kind}.${wire.id}`, answer.code, answer.message);
   }
 
   /** Handles a message here: to the local activation, or activating it, or forwarding to its holder. */
-  async #receive(wire: Wire): Promise<unknown> {
+  async #receive(wire: Wire): Promise<{ value: unknown; owner: string }> {
     if (this.#stopped) throw new ActorSystemStoppedError();
     const key = `${wire.kind}.${wire.id}`;
     const activation = this.#activations.get(key)?.activation ?? (await this.#activate(wire.kind, wire.id));
     if (activation === undefined) {
       const holder = await this.#leases.holder(key);
-      if (holder === undefined || holder === this.node || wire.hops >= MAX_HOPS) throw new ActorSystemStoppedError();
-      return this.#sendTo(holder, { ...wire, hops: wire.hops + 1 }, this.#askTimeoutMs);
+      if (holder === undefined || holder === this.node || wire.hops >= MAX_HOPS) throw new ActorUnavailableError(key);
+      return this.#sendTo(holder, { ...wire, hops: wire.hops + 1 }, this.#askTimeoutMs).catch((error: unknown) => {
+        if (error instanceof BusNoRespondersError) throw new ActorUnavailableError(key);
+        throw error;
+      });
     }
     const outcome = await activation.enqueue(wire.message);
     if ('stop' in outcome) await this.#passivate(key);
-    return 'reply' in outcome ? outcome.reply : undefined;
+    return { value: 'reply' in outcome ? outcome.reply : undefined, owner: this.node };
   }
 
   /** Get-or-create, serialized per key; undefined when another node holds the lease. */

@@ -20,7 +20,7 @@ export interface NodeStatus {
   rssBytes: number;
 }
 
-export function nodeStatus(options: {
+function nodeStatus(options: {
   node: string;
   cluster: string;
   startedAt: number;
