@@ -2,15 +2,19 @@
 // derived from them: online (some socket active), away (sockets, all idle), offline (none).
 // Presence changes are published on the topic `presence:<id>`.
 //
-// Persistence: none; sessions are facts held by the gateways. On activation (first message, or
-// after its node died) the actor asks every gateway node which sockets of the user it holds, so a
-// moved actor knows the truth within one round. While it has sessions it sweeps those of nodes
+// Persistence: the status message is written to user_statuses before a setStatus is
+// acknowledged, and loaded on activation. Sessions are not persisted: they are facts held by the
+// gateways. On activation (first message, or after its node died) the actor asks every gateway
+// node which sockets of the user it holds, so a moved actor knows the truth within one round. While it has sessions it sweeps those of nodes
 // that stopped heartbeating. Passivated after 5 minutes without messages (and so only when the
 // user has no sockets left to report).
 
+import { eq } from 'drizzle-orm';
 import { decodeFrame, encodeFrame } from '../protocol/codec.ts';
 import type { Bus } from '../server/platform/bus/index.ts';
+import type { Database } from '../server/platform/db/index.ts';
 import type { TopicLog } from '../server/platform/topics/index.ts';
+import { userStatuses } from '../server/presence/schema.ts';
 import { type ActorContext, type ActorKind, noReply, reply } from './types.ts';
 
 type Presence = 'online' | 'away' | 'offline';
@@ -24,6 +28,7 @@ export interface SocketReport {
 }
 
 export type UserMessage =
+  | { op: 'setStatus'; text: string }
   | { op: 'connected'; socket: SocketReport }
   | { op: 'activity'; socketId: string; state: SocketState }
   | { op: 'disconnected'; socketId: string }
@@ -33,7 +38,9 @@ export type UserMessage =
 export interface UserActorDeps {
   bus: Bus;
   topics: TopicLog;
+  db: Database;
   namespace: string;
+  idleMs?: number;
   /** How long activation waits for gateways to report sockets. */
   gatherMs?: number;
   sweepMs?: number;
@@ -73,8 +80,14 @@ export function userActorKind(deps: UserActorDeps): ActorKind {
   const sweepMs = deps.sweepMs ?? 15_000;
   return {
     name: 'user',
+    ...(deps.idleMs === undefined ? {} : { idleMs: deps.idleMs }),
     async create(userId: string, context: ActorContext) {
-      const sockets = new Map((await gatherSockets(deps, userId)).map((socket) => [socket.socketId, socket]));
+      const [saved, gathered] = await Promise.all([
+        deps.db.select().from(userStatuses).where(eq(userStatuses.userId, userId)).limit(1),
+        gatherSockets(deps, userId),
+      ]);
+      let status = saved[0]?.text ?? '';
+      const sockets = new Map(gathered.map((socket) => [socket.socketId, socket]));
       let presence = presenceOf(sockets);
       let since = Date.now();
       const changed = async () => {
@@ -84,13 +97,23 @@ export function userActorKind(deps: UserActorDeps): ActorKind {
         if (now === presence) return;
         presence = now;
         since = Date.now();
-        await deps.topics.publish(`presence:${userId}`, 'presence.changed', { userId, status: presence, since });
+        await deps.topics.publish(`presence:${userId}`, 'presence.changed', { userId, status: presence, since, text: status });
       };
       if (sockets.size > 0) context.timer('sweep', sweepMs, { op: 'sweep' } satisfies UserMessage);
       return {
         async handle(raw) {
           const message = raw as UserMessage;
           switch (message.op) {
+            case 'setStatus': {
+              const updatedAt = new Date();
+              await deps.db
+                .insert(userStatuses)
+                .values({ userId, text: message.text, updatedAt })
+                .onConflictDoUpdate({ target: userStatuses.userId, set: { text: message.text, updatedAt } });
+              status = message.text;
+              await deps.topics.publish(`presence:${userId}`, 'presence.changed', { userId, status: presence, since, text: status });
+              return reply({ text: status, updatedAt: updatedAt.getTime() });
+            }
             case 'connected':
               sockets.set(message.socket.socketId, message.socket);
               await changed();
@@ -112,7 +135,7 @@ export function userActorKind(deps: UserActorDeps): ActorKind {
               return noReply;
             }
             case 'get':
-              return reply({ userId, status: presence, since, devices: sockets.size });
+              return reply({ userId, status: presence, since, devices: sockets.size, text: status });
           }
         },
       };

@@ -47,6 +47,7 @@ const Presence = T.Object({
   status: PresenceStatus,
   since: T.Integer({ description: 'Unix ms of the last change' }),
   devices: T.Integer({ description: 'Connected sockets' }),
+  text: T.String({ description: "The user's status message ('' when none)" }),
 });
 
 export const Calls = {
@@ -93,14 +94,21 @@ export const Calls = {
     example: { request: { state: 'idle' }, response: {} },
   },
   'presence.get': {
-    description: "A user's presence now. Follow `presence:<userId>` for changes.",
+    description: "A user's presence now, with their status message. Follow `presence:<userId>` for changes.",
     role: 'user',
     request: T.Object({ userId: T.String({ format: 'uuid' }) }),
     response: Presence,
     example: {
       request: { userId: exampleUserId },
-      response: { userId: exampleUserId, status: 'online', since: 1795478400000, devices: 2 },
+      response: { userId: exampleUserId, status: 'online', since: 1795478400000, devices: 2, text: 'Walking Luna 🐕' },
     },
+  },
+  'presence.setStatus': {
+    description: "Set the user's status message (empty to clear). Stored before the reply: an acknowledged status is never lost.",
+    role: 'user',
+    request: T.Object({ text: T.String({ maxLength: 140 }) }),
+    response: T.Object({ text: T.String(), updatedAt: T.Integer({ description: 'Unix ms' }) }),
+    example: { request: { text: 'Walking Luna 🐕' }, response: { text: 'Walking Luna 🐕', updatedAt: 1795478400000 } },
   },
 } satisfies Record<string, CallSpec>;
 
@@ -163,9 +171,9 @@ export const Topics = {
     access: 'signed-in',
     events: {
       'presence.changed': {
-        description: 'The presence changed.',
-        body: T.Object({ userId: T.String(), status: PresenceStatus, since: T.Integer() }),
-        example: { userId: exampleUserId, status: 'away', since: 1795478400000 },
+        description: 'The presence or the status message changed.',
+        body: T.Object({ userId: T.String(), status: PresenceStatus, since: T.Integer(), text: T.String() }),
+        example: { userId: exampleUserId, status: 'away', since: 1795478400000, text: 'Walking Luna 🐕' },
       },
     },
   },

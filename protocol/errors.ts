@@ -14,6 +14,9 @@ export const ERROR_CODES = {
   RATE_LIMITED: 'Too many calls; `details.retryAfterMs` says when to try again.',
   TOO_MANY_IN_FLIGHT: 'The socket already has `limits.maxInFlight` calls awaiting replies.',
   TIMEOUT: 'The call did not finish within `limits.callTimeoutMs`; it may or may not have taken effect.',
+  MAILBOX_FULL: 'The actor behind the call has too many messages waiting; retry after a short pause.',
+  ACTOR_TIMEOUT: 'The actor behind the call did not answer in time; it may or may not have acted.',
+  ACTOR_UNAVAILABLE: 'The actor behind the call is moving between nodes (its node failed); retry in a few seconds.',
   INTERNAL: 'The server failed; `details.errorId` is in the server log.',
 } as const;
 export type ProtocolErrorCode = keyof typeof ERROR_CODES;

@@ -55,15 +55,23 @@ export async function startNode(config: Config, log: Logger, options: NodeOption
     accounts.outbox.start();
     const leases =
       platform.bus.natsConnection === undefined
-        ? createMemoryLeases()
-        : await openJetStreamLeases(platform.bus.natsConnection, config.clusterName);
+        ? createMemoryLeases(config.actorLeaseTtlMs)
+        : await openJetStreamLeases(platform.bus.natsConnection, config.clusterName, config.actorLeaseTtlMs);
     const actors = await ActorSystem.start({
       bus: platform.bus,
       leases,
       node: config.nodeId,
       namespace: config.clusterName,
       log,
-      kinds: [userActorKind({ bus: platform.bus, topics: platform.topics, namespace: config.clusterName })],
+      kinds: [
+        userActorKind({
+          bus: platform.bus,
+          topics: platform.topics,
+          db: platform.database.db,
+          namespace: config.clusterName,
+          idleMs: config.actorIdleMs,
+        }),
+      ],
       host: config.roles.has('actors'),
     });
     const gateway: Gateway | undefined = config.roles.has('gateway')

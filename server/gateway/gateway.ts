@@ -5,6 +5,7 @@
 // socket can affect another.
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { ServerWebSocket, WebSocketHandler } from 'bun';
+import { ActorError } from '../../actors/errors.ts';
 import type { ActorSystem } from '../../actors/system.ts';
 import { type SocketReport, type SocketsOfRequest, socketsOfSubject, type UserMessage } from '../../actors/user.ts';
 import { type CallName, Calls, parseTopic, requestCheckers, Topics } from '../../protocol/catalogue.ts';
@@ -194,6 +195,7 @@ export function createGateway(options: GatewayOptions): Gateway {
 
   function failed(connection: Connection, ref: number, failure: unknown) {
     if (failure instanceof ServerError) return error(connection, failure.code, failure.message, ref, failure.details());
+    if (failure instanceof ActorError) return error(connection, failure.code, failure.message, ref);
     const errorId = randomUUID();
     log.error(
       { err: failure, errorId, socket: connection.socketId },

@@ -47,6 +47,11 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       } satisfies UserMessage);
       return {};
     },
+    'presence.setStatus': async (context, body) =>
+      (await deps.actors.ask('user', context.principal.userId, {
+        op: 'setStatus',
+        text: body.text,
+      } satisfies UserMessage)) as CallResponse<'presence.setStatus'>,
     'presence.get': async (_context, body) =>
       (await deps.actors.ask('user', body.userId, { op: 'get' } satisfies UserMessage)) as CallResponse<'presence.get'>,
   };

@@ -39,6 +39,8 @@ export interface Config {
   wsCallsPerSecond: number;
   wsCallBurst: number;
   natsMonitorUrl: string | undefined;
+  actorLeaseTtlMs: number;
+  actorIdleMs: number;
   accounts: AccountsConfig;
 }
 
@@ -201,6 +203,18 @@ const variables = {
     example: '100',
     parse: integer('WS_CALL_BURST', 1, 1_000_000, 100),
   },
+  actorLeaseTtlMs: {
+    name: 'ACTOR_LEASE_TTL_MS',
+    doc: "How long an actor's ownership lease lives without renewal: the longest a dead node's actors stay unreachable.",
+    example: '10000',
+    parse: integer('ACTOR_LEASE_TTL_MS', 1000, 600_000, 10_000),
+  },
+  actorIdleMs: {
+    name: 'ACTOR_IDLE_MS',
+    doc: 'How long an actor stays in memory without messages before it is passivated.',
+    example: '300000',
+    parse: integer('ACTOR_IDLE_MS', 1000, 86_400_000, 300_000),
+  },
   natsMonitorUrl: {
     name: 'NATS_MONITOR_URL',
     doc: "The NATS server's monitoring port, for `npm run monitor` to show the server's own figures.",
@@ -265,6 +279,8 @@ export function loadConfig(env: Env = process.env): Config {
     wsCallsPerSecond: v.wsCallsPerSecond,
     wsCallBurst: v.wsCallBurst,
     natsMonitorUrl: v.natsMonitorUrl,
+    actorLeaseTtlMs: v.actorLeaseTtlMs,
+    actorIdleMs: v.actorIdleMs,
     accounts: accounts as AccountsConfig,
   };
 }

@@ -4,4 +4,5 @@
 
 export * from '../../accounts/schema.ts';
 export * from '../../mail/schema.ts';
+export * from '../../presence/schema.ts';
 export * from '../../system/schema.ts';
