@@ -20,6 +20,7 @@ import {
   UnknownKindError,
 } from './errors.ts';
 import type { Lease, LeaseStore } from './leases.ts';
+import type { Reminders } from './reminders.ts';
 import { type ActorContext, type ActorKind, DEFAULT_IDLE_MS, DEFAULT_MAILBOX } from './types.ts';
 
 export interface ActorSystemOptions {
@@ -34,6 +35,8 @@ export interface ActorSystemOptions {
   heartbeatMs?: number;
   /** False for nodes without the actors role: they send to actors but never host one. */
   host?: boolean;
+  /** Durable reminders (PostgreSQL); without them actors have only in-memory timers. */
+  reminders?: Reminders;
 }
 
 interface Wire {
@@ -89,9 +92,12 @@ export class ActorSystem {
   readonly #intervals: ReturnType<typeof setInterval>[] = [];
   #stopped = false;
   readonly #host: boolean;
+  readonly #reminders: Reminders | undefined;
+  #delivering = false;
 
   private constructor(options: ActorSystemOptions) {
     this.#host = options.host ?? true;
+    this.#reminders = options.reminders;
     this.node = options.node;
     this.#bus = options.bus;
     this.#leases = options.leases;
@@ -143,6 +149,7 @@ export class ActorSystem {
     this.#intervals.push(
       setInterval(() => void this.#renewLeases(), Math.max(100, this.#leases.ttlMs / 3)),
       setInterval(() => void this.#passivateIdle(), 250),
+      setInterval(() => void this.#deliverReminders(), 250),
     );
   }
 
@@ -281,6 +288,13 @@ export class ActorSystem {
       },
       cancelTimer: (name) => this.#activations.get(key)?.activation.cancelTimer(name),
       liveNodes: () => this.liveNodes(),
+      remind: async (name, dueInMs, message) => {
+        if (this.#reminders === undefined) throw new Error('this actor system has no reminder store');
+        await this.#reminders.set(kind.name, id, name, dueInMs, message);
+      },
+      cancelReminder: async (name) => {
+        await this.#reminders?.cancel(kind.name, id, name);
+      },
       ask: (otherKind, otherId, message, options) => this.ask(otherKind, otherId, message, options),
       tell: (otherKind, otherId, message) => this.tell(otherKind, otherId, message),
     };
@@ -301,6 +315,20 @@ export class ActorSystem {
     for (const [key, entry] of this.#activations) {
       if (entry.activation.idle && now - entry.activation.lastActiveAt >= (entry.kind.idleMs ?? DEFAULT_IDLE_MS))
         await this.#passivate(key);
+    }
+  }
+
+  async #deliverReminders(): Promise<void> {
+    if (this.#reminders === undefined || this.#delivering || this.#stopped) return;
+    this.#delivering = true;
+    try {
+      await this.#reminders.deliverDue(async (kind, id, message) => {
+        await this.ask(kind, id, message);
+      });
+    } catch (error) {
+      this.#log.error({ err: error }, 'actors.reminders() | polling failed; retrying');
+    } finally {
+      this.#delivering = false;
     }
   }
 

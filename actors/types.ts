@@ -14,7 +14,8 @@ export interface ActorContext {
   readonly kind: string;
   readonly id: string;
   readonly node: string;
-  /** Delivers `message` to this actor after `ms`, unless cancelled or replaced by a timer of the same name. */
+  /** Delivers `message` to this actor after `ms`, unless cancelled or replaced by a timer of the same
+   * name. In memory: lost when the actor is passivated; use `remind` for what must survive. */
   timer(name: string, ms: number, message: unknown): void;
   cancelTimer(name: string): void;
   /** Asks another actor, wherever it lives. */
@@ -22,6 +23,12 @@ export interface ActorContext {
   tell(kind: string, id: string, message: unknown): void;
   /** The nodes heard from lately (every node heartbeats, hosting actors or not). */
   liveNodes(): string[];
+  /**
+   * A durable timer: stored, and delivered as `message` after `dueInMs` even if the actor was
+   * passivated or its node died meanwhile (it is activated to receive it). Same name replaces.
+   */
+  remind(name: string, dueInMs: number, message: unknown): Promise<void>;
+  cancelReminder(name: string): Promise<void>;
 }
 
 export interface Actor {

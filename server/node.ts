@@ -2,6 +2,7 @@
 // serves HTTP on Bun.serve. Roles beyond the gateway attach here as their issues land.
 
 import { createMemoryLeases, openJetStreamLeases } from '../actors/leases.ts';
+import { Reminders } from '../actors/reminders.ts';
 import { ActorSystem } from '../actors/system.ts';
 import { userActorKind } from '../actors/user.ts';
 import packageJson from '../package.json' with { type: 'json' };
@@ -73,6 +74,7 @@ export async function startNode(config: Config, log: Logger, options: NodeOption
         }),
       ],
       host: config.roles.has('actors'),
+      reminders: new Reminders(platform.database.db, log),
     });
     const gateway: Gateway | undefined = config.roles.has('gateway')
       ? createGateway({ platform, accounts, actors, ...options.gateway })

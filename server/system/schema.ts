@@ -1,7 +1,7 @@
 // Tables owned by the node itself: what this installation is, how often it has booted, and the
 // secrets it generated for itself when configuration gave none.
 import { sql } from 'drizzle-orm';
-import { bigint, check, pgTable, smallint, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { bigint, check, index, jsonb, pgTable, primaryKey, smallint, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 
 /** Exactly one row (id = 1): the installation's identity and boot record. */
 export const serverInfo = pgTable(
@@ -23,3 +23,20 @@ export const serverSecrets = pgTable('server_secrets', {
   value: text('value').notNull(),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 });
+
+/**
+ * Reminders: actor timers that survive passivation and node failure. Due rows are claimed by any
+ * node hosting actors (the claim pushes due_at a lease ahead) and delivered as a message to the
+ * actor, activating it if needed; a delivered reminder is deleted.
+ */
+export const actorReminders = pgTable(
+  'actor_reminders',
+  {
+    kind: text('kind').notNull(),
+    actorId: text('actor_id').notNull(),
+    name: text('name').notNull(),
+    dueAt: timestamp('due_at', { withTimezone: true }).notNull(),
+    message: jsonb('message').notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.kind, table.actorId, table.name] }), index('actor_reminders_due').on(table.dueAt)],
+);
