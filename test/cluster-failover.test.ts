@@ -4,7 +4,7 @@
 // within the lease TTL and no acknowledged write is lost.
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { PetAmigosClient, type ProtocolError } from '../protocol/client.ts';
+import { type EventFrame, PetAmigosClient, type ProtocolError } from '../protocol/client.ts';
 import { apiClient } from './harness/api.ts';
 import { type Cluster, startCluster } from './harness/cluster.ts';
 import type { NodeProcess } from './harness/processes.ts';
@@ -84,6 +84,14 @@ describe('cluster of three processes', () => {
     const victim = cluster.nodes.find((_, i) => `n${i}` === host) as NodeProcess;
     const survivor = cluster.nodes.find((node) => node !== victim) as NodeProcess;
 
+    // A follower of the user's presence topic, connected to the node about to die.
+    const follower = await register(survivor);
+    const events: EventFrame[] = [];
+    const watchVictim = new PetAmigosClient({ url: wsUrl(victim.url), token: () => follower.token, reconnect: false });
+    await watchVictim.connect();
+    const onVictim = watchVictim.subscribe(`presence:${user.id}`, (event) => events.push(event));
+    await expect.poll(() => onVictim.state).toBe('joined');
+
     const writer = client(survivor, user.token);
     await writer.connect();
     const acknowledged: string[] = [];
@@ -110,6 +118,22 @@ describe('cluster of three processes', () => {
       }
     }
     expect(acknowledged).toHaveLength(30);
+
+    // The follower reconnects to a surviving node and resumes from the last event it had.
+    const watchSurvivor = client(survivor, follower.token);
+    await watchSurvivor.connect();
+    watchSurvivor.subscribe(
+      `presence:${user.id}`,
+      (event) => events.push(event),
+      onVictim.position === undefined ? {} : { since: onVictim.position },
+    );
+    await expect.poll(() => events.some((event) => (event.body as { text: string }).text === 'write 30'), { timeout: 10_000 }).toBe(true);
+    const seqs = events.map((event) => event.seq);
+    expect(seqs).toEqual(seqs.map((_, i) => (seqs[0] as number) + i));
+    const texts = events.map((event) => (event.body as { text: string }).text).filter((text) => text.startsWith('write '));
+    expect(texts).toEqual(acknowledged);
+    watchVictim.close();
+    watchSurvivor.close();
     expect(recoveredAt - killedAt).toBeLessThan(LEASE_TTL_MS + 5000);
     expect((await writer.call('presence.get', { userId: user.id })).text).toBe('write 30');
     const sql = postgres(cluster.database.url, { max: 1 });
