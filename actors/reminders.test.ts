@@ -3,25 +3,22 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { connectMemoryBus } from '../server/platform/bus/memory.ts';
-import { type DatabaseHandle, openDatabase } from '../server/platform/db/index.ts';
-import { migrateDatabase } from '../server/platform/db/migrate.ts';
+import type { DatabaseHandle } from '../server/platform/db/index.ts';
 import { testLogger } from '../test/harness/node.ts';
-import { createTestDatabase, type TestDatabase } from '../test/harness/services.ts';
+import { openMigratedTestDatabase } from '../test/harness/services.ts';
 import { createMemoryLeases } from './leases.ts';
 import { Reminders } from './reminders.ts';
 import { ActorSystem } from './system.ts';
 import { type ActorKind, noReply, reply } from './types.ts';
 
-let database: TestDatabase;
+let database: Awaited<ReturnType<typeof openMigratedTestDatabase>>;
 let handle: DatabaseHandle;
 beforeAll(async () => {
-  database = await createTestDatabase('reminders');
-  handle = await openDatabase({ databaseUrl: database.url, dataDir: '/nonexistent', poolMax: 4, applicationName: 'reminders-test' });
-  await migrateDatabase(handle, database.url);
+  database = await openMigratedTestDatabase('reminders');
+  handle = database.handle;
 });
 afterAll(async () => {
-  await handle.close();
-  await database.drop();
+  await database.close();
 });
 
 type Message =

@@ -5,10 +5,9 @@ import { eq } from 'drizzle-orm';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startMailbox } from '../../test/harness/mailbox.ts';
-import { createTempDir, createTestDatabase, type TestDatabase, uniqueName } from '../../test/harness/services.ts';
+import { createTempDir, openMigratedTestDatabase, uniqueName } from '../../test/harness/services.ts';
 import { LANGUAGES } from '../i18n/languages.ts';
-import { type DatabaseHandle, openDatabase } from '../platform/db/index.ts';
-import { migrateDatabase } from '../platform/db/migrate.ts';
+import type { DatabaseHandle } from '../platform/db/index.ts';
 import { MailOutbox } from './outbox.ts';
 import { mailOutbox } from './schema.ts';
 import { MAIL_CATALOGUES, MAIL_TEMPLATES, renderMail } from './templates.ts';
@@ -18,16 +17,14 @@ const log = pino({ level: 'silent' });
 const FROM = 'PetAmigos <no-reply@petamigos.test>';
 const fast = { from: FROM, pollMs: 50, baseDelayMs: 100, maxDelayMs: 200, leaseMs: 5000 };
 
-let database: TestDatabase;
+let database: Awaited<ReturnType<typeof openMigratedTestDatabase>>;
 let handle: DatabaseHandle;
 beforeAll(async () => {
-  database = await createTestDatabase('outbox');
-  handle = await openDatabase({ databaseUrl: database.url, dataDir: '/nonexistent', poolMax: 4, applicationName: 'outbox-test' });
-  await migrateDatabase(handle, database.url);
+  database = await openMigratedTestDatabase('outbox');
+  handle = database.handle;
 });
 afterAll(async () => {
-  await handle.close();
-  await database.drop();
+  await database.close();
 });
 
 const request = (to: string) => ({

@@ -77,3 +77,19 @@ export async function dropNamespaceStreams(namespace: string): Promise<void> {
     await nc.close();
   }
 }
+
+/** A fresh database with the migrations applied, opened through the server's own module. */
+export async function openMigratedTestDatabase(label: string) {
+  const { openDatabase } = await import('../../server/platform/db/index.ts');
+  const { migrateDatabase } = await import('../../server/platform/db/migrate.ts');
+  const database = await createTestDatabase(label);
+  const handle = await openDatabase({ databaseUrl: database.url, dataDir: '/nonexistent', poolMax: 4, applicationName: `test-${label}` });
+  await migrateDatabase(handle, database.url);
+  return {
+    handle,
+    async close() {
+      await handle.close();
+      await database.drop();
+    },
+  };
+}
