@@ -43,7 +43,7 @@ export const ClientFrames = {
 export const Limits = T.Object({
   maxFrameBytes: T.Integer({ description: 'Largest frame the server accepts' }),
   maxInFlight: T.Integer({ description: 'Calls and subscriptions awaiting a reply, per socket' }),
-  callsPerSecond: T.Integer({ description: 'Sustained calls per second, per user on a node' }),
+  callsPerSecond: T.Integer({ description: 'Sustained calls per second, per socket' }),
   callBurst: T.Integer({ description: 'Calls allowed in a burst above the sustained rate' }),
   callTimeoutMs: T.Integer({ description: 'A call without a reply by then gets TIMEOUT' }),
   sendBufferBytes: T.Integer({ description: 'Unsent bytes the server keeps for a socket; past them it drops the connection (1006)' }),

@@ -193,13 +193,13 @@ const variables = {
   },
   wsCallsPerSecond: {
     name: 'WS_CALLS_PER_SECOND',
-    doc: 'Sustained WebSocket calls per second allowed to one user on one node (announced in the welcome).',
+    doc: 'Sustained WebSocket calls per second allowed to one socket (announced in the welcome).',
     example: '50',
     parse: integer('WS_CALLS_PER_SECOND', 1, 1_000_000, 50),
   },
   wsCallBurst: {
     name: 'WS_CALL_BURST',
-    doc: 'WebSocket calls one user may make in a burst above the sustained rate.',
+    doc: 'WebSocket calls one socket may make in a burst above the sustained rate.',
     example: '100',
     parse: integer('WS_CALL_BURST', 1, 1_000_000, 100),
   },
