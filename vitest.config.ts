@@ -1,15 +1,38 @@
+import solid from 'vite-plugin-solid';
 import { defineConfig } from 'vitest/config';
 
 // Tests run under the Bun runtime (`bun --bun vitest run`), in worker threads: the forks pool
-// does not work under Bun. Each test file gets its own database, NATS subjects and Redis keys
-// (test/harness), so files run in parallel safely.
+// does not work under Bun. Two projects: the server's (real services; each test file gets its
+// own database, NATS subjects and Redis keys, so files run in parallel safely) and the web
+// client's components (happy-dom, Solid's browser build). End-to-end tests in Chromium belong to
+// the server project: they start real nodes.
 export default defineConfig({
   test: {
-    include: ['{server,actors,media,sfu,protocol,client,test,scripts}/**/*.test.{ts,tsx}'],
     pool: 'threads',
     maxWorkers: 2,
     testTimeout: 30_000,
     hookTimeout: 60_000,
     reporters: process.env.PETAMIGOS_TEST_REPORT ? ['default', ['json', { outputFile: process.env.PETAMIGOS_TEST_REPORT }]] : ['default'],
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'server',
+          include: ['{server,actors,media,sfu,protocol,test,scripts}/**/*.test.{ts,tsx}'],
+        },
+      },
+      {
+        extends: true,
+        plugins: [solid()],
+        resolve: { conditions: ['development', 'browser'] },
+        test: {
+          name: 'client',
+          include: ['client/**/*.test.{ts,tsx}'],
+          environment: 'happy-dom',
+          // Resolved by Vite with the conditions above, not by the runtime: one Solid build.
+          server: { deps: { inline: [/solid-js/, /@solidjs\//] } },
+        },
+      },
+    ],
   },
 });

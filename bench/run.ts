@@ -3,7 +3,7 @@
 import { readdirSync } from 'node:fs';
 
 const here = new URL('.', import.meta.url).pathname;
-const skip = new Set(['run.ts', 'stats.ts']);
+const skip = new Set(['run.ts', 'stats.ts', 'bare-ws-server.ts']);
 const only = process.argv.slice(2);
 for (const file of readdirSync(here)
   .filter((name) => name.endsWith('.ts') && !skip.has(name))

@@ -6,6 +6,8 @@ import solid from 'vite-plugin-solid';
 export default defineConfig({
   root: fileURLToPath(new URL('.', import.meta.url)),
   plugins: [solid()],
-  build: { outDir: 'dist', emptyOutDir: true, target: 'es2022', sourcemap: true },
-  server: { proxy: { '/health': 'http://localhost:3000', '/ws': { target: 'ws://localhost:3000', ws: true } } },
+  build: { outDir: 'dist', emptyOutDir: true, target: 'es2022', sourcemap: true, manifest: true },
+  server: {
+    proxy: { '/health': 'http://localhost:3000', '/auth': 'http://localhost:3000', '/ws': { target: 'ws://localhost:3000', ws: true } },
+  },
 });

@@ -1,43 +1,139 @@
-// The first screen until the client's own issue builds the real one: it proves that the
-// client is built, served by the node, and can reach the node it came from.
-import { createResource, For, Show } from 'solid-js';
+// The app shell: a header (name, connection state, presence, language and theme), the routed
+// screen (each route's code loaded when first visited), and the toasts. The document's lang, dir
+// and theme follow the store.
+import { A, Route, Router, type RouteSectionProps, useNavigate } from '@solidjs/router';
+import { createEffect, For, type JSX, lazy, onMount, Show } from 'solid-js';
+import { direction, locale, setLocale, t } from './i18n/index.ts';
+import { LOCALE_NAMES, SUPPORTED } from './i18n/locales.ts';
+import { actions, state, type Theme } from './state/store.ts';
 import './app.css';
 
-interface Health {
-  status: string;
-  node: string;
-  checks: Record<string, { status: string; backend: string }>;
-}
+const Home = lazy(() => import('./routes/Home.tsx'));
+const SignIn = lazy(() => import('./routes/SignIn.tsx'));
+const SignUp = lazy(() => import('./routes/SignUp.tsx'));
+const Verify = lazy(() => import('./routes/Verify.tsx'));
+const Forgot = lazy(() => import('./routes/Password.tsx').then((module) => ({ default: module.Forgot })));
+const Reset = lazy(() => import('./routes/Password.tsx').then((module) => ({ default: module.Reset })));
+const Sessions = lazy(() => import('./routes/Sessions.tsx'));
+const OAuthComplete = lazy(() => import('./routes/OAuthComplete.tsx'));
 
-async function fetchHealth(): Promise<Health> {
-  const response = await fetch('/health', { headers: { accept: 'application/json' } });
-  return (await response.json()) as Health;
-}
-
-export function App() {
-  const [health] = createResource(fetchHealth);
+function Layout(props: RouteSectionProps): JSX.Element {
+  const navigate = useNavigate();
   return (
-    <main class="shell">
-      <h1>PetAmigos</h1>
-      <p>The social network for pets and their people.</p>
-      <Show when={health()} fallback={<p aria-live="polite">{health.error ? 'The server cannot be reached.' : 'Connecting…'}</p>}>
-        {(report) => (
-          <section aria-label="Server status">
-            <p data-testid="server-status">
-              Server {report().node}: {report().status}
-            </p>
-            <ul>
-              <For each={Object.entries(report().checks)}>
-                {([name, check]) => (
-                  <li>
-                    {name}: {check.backend} ({check.status})
-                  </li>
-                )}
-              </For>
-            </ul>
-          </section>
+    <>
+      <a class="skip" href="#main">
+        {t('nav.skipToContent')}
+      </a>
+      <header class="top">
+        <A href="/" class="brand">
+          🐾 {t('app.name')}
+        </A>
+        <Show when={state.user}>
+          <span class={`connection ${state.connection}`} role="status" data-testid="connection">
+            {t(`connection.${state.connection}`)}
+          </span>
+        </Show>
+        <nav aria-label="main">
+          <Show
+            when={state.user}
+            fallback={
+              <>
+                <A href="/login">{t('nav.signIn')}</A>
+                <A href="/signup">{t('nav.signUp')}</A>
+              </>
+            }
+          >
+            <A href="/sessions">{t('nav.sessions')}</A>
+            <button
+              type="button"
+              class="link"
+              onClick={async () => {
+                await actions.signOut();
+                navigate('/login');
+              }}
+            >
+              {t('nav.signOut')}
+            </button>
+          </Show>
+        </nav>
+        <label class="compact">
+          <span class="visually-hidden">{t('settings.language')}</span>
+          <select value={locale()} onChange={(event) => setLocale(event.currentTarget.value)} aria-label={t('settings.language')}>
+            <For each={[...SUPPORTED]}>{(code) => <option value={code}>{LOCALE_NAMES[code] ?? code}</option>}</For>
+          </select>
+        </label>
+        <label class="compact">
+          <span class="visually-hidden">{t('settings.theme')}</span>
+          <select
+            value={state.theme}
+            onChange={(event) => actions.setTheme(event.currentTarget.value as Theme)}
+            aria-label={t('settings.theme')}
+          >
+            <option value="system">{t('settings.theme.system')}</option>
+            <option value="light">{t('settings.theme.light')}</option>
+            <option value="dark">{t('settings.theme.dark')}</option>
+          </select>
+        </label>
+      </header>
+      <main id="main" tabindex="-1">
+        {props.children}
+      </main>
+      <div class="toasts" aria-live="polite">
+        <For each={state.toasts}>
+          {(toast) => (
+            <div class={`toast ${toast.kind}`} role={toast.kind === 'error' ? 'alert' : 'status'}>
+              <span>{toast.text}</span>
+              <button type="button" class="link" onClick={() => actions.dismiss(toast.id)} aria-label={t('toast.dismiss')}>
+                ×
+              </button>
+            </div>
+          )}
+        </For>
+      </div>
+    </>
+  );
+}
+
+/** Signed-out visitors of a signed-in page go to the login. */
+function Protected(props: { children: JSX.Element }): JSX.Element {
+  const navigate = useNavigate();
+  createEffect(() => {
+    if (state.user === undefined) navigate('/login', { replace: true });
+  });
+  return <Show when={state.user}>{props.children}</Show>;
+}
+
+export function App(): JSX.Element {
+  createEffect(() => {
+    document.documentElement.lang = locale();
+    document.documentElement.dir = direction();
+    document.documentElement.dataset.theme = state.theme;
+  });
+  onMount(() => actions.resume());
+  return (
+    <Router root={Layout}>
+      <Route
+        path="/"
+        component={() => (
+          <Protected>
+            <Home />
+          </Protected>
         )}
-      </Show>
-    </main>
+      />
+      <Route
+        path="/sessions"
+        component={() => (
+          <Protected>
+            <Sessions />
+          </Protected>
+        )}
+      />
+      <Route path="/login" component={SignIn} />
+      <Route path="/signup" component={SignUp} />
+      <Route path="/verify-email" component={Verify} />
+      <Route path="/forgot-password" component={Forgot} />
+      <Route path="/reset-password" component={Reset} />
+      <Route path="/oauth/complete" component={OAuthComplete} />
+    </Router>
   );
 }

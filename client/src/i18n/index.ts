@@ -1,0 +1,85 @@
+// Translation at run time: the catalogue of the current locale (loaded on demand, so only the
+// chosen language is downloaded), its regional overrides, English as the last fallback, and
+// Intl for dates (numbers and currencies join with the screens that show them). The locale comes from the browser, can be overridden, and is
+// remembered in localStorage; the document's lang and dir follow it (Arabic and Urdu are RTL).
+import { createMemo, createResource, createRoot, createSignal } from 'solid-js';
+import { directionOf, languageOf, negotiate, SUPPORTED } from './locales.ts';
+import { en, type MessageKey, type Messages } from './messages/en.ts';
+
+const STORAGE_KEY = 'petamigos.locale';
+
+const loaders: Record<string, () => Promise<Messages>> = {
+  es: () => import('./messages/es.ts').then((m) => m.es),
+  zh: () => import('./messages/zh.ts').then((m) => m.zh),
+  'zh-TW': () => import('./messages/zh-TW.ts').then((m) => m.zhTW),
+  fr: () => import('./messages/fr.ts').then((m) => m.fr),
+  pt: () => import('./messages/pt.ts').then((m) => m.pt),
+  ar: () => import('./messages/ar.ts').then((m) => m.ar),
+  hi: () => import('./messages/hi.ts').then((m) => m.hi),
+  ru: () => import('./messages/ru.ts').then((m) => m.ru),
+  de: () => import('./messages/de.ts').then((m) => m.de),
+  ja: () => import('./messages/ja.ts').then((m) => m.ja),
+  bn: () => import('./messages/bn.ts').then((m) => m.bn),
+  ko: () => import('./messages/ko.ts').then((m) => m.ko),
+  it: () => import('./messages/it.ts').then((m) => m.it),
+  tr: () => import('./messages/tr.ts').then((m) => m.tr),
+  id: () => import('./messages/id.ts').then((m) => m.id),
+  ur: () => import('./messages/ur.ts').then((m) => m.ur),
+  th: () => import('./messages/th.ts').then((m) => m.th),
+  pl: () => import('./messages/pl.ts').then((m) => m.pl),
+  nl: () => import('./messages/nl.ts').then((m) => m.nl),
+  vi: () => import('./messages/vi.ts').then((m) => m.vi),
+};
+
+async function load(locale: string): Promise<Messages> {
+  if (locale === 'zh-TW') return (loaders['zh-TW'] as () => Promise<Messages>)();
+  const language = languageOf(locale);
+  const base = language === 'en' ? en : await (loaders[language] as () => Promise<Messages>)();
+  if (locale === language) return base;
+  const { variants } = await import('./messages/variants.ts');
+  return { ...base, ...variants[locale] };
+}
+
+function initialLocale(): string {
+  const saved = typeof localStorage === 'undefined' ? null : localStorage.getItem(STORAGE_KEY);
+  if (saved !== null && SUPPORTED.includes(saved)) return saved;
+  return negotiate(typeof navigator === 'undefined' ? [] : navigator.languages);
+}
+
+function fill(template: string, params: Record<string, string | number> = {}): string {
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) => (params[name] === undefined ? whole : String(params[name])));
+}
+
+const i18n = createRoot(() => {
+  const [locale, setLocaleSignal] = createSignal(initialLocale());
+  const [messages] = createResource(locale, load, { initialValue: en });
+  const direction = createMemo(() => directionOf(locale()));
+  return { locale, setLocaleSignal, messages, direction };
+});
+
+export const locale = i18n.locale;
+export const direction = i18n.direction;
+export function setLocale(next: string): void {
+  if (!SUPPORTED.includes(next)) return;
+  localStorage.setItem(STORAGE_KEY, next);
+  i18n.setLocaleSignal(next);
+}
+
+/** The text of `key` in the current locale; English when missing there; the key itself if unknown. */
+export function t(key: MessageKey, params?: Record<string, string | number>): string {
+  const messages = i18n.messages.latest ?? en;
+  const template = messages[key] ?? en[key];
+  return template === undefined ? key : fill(template, params);
+}
+
+export function formatRelative(date: Date | string | number): string {
+  const seconds = Math.round((new Date(date).getTime() - Date.now()) / 1000);
+  const format = new Intl.RelativeTimeFormat(locale(), { numeric: 'auto' });
+  const units: [Intl.RelativeTimeFormatUnit, number][] = [
+    ['day', 86_400],
+    ['hour', 3600],
+    ['minute', 60],
+  ];
+  for (const [unit, size] of units) if (Math.abs(seconds) >= size) return format.format(Math.round(seconds / size), unit);
+  return format.format(seconds, 'second');
+}

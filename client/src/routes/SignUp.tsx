@@ -1,0 +1,63 @@
+import { A } from '@solidjs/router';
+import { createSignal, Show } from 'solid-js';
+import { api } from '../api/http.ts';
+import { Field } from '../components/Field.tsx';
+import { useSubmit } from '../components/useSubmit.ts';
+import { locale, t } from '../i18n/index.ts';
+import { languageOf } from '../i18n/locales.ts';
+import { actions, type TokenPair } from '../state/store.ts';
+
+export default function SignUp() {
+  const [email, setEmail] = createSignal('');
+  const [username, setUsername] = createSignal('');
+  const [password, setPassword] = createSignal('');
+  const [done, setDone] = createSignal<TokenPair | undefined>();
+  const { busy, error, submit } = useSubmit(async () => {
+    const pair = await api<TokenPair>('POST', '/auth/register', {
+      email: email(),
+      username: username(),
+      password: password(),
+      language: languageOf(locale()),
+    });
+    actions.signedIn(pair);
+    setDone(pair);
+  });
+  return (
+    <section class="card" aria-labelledby="signup-title">
+      <h1 id="signup-title">{t('signUp.title')}</h1>
+      <Show
+        when={done()}
+        fallback={
+          <form onSubmit={submit} novalidate>
+            <Field label={t('form.email')} name="email" type="email" value={email()} onInput={setEmail} autocomplete="email" />
+            <Field label={t('form.username')} name="username" value={username()} onInput={setUsername} autocomplete="username" />
+            <Field
+              label={t('form.password')}
+              name="password"
+              type="password"
+              value={password()}
+              onInput={setPassword}
+              autocomplete="new-password"
+              hint={t('form.passwordHint')}
+            />
+            <Show when={error()}>
+              {(text) => (
+                <p role="alert" class="error">
+                  {text()}
+                </p>
+              )}
+            </Show>
+            <button type="submit" disabled={busy()}>
+              {busy() ? t('form.working') : t('signUp.submit')}
+            </button>
+            <p>
+              <A href="/login">{t('signUp.haveAccount')}</A>
+            </p>
+          </form>
+        }
+      >
+        {(pair) => <p role="status">{t('signUp.checkMail', { username: pair().user.username, email: pair().user.email })}</p>}
+      </Show>
+    </section>
+  );
+}

@@ -1,0 +1,198 @@
+// The app's state: slices composed into one store with its actions, `[state, actions]`.
+//  - session: who is signed in (the refresh token and user persist; the access token stays in
+//    memory and is refreshed before it expires);
+//  - connection: the one WebSocket (protocol client), its state, and the user's own presence;
+//  - toasts: messages shown for a while;
+//  - preferences: theme.
+// Optimistic updates change the state first and roll back with a toast if the server refuses.
+import { createRoot } from 'solid-js';
+import { createStore } from 'solid-js/store';
+import { type ConnectionState, PetAmigosClient } from '../../../protocol/client.ts';
+import { ApiError, api } from '../api/http.ts';
+import { t } from '../i18n/index.ts';
+import type { MessageKey } from '../i18n/messages/en.ts';
+
+interface User {
+  id: string;
+  email: string;
+  username: string;
+  emailVerified: boolean;
+  twoFactorEnabled: boolean;
+  language: string;
+  role: string;
+}
+
+export interface TokenPair {
+  accessToken: string;
+  accessTokenExpiresAt: string;
+  refreshToken: string;
+  sessionId: string;
+  user: User;
+}
+
+interface Toast {
+  id: number;
+  kind: 'info' | 'error';
+  text: string;
+}
+
+export type Theme = 'light' | 'dark' | 'system';
+
+interface State {
+  user: User | undefined;
+  sessionId: string | undefined;
+  connection: ConnectionState;
+  presence: 'online' | 'away' | 'offline';
+  status: string;
+  toasts: Toast[];
+  theme: Theme;
+}
+
+const SESSION_KEY = 'petamigos.session';
+const THEME_KEY = 'petamigos.theme';
+
+/** The message of a failure, in the user's language. */
+export function errorText(error: unknown): string {
+  if (error instanceof ApiError) {
+    const key = `error.${error.code}` as MessageKey;
+    const details = error.details as { field?: string; retryAfterSeconds?: number };
+    const text = t(key, {
+      reason: error.message.replace(/^password /, ''),
+      seconds: details.retryAfterSeconds ?? '',
+      field: details.field ?? '',
+    });
+    return text === key ? t('error.UNKNOWN') : text;
+  }
+  return t('error.UNKNOWN');
+}
+
+function createAppStore() {
+  const saved = (() => {
+    try {
+      return JSON.parse(localStorage.getItem(SESSION_KEY) ?? 'null') as { refreshToken: string; user: User; sessionId: string } | null;
+    } catch {
+      return null;
+    }
+  })();
+  const [state, setState] = createStore<State>({
+    user: saved?.user,
+    sessionId: saved?.sessionId,
+    connection: 'closed',
+    presence: 'offline',
+    status: '',
+    toasts: [],
+    theme: (localStorage.getItem(THEME_KEY) as Theme | null) ?? 'system',
+  });
+  let refreshToken = saved?.refreshToken;
+  let accessToken: string | undefined;
+  let accessExpiresAt = 0;
+  let socket: PetAmigosClient | undefined;
+  let nextToast = 1;
+
+  function toast(text: string, kind: Toast['kind'] = 'info') {
+    const id = nextToast++;
+    setState('toasts', (toasts) => [...toasts, { id, kind, text }]);
+    setTimeout(() => actions.dismiss(id), 6000);
+  }
+
+  function remember(pair: TokenPair) {
+    refreshToken = pair.refreshToken;
+    accessToken = pair.accessToken;
+    accessExpiresAt = new Date(pair.accessTokenExpiresAt).getTime();
+    localStorage.setItem(SESSION_KEY, JSON.stringify({ refreshToken: pair.refreshToken, user: pair.user, sessionId: pair.sessionId }));
+    setState({ user: pair.user, sessionId: pair.sessionId });
+  }
+
+  function forget() {
+    refreshToken = undefined;
+    accessToken = undefined;
+    localStorage.removeItem(SESSION_KEY);
+    socket?.close();
+    socket = undefined;
+    setState({ user: undefined, sessionId: undefined, connection: 'closed', presence: 'offline', status: '' });
+  }
+
+  /** A valid access token: refreshed first when it expires within a minute. */
+  async function token(): Promise<string> {
+    if (accessToken !== undefined && accessExpiresAt - Date.now() > 60_000) return accessToken;
+    if (refreshToken === undefined) throw new ApiError('UNAUTHENTICATED', 'signed out', 401);
+    try {
+      remember(await api<TokenPair>('POST', '/auth/refresh', { refreshToken }));
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 401) forget();
+      throw error;
+    }
+    // Keep the open socket on the new token instead of reconnecting.
+    if (socket?.state === 'open') await socket.refreshToken(accessToken as string);
+    return accessToken as string;
+  }
+
+  function connect() {
+    const user = state.user;
+    if (user === undefined || socket !== undefined) return;
+    const url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws`;
+    socket = new PetAmigosClient({ url, token, onState: (connection) => setState('connection', connection) });
+    const client = socket;
+    void client.connect().then(
+      async () => {
+        client.subscribe(`presence:${user.id}`, (event) => {
+          const body = event.body as { status: State['presence']; text: string };
+          setState({ presence: body.status, status: body.text });
+        });
+        const now = await client.call('presence.get', { userId: user.id });
+        setState({ presence: now.status, status: now.text });
+      },
+      (error: unknown) => toast(errorText(error), 'error'),
+    );
+    // Tell the server whether this device is in use, for presence.
+    document.addEventListener('visibilitychange', () => {
+      if (client.state === 'open') void client.call('presence.set', { state: document.visibilityState === 'visible' ? 'active' : 'idle' });
+    });
+  }
+
+  const actions = {
+    toast,
+    dismiss(id: number) {
+      setState('toasts', (toasts) => toasts.filter((item) => item.id !== id));
+    },
+    setTheme(theme: Theme) {
+      localStorage.setItem(THEME_KEY, theme);
+      setState('theme', theme);
+    },
+    signedIn(pair: TokenPair) {
+      remember(pair);
+      connect();
+    },
+    resume() {
+      if (state.user !== undefined) connect();
+    },
+    async signOut() {
+      const ending = refreshToken;
+      forget();
+      if (ending === undefined) return;
+      try {
+        await api('POST', '/auth/logout', { refreshToken: ending });
+      } catch (error) {
+        // Signed out here anyway; the server session ends when its refresh token expires.
+        toast(errorText(error), 'error');
+      }
+    },
+    token,
+    /** Optimistic: the status shows at once, and goes back if the server refuses it. */
+    async saveStatus(text: string) {
+      const previous = state.status;
+      setState('status', text);
+      try {
+        if (socket === undefined) throw new ApiError('NETWORK', 'not connected', 0);
+        await socket.call('presence.setStatus', { text });
+        toast(t('home.statusSaved'));
+      } catch (error) {
+        setState('status', previous);
+        toast(errorText(error), 'error');
+      }
+    },
+  };
+  return [state, actions] as const;
+}
+
+export const [state, actions] = createRoot(createAppStore);

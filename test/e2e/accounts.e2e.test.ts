@@ -1,0 +1,84 @@
+// The web client in headless Chromium against a real node (real PostgreSQL, Redis, NATS, SMTP):
+// sign up on a phone-sized screen, confirm the address from the mail received, see the session
+// connected and the user online; sign in with two-factor in Spanish; the Arabic interface reads
+// right to left. Screenshots of each screen are kept in .test-results/screenshots.
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { ar } from '../../client/src/i18n/messages/ar.ts';
+import { en } from '../../client/src/i18n/messages/en.ts';
+import { es } from '../../client/src/i18n/messages/es.ts';
+import { base32Decode, totp } from '../../server/accounts/totp.ts';
+import { type AccountsEnv, newIdentity, PASSWORD, startAccountsEnv } from '../harness/accounts.ts';
+import { launchBrowser, screenshot, userContext } from '../harness/browser.ts';
+import { linkToken } from '../harness/mailbox.ts';
+
+let env: AccountsEnv;
+let browser: Browser;
+beforeAll(async () => {
+  env = await startAccountsEnv('e2e', { CLIENT_DIR: new URL('../../client/dist', import.meta.url).pathname });
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser.close();
+  await env.close();
+});
+
+describe('web client', () => {
+  test('e2e: sign up, confirm from the mail, and be online on the home screen (English, 360 px)', async () => {
+    const context = await userContext(browser, { locale: 'en-US' });
+    const page = await context.newPage();
+    const identity = newIdentity('web');
+    await page.goto(`${env.node.url}/signup`);
+    await page.getByLabel(en['form.email']).fill(identity.email);
+    await page.getByLabel(en['form.username']).fill(identity.username);
+    await page.getByLabel(en['form.password']).fill(PASSWORD);
+    await screenshot(page, 'signup-en');
+    await page.getByRole('button', { name: en['signUp.submit'] }).click();
+    await page.getByRole('status').filter({ hasText: identity.email }).waitFor();
+
+    const token = linkToken(await env.mailbox.waitFor(identity.email, /Confirm your email/), '/verify-email');
+    await page.goto(`${env.node.url}/verify-email?token=${token}`);
+    await page.getByTestId('verified').waitFor();
+    await screenshot(page, 'verified-en');
+
+    await page.goto(`${env.node.url}/`);
+    await page.getByText(`Hello, ${identity.username}!`).waitFor();
+    await expect.poll(async () => page.getByTestId('connection').textContent(), { timeout: 10_000 }).toBe(en['connection.open']);
+    await expect.poll(async () => page.getByTestId('presence-self').textContent(), { timeout: 10_000 }).toContain(en['presence.online']);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+    await screenshot(page, 'home-en');
+    await context.close();
+  });
+
+  test('e2e: sign in with two-factor, in Spanish', async () => {
+    const user = await env.register({ language: 'es' });
+    const setup = await user.client.post<{ secret: string }>('/auth/2fa/setup', {}, user.tokens.accessToken);
+    const secret = base32Decode(setup.body.secret);
+    await user.client.post('/auth/2fa/enable', { code: totp(secret, Date.now()) }, user.tokens.accessToken);
+
+    const context = await userContext(browser, { locale: 'es-MX' });
+    const page = await context.newPage();
+    await page.goto(`${env.node.url}/login`);
+    expect(await page.evaluate(() => document.documentElement.lang)).toBe('es-MX');
+    await page.getByLabel(es['form.login']).fill(user.username);
+    await page.getByLabel(es['form.password']).fill(user.password);
+    await page.getByRole('button', { name: es['signIn.submit'] }).click();
+    await page.getByLabel(es['form.code']).waitFor();
+    await screenshot(page, 'two-factor-es');
+    await page.getByLabel(es['form.code']).fill(totp(secret, Date.now() + 30_000));
+    await page.getByRole('button', { name: es['signIn.submit'] }).click();
+    await page.getByTestId('presence-self').waitFor();
+    await screenshot(page, 'home-es');
+    await context.close();
+  });
+
+  test('e2e: the Arabic interface is right to left', async () => {
+    const context = await userContext(browser, { locale: 'ar' });
+    const page = await context.newPage();
+    await page.goto(`${env.node.url}/login`);
+    await page.getByRole('heading', { name: ar['signIn.title'] }).waitFor();
+    expect(await page.evaluate(() => [document.documentElement.lang, document.documentElement.dir])).toEqual(['ar', 'rtl']);
+    await screenshot(page, 'login-ar');
+    await context.close();
+  });
+});
