@@ -42,9 +42,11 @@ const PROTECTED: Record<string, Role> = {
   'POST /auth/2fa/disable': 'user',
   'GET /admin/users/{id}': 'moderator',
   'PUT /admin/users/{id}/role': 'admin',
+  'GET /users/by-username/{username}': 'user',
 };
 
-const sample = (path: string, userId: string) => path.replace('{id}', userId).replace('{provider}', 'google');
+const sample = (path: string, userId: string) =>
+  path.replace('{id}', userId).replace('{provider}', 'google').replace('{username}', 'someone');
 
 async function call(endpoint: string, token: string | undefined, userId: string) {
   const [method, path] = endpoint.split(' ') as [string, string];

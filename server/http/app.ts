@@ -5,6 +5,7 @@ import { Elysia } from 'elysia';
 import type { AccountsDeps } from '../accounts/context.ts';
 import { accountsRoutes } from '../accounts/routes.ts';
 import { adminRoutes } from '../admin/routes.ts';
+import { peopleRoutes } from '../people/routes.ts';
 import type { Platform } from '../platform/index.ts';
 import { strictJson } from './body.ts';
 import type { ClientFiles } from './client.ts';
@@ -57,6 +58,7 @@ export function createHttpApp({ platform, metrics, client, startedAt, accounts, 
     )
     .use(accountsRoutes(accounts, peerAddress))
     .use(adminRoutes(accounts, peerAddress))
+    .use(peopleRoutes(accounts, peerAddress))
     .get('/health', async ({ set }) => {
       const report = await checkHealth(platform, startedAt);
       set.status = report.status === 'ok' ? 200 : 503;

@@ -5,7 +5,7 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ar } from '../../client/src/i18n/messages/ar.ts';
-import { en } from '../../client/src/i18n/messages/en.ts';
+import { en, type Messages } from '../../client/src/i18n/messages/en.ts';
 import { es } from '../../client/src/i18n/messages/es.ts';
 import { base32Decode, totp } from '../../server/accounts/totp.ts';
 import { type AccountsEnv, newIdentity, PASSWORD, startAccountsEnv } from '../harness/accounts.ts';
@@ -80,5 +80,33 @@ describe('web client', () => {
     expect(await page.evaluate(() => [document.documentElement.lang, document.documentElement.dir])).toEqual(['ar', 'rtl']);
     await screenshot(page, 'login-ar');
     await context.close();
+  });
+
+  test('e2e: two users in separate browsers see each other online, and offline when one leaves', async () => {
+    const alice = await env.register();
+    const bob = await env.register({ language: 'es' });
+    const signIn = async (locale: string, user: { username: string; password: string }, labels: Messages) => {
+      const context = await userContext(browser, { locale });
+      const page = await context.newPage();
+      await page.goto(`${env.node.url}/login`);
+      await page.getByLabel(labels['form.login']).fill(user.username);
+      await page.getByLabel(labels['form.password']).fill(user.password);
+      await page.getByRole('button', { name: labels['signIn.submit'] }).click();
+      await page.getByTestId('presence-self').waitFor();
+      return { context, page };
+    };
+    const a = await signIn('en-US', alice, en);
+    const b = await signIn('es-MX', bob, es);
+    await b.page.getByLabel(es['people.username']).fill(alice.username);
+    await b.page.getByRole('button', { name: es['people.show'] }).click();
+    await expect.poll(() => b.page.getByTestId('friend-presence').getAttribute('data-status'), { timeout: 10_000 }).toBe('online');
+    await a.page.getByLabel(en['people.username']).fill(bob.username);
+    await a.page.getByRole('button', { name: en['people.show'] }).click();
+    await expect.poll(() => a.page.getByTestId('friend-presence').getAttribute('data-status'), { timeout: 10_000 }).toBe('online');
+    await screenshot(b.page, 'friend-online-es');
+    await a.context.close();
+    await expect.poll(() => b.page.getByTestId('friend-presence').getAttribute('data-status'), { timeout: 10_000 }).toBe('offline');
+    await screenshot(b.page, 'friend-offline-es');
+    await b.context.close();
   });
 });

@@ -1,4 +1,5 @@
 import { createEffect, createSignal } from 'solid-js';
+import { PresenceLookup } from '../components/PresenceLookup.tsx';
 import { t } from '../i18n/index.ts';
 import { actions, state } from '../state/store.ts';
 
@@ -28,6 +29,7 @@ export default function Home() {
         />
         <button type="submit">{t('home.statusSave')}</button>
       </form>
+      <PresenceLookup />
       <p class="hint">{t('home.soon')}</p>
     </section>
   );

@@ -178,6 +178,8 @@ function createAppStore() {
       }
     },
     token,
+    /** The open protocol client, for screens that follow topics of their own. */
+    socket: () => socket,
     /** Optimistic: the status shows at once, and goes back if the server refuses it. */
     async saveStatus(text: string) {
       const previous = state.status;

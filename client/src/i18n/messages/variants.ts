@@ -65,6 +65,8 @@ export const variants: Record<string, Partial<Messages>> = {
   // European Portuguese: "palavra-passe", "utilizador", "Iniciar/Terminar sessão", "ligação",
   // "a + infinitive" for ongoing actions, the article before possessives ("a sua").
   'pt-PT': {
+    'people.username': 'Nome de utilizador do seu amigo',
+    'people.notFound': 'Ninguém usa esse nome de utilizador.',
     'app.tagline': 'A rede social dos animais de estimação e dos seus humanos.',
     'nav.signIn': 'Iniciar sessão',
     'nav.signOut': 'Terminar sessão',

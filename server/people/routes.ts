@@ -1,0 +1,29 @@
+// Finding people: for now, a user's id by username (what a client needs to follow their
+// presence). Profiles, privacy and blocks extend this module in their own issue.
+import { eq } from 'drizzle-orm';
+import { Elysia, t } from 'elysia';
+import type { AccountsDeps } from '../accounts/context.ts';
+import { accountsGuard } from '../accounts/guard.ts';
+import { users } from '../accounts/schema.ts';
+import { NotFoundError } from '../errors.ts';
+
+export function peopleRoutes(deps: AccountsDeps, peerAddress: (request: Request) => string | undefined) {
+  return new Elysia({ name: 'people-routes', prefix: '/users' }).use(accountsGuard(deps, peerAddress)).get(
+    '/by-username/:username',
+    async ({ params }) => {
+      const [row] = await deps.db
+        .select({ id: users.id, username: users.username })
+        .from(users)
+        .where(eq(users.username, params.username.toLowerCase()))
+        .limit(1);
+      if (row === undefined) throw new NotFoundError('user');
+      return { user: row };
+    },
+    {
+      role: 'user',
+      params: t.Object({ username: t.String({ minLength: 1, maxLength: 64 }) }),
+      response: { 200: t.Object({ user: t.Object({ id: t.String(), username: t.String() }) }) },
+      detail: { tags: ['people'], summary: 'A user by username (id and username)' },
+    },
+  );
+}
