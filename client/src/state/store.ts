@@ -88,6 +88,7 @@ function createAppStore() {
   let accessExpiresAt = 0;
   let socket: PetAmigosClient | undefined;
   let nextToast = 1;
+  let refreshTimer: ReturnType<typeof setTimeout> | undefined;
 
   function toast(text: string, kind: Toast['kind'] = 'info') {
     const id = nextToast++;
@@ -101,9 +102,19 @@ function createAppStore() {
     accessExpiresAt = new Date(pair.accessTokenExpiresAt).getTime();
     localStorage.setItem(SESSION_KEY, JSON.stringify({ refreshToken: pair.refreshToken, user: pair.user, sessionId: pair.sessionId }));
     setState({ user: pair.user, sessionId: pair.sessionId });
+    // Refresh a minute before expiry, so the open socket gets the new token (auth frame) and is
+    // never closed with TOKEN_EXPIRED while the app is idle.
+    clearTimeout(refreshTimer);
+    refreshTimer = setTimeout(
+      () => {
+        token().catch((error: unknown) => toast(errorText(error), 'error'));
+      },
+      Math.max(0, accessExpiresAt - Date.now() - 60_000),
+    );
   }
 
   function forget() {
+    clearTimeout(refreshTimer);
     refreshToken = undefined;
     accessToken = undefined;
     localStorage.removeItem(SESSION_KEY);
