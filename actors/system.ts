@@ -91,6 +91,8 @@ export class ActorSystem {
   readonly #subscriptions: BusSubscription[] = [];
   readonly #intervals: ReturnType<typeof setInterval>[] = [];
   #stopped = false;
+  /** Set when stop() begins: no new activation here, and placement no longer picks this node. */
+  #stopping = false;
   readonly #host: boolean;
   readonly #reminders: Reminders | undefined;
   #delivering = false;
@@ -157,7 +159,7 @@ export class ActorSystem {
   liveNodes(options: { hostsOnly?: boolean } = {}): string[] {
     const horizon = Date.now() - this.#heartbeatMs * 3;
     return [...this.#seen.entries()]
-      .filter(([node, seen]) => (node === this.node || seen.at >= horizon) && (!options.hostsOnly || seen.host))
+      .filter(([node, seen]) => (node === this.node ? !this.#stopping : seen.at >= horizon) && (!options.hostsOnly || seen.host))
       .map(([node]) => node)
       .sort();
   }
@@ -237,7 +239,7 @@ export class ActorSystem {
 
   /** Handles a message here: to the local activation, or activating it, or forwarding to its holder. */
   async #receive(wire: Wire): Promise<{ value: unknown; owner: string }> {
-    if (this.#stopped) throw new ActorSystemStoppedError();
+    if (this.#stopped || (this.#stopping && !this.#activations.has(`${wire.kind}.${wire.id}`))) throw new ActorSystemStoppedError();
     const key = `${wire.kind}.${wire.id}`;
     const activation = this.#activations.get(key)?.activation ?? (await this.#activate(wire.kind, wire.id));
     if (activation === undefined) {
@@ -351,7 +353,8 @@ export class ActorSystem {
 
   /** Passivates every actor (flushing state), releases the leases, and stops listening. */
   async stop(): Promise<void> {
-    if (this.#stopped) return;
+    if (this.#stopped || this.#stopping) return;
+    this.#stopping = true;
     for (const interval of this.#intervals) clearInterval(interval);
     await Promise.all([...this.#activations.keys()].map((key) => this.#passivate(key)));
     this.#stopped = true;

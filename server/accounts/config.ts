@@ -36,6 +36,7 @@ export interface AccountsConfig {
   smtpUrl: string | undefined;
   mailFrom: string;
   trustProxy: number;
+  accessTokenTtlSeconds: number;
   oauth: OAuthProviderConfig[];
 }
 
@@ -182,6 +183,12 @@ export const accountVariables: Record<string, Variable<unknown>> = {
       return value;
     },
   },
+  accessTokenTtlSeconds: {
+    name: 'AUTH_ACCESS_TOKEN_TTL_SECONDS',
+    doc: 'How long an access token is valid; clients refresh it a minute before it expires.',
+    example: '900',
+    parse: integer('AUTH_ACCESS_TOKEN_TTL_SECONDS', 65, 86_400, 900),
+  },
   trustProxy: {
     name: 'TRUST_PROXY',
     doc: 'How many reverse proxies in front of the nodes append to X-Forwarded-For (0: use the socket address).',
@@ -239,6 +246,7 @@ export function accountsConfig(values: Record<string, unknown>): AccountsConfig 
     smtpUrl: values.smtpUrl as string | undefined,
     mailFrom: values.mailFrom as string,
     trustProxy: values.trustProxy as number,
+    accessTokenTtlSeconds: values.accessTokenTtlSeconds as number,
     oauth,
   };
 }

@@ -8,7 +8,7 @@ import type { TopicLog } from '../platform/topics/index.ts';
 import type { AccountsConfig } from './config.ts';
 import type { RateLimiter } from './rate-limits.ts';
 import type { DeviceInfo, IssuedRefresh, Sessions } from './sessions.ts';
-import { ACCESS_TOKEN_TTL_SECONDS, type KeyRing } from './tokens.ts';
+import type { KeyRing } from './tokens.ts';
 import { type UserRow, type UserView, userView } from './users.ts';
 
 export interface AccountsDeps {
@@ -43,7 +43,7 @@ export async function tokenPair(deps: AccountsDeps, user: UserRow, issued: Issue
   return {
     tokenType: 'Bearer',
     accessToken,
-    accessTokenExpiresAt: new Date(Date.now() + ACCESS_TOKEN_TTL_SECONDS * 1000).toISOString(),
+    accessTokenExpiresAt: new Date(Date.now() + deps.keys.ttlSeconds * 1000).toISOString(),
     refreshToken: issued.refreshToken,
     refreshTokenExpiresAt: issued.refreshExpiresAt.toISOString(),
     sessionId: issued.sessionId,

@@ -25,8 +25,8 @@ export async function createAccounts(platform: Platform): Promise<AccountsDeps> 
   return {
     db: database.db,
     cache,
-    keys: await loadKeyRing(config.accounts.signingKeys, database.db, log),
-    sessions: new Sessions(database.db, cache, onRevoked),
+    keys: await loadKeyRing(config.accounts.signingKeys, database.db, log, config.accounts.accessTokenTtlSeconds),
+    sessions: new Sessions(database.db, cache, onRevoked, config.accounts.accessTokenTtlSeconds),
     limiter: new RateLimiter(cache),
     outbox: new MailOutbox(database.db, transport, log, { from: config.accounts.mailFrom }),
     topics,

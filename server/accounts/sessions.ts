@@ -44,8 +44,10 @@ export class Sessions {
   readonly #db: Database;
   readonly #cache: Cache;
   readonly #onRevoked: RevocationListener;
+  readonly #accessTtlSeconds: number;
 
-  constructor(db: Database, cache: Cache, onRevoked: RevocationListener = () => undefined) {
+  constructor(db: Database, cache: Cache, onRevoked: RevocationListener = () => undefined, accessTtlSeconds = ACCESS_TOKEN_TTL_SECONDS) {
+    this.#accessTtlSeconds = accessTtlSeconds;
     this.#db = db;
     this.#cache = cache;
     this.#onRevoked = onRevoked;
@@ -192,7 +194,7 @@ export class Sessions {
 
   async #markRevoked(userId: string, sessionIds: string[], reason: RevokeReason): Promise<void> {
     if (sessionIds.length === 0) return;
-    await Promise.all(sessionIds.map((id) => this.#cache.set(revokedKey(id), '1', { ttlMs: (ACCESS_TOKEN_TTL_SECONDS + 60) * 1000 })));
+    await Promise.all(sessionIds.map((id) => this.#cache.set(revokedKey(id), '1', { ttlMs: (this.#accessTtlSeconds + 60) * 1000 })));
     await this.#onRevoked(userId, sessionIds, reason);
   }
 }

@@ -12,6 +12,7 @@ import { serverSecrets } from '../system/schema.ts';
 import type { SigningKey } from './config.ts';
 import { ROLES, type Role } from './schema.ts';
 
+/** The default lifetime of access tokens (AUTH_ACCESS_TOKEN_TTL_SECONDS). */
 export const ACCESS_TOKEN_TTL_SECONDS = 15 * 60;
 const ISSUER = 'petamigos';
 const AUDIENCE = 'petamigos';
@@ -31,16 +32,18 @@ export interface VerifiedClaims extends AccessClaims {
 export class KeyRing {
   readonly #signing: SigningKey;
   readonly #byKid: Map<string, Uint8Array>;
+  readonly ttlSeconds: number;
 
-  constructor(keys: SigningKey[]) {
+  constructor(keys: SigningKey[], ttlSeconds = ACCESS_TOKEN_TTL_SECONDS) {
+    this.ttlSeconds = ttlSeconds;
     const [first] = keys;
     if (first === undefined) throw new Error('KeyRing needs at least one key');
     this.#signing = first;
     this.#byKid = new Map(keys.map((key) => [key.kid, key.secret]));
   }
 
-  /** `ttlSeconds` other than the default is for tests of expiry. */
-  sign(claims: AccessClaims, ttlSeconds = ACCESS_TOKEN_TTL_SECONDS): Promise<string> {
+  /** `ttlSeconds` other than the ring's is for tests of expiry. */
+  sign(claims: AccessClaims, ttlSeconds = this.ttlSeconds): Promise<string> {
     return new SignJWT({ sid: claims.sessionId, role: claims.role })
       .setProtectedHeader({ alg: 'HS256', kid: this.#signing.kid, typ: 'JWT' })
       .setSubject(claims.userId)
@@ -78,8 +81,13 @@ export class KeyRing {
 }
 
 /** The configured keys, or the cluster's generated key (created by whichever node starts first). */
-export async function loadKeyRing(configured: SigningKey[] | undefined, db: Database, log: Logger): Promise<KeyRing> {
-  if (configured !== undefined) return new KeyRing(configured);
+export async function loadKeyRing(
+  configured: SigningKey[] | undefined,
+  db: Database,
+  log: Logger,
+  ttlSeconds = ACCESS_TOKEN_TTL_SECONDS,
+): Promise<KeyRing> {
+  if (configured !== undefined) return new KeyRing(configured, ttlSeconds);
   await db
     .insert(serverSecrets)
     .values({ name: GENERATED_KEY_NAME, value: randomBytes(48).toString('base64url') })
@@ -87,5 +95,5 @@ export async function loadKeyRing(configured: SigningKey[] | undefined, db: Data
   const [row] = await db.select().from(serverSecrets).where(eq(serverSecrets.name, GENERATED_KEY_NAME));
   if (row === undefined) throw new Error('loadKeyRing() | generated key vanished');
   log.warn('accounts.keys() | AUTH_JWT_KEYS is not set: using the key generated in the database; set AUTH_JWT_KEYS in production');
-  return new KeyRing([{ kid: 'generated', secret: new TextEncoder().encode(row.value) }]);
+  return new KeyRing([{ kid: 'generated', secret: new TextEncoder().encode(row.value) }], ttlSeconds);
 }

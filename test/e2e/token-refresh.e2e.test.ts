@@ -1,0 +1,53 @@
+// With access tokens that live 65 s, a signed-in page keeps one WebSocket past the first token's
+// expiry: the client refreshes the token a minute early over HTTP and hands it to the open
+// socket, instead of being closed with TOKEN_EXPIRED and reconnecting.
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { en } from '../../client/src/i18n/messages/en.ts';
+import { type AccountsEnv, startAccountsEnv } from '../harness/accounts.ts';
+import { launchBrowser, userContext } from '../harness/browser.ts';
+
+const TTL_SECONDS = 65;
+let env: AccountsEnv;
+let browser: Browser;
+beforeAll(async () => {
+  env = await startAccountsEnv('e2e_refresh', {
+    CLIENT_DIR: new URL('../../client/dist', import.meta.url).pathname,
+    AUTH_ACCESS_TOKEN_TTL_SECONDS: String(TTL_SECONDS),
+  });
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser.close();
+  await env.close();
+});
+
+test('e2e: the app refreshes its token on the open socket and keeps one connection past the first token', async () => {
+  const user = await env.register();
+  const context = await userContext(browser);
+  const page = await context.newPage();
+  let sockets = 0;
+  let refreshes = 0;
+  page.on('websocket', () => {
+    sockets++;
+  });
+  page.on('request', (request) => {
+    if (request.url().endsWith('/auth/refresh')) refreshes++;
+  });
+  await page.goto(`${env.node.url}/login`);
+  await page.getByLabel(en['form.login']).fill(user.username);
+  await page.getByLabel(en['form.password']).fill(user.password);
+  await page.getByRole('button', { name: en['signIn.submit'] }).click();
+  await expect.poll(() => page.getByTestId('connection').textContent(), { timeout: 10_000 }).toBe(en['connection.open']);
+  const signedInAt = Date.now();
+
+  // Past the first access token's expiry, with margin for the server's check.
+  await page.waitForTimeout(Math.max(0, signedInAt + (TTL_SECONDS + 5) * 1000 - Date.now()));
+  expect(refreshes).toBeGreaterThanOrEqual(1);
+  expect(sockets).toBe(1);
+  expect(await page.getByTestId('connection').textContent()).toBe(en['connection.open']);
+  await page.getByLabel(en['home.status']).fill('Still here after the refresh');
+  await page.getByRole('button', { name: en['home.statusSave'] }).click();
+  await page.getByText(en['home.statusSaved']).waitFor();
+  await context.close();
+}, 120_000);
