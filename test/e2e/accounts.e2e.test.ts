@@ -109,4 +109,23 @@ describe('web client', () => {
     await screenshot(b.page, 'friend-offline-es');
     await b.context.close();
   });
+
+  test('e2e: signing in works with the keyboard alone, and the skip link comes first', async () => {
+    const user = await env.register();
+    const context = await userContext(browser, { viewport: { width: 1280, height: 800 } });
+    const page = await context.newPage();
+    await page.goto(`${env.node.url}/login`);
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe(en['nav.skipToContent']);
+    await page.getByLabel(en['form.login']).focus();
+    await page.keyboard.type(user.username);
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('name'))).toBe('password');
+    await page.keyboard.type(user.password);
+    await page.keyboard.press('Enter');
+    await page.getByTestId('presence-self').waitFor();
+    expect(await page.getByTestId('presence-self').textContent()).toContain(en['presence.online']);
+    await screenshot(page, 'home-desktop-en');
+    await context.close();
+  });
 });

@@ -1,4 +1,4 @@
-import { createEffect, createSignal } from 'solid-js';
+import { createEffect, createSignal, Show } from 'solid-js';
 import { PresenceLookup } from '../components/PresenceLookup.tsx';
 import { t } from '../i18n/index.ts';
 import { actions, state } from '../state/store.ts';
@@ -10,9 +10,11 @@ export default function Home() {
   return (
     <section class="card" aria-labelledby="home-title">
       <h1 id="home-title">{t('home.welcome', { username: state.user?.username ?? '' })}</h1>
-      <p data-testid="presence-self">
-        <span class={`dot ${state.presence}`} aria-hidden="true" /> {t('presence.you', { status: t(`presence.${state.presence}`) })}
-      </p>
+      <Show when={state.connection === 'open'}>
+        <p data-testid="presence-self">
+          <span class={`dot ${state.presence}`} aria-hidden="true" /> {t('presence.you', { status: t(`presence.${state.presence}`) })}
+        </p>
+      </Show>
       <form
         onSubmit={(event) => {
           event.preventDefault();

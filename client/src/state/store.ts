@@ -142,7 +142,16 @@ function createAppStore() {
     const user = state.user;
     if (user === undefined || socket !== undefined) return;
     const url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws`;
-    socket = new PetAmigosClient({ url, token, onState: (connection) => setState('connection', connection) });
+    socket = new PetAmigosClient({
+      url,
+      token,
+      onState: (connection) => {
+        // This socket being open in a visible tab is what makes the user online; the server's
+        // answer after connecting refines it with other devices.
+        if (connection === 'open') setState({ connection, presence: document.visibilityState === 'hidden' ? 'away' : 'online' });
+        else setState('connection', connection);
+      },
+    });
     const client = socket;
     void client.connect().then(
       async () => {
