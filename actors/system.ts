@@ -359,6 +359,14 @@ export class ActorSystem {
     await Promise.all([...this.#activations.keys()].map((key) => this.#passivate(key)));
     this.#stopped = true;
     for (const subscription of this.#subscriptions) subscription.unsubscribe();
+    // Until the server has the unsubscribe, it still routes requests here, where nobody answers:
+    // senders would wait for their timeout instead of learning at once that no one responds. A
+    // bus that is down has nothing to route, so the wait is bounded and a failure only logged.
+    try {
+      await Promise.race([this.#bus.flush(), Bun.sleep(1000)]);
+    } catch (error) {
+      this.#log.warn({ err: error }, 'actors.stop() | could not flush the unsubscribes; the bus is down');
+    }
   }
 
   /** Stops dead, as a crashed node would: no passivation, no lease release (tests of failover). */
