@@ -1,28 +1,8 @@
 // The locales the client speaks: the 20 languages of the plan, and the regional variants it
 // lists where wording differs. A locale falls back to its language, then to English.
-export const LANGUAGES = [
-  'en',
-  'es',
-  'zh',
-  'fr',
-  'pt',
-  'ar',
-  'hi',
-  'ru',
-  'de',
-  'ja',
-  'bn',
-  'ko',
-  'it',
-  'tr',
-  'id',
-  'ur',
-  'th',
-  'pl',
-  'nl',
-  'vi',
-] as const;
-export type Language = (typeof LANGUAGES)[number];
+import { LANGUAGES, type Language } from '../../../server/i18n/languages.ts';
+
+export { LANGUAGES };
 
 export const VARIANTS = [
   'es-ES',

@@ -3,6 +3,7 @@ import { A, useSearchParams } from '@solidjs/router';
 import { createSignal, Show } from 'solid-js';
 import { api } from '../api/http.ts';
 import { Field } from '../components/Field.tsx';
+import { FormFooter } from '../components/FormFooter.tsx';
 import { useSubmit } from '../components/useSubmit.ts';
 import { t } from '../i18n/index.ts';
 
@@ -20,16 +21,7 @@ export function Forgot() {
         <p>{t('forgot.help')}</p>
         <form onSubmit={submit} novalidate>
           <Field label={t('form.email')} name="email" type="email" value={email()} onInput={setEmail} autocomplete="email" />
-          <Show when={error()}>
-            {(text) => (
-              <p role="alert" class="error">
-                {text()}
-              </p>
-            )}
-          </Show>
-          <button type="submit" disabled={busy()}>
-            {busy() ? t('form.working') : t('form.submit')}
-          </button>
+          <FormFooter busy={busy()} error={error()} label={t('form.submit')} />
         </form>
       </Show>
     </section>
@@ -65,16 +57,7 @@ export function Reset() {
             autocomplete="new-password"
             hint={t('form.passwordHint')}
           />
-          <Show when={error()}>
-            {(text) => (
-              <p role="alert" class="error">
-                {text()}
-              </p>
-            )}
-          </Show>
-          <button type="submit" disabled={busy()}>
-            {busy() ? t('form.working') : t('form.submit')}
-          </button>
+          <FormFooter busy={busy()} error={error()} label={t('form.submit')} />
         </form>
       </Show>
     </section>

@@ -2,6 +2,7 @@ import { A, useNavigate } from '@solidjs/router';
 import { createResource, createSignal, For, Show } from 'solid-js';
 import { ApiError, api } from '../api/http.ts';
 import { Field } from '../components/Field.tsx';
+import { FormFooter } from '../components/FormFooter.tsx';
 import { useSubmit } from '../components/useSubmit.ts';
 import { locale, t } from '../i18n/index.ts';
 import { languageOf } from '../i18n/locales.ts';
@@ -57,16 +58,7 @@ export default function SignIn() {
           <p>{t('signIn.twoFactorHelp')}</p>
           <Field label={t('form.code')} name="totp" value={code()} onInput={setCode} autocomplete="one-time-code" />
         </Show>
-        <Show when={error()}>
-          {(text) => (
-            <p role="alert" class="error">
-              {text()}
-            </p>
-          )}
-        </Show>
-        <button type="submit" disabled={busy()}>
-          {busy() ? t('form.working') : t('signIn.submit')}
-        </button>
+        <FormFooter busy={busy()} error={error()} label={t('signIn.submit')} />
       </form>
       <Show when={(providers() ?? []).length > 0}>
         <p class="divider">{t('signIn.orContinueWith')}</p>

@@ -2,6 +2,7 @@ import { A } from '@solidjs/router';
 import { createSignal, Show } from 'solid-js';
 import { api } from '../api/http.ts';
 import { Field } from '../components/Field.tsx';
+import { FormFooter } from '../components/FormFooter.tsx';
 import { useSubmit } from '../components/useSubmit.ts';
 import { locale, t } from '../i18n/index.ts';
 import { languageOf } from '../i18n/locales.ts';
@@ -40,16 +41,7 @@ export default function SignUp() {
               autocomplete="new-password"
               hint={t('form.passwordHint')}
             />
-            <Show when={error()}>
-              {(text) => (
-                <p role="alert" class="error">
-                  {text()}
-                </p>
-              )}
-            </Show>
-            <button type="submit" disabled={busy()}>
-              {busy() ? t('form.working') : t('signUp.submit')}
-            </button>
+            <FormFooter busy={busy()} error={error()} label={t('signUp.submit')} />
             <p>
               <A href="/login">{t('signUp.haveAccount')}</A>
             </p>
