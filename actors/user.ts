@@ -1,19 +1,25 @@
 // UserActor (`user:<id>`): owns the user's live sessions across every node and the presence
 // derived from them: online (some socket active), away (sockets, all idle), offline (none).
-// Presence changes are published on the topic `presence:<id>`.
+// Presence changes are published on the topic `presence:<id>`. It also owns the unread count of
+// the user's notifications: a new one (stored by whoever caused it, in their transaction) is
+// announced here and pushed to every session as `notification.new` on `user:<id>`; marking read
+// goes through here so every session sees the same count.
 //
 // Persistence: the status message is written to user_statuses before a setStatus is
-// acknowledged, and loaded on activation. Sessions are not persisted: they are facts held by the
+// acknowledged, and loaded on activation; read marks are written before they are acknowledged,
+// and the unread count is counted from Postgres on activation. Sessions are not persisted: they are facts held by the
 // gateways. On activation (first message, or after its node died) the actor asks every gateway
 // node which sockets of the user it holds, so a moved actor knows the truth within one round. While it has sessions it sweeps those of nodes
 // that stopped heartbeating. Passivated after 5 minutes without messages (and so only when the
 // user has no sockets left to report).
 
-import { eq } from 'drizzle-orm';
+import { and, eq, inArray, isNull } from 'drizzle-orm';
 import { decodeFrame, encodeFrame } from '../protocol/codec.ts';
 import type { Bus } from '../server/platform/bus/index.ts';
 import type { Database } from '../server/platform/db/index.ts';
 import type { TopicLog } from '../server/platform/topics/index.ts';
+import { notificationById, unreadCount } from '../server/notifications/notifier.ts';
+import { notifications } from '../server/notifications/schema.ts';
 import { userStatuses } from '../server/presence/schema.ts';
 import { type ActorContext, type ActorKind, noReply, reply } from './types.ts';
 
@@ -33,7 +39,11 @@ export type UserMessage =
   | { op: 'activity'; socketId: string; state: SocketState }
   | { op: 'disconnected'; socketId: string }
   | { op: 'get' }
-  | { op: 'sweep' };
+  | { op: 'sweep' }
+  | { op: 'notified'; id: string }
+  | { op: 'recount' }
+  | { op: 'markRead'; ids: string[] }
+  | { op: 'markAllRead' };
 
 export interface UserActorDeps {
   bus: Bus;
@@ -82,10 +92,18 @@ export function userActorKind(deps: UserActorDeps): ActorKind {
     name: 'user',
     ...(deps.idleMs === undefined ? {} : { idleMs: deps.idleMs }),
     async create(userId: string, context: ActorContext) {
-      const [saved, gathered] = await Promise.all([
+      const [saved, gathered, unreadAtStart] = await Promise.all([
         deps.db.select().from(userStatuses).where(eq(userStatuses.userId, userId)).limit(1),
         gatherSockets(deps, userId),
+        unreadCount(deps.db, userId),
       ]);
+      let unread = unreadAtStart;
+      const recount = async () => {
+        const now = await unreadCount(deps.db, userId);
+        if (now === unread) return;
+        unread = now;
+        await deps.topics.publish(`user:${userId}`, 'notifications.unread', { unread });
+      };
       let status = saved[0]?.text ?? '';
       const sockets = new Map(gathered.map((socket) => [socket.socketId, socket]));
       let presence = presenceOf(sockets);
@@ -136,6 +154,29 @@ export function userActorKind(deps: UserActorDeps): ActorKind {
             }
             case 'get':
               return reply({ userId, status: presence, since, devices: sockets.size, text: status });
+            case 'notified': {
+              const notification = await notificationById(deps.db, userId, message.id);
+              unread = await unreadCount(deps.db, userId);
+              if (notification !== undefined) await deps.topics.publish(`user:${userId}`, 'notification.new', { notification, unread });
+              return reply({ unread });
+            }
+            case 'recount':
+              await recount();
+              return reply({ unread });
+            case 'markRead':
+              await deps.db
+                .update(notifications)
+                .set({ readAt: new Date() })
+                .where(and(eq(notifications.userId, userId), inArray(notifications.id, message.ids), isNull(notifications.readAt)));
+              await recount();
+              return reply({ unread });
+            case 'markAllRead':
+              await deps.db
+                .update(notifications)
+                .set({ readAt: new Date() })
+                .where(and(eq(notifications.userId, userId), isNull(notifications.readAt)));
+              await recount();
+              return reply({ unread });
           }
         },
       };

@@ -4,28 +4,14 @@
 // no handler.
 import { type Static, Type as T, type TSchema } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
+import './formats.ts';
+import { graphCalls } from './calls/graph.ts';
+import { exampleNotification, Notification, notificationCalls } from './calls/notifications.ts';
+import { exampleRelation, peopleCalls, Relation } from './calls/people.ts';
+import { petsCalls } from './calls/pets.ts';
+import { type CallSpec, exampleFriendId, exampleUserId, type TopicSpec, userTopicPattern } from './spec.ts';
 
-export type Role = 'user' | 'moderator' | 'admin';
-
-export interface CallSpec {
-  description: string;
-  /** The least role allowed to make the call. */
-  role: Role;
-  request: TSchema;
-  response: TSchema;
-  example: { request: unknown; response: unknown };
-}
-
-export interface TopicSpec {
-  description: string;
-  /** How the topic name looks, for people: `user:<userId>`. */
-  form: string;
-  /** Matches a topic name; the groups are its parameters. */
-  pattern: RegExp;
-  /** Who may subscribe: anyone signed in, or only the user the topic is about. */
-  access: 'signed-in' | 'self';
-  events: Record<string, { description: string; body: TSchema; example: unknown }>;
-}
+export type { CallSpec, Role, TopicSpec } from './spec.ts';
 
 export const User = T.Object({
   id: T.String({ format: 'uuid' }),
@@ -38,8 +24,6 @@ export const User = T.Object({
   hasPassword: T.Boolean(),
   createdAt: T.String({ format: 'date-time' }),
 });
-
-const exampleUserId = '0192a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b';
 
 const PresenceStatus = T.Union([T.Literal('online'), T.Literal('away'), T.Literal('offline')]);
 const Presence = T.Object({
@@ -94,7 +78,8 @@ export const Calls = {
     example: { request: { state: 'idle' }, response: {} },
   },
   'presence.get': {
-    description: "A user's presence now, with their status message. Follow `presence:<userId>` for changes.",
+    description:
+      "A user's presence now, with their status message, for those their `presence` setting allows (friends by default; FORBIDDEN otherwise). Follow `presence:<userId>` for changes.",
     role: 'user',
     request: T.Object({ userId: T.String({ format: 'uuid' }) }),
     response: Presence,
@@ -110,6 +95,10 @@ export const Calls = {
     response: T.Object({ text: T.String(), updatedAt: T.Integer({ description: 'Unix ms' }) }),
     example: { request: { text: 'Walking Luna 🐕' }, response: { text: 'Walking Luna 🐕', updatedAt: 1795478400000 } },
   },
+  ...peopleCalls,
+  ...petsCalls,
+  ...graphCalls,
+  ...notificationCalls,
 } satisfies Record<string, CallSpec>;
 
 export type CallName = keyof typeof Calls;
@@ -135,9 +124,9 @@ export const Topics = {
     },
   },
   user: {
-    description: 'Events about one user, for that user only: account changes and ended sessions.',
+    description: 'Events about one user, for that user only: account changes, ended sessions, notifications, relations.',
     form: 'user:<userId>',
-    pattern: /^user:([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/,
+    pattern: userTopicPattern('user'),
     access: 'self',
     events: {
       'account.updated': {
@@ -162,18 +151,52 @@ export const Topics = {
         body: T.Object({ sessionId: T.String() }),
         example: { sessionId: '0192a1b2-0000-7000-8000-000000000001' },
       },
+      'notification.new': {
+        description: 'A new notification, with the unread count after it.',
+        body: T.Object({ notification: Notification, unread: T.Integer({ minimum: 0 }) }),
+        example: { notification: exampleNotification, unread: 1 },
+      },
+      'notifications.unread': {
+        description: 'The unread count changed (read on some device, or notifications removed by a block).',
+        body: T.Object({ unread: T.Integer({ minimum: 0 }) }),
+        example: { unread: 0 },
+      },
+      'relation.changed': {
+        description: 'How the user stands with someone changed (a request, an accept, an unfriend, a follow, a block), from this user\'s side.',
+        body: T.Object({ userId: T.String(), relation: Relation }),
+        example: { userId: exampleFriendId, relation: exampleRelation },
+      },
     },
   },
   presence: {
-    description: "A user's presence (online, away, offline). Until friendships exist, any signed-in user may follow it.",
+    description: "A user's presence (online, away, offline), for those their `presence` setting allows: friends by default.",
     form: 'presence:<userId>',
-    pattern: /^presence:([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/,
-    access: 'signed-in',
+    pattern: userTopicPattern('presence'),
+    access: 'viewer',
     events: {
       'presence.changed': {
         description: 'The presence or the status message changed.',
         body: T.Object({ userId: T.String(), status: PresenceStatus, since: T.Integer(), text: T.String() }),
         example: { userId: exampleUserId, status: 'away', since: 1795478400000, text: 'Walking Luna 🐕' },
+      },
+    },
+  },
+  profile: {
+    description:
+      "Changes to a user's profile and pets, for those who may see the profile. Events say what changed; fetch it with `profile.get` or `pets.get`, which apply the privacy rules to the caller.",
+    form: 'profile:<userId>',
+    pattern: userTopicPattern('profile'),
+    access: 'viewer',
+    events: {
+      'profile.changed': {
+        description: 'The profile or its privacy settings changed.',
+        body: T.Object({ userId: T.String(), at: T.Integer({ description: 'Unix ms' }) }),
+        example: { userId: exampleUserId, at: 1795478400000 },
+      },
+      'pet.changed': {
+        description: 'A pet was added or changed (`removed` when deleted).',
+        body: T.Object({ userId: T.String(), petId: T.String(), removed: T.Boolean(), at: T.Integer() }),
+        example: { userId: exampleUserId, petId: '0192a1b2-1111-7000-8000-00000000beef', removed: false, at: 1795478400000 },
       },
     },
   },

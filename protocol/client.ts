@@ -250,6 +250,15 @@ export class PetAmigosClient {
         topic.onReset?.(topic.position);
         return;
       }
+      case 'revoked': {
+        // The server ended the subscription (the topic's user no longer lets us see it): it is
+        // not rejoined after a reconnect.
+        const topic = this.#topics.get(frame.topic as string);
+        if (topic === undefined) return;
+        this.#topics.delete(topic.name);
+        this.#setTopicState(topic, 'errored', new ProtocolError(String(frame.code), `the server ended the subscription to ${topic.name}`));
+        return;
+      }
       default:
         return;
     }

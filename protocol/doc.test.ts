@@ -1,9 +1,11 @@
 import { readFileSync } from 'node:fs';
+import type { TSchema } from '@sinclair/typebox';
+import { Value } from '@sinclair/typebox/value';
 import { expect, test } from 'vitest';
 import { Calls, Topics } from './catalogue.ts';
 import { decodeFrame } from './codec.ts';
 import { protocolDoc } from './doc.ts';
-import { CLOSE_CODES, ERROR_CODES } from './errors.ts';
+import { CLOSE_CODES, DOMAIN_ERROR_CODES, ERROR_CODES } from './errors.ts';
 import { ClientFrames, ServerFrames } from './frames.ts';
 
 const committed = readFileSync(new URL('../PROTOCOL.md', import.meta.url), 'utf8');
@@ -17,7 +19,7 @@ test('PROTOCOL.md names every frame, call, topic event, error code and close cod
   for (const call of Object.keys(Calls)) expect(committed).toContain(`### \`${call}\``);
   for (const topic of Object.values(Topics))
     for (const event of Object.keys(topic.events)) expect(committed).toContain(`#### event \`${event}\``);
-  for (const code of Object.keys(ERROR_CODES)) expect(committed).toContain(`| \`${code}\` |`);
+  for (const code of [...Object.keys(ERROR_CODES), ...Object.keys(DOMAIN_ERROR_CODES)]) expect(committed).toContain(`| \`${code}\` |`);
   for (const entry of Object.values(CLOSE_CODES)) expect(committed).toContain(`| ${entry.code} |`);
 });
 
@@ -34,4 +36,19 @@ test('PROTOCOL.md hex examples decode to the JSON printed above them', () => {
     expect(bytes.length).toBe(Number(length));
     expect(decodeFrame(bytes)).toEqual(JSON.parse(json as string));
   }
+});
+
+test('every example in the catalogue matches its own schema (requests, replies, events)', () => {
+  const problems: string[] = [];
+  const check = (what: string, schema: TSchema, value: unknown) => {
+    const first = Value.Errors(schema, value).First();
+    if (first !== undefined) problems.push(`${what}: ${first.path} ${first.message}`);
+  };
+  for (const [name, spec] of Object.entries(Calls)) {
+    check(`${name} request`, spec.request, spec.example.request);
+    check(`${name} response`, spec.response, spec.example.response);
+  }
+  for (const [kind, topic] of Object.entries(Topics))
+    for (const [event, spec] of Object.entries(topic.events)) check(`${kind} ${event}`, spec.body, spec.example);
+  expect(problems).toEqual([]);
 });

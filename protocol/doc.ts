@@ -6,7 +6,7 @@ import type { TSchema } from '@sinclair/typebox';
 import { DEFAULT_LIMITS } from '../server/gateway/limits.ts';
 import { type CallSpec, Calls, type TopicSpec, Topics } from './catalogue.ts';
 import { encodeFrame } from './codec.ts';
-import { CLOSE_CODES, ERROR_CODES } from './errors.ts';
+import { CLOSE_CODES, DOMAIN_ERROR_CODES, ERROR_CODES } from './errors.ts';
 import { ClientFrames, Limits, ServerFrames } from './frames.ts';
 import { PROTOCOL_VERSION } from './version.ts';
 
@@ -69,7 +69,7 @@ function fields(schema: Schema, prefix = ''): string[] {
 function fieldTable(schema: TSchema): string {
   const rows = fields(schema as Schema);
   if (rows.length === 0) return 'No fields: an empty map.\n';
-  return ['| field | type | required | meaning |', '|---|---|---|---|', ...rows].join('\n') + '\n';
+  return `${['| field | type | required | meaning |', '|---|---|---|---|', ...rows].join('\n')}\n`;
 }
 
 /** A frame as hex bytes, wrapped at 16 bytes, next to its JSON reading. */
@@ -116,7 +116,12 @@ function callSection(name: string, spec: CallSpec): string {
 }
 
 function topicSection(kind: string, spec: TopicSpec): string {
-  const access = spec.access === 'self' ? 'only the user the topic names' : 'any signed-in user';
+  const access =
+    spec.access === 'self'
+      ? 'only the user the topic names'
+      : spec.access === 'viewer'
+        ? 'those the user it names lets see it (their privacy settings; never across a block). A follower who loses that right gets a `revoked` frame and no more events'
+        : 'any signed-in user';
   const events = Object.entries(spec.events).flatMap(([event, eventSpec]) => [
     `#### event \`${event}\``,
     '',
@@ -135,6 +140,7 @@ export function protocolDoc(): string {
       .map(([type, schema]) => `### \`${type}\` (${who})\n\n${fieldTable(schema)}`)
       .join('\n');
   const errorRows = Object.entries(ERROR_CODES).map(([code, meaning]) => `| \`${code}\` | ${meaning} |`);
+  const domainRows = Object.entries(DOMAIN_ERROR_CODES).map(([code, meaning]) => `| \`${code}\` | ${meaning} |`);
   const closeRows = Object.entries(CLOSE_CODES).map(([name, entry]) => `| ${entry.code} | \`${name}\` | ${entry.meaning} |`);
   return `# The PetAmigos protocol, version ${PROTOCOL_VERSION}
 
@@ -253,6 +259,12 @@ Calls may also fail with the domain codes of the HTTP API (\`NOT_FOUND\`, \`EMAI
 | code | meaning |
 |---|---|
 ${errorRows.join('\n')}
+
+Codes of the calls themselves, in the same \`error\` frame:
+
+| code | meaning |
+|---|---|
+${domainRows.join('\n')}
 
 ## Close codes
 

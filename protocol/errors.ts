@@ -21,6 +21,17 @@ export const ERROR_CODES = {
 } as const;
 export type ProtocolErrorCode = keyof typeof ERROR_CODES;
 
+/** Codes the calls themselves answer with (the same codes as the HTTP API where both exist). */
+export const DOMAIN_ERROR_CODES = {
+  INVALID_INPUT: 'A field passed its schema but breaks a rule of the call (a date in the future, an unknown time zone); `details.field` names it.',
+  INVALID_CURSOR: 'The `cursor` is not one the server gave for this list.',
+  NOT_FOUND: 'No such thing, or one the caller may not know exists (a block on either side hides users, their pets and lists).',
+  REQUESTS_NOT_ALLOWED: "The user's settings refuse friend requests from the caller.",
+  NOT_FOLLOWABLE: 'Only public profiles and business pages can be followed.',
+  TOO_MANY_PETS: 'The user already has the most pets allowed.',
+  PUSH_SERVICE_NOT_ALLOWED: 'The push subscription points at a host that is not a known push service.',
+} as const;
+
 export const CLOSE_CODES = {
   NORMAL: { code: 1000, meaning: 'The client or server ended the session normally.' },
   GOING_AWAY: { code: 1001, meaning: 'The node is shutting down; reconnect (to any node) and resume.' },

@@ -88,6 +88,11 @@ export const ServerFrames = {
     epoch: T.String(),
     seq: T.Integer({ minimum: 0, description: 'The current last seq; events continue from here' }),
   }),
+  revoked: T.Object({
+    type: T.Literal('revoked'),
+    topic: TopicName,
+    code: T.String({ description: 'Why: FORBIDDEN when the user the topic names no longer lets this user see it' }),
+  }),
   pong: T.Object({ type: T.Literal('pong'), ts: T.Optional(T.Number()), serverTime: T.Integer() }),
 } satisfies Record<string, TSchema>;
 

@@ -14,6 +14,7 @@ import { clientFiles } from './http/client.ts';
 import { errorBody } from './http/errors.ts';
 import { createMetrics } from './http/metrics.ts';
 import { registerOpsService } from './ops/service.ts';
+import { createSocial, type Social } from './people/social.ts';
 import type { Config } from './platform/config.ts';
 import { openPlatform, type Platform } from './platform/index.ts';
 import type { Logger } from './platform/log.ts';
@@ -26,6 +27,7 @@ export interface RunningNode {
   readonly accounts: AccountsDeps;
   readonly gateway: Gateway | undefined;
   readonly actors: ActorSystem;
+  readonly social: Social;
   stop(): Promise<void>;
 }
 
@@ -33,7 +35,7 @@ const VERSION = packageJson.version;
 
 export interface NodeOptions {
   /** Gateway options beyond the defaults (tests shorten limits or add calls). */
-  gateway?: Omit<GatewayOptions, 'platform' | 'accounts' | 'actors'>;
+  gateway?: Omit<GatewayOptions, 'platform' | 'accounts' | 'actors' | 'social'>;
 }
 
 export async function startNode(config: Config, log: Logger, options: NodeOptions = {}): Promise<RunningNode> {
@@ -76,8 +78,9 @@ export async function startNode(config: Config, log: Logger, options: NodeOption
       host: config.roles.has('actors'),
       reminders: new Reminders(platform.database.db, log),
     });
+    const social = await createSocial(platform, accounts, actors);
     const gateway: Gateway | undefined = config.roles.has('gateway')
-      ? createGateway({ platform, accounts, actors, ...options.gateway })
+      ? createGateway({ platform, accounts, actors, social, ...options.gateway })
       : undefined;
     const server = Bun.serve({
       port: config.port,
@@ -117,6 +120,7 @@ export async function startNode(config: Config, log: Logger, options: NodeOption
       accounts,
       gateway,
       actors,
+      social,
       stop() {
         stopping ??= (async () => {
           gateway?.close();

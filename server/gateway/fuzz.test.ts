@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { Calls } from '../../protocol/catalogue.ts';
 import { encodeFrame } from '../../protocol/codec.ts';
-import { CLOSE_CODES, ERROR_CODES } from '../../protocol/errors.ts';
+import { CLOSE_CODES, DOMAIN_ERROR_CODES, ERROR_CODES } from '../../protocol/errors.ts';
 import { type AccountsEnv, startAccountsEnv } from '../../test/harness/accounts.ts';
 import { connectAs, type RawSocket } from '../../test/harness/ws.ts';
 
@@ -19,7 +19,7 @@ afterAll(async () => {
 
 const FRAMES = 10_000;
 const documentedClose = new Set<number>(Object.values(CLOSE_CODES).map((entry) => entry.code));
-const documentedErrors = new Set<string>(Object.keys(ERROR_CODES));
+const documentedErrors = new Set<string>([...Object.keys(ERROR_CODES), ...Object.keys(DOMAIN_ERROR_CODES)]);
 
 const validFrames = [
   { type: 'ping', ts: 1 },
@@ -97,7 +97,7 @@ test(`fuzz: ${FRAMES} random and mutated frames get documented answers, and the 
   }
   expect(handled).toBe(FRAMES);
   for (const code of closes) expect(documentedClose.has(code), `close code ${code}`).toBe(true);
-  const undocumented = [...errorCodes.keys()].filter((code) => !documentedErrors.has(code) && !['NOT_FOUND'].includes(code));
+  const undocumented = [...errorCodes.keys()].filter((code) => !documentedErrors.has(code));
   expect(undocumented).toEqual([]);
   expect(errorCodes.get('INTERNAL') ?? 0).toBe(0);
   // The fuzz reaches past the decoder into frame checks and call dispatch, not just the first gate.

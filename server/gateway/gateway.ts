@@ -8,7 +8,7 @@ import type { ServerWebSocket, WebSocketHandler } from 'bun';
 import { ActorError } from '../../actors/errors.ts';
 import type { ActorSystem } from '../../actors/system.ts';
 import { type SocketReport, type SocketsOfRequest, socketsOfSubject, type UserMessage } from '../../actors/user.ts';
-import { type CallName, Calls, parseTopic, requestCheckers, Topics } from '../../protocol/catalogue.ts';
+import { type CallName, Calls, parseTopic, requestCheckers, type TopicSpec, Topics } from '../../protocol/catalogue.ts';
 import { decodeFrame, encodeFrame } from '../../protocol/codec.ts';
 import { CLOSE_CODES, type ProtocolErrorCode } from '../../protocol/errors.ts';
 import { type ClientFrameOf, checkClientFrame } from '../../protocol/frames.ts';
@@ -18,6 +18,9 @@ import { type RevocationNotice, sessionsRevokedSubject } from '../accounts/event
 import { authenticate, hasRole, type Principal } from '../accounts/guard.ts';
 import type { Role } from '../accounts/schema.ts';
 import { ServerError, UnauthenticatedError } from '../errors.ts';
+import { type AccessChange, accessChangedSubject } from '../people/context.ts';
+import { mayView } from '../people/access.ts';
+import type { Social } from '../people/social.ts';
 import type { Platform } from '../platform/index.ts';
 import { Connection } from './connection.ts';
 import { createHandlers, type Handlers } from './handlers.ts';
@@ -39,6 +42,7 @@ export interface GatewayOptions {
   platform: Platform;
   accounts: AccountsDeps;
   actors: ActorSystem;
+  social: Social;
   limits?: Partial<GatewayLimits>;
   /** Replaces or adds handlers (tests add slow or failing calls to exercise timeouts and errors). */
   handlers?: Partial<Record<string, (context: Parameters<Handlers[CallName]>[0], body: unknown) => Promise<unknown>>>;
@@ -47,7 +51,7 @@ export interface GatewayOptions {
 }
 
 export function createGateway(options: GatewayOptions): Gateway {
-  const { platform, accounts, actors } = options;
+  const { platform, accounts, actors, social } = options;
   const log = platform.log;
   const limits: GatewayLimits = {
     ...DEFAULT_LIMITS,
@@ -62,6 +66,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     ...createHandlers({
       topics: platform.topics,
       actors,
+      social,
       setSocketState: (socketId, state) => {
         const connection = bySocket.get(socketId);
         if (connection !== undefined) connection.state = state;
@@ -108,6 +113,29 @@ export function createGateway(options: GatewayOptions): Gateway {
     const notice = JSON.parse(new TextDecoder().decode(message.data)) as RevocationNotice;
     for (const sessionId of notice.sessionIds) {
       for (const connection of bySession.get(sessionId) ?? []) closeWith(connection, 'SESSION_REVOKED');
+    }
+  });
+
+  // Someone's visibility changed (privacy settings, unfriend, block): followers of their presence
+  // and profile topics on this node who may no longer see them are unsubscribed.
+  const accessChanges = platform.bus.subscribe(accessChangedSubject(platform.config.clusterName), (message) => {
+    const change = JSON.parse(new TextDecoder().decode(message.data)) as AccessChange;
+    const watched = ['presence', 'profile'].map((kind) => [kind, `${kind}:${change.ownerId}`] as const);
+    for (const connection of connections) {
+      const principal = connection.principal;
+      if (principal === undefined) continue;
+      for (const [kind, topic] of watched) {
+        if (!connection.topics.has(topic)) continue;
+        mayView(social.deps.db, principal.userId, kind, change.ownerId).then(
+          (allowed) => {
+            if (allowed || !connection.topics.has(topic)) return;
+            router.unsubscribe(connection, topic);
+            connection.send({ type: 'revoked', topic, code: 'FORBIDDEN' });
+          },
+          (failure: unknown) =>
+            log.error({ err: failure, topic, socket: connection.socketId }, `gateway.access() | re-check failed [topic:${topic}] [socket:${connection.socketId}]`),
+        );
+      }
     }
   });
 
@@ -246,8 +274,21 @@ export function createGateway(options: GatewayOptions): Gateway {
     const principal = connection.principal as NonNullable<Connection['principal']>;
     const parsed = parseTopic(frame.topic);
     if (parsed === undefined) return error(connection, 'UNKNOWN_TOPIC', `no topic ${JSON.stringify(frame.topic)}`, frame.ref);
-    if (Topics[parsed.kind].access === 'self' && parsed.param !== principal.userId)
+    const access = (Topics[parsed.kind] as TopicSpec).access;
+    if (access === 'self' && parsed.param !== principal.userId)
       return error(connection, 'FORBIDDEN', `only its user may follow ${frame.topic}`, frame.ref);
+    if (access === 'viewer') {
+      connection.inFlight.add(frame.ref);
+      let allowed: boolean;
+      try {
+        allowed = await mayView(social.deps.db, principal.userId, parsed.kind, parsed.param as string);
+      } catch (failure) {
+        connection.inFlight.delete(frame.ref);
+        return failed(connection, frame.ref, failure);
+      }
+      connection.inFlight.delete(frame.ref);
+      if (!allowed) return error(connection, 'FORBIDDEN', `${frame.topic} is not shared with you`, frame.ref);
+    }
     if (connection.topics.has(frame.topic)) router.unsubscribe(connection, frame.topic);
     if (connection.topics.size >= limits.maxSubscriptions)
       return error(connection, 'TOO_MANY_IN_FLIGHT', `at most ${limits.maxSubscriptions} topics per socket`, frame.ref);
@@ -391,6 +432,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     },
     close() {
       revocations.unsubscribe();
+      accessChanges.unsubscribe();
       socketsOf.unsubscribe();
       for (const connection of connections) closeWith(connection, 'GOING_AWAY');
       router.close();

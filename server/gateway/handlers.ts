@@ -6,6 +6,10 @@ import type { ActorSystem } from '../../actors/system.ts';
 import type { SocketState, UserMessage } from '../../actors/user.ts';
 import type { CallName, CallRequest, CallResponse } from '../../protocol/catalogue.ts';
 import type { Principal } from '../accounts/guard.ts';
+import { ForbiddenError } from '../errors.ts';
+import { mayView } from '../people/access.ts';
+import { socialHandlers } from '../people/handlers.ts';
+import type { Social } from '../people/social.ts';
 import type { TopicLog } from '../platform/topics/index.ts';
 
 interface CallContext {
@@ -18,12 +22,14 @@ interface CallContext {
 export interface HandlerDeps {
   topics: TopicLog;
   actors: ActorSystem;
+  social: Social;
   /** Records this socket's own activity state (the gateway reports it to gatherers). */
   setSocketState(socketId: string, state: SocketState): void;
 }
 
 type Handler<N extends CallName> = (context: CallContext, body: CallRequest<N>) => Promise<CallResponse<N>>;
-export type Handlers = { [N in CallName]: Handler<N> };
+export type HandlerMap<K extends CallName> = { [N in K]: Handler<N> };
+export type Handlers = HandlerMap<CallName>;
 
 export function createHandlers(deps: HandlerDeps): Handlers {
   return {
@@ -52,7 +58,11 @@ export function createHandlers(deps: HandlerDeps): Handlers {
         op: 'setStatus',
         text: body.text,
       } satisfies UserMessage)) as CallResponse<'presence.setStatus'>,
-    'presence.get': async (_context, body) =>
-      (await deps.actors.ask('user', body.userId, { op: 'get' } satisfies UserMessage)) as CallResponse<'presence.get'>,
+    'presence.get': async (context, body) => {
+      if (!(await mayView(deps.social.deps.db, context.principal.userId, 'presence', body.userId)))
+        throw new ForbiddenError("their presence is not shared with you");
+      return (await deps.actors.ask('user', body.userId, { op: 'get' } satisfies UserMessage)) as CallResponse<'presence.get'>;
+    },
+    ...socialHandlers(deps.social),
   };
 }

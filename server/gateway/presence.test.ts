@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { rendezvous } from '../../actors/system.ts';
 import { type AccountsEnv, type RegisteredUser, startAccountsEnv } from '../../test/harness/accounts.ts';
 import { startTestNode, testConfig } from '../../test/harness/node.ts';
+import { befriend } from '../../test/harness/social.ts';
 import { services } from '../../test/harness/services.ts';
 import { connectAs, type RawSocket } from '../../test/harness/ws.ts';
 import type { RunningNode } from '../node.ts';
@@ -46,6 +47,8 @@ const presenceOf = async (socket: RawSocket, userId: string) =>
 
 async function follower(on: RunningNode, user: RegisteredUser) {
   const watcher = await env.register();
+  // Presence is shown to friends only.
+  await befriend(on, watcher, user);
   const { socket } = await connectAs(on.url, watcher.tokens.accessToken);
   expect((await socket.request({ type: 'sub', topic: `presence:${user.id}` })).type).toBe('reply');
   return socket;

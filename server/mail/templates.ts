@@ -5,7 +5,7 @@ import { LANGUAGES, type Language } from '../i18n/languages.ts';
 import { en } from './messages/en.ts';
 import { es } from './messages/es.ts';
 
-export const MAIL_TEMPLATES = ['verify_email', 'reset_password', 'password_changed', 'account_locked'] as const;
+export const MAIL_TEMPLATES = ['verify_email', 'reset_password', 'password_changed', 'account_locked', 'notification'] as const;
 export type MailTemplate = (typeof MAIL_TEMPLATES)[number];
 
 export type MailMessages = Record<MailTemplate, { subject: string; lines: string[] }>;

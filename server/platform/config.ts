@@ -41,8 +41,25 @@ export interface Config {
   natsMonitorUrl: string | undefined;
   actorLeaseTtlMs: number;
   actorIdleMs: number;
+  webPush: WebPushConfig;
   accounts: AccountsConfig;
 }
+
+export interface WebPushConfig {
+  /** Undefined: a key pair is generated once and kept in the database (notifications/push.ts). */
+  vapidKeys: { publicKey: string; privateKey: string } | undefined;
+  subject: string;
+  /** Push services subscriptions may point at; anything else is refused (no requests to arbitrary hosts). */
+  allowedHosts: string[];
+}
+
+/** The push services of Chrome, Firefox, Edge and Safari. */
+const PUSH_SERVICE_HOSTS = [
+  'fcm.googleapis.com',
+  'updates.push.services.mozilla.com',
+  '*.notify.windows.com',
+  'web.push.apple.com',
+];
 
 const S3_PARTS = ['S3_ENDPOINT', 'S3_ACCESS_KEY', 'S3_SECRET_KEY'] as const;
 
@@ -221,6 +238,35 @@ const variables = {
     commentedExample: 'http://localhost:8222',
     parse: optionalUrl('NATS_MONITOR_URL', ['http:', 'https:']),
   },
+  webPushVapidKeys: {
+    name: 'WEB_PUSH_VAPID_KEYS',
+    doc: 'VAPID key pair for web push, <public>:<private> (base64url, as `npx web-push generate-vapid-keys` prints). Unset: generated once and kept in the database.',
+    commentedExample: 'BEl62iUYgUivxIkv69yViEuiBIa-Ib9-SkvMeAtA3LFgDzkrxZJjSgSnfckjBJuBkr3qBUYIHBQFLXYp5Nksh8U:<private-key>',
+    parse: (raw: string | undefined) => {
+      if (raw === undefined || raw === '') return undefined;
+      const match = /^([A-Za-z0-9_-]{87}):([A-Za-z0-9_-]{43})$/.exec(raw);
+      if (match === null) throw expected('WEB_PUSH_VAPID_KEYS', '<public>:<private> in base64url (87 and 43 characters)', raw);
+      return { publicKey: match[1] as string, privateKey: match[2] as string };
+    },
+  },
+  webPushSubject: {
+    name: 'WEB_PUSH_SUBJECT',
+    doc: 'How push services can reach the operator (a mailto: or https: URL), sent with every push.',
+    example: 'mailto:support@petamigos.example',
+    parse: text('WEB_PUSH_SUBJECT', 'mailto:support@petamigos.example', /^(mailto:.+@.+|https:\/\/.+)$/, 'a mailto: or https: URL'),
+  },
+  webPushAllowedHosts: {
+    name: 'WEB_PUSH_ALLOWED_HOSTS',
+    doc: 'Comma-separated hosts (host or host:port, "*." for subdomains) that push subscriptions may point at. Plain http is accepted only for localhost and 127.0.0.1 entries (tests).',
+    example: PUSH_SERVICE_HOSTS.join(','),
+    parse: (raw: string | undefined) => {
+      if (raw === undefined || raw.trim() === '') return PUSH_SERVICE_HOSTS;
+      const hosts = raw.split(',').map((host) => host.trim().toLowerCase());
+      for (const host of hosts)
+        if (!/^(\*\.)?[a-z0-9.-]+(:\d{1,5})?$/.test(host)) throw expected('WEB_PUSH_ALLOWED_HOSTS', 'host names, comma-separated', raw);
+      return hosts;
+    },
+  },
 } satisfies Record<string, Variable<unknown>>;
 
 type Parsed = { [K in keyof typeof variables]: ReturnType<(typeof variables)[K]['parse']> };
@@ -281,6 +327,7 @@ export function loadConfig(env: Env = process.env): Config {
     natsMonitorUrl: v.natsMonitorUrl,
     actorLeaseTtlMs: v.actorLeaseTtlMs,
     actorIdleMs: v.actorIdleMs,
+    webPush: { vapidKeys: v.webPushVapidKeys, subject: v.webPushSubject, allowedHosts: v.webPushAllowedHosts },
     accounts: accounts as AccountsConfig,
   };
 }

@@ -36,4 +36,8 @@ export const en: MailMessages = {
       'If this was not you, someone may be guessing your password. You can choose a new one here: {link}',
     ],
   },
+  notification: {
+    subject: '{text}',
+    lines: ['Hi {username},', '{text}', '{link}', 'You can choose which notifications reach you by email: {settingsLink}'],
+  },
 };

@@ -36,4 +36,8 @@ export const es: MailMessages = {
       'Si no fuiste tú, alguien podría estar intentando adivinar tu contraseña. Puedes elegir una nueva aquí: {link}',
     ],
   },
+  notification: {
+    subject: '{text}',
+    lines: ['Hola, {username}:', '{text}', '{link}', 'Puedes elegir qué notificaciones te llegan por correo: {settingsLink}'],
+  },
 };

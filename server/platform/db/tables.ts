@@ -3,6 +3,10 @@
 // (drizzle.config.ts) and writes the SQL in migrations/.
 
 export * from '../../accounts/schema.ts';
+export * from '../../graph/schema.ts';
 export * from '../../mail/schema.ts';
+export * from '../../notifications/schema.ts';
+export * from '../../people/schema.ts';
+export * from '../../pets/schema.ts';
 export * from '../../presence/schema.ts';
 export * from '../../system/schema.ts';

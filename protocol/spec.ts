@@ -1,0 +1,68 @@
+// What a catalogue entry is: the shape of a call and of a topic. The per-domain files in calls/
+// declare entries of these shapes; catalogue.ts gathers them.
+import { type SchemaOptions, Type as T, type TLiteral, type TSchema, type TUnion } from '@sinclair/typebox';
+
+export type Role = 'user' | 'moderator' | 'admin';
+
+export interface CallSpec {
+  description: string;
+  /** The least role allowed to make the call. */
+  role: Role;
+  request: TSchema;
+  response: TSchema;
+  example: { request: unknown; response: unknown };
+}
+
+export interface TopicSpec {
+  description: string;
+  /** How the topic name looks, for people: `user:<userId>`. */
+  form: string;
+  /** Matches a topic name; the groups are its parameters. */
+  pattern: RegExp;
+  /**
+   * Who may subscribe: anyone signed in; only the user the topic is about; or `viewer`: whom the
+   * user the topic names lets see it (their privacy settings), re-checked when those change.
+   */
+  access: 'signed-in' | 'self' | 'viewer';
+  events: Record<string, { description: string; body: TSchema; example: unknown }>;
+}
+
+/** One of a list of strings, keeping the literal types (what a plain `.map(T.Literal)` loses). */
+export const OneOf = <const V extends readonly string[]>(values: V, options?: SchemaOptions) =>
+  T.Union(
+    values.map((value) => T.Literal(value)),
+    options,
+  ) as unknown as TUnion<TLiteral<V[number]>[]>;
+
+export const Uuid = T.String({ format: 'uuid' });
+export const exampleUserId = '0192a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b';
+export const exampleFriendId = '0192a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a77';
+export const userTopicPattern = (prefix: string) =>
+  new RegExp(`^${prefix}:([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$`);
+
+/** A page of a list: every list is cursor-paginated; `nextCursor` is null on the last page. */
+export const Page = <S extends TSchema>(item: S) =>
+  T.Object({
+    items: T.Array(item),
+    nextCursor: T.Union([T.String(), T.Null()], { description: 'Pass as `cursor` for the next page; null at the end' }),
+  });
+export const Cursor = T.Optional(T.String({ maxLength: 512, description: 'From the previous page' }));
+
+/** Someone as lists show them: never more than anyone who may see them at all may know. */
+export const PersonSummary = T.Object({
+  id: Uuid,
+  username: T.String(),
+  displayName: T.String(),
+  avatarMediaId: T.Union([Uuid, T.Null()]),
+  verified: T.Boolean(),
+  accountType: T.Union([T.Literal('personal'), T.Literal('business')]),
+});
+
+export const examplePerson = {
+  id: exampleFriendId,
+  username: 'bruno_y_max',
+  displayName: 'Bruno',
+  avatarMediaId: null,
+  verified: false,
+  accountType: 'personal',
+};

@@ -1,0 +1,27 @@
+// What a notification says outside the app (web push, email), by language. The app renders its
+// own texts from the type and data; these are for the channels that need finished words. A
+// language without its own texts falls back to English.
+import type { NotificationType } from './types.ts';
+
+type Texts = Record<NotificationType, string>;
+
+const en: Texts = {
+  'friend.request': '{name} sent you a friend request',
+  'friend.accepted': '{name} accepted your friend request',
+  'follow.new': '{name} started following you',
+  'pet.lost': '{name} needs help: {pet} is lost. {note}',
+};
+
+const es: Texts = {
+  'friend.request': '{name} te envió una solicitud de amistad',
+  'friend.accepted': '{name} aceptó tu solicitud de amistad',
+  'follow.new': '{name} empezó a seguirte',
+  'pet.lost': '{name} necesita ayuda: {pet} está perdido. {note}',
+};
+
+const BY_LANGUAGE: Record<string, Texts> = { en, es };
+
+export function notificationText(type: NotificationType, language: string, params: Record<string, string>): string {
+  const texts = BY_LANGUAGE[language.split('-')[0] ?? 'en'] ?? en;
+  return texts[type].replace(/\{(\w+)\}/g, (_whole, name: string) => params[name] ?? '').trim();
+}

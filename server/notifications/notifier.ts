@@ -1,0 +1,256 @@
+// Notifications: `prepare` stores one inside the transaction that makes it true (a friend request,
+// an accept) and queues its email there too, so neither is lost nor sent for a change that rolled
+// back; `dispatch`, after the commit, tells the recipient's user actor (which keeps the unread
+// count and pushes `notification.new` to every session on any node) and sends web push. Nothing
+// is stored between users who block each other, and each type obeys the recipient's preferences.
+import { and, desc, eq, isNull, lt, or, sql } from 'drizzle-orm';
+import type { ActorSystem } from '../../actors/system.ts';
+import type { UserMessage } from '../../actors/user.ts';
+import type { CallRequest, CallResponse } from '../../protocol/catalogue.ts';
+import { users } from '../accounts/schema.ts';
+import { notBlockedWith } from '../graph/relations.ts';
+import type { MailOutbox } from '../mail/outbox.ts';
+import { profiles } from '../people/schema.ts';
+import { type SummaryRow, toSummary } from '../people/summaries.ts';
+import { decodeCursor, PAGE_SIZE, pageOf } from '../platform/cursor.ts';
+import type { Database } from '../platform/db/index.ts';
+import { rowsOf } from '../platform/db/rows.ts';
+import type { Logger } from '../platform/log.ts';
+import { notificationText } from './messages.ts';
+import type { PushSender } from './push.ts';
+import { notificationPreferences, notifications } from './schema.ts';
+import { type Channels, DEFAULT_CHANNELS, NOTIFICATION_TYPES, type NotificationType } from './types.ts';
+
+export type NotificationView = CallResponse<'notifications.list'>['items'][number];
+type Executor = Pick<Database, 'insert' | 'select' | 'execute'>;
+
+export interface NotifyInput {
+  userId: string;
+  type: NotificationType;
+  actorId: string | null;
+  /** Facts for the app and the texts: ids and names, never preformatted text. */
+  data: Record<string, string>;
+}
+
+export interface Prepared {
+  id: string | undefined;
+  input: NotifyInput;
+  channels: Channels;
+  language: string;
+  text: string;
+}
+
+export interface NotifierDeps {
+  db: Database;
+  log: Logger;
+  actors: ActorSystem;
+  outbox: MailOutbox;
+  push: PushSender;
+  appUrl: string;
+}
+
+async function channelsOf(db: Pick<Database, 'select'>, userId: string, type: NotificationType): Promise<Channels> {
+  const [row] = await db
+    .select()
+    .from(notificationPreferences)
+    .where(and(eq(notificationPreferences.userId, userId), eq(notificationPreferences.type, type)))
+    .limit(1);
+  return row === undefined ? DEFAULT_CHANNELS[type] : { inApp: row.inApp, email: row.email, push: row.push };
+}
+
+/** Where in the web app a notification leads. */
+function pathOf(input: NotifyInput, actorUsername: string | undefined): string {
+  switch (input.type) {
+    case 'friend.request':
+      return '/friends/requests';
+    case 'pet.lost':
+      return `/pets/${input.data.petId ?? ''}`;
+    default:
+      return actorUsername === undefined ? '/notifications' : `/u/${actorUsername}`;
+  }
+}
+
+const actorColumns = {
+  id: users.id,
+  username: users.username,
+  displayName: profiles.displayName,
+  avatarMediaId: profiles.avatarMediaId,
+  verifiedAt: profiles.verifiedAt,
+  accountType: profiles.accountType,
+};
+
+type Row = typeof notifications.$inferSelect & { actor: SummaryRow | null };
+
+function view(row: Row): NotificationView {
+  return {
+    id: row.id,
+    type: row.type,
+    actor: row.actor?.id == null ? null : toSummary(row.actor),
+    data: row.data as Record<string, unknown>,
+    createdAt: row.createdAt.toISOString(),
+    read: row.readAt !== null,
+  };
+}
+
+const selectWithActor = (db: Database) =>
+  db
+    .select({
+      id: notifications.id,
+      userId: notifications.userId,
+      type: notifications.type,
+      actorId: notifications.actorId,
+      data: notifications.data,
+      createdAt: notifications.createdAt,
+      readAt: notifications.readAt,
+      actor: actorColumns,
+    })
+    .from(notifications)
+    .leftJoin(users, eq(users.id, notifications.actorId))
+    .leftJoin(profiles, eq(profiles.userId, notifications.actorId));
+
+/** One notification as the protocol shows it, or undefined when gone (or hidden by a block). */
+export async function notificationById(db: Database, userId: string, id: string): Promise<NotificationView | undefined> {
+  const [row] = await selectWithActor(db)
+    .where(and(eq(notifications.id, id), eq(notifications.userId, userId)))
+    .limit(1);
+  return row === undefined ? undefined : view(row as Row);
+}
+
+/** Unread notifications of the user from anyone not blocked on either side. */
+export async function unreadCount(db: Database, userId: string): Promise<number> {
+  const [row] = await db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(notifications)
+    .where(
+      and(
+        eq(notifications.userId, userId),
+        isNull(notifications.readAt),
+        or(isNull(notifications.actorId), notBlockedWith(userId, notifications.actorId)),
+      ),
+    );
+  return row?.n ?? 0;
+}
+
+export class Notifier {
+  readonly #deps: NotifierDeps;
+
+  constructor(deps: NotifierDeps) {
+    this.#deps = deps;
+  }
+
+  get push(): PushSender {
+    return this.#deps.push;
+  }
+
+  /** Stores the notification and queues its email in `tx`; undefined when nothing is to be sent. */
+  async prepare(tx: Executor, input: NotifyInput): Promise<Prepared | undefined> {
+    if (input.actorId === input.userId) return undefined;
+    if (input.actorId !== null) {
+      const [blocked] = rowsOf(await tx.execute(sql`select 1 where not ${notBlockedWith(input.userId, sql`${input.actorId}::uuid`)}`));
+      if (blocked !== undefined) return undefined;
+    }
+    const channels = await channelsOf(tx, input.userId, input.type);
+    if (!channels.inApp && !channels.email && !channels.push) return undefined;
+    const [recipient] = await tx.select({ email: users.email, username: users.username, language: users.language }).from(users).where(eq(users.id, input.userId));
+    if (recipient === undefined) return undefined;
+    const [actor] =
+      input.actorId === null
+        ? [undefined]
+        : await tx
+            .select({ username: users.username, displayName: profiles.displayName })
+            .from(users)
+            .leftJoin(profiles, eq(profiles.userId, users.id))
+            .where(eq(users.id, input.actorId));
+    const text = notificationText(input.type, recipient.language, {
+      name: actor?.displayName || actor?.username || 'PetAmigos',
+      ...input.data,
+    });
+    let id: string | undefined;
+    if (channels.inApp) {
+      id = Bun.randomUUIDv7();
+      await tx.insert(notifications).values({ id, userId: input.userId, type: input.type, actorId: input.actorId, data: input.data });
+    }
+    if (channels.email) {
+      await this.#deps.outbox.enqueue(
+        {
+          to: recipient.email,
+          template: 'notification',
+          language: recipient.language,
+          params: {
+            username: recipient.username,
+            text,
+            link: `${this.#deps.appUrl}${pathOf(input, actor?.username)}`,
+            settingsLink: `${this.#deps.appUrl}/settings/notifications`,
+          },
+        },
+        tx,
+      );
+    }
+    return { id, input, channels, language: recipient.language, text };
+  }
+
+  /** After the commit: live delivery through the user actor, and web push. Never throws. */
+  async dispatch(prepared: readonly (Prepared | undefined)[]): Promise<void> {
+    await Promise.all(
+      prepared.map(async (item) => {
+        if (item === undefined) return;
+        const { userId } = item.input;
+        if (item.id !== undefined) {
+          try {
+            await this.#deps.actors.ask('user', userId, { op: 'notified', id: item.id } satisfies UserMessage);
+          } catch (error) {
+            // Stored all the same: it is listed, and counted when the actor next loads.
+            this.#deps.log.warn({ err: error, user: userId }, `notifier.dispatch() | live delivery failed [user:${userId}]`);
+          }
+        }
+        if (item.channels.push) {
+          const [actor] = item.input.actorId === null ? [] : await this.#deps.db.select({ username: users.username }).from(users).where(eq(users.id, item.input.actorId));
+          await this.#deps.push.send(userId, {
+            title: 'PetAmigos',
+            body: item.text,
+            url: pathOf(item.input, actor?.username),
+            tag: item.id ?? item.input.type,
+          });
+        }
+      }),
+    );
+  }
+
+  async list(userId: string, request: CallRequest<'notifications.list'>) {
+    const { db } = this.#deps;
+    const after = decodeCursor(request.cursor, 1);
+    const rows = await selectWithActor(db)
+      .where(
+        and(
+          eq(notifications.userId, userId),
+          or(isNull(notifications.actorId), notBlockedWith(userId, notifications.actorId)),
+          request.unreadOnly === true ? isNull(notifications.readAt) : undefined,
+          after === undefined ? undefined : lt(notifications.id, after[0] as string),
+        ),
+      )
+      .orderBy(desc(notifications.id))
+      .limit(PAGE_SIZE + 1);
+    return { ...pageOf(rows as Row[], PAGE_SIZE, (row) => [row.id], view), unread: await unreadCount(db, userId) };
+  }
+
+  async preferences(userId: string) {
+    const rows = await this.#deps.db.select().from(notificationPreferences).where(eq(notificationPreferences.userId, userId));
+    return {
+      items: NOTIFICATION_TYPES.map((type) => {
+        const row = rows.find((candidate) => candidate.type === type);
+        const channels = row === undefined ? DEFAULT_CHANNELS[type] : { inApp: row.inApp, email: row.email, push: row.push };
+        return { type, ...channels };
+      }),
+    };
+  }
+
+  async setPreference(userId: string, request: CallRequest<'notifications.setPreference'>) {
+    const { type, ...changes } = request;
+    const next = { ...(await channelsOf(this.#deps.db, userId, type)), ...changes };
+    await this.#deps.db
+      .insert(notificationPreferences)
+      .values({ userId, type, ...next })
+      .onConflictDoUpdate({ target: [notificationPreferences.userId, notificationPreferences.type], set: next });
+    return { type, ...next };
+  }
+}

@@ -1,0 +1,19 @@
+// The kinds of notification and how each reaches a user unless they chose otherwise. The texts
+// (push, email) are in messages.ts, by language.
+import { NOTIFICATION_TYPES } from '../../protocol/calls/notifications.ts';
+
+export type NotificationType = (typeof NOTIFICATION_TYPES)[number];
+export { NOTIFICATION_TYPES };
+
+export interface Channels {
+  inApp: boolean;
+  email: boolean;
+  push: boolean;
+}
+
+export const DEFAULT_CHANNELS: Record<NotificationType, Channels> = {
+  'friend.request': { inApp: true, email: true, push: true },
+  'friend.accepted': { inApp: true, email: false, push: true },
+  'follow.new': { inApp: true, email: false, push: false },
+  'pet.lost': { inApp: true, email: true, push: true },
+};

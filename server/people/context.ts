@@ -1,0 +1,31 @@
+// What the people, pets, graph and notification modules need from the node: the database, the
+// topic log for events, the actors (user actors keep unread counts and presence), and the bus on
+// which access changes reach every gateway.
+import type { ActorSystem } from '../../actors/system.ts';
+import type { Notifier } from '../notifications/notifier.ts';
+import type { Bus } from '../platform/bus/index.ts';
+import type { Database } from '../platform/db/index.ts';
+import type { Logger } from '../platform/log.ts';
+import type { TopicLog } from '../platform/topics/index.ts';
+
+export interface SocialDeps {
+  db: Database;
+  topics: TopicLog;
+  log: Logger;
+  bus: Bus;
+  actors: ActorSystem;
+  namespace: string;
+  notifier: Notifier;
+}
+
+/** Subject on which a user's changed visibility (privacy, unfriend, block) reaches every gateway. */
+export const accessChangedSubject = (namespace: string) => `${namespace}.access.changed`;
+
+export interface AccessChange {
+  /** The user whose topics (`presence:<id>`, `profile:<id>`) followers must be re-checked. */
+  ownerId: string;
+}
+
+export function announceAccessChange(deps: Pick<SocialDeps, 'bus' | 'namespace'>, ownerId: string): void {
+  deps.bus.publish(accessChangedSubject(deps.namespace), new TextEncoder().encode(JSON.stringify({ ownerId } satisfies AccessChange)));
+}

@@ -1,0 +1,90 @@
+// Privacy settings and the rules that read them. Every read path asks `allows` (or one of the
+// policies below) with the relation facts of viewer and owner; nothing decides visibility
+// anywhere else. A block always wins: a blocked pair sees nothing of each other.
+import { eq } from 'drizzle-orm';
+import { isBlocked, type RelationFacts } from '../graph/relations.ts';
+import type { Database } from '../platform/db/index.ts';
+import { type Audience, privacySettings } from './schema.ts';
+
+export type PrivacyRow = typeof privacySettings.$inferSelect;
+export type Privacy = Omit<PrivacyRow, 'userId' | 'updatedAt'>;
+
+export const DEFAULT_PRIVACY: Privacy = {
+  profileDetails: 'public',
+  pets: 'public',
+  friendsList: 'friends',
+  location: 'only_me',
+  presence: 'friends',
+  friendRequests: 'everyone',
+  messages: 'friends',
+};
+
+export async function privacyOf(db: Database, userId: string): Promise<Privacy> {
+  const [row] = await db.select().from(privacySettings).where(eq(privacySettings.userId, userId)).limit(1);
+  if (row === undefined) return { ...DEFAULT_PRIVACY };
+  const { userId: _user, updatedAt: _at, ...settings } = row;
+  return settings;
+}
+
+export async function updatePrivacy(db: Database, userId: string, changes: Partial<Privacy>): Promise<Privacy> {
+  const updatedAt = new Date();
+  const next = { ...(await privacyOf(db, userId)), ...changes };
+  await db
+    .insert(privacySettings)
+    .values({ userId, ...next, updatedAt })
+    .onConflictDoUpdate({ target: privacySettings.userId, set: { ...changes, updatedAt } });
+  return privacyOf(db, userId);
+}
+
+/** May the viewer (with these facts about the owner) see what the owner shared with `audience`? */
+export function allows(audience: Audience, facts: RelationFacts): boolean {
+  if (facts.self) return true;
+  if (isBlocked(facts)) return false;
+  switch (audience) {
+    case 'public':
+      return true;
+    case 'friends':
+      return facts.friends;
+    case 'close_friends':
+      return facts.friends && facts.inTargetsCircle;
+    case 'only_me':
+      return false;
+  }
+}
+
+/** May the viewer send the owner a friend request? `mutualFriends` is needed for friends_of_friends. */
+export function allowsRequest(privacy: Privacy, facts: RelationFacts, mutualFriends: number): boolean {
+  if (facts.self || isBlocked(facts) || facts.friends) return false;
+  switch (privacy.friendRequests) {
+    case 'everyone':
+      return true;
+    case 'friends_of_friends':
+      return mutualFriends > 0;
+    case 'nobody':
+      return false;
+  }
+}
+
+/** May the viewer start a conversation with the owner (the messenger enforces this)? */
+export function allowsMessage(privacy: Privacy, facts: RelationFacts): boolean {
+  if (facts.self) return false;
+  if (isBlocked(facts)) return false;
+  switch (privacy.messages) {
+    case 'everyone':
+      return true;
+    case 'friends':
+      return facts.friends;
+    case 'nobody':
+      return false;
+  }
+}
+
+export function allowsPresence(privacy: Privacy, facts: RelationFacts): boolean {
+  return allows(privacy.presence, facts);
+}
+
+/** Public profiles and business pages can be followed (by anyone they have not blocked). */
+export function followable(privacy: Privacy, accountType: string, facts: RelationFacts): boolean {
+  if (facts.self || isBlocked(facts)) return false;
+  return accountType === 'business' || privacy.profileDetails === 'public';
+}

@@ -1,0 +1,34 @@
+// The social side of a node, assembled once: notifications (with web push), the graph, pets.
+// Gateway handlers and tests reach every people/pets/graph/notifications operation through this.
+import type { ActorSystem } from '../../actors/system.ts';
+import type { AccountsDeps } from '../accounts/context.ts';
+import { Graph } from '../graph/graph.ts';
+import { Notifier } from '../notifications/notifier.ts';
+import { loadVapidKeys, PushSender } from '../notifications/push.ts';
+import { Pets } from '../pets/pets.ts';
+import type { Platform } from '../platform/index.ts';
+import type { SocialDeps } from './context.ts';
+
+export interface Social {
+  deps: SocialDeps;
+  notifier: Notifier;
+  graph: Graph;
+  pets: Pets;
+}
+
+export async function createSocial(platform: Platform, accounts: AccountsDeps, actors: ActorSystem): Promise<Social> {
+  const db = platform.database.db;
+  const keys = await loadVapidKeys(db, platform.config.webPush);
+  const push = new PushSender(db, platform.log, platform.config.webPush, keys);
+  const notifier = new Notifier({ db, log: platform.log, actors, outbox: accounts.outbox, push, appUrl: platform.config.accounts.appUrl });
+  const deps: SocialDeps = {
+    db,
+    topics: platform.topics,
+    log: platform.log,
+    bus: platform.bus,
+    actors,
+    namespace: platform.config.clusterName,
+    notifier,
+  };
+  return { deps, notifier, graph: new Graph(deps), pets: new Pets(deps) };
+}

@@ -1,0 +1,54 @@
+// Shortcuts for tests that need a relation as a starting point (friends, a block) without going
+// through the calls under test: they use the same Graph the calls use, on any node.
+import type { CallName, CallRequest, CallResponse } from '../../protocol/catalogue.ts';
+import type { RunningNode } from '../../server/node.ts';
+import type { AccountsEnv, RegisteredUser } from './accounts.ts';
+import { connectAs, type RawSocket } from './ws.ts';
+
+export async function befriend(node: RunningNode, a: { id: string }, b: { id: string }): Promise<void> {
+  await node.social.graph.request(a.id, b.id);
+  await node.social.graph.accept(b.id, a.id);
+}
+
+/** A signed-in user with a socket that follows their own `user:<id>` topic, and typed calls. */
+export interface Member {
+  user: RegisteredUser;
+  id: string;
+  socket: RawSocket;
+  call<N extends CallName>(op: N, body: CallRequest<N>): Promise<CallResponse<N>>;
+  /** Makes a call that must fail; returns the error's code and details. */
+  refused(op: CallName, body: unknown): Promise<{ code: string; details?: Record<string, unknown> }>;
+  /** The next event with this name (on any followed topic), optionally matching. */
+  event(name: string, match?: (body: Record<string, unknown>) => boolean, timeoutMs?: number): Promise<Record<string, unknown>>;
+  close(): void;
+}
+
+export async function join(env: AccountsEnv, node: RunningNode = env.node, user?: RegisteredUser): Promise<Member> {
+  const registered = user ?? (await env.register());
+  const { socket } = await connectAs(node.url, registered.tokens.accessToken);
+  const sub = await socket.request({ type: 'sub', topic: `user:${registered.id}` });
+  if (sub.type !== 'reply') throw new Error(`cannot follow own topic: ${JSON.stringify(sub)}`);
+  return {
+    user: registered,
+    id: registered.id,
+    socket,
+    async call(op, body) {
+      const frame = await socket.request({ type: 'call', op, body });
+      if (frame.type !== 'reply') throw new Error(`${op} failed: ${frame.code} ${frame.message}`);
+      return frame.body as never;
+    },
+    async refused(op, body) {
+      const frame = await socket.request({ type: 'call', op, body });
+      if (frame.type !== 'error') throw new Error(`${op} should have failed, got ${JSON.stringify(frame.body)}`);
+      return { code: String(frame.code), details: frame.details as Record<string, unknown> | undefined };
+    },
+    async event(name, match = () => true, timeoutMs = 5000) {
+      const frame = await socket.next(
+        (candidate) => candidate.type === 'event' && candidate.name === name && match(candidate.body as Record<string, unknown>),
+        timeoutMs,
+      );
+      return frame.body as Record<string, unknown>;
+    },
+    close: () => socket.close(),
+  };
+}
