@@ -15,11 +15,11 @@
 
 import { and, eq, inArray, isNull } from 'drizzle-orm';
 import { decodeFrame, encodeFrame } from '../protocol/codec.ts';
+import { notificationById, unreadCount } from '../server/notifications/notifier.ts';
+import { notifications } from '../server/notifications/schema.ts';
 import type { Bus } from '../server/platform/bus/index.ts';
 import type { Database } from '../server/platform/db/index.ts';
 import type { TopicLog } from '../server/platform/topics/index.ts';
-import { notificationById, unreadCount } from '../server/notifications/notifier.ts';
-import { notifications } from '../server/notifications/schema.ts';
 import { userStatuses } from '../server/presence/schema.ts';
 import { type ActorContext, type ActorKind, noReply, reply } from './types.ts';
 

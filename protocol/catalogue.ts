@@ -162,7 +162,8 @@ export const Topics = {
         example: { unread: 0 },
       },
       'relation.changed': {
-        description: 'How the user stands with someone changed (a request, an accept, an unfriend, a follow, a block), from this user\'s side.',
+        description:
+          "How the user stands with someone changed (a request, an accept, an unfriend, a follow, a block), from this user's side.",
         body: T.Object({ userId: T.String(), relation: Relation }),
         example: { userId: exampleFriendId, relation: exampleRelation },
       },

@@ -23,7 +23,8 @@ export type ProtocolErrorCode = keyof typeof ERROR_CODES;
 
 /** Codes the calls themselves answer with (the same codes as the HTTP API where both exist). */
 export const DOMAIN_ERROR_CODES = {
-  INVALID_INPUT: 'A field passed its schema but breaks a rule of the call (a date in the future, an unknown time zone); `details.field` names it.',
+  INVALID_INPUT:
+    'A field passed its schema but breaks a rule of the call (a date in the future, an unknown time zone); `details.field` names it.',
   INVALID_CURSOR: 'The `cursor` is not one the server gave for this list.',
   NOT_FOUND: 'No such thing, or one the caller may not know exists (a block on either side hides users, their pets and lists).',
   REQUESTS_NOT_ALLOWED: "The user's settings refuse friend requests from the caller.",

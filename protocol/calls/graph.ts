@@ -3,7 +3,7 @@
 // sessions as a `relation.changed` event on their `user:<id>` topics (a blocked user sees the
 // relation end, never the block itself).
 import { Type as T } from '@sinclair/typebox';
-import { type CallSpec, Cursor, examplePerson, exampleFriendId, Page, PersonSummary, Uuid } from '../spec.ts';
+import { type CallSpec, Cursor, exampleFriendId, examplePerson, Page, PersonSummary, Uuid } from '../spec.ts';
 import { exampleRelation, Relation } from './people.ts';
 
 const Target = T.Object({ userId: Uuid });
@@ -94,7 +94,7 @@ export const graphCalls = {
   },
   'friends.suggestions': {
     description:
-      'People the caller may know: friends of friends, owners of the same species, people nearby (when both share their location). Never friends, pending requests, blocked people, or people whose settings refuse the caller\'s requests.',
+      "People the caller may know: friends of friends, owners of the same species, people nearby (when both share their location). Never friends, pending requests, blocked people, or people whose settings refuse the caller's requests.",
     role: 'user',
     request: T.Object({ limit: T.Optional(T.Integer({ minimum: 1, maximum: 50 })) }),
     response: T.Object({ items: T.Array(Suggestion) }),

@@ -28,7 +28,8 @@ const Unread = T.Object({ unread: T.Integer({ minimum: 0 }) });
 
 export const notificationCalls = {
   'notifications.list': {
-    description: 'The caller\'s notifications, newest first, with the unread count. Notifications from people blocked on either side are never listed.',
+    description:
+      "The caller's notifications, newest first, with the unread count. Notifications from people blocked on either side are never listed.",
     role: 'user',
     request: T.Object({ cursor: Cursor, unreadOnly: T.Optional(T.Boolean()) }),
     response: T.Object({ ...Page(Notification).properties, unread: T.Integer({ minimum: 0 }) }),

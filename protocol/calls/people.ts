@@ -7,13 +7,7 @@ const Audience = T.Union([T.Literal('public'), T.Literal('friends'), T.Literal('
 
 /** How the viewer stands with someone, from the viewer's side. */
 export const Relation = T.Object({
-  state: T.Union([
-    T.Literal('self'),
-    T.Literal('none'),
-    T.Literal('request_sent'),
-    T.Literal('request_received'),
-    T.Literal('friends'),
-  ]),
+  state: T.Union([T.Literal('self'), T.Literal('none'), T.Literal('request_sent'), T.Literal('request_received'), T.Literal('friends')]),
   closeFriend: T.Boolean({ description: 'The viewer has them in their close-friends circle' }),
   following: T.Boolean({ description: 'The viewer follows them' }),
   followedBy: T.Boolean({ description: 'They follow the viewer' }),
@@ -97,7 +91,7 @@ export const peopleCalls = {
   },
   'profile.update': {
     description:
-      'Change the caller\'s own profile; absent fields stay as they are. `location: null` removes it. `timezone` is an IANA name; `locale` one of the 20 languages or a regional variant. Replies with the profile as the caller sees it.',
+      "Change the caller's own profile; absent fields stay as they are. `location: null` removes it. `timezone` is an IANA name; `locale` one of the 20 languages or a regional variant. Replies with the profile as the caller sees it.",
     role: 'user',
     request: T.Object(
       {
@@ -113,7 +107,10 @@ export const peopleCalls = {
       { additionalProperties: false },
     ),
     response: Profile,
-    example: { request: { bio: 'Two dogs, one cat, zero free time.' }, response: { ...exampleProfile, relation: { ...exampleRelation, state: 'self' } } },
+    example: {
+      request: { bio: 'Two dogs, one cat, zero free time.' },
+      response: { ...exampleProfile, relation: { ...exampleRelation, state: 'self' } },
+    },
   },
   'profile.setVerified': {
     description: 'Grant or withdraw the verification badge. Admins only.',

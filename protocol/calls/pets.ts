@@ -99,7 +99,10 @@ export const petsCalls = {
   'pets.update': {
     description: "Change one of the caller's pets; absent fields stay. Marking a pet lost notifies the owner's friends.",
     role: 'user',
-    request: T.Object({ petId: Uuid, name: T.Optional(PetFields.name), species: T.Optional(Species), ...PetChanges }, { additionalProperties: false }),
+    request: T.Object(
+      { petId: Uuid, name: T.Optional(PetFields.name), species: T.Optional(Species), ...PetChanges },
+      { additionalProperties: false },
+    ),
     response: Pet,
     example: {
       request: { petId, lost: { note: 'Last seen at Parque México, 18:00' } },
@@ -118,7 +121,10 @@ export const petsCalls = {
     role: 'user',
     request: T.Object({ petId: Uuid }),
     response: T.Object({ pet: Pet, owner: T.Object({ id: Uuid, username: T.String(), displayName: T.String() }) }),
-    example: { request: { petId }, response: { pet: examplePet, owner: { id: exampleFriendId, username: 'bruno_y_max', displayName: 'Bruno' } } },
+    example: {
+      request: { petId },
+      response: { pet: examplePet, owner: { id: exampleFriendId, username: 'bruno_y_max', displayName: 'Bruno' } },
+    },
   },
   'pets.list': {
     description: "A user's pets, oldest first, when their `pets` audience lets the caller see them (FORBIDDEN otherwise).",

@@ -18,8 +18,8 @@ import { type RevocationNotice, sessionsRevokedSubject } from '../accounts/event
 import { authenticate, hasRole, type Principal } from '../accounts/guard.ts';
 import type { Role } from '../accounts/schema.ts';
 import { ServerError, UnauthenticatedError } from '../errors.ts';
-import { type AccessChange, accessChangedSubject } from '../people/context.ts';
 import { mayView } from '../people/access.ts';
+import { type AccessChange, accessChangedSubject } from '../people/context.ts';
 import type { Social } from '../people/social.ts';
 import type { Platform } from '../platform/index.ts';
 import { Connection } from './connection.ts';
@@ -133,7 +133,10 @@ export function createGateway(options: GatewayOptions): Gateway {
             connection.send({ type: 'revoked', topic, code: 'FORBIDDEN' });
           },
           (failure: unknown) =>
-            log.error({ err: failure, topic, socket: connection.socketId }, `gateway.access() | re-check failed [topic:${topic}] [socket:${connection.socketId}]`),
+            log.error(
+              { err: failure, topic, socket: connection.socketId },
+              `gateway.access() | re-check failed [topic:${topic}] [socket:${connection.socketId}]`,
+            ),
         );
       }
     }

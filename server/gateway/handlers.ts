@@ -60,7 +60,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       } satisfies UserMessage)) as CallResponse<'presence.setStatus'>,
     'presence.get': async (context, body) => {
       if (!(await mayView(deps.social.deps.db, context.principal.userId, 'presence', body.userId)))
-        throw new ForbiddenError("their presence is not shared with you");
+        throw new ForbiddenError('their presence is not shared with you');
       return (await deps.actors.ask('user', body.userId, { op: 'get' } satisfies UserMessage)) as CallResponse<'presence.get'>;
     },
     ...socialHandlers(deps.social),

@@ -5,8 +5,8 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { rendezvous } from '../../actors/system.ts';
 import { type AccountsEnv, type RegisteredUser, startAccountsEnv } from '../../test/harness/accounts.ts';
 import { startTestNode, testConfig } from '../../test/harness/node.ts';
-import { befriend } from '../../test/harness/social.ts';
 import { services } from '../../test/harness/services.ts';
+import { befriend } from '../../test/harness/social.ts';
 import { connectAs, type RawSocket } from '../../test/harness/ws.ts';
 import type { RunningNode } from '../node.ts';
 

@@ -60,13 +60,21 @@ export class Graph {
   }
 
   async #befriend(tx: Tx, a: string, b: string) {
-    await tx.delete(friendRequests).where(
-      or(and(eq(friendRequests.fromUserId, a), eq(friendRequests.toUserId, b)), and(eq(friendRequests.fromUserId, b), eq(friendRequests.toUserId, a))),
-    );
-    await tx.insert(friendships).values([
-      { userId: a, friendId: b },
-      { userId: b, friendId: a },
-    ]).onConflictDoNothing();
+    await tx
+      .delete(friendRequests)
+      .where(
+        or(
+          and(eq(friendRequests.fromUserId, a), eq(friendRequests.toUserId, b)),
+          and(eq(friendRequests.fromUserId, b), eq(friendRequests.toUserId, a)),
+        ),
+      );
+    await tx
+      .insert(friendships)
+      .values([
+        { userId: a, friendId: b },
+        { userId: b, friendId: a },
+      ])
+      .onConflictDoNothing();
   }
 
   request(viewerId: string, targetId: string) {
@@ -81,7 +89,8 @@ export class Graph {
         };
       }
       const privacy = await privacyOf(tx as unknown as Database, targetId);
-      const mutual = privacy.friendRequests === 'friends_of_friends' ? await mutualFriendCount(tx as unknown as Database, viewerId, targetId) : 0;
+      const mutual =
+        privacy.friendRequests === 'friends_of_friends' ? await mutualFriendCount(tx as unknown as Database, viewerId, targetId) : 0;
       if (!allowsRequest(privacy, facts, mutual))
         throw new ForbiddenError('their settings do not accept friend requests from you', 'REQUESTS_NOT_ALLOWED');
       // Millisecond times (not now()'s microseconds): list cursors carry them through JavaScript dates.
@@ -140,7 +149,10 @@ export class Graph {
   setClose(viewerId: string, friendId: string, close: boolean) {
     return this.#change(viewerId, friendId, async (tx, facts) => {
       if (!facts.friends) throw new NotFoundError('friendship');
-      await tx.update(friendships).set({ closeFriend: close }).where(and(eq(friendships.userId, viewerId), eq(friendships.friendId, friendId)));
+      await tx
+        .update(friendships)
+        .set({ closeFriend: close })
+        .where(and(eq(friendships.userId, viewerId), eq(friendships.friendId, friendId)));
       return { access: [viewerId] };
     });
   }
@@ -169,15 +181,22 @@ export class Graph {
     return this.#change(viewerId, targetId, async (tx, facts) => {
       if (facts.blocking) return {};
       await this.#unfriend(tx, viewerId, targetId);
-      await tx.delete(friendRequests).where(
-        or(
-          and(eq(friendRequests.fromUserId, viewerId), eq(friendRequests.toUserId, targetId)),
-          and(eq(friendRequests.fromUserId, targetId), eq(friendRequests.toUserId, viewerId)),
-        ),
-      );
+      await tx
+        .delete(friendRequests)
+        .where(
+          or(
+            and(eq(friendRequests.fromUserId, viewerId), eq(friendRequests.toUserId, targetId)),
+            and(eq(friendRequests.fromUserId, targetId), eq(friendRequests.toUserId, viewerId)),
+          ),
+        );
       await tx
         .delete(follows)
-        .where(or(and(eq(follows.followerId, viewerId), eq(follows.followeeId, targetId)), and(eq(follows.followerId, targetId), eq(follows.followeeId, viewerId))));
+        .where(
+          or(
+            and(eq(follows.followerId, viewerId), eq(follows.followeeId, targetId)),
+            and(eq(follows.followerId, targetId), eq(follows.followeeId, viewerId)),
+          ),
+        );
       await this.#dropNotifications(tx, viewerId, targetId);
       await this.#dropNotifications(tx, targetId, viewerId);
       await tx.insert(blocks).values({ blockerId: viewerId, blockedId: targetId, createdAt: new Date() });
@@ -197,7 +216,11 @@ export class Graph {
     await tx
       .delete(notifications)
       .where(
-        and(eq(notifications.userId, recipientId), eq(notifications.actorId, actorId), type === undefined ? undefined : eq(notifications.type, type)),
+        and(
+          eq(notifications.userId, recipientId),
+          eq(notifications.actorId, actorId),
+          type === undefined ? undefined : eq(notifications.type, type),
+        ),
       );
   }
 }

@@ -19,7 +19,7 @@ async function checkListVisible(db: Database, viewerId: string, ownerId: string)
   if (isBlocked(facts)) throw new NotFoundError('user');
   const [owner] = await db.select({ id: users.id }).from(users).where(eq(users.id, ownerId));
   if (owner === undefined) throw new NotFoundError('user');
-  if (!allows((await privacyOf(db, ownerId)).friendsList, facts)) throw new ForbiddenError("their friends list is not visible to you");
+  if (!allows((await privacyOf(db, ownerId)).friendsList, facts)) throw new ForbiddenError('their friends list is not visible to you');
 }
 
 export async function friendsList(deps: Pick<SocialDeps, 'db'>, viewerId: string, request: CallRequest<'friends.list'>) {
@@ -42,11 +42,16 @@ export async function friendsList(deps: Pick<SocialDeps, 'db'>, viewerId: string
     )
     .orderBy(asc(users.username))
     .limit(PAGE_SIZE + 1);
-  return pageOf(rows, PAGE_SIZE, (row) => [row.username], (row) => ({
-    ...toSummary(row),
-    since: row.since.toISOString(),
-    ...(own ? { closeFriend: row.closeFriend } : {}),
-  }));
+  return pageOf(
+    rows,
+    PAGE_SIZE,
+    (row) => [row.username],
+    (row) => ({
+      ...toSummary(row),
+      since: row.since.toISOString(),
+      ...(own ? { closeFriend: row.closeFriend } : {}),
+    }),
+  );
 }
 
 export async function pendingRequests(deps: Pick<SocialDeps, 'db'>, viewerId: string, request: CallRequest<'friends.requests'>) {
@@ -71,7 +76,12 @@ export async function pendingRequests(deps: Pick<SocialDeps, 'db'>, viewerId: st
     )
     .orderBy(desc(friendRequests.createdAt), desc(other))
     .limit(PAGE_SIZE + 1);
-  return pageOf(rows, PAGE_SIZE, (row) => [row.sentAt.toISOString(), row.id], (row) => ({ person: toSummary(row), sentAt: row.sentAt.toISOString() }));
+  return pageOf(
+    rows,
+    PAGE_SIZE,
+    (row) => [row.sentAt.toISOString(), row.id],
+    (row) => ({ person: toSummary(row), sentAt: row.sentAt.toISOString() }),
+  );
 }
 
 export async function followsList(deps: Pick<SocialDeps, 'db'>, viewerId: string, request: CallRequest<'follows.list'>) {
@@ -117,10 +127,15 @@ export async function blocksList(deps: Pick<SocialDeps, 'db'>, viewerId: string,
     )
     .orderBy(desc(blocks.createdAt), desc(blocks.blockedId))
     .limit(PAGE_SIZE + 1);
-  return pageOf(rows, PAGE_SIZE, (row) => [row.blockedAt.toISOString(), row.id], (row) => ({
-    person: toSummary(row),
-    blockedAt: row.blockedAt.toISOString(),
-  }));
+  return pageOf(
+    rows,
+    PAGE_SIZE,
+    (row) => [row.blockedAt.toISOString(), row.id],
+    (row) => ({
+      person: toSummary(row),
+      blockedAt: row.blockedAt.toISOString(),
+    }),
+  );
 }
 
 /** Ids of the user's friends (for fan-out: a lost pet). */

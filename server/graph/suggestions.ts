@@ -3,14 +3,13 @@
 // precise, location). Each source is capped before ranking, so the query stays bounded however
 // many dog owners there are. Never suggested: the viewer, friends, anyone with a pending request
 // either way, anyone blocked either way, anyone whose settings would refuse the viewer's request.
-import { sql } from 'drizzle-orm';
+import { eq, inArray, sql } from 'drizzle-orm';
 import type { CallResponse } from '../../protocol/catalogue.ts';
+import { users } from '../accounts/schema.ts';
 import type { SocialDeps } from '../people/context.ts';
+import { profiles } from '../people/schema.ts';
 import { summaryColumns, toSummary } from '../people/summaries.ts';
 import { rowsOf } from '../platform/db/rows.ts';
-import { users } from '../accounts/schema.ts';
-import { profiles } from '../people/schema.ts';
-import { eq, inArray } from 'drizzle-orm';
 
 const NEAR_KM = 50;
 const PER_SOURCE = 300;
@@ -23,7 +22,11 @@ interface Candidate {
   score: number;
 }
 
-export async function suggestions(deps: Pick<SocialDeps, 'db'>, viewerId: string, limit = 10): Promise<CallResponse<'friends.suggestions'>> {
+export async function suggestions(
+  deps: Pick<SocialDeps, 'db'>,
+  viewerId: string,
+  limit = 10,
+): Promise<CallResponse<'friends.suggestions'>> {
   const { db } = deps;
   const result = await db.execute(sql`
     with me as (
@@ -78,7 +81,12 @@ export async function suggestions(deps: Pick<SocialDeps, 'db'>, viewerId: string
     .select(summaryColumns)
     .from(users)
     .leftJoin(profiles, eq(profiles.userId, users.id))
-    .where(inArray(users.id, candidates.map((candidate) => candidate.id)));
+    .where(
+      inArray(
+        users.id,
+        candidates.map((candidate) => candidate.id),
+      ),
+    );
   const byId = new Map(people.map((person) => [person.id, toSummary(person)]));
   return {
     items: candidates.flatMap((candidate) => {

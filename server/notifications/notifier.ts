@@ -151,7 +151,10 @@ export class Notifier {
     }
     const channels = await channelsOf(tx, input.userId, input.type);
     if (!channels.inApp && !channels.email && !channels.push) return undefined;
-    const [recipient] = await tx.select({ email: users.email, username: users.username, language: users.language }).from(users).where(eq(users.id, input.userId));
+    const [recipient] = await tx
+      .select({ email: users.email, username: users.username, language: users.language })
+      .from(users)
+      .where(eq(users.id, input.userId));
     if (recipient === undefined) return undefined;
     const [actor] =
       input.actorId === null
@@ -204,7 +207,10 @@ export class Notifier {
           }
         }
         if (item.channels.push) {
-          const [actor] = item.input.actorId === null ? [] : await this.#deps.db.select({ username: users.username }).from(users).where(eq(users.id, item.input.actorId));
+          const [actor] =
+            item.input.actorId === null
+              ? []
+              : await this.#deps.db.select({ username: users.username }).from(users).where(eq(users.id, item.input.actorId));
           await this.#deps.push.send(userId, {
             title: 'PetAmigos',
             body: item.text,

@@ -2,6 +2,7 @@
 // package builds each signed, encrypted request; fetch sends it. Subscriptions may only point at
 // the configured push services, so a user cannot make the server call arbitrary hosts. A
 // subscription the push service says is gone (404, 410) is deleted.
+import { createPublicKey } from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
 import webpush from 'web-push';
 import { ForbiddenError, InvalidInputError } from '../errors.ts';
@@ -46,8 +47,25 @@ export function checkEndpoint(endpoint: string, allowed: readonly string[]): URL
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && local))
     throw new InvalidInputError('endpoint must be an https URL', { field: 'endpoint' });
   if (url.username !== '' || url.password !== '') throw new InvalidInputError('endpoint must not hold credentials', { field: 'endpoint' });
-  if (!hostAllowed(url, allowed)) throw new ForbiddenError(`push service ${url.host} is not one this server sends to`, 'PUSH_SERVICE_NOT_ALLOWED');
+  if (!hostAllowed(url, allowed))
+    throw new ForbiddenError(`push service ${url.host} is not one this server sends to`, 'PUSH_SERVICE_NOT_ALLOWED');
   return url;
+}
+
+/** An uncompressed P-256 point (0x04 ‖ x ‖ y) that lies on the curve. */
+function isP256Point(text: string): boolean {
+  if (!/^[A-Za-z0-9_-]+$/.test(text)) return false;
+  const raw = Buffer.from(text, 'base64url');
+  if (raw.length !== 65 || raw[0] !== 4) return false;
+  try {
+    createPublicKey({
+      key: { kty: 'EC', crv: 'P-256', x: raw.subarray(1, 33).toString('base64url'), y: raw.subarray(33).toString('base64url') },
+      format: 'jwk',
+    });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 export interface PushMessage {
@@ -79,8 +97,7 @@ export class PushSender {
   async subscribe(userId: string, subscription: { endpoint: string; keys: { p256dh: string; auth: string } }, userAgent?: string) {
     checkEndpoint(subscription.endpoint, this.#config.allowedHosts);
     const { p256dh, auth } = subscription.keys;
-    if (!/^[A-Za-z0-9_-]+$/.test(p256dh) || Buffer.from(p256dh, 'base64url').length !== 65)
-      throw new InvalidInputError('keys.p256dh must be a base64url P-256 public key', { field: 'keys.p256dh' });
+    if (!isP256Point(p256dh)) throw new InvalidInputError('keys.p256dh must be a base64url P-256 public key', { field: 'keys.p256dh' });
     if (!/^[A-Za-z0-9_-]+$/.test(auth) || Buffer.from(auth, 'base64url').length !== 16)
       throw new InvalidInputError('keys.auth must be 16 bytes in base64url', { field: 'keys.auth' });
     const id = Bun.randomUUIDv7();

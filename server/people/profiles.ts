@@ -6,12 +6,12 @@ import type { CallRequest, CallResponse } from '../../protocol/catalogue.ts';
 import { users } from '../accounts/schema.ts';
 import { InvalidInputError, NotFoundError } from '../errors.ts';
 import { emit } from '../events.ts';
-import { follows, friendships } from '../graph/schema.ts';
 import { isBlocked, notBlockedWith, relationFacts, relationView } from '../graph/relations.ts';
+import { follows, friendships } from '../graph/schema.ts';
 import { isLanguage } from '../i18n/languages.ts';
 import { pets } from '../pets/schema.ts';
-import type { Database } from '../platform/db/index.ts';
 import { decodeCursor, PAGE_SIZE, pageOf } from '../platform/cursor.ts';
+import type { Database } from '../platform/db/index.ts';
 import { rowsOf } from '../platform/db/rows.ts';
 import { announceAccessChange, type SocialDeps } from './context.ts';
 import { allows, allowsMessage, allowsPresence, allowsRequest, followable, privacyOf } from './privacy.ts';
@@ -26,7 +26,8 @@ const roundCoordinate = (value: number) => Math.round(value * 100) / 100;
 async function userByIdOrName(db: Database, request: CallRequest<'profile.get'>) {
   if ((request.userId === undefined) === (request.username === undefined))
     throw new InvalidInputError('give userId or username', { field: 'userId' });
-  const where = request.userId !== undefined ? eq(users.id, request.userId) : eq(users.username, (request.username as string).toLowerCase());
+  const where =
+    request.userId !== undefined ? eq(users.id, request.userId) : eq(users.username, (request.username as string).toLowerCase());
   const [row] = await db
     .select({ user: { id: users.id, username: users.username, createdAt: users.createdAt }, profile: profiles })
     .from(users)

@@ -44,8 +44,7 @@ export function toSummary(row: SummaryRow): PersonSummary {
 }
 
 /** users ⟕ profiles, ready for `.where(…)`. */
-export const selectSummaries = (db: Database) =>
-  db.select(summaryColumns).from(users).leftJoin(profiles, eq(profiles.userId, users.id));
+export const selectSummaries = (db: Database) => db.select(summaryColumns).from(users).leftJoin(profiles, eq(profiles.userId, users.id));
 
 export async function summaryOf(db: Database, userId: string): Promise<PersonSummary | undefined> {
   const [row] = await selectSummaries(db).where(eq(users.id, userId)).limit(1);

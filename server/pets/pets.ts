@@ -41,7 +41,8 @@ function petView(row: PetRow, facts: RelationFacts): PetView {
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };
-  if (allows(row.healthAudience, facts)) view.health = { notes: row.healthNotes, vaccinations: row.vaccinationNotes, audience: row.healthAudience };
+  if (allows(row.healthAudience, facts))
+    view.health = { notes: row.healthNotes, vaccinations: row.vaccinationNotes, audience: row.healthAudience };
   return view;
 }
 
@@ -150,7 +151,7 @@ export class Pets {
     const { db } = this.#deps;
     const facts = await relationFacts(db, viewerId, ownerId);
     if (isBlocked(facts)) throw new NotFoundError('pet');
-    if (!allows((await privacyOf(db, ownerId)).pets, facts)) throw new ForbiddenError("their pets are not visible to you");
+    if (!allows((await privacyOf(db, ownerId)).pets, facts)) throw new ForbiddenError('their pets are not visible to you');
     return facts;
   }
 
@@ -187,6 +188,11 @@ export class Pets {
       .where(and(eq(pets.ownerId, request.ownerId), after === undefined ? undefined : gt(pets.id, after[0] as string)))
       .orderBy(asc(pets.id))
       .limit(PAGE_SIZE + 1);
-    return pageOf(rows, PAGE_SIZE, (row) => [row.id], (row) => petView(row, facts));
+    return pageOf(
+      rows,
+      PAGE_SIZE,
+      (row) => [row.id],
+      (row) => petView(row, facts),
+    );
   }
 }

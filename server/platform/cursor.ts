@@ -21,7 +21,12 @@ export function decodeCursor(cursor: string | undefined, arity: number): string[
 }
 
 /** Splits `limit + 1` fetched rows into a page and the cursor of its last item. */
-export function pageOf<R, I>(rows: R[], limit: number, key: (row: R) => string[], view: (row: R) => I): { items: I[]; nextCursor: string | null } {
+export function pageOf<R, I>(
+  rows: R[],
+  limit: number,
+  key: (row: R) => string[],
+  view: (row: R) => I,
+): { items: I[]; nextCursor: string | null } {
   const more = rows.length > limit;
   const page = more ? rows.slice(0, limit) : rows;
   const last = page.at(-1);

@@ -1,0 +1,172 @@
+// Notifications end to end: stored per user, pushed live to every session on any node through the
+// user actor with the unread count, read marks shared by all sessions, per-type preferences for
+// in-app, email and web push, web push really signed and encrypted (checked by a local push
+// service that decrypts it), and friends told when a pet is lost.
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { type AccountsEnv, startAccountsEnv } from '../../test/harness/accounts.ts';
+import { startTestNode, testConfig } from '../../test/harness/node.ts';
+import { type PushService, startPushService } from '../../test/harness/push-service.ts';
+import { services } from '../../test/harness/services.ts';
+import { befriend, join, type Member } from '../../test/harness/social.ts';
+import type { RunningNode } from '../node.ts';
+import { pushSubscriptions } from './schema.ts';
+
+let env: AccountsEnv;
+let push: PushService;
+let nodeB: { node: RunningNode; cleanup: () => void };
+const members: Member[] = [];
+
+beforeAll(async () => {
+  push = startPushService();
+  const shared = { WEB_PUSH_ALLOWED_HOSTS: '127.0.0.1', WEB_PUSH_SUBJECT: 'mailto:ops@petamigos.test' };
+  env = await startAccountsEnv('notify', { NODE_ID: 'notify-a', ...shared });
+  const config = testConfig({
+    DATABASE_URL: env.database.url,
+    REDIS_URL: services.redisUrl,
+    NATS_URL: services.natsUrl,
+    CLUSTER_NAME: env.node.platform.config.clusterName,
+    NODE_ID: 'notify-b',
+    APP_URL: 'http://app.petamigos.test',
+    ...shared,
+  });
+  nodeB = { node: await startTestNode(config), cleanup: config.cleanup };
+});
+afterAll(async () => {
+  for (const member of members) member.close();
+  await nodeB.node.stop();
+  nodeB.cleanup();
+  await env.close();
+  push.close();
+});
+
+async function member(node?: RunningNode) {
+  const created = await join(env, node);
+  members.push(created);
+  return created;
+}
+
+describe('notifications', () => {
+  test('notifications: every session of the user, on either node, gets each new one live with the unread count; reading on one device updates all', async () => {
+    const sender = await member();
+    const phone = await member(env.node);
+    const laptop = await join(env, nodeB.node, phone.user);
+    members.push(laptop);
+    await sender.call('friends.request', { userId: phone.id });
+    const onPhone = await phone.event('notification.new');
+    const onLaptop = await laptop.event('notification.new');
+    expect(onPhone).toEqual(onLaptop);
+    expect(onPhone).toMatchObject({ unread: 1, notification: { type: 'friend.request', read: false, actor: { id: sender.id } } });
+
+    const other = await member();
+    await other.call('follows.follow', { userId: phone.id });
+    expect((await laptop.event('notification.new')).unread).toBe(2);
+    const listed = await phone.call('notifications.list', {});
+    expect(listed.unread).toBe(2);
+    expect(listed.items.map((item) => item.type)).toEqual(['follow.new', 'friend.request']);
+
+    const first = (onPhone.notification as { id: string }).id;
+    expect(await phone.call('notifications.markRead', { ids: [first] })).toEqual({ unread: 1 });
+    expect(await laptop.event('notifications.unread')).toEqual({ unread: 1 });
+    expect((await laptop.call('notifications.list', { unreadOnly: true })).items.map((item) => item.type)).toEqual(['follow.new']);
+    expect(await laptop.call('notifications.markAllRead', {})).toEqual({ unread: 0 });
+    expect(await phone.event('notifications.unread', (body) => body.unread === 0)).toEqual({ unread: 0 });
+    // Marking someone else's notification read changes nothing.
+    const stranger = await member();
+    await stranger.call('notifications.markRead', { ids: [first] });
+    expect((await phone.call('notifications.list', {})).items.every((item) => item.read)).toBe(true);
+  });
+
+  test('preferences: with in-app off nothing is stored or pushed live; email on sends a mail in the user language', async () => {
+    const sender = await member();
+    const target = await member();
+    expect((await target.call('notifications.getPreferences', {})).items).toContainEqual({
+      type: 'follow.new',
+      inApp: true,
+      email: false,
+      push: false,
+    });
+    expect(await target.call('notifications.setPreference', { type: 'follow.new', inApp: false, email: true })).toEqual({
+      type: 'follow.new',
+      inApp: false,
+      email: true,
+      push: false,
+    });
+    await sender.call('follows.follow', { userId: target.id });
+    const mail = await env.mailbox.waitFor(target.user.email, /started following you/);
+    expect(mail.text).toContain(`http://app.petamigos.test/u/${sender.user.username}`);
+    expect((await target.call('notifications.list', {})).items).toEqual([]);
+    expect(target.socket.frames.some((frame) => frame.name === 'notification.new')).toBe(false);
+    expect((await target.refused('notifications.setPreference', { type: 'made.up', inApp: false })).code).toBe('INVALID_BODY');
+  });
+
+  test('web push: a subscribed browser receives the notification signed with the server VAPID key and encrypted for it; a gone subscription is removed', async () => {
+    const sender = await member();
+    const target = await member();
+    const { publicKey } = await target.call('push.getKey', {});
+    const subscription = push.subscribe();
+    const other = push.subscribe();
+    await target.call('push.subscribe', subscription);
+    await target.call('push.subscribe', other);
+    push.gone(other.endpoint);
+    const before = push.received.length;
+    await sender.call('friends.request', { userId: target.id });
+    const [received] = (await push.waitFor(before + 1)).slice(before);
+    expect(received?.payload).toEqual({
+      title: 'PetAmigos',
+      body: `${sender.user.username} sent you a friend request`,
+      url: '/friends/requests',
+      tag: expect.any(String),
+    });
+    expect(received?.vapid).toEqual({ sub: 'mailto:ops@petamigos.test', aud: push.url, publicKey });
+    expect(received?.ttl).toBe('86400');
+    expect(push.failures).toEqual([]);
+    const rows = await env.node.platform.database.db.select().from(pushSubscriptions).where(eq(pushSubscriptions.userId, target.id));
+    expect(rows.map((row) => row.endpoint)).toEqual([subscription.endpoint]);
+
+    await target.call('push.unsubscribe', { endpoint: subscription.endpoint });
+    await sender.call('friends.cancel', { userId: target.id });
+    await sender.call('friends.request', { userId: target.id });
+    await target.event('notification.new', (body) => (body.unread as number) >= 1);
+    await Bun.sleep(300);
+    expect(push.received.length).toBe(before + 1);
+  });
+
+  test('web push: subscriptions are refused unless they point at an allowed push service over https, with well-formed keys', async () => {
+    const me = await member();
+    const good = push.subscribe();
+    const cases: [unknown, string][] = [
+      [{ ...good, endpoint: 'https://evil.example/push/1' }, 'PUSH_SERVICE_NOT_ALLOWED'],
+      [{ ...good, endpoint: 'http://10.0.0.1/push/1' }, 'INVALID_INPUT'],
+      [{ ...good, endpoint: 'file:///etc/passwd' }, 'INVALID_INPUT'],
+      [{ ...good, keys: { ...good.keys, p256dh: 'A'.repeat(87) } }, 'INVALID_INPUT'],
+      // Right length and prefix, but not a point on the curve.
+      [
+        { ...good, keys: { ...good.keys, p256dh: Buffer.concat([Buffer.from([4]), Buffer.alloc(64, 7)]).toString('base64url') } },
+        'INVALID_INPUT',
+      ],
+      [{ ...good, keys: { ...good.keys, auth: '!'.repeat(22) } }, 'INVALID_INPUT'],
+      [{ endpoint: good.endpoint }, 'INVALID_BODY'],
+    ];
+    for (const [body, code] of cases) expect((await me.refused('push.subscribe', body)).code, JSON.stringify(body)).toBe(code);
+    const rows = await env.node.platform.database.db.select().from(pushSubscriptions).where(eq(pushSubscriptions.userId, me.id));
+    expect(rows).toEqual([]);
+  });
+
+  test("pets: marking a pet lost notifies the owner's friends (not others), once", async () => {
+    const owner = await member();
+    const friend = await member();
+    const stranger = await member();
+    await befriend(env.node, owner, friend);
+    const pet = await owner.call('pets.create', { name: 'Luna', species: 'dog' });
+    const lost = await owner.call('pets.update', { petId: pet.id, lost: { note: 'Parque México, 18:00' } });
+    expect(lost.lost?.note).toBe('Parque México, 18:00');
+    const note = await friend.event('notification.new', (body) => (body.notification as { type: string }).type === 'pet.lost');
+    expect(note.notification).toMatchObject({ actor: { id: owner.id }, data: { petId: pet.id, pet: 'Luna' } });
+    await owner.call('pets.update', { petId: pet.id, lost: { note: 'Seen near Insurgentes' } });
+    const found = await owner.call('pets.update', { petId: pet.id, lost: null });
+    expect(found.lost).toBeNull();
+    expect((await friend.call('notifications.list', {})).items.filter((item) => item.type === 'pet.lost')).toHaveLength(1);
+    expect((await stranger.call('notifications.list', {})).items).toEqual([]);
+  });
+});
