@@ -6,6 +6,7 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { HealthReport } from '../server/http/health.ts';
 import { spawnNode } from './harness/processes.ts';
 import { createTempDir, type TempDir } from './harness/services.ts';
+import { connectAs, type RawSocket } from './harness/ws.ts';
 
 const builtClient = new URL('../client/dist/', import.meta.url).pathname;
 let dataDir: TempDir;
@@ -112,6 +113,48 @@ test('embedded: accounts work on PGlite and memory: register, verify from the .e
     const { accessToken } = (await login.json()) as { accessToken: string };
     expect((await fetch(`${node.url}/auth/me`, { headers: { authorization: `Bearer ${accessToken}` } })).status).toBe(200);
   } finally {
+    expect(await node.stop('SIGTERM')).toBe(0);
+    dir.remove();
+  }
+});
+
+test('embedded: the social graph works on PGlite and the in-process bus: request, live notification, accept, suggestions, block', async () => {
+  const dir = createTempDir('embedded-social');
+  const node = await spawnNode({ DATA_DIR: dir.path });
+  const sockets: RawSocket[] = [];
+  try {
+    const signUp = async (username: string) => {
+      const response = await fetch(`${node.url}/auth/register`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: `${username}@example.com`, username, password: 'Embedded and happy 1', language: 'en' }),
+      });
+      const body = (await response.json()) as { accessToken: string; user: { id: string } };
+      const { socket } = await connectAs(node.url, body.accessToken);
+      sockets.push(socket);
+      expect((await socket.request({ type: 'sub', topic: `user:${body.user.id}` })).type).toBe('reply');
+      const call = async (op: string, callBody: Record<string, unknown>) => {
+        const frame = await socket.request({ type: 'call', op, body: callBody });
+        if (frame.type !== 'reply') throw new Error(`${op}: ${frame.code} ${frame.message}`);
+        return frame.body as Record<string, unknown> & { items: Record<string, unknown>[] };
+      };
+      return { id: body.user.id, socket, call };
+    };
+    const [ana, bruno, carla] = [await signUp('ana_e'), await signUp('bruno_e'), await signUp('carla_e')];
+    await ana.call('friends.request', { userId: bruno.id });
+    const note = await bruno.socket.next((frame) => frame.name === 'notification.new');
+    expect(note.body).toMatchObject({ unread: 1, notification: { type: 'friend.request' } });
+    await bruno.call('friends.accept', { userId: ana.id });
+    await carla.call('friends.request', { userId: bruno.id });
+    await bruno.call('friends.accept', { userId: carla.id });
+    const suggested = await ana.call('friends.suggestions', {});
+    expect(suggested.items.map((item) => (item.person as { id: string }).id)).toEqual([carla.id]);
+    expect((await ana.call('people.search', { query: 'carla' })).items).toHaveLength(1);
+    await carla.call('blocks.block', { userId: ana.id });
+    expect((await ana.call('people.search', { query: 'carla' })).items).toEqual([]);
+    expect((await ana.call('friends.suggestions', {})).items).toEqual([]);
+  } finally {
+    for (const socket of sockets) socket.close();
     expect(await node.stop('SIGTERM')).toBe(0);
     dir.remove();
   }
