@@ -163,6 +163,7 @@ describe('graph', () => {
       expect((await viewer.refused('friends.list', { userId: other.id })).code).toBe('NOT_FOUND');
       expect((await viewer.refused('pets.list', { ownerId: other.id })).code).toBe('NOT_FOUND');
       expect((await viewer.refused('presence.get', { userId: other.id })).code).toBe('FORBIDDEN');
+      expect((await viewer.user.client.get(`/users/by-username/${other.user.username}`, viewer.user.tokens.accessToken)).status).toBe(404);
       const found = await viewer.call('people.search', { query: other.user.username });
       expect(found.items).toEqual([]);
       // A friend in common lists each of them, but not to the other.

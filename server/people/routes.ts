@@ -1,22 +1,24 @@
-// Finding people: for now, a user's id by username (what a client needs to follow their
-// presence). Profiles, privacy and blocks extend this module in their own issue.
+// Finding people over HTTP: a user's id by username, for clients that have a name and need the
+// id. Everything else about people is on the WebSocket (profile.get and friends). A block on
+// either side makes the user NOT_FOUND here too.
 import { eq } from 'drizzle-orm';
 import { Elysia, t } from 'elysia';
 import type { AccountsDeps } from '../accounts/context.ts';
 import { accountsGuard } from '../accounts/guard.ts';
 import { users } from '../accounts/schema.ts';
 import { NotFoundError } from '../errors.ts';
+import { isBlocked, relationFacts } from '../graph/relations.ts';
 
 export function peopleRoutes(deps: AccountsDeps, peerAddress: (request: Request) => string | undefined) {
   return new Elysia({ name: 'people-routes', prefix: '/users' }).use(accountsGuard(deps, peerAddress)).get(
     '/by-username/:username',
-    async ({ params }) => {
+    async ({ params, principal }) => {
       const [row] = await deps.db
         .select({ id: users.id, username: users.username })
         .from(users)
         .where(eq(users.username, params.username.toLowerCase()))
         .limit(1);
-      if (row === undefined) throw new NotFoundError('user');
+      if (row === undefined || isBlocked(await relationFacts(deps.db, principal.userId, row.id))) throw new NotFoundError('user');
       return { user: row };
     },
     {
