@@ -77,7 +77,9 @@ export class Graph {
       .onConflictDoNothing();
   }
 
-  request(viewerId: string, targetId: string) {
+  async request(viewerId: string, targetId: string) {
+    // Counted before anything else, refused or not: probing who accepts requests costs the same.
+    await this.#deps.limiter.hit({ name: 'friend requests sent', max: this.#deps.friendRequestsPerHour, windowMs: 60 * 60_000 }, viewerId);
     return this.#change(viewerId, targetId, async (tx, facts) => {
       if (isBlocked(facts)) throw new NotFoundError('user');
       if (facts.friends || facts.requestSent) return {};

@@ -2,6 +2,7 @@
 // topic log for events, the actors (user actors keep unread counts and presence), and the bus on
 // which access changes reach every gateway.
 import type { ActorSystem } from '../../actors/system.ts';
+import type { RateLimiter } from '../accounts/rate-limits.ts';
 import type { Notifier } from '../notifications/notifier.ts';
 import type { Bus } from '../platform/bus/index.ts';
 import type { Database } from '../platform/db/index.ts';
@@ -16,6 +17,8 @@ export interface SocialDeps {
   actors: ActorSystem;
   namespace: string;
   notifier: Notifier;
+  limiter: RateLimiter;
+  friendRequestsPerHour: number;
 }
 
 /** Subject on which a user's changed visibility (privacy, unfriend, block) reaches every gateway. */

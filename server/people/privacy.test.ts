@@ -11,7 +11,7 @@ let env: AccountsEnv;
 const members: Member[] = [];
 
 beforeAll(async () => {
-  env = await startAccountsEnv('privacy');
+  env = await startAccountsEnv('privacy', { FRIEND_REQUESTS_PER_HOUR: '3' });
 });
 afterAll(async () => {
   for (const member of members) member.close();
@@ -189,6 +189,16 @@ describe('privacy', () => {
     await watcher.event('profile.changed', (body) => body.userId === person.id);
     expect((await watcher.call('profile.get', { userId: person.id })).verified).toBe(true);
     expect((await watcher.call('people.search', { query: person.user.username })).items[0]?.verified).toBe(true);
+  });
+
+  test('requests: past FRIEND_REQUESTS_PER_HOUR (3 here) a user gets RATE_LIMITED, and the refused request is not stored', async () => {
+    const spammer = await member();
+    const targets = await Promise.all([member(), member(), member(), member()]);
+    for (const target of targets.slice(0, 3)) await spammer.call('friends.request', { userId: target.id });
+    const refused = await spammer.refused('friends.request', { userId: (targets[3] as Member).id });
+    expect(refused.code).toBe('RATE_LIMITED');
+    expect((await (targets[3] as Member).call('friends.requests', { direction: 'incoming' })).items).toEqual([]);
+    expect((await spammer.call('friends.requests', { direction: 'outgoing' })).items).toHaveLength(3);
   });
 
   test('search: by username or display name prefix, ignoring case and accents', async () => {

@@ -2,6 +2,7 @@
 // Gateway handlers and tests reach every people/pets/graph/notifications operation through this.
 import type { ActorSystem } from '../../actors/system.ts';
 import type { AccountsDeps } from '../accounts/context.ts';
+import { RateLimiter } from '../accounts/rate-limits.ts';
 import { Graph } from '../graph/graph.ts';
 import { Notifier } from '../notifications/notifier.ts';
 import { loadVapidKeys, PushSender } from '../notifications/push.ts';
@@ -29,6 +30,8 @@ export async function createSocial(platform: Platform, accounts: AccountsDeps, a
     actors,
     namespace: platform.config.clusterName,
     notifier,
+    limiter: new RateLimiter(platform.cache),
+    friendRequestsPerHour: platform.config.friendRequestsPerHour,
   };
   return { deps, notifier, graph: new Graph(deps), pets: new Pets(deps) };
 }

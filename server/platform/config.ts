@@ -42,6 +42,7 @@ export interface Config {
   actorLeaseTtlMs: number;
   actorIdleMs: number;
   webPush: WebPushConfig;
+  friendRequestsPerHour: number;
   accounts: AccountsConfig;
 }
 
@@ -233,6 +234,12 @@ const variables = {
     commentedExample: 'http://localhost:8222',
     parse: optionalUrl('NATS_MONITOR_URL', ['http:', 'https:']),
   },
+  friendRequestsPerHour: {
+    name: 'FRIEND_REQUESTS_PER_HOUR',
+    doc: 'Friend requests one user may send per hour (a spam brake; RATE_LIMITED beyond).',
+    example: '60',
+    parse: integer('FRIEND_REQUESTS_PER_HOUR', 1, 100_000, 60),
+  },
   webPushVapidKeys: {
     name: 'WEB_PUSH_VAPID_KEYS',
     doc: 'VAPID key pair for web push, <public>:<private> (base64url, as `npx web-push generate-vapid-keys` prints). Unset: generated once and kept in the database.',
@@ -322,6 +329,7 @@ export function loadConfig(env: Env = process.env): Config {
     natsMonitorUrl: v.natsMonitorUrl,
     actorLeaseTtlMs: v.actorLeaseTtlMs,
     actorIdleMs: v.actorIdleMs,
+    friendRequestsPerHour: v.friendRequestsPerHour,
     webPush: { vapidKeys: v.webPushVapidKeys, subject: v.webPushSubject, allowedHosts: v.webPushAllowedHosts },
     accounts: accounts as AccountsConfig,
   };
