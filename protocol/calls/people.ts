@@ -21,7 +21,7 @@ const Location = T.Object({
   placeName: T.String({ maxLength: 100 }),
 });
 
-export const Profile = T.Object({
+const Profile = T.Object({
   ...PersonSummary.properties,
   coverMediaId: T.Union([Uuid, T.Null()]),
   joinedAt: T.String({ format: 'date-time' }),
@@ -61,7 +61,7 @@ const exampleProfile = {
   canSeePresence: true,
 };
 
-export const PrivacySettings = T.Object({
+const PrivacySettings = T.Object({
   profileDetails: Audience,
   pets: Audience,
   friendsList: Audience,

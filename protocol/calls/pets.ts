@@ -34,7 +34,7 @@ const Lost = T.Object({
   note: T.String({ maxLength: 500, description: 'Where and when it was last seen, how to reach the owner' }),
 });
 
-export const Pet = T.Object({
+const Pet = T.Object({
   id: Uuid,
   ownerId: Uuid,
   ...PetFields,

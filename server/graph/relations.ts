@@ -25,7 +25,7 @@ export interface RelationFacts {
   mutualFriends?: number;
 }
 
-export const SELF: RelationFacts = {
+const SELF: RelationFacts = {
   self: true,
   blocking: false,
   blockedBy: false,

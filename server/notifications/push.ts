@@ -36,7 +36,7 @@ function hostAllowed(url: URL, allowed: readonly string[]): boolean {
   return allowed.some((entry) => (entry.startsWith('*.') ? host.endsWith(entry.slice(1)) : host === entry || url.hostname === entry));
 }
 
-export function checkEndpoint(endpoint: string, allowed: readonly string[]): URL {
+function checkEndpoint(endpoint: string, allowed: readonly string[]): URL {
   let url: URL;
   try {
     url = new URL(endpoint);

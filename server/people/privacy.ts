@@ -6,10 +6,10 @@ import { isBlocked, type RelationFacts } from '../graph/relations.ts';
 import type { Database } from '../platform/db/index.ts';
 import { type Audience, privacySettings } from './schema.ts';
 
-export type PrivacyRow = typeof privacySettings.$inferSelect;
+type PrivacyRow = typeof privacySettings.$inferSelect;
 export type Privacy = Omit<PrivacyRow, 'userId' | 'updatedAt'>;
 
-export const DEFAULT_PRIVACY: Privacy = {
+const DEFAULT_PRIVACY: Privacy = {
   profileDetails: 'public',
   pets: 'public',
   friendsList: 'friends',

@@ -46,11 +46,6 @@ export function toSummary(row: SummaryRow): PersonSummary {
 /** users ⟕ profiles, ready for `.where(…)`. */
 export const selectSummaries = (db: Database) => db.select(summaryColumns).from(users).leftJoin(profiles, eq(profiles.userId, users.id));
 
-export async function summaryOf(db: Database, userId: string): Promise<PersonSummary | undefined> {
-  const [row] = await selectSummaries(db).where(eq(users.id, userId)).limit(1);
-  return row === undefined ? undefined : toSummary(row);
-}
-
 /** Lower case without accents: how names are compared in search. */
 export function fold(text: string): string {
   return text.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase();

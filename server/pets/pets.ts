@@ -21,7 +21,7 @@ type PetRow = typeof pets.$inferSelect;
 type PetView = CallResponse<'pets.get'>['pet'];
 
 /** A user has at most this many pets (a shelter's page is a business page with posts, not 500 pets). */
-export const MAX_PETS = 50;
+const MAX_PETS = 50;
 
 function petView(row: PetRow, facts: RelationFacts): PetView {
   const view: PetView = {

@@ -3,7 +3,7 @@
 // INVALID_CURSOR before any query runs.
 import { InvalidInputError } from '../errors.ts';
 
-export function encodeCursor(key: readonly (string | number)[]): string {
+function encodeCursor(key: readonly (string | number)[]): string {
   return Buffer.from(JSON.stringify(key)).toString('base64url');
 }
 

@@ -6,7 +6,7 @@ import { createECDH, createPublicKey, randomBytes } from 'node:crypto';
 import ece from 'http_ece';
 import { jwtVerify } from 'jose';
 
-export interface ReceivedPush {
+interface ReceivedPush {
   subscription: string;
   payload: Record<string, unknown>;
   vapid: { sub: string; aud: string; publicKey: string };
