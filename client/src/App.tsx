@@ -16,6 +16,31 @@ const Forgot = lazy(() => import('./routes/Password.tsx').then((module) => ({ de
 const Reset = lazy(() => import('./routes/Password.tsx').then((module) => ({ default: module.Reset })));
 const Sessions = lazy(() => import('./routes/Sessions.tsx'));
 const OAuthComplete = lazy(() => import('./routes/OAuthComplete.tsx'));
+const Profile = lazy(() => import('./routes/Profile.tsx'));
+const ProfileEditor = lazy(() => import('./routes/settings/ProfileEditor.tsx'));
+const Friends = lazy(() => import('./routes/Friends.tsx'));
+const Notifications = lazy(() => import('./routes/Notifications.tsx'));
+const Pet = lazy(() => import('./routes/Pet.tsx'));
+const PetEditor = lazy(() => import('./routes/PetEditor.tsx'));
+const Privacy = lazy(() => import('./routes/settings/Privacy.tsx'));
+const Blocked = lazy(() => import('./routes/settings/Blocked.tsx'));
+const NotificationSettings = lazy(() => import('./routes/settings/NotificationSettings.tsx'));
+
+/** Signed-in pages: the path and the screen. */
+const SIGNED_IN: [string, () => JSX.Element][] = [
+  ['/', Home],
+  ['/sessions', Sessions],
+  ['/u/:username', Profile],
+  ['/friends', Friends],
+  ['/notifications', Notifications],
+  ['/pets/new', PetEditor],
+  ['/pets/:id/edit', PetEditor],
+  ['/pets/:id', Pet],
+  ['/settings/profile', ProfileEditor],
+  ['/settings/privacy', Privacy],
+  ['/settings/blocked', Blocked],
+  ['/settings/notifications', NotificationSettings],
+];
 
 function Layout(props: RouteSectionProps): JSX.Element {
   const navigate = useNavigate();
@@ -43,7 +68,21 @@ function Layout(props: RouteSectionProps): JSX.Element {
               </>
             }
           >
-            <A href="/sessions">{t('nav.sessions')}</A>
+            <A href="/friends">{t('nav.friends')}</A>
+            <A
+              href="/notifications"
+              class="with-badge"
+              aria-label={state.unread > 0 ? t('nav.notificationsUnread', { count: state.unread }) : t('nav.notifications')}
+            >
+              {t('nav.notifications')}
+              <Show when={state.unread > 0}>
+                <span class="badge count" data-testid="unread-badge" aria-hidden="true">
+                  {state.unread > 99 ? '99+' : state.unread}
+                </span>
+              </Show>
+            </A>
+            <A href={`/u/${encodeURIComponent(state.user?.username ?? '')}`}>{t('nav.profile')}</A>
+            <A href="/settings/privacy">{t('nav.settings')}</A>
             <button
               type="button"
               class="link"
@@ -112,22 +151,16 @@ export function App(): JSX.Element {
   onMount(() => actions.resume());
   return (
     <Router root={Layout}>
-      <Route
-        path="/"
-        component={() => (
-          <Protected>
-            <Home />
-          </Protected>
-        )}
-      />
-      <Route
-        path="/sessions"
-        component={() => (
-          <Protected>
-            <Sessions />
-          </Protected>
-        )}
-      />
+      {SIGNED_IN.map(([path, Screen]) => (
+        <Route
+          path={path}
+          component={() => (
+            <Protected>
+              <Screen />
+            </Protected>
+          )}
+        />
+      ))}
       <Route path="/login" component={SignIn} />
       <Route path="/signup" component={SignUp} />
       <Route path="/verify-email" component={Verify} />

@@ -2,12 +2,15 @@
 //  - session: who is signed in (the refresh token and user persist; the access token stays in
 //    memory and is refreshed before it expires);
 //  - connection: the one WebSocket (protocol client), its state, and the user's own presence;
+//  - inbox: the unread notification count, live from the user's own `user:<id>` topic, whose
+//    events screens can also listen to (relation changes);
 //  - toasts: messages shown for a while;
 //  - preferences: theme.
 // Optimistic updates change the state first and roll back with a toast if the server refuses.
 import { createRoot } from 'solid-js';
 import { createStore } from 'solid-js/store';
-import { type ConnectionState, PetAmigosClient } from '../../../protocol/client.ts';
+import type { CallName, CallRequest, CallResponse } from '../../../protocol/catalogue.ts';
+import { type ConnectionState, type EventFrame, PetAmigosClient, ProtocolError } from '../../../protocol/client.ts';
 import { ApiError, api } from '../api/http.ts';
 import { t } from '../i18n/index.ts';
 import type { MessageKey } from '../i18n/messages/en.ts';
@@ -44,6 +47,7 @@ interface State {
   connection: ConnectionState;
   presence: 'online' | 'away' | 'offline';
   status: string;
+  unread: number;
   toasts: Toast[];
   theme: Theme;
 }
@@ -51,15 +55,24 @@ interface State {
 const SESSION_KEY = 'petamigos.session';
 const THEME_KEY = 'petamigos.theme';
 
+/** The field a failure names (`details.field`), to highlight it. */
+export function errorField(error: unknown): string | undefined {
+  if (error instanceof ApiError || error instanceof ProtocolError) {
+    const field = (error.details as { field?: unknown } | undefined)?.field;
+    return typeof field === 'string' ? field.replace(/^\//, '').split('/')[0] : undefined;
+  }
+  return undefined;
+}
+
 /** The message of a failure, in the user's language. */
 export function errorText(error: unknown): string {
-  if (error instanceof ApiError) {
+  if (error instanceof ApiError || error instanceof ProtocolError) {
     const key = `error.${error.code}` as MessageKey;
-    const details = error.details as { field?: string; retryAfterSeconds?: number };
+    const details = (error.details ?? {}) as { field?: string; retryAfterSeconds?: number };
     const text = t(key, {
       reason: error.message.replace(/^password /, ''),
       seconds: details.retryAfterSeconds ?? '',
-      field: details.field ?? '',
+      field: errorField(error) ?? '',
     });
     return text === key ? t('error.UNKNOWN') : text;
   }
@@ -80,6 +93,7 @@ function createAppStore() {
     connection: 'closed',
     presence: 'offline',
     status: '',
+    unread: 0,
     toasts: [],
     theme: (localStorage.getItem(THEME_KEY) as Theme | null) ?? 'system',
   });
@@ -89,6 +103,7 @@ function createAppStore() {
   let socket: PetAmigosClient | undefined;
   let nextToast = 1;
   let refreshTimer: ReturnType<typeof setTimeout> | undefined;
+  const userListeners = new Set<(event: EventFrame) => void>();
 
   function toast(text: string, kind: Toast['kind'] = 'info') {
     const id = nextToast++;
@@ -120,7 +135,7 @@ function createAppStore() {
     localStorage.removeItem(SESSION_KEY);
     socket?.close();
     socket = undefined;
-    setState({ user: undefined, sessionId: undefined, connection: 'closed', presence: 'offline', status: '' });
+    setState({ user: undefined, sessionId: undefined, connection: 'closed', presence: 'offline', status: '', unread: 0 });
   }
 
   /** A valid access token: refreshed first when it expires within a minute. */
@@ -159,8 +174,16 @@ function createAppStore() {
           const body = event.body as { status: State['presence']; text: string };
           setState({ presence: body.status, status: body.text });
         });
-        const now = await client.call('presence.get', { userId: user.id });
-        setState({ presence: now.status, status: now.text });
+        client.subscribe(`user:${user.id}`, (event) => {
+          if (event.name === 'notification.new' || event.name === 'notifications.unread')
+            setState('unread', (event.body as { unread: number }).unread);
+          for (const listener of userListeners) listener(event);
+        });
+        const [now, inbox] = await Promise.all([
+          client.call('presence.get', { userId: user.id }),
+          client.call('notifications.list', { unreadOnly: true }),
+        ]);
+        setState({ presence: now.status, status: now.text, unread: inbox.unread });
       },
       (error: unknown) => toast(errorText(error), 'error'),
     );
@@ -200,6 +223,19 @@ function createAppStore() {
     token,
     /** The open protocol client, for screens that follow topics of their own. */
     socket: () => socket,
+    /** A call on the app's socket (queued while it reconnects). */
+    call<N extends CallName>(op: N, body: CallRequest<N>): Promise<CallResponse<N>> {
+      if (socket === undefined) return Promise.reject(new ApiError('NETWORK', 'not connected', 0));
+      return socket.call(op, body);
+    },
+    /** Follows the events of the user's own topic (relation changes, notifications) until the returned function is called. */
+    onUserEvent(listener: (event: EventFrame) => void): () => void {
+      userListeners.add(listener);
+      return () => userListeners.delete(listener);
+    },
+    setUnread(unread: number) {
+      setState('unread', unread);
+    },
     /** Optimistic: the status shows at once, and goes back if the server refuses it. */
     async saveStatus(text: string) {
       const previous = state.status;

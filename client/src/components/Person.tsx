@@ -1,0 +1,51 @@
+// Someone as lists show them: an avatar placeholder (uploads come later; the media id is kept
+// for them), the display name with the verification badge, and the username, linking to the
+// profile.
+import { A } from '@solidjs/router';
+import { type JSX, Show } from 'solid-js';
+import type { CallResponse } from '../../../protocol/catalogue.ts';
+import { t } from '../i18n/index.ts';
+
+export type Person = CallResponse<'people.search'>['items'][number];
+
+export function Avatar(props: { name: string; mediaId: string | null; large?: boolean }): JSX.Element {
+  return (
+    <span class={props.large ? 'avatar large' : 'avatar'} aria-hidden="true" data-media-id={props.mediaId ?? undefined}>
+      {[...props.name.trim()][0]?.toUpperCase() ?? '?'}
+    </span>
+  );
+}
+
+export function VerifiedBadge(props: { verified: boolean }): JSX.Element {
+  return (
+    <Show when={props.verified}>
+      <span class="verified" role="img" aria-label={t('profile.verified')} title={t('profile.verified')}>
+        ✓
+      </span>
+    </Show>
+  );
+}
+
+/** One row of a people list; `children` are its actions. */
+export function PersonRow(props: { person: Person; children?: JSX.Element; detail?: JSX.Element }): JSX.Element {
+  return (
+    <li class="person" data-testid={`person-${props.person.username}`}>
+      <Avatar name={props.person.displayName || props.person.username} mediaId={props.person.avatarMediaId} />
+      <div class="who">
+        <A href={`/u/${encodeURIComponent(props.person.username)}`}>
+          <strong>{props.person.displayName || props.person.username}</strong>
+        </A>
+        <VerifiedBadge verified={props.person.verified} />
+        <br />
+        <small class="hint">@{props.person.username}</small>
+        <Show when={props.detail}>
+          <br />
+          <small class="hint">{props.detail}</small>
+        </Show>
+      </div>
+      <Show when={props.children}>
+        <div class="actions">{props.children}</div>
+      </Show>
+    </li>
+  );
+}

@@ -1,0 +1,18 @@
+// The settings pages, one link each; the current one is marked for screen readers.
+import { A } from '@solidjs/router';
+import type { JSX } from 'solid-js';
+import { t } from '../i18n/index.ts';
+
+export function SettingsNav(): JSX.Element {
+  return (
+    <nav class="tabs" aria-label={t('nav.settings')}>
+      <A href="/settings/profile" end>
+        {t('settings.profile')}
+      </A>
+      <A href="/settings/privacy">{t('settings.privacy')}</A>
+      <A href="/settings/notifications">{t('settings.notifications')}</A>
+      <A href="/settings/blocked">{t('settings.blocked')}</A>
+      <A href="/sessions">{t('nav.sessions')}</A>
+    </nav>
+  );
+}

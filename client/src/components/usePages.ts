@@ -1,0 +1,45 @@
+// A cursor-paginated list: the first page, "load more" for the next, a reload from the start;
+// the items can be changed in place for optimistic updates.
+import { createSignal } from 'solid-js';
+import { errorText } from '../state/store.ts';
+
+export interface PageOf<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+export function usePages<T>(load: (cursor: string | undefined) => Promise<PageOf<T>>) {
+  const [items, setItems] = createSignal<T[]>([]);
+  const [next, setNext] = createSignal<string | null>(null);
+  const [loading, setLoading] = createSignal(false);
+  const [loaded, setLoaded] = createSignal(false);
+  const [error, setError] = createSignal<string | undefined>();
+  let generation = 0;
+  const fetchPage = async (fromStart: boolean) => {
+    const mine = ++generation;
+    setLoading(true);
+    setError(undefined);
+    try {
+      const page = await load(fromStart ? undefined : (next() ?? undefined));
+      // A reload started meanwhile wins.
+      if (mine !== generation) return;
+      setItems((before) => (fromStart ? page.items : [...before, ...page.items]));
+      setNext(page.nextCursor);
+      setLoaded(true);
+    } catch (failure) {
+      if (mine === generation) setError(errorText(failure));
+    } finally {
+      if (mine === generation) setLoading(false);
+    }
+  };
+  return {
+    items,
+    setItems,
+    loading,
+    loaded,
+    error,
+    hasMore: () => next() !== null,
+    more: () => fetchPage(false),
+    reload: () => fetchPage(true),
+  };
+}

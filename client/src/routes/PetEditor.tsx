@@ -1,0 +1,234 @@
+// /pets/new and /pets/:id/edit: a pet's details, its lost status (marking it lost notifies the
+// owner's friends) and its health notes with who may read them. A refused save highlights the
+// field the server names.
+import { useNavigate, useParams } from '@solidjs/router';
+import { createSignal, For, type JSX, onMount, Show } from 'solid-js';
+import type { CallRequest, CallResponse } from '../../../protocol/catalogue.ts';
+import { FormFooter } from '../components/FormFooter.tsx';
+import { t } from '../i18n/index.ts';
+import type { MessageKey } from '../i18n/messages/en.ts';
+import { actions, errorField, errorText } from '../state/store.ts';
+
+type Pet = CallResponse<'pets.get'>['pet'];
+const SPECIES = ['dog', 'cat', 'bird', 'rabbit', 'rodent', 'fish', 'reptile', 'horse', 'other'] as const;
+const SEXES = ['female', 'male', 'unknown'] as const;
+const SIZES = ['tiny', 'small', 'medium', 'large', 'giant'] as const;
+const AUDIENCES = ['public', 'friends', 'close_friends', 'only_me'] as const;
+
+export default function PetEditor(): JSX.Element {
+  const params = useParams();
+  const navigate = useNavigate();
+  const editing = () => params.id !== undefined;
+  const [original, setOriginal] = createSignal<Pet | undefined>();
+  const [ready, setReady] = createSignal(!editing());
+  const [name, setName] = createSignal('');
+  const [species, setSpecies] = createSignal<Pet['species']>('dog');
+  const [breed, setBreed] = createSignal('');
+  const [sex, setSex] = createSignal<Pet['sex']>('unknown');
+  const [birthDate, setBirthDate] = createSignal('');
+  const [size, setSize] = createSignal<string>('');
+  const [traits, setTraits] = createSignal('');
+  const [temperament, setTemperament] = createSignal('');
+  const [playdates, setPlaydates] = createSignal(false);
+  const [lost, setLost] = createSignal(false);
+  const [lostNote, setLostNote] = createSignal('');
+  const [healthNotes, setHealthNotes] = createSignal('');
+  const [vaccinations, setVaccinations] = createSignal('');
+  const [healthAudience, setHealthAudience] = createSignal<(typeof AUDIENCES)[number]>('only_me');
+  const [busy, setBusy] = createSignal(false);
+  const [error, setError] = createSignal<string | undefined>();
+  const [field, setField] = createSignal<string | undefined>();
+
+  onMount(async () => {
+    if (!editing()) return;
+    try {
+      const { pet } = await actions.call('pets.get', { petId: params.id as string });
+      setOriginal(pet);
+      setName(pet.name);
+      setSpecies(pet.species);
+      setBreed(pet.breed);
+      setSex(pet.sex);
+      setBirthDate(pet.birthDate ?? '');
+      setSize(pet.size ?? '');
+      setTraits(pet.traits.join(', '));
+      setTemperament(pet.temperament);
+      setPlaydates(pet.openToPlaydates);
+      setLost(pet.lost !== null);
+      setLostNote(pet.lost?.note ?? '');
+      setHealthNotes(pet.health?.notes ?? '');
+      setVaccinations(pet.health?.vaccinations ?? '');
+      setHealthAudience(pet.health?.audience ?? 'only_me');
+      setReady(true);
+    } catch (failure) {
+      setError(errorText(failure));
+    }
+  });
+
+  const save = async (event: Event) => {
+    event.preventDefault();
+    setBusy(true);
+    setError(undefined);
+    setField(undefined);
+    const fields = {
+      name: name().trim(),
+      species: species(),
+      breed: breed().trim(),
+      sex: sex(),
+      birthDate: birthDate() === '' ? null : birthDate(),
+      size: size() === '' ? null : (size() as NonNullable<Pet['size']>),
+      traits: traits()
+        .split(',')
+        .map((trait) => trait.trim())
+        .filter((trait) => trait !== ''),
+      temperament: temperament(),
+      openToPlaydates: playdates(),
+      health: { notes: healthNotes(), vaccinations: vaccinations(), audience: healthAudience() },
+    };
+    try {
+      const before = original();
+      let saved: Pet;
+      if (before === undefined) {
+        saved = await actions.call('pets.create', fields);
+        if (lost()) saved = await actions.call('pets.update', { petId: saved.id, lost: { note: lostNote() } });
+      } else {
+        const changes: CallRequest<'pets.update'> = { petId: before.id, ...fields };
+        if (lost() && (before.lost === null || before.lost.note !== lostNote())) changes.lost = { note: lostNote() };
+        if (!lost() && before.lost !== null) changes.lost = null;
+        saved = await actions.call('pets.update', changes);
+      }
+      actions.toast(lost() && original()?.lost == null ? t('pets.lostAlerted') : t('settings.saved'));
+      navigate(`/pets/${saved.id}`);
+    } catch (failure) {
+      setField(errorField(failure));
+      setError(errorText(failure));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const invalid = (name: string) => (field() === name ? true : undefined);
+  const input = (id: string, label: MessageKey, value: () => string, set: (value: string) => void, extra: Record<string, unknown> = {}) => (
+    <div class="field">
+      <label for={`pet-${id}`}>{t(label)}</label>
+      <input id={`pet-${id}`} value={value()} aria-invalid={invalid(id)} onInput={(event) => set(event.currentTarget.value)} {...extra} />
+    </div>
+  );
+
+  return (
+    <section class="card" aria-labelledby="pet-edit-title">
+      <h1 id="pet-edit-title">{editing() ? t('pets.edit') : t('pets.add')}</h1>
+      <Show
+        when={ready()}
+        fallback={
+          <p role="alert" class="error">
+            {error()}
+          </p>
+        }
+      >
+        <form onSubmit={save} class="settings" novalidate>
+          {input('name', 'pets.name', name, setName, { maxlength: 40, required: true })}
+          <div class="field">
+            <label for="pet-species">{t('pets.species')}</label>
+            <select
+              id="pet-species"
+              value={species()}
+              aria-invalid={invalid('species')}
+              onChange={(event) => setSpecies(event.currentTarget.value as Pet['species'])}
+            >
+              <For each={SPECIES}>{(value) => <option value={value}>{t(`species.${value}`)}</option>}</For>
+            </select>
+          </div>
+          {input('breed', 'pets.breed', breed, setBreed, { maxlength: 60 })}
+          <div class="pair">
+            <div class="field">
+              <label for="pet-sex">{t('pets.sex')}</label>
+              <select id="pet-sex" value={sex()} onChange={(event) => setSex(event.currentTarget.value as Pet['sex'])}>
+                <For each={SEXES}>{(value) => <option value={value}>{t(`sex.${value}`)}</option>}</For>
+              </select>
+            </div>
+            <div class="field">
+              <label for="pet-size">{t('pets.size')}</label>
+              <select id="pet-size" value={size()} onChange={(event) => setSize(event.currentTarget.value)}>
+                <option value="">—</option>
+                <For each={SIZES}>{(value) => <option value={value}>{t(`size.${value}`)}</option>}</For>
+              </select>
+            </div>
+          </div>
+          {input('birthDate', 'pets.birthDate', birthDate, setBirthDate, { type: 'date', max: new Date().toISOString().slice(0, 10) })}
+          {input('traits', 'pets.traitsInput', traits, setTraits)}
+          <div class="field">
+            <label for="pet-temperament">{t('pets.temperament')}</label>
+            <textarea
+              id="pet-temperament"
+              maxlength={500}
+              rows={3}
+              value={temperament()}
+              aria-invalid={invalid('temperament')}
+              onInput={(event) => setTemperament(event.currentTarget.value)}
+            />
+          </div>
+          <label class="check">
+            <input type="checkbox" checked={playdates()} onChange={(event) => setPlaydates(event.currentTarget.checked)} />
+            {t('pets.playdates')}
+          </label>
+          <fieldset class={lost() ? 'lost-note' : undefined}>
+            <legend>{t('pets.lost')}</legend>
+            <label class="check">
+              <input type="checkbox" checked={lost()} onChange={(event) => setLost(event.currentTarget.checked)} />
+              {t('pets.markLost')}
+            </label>
+            <Show when={lost()}>
+              <p class="hint">{t('pets.lostHelp')}</p>
+              <div class="field">
+                <label for="pet-lostNote">{t('pets.lostNote')}</label>
+                <textarea
+                  id="pet-lostNote"
+                  maxlength={500}
+                  rows={3}
+                  value={lostNote()}
+                  aria-invalid={invalid('lost')}
+                  onInput={(event) => setLostNote(event.currentTarget.value)}
+                />
+              </div>
+            </Show>
+          </fieldset>
+          <fieldset>
+            <legend>{t('pets.health')}</legend>
+            <div class="field">
+              <label for="pet-health">{t('pets.healthNotes')}</label>
+              <textarea
+                id="pet-health"
+                maxlength={2000}
+                rows={3}
+                value={healthNotes()}
+                aria-invalid={invalid('health')}
+                onInput={(event) => setHealthNotes(event.currentTarget.value)}
+              />
+            </div>
+            <div class="field">
+              <label for="pet-vaccinations">{t('pets.vaccinations')}</label>
+              <textarea
+                id="pet-vaccinations"
+                maxlength={2000}
+                rows={3}
+                value={vaccinations()}
+                onInput={(event) => setVaccinations(event.currentTarget.value)}
+              />
+            </div>
+            <div class="field">
+              <label for="pet-audience">{t('pets.healthVisibleTo')}</label>
+              <select
+                id="pet-audience"
+                value={healthAudience()}
+                onChange={(event) => setHealthAudience(event.currentTarget.value as (typeof AUDIENCES)[number])}
+              >
+                <For each={AUDIENCES}>{(value) => <option value={value}>{t(`audience.${value}`)}</option>}</For>
+              </select>
+            </div>
+          </fieldset>
+          <FormFooter busy={busy()} error={error()} label={editing() ? t('settings.save') : t('pets.create')} />
+        </form>
+      </Show>
+    </section>
+  );
+}
