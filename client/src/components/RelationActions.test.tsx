@@ -1,0 +1,78 @@
+// The actions offered for someone follow how the user stands with them; a change shows at once
+// and rolls back with a toast when the server cannot be asked (no socket here).
+import { cleanup, fireEvent, render, screen, waitFor } from '@solidjs/testing-library';
+import { createSignal } from 'solid-js';
+import { afterEach, expect, test } from 'vitest';
+import { expected, type Relation } from '../state/relations.ts';
+import { state } from '../state/store.ts';
+import { RelationActions } from './RelationActions.tsx';
+
+afterEach(cleanup);
+
+const none: Relation = { state: 'none', closeFriend: false, following: false, followedBy: false, blocked: false };
+
+function renderWith(initial: Relation, options: { canSendRequest?: boolean; canFollow?: boolean } = {}) {
+  const [relation, setRelation] = createSignal(initial);
+  const seen: Relation[] = [];
+  render(() => (
+    <RelationActions
+      userId="0192a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a77"
+      name="Bruno"
+      relation={relation()}
+      canSendRequest={options.canSendRequest ?? true}
+      canFollow={options.canFollow ?? false}
+      onChange={(next) => {
+        seen.push(next);
+        setRelation(next);
+      }}
+    />
+  ));
+  return { relation, seen };
+}
+
+const names = () => screen.queryAllByRole('button').map((button) => button.textContent?.trim());
+
+test('relation actions: each state offers its own buttons, in a group named for the person', () => {
+  renderWith({ ...none, state: 'request_received' }, { canFollow: true });
+  expect(screen.getByRole('group', { name: 'Actions for Bruno' })).toBeTruthy();
+  expect(names()).toEqual(['Accept', 'Decline', 'Follow', 'Block']);
+});
+
+test('relation actions: friends can be marked close (a pressed toggle) and unfriended', () => {
+  renderWith({ ...none, state: 'friends', closeFriend: true, following: true });
+  expect(screen.getByRole('button', { name: '★ Close friend' }).getAttribute('aria-pressed')).toBe('true');
+  expect(names()).toEqual(['★ Close friend', 'Unfriend', 'Unfollow', 'Block']);
+});
+
+test('relation actions: blocked shows only Unblock; no request button when their settings refuse it', () => {
+  renderWith({ ...none, blocked: true });
+  expect(names()).toEqual(['Unblock']);
+  cleanup();
+  renderWith(none, { canSendRequest: false });
+  expect(names()).toEqual(['Block']);
+});
+
+test('relation actions: blocking asks first; a refused change shows at once, then rolls back with a toast', async () => {
+  const { relation, seen } = renderWith(none);
+  fireEvent.click(screen.getByRole('button', { name: 'Block' }));
+  expect(screen.getByRole('alert').textContent).toBe('Block Bruno? You will no longer see each other.');
+  fireEvent.click(screen.getByRole('button', { name: 'Cancel' }));
+  expect(screen.queryByRole('alert')).toBeNull();
+
+  fireEvent.click(screen.getByRole('button', { name: 'Add friend' }));
+  await waitFor(() => expect(seen.length).toBe(2));
+  expect(seen[0]?.state).toBe('request_sent');
+  expect(relation()).toEqual(none);
+  expect(state.toasts.at(-1)).toMatchObject({ kind: 'error', text: 'The server cannot be reached. Check your connection.' });
+});
+
+test('relations: the optimistic guess of each change', () => {
+  expect(expected('friends.request', { ...none, state: 'request_received' }).state).toBe('friends');
+  expect(expected('friends.request', none).state).toBe('request_sent');
+  expect(expected('friends.remove', { ...none, state: 'friends', closeFriend: true })).toMatchObject({ state: 'none', closeFriend: false });
+  expect(expected('blocks.block', { state: 'friends', closeFriend: true, following: true, followedBy: true, blocked: false })).toEqual({
+    ...none,
+    blocked: true,
+  });
+  expect(expected('friends.close', { ...none, state: 'friends' }).closeFriend).toBe(true);
+});

@@ -1,0 +1,47 @@
+// Each notification type reads as a sentence naming who, and links where it makes sense; an
+// unknown type still reads; without PushManager the settings say push is not supported here.
+import { MemoryRouter, Route } from '@solidjs/router';
+import { render, screen } from '@solidjs/testing-library';
+import { expect, test } from 'vitest';
+import { describe } from './Notifications.tsx';
+import NotificationSettings from './settings/NotificationSettings.tsx';
+
+const bruno = {
+  id: '0192a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a77',
+  username: 'bruno_y_max',
+  displayName: 'Bruno',
+  avatarMediaId: null,
+  verified: false,
+  accountType: 'personal' as const,
+};
+const notification = (type: string, data: Record<string, unknown> = {}) => ({
+  id: '0192a1b2-2222-7000-8000-000000000001',
+  type,
+  actor: bruno,
+  data,
+  createdAt: '2026-11-24T09:00:00.000Z',
+  read: false,
+});
+
+test('notifications: every type has its sentence and link', () => {
+  expect(describe(notification('friend.request'))).toEqual({ text: 'Bruno sent you a friend request', href: '/friends' });
+  expect(describe(notification('friend.accepted'))).toEqual({ text: 'Bruno accepted your friend request', href: '/u/bruno_y_max' });
+  expect(describe(notification('follow.new'))).toEqual({ text: 'Bruno started following you', href: '/u/bruno_y_max' });
+  expect(describe(notification('pet.lost', { petId: 'p-1', petName: 'Luna' }))).toEqual({
+    text: "Bruno's pet Luna is lost. Keep an eye out!",
+    href: '/pets/p-1',
+  });
+  expect(describe(notification('party.invite'))).toEqual({ text: 'New activity from Bruno', href: '/u/bruno_y_max' });
+  expect(describe({ ...notification('follow.new'), actor: null }).text).toBe('Someone started following you');
+});
+
+test('notification settings: a browser without PushManager is told push is not supported here', async () => {
+  expect('PushManager' in window).toBe(false);
+  render(() => (
+    <MemoryRouter>
+      <Route path="/" component={NotificationSettings} />
+    </MemoryRouter>
+  ));
+  expect((await screen.findByTestId('push-unsupported')).textContent).toBe('Push notifications are not supported here.');
+  expect(screen.queryByRole('button', { name: 'Turn on push notifications' })).toBeNull();
+});
