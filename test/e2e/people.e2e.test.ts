@@ -1,0 +1,118 @@
+// People, the social graph and notifications in two browsers against a real node: Ana finds Bruno
+// by search, opens his profile and asks to be friends; Bruno's unread badge goes up live, he
+// accepts in /friends, and Ana's page turns to "Friends" without a reload; her badge tells her. Ana adds a pet and it
+// appears on her profile open in Bruno's browser. Bruno blocks Ana: her open page of his profile
+// becomes "not available" live, and stays so after a reload. Phone-sized (360 px) throughout,
+// screenshots in .test-results/screenshots.
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { en } from '../../client/src/i18n/messages/en.ts';
+import { type AccountsEnv, type RegisteredUser, startAccountsEnv } from '../harness/accounts.ts';
+import { launchBrowser, screenshot, userContext } from '../harness/browser.ts';
+
+let env: AccountsEnv;
+let browser: Browser;
+beforeAll(async () => {
+  env = await startAccountsEnv('people-e2e', { CLIENT_DIR: new URL('../../client/dist', import.meta.url).pathname });
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser.close();
+  await env.close();
+});
+
+async function signIn(user: RegisteredUser): Promise<Page> {
+  const context = await userContext(browser, { locale: 'en-US' });
+  const page = await context.newPage();
+  await page.goto(`${env.node.url}/login`);
+  await page.getByLabel(en['form.login']).fill(user.username);
+  await page.getByLabel(en['form.password']).fill(user.password);
+  await page.getByRole('button', { name: en['signIn.submit'] }).click();
+  await page.getByTestId('presence-self').waitFor();
+  return page;
+}
+
+const noHorizontalScroll = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth);
+const within = { timeout: 10_000 };
+
+describe('people and pets in the web client', () => {
+  test('e2e: search, friend request with a live badge, accept, a pet seen by the friend, and a block that hides the profile', async () => {
+    const ana = await env.register();
+    const bruno = await env.register();
+    const a = await signIn(ana);
+    const b = await signIn(bruno);
+    expect(await b.getByTestId('unread-badge').count()).toBe(0);
+
+    // Ana finds Bruno and asks to be friends.
+    await a.getByRole('link', { name: en['nav.friends'] }).click();
+    await a.getByRole('searchbox', { name: en['friends.searchLabel'] }).fill(bruno.username.slice(0, 8));
+    await a.getByRole('button', { name: en['friends.searchSubmit'] }).click();
+    await a.getByTestId(`person-${bruno.username}`).getByRole('link').click();
+    await a.getByTestId('profile').waitFor();
+    expect(new URL(a.url()).pathname).toBe(`/u/${bruno.username}`);
+    await a.getByRole('button', { name: en['relation.add'] }).click();
+    await expect.poll(() => a.getByTestId('relation-state').textContent(), within).toBe(en['relation.requestSent']);
+    await screenshot(a, 'people-request-sent');
+    expect(await noHorizontalScroll(a)).toBeLessThanOrEqual(360);
+
+    // Bruno's badge goes up while he looks at another screen; he accepts in /friends.
+    await expect.poll(() => b.getByTestId('unread-badge').textContent(), within).toBe('1');
+    await b.getByRole('link', { name: en['nav.notificationsUnread'].replace('{count}', '1') }).waitFor();
+    await b.getByRole('link', { name: en['nav.friends'] }).click();
+    const request = b.getByTestId('incoming').getByTestId(`person-${ana.username}`);
+    await request.waitFor();
+    await screenshot(b, 'people-incoming-request');
+    expect(await noHorizontalScroll(b)).toBeLessThanOrEqual(360);
+    await request.getByRole('button', { name: en['relation.accept'] }).click();
+    await b.getByTestId('friends-list').getByTestId(`person-${ana.username}`).waitFor(within);
+
+    // Ana's open profile of Bruno turns to friends without a reload.
+    await expect.poll(() => a.getByTestId('relation-state').textContent(), within).toBe(en['relation.friends']);
+    await screenshot(a, 'people-friends');
+
+    // The request's notification has done its job: Bruno's badge goes. Ana is told of the accept.
+    await expect.poll(() => b.getByTestId('unread-badge').count(), within).toBe(0);
+    await expect.poll(() => a.getByTestId('unread-badge').textContent(), within).toBe('1');
+    await a.getByRole('link', { name: en['nav.notificationsUnread'].replace('{count}', '1') }).click();
+    const accepted = en['notifications.friendAccepted'].replace('{name}', bruno.username);
+    await a.getByTestId('notifications').getByRole('link', { name: accepted }).waitFor(within);
+    await screenshot(a, 'people-notifications');
+    expect(await noHorizontalScroll(a)).toBeLessThanOrEqual(360);
+    await a.getByRole('button', { name: en['notifications.markAll'] }).click();
+    await expect.poll(() => a.getByTestId('unread-badge').count(), within).toBe(0);
+
+    // Bruno opens Ana's profile; Ana adds a pet, and it shows there live.
+    await b.goto(`${env.node.url}/u/${ana.username}`);
+    await b.getByTestId('profile').waitFor();
+    await expect.poll(() => b.getByTestId('relation-state').textContent(), within).toBe(en['relation.friends']);
+    await a.goto(`${env.node.url}/pets/new`);
+    await a.getByLabel(en['pets.name']).fill('Mishka');
+    await a.getByLabel(en['pets.species']).selectOption('cat');
+    await a.getByLabel(en['pets.breed']).fill('Siberian');
+    await a.getByRole('button', { name: en['pets.create'] }).click();
+    await a.getByTestId('pet').waitFor(within);
+    await a.getByRole('heading', { name: 'Mishka' }).waitFor();
+    await screenshot(a, 'people-pet');
+    await b.getByTestId('pets').getByRole('link', { name: 'Mishka' }).waitFor(within);
+    await screenshot(b, 'people-friend-pet');
+
+    // Ana looks at Bruno's profile; Bruno blocks her (asked twice); his profile disappears for her.
+    await a.goto(`${env.node.url}/u/${bruno.username}`);
+    await a.getByTestId('profile').waitFor();
+    await b.getByRole('button', { name: en['relation.block'], exact: true }).click();
+    await b.getByRole('button', { name: en['relation.blockYes'] }).click();
+    await expect.poll(() => b.getByTestId('relation-state').textContent(), within).toBe(en['relation.blocked']);
+    await a.getByTestId('profile-not-found').waitFor(within);
+    expect(await a.getByTestId('profile').count()).toBe(0);
+    await screenshot(a, 'people-blocked-live');
+    await a.reload();
+    await a.getByTestId('profile-not-found').waitFor(within);
+    await screenshot(a, 'people-blocked-reload');
+
+    // Bruno finds Ana in his blocked list.
+    await b.goto(`${env.node.url}/settings/blocked`);
+    await b.getByTestId('blocked').getByTestId(`person-${ana.username}`).waitFor(within);
+    await screenshot(b, 'people-blocked-list');
+    expect(await noHorizontalScroll(b)).toBeLessThanOrEqual(360);
+  }, 120_000);
+});
