@@ -32,6 +32,8 @@ const SIGNED_IN: [string, () => JSX.Element][] = [
   ['/sessions', Sessions],
   ['/u/:username', Profile],
   ['/friends', Friends],
+  // Where push and email notifications of friend requests lead.
+  ['/friends/requests', Friends],
   ['/notifications', Notifications],
   ['/pets/new', PetEditor],
   ['/pets/:id/edit', PetEditor],

@@ -2,13 +2,16 @@
 // by search, opens his profile and asks to be friends; Bruno's unread badge goes up live, he
 // accepts in /friends, and Ana's page turns to "Friends" without a reload; her badge tells her. Ana adds a pet and it
 // appears on her profile open in Bruno's browser. Bruno blocks Ana: her open page of his profile
-// becomes "not available" live, and stays so after a reload. Phone-sized (360 px) throughout,
+// becomes "not available" live, and stays so after a reload. Then the own-profile editor (a
+// refused field is highlighted with the reason), privacy, and a lost pet alerting a friend whose
+// health notes the friend may not read. Phone-sized (360 px) throughout,
 // screenshots in .test-results/screenshots.
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { en } from '../../client/src/i18n/messages/en.ts';
 import { type AccountsEnv, type RegisteredUser, startAccountsEnv } from '../harness/accounts.ts';
 import { launchBrowser, screenshot, userContext } from '../harness/browser.ts';
+import { befriend } from '../harness/social.ts';
 
 let env: AccountsEnv;
 let browser: Browser;
@@ -114,5 +117,71 @@ describe('people and pets in the web client', () => {
     await b.getByTestId('blocked').getByTestId(`person-${ana.username}`).waitFor(within);
     await screenshot(b, 'people-blocked-list');
     expect(await noHorizontalScroll(b)).toBeLessThanOrEqual(360);
+  }, 120_000);
+
+  test('e2e: profile editor with a refused field, privacy, and a lost pet that alerts a friend who cannot read its health notes', async () => {
+    const ana = await env.register();
+    const bruno = await env.register();
+    await befriend(env.node, ana, bruno);
+    const a = await signIn(ana);
+    const b = await signIn(bruno);
+
+    // A time zone the server does not know: the field is marked and the message names it.
+    await a.getByRole('link', { name: en['nav.settings'] }).click();
+    await a.getByRole('link', { name: en['settings.profile'], exact: true }).click();
+    await a.getByLabel(en['profile.displayName']).fill('Ana Luna');
+    await a.getByLabel(en['profile.bio']).fill('Two cats and a balcony.');
+    await a.getByLabel(en['profile.timezone']).fill('Mars/Olympus_Mons');
+    await a.getByRole('button', { name: en['settings.save'] }).click();
+    await expect.poll(() => a.getByRole('alert').textContent(), within).toBe(en['error.INVALID_INPUT'].replace('{field}', 'timezone'));
+    expect(await a.getByLabel(en['profile.timezone']).getAttribute('aria-invalid')).toBe('true');
+    await screenshot(a, 'people-profile-error');
+    await a.getByLabel(en['profile.timezone']).fill('Europe/Madrid');
+    await a.getByLabel(en['profile.latitude']).fill('40.41678');
+    await a.getByLabel(en['profile.longitude']).fill('-3.70379');
+    await a.getByLabel(en['profile.placeName']).fill('Madrid');
+    await a.getByRole('button', { name: en['settings.save'] }).click();
+    await a.getByRole('status').filter({ hasText: en['settings.saved'] }).first().waitFor(within);
+    expect(await noHorizontalScroll(a)).toBeLessThanOrEqual(360);
+
+    // Location is "only me" by default: Bruno sees the new name, bio and zone, not the place.
+    await b.goto(`${env.node.url}/u/${ana.username}`);
+    await b.getByRole('heading', { name: 'Ana Luna' }).waitFor(within);
+    expect(await b.getByText('Two cats and a balcony.').count()).toBe(1);
+    expect(await b.getByText('Europe/Madrid').count()).toBe(1);
+    expect(await b.getByText('Madrid', { exact: true }).count()).toBe(0);
+    await a.getByRole('link', { name: en['settings.privacy'], exact: true }).click();
+    await a.getByLabel(en['privacy.location']).selectOption('friends');
+    await a.getByRole('status').filter({ hasText: en['settings.saved'] }).first().waitFor(within);
+    await screenshot(a, 'people-privacy');
+    expect(await noHorizontalScroll(a)).toBeLessThanOrEqual(360);
+    // The profile follows the change live (profile.changed).
+    await b.getByText('Madrid', { exact: true }).waitFor(within);
+    await screenshot(b, 'people-friend-profile');
+
+    // Ana adds a lost cat with health notes only she may read; Bruno is alerted.
+    await a.goto(`${env.node.url}/pets/new`);
+    await a.getByLabel(en['pets.name']).fill('Kira');
+    await a.getByLabel(en['pets.species']).selectOption('cat');
+    await a.getByLabel(en['pets.markLost']).check();
+    await a.getByLabel(en['pets.lostNote']).fill('Last seen near Retiro park at 18:00');
+    await a.getByLabel(en['pets.healthNotes'], { exact: true }).fill('Needs kidney diet');
+    await screenshot(a, 'people-pet-editor');
+    expect(await noHorizontalScroll(a)).toBeLessThanOrEqual(360);
+    await a.getByRole('button', { name: en['pets.create'] }).click();
+    await a.getByTestId('pet-health').waitFor(within);
+    expect(await a.getByText('Needs kidney diet').count()).toBe(1);
+
+    await expect.poll(() => b.getByTestId('unread-badge').textContent(), within).toBe('1');
+    await b.getByRole('link', { name: en['nav.notificationsUnread'].replace('{count}', '1') }).click();
+    const alert = en['notifications.petLost'].replace('{name}', 'Ana Luna').replace('{pet}', 'Kira');
+    await b.getByTestId('notifications').getByRole('link', { name: alert }).click();
+    await b.getByTestId('pet').waitFor(within);
+    expect(new URL(b.url()).pathname).toMatch(/^\/pets\/[0-9a-f-]{36}$/);
+    expect(await b.getByText('Last seen near Retiro park at 18:00').count()).toBe(1);
+    expect(await b.getByTestId('pet-health').count()).toBe(0);
+    expect(await b.getByText('Needs kidney diet').count()).toBe(0);
+    await expect.poll(() => b.getByTestId('unread-badge').count(), within).toBe(0);
+    await screenshot(b, 'people-lost-pet');
   }, 120_000);
 });

@@ -31,6 +31,9 @@ test('notifications: every type has its sentence and link', () => {
     text: "Bruno's pet Luna is lost. Keep an eye out!",
     href: '/pets/p-1',
   });
+  expect(describe(notification('pet.lost', { petId: 'p-1', pet: 'Luna', note: 'Parque México' })).text).toBe(
+    "Bruno's pet Luna is lost. Keep an eye out!",
+  );
   expect(describe(notification('party.invite'))).toEqual({ text: 'New activity from Bruno', href: '/u/bruno_y_max' });
   expect(describe({ ...notification('follow.new'), actor: null }).text).toBe('Someone started following you');
 });

@@ -24,9 +24,10 @@ export function describe(notification: Notification): { text: string; href: stri
     case 'follow.new':
       return { text: t('notifications.followNew', { name }), href: profile };
     case 'pet.lost': {
-      const data = notification.data as { petId?: string; petName?: string };
+      // The catalogue documents `petName`; the server sends `pet` (reported): read either.
+      const data = notification.data as { petId?: string; petName?: string; pet?: string };
       return {
-        text: t('notifications.petLost', { name, pet: data.petName ?? '' }),
+        text: t('notifications.petLost', { name, pet: data.petName ?? data.pet ?? '' }),
         href: data.petId === undefined ? profile : `/pets/${data.petId}`,
       };
     }
