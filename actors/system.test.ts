@@ -71,6 +71,9 @@ function counterKind(
 }
 
 interface Cluster {
+  namespace: string;
+  /** A bus of its own on the same transport (for playing a broken node). */
+  bus(): Promise<Bus>;
   systems: ActorSystem[];
   store: Map<string, number>;
   events: { activations: string[]; passivations: string[] };
@@ -123,7 +126,12 @@ async function cluster(
     group.systems.push(system);
   }
   await Bun.sleep(300);
-  return { systems: group.systems, store, events };
+  const bus = async () => {
+    const { bus } = transport === 'nats' ? await transports.nats(namespace) : await transports.memory(namespace);
+    if (transport === 'nats') group.buses.push(bus);
+    return bus;
+  };
+  return { namespace, bus, systems: group.systems, store, events };
 }
 
 describe('one node', () => {
@@ -219,5 +227,25 @@ describe.each(['nats', 'memory'] as const)('three nodes (%s)', (transport) => {
     expect(after).toBe(Math.max(...acknowledged) + 1);
     expect(store.get('crash')).toBe(11);
     expect(await survivor.ask('counter', 'crash', { op: 'whoami' })).not.toBe(host);
+  });
+
+  test('actors: a message that reaches a dead node without a no-responders (its subscription outlived it) is sent again once the node falls silent', async () => {
+    // What the NATS server does between a node's death and dropping its subscription (a request
+    // arriving in that window, or a node cut off without its connection closing): it delivers
+    // to a subscription that nobody answers, so the sender sees neither a reply nor no-responders.
+    const { namespace, bus, systems, store } = await cluster(transport, 3);
+    const host = (await (systems[0] as ActorSystem).ask('counter', 'mute', { op: 'whoami' })) as string;
+    const senders = systems.filter((system) => system.node !== host);
+    // Both survivors have sent through the host, so both know where the actor lives.
+    for (const sender of senders) await sender.ask('counter', 'mute', { op: 'add', n: 1 });
+    (systems.find((system) => system.node === host) as ActorSystem).halt();
+    const blackHole = await bus();
+    const mute = blackHole.subscribe(`${namespace}.actors.node.${host}`, () => undefined);
+    await blackHole.flush();
+    const after = await Promise.all(senders.map((sender) => sender.ask('counter', 'mute', { op: 'add', n: 1 }, { timeoutMs: 10_000 })));
+    mute.unsubscribe();
+    expect(after.sort()).toEqual([3, 4]);
+    expect(store.get('mute')).toBe(4);
+    expect(await (senders[0] as ActorSystem).ask('counter', 'mute', { op: 'whoami' })).not.toBe(host);
   });
 });

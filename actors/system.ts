@@ -66,6 +66,15 @@ export function rendezvous(key: string, nodes: readonly string[]): string | unde
   return best;
 }
 
+/** The node a request went to missed three heartbeats before it answered. Internal: the sender
+ * tries again (the node's lease expires and the actor is activated elsewhere). */
+class NodeSilentError extends Error {
+  constructor(node: string) {
+    super(`node ${node} fell silent before answering`);
+    this.name = 'NodeSilentError';
+  }
+}
+
 export interface ActorSystemStats {
   node: string;
   actors: Record<string, number>;
@@ -88,6 +97,8 @@ export class ActorSystem {
   readonly #owners = new Map<string, string>();
   /** Last heartbeat of each node, and whether it hosts actors. */
   readonly #seen = new Map<string, { at: number; host: boolean }>();
+  /** Requests waiting for a reply from each node: given up on when that node falls silent. */
+  readonly #waiting = new Map<string, Set<(error: Error) => void>>();
   readonly #subscriptions: BusSubscription[] = [];
   readonly #intervals: ReturnType<typeof setInterval>[] = [];
   #stopped = false;
@@ -132,7 +143,12 @@ export class ActorSystem {
     const beat = () => this.#bus.publish(`${this.#namespace}.actors.alive`, encodeFrame({ node: this.node, host: this.#host }));
     this.#seen.set(this.node, { at: Date.now(), host: this.#host });
     beat();
-    this.#intervals.push(setInterval(beat, this.#heartbeatMs));
+    this.#intervals.push(
+      setInterval(() => {
+        beat();
+        this.#abandonSilent();
+      }, this.#heartbeatMs),
+    );
     if (!this.#host) return;
     this.#subscriptions.push(
       this.#bus.subscribe(this.#subject(this.node), (message) => {
@@ -157,11 +173,43 @@ export class ActorSystem {
 
   /** Nodes heard from lately; with `hostsOnly`, only those that host actors (placement). */
   liveNodes(options: { hostsOnly?: boolean } = {}): string[] {
-    const horizon = Date.now() - this.#heartbeatMs * 3;
+    const horizon = this.#horizon();
     return [...this.#seen.entries()]
       .filter(([node, seen]) => (node === this.node ? !this.#stopping : seen.at >= horizon) && (!options.hostsOnly || seen.host))
       .map(([node]) => node)
       .sort();
+  }
+
+  /** Heartbeats older than this are from nodes taken for dead. */
+  #horizon(): number {
+    return Date.now() - this.#heartbeatMs * 3;
+  }
+
+  /** A node once heard from that has since missed three heartbeats (crashed, or cut off). A node
+   * never heard from is not called silent: this node may just have started. */
+  #silent(node: string): boolean {
+    if (node === this.node) return false;
+    const seen = this.#seen.get(node);
+    return seen !== undefined && seen.at < this.#horizon();
+  }
+
+  /** Takes `node` for dead until it beats again, and gives up on replies still awaited from it. */
+  #markSilent(node: string): void {
+    const seen = this.#seen.get(node);
+    this.#seen.set(node, { at: 0, host: seen?.host ?? true });
+    this.#abandonSilent();
+  }
+
+  /** Stops waiting for replies from nodes that fell silent. A request that reached a node just
+   * before it died (or whose subscription the server still keeps for a node cut off) gets no
+   * reply and no no-responders either: without this its sender would wait for its whole timeout
+   * instead of trying again where the actor lives next. */
+  #abandonSilent(): void {
+    for (const [node, waiting] of this.#waiting) {
+      if (!this.#silent(node)) continue;
+      this.#waiting.delete(node);
+      for (const abandon of waiting) abandon(new NodeSilentError(node));
+    }
   }
 
   stats(): ActorSystemStats {
@@ -197,6 +245,9 @@ export class ActorSystem {
       if (this.#activations.has(key)) return (await this.#receive(wire)).value;
       // No directory read on the way: the cached owner, else the rendezvous choice; a node that
       // does not hold the actor forwards to the one that does, and the reply names the owner.
+      // A cached owner that fell silent is forgotten: its actors will be activated elsewhere.
+      const cached = this.#owners.get(key);
+      if (cached !== undefined && this.#silent(cached)) this.#owners.delete(key);
       const target = this.#owners.get(key) ?? rendezvous(key, this.liveNodes({ hostsOnly: true }));
       if (target === undefined && !this.#host) {
         // No hosting node is known yet (this node just started): wait for their heartbeats.
@@ -211,23 +262,49 @@ export class ActorSystem {
         return handled.value;
       } catch (error) {
         // The target (or the holder it forwarded to) died or is stopping: its lease will expire;
-        // try again until the deadline.
-        if (!(error instanceof BusNoRespondersError || error instanceof ActorSystemStoppedError || error instanceof ActorUnavailableError))
-          throw error;
-        this.#owners.delete(key);
-        if (target !== undefined && target !== this.node) this.#seen.delete(target);
+        // try again until the deadline. A target that fell silent while we waited for its reply
+        // (NodeSilentError) never answered: the message goes where the actor lives next.
+        const retry =
+          error instanceof BusNoRespondersError ||
+          error instanceof ActorSystemStoppedError ||
+          error instanceof ActorUnavailableError ||
+          error instanceof NodeSilentError;
+        // The cached owner is only a hint: once it did not answer, the next ask looks again.
+        if (retry || error instanceof AskTimeoutError) this.#owners.delete(key);
+        if (!retry) throw error;
+        if (target !== undefined && target !== this.node) {
+          // No responders (nobody listens for the target any more) or silent: it is gone until it
+          // beats again, and anything else still waiting on it is given up now. Otherwise it
+          // answered, but is stopping or could not reach the holder: place elsewhere until its
+          // next heartbeat.
+          if (error instanceof BusNoRespondersError || error instanceof NodeSilentError) this.#markSilent(target);
+          else this.#seen.delete(target);
+        }
         await Bun.sleep(Math.min(RETRY_MS, Math.max(0, deadline - Date.now())));
       }
     }
   }
 
+  /** Sends to `node` and waits for its reply, until the timeout or until `node` falls silent. */
   async #sendTo(node: string, wire: Wire, timeoutMs: number): Promise<{ value: unknown; owner: string }> {
+    if (this.#silent(node)) throw new NodeSilentError(node);
+    let abandon: (error: Error) => void = () => undefined;
+    const abandoned = new Promise<never>((_, reject) => {
+      abandon = reject;
+    });
+    const waiting = this.#waiting.get(node) ?? new Set();
+    this.#waiting.set(node, waiting);
+    waiting.add(abandon);
     let raw: Uint8Array;
     try {
-      raw = await this.#bus.request(this.#subject(node), encodeFrame(wire), { timeoutMs });
+      // The request is not cancelled when abandoned; its late timeout is settled into the race.
+      raw = await Promise.race([this.#bus.request(this.#subject(node), encodeFrame(wire), { timeoutMs }), abandoned]);
     } catch (error) {
       if (error instanceof BusTimeoutError) throw new AskTimeoutError(`${wire.kind}.${wire.id}`, timeoutMs);
       throw error;
+    } finally {
+      waiting.delete(abandon);
+      if (waiting.size === 0 && this.#waiting.get(node) === waiting) this.#waiting.delete(node);
     }
     const answer = decodeFrame(raw) as WireReply;
     if (answer.ok) return { value: answer.value, owner: answer.owner };
@@ -246,7 +323,7 @@ export class ActorSystem {
       const holder = await this.#leases.holder(key);
       if (holder === undefined || holder === this.node || wire.hops >= MAX_HOPS) throw new ActorUnavailableError(key);
       return this.#sendTo(holder, { ...wire, hops: wire.hops + 1 }, this.#askTimeoutMs).catch((error: unknown) => {
-        if (error instanceof BusNoRespondersError) throw new ActorUnavailableError(key);
+        if (error instanceof BusNoRespondersError || error instanceof NodeSilentError) throw new ActorUnavailableError(key);
         throw error;
       });
     }

@@ -42,6 +42,19 @@ function client(node: NodeProcess, token: string) {
   return new PetAmigosClient({ url: wsUrl(node.url), token: () => token, reconnect: { initialMs: 100, maxMs: 1000 } });
 }
 
+/** `a` asks, `b` accepts, through the calls any client would make. */
+async function befriend(node: NodeProcess, a: { id: string; token: string }, b: { id: string; token: string }) {
+  const [asker, accepter] = [client(node, a.token), client(node, b.token)];
+  try {
+    await Promise.all([asker.connect(), accepter.connect()]);
+    await asker.call('friends.request', { userId: b.id });
+    await accepter.call('friends.accept', { userId: a.id });
+  } finally {
+    asker.close();
+    accepter.close();
+  }
+}
+
 const userActors = async () => [...(await cluster.status()).values()].reduce((sum, status) => sum + (status.actors.user ?? 0), 0);
 
 describe('cluster of three processes', () => {
@@ -84,8 +97,10 @@ describe('cluster of three processes', () => {
     const victim = cluster.nodes.find((_, i) => `n${i}` === host) as NodeProcess;
     const survivor = cluster.nodes.find((node) => node !== victim) as NodeProcess;
 
-    // A follower of the user's presence topic, connected to the node about to die.
+    // A follower of the user's presence topic, connected to the node about to die. Presence is
+    // shared with friends only, so the two become friends first.
     const follower = await register(survivor);
+    await befriend(survivor, follower, user);
     const events: EventFrame[] = [];
     const watchVictim = new PetAmigosClient({ url: wsUrl(victim.url), token: () => follower.token, reconnect: false });
     await watchVictim.connect();
