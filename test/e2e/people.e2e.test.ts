@@ -184,4 +184,27 @@ describe('people and pets in the web client', () => {
     await expect.poll(() => b.getByTestId('unread-badge').count(), within).toBe(0);
     await screenshot(b, 'people-lost-pet');
   }, 120_000);
+
+  test('e2e: notification preferences are saved per type and channel, and push can be offered where the browser has PushManager', async () => {
+    const ana = await env.register();
+    const a = await signIn(ana);
+    await a.goto(`${env.node.url}/settings/notifications`);
+    const requests = a.getByRole('group', { name: en['notificationType.friend.request'], exact: true });
+    await requests.waitFor(within);
+    expect(await a.getByRole('group').count()).toBe(4);
+    const email = requests.getByLabel(en['channel.email']);
+    expect(await email.isChecked()).toBe(true);
+    await email.uncheck();
+    await a.getByRole('button', { name: en['push.enable'] }).waitFor();
+    await screenshot(a, 'people-notification-settings');
+    expect(await noHorizontalScroll(a)).toBeLessThanOrEqual(360);
+    await expect
+      .poll(async () => {
+        await a.reload();
+        const box = a.getByRole('group', { name: en['notificationType.friend.request'], exact: true }).getByLabel(en['channel.email']);
+        await box.waitFor(within);
+        return box.isChecked();
+      }, within)
+      .toBe(false);
+  }, 60_000);
 });
