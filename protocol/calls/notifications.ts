@@ -10,7 +10,7 @@ export const Notification = T.Object({
   id: Uuid,
   type: T.String({ description: `One of ${NOTIFICATION_TYPES.join(', ')}; clients show unknown types generically` }),
   actor: T.Union([PersonSummary, T.Null()]),
-  data: T.Record(T.String(), T.Unknown(), { description: 'Type-specific facts: `petId` and `petName` for pet.lost' }),
+  data: T.Record(T.String(), T.Unknown(), { description: 'Type-specific facts: for pet.lost `petId`, `pet` (its name) and `note`' }),
   createdAt: T.String({ format: 'date-time' }),
   read: T.Boolean(),
 });
