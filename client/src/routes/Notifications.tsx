@@ -24,10 +24,9 @@ export function describe(notification: Notification): { text: string; href: stri
     case 'follow.new':
       return { text: t('notifications.followNew', { name }), href: profile };
     case 'pet.lost': {
-      // The catalogue documents `petName`; the server sends `pet` (reported): read either.
-      const data = notification.data as { petId?: string; petName?: string; pet?: string };
+      const data = notification.data as { petId?: string; pet?: string };
       return {
-        text: t('notifications.petLost', { name, pet: data.petName ?? data.pet ?? '' }),
+        text: t('notifications.petLost', { name, pet: data.pet ?? '' }),
         href: data.petId === undefined ? profile : `/pets/${data.petId}`,
       };
     }
