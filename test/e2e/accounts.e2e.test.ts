@@ -11,6 +11,7 @@ import { base32Decode, totp } from '../../server/accounts/totp.ts';
 import { type AccountsEnv, newIdentity, PASSWORD, startAccountsEnv } from '../harness/accounts.ts';
 import { launchBrowser, screenshot, userContext } from '../harness/browser.ts';
 import { linkToken } from '../harness/mailbox.ts';
+import { befriend } from '../harness/social.ts';
 
 let env: AccountsEnv;
 let browser: Browser;
@@ -82,9 +83,11 @@ describe('web client', () => {
     await context.close();
   });
 
-  test('e2e: two users in separate browsers see each other online, and offline when one leaves', async () => {
+  test('e2e: two friends in separate browsers see each other online, and offline when one leaves', async () => {
     const alice = await env.register();
     const bob = await env.register({ language: 'es' });
+    // Presence is shown to friends only.
+    await befriend(env.node, alice, bob);
     const signIn = async (locale: string, user: { username: string; password: string }, labels: Messages) => {
       const context = await userContext(browser, { locale });
       const page = await context.newPage();
