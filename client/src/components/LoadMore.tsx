@@ -1,6 +1,7 @@
 // The end of a paginated list: its failure, "load more" while there is more, or "nothing here".
 import { type JSX, Show } from 'solid-js';
 import { t } from '../i18n/index.ts';
+import { ErrorAlert } from './FormFooter.tsx';
 
 export function LoadMore(props: {
   pages: { loading: () => boolean; loaded: () => boolean; error: () => string | undefined; hasMore: () => boolean; more: () => void };
@@ -9,13 +10,7 @@ export function LoadMore(props: {
 }): JSX.Element {
   return (
     <>
-      <Show when={props.pages.error()}>
-        {(text) => (
-          <p role="alert" class="error">
-            {text()}
-          </p>
-        )}
-      </Show>
+      <ErrorAlert text={props.pages.error()} />
       <Show when={props.pages.loaded() && props.count === 0}>
         <p class="hint">{props.empty}</p>
       </Show>

@@ -5,6 +5,7 @@ import type { TopicHandle } from '../../../protocol/client.ts';
 import { ApiError, api } from '../api/http.ts';
 import { t } from '../i18n/index.ts';
 import { actions, errorText } from '../state/store.ts';
+import { ErrorAlert } from './FormFooter.tsx';
 
 type Presence = 'online' | 'away' | 'offline';
 
@@ -50,13 +51,7 @@ export function PresenceLookup(): JSX.Element {
           {t('people.show')}
         </button>
       </form>
-      <Show when={error()}>
-        {(text) => (
-          <p role="alert" class="error">
-            {text()}
-          </p>
-        )}
-      </Show>
+      <ErrorAlert text={error()} />
       <Show when={found()}>
         {(person) => (
           <p data-testid="friend-presence" data-status={person().status}>

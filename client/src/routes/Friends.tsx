@@ -3,6 +3,8 @@
 // user's `relation.changed` events, so a request or an accept elsewhere shows here at once.
 import { createSignal, For, type JSX, onCleanup, onMount, Show } from 'solid-js';
 import type { CallResponse } from '../../../protocol/catalogue.ts';
+import { CheckField } from '../components/Field.tsx';
+import { ErrorAlert } from '../components/FormFooter.tsx';
 import { LoadMore } from '../components/LoadMore.tsx';
 import { PersonRow } from '../components/Person.tsx';
 import { usePages } from '../components/usePages.ts';
@@ -164,17 +166,14 @@ export default function Friends(): JSX.Element {
 
       <section aria-labelledby="list-title" data-testid="friends-list">
         <h2 id="list-title">{t('friends.list')}</h2>
-        <label class="check">
-          <input
-            type="checkbox"
-            checked={closeOnly()}
-            onChange={(event) => {
-              setCloseOnly(event.currentTarget.checked);
-              void friends.reload();
-            }}
-          />
-          {t('friends.closeOnly')}
-        </label>
+        <CheckField
+          label={t('friends.closeOnly')}
+          checked={closeOnly()}
+          onChange={(checked) => {
+            setCloseOnly(checked);
+            void friends.reload();
+          }}
+        />
         <ul class="people">
           <For each={friends.items()}>
             {(friend) => (
@@ -197,13 +196,7 @@ export default function Friends(): JSX.Element {
 
       <section aria-labelledby="suggestions-title">
         <h2 id="suggestions-title">{t('friends.suggestions')}</h2>
-        <Show when={suggestionsError()}>
-          {(text) => (
-            <p role="alert" class="error">
-              {text()}
-            </p>
-          )}
-        </Show>
+        <ErrorAlert text={suggestionsError()} />
         <ul class="people">
           <For each={suggestions()} fallback={<li class="hint">{t('friends.noSuggestions')}</li>}>
             {(suggestion) => (

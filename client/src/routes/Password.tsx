@@ -2,7 +2,7 @@
 import { A, useSearchParams } from '@solidjs/router';
 import { createSignal, Show } from 'solid-js';
 import { api } from '../api/http.ts';
-import { Field } from '../components/Field.tsx';
+import { Field, NewPasswordField } from '../components/Field.tsx';
 import { FormFooter } from '../components/FormFooter.tsx';
 import { useSubmit } from '../components/useSubmit.ts';
 import { t } from '../i18n/index.ts';
@@ -48,15 +48,7 @@ export function Reset() {
         }
       >
         <form onSubmit={submit} novalidate>
-          <Field
-            label={t('form.newPassword')}
-            name="password"
-            type="password"
-            value={password()}
-            onInput={setPassword}
-            autocomplete="new-password"
-            hint={t('form.passwordHint')}
-          />
+          <NewPasswordField label={t('form.newPassword')} value={password()} onInput={setPassword} />
           <FormFooter busy={busy()} error={error()} label={t('form.submit')} />
         </form>
       </Show>

@@ -5,6 +5,7 @@ import { A, useNavigate, useParams } from '@solidjs/router';
 import { createEffect, createSignal, For, type JSX, on, onCleanup, Show } from 'solid-js';
 import type { CallResponse } from '../../../protocol/catalogue.ts';
 import { ProtocolError } from '../../../protocol/client.ts';
+import { ErrorAlert } from '../components/FormFooter.tsx';
 import { formatRelative, locale, t } from '../i18n/index.ts';
 import { actions, errorText, state } from '../state/store.ts';
 
@@ -74,13 +75,7 @@ export default function Pet(): JSX.Element {
           <Show when={missing()}>
             <h1 data-testid="pet-not-found">{t('pets.notFound')}</h1>
           </Show>
-          <Show when={error()}>
-            {(text) => (
-              <p role="alert" class="error">
-                {text()}
-              </p>
-            )}
-          </Show>
+          <ErrorAlert text={error()} />
         </section>
       }
     >

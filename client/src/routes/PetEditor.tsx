@@ -4,9 +4,9 @@
 import { useNavigate, useParams } from '@solidjs/router';
 import { createSignal, For, type JSX, onMount, Show } from 'solid-js';
 import type { CallRequest, CallResponse } from '../../../protocol/catalogue.ts';
+import { CheckField, InputField, SelectField, TextAreaField } from '../components/Field.tsx';
 import { FormFooter } from '../components/FormFooter.tsx';
 import { t } from '../i18n/index.ts';
-import type { MessageKey } from '../i18n/messages/en.ts';
 import { actions, errorField, errorText } from '../state/store.ts';
 
 type Pet = CallResponse<'pets.get'>['pet'];
@@ -107,12 +107,6 @@ export default function PetEditor(): JSX.Element {
   };
 
   const invalid = (name: string) => (field() === name ? true : undefined);
-  const input = (id: string, label: MessageKey, value: () => string, set: (value: string) => void, extra: Record<string, unknown> = {}) => (
-    <div class="field">
-      <label for={`pet-${id}`}>{t(label)}</label>
-      <input id={`pet-${id}`} value={value()} aria-invalid={invalid(id)} onInput={(event) => set(event.currentTarget.value)} {...extra} />
-    </div>
-  );
 
   return (
     <section class="card" aria-labelledby="pet-edit-title">
@@ -126,105 +120,97 @@ export default function PetEditor(): JSX.Element {
         }
       >
         <form onSubmit={save} class="settings" novalidate>
-          {input('name', 'pets.name', name, setName, { maxlength: 40, required: true })}
-          <div class="field">
-            <label for="pet-species">{t('pets.species')}</label>
-            <select
-              id="pet-species"
-              value={species()}
-              aria-invalid={invalid('species')}
-              onChange={(event) => setSpecies(event.currentTarget.value as Pet['species'])}
-            >
-              <For each={SPECIES}>{(value) => <option value={value}>{t(`species.${value}`)}</option>}</For>
-            </select>
-          </div>
-          {input('breed', 'pets.breed', breed, setBreed, { maxlength: 60 })}
+          <InputField
+            id="pet-name"
+            label={t('pets.name')}
+            value={name()}
+            invalid={invalid('name')}
+            onInput={setName}
+            maxlength={40}
+            required
+          />
+          <SelectField
+            id="pet-species"
+            label={t('pets.species')}
+            value={species()}
+            invalid={invalid('species')}
+            onChange={(value) => setSpecies(value as Pet['species'])}
+          >
+            <For each={SPECIES}>{(value) => <option value={value}>{t(`species.${value}`)}</option>}</For>
+          </SelectField>
+          <InputField id="pet-breed" label={t('pets.breed')} value={breed()} invalid={invalid('breed')} onInput={setBreed} maxlength={60} />
           <div class="pair">
-            <div class="field">
-              <label for="pet-sex">{t('pets.sex')}</label>
-              <select id="pet-sex" value={sex()} onChange={(event) => setSex(event.currentTarget.value as Pet['sex'])}>
-                <For each={SEXES}>{(value) => <option value={value}>{t(`sex.${value}`)}</option>}</For>
-              </select>
-            </div>
-            <div class="field">
-              <label for="pet-size">{t('pets.size')}</label>
-              <select id="pet-size" value={size()} onChange={(event) => setSize(event.currentTarget.value)}>
-                <option value="">—</option>
-                <For each={SIZES}>{(value) => <option value={value}>{t(`size.${value}`)}</option>}</For>
-              </select>
-            </div>
+            <SelectField id="pet-sex" label={t('pets.sex')} value={sex()} onChange={(value) => setSex(value as Pet['sex'])}>
+              <For each={SEXES}>{(value) => <option value={value}>{t(`sex.${value}`)}</option>}</For>
+            </SelectField>
+            <SelectField id="pet-size" label={t('pets.size')} value={size()} onChange={setSize}>
+              <option value="">—</option>
+              <For each={SIZES}>{(value) => <option value={value}>{t(`size.${value}`)}</option>}</For>
+            </SelectField>
           </div>
-          {input('birthDate', 'pets.birthDate', birthDate, setBirthDate, { type: 'date', max: new Date().toISOString().slice(0, 10) })}
-          {input('traits', 'pets.traitsInput', traits, setTraits)}
-          <div class="field">
-            <label for="pet-temperament">{t('pets.temperament')}</label>
-            <textarea
-              id="pet-temperament"
-              maxlength={500}
-              rows={3}
-              value={temperament()}
-              aria-invalid={invalid('temperament')}
-              onInput={(event) => setTemperament(event.currentTarget.value)}
-            />
-          </div>
-          <label class="check">
-            <input type="checkbox" checked={playdates()} onChange={(event) => setPlaydates(event.currentTarget.checked)} />
-            {t('pets.playdates')}
-          </label>
+          <InputField
+            id="pet-birthDate"
+            label={t('pets.birthDate')}
+            value={birthDate()}
+            invalid={invalid('birthDate')}
+            onInput={setBirthDate}
+            type="date"
+            max={new Date().toISOString().slice(0, 10)}
+          />
+          <InputField id="pet-traits" label={t('pets.traitsInput')} value={traits()} invalid={invalid('traits')} onInput={setTraits} />
+          <TextAreaField
+            id="pet-temperament"
+            label={t('pets.temperament')}
+            maxlength={500}
+            rows={3}
+            value={temperament()}
+            invalid={invalid('temperament')}
+            onInput={setTemperament}
+          />
+          <CheckField label={t('pets.playdates')} checked={playdates()} onChange={setPlaydates} />
           <fieldset class={lost() ? 'lost-note' : undefined}>
             <legend>{t('pets.lost')}</legend>
-            <label class="check">
-              <input type="checkbox" checked={lost()} onChange={(event) => setLost(event.currentTarget.checked)} />
-              {t('pets.markLost')}
-            </label>
+            <CheckField label={t('pets.markLost')} checked={lost()} onChange={setLost} />
             <Show when={lost()}>
               <p class="hint">{t('pets.lostHelp')}</p>
-              <div class="field">
-                <label for="pet-lostNote">{t('pets.lostNote')}</label>
-                <textarea
-                  id="pet-lostNote"
-                  maxlength={500}
-                  rows={3}
-                  value={lostNote()}
-                  aria-invalid={invalid('lost')}
-                  onInput={(event) => setLostNote(event.currentTarget.value)}
-                />
-              </div>
+              <TextAreaField
+                id="pet-lostNote"
+                label={t('pets.lostNote')}
+                maxlength={500}
+                rows={3}
+                value={lostNote()}
+                invalid={invalid('lost')}
+                onInput={setLostNote}
+              />
             </Show>
           </fieldset>
           <fieldset>
             <legend>{t('pets.health')}</legend>
-            <div class="field">
-              <label for="pet-health">{t('pets.healthNotes')}</label>
-              <textarea
-                id="pet-health"
-                maxlength={2000}
-                rows={3}
-                value={healthNotes()}
-                aria-invalid={invalid('health')}
-                onInput={(event) => setHealthNotes(event.currentTarget.value)}
-              />
-            </div>
-            <div class="field">
-              <label for="pet-vaccinations">{t('pets.vaccinations')}</label>
-              <textarea
-                id="pet-vaccinations"
-                maxlength={2000}
-                rows={3}
-                value={vaccinations()}
-                onInput={(event) => setVaccinations(event.currentTarget.value)}
-              />
-            </div>
-            <div class="field">
-              <label for="pet-audience">{t('pets.healthVisibleTo')}</label>
-              <select
-                id="pet-audience"
-                value={healthAudience()}
-                onChange={(event) => setHealthAudience(event.currentTarget.value as (typeof AUDIENCES)[number])}
-              >
-                <For each={AUDIENCES}>{(value) => <option value={value}>{t(`audience.${value}`)}</option>}</For>
-              </select>
-            </div>
+            <TextAreaField
+              id="pet-health"
+              label={t('pets.healthNotes')}
+              maxlength={2000}
+              rows={3}
+              value={healthNotes()}
+              invalid={invalid('health')}
+              onInput={setHealthNotes}
+            />
+            <TextAreaField
+              id="pet-vaccinations"
+              label={t('pets.vaccinations')}
+              maxlength={2000}
+              rows={3}
+              value={vaccinations()}
+              onInput={setVaccinations}
+            />
+            <SelectField
+              id="pet-audience"
+              label={t('pets.healthVisibleTo')}
+              value={healthAudience()}
+              onChange={(value) => setHealthAudience(value as (typeof AUDIENCES)[number])}
+            >
+              <For each={AUDIENCES}>{(value) => <option value={value}>{t(`audience.${value}`)}</option>}</For>
+            </SelectField>
           </fieldset>
           <FormFooter busy={busy()} error={error()} label={editing() ? t('settings.save') : t('pets.create')} />
         </form>

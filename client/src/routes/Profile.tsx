@@ -6,6 +6,7 @@ import { A, useParams } from '@solidjs/router';
 import { createEffect, createSignal, For, type JSX, on, onCleanup, Show } from 'solid-js';
 import type { CallResponse } from '../../../protocol/catalogue.ts';
 import { ProtocolError, type TopicHandle } from '../../../protocol/client.ts';
+import { ErrorAlert } from '../components/FormFooter.tsx';
 import { Avatar, VerifiedBadge } from '../components/Person.tsx';
 import { RelationActions, relationLabel } from '../components/RelationActions.tsx';
 import { locale, t } from '../i18n/index.ts';
@@ -134,18 +135,12 @@ export default function ProfilePage(): JSX.Element {
           <Show when={view().kind === 'loading'}>
             <p>{t('form.working')}</p>
           </Show>
-          <Show
-            when={(() => {
+          <ErrorAlert
+            text={(() => {
               const current = view();
               return current.kind === 'failed' ? current.text : undefined;
             })()}
-          >
-            {(text) => (
-              <p role="alert" class="error">
-                {text()}
-              </p>
-            )}
-          </Show>
+          />
         </section>
       }
     >

@@ -1,7 +1,7 @@
 import { A } from '@solidjs/router';
 import { createSignal, Show } from 'solid-js';
 import { api } from '../api/http.ts';
-import { Field } from '../components/Field.tsx';
+import { Field, NewPasswordField } from '../components/Field.tsx';
 import { FormFooter } from '../components/FormFooter.tsx';
 import { useSubmit } from '../components/useSubmit.ts';
 import { locale, t } from '../i18n/index.ts';
@@ -32,15 +32,7 @@ export default function SignUp() {
           <form onSubmit={submit} novalidate>
             <Field label={t('form.email')} name="email" type="email" value={email()} onInput={setEmail} autocomplete="email" />
             <Field label={t('form.username')} name="username" value={username()} onInput={setUsername} autocomplete="username" />
-            <Field
-              label={t('form.password')}
-              name="password"
-              type="password"
-              value={password()}
-              onInput={setPassword}
-              autocomplete="new-password"
-              hint={t('form.passwordHint')}
-            />
+            <NewPasswordField label={t('form.password')} value={password()} onInput={setPassword} />
             <FormFooter busy={busy()} error={error()} label={t('signUp.submit')} />
             <p>
               <A href="/login">{t('signUp.haveAccount')}</A>

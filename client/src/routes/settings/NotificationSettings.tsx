@@ -2,6 +2,8 @@
 // push), each switch saved at once (optimistic), and web push for this browser.
 import { createSignal, For, type JSX, onMount, Show } from 'solid-js';
 import type { CallResponse } from '../../../../protocol/catalogue.ts';
+import { CheckField } from '../../components/Field.tsx';
+import { ErrorAlert } from '../../components/FormFooter.tsx';
 import { SettingsNav } from '../../components/SettingsNav.tsx';
 import { t } from '../../i18n/index.ts';
 import type { MessageKey } from '../../i18n/messages/en.ts';
@@ -75,27 +77,18 @@ export default function NotificationSettings(): JSX.Element {
     <section class="card" aria-labelledby="notification-settings-title">
       <SettingsNav />
       <h1 id="notification-settings-title">{t('settings.notifications')}</h1>
-      <Show when={error()}>
-        {(text) => (
-          <p role="alert" class="error">
-            {text()}
-          </p>
-        )}
-      </Show>
+      <ErrorAlert text={error()} />
       <For each={preferences()}>
         {(preference) => (
           <fieldset class="channels">
             <legend>{t(`notificationType.${preference.type}` as MessageKey)}</legend>
             <For each={CHANNELS}>
               {(channel) => (
-                <label class="check">
-                  <input
-                    type="checkbox"
-                    checked={preference[channel]}
-                    onChange={(event) => void change(preference.type, channel, event.currentTarget.checked)}
-                  />
-                  {t(`channel.${channel}`)}
-                </label>
+                <CheckField
+                  label={t(`channel.${channel}`)}
+                  checked={preference[channel]}
+                  onChange={(checked) => void change(preference.type, channel, checked)}
+                />
               )}
             </For>
           </fieldset>

@@ -2,6 +2,8 @@
 // goes back with a toast if the server refuses).
 import { createSignal, For, type JSX, onMount, Show } from 'solid-js';
 import type { CallResponse } from '../../../../protocol/catalogue.ts';
+import { SelectField } from '../../components/Field.tsx';
+import { ErrorAlert } from '../../components/FormFooter.tsx';
 import { SettingsNav } from '../../components/SettingsNav.tsx';
 import { t } from '../../i18n/index.ts';
 import type { MessageKey } from '../../i18n/messages/en.ts';
@@ -48,28 +50,20 @@ export default function PrivacySettings(): JSX.Element {
       <SettingsNav />
       <h1 id="privacy-title">{t('settings.privacy')}</h1>
       <p class="hint">{t('privacy.help')}</p>
-      <Show when={error()}>
-        {(text) => (
-          <p role="alert" class="error">
-            {text()}
-          </p>
-        )}
-      </Show>
+      <ErrorAlert text={error()} />
       <Show when={privacy()}>
         {(current) => (
           <form class="settings" onSubmit={(event) => event.preventDefault()}>
             <For each={Object.keys(OPTIONS) as Setting[]}>
               {(setting) => (
-                <div class="field">
-                  <label for={`privacy-${setting}`}>{t(`privacy.${setting}` as MessageKey)}</label>
-                  <select
-                    id={`privacy-${setting}`}
-                    value={current()[setting]}
-                    onChange={(event) => void change(setting, event.currentTarget.value)}
-                  >
-                    <For each={OPTIONS[setting]}>{(value) => <option value={value}>{t(`audience.${value}` as MessageKey)}</option>}</For>
-                  </select>
-                </div>
+                <SelectField
+                  id={`privacy-${setting}`}
+                  label={t(`privacy.${setting}` as MessageKey)}
+                  value={current()[setting]}
+                  onChange={(value) => void change(setting, value)}
+                >
+                  <For each={OPTIONS[setting]}>{(value) => <option value={value}>{t(`audience.${value}` as MessageKey)}</option>}</For>
+                </SelectField>
               )}
             </For>
           </form>

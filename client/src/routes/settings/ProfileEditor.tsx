@@ -3,6 +3,7 @@
 import { A } from '@solidjs/router';
 import { createSignal, For, type JSX, onMount, Show } from 'solid-js';
 import type { CallRequest } from '../../../../protocol/catalogue.ts';
+import { CheckField, InputField, SelectField, TextAreaField } from '../../components/Field.tsx';
 import { FormFooter } from '../../components/FormFooter.tsx';
 import { SettingsNav } from '../../components/SettingsNav.tsx';
 import { t } from '../../i18n/index.ts';
@@ -115,111 +116,93 @@ export default function ProfileEditor(): JSX.Element {
         }
       >
         <form onSubmit={save} class="settings" novalidate>
-          <div class="field">
-            <label for="displayName">{t('profile.displayName')}</label>
-            <input
-              id="displayName"
-              maxlength={60}
-              value={displayName()}
-              aria-invalid={invalid('displayName')}
-              onInput={(event) => setDisplayName(event.currentTarget.value)}
-            />
-          </div>
-          <div class="field">
-            <label for="bio">{t('profile.bio')}</label>
-            <textarea
-              id="bio"
-              maxlength={500}
-              rows={4}
-              value={bio()}
-              aria-invalid={invalid('bio')}
-              onInput={(event) => setBio(event.currentTarget.value)}
-            />
-          </div>
+          <InputField
+            id="displayName"
+            label={t('profile.displayName')}
+            maxlength={60}
+            value={displayName()}
+            invalid={invalid('displayName')}
+            onInput={setDisplayName}
+          />
+          <TextAreaField
+            id="bio"
+            label={t('profile.bio')}
+            maxlength={500}
+            rows={4}
+            value={bio()}
+            invalid={invalid('bio')}
+            onInput={setBio}
+          />
           <fieldset aria-invalid={invalid('location')} class={invalid('location') ? 'invalid' : undefined}>
             <legend>{t('profile.location')}</legend>
             <p class="hint">{t('profile.locationHelp')}</p>
             <div class="pair">
-              <div class="field">
-                <label for="latitude">{t('profile.latitude')}</label>
-                <input
-                  id="latitude"
-                  inputmode="decimal"
-                  value={latitude()}
-                  disabled={removeLocation()}
-                  onInput={(event) => setLatitude(event.currentTarget.value)}
-                />
-              </div>
-              <div class="field">
-                <label for="longitude">{t('profile.longitude')}</label>
-                <input
-                  id="longitude"
-                  inputmode="decimal"
-                  value={longitude()}
-                  disabled={removeLocation()}
-                  onInput={(event) => setLongitude(event.currentTarget.value)}
-                />
-              </div>
-            </div>
-            <div class="field">
-              <label for="placeName">{t('profile.placeName')}</label>
-              <input
-                id="placeName"
-                maxlength={100}
-                value={placeName()}
+              <InputField
+                id="latitude"
+                label={t('profile.latitude')}
+                inputmode="decimal"
+                value={latitude()}
                 disabled={removeLocation()}
-                onInput={(event) => setPlaceName(event.currentTarget.value)}
+                onInput={setLatitude}
+              />
+              <InputField
+                id="longitude"
+                label={t('profile.longitude')}
+                inputmode="decimal"
+                value={longitude()}
+                disabled={removeLocation()}
+                onInput={setLongitude}
               />
             </div>
+            <InputField
+              id="placeName"
+              label={t('profile.placeName')}
+              maxlength={100}
+              value={placeName()}
+              disabled={removeLocation()}
+              onInput={setPlaceName}
+            />
             <Show when={'geolocation' in navigator}>
               <button type="button" class="secondary" onClick={useDevice}>
                 {t('profile.useDeviceLocation')}
               </button>
             </Show>
-            <label class="check">
-              <input type="checkbox" checked={removeLocation()} onChange={(event) => setRemoveLocation(event.currentTarget.checked)} />
-              {t('profile.removeLocation')}
-            </label>
+            <CheckField label={t('profile.removeLocation')} checked={removeLocation()} onChange={setRemoveLocation} />
           </fieldset>
-          <div class="field">
-            <label for="profileLocale">{t('profile.locale')}</label>
-            <select
-              id="profileLocale"
-              value={profileLocale()}
-              aria-invalid={invalid('locale')}
-              onChange={(event) => setProfileLocale(event.currentTarget.value)}
-            >
-              <option value="">—</option>
-              <For each={[...SUPPORTED]}>{(code) => <option value={code}>{LOCALE_NAMES[code] ?? code}</option>}</For>
-            </select>
-          </div>
-          <div class="field">
-            <label for="timezone">{t('profile.timezone')}</label>
-            <input
-              id="timezone"
-              list="timezones"
-              maxlength={64}
-              value={timezone()}
-              aria-invalid={invalid('timezone')}
-              placeholder={Intl.DateTimeFormat().resolvedOptions().timeZone}
-              onInput={(event) => setTimezone(event.currentTarget.value)}
-            />
+          <SelectField
+            id="profileLocale"
+            label={t('profile.locale')}
+            value={profileLocale()}
+            invalid={invalid('locale')}
+            onChange={setProfileLocale}
+          >
+            <option value="">—</option>
+            <For each={[...SUPPORTED]}>{(code) => <option value={code}>{LOCALE_NAMES[code] ?? code}</option>}</For>
+          </SelectField>
+          <InputField
+            id="timezone"
+            label={t('profile.timezone')}
+            list="timezones"
+            maxlength={64}
+            value={timezone()}
+            invalid={invalid('timezone')}
+            placeholder={Intl.DateTimeFormat().resolvedOptions().timeZone}
+            onInput={setTimezone}
+          >
             <datalist id="timezones">
               <For each={[...ZONES]}>{(zone) => <option value={zone} />}</For>
             </datalist>
-          </div>
-          <div class="field">
-            <label for="accountType">{t('profile.accountType')}</label>
-            <select
-              id="accountType"
-              value={accountType()}
-              aria-invalid={invalid('accountType')}
-              onChange={(event) => setAccountType(event.currentTarget.value as 'personal' | 'business')}
-            >
-              <option value="personal">{t('profile.personal')}</option>
-              <option value="business">{t('profile.business')}</option>
-            </select>
-          </div>
+          </InputField>
+          <SelectField
+            id="accountType"
+            label={t('profile.accountType')}
+            value={accountType()}
+            invalid={invalid('accountType')}
+            onChange={(value) => setAccountType(value as 'personal' | 'business')}
+          >
+            <option value="personal">{t('profile.personal')}</option>
+            <option value="business">{t('profile.business')}</option>
+          </SelectField>
           <FormFooter busy={busy()} error={error()} label={t('settings.save')} />
         </form>
       </Show>
