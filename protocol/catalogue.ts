@@ -9,6 +9,7 @@ import { graphCalls } from './calls/graph.ts';
 import { exampleNotification, Notification, notificationCalls } from './calls/notifications.ts';
 import { exampleRelation, peopleCalls, Relation } from './calls/people.ts';
 import { petsCalls } from './calls/pets.ts';
+import { examplePostEvents, postCalls, ReactionCounts } from './calls/posts.ts';
 import { type CallSpec, exampleFriendId, exampleUserId, type TopicSpec, userTopicPattern } from './spec.ts';
 
 export type { CallSpec, Role, TopicSpec } from './spec.ts';
@@ -99,6 +100,7 @@ export const Calls = {
   ...petsCalls,
   ...graphCalls,
   ...notificationCalls,
+  ...postCalls,
 } satisfies Record<string, CallSpec>;
 
 export type CallName = keyof typeof Calls;
@@ -198,6 +200,63 @@ export const Topics = {
         description: 'A pet was added or changed (`removed` when deleted).',
         body: T.Object({ userId: T.String(), petId: T.String(), removed: T.Boolean(), at: T.Integer() }),
         example: { userId: exampleUserId, petId: '0192a1b2-1111-7000-8000-00000000beef', removed: false, at: 1795478400000 },
+      },
+    },
+  },
+  post: {
+    description:
+      "One post's live changes, for those who may see it: counts, poll results, comments, edits. Comment events carry ids only: fetch with `comments.get`, which leaves out people blocked on either side.",
+    form: 'post:<postId>',
+    pattern: userTopicPattern('post'),
+    access: 'viewer',
+    events: {
+      'post.changed': {
+        description: 'The post was edited (text or visibility) or deleted.',
+        body: T.Object({ postId: T.String(), deleted: T.Boolean(), at: T.Integer() }),
+        example: { postId: examplePostEvents.postId, deleted: false, at: 1795478400000 },
+      },
+      'post.counts': {
+        description: 'Reaction, comment or share counts changed.',
+        body: T.Object({ postId: T.String(), reactions: ReactionCounts, comments: T.Integer(), shares: T.Integer() }),
+        example: { postId: examplePostEvents.postId, reactions: { ...examplePostEvents.counts, like: 4 }, comments: 2, shares: 1 },
+      },
+      'poll.results': {
+        description: 'Votes per option, in option order, and how many people voted.',
+        body: T.Object({ postId: T.String(), options: T.Array(T.Integer()), voters: T.Integer() }),
+        example: { postId: examplePostEvents.postId, options: [3, 5], voters: 8 },
+      },
+      'comment.added': {
+        description: 'A comment or an answer was added.',
+        body: T.Object({ postId: T.String(), commentId: T.String(), parentId: T.Union([T.String(), T.Null()]) }),
+        example: { postId: examplePostEvents.postId, commentId: examplePostEvents.commentId, parentId: null },
+      },
+      'comment.changed': {
+        description: 'A comment was edited or deleted.',
+        body: T.Object({ postId: T.String(), commentId: T.String(), deleted: T.Boolean() }),
+        example: { postId: examplePostEvents.postId, commentId: examplePostEvents.commentId, deleted: false },
+      },
+      'comment.counts': {
+        description: "A comment's reaction counts changed.",
+        body: T.Object({ postId: T.String(), commentId: T.String(), reactions: ReactionCounts }),
+        example: {
+          postId: examplePostEvents.postId,
+          commentId: examplePostEvents.commentId,
+          reactions: { ...examplePostEvents.counts, haha: 1 },
+        },
+      },
+    },
+  },
+  feed: {
+    description:
+      "New posts for the user's home feed: their own, and those of friends and people they follow that they may see. Authors with more than 2,000 followers are not announced live; their posts appear on the next first page.",
+    form: 'feed:<userId>',
+    pattern: userTopicPattern('feed'),
+    access: 'self',
+    events: {
+      'feed.post': {
+        description: 'A post that belongs at the top of the feed.',
+        body: T.Object({ postId: T.String(), authorId: T.String() }),
+        example: { postId: examplePostEvents.postId, authorId: exampleFriendId },
       },
     },
   },

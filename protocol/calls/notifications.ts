@@ -3,14 +3,28 @@
 import { Type as T } from '@sinclair/typebox';
 import { type CallSpec, Cursor, examplePerson, OneOf, Page, PersonSummary, Uuid } from '../spec.ts';
 
-export const NOTIFICATION_TYPES = ['friend.request', 'friend.accepted', 'follow.new', 'pet.lost'] as const;
+export const NOTIFICATION_TYPES = [
+  'friend.request',
+  'friend.accepted',
+  'follow.new',
+  'pet.lost',
+  'post.mention',
+  'post.comment',
+  'comment.reply',
+  'post.reaction',
+  'comment.reaction',
+  'post.share',
+] as const;
 const NotificationType = OneOf(NOTIFICATION_TYPES);
 
 export const Notification = T.Object({
   id: Uuid,
   type: T.String({ description: `One of ${NOTIFICATION_TYPES.join(', ')}; clients show unknown types generically` }),
   actor: T.Union([PersonSummary, T.Null()]),
-  data: T.Record(T.String(), T.Unknown(), { description: 'Type-specific facts: for pet.lost `petId`, `pet` (its name) and `note`' }),
+  data: T.Record(T.String(), T.Unknown(), {
+    description:
+      'Type-specific facts: for pet.lost `petId`, `pet` (its name) and `note`; for post and comment types `postId` (and `commentId`, and `kind` for reactions)',
+  }),
   createdAt: T.String({ format: 'date-time' }),
   read: T.Boolean(),
 });

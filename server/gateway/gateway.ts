@@ -120,13 +120,18 @@ export function createGateway(options: GatewayOptions): Gateway {
   // and profile topics on this node who may no longer see them are unsubscribed.
   const accessChanges = platform.bus.subscribe(accessChangedSubject(platform.config.clusterName), (message) => {
     const change = JSON.parse(new TextDecoder().decode(message.data)) as AccessChange;
-    const watched = ['presence', 'profile'].map((kind) => [kind, `${kind}:${change.ownerId}`] as const);
+    const owned = change.ownerId === undefined ? [] : [`presence:${change.ownerId}`, `profile:${change.ownerId}`];
+    const named = [...owned, ...(change.topics ?? [])];
+    const viewers = new Set(change.viewers ?? []);
     for (const connection of connections) {
       const principal = connection.principal;
       if (principal === undefined) continue;
-      for (const [kind, topic] of watched) {
-        if (!connection.topics.has(topic)) continue;
-        mayView(social.deps.db, principal.userId, kind, change.ownerId).then(
+      const recheck = new Set(named.filter((topic) => connection.topics.has(topic)));
+      if (viewers.has(principal.userId)) for (const topic of connection.topics) if (topic.startsWith('post:')) recheck.add(topic);
+      for (const topic of recheck) {
+        const parsed = parseTopic(topic);
+        if (parsed === undefined || parsed.param === undefined) continue;
+        mayView(social.deps.db, principal.userId, parsed.kind, parsed.param).then(
           (allowed) => {
             if (allowed || !connection.topics.has(topic)) return;
             router.unsubscribe(connection, topic);

@@ -11,6 +11,7 @@ import { mayView } from '../people/access.ts';
 import { socialHandlers } from '../people/handlers.ts';
 import type { Social } from '../people/social.ts';
 import type { TopicLog } from '../platform/topics/index.ts';
+import { postHandlers } from '../posts/handlers.ts';
 
 interface CallContext {
   principal: Principal;
@@ -64,5 +65,6 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       return (await deps.actors.ask('user', body.userId, { op: 'get' } satisfies UserMessage)) as CallResponse<'presence.get'>;
     },
     ...socialHandlers(deps.social),
+    ...postHandlers(deps.social),
   };
 }

@@ -53,7 +53,8 @@ export class Graph {
       emit(this.#deps, 'user', viewerId, 'relation.changed', { userId: targetId, relation: relationView(mine) }),
       emit(this.#deps, 'user', targetId, 'relation.changed', { userId: viewerId, relation: relationView(theirs) }),
     ]);
-    for (const userId of outcome.access ?? []) announceAccessChange(this.#deps, userId);
+    for (const userId of outcome.access ?? [])
+      announceAccessChange(this.#deps, { ownerId: userId, viewers: [userId === viewerId ? targetId : viewerId] });
     for (const userId of outcome.recount ?? []) this.#deps.actors.tell('user', userId, { op: 'recount' } satisfies UserMessage);
     await this.#deps.notifier.dispatch([outcome.notify]);
     return { userId: targetId, relation: relationView(mine) };

@@ -10,6 +10,12 @@ const en: Texts = {
   'friend.accepted': '{name} accepted your friend request',
   'follow.new': '{name} started following you',
   'pet.lost': '{name} needs help: {pet} is lost. {note}',
+  'post.mention': '{name} mentioned you in a post',
+  'post.comment': '{name} commented on your post',
+  'comment.reply': '{name} answered your comment',
+  'post.reaction': '{name} reacted to your post',
+  'comment.reaction': '{name} reacted to your comment',
+  'post.share': '{name} shared your post',
 };
 
 const es: Texts = {
@@ -17,6 +23,12 @@ const es: Texts = {
   'friend.accepted': '{name} aceptó tu solicitud de amistad',
   'follow.new': '{name} empezó a seguirte',
   'pet.lost': '{name} necesita ayuda: {pet} está perdido. {note}',
+  'post.mention': '{name} te mencionó en una publicación',
+  'post.comment': '{name} comentó tu publicación',
+  'comment.reply': '{name} respondió a tu comentario',
+  'post.reaction': '{name} reaccionó a tu publicación',
+  'comment.reaction': '{name} reaccionó a tu comentario',
+  'post.share': '{name} compartió tu publicación',
 };
 
 const BY_LANGUAGE: Record<string, Texts> = { en, es };

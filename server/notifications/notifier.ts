@@ -65,6 +65,13 @@ function pathOf(input: NotifyInput, actorUsername: string | undefined): string {
       return '/friends/requests';
     case 'pet.lost':
       return `/pets/${input.data.petId ?? ''}`;
+    case 'post.mention':
+    case 'post.comment':
+    case 'comment.reply':
+    case 'post.reaction':
+    case 'comment.reaction':
+    case 'post.share':
+      return `/posts/${input.data.postId ?? ''}`;
     default:
       return actorUsername === undefined ? '/notifications' : `/u/${actorUsername}`;
   }

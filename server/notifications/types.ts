@@ -16,4 +16,10 @@ export const DEFAULT_CHANNELS: Record<NotificationType, Channels> = {
   'friend.accepted': { inApp: true, email: false, push: true },
   'follow.new': { inApp: true, email: false, push: false },
   'pet.lost': { inApp: true, email: true, push: true },
+  'post.mention': { inApp: true, email: true, push: true },
+  'post.comment': { inApp: true, email: false, push: true },
+  'comment.reply': { inApp: true, email: false, push: true },
+  'post.reaction': { inApp: true, email: false, push: false },
+  'comment.reaction': { inApp: true, email: false, push: false },
+  'post.share': { inApp: true, email: false, push: true },
 };

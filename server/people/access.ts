@@ -1,12 +1,16 @@
-// Who may follow the topics about a user that others can follow (`viewer` access in the
-// catalogue): presence by the user's `presence` setting, the profile topic by anyone not blocked
-// on either side. The gateway asks on subscribe, and again for current followers when an
+// Who may follow the topics others can follow (`viewer` access in the catalogue): presence by the
+// user's `presence` setting, the profile topic by anyone not blocked on either side, a post's topic
+// by whoever may see the post. The gateway asks on subscribe, and again for current followers when an
 // AccessChange about the user arrives.
+import { eq } from 'drizzle-orm';
 import { isBlocked, relationFacts } from '../graph/relations.ts';
 import type { Database } from '../platform/db/index.ts';
+import { posts } from '../posts/schema.ts';
+import { canSee } from '../posts/visibility.ts';
 import { allowsPresence, privacyOf } from './privacy.ts';
 
 export async function mayView(db: Database, viewerId: string, kind: string, ownerId: string): Promise<boolean> {
+  if (kind === 'post') return mayViewPost(db, viewerId, ownerId);
   if (viewerId === ownerId) return true;
   const facts = await relationFacts(db, viewerId, ownerId);
   switch (kind) {
@@ -17,4 +21,9 @@ export async function mayView(db: Database, viewerId: string, kind: string, owne
     default:
       return false;
   }
+}
+
+async function mayViewPost(db: Database, viewerId: string, postId: string): Promise<boolean> {
+  const [post] = await db.select().from(posts).where(eq(posts.id, postId)).limit(1);
+  return post !== undefined && canSee(post, await relationFacts(db, viewerId, post.authorId));
 }

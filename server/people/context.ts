@@ -26,9 +26,14 @@ export const accessChangedSubject = (namespace: string) => `${namespace}.access.
 
 export interface AccessChange {
   /** The user whose topics (`presence:<id>`, `profile:<id>`) followers must be re-checked. */
-  ownerId: string;
+  ownerId?: string;
+  /** Users whose every `post:<id>` subscription must be re-checked (the other side of a block or unfriend). */
+  viewers?: string[];
+  /** Topics whose followers must be re-checked (a post that changed visibility or was deleted). */
+  topics?: string[];
 }
 
-export function announceAccessChange(deps: Pick<SocialDeps, 'bus' | 'namespace'>, ownerId: string): void {
-  deps.bus.publish(accessChangedSubject(deps.namespace), new TextEncoder().encode(JSON.stringify({ ownerId } satisfies AccessChange)));
+export function announceAccessChange(deps: Pick<SocialDeps, 'bus' | 'namespace'>, change: string | AccessChange): void {
+  const body: AccessChange = typeof change === 'string' ? { ownerId: change } : change;
+  deps.bus.publish(accessChangedSubject(deps.namespace), new TextEncoder().encode(JSON.stringify(body)));
 }

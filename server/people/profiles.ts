@@ -13,6 +13,7 @@ import { pets } from '../pets/schema.ts';
 import { decodeCursor, PAGE_SIZE, pageOf } from '../platform/cursor.ts';
 import type { Database } from '../platform/db/index.ts';
 import { rowsOf } from '../platform/db/rows.ts';
+import { checkPlainText } from '../platform/input.ts';
 import { announceAccessChange, type SocialDeps } from './context.ts';
 import { allows, allowsMessage, allowsPresence, allowsRequest, followable, privacyOf } from './privacy.ts';
 import { profiles } from './schema.ts';
@@ -110,21 +111,12 @@ function checkTimezone(timezone: string) {
   }
 }
 
-function checkText(value: string, field: string) {
-  // Control characters other than newlines and tabs have no place in profile text.
-  const control = [...value].some((char) => {
-    const code = char.charCodeAt(0);
-    return (code < 32 && char !== '\n' && char !== '\t') || (code >= 0x7f && code <= 0x9f);
-  });
-  if (control) throw new InvalidInputError(`${field} holds control characters`, { field });
-}
-
 export async function updateProfile(deps: SocialDeps, userId: string, changes: CallRequest<'profile.update'>): Promise<Profile> {
   if (changes.locale !== undefined) checkLocale(changes.locale);
   if (changes.timezone !== undefined) checkTimezone(changes.timezone);
-  if (changes.displayName !== undefined) checkText(changes.displayName, 'displayName');
-  if (changes.bio !== undefined) checkText(changes.bio, 'bio');
-  if (changes.location != null) checkText(changes.location.placeName, 'location.placeName');
+  if (changes.displayName !== undefined) checkPlainText(changes.displayName, 'displayName');
+  if (changes.bio !== undefined) checkPlainText(changes.bio, 'bio');
+  if (changes.location != null) checkPlainText(changes.location.placeName, 'location.placeName');
   const { location, ...rest } = changes;
   const set: Partial<typeof profiles.$inferInsert> = { ...rest, updatedAt: new Date() };
   if (changes.displayName !== undefined) {

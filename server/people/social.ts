@@ -1,5 +1,6 @@
-// The social side of a node, assembled once: notifications (with web push), the graph, pets.
-// Gateway handlers and tests reach every people/pets/graph/notifications operation through this.
+// The social side of a node, assembled once: notifications (with web push), the graph, pets,
+// posts with their comments, reactions, feed and trends. Gateway handlers and tests reach every
+// social operation through this.
 import type { ActorSystem } from '../../actors/system.ts';
 import type { AccountsDeps } from '../accounts/context.ts';
 import { RateLimiter } from '../accounts/rate-limits.ts';
@@ -8,6 +9,11 @@ import { Notifier } from '../notifications/notifier.ts';
 import { loadVapidKeys, PushSender } from '../notifications/push.ts';
 import { Pets } from '../pets/pets.ts';
 import type { Platform } from '../platform/index.ts';
+import { Comments } from '../posts/comments.ts';
+import { Feed } from '../posts/feed.ts';
+import { Trends } from '../posts/hashtags.ts';
+import { Posts } from '../posts/posts.ts';
+import { Reactions } from '../posts/reactions.ts';
 import type { SocialDeps } from './context.ts';
 
 export interface Social {
@@ -15,6 +21,11 @@ export interface Social {
   notifier: Notifier;
   graph: Graph;
   pets: Pets;
+  posts: Posts;
+  comments: Comments;
+  reactions: Reactions;
+  feed: Feed;
+  trends: Trends;
 }
 
 export async function createSocial(platform: Platform, accounts: AccountsDeps, actors: ActorSystem): Promise<Social> {
@@ -33,5 +44,18 @@ export async function createSocial(platform: Platform, accounts: AccountsDeps, a
     limiter: new RateLimiter(platform.cache),
     friendRequestsPerHour: platform.config.friendRequestsPerHour,
   };
-  return { deps, notifier, graph: new Graph(deps), pets: new Pets(deps) };
+  const trends = new Trends(platform.cache);
+  const posts = new Posts(deps, trends);
+  const comments = new Comments(deps, posts);
+  return {
+    deps,
+    notifier,
+    graph: new Graph(deps),
+    pets: new Pets(deps),
+    posts,
+    comments,
+    reactions: new Reactions(deps, posts, comments),
+    feed: new Feed(deps, posts, platform.cache),
+    trends,
+  };
 }

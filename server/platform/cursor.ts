@@ -3,7 +3,7 @@
 // INVALID_CURSOR before any query runs.
 import { InvalidInputError } from '../errors.ts';
 
-function encodeCursor(key: readonly (string | number)[]): string {
+export function encodeCursor(key: readonly (string | number)[]): string {
   return Buffer.from(JSON.stringify(key)).toString('base64url');
 }
 

@@ -84,6 +84,19 @@ describe.each(caches)('cache (%s)', (_kind, open) => {
     expect(await cache.get(key('text'))).toBe('not a number');
   });
 
+  test('cache: sorted sets add to scores and list the top, highest first, and expire after their last change', async () => {
+    await cache.zincr(key('trend'), ['perros', 'gatos'], 1, { ttlMs: 10_000 });
+    await cache.zincr(key('trend'), ['perros'], 2.5, { ttlMs: 10_000 });
+    await cache.zincr(key('trend'), ['aves'], 0.5, { ttlMs: 10_000 });
+    expect(await cache.ztop(key('trend'), 2)).toEqual([
+      { member: 'perros', score: 3.5 },
+      { member: 'gatos', score: 1 },
+    ]);
+    await cache.zincr(key('short'), ['x'], 1, { ttlMs: 50 });
+    await Bun.sleep(120);
+    expect(await cache.ztop(key('short'), 5)).toEqual([]);
+  });
+
   test('cache: ping answers', async () => {
     await expect(cache.ping()).resolves.toBeUndefined();
   });

@@ -16,6 +16,10 @@ export interface Cache {
   incr(key: string, options?: { ttlMs?: number }): Promise<number>;
   /** Milliseconds until the key expires; null when it is missing or never expires. */
   ttlMs(key: string): Promise<number | null>;
+  /** Sorted sets (trending): adds `by` to each member's score; the set expires `ttlMs` after its last change. */
+  zincr(key: string, members: readonly string[], by: number, options: { ttlMs: number }): Promise<void>;
+  /** The `limit` highest-scored members, highest first. */
+  ztop(key: string, limit: number): Promise<{ member: string; score: number }[]>;
   ping(): Promise<void>;
   close(): Promise<void>;
 }

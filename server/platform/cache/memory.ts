@@ -10,6 +10,15 @@ const SWEEP_INTERVAL_MS = 30_000;
 
 export function createMemoryCache(): Cache {
   const entries = new Map<string, Entry>();
+  const sorted = new Map<string, { scores: Map<string, number>; expiresAt: number }>();
+  const liveSet = (key: string) => {
+    const set = sorted.get(key);
+    if (set !== undefined && set.expiresAt <= Date.now()) {
+      sorted.delete(key);
+      return undefined;
+    }
+    return set;
+  };
   const live = (key: string): Entry | undefined => {
     const entry = entries.get(key);
     if (entry?.expiresAt != null && entry.expiresAt <= Date.now()) {
@@ -20,6 +29,7 @@ export function createMemoryCache(): Cache {
   };
   const sweep = setInterval(() => {
     for (const key of entries.keys()) live(key);
+    for (const key of sorted.keys()) liveSet(key);
   }, SWEEP_INTERVAL_MS);
   sweep.unref();
 
@@ -53,10 +63,22 @@ export function createMemoryCache(): Cache {
       const entry = live(key);
       return entry?.expiresAt == null ? null : Math.max(0, entry.expiresAt - Date.now());
     },
+    zincr: async (key, members, by, options) => {
+      const set = liveSet(key) ?? { scores: new Map<string, number>(), expiresAt: 0 };
+      for (const member of members) set.scores.set(member, (set.scores.get(member) ?? 0) + by);
+      set.expiresAt = Date.now() + options.ttlMs;
+      sorted.set(key, set);
+    },
+    ztop: async (key, limit) =>
+      [...(liveSet(key)?.scores ?? new Map<string, number>())]
+        .map(([member, score]) => ({ member, score }))
+        .sort((a, b) => b.score - a.score || (a.member < b.member ? -1 : 1))
+        .slice(0, limit),
     ping: async () => undefined,
     close: async () => {
       clearInterval(sweep);
       entries.clear();
+      sorted.clear();
     },
   };
 }

@@ -52,6 +52,18 @@ export async function connectRedisCache(options: { url: string; namespace: strin
       const ttl = await redis.pttl(key);
       return ttl < 0 ? null : ttl;
     },
+    zincr: async (key, members, by, zOptions) => {
+      const pipeline = redis.multi();
+      for (const member of members) pipeline.zincrby(key, by, member);
+      pipeline.pexpire(key, zOptions.ttlMs);
+      await pipeline.exec();
+    },
+    ztop: async (key, limit) => {
+      const flat = await redis.zrevrange(key, 0, limit - 1, 'WITHSCORES');
+      const top: { member: string; score: number }[] = [];
+      for (let i = 0; i < flat.length; i += 2) top.push({ member: flat[i] as string, score: Number(flat[i + 1]) });
+      return top;
+    },
     ping: async () => {
       await redis.ping();
     },

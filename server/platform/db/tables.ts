@@ -8,5 +8,6 @@ export * from '../../mail/schema.ts';
 export * from '../../notifications/schema.ts';
 export * from '../../people/schema.ts';
 export * from '../../pets/schema.ts';
+export * from '../../posts/schema.ts';
 export * from '../../presence/schema.ts';
 export * from '../../system/schema.ts';

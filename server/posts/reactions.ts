@@ -1,0 +1,139 @@
+// Reactions on posts and comments: one per person per target, changeable and removable. Each
+// change runs under an advisory lock on (person, target) and moves the target's counters in the
+// same transaction, so counters always equal the rows they count, however many people react at
+// once. A first reaction (not a change of kind) notifies the target's author.
+
+import type { Static } from '@sinclair/typebox';
+import { and, desc, eq, lt, or, sql } from 'drizzle-orm';
+import type { postCalls } from '../../protocol/calls/posts.ts';
+import { users } from '../accounts/schema.ts';
+import { InvalidInputError, NotFoundError } from '../errors.ts';
+import { emit } from '../events.ts';
+import { notBlockedWith } from '../graph/relations.ts';
+import { notifications } from '../notifications/schema.ts';
+import type { SocialDeps } from '../people/context.ts';
+import { profiles } from '../people/schema.ts';
+import { summaryColumns, toSummary } from '../people/summaries.ts';
+import { decodeCursor, PAGE_SIZE, pageOf } from '../platform/cursor.ts';
+import type { Comments } from './comments.ts';
+import type { Posts } from './posts.ts';
+import { comments, posts, type ReactionKind, reactions } from './schema.ts';
+import { countsOf } from './views.ts';
+
+type Target = { kind: 'post'; id: string } | { kind: 'comment'; id: string };
+
+export class Reactions {
+  readonly #deps: SocialDeps;
+  readonly #posts: Posts;
+  readonly #comments: Comments;
+
+  constructor(deps: SocialDeps, posts: Posts, comments: Comments) {
+    this.#deps = deps;
+    this.#posts = posts;
+    this.#comments = comments;
+  }
+
+  /** The target's author and post, once the viewer is known to be allowed to see it. */
+  async #reach(viewerId: string, target: Target) {
+    if (target.kind === 'post') {
+      const post = await this.#posts.visible(viewerId, target.id);
+      return { authorId: post.authorId, postId: post.id };
+    }
+    const comment = await this.#comments.visible(viewerId, target.id);
+    return { authorId: comment.authorId, postId: comment.postId };
+  }
+
+  async react(viewerId: string, target: Target, kind: ReactionKind | null) {
+    const { db } = this.#deps;
+    const { authorId, postId } = await this.#reach(viewerId, target);
+    const table = target.kind === 'post' ? posts : comments;
+    const { counts, notify } = await db.transaction(async (tx) => {
+      await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`react:${target.kind}:${target.id}:${viewerId}`}, 0))`);
+      const key = and(eq(reactions.targetKind, target.kind), eq(reactions.targetId, target.id), eq(reactions.userId, viewerId));
+      const [old] = await tx.select({ kind: reactions.kind }).from(reactions).where(key);
+      const before = old?.kind ?? null;
+      const moves: string[] = [];
+      if (before !== kind) {
+        if (before !== null) moves.push(`${before}_count = ${before}_count - 1`);
+        if (kind !== null) moves.push(`${kind}_count = ${kind}_count + 1`);
+        if (kind === null) await tx.delete(reactions).where(key);
+        else if (before === null)
+          await tx
+            .insert(reactions)
+            .values({ targetKind: target.kind, targetId: target.id, userId: viewerId, kind, createdAt: new Date() });
+        else await tx.update(reactions).set({ kind, createdAt: new Date() }).where(key);
+        // The kinds come from the catalogue's closed list (checked at the edge), never from free text.
+        await tx.execute(sql`update ${table} set ${sql.raw(moves.join(', '))} where id = ${target.id}`);
+      }
+      const [row] = await tx.select().from(table).where(eq(table.id, target.id));
+      if (row === undefined) throw new NotFoundError(target.kind);
+      // Told once per person and target: taking a reaction back and giving it again is not news.
+      const type = target.kind === 'post' ? 'post.reaction' : 'comment.reaction';
+      const [told] =
+        before === null && kind !== null
+          ? await tx
+              .select({ id: notifications.id })
+              .from(notifications)
+              .where(
+                and(
+                  eq(notifications.userId, authorId),
+                  eq(notifications.actorId, viewerId),
+                  eq(notifications.type, type),
+                  sql`${notifications.data}->>${target.kind === 'post' ? 'postId' : 'commentId'} = ${target.id}`,
+                ),
+              )
+              .limit(1)
+          : [];
+      const notify =
+        before === null && kind !== null && authorId !== viewerId && told === undefined
+          ? await this.#deps.notifier.prepare(tx, {
+              userId: authorId,
+              type,
+              actorId: viewerId,
+              data: target.kind === 'post' ? { postId, kind } : { postId, commentId: target.id, kind },
+            })
+          : undefined;
+      return { counts: countsOf(row), notify };
+    });
+    if (target.kind === 'post') await emit(this.#deps, 'post', postId, 'post.counts', await this.#posts.countsEvent(postId));
+    else await emit(this.#deps, 'post', postId, 'comment.counts', { postId, commentId: target.id, reactions: counts });
+    await this.#deps.notifier.dispatch([notify]);
+    return { reactions: counts, myReaction: kind };
+  }
+
+  async list(viewerId: string, request: Static<(typeof postCalls)['posts.reactions']['request']>) {
+    if ((request.postId === undefined) === (request.commentId === undefined))
+      throw new InvalidInputError('give postId or commentId', { field: 'postId' });
+    const target: Target =
+      request.postId !== undefined ? { kind: 'post', id: request.postId } : { kind: 'comment', id: request.commentId as string };
+    await this.#reach(viewerId, target);
+    const after = decodeCursor(request.cursor, 2);
+    const rows = await this.#deps.db
+      .select({ ...summaryColumns, kind: reactions.kind, at: reactions.createdAt })
+      .from(reactions)
+      .innerJoin(users, eq(users.id, reactions.userId))
+      .leftJoin(profiles, eq(profiles.userId, reactions.userId))
+      .where(
+        and(
+          eq(reactions.targetKind, target.kind),
+          eq(reactions.targetId, target.id),
+          request.kind === undefined ? undefined : eq(reactions.kind, request.kind),
+          notBlockedWith(viewerId, reactions.userId),
+          after === undefined
+            ? undefined
+            : or(
+                lt(reactions.createdAt, new Date(after[0] as string)),
+                and(eq(reactions.createdAt, new Date(after[0] as string)), lt(reactions.userId, after[1] as string)),
+              ),
+        ),
+      )
+      .orderBy(desc(reactions.createdAt), desc(reactions.userId))
+      .limit(PAGE_SIZE + 1);
+    return pageOf(
+      rows,
+      PAGE_SIZE,
+      (row) => [row.at.toISOString(), row.id],
+      (row) => ({ person: toSummary(row), kind: row.kind }),
+    );
+  }
+}

@@ -1,0 +1,49 @@
+// Reports of posts and comments, stored for the moderation work to come: who reported what, why,
+// with an optional note. One open report per person and target; reporting again answers the
+// same report. Reporting needs the right to see the target.
+import type { Static } from '@sinclair/typebox';
+import { and, eq } from 'drizzle-orm';
+import type { postCalls } from '../../protocol/calls/posts.ts';
+import type { SocialDeps } from '../people/context.ts';
+import { checkPlainText } from '../platform/input.ts';
+import type { Comments } from './comments.ts';
+import type { Posts } from './posts.ts';
+import { reports } from './schema.ts';
+
+export async function createReport(
+  deps: Pick<SocialDeps, 'db'>,
+  access: { posts: Posts; comments: Comments },
+  reporterId: string,
+  request: Static<(typeof postCalls)['reports.create']['request']>,
+): Promise<{ id: string }> {
+  if (request.targetKind === 'post') await access.posts.visible(reporterId, request.targetId);
+  else await access.comments.visible(reporterId, request.targetId);
+  const note = (request.note ?? '').trim();
+  checkPlainText(note, 'note');
+  const [created] = await deps.db
+    .insert(reports)
+    .values({
+      id: Bun.randomUUIDv7(),
+      reporterId,
+      targetKind: request.targetKind,
+      targetId: request.targetId,
+      reason: request.reason,
+      note,
+    })
+    .onConflictDoNothing()
+    .returning({ id: reports.id });
+  if (created !== undefined) return created;
+  const [open] = await deps.db
+    .select({ id: reports.id })
+    .from(reports)
+    .where(
+      and(
+        eq(reports.reporterId, reporterId),
+        eq(reports.targetKind, request.targetKind),
+        eq(reports.targetId, request.targetId),
+        eq(reports.status, 'open'),
+      ),
+    );
+  if (open === undefined) throw new Error('report neither inserted nor found');
+  return open;
+}
