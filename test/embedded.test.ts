@@ -118,7 +118,7 @@ test('embedded: accounts work on PGlite and memory: register, verify from the .e
   }
 });
 
-test('embedded: the social graph works on PGlite and the in-process bus: request, live notification, accept, suggestions, block', async () => {
+test('embedded: the social graph and posts work on PGlite and the in-process bus: request, live notification, accept, suggestions, a post with comment, reaction and poll in both feeds, trends, block', async () => {
   const dir = createTempDir('embedded-social');
   const node = await spawnNode({ DATA_DIR: dir.path });
   const sockets: RawSocket[] = [];
@@ -150,6 +150,17 @@ test('embedded: the social graph works on PGlite and the in-process bus: request
     const suggested = await ana.call('friends.suggestions', {});
     expect(suggested.items.map((item) => (item.person as { id: string }).id)).toEqual([carla.id]);
     expect((await ana.call('people.search', { query: 'carla' })).items).toHaveLength(1);
+    // The social core on PGlite: a post with a hashtag and a poll, a comment, a reaction, both feed modes, trends.
+    const post = await ana.call('posts.create', { text: 'Hola #perros', visibility: 'friends', poll: { options: ['Sí', 'No'], multiple: false } });
+    await bruno.call('comments.add', { postId: post.id as string, text: '¡Qué lindo!' });
+    await bruno.call('posts.react', { postId: post.id as string, kind: 'love' });
+    await bruno.call('posts.vote', { postId: post.id as string, positions: [0] });
+    for (const mode of ['chronological', 'ranked'])
+      expect((await bruno.call('feed.home', { mode })).items.map((item) => (item.post as { id: string }).id)).toEqual([post.id]);
+    const seen = await ana.call('posts.get', { postId: post.id as string });
+    expect(seen).toMatchObject({ comments: 1, reactions: { love: 1 }, poll: { voters: 1 } });
+    await carla.call('posts.create', { text: 'Mi gato #gatos', visibility: 'public' });
+    expect((await ana.call('hashtags.trending', { region: 'en' })).items).toEqual([{ tag: 'gatos', score: expect.any(Number) }]);
     await carla.call('blocks.block', { userId: ana.id });
     expect((await ana.call('people.search', { query: 'carla' })).items).toEqual([]);
     expect((await ana.call('friends.suggestions', {})).items).toEqual([]);

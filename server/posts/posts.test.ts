@@ -114,6 +114,16 @@ describe('posts', () => {
     expect((await author.refused('posts.get', { postId: original.id })).code).toBe('NOT_FOUND');
   });
 
+  test("posts: a post as one's own pet shows the pet and lists on the pet's timeline; another's pet is refused", async () => {
+    const [owner, other] = await Promise.all([member(), member()]);
+    const pet = await owner.call('pets.create', { name: 'Luna', species: 'dog' });
+    const post = await owner.call('posts.create', { text: 'Woof', visibility: 'public', petId: pet.id, place: { name: 'Parque México' } });
+    expect(post).toMatchObject({ pet: { id: pet.id, name: 'Luna' }, place: { name: 'Parque México', latitude: null, longitude: null } });
+    await owner.call('posts.create', { text: 'Just me', visibility: 'public' });
+    expect((await other.call('posts.byAuthor', { userId: owner.id, petId: pet.id })).items.map((item) => item.id)).toEqual([post.id]);
+    expect((await other.refused('posts.create', { text: 'Not mine', visibility: 'public', petId: pet.id })).code).toBe('NOT_FOUND');
+  });
+
   test('posts: bad posts are refused with their field, and nothing is stored', async () => {
     const me = await member();
     const soon = new Date(Date.now() + 60_000).toISOString();
