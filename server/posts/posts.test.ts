@@ -181,7 +181,7 @@ describe('posts', () => {
     expect((await close.call('posts.get', { postId: multiple.id })).poll).toMatchObject({ closed: true, voters: 1 });
   });
 
-  test('reactions: under concurrent reacting, changing and removing by many people, counters equal the rows they count', async () => {
+  test('counters: under concurrent reacting, changing and removing, commenting and deleting by many people, counters equal the rows they count', async () => {
     const author = await member();
     const people = await Promise.all(Array.from({ length: 12 }, () => member()));
     const post = await author.call('posts.create', { text: 'React!', visibility: 'public' });
@@ -209,6 +209,25 @@ describe('posts', () => {
       for (const reaction of ['like', 'love', 'haha', 'wow', 'sad', 'angry'])
         expect(row?.[`${reaction}_count`], `${kind} ${reaction}`).toBe(counted.find((entry) => entry.kind === reaction)?.n ?? 0);
     }
+    // Comments and answers added and deleted at once: the post's and the parent's counters match the rows.
+    const added = await Promise.all(
+      people.map((person, index) =>
+        person.call('comments.add', { postId: post.id, ...(index % 2 === 0 ? { parentId: comment.id } : {}), text: `c${index}` }),
+      ),
+    );
+    await Promise.all(
+      added
+        .filter((_, index) => index % 3 === 0)
+        .map((made, index) => (people[index * 3] as Member).call('comments.delete', { commentId: made.id })),
+    );
+    const [live] = rowsOf<{ n: number }>(
+      await db.execute(sql`select count(*)::int as n from comments where post_id = ${post.id} and deleted_at is null`),
+    );
+    const [answers] = rowsOf<{ n: number }>(
+      await db.execute(sql`select count(*)::int as n from comments where parent_id = ${comment.id} and deleted_at is null`),
+    );
+    expect((await author.call('posts.get', { postId: post.id })).comments).toBe(live?.n);
+    expect((await author.call('comments.get', { commentId: comment.id })).replies).toBe(answers?.n);
     const view = await author.call('posts.get', { postId: post.id });
     const total = Object.values(view.reactions).reduce((sum, n) => sum + n, 0);
     expect((await author.call('posts.reactions', { postId: post.id })).items).toHaveLength(Math.min(total, 20));
