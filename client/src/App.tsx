@@ -24,12 +24,20 @@ const Pet = lazy(() => import('./routes/Pet.tsx'));
 const PetEditor = lazy(() => import('./routes/PetEditor.tsx'));
 const Privacy = lazy(() => import('./routes/settings/Privacy.tsx'));
 const Blocked = lazy(() => import('./routes/settings/Blocked.tsx'));
+const Feed = lazy(() => import('./routes/Feed.tsx'));
+const PostPage = lazy(() => import('./routes/PostPage.tsx'));
+const Hashtag = lazy(() => import('./routes/Hashtags.tsx'));
+const TrendingPage = lazy(() => import('./routes/Hashtags.tsx').then((module) => ({ default: module.TrendingPage })));
 const NotificationSettings = lazy(() => import('./routes/settings/NotificationSettings.tsx'));
 
 /** Signed-in pages: the path and the screen. */
 const SIGNED_IN: [string, () => JSX.Element][] = [
   ['/', Home],
   ['/sessions', Sessions],
+  ['/feed', Feed],
+  ['/posts/:id', PostPage],
+  ['/hashtags/:tag', Hashtag],
+  ['/trending', TrendingPage],
   ['/u/:username', Profile],
   ['/friends', Friends],
   // Where push and email notifications of friend requests lead.
@@ -70,6 +78,7 @@ function Layout(props: RouteSectionProps): JSX.Element {
               </>
             }
           >
+            <A href="/feed">{t('nav.feed')}</A>
             <A href="/friends">{t('nav.friends')}</A>
             <A
               href="/notifications"
@@ -124,6 +133,20 @@ function Layout(props: RouteSectionProps): JSX.Element {
           {(toast) => (
             <div class={`toast ${toast.kind}`} role={toast.kind === 'error' ? 'alert' : 'status'}>
               <span>{toast.text}</span>
+              <Show when={toast.action}>
+                {(action) => (
+                  <button
+                    type="button"
+                    class="link"
+                    onClick={() => {
+                      actions.dismiss(toast.id);
+                      action().run();
+                    }}
+                  >
+                    {action().label}
+                  </button>
+                )}
+              </Show>
               <button type="button" class="link" onClick={() => actions.dismiss(toast.id)} aria-label={t('toast.dismiss')}>
                 ×
               </button>

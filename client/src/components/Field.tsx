@@ -79,7 +79,9 @@ export function InputField(
   );
 }
 
-export function TextAreaField(props: Labelled & { onInput: (value: string) => void; maxlength: number; rows: number }): JSX.Element {
+export function TextAreaField(
+  props: Labelled & { onInput: (value: string) => void; maxlength: number; rows: number; describedBy?: string },
+): JSX.Element {
   return (
     <div class="field">
       <label for={props.id}>{props.label}</label>
@@ -89,6 +91,7 @@ export function TextAreaField(props: Labelled & { onInput: (value: string) => vo
         rows={props.rows}
         value={props.value}
         aria-invalid={props.invalid}
+        aria-describedby={props.describedBy}
         onInput={(event) => props.onInput(event.currentTarget.value)}
       />
     </div>

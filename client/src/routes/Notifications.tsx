@@ -12,6 +12,15 @@ import { actions, errorText, state } from '../state/store.ts';
 
 type Notification = CallResponse<'notifications.list'>['items'][number];
 
+const POST_TYPES = {
+  'post.mention': 'notifications.postMention',
+  'post.comment': 'notifications.postComment',
+  'comment.reply': 'notifications.commentReply',
+  'post.reaction': 'notifications.postReaction',
+  'comment.reaction': 'notifications.commentReaction',
+  'post.share': 'notifications.postShare',
+} as const;
+
 /** What a notification says and where it leads. Unknown types read generically. */
 export function describe(notification: Notification): { text: string; href: string } {
   const name = notification.actor === null ? t('notifications.someone') : notification.actor.displayName || notification.actor.username;
@@ -28,6 +37,18 @@ export function describe(notification: Notification): { text: string; href: stri
       return {
         text: t('notifications.petLost', { name, pet: data.pet ?? '' }),
         href: data.petId === undefined ? profile : `/pets/${data.petId}`,
+      };
+    }
+    case 'post.mention':
+    case 'post.comment':
+    case 'comment.reply':
+    case 'post.reaction':
+    case 'comment.reaction':
+    case 'post.share': {
+      const { postId } = notification.data as { postId?: string };
+      return {
+        text: t(POST_TYPES[notification.type as keyof typeof POST_TYPES], { name }),
+        href: postId === undefined ? profile : `/posts/${postId}`,
       };
     }
     default:

@@ -37,6 +37,8 @@ interface Toast {
   id: number;
   kind: 'info' | 'error';
   text: string;
+  /** A button in the toast (undo), which also dismisses it. */
+  action?: { label: string; run: () => void };
 }
 
 export type Theme = 'light' | 'dark' | 'system';
@@ -105,9 +107,9 @@ function createAppStore() {
   let refreshTimer: ReturnType<typeof setTimeout> | undefined;
   const userListeners = new Set<(event: EventFrame) => void>();
 
-  function toast(text: string, kind: Toast['kind'] = 'info') {
+  function toast(text: string, kind: Toast['kind'] = 'info', action?: Toast['action']) {
     const id = nextToast++;
-    setState('toasts', (toasts) => [...toasts, { id, kind, text }]);
+    setState('toasts', (toasts) => [...toasts, { id, kind, text, action }]);
     setTimeout(() => actions.dismiss(id), 6000);
   }
 

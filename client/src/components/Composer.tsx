@@ -1,0 +1,217 @@
+// Writing a post: text (counted up to 5,000), who may see it, media ids (until uploads exist),
+// a place, a poll (2 to 10 options, one or several choices, an optional closing time), posting as
+// one of the user's pets, and sharing a post with a comment. A refusal that names a field is
+// shown on that field.
+import { createSignal, For, type JSX, onMount, Show } from 'solid-js';
+import { t } from '../i18n/index.ts';
+import { type Post, type SharedPost, VISIBILITY_OPTIONS, type Visibility } from '../state/posts.ts';
+import { actions, errorField, errorText, state } from '../state/store.ts';
+import { CheckField, InputField, SelectField, TextAreaField } from './Field.tsx';
+import { ErrorAlert } from './FormFooter.tsx';
+
+const MAX_TEXT = 5000;
+const MAX_OPTIONS = 10;
+type Area = 'text' | 'visibility' | 'mediaIds' | 'place' | 'poll' | 'petId';
+const AREAS: Area[] = ['text', 'visibility', 'mediaIds', 'place', 'poll', 'petId'];
+
+/** Which part of the form a refusal names (`poll.options` and `/poll/options/1` are the poll). */
+export function areaOf(field: string | undefined): Area | undefined {
+  const head = field?.split(/[./]/)[0];
+  return AREAS.find((area) => area === head);
+}
+
+function FieldError(props: { id: string; text: string | undefined }): JSX.Element {
+  return (
+    <Show when={props.text}>
+      <p id={props.id} class="error" role="alert">
+        {props.text}
+      </p>
+    </Show>
+  );
+}
+
+export function Composer(props: { shared?: Post | SharedPost; onPosted: (post: Post) => void }): JSX.Element {
+  const [text, setText] = createSignal('');
+  const [visibility, setVisibility] = createSignal<Visibility>('friends');
+  const [mediaIds, setMediaIds] = createSignal('');
+  const [place, setPlace] = createSignal('');
+  const [petId, setPetId] = createSignal('');
+  const [pets, setPets] = createSignal<{ id: string; name: string }[]>([]);
+  const [withPoll, setWithPoll] = createSignal(false);
+  const [options, setOptions] = createSignal(['', '']);
+  const [multiple, setMultiple] = createSignal(false);
+  const [closesAt, setClosesAt] = createSignal('');
+  const [busy, setBusy] = createSignal(false);
+  const [failure, setFailure] = createSignal<{ area: Area | undefined; text: string } | undefined>();
+  const prefix = props.shared === undefined ? 'composer' : 'share';
+  const errorOn = (area: Area) => (failure()?.area === area ? failure()?.text : undefined);
+
+  onMount(async () => {
+    const me = state.user?.id;
+    if (me === undefined) return;
+    try {
+      setPets((await actions.call('pets.list', { ownerId: me })).items.map((pet) => ({ id: pet.id, name: pet.name })));
+    } catch (error) {
+      actions.toast(errorText(error), 'error');
+    }
+  });
+
+  const submit = async (event: Event) => {
+    event.preventDefault();
+    setBusy(true);
+    setFailure(undefined);
+    const ids = mediaIds()
+      .split(/[\s,]+/)
+      .filter((id) => id !== '');
+    try {
+      const post = await actions.call('posts.create', {
+        visibility: visibility(),
+        ...(text().trim() === '' ? {} : { text: text() }),
+        ...(ids.length === 0 ? {} : { mediaIds: ids }),
+        ...(place().trim() === '' ? {} : { place: { name: place().trim() } }),
+        ...(petId() === '' ? {} : { petId: petId() }),
+        ...(props.shared === undefined ? {} : { sharedPostId: props.shared.id }),
+        ...(withPoll()
+          ? {
+              poll: {
+                options: options().map((option) => option.trim()),
+                multiple: multiple(),
+                ...(closesAt() === '' ? {} : { closesAt: new Date(closesAt()).toISOString() }),
+              },
+            }
+          : {}),
+      });
+      setText('');
+      setMediaIds('');
+      setPlace('');
+      setWithPoll(false);
+      setOptions(['', '']);
+      setClosesAt('');
+      props.onPosted(post);
+    } catch (error) {
+      setFailure({ area: areaOf(errorField(error)), text: errorText(error) });
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <form class="composer" onSubmit={submit} aria-label={props.shared === undefined ? t('composer.title') : t('composer.shareTitle')}>
+      <TextAreaField
+        id={`${prefix}-text`}
+        label={props.shared === undefined ? t('composer.text') : t('composer.shareText')}
+        value={text()}
+        onInput={setText}
+        maxlength={MAX_TEXT}
+        rows={3}
+        invalid={errorOn('text') !== undefined}
+        describedBy={`${prefix}-count ${prefix}-text-error`}
+      />
+      <small id={`${prefix}-count`} class="hint counter">
+        {t('composer.count', { count: text().length, max: MAX_TEXT })}
+      </small>
+      <FieldError id={`${prefix}-text-error`} text={errorOn('text')} />
+      <div class="pair">
+        <SelectField
+          id={`${prefix}-visibility`}
+          label={t('composer.visibility')}
+          value={visibility()}
+          onChange={(value) => setVisibility(value as Visibility)}
+          invalid={errorOn('visibility') !== undefined}
+        >
+          <For each={[...VISIBILITY_OPTIONS]}>{(each) => <option value={each}>{t(`visibility.${each}`)}</option>}</For>
+        </SelectField>
+        <Show when={pets().length > 0}>
+          <SelectField
+            id={`${prefix}-pet`}
+            label={t('composer.postAs')}
+            value={petId()}
+            onChange={setPetId}
+            invalid={errorOn('petId') !== undefined}
+          >
+            <option value="">{t('composer.asMe')}</option>
+            <For each={pets()}>{(pet) => <option value={pet.id}>{pet.name}</option>}</For>
+          </SelectField>
+        </Show>
+      </div>
+      <FieldError id={`${prefix}-pet-error`} text={errorOn('petId') ?? errorOn('visibility')} />
+      <Show when={props.shared === undefined}>
+        <details class="more-options">
+          <summary>{t('composer.more')}</summary>
+          <InputField
+            id={`${prefix}-place`}
+            label={t('composer.place')}
+            value={place()}
+            onInput={setPlace}
+            maxlength={100}
+            invalid={errorOn('place') !== undefined}
+            aria-describedby={`${prefix}-place-error`}
+          />
+          <FieldError id={`${prefix}-place-error`} text={errorOn('place')} />
+          <InputField
+            id={`${prefix}-media`}
+            label={t('composer.media')}
+            value={mediaIds()}
+            onInput={setMediaIds}
+            invalid={errorOn('mediaIds') !== undefined}
+            aria-describedby={`${prefix}-media-hint ${prefix}-media-error`}
+          />
+          <small id={`${prefix}-media-hint`} class="hint">
+            {t('composer.mediaHint')}
+          </small>
+          <FieldError id={`${prefix}-media-error`} text={errorOn('mediaIds')} />
+        </details>
+        <CheckField label={t('composer.addPoll')} checked={withPoll()} onChange={setWithPoll} />
+        <Show when={withPoll()}>
+          <fieldset class={errorOn('poll') === undefined ? 'poll-editor' : 'poll-editor invalid'} aria-describedby={`${prefix}-poll-error`}>
+            <legend>{t('composer.poll')}</legend>
+            <For each={options()}>
+              {(option, index) => (
+                <div class="row">
+                  <InputField
+                    id={`${prefix}-option-${index()}`}
+                    label={t('composer.option', { number: index() + 1 })}
+                    value={option}
+                    maxlength={80}
+                    required
+                    onInput={(value) => setOptions((all) => all.map((each, at) => (at === index() ? value : each)))}
+                  />
+                  <Show when={options().length > 2}>
+                    <button
+                      type="button"
+                      class="link"
+                      aria-label={t('composer.removeOption', { number: index() + 1 })}
+                      onClick={() => setOptions((all) => all.filter((_, at) => at !== index()))}
+                    >
+                      ×
+                    </button>
+                  </Show>
+                </div>
+              )}
+            </For>
+            <Show when={options().length < MAX_OPTIONS}>
+              <button type="button" class="secondary" onClick={() => setOptions((all) => [...all, ''])}>
+                {t('composer.addOption')}
+              </button>
+            </Show>
+            <CheckField label={t('composer.multiple')} checked={multiple()} onChange={setMultiple} />
+            <InputField
+              id={`${prefix}-closes`}
+              type="datetime-local"
+              label={t('composer.closesAt')}
+              value={closesAt()}
+              onInput={setClosesAt}
+            />
+            <FieldError id={`${prefix}-poll-error`} text={errorOn('poll')} />
+          </fieldset>
+        </Show>
+      </Show>
+      <Show when={failure()?.area === undefined}>
+        <ErrorAlert text={failure()?.text} />
+      </Show>
+      <button type="submit" disabled={busy()}>
+        {busy() ? t('form.working') : props.shared === undefined ? t('composer.submit') : t('composer.shareSubmit')}
+      </button>
+    </form>
+  );
+}

@@ -1,0 +1,249 @@
+// A post wherever it is shown (feed, post page, hashtag page): who posted it (and as which pet),
+// when, who may see it, whether it was edited (with the history), the text with its links, media
+// placeholders, the place, the post it shares, the poll, reactions and counts, and sharing. While
+// the card is on screen it follows `post:<id>`: counts, poll results and edits arrive live, and
+// comment events are handed to `onEvent` (the post page keeps its thread with them).
+import { A } from '@solidjs/router';
+import { createEffect, createSignal, For, type JSX, on, onCleanup, onMount, Show } from 'solid-js';
+import { createStore, reconcile } from 'solid-js/store';
+import { type EventFrame, ProtocolError } from '../../../protocol/client.ts';
+import { formatRelative, t } from '../i18n/index.ts';
+import { type Post, type SharedPost, VISIBILITY_ICON } from '../state/posts.ts';
+import { actions, errorText } from '../state/store.ts';
+import { follow } from '../state/topics.ts';
+import { Composer } from './Composer.tsx';
+import { Dialog } from './Dialog.tsx';
+import { Avatar, VerifiedBadge } from './Person.tsx';
+import { PollView } from './PollView.tsx';
+import { EditHistory, ReportDialog, WhoReacted } from './PostDialogs.tsx';
+import { PostText } from './PostText.tsx';
+import { ReactionBar } from './ReactionBar.tsx';
+
+/** A chosen entry of a post's menu closes it. */
+function closeOnChoice(menu: HTMLDetailsElement) {
+  menu.addEventListener('click', (event) => {
+    if ((event.target as HTMLElement).closest('.menu-items button') !== null) menu.open = false;
+  });
+}
+
+type Open = 'none' | 'history' | 'who' | 'report' | 'share';
+
+/** Author, pet, time, visibility and the edited marker. */
+function Byline(props: { post: Post | SharedPost; onHistory?: () => void }): JSX.Element {
+  const name = () => props.post.author.displayName || props.post.author.username;
+  return (
+    <div class="who">
+      <A href={`/u/${encodeURIComponent(props.post.author.username)}`}>
+        <strong>{name()}</strong>
+      </A>
+      <VerifiedBadge verified={props.post.author.verified} />
+      <Show when={props.post.pet}>
+        {(pet) => (
+          <span class="as-pet">
+            {' · '}
+            <A href={`/pets/${pet().id}`} aria-label={t('post.asPet', { pet: pet().name })}>
+              🐾 {pet().name}
+            </A>
+          </span>
+        )}
+      </Show>
+      <br />
+      <small class="hint">
+        <A href={`/posts/${props.post.id}`}>
+          <time datetime={props.post.createdAt}>{formatRelative(props.post.createdAt)}</time>
+        </A>
+        {' · '}
+        <span role="img" aria-label={t(`visibility.${props.post.visibility}`)} title={t(`visibility.${props.post.visibility}`)}>
+          {VISIBILITY_ICON[props.post.visibility]}
+        </span>
+        <Show when={props.post.editedAt !== null}>
+          {' · '}
+          <Show when={props.onHistory} fallback={t('post.edited')}>
+            <button type="button" class="link" onClick={() => props.onHistory?.()}>
+              {t('post.edited')}
+            </button>
+          </Show>
+        </Show>
+      </small>
+    </div>
+  );
+}
+
+/** Text, media placeholders and place: what a post and the post it shares both show. */
+function Body(props: { post: Post | SharedPost }): JSX.Element {
+  return (
+    <>
+      <Show when={props.post.text !== ''}>
+        <PostText text={props.post.text} entities={props.post.entities} />
+      </Show>
+      <Show when={props.post.mediaIds.length > 0}>
+        <ul class="media" aria-label={t('post.media')}>
+          <For each={props.post.mediaIds}>
+            {(id) => (
+              <li class="media-placeholder" data-media-id={id}>
+                🖼️ <span class="visually-hidden">{t('post.mediaPending')}</span>
+              </li>
+            )}
+          </For>
+        </ul>
+      </Show>
+      <Show when={props.post.place}>{(place) => <p class="hint place">📍 {place().name}</p>}</Show>
+    </>
+  );
+}
+
+export function PostCard(props: {
+  post: Post;
+  /** Extra entries of the post's menu (the feed's hide, mute, less of). */
+  menu?: JSX.Element;
+  /** Below the body (the feed's "why am I seeing this"). */
+  footer?: JSX.Element;
+  /** Follow the post's topic even off screen (the post page, whose thread depends on it). */
+  alwaysLive?: boolean;
+  onEvent?: (event: EventFrame) => void;
+  onShared?: (post: Post) => void;
+}): JSX.Element {
+  const [post, setPost] = createStore<Post>(structuredClone(props.post));
+  const [gone, setGone] = createSignal(false);
+  const [open, setOpen] = createSignal<Open>('none');
+  const [onScreen, setOnScreen] = createSignal(typeof IntersectionObserver === 'undefined');
+  let element: HTMLElement | undefined;
+  const name = () => post.author.displayName || post.author.username;
+
+  const refetch = async () => {
+    try {
+      setPost(reconcile(await actions.call('posts.get', { postId: post.id })));
+    } catch (error) {
+      setGone(true);
+      if (!(error instanceof ProtocolError && error.code === 'NOT_FOUND')) actions.toast(errorText(error), 'error');
+    }
+  };
+
+  const onEvent = (event: EventFrame) => {
+    const body = event.body as Record<string, unknown>;
+    if (event.name === 'post.counts') {
+      const counts = body as { reactions: Post['reactions']; comments: number; shares: number };
+      setPost({ reactions: counts.reactions, comments: counts.comments, shares: counts.shares });
+    } else if (event.name === 'poll.results') {
+      const results = body as { options: number[]; voters: number };
+      setPost('poll', (poll) =>
+        poll === null
+          ? poll
+          : { ...poll, voters: results.voters, options: poll.options.map((each, at) => ({ ...each, votes: results.options[at] ?? 0 })) },
+      );
+    } else if (event.name === 'post.changed') {
+      if (body.deleted === true) setGone(true);
+      else void refetch();
+    }
+    props.onEvent?.(event);
+  };
+
+  onMount(() => {
+    if (element === undefined || typeof IntersectionObserver === 'undefined') return;
+    const observer = new IntersectionObserver((entries) => setOnScreen(entries.some((entry) => entry.isIntersecting)), {
+      rootMargin: '200px 0px',
+    });
+    observer.observe(element);
+    onCleanup(() => observer.disconnect());
+  });
+  createEffect(
+    on(onScreen, (visible) => {
+      if (props.alwaysLive) return;
+      if (!visible) return;
+      onCleanup(follow(`post:${post.id}`, onEvent));
+    }),
+  );
+
+  onMount(() => {
+    if (props.alwaysLive) onCleanup(follow(`post:${post.id}`, onEvent));
+  });
+
+  return (
+    <article ref={element} class="post" data-testid={`post-${post.id}`} aria-label={t('post.by', { name: name() })}>
+      <Show when={!gone()} fallback={<p class="hint">{t('post.unavailable')}</p>}>
+        <header class="post-head">
+          <Avatar name={name()} mediaId={post.author.avatarMediaId} />
+          <Byline post={post} onHistory={() => setOpen('history')} />
+          <details class="menu" ref={closeOnChoice}>
+            <summary aria-label={t('post.menu', { name: name() })}>⋯</summary>
+            <div class="menu-items">
+              {props.menu}
+              <button type="button" class="link" onClick={() => setOpen('report')}>
+                {t('report.action')}
+              </button>
+            </div>
+          </details>
+        </header>
+        <Body post={post} />
+        <Show when={post.shared}>
+          {(shared) => {
+            const inner = shared();
+            return 'unavailable' in inner ? (
+              <p class="shared hint">{t('post.unavailable')}</p>
+            ) : (
+              <div class="shared" data-testid="shared-post">
+                <div class="post-head">
+                  <Avatar name={inner.author.displayName || inner.author.username} mediaId={inner.author.avatarMediaId} />
+                  <Byline post={inner} />
+                </div>
+                <Body post={inner} />
+              </div>
+            );
+          }}
+        </Show>
+        <Show when={post.poll}>
+          {(poll) => (
+            <PollView
+              postId={post.id}
+              poll={poll()}
+              onChange={(next) => setPost('poll', next)}
+              send={(positions) => actions.call('posts.vote', { postId: post.id, positions })}
+            />
+          )}
+        </Show>
+        {props.footer}
+        <p class="hint counts">
+          <A href={`/posts/${post.id}`} data-testid="comment-count">
+            {t('post.comments', { count: post.comments })}
+          </A>
+          {' · '}
+          <span data-testid="share-count">{t('post.shares', { count: post.shares })}</span>
+        </p>
+        <ReactionBar
+          label={t('reaction.forPost', { name: name() })}
+          counts={post.reactions}
+          mine={post.myReaction}
+          onChange={(reactions, myReaction) => setPost({ reactions, myReaction })}
+          send={(kind) => actions.call('posts.react', { postId: post.id, kind })}
+          onWho={() => setOpen('who')}
+        />
+        <div class="row">
+          <button type="button" class="secondary" onClick={() => setOpen('share')}>
+            {t('post.share')}
+          </button>
+        </div>
+      </Show>
+      <Show when={open() === 'history'}>
+        <EditHistory postId={post.id} current={post.text} onClose={() => setOpen('none')} />
+      </Show>
+      <Show when={open() === 'who'}>
+        <WhoReacted target={{ postId: post.id }} onClose={() => setOpen('none')} />
+      </Show>
+      <Show when={open() === 'report'}>
+        <ReportDialog targetKind="post" targetId={post.id} onClose={() => setOpen('none')} />
+      </Show>
+      <Show when={open() === 'share'}>
+        <Dialog title={t('composer.shareTitle')} onClose={() => setOpen('none')}>
+          <Composer
+            shared={post}
+            onPosted={(created) => {
+              setOpen('none');
+              actions.toast(t('post.sharedToast'));
+              props.onShared?.(created);
+            }}
+          />
+        </Dialog>
+      </Show>
+    </article>
+  );
+}

@@ -1,0 +1,90 @@
+// The dialogs a post or comment opens: who reacted, the edit history, and a report to the
+// moderators (a reason from the protocol's list and an optional note).
+import { createSignal, For, type JSX, onMount } from 'solid-js';
+import { formatRelative, t } from '../i18n/index.ts';
+import { REACTION_EMOJI, REASONS, type ReportReason } from '../state/posts.ts';
+import { actions, errorText } from '../state/store.ts';
+import { Dialog } from './Dialog.tsx';
+import { SelectField, TextAreaField } from './Field.tsx';
+import { ErrorAlert, FormFooter } from './FormFooter.tsx';
+import { LoadMore } from './LoadMore.tsx';
+import { PersonRow } from './Person.tsx';
+import { usePages } from './usePages.ts';
+import { useSubmit } from './useSubmit.ts';
+
+export function WhoReacted(props: { target: { postId: string } | { commentId: string }; onClose: () => void }): JSX.Element {
+  const pages = usePages((cursor) => actions.call('posts.reactions', { ...props.target, cursor }));
+  onMount(() => void pages.reload());
+  return (
+    <Dialog title={t('reaction.whoTitle')} onClose={props.onClose} testId="who-reacted-dialog">
+      <ul class="people">
+        <For each={pages.items()}>
+          {(item) => <PersonRow person={item.person} detail={`${REACTION_EMOJI[item.kind]} ${t(`reaction.${item.kind}`)}`} />}
+        </For>
+      </ul>
+      <LoadMore pages={pages} count={pages.items().length} empty={t('reaction.none')} />
+    </Dialog>
+  );
+}
+
+export function EditHistory(props: { postId: string; current: string; onClose: () => void }): JSX.Element {
+  const [items, setItems] = createSignal<{ version: number; text: string; replacedAt: string }[]>([]);
+  const [error, setError] = createSignal<string | undefined>();
+  onMount(async () => {
+    try {
+      setItems((await actions.call('posts.history', { postId: props.postId })).items);
+    } catch (failure) {
+      setError(errorText(failure));
+    }
+  });
+  return (
+    <Dialog title={t('post.historyTitle')} onClose={props.onClose} testId="history-dialog">
+      <ErrorAlert text={error()} />
+      <ol class="history">
+        <For each={items()}>
+          {(item) => (
+            <li>
+              <small class="hint">{t('post.historyVersion', { version: item.version, when: formatRelative(item.replacedAt) })}</small>
+              <p dir="auto">{item.text}</p>
+            </li>
+          )}
+        </For>
+        <li>
+          <small class="hint">{t('post.historyCurrent')}</small>
+          <p dir="auto">{props.current}</p>
+        </li>
+      </ol>
+    </Dialog>
+  );
+}
+
+export function ReportDialog(props: { targetKind: 'post' | 'comment'; targetId: string; onClose: () => void }): JSX.Element {
+  const [reason, setReason] = createSignal<ReportReason>('spam');
+  const [note, setNote] = createSignal('');
+  const form = useSubmit(async () => {
+    const trimmed = note().trim();
+    await actions.call('reports.create', {
+      targetKind: props.targetKind,
+      targetId: props.targetId,
+      reason: reason(),
+      ...(trimmed === '' ? {} : { note: trimmed }),
+    });
+    actions.toast(t('report.sent'));
+    props.onClose();
+  });
+  return (
+    <Dialog
+      title={props.targetKind === 'post' ? t('report.postTitle') : t('report.commentTitle')}
+      onClose={props.onClose}
+      testId="report-dialog"
+    >
+      <form onSubmit={form.submit}>
+        <SelectField id="report-reason" label={t('report.reason')} value={reason()} onChange={(value) => setReason(value as ReportReason)}>
+          <For each={[...REASONS]}>{(each) => <option value={each}>{t(`report.reason.${each}`)}</option>}</For>
+        </SelectField>
+        <TextAreaField id="report-note" label={t('report.note')} value={note()} onInput={setNote} maxlength={1000} rows={3} />
+        <FormFooter busy={form.busy()} error={form.error()} label={t('report.submit')} />
+      </form>
+    </Dialog>
+  );
+}

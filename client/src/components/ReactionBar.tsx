@@ -1,0 +1,58 @@
+// The six reactions under a post or comment: choose one, change it, or tap it again to take it
+// back. The counts change at once and return to what they were when the server refuses.
+import { For, type JSX, Show } from 'solid-js';
+import { t } from '../i18n/index.ts';
+import { REACTION_EMOJI, REACTION_KINDS, type ReactionCounts, type ReactionKind, reacted, totalReactions } from '../state/posts.ts';
+import { actions, errorText } from '../state/store.ts';
+
+export function ReactionBar(props: {
+  label: string;
+  counts: ReactionCounts;
+  mine: ReactionKind | null;
+  onChange: (counts: ReactionCounts, mine: ReactionKind | null) => void;
+  send: (kind: ReactionKind | null) => Promise<{ reactions: ReactionCounts; myReaction: ReactionKind | null }>;
+  onWho?: () => void;
+}): JSX.Element {
+  const react = async (kind: ReactionKind) => {
+    const before = { counts: props.counts, mine: props.mine };
+    const next = before.mine === kind ? null : kind;
+    props.onChange(reacted(before.counts, before.mine, next), next);
+    try {
+      const answer = await props.send(next);
+      props.onChange(answer.reactions, answer.myReaction);
+    } catch (error) {
+      props.onChange(before.counts, before.mine);
+      actions.toast(errorText(error), 'error');
+    }
+  };
+  return (
+    <fieldset class="reactions">
+      <legend class="visually-hidden">{props.label}</legend>
+      <For each={[...REACTION_KINDS]}>
+        {(kind) => (
+          <button
+            type="button"
+            class="reaction"
+            aria-pressed={props.mine === kind}
+            aria-label={t('reaction.button', { reaction: t(`reaction.${kind}`), count: props.counts[kind] })}
+            title={t(`reaction.${kind}`)}
+            data-kind={kind}
+            onClick={() => void react(kind)}
+          >
+            <span aria-hidden="true">{REACTION_EMOJI[kind]}</span>
+            <Show when={props.counts[kind] > 0}>
+              <span aria-hidden="true" class="n">
+                {props.counts[kind]}
+              </span>
+            </Show>
+          </button>
+        )}
+      </For>
+      <Show when={props.onWho !== undefined && totalReactions(props.counts) > 0}>
+        <button type="button" class="link" data-testid="who-reacted" onClick={() => props.onWho?.()}>
+          {t('reaction.who', { count: totalReactions(props.counts) })}
+        </button>
+      </Show>
+    </fieldset>
+  );
+}

@@ -1,0 +1,209 @@
+// /feed: the home feed. The composer on top; the order switch (newest first, or ranked with
+// "why am I seeing this"), remembered on this device; "load more" with the server's cursor. New
+// posts announced on `feed:<me>` wait behind an "N new posts" banner that takes no room, so
+// nothing moves while reading; tapping it loads the fresh first page. Each item's menu hides the
+// post, mutes its author or asks for less of one of its hashtags, each undoable from the toast.
+import { A } from '@solidjs/router';
+import { createSignal, For, type JSX, onCleanup, onMount, Show } from 'solid-js';
+import type { CallResponse } from '../../../protocol/catalogue.ts';
+import { Composer } from '../components/Composer.tsx';
+import { LoadMore } from '../components/LoadMore.tsx';
+import { PostCard } from '../components/PostCard.tsx';
+import { Trending } from '../components/Trending.tsx';
+import { usePages } from '../components/usePages.ts';
+import { formatRelative, t } from '../i18n/index.ts';
+import type { FeedMode, Post, Why } from '../state/posts.ts';
+import { actions, errorText, state } from '../state/store.ts';
+import { follow } from '../state/topics.ts';
+
+type Item = CallResponse<'feed.home'>['items'][number];
+const MODE_KEY = 'petamigos.feedMode';
+
+export function WhyThis(props: { why: Why }): JSX.Element {
+  const lessPercent = () => Math.round(props.why.topicWeight * 100);
+  return (
+    <details class="why" data-testid="why">
+      <summary>{t('why.title')}</summary>
+      <ul>
+        <li>{t(`why.relation.${props.why.relation}`)}</li>
+        <li>{t('why.age', { when: formatRelative(Date.now() - props.why.ageHours * 3_600_000) })}</li>
+        <li>{t('why.engagement', { count: props.why.engagement })}</li>
+        <li>
+          {props.why.lessOf.length === 0
+            ? t('why.topicNormal')
+            : t('why.topicLess', { percent: lessPercent(), tags: props.why.lessOf.map((tag) => `#${tag}`).join(', ') })}
+        </li>
+      </ul>
+    </details>
+  );
+}
+
+/** Puts items back where they were (positions in the list they were taken from). */
+function putBack(items: Item[], removed: { at: number; item: Item }[]): Item[] {
+  const next = items.filter((item) => !removed.some((each) => each.item.post.id === item.post.id));
+  for (const { at, item } of [...removed].sort((a, b) => a.at - b.at)) next.splice(Math.min(at, next.length), 0, item);
+  return next;
+}
+
+export default function Feed(): JSX.Element {
+  const [mode, setMode] = createSignal<FeedMode>(localStorage.getItem(MODE_KEY) === 'ranked' ? 'ranked' : 'chronological');
+  const pages = usePages((cursor) => actions.call('feed.home', { mode: mode(), cursor }));
+  const [fresh, setFresh] = createSignal<string[]>([]);
+  let top: HTMLHeadingElement | undefined;
+
+  onMount(() => {
+    void pages.reload();
+    const me = state.user?.id;
+    if (me === undefined) return;
+    onCleanup(
+      follow(`feed:${me}`, (event) => {
+        if (event.name !== 'feed.post') return;
+        const { postId, authorId } = event.body as { postId: string; authorId: string };
+        // The user's own posts from here are already on top (the composer puts them there).
+        if (authorId === me || pages.items().some((item) => item.post.id === postId)) return;
+        setFresh((ids) => (ids.includes(postId) ? ids : [...ids, postId]));
+      }),
+    );
+  });
+
+  const showFresh = async () => {
+    setFresh([]);
+    await pages.reload();
+    top?.scrollIntoView({ block: 'start' });
+    top?.focus();
+  };
+
+  const choose = (next: FeedMode) => {
+    if (next === mode()) return;
+    localStorage.setItem(MODE_KEY, next);
+    setMode(next);
+    setFresh([]);
+    void pages.reload();
+  };
+
+  /** Takes items out at once; the server is asked, and the toast offers to undo. */
+  const takeOut = async (which: (item: Item) => boolean, ask: (on: boolean) => Promise<unknown>, done: string): Promise<void> => {
+    const removed = pages
+      .items()
+      .map((item, at) => ({ at, item }))
+      .filter(({ item }) => which(item));
+    pages.setItems((items) => items.filter((item) => !which(item)));
+    try {
+      await ask(true);
+    } catch (error) {
+      pages.setItems((items) => putBack(items, removed));
+      actions.toast(errorText(error), 'error');
+      return;
+    }
+    actions.toast(done, 'info', {
+      label: t('toast.undo'),
+      run: () => {
+        pages.setItems((items) => putBack(items, removed));
+        ask(false).catch((error: unknown) => actions.toast(errorText(error), 'error'));
+      },
+    });
+  };
+
+  const lessOf = async (tag: string) => {
+    try {
+      await actions.call('feed.lessOf', { tag, less: true });
+    } catch (error) {
+      actions.toast(errorText(error), 'error');
+      return;
+    }
+    actions.toast(t('feed.lessOfDone', { tag }), 'info', {
+      label: t('toast.undo'),
+      run: () => {
+        actions.call('feed.lessOf', { tag, less: false }).catch((error: unknown) => actions.toast(errorText(error), 'error'));
+      },
+    });
+  };
+
+  const menu = (post: Post) => {
+    const tags = [...new Set(post.entities.filter((entity) => entity.type === 'hashtag').map((entity) => entity.value))];
+    const name = post.author.displayName || post.author.username;
+    return (
+      <>
+        <button
+          type="button"
+          class="link"
+          onClick={() =>
+            void takeOut(
+              (item) => item.post.id === post.id,
+              (hidden) => actions.call('feed.hide', { postId: post.id, hidden }),
+              t('feed.hidden'),
+            )
+          }
+        >
+          {t('feed.hide')}
+        </button>
+        <Show when={post.author.id !== state.user?.id}>
+          <button
+            type="button"
+            class="link"
+            onClick={() =>
+              void takeOut(
+                (item) => item.post.author.id === post.author.id,
+                (muted) => actions.call('feed.mute', { userId: post.author.id, muted }),
+                t('feed.muted', { name }),
+              )
+            }
+          >
+            {t('feed.mute', { name })}
+          </button>
+        </Show>
+        <For each={tags}>
+          {(tag) => (
+            <button type="button" class="link" onClick={() => void lessOf(tag)}>
+              {t('feed.lessOf', { tag })}
+            </button>
+          )}
+        </For>
+      </>
+    );
+  };
+
+  return (
+    <section class="card feed" aria-labelledby="feed-title">
+      <div class="row spread">
+        <h1 id="feed-title" ref={top} tabindex="-1">
+          {t('feed.title')}
+        </h1>
+        <A href="/trending">{t('trending.title')}</A>
+      </div>
+      <Composer onPosted={(post) => pages.setItems((items) => [{ post }, ...items])} />
+      <fieldset class="segmented">
+        <legend class="visually-hidden">{t('feed.order')}</legend>
+        <button type="button" aria-pressed={mode() === 'chronological'} onClick={() => choose('chronological')}>
+          {t('feed.chronological')}
+        </button>
+        <button type="button" aria-pressed={mode() === 'ranked'} onClick={() => choose('ranked')}>
+          {t('feed.ranked')}
+        </button>
+      </fieldset>
+      <div class="new-posts">
+        <Show when={fresh().length > 0}>
+          <button type="button" data-testid="new-posts" onClick={() => void showFresh()}>
+            {t('feed.newPosts', { count: fresh().length })}
+          </button>
+        </Show>
+      </div>
+      <ol class="posts" aria-label={t('feed.title')}>
+        <For each={pages.items()}>
+          {(item) => (
+            <li>
+              <PostCard
+                post={item.post}
+                menu={menu(item.post)}
+                footer={item.why === undefined ? undefined : <WhyThis why={item.why} />}
+                onShared={(post) => pages.setItems((items) => [{ post }, ...items])}
+              />
+            </li>
+          )}
+        </For>
+      </ol>
+      <LoadMore pages={pages} count={pages.items().length} empty={t('feed.empty')} />
+      <Trending compact />
+    </section>
+  );
+}

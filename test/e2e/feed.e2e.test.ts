@@ -1,0 +1,183 @@
+// The social core in two browsers against a real node. Ana and Bruno are friends. Ana posts with
+// an emoji before a mention, a hashtag and a poll; Bruno, reading his feed, gets the "new posts"
+// banner live and opens the fresh page. Bruno reacts, comments and votes; Ana, on the post page,
+// sees the reaction count, the comment and the poll results arrive without a reload. Ana switches
+// her feed to ranked and opens "why am I seeing this"; Bruno reports the post (stored for the
+// moderators); Ana opens the hashtag page from the post's link and the notification of the
+// comment leads to the post. Phone-sized (360 px), screenshots in .test-results/screenshots.
+import { and, eq } from 'drizzle-orm';
+import type { Browser, Locator, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { en } from '../../client/src/i18n/messages/en.ts';
+import { reports } from '../../server/posts/schema.ts';
+import { type AccountsEnv, type RegisteredUser, startAccountsEnv } from '../harness/accounts.ts';
+import { launchBrowser, screenshot, userContext } from '../harness/browser.ts';
+import { befriend } from '../harness/social.ts';
+
+let env: AccountsEnv;
+let browser: Browser;
+beforeAll(async () => {
+  env = await startAccountsEnv('feed-e2e', { CLIENT_DIR: new URL('../../client/dist', import.meta.url).pathname });
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser.close();
+  await env.close();
+});
+
+async function signIn(user: RegisteredUser): Promise<Page> {
+  const context = await userContext(browser, { locale: 'en-US' });
+  const page = await context.newPage();
+  await page.goto(`${env.node.url}/login`);
+  await page.getByLabel(en['form.login']).fill(user.username);
+  await page.getByLabel(en['form.password']).fill(user.password);
+  await page.getByRole('button', { name: en['signIn.submit'] }).click();
+  await page.getByTestId('presence-self').waitFor();
+  return page;
+}
+
+const fill = (template: string, params: Record<string, string | number>) =>
+  template.replace(/\{(\w+)\}/g, (_whole, name: string) => String(params[name]));
+const noHorizontalScroll = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth);
+const within = { timeout: 10_000 };
+const reaction = (post: Locator, kind: string) => post.locator(`[data-kind="${kind}"]`).first();
+
+describe('the social core in the web client', () => {
+  test('e2e: a post with a poll reaches a friend live; reactions, comments and votes reach the author live; ranked why, report, hashtag page', async () => {
+    const ana = await env.register();
+    const bruno = await env.register();
+    await befriend(env.node, ana, bruno);
+    const a = await signIn(ana);
+    const b = await signIn(bruno);
+
+    // Both open their feeds from the shell.
+    await a.getByRole('link', { name: en['nav.feed'] }).click();
+    await b.getByRole('link', { name: en['nav.feed'] }).click();
+    await a.getByRole('heading', { name: en['feed.title'] }).waitFor();
+    await b.getByText(en['feed.empty']).waitFor(within);
+
+    // Ana posts: an emoji before the mention (UTF-16 offsets), a hashtag, and a poll.
+    const text = `🐶 Walk with @${bruno.username} in the #Parque today?`;
+    await a.getByLabel(en['composer.text']).fill(text);
+    await a.getByText(fill(en['composer.count'], { count: text.length, max: 5000 })).waitFor();
+    await a.getByLabel(en['composer.addPoll']).check();
+    await a.getByLabel(fill(en['composer.option'], { number: 1 })).fill('Morning');
+    await a.getByLabel(fill(en['composer.option'], { number: 2 })).fill('Evening');
+    await screenshot(a, 'feed-composer');
+    await a.getByRole('button', { name: en['composer.submit'], exact: true }).click();
+    const mine = a.locator('article.post').first();
+    await mine.getByRole('link', { name: `@${bruno.username}` }).waitFor(within);
+    const postId = (await mine.getAttribute('data-testid'))?.replace('post-', '') ?? '';
+    expect(postId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(await mine.getByRole('link', { name: `@${bruno.username}` }).getAttribute('href')).toBe(`/u/${bruno.username}`);
+    expect(await mine.getByRole('link', { name: '#Parque' }).getAttribute('href')).toBe('/hashtags/parque');
+    expect(await a.getByLabel(en['composer.text']).inputValue()).toBe('');
+    expect(await noHorizontalScroll(a)).toBeLessThanOrEqual(360);
+
+    // Bruno's feed announces it without moving; the banner loads the fresh page.
+    const banner = b.getByTestId('new-posts');
+    await banner.waitFor(within);
+    expect(await banner.textContent()).toBe(fill(en['feed.newPosts'], { count: 1 }));
+    expect(await b.locator('article.post').count()).toBe(0);
+    await screenshot(b, 'feed-new-posts-banner');
+    await banner.click();
+    const seen = b.getByTestId(`post-${postId}`);
+    await seen.waitFor(within);
+    expect(await banner.count()).toBe(0);
+    expect(await seen.getByRole('radio').count()).toBe(2);
+    const option = (post: Locator, name: string) => post.locator('label.poll-option', { hasText: name });
+
+    // Ana opens her post's page.
+    await mine.getByRole('link', { name: fill(en['post.comments'], { count: 0 }) }).click();
+    await a.getByTestId('post-page').waitFor();
+    expect(new URL(a.url()).pathname).toBe(`/posts/${postId}`);
+    const open = a.getByTestId(`post-${postId}`);
+    await open.waitFor(within);
+    expect(await reaction(open, 'love').getAttribute('aria-label')).toBe(fill(en['reaction.button'], { reaction: 'Love', count: 0 }));
+
+    // Bruno loves it (pressed at once); Ana's count goes up live.
+    await reaction(seen, 'love').click();
+    expect(await reaction(seen, 'love').getAttribute('aria-pressed')).toBe('true');
+    await expect
+      .poll(() => reaction(open, 'love').getAttribute('aria-label'), within)
+      .toBe(fill(en['reaction.button'], { reaction: 'Love', count: 1 }));
+
+    // Bruno votes in the feed; Ana sees the results live.
+    await seen.getByRole('radio', { name: /Evening/ }).check();
+    await expect.poll(() => seen.getByRole('radio', { name: /Evening/ }).isChecked(), within).toBe(true);
+    await expect.poll(() => open.getByTestId('poll-voters').textContent(), within).toBe(fill(en['poll.voters'], { count: 1 }));
+    expect(await option(open, 'Evening').getByTestId('poll-votes').textContent()).toBe(fill(en['poll.votes'], { count: 1, percent: 100 }));
+
+    // Bruno comments from the post page; the comment appears on Ana's open page with the count.
+    await seen.getByRole('link', { name: fill(en['post.comments'], { count: 0 }) }).click();
+    await b.getByTestId('post-page').waitFor();
+    await b.getByLabel(en['comments.write']).fill('Evening, after the rain 🌧️');
+    await b.getByRole('button', { name: en['comments.send'] }).click();
+    await b.getByText('Evening, after the rain 🌧️').waitFor(within);
+    await a.getByText('Evening, after the rain 🌧️').waitFor(within);
+    await expect.poll(() => open.getByTestId('comment-count').textContent(), within).toBe(fill(en['post.comments'], { count: 1 }));
+    await screenshot(a, 'feed-post-page-live');
+    expect(await noHorizontalScroll(a)).toBeLessThanOrEqual(360);
+
+    // Ana answers; Bruno sees the answer live under his comment.
+    await a.getByRole('button', { name: en['comments.reply'] }).click();
+    await a.getByLabel(fill(en['comments.answer'], { name: bruno.username })).fill('Deal!');
+    await a.getByRole('button', { name: en['comments.send'] }).last().click();
+    await b.getByRole('button', { name: fill(en['comments.showAnswers'], { count: 1 }) }).click(within);
+    await b.getByText('Deal!').waitFor(within);
+    await screenshot(b, 'feed-post-page-answer');
+
+    // Who reacted.
+    await open.getByTestId('who-reacted').click();
+    await a.getByTestId('who-reacted-dialog').getByTestId(`person-${bruno.username}`).waitFor(within);
+    await a.getByRole('button', { name: en['dialog.close'] }).click();
+
+    // Ana's feed in ranked order, remembered; "why am I seeing this" in words.
+    await a.getByRole('link', { name: en['nav.feed'] }).click();
+    await a.getByRole('button', { name: en['feed.ranked'] }).click();
+    await expect.poll(() => a.getByRole('button', { name: en['feed.ranked'] }).getAttribute('aria-pressed')).toBe('true');
+    const why = a.getByTestId(`post-${postId}`).getByTestId('why');
+    await why.waitFor(within);
+    await why.getByText(en['why.title']).click();
+    await why.getByText(en['why.relation.you']).waitFor();
+    await why.getByText(en['why.topicNormal']).waitFor();
+    await screenshot(a, 'feed-ranked-why');
+    await a.reload();
+    await a.getByTestId(`post-${postId}`).getByTestId('why').waitFor(within);
+
+    // Bruno reports the post from its menu.
+    await b.goto(`${env.node.url}/feed`);
+    const reported = b.getByTestId(`post-${postId}`);
+    await reported.waitFor(within);
+    await reported.getByLabel(fill(en['post.menu'], { name: ana.username })).click();
+    await reported.getByRole('button', { name: en['report.action'] }).click();
+    const dialog = b.getByRole('dialog', { name: en['report.postTitle'] });
+    await dialog.getByLabel(en['report.reason']).selectOption('animal_cruelty');
+    await dialog.getByLabel(en['report.note']).fill('Testing the report dialog');
+    await screenshot(b, 'feed-report');
+    await dialog.getByRole('button', { name: en['report.submit'] }).click();
+    await b.getByRole('status').filter({ hasText: en['report.sent'] }).waitFor(within);
+    expect(await dialog.count()).toBe(0);
+    const stored = await env.node.platform.database.db
+      .select()
+      .from(reports)
+      .where(and(eq(reports.targetId, postId), eq(reports.reporterId, bruno.id)));
+    expect(stored.map((row) => [row.reason, row.note])).toEqual([['animal_cruelty', 'Testing the report dialog']]);
+
+    // Ana follows the hashtag link to its page.
+    await a.getByTestId(`post-${postId}`).getByRole('link', { name: '#Parque' }).click();
+    await a.getByRole('heading', { name: '#parque' }).waitFor(within);
+    await a.getByTestId('hashtag-page').getByTestId(`post-${postId}`).waitFor(within);
+    await screenshot(a, 'feed-hashtag');
+    expect(await noHorizontalScroll(a)).toBeLessThanOrEqual(360);
+
+    // Ana's notification of Bruno's comment leads to the post.
+    await a.goto(`${env.node.url}/notifications`);
+    await a
+      .getByTestId('notifications')
+      .getByRole('link', { name: fill(en['notifications.postComment'], { name: bruno.username }) })
+      .click(within);
+    await a.getByTestId('post-page').waitFor(within);
+    expect(new URL(a.url()).pathname).toBe(`/posts/${postId}`);
+  }, 150_000);
+});
