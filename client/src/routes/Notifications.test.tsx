@@ -31,6 +31,21 @@ test('notifications: every type has its sentence and link', () => {
     text: "Bruno's pet Luna is lost. Keep an eye out!",
     href: '/pets/p-1',
   });
+  const post = { postId: '0192a1b2-4444-7000-8000-000000000001' };
+  const comment = { ...post, commentId: '0192a1b2-5555-7000-8000-000000000001' };
+  expect(describe(notification('post.mention', post))).toEqual({ text: 'Bruno mentioned you in a post', href: `/posts/${post.postId}` });
+  expect(describe(notification('post.comment', comment))).toEqual({ text: 'Bruno commented on your post', href: `/posts/${post.postId}` });
+  expect(describe(notification('comment.reply', comment))).toEqual({ text: 'Bruno answered your comment', href: `/posts/${post.postId}` });
+  expect(describe(notification('post.reaction', { ...post, kind: 'love' }))).toEqual({
+    text: 'Bruno reacted to your post',
+    href: `/posts/${post.postId}`,
+  });
+  expect(describe(notification('comment.reaction', { ...comment, kind: 'haha' }))).toEqual({
+    text: 'Bruno reacted to your comment',
+    href: `/posts/${post.postId}`,
+  });
+  expect(describe(notification('post.share', post))).toEqual({ text: 'Bruno shared your post', href: `/posts/${post.postId}` });
+  expect(describe(notification('post.share')).href).toBe('/u/bruno_y_max');
   expect(describe(notification('party.invite'))).toEqual({ text: 'New activity from Bruno', href: '/u/bruno_y_max' });
   expect(describe({ ...notification('follow.new'), actor: null }).text).toBe('Someone started following you');
 });
