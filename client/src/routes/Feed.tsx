@@ -19,7 +19,7 @@ import { follow } from '../state/topics.ts';
 type Item = CallResponse<'feed.home'>['items'][number];
 const MODE_KEY = 'petamigos.feedMode';
 
-export function WhyThis(props: { why: Why }): JSX.Element {
+function WhyThis(props: { why: Why }): JSX.Element {
   const lessPercent = () => Math.round(props.why.topicWeight * 100);
   return (
     <details class="why" data-testid="why">

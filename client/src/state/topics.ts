@@ -33,8 +33,3 @@ export function follow(topic: string, listener: (event: EventFrame) => void): ()
     void mine.handle.unsubscribe();
   };
 }
-
-/** How many topics are followed through here (for tests). */
-export function followedCount(): number {
-  return followed.size;
-}
