@@ -12,7 +12,7 @@ import { en } from '../../client/src/i18n/messages/en.ts';
 import { reports } from '../../server/posts/schema.ts';
 import { type AccountsEnv, type RegisteredUser, startAccountsEnv } from '../harness/accounts.ts';
 import { launchBrowser, screenshot, userContext } from '../harness/browser.ts';
-import { befriend } from '../harness/social.ts';
+import { befriend, join } from '../harness/social.ts';
 
 let env: AccountsEnv;
 let browser: Browser;
@@ -180,4 +180,69 @@ describe('the social core in the web client', () => {
     await a.getByTestId('post-page').waitFor(within);
     expect(new URL(a.url()).pathname).toBe(`/posts/${postId}`);
   }, 150_000);
+
+  test('e2e: edit history, share with a comment (nested), hide with undo, mute, and trending by region', async () => {
+    const ana = await env.register();
+    const bruno = await env.register();
+    await befriend(env.node, ana, bruno);
+    const author = await join(env, env.node, ana);
+    const post = await author.call('posts.create', { text: 'Sunny day at the #playa', visibility: 'public' });
+    await author.call('posts.edit', { postId: post.id, text: 'Sunny day at the #playa with Luna' });
+    author.close();
+    const b = await signIn(bruno);
+    await b.goto(`${env.node.url}/feed`);
+    const card = b.getByTestId(`post-${post.id}`);
+    await card.waitFor(within);
+
+    // The edited marker opens the history: the first text, then the current one.
+    await card.getByRole('button', { name: en['post.edited'] }).click();
+    const history = b.getByTestId('history-dialog');
+    await history.getByText('Sunny day at the #playa', { exact: true }).waitFor(within);
+    await history.getByText('Sunny day at the #playa with Luna', { exact: true }).waitFor();
+    await screenshot(b, 'feed-history');
+    await b.keyboard.press('Escape');
+    expect(await history.count()).toBe(0);
+
+    // Sharing with a comment puts the share on top, with the post nested in it.
+    await card.getByRole('button', { name: en['post.share'] }).click();
+    const sharing = b.getByRole('dialog', { name: en['composer.shareTitle'] });
+    await sharing.getByLabel(en['composer.shareText']).fill('Look at this!');
+    await sharing.getByRole('button', { name: en['composer.shareSubmit'] }).click();
+    await b.getByRole('status').filter({ hasText: en['post.sharedToast'] }).waitFor(within);
+    const share = b.locator('article.post').first();
+    await share.getByText('Look at this!').waitFor(within);
+    expect(await share.getByTestId('shared-post').getByText('Sunny day at the #playa with Luna').count()).toBe(1);
+    await expect.poll(() => card.getByTestId('share-count').textContent(), within).toBe(fill(en['post.shares'], { count: 1 }));
+    await screenshot(b, 'feed-shared');
+    expect(await noHorizontalScroll(b)).toBeLessThanOrEqual(360);
+
+    // Hide, then undo from the toast.
+    await card.getByLabel(fill(en['post.menu'], { name: ana.username })).click();
+    await card.getByRole('button', { name: en['feed.hide'] }).click();
+    await expect.poll(() => card.count(), within).toBe(0);
+    await b.getByRole('status').filter({ hasText: en['feed.hidden'] }).getByRole('button', { name: en['toast.undo'] }).click();
+    await card.waitFor(within);
+    await b.reload();
+    await card.waitFor(within);
+
+    // Muting Ana takes her posts out, also after a reload; Bruno's share stays.
+    await card.getByLabel(fill(en['post.menu'], { name: ana.username })).click();
+    await card.getByRole('button', { name: fill(en['feed.mute'], { name: ana.username }) }).click();
+    await expect.poll(() => card.count(), within).toBe(0);
+    await b.reload();
+    await share.getByText('Look at this!').waitFor(within);
+    expect(await card.count()).toBe(0);
+
+    // Trending in the user's region, then in the chosen one.
+    await b.getByRole('link', { name: en['trending.title'] }).first().click();
+    const trending = b.getByTestId('trending');
+    await trending.getByRole('link', { name: '#playa' }).waitFor(within);
+    expect(await trending.getByLabel(en['trending.region']).inputValue()).toBe('en');
+    await trending.getByLabel(en['trending.region']).selectOption('en-US');
+    await trending.getByText(en['trending.none']).waitFor(within);
+    await screenshot(b, 'feed-trending');
+    await trending.getByLabel(en['trending.region']).selectOption('en');
+    await trending.getByRole('link', { name: '#playa' }).click();
+    await b.getByRole('heading', { name: '#playa' }).waitFor(within);
+  }, 120_000);
 });
