@@ -114,15 +114,15 @@ export class Feed {
     if (cached === null) await this.#cache.set(key, JSON.stringify(order), { ttlMs: SNAPSHOT_TTL_MS });
     const slice = order.slice(snapshot.offset, snapshot.offset + PAGE_SIZE);
     const end = snapshot.offset + slice.length;
-    // Posts deleted, hidden or muted since the snapshot drop out of their page.
+    // Posts deleted, hidden or muted since the snapshot drop out of later pages (a page just ranked is current).
     const visible = new Set(
-      rowsOf<{ id: string }>(
-        slice.length === 0
-          ? []
-          : await this.#deps.db.execute(
+      cached === null || slice.length === 0
+        ? slice.map((entry) => entry.id)
+        : rowsOf<{ id: string }>(
+            await this.#deps.db.execute(
               sql`select p.id from posts p where p.id in ${slice.map((entry) => entry.id)} and p.deleted_at is null and ${fromSource(viewerId)} and ${inFeed(viewerId)}`,
             ),
-      ).map((row) => row.id),
+          ).map((row) => row.id),
     );
     const kept = slice.filter((entry) => visible.has(entry.id));
     const views = new Map(

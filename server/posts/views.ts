@@ -56,8 +56,11 @@ export async function linkedEntities(db: Database, texts: string[]) {
 async function pollsOf(db: Database, viewerId: string, postIds: string[]) {
   const result = new Map<string, CoreView['poll']>();
   if (postIds.length === 0) return result;
-  const [pollRows, options, mine, voters] = await Promise.all([
-    db.select().from(polls).where(inArray(polls.postId, postIds)),
+  // Most pages hold no poll: one query finds out, and the other three run only when needed.
+  const pollRows = await db.select().from(polls).where(inArray(polls.postId, postIds));
+  if (pollRows.length === 0) return result;
+  postIds = pollRows.map((poll) => poll.postId);
+  const [options, mine, voters] = await Promise.all([
     db.select().from(pollOptions).where(inArray(pollOptions.postId, postIds)).orderBy(pollOptions.postId, pollOptions.position),
     db
       .select({ postId: pollVotes.postId, position: pollVotes.position })
