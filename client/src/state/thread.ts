@@ -36,6 +36,7 @@ export function createThread(postId: string) {
   }
 
   function drop(commentId: string) {
+    const parentId = thread.byId[commentId]?.parentId ?? null;
     setThread(
       produce((draft) => {
         const comment = draft.byId[commentId];
@@ -47,13 +48,19 @@ export function createThread(postId: string) {
         delete draft.byId[commentId];
       }),
     );
+    // A deleted comment kept only for this answer goes with it.
+    const parent = parentId === null ? undefined : thread.byId[parentId];
+    if (parent?.deleted && parent.replies === 0) drop(parent.id);
   }
 
   /** Fetches one comment again: changed, a "deleted" placeholder, or gone. */
   async function refresh(commentId: string) {
     try {
       const comment = await actions.call('comments.get', { commentId });
-      if (thread.byId[commentId] === undefined) insert(comment);
+      // A deleted comment stays only as the placeholder of its answers (comments.list leaves out
+      // the others; comments.get still returns them).
+      if (comment.deleted && comment.replies === 0) drop(commentId);
+      else if (thread.byId[commentId] === undefined) insert(comment);
       else setThread('byId', commentId, comment);
     } catch (error) {
       // Gone, or by someone blocked on either side: not shown.
