@@ -382,10 +382,13 @@ export const postCalls = {
       },
       { additionalProperties: false },
     ),
-    response: T.Object({ id: Uuid }),
+    response: T.Object({
+      id: Uuid,
+      alreadyReported: T.Boolean({ description: 'You had an open report of it already; that one stands, reason and note unchanged' }),
+    }),
     example: {
       request: { targetKind: 'post', targetId: examplePostId, reason: 'spam' },
-      response: { id: '0192a1b2-6666-7000-8000-000000000001' },
+      response: { id: '0192a1b2-6666-7000-8000-000000000001', alreadyReported: false },
     },
   },
 } satisfies Record<string, CallSpec>;

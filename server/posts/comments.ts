@@ -88,7 +88,10 @@ export class Comments {
   }
 
   async get(viewerId: string, commentId: string): Promise<CommentView> {
-    const [view] = await this.#views(viewerId, [await this.visible(viewerId, commentId)]);
+    const row = await this.visible(viewerId, commentId);
+    // As in lists: a deleted comment exists only as the placeholder its answers hang from.
+    if (row.deletedAt !== null && row.replyCount === 0) throw new NotFoundError('comment');
+    const [view] = await this.#views(viewerId, [row]);
     if (view === undefined) throw new NotFoundError('comment');
     return view;
   }

@@ -251,6 +251,9 @@ describe('posts', () => {
     expect(three.depth).toBe(3);
     expect((await friend.refused('comments.add', { postId: post.id, parentId: three.id, text: 'four' })).code).toBe('TOO_DEEP');
     expect((await author.call('posts.get', { postId: post.id })).comments).toBe(3);
+    const lonely = await close.call('comments.add', { postId: post.id, text: 'soon gone' });
+    await close.call('comments.delete', { commentId: lonely.id });
+    expect((await close.refused('comments.get', { commentId: lonely.id })).code).toBe('NOT_FOUND');
     await friend.call('comments.delete', { commentId: one.id });
     const top = await close.call('comments.list', { postId: post.id });
     expect(top.items).toEqual([expect.objectContaining({ id: one.id, deleted: true, text: '', author: null, replies: 1 })]);
@@ -378,7 +381,8 @@ describe('posts', () => {
     const post = await author.call('posts.create', { text: 'Selling puppies', visibility: 'friends' });
     const first = await friend.call('reports.create', { targetKind: 'post', targetId: post.id, reason: 'scam', note: 'No papers' });
     const again = await friend.call('reports.create', { targetKind: 'post', targetId: post.id, reason: 'spam' });
-    expect(again.id).toBe(first.id);
+    expect(again).toEqual({ id: first.id, alreadyReported: true });
+    expect(first.alreadyReported).toBe(false);
     expect((await stranger.refused('reports.create', { targetKind: 'post', targetId: post.id, reason: 'spam' })).code).toBe('NOT_FOUND');
     const rows = await env.node.platform.database.db.select().from(reports).where(eq(reports.targetId, post.id));
     expect(rows).toEqual([expect.objectContaining({ reporterId: friend.id, reason: 'scam', note: 'No papers', status: 'open' })]);

@@ -1,6 +1,6 @@
 // Reports of posts and comments, stored for the moderation work to come: who reported what, why,
 // with an optional note. One open report per person and target; reporting again answers the
-// same report. Reporting needs the right to see the target.
+// same report, saying so (`alreadyReported`). Reporting needs the right to see the target.
 import type { Static } from '@sinclair/typebox';
 import { and, eq } from 'drizzle-orm';
 import type { postCalls } from '../../protocol/calls/posts.ts';
@@ -15,7 +15,7 @@ export async function createReport(
   access: { posts: Posts; comments: Comments },
   reporterId: string,
   request: Static<(typeof postCalls)['reports.create']['request']>,
-): Promise<{ id: string }> {
+): Promise<{ id: string; alreadyReported: boolean }> {
   if (request.targetKind === 'post') await access.posts.visible(reporterId, request.targetId);
   else await access.comments.visible(reporterId, request.targetId);
   const note = (request.note ?? '').trim();
@@ -32,7 +32,7 @@ export async function createReport(
     })
     .onConflictDoNothing()
     .returning({ id: reports.id });
-  if (created !== undefined) return created;
+  if (created !== undefined) return { id: created.id, alreadyReported: false };
   const [open] = await deps.db
     .select({ id: reports.id })
     .from(reports)
@@ -45,5 +45,5 @@ export async function createReport(
       ),
     );
   if (open === undefined) throw new Error('report neither inserted nor found');
-  return open;
+  return { id: open.id, alreadyReported: true };
 }

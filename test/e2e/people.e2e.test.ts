@@ -6,9 +6,11 @@
 // refused field is highlighted with the reason), privacy, and a lost pet alerting a friend whose
 // health notes the friend may not read. Phone-sized (360 px) throughout,
 // screenshots in .test-results/screenshots.
+
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { en } from '../../client/src/i18n/messages/en.ts';
+import { NOTIFICATION_TYPES } from '../../protocol/calls/notifications.ts';
 import { type AccountsEnv, type RegisteredUser, startAccountsEnv } from '../harness/accounts.ts';
 import { launchBrowser, screenshot, userContext } from '../harness/browser.ts';
 import { befriend } from '../harness/social.ts';
@@ -191,7 +193,7 @@ describe('people and pets in the web client', () => {
     await a.goto(`${env.node.url}/settings/notifications`);
     const requests = a.getByRole('group', { name: en['notificationType.friend.request'], exact: true });
     await requests.waitFor(within);
-    expect(await a.getByRole('group').count()).toBe(4);
+    expect(await a.getByRole('group').count()).toBe(NOTIFICATION_TYPES.length);
     const email = requests.getByLabel(en['channel.email']);
     expect(await email.isChecked()).toBe(true);
     await email.uncheck();
