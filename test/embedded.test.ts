@@ -151,7 +151,11 @@ test('embedded: the social graph and posts work on PGlite and the in-process bus
     expect(suggested.items.map((item) => (item.person as { id: string }).id)).toEqual([carla.id]);
     expect((await ana.call('people.search', { query: 'carla' })).items).toHaveLength(1);
     // The social core on PGlite: a post with a hashtag and a poll, a comment, a reaction, both feed modes, trends.
-    const post = await ana.call('posts.create', { text: 'Hola #perros', visibility: 'friends', poll: { options: ['Sí', 'No'], multiple: false } });
+    const post = await ana.call('posts.create', {
+      text: 'Hola #perros',
+      visibility: 'friends',
+      poll: { options: ['Sí', 'No'], multiple: false },
+    });
     await bruno.call('comments.add', { postId: post.id as string, text: '¡Qué lindo!' });
     await bruno.call('posts.react', { postId: post.id as string, kind: 'love' });
     await bruno.call('posts.vote', { postId: post.id as string, positions: [0] });

@@ -4,15 +4,16 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type AccountsEnv, startAccountsEnv } from '../../test/harness/accounts.ts';
 import { startTestNode, testConfig } from '../../test/harness/node.ts';
 import { services } from '../../test/harness/services.ts';
-import { befriend, join, type Member } from '../../test/harness/social.ts';
+import { befriend, memberPool } from '../../test/harness/social.ts';
 import type { RunningNode } from '../node.ts';
 
 let env: AccountsEnv;
 let nodeB: { node: RunningNode; cleanup: () => void };
-const members: Member[] = [];
+let pool: ReturnType<typeof memberPool>;
 
 beforeAll(async () => {
   env = await startAccountsEnv('graph', { NODE_ID: 'graph-a' });
+  pool = memberPool(env);
   const config = testConfig({
     DATABASE_URL: env.database.url,
     REDIS_URL: services.redisUrl,
@@ -24,17 +25,13 @@ beforeAll(async () => {
   nodeB = { node: await startTestNode(config), cleanup: config.cleanup };
 });
 afterAll(async () => {
-  for (const member of members) member.close();
+  pool.closeAll();
   await nodeB.node.stop();
   nodeB.cleanup();
   await env.close();
 });
 
-async function member(node?: RunningNode) {
-  const created = await join(env, node);
-  members.push(created);
-  return created;
-}
+const member = (node?: RunningNode) => pool.member(node);
 
 const stateOf = (body: Record<string, unknown>) => (body.relation as { state: string }).state;
 

@@ -8,19 +8,20 @@ import { type AccountsEnv, startAccountsEnv } from '../../test/harness/accounts.
 import { startTestNode, testConfig } from '../../test/harness/node.ts';
 import { type PushService, startPushService } from '../../test/harness/push-service.ts';
 import { services } from '../../test/harness/services.ts';
-import { befriend, join, type Member } from '../../test/harness/social.ts';
+import { befriend, join, memberPool } from '../../test/harness/social.ts';
 import type { RunningNode } from '../node.ts';
 import { pushSubscriptions } from './schema.ts';
 
 let env: AccountsEnv;
 let push: PushService;
 let nodeB: { node: RunningNode; cleanup: () => void };
-const members: Member[] = [];
+let pool: ReturnType<typeof memberPool>;
 
 beforeAll(async () => {
   push = startPushService();
   const shared = { WEB_PUSH_ALLOWED_HOSTS: '127.0.0.1', WEB_PUSH_SUBJECT: 'mailto:ops@petamigos.test' };
   env = await startAccountsEnv('notify', { NODE_ID: 'notify-a', ...shared });
+  pool = memberPool(env);
   const config = testConfig({
     DATABASE_URL: env.database.url,
     REDIS_URL: services.redisUrl,
@@ -33,25 +34,21 @@ beforeAll(async () => {
   nodeB = { node: await startTestNode(config), cleanup: config.cleanup };
 });
 afterAll(async () => {
-  for (const member of members) member.close();
+  pool.closeAll();
   await nodeB.node.stop();
   nodeB.cleanup();
   await env.close();
   push.close();
 });
 
-async function member(node?: RunningNode) {
-  const created = await join(env, node);
-  members.push(created);
-  return created;
-}
+const member = (node?: RunningNode) => pool.member(node);
 
 describe('notifications', () => {
   test('notifications: every session of the user, on either node, gets each new one live with the unread count; reading on one device updates all', async () => {
     const sender = await member();
     const phone = await member(env.node);
     const laptop = await join(env, nodeB.node, phone.user);
-    members.push(laptop);
+    pool.keep(laptop);
     await sender.call('friends.request', { userId: phone.id });
     const onPhone = await phone.event('notification.new');
     const onLaptop = await laptop.event('notification.new');

@@ -5,33 +5,24 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { CallResponse } from '../../protocol/catalogue.ts';
 import { type AccountsEnv, startAccountsEnv } from '../../test/harness/accounts.ts';
-import { befriend, join, type Member } from '../../test/harness/social.ts';
+import { join, type Member, memberPool } from '../../test/harness/social.ts';
 
 let env: AccountsEnv;
-const members: Member[] = [];
+let pool: ReturnType<typeof memberPool>;
 
 beforeAll(async () => {
   env = await startAccountsEnv('privacy', { FRIEND_REQUESTS_PER_HOUR: '3' });
+  pool = memberPool(env);
 });
 afterAll(async () => {
-  for (const member of members) member.close();
+  pool.closeAll();
   await env.close();
 });
 
-async function member() {
-  const created = await join(env);
-  members.push(created);
-  return created;
-}
+const member = () => pool.member();
 
 /** An owner with a friend, a close friend and a stranger, all connected. */
-async function circle() {
-  const [owner, friend, close, stranger] = await Promise.all([member(), member(), member(), member()]);
-  await befriend(env.node, owner, friend);
-  await befriend(env.node, owner, close);
-  await owner.call('friends.setClose', { userId: close.id, close: true });
-  return { owner, friend, close, stranger };
-}
+const circle = () => pool.circle();
 
 const AUDIENCES = ['public', 'friends', 'close_friends', 'only_me'] as const;
 const EXPECTED: Record<(typeof AUDIENCES)[number], { stranger: boolean; friend: boolean; close: boolean }> = {
@@ -183,7 +174,7 @@ describe('privacy', () => {
     expect((await person.refused('profile.setVerified', { userId: person.id, verified: true })).code).toBe('FORBIDDEN');
     await env.setRole(admin.id, 'admin');
     const adminSocket = await join(env, env.node, { ...admin.user, tokens: await reSignIn(admin) });
-    members.push(adminSocket);
+    pool.keep(adminSocket);
     expect((await watcher.socket.request({ type: 'sub', topic: `profile:${person.id}` })).type).toBe('reply');
     await adminSocket.call('profile.setVerified', { userId: person.id, verified: true });
     await watcher.event('profile.changed', (body) => body.userId === person.id);

@@ -2,24 +2,21 @@
 // edge with nothing changed on refusal; followers of the owner's profile hear of each change.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type AccountsEnv, startAccountsEnv } from '../../test/harness/accounts.ts';
-import { join, type Member } from '../../test/harness/social.ts';
+import { memberPool } from '../../test/harness/social.ts';
 
 let env: AccountsEnv;
-const members: Member[] = [];
+let pool: ReturnType<typeof memberPool>;
 
 beforeAll(async () => {
   env = await startAccountsEnv('pets');
+  pool = memberPool(env);
 });
 afterAll(async () => {
-  for (const member of members) member.close();
+  pool.closeAll();
   await env.close();
 });
 
-async function member() {
-  const created = await join(env);
-  members.push(created);
-  return created;
-}
+const member = () => pool.member();
 
 describe('pets', () => {
   test('pets: an owner creates, changes and deletes a pet; followers of the profile see each change live', async () => {

@@ -5,33 +5,27 @@
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type AccountsEnv, startAccountsEnv } from '../../test/harness/accounts.ts';
-import { befriend, join, type Member } from '../../test/harness/social.ts';
+import { befriend, type Member, memberPool } from '../../test/harness/social.ts';
 import { rowsOf } from '../platform/db/rows.ts';
 import { reports } from './schema.ts';
 
 let env: AccountsEnv;
-const members: Member[] = [];
+let pool: ReturnType<typeof memberPool>;
 
 beforeAll(async () => {
   env = await startAccountsEnv('posts', { FRIEND_REQUESTS_PER_HOUR: '1000' });
+  pool = memberPool(env);
 });
 afterAll(async () => {
-  for (const member of members) member.close();
+  pool.closeAll();
   await env.close();
 });
 
-async function member() {
-  const created = await join(env);
-  members.push(created);
-  return created;
-}
+const member = () => pool.member();
 
 async function circle() {
-  const [author, friend, close, stranger] = await Promise.all([member(), member(), member(), member()]);
-  await befriend(env.node, author, friend);
-  await befriend(env.node, author, close);
-  await author.call('friends.setClose', { userId: close.id, close: true });
-  return { author, friend, close, stranger };
+  const { owner: author, ...others } = await pool.circle();
+  return { author, ...others };
 }
 
 describe('posts', () => {

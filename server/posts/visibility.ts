@@ -3,23 +3,13 @@
 // in the author's circle; private: nobody). The same rule twice: for one post from relation facts,
 // and as SQL for lists (feed, timelines, hashtag pages).
 import { type SQL, sql } from 'drizzle-orm';
-import { isBlocked, type RelationFacts } from '../graph/relations.ts';
+import type { RelationFacts } from '../graph/relations.ts';
+import { allows } from '../people/privacy.ts';
 import type { Visibility } from './schema.ts';
 
 export function canSee(post: { visibility: Visibility; deletedAt: Date | null }, facts: RelationFacts): boolean {
-  if (post.deletedAt !== null) return false;
-  if (facts.self) return true;
-  if (isBlocked(facts)) return false;
-  switch (post.visibility) {
-    case 'public':
-      return true;
-    case 'friends':
-      return facts.friends;
-    case 'close_friends':
-      return facts.friends && facts.inTargetsCircle;
-    case 'private':
-      return false;
-  }
+  // A post's visibility is an audience of the privacy rules, with `private` for `only_me`.
+  return post.deletedAt === null && allows(post.visibility === 'private' ? 'only_me' : post.visibility, facts);
 }
 
 /** SQL: the post aliased `p` is visible to `viewerId` (not deleted, visibility, no block either way). */

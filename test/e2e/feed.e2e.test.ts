@@ -6,35 +6,26 @@
 // moderators); Ana opens the hashtag page from the post's link and the notification of the
 // comment leads to the post. Phone-sized (360 px), screenshots in .test-results/screenshots.
 import { and, eq } from 'drizzle-orm';
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { en } from '../../client/src/i18n/messages/en.ts';
 import { reports } from '../../server/posts/schema.ts';
-import { type AccountsEnv, type RegisteredUser, startAccountsEnv } from '../harness/accounts.ts';
-import { launchBrowser, screenshot, userContext } from '../harness/browser.ts';
+import type { AccountsEnv, RegisteredUser } from '../harness/accounts.ts';
+import { screenshot } from '../harness/browser.ts';
 import { befriend, join } from '../harness/social.ts';
+import { startWebEnv, type WebEnv } from '../harness/web.ts';
 
+let web: WebEnv;
 let env: AccountsEnv;
-let browser: Browser;
 beforeAll(async () => {
-  env = await startAccountsEnv('feed-e2e', { CLIENT_DIR: new URL('../../client/dist', import.meta.url).pathname });
-  browser = await launchBrowser();
+  web = await startWebEnv('feed-e2e');
+  ({ env } = web);
 });
 afterAll(async () => {
-  await browser.close();
-  await env.close();
+  await web.close();
 });
 
-async function signIn(user: RegisteredUser): Promise<Page> {
-  const context = await userContext(browser, { locale: 'en-US' });
-  const page = await context.newPage();
-  await page.goto(`${env.node.url}/login`);
-  await page.getByLabel(en['form.login']).fill(user.username);
-  await page.getByLabel(en['form.password']).fill(user.password);
-  await page.getByRole('button', { name: en['signIn.submit'] }).click();
-  await page.getByTestId('presence-self').waitFor();
-  return page;
-}
+const signIn = (user: RegisteredUser): Promise<Page> => web.signIn(user);
 
 const fill = (template: string, params: Record<string, string | number>) =>
   template.replace(/\{(\w+)\}/g, (_whole, name: string) => String(params[name]));

@@ -7,35 +7,26 @@
 // health notes the friend may not read. Phone-sized (360 px) throughout,
 // screenshots in .test-results/screenshots.
 
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { en } from '../../client/src/i18n/messages/en.ts';
 import { NOTIFICATION_TYPES } from '../../protocol/calls/notifications.ts';
-import { type AccountsEnv, type RegisteredUser, startAccountsEnv } from '../harness/accounts.ts';
-import { launchBrowser, screenshot, userContext } from '../harness/browser.ts';
+import type { AccountsEnv, RegisteredUser } from '../harness/accounts.ts';
+import { screenshot } from '../harness/browser.ts';
 import { befriend } from '../harness/social.ts';
+import { startWebEnv, type WebEnv } from '../harness/web.ts';
 
+let web: WebEnv;
 let env: AccountsEnv;
-let browser: Browser;
 beforeAll(async () => {
-  env = await startAccountsEnv('people-e2e', { CLIENT_DIR: new URL('../../client/dist', import.meta.url).pathname });
-  browser = await launchBrowser();
+  web = await startWebEnv('people-e2e');
+  ({ env } = web);
 });
 afterAll(async () => {
-  await browser.close();
-  await env.close();
+  await web.close();
 });
 
-async function signIn(user: RegisteredUser): Promise<Page> {
-  const context = await userContext(browser, { locale: 'en-US' });
-  const page = await context.newPage();
-  await page.goto(`${env.node.url}/login`);
-  await page.getByLabel(en['form.login']).fill(user.username);
-  await page.getByLabel(en['form.password']).fill(user.password);
-  await page.getByRole('button', { name: en['signIn.submit'] }).click();
-  await page.getByTestId('presence-self').waitFor();
-  return page;
-}
+const signIn = (user: RegisteredUser): Promise<Page> => web.signIn(user);
 
 const noHorizontalScroll = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth);
 const within = { timeout: 10_000 };

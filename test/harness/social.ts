@@ -52,3 +52,31 @@ export async function join(env: AccountsEnv, node: RunningNode = env.node, user?
     close: () => socket.close(),
   };
 }
+
+/** Members made for one test file, closed together; `circle` gives an owner with a friend, a close friend and a stranger. */
+export function memberPool(env: AccountsEnv) {
+  const members: Member[] = [];
+  const member = async (node?: RunningNode) => {
+    const created = await join(env, node);
+    members.push(created);
+    return created;
+  };
+  return {
+    member,
+    /** Keeps a member made elsewhere (another socket of a user) to close with the rest. */
+    keep(created: Member) {
+      members.push(created);
+      return created;
+    },
+    async circle() {
+      const [owner, friend, close, stranger] = await Promise.all([member(), member(), member(), member()]);
+      await befriend(env.node, owner, friend);
+      await befriend(env.node, owner, close);
+      await owner.call('friends.setClose', { userId: close.id, close: true });
+      return { owner, friend, close, stranger };
+    },
+    closeAll() {
+      for (const created of members.splice(0)) created.close();
+    },
+  };
+}

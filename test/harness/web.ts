@@ -1,0 +1,37 @@
+// The web client's end-to-end setting: a node with real services serving the built client, one
+// headless Chromium, and signing a user in through the sign-in screen in a context of their own.
+import type { Browser, Page } from 'playwright-core';
+import { en } from '../../client/src/i18n/messages/en.ts';
+import { type AccountsEnv, type RegisteredUser, startAccountsEnv } from './accounts.ts';
+import { launchBrowser, userContext } from './browser.ts';
+
+export interface WebEnv {
+  env: AccountsEnv;
+  browser: Browser;
+  /** A page signed in as `user` (English, 360 px), on the home screen with the socket up. */
+  signIn(user: RegisteredUser): Promise<Page>;
+  close(): Promise<void>;
+}
+
+export async function startWebEnv(label: string): Promise<WebEnv> {
+  const env = await startAccountsEnv(label, { CLIENT_DIR: new URL('../../client/dist', import.meta.url).pathname });
+  const browser = await launchBrowser();
+  return {
+    env,
+    browser,
+    async signIn(user) {
+      const context = await userContext(browser, { locale: 'en-US' });
+      const page = await context.newPage();
+      await page.goto(`${env.node.url}/login`);
+      await page.getByLabel(en['form.login']).fill(user.username);
+      await page.getByLabel(en['form.password']).fill(user.password);
+      await page.getByRole('button', { name: en['signIn.submit'] }).click();
+      await page.getByTestId('presence-self').waitFor();
+      return page;
+    },
+    async close() {
+      await browser.close();
+      await env.close();
+    },
+  };
+}
