@@ -172,6 +172,31 @@ describe('the social core in the web client', () => {
     expect(new URL(a.url()).pathname).toBe(`/posts/${postId}`);
   }, 150_000);
 
+  test("e2e: in Ana's open feed, Bruno's new post, his reaction and his comment on her post appear live", async () => {
+    const ana = await env.register();
+    const bruno = await env.register();
+    await befriend(env.node, ana, bruno);
+    const a = await signIn(ana);
+    const hers = await env.node.social.posts.create(ana.id, { text: 'Our first walk', visibility: 'friends' });
+    await a.goto(`${env.node.url}/feed`);
+    const card = a.getByTestId(`post-${hers.id}`);
+    await card.waitFor(within);
+    // Bruno uses a native client: the protocol over its own socket.
+    const native = await join(env, env.node, bruno);
+    const his = await native.call('posts.create', { text: 'Max at the vet, all good', visibility: 'friends' });
+    await a.getByTestId('new-posts').click();
+    await a.getByTestId(`post-${his.id}`).waitFor(within);
+    await native.call('posts.react', { postId: hers.id, kind: 'love' });
+    const love = card.locator('button.reaction[data-kind="love"]');
+    await expect
+      .poll(() => love.getAttribute('aria-label'), within)
+      .toBe(fill(en['reaction.button'], { reaction: en['reaction.love'], count: 1 }));
+    await native.call('comments.add', { postId: hers.id, text: 'So sweet!' });
+    await expect.poll(() => card.getByTestId('comment-count').textContent(), within).toBe(fill(en['post.comments'], { count: 1 }));
+    await screenshot(a, 'feed-live-counts');
+    native.close();
+  }, 120_000);
+
   test('e2e: edit history, share with a comment (nested), hide with undo, mute, and trending by region', async () => {
     const ana = await env.register();
     const bruno = await env.register();
