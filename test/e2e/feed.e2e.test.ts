@@ -4,7 +4,9 @@
 // sees the reaction count, the comment and the poll results arrive without a reload. Ana switches
 // her feed to ranked and opens "why am I seeing this"; Bruno reports the post (stored for the
 // moderators); Ana opens the hashtag page from the post's link and the notification of the
-// comment leads to the post. Phone-sized (360 px), screenshots in .test-results/screenshots.
+// comment leads to the post. Later Ana edits a post from its menu and then deletes it (after
+// confirming); Bruno's open feed shows the edit live, then loses the card, and the post's page
+// says it is unavailable. Phone-sized (360 px), screenshots in .test-results/screenshots.
 import { and, eq } from 'drizzle-orm';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -197,18 +199,56 @@ describe('the social core in the web client', () => {
     native.close();
   }, 120_000);
 
-  test('e2e: edit history, share with a comment (nested), hide with undo, mute, and trending by region', async () => {
+  test("e2e: edit and delete by the author, live in a friend's feed; edit history, share with a comment (nested), hide with undo, mute, and trending by region", async () => {
     const ana = await env.register();
     const bruno = await env.register();
     await befriend(env.node, ana, bruno);
     const author = await join(env, env.node, ana);
     const post = await author.call('posts.create', { text: 'Sunny day at the #playa', visibility: 'public' });
     await author.call('posts.edit', { postId: post.id, text: 'Sunny day at the #playa with Luna' });
+    const draft = await author.call('posts.create', { text: 'Luna got a new collar', visibility: 'friends' });
     author.close();
+    const a = await signIn(ana);
+    await a.goto(`${env.node.url}/feed`);
     const b = await signIn(bruno);
     await b.goto(`${env.node.url}/feed`);
     const card = b.getByTestId(`post-${post.id}`);
     await card.waitFor(within);
+
+    // Ana edits her newest post from its menu (text with the counter, and who may see it); Bruno's
+    // open feed shows the new text live.
+    const hers = a.getByTestId(`post-${draft.id}`);
+    const his = b.getByTestId(`post-${draft.id}`);
+    await his.getByText('Luna got a new collar').waitFor(within);
+    await hers.getByLabel(fill(en['post.menu'], { name: ana.username })).click();
+    await hers.getByRole('button', { name: en['post.edit'] }).click();
+    const editing = a.getByRole('dialog', { name: en['post.editTitle'] });
+    const edited = 'Luna got a new collar, a red one #collar';
+    await editing.getByLabel(en['post.editText']).fill(edited);
+    await editing.getByText(fill(en['composer.count'], { count: edited.length, max: 5000 })).waitFor();
+    await editing.getByLabel(en['composer.visibility']).selectOption('public');
+    await screenshot(a, 'feed-edit-post');
+    await editing.getByRole('button', { name: en['settings.save'] }).click();
+    await expect.poll(() => editing.count(), within).toBe(0);
+    await hers.getByRole('link', { name: '#collar' }).waitFor(within);
+    expect(await hers.getByRole('img', { name: en['visibility.public'] }).count()).toBe(1);
+    await his.getByRole('link', { name: '#collar' }).waitFor(within);
+    expect(await his.getByRole('button', { name: en['post.edited'] }).count()).toBe(1);
+    expect(await his.getByRole('img', { name: en['visibility.public'] }).count()).toBe(1);
+
+    // Ana deletes it after confirming: gone from her feed, then live from Bruno's.
+    await hers.getByLabel(fill(en['post.menu'], { name: ana.username })).click();
+    await hers.getByRole('button', { name: en['post.delete'] }).click();
+    const deleting = a.getByRole('dialog', { name: en['post.deleteTitle'] });
+    await deleting.getByText(en['post.deleteHelp']).waitFor();
+    await screenshot(a, 'feed-delete-post');
+    await deleting.getByRole('button', { name: en['post.delete'] }).click();
+    await a.getByRole('status').filter({ hasText: en['post.deleted'] }).waitFor(within);
+    await expect.poll(() => hers.count(), within).toBe(0);
+    await expect.poll(() => his.count(), within).toBe(0);
+    expect(await b.getByText(en['post.unavailable']).count()).toBe(0);
+    await a.goto(`${env.node.url}/posts/${draft.id}`);
+    await a.getByTestId('post-missing').waitFor(within);
 
     // The edited marker opens the history: the first text, then the current one.
     await card.getByRole('button', { name: en['post.edited'] }).click();

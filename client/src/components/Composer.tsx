@@ -20,13 +20,57 @@ export function areaOf(field: string | undefined): Area | undefined {
   return AREAS.find((area) => area === head);
 }
 
-function FieldError(props: { id: string; text: string | undefined }): JSX.Element {
+/** The refusal of one field, under it (the field's `aria-describedby` names its id). */
+export function FieldError(props: { id: string; text: string | undefined }): JSX.Element {
   return (
     <Show when={props.text}>
       <p id={props.id} class="error" role="alert">
         {props.text}
       </p>
     </Show>
+  );
+}
+
+/** A post's text with its character counter and the refusal that names it (composer, edit). */
+export function PostTextField(props: {
+  id: string;
+  label: string;
+  value: string;
+  onInput: (value: string) => void;
+  error: string | undefined;
+}): JSX.Element {
+  return (
+    <>
+      <TextAreaField
+        id={props.id}
+        label={props.label}
+        value={props.value}
+        onInput={props.onInput}
+        maxlength={MAX_TEXT}
+        rows={3}
+        invalid={props.error !== undefined}
+        describedBy={`${props.id}-count ${props.id}-error`}
+      />
+      <small id={`${props.id}-count`} class="hint counter">
+        {t('composer.count', { count: props.value.length, max: MAX_TEXT })}
+      </small>
+      <FieldError id={`${props.id}-error`} text={props.error} />
+    </>
+  );
+}
+
+/** Who may see a post. */
+export function VisibilityField(props: { id: string; value: Visibility; onChange: (value: Visibility) => void; invalid: boolean }) {
+  return (
+    <SelectField
+      id={props.id}
+      label={t('composer.visibility')}
+      value={props.value}
+      onChange={(value) => props.onChange(value as Visibility)}
+      invalid={props.invalid}
+    >
+      <For each={[...VISIBILITY_OPTIONS]}>{(each) => <option value={each}>{t(`visibility.${each}`)}</option>}</For>
+    </SelectField>
   );
 }
 
@@ -97,30 +141,20 @@ export function Composer(props: { shared?: Post | SharedPost; onPosted: (post: P
 
   return (
     <form class="composer" onSubmit={submit} aria-label={props.shared === undefined ? t('composer.title') : t('composer.shareTitle')}>
-      <TextAreaField
+      <PostTextField
         id={`${prefix}-text`}
         label={props.shared === undefined ? t('composer.text') : t('composer.shareText')}
         value={text()}
         onInput={setText}
-        maxlength={MAX_TEXT}
-        rows={3}
-        invalid={errorOn('text') !== undefined}
-        describedBy={`${prefix}-count ${prefix}-text-error`}
+        error={errorOn('text')}
       />
-      <small id={`${prefix}-count`} class="hint counter">
-        {t('composer.count', { count: text().length, max: MAX_TEXT })}
-      </small>
-      <FieldError id={`${prefix}-text-error`} text={errorOn('text')} />
       <div class="pair">
-        <SelectField
+        <VisibilityField
           id={`${prefix}-visibility`}
-          label={t('composer.visibility')}
           value={visibility()}
-          onChange={(value) => setVisibility(value as Visibility)}
+          onChange={setVisibility}
           invalid={errorOn('visibility') !== undefined}
-        >
-          <For each={[...VISIBILITY_OPTIONS]}>{(each) => <option value={each}>{t(`visibility.${each}`)}</option>}</For>
-        </SelectField>
+        />
         <Show when={pets().length > 0}>
           <SelectField
             id={`${prefix}-pet`}

@@ -2,20 +2,23 @@
 // when, who may see it, whether it was edited (with the history), the text with its links, media
 // placeholders, the place, the post it shares, the poll, reactions and counts, and sharing. While
 // the card is on screen it follows `post:<id>`: counts, poll results and edits arrive live, and
-// comment events are handed to `onEvent` (the post page keeps its thread with them).
+// comment events are handed to `onEvent` (the post page keeps its thread with them). The author
+// edits (text and visibility) and deletes it from its menu; both show at once and are put back
+// when refused. A post deleted (here or elsewhere) or no longer visible goes through `onGone`
+// (the feed drops the card, the post page shows it unavailable), else the card says so.
 import { A } from '@solidjs/router';
 import { createEffect, createSignal, For, type JSX, on, onCleanup, onMount, Show } from 'solid-js';
 import { createStore, reconcile } from 'solid-js/store';
 import { type EventFrame, ProtocolError } from '../../../protocol/client.ts';
 import { formatRelative, t } from '../i18n/index.ts';
 import { type Post, type SharedPost, VISIBILITY_ICON } from '../state/posts.ts';
-import { actions, errorText } from '../state/store.ts';
+import { actions, errorText, state } from '../state/store.ts';
 import { follow } from '../state/topics.ts';
 import { Composer } from './Composer.tsx';
 import { Dialog } from './Dialog.tsx';
 import { Avatar, VerifiedBadge } from './Person.tsx';
 import { PollView } from './PollView.tsx';
-import { EditHistory, ReportDialog, WhoReacted } from './PostDialogs.tsx';
+import { DeletePostDialog, EditHistory, EditPostDialog, type PostChange, ReportDialog, WhoReacted } from './PostDialogs.tsx';
 import { PostText } from './PostText.tsx';
 import { ReactionBar } from './ReactionBar.tsx';
 
@@ -26,7 +29,7 @@ function closeOnChoice(menu: HTMLDetailsElement) {
   });
 }
 
-type Open = 'none' | 'history' | 'who' | 'report' | 'share';
+type Open = 'none' | 'history' | 'who' | 'report' | 'share' | 'edit' | 'delete';
 
 /** Author, pet, time, visibility and the edited marker. */
 function Byline(props: { post: Post | SharedPost; onHistory?: () => void }): JSX.Element {
@@ -102,21 +105,57 @@ export function PostCard(props: {
   alwaysLive?: boolean;
   onEvent?: (event: EventFrame) => void;
   onShared?: (post: Post) => void;
+  /** The post was deleted or may no longer be seen; without it, the card says it is unavailable. */
+  onGone?: () => void;
 }): JSX.Element {
   const [post, setPost] = createStore<Post>(structuredClone(props.post));
   const [gone, setGone] = createSignal(false);
+  const [deleting, setDeleting] = createSignal(false);
   const [open, setOpen] = createSignal<Open>('none');
   const [onScreen, setOnScreen] = createSignal(typeof IntersectionObserver === 'undefined');
   let element: HTMLElement | undefined;
   const name = () => post.author.displayName || post.author.username;
+  const mine = () => post.author.id === state.user?.id;
+
+  const vanish = () => {
+    setGone(true);
+    props.onGone?.();
+  };
 
   const refetch = async () => {
     try {
       setPost(reconcile(await actions.call('posts.get', { postId: post.id })));
     } catch (error) {
-      setGone(true);
+      vanish();
       if (!(error instanceof ProtocolError && error.code === 'NOT_FOUND')) actions.toast(errorText(error), 'error');
     }
+  };
+
+  /** Shows the change at once (the text without its links until the server answers); a refusal puts it back. */
+  const edit = async (change: PostChange) => {
+    const before = { text: post.text, entities: post.entities, visibility: post.visibility, editedAt: post.editedAt };
+    setPost({ ...change, ...(change.text === undefined ? {} : { entities: [] }), editedAt: new Date().toISOString() });
+    try {
+      setPost(reconcile(await actions.call('posts.edit', { postId: post.id, ...change })));
+    } catch (error) {
+      setPost(before);
+      throw error;
+    }
+  };
+
+  /** Hides the card at once; a refusal brings it back with the reason in a toast. */
+  const remove = async () => {
+    setOpen('none');
+    setDeleting(true);
+    try {
+      await actions.call('posts.delete', { postId: post.id });
+    } catch (error) {
+      setDeleting(false);
+      actions.toast(errorText(error), 'error');
+      return;
+    }
+    actions.toast(t('post.deleted'));
+    vanish();
   };
 
   const onEvent = (event: EventFrame) => {
@@ -132,7 +171,7 @@ export function PostCard(props: {
           : { ...poll, voters: results.voters, options: poll.options.map((each, at) => ({ ...each, votes: results.options[at] ?? 0 })) },
       );
     } else if (event.name === 'post.changed') {
-      if (body.deleted === true) setGone(true);
+      if (body.deleted === true) vanish();
       else void refetch();
     }
     props.onEvent?.(event);
@@ -159,7 +198,7 @@ export function PostCard(props: {
   });
 
   return (
-    <article ref={element} class="post" data-testid={`post-${post.id}`} aria-label={t('post.by', { name: name() })}>
+    <article ref={element} class="post" hidden={deleting()} data-testid={`post-${post.id}`} aria-label={t('post.by', { name: name() })}>
       <Show when={!gone()} fallback={<p class="hint">{t('post.unavailable')}</p>}>
         <header class="post-head">
           <Avatar name={name()} mediaId={post.author.avatarMediaId} />
@@ -168,6 +207,14 @@ export function PostCard(props: {
             <summary aria-label={t('post.menu', { name: name() })}>⋯</summary>
             <div class="menu-items">
               {props.menu}
+              <Show when={mine()}>
+                <button type="button" class="link" onClick={() => setOpen('edit')}>
+                  {t('post.edit')}
+                </button>
+                <button type="button" class="link danger" onClick={() => setOpen('delete')}>
+                  {t('post.delete')}
+                </button>
+              </Show>
               <button type="button" class="link" onClick={() => setOpen('report')}>
                 {t('report.action')}
               </button>
@@ -231,6 +278,12 @@ export function PostCard(props: {
       </Show>
       <Show when={open() === 'report'}>
         <ReportDialog targetKind="post" targetId={post.id} onClose={() => setOpen('none')} />
+      </Show>
+      <Show when={open() === 'edit'}>
+        <EditPostDialog post={post} save={edit} onClose={() => setOpen('none')} />
+      </Show>
+      <Show when={open() === 'delete'}>
+        <DeletePostDialog onDelete={() => void remove()} onClose={() => setOpen('none')} />
       </Show>
       <Show when={open() === 'share'}>
         <Dialog title={t('composer.shareTitle')} onClose={() => setOpen('none')}>

@@ -1,9 +1,11 @@
-// The dialogs a post or comment opens: who reacted, the edit history, and a report to the
-// moderators (a reason from the protocol's list and an optional note).
-import { createSignal, For, type JSX, onMount } from 'solid-js';
+// The dialogs a post or comment opens: who reacted, the edit history, a report to the
+// moderators (a reason from the protocol's list and an optional note), and the author's edit
+// (text and visibility, a refusal shown on the field it names) and delete (after confirming).
+import { createSignal, For, type JSX, onMount, Show } from 'solid-js';
 import { formatRelative, t } from '../i18n/index.ts';
-import { REACTION_EMOJI, REASONS, type ReportReason } from '../state/posts.ts';
-import { actions, errorText } from '../state/store.ts';
+import { type Post, REACTION_EMOJI, REASONS, type ReportReason, type Visibility } from '../state/posts.ts';
+import { actions, errorField, errorText } from '../state/store.ts';
+import { FieldError, PostTextField, VisibilityField } from './Composer.tsx';
 import { Dialog } from './Dialog.tsx';
 import { SelectField, TextAreaField } from './Field.tsx';
 import { ErrorAlert, FormFooter } from './FormFooter.tsx';
@@ -85,6 +87,64 @@ export function ReportDialog(props: { targetKind: 'post' | 'comment'; targetId: 
         <TextAreaField id="report-note" label={t('report.note')} value={note()} onInput={setNote} maxlength={1000} rows={3} />
         <FormFooter busy={form.busy()} error={form.error()} label={t('report.submit')} />
       </form>
+    </Dialog>
+  );
+}
+
+/** What an edit changes: only the fields that differ from the post. */
+export type PostChange = { text?: string; visibility?: Visibility };
+
+export function EditPostDialog(props: { post: Post; save: (change: PostChange) => Promise<void>; onClose: () => void }): JSX.Element {
+  const [text, setText] = createSignal(props.post.text);
+  const [visibility, setVisibility] = createSignal<Visibility>(props.post.visibility);
+  const [failure, setFailure] = createSignal<{ field: string | undefined; text: string } | undefined>();
+  const errorOn = (field: 'text' | 'visibility') => (failure()?.field === field ? failure()?.text : undefined);
+  const form = useSubmit(async () => {
+    setFailure(undefined);
+    const change: PostChange = {
+      ...(text() === props.post.text ? {} : { text: text() }),
+      ...(visibility() === props.post.visibility ? {} : { visibility: visibility() }),
+    };
+    try {
+      if (Object.keys(change).length > 0) await props.save(change);
+    } catch (error) {
+      setFailure({ field: errorField(error), text: errorText(error) });
+      return;
+    }
+    props.onClose();
+  });
+  return (
+    <Dialog title={t('post.editTitle')} onClose={props.onClose} testId="edit-post-dialog">
+      <form onSubmit={form.submit}>
+        <PostTextField id="edit-post-text" label={t('post.editText')} value={text()} onInput={setText} error={errorOn('text')} />
+        <VisibilityField
+          id="edit-post-visibility"
+          value={visibility()}
+          onChange={setVisibility}
+          invalid={errorOn('visibility') !== undefined}
+        />
+        <FieldError id="edit-post-visibility-error" text={errorOn('visibility')} />
+        <Show when={failure() !== undefined && errorOn('text') === undefined && errorOn('visibility') === undefined}>
+          <ErrorAlert text={failure()?.text} />
+        </Show>
+        <FormFooter busy={form.busy()} error={undefined} label={t('settings.save')} />
+      </form>
+    </Dialog>
+  );
+}
+
+export function DeletePostDialog(props: { onDelete: () => void; onClose: () => void }): JSX.Element {
+  return (
+    <Dialog title={t('post.deleteTitle')} onClose={props.onClose} testId="delete-post-dialog">
+      <p>{t('post.deleteHelp')}</p>
+      <div class="row">
+        <button type="button" class="secondary" onClick={() => props.onClose()}>
+          {t('form.cancel')}
+        </button>
+        <button type="button" class="danger" onClick={() => props.onDelete()}>
+          {t('post.delete')}
+        </button>
+      </div>
     </Dialog>
   );
 }

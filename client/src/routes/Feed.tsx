@@ -2,7 +2,8 @@
 // "why am I seeing this"), remembered on this device; "load more" with the server's cursor. New
 // posts announced on `feed:<me>` wait behind an "N new posts" banner that takes no room, so
 // nothing moves while reading; tapping it loads the fresh first page. Each item's menu hides the
-// post, mutes its author or asks for less of one of its hashtags, each undoable from the toast.
+// post, mutes its author or asks for less of one of its hashtags, each undoable from the toast. A
+// post deleted (by its author here, or live from elsewhere) leaves the feed.
 import { A } from '@solidjs/router';
 import { createSignal, For, type JSX, onCleanup, onMount, Show } from 'solid-js';
 import type { CallResponse } from '../../../protocol/catalogue.ts';
@@ -197,6 +198,7 @@ export default function Feed(): JSX.Element {
                 menu={menu(item.post)}
                 footer={item.why === undefined ? undefined : <WhyThis why={item.why} />}
                 onShared={(post) => pages.setItems((items) => [{ post }, ...items])}
+                onGone={() => pages.setItems((items) => items.filter((each) => each.post.id !== item.post.id))}
               />
             </li>
           )}

@@ -1,7 +1,8 @@
 // /posts/:id (where notifications about posts lead): the post and its comments. It follows
 // `post:<id>` the whole time: counts and edits reach the card, and each `comment.added` or
 // `comment.changed` is fetched with `comments.get` (which leaves out people blocked on either
-// side) and shown in its place.
+// side) and shown in its place. Once the post is deleted (by its author here, or live) or may no
+// longer be seen, the page shows it unavailable.
 import { useParams } from '@solidjs/router';
 import { createEffect, createSignal, type JSX, on, Show } from 'solid-js';
 import { ProtocolError } from '../../../protocol/client.ts';
@@ -15,7 +16,7 @@ import { createThread } from '../state/thread.ts';
 
 type View = { kind: 'loading' } | { kind: 'found'; post: Post } | { kind: 'missing' } | { kind: 'failed'; text: string };
 
-function Thread(props: { post: Post }): JSX.Element {
+function Thread(props: { post: Post; onGone: () => void }): JSX.Element {
   const thread = createThread(props.post.id);
   void thread.load(null);
   return (
@@ -23,6 +24,7 @@ function Thread(props: { post: Post }): JSX.Element {
       <PostCard
         post={props.post}
         alwaysLive
+        onGone={props.onGone}
         onEvent={(event) => {
           const body = event.body as { commentId?: string; reactions?: Post['reactions'] };
           if (body.commentId === undefined) return;
@@ -77,7 +79,7 @@ export default function PostPage(): JSX.Element {
         {(failed) => <ErrorAlert text={failed.kind === 'failed' ? failed.text : undefined} />}
       </Show>
       <Show when={view().kind === 'found' && view()} keyed>
-        {(found) => (found.kind === 'found' ? <Thread post={found.post} /> : null)}
+        {(found) => (found.kind === 'found' ? <Thread post={found.post} onGone={() => setView({ kind: 'missing' })} /> : null)}
       </Show>
     </section>
   );
