@@ -20,6 +20,7 @@ beforeAll(async () => {
     NATS_URL: services.natsUrl,
     CLUSTER_NAME: env.node.platform.config.clusterName,
     NODE_ID: 'graph-b',
+    SMTP_URL: env.mailbox.url,
     APP_URL: 'http://app.petamigos.test',
   });
   nodeB = { node: await startTestNode(config), cleanup: config.cleanup };

@@ -29,6 +29,8 @@ beforeAll(async () => {
     CLUSTER_NAME: env.node.platform.config.clusterName,
     NODE_ID: 'notify-b',
     APP_URL: 'http://app.petamigos.test',
+    // Both nodes' outbox workers claim due mail from the shared table: both must send to the test's SMTP server.
+    SMTP_URL: env.mailbox.url,
     ...shared,
   });
   nodeB = { node: await startTestNode(config), cleanup: config.cleanup };
