@@ -27,6 +27,16 @@ describe('trends', () => {
     expect(regionsOf('en')).toEqual(['en']);
   });
 
+  test('trends: a post taken back (deleted, made private) no longer counts', async () => {
+    const trends = new Trends(createMemoryCache());
+    const now = Date.now();
+    await trends.count('es-MX', ['perros', 'gatos'], now - 3600_000);
+    await trends.count('es-MX', ['perros'], now);
+    await trends.uncount('es-MX', ['perros', 'gatos'], now - 3600_000);
+    expect((await trends.top('es', 5, now)).map((entry) => entry.tag)).toEqual(['perros']);
+    expect((await trends.top('es', 5, now))[0]?.score).toBeCloseTo(1, 2);
+  });
+
   test('trends (property): the order at any moment equals the order of exactly decayed counts', async () => {
     await fc.assert(
       fc.asyncProperty(

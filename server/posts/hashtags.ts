@@ -21,8 +21,19 @@ export class Trends {
   }
 
   async count(locale: string, tags: readonly string[], at: number): Promise<void> {
+    await this.#add(locale, tags, at, 1);
+  }
+
+  /** Takes back what `count` added for a post made at `at` (it was deleted or made non-public). */
+  async uncount(locale: string, tags: readonly string[], at: number): Promise<void> {
+    // Sets older than yesterday are no longer read; they expire by themselves.
+    if (Math.floor(at / DAY_MS) < Math.floor(Date.now() / DAY_MS) - 1) return;
+    await this.#add(locale, tags, at, -1);
+  }
+
+  async #add(locale: string, tags: readonly string[], at: number, sign: 1 | -1) {
     const day = Math.floor(at / DAY_MS);
-    const weight = 2 ** ((at - day * DAY_MS) / HALF_LIFE_MS);
+    const weight = sign * 2 ** ((at - day * DAY_MS) / HALF_LIFE_MS);
     await Promise.all(regionsOf(locale).map((region) => this.#cache.zincr(`trend:${region}:${day}`, tags, weight, { ttlMs: 2 * DAY_MS })));
   }
 
@@ -34,10 +45,13 @@ export class Trends {
       for (const { member, score } of await this.#cache.ztop(`trend:${region}:${day}`, limit * 4))
         merged.set(member, (merged.get(member) ?? 0) + score * factor);
     }
-    return [...merged]
-      .map(([tag, score]) => ({ tag, score: Math.round(score * 100) / 100 }))
-      .filter((entry) => entry.score > 0)
-      .sort((a, b) => b.score - a.score || (a.tag < b.tag ? -1 : 1))
-      .slice(0, limit);
+    return (
+      [...merged]
+        .map(([tag, score]) => ({ tag, score: Math.round(score * 100) / 100 }))
+        // Rounding after an uncount can leave a hair above zero: what is gone stays gone.
+        .filter((entry) => entry.score > 0.005)
+        .sort((a, b) => b.score - a.score || (a.tag < b.tag ? -1 : 1))
+        .slice(0, limit)
+    );
   }
 }

@@ -368,6 +368,17 @@ describe('posts', () => {
     expect(await scoreIn('pt-BR')).toBe(0);
     expect((await mx.call('hashtags.trending', { region: 'es', limit: 50 })).items.map((item) => item.tag)).not.toContain(`secret${tag}`);
     expect((await mx.refused('hashtags.trending', { region: 'Spain' })).code).toBe('INVALID_INPUT');
+    // Made private, then deleted: the posts stop counting.
+    const fading = await es.call('posts.create', { text: `#fade${tag}`, visibility: 'public' });
+    const fadeScore = async () =>
+      (await mx.call('hashtags.trending', { region: 'es', limit: 50 })).items.find((item) => item.tag === `fade${tag}`)?.score ?? 0;
+    expect(await fadeScore()).toBeGreaterThan(0.9);
+    await es.call('posts.edit', { postId: fading.id, visibility: 'private' });
+    expect(await fadeScore()).toBe(0);
+    await es.call('posts.edit', { postId: fading.id, visibility: 'public' });
+    expect(await fadeScore()).toBeGreaterThan(0.9);
+    await es.call('posts.delete', { postId: fading.id });
+    expect(await fadeScore()).toBe(0);
   });
 
   test('reports: stored with reason and note, once per person and target; only what you may see can be reported', async () => {

@@ -165,9 +165,21 @@ export class Posts {
     if (row.visibility === 'public' && row.hashtags.length > 0) await this.#trends.count(row.locale, row.hashtags, row.createdAt.getTime());
   }
 
+  /** Trends count public posts' hashtags: an edit or a delete takes back what no longer counts and adds what newly does. */
+  async #retrend(before: PostRow, after: PostRow | undefined) {
+    const counted = (row: PostRow | undefined) => new Set(row?.visibility === 'public' ? row.hashtags : []);
+    const was = counted(before);
+    const now = counted(after);
+    const at = before.createdAt.getTime();
+    const gone = [...was].filter((tag) => !now.has(tag));
+    const added = [...now].filter((tag) => !was.has(tag));
+    if (gone.length > 0) await this.#trends.uncount(before.locale, gone, at);
+    if (added.length > 0) await this.#trends.count(before.locale, added, at);
+  }
+
   async edit(authorId: string, request: Request<'posts.edit'>): Promise<PostView> {
     const { db } = this.#deps;
-    const { row, notify, visibilityChanged } = await db.transaction(async (tx) => {
+    const { row, before, notify, visibilityChanged } = await db.transaction(async (tx) => {
       const [current] = await tx.select().from(posts).where(eq(posts.id, request.postId)).for('update');
       if (current === undefined || current.deletedAt !== null || current.authorId !== authorId) throw new NotFoundError('post');
       const set: Partial<typeof posts.$inferInsert> = {};
@@ -188,14 +200,15 @@ export class Posts {
         notify = await this.#mention(tx, { ...current, ...set } as PostRow, mentions);
       }
       if (request.visibility !== undefined && request.visibility !== current.visibility) set.visibility = request.visibility;
-      if (Object.keys(set).length === 0) return { row: current, notify, visibilityChanged: false };
+      if (Object.keys(set).length === 0) return { row: current, before: current, notify, visibilityChanged: false };
       const [updated] = await tx
         .update(posts)
         .set({ ...set, editedAt: new Date() })
         .where(eq(posts.id, current.id))
         .returning();
-      return { row: updated as PostRow, notify, visibilityChanged: set.visibility !== undefined };
+      return { row: updated as PostRow, before: current, notify, visibilityChanged: set.visibility !== undefined };
     });
+    await this.#retrend(before, row);
     await emit(this.#deps, 'post', row.id, 'post.changed', { postId: row.id, deleted: false, at: Date.now() });
     if (visibilityChanged) announceAccessChange(this.#deps, { topics: [`post:${row.id}`] });
     await this.#deps.notifier.dispatch(notify);
@@ -204,7 +217,7 @@ export class Posts {
 
   async remove(authorId: string, postId: string): Promise<Record<string, never>> {
     const { db } = this.#deps;
-    const sharedPostId = await db.transaction(async (tx) => {
+    const { sharedPostId, before } = await db.transaction(async (tx) => {
       const [current] = await tx.select().from(posts).where(eq(posts.id, postId)).for('update');
       if (current === undefined || current.deletedAt !== null || current.authorId !== authorId) throw new NotFoundError('post');
       // What was said goes; the row stays so that shares and comments can say it is gone.
@@ -219,8 +232,9 @@ export class Posts {
           .update(posts)
           .set({ shareCount: sql`greatest(${posts.shareCount} - 1, 0)` })
           .where(eq(posts.id, current.sharedPostId));
-      return current.sharedPostId;
+      return { sharedPostId: current.sharedPostId, before: current };
     });
+    await this.#retrend(before, undefined);
     await emit(this.#deps, 'post', postId, 'post.changed', { postId, deleted: true, at: Date.now() });
     announceAccessChange(this.#deps, { topics: [`post:${postId}`] });
     if (sharedPostId !== null) await emit(this.#deps, 'post', sharedPostId, 'post.counts', await this.countsEvent(sharedPostId));
