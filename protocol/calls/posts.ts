@@ -3,21 +3,9 @@
 // viewer's controls, hashtag pages and trends, and reports. Every read applies the post's
 // visibility and blocks for the caller; a post the caller may not see is NOT_FOUND.
 import { Type as T } from '@sinclair/typebox';
+import { REACTIONS, REPORT_REASONS, VISIBILITIES } from '../lists.ts';
 import { type CallSpec, Cursor, exampleFriendId, examplePerson, OneOf, Page, PersonSummary, Uuid } from '../spec.ts';
 
-export const VISIBILITIES = ['public', 'friends', 'close_friends', 'private'] as const;
-export const REACTIONS = ['like', 'love', 'haha', 'wow', 'sad', 'angry'] as const;
-export const REPORT_REASONS = [
-  'spam',
-  'harassment',
-  'hate',
-  'violence',
-  'animal_cruelty',
-  'nudity',
-  'misinformation',
-  'scam',
-  'other',
-] as const;
 const Visibility = OneOf(VISIBILITIES, { description: 'public; friends; close_friends (your circle); private (only you)' });
 const ReactionKind = OneOf(REACTIONS);
 const FeedMode = OneOf(['chronological', 'ranked'] as const);

@@ -19,7 +19,7 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
-import { REACTIONS, REPORT_REASONS, VISIBILITIES } from '../../protocol/calls/posts.ts';
+import { REACTIONS, REPORT_REASONS, VISIBILITIES } from '../../protocol/lists.ts';
 import { users } from '../accounts/schema.ts';
 import { pets } from '../pets/schema.ts';
 

@@ -2,9 +2,11 @@
 // a place, a poll (2 to 10 options, one or several choices, an optional closing time), posting as
 // one of the user's pets, and sharing a post with a comment. A refusal that names a field is
 // shown on that field.
+
 import { createSignal, For, type JSX, onMount, Show } from 'solid-js';
+import { VISIBILITIES } from '../../../protocol/lists.ts';
 import { t } from '../i18n/index.ts';
-import { type Post, type SharedPost, VISIBILITY_OPTIONS, type Visibility } from '../state/posts.ts';
+import type { Post, SharedPost, Visibility } from '../state/posts.ts';
 import { actions, errorField, errorText, state } from '../state/store.ts';
 import { CheckField, InputField, SelectField, TextAreaField } from './Field.tsx';
 import { ErrorAlert } from './FormFooter.tsx';
@@ -69,7 +71,7 @@ export function VisibilityField(props: { id: string; value: Visibility; onChange
       onChange={(value) => props.onChange(value as Visibility)}
       invalid={props.invalid}
     >
-      <For each={[...VISIBILITY_OPTIONS]}>{(each) => <option value={each}>{t(`visibility.${each}`)}</option>}</For>
+      <For each={[...VISIBILITIES]}>{(each) => <option value={each}>{t(`visibility.${each}`)}</option>}</For>
     </SelectField>
   );
 }

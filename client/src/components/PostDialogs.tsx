@@ -1,9 +1,11 @@
 // The dialogs a post or comment opens: who reacted, the edit history, a report to the
 // moderators (a reason from the protocol's list and an optional note), and the author's edit
 // (text and visibility, a refusal shown on the field it names) and delete (after confirming).
+
 import { createSignal, For, type JSX, onMount, Show } from 'solid-js';
+import { REPORT_REASONS } from '../../../protocol/lists.ts';
 import { formatRelative, t } from '../i18n/index.ts';
-import { type Post, REACTION_EMOJI, REASONS, type ReportReason, type Visibility } from '../state/posts.ts';
+import { type Post, REACTION_EMOJI, type ReportReason, type Visibility } from '../state/posts.ts';
 import { actions, errorField, errorText } from '../state/store.ts';
 import { FieldError, PostTextField, VisibilityField } from './Composer.tsx';
 import { Dialog } from './Dialog.tsx';
@@ -82,7 +84,7 @@ export function ReportDialog(props: { targetKind: 'post' | 'comment'; targetId: 
     >
       <form onSubmit={form.submit}>
         <SelectField id="report-reason" label={t('report.reason')} value={reason()} onChange={(value) => setReason(value as ReportReason)}>
-          <For each={[...REASONS]}>{(each) => <option value={each}>{t(`report.reason.${each}`)}</option>}</For>
+          <For each={[...REPORT_REASONS]}>{(each) => <option value={each}>{t(`report.reason.${each}`)}</option>}</For>
         </SelectField>
         <TextAreaField id="report-note" label={t('report.note')} value={note()} onInput={setNote} maxlength={1000} rows={3} />
         <FormFooter busy={form.busy()} error={form.error()} label={t('report.submit')} />

@@ -1,8 +1,10 @@
 // The six reactions under a post or comment: choose one, change it, or tap it again to take it
 // back. The counts change at once and return to what they were when the server refuses.
+
 import { For, type JSX, Show } from 'solid-js';
+import { REACTIONS } from '../../../protocol/lists.ts';
 import { t } from '../i18n/index.ts';
-import { REACTION_EMOJI, REACTION_KINDS, type ReactionCounts, type ReactionKind, reacted, totalReactions } from '../state/posts.ts';
+import { REACTION_EMOJI, type ReactionCounts, type ReactionKind, reacted, totalReactions } from '../state/posts.ts';
 import { actions, errorText } from '../state/store.ts';
 
 export function ReactionBar(props: {
@@ -28,7 +30,7 @@ export function ReactionBar(props: {
   return (
     <fieldset class="reactions">
       <legend class="visually-hidden">{props.label}</legend>
-      <For each={[...REACTION_KINDS]}>
+      <For each={[...REACTIONS]}>
         {(kind) => (
           <button
             type="button"

@@ -1,9 +1,9 @@
 // The social core as the client sees it: the shapes of posts and comments (from the catalogue),
-// the closed lists the screens offer (checked against the protocol's, without bundling it), and
+// the closed lists the screens offer (protocol/lists.ts, which carries no schema code), and
 // the optimistic guesses made before the server answers.
 
-import type { REACTIONS, REPORT_REASONS, VISIBILITIES } from '../../../protocol/calls/posts.ts';
 import type { CallResponse } from '../../../protocol/catalogue.ts';
+import { REACTIONS, type REPORT_REASONS, type VISIBILITIES } from '../../../protocol/lists.ts';
 
 export type Post = CallResponse<'posts.get'>;
 export type SharedPost = Exclude<Post['shared'], null | { unavailable: true }>;
@@ -17,21 +17,8 @@ export type ReportReason = (typeof REPORT_REASONS)[number];
 export type FeedMode = 'chronological' | 'ranked';
 export type Why = NonNullable<CallResponse<'feed.home'>['items'][number]['why']>;
 
-export const REACTION_KINDS: typeof REACTIONS = ['like', 'love', 'haha', 'wow', 'sad', 'angry'];
 export const REACTION_EMOJI: Record<ReactionKind, string> = { like: '👍', love: '❤️', haha: '😂', wow: '😮', sad: '😢', angry: '😠' };
-export const VISIBILITY_OPTIONS: typeof VISIBILITIES = ['public', 'friends', 'close_friends', 'private'];
 export const VISIBILITY_ICON: Record<Visibility, string> = { public: '🌐', friends: '👥', close_friends: '⭐', private: '🔒' };
-export const REASONS: typeof REPORT_REASONS = [
-  'spam',
-  'harassment',
-  'hate',
-  'violence',
-  'animal_cruelty',
-  'nudity',
-  'misinformation',
-  'scam',
-  'other',
-];
 
 /** The counts once the user's reaction goes from `mine` to `next` (null: none). */
 export function reacted(counts: ReactionCounts, mine: ReactionKind | null, next: ReactionKind | null): ReactionCounts {
@@ -42,7 +29,7 @@ export function reacted(counts: ReactionCounts, mine: ReactionKind | null, next:
 }
 
 export function totalReactions(counts: ReactionCounts): number {
-  return REACTION_KINDS.reduce((sum, kind) => sum + counts[kind], 0);
+  return REACTIONS.reduce((sum, kind) => sum + counts[kind], 0);
 }
 
 /** The poll once the user's votes go from `myVotes` to `positions` (the optimistic guess). */
