@@ -38,6 +38,8 @@ export interface Prepared {
   channels: Channels;
   language: string;
   text: string;
+  /** Where in the web app it leads (push and mail link to it). */
+  path: string;
 }
 
 export interface NotifierDeps {
@@ -175,6 +177,7 @@ export class Notifier {
       name: actor?.displayName || actor?.username || 'PetAmigos',
       ...input.data,
     });
+    const path = pathOf(input, actor?.username);
     let id: string | undefined;
     if (channels.inApp) {
       id = Bun.randomUUIDv7();
@@ -189,14 +192,14 @@ export class Notifier {
           params: {
             username: recipient.username,
             text,
-            link: `${this.#deps.appUrl}${pathOf(input, actor?.username)}`,
+            link: `${this.#deps.appUrl}${path}`,
             settingsLink: `${this.#deps.appUrl}/settings/notifications`,
           },
         },
         tx,
       );
     }
-    return { id, input, channels, language: recipient.language, text };
+    return { id, input, channels, language: recipient.language, text, path };
   }
 
   /** After the commit: live delivery through the user actor, and web push. Never throws. */
@@ -214,14 +217,10 @@ export class Notifier {
           }
         }
         if (item.channels.push) {
-          const [actor] =
-            item.input.actorId === null
-              ? []
-              : await this.#deps.db.select({ username: users.username }).from(users).where(eq(users.id, item.input.actorId));
           await this.#deps.push.send(userId, {
             title: 'PetAmigos',
             body: item.text,
-            url: pathOf(item.input, actor?.username),
+            url: item.path,
             tag: item.id ?? item.input.type,
           });
         }

@@ -21,7 +21,7 @@ import { checkPlainText } from '../platform/input.ts';
 import type { Trends } from './hashtags.ts';
 import { pollOptions, polls, pollVotes, postEdits, postHashtags, postMentions, posts } from './schema.ts';
 import { mentionsAndTags } from './text.ts';
-import { type PostRow, type PostView, postViews } from './views.ts';
+import { countsOf, type PostRow, type PostView, postViews } from './views.ts';
 import { canSee, visibleTo } from './visibility.ts';
 
 type Request<N extends keyof typeof postCalls> = Static<(typeof postCalls)[N]['request']>;
@@ -341,19 +341,7 @@ export class Posts {
   async countsEvent(postId: string) {
     const [row] = await this.#deps.db.select().from(posts).where(eq(posts.id, postId));
     if (row === undefined) throw new NotFoundError('post');
-    return {
-      postId,
-      reactions: {
-        like: row.likeCount,
-        love: row.loveCount,
-        haha: row.hahaCount,
-        wow: row.wowCount,
-        sad: row.sadCount,
-        angry: row.angryCount,
-      },
-      comments: row.commentCount,
-      shares: row.shareCount,
-    };
+    return { postId, reactions: countsOf(row), comments: row.commentCount, shares: row.shareCount };
   }
 }
 

@@ -47,7 +47,7 @@ export class Reactions {
     const { db } = this.#deps;
     const { authorId, postId } = await this.#reach(viewerId, target);
     const table = target.kind === 'post' ? posts : comments;
-    const { counts, notify } = await db.transaction(async (tx) => {
+    const { counts, totals, notify } = await db.transaction(async (tx) => {
       await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`react:${target.kind}:${target.id}:${viewerId}`}, 0))`);
       const key = and(eq(reactions.targetKind, target.kind), eq(reactions.targetId, target.id), eq(reactions.userId, viewerId));
       const [old] = await tx.select({ kind: reactions.kind }).from(reactions).where(key);
@@ -93,9 +93,11 @@ export class Reactions {
               data: target.kind === 'post' ? { postId, kind } : { postId, commentId: target.id, kind },
             })
           : undefined;
-      return { counts: countsOf(row), notify };
+      // A post's row, just read, holds the rest of its counts event too.
+      const totals = 'shareCount' in row ? { comments: row.commentCount, shares: row.shareCount } : undefined;
+      return { counts: countsOf(row), totals, notify };
     });
-    if (target.kind === 'post') await emit(this.#deps, 'post', postId, 'post.counts', await this.#posts.countsEvent(postId));
+    if (totals !== undefined) await emit(this.#deps, 'post', postId, 'post.counts', { postId, reactions: counts, ...totals });
     else await emit(this.#deps, 'post', postId, 'comment.counts', { postId, commentId: target.id, reactions: counts });
     await this.#deps.notifier.dispatch([notify]);
     return { reactions: counts, myReaction: kind };
