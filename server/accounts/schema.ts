@@ -119,3 +119,9 @@ export const oauthIdentities = pgTable(
   },
   (table) => [primaryKey({ columns: [table.provider, table.subject] }), index('oauth_identities_user').on(table.userId)],
 );
+
+/** A column that names a user: required, and gone with the user (ON DELETE CASCADE). */
+export const userRef = (name: string) =>
+  uuid(name)
+    .notNull()
+    .references(() => users.id, { onDelete: 'cascade' });

@@ -5,12 +5,7 @@
 // or two tabs clicking at once end in one consistent state.
 import { sql } from 'drizzle-orm';
 import { boolean, check, index, pgTable, primaryKey, timestamp, uuid } from 'drizzle-orm/pg-core';
-import { users } from '../accounts/schema.ts';
-
-const userRef = (name: string) =>
-  uuid(name)
-    .notNull()
-    .references(() => users.id, { onDelete: 'cascade' });
+import { userRef } from '../accounts/schema.ts';
 
 export const friendRequests = pgTable(
   'friend_requests',

@@ -2,7 +2,7 @@
 // vaccination notes have their own audience, private (only_me) by default.
 import { sql } from 'drizzle-orm';
 import { boolean, check, date, index, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
-import { users } from '../accounts/schema.ts';
+import { userRef, users } from '../accounts/schema.ts';
 import { AUDIENCES } from '../people/schema.ts';
 
 export const SPECIES = ['dog', 'cat', 'bird', 'rabbit', 'rodent', 'fish', 'reptile', 'horse', 'other'] as const;
@@ -13,9 +13,7 @@ export const pets = pgTable(
   'pets',
   {
     id: uuid('id').primaryKey(),
-    ownerId: uuid('owner_id')
-      .notNull()
-      .references(() => users.id, { onDelete: 'cascade' }),
+    ownerId: userRef('owner_id'),
     name: text('name').notNull(),
     species: text('species', { enum: SPECIES }).notNull(),
     breed: text('breed').notNull().default(''),

@@ -20,7 +20,7 @@ import {
   uuid,
 } from 'drizzle-orm/pg-core';
 import { REACTIONS, REPORT_REASONS, VISIBILITIES } from '../../protocol/lists.ts';
-import { users } from '../accounts/schema.ts';
+import { userRef, users } from '../accounts/schema.ts';
 import { pets } from '../pets/schema.ts';
 
 // The closed lists are the protocol's: one declaration for the wire and the database checks.
@@ -43,9 +43,7 @@ export const posts = pgTable(
   'posts',
   {
     id: uuid('id').primaryKey(),
-    authorId: uuid('author_id')
-      .notNull()
-      .references(() => users.id, { onDelete: 'cascade' }),
+    authorId: userRef('author_id'),
     /** Posted as this pet (one of the author's); the pet's page lists it. */
     petId: uuid('pet_id').references(() => pets.id, { onDelete: 'set null' }),
     text: text('text').notNull().default(''),
@@ -94,9 +92,7 @@ export const postMentions = pgTable(
     postId: uuid('post_id')
       .notNull()
       .references(() => posts.id, { onDelete: 'cascade' }),
-    userId: uuid('user_id')
-      .notNull()
-      .references(() => users.id, { onDelete: 'cascade' }),
+    userId: userRef('user_id'),
   },
   (table) => [primaryKey({ columns: [table.postId, table.userId] }), index('post_mentions_user').on(table.userId)],
 );
@@ -140,9 +136,7 @@ export const pollVotes = pgTable(
     postId: uuid('post_id')
       .notNull()
       .references(() => posts.id, { onDelete: 'cascade' }),
-    userId: uuid('user_id')
-      .notNull()
-      .references(() => users.id, { onDelete: 'cascade' }),
+    userId: userRef('user_id'),
     position: smallint('position').notNull(),
   },
   (table) => [primaryKey({ columns: [table.postId, table.userId, table.position] })],
@@ -159,9 +153,7 @@ export const comments = pgTable(
     parentId: uuid('parent_id'),
     /** 1, 2 or 3. */
     depth: smallint('depth').notNull(),
-    authorId: uuid('author_id')
-      .notNull()
-      .references(() => users.id, { onDelete: 'cascade' }),
+    authorId: userRef('author_id'),
     text: text('text').notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
     editedAt: timestamp('edited_at', { withTimezone: true }),
@@ -181,9 +173,7 @@ export const reactions = pgTable(
     /** 'post' or 'comment'. */
     targetKind: text('target_kind').notNull(),
     targetId: uuid('target_id').notNull(),
-    userId: uuid('user_id')
-      .notNull()
-      .references(() => users.id, { onDelete: 'cascade' }),
+    userId: userRef('user_id'),
     kind: text('kind', { enum: REACTIONS }).notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
   },
@@ -200,12 +190,8 @@ export const reactions = pgTable(
 export const feedMutes = pgTable(
   'feed_mutes',
   {
-    userId: uuid('user_id')
-      .notNull()
-      .references(() => users.id, { onDelete: 'cascade' }),
-    mutedId: uuid('muted_id')
-      .notNull()
-      .references(() => users.id, { onDelete: 'cascade' }),
+    userId: userRef('user_id'),
+    mutedId: userRef('muted_id'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (table) => [primaryKey({ columns: [table.userId, table.mutedId] })],
@@ -214,9 +200,7 @@ export const feedMutes = pgTable(
 export const hiddenPosts = pgTable(
   'hidden_posts',
   {
-    userId: uuid('user_id')
-      .notNull()
-      .references(() => users.id, { onDelete: 'cascade' }),
+    userId: userRef('user_id'),
     postId: uuid('post_id')
       .notNull()
       .references(() => posts.id, { onDelete: 'cascade' }),
@@ -229,9 +213,7 @@ export const hiddenPosts = pgTable(
 export const topicPreferences = pgTable(
   'topic_preferences',
   {
-    userId: uuid('user_id')
-      .notNull()
-      .references(() => users.id, { onDelete: 'cascade' }),
+    userId: userRef('user_id'),
     tag: text('tag').notNull(),
     weight: real('weight').notNull(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
@@ -243,9 +225,7 @@ export const reports = pgTable(
   'reports',
   {
     id: uuid('id').primaryKey(),
-    reporterId: uuid('reporter_id')
-      .notNull()
-      .references(() => users.id, { onDelete: 'cascade' }),
+    reporterId: userRef('reporter_id'),
     targetKind: text('target_kind').notNull(),
     targetId: uuid('target_id').notNull(),
     reason: text('reason', { enum: REPORT_REASONS }).notNull(),
