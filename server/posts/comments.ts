@@ -121,45 +121,21 @@ export class Comments {
           .update(comments)
           .set({ replyCount: sql`${comments.replyCount} + 1` })
           .where(eq(comments.id, parent.id));
+      // Each person hears once, by the first reason that applies: answered, then commented on, then mentioned.
       const notify: (Prepared | undefined)[] = [];
       const told = new Set([viewerId]);
-      if (parent !== undefined && !told.has(parent.authorId)) {
-        told.add(parent.authorId);
-        notify.push(
-          await this.#deps.notifier.prepare(tx, {
-            userId: parent.authorId,
-            type: 'comment.reply',
-            actorId: viewerId,
-            data: { postId: post.id, commentId: id },
-          }),
-        );
-      }
-      if (!told.has(post.authorId)) {
-        told.add(post.authorId);
-        notify.push(
-          await this.#deps.notifier.prepare(tx, {
-            userId: post.authorId,
-            type: 'post.comment',
-            actorId: viewerId,
-            data: { postId: post.id, commentId: id },
-          }),
-        );
-      }
+      const tell = async (userId: string, type: 'comment.reply' | 'post.comment' | 'post.mention') => {
+        if (told.has(userId)) return;
+        told.add(userId);
+        notify.push(await this.#deps.notifier.prepare(tx, { userId, type, actorId: viewerId, data: { postId: post.id, commentId: id } }));
+      };
+      if (parent !== undefined) await tell(parent.authorId, 'comment.reply');
+      await tell(post.authorId, 'post.comment');
       const { mentions } = mentionsAndTags(text);
       if (mentions.length > 0) {
         const named = await tx.select({ id: users.id }).from(users).where(sql`${users.username} in ${mentions}`);
-        for (const user of named) {
-          if (told.has(user.id) || !canSee(post, await relationFacts(tx as unknown as Database, user.id, post.authorId))) continue;
-          told.add(user.id);
-          notify.push(
-            await this.#deps.notifier.prepare(tx, {
-              userId: user.id,
-              type: 'post.mention',
-              actorId: viewerId,
-              data: { postId: post.id, commentId: id },
-            }),
-          );
-        }
+        for (const user of named)
+          if (canSee(post, await relationFacts(tx as unknown as Database, user.id, post.authorId))) await tell(user.id, 'post.mention');
       }
       return { row: inserted as CommentRow, notify };
     });
