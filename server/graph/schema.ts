@@ -4,7 +4,7 @@
 // in one transaction under a lock on that pair, so crossing requests, a block racing an accept,
 // or two tabs clicking at once end in one consistent state.
 import { sql } from 'drizzle-orm';
-import { boolean, check, index, pgTable, primaryKey, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { boolean, check, index, pgTable, primaryKey, timestamp } from 'drizzle-orm/pg-core';
 import { userRef } from '../accounts/schema.ts';
 
 export const friendRequests = pgTable(

@@ -2,7 +2,7 @@
 // vaccination notes have their own audience, private (only_me) by default.
 import { sql } from 'drizzle-orm';
 import { boolean, check, date, index, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
-import { userRef, users } from '../accounts/schema.ts';
+import { userRef } from '../accounts/schema.ts';
 import { AUDIENCES } from '../people/schema.ts';
 
 export const SPECIES = ['dog', 'cat', 'bird', 'rabbit', 'rodent', 'fish', 'reptile', 'horse', 'other'] as const;

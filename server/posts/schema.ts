@@ -20,7 +20,7 @@ import {
   uuid,
 } from 'drizzle-orm/pg-core';
 import { REACTIONS, REPORT_REASONS, VISIBILITIES } from '../../protocol/lists.ts';
-import { userRef, users } from '../accounts/schema.ts';
+import { userRef } from '../accounts/schema.ts';
 import { pets } from '../pets/schema.ts';
 
 // The closed lists are the protocol's: one declaration for the wire and the database checks.
