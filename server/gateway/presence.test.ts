@@ -4,37 +4,20 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { rendezvous } from '../../actors/system.ts';
 import { type AccountsEnv, type RegisteredUser, startAccountsEnv } from '../../test/harness/accounts.ts';
-import { startTestNode, testConfig } from '../../test/harness/node.ts';
-import { services } from '../../test/harness/services.ts';
 import { befriend } from '../../test/harness/social.ts';
 import { connectAs, type RawSocket } from '../../test/harness/ws.ts';
 import type { RunningNode } from '../node.ts';
 
 let env: AccountsEnv;
-const extra: { node: RunningNode; cleanup: () => void }[] = [];
 let nodes: RunningNode[];
 
 beforeAll(async () => {
   env = await startAccountsEnv('presence', { NODE_ID: 'p0' });
-  for (const id of ['p1', 'p2']) {
-    const config = testConfig({
-      DATABASE_URL: env.database.url,
-      REDIS_URL: services.redisUrl,
-      NATS_URL: services.natsUrl,
-      CLUSTER_NAME: env.node.platform.config.clusterName,
-      NODE_ID: id,
-    });
-    extra.push({ node: await startTestNode(config), cleanup: config.cleanup });
-  }
-  nodes = [env.node, ...extra.map((entry) => entry.node)];
-  const deadline = Date.now() + 5000;
-  while (env.node.actors.liveNodes({ hostsOnly: true }).length < 3 && Date.now() < deadline) await Bun.sleep(50);
+  // peer() returns once every node has heard from every other: the test below works out where
+  // the user actor lives from the full host list, and so must every node placing it.
+  nodes = [env.node, await env.peer('p1'), await env.peer('p2')];
 });
 afterAll(async () => {
-  for (const entry of extra) {
-    await entry.node.stop();
-    entry.cleanup();
-  }
   await env.close();
 });
 

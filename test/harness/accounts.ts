@@ -33,7 +33,24 @@ export interface AccountsEnv {
   client(ip?: string): ApiClient;
   register(overrides?: { language?: string; password?: string }): Promise<RegisteredUser>;
   setRole(userId: string, role: 'user' | 'moderator' | 'admin'): Promise<void>;
+  /**
+   * A second node of the same cluster (database, NATS, Redis, SMTP and the same variables as the
+   * first, with `env` on top), stopped by `close()`. It returns once every node of the env has
+   * heard from every other, so they all place actors alike.
+   */
+  peer(nodeId: string, env?: Record<string, string>): Promise<RunningNode>;
   close(): Promise<void>;
+}
+
+/** Waits (up to 5 s) until each node counts all of `nodes` among its live hosts. */
+async function everyNodeSeesEveryNode(nodes: RunningNode[]): Promise<void> {
+  const ids = nodes.map((node) => node.actors.node);
+  const deadline = Date.now() + 5000;
+  const settled = () => nodes.every((node) => ids.every((id) => node.actors.liveNodes({ hostsOnly: true }).includes(id)));
+  while (!settled()) {
+    if (Date.now() > deadline) throw new Error(`nodes ${ids.join(', ')} did not all hear from each other within 5 s`);
+    await Bun.sleep(50);
+  }
 }
 
 export function newIdentity(label = 'u') {
@@ -44,7 +61,9 @@ export function newIdentity(label = 'u') {
 export async function startAccountsEnv(label: string, env: Record<string, string> = {}): Promise<AccountsEnv> {
   const database = await createTestDatabase(label);
   const mailbox = await startMailbox();
-  const config = testConfig({
+  // Every node of the env (peers too) shares these; each node's outbox worker claims due mail
+  // from the shared table, so all send to the same SMTP server.
+  const shared = {
     DATABASE_URL: database.url,
     REDIS_URL: services.redisUrl,
     NATS_URL: services.natsUrl,
@@ -52,8 +71,10 @@ export async function startAccountsEnv(label: string, env: Record<string, string
     TRUST_PROXY: '1',
     APP_URL: 'http://app.petamigos.test',
     ...env,
-  });
+  };
+  const config = testConfig(shared);
   const node = await startTestNode(config);
+  const peers: { node: RunningNode; cleanup: () => void }[] = [];
   const result: AccountsEnv = {
     node,
     mailbox,
@@ -70,7 +91,18 @@ export async function startAccountsEnv(label: string, env: Record<string, string
     async setRole(userId, role) {
       await node.platform.database.db.update(users).set({ role }).where(eq(users.id, userId));
     },
+    async peer(nodeId, extra = {}) {
+      const peerConfig = testConfig({ ...shared, CLUSTER_NAME: config.clusterName, NODE_ID: nodeId, ...extra });
+      const started = await startTestNode(peerConfig);
+      peers.push({ node: started, cleanup: peerConfig.cleanup });
+      await everyNodeSeesEveryNode([node, ...peers.map((peer) => peer.node)]);
+      return started;
+    },
     async close() {
+      for (const peer of peers.splice(0)) {
+        await peer.node.stop();
+        peer.cleanup();
+      }
       await node.stop();
       await mailbox.close();
       await database.drop();
