@@ -192,6 +192,40 @@ describe.each(['nats', 'memory'] as const)('three nodes (%s)', (transport) => {
     expect(Math.max(...(total as number[]))).toBe(30);
   });
 
+  test('actors: tellMany delivers each message once to actors spread over the nodes, in one bus message per node', async () => {
+    const { namespace, bus, systems, store } = await cluster(transport, 3);
+    const ids = Array.from({ length: 60 }, (_, i) => `many-${i}`);
+    const spy = await bus();
+    const seen = { single: 0, batched: 0 };
+    if (transport === 'nats') {
+      spy.subscribe(`${namespace}.actors.node.n1`, () => seen.single++);
+      spy.subscribe(`${namespace}.actors.node.n1.many`, () => seen.batched++);
+      await spy.flush();
+    }
+    (systems[0] as ActorSystem).tellMany(
+      'counter',
+      ids.map((id) => ({ id, message: { op: 'add', n: 5 } })),
+    );
+    await expect.poll(() => ids.every((id) => store.get(id) === 5)).toBe(true);
+    await Bun.sleep(200);
+    expect(ids.map((id) => store.get(id))).toEqual(ids.map(() => 5));
+    const placed = ids.map((id) => rendezvous(`counter.${id}`, ['n0', 'n1', 'n2']));
+    expect(new Set(placed).size).toBe(3);
+    if (transport === 'nats') expect(seen).toEqual({ single: 0, batched: 1 });
+  });
+
+  test('actors: tellMany to a node that died is told again one by one, and every actor still gets its message', async () => {
+    const { systems, store } = await cluster(transport, 3);
+    const ids = Array.from({ length: 30 }, (_, i) => `orphan-${i}`);
+    (systems[2] as ActorSystem).halt();
+    (systems[0] as ActorSystem).tellMany(
+      'counter',
+      ids.map((id) => ({ id, message: { op: 'add', n: 1 } })),
+    );
+    expect(ids.some((id) => rendezvous(`counter.${id}`, ['n0', 'n1', 'n2']) === 'n2')).toBe(true);
+    await expect.poll(() => ids.every((id) => store.get(id) === 1), { timeout: 8000 }).toBe(true);
+  });
+
   test('actors: placement follows rendezvous hashing over the live nodes', async () => {
     const { systems } = await cluster(transport, 3);
     for (const id of ['p1', 'p2', 'p3', 'p4', 'p5', 'p6']) {

@@ -6,7 +6,7 @@
 // the lease TTL, and the next message activates its actors elsewhere.
 import { createHash } from 'node:crypto';
 import { decodeFrame, encodeFrame } from '../protocol/codec.ts';
-import { BusNoRespondersError, BusTimeoutError } from '../server/errors.ts';
+import { BusNoRespondersError, BusTimeoutError, RelayedError, ServerError } from '../server/errors.ts';
 import type { Bus, BusSubscription } from '../server/platform/bus/index.ts';
 import type { Logger } from '../server/platform/log.ts';
 import { Activation } from './activation.ts';
@@ -46,8 +46,11 @@ interface Wire {
   hops: number;
 }
 
-/** Replies name the node that handled the message, so senders learn where the actor lives. */
-type WireReply = { ok: true; value: unknown; owner: string } | { ok: false; code: string; message: string };
+/** Replies name the node that handled the message, so senders learn where the actor lives. A
+ * ServerError the actor threw (a refusal of the domain) travels with its status and details. */
+type WireReply =
+  | { ok: true; value: unknown; owner: string }
+  | { ok: false; code: string; message: string; refusal?: { status: number; details: Record<string, unknown> | undefined } };
 
 const MAX_HOPS = 3;
 const RETRY_MS = 100;
@@ -156,12 +159,36 @@ export class ActorSystem {
         this.#receive(wire).then(
           ({ value, owner }) => message.respond(encodeFrame({ ok: true, value, owner } satisfies WireReply)),
           (error: unknown) => {
+            if (error instanceof ServerError) {
+              const refusal = { status: error.status, details: error.details() };
+              return message.respond(encodeFrame({ ok: false, code: error.code, message: error.message, refusal } satisfies WireReply));
+            }
             const code = error instanceof ActorError ? error.code : 'ACTOR_FAILED';
             if (!(error instanceof ActorError))
               this.#log.error({ err: error, kind: wire.kind, id: wire.id }, `actors.receive() | failed [actor:${wire.kind}:${wire.id}]`);
             message.respond(encodeFrame({ ok: false, code, message: (error as Error).message } satisfies WireReply));
           },
         );
+      }),
+      // Many tells in one message (tellMany): each is received here as if sent alone; the reply
+      // lists the ones that could not be, for the sender to tell again one by one.
+      this.#bus.subscribe(`${this.#subject(this.node)}.many`, (message) => {
+        const wires = decodeFrame(message.data) as Wire[];
+        void Promise.all(
+          wires.map((wire, index) =>
+            this.#receive(wire).then(
+              () => undefined,
+              (error: unknown) => {
+                if (!(error instanceof ActorError) && !(error instanceof ServerError))
+                  this.#log.error(
+                    { err: error, kind: wire.kind, id: wire.id },
+                    `actors.receive() | failed [actor:${wire.kind}:${wire.id}]`,
+                  );
+                return error instanceof ActorSystemStoppedError || error instanceof ActorUnavailableError ? index : undefined;
+              },
+            ),
+          ),
+        ).then((results) => message.respond(encodeFrame({ retry: results.filter((index) => index !== undefined) })));
       }),
     );
     this.#intervals.push(
@@ -233,6 +260,41 @@ export class ActorSystem {
     this.ask(kind, id, message).catch((error: unknown) => {
       this.#log.warn({ err: error, kind, id }, `actors.tell() | not delivered [actor:${kind}:${id}]`);
     });
+  }
+
+  /**
+   * Tells many actors of one kind without waiting: one bus message per node they live on (or
+   * would be placed on) instead of one per actor. Whatever a node could not take, and everything
+   * meant for a node that does not answer, is told again one by one (with `tell`'s retries).
+   */
+  tellMany(kind: string, items: readonly { id: string; message: unknown }[]): void {
+    if (!this.#kinds.has(kind)) throw new UnknownKindError(kind);
+    const hosts = this.liveNodes({ hostsOnly: true });
+    const byNode = new Map<string, Wire[]>();
+    for (const { id, message } of items) {
+      const key = `${kind}.${id}`;
+      const wire: Wire = { kind, id, message, hops: 0 };
+      const target = this.#activations.has(key) ? this.node : (this.#owners.get(key) ?? rendezvous(key, hosts));
+      if (target === undefined || target === this.node) {
+        this.tell(kind, id, message);
+        continue;
+      }
+      const batch = byNode.get(target) ?? [];
+      batch.push(wire);
+      byNode.set(target, batch);
+    }
+    for (const [node, wires] of byNode) {
+      const again = (indexes: number[]) => {
+        for (const index of indexes) {
+          const wire = wires[index] as Wire;
+          this.tell(wire.kind, wire.id, wire.message);
+        }
+      };
+      this.#bus.request(`${this.#subject(node)}.many`, encodeFrame(wires), { timeoutMs: this.#askTimeoutMs }).then(
+        (raw) => again((decodeFrame(raw) as { retry: number[] }).retry),
+        () => again(wires.map((_, index) => index)),
+      );
+    }
   }
 
   async #route(wire: Wire, deadline: number, timeoutMs: number): Promise<unknown> {
@@ -308,6 +370,7 @@ export class ActorSystem {
     }
     const answer = decodeFrame(raw) as WireReply;
     if (answer.ok) return { value: answer.value, owner: answer.owner };
+    if (answer.refusal !== undefined) throw new RelayedError(answer.code, answer.refusal.status, answer.message, answer.refusal.details);
     if (answer.code === 'MAILBOX_FULL') throw new MailboxFullError(`${wire.kind}.${wire.id}`, 0);
     if (answer.code === 'ACTOR_SYSTEM_STOPPED') throw new ActorSystemStoppedError();
     if (answer.code === 'ACTOR_UNAVAILABLE') throw new ActorUnavailableError(`${wire.kind}.${wire.id}`);
@@ -376,6 +439,7 @@ export class ActorSystem {
       },
       ask: (otherKind, otherId, message, options) => this.ask(otherKind, otherId, message, options),
       tell: (otherKind, otherId, message) => this.tell(otherKind, otherId, message),
+      tellMany: (otherKind, items) => this.tellMany(otherKind, items),
     };
   }
 
