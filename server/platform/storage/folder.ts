@@ -2,10 +2,10 @@
 // `objects/meta/<key>.json` the content type. Writes go to a temporary file renamed into place,
 // so a reader never sees half an object.
 import { randomUUID } from 'node:crypto';
-import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, open, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { ObjectNotFoundError } from '../../errors.ts';
-import { assertObjectKey, type ObjectStore } from './index.ts';
+import { assertFolderKey, assertObjectKey, type ObjectStore } from './index.ts';
 
 async function writeAtomically(path: string, body: Uint8Array | string): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
@@ -40,6 +40,17 @@ export async function openFolderStore(dataDir: string): Promise<ObjectStore> {
       assertObjectKey(key);
       return new Uint8Array(await readFile(dataPath(key)).catch(notFound(key)));
     },
+    async head(key, bytes) {
+      assertObjectKey(key);
+      const file = await open(dataPath(key), 'r').catch(notFound(key));
+      try {
+        const buffer = new Uint8Array(bytes);
+        const { bytesRead } = await file.read(buffer, 0, bytes, 0);
+        return buffer.slice(0, bytesRead);
+      } finally {
+        await file.close();
+      }
+    },
     async stat(key) {
       assertObjectKey(key);
       const info = await stat(dataPath(key)).catch(notFound(key));
@@ -51,6 +62,16 @@ export async function openFolderStore(dataDir: string): Promise<ObjectStore> {
       await rm(dataPath(key), { force: true });
       await rm(metaPath(key), { force: true });
     },
+    async removePrefix(prefix) {
+      assertFolderKey(prefix);
+      await rm(dataPath(prefix), { recursive: true, force: true });
+      await rm(join(root, 'meta', prefix), { recursive: true, force: true });
+    },
+    async download(key, path) {
+      assertObjectKey(key);
+      await copyFile(dataPath(key), path).catch(notFound(key));
+    },
+    presign: async () => undefined,
     async ping() {
       await stat(root);
     },

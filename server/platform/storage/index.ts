@@ -18,10 +18,21 @@ export interface ObjectStore {
   put(key: string, body: Uint8Array, options: { contentType: string }): Promise<void>;
   /** Rejects with ObjectNotFoundError for a missing key. */
   get(key: string): Promise<Uint8Array>;
+  /** The first `bytes` bytes (fewer for a smaller object), without reading the rest. */
+  head(key: string, bytes: number): Promise<Uint8Array>;
   /** Rejects with ObjectNotFoundError for a missing key. */
   stat(key: string): Promise<ObjectInfo>;
   /** Removing a missing key is not an error. */
   remove(key: string): Promise<void>;
+  /** Removes every object whose key starts with `prefix` (a folder: ends with '/'). */
+  removePrefix(prefix: string): Promise<void>;
+  /** Writes the object to a local file without holding it in memory. */
+  download(key: string, path: string): Promise<void>;
+  /**
+   * A URL that reads (GET) or writes (PUT) the object directly on the storage server for
+   * `expiresSeconds`; undefined for the folder, where the server serves and takes objects itself.
+   */
+  presign(method: 'GET' | 'PUT', key: string, expiresSeconds: number): Promise<string | undefined>;
   ping(): Promise<void>;
   close(): Promise<void>;
 }
@@ -39,4 +50,10 @@ export function assertObjectKey(key: string): void {
   for (const segment of key.split('/')) {
     if (!KEY_SEGMENT.test(segment) || segment.endsWith('.') || segment.endsWith('.tmp')) throw new InvalidObjectKeyError(key);
   }
+}
+
+/** A folder of keys: safe segments ending with '/'. */
+export function assertFolderKey(prefix: string): void {
+  if (!prefix.endsWith('/')) throw new InvalidObjectKeyError(prefix);
+  assertObjectKey(prefix.slice(0, -1));
 }

@@ -3,7 +3,7 @@
 import { Client, S3Error } from 'minio';
 import { DependencyError, ObjectNotFoundError } from '../../errors.ts';
 import type { S3Config } from '../config.ts';
-import { assertObjectKey, type ObjectStore } from './index.ts';
+import { assertFolderKey, assertObjectKey, type ObjectStore } from './index.ts';
 
 const MISSING = new Set(['NoSuchKey', 'NotFound']);
 
@@ -27,7 +27,12 @@ export async function connectS3Store(config: S3Config): Promise<ObjectStore> {
   });
   const location = `${config.endpoint.origin}/${config.bucket}`;
   try {
-    if (!(await client.bucketExists(config.bucket))) await client.makeBucket(config.bucket, config.region);
+    if (!(await client.bucketExists(config.bucket))) {
+      // Nodes starting together race to create it: one creates it, the others find it made.
+      await client.makeBucket(config.bucket, config.region).catch((error: unknown) => {
+        if (!(error instanceof S3Error && ['BucketAlreadyOwnedByYou', 'BucketAlreadyExists'].includes(String(error.code)))) throw error;
+      });
+    }
   } catch (cause) {
     throw new DependencyError('storage', `cannot use bucket ${location}: ${(cause as Error).message}`, { cause });
   }
@@ -48,6 +53,13 @@ export async function connectS3Store(config: S3Config): Promise<ObjectStore> {
       for await (const chunk of stream) chunks.push(chunk as Buffer);
       return new Uint8Array(Buffer.concat(chunks));
     },
+    async head(key, bytes) {
+      assertObjectKey(key);
+      const stream = await client.getPartialObject(config.bucket, key, 0, bytes).catch(notFound(key));
+      const chunks: Buffer[] = [];
+      for await (const chunk of stream) chunks.push(chunk as Buffer);
+      return new Uint8Array(Buffer.concat(chunks)).slice(0, bytes);
+    },
     async stat(key) {
       assertObjectKey(key);
       const info = await client.statObject(config.bucket, key).catch(notFound(key));
@@ -57,6 +69,22 @@ export async function connectS3Store(config: S3Config): Promise<ObjectStore> {
     async remove(key) {
       assertObjectKey(key);
       await client.removeObject(config.bucket, key);
+    },
+    async removePrefix(prefix) {
+      assertFolderKey(prefix);
+      const keys: string[] = [];
+      for await (const item of client.listObjectsV2(config.bucket, prefix, true)) if (item.name !== undefined) keys.push(item.name);
+      if (keys.length > 0) await client.removeObjects(config.bucket, keys);
+    },
+    async download(key, path) {
+      assertObjectKey(key);
+      await client.fGetObject(config.bucket, key, path).catch(notFound(key));
+    },
+    async presign(method, key, expiresSeconds) {
+      assertObjectKey(key);
+      return method === 'GET'
+        ? client.presignedGetObject(config.bucket, key, expiresSeconds)
+        : client.presignedPutObject(config.bucket, key, expiresSeconds);
     },
     async ping() {
       if (!(await client.bucketExists(config.bucket))) throw new DependencyError('storage', `bucket ${location} is gone`);

@@ -47,6 +47,34 @@ describe.each(stores)('storage (%s)', (_kind, open) => {
     await expect(store.get(key)).rejects.toBeInstanceOf(ObjectNotFoundError);
   });
 
+  test('storage: the first bytes read alone, a folder of objects removed at once, a download written to a file, presigned URLs only on S3', async () => {
+    const folderKey = `media/${uniqueName('f')}/`;
+    const body = new Uint8Array(5000).map((_, i) => i % 251);
+    await store.put(`${folderKey}a.bin`, body, { contentType: 'application/octet-stream' });
+    await store.put(`${folderKey}b/c.bin`, body, { contentType: 'application/octet-stream' });
+    expect(await store.head(`${folderKey}a.bin`, 10)).toEqual(body.slice(0, 10));
+    expect(await store.head(`${folderKey}a.bin`, 10_000)).toEqual(body);
+    await expect(store.head(`${folderKey}missing.bin`, 10)).rejects.toBeInstanceOf(ObjectNotFoundError);
+    const target = `${folder.path}/download-${uniqueName('d')}.bin`;
+    await store.download(`${folderKey}a.bin`, target);
+    expect(new Uint8Array(await Bun.file(target).arrayBuffer())).toEqual(body);
+    await expect(store.download(`${folderKey}missing.bin`, target)).rejects.toBeInstanceOf(ObjectNotFoundError);
+
+    const url = await store.presign('GET', `${folderKey}a.bin`, 60);
+    if (store.kind === 'folder') expect(url).toBeUndefined();
+    else expect(new Uint8Array(await (await fetch(url as string)).arrayBuffer())).toEqual(body);
+    const put = await store.presign('PUT', `${folderKey}put.bin`, 60);
+    if (put !== undefined) {
+      expect((await fetch(put, { method: 'PUT', body })).ok).toBe(true);
+      expect((await store.stat(`${folderKey}put.bin`)).size).toBe(body.byteLength);
+    }
+
+    await expect(store.removePrefix(folderKey.slice(0, -1))).rejects.toBeInstanceOf(InvalidObjectKeyError);
+    await store.removePrefix(folderKey);
+    await expect(store.get(`${folderKey}a.bin`)).rejects.toBeInstanceOf(ObjectNotFoundError);
+    await expect(store.get(`${folderKey}b/c.bin`)).rejects.toBeInstanceOf(ObjectNotFoundError);
+  });
+
   test('storage: putting an existing key replaces it', async () => {
     const key = `media/${uniqueName('u')}/doc.txt`;
     await store.put(key, new TextEncoder().encode('first'), { contentType: 'text/plain' });

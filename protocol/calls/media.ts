@@ -1,0 +1,55 @@
+// Media as the protocol shows them. Uploads travel over HTTP (PROTOCOL.md, "Media"); a media's
+// progress reaches its owner's sessions as `media.changed` on `user:<id>`, and `media.get` gives
+// any ready media, with signed URLs for its files that last a few hours.
+import { Type as T } from '@sinclair/typebox';
+import { type CallSpec, OneOf, Uuid } from '../spec.ts';
+
+const exampleMediaId = '0192a1b2-c3d4-7e5f-8a9b-0000000d1a00';
+
+export const MediaItem = T.Object({
+  id: Uuid,
+  kind: OneOf(['image', 'video', 'voice'] as const),
+  status: OneOf(['uploading', 'processing', 'ready', 'failed'] as const),
+  progress: T.Integer({ minimum: 0, maximum: 100, description: 'Of the processing, once uploaded' }),
+  failure: T.Union([T.String(), T.Null()], { description: 'Why it failed, when it did' }),
+  size: T.Integer({ description: 'Bytes of the original, as announced' }),
+  received: T.Integer({ description: 'Bytes of it uploaded so far' }),
+  width: T.Union([T.Integer(), T.Null()]),
+  height: T.Union([T.Integer(), T.Null()]),
+  durationMs: T.Union([T.Integer(), T.Null()]),
+  preview: T.Union([T.String(), T.Null()], { description: 'A tiny WebP data URL to show blurred while loading (images)' }),
+  waveform: T.Union([T.Array(T.Integer({ minimum: 0, maximum: 255 })), T.Null()], { description: '64 peaks (voice notes)' }),
+  urls: T.Union([T.Record(T.String(), T.String()), T.Null()], {
+    description:
+      'Ready media only: the files by name, as signed paths on this server that work for a few hours. Images: small|medium|large .webp and .jpg; videos: master.m3u8 (HLS) and thumb.jpg; voice notes: voice.ogg and voice.m4a.',
+  }),
+  createdAt: T.String({ format: 'date-time' }),
+});
+
+export const exampleMedia = {
+  id: exampleMediaId,
+  kind: 'image',
+  status: 'ready',
+  progress: 100,
+  failure: null,
+  size: 2_345_678,
+  received: 2_345_678,
+  width: 3000,
+  height: 2000,
+  durationMs: null,
+  preview: 'data:image/webp;base64,UklGRkAAAABXRUJQVlA4IDQAAAD…',
+  waveform: null,
+  urls: { 'large.webp': `/media/files/1795500000/…/media/…/${exampleMediaId}/out/large.webp` },
+  createdAt: '2026-11-24T18:00:00.000Z',
+};
+
+export const mediaCalls = {
+  'media.get': {
+    description:
+      'Media by id: ready ones for anyone who has their ids (they come with the posts, messages and profiles that show them), and the caller’s own in any state. Unknown ids are left out.',
+    role: 'user',
+    request: T.Object({ ids: T.Array(Uuid, { minItems: 1, maxItems: 50, uniqueItems: true }) }),
+    response: T.Object({ items: T.Array(MediaItem) }),
+    example: { request: { ids: [exampleMediaId] }, response: { items: [exampleMedia] } },
+  },
+} satisfies Record<string, CallSpec>;

@@ -1,0 +1,69 @@
+// The media side of a node, assembled once: the service every upload and attachment goes through,
+// the job queue (JetStream work queue in a cluster, in-process when embedded), the signed URLs, and
+// on nodes with the media role the workers that make renditions.
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { eq } from 'drizzle-orm';
+import { createMemoryQueue, type JobQueue, openJetStreamQueue } from '../../media/queue.ts';
+import { mediaWorker } from '../../media/worker.ts';
+import type { Platform } from '../platform/index.ts';
+import { storedSecret } from '../system/secrets.ts';
+import { Media, type MediaView } from './media.ts';
+import { media as mediaTable } from './schema.ts';
+import { type MediaUrls, mediaUrls } from './urls.ts';
+
+const ABANDONED_AFTER_MS = 24 * 3600_000;
+const SWEEP_EVERY_MS = 3600_000;
+
+export interface MediaModule {
+  media: Media;
+  urls: MediaUrls;
+  queue: JobQueue;
+  /** Starts the workers of this node (the media role). */
+  startWorkers(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function createMediaModule(platform: Platform, announce: (ownerId: string, media: MediaView) => void): Promise<MediaModule> {
+  const { config, log } = platform;
+  const db = platform.database.db;
+  const options = { maxAttempts: config.media.attempts, ackWaitMs: config.media.ackWaitMs, log };
+  const nc = platform.bus.natsConnection;
+  const queue = nc === undefined ? createMemoryQueue(options) : await openJetStreamQueue(nc, config.clusterName, options);
+  const urls = mediaUrls(await storedSecret(db, 'media_url_key', () => randomBytes(32).toString('base64url')));
+  const media = new Media({ db, store: platform.storage, queue, log, urls, announce });
+  let sweeper: ReturnType<typeof setInterval> | undefined;
+  return {
+    media,
+    urls,
+    queue,
+    async startWorkers() {
+      const worker = mediaWorker({
+        media,
+        store: platform.storage,
+        log,
+        workDir: join(config.dataDir, 'media-work'),
+        watermark: config.media.watermark === '' ? undefined : config.media.watermark,
+      });
+      queue.work(worker.handle, worker.giveUp, config.media.workers);
+      // Uploads left half-done for a day are removed (any media node may sweep; removing twice is harmless).
+      sweeper = setInterval(() => {
+        media.sweepAbandoned(ABANDONED_AFTER_MS).then(
+          (removed) => {
+            if (removed > 0) log.info({ removed }, `media.sweep() | removed abandoned uploads [count:${removed}]`);
+          },
+          (error: unknown) => log.error({ err: error }, 'media.sweep() | failed; will try again'),
+        );
+      }, SWEEP_EVERY_MS);
+      // In-process jobs die with the process: an embedded node takes up again what it was processing.
+      if (queue.kind === 'memory') {
+        const interrupted = await db.select({ id: mediaTable.id }).from(mediaTable).where(eq(mediaTable.status, 'processing'));
+        for (const { id } of interrupted) await queue.enqueue({ mediaId: id });
+      }
+    },
+    async stop() {
+      clearInterval(sweeper);
+      await queue.stop();
+    },
+  };
+}

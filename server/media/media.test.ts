@@ -1,0 +1,333 @@
+// The media pipeline on a node with real S3 (a local S3-compatible server), PostgreSQL, Redis and
+// NATS (the JetStream work queue): uploads in one request and in resumable chunks, content
+// decided by the bytes, images (orientation, metadata stripped, WebP + JPEG sizes, preview), video
+// (HLS ladder, thumbnail) and voice notes (Opus/AAC, waveform), live progress to the owner, signed
+// reads, poison files, and who may attach what.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sql } from 'drizzle-orm';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { CallResponse } from '../../protocol/catalogue.ts';
+import { type AccountsEnv, startAccountsEnv } from '../../test/harness/accounts.ts';
+import { type S3Server, startS3Server } from '../../test/harness/s3.ts';
+import { uniqueName } from '../../test/harness/services.ts';
+import { befriend, type Member, memberPool } from '../../test/harness/social.ts';
+
+type MediaItem = CallResponse<'media.get'>['items'][number];
+
+let env: AccountsEnv;
+let s3: S3Server;
+let pool: ReturnType<typeof memberPool>;
+let work: string;
+
+beforeAll(async () => {
+  s3 = await startS3Server(`pa-${uniqueName('m').replaceAll('_', '-')}`);
+  env = await startAccountsEnv('media', {
+    S3_ENDPOINT: s3.config.endpoint.origin,
+    S3_ACCESS_KEY: s3.config.accessKey,
+    S3_SECRET_KEY: s3.config.secretKey,
+    S3_BUCKET: s3.config.bucket,
+    MEDIA_WATERMARK: 'PetAmigos',
+  });
+  pool = memberPool(env);
+  work = mkdtempSync(join(tmpdir(), 'media-test-'));
+}, 60_000);
+afterAll(async () => {
+  pool.closeAll();
+  await env.close();
+  await s3.close();
+  rmSync(work, { recursive: true, force: true });
+});
+
+async function ffmpegFile(name: string, args: string[]): Promise<Uint8Array> {
+  const path = join(work, name);
+  const child = Bun.spawn(['ffmpeg', '-loglevel', 'error', '-y', ...args, path], { stderr: 'pipe' });
+  if ((await child.exited) !== 0) throw new Error(`ffmpeg: ${await new Response(child.stderr).text()}`);
+  return new Uint8Array(await Bun.file(path).arrayBuffer());
+}
+
+function multipart(member: Member, kind: string, bytes: Uint8Array, name: string, type: string) {
+  const form = new FormData();
+  form.set('kind', kind);
+  form.set('file', new Blob([bytes as Uint8Array<ArrayBuffer>], { type }), name);
+  return env.client().request<{ media: MediaItem; code?: string }>('POST', '/media', { raw: form, token: member.user.tokens.accessToken });
+}
+
+const ready = async (member: Member, id: string, timeoutMs = 30_000) =>
+  (
+    await member.event(
+      'media.changed',
+      (body) => (body.media as MediaItem).id === id && (body.media as MediaItem).status !== 'processing',
+      timeoutMs,
+    )
+  ).media as MediaItem;
+
+async function objectsOf(member: Member): Promise<string[]> {
+  const keys: string[] = [];
+  const { Client } = await import('minio');
+  const client = new Client({
+    endPoint: '127.0.0.1',
+    port: Number(s3.config.endpoint.port),
+    useSSL: false,
+    accessKey: s3.config.accessKey,
+    secretKey: s3.config.secretKey,
+    pathStyle: true,
+  });
+  for await (const item of client.listObjectsV2(s3.config.bucket, `media/${member.id}/`, true)) if (item.name) keys.push(item.name);
+  return keys.sort();
+}
+
+const fetchSigned = (path: string) => fetch(`${env.node.url}${path}`);
+
+describe('media: images', () => {
+  test('media: an image uploaded in one request comes out upright, without metadata, as WebP and JPEG in three sizes with a preview', async () => {
+    const owner = await pool.member();
+    // 1200×800 stored sideways (EXIF orientation 6) with camera metadata that must not survive.
+    const photo = await sharp({ create: { width: 1200, height: 800, channels: 3, background: '#3a7' } })
+      .jpeg()
+      .withMetadata({ orientation: 6, exif: { IFD0: { Make: 'PetCam', Copyright: 'Ana' } } })
+      .toBuffer();
+    expect((await sharp(photo).metadata()).exif).toBeDefined();
+    const uploaded = await multipart(owner, 'image', new Uint8Array(photo), 'luna.png', 'text/plain');
+    expect(uploaded.status).toBe(201);
+    expect(uploaded.body.media).toMatchObject({ kind: 'image', status: 'processing', width: 800, height: 1200 });
+    const done = await ready(owner, uploaded.body.media.id);
+    expect(done).toMatchObject({ status: 'ready', progress: 100, width: 800, height: 1200 });
+    expect(done.preview).toMatch(/^data:image\/webp;base64,/);
+    expect(Object.keys(done.urls ?? {}).sort()).toEqual([
+      'large.jpg',
+      'large.webp',
+      'medium.jpg',
+      'medium.webp',
+      'small.jpg',
+      'small.webp',
+    ]);
+
+    const large = await fetchSigned(done.urls?.['large.webp'] as string);
+    expect(large.status).toBe(200);
+    const meta = await sharp(new Uint8Array(await large.arrayBuffer())).metadata();
+    expect(meta).toMatchObject({ format: 'webp', width: 800, height: 1200 });
+    expect(meta.exif).toBeUndefined();
+    const small = await sharp(new Uint8Array(await (await fetchSigned(done.urls?.['small.jpg'] as string)).arrayBuffer())).metadata();
+    expect(small).toMatchObject({ format: 'jpeg', width: 320 });
+    expect(small.exif).toBeUndefined();
+    // The original is gone once the renditions exist.
+    expect((await objectsOf(owner)).every((key) => key.includes('/out/'))).toBe(true);
+    // A signature does not open another media's folder, and a tampered one opens nothing.
+    const tampered = String(done.urls?.['large.webp']).replace(/\/([A-Za-z0-9_-]{43})\//, '/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA/');
+    expect((await fetchSigned(tampered)).status).toBe(404);
+  });
+
+  test('media: a file is judged by its bytes: text named .jpg, a truncated JPEG and a video sent as an image are refused and leave nothing', async () => {
+    const owner = await pool.member();
+    const text = new TextEncoder().encode('not a picture at all, just words');
+    const asJpeg = await multipart(owner, 'image', text, 'cat.jpg', 'image/jpeg');
+    expect(asJpeg.status).toBe(400);
+    expect(asJpeg.body).toMatchObject({ error: { code: 'UNSUPPORTED_MEDIA' } });
+    const photo = await sharp({ create: { width: 400, height: 300, channels: 3, background: '#000' } })
+      .jpeg()
+      .toBuffer();
+    const truncated = await multipart(owner, 'image', new Uint8Array(photo.subarray(0, 200)), 'broken.jpg', 'image/jpeg');
+    expect(truncated.body).toMatchObject({ error: { code: 'UNSUPPORTED_MEDIA' } });
+    const clip = await ffmpegFile('asimage.mp4', ['-f', 'lavfi', '-i', 'testsrc=size=320x240:rate=10', '-t', '1', '-pix_fmt', 'yuv420p']);
+    expect((await multipart(owner, 'image', clip, 'clip.jpg', 'image/jpeg')).body).toMatchObject({ error: { code: 'UNSUPPORTED_MEDIA' } });
+    expect(await objectsOf(owner)).toEqual([]);
+    const tooBig = await env
+      .client()
+      .request('POST', '/media/uploads', { body: { kind: 'image', size: 20 * 1024 * 1024 + 1 }, token: owner.user.tokens.accessToken });
+    expect(tooBig.body).toMatchObject({ error: { code: 'TOO_LARGE' } });
+  });
+});
+
+describe('media: video and voice', () => {
+  test('media: a video sent in resumable chunks becomes an HLS ladder up to its height with a thumbnail; progress reaches the owner live', async () => {
+    const owner = await pool.member();
+    const clip = await ffmpegFile('clip.mp4', [
+      ...['-f', 'lavfi', '-i', 'testsrc=size=1280x720:rate=30', '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000'],
+      ...['-t', '5', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-c:a', 'aac'],
+    ]);
+    const client = env.client();
+    const token = owner.user.tokens.accessToken;
+    const started = await client.request<{ media: MediaItem; uploadUrl: string; chunkBytes: number; directUploadUrl: string | null }>(
+      'POST',
+      '/media/uploads',
+      { body: { kind: 'video', size: clip.byteLength }, token },
+    );
+    expect(started.status).toBe(201);
+    expect(started.body.directUploadUrl).toMatch(/^http:\/\/127\.0\.0\.1/);
+    const { uploadUrl } = started.body;
+    const half = Math.floor(clip.byteLength / 2);
+    const put = (offset: number, bytes: Uint8Array) =>
+      client.request<{ received?: number }>('PUT', `${uploadUrl}?offset=${offset}`, {
+        raw: bytes as Uint8Array<ArrayBuffer>,
+        token,
+        headers: { 'content-type': 'application/octet-stream' },
+      });
+    expect((await put(0, clip.subarray(0, half))).body).toEqual({ received: half });
+    // A client that lost track resends from the wrong place, is told where the upload stands, and goes on.
+    expect((await put(0, clip.subarray(0, 10))).body).toMatchObject({ error: { code: 'OFFSET_MISMATCH' } });
+    expect((await client.get<{ media: MediaItem }>(uploadUrl, token)).body.media.received).toBe(half);
+    expect((await client.post(`${uploadUrl}/complete`, {}, token)).body).toMatchObject({ error: { code: 'UPLOAD_INCOMPLETE' } });
+    expect((await put(half, clip.subarray(half))).body).toEqual({ received: clip.byteLength });
+
+    const completed = await client.post<{ media: MediaItem }>(`${uploadUrl}/complete`, {}, token);
+    expect(completed.body.media.status).toBe('processing');
+    const id = completed.body.media.id;
+    const progress = await owner.event('media.changed', (body) => {
+      const media = body.media as MediaItem;
+      return media.id === id && media.progress > 1 && media.progress < 100;
+    });
+    expect((progress.media as MediaItem).status).toBe('processing');
+    const done = await ready(owner, id, 60_000);
+    expect(done).toMatchObject({ status: 'ready', width: 1280, height: 720, durationMs: 5000 });
+    const urls = done.urls as Record<string, string>;
+    expect(Object.keys(urls)).toEqual(expect.arrayContaining(['master.m3u8', '480p/index.m3u8', '720p/index.m3u8', 'thumb.jpg']));
+    expect(Object.keys(urls).some((name) => name.startsWith('1080p'))).toBe(false);
+
+    const master = await (await fetchSigned(urls['master.m3u8'] as string)).text();
+    expect(master).toContain('RESOLUTION=854x480');
+    expect(master).toContain('RESOLUTION=1280x720');
+    // The playlists' relative links resolve under the same signed path, down to the segments.
+    const variant = new URL('720p/index.m3u8', `${env.node.url}${urls['master.m3u8']}`);
+    const playlist = await (await fetch(variant)).text();
+    const segment = playlist.split('\n').find((line) => line.endsWith('.ts')) as string;
+    const bytes = new Uint8Array(await (await fetch(new URL(segment, variant))).arrayBuffer());
+    expect(bytes[0]).toBe(0x47);
+    expect(new Uint8Array(await (await fetchSigned(urls['thumb.jpg'] as string)).arrayBuffer()).subarray(0, 3)).toEqual(
+      new Uint8Array([0xff, 0xd8, 0xff]),
+    );
+  }, 90_000);
+
+  test('media: a voice note recorded as WebM/Opus with no duration in its header (as browsers write it) comes out as Ogg Opus and AAC with a 64-bar waveform', async () => {
+    const owner = await pool.member();
+    // Written as a stream, as MediaRecorder does: the container says nothing of its duration.
+    const recorder = Bun.spawn(
+      [
+        'ffmpeg',
+        '-loglevel',
+        'error',
+        '-f',
+        'lavfi',
+        '-i',
+        'sine=frequency=300:duration=3',
+        '-af',
+        'volume=0.5',
+        '-c:a',
+        'libopus',
+        '-f',
+        'webm',
+        'pipe:1',
+      ],
+      { stdout: 'pipe' },
+    );
+    const note = new Uint8Array(await new Response(recorder.stdout).arrayBuffer());
+    expect(await recorder.exited).toBe(0);
+    const uploaded = await multipart(owner, 'voice', note, 'note.webm', 'audio/webm');
+    expect(uploaded.status).toBe(201);
+    const done = await ready(owner, uploaded.body.media.id);
+    expect(done).toMatchObject({ status: 'ready', kind: 'voice' });
+    expect(done.durationMs).toBeGreaterThan(2900);
+    expect(done.waveform).toHaveLength(64);
+    expect(Math.max(...(done.waveform as number[]))).toBe(255);
+    expect(Object.keys(done.urls ?? {}).sort()).toEqual(['voice.m4a', 'voice.ogg']);
+    const ogg = new Uint8Array(await (await fetchSigned(done.urls?.['voice.ogg'] as string)).arrayBuffer());
+    expect(new TextDecoder().decode(ogg.subarray(0, 4))).toBe('OggS');
+  });
+
+  test('media: a poison file (a video header over garbage) ends FAILED with a reason, and nothing stays stored', async () => {
+    const owner = await pool.member();
+    const poison = new Uint8Array(4096).map((_, i) => (i * 31) % 256);
+    poison.set([0, 0, 0, 0x18, ...new TextEncoder().encode('ftypisom')], 0);
+    const uploaded = await multipart(owner, 'video', poison, 'movie.mp4', 'video/mp4');
+    expect(uploaded.status).toBe(201);
+    const done = await ready(owner, uploaded.body.media.id);
+    expect(done).toMatchObject({ status: 'failed', failure: 'the video cannot be read', urls: null });
+    expect(await objectsOf(owner)).toEqual([]);
+  });
+});
+
+describe('media: abandoned uploads', () => {
+  test('media: an upload nobody finished is swept with its chunks; a recent one stays', async () => {
+    const owner = await pool.member();
+    const client = env.client();
+    const token = owner.user.tokens.accessToken;
+    const start = () =>
+      client.request<{ media: MediaItem; uploadUrl: string }>('POST', '/media/uploads', { body: { kind: 'video', size: 1000 }, token });
+    const [old, recent] = [await start(), await start()];
+    await client.request('PUT', `${old.body.uploadUrl}?offset=0`, {
+      raw: new Uint8Array(500) as Uint8Array<ArrayBuffer>,
+      token,
+      headers: { 'content-type': 'application/octet-stream' },
+    });
+    expect((await objectsOf(owner)).length).toBe(1);
+    await env.node.platform.database.db.execute(
+      sql`update media set updated_at = now() - interval '25 hours' where id = ${old.body.media.id}`,
+    );
+    expect(await env.node.social.media.sweepAbandoned(24 * 3600_000)).toBe(1);
+    expect(await objectsOf(owner)).toEqual([]);
+    expect((await client.get(old.body.uploadUrl, token)).status).toBe(404);
+    expect((await client.get(recent.body.uploadUrl, token)).status).toBe(200);
+  });
+});
+
+describe('media: ownership', () => {
+  test('media: only the owner may attach a media, and only once it is ready', async () => {
+    const [owner, other] = await Promise.all([pool.member(), pool.member()]);
+    const photo = await sharp({ create: { width: 64, height: 64, channels: 3, background: '#fff' } })
+      .png()
+      .toBuffer();
+    const uploaded = await multipart(owner, 'image', new Uint8Array(photo), 'a.png', 'image/png');
+    const id = uploaded.body.media.id;
+    const media = env.node.social.media;
+    await expect(media.attachable(owner.id, [id], ['image'])).rejects.toMatchObject({ code: 'MEDIA_NOT_READY' });
+    await ready(owner, id);
+    expect((await media.attachable(owner.id, [id], ['image'])).map((row) => row.id)).toEqual([id]);
+    await expect(media.attachable(other.id, [id], ['image'])).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(media.attachable(owner.id, [id], ['video'])).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    // Where an upload stands is for its owner only.
+    expect((await env.client().get(`/media/uploads/${id}`, other.user.tokens.accessToken)).status).toBe(404);
+    expect((await env.client().get(`/media/uploads/${id}`, owner.user.tokens.accessToken)).status).toBe(200);
+    // Others see a ready media through media.get; an upload in progress only its owner.
+    expect((await other.call('media.get', { ids: [id] })).items.map((item) => item.id)).toEqual([id]);
+
+    // The same rule through the calls that take media.
+    expect((await other.refused('posts.create', { text: 'mine?', visibility: 'public', mediaIds: [id] })).code).toBe('NOT_FOUND');
+    expect((await other.refused('profile.update', { avatarMediaId: id })).code).toBe('NOT_FOUND');
+    expect((await owner.call('profile.update', { avatarMediaId: id })).avatarMediaId).toBe(id);
+    expect((await owner.call('posts.create', { text: 'Luna', visibility: 'public', mediaIds: [id] })).mediaIds).toEqual([id]);
+  });
+
+  test('chats: a message carries the sender’s ready media; someone else’s or an unfinished one is refused', async () => {
+    const [ana, bruno] = await Promise.all([pool.member(), pool.member()]);
+    await befriend(env.node, ana, bruno);
+    const photo = await sharp({ create: { width: 64, height: 48, channels: 3, background: '#c96' } })
+      .jpeg()
+      .toBuffer();
+    const note = await ffmpegFile('chat-note.webm', ['-f', 'lavfi', '-i', 'sine=frequency=500:duration=1', '-c:a', 'libopus']);
+    const image = (await multipart(ana, 'image', new Uint8Array(photo), 'p.jpg', 'image/jpeg')).body.media.id;
+    const voice = (await multipart(ana, 'voice', note, 'n.webm', 'audio/webm')).body.media.id;
+    expect((await ana.refused('chats.send', { to: bruno.id, clientId: crypto.randomUUID(), attachments: [image] })).code).toBe(
+      'MEDIA_NOT_READY',
+    );
+    await ready(ana, image);
+    await ready(ana, voice);
+    const sent = await ana.call('chats.send', { to: bruno.id, clientId: crypto.randomUUID(), attachments: [image, voice] });
+    expect(sent).toMatchObject({
+      text: '',
+      attachments: [
+        { id: image, kind: 'image' },
+        { id: voice, kind: 'voice' },
+      ],
+    });
+    const [first] = (await bruno.call('chats.history', { conversationId: sent.conversationId })).items;
+    expect(first?.attachments).toEqual(sent.attachments);
+    const shown = await bruno.call('media.get', { ids: [image, voice] });
+    expect(shown.items.find((item) => item.id === voice)?.waveform).toHaveLength(64);
+    expect(
+      (await bruno.refused('chats.send', { conversationId: sent.conversationId, clientId: crypto.randomUUID(), attachments: [image] }))
+        .code,
+    ).toBe('NOT_FOUND');
+  });
+});

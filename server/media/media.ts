@@ -1,0 +1,262 @@
+// Media from the first byte to the renditions. An upload announces its kind and size; its bytes
+// arrive in chunks at increasing offsets (resumable: the server says how much it has), or in one
+// direct PUT to object storage; when all are there, the first bytes decide what it is (an image
+// is also decoded in full at once), and a job makes the renditions (media/worker.ts). The owner's
+// sessions hear every step as `media.changed` on `user:<id>`. Nothing is stored for a file refused.
+import { and, eq, inArray, lt, sql } from 'drizzle-orm';
+import { type Detected, detect, type MediaKind, SNIFF_BYTES } from '../../media/detect.ts';
+import { probeImage } from '../../media/images.ts';
+import type { JobQueue } from '../../media/queue.ts';
+import type { CallResponse } from '../../protocol/catalogue.ts';
+import { MEDIA_LIMITS } from '../../protocol/lists.ts';
+import { ConflictError, InvalidInputError, NotFoundError } from '../errors.ts';
+import type { Database } from '../platform/db/index.ts';
+import type { Logger } from '../platform/log.ts';
+import type { ObjectStore } from '../platform/storage/index.ts';
+import { media } from './schema.ts';
+import type { MediaUrls } from './urls.ts';
+
+export type MediaRow = typeof media.$inferSelect;
+export type MediaView = CallResponse<'media.get'>['items'][number];
+
+export const mediaFolder = (row: Pick<MediaRow, 'ownerId' | 'id'>) => `media/${row.ownerId}/${row.id}/`;
+
+/** The content does not match what the pipeline accepts for the kind announced. */
+class UnsupportedMediaError extends InvalidInputError {
+  constructor(message: string) {
+    super(message, { field: 'file', code: 'UNSUPPORTED_MEDIA' });
+  }
+}
+
+export interface MediaDeps {
+  db: Database;
+  store: ObjectStore;
+  queue: JobQueue;
+  /** Tells the owner's sessions (through their user actor) that a media moved on. */
+  announce(ownerId: string, media: MediaView): void;
+  log: Logger;
+  urls: MediaUrls;
+}
+
+/** Is what was found acceptable for the kind announced? Voice notes come in WebM or MP4 containers too. */
+function accepts(kind: MediaKind, found: Detected): boolean {
+  if (found.kind === kind) return true;
+  return kind === 'voice' && (found.format === 'webm' || found.format === 'mp4');
+}
+
+export class Media {
+  readonly #deps: MediaDeps;
+  constructor(deps: MediaDeps) {
+    this.#deps = deps;
+  }
+
+  async #own(ownerId: string, mediaId: string): Promise<MediaRow> {
+    const [row] = await this.#deps.db
+      .select()
+      .from(media)
+      .where(and(eq(media.id, mediaId), eq(media.ownerId, ownerId)));
+    if (row === undefined) throw new NotFoundError('media');
+    return row;
+  }
+
+  async view(row: MediaRow): Promise<MediaView> {
+    return {
+      id: row.id,
+      kind: row.kind,
+      status: row.status,
+      progress: row.progress,
+      failure: row.failure,
+      size: row.size,
+      received: row.received,
+      width: row.width,
+      height: row.height,
+      durationMs: row.durationMs,
+      preview: row.preview,
+      waveform: row.waveform,
+      urls: row.status === 'ready' ? this.#deps.urls.of(row) : null,
+      createdAt: row.createdAt.toISOString(),
+    };
+  }
+
+  async #changed(row: MediaRow): Promise<void> {
+    this.#deps.announce(row.ownerId, await this.view(row));
+  }
+
+  async #update(id: string, set: Partial<MediaRow>): Promise<MediaRow> {
+    const [row] = await this.#deps.db
+      .update(media)
+      .set({ ...set, updatedAt: new Date() })
+      .where(eq(media.id, id))
+      .returning();
+    if (row === undefined) throw new NotFoundError('media');
+    await this.#changed(row);
+    return row;
+  }
+
+  /** Starts an upload: the media id, and (on S3) a URL for one direct PUT of the whole file. */
+  async start(ownerId: string, kind: MediaKind, size: number) {
+    const limit = MEDIA_LIMITS[kind].bytes;
+    if (size > limit) throw new InvalidInputError(`a ${kind} is at most ${limit} bytes`, { field: 'size', code: 'TOO_LARGE' });
+    const now = new Date();
+    const [row] = await this.#deps.db
+      .insert(media)
+      .values({ id: Bun.randomUUIDv7(), ownerId, kind, status: 'uploading', size, createdAt: now, updatedAt: now })
+      .returning();
+    const created = row as MediaRow;
+    const direct = await this.#deps.store.presign('PUT', `${mediaFolder(created)}upload/original`, 3600);
+    return { media: await this.view(created), chunkBytes: MEDIA_LIMITS.chunkBytes, directUploadUrl: direct ?? null };
+  }
+
+  /** Stores the chunk starting at `offset`, which must be where the upload stands. */
+  async append(ownerId: string, mediaId: string, offset: number, bytes: Uint8Array): Promise<{ received: number }> {
+    const row = await this.#own(ownerId, mediaId);
+    if (row.status !== 'uploading') throw new ConflictError('UPLOAD_FINISHED', 'this upload is complete');
+    if (offset !== row.received)
+      throw new ConflictError('OFFSET_MISMATCH', `the upload stands at ${row.received} bytes; send from there`, 'offset');
+    if (bytes.byteLength === 0 || bytes.byteLength > MEDIA_LIMITS.chunkBytes)
+      throw new InvalidInputError(`a chunk is 1 to ${MEDIA_LIMITS.chunkBytes} bytes`, { field: 'body' });
+    if (offset + bytes.byteLength > row.size)
+      throw new InvalidInputError('more bytes than announced', { field: 'body', code: 'TOO_LARGE' });
+    const key = `${mediaFolder(row)}upload/part-${String(offset).padStart(12, '0')}-${crypto.randomUUID().slice(0, 8)}`;
+    await this.#deps.store.put(key, bytes, { contentType: 'application/octet-stream' });
+    // Two chunks for the same offset: the first to record itself wins; the other's bytes go.
+    const [updated] = await this.#deps.db
+      .update(media)
+      .set({ received: offset + bytes.byteLength, parts: sql`${media.parts} || ${JSON.stringify([key])}::jsonb`, updatedAt: new Date() })
+      .where(and(eq(media.id, mediaId), eq(media.received, offset), eq(media.status, 'uploading')))
+      .returning({ received: media.received });
+    if (updated === undefined) {
+      await this.#deps.store.remove(key);
+      throw new ConflictError('OFFSET_MISMATCH', 'another chunk for this offset arrived first', 'offset');
+    }
+    return updated;
+  }
+
+  async get(viewerId: string, ids: string[]): Promise<MediaView[]> {
+    const rows = await this.#deps.db.select().from(media).where(inArray(media.id, ids));
+    const visible = rows.filter((row) => row.ownerId === viewerId || row.status === 'ready');
+    return Promise.all(visible.map((row) => this.view(row)));
+  }
+
+  /** The first bytes of the upload, which decide what it is (a direct upload can be 500 MB). */
+  #head(row: MediaRow): Promise<Uint8Array> {
+    return this.#deps.store.head(row.parts[0] ?? `${mediaFolder(row)}upload/original`, SNIFF_BYTES);
+  }
+
+  /** Removes what was stored and the row: a refused file leaves nothing behind. */
+  async #discard(row: MediaRow): Promise<void> {
+    await this.#deps.store.removePrefix(mediaFolder(row));
+    await this.#deps.db.delete(media).where(eq(media.id, row.id));
+  }
+
+  /** Where the caller's own upload stands. */
+  async status(ownerId: string, mediaId: string): Promise<MediaView> {
+    return this.view(await this.#own(ownerId, mediaId));
+  }
+
+  /**
+   * All bytes are there: decide what it is and queue the job. `original`: the bytes, when the
+   * caller still holds them (a one-request upload), so an image is not read back from storage.
+   */
+  async complete(ownerId: string, mediaId: string, original?: Uint8Array): Promise<MediaView> {
+    let row = await this.#own(ownerId, mediaId);
+    if (row.status !== 'uploading') return this.view(row);
+    if (row.parts.length === 0) {
+      // A direct upload: it is complete when the object is there with the size announced.
+      const info = await this.#deps.store.stat(`${mediaFolder(row)}upload/original`).catch(() => undefined);
+      if (info === undefined) throw new ConflictError('UPLOAD_INCOMPLETE', 'nothing was uploaded yet');
+      if (info.size !== row.size) {
+        await this.#discard(row);
+        throw new InvalidInputError(`${info.size} bytes arrived, ${row.size} were announced`, { field: 'size', code: 'UPLOAD_INCOMPLETE' });
+      }
+      row = { ...row, received: info.size };
+    }
+    if (row.received !== row.size)
+      throw new ConflictError('UPLOAD_INCOMPLETE', `${row.received} of ${row.size} bytes have arrived`, 'offset');
+    const found = detect(await this.#head(row));
+    if (found === undefined || !accepts(row.kind, found)) {
+      await this.#discard(row);
+      throw new UnsupportedMediaError(`the file is not ${row.kind === 'image' ? 'an image' : `a ${row.kind}`} the pipeline accepts`);
+    }
+    if (row.kind === 'image') {
+      const bytes = original ?? (await this.original(row));
+      const probed = await probeImage(bytes).catch(async (error: unknown) => {
+        await this.#discard(row);
+        throw new UnsupportedMediaError(`the image cannot be decoded: ${(error as Error).message.split('\n')[0]}`);
+      });
+      row = { ...row, width: probed.width, height: probed.height };
+    }
+    const updated = await this.#update(row.id, {
+      status: 'processing',
+      received: row.received,
+      format: found.format,
+      width: row.width,
+      height: row.height,
+    });
+    await this.#deps.queue.enqueue({ mediaId: row.id });
+    return this.view(updated);
+  }
+
+  /** The original as one buffer (images: at most 20 MB). */
+  async original(row: MediaRow): Promise<Uint8Array> {
+    if (row.parts.length === 0) return this.#deps.store.get(`${mediaFolder(row)}upload/original`);
+    const chunks = await Promise.all(row.parts.map((key) => this.#deps.store.get(key)));
+    return new Uint8Array(Buffer.concat(chunks));
+  }
+
+  /** For the worker: the row, and a way to report progress and the end. */
+  async load(mediaId: string): Promise<MediaRow | undefined> {
+    const [row] = await this.#deps.db.select().from(media).where(eq(media.id, mediaId));
+    return row;
+  }
+
+  progress(id: string, progress: number, attempts?: number): Promise<MediaRow> {
+    return this.#update(id, { progress, ...(attempts === undefined ? {} : { attempts }) });
+  }
+
+  ready(id: string, set: Partial<MediaRow>): Promise<MediaRow> {
+    return this.#update(id, { ...set, status: 'ready', progress: 100, failure: null });
+  }
+
+  async failed(id: string, reason: string): Promise<void> {
+    const row = await this.load(id);
+    if (row === undefined) return;
+    await this.#deps.store.removePrefix(mediaFolder(row));
+    await this.#update(id, { status: 'failed', failure: reason, parts: [] });
+  }
+
+  /** Uploads nobody finished within `maxAgeMs`: their rows and chunks go. Returns how many. */
+  async sweepAbandoned(maxAgeMs: number): Promise<number> {
+    const stale = await this.#deps.db
+      .select()
+      .from(media)
+      .where(and(eq(media.status, 'uploading'), lt(media.updatedAt, new Date(Date.now() - maxAgeMs))));
+    for (const row of stale) await this.#discard(row);
+    return stale.length;
+  }
+
+  /**
+   * Checks media about to be attached (to a post, a message, a profile, a pet): each must exist,
+   * belong to `ownerId`, be of an allowed kind, and be ready. Anything else is NOT_FOUND or
+   * MEDIA_NOT_READY, so nobody attaches another person's file.
+   */
+  async attachable(ownerId: string, ids: readonly string[], kinds: readonly MediaKind[]): Promise<MediaRow[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.#deps.db
+      .select()
+      .from(media)
+      .where(and(inArray(media.id, [...ids]), eq(media.ownerId, ownerId)));
+    const byId = new Map(rows.map((row) => [row.id, row]));
+    return ids.map((id) => {
+      const row = byId.get(id);
+      if (row === undefined || !kinds.includes(row.kind)) throw new NotFoundError('media');
+      if (row.status !== 'ready')
+        throw new ConflictError(
+          'MEDIA_NOT_READY',
+          `media ${id} is ${row.status === 'failed' ? 'failed' : 'still being processed'}`,
+          'mediaIds',
+        );
+      return row;
+    });
+  }
+}

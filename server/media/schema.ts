@@ -1,0 +1,54 @@
+// Tables owned by media: one row per uploaded file, from its first byte to its renditions. The
+// original is stored under `media/<ownerId>/<mediaId>/upload/` (one part per uploaded chunk, or
+// one object for a direct upload) until the job has made the renditions (`…/out/`), then removed.
+import { sql } from 'drizzle-orm';
+import { bigint, check, index, integer, jsonb, pgTable, smallint, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { MEDIA_KINDS } from '../../media/detect.ts';
+import { userRef } from '../accounts/schema.ts';
+
+export const MEDIA_STATUSES = ['uploading', 'processing', 'ready', 'failed'] as const;
+
+/** A file the renditions consist of, under `media/<ownerId>/<mediaId>/out/`. */
+export interface StoredFile {
+  /** Relative to the media's out/ folder: large.webp, master.m3u8, 720p/seg_000.ts, … */
+  name: string;
+  mime: string;
+  bytes: number;
+  width?: number;
+  height?: number;
+}
+
+export const media = pgTable(
+  'media',
+  {
+    id: uuid('id').primaryKey(),
+    ownerId: userRef('owner_id'),
+    kind: text('kind', { enum: MEDIA_KINDS }).notNull(),
+    status: text('status', { enum: MEDIA_STATUSES }).notNull(),
+    /** Why it failed, in words for the owner (the log has the detail). */
+    failure: text('failure'),
+    /** The size the uploader announced; the upload is complete when this many bytes arrived. */
+    size: bigint('size', { mode: 'number' }).notNull(),
+    received: bigint('received', { mode: 'number' }).notNull().default(0),
+    /** Keys of the chunks stored so far, in order; one key (upload/original) for a direct upload. */
+    parts: jsonb('parts').$type<string[]>().notNull().default(sql`'[]'::jsonb`),
+    /** The container found by content, once the upload is complete (jpeg, mp4, webm, …). */
+    format: text('format'),
+    width: integer('width'),
+    height: integer('height'),
+    durationMs: integer('duration_ms'),
+    /** A tiny image as a data URL, shown blurred until the real one loads. */
+    preview: text('preview'),
+    waveform: jsonb('waveform').$type<number[]>(),
+    files: jsonb('files').$type<StoredFile[]>().notNull().default(sql`'[]'::jsonb`),
+    progress: smallint('progress').notNull().default(0),
+    attempts: integer('attempts').notNull().default(0),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
+  },
+  (table) => [
+    index('media_owner').on(table.ownerId, table.id.desc()),
+    check('media_kind_known', sql`${table.kind} in ('image', 'video', 'voice')`),
+    check('media_status_known', sql`${table.status} in ('uploading', 'processing', 'ready', 'failed')`),
+  ],
+);
