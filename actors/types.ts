@@ -21,6 +21,8 @@ export interface ActorContext {
   /** Asks another actor, wherever it lives. */
   ask(kind: string, id: string, message: unknown, options?: { timeoutMs?: number }): Promise<unknown>;
   tell(kind: string, id: string, message: unknown): void;
+  /** Tells many actors of one kind at once: one bus message per node instead of one per actor. */
+  tellMany(kind: string, items: readonly { id: string; message: unknown }[]): void;
   /** The nodes heard from lately (every node heartbeats, hosting actors or not). */
   liveNodes(): string[];
   /**

@@ -3,19 +3,24 @@
 // Presence changes are published on the topic `presence:<id>`. It also owns the unread count of
 // the user's notifications: a new one (stored by whoever caused it, in their transaction) is
 // announced here and pushed to every session as `notification.new` on `user:<id>`; marking read
-// goes through here so every session sees the same count.
+// goes through here so every session sees the same count. And the user's conversations with
+// unread messages: room actors tell it the new count of a conversation, and it publishes
+// `chats.unread` with the badge numbers (muted conversations and message requests apart). Media
+// progress reaches the user's sessions through it too (`media.changed`, only while they have some).
 //
 // Persistence: the status message is written to user_statuses before a setStatus is
 // acknowledged, and loaded on activation; read marks are written before they are acknowledged,
-// and the unread count is counted from Postgres on activation. Sessions are not persisted: they are facts held by the
+// and the unread counts (notifications, conversations) are counted from Postgres on activation. Sessions are not persisted: they are facts held by the
 // gateways. On activation (first message, or after its node died) the actor asks every gateway
 // node which sockets of the user it holds, so a moved actor knows the truth within one round. While it has sessions it sweeps those of nodes
 // that stopped heartbeating. Passivated after 5 minutes without messages (and so only when the
 // user has no sockets left to report).
 
-import { and, eq, inArray, isNull } from 'drizzle-orm';
+import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
+import type { EventBody } from '../protocol/catalogue.ts';
 import { decodeFrame, encodeFrame } from '../protocol/codec.ts';
-import { notificationById, unreadCount } from '../server/notifications/notifier.ts';
+import { conversationMembers, conversations, PRESENT_STATES } from '../server/chats/schema.ts';
+import { type MessagePush, notificationById, unreadCount } from '../server/notifications/notifier.ts';
 import { notifications } from '../server/notifications/schema.ts';
 import type { Bus } from '../server/platform/bus/index.ts';
 import type { Database } from '../server/platform/db/index.ts';
@@ -43,7 +48,18 @@ export type UserMessage =
   | { op: 'notified'; id: string }
   | { op: 'recount' }
   | { op: 'markRead'; ids: string[] }
-  | { op: 'markAllRead' };
+  | { op: 'markAllRead' }
+  | {
+      op: 'chatUnread';
+      conversationId: string;
+      unread: number;
+      mutedUntil: number | null;
+      request: boolean;
+      /** The newest message, when new ones arrived: pushed if the user has no session open. */
+      message?: MessagePush;
+    }
+  | { op: 'chatCounts' }
+  | { op: 'mediaChanged'; media: EventBody<'user', 'media.changed'>['media'] };
 
 export interface UserActorDeps {
   bus: Bus;
@@ -54,7 +70,11 @@ export interface UserActorDeps {
   /** How long activation waits for gateways to report sockets. */
   gatherMs?: number;
   sweepMs?: number;
+  /** Web push of a message for a user with no session open (the notifier, once the node has one). */
+  pushMessage?: (userId: string, message: MessagePush) => void;
 }
+
+const PUSH_EVERY_MS = 10_000;
 
 /** Subject on which gateways answer "which sockets of this user do you hold?". */
 export const socketsOfSubject = (namespace: string) => `${namespace}.gateway.sockets-of`;
@@ -80,6 +100,49 @@ async function gatherSockets(deps: UserActorDeps, userId: string): Promise<Socke
   return reports;
 }
 
+interface ChatUnread {
+  unread: number;
+  mutedUntil: number | null;
+  request: boolean;
+}
+
+/** The user's conversations with unread messages: what the badge counts (muted ones left out). */
+async function loadChatUnread(db: Database, userId: string): Promise<Map<string, ChatUnread>> {
+  const rows = await db
+    .select({
+      conversationId: conversationMembers.conversationId,
+      unread: sql<number>`${conversations.lastSeq} - greatest(${conversationMembers.readSeq}, ${conversationMembers.joinedSeq})`,
+      mutedUntil: conversationMembers.mutedUntil,
+      state: conversationMembers.state,
+    })
+    .from(conversationMembers)
+    .innerJoin(conversations, eq(conversations.id, conversationMembers.conversationId))
+    .where(
+      and(
+        eq(conversationMembers.userId, userId),
+        inArray(conversationMembers.state, [...PRESENT_STATES]),
+        sql`${conversations.lastSeq} > greatest(${conversationMembers.readSeq}, ${conversationMembers.joinedSeq})`,
+      ),
+    );
+  return new Map(
+    rows.map((row) => [
+      row.conversationId,
+      { unread: Number(row.unread), mutedUntil: row.mutedUntil?.getTime() ?? null, request: row.state === 'request' },
+    ]),
+  );
+}
+
+function chatCounts(chats: Map<string, ChatUnread>): { conversations: number; requests: number } {
+  const now = Date.now();
+  let conversationCount = 0;
+  let requests = 0;
+  for (const chat of chats.values()) {
+    if (chat.request) requests++;
+    else if (chat.mutedUntil === null || chat.mutedUntil <= now) conversationCount++;
+  }
+  return { conversations: conversationCount, requests };
+}
+
 function presenceOf(sockets: Map<string, SocketReport>): Presence {
   if (sockets.size === 0) return 'offline';
   for (const socket of sockets.values()) if (socket.state === 'active') return 'online';
@@ -92,12 +155,14 @@ export function userActorKind(deps: UserActorDeps): ActorKind {
     name: 'user',
     ...(deps.idleMs === undefined ? {} : { idleMs: deps.idleMs }),
     async create(userId: string, context: ActorContext) {
-      const [saved, gathered, unreadAtStart] = await Promise.all([
+      const [saved, gathered, unreadAtStart, chats] = await Promise.all([
         deps.db.select().from(userStatuses).where(eq(userStatuses.userId, userId)).limit(1),
         gatherSockets(deps, userId),
         unreadCount(deps.db, userId),
+        loadChatUnread(deps.db, userId),
       ]);
       let unread = unreadAtStart;
+      const pushedAt = new Map<string, number>();
       const recount = async () => {
         const now = await unreadCount(deps.db, userId);
         if (now === unread) return;
@@ -170,6 +235,32 @@ export function userActorKind(deps: UserActorDeps): ActorKind {
                 .where(and(eq(notifications.userId, userId), inArray(notifications.id, message.ids), isNull(notifications.readAt)));
               await recount();
               return reply({ unread });
+            case 'chatUnread': {
+              const { conversationId, op: _op, message: newest, ...entry } = message;
+              const before = chats.get(conversationId)?.unread ?? 0;
+              const muted = entry.mutedUntil !== null && entry.mutedUntil > Date.now();
+              // Nobody is looking: a web push, at most one per conversation every 10 s (the
+              // device replaces it by its tag anyway). Not for requests or muted conversations.
+              if (newest !== undefined && sockets.size === 0 && entry.unread > before && !muted && !entry.request) {
+                const last = pushedAt.get(conversationId) ?? 0;
+                if (Date.now() - last >= PUSH_EVERY_MS) {
+                  pushedAt.set(conversationId, Date.now());
+                  deps.pushMessage?.(userId, newest);
+                }
+              }
+              if (entry.unread === 0 && !chats.has(conversationId)) return noReply;
+              if (entry.unread === 0) chats.delete(conversationId);
+              else chats.set(conversationId, entry);
+              if (sockets.size > 0)
+                await deps.topics.publish(`user:${userId}`, 'chats.unread', { conversationId, unread: entry.unread, ...chatCounts(chats) });
+              return noReply;
+            }
+            case 'mediaChanged':
+              // Only sessions care about progress: with none, nothing is published.
+              if (sockets.size > 0) await deps.topics.publish(`user:${userId}`, 'media.changed', { media: message.media });
+              return noReply;
+            case 'chatCounts':
+              return reply(chatCounts(chats));
             case 'markAllRead':
               await deps.db
                 .update(notifications)

@@ -16,6 +16,7 @@ const en: Texts = {
   'post.reaction': '{name} reacted to your post',
   'comment.reaction': '{name} reacted to your comment',
   'post.share': '{name} shared your post',
+  'chat.message': '{name}: {text}',
 };
 
 const es: Texts = {
@@ -29,7 +30,19 @@ const es: Texts = {
   'post.reaction': '{name} reaccionó a tu publicación',
   'comment.reaction': '{name} reaccionó a tu comentario',
   'post.share': '{name} compartió tu publicación',
+  'chat.message': '{name}: {text}',
 };
+
+/** What a push says for a message with no text to show. */
+export type MessageGist = 'photo' | 'video' | 'voice' | 'encrypted' | 'attachment';
+const GISTS: Record<string, Record<MessageGist, string>> = {
+  en: { photo: '📷 Photo', video: '🎬 Video', voice: '🎤 Voice note', encrypted: '🔒 Encrypted message', attachment: '📎 Attachment' },
+  es: { photo: '📷 Foto', video: '🎬 Video', voice: '🎤 Nota de voz', encrypted: '🔒 Mensaje cifrado', attachment: '📎 Adjunto' },
+};
+
+export function messageGist(gist: MessageGist, language: string): string {
+  return (GISTS[language.split('-')[0] ?? 'en'] ?? GISTS.en)?.[gist] as string;
+}
 
 const BY_LANGUAGE: Record<string, Texts> = { en, es };
 

@@ -5,40 +5,28 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type AccountsEnv, startAccountsEnv } from '../../test/harness/accounts.ts';
-import { startTestNode, testConfig } from '../../test/harness/node.ts';
 import { type PushService, startPushService } from '../../test/harness/push-service.ts';
-import { services } from '../../test/harness/services.ts';
 import { befriend, join, memberPool } from '../../test/harness/social.ts';
 import type { RunningNode } from '../node.ts';
 import { pushSubscriptions } from './schema.ts';
 
 let env: AccountsEnv;
 let push: PushService;
-let nodeB: { node: RunningNode; cleanup: () => void };
+let nodeB: RunningNode;
 let pool: ReturnType<typeof memberPool>;
 
 beforeAll(async () => {
   push = startPushService();
-  const shared = { WEB_PUSH_ALLOWED_HOSTS: '127.0.0.1', WEB_PUSH_SUBJECT: 'mailto:ops@petamigos.test' };
-  env = await startAccountsEnv('notify', { NODE_ID: 'notify-a', ...shared });
-  pool = memberPool(env);
-  const config = testConfig({
-    DATABASE_URL: env.database.url,
-    REDIS_URL: services.redisUrl,
-    NATS_URL: services.natsUrl,
-    CLUSTER_NAME: env.node.platform.config.clusterName,
-    NODE_ID: 'notify-b',
-    APP_URL: 'http://app.petamigos.test',
-    // Both nodes' outbox workers claim due mail from the shared table: both must send to the test's SMTP server.
-    SMTP_URL: env.mailbox.url,
-    ...shared,
+  env = await startAccountsEnv('notify', {
+    NODE_ID: 'notify-a',
+    WEB_PUSH_ALLOWED_HOSTS: '127.0.0.1',
+    WEB_PUSH_SUBJECT: 'mailto:ops@petamigos.test',
   });
-  nodeB = { node: await startTestNode(config), cleanup: config.cleanup };
+  pool = memberPool(env);
+  nodeB = await env.peer('notify-b');
 });
 afterAll(async () => {
   pool.closeAll();
-  await nodeB.node.stop();
-  nodeB.cleanup();
   await env.close();
   push.close();
 });
@@ -49,7 +37,7 @@ describe('notifications', () => {
   test('notifications: every session of the user, on either node, gets each new one live with the unread count; reading on one device updates all', async () => {
     const sender = await member();
     const phone = await member(env.node);
-    const laptop = await join(env, nodeB.node, phone.user);
+    const laptop = await join(env, nodeB, phone.user);
     pool.keep(laptop);
     await sender.call('friends.request', { userId: phone.id });
     const onPhone = await phone.event('notification.new');
@@ -129,6 +117,55 @@ describe('notifications', () => {
     await target.event('notification.new', (body) => (body.unread as number) >= 1);
     await Bun.sleep(300);
     expect(push.received.length).toBe(before + 1);
+  });
+
+  test('web push: a message to someone with no session open arrives as a push; none while they are online or once they turn it off', async () => {
+    const ana = await member();
+    const bruno = await member();
+    await befriend(env.node, ana, bruno);
+    const subscription = push.subscribe();
+    await bruno.call('push.subscribe', subscription);
+    const pushesToBruno = () => push.received.filter((item) => subscription.endpoint.endsWith(`/push/${item.subscription}`));
+    const id = () => crypto.randomUUID();
+
+    // Online: the app shows it; no push.
+    const first = await ana.call('chats.send', { to: bruno.id, clientId: id(), text: 'Hola' });
+    await bruno.event('chats.unread', (body) => body.conversationId === first.conversationId);
+    await Bun.sleep(300);
+    expect(pushesToBruno()).toEqual([]);
+
+    // Offline: the next message is pushed, titled with the sender, leading to the conversation.
+    bruno.close();
+    await expect.poll(async () => (await ana.call('presence.get', { userId: bruno.id })).status).toBe('offline');
+    await ana.call('chats.send', { conversationId: first.conversationId, clientId: id(), text: '¿Paseo a las 6?' });
+    await expect.poll(() => pushesToBruno().length).toBe(1);
+    expect(pushesToBruno()[0]?.payload).toEqual({
+      title: ana.user.username,
+      body: '¿Paseo a las 6?',
+      url: `/chats/${first.conversationId}`,
+      tag: `chat:${first.conversationId}`,
+    });
+    // In a group, the group is the title and the sender leads the text.
+    const group = await ana.call('chats.createGroup', { name: 'Paseos', userIds: [bruno.id] });
+    await ana.call('chats.send', { conversationId: group.id, clientId: id(), text: 'Mañana a las 8' });
+    await expect.poll(() => pushesToBruno().length).toBe(2);
+    expect(pushesToBruno()[1]?.payload).toMatchObject({
+      title: 'Paseos',
+      body: `${ana.user.username}: Mañana a las 8`,
+      tag: `chat:${group.id}`,
+    });
+
+    // Turned off: nothing more (in-app and email do not exist for messages).
+    const again = await join(env, env.node, bruno.user);
+    expect((await again.refused('notifications.setPreference', { type: 'chat.message', email: true })).code).toBe('INVALID_INPUT');
+    await again.call('notifications.setPreference', { type: 'chat.message', push: false });
+    again.close();
+    await expect.poll(async () => (await ana.call('presence.get', { userId: bruno.id })).status).toBe('offline');
+    const other = await ana.call('chats.createGroup', { name: 'Otro', userIds: [bruno.id] });
+    await ana.call('chats.send', { conversationId: other.id, clientId: id(), text: 'nadie' });
+    await Bun.sleep(500);
+    expect(pushesToBruno()).toHaveLength(2);
+    expect(push.failures).toEqual([]);
   });
 
   test('web push: subscriptions are refused unless they point at an allowed push service over https, with well-formed keys', async () => {

@@ -8,6 +8,7 @@ import type { ActorSystem } from '../../actors/system.ts';
 import type { UserMessage } from '../../actors/user.ts';
 import type { CallRequest, CallResponse } from '../../protocol/catalogue.ts';
 import { users } from '../accounts/schema.ts';
+import { InvalidInputError } from '../errors.ts';
 import { notBlockedWith } from '../graph/relations.ts';
 import type { MailOutbox } from '../mail/outbox.ts';
 import { profiles } from '../people/schema.ts';
@@ -16,10 +17,20 @@ import { decodeCursor, PAGE_SIZE, pageOf } from '../platform/cursor.ts';
 import type { Database } from '../platform/db/index.ts';
 import { rowsOf } from '../platform/db/rows.ts';
 import type { Logger } from '../platform/log.ts';
-import { notificationText } from './messages.ts';
+import { type MessageGist, messageGist, notificationText } from './messages.ts';
 import type { PushSender } from './push.ts';
 import { notificationPreferences, notifications } from './schema.ts';
-import { type Channels, DEFAULT_CHANNELS, NOTIFICATION_TYPES, type NotificationType } from './types.ts';
+import { type Channels, DEFAULT_CHANNELS, NOTIFICATION_TYPES, type NotificationType, PUSH_ONLY_TYPES } from './types.ts';
+
+/** A message as its push shows it: the text, or a gist when there is none to show. */
+export interface MessagePush {
+  conversationId: string;
+  senderId: string;
+  /** Null for a one-to-one conversation (the sender's name is the title). */
+  groupName: string | null;
+  text: string;
+  gist?: MessageGist;
+}
 
 export type NotificationView = CallResponse<'notifications.list'>['items'][number];
 type Executor = Pick<Database, 'insert' | 'select' | 'execute'>;
@@ -256,8 +267,39 @@ export class Notifier {
     };
   }
 
+  /**
+   * Web push for a message that arrived while the user had no session open (their user actor
+   * decides when). Honours the `chat.message` push preference; never throws.
+   */
+  async pushMessage(userId: string, message: MessagePush): Promise<void> {
+    try {
+      if (!(await channelsOf(this.#deps.db, userId, 'chat.message')).push) return;
+      const [[recipient], [sender]] = await Promise.all([
+        this.#deps.db.select({ language: users.language }).from(users).where(eq(users.id, userId)),
+        this.#deps.db
+          .select({ username: users.username, displayName: profiles.displayName })
+          .from(users)
+          .leftJoin(profiles, eq(profiles.userId, users.id))
+          .where(eq(users.id, message.senderId)),
+      ]);
+      if (recipient === undefined || sender === undefined) return;
+      const name = sender.displayName || sender.username;
+      const text = message.gist === undefined ? message.text : messageGist(message.gist, recipient.language);
+      await this.#deps.push.send(userId, {
+        title: message.groupName ?? name,
+        body: message.groupName === null ? text : notificationText('chat.message', recipient.language, { name, text }),
+        url: `/chats/${message.conversationId}`,
+        tag: `chat:${message.conversationId}`,
+      });
+    } catch (error) {
+      this.#deps.log.warn({ err: error, user: userId }, `notifier.pushMessage() | not sent [user:${userId}]`);
+    }
+  }
+
   async setPreference(userId: string, request: CallRequest<'notifications.setPreference'>) {
     const { type, ...changes } = request;
+    if (PUSH_ONLY_TYPES.includes(type) && (changes.inApp === true || changes.email === true))
+      throw new InvalidInputError(`${type} is delivered by push only`, { field: changes.inApp === true ? 'inApp' : 'email' });
     const next = { ...(await channelsOf(this.#deps.db, userId, type)), ...changes };
     await this.#deps.db
       .insert(notificationPreferences)

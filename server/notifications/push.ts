@@ -2,6 +2,7 @@
 // package builds each signed, encrypted request; fetch sends it. Subscriptions may only point at
 // the configured push services, so a user cannot make the server call arbitrary hosts. A
 // subscription the push service says is gone (404, 410) is deleted.
+
 import { createPublicKey } from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
 import webpush from 'web-push';
@@ -9,7 +10,7 @@ import { ForbiddenError, InvalidInputError } from '../errors.ts';
 import type { WebPushConfig } from '../platform/config.ts';
 import type { Database } from '../platform/db/index.ts';
 import type { Logger } from '../platform/log.ts';
-import { serverSecrets } from '../system/schema.ts';
+import { storedSecret } from '../system/secrets.ts';
 import { pushSubscriptions } from './schema.ts';
 
 export interface VapidKeys {
@@ -20,13 +21,11 @@ export interface VapidKeys {
 /** The configured key pair, or the one generated at first start and kept in server_secrets. */
 export async function loadVapidKeys(db: Database, config: WebPushConfig): Promise<VapidKeys> {
   if (config.vapidKeys !== undefined) return config.vapidKeys;
-  const generated = webpush.generateVAPIDKeys();
-  await db
-    .insert(serverSecrets)
-    .values({ name: 'web_push_vapid', value: `${generated.publicKey}:${generated.privateKey}` })
-    .onConflictDoNothing();
-  const [row] = await db.select().from(serverSecrets).where(eq(serverSecrets.name, 'web_push_vapid')).limit(1);
-  const [publicKey, privateKey] = (row?.value ?? '').split(':');
+  const value = await storedSecret(db, 'web_push_vapid', () => {
+    const generated = webpush.generateVAPIDKeys();
+    return `${generated.publicKey}:${generated.privateKey}`;
+  });
+  const [publicKey, privateKey] = value.split(':');
   if (publicKey === undefined || privateKey === undefined) throw new Error('web push: stored VAPID keys are malformed');
   return { publicKey, privateKey };
 }

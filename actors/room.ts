@@ -1,0 +1,571 @@
+// RoomActor (`room:<conversationId>`): owns one conversation's hot state: its members (role,
+// state, read and delivery pointers, mute), the last seq given, how far messages were published,
+// the typing throttle and the unread counts still to tell. It is the only writer of the
+// conversation's messages, counters and pointers, so seqs are handed out without locks.
+//
+// Persistence: every change is committed to Postgres before it is published on `room:<id>` and
+// before the caller hears it succeeded, in that order; a message is answered only once it is both
+// stored and published. On activation it loads the conversation and its members, and republishes
+// the messages after `published_seq` (the topic log drops those already published, by message
+// id), so a node killed between commit and publish loses nothing. A retried send (same sender
+// and clientId) is answered with the stored message. Passivated after 5 minutes without messages.
+import { CHAT_LIMITS } from '../protocol/lists.ts';
+import type { RateLimiter } from '../server/accounts/rate-limits.ts';
+import { type Attachment, isPresent, type SystemBody } from '../server/chats/schema.ts';
+import { messageView, previewOf, readUpTo } from '../server/chats/views.ts';
+import { type ChatWrites, type Conversation, chatWrites, type Member, type MemberChange } from '../server/chats/writes.ts';
+import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from '../server/errors.ts';
+import { isBlocked, relationFacts } from '../server/graph/relations.ts';
+import type { MessagePush } from '../server/notifications/notifier.ts';
+import type { Database } from '../server/platform/db/index.ts';
+import type { Logger } from '../server/platform/log.ts';
+import type { TopicLog } from '../server/platform/topics/index.ts';
+import { type ActorContext, type ActorKind, noReply, type Outcome, reply } from './types.ts';
+import type { UserMessage } from './user.ts';
+
+export type RoomMessage =
+  | {
+      op: 'send';
+      userId: string;
+      clientId: string;
+      text?: string;
+      encrypted?: EncryptedInput;
+      replyTo?: number;
+      attachments?: Attachment[];
+    }
+  | { op: 'edit'; userId: string; seq: number; text: string }
+  | { op: 'delete'; userId: string; seq: number }
+  | { op: 'react'; userId: string; seq: number; emoji: string | null }
+  | { op: 'pin'; userId: string; seq: number; pinned: boolean }
+  | { op: 'typing'; userId: string }
+  | { op: 'read'; userId: string; seq: number }
+  | { op: 'delivered'; userId: string; seq: number }
+  | { op: 'accept'; userId: string }
+  | { op: 'decline'; userId: string }
+  | { op: 'mute'; userId: string; until: string | null }
+  | { op: 'leave'; userId: string }
+  | { op: 'add'; userId: string; userIds: string[] }
+  | { op: 'remove'; userId: string; target: string }
+  | { op: 'setAdmin'; userId: string; target: string; admin: boolean }
+  | { op: 'update'; userId: string; name?: string; pictureMediaId?: string | null }
+  | { op: 'tellUnread' };
+
+interface EncryptedInput {
+  senderKeyId: string;
+  recipientKeyId: string;
+  iv: string;
+  ciphertext: string;
+}
+
+export interface RoomActorDeps {
+  db: Database;
+  topics: TopicLog;
+  log: Logger;
+  limiter: RateLimiter;
+  messagesPerMinute: number;
+  /** Ends the room topic for people who are no longer members (gateways re-check followers). */
+  revokeAccess(conversationId: string): void;
+  /** May `userId` be added to a group by `adderId` (not blocked, and their settings allow it)? */
+  mayAdd(adderId: string, userId: string): Promise<boolean>;
+  idleMs?: number;
+}
+
+const TYPING_EVERY_MS = 2000;
+const UNREAD_BATCH_MS = 100;
+const RECENT_SENDS = 4096;
+
+/** What a push says about a message: its text, or what it holds when there is no text to show. */
+function pushOf(
+  conversationId: string,
+  conversation: Conversation,
+  row: { senderId: string | null; kind: string; text: string; attachments: Attachment[] },
+): MessagePush {
+  const base = { conversationId, senderId: row.senderId as string, groupName: conversation.kind === 'group' ? conversation.name : null };
+  if (row.kind === 'encrypted') return { ...base, text: '', gist: 'encrypted' };
+  if (row.text !== '') return { ...base, text: row.text.slice(0, 120) };
+  const first = row.attachments[0]?.kind;
+  return {
+    ...base,
+    text: '',
+    gist: first === 'image' ? 'photo' : first === 'video' ? 'video' : first === 'voice' ? 'voice' : 'attachment',
+  };
+}
+
+/** The reply of a room that does not exist (the caller turns it into NOT_FOUND). */
+const NO_SUCH_ROOM = { noSuchRoom: true } as const;
+export const isNoSuchRoom = (answer: unknown): boolean => typeof answer === 'object' && answer !== null && 'noSuchRoom' in answer;
+
+export const notAllowed = () => new ForbiddenError('this person does not accept messages from you', 'MESSAGE_NOT_ALLOWED');
+
+export function roomActorKind(deps: RoomActorDeps): ActorKind {
+  return {
+    name: 'room',
+    ...(deps.idleMs === undefined ? {} : { idleMs: deps.idleMs }),
+    async create(conversationId: string, context: ActorContext) {
+      const writes = chatWrites(deps.db, conversationId);
+      const loaded = await writes.load();
+      const room = new Room(conversationId, deps, context, writes, loaded?.conversation, loaded?.members ?? new Map());
+      await room.republish();
+      return { handle: (message) => room.handle(message as RoomMessage) };
+    },
+  };
+}
+
+class Room {
+  readonly #id: string;
+  readonly #deps: RoomActorDeps;
+  readonly #context: ActorContext;
+  readonly #writes: ChatWrites;
+  readonly #conversation: Conversation | undefined;
+  readonly #members: Map<string, Member>;
+  readonly #typingAt = new Map<string, number>();
+  /** Recent sends by sender and clientId: retries are answered without a query or a rate-limit hit. */
+  readonly #recent = new Map<string, number>();
+  /** Members whose unread count changed since the user actors were last told. */
+  readonly #unreadDirty = new Set<string>();
+  /** The newest message since then, for the push of members with no session open. */
+  #latest: MessagePush | undefined;
+
+  constructor(
+    id: string,
+    deps: RoomActorDeps,
+    context: ActorContext,
+    writes: ChatWrites,
+    conversation: Conversation | undefined,
+    members: Map<string, Member>,
+  ) {
+    this.#id = id;
+    this.#deps = deps;
+    this.#context = context;
+    this.#writes = writes;
+    this.#conversation = conversation;
+    this.#members = members;
+  }
+
+  get #topic() {
+    return `room:${this.#id}`;
+  }
+
+  /** Messages stored but maybe not published (the last holder died in between). */
+  async republish(): Promise<void> {
+    const conversation = this.#conversation;
+    if (conversation === undefined || conversation.publishedSeq >= conversation.lastSeq) return;
+    for (const message of await this.#writes.messagesAfter(conversation.publishedSeq)) await this.#publishNew(message);
+    await this.#writes.setPublished(conversation.publishedSeq);
+    this.#markUnread();
+  }
+
+  async #publishNew(message: ReturnType<typeof messageView>): Promise<void> {
+    await this.#deps.topics.publish(this.#topic, 'message.new', { message }, { id: `room:${this.#id}:${message.seq}` });
+    if (this.#conversation !== undefined && message.seq > this.#conversation.publishedSeq) this.#conversation.publishedSeq = message.seq;
+  }
+
+  async handle(message: RoomMessage) {
+    if (message.op === 'tellUnread') return this.#tellUnread();
+    const conversation = this.#conversation;
+    // No such conversation: answer so, and let go of the activation at once (ids that lead nowhere
+    // must not keep actors alive).
+    if (conversation === undefined) return { stop: true, reply: NO_SUCH_ROOM } satisfies Outcome;
+    const member = this.#members.get(message.userId);
+    // Nobody outside learns whether a conversation exists.
+    if (member === undefined || !isPresent(member.state)) throw new NotFoundError('conversation');
+    switch (message.op) {
+      case 'send':
+        return reply(await this.#send(conversation, message.userId, member, message));
+      case 'edit':
+        return reply(await this.#edit(message.userId, message.seq, message.text));
+      case 'delete':
+        return reply(await this.#delete(conversation, message.userId, member, message.seq));
+      case 'react':
+        return reply(await this.#react(member, message.userId, message.seq, message.emoji));
+      case 'pin':
+        return reply(await this.#pin(conversation, member, message.seq, message.pinned));
+      case 'typing':
+        this.#typing(message.userId, member);
+        return reply({});
+      case 'read':
+        return reply(await this.#read(conversation, message.userId, member, message.seq));
+      case 'delivered':
+        return reply(await this.#delivered(conversation, message.userId, member, message.seq));
+      case 'accept':
+        await this.#accept(message.userId, member);
+        return reply({});
+      case 'decline':
+        return reply(await this.#decline(message.userId, member));
+      case 'mute':
+        member.mutedUntil = message.until === null ? null : new Date(message.until);
+        await this.#writes.setMember(message.userId, { mutedUntil: member.mutedUntil });
+        this.#tellOne(message.userId, member);
+        return reply({ mutedUntil: member.mutedUntil?.toISOString() ?? null });
+      case 'leave':
+        return reply(await this.#leave(conversation, message.userId, member));
+      case 'add':
+        return reply(await this.#add(conversation, message.userId, member, message.userIds));
+      case 'remove':
+        return reply(await this.#remove(conversation, message.userId, member, message.target));
+      case 'setAdmin':
+        return reply(await this.#setAdmin(conversation, message.userId, member, message.target, message.admin));
+      case 'update':
+        return reply(await this.#update(conversation, message.userId, member, message));
+    }
+  }
+
+  // ——— messages ———
+
+  async #send(conversation: Conversation, userId: string, member: Member, input: Extract<RoomMessage, { op: 'send' }>) {
+    const retried = this.#recent.get(`${userId}:${input.clientId}`);
+    if (retried !== undefined) return this.#stored(conversation, userId, input.clientId);
+    if (input.encrypted !== undefined && conversation.kind !== 'direct')
+      throw new InvalidInputError('end-to-end encryption is for one-to-one conversations', { field: 'encrypted' });
+    if (conversation.kind === 'direct') await this.#checkDirect(userId);
+    await this.#deps.limiter.hit({ name: 'messages sent', max: this.#deps.messagesPerMinute, windowMs: 60_000 }, userId);
+    let replyTo = null;
+    if (input.replyTo !== undefined) {
+      const target = input.replyTo > member.joinedSeq ? await this.#writes.message(input.replyTo) : undefined;
+      if (target === undefined) throw new NotFoundError('message to reply to');
+      replyTo = previewOf(target);
+    }
+    // Replying to a message request accepts it.
+    if (member.state === 'request') await this.#accept(userId, member);
+    const message = {
+      senderId: userId,
+      clientId: input.clientId,
+      kind: input.encrypted === undefined ? ('text' as const) : ('encrypted' as const),
+      text: input.text ?? '',
+      encrypted: input.encrypted ?? null,
+      replyToSeq: input.replyTo ?? null,
+      attachments: input.attachments ?? [],
+    };
+    let row = await this.#writes.insertMessage({ seq: conversation.lastSeq + 1, ...message }, conversation.publishedSeq);
+    if (row === undefined) {
+      // Stored by an earlier activation (a retry after a failover)?
+      const stored = await this.#writes.byClientId(userId, input.clientId);
+      if (stored !== undefined) return this.#stored(conversation, userId, input.clientId);
+      // Else the seq was taken by a holder that lost its lease: continue after it.
+      conversation.lastSeq = await this.#writes.lastSeq();
+      row = await this.#writes.insertMessage({ seq: conversation.lastSeq + 1, ...message }, conversation.publishedSeq);
+      if (row === undefined) throw new Error(`conversation ${this.#id}: seq ${conversation.lastSeq + 1} is taken`);
+    }
+    conversation.lastSeq = row.seq;
+    member.readSeq = row.seq;
+    member.deliveredSeq = row.seq;
+    this.#remember(`${userId}:${input.clientId}`, row.seq);
+    this.#latest = pushOf(this.#id, conversation, row);
+    const view = messageView(row, replyTo);
+    await this.#publishNew(view);
+    // Sending reads the conversation: the others see the sender's pointers move.
+    this.#receipt(userId, member);
+    // The sender too: sending reads the conversation, which clears what they had unread.
+    this.#markUnread();
+    return view;
+  }
+
+  /** A retry: answer the stored message, published first if the first attempt died before that. */
+  async #stored(conversation: Conversation, userId: string, clientId: string) {
+    const stored = await this.#writes.byClientId(userId, clientId);
+    if (stored === undefined) throw new Error(`conversation ${this.#id}: message ${clientId} vanished`);
+    if (stored.seq > conversation.publishedSeq) await this.republish();
+    return stored;
+  }
+
+  #remember(key: string, seq: number) {
+    this.#recent.set(key, seq);
+    if (this.#recent.size > RECENT_SENDS) this.#recent.delete(this.#recent.keys().next().value as string);
+  }
+
+  /** One-to-one: the other person must not have declined, and no block may stand between them. */
+  async #checkDirect(userId: string): Promise<void> {
+    const [peerId, peer] = [...this.#members].find(([id]) => id !== userId) ?? [];
+    if (peerId === undefined || peer === undefined || peer.state === 'declined') throw notAllowed();
+    if (isBlocked(await relationFacts(this.#deps.db, userId, peerId))) throw notAllowed();
+  }
+
+  /** A membership or group change, with the system message that tells members about it. */
+  async #systemChange(
+    conversation: Conversation,
+    system: SystemBody,
+    members: MemberChange[],
+    change: Partial<Pick<Conversation, 'name' | 'pictureMediaId'>> = {},
+  ) {
+    const seq = conversation.lastSeq + 1;
+    const row = await this.#writes.systemChange(seq, conversation.publishedSeq, system, members, conversation.memberCount, change);
+    conversation.lastSeq = seq;
+    await this.#publishNew(messageView(row, null));
+    for (const { userId } of members) await this.#memberChanged(userId);
+    this.#markUnread();
+  }
+
+  async #editable(seq: number) {
+    const row = await this.#writes.message(seq);
+    if (row === undefined) throw new NotFoundError('message');
+    return row;
+  }
+
+  async #edit(userId: string, seq: number, text: string) {
+    const row = await this.#editable(seq);
+    if (row.senderId !== userId || row.deletedAt !== null) throw new NotFoundError('message');
+    if (row.kind !== 'text') throw new InvalidInputError('only text messages can be edited', { field: 'seq' });
+    if (Date.now() - row.createdAt.getTime() > CHAT_LIMITS.editWindowMs)
+      throw new ForbiddenError('messages can be edited for 15 minutes', 'EDIT_WINDOW_CLOSED');
+    const changed = await this.#writes.updateMessage(seq, { text, editedAt: new Date() });
+    return this.#changed(changed);
+  }
+
+  async #changed(row: Awaited<ReturnType<ChatWrites['updateMessage']>>) {
+    const target = row.replyToSeq === null ? undefined : await this.#writes.message(row.replyToSeq);
+    const message = messageView(row, target === undefined ? null : previewOf(target));
+    await this.#deps.topics.publish(this.#topic, 'message.changed', { message });
+    return message;
+  }
+
+  async #delete(conversation: Conversation, userId: string, member: Member, seq: number) {
+    const row = await this.#editable(seq);
+    const mayDelete = row.senderId === userId || (conversation.kind === 'group' && member.role === 'admin' && row.kind !== 'system');
+    if (!mayDelete || seq <= member.joinedSeq) throw new NotFoundError('message');
+    if (row.deletedAt !== null) return this.#changed(row);
+    return this.#changed(await this.#writes.tombstone(seq));
+  }
+
+  async #react(member: Member, userId: string, seq: number, emoji: string | null) {
+    if (emoji !== null && !/^\p{Extended_Pictographic}/u.test(emoji) && !/^\p{Regional_Indicator}/u.test(emoji))
+      throw new InvalidInputError('a reaction is one emoji', { field: 'emoji' });
+    const row = await this.#editable(seq);
+    if (seq <= member.joinedSeq || row.deletedAt !== null || row.kind === 'system') throw new NotFoundError('message');
+    const reactions = await this.#writes.react(seq, userId, emoji);
+    await this.#deps.topics.publish(this.#topic, 'message.reacted', { conversationId: this.#id, seq, userId, emoji, reactions });
+    return { reactions, myReaction: emoji };
+  }
+
+  async #pin(conversation: Conversation, member: Member, seq: number, pinned: boolean) {
+    if (conversation.kind !== 'group') throw new InvalidInputError('messages are pinned in groups', { field: 'conversationId' });
+    if (member.role !== 'admin') throw new ForbiddenError('only admins pin messages');
+    const row = await this.#editable(seq);
+    if (row.deletedAt !== null || seq <= member.joinedSeq) throw new NotFoundError('message');
+    if (pinned === (row.pinnedAt !== null)) return this.#changed(row);
+    if (pinned && (await this.#writes.pinCount()) >= CHAT_LIMITS.pins)
+      throw new ConflictError('TOO_MANY_PINS', `at most ${CHAT_LIMITS.pins} pinned messages`);
+    return this.#changed(await this.#writes.updateMessage(seq, { pinnedAt: pinned ? new Date() : null }));
+  }
+
+  // ——— pointers, typing, unread ———
+
+  #typing(userId: string, member: Member) {
+    const now = Date.now();
+    if (member.state !== 'active' || now - (this.#typingAt.get(userId) ?? 0) < TYPING_EVERY_MS) return;
+    this.#typingAt.set(userId, now);
+    this.#deps.topics.signal(this.#topic, 'typing', { conversationId: this.#id, userId });
+  }
+
+  #receipt(userId: string, member: Member) {
+    if (member.state !== 'active') return;
+    this.#deps.topics.signal(this.#topic, 'receipt', {
+      conversationId: this.#id,
+      userId,
+      deliveredSeq: member.deliveredSeq,
+      readSeq: member.readSeq,
+    });
+  }
+
+  async #read(conversation: Conversation, userId: string, member: Member, seq: number) {
+    const upTo = Math.min(seq, conversation.lastSeq);
+    if (upTo > member.readSeq) {
+      member.readSeq = upTo;
+      member.deliveredSeq = Math.max(member.deliveredSeq, upTo);
+      await this.#writes.setMember(userId, { readSeq: member.readSeq, deliveredSeq: member.deliveredSeq });
+      this.#receipt(userId, member);
+      this.#tellOne(userId, member);
+    }
+    return { readSeq: member.readSeq, unread: conversation.lastSeq - readUpTo(member) };
+  }
+
+  async #delivered(conversation: Conversation, userId: string, member: Member, seq: number) {
+    const upTo = Math.min(seq, conversation.lastSeq);
+    if (upTo > member.deliveredSeq) {
+      member.deliveredSeq = upTo;
+      await this.#writes.setMember(userId, { deliveredSeq: upTo });
+      this.#receipt(userId, member);
+    }
+    return { deliveredSeq: member.deliveredSeq };
+  }
+
+  /** Unread counts are told to the members' user actors in batches, at most every 100 ms per room. */
+  #markUnread() {
+    for (const [userId, member] of this.#members) if (isPresent(member.state)) this.#unreadDirty.add(userId);
+    if (this.#unreadDirty.size > 0) this.#context.timer('unread', UNREAD_BATCH_MS, { op: 'tellUnread' } satisfies RoomMessage);
+  }
+
+  #tellUnread() {
+    const latest = this.#latest;
+    const items: { id: string; message: UserMessage }[] = [];
+    for (const userId of this.#unreadDirty) {
+      const member = this.#members.get(userId);
+      if (member !== undefined)
+        items.push({ id: userId, message: this.#unreadOf(member, latest?.senderId === userId ? undefined : latest) });
+    }
+    // One bus message per node that hosts (or would host) those user actors, not one per member.
+    this.#context.tellMany('user', items);
+    this.#unreadDirty.clear();
+    this.#latest = undefined;
+    return noReply;
+  }
+
+  #tellOne(userId: string, member: Member) {
+    this.#context.tell('user', userId, this.#unreadOf(member));
+  }
+
+  #unreadOf(member: Member, message?: MessagePush): UserMessage {
+    const gone = !isPresent(member.state);
+    return {
+      op: 'chatUnread',
+      conversationId: this.#id,
+      unread: gone ? 0 : Math.max(0, (this.#conversation?.lastSeq ?? 0) - readUpTo(member)),
+      mutedUntil: member.mutedUntil?.getTime() ?? null,
+      request: member.state === 'request',
+      ...(message === undefined ? {} : { message }),
+    };
+  }
+
+  // ——— requests and membership ———
+
+  async #accept(userId: string, member: Member) {
+    if (member.state !== 'request') return;
+    member.state = 'active';
+    await this.#writes.setMember(userId, { state: 'active' });
+    this.#tellOne(userId, member);
+    await this.#memberChanged(userId);
+  }
+
+  async #decline(userId: string, member: Member) {
+    if (member.state !== 'request') throw new ConflictError('NOT_A_REQUEST', 'this conversation is not a message request');
+    member.state = 'declined';
+    await this.#writes.setMember(userId, { state: 'declined' });
+    this.#tellOne(userId, member);
+    this.#deps.revokeAccess(this.#id);
+    return {};
+  }
+
+  async #memberChanged(userId: string) {
+    const member = this.#members.get(userId);
+    const present = member !== undefined && isPresent(member.state);
+    await this.#deps.topics.publish(this.#topic, 'member.changed', {
+      userId,
+      member: present ? await this.#writes.memberView(userId) : null,
+      memberCount: this.#conversation?.memberCount ?? 0,
+    });
+  }
+
+  #group(conversation: Conversation) {
+    if (conversation.kind !== 'group') throw new InvalidInputError('only groups have members to manage', { field: 'conversationId' });
+  }
+
+  #admin(conversation: Conversation, member: Member) {
+    this.#group(conversation);
+    if (member.role !== 'admin') throw new ForbiddenError('only admins of the group may do this');
+  }
+
+  async #leave(conversation: Conversation, userId: string, member: Member) {
+    this.#group(conversation);
+    const promoted = member.role === 'admin' ? this.#successor(userId) : undefined;
+    member.state = 'left';
+    member.role = 'member';
+    conversation.memberCount--;
+    const changes: MemberChange[] = [{ userId, state: 'left', role: 'member' }];
+    if (promoted !== undefined) {
+      (this.#members.get(promoted) as Member).role = 'admin';
+      changes.push({ userId: promoted, role: 'admin' });
+    }
+    await this.#systemChange(conversation, { action: 'left', actorId: userId, userIds: [userId], name: null }, changes);
+    this.#tellOne(userId, member);
+    this.#deps.revokeAccess(this.#id);
+    return {};
+  }
+
+  /** The longest-standing member, when the last admin leaves. */
+  #successor(leaving: string): string | undefined {
+    const admins = [...this.#members].filter(([id, m]) => id !== leaving && m.state === 'active' && m.role === 'admin');
+    if (admins.length > 0) return undefined;
+    const candidates = [...this.#members].filter(([id, m]) => id !== leaving && m.state === 'active');
+    candidates.sort(([, a], [, b]) => a.joinedAt.getTime() - b.joinedAt.getTime());
+    return candidates[0]?.[0];
+  }
+
+  async #add(conversation: Conversation, userId: string, member: Member, userIds: string[]) {
+    this.#admin(conversation, member);
+    const fresh = userIds.filter((id) => {
+      const existing = this.#members.get(id);
+      return existing === undefined || !isPresent(existing.state);
+    });
+    if (conversation.memberCount + fresh.length > CHAT_LIMITS.groupMembers)
+      throw new ConflictError('GROUP_FULL', `a group has at most ${CHAT_LIMITS.groupMembers} members`);
+    const allowed = await Promise.all(fresh.map((id) => this.#deps.mayAdd(userId, id)));
+    if (allowed.includes(false)) throw new NotFoundError('person');
+    if (fresh.length === 0) return { memberCount: conversation.memberCount };
+    const joined: Member = {
+      role: 'member',
+      state: 'active',
+      joinedSeq: conversation.lastSeq,
+      readSeq: conversation.lastSeq,
+      deliveredSeq: conversation.lastSeq,
+      mutedUntil: null,
+      joinedAt: new Date(),
+    };
+    conversation.memberCount += fresh.length;
+    for (const id of fresh) this.#members.set(id, { ...joined });
+    await this.#systemChange(
+      conversation,
+      { action: 'added', actorId: userId, userIds: fresh, name: null },
+      fresh.map((id) => ({ userId: id, ...joined })),
+    );
+    return { memberCount: conversation.memberCount };
+  }
+
+  async #remove(conversation: Conversation, userId: string, member: Member, target: string) {
+    this.#admin(conversation, member);
+    const removed = this.#members.get(target);
+    if (removed === undefined || removed.state !== 'active' || target === userId) throw new NotFoundError('member');
+    removed.state = 'removed';
+    removed.role = 'member';
+    conversation.memberCount--;
+    await this.#systemChange(conversation, { action: 'removed', actorId: userId, userIds: [target], name: null }, [
+      { userId: target, state: 'removed', role: 'member' },
+    ]);
+    this.#tellOne(target, removed);
+    this.#deps.revokeAccess(this.#id);
+    return { memberCount: conversation.memberCount };
+  }
+
+  async #setAdmin(conversation: Conversation, userId: string, member: Member, target: string, admin: boolean) {
+    this.#admin(conversation, member);
+    const other = this.#members.get(target);
+    if (other === undefined || other.state !== 'active') throw new NotFoundError('member');
+    const role = admin ? 'admin' : 'member';
+    if (other.role === role) return {};
+    if (!admin && [...this.#members.values()].filter((m) => m.state === 'active' && m.role === 'admin').length <= 1)
+      throw new ConflictError('LAST_ADMIN', 'a group keeps at least one admin');
+    other.role = role;
+    await this.#systemChange(conversation, { action: 'admin', actorId: userId, userIds: [target], name: role }, [{ userId: target, role }]);
+    return {};
+  }
+
+  async #update(conversation: Conversation, userId: string, member: Member, change: { name?: string; pictureMediaId?: string | null }) {
+    this.#admin(conversation, member);
+    if (change.name !== undefined && change.name !== conversation.name) {
+      conversation.name = change.name;
+      await this.#systemChange(conversation, { action: 'renamed', actorId: userId, userIds: [], name: change.name }, [], {
+        name: change.name,
+      });
+    }
+    if (change.pictureMediaId !== undefined && change.pictureMediaId !== conversation.pictureMediaId) {
+      conversation.pictureMediaId = change.pictureMediaId;
+      await this.#systemChange(conversation, { action: 'picture', actorId: userId, userIds: [], name: null }, [], {
+        pictureMediaId: change.pictureMediaId,
+      });
+    }
+    await this.#deps.topics.publish(this.#topic, 'chat.changed', {
+      conversationId: this.#id,
+      name: conversation.name,
+      pictureMediaId: conversation.pictureMediaId,
+    });
+    return {};
+  }
+}

@@ -1,0 +1,202 @@
+// The messenger's hot path, across two node processes, next to bare NATS publish/subscribe in the
+// same run. A message is sent on node A (chats.send: validated by the gateway, sequenced and
+// committed by the room actor, published on the room topic) and received on node B (republished
+// by JetStream, handed to Bun's native publish); the bare baseline publishes a frame of the same
+// size from one NATS connection to another.
+//  1. one busy room: a group of BUSY_MEMBERS, one sender on A, the others following on B:
+//     send-to-receive latency (sequential sends, p50/p99) and messages per second with IN_FLIGHT
+//     sends outstanding (each delivered to every follower);
+//  2. many quiet rooms: QUIET_ROOMS groups of two, one message at a time in each, round-robin,
+//     IN_FLIGHT outstanding: messages per second and latency.
+// Needs the PostgreSQL, Redis and NATS the tests use. `bun bench/chat.ts`
+import { connect } from 'nats';
+import { exampleMessage } from '../protocol/calls/chats.ts';
+import { PetAmigosClient } from '../protocol/client.ts';
+import { decodeFrame, encodeFrame } from '../protocol/codec.ts';
+import { register } from '../test/harness/cluster.ts';
+import { spawnNode } from '../test/harness/processes.ts';
+import { createTempDir, createTestDatabase, dropNamespaceStreams, services, uniqueName } from '../test/harness/services.ts';
+import { wsUrl } from '../test/harness/ws.ts';
+import { percentile, row } from './stats.ts';
+
+const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 1000);
+const BUSY_MEMBERS = Number(process.env.BENCH_BUSY_MEMBERS ?? 20);
+const QUIET_ROOMS = Number(process.env.BENCH_QUIET_ROOMS ?? 200);
+const IN_FLIGHT = 32;
+
+const database = await createTestDatabase('bench_chat');
+const namespace = uniqueName('bench_chat');
+const dirs = [createTempDir('bench-chat-a'), createTempDir('bench-chat-b')];
+const [nodeA, nodeB] = await Promise.all(
+  dirs.map((dir, i) =>
+    spawnNode({
+      NODE_ID: `chat-${i}`,
+      CLUSTER_NAME: namespace,
+      DATABASE_URL: database.url,
+      NATS_URL: services.natsUrl,
+      REDIS_URL: services.redisUrl,
+      DATA_DIR: dir.path,
+      AUTH_JWT_KEYS: `k1:${'bench-chat-key-'.repeat(3)}`,
+      WS_CALLS_PER_SECOND: '1000000',
+      WS_CALL_BURST: '1000000',
+      CHAT_MESSAGES_PER_MINUTE: '1000000',
+      TRUST_PROXY: '1',
+    }),
+  ),
+);
+if (nodeA === undefined || nodeB === undefined) throw new Error('nodes did not start');
+
+const clientOn = async (url: string, token: string) => {
+  const client = new PetAmigosClient({ url: wsUrl(url), token: () => token, reconnect: false });
+  await client.connect();
+  return client;
+};
+
+/** Times from send to receipt, by clientId, on the receiving side. */
+const sentAt = new Map<string, number>();
+const latencies: number[] = [];
+const arrivals = new Map<string, (receivedAt: number) => void>();
+function onMessage(event: { name: string; body: unknown }) {
+  if (event.name !== 'message.new') return;
+  const clientId = (event.body as { message: { clientId: string } }).message.clientId;
+  const at = performance.now();
+  const started = sentAt.get(clientId);
+  if (started !== undefined) latencies.push((at - started) * 1000);
+  arrivals.get(clientId)?.(at);
+}
+
+function summary(count: number, seconds: number, delivered: number) {
+  const sorted = latencies.splice(0).sort((a, b) => a - b);
+  return {
+    'msgs/s': count / seconds,
+    'deliveries/s': delivered / seconds,
+    'p50 µs': percentile(sorted, 50),
+    'p99 µs': percentile(sorted, 99),
+  };
+}
+
+/** Sends `count` messages, `inFlight` at a time, and waits until each has reached every follower. */
+async function run(count: number, inFlight: number, send: (i: number, clientId: string) => Promise<unknown>, followers: number) {
+  sentAt.clear();
+  let next = 0;
+  let delivered = 0;
+  const began = performance.now();
+  const lane = async () => {
+    while (next < count) {
+      const i = next++;
+      const clientId = crypto.randomUUID();
+      let seen = 0;
+      const all = new Promise<void>((resolve) => {
+        arrivals.set(clientId, () => {
+          delivered++;
+          if (++seen === followers) resolve();
+        });
+      });
+      sentAt.set(clientId, performance.now());
+      await send(i, clientId);
+      const late = setTimeout(() => console.error(`chat: message ${i} reached ${seen} of ${followers} followers after 10 s`), 10_000);
+      await all;
+      clearTimeout(late);
+      arrivals.delete(clientId);
+    }
+  };
+  await Promise.all(Array.from({ length: inFlight }, lane));
+  return { seconds: (performance.now() - began) / 1000, delivered };
+}
+
+try {
+  // ——— bare NATS pub/sub: the same bytes from one connection to another ———
+  const publisher = await connect({ servers: services.natsUrl });
+  const subscriber = await connect({ servers: services.natsUrl });
+  subscriber.subscribe(`${namespace}.bare`, {
+    callback: (_error, message) => {
+      const decoded = decodeFrame(message.data) as { body: { message: { clientId: string } } };
+      onMessage({ name: 'message.new', body: decoded.body });
+    },
+  });
+  await subscriber.flush();
+  const bareSend = async (_i: number, clientId: string) => {
+    publisher.publish(
+      `${namespace}.bare`,
+      encodeFrame({
+        type: 'event',
+        topic: `room:${exampleMessage.conversationId}`,
+        epoch: 'e',
+        seq: 1,
+        name: 'message.new',
+        body: { message: { ...exampleMessage, clientId } },
+      }),
+    );
+  };
+  await run(200, 1, bareSend, 1);
+  latencies.length = 0;
+  console.error('chat: bare NATS');
+  const bareSequential = await run(MESSAGES, 1, bareSend, 1);
+  const bareSeqSummary = summary(MESSAGES, bareSequential.seconds, bareSequential.delivered);
+  const bareConcurrent = await run(MESSAGES * 4, IN_FLIGHT, bareSend, 1);
+  const bareConcSummary = summary(MESSAGES * 4, bareConcurrent.seconds, bareConcurrent.delivered);
+
+  // ——— one busy room ———
+  const sender = await register(nodeA);
+  const others = [];
+  for (let i = 1; i < BUSY_MEMBERS; i++) others.push(await register(nodeB));
+  const senderClient = await clientOn(nodeA.url, sender.token);
+  const followerClients = await Promise.all(others.map((user) => clientOn(nodeB.url, user.token)));
+  await Promise.all(followerClients.map((client) => client.call('privacy.update', { messages: 'everyone' })));
+  const busy = await senderClient.call('chats.createGroup', { name: 'busy', userIds: others.map((user) => user.id) });
+  for (const client of followerClients) client.subscribe(`room:${busy.id}`, onMessage);
+  await Bun.sleep(500);
+  const busySend = (_i: number, clientId: string) =>
+    senderClient.call('chats.send', { conversationId: busy.id, clientId, text: exampleMessage.text });
+  console.error('chat: busy room');
+  await run(200, 1, busySend, others.length);
+  latencies.length = 0;
+  const busySequential = await run(MESSAGES, 1, busySend, others.length);
+  const busySeqSummary = summary(MESSAGES, busySequential.seconds, busySequential.delivered);
+  const busyConcurrent = await run(MESSAGES * 2, IN_FLIGHT, busySend, others.length);
+  const busyConcSummary = summary(MESSAGES * 2, busyConcurrent.seconds, busyConcurrent.delivered);
+
+  // ——— many quiet rooms ———
+  const reader = await register(nodeB);
+  const readerClient = await clientOn(nodeB.url, reader.token);
+  await readerClient.call('privacy.update', { messages: 'everyone' });
+  const rooms: string[] = [];
+  for (let i = 0; i < QUIET_ROOMS; i++)
+    rooms.push((await senderClient.call('chats.createGroup', { name: `quiet ${i}`, userIds: [reader.id] })).id);
+  // A socket has at most `limits.maxInFlight` requests outstanding, subscriptions included.
+  for (let i = 0; i < rooms.length; i += 16) {
+    const handles = rooms.slice(i, i + 16).map((room) => readerClient.subscribe(`room:${room}`, onMessage));
+    while (handles.some((handle) => handle.state !== 'joined')) await Bun.sleep(10);
+  }
+  const quietSend = (i: number, clientId: string) =>
+    senderClient.call('chats.send', { conversationId: rooms[i % rooms.length] as string, clientId, text: exampleMessage.text });
+  console.error('chat: quiet rooms');
+  // Every room's actor is activated before measuring.
+  await run(QUIET_ROOMS, IN_FLIGHT, quietSend, 1);
+  latencies.length = 0;
+  const quiet = await run(MESSAGES * 2, IN_FLIGHT, quietSend, 1);
+  const quietSummary = summary(MESSAGES * 2, quiet.seconds, quiet.delivered);
+
+  console.log(
+    `chat: ${MESSAGES} sequential sends, ${MESSAGES * 2} with ${IN_FLIGHT} in flight; busy room of ${BUSY_MEMBERS} (sender on node A, ${BUSY_MEMBERS - 1} followers on node B); ${QUIET_ROOMS} quiet rooms of 2`,
+  );
+  console.log(row('bare NATS pub/sub, sequential', bareSeqSummary));
+  console.log(row(`bare NATS pub/sub, ×${IN_FLIGHT}`, bareConcSummary));
+  console.log(row('busy room, sequential', busySeqSummary));
+  console.log(row(`busy room, ×${IN_FLIGHT}`, busyConcSummary));
+  console.log(row(`${QUIET_ROOMS} quiet rooms, ×${IN_FLIGHT}`, quietSummary));
+  console.log(
+    row('busy room / bare (sequential)', {
+      'p50 ×': busySeqSummary['p50 µs'] / bareSeqSummary['p50 µs'],
+      'p99 ×': busySeqSummary['p99 µs'] / bareSeqSummary['p99 µs'],
+    }),
+  );
+  for (const client of [senderClient, readerClient, ...followerClients]) client.close();
+  await publisher.close();
+  await subscriber.close();
+} finally {
+  await Promise.all([nodeA.stop('SIGTERM'), nodeB.stop('SIGTERM')]);
+  await dropNamespaceStreams(namespace);
+  await database.drop();
+  for (const dir of dirs) dir.remove();
+}

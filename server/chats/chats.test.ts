@@ -1,0 +1,342 @@
+// The messenger through the protocol, on two nodes: one-to-one conversations and message
+// requests, idempotent sends, history, edits, tombstones, replies, reactions, search, typing,
+// receipts and unread counts, groups and their management, blocks and the send rate limit.
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { conversationKey, decryptText, encryptText, exportPublicKey, generateKeyPair } from '../../protocol/e2ee.ts';
+import { type AccountsEnv, startAccountsEnv } from '../../test/harness/accounts.ts';
+import { befriend, type Member, memberPool } from '../../test/harness/social.ts';
+import type { RunningNode } from '../node.ts';
+import { rowsOf } from '../platform/db/rows.ts';
+
+let env: AccountsEnv;
+let nodeB: RunningNode;
+let pool: ReturnType<typeof memberPool>;
+const RATE = 30;
+
+beforeAll(async () => {
+  env = await startAccountsEnv('chats', { NODE_ID: 'chats-a', CHAT_MESSAGES_PER_MINUTE: String(RATE) });
+  pool = memberPool(env);
+  nodeB = await env.peer('chats-b');
+});
+afterAll(async () => {
+  pool.closeAll();
+  await env.close();
+});
+
+const member = (node?: RunningNode) => pool.member(node);
+const id = () => crypto.randomUUID();
+
+async function friends(): Promise<[Member, Member]> {
+  const [ana, bruno] = await Promise.all([member(env.node), member(nodeB)]);
+  await befriend(env.node, ana, bruno);
+  return [ana, bruno];
+}
+
+describe('messenger: one-to-one', () => {
+  test('chats: the first message creates the conversation; the friend on the other node gets it live once, even when the send is retried', async () => {
+    const [ana, bruno] = await friends();
+    expect(await ana.call('chats.direct', { userId: bruno.id })).toEqual({ conversationId: null });
+    const clientId = id();
+    const sent = await ana.call('chats.send', { to: bruno.id, clientId, text: '¿Paseo a las 6?' });
+    expect(sent).toMatchObject({ seq: 1, senderId: ana.id, kind: 'text', text: '¿Paseo a las 6?', clientId });
+    const conversationId = sent.conversationId;
+    expect(await ana.call('chats.direct', { userId: bruno.id })).toEqual({ conversationId });
+    expect(await bruno.event('chats.unread', (body) => body.conversationId === conversationId)).toMatchObject({
+      unread: 1,
+      conversations: 1,
+    });
+    await bruno.follow(`room:${conversationId}`);
+
+    const again = await ana.call('chats.send', { conversationId, clientId, text: '¿Paseo a las 6?' });
+    expect(again).toEqual(sent);
+    const second = await ana.call('chats.send', { conversationId, clientId: id(), text: 'Llevo la pelota', replyTo: 1 });
+    expect(second).toMatchObject({ seq: 2, replyTo: { seq: 1, senderId: ana.id, preview: '¿Paseo a las 6?' } });
+    const live = await bruno.event('message.new');
+    expect(live).toEqual({ message: second });
+    await expect(bruno.event('message.new', undefined, 300)).rejects.toThrow(/no matching frame/);
+
+    const history = await bruno.call('chats.history', { conversationId });
+    expect(history.items.map((message) => message.seq)).toEqual([1, 2]);
+    expect(history.more).toBe(false);
+    expect((await bruno.call('chats.history', { conversationId, after: 1 })).items.map((message) => message.seq)).toEqual([2]);
+    const [chat] = (await bruno.call('chats.list', {})).items;
+    expect(chat).toMatchObject({
+      id: conversationId,
+      kind: 'direct',
+      peer: { id: ana.id },
+      unread: 2,
+      lastSeq: 2,
+      lastMessage: { seq: 2 },
+    });
+    expect(await bruno.call('chats.unread', {})).toEqual({ conversations: 1, requests: 0 });
+  });
+
+  test('chats: a stranger’s first message is refused by default, and lands in requests when the recipient takes messages from everyone', async () => {
+    const [ana, carla] = await Promise.all([member(env.node), member(nodeB)]);
+    expect((await ana.refused('chats.send', { to: carla.id, clientId: id(), text: 'hola' })).code).toBe('MESSAGE_NOT_ALLOWED');
+    expect(await ana.call('chats.direct', { userId: carla.id })).toEqual({ conversationId: null });
+
+    await carla.call('privacy.update', { messages: 'everyone' });
+    const sent = await ana.call('chats.send', { to: carla.id, clientId: id(), text: '¿Adoptaste a Toby?' });
+    expect(await carla.event('chats.unread', (body) => body.conversationId === sent.conversationId)).toMatchObject({
+      unread: 1,
+      conversations: 0,
+      requests: 1,
+    });
+    expect((await carla.call('chats.list', {})).items).toEqual([]);
+    const [request] = (await carla.call('chats.list', { folder: 'requests' })).items;
+    expect(request).toMatchObject({ id: sent.conversationId, me: { state: 'request' }, peer: { id: ana.id } });
+    // Until accepted, the sender sees no read pointer.
+    await carla.call('chats.read', { conversationId: sent.conversationId, seq: 1 });
+    const seenByAna = await ana.call('chats.get', { conversationId: sent.conversationId });
+    expect(seenByAna.members.find((m) => m.person.id === carla.id)?.readSeq).toBe(0);
+
+    await carla.call('chats.decline', { conversationId: sent.conversationId });
+    expect((await ana.refused('chats.send', { conversationId: sent.conversationId, clientId: id(), text: '¿?' })).code).toBe(
+      'MESSAGE_NOT_ALLOWED',
+    );
+    expect((await carla.refused('chats.history', { conversationId: sent.conversationId })).code).toBe('NOT_FOUND');
+  });
+
+  test('chats: accepting a request moves it to the inbox and shows receipts; a block stops messages both ways', async () => {
+    const [ana, dora] = await Promise.all([member(env.node), member(nodeB)]);
+    await dora.call('privacy.update', { messages: 'everyone' });
+    const sent = await ana.call('chats.send', { to: dora.id, clientId: id(), text: 'Hola Dora' });
+    const conversationId = sent.conversationId;
+    const accepted = await dora.call('chats.accept', { conversationId });
+    expect(accepted.me.state).toBe('active');
+    await ana.follow(`room:${conversationId}`);
+    await dora.call('chats.read', { conversationId, seq: 1 });
+    expect(await ana.signal('receipt', (body) => body.userId === dora.id)).toEqual({
+      conversationId,
+      userId: dora.id,
+      deliveredSeq: 1,
+      readSeq: 1,
+    });
+
+    const named = await ana.call('people.summaries', { ids: [dora.id, crypto.randomUUID()] });
+    expect(named.items.map((person) => person.id)).toEqual([dora.id]);
+    await dora.call('blocks.block', { userId: ana.id });
+    // Across a block, people.summaries leaves the other out, like every other read.
+    expect((await ana.call('people.summaries', { ids: [dora.id] })).items).toEqual([]);
+    expect((await ana.refused('chats.send', { conversationId, clientId: id(), text: '?' })).code).toBe('MESSAGE_NOT_ALLOWED');
+    expect((await dora.refused('chats.send', { conversationId, clientId: id(), text: '?' })).code).toBe('MESSAGE_NOT_ALLOWED');
+    expect((await ana.refused('chats.send', { to: dora.id, clientId: id(), text: '?' })).code).toBe('MESSAGE_NOT_ALLOWED');
+  });
+
+  test('chats: edit within the window, tombstone, reactions, search, typing, read pointers and unread counts', async () => {
+    const [ana, bruno] = await friends();
+    const first = await ana.call('chats.send', { to: bruno.id, clientId: id(), text: 'El parque está cerrado mañana' });
+    const conversationId = first.conversationId;
+    await bruno.follow(`room:${conversationId}`);
+    await ana.follow(`room:${conversationId}`);
+    await ana.call('chats.send', { conversationId, clientId: id(), text: 'Vamos a la playa con Luna' });
+    // Sending reads: the others see the sender's pointers move.
+    expect(await bruno.signal('receipt', (body) => body.userId === ana.id)).toEqual({
+      conversationId,
+      userId: ana.id,
+      deliveredSeq: 2,
+      readSeq: 2,
+    });
+
+    const edited = await ana.call('chats.edit', { conversationId, seq: 1, text: 'El parque está abierto mañana' });
+    expect(edited.editedAt).not.toBeNull();
+    expect(await bruno.event('message.changed')).toEqual({ message: edited });
+    expect((await bruno.refused('chats.edit', { conversationId, seq: 1, text: 'mío' })).code).toBe('NOT_FOUND');
+
+    const reacted = await bruno.call('chats.react', { conversationId, seq: 2, emoji: '🐶' });
+    expect(reacted).toEqual({ reactions: [{ emoji: '🐶', count: 1 }], myReaction: '🐶' });
+    expect(await ana.event('message.reacted')).toMatchObject({ seq: 2, userId: bruno.id, emoji: '🐶' });
+    await ana.call('chats.react', { conversationId, seq: 2, emoji: '❤️' });
+    expect((await bruno.call('chats.react', { conversationId, seq: 2, emoji: '❤️' })).reactions).toEqual([{ emoji: '❤️', count: 2 }]);
+    expect((await bruno.refused('chats.react', { conversationId, seq: 2, emoji: 'no' })).code).toBe('INVALID_INPUT');
+
+    const found = await bruno.call('chats.search', { conversationId, query: 'PLAYA luna' });
+    expect(found.items.map((message) => message.seq)).toEqual([2]);
+    expect(found.items[0]?.myReaction).toBe('❤️');
+    expect((await bruno.call('chats.search', { conversationId, query: 'parque abierto' })).items.map((m) => m.seq)).toEqual([1]);
+
+    const removed = await ana.call('chats.delete', { conversationId, seq: 2 });
+    expect(removed).toMatchObject({ text: '', reactions: [], deletedAt: expect.any(String) });
+    expect((await bruno.event('message.changed', (body) => (body.message as { seq: number }).seq === 2)).message).toEqual(removed);
+    expect((await bruno.call('chats.search', { conversationId, query: 'playa' })).items).toEqual([]);
+    expect((await bruno.refused('chats.delete', { conversationId, seq: 1 })).code).toBe('NOT_FOUND');
+
+    await bruno.call('chats.typing', { conversationId });
+    expect(await ana.signal('typing')).toEqual({ conversationId, userId: bruno.id });
+    // A second typing within 2 s is dropped.
+    await bruno.call('chats.typing', { conversationId });
+    await expect(ana.signal('typing', undefined, 300)).rejects.toThrow(/no matching frame/);
+
+    expect(await bruno.call('chats.unread', {})).toEqual({ conversations: 1, requests: 0 });
+    expect(await bruno.call('chats.read', { conversationId, seq: 2 })).toEqual({ readSeq: 2, unread: 0 });
+    expect(await bruno.event('chats.unread', (body) => body.unread === 0)).toMatchObject({ conversationId, conversations: 0 });
+    expect(await ana.signal('receipt', (body) => body.userId === bruno.id && body.readSeq === 2)).toMatchObject({ deliveredSeq: 2 });
+    // Pointers never move back.
+    expect(await bruno.call('chats.read', { conversationId, seq: 1 })).toEqual({ readSeq: 2, unread: 0 });
+    await bruno.call('chats.mute', { conversationId, muted: true, minutes: 60 });
+    await ana.call('chats.send', { conversationId, clientId: id(), text: '¿Vienes?' });
+    expect(await bruno.event('chats.unread', (body) => body.unread === 1)).toMatchObject({ conversations: 0 });
+  });
+
+  test('chats: bad input is refused with typed errors and stores nothing', async () => {
+    const [ana, bruno] = await friends();
+    expect((await ana.refused('chats.send', { to: bruno.id, clientId: id() })).code).toBe('INVALID_INPUT');
+    expect((await ana.refused('chats.send', { to: bruno.id, clientId: id(), text: '   ' })).code).toBe('INVALID_INPUT');
+    expect((await ana.refused('chats.send', { to: bruno.id, clientId: 'nope', text: 'x' })).code).toBe('INVALID_BODY');
+    expect((await ana.refused('chats.send', { to: bruno.id, clientId: id(), text: 'x'.repeat(4001) })).code).toBe('INVALID_BODY');
+    expect((await ana.refused('chats.send', { to: bruno.id, clientId: id(), text: 'a\u0000b' })).code).toBe('INVALID_INPUT');
+    expect((await ana.refused('chats.send', { to: ana.id, clientId: id(), text: 'yo' })).code).toBe('INVALID_INPUT');
+    const rooms = () => [env.node, nodeB].reduce((sum, node) => sum + (node.actors.stats().actors.room ?? 0), 0);
+    const before = rooms();
+    expect((await ana.refused('chats.send', { conversationId: id(), clientId: id(), text: 'x' })).code).toBe('NOT_FOUND');
+    expect((await ana.refused('chats.typing', { conversationId: id() })).code).toBe('NOT_FOUND');
+    // Ids that lead nowhere do not keep room actors alive.
+    expect(rooms()).toBe(before);
+    expect(await ana.call('chats.direct', { userId: bruno.id })).toEqual({ conversationId: null });
+    const sent = await ana.call('chats.send', { to: bruno.id, clientId: id(), text: 'ok' });
+    expect((await ana.refused('chats.send', { conversationId: sent.conversationId, clientId: id(), text: 'r', replyTo: 9 })).code).toBe(
+      'NOT_FOUND',
+    );
+    expect((await ana.call('chats.history', { conversationId: sent.conversationId })).items).toHaveLength(1);
+  });
+
+  test('chats: sending is rate limited per user, and a retry of a stored message is still answered', async () => {
+    const [ana, bruno] = await friends();
+    const first = await ana.call('chats.send', { to: bruno.id, clientId: id(), text: '1' });
+    for (let i = 2; i <= RATE; i++) await ana.call('chats.send', { conversationId: first.conversationId, clientId: id(), text: String(i) });
+    const refused = await ana.refused('chats.send', { conversationId: first.conversationId, clientId: id(), text: 'one too many' });
+    expect(refused.code).toBe('RATE_LIMITED');
+    expect(refused.details?.retryAfterSeconds).toBeGreaterThan(0);
+    expect(await ana.call('chats.send', { conversationId: first.conversationId, clientId: first.clientId as string, text: '1' })).toEqual(
+      first,
+    );
+  });
+});
+
+describe('messenger: end-to-end encryption', () => {
+  test('e2ee: the server stores public keys and ciphertext only; the recipient decrypts, anything built from what the server holds cannot', async () => {
+    const [ana, bruno] = await friends();
+    const first = await ana.call('chats.send', { to: bruno.id, clientId: id(), text: 'Hola' });
+    const conversationId = first.conversationId;
+    expect((await ana.call('chats.get', { conversationId })).e2eeAvailable).toBe(false);
+    const [anaKeys, brunoKeys] = await Promise.all([generateKeyPair(), generateKeyPair()]);
+    const anaKey = await ana.call('keys.publish', { publicKey: await exportPublicKey(anaKeys.publicKey) });
+    const brunoKey = await bruno.call('keys.publish', { publicKey: await exportPublicKey(brunoKeys.publicKey) });
+    expect((await bruno.call('chats.get', { conversationId })).e2eeAvailable).toBe(true);
+
+    const secret = 'La llave está bajo la maceta';
+    const [brunoPublic] = (await ana.call('keys.get', { userId: bruno.id })).keys;
+    const sealed = await encryptText(await conversationKey(anaKeys.privateKey, brunoPublic?.publicKey as string, conversationId), secret);
+    await bruno.follow(`room:${conversationId}`);
+    const sent = await ana.call('chats.send', {
+      conversationId,
+      clientId: id(),
+      encrypted: { senderKeyId: anaKey.keyId, recipientKeyId: brunoKey.keyId, ...sealed },
+    });
+    expect(sent).toMatchObject({ kind: 'encrypted', text: '' });
+    const received = (await bruno.event('message.new')).message as typeof sent;
+    const [anaPublic] = (await bruno.call('keys.get', { userId: ana.id })).keys;
+    const opened = await decryptText(
+      await conversationKey(brunoKeys.privateKey, anaPublic?.publicKey as string, conversationId),
+      received.encrypted as NonNullable<typeof sent.encrypted>,
+    );
+    expect(opened).toBe(secret);
+
+    // Everything the server holds about it: no plaintext anywhere.
+    const db = env.node.platform.database.db;
+    const stored = JSON.stringify(rowsOf(await db.execute(sql`select * from messages where conversation_id = ${conversationId}`)));
+    const keys = JSON.stringify(rowsOf(await db.execute(sql`select * from chat_keys where user_id in (${ana.id}, ${bruno.id})`)));
+    for (const word of ['llave', 'maceta']) expect(`${stored}${keys}`).not.toContain(word);
+    // With only public keys, the best the server can do is a key pair of its own: it does not open the message.
+    const outsider = await generateKeyPair();
+    for (const publicKey of [anaPublic?.publicKey as string, brunoPublic?.publicKey as string])
+      await expect(decryptText(await conversationKey(outsider.privateKey, publicKey, conversationId), sealed)).rejects.toThrow();
+    expect(stored).toContain(sealed.ciphertext);
+
+    expect((await ana.refused('keys.publish', { publicKey: 'AAAA' })).code).toBe('INVALID_INPUT');
+    const group = await ana.call('chats.createGroup', { name: 'Cifrado', userIds: [bruno.id] });
+    const groupRefusal = await ana.refused('chats.send', {
+      conversationId: group.id,
+      clientId: id(),
+      encrypted: { senderKeyId: anaKey.keyId, recipientKeyId: brunoKey.keyId, ...sealed },
+    });
+    expect(groupRefusal).toMatchObject({ code: 'INVALID_INPUT', details: { field: 'encrypted' } });
+  });
+});
+
+describe('messenger: recovery', () => {
+  test('room: a message stored but never published (its node died in between) is published when the room comes back, once, before new ones', async () => {
+    const [ana, bruno] = await friends();
+    const group = await ana.call('chats.createGroup', { name: 'Recovery', userIds: [bruno.id] });
+    const conversationId = group.id;
+    // What a node killed between commit and publish leaves behind: seq 2 stored, published up to 1.
+    const clientId = id();
+    await env.node.platform.database.db.execute(
+      sql`insert into messages (conversation_id, seq, id, sender_id, client_id, kind, text, created_at) values (${conversationId}, 2, ${id()}, ${ana.id}, ${clientId}, 'text', 'lost in flight', now())`,
+    );
+    await env.node.platform.database.db.execute(sql`update conversations set last_seq = 2, published_seq = 1 where id = ${conversationId}`);
+    await bruno.follow(`room:${conversationId}`);
+    // The sender's retry reaches the room, which activates, republishes seq 2, and answers it.
+    const retried = await ana.call('chats.send', { conversationId, clientId, text: 'lost in flight' });
+    expect(retried.seq).toBe(2);
+    expect(((await bruno.event('message.new')).message as { seq: number }).seq).toBe(2);
+    await ana.call('chats.send', { conversationId, clientId: id(), text: 'next' });
+    expect(((await bruno.event('message.new')).message as { seq: number }).seq).toBe(3);
+    await expect(bruno.event('message.new', undefined, 300)).rejects.toThrow(/no matching frame/);
+  });
+});
+
+describe('messenger: groups', () => {
+  test('groups: create, add, rename, pin; a removed member loses the topic; the last admin leaving hands the role on', async () => {
+    const [ana, bruno] = await friends();
+    const [carla, dora] = await Promise.all([member(env.node), member(nodeB)]);
+    await befriend(env.node, ana, carla);
+    const stranger = await member(env.node);
+    expect((await ana.refused('chats.createGroup', { name: 'Paseos', userIds: [stranger.id] })).code).toBe('NOT_FOUND');
+
+    const group = await ana.call('chats.createGroup', { name: 'Paseos del parque', userIds: [bruno.id, carla.id] });
+    expect(group).toMatchObject({ kind: 'group', name: 'Paseos del parque', memberCount: 3, me: { role: 'admin' }, lastSeq: 1 });
+    const conversationId = group.id;
+    expect(await bruno.event('chats.unread', (body) => body.conversationId === conversationId)).toMatchObject({ unread: 1 });
+    await Promise.all([bruno.follow(`room:${conversationId}`), carla.follow(`room:${conversationId}`)]);
+    expect((await dora.refused('chats.history', { conversationId })).code).toBe('NOT_FOUND');
+    expect((await dora.socket.request({ type: 'sub', topic: `room:${conversationId}` })).code).toBe('FORBIDDEN');
+    expect((await bruno.refused('chats.addMembers', { conversationId, userIds: [dora.id] })).code).toBe('FORBIDDEN');
+
+    await ana.call('chats.send', { conversationId, clientId: id(), text: 'Mañana a las 8' });
+    await befriend(env.node, ana, dora);
+    expect(await ana.call('chats.addMembers', { conversationId, userIds: [dora.id] })).toEqual({ memberCount: 4 });
+    const added = await bruno.event('message.new', (body) => (body.message as { kind: string }).kind === 'system');
+    expect(added.message).toMatchObject({ seq: 3, system: { action: 'added', actorId: ana.id, userIds: [dora.id] } });
+    expect(await bruno.event('member.changed', (body) => body.userId === dora.id)).toMatchObject({
+      memberCount: 4,
+      member: { role: 'member' },
+    });
+    // Dora sees what came after she joined, not before.
+    expect((await dora.call('chats.history', { conversationId })).items.map((message) => message.seq)).toEqual([3]);
+
+    const renamed = await ana.call('chats.update', { conversationId, name: 'Paseos 🐾' });
+    expect(renamed.name).toBe('Paseos 🐾');
+    expect(await bruno.event('chat.changed')).toEqual({ conversationId, name: 'Paseos 🐾', pictureMediaId: null });
+    expect((await ana.call('chats.pin', { conversationId, seq: 2, pinned: true })).pinned).toBe(true);
+    expect((await bruno.call('chats.pins', { conversationId })).items.map((message) => message.seq)).toEqual([2]);
+    expect((await bruno.refused('chats.pin', { conversationId, seq: 2, pinned: false })).code).toBe('FORBIDDEN');
+
+    await ana.call('chats.removeMember', { conversationId, userId: carla.id });
+    expect(await carla.socket.next((frame) => frame.type === 'revoked')).toMatchObject({ topic: `room:${conversationId}` });
+    expect((await carla.refused('chats.send', { conversationId, clientId: id(), text: '¿?' })).code).toBe('NOT_FOUND');
+
+    expect((await ana.refused('chats.setAdmin', { conversationId, userId: ana.id, admin: false })).code).toBe('LAST_ADMIN');
+    await ana.call('chats.leave', { conversationId });
+    const detail = await bruno.call('chats.get', { conversationId });
+    expect(detail.chat.memberCount).toBe(2);
+    // Bruno joined first of those left: he is the admin now.
+    expect(detail.members.map((m) => [m.person.id, m.role])).toEqual([
+      [bruno.id, 'admin'],
+      [dora.id, 'member'],
+    ]);
+    expect((await ana.refused('chats.get', { conversationId })).code).toBe('NOT_FOUND');
+  });
+});
