@@ -8,6 +8,12 @@ export default defineConfig({
   plugins: [solid()],
   build: { outDir: 'dist', emptyOutDir: true, target: 'es2022', sourcemap: true, manifest: true },
   server: {
-    proxy: { '/health': 'http://localhost:3000', '/auth': 'http://localhost:3000', '/ws': { target: 'ws://localhost:3000', ws: true } },
+    proxy: {
+      '/health': 'http://localhost:3000',
+      '/auth': 'http://localhost:3000',
+      '/users': 'http://localhost:3000',
+      '/media': 'http://localhost:3000',
+      '/ws': { target: 'ws://localhost:3000', ws: true },
+    },
   },
 });

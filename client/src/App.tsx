@@ -28,6 +28,9 @@ const Feed = lazy(() => import('./routes/Feed.tsx'));
 const PostPage = lazy(() => import('./routes/PostPage.tsx'));
 const Hashtag = lazy(() => import('./routes/Hashtags.tsx'));
 const TrendingPage = lazy(() => import('./routes/Hashtags.tsx').then((module) => ({ default: module.TrendingPage })));
+const Chats = lazy(() => import('./routes/Chats.tsx'));
+const Conversation = lazy(() => import('./routes/Conversation.tsx'));
+const ChatWith = lazy(() => import('./routes/ChatWith.tsx'));
 const NotificationSettings = lazy(() => import('./routes/settings/NotificationSettings.tsx'));
 
 /** Signed-in pages: the path and the screen. */
@@ -43,6 +46,9 @@ const SIGNED_IN: [string, () => JSX.Element][] = [
   // Where push and email notifications of friend requests lead.
   ['/friends/requests', Friends],
   ['/notifications', Notifications],
+  ['/chats', Chats],
+  ['/chats/with/:username', ChatWith],
+  ['/chats/:conversationId', Conversation],
   ['/pets/new', PetEditor],
   ['/pets/:id/edit', PetEditor],
   ['/pets/:id', Pet],
@@ -80,6 +86,20 @@ function Layout(props: RouteSectionProps): JSX.Element {
           >
             <A href="/feed">{t('nav.feed')}</A>
             <A href="/friends">{t('nav.friends')}</A>
+            <A
+              href="/chats"
+              class="with-badge"
+              aria-label={
+                state.chatsUnread.conversations > 0 ? t('nav.chatsUnread', { count: state.chatsUnread.conversations }) : t('nav.chats')
+              }
+            >
+              {t('nav.chats')}
+              <Show when={state.chatsUnread.conversations > 0}>
+                <span class="badge count" data-testid="chats-badge" aria-hidden="true">
+                  {state.chatsUnread.conversations > 99 ? '99+' : state.chatsUnread.conversations}
+                </span>
+              </Show>
+            </A>
             <A
               href="/notifications"
               class="with-badge"

@@ -1,5 +1,5 @@
-// Writing a post: text (counted up to 5,000), who may see it, media ids (until uploads exist),
-// a place, a poll (2 to 10 options, one or several choices, an optional closing time), posting as
+// Writing a post: text (counted up to 5,000), who may see it, photos and videos (uploaded as
+// soon as they are picked, with their progress; the post waits until they are ready), a place, a poll (2 to 10 options, one or several choices, an optional closing time), posting as
 // one of the user's pets, and sharing a post with a comment. A refusal that names a field is
 // shown on that field.
 
@@ -8,11 +8,15 @@ import { VISIBILITIES } from '../../../protocol/lists.ts';
 import { t } from '../i18n/index.ts';
 import type { Post, SharedPost, Visibility } from '../state/posts.ts';
 import { actions, errorField, errorText, state } from '../state/store.ts';
+import { createUploadList } from '../state/uploads.ts';
 import { CheckField, InputField, SelectField, TextAreaField } from './Field.tsx';
 import { ErrorAlert } from './FormFooter.tsx';
+import { FilePicker } from './media/FilePicker.tsx';
+import { UploadStatus } from './media/UploadStatus.tsx';
 
 const MAX_TEXT = 5000;
 const MAX_OPTIONS = 10;
+const MAX_MEDIA = 10;
 type Area = 'text' | 'visibility' | 'mediaIds' | 'place' | 'poll' | 'petId';
 const AREAS: Area[] = ['text', 'visibility', 'mediaIds', 'place', 'poll', 'petId'];
 
@@ -79,7 +83,7 @@ export function VisibilityField(props: { id: string; value: Visibility; onChange
 export function Composer(props: { shared?: Post | SharedPost; onPosted: (post: Post) => void }): JSX.Element {
   const [text, setText] = createSignal('');
   const [visibility, setVisibility] = createSignal<Visibility>('friends');
-  const [mediaIds, setMediaIds] = createSignal('');
+  const media = createUploadList(MAX_MEDIA);
   const [place, setPlace] = createSignal('');
   const [petId, setPetId] = createSignal('');
   const [pets, setPets] = createSignal<{ id: string; name: string }[]>([]);
@@ -104,11 +108,13 @@ export function Composer(props: { shared?: Post | SharedPost; onPosted: (post: P
 
   const submit = async (event: Event) => {
     event.preventDefault();
+    if (media.busy()) {
+      setFailure({ area: 'mediaIds', text: t('media.waitUploads') });
+      return;
+    }
     setBusy(true);
     setFailure(undefined);
-    const ids = mediaIds()
-      .split(/[\s,]+/)
-      .filter((id) => id !== '');
+    const ids = media.readyIds();
     try {
       const post = await actions.call('posts.create', {
         visibility: visibility(),
@@ -128,7 +134,7 @@ export function Composer(props: { shared?: Post | SharedPost; onPosted: (post: P
           : {}),
       });
       setText('');
-      setMediaIds('');
+      media.clear();
       setPlace('');
       setWithPoll(false);
       setOptions(['', '']);
@@ -172,6 +178,21 @@ export function Composer(props: { shared?: Post | SharedPost; onPosted: (post: P
       </div>
       <FieldError id={`${prefix}-pet-error`} text={errorOn('petId') ?? errorOn('visibility')} />
       <Show when={props.shared === undefined}>
+        <div class="attachments-row">
+          <FilePicker
+            label={t('composer.attach')}
+            accept="image/*,video/*"
+            multiple
+            disabled={media.uploads().length >= MAX_MEDIA}
+            onFiles={(files) => media.add(files)}
+          />
+        </div>
+        <Show when={media.uploads().length > 0}>
+          <ul class="uploads" aria-label={t('post.media')}>
+            <For each={media.uploads()}>{(upload) => <UploadStatus upload={upload} onRemove={() => media.remove(upload)} />}</For>
+          </ul>
+        </Show>
+        <FieldError id={`${prefix}-media-error`} text={errorOn('mediaIds')} />
         <details class="more-options">
           <summary>{t('composer.more')}</summary>
           <InputField
@@ -184,18 +205,6 @@ export function Composer(props: { shared?: Post | SharedPost; onPosted: (post: P
             aria-describedby={`${prefix}-place-error`}
           />
           <FieldError id={`${prefix}-place-error`} text={errorOn('place')} />
-          <InputField
-            id={`${prefix}-media`}
-            label={t('composer.media')}
-            value={mediaIds()}
-            onInput={setMediaIds}
-            invalid={errorOn('mediaIds') !== undefined}
-            aria-describedby={`${prefix}-media-hint ${prefix}-media-error`}
-          />
-          <small id={`${prefix}-media-hint`} class="hint">
-            {t('composer.mediaHint')}
-          </small>
-          <FieldError id={`${prefix}-media-error`} text={errorOn('mediaIds')} />
         </details>
         <CheckField label={t('composer.addPoll')} checked={withPoll()} onChange={setWithPoll} />
         <Show when={withPoll()}>

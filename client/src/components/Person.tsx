@@ -1,17 +1,25 @@
-// Someone as lists show them: an avatar placeholder (uploads come later; the media id is kept
-// for them), the display name with the verification badge, and the username, linking to the
+// Someone as lists show them: the avatar (their photo, or the initial of their name while it
+// loads or when they have none), the display name with the verification badge, and the username, linking to the
 // profile.
 import { A } from '@solidjs/router';
 import { type JSX, Show } from 'solid-js';
 import type { CallResponse } from '../../../protocol/catalogue.ts';
 import { t } from '../i18n/index.ts';
+import { mediaItem } from '../state/media.ts';
+import { Picture } from './media/Picture.tsx';
 
 export type Person = CallResponse<'people.search'>['items'][number];
 
 export function Avatar(props: { name: string; mediaId: string | null; large?: boolean }): JSX.Element {
+  const photo = () => {
+    const item = props.mediaId === null ? undefined : mediaItem(props.mediaId);
+    return item?.status === 'ready' && item.kind === 'image' ? item : undefined;
+  };
   return (
     <span class={props.large ? 'avatar large' : 'avatar'} aria-hidden="true" data-media-id={props.mediaId ?? undefined}>
-      {[...props.name.trim()][0]?.toUpperCase() ?? '?'}
+      <Show when={photo()} fallback={[...props.name.trim()][0]?.toUpperCase() ?? '?'}>
+        {(item) => <Picture item={item()} layout={props.large ? 'avatar-large' : 'avatar'} alt="" />}
+      </Show>
     </span>
   );
 }

@@ -1,6 +1,6 @@
 // A post wherever it is shown (feed, post page, hashtag page): who posted it (and as which pet),
-// when, who may see it, whether it was edited (with the history), the text with its links, media
-// placeholders, the place, the post it shares, the poll, reactions and counts, and sharing. While
+// when, who may see it, whether it was edited (with the history), the text with its links, its photos
+// and videos, the place, the post it shares, the poll, reactions and counts, and sharing. While
 // the card is on screen it follows `post:<id>`: counts, poll results and edits arrive live, and
 // comment events are handed to `onEvent` (the post page keeps its thread with them). The author
 // edits (text and visibility) and deletes it from its menu; both show at once and are put back
@@ -16,6 +16,7 @@ import { actions, errorText, state } from '../state/store.ts';
 import { follow } from '../state/topics.ts';
 import { Composer } from './Composer.tsx';
 import { Dialog } from './Dialog.tsx';
+import { MediaView } from './media/MediaView.tsx';
 import { Avatar, VerifiedBadge } from './Person.tsx';
 import { PollView } from './PollView.tsx';
 import { DeletePostDialog, EditHistory, EditPostDialog, type PostChange, ReportDialog, WhoReacted } from './PostDialogs.tsx';
@@ -72,7 +73,7 @@ function Byline(props: { post: Post | SharedPost; onHistory?: () => void }): JSX
   );
 }
 
-/** Text, media placeholders and place: what a post and the post it shares both show. */
+/** Text, photos and videos, and place: what a post and the post it shares both show. */
 function Body(props: { post: Post | SharedPost }): JSX.Element {
   return (
     <>
@@ -80,11 +81,11 @@ function Body(props: { post: Post | SharedPost }): JSX.Element {
         <PostText text={props.post.text} entities={props.post.entities} />
       </Show>
       <Show when={props.post.mediaIds.length > 0}>
-        <ul class="media" aria-label={t('post.media')}>
+        <ul class={props.post.mediaIds.length === 1 ? 'media single' : 'media'} aria-label={t('post.media')}>
           <For each={props.post.mediaIds}>
             {(id) => (
-              <li class="media-placeholder" data-media-id={id}>
-                🖼️ <span class="visually-hidden">{t('post.mediaPending')}</span>
+              <li>
+                <MediaView id={id} layout={props.post.mediaIds.length === 1 ? 'feed' : 'tile'} />
               </li>
             )}
           </For>

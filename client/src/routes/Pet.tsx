@@ -1,11 +1,12 @@
-// /pets/:id: a pet's page, as its owner's privacy lets the viewer see it (health notes only for
-// their audience). It follows the owner's `profile:<id>` topic, so an edit or a lost alert shows
-// at once; the owner can edit or remove the pet here.
+// /pets/:id: a pet's page with its photos, as its owner's privacy lets the viewer see it (health
+// notes only for their audience). It follows the owner's `profile:<id>` topic, so an edit or a
+// lost alert shows at once; the owner can edit or remove the pet here.
 import { A, useNavigate, useParams } from '@solidjs/router';
 import { createEffect, createSignal, For, type JSX, on, onCleanup, Show } from 'solid-js';
 import type { CallResponse } from '../../../protocol/catalogue.ts';
 import { ProtocolError } from '../../../protocol/client.ts';
 import { ErrorAlert } from '../components/FormFooter.tsx';
+import { MediaView } from '../components/media/MediaView.tsx';
 import { formatRelative, locale, t } from '../i18n/index.ts';
 import { actions, errorText, state } from '../state/store.ts';
 
@@ -97,6 +98,17 @@ export default function Pet(): JSX.Element {
                 {t('pets.owner', { name: current().owner.displayName || current().owner.username })}
               </A>
             </p>
+            <Show when={pet().photoMediaIds.length > 0}>
+              <ul class={pet().photoMediaIds.length === 1 ? 'media single' : 'media'} aria-label={t('pets.photos')}>
+                <For each={pet().photoMediaIds}>
+                  {(id) => (
+                    <li>
+                      <MediaView id={id} layout={pet().photoMediaIds.length === 1 ? 'feed' : 'tile'} alt={pet().name} />
+                    </li>
+                  )}
+                </For>
+              </ul>
+            </Show>
             <Show when={pet().lost}>
               {(lost) => (
                 <div class="lost-note" role="alert">

@@ -1,4 +1,5 @@
-// /pets/new and /pets/:id/edit: a pet's details, its lost status (marking it lost notifies the
+// /pets/new and /pets/:id/edit: a pet's details and photos (new ones upload as soon as they are
+// picked; saving waits until they are ready), its lost status (marking it lost notifies the
 // owner's friends) and its health notes with who may read them. A refused save highlights the
 // field the server names.
 import { useNavigate, useParams } from '@solidjs/router';
@@ -6,14 +7,19 @@ import { createSignal, For, type JSX, onMount, Show } from 'solid-js';
 import type { CallRequest, CallResponse } from '../../../protocol/catalogue.ts';
 import { CheckField, InputField, SelectField, TextAreaField } from '../components/Field.tsx';
 import { FormFooter } from '../components/FormFooter.tsx';
+import { FilePicker } from '../components/media/FilePicker.tsx';
+import { MediaView } from '../components/media/MediaView.tsx';
+import { UploadStatus } from '../components/media/UploadStatus.tsx';
 import { t } from '../i18n/index.ts';
 import { actions, errorField, errorText } from '../state/store.ts';
+import { createUploadList } from '../state/uploads.ts';
 
 type Pet = CallResponse<'pets.get'>['pet'];
 const SPECIES = ['dog', 'cat', 'bird', 'rabbit', 'rodent', 'fish', 'reptile', 'horse', 'other'] as const;
 const SEXES = ['female', 'male', 'unknown'] as const;
 const SIZES = ['tiny', 'small', 'medium', 'large', 'giant'] as const;
 const AUDIENCES = ['public', 'friends', 'close_friends', 'only_me'] as const;
+const MAX_PHOTOS = 20;
 
 export default function PetEditor(): JSX.Element {
   const params = useParams();
@@ -35,6 +41,8 @@ export default function PetEditor(): JSX.Element {
   const [healthNotes, setHealthNotes] = createSignal('');
   const [vaccinations, setVaccinations] = createSignal('');
   const [healthAudience, setHealthAudience] = createSignal<(typeof AUDIENCES)[number]>('only_me');
+  const [photos, setPhotos] = createSignal<string[]>([]);
+  const uploads = createUploadList(MAX_PHOTOS, ['image']);
   const [busy, setBusy] = createSignal(false);
   const [error, setError] = createSignal<string | undefined>();
   const [field, setField] = createSignal<string | undefined>();
@@ -58,6 +66,7 @@ export default function PetEditor(): JSX.Element {
       setHealthNotes(pet.health?.notes ?? '');
       setVaccinations(pet.health?.vaccinations ?? '');
       setHealthAudience(pet.health?.audience ?? 'only_me');
+      setPhotos(pet.photoMediaIds);
       setReady(true);
     } catch (failure) {
       setError(errorText(failure));
@@ -66,10 +75,15 @@ export default function PetEditor(): JSX.Element {
 
   const save = async (event: Event) => {
     event.preventDefault();
+    if (uploads.busy()) {
+      setError(t('media.waitUploads'));
+      return;
+    }
     setBusy(true);
     setError(undefined);
     setField(undefined);
     const fields = {
+      photoMediaIds: [...photos(), ...uploads.readyIds()],
       name: name().trim(),
       species: species(),
       breed: breed().trim(),
@@ -120,6 +134,40 @@ export default function PetEditor(): JSX.Element {
         }
       >
         <form onSubmit={save} class="settings" novalidate>
+          <fieldset class={invalid('photoMediaIds') ? 'invalid' : undefined}>
+            <legend>{t('pets.photos')}</legend>
+            <Show when={photos().length > 0}>
+              <ul class="media">
+                <For each={photos()}>
+                  {(id) => (
+                    <li class="pet-photo">
+                      <MediaView id={id} layout="tile" />
+                      <button
+                        type="button"
+                        class="link"
+                        aria-label={t('media.remove', { name: t('media.image') })}
+                        onClick={() => setPhotos((all) => all.filter((each) => each !== id))}
+                      >
+                        ×
+                      </button>
+                    </li>
+                  )}
+                </For>
+              </ul>
+            </Show>
+            <Show when={uploads.uploads().length > 0}>
+              <ul class="uploads">
+                <For each={uploads.uploads()}>{(upload) => <UploadStatus upload={upload} onRemove={() => uploads.remove(upload)} />}</For>
+              </ul>
+            </Show>
+            <FilePicker
+              label={t('pets.addPhotos')}
+              accept="image/*"
+              multiple
+              disabled={photos().length + uploads.uploads().length >= MAX_PHOTOS}
+              onFiles={(files) => uploads.add(files)}
+            />
+          </fieldset>
           <InputField
             id="pet-name"
             label={t('pets.name')}

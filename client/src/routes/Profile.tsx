@@ -7,6 +7,8 @@ import { createEffect, createSignal, For, type JSX, on, onCleanup, Show } from '
 import type { CallResponse } from '../../../protocol/catalogue.ts';
 import { ProtocolError, type TopicHandle } from '../../../protocol/client.ts';
 import { ErrorAlert } from '../components/FormFooter.tsx';
+import { MessageButton } from '../components/MessageButton.tsx';
+import { MediaView } from '../components/media/MediaView.tsx';
 import { Avatar, VerifiedBadge } from '../components/Person.tsx';
 import { RelationActions, relationLabel } from '../components/RelationActions.tsx';
 import { locale, t } from '../i18n/index.ts';
@@ -146,7 +148,9 @@ export default function ProfilePage(): JSX.Element {
     >
       {(person) => (
         <article class="card profile" aria-labelledby="profile-name" data-testid="profile" data-user-id={person().id}>
-          <div class="cover" aria-hidden="true" data-media-id={person().coverMediaId ?? undefined} />
+          <div class="cover" aria-hidden="true" data-media-id={person().coverMediaId ?? undefined} data-testid="cover">
+            <Show when={person().coverMediaId}>{(cover) => <MediaView id={cover()} layout="cover" alt="" />}</Show>
+          </div>
           <header class="profile-head">
             <Avatar name={person().displayName || person().username} mediaId={person().avatarMediaId} large />
             <div>
@@ -227,6 +231,11 @@ export default function ProfilePage(): JSX.Element {
               </p>
             }
           >
+            <Show when={!person().relation.blocked}>
+              <p class="row">
+                <MessageButton username={person().username} name={person().displayName || person().username} />
+              </p>
+            </Show>
             <RelationActions
               userId={person().id}
               name={person().displayName || person().username}

@@ -2,8 +2,9 @@
 //  - session: who is signed in (the refresh token and user persist; the access token stays in
 //    memory and is refreshed before it expires);
 //  - connection: the one WebSocket (protocol client), its state, and the user's own presence;
-//  - inbox: the unread notification count, live from the user's own `user:<id>` topic, whose
-//    events screens can also listen to (relation changes);
+//  - inbox: the unread notification count and the messenger's badge numbers (conversations and
+//    message requests with unread messages), live from the user's own `user:<id>` topic, whose
+//    events screens can also listen to (relation changes, a conversation's unread count);
 //  - toasts: messages shown for a while;
 //  - preferences: theme.
 // Optimistic updates change the state first and roll back with a toast if the server refuses.
@@ -50,6 +51,7 @@ interface State {
   presence: 'online' | 'away' | 'offline';
   status: string;
   unread: number;
+  chatsUnread: { conversations: number; requests: number };
   toasts: Toast[];
   theme: Theme;
 }
@@ -96,6 +98,7 @@ function createAppStore() {
     presence: 'offline',
     status: '',
     unread: 0,
+    chatsUnread: { conversations: 0, requests: 0 },
     toasts: [],
     theme: (localStorage.getItem(THEME_KEY) as Theme | null) ?? 'system',
   });
@@ -137,7 +140,15 @@ function createAppStore() {
     localStorage.removeItem(SESSION_KEY);
     socket?.close();
     socket = undefined;
-    setState({ user: undefined, sessionId: undefined, connection: 'closed', presence: 'offline', status: '', unread: 0 });
+    setState({
+      user: undefined,
+      sessionId: undefined,
+      connection: 'closed',
+      presence: 'offline',
+      status: '',
+      unread: 0,
+      chatsUnread: { conversations: 0, requests: 0 },
+    });
   }
 
   /** A valid access token: refreshed first when it expires within a minute. */
@@ -176,16 +187,33 @@ function createAppStore() {
           const body = event.body as { status: State['presence']; text: string };
           setState({ presence: body.status, status: body.text });
         });
-        client.subscribe(`user:${user.id}`, (event) => {
-          if (event.name === 'notification.new' || event.name === 'notifications.unread')
-            setState('unread', (event.body as { unread: number }).unread);
-          for (const listener of userListeners) listener(event);
-        });
-        const [now, inbox] = await Promise.all([
+        // After a gap too old to replay, the badges are read again rather than trusted.
+        const recount = async () => {
+          const [inbox, chats] = await Promise.all([
+            client.call('notifications.list', { unreadOnly: true }),
+            client.call('chats.unread', {}),
+          ]);
+          setState({ unread: inbox.unread, chatsUnread: chats });
+        };
+        client.subscribe(
+          `user:${user.id}`,
+          (event) => {
+            if (event.name === 'notification.new' || event.name === 'notifications.unread')
+              setState('unread', (event.body as { unread: number }).unread);
+            if (event.name === 'chats.unread') {
+              const { conversations, requests } = event.body as State['chatsUnread'];
+              setState('chatsUnread', { conversations, requests });
+            }
+            for (const listener of userListeners) listener(event);
+          },
+          { onReset: () => void recount().catch((error: unknown) => toast(errorText(error), 'error')) },
+        );
+        const [now, inbox, chats] = await Promise.all([
           client.call('presence.get', { userId: user.id }),
           client.call('notifications.list', { unreadOnly: true }),
+          client.call('chats.unread', {}),
         ]);
-        setState({ presence: now.status, status: now.text, unread: inbox.unread });
+        setState({ presence: now.status, status: now.text, unread: inbox.unread, chatsUnread: chats });
       },
       (error: unknown) => toast(errorText(error), 'error'),
     );

@@ -13,6 +13,8 @@ import { actions, errorText } from '../../state/store.ts';
 type Preference = CallResponse<'notifications.getPreferences'>['items'][number];
 type Channel = 'inApp' | 'email' | 'push';
 const CHANNELS: Channel[] = ['inApp', 'email', 'push'];
+/** Types the server delivers by push only (messages have their own counts in the app). */
+const PUSH_ONLY = new Set<string>(['chat.message']);
 
 function PushOptIn(): JSX.Element {
   const supported = pushSupported();
@@ -82,7 +84,7 @@ export default function NotificationSettings(): JSX.Element {
         {(preference) => (
           <fieldset class="channels">
             <legend>{t(`notificationType.${preference.type}` as MessageKey)}</legend>
-            <For each={CHANNELS}>
+            <For each={PUSH_ONLY.has(preference.type) ? (['push'] as Channel[]) : CHANNELS}>
               {(channel) => (
                 <CheckField
                   label={t(`channel.${channel}`)}

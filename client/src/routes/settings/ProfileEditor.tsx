@@ -1,10 +1,11 @@
-// /settings/profile: the user's own profile (display name, bio, location, locale, time zone,
-// account type). A refused save names the field: it is highlighted and the message says why.
+// /settings/profile: the user's own profile (profile and cover photos, saved as soon as they are
+// uploaded; display name, bio, location, locale, time zone, account type). A refused save names the field: it is highlighted and the message says why.
 import { A } from '@solidjs/router';
 import { createSignal, For, type JSX, onMount, Show } from 'solid-js';
 import type { CallRequest } from '../../../../protocol/catalogue.ts';
 import { CheckField, InputField, SelectField, TextAreaField } from '../../components/Field.tsx';
 import { FormFooter } from '../../components/FormFooter.tsx';
+import { PhotoSetting } from '../../components/media/PhotoSetting.tsx';
 import { SettingsNav } from '../../components/SettingsNav.tsx';
 import { t } from '../../i18n/index.ts';
 import { LOCALE_NAMES, SUPPORTED } from '../../i18n/locales.ts';
@@ -15,6 +16,8 @@ const ZONES: readonly string[] = typeof Intl.supportedValuesOf === 'function' ? 
 export default function ProfileEditor(): JSX.Element {
   const [loaded, setLoaded] = createSignal(false);
   const [displayName, setDisplayName] = createSignal('');
+  const [avatar, setAvatar] = createSignal<string | null>(null);
+  const [cover, setCover] = createSignal<string | null>(null);
   const [bio, setBio] = createSignal('');
   const [latitude, setLatitude] = createSignal('');
   const [longitude, setLongitude] = createSignal('');
@@ -31,6 +34,8 @@ export default function ProfileEditor(): JSX.Element {
     try {
       const profile = await actions.call('profile.get', { userId: state.user?.id ?? '' });
       setDisplayName(profile.displayName);
+      setAvatar(profile.avatarMediaId);
+      setCover(profile.coverMediaId);
       setBio(profile.bio ?? '');
       setLatitude(profile.location === undefined ? '' : String(profile.location.latitude));
       setLongitude(profile.location === undefined ? '' : String(profile.location.longitude));
@@ -115,6 +120,33 @@ export default function ProfileEditor(): JSX.Element {
           </p>
         }
       >
+        <fieldset class="photos">
+          <legend>{t('profile.photos')}</legend>
+          <PhotoSetting
+            label={t('profile.avatar')}
+            chooseLabel={t('profile.changeAvatar')}
+            removeLabel={t('profile.removeAvatar')}
+            current={avatar()}
+            layout="avatar-large"
+            testId="avatar-setting"
+            save={async (mediaId) => {
+              await actions.call('profile.update', { avatarMediaId: mediaId });
+              setAvatar(mediaId);
+            }}
+          />
+          <PhotoSetting
+            label={t('profile.cover')}
+            chooseLabel={t('profile.changeCover')}
+            removeLabel={t('profile.removeCover')}
+            current={cover()}
+            layout="cover"
+            testId="cover-setting"
+            save={async (mediaId) => {
+              await actions.call('profile.update', { coverMediaId: mediaId });
+              setCover(mediaId);
+            }}
+          />
+        </fieldset>
         <form onSubmit={save} class="settings" novalidate>
           <InputField
             id="displayName"

@@ -1,0 +1,59 @@
+// How the messenger's screens put things into words: system lines ("Ana added Bruno"), who is
+// typing, and an own message's receipt, in the user's language.
+import { locale, t } from '../../i18n/index.ts';
+import type { ChatMessage, Receipt } from '../../state/messageLog.ts';
+
+/** A list of names as the language joins them ("Ana, Bruno and Carla"). */
+function joinNames(names: string[]): string {
+  return new Intl.ListFormat(locale(), { style: 'long', type: 'conjunction' }).format(names);
+}
+
+/** The centered line of a system message; `nameOf` names a user id (t('chats.someone') when unknown). */
+export function describeSystem(message: Pick<ChatMessage, 'system'>, nameOf: (userId: string) => string): string {
+  const system = message.system;
+  if (system === null) return '';
+  const name = nameOf(system.actorId);
+  const people = joinNames(system.userIds.map(nameOf));
+  switch (system.action) {
+    case 'created':
+      return t('chats.system.created', { name });
+    case 'added':
+      return t('chats.system.added', { name, people });
+    case 'removed':
+      return t('chats.system.removed', { name, people });
+    case 'left':
+      return t('chats.system.left', { name });
+    case 'renamed':
+      return t('chats.system.renamed', { name, group: system.name ?? '' });
+    case 'picture':
+      return t('chats.system.picture', { name });
+    case 'admin':
+      return system.name === 'member' ? t('chats.system.unadmin', { name, people }) : t('chats.system.admin', { name, people });
+    case 'accepted':
+      return t('chats.system.accepted', { name });
+    default:
+      return '';
+  }
+}
+
+/** "Ana is typing…", "Ana and Bruno are typing…", or "Several people are typing…"; '' when nobody is. */
+export function typingText(names: string[]): string {
+  const [first, second] = names;
+  if (first === undefined) return '';
+  if (second === undefined) return t('chats.typingOne', { name: first });
+  if (names.length === 2) return t('chats.typingTwo', { name: first, other: second });
+  return t('chats.typingMany');
+}
+
+export function receiptText(receipt: Receipt): string {
+  switch (receipt.kind) {
+    case 'seen':
+      return t('chats.seen');
+    case 'seenBy':
+      return t('chats.seenBy', { count: receipt.count });
+    case 'delivered':
+      return t('chats.delivered');
+    default:
+      return t('chats.sent');
+  }
+}

@@ -1,0 +1,356 @@
+// /chats/:conversationId: one conversation. History shows the newest page first and older pages
+// as the user scrolls up; live messages join in seq order (state/conversation.ts); the newest
+// messages on screen move the read pointer. Own messages show their receipt, pending and failed
+// (with retry) states. A message request shows accept and decline; details, search and, in
+// one-to-one conversations, end-to-end encryption sit in the header.
+import { A, useNavigate, useParams } from '@solidjs/router';
+import { createEffect, createMemo, createResource, createSignal, For, type JSX, on, onCleanup, onMount, Show } from 'solid-js';
+import { createStore } from 'solid-js/store';
+import { ChatComposer } from '../components/chat/ChatComposer.tsx';
+import { ChatInfo } from '../components/chat/ChatInfo.tsx';
+import { describeSystem, receiptText, typingText } from '../components/chat/format.ts';
+import { MessageItem, PendingAttachments } from '../components/chat/MessageItem.tsx';
+import { SearchDialog } from '../components/chat/SearchDialog.tsx';
+import { ErrorAlert } from '../components/FormFooter.tsx';
+import { locale, t } from '../i18n/index.ts';
+import { createConversation, EDIT_WINDOW_MS } from '../state/conversation.ts';
+import { type ChatMessage, canEdit, ordered, receiptOf } from '../state/messageLog.ts';
+import { actions, errorText, state } from '../state/store.ts';
+import { chatName } from './Chats.tsx';
+
+const NEAR_EDGE_PX = 48;
+const CIPHER_WAIT_MS = 10_000;
+const E2EE_KEY = (conversationId: string) => `petamigos.e2ee.${conversationId}`;
+
+export default function Conversation(): JSX.Element {
+  const params = useParams<{ conversationId: string }>();
+  return (
+    <Show when={params.conversationId} keyed>
+      {(conversationId) => <ConversationView conversationId={conversationId} />}
+    </Show>
+  );
+}
+
+function ConversationView(props: { conversationId: string }): JSX.Element {
+  const navigate = useNavigate();
+  const c = createConversation(props.conversationId);
+  const { conv } = c;
+  const me = () => state.user?.id ?? '';
+  const messages = createMemo(() => ordered(conv.messages));
+  const [replyTo, setReplyTo] = createSignal<ChatMessage | undefined>();
+  const [editing, setEditing] = createSignal<ChatMessage | undefined>();
+  const [panel, setPanel] = createSignal<'info' | 'search' | undefined>();
+  const [highlight, setHighlight] = createSignal<number | undefined>();
+  let list: HTMLOListElement | undefined;
+  let atBottom = true;
+
+  const nameOf = (userId: string | null): string => {
+    if (userId === null) return t('chats.someone');
+    if (userId === me()) return state.user?.username ?? '';
+    const member = conv.members.find((each) => each.person.id === userId);
+    if (member !== undefined) return member.person.displayName || member.person.username;
+    const peer = conv.chat?.peer;
+    return peer?.id === userId ? peer.displayName || peer.username : t('chats.someone');
+  };
+  const describe = (message: ChatMessage) => describeSystem(message, nameOf);
+  const isGroup = () => conv.chat?.kind === 'group';
+  const isAdmin = () => conv.chat?.me.role === 'admin';
+  const isRequest = () => conv.chat?.me.state === 'request';
+  const others = () => conv.members.filter((member) => member.person.id !== me());
+
+  // End-to-end encryption, one-to-one only: on when both have keys, unless turned off here.
+  const [e2eeChoice, setE2eeChoice] = createSignal(localStorage.getItem(E2EE_KEY(props.conversationId)));
+  const e2eeWanted = () => conv.chat?.kind === 'direct' && (e2eeChoice() === null ? conv.e2eeAvailable : e2eeChoice() === 'on');
+  const hasEncrypted = () => messages().some((message) => message.kind === 'encrypted' && message.deletedAt === null);
+  // The peer's keys are asked again when they publish one this device has not seen.
+  const [keysAsked, setKeysAsked] = createSignal(0);
+  const keysTried = new Set<string>();
+  const [cipher] = createResource(
+    () => {
+      const peer = conv.chat?.peer;
+      return peer !== null && peer !== undefined && (e2eeWanted() || hasEncrypted()) ? { peerId: peer.id, asked: keysAsked() } : undefined;
+    },
+    async ({ peerId }) => (await import('../state/e2ee.ts')).createCipher(props.conversationId, me(), peerId),
+  );
+  const [plain, setPlain] = createStore<Record<number, string | null>>({});
+  createEffect(() => {
+    if (cipher.loading) return;
+    const ready = cipher.error === undefined ? cipher() : undefined;
+    for (const message of messages()) {
+      const content = message.encrypted;
+      if (content === null || message.deletedAt !== null || typeof plain[message.seq] === 'string') continue;
+      const theirKey = message.senderId === me() ? content.recipientKeyId : content.senderKeyId;
+      if ((ready === undefined || !ready.knows(theirKey)) && !keysTried.has(theirKey) && cipher.error === undefined) {
+        keysTried.add(theirKey);
+        setKeysAsked((asked) => asked + 1);
+        return;
+      }
+      if (ready === undefined) {
+        setPlain(message.seq, null);
+        continue;
+      }
+      void ready.decrypt(message).then((text) => {
+        if (cipher() === ready) setPlain(message.seq, text);
+      });
+    }
+  });
+  const e2eeStatus = () => {
+    if (!e2eeWanted()) return undefined;
+    if (cipher.loading) return t('form.working');
+    if (cipher.error !== undefined) return t('chats.e2eeUnsupported');
+    return cipher() === undefined
+      ? t('chats.e2eeWaiting', { name: chatName(conv.chat ?? { kind: 'direct', name: null, peer: null }) })
+      : t('chats.e2eeOn');
+  };
+
+  const timeOf = (iso: string) => new Date(iso).toLocaleTimeString(locale(), { hour: '2-digit', minute: '2-digit' });
+
+  const scrollToEnd = () => {
+    if (list !== undefined) list.scrollTop = list.scrollHeight;
+  };
+  const readIfVisible = () => {
+    if (atBottom && document.visibilityState === 'visible' && conv.loaded) c.markRead();
+  };
+  const onScroll = async () => {
+    if (list === undefined) return;
+    atBottom = list.scrollHeight - list.scrollTop - list.clientHeight < NEAR_EDGE_PX;
+    readIfVisible();
+    if (list.scrollTop < NEAR_EDGE_PX && conv.olderMore && !conv.loadingOlder) {
+      const before = list.scrollHeight - list.scrollTop;
+      await c.loadOlder();
+      // Keep the message the user was reading where it was.
+      list.scrollTop = list.scrollHeight - before;
+    }
+  };
+
+  onMount(() => {
+    onCleanup(c.start());
+    const onVisible = () => readIfVisible();
+    document.addEventListener('visibilitychange', onVisible);
+    onCleanup(() => document.removeEventListener('visibilitychange', onVisible));
+  });
+  // New messages (or pending ones) at the end: follow them when the user was at the end.
+  createEffect(
+    on([() => messages().length, () => conv.pending.length, () => conv.loaded], () => {
+      if (!atBottom) return;
+      queueMicrotask(() => {
+        scrollToEnd();
+        readIfVisible();
+      });
+    }),
+  );
+
+  const jump = async (seq: number) => {
+    if (!(await c.reach(seq))) return;
+    atBottom = false;
+    queueMicrotask(() => {
+      document.getElementById(`message-${seq}`)?.scrollIntoView({ block: 'center' });
+      setHighlight(seq);
+      setTimeout(() => setHighlight(undefined), 2000);
+    });
+  };
+
+  const send = async (text: string, attachments: string[] = []) => {
+    const edited = editing();
+    if (edited !== undefined) {
+      if (await c.edit(edited.seq, text)) setEditing(undefined);
+      return;
+    }
+    const answer = replyTo()?.seq;
+    setReplyTo(undefined);
+    atBottom = true;
+    // Encryption wanted and its keys still on their way: wait for them rather than send in clear.
+    for (let waited = 0; e2eeWanted() && cipher.loading && waited < CIPHER_WAIT_MS; waited += 50)
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    const ready = e2eeWanted() && cipher.error === undefined && text !== '' ? cipher() : undefined;
+    if (ready === undefined) {
+      c.send(text, answer, undefined, attachments);
+      return;
+    }
+    try {
+      c.send(text, answer, await ready.encrypt(text), attachments);
+    } catch (error) {
+      actions.toast(errorText(error), 'error');
+    }
+  };
+
+  const composerContext = () => {
+    const edited = editing();
+    if (edited !== undefined)
+      return { label: t('chats.editing'), preview: edited.text, cancelLabel: t('chats.cancelEdit'), onCancel: () => setEditing(undefined) };
+    const answered = replyTo();
+    if (answered === undefined) return undefined;
+    const preview = answered.kind === 'encrypted' ? (plain[answered.seq] ?? '…') : answered.text;
+    return {
+      label: t('chats.replyingTo', { name: nameOf(answered.senderId) }),
+      preview,
+      cancelLabel: t('chats.cancelReply'),
+      onCancel: () => setReplyTo(undefined),
+    };
+  };
+
+  const respond = async (accept: boolean) => {
+    if (accept) {
+      const chat = await c.run(() => actions.call('chats.accept', { conversationId: props.conversationId }));
+      if (chat !== undefined) c.setChat(chat);
+      return;
+    }
+    if ((await c.run(() => actions.call('chats.decline', { conversationId: props.conversationId }))) !== undefined) {
+      actions.toast(t('chats.declined'));
+      navigate('/chats');
+    }
+  };
+
+  const typingLine = () => typingText(c.typing().map((id) => nameOf(id)));
+
+  return (
+    <section class="card conversation" aria-labelledby="conversation-title" data-testid="conversation">
+      <header class="conversation-head">
+        <A href="/chats" class="back" aria-label={t('chats.back')}>
+          ‹
+        </A>
+        <div class="who">
+          <h1 id="conversation-title">{conv.chat === undefined ? '…' : chatName(conv.chat)}</h1>
+          <Show when={isGroup()}>
+            <small class="hint">{t('chats.groupMembers', { count: conv.chat?.memberCount ?? 0 })}</small>
+          </Show>
+        </div>
+        <button type="button" class="link icon" aria-label={t('chats.search')} title={t('chats.search')} onClick={() => setPanel('search')}>
+          🔍
+        </button>
+        <button type="button" class="link icon" aria-label={t('chats.info')} title={t('chats.info')} onClick={() => setPanel('info')}>
+          ⓘ
+        </button>
+      </header>
+
+      <Show when={conv.chat?.kind === 'direct'}>
+        <div class="e2ee">
+          <label class="check">
+            <input
+              type="checkbox"
+              checked={e2eeWanted()}
+              onChange={(event) => {
+                const choice = event.currentTarget.checked ? 'on' : 'off';
+                localStorage.setItem(E2EE_KEY(props.conversationId), choice);
+                setE2eeChoice(choice);
+                if (choice === 'on') setKeysAsked((asked) => asked + 1);
+              }}
+            />
+            🔒 {t('chats.e2ee')}
+          </label>
+          <Show when={e2eeStatus()}>
+            <small class="hint" data-testid="e2ee-status">
+              {e2eeStatus()}
+            </small>
+          </Show>
+        </div>
+      </Show>
+
+      <Show when={isRequest()}>
+        <section class="request-banner" aria-label={t('chats.requests')} data-testid="request-banner">
+          <p>{t('chats.requestBanner', { name: conv.chat === undefined ? '' : chatName(conv.chat) })}</p>
+          <div class="row">
+            <button type="button" onClick={() => void respond(true)}>
+              {t('chats.accept')}
+            </button>
+            <button type="button" class="secondary danger" onClick={() => void respond(false)}>
+              {t('chats.decline')}
+            </button>
+          </div>
+        </section>
+      </Show>
+
+      <Show when={conv.gone}>
+        <p role="alert" class="error" data-testid="chat-gone">
+          {t('chats.gone')}
+        </p>
+      </Show>
+      <ErrorAlert text={conv.gone ? undefined : conv.error} />
+
+      <ol class="messages" ref={list} onScroll={() => void onScroll()} aria-label={t('chats.messages')} data-testid="messages" tabindex="0">
+        <Show when={conv.olderMore}>
+          <li class="older">
+            <button type="button" class="secondary" disabled={conv.loadingOlder} onClick={() => void c.loadOlder()}>
+              {conv.loadingOlder ? t('form.working') : t('chats.loadOlder')}
+            </button>
+          </li>
+        </Show>
+        <Show when={conv.loaded && messages().length === 0 && conv.pending.length === 0}>
+          <li class="hint system-line">{t('chats.noMessages')}</li>
+        </Show>
+        <For each={messages()}>
+          {(message) => {
+            const mine = () => message.senderId === me();
+            return (
+              <MessageItem
+                message={message}
+                mine={mine()}
+                highlighted={highlight() === message.seq}
+                senderName={isGroup() && !mine() ? nameOf(message.senderId) : undefined}
+                nameOf={nameOf}
+                plain={plain[message.seq]}
+                systemText={message.kind === 'system' ? describe(message) : ''}
+                receipt={mine() && conv.chat !== undefined ? receiptText(receiptOf(message.seq, conv.chat.kind, others())) : undefined}
+                time={timeOf(message.createdAt)}
+                actions={{
+                  reply: conv.gone ? undefined : () => setReplyTo(message),
+                  react: conv.gone ? undefined : (emoji) => void c.react(message.seq, emoji),
+                  edit: canEdit(message, me(), Date.now(), EDIT_WINDOW_MS) ? () => setEditing(message) : undefined,
+                  remove: mine() || (isGroup() && isAdmin()) ? () => void c.remove(message.seq) : undefined,
+                  pin: isGroup() && isAdmin() ? (pinned) => void c.pin(message.seq, pinned) : undefined,
+                }}
+              />
+            );
+          }}
+        </For>
+        <For each={conv.pending}>
+          {(item) => (
+            <li class={`bubble mine ${item.state}`} data-testid="pending-message" data-state={item.state}>
+              <p class="text">
+                <Show when={item.encrypted}>
+                  <span role="img" aria-label={t('chats.encryptedMark')}>
+                    🔒{' '}
+                  </span>
+                </Show>
+                {item.text}
+              </p>
+              <PendingAttachments ids={item.attachments} />
+              <div class="meta">
+                <Show when={item.state === 'failed'} fallback={<span>{t('chats.sending')}</span>}>
+                  <span role="alert">{t('chats.failed', { reason: item.error ?? '' })}</span>{' '}
+                  <button type="button" class="link" onClick={() => c.retry(item.clientId)}>
+                    {t('chats.retry')}
+                  </button>{' '}
+                  <button type="button" class="link" onClick={() => c.discard(item.clientId)}>
+                    {t('chats.discard')}
+                  </button>
+                </Show>
+              </div>
+            </li>
+          )}
+        </For>
+      </ol>
+
+      <p class="typing hint" aria-live="polite" data-testid="typing">
+        {typingLine()}
+      </p>
+
+      <Show when={!conv.gone && !isRequest()}>
+        <ChatComposer
+          onSend={(text, attachments) => void send(text, attachments)}
+          onTyping={() => c.typed()}
+          context={composerContext()}
+          initial={editing()?.text}
+          submitLabel={editing() === undefined ? undefined : t('chats.save')}
+        />
+      </Show>
+
+      <Show when={panel() === 'info'}>
+        <ChatInfo conversation={c} onClose={() => setPanel(undefined)} describe={describe} onJump={(seq) => void jump(seq)} />
+      </Show>
+      <Show when={panel() === 'search'}>
+        <SearchDialog conversationId={props.conversationId} onClose={() => setPanel(undefined)} onJump={(seq) => void jump(seq)} />
+      </Show>
+    </section>
+  );
+}
