@@ -5,12 +5,14 @@
 import { type Static, Type as T, type TSchema } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import './formats.ts';
+import { ChatMember, ChatMessage, chatCalls, exampleChatId, exampleMessage } from './calls/chats.ts';
 import { graphCalls } from './calls/graph.ts';
+import { exampleMedia, MediaItem, mediaCalls } from './calls/media.ts';
 import { exampleNotification, Notification, notificationCalls } from './calls/notifications.ts';
 import { exampleRelation, peopleCalls, Relation } from './calls/people.ts';
 import { petsCalls } from './calls/pets.ts';
 import { examplePostEvents, postCalls, ReactionCounts } from './calls/posts.ts';
-import { type CallSpec, exampleFriendId, exampleUserId, type TopicSpec, userTopicPattern } from './spec.ts';
+import { type CallSpec, exampleFriendId, examplePerson, exampleUserId, type TopicSpec, userTopicPattern } from './spec.ts';
 
 export type { CallSpec, Role, TopicSpec } from './spec.ts';
 
@@ -101,6 +103,8 @@ export const Calls = {
   ...graphCalls,
   ...notificationCalls,
   ...postCalls,
+  ...chatCalls,
+  ...mediaCalls,
 } satisfies Record<string, CallSpec>;
 
 export type CallName = keyof typeof Calls;
@@ -162,6 +166,23 @@ export const Topics = {
         description: 'The unread count changed (read on some device, or notifications removed by a block).',
         body: T.Object({ unread: T.Integer({ minimum: 0 }) }),
         example: { unread: 0 },
+      },
+      'media.changed': {
+        description:
+          'One of the user’s media moved on: uploaded, processing (with progress), ready (with its URLs) or failed (with the reason).',
+        body: T.Object({ media: MediaItem }),
+        example: { media: exampleMedia },
+      },
+      'chats.unread': {
+        description:
+          'Unread messages of one conversation changed (a message arrived, it was read on some device, it was muted), with the badge numbers after it.',
+        body: T.Object({
+          conversationId: T.String(),
+          unread: T.Integer({ minimum: 0 }),
+          conversations: T.Integer({ minimum: 0 }),
+          requests: T.Integer({ minimum: 0 }),
+        }),
+        example: { conversationId: exampleChatId, unread: 3, conversations: 1, requests: 0 },
       },
       'relation.changed': {
         description:
@@ -257,6 +278,66 @@ export const Topics = {
         description: 'A post that belongs at the top of the feed.',
         body: T.Object({ postId: T.String(), authorId: T.String() }),
         example: { postId: examplePostEvents.postId, authorId: exampleFriendId },
+      },
+    },
+  },
+  room: {
+    description:
+      'One conversation, for its members: messages in seq order, their changes, and membership. Typing and receipts are signals (not replayed). After a `reset`, or a gap in message seqs, read what was missed with `chats.history`.',
+    form: 'room:<conversationId>',
+    pattern: userTopicPattern('room'),
+    access: 'member',
+    events: {
+      'message.new': {
+        description: 'A message, in seq order (the conversation writes its own, `system`, when members change).',
+        body: T.Object({ message: ChatMessage }),
+        example: { message: exampleMessage },
+      },
+      'message.changed': {
+        description: 'A message was edited, deleted (a tombstone), or pinned or unpinned.',
+        body: T.Object({ message: ChatMessage }),
+        example: { message: { ...exampleMessage, text: '¿Paseo a las 7?', editedAt: '2026-11-24T18:01:00.000Z' } },
+      },
+      'message.reacted': {
+        description: 'Someone reacted to a message (`emoji` null: took their reaction back), with the counts after it.',
+        body: T.Object({
+          conversationId: T.String(),
+          seq: T.Integer(),
+          userId: T.String(),
+          emoji: T.Union([T.String(), T.Null()]),
+          reactions: ChatMessage.properties.reactions,
+        }),
+        example: { conversationId: exampleChatId, seq: 42, userId: exampleFriendId, emoji: '❤️', reactions: [{ emoji: '❤️', count: 1 }] },
+      },
+      'member.changed': {
+        description: 'Someone joined, left or was removed, or became or stopped being an admin; `member` is null once they are gone.',
+        body: T.Object({ userId: T.String(), member: T.Union([ChatMember, T.Null()]), memberCount: T.Integer() }),
+        example: {
+          userId: exampleFriendId,
+          member: { person: examplePerson, role: 'admin', readSeq: 40, deliveredSeq: 42 },
+          memberCount: 3,
+        },
+      },
+      'chat.changed': {
+        description: "The group's name or picture changed.",
+        body: T.Object({
+          conversationId: T.String(),
+          name: T.Union([T.String(), T.Null()]),
+          pictureMediaId: T.Union([T.String(), T.Null()]),
+        }),
+        example: { conversationId: exampleChatId, name: 'Paseos 🐾', pictureMediaId: null },
+      },
+      typing: {
+        description: 'A member is typing; show it for about 5 s unless another arrives.',
+        body: T.Object({ conversationId: T.String(), userId: T.String() }),
+        example: { conversationId: exampleChatId, userId: exampleFriendId },
+        signal: true,
+      },
+      receipt: {
+        description: "A member's delivery or read pointer moved.",
+        body: T.Object({ conversationId: T.String(), userId: T.String(), deliveredSeq: T.Integer(), readSeq: T.Integer() }),
+        example: { conversationId: exampleChatId, userId: exampleFriendId, deliveredSeq: 42, readSeq: 42 },
+        signal: true,
       },
     },
   },

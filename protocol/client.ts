@@ -12,6 +12,7 @@ export type ConnectionState = 'connecting' | 'open' | 'reconnecting' | 'closed';
 export type TopicState = 'closed' | 'joining' | 'joined' | 'errored' | 'leaving';
 export type Welcome = FrameOf<'welcome'>;
 export type EventFrame = FrameOf<'event'>;
+export type SignalFrame = FrameOf<'signal'>;
 
 /** An `error` frame, or a client-side failure: DISCONNECTED (the socket dropped before the reply). */
 export class ProtocolError extends Error {
@@ -61,6 +62,7 @@ interface Topic {
   onEvent: (event: EventFrame) => void;
   onReset: ((current: { epoch: string; seq: number }) => void) | undefined;
   onState: ((state: TopicState, error?: ProtocolError) => void) | undefined;
+  onSignal: ((signal: SignalFrame) => void) | undefined;
 }
 
 export class PetAmigosClient {
@@ -119,7 +121,13 @@ export class PetAmigosClient {
   subscribe(
     topic: string,
     onEvent: (event: EventFrame) => void,
-    options: { onReset?: Topic['onReset']; onState?: Topic['onState']; since?: { epoch: string; seq: number } } = {},
+    options: {
+      onReset?: Topic['onReset'];
+      onState?: Topic['onState'];
+      /** Ephemeral signals of the topic (typing, receipts): no seq, never replayed. */
+      onSignal?: Topic['onSignal'];
+      since?: { epoch: string; seq: number };
+    } = {},
   ): TopicHandle {
     const entry: Topic = {
       name: topic,
@@ -128,6 +136,7 @@ export class PetAmigosClient {
       onEvent,
       onReset: options.onReset,
       onState: options.onState,
+      onSignal: options.onSignal,
     };
     this.#topics.set(topic, entry);
     this.#join(entry);
@@ -241,6 +250,11 @@ export class PetAmigosClient {
         if (topic.position !== undefined && topic.position.epoch === event.epoch && event.seq <= topic.position.seq) return;
         topic.position = { epoch: event.epoch, seq: event.seq };
         topic.onEvent(event);
+        return;
+      }
+      case 'signal': {
+        const signal = frame as unknown as SignalFrame;
+        this.#topics.get(signal.topic)?.onSignal?.(signal);
         return;
       }
       case 'reset': {

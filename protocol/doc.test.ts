@@ -18,7 +18,8 @@ test('PROTOCOL.md names every frame, call, topic event, error code and close cod
   for (const type of [...Object.keys(ClientFrames), ...Object.keys(ServerFrames)]) expect(committed).toContain(`### \`${type}\``);
   for (const call of Object.keys(Calls)) expect(committed).toContain(`### \`${call}\``);
   for (const topic of Object.values(Topics))
-    for (const event of Object.keys(topic.events)) expect(committed).toContain(`#### event \`${event}\``);
+    for (const [event, spec] of Object.entries(topic.events as Record<string, { signal?: true }>))
+      expect(committed).toContain(`#### ${spec.signal ? 'signal' : 'event'} \`${event}\``);
   for (const code of [...Object.keys(ERROR_CODES), ...Object.keys(DOMAIN_ERROR_CODES)]) expect(committed).toContain(`| \`${code}\` |`);
   for (const entry of Object.values(CLOSE_CODES)) expect(committed).toContain(`| ${entry.code} |`);
 });

@@ -121,14 +121,21 @@ function topicSection(kind: string, spec: TopicSpec): string {
       ? 'only the user the topic names'
       : spec.access === 'viewer'
         ? 'those the user it names lets see it (their privacy settings; never across a block). A follower who loses that right gets a `revoked` frame and no more events'
-        : 'any signed-in user';
+        : spec.access === 'member'
+          ? 'the members of the conversation it names. A member who leaves or is removed gets a `revoked` frame and no more events'
+          : 'any signed-in user';
+  const topic = spec.form.replace(/<\w+>/, userId);
   const events = Object.entries(spec.events).flatMap(([event, eventSpec]) => [
-    `#### event \`${event}\``,
+    `#### ${eventSpec.signal ? 'signal' : 'event'} \`${event}\``,
     '',
     eventSpec.description,
     '',
     fieldTable(eventSpec.body),
-    hexExample({ type: 'event', topic: spec.form.replace('<userId>', userId), epoch, seq: 12, name: event, body: eventSpec.example }),
+    hexExample(
+      eventSpec.signal
+        ? { type: 'signal', topic, name: event, body: eventSpec.example }
+        : { type: 'event', topic, epoch, seq: 12, name: event, body: eventSpec.example },
+    ),
     '',
   ]);
   return [`### \`${spec.form}\` (${kind})`, '', `${spec.description} Who may follow: ${access}.`, '', ...events].join('\n');
@@ -215,6 +222,9 @@ epoch and seq of the last event it processed.
   then continue from that seq; live events follow.
 - Replayed and live events may overlap by design on reconnects: drop any event whose seq is not
   greater than the last one processed.
+- **Signals** are the ephemeral part of a topic (typing, read receipts): a \`signal\` frame has no
+  seq, is sent only to sockets following the topic at that moment, and is never replayed. What
+  they say can also be read over calls (\`chats.get\` has every member's read pointer).
 - A topic may be followed only by whom its entry in the catalogue allows (\`FORBIDDEN\`
   otherwise); an unknown topic is \`UNKNOWN_TOPIC\`.
 
@@ -237,6 +247,32 @@ On any close that is not final, reconnect with exponential backoff and jitter (f
 \`hello\` again, and resubscribe every topic with \`since\`. Final closes, after which
 reconnecting with the same token cannot succeed: \`AUTH_FAILED\`, \`SESSION_REVOKED\`,
 \`VERSION_UNSUPPORTED\`. After \`TOKEN_EXPIRED\`, refresh the token first.
+
+## Media (over HTTP)
+
+Files travel over HTTP, not the socket; everything else about them is in the catalogue
+(\`media.get\`, the \`media.changed\` event of \`user:<id>\`, \`attachments\` of \`chats.send\`,
+\`mediaIds\` of posts, \`avatarMediaId\`…). Every request carries \`authorization: Bearer <access
+token>\`; the OpenAPI document at \`/openapi\` has the exact shapes.
+
+1. \`POST /media/uploads\` with \`{"kind": "image" | "video" | "voice", "size": <bytes>}\` answers
+   \`{media, chunkBytes, uploadUrl, directUploadUrl}\`. Limits: images and voice notes 20 MB,
+   videos 500 MB (\`TOO_LARGE\` beyond).
+2. Send the bytes in order: \`PUT <uploadUrl>?offset=<n>\` with \`content-type:
+   application/octet-stream\` and at most \`chunkBytes\` (8 MiB) per request. After a dropped
+   connection, \`GET <uploadUrl>\` says where the upload stands (\`media.received\`); a chunk sent
+   from anywhere else is refused with \`OFFSET_MISMATCH\`. With S3 storage, \`directUploadUrl\` takes
+   the whole file in one \`PUT\` instead (presigned, one hour).
+3. \`POST <uploadUrl>/complete\` checks what the bytes are (by their content, never the name or a
+   declared type; an image is decoded in full at once): \`UNSUPPORTED_MEDIA\` otherwise, and nothing
+   stays stored. Then the media is \`processing\`: \`media.changed\` events report progress, then
+   \`ready\` with \`urls\`, or \`failed\` with a \`failure\` reason.
+
+\`POST /media\` does all three for a file of up to 20 MB sent as \`multipart/form-data\` with the
+fields \`kind\` and \`file\`. The \`urls\` of a ready media are signed paths on the node that work for a
+few hours (images: \`small|medium|large\` \`.webp\` and \`.jpg\`; videos: \`master.m3u8\` (HLS, relative
+links included) and \`thumb.jpg\`; voice notes: \`voice.ogg\` and \`voice.m4a\`). Media can be attached
+only by their owner, once ready (\`NOT_FOUND\`, \`MEDIA_NOT_READY\`).
 
 ## Limits
 

@@ -31,6 +31,14 @@ export const DOMAIN_ERROR_CODES = {
   NOT_FOLLOWABLE: 'Only public profiles and business pages can be followed.',
   TOO_MANY_PETS: 'The user already has the most pets allowed.',
   PUSH_SERVICE_NOT_ALLOWED: 'The push subscription points at a host that is not a known push service.',
+  MESSAGE_NOT_ALLOWED:
+    'The recipient does not take messages from the caller: their `messages` setting, a declined message request, or a block.',
+  EDIT_WINDOW_CLOSED: 'A message can be edited for 15 minutes after it was sent.',
+  TOO_MANY_PINS: 'The group already has the most pinned messages allowed (50).',
+  NOT_A_REQUEST: 'Only a message request can be declined.',
+  GROUP_FULL: 'A group has at most 1,024 members.',
+  LAST_ADMIN: 'A group keeps at least one admin; make someone else admin first.',
+  MEDIA_NOT_READY: 'A media id given is still uploading or processing (or failed); attach it once `media.changed` says ready.',
 } as const;
 
 export const CLOSE_CODES = {

@@ -82,6 +82,12 @@ export const ServerFrames = {
     name: T.String({ description: 'Event name in the catalogue' }),
     body: T.Unknown(),
   }),
+  signal: T.Object({
+    type: T.Literal('signal'),
+    topic: TopicName,
+    name: T.String({ description: 'Signal name in the catalogue (typing, receipt)' }),
+    body: T.Unknown(),
+  }),
   reset: T.Object({
     type: T.Literal('reset'),
     topic: TopicName,

@@ -14,3 +14,36 @@ export const REPORT_REASONS = [
   'scam',
   'other',
 ] as const;
+
+// The messenger's limits, shared by the server's checks, the catalogue and the web client.
+export const CHAT_LIMITS = {
+  /** Members of a group, the creator included. */
+  groupMembers: 1024,
+  /** Characters of a message's text (UTF-16 code units). */
+  messageChars: 4000,
+  /** Characters of a group's name. */
+  groupNameChars: 80,
+  /** Base64 characters of an encrypted message's ciphertext. */
+  ciphertextChars: 8000,
+  /** People added in one call. */
+  addAtOnce: 100,
+  /** Media attached to one message. */
+  attachments: 10,
+  /** Pinned messages per group. */
+  pins: 50,
+  /** A message may be edited for this long after it was sent. */
+  editWindowMs: 15 * 60_000,
+  /** Messages per page of history. */
+  historyPage: 50,
+} as const;
+
+// The media pipeline's limits (uploads over HTTP; see PROTOCOL.md, "Media").
+export const MEDIA_LIMITS = {
+  image: { bytes: 20 * 1024 * 1024 },
+  video: { bytes: 500 * 1024 * 1024 },
+  voice: { bytes: 20 * 1024 * 1024, maxDurationMs: 15 * 60_000 },
+  /** Reels, per the product plan: 15 s to 10 min. */
+  reel: { minDurationMs: 15_000, maxDurationMs: 10 * 60_000 },
+  /** A resumable upload sends chunks of at most this many bytes (the last one smaller). */
+  chunkBytes: 8 * 1024 * 1024,
+} as const;

@@ -21,10 +21,12 @@ export interface TopicSpec {
   pattern: RegExp;
   /**
    * Who may subscribe: anyone signed in; only the user the topic is about; or `viewer`: whom the
-   * user the topic names lets see it (their privacy settings), re-checked when those change.
+   * user the topic names lets see it (their privacy settings), re-checked when those change; or
+   * `member`: the members of the conversation it names, re-checked when they leave or are removed.
    */
-  access: 'signed-in' | 'self' | 'viewer';
-  events: Record<string, { description: string; body: TSchema; example: unknown }>;
+  access: 'signed-in' | 'self' | 'viewer' | 'member';
+  /** `signal`: an ephemeral event (typing, receipts) sent as a `signal` frame: no seq, never replayed. */
+  events: Record<string, { description: string; body: TSchema; example: unknown; signal?: true }>;
 }
 
 /** One of a list of strings, keeping the literal types (what a plain `.map(T.Literal)` loses). */

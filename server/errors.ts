@@ -113,6 +113,24 @@ export class RateLimitedError extends ServerError {
   }
 }
 
+/** A ServerError thrown by an actor on another node, rebuilt on the caller's side with the same
+ * code, status and details (so a domain refusal reads the same wherever the actor lives). */
+export class RelayedError extends ServerError {
+  readonly code: string;
+  readonly status: number;
+  readonly #details: Record<string, unknown> | undefined;
+  constructor(code: string, status: number, message: string, details: Record<string, unknown> | undefined) {
+    super(message);
+    this.name = 'RelayedError';
+    this.code = code;
+    this.status = status;
+    this.#details = details;
+  }
+  override details() {
+    return this.#details;
+  }
+}
+
 /** An environment variable is missing or malformed; the node refuses to start. */
 export class ConfigError extends ServerError {
   readonly code = 'CONFIG_INVALID';

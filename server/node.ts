@@ -3,16 +3,19 @@
 
 import { createMemoryLeases, openJetStreamLeases } from '../actors/leases.ts';
 import { Reminders } from '../actors/reminders.ts';
+import { roomActorKind } from '../actors/room.ts';
 import { ActorSystem } from '../actors/system.ts';
-import { userActorKind } from '../actors/user.ts';
+import { type UserMessage, userActorKind } from '../actors/user.ts';
 import packageJson from '../package.json' with { type: 'json' };
 import type { AccountsDeps } from './accounts/context.ts';
 import { createAccounts } from './accounts/index.ts';
+import { RateLimiter } from './accounts/rate-limits.ts';
 import { createGateway, type Gateway, type GatewayOptions } from './gateway/gateway.ts';
 import { createHttpApp } from './http/app.ts';
 import { clientFiles } from './http/client.ts';
 import { errorBody } from './http/errors.ts';
 import { createMetrics } from './http/metrics.ts';
+import { createMediaModule } from './media/index.ts';
 import { registerOpsService } from './ops/service.ts';
 import { createSocial, type Social } from './people/social.ts';
 import type { Config } from './platform/config.ts';
@@ -47,8 +50,15 @@ export async function startNode(config: Config, log: Logger, options: NodeOption
     if (!client.built) log.warn({ clientDir: client.root }, `node.start() | web client not built [dir:${client.root}]`);
     const accounts = await createAccounts(platform);
     const peers = new WeakMap<Request, string>();
+    // Media progress goes to the owner's sessions through their user actor, which exists a few
+    // lines below; nothing is announced before the node has started.
+    let actorsForMedia: ActorSystem | undefined;
+    const media = await createMediaModule(platform, (ownerId, view) =>
+      actorsForMedia?.tell('user', ownerId, { op: 'mediaChanged', media: view } satisfies UserMessage),
+    );
     const app = createHttpApp({
       platform,
+      media,
       metrics: createMetrics(config.nodeId),
       client,
       startedAt,
@@ -56,6 +66,8 @@ export async function startNode(config: Config, log: Logger, options: NodeOption
       peerAddress: (request) => peers.get(request),
     });
     accounts.outbox.start();
+    if (config.roles.has('media')) await media.startWorkers();
+    let social: Social | undefined;
     const leases =
       platform.bus.natsConnection === undefined
         ? createMemoryLeases(config.actorLeaseTtlMs)
@@ -67,18 +79,31 @@ export async function startNode(config: Config, log: Logger, options: NodeOption
       namespace: config.clusterName,
       log,
       kinds: [
+        roomActorKind({
+          db: platform.database.db,
+          topics: platform.topics,
+          log,
+          limiter: new RateLimiter(platform.cache),
+          messagesPerMinute: config.chatMessagesPerMinute,
+          idleMs: config.actorIdleMs,
+          // The chats module exists once the actor system does; rooms only call it after start.
+          revokeAccess: (conversationId) => social?.chats.revokeAccess(conversationId),
+          mayAdd: (adderId, userId) => (social as Social).chats.mayAdd(adderId, userId),
+        }),
         userActorKind({
           bus: platform.bus,
           topics: platform.topics,
           db: platform.database.db,
           namespace: config.clusterName,
           idleMs: config.actorIdleMs,
+          pushMessage: (userId, message) => void social?.notifier.pushMessage(userId, message),
         }),
       ],
       host: config.roles.has('actors'),
       reminders: new Reminders(platform.database.db, log),
     });
-    const social = await createSocial(platform, accounts, actors);
+    actorsForMedia = actors;
+    social = await createSocial(platform, accounts, actors, media.media);
     const gateway: Gateway | undefined = config.roles.has('gateway')
       ? createGateway({ platform, accounts, actors, social, ...options.gateway })
       : undefined;
@@ -128,6 +153,7 @@ export async function startNode(config: Config, log: Logger, options: NodeOption
           await actors.stop();
           await ops?.stop();
           await accounts.outbox.stop();
+          await media.stop();
           await platform.close();
           log.info('node.stop() | stopped');
         })();

@@ -5,10 +5,8 @@
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type EventFrame, PetAmigosClient, type ProtocolError } from '../protocol/client.ts';
-import { apiClient } from './harness/api.ts';
-import { type Cluster, startCluster } from './harness/cluster.ts';
+import { befriend, type Cluster, client, register, startCluster } from './harness/cluster.ts';
 import type { NodeProcess } from './harness/processes.ts';
-import { uniqueName } from './harness/services.ts';
 import { wsUrl } from './harness/ws.ts';
 
 const LEASE_TTL_MS = 3000;
@@ -19,41 +17,10 @@ beforeAll(async () => {
     ACTOR_IDLE_MS: '2000',
     AUTH_JWT_KEYS: `k1:${'cluster-test-key-'.repeat(3)}`,
   });
-  const deadline = Date.now() + 10_000;
-  while ((await cluster.status()).size < 3 && Date.now() < deadline) await Bun.sleep(200);
 }, 60_000);
 afterAll(async () => {
   await cluster.stop();
 });
-
-async function register(node: NodeProcess) {
-  const name = uniqueName('cl');
-  const response = await apiClient(node.url).post<{ accessToken: string; user: { id: string } }>('/auth/register', {
-    email: `${name}@example.com`,
-    username: name.slice(0, 30),
-    password: 'Cluster nodes never forget 1',
-    language: 'en',
-  });
-  if (response.status !== 201) throw new Error(`register: ${response.status}`);
-  return { token: response.body.accessToken, id: response.body.user.id };
-}
-
-function client(node: NodeProcess, token: string) {
-  return new PetAmigosClient({ url: wsUrl(node.url), token: () => token, reconnect: { initialMs: 100, maxMs: 1000 } });
-}
-
-/** `a` asks, `b` accepts, through the calls any client would make. */
-async function befriend(node: NodeProcess, a: { id: string; token: string }, b: { id: string; token: string }) {
-  const [asker, accepter] = [client(node, a.token), client(node, b.token)];
-  try {
-    await Promise.all([asker.connect(), accepter.connect()]);
-    await asker.call('friends.request', { userId: b.id });
-    await accepter.call('friends.accept', { userId: a.id });
-  } finally {
-    asker.close();
-    accepter.close();
-  }
-}
 
 const userActors = async () => [...(await cluster.status()).values()].reduce((sum, status) => sum + (status.actors.user ?? 0), 0);
 

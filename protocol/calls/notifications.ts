@@ -14,6 +14,7 @@ export const NOTIFICATION_TYPES = [
   'post.reaction',
   'comment.reaction',
   'post.share',
+  'chat.message',
 ] as const;
 const NotificationType = OneOf(NOTIFICATION_TYPES);
 

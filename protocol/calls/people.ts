@@ -127,6 +127,14 @@ export const peopleCalls = {
     response: Page(PersonSummary),
     example: { request: { query: 'bru' }, response: { items: [examplePerson], nextCursor: null } },
   },
+  'people.summaries': {
+    description:
+      'People by id as lists show them (to name the sender of a message, a former member, someone in a system line). Unknown ids and people blocked on either side are left out.',
+    role: 'user',
+    request: T.Object({ ids: T.Array(Uuid, { minItems: 1, maxItems: 100, uniqueItems: true }) }),
+    response: T.Object({ items: T.Array(PersonSummary) }),
+    example: { request: { ids: [examplePerson.id] }, response: { items: [examplePerson] } },
+  },
   'privacy.get': {
     description: "The caller's privacy settings.",
     role: 'user',

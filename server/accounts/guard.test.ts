@@ -31,6 +31,8 @@ const PUBLIC = new Set([
   'GET /auth/oauth/{provider}/callback',
   'POST /auth/oauth/{provider}/callback',
   'POST /auth/oauth/exchange',
+  // Signed, expiring paths: the signature is the credential.
+  'GET /media/files/*',
 ]);
 
 const PROTECTED: Record<string, Role> = {
@@ -43,6 +45,11 @@ const PROTECTED: Record<string, Role> = {
   'GET /admin/users/{id}': 'moderator',
   'PUT /admin/users/{id}/role': 'admin',
   'GET /users/by-username/{username}': 'user',
+  'POST /media/': 'user',
+  'POST /media/uploads': 'user',
+  'GET /media/uploads/{id}': 'user',
+  'PUT /media/uploads/{id}': 'user',
+  'POST /media/uploads/{id}/complete': 'user',
 };
 
 const sample = (path: string, userId: string) =>
@@ -50,8 +57,17 @@ const sample = (path: string, userId: string) =>
 
 async function call(endpoint: string, token: string | undefined, userId: string) {
   const [method, path] = endpoint.split(' ') as [string, string];
-  const body = method === 'GET' || method === 'DELETE' ? undefined : endpoint.endsWith('/role') ? { role: 'user' } : { code: '000000' };
-  return env.client().request<ErrorBody>(method, sample(path, userId), {
+  // A body and query of the right shape, so the role check is what answers.
+  const body =
+    method === 'GET' || method === 'DELETE'
+      ? undefined
+      : endpoint.endsWith('/role')
+        ? { role: 'user' }
+        : endpoint === 'POST /media/uploads'
+          ? { kind: 'image', size: 10 }
+          : { code: '000000' };
+  const query = endpoint === 'PUT /media/uploads/{id}' ? '?offset=0' : '';
+  return env.client().request<ErrorBody>(method, `${sample(path, userId)}${query}`, {
     ...(token === undefined ? {} : { token }),
     ...(body === undefined ? {} : { body }),
   });

@@ -2,13 +2,13 @@
 // Keys come from AUTH_JWT_KEYS with key ids, so a new key can sign while old ones still verify;
 // without configuration one key is generated at first start and kept in server_secrets, shared
 // by every node of the cluster.
+
 import { randomBytes } from 'node:crypto';
-import { eq } from 'drizzle-orm';
 import { errors, jwtVerify, SignJWT } from 'jose';
 import { UnauthenticatedError } from '../errors.ts';
 import type { Database } from '../platform/db/index.ts';
 import type { Logger } from '../platform/log.ts';
-import { serverSecrets } from '../system/schema.ts';
+import { storedSecret } from '../system/secrets.ts';
 import type { SigningKey } from './config.ts';
 import { ROLES, type Role } from './schema.ts';
 
@@ -88,12 +88,7 @@ export async function loadKeyRing(
   ttlSeconds = ACCESS_TOKEN_TTL_SECONDS,
 ): Promise<KeyRing> {
   if (configured !== undefined) return new KeyRing(configured, ttlSeconds);
-  await db
-    .insert(serverSecrets)
-    .values({ name: GENERATED_KEY_NAME, value: randomBytes(48).toString('base64url') })
-    .onConflictDoNothing();
-  const [row] = await db.select().from(serverSecrets).where(eq(serverSecrets.name, GENERATED_KEY_NAME));
-  if (row === undefined) throw new Error('loadKeyRing() | generated key vanished');
+  const value = await storedSecret(db, GENERATED_KEY_NAME, () => randomBytes(48).toString('base64url'));
   log.warn('accounts.keys() | AUTH_JWT_KEYS is not set: using the key generated in the database; set AUTH_JWT_KEYS in production');
-  return new KeyRing([{ kid: 'generated', secret: new TextEncoder().encode(row.value) }], ttlSeconds);
+  return new KeyRing([{ kid: 'generated', secret: new TextEncoder().encode(value) }], ttlSeconds);
 }

@@ -285,7 +285,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     const access = (Topics[parsed.kind] as TopicSpec).access;
     if (access === 'self' && parsed.param !== principal.userId)
       return error(connection, 'FORBIDDEN', `only its user may follow ${frame.topic}`, frame.ref);
-    if (access === 'viewer') {
+    if (access === 'viewer' || access === 'member') {
       connection.inFlight.add(frame.ref);
       let allowed: boolean;
       try {

@@ -6,6 +6,7 @@ import type { ActorSystem } from '../../actors/system.ts';
 import type { SocketState, UserMessage } from '../../actors/user.ts';
 import type { CallName, CallRequest, CallResponse } from '../../protocol/catalogue.ts';
 import type { Principal } from '../accounts/guard.ts';
+import { chatHandlers } from '../chats/handlers.ts';
 import { ForbiddenError } from '../errors.ts';
 import { mayView } from '../people/access.ts';
 import { socialHandlers } from '../people/handlers.ts';
@@ -66,5 +67,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     },
     ...socialHandlers(deps.social),
     ...postHandlers(deps.social),
+    ...chatHandlers(deps.social),
+    'media.get': async (context, body) => ({ items: await deps.social.media.get(context.principal.userId, body.ids) }),
   };
 }

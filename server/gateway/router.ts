@@ -51,6 +51,7 @@ export class TopicRouter {
     if (followed === undefined) {
       const entry: Followed = { followers: 0, recent: [], stop: () => undefined };
       entry.stop = this.#log.listen(topic, (seq, frame) => {
+        if (seq === 0) return this.#publish(topic, frame);
         entry.recent.push({ seq, frame });
         if (entry.recent.length > RECENT_PER_TOPIC) entry.recent.splice(0, entry.recent.length - RECENT_PER_TOPIC);
         this.#publish(topic, frame);

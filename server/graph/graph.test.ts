@@ -2,33 +2,20 @@
 // each change seen live by both users; and the two-node case (request on node A, recipient on B).
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type AccountsEnv, startAccountsEnv } from '../../test/harness/accounts.ts';
-import { startTestNode, testConfig } from '../../test/harness/node.ts';
-import { services } from '../../test/harness/services.ts';
 import { befriend, memberPool } from '../../test/harness/social.ts';
 import type { RunningNode } from '../node.ts';
 
 let env: AccountsEnv;
-let nodeB: { node: RunningNode; cleanup: () => void };
+let nodeB: RunningNode;
 let pool: ReturnType<typeof memberPool>;
 
 beforeAll(async () => {
   env = await startAccountsEnv('graph', { NODE_ID: 'graph-a' });
   pool = memberPool(env);
-  const config = testConfig({
-    DATABASE_URL: env.database.url,
-    REDIS_URL: services.redisUrl,
-    NATS_URL: services.natsUrl,
-    CLUSTER_NAME: env.node.platform.config.clusterName,
-    NODE_ID: 'graph-b',
-    SMTP_URL: env.mailbox.url,
-    APP_URL: 'http://app.petamigos.test',
-  });
-  nodeB = { node: await startTestNode(config), cleanup: config.cleanup };
+  nodeB = await env.peer('graph-b');
 });
 afterAll(async () => {
   pool.closeAll();
-  await nodeB.node.stop();
-  nodeB.cleanup();
   await env.close();
 });
 
@@ -39,7 +26,7 @@ const stateOf = (body: Record<string, unknown>) => (body.relation as { state: st
 describe('graph', () => {
   test('graph: a friend request sent on node A reaches the user on node B live, with a notification; accepting makes both friends, seen by both', async () => {
     const ana = await member(env.node);
-    const bruno = await member(nodeB.node);
+    const bruno = await member(nodeB);
     const sent = await ana.call('friends.request', { userId: bruno.id });
     expect(sent.relation.state).toBe('request_sent');
     const seen = await bruno.event('relation.changed', (body) => body.userId === ana.id);

@@ -5,6 +5,8 @@ import { Elysia } from 'elysia';
 import type { AccountsDeps } from '../accounts/context.ts';
 import { accountsRoutes } from '../accounts/routes.ts';
 import { adminRoutes } from '../admin/routes.ts';
+import type { MediaModule } from '../media/index.ts';
+import { mediaRoutes } from '../media/routes.ts';
 import { peopleRoutes } from '../people/routes.ts';
 import type { Platform } from '../platform/index.ts';
 import { strictJson } from './body.ts';
@@ -15,6 +17,7 @@ import type { NodeMetrics } from './metrics.ts';
 
 export interface HttpDeps {
   platform: Platform;
+  media: MediaModule;
   metrics: NodeMetrics;
   client: ClientFiles;
   startedAt: number;
@@ -23,7 +26,7 @@ export interface HttpDeps {
   peerAddress(request: Request): string | undefined;
 }
 
-export function createHttpApp({ platform, metrics, client, startedAt, accounts, peerAddress }: HttpDeps) {
+export function createHttpApp({ platform, media, metrics, client, startedAt, accounts, peerAddress }: HttpDeps) {
   const started = new WeakMap<Request, number>();
   const statusOf = (status: unknown): number => (typeof status === 'number' ? status : 200);
   return new Elysia()
@@ -59,6 +62,7 @@ export function createHttpApp({ platform, metrics, client, startedAt, accounts, 
     .use(accountsRoutes(accounts, peerAddress))
     .use(adminRoutes(accounts, peerAddress))
     .use(peopleRoutes(accounts, peerAddress))
+    .use(mediaRoutes(accounts, peerAddress, media.media, platform.storage, media.urls))
     .get('/health', async ({ set }) => {
       const report = await checkHealth(platform, startedAt);
       set.status = report.status === 'ok' ? 200 : 503;

@@ -21,7 +21,8 @@ const SHADOWING_KEYS = new Set([
   'propertyIsEnumerable',
 ]);
 
-async function readLimited(request: Request, limit: number): Promise<Uint8Array> {
+/** The raw body, refused with BodyTooLargeError past `limit` bytes (declared or streamed). */
+export async function readLimited(request: Request, limit: number): Promise<Uint8Array> {
   const declared = Number(request.headers.get('content-length') ?? Number.NaN);
   if (declared > limit) throw new BodyTooLargeError(limit);
   if (request.body === null) return new Uint8Array();
@@ -67,8 +68,13 @@ async function parseJsonBody(request: Request, limit = JSON_BODY_LIMIT_BYTES): P
   return value;
 }
 
+/** The parsed body of an upload: nothing, the route reads the request itself. */
+const UNREAD = '';
+
 /** Takes over JSON parsing for every route of the app it is used in. */
 export const strictJson = new Elysia({ name: 'strict-json' }).onParse({ as: 'global' }, async ({ request, contentType }) => {
   if (contentType === 'application/json' || contentType.endsWith('+json')) return parseJsonBody(request);
+  // Uploads (chunks, multipart files) are read by their routes, with their own limits, as streams.
+  if (contentType === 'application/octet-stream' || contentType.startsWith('multipart/form-data')) return UNREAD;
   return undefined;
 });

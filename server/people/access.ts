@@ -2,7 +2,8 @@
 // user's `presence` setting, the profile topic by anyone not blocked on either side, a post's topic
 // by whoever may see the post. The gateway asks on subscribe, and again for current followers when an
 // AccessChange about the user arrives.
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
+import { conversationMembers, isPresent } from '../chats/schema.ts';
 import { isBlocked, relationFacts } from '../graph/relations.ts';
 import type { Database } from '../platform/db/index.ts';
 import { posts } from '../posts/schema.ts';
@@ -11,6 +12,7 @@ import { allowsPresence, privacyOf } from './privacy.ts';
 
 export async function mayView(db: Database, viewerId: string, kind: string, ownerId: string): Promise<boolean> {
   if (kind === 'post') return mayViewPost(db, viewerId, ownerId);
+  if (kind === 'room') return isMember(db, viewerId, ownerId);
   if (viewerId === ownerId) return true;
   const facts = await relationFacts(db, viewerId, ownerId);
   switch (kind) {
@@ -26,4 +28,12 @@ export async function mayView(db: Database, viewerId: string, kind: string, owne
 async function mayViewPost(db: Database, viewerId: string, postId: string): Promise<boolean> {
   const [post] = await db.select().from(posts).where(eq(posts.id, postId)).limit(1);
   return post !== undefined && canSee(post, await relationFacts(db, viewerId, post.authorId));
+}
+
+async function isMember(db: Database, userId: string, conversationId: string): Promise<boolean> {
+  const [row] = await db
+    .select({ state: conversationMembers.state })
+    .from(conversationMembers)
+    .where(and(eq(conversationMembers.conversationId, conversationId), eq(conversationMembers.userId, userId)));
+  return row !== undefined && isPresent(row.state);
 }

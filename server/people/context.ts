@@ -3,6 +3,7 @@
 // which access changes reach every gateway.
 import type { ActorSystem } from '../../actors/system.ts';
 import type { RateLimiter } from '../accounts/rate-limits.ts';
+import type { Media } from '../media/media.ts';
 import type { Notifier } from '../notifications/notifier.ts';
 import type { Bus } from '../platform/bus/index.ts';
 import type { Database } from '../platform/db/index.ts';
@@ -19,6 +20,8 @@ export interface SocialDeps {
   notifier: Notifier;
   limiter: RateLimiter;
   friendRequestsPerHour: number;
+  /** Every media reference (posts, profiles, pets, conversations) is checked here: owned by the caller, ready. */
+  media: Media;
 }
 
 /** Subject on which a user's changed visibility (privacy, unfriend, block) reaches every gateway. */

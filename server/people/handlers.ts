@@ -1,19 +1,24 @@
 // The protocol calls of people, pets, the graph and notifications: each checks nothing the
 // gateway already checked (role, body schema) and hands the work to its module.
+import { and, inArray } from 'drizzle-orm';
 import type { UserMessage } from '../../actors/user.ts';
 import type { CallResponse } from '../../protocol/catalogue.ts';
+import { users } from '../accounts/schema.ts';
 import { emit } from '../events.ts';
 import type { HandlerMap } from '../gateway/handlers.ts';
 import { blocksList, followsList, friendsList, pendingRequests } from '../graph/lists.ts';
+import { notBlockedWith } from '../graph/relations.ts';
 import { suggestions } from '../graph/suggestions.ts';
 import { announceAccessChange } from './context.ts';
 import { privacyOf, updatePrivacy } from './privacy.ts';
 import { getProfile, searchPeople, setVerified, updateProfile } from './profiles.ts';
 import type { Social } from './social.ts';
+import { selectSummaries, toSummary } from './summaries.ts';
 
 type SocialCall =
   | `profile.${'get' | 'update' | 'setVerified'}`
   | 'people.search'
+  | 'people.summaries'
   | `privacy.${'get' | 'update'}`
   | `pets.${'create' | 'update' | 'delete' | 'get' | 'list'}`
   | `friends.${'request' | 'accept' | 'decline' | 'cancel' | 'remove' | 'setClose' | 'list' | 'requests' | 'suggestions'}`
@@ -32,6 +37,10 @@ export function socialHandlers(social: Social): HandlerMap<SocialCall> {
     'profile.update': (context, body) => updateProfile(deps, me(context), body),
     'profile.setVerified': (_context, body) => setVerified(deps, body.userId, body.verified),
     'people.search': (context, body) => searchPeople(deps, me(context), body),
+    'people.summaries': async (context, body) => {
+      const rows = await selectSummaries(deps.db).where(and(inArray(users.id, body.ids), notBlockedWith(me(context), users.id)));
+      return { items: rows.map(toSummary) };
+    },
     'privacy.get': (context) => privacyOf(deps.db, me(context)),
     'privacy.update': async (context, body) => {
       const userId = me(context);

@@ -117,6 +117,8 @@ export async function updateProfile(deps: SocialDeps, userId: string, changes: C
   if (changes.displayName !== undefined) checkPlainText(changes.displayName, 'displayName');
   if (changes.bio !== undefined) checkPlainText(changes.bio, 'bio');
   if (changes.location != null) checkPlainText(changes.location.placeName, 'location.placeName');
+  const pictures = [changes.avatarMediaId, changes.coverMediaId].filter((id): id is string => typeof id === 'string');
+  await deps.media.attachable(userId, pictures, ['image']);
   const { location, ...rest } = changes;
   const set: Partial<typeof profiles.$inferInsert> = { ...rest, updatedAt: new Date() };
   if (changes.displayName !== undefined) {

@@ -4,7 +4,9 @@
 import type { ActorSystem } from '../../actors/system.ts';
 import type { AccountsDeps } from '../accounts/context.ts';
 import { RateLimiter } from '../accounts/rate-limits.ts';
+import { Chats } from '../chats/chats.ts';
 import { Graph } from '../graph/graph.ts';
+import type { Media } from '../media/media.ts';
 import { Notifier } from '../notifications/notifier.ts';
 import { loadVapidKeys, PushSender } from '../notifications/push.ts';
 import { Pets } from '../pets/pets.ts';
@@ -26,9 +28,11 @@ export interface Social {
   reactions: Reactions;
   feed: Feed;
   trends: Trends;
+  chats: Chats;
+  media: Media;
 }
 
-export async function createSocial(platform: Platform, accounts: AccountsDeps, actors: ActorSystem): Promise<Social> {
+export async function createSocial(platform: Platform, accounts: AccountsDeps, actors: ActorSystem, media: Media): Promise<Social> {
   const db = platform.database.db;
   const keys = await loadVapidKeys(db, platform.config.webPush);
   const push = new PushSender(db, platform.log, platform.config.webPush, keys);
@@ -43,6 +47,7 @@ export async function createSocial(platform: Platform, accounts: AccountsDeps, a
     notifier,
     limiter: new RateLimiter(platform.cache),
     friendRequestsPerHour: platform.config.friendRequestsPerHour,
+    media,
   };
   const trends = new Trends(platform.cache);
   const posts = new Posts(deps, trends);
@@ -57,5 +62,7 @@ export async function createSocial(platform: Platform, accounts: AccountsDeps, a
     reactions: new Reactions(deps, posts, comments),
     feed: new Feed(deps, posts, platform.cache),
     trends,
+    chats: new Chats(deps),
+    media,
   };
 }

@@ -82,6 +82,7 @@ export class Pets {
 
   async create(ownerId: string, request: CallRequest<'pets.create'>): Promise<PetView> {
     const { db } = this.#deps;
+    await this.#deps.media.attachable(ownerId, request.photoMediaIds ?? [], ['image']);
     const id = Bun.randomUUIDv7();
     const row = await db.transaction(async (tx) => {
       // Serializes a user's concurrent creates, so the limit holds.
@@ -102,6 +103,7 @@ export class Pets {
   async update(ownerId: string, request: CallRequest<'pets.update'>): Promise<PetView> {
     const { db } = this.#deps;
     const { petId, ...changes } = request;
+    await this.#deps.media.attachable(ownerId, changes.photoMediaIds ?? [], ['image']);
     const columns = columnsOf(changes);
     const { row, notify } = await db.transaction(async (tx) => {
       const [current] = await tx.select().from(pets).where(eq(pets.id, petId)).for('update');

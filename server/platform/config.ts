@@ -43,7 +43,18 @@ export interface Config {
   actorIdleMs: number;
   webPush: WebPushConfig;
   friendRequestsPerHour: number;
+  chatMessagesPerMinute: number;
+  media: MediaConfig;
   accounts: AccountsConfig;
+}
+
+interface MediaConfig {
+  /** Jobs run at once on a node with the media role. */
+  workers: number;
+  attempts: number;
+  ackWaitMs: number;
+  /** Text drawn on medium and large images; empty: none. */
+  watermark: string;
 }
 
 export interface WebPushConfig {
@@ -240,6 +251,36 @@ const variables = {
     example: '60',
     parse: integer('FRIEND_REQUESTS_PER_HOUR', 1, 100_000, 60),
   },
+  chatMessagesPerMinute: {
+    name: 'CHAT_MESSAGES_PER_MINUTE',
+    doc: 'Messages one user may send per minute, over all conversations (a flood brake; RATE_LIMITED beyond). Retries of a stored message do not count.',
+    example: '120',
+    parse: integer('CHAT_MESSAGES_PER_MINUTE', 1, 1_000_000, 120),
+  },
+  mediaWorkers: {
+    name: 'MEDIA_WORKERS',
+    doc: 'Media jobs (image resizes, video transcodes) one node with the media role runs at once.',
+    example: '1',
+    parse: integer('MEDIA_WORKERS', 1, 64, 1),
+  },
+  mediaJobAttempts: {
+    name: 'MEDIA_JOB_ATTEMPTS',
+    doc: 'Tries of a media job before it is FAILED (retries wait 1 s, 4 s, 16 s, …); a file that cannot be decoded fails at once.',
+    example: '4',
+    parse: integer('MEDIA_JOB_ATTEMPTS', 1, 20, 4),
+  },
+  mediaJobAckWaitMs: {
+    name: 'MEDIA_JOB_ACK_WAIT_MS',
+    doc: 'How long a media job may go without a heartbeat from its worker before another node takes it over (a worker that died).',
+    example: '60000',
+    parse: integer('MEDIA_JOB_ACK_WAIT_MS', 1000, 3_600_000, 60_000),
+  },
+  mediaWatermark: {
+    name: 'MEDIA_WATERMARK',
+    doc: 'Text drawn in a corner of medium and large image renditions; empty for none.',
+    example: '',
+    parse: text('MEDIA_WATERMARK', '', /^\P{Cc}{0,40}$/u, 'up to 40 characters without control characters'),
+  },
   webPushVapidKeys: {
     name: 'WEB_PUSH_VAPID_KEYS',
     doc: 'VAPID key pair for web push, <public>:<private> (base64url, as `npx web-push generate-vapid-keys` prints). Unset: generated once and kept in the database.',
@@ -330,6 +371,8 @@ export function loadConfig(env: Env = process.env): Config {
     actorLeaseTtlMs: v.actorLeaseTtlMs,
     actorIdleMs: v.actorIdleMs,
     friendRequestsPerHour: v.friendRequestsPerHour,
+    chatMessagesPerMinute: v.chatMessagesPerMinute,
+    media: { workers: v.mediaWorkers, attempts: v.mediaJobAttempts, ackWaitMs: v.mediaJobAckWaitMs, watermark: v.mediaWatermark },
     webPush: { vapidKeys: v.webPushVapidKeys, subject: v.webPushSubject, allowedHosts: v.webPushAllowedHosts },
     accounts: accounts as AccountsConfig,
   };

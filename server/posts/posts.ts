@@ -60,6 +60,7 @@ export class Posts {
     if (text === '' && mediaIds.length === 0 && request.poll === undefined && request.sharedPostId === undefined)
       throw new InvalidInputError('a post needs text, media, a poll or a shared post', { field: 'text' });
     if (request.place !== undefined) checkPlainText(request.place.name, 'place.name');
+    await this.#deps.media.attachable(authorId, mediaIds, ['image', 'video']);
     if ((request.place?.latitude === undefined) !== (request.place?.longitude === undefined))
       throw new InvalidInputError('give both latitude and longitude, or neither', { field: 'place.latitude' });
     const poll = request.poll;

@@ -2,9 +2,12 @@
 // cluster name and database, each node killable with any signal; and a view of which node hosts
 // what, read through the nodes' NATS micro service like an operator would.
 import { connect, RequestStrategy } from 'nats';
+import { PetAmigosClient } from '../../protocol/client.ts';
 import { type NodeStatus, OPS_SERVICE } from '../../server/ops/service.ts';
+import { apiClient } from './api.ts';
 import { type NodeProcess, spawnNode } from './processes.ts';
 import { createTempDir, createTestDatabase, dropNamespaceStreams, services, type TestDatabase, uniqueName } from './services.ts';
+import { wsUrl } from './ws.ts';
 
 export interface Cluster {
   readonly name: string;
@@ -32,7 +35,7 @@ export async function startCluster(size: number, env: Record<string, string> = {
       }),
     ),
   );
-  return {
+  const cluster: Cluster = {
     name,
     database,
     nodes,
@@ -56,4 +59,44 @@ export async function startCluster(size: number, env: Record<string, string> = {
       for (const dir of dirs) dir.remove();
     },
   };
+  // Every node answers the operators' view before the cluster is handed out.
+  const deadline = Date.now() + 10_000;
+  while ((await cluster.status()).size < size && Date.now() < deadline) await Bun.sleep(200);
+  return cluster;
+}
+
+/** A new user, registered over HTTP on `node`. */
+export async function register(node: NodeProcess): Promise<{ token: string; id: string }> {
+  const name = uniqueName('cl');
+  const response = await apiClient(node.url).post<{ accessToken: string; user: { id: string } }>('/auth/register', {
+    email: `${name}@example.com`,
+    username: name.slice(0, 30),
+    password: 'Cluster nodes never forget 1',
+    language: 'en',
+  });
+  if (response.status !== 201) throw new Error(`register: ${response.status}`);
+  return { token: response.body.accessToken, id: response.body.user.id };
+}
+
+/** A protocol client on `node` that reconnects quickly (to that node only). */
+export function client(node: NodeProcess, token: string): PetAmigosClient {
+  return new PetAmigosClient({ url: wsUrl(node.url), token: () => token, reconnect: { initialMs: 100, maxMs: 1000 } });
+}
+
+/** `a` asks, `b` accepts, through the calls any client would make. */
+export async function befriend(node: NodeProcess, a: { id: string; token: string }, b: { id: string; token: string }): Promise<void> {
+  const [asker, accepter] = [client(node, a.token), client(node, b.token)];
+  try {
+    await Promise.all([asker.connect(), accepter.connect()]);
+    await asker.call('friends.request', { userId: b.id });
+    await accepter.call('friends.accept', { userId: a.id });
+  } finally {
+    asker.close();
+    accepter.close();
+  }
+}
+
+/** The nodes hosting at least one actor of `kind`, by node id, read from the operators' view. */
+export async function hostsOf(cluster: Cluster, kind: string): Promise<string[]> {
+  return [...(await cluster.status()).entries()].filter(([, status]) => (status.actors[kind] ?? 0) > 0).map(([node]) => node);
 }

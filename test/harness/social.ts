@@ -20,7 +20,25 @@ export interface Member {
   refused(op: CallName, body: unknown): Promise<{ code: string; details?: Record<string, unknown> }>;
   /** The next event with this name (on any followed topic), optionally matching. */
   event(name: string, match?: (body: Record<string, unknown>) => boolean, timeoutMs?: number): Promise<Record<string, unknown>>;
+  /** The next signal (typing, receipt) with this name, optionally matching. */
+  signal(name: string, match?: (body: Record<string, unknown>) => boolean, timeoutMs?: number): Promise<Record<string, unknown>>;
+  /** Follows a topic; fails the test when refused. */
+  follow(topic: string): Promise<void>;
   close(): void;
+}
+
+async function nextOf(
+  socket: RawSocket,
+  type: 'event' | 'signal',
+  name: string,
+  match: (body: Record<string, unknown>) => boolean = () => true,
+  timeoutMs = 5000,
+): Promise<Record<string, unknown>> {
+  const frame = await socket.next(
+    (candidate) => candidate.type === type && candidate.name === name && match(candidate.body as Record<string, unknown>),
+    timeoutMs,
+  );
+  return frame.body as Record<string, unknown>;
 }
 
 export async function join(env: AccountsEnv, node: RunningNode = env.node, user?: RegisteredUser): Promise<Member> {
@@ -42,12 +60,11 @@ export async function join(env: AccountsEnv, node: RunningNode = env.node, user?
       if (frame.type !== 'error') throw new Error(`${op} should have failed, got ${JSON.stringify(frame.body)}`);
       return { code: String(frame.code), details: frame.details as Record<string, unknown> | undefined };
     },
-    async event(name, match = () => true, timeoutMs = 5000) {
-      const frame = await socket.next(
-        (candidate) => candidate.type === 'event' && candidate.name === name && match(candidate.body as Record<string, unknown>),
-        timeoutMs,
-      );
-      return frame.body as Record<string, unknown>;
+    event: (name, match, timeoutMs) => nextOf(socket, 'event', name, match, timeoutMs),
+    signal: (name, match, timeoutMs) => nextOf(socket, 'signal', name, match, timeoutMs),
+    async follow(topic) {
+      const reply = await socket.request({ type: 'sub', topic });
+      if (reply.type !== 'reply') throw new Error(`cannot follow ${topic}: ${JSON.stringify(reply)}`);
     },
     close: () => socket.close(),
   };

@@ -17,8 +17,13 @@ export interface TopicLog {
   /** Changes when the log starts over (a new stream, an embedded restart): older seqs mean nothing. */
   readonly epoch: string;
   readonly retained: number;
-  /** Appends an event and returns its seq. */
-  publish(topic: string, name: string, body: unknown): Promise<number>;
+  /**
+   * Appends an event and returns its seq. With `id`, a second publish of the same id within two
+   * minutes is dropped (a republish after a crash): it returns the seq of the topic's last event.
+   */
+  publish(topic: string, name: string, body: unknown, options?: { id?: string }): Promise<number>;
+  /** An ephemeral frame (`signal`) to the topic's live followers: no seq, not retained, not replayed. */
+  signal(topic: string, name: string, body: unknown): void;
   /** The last seq of a topic; 0 when it has none. */
   last(topic: string): Promise<number>;
   /**
@@ -26,7 +31,7 @@ export interface TopicLog {
    * call; `gap` when some of them are no longer retained.
    */
   since(topic: string, after: number): Promise<{ frames: RetainedFrame[]; last: number } | 'gap'>;
-  /** Live frames of a topic, in seq order, until the returned function is called. */
+  /** Live frames of a topic, in seq order (signals with seq 0, between them), until the returned function is called. */
   listen(topic: string, onFrame: (seq: number, frame: Uint8Array) => void): () => void;
   close(): Promise<void>;
 }

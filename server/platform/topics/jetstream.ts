@@ -16,6 +16,7 @@ const MAX_PUBLISH_ATTEMPTS = 20;
 /** JetStream's API error code for a failed expected-last-subject-sequence check. */
 const WRONG_LAST_SEQUENCE = 10071;
 const NO_MESSAGE_FOUND = 10037;
+const KNOWN_TOPICS = 10_000;
 
 interface Last {
   seq: number;
@@ -56,6 +57,15 @@ export async function connectJetStreamTopicLog(options: {
   const epoch = await ensureStream(jsm, stream, namespace, retained);
   const logSubject = (topic: string) => `${namespace}.topiclog.${topic}`;
 
+  // Where each topic ended after this node's own last publish: a single writer (a room actor)
+  // publishes again without reading first; the expected-last check still catches anyone else.
+  const known = new Map<string, Last>();
+  const remember = (topic: string, last: Last) => {
+    known.delete(topic);
+    known.set(topic, last);
+    if (known.size > KNOWN_TOPICS) known.delete(known.keys().next().value as string);
+  };
+
   async function lastOf(topic: string): Promise<Last> {
     try {
       const message = await jsm.streams.getMessage(stream, { last_by_subj: logSubject(topic) });
@@ -70,22 +80,32 @@ export async function connectJetStreamTopicLog(options: {
     kind: 'jetstream',
     epoch,
     retained,
-    async publish(topic, name, body) {
+    async publish(topic, name, body, publishOptions = {}) {
       for (let attempt = 1; ; attempt++) {
-        const last = await lastOf(topic);
+        const last = known.get(topic) ?? (await lastOf(topic));
         const seq = last.seq + 1;
         const h = headers();
         h.set(SEQ_HEADER, String(seq));
         try {
-          await js.publish(logSubject(topic), encodeFrame({ type: 'event', topic, epoch, seq, name, body }), {
+          const ack = await js.publish(logSubject(topic), encodeFrame({ type: 'event', topic, epoch, seq, name, body }), {
             headers: h,
             expect: { lastSubjectSequence: last.streamSeq },
+            ...(publishOptions.id === undefined ? {} : { msgID: publishOptions.id }),
           });
+          if (ack.duplicate) {
+            known.delete(topic);
+            return (await lastOf(topic)).seq;
+          }
+          remember(topic, { seq, streamSeq: ack.seq });
           return seq;
         } catch (error) {
+          known.delete(topic);
           if ((error as NatsError).api_error?.err_code !== WRONG_LAST_SEQUENCE || attempt >= MAX_PUBLISH_ATTEMPTS) throw error;
         }
       }
+    },
+    signal(topic, name, body) {
+      nc.publish(`${namespace}.topic.${topic}`, encodeFrame({ type: 'signal', topic, name, body }));
     },
     last: async (topic) => (await lastOf(topic)).seq,
     async since(topic, after) {
@@ -117,7 +137,8 @@ export async function connectJetStreamTopicLog(options: {
             options.log.error({ err: error, topic }, `topics.listen() | subscription failed [topic:${topic}]`);
             return;
           }
-          onFrame(Number(message.headers?.get(SEQ_HEADER)), message.data);
+          // Signals carry no seq header: 0.
+          onFrame(Number(message.headers?.get(SEQ_HEADER) ?? 0), message.data);
         },
       });
       return () => subscription.unsubscribe();

@@ -10,9 +10,13 @@ interface TopicState {
   listeners: Set<(seq: number, frame: Uint8Array) => void>;
 }
 
+/** How long a publish id is remembered (JetStream's default duplicate window). */
+const DUPLICATE_WINDOW_MS = 2 * 60_000;
+
 export function createMemoryTopicLog(retained: number): TopicLog {
   const epoch = randomBytes(8).toString('hex');
   const topics = new Map<string, TopicState>();
+  const published = new Map<string, number>();
   const stateOf = (topic: string): TopicState => {
     let state = topics.get(topic);
     if (state === undefined) {
@@ -25,14 +29,29 @@ export function createMemoryTopicLog(retained: number): TopicLog {
     kind: 'memory',
     epoch,
     retained,
-    async publish(topic, name, body) {
+    async publish(topic, name, body, options = {}) {
       const state = stateOf(topic);
+      if (options.id !== undefined) {
+        const now = Date.now();
+        for (const [id, at] of published) {
+          if (at > now - DUPLICATE_WINDOW_MS) break;
+          published.delete(id);
+        }
+        if (published.has(options.id)) return state.last;
+        published.set(options.id, now);
+      }
       const seq = ++state.last;
       const frame = encodeFrame({ type: 'event', topic, epoch, seq, name, body });
       state.frames.push({ seq, frame });
       if (state.frames.length > retained) state.frames.splice(0, state.frames.length - retained);
       for (const listener of state.listeners) queueMicrotask(() => listener(seq, frame));
       return seq;
+    },
+    signal(topic, name, body) {
+      const state = topics.get(topic);
+      if (state === undefined) return;
+      const frame = encodeFrame({ type: 'signal', topic, name, body });
+      for (const listener of state.listeners) queueMicrotask(() => listener(0, frame));
     },
     last: async (topic) => topics.get(topic)?.last ?? 0,
     async since(topic, after) {
