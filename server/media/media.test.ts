@@ -55,6 +55,18 @@ function multipart(member: Member, kind: string, bytes: Uint8Array, name: string
   return env.client().request<{ media: MediaItem; code?: string }>('POST', '/media', { raw: form, token: member.user.tokens.accessToken });
 }
 
+/** The id of an image upload started and never sent: a media that cannot be ready. (A small
+ * image sent whole may already be processed by the time the next line runs.) */
+const unfinishedUpload = async (member: Member) =>
+  (
+    await env
+      .client()
+      .request<{ media: MediaItem }>('POST', '/media/uploads', {
+        body: { kind: 'image', size: 1000 },
+        token: member.user.tokens.accessToken,
+      })
+  ).body.media.id;
+
 const ready = async (member: Member, id: string, timeoutMs = 30_000) =>
   (
     await member.event(
@@ -281,7 +293,7 @@ describe('media: ownership', () => {
     const uploaded = await multipart(owner, 'image', new Uint8Array(photo), 'a.png', 'image/png');
     const id = uploaded.body.media.id;
     const media = env.node.social.media;
-    await expect(media.attachable(owner.id, [id], ['image'])).rejects.toMatchObject({ code: 'MEDIA_NOT_READY' });
+    await expect(media.attachable(owner.id, [await unfinishedUpload(owner)], ['image'])).rejects.toMatchObject({ code: 'MEDIA_NOT_READY' });
     await ready(owner, id);
     expect((await media.attachable(owner.id, [id], ['image'])).map((row) => row.id)).toEqual([id]);
     await expect(media.attachable(other.id, [id], ['image'])).rejects.toMatchObject({ code: 'NOT_FOUND' });
@@ -308,9 +320,9 @@ describe('media: ownership', () => {
     const note = await ffmpegFile('chat-note.webm', ['-f', 'lavfi', '-i', 'sine=frequency=500:duration=1', '-c:a', 'libopus']);
     const image = (await multipart(ana, 'image', new Uint8Array(photo), 'p.jpg', 'image/jpeg')).body.media.id;
     const voice = (await multipart(ana, 'voice', note, 'n.webm', 'audio/webm')).body.media.id;
-    expect((await ana.refused('chats.send', { to: bruno.id, clientId: crypto.randomUUID(), attachments: [image] })).code).toBe(
-      'MEDIA_NOT_READY',
-    );
+    expect(
+      (await ana.refused('chats.send', { to: bruno.id, clientId: crypto.randomUUID(), attachments: [await unfinishedUpload(ana)] })).code,
+    ).toBe('MEDIA_NOT_READY');
     await ready(ana, image);
     await ready(ana, voice);
     const sent = await ana.call('chats.send', { to: bruno.id, clientId: crypto.randomUUID(), attachments: [image, voice] });
