@@ -42,7 +42,10 @@ async function openPostgres(options: DatabaseOptions): Promise<DatabaseHandle> {
   const client = postgres(url, {
     max: options.poolMax,
     onnotice: () => undefined, // NOTICEs (e.g. "schema already exists") are not errors.
-    connection: { application_name: options.applicationName },
+    // Short queries only: PostgreSQL's JIT (started above a cost estimate) spends tens of ms
+    // compiling a plan that runs in one (bench/media-access.ts measured 40 ms of JIT on a 1 ms
+    // media.get whose estimate was high).
+    connection: { application_name: options.applicationName, jit: 'off' },
   });
   const db = drizzlePostgres(client, { schema: tables, casing: 'snake_case' }) as unknown as Database;
   const handle: DatabaseHandle = {
