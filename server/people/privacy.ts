@@ -1,8 +1,8 @@
 // Privacy settings and the rules that read them. Every read path asks `allows` (or one of the
 // policies below) with the relation facts of viewer and owner; nothing decides visibility
 // anywhere else. A block always wins: a blocked pair sees nothing of each other.
-import { eq } from 'drizzle-orm';
-import { isBlocked, type RelationFacts } from '../graph/relations.ts';
+import { eq, type SQL, sql } from 'drizzle-orm';
+import { isBlocked, notBlockedWith, type RelationFacts } from '../graph/relations.ts';
 import type { Database } from '../platform/db/index.ts';
 import { type Audience, privacySettings } from './schema.ts';
 
@@ -50,6 +50,24 @@ export function allows(audience: Audience, facts: RelationFacts): boolean {
     case 'only_me':
       return false;
   }
+}
+
+/**
+ * `allows` as SQL, for lists and joins: `audience` and `ownerId` are SQL expressions (columns of
+ * the row being read). The owner sees everything; otherwise no block either way, then the
+ * audience (anything but public, friends and close_friends, such as only_me, shows nothing).
+ */
+export function allowsSql(audience: SQL, ownerId: SQL, viewerId: string): SQL {
+  return sql`(${ownerId} = ${viewerId} or (
+    ${notBlockedWith(viewerId, ownerId)}
+    and (${audience} = 'public'
+      or (${audience} = 'friends' and exists (select 1 from friendships f where f.user_id = ${ownerId} and f.friend_id = ${viewerId}))
+      or (${audience} = 'close_friends' and exists (select 1 from friendships f where f.user_id = ${ownerId} and f.friend_id = ${viewerId} and f.close_friend)))))`;
+}
+
+/** SQL: the `pets` audience of the owner `ownerId` (an SQL expression), with the default for no row. */
+export function petsAudienceSql(ownerId: SQL): SQL {
+  return sql`coalesce((select ps.pets from privacy_settings ps where ps.user_id = ${ownerId}), ${DEFAULT_PRIVACY.pets})`;
 }
 
 /** May the viewer send the owner a friend request? `mutualFriends` is needed for friends_of_friends. */

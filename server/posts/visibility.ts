@@ -4,7 +4,7 @@
 // and as SQL for lists (feed, timelines, hashtag pages).
 import { type SQL, sql } from 'drizzle-orm';
 import type { RelationFacts } from '../graph/relations.ts';
-import { allows } from '../people/privacy.ts';
+import { allows, allowsSql } from '../people/privacy.ts';
 import type { Visibility } from './schema.ts';
 
 export function canSee(post: { visibility: Visibility; deletedAt: Date | null }, facts: RelationFacts): boolean {
@@ -14,9 +14,11 @@ export function canSee(post: { visibility: Visibility; deletedAt: Date | null },
 
 /** SQL: the post aliased `p` is visible to `viewerId` (not deleted, visibility, no block either way). */
 export function visibleTo(viewerId: string): SQL {
-  return sql`(p.deleted_at is null and (p.author_id = ${viewerId} or (
-    not exists (select 1 from blocks b where (b.blocker_id = ${viewerId} and b.blocked_id = p.author_id) or (b.blocker_id = p.author_id and b.blocked_id = ${viewerId}))
-    and (p.visibility = 'public'
-      or (p.visibility = 'friends' and exists (select 1 from friendships f where f.user_id = p.author_id and f.friend_id = ${viewerId}))
-      or (p.visibility = 'close_friends' and exists (select 1 from friendships f where f.user_id = p.author_id and f.friend_id = ${viewerId} and f.close_friend))))))`;
+  // `private` matches no shared audience: the author alone.
+  return sql`(p.deleted_at is null and ${allowsSql(sql`p.visibility`, sql`p.author_id`, viewerId)})`;
+}
+
+/** SQL: a post `viewerId` may see shows the media `mediaId` (an SQL expression). */
+export function postsShowMedia(viewerId: string, mediaId: SQL): SQL {
+  return sql`exists (select 1 from posts p where p.media_ids @> array[${mediaId}]::uuid[] and ${visibleTo(viewerId)})`;
 }
