@@ -1,6 +1,6 @@
 // Media as the protocol shows them. Uploads travel over HTTP (PROTOCOL.md, "Media"); a media's
 // progress reaches its owner's sessions as `media.changed` on `user:<id>`, and `media.get` gives
-// any ready media, with signed URLs for its files that last a few hours.
+// the media the caller may see, with signed URLs for its files that last a few hours.
 import { Type as T } from '@sinclair/typebox';
 import { type CallSpec, OneOf, Uuid } from '../spec.ts';
 
@@ -46,7 +46,7 @@ export const exampleMedia = {
 export const mediaCalls = {
   'media.get': {
     description:
-      'Media by id: ready ones for anyone who has their ids (they come with the posts, messages and profiles that show them), and the caller’s own in any state. Unknown ids are left out.',
+      'Media by id: the caller’s own in any state, and ready ones shown by something the caller may see: a post (its visibility), a pet (its owner’s pets audience), a profile picture (unless a block stands), a conversation’s picture (members) or a message (members who joined before it was sent; not once deleted). Other ids are left out, exactly like unknown ones.',
     role: 'user',
     request: T.Object({ ids: T.Array(Uuid, { minItems: 1, maxItems: 50, uniqueItems: true }) }),
     response: T.Object({ items: T.Array(MediaItem) }),

@@ -22,6 +22,21 @@ import { type ChatView, type MemberRow, type MessageView, memberViews, meView, r
 
 type ConversationRow = typeof conversations.$inferSelect;
 
+/** SQL: the media `mediaId` (an SQL expression) is the picture of a conversation `viewerId` is in,
+ * or attached to a message of one that they can read (not deleted, sent after they joined). The
+ * rows showing the media are found first, through their indexes (`offset 0` keeps the planner
+ * from starting at the viewer's conversations instead, which grows with their history), then the
+ * viewer's membership of each by its key. */
+export function chatsShowMedia(viewerId: string, mediaId: SQL): SQL {
+  const member = (conversation: SQL, seenSince = sql`true`) => sql`exists (select 1 from conversation_members cm
+    where cm.conversation_id = ${conversation} and cm.user_id = ${viewerId} and ${inArray(sql`cm.state`, [...PRESENT_STATES])} and ${seenSince})`;
+  return sql`(exists (select 1 from (select c.id from conversations c where c.picture_media_id = ${mediaId} offset 0) c
+      where ${member(sql`c.id`)})
+    or exists (select 1 from (select msg.conversation_id, msg.seq from messages msg
+        where msg.attachments @> jsonb_build_array(jsonb_build_object('id', ${mediaId}::text)) and msg.deleted_at is null offset 0) msg
+      where ${member(sql`msg.conversation_id`, sql`msg.seq > cm.joined_seq`)}))`;
+}
+
 export class Chats {
   readonly #deps: SocialDeps;
   constructor(deps: SocialDeps) {

@@ -26,6 +26,8 @@ export const conversations = pgTable(
   },
   (table) => [
     uniqueIndex('conversations_direct').on(table.directKey),
+    // Which conversation shows a media as its picture (media.get's access rule).
+    index('conversations_picture').on(table.pictureMediaId).where(sql`${table.pictureMediaId} is not null`),
     check('conversations_kind_known', sql`${table.kind} in ('direct', 'group')`),
   ],
 );
@@ -115,6 +117,8 @@ export const messages = pgTable(
     primaryKey({ columns: [table.conversationId, table.seq] }),
     uniqueIndex('messages_client').on(table.conversationId, table.senderId, table.clientId),
     index('messages_pinned').on(table.conversationId, table.pinnedAt).where(sql`${table.pinnedAt} is not null`),
+    // Which messages show a media (media.get's access rule).
+    index('messages_attachments').using('gin', table.attachments.op('jsonb_path_ops')),
     check('messages_kind_known', sql`${table.kind} in ('text', 'encrypted', 'system')`),
   ],
 );

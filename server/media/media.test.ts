@@ -59,12 +59,10 @@ function multipart(member: Member, kind: string, bytes: Uint8Array, name: string
  * image sent whole may already be processed by the time the next line runs.) */
 const unfinishedUpload = async (member: Member) =>
   (
-    await env
-      .client()
-      .request<{ media: MediaItem }>('POST', '/media/uploads', {
-        body: { kind: 'image', size: 1000 },
-        token: member.user.tokens.accessToken,
-      })
+    await env.client().request<{ media: MediaItem }>('POST', '/media/uploads', {
+      body: { kind: 'image', size: 1000 },
+      token: member.user.tokens.accessToken,
+    })
   ).body.media.id;
 
 const ready = async (member: Member, id: string, timeoutMs = 30_000) =>
@@ -301,14 +299,57 @@ describe('media: ownership', () => {
     // Where an upload stands is for its owner only.
     expect((await env.client().get(`/media/uploads/${id}`, other.user.tokens.accessToken)).status).toBe(404);
     expect((await env.client().get(`/media/uploads/${id}`, owner.user.tokens.accessToken)).status).toBe(200);
-    // Others see a ready media through media.get; an upload in progress only its owner.
-    expect((await other.call('media.get', { ids: [id] })).items.map((item) => item.id)).toEqual([id]);
+    // Nothing shows it yet: the owner alone sees it through media.get.
+    expect((await owner.call('media.get', { ids: [id] })).items.map((item) => item.id)).toEqual([id]);
+    expect((await other.call('media.get', { ids: [id] })).items).toEqual([]);
 
     // The same rule through the calls that take media.
     expect((await other.refused('posts.create', { text: 'mine?', visibility: 'public', mediaIds: [id] })).code).toBe('NOT_FOUND');
     expect((await other.refused('profile.update', { avatarMediaId: id })).code).toBe('NOT_FOUND');
     expect((await owner.call('profile.update', { avatarMediaId: id })).avatarMediaId).toBe(id);
     expect((await owner.call('posts.create', { text: 'Luna', visibility: 'public', mediaIds: [id] })).mediaIds).toEqual([id]);
+    // Now an avatar and in a public post: shown to others.
+    expect((await other.call('media.get', { ids: [id] })).items.map((item) => item.id)).toEqual([id]);
+  });
+
+  test('media: others see a media only through something they may see (posts, pets, profiles, conversations); blocks hide it', async () => {
+    const [owner, friend, stranger, later] = await Promise.all([pool.member(), pool.member(), pool.member(), pool.member()]);
+    await Promise.all([befriend(env.node, owner, friend), befriend(env.node, owner, later)]);
+    const upload = async (color: string) => {
+      const bytes = await sharp({ create: { width: 40, height: 30, channels: 3, background: color } })
+        .png()
+        .toBuffer();
+      const id = (await multipart(owner, 'image', new Uint8Array(bytes), 'x.png', 'image/png')).body.media.id;
+      await ready(owner, id);
+      return id;
+    };
+    const all = await Promise.all(['#a11', '#1a1', '#11a', '#aa1', '#1aa'].map(upload));
+    const [inPost, onPet, asAvatar, inChat, asPicture] = all as [string, string, string, string, string];
+    const sees = async (member: Member, ids: string[]) => (await member.call('media.get', { ids })).items.map((item) => item.id).sort();
+    const sorted = (ids: string[]) => [...ids].sort();
+
+    // Friends-only post, pets shown to friends, a group picture and a message in a group with
+    // the friend (not the stranger, nor `later`, who is added after the message).
+    const post = await owner.call('posts.create', { text: 'Only friends', visibility: 'friends', mediaIds: [inPost] });
+    await owner.call('privacy.update', { pets: 'friends' });
+    await owner.call('pets.create', { name: 'Luna', species: 'dog', photoMediaIds: [onPet] });
+    await owner.call('profile.update', { avatarMediaId: asAvatar });
+    const group = await owner.call('chats.createGroup', { name: 'Paseos', userIds: [friend.id], pictureMediaId: asPicture });
+    await owner.call('chats.send', { conversationId: group.id, clientId: crypto.randomUUID(), attachments: [inChat] });
+    await owner.call('chats.addMembers', { conversationId: group.id, userIds: [later.id] });
+
+    expect(await sees(owner, all)).toEqual(sorted(all));
+    expect(await sees(friend, all)).toEqual(sorted(all));
+    expect(await sees(stranger, all)).toEqual([asAvatar]);
+    // A member added later sees the group's picture but not what was sent before they joined.
+    expect(await sees(later, [inChat, asPicture])).toEqual([asPicture]);
+
+    // The post deleted: its media is no longer shown by it.
+    await owner.call('posts.delete', { postId: post.id });
+    expect(await sees(friend, [inPost])).toEqual([]);
+    // A block hides everything of the owner, the avatar included.
+    await stranger.call('blocks.block', { userId: owner.id });
+    expect(await sees(stranger, all)).toEqual([]);
   });
 
   test('chats: a message carries the sender’s ready media; someone else’s or an unfinished one is refused', async () => {

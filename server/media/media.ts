@@ -3,7 +3,7 @@
 // direct PUT to object storage; when all are there, the first bytes decide what it is (an image
 // is also decoded in full at once), and a job makes the renditions (media/worker.ts). The owner's
 // sessions hear every step as `media.changed` on `user:<id>`. Nothing is stored for a file refused.
-import { and, eq, inArray, lt, sql } from 'drizzle-orm';
+import { and, eq, inArray, lt, or, type SQL, sql } from 'drizzle-orm';
 import { type Detected, detect, type MediaKind, SNIFF_BYTES } from '../../media/detect.ts';
 import { probeImage } from '../../media/images.ts';
 import type { JobQueue } from '../../media/queue.ts';
@@ -17,6 +17,8 @@ import { media } from './schema.ts';
 import type { MediaUrls } from './urls.ts';
 
 export type MediaRow = typeof media.$inferSelect;
+/** SQL true when something `viewerId` may see shows the media `mediaId` (an SQL expression). */
+export type ShowsMedia = (viewerId: string, mediaId: SQL) => SQL;
 export type MediaView = CallResponse<'media.get'>['items'][number];
 
 export const mediaFolder = (row: Pick<MediaRow, 'ownerId' | 'id'>) => `media/${row.ownerId}/${row.id}/`;
@@ -46,6 +48,7 @@ function accepts(kind: MediaKind, found: Detected): boolean {
 
 export class Media {
   readonly #deps: MediaDeps;
+  readonly #shows: ShowsMedia[] = [];
   constructor(deps: MediaDeps) {
     this.#deps = deps;
   }
@@ -132,10 +135,32 @@ export class Media {
     return updated;
   }
 
+  /**
+   * Adds what shows media to people (posts, profiles, pets, conversations): each rule is SQL true
+   * when something `viewerId` may see shows the media `mediaId`. The modules that attach media
+   * register them; the pipeline itself knows none of them.
+   */
+  showWith(...rules: ShowsMedia[]): void {
+    this.#shows.push(...rules);
+  }
+
+  /**
+   * The media of `ids` the viewer may see, with their signed URLs: their own, in any state, and
+   * ready ones that something the viewer may see shows. Others are left out, as if unknown.
+   */
   async get(viewerId: string, ids: string[]): Promise<MediaView[]> {
-    const rows = await this.#deps.db.select().from(media).where(inArray(media.id, ids));
-    const visible = rows.filter((row) => row.ownerId === viewerId || row.status === 'ready');
-    return Promise.all(visible.map((row) => this.view(row)));
+    const mediaId = sql`${media.id}`;
+    const shown = this.#shows.map((rule) => rule(viewerId, mediaId));
+    const rows = await this.#deps.db
+      .select()
+      .from(media)
+      .where(
+        and(
+          inArray(media.id, ids),
+          or(eq(media.ownerId, viewerId), shown.length === 0 ? sql`false` : and(eq(media.status, 'ready'), or(...shown))),
+        ),
+      );
+    return Promise.all(rows.map((row) => this.view(row)));
   }
 
   /** The first bytes of the upload, which decide what it is (a direct upload can be 500 MB). */

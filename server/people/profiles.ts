@@ -1,7 +1,7 @@
 // Profiles: reading one as a given viewer may see it, changing one's own, the verification badge,
 // and search. Visibility is decided by the rules in privacy.ts over the relation facts; a block on
 // either side makes the user NOT_FOUND, exactly as if they did not exist.
-import { and, asc, count, eq, gt, like, or, sql } from 'drizzle-orm';
+import { and, asc, count, eq, gt, like, or, type SQL, sql } from 'drizzle-orm';
 import type { CallRequest, CallResponse } from '../../protocol/catalogue.ts';
 import { users } from '../accounts/schema.ts';
 import { InvalidInputError, NotFoundError } from '../errors.ts';
@@ -20,6 +20,13 @@ import { profiles } from './schema.ts';
 import { fold, selectSummaries, toSummary } from './summaries.ts';
 
 type Profile = CallResponse<'profile.get'>;
+
+/** SQL: a profile picture (avatar or cover) is `mediaId` (an SQL expression), and no block stands
+ * between its owner and `viewerId`. Profile pictures show wherever a name does. */
+export function profilesShowMedia(viewerId: string, mediaId: SQL): SQL {
+  return sql`exists (select 1 from profiles pr where (pr.avatar_media_id = ${mediaId} or pr.cover_media_id = ${mediaId})
+    and ${notBlockedWith(viewerId, sql`pr.user_id`)})`;
+}
 
 /** 0.01° is 1.1 km of latitude (less of longitude away from the equator): "about 1 km". */
 const roundCoordinate = (value: number) => Math.round(value * 100) / 100;

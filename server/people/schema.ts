@@ -37,6 +37,9 @@ export const profiles = pgTable(
   },
   (table) => [
     index('profiles_search_name').on(sql`${table.searchName} text_pattern_ops`),
+    // Which profile shows a media (media.get's access rule).
+    index('profiles_avatar').on(table.avatarMediaId).where(sql`${table.avatarMediaId} is not null`),
+    index('profiles_cover').on(table.coverMediaId).where(sql`${table.coverMediaId} is not null`),
     check('profiles_account_type_known', sql`${table.accountType} in ('personal', 'business')`),
     check('profiles_location_pair', sql`(${table.latitude} is null) = (${table.longitude} is null)`),
     check('profiles_latitude_range', sql`${table.latitude} between -90 and 90`),

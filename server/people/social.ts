@@ -4,19 +4,21 @@
 import type { ActorSystem } from '../../actors/system.ts';
 import type { AccountsDeps } from '../accounts/context.ts';
 import { RateLimiter } from '../accounts/rate-limits.ts';
-import { Chats } from '../chats/chats.ts';
+import { Chats, chatsShowMedia } from '../chats/chats.ts';
 import { Graph } from '../graph/graph.ts';
 import type { Media } from '../media/media.ts';
 import { Notifier } from '../notifications/notifier.ts';
 import { loadVapidKeys, PushSender } from '../notifications/push.ts';
-import { Pets } from '../pets/pets.ts';
+import { Pets, petsShowMedia } from '../pets/pets.ts';
 import type { Platform } from '../platform/index.ts';
 import { Comments } from '../posts/comments.ts';
 import { Feed } from '../posts/feed.ts';
 import { Trends } from '../posts/hashtags.ts';
 import { Posts } from '../posts/posts.ts';
 import { Reactions } from '../posts/reactions.ts';
+import { postsShowMedia } from '../posts/visibility.ts';
 import type { SocialDeps } from './context.ts';
+import { profilesShowMedia } from './profiles.ts';
 
 export interface Social {
   deps: SocialDeps;
@@ -49,6 +51,8 @@ export async function createSocial(platform: Platform, accounts: AccountsDeps, a
     friendRequestsPerHour: platform.config.friendRequestsPerHour,
     media,
   };
+  // Who may see a media: its owner, and whoever may see something that shows it.
+  media.showWith(profilesShowMedia, postsShowMedia, petsShowMedia, chatsShowMedia);
   const trends = new Trends(platform.cache);
   const posts = new Posts(deps, trends);
   const comments = new Comments(deps, posts);

@@ -2,7 +2,7 @@
 // audience; who sees its health and vaccination notes is the pet's own `health` audience (only the
 // owner by default). Changes reach followers of the owner's `profile:<id>` topic; marking a pet
 // lost notifies the owner's friends (in the same transaction as the change).
-import { and, asc, count, eq, gt } from 'drizzle-orm';
+import { and, asc, count, eq, gt, type SQL, sql } from 'drizzle-orm';
 import type { CallRequest, CallResponse } from '../../protocol/catalogue.ts';
 import { users } from '../accounts/schema.ts';
 import { ForbiddenError, InvalidInputError, NotFoundError } from '../errors.ts';
@@ -11,13 +11,19 @@ import { friendIds } from '../graph/lists.ts';
 import { isBlocked, type RelationFacts, relationFacts } from '../graph/relations.ts';
 import type { Prepared } from '../notifications/notifier.ts';
 import type { SocialDeps } from '../people/context.ts';
-import { allows, privacyOf } from '../people/privacy.ts';
+import { allows, allowsSql, petsAudienceSql, privacyOf } from '../people/privacy.ts';
 import { profiles } from '../people/schema.ts';
 import { decodeCursor, PAGE_SIZE, pageOf } from '../platform/cursor.ts';
 import type { Database } from '../platform/db/index.ts';
 import { pets } from './schema.ts';
 
 type PetRow = typeof pets.$inferSelect;
+
+/** SQL: a pet whose owner's `pets` audience takes in `viewerId` shows the media `mediaId` (an SQL expression). */
+export function petsShowMedia(viewerId: string, mediaId: SQL): SQL {
+  return sql`exists (select 1 from pets pt where pt.photo_media_ids @> array[${mediaId}]::uuid[]
+    and ${allowsSql(petsAudienceSql(sql`pt.owner_id`), sql`pt.owner_id`, viewerId)})`;
+}
 type PetView = CallResponse<'pets.get'>['pet'];
 
 /** A user has at most this many pets (a shelter's page is a business page with posts, not 500 pets). */

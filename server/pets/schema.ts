@@ -36,6 +36,8 @@ export const pets = pgTable(
   (table) => [
     index('pets_owner').on(table.ownerId, table.id),
     index('pets_species').on(table.species, table.ownerId),
+    // Which pets show a media (media.get's access rule).
+    index('pets_photos').using('gin', table.photoMediaIds),
     check('pets_species_known', sql`${table.species} in (${sql.raw(SPECIES.map((s) => `'${s}'`).join(', '))})`),
     check('pets_sex_known', sql`${table.sex} in ('female', 'male', 'unknown')`),
   ],

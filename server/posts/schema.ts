@@ -68,6 +68,8 @@ export const posts = pgTable(
     index('posts_author').on(table.authorId, table.id.desc()).where(sql`${table.deletedAt} is null`),
     index('posts_shared').on(table.sharedPostId).where(sql`${table.sharedPostId} is not null`),
     index('posts_pet').on(table.petId, table.id.desc()).where(sql`${table.petId} is not null`),
+    // Which posts show a media (media.get's access rule).
+    index('posts_media').using('gin', table.mediaIds),
     check('posts_visibility_known', sql`${table.visibility} in (${listed(VISIBILITIES)})`),
   ],
 );
