@@ -6,14 +6,9 @@
 // The seeded database is kept (BENCH_DATABASE_URL) and reused by later runs.
 
 import { sql } from 'drizzle-orm';
-import pino from 'pino';
-import postgres from 'postgres';
-import { startNode } from '../server/node.ts';
-import { loadConfig } from '../server/platform/config.ts';
 import { rowsOf } from '../server/platform/db/rows.ts';
-import { services } from '../test/harness/services.ts';
-import { seedSocial } from './seed-social.ts';
-import { percentile, row } from './stats.ts';
+import { startSeededNode } from './seed-social.ts';
+import { measurePages } from './stats.ts';
 
 const size = {
   users: Number(process.env.BENCH_USERS ?? 100_000),
@@ -21,29 +16,9 @@ const size = {
   reactions: Number(process.env.BENCH_REACTIONS ?? 5_000_000),
 };
 const SAMPLE = Number(process.env.BENCH_FEED_USERS ?? 200);
-const databaseName = `petamigos_bench_social_${size.users}_${size.posts}_${size.reactions}`;
-const admin = postgres(services.postgresAdminUrl, { max: 1, onnotice: () => undefined });
-if ((await admin`select 1 from pg_database where datname = ${databaseName}`).length === 0)
-  await admin.unsafe(`create database "${databaseName}"`);
-await admin.end();
-const url = new URL(services.postgresAdminUrl);
-url.pathname = `/${databaseName}`;
-
-const node = await startNode(
-  loadConfig({
-    PORT: '0',
-    HOST: '127.0.0.1',
-    DATABASE_URL: process.env.BENCH_DATABASE_URL ?? url.toString(),
-    REDIS_URL: services.redisUrl,
-    NATS_URL: services.natsUrl,
-    CLUSTER_NAME: 'bench-feed',
-    DATABASE_POOL_MAX: '10',
-  }),
-  pino({ level: 'warn' }),
-);
+const node = await startSeededNode(size, 'bench-feed', process.env.BENCH_DATABASE_URL);
 const db = node.platform.database.db;
 try {
-  await seedSocial(db, size);
   const viewers = rowsOf<{ id: string }>(
     await db.execute(sql`select id from users where username like 'bench\\_%' order by md5(id::text) limit ${SAMPLE}`),
   ).map((r) => r.id);
@@ -77,25 +52,7 @@ try {
         and not exists (select 1 from hidden_posts h where h.user_id = ${viewerId} and h.post_id = p.id)
       order by score desc limit 20`);
 
-  const measure = async (label: string, once: (viewerId: string) => Promise<unknown>) => {
-    const samples: number[] = [];
-    const started = performance.now();
-    for (const viewerId of viewers) {
-      const t0 = performance.now();
-      await once(viewerId);
-      samples.push(performance.now() - t0);
-    }
-    const seconds = (performance.now() - started) / 1000;
-    samples.sort((a, b) => a - b);
-    console.log(
-      row(label, {
-        'pages/s': viewers.length / seconds,
-        'p50 ms': percentile(samples, 50),
-        'p95 ms': percentile(samples, 95),
-        'max ms': samples.at(-1) ?? 0,
-      }),
-    );
-  };
+  const measure = (label: string, once: (viewerId: string) => Promise<unknown>) => measurePages(label, viewers, once);
 
   // Warm: every sampled user's data has been read once (what "a warm user" means here).
   let same = 0;

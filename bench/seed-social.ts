@@ -5,8 +5,13 @@
 // 5,000,000 reactions, with the counters set from them. Ids are UUIDv7 built from each row's time,
 // as the server makes them. A marker table records a finished seed, so later runs reuse it.
 import { sql } from 'drizzle-orm';
+import pino from 'pino';
+import postgres from 'postgres';
+import { type RunningNode, startNode } from '../server/node.ts';
+import { loadConfig } from '../server/platform/config.ts';
 import type { Database } from '../server/platform/db/index.ts';
 import { rowsOf } from '../server/platform/db/rows.ts';
+import { services } from '../test/harness/services.ts';
 
 export interface SeedSize {
   users: number;
@@ -19,6 +24,43 @@ const step = async (label: string, run: () => Promise<unknown>) => {
   await run();
   console.log(`seed: ${label} in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 };
+
+/**
+ * A node on the database seeded with `size` (`databaseUrl`, or one named after the size that is
+ * created when missing and kept for later runs), seeded when it is not yet.
+ */
+export async function startSeededNode(size: SeedSize, clusterName: string, databaseUrl?: string): Promise<RunningNode> {
+  let url = databaseUrl;
+  if (url === undefined) {
+    const databaseName = `petamigos_bench_social_${size.users}_${size.posts}_${size.reactions}`;
+    const admin = postgres(services.postgresAdminUrl, { max: 1, onnotice: () => undefined });
+    if ((await admin`select 1 from pg_database where datname = ${databaseName}`).length === 0)
+      await admin.unsafe(`create database "${databaseName}"`);
+    await admin.end();
+    const named = new URL(services.postgresAdminUrl);
+    named.pathname = `/${databaseName}`;
+    url = named.toString();
+  }
+  const node = await startNode(
+    loadConfig({
+      PORT: '0',
+      HOST: '127.0.0.1',
+      DATABASE_URL: url,
+      REDIS_URL: services.redisUrl,
+      NATS_URL: services.natsUrl,
+      CLUSTER_NAME: clusterName,
+      DATABASE_POOL_MAX: '10',
+    }),
+    pino({ level: 'warn' }),
+  );
+  try {
+    await seedSocial(node.platform.database.db, size);
+  } catch (error) {
+    await node.stop();
+    throw error;
+  }
+  return node;
+}
 
 export async function seedSocial(db: Database, size: SeedSize): Promise<void> {
   await db.execute(sql`create table if not exists bench_seed (users int, posts int, reactions int, done_at timestamptz)`);

@@ -41,6 +41,27 @@ export async function measureConcurrent(count: number, inFlight: number, once: (
   return count / ((performance.now() - began) / 1000);
 }
 
+/** Runs `once` for each viewer in turn and prints pages/s, p50, p95 and max (ms) under `label`. */
+export async function measurePages(label: string, viewers: readonly string[], once: (viewerId: string) => Promise<unknown>): Promise<void> {
+  const samples: number[] = [];
+  const started = performance.now();
+  for (const viewerId of viewers) {
+    const t0 = performance.now();
+    await once(viewerId);
+    samples.push(performance.now() - t0);
+  }
+  const seconds = (performance.now() - started) / 1000;
+  samples.sort((a, b) => a - b);
+  console.log(
+    row(label, {
+      'pages/s': viewers.length / seconds,
+      'p50 ms': percentile(samples, 50),
+      'p95 ms': percentile(samples, 95),
+      'max ms': samples.at(-1) ?? 0,
+    }),
+  );
+}
+
 export function row(label: string, values: Record<string, number | string>): string {
   const cells = Object.entries(values).map(([key, value]) => `${key}=${typeof value === 'number' ? formatNumber(value) : value}`);
   return `${label.padEnd(34)} ${cells.join('  ')}`;
