@@ -15,7 +15,7 @@ import { type Attachment, isPresent, type SystemBody } from '../server/chats/sch
 import { messageView, previewOf, readUpTo } from '../server/chats/views.ts';
 import { type ChatWrites, type Conversation, chatWrites, type Member, type MemberChange } from '../server/chats/writes.ts';
 import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from '../server/errors.ts';
-import { isBlocked, relationFacts } from '../server/graph/relations.ts';
+import { blockedBetween } from '../server/graph/relations.ts';
 import type { MessagePush } from '../server/notifications/notifier.ts';
 import type { Database } from '../server/platform/db/index.ts';
 import type { Logger } from '../server/platform/log.ts';
@@ -217,8 +217,13 @@ class Room {
     if (retried !== undefined) return this.#stored(conversation, userId, input.clientId);
     if (input.encrypted !== undefined && conversation.kind !== 'direct')
       throw new InvalidInputError('end-to-end encryption is for one-to-one conversations', { field: 'encrypted' });
-    if (conversation.kind === 'direct') await this.#checkDirect(userId);
-    await this.#deps.limiter.hit({ name: 'messages sent', max: this.#deps.messagesPerMinute, windowMs: 60_000 }, userId);
+    // The two checks at once (PostgreSQL, Redis); a refusal by the first is the one reported.
+    const [allowed, counted] = await Promise.allSettled([
+      conversation.kind === 'direct' ? this.#checkDirect(userId) : undefined,
+      this.#deps.limiter.hit({ name: 'messages sent', max: this.#deps.messagesPerMinute, windowMs: 60_000 }, userId),
+    ]);
+    if (allowed.status === 'rejected') throw allowed.reason;
+    if (counted.status === 'rejected') throw counted.reason;
     let replyTo = null;
     if (input.replyTo !== undefined) {
       const target = input.replyTo > member.joinedSeq ? await this.#writes.message(input.replyTo) : undefined;
@@ -277,7 +282,7 @@ class Room {
   async #checkDirect(userId: string): Promise<void> {
     const [peerId, peer] = [...this.#members].find(([id]) => id !== userId) ?? [];
     if (peerId === undefined || peer === undefined || peer.state === 'declined') throw notAllowed();
-    if (isBlocked(await relationFacts(this.#deps.db, userId, peerId))) throw notAllowed();
+    if (await blockedBetween(this.#deps.db, userId, peerId)) throw notAllowed();
   }
 
   /** A membership or group change, with the system message that tells members about it. */

@@ -7,7 +7,9 @@
 //     send-to-receive latency (sequential sends, p50/p99) and messages per second with IN_FLIGHT
 //     sends outstanding (each delivered to every follower);
 //  2. many quiet rooms: QUIET_ROOMS groups of two, one message at a time in each, round-robin,
-//     IN_FLIGHT outstanding: messages per second and latency.
+//     IN_FLIGHT outstanding: messages per second and latency;
+//  3. one-to-one: a direct conversation (sender on A, the other on B), sequential sends: latency
+//     (a direct send also checks that no block stands between the two).
 // Needs the PostgreSQL, Redis and NATS the tests use. `bun bench/chat.ts`
 import { connect } from 'nats';
 import { exampleMessage } from '../protocol/calls/chats.ts';
@@ -177,6 +179,18 @@ try {
   const quiet = await run(MESSAGES * 2, IN_FLIGHT, quietSend, 1);
   const quietSummary = summary(MESSAGES * 2, quiet.seconds, quiet.delivered);
 
+  // ——— one-to-one ———
+  const opened = await senderClient.call('chats.send', { to: reader.id, clientId: crypto.randomUUID(), text: 'hola' });
+  const direct = readerClient.subscribe(`room:${opened.conversationId}`, onMessage);
+  while (direct.state !== 'joined') await Bun.sleep(10);
+  const directSend = (_i: number, clientId: string) =>
+    senderClient.call('chats.send', { conversationId: opened.conversationId, clientId, text: exampleMessage.text });
+  console.error('chat: one-to-one');
+  await run(200, 1, directSend, 1);
+  latencies.length = 0;
+  const directSequential = await run(MESSAGES, 1, directSend, 1);
+  const directSummary = summary(MESSAGES, directSequential.seconds, directSequential.delivered);
+
   console.log(
     `chat: ${MESSAGES} sequential sends, ${MESSAGES * 2} with ${IN_FLIGHT} in flight; busy room of ${BUSY_MEMBERS} (sender on node A, ${BUSY_MEMBERS - 1} followers on node B); ${QUIET_ROOMS} quiet rooms of 2`,
   );
@@ -185,6 +199,7 @@ try {
   console.log(row('busy room, sequential', busySeqSummary));
   console.log(row(`busy room, ×${IN_FLIGHT}`, busyConcSummary));
   console.log(row(`${QUIET_ROOMS} quiet rooms, ×${IN_FLIGHT}`, quietSummary));
+  console.log(row('one-to-one, sequential', directSummary));
   console.log(
     row('busy room / bare (sequential)', {
       'p50 ×': busySeqSummary['p50 µs'] / bareSeqSummary['p50 µs'],

@@ -10,7 +10,7 @@ import type { CallRequest, CallResponse } from '../../protocol/catalogue.ts';
 import { CHAT_LIMITS } from '../../protocol/lists.ts';
 import { users } from '../accounts/schema.ts';
 import { InvalidInputError, NotFoundError } from '../errors.ts';
-import { isBlocked, relationFacts } from '../graph/relations.ts';
+import { blockedBetween, isBlocked, relationFacts } from '../graph/relations.ts';
 import { announceAccessChange, type SocialDeps } from '../people/context.ts';
 import { allowsMessage, privacyOf } from '../people/privacy.ts';
 import { profiles } from '../people/schema.ts';
@@ -374,7 +374,7 @@ export class Chats {
   }
 
   async keys(viewerId: string, userId: string): Promise<CallResponse<'keys.get'>> {
-    if (viewerId !== userId && isBlocked(await relationFacts(this.#db, viewerId, userId))) throw new NotFoundError('keys');
+    if (viewerId !== userId && (await blockedBetween(this.#db, viewerId, userId))) throw new NotFoundError('keys');
     const rows = await this.#db.select().from(chatKeys).where(eq(chatKeys.userId, userId)).orderBy(desc(chatKeys.createdAt)).limit(20);
     if (rows.length === 0) throw new NotFoundError('keys');
     return { keys: rows.map((row) => ({ keyId: row.id, publicKey: row.publicKey, createdAt: row.createdAt.toISOString() })) };

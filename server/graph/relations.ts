@@ -102,6 +102,13 @@ export function relationView(facts: RelationFacts) {
 }
 
 /** `column` (a user id) is not blocked by `viewerId` and has not blocked them. */
+/** Does a block stand between the two, either way? One lookup by key each way (a one-to-one send
+ * asks this on every message; `relationFacts` reads nine things). */
+export async function blockedBetween(db: Database, a: string, b: string): Promise<boolean> {
+  const result = await db.execute(sql`select not ${notBlockedWith(a, sql`${b}::uuid`)} as blocked`);
+  return rowsOf<{ blocked: boolean }>(result)[0]?.blocked === true;
+}
+
 export function notBlockedWith(viewerId: string, column: AnyPgColumn | SQL): SQL {
   return sql`not exists (select 1 from blocks b where (b.blocker_id = ${viewerId} and b.blocked_id = ${column}) or (b.blocker_id = ${column} and b.blocked_id = ${viewerId}))`;
 }
