@@ -2,11 +2,14 @@
 // Only the formats the pipeline accepts are recognised; anything else is undefined. A match here is
 // the first gate; the full decode (sharp for images, ffprobe for video and audio) is the second.
 
-export const MEDIA_KINDS = ['image', 'video', 'voice'] as const;
+/** What an upload is announced as. A reel is a video that must last as long as reels do. */
+export const MEDIA_KINDS = ['image', 'video', 'voice', 'reel'] as const;
 export type MediaKind = (typeof MEDIA_KINDS)[number];
+/** What content is found to be. */
+export type ContentKind = Exclude<MediaKind, 'reel'>;
 
 export interface Detected {
-  kind: MediaKind;
+  kind: ContentKind;
   /** The container as found: jpeg, png, webp, gif, heif, avif, mp4, quicktime, webm, ogg, wav, mp3, m4a. */
   format: string;
   mime: string;

@@ -104,6 +104,12 @@ export function mediaWorker(deps: WorkerDeps): { handle: JobHandler; giveUp: Giv
       throw new PoisonFileError('the video cannot be read', { cause: error });
     });
     if (probed.video === undefined) throw new PoisonFileError('the file has no video');
+    if (row.kind === 'reel') {
+      const { minDurationMs, maxDurationMs } = MEDIA_LIMITS.reel;
+      const seconds = probed.durationMs === undefined ? 'of unknown length' : `${(probed.durationMs / 1000).toFixed(1)} s long`;
+      if (probed.durationMs === undefined || probed.durationMs < minDurationMs || probed.durationMs > maxDurationMs)
+        throw new PoisonFileError(`a reel lasts 15 s to 10 min; this video is ${seconds}`);
+    }
     const out = join(dir, 'out');
     const processed = await processVideo(input, probed, out, reporter(row.id));
     const files = await store(
@@ -148,7 +154,7 @@ export function mediaWorker(deps: WorkerDeps): { handle: JobHandler; giveUp: Giv
       await mkdir(deps.workDir, { recursive: true });
       const dir = await mkdtemp(join(deps.workDir, `media-${row.id}-`));
       try {
-        const result = row.kind === 'image' ? await image(row) : row.kind === 'video' ? await video(row, dir) : await voice(row, dir);
+        const result = row.kind === 'image' ? await image(row) : row.kind === 'voice' ? await voice(row, dir) : await video(row, dir);
         await deps.media.ready(row.id, { ...result, parts: [] });
         await Promise.all(row.parts.map((key) => deps.store.remove(key)));
         await deps.store.remove(`${mediaFolder(row)}upload/original`);

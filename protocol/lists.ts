@@ -42,8 +42,8 @@ export const MEDIA_LIMITS = {
   image: { bytes: 20 * 1024 * 1024 },
   video: { bytes: 500 * 1024 * 1024 },
   voice: { bytes: 20 * 1024 * 1024, maxDurationMs: 15 * 60_000 },
-  /** Reels, per the product plan: 15 s to 10 min. */
-  reel: { minDurationMs: 15_000, maxDurationMs: 10 * 60_000 },
+  /** Reels, per the product plan: videos of 15 s to 10 min (checked when processed). */
+  reel: { bytes: 500 * 1024 * 1024, minDurationMs: 15_000, maxDurationMs: 10 * 60_000 },
   /** A resumable upload sends chunks of at most this many bytes (the last one smaller). */
   chunkBytes: 8 * 1024 * 1024,
 } as const;

@@ -8,7 +8,7 @@ const exampleMediaId = '0192a1b2-c3d4-7e5f-8a9b-0000000d1a00';
 
 export const MediaItem = T.Object({
   id: Uuid,
-  kind: OneOf(['image', 'video', 'voice'] as const),
+  kind: OneOf(['image', 'video', 'voice', 'reel'] as const),
   status: OneOf(['uploading', 'processing', 'ready', 'failed'] as const),
   progress: T.Integer({ minimum: 0, maximum: 100, description: 'Of the processing, once uploaded' }),
   failure: T.Union([T.String(), T.Null()], { description: 'Why it failed, when it did' }),

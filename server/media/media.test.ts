@@ -256,6 +256,40 @@ describe('media: video and voice', () => {
     expect(done).toMatchObject({ status: 'failed', failure: 'the video cannot be read', urls: null });
     expect(await objectsOf(owner)).toEqual([]);
   });
+
+  test('media: a reel lasts 15 s to 10 min: a 5 s one ends FAILED with the reason and nothing stored; a 16 s one becomes HLS', async () => {
+    const owner = await pool.member();
+    const clip = (seconds: number) =>
+      ffmpegFile(`reel-${seconds}.mp4`, [
+        '-f',
+        'lavfi',
+        '-i',
+        `testsrc=size=160x240:rate=10:duration=${seconds}`,
+        '-c:v',
+        'libx264',
+        '-preset',
+        'ultrafast',
+        '-pix_fmt',
+        'yuv420p',
+      ]);
+    const short = await multipart(owner, 'reel', await clip(5), 'short.mp4', 'video/mp4');
+    expect(short.status).toBe(201);
+    expect(await ready(owner, short.body.media.id)).toMatchObject({
+      kind: 'reel',
+      status: 'failed',
+      failure: 'a reel lasts 15 s to 10 min; this video is 5.0 s long',
+      urls: null,
+    });
+    expect(await objectsOf(owner)).toEqual([]);
+
+    const long = await multipart(owner, 'reel', await clip(16), 'long.mp4', 'video/mp4');
+    const done = await ready(owner, long.body.media.id, 60_000);
+    expect(done).toMatchObject({ kind: 'reel', status: 'ready', height: 240 });
+    expect(done.durationMs).toBeGreaterThanOrEqual(15_000);
+    expect(Object.keys(done.urls ?? {})).toEqual(expect.arrayContaining(['master.m3u8', 'thumb.jpg']));
+    // A reel is not a post's video (the reels screens will take them).
+    expect((await owner.refused('posts.create', { text: 'reel?', visibility: 'public', mediaIds: [done.id] })).code).toBe('NOT_FOUND');
+  });
 });
 
 describe('media: abandoned uploads', () => {

@@ -40,9 +40,10 @@ export interface MediaDeps {
   urls: MediaUrls;
 }
 
-/** Is what was found acceptable for the kind announced? Voice notes come in WebM or MP4 containers too. */
+/** Is what was found acceptable for the kind announced? Voice notes come in WebM or MP4 containers
+ * too; a reel is a video. */
 function accepts(kind: MediaKind, found: Detected): boolean {
-  if (found.kind === kind) return true;
+  if (found.kind === kind || (kind === 'reel' && found.kind === 'video')) return true;
   return kind === 'voice' && (found.format === 'webm' || found.format === 'mp4');
 }
 
@@ -265,7 +266,7 @@ export class Media {
    * belong to `ownerId`, be of an allowed kind, and be ready. Anything else is NOT_FOUND or
    * MEDIA_NOT_READY, so nobody attaches another person's file.
    */
-  async attachable(ownerId: string, ids: readonly string[], kinds: readonly MediaKind[]): Promise<MediaRow[]> {
+  async attachable<K extends MediaKind>(ownerId: string, ids: readonly string[], kinds: readonly K[]): Promise<(MediaRow & { kind: K })[]> {
     if (ids.length === 0) return [];
     const rows = await this.#deps.db
       .select()
@@ -274,14 +275,14 @@ export class Media {
     const byId = new Map(rows.map((row) => [row.id, row]));
     return ids.map((id) => {
       const row = byId.get(id);
-      if (row === undefined || !kinds.includes(row.kind)) throw new NotFoundError('media');
+      if (row === undefined || !(kinds as readonly MediaKind[]).includes(row.kind)) throw new NotFoundError('media');
       if (row.status !== 'ready')
         throw new ConflictError(
           'MEDIA_NOT_READY',
           `media ${id} is ${row.status === 'failed' ? 'failed' : 'still being processed'}`,
           'mediaIds',
         );
-      return row;
+      return row as MediaRow & { kind: K };
     });
   }
 }

@@ -93,7 +93,7 @@ export function mediaRoutes(
         const kind = form.get('kind');
         const file = form.get('file');
         if (typeof kind !== 'string' || !(MEDIA_KINDS as readonly string[]).includes(kind))
-          throw new InvalidInputError('kind is image, video or voice', { field: 'kind' });
+          throw new InvalidInputError('kind is image, video, voice or reel', { field: 'kind' });
         if (!(file instanceof Blob) || file.size === 0) throw new InvalidInputError('file is missing', { field: 'file' });
         const bytes = new Uint8Array(await file.arrayBuffer());
         const started = await media.start(principal.userId, kind as (typeof MEDIA_KINDS)[number], bytes.byteLength);

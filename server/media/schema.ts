@@ -48,7 +48,7 @@ export const media = pgTable(
   },
   (table) => [
     index('media_owner').on(table.ownerId, table.id.desc()),
-    check('media_kind_known', sql`${table.kind} in ('image', 'video', 'voice')`),
+    check('media_kind_known', sql`${table.kind} in ('image', 'video', 'voice', 'reel')`),
     check('media_status_known', sql`${table.status} in ('uploading', 'processing', 'ready', 'failed')`),
   ],
 );

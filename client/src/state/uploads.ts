@@ -16,7 +16,8 @@ import { t } from '../i18n/index.ts';
 import { type MediaItem, remember } from './media.ts';
 import { actions, errorText } from './store.ts';
 
-export type MediaKind = MediaItem['kind'];
+/** What this client uploads (reels come with the reels screens). */
+export type MediaKind = Exclude<MediaItem['kind'], 'reel'>;
 
 interface UploadState {
   phase: 'sending' | 'processing' | 'ready' | 'failed' | 'cancelled';

@@ -1,5 +1,5 @@
 // Media by id wherever it is shown (post cards, messages, profiles): loading, unavailable, still
-// processing (its blurred preview when it has one), or the image, video or voice note itself.
+// processing (its blurred preview when it has one), or the image, video (or reel) or voice note itself.
 import { type JSX, Match, Switch } from 'solid-js';
 import { t } from '../../i18n/index.ts';
 import { type MediaItem, mediaItem } from '../../state/media.ts';
@@ -31,7 +31,7 @@ export function MediaView(props: { id: string; layout: Layout; alt?: string }): 
       <Match when={kindOf('image')}>
         {(image) => <Picture item={image()} layout={props.layout} alt={props.alt ?? t('media.image')} />}
       </Match>
-      <Match when={kindOf('video')}>{(video) => <VideoPlayer item={video()} />}</Match>
+      <Match when={kindOf('video') ?? kindOf('reel')}>{(video) => <VideoPlayer item={video()} />}</Match>
       <Match when={kindOf('voice')}>{(voice) => <VoicePlayer item={voice()} />}</Match>
     </Switch>
   );
