@@ -23,6 +23,7 @@ export type GiveUp = (job: MediaJob, error: unknown) => Promise<void>;
 
 export interface JobQueue {
   readonly kind: 'jetstream' | 'memory';
+  /** Queues the job; a job for the same media already waiting is not queued twice. */
   enqueue(job: MediaJob): Promise<void>;
   /** Starts `concurrency` workers on this node. */
   work(handler: JobHandler, onGiveUp: GiveUp, concurrency: number): void;
@@ -93,7 +94,9 @@ export async function openJetStreamQueue(nc: NatsConnection, namespace: string, 
   return {
     kind: 'jetstream',
     async enqueue(job) {
-      await js.publish(subject, encodeFrame(job));
+      // One job per media: queueing it again within the stream's duplicate window (a retried
+      // complete) is dropped by JetStream.
+      await js.publish(subject, encodeFrame(job), { msgID: `media:${job.mediaId}` });
     },
     work(handler, onGiveUp, concurrency) {
       for (let i = 0; i < concurrency; i++)
@@ -134,7 +137,7 @@ export function createMemoryQueue(options: QueueOptions): JobQueue {
   return {
     kind: 'memory',
     async enqueue(job) {
-      push({ job, attempt: 1 });
+      if (!waiting.some((entry) => entry.job.mediaId === job.mediaId)) push({ job, attempt: 1 });
     },
     work(handler, onGiveUp, concurrency) {
       for (let i = 0; i < concurrency; i++)

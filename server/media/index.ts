@@ -13,7 +13,9 @@ import { media as mediaTable } from './schema.ts';
 import { type MediaUrls, mediaUrls } from './urls.ts';
 
 const ABANDONED_AFTER_MS = 24 * 3600_000;
-const SWEEP_EVERY_MS = 3600_000;
+/** Longer than a queued job normally waits for a worker to start it. */
+const NEVER_STARTED_AFTER_MS = 10 * 60_000;
+const SWEEP_EVERY_MS = 5 * 60_000;
 
 export interface MediaModule {
   media: Media;
@@ -46,11 +48,13 @@ export async function createMediaModule(platform: Platform, announce: (ownerId: 
         watermark: config.media.watermark === '' ? undefined : config.media.watermark,
       });
       queue.work(worker.handle, worker.giveUp, config.media.workers);
-      // Uploads left half-done for a day are removed (any media node may sweep; removing twice is harmless).
+      // Uploads left half-done for a day are removed, and media whose job was never queued are
+      // queued (any media node may sweep; doing it twice is harmless).
       sweeper = setInterval(() => {
-        media.sweepAbandoned(ABANDONED_AFTER_MS).then(
-          (removed) => {
+        Promise.all([media.sweepAbandoned(ABANDONED_AFTER_MS), media.requeueStuck(NEVER_STARTED_AFTER_MS)]).then(
+          ([removed, requeued]) => {
             if (removed > 0) log.info({ removed }, `media.sweep() | removed abandoned uploads [count:${removed}]`);
+            if (requeued > 0) log.warn({ requeued }, `media.sweep() | queued jobs that were never queued [count:${requeued}]`);
           },
           (error: unknown) => log.error({ err: error }, 'media.sweep() | failed; will try again'),
         );

@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { CallResponse } from '../../protocol/catalogue.ts';
@@ -14,6 +14,7 @@ import { type AccountsEnv, startAccountsEnv } from '../../test/harness/accounts.
 import { type S3Server, startS3Server } from '../../test/harness/s3.ts';
 import { uniqueName } from '../../test/harness/services.ts';
 import { befriend, type Member, memberPool } from '../../test/harness/social.ts';
+import { media } from './schema.ts';
 
 type MediaItem = CallResponse<'media.get'>['items'][number];
 
@@ -289,6 +290,54 @@ describe('media: video and voice', () => {
     expect(Object.keys(done.urls ?? {})).toEqual(expect.arrayContaining(['master.m3u8', 'thumb.jpg']));
     // A reel is not a post's video (the reels screens will take them).
     expect((await owner.refused('posts.create', { text: 'reel?', visibility: 'public', mediaIds: [done.id] })).code).toBe('NOT_FOUND');
+  });
+});
+
+describe('media: jobs never queued', () => {
+  test('media: a media marked processing by a node that died before queueing its job is queued again: when the owner completes again, or by the sweep', async () => {
+    const owner = await pool.member();
+    const token = owner.user.tokens.accessToken;
+    const client = env.client();
+    const db = env.node.platform.database.db;
+    const photo = new Uint8Array(
+      await sharp({ create: { width: 48, height: 32, channels: 3, background: '#396' } })
+        .png()
+        .toBuffer(),
+    );
+    // All bytes sent and the row marked processing, but no job: what a node leaves when it dies
+    // between the two steps of complete.
+    const neverQueued = async () => {
+      const started = await client.request<{ media: MediaItem; uploadUrl: string }>('POST', '/media/uploads', {
+        body: { kind: 'image', size: photo.byteLength },
+        token,
+      });
+      const { uploadUrl } = started.body;
+      await client.request('PUT', `${uploadUrl}?offset=0`, {
+        raw: photo as Uint8Array<ArrayBuffer>,
+        token,
+        headers: { 'content-type': 'application/octet-stream' },
+      });
+      await db.update(media).set({ status: 'processing' }).where(eq(media.id, started.body.media.id));
+      return { id: started.body.media.id, uploadUrl };
+    };
+    const statusOf = async (id: string) => (await db.select().from(media).where(eq(media.id, id)))[0];
+
+    const retried = await neverQueued();
+    await Bun.sleep(1000);
+    expect(await statusOf(retried.id)).toMatchObject({ status: 'processing', attempts: 0 });
+    // The owner's client got no answer and completes again.
+    expect((await client.post<{ media: MediaItem }>(`${retried.uploadUrl}/complete`, {}, token)).body.media.status).toBe('processing');
+    expect((await ready(owner, retried.id)).status).toBe('ready');
+
+    // Nobody completes again: the sweep finds it once it has waited long enough.
+    const forgotten = await neverQueued();
+    expect(await env.node.social.media.requeueStuck(10 * 60_000)).toBe(0);
+    await db
+      .update(media)
+      .set({ updatedAt: new Date(Date.now() - 11 * 60_000) })
+      .where(eq(media.id, forgotten.id));
+    expect(await env.node.social.media.requeueStuck(10 * 60_000)).toBe(1);
+    expect((await ready(owner, forgotten.id)).status).toBe('ready');
   });
 });
 

@@ -186,6 +186,9 @@ export class Media {
    */
   async complete(ownerId: string, mediaId: string, original?: Uint8Array): Promise<MediaView> {
     let row = await this.#own(ownerId, mediaId);
+    // Completed before, but no worker has started on it: the node that completed it may have died
+    // between marking it and queueing its job. Queue it (again: duplicates are dropped).
+    if (row.status === 'processing' && row.attempts === 0) await this.#deps.queue.enqueue({ mediaId: row.id });
     if (row.status !== 'uploading') return this.view(row);
     if (row.parts.length === 0) {
       // A direct upload: it is complete when the object is there with the size announced.
@@ -249,6 +252,20 @@ export class Media {
     if (row === undefined) return;
     await this.#deps.store.removePrefix(mediaFolder(row));
     await this.#update(id, { status: 'failed', failure: reason, parts: [] });
+  }
+
+  /**
+   * Media completed more than `maxAgeMs` ago that no worker has started (their job was never
+   * queued: the node died between marking and queueing, and the owner did not complete again):
+   * their jobs are queued again. Returns how many.
+   */
+  async requeueStuck(maxAgeMs: number): Promise<number> {
+    const stuck = await this.#deps.db
+      .select({ id: media.id })
+      .from(media)
+      .where(and(eq(media.status, 'processing'), eq(media.attempts, 0), lt(media.updatedAt, new Date(Date.now() - maxAgeMs))));
+    for (const { id } of stuck) await this.#deps.queue.enqueue({ mediaId: id });
+    return stuck.length;
   }
 
   /** Uploads nobody finished within `maxAgeMs`: their rows and chunks go. Returns how many. */

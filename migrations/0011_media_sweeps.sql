@@ -1,0 +1,1 @@
+CREATE INDEX "media_unfinished" ON "media" USING btree ("status","updated_at") WHERE "media"."status" in ('uploading', 'processing');
