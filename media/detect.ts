@@ -6,7 +6,7 @@
 export const MEDIA_KINDS = ['image', 'video', 'voice', 'reel'] as const;
 export type MediaKind = (typeof MEDIA_KINDS)[number];
 /** What content is found to be. */
-export type ContentKind = Exclude<MediaKind, 'reel'>;
+type ContentKind = Exclude<MediaKind, 'reel'>;
 
 export interface Detected {
   kind: ContentKind;
