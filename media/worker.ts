@@ -156,8 +156,9 @@ export function mediaWorker(deps: WorkerDeps): { handle: JobHandler; giveUp: Giv
       try {
         const result = row.kind === 'image' ? await image(row) : row.kind === 'voice' ? await voice(row, dir) : await video(row, dir);
         await deps.media.ready(row.id, { ...result, parts: [] });
-        await Promise.all(row.parts.map((key) => deps.store.remove(key)));
-        await deps.store.remove(`${mediaFolder(row)}upload/original`);
+        // The whole upload folder: the chunks recorded, and any a node stored but died before
+        // recording.
+        await deps.store.removePrefix(`${mediaFolder(row)}upload/`);
       } finally {
         await rm(dir, { recursive: true, force: true });
       }

@@ -177,6 +177,10 @@ describe('media: video and voice', () => {
         headers: { 'content-type': 'application/octet-stream' },
       });
     expect((await put(0, clip.subarray(0, half))).body).toEqual({ received: half });
+    // A chunk a node stored but died before recording: it must not outlive the upload.
+    await env.node.platform.storage.put(`media/${owner.id}/${started.body.media.id}/upload/part-orphan`, new Uint8Array(10), {
+      contentType: 'application/octet-stream',
+    });
     // A client that lost track resends from the wrong place, is told where the upload stands, and goes on.
     expect((await put(0, clip.subarray(0, 10))).body).toMatchObject({ error: { code: 'OFFSET_MISMATCH' } });
     expect((await client.get<{ media: MediaItem }>(uploadUrl, token)).body.media.received).toBe(half);
@@ -209,6 +213,8 @@ describe('media: video and voice', () => {
     expect(new Uint8Array(await (await fetchSigned(urls['thumb.jpg'] as string)).arrayBuffer()).subarray(0, 3)).toEqual(
       new Uint8Array([0xff, 0xd8, 0xff]),
     );
+    // Only the renditions are left: the upload's chunks are gone, the orphan too.
+    expect((await objectsOf(owner)).filter((key) => !key.includes('/out/'))).toEqual([]);
   }, 90_000);
 
   test('media: a voice note recorded as WebM/Opus with no duration in its header (as browsers write it) comes out as Ogg Opus and AAC with a 64-bar waveform', async () => {
