@@ -146,7 +146,7 @@ describe('media in the web client', () => {
     await setting.getByText(en['profile.noPhoto']).waitFor(within);
     await b.getByLabel(en['profile.changeAvatar']).setInputFiles(photo);
     await b.getByText(en['profile.photoSaved']).waitFor(processing);
-    await setting.locator('picture img').waitFor(within);
+    await setting.getByRole('img', { name: en['profile.avatar'], exact: true }).waitFor(within);
     await b.getByRole('button', { name: en['profile.removeAvatar'] }).waitFor();
     expect(await noHorizontalScroll(b)).toBeLessThanOrEqual(360);
     await screenshot(b, 'media-avatar-editor');
@@ -186,7 +186,8 @@ describe('media in the web client', () => {
     const setting = e.getByTestId('group-picture-setting');
     await setting.waitFor(within);
     await e.getByLabel(en['chats.changeGroupPicture']).setInputFiles(photo);
-    await setting.locator('picture img').waitFor(processing);
+    // The group's picture, by its name: the finished upload's own thumbnail may still be shown next to it.
+    await setting.getByRole('img', { name: en['chats.groupPicture'], exact: true }).waitFor(processing);
     expect(await noHorizontalScroll(e)).toBeLessThanOrEqual(360);
     await screenshot(e, 'media-group-picture');
 
