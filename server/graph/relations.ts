@@ -101,7 +101,6 @@ export function relationView(facts: RelationFacts) {
   } as const;
 }
 
-/** `column` (a user id) is not blocked by `viewerId` and has not blocked them. */
 /** Does a block stand between the two, either way? One lookup by key each way (a one-to-one send
  * asks this on every message; `relationFacts` reads nine things). */
 export async function blockedBetween(db: Database, a: string, b: string): Promise<boolean> {
@@ -109,6 +108,7 @@ export async function blockedBetween(db: Database, a: string, b: string): Promis
   return rowsOf<{ blocked: boolean }>(result)[0]?.blocked === true;
 }
 
+/** `column` (a user id) is not blocked by `viewerId` and has not blocked them. */
 export function notBlockedWith(viewerId: string, column: AnyPgColumn | SQL): SQL {
   return sql`not exists (select 1 from blocks b where (b.blocker_id = ${viewerId} and b.blocked_id = ${column}) or (b.blocker_id = ${column} and b.blocked_id = ${viewerId}))`;
 }
