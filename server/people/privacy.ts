@@ -65,9 +65,10 @@ export function allowsSql(audience: SQL, ownerId: SQL, viewerId: string): SQL {
       or (${audience} = 'close_friends' and exists (select 1 from friendships f where f.user_id = ${ownerId} and f.friend_id = ${viewerId} and f.close_friend)))))`;
 }
 
-/** SQL: the `pets` audience of the owner `ownerId` (an SQL expression), with the default for no row. */
-export function petsAudienceSql(ownerId: SQL): SQL {
-  return sql`coalesce((select ps.pets from privacy_settings ps where ps.user_id = ${ownerId}), ${DEFAULT_PRIVACY.pets})`;
+/** SQL: the `pets` audience from `setting` (privacy_settings.pets of a row joined, null when the
+ * owner has no row), with the default for no row. */
+export function petsAudienceSql(setting: SQL): SQL {
+  return sql`coalesce(${setting}, ${DEFAULT_PRIVACY.pets})`;
 }
 
 /** May the viewer send the owner a friend request? `mutualFriends` is needed for friends_of_friends. */
