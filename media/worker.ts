@@ -104,12 +104,12 @@ export function mediaWorker(deps: WorkerDeps): { handle: JobHandler; giveUp: Giv
       throw new PoisonFileError('the video cannot be read', { cause: error });
     });
     if (probed.video === undefined) throw new PoisonFileError('the file has no video');
-    if (row.kind === 'reel') {
-      const { minDurationMs, maxDurationMs } = MEDIA_LIMITS.reel;
-      const seconds = probed.durationMs === undefined ? 'of unknown length' : `${(probed.durationMs / 1000).toFixed(1)} s long`;
-      if (probed.durationMs === undefined || probed.durationMs < minDurationMs || probed.durationMs > maxDurationMs)
-        throw new PoisonFileError(`a reel lasts 15 s to 10 min; this video is ${seconds}`);
-    }
+    const { minDurationMs, maxDurationMs } = MEDIA_LIMITS.reel;
+    const duration = probed.durationMs;
+    if (row.kind === 'reel' && (duration === undefined || duration < minDurationMs || duration > maxDurationMs))
+      throw new PoisonFileError(
+        `a reel lasts ${minDurationMs / 1000} s to ${maxDurationMs / 60_000} min; this video is ${duration === undefined ? 'of unknown length' : `${(duration / 1000).toFixed(1)} s long`}`,
+      );
     const out = join(dir, 'out');
     const processed = await processVideo(input, probed, out, reporter(row.id));
     const files = await store(
