@@ -1,5 +1,5 @@
-// The media store: ids asked together go in one media.get; an id the server leaves out is
-// missing, not asked again at once, and asked again once five minutes have passed.
+// The media store: an id the server leaves out is missing, not asked again at once, and asked
+// again once five minutes have passed.
 import { afterEach, expect, test, vi } from 'vitest';
 import { mediaItem } from './media.ts';
 import { actions } from './store.ts';
