@@ -11,8 +11,8 @@
 // and clientId) is answered with the stored message. Passivated after 5 minutes without messages.
 import { CHAT_LIMITS } from '../protocol/lists.ts';
 import type { RateLimiter } from '../server/accounts/rate-limits.ts';
-import { type Attachment, isPresent, type SystemBody } from '../server/chats/schema.ts';
-import { messageView, previewOf, readUpTo } from '../server/chats/views.ts';
+import { type Attachment, type EncryptedBody, isPresent, type SystemBody } from '../server/chats/schema.ts';
+import { type MessageView, messageView, previewOf, readUpTo } from '../server/chats/views.ts';
 import { type ChatWrites, type Conversation, chatWrites, type Member, type MemberChange } from '../server/chats/writes.ts';
 import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from '../server/errors.ts';
 import { blockedBetween } from '../server/graph/relations.ts';
@@ -29,7 +29,7 @@ export type RoomMessage =
       userId: string;
       clientId: string;
       text?: string;
-      encrypted?: EncryptedInput;
+      encrypted?: EncryptedBody;
       replyTo?: number;
       attachments?: Attachment[];
     }
@@ -49,13 +49,6 @@ export type RoomMessage =
   | { op: 'setAdmin'; userId: string; target: string; admin: boolean }
   | { op: 'update'; userId: string; name?: string; pictureMediaId?: string | null }
   | { op: 'tellUnread' };
-
-interface EncryptedInput {
-  senderKeyId: string;
-  recipientKeyId: string;
-  iv: string;
-  ciphertext: string;
-}
 
 export interface RoomActorDeps {
   db: Database;
@@ -119,8 +112,9 @@ class Room {
   readonly #conversation: Conversation | undefined;
   readonly #members: Map<string, Member>;
   readonly #typingAt = new Map<string, number>();
-  /** Recent sends by sender and clientId: retries are answered without a query or a rate-limit hit. */
-  readonly #recent = new Map<string, number>();
+  /** Recent sends (`sender:clientId`): a retry skips the checks and the rate limit and is answered
+   * with the stored message. */
+  readonly #recent = new Set<string>();
   /** Members whose unread count changed since the user actors were last told. */
   readonly #unreadDirty = new Set<string>();
   /** The newest message since then, for the push of members with no session open. */
@@ -213,8 +207,8 @@ class Room {
   // ——— messages ———
 
   async #send(conversation: Conversation, userId: string, member: Member, input: Extract<RoomMessage, { op: 'send' }>) {
-    const retried = this.#recent.get(`${userId}:${input.clientId}`);
-    if (retried !== undefined) return this.#stored(conversation, userId, input.clientId);
+    if (this.#recent.has(`${userId}:${input.clientId}`))
+      return this.#stored(conversation, await this.#writes.byClientId(userId, input.clientId));
     if (input.encrypted !== undefined && conversation.kind !== 'direct')
       throw new InvalidInputError('end-to-end encryption is for one-to-one conversations', { field: 'encrypted' });
     // The two checks at once (PostgreSQL, Redis); a refusal by the first is the one reported.
@@ -245,7 +239,7 @@ class Room {
     if (row === undefined) {
       // Stored by an earlier activation (a retry after a failover)?
       const stored = await this.#writes.byClientId(userId, input.clientId);
-      if (stored !== undefined) return this.#stored(conversation, userId, input.clientId);
+      if (stored !== undefined) return this.#stored(conversation, stored);
       // Else the seq was taken by a holder that lost its lease: continue after it.
       conversation.lastSeq = await this.#writes.lastSeq();
       row = await this.#writes.insertMessage({ seq: conversation.lastSeq + 1, ...message }, conversation.publishedSeq);
@@ -254,7 +248,7 @@ class Room {
     conversation.lastSeq = row.seq;
     member.readSeq = row.seq;
     member.deliveredSeq = row.seq;
-    this.#remember(`${userId}:${input.clientId}`, row.seq);
+    this.#remember(`${userId}:${input.clientId}`);
     this.#latest = pushOf(this.#id, conversation, row);
     const view = messageView(row, replyTo);
     await this.#publishNew(view);
@@ -266,16 +260,15 @@ class Room {
   }
 
   /** A retry: answer the stored message, published first if the first attempt died before that. */
-  async #stored(conversation: Conversation, userId: string, clientId: string) {
-    const stored = await this.#writes.byClientId(userId, clientId);
-    if (stored === undefined) throw new Error(`conversation ${this.#id}: message ${clientId} vanished`);
+  async #stored(conversation: Conversation, stored: MessageView | undefined) {
+    if (stored === undefined) throw new Error(`conversation ${this.#id}: a message sent before vanished`);
     if (stored.seq > conversation.publishedSeq) await this.republish();
     return stored;
   }
 
-  #remember(key: string, seq: number) {
-    this.#recent.set(key, seq);
-    if (this.#recent.size > RECENT_SENDS) this.#recent.delete(this.#recent.keys().next().value as string);
+  #remember(key: string) {
+    this.#recent.add(key);
+    if (this.#recent.size > RECENT_SENDS) this.#recent.delete(this.#recent.values().next().value as string);
   }
 
   /** One-to-one: the other person must not have declined, and no block may stand between them. */
@@ -296,7 +289,7 @@ class Room {
     const row = await this.#writes.systemChange(seq, conversation.publishedSeq, system, members, conversation.memberCount, change);
     conversation.lastSeq = seq;
     await this.#publishNew(messageView(row, null));
-    for (const { userId } of members) await this.#memberChanged(userId);
+    await this.#membersChanged(members.map(({ userId }) => userId));
     this.#markUnread();
   }
 
@@ -437,7 +430,7 @@ class Room {
     member.state = 'active';
     await this.#writes.setMember(userId, { state: 'active' });
     this.#tellOne(userId, member);
-    await this.#memberChanged(userId);
+    await this.#membersChanged([userId]);
   }
 
   async #decline(userId: string, member: Member) {
@@ -449,14 +442,19 @@ class Room {
     return {};
   }
 
-  async #memberChanged(userId: string) {
-    const member = this.#members.get(userId);
-    const present = member !== undefined && isPresent(member.state);
-    await this.#deps.topics.publish(this.#topic, 'member.changed', {
-      userId,
-      member: present ? await this.#writes.memberView(userId) : null,
-      memberCount: this.#conversation?.memberCount ?? 0,
+  /** Publishes `member.changed` for each (null for those no longer in), with one query for all. */
+  async #membersChanged(userIds: string[]) {
+    const present = userIds.filter((userId) => {
+      const member = this.#members.get(userId);
+      return member !== undefined && isPresent(member.state);
     });
+    const views = present.length === 0 ? new Map() : await this.#writes.memberViewsOf(present);
+    for (const userId of userIds)
+      await this.#deps.topics.publish(this.#topic, 'member.changed', {
+        userId,
+        member: views.get(userId) ?? null,
+        memberCount: this.#conversation?.memberCount ?? 0,
+      });
   }
 
   #group(conversation: Conversation) {

@@ -1,7 +1,7 @@
 // The SQL of one conversation's writes, used only by its room actor (actors/room.ts), which is
 // their single caller per conversation: each write is one transaction, and the actor updates its
 // hot state only after it committed.
-import { and, asc, count, eq, gt, isNotNull, sql } from 'drizzle-orm';
+import { and, asc, count, eq, gt, inArray, isNotNull, sql } from 'drizzle-orm';
 import { fold } from '../people/summaries.ts';
 import type { Database } from '../platform/db/index.ts';
 import {
@@ -85,9 +85,11 @@ export function chatWrites(db: Database, conversationId: string) {
 
   return {
     async load(): Promise<{ conversation: Conversation; members: Map<string, Member> } | undefined> {
-      const [row] = await db.select().from(conversations).where(eq(conversations.id, conversationId));
+      const [[row], rows] = await Promise.all([
+        db.select().from(conversations).where(eq(conversations.id, conversationId)),
+        db.select().from(conversationMembers).where(eq(conversationMembers.conversationId, conversationId)),
+      ]);
       if (row === undefined) return undefined;
-      const rows = await db.select().from(conversationMembers).where(eq(conversationMembers.conversationId, conversationId));
       return {
         conversation: {
           kind: row.kind,
@@ -228,12 +230,13 @@ export function chatWrites(db: Database, conversationId: string) {
         return row;
       }),
 
-    async memberView(userId: string) {
-      const [view] = await memberViews(
+    /** The members' views, by user id, in one query. */
+    async memberViewsOf(userIds: readonly string[]) {
+      const views = await memberViews(
         db,
-        and(eq(conversationMembers.conversationId, conversationId), eq(conversationMembers.userId, userId)),
+        and(eq(conversationMembers.conversationId, conversationId), inArray(conversationMembers.userId, [...userIds])),
       );
-      return view ?? null;
+      return new Map(views.map((view) => [view.person.id, view]));
     },
   };
 }
