@@ -212,19 +212,22 @@ export class Chats {
     if (!allowsMessage(await privacyOf(this.#db, peerId), facts)) throw notAllowed();
     const now = new Date();
     const id = Bun.randomUUIDv7();
-    await this.#db.transaction(async (tx) => {
-      const created = await tx
+    const created = await this.#db.transaction(async (tx) => {
+      const inserted = await tx
         .insert(conversations)
         .values({ id, kind: 'direct', directKey: key, createdBy: userId, memberCount: 2, lastActivityAt: now, createdAt: now })
         .onConflictDoNothing()
         .returning({ id: conversations.id });
-      if (created.length === 0) return;
+      if (inserted.length === 0) return false;
       await tx.insert(conversationMembers).values([
         { conversationId: id, userId, state: 'active', joinedAt: now },
         // From someone who is not a friend, it waits in the other person's requests.
         { conversationId: id, userId: peerId, state: facts.friends ? 'active' : 'request', joinedAt: now },
       ]);
+      return true;
     });
+    if (created) return id;
+    // The other person (or another request) opened it at the same moment: theirs is the one.
     const [row] = await this.#db.select({ id: conversations.id }).from(conversations).where(eq(conversations.directKey, key));
     return (row as { id: string }).id;
   }
@@ -301,14 +304,13 @@ export class Chats {
         createdAt: now,
       });
     });
-    for (const member of request.userIds)
-      this.#deps.actors.tell('user', member, {
-        op: 'chatUnread',
-        conversationId: id,
-        unread: 1,
-        mutedUntil: null,
-        request: false,
-      } satisfies UserMessage);
+    this.#deps.actors.tellMany(
+      'user',
+      request.userIds.map((member) => ({
+        id: member,
+        message: { op: 'chatUnread', conversationId: id, unread: 1, mutedUntil: null, request: false } satisfies UserMessage,
+      })),
+    );
     return this.summary(userId, id);
   }
 
