@@ -164,8 +164,7 @@ export class ActorSystem {
               return message.respond(encodeFrame({ ok: false, code: error.code, message: error.message, refusal } satisfies WireReply));
             }
             const code = error instanceof ActorError ? error.code : 'ACTOR_FAILED';
-            if (!(error instanceof ActorError))
-              this.#log.error({ err: error, kind: wire.kind, id: wire.id }, `actors.receive() | failed [actor:${wire.kind}:${wire.id}]`);
+            this.#logFailure(wire, error);
             message.respond(encodeFrame({ ok: false, code, message: (error as Error).message } satisfies WireReply));
           },
         );
@@ -179,11 +178,7 @@ export class ActorSystem {
             this.#receive(wire).then(
               () => undefined,
               (error: unknown) => {
-                if (!(error instanceof ActorError) && !(error instanceof ServerError))
-                  this.#log.error(
-                    { err: error, kind: wire.kind, id: wire.id },
-                    `actors.receive() | failed [actor:${wire.kind}:${wire.id}]`,
-                  );
+                this.#logFailure(wire, error);
                 return error instanceof ActorSystemStoppedError || error instanceof ActorUnavailableError ? index : undefined;
               },
             ),
@@ -196,6 +191,22 @@ export class ActorSystem {
       setInterval(() => void this.#passivateIdle(), 250),
       setInterval(() => void this.#deliverReminders(), 250),
     );
+  }
+
+  /** An actor failed on a message sent from another node: logged unless it is a refusal or a known actor error. */
+  #logFailure(wire: Wire, error: unknown): void {
+    if (error instanceof ActorError || error instanceof ServerError) return;
+    this.#log.error({ err: error, kind: wire.kind, id: wire.id }, `actors.receive() | failed [actor:${wire.kind}:${wire.id}]`);
+  }
+
+  /**
+   * Where a message for `key` goes when its actor is not active here: the cached owner (forgotten
+   * once it fell silent: its actors will be activated elsewhere), else the rendezvous choice.
+   */
+  #targetOf(key: string, hosts = this.liveNodes({ hostsOnly: true })): string | undefined {
+    const cached = this.#owners.get(key);
+    if (cached !== undefined && this.#silent(cached)) this.#owners.delete(key);
+    return this.#owners.get(key) ?? rendezvous(key, hosts);
   }
 
   /** Nodes heard from lately; with `hostsOnly`, only those that host actors (placement). */
@@ -274,7 +285,7 @@ export class ActorSystem {
     for (const { id, message } of items) {
       const key = `${kind}.${id}`;
       const wire: Wire = { kind, id, message, hops: 0 };
-      const target = this.#activations.has(key) ? this.node : (this.#owners.get(key) ?? rendezvous(key, hosts));
+      const target = this.#activations.has(key) ? this.node : this.#targetOf(key, hosts);
       if (target === undefined || target === this.node) {
         this.tell(kind, id, message);
         continue;
@@ -305,12 +316,9 @@ export class ActorSystem {
       const remaining = deadline - Date.now();
       if (remaining <= 0) throw new AskTimeoutError(key, timeoutMs);
       if (this.#activations.has(key)) return (await this.#receive(wire)).value;
-      // No directory read on the way: the cached owner, else the rendezvous choice; a node that
-      // does not hold the actor forwards to the one that does, and the reply names the owner.
-      // A cached owner that fell silent is forgotten: its actors will be activated elsewhere.
-      const cached = this.#owners.get(key);
-      if (cached !== undefined && this.#silent(cached)) this.#owners.delete(key);
-      const target = this.#owners.get(key) ?? rendezvous(key, this.liveNodes({ hostsOnly: true }));
+      // No directory read on the way: a node that does not hold the actor forwards to the one that
+      // does, and the reply names the owner.
+      const target = this.#targetOf(key);
       if (target === undefined && !this.#host) {
         // No hosting node is known yet (this node just started): wait for their heartbeats.
         await Bun.sleep(Math.min(RETRY_MS, Math.max(0, deadline - Date.now())));
