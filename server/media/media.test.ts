@@ -181,6 +181,13 @@ describe('media: video and voice', () => {
     await env.node.platform.storage.put(`media/${owner.id}/${started.body.media.id}/upload/part-orphan`, new Uint8Array(10), {
       contentType: 'application/octet-stream',
     });
+    // A chunk sent as anything but octet-stream is refused with a typed error, and nothing moves.
+    const asText = await client.request<{ error?: { code: string } }>('PUT', `${uploadUrl}?offset=${half}`, {
+      raw: clip.subarray(half, half + 10) as Uint8Array<ArrayBuffer>,
+      token,
+      headers: { 'content-type': 'text/plain' },
+    });
+    expect([asText.status, asText.body.error?.code]).toEqual([400, 'INVALID_BODY']);
     // A client that lost track resends from the wrong place, is told where the upload stands, and goes on.
     expect((await put(0, clip.subarray(0, 10))).body).toMatchObject({ error: { code: 'OFFSET_MISMATCH' } });
     expect((await client.get<{ media: MediaItem }>(uploadUrl, token)).body.media.received).toBe(half);

@@ -62,10 +62,14 @@ export function mediaRoutes(
     .put(
       '/uploads/:id',
       async ({ params, query, request, principal }) => {
+        if (!(request.headers.get('content-type') ?? '').startsWith('application/octet-stream'))
+          throw new InvalidInputError('send the chunk as application/octet-stream', { code: 'INVALID_BODY' });
         const bytes = await readLimited(request, MEDIA_LIMITS.chunkBytes);
         return media.append(principal.userId, params.id, query.offset, bytes);
       },
       {
+        // The route reads the body itself, with its limit, whatever the type sent.
+        parse: 'none',
         role: 'user',
         params: Id,
         query: t.Object({ offset: t.Integer({ minimum: 0, maximum: MEDIA_LIMITS.video.bytes }) }),
@@ -102,6 +106,6 @@ export function mediaRoutes(
         set.status = 201;
         return { media: await media.complete(principal.userId, started.media.id, bytes) };
       },
-      { role: 'user', detail: { tags: ['media'], summary: 'Upload a file of up to 20 MB in one request (multipart)' } },
+      { parse: 'none', role: 'user', detail: { tags: ['media'], summary: 'Upload a file of up to 20 MB in one request (multipart)' } },
     );
 }
