@@ -12,7 +12,7 @@ import { MEDIA_LIMITS } from '../../protocol/lists.ts';
 import { ConflictError, InvalidInputError, NotFoundError } from '../errors.ts';
 import type { Database } from '../platform/db/index.ts';
 import type { Logger } from '../platform/log.ts';
-import type { ObjectStore } from '../platform/storage/index.ts';
+import { missingAsUndefined, type ObjectStore } from '../platform/storage/index.ts';
 import { media } from './schema.ts';
 import type { MediaUrls } from './urls.ts';
 
@@ -111,6 +111,23 @@ export class Media {
     return { media: await this.view(created), chunkBytes: MEDIA_LIMITS.chunkBytes, directUploadUrl: direct ?? null };
   }
 
+  /**
+   * A whole file at once (POST /media): started, stored in chunks, completed. Whatever fails before
+   * processing begins leaves nothing stored (a refused file is removed by `complete` itself).
+   */
+  async uploadWhole(ownerId: string, kind: MediaKind, bytes: Uint8Array): Promise<MediaView> {
+    const { media: started } = await this.start(ownerId, kind, bytes.byteLength);
+    try {
+      for (let offset = 0; offset < bytes.byteLength; offset += MEDIA_LIMITS.chunkBytes)
+        await this.append(ownerId, started.id, offset, bytes.subarray(offset, offset + MEDIA_LIMITS.chunkBytes));
+      return await this.complete(ownerId, started.id, bytes);
+    } catch (error) {
+      const row = await this.load(started.id);
+      if (row?.status === 'uploading') await this.#discard(row);
+      throw error;
+    }
+  }
+
   /** Stores the chunk starting at `offset`, which must be where the upload stands. */
   async append(ownerId: string, mediaId: string, offset: number, bytes: Uint8Array): Promise<{ received: number }> {
     const row = await this.#own(ownerId, mediaId);
@@ -192,7 +209,7 @@ export class Media {
     if (row.status !== 'uploading') return this.view(row);
     if (row.parts.length === 0) {
       // A direct upload: it is complete when the object is there with the size announced.
-      const info = await this.#deps.store.stat(`${mediaFolder(row)}upload/original`).catch(() => undefined);
+      const info = await this.#deps.store.stat(`${mediaFolder(row)}upload/original`).catch(missingAsUndefined);
       if (info === undefined) throw new ConflictError('UPLOAD_INCOMPLETE', 'nothing was uploaded yet');
       if (info.size !== row.size) {
         await this.#discard(row);
@@ -202,7 +219,7 @@ export class Media {
     }
     if (row.received !== row.size)
       throw new ConflictError('UPLOAD_INCOMPLETE', `${row.received} of ${row.size} bytes have arrived`, 'offset');
-    const found = detect(await this.#head(row));
+    const found = detect(original?.subarray(0, SNIFF_BYTES) ?? (await this.#head(row)));
     if (found === undefined || !accepts(row.kind, found)) {
       await this.#discard(row);
       throw new UnsupportedMediaError(`the file is not ${row.kind === 'image' ? 'an image' : `a ${row.kind}`} the pipeline accepts`);

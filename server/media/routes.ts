@@ -11,7 +11,7 @@ import type { AccountsDeps } from '../accounts/context.ts';
 import { accountsGuard } from '../accounts/guard.ts';
 import { InvalidInputError, NotFoundError } from '../errors.ts';
 import { readLimited } from '../http/body.ts';
-import type { ObjectStore } from '../platform/storage/index.ts';
+import { missingAsUndefined, type ObjectStore } from '../platform/storage/index.ts';
 import type { Media } from './media.ts';
 import type { MediaUrls } from './urls.ts';
 
@@ -30,7 +30,7 @@ export function mediaRoutes(
     .get('/files/*', async ({ params, set }) => {
       const key = urls.verify(params['*']);
       if (key === undefined) throw new NotFoundError('file (or its link expired)');
-      const info = await store.stat(key).catch(() => undefined);
+      const info = await store.stat(key).catch(missingAsUndefined);
       if (info === undefined) throw new NotFoundError('file');
       set.headers['cache-control'] = 'private, max-age=3600';
       // Playlists are served here on S3 too: their relative links must resolve to signed paths here.
@@ -99,12 +99,13 @@ export function mediaRoutes(
         if (typeof kind !== 'string' || !(MEDIA_KINDS as readonly string[]).includes(kind))
           throw new InvalidInputError('kind is image, video, voice or reel', { field: 'kind' });
         if (!(file instanceof Blob) || file.size === 0) throw new InvalidInputError('file is missing', { field: 'file' });
-        const bytes = new Uint8Array(await file.arrayBuffer());
-        const started = await media.start(principal.userId, kind as (typeof MEDIA_KINDS)[number], bytes.byteLength);
-        for (let offset = 0; offset < bytes.byteLength; offset += MEDIA_LIMITS.chunkBytes)
-          await media.append(principal.userId, started.media.id, offset, bytes.subarray(offset, offset + MEDIA_LIMITS.chunkBytes));
+        const uploaded = await media.uploadWhole(
+          principal.userId,
+          kind as (typeof MEDIA_KINDS)[number],
+          new Uint8Array(await file.arrayBuffer()),
+        );
         set.status = 201;
-        return { media: await media.complete(principal.userId, started.media.id, bytes) };
+        return { media: uploaded };
       },
       { parse: 'none', role: 'user', detail: { tags: ['media'], summary: 'Upload a file of up to 20 MB in one request (multipart)' } },
     );

@@ -1,7 +1,7 @@
 // Object storage behind one interface: S3 (MinIO in production) through the `minio` client when
 // S3_ENDPOINT is set, a folder in DATA_DIR otherwise. Keys are relative paths such as
 // `media/<owner>/<id>/large.webp`; both drivers refuse keys that could escape their namespace.
-import { InvalidObjectKeyError } from '../../errors.ts';
+import { InvalidObjectKeyError, ObjectNotFoundError } from '../../errors.ts';
 import type { S3Config } from '../config.ts';
 import { openFolderStore } from './folder.ts';
 import { connectS3Store } from './s3.ts';
@@ -45,6 +45,12 @@ export async function openObjectStore(options: { s3: S3Config | undefined; dataD
 const KEY_SEGMENT = /^[A-Za-z0-9][A-Za-z0-9._-]{0,254}$/;
 
 /** Throws InvalidObjectKeyError unless `key` is a plain relative path of safe segments. */
+/** For `.catch`: a missing object becomes undefined; anything else (storage down) still fails. */
+export function missingAsUndefined(error: unknown): undefined {
+  if (error instanceof ObjectNotFoundError) return undefined;
+  throw error;
+}
+
 export function assertObjectKey(key: string): void {
   if (key.length === 0 || key.length > 1024) throw new InvalidObjectKeyError(key);
   for (const segment of key.split('/')) {
