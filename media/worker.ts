@@ -84,6 +84,14 @@ export function mediaWorker(deps: WorkerDeps): { handle: JobHandler; giveUp: Giv
     return stored;
   }
 
+  /** The files a tool wrote to `out`, stored one at a time (an HLS ladder can be hundreds of MB). */
+  async function storeWritten(row: MediaRow, out: string, names: readonly string[]): Promise<StoredFile[]> {
+    const stored: StoredFile[] = [];
+    for (const name of names)
+      stored.push(...(await store(row, [{ name, bytes: new Uint8Array(await Bun.file(join(out, name)).arrayBuffer()) }])));
+    return stored;
+  }
+
   async function image(row: MediaRow): Promise<Partial<MediaRow>> {
     const processed = await processImage(await deps.media.original(row), deps.watermark === undefined ? {} : { watermark: deps.watermark });
     const files = await store(
@@ -112,12 +120,7 @@ export function mediaWorker(deps: WorkerDeps): { handle: JobHandler; giveUp: Giv
       );
     const out = join(dir, 'out');
     const processed = await processVideo(input, probed, out, reporter(row.id));
-    const files = await store(
-      row,
-      await Promise.all(
-        processed.files.map(async (name) => ({ name, bytes: new Uint8Array(await Bun.file(join(out, name)).arrayBuffer()) })),
-      ),
-    );
+    const files = await storeWritten(row, out, processed.files);
     return { files, width: probed.video.width, height: probed.video.height, durationMs: probed.durationMs ?? null };
   }
 
@@ -131,23 +134,22 @@ export function mediaWorker(deps: WorkerDeps): { handle: JobHandler; giveUp: Giv
     const out = join(dir, 'out');
     await mkdir(out, { recursive: true });
     const processed = await processVoice(input, probed, out);
-    const files = await store(
-      row,
-      await Promise.all(
-        processed.files.map(async (file) => ({
-          name: file.name,
-          bytes: new Uint8Array(await Bun.file(join(out, file.name)).arrayBuffer()),
-        })),
-      ),
-    );
+    // Measured from the decoded samples: browsers' WebM says nothing of its length.
     if (processed.durationMs > MEDIA_LIMITS.voice.maxDurationMs) throw new PoisonFileError('a voice note is at most 15 minutes long');
+    const files = await storeWritten(
+      row,
+      out,
+      processed.files.map((file) => file.name),
+    );
     return { files, durationMs: processed.durationMs, waveform: processed.waveform };
   }
 
   return {
     async handle(job, { attempt }) {
       const row = await deps.media.load(job.mediaId);
-      // Deleted, or already finished by an earlier delivery: nothing left to do.
+      // Deleted, or already finished by an earlier delivery: nothing left to do but what that one
+      // may not have finished (removing the upload is harmless twice).
+      if (row?.status === 'ready') await deps.store.removePrefix(`${mediaFolder(row)}upload/`);
       if (row === undefined || row.status !== 'processing') return;
       deps.log.info({ mediaId: row.id, kind: row.kind, attempt }, `media.job() | started [media:${row.id}] [attempt:${attempt}]`);
       await deps.media.progress(row.id, 1, attempt);
