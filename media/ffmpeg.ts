@@ -7,9 +7,9 @@ import ffmpeg from 'fluent-ffmpeg';
 export interface Probe {
   /** Undefined when the container does not say (WebM from MediaRecorder, written as a stream). */
   durationMs: number | undefined;
-  video: { width: number; height: number; rotation: number } | undefined;
+  /** Width and height as shown (a rotated phone video is taller than wide). */
+  video: { width: number; height: number } | undefined;
   audio: boolean;
-  formatName: string;
 }
 
 export function probe(path: string): Promise<Probe> {
@@ -31,10 +31,8 @@ export function probe(path: string): Promise<Probe> {
             : {
                 width: (upright ? video.height : video.width) ?? 0,
                 height: (upright ? video.width : video.height) ?? 0,
-                rotation,
               },
         audio: data.streams.some((stream) => stream.codec_type === 'audio'),
-        formatName: data.format.format_name ?? '',
       });
     });
   });

@@ -23,12 +23,11 @@ export interface ProcessedImage {
   renditions: ImageRendition[];
 }
 
-/** Width, height and format after a full decode; throws when the bytes are not a whole image. */
-export async function probeImage(input: Uint8Array | string): Promise<{ width: number; height: number; format: string }> {
+/** Width and height (upright) after a full decode; throws when the bytes are not a whole image. */
+export async function probeImage(input: Uint8Array | string): Promise<{ width: number; height: number }> {
   // Decoding every pixel (not just reading the header) is what proves the file is an image.
   const { info } = await sharp(input, { failOn: 'error' }).rotate().raw().toBuffer({ resolveWithObject: true });
-  const meta = await sharp(input).metadata();
-  return { width: info.width, height: info.height, format: meta.format ?? 'unknown' };
+  return { width: info.width, height: info.height };
 }
 
 function watermarkSvg(text: string, width: number): Buffer {

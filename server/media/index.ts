@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { eq } from 'drizzle-orm';
-import { createMemoryQueue, type JobQueue, openJetStreamQueue } from '../../media/queue.ts';
+import { createMemoryQueue, openJetStreamQueue } from '../../media/queue.ts';
 import { mediaWorker } from '../../media/worker.ts';
 import type { Platform } from '../platform/index.ts';
 import { storedSecret } from '../system/secrets.ts';
@@ -20,7 +20,6 @@ const SWEEP_EVERY_MS = 5 * 60_000;
 export interface MediaModule {
   media: Media;
   urls: MediaUrls;
-  queue: JobQueue;
   /** Starts the workers of this node (the media role). */
   startWorkers(): Promise<void>;
   stop(): Promise<void>;
@@ -38,7 +37,6 @@ export async function createMediaModule(platform: Platform, announce: (ownerId: 
   return {
     media,
     urls,
-    queue,
     async startWorkers() {
       const worker = mediaWorker({
         media,
