@@ -1,8 +1,10 @@
 // The envelope: every frame is a MessagePack map whose `type` says which of these it is. Declared
 // once as TypeBox schemas; the TypeScript types derive from them, the server validates every
 // inbound frame with the compiled checkers, and PROTOCOL.md is generated from the same objects.
-import { type Static, Type as T, type TSchema } from '@sinclair/typebox';
+import type { Static, TSchema } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
+import type { ValueError } from '@sinclair/typebox/errors';
+import { T } from './typebox.ts';
 
 const Ref = T.Integer({ minimum: 1, maximum: 0xffffffff, description: 'Chosen by the client; echoed in the one reply or error' });
 const TopicName = T.String({ minLength: 1, maxLength: 128, description: 'A topic name, e.g. `system` or `user:<id>`' });
@@ -132,12 +134,26 @@ export function checkClientFrame(value: unknown): FrameCheck {
   }
   const checker = clientCheckers[type as keyof typeof ClientFrames];
   if (checker.Check(value)) return { ok: true, frame: value as ClientFrame };
-  const first = checker.Errors(value).First();
-  const field = first?.path.replace(/^\//, '').replaceAll('/', '.') || undefined;
-  return {
-    ok: false,
-    code: 'INVALID_FRAME',
-    message: `${field ?? type}: ${first?.message.toLowerCase() ?? 'invalid'}`,
-    ...(field === undefined ? {} : { field }),
-  };
+  const { field, message } = firstProblem(checker.Errors(value).First());
+  return { ok: false, code: 'INVALID_FRAME', message: `${field ?? type}: ${message}`, ...(field === undefined ? {} : { field }) };
+}
+
+/**
+ * What is wrong with a value, for a person: the field (dotted path) and why. A union reports
+ * the error of the member that came closest (the deepest path), so `location: {…, userId}`
+ * says `location.userId: unexpected property` rather than "expected union value".
+ */
+export function firstProblem(error: ValueError | undefined): { field: string | undefined; message: string } {
+  let chosen = error;
+  while (chosen !== undefined && chosen.errors.length > 0) {
+    let deepest: ValueError | undefined;
+    for (const variant of chosen.errors) {
+      const first = variant.First();
+      if (first !== undefined && (deepest === undefined || first.path.length > deepest.path.length)) deepest = first;
+    }
+    if (deepest === undefined || deepest.path.length <= chosen.path.length) break;
+    chosen = deepest;
+  }
+  const field = chosen?.path.replace(/^\//, '').replaceAll('/', '.') || undefined;
+  return { field, message: chosen?.message.toLowerCase() ?? 'invalid' };
 }

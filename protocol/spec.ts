@@ -1,6 +1,7 @@
 // What a catalogue entry is: the shape of a call and of a topic. The per-domain files in calls/
 // declare entries of these shapes; catalogue.ts gathers them.
-import { type SchemaOptions, Type as T, type TLiteral, type TSchema, type TUnion } from '@sinclair/typebox';
+import type { SchemaOptions, TLiteral, TSchema, TUnion } from '@sinclair/typebox';
+import { T } from './typebox.ts';
 
 export type Role = 'user' | 'moderator' | 'admin';
 

@@ -2,8 +2,9 @@
 // public profiles and business pages, blocks, and suggestions. Every change reaches both users'
 // sessions as a `relation.changed` event on their `user:<id>` topics (a blocked user sees the
 // relation end, never the block itself).
-import { Type as T } from '@sinclair/typebox';
+
 import { type CallSpec, Cursor, exampleFriendId, examplePerson, Page, PersonSummary, Uuid } from '../spec.ts';
+import { T } from '../typebox.ts';
 import { exampleRelation, Relation } from './people.ts';
 
 const Target = T.Object({ userId: Uuid });

@@ -1,8 +1,9 @@
 // Media as the protocol shows them. Uploads travel over HTTP (PROTOCOL.md, "Media"); a media's
 // progress reaches its owner's sessions as `media.changed` on `user:<id>`, and `media.get` gives
 // the media the caller may see, with signed URLs for its files that last a few hours.
-import { Type as T } from '@sinclair/typebox';
+
 import { type CallSpec, OneOf, Uuid } from '../spec.ts';
+import { T } from '../typebox.ts';
 
 const exampleMediaId = '0192a1b2-c3d4-7e5f-8a9b-0000000d1a00';
 

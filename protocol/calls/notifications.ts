@@ -1,7 +1,8 @@
 // Calls about notifications: the inbox (its unread count lives in the user actor and arrives live
 // on `user:<id>`), per-type delivery preferences, and web push subscriptions (VAPID).
-import { Type as T } from '@sinclair/typebox';
+
 import { type CallSpec, Cursor, examplePerson, OneOf, Page, PersonSummary, Uuid } from '../spec.ts';
+import { T } from '../typebox.ts';
 
 export const NOTIFICATION_TYPES = [
   'friend.request',
@@ -22,7 +23,7 @@ export const Notification = T.Object({
   id: Uuid,
   type: T.String({ description: `One of ${NOTIFICATION_TYPES.join(', ')}; clients show unknown types generically` }),
   actor: T.Union([PersonSummary, T.Null()]),
-  data: T.Record(T.String(), T.Unknown(), {
+  data: T.Record(T.String(), T.String(), {
     description:
       'Type-specific facts: for pet.lost `petId`, `pet` (its name) and `note`; for post and comment types `postId` (and `commentId`, and `kind` for reactions)',
   }),

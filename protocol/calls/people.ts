@@ -1,7 +1,8 @@
 // Calls about people: profiles (what others see of a user, filtered by the viewer's relation and
 // the user's privacy settings), privacy settings, and finding people.
-import { Type as T } from '@sinclair/typebox';
+
 import { type CallSpec, Cursor, examplePerson, exampleUserId, Page, PersonSummary, Uuid } from '../spec.ts';
+import { T } from '../typebox.ts';
 
 const Audience = T.Union([T.Literal('public'), T.Literal('friends'), T.Literal('close_friends'), T.Literal('only_me')]);
 

@@ -1,8 +1,9 @@
 // Calls about pets: each user's pets, and each pet's own page. A pet is visible to whom its
 // owner's `pets` audience allows; its health and vaccination notes to whom `health.audience`
 // allows (only the owner by default).
-import { Type as T } from '@sinclair/typebox';
+
 import { type CallSpec, Cursor, exampleFriendId, OneOf, Page, Uuid } from '../spec.ts';
+import { T } from '../typebox.ts';
 
 const Species = OneOf(['dog', 'cat', 'bird', 'rabbit', 'rodent', 'fish', 'reptile', 'horse', 'other']);
 const Sex = OneOf(['female', 'male', 'unknown']);

@@ -2,9 +2,10 @@
 // as a pet), their edit history, reactions, nested comments, the home feed in two modes with the
 // viewer's controls, hashtag pages and trends, and reports. Every read applies the post's
 // visibility and blocks for the caller; a post the caller may not see is NOT_FOUND.
-import { Type as T } from '@sinclair/typebox';
+
 import { REACTIONS, REPORT_REASONS, VISIBILITIES } from '../lists.ts';
 import { type CallSpec, Cursor, exampleFriendId, examplePerson, OneOf, Page, PersonSummary, Uuid } from '../spec.ts';
+import { T } from '../typebox.ts';
 
 const Visibility = OneOf(VISIBILITIES, { description: 'public; friends; close_friends (your circle); private (only you)' });
 const ReactionKind = OneOf(REACTIONS);

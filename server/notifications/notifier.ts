@@ -106,7 +106,7 @@ function view(row: Row): NotificationView {
     id: row.id,
     type: row.type,
     actor: row.actor?.id == null ? null : toSummary(row.actor),
-    data: row.data as Record<string, unknown>,
+    data: row.data as Record<string, string>,
     createdAt: row.createdAt.toISOString(),
     read: row.readAt !== null,
   };
@@ -297,10 +297,11 @@ export class Notifier {
   }
 
   async setPreference(userId: string, request: CallRequest<'notifications.setPreference'>) {
-    const { type, ...changes } = request;
-    if (PUSH_ONLY_TYPES.includes(type) && (changes.inApp === true || changes.email === true))
-      throw new InvalidInputError(`${type} is delivered by push only`, { field: changes.inApp === true ? 'inApp' : 'email' });
-    const next = { ...(await channelsOf(this.#deps.db, userId, type)), ...changes };
+    const { type, inApp, email, push } = request;
+    if (PUSH_ONLY_TYPES.includes(type) && (inApp === true || email === true))
+      throw new InvalidInputError(`${type} is delivered by push only`, { field: inApp === true ? 'inApp' : 'email' });
+    const current = await channelsOf(this.#deps.db, userId, type);
+    const next = { inApp: inApp ?? current.inApp, email: email ?? current.email, push: push ?? current.push };
     await this.#deps.db
       .insert(notificationPreferences)
       .values({ userId, type, ...next })

@@ -26,13 +26,19 @@ export async function privacyOf(db: Database, userId: string): Promise<Privacy> 
   return settings;
 }
 
+/** The settings' columns, named once: a write copies these keys of a request and nothing else. */
+const PRIVACY_COLUMNS = Object.keys(DEFAULT_PRIVACY) as (keyof Privacy)[];
+
 export async function updatePrivacy(db: Database, userId: string, changes: Partial<Privacy>): Promise<Privacy> {
   const updatedAt = new Date();
-  const next = { ...(await privacyOf(db, userId)), ...changes };
+  const named: Partial<Record<keyof Privacy, string>> = {};
+  for (const column of PRIVACY_COLUMNS) if (changes[column] !== undefined) named[column] = changes[column];
+  const set = named as Partial<Privacy>;
+  const next = { ...(await privacyOf(db, userId)), ...set };
   await db
     .insert(privacySettings)
     .values({ userId, ...next, updatedAt })
-    .onConflictDoUpdate({ target: privacySettings.userId, set: { ...changes, updatedAt } });
+    .onConflictDoUpdate({ target: privacySettings.userId, set: { ...set, updatedAt } });
   return privacyOf(db, userId);
 }
 

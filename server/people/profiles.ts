@@ -126,14 +126,27 @@ export async function updateProfile(deps: SocialDeps, userId: string, changes: C
   if (changes.location != null) checkPlainText(changes.location.placeName, 'location.placeName');
   const pictures = [changes.avatarMediaId, changes.coverMediaId].filter((id): id is string => typeof id === 'string');
   await deps.media.attachable(userId, pictures, ['image']);
-  const { location, ...rest } = changes;
-  const set: Partial<typeof profiles.$inferInsert> = { ...rest, updatedAt: new Date() };
+  // Every column is named: nothing of the request reaches the row unless it is listed here.
+  const set: Partial<typeof profiles.$inferInsert> = { updatedAt: new Date() };
   if (changes.displayName !== undefined) {
     set.displayName = changes.displayName.trim();
     set.searchName = fold(set.displayName);
   }
-  if (location === null) Object.assign(set, { latitude: null, longitude: null, placeName: '' });
-  else if (location !== undefined) Object.assign(set, location);
+  if (changes.bio !== undefined) set.bio = changes.bio;
+  if (changes.avatarMediaId !== undefined) set.avatarMediaId = changes.avatarMediaId;
+  if (changes.coverMediaId !== undefined) set.coverMediaId = changes.coverMediaId;
+  if (changes.locale !== undefined) set.locale = changes.locale;
+  if (changes.timezone !== undefined) set.timezone = changes.timezone;
+  if (changes.accountType !== undefined) set.accountType = changes.accountType;
+  if (changes.location === null) {
+    set.latitude = null;
+    set.longitude = null;
+    set.placeName = '';
+  } else if (changes.location !== undefined) {
+    set.latitude = changes.location.latitude;
+    set.longitude = changes.location.longitude;
+    set.placeName = changes.location.placeName;
+  }
   await deps.db
     .insert(profiles)
     .values({ userId, ...set })

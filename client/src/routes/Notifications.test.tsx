@@ -14,7 +14,7 @@ const bruno = {
   verified: false,
   accountType: 'personal' as const,
 };
-const notification = (type: string, data: Record<string, unknown> = {}) => ({
+const notification = (type: string, data: Record<string, string> = {}) => ({
   id: '0192a1b2-2222-7000-8000-000000000001',
   type,
   actor: bruno,
