@@ -144,7 +144,7 @@ class Room {
   async republish(): Promise<void> {
     const conversation = this.#conversation;
     if (conversation === undefined || conversation.publishedSeq >= conversation.lastSeq) return;
-    for (const message of await this.#writes.messagesAfter(conversation.publishedSeq)) await this.#publishNew(message);
+    for (const message of await this.#writes.messagesAfter(conversation.publishedSeq, this.#quoteFloor())) await this.#publishNew(message);
     await this.#writes.setPublished(conversation.publishedSeq);
     this.#markUnread();
   }
@@ -208,7 +208,7 @@ class Room {
 
   async #send(conversation: Conversation, userId: string, member: Member, input: Extract<RoomMessage, { op: 'send' }>) {
     if (this.#recent.has(`${userId}:${input.clientId}`))
-      return this.#stored(conversation, await this.#writes.byClientId(userId, input.clientId));
+      return this.#stored(conversation, await this.#writes.byClientId(userId, input.clientId, this.#quoteFloor()));
     if (input.encrypted !== undefined && conversation.kind !== 'direct')
       throw new InvalidInputError('end-to-end encryption is for one-to-one conversations', { field: 'encrypted' });
     // The two checks at once (PostgreSQL, Redis); a refusal by the first is the one reported.
@@ -222,7 +222,7 @@ class Room {
     if (input.replyTo !== undefined) {
       const target = input.replyTo > member.joinedSeq ? await this.#writes.message(input.replyTo) : undefined;
       if (target === undefined) throw new NotFoundError('message to reply to');
-      replyTo = previewOf(target);
+      replyTo = previewOf(target, this.#quoteFloor());
     }
     // Replying to a message request accepts it.
     if (member.state === 'request') await this.#accept(userId, member);
@@ -238,7 +238,7 @@ class Room {
     let row = await this.#writes.insertMessage({ seq: conversation.lastSeq + 1, ...message }, conversation.publishedSeq);
     if (row === undefined) {
       // Stored by an earlier activation (a retry after a failover)?
-      const stored = await this.#writes.byClientId(userId, input.clientId);
+      const stored = await this.#writes.byClientId(userId, input.clientId, this.#quoteFloor());
       if (stored !== undefined) return this.#stored(conversation, stored);
       // Else the seq was taken by a holder that lost its lease: continue after it.
       conversation.lastSeq = await this.#writes.lastSeq();
@@ -257,6 +257,16 @@ class Room {
     // The sender too: sending reads the conversation, which clears what they had unread.
     this.#markUnread();
     return view;
+  }
+
+  /**
+   * Events go to every member alike, so a quote in one is shown only when every member present
+   * may see the quoted message: the latest joinedSeq among them is the floor (see previewOf).
+   */
+  #quoteFloor(): number {
+    let floor = 0;
+    for (const member of this.#members.values()) if (isPresent(member.state) && member.joinedSeq > floor) floor = member.joinedSeq;
+    return floor;
   }
 
   /** A retry: answer the stored message, published first if the first attempt died before that. */
@@ -311,7 +321,7 @@ class Room {
 
   async #changed(row: Awaited<ReturnType<ChatWrites['updateMessage']>>) {
     const target = row.replyToSeq === null ? undefined : await this.#writes.message(row.replyToSeq);
-    const message = messageView(row, target === undefined ? null : previewOf(target));
+    const message = messageView(row, target === undefined ? null : previewOf(target, this.#quoteFloor()));
     await this.#deps.topics.publish(this.#topic, 'message.changed', { message });
     return message;
   }
@@ -454,6 +464,7 @@ class Room {
         userId,
         member: views.get(userId) ?? null,
         memberCount: this.#conversation?.memberCount ?? 0,
+        atSeq: this.#conversation?.lastSeq ?? 0,
       });
   }
 
@@ -568,6 +579,7 @@ class Room {
       conversationId: this.#id,
       name: conversation.name,
       pictureMediaId: conversation.pictureMediaId,
+      atSeq: conversation.lastSeq,
     });
     return {};
   }

@@ -2,8 +2,9 @@
 // topic carries. Server handlers, the client library, tests and PROTOCOL.md all read this one
 // declaration. Add a call or topic here first; the server refuses to start with a call that has
 // no handler.
-import { type Static, Type as T, type TSchema } from '@sinclair/typebox';
+import type { Static, TSchema } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
+import { T } from './typebox.ts';
 import './formats.ts';
 import { ChatMember, ChatMessage, chatCalls, exampleChatId, exampleMessage } from './calls/chats.ts';
 import { graphCalls } from './calls/graph.ts';
@@ -36,6 +37,9 @@ const Presence = T.Object({
   devices: T.Integer({ description: 'Connected sockets' }),
   text: T.String({ description: "The user's status message ('' when none)" }),
 });
+
+/** Where a room event stands among the conversation's messages, for replays (see the room topic). */
+const AtSeq = T.Integer({ minimum: 0, description: "The conversation's last message seq when this happened" });
 
 export const Calls = {
   'session.get': {
@@ -218,9 +222,10 @@ export const Topics = {
         example: { userId: exampleUserId, at: 1795478400000 },
       },
       'pet.changed': {
-        description: 'A pet was added or changed (`removed` when deleted).',
-        body: T.Object({ userId: T.String(), petId: T.String(), removed: T.Boolean(), at: T.Integer() }),
-        example: { userId: exampleUserId, petId: '0192a1b2-1111-7000-8000-00000000beef', removed: false, at: 1795478400000 },
+        description:
+          'A pet was added, changed or removed. It names no pet: followers of the profile may not all see the pets. Re-read them with `pets.list` or `pets.get`, which apply the `pets` audience.',
+        body: T.Object({ userId: T.String(), at: T.Integer({ description: 'Unix ms' }) }),
+        example: { userId: exampleUserId, at: 1795478400000 },
       },
     },
   },
@@ -311,11 +316,12 @@ export const Topics = {
       },
       'member.changed': {
         description: 'Someone joined, left or was removed, or became or stopped being an admin; `member` is null once they are gone.',
-        body: T.Object({ userId: T.String(), member: T.Union([ChatMember, T.Null()]), memberCount: T.Integer() }),
+        body: T.Object({ userId: T.String(), member: T.Union([ChatMember, T.Null()]), memberCount: T.Integer(), atSeq: AtSeq }),
         example: {
           userId: exampleFriendId,
           member: { person: examplePerson, role: 'admin', readSeq: 40, deliveredSeq: 42 },
           memberCount: 3,
+          atSeq: 42,
         },
       },
       'chat.changed': {
@@ -324,8 +330,9 @@ export const Topics = {
           conversationId: T.String(),
           name: T.Union([T.String(), T.Null()]),
           pictureMediaId: T.Union([T.String(), T.Null()]),
+          atSeq: AtSeq,
         }),
-        example: { conversationId: exampleChatId, name: 'Paseos 🐾', pictureMediaId: null },
+        example: { conversationId: exampleChatId, name: 'Paseos 🐾', pictureMediaId: null, atSeq: 42 },
       },
       typing: {
         description: 'A member is typing; show it for about 5 s unless another arrives.',

@@ -204,7 +204,13 @@ Replies may come in any order. A call that gets no reply within \`limits.callTim
 \`TIMEOUT\` error; it may still have taken effect. If the socket drops before the reply, the
 client does not know whether the call took effect: retry only what is safe to repeat.
 
-${hexExample({ type: 'error', ref: 9, code: 'INVALID_BODY', message: 'level: expected union value', details: { field: 'level' } })}
+Every object in every frame, call body, reply and event is **closed**: it has exactly the keys its
+schema lists (optional ones may be absent), at every depth. A call whose body carries a key the
+schema does not list, however deeply nested, is refused with \`INVALID_BODY\` and changes
+nothing; \`details.field\` names the first offending key as a dotted path
+(\`location.userId\`). A frame with an unlisted key gets \`INVALID_FRAME\` the same way.
+
+${hexExample({ type: 'error', ref: 9, code: 'INVALID_BODY', message: 'location.userId: unexpected property', details: { field: 'location.userId' } })}
 
 ## Topics and resume
 
@@ -220,6 +226,21 @@ epoch and seq of the last event it processed.
   topic, or the epoch changed (the log started over), the server sends a \`reset\` frame with the
   current seq right after the reply. Reload the topic's state (over the relevant calls or HTTP),
   then continue from that seq; live events follow.
+- **What a resume may replay depends on who may follow the topic**, so that nobody receives
+  anything from before their access began:
+  - your own topics (\`user\`, \`feed\`, your own \`presence\`) and \`system\`: every missed event, as
+    published;
+  - a conversation (\`room\`): the missed events with each message as it is *now* (a deleted one
+    as its tombstone, an edited one with its current text only). If any missed event comes from
+    before the member joined (or last re-joined), the answer is a \`reset\` instead; read the
+    conversation with \`chats.history\`, which starts at the join;
+  - someone else's \`presence\`: never replayed, since its events hold past statuses. When events
+    were missed the answer is a \`reset\`: read it again with \`presence.get\`;
+  - \`profile\` and \`post\` topics: every missed event; they hold only ids, counts and times,
+    which whoever may follow the topic now may read anyway.
+- Every event carries only what every follower of its topic may see: a quote (\`replyTo\`) of a
+  message that some present member may not see is empty in the event, and \`pet.changed\` names
+  no pet.
 - Replayed and live events may overlap by design on reconnects: drop any event whose seq is not
   greater than the last one processed.
 - **Signals** are the ephemeral part of a topic (typing, read receipts): a \`signal\` frame has no

@@ -5,7 +5,7 @@
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type EventFrame, PetAmigosClient, type ProtocolError } from '../protocol/client.ts';
-import { befriend, type Cluster, client, register, startCluster } from './harness/cluster.ts';
+import { type Cluster, client, register, startCluster } from './harness/cluster.ts';
 import type { NodeProcess } from './harness/processes.ts';
 import { wsUrl } from './harness/ws.ts';
 
@@ -64,12 +64,10 @@ describe('cluster of three processes', () => {
     const victim = cluster.nodes.find((_, i) => `n${i}` === host) as NodeProcess;
     const survivor = cluster.nodes.find((node) => node !== victim) as NodeProcess;
 
-    // A follower of the user's presence topic, connected to the node about to die. Presence is
-    // shared with friends only, so the two become friends first.
-    const follower = await register(survivor);
-    await befriend(survivor, follower, user);
+    // Another device of the same user follows its presence topic, connected to the node about to
+    // die. (Someone else's presence is never replayed, only reset: see PROTOCOL.md.)
     const events: EventFrame[] = [];
-    const watchVictim = new PetAmigosClient({ url: wsUrl(victim.url), token: () => follower.token, reconnect: false });
+    const watchVictim = new PetAmigosClient({ url: wsUrl(victim.url), token: () => user.token, reconnect: false });
     await watchVictim.connect();
     const onVictim = watchVictim.subscribe(`presence:${user.id}`, (event) => events.push(event));
     await expect.poll(() => onVictim.state).toBe('joined');
@@ -101,8 +99,8 @@ describe('cluster of three processes', () => {
     }
     expect(acknowledged).toHaveLength(30);
 
-    // The follower reconnects to a surviving node and resumes from the last event it had.
-    const watchSurvivor = client(survivor, follower.token);
+    // The device reconnects to a surviving node and resumes from the last event it had.
+    const watchSurvivor = client(survivor, user.token);
     await watchSurvivor.connect();
     watchSurvivor.subscribe(
       `presence:${user.id}`,

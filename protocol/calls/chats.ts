@@ -7,9 +7,10 @@
 // conversation's room actor accepted them. A client that has seen seq n and gets n + 2 missed one
 // and reads it with `chats.history`. `clientId` (chosen by the sender) makes a send idempotent: a
 // retry of the same send answers the message already stored, and members see it once.
-import { Type as T } from '@sinclair/typebox';
+
 import { CHAT_LIMITS } from '../lists.ts';
 import { type CallSpec, Cursor, exampleFriendId, examplePerson, exampleUserId, OneOf, Page, PersonSummary, Uuid } from '../spec.ts';
+import { T } from '../typebox.ts';
 
 export const exampleChatId = '0192a1b2-c3d4-7e5f-8a9b-00000000c4a7';
 const Seq = T.Integer({ minimum: 1, description: 'Position of the message in its conversation: 1, 2, 3, …' });
@@ -44,8 +45,11 @@ export const ChatMessage = T.Object({
   replyTo: T.Union([
     T.Object({
       seq: Seq,
-      senderId: T.Union([Uuid, T.Null()]),
-      preview: T.String({ description: 'The first 120 characters of its text; empty when deleted or encrypted' }),
+      senderId: T.Union([Uuid, T.Null()], { description: 'Null (and the preview empty) when the reader may not see the quoted message' }),
+      preview: T.String({
+        description:
+          'The first 120 characters of its text; empty when deleted or encrypted, or when it was sent before the reader joined (in a `message.new` event: before any present member joined)',
+      }),
     }),
     T.Null(),
   ]),

@@ -319,7 +319,7 @@ describe('messenger: groups', () => {
 
     const renamed = await ana.call('chats.update', { conversationId, name: 'Paseos 🐾' });
     expect(renamed.name).toBe('Paseos 🐾');
-    expect(await bruno.event('chat.changed')).toEqual({ conversationId, name: 'Paseos 🐾', pictureMediaId: null });
+    expect(await bruno.event('chat.changed')).toEqual({ conversationId, name: 'Paseos 🐾', pictureMediaId: null, atSeq: 4 });
     expect((await ana.call('chats.pin', { conversationId, seq: 2, pinned: true })).pinned).toBe(true);
     expect((await bruno.call('chats.pins', { conversationId })).items.map((message) => message.seq)).toEqual([2]);
     expect((await bruno.refused('chats.pin', { conversationId, seq: 2, pinned: false })).code).toBe('FORBIDDEN');
@@ -338,5 +338,56 @@ describe('messenger: groups', () => {
       [dora.id, 'member'],
     ]);
     expect((await ana.refused('chats.get', { conversationId })).code).toBe('NOT_FOUND');
+  });
+});
+
+describe('messenger: replay', () => {
+  const roomEvents = (who: Member, topic: string) => who.socket.frames.filter((frame) => frame.type === 'event' && frame.topic === topic);
+
+  test('replay: a resume from seq 0 gives a member nothing from before they joined, no deleted text and no pre-edit text; quotes of the past stay empty', async () => {
+    const [ana, bruno] = await friends();
+    const carla = await member(nodeB);
+    await befriend(env.node, ana, carla);
+    const group = await ana.call('chats.createGroup', { name: 'Replay', userIds: [bruno.id] });
+    const conversationId = group.id;
+    const topic = `room:${conversationId}`;
+    const secret = await ana.call('chats.send', { conversationId, clientId: id(), text: 'before carla: secret' });
+    const doomed = await ana.call('chats.send', { conversationId, clientId: id(), text: 'to be deleted' });
+    const edited = await ana.call('chats.send', { conversationId, clientId: id(), text: 'original wording' });
+    await ana.call('chats.edit', { conversationId, seq: edited.seq, text: 'second wording' });
+    await ana.call('chats.delete', { conversationId, seq: doomed.seq });
+    await ana.call('chats.addMembers', { conversationId, userIds: [carla.id] });
+    const quote = await ana.call('chats.send', { conversationId, clientId: id(), text: 'as I said', replyTo: secret.seq });
+    const epoch = env.node.platform.topics.epoch;
+
+    // Carla joined after the secret: replaying from 0 is a reset, never the old frames.
+    const resumed = await carla.socket.request({ type: 'sub', topic, since: { epoch, seq: 0 } });
+    expect(resumed.type).toBe('reply');
+    await carla.socket.next((frame) => frame.type === 'reset' && frame.topic === topic);
+    await ana.call('chats.send', { conversationId, clientId: id(), text: 'live after the resume' });
+    await carla.event('message.new', (body) => (body.message as { text: string }).text === 'live after the resume');
+    const carlaSaw = JSON.stringify(carla.socket.frames);
+    for (const hidden of ['before carla: secret', 'to be deleted', 'original wording']) expect(carlaSaw).not.toContain(hidden);
+    // Her history starts at her join, and the quote of the secret is empty for her too.
+    const history = await carla.call('chats.history', { conversationId });
+    expect(history.items[0]?.system?.action).toBe('added');
+    expect(history.items.find((message) => message.seq === quote.seq)?.replyTo).toEqual({ seq: secret.seq, senderId: null, preview: '' });
+    expect(JSON.stringify(history)).not.toContain('secret');
+    // The live event of the quote went to Carla too, so it quoted nothing.
+    expect(quote.replyTo).toEqual({ seq: secret.seq, senderId: null, preview: '' });
+
+    // Bruno was there from the start: his replay has every seq, each message as it is now.
+    await bruno.follow(topic);
+    const before = roomEvents(bruno, topic).length;
+    const upTo = ((await bruno.socket.request({ type: 'sub', topic, since: { epoch, seq: 0 } })).body as { seq: number }).seq;
+    await expect.poll(() => roomEvents(bruno, topic).length - before, { timeout: 5000 }).toBe(upTo);
+    const replayed = roomEvents(bruno, topic).slice(before);
+    expect(replayed.map((frame) => frame.seq)).toEqual(Array.from({ length: upTo }, (_, index) => index + 1));
+    const brunoSaw = JSON.stringify(replayed);
+    expect(brunoSaw).toContain('before carla: secret');
+    expect(brunoSaw).toContain('second wording');
+    expect(brunoSaw).not.toContain('original wording');
+    expect(brunoSaw).not.toContain('to be deleted');
+    expect(bruno.socket.frames.some((frame) => frame.type === 'reset' && frame.topic === topic)).toBe(false);
   });
 });

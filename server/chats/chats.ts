@@ -17,6 +17,8 @@ import { profiles } from '../people/schema.ts';
 import { fold, summaryColumns, toSummary } from '../people/summaries.ts';
 import { decodeCursor, encodeCursor, PAGE_SIZE } from '../platform/cursor.ts';
 import { checkPlainText } from '../platform/input.ts';
+import type { RetainedFrame } from '../platform/topics/index.ts';
+import { reviewRoomReplay } from './replay.ts';
 import { chatKeys, conversationMembers, conversations, messages, PRESENT_STATES } from './schema.ts';
 import { type ChatView, type MemberRow, type MessageView, memberViews, meView, readMessages, readUpTo } from './views.ts';
 
@@ -91,6 +93,7 @@ export class Chats {
     if (rows.length === 0) return [];
     const ids = rows.map((row) => row.conversation.id);
     const direct = rows.filter((row) => row.conversation.kind === 'direct').map((row) => row.conversation.id);
+    const joinedSeqOf = new Map(rows.map((row) => [row.conversation.id, row.member.joinedSeq]));
     const [peers, last] = await Promise.all([
       direct.length === 0
         ? []
@@ -109,6 +112,7 @@ export class Chats {
         )}))`,
         asc(messages.seq),
         ids.length,
+        (conversationId) => joinedSeqOf.get(conversationId) ?? Number.MAX_SAFE_INTEGER,
       ),
     ]);
     const peerOf = new Map(peers.map((row) => [row.conversationId, toSummary(row)]));
@@ -314,17 +318,31 @@ export class Chats {
     return this.summary(userId, id);
   }
 
+  /** What the member may replay of the conversation's topic after a reconnect (see replay.ts). */
+  async replay(userId: string, conversationId: string, frames: RetainedFrame[]): Promise<RetainedFrame[] | 'reset'> {
+    const { member } = await this.#membership(userId, conversationId);
+    return reviewRoomReplay(this.#db, conversationId, member.joinedSeq, frames);
+  }
+
   async history(userId: string, request: CallRequest<'chats.history'>): Promise<CallResponse<'chats.history'>> {
     const { member } = await this.#membership(userId, request.conversationId);
     const limit = CHAT_LIMITS.historyPage;
     const here = eq(messages.conversationId, request.conversationId);
     const visible = gt(messages.seq, member.joinedSeq);
+    const floor = () => member.joinedSeq;
     if (request.after !== undefined) {
-      const items = await readMessages(this.#db, userId, and(here, visible, gt(messages.seq, request.after)), asc(messages.seq), limit + 1);
+      const items = await readMessages(
+        this.#db,
+        userId,
+        and(here, visible, gt(messages.seq, request.after)),
+        asc(messages.seq),
+        limit + 1,
+        floor,
+      );
       return { items: items.slice(0, limit), more: items.length > limit };
     }
     const before = request.before === undefined ? undefined : lt(messages.seq, request.before);
-    const items = await readMessages(this.#db, userId, and(here, visible, before), desc(messages.seq), limit + 1);
+    const items = await readMessages(this.#db, userId, and(here, visible, before), desc(messages.seq), limit + 1, floor);
     return { items: items.slice(0, limit).reverse(), more: items.length > limit };
   }
 
@@ -336,6 +354,7 @@ export class Chats {
       and(eq(messages.conversationId, conversationId), gt(messages.seq, member.joinedSeq), sql`${messages.pinnedAt} is not null`),
       desc(messages.pinnedAt),
       CHAT_LIMITS.pins,
+      () => member.joinedSeq,
     );
     return { items };
   }
@@ -358,6 +377,7 @@ export class Chats {
       ),
       desc(messages.seq),
       PAGE_SIZE + 1,
+      () => member.joinedSeq,
     );
     const page = items.slice(0, PAGE_SIZE);
     const last = page.at(-1);

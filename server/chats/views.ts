@@ -23,7 +23,13 @@ export interface ReplyPreview {
   preview: string;
 }
 
-export function previewOf(row: Pick<MessageRow, 'seq' | 'senderId' | 'kind' | 'text' | 'deletedAt'>): ReplyPreview {
+/**
+ * The quote of a replied-to message. A message at or before `floor` (the reader's joinedSeq; in an
+ * event, the latest joinedSeq of anyone present) is not the reader's to see: its quote is empty and
+ * names no sender.
+ */
+export function previewOf(row: Pick<MessageRow, 'seq' | 'senderId' | 'kind' | 'text' | 'deletedAt'>, floor: number): ReplyPreview {
+  if (row.seq <= floor) return { seq: row.seq, senderId: null, preview: '' };
   return {
     seq: row.seq,
     senderId: row.senderId,
@@ -56,8 +62,9 @@ export function messageView(row: MessageRow, replyTo: ReplyPreview | null, myRea
 const replied = alias(messages, 'replied');
 
 /**
- * Messages of one conversation matching `where`, each with the preview of the message it answers
- * and, for `viewerId`, the viewer's own reaction; in the order asked.
+ * Messages matching `where`, each with the preview of the message it answers (empty when that one
+ * is at or before `floorOf` its conversation, see previewOf) and, for `viewerId`, the viewer's own
+ * reaction; in the order asked.
  */
 export async function readMessages(
   db: Database,
@@ -65,6 +72,7 @@ export async function readMessages(
   where: SQL | undefined,
   order: SQL,
   limit: number,
+  floorOf: (conversationId: string) => number,
 ): Promise<MessageView[]> {
   const rows = await db
     .select({
@@ -85,7 +93,7 @@ export async function readMessages(
   return rows.map((row) =>
     messageView(
       row.message,
-      row.replied === null ? null : previewOf(row.replied),
+      row.replied === null ? null : previewOf(row.replied, floorOf(row.message.conversationId)),
       viewerId === undefined ? undefined : row.message.deletedAt === null ? row.myReaction : null,
     ),
   );

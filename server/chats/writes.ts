@@ -108,20 +108,22 @@ export function chatWrites(db: Database, conversationId: string) {
       };
     },
 
-    messagesAfter: (seq: number): Promise<MessageView[]> =>
-      readMessages(db, undefined, and(here, gt(messages.seq, seq)), asc(messages.seq), 10_000),
+    /** Messages after `seq` as events carry them (quotes hidden at or before `floor`, see previewOf). */
+    messagesAfter: (seq: number, floor: number): Promise<MessageView[]> =>
+      readMessages(db, undefined, and(here, gt(messages.seq, seq)), asc(messages.seq), 10_000, () => floor),
 
     async setPublished(seq: number): Promise<void> {
       await db.update(conversations).set({ publishedSeq: seq }).where(eq(conversations.id, conversationId));
     },
 
-    async byClientId(senderId: string, clientId: string): Promise<MessageView | undefined> {
+    async byClientId(senderId: string, clientId: string, floor: number): Promise<MessageView | undefined> {
       const [found] = await readMessages(
         db,
         undefined,
         and(here, eq(messages.senderId, senderId), eq(messages.clientId, clientId)),
         asc(messages.seq),
         1,
+        () => floor,
       );
       return found;
     },

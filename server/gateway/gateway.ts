@@ -11,7 +11,7 @@ import { type SocketReport, type SocketsOfRequest, socketsOfSubject, type UserMe
 import { type CallName, Calls, parseTopic, requestCheckers, type TopicSpec, Topics } from '../../protocol/catalogue.ts';
 import { decodeFrame, encodeFrame } from '../../protocol/codec.ts';
 import { CLOSE_CODES, type ProtocolErrorCode } from '../../protocol/errors.ts';
-import { type ClientFrameOf, checkClientFrame } from '../../protocol/frames.ts';
+import { type ClientFrameOf, checkClientFrame, firstProblem } from '../../protocol/frames.ts';
 import { PROTOCOL_VERSION, SUPPORTED_VERSIONS } from '../../protocol/version.ts';
 import type { AccountsDeps } from '../accounts/context.ts';
 import { type RevocationNotice, sessionsRevokedSubject } from '../accounts/events.ts';
@@ -25,7 +25,7 @@ import type { Platform } from '../platform/index.ts';
 import { Connection } from './connection.ts';
 import { createHandlers, type Handlers } from './handlers.ts';
 import { DEFAULT_LIMITS, type GatewayLimits, TokenBucket } from './limits.ts';
-import { TopicRouter } from './router.ts';
+import { type ReplayReview, TopicRouter } from './router.ts';
 
 export interface Gateway {
   readonly websocket: WebSocketHandler<Connection>;
@@ -250,15 +250,8 @@ export function createGateway(options: GatewayOptions): Gateway {
     const body = frame.body ?? {};
     const checker = requestCheckers[frame.op as CallName];
     if (checker !== undefined && !checker.Check(body)) {
-      const first = checker.Errors(body).First();
-      const field = first?.path.replace(/^\//, '').replaceAll('/', '.') || undefined;
-      return error(
-        connection,
-        'INVALID_BODY',
-        `${field ?? 'body'}: ${first?.message.toLowerCase() ?? 'invalid'}`,
-        frame.ref,
-        field === undefined ? undefined : { field },
-      );
+      const { field, message } = firstProblem(checker.Errors(body).First());
+      return error(connection, 'INVALID_BODY', `${field ?? 'body'}: ${message}`, frame.ref, field === undefined ? undefined : { field });
     }
     connection.inFlight.add(frame.ref);
     let timedOut = false;
@@ -276,6 +269,20 @@ export function createGateway(options: GatewayOptions): Gateway {
       clearTimeout(timer);
       if (!timedOut) connection.inFlight.delete(frame.ref);
     }
+  }
+
+  /**
+   * What a resuming subscriber gets of what it missed. A room member: what it may see of the room
+   * now (chats.replay). Someone else's presence: a reset, never the history, because its events
+   * hold past statuses that a read now would not give, and nothing tells when the follower's
+   * access began (it re-reads with presence.get). Everything else in full: a user's own topics and
+   * `system`, and profile and post topics, whose events hold only ids, counts and times that
+   * whoever may follow the topic now may read anyway.
+   */
+  function replayReview(kind: string, userId: string, param: string | undefined): ReplayReview | undefined {
+    if (kind === 'room') return (frames) => social.chats.replay(userId, param as string, frames);
+    if (kind === 'presence' && param !== userId) return async () => 'reset';
+    return undefined;
   }
 
   async function onSub(connection: Connection, frame: ClientFrameOf<'sub'>) {
@@ -302,9 +309,13 @@ export function createGateway(options: GatewayOptions): Gateway {
       return error(connection, 'TOO_MANY_IN_FLIGHT', `at most ${limits.maxSubscriptions} topics per socket`, frame.ref);
     connection.inFlight.add(frame.ref);
     try {
-      await router.subscribe(connection, frame.topic, frame.since, (position) => {
-        connection.send({ type: 'reply', ref: frame.ref, body: { topic: frame.topic, ...position } });
-      });
+      await router.subscribe(
+        connection,
+        frame.topic,
+        frame.since,
+        (position) => connection.send({ type: 'reply', ref: frame.ref, body: { topic: frame.topic, ...position } }),
+        replayReview(parsed.kind, principal.userId, parsed.param),
+      );
     } catch (failure) {
       failed(connection, frame.ref, failure);
     } finally {

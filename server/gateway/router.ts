@@ -22,6 +22,13 @@ export interface Position {
   seq: number;
 }
 
+/**
+ * What a subscriber may replay of what it missed, decided by the topic's owner: the frames to send
+ * (the same seqs, their bodies possibly re-read as they are now), or `reset` when the subscriber
+ * may not have some of them (they come from before its access began); the client then re-reads.
+ */
+export type ReplayReview = (frames: RetainedFrame[]) => Promise<RetainedFrame[] | 'reset'>;
+
 export class TopicRouter {
   readonly #log: TopicLog;
   readonly #logger: Logger;
@@ -77,7 +84,13 @@ export class TopicRouter {
    * the missed events are sent first, in order; when they are no longer retained, or the epoch
    * changed, a reset frame says so. Returns the position the client is at once the reply is sent.
    */
-  async subscribe(connection: Connection, topic: string, since: Position | undefined, reply: (position: Position) => void): Promise<void> {
+  async subscribe(
+    connection: Connection,
+    topic: string,
+    since: Position | undefined,
+    reply: (position: Position) => void,
+    review?: ReplayReview,
+  ): Promise<void> {
     const followed = this.#follow(topic);
     connection.topics.add(topic);
     try {
@@ -95,8 +108,10 @@ export class TopicRouter {
           reset = true;
           upTo = await this.#log.last(topic);
         } else {
-          replay = missed.frames;
           upTo = missed.last;
+          const reviewed = review === undefined || missed.frames.length === 0 ? missed.frames : await review(missed.frames);
+          if (reviewed === 'reset') reset = true;
+          else replay = reviewed;
         }
       }
       // From here to ws.subscribe nothing awaits: no live frame can slip between.

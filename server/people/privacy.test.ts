@@ -5,7 +5,9 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { CallResponse } from '../../protocol/catalogue.ts';
 import { type AccountsEnv, startAccountsEnv } from '../../test/harness/accounts.ts';
-import { join, type Member, memberPool } from '../../test/harness/social.ts';
+import { befriend, join, type Member, memberPool } from '../../test/harness/social.ts';
+import { updatePrivacy } from './privacy.ts';
+import { updateProfile } from './profiles.ts';
 
 let env: AccountsEnv;
 let pool: ReturnType<typeof memberPool>;
@@ -108,6 +110,22 @@ describe('privacy', () => {
     expect((await stranger.call('pets.get', { petId: pet.id })).pet.health).toBeUndefined();
   });
 
+  test('presence: someone allowed only now, resuming the topic from seq 0, gets a reset and none of the status history from before', async () => {
+    const [owner, later] = await Promise.all([member(), member()]);
+    await owner.call('presence.setStatus', { text: 'hidden from strangers' });
+    await owner.call('presence.setStatus', { text: 'still hidden' });
+    await befriend(env.node, owner, later);
+    const topic = `presence:${owner.id}`;
+    const epoch = env.node.platform.topics.epoch;
+    const reply = await later.socket.request({ type: 'sub', topic, since: { epoch, seq: 0 } });
+    expect(reply.type).toBe('reply');
+    const reset = await later.socket.next((frame) => frame.type === 'reset' && frame.topic === topic);
+    expect(reset.seq).toBe((reply.body as { seq: number }).seq);
+    await owner.call('presence.setStatus', { text: 'live now' });
+    await later.event('presence.changed', (body) => body.text === 'live now');
+    expect(JSON.stringify(later.socket.frames)).not.toContain('hidden');
+  });
+
   test('presence: friends see it, strangers do not; a user who hides it or unfriends ends live followers with a revoked frame', async () => {
     const { owner, friend, close, stranger } = await circle();
     expect((await friend.call('presence.get', { userId: owner.id })).status).toBe('online');
@@ -167,6 +185,39 @@ describe('privacy', () => {
     }
     const after = await me.call('profile.get', { userId: me.id });
     expect(after).toMatchObject({ displayName: 'Ana', bio: 'Hola', verified: false, timezone: 'UTC' });
+  });
+
+  test("profile: keys nested in location can't reach another user's row, the badge or an unchecked avatar (INVALID_BODY naming the key, nothing changes)", async () => {
+    const [victim, attacker] = await Promise.all([member(), member()]);
+    await victim.call('profile.update', { displayName: 'Victim', bio: 'mine' });
+    const location = { latitude: 19.43, longitude: -99.13, placeName: 'CDMX' };
+    const injected: [string, unknown][] = [
+      ['userId', victim.id],
+      ['displayName', 'pwned'],
+      ['verifiedAt', new Date().toISOString()],
+      ['avatarMediaId', '0192a1b2-0000-7000-8000-0000000000aa'],
+    ];
+    for (const [key, value] of injected) {
+      const refused = await attacker.refused('profile.update', { bio: 'attacker', location: { ...location, [key]: value } });
+      expect(refused, key).toMatchObject({ code: 'INVALID_BODY', details: { field: `location.${key}` } });
+    }
+    expect(await victim.call('profile.get', { userId: victim.id })).toMatchObject({ displayName: 'Victim', bio: 'mine', verified: false });
+    const self = await attacker.call('profile.get', { userId: attacker.id });
+    expect(self.bio).not.toBe('attacker');
+    expect(self).toMatchObject({ verified: false, avatarMediaId: null });
+    expect(self.location).toBeUndefined();
+  });
+
+  test('profile, privacy: the writes copy only the columns they name, even if a schema let an extra key through', async () => {
+    const [victim, attacker] = await Promise.all([member(), member()]);
+    await victim.call('profile.update', { displayName: 'Victim' });
+    const { deps } = env.node.social;
+    const smuggled = { latitude: 1, longitude: 2, placeName: 'x', userId: victim.id, displayName: 'pwned', verifiedAt: new Date() };
+    await updateProfile(deps, attacker.id, { bio: 'ok', location: smuggled } as never);
+    await updatePrivacy(deps.db, attacker.id, { pets: 'friends', userId: victim.id } as never);
+    expect(await victim.call('profile.get', { userId: victim.id })).toMatchObject({ displayName: 'Victim', verified: false });
+    expect(await attacker.call('profile.get', { userId: attacker.id })).toMatchObject({ bio: 'ok', verified: false });
+    expect((await attacker.call('privacy.get', {})).pets).toBe('friends');
   });
 
   test('profile: only admins grant the verification badge, and followers of the profile hear of it', async () => {

@@ -34,14 +34,27 @@ describe('pets', () => {
       openToPlaydates: true,
     });
     expect(pet).toMatchObject({ name: 'Luna', traits: ['playful', 'loyal'], lost: null, birthDate: '2021-04-02', ownerId: owner.id });
-    expect(await watcher.event('pet.changed')).toMatchObject({ petId: pet.id, removed: false });
+    expect(await watcher.event('pet.changed')).toEqual({ userId: owner.id, at: expect.any(Number) });
     const changed = await owner.call('pets.update', { petId: pet.id, temperament: 'Calm at home', size: 'large' });
     expect(changed).toMatchObject({ temperament: 'Calm at home', size: 'large', breed: 'Xoloitzcuintle' });
     await watcher.event('pet.changed');
     expect((await watcher.call('pets.get', { petId: pet.id })).pet.temperament).toBe('Calm at home');
     expect(await owner.call('pets.delete', { petId: pet.id })).toEqual({});
-    expect(await watcher.event('pet.changed')).toMatchObject({ petId: pet.id, removed: true });
+    expect(await watcher.event('pet.changed')).toEqual({ userId: owner.id, at: expect.any(Number) });
     expect((await watcher.refused('pets.get', { petId: pet.id })).code).toBe('NOT_FOUND');
+  });
+
+  test('pets: a stranger following the profile of an owner whose pets are friends-only learns nothing of a new pet from the event', async () => {
+    const owner = await member();
+    const stranger = await member();
+    await owner.call('privacy.update', { pets: 'friends' });
+    await stranger.follow(`profile:${owner.id}`);
+    const pet = await owner.call('pets.create', { name: 'Secreto', species: 'cat' });
+    expect(await stranger.event('pet.changed')).toEqual({ userId: owner.id, at: expect.any(Number) });
+    const seen = JSON.stringify(stranger.socket.frames);
+    expect(seen).not.toContain(pet.id);
+    expect(seen).not.toContain('Secreto');
+    expect((await stranger.refused('pets.get', { petId: pet.id })).code).toBe('NOT_FOUND');
   });
 
   test("pets: nobody changes or deletes someone else's pet", async () => {

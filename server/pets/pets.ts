@@ -68,17 +68,29 @@ type Changes = Omit<CallRequest<'pets.update'>, 'petId'>;
 
 function columnsOf(changes: Changes): Partial<typeof pets.$inferInsert> {
   checkBirthDate(changes.birthDate);
-  const { health, lost, name, ...rest } = changes;
-  const columns: Partial<typeof pets.$inferInsert> = { ...rest };
+  const { health, lost, name } = changes;
+  // Every column is named: nothing of the request reaches the row unless it is listed here.
+  const columns: Partial<typeof pets.$inferInsert> = {};
   if (name !== undefined) {
     if (name.trim() === '') throw new InvalidInputError('name is empty', { field: 'name' });
     columns.name = name.trim();
   }
+  if (changes.species !== undefined) columns.species = changes.species;
+  if (changes.breed !== undefined) columns.breed = changes.breed;
+  if (changes.sex !== undefined) columns.sex = changes.sex;
+  if (changes.birthDate !== undefined) columns.birthDate = changes.birthDate;
+  if (changes.size !== undefined) columns.size = changes.size;
+  if (changes.photoMediaIds !== undefined) columns.photoMediaIds = changes.photoMediaIds;
+  if (changes.temperament !== undefined) columns.temperament = changes.temperament;
+  if (changes.openToPlaydates !== undefined) columns.openToPlaydates = changes.openToPlaydates;
   if (changes.traits !== undefined) columns.traits = [...new Set(changes.traits.map((trait) => trait.trim().toLowerCase()))];
   if (health?.notes !== undefined) columns.healthNotes = health.notes;
   if (health?.vaccinations !== undefined) columns.vaccinationNotes = health.vaccinations;
   if (health?.audience !== undefined) columns.healthAudience = health.audience;
-  if (lost === null) Object.assign(columns, { lostAt: null, lostNote: '' });
+  if (lost === null) {
+    columns.lostAt = null;
+    columns.lostNote = '';
+  }
   return columns;
 }
 
@@ -105,7 +117,7 @@ export class Pets {
         .returning();
       return inserted as PetRow;
     });
-    await emit(this.#deps, 'profile', ownerId, 'pet.changed', { userId: ownerId, petId: id, removed: false, at: Date.now() });
+    await emit(this.#deps, 'profile', ownerId, 'pet.changed', { userId: ownerId, at: Date.now() });
     return petView(row, await relationFacts(db, ownerId, ownerId));
   }
 
@@ -142,7 +154,7 @@ export class Pets {
         .returning();
       return { row: updated as PetRow, notify };
     });
-    await emit(this.#deps, 'profile', ownerId, 'pet.changed', { userId: ownerId, petId, removed: false, at: Date.now() });
+    await emit(this.#deps, 'profile', ownerId, 'pet.changed', { userId: ownerId, at: Date.now() });
     await this.#deps.notifier.dispatch(notify);
     return petView(row, await relationFacts(db, ownerId, ownerId));
   }
@@ -153,7 +165,7 @@ export class Pets {
       .where(and(eq(pets.id, petId), eq(pets.ownerId, ownerId)))
       .returning({ id: pets.id });
     if (deleted.length === 0) throw new NotFoundError('pet');
-    await emit(this.#deps, 'profile', ownerId, 'pet.changed', { userId: ownerId, petId, removed: true, at: Date.now() });
+    await emit(this.#deps, 'profile', ownerId, 'pet.changed', { userId: ownerId, at: Date.now() });
     return {};
   }
 

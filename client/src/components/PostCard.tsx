@@ -190,12 +190,12 @@ export function PostCard(props: {
     on(onScreen, (visible) => {
       if (props.alwaysLive) return;
       if (!visible) return;
-      onCleanup(follow(`post:${post.id}`, onEvent));
+      onCleanup(follow(`post:${post.id}`, onEvent, () => void refetch()));
     }),
   );
 
   onMount(() => {
-    if (props.alwaysLive) onCleanup(follow(`post:${post.id}`, onEvent));
+    if (props.alwaysLive) onCleanup(follow(`post:${post.id}`, onEvent, () => void refetch()));
   });
 
   return (

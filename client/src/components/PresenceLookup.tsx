@@ -29,12 +29,19 @@ export function PresenceLookup(): JSX.Element {
       const socket = actions.socket();
       if (socket === undefined) throw new ApiError('NETWORK', 'not connected', 0);
       await following?.unsubscribe();
-      following = socket.subscribe(`presence:${user.id}`, (update) => {
-        const body = update.body as { status: Presence; text: string };
-        setFound({ username: user.username, status: body.status, text: body.text });
-      });
-      const now = await socket.call('presence.get', { userId: user.id });
-      setFound({ username: user.username, status: now.status, text: now.text });
+      const read = async () => {
+        const now = await socket.call('presence.get', { userId: user.id });
+        setFound({ username: user.username, status: now.status, text: now.text });
+      };
+      following = socket.subscribe(
+        `presence:${user.id}`,
+        (update) => {
+          const body = update.body as { status: Presence; text: string };
+          setFound({ username: user.username, status: body.status, text: body.text });
+        },
+        { onReset: () => void read().catch((failure: unknown) => setError(errorText(failure))) },
+      );
+      await read();
     } catch (failure) {
       setFound(undefined);
       setError(failure instanceof ApiError && failure.code === 'NOT_FOUND' ? t('people.notFound') : errorText(failure));

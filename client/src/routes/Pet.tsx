@@ -49,9 +49,9 @@ export default function Pet(): JSX.Element {
         const handle = socket.subscribe(
           `profile:${ownerId}`,
           (event) => {
-            if (event.name === 'pet.changed' && (event.body as { petId: string }).petId === params.id) void load(params.id ?? '');
+            if (event.name === 'pet.changed') void load(params.id ?? '');
           },
-          { onState: (topicState) => topicState === 'errored' && void load(params.id ?? '') },
+          { onReset: () => void load(params.id ?? ''), onState: (topicState) => topicState === 'errored' && void load(params.id ?? '') },
         );
         onCleanup(() => void handle.unsubscribe());
       },

@@ -80,6 +80,7 @@ export default function ProfilePage(): JSX.Element {
         const socket = actions.socket();
         if (socket === undefined) return;
         const handle = socket.subscribe(`profile:${id}`, () => reload(), {
+          onReset: () => reload(),
           onState: (topicState) => {
             if (topicState === 'errored') reload();
           },
@@ -106,13 +107,17 @@ export default function ProfilePage(): JSX.Element {
         if (id === undefined) return;
         const socket = actions.socket();
         if (socket === undefined) return;
-        let handle: TopicHandle | undefined = socket.subscribe(`presence:${id}`, (event) =>
-          setPresence((event.body as { status: Presence }).status),
+        const read = () =>
+          socket.call('presence.get', { userId: id }).then(
+            (now) => setPresence(now.status),
+            () => setPresence(undefined),
+          );
+        let handle: TopicHandle | undefined = socket.subscribe(
+          `presence:${id}`,
+          (event) => setPresence((event.body as { status: Presence }).status),
+          { onReset: () => void read() },
         );
-        socket.call('presence.get', { userId: id }).then(
-          (now) => setPresence(now.status),
-          () => setPresence(undefined),
-        );
+        void read();
         onCleanup(() => {
           void handle?.unsubscribe();
           handle = undefined;

@@ -183,10 +183,19 @@ function createAppStore() {
     const client = socket;
     void client.connect().then(
       async () => {
-        client.subscribe(`presence:${user.id}`, (event) => {
-          const body = event.body as { status: State['presence']; text: string };
-          setState({ presence: body.status, status: body.text });
-        });
+        const readPresence = async () => {
+          const now = await client.call('presence.get', { userId: user.id });
+          setState({ presence: now.status, status: now.text });
+        };
+        client.subscribe(
+          `presence:${user.id}`,
+          (event) => {
+            const body = event.body as { status: State['presence']; text: string };
+            setState({ presence: body.status, status: body.text });
+          },
+          // Presence topics are not replayed (the server sends a reset): read it again.
+          { onReset: () => void readPresence().catch((error: unknown) => toast(errorText(error), 'error')) },
+        );
         // After a gap too old to replay, the badges are read again rather than trusted.
         const recount = async () => {
           const [inbox, chats] = await Promise.all([
