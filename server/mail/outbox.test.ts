@@ -63,6 +63,9 @@ describe('outbox', () => {
         const mail = await revived.waitFor(to, /Confirm your email/, 15_000);
         expect(mail.text).toContain('https://app.test/verify-email?token=abc');
         await expect.poll(async () => (await statusOf(id))?.status, { timeout: 5000 }).toBe('sent');
+        // The link was needed to render the mail; the row keeps no trace of it once sent.
+        expect((await statusOf(id))?.params).toEqual({});
+        expect(JSON.stringify(await statusOf(id))).not.toContain('token=abc');
       } finally {
         await revived.close();
       }
@@ -103,6 +106,7 @@ describe('outbox', () => {
       const row = await statusOf(id);
       expect(row?.attempts).toBe(2);
       expect(row?.lastError).toBeTruthy();
+      expect(row?.params).toEqual({});
     } finally {
       await outbox.stop();
     }

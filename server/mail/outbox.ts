@@ -111,7 +111,12 @@ export class MailOutbox {
     try {
       const rendered = renderMail(row.template as MailTemplate, row.language, row.params);
       await this.#transport.send({ id: row.id, from: this.#options.from, to: row.toAddress, language: row.language, ...rendered });
-      await this.#db.update(mailOutbox).set({ status: 'sent', sentAt: new Date(), lastError: null }).where(eq(mailOutbox.id, row.id));
+      // The parameters (a sign-in or reset link, a name) are needed only to render the mail: once it
+      // is sent they are not kept, so a read of this table hands out no live link.
+      await this.#db
+        .update(mailOutbox)
+        .set({ status: 'sent', sentAt: new Date(), lastError: null, params: {} })
+        .where(eq(mailOutbox.id, row.id));
       this.#log.info({ mail: row.id, template: row.template }, `mail.send() | sent [mail:${row.id}] [template:${row.template}]`);
     } catch (error) {
       const message = (error as Error).message.slice(0, 1000);
@@ -119,7 +124,12 @@ export class MailOutbox {
       const delay = Math.min(this.#options.maxDelayMs, this.#options.baseDelayMs * 2 ** (row.attempts - 1));
       await this.#db
         .update(mailOutbox)
-        .set({ status: failed ? 'failed' : 'pending', lastError: message, nextAttemptAt: new Date(Date.now() + delay) })
+        .set({
+          status: failed ? 'failed' : 'pending',
+          lastError: message,
+          nextAttemptAt: new Date(Date.now() + delay),
+          ...(failed ? { params: {} } : {}),
+        })
         .where(eq(mailOutbox.id, row.id));
       this.#log.warn(
         { mail: row.id, attempts: row.attempts, err: error },
