@@ -20,7 +20,7 @@ export const users = pgTable(
     passwordHash: text('password_hash'),
     language: text('language').notNull().default('en'),
     role: text('role', { enum: ROLES }).notNull().default('user'),
-    /** Base32 TOTP secret; set by /auth/2fa/setup, active once totpEnabledAt is set. */
+    /** The TOTP seed, sealed (sealed.ts: AES-256-GCM, bound to this user); set by /auth/2fa/setup, active once totpEnabledAt is set. */
     totpSecret: text('totp_secret'),
     totpEnabledAt: timestamp('totp_enabled_at', { withTimezone: true }),
     /** The last TOTP time step accepted: a code of that step or an older one is a replay. */

@@ -11,6 +11,7 @@ import type { Logger } from '../platform/log.ts';
 import { storedSecret } from '../system/secrets.ts';
 import type { SigningKey } from './config.ts';
 import { ROLES, type Role } from './schema.ts';
+import { SecretBox } from './sealed.ts';
 
 /** The default lifetime of access tokens (AUTH_ACCESS_TOKEN_TTL_SECONDS). */
 export const ACCESS_TOKEN_TTL_SECONDS = 15 * 60;
@@ -30,16 +31,29 @@ export interface VerifiedClaims extends AccessClaims {
 }
 
 export class KeyRing {
+  readonly #keys: SigningKey[];
   readonly #signing: SigningKey;
   readonly #byKid: Map<string, Uint8Array>;
+  readonly #boxes = new Map<string, SecretBox>();
   readonly ttlSeconds: number;
 
   constructor(keys: SigningKey[], ttlSeconds = ACCESS_TOKEN_TTL_SECONDS) {
     this.ttlSeconds = ttlSeconds;
     const [first] = keys;
     if (first === undefined) throw new Error('KeyRing needs at least one key');
+    this.#keys = keys;
     this.#signing = first;
     this.#byKid = new Map(keys.map((key) => [key.kid, key.secret]));
+  }
+
+  /** Seals and opens stored secrets of one purpose under keys derived from these (sealed.ts). */
+  box(purpose: string): SecretBox {
+    let box = this.#boxes.get(purpose);
+    if (box === undefined) {
+      box = new SecretBox(this.#keys, purpose);
+      this.#boxes.set(purpose, box);
+    }
+    return box;
   }
 
   /** `ttlSeconds` other than the ring's is for tests of expiry. */

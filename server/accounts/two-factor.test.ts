@@ -1,6 +1,9 @@
 // Two-factor sign-in with TOTP and recovery codes, end to end over HTTP.
+
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type AccountsEnv, type RegisteredUser, startAccountsEnv, type TokenPairBody } from '../../test/harness/accounts.ts';
+import { users } from './schema.ts';
 import { base32Decode, totp } from './totp.ts';
 
 let env: AccountsEnv;
@@ -59,6 +62,24 @@ describe('two-factor', () => {
     expect(new Set(enable.body.recoveryCodes).size).toBe(10);
     const me = await user.client.get<{ user: { twoFactorEnabled: boolean } }>('/auth/me', user.tokens.accessToken);
     expect(me.body.user.twoFactorEnabled).toBe(true);
+  });
+
+  test('2fa: the seed is stored sealed (no base32 seed in the row), works for sign-in, and opens only for its own user', async () => {
+    const user = await userWithTwoFactor();
+    const { db } = env.node.platform.database;
+    const stored = async (id: string) => (await db.select({ s: users.totpSecret }).from(users).where(eq(users.id, id)))[0]?.s ?? null;
+    const sealed = (await stored(user.id)) as string;
+    expect(sealed).toMatch(/^v1\.[^.]+\.[A-Za-z0-9_-]{16}\.[A-Za-z0-9_-]+$/);
+    const setupSecret = Buffer.from(user.secret);
+    expect(sealed).not.toContain(setupSecret.toString('base64url'));
+    const signIn = (who: RegisteredUser, secret: Uint8Array, at: number) =>
+      env.client().post<ErrorBody>('/auth/login', { login: who.email, password: who.password, totp: totp(secret, at) });
+    expect((await signIn(user, user.secret, Date.now() + STEP_MS)).status).toBe(200);
+    // Copied onto another account's row, the sealed seed does not open there: its codes fail.
+    const other = await userWithTwoFactor();
+    await db.update(users).set({ totpSecret: sealed }).where(eq(users.id, other.id));
+    const refused = await signIn(other, user.secret, Date.now() + STEP_MS);
+    expect([refused.status, refused.body.error.code]).toEqual([401, 'TOTP_INVALID']);
   });
 
   test('2fa: login asks for the code, refuses a wrong one, accepts a right one', async () => {

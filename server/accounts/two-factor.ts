@@ -8,6 +8,7 @@ import { publishAccountUpdated } from './events.ts';
 import { verifyPassword } from './passwords.ts';
 import { LIMITS } from './rate-limits.ts';
 import { recoveryCodes, users } from './schema.ts';
+import { SecretBox } from './sealed.ts';
 import { sha256 } from './secrets.ts';
 import {
   base32Decode,
@@ -28,10 +29,26 @@ export interface TwoFactorSetup {
   qrCode: string;
 }
 
+/**
+ * The TOTP key of a stored seed: sealed (sealed.ts), or, for a row written before seeds were
+ * sealed, the plain base32 seed, which the next setup replaces with a sealed one.
+ */
+function totpKeyOf(deps: AccountsDeps, user: UserRow, stored: string): Uint8Array {
+  if (!SecretBox.isSealed(stored)) return base32Decode(stored);
+  try {
+    return base32Decode(deps.keys.box('totp').open(stored, user.id));
+  } catch (error) {
+    // Sealed for another row, altered, or under a key no longer configured: no code can match.
+    deps.log.error({ err: error, user: user.id }, `accounts.totp() | the stored seed does not open [user:${user.id}]`);
+    throw new UnauthenticatedError('TOTP_INVALID', 'the code is not valid', { cause: error });
+  }
+}
+
 export async function setupTwoFactor(deps: AccountsDeps, user: UserRow): Promise<TwoFactorSetup> {
   if (user.totpEnabledAt !== null) throw new ConflictError('TWO_FACTOR_ALREADY_ENABLED', 'two-factor authentication is already on');
   const secret = generateTotpSecret();
-  await deps.db.update(users).set({ totpSecret: secret, totpLastStep: null, updatedAt: new Date() }).where(eq(users.id, user.id));
+  const sealed = deps.keys.box('totp').seal(secret, user.id);
+  await deps.db.update(users).set({ totpSecret: sealed, totpLastStep: null, updatedAt: new Date() }).where(eq(users.id, user.id));
   const url = otpauthUrl({ secret, accountName: user.email, issuer: ISSUER });
   return { secret, otpauthUrl: url, qrCode: await qrCodeDataUrl(url) };
 }
@@ -40,7 +57,7 @@ export async function enableTwoFactor(deps: AccountsDeps, user: UserRow, code: s
   if (user.totpEnabledAt !== null) throw new ConflictError('TWO_FACTOR_ALREADY_ENABLED', 'two-factor authentication is already on');
   if (user.totpSecret === null) throw new ConflictError('TWO_FACTOR_NOT_SET_UP', 'call /auth/2fa/setup first');
   await deps.limiter.hit(LIMITS.twoFactorPerAccount, user.id);
-  const step = verifyTotp(base32Decode(user.totpSecret), code, { timeMs: Date.now(), lastUsedStep: user.totpLastStep });
+  const step = verifyTotp(totpKeyOf(deps, user, user.totpSecret), code, { timeMs: Date.now(), lastUsedStep: user.totpLastStep });
   if (step === null) throw new UnauthenticatedError('TOTP_INVALID', 'the code is not valid');
   const codes = generateRecoveryCodes(10);
   await deps.db.transaction(async (tx) => {
@@ -81,7 +98,7 @@ export async function checkSecondFactor(deps: AccountsDeps, user: UserRow, code:
   await deps.limiter.hit(LIMITS.twoFactorPerAccount, user.id);
   const invalid = new UnauthenticatedError('TOTP_INVALID', 'the code is not valid');
   if (user.totpSecret === null) throw invalid;
-  const step = verifyTotp(base32Decode(user.totpSecret), code, { timeMs: Date.now(), lastUsedStep: user.totpLastStep });
+  const step = verifyTotp(totpKeyOf(deps, user, user.totpSecret), code, { timeMs: Date.now(), lastUsedStep: user.totpLastStep });
   if (step !== null) {
     // Recorded only if no concurrent request took this step first: a code works once.
     const [taken] = await deps.db
