@@ -49,6 +49,7 @@ export async function createSocial(platform: Platform, accounts: AccountsDeps, a
     notifier,
     limiter: new RateLimiter(platform.cache),
     friendRequestsPerHour: platform.config.friendRequestsPerHour,
+    locationChangesPerDay: platform.config.locationChangesPerDay,
     media,
   };
   // Who may see a media: its owner, and whoever may see something that shows it.

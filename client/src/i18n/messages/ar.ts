@@ -161,7 +161,7 @@ export const ar: Messages = {
   'friends.noSuggestions': 'لا توجد اقتراحات حاليًا.',
   'friends.mutual': 'أصدقاء مشتركون: {count}',
   'friends.sharedSpecies': 'لديه أيضًا: {species}',
-  'friends.distance': 'على بعد نحو {km} كم',
+  'friends.within': 'على بعد أقل من {km} كم',
   'notifications.title': 'الإشعارات',
   'notifications.markAll': 'تحديد الكل كمقروء',
   'notifications.markRead': 'تحديد كمقروء',

@@ -161,7 +161,7 @@ export const bn: Messages = {
   'friends.noSuggestions': 'এখন কোনো পরামর্শ নেই।',
   'friends.mutual': 'পারস্পরিক বন্ধু: {count}',
   'friends.sharedSpecies': 'এঁরও আছে: {species}',
-  'friends.distance': 'প্রায় {km} কিমি দূরে',
+  'friends.within': '{km} কিমির মধ্যে',
   'notifications.title': 'বিজ্ঞপ্তি',
   'notifications.markAll': 'সব পঠিত হিসেবে চিহ্নিত করুন',
   'notifications.markRead': 'পঠিত হিসেবে চিহ্নিত করুন',

@@ -161,7 +161,7 @@ export const de: Messages = {
   'friends.noSuggestions': 'Gerade keine Vorschläge.',
   'friends.mutual': 'Gemeinsame Freunde: {count}',
   'friends.sharedSpecies': 'Hat auch: {species}',
-  'friends.distance': 'Etwa {km} km entfernt',
+  'friends.within': 'Weniger als {km} km entfernt',
   'notifications.title': 'Benachrichtigungen',
   'notifications.markAll': 'Alle als gelesen markieren',
   'notifications.markRead': 'Als gelesen markieren',

@@ -160,7 +160,7 @@ export const en = {
   'friends.noSuggestions': 'No suggestions for now.',
   'friends.mutual': 'Mutual friends: {count}',
   'friends.sharedSpecies': 'Also has: {species}',
-  'friends.distance': 'About {km} km away',
+  'friends.within': 'Within {km} km',
   'notifications.title': 'Notifications',
   'notifications.markAll': 'Mark all as read',
   'notifications.markRead': 'Mark as read',

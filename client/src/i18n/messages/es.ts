@@ -161,7 +161,7 @@ export const es: Messages = {
   'friends.noSuggestions': 'No hay sugerencias por ahora.',
   'friends.mutual': 'Amigos en común: {count}',
   'friends.sharedSpecies': 'También tiene: {species}',
-  'friends.distance': 'A unos {km} km',
+  'friends.within': 'A menos de {km} km',
   'notifications.title': 'Notificaciones',
   'notifications.markAll': 'Marcar todo como leído',
   'notifications.markRead': 'Marcar como leído',

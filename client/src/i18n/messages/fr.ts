@@ -161,7 +161,7 @@ export const fr: Messages = {
   'friends.noSuggestions': 'Aucune suggestion pour le moment.',
   'friends.mutual': 'Amis en commun : {count}',
   'friends.sharedSpecies': 'A aussi : {species}',
-  'friends.distance': 'À environ {km} km',
+  'friends.within': 'À moins de {km} km',
   'notifications.title': 'Notifications',
   'notifications.markAll': 'Tout marquer comme lu',
   'notifications.markRead': 'Marquer comme lu',

@@ -161,7 +161,7 @@ export const hi: Messages = {
   'friends.noSuggestions': 'अभी कोई सुझाव नहीं।',
   'friends.mutual': 'साझा दोस्त: {count}',
   'friends.sharedSpecies': 'इनके पास भी है: {species}',
-  'friends.distance': 'लगभग {km} किमी दूर',
+  'friends.within': '{km} किमी के भीतर',
   'notifications.title': 'सूचनाएँ',
   'notifications.markAll': 'सभी को पढ़ा हुआ चिह्नित करें',
   'notifications.markRead': 'पढ़ा हुआ चिह्नित करें',

@@ -161,7 +161,7 @@ export const id: Messages = {
   'friends.noSuggestions': 'Belum ada saran.',
   'friends.mutual': 'Teman bersama: {count}',
   'friends.sharedSpecies': 'Juga memelihara: {species}',
-  'friends.distance': 'Sekitar {km} km dari sini',
+  'friends.within': 'Dalam radius {km} km',
   'notifications.title': 'Notifikasi',
   'notifications.markAll': 'Tandai semua sudah dibaca',
   'notifications.markRead': 'Tandai sudah dibaca',

@@ -161,7 +161,7 @@ export const it: Messages = {
   'friends.noSuggestions': 'Nessun suggerimento per ora.',
   'friends.mutual': 'Amici in comune: {count}',
   'friends.sharedSpecies': 'Ha anche: {species}',
-  'friends.distance': 'A circa {km} km',
+  'friends.within': 'A meno di {km} km',
   'notifications.title': 'Notifiche',
   'notifications.markAll': 'Segna tutte come lette',
   'notifications.markRead': 'Segna come letta',

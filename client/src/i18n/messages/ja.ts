@@ -161,7 +161,7 @@ export const ja: Messages = {
   'friends.noSuggestions': '今のところおすすめはありません。',
   'friends.mutual': '共通の友達：{count}人',
   'friends.sharedSpecies': '同じく飼っている：{species}',
-  'friends.distance': '約{km}km先',
+  'friends.within': '{km}km以内',
   'notifications.title': 'お知らせ',
   'notifications.markAll': 'すべて既読にする',
   'notifications.markRead': '既読にする',

@@ -161,7 +161,7 @@ export const ko: Messages = {
   'friends.noSuggestions': '지금은 추천이 없습니다.',
   'friends.mutual': '함께 아는 친구: {count}명',
   'friends.sharedSpecies': '같은 반려동물: {species}',
-  'friends.distance': '약 {km}km 거리',
+  'friends.within': '{km}km 이내',
   'notifications.title': '알림',
   'notifications.markAll': '모두 읽음으로 표시',
   'notifications.markRead': '읽음으로 표시',

@@ -161,7 +161,7 @@ export const nl: Messages = {
   'friends.noSuggestions': 'Nu geen suggesties.',
   'friends.mutual': 'Gemeenschappelijke vrienden: {count}',
   'friends.sharedSpecies': 'Heeft ook: {species}',
-  'friends.distance': 'Ongeveer {km} km verderop',
+  'friends.within': 'Binnen {km} km',
   'notifications.title': 'Meldingen',
   'notifications.markAll': 'Alles als gelezen markeren',
   'notifications.markRead': 'Als gelezen markeren',

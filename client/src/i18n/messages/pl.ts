@@ -161,7 +161,7 @@ export const pl: Messages = {
   'friends.noSuggestions': 'Na razie brak propozycji.',
   'friends.mutual': 'Wspólni znajomi: {count}',
   'friends.sharedSpecies': 'Też ma: {species}',
-  'friends.distance': 'Około {km} km stąd',
+  'friends.within': 'W promieniu {km} km',
   'notifications.title': 'Powiadomienia',
   'notifications.markAll': 'Oznacz wszystkie jako przeczytane',
   'notifications.markRead': 'Oznacz jako przeczytane',

@@ -161,7 +161,7 @@ export const pt: Messages = {
   'friends.noSuggestions': 'Nenhuma sugestão por enquanto.',
   'friends.mutual': 'Amigos em comum: {count}',
   'friends.sharedSpecies': 'Também tem: {species}',
-  'friends.distance': 'A cerca de {km} km',
+  'friends.within': 'A menos de {km} km',
   'notifications.title': 'Notificações',
   'notifications.markAll': 'Marcar tudo como lido',
   'notifications.markRead': 'Marcar como lido',

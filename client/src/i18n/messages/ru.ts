@@ -161,7 +161,7 @@ export const ru: Messages = {
   'friends.noSuggestions': 'Пока нет предложений.',
   'friends.mutual': 'Общих друзей: {count}',
   'friends.sharedSpecies': 'Тоже держит: {species}',
-  'friends.distance': 'Примерно в {km} км',
+  'friends.within': 'В пределах {km} км',
   'notifications.title': 'Уведомления',
   'notifications.markAll': 'Отметить все как прочитанные',
   'notifications.markRead': 'Отметить как прочитанное',

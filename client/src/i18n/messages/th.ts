@@ -161,7 +161,7 @@ export const th: Messages = {
   'friends.noSuggestions': 'ยังไม่มีคำแนะนำในตอนนี้',
   'friends.mutual': 'เพื่อนร่วมกัน: {count}',
   'friends.sharedSpecies': 'เลี้ยงเหมือนกัน: {species}',
-  'friends.distance': 'ห่างไปประมาณ {km} กม.',
+  'friends.within': 'ภายใน {km} กม.',
   'notifications.title': 'การแจ้งเตือน',
   'notifications.markAll': 'ทำเครื่องหมายว่าอ่านแล้วทั้งหมด',
   'notifications.markRead': 'ทำเครื่องหมายว่าอ่านแล้ว',

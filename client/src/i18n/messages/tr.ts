@@ -161,7 +161,7 @@ export const tr: Messages = {
   'friends.noSuggestions': 'Şimdilik öneri yok.',
   'friends.mutual': 'Ortak arkadaşlar: {count}',
   'friends.sharedSpecies': 'Onda da var: {species}',
-  'friends.distance': 'Yaklaşık {km} km uzakta',
+  'friends.within': '{km} km içinde',
   'notifications.title': 'Bildirimler',
   'notifications.markAll': 'Tümünü okundu olarak işaretle',
   'notifications.markRead': 'Okundu olarak işaretle',

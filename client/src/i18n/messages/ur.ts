@@ -161,7 +161,7 @@ export const ur: Messages = {
   'friends.noSuggestions': 'فی الحال کوئی تجویز نہیں۔',
   'friends.mutual': 'مشترکہ دوست: {count}',
   'friends.sharedSpecies': 'ان کے پاس بھی ہے: {species}',
-  'friends.distance': 'تقریباً {km} کلومیٹر دور',
+  'friends.within': '{km} کلومیٹر کے اندر',
   'notifications.title': 'اطلاعات',
   'notifications.markAll': 'سب کو پڑھا ہوا نشان زد کریں',
   'notifications.markRead': 'پڑھا ہوا نشان زد کریں',

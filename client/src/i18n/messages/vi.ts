@@ -161,7 +161,7 @@ export const vi: Messages = {
   'friends.noSuggestions': 'Hiện chưa có gợi ý.',
   'friends.mutual': 'Bạn chung: {count}',
   'friends.sharedSpecies': 'Cũng nuôi: {species}',
-  'friends.distance': 'Cách khoảng {km} km',
+  'friends.within': 'Trong vòng {km} km',
   'notifications.title': 'Thông báo',
   'notifications.markAll': 'Đánh dấu tất cả là đã đọc',
   'notifications.markRead': 'Đánh dấu đã đọc',

@@ -161,7 +161,7 @@ export const zhTW: Messages = {
   'friends.noSuggestions': '目前沒有建議。',
   'friends.mutual': '共同好友：{count}',
   'friends.sharedSpecies': '也養了：{species}',
-  'friends.distance': '距離約 {km} 公里',
+  'friends.within': '{km} 公里內',
   'notifications.title': '通知',
   'notifications.markAll': '全部標為已讀',
   'notifications.markRead': '標為已讀',

@@ -161,7 +161,7 @@ export const zh: Messages = {
   'friends.noSuggestions': '暂时没有推荐。',
   'friends.mutual': '共同好友：{count}',
   'friends.sharedSpecies': '也养了：{species}',
-  'friends.distance': '距离约 {km} 公里',
+  'friends.within': '{km} 公里以内',
   'notifications.title': '通知',
   'notifications.markAll': '全部标为已读',
   'notifications.markRead': '标为已读',
