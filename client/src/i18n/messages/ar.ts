@@ -457,6 +457,7 @@ export const ar: Messages = {
   'chats.messageActions': 'إجراءات الرسالة',
   'chats.encryptedMark': 'مشفّرة تمامًا بين الطرفين',
   'chats.unreadable': 'لا يمكن قراءة هذه الرسالة على هذا الجهاز.',
+  'chats.notAccepting': '{name} لا يقبل رسائل منك.',
   'chats.requestBanner': 'يريد {name} مراسلتك. لن يعرف أنك قرأت رسائله ما لم تقبل.',
   'chats.accept': 'قبول',
   'chats.decline': 'رفض',

@@ -457,6 +457,7 @@ export const bn: Messages = {
   'chats.messageActions': 'বার্তার কাজ',
   'chats.encryptedMark': 'এন্ড-টু-এন্ড এনক্রিপ্টেড',
   'chats.unreadable': 'এই বার্তাটি এই ডিভাইসে পড়া যাবে না।',
+  'chats.notAccepting': '{name} আপনার কাছ থেকে বার্তা গ্রহণ করেন না।',
   'chats.requestBanner': '{name} আপনাকে বার্তা পাঠাতে চান। আপনি গ্রহণ না করা পর্যন্ত তিনি জানবেন না যে আপনি পড়েছেন।',
   'chats.accept': 'গ্রহণ করুন',
   'chats.decline': 'প্রত্যাখ্যান করুন',

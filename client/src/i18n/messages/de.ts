@@ -458,6 +458,7 @@ export const de: Messages = {
   'chats.messageActions': 'Aktionen für die Nachricht',
   'chats.encryptedMark': 'Ende-zu-Ende-verschlüsselt',
   'chats.unreadable': 'Diese Nachricht kann auf diesem Gerät nicht gelesen werden.',
+  'chats.notAccepting': '{name} nimmt keine Nachrichten von dir an.',
   'chats.requestBanner': '{name} möchte dir Nachrichten schicken. Erst wenn du annimmst, sieht die Person, dass du sie gelesen hast.',
   'chats.accept': 'Annehmen',
   'chats.decline': 'Ablehnen',

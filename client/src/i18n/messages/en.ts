@@ -456,6 +456,7 @@ export const en = {
   'chats.messageActions': 'Message actions',
   'chats.encryptedMark': 'End-to-end encrypted',
   'chats.unreadable': 'This message can’t be read on this device.',
+  'chats.notAccepting': '{name} doesn’t accept messages from you.',
   'chats.requestBanner': '{name} wants to send you messages. They won’t see that you read them unless you accept.',
   'chats.accept': 'Accept',
   'chats.decline': 'Decline',

@@ -457,6 +457,7 @@ export const es: Messages = {
   'chats.messageActions': 'Acciones del mensaje',
   'chats.encryptedMark': 'Cifrado de extremo a extremo',
   'chats.unreadable': 'Este mensaje no se puede leer en este dispositivo.',
+  'chats.notAccepting': '{name} no acepta mensajes tuyos.',
   'chats.requestBanner': '{name} quiere enviarte mensajes. No sabrá que los leíste a menos que aceptes.',
   'chats.accept': 'Aceptar',
   'chats.decline': 'Rechazar',

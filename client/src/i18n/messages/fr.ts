@@ -458,6 +458,7 @@ export const fr: Messages = {
   'chats.messageActions': 'Actions sur le message',
   'chats.encryptedMark': 'Chiffré de bout en bout',
   'chats.unreadable': 'Ce message ne peut pas être lu sur cet appareil.',
+  'chats.notAccepting': '{name} n’accepte pas vos messages.',
   'chats.requestBanner':
     '{name} souhaite vous envoyer des messages. Cette personne ne saura pas que vous les avez lus tant que vous n’acceptez pas.',
   'chats.accept': 'Accepter',

@@ -457,6 +457,7 @@ export const hi: Messages = {
   'chats.messageActions': 'संदेश की कार्रवाइयाँ',
   'chats.encryptedMark': 'एंड-टू-एंड एन्क्रिप्टेड',
   'chats.unreadable': 'यह संदेश इस डिवाइस पर पढ़ा नहीं जा सकता।',
+  'chats.notAccepting': '{name} आपसे संदेश स्वीकार नहीं करते।',
   'chats.requestBanner': '{name} आपको संदेश भेजना चाहते हैं। जब तक आप स्वीकार नहीं करते, उन्हें पता नहीं चलेगा कि आपने पढ़ लिया।',
   'chats.accept': 'स्वीकार करें',
   'chats.decline': 'अस्वीकार करें',

@@ -458,6 +458,7 @@ export const id: Messages = {
   'chats.messageActions': 'Tindakan pesan',
   'chats.encryptedMark': 'Terenkripsi end-to-end',
   'chats.unreadable': 'Pesan ini tidak dapat dibaca di perangkat ini.',
+  'chats.notAccepting': '{name} tidak menerima pesan dari Anda.',
   'chats.requestBanner': '{name} ingin mengirimi Anda pesan. Dia tidak akan tahu Anda telah membacanya kecuali Anda menerima.',
   'chats.accept': 'Terima',
   'chats.decline': 'Tolak',

@@ -457,6 +457,7 @@ export const it: Messages = {
   'chats.messageActions': 'Azioni sul messaggio',
   'chats.encryptedMark': 'Crittografia end-to-end',
   'chats.unreadable': 'Questo messaggio non può essere letto su questo dispositivo.',
+  'chats.notAccepting': '{name} non accetta messaggi da te.',
   'chats.requestBanner': '{name} vuole inviarti messaggi. Non saprà che li hai letti finché non accetti.',
   'chats.accept': 'Accetta',
   'chats.decline': 'Rifiuta',

@@ -457,6 +457,7 @@ export const ja: Messages = {
   'chats.messageActions': 'メッセージの操作',
   'chats.encryptedMark': 'エンドツーエンド暗号化',
   'chats.unreadable': 'このメッセージはこの端末では読めません。',
+  'chats.notAccepting': '{name} さんはあなたからのメッセージを受け付けていません。',
   'chats.requestBanner': '{name} さんがあなたにメッセージを送りたがっています。承認するまで、相手にはあなたが読んだことは伝わりません。',
   'chats.accept': '承認',
   'chats.decline': '拒否',

@@ -457,6 +457,7 @@ export const ko: Messages = {
   'chats.messageActions': '메시지 작업',
   'chats.encryptedMark': '종단 간 암호화됨',
   'chats.unreadable': '이 기기에서는 이 메시지를 읽을 수 없어요.',
+  'chats.notAccepting': '{name}님은 나의 메시지를 받지 않아요.',
   'chats.requestBanner': '{name}님이 메시지를 보내고 싶어 해요. 수락하기 전에는 상대가 내가 읽었는지 알 수 없어요.',
   'chats.accept': '수락',
   'chats.decline': '거절',

@@ -458,6 +458,7 @@ export const nl: Messages = {
   'chats.messageActions': 'Acties voor bericht',
   'chats.encryptedMark': 'End-to-end versleuteld',
   'chats.unreadable': 'Dit bericht kan op dit apparaat niet worden gelezen.',
+  'chats.notAccepting': '{name} neemt geen berichten van je aan.',
   'chats.requestBanner': '{name} wil je berichten sturen. Diegene ziet pas dat je ze gelezen hebt als je accepteert.',
   'chats.accept': 'Accepteren',
   'chats.decline': 'Weigeren',

@@ -457,6 +457,7 @@ export const pl: Messages = {
   'chats.messageActions': 'Działania dla wiadomości',
   'chats.encryptedMark': 'Szyfrowanie end-to-end',
   'chats.unreadable': 'Tej wiadomości nie można odczytać na tym urządzeniu.',
+  'chats.notAccepting': '{name} nie przyjmuje od Ciebie wiadomości.',
   'chats.requestBanner': '{name} chce wysyłać Ci wiadomości. Nie zobaczy, że je przeczytałeś, dopóki nie zaakceptujesz.',
   'chats.accept': 'Akceptuj',
   'chats.decline': 'Odrzuć',

@@ -457,6 +457,7 @@ export const pt: Messages = {
   'chats.messageActions': 'Ações da mensagem',
   'chats.encryptedMark': 'Criptografia de ponta a ponta',
   'chats.unreadable': 'Esta mensagem não pode ser lida neste dispositivo.',
+  'chats.notAccepting': '{name} não aceita mensagens suas.',
   'chats.requestBanner': '{name} quer enviar mensagens para você. A pessoa não saberá que você as leu a menos que aceite.',
   'chats.accept': 'Aceitar',
   'chats.decline': 'Recusar',

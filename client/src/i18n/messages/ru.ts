@@ -457,6 +457,7 @@ export const ru: Messages = {
   'chats.messageActions': 'Действия с сообщением',
   'chats.encryptedMark': 'Сквозное шифрование',
   'chats.unreadable': 'Это сообщение нельзя прочитать на этом устройстве.',
+  'chats.notAccepting': '{name} не принимает от вас сообщения.',
   'chats.requestBanner': '{name} хочет отправлять вам сообщения. Пока вы не примете запрос, отправитель не узнает, что вы их прочитали.',
   'chats.accept': 'Принять',
   'chats.decline': 'Отклонить',

@@ -457,6 +457,7 @@ export const th: Messages = {
   'chats.messageActions': 'การทำงานกับข้อความ',
   'chats.encryptedMark': 'เข้ารหัสตั้งแต่ต้นทางถึงปลายทาง',
   'chats.unreadable': 'ไม่สามารถอ่านข้อความนี้บนอุปกรณ์นี้ได้',
+  'chats.notAccepting': '{name} ไม่รับข้อความจากคุณ',
   'chats.requestBanner': '{name} อยากส่งข้อความถึงคุณ อีกฝ่ายจะไม่รู้ว่าคุณอ่านแล้วจนกว่าคุณจะยอมรับ',
   'chats.accept': 'ยอมรับ',
   'chats.decline': 'ปฏิเสธ',

@@ -457,6 +457,7 @@ export const tr: Messages = {
   'chats.messageActions': 'Mesaj işlemleri',
   'chats.encryptedMark': 'Uçtan uca şifreli',
   'chats.unreadable': 'Bu mesaj bu cihazda okunamıyor.',
+  'chats.notAccepting': '{name} senden mesaj kabul etmiyor.',
   'chats.requestBanner': '{name} sana mesaj göndermek istiyor. Kabul etmedikçe mesajları okuduğunu görmez.',
   'chats.accept': 'Kabul et',
   'chats.decline': 'Reddet',

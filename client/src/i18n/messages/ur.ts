@@ -457,6 +457,7 @@ export const ur: Messages = {
   'chats.messageActions': 'پیغام کے اقدامات',
   'chats.encryptedMark': 'اینڈ ٹو اینڈ خفیہ کردہ',
   'chats.unreadable': 'یہ پیغام اس ڈیوائس پر نہیں پڑھا جا سکتا۔',
+  'chats.notAccepting': '{name} آپ سے پیغامات قبول نہیں کرتے۔',
   'chats.requestBanner': '{name} آپ کو پیغامات بھیجنا چاہتے ہیں۔ جب تک آپ قبول نہ کریں، انہیں پتا نہیں چلے گا کہ آپ نے پڑھ لیے۔',
   'chats.accept': 'قبول کریں',
   'chats.decline': 'مسترد کریں',

@@ -457,6 +457,7 @@ export const vi: Messages = {
   'chats.messageActions': 'Thao tác với tin nhắn',
   'chats.encryptedMark': 'Mã hóa đầu cuối',
   'chats.unreadable': 'Không thể đọc tin nhắn này trên thiết bị này.',
+  'chats.notAccepting': '{name} không nhận tin nhắn từ bạn.',
   'chats.requestBanner': '{name} muốn nhắn tin cho bạn. Họ sẽ không biết bạn đã đọc trừ khi bạn chấp nhận.',
   'chats.accept': 'Chấp nhận',
   'chats.decline': 'Từ chối',

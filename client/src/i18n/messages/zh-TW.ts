@@ -457,6 +457,7 @@ export const zhTW: Messages = {
   'chats.messageActions': '訊息操作',
   'chats.encryptedMark': '端對端加密',
   'chats.unreadable': '這則訊息無法在這台裝置上讀取。',
+  'chats.notAccepting': '{name} 不接受你的訊息。',
   'chats.requestBanner': '{name} 想傳訊息給你。在你接受前，對方不會知道你已讀。',
   'chats.accept': '接受',
   'chats.decline': '拒絕',

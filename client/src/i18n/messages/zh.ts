@@ -457,6 +457,7 @@ export const zh: Messages = {
   'chats.messageActions': '消息操作',
   'chats.encryptedMark': '端到端加密',
   'chats.unreadable': '此消息无法在这台设备上读取。',
+  'chats.notAccepting': '{name} 不接受你的消息。',
   'chats.requestBanner': '{name} 想给你发消息。在你接受之前，对方不会知道你已读。',
   'chats.accept': '接受',
   'chats.decline': '拒绝',
