@@ -280,7 +280,7 @@ describe('graph', () => {
     await walker.call('profile.update', at(41.385));
     const refused = await walker.refused('profile.update', at(41.386));
     expect(refused.code).toBe('RATE_LIMITED');
-    expect(refused.details?.retryAfterSeconds).toBeGreaterThan(0);
+    expect(refused.details?.retryAfterMs).toBeGreaterThan(0);
     expect((await walker.call('profile.get', { userId: walker.id })).location?.latitude).toBe(41.385);
     await walker.call('profile.update', { location: null });
     expect((await walker.call('profile.get', { userId: walker.id })).location).toBeUndefined();
