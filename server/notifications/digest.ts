@@ -1,11 +1,12 @@
 // The digest of notification mails held back by MAIL_NOTIFICATIONS_PER_HOUR (notifier.ts keeps
 // them in mail_digest_items): once the oldest held item of a recipient has waited
-// MAIL_DIGEST_EVERY_MS, one mail lists them all and they are deleted. Every node polls, but a run
-// holds a transaction-level advisory lock, so one node at a time sends; the digest mail is queued
-// in the outbox in the same transaction that deletes its items, so a node that dies mid-run sends
-// nothing and leaves everything to the next run.
-import { eq, inArray, sql } from 'drizzle-orm';
+// MAIL_DIGEST_EVERY_MS, one mail lists them all (but those from someone blocked either way since)
+// and they are deleted. Every node polls, but a run holds a transaction-level advisory lock, so
+// one node at a time sends; the digest mail is queued in the outbox in the same transaction that
+// deletes its items, so a node that dies mid-run sends nothing and leaves everything to the next.
+import { inArray, sql } from 'drizzle-orm';
 import { users } from '../accounts/schema.ts';
+import { notBlockedWith } from '../graph/relations.ts';
 import type { MailOutbox } from '../mail/outbox.ts';
 import type { Database } from '../platform/db/index.ts';
 import { rowsOf } from '../platform/db/rows.ts';
@@ -73,11 +74,13 @@ export class MailDigest {
         .where(inArray(users.id, ids));
       let sent = 0;
       for (const recipient of recipients) {
-        const items = await tx
-          .delete(mailDigestItems)
-          .where(eq(mailDigestItems.userId, recipient.id))
-          .returning({ id: mailDigestItems.id, text: mailDigestItems.text });
-        // Another run took them between the select and this delete (its transaction committed first).
+        // All of them leave the table; those from someone blocked either way since are not listed.
+        const items = rowsOf<{ id: string; text: string; shown: boolean }>(
+          await tx.execute(sql`delete from ${mailDigestItems} d where d.user_id = ${recipient.id}
+            returning d.id, d.text, (d.actor_id is null or ${notBlockedWith(recipient.id, sql`d.actor_id`)}) as shown`),
+        ).filter((item) => item.shown);
+        // Another run took them between the select and this delete (its transaction committed
+        // first), or a block hid them all.
         if (items.length === 0) continue;
         items.sort((a, b) => (a.id < b.id ? -1 : 1));
         const lines = items.slice(0, LISTED).map((item) => `• ${item.text}`);

@@ -101,4 +101,20 @@ describe('notification mail', () => {
     const digest = await env.mailbox.waitFor(target.user.email, /4 more notifications/);
     expect(digest.text.match(/mentioned you in a post/g)).toHaveLength(4);
   });
+
+  test('digest: a notification from someone the recipient blocked since it was held is not listed', async () => {
+    const [author, blocked, target] = await Promise.all([pool.member(), pool.member(), pool.member()]);
+    await verifyEmail(env, target.user);
+    for (let i = 0; i < PER_HOUR; i++)
+      await author.call('posts.create', { text: `@${target.user.username} hola ${i}`, visibility: 'public' });
+    await author.call('posts.create', { text: `@${target.user.username} ¿paseo?`, visibility: 'public' });
+    await blocked.call('posts.create', { text: `@${target.user.username} mira esto`, visibility: 'public' });
+    expect(await held(target.id)).toHaveLength(2);
+    await target.call('blocks.block', { userId: blocked.id });
+    expect(await env.node.social.digest.sendDue(new Date(Date.now() + HOUR))).toBe(1);
+    const digest = await env.mailbox.waitFor(target.user.email, /1 more notifications/);
+    expect(digest.text.match(/mentioned you in a post/g)).toHaveLength(1);
+    expect(digest.text).not.toContain(blocked.user.username);
+    expect(await held(target.id)).toEqual([]);
+  });
 });

@@ -204,7 +204,7 @@ export class Notifier {
     // the hourly limit the notification waits for the digest.
     const mail = channels.email && recipient.emailVerifiedAt !== null;
     if (mail && !(await this.#mayMailNow(input.userId))) {
-      await tx.insert(mailDigestItems).values({ id: Bun.randomUUIDv7(), userId: input.userId, text, path });
+      await tx.insert(mailDigestItems).values({ id: Bun.randomUUIDv7(), userId: input.userId, actorId: input.actorId, text, path });
     } else if (mail) {
       await this.#deps.outbox.enqueue(
         {

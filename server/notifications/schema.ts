@@ -59,6 +59,8 @@ export const mailDigestItems = pgTable(
   {
     id: uuid('id').primaryKey(),
     userId: userRef('user_id'),
+    /** Who caused it: a block between the two since then leaves it out of the digest. */
+    actorId: uuid('actor_id').references(() => users.id, { onDelete: 'cascade' }),
     text: text('text').notNull(),
     path: text('path').notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
