@@ -125,7 +125,7 @@ describe('messenger: one-to-one', () => {
     expect((await ana.refused('chats.send', { to: dora.id, clientId: id(), text: '?' })).code).toBe('MESSAGE_NOT_ALLOWED');
   });
 
-  test("chats: the recipient's current messages setting applies to every send in an existing one-to-one: after nobody, a stranger's send, reply, edit and reaction are refused and store nothing; everyone again re-allows", async () => {
+  test("chats: the recipient's current messages setting applies to every send in an existing one-to-one: after nobody, a stranger's send, reply, edit and reaction are refused and store nothing, their typing is dropped; everyone again re-allows", async () => {
     const [ana, carla] = await Promise.all([member(env.node), member(nodeB)]);
     await carla.call('privacy.update', { messages: 'everyone' });
     const first = await ana.call('chats.send', { to: carla.id, clientId: id(), text: '¿Adoptaste a Toby?' });
@@ -150,6 +150,14 @@ describe('messenger: one-to-one', () => {
       [2, 'Sí, ayer', null, []],
     ]);
     expect((await ana.call('chats.get', { conversationId })).canSend).toBe(false);
+    // Ana's typing is dropped: Carla's own, signalled by the room after it, arrives with none before.
+    await carla.follow(`room:${conversationId}`);
+    await ana.call('chats.typing', { conversationId });
+    await carla.call('chats.typing', { conversationId });
+    await carla.signal('typing', (body) => body.userId === carla.id);
+    expect(carla.socket.frames.some((frame) => frame.name === 'typing' && (frame.body as { userId: string }).userId === ana.id)).toBe(
+      false,
+    );
 
     // `friends` keeps a stranger out too; `everyone` lets them write again.
     await carla.call('privacy.update', { messages: 'friends' });
