@@ -9,13 +9,17 @@
 // the messages after `published_seq` (the topic log drops those already published, by message
 // id), so a node killed between commit and publish loses nothing. A retried send (same sender
 // and clientId) is answered with the stored message. Passivated after 5 minutes without messages.
+//
+// In a one-to-one conversation every send, edit and reaction is checked against the other
+// person's current settings (server/chats/consent.ts), not only the first message: a change to
+// `messages: nobody` closes the conversation to a stranger at once (typing stops showing too).
 import { CHAT_LIMITS } from '../protocol/lists.ts';
 import type { RateLimiter } from '../server/accounts/rate-limits.ts';
+import { mayWriteDirect } from '../server/chats/consent.ts';
 import { type Attachment, type EncryptedBody, isPresent, type SystemBody } from '../server/chats/schema.ts';
 import { type MessageView, messageView, previewOf, readUpTo } from '../server/chats/views.ts';
 import { type ChatWrites, type Conversation, chatWrites, type Member, type MemberChange } from '../server/chats/writes.ts';
 import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from '../server/errors.ts';
-import { blockedBetween } from '../server/graph/relations.ts';
 import type { MessagePush } from '../server/notifications/notifier.ts';
 import type { Database } from '../server/platform/db/index.ts';
 import type { Logger } from '../server/platform/log.ts';
@@ -167,15 +171,15 @@ class Room {
       case 'send':
         return reply(await this.#send(conversation, message.userId, member, message));
       case 'edit':
-        return reply(await this.#edit(message.userId, message.seq, message.text));
+        return reply(await this.#edit(conversation, message.userId, message.seq, message.text));
       case 'delete':
         return reply(await this.#delete(conversation, message.userId, member, message.seq));
       case 'react':
-        return reply(await this.#react(member, message.userId, message.seq, message.emoji));
+        return reply(await this.#react(conversation, member, message.userId, message.seq, message.emoji));
       case 'pin':
         return reply(await this.#pin(conversation, member, message.seq, message.pinned));
       case 'typing':
-        this.#typing(message.userId, member);
+        await this.#typing(conversation, message.userId, member);
         return reply({});
       case 'read':
         return reply(await this.#read(conversation, message.userId, member, message.seq));
@@ -213,7 +217,7 @@ class Room {
       throw new InvalidInputError('end-to-end encryption is for one-to-one conversations', { field: 'encrypted' });
     // The two checks at once (PostgreSQL, Redis); a refusal by the first is the one reported.
     const [allowed, counted] = await Promise.allSettled([
-      conversation.kind === 'direct' ? this.#checkDirect(userId) : undefined,
+      this.#checkDirect(conversation, userId),
       this.#deps.limiter.hit({ name: 'messages sent', max: this.#deps.messagesPerMinute, windowMs: 60_000 }, userId),
     ]);
     if (allowed.status === 'rejected') throw allowed.reason;
@@ -281,11 +285,16 @@ class Room {
     if (this.#recent.size > RECENT_SENDS) this.#recent.delete(this.#recent.values().next().value as string);
   }
 
-  /** One-to-one: the other person must not have declined, and no block may stand between them. */
-  async #checkDirect(userId: string): Promise<void> {
+  /** One-to-one: may `userId` write to the other person now (their settings, no decline, no block)? */
+  async #mayWrite(conversation: Conversation, userId: string): Promise<boolean> {
+    if (conversation.kind !== 'direct') return true;
     const [peerId, peer] = [...this.#members].find(([id]) => id !== userId) ?? [];
-    if (peerId === undefined || peer === undefined || peer.state === 'declined') throw notAllowed();
-    if (await blockedBetween(this.#deps.db, userId, peerId)) throw notAllowed();
+    if (peerId === undefined || peer === undefined) return false;
+    return mayWriteDirect(this.#deps.db, userId, { id: peerId, state: peer.state }, conversation.createdBy);
+  }
+
+  async #checkDirect(conversation: Conversation, userId: string): Promise<void> {
+    if (!(await this.#mayWrite(conversation, userId))) throw notAllowed();
   }
 
   /** A membership or group change, with the system message that tells members about it. */
@@ -309,12 +318,14 @@ class Room {
     return row;
   }
 
-  async #edit(userId: string, seq: number, text: string) {
+  async #edit(conversation: Conversation, userId: string, seq: number, text: string) {
     const row = await this.#editable(seq);
     if (row.senderId !== userId || row.deletedAt !== null) throw new NotFoundError('message');
     if (row.kind !== 'text') throw new InvalidInputError('only text messages can be edited', { field: 'seq' });
     if (Date.now() - row.createdAt.getTime() > CHAT_LIMITS.editWindowMs)
       throw new ForbiddenError('messages can be edited for 15 minutes', 'EDIT_WINDOW_CLOSED');
+    // New text is a new message to its reader; taking a reaction back (below) is always allowed.
+    await this.#checkDirect(conversation, userId);
     const changed = await this.#writes.updateMessage(seq, { text, editedAt: new Date() });
     return this.#changed(changed);
   }
@@ -334,11 +345,12 @@ class Room {
     return this.#changed(await this.#writes.tombstone(seq));
   }
 
-  async #react(member: Member, userId: string, seq: number, emoji: string | null) {
+  async #react(conversation: Conversation, member: Member, userId: string, seq: number, emoji: string | null) {
     if (emoji !== null && !/^\p{Extended_Pictographic}/u.test(emoji) && !/^\p{Regional_Indicator}/u.test(emoji))
       throw new InvalidInputError('a reaction is one emoji', { field: 'emoji' });
     const row = await this.#editable(seq);
     if (seq <= member.joinedSeq || row.deletedAt !== null || row.kind === 'system') throw new NotFoundError('message');
+    if (emoji !== null) await this.#checkDirect(conversation, userId);
     const reactions = await this.#writes.react(seq, userId, emoji);
     await this.#deps.topics.publish(this.#topic, 'message.reacted', { conversationId: this.#id, seq, userId, emoji, reactions });
     return { reactions, myReaction: emoji };
@@ -357,10 +369,13 @@ class Room {
 
   // ——— pointers, typing, unread ———
 
-  #typing(userId: string, member: Member) {
+  /** Typing is a hint, not a message: to someone who no longer takes messages from the typist it is
+   * dropped without an error (checked at most once per TYPING_EVERY_MS per member). */
+  async #typing(conversation: Conversation, userId: string, member: Member) {
     const now = Date.now();
     if (member.state !== 'active' || now - (this.#typingAt.get(userId) ?? 0) < TYPING_EVERY_MS) return;
     this.#typingAt.set(userId, now);
+    if (!(await this.#mayWrite(conversation, userId))) return;
     this.#deps.topics.signal(this.#topic, 'typing', { conversationId: this.#id, userId });
   }
 

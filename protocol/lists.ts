@@ -15,6 +15,17 @@ export const REPORT_REASONS = [
   'other',
 ] as const;
 
+// How far a suggested person is, in bands (friends.suggestions), nearest first; each band is
+// below its `upToKm` and at or above the previous one's. Nothing finer is ever sent.
+export const DISTANCE_BANDS = [
+  { band: '0-1km', upToKm: 1 },
+  { band: '1-5km', upToKm: 5 },
+  { band: '5-10km', upToKm: 10 },
+  { band: '10-25km', upToKm: 25 },
+  { band: '25-50km', upToKm: 50 },
+] as const;
+export type DistanceBand = (typeof DISTANCE_BANDS)[number]['band'];
+
 // The messenger's limits, shared by the server's checks, the catalogue and the web client.
 export const CHAT_LIMITS = {
   /** Members of a group, the creator included. */

@@ -109,7 +109,8 @@ export class RateLimitedError extends ServerError {
     this.retryAfterSeconds = retryAfterSeconds;
   }
   override details() {
-    return { retryAfterSeconds: this.retryAfterSeconds };
+    // retryAfterMs as every RATE_LIMITED on the socket has it (protocol/errors.ts).
+    return { retryAfterSeconds: this.retryAfterSeconds, retryAfterMs: this.retryAfterSeconds * 1000 };
   }
 }
 

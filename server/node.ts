@@ -104,6 +104,7 @@ export async function startNode(config: Config, log: Logger, options: NodeOption
     });
     actorsForMedia = actors;
     social = await createSocial(platform, accounts, actors, media.media);
+    social.digest.start();
     const gateway: Gateway | undefined = config.roles.has('gateway')
       ? createGateway({ platform, accounts, actors, social, ...options.gateway })
       : undefined;
@@ -152,6 +153,7 @@ export async function startNode(config: Config, log: Logger, options: NodeOption
           await server.stop();
           await actors.stop();
           await ops?.stop();
+          await social.digest.stop();
           await accounts.outbox.stop();
           await media.stop();
           await platform.close();

@@ -135,7 +135,15 @@ export const ChatMember = T.Object({
   deliveredSeq: T.Integer({ minimum: 0, description: 'Received by one of their devices up to here' }),
 });
 
-const ChatDetail = T.Object({ chat: Chat, members: T.Array(ChatMember), e2eeAvailable: T.Boolean() });
+const ChatDetail = T.Object({
+  chat: Chat,
+  members: T.Array(ChatMember),
+  e2eeAvailable: T.Boolean(),
+  canSend: T.Boolean({
+    description:
+      'False in a one-to-one conversation whose other person does not take messages from the caller now (their current `messages` setting, a declined request, a block): sends, edits and reactions would be refused with MESSAGE_NOT_ALLOWED. Always true in a group the caller is in.',
+  }),
+});
 
 const Send = T.Object({
   conversationId: T.Optional(Uuid),
@@ -181,6 +189,7 @@ export const chatCalls = {
         chat: exampleChat,
         members: [{ person: examplePerson, role: 'member', readSeq: 42, deliveredSeq: 42 }],
         e2eeAvailable: false,
+        canSend: true,
       },
     },
   },
@@ -207,7 +216,7 @@ export const chatCalls = {
   },
   'chats.send': {
     description:
-      'Send a message: to a conversation (`conversationId`) or to a person (`to`). Text or `encrypted` content (not both), with or without `attachments` (a message of attachments alone needs neither). Answered once the message is stored; a retry with the same `clientId` answers the same message. MESSAGE_NOT_ALLOWED when the recipient does not accept messages from the caller (privacy, a declined request, a block).',
+      "Send a message: to a conversation (`conversationId`) or to a person (`to`). Text or `encrypted` content (not both), with or without `attachments` (a message of attachments alone needs neither). Answered once the message is stored; a retry with the same `clientId` answers the same message. MESSAGE_NOT_ALLOWED when the recipient does not accept messages from the caller (privacy, a declined request, a block). In a one-to-one conversation the other person's current `messages` setting applies to every message, not only the first (a conversation they started stays open to the person they wrote to unless they take messages from nobody); edits and reactions follow the same rule.",
     role: 'user',
     request: Send,
     response: ChatMessage,

@@ -3,6 +3,7 @@
 // sessions as a `relation.changed` event on their `user:<id>` topics (a blocked user sees the
 // relation end, never the block itself).
 
+import { DISTANCE_BANDS } from '../lists.ts';
 import { type CallSpec, Cursor, exampleFriendId, examplePerson, Page, PersonSummary, Uuid } from '../spec.ts';
 import { T } from '../typebox.ts';
 import { exampleRelation, Relation } from './people.ts';
@@ -24,8 +25,13 @@ const Suggestion = T.Object({
   person: PersonSummary,
   mutualFriends: T.Integer({ minimum: 0 }),
   sharedSpecies: T.Array(T.String(), { description: 'Species you both have pets of' }),
-  distanceKm: T.Union([T.Integer(), T.Null()], { description: 'Rounded to 1 km; only when both share location' }),
-  score: T.Number({ description: 'What ordered the list: 3 per mutual friend, 1 per shared species, up to 2 for nearness' }),
+  distanceBand: T.Union([...DISTANCE_BANDS.map(({ band }) => T.Literal(band)), T.Null()], {
+    description:
+      'How far they are, as a band (`0-1km` is under 1 km, `1-5km` from 1 up to 5 km, and so on to 50 km), taken between the two rounded locations (0.01°, as profile.get shows them); only for people within 50 km who share their location publicly, when the caller has set one. No finer distance is ever sent.',
+  }),
+  score: T.Number({
+    description: 'What ordered the list: 3 per mutual friend, 1 per shared species, and 2, 1.6, 1.2, 0.8 or 0.4 for the distance band',
+  }),
 });
 
 export const graphCalls = {
@@ -101,7 +107,7 @@ export const graphCalls = {
     response: T.Object({ items: T.Array(Suggestion) }),
     example: {
       request: { limit: 10 },
-      response: { items: [{ person: examplePerson, mutualFriends: 4, sharedSpecies: ['dog'], distanceKm: 3, score: 14.4 }] },
+      response: { items: [{ person: examplePerson, mutualFriends: 4, sharedSpecies: ['dog'], distanceBand: '1-5km', score: 14.6 }] },
     },
   },
   'follows.follow': {

@@ -92,7 +92,7 @@ export const peopleCalls = {
   },
   'profile.update': {
     description:
-      "Change the caller's own profile; absent fields stay as they are. `location: null` removes it. `timezone` is an IANA name; `locale` one of the 20 languages or a regional variant. Replies with the profile as the caller sees it.",
+      "Change the caller's own profile; absent fields stay as they are. `location: null` removes it; a new location counts against the server's LOCATION_CHANGES_PER_DAY (5 by default): RATE_LIMITED (with `retryAfterMs`) beyond, nothing changed; the same point again or a removal does not count. `timezone` is an IANA name; `locale` one of the 20 languages or a regional variant. Replies with the profile as the caller sees it.",
     role: 'user',
     request: T.Object(
       {

@@ -1,7 +1,7 @@
 // Attempt limits counted in the real Redis: 429 with Retry-After, per address and per account,
 // and the lockout that mails the account's owner.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { type AccountsEnv, newIdentity, PASSWORD, startAccountsEnv } from '../../test/harness/accounts.ts';
+import { type AccountsEnv, newIdentity, PASSWORD, startAccountsEnv, verifyEmail } from '../../test/harness/accounts.ts';
 import { LIMITS } from './rate-limits.ts';
 
 let env: AccountsEnv;
@@ -17,6 +17,8 @@ type ErrorBody = { error: { code: string; details?: { retryAfterSeconds?: number
 describe('rate limits', () => {
   test('limits: repeated failed logins lock the account, tell its owner by mail, and refuse even the right password for a while', async () => {
     const user = await env.register({ language: 'es' });
+    // The lockout mail goes to verified addresses only (server/mail/templates.ts).
+    await verifyEmail(env, user);
     const statuses: number[] = [];
     for (let i = 0; i < LIMITS.loginPerAccount.max; i++) {
       // A different address each time: the per-account limit is what trips, not the per-address one.

@@ -125,6 +125,63 @@ describe('messenger: one-to-one', () => {
     expect((await ana.refused('chats.send', { to: dora.id, clientId: id(), text: '?' })).code).toBe('MESSAGE_NOT_ALLOWED');
   });
 
+  test("chats: the recipient's current messages setting applies to every send in an existing one-to-one: after nobody, a stranger's send, reply, edit and reaction are refused and store nothing, their typing is dropped; everyone again re-allows", async () => {
+    const [ana, carla] = await Promise.all([member(env.node), member(nodeB)]);
+    await carla.call('privacy.update', { messages: 'everyone' });
+    const first = await ana.call('chats.send', { to: carla.id, clientId: id(), text: '¿Adoptaste a Toby?' });
+    const conversationId = first.conversationId;
+    await carla.call('chats.accept', { conversationId });
+    // Ana started it, so Carla may answer although Ana takes messages from friends only.
+    await carla.call('chats.send', { conversationId, clientId: id(), text: 'Sí, ayer' });
+    expect((await ana.call('chats.get', { conversationId })).canSend).toBe(true);
+
+    await carla.call('privacy.update', { messages: 'nobody' });
+    const refusals = await Promise.all([
+      ana.refused('chats.send', { conversationId, clientId: id(), text: '¿Y cómo está?' }),
+      ana.refused('chats.send', { conversationId, clientId: id(), text: '¡Qué bien!', replyTo: 2 }),
+      ana.refused('chats.edit', { conversationId, seq: 1, text: '¿Adoptaste a Toby, el beagle?' }),
+      ana.refused('chats.react', { conversationId, seq: 2, emoji: '❤️' }),
+      ana.refused('chats.send', { to: carla.id, clientId: id(), text: '¿Hola?' }),
+    ]);
+    expect(refusals.map((refusal) => refusal.code)).toEqual(Array(5).fill('MESSAGE_NOT_ALLOWED'));
+    const history = await carla.call('chats.history', { conversationId });
+    expect(history.items.map((message) => [message.seq, message.text, message.editedAt, message.reactions])).toEqual([
+      [1, '¿Adoptaste a Toby?', null, []],
+      [2, 'Sí, ayer', null, []],
+    ]);
+    expect((await ana.call('chats.get', { conversationId })).canSend).toBe(false);
+    // Ana's typing is dropped: Carla's own, signalled by the room after it, arrives with none before.
+    await carla.follow(`room:${conversationId}`);
+    await ana.call('chats.typing', { conversationId });
+    await carla.call('chats.typing', { conversationId });
+    await carla.signal('typing', (body) => body.userId === carla.id);
+    expect(carla.socket.frames.some((frame) => frame.name === 'typing' && (frame.body as { userId: string }).userId === ana.id)).toBe(
+      false,
+    );
+
+    // `friends` keeps a stranger out too; `everyone` lets them write again.
+    await carla.call('privacy.update', { messages: 'friends' });
+    expect((await ana.refused('chats.send', { conversationId, clientId: id(), text: '?' })).code).toBe('MESSAGE_NOT_ALLOWED');
+    await carla.call('privacy.update', { messages: 'everyone' });
+    expect((await ana.call('chats.send', { conversationId, clientId: id(), text: 'Me alegro' })).seq).toBe(3);
+    expect((await ana.call('chats.get', { conversationId })).canSend).toBe(true);
+  });
+
+  test("chats: a friend writes while the recipient takes messages from friends, and is refused once it is nobody; the one who started a conversation can't be answered once they take messages from nobody", async () => {
+    const [bruno, dora] = await friends();
+    const first = await bruno.call('chats.send', { to: dora.id, clientId: id(), text: 'Hola Dora' });
+    const conversationId = first.conversationId;
+    await dora.call('privacy.update', { messages: 'friends' });
+    expect((await bruno.call('chats.send', { conversationId, clientId: id(), text: '¿Vamos al parque?' })).seq).toBe(2);
+    await dora.call('privacy.update', { messages: 'nobody' });
+    expect((await bruno.refused('chats.send', { conversationId, clientId: id(), text: '?' })).code).toBe('MESSAGE_NOT_ALLOWED');
+    expect((await bruno.call('chats.get', { conversationId })).canSend).toBe(false);
+    // Dora's own messages obey Bruno's settings, not hers.
+    expect((await dora.call('chats.send', { conversationId, clientId: id(), text: 'Hoy no' })).seq).toBe(3);
+    await bruno.call('privacy.update', { messages: 'nobody' });
+    expect((await dora.refused('chats.send', { conversationId, clientId: id(), text: '?' })).code).toBe('MESSAGE_NOT_ALLOWED');
+  });
+
   test('chats: edit within the window, tombstone, reactions, search, typing, read pointers and unread counts', async () => {
     const [ana, bruno] = await friends();
     const first = await ana.call('chats.send', { to: bruno.id, clientId: id(), text: 'El parque está cerrado mañana' });

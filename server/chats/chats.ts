@@ -18,6 +18,7 @@ import { fold, summaryColumns, toSummary } from '../people/summaries.ts';
 import { decodeCursor, encodeCursor, PAGE_SIZE } from '../platform/cursor.ts';
 import { checkPlainText } from '../platform/input.ts';
 import type { RetainedFrame } from '../platform/topics/index.ts';
+import { mayWriteDirect } from './consent.ts';
 import { reviewRoomReplay } from './replay.ts';
 import { chatKeys, conversationMembers, conversations, messages, PRESENT_STATES } from './schema.ts';
 import { type ChatView, type MemberRow, type MessageView, memberViews, meView, readMessages, readUpTo } from './views.ts';
@@ -180,7 +181,13 @@ export class Chats {
       ),
     ]);
     let e2eeAvailable = false;
+    let canSend = true;
     if (found.conversation.kind === 'direct') {
+      const [peer] = await this.#db
+        .select({ id: conversationMembers.userId, state: conversationMembers.state })
+        .from(conversationMembers)
+        .where(and(eq(conversationMembers.conversationId, conversationId), ne(conversationMembers.userId, userId)));
+      canSend = peer !== undefined && (await mayWriteDirect(this.#db, userId, peer, found.conversation.createdBy));
       const keyed = await this.#db
         .selectDistinct({ userId: chatKeys.userId })
         .from(chatKeys)
@@ -192,7 +199,7 @@ export class Chats {
         );
       e2eeAvailable = keyed.length === 2;
     }
-    return { chat: chat as ChatView, members, e2eeAvailable };
+    return { chat: chat as ChatView, members, e2eeAvailable, canSend };
   }
 
   async direct(userId: string, peerId: string): Promise<CallResponse<'chats.direct'>> {

@@ -23,6 +23,8 @@ export interface Conversation {
   lastSeq: number;
   publishedSeq: number;
   memberCount: number;
+  /** Who started it (a one-to-one stays open to the person its starter wrote to). */
+  createdBy: string | null;
 }
 
 export type Member = Pick<MemberRow, 'role' | 'state' | 'joinedSeq' | 'readSeq' | 'deliveredSeq' | 'mutedUntil' | 'joinedAt'>;
@@ -98,6 +100,7 @@ export function chatWrites(db: Database, conversationId: string) {
           lastSeq: row.lastSeq,
           publishedSeq: row.publishedSeq,
           memberCount: row.memberCount,
+          createdBy: row.createdBy,
         },
         members: new Map(
           rows.map(({ userId, role, state, joinedSeq, readSeq, deliveredSeq, mutedUntil, joinedAt }) => [

@@ -10,7 +10,7 @@ let nodeB: RunningNode;
 let pool: ReturnType<typeof memberPool>;
 
 beforeAll(async () => {
-  env = await startAccountsEnv('graph', { NODE_ID: 'graph-a' });
+  env = await startAccountsEnv('graph', { NODE_ID: 'graph-a', LOCATION_CHANGES_PER_DAY: '5' });
   pool = memberPool(env);
   nodeB = await env.peer('graph-b');
 });
@@ -227,11 +227,63 @@ describe('graph', () => {
     const { items } = await me.call('friends.suggestions', { limit: 20 });
     const ids = items.map((item) => item.person.id);
     expect(ids.slice(0, 2)).toEqual([twoMutual.id, oneMutual.id]);
-    expect(items[0]).toMatchObject({ mutualFriends: 2, sharedSpecies: [], distanceKm: null, score: 6 });
+    expect(items[0]).toMatchObject({ mutualFriends: 2, sharedSpecies: [], distanceBand: null, score: 6 });
     expect(items.find((item) => item.person.id === dogOwner.id)).toMatchObject({ sharedSpecies: ['dog'], mutualFriends: 0 });
     const near = items.find((item) => item.person.id === neighbour.id);
-    expect(near?.distanceKm).toBeGreaterThanOrEqual(4);
-    expect(near?.distanceKm).toBeLessThanOrEqual(6);
+    expect(near).toMatchObject({ distanceBand: '1-5km', score: 1.6 });
     for (const excluded of [f1, f2, pending, refusing, blockedOne, farAway, me]) expect(ids).not.toContain(excluded.id);
+  });
+
+  test('suggestions: nearness is a band between the two rounded locations; tiny steps of the caller and 300 m moves of the other within their cell show nothing finer', async () => {
+    const attacker = await member();
+    const victim = await member();
+    await victim.call('privacy.update', { location: 'public' });
+    const seen: unknown[] = [];
+    const look = async () => {
+      const { items } = await attacker.call('friends.suggestions', { limit: 50 });
+      const found = items.find((item) => item.person.id === victim.id);
+      expect(Object.keys(found ?? {}).sort()).toEqual(['distanceBand', 'mutualFriends', 'person', 'score', 'sharedSpecies']);
+      seen.push({ distanceBand: found?.distanceBand, score: found?.score });
+    };
+    // The victim at two points 300 m apart, both in the rounded cell 19.40, -99.10.
+    await victim.call('profile.update', { location: { latitude: 19.4012, longitude: -99.1012, placeName: '' } });
+    // The attacker steps 200 m at a time through the cell 19.44, -99.10 (3.9 to 4.8 km from the
+    // victim's exact point; 4.4 km between the rounded cells).
+    for (const latitude of [19.436, 19.438, 19.44, 19.442, 19.444]) {
+      await attacker.call('profile.update', { location: { latitude, longitude: -99.1012, placeName: '' } });
+      await look();
+    }
+    await victim.call('profile.update', { location: { latitude: 19.4039, longitude: -99.1012, placeName: '' } });
+    await look();
+    expect(seen).toHaveLength(6);
+    for (const answer of seen) expect(answer).toEqual({ distanceBand: '1-5km', score: 1.6 });
+  });
+
+  test('suggestions: the band comes from the rounded locations: 900 m apart across two cells is 1-5km, 1.04 km apart within one cell is 0-1km', async () => {
+    const viewer = await member();
+    const [across, sameCell] = await Promise.all([member(), member()]);
+    for (const other of [across, sameCell]) await other.call('privacy.update', { location: 'public' });
+    // Viewer at 10.4049 (rounds to 10.40); `across` 900 m north at 10.4130 (rounds to 10.41, 1.1 km away).
+    await viewer.call('profile.update', { location: { latitude: 10.4049, longitude: 20.5, placeName: '' } });
+    await across.call('profile.update', { location: { latitude: 10.413, longitude: 20.5, placeName: '' } });
+    await sameCell.call('profile.update', { location: { latitude: 10.396, longitude: 20.503, placeName: '' } });
+    const { items } = await viewer.call('friends.suggestions', { limit: 50 });
+    const bandOf = (id: string) => items.find((item) => item.person.id === id)?.distanceBand;
+    expect(bandOf(across.id)).toBe('1-5km');
+    expect(bandOf(sameCell.id)).toBe('0-1km');
+  });
+
+  test('profile: a new location counts against LOCATION_CHANGES_PER_DAY: the sixth in a day is RATE_LIMITED and changes nothing; the same point again and removing it are free', async () => {
+    const walker = await member();
+    const at = (latitude: number) => ({ location: { latitude, longitude: 2.17, placeName: 'Barcelona' } });
+    for (const latitude of [41.381, 41.382, 41.383, 41.384, 41.385]) await walker.call('profile.update', at(latitude));
+    await walker.call('profile.update', at(41.385));
+    const refused = await walker.refused('profile.update', at(41.386));
+    expect(refused.code).toBe('RATE_LIMITED');
+    expect(refused.details?.retryAfterMs).toBeGreaterThan(0);
+    expect((await walker.call('profile.get', { userId: walker.id })).location?.latitude).toBe(41.385);
+    await walker.call('profile.update', { location: null });
+    expect((await walker.call('profile.get', { userId: walker.id })).location).toBeUndefined();
+    expect((await walker.refused('profile.update', at(41.385))).code).toBe('RATE_LIMITED');
   });
 });

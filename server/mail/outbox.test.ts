@@ -34,7 +34,8 @@ const request = (to: string) => ({
   params: { username: 'luna', link: 'https://app.test/verify-email?token=abc' },
 });
 
-async function statusOf(id: string) {
+async function statusOf(id: string | undefined) {
+  if (id === undefined) throw new Error('the mail was not queued');
   const [row] = await handle.db.select().from(mailOutbox).where(eq(mailOutbox.id, id));
   return row;
 }

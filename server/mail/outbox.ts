@@ -3,11 +3,17 @@
 // under FOR UPDATE SKIP LOCKED, so nodes never send the same mail twice at once and a node that
 // dies mid-send leaves its mails to be retried after the lease. Failures back off exponentially;
 // after MAX_ATTEMPTS a mail is marked failed with its last error.
+//
+// Only verification and password-reset mails may go to an address nobody has proven: any other
+// template is stored only when its address is the verified email of an account (checked in the
+// same INSERT, in the caller's transaction), so no code path can mail an unverified address.
 import { and, asc, eq, inArray, lte, sql } from 'drizzle-orm';
+import { users } from '../accounts/schema.ts';
 import type { Database } from '../platform/db/index.ts';
+import { rowsOf } from '../platform/db/rows.ts';
 import type { Logger } from '../platform/log.ts';
 import { mailOutbox } from './schema.ts';
-import { type MailTemplate, renderMail } from './templates.ts';
+import { type MailTemplate, renderMail, UNVERIFIED_TEMPLATES } from './templates.ts';
 import type { MailTransport } from './transport.ts';
 
 export interface MailRequest {
@@ -27,7 +33,7 @@ export interface OutboxOptions {
   batchSize?: number;
 }
 
-type Executor = Pick<Database, 'insert'>;
+type Executor = Pick<Database, 'insert' | 'execute'>;
 
 export class MailOutbox {
   readonly #db: Database;
@@ -58,12 +64,26 @@ export class MailOutbox {
     return this.#transport;
   }
 
-  /** Stores the mail for delivery; pass the transaction that creates what the mail is about. */
-  async enqueue(mail: MailRequest, executor: Executor = this.#db): Promise<string> {
+  /**
+   * Stores the mail for delivery; pass the transaction that creates what the mail is about.
+   * Returns its id, or undefined when the template needs a verified address and `to` is not one
+   * (nothing is stored; the caller's transaction goes on).
+   */
+  async enqueue(mail: MailRequest, executor: Executor = this.#db): Promise<string | undefined> {
     const id = Bun.randomUUIDv7();
-    await executor
-      .insert(mailOutbox)
-      .values({ id, toAddress: mail.to, template: mail.template, language: mail.language, params: mail.params });
+    const row = { id, toAddress: mail.to, template: mail.template, language: mail.language, params: mail.params };
+    if (UNVERIFIED_TEMPLATES.includes(mail.template)) await executor.insert(mailOutbox).values(row);
+    else {
+      const stored = await executor.execute(sql`
+        insert into ${mailOutbox} (id, to_address, template, language, params)
+        select ${id}, ${mail.to}, ${mail.template}, ${mail.language}, ${JSON.stringify(mail.params)}::jsonb
+        where exists (select 1 from ${users} where ${users.email} = ${mail.to} and ${users.emailVerifiedAt} is not null)
+        returning id`);
+      if (rowsOf(stored).length === 0) {
+        this.#log.info({ template: mail.template }, `mail.enqueue() | not sent: the address is not verified [template:${mail.template}]`);
+        return undefined;
+      }
+    }
     this.wake();
     return id;
   }

@@ -5,8 +5,23 @@ import { LANGUAGES, type Language } from '../i18n/languages.ts';
 import { en } from './messages/en.ts';
 import { es } from './messages/es.ts';
 
-export const MAIL_TEMPLATES = ['verify_email', 'reset_password', 'password_changed', 'account_locked', 'notification'] as const;
+export const MAIL_TEMPLATES = [
+  'verify_email',
+  'reset_password',
+  'password_changed',
+  'account_locked',
+  'notification',
+  'notification_digest',
+] as const;
 export type MailTemplate = (typeof MAIL_TEMPLATES)[number];
+
+/**
+ * The mails that may go to an address nobody has proven yet: the one that proves it, and the
+ * password reset, which must reach the address of the account being recovered (following its
+ * link proves the address; the forgot-password limits keep it from being a flood). Every other
+ * template is only sent to the verified address of an account (outbox.ts).
+ */
+export const UNVERIFIED_TEMPLATES: readonly MailTemplate[] = ['verify_email', 'reset_password'];
 
 export type MailMessages = Record<MailTemplate, { subject: string; lines: string[] }>;
 
@@ -42,7 +57,8 @@ export function renderMail(template: MailTemplate, language: string, params: Rec
     (line) =>
       `<p>${fill(line, params, (value) => {
         const escaped = escapeHtml(value);
-        return /^https?:\/\//.test(value) ? `<a href="${escaped}">${escaped}</a>` : escaped;
+        // A value of several lines (a digest's list) keeps its lines.
+        return /^https?:\/\//.test(value) ? `<a href="${escaped}">${escaped}</a>` : escaped.replaceAll('\n', '<br>');
       })}</p>`,
   );
   const html = `<!doctype html><html lang="${escapeHtml(language)}"><body>${htmlLines.join('')}<p>— PetAmigos</p></body></html>`;

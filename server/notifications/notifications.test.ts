@@ -4,7 +4,7 @@
 // service that decrypts it), and friends told when a pet is lost.
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { type AccountsEnv, startAccountsEnv } from '../../test/harness/accounts.ts';
+import { type AccountsEnv, startAccountsEnv, verifyEmail } from '../../test/harness/accounts.ts';
 import { type PushService, startPushService } from '../../test/harness/push-service.ts';
 import { befriend, join, memberPool } from '../../test/harness/social.ts';
 import type { RunningNode } from '../node.ts';
@@ -79,6 +79,7 @@ describe('notifications', () => {
       email: true,
       push: false,
     });
+    await verifyEmail(env, target.user);
     await sender.call('follows.follow', { userId: target.id });
     const mail = await env.mailbox.waitFor(target.user.email, /started following you/);
     expect(mail.text).toContain(`http://app.petamigos.test/u/${sender.user.username}`);

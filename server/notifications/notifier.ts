@@ -3,12 +3,15 @@
 // back; `dispatch`, after the commit, tells the recipient's user actor (which keeps the unread
 // count and pushes `notification.new` to every session on any node) and sends web push. Nothing
 // is stored between users who block each other, and each type obeys the recipient's preferences.
+// Mail goes only to a verified address, and at most MAIL_NOTIFICATIONS_PER_HOUR a recipient (a
+// Redis window shared by the nodes); what goes beyond is kept for the digest mail (digest.ts).
 import { and, desc, eq, isNull, lt, or, sql } from 'drizzle-orm';
 import type { ActorSystem } from '../../actors/system.ts';
 import type { UserMessage } from '../../actors/user.ts';
 import type { CallRequest, CallResponse } from '../../protocol/catalogue.ts';
+import type { RateLimiter } from '../accounts/rate-limits.ts';
 import { users } from '../accounts/schema.ts';
-import { InvalidInputError } from '../errors.ts';
+import { InvalidInputError, RateLimitedError } from '../errors.ts';
 import { notBlockedWith } from '../graph/relations.ts';
 import type { MailOutbox } from '../mail/outbox.ts';
 import { profiles } from '../people/schema.ts';
@@ -19,7 +22,7 @@ import { rowsOf } from '../platform/db/rows.ts';
 import type { Logger } from '../platform/log.ts';
 import { type MessageGist, messageGist, notificationText } from './messages.ts';
 import type { PushSender } from './push.ts';
-import { notificationPreferences, notifications } from './schema.ts';
+import { mailDigestItems, notificationPreferences, notifications } from './schema.ts';
 import { type Channels, DEFAULT_CHANNELS, NOTIFICATION_TYPES, type NotificationType, PUSH_ONLY_TYPES } from './types.ts';
 
 /** A message as its push shows it: the text, or a gist when there is none to show. */
@@ -60,6 +63,9 @@ export interface NotifierDeps {
   outbox: MailOutbox;
   push: PushSender;
   appUrl: string;
+  limiter: RateLimiter;
+  /** Notification mails one recipient gets per hour; the rest wait for the digest. */
+  mailsPerHour: number;
 }
 
 async function channelsOf(db: Pick<Database, 'select'>, userId: string, type: NotificationType): Promise<Channels> {
@@ -172,7 +178,7 @@ export class Notifier {
     const channels = await channelsOf(tx, input.userId, input.type);
     if (!channels.inApp && !channels.email && !channels.push) return undefined;
     const [recipient] = await tx
-      .select({ email: users.email, username: users.username, language: users.language })
+      .select({ email: users.email, emailVerifiedAt: users.emailVerifiedAt, username: users.username, language: users.language })
       .from(users)
       .where(eq(users.id, input.userId));
     if (recipient === undefined) return undefined;
@@ -194,7 +200,12 @@ export class Notifier {
       id = Bun.randomUUIDv7();
       await tx.insert(notifications).values({ id, userId: input.userId, type: input.type, actorId: input.actorId, data: input.data });
     }
-    if (channels.email) {
+    // Nothing is mailed to an address its owner has not proven (the outbox refuses it too); past
+    // the hourly limit the notification waits for the digest.
+    const mail = channels.email && recipient.emailVerifiedAt !== null;
+    if (mail && !(await this.#mayMailNow(input.userId))) {
+      await tx.insert(mailDigestItems).values({ id: Bun.randomUUIDv7(), userId: input.userId, actorId: input.actorId, text, path });
+    } else if (mail) {
       await this.#deps.outbox.enqueue(
         {
           to: recipient.email,
@@ -211,6 +222,17 @@ export class Notifier {
       );
     }
     return { id, input, channels, language: recipient.language, text, path };
+  }
+
+  /** Counts one notification mail to the user; false once this hour's are used up. */
+  async #mayMailNow(userId: string): Promise<boolean> {
+    try {
+      await this.#deps.limiter.hit({ name: 'notification mails', max: this.#deps.mailsPerHour, windowMs: 60 * 60_000 }, userId);
+      return true;
+    } catch (error) {
+      if (error instanceof RateLimitedError) return false;
+      throw error;
+    }
   }
 
   /** After the commit: live delivery through the user actor, and web push. Never throws. */

@@ -20,6 +20,8 @@ export interface SocialDeps {
   notifier: Notifier;
   limiter: RateLimiter;
   friendRequestsPerHour: number;
+  /** New locations one user may set per 24 hours (profiles.ts). */
+  locationChangesPerDay: number;
   /** Every media reference (posts, profiles, pets, conversations) is checked here: owned by the caller, ready. */
   media: Media;
 }

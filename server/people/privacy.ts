@@ -104,6 +104,17 @@ export function allowsMessage(privacy: Privacy, facts: RelationFacts): boolean {
   }
 }
 
+/**
+ * May the viewer write to the owner in their existing one-to-one conversation? The owner's
+ * current `messages` setting applies to every message, as to the first; in a conversation the
+ * owner started, the person they wrote to may answer unless the owner now takes messages from
+ * nobody. A block always closes it.
+ */
+export function allowsMessageIn(privacy: Privacy, facts: RelationFacts, ownerStartedIt: boolean): boolean {
+  if (allowsMessage(privacy, facts)) return true;
+  return ownerStartedIt && !facts.self && !isBlocked(facts) && privacy.messages !== 'nobody';
+}
+
 export function allowsPresence(privacy: Privacy, facts: RelationFacts): boolean {
   return allows(privacy.presence, facts);
 }

@@ -118,6 +118,21 @@ function checkTimezone(timezone: string) {
   }
 }
 
+/**
+ * A new location counts against LOCATION_CHANGES_PER_DAY (RATE_LIMITED beyond), so nobody can
+ * walk their own point around to learn where others are. Setting the same point again, or
+ * removing it, is free.
+ */
+async function countLocationChange(deps: SocialDeps, userId: string, location: { latitude: number; longitude: number }) {
+  const [current] = await deps.db
+    .select({ latitude: profiles.latitude, longitude: profiles.longitude })
+    .from(profiles)
+    .where(eq(profiles.userId, userId))
+    .limit(1);
+  if (current?.latitude === location.latitude && current.longitude === location.longitude) return;
+  await deps.limiter.hit({ name: 'location changes', max: deps.locationChangesPerDay, windowMs: 24 * 60 * 60_000 }, userId);
+}
+
 export async function updateProfile(deps: SocialDeps, userId: string, changes: CallRequest<'profile.update'>): Promise<Profile> {
   if (changes.locale !== undefined) checkLocale(changes.locale);
   if (changes.timezone !== undefined) checkTimezone(changes.timezone);
@@ -126,6 +141,7 @@ export async function updateProfile(deps: SocialDeps, userId: string, changes: C
   if (changes.location != null) checkPlainText(changes.location.placeName, 'location.placeName');
   const pictures = [changes.avatarMediaId, changes.coverMediaId].filter((id): id is string => typeof id === 'string');
   await deps.media.attachable(userId, pictures, ['image']);
+  if (changes.location != null) await countLocationChange(deps, userId, changes.location);
   // Every column is named: nothing of the request reaches the row unless it is listed here.
   const set: Partial<typeof profiles.$inferInsert> = { updatedAt: new Date() };
   if (changes.displayName !== undefined) {

@@ -7,6 +7,7 @@ import { RateLimiter } from '../accounts/rate-limits.ts';
 import { Chats, chatsShowMedia } from '../chats/chats.ts';
 import { Graph } from '../graph/graph.ts';
 import type { Media } from '../media/media.ts';
+import { MailDigest } from '../notifications/digest.ts';
 import { Notifier } from '../notifications/notifier.ts';
 import { loadVapidKeys, PushSender } from '../notifications/push.ts';
 import { Pets, petsShowMedia } from '../pets/pets.ts';
@@ -23,6 +24,8 @@ import { profilesShowMedia } from './profiles.ts';
 export interface Social {
   deps: SocialDeps;
   notifier: Notifier;
+  /** Started and stopped by the node, like the mail outbox. */
+  digest: MailDigest;
   graph: Graph;
   pets: Pets;
   posts: Posts;
@@ -38,7 +41,19 @@ export async function createSocial(platform: Platform, accounts: AccountsDeps, a
   const db = platform.database.db;
   const keys = await loadVapidKeys(db, platform.config.webPush);
   const push = new PushSender(db, platform.log, platform.config.webPush, keys);
-  const notifier = new Notifier({ db, log: platform.log, actors, outbox: accounts.outbox, push, appUrl: platform.config.accounts.appUrl });
+  const limiter = new RateLimiter(platform.cache);
+  const { appUrl } = platform.config.accounts;
+  const notifier = new Notifier({
+    db,
+    log: platform.log,
+    actors,
+    outbox: accounts.outbox,
+    push,
+    appUrl,
+    limiter,
+    mailsPerHour: platform.config.mail.notificationsPerHour,
+  });
+  const digest = new MailDigest({ db, log: platform.log, outbox: accounts.outbox, appUrl, everyMs: platform.config.mail.digestEveryMs });
   const deps: SocialDeps = {
     db,
     topics: platform.topics,
@@ -47,8 +62,9 @@ export async function createSocial(platform: Platform, accounts: AccountsDeps, a
     actors,
     namespace: platform.config.clusterName,
     notifier,
-    limiter: new RateLimiter(platform.cache),
+    limiter,
     friendRequestsPerHour: platform.config.friendRequestsPerHour,
+    locationChangesPerDay: platform.config.locationChangesPerDay,
     media,
   };
   // Who may see a media: its owner, and whoever may see something that shows it.
@@ -59,6 +75,7 @@ export async function createSocial(platform: Platform, accounts: AccountsDeps, a
   return {
     deps,
     notifier,
+    digest,
     graph: new Graph(deps),
     pets: new Pets(deps),
     posts,

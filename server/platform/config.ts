@@ -44,8 +44,17 @@ export interface Config {
   webPush: WebPushConfig;
   friendRequestsPerHour: number;
   chatMessagesPerMinute: number;
+  locationChangesPerDay: number;
+  mail: MailConfig;
   media: MediaConfig;
   accounts: AccountsConfig;
+}
+
+interface MailConfig {
+  /** Notification mails one address gets per hour; the rest wait for the digest. */
+  notificationsPerHour: number;
+  /** How often the digest of held notifications is sent. */
+  digestEveryMs: number;
 }
 
 interface MediaConfig {
@@ -257,6 +266,24 @@ const variables = {
     example: '120',
     parse: integer('CHAT_MESSAGES_PER_MINUTE', 1, 1_000_000, 120),
   },
+  locationChangesPerDay: {
+    name: 'LOCATION_CHANGES_PER_DAY',
+    doc: 'Times one user may set a new location per 24 hours (RATE_LIMITED beyond; removing it is always allowed), so nobody can walk their own point around to locate others.',
+    example: '5',
+    parse: integer('LOCATION_CHANGES_PER_DAY', 1, 1000, 5),
+  },
+  mailNotificationsPerHour: {
+    name: 'MAIL_NOTIFICATIONS_PER_HOUR',
+    doc: 'Notification mails one address gets per hour; the notifications beyond wait for the next digest mail.',
+    example: '5',
+    parse: integer('MAIL_NOTIFICATIONS_PER_HOUR', 1, 1000, 5),
+  },
+  mailDigestEveryMs: {
+    name: 'MAIL_DIGEST_EVERY_MS',
+    doc: 'How often the digest of notifications held back by MAIL_NOTIFICATIONS_PER_HOUR is mailed (one node at a time sends it).',
+    example: '3600000',
+    parse: integer('MAIL_DIGEST_EVERY_MS', 1000, 86_400_000, 3_600_000),
+  },
   mediaWorkers: {
     name: 'MEDIA_WORKERS',
     doc: 'Media jobs (image resizes, video transcodes) one node with the media role runs at once.',
@@ -372,6 +399,8 @@ export function loadConfig(env: Env = process.env): Config {
     actorIdleMs: v.actorIdleMs,
     friendRequestsPerHour: v.friendRequestsPerHour,
     chatMessagesPerMinute: v.chatMessagesPerMinute,
+    locationChangesPerDay: v.locationChangesPerDay,
+    mail: { notificationsPerHour: v.mailNotificationsPerHour, digestEveryMs: v.mailDigestEveryMs },
     media: { workers: v.mediaWorkers, attempts: v.mediaJobAttempts, ackWaitMs: v.mediaJobAckWaitMs, watermark: v.mediaWatermark },
     webPush: { vapidKeys: v.webPushVapidKeys, subject: v.webPushSubject, allowedHosts: v.webPushAllowedHosts },
     accounts: accounts as AccountsConfig,

@@ -4,7 +4,7 @@ import { eq } from 'drizzle-orm';
 import { users } from '../../server/accounts/schema.ts';
 import type { RunningNode } from '../../server/node.ts';
 import { type ApiClient, apiClient } from './api.ts';
-import { type Mailbox, startMailbox } from './mailbox.ts';
+import { linkToken, type Mailbox, startMailbox } from './mailbox.ts';
 import { startTestNode, testConfig } from './node.ts';
 import { createTestDatabase, dropNamespaceStreams, services, type TestDatabase, uniqueName } from './services.ts';
 
@@ -111,4 +111,11 @@ export async function startAccountsEnv(label: string, env: Record<string, string
     },
   };
   return result;
+}
+
+/** Verifies the user's address the way they would: with the link of their verification mail. */
+export async function verifyEmail(env: AccountsEnv, user: { email: string }): Promise<void> {
+  const token = linkToken(await env.mailbox.waitFor(user.email, /Confirm your email|Confirma tu correo/), '/verify-email');
+  const verified = await env.client().post('/auth/email/verify', { token });
+  if (verified.status !== 200) throw new Error(`verify failed: ${verified.status} ${JSON.stringify(verified.body)}`);
 }

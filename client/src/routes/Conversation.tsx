@@ -336,13 +336,22 @@ function ConversationView(props: { conversationId: string }): JSX.Element {
       </p>
 
       <Show when={!conv.gone && !isRequest()}>
-        <ChatComposer
-          onSend={(text, attachments) => void send(text, attachments)}
-          onTyping={() => c.typed()}
-          context={composerContext()}
-          initial={editing()?.text}
-          submitLabel={editing() === undefined ? undefined : t('chats.save')}
-        />
+        <Show
+          when={conv.canSend}
+          fallback={
+            <p class="hint" role="status" data-testid="not-accepting">
+              {t('chats.notAccepting', { name: conv.chat === undefined ? '' : chatName(conv.chat) })}
+            </p>
+          }
+        >
+          <ChatComposer
+            onSend={(text, attachments) => void send(text, attachments)}
+            onTyping={() => c.typed()}
+            context={composerContext()}
+            initial={editing()?.text}
+            submitLabel={editing() === undefined ? undefined : t('chats.save')}
+          />
+        </Show>
       </Show>
 
       <Show when={panel() === 'info'}>

@@ -3,6 +3,7 @@
 // user's `relation.changed` events, so a request or an accept elsewhere shows here at once.
 import { createSignal, For, type JSX, onCleanup, onMount, Show } from 'solid-js';
 import type { CallResponse } from '../../../protocol/catalogue.ts';
+import { DISTANCE_BANDS } from '../../../protocol/lists.ts';
 import { CheckField } from '../components/Field.tsx';
 import { ErrorAlert } from '../components/FormFooter.tsx';
 import { LoadMore } from '../components/LoadMore.tsx';
@@ -119,7 +120,9 @@ export default function Friends(): JSX.Element {
             species: suggestion.sharedSpecies.map((species) => t(`species.${species}` as 'species.dog')).join(', '),
           })
         : '',
-      suggestion.distanceKm === null ? '' : t('friends.distance', { km: suggestion.distanceKm }),
+      suggestion.distanceBand === null
+        ? ''
+        : t('friends.within', { km: DISTANCE_BANDS.find(({ band }) => band === suggestion.distanceBand)?.upToKm ?? '' }),
     ]
       .filter((reason) => reason !== '')
       .join(' · ');

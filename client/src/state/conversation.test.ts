@@ -59,7 +59,8 @@ function serve(stored: ChatMessage[], page = 50) {
   vi.spyOn(actions, 'socket').mockReturnValue(socket);
   const call = vi.spyOn(actions, 'call').mockImplementation((async (op: string, body: Record<string, unknown>) => {
     calls.push({ op, body });
-    if (op === 'chats.get') return { chat: structuredClone(chat), members: [structuredClone(brunoMember)], e2eeAvailable: false };
+    if (op === 'chats.get')
+      return { chat: structuredClone(chat), members: [structuredClone(brunoMember)], e2eeAvailable: false, canSend: true };
     if (op === 'chats.history') {
       const sorted = [...stored].sort((a, b) => a.seq - b.seq);
       if (typeof body.after === 'number') {
@@ -173,7 +174,7 @@ test('conversation: a send that drops is retried with the same clientId, and its
   }
 });
 
-test('conversation: a refused send stays failed with the reason, and retry sends it again with the same clientId', async () => {
+test('conversation: a refused send stays failed with the reason, MESSAGE_NOT_ALLOWED puts the notice in place of the composer, and retry sends it again with the same clientId', async () => {
   const server = serve([]);
   const c = createRoot(() => createConversation(conversationId));
   c.start();
@@ -188,6 +189,8 @@ test('conversation: a refused send stays failed with the reason, and retry sends
   c.send('hola');
   await vi.waitFor(() => expect(c.conv.pending[0]?.state).toBe('failed'));
   expect(c.conv.pending[0]?.error).toBe('This person does not take messages from you.');
+  // The refusal tells the conversation view to show why instead of the composer.
+  expect(c.conv.canSend).toBe(false);
   c.retry(c.conv.pending[0]?.clientId as string);
   await vi.waitFor(() => expect(clientIds).toHaveLength(2));
   expect(new Set(clientIds).size).toBe(1);

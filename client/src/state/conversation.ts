@@ -39,6 +39,8 @@ interface Conversation {
   chat: Chat | undefined;
   members: ChatMember[];
   e2eeAvailable: boolean;
+  /** False when the other person of a one-to-one does not take messages from the user now. */
+  canSend: boolean;
   messages: MessagesBySeq;
   pending: Outgoing[];
   olderMore: boolean;
@@ -63,6 +65,7 @@ export function createConversation(conversationId: string) {
     chat: undefined,
     members: [],
     e2eeAvailable: false,
+    canSend: true,
     messages: {},
     pending: [],
     olderMore: false,
@@ -144,7 +147,7 @@ export function createConversation(conversationId: string) {
 
   async function loadDetail() {
     const detail = await actions.call('chats.get', { conversationId });
-    setConv({ chat: detail.chat, members: detail.members, e2eeAvailable: detail.e2eeAvailable });
+    setConv({ chat: detail.chat, members: detail.members, e2eeAvailable: detail.e2eeAvailable, canSend: detail.canSend });
   }
 
   function onEvent(event: EventFrame) {
@@ -254,6 +257,8 @@ export function createConversation(conversationId: string) {
           continue;
         }
         setConv('pending', index(), { state: 'failed', error: errorText(error) });
+        // Their settings changed since the conversation was opened: the composer gives way to why.
+        if (codeOf(error) === 'MESSAGE_NOT_ALLOWED') setConv('canSend', false);
         return;
       }
     }

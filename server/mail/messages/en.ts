@@ -40,4 +40,14 @@ export const en: MailMessages = {
     subject: '{text}',
     lines: ['Hi {username},', '{text}', '{link}', 'You can choose which notifications reach you by email: {settingsLink}'],
   },
+  notification_digest: {
+    subject: '{count} more notifications on PetAmigos',
+    lines: [
+      'Hi {username},',
+      'So that your inbox stays calm, we gathered what happened since our last mails:',
+      '{items}',
+      'See them all: {link}',
+      'You can choose which notifications reach you by email: {settingsLink}',
+    ],
+  },
 };

@@ -40,4 +40,14 @@ export const es: MailMessages = {
     subject: '{text}',
     lines: ['Hola, {username}:', '{text}', '{link}', 'Puedes elegir qué notificaciones te llegan por correo: {settingsLink}'],
   },
+  notification_digest: {
+    subject: '{count} notificaciones más en PetAmigos',
+    lines: [
+      'Hola, {username}:',
+      'Para que tu bandeja de entrada esté tranquila, reunimos lo que pasó desde nuestros últimos correos:',
+      '{items}',
+      'Míralas todas: {link}',
+      'Puedes elegir qué notificaciones te llegan por correo: {settingsLink}',
+    ],
+  },
 };

@@ -161,7 +161,7 @@ export const fr: Messages = {
   'friends.noSuggestions': 'Aucune suggestion pour le moment.',
   'friends.mutual': 'Amis en commun : {count}',
   'friends.sharedSpecies': 'A aussi : {species}',
-  'friends.distance': 'À environ {km} km',
+  'friends.within': 'À moins de {km} km',
   'notifications.title': 'Notifications',
   'notifications.markAll': 'Tout marquer comme lu',
   'notifications.markRead': 'Marquer comme lu',
@@ -458,6 +458,7 @@ export const fr: Messages = {
   'chats.messageActions': 'Actions sur le message',
   'chats.encryptedMark': 'Chiffré de bout en bout',
   'chats.unreadable': 'Ce message ne peut pas être lu sur cet appareil.',
+  'chats.notAccepting': '{name} n’accepte pas vos messages.',
   'chats.requestBanner':
     '{name} souhaite vous envoyer des messages. Cette personne ne saura pas que vous les avez lus tant que vous n’acceptez pas.',
   'chats.accept': 'Accepter',
