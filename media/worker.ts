@@ -74,17 +74,23 @@ export function mediaWorker(deps: WorkerDeps): { handle: JobHandler; giveUp: Giv
     if (row.format === null || detect(head)?.format !== row.format) throw new ContainerMismatchError(row.format ?? 'media');
   }
 
+  /**
+   * A direct upload is still the size announced: its presigned PUT stays usable for an hour, so
+   * the object may have been replaced since `complete` (by anything, of any size). Chunks cannot.
+   */
+  async function sameSize(row: MediaRow): Promise<void> {
+    if (row.parts.length > 0) return;
+    const info = await deps.store.stat(`${mediaFolder(row)}upload/original`);
+    if (info.size !== row.size)
+      throw new PoisonFileError(`the upload changed after it was completed (${info.size} bytes, ${row.size} announced)`);
+  }
+
   /** The upload on this node's disk, checked again: the size announced, the container `complete` found. */
   async function localCopy(row: MediaRow, dir: string): Promise<Input> {
     const path = join(dir, 'original');
-    if (row.parts.length === 0) {
-      const key = `${mediaFolder(row)}upload/original`;
-      // A presigned PUT stays usable for an hour: the object may have been replaced since `complete`.
-      const info = await deps.store.stat(key);
-      if (info.size !== row.size)
-        throw new PoisonFileError(`the upload changed after it was completed (${info.size} bytes, ${row.size} announced)`);
-      await deps.store.download(key, path);
-    } else for (const key of row.parts) await appendFile(path, await deps.store.get(key));
+    await sameSize(row);
+    if (row.parts.length === 0) await deps.store.download(`${mediaFolder(row)}upload/original`, path);
+    else for (const key of row.parts) await appendFile(path, await deps.store.get(key));
     const head = new Uint8Array(SNIFF_BYTES);
     const file = await open(path);
     try {
@@ -134,8 +140,8 @@ export function mediaWorker(deps: WorkerDeps): { handle: JobHandler; giveUp: Giv
   }
 
   async function image(row: MediaRow): Promise<Partial<MediaRow>> {
+    await sameSize(row);
     const original = await deps.media.original(row);
-    if (original.byteLength !== row.size) throw new PoisonFileError('the upload changed after it was completed');
     sameContainer(row, original.subarray(0, SNIFF_BYTES));
     const processed = await processImage(original, {
       maxPixels: deps.limits.imageMaxPixels,

@@ -224,6 +224,32 @@ describe('media: tools read the upload only', () => {
     expect(await objectsOf(owner)).toEqual([]);
   });
 
+  test('media: a direct upload replaced after complete (same size, now an ID3 header over a playlist) is checked again by the job and ends FAILED', async () => {
+    const owner = await pool.member();
+    const token = owner.user.tokens.accessToken;
+    const note = await ffmpegFile('direct-note.webm', ['-f', 'lavfi', '-i', 'sine=frequency=500:duration=1', '-c:a', 'libopus']);
+    await ffmpegFile('direct-secret.ts', ['-f', 'lavfi', '-i', 'sine=frequency=1234:duration=2', '-c:a', 'aac']);
+    const started = await env.client().request<{ media: MediaItem; uploadUrl: string; directUploadUrl: string }>('POST', '/media/uploads', {
+      body: { kind: 'voice', size: note.byteLength },
+      token,
+    });
+    const direct = (bytes: Uint8Array) => fetch(started.body.directUploadUrl, { method: 'PUT', body: bytes as Uint8Array<ArrayBuffer> });
+    expect((await direct(note)).ok).toBe(true);
+    // Completed (a WebM), its job not yet started: what `complete` leaves for the worker.
+    await env.node.platform.database.db
+      .update(media)
+      .set({ status: 'processing', format: 'webm', received: note.byteLength })
+      .where(eq(media.id, started.body.media.id));
+    // The presigned PUT still works: the object becomes a playlist of the same size.
+    const swapped = new Uint8Array(note.byteLength).fill(0x0a);
+    swapped.set(await joined(id3, playlist(join(work, 'direct-secret.ts'))));
+    expect((await direct(swapped)).ok).toBe(true);
+    // Completing again queues the job (none was queued).
+    await env.client().post(`${started.body.uploadUrl}/complete`, {}, token);
+    expect(await ready(owner, started.body.media.id)).toMatchObject({ status: 'failed', failure: 'the file is not a plain webm file' });
+    expect(await objectsOf(owner)).toEqual([]);
+  });
+
   test('media: a plain HLS playlist or an ffconcat list, sent as a video or a voice note, is refused at complete and leaves nothing', async () => {
     const owner = await pool.member();
     const secret = join(work, 'secret-segment.ts');
