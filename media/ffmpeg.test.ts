@@ -79,4 +79,25 @@ describe('ffmpeg', () => {
     const plain = await upload('plain.mp3', ID3, frames);
     expect(await probe(plain, 30_000)).toMatchObject({ audio: true, video: undefined });
   });
+
+  test('ffmpeg: every container the pipeline accepts is detected and probed with its container forced', async () => {
+    const tone = ['-f', 'lavfi', '-i', 'sine=frequency=440:duration=1'];
+    const picture = ['-f', 'lavfi', '-i', 'testsrc=size=64x48:rate=10:duration=1'];
+    const h264 = ['-c:v', 'libx264', '-pix_fmt', 'yuv420p'];
+    const cases: [string, string[], string, boolean][] = [
+      ['a.mp4', [...picture, ...tone, ...h264, '-c:a', 'aac'], 'mp4', true],
+      ['a.mov', [...picture, ...h264], 'quicktime', true],
+      ['a.m4a', [...tone, '-c:a', 'aac', '-f', 'ipod'], 'm4a', false],
+      ['a.webm', [...tone, '-c:a', 'libopus'], 'webm', false],
+      ['a.ogg', [...tone, '-c:a', 'libopus'], 'ogg', false],
+      ['a.wav', tone, 'wav', false],
+      ['a.mp3', [...tone, '-c:a', 'libmp3lame'], 'mp3', false],
+    ];
+    for (const [name, args, format, video] of cases) {
+      const input = await upload(`probe-${name}`, new Uint8Array(await Bun.file(await make(name, args)).arrayBuffer()));
+      expect([name, detect(new Uint8Array(await Bun.file(input.path).arrayBuffer()))?.format]).toEqual([name, format]);
+      const probed = await probe(input, 30_000);
+      expect([name, probed.video !== undefined, probed.audio || video]).toEqual([name, video, true]);
+    }
+  });
 });
