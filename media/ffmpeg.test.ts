@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { demuxerOf, detect } from './detect.ts';
 import { ContainerMismatchError, ToolTimeoutError } from './errors.ts';
-import { type Input, probe, runFfmpeg } from './ffmpeg.ts';
+import { type Input, measureDurationMs, probe, runFfmpeg } from './ffmpeg.ts';
 
 let work: string;
 beforeAll(() => {
@@ -99,5 +99,35 @@ describe('ffmpeg', () => {
       const probed = await probe(input, 30_000);
       expect([name, probed.video !== undefined, probed.audio || video]).toEqual([name, video, true]);
     }
+  });
+
+  test('ffmpeg: a WebM written as a stream (no duration in its header) is measured by copying its packets, up to the cap', async () => {
+    const recorder = Bun.spawn(
+      [
+        'ffmpeg',
+        '-loglevel',
+        'error',
+        '-f',
+        'lavfi',
+        '-i',
+        'testsrc=size=64x48:rate=10:duration=4',
+        '-c:v',
+        'libvpx',
+        '-f',
+        'webm',
+        'pipe:1',
+      ],
+      { stdout: 'pipe' },
+    );
+    const bytes = new Uint8Array(await new Response(recorder.stdout).arrayBuffer());
+    expect(await recorder.exited).toBe(0);
+    const input = await upload('streamed.webm', bytes);
+    expect((await probe(input, 30_000)).durationMs).toBeUndefined();
+    // Media time, not wall time: 40 frames at 10 fps.
+    const measured = await measureDurationMs(input, 60_000, 30_000);
+    expect(measured).toBeGreaterThanOrEqual(3900);
+    expect(measured).toBeLessThanOrEqual(4100);
+    // Read no further than the cap and a second.
+    expect(await measureDurationMs(input, 1000, 30_000)).toBeLessThanOrEqual(2100);
   });
 });
