@@ -42,7 +42,7 @@ try {
       ]),
     );
   };
-  const ours = () => processImage(new Uint8Array(photo));
+  const ours = () => processImage(new Uint8Array(photo), { maxPixels: 50_000_000 });
   await bare();
   await ours();
   const time = async (work: () => Promise<unknown>) => {
@@ -66,7 +66,8 @@ try {
     ...['-f', 'lavfi', '-i', `testsrc2=size=${width}x${VIDEO_HEIGHT}:rate=30`, '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000'],
     ...['-t', String(VIDEO_SECONDS), '-c:v', 'libx264', '-preset', 'veryfast', '-pix_fmt', 'yuv420p', '-c:a', 'aac', clip],
   ]);
-  const probed = await probe(clip);
+  const input = { path: clip, demuxer: 'mov' } as const;
+  const probed = await probe(input, 30_000);
   const heights = renditionHeights(VIDEO_HEIGHT);
   const bareOut = join(dir, 'bare');
   for (const height of heights) await Bun.$`mkdir -p ${join(bareOut, `${height}p`)}`;
@@ -83,7 +84,7 @@ try {
   ]);
   const bareSeconds = (performance.now() - started) / 1000;
   started = performance.now();
-  await processVideo(clip, probed, join(dir, 'ours'));
+  await processVideo(input, probed, join(dir, 'ours'), { timeoutMs: 600_000, maxDurationMs: 600_000 });
   const ourSeconds = (performance.now() - started) / 1000;
   const clipSeconds = (probed.durationMs ?? VIDEO_SECONDS * 1000) / 1000;
   console.log(row(`video: bare ffmpeg, ${heights.join('/')}p`, { seconds: bareSeconds, '× real time': clipSeconds / bareSeconds }));

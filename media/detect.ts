@@ -1,6 +1,7 @@
 // What a file is, from its first bytes only: never from its name or the type a client declares.
 // Only the formats the pipeline accepts are recognised; anything else is undefined. A match here is
 // the first gate; the full decode (sharp for images, ffprobe for video and audio) is the second.
+// What is found here is also what ffmpeg is told the file is (`demuxer`): it never guesses.
 
 /** What an upload is announced as. A reel is a video that must last as long as reels do. */
 export const MEDIA_KINDS = ['image', 'video', 'voice', 'reel'] as const;
@@ -13,6 +14,28 @@ export interface Detected {
   /** The container as found: jpeg, png, webp, gif, heif, avif, mp4, quicktime, webm, ogg, wav, mp3, m4a. */
   format: string;
   mime: string;
+}
+
+/**
+ * The ffmpeg demuxers a video or voice note may be opened with, and nothing else: none of them
+ * opens another file or URL (no playlists: hls, concat/ffconcat, image2 sequences, …).
+ */
+export const DEMUXERS = ['mov', 'matroska', 'ogg', 'wav', 'mp3'] as const;
+export type Demuxer = (typeof DEMUXERS)[number];
+
+const DEMUXER_OF: Record<string, Demuxer> = {
+  mp4: 'mov',
+  quicktime: 'mov',
+  m4a: 'mov',
+  webm: 'matroska',
+  ogg: 'ogg',
+  wav: 'wav',
+  mp3: 'mp3',
+};
+
+/** The demuxer ffmpeg must use for a container `detect` found; undefined for images and anything else. */
+export function demuxerOf(format: string | null): Demuxer | undefined {
+  return format !== null && Object.hasOwn(DEMUXER_OF, format) ? DEMUXER_OF[format] : undefined;
 }
 
 /** How many leading bytes `detect` needs. */

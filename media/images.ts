@@ -1,8 +1,11 @@
 // Images through sharp: decoded in full (a file that only looks like an image fails here), turned
 // upright by its EXIF orientation, stripped of every metadata block (GPS above all: sharp writes
 // none unless asked), and written as WebP with a JPEG fallback in three widths no larger than the
-// source, with an optional text watermark and a tiny WebP preview for placeholders.
-import sharp from 'sharp';
+// source, with an optional text watermark and a tiny WebP preview for placeholders. An image
+// whose header announces more than `maxPixels` is refused before a pixel is decoded (a 1 MB PNG
+// can announce 16000×16000: 1 GB of memory once decoded).
+import sharp, { type Sharp } from 'sharp';
+import { TooManyPixelsError } from './errors.ts';
 
 const IMAGE_SIZES = { small: 320, medium: 960, large: 1920 } as const;
 type ImageSize = keyof typeof IMAGE_SIZES;
@@ -23,10 +26,22 @@ export interface ProcessedImage {
   renditions: ImageRendition[];
 }
 
+/**
+ * The image, once its header says it has at most `maxPixels` (TooManyPixelsError otherwise);
+ * libvips is told the same limit, so no decoder goes past it whatever the header said.
+ */
+async function bounded(input: Uint8Array | string, maxPixels: number): Promise<Sharp> {
+  // metadata() reads the header only; unlimited here, so the refusal below says what was found.
+  const { width, height } = await sharp(input, { failOn: 'error', limitInputPixels: false }).metadata();
+  if (width === undefined || height === undefined) throw new Error('the image has no dimensions');
+  if (width * height > maxPixels) throw new TooManyPixelsError(width, height, maxPixels);
+  return sharp(input, { failOn: 'error', limitInputPixels: maxPixels });
+}
+
 /** Width and height (upright) after a full decode; throws when the bytes are not a whole image. */
-export async function probeImage(input: Uint8Array | string): Promise<{ width: number; height: number }> {
+export async function probeImage(input: Uint8Array | string, maxPixels: number): Promise<{ width: number; height: number }> {
   // Decoding every pixel (not just reading the header) is what proves the file is an image.
-  const { info } = await sharp(input, { failOn: 'error' }).rotate().raw().toBuffer({ resolveWithObject: true });
+  const { info } = await (await bounded(input, maxPixels)).rotate().raw().toBuffer({ resolveWithObject: true });
   return { width: info.width, height: info.height };
 }
 
@@ -38,8 +53,11 @@ function watermarkSvg(text: string, width: number): Buffer {
   );
 }
 
-export async function processImage(input: Uint8Array | string, options: { watermark?: string } = {}): Promise<ProcessedImage> {
-  const upright = sharp(input, { failOn: 'error' }).rotate();
+export async function processImage(
+  input: Uint8Array | string,
+  options: { maxPixels: number; watermark?: string },
+): Promise<ProcessedImage> {
+  const upright = (await bounded(input, options.maxPixels)).rotate();
   const { data, info } = await upright.clone().raw().toBuffer({ resolveWithObject: true });
   const base = () => sharp(data, { raw: { width: info.width, height: info.height, channels: info.channels } });
   const renditions: ImageRendition[] = [];

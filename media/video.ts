@@ -1,11 +1,15 @@
 // Video through ffmpeg: H.264 renditions among 480p, 720p and 1080p no taller than the source (a
 // smaller source gets one rendition at its own height), AAC at 128 kbps, cut into 4-second HLS
 // segments under one master playlist, and a thumbnail taken at 2 s (or the middle of a shorter clip).
+// The input is read for at most `maxDurationMs` (and a second): a container that lies about its
+// length is transcoded no further than an honest one may last.
 import { mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ffmpeg, type Probe, run } from './ffmpeg.ts';
+import { type Input, inputArguments, type Probe, runFfmpeg } from './ffmpeg.ts';
 
 const VIDEO_HEIGHTS = [480, 720, 1080] as const;
+/** 8K UHD (7680×4320), the largest phones record: a larger frame is refused before decoding. */
+export const VIDEO_MAX_FRAME_PIXELS = 7680 * 4320;
 const BITRATES: Record<number, string> = { 480: '1400k', 720: '2800k', 1080: '5000k' };
 
 /** The rendition heights for a source this tall (even numbers, as H.264 in 4:2:0 needs). */
@@ -58,28 +62,41 @@ async function listFiles(dir: string, prefix = ''): Promise<string[]> {
   return files.sort();
 }
 
-export async function processVideo(
-  input: string,
-  probed: Probe,
-  outDir: string,
-  onProgress?: (fraction: number) => void,
-): Promise<ProcessedVideo> {
+export interface VideoOptions {
+  /** Each ffmpeg run is killed past this. */
+  timeoutMs: number;
+  maxDurationMs: number;
+  onProgress?: (fraction: number) => void;
+}
+
+export async function processVideo(input: Input, probed: Probe, outDir: string, options: VideoOptions): Promise<ProcessedVideo> {
   if (probed.video === undefined) throw new Error('the file has no video stream');
   const heights = renditionHeights(probed.video.height);
   await mkdir(outDir, { recursive: true });
   for (const height of heights) await mkdir(join(outDir, `${height}p`), { recursive: true });
-  const ladder = ffmpeg(input)
-    .outputOptions(...hlsArguments(heights, probed.audio, outDir))
-    .output(join(outDir, '%v', 'index.m3u8'));
-  await run(ladder, probed.durationMs, (fraction) => onProgress?.(fraction * 0.95));
-  const at = probed.durationMs === undefined ? 0 : Math.min(2, probed.durationMs / 2000);
-  await run(
-    ffmpeg(input)
-      .seekInput(at)
-      .outputOptions('-frames:v', '1', '-vf', `scale=-2:${Math.min(720, probed.video.height - (probed.video.height % 2))}`, '-q:v', '3')
-      .output(join(outDir, 'thumb.jpg')),
-    0,
+  const limit = ['-t', String((options.maxDurationMs + 1000) / 1000)];
+  const durationMs = probed.durationMs;
+  await runFfmpeg([...inputArguments(input, limit), ...hlsArguments(heights, probed.audio, outDir), join(outDir, '%v', 'index.m3u8')], {
+    timeoutMs: options.timeoutMs,
+    onProgress: (reachedMs) => {
+      if (durationMs !== undefined && durationMs > 0) options.onProgress?.(Math.min(1, reachedMs / durationMs) * 0.95);
+    },
+  });
+  const at = durationMs === undefined ? 0 : Math.min(2, durationMs / 2000);
+  const thumbHeight = Math.min(720, probed.video.height - (probed.video.height % 2));
+  await runFfmpeg(
+    [
+      ...inputArguments(input, ['-ss', String(at)]),
+      '-frames:v',
+      '1',
+      '-vf',
+      `scale=-2:${thumbHeight}`,
+      '-q:v',
+      '3',
+      join(outDir, 'thumb.jpg'),
+    ],
+    { timeoutMs: options.timeoutMs },
   );
-  onProgress?.(1);
+  options.onProgress?.(1);
   return { heights, files: await listFiles(outDir) };
 }

@@ -1,7 +1,10 @@
 // Voice notes through ffmpeg: Opus in Ogg (what browsers play best) and AAC in MP4 (for Safari),
-// mono, and a waveform of 64 peaks (0..255) for the player to draw before it plays.
+// mono, and a waveform of 64 peaks (0..255) for the player to draw before it plays. The input is
+// read for at most `maxDurationMs` and a second: a tiny file that decodes to hours of sound costs
+// no more than the longest note allowed, and a decoded length past the limit tells it was longer.
+import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ffmpeg, type Probe, run } from './ffmpeg.ts';
+import { type Input, inputArguments, type Probe, runFfmpeg } from './ffmpeg.ts';
 
 const WAVEFORM_BARS = 64;
 
@@ -27,38 +30,24 @@ function waveformOf(samples: Int16Array, bars = WAVEFORM_BARS): number[] {
 
 const PCM_RATE = 8000;
 
-function pcm(input: string): Promise<Int16Array> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    const stream = ffmpeg(input)
-      .noVideo()
-      .audioChannels(1)
-      .audioFrequency(PCM_RATE)
-      .format('s16le')
-      .on('error', (error: Error) => reject(new Error(`ffmpeg failed: ${error.message}`, { cause: error })))
-      .pipe();
-    stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-    stream.on('end', () => {
-      const all = Buffer.concat(chunks);
-      resolve(new Int16Array(all.buffer, all.byteOffset, Math.floor(all.byteLength / 2)));
-    });
-  });
+export interface VoiceOptions {
+  /** Each ffmpeg run is killed past this. */
+  timeoutMs: number;
+  maxDurationMs: number;
 }
 
-export async function processVoice(input: string, probed: Probe, outDir: string): Promise<ProcessedVoice> {
+export async function processVoice(input: Input, probed: Probe, outDir: string, options: VoiceOptions): Promise<ProcessedVoice> {
   if (!probed.audio) throw new Error('the file has no audio stream');
-  await run(
-    ffmpeg(input).noVideo().outputOptions('-ac', '1', '-c:a', 'libopus', '-b:a', '32k').output(join(outDir, 'voice.ogg')),
-    probed.durationMs,
-  );
-  await run(
-    ffmpeg(input)
-      .noVideo()
-      .outputOptions('-ac', '1', '-c:a', 'aac', '-b:a', '64k', '-movflags', '+faststart')
-      .output(join(outDir, 'voice.m4a')),
-    probed.durationMs,
-  );
-  const samples = await pcm(input);
+  const source = inputArguments(input, ['-t', String((options.maxDurationMs + 1000) / 1000)]);
+  const run = (args: string[]) => runFfmpeg([...source, '-vn', '-ac', '1', ...args], { timeoutMs: options.timeoutMs });
+  await run(['-c:a', 'libopus', '-b:a', '32k', join(outDir, 'voice.ogg')]);
+  await run(['-c:a', 'aac', '-b:a', '64k', '-movflags', '+faststart', join(outDir, 'voice.m4a')]);
+  // Raw samples next to the renditions (only the files named below are stored), read and removed.
+  const raw = join(outDir, 'samples.s16le');
+  await run(['-ar', String(PCM_RATE), '-f', 's16le', raw]);
+  const bytes = await readFile(raw);
+  await rm(raw);
+  const samples = new Int16Array(new Uint8Array(bytes).buffer, 0, Math.floor(bytes.byteLength / 2));
   return {
     durationMs: Math.round((samples.length / PCM_RATE) * 1000),
     files: [

@@ -2,25 +2,33 @@
 // (any node with the media role), from scratch each time (a job redelivered after its worker died
 // starts over in a fresh folder and overwrites what the first attempt stored), and ends with the
 // media READY and the upload's original removed, or FAILED with a reason once retrying is pointless.
-import { appendFile, mkdir, mkdtemp, rm } from 'node:fs/promises';
+// The bytes it works on are checked again here (a direct upload can be overwritten after
+// `complete` looked at it): the same size, the same container, and only then ffmpeg, told that
+// container (media/ffmpeg.ts). Work per upload is bounded: pixels, duration, time per tool run.
+import { appendFile, mkdir, mkdtemp, open, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { MEDIA_LIMITS } from '../protocol/lists.ts';
 import { type Media, type MediaRow, mediaFolder } from '../server/media/media.ts';
 import type { StoredFile } from '../server/media/schema.ts';
 import type { Logger } from '../server/platform/log.ts';
 import type { ObjectStore } from '../server/platform/storage/index.ts';
-import { probe } from './ffmpeg.ts';
+import { type Demuxer, demuxerOf, detect, SNIFF_BYTES } from './detect.ts';
+import { ContainerMismatchError, MediaTooLongError, PoisonFileError } from './errors.ts';
+import { type Input, measureDurationMs, type Probe, probe } from './ffmpeg.ts';
 import { processImage } from './images.ts';
-import { type GiveUp, type JobHandler, PermanentJobError } from './queue.ts';
-import { processVideo } from './video.ts';
+import type { GiveUp, JobHandler } from './queue.ts';
+import { processVideo, VIDEO_MAX_FRAME_PIXELS } from './video.ts';
 import { processVoice } from './voice.ts';
 
-/** The file itself is the problem (nothing to decode, too long): retrying cannot help. */
-class PoisonFileError extends PermanentJobError {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'PoisonFileError';
-  }
+interface WorkerLimits {
+  /** Images announcing more pixels are refused before decoding. */
+  imageMaxPixels: number;
+  /** Videos (reels too) lasting longer are refused before transcoding. */
+  videoMaxDurationMs: number;
+  /** Each ffprobe run is killed past this. */
+  probeTimeoutMs: number;
+  /** Each ffmpeg run is killed past this. */
+  transcodeTimeoutMs: number;
 }
 
 export interface WorkerDeps {
@@ -30,7 +38,10 @@ export interface WorkerDeps {
   /** Where jobs unpack their files (a folder of the node's DATA_DIR). */
   workDir: string;
   watermark: string | undefined;
+  limits: WorkerLimits;
 }
+
+const seconds = (ms: number) => (ms >= 60_000 && ms % 60_000 === 0 ? `${ms / 60_000} min` : `${ms / 1000} s`);
 
 const MIME: Record<string, string> = {
   m3u8: 'application/vnd.apple.mpegurl',
@@ -58,11 +69,47 @@ export function mediaWorker(deps: WorkerDeps): { handle: JobHandler; giveUp: Giv
     };
   }
 
-  async function localCopy(row: MediaRow, dir: string): Promise<string> {
+  /** The bytes are still the container `complete` found in them. */
+  function sameContainer(row: MediaRow, head: Uint8Array): void {
+    if (row.format === null || detect(head)?.format !== row.format) throw new ContainerMismatchError(row.format ?? 'media');
+  }
+
+  /**
+   * A direct upload is still the size announced: its presigned PUT stays usable for an hour, so
+   * the object may have been replaced since `complete` (by anything, of any size). Chunks cannot.
+   */
+  async function sameSize(row: MediaRow): Promise<void> {
+    if (row.parts.length > 0) return;
+    const info = await deps.store.stat(`${mediaFolder(row)}upload/original`);
+    if (info.size !== row.size)
+      throw new PoisonFileError(`the upload changed after it was completed (${info.size} bytes, ${row.size} announced)`);
+  }
+
+  /** The upload on this node's disk, checked again: the size announced, the container `complete` found. */
+  async function localCopy(row: MediaRow, dir: string): Promise<Input> {
     const path = join(dir, 'original');
+    await sameSize(row);
     if (row.parts.length === 0) await deps.store.download(`${mediaFolder(row)}upload/original`, path);
     else for (const key of row.parts) await appendFile(path, await deps.store.get(key));
-    return path;
+    const head = new Uint8Array(SNIFF_BYTES);
+    const file = await open(path);
+    try {
+      await file.read(head, 0, SNIFF_BYTES, 0);
+    } finally {
+      await file.close();
+    }
+    sameContainer(row, head);
+    const demuxer: Demuxer | undefined = demuxerOf(row.format);
+    if (demuxer === undefined) throw new ContainerMismatchError(row.format ?? 'media');
+    return { path, demuxer };
+  }
+
+  /** Probed with the container forced; a file ffmpeg cannot read that way (or reads as another) is poison. */
+  async function probed(input: Input, what: string): Promise<Probe> {
+    return probe(input, deps.limits.probeTimeoutMs).catch((error: unknown) => {
+      if (error instanceof PoisonFileError) throw error;
+      throw new PoisonFileError(`the ${what} cannot be read`, { cause: error });
+    });
   }
 
   async function store(
@@ -93,7 +140,13 @@ export function mediaWorker(deps: WorkerDeps): { handle: JobHandler; giveUp: Giv
   }
 
   async function image(row: MediaRow): Promise<Partial<MediaRow>> {
-    const processed = await processImage(await deps.media.original(row), deps.watermark === undefined ? {} : { watermark: deps.watermark });
+    await sameSize(row);
+    const original = await deps.media.original(row);
+    sameContainer(row, original.subarray(0, SNIFF_BYTES));
+    const processed = await processImage(original, {
+      maxPixels: deps.limits.imageMaxPixels,
+      ...(deps.watermark === undefined ? {} : { watermark: deps.watermark }),
+    });
     const files = await store(
       row,
       processed.renditions.map((rendition) => ({
@@ -108,34 +161,49 @@ export function mediaWorker(deps: WorkerDeps): { handle: JobHandler; giveUp: Giv
 
   async function video(row: MediaRow, dir: string): Promise<Partial<MediaRow>> {
     const input = await localCopy(row, dir);
-    const probed = await probe(input).catch((error: unknown) => {
-      throw new PoisonFileError('the video cannot be read', { cause: error });
-    });
-    if (probed.video === undefined) throw new PoisonFileError('the file has no video');
-    const { minDurationMs, maxDurationMs } = MEDIA_LIMITS.reel;
-    const duration = probed.durationMs;
-    if (row.kind === 'reel' && (duration === undefined || duration < minDurationMs || duration > maxDurationMs))
-      throw new PoisonFileError(
-        `a reel lasts ${minDurationMs / 1000} s to ${maxDurationMs / 60_000} min; this video is ${duration === undefined ? 'of unknown length' : `${(duration / 1000).toFixed(1)} s long`}`,
+    const info = await probed(input, 'video');
+    const { video } = info;
+    if (video === undefined) throw new PoisonFileError('the file has no video');
+    if (video.width * video.height > VIDEO_MAX_FRAME_PIXELS)
+      throw new PoisonFileError(`a video frame is at most 7680×4320 pixels; this one is ${video.width}×${video.height}`);
+    const reel = row.kind === 'reel';
+    const maxDurationMs = reel ? Math.min(MEDIA_LIMITS.reel.maxDurationMs, deps.limits.videoMaxDurationMs) : deps.limits.videoMaxDurationMs;
+    // A container that does not say how long it is (browsers' WebM) is measured, packets only.
+    const duration =
+      info.durationMs ??
+      (await measureDurationMs(input, maxDurationMs, deps.limits.probeTimeoutMs).catch((error: unknown) => {
+        if (error instanceof PoisonFileError) throw error;
+        throw new PoisonFileError('the video cannot be read', { cause: error });
+      }));
+    const { minDurationMs } = MEDIA_LIMITS.reel;
+    if (reel && (duration < minDurationMs || duration > maxDurationMs))
+      throw new MediaTooLongError(
+        `a reel lasts ${minDurationMs / 1000} s to ${seconds(maxDurationMs)}; this video is ${(duration / 1000).toFixed(1)} s long`,
       );
+    if (duration > maxDurationMs)
+      throw new MediaTooLongError(`a video is at most ${seconds(maxDurationMs)} long; this one is ${(duration / 1000).toFixed(1)} s`);
     const out = join(dir, 'out');
-    const processed = await processVideo(input, probed, out, reporter(row.id));
+    const processed = await processVideo(input, { ...info, durationMs: duration }, out, {
+      timeoutMs: deps.limits.transcodeTimeoutMs,
+      maxDurationMs,
+      onProgress: reporter(row.id),
+    });
     const files = await storeWritten(row, out, processed.files);
-    return { files, width: probed.video.width, height: probed.video.height, durationMs: probed.durationMs ?? null };
+    return { files, width: video.width, height: video.height, durationMs: duration };
   }
 
   async function voice(row: MediaRow, dir: string): Promise<Partial<MediaRow>> {
     const input = await localCopy(row, dir);
-    const probed = await probe(input).catch((error: unknown) => {
-      throw new PoisonFileError('the recording cannot be read', { cause: error });
-    });
-    if (!probed.audio) throw new PoisonFileError('the file has no sound');
-    if ((probed.durationMs ?? 0) > MEDIA_LIMITS.voice.maxDurationMs) throw new PoisonFileError('a voice note is at most 15 minutes long');
+    const info = await probed(input, 'recording');
+    if (!info.audio) throw new PoisonFileError('the file has no sound');
+    const maxDurationMs = MEDIA_LIMITS.voice.maxDurationMs;
+    const tooLong = new MediaTooLongError(`a voice note is at most ${seconds(maxDurationMs)} long`);
+    if ((info.durationMs ?? 0) > maxDurationMs) throw tooLong;
     const out = join(dir, 'out');
     await mkdir(out, { recursive: true });
-    const processed = await processVoice(input, probed, out);
+    const processed = await processVoice(input, info, out, { timeoutMs: deps.limits.transcodeTimeoutMs, maxDurationMs });
     // Measured from the decoded samples: browsers' WebM says nothing of its length.
-    if (processed.durationMs > MEDIA_LIMITS.voice.maxDurationMs) throw new PoisonFileError('a voice note is at most 15 minutes long');
+    if (processed.durationMs > maxDurationMs) throw tooLong;
     const files = await storeWritten(
       row,
       out,

@@ -278,17 +278,26 @@ token>\`; the OpenAPI document at \`/openapi\` has the exact shapes.
 
 1. \`POST /media/uploads\` with \`{"kind": "image" | "video" | "voice" | "reel", "size": <bytes>}\`
    answers \`{media, chunkBytes, uploadUrl, directUploadUrl}\`. Limits: images and voice notes 20
-   MB, videos and reels 500 MB (\`TOO_LARGE\` beyond); voice notes at most 15 min and reels 15 s
-   to 10 min long, checked when processed (\`failed\` with the reason otherwise).
+   MB, videos and reels 500 MB (\`TOO_LARGE\` beyond); voice notes at most 15 min, videos at most
+   10 min and reels 15 s to 10 min long, checked when processed (\`failed\` with the reason
+   otherwise). A user has at most 10 uploads started and not completed (\`TOO_MANY_UPLOADS\`, 429,
+   \`details: {state: "uploading", limit}\`; \`DELETE <uploadUrl>\` gives one up) and at most 5 GiB of
+   stored media (\`QUOTA_EXCEEDED\`, 413, \`details: {usedBytes, quotaBytes}\`, before anything is
+   stored; the call \`media.quota\` says where the user stands). Operators may change these numbers
+   (\`MEDIA_*\` in .env.example).
 2. Send the bytes in order: \`PUT <uploadUrl>?offset=<n>\` with \`content-type:
    application/octet-stream\` and at most \`chunkBytes\` (8 MiB) per request. After a dropped
    connection, \`GET <uploadUrl>\` says where the upload stands (\`media.received\`); a chunk sent
    from anywhere else is refused with \`OFFSET_MISMATCH\`. With S3 storage, \`directUploadUrl\` takes
    the whole file in one \`PUT\` instead (presigned, one hour).
 3. \`POST <uploadUrl>/complete\` checks what the bytes are (by their content, never the name or a
-   declared type; an image is decoded in full at once): \`UNSUPPORTED_MEDIA\` otherwise, and nothing
-   stays stored. Then the media is \`processing\`: \`media.changed\` events report progress, then
-   \`ready\` with \`urls\`, or \`failed\` with a \`failure\` reason.
+   declared type; an image is decoded in full at once): \`UNSUPPORTED_MEDIA\` otherwise (playlists
+   and file lists are never media), \`TOO_MANY_PIXELS\` for an image over 50 megapixels (read from its
+   header), and nothing stays stored. With 10 of the user's media already processing it answers
+   \`TOO_MANY_UPLOADS\` (429, \`details.state: "processing"\`): the upload stays, complete it again
+   later. Then the media is \`processing\`: \`media.changed\` events report progress, then
+   \`ready\` with \`urls\`, or \`failed\` with a \`failure\` reason (among them a file that is not
+   plainly the container its bytes start as, or whose processing took too long).
 
 \`POST /media\` does all three for a file of up to 20 MB sent as \`multipart/form-data\` with the
 fields \`kind\` and \`file\`. The \`urls\` of a ready media are signed paths on the node that work for a

@@ -53,4 +53,15 @@ export const mediaCalls = {
     response: T.Object({ items: T.Array(MediaItem) }),
     example: { request: { ids: [exampleMediaId] }, response: { items: [exampleMedia] } },
   },
+  'media.quota': {
+    description:
+      'The caller’s stored media against their quota: renditions of ready media, originals of unfinished uploads. An upload that would pass it is refused with `QUOTA_EXCEEDED` (PROTOCOL.md, "Media").',
+    role: 'user',
+    request: T.Object({}),
+    response: T.Object({
+      usedBytes: T.Integer({ minimum: 0 }),
+      quotaBytes: T.Integer({ minimum: 1 }),
+    }),
+    example: { request: {}, response: { usedBytes: 734_003_200, quotaBytes: 5_368_709_120 } },
+  },
 } satisfies Record<string, CallSpec>;

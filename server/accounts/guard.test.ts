@@ -49,6 +49,7 @@ const PROTECTED: Record<string, Role> = {
   'POST /media/uploads': 'user',
   'GET /media/uploads/{id}': 'user',
   'PUT /media/uploads/{id}': 'user',
+  'DELETE /media/uploads/{id}': 'user',
   'POST /media/uploads/{id}/complete': 'user',
 };
 

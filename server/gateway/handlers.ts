@@ -69,5 +69,6 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     ...postHandlers(deps.social),
     ...chatHandlers(deps.social),
     'media.get': async (context, body) => ({ items: await deps.social.media.get(context.principal.userId, body.ids) }),
+    'media.quota': async (context) => deps.social.media.quota(context.principal.userId),
   };
 }

@@ -32,7 +32,16 @@ export async function createMediaModule(platform: Platform, announce: (ownerId: 
   const nc = platform.bus.natsConnection;
   const queue = nc === undefined ? createMemoryQueue(options) : await openJetStreamQueue(nc, config.clusterName, options);
   const urls = mediaUrls(await storedSecret(db, 'media_url_key', () => randomBytes(32).toString('base64url')));
-  const media = new Media({ db, store: platform.storage, queue, log, urls, announce });
+  const { imageMaxPixels, uploadsPerUser, jobsPerUser, quotaBytes } = config.media;
+  const media = new Media({
+    db,
+    store: platform.storage,
+    queue,
+    log,
+    urls,
+    announce,
+    limits: { imageMaxPixels, uploadsPerUser, jobsPerUser, quotaBytes },
+  });
   let sweeper: ReturnType<typeof setInterval> | undefined;
   return {
     media,
@@ -44,6 +53,12 @@ export async function createMediaModule(platform: Platform, announce: (ownerId: 
         log,
         workDir: join(config.dataDir, 'media-work'),
         watermark: config.media.watermark === '' ? undefined : config.media.watermark,
+        limits: {
+          imageMaxPixels,
+          videoMaxDurationMs: config.media.videoMaxDurationMs,
+          probeTimeoutMs: config.media.probeTimeoutMs,
+          transcodeTimeoutMs: config.media.transcodeTimeoutMs,
+        },
       });
       queue.work(worker.handle, worker.giveUp, config.media.workers);
       // Uploads left half-done for a day are removed, and media whose job was never queued are

@@ -6,6 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { deflateSync } from 'node:zlib';
 import { eq, sql } from 'drizzle-orm';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -92,6 +93,31 @@ async function objectsOf(member: Member): Promise<string[]> {
 
 const fetchSigned = (path: string) => fetch(`${env.node.url}${path}`);
 
+/** A valid 1-bit greyscale PNG of `width`×`height`, all black: tiny on disk, huge once decoded. */
+function hugePng(width: number, height: number): Uint8Array {
+  const chunk = (type: string, data: Uint8Array) => {
+    const body = new Uint8Array([...new TextEncoder().encode(type), ...data]);
+    const out = new DataView(new ArrayBuffer(12 + data.byteLength));
+    out.setUint32(0, data.byteLength);
+    new Uint8Array(out.buffer).set(body, 4);
+    out.setUint32(8 + data.byteLength, Number(Bun.hash.crc32(body)));
+    return new Uint8Array(out.buffer);
+  };
+  const header = new DataView(new ArrayBuffer(13));
+  header.setUint32(0, width);
+  header.setUint32(4, height);
+  header.setUint8(8, 1); // bit depth 1
+  header.setUint8(9, 0); // greyscale
+  // Each row: filter byte 0, then width/8 bytes of zeros.
+  const zlib = new Uint8Array(deflateSync(new Uint8Array(height * (1 + Math.ceil(width / 8)))));
+  return new Uint8Array([
+    ...[0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a],
+    ...chunk('IHDR', new Uint8Array(header.buffer)),
+    ...chunk('IDAT', zlib),
+    ...chunk('IEND', new Uint8Array(0)),
+  ]);
+}
+
 describe('media: images', () => {
   test('media: an image uploaded in one request comes out upright, without metadata, as WebP and JPEG in three sizes with a preview', async () => {
     const owner = await pool.member();
@@ -149,6 +175,91 @@ describe('media: images', () => {
       .client()
       .request('POST', '/media/uploads', { body: { kind: 'image', size: 20 * 1024 * 1024 + 1 }, token: owner.user.tokens.accessToken });
     expect(tooBig.body).toMatchObject({ error: { code: 'TOO_LARGE' } });
+  });
+});
+
+describe('media: bounded work', () => {
+  test('media: a 16000×16000 PNG (31 KB) is refused from its header with TOO_MANY_PIXELS, before decoding, and leaves nothing stored', async () => {
+    const owner = await pool.member();
+    const png = hugePng(16000, 16000);
+    expect(png.byteLength).toBeLessThan(100_000);
+    const uploaded = await multipart(owner, 'image', png, 'wall.png', 'image/png');
+    expect(uploaded.status).toBe(400);
+    // TOO_MANY_PIXELS is the header check: a decode (under sharp's own limit) would have succeeded.
+    expect(uploaded.body).toMatchObject({ error: { code: 'TOO_MANY_PIXELS', details: { field: 'file' } } });
+    expect(await objectsOf(owner)).toEqual([]);
+    expect(await env.node.platform.database.db.select().from(media).where(eq(media.ownerId, owner.id))).toEqual([]);
+  });
+});
+
+describe('media: tools read the upload only', () => {
+  /** An ID3v2 header without frames: ffmpeg's probing looks past it, at what follows. */
+  const id3 = new Uint8Array([0x49, 0x44, 0x33, 3, 0, 0, 0, 0, 0, 0]);
+  const playlist = (path: string) => new TextEncoder().encode(`#EXTM3U\n#EXT-X-MEDIA-SEQUENCE:0\n#EXTINF:2.0,\n${path}\n#EXT-X-ENDLIST\n`);
+  const joined = async (...parts: Uint8Array[]) => new Uint8Array(await new Blob(parts as Uint8Array<ArrayBuffer>[]).arrayBuffer());
+
+  test('media: a voice note made of an ID3 header and an HLS playlist naming a file of the node ends FAILED, and nothing of that file is stored', async () => {
+    const owner = await pool.member();
+    // The node's secret: a 2 s tone in MPEG-TS, a segment HLS would read.
+    const secret = join(work, 'secret-segment.ts');
+    await ffmpegFile('secret-segment.ts', ['-f', 'lavfi', '-i', 'sine=frequency=1234:duration=2', '-c:a', 'aac']);
+    const frames = await ffmpegFile('frames.mp3', [
+      ...['-f', 'lavfi', '-i', 'sine=frequency=300:duration=2', '-c:a', 'libmp3lame', '-id3v2_version', '0', '-f', 'mp3'],
+    ]);
+    // The attack as reported, and a polyglot that is also a valid MP3 (the forced read succeeds;
+    // ffmpeg's own guess, HLS, disagrees).
+    const attack = await multipart(owner, 'voice', await joined(id3, playlist(secret)), 'note.mp3', 'audio/mpeg');
+    const polyglot = await multipart(owner, 'voice', await joined(id3, playlist(secret), frames), 'note.mp3', 'audio/mpeg');
+    expect([attack.status, polyglot.status]).toEqual([201, 201]);
+    expect(await ready(owner, attack.body.media.id)).toMatchObject({
+      status: 'failed',
+      failure: 'the recording cannot be read',
+      urls: null,
+    });
+    expect(await ready(owner, polyglot.body.media.id)).toMatchObject({
+      status: 'failed',
+      failure: 'the file is not a plain mp3 file',
+      urls: null,
+    });
+    expect(await objectsOf(owner)).toEqual([]);
+  });
+
+  test('media: a direct upload replaced after complete (same size, now an ID3 header over a playlist) is checked again by the job and ends FAILED', async () => {
+    const owner = await pool.member();
+    const token = owner.user.tokens.accessToken;
+    const note = await ffmpegFile('direct-note.webm', ['-f', 'lavfi', '-i', 'sine=frequency=500:duration=1', '-c:a', 'libopus']);
+    await ffmpegFile('direct-secret.ts', ['-f', 'lavfi', '-i', 'sine=frequency=1234:duration=2', '-c:a', 'aac']);
+    const started = await env.client().request<{ media: MediaItem; uploadUrl: string; directUploadUrl: string }>('POST', '/media/uploads', {
+      body: { kind: 'voice', size: note.byteLength },
+      token,
+    });
+    const direct = (bytes: Uint8Array) => fetch(started.body.directUploadUrl, { method: 'PUT', body: bytes as Uint8Array<ArrayBuffer> });
+    expect((await direct(note)).ok).toBe(true);
+    // Completed (a WebM), its job not yet started: what `complete` leaves for the worker.
+    await env.node.platform.database.db
+      .update(media)
+      .set({ status: 'processing', format: 'webm', received: note.byteLength })
+      .where(eq(media.id, started.body.media.id));
+    // The presigned PUT still works: the object becomes a playlist of the same size.
+    const swapped = new Uint8Array(note.byteLength).fill(0x0a);
+    swapped.set(await joined(id3, playlist(join(work, 'direct-secret.ts'))));
+    expect((await direct(swapped)).ok).toBe(true);
+    // Completing again queues the job (none was queued).
+    await env.client().post(`${started.body.uploadUrl}/complete`, {}, token);
+    expect(await ready(owner, started.body.media.id)).toMatchObject({ status: 'failed', failure: 'the file is not a plain webm file' });
+    expect(await objectsOf(owner)).toEqual([]);
+  });
+
+  test('media: a plain HLS playlist or an ffconcat list, sent as a video or a voice note, is refused at complete and leaves nothing', async () => {
+    const owner = await pool.member();
+    const secret = join(work, 'secret-segment.ts');
+    const lists = [playlist(secret), new TextEncoder().encode(`ffconcat version 1.0\nfile ${secret}\n`)];
+    for (const bytes of lists)
+      for (const kind of ['video', 'voice', 'reel']) {
+        const refused = await multipart(owner, kind, bytes, 'list.m3u8', 'application/vnd.apple.mpegurl');
+        expect([refused.status, refused.body]).toMatchObject([400, { error: { code: 'UNSUPPORTED_MEDIA' } }]);
+      }
+    expect(await objectsOf(owner)).toEqual([]);
   });
 });
 
@@ -330,7 +441,7 @@ describe('media: jobs never queued', () => {
         token,
         headers: { 'content-type': 'application/octet-stream' },
       });
-      await db.update(media).set({ status: 'processing' }).where(eq(media.id, started.body.media.id));
+      await db.update(media).set({ status: 'processing', format: 'png' }).where(eq(media.id, started.body.media.id));
       return { id: started.body.media.id, uploadUrl };
     };
     const statusOf = async (id: string) => (await db.select().from(media).where(eq(media.id, id)))[0];

@@ -3,8 +3,12 @@
 // direct PUT to object storage; when all are there, the first bytes decide what it is (an image
 // is also decoded in full at once), and a job makes the renditions (media/worker.ts). The owner's
 // sessions hear every step as `media.changed` on `user:<id>`. Nothing is stored for a file refused.
+// Per user, at most `uploadsPerUser` uploads are unfinished and `jobsPerUser` processing at once,
+// and what is stored stays within `quotaBytes`; the checks and the change they allow run under a
+// per-user lock, so parallel requests cannot pass a limit together.
 import { and, eq, inArray, lt, or, type SQL, sql } from 'drizzle-orm';
 import { type Detected, detect, type MediaKind, SNIFF_BYTES } from '../../media/detect.ts';
+import { TooManyPixelsError } from '../../media/errors.ts';
 import { probeImage } from '../../media/images.ts';
 import type { JobQueue } from '../../media/queue.ts';
 import type { CallResponse } from '../../protocol/catalogue.ts';
@@ -13,8 +17,11 @@ import { ConflictError, InvalidInputError, NotFoundError } from '../errors.ts';
 import type { Database } from '../platform/db/index.ts';
 import type { Logger } from '../platform/log.ts';
 import { missingAsUndefined, type ObjectStore } from '../platform/storage/index.ts';
+import { QuotaExceededError, TooManyUploadsError, UnsupportedMediaError } from './errors.ts';
 import { media } from './schema.ts';
 import type { MediaUrls } from './urls.ts';
+
+type Tx = Parameters<Parameters<Database['transaction']>[0]>[0];
 
 export type MediaRow = typeof media.$inferSelect;
 /** SQL true when something `viewerId` may see shows the media `mediaId` (an SQL expression). */
@@ -23,12 +30,22 @@ export type MediaView = CallResponse<'media.get'>['items'][number];
 
 export const mediaFolder = (row: Pick<MediaRow, 'ownerId' | 'id'>) => `media/${row.ownerId}/${row.id}/`;
 
-/** The content does not match what the pipeline accepts for the kind announced. */
-class UnsupportedMediaError extends InvalidInputError {
-  constructor(message: string) {
-    super(message, { field: 'file', code: 'UNSUPPORTED_MEDIA' });
-  }
+interface UploadLimits {
+  /** Images whose header announces more pixels are refused before decoding. */
+  imageMaxPixels: number;
+  /** Uploads started and not completed, per user. */
+  uploadsPerUser: number;
+  /** Media processing at once, per user. */
+  jobsPerUser: number;
+  /** Bytes of stored media per user. */
+  quotaBytes: number;
 }
+
+/** Bytes a media row holds in storage: its renditions once ready, its original until then, nothing once failed. */
+const storedBytes = sql<number>`coalesce(sum(case
+  when ${media.status} = 'ready' then (select coalesce(sum((file->>'bytes')::bigint), 0) from jsonb_array_elements(${media.files}) as file)
+  when ${media.status} in ('uploading', 'processing') then ${media.size}
+  else 0 end), 0)`.mapWith(Number);
 
 export interface MediaDeps {
   db: Database;
@@ -38,6 +55,7 @@ export interface MediaDeps {
   announce(ownerId: string, media: MediaView): void;
   log: Logger;
   urls: MediaUrls;
+  limits: UploadLimits;
 }
 
 /** Is what was found acceptable for the kind announced? Voice notes come in WebM or MP4 containers
@@ -97,16 +115,40 @@ export class Media {
     return row;
   }
 
+  /** Runs `work` holding the owner's media lock (a transaction-scoped advisory lock). */
+  #locked<T>(ownerId: string, work: (tx: Tx) => Promise<T>): Promise<T> {
+    return this.#deps.db.transaction(async (tx) => {
+      await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`media:${ownerId}`}, 0))`);
+      return work(tx);
+    });
+  }
+
+  /** Bytes of the user's stored media, and their quota. */
+  async quota(ownerId: string, db: Database | Tx = this.#deps.db): Promise<{ usedBytes: number; quotaBytes: number }> {
+    const [row] = await db.select({ used: storedBytes }).from(media).where(eq(media.ownerId, ownerId));
+    return { usedBytes: row?.used ?? 0, quotaBytes: this.#deps.limits.quotaBytes };
+  }
+
   /** Starts an upload: the media id, and (on S3) a URL for one direct PUT of the whole file. */
   async start(ownerId: string, kind: MediaKind, size: number) {
     const limit = MEDIA_LIMITS[kind].bytes;
     if (size > limit) throw new InvalidInputError(`a ${kind} is at most ${limit} bytes`, { field: 'size', code: 'TOO_LARGE' });
-    const now = new Date();
-    const [row] = await this.#deps.db
-      .insert(media)
-      .values({ id: Bun.randomUUIDv7(), ownerId, kind, status: 'uploading', size, createdAt: now, updatedAt: now })
-      .returning();
-    const created = row as MediaRow;
+    const { uploadsPerUser } = this.#deps.limits;
+    const created = await this.#locked(ownerId, async (tx) => {
+      const [unfinished] = await tx
+        .select({ count: sql<number>`count(*)`.mapWith(Number) })
+        .from(media)
+        .where(and(eq(media.ownerId, ownerId), eq(media.status, 'uploading')));
+      if ((unfinished?.count ?? 0) >= uploadsPerUser) throw new TooManyUploadsError('uploading', uploadsPerUser);
+      const { usedBytes, quotaBytes } = await this.quota(ownerId, tx);
+      if (usedBytes + size > quotaBytes) throw new QuotaExceededError(usedBytes, quotaBytes, size);
+      const now = new Date();
+      const [row] = await tx
+        .insert(media)
+        .values({ id: Bun.randomUUIDv7(), ownerId, kind, status: 'uploading', size, createdAt: now, updatedAt: now })
+        .returning();
+      return row as MediaRow;
+    });
     const direct = await this.#deps.store.presign('PUT', `${mediaFolder(created)}upload/original`, 3600);
     return { media: await this.view(created), chunkBytes: MEDIA_LIMITS.chunkBytes, directUploadUrl: direct ?? null };
   }
@@ -197,6 +239,13 @@ export class Media {
     return this.view(await this.#own(ownerId, mediaId));
   }
 
+  /** Gives up an unfinished upload: its row and chunks go (and it no longer counts against the limits). */
+  async cancel(ownerId: string, mediaId: string): Promise<void> {
+    const row = await this.#own(ownerId, mediaId);
+    if (row.status !== 'uploading') throw new ConflictError('UPLOAD_FINISHED', 'this upload is complete');
+    await this.#discard(row);
+  }
+
   /**
    * All bytes are there: decide what it is and queue the job. `original`: the bytes, when the
    * caller still holds them (a one-request upload), so an image is not read back from storage.
@@ -226,19 +275,31 @@ export class Media {
     }
     if (row.kind === 'image') {
       const bytes = original ?? (await this.original(row));
-      const probed = await probeImage(bytes).catch(async (error: unknown) => {
+      const probed = await probeImage(bytes, this.#deps.limits.imageMaxPixels).catch(async (error: unknown) => {
         await this.#discard(row);
-        throw new UnsupportedMediaError(`the image cannot be decoded: ${(error as Error).message.split('\n')[0]}`);
+        if (error instanceof TooManyPixelsError) throw new UnsupportedMediaError(error.message, { code: error.code, cause: error });
+        throw new UnsupportedMediaError(`the image cannot be decoded: ${(error as Error).message.split('\n')[0]}`, { cause: error });
       });
       row = { ...row, width: probed.width, height: probed.height };
     }
-    const updated = await this.#update(row.id, {
-      status: 'processing',
-      received: row.received,
-      format: found.format,
-      width: row.width,
-      height: row.height,
+    const { jobsPerUser } = this.#deps.limits;
+    const marked = { status: 'processing', received: row.received, format: found.format, width: row.width, height: row.height } as const;
+    const updated = await this.#locked(ownerId, async (tx) => {
+      const [processing] = await tx
+        .select({ count: sql<number>`count(*)`.mapWith(Number) })
+        .from(media)
+        .where(and(eq(media.ownerId, ownerId), eq(media.status, 'processing')));
+      if ((processing?.count ?? 0) >= jobsPerUser) throw new TooManyUploadsError('processing', jobsPerUser);
+      const [changed] = await tx
+        .update(media)
+        .set({ ...marked, updatedAt: new Date() })
+        .where(and(eq(media.id, mediaId), eq(media.status, 'uploading')))
+        .returning();
+      return changed;
     });
+    // Completed meanwhile by a parallel request, which queued the job.
+    if (updated === undefined) return this.view(await this.#own(ownerId, mediaId));
+    await this.#changed(updated);
     await this.#deps.queue.enqueue({ mediaId: row.id });
     return this.view(updated);
   }

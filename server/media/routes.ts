@@ -1,8 +1,8 @@
 // Uploads and reads of media over HTTP. A resumable upload: POST /media/uploads announces kind and
 // size; PUT /media/uploads/:id?offset=N sends each chunk (8 MiB at most) from where the upload
 // stands (GET /media/uploads/:id says where, after a dropped connection); POST …/complete
-// starts processing. On S3 the start also gives a presigned URL for one direct PUT of the whole
-// file instead. POST /media takes a file of up to 20 MB as multipart form data in one request.
+// starts processing; DELETE /media/uploads/:id gives up an unfinished one. On S3 the start also
+// gives a presigned URL for one direct PUT of the whole file instead. POST /media takes a file of up to 20 MB as multipart form data in one request.
 // GET /media/files/… serves the signed URLs that ready media carry.
 import { Elysia, t } from 'elysia';
 import { MEDIA_KINDS } from '../../media/detect.ts';
@@ -75,6 +75,14 @@ export function mediaRoutes(
         query: t.Object({ offset: t.Integer({ minimum: 0, maximum: MEDIA_LIMITS.video.bytes }) }),
         detail: { tags: ['media'], summary: 'Send the chunk that starts at `offset` (application/octet-stream, ≤ 8 MiB)' },
       },
+    )
+    .delete(
+      '/uploads/:id',
+      async ({ params, principal, set }) => {
+        await media.cancel(principal.userId, params.id);
+        set.status = 204;
+      },
+      { role: 'user', params: Id, detail: { tags: ['media'], summary: 'Give up an unfinished upload (its chunks are removed)' } },
     )
     .post('/uploads/:id/complete', async ({ params, principal }) => ({ media: await media.complete(principal.userId, params.id) }), {
       role: 'user',

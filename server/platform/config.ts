@@ -64,6 +64,14 @@ interface MediaConfig {
   ackWaitMs: number;
   /** Text drawn on medium and large images; empty: none. */
   watermark: string;
+  /** Bounds on the work and storage one user's uploads may take (see README, "Media limits"). */
+  imageMaxPixels: number;
+  videoMaxDurationMs: number;
+  probeTimeoutMs: number;
+  transcodeTimeoutMs: number;
+  uploadsPerUser: number;
+  jobsPerUser: number;
+  quotaBytes: number;
 }
 
 export interface WebPushConfig {
@@ -308,6 +316,48 @@ const variables = {
     example: '',
     parse: text('MEDIA_WATERMARK', '', /^\P{Cc}{0,40}$/u, 'up to 40 characters without control characters'),
   },
+  mediaImageMaxPixels: {
+    name: 'MEDIA_IMAGE_MAX_PIXELS',
+    doc: 'Most pixels (width × height, from the header, before decoding) an uploaded image may have; TOO_MANY_PIXELS beyond. 50 MP takes the 48–50 MP photos of current phone cameras; decoded, that is ~200 MB of memory.',
+    example: '50000000',
+    parse: integer('MEDIA_IMAGE_MAX_PIXELS', 1, 268_402_689, 50_000_000),
+  },
+  mediaVideoMaxDurationMs: {
+    name: 'MEDIA_VIDEO_MAX_DURATION_MS',
+    doc: 'Longest video (and reel) accepted, checked on the probed duration before transcoding; longer ones end FAILED. The transcoder never reads past it either.',
+    example: '600000',
+    parse: integer('MEDIA_VIDEO_MAX_DURATION_MS', 1000, 14_400_000, 600_000),
+  },
+  mediaProbeTimeoutMs: {
+    name: 'MEDIA_PROBE_TIMEOUT_MS',
+    doc: 'Time limit of one ffprobe run (and of measuring a video whose container has no duration); the process is killed and the media ends FAILED.',
+    example: '30000',
+    parse: integer('MEDIA_PROBE_TIMEOUT_MS', 1, 3_600_000, 30_000),
+  },
+  mediaTranscodeTimeoutMs: {
+    name: 'MEDIA_TRANSCODE_TIMEOUT_MS',
+    doc: 'Time limit of one ffmpeg run (a video ladder, a thumbnail, one voice rendition); the process is killed and the media ends FAILED without retry (the same file would take as long again).',
+    example: '1800000',
+    parse: integer('MEDIA_TRANSCODE_TIMEOUT_MS', 1, 86_400_000, 1_800_000),
+  },
+  mediaUploadsPerUser: {
+    name: 'MEDIA_UPLOADS_PER_USER',
+    doc: 'Unfinished uploads (started, not completed) one user may have at once; TOO_MANY_UPLOADS beyond. 10: the media of one post, sent in parallel.',
+    example: '10',
+    parse: integer('MEDIA_UPLOADS_PER_USER', 1, 1000, 10),
+  },
+  mediaJobsPerUser: {
+    name: 'MEDIA_JOBS_PER_USER',
+    doc: 'Media of one user being processed at once; completing another answers TOO_MANY_UPLOADS (the upload stays; complete it again later). 10: the media of one post.',
+    example: '10',
+    parse: integer('MEDIA_JOBS_PER_USER', 1, 1000, 10),
+  },
+  mediaQuotaBytes: {
+    name: 'MEDIA_QUOTA_BYTES',
+    doc: 'Bytes of stored media per user (renditions of ready media, originals of unfinished ones); an upload that would go past it is refused with QUOTA_EXCEEDED before anything is stored. Default 5 GiB.',
+    example: '5368709120',
+    parse: integer('MEDIA_QUOTA_BYTES', 1, Number.MAX_SAFE_INTEGER, 5 * 1024 ** 3),
+  },
   webPushVapidKeys: {
     name: 'WEB_PUSH_VAPID_KEYS',
     doc: 'VAPID key pair for web push, <public>:<private> (base64url, as `npx web-push generate-vapid-keys` prints). Unset: generated once and kept in the database.',
@@ -401,7 +451,19 @@ export function loadConfig(env: Env = process.env): Config {
     chatMessagesPerMinute: v.chatMessagesPerMinute,
     locationChangesPerDay: v.locationChangesPerDay,
     mail: { notificationsPerHour: v.mailNotificationsPerHour, digestEveryMs: v.mailDigestEveryMs },
-    media: { workers: v.mediaWorkers, attempts: v.mediaJobAttempts, ackWaitMs: v.mediaJobAckWaitMs, watermark: v.mediaWatermark },
+    media: {
+      workers: v.mediaWorkers,
+      attempts: v.mediaJobAttempts,
+      ackWaitMs: v.mediaJobAckWaitMs,
+      watermark: v.mediaWatermark,
+      imageMaxPixels: v.mediaImageMaxPixels,
+      videoMaxDurationMs: v.mediaVideoMaxDurationMs,
+      probeTimeoutMs: v.mediaProbeTimeoutMs,
+      transcodeTimeoutMs: v.mediaTranscodeTimeoutMs,
+      uploadsPerUser: v.mediaUploadsPerUser,
+      jobsPerUser: v.mediaJobsPerUser,
+      quotaBytes: v.mediaQuotaBytes,
+    },
     webPush: { vapidKeys: v.webPushVapidKeys, subject: v.webPushSubject, allowedHosts: v.webPushAllowedHosts },
     accounts: accounts as AccountsConfig,
   };

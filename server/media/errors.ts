@@ -1,0 +1,52 @@
+// Refusals of the media uploads, each with a stable code (PROTOCOL.md, "Media"). A refused
+// upload changes nothing: no row, no object.
+import { InvalidInputError, ServerError } from '../errors.ts';
+
+/** The content does not match what the pipeline accepts for the kind announced. */
+export class UnsupportedMediaError extends InvalidInputError {
+  constructor(message: string, options: { code?: string; cause?: unknown } = {}) {
+    super(message, { field: 'file', code: options.code ?? 'UNSUPPORTED_MEDIA', cause: options.cause });
+    this.name = 'UnsupportedMediaError';
+  }
+}
+
+/**
+ * The user already has as many uploads in this state as allowed: `uploading` (started, not
+ * completed) at start, `processing` at complete (the upload stays; complete it again later).
+ */
+export class TooManyUploadsError extends ServerError {
+  readonly code = 'TOO_MANY_UPLOADS';
+  readonly status = 429;
+  readonly state: 'uploading' | 'processing';
+  readonly limit: number;
+  constructor(state: 'uploading' | 'processing', limit: number) {
+    super(
+      state === 'uploading'
+        ? `you already have ${limit} unfinished uploads; complete or cancel one first`
+        : `${limit} of your media are being processed; complete this upload again once one is ready`,
+    );
+    this.name = 'TooManyUploadsError';
+    this.state = state;
+    this.limit = limit;
+  }
+  override details() {
+    return { state: this.state, limit: this.limit };
+  }
+}
+
+/** The upload would take the user's stored media past their quota. */
+export class QuotaExceededError extends ServerError {
+  readonly code = 'QUOTA_EXCEEDED';
+  readonly status = 413;
+  readonly usedBytes: number;
+  readonly quotaBytes: number;
+  constructor(usedBytes: number, quotaBytes: number, size: number) {
+    super(`${size} more bytes would pass your storage quota (${usedBytes} of ${quotaBytes} bytes used)`);
+    this.name = 'QuotaExceededError';
+    this.usedBytes = usedBytes;
+    this.quotaBytes = quotaBytes;
+  }
+  override details() {
+    return { usedBytes: this.usedBytes, quotaBytes: this.quotaBytes };
+  }
+}
