@@ -261,7 +261,7 @@ export function accountsRoutes(deps: AccountsDeps, peerAddress: (request: Reques
         const fields = new URLSearchParams();
         for (const [name, value] of Object.entries((body ?? {}) as Record<string, unknown>))
           if (typeof value === 'string') fields.set(name, value);
-        return redirect(`/auth/oauth/${encodeURIComponent(params.provider)}/callback?${fields}`, 303);
+        return redirect(`${deps.config.appUrl}/auth/oauth/${encodeURIComponent(params.provider)}/callback?${fields}`, 303);
       },
       {
         parse: 'urlencoded',
