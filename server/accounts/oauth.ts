@@ -73,9 +73,20 @@ function bindingFor(cookie: string | undefined): string {
   return isBindingValue(cookie) ? cookie : base64url(randomBytes(32));
 }
 
+/** A value this module stored in the cache, or undefined when it is missing or not of this shape (e.g. from an older version). */
+function parseStored<T extends object>(stored: string | null): Partial<T> | undefined {
+  if (stored === null) return undefined;
+  try {
+    const value: unknown = JSON.parse(stored);
+    return typeof value === 'object' && value !== null ? (value as Partial<T>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** True when the browser's cookie is the one whose hash the flow remembers. */
-function sameBrowser(cookie: string | undefined, bindingHash: string): boolean {
-  if (!isBindingValue(cookie)) return false;
+function sameBrowser(cookie: string | undefined, bindingHash: string | undefined): boolean {
+  if (!isBindingValue(cookie) || bindingHash === undefined) return false;
   const given = Buffer.from(sha256(cookie));
   const expected = Buffer.from(bindingHash);
   return given.length === expected.length && timingSafeEqual(given, expected);
@@ -177,7 +188,7 @@ export async function finishOAuth(
     const provider = providerConfig(deps, name);
     if (params.error !== undefined) throw new OAuthError('OAUTH_DENIED', `the provider answered ${params.error.slice(0, 100)}`);
     const stored = params.state === undefined ? null : await deps.cache.take(`oauth-state:${params.state}`);
-    const pending = stored === null ? undefined : (JSON.parse(stored) as PendingAuthorization);
+    const pending = parseStored<PendingAuthorization>(stored) as PendingAuthorization | undefined;
     if (pending === undefined || pending.provider !== provider.name || !sameBrowser(bindingCookie, pending.binding))
       throw new OAuthError('OAUTH_STATE_INVALID', 'the sign-in expired or did not start in this browser');
     linking = pending.linkUserId !== undefined;
@@ -216,9 +227,8 @@ export async function exchangeLoginCode(
     new InvalidInputError('the sign-in code is invalid, expired or already used', { field: 'code', code: 'INVALID_TOKEN' });
   if (!/^[A-Za-z0-9_-]{43}$/.test(code)) throw invalid();
   const key = `oauth-login:${code}`;
-  const stored = await deps.cache.get(key);
-  const grant = stored === null ? undefined : (JSON.parse(stored) as LoginGrant);
-  if (grant === undefined || !sameBrowser(bindingCookie, grant.binding)) throw invalid();
+  const grant = parseStored<LoginGrant>(await deps.cache.get(key));
+  if (grant?.userId === undefined || !sameBrowser(bindingCookie, grant.binding)) throw invalid();
   const user = await findUserById(deps.db, grant.userId);
   if (user === undefined) throw invalid();
   if (user.totpEnabledAt !== null) {
