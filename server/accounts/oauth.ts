@@ -12,13 +12,13 @@
 // applies to provider sign-in as to password sign-in: the exchange asks for the code.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
-import { createRemoteJWKSet, importPKCS8, type JWTVerifyGetKey, jwtVerify, SignJWT } from 'jose';
 import { InvalidInputError, NotFoundError, ServerError, UnauthenticatedError } from '../errors.ts';
 import { isLanguage } from '../i18n/languages.ts';
 import type { OAuthProviderConfig, OAuthProviderName } from './config.ts';
 import { type AccountsDeps, appLink, type RequestOrigin, signIn, type TokenPair } from './context.ts';
 import { type Reauthentication, reauthenticate } from './credentials.ts';
 import { queueVerificationMail } from './email-flows.ts';
+import { fetchProfile, OAuthError, type ProviderProfile } from './oauth-provider.ts';
 import { oauthIdentities, users } from './schema.ts';
 import { sha256 } from './secrets.ts';
 import { checkSecondFactor } from './two-factor.ts';
@@ -31,18 +31,6 @@ const LOGIN_CODE_TTL_MS = 5 * 60_000;
 export const OAUTH_BINDING_COOKIE = 'oauth_binding';
 export const OAUTH_BINDING_COOKIE_PATH = '/auth/oauth';
 export const OAUTH_BINDING_TTL_SECONDS = STATE_TTL_MS / 1000;
-const PROVIDER_TIMEOUT_MS = 10_000;
-
-/** A failed sign-in at the provider's end; the callback turns it into ?oauthError=<code>. */
-class OAuthError extends ServerError {
-  readonly code: string;
-  readonly status = 400;
-  constructor(code: string, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'OAuthError';
-    this.code = code;
-  }
-}
 
 interface PendingAuthorization {
   provider: OAuthProviderName;
@@ -92,15 +80,7 @@ function sameBrowser(cookie: string | undefined, bindingHash: string | undefined
   return given.length === expected.length && timingSafeEqual(given, expected);
 }
 
-interface ProviderProfile {
-  subject: string;
-  email: string | undefined;
-  emailVerified: boolean;
-  name: string | undefined;
-}
-
 const base64url = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64url');
-const jwksCache = new Map<string, JWTVerifyGetKey>();
 
 function providerConfig(deps: AccountsDeps, name: string): OAuthProviderConfig {
   const provider = deps.config.oauth.find((candidate) => candidate.name === name);
@@ -193,7 +173,13 @@ export async function finishOAuth(
       throw new OAuthError('OAUTH_STATE_INVALID', 'the sign-in expired or did not start in this browser');
     linking = pending.linkUserId !== undefined;
     if (params.code === undefined || params.code === '') throw new OAuthError('OAUTH_DENIED', 'the provider sent no code');
-    const profile = await fetchProfile(deps, provider, params.code, pending, params.user);
+    const profile = await fetchProfile(provider, {
+      code: params.code,
+      redirectUri: redirectUri(deps, provider.name),
+      codeVerifier: pending.codeVerifier,
+      nonce: pending.nonce,
+      appleUser: params.user,
+    });
     if (pending.linkUserId !== undefined) {
       await linkIdentity(deps, pending.linkUserId, provider.name, profile);
       return appLink(deps, '/settings/sign-in', { linked: provider.name });
@@ -238,114 +224,6 @@ export async function exchangeLoginCode(
   }
   if ((await deps.cache.take(key)) === null) throw invalid();
   return signIn(deps, user, origin);
-}
-
-async function clientSecret(provider: OAuthProviderConfig): Promise<string | undefined> {
-  if (provider.apple === undefined) return provider.clientSecret;
-  const key = await importPKCS8(provider.apple.privateKey, 'ES256');
-  return new SignJWT({})
-    .setProtectedHeader({ alg: 'ES256', kid: provider.apple.keyId })
-    .setIssuer(provider.apple.teamId)
-    .setSubject(provider.clientId)
-    .setAudience(provider.issuer ?? 'https://appleid.apple.com')
-    .setIssuedAt()
-    .setExpirationTime('5m')
-    .sign(key);
-}
-
-async function providerJson(response: Response, what: string): Promise<Record<string, unknown>> {
-  const body = (await response.json().catch((cause: unknown) => {
-    throw new OAuthError('OAUTH_PROVIDER_ERROR', `${what}: the provider answered ${response.status} without JSON`, { cause });
-  })) as Record<string, unknown>;
-  if (!response.ok) throw new OAuthError('OAUTH_PROVIDER_ERROR', `${what}: ${response.status} ${String(body.error ?? '')}`);
-  return body;
-}
-
-async function fetchProfile(
-  deps: AccountsDeps,
-  provider: OAuthProviderConfig,
-  code: string,
-  pending: PendingAuthorization,
-  appleUser: string | undefined,
-): Promise<ProviderProfile> {
-  const form = new URLSearchParams({
-    grant_type: 'authorization_code',
-    code,
-    redirect_uri: redirectUri(deps, provider.name),
-    code_verifier: pending.codeVerifier,
-    client_id: provider.clientId,
-  });
-  const secret = await clientSecret(provider);
-  if (secret !== undefined) form.set('client_secret', secret);
-  const tokens = await providerJson(
-    await fetch(provider.tokenUrl, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
-      body: form,
-      signal: AbortSignal.timeout(PROVIDER_TIMEOUT_MS),
-    }),
-    'token request',
-  );
-  if (provider.flavor === 'oidc') return verifyIdToken(provider, tokens.id_token, pending.nonce, appleUser);
-  if (typeof tokens.access_token !== 'string') throw new OAuthError('OAUTH_PROVIDER_ERROR', 'the token response has no access_token');
-  if (provider.userinfoUrl === undefined)
-    throw new OAuthError('OAUTH_PROVIDER_ERROR', `no userinfo URL is configured for ${provider.name}`);
-  const info = await providerJson(
-    await fetch(provider.userinfoUrl, {
-      headers: { authorization: `Bearer ${tokens.access_token}`, accept: 'application/json' },
-      signal: AbortSignal.timeout(PROVIDER_TIMEOUT_MS),
-    }),
-    'userinfo request',
-  );
-  const subject = info.id ?? info.sub;
-  if (typeof subject !== 'string' && typeof subject !== 'number') throw new OAuthError('OAUTH_PROVIDER_ERROR', 'the profile has no id');
-  // Facebook returns only confirmed addresses, and has no email_verified field.
-  return {
-    subject: String(subject),
-    email: typeof info.email === 'string' ? info.email.toLowerCase() : undefined,
-    emailVerified: info.email_verified === undefined ? typeof info.email === 'string' : info.email_verified === true,
-    name: typeof info.name === 'string' ? info.name : undefined,
-  };
-}
-
-async function verifyIdToken(
-  provider: OAuthProviderConfig,
-  idToken: unknown,
-  nonce: string,
-  appleUser: string | undefined,
-): Promise<ProviderProfile> {
-  if (typeof idToken !== 'string') throw new OAuthError('OAUTH_PROVIDER_ERROR', 'the token response has no id_token');
-  if (provider.jwksUrl === undefined) throw new OAuthError('OAUTH_PROVIDER_ERROR', `no JWKS URL is configured for ${provider.name}`);
-  let jwks = jwksCache.get(provider.jwksUrl);
-  if (jwks === undefined) {
-    jwks = createRemoteJWKSet(new URL(provider.jwksUrl));
-    jwksCache.set(provider.jwksUrl, jwks);
-  }
-  const { payload } = await jwtVerify(idToken, jwks, {
-    audience: provider.clientId,
-    ...(provider.issuer === undefined ? {} : { issuer: provider.issuer }),
-  }).catch((cause: unknown) => {
-    throw new OAuthError('OAUTH_PROVIDER_ERROR', `the id_token is not valid: ${(cause as Error).message}`, { cause });
-  });
-  if (payload.nonce !== nonce) throw new OAuthError('OAUTH_PROVIDER_ERROR', 'the id_token nonce does not match');
-  if (typeof payload.sub !== 'string') throw new OAuthError('OAUTH_PROVIDER_ERROR', 'the id_token has no subject');
-  let name = typeof payload.name === 'string' ? payload.name : undefined;
-  if (name === undefined && appleUser !== undefined) {
-    // Apple sends the name once, in the form post's `user` field, never in the id_token.
-    try {
-      const parsed = JSON.parse(appleUser) as { name?: { firstName?: string; lastName?: string } };
-      name = [parsed.name?.firstName, parsed.name?.lastName].filter(Boolean).join(' ') || undefined;
-    } catch {
-      name = undefined;
-    }
-  }
-  return {
-    subject: payload.sub,
-    email: typeof payload.email === 'string' ? payload.email.toLowerCase() : undefined,
-    // Apple sends "true" as a string.
-    emailVerified: payload.email_verified === true || payload.email_verified === 'true',
-    name,
-  };
 }
 
 /** A free username from the profile's name or email: lower-case, 3 to 30 characters. */
