@@ -69,7 +69,8 @@ export default function SignIn() {
         <div class="providers">
           <For each={providers()}>
             {(provider) => (
-              <a class="button secondary" href={`/auth/oauth/${provider}/start?language=${languageOf(locale())}`}>
+              // rel="external": a page load on the server (which redirects to the provider), not a route of the app.
+              <a class="button secondary" rel="external" href={`/auth/oauth/${provider}/start?language=${languageOf(locale())}`}>
                 {t('signIn.withProvider', { provider: PROVIDER_NAMES[provider] ?? provider })}
               </a>
             )}

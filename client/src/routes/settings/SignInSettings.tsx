@@ -14,14 +14,20 @@ import { actions, errorText, state } from '../../state/store.ts';
 const PROVIDER_NAMES: Record<string, string> = { google: 'Google', facebook: 'Facebook', apple: 'Apple' };
 const providerName = (provider: string) => PROVIDER_NAMES[provider] ?? provider;
 
-/** The current password (when the account has one) and the code (when two-step verification is on). */
-function Proof(props: { password: string; onPassword: (value: string) => void; code: string; onCode: (value: string) => void }) {
+/** The current password (when the account has one) and the code (when two-step verification is on); `form` keeps field ids unique. */
+function Proof(props: {
+  form: string;
+  password: string;
+  onPassword: (value: string) => void;
+  code: string;
+  onCode: (value: string) => void;
+}) {
   return (
     <>
       <Show when={state.user?.hasPassword}>
         <Field
           label={t('signInSettings.currentPassword')}
-          name="current-password"
+          name={`${props.form}-current-password`}
           type="password"
           value={props.password}
           onInput={props.onPassword}
@@ -29,7 +35,7 @@ function Proof(props: { password: string; onPassword: (value: string) => void; c
         />
       </Show>
       <Show when={state.user?.twoFactorEnabled}>
-        <Field label={t('form.code')} name="totp" value={props.code} onInput={props.onCode} autocomplete="one-time-code" />
+        <Field label={t('form.code')} name={`${props.form}-totp`} value={props.code} onInput={props.onCode} autocomplete="one-time-code" />
       </Show>
     </>
   );
@@ -80,7 +86,7 @@ export default function SignInSettings(): JSX.Element {
       <h1 id="sign-in-settings-title">{t('settings.signIn')}</h1>
       <h2>{t('signInSettings.passwordTitle')}</h2>
       <form onSubmit={change.submit} novalidate>
-        <Proof password={current()} onPassword={setCurrent} code={code()} onCode={setCode} />
+        <Proof form="change" password={current()} onPassword={setCurrent} code={code()} onCode={setCode} />
         <NewPasswordField label={t('form.newPassword')} value={next()} onInput={setNext} />
         <FormFooter busy={change.busy()} error={change.error()} label={t('settings.save')} />
       </form>
@@ -88,7 +94,7 @@ export default function SignInSettings(): JSX.Element {
         <h2>{t('signInSettings.providersTitle')}</h2>
         <p class="hint">{t('signInSettings.providersHelp')}</p>
         <form onSubmit={link.submit} novalidate>
-          <Proof password={linkPassword()} onPassword={setLinkPassword} code={linkCode()} onCode={setLinkCode} />
+          <Proof form="link" password={linkPassword()} onPassword={setLinkPassword} code={linkCode()} onCode={setLinkCode} />
           <div class="providers">
             <For each={providers()}>
               {(name) => (
