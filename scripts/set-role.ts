@@ -3,6 +3,7 @@
 // The first admin of an installation is made this way; after that, admins use PUT /admin/users/:id/role.
 import { eq, or } from 'drizzle-orm';
 import { ROLES, type Role, users } from '../server/accounts/schema.ts';
+import { emailKey } from '../server/accounts/users.ts';
 import { loadConfig } from '../server/platform/config.ts';
 import { openDatabase } from '../server/platform/db/index.ts';
 import { migrateDatabase } from '../server/platform/db/migrate.ts';
@@ -20,7 +21,7 @@ try {
   const updated = await database.db
     .update(users)
     .set({ role: role as Role, updatedAt: new Date() })
-    .where(or(eq(users.email, key), eq(users.username, key)))
+    .where(or(eq(users.emailKey, emailKey(key)), eq(users.username, key)))
     .returning({ id: users.id, username: users.username });
   if (updated.length === 0) {
     console.error(`no account with email or username ${JSON.stringify(login)}`);

@@ -32,6 +32,7 @@ const Chats = lazy(() => import('./routes/Chats.tsx'));
 const Conversation = lazy(() => import('./routes/Conversation.tsx'));
 const ChatWith = lazy(() => import('./routes/ChatWith.tsx'));
 const NotificationSettings = lazy(() => import('./routes/settings/NotificationSettings.tsx'));
+const SignInSettings = lazy(() => import('./routes/settings/SignInSettings.tsx'));
 
 /** Signed-in pages: the path and the screen. */
 const SIGNED_IN: [string, () => JSX.Element][] = [
@@ -56,6 +57,7 @@ const SIGNED_IN: [string, () => JSX.Element][] = [
   ['/settings/privacy', Privacy],
   ['/settings/blocked', Blocked],
   ['/settings/notifications', NotificationSettings],
+  ['/settings/sign-in', SignInSettings],
 ];
 
 function Layout(props: RouteSectionProps): JSX.Element {

@@ -6,6 +6,7 @@ import type { Database } from '../platform/db/index.ts';
 import type { Logger } from '../platform/log.ts';
 import type { TopicLog } from '../platform/topics/index.ts';
 import type { AccountsConfig } from './config.ts';
+import type { DeviceCookies } from './device-cookies.ts';
 import type { RateLimiter } from './rate-limits.ts';
 import type { DeviceInfo, IssuedRefresh, Sessions } from './sessions.ts';
 import type { KeyRing } from './tokens.ts';
@@ -17,6 +18,7 @@ export interface AccountsDeps {
   keys: KeyRing;
   sessions: Sessions;
   limiter: RateLimiter;
+  deviceCookies: DeviceCookies;
   outbox: MailOutbox;
   topics: TopicLog;
   config: AccountsConfig;

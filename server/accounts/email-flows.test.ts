@@ -101,3 +101,58 @@ describe('password reset', () => {
     expect(env.mailbox.mails.slice(before).some((mail) => mail.to === 'ghost-owner@example.com')).toBe(false);
   });
 });
+
+describe('reset links die with a password change', () => {
+  /** The reset links mailed to `email` so far, oldest first, after waiting for `count` of them. */
+  async function resetLinks(email: string, count: number): Promise<string[]> {
+    await expect
+      .poll(() => env.mailbox.mails.filter((mail) => mail.to === email && /Reset your PetAmigos password/.test(mail.subject)).length, {
+        timeout: 10_000,
+      })
+      .toBe(count);
+    return env.mailbox.mails
+      .filter((mail) => mail.to === email && /Reset your PetAmigos password/.test(mail.subject))
+      .map((mail) => linkToken(mail, '/reset-password'));
+  }
+
+  test('reset: of two reset links, using one kills the other', async () => {
+    const user = await env.register();
+    await env.client().post('/auth/password/forgot', { email: user.email });
+    await env.client().post('/auth/password/forgot', { email: user.email });
+    const [first, second] = await resetLinks(user.email, 2);
+    expect((await env.client().post('/auth/password/reset', { token: second, password: 'The second link won 2026' })).status).toBe(200);
+    const stale = await env.client().post<ErrorBody>('/auth/password/reset', { token: first, password: 'The first link came back 1' });
+    expect(stale.status).toBe(400);
+    expect(stale.body.error.code).toBe('INVALID_TOKEN');
+    expect((await env.client().post('/auth/login', { login: user.email, password: 'The second link won 2026' })).status).toBe(200);
+  });
+
+  test('password change: a signed-in change kills the outstanding reset links, keeps this session and ends the others', async () => {
+    const user = await env.register();
+    const other = await env.client().post<TokenPairBody>('/auth/login', { login: user.email, password: user.password });
+    await env.client().post('/auth/password/forgot', { email: user.email });
+    const [link] = await resetLinks(user.email, 1);
+    const changed = await user.client.request('POST', '/auth/password/change', {
+      body: { password: user.password, newPassword: 'Changed while signed in 5' },
+      token: user.tokens.accessToken,
+    });
+    expect(changed.status).toBe(204);
+    const stale = await env.client().post<ErrorBody>('/auth/password/reset', { token: link, password: 'Attacker picks this one 9' });
+    expect(stale.status).toBe(400);
+    expect(stale.body.error.code).toBe('INVALID_TOKEN');
+    expect((await user.client.get('/auth/me', user.tokens.accessToken)).status).toBe(200);
+    expect((await env.client().get('/auth/me', other.body.accessToken)).status).toBe(401);
+    expect((await env.client().post('/auth/login', { login: user.email, password: 'Changed while signed in 5' })).status).toBe(200);
+  });
+
+  test('password change: a wrong current password changes nothing', async () => {
+    const user = await env.register();
+    const refused = await user.client.request<ErrorBody>('POST', '/auth/password/change', {
+      body: { password: 'not my password at all', newPassword: 'Changed while signed in 5' },
+      token: user.tokens.accessToken,
+    });
+    expect(refused.status).toBe(401);
+    expect(refused.body.error.code).toBe('INVALID_CREDENTIALS');
+    expect((await env.client().post('/auth/login', { login: user.email, password: user.password })).status).toBe(200);
+  });
+});

@@ -4,10 +4,12 @@
 import { and, eq } from 'drizzle-orm';
 import { ConflictError } from '../errors.ts';
 import { type AccountsDeps, appLink } from './context.ts';
+import { storePassword } from './credentials.ts';
 import { consumeEmailToken, issueEmailToken, peekEmailToken } from './email-tokens.ts';
 import { publishAccountUpdated } from './events.ts';
+import { clearLoginFailures } from './login-limits.ts';
 import { checkPasswordStrength, hashPassword } from './passwords.ts';
-import { LIMITS } from './rate-limits.ts';
+import { LIMITS, limitSubject } from './rate-limits.ts';
 import { users } from './schema.ts';
 import { findUserByEmail, findUserById, normalizeEmail, type UserRow, type UserView, userView } from './users.ts';
 
@@ -62,7 +64,7 @@ export async function resendVerification(deps: AccountsDeps, user: UserRow): Pro
 export async function resendVerificationTo(deps: AccountsDeps, rawEmail: string, ip: string): Promise<void> {
   const email = normalizeEmail(rawEmail);
   await deps.limiter.hit(LIMITS.forgotPerIp, ip);
-  await deps.limiter.hit(LIMITS.resendPerAccount, email);
+  await deps.limiter.hit(LIMITS.resendPerAccount, limitSubject(email));
   const user = await findUserByEmail(deps.db, email);
   if (user !== undefined && user.emailVerifiedAt === null) await sendVerification(deps, user);
 }
@@ -70,14 +72,15 @@ export async function resendVerificationTo(deps: AccountsDeps, rawEmail: string,
 export async function forgotPassword(deps: AccountsDeps, rawEmail: string, ip: string): Promise<void> {
   const email = normalizeEmail(rawEmail);
   await deps.limiter.hit(LIMITS.forgotPerIp, ip);
-  await deps.limiter.hit(LIMITS.forgotPerAccount, email);
+  await deps.limiter.hit(LIMITS.forgotPerAccount, limitSubject(email));
   const user = await findUserByEmail(deps.db, email);
   if (user === undefined) return;
+  // To the account's own address, not the one typed: they are the same mailbox only by our rules.
   await deps.db.transaction(async (tx) => {
-    const token = await issueEmailToken(tx, { userId: user.id, purpose: 'reset_password', email });
+    const token = await issueEmailToken(tx, { userId: user.id, purpose: 'reset_password', email: user.email });
     await deps.outbox.enqueue(
       {
-        to: email,
+        to: user.email,
         template: 'reset_password',
         language: user.language,
         params: { username: user.username, link: appLink(deps, '/reset-password', { token }) },
@@ -89,8 +92,9 @@ export async function forgotPassword(deps: AccountsDeps, rawEmail: string, ip: s
 
 /**
  * Sets a new password with a mailed token. The password is checked before the token is used, so
- * a weak choice does not burn the link. Every session ends; the owner is told by mail; the
- * account is unlocked, and its address counts as verified (the link reached it).
+ * a weak choice does not burn the link. Every other reset link of the account ends with it; every
+ * session ends; the owner is told by mail; the account is unlocked, and its address counts as
+ * verified (the link reached it).
  */
 export async function resetPassword(deps: AccountsDeps, token: string, password: string): Promise<void> {
   const grant = await peekEmailToken(deps.db, token, 'reset_password');
@@ -101,21 +105,8 @@ export async function resetPassword(deps: AccountsDeps, token: string, password:
   await deps.db.transaction(async (tx) => {
     await consumeEmailToken(tx, token, 'reset_password');
     const verified = user.emailVerifiedAt ?? (grant.email === user.email ? new Date() : null);
-    await tx
-      .update(users)
-      .set({ passwordHash, lockedUntil: null, emailVerifiedAt: verified, updatedAt: new Date() })
-      .where(eq(users.id, user.id));
-    await deps.outbox.enqueue(
-      {
-        to: user.email,
-        template: 'password_changed',
-        language: user.language,
-        params: { username: user.username, link: appLink(deps, '/forgot-password') },
-      },
-      tx,
-    );
+    await storePassword(deps, tx, user, passwordHash, { lockedUntil: null, emailVerifiedAt: verified });
   });
   await deps.sessions.revokeAll(user.id, 'password_reset');
-  await deps.limiter.reset(LIMITS.loginPerAccount, user.email);
-  await deps.limiter.reset(LIMITS.loginPerAccount, user.username);
+  await clearLoginFailures(deps, user);
 }

@@ -1,7 +1,7 @@
 // Single-use tokens sent by mail (email verification, password reset). Issued inside the caller's
 // transaction together with the mail that carries them; consumed atomically, so two requests
 // with the same token cannot both succeed.
-import { and, eq, gt, isNull } from 'drizzle-orm';
+import { and, eq, gt, inArray, isNull } from 'drizzle-orm';
 import { InvalidInputError } from '../errors.ts';
 import type { Database } from '../platform/db/index.ts';
 import { type EmailTokenPurpose, emailTokens } from './schema.ts';
@@ -11,6 +11,9 @@ const EMAIL_TOKEN_TTL_MS: Record<EmailTokenPurpose, number> = {
   verify_email: 24 * 60 * 60 * 1000,
   reset_password: 60 * 60 * 1000,
 };
+
+/** The links that change credentials; a password change ends those outstanding (there is no email-change link yet). */
+const RESET_PURPOSES: EmailTokenPurpose[] = ['reset_password'];
 
 type Executor = Pick<Database, 'insert'>;
 
@@ -62,4 +65,15 @@ export async function consumeEmailToken(
     .returning({ userId: emailTokens.userId, email: emailTokens.email });
   if (row === undefined) throw invalid();
   return row;
+}
+
+/**
+ * Ends every outstanding reset link of `userId` (marks them used), in the caller's transaction.
+ * Called wherever the password changes: a link mailed before then must not set it again.
+ */
+export async function endResetLinks(executor: Pick<Database, 'update'>, userId: string): Promise<void> {
+  await executor
+    .update(emailTokens)
+    .set({ usedAt: new Date() })
+    .where(and(eq(emailTokens.userId, userId), inArray(emailTokens.purpose, RESET_PURPOSES), isNull(emailTokens.usedAt)));
 }

@@ -39,6 +39,8 @@ const PROTECTED: Record<string, Role> = {
   'GET /auth/me': 'user',
   'GET /auth/sessions': 'user',
   'DELETE /auth/sessions/{id}': 'user',
+  'POST /auth/password/change': 'user',
+  'POST /auth/oauth/{provider}/link': 'user',
   'POST /auth/2fa/setup': 'user',
   'POST /auth/2fa/enable': 'user',
   'POST /auth/2fa/disable': 'user',
@@ -66,7 +68,9 @@ async function call(endpoint: string, token: string | undefined, userId: string)
         ? { role: 'user' }
         : endpoint === 'POST /media/uploads'
           ? { kind: 'image', size: 10 }
-          : { code: '000000' };
+          : endpoint === 'POST /auth/password/change'
+            ? { password: 'whatever it is', newPassword: 'Some new secret 2026' }
+            : { code: '000000' };
   const query = endpoint === 'PUT /media/uploads/{id}' ? '?offset=0' : '';
   return env.client().request<ErrorBody>(method, `${sample(path, userId)}${query}`, {
     ...(token === undefined ? {} : { token }),

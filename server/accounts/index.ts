@@ -4,6 +4,7 @@ import { MailOutbox } from '../mail/outbox.ts';
 import { createMailTransport } from '../mail/transport.ts';
 import type { Platform } from '../platform/index.ts';
 import type { AccountsDeps } from './context.ts';
+import { DeviceCookies } from './device-cookies.ts';
 import { publishSessionsRevoked, type RevocationNotice, sessionsRevokedSubject } from './events.ts';
 import { RateLimiter } from './rate-limits.ts';
 import { type RevokeReason, Sessions } from './sessions.ts';
@@ -28,6 +29,7 @@ export async function createAccounts(platform: Platform): Promise<AccountsDeps> 
     keys: await loadKeyRing(config.accounts.signingKeys, database.db, log, config.accounts.accessTokenTtlSeconds),
     sessions: new Sessions(database.db, cache, onRevoked, config.accounts.accessTokenTtlSeconds),
     limiter: new RateLimiter(cache),
+    deviceCookies: await DeviceCookies.load(database.db, config.accounts.appUrl.startsWith('https:')),
     outbox: new MailOutbox(database.db, transport, log, { from: config.accounts.mailFrom }),
     topics,
     config: config.accounts,

@@ -1,53 +1,86 @@
 // Sign-in with Google, Facebook and Apple: OAuth 2.0 authorization code with PKCE (S256), state
 // and nonce. The callback never puts tokens in a URL: it ends with a redirect to the web app
-// carrying a one-time login code (60 s), which the app exchanges for tokens with a POST.
+// carrying a one-time login code, which the app exchanges for tokens with a POST.
 //
-// Accounts are matched by (provider, subject) first, then linked by a verified email. Linking to
-// an account whose own address was never verified also ends that account's password and
-// sessions: whoever registered the address without proving it may not be its owner, and the
-// provider has just proven who is.
-import { createHash, randomBytes } from 'node:crypto';
+// Every flow is bound to the browser that started it (against login CSRF): the start sets an
+// HttpOnly cookie holding a random binding value, the state remembers its hash, and the callback
+// and the code exchange work only with that cookie.
+//
+// Accounts are matched by (provider, subject) only. A provider account whose email belongs to an
+// existing account is never linked silently: the callback answers OAUTH_LINK_REQUIRED, and the
+// owner links it while signed in, after proving it again (password and second factor). Two-factor
+// applies to provider sign-in as to password sign-in: the exchange asks for the code.
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
-import { createRemoteJWKSet, importPKCS8, type JWTVerifyGetKey, jwtVerify, SignJWT } from 'jose';
-import { ConflictError, InvalidInputError, NotFoundError, ServerError } from '../errors.ts';
+import { InvalidInputError, NotFoundError, ServerError, UnauthenticatedError } from '../errors.ts';
 import { isLanguage } from '../i18n/languages.ts';
 import type { OAuthProviderConfig, OAuthProviderName } from './config.ts';
 import { type AccountsDeps, appLink, type RequestOrigin, signIn, type TokenPair } from './context.ts';
+import { type Reauthentication, reauthenticate } from './credentials.ts';
 import { queueVerificationMail } from './email-flows.ts';
+import { fetchProfile, OAuthError, type ProviderProfile } from './oauth-provider.ts';
 import { oauthIdentities, users } from './schema.ts';
+import { sha256 } from './secrets.ts';
+import { checkSecondFactor } from './two-factor.ts';
 import { findUserByEmail, findUserById, type UserRow, violatedUniqueConstraint } from './users.ts';
 
 const STATE_TTL_MS = 10 * 60_000;
-const LOGIN_CODE_TTL_MS = 60_000;
-const PROVIDER_TIMEOUT_MS = 10_000;
-
-/** A failed sign-in at the provider's end; the callback turns it into ?oauthError=<code>. */
-class OAuthError extends ServerError {
-  readonly code: string;
-  readonly status = 400;
-  constructor(code: string, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'OAuthError';
-    this.code = code;
-  }
-}
+/** Long enough to type an authenticator code when two-factor is on; the code works once, in one browser. */
+const LOGIN_CODE_TTL_MS = 5 * 60_000;
+/** The cookie that binds a flow to its browser; SameSite=Lax so the provider's redirect back carries it. */
+export const OAUTH_BINDING_COOKIE = 'oauth_binding';
+export const OAUTH_BINDING_COOKIE_PATH = '/auth/oauth';
+export const OAUTH_BINDING_TTL_SECONDS = STATE_TTL_MS / 1000;
 
 interface PendingAuthorization {
   provider: OAuthProviderName;
   codeVerifier: string;
   nonce: string;
   language: string;
+  /** SHA-256 of the browser's binding cookie. */
+  binding: string;
+  /** Set when a signed-in user links this provider: the account to link to. */
+  linkUserId?: string;
 }
 
-interface ProviderProfile {
-  subject: string;
-  email: string | undefined;
-  emailVerified: boolean;
-  name: string | undefined;
+interface LoginGrant {
+  userId: string;
+  binding: string;
+}
+
+/** A started flow: where to send the browser, and the binding cookie value it must hold. */
+export interface StartedFlow {
+  url: string;
+  binding: string;
+}
+
+const isBindingValue = (value: string | undefined): value is string => value !== undefined && /^[A-Za-z0-9_-]{43}$/.test(value);
+
+/** The browser's binding value: its cookie's when it has a well-formed one (flows in two tabs share it), else a new one. */
+function bindingFor(cookie: string | undefined): string {
+  return isBindingValue(cookie) ? cookie : base64url(randomBytes(32));
+}
+
+/** A value this module stored in the cache, or undefined when it is missing or not of this shape (e.g. from an older version). */
+function parseStored<T extends object>(stored: string | null): Partial<T> | undefined {
+  if (stored === null) return undefined;
+  try {
+    const value: unknown = JSON.parse(stored);
+    return typeof value === 'object' && value !== null ? (value as Partial<T>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** True when the browser's cookie is the one whose hash the flow remembers. */
+function sameBrowser(cookie: string | undefined, bindingHash: string | undefined): boolean {
+  if (!isBindingValue(cookie) || bindingHash === undefined) return false;
+  const given = Buffer.from(sha256(cookie));
+  const expected = Buffer.from(bindingHash);
+  return given.length === expected.length && timingSafeEqual(given, expected);
 }
 
 const base64url = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64url');
-const jwksCache = new Map<string, JWTVerifyGetKey>();
 
 function providerConfig(deps: AccountsDeps, name: string): OAuthProviderConfig {
   const provider = deps.config.oauth.find((candidate) => candidate.name === name);
@@ -59,15 +92,47 @@ function redirectUri(deps: AccountsDeps, provider: OAuthProviderName): string {
   return `${deps.config.appUrl}/auth/oauth/${provider}/callback`;
 }
 
-/** The provider's authorization URL for a new sign-in; the caller redirects the browser to it. */
-export async function startOAuth(deps: AccountsDeps, name: string, language: string | undefined): Promise<string> {
+/** The provider's authorization URL for a new sign-in, bound to the browser's binding cookie. */
+export async function startOAuth(
+  deps: AccountsDeps,
+  name: string,
+  language: string | undefined,
+  bindingCookie: string | undefined,
+): Promise<StartedFlow> {
+  return authorize(deps, providerConfig(deps, name), { language, bindingCookie });
+}
+
+/**
+ * For a signed-in user: after proving it again (password and second factor, as at sign-in), the
+ * provider's authorization URL for linking an account there to this one. The flow is bound to
+ * this browser like a sign-in; its callback links instead of signing in.
+ */
+export async function startLink(
+  deps: AccountsDeps,
+  user: UserRow,
+  name: string,
+  proof: Reauthentication,
+  bindingCookie: string | undefined,
+): Promise<StartedFlow> {
   const provider = providerConfig(deps, name);
+  await reauthenticate(deps, user, proof);
+  return authorize(deps, provider, { language: user.language, bindingCookie, linkUserId: user.id });
+}
+
+async function authorize(
+  deps: AccountsDeps,
+  provider: OAuthProviderConfig,
+  options: { language: string | undefined; bindingCookie: string | undefined; linkUserId?: string },
+): Promise<StartedFlow> {
   const state = base64url(randomBytes(24));
+  const binding = bindingFor(options.bindingCookie);
   const pending: PendingAuthorization = {
     provider: provider.name,
     codeVerifier: base64url(randomBytes(48)),
     nonce: base64url(randomBytes(24)),
-    language: language !== undefined && isLanguage(language) ? language : 'en',
+    language: options.language !== undefined && isLanguage(options.language) ? options.language : 'en',
+    binding: sha256(binding),
+    ...(options.linkUserId === undefined ? {} : { linkUserId: options.linkUserId }),
   };
   await deps.cache.set(`oauth-state:${state}`, JSON.stringify(pending), { ttlMs: STATE_TTL_MS });
   const url = new URL(provider.authorizationUrl);
@@ -83,152 +148,82 @@ export async function startOAuth(deps: AccountsDeps, name: string, language: str
   if (provider.flavor === 'oidc') params.nonce = pending.nonce;
   if (provider.responseMode === 'form_post') params.response_mode = 'form_post';
   for (const [key, value] of Object.entries(params)) url.searchParams.set(key, value);
-  return url.toString();
+  return { url: url.toString(), binding };
 }
 
 /**
- * Completes a sign-in from the provider's redirect (query) or form post. Returns where to send
- * the browser: the app with a one-time login code, or the app's login page with an error code.
+ * Completes a sign-in (or a link) from the provider's redirect. Returns where to send the
+ * browser: the app with a one-time login code, the settings after a link, or the app's login
+ * page with an error code. `bindingCookie` is the browser's binding cookie: a state started in
+ * another browser (or without the cookie) is refused.
  */
-export async function finishOAuth(deps: AccountsDeps, name: string, params: Record<string, string | undefined>): Promise<string> {
+export async function finishOAuth(
+  deps: AccountsDeps,
+  name: string,
+  params: Record<string, string | undefined>,
+  bindingCookie: string | undefined,
+): Promise<string> {
+  let linking = false;
   try {
     const provider = providerConfig(deps, name);
     if (params.error !== undefined) throw new OAuthError('OAUTH_DENIED', `the provider answered ${params.error.slice(0, 100)}`);
     const stored = params.state === undefined ? null : await deps.cache.take(`oauth-state:${params.state}`);
-    const pending = stored === null ? undefined : (JSON.parse(stored) as PendingAuthorization);
-    if (pending === undefined || pending.provider !== provider.name)
-      throw new OAuthError('OAUTH_STATE_INVALID', 'the sign-in expired or did not start here');
+    const pending = parseStored<PendingAuthorization>(stored) as PendingAuthorization | undefined;
+    if (pending === undefined || pending.provider !== provider.name || !sameBrowser(bindingCookie, pending.binding))
+      throw new OAuthError('OAUTH_STATE_INVALID', 'the sign-in expired or did not start in this browser');
+    linking = pending.linkUserId !== undefined;
     if (params.code === undefined || params.code === '') throw new OAuthError('OAUTH_DENIED', 'the provider sent no code');
-    const profile = await fetchProfile(deps, provider, params.code, pending, params.user);
+    const profile = await fetchProfile(provider, {
+      code: params.code,
+      redirectUri: redirectUri(deps, provider.name),
+      codeVerifier: pending.codeVerifier,
+      nonce: pending.nonce,
+      appleUser: params.user,
+    });
+    if (pending.linkUserId !== undefined) {
+      await linkIdentity(deps, pending.linkUserId, provider.name, profile);
+      return appLink(deps, '/settings/sign-in', { linked: provider.name });
+    }
     const user = await resolveUser(deps, provider.name, profile, pending.language);
     const loginCode = base64url(randomBytes(32));
-    await deps.cache.set(`oauth-login:${loginCode}`, user.id, { ttlMs: LOGIN_CODE_TTL_MS });
+    const grant: LoginGrant = { userId: user.id, binding: pending.binding };
+    await deps.cache.set(`oauth-login:${loginCode}`, JSON.stringify(grant), { ttlMs: LOGIN_CODE_TTL_MS });
     deps.log.info({ user: user.id, provider: provider.name }, `accounts.oauth() | signed in [user:${user.id}] [provider:${provider.name}]`);
     return appLink(deps, '/oauth/complete', { code: loginCode });
   } catch (error) {
     if (!(error instanceof ServerError)) throw error;
     deps.log.warn({ err: error, provider: name }, `accounts.oauth() | sign-in failed [provider:${name}] [code:${error.code}]`);
-    return appLink(deps, '/login', { oauthError: error.code });
+    return appLink(deps, linking ? '/settings/sign-in' : '/login', { oauthError: error.code, provider: name });
   }
 }
 
-/** Trades a one-time login code from the callback for tokens. */
-export async function exchangeLoginCode(deps: AccountsDeps, code: string, origin: RequestOrigin): Promise<TokenPair> {
+/**
+ * Trades a one-time login code from the callback for tokens, in the browser that started the
+ * flow. When the account has two-factor on, `totp` is required (TOTP_REQUIRED, the code stays
+ * usable) and checked as at password sign-in; the code is used up only by a sign-in.
+ */
+export async function exchangeLoginCode(
+  deps: AccountsDeps,
+  code: string,
+  totp: string | undefined,
+  bindingCookie: string | undefined,
+  origin: RequestOrigin,
+): Promise<TokenPair> {
   const invalid = () =>
     new InvalidInputError('the sign-in code is invalid, expired or already used', { field: 'code', code: 'INVALID_TOKEN' });
   if (!/^[A-Za-z0-9_-]{43}$/.test(code)) throw invalid();
-  const userId = await deps.cache.take(`oauth-login:${code}`);
-  const user = userId === null ? undefined : await findUserById(deps.db, userId);
+  const key = `oauth-login:${code}`;
+  const grant = parseStored<LoginGrant>(await deps.cache.get(key));
+  if (grant?.userId === undefined || !sameBrowser(bindingCookie, grant.binding)) throw invalid();
+  const user = await findUserById(deps.db, grant.userId);
   if (user === undefined) throw invalid();
+  if (user.totpEnabledAt !== null) {
+    if (totp === undefined || totp === '')
+      throw new UnauthenticatedError('TOTP_REQUIRED', 'enter the code of your authenticator app or a recovery code');
+    await checkSecondFactor(deps, user, totp);
+  }
+  if ((await deps.cache.take(key)) === null) throw invalid();
   return signIn(deps, user, origin);
-}
-
-async function clientSecret(provider: OAuthProviderConfig): Promise<string | undefined> {
-  if (provider.apple === undefined) return provider.clientSecret;
-  const key = await importPKCS8(provider.apple.privateKey, 'ES256');
-  return new SignJWT({})
-    .setProtectedHeader({ alg: 'ES256', kid: provider.apple.keyId })
-    .setIssuer(provider.apple.teamId)
-    .setSubject(provider.clientId)
-    .setAudience(provider.issuer ?? 'https://appleid.apple.com')
-    .setIssuedAt()
-    .setExpirationTime('5m')
-    .sign(key);
-}
-
-async function providerJson(response: Response, what: string): Promise<Record<string, unknown>> {
-  const body = (await response.json().catch((cause: unknown) => {
-    throw new OAuthError('OAUTH_PROVIDER_ERROR', `${what}: the provider answered ${response.status} without JSON`, { cause });
-  })) as Record<string, unknown>;
-  if (!response.ok) throw new OAuthError('OAUTH_PROVIDER_ERROR', `${what}: ${response.status} ${String(body.error ?? '')}`);
-  return body;
-}
-
-async function fetchProfile(
-  deps: AccountsDeps,
-  provider: OAuthProviderConfig,
-  code: string,
-  pending: PendingAuthorization,
-  appleUser: string | undefined,
-): Promise<ProviderProfile> {
-  const form = new URLSearchParams({
-    grant_type: 'authorization_code',
-    code,
-    redirect_uri: redirectUri(deps, provider.name),
-    code_verifier: pending.codeVerifier,
-    client_id: provider.clientId,
-  });
-  const secret = await clientSecret(provider);
-  if (secret !== undefined) form.set('client_secret', secret);
-  const tokens = await providerJson(
-    await fetch(provider.tokenUrl, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
-      body: form,
-      signal: AbortSignal.timeout(PROVIDER_TIMEOUT_MS),
-    }),
-    'token request',
-  );
-  if (provider.flavor === 'oidc') return verifyIdToken(provider, tokens.id_token, pending.nonce, appleUser);
-  if (typeof tokens.access_token !== 'string') throw new OAuthError('OAUTH_PROVIDER_ERROR', 'the token response has no access_token');
-  if (provider.userinfoUrl === undefined)
-    throw new OAuthError('OAUTH_PROVIDER_ERROR', `no userinfo URL is configured for ${provider.name}`);
-  const info = await providerJson(
-    await fetch(provider.userinfoUrl, {
-      headers: { authorization: `Bearer ${tokens.access_token}`, accept: 'application/json' },
-      signal: AbortSignal.timeout(PROVIDER_TIMEOUT_MS),
-    }),
-    'userinfo request',
-  );
-  const subject = info.id ?? info.sub;
-  if (typeof subject !== 'string' && typeof subject !== 'number') throw new OAuthError('OAUTH_PROVIDER_ERROR', 'the profile has no id');
-  // Facebook returns only confirmed addresses, and has no email_verified field.
-  return {
-    subject: String(subject),
-    email: typeof info.email === 'string' ? info.email.toLowerCase() : undefined,
-    emailVerified: info.email_verified === undefined ? typeof info.email === 'string' : info.email_verified === true,
-    name: typeof info.name === 'string' ? info.name : undefined,
-  };
-}
-
-async function verifyIdToken(
-  provider: OAuthProviderConfig,
-  idToken: unknown,
-  nonce: string,
-  appleUser: string | undefined,
-): Promise<ProviderProfile> {
-  if (typeof idToken !== 'string') throw new OAuthError('OAUTH_PROVIDER_ERROR', 'the token response has no id_token');
-  if (provider.jwksUrl === undefined) throw new OAuthError('OAUTH_PROVIDER_ERROR', `no JWKS URL is configured for ${provider.name}`);
-  let jwks = jwksCache.get(provider.jwksUrl);
-  if (jwks === undefined) {
-    jwks = createRemoteJWKSet(new URL(provider.jwksUrl));
-    jwksCache.set(provider.jwksUrl, jwks);
-  }
-  const { payload } = await jwtVerify(idToken, jwks, {
-    audience: provider.clientId,
-    ...(provider.issuer === undefined ? {} : { issuer: provider.issuer }),
-  }).catch((cause: unknown) => {
-    throw new OAuthError('OAUTH_PROVIDER_ERROR', `the id_token is not valid: ${(cause as Error).message}`, { cause });
-  });
-  if (payload.nonce !== nonce) throw new OAuthError('OAUTH_PROVIDER_ERROR', 'the id_token nonce does not match');
-  if (typeof payload.sub !== 'string') throw new OAuthError('OAUTH_PROVIDER_ERROR', 'the id_token has no subject');
-  let name = typeof payload.name === 'string' ? payload.name : undefined;
-  if (name === undefined && appleUser !== undefined) {
-    // Apple sends the name once, in the form post's `user` field, never in the id_token.
-    try {
-      const parsed = JSON.parse(appleUser) as { name?: { firstName?: string; lastName?: string } };
-      name = [parsed.name?.firstName, parsed.name?.lastName].filter(Boolean).join(' ') || undefined;
-    } catch {
-      name = undefined;
-    }
-  }
-  return {
-    subject: payload.sub,
-    email: typeof payload.email === 'string' ? payload.email.toLowerCase() : undefined,
-    // Apple sends "true" as a string.
-    emailVerified: payload.email_verified === true || payload.email_verified === 'true',
-    name,
-  };
 }
 
 /** A free username from the profile's name or email: lower-case, 3 to 30 characters. */
@@ -251,6 +246,26 @@ async function pickUsername(deps: AccountsDeps, profile: ProviderProfile): Promi
   return `user.${randomBytes(6).toString('hex')}`;
 }
 
+/** Links the provider account to `userId` (who started the link signed in and re-authenticated). */
+async function linkIdentity(deps: AccountsDeps, userId: string, provider: OAuthProviderName, profile: ProviderProfile): Promise<void> {
+  const [linked] = await deps.db
+    .select({ userId: oauthIdentities.userId })
+    .from(oauthIdentities)
+    .where(and(eq(oauthIdentities.provider, provider), eq(oauthIdentities.subject, profile.subject)));
+  if (linked !== undefined && linked.userId !== userId)
+    throw new OAuthError('OAUTH_ALREADY_LINKED', 'this provider account is linked to another account');
+  if (linked !== undefined) return;
+  if ((await findUserById(deps.db, userId)) === undefined) throw new OAuthError('OAUTH_STATE_INVALID', 'the account no longer exists');
+  try {
+    await deps.db.insert(oauthIdentities).values({ provider, subject: profile.subject, userId, email: profile.email ?? null });
+  } catch (error) {
+    if (violatedUniqueConstraint(error) !== undefined)
+      throw new OAuthError('OAUTH_ALREADY_LINKED', 'this provider account was linked at the same moment', { cause: error });
+    throw error;
+  }
+  deps.log.info({ user: userId, provider }, `accounts.oauth() | linked [user:${userId}] [provider:${provider}]`);
+}
+
 async function resolveUser(deps: AccountsDeps, provider: OAuthProviderName, profile: ProviderProfile, language: string): Promise<UserRow> {
   const [linked] = await deps.db
     .select({ userId: oauthIdentities.userId })
@@ -262,22 +277,9 @@ async function resolveUser(deps: AccountsDeps, provider: OAuthProviderName, prof
   }
   if (profile.email === undefined) throw new OAuthError('OAUTH_EMAIL_REQUIRED', 'the provider did not share an email address');
   const email = profile.email;
-  const existing = await findUserByEmail(deps.db, email);
-  if (existing !== undefined) {
-    if (!profile.emailVerified)
-      throw new ConflictError('EMAIL_TAKEN', 'an account with this email exists; sign in with its password', 'email');
-    const takeover = existing.emailVerifiedAt === null;
-    await deps.db.transaction(async (tx) => {
-      await tx.insert(oauthIdentities).values({ provider, subject: profile.subject, userId: existing.id, email });
-      if (takeover)
-        await tx
-          .update(users)
-          .set({ emailVerifiedAt: new Date(), passwordHash: null, updatedAt: new Date() })
-          .where(eq(users.id, existing.id));
-    });
-    if (takeover) await deps.sessions.revokeAll(existing.id, 'revoked');
-    return (await findUserById(deps.db, existing.id)) ?? existing;
-  }
+  // An account with this mailbox exists: only its owner, signed in, may link the provider to it.
+  if ((await findUserByEmail(deps.db, email)) !== undefined)
+    throw new OAuthError('OAUTH_LINK_REQUIRED', 'an account with this email exists: sign in to it, then link the provider in its settings');
   const id = Bun.randomUUIDv7();
   const username = await pickUsername(deps, profile);
   try {

@@ -1,7 +1,11 @@
 // Sign-up, sign-in, refresh-token rotation with theft detection, logout and sessions, over HTTP
 // against a node on the real PostgreSQL, Redis and NATS.
+
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type AccountsEnv, newIdentity, PASSWORD, startAccountsEnv, type TokenPairBody } from '../../test/harness/accounts.ts';
+import { users } from './schema.ts';
+import { violatedUniqueConstraint } from './users.ts';
 
 let env: AccountsEnv;
 beforeAll(async () => {
@@ -102,6 +106,67 @@ describe('login', () => {
     expect(unknown.status).toBe(401);
     expect(wrong.body).toEqual(unknown.body);
     expect(wrong.body.error.code).toBe('INVALID_CREDENTIALS');
+  });
+});
+
+describe('one account per mailbox', () => {
+  // kb_…@example.com, with its k fullwidth (U+FF4B) and mathematical bold (U+1D424).
+  const spellings = (email: string) => [email, `\uFF4B${email.slice(1)}`, `\u{1D424}${email.slice(1)}`];
+
+  test('register: ｋb@ and 𝐤b@ are the mailbox of kb@: one account, EMAIL_TAKEN for the others', async () => {
+    const { email } = newIdentity('kb');
+    const answers = [];
+    for (const spelling of spellings(email)) {
+      answers.push(
+        await env
+          .client()
+          .post<ErrorBody>('/auth/register', { email: spelling, username: newIdentity().username, password: PASSWORD, language: 'en' }),
+      );
+    }
+    expect(answers.map((answer) => answer.status)).toEqual([201, 409, 409]);
+    for (const answer of answers.slice(1)) expect(answer.body.error).toMatchObject({ code: 'EMAIL_TAKEN', details: { field: 'email' } });
+    const rows = await env.node.platform.database.db.select({ id: users.id }).from(users).where(eq(users.emailKey, email));
+    expect(rows).toHaveLength(1);
+  });
+
+  test('register: the order does not matter: 𝐤b@ first keeps kb@ out', async () => {
+    const { email } = newIdentity('kb');
+    const [, , bold] = spellings(email);
+    expect(
+      (await env.client().post('/auth/register', { email: bold, username: newIdentity().username, password: PASSWORD, language: 'en' }))
+        .status,
+    ).toBe(201);
+    const plain = await env
+      .client()
+      .post<ErrorBody>('/auth/register', { email, username: newIdentity().username, password: PASSWORD, language: 'en' });
+    expect(plain.status).toBe(409);
+    expect(plain.body.error.code).toBe('EMAIL_TAKEN');
+  });
+
+  test('mailbox: the database refuses a second row for the same mailbox, whoever writes it', async () => {
+    const { email, username } = newIdentity('kb');
+    expect((await env.client().post('/auth/register', { email, username, password: PASSWORD, language: 'en' })).status).toBe(201);
+    const [, fullwidth] = spellings(email);
+    const failure = await env.node.platform.database.db
+      .insert(users)
+      .values({ id: Bun.randomUUIDv7(), email: fullwidth as string, username: newIdentity().username })
+      .then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+    expect(violatedUniqueConstraint(failure)).toBe('users_email_key_unique');
+  });
+
+  test('login and reset: any spelling of the address reaches the one account; the reset mail goes to its own address', async () => {
+    const { email, username } = newIdentity('kb');
+    const created = await env.client().post<TokenPairBody>('/auth/register', { email, username, password: PASSWORD, language: 'en' });
+    const [, fullwidth, bold] = spellings(email);
+    const signedIn = await env.client().post<TokenPairBody>('/auth/login', { login: fullwidth, password: PASSWORD });
+    expect(signedIn.status).toBe(200);
+    expect(signedIn.body.user.id).toBe(created.body.user.id);
+    expect((await env.client().post('/auth/password/forgot', { email: bold })).status).toBe(202);
+    const mail = await env.mailbox.waitFor(email, /Reset your PetAmigos password/);
+    expect(mail.to).toBe(email);
   });
 });
 

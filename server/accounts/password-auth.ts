@@ -1,13 +1,13 @@
 // Signing up and signing in with a password, refreshing and ending sessions. Answers to login
 // never say whether an account exists: a wrong password and an unknown login are the same
-// INVALID_CREDENTIALS after the same amount of work, and attempt limits are counted per login
-// text, existing or not.
-import { eq } from 'drizzle-orm';
-import { ConflictError, RateLimitedError, UnauthenticatedError } from '../errors.ts';
-import { type AccountsDeps, appLink, type RequestOrigin, signIn, type TokenPair, tokenPair } from './context.ts';
+// INVALID_CREDENTIALS after the same amount of work, and attempt limits answer alike for
+// accounts that exist and those that do not (login-limits.ts).
+import { ConflictError, UnauthenticatedError } from '../errors.ts';
+import { type AccountsDeps, type RequestOrigin, signIn, type TokenPair, tokenPair } from './context.ts';
 import { queueVerificationMail } from './email-flows.ts';
+import { lockIfLimitReached, releaseLoginAttempt, reserveLoginAttempt } from './login-limits.ts';
 import { checkPasswordStrength, hashPassword, verifyPassword } from './passwords.ts';
-import { LIMITS, LOCKOUT_MS } from './rate-limits.ts';
+import { LIMITS } from './rate-limits.ts';
 import { users } from './schema.ts';
 import { checkSecondFactor } from './two-factor.ts';
 import {
@@ -45,7 +45,8 @@ export async function register(deps: AccountsDeps, input: Registration, origin: 
     });
   } catch (error) {
     const constraint = violatedUniqueConstraint(error);
-    if (constraint === 'users_email_unique') throw new ConflictError('EMAIL_TAKEN', 'an account with this email already exists', 'email');
+    if (constraint === 'users_email_key_unique')
+      throw new ConflictError('EMAIL_TAKEN', 'an account with this email already exists', 'email');
     if (constraint === 'users_username_unique') throw new ConflictError('USERNAME_TAKEN', 'this username is taken', 'username');
     throw error;
   }
@@ -59,55 +60,38 @@ export interface Credentials {
   totp?: string | undefined;
 }
 
+export interface SignedIn {
+  tokens: TokenPair;
+  /** A fresh device cookie for the client (see device-cookies.ts). */
+  deviceCookie: string;
+}
+
 const wrongCredentials = () => new UnauthenticatedError('INVALID_CREDENTIALS', 'the email/username or password is wrong');
 
-export async function login(deps: AccountsDeps, input: Credentials, origin: RequestOrigin): Promise<TokenPair> {
+/** Password sign-in; `deviceCookie` is the client's device cookie, if it sent one. Limits: login-limits.ts. */
+export async function login(
+  deps: AccountsDeps,
+  input: Credentials,
+  origin: RequestOrigin,
+  deviceCookie: string | undefined,
+): Promise<SignedIn> {
   const login = input.login.trim().toLowerCase();
   await deps.limiter.hit(LIMITS.loginPerIp, origin.ip);
-  await deps.limiter.check(LIMITS.loginPerAccount, login);
   const user = await findUserByLogin(deps.db, login);
+  const attempt = await reserveLoginAttempt(deps, login, user, deps.deviceCookies.verify(deviceCookie));
   const passwordOk = await verifyPassword(input.password, user?.passwordHash);
-  if (user !== undefined && user.lockedUntil !== null && user.lockedUntil > new Date()) {
-    throw new RateLimitedError(LIMITS.loginPerAccount.name, Math.ceil((user.lockedUntil.getTime() - Date.now()) / 1000));
-  }
   if (user === undefined || !passwordOk) {
-    await recordFailure(deps, login, user);
+    await lockIfLimitReached(deps, attempt, user);
     throw wrongCredentials();
   }
+  await releaseLoginAttempt(deps, attempt);
   if (user.totpEnabledAt !== null) {
     if (input.totp === undefined || input.totp === '') {
       throw new UnauthenticatedError('TOTP_REQUIRED', 'enter the code of your authenticator app or a recovery code');
     }
     await checkSecondFactor(deps, user, input.totp);
   }
-  await deps.limiter.reset(LIMITS.loginPerAccount, login);
-  return signIn(deps, user, origin);
-}
-
-/** Counts a failed login; the failure that reaches the limit locks the account and tells its owner. */
-async function recordFailure(deps: AccountsDeps, login: string, user: UserRow | undefined): Promise<void> {
-  let failures: number;
-  try {
-    failures = await deps.limiter.hit(LIMITS.loginPerAccount, login);
-  } catch (error) {
-    if (error instanceof RateLimitedError) return;
-    throw error;
-  }
-  if (failures < LIMITS.loginPerAccount.max || user === undefined) return;
-  const lockedUntil = new Date(Date.now() + LOCKOUT_MS);
-  await deps.db.transaction(async (tx) => {
-    await tx.update(users).set({ lockedUntil }).where(eq(users.id, user.id));
-    await deps.outbox.enqueue(
-      {
-        to: user.email,
-        template: 'account_locked',
-        language: user.language,
-        params: { username: user.username, minutes: String(LOCKOUT_MS / 60_000), link: appLink(deps, '/forgot-password') },
-      },
-      tx,
-    );
-  });
-  deps.log.warn({ user: user.id }, `accounts.login() | account locked after ${failures} failures [user:${user.id}]`);
+  return { tokens: await signIn(deps, user, origin), deviceCookie: deps.deviceCookies.issue(user.id) };
 }
 
 export async function refresh(deps: AccountsDeps, refreshToken: string, origin: RequestOrigin): Promise<TokenPair> {

@@ -1,7 +1,7 @@
 // Attempt limits on the doors attackers knock on: login, registration, password reset and 2FA.
 // Counted in the cache (Redis in a cluster) in fixed windows per client IP and per account
-// identifier; the identifier is the login text as typed (normalized), so a limit answers the same
-// for accounts that exist and accounts that do not.
+// identifier. An attempt is counted (atomically, INCR) before it is tried, so parallel attempts
+// cannot slip past a limit between a check and a count.
 import { RateLimitedError } from '../errors.ts';
 import type { Cache } from '../platform/cache/index.ts';
 
@@ -16,7 +16,11 @@ const MINUTE = 60_000;
 
 export const LIMITS = {
   loginPerIp: { name: 'login attempts from this address', max: 50, windowMs: 15 * MINUTE },
+  /** Sign-ins from clients without a valid device cookie for the account (see login-limits.ts). */
   loginPerAccount: { name: 'failed login attempts for this account', max: 10, windowMs: 15 * MINUTE },
+  /** Sign-ins from one trusted device (its device cookie). */
+  loginPerDevice: { name: 'failed login attempts from this device', max: 10, windowMs: 15 * MINUTE },
+  reauthPerAccount: { name: 'password confirmations for this account', max: 5, windowMs: 15 * MINUTE },
   registerPerIp: { name: 'registrations from this address', max: 10, windowMs: 60 * MINUTE },
   forgotPerIp: { name: 'password reset requests from this address', max: 10, windowMs: 15 * MINUTE },
   forgotPerAccount: { name: 'password reset requests for this account', max: 3, windowMs: 60 * MINUTE },
@@ -26,6 +30,9 @@ export const LIMITS = {
 
 /** How long an account stays locked after loginPerAccount failures. */
 export const LOCKOUT_MS = 15 * MINUTE;
+
+/** A typed identifier (an address, a username) as a counter subject: the same mailbox counts once. */
+export const limitSubject = (typed: string) => typed.trim().normalize('NFKC').toLowerCase();
 
 const key = (limit: Limit, subject: string) => `rate:${limit.name.replaceAll(' ', '-')}:${subject}`;
 
@@ -41,13 +48,6 @@ export class RateLimiter {
     const count = await this.#cache.incr(k, { ttlMs: limit.windowMs });
     if (count > limit.max) throw new RateLimitedError(limit.name, await this.#retryAfter(k, limit));
     return count;
-  }
-
-  /** Throws RateLimitedError when `subject` has already used up the window, without counting. */
-  async check(limit: Limit, subject: string): Promise<void> {
-    const k = key(limit, subject);
-    const count = Number((await this.#cache.get(k)) ?? 0);
-    if (count >= limit.max) throw new RateLimitedError(limit.name, await this.#retryAfter(k, limit));
   }
 
   async reset(limit: Limit, subject: string): Promise<void> {

@@ -4,20 +4,46 @@
 import { Elysia, t } from 'elysia';
 import { InvalidInputError, NotFoundError } from '../errors.ts';
 import type { AccountsDeps } from './context.ts';
+import { changePassword } from './credentials.ts';
+import { DEVICE_COOKIE } from './device-cookies.ts';
 import { forgotPassword, resendVerification, resendVerificationTo, resetPassword, verifyEmail } from './email-flows.ts';
 import { accountsGuard, authenticate, bearerToken } from './guard.ts';
-import { exchangeLoginCode, finishOAuth, startOAuth } from './oauth.ts';
+import {
+  exchangeLoginCode,
+  finishOAuth,
+  OAUTH_BINDING_COOKIE,
+  OAUTH_BINDING_COOKIE_PATH,
+  OAUTH_BINDING_TTL_SECONDS,
+  type StartedFlow,
+  startLink,
+  startOAuth,
+} from './oauth.ts';
 import { login, logout, refresh, register } from './password-auth.ts';
 import * as S from './schemas.ts';
 import { disableTwoFactor, enableTwoFactor, setupTwoFactor } from './two-factor.ts';
 import { findUserById, userView } from './users.ts';
 
 const noContent = () => new Response(null, { status: 204 });
+/** A cookie's value as the client sent it; anything but a string (Elysia parses JSON-like values) is no cookie. */
+const cookieText = (value: unknown) => (typeof value === 'string' ? value : undefined);
+type Jar = Record<string, { value: unknown; set(options: Record<string, unknown>): unknown }>;
 const accepted = { status: 'accepted' as const };
 const errors = { 400: S.ErrorResponse, 401: S.ErrorResponse, 429: S.ErrorResponse };
 
 export function accountsRoutes(deps: AccountsDeps, peerAddress: (request: Request) => string | undefined) {
   const tag = (name: string) => ({ tags: [name] });
+  const secure = deps.config.appUrl.startsWith('https:');
+  /** Binds an OAuth flow to this browser (see oauth.ts). */
+  const bindBrowser = (cookie: Jar, flow: StartedFlow) =>
+    cookie[OAUTH_BINDING_COOKIE]?.set({
+      value: flow.binding,
+      httpOnly: true,
+      sameSite: 'lax',
+      secure,
+      path: OAUTH_BINDING_COOKIE_PATH,
+      maxAge: OAUTH_BINDING_TTL_SECONDS,
+    });
+  const binding = (cookie: Jar) => cookieText(cookie[OAUTH_BINDING_COOKIE]?.value);
   return new Elysia({ name: 'accounts-routes', prefix: '/auth' })
     .use(accountsGuard(deps, peerAddress))
     .post(
@@ -32,11 +58,31 @@ export function accountsRoutes(deps: AccountsDeps, peerAddress: (request: Reques
         detail: { ...tag('auth'), summary: 'Create an account' },
       },
     )
-    .post('/login', ({ body, origin }) => login(deps, body, origin), {
-      body: S.LoginBody,
-      response: { 200: S.TokenPair, ...errors },
-      detail: { ...tag('auth'), summary: 'Sign in with email or username and password (and a TOTP code when two-factor is on)' },
-    })
+    .post(
+      '/login',
+      async ({ body, origin, cookie }) => {
+        const jar = cookie as Jar;
+        const signedIn = await login(deps, body, origin, cookieText(jar[DEVICE_COOKIE]?.value));
+        jar[DEVICE_COOKIE]?.set({
+          value: signedIn.deviceCookie,
+          httpOnly: true,
+          sameSite: 'strict',
+          secure,
+          path: '/auth/login',
+          maxAge: deps.deviceCookies.maxAgeSeconds,
+        });
+        return signedIn.tokens;
+      },
+      {
+        body: S.LoginBody,
+        response: { 200: S.TokenPair, ...errors },
+        detail: {
+          ...tag('auth'),
+          summary:
+            'Sign in with email or username and password (and a TOTP code when two-factor is on); sets the device cookie that keeps this device out of lockouts caused elsewhere',
+        },
+      },
+    )
     .post('/refresh', ({ body, origin }) => refresh(deps, body.refreshToken, origin), {
       body: S.RefreshBody,
       response: { 200: S.TokenPair, ...errors },
@@ -105,6 +151,21 @@ export function accountsRoutes(deps: AccountsDeps, peerAddress: (request: Reques
         detail: { ...tag('password'), summary: 'Set a new password with the mailed token; every session ends' },
       },
     )
+    .post(
+      '/password/change',
+      async ({ user, principal, body }) => {
+        await changePassword(deps, user, principal.sessionId, body);
+        return noContent();
+      },
+      {
+        role: 'user',
+        body: S.ChangePasswordBody,
+        detail: {
+          ...tag('password'),
+          summary: 'Set a new password (current password and a code when two-factor is on); other sessions and mailed reset links end',
+        },
+      },
+    )
     .post('/2fa/setup', ({ user }) => setupTwoFactor(deps, user), {
       role: 'user',
       response: { 200: t.Object({ secret: t.String(), otpauthUrl: t.String(), qrCode: t.String() }), ...errors, 409: S.ErrorResponse },
@@ -155,30 +216,72 @@ export function accountsRoutes(deps: AccountsDeps, peerAddress: (request: Reques
     })
     .get(
       '/oauth/:provider/start',
-      async ({ params, query, redirect }) => redirect(await startOAuth(deps, params.provider, query.language), 302),
+      async ({ params, query, redirect, cookie }) => {
+        const jar = cookie as Jar;
+        const flow = await startOAuth(deps, params.provider, query.language, binding(jar));
+        bindBrowser(jar, flow);
+        return redirect(flow.url, 302);
+      },
       {
         query: t.Object({ language: t.Optional(t.String({ maxLength: 8 })) }),
-        detail: { ...tag('oauth'), summary: 'Redirect to the provider to sign in' },
+        detail: { ...tag('oauth'), summary: 'Redirect to the provider to sign in; binds the flow to this browser (cookie)' },
+      },
+    )
+    .post(
+      '/oauth/:provider/link',
+      async ({ user, params, body, cookie }) => {
+        const jar = cookie as Jar;
+        const flow = await startLink(deps, user, params.provider, body, binding(jar));
+        bindBrowser(jar, flow);
+        return { url: flow.url };
+      },
+      {
+        role: 'user',
+        body: S.ReauthenticateBody,
+        response: { 200: t.Object({ url: t.String() }), ...errors },
+        detail: {
+          ...tag('oauth'),
+          summary:
+            'Link a provider account to this one: after the password (and a code when two-factor is on), the URL to send the browser to',
+        },
       },
     )
     .get(
       '/oauth/:provider/callback',
-      async ({ params, query, redirect }) => redirect(await finishOAuth(deps, params.provider, query), 302),
+      async ({ params, query, redirect, cookie }) => redirect(await finishOAuth(deps, params.provider, query, binding(cookie as Jar)), 302),
       {
         detail: { ...tag('oauth'), summary: 'Where the provider sends the browser back (query response mode)' },
       },
     )
     .post(
       '/oauth/:provider/callback',
-      async ({ params, body, redirect }) => redirect(await finishOAuth(deps, params.provider, (body ?? {}) as Record<string, string>), 303),
+      // A cross-site form post carries no SameSite=Lax cookie: the browser is sent on to the GET
+      // callback with the same fields, a top-level navigation that does carry it.
+      ({ params, body, redirect }) => {
+        const fields = new URLSearchParams();
+        for (const [name, value] of Object.entries((body ?? {}) as Record<string, unknown>))
+          if (typeof value === 'string') fields.set(name, value);
+        return redirect(`${deps.config.appUrl}/auth/oauth/${encodeURIComponent(params.provider)}/callback?${fields}`, 303);
+      },
       {
         parse: 'urlencoded',
         detail: { ...tag('oauth'), summary: 'Where the provider posts the browser back (form_post response mode, Apple)' },
       },
     )
-    .post('/oauth/exchange', ({ body, origin }) => exchangeLoginCode(deps, body.code, origin), {
-      body: S.ExchangeBody,
-      response: { 200: S.TokenPair, ...errors },
-      detail: { ...tag('oauth'), summary: 'Trade the one-time code of the OAuth redirect for tokens' },
-    });
+    .post(
+      '/oauth/exchange',
+      async ({ body, origin, cookie }) => {
+        const jar = cookie as Jar;
+        return exchangeLoginCode(deps, body.code, body.totp, binding(jar), origin);
+      },
+      {
+        body: S.ExchangeBody,
+        response: { 200: S.TokenPair, ...errors },
+        detail: {
+          ...tag('oauth'),
+          summary:
+            'Trade the one-time code of the OAuth redirect for tokens, from the browser that started the sign-in (and a TOTP code when two-factor is on)',
+        },
+      },
+    );
 }

@@ -11,8 +11,13 @@ export const users = pgTable(
   'users',
   {
     id: uuid('id').primaryKey(),
-    /** Lower-cased at the edge; unique. */
+    /** As typed (trimmed, lower-cased); mail goes here. Unique through emailKey. */
     email: text('email').notNull(),
+    /**
+     * The mailbox identity: NFKC, then lower case, of the whole address (see users.ts emailKey).
+     * Computed by the database, so every writer and every old row gets it; unique.
+     */
+    emailKey: text('email_key').notNull().generatedAlwaysAs(sql`lower(normalize(email, NFKC))`),
     emailVerifiedAt: timestamp('email_verified_at', { withTimezone: true }),
     /** Lower-case letters, digits, "_" and "."; unique. */
     username: text('username').notNull(),
@@ -30,7 +35,7 @@ export const users = pgTable(
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (table) => [
-    uniqueIndex('users_email_unique').on(table.email),
+    uniqueIndex('users_email_key_unique').on(table.emailKey),
     uniqueIndex('users_username_unique').on(table.username),
     check('users_role_known', sql`${table.role} in ('user', 'moderator', 'admin')`),
   ],

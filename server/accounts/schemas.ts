@@ -40,7 +40,20 @@ export const DisableTwoFactorBody = t.Object({
   password: t.Optional(password),
   code: t.String({ minLength: 1, maxLength: 64, description: 'Authenticator code or recovery code' }),
 });
-export const ExchangeBody = t.Object({ code: opaque('One-time code from the OAuth callback redirect') });
+export const ExchangeBody = t.Object({
+  code: opaque('One-time code from the OAuth callback redirect'),
+  totp: t.Optional(t.String({ maxLength: 64, description: 'Authenticator code or recovery code, when two-factor is on' })),
+});
+const secondFactor = t.Optional(t.String({ maxLength: 64, description: 'Authenticator code or recovery code, when two-factor is on' }));
+export const ReauthenticateBody = t.Object({
+  password: t.Optional(t.String({ maxLength: 1024, description: 'The current password, when the account has one' })),
+  code: secondFactor,
+});
+export const ChangePasswordBody = t.Object({
+  password: t.Optional(t.String({ maxLength: 1024, description: 'The current password, when the account has one' })),
+  code: secondFactor,
+  newPassword: password,
+});
 export const RoleBody = t.Object({ role: t.Union([t.Literal('user'), t.Literal('moderator'), t.Literal('admin')]) });
 
 // The user view is part of the WebSocket protocol too (account.updated events): one declaration.

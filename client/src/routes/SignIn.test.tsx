@@ -1,7 +1,7 @@
 // The sign-in screen: labelled fields, the two-step flow when two-factor is on, and errors in the
 // user's language. The HTTP API is replaced by a fake fetch answering in the server's shapes
 // (the end-to-end tests use the real server).
-import { MemoryRouter, Route } from '@solidjs/router';
+import { createMemoryHistory, MemoryRouter, Route } from '@solidjs/router';
 import { fireEvent, render, screen, waitFor } from '@solidjs/testing-library';
 import { afterEach, expect, test, vi } from 'vitest';
 import SignIn from './SignIn.tsx';
@@ -46,4 +46,16 @@ test('sign-in: fields have labels; wrong credentials show the message; TOTP_REQU
     { login: 'luna', password: 'not the right one' },
     { login: 'luna', password: 'not the right one' },
   ]);
+});
+
+test('sign-in: a provider sign-in sent back with OAUTH_LINK_REQUIRED says to sign in with the password and link it in the settings', async () => {
+  vi.stubGlobal('fetch', async () => json(200, { providers: ['google'] }));
+  const history = createMemoryHistory();
+  history.set({ value: '/?oauthError=OAUTH_LINK_REQUIRED&provider=google' });
+  render(() => (
+    <MemoryRouter history={history}>
+      <Route path="/" component={SignIn} />
+    </MemoryRouter>
+  ));
+  expect((await screen.findByRole('alert')).textContent).toContain('Sign in with its password, then link the provider');
 });

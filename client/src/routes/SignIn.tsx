@@ -1,17 +1,20 @@
-import { A, useNavigate } from '@solidjs/router';
+import { A, useNavigate, useSearchParams } from '@solidjs/router';
 import { createResource, createSignal, For, Show } from 'solid-js';
 import { ApiError, api } from '../api/http.ts';
 import { Field } from '../components/Field.tsx';
-import { FormFooter } from '../components/FormFooter.tsx';
+import { ErrorAlert, FormFooter } from '../components/FormFooter.tsx';
 import { useSubmit } from '../components/useSubmit.ts';
 import { locale, t } from '../i18n/index.ts';
 import { languageOf } from '../i18n/locales.ts';
-import { actions, type TokenPair } from '../state/store.ts';
+import { actions, errorText, type TokenPair } from '../state/store.ts';
 
 const PROVIDER_NAMES: Record<string, string> = { google: 'Google', facebook: 'Facebook', apple: 'Apple' };
 
 export default function SignIn() {
   const navigate = useNavigate();
+  const [params] = useSearchParams();
+  // Where a provider sign-in that did not work ends: its reason, e.g. OAUTH_LINK_REQUIRED.
+  const oauthError = () => (typeof params.oauthError === 'string' ? errorText(new ApiError(params.oauthError, '', 400)) : undefined);
   const [login, setLogin] = createSignal('');
   const [password, setPassword] = createSignal('');
   const [code, setCode] = createSignal('');
@@ -38,6 +41,7 @@ export default function SignIn() {
   return (
     <section class="card" aria-labelledby="signin-title">
       <h1 id="signin-title">{needsCode() ? t('signIn.twoFactorTitle') : t('signIn.title')}</h1>
+      <ErrorAlert text={oauthError()} />
       <form onSubmit={submit} novalidate>
         <Show
           when={needsCode()}
@@ -65,7 +69,8 @@ export default function SignIn() {
         <div class="providers">
           <For each={providers()}>
             {(provider) => (
-              <a class="button secondary" href={`/auth/oauth/${provider}/start?language=${languageOf(locale())}`}>
+              // rel="external": a page load on the server (which redirects to the provider), not a route of the app.
+              <a class="button secondary" rel="external" href={`/auth/oauth/${provider}/start?language=${languageOf(locale())}`}>
                 {t('signIn.withProvider', { provider: PROVIDER_NAMES[provider] ?? provider })}
               </a>
             )}

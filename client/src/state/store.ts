@@ -22,6 +22,7 @@ interface User {
   username: string;
   emailVerified: boolean;
   twoFactorEnabled: boolean;
+  hasPassword: boolean;
   language: string;
   role: string;
 }

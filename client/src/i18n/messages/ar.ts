@@ -558,4 +558,16 @@ export const ar: Messages = {
   'error.MEDIA_NOT_READY': 'ما زالت صورة أو فيديو قيد المعالجة. حاول مرة أخرى بعد قليل.',
   'error.OFFSET_MISMATCH': 'اختلّ تسلسل الرفع. حاول مرة أخرى.',
   'error.UPLOAD_FINISHED': 'اكتمل هذا الرفع بالفعل.',
+  'settings.signIn': 'تسجيل الدخول والأمان',
+  'signInSettings.passwordTitle': 'تغيير كلمة المرور',
+  'signInSettings.currentPassword': 'كلمة المرور الحالية',
+  'signInSettings.passwordChanged': 'تم تغيير كلمة المرور. تم تسجيل خروج أجهزتك الأخرى.',
+  'signInSettings.providersTitle': 'مزوّدو تسجيل الدخول',
+  'signInSettings.providersHelp': 'اربط حسابًا لدى مزوّد لتسجيل الدخول به. أكّد بكلمة المرور، وبالرمز إذا كان التحقق بخطوتين مفعّلًا.',
+  'signInSettings.link': 'ربط {provider}',
+  'signInSettings.linked': 'تم ربط {provider} بحسابك.',
+  'error.OAUTH_LINK_REQUIRED':
+    'يوجد حساب بهذا البريد الإلكتروني. سجّل الدخول بكلمة مروره، ثم اربط المزوّد من الإعدادات ← تسجيل الدخول والأمان.',
+  'error.OAUTH_ALREADY_LINKED': 'حساب المزوّد هذا مرتبط بحساب آخر.',
+  'error.OAUTH_STATE_INVALID': 'انتهت صلاحية تسجيل الدخول أو بدأ في متصفح آخر. حاول مرة أخرى.',
 };

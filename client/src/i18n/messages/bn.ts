@@ -558,4 +558,17 @@ export const bn: Messages = {
   'error.MEDIA_NOT_READY': 'একটি ছবি বা ভিডিও এখনও প্রসেস হচ্ছে। একটু পরে আবার চেষ্টা করুন।',
   'error.OFFSET_MISMATCH': 'আপলোডের ক্রম মেলেনি। আবার চেষ্টা করুন।',
   'error.UPLOAD_FINISHED': 'এই আপলোড ইতিমধ্যে সম্পূর্ণ।',
+  'settings.signIn': 'সাইন-ইন ও নিরাপত্তা',
+  'signInSettings.passwordTitle': 'পাসওয়ার্ড বদলান',
+  'signInSettings.currentPassword': 'বর্তমান পাসওয়ার্ড',
+  'signInSettings.passwordChanged': 'আপনার পাসওয়ার্ড বদলানো হয়েছে। আপনার অন্য ডিভাইসগুলো সাইন আউট হয়েছে।',
+  'signInSettings.providersTitle': 'সাইন-ইন প্রদানকারী',
+  'signInSettings.providersHelp':
+    'কোনো প্রদানকারীর অ্যাকাউন্ট যুক্ত করুন, যাতে তা দিয়ে সাইন ইন করতে পারেন। পাসওয়ার্ড দিয়ে, আর দুই-ধাপ যাচাই চালু থাকলে কোড দিয়েও নিশ্চিত করুন।',
+  'signInSettings.link': '{provider} যুক্ত করুন',
+  'signInSettings.linked': '{provider} আপনার অ্যাকাউন্টে যুক্ত হয়েছে।',
+  'error.OAUTH_LINK_REQUIRED':
+    'এই ইমেলে একটি অ্যাকাউন্ট আগে থেকেই আছে। তার পাসওয়ার্ড দিয়ে সাইন ইন করুন, তারপর সেটিংস → সাইন-ইন ও নিরাপত্তায় প্রদানকারী যুক্ত করুন।',
+  'error.OAUTH_ALREADY_LINKED': 'প্রদানকারীর এই অ্যাকাউন্টটি অন্য একটি অ্যাকাউন্টে যুক্ত আছে।',
+  'error.OAUTH_STATE_INVALID': 'সাইন-ইনের মেয়াদ শেষ হয়েছে বা এটি অন্য ব্রাউজারে শুরু হয়েছিল। আবার চেষ্টা করুন।',
 };

@@ -559,4 +559,17 @@ export const de: Messages = {
   'error.MEDIA_NOT_READY': 'Ein Foto oder Video wird noch verarbeitet. Versuche es gleich noch einmal.',
   'error.OFFSET_MISMATCH': 'Das Hochladen ist aus dem Takt geraten. Versuche es noch einmal.',
   'error.UPLOAD_FINISHED': 'Dieses Hochladen ist schon abgeschlossen.',
+  'settings.signIn': 'Anmeldung und Sicherheit',
+  'signInSettings.passwordTitle': 'Passwort ändern',
+  'signInSettings.currentPassword': 'Aktuelles Passwort',
+  'signInSettings.passwordChanged': 'Dein Passwort ist geändert. Deine anderen Geräte sind abgemeldet.',
+  'signInSettings.providersTitle': 'Anmeldeanbieter',
+  'signInSettings.providersHelp':
+    'Verknüpfe ein Konto bei einem Anbieter, um dich damit anzumelden. Bestätige mit deinem Passwort und, bei aktiver Bestätigung in zwei Schritten, mit deinem Code.',
+  'signInSettings.link': '{provider} verknüpfen',
+  'signInSettings.linked': '{provider} ist mit deinem Konto verknüpft.',
+  'error.OAUTH_LINK_REQUIRED':
+    'Es gibt schon ein Konto mit dieser E-Mail-Adresse. Melde dich mit seinem Passwort an und verknüpfe den Anbieter unter Einstellungen → Anmeldung und Sicherheit.',
+  'error.OAUTH_ALREADY_LINKED': 'Dieses Anbieterkonto ist schon mit einem anderen Konto verknüpft.',
+  'error.OAUTH_STATE_INVALID': 'Die Anmeldung ist abgelaufen oder wurde in einem anderen Browser begonnen. Bitte versuche es noch einmal.',
 };

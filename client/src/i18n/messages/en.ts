@@ -557,6 +557,19 @@ export const en = {
   'error.MEDIA_NOT_READY': 'A photo or video is still being processed. Try again in a moment.',
   'error.OFFSET_MISMATCH': 'The upload got out of step. Try again.',
   'error.UPLOAD_FINISHED': 'This upload is already complete.',
+  'settings.signIn': 'Sign-in and security',
+  'signInSettings.passwordTitle': 'Change password',
+  'signInSettings.currentPassword': 'Current password',
+  'signInSettings.passwordChanged': 'Your password is changed. Your other devices are signed out.',
+  'signInSettings.providersTitle': 'Sign-in providers',
+  'signInSettings.providersHelp':
+    'Link an account at a provider to sign in with it. Confirm with your password, and your code if two-step verification is on.',
+  'signInSettings.link': 'Link {provider}',
+  'signInSettings.linked': '{provider} is linked to your account.',
+  'error.OAUTH_LINK_REQUIRED':
+    'An account with this email already exists. Sign in with its password, then link the provider in Settings → Sign-in and security.',
+  'error.OAUTH_ALREADY_LINKED': 'That provider account is already linked to another account.',
+  'error.OAUTH_STATE_INVALID': 'The sign-in expired or was started in another browser. Please try again.',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -558,4 +558,17 @@ export const es: Messages = {
   'error.MEDIA_NOT_READY': 'Todavía se está procesando una foto o un vídeo. Inténtalo de nuevo en un momento.',
   'error.OFFSET_MISMATCH': 'La subida se desincronizó. Vuelve a intentarlo.',
   'error.UPLOAD_FINISHED': 'Esta subida ya está completa.',
+  'settings.signIn': 'Inicio de sesión y seguridad',
+  'signInSettings.passwordTitle': 'Cambiar contraseña',
+  'signInSettings.currentPassword': 'Contraseña actual',
+  'signInSettings.passwordChanged': 'Tu contraseña cambió. Se cerró la sesión en tus otros dispositivos.',
+  'signInSettings.providersTitle': 'Proveedores de inicio de sesión',
+  'signInSettings.providersHelp':
+    'Vincula una cuenta de un proveedor para iniciar sesión con ella. Confirma con tu contraseña y, si tienes la verificación en dos pasos, con tu código.',
+  'signInSettings.link': 'Vincular {provider}',
+  'signInSettings.linked': '{provider} quedó vinculado a tu cuenta.',
+  'error.OAUTH_LINK_REQUIRED':
+    'Ya existe una cuenta con este correo. Inicia sesión con su contraseña y vincula el proveedor en Ajustes → Inicio de sesión y seguridad.',
+  'error.OAUTH_ALREADY_LINKED': 'Esa cuenta del proveedor ya está vinculada a otra cuenta.',
+  'error.OAUTH_STATE_INVALID': 'El inicio de sesión caducó o empezó en otro navegador. Vuelve a intentarlo.',
 };

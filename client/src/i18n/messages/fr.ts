@@ -560,4 +560,17 @@ export const fr: Messages = {
   'error.MEDIA_NOT_READY': 'Une photo ou une vidéo est encore en cours de traitement. Réessayez dans un instant.',
   'error.OFFSET_MISMATCH': 'L’envoi s’est désynchronisé. Réessayez.',
   'error.UPLOAD_FINISHED': 'Cet envoi est déjà terminé.',
+  'settings.signIn': 'Connexion et sécurité',
+  'signInSettings.passwordTitle': 'Changer de mot de passe',
+  'signInSettings.currentPassword': 'Mot de passe actuel',
+  'signInSettings.passwordChanged': 'Votre mot de passe a été changé. Vos autres appareils sont déconnectés.',
+  'signInSettings.providersTitle': 'Fournisseurs de connexion',
+  'signInSettings.providersHelp':
+    'Associez un compte chez un fournisseur pour vous connecter avec. Confirmez avec votre mot de passe, et votre code si la validation en deux étapes est activée.',
+  'signInSettings.link': 'Associer {provider}',
+  'signInSettings.linked': '{provider} est associé à votre compte.',
+  'error.OAUTH_LINK_REQUIRED':
+    'Un compte existe déjà avec cette adresse. Connectez-vous avec son mot de passe, puis associez le fournisseur dans Paramètres → Connexion et sécurité.',
+  'error.OAUTH_ALREADY_LINKED': 'Ce compte du fournisseur est déjà associé à un autre compte.',
+  'error.OAUTH_STATE_INVALID': 'La connexion a expiré ou a commencé dans un autre navigateur. Veuillez réessayer.',
 };

@@ -558,4 +558,16 @@ export const hi: Messages = {
   'error.MEDIA_NOT_READY': 'एक फ़ोटो या वीडियो अभी प्रोसेस हो रहा है। थोड़ी देर में फिर कोशिश करें।',
   'error.OFFSET_MISMATCH': 'अपलोड का क्रम बिगड़ गया। फिर कोशिश करें।',
   'error.UPLOAD_FINISHED': 'यह अपलोड पहले ही पूरा हो चुका है।',
+  'settings.signIn': 'साइन-इन और सुरक्षा',
+  'signInSettings.passwordTitle': 'पासवर्ड बदलें',
+  'signInSettings.currentPassword': 'मौजूदा पासवर्ड',
+  'signInSettings.passwordChanged': 'आपका पासवर्ड बदल गया। आपके दूसरे डिवाइस साइन आउट हो गए।',
+  'signInSettings.providersTitle': 'साइन-इन प्रदाता',
+  'signInSettings.providersHelp':
+    'किसी प्रदाता का खाता जोड़ें ताकि उससे साइन इन कर सकें। अपने पासवर्ड से, और दो-चरणीय सत्यापन चालू हो तो कोड से भी पुष्टि करें।',
+  'signInSettings.link': '{provider} जोड़ें',
+  'signInSettings.linked': '{provider} आपके खाते से जुड़ गया।',
+  'error.OAUTH_LINK_REQUIRED': 'इस ईमेल से एक खाता पहले से है। उसके पासवर्ड से साइन इन करें, फिर सेटिंग्स → साइन-इन और सुरक्षा में प्रदाता जोड़ें।',
+  'error.OAUTH_ALREADY_LINKED': 'प्रदाता का यह खाता पहले से किसी दूसरे खाते से जुड़ा है।',
+  'error.OAUTH_STATE_INVALID': 'साइन-इन की समय-सीमा खत्म हो गई या यह किसी दूसरे ब्राउज़र में शुरू हुआ। फिर से कोशिश करें।',
 };

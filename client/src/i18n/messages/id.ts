@@ -559,4 +559,17 @@ export const id: Messages = {
   'error.MEDIA_NOT_READY': 'Foto atau video masih diproses. Coba lagi sebentar lagi.',
   'error.OFFSET_MISMATCH': 'Unggahan tidak sinkron. Coba lagi.',
   'error.UPLOAD_FINISHED': 'Unggahan ini sudah selesai.',
+  'settings.signIn': 'Masuk dan keamanan',
+  'signInSettings.passwordTitle': 'Ubah kata sandi',
+  'signInSettings.currentPassword': 'Kata sandi saat ini',
+  'signInSettings.passwordChanged': 'Kata sandimu sudah diubah. Perangkatmu yang lain sudah dikeluarkan.',
+  'signInSettings.providersTitle': 'Penyedia masuk',
+  'signInSettings.providersHelp':
+    'Tautkan akun di penyedia agar bisa masuk dengannya. Konfirmasi dengan kata sandi, dan kode jika verifikasi dua langkah aktif.',
+  'signInSettings.link': 'Tautkan {provider}',
+  'signInSettings.linked': '{provider} sudah ditautkan ke akunmu.',
+  'error.OAUTH_LINK_REQUIRED':
+    'Sudah ada akun dengan email ini. Masuk dengan kata sandinya, lalu tautkan penyedia di Setelan → Masuk dan keamanan.',
+  'error.OAUTH_ALREADY_LINKED': 'Akun penyedia itu sudah ditautkan ke akun lain.',
+  'error.OAUTH_STATE_INVALID': 'Proses masuk kedaluwarsa atau dimulai di browser lain. Coba lagi.',
 };

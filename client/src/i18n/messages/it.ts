@@ -558,4 +558,17 @@ export const it: Messages = {
   'error.MEDIA_NOT_READY': 'Una foto o un video è ancora in elaborazione. Riprova tra un momento.',
   'error.OFFSET_MISMATCH': 'Il caricamento è andato fuori sincrono. Riprova.',
   'error.UPLOAD_FINISHED': 'Questo caricamento è già completo.',
+  'settings.signIn': 'Accesso e sicurezza',
+  'signInSettings.passwordTitle': 'Cambia password',
+  'signInSettings.currentPassword': 'Password attuale',
+  'signInSettings.passwordChanged': 'La password è cambiata. Gli altri dispositivi sono stati disconnessi.',
+  'signInSettings.providersTitle': 'Provider di accesso',
+  'signInSettings.providersHelp':
+    'Collega un account di un provider per accedere con quello. Conferma con la password e, se la verifica in due passaggi è attiva, con il codice.',
+  'signInSettings.link': 'Collega {provider}',
+  'signInSettings.linked': '{provider} è collegato al tuo account.',
+  'error.OAUTH_LINK_REQUIRED':
+    'Esiste già un account con questa email. Accedi con la sua password, poi collega il provider in Impostazioni → Accesso e sicurezza.',
+  'error.OAUTH_ALREADY_LINKED': 'Quell’account del provider è già collegato a un altro account.',
+  'error.OAUTH_STATE_INVALID': 'L’accesso è scaduto o è iniziato in un altro browser. Riprova.',
 };

@@ -558,4 +558,17 @@ export const ja: Messages = {
   'error.MEDIA_NOT_READY': '写真または動画を処理中です。少し待ってからもう一度お試しください。',
   'error.OFFSET_MISMATCH': 'アップロードの位置がずれました。もう一度お試しください。',
   'error.UPLOAD_FINISHED': 'このアップロードはすでに完了しています。',
+  'settings.signIn': 'ログインとセキュリティ',
+  'signInSettings.passwordTitle': 'パスワードを変更',
+  'signInSettings.currentPassword': '現在のパスワード',
+  'signInSettings.passwordChanged': 'パスワードを変更しました。ほかの端末はログアウトされました。',
+  'signInSettings.providersTitle': 'ログインに使うサービス',
+  'signInSettings.providersHelp':
+    'サービスのアカウントを連携すると、そのアカウントでログインできます。パスワードと、2段階認証がオンならコードで確認してください。',
+  'signInSettings.link': '{provider}を連携',
+  'signInSettings.linked': '{provider}をアカウントに連携しました。',
+  'error.OAUTH_LINK_REQUIRED':
+    'このメールアドレスのアカウントがすでにあります。そのパスワードでログインしてから、設定 → ログインとセキュリティでサービスを連携してください。',
+  'error.OAUTH_ALREADY_LINKED': 'そのサービスのアカウントはすでに別のアカウントに連携されています。',
+  'error.OAUTH_STATE_INVALID': 'ログインの期限が切れたか、別のブラウザで始められました。もう一度お試しください。',
 };

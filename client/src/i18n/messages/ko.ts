@@ -558,4 +558,17 @@ export const ko: Messages = {
   'error.MEDIA_NOT_READY': '사진이나 동영상을 아직 처리하고 있습니다. 잠시 후 다시 시도하세요.',
   'error.OFFSET_MISMATCH': '업로드 위치가 어긋났습니다. 다시 시도하세요.',
   'error.UPLOAD_FINISHED': '이 업로드는 이미 완료되었습니다.',
+  'settings.signIn': '로그인 및 보안',
+  'signInSettings.passwordTitle': '비밀번호 변경',
+  'signInSettings.currentPassword': '현재 비밀번호',
+  'signInSettings.passwordChanged': '비밀번호가 변경되었습니다. 다른 기기에서는 로그아웃되었습니다.',
+  'signInSettings.providersTitle': '로그인 제공업체',
+  'signInSettings.providersHelp':
+    '제공업체 계정을 연결하면 그 계정으로 로그인할 수 있습니다. 비밀번호와, 2단계 인증이 켜져 있으면 코드로 확인하세요.',
+  'signInSettings.link': '{provider} 연결',
+  'signInSettings.linked': '{provider}이(가) 계정에 연결되었습니다.',
+  'error.OAUTH_LINK_REQUIRED':
+    '이 이메일을 쓰는 계정이 이미 있습니다. 그 계정의 비밀번호로 로그인한 다음 설정 → 로그인 및 보안에서 제공업체를 연결하세요.',
+  'error.OAUTH_ALREADY_LINKED': '그 제공업체 계정은 이미 다른 계정에 연결되어 있습니다.',
+  'error.OAUTH_STATE_INVALID': '로그인이 만료되었거나 다른 브라우저에서 시작되었습니다. 다시 시도하세요.',
 };

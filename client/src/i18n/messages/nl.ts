@@ -559,4 +559,17 @@ export const nl: Messages = {
   'error.MEDIA_NOT_READY': 'Er wordt nog een foto of video verwerkt. Probeer het zo opnieuw.',
   'error.OFFSET_MISMATCH': 'De upload liep niet meer gelijk. Probeer het opnieuw.',
   'error.UPLOAD_FINISHED': 'Deze upload is al voltooid.',
+  'settings.signIn': 'Inloggen en beveiliging',
+  'signInSettings.passwordTitle': 'Wachtwoord wijzigen',
+  'signInSettings.currentPassword': 'Huidig wachtwoord',
+  'signInSettings.passwordChanged': 'Je wachtwoord is gewijzigd. Je andere apparaten zijn uitgelogd.',
+  'signInSettings.providersTitle': 'Inlogproviders',
+  'signInSettings.providersHelp':
+    'Koppel een account bij een provider om daarmee in te loggen. Bevestig met je wachtwoord en, als verificatie in twee stappen aan staat, met je code.',
+  'signInSettings.link': '{provider} koppelen',
+  'signInSettings.linked': '{provider} is aan je account gekoppeld.',
+  'error.OAUTH_LINK_REQUIRED':
+    'Er bestaat al een account met dit e-mailadres. Log in met het wachtwoord daarvan en koppel de provider bij Instellingen → Inloggen en beveiliging.',
+  'error.OAUTH_ALREADY_LINKED': 'Dat account bij de provider is al aan een ander account gekoppeld.',
+  'error.OAUTH_STATE_INVALID': 'Het inloggen is verlopen of in een andere browser begonnen. Probeer het opnieuw.',
 };

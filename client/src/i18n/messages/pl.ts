@@ -558,4 +558,17 @@ export const pl: Messages = {
   'error.MEDIA_NOT_READY': 'Zdjęcie lub film jest jeszcze przetwarzany. Spróbuj ponownie za chwilę.',
   'error.OFFSET_MISMATCH': 'Przesyłanie straciło synchronizację. Spróbuj ponownie.',
   'error.UPLOAD_FINISHED': 'To przesyłanie jest już zakończone.',
+  'settings.signIn': 'Logowanie i bezpieczeństwo',
+  'signInSettings.passwordTitle': 'Zmień hasło',
+  'signInSettings.currentPassword': 'Obecne hasło',
+  'signInSettings.passwordChanged': 'Hasło zostało zmienione. Inne urządzenia zostały wylogowane.',
+  'signInSettings.providersTitle': 'Dostawcy logowania',
+  'signInSettings.providersHelp':
+    'Połącz konto u dostawcy, aby się nim logować. Potwierdź hasłem oraz kodem, jeśli weryfikacja dwuetapowa jest włączona.',
+  'signInSettings.link': 'Połącz {provider}',
+  'signInSettings.linked': '{provider} jest połączony z Twoim kontem.',
+  'error.OAUTH_LINK_REQUIRED':
+    'Konto z tym adresem e-mail już istnieje. Zaloguj się jego hasłem, a potem połącz dostawcę w Ustawieniach → Logowanie i bezpieczeństwo.',
+  'error.OAUTH_ALREADY_LINKED': 'To konto dostawcy jest już połączone z innym kontem.',
+  'error.OAUTH_STATE_INVALID': 'Logowanie wygasło lub zaczęło się w innej przeglądarce. Spróbuj ponownie.',
 };

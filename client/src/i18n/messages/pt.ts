@@ -558,4 +558,17 @@ export const pt: Messages = {
   'error.MEDIA_NOT_READY': 'Uma foto ou vídeo ainda está sendo processado. Tente de novo daqui a pouco.',
   'error.OFFSET_MISMATCH': 'O envio saiu de sincronia. Tente de novo.',
   'error.UPLOAD_FINISHED': 'Este envio já está completo.',
+  'settings.signIn': 'Login e segurança',
+  'signInSettings.passwordTitle': 'Alterar senha',
+  'signInSettings.currentPassword': 'Senha atual',
+  'signInSettings.passwordChanged': 'Sua senha foi alterada. Seus outros dispositivos foram desconectados.',
+  'signInSettings.providersTitle': 'Provedores de login',
+  'signInSettings.providersHelp':
+    'Vincule uma conta de um provedor para entrar com ela. Confirme com sua senha e, se a verificação em duas etapas estiver ativa, com seu código.',
+  'signInSettings.link': 'Vincular {provider}',
+  'signInSettings.linked': '{provider} foi vinculado à sua conta.',
+  'error.OAUTH_LINK_REQUIRED':
+    'Já existe uma conta com este e-mail. Entre com a senha dela e vincule o provedor em Configurações → Login e segurança.',
+  'error.OAUTH_ALREADY_LINKED': 'Essa conta do provedor já está vinculada a outra conta.',
+  'error.OAUTH_STATE_INVALID': 'O login expirou ou começou em outro navegador. Tente de novo.',
 };

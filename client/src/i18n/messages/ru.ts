@@ -558,4 +558,17 @@ export const ru: Messages = {
   'error.MEDIA_NOT_READY': 'Фото или видео ещё обрабатывается. Попробуйте чуть позже.',
   'error.OFFSET_MISMATCH': 'Загрузка рассинхронизировалась. Попробуйте ещё раз.',
   'error.UPLOAD_FINISHED': 'Эта загрузка уже завершена.',
+  'settings.signIn': 'Вход и безопасность',
+  'signInSettings.passwordTitle': 'Сменить пароль',
+  'signInSettings.currentPassword': 'Текущий пароль',
+  'signInSettings.passwordChanged': 'Пароль изменён. На других устройствах выполнен выход.',
+  'signInSettings.providersTitle': 'Способы входа',
+  'signInSettings.providersHelp':
+    'Привяжите аккаунт у провайдера, чтобы входить через него. Подтвердите паролем и кодом, если включена двухэтапная проверка.',
+  'signInSettings.link': 'Привязать {provider}',
+  'signInSettings.linked': '{provider} привязан к вашему аккаунту.',
+  'error.OAUTH_LINK_REQUIRED':
+    'Аккаунт с этим адресом уже существует. Войдите с его паролем и привяжите провайдера в разделе Настройки → Вход и безопасность.',
+  'error.OAUTH_ALREADY_LINKED': 'Этот аккаунт провайдера уже привязан к другому аккаунту.',
+  'error.OAUTH_STATE_INVALID': 'Срок входа истёк или вход начат в другом браузере. Попробуйте ещё раз.',
 };

@@ -558,4 +558,17 @@ export const tr: Messages = {
   'error.MEDIA_NOT_READY': 'Bir fotoğraf veya video hâlâ işleniyor. Birazdan tekrar dene.',
   'error.OFFSET_MISMATCH': 'Yükleme senkronu kaybetti. Tekrar dene.',
   'error.UPLOAD_FINISHED': 'Bu yükleme zaten tamamlandı.',
+  'settings.signIn': 'Oturum açma ve güvenlik',
+  'signInSettings.passwordTitle': 'Şifreyi değiştir',
+  'signInSettings.currentPassword': 'Mevcut şifre',
+  'signInSettings.passwordChanged': 'Şifren değişti. Diğer cihazlarında oturum kapatıldı.',
+  'signInSettings.providersTitle': 'Oturum açma sağlayıcıları',
+  'signInSettings.providersHelp':
+    'Bir sağlayıcıdaki hesabını bağlayarak onunla oturum aç. Şifrenle ve iki adımlı doğrulama açıksa kodunla onayla.',
+  'signInSettings.link': '{provider} bağla',
+  'signInSettings.linked': '{provider} hesabına bağlandı.',
+  'error.OAUTH_LINK_REQUIRED':
+    'Bu e-postayla bir hesap zaten var. O hesabın şifresiyle oturum aç, sonra sağlayıcıyı Ayarlar → Oturum açma ve güvenlik bölümünden bağla.',
+  'error.OAUTH_ALREADY_LINKED': 'Bu sağlayıcı hesabı zaten başka bir hesaba bağlı.',
+  'error.OAUTH_STATE_INVALID': 'Oturum açmanın süresi doldu ya da başka bir tarayıcıda başladı. Lütfen tekrar dene.',
 };

@@ -558,4 +558,17 @@ export const ur: Messages = {
   'error.MEDIA_NOT_READY': 'ایک تصویر یا ویڈیو ابھی پروسیس ہو رہی ہے۔ تھوڑی دیر میں دوبارہ کوشش کریں۔',
   'error.OFFSET_MISMATCH': 'اپ لوڈ کی ترتیب بگڑ گئی۔ دوبارہ کوشش کریں۔',
   'error.UPLOAD_FINISHED': 'یہ اپ لوڈ پہلے ہی مکمل ہو چکا ہے۔',
+  'settings.signIn': 'سائن اِن اور سیکیورٹی',
+  'signInSettings.passwordTitle': 'پاس ورڈ تبدیل کریں',
+  'signInSettings.currentPassword': 'موجودہ پاس ورڈ',
+  'signInSettings.passwordChanged': 'آپ کا پاس ورڈ تبدیل ہو گیا۔ آپ کے دوسرے آلات سائن آؤٹ ہو گئے۔',
+  'signInSettings.providersTitle': 'سائن اِن فراہم کنندگان',
+  'signInSettings.providersHelp':
+    'کسی فراہم کنندہ کا اکاؤنٹ جوڑیں تاکہ اس سے سائن اِن کر سکیں۔ اپنے پاس ورڈ سے تصدیق کریں، اور اگر دو مرحلہ تصدیق آن ہے تو کوڈ سے بھی۔',
+  'signInSettings.link': '{provider} جوڑیں',
+  'signInSettings.linked': '{provider} آپ کے اکاؤنٹ سے جڑ گیا۔',
+  'error.OAUTH_LINK_REQUIRED':
+    'اس ای میل سے ایک اکاؤنٹ پہلے سے موجود ہے۔ اس کے پاس ورڈ سے سائن اِن کریں، پھر ترتیبات ← سائن اِن اور سیکیورٹی میں فراہم کنندہ جوڑیں۔',
+  'error.OAUTH_ALREADY_LINKED': 'فراہم کنندہ کا یہ اکاؤنٹ پہلے ہی کسی اور اکاؤنٹ سے جڑا ہے۔',
+  'error.OAUTH_STATE_INVALID': 'سائن اِن کی مدت ختم ہو گئی یا یہ کسی اور براؤزر میں شروع ہوا۔ دوبارہ کوشش کریں۔',
 };

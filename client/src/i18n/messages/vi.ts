@@ -558,4 +558,17 @@ export const vi: Messages = {
   'error.MEDIA_NOT_READY': 'Ảnh hoặc video vẫn đang được xử lý. Hãy thử lại sau giây lát.',
   'error.OFFSET_MISMATCH': 'Tải lên bị lệch. Hãy thử lại.',
   'error.UPLOAD_FINISHED': 'Lần tải lên này đã hoàn tất.',
+  'settings.signIn': 'Đăng nhập và bảo mật',
+  'signInSettings.passwordTitle': 'Đổi mật khẩu',
+  'signInSettings.currentPassword': 'Mật khẩu hiện tại',
+  'signInSettings.passwordChanged': 'Mật khẩu của bạn đã được đổi. Các thiết bị khác đã bị đăng xuất.',
+  'signInSettings.providersTitle': 'Nhà cung cấp đăng nhập',
+  'signInSettings.providersHelp':
+    'Liên kết tài khoản ở một nhà cung cấp để đăng nhập bằng tài khoản đó. Xác nhận bằng mật khẩu, và bằng mã nếu đã bật xác minh hai bước.',
+  'signInSettings.link': 'Liên kết {provider}',
+  'signInSettings.linked': '{provider} đã được liên kết với tài khoản của bạn.',
+  'error.OAUTH_LINK_REQUIRED':
+    'Đã có tài khoản dùng email này. Hãy đăng nhập bằng mật khẩu của tài khoản đó, rồi liên kết nhà cung cấp trong Cài đặt → Đăng nhập và bảo mật.',
+  'error.OAUTH_ALREADY_LINKED': 'Tài khoản nhà cung cấp đó đã được liên kết với một tài khoản khác.',
+  'error.OAUTH_STATE_INVALID': 'Phiên đăng nhập đã hết hạn hoặc được bắt đầu trên trình duyệt khác. Vui lòng thử lại.',
 };
