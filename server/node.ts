@@ -31,6 +31,8 @@ export interface RunningNode {
   readonly gateway: Gateway | undefined;
   readonly actors: ActorSystem;
   readonly social: Social;
+  /** The HTTP routes with their schemas (tests walk them: server/http/closed.test.ts). */
+  readonly httpRoutes: readonly { method: string; path: string; hooks: { body?: unknown; query?: unknown; params?: unknown } }[];
   stop(): Promise<void>;
 }
 
@@ -147,6 +149,7 @@ export async function startNode(config: Config, log: Logger, options: NodeOption
       gateway,
       actors,
       social,
+      httpRoutes: app.routes as RunningNode['httpRoutes'],
       stop() {
         stopping ??= (async () => {
           gateway?.close();

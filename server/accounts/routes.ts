@@ -1,8 +1,9 @@
 // The accounts HTTP API under /auth: sign-up and sign-in, tokens, mailed links, two-factor,
 // sessions and OAuth. Each route declares its body schema (validated before the handler runs)
 // and, when protected, the least role it needs.
-import { Elysia, t } from 'elysia';
+import { Elysia } from 'elysia';
 import { InvalidInputError, NotFoundError } from '../errors.ts';
+import { t } from '../http/schema.ts';
 import type { AccountsDeps } from './context.ts';
 import { changePassword } from './credentials.ts';
 import { DEVICE_COOKIE } from './device-cookies.ts';

@@ -1,8 +1,9 @@
 // The wire shapes of the accounts HTTP API, declared once (TypeBox via Elysia's `t`): they
 // validate requests and document the API in /openapi. Limits here are generous outer bounds;
 // the domain checks (users.ts, passwords.ts) give the precise reasons.
-import { t } from 'elysia';
+
 import { User } from '../../protocol/catalogue.ts';
+import { t } from '../http/schema.ts';
 import { LANGUAGES } from '../i18n/languages.ts';
 
 const email = t.String({ maxLength: 320, description: 'Email address', examples: ['ana@example.com'] });

@@ -1,7 +1,7 @@
 // Staff endpoints: moderators look up accounts, admins change roles. Both go through the same
 // role guard as every other protected route.
 import { eq } from 'drizzle-orm';
-import { Elysia, t } from 'elysia';
+import { Elysia } from 'elysia';
 import type { AccountsDeps } from '../accounts/context.ts';
 import { publishAccountUpdated } from '../accounts/events.ts';
 import { accountsGuard } from '../accounts/guard.ts';
@@ -9,6 +9,7 @@ import { users } from '../accounts/schema.ts';
 import * as S from '../accounts/schemas.ts';
 import { findUserById, userView } from '../accounts/users.ts';
 import { NotFoundError } from '../errors.ts';
+import { t } from '../http/schema.ts';
 
 export function adminRoutes(deps: AccountsDeps, peerAddress: (request: Request) => string | undefined) {
   const params = t.Object({ id: t.String({ format: 'uuid' }) });

@@ -29,7 +29,7 @@ export interface HttpDeps {
 export function createHttpApp({ platform, media, metrics, client, startedAt, accounts, peerAddress }: HttpDeps) {
   const started = new WeakMap<Request, number>();
   const statusOf = (status: unknown): number => (typeof status === 'number' ? status : 200);
-  return new Elysia()
+  return new Elysia({ normalize: false })
     .onRequest(({ request }) => {
       started.set(request, performance.now());
     })

@@ -4,13 +4,14 @@
 // starts processing; DELETE /media/uploads/:id gives up an unfinished one. On S3 the start also
 // gives a presigned URL for one direct PUT of the whole file instead. POST /media takes a file of up to 20 MB as multipart form data in one request.
 // GET /media/files/… serves the signed URLs that ready media carry.
-import { Elysia, t } from 'elysia';
+import { Elysia } from 'elysia';
 import { MEDIA_KINDS } from '../../media/detect.ts';
 import { MEDIA_LIMITS } from '../../protocol/lists.ts';
 import type { AccountsDeps } from '../accounts/context.ts';
 import { accountsGuard } from '../accounts/guard.ts';
 import { InvalidInputError, NotFoundError } from '../errors.ts';
 import { readLimited } from '../http/body.ts';
+import { t } from '../http/schema.ts';
 import { missingAsUndefined, type ObjectStore } from '../platform/storage/index.ts';
 import type { Media } from './media.ts';
 import type { MediaUrls } from './urls.ts';

@@ -2,12 +2,13 @@
 // id. Everything else about people is on the WebSocket (profile.get and friends). A block on
 // either side makes the user NOT_FOUND here too.
 import { eq } from 'drizzle-orm';
-import { Elysia, t } from 'elysia';
+import { Elysia } from 'elysia';
 import type { AccountsDeps } from '../accounts/context.ts';
 import { accountsGuard } from '../accounts/guard.ts';
 import { users } from '../accounts/schema.ts';
 import { NotFoundError } from '../errors.ts';
 import { isBlocked, relationFacts } from '../graph/relations.ts';
+import { t } from '../http/schema.ts';
 
 export function peopleRoutes(deps: AccountsDeps, peerAddress: (request: Request) => string | undefined) {
   return new Elysia({ name: 'people-routes', prefix: '/users' }).use(accountsGuard(deps, peerAddress)).get(
