@@ -26,11 +26,16 @@ const Encrypted = T.Object(
   },
   {
     description:
-      'End-to-end encrypted content (one-to-one only): AES-256-GCM under a key both ends derive with X25519 from their own private key and the other public key (HKDF-SHA-256, info "petamigos-e2ee-v1"). The plaintext is the UTF-8 text. The server never sees it.',
+      'End-to-end encrypted content (one-to-one only): AES-256-GCM under a key both ends derive with X25519 from their own private key and the other public key (HKDF-SHA-256, info "petamigos-e2ee-v1"). The plaintext is a UTF-8 JSON envelope `{ "v": 2, "text", "files": [{ "mediaId", "key", "iv", "type", "name", "size" }] }` (format 1, before it: the text alone): each attachment is a `blob` media encrypted on the device with AES-256-GCM under its own random `key` and `iv`, and `type`, `name`, `size` are those of the original file. The server never sees any of it.',
   },
 );
 
-const SystemAction = OneOf(['created', 'added', 'removed', 'left', 'renamed', 'picture', 'admin', 'accepted'] as const);
+const SystemAction = OneOf(
+  ['created', 'added', 'removed', 'left', 'renamed', 'picture', 'admin', 'accepted', 'encrypted', 'unencrypted'] as const,
+  {
+    description: 'encrypted / unencrypted: `actorId` turned end-to-end encryption of the one-to-one conversation on or off',
+  },
+);
 
 export const ChatMessage = T.Object({
   conversationId: Uuid,
@@ -58,8 +63,9 @@ export const ChatMessage = T.Object({
     }),
     T.Null(),
   ]),
-  attachments: T.Array(T.Object({ id: Uuid, kind: OneOf(['image', 'video', 'voice'] as const) }), {
-    description: 'Media shown with the message; fetch their URLs with `media.get`',
+  attachments: T.Array(T.Object({ id: Uuid, kind: OneOf(['image', 'video', 'voice', 'blob'] as const) }), {
+    description:
+      'Media shown with the message; fetch their URLs with `media.get`. `blob`: a file encrypted on the device (encrypted messages only), its key in the encrypted envelope',
   }),
   reactions: T.Array(T.Object({ emoji: T.String(), count: T.Integer({ minimum: 1 }) })),
   myReaction: T.Optional(T.Union([T.String(), T.Null()], { description: "In replies to the caller's reads only" })),
@@ -107,6 +113,10 @@ const Chat = T.Object({
   unread: T.Integer({ minimum: 0 }),
   lastMessage: T.Union([ChatMessage, T.Null()]),
   lastActivityAt: T.String({ format: 'date-time' }),
+  encrypted: T.Boolean({
+    description:
+      'One-to-one only: end-to-end encryption is on (`chats.encryption`); the server then takes only `encrypted` messages with `blob` attachments (E2EE_REQUIRED)',
+  }),
   me: Me,
 });
 
@@ -121,6 +131,7 @@ const exampleChat = {
   unread: 1,
   lastMessage: exampleMessage,
   lastActivityAt: '2026-11-24T18:00:00.000Z',
+  encrypted: false,
   me: { role: 'member', state: 'active', readSeq: 41, joinedSeq: 0, mutedUntil: null },
 };
 
@@ -144,7 +155,8 @@ const Send = T.Object({
     T.Array(Uuid, {
       maxItems: CHAT_LIMITS.attachments,
       uniqueItems: true,
-      description: 'Your own ready media (images, videos, voice notes) from the media pipeline',
+      description:
+        'Your own ready media from the media pipeline: images, videos, voice notes; in an end-to-end encrypted conversation `blob` media only (files encrypted on the device), with `encrypted` content',
     }),
   ),
 });
@@ -203,7 +215,7 @@ export const chatCalls = {
   },
   'chats.send': {
     description:
-      'Send a message: to a conversation (`conversationId`) or to a person (`to`). Text or `encrypted` content (not both), with or without `attachments` (a message of attachments alone needs neither). Answered once the message is stored; a retry with the same `clientId` answers the same message. MESSAGE_NOT_ALLOWED when the recipient does not accept messages from the caller (privacy, a declined request, a block).',
+      'Send a message: to a conversation (`conversationId`) or to a person (`to`). Text or `encrypted` content (not both), with or without `attachments` (a message of attachments alone needs neither). Answered once the message is stored; a retry with the same `clientId` answers the same message. MESSAGE_NOT_ALLOWED when the recipient does not accept messages from the caller (privacy, a declined request, a block); E2EE_REQUIRED for text, or attachments other than `blob`, in a conversation whose encryption is on; INVALID_INPUT for a `blob` in one whose encryption is off.',
     role: 'user',
     request: Send,
     response: ChatMessage,
@@ -220,7 +232,8 @@ export const chatCalls = {
     example: { request: { conversationId: exampleChatId, after: 41 }, response: { items: [exampleMessage], more: false } },
   },
   'chats.edit': {
-    description: 'Change the text of your own message, within 15 minutes of sending it. Encrypted messages are sent anew instead.',
+    description:
+      'Change the text of your own message, within 15 minutes of sending it. Encrypted messages are sent anew instead; E2EE_REQUIRED once the conversation is encrypted.',
     role: 'user',
     request: T.Object({ conversationId: Uuid, seq: Seq, text: T.String({ minLength: 1, maxLength: CHAT_LIMITS.messageChars }) }),
     response: ChatMessage,
@@ -363,6 +376,14 @@ export const chatCalls = {
       request: { conversationId: exampleChatId, name: 'Paseos 🐾' },
       response: { ...exampleChat, kind: 'group', name: 'Paseos 🐾' },
     },
+  },
+  'chats.encryption': {
+    description:
+      'Turn end-to-end encryption of a one-to-one conversation on or off (either person). Both see it as a message (`encrypted` / `unencrypted`) and a `chat.changed` event; while it is on, the server refuses plaintext (E2EE_REQUIRED). Turning it on again changes nothing.',
+    role: 'user',
+    request: T.Object({ conversationId: Uuid, encrypted: T.Boolean() }),
+    response: Chat,
+    example: { request: { conversationId: exampleChatId, encrypted: true }, response: { ...exampleChat, encrypted: true } },
   },
   'keys.publish': {
     description:

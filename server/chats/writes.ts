@@ -23,6 +23,7 @@ export interface Conversation {
   lastSeq: number;
   publishedSeq: number;
   memberCount: number;
+  encrypted: boolean;
 }
 
 export type Member = Pick<MemberRow, 'role' | 'state' | 'joinedSeq' | 'readSeq' | 'deliveredSeq' | 'mutedUntil' | 'joinedAt'>;
@@ -98,6 +99,7 @@ export function chatWrites(db: Database, conversationId: string) {
           lastSeq: row.lastSeq,
           publishedSeq: row.publishedSeq,
           memberCount: row.memberCount,
+          encrypted: row.encrypted,
         },
         members: new Map(
           rows.map(({ userId, role, state, joinedSeq, readSeq, deliveredSeq, mutedUntil, joinedAt }) => [
@@ -207,7 +209,7 @@ export function chatWrites(db: Database, conversationId: string) {
       system: SystemBody,
       members: MemberChange[],
       memberCount: number,
-      change: Partial<Pick<Conversation, 'name' | 'pictureMediaId'>> = {},
+      change: Partial<Pick<Conversation, 'name' | 'pictureMediaId' | 'encrypted'>> = {},
     ): Promise<MessageRow> =>
       db.transaction(async (tx) => {
         for (const { userId, ...set } of members) {

@@ -97,7 +97,7 @@ export function mediaRoutes(
         const kind = form.get('kind');
         const file = form.get('file');
         if (typeof kind !== 'string' || !(MEDIA_KINDS as readonly string[]).includes(kind))
-          throw new InvalidInputError('kind is image, video, voice or reel', { field: 'kind' });
+          throw new InvalidInputError('kind is image, video, voice, reel or blob', { field: 'kind' });
         if (!(file instanceof Blob) || file.size === 0) throw new InvalidInputError('file is missing', { field: 'file' });
         const uploaded = await media.uploadWhole(
           principal.userId,
