@@ -126,16 +126,17 @@ export async function decryptFile(
 
 // ——— Safety number ———
 // What two people compare (read aloud, side by side) to know that no one sits between them. As
-// Signal's "numeric fingerprint": for each person, SHA-512 iterated 5,200 times, starting from
-// (version 0x0000 || public key || user id) and hashing (previous digest || public key) each
-// round; the first 30 bytes of the result, as six 5-byte chunks, each read as a big-endian
+// Signal's "numeric fingerprint": for each person, SHA-512 applied 5,200 times, each round to
+// (previous result || public key), the first round's previous result being (version 0x0000 ||
+// public key || UTF-8 user id); the first 30 bytes of the result, as six 5-byte chunks, each read as a big-endian
 // integer mod 100,000, give 30 digits. The two people's 30 digits are put side by side, the
 // smaller user id first, so both compute the same 60 digits (12 groups of 5). The public keys
-// are the raw 32-byte X25519 keys each person's newest device published (`keys.get`, newest
-// first); a new key (another device, a reinstall) gives another number.
+// are the raw 32-byte X25519 keys of the two devices that talk: the web client takes its own and
+// the peer's newest (`keys.get`, the one it encrypts to), so the numbers match when each person
+// compares from their newest device; a new key (another device, a reinstall) gives another one.
 
 const FINGERPRINT_VERSION = new Uint8Array([0, 0]);
-export const SAFETY_ITERATIONS = 5200;
+const SAFETY_ITERATIONS = 5200;
 
 async function fingerprint(publicKey: Uint8Array, userId: string): Promise<string> {
   const id = new TextEncoder().encode(userId);

@@ -398,7 +398,7 @@ export const chatCalls = {
   },
   'keys.get': {
     description:
-      "Someone's public keys for end-to-end encryption: the newest first (encrypt to it), older ones to read earlier messages. NOT_FOUND when they have none.",
+      "Someone's public keys for end-to-end encryption: the newest first (encrypt to it), older ones to read earlier messages. NOT_FOUND when they have none. The safety number two people compare is made from their newest keys: for each person, SHA-512 applied 5,200 times, each time to (the previous result ‖ raw key), the first time's previous result being (0x0000 ‖ raw key ‖ UTF-8 user id) (as Signal's numeric fingerprint); the first 30 bytes, as six 5-byte big-endian numbers mod 100,000, give 30 digits; the 30 digits of the smaller user id come first: 60 digits, shown as 12 groups of 5.",
     role: 'user',
     request: T.Object({ userId: Uuid }),
     response: T.Object({ keys: T.Array(T.Object({ keyId: Uuid, publicKey: T.String(), createdAt: T.String({ format: 'date-time' }) })) }),

@@ -142,8 +142,6 @@ export async function createCipher(conversationId: string, me: string, peerId: s
   };
 }
 
-export type Cipher = NonNullable<Awaited<ReturnType<typeof createCipher>>>;
-
 /** A file encrypted here under a key of its own: the blob to upload, and what the message carries to open it. */
 export async function sealFile(file: Blob): Promise<{ blob: Blob; file: Omit<SealedFile, 'mediaId'> }> {
   const sealed = await encryptFile(new Uint8Array(await file.arrayBuffer()));

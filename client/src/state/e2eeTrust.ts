@@ -30,12 +30,10 @@ export function createKeyTrust(store: KeyStore, me: string) {
   };
 }
 
-export type KeyTrust = ReturnType<typeof createKeyTrust>;
-
 /** Why a message cannot go out encrypted now; the draft stays in the composer. */
 export type Held = 'loading' | 'unsupported' | 'noPeerKey' | 'keyChanged';
 
-export type SendMode = { mode: 'plain' } | { mode: 'encrypted' } | { mode: 'held'; reason: Held };
+type SendMode = { mode: 'plain' } | { mode: 'encrypted' } | { mode: 'held'; reason: Held };
 
 /**
  * How a message goes out. In a conversation whose encryption is off: in clear. Once it is on:
