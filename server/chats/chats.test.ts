@@ -14,6 +14,7 @@ import {
   generateKeyPair,
   sealEnvelope,
 } from '../../protocol/e2ee.ts';
+import { MEDIA_LIMITS } from '../../protocol/lists.ts';
 import { type AccountsEnv, startAccountsEnv } from '../../test/harness/accounts.ts';
 import { befriend, type Member, memberPool } from '../../test/harness/social.ts';
 import type { RunningNode } from '../node.ts';
@@ -351,6 +352,11 @@ describe('messenger: end-to-end encrypted conversations', () => {
     const blob = await uploadBlob(ana, sealed.ciphertext);
     // Ready at once: nothing decodes or transcodes it.
     expect(blob).toMatchObject({ kind: 'blob', status: 'ready' });
+    const tooLarge = await env.client().request<{ error: { code: string } }>('POST', '/media/uploads', {
+      body: { kind: 'blob', size: MEDIA_LIMITS.blob.bytes + 1 },
+      token: ana.user.tokens.accessToken,
+    });
+    expect([tooLarge.status, tooLarge.body.error.code]).toEqual([400, 'TOO_LARGE']);
 
     // Not in a conversation whose encryption is off, not even with encrypted content.
     const plainRefusal = await ana.refused('chats.send', {

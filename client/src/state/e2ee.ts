@@ -151,10 +151,20 @@ export async function sealFile(file: Blob): Promise<{ blob: Blob; file: Omit<Sea
   };
 }
 
-/** The original file of a blob read from `url`, typed as it was; throws when it cannot be opened. */
+/**
+ * The type a decrypted file is shown as: the sender chose `type`, and an object URL has this
+ * origin, so only types that cannot run script (no SVG, no HTML) keep theirs; anything else is
+ * plain bytes, offered for download.
+ */
+export const displayType = (type: string): string =>
+  /^(image\/(jpeg|png|gif|webp|avif|heic|heif)|video\/(mp4|webm|quicktime)|audio\/(webm|ogg|mp4|mpeg|wav|aac))(;.*)?$/.test(type)
+    ? type
+    : 'application/octet-stream';
+
+/** The original file of a blob read from `url`, typed by `displayType`; throws when it cannot be opened. */
 export async function openFile(url: string, file: SealedFile): Promise<Blob> {
   const response = await fetch(url);
   if (!response.ok) throw new Error(`the encrypted file could not be read (${response.status})`);
   const plain = await decryptFile(new Uint8Array(await response.arrayBuffer()), file);
-  return new Blob([plain], { type: file.type });
+  return new Blob([plain], { type: displayType(file.type) });
 }

@@ -1,6 +1,7 @@
 // A file of an end-to-end encrypted message: its `blob` media is downloaded through its signed URL
 // and decrypted here with the key the message carried, then shown from an object URL (a photo, a
-// video, a voice note, or a link for anything else). Without the key (a device that cannot read
+// video, a voice note, or a download link for anything else, SVG and HTML included: an object URL
+// has this origin, so a type that can run script is never given to one). Without the key (a device that cannot read
 // the message) or when the bytes do not open, it says so instead.
 import { createResource, type JSX, Match, onCleanup, Switch } from 'solid-js';
 import type { SealedFile } from '../../../../protocol/e2ee.ts';
@@ -24,12 +25,12 @@ export function EncryptedAttachment(props: { id: string; file: SealedFile | unde
     },
     async ({ file, from }) => {
       const { openFile } = await import('../../state/e2ee.ts');
-      const objectUrl = URL.createObjectURL(await openFile(from, file));
+      const blob = await openFile(from, file);
+      const objectUrl = URL.createObjectURL(blob);
       made.push(objectUrl);
-      return objectUrl;
+      return { url: objectUrl, type: blob.type };
     },
   );
-  const type = () => props.file?.type ?? '';
   const name = () => props.file?.name || t('media.blob');
   return (
     <Switch
@@ -45,24 +46,24 @@ export function EncryptedAttachment(props: { id: string; file: SealedFile | unde
         </span>
       </Match>
       <Match when={opened()}>
-        {(source) => (
+        {(shown) => (
           <Switch
             fallback={
-              <a href={source()} download={name()} data-testid="encrypted-attachment">
+              <a href={shown().url} download={name()} data-testid="encrypted-attachment">
                 🔒 {name()}
               </a>
             }
           >
-            <Match when={type().startsWith('image/')}>
-              <img src={source()} alt={t('media.image')} class="encrypted-image" data-testid="encrypted-attachment" />
+            <Match when={shown().type.startsWith('image/')}>
+              <img src={shown().url} alt={t('media.image')} class="encrypted-image" data-testid="encrypted-attachment" />
             </Match>
-            <Match when={type().startsWith('video/')}>
-              <video src={source()} controls playsinline preload="metadata" data-testid="encrypted-attachment">
+            <Match when={shown().type.startsWith('video/')}>
+              <video src={shown().url} controls playsinline preload="metadata" data-testid="encrypted-attachment">
                 <track kind="captions" />
               </video>
             </Match>
-            <Match when={type().startsWith('audio/')}>
-              <audio src={source()} controls preload="metadata" aria-label={t('media.voice')} data-testid="encrypted-attachment">
+            <Match when={shown().type.startsWith('audio/')}>
+              <audio src={shown().url} controls preload="metadata" aria-label={t('media.voice')} data-testid="encrypted-attachment">
                 <track kind="captions" />
               </audio>
             </Match>
