@@ -604,7 +604,8 @@ class Room {
     if (conversation.kind !== 'direct')
       throw new InvalidInputError('end-to-end encryption is for one-to-one conversations', { field: 'conversationId' });
     if (conversation.encrypted === encrypted) return {};
-    // Each change writes a message: counted like one.
+    // Each change writes a message: refused like one across a block or a declined request, and counted.
+    await this.#checkDirect(userId);
     await this.#deps.limiter.hit({ name: 'messages sent', max: this.#deps.messagesPerMinute, windowMs: 60_000 }, userId);
     await this.#systemChange(
       conversation,

@@ -379,7 +379,7 @@ export const chatCalls = {
   },
   'chats.encryption': {
     description:
-      'Turn end-to-end encryption of a one-to-one conversation on or off (either person). Both see it as a message (`encrypted` / `unencrypted`) and a `chat.changed` event; while it is on, the server refuses plaintext (E2EE_REQUIRED). Turning it on again changes nothing.',
+      'Turn end-to-end encryption of a one-to-one conversation on or off (either person). Both see it as a message (`encrypted` / `unencrypted`) and a `chat.changed` event; while it is on, the server refuses plaintext (E2EE_REQUIRED). Turning it on again changes nothing; MESSAGE_NOT_ALLOWED where a message would be (a block, a declined request).',
     role: 'user',
     request: T.Object({ conversationId: Uuid, encrypted: T.Boolean() }),
     response: Chat,

@@ -343,6 +343,10 @@ describe('messenger: end-to-end encrypted conversations', () => {
     expect((await ana.refused('chats.encryption', { conversationId: group.id, encrypted: true })).code).toBe('INVALID_INPUT');
     const stranger = await member(env.node);
     expect((await stranger.refused('chats.encryption', { conversationId, encrypted: true })).code).toBe('NOT_FOUND');
+    // Across a block, turning it on writes nothing either.
+    await bruno.call('blocks.block', { userId: ana.id });
+    expect((await ana.refused('chats.encryption', { conversationId, encrypted: true })).code).toBe('MESSAGE_NOT_ALLOWED');
+    expect((await ana.call('chats.history', { conversationId })).items.at(-1)?.seq).toBe(5);
   });
 
   test('e2ee: an attachment is an opaque blob stored as uploaded (not the file), only with encrypted messages of an encrypted conversation', async () => {
