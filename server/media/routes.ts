@@ -34,7 +34,9 @@ export function mediaRoutes(
       if (info === undefined) throw new NotFoundError('file');
       set.headers['cache-control'] = 'private, max-age=3600';
       // Playlists are served here on S3 too: their relative links must resolve to signed paths here.
-      const direct = key.endsWith('.m3u8') ? undefined : await store.presign('GET', key, 3600);
+      // So are blobs: the browser reads them with fetch, which a redirect to the bucket would
+      // take across origins (needing CORS there).
+      const direct = key.endsWith('.m3u8') || key.endsWith('/out/blob') ? undefined : await store.presign('GET', key, 3600);
       if (direct !== undefined) return Response.redirect(direct, 302);
       return new Response((await store.get(key)) as Uint8Array<ArrayBuffer>, {
         headers: { 'content-type': info.contentType, 'cache-control': 'private, max-age=3600' },
