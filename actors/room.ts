@@ -16,6 +16,7 @@
 import { CHAT_LIMITS } from '../protocol/lists.ts';
 import type { RateLimiter } from '../server/accounts/rate-limits.ts';
 import { mayWriteDirect } from '../server/chats/consent.ts';
+import { E2eeRequiredError } from '../server/chats/errors.ts';
 import { type Attachment, type EncryptedBody, isPresent, type SystemBody } from '../server/chats/schema.ts';
 import { type MessageView, messageView, previewOf, readUpTo } from '../server/chats/views.ts';
 import { type ChatWrites, type Conversation, chatWrites, type Member, type MemberChange } from '../server/chats/writes.ts';
@@ -52,6 +53,7 @@ export type RoomMessage =
   | { op: 'remove'; userId: string; target: string }
   | { op: 'setAdmin'; userId: string; target: string; admin: boolean }
   | { op: 'update'; userId: string; name?: string; pictureMediaId?: string | null }
+  | { op: 'encryption'; userId: string; encrypted: boolean }
   | { op: 'tellUnread' };
 
 export interface RoomActorDeps {
@@ -171,6 +173,7 @@ class Room {
       case 'send':
         return reply(await this.#send(conversation, message.userId, member, message));
       case 'edit':
+        if (conversation.encrypted) throw new E2eeRequiredError('text');
         return reply(await this.#edit(conversation, message.userId, message.seq, message.text));
       case 'delete':
         return reply(await this.#delete(conversation, message.userId, member, message.seq));
@@ -205,6 +208,8 @@ class Room {
         return reply(await this.#setAdmin(conversation, message.userId, member, message.target, message.admin));
       case 'update':
         return reply(await this.#update(conversation, message.userId, member, message));
+      case 'encryption':
+        return reply(await this.#encryption(conversation, message.userId, message.encrypted));
     }
   }
 
@@ -215,6 +220,7 @@ class Room {
       return this.#stored(conversation, await this.#writes.byClientId(userId, input.clientId, this.#quoteFloor()));
     if (input.encrypted !== undefined && conversation.kind !== 'direct')
       throw new InvalidInputError('end-to-end encryption is for one-to-one conversations', { field: 'encrypted' });
+    this.#checkEncryption(conversation, input);
     // The two checks at once (PostgreSQL, Redis); a refusal by the first is the one reported.
     const [allowed, counted] = await Promise.allSettled([
       this.#checkDirect(conversation, userId),
@@ -285,6 +291,22 @@ class Room {
     if (this.#recent.size > RECENT_SENDS) this.#recent.delete(this.#recent.values().next().value as string);
   }
 
+  /**
+   * While encryption is on, nothing in clear is stored: text is refused, and so is any attachment
+   * but a blob (a file encrypted on the device). A blob goes only with encrypted content, in a
+   * conversation whose encryption is on (its key travels in that content).
+   */
+  #checkEncryption(conversation: Conversation, input: Extract<RoomMessage, { op: 'send' }>) {
+    const kinds = (input.attachments ?? []).map((attachment) => attachment.kind);
+    if (conversation.encrypted) {
+      if (input.encrypted === undefined) throw new E2eeRequiredError('text');
+      if (kinds.some((kind) => kind !== 'blob')) throw new E2eeRequiredError('attachments');
+    } else if (kinds.includes('blob'))
+      throw new InvalidInputError('encrypted files go with encrypted messages of a conversation whose encryption is on', {
+        field: 'attachments',
+      });
+  }
+
   /** One-to-one: may `userId` write to the other person now (their settings, no decline, no block)? */
   async #mayWrite(conversation: Conversation, userId: string): Promise<boolean> {
     if (conversation.kind !== 'direct') return true;
@@ -302,7 +324,7 @@ class Room {
     conversation: Conversation,
     system: SystemBody,
     members: MemberChange[],
-    change: Partial<Pick<Conversation, 'name' | 'pictureMediaId'>> = {},
+    change: Partial<Pick<Conversation, 'name' | 'pictureMediaId' | 'encrypted'>> = {},
   ) {
     const seq = conversation.lastSeq + 1;
     const row = await this.#writes.systemChange(seq, conversation.publishedSeq, system, members, conversation.memberCount, change);
@@ -590,12 +612,38 @@ class Room {
         pictureMediaId: change.pictureMediaId,
       });
     }
-    await this.#deps.topics.publish(this.#topic, 'chat.changed', {
+    await this.#chatChanged(conversation);
+    return {};
+  }
+
+  #chatChanged(conversation: Conversation) {
+    return this.#deps.topics.publish(this.#topic, 'chat.changed', {
       conversationId: this.#id,
       name: conversation.name,
       pictureMediaId: conversation.pictureMediaId,
       atSeq: conversation.lastSeq,
+      encrypted: conversation.encrypted,
     });
+  }
+
+  /** Either person of a one-to-one turns end-to-end encryption on or off; both see it as a message. */
+  async #encryption(conversation: Conversation, userId: string, encrypted: boolean) {
+    if (conversation.kind !== 'direct')
+      throw new InvalidInputError('end-to-end encryption is for one-to-one conversations', { field: 'conversationId' });
+    if (conversation.encrypted === encrypted) return {};
+    // Each change writes a message: refused like one across a block or a declined request, and counted.
+    await this.#checkDirect(conversation, userId);
+    await this.#deps.limiter.hit({ name: 'messages sent', max: this.#deps.messagesPerMinute, windowMs: 60_000 }, userId);
+    await this.#systemChange(
+      conversation,
+      { action: encrypted ? 'encrypted' : 'unencrypted', actorId: userId, userIds: [], name: null },
+      [],
+      {
+        encrypted,
+      },
+    );
+    conversation.encrypted = encrypted;
+    await this.#chatChanged(conversation);
     return {};
   }
 }

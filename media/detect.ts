@@ -3,11 +3,12 @@
 // the first gate; the full decode (sharp for images, ffprobe for video and audio) is the second.
 // What is found here is also what ffmpeg is told the file is (`demuxer`): it never guesses.
 
-/** What an upload is announced as. A reel is a video that must last as long as reels do. */
-export const MEDIA_KINDS = ['image', 'video', 'voice', 'reel'] as const;
+/** What an upload is announced as. A reel is a video that must last as long as reels do; a blob
+ * is a file encrypted on the device, which nothing here looks into. */
+export const MEDIA_KINDS = ['image', 'video', 'voice', 'reel', 'blob'] as const;
 export type MediaKind = (typeof MEDIA_KINDS)[number];
 /** What content is found to be. */
-type ContentKind = Exclude<MediaKind, 'reel'>;
+type ContentKind = Exclude<MediaKind, 'reel' | 'blob'>;
 
 export interface Detected {
   kind: ContentKind;

@@ -325,14 +325,15 @@ export const Topics = {
         },
       },
       'chat.changed': {
-        description: "The group's name or picture changed.",
+        description: "The group's name or picture changed, or end-to-end encryption of a one-to-one was turned on or off.",
         body: T.Object({
           conversationId: T.String(),
           name: T.Union([T.String(), T.Null()]),
           pictureMediaId: T.Union([T.String(), T.Null()]),
           atSeq: AtSeq,
+          encrypted: T.Boolean(),
         }),
-        example: { conversationId: exampleChatId, name: 'Paseos 🐾', pictureMediaId: null, atSeq: 42 },
+        example: { conversationId: exampleChatId, name: 'Paseos 🐾', pictureMediaId: null, atSeq: 42, encrypted: false },
       },
       typing: {
         description: 'A member is typing; show it for about 5 s unless another arrives.',

@@ -276,15 +276,18 @@ Files travel over HTTP, not the socket; everything else about them is in the cat
 \`mediaIds\` of posts, \`avatarMediaId\`…). Every request carries \`authorization: Bearer <access
 token>\`; the OpenAPI document at \`/openapi\` has the exact shapes.
 
-1. \`POST /media/uploads\` with \`{"kind": "image" | "video" | "voice" | "reel", "size": <bytes>}\`
+1. \`POST /media/uploads\` with \`{"kind": "image" | "video" | "voice" | "reel" | "blob", "size": <bytes>}\`
    answers \`{media, chunkBytes, uploadUrl, directUploadUrl}\`. Limits: images and voice notes 20
-   MB, videos and reels 500 MB (\`TOO_LARGE\` beyond); voice notes at most 15 min, videos at most
-   10 min and reels 15 s to 10 min long, checked when processed (\`failed\` with the reason
+   MB, videos and reels 500 MB, blobs 25 MiB (\`TOO_LARGE\` beyond); voice notes at most 15 min, videos
+   at most 10 min and reels 15 s to 10 min long, checked when processed (\`failed\` with the reason
    otherwise). A user has at most 10 uploads started and not completed (\`TOO_MANY_UPLOADS\`, 429,
    \`details: {state: "uploading", limit}\`; \`DELETE <uploadUrl>\` gives one up) and at most 5 GiB of
    stored media (\`QUOTA_EXCEEDED\`, 413, \`details: {usedBytes, quotaBytes}\`, before anything is
    stored; the call \`media.quota\` says where the user stands). Operators may change these numbers
-   (\`MEDIA_*\` in .env.example).
+   (\`MEDIA_*\` in .env.example). A \`blob\` is a file encrypted on the device for an end-to-end
+   encrypted conversation: stored as it comes (its content is never checked, decoded or
+   transcoded), \`ready\` once complete, attachable only to encrypted messages of encrypted
+   conversations (its key travels inside the message).
 2. Send the bytes in order: \`PUT <uploadUrl>?offset=<n>\` with \`content-type:
    application/octet-stream\` and at most \`chunkBytes\` (8 MiB) per request. After a dropped
    connection, \`GET <uploadUrl>\` says where the upload stands (\`media.received\`); a chunk sent
@@ -302,7 +305,7 @@ token>\`; the OpenAPI document at \`/openapi\` has the exact shapes.
 \`POST /media\` does all three for a file of up to 20 MB sent as \`multipart/form-data\` with the
 fields \`kind\` and \`file\`. The \`urls\` of a ready media are signed paths on the node that work for a
 few hours (images: \`small|medium|large\` \`.webp\` and \`.jpg\`; videos and reels: \`master.m3u8\` (HLS,
-relative links included) and \`thumb.jpg\`; voice notes: \`voice.ogg\` and \`voice.m4a\`). Media can be attached
+relative links included) and \`thumb.jpg\`; voice notes: \`voice.ogg\` and \`voice.m4a\`; blobs: \`blob\`). Media can be attached
 only by their owner, once ready (\`NOT_FOUND\`, \`MEDIA_NOT_READY\`).
 
 ## Limits

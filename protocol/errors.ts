@@ -34,6 +34,8 @@ export const DOMAIN_ERROR_CODES = {
   MESSAGE_NOT_ALLOWED:
     'The recipient does not take messages from the caller: their `messages` setting, a declined message request, or a block.',
   EDIT_WINDOW_CLOSED: 'A message can be edited for 15 minutes after it was sent.',
+  E2EE_REQUIRED:
+    'End-to-end encryption of this conversation is on: send `encrypted` content, with `blob` attachments only (files encrypted on the device), or turn it off with `chats.encryption`; plaintext is never stored.',
   TOO_MANY_PINS: 'The group already has the most pinned messages allowed (50).',
   NOT_A_REQUEST: 'Only a message request can be declined.',
   GROUP_FULL: 'A group has at most 1,024 members.',

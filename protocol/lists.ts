@@ -34,8 +34,8 @@ export const CHAT_LIMITS = {
   messageChars: 4000,
   /** Characters of a group's name. */
   groupNameChars: 80,
-  /** Base64 characters of an encrypted message's ciphertext. */
-  ciphertextChars: 8000,
+  /** Base64 characters of an encrypted message's ciphertext: its envelope holds the text (up to 3 bytes a character) and the keys of its files. */
+  ciphertextChars: 24_000,
   /** People added in one call. */
   addAtOnce: 100,
   /** Media attached to one message. */
@@ -55,6 +55,8 @@ export const MEDIA_LIMITS = {
   voice: { bytes: 20 * 1024 * 1024, maxDurationMs: 15 * 60_000 },
   /** Reels, per the product plan: videos of 15 s to 10 min (checked when processed). */
   reel: { bytes: 500 * 1024 * 1024, minDurationMs: 15_000, maxDurationMs: 10 * 60_000 },
+  /** A file encrypted on the device for an end-to-end encrypted conversation: stored as it comes, never decoded (a photo, a short video or a voice note, with its 16-byte tag). */
+  blob: { bytes: 25 * 1024 * 1024 },
   /** A resumable upload sends chunks of at most this many bytes (the last one smaller). */
   chunkBytes: 8 * 1024 * 1024,
 } as const;

@@ -27,11 +27,16 @@ const Encrypted = T.Object(
   },
   {
     description:
-      'End-to-end encrypted content (one-to-one only): AES-256-GCM under a key both ends derive with X25519 from their own private key and the other public key (HKDF-SHA-256, info "petamigos-e2ee-v1"). The plaintext is the UTF-8 text. The server never sees it.',
+      'End-to-end encrypted content (one-to-one only): AES-256-GCM under a key both ends derive with X25519 from their own private key and the other public key (HKDF-SHA-256, info "petamigos-e2ee-v1"). The plaintext is a UTF-8 JSON envelope `{ "v": 2, "text", "files": [{ "mediaId", "key", "iv", "type", "name", "size" }] }` (format 1, before it: the text alone): each attachment is a `blob` media encrypted on the device with AES-256-GCM under its own random `key` and `iv`, and `type`, `name`, `size` are those of the original file. The server never sees any of it.',
   },
 );
 
-const SystemAction = OneOf(['created', 'added', 'removed', 'left', 'renamed', 'picture', 'admin', 'accepted'] as const);
+const SystemAction = OneOf(
+  ['created', 'added', 'removed', 'left', 'renamed', 'picture', 'admin', 'accepted', 'encrypted', 'unencrypted'] as const,
+  {
+    description: 'encrypted / unencrypted: `actorId` turned end-to-end encryption of the one-to-one conversation on or off',
+  },
+);
 
 export const ChatMessage = T.Object({
   conversationId: Uuid,
@@ -62,8 +67,9 @@ export const ChatMessage = T.Object({
     }),
     T.Null(),
   ]),
-  attachments: T.Array(T.Object({ id: Uuid, kind: OneOf(['image', 'video', 'voice'] as const) }), {
-    description: 'Media shown with the message; fetch their URLs with `media.get`',
+  attachments: T.Array(T.Object({ id: Uuid, kind: OneOf(['image', 'video', 'voice', 'blob'] as const) }), {
+    description:
+      'Media shown with the message; fetch their URLs with `media.get`. `blob`: a file encrypted on the device (encrypted messages only), its key in the encrypted envelope',
   }),
   reactions: T.Array(T.Object({ emoji: T.String(), count: T.Integer({ minimum: 1 }) })),
   myReaction: T.Optional(T.Union([T.String(), T.Null()], { description: "In replies to the caller's reads only" })),
@@ -111,6 +117,10 @@ const Chat = T.Object({
   unread: T.Integer({ minimum: 0 }),
   lastMessage: T.Union([ChatMessage, T.Null()]),
   lastActivityAt: T.String({ format: 'date-time' }),
+  encrypted: T.Boolean({
+    description:
+      'One-to-one only: end-to-end encryption is on (`chats.encryption`); the server then takes only `encrypted` messages with `blob` attachments (E2EE_REQUIRED)',
+  }),
   me: Me,
 });
 
@@ -125,6 +135,7 @@ const exampleChat = {
   unread: 1,
   lastMessage: exampleMessage,
   lastActivityAt: '2026-11-24T18:00:00.000Z',
+  encrypted: false,
   me: { role: 'member', state: 'active', readSeq: 41, joinedSeq: 0, mutedUntil: null },
 };
 
@@ -156,7 +167,8 @@ const Send = T.Object({
     T.Array(Uuid, {
       maxItems: CHAT_LIMITS.attachments,
       uniqueItems: true,
-      description: 'Your own ready media (images, videos, voice notes) from the media pipeline',
+      description:
+        'Your own ready media from the media pipeline: images, videos, voice notes; in an end-to-end encrypted conversation `blob` media only (files encrypted on the device), with `encrypted` content',
     }),
   ),
 });
@@ -216,7 +228,7 @@ export const chatCalls = {
   },
   'chats.send': {
     description:
-      "Send a message: to a conversation (`conversationId`) or to a person (`to`). Text or `encrypted` content (not both), with or without `attachments` (a message of attachments alone needs neither). Answered once the message is stored; a retry with the same `clientId` answers the same message. MESSAGE_NOT_ALLOWED when the recipient does not accept messages from the caller (privacy, a declined request, a block). In a one-to-one conversation the other person's current `messages` setting applies to every message, not only the first (a conversation they started stays open to the person they wrote to unless they take messages from nobody); edits and reactions follow the same rule.",
+      "Send a message: to a conversation (`conversationId`) or to a person (`to`). Text or `encrypted` content (not both), with or without `attachments` (a message of attachments alone needs neither). Answered once the message is stored; a retry with the same `clientId` answers the same message. MESSAGE_NOT_ALLOWED when the recipient does not accept messages from the caller (privacy, a declined request, a block). In a one-to-one conversation the other person's current `messages` setting applies to every message, not only the first (a conversation they started stays open to the person they wrote to unless they take messages from nobody); edits and reactions follow the same rule. E2EE_REQUIRED for text, or attachments other than `blob`, in a conversation whose encryption is on; INVALID_INPUT for a `blob` in one whose encryption is off.",
     role: 'user',
     request: Send,
     response: ChatMessage,
@@ -233,7 +245,8 @@ export const chatCalls = {
     example: { request: { conversationId: exampleChatId, after: 41 }, response: { items: [exampleMessage], more: false } },
   },
   'chats.edit': {
-    description: 'Change the text of your own message, within 15 minutes of sending it. Encrypted messages are sent anew instead.',
+    description:
+      'Change the text of your own message, within 15 minutes of sending it. Encrypted messages are sent anew instead; E2EE_REQUIRED once the conversation is encrypted.',
     role: 'user',
     request: T.Object({ conversationId: Uuid, seq: Seq, text: T.String({ minLength: 1, maxLength: CHAT_LIMITS.messageChars }) }),
     response: ChatMessage,
@@ -377,6 +390,14 @@ export const chatCalls = {
       response: { ...exampleChat, kind: 'group', name: 'Paseos 🐾' },
     },
   },
+  'chats.encryption': {
+    description:
+      'Turn end-to-end encryption of a one-to-one conversation on or off (either person). Both see it as a message (`encrypted` / `unencrypted`) and a `chat.changed` event; while it is on, the server refuses plaintext (E2EE_REQUIRED). Turning it on again changes nothing; MESSAGE_NOT_ALLOWED where a message would be (a block, a declined request).',
+    role: 'user',
+    request: T.Object({ conversationId: Uuid, encrypted: T.Boolean() }),
+    response: Chat,
+    example: { request: { conversationId: exampleChatId, encrypted: true }, response: { ...exampleChat, encrypted: true } },
+  },
   'keys.publish': {
     description:
       'Publish the public half of this device’s X25519 key pair for end-to-end encrypted conversations (the private half never leaves the device). The newest key is the one others encrypt to.',
@@ -390,7 +411,7 @@ export const chatCalls = {
   },
   'keys.get': {
     description:
-      "Someone's public keys for end-to-end encryption: the newest first (encrypt to it), older ones to read earlier messages. NOT_FOUND when they have none.",
+      "Someone's public keys for end-to-end encryption: the newest first (encrypt to it), older ones to read earlier messages. NOT_FOUND when they have none. The safety number two people compare is made from their newest keys: for each person, SHA-512 applied 5,200 times, each time to (the previous result ‖ raw key), the first time's previous result being (0x0000 ‖ raw key ‖ UTF-8 user id) (as Signal's numeric fingerprint); the first 30 bytes, as six 5-byte big-endian numbers mod 100,000, give 30 digits; the 30 digits of the smaller user id come first: 60 digits, shown as 12 groups of 5.",
     role: 'user',
     request: T.Object({ userId: Uuid }),
     response: T.Object({ keys: T.Array(T.Object({ keyId: Uuid, publicKey: T.String(), createdAt: T.String({ format: 'date-time' }) })) }),

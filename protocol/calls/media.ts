@@ -9,7 +9,9 @@ const exampleMediaId = '0192a1b2-c3d4-7e5f-8a9b-0000000d1a00';
 
 export const MediaItem = T.Object({
   id: Uuid,
-  kind: OneOf(['image', 'video', 'voice', 'reel'] as const),
+  kind: OneOf(['image', 'video', 'voice', 'reel', 'blob'] as const, {
+    description: 'blob: a file encrypted on the device, stored as it came (never decoded or transcoded), its one file `blob`',
+  }),
   status: OneOf(['uploading', 'processing', 'ready', 'failed'] as const),
   progress: T.Integer({ minimum: 0, maximum: 100, description: 'Of the processing, once uploaded' }),
   failure: T.Union([T.String(), T.Null()], { description: 'Why it failed, when it did' }),
@@ -22,7 +24,7 @@ export const MediaItem = T.Object({
   waveform: T.Union([T.Array(T.Integer({ minimum: 0, maximum: 255 })), T.Null()], { description: '64 peaks (voice notes)' }),
   urls: T.Union([T.Record(T.String(), T.String()), T.Null()], {
     description:
-      'Ready media only: the files by name, as signed paths on this server that work for a few hours. Images: small|medium|large .webp and .jpg; videos: master.m3u8 (HLS) and thumb.jpg; voice notes: voice.ogg and voice.m4a.',
+      'Ready media only: the files by name, as signed paths on this server that work for a few hours. Images: small|medium|large .webp and .jpg; videos: master.m3u8 (HLS) and thumb.jpg; voice notes: voice.ogg and voice.m4a; blobs: blob.',
   }),
   createdAt: T.String({ format: 'date-time' }),
 });
@@ -47,7 +49,7 @@ export const exampleMedia = {
 export const mediaCalls = {
   'media.get': {
     description:
-      'Media by id: the caller’s own in any state, and ready ones shown by something the caller may see: a post (its visibility), a pet (its owner’s pets audience), a profile picture (unless a block stands), a conversation’s picture (members) or a message (members who joined before it was sent; not once deleted). Other ids are left out, exactly like unknown ones.',
+      'Media by id: the caller’s own in any state, and ready ones shown by something the caller may see: a post (its visibility), a pet (its owner’s pets audience), a profile picture (unless a block stands), a conversation’s picture (members) or a message (members who joined before it was sent; not once deleted; a `blob` only this way). Other ids are left out, exactly like unknown ones.',
     role: 'user',
     request: T.Object({ ids: T.Array(Uuid, { minItems: 1, maxItems: 50, uniqueItems: true }) }),
     response: T.Object({ items: T.Array(MediaItem) }),

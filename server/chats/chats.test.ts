@@ -2,8 +2,19 @@
 // requests, idempotent sends, history, edits, tombstones, replies, reactions, search, typing,
 // receipts and unread counts, groups and their management, blocks and the send rate limit.
 import { sql } from 'drizzle-orm';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { conversationKey, decryptText, encryptText, exportPublicKey, generateKeyPair } from '../../protocol/e2ee.ts';
+import {
+  conversationKey,
+  decryptFile,
+  decryptText,
+  encryptFile,
+  encryptText,
+  exportPublicKey,
+  generateKeyPair,
+  sealEnvelope,
+} from '../../protocol/e2ee.ts';
+import { MEDIA_LIMITS } from '../../protocol/lists.ts';
 import { type AccountsEnv, startAccountsEnv } from '../../test/harness/accounts.ts';
 import { befriend, type Member, memberPool } from '../../test/harness/social.ts';
 import type { RunningNode } from '../node.ts';
@@ -323,6 +334,151 @@ describe('messenger: end-to-end encryption', () => {
   });
 });
 
+describe('messenger: end-to-end encrypted conversations', () => {
+  /** A one-to-one between friends with both keys published, and the sealing of a text from Ana to Bruno. */
+  async function keyedPair() {
+    const [ana, bruno] = await friends();
+    const { conversationId } = await ana.call('chats.send', { to: bruno.id, clientId: id(), text: 'Hola' });
+    const [anaKeys, brunoKeys] = await Promise.all([generateKeyPair(), generateKeyPair()]);
+    const anaKey = await ana.call('keys.publish', { publicKey: await exportPublicKey(anaKeys.publicKey) });
+    const brunoKey = await bruno.call('keys.publish', { publicKey: await exportPublicKey(brunoKeys.publicKey) });
+    const key = await conversationKey(anaKeys.privateKey, await exportPublicKey(brunoKeys.publicKey), conversationId);
+    const seal = async (plaintext: string) => ({
+      senderKeyId: anaKey.keyId,
+      recipientKeyId: brunoKey.keyId,
+      ...(await encryptText(key, plaintext)),
+    });
+    return { ana, bruno, conversationId, seal };
+  }
+
+  async function uploadBlob(owner: Member, bytes: Uint8Array) {
+    const form = new FormData();
+    form.set('kind', 'blob');
+    form.set('file', new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'application/octet-stream' }), 'blob');
+    const response = await env.client().request<{ media: { id: string; status: string; kind: string } }>('POST', '/media', {
+      raw: form,
+      token: owner.user.tokens.accessToken,
+    });
+    expect(response.status).toBe(201);
+    return response.body.media;
+  }
+
+  test('e2ee: once encryption is on, a plaintext send or edit is refused with E2EE_REQUIRED and stores nothing; turning it off is a visible message', async () => {
+    const { ana, bruno, conversationId, seal } = await keyedPair();
+    expect((await ana.call('chats.get', { conversationId })).chat.encrypted).toBe(false);
+    await bruno.follow(`room:${conversationId}`);
+    const on = await ana.call('chats.encryption', { conversationId, encrypted: true });
+    expect(on).toMatchObject({ id: conversationId, encrypted: true });
+    expect((await bruno.event('message.new')).message).toMatchObject({ kind: 'system', system: { action: 'encrypted', actorId: ana.id } });
+    expect(await bruno.event('chat.changed')).toEqual({ conversationId, name: null, pictureMediaId: null, encrypted: true });
+    expect((await bruno.call('chats.get', { conversationId })).chat.encrypted).toBe(true);
+    // Turning it on again changes nothing (no second message).
+    await ana.call('chats.encryption', { conversationId, encrypted: true });
+    const before = (await ana.call('chats.history', { conversationId })).items;
+    expect(before.map((message) => message.kind)).toEqual(['text', 'system']);
+
+    for (const sender of [ana, bruno]) {
+      const refused = await sender.refused('chats.send', { conversationId, clientId: id(), text: 'en claro' });
+      expect(refused).toMatchObject({ code: 'E2EE_REQUIRED', details: { field: 'text' } });
+    }
+    expect((await ana.refused('chats.edit', { conversationId, seq: 1, text: 'editado en claro' })).code).toBe('E2EE_REQUIRED');
+    const db = env.node.platform.database.db;
+    const stored = JSON.stringify(rowsOf(await db.execute(sql`select * from messages where conversation_id = ${conversationId}`)));
+    expect(stored).not.toContain('en claro');
+    expect((await ana.call('chats.history', { conversationId })).items).toEqual(before);
+
+    const sent = await ana.call('chats.send', { conversationId, clientId: id(), encrypted: await seal('cifrado') });
+    expect(sent).toMatchObject({ seq: 3, kind: 'encrypted', text: '' });
+
+    // Off: either person, explicitly, and both see it; plaintext is taken again.
+    await bruno.call('chats.encryption', { conversationId, encrypted: false });
+    const off = (await ana.call('chats.history', { conversationId })).items.at(-1);
+    expect(off).toMatchObject({ seq: 4, kind: 'system', system: { action: 'unencrypted', actorId: bruno.id } });
+    expect(await bruno.call('chats.send', { conversationId, clientId: id(), text: 'en claro otra vez' })).toMatchObject({ seq: 5 });
+
+    const group = await ana.call('chats.createGroup', { name: 'Sin cifrado', userIds: [bruno.id] });
+    expect((await ana.refused('chats.encryption', { conversationId: group.id, encrypted: true })).code).toBe('INVALID_INPUT');
+    const stranger = await member(env.node);
+    expect((await stranger.refused('chats.encryption', { conversationId, encrypted: true })).code).toBe('NOT_FOUND');
+    // Across a block, turning it on writes nothing either.
+    await bruno.call('blocks.block', { userId: ana.id });
+    expect((await ana.refused('chats.encryption', { conversationId, encrypted: true })).code).toBe('MESSAGE_NOT_ALLOWED');
+    expect((await ana.call('chats.history', { conversationId })).items.at(-1)?.seq).toBe(5);
+  });
+
+  test('e2ee: an attachment is an opaque blob stored as uploaded (not the file), only with encrypted messages of an encrypted conversation', async () => {
+    const { ana, bruno, conversationId, seal } = await keyedPair();
+    const photo = new TextEncoder().encode('\x89PNG pretend this is a photo of Luna');
+    const sealed = await encryptFile(photo);
+    const blob = await uploadBlob(ana, sealed.ciphertext);
+    // Ready at once: nothing decodes or transcodes it.
+    expect(blob).toMatchObject({ kind: 'blob', status: 'ready' });
+    const tooLarge = await env.client().request<{ error: { code: string } }>('POST', '/media/uploads', {
+      body: { kind: 'blob', size: MEDIA_LIMITS.blob.bytes + 1 },
+      token: ana.user.tokens.accessToken,
+    });
+    expect([tooLarge.status, tooLarge.body.error.code]).toEqual([400, 'TOO_LARGE']);
+
+    // Not in a conversation whose encryption is off, not even with encrypted content.
+    const plainRefusal = await ana.refused('chats.send', {
+      conversationId,
+      clientId: id(),
+      encrypted: await seal('foto'),
+      attachments: [blob.id],
+    });
+    expect(plainRefusal).toMatchObject({ code: 'INVALID_INPUT', details: { field: 'attachments' } });
+    // Nor on a post or a profile (only messages take blobs).
+    expect((await ana.refused('posts.create', { text: 'Luna', visibility: 'public', mediaIds: [blob.id] })).code).toBe('NOT_FOUND');
+
+    await ana.call('chats.encryption', { conversationId, encrypted: true });
+    const envelope = sealEnvelope({
+      text: 'Luna',
+      files: [{ mediaId: blob.id, key: sealed.key, iv: sealed.iv, type: 'image/png', name: 'luna.png', size: photo.byteLength }],
+    });
+    const sent = await ana.call('chats.send', { conversationId, clientId: id(), encrypted: await seal(envelope), attachments: [blob.id] });
+    expect(sent.attachments).toEqual([{ id: blob.id, kind: 'blob' }]);
+
+    // Bruno reads the blob through its signed URL: the ciphertext uploaded, which his key opens.
+    const [seen] = (await bruno.call('media.get', { ids: [blob.id] })).items;
+    const url = seen?.urls?.blob as string;
+    const downloaded = new Uint8Array(await (await fetch(`${env.node.url}${url}`)).arrayBuffer());
+    expect(downloaded).toEqual(sealed.ciphertext);
+    expect(await decryptFile(downloaded, sealed)).toEqual(photo);
+    // What storage holds is not the file.
+    const object = await env.node.platform.storage.get(`media/${ana.id}/${blob.id}/out/blob`);
+    expect(Buffer.from(object).includes(Buffer.from('photo of Luna'))).toBe(false);
+    expect(new Uint8Array(object)).toEqual(sealed.ciphertext);
+
+    // A photo the pipeline can read is plaintext to the server: refused, even with encrypted content.
+    const png = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#c0ffee' } })
+      .png()
+      .toBuffer();
+    const form = new FormData();
+    form.set('kind', 'image');
+    form.set('file', new Blob([new Uint8Array(png)], { type: 'image/png' }), 'luna.png');
+    const image = (
+      await env.client().request<{ media: { id: string } }>('POST', '/media', { raw: form, token: ana.user.tokens.accessToken })
+    ).body.media;
+    await ana.event(
+      'media.changed',
+      (body) => (body.media as { id: string; status: string }).id === image.id && (body.media as { status: string }).status === 'ready',
+      30_000,
+    );
+    const clear = await ana.refused('chats.send', {
+      conversationId,
+      clientId: id(),
+      encrypted: await seal('foto'),
+      attachments: [image.id],
+    });
+    expect(clear).toMatchObject({ code: 'E2EE_REQUIRED', details: { field: 'attachments' } });
+
+    // A blob alone without encrypted content is plaintext: refused.
+    const second = await uploadBlob(ana, (await encryptFile(photo)).ciphertext);
+    const bare = await ana.refused('chats.send', { conversationId, clientId: id(), attachments: [second.id] });
+    expect(bare).toMatchObject({ code: 'E2EE_REQUIRED', details: { field: 'text' } });
+  });
+});
+
 describe('messenger: recovery', () => {
   test('room: a message stored but never published (its node died in between) is published when the room comes back, once, before new ones', async () => {
     const [ana, bruno] = await friends();
@@ -376,7 +532,13 @@ describe('messenger: groups', () => {
 
     const renamed = await ana.call('chats.update', { conversationId, name: 'Paseos 🐾' });
     expect(renamed.name).toBe('Paseos 🐾');
-    expect(await bruno.event('chat.changed')).toEqual({ conversationId, name: 'Paseos 🐾', pictureMediaId: null, atSeq: 4 });
+    expect(await bruno.event('chat.changed')).toEqual({
+      conversationId,
+      name: 'Paseos 🐾',
+      pictureMediaId: null,
+      atSeq: 4,
+      encrypted: false,
+    });
     expect((await ana.call('chats.pin', { conversationId, seq: 2, pinned: true })).pinned).toBe(true);
     expect((await bruno.call('chats.pins', { conversationId })).items.map((message) => message.seq)).toEqual([2]);
     expect((await bruno.refused('chats.pin', { conversationId, seq: 2, pinned: false })).code).toBe('FORBIDDEN');

@@ -131,6 +131,7 @@ export class Chats {
         unread: Math.max(0, conversation.lastSeq - readUpTo(member)),
         lastMessage: lastMessage !== undefined && lastMessage.seq > member.joinedSeq ? lastMessage : null,
         lastActivityAt: conversation.lastActivityAt.toISOString(),
+        encrypted: conversation.encrypted,
         me: meView(member),
       };
     });
@@ -257,10 +258,10 @@ export class Chats {
     // Its key is salted with the conversation id, so encryption starts once the conversation exists.
     if (request.encrypted !== undefined && request.to !== undefined)
       throw new InvalidInputError('encrypted messages go to an existing conversation', { field: 'encrypted' });
-    const attachments = (await this.#deps.media.attachable(userId, attachmentIds, ['image', 'video', 'voice'])).map(({ id, kind }) => ({
-      id,
-      kind,
-    }));
+    // Whether a blob may go with this message is the room's rule (encrypted conversations only).
+    const attachments = (await this.#deps.media.attachable(userId, attachmentIds, ['image', 'video', 'voice', 'blob'])).map(
+      ({ id, kind }) => ({ id, kind }),
+    );
     const conversationId = request.conversationId ?? (await this.#openDirect(userId, request.to as string));
     return this.room(conversationId, {
       op: 'send',

@@ -30,7 +30,8 @@ type ChatCall =
       | 'addMembers'
       | 'removeMember'
       | 'setAdmin'
-      | 'update'}`
+      | 'update'
+      | 'encryption'}`
   | `keys.${'publish' | 'get'}`;
 
 export function chatHandlers(social: Social): HandlerMap<ChatCall> {
@@ -82,6 +83,10 @@ export function chatHandlers(social: Social): HandlerMap<ChatCall> {
         ...(name === undefined ? {} : { name }),
         ...(body.pictureMediaId === undefined ? {} : { pictureMediaId: body.pictureMediaId }),
       });
+      return chats.summary(me(context), body.conversationId);
+    },
+    'chats.encryption': async (context, body) => {
+      await chats.room(body.conversationId, { op: 'encryption', userId: me(context), encrypted: body.encrypted });
       return chats.summary(me(context), body.conversationId);
     },
     'keys.publish': (context, body) => chats.publishKey(me(context), body.publicKey),

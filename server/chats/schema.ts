@@ -5,7 +5,20 @@
 // `published_seq` is how far the actor is known to have published messages on the room topic; a
 // new activation republishes what lies after it (the topic log drops duplicates by message id).
 import { sql } from 'drizzle-orm';
-import { check, foreignKey, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import {
+  boolean,
+  check,
+  foreignKey,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
 import { userRef, users } from '../accounts/schema.ts';
 
 export const conversations = pgTable(
@@ -21,6 +34,8 @@ export const conversations = pgTable(
     lastSeq: integer('last_seq').notNull().default(0),
     publishedSeq: integer('published_seq').notNull().default(0),
     memberCount: integer('member_count').notNull().default(0),
+    /** One-to-one: end-to-end encryption is on, so the room actor takes encrypted messages only. */
+    encrypted: boolean('encrypted').notNull().default(false),
     lastActivityAt: timestamp('last_activity_at', { withTimezone: true }).notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
   },
@@ -69,7 +84,7 @@ export interface StoredReaction {
 }
 
 export interface SystemBody {
-  action: 'created' | 'added' | 'removed' | 'left' | 'renamed' | 'picture' | 'admin' | 'accepted';
+  action: 'created' | 'added' | 'removed' | 'left' | 'renamed' | 'picture' | 'admin' | 'accepted' | 'encrypted' | 'unencrypted';
   actorId: string;
   userIds: string[];
   name: string | null;
@@ -77,7 +92,8 @@ export interface SystemBody {
 
 export interface Attachment {
   id: string;
-  kind: 'image' | 'video' | 'voice';
+  /** blob: a file encrypted on the device (encrypted messages only). */
+  kind: 'image' | 'video' | 'voice' | 'blob';
 }
 
 export interface EncryptedBody {

@@ -25,6 +25,7 @@ export interface Conversation {
   memberCount: number;
   /** Who started it (a one-to-one stays open to the person its starter wrote to). */
   createdBy: string | null;
+  encrypted: boolean;
 }
 
 export type Member = Pick<MemberRow, 'role' | 'state' | 'joinedSeq' | 'readSeq' | 'deliveredSeq' | 'mutedUntil' | 'joinedAt'>;
@@ -101,6 +102,7 @@ export function chatWrites(db: Database, conversationId: string) {
           publishedSeq: row.publishedSeq,
           memberCount: row.memberCount,
           createdBy: row.createdBy,
+          encrypted: row.encrypted,
         },
         members: new Map(
           rows.map(({ userId, role, state, joinedSeq, readSeq, deliveredSeq, mutedUntil, joinedAt }) => [
@@ -212,7 +214,7 @@ export function chatWrites(db: Database, conversationId: string) {
       system: SystemBody,
       members: MemberChange[],
       memberCount: number,
-      change: Partial<Pick<Conversation, 'name' | 'pictureMediaId'>> = {},
+      change: Partial<Pick<Conversation, 'name' | 'pictureMediaId' | 'encrypted'>> = {},
     ): Promise<MessageRow> =>
       db.transaction(async (tx) => {
         for (const { userId, ...set } of members) {

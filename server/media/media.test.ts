@@ -591,3 +591,32 @@ describe('media: ownership', () => {
     ).toBe('NOT_FOUND');
   });
 });
+
+describe('media: blobs', () => {
+  test('media: a blob (a file encrypted on the device) sent in chunks is stored as it came and served by the node itself, never redirected to S3 (the browser reads it with fetch)', async () => {
+    const owner = await pool.member();
+    // Bytes no pipeline would accept: what an encrypted file looks like.
+    const bytes = crypto.getRandomValues(new Uint8Array(3000));
+    const token = owner.user.tokens.accessToken;
+    const started = await env.client().request<{ media: MediaItem; uploadUrl: string }>('POST', '/media/uploads', {
+      body: { kind: 'blob', size: bytes.byteLength },
+      token,
+    });
+    expect(started.status).toBe(201);
+    for (const offset of [0, 2000])
+      await env.client().request('PUT', `${started.body.uploadUrl}?offset=${offset}`, {
+        raw: bytes.slice(offset, offset + 2000),
+        headers: { 'content-type': 'application/octet-stream' },
+        token,
+      });
+    const completed = await env.client().request<{ media: MediaItem }>('POST', `${started.body.uploadUrl}/complete`, { token });
+    expect(completed.body.media).toMatchObject({ kind: 'blob', status: 'ready', size: 3000 });
+    const response = await fetch(`${env.node.url}${completed.body.media.urls?.blob}`, { redirect: 'manual' });
+    expect(response.status).toBe(200);
+    expect(new Uint8Array(await response.arrayBuffer())).toEqual(bytes);
+    // Nothing of the upload is left beside it.
+    expect((await objectsOf(owner)).filter((key) => key.includes(completed.body.media.id))).toEqual([
+      `media/${owner.id}/${completed.body.media.id}/out/blob`,
+    ]);
+  });
+});

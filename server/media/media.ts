@@ -268,6 +268,7 @@ export class Media {
     }
     if (row.received !== row.size)
       throw new ConflictError('UPLOAD_INCOMPLETE', `${row.received} of ${row.size} bytes have arrived`, 'offset');
+    if (row.kind === 'blob') return this.view(await this.#storeBlob(row, original));
     const found = detect(original?.subarray(0, SNIFF_BYTES) ?? (await this.#head(row)));
     if (found === undefined || !accepts(row.kind, found)) {
       await this.#discard(row);
@@ -304,7 +305,23 @@ export class Media {
     return this.view(updated);
   }
 
-  /** The original as one buffer (images: at most 20 MB). */
+  /**
+   * A blob (a file encrypted on the device, at most MEDIA_LIMITS.blob.bytes) is ready once its
+   * bytes are: stored as they came as its one file `out/blob`, never sniffed, decoded or queued.
+   */
+  async #storeBlob(row: MediaRow, original?: Uint8Array): Promise<MediaRow> {
+    const bytes = original ?? (await this.original(row));
+    await this.#deps.store.put(`${mediaFolder(row)}out/blob`, bytes, { contentType: 'application/octet-stream' });
+    await this.#deps.store.removePrefix(`${mediaFolder(row)}upload/`);
+    return this.ready(row.id, {
+      received: row.received,
+      format: 'blob',
+      parts: [],
+      files: [{ name: 'blob', mime: 'application/octet-stream', bytes: bytes.byteLength }],
+    });
+  }
+
+  /** The original as one buffer (images: at most 20 MB, blobs 25 MiB). */
   async original(row: MediaRow): Promise<Uint8Array> {
     if (row.parts.length === 0) return this.#deps.store.get(`${mediaFolder(row)}upload/original`);
     const chunks = await Promise.all(row.parts.map((key) => this.#deps.store.get(key)));

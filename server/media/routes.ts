@@ -35,7 +35,9 @@ export function mediaRoutes(
       if (info === undefined) throw new NotFoundError('file');
       set.headers['cache-control'] = 'private, max-age=3600';
       // Playlists are served here on S3 too: their relative links must resolve to signed paths here.
-      const direct = key.endsWith('.m3u8') ? undefined : await store.presign('GET', key, 3600);
+      // So are blobs: the browser reads them with fetch, which a redirect to the bucket would
+      // take across origins (needing CORS there).
+      const direct = key.endsWith('.m3u8') || key.endsWith('/out/blob') ? undefined : await store.presign('GET', key, 3600);
       if (direct !== undefined) return Response.redirect(direct, 302);
       return new Response((await store.get(key)) as Uint8Array<ArrayBuffer>, {
         headers: { 'content-type': info.contentType, 'cache-control': 'private, max-age=3600' },
@@ -106,7 +108,7 @@ export function mediaRoutes(
         const kind = form.get('kind');
         const file = form.get('file');
         if (typeof kind !== 'string' || !(MEDIA_KINDS as readonly string[]).includes(kind))
-          throw new InvalidInputError('kind is image, video, voice or reel', { field: 'kind' });
+          throw new InvalidInputError('kind is image, video, voice, reel or blob', { field: 'kind' });
         if (!(file instanceof Blob) || file.size === 0) throw new InvalidInputError('file is missing', { field: 'file' });
         const uploaded = await media.uploadWhole(
           principal.userId,

@@ -50,7 +50,7 @@ export const media = pgTable(
     index('media_owner').on(table.ownerId, table.id.desc()),
     // The sweeps: uploads abandoned, jobs never queued.
     index('media_unfinished').on(table.status, table.updatedAt).where(sql`${table.status} in ('uploading', 'processing')`),
-    check('media_kind_known', sql`${table.kind} in ('image', 'video', 'voice', 'reel')`),
+    check('media_kind_known', sql`${table.kind} in ('image', 'video', 'voice', 'reel', 'blob')`),
     check('media_status_known', sql`${table.status} in ('uploading', 'processing', 'ready', 'failed')`),
   ],
 );

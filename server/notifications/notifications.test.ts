@@ -4,6 +4,7 @@
 // service that decrypts it), and friends told when a pet is lost.
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { conversationKey, encryptText, exportPublicKey, generateKeyPair } from '../../protocol/e2ee.ts';
 import { type AccountsEnv, startAccountsEnv, verifyEmail } from '../../test/harness/accounts.ts';
 import { type PushService, startPushService } from '../../test/harness/push-service.ts';
 import { befriend, join, memberPool } from '../../test/harness/social.ts';
@@ -167,6 +168,32 @@ describe('notifications', () => {
     await Bun.sleep(500);
     expect(pushesToBruno()).toHaveLength(2);
     expect(push.failures).toEqual([]);
+  });
+
+  test('web push: a message of an end-to-end encrypted conversation is pushed as "🔒 Encrypted message", with nothing of its content', async () => {
+    const ana = await member();
+    const bruno = await member();
+    await befriend(env.node, ana, bruno);
+    const subscription = push.subscribe();
+    await bruno.call('push.subscribe', subscription);
+    const { conversationId } = await ana.call('chats.send', { to: bruno.id, clientId: crypto.randomUUID(), text: 'Hola' });
+    const [anaKeys, brunoKeys] = await Promise.all([generateKeyPair(), generateKeyPair()]);
+    const anaKey = await ana.call('keys.publish', { publicKey: await exportPublicKey(anaKeys.publicKey) });
+    const brunoKey = await bruno.call('keys.publish', { publicKey: await exportPublicKey(brunoKeys.publicKey) });
+    await ana.call('chats.encryption', { conversationId, encrypted: true });
+    bruno.close();
+    await expect.poll(async () => (await ana.call('presence.get', { userId: bruno.id })).status).toBe('offline');
+    const key = await conversationKey(anaKeys.privateKey, await exportPublicKey(brunoKeys.publicKey), conversationId);
+    const sealed = await encryptText(key, 'la llave está bajo la maceta');
+    await ana.call('chats.send', {
+      conversationId,
+      clientId: crypto.randomUUID(),
+      encrypted: { senderKeyId: anaKey.keyId, recipientKeyId: brunoKey.keyId, ...sealed },
+    });
+    const pushes = () => push.received.filter((item) => subscription.endpoint.endsWith(`/push/${item.subscription}`));
+    await expect.poll(() => pushes().length).toBe(1);
+    expect(pushes()[0]?.payload).toMatchObject({ title: ana.user.username, body: '🔒 Encrypted message' });
+    expect(JSON.stringify(pushes()[0]?.payload)).not.toContain(sealed.ciphertext);
   });
 
   test('web push: subscriptions are refused unless they point at an allowed push service over https, with well-formed keys', async () => {

@@ -5,7 +5,11 @@
 // at once; and one of them goes offline while the others write, comes back, and finds every
 // message exactly once, in order.
 
+import { rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join as joinPath } from 'node:path';
 import type { Page, WebSocketRoute } from 'playwright-core';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { en } from '../../client/src/i18n/messages/en.ts';
 import type { AccountsEnv } from '../harness/accounts.ts';
@@ -253,7 +257,7 @@ describe('the messenger in the web client', () => {
     await screenshot(c, 'chats-after-reconnect');
   }, 240_000);
 
-  test('e2e: end-to-end encryption: both turn it on, messages are read decrypted with a lock, and another device cannot read them', async () => {
+  test('e2e: end-to-end encryption: one turns it on for both, both see the same safety number, messages and a photo arrive decrypted, another device cannot read them and its new key is flagged', async () => {
     const ana = await env.register();
     const bruno = await env.register();
     await befriend(env.node, ana, bruno);
@@ -266,39 +270,97 @@ describe('the messenger in the web client', () => {
       await page.goto(`${env.node.url}/chats/${conversationId}`);
       await expectMessages(page, ['hola']);
     }
-    const encryption = (page: Page) => page.getByRole('checkbox', { name: en['chats.e2ee'] });
-    const status = (page: Page) => page.getByTestId('e2ee-status').textContent();
+    const banner = (page: Page) => page.getByTestId('e2ee-banner');
+    const waiting = (page: Page) => page.getByTestId('e2ee-status').count();
 
-    // Ana turns it on first: Bruno has no key yet. Then Bruno: both have keys.
-    await encryption(a).check();
-    await expect.poll(() => status(a), within).toBe(en['chats.e2eeWaiting'].replace('{name}', bruno.username));
-    await encryption(b).check();
-    await expect.poll(() => status(b), within).toBe(en['chats.e2eeOn']);
+    // Ana turns it on: both see what it protects, and the line that says who turned it on.
+    await a.getByRole('button', { name: `🔒 ${en['chats.e2eeTurnOn']}` }).click();
+    for (const page of [a, b]) {
+      await expect.poll(() => banner(page).textContent(), within).toBe(`🔒 ${en['chats.e2eeProtected']}`);
+      await expect
+        .poll(() => page.getByTestId('messages').textContent(), within)
+        .toContain(en['chats.system.encrypted'].replace('{name}', ana.username));
+      // Both devices' keys are published and read (Bruno's is made when he sees it turned on).
+      await expect.poll(() => waiting(page), within).toBe(0);
+    }
     await send(b, 'secreto de Bruno');
     const locked = (text: string) => `🔒 ${text}`;
     await expectMessages(b, ['hola', locked('secreto de Bruno')]);
-    // Ana's device learns Bruno's new key from his message, reads it, and answers encrypted.
     await expectMessages(a, ['hola', locked('secreto de Bruno')]);
-    await expect.poll(() => status(a), within).toBe(en['chats.e2eeOn']);
     await send(a, 'secreto de Ana');
     await expectMessages(b, ['hola', locked('secreto de Bruno'), locked('secreto de Ana')]);
-    await screenshot(b, 'chats-e2ee');
 
-    // The server holds ciphertext only.
+    // The safety number: 12 groups of 5 digits, the same on both screens.
+    const safety = async (page: Page) => {
+      await page.getByRole('button', { name: en['chats.info'] }).click();
+      const digits = page.getByTestId('safety-digits');
+      await expect.poll(() => digits.locator('li').count(), within).toBe(12);
+      return (await digits.locator('li').allTextContents()).join(' ');
+    };
+    const [anaSees, brunoSees] = [await safety(a), await safety(b)];
+    expect(anaSees).toMatch(/^(\d{5} ){11}\d{5}$/);
+    expect(brunoSees).toBe(anaSees);
+    await screenshot(b, 'chats-e2ee-safety-number');
+    await b.setViewportSize({ width: 1366, height: 900 });
+    await screenshot(b, 'chats-e2ee-safety-number-desktop');
+    await b.setViewportSize({ width: 360, height: 740 });
+    for (const page of [a, b]) await page.keyboard.press('Escape');
+
+    // A photo: encrypted in Ana's browser, stored as an opaque blob, shown decrypted to Bruno.
+    const photo = joinPath(tmpdir(), `luna-${crypto.randomUUID()}.png`);
+    await sharp({ create: { width: 320, height: 240, channels: 3, background: '#3a7' } })
+      .png()
+      .toFile(photo);
+    await a.getByLabel(en['chats.attach']).setInputFiles(photo);
+    await expect.poll(() => a.getByRole('button', { name: en['chats.send'] }).isEnabled(), within).toBe(true);
+    await send(a, 'Luna');
+    const shownPhoto = b.getByTestId('messages').getByTestId('encrypted-attachment');
+    await expect.poll(() => shownPhoto.count(), within).toBe(1);
+    await expect.poll(() => shownPhoto.evaluate((image) => (image as HTMLImageElement).naturalWidth), within).toBe(320);
+    expect(await shownPhoto.getAttribute('src')).toMatch(/^blob:/);
+    await expectMessages(b, ['hola', locked('secreto de Bruno'), locked('secreto de Ana'), locked('Luna')]);
+    await screenshot(b, 'chats-e2ee');
+    await b.setViewportSize({ width: 1366, height: 900 });
+    await screenshot(b, 'chats-e2ee-desktop');
+    rmSync(photo, { force: true });
+
+    // The server holds ciphertext and a blob only.
     const history = await owner.call('chats.history', { conversationId });
     expect(history.items.map((message) => [message.kind, message.text])).toEqual([
       ['text', 'hola'],
+      ['system', ''],
+      ['encrypted', ''],
       ['encrypted', ''],
       ['encrypted', ''],
     ]);
+    expect(history.items.at(-1)?.attachments.map((attachment) => attachment.kind)).toEqual(['blob']);
     owner.close();
 
     // Bruno on another device (its own storage): the encrypted messages cannot be read there.
     const other = await web.signIn(bruno);
     await other.goto(`${env.node.url}/chats/${conversationId}`);
-    await expectMessages(other, ['hola', locked(en['chats.unreadable']), locked(en['chats.unreadable'])]);
+    await expectMessages(other, ['hola', locked(en['chats.unreadable']), locked(en['chats.unreadable']), locked(en['chats.unreadable'])]);
     await screenshot(other, 'chats-e2ee-other-device');
-  }, 120_000);
+
+    // That device published a key of its own: Ana is told his security code changed, and her next
+    // message waits (the draft kept) until she accepts it.
+    await a.reload();
+    const warning = a.getByTestId('e2ee-key-changed');
+    await expect.poll(() => warning.textContent(), within).toContain(en['chats.e2eeKeyChanged'].replace('{name}', bruno.username));
+    await send(a, 'sigues ahí?');
+    expect(await composer(a).inputValue()).toBe('sigues ahí?');
+    await screenshot(a, 'chats-e2ee-key-changed');
+    await warning.getByRole('button', { name: en['chats.e2eeAccept'] }).click();
+    await expect.poll(() => warning.count(), within).toBe(0);
+    await a.getByRole('button', { name: en['chats.send'] }).click();
+    await expectMessages(other, [
+      'hola',
+      locked(en['chats.unreadable']),
+      locked(en['chats.unreadable']),
+      locked(en['chats.unreadable']),
+      locked('sigues ahí?'),
+    ]);
+  }, 180_000);
 
   test('e2e: a stranger is refused, then lands in requests; accept, reply with a quote, react, edit, delete and search', async () => {
     const ana = await env.register();

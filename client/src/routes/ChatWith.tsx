@@ -93,6 +93,7 @@ export default function ChatWith(): JSX.Element {
             onSend={(text, attachments) => {
               setError(undefined);
               void deliver({ clientId: crypto.randomUUID(), text, attachments });
+              return true;
             }}
           />
         </Show>

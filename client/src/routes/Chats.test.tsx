@@ -33,6 +33,7 @@ const chat = (id: string, overrides: Partial<Chat>): Chat => ({
   unread: 0,
   lastMessage: null,
   lastActivityAt: '2026-11-24T18:00:00.000Z',
+  encrypted: false,
   me: { role: 'member', state: 'active', readSeq: 3, joinedSeq: 0, mutedUntil: null },
   ...overrides,
 });

@@ -21,7 +21,7 @@ export function chatName(chat: Pick<Chat, 'kind' | 'name' | 'peer'>): string {
   return chat.peer === null ? t('chats.someone') : chat.peer.displayName || chat.peer.username;
 }
 
-const ATTACHMENT_ICON = { image: '📷', video: '🎬', voice: '🎤' } as const;
+const ATTACHMENT_ICON = { image: '📷', video: '🎬', voice: '🎤', blob: '🔒' } as const;
 
 /** The one line under a conversation's name: its last message as the list shows it. */
 function previewOf(

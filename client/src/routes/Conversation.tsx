@@ -1,11 +1,15 @@
 // /chats/:conversationId: one conversation. History shows the newest page first and older pages
 // as the user scrolls up; live messages join in seq order (state/conversation.ts); the newest
 // messages on screen move the read pointer. Own messages show their receipt, pending and failed
-// (with retry) states. A message request shows accept and decline; details, search and, in
-// one-to-one conversations, end-to-end encryption sit in the header.
+// (with retry) states. A message request shows accept and decline; details and search sit in the
+// header. A one-to-one can be end-to-end encrypted (either person turns it on, for both): a banner
+// says exactly what that protects; nothing goes out in clear while it is on (a message waits, with
+// the reason shown, until the keys are there); a new key of the peer's shows a warning and holds
+// messages until the user accepts it; the info panel shows the safety number to compare.
 import { A, useNavigate, useParams } from '@solidjs/router';
 import { createEffect, createMemo, createResource, createSignal, For, type JSX, on, onCleanup, onMount, Show } from 'solid-js';
 import { createStore } from 'solid-js/store';
+import { type Envelope, type SealedFile, safetyNumber } from '../../../protocol/e2ee.ts';
 import { ChatComposer } from '../components/chat/ChatComposer.tsx';
 import { ChatInfo } from '../components/chat/ChatInfo.tsx';
 import { describeSystem, receiptText, typingText } from '../components/chat/format.ts';
@@ -14,13 +18,13 @@ import { SearchDialog } from '../components/chat/SearchDialog.tsx';
 import { ErrorAlert } from '../components/FormFooter.tsx';
 import { locale, t } from '../i18n/index.ts';
 import { createConversation, EDIT_WINDOW_MS } from '../state/conversation.ts';
+import { createKeyTrust, type Held, type PeerKeyState, sendMode } from '../state/e2eeTrust.ts';
 import { type ChatMessage, canEdit, ordered, receiptOf } from '../state/messageLog.ts';
 import { actions, errorText, state } from '../state/store.ts';
 import { chatName } from './Chats.tsx';
 
 const NEAR_EDGE_PX = 48;
-const CIPHER_WAIT_MS = 10_000;
-const E2EE_KEY = (conversationId: string) => `petamigos.e2ee.${conversationId}`;
+const PEER_KEY_RETRY_MS = 4000;
 
 export default function Conversation(): JSX.Element {
   const params = useParams<{ conversationId: string }>();
@@ -58,9 +62,9 @@ function ConversationView(props: { conversationId: string }): JSX.Element {
   const isRequest = () => conv.chat?.me.state === 'request';
   const others = () => conv.members.filter((member) => member.person.id !== me());
 
-  // End-to-end encryption, one-to-one only: on when both have keys, unless turned off here.
-  const [e2eeChoice, setE2eeChoice] = createSignal(localStorage.getItem(E2EE_KEY(props.conversationId)));
-  const e2eeWanted = () => conv.chat?.kind === 'direct' && (e2eeChoice() === null ? conv.e2eeAvailable : e2eeChoice() === 'on');
+  // End-to-end encryption, one-to-one only: on when the conversation is marked encrypted (the
+  // server then refuses plaintext). The keys are read while it is on, or to read encrypted messages.
+  const encrypted = () => conv.chat?.kind === 'direct' && conv.chat.encrypted;
   const hasEncrypted = () => messages().some((message) => message.kind === 'encrypted' && message.deletedAt === null);
   // The peer's keys are asked again when they publish one this device has not seen.
   const [keysAsked, setKeysAsked] = createSignal(0);
@@ -68,40 +72,80 @@ function ConversationView(props: { conversationId: string }): JSX.Element {
   const [cipher] = createResource(
     () => {
       const peer = conv.chat?.peer;
-      return peer !== null && peer !== undefined && (e2eeWanted() || hasEncrypted()) ? { peerId: peer.id, asked: keysAsked() } : undefined;
+      return peer !== null && peer !== undefined && (encrypted() || hasEncrypted()) ? { peerId: peer.id, asked: keysAsked() } : undefined;
     },
     async ({ peerId }) => (await import('../state/e2ee.ts')).createCipher(props.conversationId, me(), peerId),
   );
-  const [plain, setPlain] = createStore<Record<number, string | null>>({});
+  const ready = () => (cipher.loading || cipher.error !== undefined ? undefined : cipher());
+  const cipherState = () =>
+    cipher.loading ? 'loading' : cipher.error !== undefined ? 'failed' : ready() === undefined ? 'noPeerKey' : 'ready';
+  // Encrypted and the peer has no key yet: ask again now and then (their device makes one when
+  // they open the conversation), so waiting messages can go as soon as it is there.
+  createEffect(() => {
+    if (!encrypted() || cipherState() !== 'noPeerKey') return;
+    const timer = setTimeout(() => setKeysAsked((asked) => asked + 1), PEER_KEY_RETRY_MS);
+    onCleanup(() => clearTimeout(timer));
+  });
+  // The peer's newest key against the one this device accepted before (the first one seen is).
+  const trust = createKeyTrust(localStorage, me());
+  const [peerKey, setPeerKey] = createSignal<PeerKeyState | undefined>();
+  createEffect(() => {
+    const keys = ready();
+    setPeerKey(keys === undefined || !encrypted() ? undefined : trust.check(props.conversationId, keys.peerPublicKey));
+  });
+  const acceptKey = () => {
+    const keys = ready();
+    if (keys === undefined) return;
+    trust.accept(props.conversationId, keys.peerPublicKey);
+    setPeerKey('trusted');
+  };
+  const [safety] = createResource(
+    () => {
+      const keys = ready();
+      const peer = conv.chat?.peer;
+      return keys !== undefined && peer !== null && peer !== undefined && encrypted() ? { keys, peerId: peer.id } : undefined;
+    },
+    ({ keys, peerId }) => safetyNumber({ userId: me(), publicKey: keys.ownPublicKey }, { userId: peerId, publicKey: keys.peerPublicKey }),
+  );
+  const [plain, setPlain] = createStore<Record<number, Envelope | null>>({});
   createEffect(() => {
     if (cipher.loading) return;
-    const ready = cipher.error === undefined ? cipher() : undefined;
+    const keys = ready();
     for (const message of messages()) {
       const content = message.encrypted;
-      if (content === null || message.deletedAt !== null || typeof plain[message.seq] === 'string') continue;
+      if (content === null || message.deletedAt !== null || (plain[message.seq] ?? null) !== null) continue;
       const theirKey = message.senderId === me() ? content.recipientKeyId : content.senderKeyId;
-      if ((ready === undefined || !ready.knows(theirKey)) && !keysTried.has(theirKey) && cipher.error === undefined) {
+      if ((keys === undefined || !keys.knows(theirKey)) && !keysTried.has(theirKey) && cipher.error === undefined) {
         keysTried.add(theirKey);
         setKeysAsked((asked) => asked + 1);
         return;
       }
-      if (ready === undefined) {
+      if (keys === undefined) {
         setPlain(message.seq, null);
         continue;
       }
-      void ready.decrypt(message).then((text) => {
-        if (cipher() === ready) setPlain(message.seq, text);
+      void keys.decrypt(message).then((opened) => {
+        if (ready() === keys) setPlain(message.seq, opened);
       });
     }
   });
-  const e2eeStatus = () => {
-    if (!e2eeWanted()) return undefined;
-    if (cipher.loading) return t('form.working');
-    if (cipher.error !== undefined) return t('chats.e2eeUnsupported');
-    return cipher() === undefined
-      ? t('chats.e2eeWaiting', { name: chatName(conv.chat ?? { kind: 'direct', name: null, peer: null }) })
-      : t('chats.e2eeOn');
+  const peerName = () => chatName(conv.chat ?? { kind: 'direct', name: null, peer: null });
+  const heldText = (reason: Held) =>
+    reason === 'loading'
+      ? t('chats.e2eeLoading')
+      : reason === 'unsupported'
+        ? t('chats.e2eeUnsupported')
+        : reason === 'noPeerKey'
+          ? t('chats.e2eeNoPeerKey', { name: peerName() })
+          : t('chats.e2eeHeldForKey', { name: peerName() });
+  const decided = () => sendMode({ encrypted: encrypted(), cipher: cipherState(), peerKey: peerKey() });
+  /** Why messages wait now (the key-change warning says it for a new key). */
+  const waiting = () => {
+    const now = decided();
+    return now.mode === 'held' && now.reason !== 'loading' && now.reason !== 'keyChanged' ? heldText(now.reason) : undefined;
   };
+  const [confirmOff, setConfirmOff] = createSignal(false);
+  const seal = async (file: Blob) => (await import('../state/e2ee.ts')).sealFile(file);
 
   const timeOf = (iso: string) => new Date(iso).toLocaleTimeString(locale(), { hour: '2-digit', minute: '2-digit' });
 
@@ -150,28 +194,30 @@ function ConversationView(props: { conversationId: string }): JSX.Element {
     });
   };
 
-  const send = async (text: string, attachments: string[] = []) => {
+  /** False when the message cannot go now (the composer keeps the draft): never in clear once encrypted. */
+  const send = (text: string, attachments: string[] = [], files: SealedFile[] = []): boolean => {
     const edited = editing();
     if (edited !== undefined) {
-      if (await c.edit(edited.seq, text)) setEditing(undefined);
-      return;
+      void c.edit(edited.seq, text).then((done) => done && setEditing(undefined));
+      return true;
+    }
+    const how = decided();
+    if (how.mode === 'held') {
+      actions.toast(heldText(how.reason), 'error');
+      if (how.reason === 'noPeerKey') setKeysAsked((asked) => asked + 1);
+      return false;
     }
     const answer = replyTo()?.seq;
     setReplyTo(undefined);
     atBottom = true;
-    // Encryption wanted and its keys still on their way: wait for them rather than send in clear.
-    for (let waited = 0; e2eeWanted() && cipher.loading && waited < CIPHER_WAIT_MS; waited += 50)
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    const ready = e2eeWanted() && cipher.error === undefined && text !== '' ? cipher() : undefined;
-    if (ready === undefined) {
-      c.send(text, answer, undefined, attachments);
-      return;
-    }
-    try {
-      c.send(text, answer, await ready.encrypt(text), attachments);
-    } catch (error) {
-      actions.toast(errorText(error), 'error');
-    }
+    if (how.mode === 'plain') return c.send(text, answer, undefined, attachments);
+    const keys = ready();
+    if (keys === undefined) return false;
+    keys.encrypt({ text, files }).then(
+      (sealed) => c.send(text, answer, sealed, attachments),
+      (error: unknown) => actions.toast(errorText(error), 'error'),
+    );
+    return true;
   };
 
   const composerContext = () => {
@@ -180,7 +226,7 @@ function ConversationView(props: { conversationId: string }): JSX.Element {
       return { label: t('chats.editing'), preview: edited.text, cancelLabel: t('chats.cancelEdit'), onCancel: () => setEditing(undefined) };
     const answered = replyTo();
     if (answered === undefined) return undefined;
-    const preview = answered.kind === 'encrypted' ? (plain[answered.seq] ?? '…') : answered.text;
+    const preview = answered.kind === 'encrypted' ? (plain[answered.seq]?.text ?? '…') : answered.text;
     return {
       label: t('chats.replyingTo', { name: nameOf(answered.senderId) }),
       preview,
@@ -224,26 +270,63 @@ function ConversationView(props: { conversationId: string }): JSX.Element {
       </header>
 
       <Show when={conv.chat?.kind === 'direct'}>
-        <div class="e2ee">
-          <label class="check">
-            <input
-              type="checkbox"
-              checked={e2eeWanted()}
-              onChange={(event) => {
-                const choice = event.currentTarget.checked ? 'on' : 'off';
-                localStorage.setItem(E2EE_KEY(props.conversationId), choice);
-                setE2eeChoice(choice);
-                if (choice === 'on') setKeysAsked((asked) => asked + 1);
-              }}
-            />
-            🔒 {t('chats.e2ee')}
-          </label>
-          <Show when={e2eeStatus()}>
-            <small class="hint" data-testid="e2ee-status">
-              {e2eeStatus()}
-            </small>
+        <section class="e2ee" aria-label={t('chats.e2ee')} data-testid="e2ee">
+          <Show
+            when={encrypted()}
+            fallback={
+              <>
+                <p class="hint">{t('chats.e2eeOffHint')}</p>
+                <button type="button" class="secondary" disabled={conv.gone} onClick={() => void c.setEncryption(true)}>
+                  🔒 {t('chats.e2eeTurnOn')}
+                </button>
+              </>
+            }
+          >
+            <p data-testid="e2ee-banner">🔒 {t('chats.e2eeProtected')}</p>
+            <Show when={waiting()}>
+              <p role="status" class="hint" data-testid="e2ee-status">
+                {waiting()}
+              </p>
+            </Show>
+            <Show
+              when={confirmOff()}
+              fallback={
+                <button type="button" class="link" onClick={() => setConfirmOff(true)}>
+                  {t('chats.e2eeTurnOff')}
+                </button>
+              }
+            >
+              <p role="alert">{t('chats.e2eeConfirmOff', { name: peerName() })}</p>
+              <button
+                type="button"
+                class="secondary danger"
+                onClick={() => {
+                  setConfirmOff(false);
+                  void c.setEncryption(false);
+                }}
+              >
+                {t('chats.e2eeTurnOff')}
+              </button>
+              <button type="button" class="secondary" onClick={() => setConfirmOff(false)}>
+                {t('form.cancel')}
+              </button>
+            </Show>
           </Show>
-        </div>
+        </section>
+      </Show>
+
+      <Show when={peerKey() === 'changed'}>
+        <section role="alert" class="key-changed" data-testid="e2ee-key-changed">
+          <p>⚠️ {t('chats.e2eeKeyChanged', { name: peerName() })}</p>
+          <div class="row">
+            <button type="button" class="secondary" onClick={() => setPanel('info')}>
+              {t('chats.e2eeViewCode')}
+            </button>
+            <button type="button" onClick={acceptKey}>
+              {t('chats.e2eeAccept')}
+            </button>
+          </div>
+        </section>
       </Show>
 
       <Show when={isRequest()}>
@@ -295,7 +378,7 @@ function ConversationView(props: { conversationId: string }): JSX.Element {
                 actions={{
                   reply: conv.gone ? undefined : () => setReplyTo(message),
                   react: conv.gone ? undefined : (emoji) => void c.react(message.seq, emoji),
-                  edit: canEdit(message, me(), Date.now(), EDIT_WINDOW_MS) ? () => setEditing(message) : undefined,
+                  edit: !encrypted() && canEdit(message, me(), Date.now(), EDIT_WINDOW_MS) ? () => setEditing(message) : undefined,
                   remove: mine() || (isGroup() && isAdmin()) ? () => void c.remove(message.seq) : undefined,
                   pin: isGroup() && isAdmin() ? (pinned) => void c.pin(message.seq, pinned) : undefined,
                 }}
@@ -345,7 +428,8 @@ function ConversationView(props: { conversationId: string }): JSX.Element {
           }
         >
           <ChatComposer
-            onSend={(text, attachments) => void send(text, attachments)}
+            onSend={send}
+            seal={encrypted() ? seal : undefined}
             onTyping={() => c.typed()}
             context={composerContext()}
             initial={editing()?.text}
@@ -355,7 +439,22 @@ function ConversationView(props: { conversationId: string }): JSX.Element {
       </Show>
 
       <Show when={panel() === 'info'}>
-        <ChatInfo conversation={c} onClose={() => setPanel(undefined)} describe={describe} onJump={(seq) => void jump(seq)} />
+        <ChatInfo
+          conversation={c}
+          onClose={() => setPanel(undefined)}
+          describe={describe}
+          onJump={(seq) => void jump(seq)}
+          safety={
+            encrypted()
+              ? {
+                  digits: safety.error === undefined ? safety() : undefined,
+                  peerName: peerName(),
+                  changed: peerKey() === 'changed',
+                  onAccept: acceptKey,
+                }
+              : undefined
+          }
+        />
       </Show>
       <Show when={panel() === 'search'}>
         <SearchDialog conversationId={props.conversationId} onClose={() => setPanel(undefined)} onJump={(seq) => void jump(seq)} />

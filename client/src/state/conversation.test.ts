@@ -26,6 +26,7 @@ const chat = {
   unread: 0,
   lastMessage: null,
   lastActivityAt: '2026-11-24T18:00:00.000Z',
+  encrypted: false,
   me: { role: 'member' as const, state: 'active' as const, readSeq: 0, joinedSeq: 0, mutedUntil: null },
 };
 
@@ -172,6 +173,52 @@ test('conversation: a send that drops is retried with the same clientId, and its
   } finally {
     vi.useRealTimers();
   }
+});
+
+test('conversation: once encryption is turned on (live), a message not encrypted is never sent; an encrypted one is', async () => {
+  const server = serve([]);
+  const c = createRoot(() => createConversation(conversationId));
+  c.start();
+  await vi.waitFor(() => expect(c.conv.loaded).toBe(true));
+  const base = server.call.getMockImplementation() as typeof actions.call;
+  server.call.mockImplementation((async (op: string, body: Record<string, unknown>) => {
+    if (op !== 'chats.send') return base(op as never, body as never);
+    server.calls.push({ op, body });
+    return message(1, {
+      senderId: null,
+      clientId: body.clientId as string,
+      kind: 'encrypted',
+      text: '',
+      encrypted: body.encrypted as never,
+    });
+  }) as typeof actions.call);
+  server.room().onEvent({
+    type: 'event',
+    topic: `room:${conversationId}`,
+    epoch: 'e',
+    seq: 1,
+    name: 'chat.changed',
+    body: { conversationId, name: null, pictureMediaId: null, encrypted: true },
+  });
+  expect(c.conv.chat?.encrypted).toBe(true);
+
+  expect(c.send('en claro')).toBe(false);
+  expect(c.send('', undefined, undefined, ['0192a1b2-c3d4-7e5f-8a9b-0000000d1a00'])).toBe(false);
+  await settle();
+  expect(server.calls.filter((each) => each.op === 'chats.send')).toEqual([]);
+  expect(c.conv.pending).toEqual([]);
+
+  const sealed = {
+    senderKeyId: '0192a1b2-c3d4-7e5f-8a9b-0000000000e1',
+    recipientKeyId: '0192a1b2-c3d4-7e5f-8a9b-0000000000e2',
+    iv: 'AAAAAAAAAAAAAAAA',
+    ciphertext: 'AAAAAAAAAAAAAAAAAAAAAA==',
+  };
+  expect(c.send('secreto', undefined, sealed)).toBe(true);
+  await vi.waitFor(() => expect(server.calls.filter((each) => each.op === 'chats.send')).toHaveLength(1));
+  const sent = server.calls.find((each) => each.op === 'chats.send')?.body;
+  expect(sent).toMatchObject({ encrypted: sealed });
+  expect(sent).not.toHaveProperty('text');
 });
 
 test('conversation: a refused send stays failed with the reason, MESSAGE_NOT_ALLOWED puts the notice in place of the composer, and retry sends it again with the same clientId', async () => {

@@ -2,7 +2,8 @@
 // newest page first, older pages on demand), the own messages still on their way, and who is
 // typing. It follows `room:<id>` while open: a live message that skips seqs, a `reset`, or a
 // rejoin after a reconnect fetch what was missed with `chats.history { after }`, one fetch at a
-// time. Sends are idempotent by clientId, so a failure is retried with the same one.
+// time. Sends are idempotent by clientId, so a failure is retried with the same one. Once the
+// conversation is end-to-end encrypted, nothing unencrypted leaves this device.
 import { batch, createSignal } from 'solid-js';
 import { createStore } from 'solid-js/store';
 import type { EventFrame, SignalFrame, TopicHandle } from '../../../protocol/client.ts';
@@ -38,7 +39,6 @@ interface Outgoing {
 interface Conversation {
   chat: Chat | undefined;
   members: ChatMember[];
-  e2eeAvailable: boolean;
   /** False when the other person of a one-to-one does not take messages from the user now. */
   canSend: boolean;
   messages: MessagesBySeq;
@@ -64,7 +64,6 @@ export function createConversation(conversationId: string) {
   const [conv, setConv] = createStore<Conversation>({
     chat: undefined,
     members: [],
-    e2eeAvailable: false,
     canSend: true,
     messages: {},
     pending: [],
@@ -147,7 +146,7 @@ export function createConversation(conversationId: string) {
 
   async function loadDetail() {
     const detail = await actions.call('chats.get', { conversationId });
-    setConv({ chat: detail.chat, members: detail.members, e2eeAvailable: detail.e2eeAvailable, canSend: detail.canSend });
+    setConv({ chat: detail.chat, members: detail.members, canSend: detail.canSend });
   }
 
   function onEvent(event: EventFrame) {
@@ -188,8 +187,8 @@ export function createConversation(conversationId: string) {
         return;
       }
       case 'chat.changed': {
-        const body = event.body as { name: string | null; pictureMediaId: string | null };
-        if (conv.chat !== undefined) setConv('chat', { name: body.name, pictureMediaId: body.pictureMediaId });
+        const body = event.body as { name: string | null; pictureMediaId: string | null; encrypted: boolean };
+        if (conv.chat !== undefined) setConv('chat', { name: body.name, pictureMediaId: body.pictureMediaId, encrypted: body.encrypted });
         return;
       }
       default:
@@ -335,14 +334,25 @@ export function createConversation(conversationId: string) {
       return conv.messages[seq] !== undefined;
     },
 
-    /** A message of text, attachments (ready media ids) or both. */
-    send(text: string, replyTo?: number, encrypted?: Encrypted, attachments: string[] = []): void {
+    /**
+     * A message of text, attachments (ready media ids) or both; false, sending nothing, for a
+     * message not encrypted in a conversation whose encryption is on.
+     */
+    send(text: string, replyTo?: number, encrypted?: Encrypted, attachments: string[] = []): boolean {
+      if (conv.chat?.encrypted === true && encrypted === undefined) return false;
       const clientId = crypto.randomUUID();
       setConv('pending', (pending) => [
         ...pending,
         { clientId, text, replyTo, encrypted, attachments, state: 'sending', error: undefined },
       ]);
       void deliver(clientId);
+      return true;
+    },
+
+    /** Turns end-to-end encryption of this one-to-one on or off; both people see it as a message. */
+    async setEncryption(encrypted: boolean): Promise<void> {
+      const chat = await this.run(() => actions.call('chats.encryption', { conversationId, encrypted }));
+      if (chat !== undefined) setConv('chat', { encrypted: chat.encrypted });
     },
 
     /** Sends a failed message again, with the same clientId: the server stores it once. */

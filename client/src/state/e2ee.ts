@@ -2,10 +2,23 @@
 // (made once, the private halves non-extractable, kept in IndexedDB per user and never sent),
 // the newest public key published with `keys.publish`, and a conversation's cipher: my private
 // key and the peer's public key named by a message give the AES key (protocol/e2ee.ts). A message
-// encrypted to a key this device does not hold cannot be read here.
+// encrypted to a key this device does not hold cannot be read here. Files are encrypted here
+// before they are uploaded (as `blob` media) and decrypted here after they are downloaded.
 
 import { ProtocolError } from '../../../protocol/client.ts';
-import { conversationKey, decryptText, encryptText, exportPublicKey, generateKeyPair } from '../../../protocol/e2ee.ts';
+import {
+  conversationKey,
+  decryptFile,
+  decryptText,
+  type Envelope,
+  encryptFile,
+  encryptText,
+  exportPublicKey,
+  generateKeyPair,
+  openEnvelope,
+  type SealedFile,
+  sealEnvelope,
+} from '../../../protocol/e2ee.ts';
 import type { ChatMessage } from './messageLog.ts';
 import { actions } from './store.ts';
 
@@ -101,26 +114,57 @@ export async function createCipher(conversationId: string, me: string, peerId: s
   };
   const own = mine[0] as DeviceKey;
   return {
+    /** The public keys a safety number is made of: this device's, and the peer's newest (the one messages go to). */
+    ownPublicKey: own.publicKey,
+    peerPublicKey: newest.publicKey,
     /** Whether the peer's key `keyId` is known (a message to or from a newer one needs the keys again). */
     knows(keyId: string): boolean {
       return theirs.some((key) => key.keyId === keyId);
     },
-    async encrypt(text: string): Promise<NonNullable<ChatMessage['encrypted']>> {
+    /** The message's text and the keys of its files, encrypted to the peer's newest key (format 2). */
+    async encrypt(envelope: Envelope): Promise<NonNullable<ChatMessage['encrypted']>> {
       const key = keyFor(own.keyId, newest.keyId) as Promise<CryptoKey>;
-      return { senderKeyId: own.keyId, recipientKeyId: newest.keyId, ...(await encryptText(await key, text)) };
+      return { senderKeyId: own.keyId, recipientKeyId: newest.keyId, ...(await encryptText(await key, sealEnvelope(envelope))) };
     },
-    /** The text, or null when this device cannot read it. */
-    async decrypt(message: ChatMessage): Promise<string | null> {
+    /** The text and file keys, or null when this device cannot read it. */
+    async decrypt(message: ChatMessage): Promise<Envelope | null> {
       const content = message.encrypted;
       if (content === null) return null;
       const key =
         message.senderId === me ? keyFor(content.senderKeyId, content.recipientKeyId) : keyFor(content.recipientKeyId, content.senderKeyId);
       if (key === undefined) return null;
       try {
-        return await decryptText(await key, content);
+        return openEnvelope(await decryptText(await key, content));
       } catch {
         return null;
       }
     },
   };
+}
+
+/** A file encrypted here under a key of its own: the blob to upload, and what the message carries to open it. */
+export async function sealFile(file: Blob): Promise<{ blob: Blob; file: Omit<SealedFile, 'mediaId'> }> {
+  const sealed = await encryptFile(new Uint8Array(await file.arrayBuffer()));
+  return {
+    blob: new Blob([sealed.ciphertext], { type: 'application/octet-stream' }),
+    file: { key: sealed.key, iv: sealed.iv, type: file.type, name: file instanceof File ? file.name.slice(0, 200) : '', size: file.size },
+  };
+}
+
+/**
+ * The type a decrypted file is shown as: the sender chose `type`, and an object URL has this
+ * origin, so only types that cannot run script (no SVG, no HTML) keep theirs; anything else is
+ * plain bytes, offered for download.
+ */
+export const displayType = (type: string): string =>
+  /^(image\/(jpeg|png|gif|webp|avif|heic|heif)|video\/(mp4|webm|quicktime)|audio\/(webm|ogg|mp4|mpeg|wav|aac))(;.*)?$/.test(type)
+    ? type
+    : 'application/octet-stream';
+
+/** The original file of a blob read from `url`, typed by `displayType`; throws when it cannot be opened. */
+export async function openFile(url: string, file: SealedFile): Promise<Blob> {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`the encrypted file could not be read (${response.status})`);
+  const plain = await decryptFile(new Uint8Array(await response.arrayBuffer()), file);
+  return new Blob([plain], { type: displayType(file.type) });
 }

@@ -1,8 +1,10 @@
 // The details of a conversation, in a dialog: mute for everyone; in groups also the members with
 // their admin marks (admins add, remove and make admins, rename the group and change its
-// picture), the pinned messages, and leaving.
+// picture), the pinned messages, and leaving; in an encrypted one-to-one, the safety number both
+// people compare (and, after the peer's key changed, accepting the new one).
 import { useNavigate } from '@solidjs/router';
 import { createSignal, For, type JSX, onMount, Show } from 'solid-js';
+import { safetyGroups } from '../../../../protocol/e2ee.ts';
 import { CHAT_LIMITS } from '../../../../protocol/lists.ts';
 import { locale, t } from '../../i18n/index.ts';
 import type { ConversationState } from '../../state/conversation.ts';
@@ -21,6 +23,8 @@ export function ChatInfo(props: {
   onClose: () => void;
   describe: (message: ChatMessage) => string;
   onJump: (seq: number) => void;
+  /** An encrypted one-to-one: its 60-digit safety number (undefined while computed), whom to compare it with, and whether the peer's key changed. */
+  safety?: { digits: string | undefined; peerName: string; changed: boolean; onAccept: () => void };
 }): JSX.Element {
   const navigate = useNavigate();
   const c = props.conversation;
@@ -94,6 +98,32 @@ export function ChatInfo(props: {
             c.setChat({ pictureMediaId: updated.pictureMediaId });
           }}
         />
+      </Show>
+
+      <Show when={props.safety}>
+        {(safety) => (
+          <section class="safety" aria-labelledby="safety-title" data-testid="safety-number">
+            <h3 id="safety-title">🔒 {t('chats.safetyNumber')}</h3>
+            <Show when={safety().changed}>
+              <p role="alert" class="error">
+                {t('chats.e2eeKeyChanged', { name: safety().peerName })}
+              </p>
+            </Show>
+            <Show when={safety().digits} fallback={<p class="hint">…</p>}>
+              {(digits) => (
+                <ol class="safety-number" translate="no" dir="ltr" data-testid="safety-digits">
+                  <For each={safetyGroups(digits())}>{(group) => <li>{group}</li>}</For>
+                </ol>
+              )}
+            </Show>
+            <p class="hint">{t('chats.safetyNumberHint', { name: safety().peerName })}</p>
+            <Show when={safety().changed}>
+              <button type="button" onClick={() => safety().onAccept()}>
+                {t('chats.e2eeAccept')}
+              </button>
+            </Show>
+          </section>
+        )}
       </Show>
 
       <div class="row">

@@ -1,11 +1,14 @@
 // One message of a conversation: a system line centered; else a bubble (own ones at the end) with
 // the sender's name in groups, the quoted message it answers, its text (or its decrypted text with
-// a lock, or why it cannot be shown), its photos, videos and voice notes, the time, "edited", the receipt under own messages, the
-// reactions, and a menu: reply, react, edit, pin, delete.
+// a lock, or why it cannot be shown), its photos, videos and voice notes (those of an encrypted
+// message decrypted here), the time, "edited", the receipt under own messages, the reactions, and a
+// menu: reply, react, edit, pin, delete.
 import { createSignal, For, type JSX, Show } from 'solid-js';
+import type { Envelope } from '../../../../protocol/e2ee.ts';
 import { t } from '../../i18n/index.ts';
 import type { ChatMessage } from '../../state/messageLog.ts';
 import { MediaView } from '../media/MediaView.tsx';
+import { EncryptedAttachment } from './EncryptedAttachment.tsx';
 
 const CHAT_EMOJIS = ['👍', '❤️', '😂', '😮', '😢', '🐾'] as const;
 
@@ -41,8 +44,8 @@ export function MessageItem(props: {
   /** The sender's name, shown in groups; undefined in one-to-one conversations. */
   senderName: string | undefined;
   nameOf: (userId: string | null) => string;
-  /** The decrypted text: undefined while decrypting, null when this device cannot read it. */
-  plain: string | null | undefined;
+  /** The decrypted text and file keys: undefined while decrypting, null when this device cannot read it. */
+  plain: Envelope | null | undefined;
   systemText: string;
   receipt: string | undefined;
   actions: MessageActions;
@@ -56,7 +59,7 @@ export function MessageItem(props: {
     if (deleted()) return <em class="hint">{t('chats.deleted')}</em>;
     if (props.message.kind !== 'encrypted') return props.message.text;
     if (props.plain === null) return <em class="hint">{t('chats.unreadable')}</em>;
-    return props.plain ?? '…';
+    return props.plain === undefined ? '…' : props.plain.text;
   };
   return (
     <Show
@@ -90,13 +93,23 @@ export function MessageItem(props: {
             <For each={props.message.attachments}>
               {(attachment) => (
                 <li class={attachment.kind}>
-                  <MediaView id={attachment.id} layout="thumb" />
+                  <Show when={attachment.kind === 'blob'} fallback={<MediaView id={attachment.id} layout="thumb" />}>
+                    <EncryptedAttachment id={attachment.id} file={props.plain?.files.find((file) => file.mediaId === attachment.id)} />
+                  </Show>
                 </li>
               )}
             </For>
           </ul>
         </Show>
-        <p class="text" data-testid="message-text" hidden={props.message.text === '' && props.message.attachments.length > 0 && !deleted()}>
+        <p
+          class="text"
+          data-testid="message-text"
+          hidden={
+            props.message.attachments.length > 0 &&
+            !deleted() &&
+            (props.message.kind === 'encrypted' ? props.plain?.text === '' : props.message.text === '')
+          }
+        >
           <Show when={props.message.kind === 'encrypted' && !deleted()}>
             <span role="img" aria-label={t('chats.encryptedMark')} title={t('chats.encryptedMark')}>
               🔒{' '}

@@ -31,6 +31,10 @@ export function describeSystem(message: Pick<ChatMessage, 'system'>, nameOf: (us
       return system.name === 'member' ? t('chats.system.unadmin', { name, people }) : t('chats.system.admin', { name, people });
     case 'accepted':
       return t('chats.system.accepted', { name });
+    case 'encrypted':
+      return t('chats.system.encrypted', { name });
+    case 'unencrypted':
+      return t('chats.system.unencrypted', { name });
     default:
       return '';
   }
