@@ -370,7 +370,7 @@ describe('messenger: end-to-end encrypted conversations', () => {
     const on = await ana.call('chats.encryption', { conversationId, encrypted: true });
     expect(on).toMatchObject({ id: conversationId, encrypted: true });
     expect((await bruno.event('message.new')).message).toMatchObject({ kind: 'system', system: { action: 'encrypted', actorId: ana.id } });
-    expect(await bruno.event('chat.changed')).toEqual({ conversationId, name: null, pictureMediaId: null, encrypted: true });
+    expect(await bruno.event('chat.changed')).toEqual({ conversationId, name: null, pictureMediaId: null, atSeq: 2, encrypted: true });
     expect((await bruno.call('chats.get', { conversationId })).chat.encrypted).toBe(true);
     // Turning it on again changes nothing (no second message).
     await ana.call('chats.encryption', { conversationId, encrypted: true });
