@@ -20,6 +20,7 @@ import {
 } from './oauth.ts';
 import { login, logout, refresh, register } from './password-auth.ts';
 import * as S from './schemas.ts';
+import { clearRefreshCookie, deliverTokens, noRefreshToken, presentedRefreshToken, wantsCookie } from './token-transport.ts';
 import { disableTwoFactor, enableTwoFactor, setupTwoFactor } from './two-factor.ts';
 import { findUserById, userView } from './users.ts';
 
@@ -48,9 +49,9 @@ export function accountsRoutes(deps: AccountsDeps, peerAddress: (request: Reques
     .use(accountsGuard(deps, peerAddress))
     .post(
       '/register',
-      async ({ body, origin, set }) => {
+      async ({ body, origin, set, cookie, headers }) => {
         set.status = 201;
-        return register(deps, body, origin);
+        return deliverTokens(cookie as Jar, headers, await register(deps, body, origin), secure);
       },
       {
         body: S.RegisterBody,
@@ -60,7 +61,7 @@ export function accountsRoutes(deps: AccountsDeps, peerAddress: (request: Reques
     )
     .post(
       '/login',
-      async ({ body, origin, cookie }) => {
+      async ({ body, origin, cookie, headers }) => {
         const jar = cookie as Jar;
         const signedIn = await login(deps, body, origin, cookieText(jar[DEVICE_COOKIE]?.value));
         jar[DEVICE_COOKIE]?.set({
@@ -71,7 +72,7 @@ export function accountsRoutes(deps: AccountsDeps, peerAddress: (request: Reques
           path: '/auth/login',
           maxAge: deps.deviceCookies.maxAgeSeconds,
         });
-        return signedIn.tokens;
+        return deliverTokens(jar, headers, signedIn.tokens, secure);
       },
       {
         body: S.LoginBody,
@@ -83,19 +84,43 @@ export function accountsRoutes(deps: AccountsDeps, peerAddress: (request: Reques
         },
       },
     )
-    .post('/refresh', ({ body, origin }) => refresh(deps, body.refreshToken, origin), {
-      body: S.RefreshBody,
-      response: { 200: S.TokenPair, ...errors },
-      detail: { ...tag('auth'), summary: 'Trade a refresh token for a new pair; each refresh token works once' },
-    })
+    .post(
+      '/refresh',
+      async ({ body, origin, cookie, headers }) => {
+        const jar = cookie as Jar;
+        const presented = presentedRefreshToken(jar, headers, body.refreshToken);
+        if (presented === undefined) throw noRefreshToken();
+        return deliverTokens(jar, headers, await refresh(deps, presented, origin), secure);
+      },
+      {
+        body: S.RefreshBody,
+        response: { 200: S.TokenPair, ...errors, 403: S.ErrorResponse },
+        detail: {
+          ...tag('auth'),
+          summary:
+            'Trade a refresh token for a new pair; each refresh token works once. Native clients send it in the body; browsers send X-Token-Transport: cookie and an empty body, and get the new one as a cookie',
+        },
+      },
+    )
     .post(
       '/logout',
-      async ({ body, headers }) => {
-        if (body.refreshToken !== undefined) await logout(deps, { refreshToken: body.refreshToken });
-        else await logout(deps, await authenticate(deps, bearerToken(headers.authorization)));
+      async ({ body, headers, cookie }) => {
+        const jar = cookie as Jar;
+        const presented = presentedRefreshToken(jar, headers, body.refreshToken);
+        if (presented !== undefined) await logout(deps, { refreshToken: presented });
+        else if (headers.authorization !== undefined || !wantsCookie(headers))
+          await logout(deps, await authenticate(deps, bearerToken(headers.authorization)));
+        if (wantsCookie(headers)) clearRefreshCookie(jar, secure);
         return noContent();
       },
-      { body: S.LogoutBody, detail: { ...tag('auth'), summary: 'End the session of the refresh token, or of the bearer access token' } },
+      {
+        body: S.LogoutBody,
+        detail: {
+          ...tag('auth'),
+          summary:
+            'End the session of the refresh token (body, or the cookie with X-Token-Transport: cookie, which is then cleared), or of the bearer access token',
+        },
+      },
     )
     .post('/email/verify', async ({ body }) => ({ user: await verifyEmail(deps, body.token) }), {
       body: S.TokenBody,
@@ -270,9 +295,9 @@ export function accountsRoutes(deps: AccountsDeps, peerAddress: (request: Reques
     )
     .post(
       '/oauth/exchange',
-      async ({ body, origin, cookie }) => {
+      async ({ body, origin, cookie, headers }) => {
         const jar = cookie as Jar;
-        return exchangeLoginCode(deps, body.code, body.totp, binding(jar), origin);
+        return deliverTokens(jar, headers, await exchangeLoginCode(deps, body.code, body.totp, binding(jar), origin), secure);
       },
       {
         body: S.ExchangeBody,

@@ -29,7 +29,9 @@ export const LoginBody = t.Object({
   totp: t.Optional(t.String({ maxLength: 64, description: 'Authenticator code or recovery code, when two-factor is on' })),
 });
 
-export const RefreshBody = t.Object({ refreshToken: opaque('Refresh token from login, register or a previous refresh') });
+export const RefreshBody = t.Object({
+  refreshToken: t.Optional(opaque('Refresh token from login, register or a previous refresh; omitted with the cookie transport')),
+});
 export const LogoutBody = t.Object({ refreshToken: t.Optional(opaque('Refresh token of the session to end')) });
 export const TokenBody = t.Object({ token: opaque('Token from the mailed link') });
 export const EmailBody = t.Object({ email });
@@ -63,7 +65,7 @@ export const TokenPair = t.Object({
   tokenType: t.Literal('Bearer'),
   accessToken: t.String(),
   accessTokenExpiresAt: t.String({ format: 'date-time' }),
-  refreshToken: t.String(),
+  refreshToken: t.Optional(t.String({ description: 'Left out with X-Token-Transport: cookie (the token is in the refresh cookie)' })),
   refreshTokenExpiresAt: t.String({ format: 'date-time' }),
   sessionId: t.String({ format: 'uuid' }),
   user: User,
