@@ -4,7 +4,7 @@
 import { Elysia, t } from 'elysia';
 import { InvalidInputError, NotFoundError } from '../errors.ts';
 import type { AccountsDeps } from './context.ts';
-import { changePassword } from './credentials.ts';
+import { changePassword, endOtherSessions } from './credentials.ts';
 import { DEVICE_COOKIE } from './device-cookies.ts';
 import { forgotPassword, resendVerification, resendVerificationTo, resetPassword, verifyEmail } from './email-flows.ts';
 import { accountsGuard, authenticate, bearerToken } from './guard.ts';
@@ -17,6 +17,7 @@ import {
   type StartedFlow,
   startLink,
   startOAuth,
+  startReauth,
 } from './oauth.ts';
 import { login, logout, refresh, register } from './password-auth.ts';
 import * as S from './schemas.ts';
@@ -30,6 +31,9 @@ const cookieText = (value: unknown) => (typeof value === 'string' ? value : unde
 type Jar = Record<string, { value: unknown; set(options: Record<string, unknown>): unknown }>;
 const accepted = { status: 'accepted' as const };
 const errors = { 400: S.ErrorResponse, 401: S.ErrorResponse, 429: S.ErrorResponse };
+/** Sensitive changes answer 403 REAUTH_REQUIRED without a re-authentication (credentials.ts). */
+const REAUTH =
+  'Re-authenticates: the current password in the request (an account without one: a provider sign-in of this session within 5 minutes), and a code when two-factor is on; 403 REAUTH_REQUIRED without.';
 
 export function accountsRoutes(deps: AccountsDeps, peerAddress: (request: Request) => string | undefined) {
   const tag = (name: string) => ({ tags: [name] });
@@ -187,7 +191,8 @@ export function accountsRoutes(deps: AccountsDeps, peerAddress: (request: Reques
         body: S.ChangePasswordBody,
         detail: {
           ...tag('password'),
-          summary: 'Set a new password (current password and a code when two-factor is on); other sessions and mailed reset links end',
+          summary: 'Set a new password; other sessions and mailed reset links end',
+          description: REAUTH,
         },
       },
     )
@@ -196,22 +201,26 @@ export function accountsRoutes(deps: AccountsDeps, peerAddress: (request: Reques
       response: { 200: t.Object({ secret: t.String(), otpauthUrl: t.String(), qrCode: t.String() }), ...errors, 409: S.ErrorResponse },
       detail: { ...tag('two-factor'), summary: 'Start two-factor set-up: a TOTP secret, its otpauth URL and a QR code (PNG data URL)' },
     })
-    .post('/2fa/enable', ({ user, body }) => enableTwoFactor(deps, user, body.code), {
+    .post('/2fa/enable', ({ user, principal, body }) => enableTwoFactor(deps, user, principal.sessionId, body), {
       role: 'user',
-      body: S.CodeBody,
-      response: { 200: t.Object({ recoveryCodes: t.Array(t.String()) }), ...errors, 409: S.ErrorResponse },
-      detail: { ...tag('two-factor'), summary: 'Turn two-factor on with a first code; returns ten single-use recovery codes' },
+      body: S.EnableTwoFactorBody,
+      response: { 200: t.Object({ recoveryCodes: t.Array(t.String()) }), ...errors, 403: S.ErrorResponse, 409: S.ErrorResponse },
+      detail: {
+        ...tag('two-factor'),
+        summary: 'Turn two-factor on with a first code of the authenticator; returns ten single-use recovery codes',
+        description: REAUTH,
+      },
     })
     .post(
       '/2fa/disable',
-      async ({ user, body }) => {
-        await disableTwoFactor(deps, user, body);
+      async ({ user, principal, body }) => {
+        await disableTwoFactor(deps, user, principal.sessionId, body);
         return noContent();
       },
       {
         role: 'user',
         body: S.DisableTwoFactorBody,
-        detail: { ...tag('two-factor'), summary: 'Turn two-factor off (password and a code)' },
+        detail: { ...tag('two-factor'), summary: 'Turn two-factor off', description: REAUTH },
       },
     )
     .get('/me', ({ user }) => ({ user: userView(user) }), {
@@ -223,6 +232,12 @@ export function accountsRoutes(deps: AccountsDeps, peerAddress: (request: Reques
       role: 'user',
       response: { 200: t.Object({ sessions: t.Array(S.Session) }), ...errors },
       detail: { ...tag('sessions'), summary: 'The signed-in devices of this user' },
+    })
+    .delete('/sessions', async ({ user, principal, body }) => ({ ended: await endOtherSessions(deps, user, principal.sessionId, body) }), {
+      role: 'user',
+      body: S.ReauthenticateBody,
+      response: { 200: t.Object({ ended: t.Integer() }), ...errors, 403: S.ErrorResponse },
+      detail: { ...tag('sessions'), summary: 'Sign out every other device (this one stays signed in)', description: REAUTH },
     })
     .delete(
       '/sessions/:id',
@@ -254,20 +269,38 @@ export function accountsRoutes(deps: AccountsDeps, peerAddress: (request: Reques
     )
     .post(
       '/oauth/:provider/link',
-      async ({ user, params, body, cookie }) => {
+      async ({ user, principal, params, body, cookie }) => {
         const jar = cookie as Jar;
-        const flow = await startLink(deps, user, params.provider, body, binding(jar));
+        const flow = await startLink(deps, user, principal.sessionId, params.provider, body, binding(jar));
         bindBrowser(jar, flow);
         return { url: flow.url };
       },
       {
         role: 'user',
         body: S.ReauthenticateBody,
+        response: { 200: t.Object({ url: t.String() }), ...errors, 403: S.ErrorResponse },
+        detail: {
+          ...tag('oauth'),
+          summary: 'Link a provider account to this one: the URL to send the browser to',
+          description: REAUTH,
+        },
+      },
+    )
+    .post(
+      '/oauth/:provider/reauth',
+      async ({ user, principal, params, cookie }) => {
+        const jar = cookie as Jar;
+        const flow = await startReauth(deps, user, principal.sessionId, params.provider, binding(jar));
+        bindBrowser(jar, flow);
+        return { url: flow.url };
+      },
+      {
+        role: 'user',
         response: { 200: t.Object({ url: t.String() }), ...errors },
         detail: {
           ...tag('oauth'),
           summary:
-            'Link a provider account to this one: after the password (and a code when two-factor is on), the URL to send the browser to',
+            'Sign in again at a provider this account signs in with: the URL to send the browser to; back at /settings/sign-in?reauthenticated=<provider>, this session counts as re-authenticated for 5 minutes',
         },
       },
     )

@@ -43,12 +43,10 @@ describe('refresh token in a cookie', () => {
   });
 
   test('token transport: cookie-mode register answers without the refresh token and sets the cookie', async () => {
-    const response = await env
-      .client()
-      .request<Record<string, unknown>>('POST', '/auth/register', {
-        body: { ...newIdentity(), password: PASSWORD, language: 'en' },
-        headers: COOKIE_MODE,
-      });
+    const response = await env.client().request<Record<string, unknown>>('POST', '/auth/register', {
+      body: { ...newIdentity(), password: PASSWORD, language: 'en' },
+      headers: COOKIE_MODE,
+    });
     expect(response.status).toBe(201);
     expect(response.body.refreshToken).toBeUndefined();
     expect(setCookie(response.headers)).toMatch(/^refresh=[A-Za-z0-9_-]{20,};.*HttpOnly/i);

@@ -33,7 +33,7 @@ describe('provider sign-in in the web client', () => {
     const now = Date.now();
     const enabled = await owner.client.post<{ recoveryCodes: string[] }>(
       '/auth/2fa/enable',
-      { code: totp(secret, now - STEP_MS) },
+      { code: totp(secret, now - STEP_MS), password: owner.password },
       owner.tokens.accessToken,
     );
     web.google.setUser({ sub: uniqueName('sub'), email: owner.email, emailVerified: true, name: 'Mochi Owner' });
