@@ -38,7 +38,10 @@ function channelHub() {
     return {
       postMessage(message) {
         for (const other of members)
-          if (other !== listeners) setTimeout(() => other.forEach((listener) => listener({ data: structuredClone(message) })), 0);
+          if (other !== listeners)
+            setTimeout(() => {
+              for (const listener of other) listener({ data: structuredClone(message) });
+            }, 0);
       },
       addEventListener(_type, listener) {
         listeners.push(listener);
