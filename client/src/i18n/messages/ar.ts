@@ -570,4 +570,12 @@ export const ar: Messages = {
     'يوجد حساب بهذا البريد الإلكتروني. سجّل الدخول بكلمة مروره، ثم اربط المزوّد من الإعدادات ← تسجيل الدخول والأمان.',
   'error.OAUTH_ALREADY_LINKED': 'حساب المزوّد هذا مرتبط بحساب آخر.',
   'error.OAUTH_STATE_INVALID': 'انتهت صلاحية تسجيل الدخول أو بدأ في متصفح آخر. حاول مرة أخرى.',
+  'sessions.endAll': 'تسجيل الخروج من كل الأجهزة الأخرى',
+  'sessions.endAllDone': 'تم تسجيل خروج أجهزتك الأخرى.',
+  'signInSettings.reauthHelp': 'يسجّل حسابك الدخول عبر مزوّد: أكّد هويتك هناك أولًا.',
+  'signInSettings.reauthWith': 'التأكيد عبر {provider}',
+  'signInSettings.reauthenticated': 'تم التأكيد. يمكنك إجراء التغييرات خلال الدقائق الخمس القادمة.',
+  'error.REAUTH_REQUIRED': 'أكّد هويتك أولًا.',
+  'error.OAUTH_REAUTH_MISMATCH': 'هذا ليس حساب المزوّد الذي يسجّل الدخول إلى حسابك.',
+  'error.OAUTH_NOT_LINKED': 'حسابك لا يسجّل الدخول عبر هذا المزوّد.',
 };

@@ -571,4 +571,12 @@ export const es: Messages = {
     'Ya existe una cuenta con este correo. Inicia sesión con su contraseña y vincula el proveedor en Ajustes → Inicio de sesión y seguridad.',
   'error.OAUTH_ALREADY_LINKED': 'Esa cuenta del proveedor ya está vinculada a otra cuenta.',
   'error.OAUTH_STATE_INVALID': 'El inicio de sesión caducó o empezó en otro navegador. Vuelve a intentarlo.',
+  'sessions.endAll': 'Cerrar sesión en todos los demás dispositivos',
+  'sessions.endAllDone': 'Se cerró la sesión en tus otros dispositivos.',
+  'signInSettings.reauthHelp': 'Tu cuenta inicia sesión con un proveedor: primero confirma ahí que eres tú.',
+  'signInSettings.reauthWith': 'Confirmar con {provider}',
+  'signInSettings.reauthenticated': 'Confirmado. Puedes hacer cambios durante los próximos 5 minutos.',
+  'error.REAUTH_REQUIRED': 'Primero confirma que eres tú.',
+  'error.OAUTH_REAUTH_MISMATCH': 'Esa no es la cuenta del proveedor con la que inicias sesión en la tuya.',
+  'error.OAUTH_NOT_LINKED': 'Tu cuenta no inicia sesión con ese proveedor.',
 };

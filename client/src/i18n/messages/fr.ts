@@ -573,4 +573,12 @@ export const fr: Messages = {
     'Un compte existe déjà avec cette adresse. Connectez-vous avec son mot de passe, puis associez le fournisseur dans Paramètres → Connexion et sécurité.',
   'error.OAUTH_ALREADY_LINKED': 'Ce compte du fournisseur est déjà associé à un autre compte.',
   'error.OAUTH_STATE_INVALID': 'La connexion a expiré ou a commencé dans un autre navigateur. Veuillez réessayer.',
+  'sessions.endAll': 'Déconnecter tous les autres appareils',
+  'sessions.endAllDone': 'Vos autres appareils sont déconnectés.',
+  'signInSettings.reauthHelp': 'Votre compte se connecte avec un fournisseur : confirmez d’abord votre identité chez lui.',
+  'signInSettings.reauthWith': 'Confirmer avec {provider}',
+  'signInSettings.reauthenticated': 'Confirmé. Vous pouvez faire des modifications pendant les 5 prochaines minutes.',
+  'error.REAUTH_REQUIRED': 'Confirmez d’abord votre identité.',
+  'error.OAUTH_REAUTH_MISMATCH': 'Ce n’est pas le compte du fournisseur qui se connecte au vôtre.',
+  'error.OAUTH_NOT_LINKED': 'Votre compte ne se connecte pas avec ce fournisseur.',
 };

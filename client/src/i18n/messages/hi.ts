@@ -570,4 +570,12 @@ export const hi: Messages = {
   'error.OAUTH_LINK_REQUIRED': 'इस ईमेल से एक खाता पहले से है। उसके पासवर्ड से साइन इन करें, फिर सेटिंग्स → साइन-इन और सुरक्षा में प्रदाता जोड़ें।',
   'error.OAUTH_ALREADY_LINKED': 'प्रदाता का यह खाता पहले से किसी दूसरे खाते से जुड़ा है।',
   'error.OAUTH_STATE_INVALID': 'साइन-इन की समय-सीमा खत्म हो गई या यह किसी दूसरे ब्राउज़र में शुरू हुआ। फिर से कोशिश करें।',
+  'sessions.endAll': 'बाकी सभी डिवाइस से साइन आउट करें',
+  'sessions.endAllDone': 'आपके बाकी डिवाइस से साइन आउट हो गया।',
+  'signInSettings.reauthHelp': 'आपका खाता किसी प्रदाता से साइन इन करता है: पहले वहाँ पुष्टि करें कि यह आप हैं।',
+  'signInSettings.reauthWith': '{provider} से पुष्टि करें',
+  'signInSettings.reauthenticated': 'पुष्टि हो गई। अगले 5 मिनट तक आप बदलाव कर सकते हैं।',
+  'error.REAUTH_REQUIRED': 'पहले पुष्टि करें कि यह आप हैं।',
+  'error.OAUTH_REAUTH_MISMATCH': 'यह वह प्रदाता खाता नहीं है जिससे आपके खाते में साइन इन होता है।',
+  'error.OAUTH_NOT_LINKED': 'आपका खाता उस प्रदाता से साइन इन नहीं करता।',
 };

@@ -572,4 +572,12 @@ export const id: Messages = {
     'Sudah ada akun dengan email ini. Masuk dengan kata sandinya, lalu tautkan penyedia di Setelan → Masuk dan keamanan.',
   'error.OAUTH_ALREADY_LINKED': 'Akun penyedia itu sudah ditautkan ke akun lain.',
   'error.OAUTH_STATE_INVALID': 'Proses masuk kedaluwarsa atau dimulai di browser lain. Coba lagi.',
+  'sessions.endAll': 'Keluarkan semua perangkat lain',
+  'sessions.endAllDone': 'Perangkat lainmu sudah dikeluarkan.',
+  'signInSettings.reauthHelp': 'Akunmu masuk dengan penyedia: konfirmasi dulu di sana bahwa ini kamu.',
+  'signInSettings.reauthWith': 'Konfirmasi dengan {provider}',
+  'signInSettings.reauthenticated': 'Terkonfirmasi. Kamu bisa membuat perubahan selama 5 menit ke depan.',
+  'error.REAUTH_REQUIRED': 'Konfirmasi dulu bahwa ini kamu.',
+  'error.OAUTH_REAUTH_MISMATCH': 'Itu bukan akun penyedia yang masuk ke akunmu.',
+  'error.OAUTH_NOT_LINKED': 'Akunmu tidak masuk dengan penyedia itu.',
 };

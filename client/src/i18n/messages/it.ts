@@ -571,4 +571,12 @@ export const it: Messages = {
     'Esiste già un account con questa email. Accedi con la sua password, poi collega il provider in Impostazioni → Accesso e sicurezza.',
   'error.OAUTH_ALREADY_LINKED': 'Quell’account del provider è già collegato a un altro account.',
   'error.OAUTH_STATE_INVALID': 'L’accesso è scaduto o è iniziato in un altro browser. Riprova.',
+  'sessions.endAll': 'Disconnetti tutti gli altri dispositivi',
+  'sessions.endAllDone': 'Gli altri tuoi dispositivi sono stati disconnessi.',
+  'signInSettings.reauthHelp': 'Il tuo account accede con un provider: conferma prima lì che sei tu.',
+  'signInSettings.reauthWith': 'Conferma con {provider}',
+  'signInSettings.reauthenticated': 'Confermato. Puoi fare modifiche nei prossimi 5 minuti.',
+  'error.REAUTH_REQUIRED': 'Prima conferma che sei tu.',
+  'error.OAUTH_REAUTH_MISMATCH': 'Questo non è l’account del provider che accede al tuo.',
+  'error.OAUTH_NOT_LINKED': 'Il tuo account non accede con questo provider.',
 };

@@ -571,4 +571,12 @@ export const ja: Messages = {
     'このメールアドレスのアカウントがすでにあります。そのパスワードでログインしてから、設定 → ログインとセキュリティでサービスを連携してください。',
   'error.OAUTH_ALREADY_LINKED': 'そのサービスのアカウントはすでに別のアカウントに連携されています。',
   'error.OAUTH_STATE_INVALID': 'ログインの期限が切れたか、別のブラウザで始められました。もう一度お試しください。',
+  'sessions.endAll': 'ほかのすべてのデバイスからログアウト',
+  'sessions.endAllDone': 'ほかのデバイスからログアウトしました。',
+  'signInSettings.reauthHelp': 'このアカウントはプロバイダーでログインします。まずそちらで本人確認をしてください。',
+  'signInSettings.reauthWith': '{provider} で確認',
+  'signInSettings.reauthenticated': '確認しました。これから5分間、変更できます。',
+  'error.REAUTH_REQUIRED': 'まず本人確認をしてください。',
+  'error.OAUTH_REAUTH_MISMATCH': 'これはあなたのアカウントにログインするプロバイダーのアカウントではありません。',
+  'error.OAUTH_NOT_LINKED': 'このアカウントはそのプロバイダーではログインしません。',
 };

@@ -571,4 +571,12 @@ export const ko: Messages = {
     '이 이메일을 쓰는 계정이 이미 있습니다. 그 계정의 비밀번호로 로그인한 다음 설정 → 로그인 및 보안에서 제공업체를 연결하세요.',
   'error.OAUTH_ALREADY_LINKED': '그 제공업체 계정은 이미 다른 계정에 연결되어 있습니다.',
   'error.OAUTH_STATE_INVALID': '로그인이 만료되었거나 다른 브라우저에서 시작되었습니다. 다시 시도하세요.',
+  'sessions.endAll': '다른 모든 기기에서 로그아웃',
+  'sessions.endAllDone': '다른 기기에서 모두 로그아웃되었습니다.',
+  'signInSettings.reauthHelp': '이 계정은 제공업체로 로그인합니다. 먼저 그곳에서 본인임을 확인하세요.',
+  'signInSettings.reauthWith': '{provider}(으)로 확인',
+  'signInSettings.reauthenticated': '확인되었습니다. 앞으로 5분 동안 변경할 수 있습니다.',
+  'error.REAUTH_REQUIRED': '먼저 본인임을 확인하세요.',
+  'error.OAUTH_REAUTH_MISMATCH': '계정에 로그인하는 제공업체 계정이 아닙니다.',
+  'error.OAUTH_NOT_LINKED': '이 계정은 해당 제공업체로 로그인하지 않습니다.',
 };

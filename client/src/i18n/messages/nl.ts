@@ -572,4 +572,12 @@ export const nl: Messages = {
     'Er bestaat al een account met dit e-mailadres. Log in met het wachtwoord daarvan en koppel de provider bij Instellingen → Inloggen en beveiliging.',
   'error.OAUTH_ALREADY_LINKED': 'Dat account bij de provider is al aan een ander account gekoppeld.',
   'error.OAUTH_STATE_INVALID': 'Het inloggen is verlopen of in een andere browser begonnen. Probeer het opnieuw.',
+  'sessions.endAll': 'Alle andere apparaten uitloggen',
+  'sessions.endAllDone': 'Je andere apparaten zijn uitgelogd.',
+  'signInSettings.reauthHelp': 'Je account logt in via een provider: bevestig daar eerst dat jij het bent.',
+  'signInSettings.reauthWith': 'Bevestigen met {provider}',
+  'signInSettings.reauthenticated': 'Bevestigd. Je kunt de komende 5 minuten wijzigingen aanbrengen.',
+  'error.REAUTH_REQUIRED': 'Bevestig eerst dat jij het bent.',
+  'error.OAUTH_REAUTH_MISMATCH': 'Dat is niet het provideraccount waarmee je bij jouw account inlogt.',
+  'error.OAUTH_NOT_LINKED': 'Je account logt niet in via die provider.',
 };

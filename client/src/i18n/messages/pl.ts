@@ -571,4 +571,12 @@ export const pl: Messages = {
     'Konto z tym adresem e-mail już istnieje. Zaloguj się jego hasłem, a potem połącz dostawcę w Ustawieniach → Logowanie i bezpieczeństwo.',
   'error.OAUTH_ALREADY_LINKED': 'To konto dostawcy jest już połączone z innym kontem.',
   'error.OAUTH_STATE_INVALID': 'Logowanie wygasło lub zaczęło się w innej przeglądarce. Spróbuj ponownie.',
+  'sessions.endAll': 'Wyloguj wszystkie inne urządzenia',
+  'sessions.endAllDone': 'Twoje pozostałe urządzenia zostały wylogowane.',
+  'signInSettings.reauthHelp': 'Twoje konto loguje się przez dostawcę: najpierw potwierdź tam, że to Ty.',
+  'signInSettings.reauthWith': 'Potwierdź przez {provider}',
+  'signInSettings.reauthenticated': 'Potwierdzono. Przez następne 5 minut możesz wprowadzać zmiany.',
+  'error.REAUTH_REQUIRED': 'Najpierw potwierdź, że to Ty.',
+  'error.OAUTH_REAUTH_MISMATCH': 'To nie jest konto dostawcy, którym logujesz się do swojego konta.',
+  'error.OAUTH_NOT_LINKED': 'Twoje konto nie loguje się przez tego dostawcę.',
 };

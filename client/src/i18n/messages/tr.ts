@@ -571,4 +571,12 @@ export const tr: Messages = {
     'Bu e-postayla bir hesap zaten var. O hesabın şifresiyle oturum aç, sonra sağlayıcıyı Ayarlar → Oturum açma ve güvenlik bölümünden bağla.',
   'error.OAUTH_ALREADY_LINKED': 'Bu sağlayıcı hesabı zaten başka bir hesaba bağlı.',
   'error.OAUTH_STATE_INVALID': 'Oturum açmanın süresi doldu ya da başka bir tarayıcıda başladı. Lütfen tekrar dene.',
+  'sessions.endAll': 'Diğer tüm cihazlarda oturumu kapat',
+  'sessions.endAllDone': 'Diğer cihazlarındaki oturumlar kapatıldı.',
+  'signInSettings.reauthHelp': 'Hesabın bir sağlayıcıyla giriş yapıyor: önce orada sen olduğunu doğrula.',
+  'signInSettings.reauthWith': '{provider} ile doğrula',
+  'signInSettings.reauthenticated': 'Doğrulandı. Sonraki 5 dakika boyunca değişiklik yapabilirsin.',
+  'error.REAUTH_REQUIRED': 'Önce sen olduğunu doğrula.',
+  'error.OAUTH_REAUTH_MISMATCH': 'Bu, hesabına giriş yapan sağlayıcı hesabı değil.',
+  'error.OAUTH_NOT_LINKED': 'Hesabın bu sağlayıcıyla giriş yapmıyor.',
 };

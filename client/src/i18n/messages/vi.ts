@@ -571,4 +571,12 @@ export const vi: Messages = {
     'Đã có tài khoản dùng email này. Hãy đăng nhập bằng mật khẩu của tài khoản đó, rồi liên kết nhà cung cấp trong Cài đặt → Đăng nhập và bảo mật.',
   'error.OAUTH_ALREADY_LINKED': 'Tài khoản nhà cung cấp đó đã được liên kết với một tài khoản khác.',
   'error.OAUTH_STATE_INVALID': 'Phiên đăng nhập đã hết hạn hoặc được bắt đầu trên trình duyệt khác. Vui lòng thử lại.',
+  'sessions.endAll': 'Đăng xuất mọi thiết bị khác',
+  'sessions.endAllDone': 'Các thiết bị khác của bạn đã được đăng xuất.',
+  'signInSettings.reauthHelp': 'Tài khoản của bạn đăng nhập bằng một nhà cung cấp: hãy xác nhận đó là bạn ở đó trước.',
+  'signInSettings.reauthWith': 'Xác nhận với {provider}',
+  'signInSettings.reauthenticated': 'Đã xác nhận. Bạn có thể thay đổi trong 5 phút tới.',
+  'error.REAUTH_REQUIRED': 'Hãy xác nhận đó là bạn trước.',
+  'error.OAUTH_REAUTH_MISMATCH': 'Đó không phải là tài khoản nhà cung cấp dùng để đăng nhập vào tài khoản của bạn.',
+  'error.OAUTH_NOT_LINKED': 'Tài khoản của bạn không đăng nhập bằng nhà cung cấp đó.',
 };

@@ -569,4 +569,12 @@ export const zhTW: Messages = {
   'error.OAUTH_LINK_REQUIRED': '已有帳號使用這個電子郵件。請用該帳號的密碼登入，然後在 設定 → 登入與安全性 中連結第三方帳號。',
   'error.OAUTH_ALREADY_LINKED': '這個第三方帳號已連結到另一個帳號。',
   'error.OAUTH_STATE_INVALID': '登入已逾時，或是在另一個瀏覽器中開始的。請再試一次。',
+  'sessions.endAll': '登出所有其他裝置',
+  'sessions.endAllDone': '你的其他裝置已登出。',
+  'signInSettings.reauthHelp': '你的帳號透過第三方登入：請先在那裡確認是你本人。',
+  'signInSettings.reauthWith': '透過 {provider} 確認',
+  'signInSettings.reauthenticated': '已確認。接下來 5 分鐘內可以進行變更。',
+  'error.REAUTH_REQUIRED': '請先確認是你本人。',
+  'error.OAUTH_REAUTH_MISMATCH': '這不是登入你帳號的第三方帳號。',
+  'error.OAUTH_NOT_LINKED': '你的帳號不透過該第三方登入。',
 };

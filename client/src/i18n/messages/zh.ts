@@ -569,4 +569,12 @@ export const zh: Messages = {
   'error.OAUTH_LINK_REQUIRED': '已有账号使用此邮箱。请用该账号的密码登录，然后在 设置 → 登录与安全 中关联第三方账号。',
   'error.OAUTH_ALREADY_LINKED': '该第三方账号已关联到另一个账号。',
   'error.OAUTH_STATE_INVALID': '登录已过期，或是在另一个浏览器中开始的。请重试。',
+  'sessions.endAll': '退出所有其他设备',
+  'sessions.endAllDone': '你的其他设备已退出登录。',
+  'signInSettings.reauthHelp': '你的账号通过第三方登录：请先在那里确认是你本人。',
+  'signInSettings.reauthWith': '通过 {provider} 确认',
+  'signInSettings.reauthenticated': '已确认。接下来 5 分钟内可以进行更改。',
+  'error.REAUTH_REQUIRED': '请先确认是你本人。',
+  'error.OAUTH_REAUTH_MISMATCH': '这不是登录你账号的第三方账号。',
+  'error.OAUTH_NOT_LINKED': '你的账号不通过该第三方登录。',
 };
