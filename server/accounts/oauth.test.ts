@@ -212,6 +212,28 @@ describe('oauth', () => {
     expect(tokenCalls.at(-1)?.params.code_verifier).toMatch(/^[A-Za-z0-9_-]{64}$/);
   });
 
+  test('oauth: a browser exchanging with X-Token-Transport: cookie gets the refresh token as the HttpOnly cookie, not in the JSON', async () => {
+    const browser = new Browser();
+    const final = await signInWith('google', google, person(), browser);
+    const response = await browser.fetch(`${env.node.url}/auth/oauth/exchange`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-token-transport': 'cookie' },
+      body: JSON.stringify({ code: final.searchParams.get('code') }),
+    });
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as { accessToken: string; refreshToken?: string };
+    expect(body.refreshToken).toBeUndefined();
+    expect(response.headers.getSetCookie().find((line) => line.startsWith('refresh='))).toMatch(
+      /HttpOnly.*SameSite=Strict|SameSite=Strict.*HttpOnly/i,
+    );
+    const refreshed = await browser.fetch(`${env.node.url}/auth/refresh`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-token-transport': 'cookie' },
+      body: '{}',
+    });
+    expect(refreshed.status).toBe(200);
+  });
+
   test('oauth: a login code cannot be exchanged twice', async () => {
     const browser = new Browser();
     const final = await signInWith('google', google, person(), browser);

@@ -21,14 +21,13 @@ import {
 } from './oauth.ts';
 import { login, logout, refresh, register } from './password-auth.ts';
 import * as S from './schemas.ts';
-import { clearRefreshCookie, deliverTokens, noRefreshToken, presentedRefreshToken, wantsCookie } from './token-transport.ts';
+import { clearRefreshCookie, deliverTokens, type Jar, noRefreshToken, presentedRefreshToken, wantsCookie } from './token-transport.ts';
 import { disableTwoFactor, enableTwoFactor, setupTwoFactor } from './two-factor.ts';
 import { findUserById, userView } from './users.ts';
 
 const noContent = () => new Response(null, { status: 204 });
 /** A cookie's value as the client sent it; anything but a string (Elysia parses JSON-like values) is no cookie. */
 const cookieText = (value: unknown) => (typeof value === 'string' ? value : undefined);
-type Jar = Record<string, { value: unknown; set(options: Record<string, unknown>): unknown }>;
 const accepted = { status: 'accepted' as const };
 const errors = { 400: S.ErrorResponse, 401: S.ErrorResponse, 429: S.ErrorResponse };
 /** Sensitive changes answer 403 REAUTH_REQUIRED without a re-authentication (credentials.ts). */

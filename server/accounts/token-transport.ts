@@ -15,7 +15,8 @@ export const REFRESH_COOKIE = 'refresh';
 export const REFRESH_COOKIE_PATH = '/auth';
 export const TOKEN_TRANSPORT_HEADER = 'x-token-transport';
 
-type Jar = Record<string, { value: unknown; set(options: Record<string, unknown>): unknown }>;
+/** Elysia's cookie jar, as the routes use it. */
+export type Jar = Record<string, { value: unknown; set(options: Record<string, unknown>): unknown }>;
 
 /** The tokens as a response carries them: with the cookie transport, the refresh token goes into the cookie. */
 export type DeliveredTokens = Omit<TokenPair, 'refreshToken'> & { refreshToken?: string };
