@@ -243,6 +243,12 @@ function createAppStore() {
     resume() {
       if (state.user !== undefined) connect();
     },
+    /** Reads the signed-in user again after a change of its own (two-step verification on or off). */
+    async reloadUser() {
+      const { user } = await api<{ user: User }>('GET', '/auth/me', undefined, await token());
+      if (state.sessionId !== undefined) localStorage.setItem(SESSION_KEY, JSON.stringify({ user, sessionId: state.sessionId }));
+      setState('user', user);
+    },
     async signOut() {
       if (state.user === undefined) return;
       forget();

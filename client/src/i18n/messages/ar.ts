@@ -578,4 +578,13 @@ export const ar: Messages = {
   'error.REAUTH_REQUIRED': 'أكّد هويتك أولًا.',
   'error.OAUTH_REAUTH_MISMATCH': 'هذا ليس حساب المزوّد الذي يسجّل الدخول إلى حسابك.',
   'error.OAUTH_NOT_LINKED': 'حسابك لا يسجّل الدخول عبر هذا المزوّد.',
+  'twoFactor.off': 'التحقق بخطوتين متوقف. فعّله ليُطلب منك رمز من تطبيق المصادقة عند تسجيل الدخول.',
+  'twoFactor.on': 'التحقق بخطوتين مفعّل.',
+  'twoFactor.disabled': 'تم إيقاف التحقق بخطوتين.',
+  'twoFactor.setUp': 'إعداد',
+  'twoFactor.scan': 'امسح هذا الرمز بتطبيق المصادقة، أو أدخل المفتاح {secret}، ثم اكتب الرمز الذي يظهره.',
+  'twoFactor.qrAlt': 'رمز QR لتطبيق المصادقة',
+  'twoFactor.enable': 'تفعيل',
+  'twoFactor.disable': 'إيقاف',
+  'twoFactor.recoveryCodes': 'احتفظ برموز الاسترداد هذه في مكان آمن. يعمل كل رمز مرة واحدة إذا فقدت تطبيق المصادقة.',
 };

@@ -580,4 +580,16 @@ export const de: Messages = {
   'error.REAUTH_REQUIRED': 'Bestätige zuerst, dass du es bist.',
   'error.OAUTH_REAUTH_MISMATCH': 'Das ist nicht das Anbieterkonto, mit dem du dich bei deinem Konto anmeldest.',
   'error.OAUTH_NOT_LINKED': 'Dein Konto meldet sich nicht über diesen Anbieter an.',
+  'twoFactor.off':
+    'Die Bestätigung in zwei Schritten ist aus. Schalte sie ein, damit beim Anmelden ein Code aus einer Authenticator-App abgefragt wird.',
+  'twoFactor.on': 'Die Bestätigung in zwei Schritten ist an.',
+  'twoFactor.disabled': 'Die Bestätigung in zwei Schritten ist ausgeschaltet.',
+  'twoFactor.setUp': 'Einrichten',
+  'twoFactor.scan':
+    'Scanne diesen Code mit deiner Authenticator-App oder gib den Schlüssel {secret} ein und tippe dann den angezeigten Code ein.',
+  'twoFactor.qrAlt': 'QR-Code für deine Authenticator-App',
+  'twoFactor.enable': 'Einschalten',
+  'twoFactor.disable': 'Ausschalten',
+  'twoFactor.recoveryCodes':
+    'Bewahre diese Wiederherstellungscodes sicher auf. Jeder funktioniert einmal, falls du deinen Authenticator verlierst.',
 };

@@ -578,6 +578,15 @@ export const en = {
   'error.REAUTH_REQUIRED': 'Confirm it is you first.',
   'error.OAUTH_REAUTH_MISMATCH': 'That is not the provider account that signs in to yours.',
   'error.OAUTH_NOT_LINKED': 'Your account does not sign in with that provider.',
+  'twoFactor.off': 'Two-step verification is off. Turn it on to be asked for a code from an authenticator app when you sign in.',
+  'twoFactor.on': 'Two-step verification is on.',
+  'twoFactor.disabled': 'Two-step verification is turned off.',
+  'twoFactor.setUp': 'Set up',
+  'twoFactor.scan': 'Scan this code with your authenticator app, or enter the key {secret}, then type the code it shows.',
+  'twoFactor.qrAlt': 'QR code for your authenticator app',
+  'twoFactor.enable': 'Turn on',
+  'twoFactor.disable': 'Turn off',
+  'twoFactor.recoveryCodes': 'Keep these recovery codes somewhere safe. Each one works once, if you lose your authenticator.',
 } as const;
 
 export type MessageKey = keyof typeof en;

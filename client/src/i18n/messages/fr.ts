@@ -581,4 +581,15 @@ export const fr: Messages = {
   'error.REAUTH_REQUIRED': 'Confirmez d’abord votre identité.',
   'error.OAUTH_REAUTH_MISMATCH': 'Ce n’est pas le compte du fournisseur qui se connecte au vôtre.',
   'error.OAUTH_NOT_LINKED': 'Votre compte ne se connecte pas avec ce fournisseur.',
+  'twoFactor.off':
+    'La validation en deux étapes est désactivée. Activez-la pour qu’un code d’une application d’authentification vous soit demandé à la connexion.',
+  'twoFactor.on': 'La validation en deux étapes est activée.',
+  'twoFactor.disabled': 'La validation en deux étapes est désactivée.',
+  'twoFactor.setUp': 'Configurer',
+  'twoFactor.scan': 'Scannez ce code avec votre application d’authentification, ou saisissez la clé {secret}, puis tapez le code affiché.',
+  'twoFactor.qrAlt': 'Code QR pour votre application d’authentification',
+  'twoFactor.enable': 'Activer',
+  'twoFactor.disable': 'Désactiver',
+  'twoFactor.recoveryCodes':
+    'Gardez ces codes de récupération en lieu sûr. Chacun fonctionne une fois, si vous perdez votre authentificateur.',
 };

@@ -580,4 +580,13 @@ export const id: Messages = {
   'error.REAUTH_REQUIRED': 'Konfirmasi dulu bahwa ini kamu.',
   'error.OAUTH_REAUTH_MISMATCH': 'Itu bukan akun penyedia yang masuk ke akunmu.',
   'error.OAUTH_NOT_LINKED': 'Akunmu tidak masuk dengan penyedia itu.',
+  'twoFactor.off': 'Verifikasi dua langkah nonaktif. Aktifkan agar kamu dimintai kode dari aplikasi autentikator saat masuk.',
+  'twoFactor.on': 'Verifikasi dua langkah aktif.',
+  'twoFactor.disabled': 'Verifikasi dua langkah sudah dinonaktifkan.',
+  'twoFactor.setUp': 'Siapkan',
+  'twoFactor.scan': 'Pindai kode ini dengan aplikasi autentikatormu, atau masukkan kunci {secret}, lalu ketik kode yang ditampilkannya.',
+  'twoFactor.qrAlt': 'Kode QR untuk aplikasi autentikatormu',
+  'twoFactor.enable': 'Aktifkan',
+  'twoFactor.disable': 'Nonaktifkan',
+  'twoFactor.recoveryCodes': 'Simpan kode pemulihan ini di tempat aman. Masing-masing berlaku sekali, jika autentikatormu hilang.',
 };

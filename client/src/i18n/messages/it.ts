@@ -579,4 +579,16 @@ export const it: Messages = {
   'error.REAUTH_REQUIRED': 'Prima conferma che sei tu.',
   'error.OAUTH_REAUTH_MISMATCH': 'Questo non è l’account del provider che accede al tuo.',
   'error.OAUTH_NOT_LINKED': 'Il tuo account non accede con questo provider.',
+  'twoFactor.off':
+    'La verifica in due passaggi è disattivata. Attivala per ricevere la richiesta di un codice da un’app di autenticazione quando accedi.',
+  'twoFactor.on': 'La verifica in due passaggi è attiva.',
+  'twoFactor.disabled': 'La verifica in due passaggi è stata disattivata.',
+  'twoFactor.setUp': 'Configura',
+  'twoFactor.scan':
+    'Scansiona questo codice con la tua app di autenticazione, o inserisci la chiave {secret}, poi digita il codice che mostra.',
+  'twoFactor.qrAlt': 'Codice QR per la tua app di autenticazione',
+  'twoFactor.enable': 'Attiva',
+  'twoFactor.disable': 'Disattiva',
+  'twoFactor.recoveryCodes':
+    'Conserva questi codici di recupero in un posto sicuro. Ognuno funziona una volta, se perdi il tuo autenticatore.',
 };

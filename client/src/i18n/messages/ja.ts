@@ -579,4 +579,13 @@ export const ja: Messages = {
   'error.REAUTH_REQUIRED': 'まず本人確認をしてください。',
   'error.OAUTH_REAUTH_MISMATCH': 'これはあなたのアカウントにログインするプロバイダーのアカウントではありません。',
   'error.OAUTH_NOT_LINKED': 'このアカウントはそのプロバイダーではログインしません。',
+  'twoFactor.off': '2段階認証はオフです。オンにすると、ログイン時に認証アプリのコードを求められます。',
+  'twoFactor.on': '2段階認証はオンです。',
+  'twoFactor.disabled': '2段階認証をオフにしました。',
+  'twoFactor.setUp': '設定する',
+  'twoFactor.scan': '認証アプリでこのコードをスキャンするか、キー {secret} を入力し、表示されたコードを入力してください。',
+  'twoFactor.qrAlt': '認証アプリ用のQRコード',
+  'twoFactor.enable': 'オンにする',
+  'twoFactor.disable': 'オフにする',
+  'twoFactor.recoveryCodes': 'これらの復旧コードを安全な場所に保管してください。認証アプリをなくしたとき、各コードは1回だけ使えます。',
 };

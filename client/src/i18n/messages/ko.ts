@@ -579,4 +579,13 @@ export const ko: Messages = {
   'error.REAUTH_REQUIRED': '먼저 본인임을 확인하세요.',
   'error.OAUTH_REAUTH_MISMATCH': '계정에 로그인하는 제공업체 계정이 아닙니다.',
   'error.OAUTH_NOT_LINKED': '이 계정은 해당 제공업체로 로그인하지 않습니다.',
+  'twoFactor.off': '2단계 인증이 꺼져 있습니다. 켜면 로그인할 때 인증 앱의 코드를 요청합니다.',
+  'twoFactor.on': '2단계 인증이 켜져 있습니다.',
+  'twoFactor.disabled': '2단계 인증을 껐습니다.',
+  'twoFactor.setUp': '설정',
+  'twoFactor.scan': '인증 앱으로 이 코드를 스캔하거나 키 {secret}을(를) 입력한 다음 표시된 코드를 입력하세요.',
+  'twoFactor.qrAlt': '인증 앱용 QR 코드',
+  'twoFactor.enable': '켜기',
+  'twoFactor.disable': '끄기',
+  'twoFactor.recoveryCodes': '이 복구 코드를 안전한 곳에 보관하세요. 인증 앱을 잃어버렸을 때 각 코드는 한 번만 쓸 수 있습니다.',
 };

@@ -580,4 +580,14 @@ export const nl: Messages = {
   'error.REAUTH_REQUIRED': 'Bevestig eerst dat jij het bent.',
   'error.OAUTH_REAUTH_MISMATCH': 'Dat is niet het provideraccount waarmee je bij jouw account inlogt.',
   'error.OAUTH_NOT_LINKED': 'Je account logt niet in via die provider.',
+  'twoFactor.off':
+    'Verificatie in twee stappen staat uit. Zet het aan om bij het inloggen om een code uit een authenticator-app te worden gevraagd.',
+  'twoFactor.on': 'Verificatie in twee stappen staat aan.',
+  'twoFactor.disabled': 'Verificatie in twee stappen is uitgezet.',
+  'twoFactor.setUp': 'Instellen',
+  'twoFactor.scan': 'Scan deze code met je authenticator-app, of voer de sleutel {secret} in, en typ dan de code die hij toont.',
+  'twoFactor.qrAlt': 'QR-code voor je authenticator-app',
+  'twoFactor.enable': 'Aanzetten',
+  'twoFactor.disable': 'Uitzetten',
+  'twoFactor.recoveryCodes': 'Bewaar deze herstelcodes op een veilige plek. Elke code werkt één keer, als je je authenticator kwijtraakt.',
 };

@@ -579,4 +579,13 @@ export const pl: Messages = {
   'error.REAUTH_REQUIRED': 'Najpierw potwierdź, że to Ty.',
   'error.OAUTH_REAUTH_MISMATCH': 'To nie jest konto dostawcy, którym logujesz się do swojego konta.',
   'error.OAUTH_NOT_LINKED': 'Twoje konto nie loguje się przez tego dostawcę.',
+  'twoFactor.off': 'Weryfikacja dwuetapowa jest wyłączona. Włącz ją, aby przy logowaniu podawać kod z aplikacji uwierzytelniającej.',
+  'twoFactor.on': 'Weryfikacja dwuetapowa jest włączona.',
+  'twoFactor.disabled': 'Weryfikacja dwuetapowa została wyłączona.',
+  'twoFactor.setUp': 'Skonfiguruj',
+  'twoFactor.scan': 'Zeskanuj ten kod aplikacją uwierzytelniającą lub wpisz klucz {secret}, a potem wpisz pokazany kod.',
+  'twoFactor.qrAlt': 'Kod QR dla aplikacji uwierzytelniającej',
+  'twoFactor.enable': 'Włącz',
+  'twoFactor.disable': 'Wyłącz',
+  'twoFactor.recoveryCodes': 'Przechowuj te kody odzyskiwania w bezpiecznym miejscu. Każdy działa raz, jeśli zgubisz swój uwierzytelniacz.',
 };

@@ -579,4 +579,13 @@ export const tr: Messages = {
   'error.REAUTH_REQUIRED': 'Önce sen olduğunu doğrula.',
   'error.OAUTH_REAUTH_MISMATCH': 'Bu, hesabına giriş yapan sağlayıcı hesabı değil.',
   'error.OAUTH_NOT_LINKED': 'Hesabın bu sağlayıcıyla giriş yapmıyor.',
+  'twoFactor.off': 'İki adımlı doğrulama kapalı. Açarsan giriş yaparken bir doğrulama uygulamasından kod istenir.',
+  'twoFactor.on': 'İki adımlı doğrulama açık.',
+  'twoFactor.disabled': 'İki adımlı doğrulama kapatıldı.',
+  'twoFactor.setUp': 'Kur',
+  'twoFactor.scan': 'Bu kodu doğrulama uygulamanla tara ya da {secret} anahtarını gir, sonra gösterdiği kodu yaz.',
+  'twoFactor.qrAlt': 'Doğrulama uygulaman için QR kodu',
+  'twoFactor.enable': 'Aç',
+  'twoFactor.disable': 'Kapat',
+  'twoFactor.recoveryCodes': 'Bu kurtarma kodlarını güvenli bir yerde sakla. Doğrulayıcını kaybedersen her biri bir kez çalışır.',
 };

@@ -579,4 +579,13 @@ export const vi: Messages = {
   'error.REAUTH_REQUIRED': 'Hãy xác nhận đó là bạn trước.',
   'error.OAUTH_REAUTH_MISMATCH': 'Đó không phải là tài khoản nhà cung cấp dùng để đăng nhập vào tài khoản của bạn.',
   'error.OAUTH_NOT_LINKED': 'Tài khoản của bạn không đăng nhập bằng nhà cung cấp đó.',
+  'twoFactor.off': 'Xác minh hai bước đang tắt. Hãy bật để được hỏi mã từ ứng dụng xác thực khi đăng nhập.',
+  'twoFactor.on': 'Xác minh hai bước đang bật.',
+  'twoFactor.disabled': 'Đã tắt xác minh hai bước.',
+  'twoFactor.setUp': 'Thiết lập',
+  'twoFactor.scan': 'Quét mã này bằng ứng dụng xác thực, hoặc nhập khóa {secret}, rồi nhập mã mà ứng dụng hiển thị.',
+  'twoFactor.qrAlt': 'Mã QR cho ứng dụng xác thực của bạn',
+  'twoFactor.enable': 'Bật',
+  'twoFactor.disable': 'Tắt',
+  'twoFactor.recoveryCodes': 'Hãy cất giữ các mã khôi phục này ở nơi an toàn. Mỗi mã dùng được một lần, nếu bạn mất ứng dụng xác thực.',
 };

@@ -577,4 +577,13 @@ export const zhTW: Messages = {
   'error.REAUTH_REQUIRED': '請先確認是你本人。',
   'error.OAUTH_REAUTH_MISMATCH': '這不是登入你帳號的第三方帳號。',
   'error.OAUTH_NOT_LINKED': '你的帳號不透過該第三方登入。',
+  'twoFactor.off': '兩步驟驗證已關閉。開啟後，登入時會要求輸入驗證器應用程式中的代碼。',
+  'twoFactor.on': '兩步驟驗證已開啟。',
+  'twoFactor.disabled': '兩步驟驗證已關閉。',
+  'twoFactor.setUp': '設定',
+  'twoFactor.scan': '用驗證器應用程式掃描此代碼，或輸入金鑰 {secret}，然後輸入顯示的代碼。',
+  'twoFactor.qrAlt': '驗證器應用程式的 QR 碼',
+  'twoFactor.enable': '開啟',
+  'twoFactor.disable': '關閉',
+  'twoFactor.recoveryCodes': '請把這些復原碼保存在安全的地方。如果你遺失了驗證器，每個復原碼只能使用一次。',
 };

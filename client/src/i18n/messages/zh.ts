@@ -577,4 +577,13 @@ export const zh: Messages = {
   'error.REAUTH_REQUIRED': '请先确认是你本人。',
   'error.OAUTH_REAUTH_MISMATCH': '这不是登录你账号的第三方账号。',
   'error.OAUTH_NOT_LINKED': '你的账号不通过该第三方登录。',
+  'twoFactor.off': '两步验证已关闭。开启后，登录时会要求输入验证器应用中的代码。',
+  'twoFactor.on': '两步验证已开启。',
+  'twoFactor.disabled': '两步验证已关闭。',
+  'twoFactor.setUp': '设置',
+  'twoFactor.scan': '用验证器应用扫描此代码，或输入密钥 {secret}，然后输入显示的代码。',
+  'twoFactor.qrAlt': '验证器应用的二维码',
+  'twoFactor.enable': '开启',
+  'twoFactor.disable': '关闭',
+  'twoFactor.recoveryCodes': '请把这些恢复码保存在安全的地方。如果你丢失了验证器，每个恢复码只能使用一次。',
 };

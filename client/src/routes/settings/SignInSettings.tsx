@@ -1,7 +1,7 @@
-// /settings/sign-in: change the password, and link sign-in providers. Both re-authenticate
-// (Reauth.tsx): the current password (and the authenticator code when two-step verification is
-// on), as sign-in does, or for an account without a password a fresh sign-in at its provider,
-// which comes back here. A provider whose email matches this account is only ever linked from here.
+// /settings/sign-in: change the password, two-step verification (TwoFactorSettings.tsx), and link
+// sign-in providers. Each re-authenticates (Reauth.tsx): the current password (and the
+// authenticator code when two-step verification is on), as sign-in does, or for an account
+// without a password a fresh sign-in at its provider, which comes back here. A provider whose email matches this account is only ever linked from here.
 import { useSearchParams } from '@solidjs/router';
 import { createResource, createSignal, For, type JSX, onMount, Show } from 'solid-js';
 import { ApiError, api } from '../../api/http.ts';
@@ -12,6 +12,7 @@ import { SettingsNav } from '../../components/SettingsNav.tsx';
 import { useSubmit } from '../../components/useSubmit.ts';
 import { t } from '../../i18n/index.ts';
 import { actions, errorText } from '../../state/store.ts';
+import { TwoFactorSettings } from './TwoFactorSettings.tsx';
 
 export default function SignInSettings(): JSX.Element {
   const [params] = useSearchParams();
@@ -64,6 +65,7 @@ export default function SignInSettings(): JSX.Element {
         <NewPasswordField label={t('form.newPassword')} value={next()} onInput={setNext} />
         <FormFooter busy={change.busy()} error={change.error()} label={t('settings.save')} />
       </form>
+      <TwoFactorSettings />
       <Show when={(providers() ?? []).length > 0}>
         <h2>{t('signInSettings.providersTitle')}</h2>
         <p class="hint">{t('signInSettings.providersHelp')}</p>
