@@ -30,6 +30,9 @@ const noContent = () => new Response(null, { status: 204 });
 const cookieText = (value: unknown) => (typeof value === 'string' ? value : undefined);
 const accepted = { status: 'accepted' as const };
 const errors = { 400: S.ErrorResponse, 401: S.ErrorResponse, 429: S.ErrorResponse };
+/** How a browser asks for the cookie transport of the refresh token (token-transport.ts). */
+const TRANSPORT =
+  'Native clients get the refresh token in the JSON. A browser sends X-Token-Transport: cookie: the refresh token is then set as the HttpOnly, SameSite=Strict `refresh` cookie (Path=/auth) and left out of the JSON.';
 /** Sensitive changes answer 403 REAUTH_REQUIRED without a re-authentication (credentials.ts). */
 const REAUTH =
   'Re-authenticates: the current password in the request (an account without one: a provider sign-in of this session within 5 minutes), and a code when two-factor is on; 403 REAUTH_REQUIRED without.';
@@ -59,7 +62,7 @@ export function accountsRoutes(deps: AccountsDeps, peerAddress: (request: Reques
       {
         body: S.RegisterBody,
         response: { 201: S.TokenPair, ...errors, 409: S.ErrorResponse },
-        detail: { ...tag('auth'), summary: 'Create an account' },
+        detail: { ...tag('auth'), summary: 'Create an account', description: TRANSPORT },
       },
     )
     .post(
@@ -84,6 +87,7 @@ export function accountsRoutes(deps: AccountsDeps, peerAddress: (request: Reques
           ...tag('auth'),
           summary:
             'Sign in with email or username and password (and a TOTP code when two-factor is on); sets the device cookie that keeps this device out of lockouts caused elsewhere',
+          description: TRANSPORT,
         },
       },
     )
@@ -338,6 +342,7 @@ export function accountsRoutes(deps: AccountsDeps, peerAddress: (request: Reques
           ...tag('oauth'),
           summary:
             'Trade the one-time code of the OAuth redirect for tokens, from the browser that started the sign-in (and a TOTP code when two-factor is on)',
+          description: TRANSPORT,
         },
       },
     );
