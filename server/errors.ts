@@ -73,6 +73,27 @@ export class ForbiddenError extends ServerError {
   }
 }
 
+/**
+ * A sensitive change (password, two-factor, ending every session, linking a provider) needs the
+ * caller to prove again who they are: `method` says how (the password in the request, or a
+ * fresh sign-in at one of `providers` for an account without a password).
+ */
+export class ReauthenticationRequiredError extends ServerError {
+  readonly code = 'REAUTH_REQUIRED';
+  readonly status = 403;
+  readonly method: 'password' | 'provider';
+  readonly providers: string[];
+  constructor(message: string, method: 'password' | 'provider', providers: string[] = []) {
+    super(message);
+    this.name = 'ReauthenticationRequiredError';
+    this.method = method;
+    this.providers = providers;
+  }
+  override details() {
+    return { method: this.method, providers: this.providers };
+  }
+}
+
 export class NotFoundError extends ServerError {
   readonly code = 'NOT_FOUND';
   readonly status = 404;

@@ -28,4 +28,13 @@ describe('cookies over https', () => {
     expect(login.status).toBe(200);
     expect(cookieNamed(login.headers, 'device')).toMatch(/;\s*Secure/i);
   });
+
+  test('cookies: with an https APP_URL the refresh cookie of the browser transport is Secure', async () => {
+    const user = await env.register();
+    const login = await env
+      .client()
+      .request('POST', '/auth/login', { body: { login: user.email, password: user.password }, headers: { 'x-token-transport': 'cookie' } });
+    expect(login.status).toBe(200);
+    expect(cookieNamed(login.headers, 'refresh')).toMatch(/;\s*Secure/i);
+  });
 });

@@ -38,9 +38,11 @@ const PUBLIC = new Set([
 const PROTECTED: Record<string, Role> = {
   'GET /auth/me': 'user',
   'GET /auth/sessions': 'user',
+  'DELETE /auth/sessions': 'user',
   'DELETE /auth/sessions/{id}': 'user',
   'POST /auth/password/change': 'user',
   'POST /auth/oauth/{provider}/link': 'user',
+  'POST /auth/oauth/{provider}/reauth': 'user',
   'POST /auth/2fa/setup': 'user',
   'POST /auth/2fa/enable': 'user',
   'POST /auth/2fa/disable': 'user',
@@ -62,7 +64,7 @@ async function call(endpoint: string, token: string | undefined, userId: string)
   const [method, path] = endpoint.split(' ') as [string, string];
   // A body and query of the right shape, so the role check is what answers.
   const body =
-    method === 'GET' || method === 'DELETE'
+    method === 'GET' || (method === 'DELETE' && endpoint !== 'DELETE /auth/sessions')
       ? undefined
       : endpoint.endsWith('/role')
         ? { role: 'user' }

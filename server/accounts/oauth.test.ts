@@ -212,6 +212,28 @@ describe('oauth', () => {
     expect(tokenCalls.at(-1)?.params.code_verifier).toMatch(/^[A-Za-z0-9_-]{64}$/);
   });
 
+  test('oauth: a browser exchanging with X-Token-Transport: cookie gets the refresh token as the HttpOnly cookie, not in the JSON', async () => {
+    const browser = new Browser();
+    const final = await signInWith('google', google, person(), browser);
+    const response = await browser.fetch(`${env.node.url}/auth/oauth/exchange`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-token-transport': 'cookie' },
+      body: JSON.stringify({ code: final.searchParams.get('code') }),
+    });
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as { accessToken: string; refreshToken?: string };
+    expect(body.refreshToken).toBeUndefined();
+    expect(response.headers.getSetCookie().find((line) => line.startsWith('refresh='))).toMatch(
+      /HttpOnly.*SameSite=Strict|SameSite=Strict.*HttpOnly/i,
+    );
+    const refreshed = await browser.fetch(`${env.node.url}/auth/refresh`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-token-transport': 'cookie' },
+      body: '{}',
+    });
+    expect(refreshed.status).toBe(200);
+  });
+
   test('oauth: a login code cannot be exchanged twice', async () => {
     const browser = new Browser();
     const final = await signInWith('google', google, person(), browser);
@@ -364,7 +386,7 @@ describe('oauth: no sign-in around the account’s own credentials', () => {
     const secret = base32Decode(setup.body.secret);
     const stepMs = 30_000;
     const now = Date.now();
-    await owner.client.post('/auth/2fa/enable', { code: totp(secret, now - stepMs) }, owner.tokens.accessToken);
+    await owner.client.post('/auth/2fa/enable', { code: totp(secret, now - stepMs), password: owner.password }, owner.tokens.accessToken);
     const user = { sub: uniqueName('sub'), email: owner.email, emailVerified: true };
     const browser = new Browser();
     const withoutCode = await link(browser, owner.tokens.accessToken, { password: owner.password }, user);
@@ -383,5 +405,77 @@ describe('oauth: no sign-in around the account’s own credentials', () => {
     const right = await signingIn.exchange(final, totp(secret, now + stepMs));
     expect(right.status).toBe(200);
     expect(right.body.user.id).toBe(owner.id);
+  });
+});
+
+describe('oauth: an account without a password re-authenticates at its provider', () => {
+  /** A Google-only account signed in from `browser`, whose provider sign-in is older than the re-authentication window. */
+  async function providerOnlyAccount() {
+    const user = person();
+    const browser = new Browser();
+    const signedIn = await browser.exchange(await signInWith('google', google, user, browser));
+    expect(signedIn.status).toBe(200);
+    // Stands for the five minutes passing: the note that this session just signed in at Google goes.
+    await env.node.platform.cache.del(`reauth-provider:${signedIn.body.sessionId}`);
+    return { user, browser, tokens: signedIn.body };
+  }
+
+  test('oauth: right after a provider sign-in the session counts as re-authenticated (a first password can be set)', async () => {
+    const user = person();
+    const browser = new Browser();
+    const signedIn = await browser.exchange(await signInWith('google', google, user, browser));
+    const set = await env.client().post('/auth/password/change', { newPassword: 'A first password 2026' }, signedIn.body.accessToken);
+    expect(set.status).toBe(204);
+  });
+
+  test('oauth: with an older provider sign-in, linking another provider and setting a password need a fresh one; nothing changes meanwhile', async () => {
+    const { user, browser, tokens } = await providerOnlyAccount();
+    const link = await browser.post<{ error: { code: string; details: unknown } }>('/auth/oauth/facebook/link', {}, tokens.accessToken);
+    expect(link.status).toBe(403);
+    expect(link.body.error).toMatchObject({ code: 'REAUTH_REQUIRED', details: { method: 'provider', providers: ['google'] } });
+    const password = await env
+      .client()
+      .post<{ error: { code: string } }>('/auth/password/change', { newPassword: 'A first password 2026' }, tokens.accessToken);
+    expect(password.status).toBe(403);
+    const me = await env.client().get<{ user: { hasPassword: boolean } }>('/auth/me', tokens.accessToken);
+    expect(me.body.user.hasPassword).toBe(false);
+
+    const started = await browser.post<{ url: string }>('/auth/oauth/google/reauth', {}, tokens.accessToken);
+    expect(started.status).toBe(200);
+    const final = await followProvider('google', google, user, browser, new URL(started.body.url));
+    expect(final.pathname).toBe('/settings/sign-in');
+    expect(final.searchParams.get('reauthenticated')).toBe('google');
+    const linked = await browser.post<{ url: string }>('/auth/oauth/facebook/link', {}, tokens.accessToken);
+    expect(linked.status).toBe(200);
+    const set = await env.client().post('/auth/password/change', { newPassword: 'A first password 2026' }, tokens.accessToken);
+    expect(set.status).toBe(204);
+  });
+
+  test('oauth: a re-authentication with another provider account than the linked one is refused and counts for nothing', async () => {
+    const { browser, tokens } = await providerOnlyAccount();
+    const started = await browser.post<{ url: string }>('/auth/oauth/google/reauth', {}, tokens.accessToken);
+    const final = await followProvider('google', google, person(), browser, new URL(started.body.url));
+    expect(final.pathname).toBe('/settings/sign-in');
+    expect(final.searchParams.get('oauthError')).toBe('OAUTH_REAUTH_MISMATCH');
+    const link = await browser.post<{ error: { code: string } }>('/auth/oauth/facebook/link', {}, tokens.accessToken);
+    expect(link.body.error.code).toBe('REAUTH_REQUIRED');
+  });
+
+  test('oauth: re-authenticating at a provider the account does not sign in with is refused', async () => {
+    const { browser, tokens } = await providerOnlyAccount();
+    const started = await browser.post<{ error: { code: string } }>('/auth/oauth/apple/reauth', {}, tokens.accessToken);
+    expect(started.status).toBe(400);
+    expect(started.body.error.code).toBe('OAUTH_NOT_LINKED');
+  });
+
+  test('oauth: a provider re-authentication is bound to its session: another session of the account is not re-authenticated by it', async () => {
+    const { user, browser, tokens } = await providerOnlyAccount();
+    const other = new Browser();
+    const second = await other.exchange(await signInWith('google', google, user, other));
+    await env.node.platform.cache.del(`reauth-provider:${second.body.sessionId}`);
+    const started = await browser.post<{ url: string }>('/auth/oauth/google/reauth', {}, tokens.accessToken);
+    await followProvider('google', google, user, browser, new URL(started.body.url));
+    const fromOther = await other.post<{ error: { code: string } }>('/auth/oauth/facebook/link', {}, second.body.accessToken);
+    expect(fromOther.body.error.code).toBe('REAUTH_REQUIRED');
   });
 });

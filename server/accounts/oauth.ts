@@ -9,14 +9,17 @@
 // Accounts are matched by (provider, subject) only. A provider account whose email belongs to an
 // existing account is never linked silently: the callback answers OAUTH_LINK_REQUIRED, and the
 // owner links it while signed in, after proving it again (password and second factor). Two-factor
-// applies to provider sign-in as to password sign-in: the exchange asks for the code.
+// applies to provider sign-in as to password sign-in: the exchange asks for the code. A provider
+// sign-in also counts as a fresh re-authentication of its session for five minutes, and a
+// signed-in account without a password re-authenticates through a flow of its own (startReauth)
+// that ends back at the settings (credentials.ts).
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import { InvalidInputError, NotFoundError, ServerError, UnauthenticatedError } from '../errors.ts';
 import { isLanguage } from '../i18n/languages.ts';
 import type { OAuthProviderConfig, OAuthProviderName } from './config.ts';
 import { type AccountsDeps, appLink, type RequestOrigin, signIn, type TokenPair } from './context.ts';
-import { type Reauthentication, reauthenticate } from './credentials.ts';
+import { markProviderSignIn, type Reauthentication, reauthenticate } from './credentials.ts';
 import { queueVerificationMail } from './email-flows.ts';
 import { fetchProfile, OAuthError, type ProviderProfile } from './oauth-provider.ts';
 import { oauthIdentities, users } from './schema.ts';
@@ -41,6 +44,8 @@ interface PendingAuthorization {
   binding: string;
   /** Set when a signed-in user links this provider: the account to link to. */
   linkUserId?: string;
+  /** Set when a signed-in user re-authenticates at this provider: who, and the session it is for. */
+  reauth?: { userId: string; sessionId: string };
 }
 
 interface LoginGrant {
@@ -110,19 +115,47 @@ export async function startOAuth(
 export async function startLink(
   deps: AccountsDeps,
   user: UserRow,
+  sessionId: string,
   name: string,
   proof: Reauthentication,
   bindingCookie: string | undefined,
 ): Promise<StartedFlow> {
   const provider = providerConfig(deps, name);
-  await reauthenticate(deps, user, proof);
+  await reauthenticate(deps, user, sessionId, proof);
   return authorize(deps, provider, { language: user.language, bindingCookie, linkUserId: user.id });
+}
+
+/**
+ * For a signed-in user with an account at `name`: the provider's authorization URL for signing
+ * in there again, which re-authenticates session `sessionId` for five minutes. Only the provider
+ * account linked to this user counts (OAUTH_REAUTH_MISMATCH otherwise).
+ */
+export async function startReauth(
+  deps: AccountsDeps,
+  user: UserRow,
+  sessionId: string,
+  name: string,
+  bindingCookie: string | undefined,
+): Promise<StartedFlow> {
+  const provider = providerConfig(deps, name);
+  const [linked] = await deps.db
+    .select({ subject: oauthIdentities.subject })
+    .from(oauthIdentities)
+    .where(and(eq(oauthIdentities.userId, user.id), eq(oauthIdentities.provider, provider.name)));
+  if (linked === undefined)
+    throw new InvalidInputError(`this account does not sign in with ${provider.name}`, { field: 'provider', code: 'OAUTH_NOT_LINKED' });
+  return authorize(deps, provider, { language: user.language, bindingCookie, reauth: { userId: user.id, sessionId } });
 }
 
 async function authorize(
   deps: AccountsDeps,
   provider: OAuthProviderConfig,
-  options: { language: string | undefined; bindingCookie: string | undefined; linkUserId?: string },
+  options: {
+    language: string | undefined;
+    bindingCookie: string | undefined;
+    linkUserId?: string;
+    reauth?: PendingAuthorization['reauth'];
+  },
 ): Promise<StartedFlow> {
   const state = base64url(randomBytes(24));
   const binding = bindingFor(options.bindingCookie);
@@ -133,6 +166,7 @@ async function authorize(
     language: options.language !== undefined && isLanguage(options.language) ? options.language : 'en',
     binding: sha256(binding),
     ...(options.linkUserId === undefined ? {} : { linkUserId: options.linkUserId }),
+    ...(options.reauth === undefined ? {} : { reauth: options.reauth }),
   };
   await deps.cache.set(`oauth-state:${state}`, JSON.stringify(pending), { ttlMs: STATE_TTL_MS });
   const url = new URL(provider.authorizationUrl);
@@ -163,7 +197,7 @@ export async function finishOAuth(
   params: Record<string, string | undefined>,
   bindingCookie: string | undefined,
 ): Promise<string> {
-  let linking = false;
+  let fromSettings = false;
   try {
     const provider = providerConfig(deps, name);
     if (params.error !== undefined) throw new OAuthError('OAUTH_DENIED', `the provider answered ${params.error.slice(0, 100)}`);
@@ -171,7 +205,7 @@ export async function finishOAuth(
     const pending = parseStored<PendingAuthorization>(stored) as PendingAuthorization | undefined;
     if (pending === undefined || pending.provider !== provider.name || !sameBrowser(bindingCookie, pending.binding))
       throw new OAuthError('OAUTH_STATE_INVALID', 'the sign-in expired or did not start in this browser');
-    linking = pending.linkUserId !== undefined;
+    fromSettings = pending.linkUserId !== undefined || pending.reauth !== undefined;
     if (params.code === undefined || params.code === '') throw new OAuthError('OAUTH_DENIED', 'the provider sent no code');
     const profile = await fetchProfile(provider, {
       code: params.code,
@@ -184,6 +218,10 @@ export async function finishOAuth(
       await linkIdentity(deps, pending.linkUserId, provider.name, profile);
       return appLink(deps, '/settings/sign-in', { linked: provider.name });
     }
+    if (pending.reauth !== undefined) {
+      await confirmReauth(deps, pending.reauth, provider.name, profile);
+      return appLink(deps, '/settings/sign-in', { reauthenticated: provider.name });
+    }
     const user = await resolveUser(deps, provider.name, profile, pending.language);
     const loginCode = base64url(randomBytes(32));
     const grant: LoginGrant = { userId: user.id, binding: pending.binding };
@@ -193,7 +231,7 @@ export async function finishOAuth(
   } catch (error) {
     if (!(error instanceof ServerError)) throw error;
     deps.log.warn({ err: error, provider: name }, `accounts.oauth() | sign-in failed [provider:${name}] [code:${error.code}]`);
-    return appLink(deps, linking ? '/settings/sign-in' : '/login', { oauthError: error.code, provider: name });
+    return appLink(deps, fromSettings ? '/settings/sign-in' : '/login', { oauthError: error.code, provider: name });
   }
 }
 
@@ -223,7 +261,26 @@ export async function exchangeLoginCode(
     await checkSecondFactor(deps, user, totp);
   }
   if ((await deps.cache.take(key)) === null) throw invalid();
-  return signIn(deps, user, origin);
+  const pair = await signIn(deps, user, origin);
+  await markProviderSignIn(deps, pair.sessionId);
+  return pair;
+}
+
+/** A provider re-authentication: the provider account must be the one linked to the user who started it. */
+async function confirmReauth(
+  deps: AccountsDeps,
+  reauth: { userId: string; sessionId: string },
+  provider: OAuthProviderName,
+  profile: ProviderProfile,
+): Promise<void> {
+  const [linked] = await deps.db
+    .select({ userId: oauthIdentities.userId })
+    .from(oauthIdentities)
+    .where(and(eq(oauthIdentities.provider, provider), eq(oauthIdentities.subject, profile.subject)));
+  if (linked?.userId !== reauth.userId)
+    throw new OAuthError('OAUTH_REAUTH_MISMATCH', 'this is not the provider account that signs in to yours');
+  await markProviderSignIn(deps, reauth.sessionId);
+  deps.log.info({ user: reauth.userId, provider }, `accounts.oauth() | re-authenticated [user:${reauth.userId}] [provider:${provider}]`);
 }
 
 /** A free username from the profile's name or email: lower-case, 3 to 30 characters. */

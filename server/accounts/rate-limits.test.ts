@@ -15,7 +15,7 @@ afterAll(async () => {
 type ErrorBody = { error: { code: string; details?: { retryAfterSeconds?: number } } };
 
 describe('rate limits', () => {
-  test('limits: repeated failed logins lock the account, tell its owner by mail, and refuse even the right password for a while', async () => {
+  test('limits: repeated failed logins lock the account for new devices, tell its owner by mail (saying known browsers still sign in), and refuse even the right password for a while', async () => {
     const user = await env.register({ language: 'es' });
     // The lockout mail goes to verified addresses only (server/mail/templates.ts).
     await verifyEmail(env, user);
@@ -32,8 +32,9 @@ describe('rate limits', () => {
     expect(retryAfter).toBeGreaterThan(0);
     expect(retryAfter).toBeLessThanOrEqual(15 * 60);
     expect(locked.body.error.details?.retryAfterSeconds).toBe(retryAfter);
-    const mail = await env.mailbox.waitFor(user.email, /Bloqueamos tu cuenta/);
-    expect(mail.text).toContain('15 minutos');
+    const mail = await env.mailbox.waitFor(user.email, /Pausamos el inicio de sesión/);
+    expect(mail.text).toContain('desde dispositivos nuevos durante 15 minutos');
+    expect(mail.text).toContain('Los navegadores en los que ya iniciaste sesión pueden seguir entrando');
   });
 
   test('limits: an unknown account is limited exactly like a real one (no enumeration)', async () => {

@@ -5,7 +5,7 @@ import { Elysia } from 'elysia';
 import { InvalidInputError, NotFoundError } from '../errors.ts';
 import { t } from '../http/schema.ts';
 import type { AccountsDeps } from './context.ts';
-import { changePassword } from './credentials.ts';
+import { changePassword, endOtherSessions } from './credentials.ts';
 import { DEVICE_COOKIE } from './device-cookies.ts';
 import { forgotPassword, resendVerification, resendVerificationTo, resetPassword, verifyEmail } from './email-flows.ts';
 import { accountsGuard, authenticate, bearerToken } from './guard.ts';
@@ -18,18 +18,25 @@ import {
   type StartedFlow,
   startLink,
   startOAuth,
+  startReauth,
 } from './oauth.ts';
 import { login, logout, refresh, register } from './password-auth.ts';
 import * as S from './schemas.ts';
+import { clearRefreshCookie, deliverTokens, type Jar, noRefreshToken, presentedRefreshToken, wantsCookie } from './token-transport.ts';
 import { disableTwoFactor, enableTwoFactor, setupTwoFactor } from './two-factor.ts';
 import { findUserById, userView } from './users.ts';
 
 const noContent = () => new Response(null, { status: 204 });
 /** A cookie's value as the client sent it; anything but a string (Elysia parses JSON-like values) is no cookie. */
 const cookieText = (value: unknown) => (typeof value === 'string' ? value : undefined);
-type Jar = Record<string, { value: unknown; set(options: Record<string, unknown>): unknown }>;
 const accepted = { status: 'accepted' as const };
 const errors = { 400: S.ErrorResponse, 401: S.ErrorResponse, 429: S.ErrorResponse };
+/** How a browser asks for the cookie transport of the refresh token (token-transport.ts). */
+const TRANSPORT =
+  'Native clients get the refresh token in the JSON. A browser sends X-Token-Transport: cookie: the refresh token is then set as the HttpOnly, SameSite=Strict `refresh` cookie (Path=/auth) and left out of the JSON.';
+/** Sensitive changes answer 403 REAUTH_REQUIRED without a re-authentication (credentials.ts). */
+const REAUTH =
+  'Re-authenticates: the current password in the request (an account without one: a provider sign-in of this session within 5 minutes), and a code when two-factor is on; 403 REAUTH_REQUIRED without.';
 
 export function accountsRoutes(deps: AccountsDeps, peerAddress: (request: Request) => string | undefined) {
   const tag = (name: string) => ({ tags: [name] });
@@ -49,19 +56,19 @@ export function accountsRoutes(deps: AccountsDeps, peerAddress: (request: Reques
     .use(accountsGuard(deps, peerAddress))
     .post(
       '/register',
-      async ({ body, origin, set }) => {
+      async ({ body, origin, set, cookie, headers }) => {
         set.status = 201;
-        return register(deps, body, origin);
+        return deliverTokens(cookie as Jar, headers, await register(deps, body, origin), secure);
       },
       {
         body: S.RegisterBody,
         response: { 201: S.TokenPair, ...errors, 409: S.ErrorResponse },
-        detail: { ...tag('auth'), summary: 'Create an account' },
+        detail: { ...tag('auth'), summary: 'Create an account', description: TRANSPORT },
       },
     )
     .post(
       '/login',
-      async ({ body, origin, cookie }) => {
+      async ({ body, origin, cookie, headers }) => {
         const jar = cookie as Jar;
         const signedIn = await login(deps, body, origin, cookieText(jar[DEVICE_COOKIE]?.value));
         jar[DEVICE_COOKIE]?.set({
@@ -72,7 +79,7 @@ export function accountsRoutes(deps: AccountsDeps, peerAddress: (request: Reques
           path: '/auth/login',
           maxAge: deps.deviceCookies.maxAgeSeconds,
         });
-        return signedIn.tokens;
+        return deliverTokens(jar, headers, signedIn.tokens, secure);
       },
       {
         body: S.LoginBody,
@@ -81,22 +88,47 @@ export function accountsRoutes(deps: AccountsDeps, peerAddress: (request: Reques
           ...tag('auth'),
           summary:
             'Sign in with email or username and password (and a TOTP code when two-factor is on); sets the device cookie that keeps this device out of lockouts caused elsewhere',
+          description: TRANSPORT,
         },
       },
     )
-    .post('/refresh', ({ body, origin }) => refresh(deps, body.refreshToken, origin), {
-      body: S.RefreshBody,
-      response: { 200: S.TokenPair, ...errors },
-      detail: { ...tag('auth'), summary: 'Trade a refresh token for a new pair; each refresh token works once' },
-    })
+    .post(
+      '/refresh',
+      async ({ body, origin, cookie, headers }) => {
+        const jar = cookie as Jar;
+        const presented = presentedRefreshToken(jar, headers, body.refreshToken);
+        if (presented === undefined) throw noRefreshToken();
+        return deliverTokens(jar, headers, await refresh(deps, presented, origin), secure);
+      },
+      {
+        body: S.RefreshBody,
+        response: { 200: S.TokenPair, ...errors, 403: S.ErrorResponse },
+        detail: {
+          ...tag('auth'),
+          summary:
+            'Trade a refresh token for a new pair; each refresh token works once. Native clients send it in the body; browsers send X-Token-Transport: cookie and an empty body, and get the new one as a cookie',
+        },
+      },
+    )
     .post(
       '/logout',
-      async ({ body, headers }) => {
-        if (body.refreshToken !== undefined) await logout(deps, { refreshToken: body.refreshToken });
-        else await logout(deps, await authenticate(deps, bearerToken(headers.authorization)));
+      async ({ body, headers, cookie }) => {
+        const jar = cookie as Jar;
+        const presented = presentedRefreshToken(jar, headers, body.refreshToken);
+        if (presented !== undefined) await logout(deps, { refreshToken: presented });
+        else if (headers.authorization !== undefined || !wantsCookie(headers))
+          await logout(deps, await authenticate(deps, bearerToken(headers.authorization)));
+        if (wantsCookie(headers)) clearRefreshCookie(jar, secure);
         return noContent();
       },
-      { body: S.LogoutBody, detail: { ...tag('auth'), summary: 'End the session of the refresh token, or of the bearer access token' } },
+      {
+        body: S.LogoutBody,
+        detail: {
+          ...tag('auth'),
+          summary:
+            'End the session of the refresh token (body, or the cookie with X-Token-Transport: cookie, which is then cleared), or of the bearer access token',
+        },
+      },
     )
     .post('/email/verify', async ({ body }) => ({ user: await verifyEmail(deps, body.token) }), {
       body: S.TokenBody,
@@ -163,7 +195,8 @@ export function accountsRoutes(deps: AccountsDeps, peerAddress: (request: Reques
         body: S.ChangePasswordBody,
         detail: {
           ...tag('password'),
-          summary: 'Set a new password (current password and a code when two-factor is on); other sessions and mailed reset links end',
+          summary: 'Set a new password; other sessions and mailed reset links end',
+          description: REAUTH,
         },
       },
     )
@@ -172,22 +205,26 @@ export function accountsRoutes(deps: AccountsDeps, peerAddress: (request: Reques
       response: { 200: t.Object({ secret: t.String(), otpauthUrl: t.String(), qrCode: t.String() }), ...errors, 409: S.ErrorResponse },
       detail: { ...tag('two-factor'), summary: 'Start two-factor set-up: a TOTP secret, its otpauth URL and a QR code (PNG data URL)' },
     })
-    .post('/2fa/enable', ({ user, body }) => enableTwoFactor(deps, user, body.code), {
+    .post('/2fa/enable', ({ user, principal, body }) => enableTwoFactor(deps, user, principal.sessionId, body), {
       role: 'user',
-      body: S.CodeBody,
-      response: { 200: t.Object({ recoveryCodes: t.Array(t.String()) }), ...errors, 409: S.ErrorResponse },
-      detail: { ...tag('two-factor'), summary: 'Turn two-factor on with a first code; returns ten single-use recovery codes' },
+      body: S.EnableTwoFactorBody,
+      response: { 200: t.Object({ recoveryCodes: t.Array(t.String()) }), ...errors, 403: S.ErrorResponse, 409: S.ErrorResponse },
+      detail: {
+        ...tag('two-factor'),
+        summary: 'Turn two-factor on with a first code of the authenticator; returns ten single-use recovery codes',
+        description: REAUTH,
+      },
     })
     .post(
       '/2fa/disable',
-      async ({ user, body }) => {
-        await disableTwoFactor(deps, user, body);
+      async ({ user, principal, body }) => {
+        await disableTwoFactor(deps, user, principal.sessionId, body);
         return noContent();
       },
       {
         role: 'user',
         body: S.DisableTwoFactorBody,
-        detail: { ...tag('two-factor'), summary: 'Turn two-factor off (password and a code)' },
+        detail: { ...tag('two-factor'), summary: 'Turn two-factor off', description: REAUTH },
       },
     )
     .get('/me', ({ user }) => ({ user: userView(user) }), {
@@ -199,6 +236,12 @@ export function accountsRoutes(deps: AccountsDeps, peerAddress: (request: Reques
       role: 'user',
       response: { 200: t.Object({ sessions: t.Array(S.Session) }), ...errors },
       detail: { ...tag('sessions'), summary: 'The signed-in devices of this user' },
+    })
+    .delete('/sessions', async ({ user, principal, body }) => ({ ended: await endOtherSessions(deps, user, principal.sessionId, body) }), {
+      role: 'user',
+      body: S.ReauthenticateBody,
+      response: { 200: t.Object({ ended: t.Integer() }), ...errors, 403: S.ErrorResponse },
+      detail: { ...tag('sessions'), summary: 'Sign out every other device (this one stays signed in)', description: REAUTH },
     })
     .delete(
       '/sessions/:id',
@@ -230,20 +273,38 @@ export function accountsRoutes(deps: AccountsDeps, peerAddress: (request: Reques
     )
     .post(
       '/oauth/:provider/link',
-      async ({ user, params, body, cookie }) => {
+      async ({ user, principal, params, body, cookie }) => {
         const jar = cookie as Jar;
-        const flow = await startLink(deps, user, params.provider, body, binding(jar));
+        const flow = await startLink(deps, user, principal.sessionId, params.provider, body, binding(jar));
         bindBrowser(jar, flow);
         return { url: flow.url };
       },
       {
         role: 'user',
         body: S.ReauthenticateBody,
+        response: { 200: t.Object({ url: t.String() }), ...errors, 403: S.ErrorResponse },
+        detail: {
+          ...tag('oauth'),
+          summary: 'Link a provider account to this one: the URL to send the browser to',
+          description: REAUTH,
+        },
+      },
+    )
+    .post(
+      '/oauth/:provider/reauth',
+      async ({ user, principal, params, cookie }) => {
+        const jar = cookie as Jar;
+        const flow = await startReauth(deps, user, principal.sessionId, params.provider, binding(jar));
+        bindBrowser(jar, flow);
+        return { url: flow.url };
+      },
+      {
+        role: 'user',
         response: { 200: t.Object({ url: t.String() }), ...errors },
         detail: {
           ...tag('oauth'),
           summary:
-            'Link a provider account to this one: after the password (and a code when two-factor is on), the URL to send the browser to',
+            'Sign in again at a provider this account signs in with: the URL to send the browser to; back at /settings/sign-in?reauthenticated=<provider>, this session counts as re-authenticated for 5 minutes',
         },
       },
     )
@@ -271,9 +332,9 @@ export function accountsRoutes(deps: AccountsDeps, peerAddress: (request: Reques
     )
     .post(
       '/oauth/exchange',
-      async ({ body, origin, cookie }) => {
+      async ({ body, origin, cookie, headers }) => {
         const jar = cookie as Jar;
-        return exchangeLoginCode(deps, body.code, body.totp, binding(jar), origin);
+        return deliverTokens(jar, headers, await exchangeLoginCode(deps, body.code, body.totp, binding(jar), origin), secure);
       },
       {
         body: S.ExchangeBody,
@@ -282,6 +343,7 @@ export function accountsRoutes(deps: AccountsDeps, peerAddress: (request: Reques
           ...tag('oauth'),
           summary:
             'Trade the one-time code of the OAuth redirect for tokens, from the browser that started the sign-in (and a TOTP code when two-factor is on)',
+          description: TRANSPORT,
         },
       },
     );

@@ -30,15 +30,21 @@ export const LoginBody = t.Object({
   totp: t.Optional(t.String({ maxLength: 64, description: 'Authenticator code or recovery code, when two-factor is on' })),
 });
 
-export const RefreshBody = t.Object({ refreshToken: opaque('Refresh token from login, register or a previous refresh') });
+export const RefreshBody = t.Object({
+  refreshToken: t.Optional(opaque('Refresh token from login, register or a previous refresh; omitted with the cookie transport')),
+});
 export const LogoutBody = t.Object({ refreshToken: t.Optional(opaque('Refresh token of the session to end')) });
 export const TokenBody = t.Object({ token: opaque('Token from the mailed link') });
 export const EmailBody = t.Object({ email });
 export const OptionalEmailBody = t.Object({ email: t.Optional(email) });
 export const ResetBody = t.Object({ token: opaque('Token from the mailed link'), password });
-export const CodeBody = t.Object({ code: t.String({ minLength: 1, maxLength: 64, description: 'Authenticator code' }) });
+const currentPassword = t.Optional(t.String({ maxLength: 1024, description: 'The current password, when the account has one' }));
+export const EnableTwoFactorBody = t.Object({
+  code: t.String({ minLength: 1, maxLength: 64, description: 'A code of the authenticator being set up' }),
+  password: currentPassword,
+});
 export const DisableTwoFactorBody = t.Object({
-  password: t.Optional(password),
+  password: currentPassword,
   code: t.String({ minLength: 1, maxLength: 64, description: 'Authenticator code or recovery code' }),
 });
 export const ExchangeBody = t.Object({
@@ -46,12 +52,15 @@ export const ExchangeBody = t.Object({
   totp: t.Optional(t.String({ maxLength: 64, description: 'Authenticator code or recovery code, when two-factor is on' })),
 });
 const secondFactor = t.Optional(t.String({ maxLength: 64, description: 'Authenticator code or recovery code, when two-factor is on' }));
-export const ReauthenticateBody = t.Object({
-  password: t.Optional(t.String({ maxLength: 1024, description: 'The current password, when the account has one' })),
-  code: secondFactor,
-});
+export const ReauthenticateBody = t.Object(
+  { password: currentPassword, code: secondFactor },
+  {
+    description:
+      'Re-authentication: the current password (an account without one signs in again at its provider first, POST /auth/oauth/{provider}/reauth), and a code when two-factor is on',
+  },
+);
 export const ChangePasswordBody = t.Object({
-  password: t.Optional(t.String({ maxLength: 1024, description: 'The current password, when the account has one' })),
+  password: currentPassword,
   code: secondFactor,
   newPassword: password,
 });
@@ -64,7 +73,7 @@ export const TokenPair = t.Object({
   tokenType: t.Literal('Bearer'),
   accessToken: t.String(),
   accessTokenExpiresAt: t.String({ format: 'date-time' }),
-  refreshToken: t.String(),
+  refreshToken: t.Optional(t.String({ description: 'Left out with X-Token-Transport: cookie (the token is in the refresh cookie)' })),
   refreshTokenExpiresAt: t.String({ format: 'date-time' }),
   sessionId: t.String({ format: 'uuid' }),
   user: User,

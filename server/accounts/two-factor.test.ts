@@ -28,7 +28,7 @@ async function userWithTwoFactor(): Promise<RegisteredUser & { secret: Uint8Arra
   const secret = base32Decode(setup.body.secret);
   const enable = await user.client.post<{ recoveryCodes: string[] }>(
     '/auth/2fa/enable',
-    { code: totp(secret, Date.now()) },
+    { code: totp(secret, Date.now()), password: user.password },
     user.tokens.accessToken,
   );
   expect(enable.status).toBe(200);
@@ -49,13 +49,17 @@ describe('two-factor', () => {
       `otpauth://totp/PetAmigos:${encodeURIComponent(user.email)}?secret=${setup.body.secret}&issuer=PetAmigos&algorithm=SHA1&digits=6&period=30`,
     );
     expect(setup.body.qrCode).toMatch(/^data:image\/png;base64,/);
-    const wrong = await user.client.post<ErrorBody>('/auth/2fa/enable', { code: '000000' }, user.tokens.accessToken);
+    const wrong = await user.client.post<ErrorBody>(
+      '/auth/2fa/enable',
+      { code: '000000', password: user.password },
+      user.tokens.accessToken,
+    );
     expect(wrong.status).toBe(401);
     expect(wrong.body.error.code).toBe('TOTP_INVALID');
     const secret = base32Decode(setup.body.secret);
     const enable = await user.client.post<{ recoveryCodes: string[] }>(
       '/auth/2fa/enable',
-      { code: totp(secret, Date.now()) },
+      { code: totp(secret, Date.now()), password: user.password },
       user.tokens.accessToken,
     );
     expect(enable.status).toBe(200);
@@ -122,8 +126,8 @@ describe('two-factor', () => {
   test('2fa: disable needs the password and a code; afterwards login needs no code', async () => {
     const user = await userWithTwoFactor();
     const noPassword = await user.client.post<ErrorBody>('/auth/2fa/disable', { code: user.recoveryCodes[0] }, user.tokens.accessToken);
-    expect(noPassword.status).toBe(401);
-    expect(noPassword.body.error.code).toBe('INVALID_CREDENTIALS');
+    expect(noPassword.status).toBe(403);
+    expect(noPassword.body.error.code).toBe('REAUTH_REQUIRED');
     const disabled = await user.client.post(
       '/auth/2fa/disable',
       { password: user.password, code: user.recoveryCodes[1] },

@@ -1,11 +1,11 @@
 // Two-factor authentication with TOTP (RFC 6238): setup stores a pending secret, enable proves
-// the authenticator works and hands out ten recovery codes, disable needs the password and a
-// code. Every accepted TOTP step is recorded so the same code (or an older one) never works twice.
+// the authenticator works and hands out ten recovery codes. Turning it on or off re-authenticates
+// (credentials.ts): the password (or a fresh provider sign-in), and to turn it off a code. Every accepted TOTP step is recorded so the same code (or an older one) never works twice.
 import { and, eq, isNull, lt, or } from 'drizzle-orm';
 import { ConflictError, UnauthenticatedError } from '../errors.ts';
 import type { AccountsDeps } from './context.ts';
+import { type Reauthentication, reauthenticate } from './credentials.ts';
 import { publishAccountUpdated } from './events.ts';
-import { verifyPassword } from './passwords.ts';
 import { LIMITS } from './rate-limits.ts';
 import { recoveryCodes, users } from './schema.ts';
 import { SecretBox } from './sealed.ts';
@@ -53,9 +53,17 @@ export async function setupTwoFactor(deps: AccountsDeps, user: UserRow): Promise
   return { secret, otpauthUrl: url, qrCode: await qrCodeDataUrl(url) };
 }
 
-export async function enableTwoFactor(deps: AccountsDeps, user: UserRow, code: string): Promise<{ recoveryCodes: string[] }> {
+/** Turns two-factor on with a first `code` of the new authenticator, after re-authenticating on `sessionId`. */
+export async function enableTwoFactor(
+  deps: AccountsDeps,
+  user: UserRow,
+  sessionId: string,
+  input: Pick<Reauthentication, 'password'> & { code: string },
+): Promise<{ recoveryCodes: string[] }> {
+  const { code } = input;
   if (user.totpEnabledAt !== null) throw new ConflictError('TWO_FACTOR_ALREADY_ENABLED', 'two-factor authentication is already on');
   if (user.totpSecret === null) throw new ConflictError('TWO_FACTOR_NOT_SET_UP', 'call /auth/2fa/setup first');
+  await reauthenticate(deps, user, sessionId, { password: input.password });
   await deps.limiter.hit(LIMITS.twoFactorPerAccount, user.id);
   const step = verifyTotp(totpKeyOf(deps, user, user.totpSecret), code, { timeMs: Date.now(), lastUsedStep: user.totpLastStep });
   if (step === null) throw new UnauthenticatedError('TOTP_INVALID', 'the code is not valid');
@@ -70,16 +78,10 @@ export async function enableTwoFactor(deps: AccountsDeps, user: UserRow, code: s
   return { recoveryCodes: codes };
 }
 
-export async function disableTwoFactor(
-  deps: AccountsDeps,
-  user: UserRow,
-  proof: { password?: string | undefined; code: string },
-): Promise<void> {
+/** Turns two-factor off after re-authenticating on `sessionId` (with a code: it is on). */
+export async function disableTwoFactor(deps: AccountsDeps, user: UserRow, sessionId: string, proof: Reauthentication): Promise<void> {
   if (user.totpEnabledAt === null) throw new ConflictError('TWO_FACTOR_NOT_ENABLED', 'two-factor authentication is off');
-  if (user.passwordHash !== null && !(await verifyPassword(proof.password ?? '', user.passwordHash))) {
-    throw new UnauthenticatedError('INVALID_CREDENTIALS', 'the password is wrong');
-  }
-  await checkSecondFactor(deps, user, proof.code);
+  await reauthenticate(deps, user, sessionId, proof);
   await deps.db.transaction(async (tx) => {
     await tx
       .update(users)

@@ -55,7 +55,7 @@ describe('web client', () => {
     const user = await env.register({ language: 'es' });
     const setup = await user.client.post<{ secret: string }>('/auth/2fa/setup', {}, user.tokens.accessToken);
     const secret = base32Decode(setup.body.secret);
-    await user.client.post('/auth/2fa/enable', { code: totp(secret, Date.now()) }, user.tokens.accessToken);
+    await user.client.post('/auth/2fa/enable', { code: totp(secret, Date.now()), password: user.password }, user.tokens.accessToken);
 
     const context = await userContext(browser, { locale: 'es-MX' });
     const page = await context.newPage();

@@ -1,7 +1,8 @@
 // The web client's side of provider sign-in, in Chromium against a real node: a Google account
 // whose address already has an account is refused with the way to link it; the owner signs in,
 // links Google from Settings → Sign-in and security with the password and the authenticator code;
-// from then on Google signs in to that account, with the two-step verification screen first.
+// from then on Google signs in to that account, with the two-step verification screen first, and
+// a reload stays signed in through the refresh cookie.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { en } from '../../client/src/i18n/messages/en.ts';
@@ -33,7 +34,7 @@ describe('provider sign-in in the web client', () => {
     const now = Date.now();
     const enabled = await owner.client.post<{ recoveryCodes: string[] }>(
       '/auth/2fa/enable',
-      { code: totp(secret, now - STEP_MS) },
+      { code: totp(secret, now - STEP_MS), password: owner.password },
       owner.tokens.accessToken,
     );
     web.google.setUser({ sub: uniqueName('sub'), email: owner.email, emailVerified: true, name: 'Mochi Owner' });
@@ -70,6 +71,16 @@ describe('provider sign-in in the web client', () => {
     await second.getByRole('button', { name: en['signIn.submit'] }).click();
     await second.getByTestId('presence-self').waitFor();
     expect(await second.evaluate(() => localStorage.getItem('petamigos.session'))).toContain(owner.id);
+    // The exchange, a fetch of the app's page after the provider's cross-site redirects, set the
+    // SameSite=Strict refresh cookie; a reload signs in again from it alone.
+    expect((await elsewhere.cookies()).find((cookie) => cookie.name === 'refresh')).toMatchObject({ httpOnly: true, sameSite: 'Strict' });
+    let refreshed = 0;
+    second.on('response', (response) => {
+      if (response.url().endsWith('/auth/refresh') && response.status() === 200) refreshed++;
+    });
+    await second.reload();
+    await expect.poll(() => second.getByTestId('connection').textContent(), { timeout: 10_000 }).toBe(en['connection.open']);
+    expect(refreshed).toBe(1);
     await elsewhere.close();
   });
 });

@@ -1,5 +1,6 @@
 // The HTTP API of the node that served the app (same origin): JSON in and out, and failures as
-// ApiError carrying the server's stable error code.
+// ApiError carrying the server's stable error code. Requests to /auth ask for the cookie
+// transport: the refresh token stays in an HttpOnly cookie and never reaches page scripts.
 export class ApiError extends Error {
   readonly code: string;
   readonly status: number;
@@ -22,7 +23,9 @@ export async function api<T>(method: string, path: string, body?: unknown, token
         accept: 'application/json',
         ...(body === undefined ? {} : { 'content-type': 'application/json' }),
         ...(token === undefined ? {} : { authorization: `Bearer ${token}` }),
+        ...(path.startsWith('/auth/') ? { 'x-token-transport': 'cookie' } : {}),
       },
+      credentials: 'same-origin',
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
   } catch (cause) {

@@ -11,7 +11,7 @@ import { PostCard } from './PostCard.tsx';
 
 const ME = vi.hoisted(() => {
   const me = { id: '0192a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b', username: 'ana_luna', displayName: 'Ana' };
-  localStorage.setItem('petamigos.session', JSON.stringify({ refreshToken: 'r', sessionId: 's', user: me }));
+  localStorage.setItem('petamigos.session', JSON.stringify({ sessionId: 's', user: me }));
   return me;
 });
 

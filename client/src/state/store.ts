@@ -1,6 +1,8 @@
 // The app's state: slices composed into one store with its actions, `[state, actions]`.
-//  - session: who is signed in (the refresh token and user persist; the access token stays in
-//    memory and is refreshed before it expires);
+//  - session: who is signed in. The refresh token is an HttpOnly cookie page scripts never see;
+//    the access token stays in memory and is refreshed before it expires, one tab at a time
+//    (session.ts); only the user view is remembered, so a reload knows to refresh through the
+//    cookie;
 //  - connection: the one WebSocket (protocol client), its state, and the user's own presence;
 //  - inbox: the unread notification count and the messenger's badge numbers (conversations and
 //    message requests with unread messages), live from the user's own `user:<id>` topic, whose
@@ -15,25 +17,12 @@ import { type ConnectionState, type EventFrame, PetAmigosClient, ProtocolError }
 import { ApiError, api } from '../api/http.ts';
 import { t } from '../i18n/index.ts';
 import type { MessageKey } from '../i18n/messages/en.ts';
+import { type AccessGrant, type ChannelLike, createTokenKeeper, SESSION_CHANNEL, type SessionUser } from './session.ts';
 
-interface User {
-  id: string;
-  email: string;
-  username: string;
-  emailVerified: boolean;
-  twoFactorEnabled: boolean;
-  hasPassword: boolean;
-  language: string;
-  role: string;
-}
+type User = SessionUser;
 
-export interface TokenPair {
-  accessToken: string;
-  accessTokenExpiresAt: string;
-  refreshToken: string;
-  sessionId: string;
-  user: User;
-}
+/** What sign-in, register, the OAuth exchange and refresh answer (the refresh token is in the cookie). */
+export type TokenPair = AccessGrant;
 
 interface Toast {
   id: number;
@@ -87,7 +76,8 @@ export function errorText(error: unknown): string {
 function createAppStore() {
   const saved = (() => {
     try {
-      return JSON.parse(localStorage.getItem(SESSION_KEY) ?? 'null') as { refreshToken: string; user: User; sessionId: string } | null;
+      const value = JSON.parse(localStorage.getItem(SESSION_KEY) ?? 'null') as { user?: User; sessionId?: string } | null;
+      return value?.user === undefined || value.sessionId === undefined ? null : value;
     } catch {
       return null;
     }
@@ -103,13 +93,24 @@ function createAppStore() {
     toasts: [],
     theme: (localStorage.getItem(THEME_KEY) as Theme | null) ?? 'system',
   });
-  let refreshToken = saved?.refreshToken;
-  let accessToken: string | undefined;
-  let accessExpiresAt = 0;
   let socket: PetAmigosClient | undefined;
   let nextToast = 1;
   let refreshTimer: ReturnType<typeof setTimeout> | undefined;
   const userListeners = new Set<(event: EventFrame) => void>();
+  const keeper = createTokenKeeper({
+    refresh: () => api<TokenPair>('POST', '/auth/refresh', {}),
+    locks: typeof navigator !== 'undefined' ? navigator.locks : undefined,
+    channel: typeof BroadcastChannel === 'undefined' ? undefined : (new BroadcastChannel(SESSION_CHANNEL) as ChannelLike),
+    onGrant: (grant, fromOtherTab) => {
+      if (fromOtherTab && state.user !== undefined && state.user.id !== grant.user.id) forget();
+      remember(grant);
+      // Keep the open socket on the new token instead of reconnecting; a tab that was signed out
+      // follows the other tab's sign-in.
+      if (socket?.state === 'open') void socket.refreshToken(grant.accessToken).catch((error: unknown) => toast(errorText(error), 'error'));
+      else if (fromOtherTab && socket === undefined) connect();
+    },
+    onSignedOut: () => forget(),
+  });
 
   function toast(text: string, kind: Toast['kind'] = 'info', action?: Toast['action']) {
     const id = nextToast++;
@@ -118,26 +119,23 @@ function createAppStore() {
   }
 
   function remember(pair: TokenPair) {
-    refreshToken = pair.refreshToken;
-    accessToken = pair.accessToken;
-    accessExpiresAt = new Date(pair.accessTokenExpiresAt).getTime();
-    localStorage.setItem(SESSION_KEY, JSON.stringify({ refreshToken: pair.refreshToken, user: pair.user, sessionId: pair.sessionId }));
+    localStorage.setItem(SESSION_KEY, JSON.stringify({ user: pair.user, sessionId: pair.sessionId }));
     setState({ user: pair.user, sessionId: pair.sessionId });
     // Refresh a minute before expiry, so the open socket gets the new token (auth frame) and is
-    // never closed with TOKEN_EXPIRED while the app is idle.
+    // never closed with TOKEN_EXPIRED while the app is idle. Every tab schedules it; the lock
+    // makes the first do it and the others take its token.
     clearTimeout(refreshTimer);
     refreshTimer = setTimeout(
       () => {
         token().catch((error: unknown) => toast(errorText(error), 'error'));
       },
-      Math.max(0, accessExpiresAt - Date.now() - 60_000),
+      Math.max(0, keeper.refreshDueAt() - Date.now()),
     );
   }
 
   function forget() {
     clearTimeout(refreshTimer);
-    refreshToken = undefined;
-    accessToken = undefined;
+    keeper.forget();
     localStorage.removeItem(SESSION_KEY);
     socket?.close();
     socket = undefined;
@@ -152,19 +150,15 @@ function createAppStore() {
     });
   }
 
-  /** A valid access token: refreshed first when it expires within a minute. */
+  /** A valid access token: refreshed first (through the cookie) when it expires within a minute. */
   async function token(): Promise<string> {
-    if (accessToken !== undefined && accessExpiresAt - Date.now() > 60_000) return accessToken;
-    if (refreshToken === undefined) throw new ApiError('UNAUTHENTICATED', 'signed out', 401);
+    if (state.user === undefined) throw new ApiError('UNAUTHENTICATED', 'signed out', 401);
     try {
-      remember(await api<TokenPair>('POST', '/auth/refresh', { refreshToken }));
+      return await keeper.token();
     } catch (error) {
       if (error instanceof ApiError && error.status === 401) forget();
       throw error;
     }
-    // Keep the open socket on the new token instead of reconnecting.
-    if (socket?.state === 'open') await socket.refreshToken(accessToken as string);
-    return accessToken as string;
   }
 
   function connect() {
@@ -243,18 +237,24 @@ function createAppStore() {
       setState('theme', theme);
     },
     signedIn(pair: TokenPair) {
-      remember(pair);
+      keeper.accept(pair);
       connect();
     },
     resume() {
       if (state.user !== undefined) connect();
     },
+    /** Reads the signed-in user again after a change of its own (two-step verification on or off). */
+    async reloadUser() {
+      const { user } = await api<{ user: User }>('GET', '/auth/me', undefined, await token());
+      if (state.sessionId !== undefined) localStorage.setItem(SESSION_KEY, JSON.stringify({ user, sessionId: state.sessionId }));
+      setState('user', user);
+    },
     async signOut() {
-      const ending = refreshToken;
+      if (state.user === undefined) return;
       forget();
-      if (ending === undefined) return;
+      keeper.signOut();
       try {
-        await api('POST', '/auth/logout', { refreshToken: ending });
+        await api('POST', '/auth/logout', {});
       } catch (error) {
         // Signed out here anyway; the server session ends when its refresh token expires.
         toast(errorText(error), 'error');

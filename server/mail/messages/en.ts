@@ -29,10 +29,11 @@ export const en: MailMessages = {
     ],
   },
   account_locked: {
-    subject: 'Your PetAmigos account was locked for safety',
+    subject: 'Sign-in to your PetAmigos account is paused on new devices',
     lines: [
       'Hi {username},',
-      'There were too many failed attempts to sign in to your account, so we locked it for {minutes} minutes.',
+      'There were too many failed attempts to sign in to your account from devices it is not used on, so we paused sign-in from new devices for {minutes} minutes.',
+      'Browsers where you have signed in before can still sign in as usual.',
       'If this was not you, someone may be guessing your password. You can choose a new one here: {link}',
     ],
   },

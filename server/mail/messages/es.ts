@@ -29,10 +29,11 @@ export const es: MailMessages = {
     ],
   },
   account_locked: {
-    subject: 'Bloqueamos tu cuenta de PetAmigos por seguridad',
+    subject: 'Pausamos el inicio de sesión en tu cuenta de PetAmigos desde dispositivos nuevos',
     lines: [
       'Hola {username}:',
-      'Hubo demasiados intentos fallidos de iniciar sesión en tu cuenta, así que la bloqueamos durante {minutes} minutos.',
+      'Hubo demasiados intentos fallidos de iniciar sesión en tu cuenta desde dispositivos que no usas, así que pausamos el inicio de sesión desde dispositivos nuevos durante {minutes} minutos.',
+      'Los navegadores en los que ya iniciaste sesión pueden seguir entrando como siempre.',
       'Si no fuiste tú, alguien podría estar intentando adivinar tu contraseña. Puedes elegir una nueva aquí: {link}',
     ],
   },

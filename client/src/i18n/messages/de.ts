@@ -592,4 +592,24 @@ export const de: Messages = {
     'Es gibt schon ein Konto mit dieser E-Mail-Adresse. Melde dich mit seinem Passwort an und verknüpfe den Anbieter unter Einstellungen → Anmeldung und Sicherheit.',
   'error.OAUTH_ALREADY_LINKED': 'Dieses Anbieterkonto ist schon mit einem anderen Konto verknüpft.',
   'error.OAUTH_STATE_INVALID': 'Die Anmeldung ist abgelaufen oder wurde in einem anderen Browser begonnen. Bitte versuche es noch einmal.',
+  'sessions.endAll': 'Alle anderen Geräte abmelden',
+  'sessions.endAllDone': 'Deine anderen Geräte sind abgemeldet.',
+  'signInSettings.reauthHelp': 'Dein Konto meldet sich über einen Anbieter an: Bestätige dort zuerst, dass du es bist.',
+  'signInSettings.reauthWith': 'Mit {provider} bestätigen',
+  'signInSettings.reauthenticated': 'Bestätigt. Du kannst in den nächsten 5 Minuten Änderungen vornehmen.',
+  'error.REAUTH_REQUIRED': 'Bestätige zuerst, dass du es bist.',
+  'error.OAUTH_REAUTH_MISMATCH': 'Das ist nicht das Anbieterkonto, mit dem du dich bei deinem Konto anmeldest.',
+  'error.OAUTH_NOT_LINKED': 'Dein Konto meldet sich nicht über diesen Anbieter an.',
+  'twoFactor.off':
+    'Die Bestätigung in zwei Schritten ist aus. Schalte sie ein, damit beim Anmelden ein Code aus einer Authenticator-App abgefragt wird.',
+  'twoFactor.on': 'Die Bestätigung in zwei Schritten ist an.',
+  'twoFactor.disabled': 'Die Bestätigung in zwei Schritten ist ausgeschaltet.',
+  'twoFactor.setUp': 'Einrichten',
+  'twoFactor.scan':
+    'Scanne diesen Code mit deiner Authenticator-App oder gib den Schlüssel {secret} ein und tippe dann den angezeigten Code ein.',
+  'twoFactor.qrAlt': 'QR-Code für deine Authenticator-App',
+  'twoFactor.enable': 'Einschalten',
+  'twoFactor.disable': 'Ausschalten',
+  'twoFactor.recoveryCodes':
+    'Bewahre diese Wiederherstellungscodes sicher auf. Jeder funktioniert einmal, falls du deinen Authenticator verlierst.',
 };

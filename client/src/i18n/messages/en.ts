@@ -589,6 +589,23 @@ export const en = {
     'An account with this email already exists. Sign in with its password, then link the provider in Settings → Sign-in and security.',
   'error.OAUTH_ALREADY_LINKED': 'That provider account is already linked to another account.',
   'error.OAUTH_STATE_INVALID': 'The sign-in expired or was started in another browser. Please try again.',
+  'sessions.endAll': 'Sign out all other devices',
+  'sessions.endAllDone': 'Your other devices are signed out.',
+  'signInSettings.reauthHelp': 'Your account signs in with a provider: confirm it is you there first.',
+  'signInSettings.reauthWith': 'Confirm with {provider}',
+  'signInSettings.reauthenticated': 'Confirmed. You can make changes for the next 5 minutes.',
+  'error.REAUTH_REQUIRED': 'Confirm it is you first.',
+  'error.OAUTH_REAUTH_MISMATCH': 'That is not the provider account that signs in to yours.',
+  'error.OAUTH_NOT_LINKED': 'Your account does not sign in with that provider.',
+  'twoFactor.off': 'Two-step verification is off. Turn it on to be asked for a code from an authenticator app when you sign in.',
+  'twoFactor.on': 'Two-step verification is on.',
+  'twoFactor.disabled': 'Two-step verification is turned off.',
+  'twoFactor.setUp': 'Set up',
+  'twoFactor.scan': 'Scan this code with your authenticator app, or enter the key {secret}, then type the code it shows.',
+  'twoFactor.qrAlt': 'QR code for your authenticator app',
+  'twoFactor.enable': 'Turn on',
+  'twoFactor.disable': 'Turn off',
+  'twoFactor.recoveryCodes': 'Keep these recovery codes somewhere safe. Each one works once, if you lose your authenticator.',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -590,4 +590,23 @@ export const es: Messages = {
     'Ya existe una cuenta con este correo. Inicia sesión con su contraseña y vincula el proveedor en Ajustes → Inicio de sesión y seguridad.',
   'error.OAUTH_ALREADY_LINKED': 'Esa cuenta del proveedor ya está vinculada a otra cuenta.',
   'error.OAUTH_STATE_INVALID': 'El inicio de sesión caducó o empezó en otro navegador. Vuelve a intentarlo.',
+  'sessions.endAll': 'Cerrar sesión en todos los demás dispositivos',
+  'sessions.endAllDone': 'Se cerró la sesión en tus otros dispositivos.',
+  'signInSettings.reauthHelp': 'Tu cuenta inicia sesión con un proveedor: primero confirma ahí que eres tú.',
+  'signInSettings.reauthWith': 'Confirmar con {provider}',
+  'signInSettings.reauthenticated': 'Confirmado. Puedes hacer cambios durante los próximos 5 minutos.',
+  'error.REAUTH_REQUIRED': 'Primero confirma que eres tú.',
+  'error.OAUTH_REAUTH_MISMATCH': 'Esa no es la cuenta del proveedor con la que inicias sesión en la tuya.',
+  'error.OAUTH_NOT_LINKED': 'Tu cuenta no inicia sesión con ese proveedor.',
+  'twoFactor.off':
+    'La verificación en dos pasos está desactivada. Actívala para que te pidamos un código de una aplicación de autenticación al iniciar sesión.',
+  'twoFactor.on': 'La verificación en dos pasos está activada.',
+  'twoFactor.disabled': 'Se desactivó la verificación en dos pasos.',
+  'twoFactor.setUp': 'Configurar',
+  'twoFactor.scan':
+    'Escanea este código con tu aplicación de autenticación, o escribe la clave {secret}, y luego ingresa el código que muestra.',
+  'twoFactor.qrAlt': 'Código QR para tu aplicación de autenticación',
+  'twoFactor.enable': 'Activar',
+  'twoFactor.disable': 'Desactivar',
+  'twoFactor.recoveryCodes': 'Guarda estos códigos de recuperación en un lugar seguro. Cada uno sirve una vez, si pierdes tu autenticador.',
 };

@@ -593,4 +593,23 @@ export const fr: Messages = {
     'Un compte existe déjà avec cette adresse. Connectez-vous avec son mot de passe, puis associez le fournisseur dans Paramètres → Connexion et sécurité.',
   'error.OAUTH_ALREADY_LINKED': 'Ce compte du fournisseur est déjà associé à un autre compte.',
   'error.OAUTH_STATE_INVALID': 'La connexion a expiré ou a commencé dans un autre navigateur. Veuillez réessayer.',
+  'sessions.endAll': 'Déconnecter tous les autres appareils',
+  'sessions.endAllDone': 'Vos autres appareils sont déconnectés.',
+  'signInSettings.reauthHelp': 'Votre compte se connecte avec un fournisseur : confirmez d’abord votre identité chez lui.',
+  'signInSettings.reauthWith': 'Confirmer avec {provider}',
+  'signInSettings.reauthenticated': 'Confirmé. Vous pouvez faire des modifications pendant les 5 prochaines minutes.',
+  'error.REAUTH_REQUIRED': 'Confirmez d’abord votre identité.',
+  'error.OAUTH_REAUTH_MISMATCH': 'Ce n’est pas le compte du fournisseur qui se connecte au vôtre.',
+  'error.OAUTH_NOT_LINKED': 'Votre compte ne se connecte pas avec ce fournisseur.',
+  'twoFactor.off':
+    'La validation en deux étapes est désactivée. Activez-la pour qu’un code d’une application d’authentification vous soit demandé à la connexion.',
+  'twoFactor.on': 'La validation en deux étapes est activée.',
+  'twoFactor.disabled': 'La validation en deux étapes est désactivée.',
+  'twoFactor.setUp': 'Configurer',
+  'twoFactor.scan': 'Scannez ce code avec votre application d’authentification, ou saisissez la clé {secret}, puis tapez le code affiché.',
+  'twoFactor.qrAlt': 'Code QR pour votre application d’authentification',
+  'twoFactor.enable': 'Activer',
+  'twoFactor.disable': 'Désactiver',
+  'twoFactor.recoveryCodes':
+    'Gardez ces codes de récupération en lieu sûr. Chacun fonctionne une fois, si vous perdez votre authentificateur.',
 };

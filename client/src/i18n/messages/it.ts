@@ -591,4 +591,24 @@ export const it: Messages = {
     'Esiste già un account con questa email. Accedi con la sua password, poi collega il provider in Impostazioni → Accesso e sicurezza.',
   'error.OAUTH_ALREADY_LINKED': 'Quell’account del provider è già collegato a un altro account.',
   'error.OAUTH_STATE_INVALID': 'L’accesso è scaduto o è iniziato in un altro browser. Riprova.',
+  'sessions.endAll': 'Disconnetti tutti gli altri dispositivi',
+  'sessions.endAllDone': 'Gli altri tuoi dispositivi sono stati disconnessi.',
+  'signInSettings.reauthHelp': 'Il tuo account accede con un provider: conferma prima lì che sei tu.',
+  'signInSettings.reauthWith': 'Conferma con {provider}',
+  'signInSettings.reauthenticated': 'Confermato. Puoi fare modifiche nei prossimi 5 minuti.',
+  'error.REAUTH_REQUIRED': 'Prima conferma che sei tu.',
+  'error.OAUTH_REAUTH_MISMATCH': 'Questo non è l’account del provider che accede al tuo.',
+  'error.OAUTH_NOT_LINKED': 'Il tuo account non accede con questo provider.',
+  'twoFactor.off':
+    'La verifica in due passaggi è disattivata. Attivala per ricevere la richiesta di un codice da un’app di autenticazione quando accedi.',
+  'twoFactor.on': 'La verifica in due passaggi è attiva.',
+  'twoFactor.disabled': 'La verifica in due passaggi è stata disattivata.',
+  'twoFactor.setUp': 'Configura',
+  'twoFactor.scan':
+    'Scansiona questo codice con la tua app di autenticazione, o inserisci la chiave {secret}, poi digita il codice che mostra.',
+  'twoFactor.qrAlt': 'Codice QR per la tua app di autenticazione',
+  'twoFactor.enable': 'Attiva',
+  'twoFactor.disable': 'Disattiva',
+  'twoFactor.recoveryCodes':
+    'Conserva questi codici di recupero in un posto sicuro. Ognuno funziona una volta, se perdi il tuo autenticatore.',
 };

@@ -591,4 +591,23 @@ export const pt: Messages = {
     'Já existe uma conta com este e-mail. Entre com a senha dela e vincule o provedor em Configurações → Login e segurança.',
   'error.OAUTH_ALREADY_LINKED': 'Essa conta do provedor já está vinculada a outra conta.',
   'error.OAUTH_STATE_INVALID': 'O login expirou ou começou em outro navegador. Tente de novo.',
+  'sessions.endAll': 'Desconectar todos os outros dispositivos',
+  'sessions.endAllDone': 'Seus outros dispositivos foram desconectados.',
+  'signInSettings.reauthHelp': 'Sua conta entra com um provedor: primeiro confirme lá que é você.',
+  'signInSettings.reauthWith': 'Confirmar com {provider}',
+  'signInSettings.reauthenticated': 'Confirmado. Você pode fazer alterações nos próximos 5 minutos.',
+  'error.REAUTH_REQUIRED': 'Primeiro confirme que é você.',
+  'error.OAUTH_REAUTH_MISMATCH': 'Essa não é a conta do provedor que entra na sua.',
+  'error.OAUTH_NOT_LINKED': 'Sua conta não entra com esse provedor.',
+  'twoFactor.off':
+    'A verificação em duas etapas está desativada. Ative para que um código de um app autenticador seja pedido quando você entrar.',
+  'twoFactor.on': 'A verificação em duas etapas está ativada.',
+  'twoFactor.disabled': 'A verificação em duas etapas foi desativada.',
+  'twoFactor.setUp': 'Configurar',
+  'twoFactor.scan': 'Escaneie este código com seu app autenticador, ou digite a chave {secret}, e depois digite o código que ele mostra.',
+  'twoFactor.qrAlt': 'Código QR para o seu app autenticador',
+  'twoFactor.enable': 'Ativar',
+  'twoFactor.disable': 'Desativar',
+  'twoFactor.recoveryCodes':
+    'Guarde estes códigos de recuperação em um lugar seguro. Cada um funciona uma vez, se você perder seu autenticador.',
 };
