@@ -42,7 +42,7 @@ const [nodeA, nodeB] = await Promise.all(
       WS_CALLS_PER_SECOND: '1000000',
       WS_CALL_BURST: '1000000',
       CHAT_MESSAGES_PER_MINUTE: '1000000',
-      TRUST_PROXY: '1',
+      TRUST_PROXY: '127.0.0.1,::1',
     }),
   ),
 );

@@ -15,6 +15,7 @@ import { createHttpApp } from './http/app.ts';
 import { clientFiles } from './http/client.ts';
 import { errorBody } from './http/errors.ts';
 import { createMetrics } from './http/metrics.ts';
+import { securityHeaders, withHeaders } from './http/security.ts';
 import { createMediaModule } from './media/index.ts';
 import { registerOpsService } from './ops/service.ts';
 import { createSocial, type Social } from './people/social.ts';
@@ -107,20 +108,24 @@ export async function startNode(config: Config, log: Logger, options: NodeOption
     const gateway: Gateway | undefined = config.roles.has('gateway')
       ? createGateway({ platform, accounts, actors, social, ...options.gateway })
       : undefined;
+    const headers = securityHeaders({ appUrl: config.accounts.appUrl, storageOrigin: config.s3?.endpoint.origin });
     const server = Bun.serve({
       port: config.port,
       hostname: config.host,
-      fetch: (request, bunServer) => {
+      fetch: async (request, bunServer) => {
         if (gateway !== undefined && new URL(request.url).pathname === '/ws') {
           if (gateway.upgrade(request, bunServer)) return undefined;
-          return Response.json(errorBody('UPGRADE_REQUIRED', 'GET /ws with a WebSocket upgrade'), {
-            status: 426,
-            headers: { upgrade: 'websocket' },
-          });
+          return withHeaders(
+            Response.json(errorBody('UPGRADE_REQUIRED', 'GET /ws with a WebSocket upgrade'), {
+              status: 426,
+              headers: { upgrade: 'websocket' },
+            }),
+            headers,
+          );
         }
         const address = bunServer.requestIP(request)?.address;
         if (address !== undefined) peers.set(request, address);
-        return app.handle(request);
+        return withHeaders(await app.handle(request), headers);
       },
       // Without the gateway role no request is upgraded, so this handler never runs.
       websocket: gateway?.websocket ?? { message: () => undefined },

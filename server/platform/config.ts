@@ -4,7 +4,7 @@
 import { hostname } from 'node:os';
 import { type AccountsConfig, accountsConfig, accountVariables } from '../accounts/config.ts';
 import { ConfigError } from '../errors.ts';
-import { type Env, expected, integer, oneOf, optionalUrl, text, type Variable } from './env.ts';
+import { type Env, expected, integer, oneOf, optionalText, optionalUrl, text, type Variable } from './env.ts';
 
 const ROLES = ['gateway', 'actors', 'media', 'sfu'] as const;
 type Role = (typeof ROLES)[number];
@@ -39,6 +39,7 @@ export interface Config {
   wsCallsPerSecond: number;
   wsCallBurst: number;
   natsMonitorUrl: string | undefined;
+  metricsToken: string | undefined;
   actorLeaseTtlMs: number;
   actorIdleMs: number;
   webPush: WebPushConfig;
@@ -245,6 +246,12 @@ const variables = {
     commentedExample: 'http://localhost:8222',
     parse: optionalUrl('NATS_MONITOR_URL', ['http:', 'https:']),
   },
+  metricsToken: {
+    name: 'METRICS_TOKEN',
+    doc: 'Bearer token a Prometheus scraper sends for /metrics (at least 32 characters). Unset: /metrics answers only requests made on this host (loopback), not through a TRUST_PROXY proxy.',
+    commentedExample: 'replace-with-at-least-32-random-characters',
+    parse: optionalText('METRICS_TOKEN', /^[\x21-\x7e]{32,}$/, 'at least 32 printable ASCII characters, no spaces'),
+  },
   friendRequestsPerHour: {
     name: 'FRIEND_REQUESTS_PER_HOUR',
     doc: 'Friend requests one user may send per hour (a spam brake; RATE_LIMITED beyond).',
@@ -368,6 +375,7 @@ export function loadConfig(env: Env = process.env): Config {
     wsCallsPerSecond: v.wsCallsPerSecond,
     wsCallBurst: v.wsCallBurst,
     natsMonitorUrl: v.natsMonitorUrl,
+    metricsToken: v.metricsToken,
     actorLeaseTtlMs: v.actorLeaseTtlMs,
     actorIdleMs: v.actorIdleMs,
     friendRequestsPerHour: v.friendRequestsPerHour,
