@@ -40,7 +40,8 @@ export interface SocketReport {
 
 export type UserMessage =
   | { op: 'setStatus'; text: string }
-  | { op: 'connected'; socket: SocketReport }
+  /** `limit`: the most sockets the user may have; one connecting beyond it is closed (socketRefusedSubject). */
+  | { op: 'connected'; socket: SocketReport; limit?: number }
   | { op: 'activity'; socketId: string; state: SocketState }
   | { op: 'disconnected'; socketId: string }
   | { op: 'get' }
@@ -78,6 +79,14 @@ const PUSH_EVERY_MS = 10_000;
 
 /** Subject on which gateways answer "which sockets of this user do you hold?". */
 export const socketsOfSubject = (namespace: string) => `${namespace}.gateway.sockets-of`;
+
+/** Subject on which a user actor tells the gateways to close a socket beyond the user's limit. */
+export const socketRefusedSubject = (namespace: string) => `${namespace}.gateway.socket-refused`;
+
+export interface SocketRefusal {
+  socketId: string;
+  userId: string;
+}
 
 export interface SocketsOfRequest {
   userId: string;
@@ -199,6 +208,13 @@ export function userActorKind(deps: UserActorDeps): ActorKind {
             }
             case 'connected':
               sockets.set(message.socket.socketId, message.socket);
+              // Counted with the new socket (activation may already have gathered it): the newest
+              // one beyond the limit goes, the user's older sockets stay.
+              if (message.limit !== undefined && sockets.size > message.limit) {
+                sockets.delete(message.socket.socketId);
+                const refusal: SocketRefusal = { socketId: message.socket.socketId, userId };
+                deps.bus.publish(socketRefusedSubject(deps.namespace), encodeFrame(refusal));
+              }
               await changed();
               return noReply;
             case 'activity': {

@@ -13,7 +13,6 @@ import { RateLimiter } from './accounts/rate-limits.ts';
 import { createGateway, type Gateway, type GatewayOptions } from './gateway/gateway.ts';
 import { createHttpApp } from './http/app.ts';
 import { clientFiles } from './http/client.ts';
-import { errorBody } from './http/errors.ts';
 import { createMetrics } from './http/metrics.ts';
 import { securityHeaders, withHeaders } from './http/security.ts';
 import { createMediaModule } from './media/index.ts';
@@ -114,14 +113,8 @@ export async function startNode(config: Config, log: Logger, options: NodeOption
       hostname: config.host,
       fetch: async (request, bunServer) => {
         if (gateway !== undefined && new URL(request.url).pathname === '/ws') {
-          if (gateway.upgrade(request, bunServer)) return undefined;
-          return withHeaders(
-            Response.json(errorBody('UPGRADE_REQUIRED', 'GET /ws with a WebSocket upgrade'), {
-              status: 426,
-              headers: { upgrade: 'websocket' },
-            }),
-            headers,
-          );
+          const refused = gateway.upgrade(request, bunServer);
+          return refused === undefined ? undefined : withHeaders(refused, headers);
         }
         const address = bunServer.requestIP(request)?.address;
         if (address !== undefined) peers.set(request, address);

@@ -38,6 +38,9 @@ export interface Config {
   shutdownTimeoutMs: number;
   wsCallsPerSecond: number;
   wsCallBurst: number;
+  wsSocketsPerUser: number;
+  wsUserCallsPerSecond: number;
+  wsPendingSocketsPerAddress: number;
   natsMonitorUrl: string | undefined;
   metricsToken: string | undefined;
   actorLeaseTtlMs: number;
@@ -228,6 +231,24 @@ const variables = {
     example: '100',
     parse: integer('WS_CALL_BURST', 1, 1_000_000, 100),
   },
+  wsSocketsPerUser: {
+    name: 'WS_SOCKETS_PER_USER',
+    doc: "WebSocket connections one user may have open at once, over every node; a socket beyond it is closed with TOO_MANY_SOCKETS (4010) and the user's older sockets stay.",
+    example: '20',
+    parse: integer('WS_SOCKETS_PER_USER', 1, 10_000, 20),
+  },
+  wsUserCallsPerSecond: {
+    name: 'WS_USER_CALLS_PER_SECOND',
+    doc: 'WebSocket calls one user may make per second over all their sockets and nodes (counted in the cache; RATE_LIMITED beyond).',
+    example: '100',
+    parse: integer('WS_USER_CALLS_PER_SECOND', 1, 1_000_000, 100),
+  },
+  wsPendingSocketsPerAddress: {
+    name: 'WS_PENDING_SOCKETS_PER_ADDRESS',
+    doc: 'WebSocket connections from one client address that may wait for their hello at once on a node; more get HTTP 429.',
+    example: '20',
+    parse: integer('WS_PENDING_SOCKETS_PER_ADDRESS', 1, 100_000, 20),
+  },
   actorLeaseTtlMs: {
     name: 'ACTOR_LEASE_TTL_MS',
     doc: "How long an actor's ownership lease lives without renewal: the longest a dead node's actors stay unreachable.",
@@ -374,6 +395,9 @@ export function loadConfig(env: Env = process.env): Config {
     shutdownTimeoutMs: v.shutdownTimeoutMs,
     wsCallsPerSecond: v.wsCallsPerSecond,
     wsCallBurst: v.wsCallBurst,
+    wsSocketsPerUser: v.wsSocketsPerUser,
+    wsUserCallsPerSecond: v.wsUserCallsPerSecond,
+    wsPendingSocketsPerAddress: v.wsPendingSocketsPerAddress,
     natsMonitorUrl: v.natsMonitorUrl,
     metricsToken: v.metricsToken,
     actorLeaseTtlMs: v.actorLeaseTtlMs,
