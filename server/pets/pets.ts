@@ -15,6 +15,7 @@ import { allows, allowsSql, petsAudienceSql, privacyOf } from '../people/privacy
 import { profiles } from '../people/schema.ts';
 import { decodeCursor, PAGE_SIZE, pageOf } from '../platform/cursor.ts';
 import type { Database } from '../platform/db/index.ts';
+import { cleanName } from '../platform/input.ts';
 import { pets } from './schema.ts';
 
 type PetRow = typeof pets.$inferSelect;
@@ -70,10 +71,7 @@ function columnsOf(changes: Changes): Partial<typeof pets.$inferInsert> {
   checkBirthDate(changes.birthDate);
   const { health, lost, name, ...rest } = changes;
   const columns: Partial<typeof pets.$inferInsert> = { ...rest };
-  if (name !== undefined) {
-    if (name.trim() === '') throw new InvalidInputError('name is empty', { field: 'name' });
-    columns.name = name.trim();
-  }
+  if (name !== undefined) columns.name = cleanName(name, 'name', { required: true });
   if (changes.traits !== undefined) columns.traits = [...new Set(changes.traits.map((trait) => trait.trim().toLowerCase()))];
   if (health?.notes !== undefined) columns.healthNotes = health.notes;
   if (health?.vaccinations !== undefined) columns.vaccinationNotes = health.vaccinations;
@@ -91,6 +89,7 @@ export class Pets {
 
   async create(ownerId: string, request: CallRequest<'pets.create'>): Promise<PetView> {
     const { db } = this.#deps;
+    const columns = columnsOf(request);
     await this.#deps.media.attachable(ownerId, request.photoMediaIds ?? [], ['image']);
     const id = Bun.randomUUIDv7();
     const row = await db.transaction(async (tx) => {
@@ -101,7 +100,7 @@ export class Pets {
       const now = new Date();
       const [inserted] = await tx
         .insert(pets)
-        .values({ ...columnsOf(request), id, ownerId, name: request.name.trim(), species: request.species, createdAt: now, updatedAt: now })
+        .values({ ...columns, id, ownerId, name: columns.name as string, species: request.species, createdAt: now, updatedAt: now })
         .returning();
       return inserted as PetRow;
     });
