@@ -23,7 +23,9 @@ import { PROTOCOL_VERSION, SUPPORTED_VERSIONS } from '../../protocol/version.ts'
 import type { AccountsDeps } from '../accounts/context.ts';
 import { type RevocationNotice, sessionsRevokedSubject } from '../accounts/events.ts';
 import { authenticate, hasRole, type Principal } from '../accounts/guard.ts';
+import { type RoleChange, roleChangedSubject } from '../accounts/roles.ts';
 import type { Role } from '../accounts/schema.ts';
+import { findUserById } from '../accounts/users.ts';
 import { ServerError, UnauthenticatedError } from '../errors.ts';
 import { errorBody } from '../http/errors.ts';
 import { mayView } from '../people/access.ts';
@@ -141,6 +143,13 @@ export function createGateway(options: GatewayOptions): Gateway {
     const refusal = decodeFrame(message.data) as SocketRefusal;
     const connection = bySocket.get(refusal.socketId);
     if (connection !== undefined) closeWith(connection, 'TOO_MANY_SOCKETS');
+  });
+
+  // An admin changed someone's role: their sockets here use it from their next call.
+  const roleChanges = platform.bus.subscribe(roleChangedSubject(platform.config.clusterName), (message) => {
+    const change = JSON.parse(new TextDecoder().decode(message.data)) as RoleChange;
+    for (const connection of byUser.get(change.userId) ?? [])
+      if (connection.principal !== undefined) connection.principal.role = change.role;
   });
 
   const revocations = platform.bus.subscribe(sessionsRevokedSubject(platform.config.clusterName), (message) => {
@@ -323,6 +332,20 @@ export function createGateway(options: GatewayOptions): Gateway {
     const role = roles[frame.op];
     if (handler === undefined || role === undefined)
       return error(connection, 'UNKNOWN_CALL', `no call ${JSON.stringify(frame.op)}`, frame.ref);
+    if (role !== 'user') {
+      // Staff calls read the role from the database, as HTTP does: a role changed since the token
+      // was signed counts at once, even if the change notice never reached this node.
+      connection.inFlight.add(frame.ref);
+      try {
+        const user = await findUserById(accounts.db, principal.userId);
+        if (user === undefined) throw new UnauthenticatedError('SESSION_REVOKED', 'the account no longer exists');
+        principal.role = user.role;
+      } catch (failure) {
+        return failed(connection, frame.ref, failure);
+      } finally {
+        connection.inFlight.delete(frame.ref);
+      }
+    }
     if (!hasRole(principal.role, role)) return error(connection, 'FORBIDDEN', `${frame.op} needs the ${role} role`, frame.ref);
     const body = frame.body ?? {};
     const checker = requestCheckers[frame.op as CallName];
@@ -541,6 +564,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     close() {
       revocations.unsubscribe();
       refusals.unsubscribe();
+      roleChanges.unsubscribe();
       accessChanges.unsubscribe();
       socketsOf.unsubscribe();
       for (const connection of connections) closeWith(connection, 'GOING_AWAY');
