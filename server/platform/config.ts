@@ -137,7 +137,7 @@ const variables = {
   },
   natsUrl: {
     name: 'NATS_URL',
-    doc: 'NATS server with JetStream (comma-separated for several). Unset: an in-process bus (one node only).',
+    doc: 'NATS server with JetStream (comma-separated for several), with credentials as nats://user:password@host:4222 or nats://token@host:4222. Unset: an in-process bus (one node only).',
     commentedExample: 'nats://localhost:4222',
     parse: (raw: string | undefined): string | undefined => {
       if (raw === undefined || raw.trim() === '') return undefined;
@@ -147,7 +147,7 @@ const variables = {
   },
   redisUrl: {
     name: 'REDIS_URL',
-    doc: 'Redis server for counters and rate limits. Unset: in-memory (one node only).',
+    doc: 'Redis server for counters and rate limits, with a password as redis://:password@host:6379. Unset: in-memory (one node only).',
     commentedExample: 'redis://localhost:6379',
     parse: optionalUrl('REDIS_URL', ['redis:', 'rediss:']),
   },
