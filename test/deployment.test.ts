@@ -96,6 +96,9 @@ describe('docker-compose.yml', () => {
   });
 });
 
+/** How the file asks for a variable that must be set: `${NAME:?set NAME}`. */
+const required = (name: string) => `\${${name}:?set ${name}}`;
+
 describe('docker-compose.yml credentials', () => {
   test('compose: only the nodes publish ports; the NATS monitoring port is not published', () => {
     for (const name of infrastructure) expect(compose.services[name]?.ports, name).toBeUndefined();
@@ -105,14 +108,14 @@ describe('docker-compose.yml credentials', () => {
   test('compose: NATS and Redis require passwords from the environment, and the nodes connect with them', () => {
     const nats = compose.services.nats?.command ?? [];
     expect(nats[nats.indexOf('--user') + 1]).toBe('petamigos');
-    expect(nats[nats.indexOf('--pass') + 1]).toBe('${NATS_PASSWORD:?set NATS_PASSWORD}');
+    expect(nats[nats.indexOf('--pass') + 1]).toBe(required('NATS_PASSWORD'));
     const redis = compose.services.redis?.command ?? [];
-    expect(redis[redis.indexOf('--requirepass') + 1]).toBe('${REDIS_PASSWORD:?set REDIS_PASSWORD}');
-    expect(compose.services.redis?.environment?.REDISCLI_AUTH).toBe('${REDIS_PASSWORD:?set REDIS_PASSWORD}');
+    expect(redis[redis.indexOf('--requirepass') + 1]).toBe(required('REDIS_PASSWORD'));
+    expect(compose.services.redis?.environment?.REDISCLI_AUTH).toBe(required('REDIS_PASSWORD'));
     for (const [, service] of nodes) {
-      expect(service.environment?.NATS_URL).toBe('nats://petamigos:${NATS_PASSWORD:?set NATS_PASSWORD}@nats:4222');
-      expect(service.environment?.REDIS_URL).toBe('redis://:${REDIS_PASSWORD:?set REDIS_PASSWORD}@redis:6379');
-      expect(service.environment?.METRICS_TOKEN).toBe('${METRICS_TOKEN:?set METRICS_TOKEN}');
+      expect(service.environment?.NATS_URL).toBe(`nats://petamigos:${required('NATS_PASSWORD')}@nats:4222`);
+      expect(service.environment?.REDIS_URL).toBe(`redis://:${required('REDIS_PASSWORD')}@redis:6379`);
+      expect(service.environment?.METRICS_TOKEN).toBe(required('METRICS_TOKEN'));
     }
   });
 
