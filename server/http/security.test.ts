@@ -17,7 +17,8 @@ let pool: ReturnType<typeof memberPool>;
 
 beforeAll(async () => {
   env = await startAccountsEnv('headers');
-  secure = await env.peer('https-node', { APP_URL: 'https://petamigos.example' });
+  // No media role: the upload below lives in the first node's folder storage, so only it may process it.
+  secure = await env.peer('https-node', { APP_URL: 'https://petamigos.example', ROLES: 'gateway,actors' });
   pool = memberPool(env);
 }, 60_000);
 afterAll(async () => {
