@@ -48,6 +48,7 @@ export function createHttpApp({ platform, media, metrics, client, startedAt, acc
     .use(
       openapi({
         path: '/openapi',
+        provider: null,
         documentation: {
           info: {
             title: 'PetAmigos HTTP API',

@@ -109,6 +109,14 @@ describe('security headers', () => {
     expect(html).not.toMatch(/<style\b|\sstyle="/);
   });
 
+  test('headers: no page of the node loads a script from elsewhere: the OpenAPI document is JSON only', async () => {
+    const document = await fetch(`${env.node.url}/openapi/json`);
+    expect(document.headers.get('content-type')).toContain('application/json');
+    expect(((await document.json()) as { openapi: string }).openapi).toMatch(/^3\./);
+    const page = await (await fetch(`${env.node.url}/openapi`)).text();
+    expect(page).not.toMatch(/<script[^>]+src="https?:/);
+  });
+
   test('headers: HSTS only when APP_URL is https, and then with wss: for the socket', async () => {
     for (const path of ['/health', '/', '/no/such/file.png']) {
       const response = await fetch(`${secure.url}${path}`);
