@@ -36,6 +36,8 @@ export interface SocketReport {
   sessionId: string;
   node: string;
   state: SocketState;
+  /** Unix ms when the socket was welcomed: beyond the user's limit, the newest sockets go. */
+  since: number;
 }
 
 export type UserMessage =
@@ -180,6 +182,8 @@ export function userActorKind(deps: UserActorDeps): ActorKind {
       };
       let status = saved[0]?.text ?? '';
       const sockets = new Map(gathered.map((socket) => [socket.socketId, socket]));
+      /** Sockets closed for being beyond the user's limit, until their disconnection arrives. */
+      const refused = new Set<string>();
       let presence = presenceOf(sockets);
       let since = Date.now();
       const changed = async () => {
@@ -207,12 +211,19 @@ export function userActorKind(deps: UserActorDeps): ActorKind {
               return reply({ text: status, updatedAt: updatedAt.getTime() });
             }
             case 'connected':
+              // A socket already refused (found by the gathering at activation) stays refused.
+              if (refused.has(message.socket.socketId)) return noReply;
               sockets.set(message.socket.socketId, message.socket);
-              // Counted with the new socket (activation may already have gathered it): the newest
-              // one beyond the limit goes, the user's older sockets stay.
-              if (message.limit !== undefined && sockets.size > message.limit) {
-                sockets.delete(message.socket.socketId);
-                const refusal: SocketRefusal = { socketId: message.socket.socketId, userId };
+              // Beyond the limit the newest sockets go (by welcome time, then id) and the user's
+              // older ones stay. Activation may have gathered sockets whose own 'connected' is
+              // still queued, so the newest is not taken to be this message's socket.
+              while (message.limit !== undefined && sockets.size > message.limit) {
+                const newest = [...sockets.values()].reduce((a, b) =>
+                  b.since > a.since || (b.since === a.since && b.socketId > a.socketId) ? b : a,
+                );
+                sockets.delete(newest.socketId);
+                refused.add(newest.socketId);
+                const refusal: SocketRefusal = { socketId: newest.socketId, userId };
                 deps.bus.publish(socketRefusedSubject(deps.namespace), encodeFrame(refusal));
               }
               await changed();
@@ -225,6 +236,7 @@ export function userActorKind(deps: UserActorDeps): ActorKind {
             }
             case 'disconnected':
               sockets.delete(message.socketId);
+              refused.delete(message.socketId);
               await changed();
               return noReply;
             case 'sweep': {

@@ -18,6 +18,8 @@ export interface SocketLike {
 export class Connection {
   readonly socketId: string;
   readonly openedAt = Date.now();
+  /** Unix ms of the welcome (0 before). */
+  welcomedAt = 0;
   principal: Principal | undefined;
   /** What the client said of this device (presence.set); sockets start active. */
   state: SocketState = 'active';

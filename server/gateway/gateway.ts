@@ -132,7 +132,13 @@ export function createGateway(options: GatewayOptions): Gateway {
     for (const connection of connections) {
       const principal = connection.principal;
       if (principal !== undefined && principal.userId === request.userId && connection.open) {
-        reports.push({ socketId: connection.socketId, sessionId: principal.sessionId, node, state: connection.state });
+        reports.push({
+          socketId: connection.socketId,
+          sessionId: principal.sessionId,
+          node,
+          state: connection.state,
+          since: connection.welcomedAt,
+        });
       }
     }
     if (reports.length > 0) platform.bus.publish(request.replyTo, encodeFrame(reports));
@@ -218,6 +224,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     mine.add(connection);
     releasePending(connection);
     connection.principal = principal;
+    connection.welcomedAt = Date.now();
     connection.tokenExpiresAt = principal.expiresAt;
     connection.bucket = new TokenBucket(limits.callsPerSecond, limits.callBurst);
     connection.clearTimers();
@@ -228,7 +235,13 @@ export function createGateway(options: GatewayOptions): Gateway {
     bySocket.set(connection.socketId, connection);
     actors.tell('user', principal.userId, {
       op: 'connected',
-      socket: { socketId: connection.socketId, sessionId: principal.sessionId, node, state: connection.state },
+      socket: {
+        socketId: connection.socketId,
+        sessionId: principal.sessionId,
+        node,
+        state: connection.state,
+        since: connection.welcomedAt,
+      },
       limit: limits.socketsPerUser,
     } satisfies UserMessage);
     connection.send({

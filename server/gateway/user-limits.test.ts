@@ -90,6 +90,20 @@ describe('limits per user and per address', () => {
     }
   });
 
+  test('limits: sockets opened all at once over two nodes end at the limit, the others closed with TOO_MANY_SOCKETS', async () => {
+    const attacker = await env.register();
+    const nodes = [env.node, second, env.node, second, env.node];
+    const attempts = await Promise.all(nodes.map((node) => tryConnect(node.url, attacker.tokens.accessToken)));
+    await expect
+      .poll(() => attempts.filter((attempt) => attempt.socket.isOpen).length, { timeout: 5000 })
+      .toBe(3);
+    const closed = attempts.filter((attempt) => !attempt.socket.isOpen);
+    expect(await Promise.all(closed.map(async (attempt) => (await attempt.socket.closed).code))).toEqual([
+      CLOSE_CODES.TOO_MANY_SOCKETS.code,
+      CLOSE_CODES.TOO_MANY_SOCKETS.code,
+    ]);
+  });
+
   test('limits: calls per user are limited over all their sockets with RATE_LIMITED and retryAfterMs; another user is not', async () => {
     const attacker = await env.register();
     const bystander = await env.register();
