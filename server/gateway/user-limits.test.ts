@@ -94,9 +94,7 @@ describe('limits per user and per address', () => {
     const attacker = await env.register();
     const nodes = [env.node, second, env.node, second, env.node];
     const attempts = await Promise.all(nodes.map((node) => tryConnect(node.url, attacker.tokens.accessToken)));
-    await expect
-      .poll(() => attempts.filter((attempt) => attempt.socket.isOpen).length, { timeout: 5000 })
-      .toBe(3);
+    await expect.poll(() => attempts.filter((attempt) => attempt.socket.isOpen).length, { timeout: 5000 }).toBe(3);
     const closed = attempts.filter((attempt) => !attempt.socket.isOpen);
     expect(await Promise.all(closed.map(async (attempt) => (await attempt.socket.closed).code))).toEqual([
       CLOSE_CODES.TOO_MANY_SOCKETS.code,
