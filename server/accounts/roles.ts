@@ -16,7 +16,7 @@ export interface RoleChange {
   role: Role;
 }
 
-export function announceRole(bus: Bus, namespace: string, change: RoleChange): void {
+function announceRole(bus: Bus, namespace: string, change: RoleChange): void {
   bus.publish(roleChangedSubject(namespace), new TextEncoder().encode(JSON.stringify(change)));
 }
 
