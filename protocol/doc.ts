@@ -286,8 +286,9 @@ ${limitsTable()}
 - ${DEFAULT_LIMITS.maxMalformedInARow} malformed or invalid frames in a row close the socket with \`PROTOCOL_VIOLATION\`.
 - **Per user**, over every node: a socket beyond \`socketsPerUser\` is closed with \`TOO_MANY_SOCKETS\` (4010),
   on its hello or, when the user's other sockets are on other nodes, just after its welcome; the
-  user's older sockets stay. Calls beyond \`userCallsPerSecond\` (counted per second over all the
-  user's sockets) get \`RATE_LIMITED\` with \`details.retryAfterMs\`, like the per-socket rate.
+  user's older sockets stay. Calls beyond \`userCallsPerSecond\` over all the user's sockets (a
+  burst of one second's calls, then that rate) get \`RATE_LIMITED\` with \`details.retryAfterMs\`,
+  like the per-socket rate.
 - **Per address**: at most ${DEFAULT_LIMITS.pendingSocketsPerAddress} sockets from one client address may wait for their hello on a node;
   the upgrade of one more is answered HTTP 429 (\`RATE_LIMITED\`).
 - **Slow readers:** the server buffers up to \`sendBufferBytes\` of unsent data per socket. A socket

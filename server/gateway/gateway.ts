@@ -300,27 +300,28 @@ export function createGateway(options: GatewayOptions): Gateway {
 
   /**
    * Runs `handle` once the socket's rate (admit) and the user's own rate over all their sockets
-   * and nodes admit the request. The user's rate is a counter per user and second in the cache;
-   * while it is asked the ref is held as `admitting`, so a duplicate is still refused. `handle`
+   * and nodes admit the request. The user's rate is a token bucket per user in the cache (a burst
+   * of one second's calls, refilled at that rate); while it is asked the ref is held as
+   * `admitting`, so a duplicate is still refused. `handle`
    * is called in the same step as the answer arrives, so the ref is in flight before any other
    * request is admitted.
    */
   async function whenAdmitted(connection: Connection, ref: number, handle: () => Promise<void>): Promise<void> {
     if (!admit(connection, ref)) return;
     const userId = (connection.principal as Principal).userId;
-    const second = Math.floor(Date.now() / 1000);
+    const rate = limits.userCallsPerSecond;
     connection.admitting.add(ref);
-    let count: number;
+    let waitMs: number;
     try {
-      count = await platform.cache.incr(`ws-calls:${userId}:${second}`, { ttlMs: 2000 });
+      waitMs = await platform.cache.takeToken(`ws-calls:${userId}`, { perSecond: rate, burst: rate });
     } catch (failure) {
       return failed(connection, ref, failure);
     } finally {
       connection.admitting.delete(ref);
     }
-    if (count > limits.userCallsPerSecond) {
-      connection.userLimitedUntil = (second + 1) * 1000;
-      rateLimited(connection, ref, Math.max(1, connection.userLimitedUntil - Date.now()), 'too many calls from this user');
+    if (waitMs > 0) {
+      connection.userLimitedUntil = Date.now() + waitMs;
+      rateLimited(connection, ref, waitMs, 'too many calls from this user');
       return;
     }
     if (connection.inFlight.size >= limits.maxInFlight)

@@ -239,7 +239,7 @@ const variables = {
   },
   wsUserCallsPerSecond: {
     name: 'WS_USER_CALLS_PER_SECOND',
-    doc: 'WebSocket calls one user may make per second over all their sockets and nodes (counted in the cache; RATE_LIMITED beyond).',
+    doc: 'WebSocket calls one user may make per second over all their sockets and nodes (a token bucket in the cache holding one second of calls; RATE_LIMITED beyond).',
     example: '100',
     parse: integer('WS_USER_CALLS_PER_SECOND', 1, 1_000_000, 100),
   },
