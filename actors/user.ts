@@ -36,11 +36,14 @@ export interface SocketReport {
   sessionId: string;
   node: string;
   state: SocketState;
+  /** Unix ms when the socket was welcomed: beyond the user's limit, the newest sockets go. */
+  since: number;
 }
 
 export type UserMessage =
   | { op: 'setStatus'; text: string }
-  | { op: 'connected'; socket: SocketReport }
+  /** `limit`: the most sockets the user may have; one connecting beyond it is closed (socketRefusedSubject). */
+  | { op: 'connected'; socket: SocketReport; limit?: number }
   | { op: 'activity'; socketId: string; state: SocketState }
   | { op: 'disconnected'; socketId: string }
   | { op: 'get' }
@@ -78,6 +81,14 @@ const PUSH_EVERY_MS = 10_000;
 
 /** Subject on which gateways answer "which sockets of this user do you hold?". */
 export const socketsOfSubject = (namespace: string) => `${namespace}.gateway.sockets-of`;
+
+/** Subject on which a user actor tells the gateways to close a socket beyond the user's limit. */
+export const socketRefusedSubject = (namespace: string) => `${namespace}.gateway.socket-refused`;
+
+export interface SocketRefusal {
+  socketId: string;
+  userId: string;
+}
 
 export interface SocketsOfRequest {
   userId: string;
@@ -171,6 +182,8 @@ export function userActorKind(deps: UserActorDeps): ActorKind {
       };
       let status = saved[0]?.text ?? '';
       const sockets = new Map(gathered.map((socket) => [socket.socketId, socket]));
+      /** Sockets closed for being beyond the user's limit, until their disconnection arrives. */
+      const refused = new Set<string>();
       let presence = presenceOf(sockets);
       let since = Date.now();
       const changed = async () => {
@@ -198,7 +211,21 @@ export function userActorKind(deps: UserActorDeps): ActorKind {
               return reply({ text: status, updatedAt: updatedAt.getTime() });
             }
             case 'connected':
+              // A socket already refused (found by the gathering at activation) stays refused.
+              if (refused.has(message.socket.socketId)) return noReply;
               sockets.set(message.socket.socketId, message.socket);
+              // Beyond the limit the newest sockets go (by welcome time, then id) and the user's
+              // older ones stay. Activation may have gathered sockets whose own 'connected' is
+              // still queued, so the newest is not taken to be this message's socket.
+              while (message.limit !== undefined && sockets.size > message.limit) {
+                const newest = [...sockets.values()].reduce((a, b) =>
+                  b.since > a.since || (b.since === a.since && b.socketId > a.socketId) ? b : a,
+                );
+                sockets.delete(newest.socketId);
+                refused.add(newest.socketId);
+                const refusal: SocketRefusal = { socketId: newest.socketId, userId };
+                deps.bus.publish(socketRefusedSubject(deps.namespace), encodeFrame(refusal));
+              }
               await changed();
               return noReply;
             case 'activity': {
@@ -209,6 +236,7 @@ export function userActorKind(deps: UserActorDeps): ActorKind {
             }
             case 'disconnected':
               sockets.delete(message.socketId);
+              refused.delete(message.socketId);
               await changed();
               return noReply;
             case 'sweep': {

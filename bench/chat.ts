@@ -41,8 +41,9 @@ const [nodeA, nodeB] = await Promise.all(
       AUTH_JWT_KEYS: `k1:${'bench-chat-key-'.repeat(3)}`,
       WS_CALLS_PER_SECOND: '1000000',
       WS_CALL_BURST: '1000000',
+      WS_USER_CALLS_PER_SECOND: '1000000',
       CHAT_MESSAGES_PER_MINUTE: '1000000',
-      TRUST_PROXY: '1',
+      TRUST_PROXY: '127.0.0.1,::1',
     }),
   ),
 );

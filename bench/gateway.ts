@@ -121,6 +121,10 @@ const node = await spawnNode({
   DATA_DIR: dataDir.path,
   WS_CALLS_PER_SECOND: '1000000',
   WS_CALL_BURST: '1000000',
+  // One account holds every socket of the benchmark.
+  WS_SOCKETS_PER_USER: '10000',
+  WS_USER_CALLS_PER_SECOND: '1000000',
+  WS_PENDING_SOCKETS_PER_ADDRESS: '100000',
 });
 const bare = Bun.spawn([process.execPath, new URL('./bare-ws-server.ts', import.meta.url).pathname], {
   env: { ...process.env, NATS_URL: services.natsUrl, BARE_SUBJECT: `${namespace}.bare` },

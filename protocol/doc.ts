@@ -189,7 +189,7 @@ or closes the socket with a close code that says why (\`AUTH_FAILED\`, \`TOKEN_E
 
 ${hexExample({ type: 'hello', version: PROTOCOL_VERSION, token: exampleToken, client: 'ios/2.1.0' })}
 
-${hexExample({ type: 'welcome', version: PROTOCOL_VERSION, socketId: 's-1f2e3d4c5b6a', userId, sessionId, node: 'node-1', heartbeatMs: DEFAULT_LIMITS.heartbeatMs, tokenExpiresAt: 1795479300000, serverTime: 1795478400000, limits: { maxFrameBytes: DEFAULT_LIMITS.maxFrameBytes, maxInFlight: DEFAULT_LIMITS.maxInFlight, callsPerSecond: DEFAULT_LIMITS.callsPerSecond, callBurst: DEFAULT_LIMITS.callBurst, callTimeoutMs: DEFAULT_LIMITS.callTimeoutMs, sendBufferBytes: DEFAULT_LIMITS.sendBufferBytes, retainedEventsPerTopic: DEFAULT_LIMITS.retainedEventsPerTopic, helloTimeoutMs: DEFAULT_LIMITS.helloTimeoutMs, maxSubscriptions: DEFAULT_LIMITS.maxSubscriptions } })}
+${hexExample({ type: 'welcome', version: PROTOCOL_VERSION, socketId: 's-1f2e3d4c5b6a', userId, sessionId, node: 'node-1', heartbeatMs: DEFAULT_LIMITS.heartbeatMs, tokenExpiresAt: 1795479300000, serverTime: 1795478400000, limits: { maxFrameBytes: DEFAULT_LIMITS.maxFrameBytes, maxInFlight: DEFAULT_LIMITS.maxInFlight, callsPerSecond: DEFAULT_LIMITS.callsPerSecond, callBurst: DEFAULT_LIMITS.callBurst, callTimeoutMs: DEFAULT_LIMITS.callTimeoutMs, sendBufferBytes: DEFAULT_LIMITS.sendBufferBytes, retainedEventsPerTopic: DEFAULT_LIMITS.retainedEventsPerTopic, helloTimeoutMs: DEFAULT_LIMITS.helloTimeoutMs, maxSubscriptions: DEFAULT_LIMITS.maxSubscriptions, socketsPerUser: DEFAULT_LIMITS.socketsPerUser, userCallsPerSecond: DEFAULT_LIMITS.userCallsPerSecond } })}
 
 **Token refresh.** Before \`tokenExpiresAt\`, refresh the token over HTTP (\`POST /auth/refresh\`)
 and send it in an \`auth\` frame; the reply carries the new expiry. A socket whose token expires
@@ -317,6 +317,13 @@ ${limitsTable()}
 - Calls beyond the rate get \`RATE_LIMITED\` with \`details.retryAfterMs\`; ${DEFAULT_LIMITS.maxRateLimitedInARow} rate-limited calls in a
   row close the socket with \`FLOODING\`.
 - ${DEFAULT_LIMITS.maxMalformedInARow} malformed or invalid frames in a row close the socket with \`PROTOCOL_VIOLATION\`.
+- **Per user**, over every node: a socket beyond \`socketsPerUser\` is closed with \`TOO_MANY_SOCKETS\` (4010),
+  on its hello or, when the user's other sockets are on other nodes, just after its welcome; the
+  user's older sockets stay. Calls beyond \`userCallsPerSecond\` over all the user's sockets (a
+  burst of one second's calls, then that rate) get \`RATE_LIMITED\` with \`details.retryAfterMs\`,
+  like the per-socket rate.
+- **Per address**: at most ${DEFAULT_LIMITS.pendingSocketsPerAddress} sockets from one client address may wait for their hello on a node;
+  the upgrade of one more is answered HTTP 429 (\`RATE_LIMITED\`).
 - **Slow readers:** the server buffers up to \`sendBufferBytes\` of unsent data per socket. A socket
   that stops reading beyond that is dropped without a close frame (clients see 1006). Nothing is
   lost for the client: reconnect and resume.

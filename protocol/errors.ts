@@ -66,5 +66,9 @@ export const CLOSE_CODES = {
     meaning: 'The socket did not read, and its send buffer passed `limits.sendBufferBytes`; reconnect and resume.',
   },
   FLOODING: { code: 4009, meaning: 'The client kept sending after being rate limited.' },
+  TOO_MANY_SOCKETS: {
+    code: 4010,
+    meaning: 'The user already has `limits.socketsPerUser` sockets open; the older ones stay. Close one before reconnecting.',
+  },
 } as const;
 export type CloseReason = keyof typeof CLOSE_CODES;

@@ -52,6 +52,10 @@ export const Limits = T.Object({
   retainedEventsPerTopic: T.Integer({ description: 'Events per topic kept for resume' }),
   helloTimeoutMs: T.Integer({ description: 'Time to send hello after connecting' }),
   maxSubscriptions: T.Integer({ description: 'Topics one socket may follow' }),
+  socketsPerUser: T.Integer({
+    description: 'Sockets one user may have open at once, over every node; more are closed with TOO_MANY_SOCKETS',
+  }),
+  userCallsPerSecond: T.Integer({ description: 'Calls per second one user may make over all their sockets; more get RATE_LIMITED' }),
 });
 
 /** Frames the server sends. */

@@ -4,6 +4,7 @@
 // Uses the node configuration (NATS_URL, CLUSTER_NAME). `--once` prints one table and exits.
 import { connect, RequestStrategy } from 'nats';
 import { type NodeStatus, OPS_SERVICE } from '../server/ops/service.ts';
+import { natsServers } from '../server/platform/bus/nats.ts';
 import { loadConfig } from '../server/platform/config.ts';
 
 const config = loadConfig();
@@ -12,7 +13,8 @@ if (config.natsUrl === undefined) {
   process.exit(2);
 }
 const once = process.argv.includes('--once');
-const nc = await connect({ servers: config.natsUrl.split(','), name: 'petamigos-monitor' });
+const { servers, redacted: _redacted, ...auth } = natsServers(config.natsUrl);
+const nc = await connect({ servers, ...auth, name: 'petamigos-monitor' });
 
 async function nodes(): Promise<NodeStatus[]> {
   const found: NodeStatus[] = [];

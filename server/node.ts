@@ -13,8 +13,8 @@ import { RateLimiter } from './accounts/rate-limits.ts';
 import { createGateway, type Gateway, type GatewayOptions } from './gateway/gateway.ts';
 import { createHttpApp } from './http/app.ts';
 import { clientFiles } from './http/client.ts';
-import { errorBody } from './http/errors.ts';
 import { createMetrics } from './http/metrics.ts';
+import { securityHeaders, withHeaders } from './http/security.ts';
 import { createMediaModule } from './media/index.ts';
 import { registerOpsService } from './ops/service.ts';
 import { createSocial, type Social } from './people/social.ts';
@@ -110,20 +110,18 @@ export async function startNode(config: Config, log: Logger, options: NodeOption
     const gateway: Gateway | undefined = config.roles.has('gateway')
       ? createGateway({ platform, accounts, actors, social, ...options.gateway })
       : undefined;
+    const headers = securityHeaders({ appUrl: config.accounts.appUrl, storageOrigin: config.s3?.endpoint.origin });
     const server = Bun.serve({
       port: config.port,
       hostname: config.host,
-      fetch: (request, bunServer) => {
+      fetch: async (request, bunServer) => {
         if (gateway !== undefined && new URL(request.url).pathname === '/ws') {
-          if (gateway.upgrade(request, bunServer)) return undefined;
-          return Response.json(errorBody('UPGRADE_REQUIRED', 'GET /ws with a WebSocket upgrade'), {
-            status: 426,
-            headers: { upgrade: 'websocket' },
-          });
+          const refused = gateway.upgrade(request, bunServer);
+          return refused === undefined ? undefined : withHeaders(refused, headers);
         }
         const address = bunServer.requestIP(request)?.address;
         if (address !== undefined) peers.set(request, address);
-        return app.handle(request);
+        return withHeaders(await app.handle(request), headers);
       },
       // Without the gateway role no request is upgraded, so this handler never runs.
       websocket: gateway?.websocket ?? { message: () => undefined },

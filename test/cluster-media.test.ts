@@ -24,7 +24,7 @@ beforeAll(async () => {
     S3_SECRET_KEY: s3.config.secretKey,
     S3_BUCKET: s3.config.bucket,
     MEDIA_JOB_ACK_WAIT_MS: '2000',
-    TRUST_PROXY: '1',
+    TRUST_PROXY: '127.0.0.1,::1',
   });
   work = mkdtempSync(join(tmpdir(), 'cluster-media-'));
 }, 60_000);

@@ -1,9 +1,16 @@
 // No Docker engine runs where the tests run, so docker-compose.yml and the Dockerfile are read
 // here against the code: every variable they set is one the configuration declares, and the
-// values pass its validation; the services the nodes point at exist and are health-checked.
+// values pass its validation; the services the nodes point at exist and are health-checked; NATS
+// and Redis require credentials, and the nodes' URLs carrying them work with the real clients
+// against private servers that require the same.
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
+import { DependencyError } from '../server/errors.ts';
+import { openBus } from '../server/platform/bus/index.ts';
+import { openCache } from '../server/platform/cache/index.ts';
 import { allVariables, loadConfig } from '../server/platform/config.ts';
+import { testLogger } from './harness/node.ts';
+import { startNatsServer, startRedisServer } from './harness/processes.ts';
 
 const repo = new URL('../', import.meta.url).pathname;
 const declared = new Set(allVariables().map((variable) => variable.name));
@@ -12,6 +19,7 @@ interface ComposeService {
   image?: string;
   build?: string;
   command?: string[];
+  ports?: string[];
   environment?: Record<string, string>;
   depends_on?: Record<string, { condition: string }>;
   healthcheck?: { test: string[] };
@@ -20,10 +28,16 @@ const compose = Bun.YAML.parse(readFileSync(`${repo}docker-compose.yml`, 'utf8')
 const nodes = Object.entries(compose.services).filter(([, service]) => service.build !== undefined);
 const infrastructure = Object.keys(compose.services).filter((name) => compose.services[name]?.build === undefined);
 
+/** The value a sample .env gives `name` (URL-safe, long enough for every secret). */
+const sample = (name: string) => `sample-${name.toLowerCase().replaceAll('_', '-')}-0123456789abcdef0123456789`;
+
 /** Replaces compose's `${NAME:?message}` by a sample value, as `docker compose` would with .env. */
 function substitute(value: string): string {
-  return value.replace(/\$\{([A-Z_]+)(:\?[^}]*)?\}/g, (_, name: string) => `sample-${name.toLowerCase()}`);
+  return value.replace(/\$\{([A-Z_]+)(:\?[^}]*)?\}/g, (_, name: string) => sample(name));
 }
+
+const nodeEnv = (): Record<string, string> =>
+  Object.fromEntries(Object.entries(nodes[0]?.[1].environment ?? {}).map(([key, value]) => [key, substitute(String(value))]));
 
 describe('docker-compose.yml', () => {
   test('compose: two Bun nodes with distinct ids and ports', () => {
@@ -67,11 +81,80 @@ describe('docker-compose.yml', () => {
 
   test('compose: no secret is written in the file; each comes from the environment', () => {
     const text = readFileSync(`${repo}docker-compose.yml`, 'utf8');
-    for (const secret of ['POSTGRES_PASSWORD', 'MINIO_ROOT_USER', 'MINIO_ROOT_PASSWORD', 'MEILI_MASTER_KEY']) {
+    for (const secret of [
+      'POSTGRES_PASSWORD',
+      'NATS_PASSWORD',
+      'REDIS_PASSWORD',
+      'MINIO_ROOT_USER',
+      'MINIO_ROOT_PASSWORD',
+      'MEILI_MASTER_KEY',
+      'METRICS_TOKEN',
+    ]) {
       expect(text).toMatch(new RegExp(`\\$\\{${secret}:\\?`));
       expect(text).not.toMatch(new RegExp(`${secret}: (?!\\$\\{)`));
     }
   });
+});
+
+/** How the file asks for a variable that must be set: `${NAME:?set NAME}`. */
+const required = (name: string) => `\${${name}:?set ${name}}`;
+
+describe('docker-compose.yml credentials', () => {
+  test('compose: only the nodes publish ports; the NATS monitoring port is not published', () => {
+    for (const name of infrastructure) expect(compose.services[name]?.ports, name).toBeUndefined();
+    expect(readFileSync(`${repo}docker-compose.yml`, 'utf8')).not.toMatch(/["\s]8222:/);
+  });
+
+  test('compose: NATS and Redis require passwords from the environment, and the nodes connect with them', () => {
+    const nats = compose.services.nats?.command ?? [];
+    expect(nats[nats.indexOf('--user') + 1]).toBe('petamigos');
+    expect(nats[nats.indexOf('--pass') + 1]).toBe(required('NATS_PASSWORD'));
+    const redis = compose.services.redis?.command ?? [];
+    expect(redis[redis.indexOf('--requirepass') + 1]).toBe(required('REDIS_PASSWORD'));
+    expect(compose.services.redis?.environment?.REDISCLI_AUTH).toBe(required('REDIS_PASSWORD'));
+    for (const [, service] of nodes) {
+      expect(service.environment?.NATS_URL).toBe(`nats://petamigos:${required('NATS_PASSWORD')}@nats:4222`);
+      expect(service.environment?.REDIS_URL).toBe(`redis://:${required('REDIS_PASSWORD')}@redis:6379`);
+      expect(service.environment?.METRICS_TOKEN).toBe(required('METRICS_TOKEN'));
+    }
+  });
+
+  test("compose: the nodes' NATS and Redis URLs work with the real clients against servers requiring those passwords", async () => {
+    const env = nodeEnv();
+    const nats = await startNatsServer({ user: { name: 'petamigos', password: sample('NATS_PASSWORD') } });
+    const redis = await startRedisServer({ password: sample('REDIS_PASSWORD') });
+    const local = (url: string, service: string) => url.replace(/@[^/]+/, `@${new URL(service).host}`);
+    try {
+      const natsUrl = local(env.NATS_URL as string, nats.url);
+      const bus = await openBus({ natsUrl, name: 'deployment-test', log: testLogger() });
+      try {
+        bus.subscribe('deployment.echo', (message) => message.respond(message.data));
+        const answer = await bus.request('deployment.echo', new TextEncoder().encode('hi'));
+        expect(new TextDecoder().decode(answer)).toBe('hi');
+        expect(bus.location).not.toContain(sample('NATS_PASSWORD'));
+      } finally {
+        await bus.close();
+      }
+      const wrong = natsUrl.replace(sample('NATS_PASSWORD'), 'not-the-password');
+      const refused = await openBus({ natsUrl: wrong, name: 'deployment-test', log: testLogger() }).then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+      expect(refused).toBeInstanceOf(DependencyError);
+      expect((refused as Error).message).not.toContain('not-the-password');
+
+      const cache = await openCache({ redisUrl: local(env.REDIS_URL as string, redis.url), namespace: 'deployment', log: testLogger() });
+      try {
+        await cache.ping();
+        expect(await cache.incr('probe')).toBe(1);
+      } finally {
+        await cache.close();
+      }
+    } finally {
+      await nats.kill();
+      await redis.kill();
+    }
+  }, 30_000);
 });
 
 describe('Dockerfile', () => {
@@ -87,6 +170,11 @@ describe('Dockerfile', () => {
     const sources = [...dockerfile.matchAll(/^COPY (?!--from)(.+) \S+$/gm)].flatMap((match) => (match[1] as string).split(' '));
     for (const source of sources.filter((entry) => entry !== '.')) expect(existsSync(`${repo}${source}`), source).toBe(true);
     expect(dockerfile).toContain('CMD ["bun", "server/main.ts"]');
+  });
+
+  test("Dockerfile: the runtime image has ffmpeg from Debian's packages", () => {
+    const runtime = dockerfile.slice(dockerfile.indexOf('AS runtime'));
+    expect(runtime).toMatch(/RUN apt-get update[^\n]*\\\n\s*&& apt-get install -y --no-install-recommends ffmpeg\b/);
   });
 
   test('Dockerfile: its ENV lines set declared variables to valid values', () => {

@@ -2,6 +2,7 @@
 // proxy trust and the OAuth providers. Declared here, next to the code that uses it, and merged
 // into the one configuration in server/platform/config.ts.
 import { ConfigError } from '../errors.ts';
+import { parseTrustProxy, TrustedProxies } from '../http/proxies.ts';
 import { type Env, expected, integer, optionalText, optionalUrl, text, type Variable } from '../platform/env.ts';
 
 const OAUTH_PROVIDERS = ['google', 'facebook', 'apple'] as const;
@@ -35,7 +36,8 @@ export interface AccountsConfig {
   signingKeys: SigningKey[] | undefined;
   smtpUrl: string | undefined;
   mailFrom: string;
-  trustProxy: number;
+  /** The reverse proxies whose X-Forwarded-For is believed (TRUST_PROXY). */
+  trustProxy: TrustedProxies;
   accessTokenTtlSeconds: number;
   oauth: OAuthProviderConfig[];
 }
@@ -191,9 +193,9 @@ export const accountVariables: Record<string, Variable<unknown>> = {
   },
   trustProxy: {
     name: 'TRUST_PROXY',
-    doc: 'How many reverse proxies in front of the nodes append to X-Forwarded-For (0: use the socket address).',
-    example: '0',
-    parse: integer('TRUST_PROXY', 0, 10, 0),
+    doc: 'Comma-separated addresses and CIDR ranges of the reverse proxies in front of the nodes (e.g. 127.0.0.1,10.0.0.0/8). X-Forwarded-For is read only from them; the client is its right-most address not in this list. Unset: the socket address, X-Forwarded-For ignored.',
+    commentedExample: '127.0.0.1,::1,10.0.0.0/8',
+    parse: parseTrustProxy,
   },
   ...Object.assign({}, ...OAUTH_PROVIDERS.map(oauthVariables)),
 };
@@ -245,7 +247,7 @@ export function accountsConfig(values: Record<string, unknown>): AccountsConfig 
     signingKeys: values.signingKeys as SigningKey[] | undefined,
     smtpUrl: values.smtpUrl as string | undefined,
     mailFrom: values.mailFrom as string,
-    trustProxy: values.trustProxy as number,
+    trustProxy: new TrustedProxies(values.trustProxy as string[]),
     accessTokenTtlSeconds: values.accessTokenTtlSeconds as number,
     oauth,
   };

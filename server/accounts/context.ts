@@ -1,6 +1,7 @@
 // What the accounts flows share: their dependencies, the caller's device, and the one way a
 // successful sign-in is turned into tokens.
 import type { MailOutbox } from '../mail/outbox.ts';
+import type { Bus } from '../platform/bus/index.ts';
 import type { Cache } from '../platform/cache/index.ts';
 import type { Database } from '../platform/db/index.ts';
 import type { Logger } from '../platform/log.ts';
@@ -23,6 +24,9 @@ export interface AccountsDeps {
   topics: TopicLog;
   config: AccountsConfig;
   log: Logger;
+  /** The cluster bus and namespace, for notices every gateway must hear (role changes). */
+  bus: Bus;
+  namespace: string;
 }
 
 /** Where a request comes from: the client address (after TRUST_PROXY) and its user agent. */

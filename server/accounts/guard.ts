@@ -4,6 +4,7 @@
 // authenticate() is exported for callers outside HTTP (the WebSocket gateway).
 import { Elysia } from 'elysia';
 import { ForbiddenError, UnauthenticatedError } from '../errors.ts';
+import type { TrustedProxies } from '../http/proxies.ts';
 import type { AccountsDeps, RequestOrigin } from './context.ts';
 import type { Role } from './schema.ts';
 import { findUserById, type UserRow } from './users.ts';
@@ -41,17 +42,9 @@ export function bearerToken(header: string | undefined): string {
   return match[1];
 }
 
-/** The client address: the socket's peer, or the entry TRUST_PROXY proxies back in X-Forwarded-For. */
-function requestOrigin(request: Request, peer: string | undefined, trustProxy: number): RequestOrigin {
-  let ip = peer ?? 'unknown';
-  if (trustProxy > 0) {
-    const hops = (request.headers.get('x-forwarded-for') ?? '')
-      .split(',')
-      .map((part) => part.trim())
-      .filter((part) => part !== '');
-    const forwarded = hops[hops.length - trustProxy];
-    if (forwarded !== undefined) ip = forwarded;
-  }
+/** The client address (the socket's peer, or behind TRUST_PROXY proxies what they forwarded) and the user agent. */
+function requestOrigin(request: Request, peer: string | undefined, proxies: TrustedProxies): RequestOrigin {
+  const ip = proxies.clientAddress(peer, request.headers.get('x-forwarded-for')) ?? 'unknown';
   return { ip, userAgent: request.headers.get('user-agent')?.slice(0, 512) ?? undefined };
 }
 

@@ -34,5 +34,7 @@ export async function createAccounts(platform: Platform): Promise<AccountsDeps> 
     topics,
     config: config.accounts,
     log,
+    bus,
+    namespace: config.clusterName,
   };
 }

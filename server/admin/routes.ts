@@ -1,11 +1,9 @@
 // Staff endpoints: moderators look up accounts, admins change roles. Both go through the same
 // role guard as every other protected route.
-import { eq } from 'drizzle-orm';
 import { Elysia } from 'elysia';
 import type { AccountsDeps } from '../accounts/context.ts';
-import { publishAccountUpdated } from '../accounts/events.ts';
 import { accountsGuard } from '../accounts/guard.ts';
-import { users } from '../accounts/schema.ts';
+import { setRole } from '../accounts/roles.ts';
 import * as S from '../accounts/schemas.ts';
 import { findUserById, userView } from '../accounts/users.ts';
 import { NotFoundError } from '../errors.ts';
@@ -32,9 +30,8 @@ export function adminRoutes(deps: AccountsDeps, peerAddress: (request: Request) 
     .put(
       '/users/:id/role',
       async ({ params: { id }, body, principal }) => {
-        const [row] = await deps.db.update(users).set({ role: body.role, updatedAt: new Date() }).where(eq(users.id, id)).returning();
+        const row = await setRole(deps, id, body.role);
         if (row === undefined) throw new NotFoundError('user');
-        await publishAccountUpdated(deps, id);
         deps.log.info(
           { user: id, role: body.role, by: principal.userId },
           `admin.role() | set [user:${id}] [role:${body.role}] [by:${principal.userId}]`,

@@ -16,7 +16,7 @@ import { allowsMessage, privacyOf } from '../people/privacy.ts';
 import { profiles } from '../people/schema.ts';
 import { fold, summaryColumns, toSummary } from '../people/summaries.ts';
 import { decodeCursor, encodeCursor, PAGE_SIZE } from '../platform/cursor.ts';
-import { checkPlainText } from '../platform/input.ts';
+import { checkPlainText, cleanName } from '../platform/input.ts';
 import type { RetainedFrame } from '../platform/topics/index.ts';
 import { mayWriteDirect } from './consent.ts';
 import { reviewRoomReplay } from './replay.ts';
@@ -275,9 +275,7 @@ export class Chats {
   }
 
   async createGroup(userId: string, request: CallRequest<'chats.createGroup'>): Promise<ChatView> {
-    const name = request.name.trim();
-    if (name === '') throw new InvalidInputError('a group needs a name', { field: 'name' });
-    checkPlainText(name, 'name');
+    const name = cleanName(request.name, 'name', { required: true });
     const allowed = await Promise.all(request.userIds.map((id) => this.mayAdd(userId, id)));
     if (allowed.includes(false)) throw new NotFoundError('person');
     if (request.pictureMediaId !== undefined) await this.#deps.media.attachable(userId, [request.pictureMediaId], ['image']);

@@ -4,6 +4,7 @@ import type { UserMessage } from '../../actors/user.ts';
 import type { CallResponse } from '../../protocol/catalogue.ts';
 import type { HandlerMap } from '../gateway/handlers.ts';
 import type { Social } from '../people/social.ts';
+import { cleanName } from '../platform/input.ts';
 
 type ChatCall =
   | `chats.${
@@ -75,7 +76,7 @@ export function chatHandlers(social: Social): HandlerMap<ChatCall> {
     'chats.setAdmin': (context, body) =>
       chats.room(body.conversationId, { op: 'setAdmin', userId: me(context), target: body.userId, admin: body.admin }),
     'chats.update': async (context, body) => {
-      const name = body.name?.trim();
+      const name = body.name === undefined ? undefined : cleanName(body.name, 'name', { required: true });
       if (typeof body.pictureMediaId === 'string') await deps.media.attachable(me(context), [body.pictureMediaId], ['image']);
       await chats.room(body.conversationId, {
         op: 'update',

@@ -18,16 +18,24 @@ export interface SocketLike {
 export class Connection {
   readonly socketId: string;
   readonly openedAt = Date.now();
+  /** Unix ms of the welcome (0 before). */
+  welcomedAt = 0;
   principal: Principal | undefined;
   /** What the client said of this device (presence.set); sockets start active. */
   state: SocketState = 'active';
   tokenExpiresAt = 0;
   /** Refs of calls and subscriptions awaiting a reply. */
   readonly inFlight = new Set<number>();
+  /** Refs whose user-wide rate is being asked of the cache (not yet in flight). */
+  readonly admitting = new Set<number>();
+  /** Unix ms until which the user's calls are known to be over WS_USER_CALLS_PER_SECOND. */
+  userLimitedUntil = 0;
   readonly topics = new Set<string>();
   malformedInARow = 0;
   rateLimitedInARow = 0;
   bucket: TokenBucket | undefined;
+  /** The client address while the socket waits for its hello (counted per address by the gateway). */
+  pendingAddress: string | undefined;
   closed = false;
   #timers: ReturnType<typeof setTimeout>[] = [];
   ws: SocketLike | undefined;

@@ -7,7 +7,14 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { ServerWebSocket, WebSocketHandler } from 'bun';
 import { ActorError } from '../../actors/errors.ts';
 import type { ActorSystem } from '../../actors/system.ts';
-import { type SocketReport, type SocketsOfRequest, socketsOfSubject, type UserMessage } from '../../actors/user.ts';
+import {
+  type SocketRefusal,
+  type SocketReport,
+  type SocketsOfRequest,
+  socketRefusedSubject,
+  socketsOfSubject,
+  type UserMessage,
+} from '../../actors/user.ts';
 import { type CallName, Calls, parseTopic, requestCheckers, type TopicSpec, Topics } from '../../protocol/catalogue.ts';
 import { decodeFrame, encodeFrame } from '../../protocol/codec.ts';
 import { CLOSE_CODES, type ProtocolErrorCode } from '../../protocol/errors.ts';
@@ -16,8 +23,11 @@ import { PROTOCOL_VERSION, SUPPORTED_VERSIONS } from '../../protocol/version.ts'
 import type { AccountsDeps } from '../accounts/context.ts';
 import { type RevocationNotice, sessionsRevokedSubject } from '../accounts/events.ts';
 import { authenticate, hasRole, type Principal } from '../accounts/guard.ts';
+import { type RoleChange, roleChangedSubject } from '../accounts/roles.ts';
 import type { Role } from '../accounts/schema.ts';
+import { findUserById } from '../accounts/users.ts';
 import { ServerError, UnauthenticatedError } from '../errors.ts';
+import { errorBody } from '../http/errors.ts';
 import { mayView } from '../people/access.ts';
 import { type AccessChange, accessChangedSubject } from '../people/context.ts';
 import type { Social } from '../people/social.ts';
@@ -30,12 +40,17 @@ import { type ReplayReview, TopicRouter } from './router.ts';
 export interface Gateway {
   readonly websocket: WebSocketHandler<Connection>;
   readonly router: TopicRouter;
-  /** Upgrades GET /ws; returns false when the request is not a WebSocket upgrade. */
-  upgrade(request: Request, server: { upgrade(request: Request, options: { data: Connection }): boolean }): boolean;
+  /** Upgrades GET /ws: undefined once upgraded, else the refusal to answer (426 not an upgrade, 429 too many waiting sockets). */
+  upgrade(request: Request, server: UpgradingServer): Response | undefined;
   attach(server: { publish(topic: string, data: Uint8Array): number }): void;
   readonly sockets: number;
   /** Closes every socket with GOING_AWAY and stops listening. */
   close(): void;
+}
+
+interface UpgradingServer {
+  upgrade(request: Request, options: { data: Connection }): boolean;
+  requestIP(request: Request): { address: string } | null;
 }
 
 export interface GatewayOptions {
@@ -57,6 +72,9 @@ export function createGateway(options: GatewayOptions): Gateway {
     ...DEFAULT_LIMITS,
     callsPerSecond: platform.config.wsCallsPerSecond,
     callBurst: platform.config.wsCallBurst,
+    socketsPerUser: platform.config.wsSocketsPerUser,
+    userCallsPerSecond: platform.config.wsUserCallsPerSecond,
+    pendingSocketsPerAddress: platform.config.wsPendingSocketsPerAddress,
     retainedEventsPerTopic: platform.topics.retained,
     ...options.limits,
   };
@@ -81,6 +99,17 @@ export function createGateway(options: GatewayOptions): Gateway {
   for (const name of Object.keys(Calls)) if (handlers[name] === undefined) throw new Error(`gateway: call ${name} has no handler`);
   const connections = new Set<Connection>();
   const bySession = new Map<string, Set<Connection>>();
+  const byUser = new Map<string, Set<Connection>>();
+  /** Sockets not yet welcomed, by client address. */
+  const pending = new Map<string, number>();
+  const releasePending = (connection: Connection) => {
+    const address = connection.pendingAddress;
+    if (address === undefined) return;
+    connection.pendingAddress = undefined;
+    const left = (pending.get(address) ?? 1) - 1;
+    if (left > 0) pending.set(address, left);
+    else pending.delete(address);
+  };
   const node = platform.config.nodeId;
 
   const closeWith = (connection: Connection, reason: keyof typeof CLOSE_CODES, detail?: string) => {
@@ -103,10 +132,30 @@ export function createGateway(options: GatewayOptions): Gateway {
     for (const connection of connections) {
       const principal = connection.principal;
       if (principal !== undefined && principal.userId === request.userId && connection.open) {
-        reports.push({ socketId: connection.socketId, sessionId: principal.sessionId, node, state: connection.state });
+        reports.push({
+          socketId: connection.socketId,
+          sessionId: principal.sessionId,
+          node,
+          state: connection.state,
+          since: connection.welcomedAt,
+        });
       }
     }
     if (reports.length > 0) platform.bus.publish(request.replyTo, encodeFrame(reports));
+  });
+
+  // The user's actor counted a socket beyond WS_SOCKETS_PER_USER over all nodes.
+  const refusals = platform.bus.subscribe(socketRefusedSubject(platform.config.clusterName), (message) => {
+    const refusal = decodeFrame(message.data) as SocketRefusal;
+    const connection = bySocket.get(refusal.socketId);
+    if (connection !== undefined) closeWith(connection, 'TOO_MANY_SOCKETS');
+  });
+
+  // An admin changed someone's role: their sockets here use it from their next call.
+  const roleChanges = platform.bus.subscribe(roleChangedSubject(platform.config.clusterName), (message) => {
+    const change = JSON.parse(new TextDecoder().decode(message.data)) as RoleChange;
+    for (const connection of byUser.get(change.userId) ?? [])
+      if (connection.principal !== undefined) connection.principal.role = change.role;
   });
 
   const revocations = platform.bus.subscribe(sessionsRevokedSubject(platform.config.clusterName), (message) => {
@@ -169,7 +218,13 @@ export function createGateway(options: GatewayOptions): Gateway {
       return closeWith(connection, 'AUTH_FAILED');
     }
     if (!connection.open) return;
+    const mine = byUser.get(principal.userId) ?? new Set<Connection>();
+    if (mine.size >= limits.socketsPerUser) return closeWith(connection, 'TOO_MANY_SOCKETS');
+    byUser.set(principal.userId, mine);
+    mine.add(connection);
+    releasePending(connection);
     connection.principal = principal;
+    connection.welcomedAt = Date.now();
     connection.tokenExpiresAt = principal.expiresAt;
     connection.bucket = new TokenBucket(limits.callsPerSecond, limits.callBurst);
     connection.clearTimers();
@@ -180,7 +235,14 @@ export function createGateway(options: GatewayOptions): Gateway {
     bySocket.set(connection.socketId, connection);
     actors.tell('user', principal.userId, {
       op: 'connected',
-      socket: { socketId: connection.socketId, sessionId: principal.sessionId, node, state: connection.state },
+      socket: {
+        socketId: connection.socketId,
+        sessionId: principal.sessionId,
+        node,
+        state: connection.state,
+        since: connection.welcomedAt,
+      },
+      limit: limits.socketsPerUser,
     } satisfies UserMessage);
     connection.send({
       type: 'welcome',
@@ -202,13 +264,15 @@ export function createGateway(options: GatewayOptions): Gateway {
         retainedEventsPerTopic: limits.retainedEventsPerTopic,
         helloTimeoutMs: limits.helloTimeoutMs,
         maxSubscriptions: limits.maxSubscriptions,
+        socketsPerUser: limits.socketsPerUser,
+        userCallsPerSecond: limits.userCallsPerSecond,
       },
     });
   }
 
   /** Admits a request with a ref: in-flight and rate limits. Returns false after answering an error. */
   function admit(connection: Connection, ref: number): boolean {
-    if (connection.inFlight.has(ref)) {
+    if (connection.inFlight.has(ref) || connection.admitting.has(ref)) {
       error(connection, 'DUPLICATE_REF', `ref ${ref} is still in flight`, ref);
       return false;
     }
@@ -217,16 +281,52 @@ export function createGateway(options: GatewayOptions): Gateway {
       return false;
     }
     const waitMs = connection.bucket?.take() ?? 0;
-    if (waitMs > 0) {
-      if (++connection.rateLimitedInARow >= limits.maxRateLimitedInARow) {
-        closeWith(connection, 'FLOODING');
-        return false;
-      }
-      error(connection, 'RATE_LIMITED', `too many calls; retry in ${waitMs} ms`, ref, { retryAfterMs: waitMs });
-      return false;
-    }
+    if (waitMs > 0) return rateLimited(connection, ref, waitMs, 'too many calls');
+    // The user's window is known to be used up: refused without asking the cache again.
+    const userWaitMs = connection.userLimitedUntil - Date.now();
+    if (userWaitMs > 0) return rateLimited(connection, ref, userWaitMs, 'too many calls from this user');
     connection.rateLimitedInARow = 0;
     return true;
+  }
+
+  function rateLimited(connection: Connection, ref: number, waitMs: number, what: string): false {
+    if (++connection.rateLimitedInARow >= limits.maxRateLimitedInARow) {
+      closeWith(connection, 'FLOODING');
+      return false;
+    }
+    error(connection, 'RATE_LIMITED', `${what}; retry in ${waitMs} ms`, ref, { retryAfterMs: waitMs });
+    return false;
+  }
+
+  /**
+   * Runs `handle` once the socket's rate (admit) and the user's own rate over all their sockets
+   * and nodes admit the request. The user's rate is a token bucket per user in the cache (a burst
+   * of one second's calls, refilled at that rate); while it is asked the ref is held as
+   * `admitting`, so a duplicate is still refused. `handle`
+   * is called in the same step as the answer arrives, so the ref is in flight before any other
+   * request is admitted.
+   */
+  async function whenAdmitted(connection: Connection, ref: number, handle: () => Promise<void>): Promise<void> {
+    if (!admit(connection, ref)) return;
+    const userId = (connection.principal as Principal).userId;
+    const rate = limits.userCallsPerSecond;
+    connection.admitting.add(ref);
+    let waitMs: number;
+    try {
+      waitMs = await platform.cache.takeToken(`ws-calls:${userId}`, { perSecond: rate, burst: rate });
+    } catch (failure) {
+      return failed(connection, ref, failure);
+    } finally {
+      connection.admitting.delete(ref);
+    }
+    if (waitMs > 0) {
+      connection.userLimitedUntil = Date.now() + waitMs;
+      rateLimited(connection, ref, waitMs, 'too many calls from this user');
+      return;
+    }
+    if (connection.inFlight.size >= limits.maxInFlight)
+      return error(connection, 'TOO_MANY_IN_FLIGHT', `at most ${limits.maxInFlight} requests may await replies`, ref);
+    if (connection.open) await handle();
   }
 
   function failed(connection: Connection, ref: number, failure: unknown) {
@@ -246,6 +346,20 @@ export function createGateway(options: GatewayOptions): Gateway {
     const role = roles[frame.op];
     if (handler === undefined || role === undefined)
       return error(connection, 'UNKNOWN_CALL', `no call ${JSON.stringify(frame.op)}`, frame.ref);
+    if (role !== 'user') {
+      // Staff calls read the role from the database, as HTTP does: a role changed since the token
+      // was signed counts at once, even if the change notice never reached this node.
+      connection.inFlight.add(frame.ref);
+      try {
+        const user = await findUserById(accounts.db, principal.userId);
+        if (user === undefined) throw new UnauthenticatedError('SESSION_REVOKED', 'the account no longer exists');
+        principal.role = user.role;
+      } catch (failure) {
+        return failed(connection, frame.ref, failure);
+      } finally {
+        connection.inFlight.delete(frame.ref);
+      }
+    }
     if (!hasRole(principal.role, role)) return error(connection, 'FORBIDDEN', `${frame.op} needs the ${role} role`, frame.ref);
     const body = frame.body ?? {};
     const checker = requestCheckers[frame.op as CallName];
@@ -377,17 +491,14 @@ export function createGateway(options: GatewayOptions): Gateway {
       case 'ping':
         return connection.send({ type: 'pong', ...(frame.ts === undefined ? {} : { ts: frame.ts }), serverTime: Date.now() });
       case 'call':
-        if (admit(connection, frame.ref)) void onCall(connection, frame);
-        return;
+        return void whenAdmitted(connection, frame.ref, () => onCall(connection, frame));
       case 'sub':
-        if (admit(connection, frame.ref)) void onSub(connection, frame);
-        return;
+        return void whenAdmitted(connection, frame.ref, () => onSub(connection, frame));
       case 'unsub':
         router.unsubscribe(connection, frame.topic);
         return connection.send({ type: 'reply', ref: frame.ref, body: { topic: frame.topic } });
       case 'auth':
-        if (admit(connection, frame.ref)) void onAuth(connection, frame);
-        return;
+        return void whenAdmitted(connection, frame.ref, () => onAuth(connection, frame));
     }
   }
 
@@ -419,12 +530,17 @@ export function createGateway(options: GatewayOptions): Gateway {
       const connection = ws.data;
       connection.closed = true;
       connection.clearTimers();
+      releasePending(connection);
       router.release(connection);
       connections.delete(connection);
       const sessionId = connection.principal?.sessionId;
       bySocket.delete(connection.socketId);
       if (connection.principal !== undefined) {
-        actors.tell('user', connection.principal.userId, { op: 'disconnected', socketId: connection.socketId } satisfies UserMessage);
+        const userId = connection.principal.userId;
+        actors.tell('user', userId, { op: 'disconnected', socketId: connection.socketId } satisfies UserMessage);
+        const mine = byUser.get(userId);
+        mine?.delete(connection);
+        if (mine?.size === 0) byUser.delete(userId);
       }
       if (sessionId !== undefined) {
         const sessions = bySession.get(sessionId);
@@ -438,8 +554,29 @@ export function createGateway(options: GatewayOptions): Gateway {
     websocket,
     router,
     upgrade(request, server) {
-      if (request.headers.get('upgrade')?.toLowerCase() !== 'websocket') return false;
-      return server.upgrade(request, { data: new Connection(`s-${randomBytes(6).toString('hex')}`) });
+      if (request.headers.get('upgrade')?.toLowerCase() !== 'websocket') {
+        return Response.json(errorBody('UPGRADE_REQUIRED', 'GET /ws with a WebSocket upgrade'), {
+          status: 426,
+          headers: { upgrade: 'websocket' },
+        });
+      }
+      const address =
+        accounts.config.trustProxy.clientAddress(server.requestIP(request)?.address, request.headers.get('x-forwarded-for')) ?? 'unknown';
+      const waiting = pending.get(address) ?? 0;
+      if (waiting >= limits.pendingSocketsPerAddress) {
+        const message = `at most ${limits.pendingSocketsPerAddress} sockets from one address may wait for their hello`;
+        return Response.json(errorBody('RATE_LIMITED', message, { retryAfterSeconds: 1 }), {
+          status: 429,
+          headers: { 'retry-after': '1' },
+        });
+      }
+      const connection = new Connection(`s-${randomBytes(6).toString('hex')}`);
+      if (!server.upgrade(request, { data: connection })) {
+        return Response.json(errorBody('UPGRADE_REQUIRED', 'GET /ws with a WebSocket upgrade'), { status: 400 });
+      }
+      connection.pendingAddress = address;
+      pending.set(address, waiting + 1);
+      return undefined;
     },
     attach(server) {
       router.attach((topic, bytes) => {
@@ -451,6 +588,8 @@ export function createGateway(options: GatewayOptions): Gateway {
     },
     close() {
       revocations.unsubscribe();
+      refusals.unsubscribe();
+      roleChanges.unsubscribe();
       accessChanges.unsubscribe();
       socketsOf.unsubscribe();
       for (const connection of connections) closeWith(connection, 'GOING_AWAY');

@@ -7,6 +7,8 @@ export interface GatewayLimits extends LimitsFrame {
   maxMalformedInARow: number;
   /** Rate-limited calls in a row before FLOODING. */
   maxRateLimitedInARow: number;
+  /** Sockets from one client address waiting for their hello on this node. */
+  pendingSocketsPerAddress: number;
 }
 
 export const DEFAULT_LIMITS: GatewayLimits = {
@@ -19,6 +21,9 @@ export const DEFAULT_LIMITS: GatewayLimits = {
   retainedEventsPerTopic: 1000,
   helloTimeoutMs: 10_000,
   maxSubscriptions: 256,
+  socketsPerUser: 20,
+  userCallsPerSecond: 100,
+  pendingSocketsPerAddress: 20,
   heartbeatMs: 25_000,
   maxMalformedInARow: 5,
   maxRateLimitedInARow: 100,

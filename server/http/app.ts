@@ -13,7 +13,7 @@ import { strictJson } from './body.ts';
 import type { ClientFiles } from './client.ts';
 import { errorBody, toHttpError } from './errors.ts';
 import { checkHealth } from './health.ts';
-import type { NodeMetrics } from './metrics.ts';
+import { authorizeMetrics, type NodeMetrics } from './metrics.ts';
 
 export interface HttpDeps {
   platform: Platform;
@@ -48,6 +48,7 @@ export function createHttpApp({ platform, media, metrics, client, startedAt, acc
     .use(
       openapi({
         path: '/openapi',
+        provider: null,
         documentation: {
           info: {
             title: 'PetAmigos HTTP API',
@@ -69,7 +70,8 @@ export function createHttpApp({ platform, media, metrics, client, startedAt, acc
       set.headers['cache-control'] = 'no-store';
       return report;
     })
-    .get('/metrics', async ({ set }) => {
+    .get('/metrics', async ({ request, headers, set }) => {
+      authorizeMetrics(platform.config.metricsToken, headers.authorization, peerAddress(request), accounts.config.trustProxy);
       set.headers['content-type'] = metrics.registry.contentType;
       return metrics.registry.metrics();
     })

@@ -1,7 +1,12 @@
 // Prometheus metrics of one node: process figures (prom-client defaults) and HTTP requests by
 // method, route pattern and status. Each node has its own registry, so several nodes in one
-// process (the tests) do not share counters.
+// process (the tests) do not share counters. They are not public: METRICS_TOKEN is the bearer
+// token a scraper sends; without one, only this host's loopback may read them directly.
+import { timingSafeEqual } from 'node:crypto';
+import { BlockList } from 'node:net';
 import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import { ForbiddenError, UnauthenticatedError } from '../errors.ts';
+import type { TrustedProxies } from './proxies.ts';
 
 export interface NodeMetrics {
   readonly registry: Registry;
@@ -33,4 +38,32 @@ export function createMetrics(nodeId: string): NodeMetrics {
       duration.observe(labels, seconds);
     },
   };
+}
+
+const loopback = new BlockList();
+loopback.addSubnet('127.0.0.0', 8, 'ipv4');
+loopback.addAddress('::1', 'ipv6');
+
+const isLoopback = (address: string | undefined) =>
+  address !== undefined && loopback.check(address, address.includes(':') ? 'ipv6' : 'ipv4');
+
+/**
+ * Throws unless a request may read /metrics: with METRICS_TOKEN set, it must carry it as a bearer
+ * token; without, it must come straight from loopback (a request forwarded by a TRUST_PROXY proxy
+ * on this host is anyone's, so it is refused too).
+ */
+export function authorizeMetrics(
+  token: string | undefined,
+  authorization: string | undefined,
+  peer: string | undefined,
+  proxies: TrustedProxies,
+): void {
+  if (token === undefined) {
+    if (isLoopback(peer) && !proxies.has(peer as string)) return;
+    throw new ForbiddenError('metrics are served only to this host unless METRICS_TOKEN is set');
+  }
+  const given = Buffer.from(/^Bearer (.+)$/.exec(authorization ?? '')?.[1] ?? '');
+  const expected = Buffer.from(token);
+  if (given.length !== expected.length || !timingSafeEqual(given, expected))
+    throw new UnauthenticatedError('UNAUTHENTICATED', 'send Authorization: Bearer <METRICS_TOKEN>');
 }

@@ -13,7 +13,7 @@ import { pets } from '../pets/schema.ts';
 import { decodeCursor, PAGE_SIZE, pageOf } from '../platform/cursor.ts';
 import type { Database } from '../platform/db/index.ts';
 import { rowsOf } from '../platform/db/rows.ts';
-import { checkPlainText } from '../platform/input.ts';
+import { checkPlainText, cleanName } from '../platform/input.ts';
 import { announceAccessChange, type SocialDeps } from './context.ts';
 import { allows, allowsMessage, allowsPresence, allowsRequest, followable, privacyOf } from './privacy.ts';
 import { profiles } from './schema.ts';
@@ -136,7 +136,6 @@ async function countLocationChange(deps: SocialDeps, userId: string, location: {
 export async function updateProfile(deps: SocialDeps, userId: string, changes: CallRequest<'profile.update'>): Promise<Profile> {
   if (changes.locale !== undefined) checkLocale(changes.locale);
   if (changes.timezone !== undefined) checkTimezone(changes.timezone);
-  if (changes.displayName !== undefined) checkPlainText(changes.displayName, 'displayName');
   if (changes.bio !== undefined) checkPlainText(changes.bio, 'bio');
   if (changes.location != null) checkPlainText(changes.location.placeName, 'location.placeName');
   const pictures = [changes.avatarMediaId, changes.coverMediaId].filter((id): id is string => typeof id === 'string');
@@ -145,7 +144,7 @@ export async function updateProfile(deps: SocialDeps, userId: string, changes: C
   // Every column is named: nothing of the request reaches the row unless it is listed here.
   const set: Partial<typeof profiles.$inferInsert> = { updatedAt: new Date() };
   if (changes.displayName !== undefined) {
-    set.displayName = changes.displayName.trim();
+    set.displayName = cleanName(changes.displayName, 'displayName', { required: false });
     set.searchName = fold(set.displayName);
   }
   if (changes.bio !== undefined) set.bio = changes.bio;

@@ -15,6 +15,7 @@ import { allows, allowsSql, petsAudienceSql, privacyOf } from '../people/privacy
 import { profiles } from '../people/schema.ts';
 import { decodeCursor, PAGE_SIZE, pageOf } from '../platform/cursor.ts';
 import type { Database } from '../platform/db/index.ts';
+import { cleanName } from '../platform/input.ts';
 import { pets } from './schema.ts';
 
 type PetRow = typeof pets.$inferSelect;
@@ -71,10 +72,7 @@ function columnsOf(changes: Changes): Partial<typeof pets.$inferInsert> {
   const { health, lost, name } = changes;
   // Every column is named: nothing of the request reaches the row unless it is listed here.
   const columns: Partial<typeof pets.$inferInsert> = {};
-  if (name !== undefined) {
-    if (name.trim() === '') throw new InvalidInputError('name is empty', { field: 'name' });
-    columns.name = name.trim();
-  }
+  if (name !== undefined) columns.name = cleanName(name, 'name', { required: true });
   if (changes.species !== undefined) columns.species = changes.species;
   if (changes.breed !== undefined) columns.breed = changes.breed;
   if (changes.sex !== undefined) columns.sex = changes.sex;
@@ -103,6 +101,7 @@ export class Pets {
 
   async create(ownerId: string, request: CallRequest<'pets.create'>): Promise<PetView> {
     const { db } = this.#deps;
+    const columns = columnsOf(request);
     await this.#deps.media.attachable(ownerId, request.photoMediaIds ?? [], ['image']);
     const id = Bun.randomUUIDv7();
     const row = await db.transaction(async (tx) => {
@@ -113,7 +112,7 @@ export class Pets {
       const now = new Date();
       const [inserted] = await tx
         .insert(pets)
-        .values({ ...columnsOf(request), id, ownerId, name: request.name.trim(), species: request.species, createdAt: now, updatedAt: now })
+        .values({ ...columns, id, ownerId, name: columns.name as string, species: request.species, createdAt: now, updatedAt: now })
         .returning();
       return inserted as PetRow;
     });

@@ -4,7 +4,7 @@
 import { hostname } from 'node:os';
 import { type AccountsConfig, accountsConfig, accountVariables } from '../accounts/config.ts';
 import { ConfigError } from '../errors.ts';
-import { type Env, expected, integer, oneOf, optionalUrl, text, type Variable } from './env.ts';
+import { type Env, expected, integer, oneOf, optionalText, optionalUrl, text, type Variable } from './env.ts';
 
 const ROLES = ['gateway', 'actors', 'media', 'sfu'] as const;
 type Role = (typeof ROLES)[number];
@@ -38,7 +38,11 @@ export interface Config {
   shutdownTimeoutMs: number;
   wsCallsPerSecond: number;
   wsCallBurst: number;
+  wsSocketsPerUser: number;
+  wsUserCallsPerSecond: number;
+  wsPendingSocketsPerAddress: number;
   natsMonitorUrl: string | undefined;
+  metricsToken: string | undefined;
   actorLeaseTtlMs: number;
   actorIdleMs: number;
   webPush: WebPushConfig;
@@ -150,7 +154,7 @@ const variables = {
   },
   natsUrl: {
     name: 'NATS_URL',
-    doc: 'NATS server with JetStream (comma-separated for several). Unset: an in-process bus (one node only).',
+    doc: 'NATS server with JetStream (comma-separated for several), with credentials as nats://user:password@host:4222 or nats://token@host:4222. Unset: an in-process bus (one node only).',
     commentedExample: 'nats://localhost:4222',
     parse: (raw: string | undefined): string | undefined => {
       if (raw === undefined || raw.trim() === '') return undefined;
@@ -160,7 +164,7 @@ const variables = {
   },
   redisUrl: {
     name: 'REDIS_URL',
-    doc: 'Redis server for counters and rate limits. Unset: in-memory (one node only).',
+    doc: 'Redis server for counters and rate limits, with a password as redis://:password@host:6379. Unset: in-memory (one node only).',
     commentedExample: 'redis://localhost:6379',
     parse: optionalUrl('REDIS_URL', ['redis:', 'rediss:']),
   },
@@ -244,6 +248,24 @@ const variables = {
     example: '100',
     parse: integer('WS_CALL_BURST', 1, 1_000_000, 100),
   },
+  wsSocketsPerUser: {
+    name: 'WS_SOCKETS_PER_USER',
+    doc: "WebSocket connections one user may have open at once, over every node; a socket beyond it is closed with TOO_MANY_SOCKETS (4010) and the user's older sockets stay.",
+    example: '20',
+    parse: integer('WS_SOCKETS_PER_USER', 1, 10_000, 20),
+  },
+  wsUserCallsPerSecond: {
+    name: 'WS_USER_CALLS_PER_SECOND',
+    doc: 'WebSocket calls one user may make per second over all their sockets and nodes (a token bucket in the cache holding one second of calls; RATE_LIMITED beyond).',
+    example: '100',
+    parse: integer('WS_USER_CALLS_PER_SECOND', 1, 1_000_000, 100),
+  },
+  wsPendingSocketsPerAddress: {
+    name: 'WS_PENDING_SOCKETS_PER_ADDRESS',
+    doc: 'WebSocket connections from one client address that may wait for their hello at once on a node; more get HTTP 429.',
+    example: '20',
+    parse: integer('WS_PENDING_SOCKETS_PER_ADDRESS', 1, 100_000, 20),
+  },
   actorLeaseTtlMs: {
     name: 'ACTOR_LEASE_TTL_MS',
     doc: "How long an actor's ownership lease lives without renewal: the longest a dead node's actors stay unreachable.",
@@ -261,6 +283,12 @@ const variables = {
     doc: "The NATS server's monitoring port, for `npm run monitor` to show the server's own figures.",
     commentedExample: 'http://localhost:8222',
     parse: optionalUrl('NATS_MONITOR_URL', ['http:', 'https:']),
+  },
+  metricsToken: {
+    name: 'METRICS_TOKEN',
+    doc: 'Bearer token a Prometheus scraper sends for /metrics (at least 32 characters). Unset: /metrics answers only requests made on this host (loopback), not through a TRUST_PROXY proxy.',
+    commentedExample: 'replace-with-at-least-32-random-characters',
+    parse: optionalText('METRICS_TOKEN', /^[\x21-\x7e]{32,}$/, 'at least 32 printable ASCII characters, no spaces'),
   },
   friendRequestsPerHour: {
     name: 'FRIEND_REQUESTS_PER_HOUR',
@@ -444,7 +472,11 @@ export function loadConfig(env: Env = process.env): Config {
     shutdownTimeoutMs: v.shutdownTimeoutMs,
     wsCallsPerSecond: v.wsCallsPerSecond,
     wsCallBurst: v.wsCallBurst,
+    wsSocketsPerUser: v.wsSocketsPerUser,
+    wsUserCallsPerSecond: v.wsUserCallsPerSecond,
+    wsPendingSocketsPerAddress: v.wsPendingSocketsPerAddress,
     natsMonitorUrl: v.natsMonitorUrl,
+    metricsToken: v.metricsToken,
     actorLeaseTtlMs: v.actorLeaseTtlMs,
     actorIdleMs: v.actorIdleMs,
     friendRequestsPerHour: v.friendRequestsPerHour,

@@ -68,7 +68,7 @@ export async function startAccountsEnv(label: string, env: Record<string, string
     REDIS_URL: services.redisUrl,
     NATS_URL: services.natsUrl,
     SMTP_URL: mailbox.url,
-    TRUST_PROXY: '1',
+    TRUST_PROXY: '127.0.0.1,::1',
     APP_URL: 'http://app.petamigos.test',
     ...env,
   };

@@ -1,5 +1,5 @@
 // A small HTTP client for API tests: JSON in, status + JSON (or text) + headers out. Each client
-// speaks from its own made-up address through X-Forwarded-For (nodes under test trust one proxy),
+// speaks from its own made-up address through X-Forwarded-For (nodes under test trust loopback as a proxy),
 // so per-address rate limits of one test do not spill into another.
 import { randomInt } from 'node:crypto';
 

@@ -2,7 +2,7 @@
 // web client against a real node: one browser per test file, one context per simulated user
 // (its own storage, language and viewport), and screenshots kept as test artifacts.
 import { mkdirSync } from 'node:fs';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, type ConsoleMessage, chromium, type Page } from 'playwright-core';
 
 const SCREENSHOTS = new URL('../../.test-results/screenshots/', import.meta.url).pathname;
 
@@ -24,15 +24,30 @@ export async function launchBrowser(): Promise<Browser> {
   });
 }
 
+/** What the server's Content-Security-Policy refused, per context (Chromium logs each refusal). */
+const refusals = new WeakMap<BrowserContext, string[]>();
+
 /** A user's browser: a phone-sized viewport unless told otherwise, in `locale`. */
-export function userContext(
+export async function userContext(
   browser: Browser,
   options: { locale?: string; viewport?: { width: number; height: number } } = {},
 ): Promise<BrowserContext> {
-  return browser.newContext({ locale: options.locale ?? 'en-US', viewport: options.viewport ?? { width: 360, height: 740 } });
+  const context = await browser.newContext({
+    locale: options.locale ?? 'en-US',
+    viewport: options.viewport ?? { width: 360, height: 740 },
+  });
+  const refused: string[] = [];
+  refusals.set(context, refused);
+  context.on('console', (message: ConsoleMessage) => {
+    if (message.type() === 'error' && message.text().includes('Content Security Policy')) refused.push(message.text());
+  });
+  return context;
 }
 
+/** Saves a screenshot, and fails when the page was refused anything by the Content-Security-Policy. */
 export async function screenshot(page: Page, name: string): Promise<void> {
+  const refused = refusals.get(page.context()) ?? [];
+  if (refused.length > 0) throw new Error(`the Content-Security-Policy refused: ${refused.join('\n')}`);
   mkdirSync(SCREENSHOTS, { recursive: true });
   await page.screenshot({ path: `${SCREENSHOTS}${name}.png`, fullPage: true });
 }

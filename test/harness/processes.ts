@@ -128,8 +128,8 @@ export interface ServiceProcess {
   kill(): Promise<void>;
 }
 
-/** A private redis-server (no persistence) on `port`, or on a free port. */
-export async function startRedisServer(options: { port?: number } = {}): Promise<ServiceProcess & { port: number }> {
+/** A private redis-server (no persistence) on `port`, or on a free port; with `password`, it requires it. */
+export async function startRedisServer(options: { port?: number; password?: string } = {}): Promise<ServiceProcess & { port: number }> {
   const port = options.port ?? (await freePort());
   const child = spawn(
     [
@@ -142,6 +142,7 @@ export async function startRedisServer(options: { port?: number } = {}): Promise
       '',
       '--appendonly',
       'no',
+      ...(options.password === undefined ? [] : ['--requirepass', options.password]),
     ],
     {
       stdout: 'ignore',
@@ -164,12 +165,15 @@ export async function startRedisServer(options: { port?: number } = {}): Promise
   };
 }
 
-/** A private nats-server on a free port, with JetStream unless `jetstream` is false. */
-export async function startNatsServer(options: { jetstream?: boolean } = {}): Promise<ServiceProcess> {
+/** A private nats-server on a free port, with JetStream unless `jetstream` is false; with `user`, it requires that user and password. */
+export async function startNatsServer(
+  options: { jetstream?: boolean; user?: { name: string; password: string } } = {},
+): Promise<ServiceProcess> {
   const port = await freePort();
   const store = createTempDir('nats');
   const args = [Bun.which('nats-server') ?? '/usr/sbin/nats-server', '-a', '127.0.0.1', '-p', String(port)];
   if (options.jetstream !== false) args.push('-js', '-sd', store.path);
+  if (options.user !== undefined) args.push('--user', options.user.name, '--pass', options.user.password);
   const child = spawn(args, { stdout: 'ignore', stderr: 'ignore' });
   await waitFor('nats-server', 10_000, async () => {
     const socket = await Bun.connect({ hostname: '127.0.0.1', port, socket: { data() {} } });

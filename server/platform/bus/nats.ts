@@ -2,7 +2,7 @@
 // leases in JetStream KV and the media jobs travel on JetStream streams, so a node refuses to
 // start (and /health reports down) without it.
 import { connect, ErrorCode, type Msg, type NatsConnection, type NatsError } from 'nats';
-import { BusNoRespondersError, BusTimeoutError, DependencyError } from '../../errors.ts';
+import { BusNoRespondersError, BusTimeoutError, ConfigError, DependencyError } from '../../errors.ts';
 import type { Logger } from '../log.ts';
 import { assertSubject, type Bus, type BusMessage, DEFAULT_REQUEST_TIMEOUT_MS } from './index.ts';
 
@@ -28,11 +28,30 @@ class NatsBusMessage implements BusMessage {
   }
 }
 
+/**
+ * NATS_URL as connect() options. nats.js ignores credentials written in a server URL, so they
+ * are taken out here: nats://user:password@host:4222 (user and password) or nats://token@host
+ * (a token). Every server of the list must carry the same credentials; `redacted` is safe to log.
+ */
+export function natsServers(raw: string): { servers: string[]; redacted: string[]; user?: string; pass?: string; token?: string } {
+  const urls = raw.split(',').map((server) => new URL(server.trim()));
+  const credentials = new Set(urls.map((url) => `${url.username}:${url.password}`));
+  if (credentials.size > 1) throw new ConfigError('NATS_URL: every server must carry the same credentials', { variable: 'NATS_URL' });
+  const [first] = urls as [URL];
+  const user = decodeURIComponent(first.username);
+  const pass = decodeURIComponent(first.password);
+  const bare = urls.map((url) => `${url.protocol}//${url.host}`);
+  const auth = user === '' ? {} : pass === '' ? { token: user } : { user, pass };
+  const redacted = urls.map((url) => (url.username === '' ? `${url.protocol}//${url.host}` : `${url.protocol}//***@${url.host}`));
+  return { servers: bare, redacted, ...auth };
+}
+
 export async function connectNatsBus(options: { servers: string; name: string; log: Logger }): Promise<Bus> {
-  const servers = options.servers.split(',').map((server) => server.trim());
+  const { servers: bare, redacted, ...auth } = natsServers(options.servers);
+  const servers = redacted;
   let nc: NatsConnection;
   try {
-    nc = await connect({ servers, name: options.name, maxReconnectAttempts: -1, reconnectTimeWait: 500, timeout: 5000 });
+    nc = await connect({ servers: bare, ...auth, name: options.name, maxReconnectAttempts: -1, reconnectTimeWait: 500, timeout: 5000 });
   } catch (cause) {
     throw new DependencyError('bus', `cannot reach NATS at ${servers.join(', ')}: ${(cause as Error).message}`, { cause });
   }

@@ -14,6 +14,12 @@ export interface Cache {
   take(key: string): Promise<string | null>;
   /** Adds one and returns the new value; a key created by this call expires after `ttlMs`. */
   incr(key: string, options?: { ttlMs?: number }): Promise<number>;
+  /**
+   * A token bucket (GCRA) at `key`: `perSecond` tokens a second, at most `burst` saved up. Takes
+   * one token and returns 0, or returns the milliseconds until one is available (taking nothing).
+   * All nodes share one bucket per key; Redis uses its own clock, so node clocks do not matter.
+   */
+  takeToken(key: string, bucket: { perSecond: number; burst: number }): Promise<number>;
   /** Milliseconds until the key expires; null when it is missing or never expires. */
   ttlMs(key: string): Promise<number | null>;
   /** Sorted sets (trending): adds `by` to each member's score; the set expires `ttlMs` after its last change. */

@@ -11,6 +11,20 @@ local value = redis.call('INCR', KEYS[1])
 if value == 1 and tonumber(ARGV[1]) > 0 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
 return value`;
 
+// GCRA: the key holds the theoretical arrival time (ms) of the next token; a request may pass
+// while that time is less than `burst` intervals ahead of now.
+const TAKE_TOKEN = `
+local time = redis.call('TIME')
+local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+local interval = tonumber(ARGV[1])
+local window = interval * tonumber(ARGV[2])
+local tat = tonumber(redis.call('GET', KEYS[1]) or now)
+if tat < now then tat = now end
+local wait = tat + interval - window - now
+if wait > 0 then return math.ceil(wait) end
+redis.call('SET', KEYS[1], tostring(tat + interval), 'PX', math.ceil(window + interval))
+return 0`;
+
 export async function connectRedisCache(options: { url: string; namespace: string; log: Logger }): Promise<Cache> {
   const location = redactUrl(options.url);
   const redis = new Redis(options.url, {
@@ -48,6 +62,7 @@ export async function connectRedisCache(options: { url: string; namespace: strin
       await redis.del(key);
     },
     incr: async (key, incrOptions) => Number(await redis.eval(INCR_WITH_TTL, 1, key, String(incrOptions?.ttlMs ?? 0))),
+    takeToken: async (key, bucket) => Number(await redis.eval(TAKE_TOKEN, 1, key, String(1000 / bucket.perSecond), String(bucket.burst))),
     ttlMs: async (key) => {
       const ttl = await redis.pttl(key);
       return ttl < 0 ? null : ttl;
