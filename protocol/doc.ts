@@ -305,6 +305,11 @@ few hours (images: \`small|medium|large\` \`.webp\` and \`.jpg\`; videos and ree
 relative links included) and \`thumb.jpg\`; voice notes: \`voice.ogg\` and \`voice.m4a\`). Media can be attached
 only by their owner, once ready (\`NOT_FOUND\`, \`MEDIA_NOT_READY\`).
 
+\`media.delete\` removes one of the caller's ready or failed media and frees its bytes at once. A
+media still shown by a post, a pet, a profile picture, a group picture or a message is refused with
+\`MEDIA_IN_USE\` (\`details.usedBy\` names those kinds): remove it from there first (delete the post
+or message, change the picture), since others see those.
+
 ## Limits
 
 The welcome carries the limits in force; these are the defaults.

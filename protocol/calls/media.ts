@@ -64,4 +64,15 @@ export const mediaCalls = {
     }),
     example: { request: {}, response: { usedBytes: 734_003_200, quotaBytes: 5_368_709_120 } },
   },
+  'media.delete': {
+    description:
+      'Delete one of your ready or failed media: its files go and its bytes stop counting against your quota at once; the answer is the quota after. Refused with `MEDIA_IN_USE` while something still shows it (`details.usedBy`: post, pet, profile, conversation, message; remove it from there first), with `MEDIA_NOT_READY` while it uploads or processes (cancel an unfinished upload with `DELETE /media/uploads/{id}`), and `NOT_FOUND` for a media that is not yours.',
+    role: 'user',
+    request: T.Object({ mediaId: Uuid }),
+    response: T.Object({
+      usedBytes: T.Integer({ minimum: 0 }),
+      quotaBytes: T.Integer({ minimum: 1 }),
+    }),
+    example: { request: { mediaId: exampleMediaId }, response: { usedBytes: 731_657_522, quotaBytes: 5_368_709_120 } },
+  },
 } satisfies Record<string, CallSpec>;

@@ -50,3 +50,21 @@ export class QuotaExceededError extends ServerError {
     return { usedBytes: this.usedBytes, quotaBytes: this.quotaBytes };
   }
 }
+
+/** What still shows a media, by kind: the owner removes it from there before deleting it. */
+export type MediaUse = 'post' | 'pet' | 'profile' | 'conversation' | 'message';
+
+/** The media is still shown somewhere (`usedBy` names where); deleting it would leave a hole there. */
+export class MediaInUseError extends ServerError {
+  readonly code = 'MEDIA_IN_USE';
+  readonly status = 409;
+  readonly usedBy: MediaUse[];
+  constructor(usedBy: MediaUse[]) {
+    super(`the media is still shown by: ${usedBy.join(', ')}; remove it from there first`);
+    this.name = 'MediaInUseError';
+    this.usedBy = usedBy;
+  }
+  override details() {
+    return { usedBy: this.usedBy };
+  }
+}

@@ -15,9 +15,10 @@ import type { CallResponse } from '../../protocol/catalogue.ts';
 import { MEDIA_LIMITS } from '../../protocol/lists.ts';
 import { ConflictError, InvalidInputError, NotFoundError } from '../errors.ts';
 import type { Database } from '../platform/db/index.ts';
+import { rowsOf } from '../platform/db/rows.ts';
 import type { Logger } from '../platform/log.ts';
 import { missingAsUndefined, type ObjectStore } from '../platform/storage/index.ts';
-import { QuotaExceededError, TooManyUploadsError, UnsupportedMediaError } from './errors.ts';
+import { MediaInUseError, type MediaUse, QuotaExceededError, TooManyUploadsError, UnsupportedMediaError } from './errors.ts';
 import { media } from './schema.ts';
 import type { MediaUrls } from './urls.ts';
 
@@ -26,7 +27,12 @@ type Tx = Parameters<Parameters<Database['transaction']>[0]>[0];
 export type MediaRow = typeof media.$inferSelect;
 /** SQL true when something `viewerId` may see shows the media `mediaId` (an SQL expression). */
 export type ShowsMedia = (viewerId: string, mediaId: SQL) => SQL;
+/** SQL true when something, seen by anyone, shows the media `mediaId` (an SQL expression). */
+export type UsesMedia = (mediaId: SQL) => SQL;
 export type MediaView = CallResponse<'media.get'>['items'][number];
+
+/** The failure of a media being deleted (its objects are going; the row goes next). */
+const DELETED = 'deleted';
 
 export const mediaFolder = (row: Pick<MediaRow, 'ownerId' | 'id'>) => `media/${row.ownerId}/${row.id}/`;
 
@@ -68,6 +74,7 @@ function accepts(kind: MediaKind, found: Detected): boolean {
 export class Media {
   readonly #deps: MediaDeps;
   readonly #shows: ShowsMedia[] = [];
+  readonly #uses: { use: MediaUse; rule: UsesMedia }[] = [];
   constructor(deps: MediaDeps) {
     this.#deps = deps;
   }
@@ -202,6 +209,62 @@ export class Media {
    */
   showWith(...rules: ShowsMedia[]): void {
     this.#shows.push(...rules);
+  }
+
+  /**
+   * Adds a kind of thing that shows media (a post, a pet, …): `rule` is SQL true when one of them,
+   * not deleted, shows the media `mediaId`. A media so used cannot be deleted.
+   */
+  useWith(use: MediaUse, rule: UsesMedia): void {
+    this.#uses.push({ use, rule });
+  }
+
+  /**
+   * The owner deletes one of their ready or failed media, and its bytes stop counting against
+   * their quota at once. Refused while something still shows it (MEDIA_IN_USE, naming what):
+   * deleting it would leave a hole in a post or a conversation that others see. Under the owner's
+   * lock the row is first marked failed with no files (quota freed; no longer attachable), then
+   * the objects go, then the row: a failure between leaves a failed row, which points at no file
+   * and which the owner may delete again.
+   */
+  async delete(ownerId: string, mediaId: string): Promise<void> {
+    const row = await this.#locked(ownerId, async (tx) => {
+      const [row] = await tx
+        .select()
+        .from(media)
+        .where(and(eq(media.id, mediaId), eq(media.ownerId, ownerId)))
+        .for('update');
+      if (row === undefined) throw new NotFoundError('media');
+      if (row.status === 'uploading' || row.status === 'processing')
+        throw new ConflictError(
+          'MEDIA_NOT_READY',
+          row.status === 'uploading' ? 'an unfinished upload is cancelled with DELETE /media/uploads/:id' : 'the media is still being processed',
+          'mediaId',
+        );
+      const usedBy = await this.#usedBy(tx, mediaId);
+      if (usedBy.length > 0) throw new MediaInUseError(usedBy);
+      await tx
+        .update(media)
+        .set({ status: 'failed', failure: DELETED, files: [], parts: [], progress: 0, updatedAt: new Date() })
+        .where(eq(media.id, mediaId));
+      return row;
+    });
+    await this.#deps.store.removePrefix(mediaFolder(row));
+    await this.#deps.db.delete(media).where(and(eq(media.id, row.id), eq(media.status, 'failed')));
+  }
+
+  /** What still shows the media, by kind. */
+  async #usedBy(tx: Tx, mediaId: string): Promise<MediaUse[]> {
+    if (this.#uses.length === 0) return [];
+    const id = sql`${mediaId}::uuid`;
+    const result = await tx.execute(
+      sql`select ${sql.join(
+        this.#uses.map(({ use, rule }) => sql`${rule(id)} as ${sql.identifier(use)}`),
+        sql`, `,
+      )}`,
+    );
+    const [row] = rowsOf<Record<string, boolean>>(result);
+    return this.#uses.filter(({ use }) => row?.[use] === true).map(({ use }) => use);
   }
 
   /**

@@ -1,0 +1,147 @@
+// media.delete on a node with folder storage, PostgreSQL, Redis and NATS: the owner deletes a
+// ready or failed media and its bytes stop counting at once; a media still shown somewhere is
+// refused with MEDIA_IN_USE naming where; someone else's id, an unfinished upload and extra keys
+// are refused and delete nothing.
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { eq } from 'drizzle-orm';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { CallResponse } from '../../protocol/catalogue.ts';
+import { type AccountsEnv, startAccountsEnv } from '../../test/harness/accounts.ts';
+import { befriend, type Member, memberPool } from '../../test/harness/social.ts';
+import { media } from './schema.ts';
+
+type MediaItem = CallResponse<'media.get'>['items'][number];
+
+let env: AccountsEnv;
+let pool: ReturnType<typeof memberPool>;
+
+beforeAll(async () => {
+  env = await startAccountsEnv('media_delete');
+  pool = memberPool(env);
+}, 60_000);
+afterAll(async () => {
+  pool.closeAll();
+  await env.close();
+});
+
+/** A small PNG uploaded in one request, once ready. */
+async function readyImage(owner: Member, color = '#a11'): Promise<MediaItem> {
+  const bytes = await sharp({ create: { width: 48, height: 32, channels: 3, background: color } })
+    .png()
+    .toBuffer();
+  const form = new FormData();
+  form.set('kind', 'image');
+  form.set('file', new Blob([new Uint8Array(bytes)], { type: 'image/png' }), 'a.png');
+  const uploaded = await env.client().request<{ media: MediaItem }>('POST', '/media', { raw: form, token: owner.user.tokens.accessToken });
+  expect(uploaded.status).toBe(201);
+  const id = uploaded.body.media.id;
+  const [row] = await env.node.platform.database.db.select().from(media).where(eq(media.id, id));
+  if (row?.status === 'ready') return (await owner.call('media.get', { ids: [id] })).items[0] as MediaItem;
+  const changed = await owner.event(
+    'media.changed',
+    (body) => (body.media as MediaItem).id === id && (body.media as MediaItem).status !== 'processing',
+  );
+  expect((changed.media as MediaItem).status).toBe('ready');
+  return changed.media as MediaItem;
+}
+
+/** The member's objects in the node's storage folder (objects/data/<key>). */
+async function objectsOf(member: Member): Promise<string[]> {
+  const folder = join(env.node.platform.config.dataDir, 'objects', 'data', 'media', member.id);
+  const entries = await readdir(folder, { recursive: true, withFileTypes: true }).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return [];
+    throw error;
+  });
+  return entries
+    .filter((entry) => entry.isFile())
+    .map((entry) => join(entry.parentPath, entry.name))
+    .sort();
+}
+
+const rowsOf = (member: Member) => env.node.platform.database.db.select().from(media).where(eq(media.ownerId, member.id));
+
+describe('media.delete', () => {
+  test('media.delete: the owner deletes a ready media; its objects and row go and media.quota drops by its bytes at once', async () => {
+    const owner = await pool.member();
+    const [kept, gone] = [await readyImage(owner, '#1a1'), await readyImage(owner, '#11a')];
+    const before = await owner.call('media.quota', {});
+    const [goneRow] = await env.node.platform.database.db.select().from(media).where(eq(media.id, gone.id));
+    const goneBytes = (goneRow?.files ?? []).reduce((sum, file) => sum + file.bytes, 0);
+    expect(goneBytes).toBeGreaterThan(0);
+    expect((await objectsOf(owner)).some((path) => path.includes(gone.id))).toBe(true);
+
+    const after = await owner.call('media.delete', { mediaId: gone.id });
+    expect(after).toEqual({ usedBytes: before.usedBytes - goneBytes, quotaBytes: before.quotaBytes });
+    expect(await owner.call('media.quota', {})).toEqual(after);
+    expect((await rowsOf(owner)).map((row) => row.id)).toEqual([kept.id]);
+    const objects = await objectsOf(owner);
+    expect(objects.some((path) => path.includes(gone.id))).toBe(false);
+    expect(objects.some((path) => path.includes(kept.id))).toBe(true);
+    // Gone for good: asked again, it is unknown.
+    expect((await owner.refused('media.delete', { mediaId: gone.id })).code).toBe('NOT_FOUND');
+    expect((await owner.call('media.get', { ids: [gone.id] })).items).toEqual([]);
+  });
+
+  test('media.delete: a failed media is deleted with its row', async () => {
+    const owner = await pool.member();
+    const item = await readyImage(owner);
+    await env.node.social.media.failed(item.id, 'poison');
+    expect(await objectsOf(owner)).toEqual([]);
+    await owner.call('media.delete', { mediaId: item.id });
+    expect(await rowsOf(owner)).toEqual([]);
+  });
+
+  test('media.delete: a media still shown by a post, a pet, a profile, a group picture and a message is refused with MEDIA_IN_USE naming each; nothing is deleted until it is removed from them', async () => {
+    const [owner, friend] = await Promise.all([pool.member(), pool.member()]);
+    await befriend(env.node, owner, friend);
+    const item = await readyImage(owner);
+    const post = await owner.call('posts.create', { text: 'Luna', visibility: 'public', mediaIds: [item.id] });
+    const pet = await owner.call('pets.create', { name: 'Luna', species: 'dog', photoMediaIds: [item.id] });
+    await owner.call('profile.update', { avatarMediaId: item.id });
+    const group = await owner.call('chats.createGroup', { name: 'Paseos', userIds: [friend.id], pictureMediaId: item.id });
+    const sent = await owner.call('chats.send', { conversationId: group.id, clientId: crypto.randomUUID(), attachments: [item.id] });
+    const objects = await objectsOf(owner);
+    const quota = await owner.call('media.quota', {});
+
+    const refused = await owner.refused('media.delete', { mediaId: item.id });
+    expect(refused).toEqual({ code: 'MEDIA_IN_USE', details: { usedBy: ['post', 'pet', 'profile', 'conversation', 'message'] } });
+    expect(await objectsOf(owner)).toEqual(objects);
+    expect((await rowsOf(owner)).map((row) => [row.id, row.status])).toEqual([[item.id, 'ready']]);
+    expect(await owner.call('media.quota', {})).toEqual(quota);
+    // Others still see it where it is shown.
+    expect((await friend.call('media.get', { ids: [item.id] })).items.map((shown) => shown.id)).toEqual([item.id]);
+
+    // Removed from each in turn, it is refused for what is left, then deleted.
+    await owner.call('posts.delete', { postId: post.id });
+    await owner.call('pets.delete', { petId: pet.id });
+    await owner.call('profile.update', { avatarMediaId: null });
+    expect((await owner.refused('media.delete', { mediaId: item.id })).details).toEqual({ usedBy: ['conversation', 'message'] });
+    await owner.call('chats.update', { conversationId: group.id, pictureMediaId: null });
+    await owner.call('chats.delete', { conversationId: group.id, seq: sent.seq });
+    expect((await owner.call('media.delete', { mediaId: item.id })).usedBytes).toBe(0);
+    expect(await objectsOf(owner)).toEqual([]);
+    expect(await rowsOf(owner)).toEqual([]);
+  });
+
+  test('media.delete: someone else’s media is NOT_FOUND, an unfinished upload MEDIA_NOT_READY, extra keys INVALID_BODY; nothing is deleted', async () => {
+    const [owner, stranger] = await Promise.all([pool.member(), pool.member()]);
+    const item = await readyImage(owner);
+    const objects = await objectsOf(owner);
+    const rows = await rowsOf(owner);
+
+    expect(await stranger.refused('media.delete', { mediaId: item.id })).toMatchObject({ code: 'NOT_FOUND' });
+    expect((await owner.refused('media.delete', { mediaId: item.id, ownerId: owner.id })).code).toBe('INVALID_BODY');
+    expect((await owner.refused('media.delete', { mediaId: 'not-a-uuid' })).code).toBe('INVALID_BODY');
+    expect(await objectsOf(owner)).toEqual(objects);
+    expect(await rowsOf(owner)).toEqual(rows);
+
+    const started = await env.client().request<{ media: MediaItem }>('POST', '/media/uploads', {
+      body: { kind: 'image', size: 1000 },
+      token: owner.user.tokens.accessToken,
+    });
+    expect((await owner.refused('media.delete', { mediaId: started.body.media.id })).code).toBe('MEDIA_NOT_READY');
+    expect(await rowsOf(owner)).toHaveLength(2);
+  });
+});
