@@ -13,6 +13,14 @@ export const MediaItem = T.Object({
   status: OneOf(['uploading', 'processing', 'ready', 'failed'] as const),
   progress: T.Integer({ minimum: 0, maximum: 100, description: 'Of the processing, once uploaded' }),
   failure: T.Union([T.String(), T.Null()], { description: 'Why it failed, when it did' }),
+  failureCode: T.Union([T.String(), T.Null()], {
+    description:
+      'Why it failed, as a code to word in the user’s language: TOO_LONG, TOO_MANY_PIXELS, CONTAINER_MISMATCH, MEDIA_TIMEOUT, POISON_FILE (unreadable, or not what it claims), PROCESSING_FAILED (anything else); null unless failed',
+  }),
+  failureDetails: T.Union([T.Record(T.String(), T.Union([T.Number(), T.String()])), T.Null()], {
+    description:
+      'The numbers of the failure: maxDurationMs (TOO_LONG), maxPixels, width, height (TOO_MANY_PIXELS), timeoutMs (MEDIA_TIMEOUT), format (CONTAINER_MISMATCH)',
+  }),
   size: T.Integer({ description: 'Bytes of the original, as announced' }),
   received: T.Integer({ description: 'Bytes of it uploaded so far' }),
   width: T.Union([T.Integer(), T.Null()]),
@@ -33,6 +41,8 @@ export const exampleMedia = {
   status: 'ready',
   progress: 100,
   failure: null,
+  failureCode: null,
+  failureDetails: null,
   size: 2_345_678,
   received: 2_345_678,
   width: 3000,

@@ -1,7 +1,8 @@
 // media.delete on a node with folder storage, PostgreSQL, Redis and NATS: the owner deletes a
 // ready or failed media and its bytes stop counting at once; a media still shown somewhere is
 // refused with MEDIA_IN_USE naming where; someone else's id, an unfinished upload and extra keys
-// are refused and delete nothing.
+// are refused and delete nothing. The per-user counter of stored bytes stays the sum of the rows
+// through parallel uploads, cancels and deletes.
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { eq } from 'drizzle-orm';
@@ -10,7 +11,8 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { CallResponse } from '../../protocol/catalogue.ts';
 import { type AccountsEnv, startAccountsEnv } from '../../test/harness/accounts.ts';
 import { befriend, type Member, memberPool } from '../../test/harness/social.ts';
-import { media } from './schema.ts';
+import { storedBytesOf } from './media.ts';
+import { media, mediaUsage } from './schema.ts';
 
 type MediaItem = CallResponse<'media.get'>['items'][number];
 
@@ -87,7 +89,7 @@ describe('media.delete', () => {
   test('media.delete: a failed media is deleted with its row', async () => {
     const owner = await pool.member();
     const item = await readyImage(owner);
-    await env.node.social.media.failed(item.id, 'poison');
+    await env.node.social.media.failed(item.id, { reason: 'the file cannot be read', code: 'POISON_FILE' });
     expect(await objectsOf(owner)).toEqual([]);
     await owner.call('media.delete', { mediaId: item.id });
     expect(await rowsOf(owner)).toEqual([]);
@@ -143,5 +145,51 @@ describe('media.delete', () => {
     });
     expect((await owner.refused('media.delete', { mediaId: started.body.media.id })).code).toBe('MEDIA_NOT_READY');
     expect(await rowsOf(owner)).toHaveLength(2);
+  });
+});
+
+describe('media usage counter', () => {
+  const counterOf = async (member: Member) =>
+    (await env.node.platform.database.db.select().from(mediaUsage).where(eq(mediaUsage.ownerId, member.id)))[0]?.storedBytes;
+  const sumOf = async (member: Member) => (await rowsOf(member)).reduce((sum, row) => sum + storedBytesOf(row), 0);
+
+  test('media usage: the stored-bytes counter stays the sum of the rows through parallel starts, whole uploads, cancels, sweeps and deletes', async () => {
+    const owner = await pool.member();
+    const token = owner.user.tokens.accessToken;
+    const start = (size: number) =>
+      env.client().request<{ media: MediaItem; uploadUrl: string }>('POST', '/media/uploads', { body: { kind: 'video', size }, token });
+    const [readies, started] = await Promise.all([
+      Promise.all(['#a11', '#1a1', '#11a', '#aa1'].map((color) => readyImage(owner, color))),
+      Promise.all([1000, 2000, 3000, 4000, 5000].map(start)),
+    ]);
+    expect(await counterOf(owner)).toBe(await sumOf(owner));
+    const [first, second, third] = started as [(typeof started)[0], (typeof started)[0], (typeof started)[0]];
+
+    // Cancels, deletes, more starts and quota reads at once.
+    await Promise.all([
+      env.client().request('DELETE', first.body.uploadUrl, { token }),
+      env.client().request('DELETE', second.body.uploadUrl, { token }),
+      ...readies.slice(0, 3).map((item) => owner.call('media.delete', { mediaId: item.id })),
+      start(7000),
+      start(8000),
+      readyImage(owner, '#1aa'),
+      owner.call('media.quota', {}),
+    ]);
+    expect((await rowsOf(owner)).length).toBe(2 + 3 + 1 + 1);
+    expect(await counterOf(owner)).toBe(await sumOf(owner));
+    expect((await owner.call('media.quota', {})).usedBytes).toBe(await sumOf(owner));
+
+    // The sweep removes an upload abandoned for longer than it waits.
+    await env.node.platform.database.db
+      .update(media)
+      .set({ updatedAt: new Date(Date.now() - 60_000) })
+      .where(eq(media.id, third.body.media.id));
+    expect(await env.node.social.media.sweepAbandoned(30_000)).toBeGreaterThanOrEqual(1);
+    expect(await counterOf(owner)).toBe(await sumOf(owner));
+
+    // A user without a counter yet (media from before it existed) gets one from the sum.
+    await env.node.platform.database.db.delete(mediaUsage).where(eq(mediaUsage.ownerId, owner.id));
+    expect((await owner.call('media.quota', {})).usedBytes).toBe(await sumOf(owner));
+    expect(await counterOf(owner)).toBe(await sumOf(owner));
   });
 });

@@ -4,9 +4,15 @@ import { InvalidInputError, ServerError } from '../errors.ts';
 
 /** The content does not match what the pipeline accepts for the kind announced. */
 export class UnsupportedMediaError extends InvalidInputError {
-  constructor(message: string, options: { code?: string; cause?: unknown } = {}) {
+  /** The numbers of the refusal (TOO_MANY_PIXELS: maxPixels, width, height). */
+  readonly limits: Record<string, number | string>;
+  constructor(message: string, options: { code?: string; cause?: unknown; limits?: Record<string, number | string> } = {}) {
     super(message, { field: 'file', code: options.code ?? 'UNSUPPORTED_MEDIA', cause: options.cause });
     this.name = 'UnsupportedMediaError';
+    this.limits = options.limits ?? {};
+  }
+  override details() {
+    return { field: 'file', ...this.limits };
   }
 }
 

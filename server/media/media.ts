@@ -5,7 +5,8 @@
 // sessions hear every step as `media.changed` on `user:<id>`. Nothing is stored for a file refused.
 // Per user, at most `uploadsPerUser` uploads are unfinished and `jobsPerUser` processing at once,
 // and what is stored stays within `quotaBytes`; the checks and the change they allow run under a
-// per-user lock, so parallel requests cannot pass a limit together.
+// per-user lock, so parallel requests cannot pass a limit together. What a user stores is a counter
+// (`media_usage`) changed in the same transaction as every media row change that changes it.
 import { and, eq, inArray, lt, or, type SQL, sql } from 'drizzle-orm';
 import { type Detected, detect, type MediaKind, SNIFF_BYTES } from '../../media/detect.ts';
 import { TooManyPixelsError } from '../../media/errors.ts';
@@ -19,7 +20,7 @@ import { rowsOf } from '../platform/db/rows.ts';
 import type { Logger } from '../platform/log.ts';
 import { missingAsUndefined, type ObjectStore } from '../platform/storage/index.ts';
 import { MediaInUseError, type MediaUse, QuotaExceededError, TooManyUploadsError, UnsupportedMediaError } from './errors.ts';
-import { media } from './schema.ts';
+import { media, mediaUsage } from './schema.ts';
 import type { MediaUrls } from './urls.ts';
 
 type Tx = Parameters<Parameters<Database['transaction']>[0]>[0];
@@ -48,10 +49,23 @@ interface UploadLimits {
 }
 
 /** Bytes a media row holds in storage: its renditions once ready, its original until then, nothing once failed. */
+export function storedBytesOf(row: Pick<MediaRow, 'status' | 'size' | 'files'>): number {
+  if (row.status === 'ready') return row.files.reduce((sum, file) => sum + file.bytes, 0);
+  return row.status === 'uploading' || row.status === 'processing' ? row.size : 0;
+}
+
+/** The same, summed over rows in SQL: what a user's `media_usage` starts from. */
 const storedBytes = sql<number>`coalesce(sum(case
   when ${media.status} = 'ready' then (select coalesce(sum((file->>'bytes')::bigint), 0) from jsonb_array_elements(${media.files}) as file)
   when ${media.status} in ('uploading', 'processing') then ${media.size}
   else 0 end), 0)`.mapWith(Number);
+
+/** Why a media failed: words for the log and older clients, a code and numbers for clients to word. */
+export interface Failure {
+  reason: string;
+  code: string;
+  details?: Record<string, number | string>;
+}
 
 export interface MediaDeps {
   db: Database;
@@ -95,6 +109,8 @@ export class Media {
       status: row.status,
       progress: row.progress,
       failure: row.failure,
+      failureCode: row.failureCode,
+      failureDetails: row.failureDetails,
       size: row.size,
       received: row.received,
       width: row.width,
@@ -111,15 +127,52 @@ export class Media {
     this.#deps.announce(row.ownerId, await this.view(row));
   }
 
-  async #update(id: string, set: Partial<MediaRow>): Promise<MediaRow> {
-    const [row] = await this.#deps.db
-      .update(media)
-      .set({ ...set, updatedAt: new Date() })
-      .where(eq(media.id, id))
-      .returning();
-    if (row === undefined) throw new NotFoundError('media');
-    await this.#changed(row);
-    return row;
+  /**
+   * Changes one media row, and its owner's stored bytes by as much as the change moves them, in
+   * one transaction (`tx`'s when given). `change` sees the row locked; undefined leaves it as it is.
+   * Undefined when there is no such row.
+   */
+  async #rewrite(id: string, change: (row: MediaRow) => Partial<MediaRow> | undefined, tx?: Tx): Promise<MediaRow | undefined> {
+    const run = async (tx: Tx) => {
+      const [old] = await tx.select().from(media).where(eq(media.id, id)).for('update');
+      if (old === undefined) return undefined;
+      const set = change(old);
+      if (set === undefined) return old;
+      await this.#ensureUsage(tx, old.ownerId);
+      const [row] = await tx
+        .update(media)
+        .set({ ...set, updatedAt: new Date() })
+        .where(eq(media.id, id))
+        .returning();
+      await this.#addUsage(tx, old.ownerId, storedBytesOf(row as MediaRow) - storedBytesOf(old));
+      return row;
+    };
+    return tx === undefined ? this.#deps.db.transaction(run) : run(tx);
+  }
+
+  /**
+   * Creates the owner's usage counter from the sum of their rows, if they have none yet. Called in
+   * a transaction before it changes a row of theirs: a counter another transaction creates first
+   * makes this one wait for it and then do nothing, so no change is counted twice or missed.
+   */
+  async #ensureUsage(tx: Tx | Database, ownerId: string): Promise<void> {
+    await tx
+      .insert(mediaUsage)
+      .select(
+        tx
+          .select({ ownerId: sql`${ownerId}::uuid`.as('owner_id'), storedBytes: sql`${storedBytes}`.as('stored_bytes') })
+          .from(media)
+          .where(eq(media.ownerId, ownerId)),
+      )
+      .onConflictDoNothing();
+  }
+
+  async #addUsage(tx: Tx, ownerId: string, delta: number): Promise<void> {
+    if (delta === 0) return;
+    await tx
+      .update(mediaUsage)
+      .set({ storedBytes: sql`${mediaUsage.storedBytes} + ${delta}` })
+      .where(eq(mediaUsage.ownerId, ownerId));
   }
 
   /** Runs `work` holding the owner's media lock (a transaction-scoped advisory lock). */
@@ -132,7 +185,8 @@ export class Media {
 
   /** Bytes of the user's stored media, and their quota. */
   async quota(ownerId: string, db: Database | Tx = this.#deps.db): Promise<{ usedBytes: number; quotaBytes: number }> {
-    const [row] = await db.select({ used: storedBytes }).from(media).where(eq(media.ownerId, ownerId));
+    await this.#ensureUsage(db, ownerId);
+    const [row] = await db.select({ used: mediaUsage.storedBytes }).from(mediaUsage).where(eq(mediaUsage.ownerId, ownerId));
     return { usedBytes: row?.used ?? 0, quotaBytes: this.#deps.limits.quotaBytes };
   }
 
@@ -154,6 +208,7 @@ export class Media {
         .insert(media)
         .values({ id: Bun.randomUUIDv7(), ownerId, kind, status: 'uploading', size, createdAt: now, updatedAt: now })
         .returning();
+      await this.#addUsage(tx, ownerId, size);
       return row as MediaRow;
     });
     const direct = await this.#deps.store.presign('PUT', `${mediaFolder(created)}upload/original`, 3600);
@@ -238,18 +293,22 @@ export class Media {
       if (row.status === 'uploading' || row.status === 'processing')
         throw new ConflictError(
           'MEDIA_NOT_READY',
-          row.status === 'uploading' ? 'an unfinished upload is cancelled with DELETE /media/uploads/:id' : 'the media is still being processed',
+          row.status === 'uploading'
+            ? 'an unfinished upload is cancelled with DELETE /media/uploads/:id'
+            : 'the media is still being processed',
           'mediaId',
         );
       const usedBy = await this.#usedBy(tx, mediaId);
       if (usedBy.length > 0) throw new MediaInUseError(usedBy);
-      await tx
-        .update(media)
-        .set({ status: 'failed', failure: DELETED, files: [], parts: [], progress: 0, updatedAt: new Date() })
-        .where(eq(media.id, mediaId));
+      await this.#rewrite(
+        mediaId,
+        () => ({ status: 'failed', failure: DELETED, failureCode: DELETED, failureDetails: null, files: [], parts: [], progress: 0 }),
+        tx,
+      );
       return row;
     });
     await this.#deps.store.removePrefix(mediaFolder(row));
+    // Failed rows hold no bytes: the counter does not move.
     await this.#deps.db.delete(media).where(and(eq(media.id, row.id), eq(media.status, 'failed')));
   }
 
@@ -294,7 +353,11 @@ export class Media {
   /** Removes what was stored and the row: a refused file leaves nothing behind. */
   async #discard(row: MediaRow): Promise<void> {
     await this.#deps.store.removePrefix(mediaFolder(row));
-    await this.#deps.db.delete(media).where(eq(media.id, row.id));
+    await this.#deps.db.transaction(async (tx) => {
+      await this.#ensureUsage(tx, row.ownerId);
+      const [gone] = await tx.delete(media).where(eq(media.id, row.id)).returning();
+      if (gone !== undefined) await this.#addUsage(tx, row.ownerId, -storedBytesOf(gone));
+    });
   }
 
   /** Where the caller's own upload stands. */
@@ -340,7 +403,8 @@ export class Media {
       const bytes = original ?? (await this.original(row));
       const probed = await probeImage(bytes, this.#deps.limits.imageMaxPixels).catch(async (error: unknown) => {
         await this.#discard(row);
-        if (error instanceof TooManyPixelsError) throw new UnsupportedMediaError(error.message, { code: error.code, cause: error });
+        if (error instanceof TooManyPixelsError)
+          throw new UnsupportedMediaError(error.message, { code: error.code, cause: error, limits: error.details() });
         throw new UnsupportedMediaError(`the image cannot be decoded: ${(error as Error).message.split('\n')[0]}`, { cause: error });
       });
       row = { ...row, width: probed.width, height: probed.height };
@@ -380,19 +444,44 @@ export class Media {
     return row;
   }
 
-  progress(id: string, progress: number, attempts?: number): Promise<MediaRow> {
-    return this.#update(id, { progress, ...(attempts === undefined ? {} : { attempts }) });
+  async progress(id: string, progress: number, attempts?: number): Promise<MediaRow> {
+    const [row] = await this.#deps.db
+      .update(media)
+      .set({ progress, ...(attempts === undefined ? {} : { attempts }), updatedAt: new Date() })
+      .where(eq(media.id, id))
+      .returning();
+    if (row === undefined) throw new NotFoundError('media');
+    await this.#changed(row);
+    return row;
   }
 
-  ready(id: string, set: Partial<MediaRow>): Promise<MediaRow> {
-    return this.#update(id, { ...set, status: 'ready', progress: 100, failure: null });
+  async ready(id: string, set: Partial<MediaRow>): Promise<MediaRow> {
+    const row = await this.#rewrite(id, () => ({
+      ...set,
+      status: 'ready',
+      progress: 100,
+      failure: null,
+      failureCode: null,
+      failureDetails: null,
+    }));
+    if (row === undefined) throw new NotFoundError('media');
+    await this.#changed(row);
+    return row;
   }
 
-  async failed(id: string, reason: string): Promise<void> {
+  async failed(id: string, failure: Failure): Promise<void> {
     const row = await this.load(id);
     if (row === undefined) return;
     await this.#deps.store.removePrefix(mediaFolder(row));
-    await this.#update(id, { status: 'failed', failure: reason, parts: [] });
+    const updated = await this.#rewrite(id, () => ({
+      status: 'failed',
+      failure: failure.reason,
+      failureCode: failure.code,
+      failureDetails: failure.details ?? {},
+      parts: [],
+      files: [],
+    }));
+    if (updated !== undefined) await this.#changed(updated);
   }
 
   /**

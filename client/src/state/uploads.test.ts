@@ -15,6 +15,8 @@ const item = (patch: Partial<MediaItem>): MediaItem => ({
   status: 'uploading',
   progress: 0,
   failure: null,
+  failureCode: null,
+  failureDetails: null,
   size: 10,
   received: 0,
   width: null,
