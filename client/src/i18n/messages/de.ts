@@ -572,4 +572,18 @@ export const de: Messages = {
     'Es gibt schon ein Konto mit dieser E-Mail-Adresse. Melde dich mit seinem Passwort an und verknüpfe den Anbieter unter Einstellungen → Anmeldung und Sicherheit.',
   'error.OAUTH_ALREADY_LINKED': 'Dieses Anbieterkonto ist schon mit einem anderen Konto verknüpft.',
   'error.OAUTH_STATE_INVALID': 'Die Anmeldung ist abgelaufen oder wurde in einem anderen Browser begonnen. Bitte versuche es noch einmal.',
+  'error.TOO_MANY_UPLOADS': 'Du hast {limit} laufende Uploads: Schließe zuerst einen ab oder brich ihn ab.',
+  'media.tooManyProcessing': '{limit} deiner Dateien werden noch verarbeitet. Versuche es erneut, sobald eine fertig ist.',
+  'error.QUOTA_EXCEEDED': 'Dein Speicher ist voll: {used} von {quota} belegt.',
+  'error.TOO_MANY_PIXELS': 'Dieses Bild hat mehr als {megapixels} Megapixel.',
+  'error.MEDIA_IN_USE':
+    'Dieses Foto oder Video wird noch in einem Beitrag, einem Profil, bei einem Haustier oder in einem Chat gezeigt. Entferne es zuerst dort.',
+  'media.failure.TOO_LONG': 'Das ist zu lang: höchstens {duration}.',
+  'media.failure.CONTAINER_MISMATCH': 'Diese Datei ist keine einfache Video- oder Audiodatei.',
+  'media.failure.MEDIA_TIMEOUT': 'Die Verarbeitung dieser Datei hat zu lange gedauert.',
+  'media.failure.POISON_FILE': 'Diese Datei kann nicht gelesen werden.',
+  'media.failure.PROCESSING_FAILED': 'Diese Datei konnte nicht verarbeitet werden. Bitte versuche es noch einmal.',
+  'storage.title': 'Speicher',
+  'storage.used': '{used} von {quota} belegt',
+  'storage.help': 'Hier zählen die Fotos, Videos und Sprachnachrichten, die du hochlädst.',
 };

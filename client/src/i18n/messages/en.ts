@@ -570,6 +570,19 @@ export const en = {
     'An account with this email already exists. Sign in with its password, then link the provider in Settings → Sign-in and security.',
   'error.OAUTH_ALREADY_LINKED': 'That provider account is already linked to another account.',
   'error.OAUTH_STATE_INVALID': 'The sign-in expired or was started in another browser. Please try again.',
+  'error.TOO_MANY_UPLOADS': 'You have {limit} uploads in progress: finish or cancel one first.',
+  'media.tooManyProcessing': '{limit} of your files are still being processed. Try again when one is ready.',
+  'error.QUOTA_EXCEEDED': 'Your storage is full: {used} used of {quota}.',
+  'error.TOO_MANY_PIXELS': 'This image has more than {megapixels} megapixels.',
+  'error.MEDIA_IN_USE': 'This photo or video is still shown in a post, on a profile or a pet, or in a chat. Remove it from there first.',
+  'media.failure.TOO_LONG': 'This is too long: at most {duration}.',
+  'media.failure.CONTAINER_MISMATCH': 'This file is not a plain video or audio file.',
+  'media.failure.MEDIA_TIMEOUT': 'Processing this file took too long.',
+  'media.failure.POISON_FILE': 'This file cannot be read.',
+  'media.failure.PROCESSING_FAILED': 'This file could not be processed. Please try again.',
+  'storage.title': 'Storage',
+  'storage.used': '{used} used of {quota}',
+  'storage.help': 'The photos, videos and voice notes you upload count here.',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -573,4 +573,18 @@ export const fr: Messages = {
     'Un compte existe déjà avec cette adresse. Connectez-vous avec son mot de passe, puis associez le fournisseur dans Paramètres → Connexion et sécurité.',
   'error.OAUTH_ALREADY_LINKED': 'Ce compte du fournisseur est déjà associé à un autre compte.',
   'error.OAUTH_STATE_INVALID': 'La connexion a expiré ou a commencé dans un autre navigateur. Veuillez réessayer.',
+  'error.TOO_MANY_UPLOADS': 'Vous avez {limit} envois en cours : terminez-en ou annulez-en un d’abord.',
+  'media.tooManyProcessing': '{limit} de vos fichiers sont encore en traitement. Réessayez quand l’un d’eux sera prêt.',
+  'error.QUOTA_EXCEEDED': 'Votre espace de stockage est plein : {used} utilisés sur {quota}.',
+  'error.TOO_MANY_PIXELS': 'Cette image dépasse {megapixels} mégapixels.',
+  'error.MEDIA_IN_USE':
+    'Cette photo ou vidéo apparaît encore dans une publication, sur un profil, un animal ou dans une discussion. Retirez-la de là d’abord.',
+  'media.failure.TOO_LONG': 'C’est trop long : {duration} au maximum.',
+  'media.failure.CONTAINER_MISMATCH': 'Ce fichier n’est pas un simple fichier vidéo ou audio.',
+  'media.failure.MEDIA_TIMEOUT': 'Le traitement de ce fichier a pris trop de temps.',
+  'media.failure.POISON_FILE': 'Ce fichier est illisible.',
+  'media.failure.PROCESSING_FAILED': 'Ce fichier n’a pas pu être traité. Veuillez réessayer.',
+  'storage.title': 'Stockage',
+  'storage.used': '{used} utilisés sur {quota}',
+  'storage.help': 'Les photos, vidéos et messages vocaux que vous envoyez comptent ici.',
 };

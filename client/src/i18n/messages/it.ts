@@ -571,4 +571,18 @@ export const it: Messages = {
     'Esiste già un account con questa email. Accedi con la sua password, poi collega il provider in Impostazioni → Accesso e sicurezza.',
   'error.OAUTH_ALREADY_LINKED': 'Quell’account del provider è già collegato a un altro account.',
   'error.OAUTH_STATE_INVALID': 'L’accesso è scaduto o è iniziato in un altro browser. Riprova.',
+  'error.TOO_MANY_UPLOADS': 'Hai {limit} caricamenti in corso: completane o annullane uno prima.',
+  'media.tooManyProcessing': '{limit} dei tuoi file sono ancora in elaborazione. Riprova quando uno sarà pronto.',
+  'error.QUOTA_EXCEEDED': 'Il tuo spazio è pieno: {used} usati su {quota}.',
+  'error.TOO_MANY_PIXELS': 'Questa immagine ha più di {megapixels} megapixel.',
+  'error.MEDIA_IN_USE':
+    'Questa foto o questo video è ancora mostrato in un post, in un profilo, su un animale o in una chat. Rimuovilo prima da lì.',
+  'media.failure.TOO_LONG': 'È troppo lungo: al massimo {duration}.',
+  'media.failure.CONTAINER_MISMATCH': 'Questo file non è un semplice file video o audio.',
+  'media.failure.MEDIA_TIMEOUT': 'L’elaborazione di questo file ha richiesto troppo tempo.',
+  'media.failure.POISON_FILE': 'Impossibile leggere questo file.',
+  'media.failure.PROCESSING_FAILED': 'Non è stato possibile elaborare questo file. Riprova.',
+  'storage.title': 'Spazio di archiviazione',
+  'storage.used': '{used} usati su {quota}',
+  'storage.help': 'Qui contano le foto, i video e i messaggi vocali che carichi.',
 };

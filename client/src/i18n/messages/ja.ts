@@ -571,4 +571,18 @@ export const ja: Messages = {
     'このメールアドレスのアカウントがすでにあります。そのパスワードでログインしてから、設定 → ログインとセキュリティでサービスを連携してください。',
   'error.OAUTH_ALREADY_LINKED': 'そのサービスのアカウントはすでに別のアカウントに連携されています。',
   'error.OAUTH_STATE_INVALID': 'ログインの期限が切れたか、別のブラウザで始められました。もう一度お試しください。',
+  'error.TOO_MANY_UPLOADS': 'アップロード中のファイルが {limit} 件あります。先にどれかを完了するかキャンセルしてください。',
+  'media.tooManyProcessing': '{limit} 件のファイルがまだ処理中です。どれかが完了してからもう一度お試しください。',
+  'error.QUOTA_EXCEEDED': 'ストレージがいっぱいです：{quota} 中 {used} 使用中。',
+  'error.TOO_MANY_PIXELS': 'この画像は {megapixels} メガピクセルを超えています。',
+  'error.MEDIA_IN_USE':
+    'この写真または動画は、投稿、プロフィール、ペット、またはチャットでまだ表示されています。先にそこから外してください。',
+  'media.failure.TOO_LONG': '長すぎます：最長 {duration} です。',
+  'media.failure.CONTAINER_MISMATCH': 'このファイルは通常の動画・音声ファイルではありません。',
+  'media.failure.MEDIA_TIMEOUT': 'このファイルの処理に時間がかかりすぎました。',
+  'media.failure.POISON_FILE': 'このファイルを読み取れません。',
+  'media.failure.PROCESSING_FAILED': 'このファイルを処理できませんでした。もう一度お試しください。',
+  'storage.title': 'ストレージ',
+  'storage.used': '{quota} 中 {used} 使用中',
+  'storage.help': 'アップロードした写真、動画、ボイスメッセージがここに含まれます。',
 };

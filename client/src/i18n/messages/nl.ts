@@ -572,4 +572,18 @@ export const nl: Messages = {
     'Er bestaat al een account met dit e-mailadres. Log in met het wachtwoord daarvan en koppel de provider bij Instellingen → Inloggen en beveiliging.',
   'error.OAUTH_ALREADY_LINKED': 'Dat account bij de provider is al aan een ander account gekoppeld.',
   'error.OAUTH_STATE_INVALID': 'Het inloggen is verlopen of in een andere browser begonnen. Probeer het opnieuw.',
+  'error.TOO_MANY_UPLOADS': 'Je hebt {limit} uploads bezig: rond er eerst een af of annuleer er een.',
+  'media.tooManyProcessing': '{limit} van je bestanden worden nog verwerkt. Probeer het opnieuw zodra er een klaar is.',
+  'error.QUOTA_EXCEEDED': 'Je opslag is vol: {used} van {quota} gebruikt.',
+  'error.TOO_MANY_PIXELS': 'Deze afbeelding heeft meer dan {megapixels} megapixels.',
+  'error.MEDIA_IN_USE':
+    'Deze foto of video staat nog in een bericht, op een profiel, bij een huisdier of in een chat. Haal hem daar eerst weg.',
+  'media.failure.TOO_LONG': 'Dit is te lang: hoogstens {duration}.',
+  'media.failure.CONTAINER_MISMATCH': 'Dit bestand is geen gewoon video- of audiobestand.',
+  'media.failure.MEDIA_TIMEOUT': 'Het verwerken van dit bestand duurde te lang.',
+  'media.failure.POISON_FILE': 'Dit bestand kan niet worden gelezen.',
+  'media.failure.PROCESSING_FAILED': 'Dit bestand kon niet worden verwerkt. Probeer het opnieuw.',
+  'storage.title': 'Opslag',
+  'storage.used': '{used} van {quota} gebruikt',
+  'storage.help': 'De foto’s, video’s en spraakberichten die je uploadt tellen hier mee.',
 };

@@ -571,4 +571,18 @@ export const pl: Messages = {
     'Konto z tym adresem e-mail już istnieje. Zaloguj się jego hasłem, a potem połącz dostawcę w Ustawieniach → Logowanie i bezpieczeństwo.',
   'error.OAUTH_ALREADY_LINKED': 'To konto dostawcy jest już połączone z innym kontem.',
   'error.OAUTH_STATE_INVALID': 'Logowanie wygasło lub zaczęło się w innej przeglądarce. Spróbuj ponownie.',
+  'error.TOO_MANY_UPLOADS': 'Masz {limit} przesyłanych plików: najpierw dokończ lub anuluj jeden.',
+  'media.tooManyProcessing': 'Liczba plików wciąż przetwarzanych: {limit}. Spróbuj ponownie, gdy któryś będzie gotowy.',
+  'error.QUOTA_EXCEEDED': 'Twoje miejsce jest pełne: użyto {used} z {quota}.',
+  'error.TOO_MANY_PIXELS': 'Ten obraz ma więcej niż {megapixels} megapikseli.',
+  'error.MEDIA_IN_USE':
+    'To zdjęcie lub film wciąż jest widoczne w poście, na profilu, przy zwierzaku lub w czacie. Najpierw je stamtąd usuń.',
+  'media.failure.TOO_LONG': 'To jest za długie: najwyżej {duration}.',
+  'media.failure.CONTAINER_MISMATCH': 'Ten plik nie jest zwykłym plikiem wideo ani audio.',
+  'media.failure.MEDIA_TIMEOUT': 'Przetwarzanie tego pliku trwało zbyt długo.',
+  'media.failure.POISON_FILE': 'Nie można odczytać tego pliku.',
+  'media.failure.PROCESSING_FAILED': 'Nie udało się przetworzyć tego pliku. Spróbuj ponownie.',
+  'storage.title': 'Miejsce na dane',
+  'storage.used': 'Użyto {used} z {quota}',
+  'storage.help': 'Liczą się tu przesłane przez ciebie zdjęcia, filmy i wiadomości głosowe.',
 };

@@ -571,4 +571,18 @@ export const pt: Messages = {
     'Já existe uma conta com este e-mail. Entre com a senha dela e vincule o provedor em Configurações → Login e segurança.',
   'error.OAUTH_ALREADY_LINKED': 'Essa conta do provedor já está vinculada a outra conta.',
   'error.OAUTH_STATE_INVALID': 'O login expirou ou começou em outro navegador. Tente de novo.',
+  'error.TOO_MANY_UPLOADS': 'Você tem {limit} envios em andamento: conclua ou cancele um primeiro.',
+  'media.tooManyProcessing': '{limit} dos seus arquivos ainda estão sendo processados. Tente de novo quando um estiver pronto.',
+  'error.QUOTA_EXCEEDED': 'Seu armazenamento está cheio: {used} usados de {quota}.',
+  'error.TOO_MANY_PIXELS': 'Esta imagem tem mais de {megapixels} megapixels.',
+  'error.MEDIA_IN_USE':
+    'Esta foto ou vídeo ainda aparece em uma publicação, em um perfil, em um pet ou em uma conversa. Remova de lá primeiro.',
+  'media.failure.TOO_LONG': 'É longo demais: no máximo {duration}.',
+  'media.failure.CONTAINER_MISMATCH': 'Este arquivo não é um arquivo de vídeo ou áudio comum.',
+  'media.failure.MEDIA_TIMEOUT': 'O processamento deste arquivo demorou demais.',
+  'media.failure.POISON_FILE': 'Não é possível ler este arquivo.',
+  'media.failure.PROCESSING_FAILED': 'Não foi possível processar este arquivo. Tente novamente.',
+  'storage.title': 'Armazenamento',
+  'storage.used': '{used} usados de {quota}',
+  'storage.help': 'As fotos, vídeos e mensagens de voz que você envia contam aqui.',
 };

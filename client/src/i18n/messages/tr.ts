@@ -571,4 +571,18 @@ export const tr: Messages = {
     'Bu e-postayla bir hesap zaten var. O hesabın şifresiyle oturum aç, sonra sağlayıcıyı Ayarlar → Oturum açma ve güvenlik bölümünden bağla.',
   'error.OAUTH_ALREADY_LINKED': 'Bu sağlayıcı hesabı zaten başka bir hesaba bağlı.',
   'error.OAUTH_STATE_INVALID': 'Oturum açmanın süresi doldu ya da başka bir tarayıcıda başladı. Lütfen tekrar dene.',
+  'error.TOO_MANY_UPLOADS': 'Devam eden {limit} yüklemen var: önce birini bitir ya da iptal et.',
+  'media.tooManyProcessing': 'Dosyalarından {limit} tanesi hâlâ işleniyor. Biri hazır olunca yeniden dene.',
+  'error.QUOTA_EXCEEDED': 'Depolama alanın dolu: {quota} alanın {used} kadarı kullanılıyor.',
+  'error.TOO_MANY_PIXELS': 'Bu görsel {megapixels} megapikselden büyük.',
+  'error.MEDIA_IN_USE':
+    'Bu fotoğraf veya video hâlâ bir gönderide, profilde, bir evcil hayvanda ya da bir sohbette gösteriliyor. Önce oradan kaldır.',
+  'media.failure.TOO_LONG': 'Bu çok uzun: en fazla {duration}.',
+  'media.failure.CONTAINER_MISMATCH': 'Bu dosya düz bir video veya ses dosyası değil.',
+  'media.failure.MEDIA_TIMEOUT': 'Bu dosyanın işlenmesi çok uzun sürdü.',
+  'media.failure.POISON_FILE': 'Bu dosya okunamıyor.',
+  'media.failure.PROCESSING_FAILED': 'Bu dosya işlenemedi. Lütfen yeniden dene.',
+  'storage.title': 'Depolama',
+  'storage.used': '{quota} alanın {used} kadarı kullanılıyor',
+  'storage.help': 'Yüklediğin fotoğraflar, videolar ve sesli notlar burada sayılır.',
 };

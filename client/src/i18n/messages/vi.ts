@@ -571,4 +571,18 @@ export const vi: Messages = {
     'Đã có tài khoản dùng email này. Hãy đăng nhập bằng mật khẩu của tài khoản đó, rồi liên kết nhà cung cấp trong Cài đặt → Đăng nhập và bảo mật.',
   'error.OAUTH_ALREADY_LINKED': 'Tài khoản nhà cung cấp đó đã được liên kết với một tài khoản khác.',
   'error.OAUTH_STATE_INVALID': 'Phiên đăng nhập đã hết hạn hoặc được bắt đầu trên trình duyệt khác. Vui lòng thử lại.',
+  'error.TOO_MANY_UPLOADS': 'Bạn có {limit} tệp đang tải lên: hãy hoàn tất hoặc huỷ một tệp trước.',
+  'media.tooManyProcessing': '{limit} tệp của bạn vẫn đang được xử lý. Hãy thử lại khi có một tệp sẵn sàng.',
+  'error.QUOTA_EXCEEDED': 'Bộ nhớ của bạn đã đầy: đã dùng {used} trên {quota}.',
+  'error.TOO_MANY_PIXELS': 'Ảnh này có hơn {megapixels} megapixel.',
+  'error.MEDIA_IN_USE':
+    'Ảnh hoặc video này vẫn đang hiển thị trong một bài đăng, hồ sơ, thú cưng hoặc cuộc trò chuyện. Hãy gỡ nó khỏi đó trước.',
+  'media.failure.TOO_LONG': 'Quá dài: tối đa {duration}.',
+  'media.failure.CONTAINER_MISMATCH': 'Tệp này không phải là tệp video hoặc âm thanh thông thường.',
+  'media.failure.MEDIA_TIMEOUT': 'Xử lý tệp này mất quá nhiều thời gian.',
+  'media.failure.POISON_FILE': 'Không thể đọc tệp này.',
+  'media.failure.PROCESSING_FAILED': 'Không thể xử lý tệp này. Vui lòng thử lại.',
+  'storage.title': 'Bộ nhớ',
+  'storage.used': 'Đã dùng {used} trên {quota}',
+  'storage.help': 'Ảnh, video và tin nhắn thoại bạn tải lên được tính ở đây.',
 };
