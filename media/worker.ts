@@ -229,7 +229,9 @@ export function mediaWorker(deps: WorkerDeps): { handle: JobHandler; giveUp: Giv
       const dir = await mkdtemp(join(deps.workDir, `media-${row.id}-`));
       try {
         const result = row.kind === 'image' ? await image(row) : row.kind === 'voice' ? await voice(row, dir) : await video(row, dir);
-        await deps.media.ready(row.id, { ...result, parts: [] });
+        const ready = await deps.media.ready(row.id, { ...result, parts: [] });
+        // Deleted while the job ran: its renditions belong to nothing.
+        if (ready === undefined) await deps.store.removePrefix(mediaFolder(row));
         // The whole upload folder: the chunks recorded, and any a node stored but died before
         // recording.
         await deps.store.removePrefix(`${mediaFolder(row)}upload/`);

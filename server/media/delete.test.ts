@@ -95,6 +95,22 @@ describe('media.delete', () => {
     expect(await rowsOf(owner)).toEqual([]);
   });
 
+  test('media.delete: a job that ends after its media failed or was deleted does not bring it back (no row, no bytes counted)', async () => {
+    const owner = await pool.member();
+    const item = await readyImage(owner);
+    const [row] = await rowsOf(owner);
+    const files = row?.files ?? [];
+    const service = env.node.social.media;
+    // The state a delete leaves between marking the row and removing it: failed, no files.
+    await service.failed(item.id, { reason: 'deleted', code: 'deleted' });
+    expect(await service.ready(item.id, { files })).toBeUndefined();
+    expect((await rowsOf(owner)).map((each) => [each.status, each.files])).toEqual([['failed', []]]);
+    expect((await owner.call('media.quota', {})).usedBytes).toBe(0);
+    await owner.call('media.delete', { mediaId: item.id });
+    expect(await service.ready(item.id, { files })).toBeUndefined();
+    expect(await rowsOf(owner)).toEqual([]);
+  });
+
   test('media.delete: a media still shown by a post, a pet, a profile, a group picture and a message is refused with MEDIA_IN_USE naming each; nothing is deleted until it is removed from them', async () => {
     const [owner, friend] = await Promise.all([pool.member(), pool.member()]);
     await befriend(env.node, owner, friend);

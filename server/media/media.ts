@@ -185,8 +185,12 @@ export class Media {
 
   /** Bytes of the user's stored media, and their quota. */
   async quota(ownerId: string, db: Database | Tx = this.#deps.db): Promise<{ usedBytes: number; quotaBytes: number }> {
-    await this.#ensureUsage(db, ownerId);
-    const [row] = await db.select({ used: mediaUsage.storedBytes }).from(mediaUsage).where(eq(mediaUsage.ownerId, ownerId));
+    const read = () => db.select({ used: mediaUsage.storedBytes }).from(mediaUsage).where(eq(mediaUsage.ownerId, ownerId));
+    let [row] = await read();
+    if (row === undefined) {
+      await this.#ensureUsage(db, ownerId);
+      [row] = await read();
+    }
     return { usedBytes: row?.used ?? 0, quotaBytes: this.#deps.limits.quotaBytes };
   }
 
@@ -455,16 +459,18 @@ export class Media {
     return row;
   }
 
-  async ready(id: string, set: Partial<MediaRow>): Promise<MediaRow> {
-    const row = await this.#rewrite(id, () => ({
-      ...set,
-      status: 'ready',
-      progress: 100,
-      failure: null,
-      failureCode: null,
-      failureDetails: null,
-    }));
-    if (row === undefined) throw new NotFoundError('media');
+  /**
+   * The job made the renditions: the media is ready, if it is still processing. Undefined when it
+   * is gone or failed meanwhile (deleted by its owner): what the job wrote belongs to nothing.
+   * Already ready (an earlier delivery of the job finished first): left as it is.
+   */
+  async ready(id: string, set: Partial<MediaRow>): Promise<MediaRow | undefined> {
+    const row = await this.#rewrite(id, (old) =>
+      old.status === 'processing'
+        ? { ...set, status: 'ready', progress: 100, failure: null, failureCode: null, failureDetails: null }
+        : undefined,
+    );
+    if (row === undefined || row.status === 'failed') return undefined;
     await this.#changed(row);
     return row;
   }
