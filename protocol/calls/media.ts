@@ -2,7 +2,7 @@
 // progress reaches its owner's sessions as `media.changed` on `user:<id>`, and `media.get` gives
 // the media the caller may see, with signed URLs for its files that last a few hours.
 
-import { type CallSpec, OneOf, Uuid } from '../spec.ts';
+import { type CallSpec, Cursor, OneOf, Page, Uuid } from '../spec.ts';
 import { T } from '../typebox.ts';
 
 const exampleMediaId = '0192a1b2-c3d4-7e5f-8a9b-0000000d1a00';
@@ -73,6 +73,14 @@ export const mediaCalls = {
       quotaBytes: T.Integer({ minimum: 1 }),
     }),
     example: { request: {}, response: { usedBytes: 734_003_200, quotaBytes: 5_368_709_120 } },
+  },
+  'media.list': {
+    description:
+      'The caller’s own ready and failed media, newest first (uploads in progress are not listed): what `media.delete` can remove.',
+    role: 'user',
+    request: T.Object({ cursor: Cursor }),
+    response: Page(MediaItem),
+    example: { request: {}, response: { items: [exampleMedia], nextCursor: null } },
   },
   'media.delete': {
     description:

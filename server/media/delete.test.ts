@@ -164,6 +164,25 @@ describe('media.delete', () => {
   });
 });
 
+describe('media.list', () => {
+  test('media.list: the caller’s own ready and failed media, newest first, without uploads in progress nor anyone else’s; a forged cursor is INVALID_CURSOR', async () => {
+    const [owner, other] = await Promise.all([pool.member(), pool.member()]);
+    const first = await readyImage(owner, '#a11');
+    const second = await readyImage(owner, '#1a1');
+    await env.node.social.media.failed(second.id, { reason: 'the file cannot be read', code: 'POISON_FILE' });
+    await env.client().request('POST', '/media/uploads', { body: { kind: 'image', size: 1000 }, token: owner.user.tokens.accessToken });
+    await readyImage(other);
+    const listed = await owner.call('media.list', {});
+    expect(listed.items.map((item) => [item.id, item.status])).toEqual([
+      [second.id, 'failed'],
+      [first.id, 'ready'],
+    ]);
+    expect(listed.nextCursor).toBeNull();
+    expect((await owner.refused('media.list', { cursor: 'eyJ4IjoxfQ' })).code).toBe('INVALID_CURSOR');
+    expect((await owner.refused('media.list', { ownerId: other.id })).code).toBe('INVALID_BODY');
+  });
+});
+
 describe('media usage counter', () => {
   const counterOf = async (member: Member) =>
     (await env.node.platform.database.db.select().from(mediaUsage).where(eq(mediaUsage.ownerId, member.id)))[0]?.storedBytes;

@@ -7,7 +7,7 @@
 // and what is stored stays within `quotaBytes`; the checks and the change they allow run under a
 // per-user lock, so parallel requests cannot pass a limit together. What a user stores is a counter
 // (`media_usage`) changed in the same transaction as every media row change that changes it.
-import { and, eq, inArray, lt, or, type SQL, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, lt, or, type SQL, sql } from 'drizzle-orm';
 import { type Detected, detect, type MediaKind, SNIFF_BYTES } from '../../media/detect.ts';
 import { TooManyPixelsError } from '../../media/errors.ts';
 import { probeImage } from '../../media/images.ts';
@@ -15,6 +15,7 @@ import type { JobQueue } from '../../media/queue.ts';
 import type { CallResponse } from '../../protocol/catalogue.ts';
 import { MEDIA_LIMITS } from '../../protocol/lists.ts';
 import { ConflictError, InvalidInputError, NotFoundError } from '../errors.ts';
+import { decodeCursor, PAGE_SIZE, pageOf } from '../platform/cursor.ts';
 import type { Database } from '../platform/db/index.ts';
 import { rowsOf } from '../platform/db/rows.ts';
 import type { Logger } from '../platform/log.ts';
@@ -31,6 +32,8 @@ export type ShowsMedia = (viewerId: string, mediaId: SQL) => SQL;
 /** SQL true when something, seen by anyone, shows the media `mediaId` (an SQL expression). */
 export type UsesMedia = (mediaId: SQL) => SQL;
 export type MediaView = CallResponse<'media.get'>['items'][number];
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** The failure of a media being deleted (its objects are going; the row goes next). */
 const DELETED = 'deleted';
@@ -314,6 +317,28 @@ export class Media {
     await this.#deps.store.removePrefix(mediaFolder(row));
     // Failed rows hold no bytes: the counter does not move.
     await this.#deps.db.delete(media).where(and(eq(media.id, row.id), eq(media.status, 'failed')));
+  }
+
+  /** The owner's ready and failed media, newest first (ids are time-ordered), a page at a time. */
+  async list(ownerId: string, cursor: string | undefined): Promise<{ items: MediaView[]; nextCursor: string | null }> {
+    const after = decodeCursor(cursor, 1)?.[0];
+    if (after !== undefined && !UUID.test(after))
+      throw new InvalidInputError('the cursor is not one this server gave', { field: 'cursor', code: 'INVALID_CURSOR' });
+    const rows = await this.#deps.db
+      .select()
+      .from(media)
+      .where(
+        and(eq(media.ownerId, ownerId), inArray(media.status, ['ready', 'failed']), after === undefined ? undefined : lt(media.id, after)),
+      )
+      .orderBy(desc(media.id))
+      .limit(PAGE_SIZE + 1);
+    const page = pageOf(
+      rows,
+      PAGE_SIZE,
+      (row) => [row.id],
+      (row) => row,
+    );
+    return { items: await Promise.all(page.items.map((row) => this.view(row))), nextCursor: page.nextCursor };
   }
 
   /** What still shows the media, by kind. */

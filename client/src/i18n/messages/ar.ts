@@ -583,4 +583,8 @@ export const ar: Messages = {
   'storage.title': 'التخزين',
   'storage.used': 'استُخدم {used} من {quota}',
   'storage.help': 'تُحتسب هنا الصور ومقاطع الفيديو والرسائل الصوتية التي ترفعها.',
+  'storage.delete': 'حذف',
+  'storage.deleteItem': 'حذف: {kind}، {when}',
+  'storage.deleted': 'تم الحذف.',
+  'storage.none': 'لم ترفع أي شيء بعد.',
 };

@@ -584,4 +584,8 @@ export const bn: Messages = {
   'storage.title': 'স্টোরেজ',
   'storage.used': '{quota}-এর মধ্যে {used} ব্যবহৃত',
   'storage.help': 'আপনার আপলোড করা ছবি, ভিডিও ও ভয়েস নোট এখানে গণনা করা হয়।',
+  'storage.delete': 'মুছুন',
+  'storage.deleteItem': 'মুছুন: {kind}, {when}',
+  'storage.deleted': 'মুছে ফেলা হয়েছে।',
+  'storage.none': 'আপনি এখনও কিছু আপলোড করেননি।',
 };

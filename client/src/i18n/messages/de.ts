@@ -586,4 +586,8 @@ export const de: Messages = {
   'storage.title': 'Speicher',
   'storage.used': '{used} von {quota} belegt',
   'storage.help': 'Hier zählen die Fotos, Videos und Sprachnachrichten, die du hochlädst.',
+  'storage.delete': 'Löschen',
+  'storage.deleteItem': 'Löschen: {kind}, {when}',
+  'storage.deleted': 'Gelöscht.',
+  'storage.none': 'Du hast noch nichts hochgeladen.',
 };

@@ -583,6 +583,10 @@ export const en = {
   'storage.title': 'Storage',
   'storage.used': '{used} used of {quota}',
   'storage.help': 'The photos, videos and voice notes you upload count here.',
+  'storage.delete': 'Delete',
+  'storage.deleteItem': 'Delete: {kind}, {when}',
+  'storage.deleted': 'Deleted.',
+  'storage.none': 'You have not uploaded anything yet.',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -584,4 +584,8 @@ export const es: Messages = {
   'storage.title': 'Almacenamiento',
   'storage.used': '{used} usados de {quota}',
   'storage.help': 'Aquí cuentan las fotos, los vídeos y las notas de voz que subes.',
+  'storage.delete': 'Eliminar',
+  'storage.deleteItem': 'Eliminar: {kind}, {when}',
+  'storage.deleted': 'Eliminado.',
+  'storage.none': 'Todavía no has subido nada.',
 };

@@ -587,4 +587,8 @@ export const fr: Messages = {
   'storage.title': 'Stockage',
   'storage.used': '{used} utilisés sur {quota}',
   'storage.help': 'Les photos, vidéos et messages vocaux que vous envoyez comptent ici.',
+  'storage.delete': 'Supprimer',
+  'storage.deleteItem': 'Supprimer : {kind}, {when}',
+  'storage.deleted': 'Supprimé.',
+  'storage.none': 'Vous n’avez encore rien envoyé.',
 };

@@ -583,4 +583,8 @@ export const hi: Messages = {
   'storage.title': 'स्टोरेज',
   'storage.used': '{quota} में से {used} इस्तेमाल हुआ',
   'storage.help': 'आपकी अपलोड की गई फ़ोटो, वीडियो और वॉइस नोट यहाँ गिने जाते हैं।',
+  'storage.delete': 'हटाएँ',
+  'storage.deleteItem': 'हटाएँ: {kind}, {when}',
+  'storage.deleted': 'हटा दिया गया।',
+  'storage.none': 'आपने अभी तक कुछ अपलोड नहीं किया है।',
 };

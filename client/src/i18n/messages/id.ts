@@ -585,4 +585,8 @@ export const id: Messages = {
   'storage.title': 'Penyimpanan',
   'storage.used': '{used} terpakai dari {quota}',
   'storage.help': 'Foto, video, dan pesan suara yang kamu unggah dihitung di sini.',
+  'storage.delete': 'Hapus',
+  'storage.deleteItem': 'Hapus: {kind}, {when}',
+  'storage.deleted': 'Dihapus.',
+  'storage.none': 'Kamu belum mengunggah apa pun.',
 };

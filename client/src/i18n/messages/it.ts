@@ -585,4 +585,8 @@ export const it: Messages = {
   'storage.title': 'Spazio di archiviazione',
   'storage.used': '{used} usati su {quota}',
   'storage.help': 'Qui contano le foto, i video e i messaggi vocali che carichi.',
+  'storage.delete': 'Elimina',
+  'storage.deleteItem': 'Elimina: {kind}, {when}',
+  'storage.deleted': 'Eliminato.',
+  'storage.none': 'Non hai ancora caricato nulla.',
 };

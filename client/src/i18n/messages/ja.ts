@@ -585,4 +585,8 @@ export const ja: Messages = {
   'storage.title': 'ストレージ',
   'storage.used': '{quota} 中 {used} 使用中',
   'storage.help': 'アップロードした写真、動画、ボイスメッセージがここに含まれます。',
+  'storage.delete': '削除',
+  'storage.deleteItem': '削除：{kind}（{when}）',
+  'storage.deleted': '削除しました。',
+  'storage.none': 'まだ何もアップロードしていません。',
 };

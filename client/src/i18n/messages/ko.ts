@@ -584,4 +584,8 @@ export const ko: Messages = {
   'storage.title': '저장 공간',
   'storage.used': '{quota} 중 {used} 사용',
   'storage.help': '업로드한 사진, 동영상, 음성 메시지가 여기에 포함됩니다.',
+  'storage.delete': '삭제',
+  'storage.deleteItem': '삭제: {kind}, {when}',
+  'storage.deleted': '삭제했습니다.',
+  'storage.none': '아직 업로드한 항목이 없습니다.',
 };

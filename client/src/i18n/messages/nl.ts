@@ -586,4 +586,8 @@ export const nl: Messages = {
   'storage.title': 'Opslag',
   'storage.used': '{used} van {quota} gebruikt',
   'storage.help': 'De foto’s, video’s en spraakberichten die je uploadt tellen hier mee.',
+  'storage.delete': 'Verwijderen',
+  'storage.deleteItem': 'Verwijderen: {kind}, {when}',
+  'storage.deleted': 'Verwijderd.',
+  'storage.none': 'Je hebt nog niets geüpload.',
 };

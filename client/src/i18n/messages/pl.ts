@@ -585,4 +585,8 @@ export const pl: Messages = {
   'storage.title': 'Miejsce na dane',
   'storage.used': 'Użyto {used} z {quota}',
   'storage.help': 'Liczą się tu przesłane przez ciebie zdjęcia, filmy i wiadomości głosowe.',
+  'storage.delete': 'Usuń',
+  'storage.deleteItem': 'Usuń: {kind}, {when}',
+  'storage.deleted': 'Usunięto.',
+  'storage.none': 'Nie przesłano jeszcze niczego.',
 };

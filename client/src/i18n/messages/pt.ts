@@ -585,4 +585,8 @@ export const pt: Messages = {
   'storage.title': 'Armazenamento',
   'storage.used': '{used} usados de {quota}',
   'storage.help': 'As fotos, vídeos e mensagens de voz que você envia contam aqui.',
+  'storage.delete': 'Excluir',
+  'storage.deleteItem': 'Excluir: {kind}, {when}',
+  'storage.deleted': 'Excluído.',
+  'storage.none': 'Você ainda não enviou nada.',
 };

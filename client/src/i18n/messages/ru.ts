@@ -584,4 +584,8 @@ export const ru: Messages = {
   'storage.title': 'Хранилище',
   'storage.used': 'Занято {used} из {quota}',
   'storage.help': 'Здесь учитываются загруженные вами фото, видео и голосовые сообщения.',
+  'storage.delete': 'Удалить',
+  'storage.deleteItem': 'Удалить: {kind}, {when}',
+  'storage.deleted': 'Удалено.',
+  'storage.none': 'Вы ещё ничего не загрузили.',
 };

@@ -582,4 +582,8 @@ export const th: Messages = {
   'storage.title': 'พื้นที่เก็บข้อมูล',
   'storage.used': 'ใช้ไป {used} จาก {quota}',
   'storage.help': 'รูปภาพ วิดีโอ และข้อความเสียงที่คุณอัปโหลดจะนับรวมที่นี่',
+  'storage.delete': 'ลบ',
+  'storage.deleteItem': 'ลบ: {kind}, {when}',
+  'storage.deleted': 'ลบแล้ว',
+  'storage.none': 'คุณยังไม่ได้อัปโหลดอะไรเลย',
 };

@@ -585,4 +585,8 @@ export const tr: Messages = {
   'storage.title': 'Depolama',
   'storage.used': '{quota} alanın {used} kadarı kullanılıyor',
   'storage.help': 'Yüklediğin fotoğraflar, videolar ve sesli notlar burada sayılır.',
+  'storage.delete': 'Sil',
+  'storage.deleteItem': 'Sil: {kind}, {when}',
+  'storage.deleted': 'Silindi.',
+  'storage.none': 'Henüz hiçbir şey yüklemedin.',
 };

@@ -584,4 +584,8 @@ export const ur: Messages = {
   'storage.title': 'اسٹوریج',
   'storage.used': '{quota} میں سے {used} استعمال شدہ',
   'storage.help': 'آپ کی اپ لوڈ کی گئی تصاویر، ویڈیوز اور وائس نوٹس یہاں شمار ہوتے ہیں۔',
+  'storage.delete': 'حذف کریں',
+  'storage.deleteItem': 'حذف کریں: {kind}، {when}',
+  'storage.deleted': 'حذف ہو گیا۔',
+  'storage.none': 'آپ نے ابھی تک کچھ اپ لوڈ نہیں کیا۔',
 };

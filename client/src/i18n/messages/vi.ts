@@ -585,4 +585,8 @@ export const vi: Messages = {
   'storage.title': 'Bộ nhớ',
   'storage.used': 'Đã dùng {used} trên {quota}',
   'storage.help': 'Ảnh, video và tin nhắn thoại bạn tải lên được tính ở đây.',
+  'storage.delete': 'Xoá',
+  'storage.deleteItem': 'Xoá: {kind}, {when}',
+  'storage.deleted': 'Đã xoá.',
+  'storage.none': 'Bạn chưa tải lên gì.',
 };

@@ -582,4 +582,8 @@ export const zhTW: Messages = {
   'storage.title': '儲存空間',
   'storage.used': '已使用 {used}，共 {quota}',
   'storage.help': '你上傳的相片、影片和語音訊息都計入這裡。',
+  'storage.delete': '刪除',
+  'storage.deleteItem': '刪除：{kind}，{when}',
+  'storage.deleted': '已刪除。',
+  'storage.none': '你還沒有上傳任何內容。',
 };

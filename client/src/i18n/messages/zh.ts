@@ -582,4 +582,8 @@ export const zh: Messages = {
   'storage.title': '存储空间',
   'storage.used': '已用 {used}，共 {quota}',
   'storage.help': '你上传的照片、视频和语音消息都计入这里。',
+  'storage.delete': '删除',
+  'storage.deleteItem': '删除：{kind}，{when}',
+  'storage.deleted': '已删除。',
+  'storage.none': '你还没有上传任何内容。',
 };
