@@ -209,7 +209,7 @@ describe('media in the web client', () => {
       .nth(1)
       .getByRole('button', { name: /^Delete: / })
       .click();
-    await c.getByText(en['error.MEDIA_IN_USE']).waitFor(within);
+    await c.getByText(fill(en['error.MEDIA_IN_USE'], { places: en['media.usedBy.profile'] })).waitFor(within);
     expect(await items.count()).toBe(2);
     await items
       .nth(0)

@@ -76,7 +76,7 @@ test('storage: deleting a media calls media.delete, drops it from the list and s
     expect(op).toBe('media.delete');
     const { mediaId } = body as { mediaId: string };
     deletes.push(mediaId);
-    if (mediaId === kept.id) throw new ProtocolError('MEDIA_IN_USE', 'in use', { usedBy: ['post'] });
+    if (mediaId === kept.id) throw new ProtocolError('MEDIA_IN_USE', 'in use', { usedBy: ['post', 'profile', 'message'] });
     return { usedBytes: 3 * 1024 ** 3, quotaBytes: GB5 } as never;
   });
   const toast = vi.spyOn(actions, 'toast').mockImplementation(() => undefined);
@@ -94,7 +94,7 @@ test('storage: deleting a media calls media.delete, drops it from the list and s
   fireEvent.click(screen.getAllByRole('button', { name: /^Delete: / })[0] as HTMLElement);
   await waitFor(() =>
     expect(toast).toHaveBeenLastCalledWith(
-      'This photo or video is still shown in a post, on a profile or a pet, or in a chat. Remove it from there first.',
+      'This is still shown in: a post, your profile picture, and a chat message. Remove it from there first.',
       'error',
     ),
   );

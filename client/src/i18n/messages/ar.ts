@@ -574,7 +574,6 @@ export const ar: Messages = {
   'media.tooManyProcessing': 'لا يزال {limit} من ملفاتك قيد المعالجة. حاول مجددًا عندما يصبح أحدها جاهزًا.',
   'error.QUOTA_EXCEEDED': 'مساحة التخزين لديك ممتلئة: استُخدم {used} من {quota}.',
   'error.TOO_MANY_PIXELS': 'تحتوي هذه الصورة على أكثر من {megapixels} ميغابكسل.',
-  'error.MEDIA_IN_USE': 'لا تزال هذه الصورة أو هذا الفيديو معروضًا في منشور أو ملف شخصي أو حيوان أليف أو محادثة. أزله من هناك أولًا.',
   'media.failure.TOO_LONG': 'هذا طويل جدًا: {duration} كحد أقصى.',
   'media.failure.CONTAINER_MISMATCH': 'هذا الملف ليس ملف فيديو أو صوت عاديًا.',
   'media.failure.MEDIA_TIMEOUT': 'استغرقت معالجة هذا الملف وقتًا طويلًا جدًا.',
@@ -587,4 +586,10 @@ export const ar: Messages = {
   'storage.deleteItem': 'حذف: {kind}، {when}',
   'storage.deleted': 'تم الحذف.',
   'storage.none': 'لم ترفع أي شيء بعد.',
+  'error.MEDIA_IN_USE': 'لا يزال معروضًا في: {places}. أزله من هناك أولًا.',
+  'media.usedBy.post': 'منشور',
+  'media.usedBy.pet': 'حيوان أليف',
+  'media.usedBy.profile': 'صورة ملفك الشخصي',
+  'media.usedBy.conversation': 'صورة مجموعة',
+  'media.usedBy.message': 'رسالة دردشة',
 };

@@ -575,7 +575,6 @@ export const bn: Messages = {
   'media.tooManyProcessing': 'আপনার {limit}টি ফাইল এখনও প্রসেস হচ্ছে। একটি তৈরি হলে আবার চেষ্টা করুন।',
   'error.QUOTA_EXCEEDED': 'আপনার স্টোরেজ পূর্ণ: {quota}-এর মধ্যে {used} ব্যবহৃত।',
   'error.TOO_MANY_PIXELS': 'এই ছবিতে {megapixels} মেগাপিক্সেলের বেশি আছে।',
-  'error.MEDIA_IN_USE': 'এই ছবি বা ভিডিওটি এখনও কোনো পোস্ট, প্রোফাইল, পোষা প্রাণী বা চ্যাটে দেখানো হচ্ছে। আগে সেখান থেকে সরান।',
   'media.failure.TOO_LONG': 'এটি খুব দীর্ঘ: সর্বোচ্চ {duration}।',
   'media.failure.CONTAINER_MISMATCH': 'এই ফাইলটি সাধারণ ভিডিও বা অডিও ফাইল নয়।',
   'media.failure.MEDIA_TIMEOUT': 'এই ফাইলটি প্রসেস করতে অনেক বেশি সময় লেগেছে।',
@@ -588,4 +587,10 @@ export const bn: Messages = {
   'storage.deleteItem': 'মুছুন: {kind}, {when}',
   'storage.deleted': 'মুছে ফেলা হয়েছে।',
   'storage.none': 'আপনি এখনও কিছু আপলোড করেননি।',
+  'error.MEDIA_IN_USE': 'এটি এখনও এখানে দেখানো হচ্ছে: {places}। আগে সেখান থেকে সরান।',
+  'media.usedBy.post': 'একটি পোস্ট',
+  'media.usedBy.pet': 'একটি পোষা প্রাণী',
+  'media.usedBy.profile': 'আপনার প্রোফাইল ছবি',
+  'media.usedBy.conversation': 'গ্রুপের ছবি',
+  'media.usedBy.message': 'চ্যাট বার্তা',
 };

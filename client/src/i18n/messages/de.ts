@@ -576,8 +576,6 @@ export const de: Messages = {
   'media.tooManyProcessing': '{limit} deiner Dateien werden noch verarbeitet. Versuche es erneut, sobald eine fertig ist.',
   'error.QUOTA_EXCEEDED': 'Dein Speicher ist voll: {used} von {quota} belegt.',
   'error.TOO_MANY_PIXELS': 'Dieses Bild hat mehr als {megapixels} Megapixel.',
-  'error.MEDIA_IN_USE':
-    'Dieses Foto oder Video wird noch in einem Beitrag, einem Profil, bei einem Haustier oder in einem Chat gezeigt. Entferne es zuerst dort.',
   'media.failure.TOO_LONG': 'Das ist zu lang: höchstens {duration}.',
   'media.failure.CONTAINER_MISMATCH': 'Diese Datei ist keine einfache Video- oder Audiodatei.',
   'media.failure.MEDIA_TIMEOUT': 'Die Verarbeitung dieser Datei hat zu lange gedauert.',
@@ -590,4 +588,10 @@ export const de: Messages = {
   'storage.deleteItem': 'Löschen: {kind}, {when}',
   'storage.deleted': 'Gelöscht.',
   'storage.none': 'Du hast noch nichts hochgeladen.',
+  'error.MEDIA_IN_USE': 'Das wird noch gezeigt in: {places}. Entferne es zuerst dort.',
+  'media.usedBy.post': 'einem Beitrag',
+  'media.usedBy.pet': 'einem Haustier',
+  'media.usedBy.profile': 'deinem Profilbild',
+  'media.usedBy.conversation': 'einem Gruppenbild',
+  'media.usedBy.message': 'einer Chatnachricht',
 };

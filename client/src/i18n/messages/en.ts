@@ -574,7 +574,6 @@ export const en = {
   'media.tooManyProcessing': '{limit} of your files are still being processed. Try again when one is ready.',
   'error.QUOTA_EXCEEDED': 'Your storage is full: {used} used of {quota}.',
   'error.TOO_MANY_PIXELS': 'This image has more than {megapixels} megapixels.',
-  'error.MEDIA_IN_USE': 'This photo or video is still shown in a post, on a profile or a pet, or in a chat. Remove it from there first.',
   'media.failure.TOO_LONG': 'This is too long: at most {duration}.',
   'media.failure.CONTAINER_MISMATCH': 'This file is not a plain video or audio file.',
   'media.failure.MEDIA_TIMEOUT': 'Processing this file took too long.',
@@ -587,6 +586,12 @@ export const en = {
   'storage.deleteItem': 'Delete: {kind}, {when}',
   'storage.deleted': 'Deleted.',
   'storage.none': 'You have not uploaded anything yet.',
+  'error.MEDIA_IN_USE': 'This is still shown in: {places}. Remove it from there first.',
+  'media.usedBy.post': 'a post',
+  'media.usedBy.pet': 'a pet',
+  'media.usedBy.profile': 'your profile picture',
+  'media.usedBy.conversation': 'a group picture',
+  'media.usedBy.message': 'a chat message',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -575,7 +575,6 @@ export const es: Messages = {
   'media.tooManyProcessing': '{limit} de tus archivos aún se están procesando. Vuelve a intentarlo cuando uno esté listo.',
   'error.QUOTA_EXCEEDED': 'Tu almacenamiento está lleno: {used} usados de {quota}.',
   'error.TOO_MANY_PIXELS': 'Esta imagen tiene más de {megapixels} megapíxeles.',
-  'error.MEDIA_IN_USE': 'Esta foto o vídeo todavía aparece en una publicación, un perfil, una mascota o un chat. Quítalo de ahí primero.',
   'media.failure.TOO_LONG': 'Es demasiado largo: como máximo {duration}.',
   'media.failure.CONTAINER_MISMATCH': 'Este archivo no es un archivo de vídeo o audio normal.',
   'media.failure.MEDIA_TIMEOUT': 'El procesamiento de este archivo tardó demasiado.',
@@ -588,4 +587,10 @@ export const es: Messages = {
   'storage.deleteItem': 'Eliminar: {kind}, {when}',
   'storage.deleted': 'Eliminado.',
   'storage.none': 'Todavía no has subido nada.',
+  'error.MEDIA_IN_USE': 'Todavía se muestra en: {places}. Quítalo de ahí primero.',
+  'media.usedBy.post': 'una publicación',
+  'media.usedBy.pet': 'una mascota',
+  'media.usedBy.profile': 'tu foto de perfil',
+  'media.usedBy.conversation': 'una foto de grupo',
+  'media.usedBy.message': 'un mensaje de chat',
 };

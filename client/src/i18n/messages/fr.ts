@@ -577,8 +577,6 @@ export const fr: Messages = {
   'media.tooManyProcessing': '{limit} de vos fichiers sont encore en traitement. Réessayez quand l’un d’eux sera prêt.',
   'error.QUOTA_EXCEEDED': 'Votre espace de stockage est plein : {used} utilisés sur {quota}.',
   'error.TOO_MANY_PIXELS': 'Cette image dépasse {megapixels} mégapixels.',
-  'error.MEDIA_IN_USE':
-    'Cette photo ou vidéo apparaît encore dans une publication, sur un profil, un animal ou dans une discussion. Retirez-la de là d’abord.',
   'media.failure.TOO_LONG': 'C’est trop long : {duration} au maximum.',
   'media.failure.CONTAINER_MISMATCH': 'Ce fichier n’est pas un simple fichier vidéo ou audio.',
   'media.failure.MEDIA_TIMEOUT': 'Le traitement de ce fichier a pris trop de temps.',
@@ -591,4 +589,10 @@ export const fr: Messages = {
   'storage.deleteItem': 'Supprimer : {kind}, {when}',
   'storage.deleted': 'Supprimé.',
   'storage.none': 'Vous n’avez encore rien envoyé.',
+  'error.MEDIA_IN_USE': 'C’est encore affiché dans : {places}. Retirez-le de là d’abord.',
+  'media.usedBy.post': 'une publication',
+  'media.usedBy.pet': 'un animal',
+  'media.usedBy.profile': 'votre photo de profil',
+  'media.usedBy.conversation': 'une photo de groupe',
+  'media.usedBy.message': 'un message de discussion',
 };

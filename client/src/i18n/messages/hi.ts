@@ -574,7 +574,6 @@ export const hi: Messages = {
   'media.tooManyProcessing': 'आपकी {limit} फ़ाइलें अभी प्रोसेस हो रही हैं। किसी एक के तैयार होने पर फिर से कोशिश करें।',
   'error.QUOTA_EXCEEDED': 'आपका स्टोरेज भर गया है: {quota} में से {used} इस्तेमाल हुआ।',
   'error.TOO_MANY_PIXELS': 'इस इमेज में {megapixels} मेगापिक्सेल से ज़्यादा हैं।',
-  'error.MEDIA_IN_USE': 'यह फ़ोटो या वीडियो अभी भी किसी पोस्ट, प्रोफ़ाइल, पालतू जानवर या चैट में दिख रहा है। पहले उसे वहाँ से हटाएँ।',
   'media.failure.TOO_LONG': 'यह बहुत लंबा है: ज़्यादा से ज़्यादा {duration}।',
   'media.failure.CONTAINER_MISMATCH': 'यह फ़ाइल सामान्य वीडियो या ऑडियो फ़ाइल नहीं है।',
   'media.failure.MEDIA_TIMEOUT': 'इस फ़ाइल को प्रोसेस करने में बहुत समय लगा।',
@@ -587,4 +586,10 @@ export const hi: Messages = {
   'storage.deleteItem': 'हटाएँ: {kind}, {when}',
   'storage.deleted': 'हटा दिया गया।',
   'storage.none': 'आपने अभी तक कुछ अपलोड नहीं किया है।',
+  'error.MEDIA_IN_USE': 'यह अभी भी यहाँ दिख रहा है: {places}। पहले इसे वहाँ से हटाएँ।',
+  'media.usedBy.post': 'एक पोस्ट',
+  'media.usedBy.pet': 'एक पालतू जानवर',
+  'media.usedBy.profile': 'आपकी प्रोफ़ाइल फ़ोटो',
+  'media.usedBy.conversation': 'ग्रुप की फ़ोटो',
+  'media.usedBy.message': 'चैट संदेश',
 };

@@ -576,7 +576,6 @@ export const id: Messages = {
   'media.tooManyProcessing': '{limit} berkasmu masih diproses. Coba lagi setelah salah satunya siap.',
   'error.QUOTA_EXCEEDED': 'Penyimpananmu penuh: {used} terpakai dari {quota}.',
   'error.TOO_MANY_PIXELS': 'Gambar ini lebih dari {megapixels} megapiksel.',
-  'error.MEDIA_IN_USE': 'Foto atau video ini masih ditampilkan di postingan, profil, hewan peliharaan, atau obrolan. Hapus dari sana dulu.',
   'media.failure.TOO_LONG': 'Ini terlalu panjang: paling lama {duration}.',
   'media.failure.CONTAINER_MISMATCH': 'Berkas ini bukan berkas video atau audio biasa.',
   'media.failure.MEDIA_TIMEOUT': 'Pemrosesan berkas ini terlalu lama.',
@@ -589,4 +588,10 @@ export const id: Messages = {
   'storage.deleteItem': 'Hapus: {kind}, {when}',
   'storage.deleted': 'Dihapus.',
   'storage.none': 'Kamu belum mengunggah apa pun.',
+  'error.MEDIA_IN_USE': 'Ini masih ditampilkan di: {places}. Hapus dari sana dulu.',
+  'media.usedBy.post': 'sebuah postingan',
+  'media.usedBy.pet': 'hewan peliharaan',
+  'media.usedBy.profile': 'foto profilmu',
+  'media.usedBy.conversation': 'foto grup',
+  'media.usedBy.message': 'pesan obrolan',
 };

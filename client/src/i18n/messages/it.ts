@@ -575,8 +575,6 @@ export const it: Messages = {
   'media.tooManyProcessing': '{limit} dei tuoi file sono ancora in elaborazione. Riprova quando uno sarà pronto.',
   'error.QUOTA_EXCEEDED': 'Il tuo spazio è pieno: {used} usati su {quota}.',
   'error.TOO_MANY_PIXELS': 'Questa immagine ha più di {megapixels} megapixel.',
-  'error.MEDIA_IN_USE':
-    'Questa foto o questo video è ancora mostrato in un post, in un profilo, su un animale o in una chat. Rimuovilo prima da lì.',
   'media.failure.TOO_LONG': 'È troppo lungo: al massimo {duration}.',
   'media.failure.CONTAINER_MISMATCH': 'Questo file non è un semplice file video o audio.',
   'media.failure.MEDIA_TIMEOUT': 'L’elaborazione di questo file ha richiesto troppo tempo.',
@@ -589,4 +587,10 @@ export const it: Messages = {
   'storage.deleteItem': 'Elimina: {kind}, {when}',
   'storage.deleted': 'Eliminato.',
   'storage.none': 'Non hai ancora caricato nulla.',
+  'error.MEDIA_IN_USE': 'È ancora mostrato in: {places}. Rimuovilo prima da lì.',
+  'media.usedBy.post': 'un post',
+  'media.usedBy.pet': 'un animale',
+  'media.usedBy.profile': 'la tua foto del profilo',
+  'media.usedBy.conversation': 'una foto di gruppo',
+  'media.usedBy.message': 'un messaggio in chat',
 };

@@ -575,8 +575,6 @@ export const ja: Messages = {
   'media.tooManyProcessing': '{limit} 件のファイルがまだ処理中です。どれかが完了してからもう一度お試しください。',
   'error.QUOTA_EXCEEDED': 'ストレージがいっぱいです：{quota} 中 {used} 使用中。',
   'error.TOO_MANY_PIXELS': 'この画像は {megapixels} メガピクセルを超えています。',
-  'error.MEDIA_IN_USE':
-    'この写真または動画は、投稿、プロフィール、ペット、またはチャットでまだ表示されています。先にそこから外してください。',
   'media.failure.TOO_LONG': '長すぎます：最長 {duration} です。',
   'media.failure.CONTAINER_MISMATCH': 'このファイルは通常の動画・音声ファイルではありません。',
   'media.failure.MEDIA_TIMEOUT': 'このファイルの処理に時間がかかりすぎました。',
@@ -589,4 +587,10 @@ export const ja: Messages = {
   'storage.deleteItem': '削除：{kind}（{when}）',
   'storage.deleted': '削除しました。',
   'storage.none': 'まだ何もアップロードしていません。',
+  'error.MEDIA_IN_USE': 'まだ次の場所に表示されています：{places}。先にそこから外してください。',
+  'media.usedBy.post': '投稿',
+  'media.usedBy.pet': 'ペット',
+  'media.usedBy.profile': 'プロフィール写真',
+  'media.usedBy.conversation': 'グループの画像',
+  'media.usedBy.message': 'チャットのメッセージ',
 };

@@ -575,7 +575,6 @@ export const ko: Messages = {
   'media.tooManyProcessing': '파일 {limit}개가 아직 처리 중입니다. 하나가 준비되면 다시 시도하세요.',
   'error.QUOTA_EXCEEDED': '저장 공간이 가득 찼습니다: {quota} 중 {used} 사용.',
   'error.TOO_MANY_PIXELS': '이 이미지는 {megapixels}메가픽셀을 넘습니다.',
-  'error.MEDIA_IN_USE': '이 사진 또는 동영상은 아직 게시물, 프로필, 반려동물 또는 채팅에 표시되고 있습니다. 먼저 거기에서 제거하세요.',
   'media.failure.TOO_LONG': '너무 깁니다: 최대 {duration}.',
   'media.failure.CONTAINER_MISMATCH': '이 파일은 일반 동영상 또는 오디오 파일이 아닙니다.',
   'media.failure.MEDIA_TIMEOUT': '이 파일을 처리하는 데 시간이 너무 오래 걸렸습니다.',
@@ -588,4 +587,10 @@ export const ko: Messages = {
   'storage.deleteItem': '삭제: {kind}, {when}',
   'storage.deleted': '삭제했습니다.',
   'storage.none': '아직 업로드한 항목이 없습니다.',
+  'error.MEDIA_IN_USE': '아직 다음 위치에 표시되고 있습니다: {places}. 먼저 거기에서 제거하세요.',
+  'media.usedBy.post': '게시물',
+  'media.usedBy.pet': '반려동물',
+  'media.usedBy.profile': '프로필 사진',
+  'media.usedBy.conversation': '그룹 사진',
+  'media.usedBy.message': '채팅 메시지',
 };

@@ -576,8 +576,6 @@ export const nl: Messages = {
   'media.tooManyProcessing': '{limit} van je bestanden worden nog verwerkt. Probeer het opnieuw zodra er een klaar is.',
   'error.QUOTA_EXCEEDED': 'Je opslag is vol: {used} van {quota} gebruikt.',
   'error.TOO_MANY_PIXELS': 'Deze afbeelding heeft meer dan {megapixels} megapixels.',
-  'error.MEDIA_IN_USE':
-    'Deze foto of video staat nog in een bericht, op een profiel, bij een huisdier of in een chat. Haal hem daar eerst weg.',
   'media.failure.TOO_LONG': 'Dit is te lang: hoogstens {duration}.',
   'media.failure.CONTAINER_MISMATCH': 'Dit bestand is geen gewoon video- of audiobestand.',
   'media.failure.MEDIA_TIMEOUT': 'Het verwerken van dit bestand duurde te lang.',
@@ -590,4 +588,10 @@ export const nl: Messages = {
   'storage.deleteItem': 'Verwijderen: {kind}, {when}',
   'storage.deleted': 'Verwijderd.',
   'storage.none': 'Je hebt nog niets geüpload.',
+  'error.MEDIA_IN_USE': 'Dit wordt nog getoond in: {places}. Haal het daar eerst weg.',
+  'media.usedBy.post': 'een bericht',
+  'media.usedBy.pet': 'een huisdier',
+  'media.usedBy.profile': 'je profielfoto',
+  'media.usedBy.conversation': 'een groepsfoto',
+  'media.usedBy.message': 'een chatbericht',
 };

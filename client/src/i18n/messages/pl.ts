@@ -575,8 +575,6 @@ export const pl: Messages = {
   'media.tooManyProcessing': 'Liczba plików wciąż przetwarzanych: {limit}. Spróbuj ponownie, gdy któryś będzie gotowy.',
   'error.QUOTA_EXCEEDED': 'Twoje miejsce jest pełne: użyto {used} z {quota}.',
   'error.TOO_MANY_PIXELS': 'Ten obraz ma więcej niż {megapixels} megapikseli.',
-  'error.MEDIA_IN_USE':
-    'To zdjęcie lub film wciąż jest widoczne w poście, na profilu, przy zwierzaku lub w czacie. Najpierw je stamtąd usuń.',
   'media.failure.TOO_LONG': 'To jest za długie: najwyżej {duration}.',
   'media.failure.CONTAINER_MISMATCH': 'Ten plik nie jest zwykłym plikiem wideo ani audio.',
   'media.failure.MEDIA_TIMEOUT': 'Przetwarzanie tego pliku trwało zbyt długo.',
@@ -589,4 +587,10 @@ export const pl: Messages = {
   'storage.deleteItem': 'Usuń: {kind}, {when}',
   'storage.deleted': 'Usunięto.',
   'storage.none': 'Nie przesłano jeszcze niczego.',
+  'error.MEDIA_IN_USE': 'To jest nadal widoczne w: {places}. Najpierw usuń to stamtąd.',
+  'media.usedBy.post': 'post',
+  'media.usedBy.pet': 'zwierzak',
+  'media.usedBy.profile': 'twoje zdjęcie profilowe',
+  'media.usedBy.conversation': 'zdjęcie grupy',
+  'media.usedBy.message': 'wiadomość w czacie',
 };

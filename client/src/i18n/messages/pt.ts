@@ -575,8 +575,6 @@ export const pt: Messages = {
   'media.tooManyProcessing': '{limit} dos seus arquivos ainda estão sendo processados. Tente de novo quando um estiver pronto.',
   'error.QUOTA_EXCEEDED': 'Seu armazenamento está cheio: {used} usados de {quota}.',
   'error.TOO_MANY_PIXELS': 'Esta imagem tem mais de {megapixels} megapixels.',
-  'error.MEDIA_IN_USE':
-    'Esta foto ou vídeo ainda aparece em uma publicação, em um perfil, em um pet ou em uma conversa. Remova de lá primeiro.',
   'media.failure.TOO_LONG': 'É longo demais: no máximo {duration}.',
   'media.failure.CONTAINER_MISMATCH': 'Este arquivo não é um arquivo de vídeo ou áudio comum.',
   'media.failure.MEDIA_TIMEOUT': 'O processamento deste arquivo demorou demais.',
@@ -589,4 +587,10 @@ export const pt: Messages = {
   'storage.deleteItem': 'Excluir: {kind}, {when}',
   'storage.deleted': 'Excluído.',
   'storage.none': 'Você ainda não enviou nada.',
+  'error.MEDIA_IN_USE': 'Ainda aparece em: {places}. Remova de lá primeiro.',
+  'media.usedBy.post': 'uma publicação',
+  'media.usedBy.pet': 'um pet',
+  'media.usedBy.profile': 'sua foto de perfil',
+  'media.usedBy.conversation': 'uma foto de grupo',
+  'media.usedBy.message': 'uma mensagem de conversa',
 };

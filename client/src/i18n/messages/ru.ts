@@ -575,7 +575,6 @@ export const ru: Messages = {
   'media.tooManyProcessing': 'Ещё обрабатывается файлов: {limit}. Повторите попытку, когда один из них будет готов.',
   'error.QUOTA_EXCEEDED': 'Хранилище заполнено: занято {used} из {quota}.',
   'error.TOO_MANY_PIXELS': 'В этом изображении больше {megapixels} мегапикселей.',
-  'error.MEDIA_IN_USE': 'Это фото или видео всё ещё показывается в публикации, профиле, у питомца или в чате. Сначала уберите его оттуда.',
   'media.failure.TOO_LONG': 'Слишком длинно: не более {duration}.',
   'media.failure.CONTAINER_MISMATCH': 'Этот файл не является обычным видео- или аудиофайлом.',
   'media.failure.MEDIA_TIMEOUT': 'Обработка этого файла заняла слишком много времени.',
@@ -588,4 +587,10 @@ export const ru: Messages = {
   'storage.deleteItem': 'Удалить: {kind}, {when}',
   'storage.deleted': 'Удалено.',
   'storage.none': 'Вы ещё ничего не загрузили.',
+  'error.MEDIA_IN_USE': 'Это всё ещё показывается здесь: {places}. Сначала уберите это оттуда.',
+  'media.usedBy.post': 'публикация',
+  'media.usedBy.pet': 'питомец',
+  'media.usedBy.profile': 'фото вашего профиля',
+  'media.usedBy.conversation': 'фото группы',
+  'media.usedBy.message': 'сообщение в чате',
 };

@@ -573,7 +573,6 @@ export const th: Messages = {
   'media.tooManyProcessing': 'ไฟล์ของคุณ {limit} ไฟล์ยังอยู่ระหว่างประมวลผล โปรดลองอีกครั้งเมื่อมีไฟล์หนึ่งพร้อม',
   'error.QUOTA_EXCEEDED': 'พื้นที่เก็บข้อมูลของคุณเต็มแล้ว: ใช้ไป {used} จาก {quota}',
   'error.TOO_MANY_PIXELS': 'รูปภาพนี้มีขนาดเกิน {megapixels} เมกะพิกเซล',
-  'error.MEDIA_IN_USE': 'รูปภาพหรือวิดีโอนี้ยังแสดงอยู่ในโพสต์ โปรไฟล์ สัตว์เลี้ยง หรือแชท โปรดนำออกจากที่นั่นก่อน',
   'media.failure.TOO_LONG': 'ยาวเกินไป: ไม่เกิน {duration}',
   'media.failure.CONTAINER_MISMATCH': 'ไฟล์นี้ไม่ใช่ไฟล์วิดีโอหรือเสียงธรรมดา',
   'media.failure.MEDIA_TIMEOUT': 'การประมวลผลไฟล์นี้ใช้เวลานานเกินไป',
@@ -586,4 +585,10 @@ export const th: Messages = {
   'storage.deleteItem': 'ลบ: {kind}, {when}',
   'storage.deleted': 'ลบแล้ว',
   'storage.none': 'คุณยังไม่ได้อัปโหลดอะไรเลย',
+  'error.MEDIA_IN_USE': 'ยังแสดงอยู่ใน: {places} โปรดนำออกจากที่นั่นก่อน',
+  'media.usedBy.post': 'โพสต์',
+  'media.usedBy.pet': 'สัตว์เลี้ยง',
+  'media.usedBy.profile': 'รูปโปรไฟล์ของคุณ',
+  'media.usedBy.conversation': 'รูปกลุ่ม',
+  'media.usedBy.message': 'ข้อความแชท',
 };

@@ -575,8 +575,6 @@ export const tr: Messages = {
   'media.tooManyProcessing': 'Dosyalarından {limit} tanesi hâlâ işleniyor. Biri hazır olunca yeniden dene.',
   'error.QUOTA_EXCEEDED': 'Depolama alanın dolu: {quota} alanın {used} kadarı kullanılıyor.',
   'error.TOO_MANY_PIXELS': 'Bu görsel {megapixels} megapikselden büyük.',
-  'error.MEDIA_IN_USE':
-    'Bu fotoğraf veya video hâlâ bir gönderide, profilde, bir evcil hayvanda ya da bir sohbette gösteriliyor. Önce oradan kaldır.',
   'media.failure.TOO_LONG': 'Bu çok uzun: en fazla {duration}.',
   'media.failure.CONTAINER_MISMATCH': 'Bu dosya düz bir video veya ses dosyası değil.',
   'media.failure.MEDIA_TIMEOUT': 'Bu dosyanın işlenmesi çok uzun sürdü.',
@@ -589,4 +587,10 @@ export const tr: Messages = {
   'storage.deleteItem': 'Sil: {kind}, {when}',
   'storage.deleted': 'Silindi.',
   'storage.none': 'Henüz hiçbir şey yüklemedin.',
+  'error.MEDIA_IN_USE': 'Bu hâlâ şurada gösteriliyor: {places}. Önce oradan kaldır.',
+  'media.usedBy.post': 'bir gönderi',
+  'media.usedBy.pet': 'bir evcil hayvan',
+  'media.usedBy.profile': 'profil fotoğrafın',
+  'media.usedBy.conversation': 'bir grup fotoğrafı',
+  'media.usedBy.message': 'bir sohbet mesajı',
 };

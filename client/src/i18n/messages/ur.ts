@@ -575,7 +575,6 @@ export const ur: Messages = {
   'media.tooManyProcessing': 'آپ کی {limit} فائلیں ابھی پروسیس ہو رہی ہیں۔ کسی ایک کے تیار ہونے پر دوبارہ کوشش کریں۔',
   'error.QUOTA_EXCEEDED': 'آپ کی اسٹوریج بھر گئی ہے: {quota} میں سے {used} استعمال ہو چکی ہے۔',
   'error.TOO_MANY_PIXELS': 'اس تصویر میں {megapixels} میگا پکسل سے زیادہ ہیں۔',
-  'error.MEDIA_IN_USE': 'یہ تصویر یا ویڈیو ابھی کسی پوسٹ، پروفائل، پالتو جانور یا چیٹ میں دکھائی جا رہی ہے۔ پہلے اسے وہاں سے ہٹائیں۔',
   'media.failure.TOO_LONG': 'یہ بہت لمبا ہے: زیادہ سے زیادہ {duration}۔',
   'media.failure.CONTAINER_MISMATCH': 'یہ فائل سادہ ویڈیو یا آڈیو فائل نہیں ہے۔',
   'media.failure.MEDIA_TIMEOUT': 'اس فائل کی پروسیسنگ میں بہت زیادہ وقت لگا۔',
@@ -588,4 +587,10 @@ export const ur: Messages = {
   'storage.deleteItem': 'حذف کریں: {kind}، {when}',
   'storage.deleted': 'حذف ہو گیا۔',
   'storage.none': 'آپ نے ابھی تک کچھ اپ لوڈ نہیں کیا۔',
+  'error.MEDIA_IN_USE': 'یہ ابھی یہاں دکھایا جا رہا ہے: {places}۔ پہلے اسے وہاں سے ہٹائیں۔',
+  'media.usedBy.post': 'ایک پوسٹ',
+  'media.usedBy.pet': 'ایک پالتو جانور',
+  'media.usedBy.profile': 'آپ کی پروفائل تصویر',
+  'media.usedBy.conversation': 'گروپ کی تصویر',
+  'media.usedBy.message': 'چیٹ کا پیغام',
 };

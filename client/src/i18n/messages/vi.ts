@@ -575,8 +575,6 @@ export const vi: Messages = {
   'media.tooManyProcessing': '{limit} tệp của bạn vẫn đang được xử lý. Hãy thử lại khi có một tệp sẵn sàng.',
   'error.QUOTA_EXCEEDED': 'Bộ nhớ của bạn đã đầy: đã dùng {used} trên {quota}.',
   'error.TOO_MANY_PIXELS': 'Ảnh này có hơn {megapixels} megapixel.',
-  'error.MEDIA_IN_USE':
-    'Ảnh hoặc video này vẫn đang hiển thị trong một bài đăng, hồ sơ, thú cưng hoặc cuộc trò chuyện. Hãy gỡ nó khỏi đó trước.',
   'media.failure.TOO_LONG': 'Quá dài: tối đa {duration}.',
   'media.failure.CONTAINER_MISMATCH': 'Tệp này không phải là tệp video hoặc âm thanh thông thường.',
   'media.failure.MEDIA_TIMEOUT': 'Xử lý tệp này mất quá nhiều thời gian.',
@@ -589,4 +587,10 @@ export const vi: Messages = {
   'storage.deleteItem': 'Xoá: {kind}, {when}',
   'storage.deleted': 'Đã xoá.',
   'storage.none': 'Bạn chưa tải lên gì.',
+  'error.MEDIA_IN_USE': 'Nội dung này vẫn đang hiển thị ở: {places}. Hãy gỡ nó khỏi đó trước.',
+  'media.usedBy.post': 'một bài đăng',
+  'media.usedBy.pet': 'một thú cưng',
+  'media.usedBy.profile': 'ảnh hồ sơ của bạn',
+  'media.usedBy.conversation': 'ảnh nhóm',
+  'media.usedBy.message': 'một tin nhắn trò chuyện',
 };

@@ -573,7 +573,6 @@ export const zhTW: Messages = {
   'media.tooManyProcessing': '你有 {limit} 個檔案仍在處理中。請在其中一個完成後再試。',
   'error.QUOTA_EXCEEDED': '你的儲存空間已滿：已使用 {used}，共 {quota}。',
   'error.TOO_MANY_PIXELS': '此圖片超過 {megapixels} 百萬像素。',
-  'error.MEDIA_IN_USE': '此相片或影片仍顯示在貼文、個人檔案、寵物或聊天中。請先從那裡移除。',
   'media.failure.TOO_LONG': '太長了：最長 {duration}。',
   'media.failure.CONTAINER_MISMATCH': '此檔案不是一般的影片或音訊檔案。',
   'media.failure.MEDIA_TIMEOUT': '處理此檔案花費太久。',
@@ -586,4 +585,10 @@ export const zhTW: Messages = {
   'storage.deleteItem': '刪除：{kind}，{when}',
   'storage.deleted': '已刪除。',
   'storage.none': '你還沒有上傳任何內容。',
+  'error.MEDIA_IN_USE': '它仍顯示在：{places}。請先從那裡移除。',
+  'media.usedBy.post': '貼文',
+  'media.usedBy.pet': '寵物',
+  'media.usedBy.profile': '你的大頭貼',
+  'media.usedBy.conversation': '群組圖片',
+  'media.usedBy.message': '聊天訊息',
 };

@@ -573,7 +573,6 @@ export const zh: Messages = {
   'media.tooManyProcessing': '你有 {limit} 个文件仍在处理中。请在其中一个完成后重试。',
   'error.QUOTA_EXCEEDED': '你的存储空间已满：已用 {used}，共 {quota}。',
   'error.TOO_MANY_PIXELS': '此图片超过 {megapixels} 百万像素。',
-  'error.MEDIA_IN_USE': '此照片或视频仍显示在帖子、个人资料、宠物或聊天中。请先从那里移除。',
   'media.failure.TOO_LONG': '太长了：最长 {duration}。',
   'media.failure.CONTAINER_MISMATCH': '此文件不是普通的视频或音频文件。',
   'media.failure.MEDIA_TIMEOUT': '处理此文件用时过长。',
@@ -586,4 +585,10 @@ export const zh: Messages = {
   'storage.deleteItem': '删除：{kind}，{when}',
   'storage.deleted': '已删除。',
   'storage.none': '你还没有上传任何内容。',
+  'error.MEDIA_IN_USE': '它仍显示在：{places}。请先从那里移除。',
+  'media.usedBy.post': '帖子',
+  'media.usedBy.pet': '宠物',
+  'media.usedBy.profile': '你的头像',
+  'media.usedBy.conversation': '群组图片',
+  'media.usedBy.message': '聊天消息',
 };
