@@ -1,7 +1,8 @@
 // The media jobs' failures, one class each with a stable `code`. Every one is a PoisonFileError:
 // the file itself is the problem (it cannot be read, it is not what it claims, it asks for more
 // work than an upload may), so retrying cannot help; the job gives up at once and the media ends
-// FAILED with the error's message as its reason (the log keeps the cause).
+// FAILED with the error's message as its reason, its code and its numbers (`details()`, for
+// clients to word the reason in the user's language); the log keeps the cause.
 import { PermanentJobError } from './queue.ts';
 
 export class PoisonFileError extends PermanentJobError {
@@ -9,6 +10,10 @@ export class PoisonFileError extends PermanentJobError {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'PoisonFileError';
+  }
+  /** The numbers of the refusal (the limit, what was found), safe to show to the owner. */
+  details(): Record<string, number | string> {
+    return {};
   }
 }
 
@@ -26,10 +31,15 @@ export class ContainerMismatchError extends PoisonFileError {
 export class ToolTimeoutError extends PoisonFileError {
   override readonly code = 'MEDIA_TIMEOUT';
   readonly pid: number;
+  readonly timeoutMs: number;
   constructor(program: string, timeoutMs: number, pid: number) {
     super(`processing took longer than ${formatSeconds(timeoutMs)} (${program})`);
     this.name = 'ToolTimeoutError';
     this.pid = pid;
+    this.timeoutMs = timeoutMs;
+  }
+  override details() {
+    return { timeoutMs: this.timeoutMs };
   }
 }
 
@@ -37,19 +47,31 @@ export class ToolTimeoutError extends PoisonFileError {
 export class TooManyPixelsError extends PoisonFileError {
   override readonly code = 'TOO_MANY_PIXELS';
   readonly maxPixels: number;
+  readonly width: number;
+  readonly height: number;
   constructor(width: number, height: number, maxPixels: number) {
     super(`the image is ${width}×${height} pixels; at most ${(maxPixels / 1_000_000).toFixed(1)} megapixels are accepted`);
     this.name = 'TooManyPixelsError';
     this.maxPixels = maxPixels;
+    this.width = width;
+    this.height = height;
+  }
+  override details() {
+    return { maxPixels: this.maxPixels, width: this.width, height: this.height };
   }
 }
 
 /** A video or voice note longer than its kind allows. */
 export class MediaTooLongError extends PoisonFileError {
   override readonly code = 'TOO_LONG';
-  constructor(message: string) {
+  readonly maxDurationMs: number;
+  constructor(message: string, maxDurationMs: number) {
     super(message);
     this.name = 'MediaTooLongError';
+    this.maxDurationMs = maxDurationMs;
+  }
+  override details() {
+    return { maxDurationMs: this.maxDurationMs };
   }
 }
 

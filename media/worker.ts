@@ -179,9 +179,13 @@ export function mediaWorker(deps: WorkerDeps): { handle: JobHandler; giveUp: Giv
     if (reel && (duration < minDurationMs || duration > maxDurationMs))
       throw new MediaTooLongError(
         `a reel lasts ${minDurationMs / 1000} s to ${seconds(maxDurationMs)}; this video is ${(duration / 1000).toFixed(1)} s long`,
+        maxDurationMs,
       );
     if (duration > maxDurationMs)
-      throw new MediaTooLongError(`a video is at most ${seconds(maxDurationMs)} long; this one is ${(duration / 1000).toFixed(1)} s`);
+      throw new MediaTooLongError(
+        `a video is at most ${seconds(maxDurationMs)} long; this one is ${(duration / 1000).toFixed(1)} s`,
+        maxDurationMs,
+      );
     const out = join(dir, 'out');
     const processed = await processVideo(input, { ...info, durationMs: duration }, out, {
       timeoutMs: deps.limits.transcodeTimeoutMs,
@@ -197,7 +201,7 @@ export function mediaWorker(deps: WorkerDeps): { handle: JobHandler; giveUp: Giv
     const info = await probed(input, 'recording');
     if (!info.audio) throw new PoisonFileError('the file has no sound');
     const maxDurationMs = MEDIA_LIMITS.voice.maxDurationMs;
-    const tooLong = new MediaTooLongError(`a voice note is at most ${seconds(maxDurationMs)} long`);
+    const tooLong = new MediaTooLongError(`a voice note is at most ${seconds(maxDurationMs)} long`, maxDurationMs);
     if ((info.durationMs ?? 0) > maxDurationMs) throw tooLong;
     const out = join(dir, 'out');
     await mkdir(out, { recursive: true });
@@ -225,7 +229,9 @@ export function mediaWorker(deps: WorkerDeps): { handle: JobHandler; giveUp: Giv
       const dir = await mkdtemp(join(deps.workDir, `media-${row.id}-`));
       try {
         const result = row.kind === 'image' ? await image(row) : row.kind === 'voice' ? await voice(row, dir) : await video(row, dir);
-        await deps.media.ready(row.id, { ...result, parts: [] });
+        const ready = await deps.media.ready(row.id, { ...result, parts: [] });
+        // Deleted while the job ran: its renditions belong to nothing.
+        if (ready === undefined) await deps.store.removePrefix(mediaFolder(row));
         // The whole upload folder: the chunks recorded, and any a node stored but died before
         // recording.
         await deps.store.removePrefix(`${mediaFolder(row)}upload/`);
@@ -234,9 +240,15 @@ export function mediaWorker(deps: WorkerDeps): { handle: JobHandler; giveUp: Giv
       }
     },
     async giveUp(job, error) {
-      const reason = error instanceof PoisonFileError ? error.message : 'the file could not be processed';
-      deps.log.warn({ err: error, mediaId: job.mediaId }, `media.job() | failed for good [media:${job.mediaId}] [reason:${reason}]`);
-      await deps.media.failed(job.mediaId, reason);
+      const failure =
+        error instanceof PoisonFileError
+          ? { reason: error.message, code: error.code, details: error.details() }
+          : { reason: 'the file could not be processed', code: 'PROCESSING_FAILED', details: {} };
+      deps.log.warn(
+        { err: error, mediaId: job.mediaId },
+        `media.job() | failed for good [media:${job.mediaId}] [code:${failure.code}] [reason:${failure.reason}]`,
+      );
+      await deps.media.failed(job.mediaId, failure);
     },
   };
 }

@@ -300,13 +300,20 @@ token>\`; the OpenAPI document at \`/openapi\` has the exact shapes.
    \`TOO_MANY_UPLOADS\` (429, \`details.state: "processing"\`): the upload stays, complete it again
    later. Then the media is \`processing\`: \`media.changed\` events report progress, then
    \`ready\` with \`urls\`, or \`failed\` with a \`failure\` reason (among them a file that is not
-   plainly the container its bytes start as, or whose processing took too long).
+   plainly the container its bytes start as, or whose processing took too long), a \`failureCode\`
+   (\`TOO_LONG\`, \`CONTAINER_MISMATCH\`, \`MEDIA_TIMEOUT\`, …) and \`failureDetails\` with its numbers,
+   for clients to word in the user's language.
 
 \`POST /media\` does all three for a file of up to 20 MB sent as \`multipart/form-data\` with the
 fields \`kind\` and \`file\`. The \`urls\` of a ready media are signed paths on the node that work for a
 few hours (images: \`small|medium|large\` \`.webp\` and \`.jpg\`; videos and reels: \`master.m3u8\` (HLS,
 relative links included) and \`thumb.jpg\`; voice notes: \`voice.ogg\` and \`voice.m4a\`; blobs: \`blob\`). Media can be attached
 only by their owner, once ready (\`NOT_FOUND\`, \`MEDIA_NOT_READY\`).
+
+\`media.delete\` removes one of the caller's ready or failed media and frees its bytes at once. A
+media still shown by a post, a pet, a profile picture, a group picture or a message is refused with
+\`MEDIA_IN_USE\` (\`details.usedBy\` names those kinds): remove it from there first (delete the post
+or message, change the picture), since others see those.
 
 ## Limits
 

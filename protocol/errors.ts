@@ -41,6 +41,8 @@ export const DOMAIN_ERROR_CODES = {
   GROUP_FULL: 'A group has at most 1,024 members.',
   LAST_ADMIN: 'A group keeps at least one admin; make someone else admin first.',
   MEDIA_NOT_READY: 'A media id given is still uploading or processing (or failed); attach it once `media.changed` says ready.',
+  MEDIA_IN_USE:
+    'The media is still shown somewhere (`details.usedBy`: post, pet, profile, conversation, message); remove it from there before deleting it.',
 } as const;
 
 export const CLOSE_CODES = {

@@ -2,7 +2,7 @@
 // progress reaches its owner's sessions as `media.changed` on `user:<id>`, and `media.get` gives
 // the media the caller may see, with signed URLs for its files that last a few hours.
 
-import { type CallSpec, OneOf, Uuid } from '../spec.ts';
+import { type CallSpec, Cursor, OneOf, Page, Uuid } from '../spec.ts';
 import { T } from '../typebox.ts';
 
 const exampleMediaId = '0192a1b2-c3d4-7e5f-8a9b-0000000d1a00';
@@ -15,6 +15,14 @@ export const MediaItem = T.Object({
   status: OneOf(['uploading', 'processing', 'ready', 'failed'] as const),
   progress: T.Integer({ minimum: 0, maximum: 100, description: 'Of the processing, once uploaded' }),
   failure: T.Union([T.String(), T.Null()], { description: 'Why it failed, when it did' }),
+  failureCode: T.Union([T.String(), T.Null()], {
+    description:
+      'Why it failed, as a code to word in the user’s language: TOO_LONG, TOO_MANY_PIXELS, CONTAINER_MISMATCH, MEDIA_TIMEOUT, POISON_FILE (unreadable, or not what it claims), PROCESSING_FAILED (anything else); null unless failed',
+  }),
+  failureDetails: T.Union([T.Record(T.String(), T.Union([T.Number(), T.String()])), T.Null()], {
+    description:
+      'The numbers of the failure: maxDurationMs (TOO_LONG), maxPixels, width, height (TOO_MANY_PIXELS), timeoutMs (MEDIA_TIMEOUT), format (CONTAINER_MISMATCH)',
+  }),
   size: T.Integer({ description: 'Bytes of the original, as announced' }),
   received: T.Integer({ description: 'Bytes of it uploaded so far' }),
   width: T.Union([T.Integer(), T.Null()]),
@@ -35,6 +43,8 @@ export const exampleMedia = {
   status: 'ready',
   progress: 100,
   failure: null,
+  failureCode: null,
+  failureDetails: null,
   size: 2_345_678,
   received: 2_345_678,
   width: 3000,
@@ -65,5 +75,24 @@ export const mediaCalls = {
       quotaBytes: T.Integer({ minimum: 1 }),
     }),
     example: { request: {}, response: { usedBytes: 734_003_200, quotaBytes: 5_368_709_120 } },
+  },
+  'media.list': {
+    description:
+      'The caller’s own ready and failed media, newest first (uploads in progress are not listed): what `media.delete` can remove.',
+    role: 'user',
+    request: T.Object({ cursor: Cursor }),
+    response: Page(MediaItem),
+    example: { request: {}, response: { items: [exampleMedia], nextCursor: null } },
+  },
+  'media.delete': {
+    description:
+      'Delete one of your ready or failed media: its files go and its bytes stop counting against your quota at once; the answer is the quota after. Refused with `MEDIA_IN_USE` while something still shows it (`details.usedBy`: post, pet, profile, conversation, message; remove it from there first), with `MEDIA_NOT_READY` while it uploads or processes (cancel an unfinished upload with `DELETE /media/uploads/{id}`), and `NOT_FOUND` for a media that is not yours.',
+    role: 'user',
+    request: T.Object({ mediaId: Uuid }),
+    response: T.Object({
+      usedBytes: T.Integer({ minimum: 0 }),
+      quotaBytes: T.Integer({ minimum: 1 }),
+    }),
+    example: { request: { mediaId: exampleMediaId }, response: { usedBytes: 731_657_522, quotaBytes: 5_368_709_120 } },
   },
 } satisfies Record<string, CallSpec>;

@@ -25,6 +25,17 @@ import { type ChatView, type MemberRow, type MessageView, memberViews, meView, r
 
 type ConversationRow = typeof conversations.$inferSelect;
 
+/** SQL: a conversation shows the media `mediaId` (an SQL expression) as its picture. */
+export function conversationsUseMedia(mediaId: SQL): SQL {
+  return sql`exists (select 1 from conversations c where c.picture_media_id = ${mediaId})`;
+}
+
+/** SQL: a message not deleted carries the media `mediaId` (an SQL expression). */
+export function messagesUseMedia(mediaId: SQL): SQL {
+  return sql`exists (select 1 from messages msg
+    where msg.attachments @> jsonb_build_array(jsonb_build_object('id', ${mediaId}::text)) and msg.deleted_at is null)`;
+}
+
 /** SQL: the media `mediaId` (an SQL expression) is the picture of a conversation `viewerId` is in,
  * or attached to a message of one that they can read (not deleted, sent after they joined). The
  * rows showing the media are found first, through their indexes (`offset 0` keeps the planner

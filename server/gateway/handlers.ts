@@ -70,5 +70,10 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     ...chatHandlers(deps.social),
     'media.get': async (context, body) => ({ items: await deps.social.media.get(context.principal.userId, body.ids) }),
     'media.quota': async (context) => deps.social.media.quota(context.principal.userId),
+    'media.list': async (context, body) => deps.social.media.list(context.principal.userId, body.cursor),
+    'media.delete': async (context, body) => {
+      await deps.social.media.delete(context.principal.userId, body.mediaId);
+      return deps.social.media.quota(context.principal.userId);
+    },
   };
 }

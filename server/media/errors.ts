@@ -4,9 +4,15 @@ import { InvalidInputError, ServerError } from '../errors.ts';
 
 /** The content does not match what the pipeline accepts for the kind announced. */
 export class UnsupportedMediaError extends InvalidInputError {
-  constructor(message: string, options: { code?: string; cause?: unknown } = {}) {
+  /** The numbers of the refusal (TOO_MANY_PIXELS: maxPixels, width, height). */
+  readonly limits: Record<string, number | string>;
+  constructor(message: string, options: { code?: string; cause?: unknown; limits?: Record<string, number | string> } = {}) {
     super(message, { field: 'file', code: options.code ?? 'UNSUPPORTED_MEDIA', cause: options.cause });
     this.name = 'UnsupportedMediaError';
+    this.limits = options.limits ?? {};
+  }
+  override details() {
+    return { field: 'file', ...this.limits };
   }
 }
 
@@ -48,5 +54,23 @@ export class QuotaExceededError extends ServerError {
   }
   override details() {
     return { usedBytes: this.usedBytes, quotaBytes: this.quotaBytes };
+  }
+}
+
+/** What still shows a media, by kind: the owner removes it from there before deleting it. */
+export type MediaUse = 'post' | 'pet' | 'profile' | 'conversation' | 'message';
+
+/** The media is still shown somewhere (`usedBy` names where); deleting it would leave a hole there. */
+export class MediaInUseError extends ServerError {
+  readonly code = 'MEDIA_IN_USE';
+  readonly status = 409;
+  readonly usedBy: MediaUse[];
+  constructor(usedBy: MediaUse[]) {
+    super(`the media is still shown by: ${usedBy.join(', ')}; remove it from there first`);
+    this.name = 'MediaInUseError';
+    this.usedBy = usedBy;
+  }
+  override details() {
+    return { usedBy: this.usedBy };
   }
 }

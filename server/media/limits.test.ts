@@ -87,7 +87,7 @@ async function objectsOf(member: Member): Promise<string[]> {
 const rowOf = async (id: string) => (await env.node.platform.database.db.select().from(media).where(eq(media.id, id)))[0];
 
 describe('media limits: work per upload', () => {
-  test('media limits: a video longer than MEDIA_VIDEO_MAX_DURATION_MS ends FAILED on its probed duration, before any transcoding, and nothing stays stored', async () => {
+  test('media limits: a video longer than MEDIA_VIDEO_MAX_DURATION_MS ends FAILED on its probed duration (code TOO_LONG with the limit), before any transcoding, and nothing stays stored', async () => {
     const owner = await pool.member();
     const uploaded = await multipart(owner, 'video', await clip('long.mp4', 5));
     expect(uploaded.status).toBe(201);
@@ -95,18 +95,22 @@ describe('media limits: work per upload', () => {
     expect(await finished(owner, uploaded.body.media.id)).toMatchObject({
       status: 'failed',
       failure: 'a video is at most 3 s long; this one is 5.0 s',
+      failureCode: 'TOO_LONG',
+      failureDetails: { maxDurationMs: 3000 },
       urls: null,
     });
     expect(await objectsOf(owner)).toEqual([]);
   });
 
-  test('media limits: an ffmpeg run past MEDIA_TRANSCODE_TIMEOUT_MS is killed; the media ends FAILED with the reason after one attempt, and nothing stays stored', async () => {
+  test('media limits: an ffmpeg run past MEDIA_TRANSCODE_TIMEOUT_MS is killed; the media ends FAILED with the reason (and its code and limit) after one attempt, and nothing stays stored', async () => {
     const owner = await pool.member();
     const uploaded = await multipart(owner, 'video', await clip('short.mp4', 2));
     expect(uploaded.status).toBe(201);
     expect(await finished(owner, uploaded.body.media.id)).toMatchObject({
       status: 'failed',
       failure: 'processing took longer than 0.001 s (ffmpeg)',
+      failureCode: 'MEDIA_TIMEOUT',
+      failureDetails: { timeoutMs: 1 },
     });
     // Given up at once: the same file would take as long again.
     expect((await rowOf(uploaded.body.media.id))?.attempts).toBe(1);

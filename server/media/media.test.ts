@@ -179,14 +179,16 @@ describe('media: images', () => {
 });
 
 describe('media: bounded work', () => {
-  test('media: a 16000×16000 PNG (31 KB) is refused from its header with TOO_MANY_PIXELS, before decoding, and leaves nothing stored', async () => {
+  test('media: a 16000×16000 PNG (31 KB) is refused from its header with TOO_MANY_PIXELS (the limit and its size in details), before decoding, and leaves nothing stored', async () => {
     const owner = await pool.member();
     const png = hugePng(16000, 16000);
     expect(png.byteLength).toBeLessThan(100_000);
     const uploaded = await multipart(owner, 'image', png, 'wall.png', 'image/png');
     expect(uploaded.status).toBe(400);
     // TOO_MANY_PIXELS is the header check: a decode (under sharp's own limit) would have succeeded.
-    expect(uploaded.body).toMatchObject({ error: { code: 'TOO_MANY_PIXELS', details: { field: 'file' } } });
+    expect(uploaded.body).toMatchObject({
+      error: { code: 'TOO_MANY_PIXELS', details: { field: 'file', maxPixels: 50_000_000, width: 16000, height: 16000 } },
+    });
     expect(await objectsOf(owner)).toEqual([]);
     expect(await env.node.platform.database.db.select().from(media).where(eq(media.ownerId, owner.id))).toEqual([]);
   });

@@ -5,8 +5,9 @@
 // sessions hear every step as `media.changed` on `user:<id>`. Nothing is stored for a file refused.
 // Per user, at most `uploadsPerUser` uploads are unfinished and `jobsPerUser` processing at once,
 // and what is stored stays within `quotaBytes`; the checks and the change they allow run under a
-// per-user lock, so parallel requests cannot pass a limit together.
-import { and, eq, inArray, lt, or, type SQL, sql } from 'drizzle-orm';
+// per-user lock, so parallel requests cannot pass a limit together. What a user stores is a counter
+// (`media_usage`) changed in the same transaction as every media row change that changes it.
+import { and, desc, eq, inArray, lt, or, type SQL, sql } from 'drizzle-orm';
 import { type Detected, detect, type MediaKind, SNIFF_BYTES } from '../../media/detect.ts';
 import { TooManyPixelsError } from '../../media/errors.ts';
 import { probeImage } from '../../media/images.ts';
@@ -14,11 +15,13 @@ import type { JobQueue } from '../../media/queue.ts';
 import type { CallResponse } from '../../protocol/catalogue.ts';
 import { MEDIA_LIMITS } from '../../protocol/lists.ts';
 import { ConflictError, InvalidInputError, NotFoundError } from '../errors.ts';
+import { decodeCursor, PAGE_SIZE, pageOf } from '../platform/cursor.ts';
 import type { Database } from '../platform/db/index.ts';
+import { rowsOf } from '../platform/db/rows.ts';
 import type { Logger } from '../platform/log.ts';
 import { missingAsUndefined, type ObjectStore } from '../platform/storage/index.ts';
-import { QuotaExceededError, TooManyUploadsError, UnsupportedMediaError } from './errors.ts';
-import { media } from './schema.ts';
+import { MediaInUseError, type MediaUse, QuotaExceededError, TooManyUploadsError, UnsupportedMediaError } from './errors.ts';
+import { media, mediaUsage } from './schema.ts';
 import type { MediaUrls } from './urls.ts';
 
 type Tx = Parameters<Parameters<Database['transaction']>[0]>[0];
@@ -26,7 +29,14 @@ type Tx = Parameters<Parameters<Database['transaction']>[0]>[0];
 export type MediaRow = typeof media.$inferSelect;
 /** SQL true when something `viewerId` may see shows the media `mediaId` (an SQL expression). */
 export type ShowsMedia = (viewerId: string, mediaId: SQL) => SQL;
+/** SQL true when something, seen by anyone, shows the media `mediaId` (an SQL expression). */
+export type UsesMedia = (mediaId: SQL) => SQL;
 export type MediaView = CallResponse<'media.get'>['items'][number];
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** The failure of a media being deleted (its objects are going; the row goes next). */
+const DELETED = 'deleted';
 
 export const mediaFolder = (row: Pick<MediaRow, 'ownerId' | 'id'>) => `media/${row.ownerId}/${row.id}/`;
 
@@ -42,10 +52,23 @@ interface UploadLimits {
 }
 
 /** Bytes a media row holds in storage: its renditions once ready, its original until then, nothing once failed. */
+export function storedBytesOf(row: Pick<MediaRow, 'status' | 'size' | 'files'>): number {
+  if (row.status === 'ready') return row.files.reduce((sum, file) => sum + file.bytes, 0);
+  return row.status === 'uploading' || row.status === 'processing' ? row.size : 0;
+}
+
+/** The same, summed over rows in SQL: what a user's `media_usage` starts from. */
 const storedBytes = sql<number>`coalesce(sum(case
   when ${media.status} = 'ready' then (select coalesce(sum((file->>'bytes')::bigint), 0) from jsonb_array_elements(${media.files}) as file)
   when ${media.status} in ('uploading', 'processing') then ${media.size}
   else 0 end), 0)`.mapWith(Number);
+
+/** Why a media failed: words for the log and older clients, a code and numbers for clients to word. */
+export interface Failure {
+  reason: string;
+  code: string;
+  details?: Record<string, number | string>;
+}
 
 export interface MediaDeps {
   db: Database;
@@ -68,6 +91,7 @@ function accepts(kind: MediaKind, found: Detected): boolean {
 export class Media {
   readonly #deps: MediaDeps;
   readonly #shows: ShowsMedia[] = [];
+  readonly #uses: { use: MediaUse; rule: UsesMedia }[] = [];
   constructor(deps: MediaDeps) {
     this.#deps = deps;
   }
@@ -88,6 +112,8 @@ export class Media {
       status: row.status,
       progress: row.progress,
       failure: row.failure,
+      failureCode: row.failureCode,
+      failureDetails: row.failureDetails,
       size: row.size,
       received: row.received,
       width: row.width,
@@ -104,15 +130,52 @@ export class Media {
     this.#deps.announce(row.ownerId, await this.view(row));
   }
 
-  async #update(id: string, set: Partial<MediaRow>): Promise<MediaRow> {
-    const [row] = await this.#deps.db
-      .update(media)
-      .set({ ...set, updatedAt: new Date() })
-      .where(eq(media.id, id))
-      .returning();
-    if (row === undefined) throw new NotFoundError('media');
-    await this.#changed(row);
-    return row;
+  /**
+   * Changes one media row, and its owner's stored bytes by as much as the change moves them, in
+   * one transaction (`tx`'s when given). `change` sees the row locked; undefined leaves it as it is.
+   * Undefined when there is no such row.
+   */
+  async #rewrite(id: string, change: (row: MediaRow) => Partial<MediaRow> | undefined, tx?: Tx): Promise<MediaRow | undefined> {
+    const run = async (tx: Tx) => {
+      const [old] = await tx.select().from(media).where(eq(media.id, id)).for('update');
+      if (old === undefined) return undefined;
+      const set = change(old);
+      if (set === undefined) return old;
+      await this.#ensureUsage(tx, old.ownerId);
+      const [row] = await tx
+        .update(media)
+        .set({ ...set, updatedAt: new Date() })
+        .where(eq(media.id, id))
+        .returning();
+      await this.#addUsage(tx, old.ownerId, storedBytesOf(row as MediaRow) - storedBytesOf(old));
+      return row;
+    };
+    return tx === undefined ? this.#deps.db.transaction(run) : run(tx);
+  }
+
+  /**
+   * Creates the owner's usage counter from the sum of their rows, if they have none yet. Called in
+   * a transaction before it changes a row of theirs: a counter another transaction creates first
+   * makes this one wait for it and then do nothing, so no change is counted twice or missed.
+   */
+  async #ensureUsage(tx: Tx | Database, ownerId: string): Promise<void> {
+    await tx
+      .insert(mediaUsage)
+      .select(
+        tx
+          .select({ ownerId: sql`${ownerId}::uuid`.as('owner_id'), storedBytes: sql`${storedBytes}`.as('stored_bytes') })
+          .from(media)
+          .where(eq(media.ownerId, ownerId)),
+      )
+      .onConflictDoNothing();
+  }
+
+  async #addUsage(tx: Tx, ownerId: string, delta: number): Promise<void> {
+    if (delta === 0) return;
+    await tx
+      .update(mediaUsage)
+      .set({ storedBytes: sql`${mediaUsage.storedBytes} + ${delta}` })
+      .where(eq(mediaUsage.ownerId, ownerId));
   }
 
   /** Runs `work` holding the owner's media lock (a transaction-scoped advisory lock). */
@@ -125,7 +188,12 @@ export class Media {
 
   /** Bytes of the user's stored media, and their quota. */
   async quota(ownerId: string, db: Database | Tx = this.#deps.db): Promise<{ usedBytes: number; quotaBytes: number }> {
-    const [row] = await db.select({ used: storedBytes }).from(media).where(eq(media.ownerId, ownerId));
+    const read = () => db.select({ used: mediaUsage.storedBytes }).from(mediaUsage).where(eq(mediaUsage.ownerId, ownerId));
+    let [row] = await read();
+    if (row === undefined) {
+      await this.#ensureUsage(db, ownerId);
+      [row] = await read();
+    }
     return { usedBytes: row?.used ?? 0, quotaBytes: this.#deps.limits.quotaBytes };
   }
 
@@ -147,6 +215,7 @@ export class Media {
         .insert(media)
         .values({ id: Bun.randomUUIDv7(), ownerId, kind, status: 'uploading', size, createdAt: now, updatedAt: now })
         .returning();
+      await this.#addUsage(tx, ownerId, size);
       return row as MediaRow;
     });
     const direct = await this.#deps.store.presign('PUT', `${mediaFolder(created)}upload/original`, 3600);
@@ -205,6 +274,88 @@ export class Media {
   }
 
   /**
+   * Adds a kind of thing that shows media (a post, a pet, …): `rule` is SQL true when one of them,
+   * not deleted, shows the media `mediaId`. A media so used cannot be deleted.
+   */
+  useWith(use: MediaUse, rule: UsesMedia): void {
+    this.#uses.push({ use, rule });
+  }
+
+  /**
+   * The owner deletes one of their ready or failed media, and its bytes stop counting against
+   * their quota at once. Refused while something still shows it (MEDIA_IN_USE, naming what):
+   * deleting it would leave a hole in a post or a conversation that others see. Under the owner's
+   * lock the row is first marked failed with no files (quota freed; no longer attachable), then
+   * the objects go, then the row: a failure between leaves a failed row, which points at no file
+   * and which the owner may delete again.
+   */
+  async delete(ownerId: string, mediaId: string): Promise<void> {
+    const row = await this.#locked(ownerId, async (tx) => {
+      const [row] = await tx
+        .select()
+        .from(media)
+        .where(and(eq(media.id, mediaId), eq(media.ownerId, ownerId)))
+        .for('update');
+      if (row === undefined) throw new NotFoundError('media');
+      if (row.status === 'uploading' || row.status === 'processing')
+        throw new ConflictError(
+          'MEDIA_NOT_READY',
+          row.status === 'uploading'
+            ? 'an unfinished upload is cancelled with DELETE /media/uploads/:id'
+            : 'the media is still being processed',
+          'mediaId',
+        );
+      const usedBy = await this.#usedBy(tx, mediaId);
+      if (usedBy.length > 0) throw new MediaInUseError(usedBy);
+      await this.#rewrite(
+        mediaId,
+        () => ({ status: 'failed', failure: DELETED, failureCode: DELETED, failureDetails: null, files: [], parts: [], progress: 0 }),
+        tx,
+      );
+      return row;
+    });
+    await this.#deps.store.removePrefix(mediaFolder(row));
+    // Failed rows hold no bytes: the counter does not move.
+    await this.#deps.db.delete(media).where(and(eq(media.id, row.id), eq(media.status, 'failed')));
+  }
+
+  /** The owner's ready and failed media, newest first (ids are time-ordered), a page at a time. */
+  async list(ownerId: string, cursor: string | undefined): Promise<{ items: MediaView[]; nextCursor: string | null }> {
+    const after = decodeCursor(cursor, 1)?.[0];
+    if (after !== undefined && !UUID.test(after))
+      throw new InvalidInputError('the cursor is not one this server gave', { field: 'cursor', code: 'INVALID_CURSOR' });
+    const rows = await this.#deps.db
+      .select()
+      .from(media)
+      .where(
+        and(eq(media.ownerId, ownerId), inArray(media.status, ['ready', 'failed']), after === undefined ? undefined : lt(media.id, after)),
+      )
+      .orderBy(desc(media.id))
+      .limit(PAGE_SIZE + 1);
+    const page = pageOf(
+      rows,
+      PAGE_SIZE,
+      (row) => [row.id],
+      (row) => row,
+    );
+    return { items: await Promise.all(page.items.map((row) => this.view(row))), nextCursor: page.nextCursor };
+  }
+
+  /** What still shows the media, by kind. */
+  async #usedBy(tx: Tx, mediaId: string): Promise<MediaUse[]> {
+    if (this.#uses.length === 0) return [];
+    const id = sql`${mediaId}::uuid`;
+    const result = await tx.execute(
+      sql`select ${sql.join(
+        this.#uses.map(({ use, rule }) => sql`${rule(id)} as ${sql.identifier(use)}`),
+        sql`, `,
+      )}`,
+    );
+    const [row] = rowsOf<Record<string, boolean>>(result);
+    return this.#uses.filter(({ use }) => row?.[use] === true).map(({ use }) => use);
+  }
+
+  /**
    * The media of `ids` the viewer may see, with their signed URLs: their own, in any state, and
    * ready ones that something the viewer may see shows. Others are left out, as if unknown.
    */
@@ -231,7 +382,11 @@ export class Media {
   /** Removes what was stored and the row: a refused file leaves nothing behind. */
   async #discard(row: MediaRow): Promise<void> {
     await this.#deps.store.removePrefix(mediaFolder(row));
-    await this.#deps.db.delete(media).where(eq(media.id, row.id));
+    await this.#deps.db.transaction(async (tx) => {
+      await this.#ensureUsage(tx, row.ownerId);
+      const [gone] = await tx.delete(media).where(eq(media.id, row.id)).returning();
+      if (gone !== undefined) await this.#addUsage(tx, row.ownerId, -storedBytesOf(gone));
+    });
   }
 
   /** Where the caller's own upload stands. */
@@ -278,7 +433,8 @@ export class Media {
       const bytes = original ?? (await this.original(row));
       const probed = await probeImage(bytes, this.#deps.limits.imageMaxPixels).catch(async (error: unknown) => {
         await this.#discard(row);
-        if (error instanceof TooManyPixelsError) throw new UnsupportedMediaError(error.message, { code: error.code, cause: error });
+        if (error instanceof TooManyPixelsError)
+          throw new UnsupportedMediaError(error.message, { code: error.code, cause: error, limits: error.details() });
         throw new UnsupportedMediaError(`the image cannot be decoded: ${(error as Error).message.split('\n')[0]}`, { cause: error });
       });
       row = { ...row, width: probed.width, height: probed.height };
@@ -313,12 +469,22 @@ export class Media {
     const bytes = original ?? (await this.original(row));
     await this.#deps.store.put(`${mediaFolder(row)}out/blob`, bytes, { contentType: 'application/octet-stream' });
     await this.#deps.store.removePrefix(`${mediaFolder(row)}upload/`);
-    return this.ready(row.id, {
-      received: row.received,
-      format: 'blob',
-      parts: [],
-      files: [{ name: 'blob', mime: 'application/octet-stream', bytes: bytes.byteLength }],
-    });
+    const stored = await this.ready(
+      row.id,
+      {
+        received: row.received,
+        format: 'blob',
+        parts: [],
+        files: [{ name: 'blob', mime: 'application/octet-stream', bytes: bytes.byteLength }],
+      },
+      'uploading',
+    );
+    // Cancelled or deleted meanwhile: what was just written goes too.
+    if (stored === undefined || stored.status !== 'ready') {
+      await this.#deps.store.removePrefix(mediaFolder(row));
+      throw new NotFoundError('media');
+    }
+    return stored;
   }
 
   /** The original as one buffer (images: at most 20 MB, blobs 25 MiB). */
@@ -334,19 +500,45 @@ export class Media {
     return row;
   }
 
-  progress(id: string, progress: number, attempts?: number): Promise<MediaRow> {
-    return this.#update(id, { progress, ...(attempts === undefined ? {} : { attempts }) });
+  async progress(id: string, progress: number, attempts?: number): Promise<MediaRow> {
+    const [row] = await this.#deps.db
+      .update(media)
+      .set({ progress, ...(attempts === undefined ? {} : { attempts }), updatedAt: new Date() })
+      .where(eq(media.id, id))
+      .returning();
+    if (row === undefined) throw new NotFoundError('media');
+    await this.#changed(row);
+    return row;
   }
 
-  ready(id: string, set: Partial<MediaRow>): Promise<MediaRow> {
-    return this.#update(id, { ...set, status: 'ready', progress: 100, failure: null });
+  /**
+   * The job made the renditions: the media is ready, if it is still processing. Undefined when it
+   * is gone or failed meanwhile (deleted by its owner): what the job wrote belongs to nothing.
+   * Already ready (an earlier delivery of the job finished first): left as it is.
+   */
+  /** `from`: the status the row must still have (a blob becomes ready straight from uploading). */
+  async ready(id: string, set: Partial<MediaRow>, from: MediaRow['status'] = 'processing'): Promise<MediaRow | undefined> {
+    const row = await this.#rewrite(id, (old) =>
+      old.status === from ? { ...set, status: 'ready', progress: 100, failure: null, failureCode: null, failureDetails: null } : undefined,
+    );
+    if (row === undefined || row.status === 'failed') return undefined;
+    await this.#changed(row);
+    return row;
   }
 
-  async failed(id: string, reason: string): Promise<void> {
+  async failed(id: string, failure: Failure): Promise<void> {
     const row = await this.load(id);
     if (row === undefined) return;
     await this.#deps.store.removePrefix(mediaFolder(row));
-    await this.#update(id, { status: 'failed', failure: reason, parts: [] });
+    const updated = await this.#rewrite(id, () => ({
+      status: 'failed',
+      failure: failure.reason,
+      failureCode: failure.code,
+      failureDetails: failure.details ?? {},
+      parts: [],
+      files: [],
+    }));
+    if (updated !== undefined) await this.#changed(updated);
   }
 
   /**

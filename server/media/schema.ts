@@ -27,6 +27,10 @@ export const media = pgTable(
     status: text('status', { enum: MEDIA_STATUSES }).notNull(),
     /** Why it failed, in words for the owner (the log has the detail). */
     failure: text('failure'),
+    /** Why it failed, as a stable code for clients to word (media/errors.ts: TOO_LONG, …). */
+    failureCode: text('failure_code'),
+    /** The numbers of the failure (the limit passed, the value found), for clients to show. */
+    failureDetails: jsonb('failure_details').$type<Record<string, number | string>>(),
     /** The size the uploader announced; the upload is complete when this many bytes arrived. */
     size: bigint('size', { mode: 'number' }).notNull(),
     received: bigint('received', { mode: 'number' }).notNull().default(0),
@@ -54,3 +58,14 @@ export const media = pgTable(
     check('media_status_known', sql`${table.status} in ('uploading', 'processing', 'ready', 'failed')`),
   ],
 );
+
+/**
+ * Bytes each user's media hold in storage (what the quota is checked against): kept in the same
+ * transaction as every change of a media row that changes them (Media.#stored says how much a row
+ * holds), so an upload's start need not sum every media row of its owner. A user's row is created,
+ * from that sum, by the first change after this table appeared.
+ */
+export const mediaUsage = pgTable('media_usage', {
+  ownerId: userRef('owner_id').primaryKey(),
+  storedBytes: bigint('stored_bytes', { mode: 'number' }).notNull(),
+});

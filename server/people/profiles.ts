@@ -21,6 +21,11 @@ import { fold, selectSummaries, toSummary } from './summaries.ts';
 
 type Profile = CallResponse<'profile.get'>;
 
+/** SQL: a profile shows the media `mediaId` (an SQL expression) as its avatar or cover. */
+export function profilesUseMedia(mediaId: SQL): SQL {
+  return sql`exists (select 1 from profiles pr where pr.avatar_media_id = ${mediaId} or pr.cover_media_id = ${mediaId})`;
+}
+
 /** SQL: a profile picture (avatar or cover) is `mediaId` (an SQL expression), and no block stands
  * between its owner and `viewerId`. Profile pictures show wherever a name does. */
 export function profilesShowMedia(viewerId: string, mediaId: SQL): SQL {

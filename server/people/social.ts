@@ -4,22 +4,22 @@
 import type { ActorSystem } from '../../actors/system.ts';
 import type { AccountsDeps } from '../accounts/context.ts';
 import { RateLimiter } from '../accounts/rate-limits.ts';
-import { Chats, chatsShowMedia } from '../chats/chats.ts';
+import { Chats, chatsShowMedia, conversationsUseMedia, messagesUseMedia } from '../chats/chats.ts';
 import { Graph } from '../graph/graph.ts';
 import type { Media } from '../media/media.ts';
 import { MailDigest } from '../notifications/digest.ts';
 import { Notifier } from '../notifications/notifier.ts';
 import { loadVapidKeys, PushSender } from '../notifications/push.ts';
-import { Pets, petsShowMedia } from '../pets/pets.ts';
+import { Pets, petsShowMedia, petsUseMedia } from '../pets/pets.ts';
 import type { Platform } from '../platform/index.ts';
 import { Comments } from '../posts/comments.ts';
 import { Feed } from '../posts/feed.ts';
 import { Trends } from '../posts/hashtags.ts';
 import { Posts } from '../posts/posts.ts';
 import { Reactions } from '../posts/reactions.ts';
-import { postsShowMedia } from '../posts/visibility.ts';
+import { postsShowMedia, postsUseMedia } from '../posts/visibility.ts';
 import type { SocialDeps } from './context.ts';
-import { profilesShowMedia } from './profiles.ts';
+import { profilesShowMedia, profilesUseMedia } from './profiles.ts';
 
 export interface Social {
   deps: SocialDeps;
@@ -69,6 +69,12 @@ export async function createSocial(platform: Platform, accounts: AccountsDeps, a
   };
   // Who may see a media: its owner, and whoever may see something that shows it.
   media.showWith(profilesShowMedia, postsShowMedia, petsShowMedia, chatsShowMedia);
+  // What keeps a media from being deleted: anything that still shows it.
+  media.useWith('post', postsUseMedia);
+  media.useWith('pet', petsUseMedia);
+  media.useWith('profile', profilesUseMedia);
+  media.useWith('conversation', conversationsUseMedia);
+  media.useWith('message', messagesUseMedia);
   const trends = new Trends(platform.cache);
   const posts = new Posts(deps, trends);
   const comments = new Comments(deps, posts);

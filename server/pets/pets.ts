@@ -22,6 +22,11 @@ type PetRow = typeof pets.$inferSelect;
 
 type PetView = CallResponse<'pets.get'>['pet'];
 
+/** SQL: a pet shows the media `mediaId` (an SQL expression) among its photos. */
+export function petsUseMedia(mediaId: SQL): SQL {
+  return sql`exists (select 1 from pets pt where pt.photo_media_ids @> array[${mediaId}]::uuid[])`;
+}
+
 /** SQL: a pet whose owner's `pets` audience takes in `viewerId` shows the media `mediaId` (an SQL
  * expression). The owner's setting is joined once: `allowsSql` reads the audience three times. */
 export function petsShowMedia(viewerId: string, mediaId: SQL): SQL {

@@ -18,6 +18,11 @@ export function visibleTo(viewerId: string): SQL {
   return sql`(p.deleted_at is null and ${allowsSql(sql`p.visibility`, sql`p.author_id`, viewerId)})`;
 }
 
+/** SQL: a post not deleted shows the media `mediaId` (an SQL expression), whoever may see it. */
+export function postsUseMedia(mediaId: SQL): SQL {
+  return sql`exists (select 1 from posts p where p.media_ids @> array[${mediaId}]::uuid[] and p.deleted_at is null)`;
+}
+
 /** SQL: a post `viewerId` may see shows the media `mediaId` (an SQL expression). */
 export function postsShowMedia(viewerId: string, mediaId: SQL): SQL {
   return sql`exists (select 1 from posts p where p.media_ids @> array[${mediaId}]::uuid[] and ${visibleTo(viewerId)})`;

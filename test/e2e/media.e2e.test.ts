@@ -3,14 +3,18 @@
 // ffmpeg goes up through the post composer in chunks (byte progress), is processed (percent) and
 // ready, and its HLS output plays in the post card (hls.js in Chromium); a new profile photo
 // shows on the profile, a pet's photo on its page, a group picture in the chat list; and a voice note recorded from Chromium's fake microphone reaches a
-// friend, who sees its waveform and plays it.
+// friend, who sees its waveform and plays it. The profile settings show the storage used and the
+// user's media, which they can delete unless something still shows them; a cancelled upload is
+// given up on the server.
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { eq } from 'drizzle-orm';
 import ffmpeg from 'fluent-ffmpeg';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { en } from '../../client/src/i18n/messages/en.ts';
+import { media } from '../../server/media/schema.ts';
 import type { AccountsEnv } from '../harness/accounts.ts';
 import { screenshot } from '../harness/browser.ts';
 import { befriend } from '../harness/social.ts';
@@ -173,6 +177,61 @@ describe('media in the web client', () => {
     expect(await noHorizontalScroll(b)).toBeLessThanOrEqual(360);
     await screenshot(b, 'media-pet-photo');
   }, 120_000);
+
+  test('e2e: the profile settings show the storage used and the user’s media; one still shown is refused, one not shown is deleted and the bar goes down; a cancelled upload is gone from the server', async () => {
+    const carla = await env.register();
+    const c = await web.signIn(carla);
+    await c.goto(`${env.node.url}/settings/profile`);
+    await c.getByLabel(en['profile.changeAvatar']).setInputFiles(photo);
+    await c.getByText(en['profile.photoSaved']).waitFor(processing);
+    // A second photo, uploaded and never attached to anything.
+    const form = new FormData();
+    form.set('kind', 'image');
+    form.set('file', new Blob([await Bun.file(photo).arrayBuffer()], { type: 'image/jpeg' }), 'spare.jpg');
+    const spare = await env.client().request<{ media: { id: string } }>('POST', '/media', { raw: form, token: carla.tokens.accessToken });
+    const rows = () => env.node.platform.database.db.select().from(media).where(eq(media.ownerId, carla.id));
+    await expect.poll(async () => (await rows()).map((row) => row.status).sort(), processing).toEqual(['ready', 'ready']);
+
+    await c.reload();
+    const storage = c.getByTestId('storage');
+    const used = storage.getByTestId('storage-used');
+    const usedPattern = new RegExp(`^${en['storage.used'].replace('{used}', '[\\d.]+ (kB|MB)').replace('{quota}', '5 GB')}$`);
+    await expect.poll(async () => usedPattern.test((await used.textContent()) ?? ''), within).toBe(true);
+    const before = await used.textContent();
+    const storedBefore = (await env.node.social.media.quota(carla.id)).usedBytes;
+    const items = storage.getByTestId('my-media-item');
+    await expect.poll(() => items.count(), within).toBe(2);
+    expect(await noHorizontalScroll(c)).toBeLessThanOrEqual(360);
+    await screenshot(c, 'media-storage-settings');
+
+    // Newest first: the spare photo, then the avatar, which is still shown.
+    await items
+      .nth(1)
+      .getByRole('button', { name: /^Delete: / })
+      .click();
+    await c.getByText(fill(en['error.MEDIA_IN_USE'], { places: en['media.usedBy.profile'] })).waitFor(within);
+    expect(await items.count()).toBe(2);
+    await items
+      .nth(0)
+      .getByRole('button', { name: /^Delete: / })
+      .click();
+    await expect.poll(() => items.count(), within).toBe(1);
+    await expect.poll(() => used.textContent(), within).not.toBe(before);
+    expect((await env.node.social.media.quota(carla.id)).usedBytes).toBeLessThan(storedBefore);
+    expect((await rows()).map((row) => row.id)).not.toContain(spare.body.media.id);
+
+    // An upload cancelled while it is being sent is given up on the server.
+    await c.route('**/media/uploads/*?offset=*', async (route) => {
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      await route.continue();
+    });
+    await c.getByRole('link', { name: en['nav.feed'] }).click();
+    await c.getByLabel(en['composer.attach']).setInputFiles(video);
+    await expect.poll(async () => (await rows()).some((row) => row.status === 'uploading'), within).toBe(true);
+    await c.getByRole('button', { name: fill(en['media.cancel'], { name: 'walk.mp4' }) }).click();
+    await expect.poll(async () => (await rows()).some((row) => row.status === 'uploading'), within).toBe(false);
+    expect((await rows()).map((row) => row.status)).toEqual(['ready']);
+  }, 180_000);
 
   test('e2e: a group admin sets the group picture; the other member sees it in their conversation list', async () => {
     const eva = await env.register();

@@ -83,3 +83,28 @@ export function formatRelative(date: Date | string | number): string {
   for (const [unit, size] of units) if (Math.abs(seconds) >= size) return format.format(Math.round(seconds / size), unit);
   return format.format(seconds, 'second');
 }
+
+const BYTE_UNITS = [
+  ['gigabyte', 1024 ** 3],
+  ['megabyte', 1024 ** 2],
+  ['kilobyte', 1024],
+] as const;
+
+/** "4.2 GB", "730 MB", "12 kB" in the user's language (binary multiples, as most systems show sizes). */
+export function formatBytes(bytes: number): string {
+  const [unit, size] = BYTE_UNITS.find(([, size]) => bytes >= size) ?? ['byte', 1];
+  return new Intl.NumberFormat(locale(), { style: 'unit', unit, unitDisplay: 'short', maximumFractionDigits: 1 }).format(bytes / size);
+}
+
+/** "10 min", "15 sec" in the user's language. */
+export function formatDuration(ms: number): string {
+  const minutes = ms >= 60_000 && ms % 60_000 === 0;
+  return new Intl.NumberFormat(locale(), { style: 'unit', unit: minutes ? 'minute' : 'second', maximumFractionDigits: 1 }).format(
+    minutes ? ms / 60_000 : ms / 1000,
+  );
+}
+
+/** A count in the user's language ("1,024"; "١٬٠٢٤" in Arabic). */
+export function formatNumber(value: number, maximumFractionDigits = 0): string {
+  return new Intl.NumberFormat(locale(), { maximumFractionDigits }).format(value);
+}

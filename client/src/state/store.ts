@@ -17,6 +17,7 @@ import { type ConnectionState, type EventFrame, PetAmigosClient, ProtocolError }
 import { ApiError, api } from '../api/http.ts';
 import { t } from '../i18n/index.ts';
 import type { MessageKey } from '../i18n/messages/en.ts';
+import { refusalText } from './mediaText.ts';
 import { type AccessGrant, type ChannelLike, createTokenKeeper, SESSION_CHANNEL, type SessionUser } from './session.ts';
 
 type User = SessionUser;
@@ -61,6 +62,8 @@ export function errorField(error: unknown): string | undefined {
 /** The message of a failure, in the user's language. */
 export function errorText(error: unknown): string {
   if (error instanceof ApiError || error instanceof ProtocolError) {
+    const refused = refusalText(error.code, (error.details ?? {}) as Record<string, unknown>);
+    if (refused !== undefined) return refused;
     const key = `error.${error.code}` as MessageKey;
     const details = (error.details ?? {}) as { field?: string; retryAfterSeconds?: number };
     const text = t(key, {

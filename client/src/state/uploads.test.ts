@@ -15,6 +15,8 @@ const item = (patch: Partial<MediaItem>): MediaItem => ({
   status: 'uploading',
   progress: 0,
   failure: null,
+  failureCode: null,
+  failureDetails: null,
   size: 10,
   received: 0,
   width: null,
@@ -42,7 +44,11 @@ function fakeServer(size: number) {
     release: (): void => undefined,
     /** GETs that answer an old `received` (a lagging read). */
     staleGets: 0,
-    completeError: undefined as { status: number; code: string } | undefined,
+    completeError: undefined as { status: number; code: string; details?: Record<string, unknown> } | undefined,
+    startError: undefined as { status: number; code: string; details?: Record<string, unknown> } | undefined,
+    /** DELETE <uploadUrl> requests (a cancel), and the answers to give them (204 once none is left). */
+    deletes: [] as string[],
+    deleteStatuses: [] as number[],
     listener: undefined as ((media: MediaItem) => void) | undefined,
     delays: [] as number[],
     upload: undefined as Upload | undefined,
@@ -66,6 +72,7 @@ function fakeServer(size: number) {
       const method = init.method ?? 'GET';
       expect((init.headers as Record<string, string>).authorization).toBe('Bearer token');
       if (method === 'POST' && url === '/media/uploads') {
+        if (server.startError !== undefined) return json(server.startError.status, { error: { ...server.startError, message: 'no' } });
         expect(JSON.parse(init.body as string)).toEqual({ kind: 'video', size });
         return json(201, { media: item({ size }), chunkBytes: 8, uploadUrl: `/media/uploads/${ID}`, directUploadUrl: null });
       }
@@ -102,8 +109,14 @@ function fakeServer(size: number) {
       }
       if (method === 'POST' && url.endsWith('/complete')) {
         if (server.completeError !== undefined)
-          return json(server.completeError.status, { error: { code: server.completeError.code, message: 'no' } });
+          return json(server.completeError.status, { error: { ...server.completeError, message: 'no' } });
         return json(200, { media: item({ size, received: size, status: 'processing' }) });
+      }
+      if (method === 'DELETE') {
+        server.deletes.push(url);
+        const status = server.deleteStatuses.shift() ?? 204;
+        if (status === 204) return new Response(null, { status: 204 });
+        return json(status, { error: { code: status === 409 ? 'UPLOAD_FINISHED' : 'UNAVAILABLE', message: 'no' } });
       }
       throw new Error(`unexpected ${method} ${url}`);
     },
@@ -215,4 +228,112 @@ test('uploads: cancelling stops sending chunks', async () => {
   expect(server.puts.map((put) => put.offset)).toEqual([0, 4]);
   expect(upload.state.phase).toBe('cancelled');
   expect(server.received.length).toBe(8);
+});
+
+test('uploads: cancelling an upload being sent gives it up on the server (DELETE <uploadUrl>) once, and sends no more chunks', async () => {
+  const { server, deps } = fakeServer(10);
+  server.holdAt = 4;
+  const upload = startUpload(file(10), 'video', deps);
+  server.upload = upload;
+  await until(() => server.puts.length === 2);
+  upload.cancel();
+  upload.cancel();
+  server.release();
+  expect(await upload.done).toBeUndefined();
+  await until(() => server.deletes.length === 1);
+  for (let tick = 0; tick < 20; tick++) await settled();
+  expect(server.deletes).toEqual([`/media/uploads/${ID}`]);
+  expect(server.puts.map((put) => put.offset)).toEqual([0, 4]);
+});
+
+test('uploads: a cancel the server answers 503 is retried; one already completed (UPLOAD_FINISHED) is left as it is', async () => {
+  const busy = fakeServer(10);
+  busy.server.holdAt = 0;
+  busy.server.deleteStatuses = [503, 503];
+  const upload = startUpload(file(10), 'video', busy.deps);
+  await until(() => busy.server.puts.length === 1);
+  upload.cancel();
+  await until(() => busy.server.deletes.length === 3);
+  for (let tick = 0; tick < 20; tick++) await settled();
+  expect(busy.server.deletes).toHaveLength(3);
+  expect(busy.server.delays).toEqual([500, 1000]);
+
+  const finished = fakeServer(10);
+  finished.server.holdAt = 0;
+  finished.server.deleteStatuses = [409];
+  const second = startUpload(file(10), 'video', finished.deps);
+  await until(() => finished.server.puts.length === 1);
+  second.cancel();
+  await until(() => finished.server.deletes.length === 1);
+  for (let tick = 0; tick < 20; tick++) await settled();
+  expect(finished.server.deletes).toHaveLength(1);
+});
+
+test('uploads: a finished upload is not given up: cancelling once processing sends no DELETE', async () => {
+  const { server, deps } = fakeServer(10);
+  const upload = startUpload(file(10), 'video', deps);
+  await until(() => upload.state.phase === 'processing');
+  upload.cancel();
+  for (let tick = 0; tick < 20; tick++) await settled();
+  expect(server.deletes).toEqual([]);
+});
+
+test('uploads: refusals of the limits say what the limit is: uploads in progress, files processing, storage full, image pixels', async () => {
+  const refusal = async (
+    where: 'startError' | 'completeError',
+    error: { status: number; code: string; details: Record<string, unknown> },
+  ) => {
+    const { server, deps } = fakeServer(10);
+    server[where] = error;
+    const upload = startUpload(file(10), 'video', deps);
+    expect(await upload.done).toBeUndefined();
+    expect(upload.state.phase).toBe('failed');
+    return upload.state.error;
+  };
+  expect(await refusal('startError', { status: 429, code: 'TOO_MANY_UPLOADS', details: { state: 'uploading', limit: 10 } })).toBe(
+    'You have 10 uploads in progress: finish or cancel one first.',
+  );
+  expect(await refusal('completeError', { status: 429, code: 'TOO_MANY_UPLOADS', details: { state: 'processing', limit: 5 } })).toBe(
+    '5 of your files are still being processed. Try again when one is ready.',
+  );
+  expect(
+    await refusal('startError', { status: 413, code: 'QUOTA_EXCEEDED', details: { usedBytes: 5 * 1024 ** 3, quotaBytes: 5 * 1024 ** 3 } }),
+  ).toBe('Your storage is full: 5 GB used of 5 GB.');
+  expect(
+    await refusal('startError', { status: 413, code: 'QUOTA_EXCEEDED', details: { usedBytes: 734_003_200, quotaBytes: 5 * 1024 ** 3 } }),
+  ).toBe('Your storage is full: 700 MB used of 5 GB.');
+  expect(
+    await refusal('completeError', {
+      status: 400,
+      code: 'TOO_MANY_PIXELS',
+      details: { field: 'file', maxPixels: 50_000_000, width: 16000, height: 16000 },
+    }),
+  ).toBe('This image has more than 50 megapixels.');
+});
+
+test('uploads: a processing failure is worded from its code and numbers, and the server’s words are the last resort', async () => {
+  const failedWith = async (patch: Partial<MediaItem>) => {
+    const { server, deps } = fakeServer(10);
+    const upload = startUpload(file(10), 'video', deps);
+    await until(() => upload.state.phase === 'processing');
+    server.listener?.(item({ status: 'failed', failure: 'in English', size: 10, received: 10, ...patch }));
+    expect(await upload.done).toBeUndefined();
+    return upload.state.error;
+  };
+  expect(await failedWith({ failureCode: 'TOO_LONG', failureDetails: { maxDurationMs: 600_000 } })).toBe(
+    'This is too long: at most 10 min.',
+  );
+  expect(await failedWith({ failureCode: 'TOO_LONG', failureDetails: { maxDurationMs: 15_000 } })).toBe(
+    'This is too long: at most 15 sec.',
+  );
+  expect(await failedWith({ failureCode: 'CONTAINER_MISMATCH', failureDetails: { format: 'mp3' } })).toBe(
+    'This file is not a plain video or audio file.',
+  );
+  expect(await failedWith({ failureCode: 'MEDIA_TIMEOUT', failureDetails: { timeoutMs: 600_000 } })).toBe(
+    'Processing this file took too long.',
+  );
+  expect(await failedWith({ failureCode: 'TOO_MANY_PIXELS', failureDetails: { maxPixels: 50_000_000 } })).toBe(
+    'This image has more than 50 megapixels.',
+  );
+  expect(await failedWith({ failureCode: 'SOMETHING_NEW', failureDetails: {} })).toBe('in English');
 });

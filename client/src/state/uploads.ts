@@ -5,7 +5,8 @@
 // answered early. Once complete, the server processes the file and reports each step as
 // `media.changed` on the user's topic (a slow poll of `media.get` covers events missed while the
 // socket reconnected). The phases: sending (bytes) → processing (percent) → ready | failed, or
-// cancelled by the user. On S3 the server also offers a direct upload URL; chunks work everywhere,
+// cancelled by the user (an unfinished upload is then given up on the server too, DELETE
+// <uploadUrl>, so it stops counting against the user's limits). On S3 the server also offers a direct upload URL; chunks work everywhere,
 // so the client always uses them.
 import { createSignal, getOwner, onCleanup } from 'solid-js';
 import { createStore } from 'solid-js/store';
@@ -14,6 +15,7 @@ import { MEDIA_LIMITS } from '../../../protocol/lists.ts';
 import { ApiError } from '../api/http.ts';
 import { t } from '../i18n/index.ts';
 import { type MediaItem, remember } from './media.ts';
+import { failureText } from './mediaText.ts';
 import { actions, errorText } from './store.ts';
 
 /** What this client uploads (reels come with the reels screens). */
@@ -95,10 +97,13 @@ async function request<T>(deps: UploadDeps, method: string, url: string, body?: 
     if (cause instanceof ApiError) throw cause;
     throw new ApiError('NETWORK', (cause as Error).message, 0);
   }
-  const payload = (await response.json().catch(() => ({}))) as { error?: { code: string; message: string } };
+  // 204 (a cancel) has no body.
+  const payload = (response.status === 204 ? {} : await response.json().catch(() => ({}))) as {
+    error?: { code: string; message: string; details?: Record<string, unknown> };
+  };
   if (!response.ok) {
     const error = payload.error ?? { code: 'UNKNOWN', message: response.statusText };
-    throw new ApiError(error.code, error.message, response.status);
+    throw new ApiError(error.code, error.message, response.status, error.details);
   }
   return payload as T;
 }
@@ -124,6 +129,8 @@ export function startUpload(file: Blob, kind: MediaKind, overrides: Partial<Uplo
     error: undefined,
   });
   let cancelled = false;
+  /** Where the server keeps the upload, once started; cleared once it is completed. */
+  let uploadUrl: string | undefined;
   let settle: ((media: MediaItem | undefined) => void) | undefined;
   const done = new Promise<MediaItem | undefined>((resolve) => {
     settle = resolve;
@@ -156,7 +163,7 @@ export function startUpload(file: Blob, kind: MediaKind, overrides: Partial<Uplo
       finish();
       settle?.(media);
     } else if (media.status === 'failed') {
-      setState({ phase: 'failed', media, error: media.failure ?? errorText(undefined) });
+      setState({ phase: 'failed', media, error: failureText(media) });
       finish();
       settle?.(undefined);
     } else if (media.status === 'processing') {
@@ -183,6 +190,9 @@ export function startUpload(file: Blob, kind: MediaKind, overrides: Partial<Uplo
       ),
     );
     setState('media', started.media);
+    uploadUrl = started.uploadUrl;
+    // Cancelled while the start was on its way: give the new upload up at once.
+    if (cancelled) discard();
     const chunk = Math.max(1, Math.min(deps.chunkBytes, started.chunkBytes));
     let offset = started.media.received;
     const where = async () => {
@@ -220,6 +230,8 @@ export function startUpload(file: Blob, kind: MediaKind, overrides: Partial<Uplo
       }
     }
     checkCancelled();
+    // From here the server processes it: nothing to give up.
+    uploadUrl = undefined;
     const { media } = await persist(() => request<{ media: MediaItem }>(deps, 'POST', `${started.uploadUrl}/complete`));
     setState({ phase: 'processing', sent: file.size });
     apply(media);
@@ -234,6 +246,27 @@ export function startUpload(file: Blob, kind: MediaKind, overrides: Partial<Uplo
       if (state.phase === 'processing' && !cancelled) pollTimer = setTimeout(poll, deps.pollMs);
     };
     if (state.phase === 'processing') pollTimer = setTimeout(poll, deps.pollMs);
+  }
+
+  /** Gives the unfinished upload up on the server (its row and chunks go), once. A failure is
+   * shown; the server also removes uploads left unfinished for a day. */
+  function discard() {
+    const url = uploadUrl;
+    if (url === undefined) return;
+    uploadUrl = undefined;
+    (async () => {
+      for (let failures = 0; ; ) {
+        try {
+          return await request(deps, 'DELETE', url);
+        } catch (error) {
+          // Completed meanwhile, or already gone: nothing is left to give up.
+          if (error instanceof ApiError && (error.code === 'UPLOAD_FINISHED' || error.code === 'NOT_FOUND')) return;
+          failures += 1;
+          if (!retryable(error) || failures >= deps.attempts) throw error;
+          await deps.sleep(backoff(failures));
+        }
+      }
+    })().catch((error: unknown) => actions.toast(errorText(error), 'error'));
   }
 
   upload().catch((error: unknown) => {
@@ -252,6 +285,7 @@ export function startUpload(file: Blob, kind: MediaKind, overrides: Partial<Uplo
       cancelled = true;
       setState('phase', 'cancelled');
       finish();
+      discard();
       settle?.(undefined);
     },
   };

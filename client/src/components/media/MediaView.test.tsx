@@ -20,6 +20,8 @@ const item = (patch: Partial<MediaItem>): MediaItem => ({
   status: 'ready',
   progress: 100,
   failure: null,
+  failureCode: null,
+  failureDetails: null,
   size: 1000,
   received: 1000,
   width: 1200,

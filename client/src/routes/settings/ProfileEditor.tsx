@@ -6,6 +6,7 @@ import type { CallRequest } from '../../../../protocol/catalogue.ts';
 import { CheckField, InputField, SelectField, TextAreaField } from '../../components/Field.tsx';
 import { FormFooter } from '../../components/FormFooter.tsx';
 import { PhotoSetting } from '../../components/media/PhotoSetting.tsx';
+import { StorageUsage } from '../../components/media/StorageUsage.tsx';
 import { SettingsNav } from '../../components/SettingsNav.tsx';
 import { t } from '../../i18n/index.ts';
 import { LOCALE_NAMES, SUPPORTED } from '../../i18n/locales.ts';
@@ -147,6 +148,7 @@ export default function ProfileEditor(): JSX.Element {
             }}
           />
         </fieldset>
+        <StorageUsage />
         <form onSubmit={save} class="settings" novalidate>
           <InputField
             id="displayName"
