@@ -328,7 +328,9 @@ ${limitsTable()}
   on its hello or, when the user's other sockets are on other nodes, just after its welcome; the
   user's older sockets stay. Calls beyond \`userCallsPerSecond\` over all the user's sockets (a
   burst of one second's calls, then that rate) get \`RATE_LIMITED\` with \`details.retryAfterMs\`,
-  like the per-socket rate.
+  like the per-socket rate. Each node decides at once for the user's sockets it holds and tells
+  the others through a shared count, so with sockets on several nodes a user may pass it by up to
+  a burst per extra node for a moment, until every node knows.
 - **Per address**: at most ${DEFAULT_LIMITS.pendingSocketsPerAddress} sockets from one client address may wait for their hello on a node;
   the upgrade of one more is answered HTTP 429 (\`RATE_LIMITED\`).
 - **Slow readers:** the server buffers up to \`sendBufferBytes\` of unsent data per socket. A socket

@@ -26,10 +26,6 @@ export class Connection {
   tokenExpiresAt = 0;
   /** Refs of calls and subscriptions awaiting a reply. */
   readonly inFlight = new Set<number>();
-  /** Refs whose user-wide rate is being asked of the cache (not yet in flight). */
-  readonly admitting = new Set<number>();
-  /** Unix ms until which the user's calls are known to be over WS_USER_CALLS_PER_SECOND. */
-  userLimitedUntil = 0;
   readonly topics = new Set<string>();
   malformedInARow = 0;
   rateLimitedInARow = 0;

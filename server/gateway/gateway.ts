@@ -36,6 +36,7 @@ import { Connection } from './connection.ts';
 import { createHandlers, type Handlers } from './handlers.ts';
 import { DEFAULT_LIMITS, type GatewayLimits, TokenBucket } from './limits.ts';
 import { type ReplayReview, TopicRouter } from './router.ts';
+import { UserRates } from './user-rate.ts';
 
 export interface Gateway {
   readonly websocket: WebSocketHandler<Connection>;
@@ -100,6 +101,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   const connections = new Set<Connection>();
   const bySession = new Map<string, Set<Connection>>();
   const byUser = new Map<string, Set<Connection>>();
+  const userRates = new UserRates(platform.cache, log, limits.userCallsPerSecond);
   /** Sockets not yet welcomed, by client address. */
   const pending = new Map<string, number>();
   const releasePending = (connection: Connection) => {
@@ -270,9 +272,13 @@ export function createGateway(options: GatewayOptions): Gateway {
     });
   }
 
-  /** Admits a request with a ref: in-flight and rate limits. Returns false after answering an error. */
+  /**
+   * Admits a request with a ref: in-flight, the socket's rate and the user's own rate over all
+   * their sockets and nodes (user-rate.ts: decided here at once, reported to the cluster in the
+   * background). Returns false after answering an error.
+   */
   function admit(connection: Connection, ref: number): boolean {
-    if (connection.inFlight.has(ref) || connection.admitting.has(ref)) {
+    if (connection.inFlight.has(ref)) {
       error(connection, 'DUPLICATE_REF', `ref ${ref} is still in flight`, ref);
       return false;
     }
@@ -282,8 +288,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     }
     const waitMs = connection.bucket?.take() ?? 0;
     if (waitMs > 0) return rateLimited(connection, ref, waitMs, 'too many calls');
-    // The user's window is known to be used up: refused without asking the cache again.
-    const userWaitMs = connection.userLimitedUntil - Date.now();
+    const userWaitMs = userRates.take((connection.principal as Principal).userId);
     if (userWaitMs > 0) return rateLimited(connection, ref, userWaitMs, 'too many calls from this user');
     connection.rateLimitedInARow = 0;
     return true;
@@ -296,37 +301,6 @@ export function createGateway(options: GatewayOptions): Gateway {
     }
     error(connection, 'RATE_LIMITED', `${what}; retry in ${waitMs} ms`, ref, { retryAfterMs: waitMs });
     return false;
-  }
-
-  /**
-   * Runs `handle` once the socket's rate (admit) and the user's own rate over all their sockets
-   * and nodes admit the request. The user's rate is a token bucket per user in the cache (a burst
-   * of one second's calls, refilled at that rate); while it is asked the ref is held as
-   * `admitting`, so a duplicate is still refused. `handle`
-   * is called in the same step as the answer arrives, so the ref is in flight before any other
-   * request is admitted.
-   */
-  async function whenAdmitted(connection: Connection, ref: number, handle: () => Promise<void>): Promise<void> {
-    if (!admit(connection, ref)) return;
-    const userId = (connection.principal as Principal).userId;
-    const rate = limits.userCallsPerSecond;
-    connection.admitting.add(ref);
-    let waitMs: number;
-    try {
-      waitMs = await platform.cache.takeToken(`ws-calls:${userId}`, { perSecond: rate, burst: rate });
-    } catch (failure) {
-      return failed(connection, ref, failure);
-    } finally {
-      connection.admitting.delete(ref);
-    }
-    if (waitMs > 0) {
-      connection.userLimitedUntil = Date.now() + waitMs;
-      rateLimited(connection, ref, waitMs, 'too many calls from this user');
-      return;
-    }
-    if (connection.inFlight.size >= limits.maxInFlight)
-      return error(connection, 'TOO_MANY_IN_FLIGHT', `at most ${limits.maxInFlight} requests may await replies`, ref);
-    if (connection.open) await handle();
   }
 
   function failed(connection: Connection, ref: number, failure: unknown) {
@@ -491,14 +465,17 @@ export function createGateway(options: GatewayOptions): Gateway {
       case 'ping':
         return connection.send({ type: 'pong', ...(frame.ts === undefined ? {} : { ts: frame.ts }), serverTime: Date.now() });
       case 'call':
-        return void whenAdmitted(connection, frame.ref, () => onCall(connection, frame));
+        if (admit(connection, frame.ref)) void onCall(connection, frame);
+        return;
       case 'sub':
-        return void whenAdmitted(connection, frame.ref, () => onSub(connection, frame));
+        if (admit(connection, frame.ref)) void onSub(connection, frame);
+        return;
       case 'unsub':
         router.unsubscribe(connection, frame.topic);
         return connection.send({ type: 'reply', ref: frame.ref, body: { topic: frame.topic } });
       case 'auth':
-        return void whenAdmitted(connection, frame.ref, () => onAuth(connection, frame));
+        if (admit(connection, frame.ref)) void onAuth(connection, frame);
+        return;
     }
   }
 
@@ -540,7 +517,10 @@ export function createGateway(options: GatewayOptions): Gateway {
         actors.tell('user', userId, { op: 'disconnected', socketId: connection.socketId } satisfies UserMessage);
         const mine = byUser.get(userId);
         mine?.delete(connection);
-        if (mine?.size === 0) byUser.delete(userId);
+        if (mine?.size === 0) {
+          byUser.delete(userId);
+          userRates.forget(userId);
+        }
       }
       if (sessionId !== undefined) {
         const sessions = bySession.get(sessionId);

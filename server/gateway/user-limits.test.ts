@@ -131,6 +131,24 @@ describe('limits per user and per address', () => {
     expect((await (sockets[0] as RawSocket).request({ type: 'call', op: 'session.get' })).type).toBe('reply');
   });
 
+  test("limits: calls per user count over every node: once the user's burst is spent on one node, their socket on another is refused too", async () => {
+    const attacker = await env.register();
+    const [onFirst, onSecond] = await Promise.all([
+      connect(env.node.url, attacker.tokens.accessToken),
+      connect(second.url, attacker.tokens.accessToken),
+    ]);
+    // The whole burst of 10 on the first node, at once.
+    const first = await Promise.all(Array.from({ length: 10 }, () => onFirst.request({ type: 'call', op: 'session.get' })));
+    expect(first.filter((frame) => frame.type === 'reply').length).toBeGreaterThanOrEqual(9);
+    // The second node's own bucket still holds 10: only the cluster-wide count can stop these. Each
+    // call waits for its answer, so the report of the first one is back before the next.
+    const answers: Frame[] = [];
+    for (let i = 0; i < 5; i++) answers.push(await onSecond.request({ type: 'call', op: 'session.get' }));
+    const refused = answers.filter((frame) => frame.type === 'error' && frame.code === 'RATE_LIMITED');
+    expect(refused.length).toBeGreaterThanOrEqual(3);
+    for (const frame of refused) expect((frame.details as { retryAfterMs: number }).retryAfterMs).toBeGreaterThan(0);
+  });
+
   test('limits: sockets that have not said hello are limited per client address; other addresses are not', async () => {
     const attacker = '198.51.100.66';
     const waiting = await Promise.all([1, 2, 3].map(() => rawUpgrade(env.node.url, attacker)));

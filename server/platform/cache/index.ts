@@ -15,11 +15,12 @@ export interface Cache {
   /** Adds one and returns the new value; a key created by this call expires after `ttlMs`. */
   incr(key: string, options?: { ttlMs?: number }): Promise<number>;
   /**
-   * A token bucket (GCRA) at `key`: `perSecond` tokens a second, at most `burst` saved up. Takes
-   * one token and returns 0, or returns the milliseconds until one is available (taking nothing).
-   * All nodes share one bucket per key; Redis uses its own clock, so node clocks do not matter.
+   * A token bucket (GCRA) at `key`, `perSecond` tokens a second and at most `burst` saved up, told
+   * of `count` tokens already spent (never refused: the spending happened). Returns 0 while the
+   * bucket is within its burst, else the milliseconds until it is again. All nodes share one bucket
+   * per key; Redis uses its own clock, so node clocks do not matter.
    */
-  takeToken(key: string, bucket: { perSecond: number; burst: number }): Promise<number>;
+  spendTokens(key: string, bucket: { perSecond: number; burst: number }, count: number): Promise<number>;
   /** Milliseconds until the key expires; null when it is missing or never expires. */
   ttlMs(key: string): Promise<number | null>;
   /** Sorted sets (trending): adds `by` to each member's score; the set expires `ttlMs` after its last change. */

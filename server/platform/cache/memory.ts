@@ -59,16 +59,13 @@ export function createMemoryCache(): Cache {
       entry.value = String(next);
       return next;
     },
-    takeToken: async (key, bucket) => {
-      // The same GCRA as the Redis script.
+    spendTokens: async (key, bucket, count) => {
       const now = Date.now();
       const interval = 1000 / bucket.perSecond;
       const window = interval * bucket.burst;
-      const tat = Math.max(Number(live(key)?.value ?? now), now);
-      const wait = tat + interval - window - now;
-      if (wait > 0) return Math.ceil(wait);
-      entries.set(key, { value: String(tat + interval), expiresAt: now + Math.ceil(window + interval) });
-      return 0;
+      const tat = Math.max(Number(live(key)?.value ?? now), now) + interval * count;
+      entries.set(key, { value: String(tat), expiresAt: now + Math.ceil(tat - now + interval) });
+      return Math.max(0, Math.ceil(tat - window - now));
     },
     ttlMs: async (key) => {
       const entry = live(key);

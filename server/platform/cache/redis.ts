@@ -11,18 +11,20 @@ local value = redis.call('INCR', KEYS[1])
 if value == 1 and tonumber(ARGV[1]) > 0 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
 return value`;
 
-// GCRA: the key holds the theoretical arrival time (ms) of the next token; a request may pass
-// while that time is less than `burst` intervals ahead of now.
-const TAKE_TOKEN = `
+// GCRA: the key holds the theoretical arrival time (ms) of the next token; the bucket is within its
+// burst while that time is less than `burst` intervals ahead of now. Told of `count` tokens already
+// spent, the arrival time moves on regardless, and the answer is how far it is past the burst.
+const SPEND_TOKENS = `
 local time = redis.call('TIME')
 local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
 local interval = tonumber(ARGV[1])
 local window = interval * tonumber(ARGV[2])
 local tat = tonumber(redis.call('GET', KEYS[1]) or now)
 if tat < now then tat = now end
-local wait = tat + interval - window - now
+tat = tat + interval * tonumber(ARGV[3])
+redis.call('SET', KEYS[1], tostring(tat), 'PX', math.ceil(tat - now + interval))
+local wait = tat - window - now
 if wait > 0 then return math.ceil(wait) end
-redis.call('SET', KEYS[1], tostring(tat + interval), 'PX', math.ceil(window + interval))
 return 0`;
 
 export async function connectRedisCache(options: { url: string; namespace: string; log: Logger }): Promise<Cache> {
@@ -62,7 +64,8 @@ export async function connectRedisCache(options: { url: string; namespace: strin
       await redis.del(key);
     },
     incr: async (key, incrOptions) => Number(await redis.eval(INCR_WITH_TTL, 1, key, String(incrOptions?.ttlMs ?? 0))),
-    takeToken: async (key, bucket) => Number(await redis.eval(TAKE_TOKEN, 1, key, String(1000 / bucket.perSecond), String(bucket.burst))),
+    spendTokens: async (key, bucket, count) =>
+      Number(await redis.eval(SPEND_TOKENS, 1, key, String(1000 / bucket.perSecond), String(bucket.burst), String(count))),
     ttlMs: async (key) => {
       const ttl = await redis.pttl(key);
       return ttl < 0 ? null : ttl;

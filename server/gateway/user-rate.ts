@@ -1,0 +1,71 @@
+// Calls per user over all their sockets and nodes (WS_USER_CALLS_PER_SECOND), without a round trip
+// on the call path. Each node keeps a token bucket per user with sockets here and decides at once:
+// on one node the limit is exact. The calls it admits are reported to the cluster-wide bucket in the
+// cache in the background (one report at a time per user, batching what came meanwhile); when the
+// cluster's bucket is past its burst, because the user's sockets on other nodes called too, the
+// report answers how long until it is not, and this node refuses the user's calls until then. Across
+// k nodes a user may therefore pass the limit by at most (k − 1) bursts during one report, before
+// every node knows. A cache outage leaves each node's own bucket in force.
+import type { Cache } from '../platform/cache/index.ts';
+import type { Logger } from '../platform/log.ts';
+import { TokenBucket } from './limits.ts';
+
+interface UserState {
+  bucket: TokenBucket;
+  /** Admitted here and not yet reported. */
+  unreported: number;
+  reporting: boolean;
+  /** Date.now() before which the cluster-wide bucket says no. */
+  limitedUntil: number;
+}
+
+export class UserRates {
+  readonly #users = new Map<string, UserState>();
+  readonly #cache: Cache;
+  readonly #log: Logger;
+  readonly #perSecond: number;
+
+  constructor(cache: Cache, log: Logger, perSecond: number) {
+    this.#cache = cache;
+    this.#log = log;
+    this.#perSecond = perSecond;
+  }
+
+  /** Takes one call of `userId`: 0 when admitted, else the milliseconds to wait. */
+  take(userId: string): number {
+    let user = this.#users.get(userId);
+    if (user === undefined) {
+      user = { bucket: new TokenBucket(this.#perSecond, this.#perSecond), unreported: 0, reporting: false, limitedUntil: 0 };
+      this.#users.set(userId, user);
+    }
+    const clusterWait = user.limitedUntil - Date.now();
+    if (clusterWait > 0) return clusterWait;
+    const wait = user.bucket.take();
+    if (wait > 0) return wait;
+    user.unreported++;
+    if (!user.reporting) void this.#report(userId, user);
+    return 0;
+  }
+
+  /** The user has no socket on this node any more. */
+  forget(userId: string): void {
+    const user = this.#users.get(userId);
+    if (user !== undefined && !user.reporting) this.#users.delete(userId);
+  }
+
+  async #report(userId: string, user: UserState): Promise<void> {
+    user.reporting = true;
+    try {
+      while (user.unreported > 0) {
+        const count = user.unreported;
+        user.unreported = 0;
+        const wait = await this.#cache.spendTokens(`ws-calls:${userId}`, { perSecond: this.#perSecond, burst: this.#perSecond }, count);
+        if (wait > 0) user.limitedUntil = Date.now() + wait;
+      }
+    } catch (error) {
+      this.#log.warn({ err: error, user: userId }, `gateway.userRate() | not reported; this node's limit stays in force [user:${userId}]`);
+    } finally {
+      user.reporting = false;
+    }
+  }
+}
