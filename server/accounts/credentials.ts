@@ -25,7 +25,7 @@ export interface Reauthentication {
 }
 
 /** How long a provider sign-in counts as a re-authentication of its session. */
-export const PROVIDER_REAUTH_WINDOW_MS = 5 * 60_000;
+const PROVIDER_REAUTH_WINDOW_MS = 5 * 60_000;
 const providerSignInKey = (sessionId: string) => `reauth-provider:${sessionId}`;
 
 /** Notes that `sessionId` just signed in at a provider (a new provider session, or a provider re-authentication of it). */

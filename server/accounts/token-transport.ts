@@ -11,9 +11,9 @@
 import { ForbiddenError, UnauthenticatedError } from '../errors.ts';
 import type { TokenPair } from './context.ts';
 
-export const REFRESH_COOKIE = 'refresh';
-export const REFRESH_COOKIE_PATH = '/auth';
-export const TOKEN_TRANSPORT_HEADER = 'x-token-transport';
+const REFRESH_COOKIE = 'refresh';
+const REFRESH_COOKIE_PATH = '/auth';
+const TOKEN_TRANSPORT_HEADER = 'x-token-transport';
 
 /** Elysia's cookie jar, as the routes use it. */
 export type Jar = Record<string, { value: unknown; set(options: Record<string, unknown>): unknown }>;
@@ -25,7 +25,7 @@ export function wantsCookie(headers: Record<string, string | undefined>): boolea
   return headers[TOKEN_TRANSPORT_HEADER]?.trim().toLowerCase() === 'cookie';
 }
 
-export function refreshCookieValue(jar: Jar): string | undefined {
+function refreshCookieValue(jar: Jar): string | undefined {
   const value = jar[REFRESH_COOKIE]?.value;
   return typeof value === 'string' && value !== '' ? value : undefined;
 }

@@ -38,10 +38,10 @@ export interface ChannelLike {
 
 type TabMessage = { kind: 'grant'; grant: AccessGrant } | { kind: 'signed-out' };
 
-export const REFRESH_LOCK = 'petamigos-refresh';
+const REFRESH_LOCK = 'petamigos-refresh';
 export const SESSION_CHANNEL = 'petamigos-session';
 /** A token expiring sooner than this is refreshed before use. */
-export const REFRESH_MARGIN_MS = 60_000;
+const REFRESH_MARGIN_MS = 60_000;
 
 export interface TokenKeeperOptions {
   /** The HTTP refresh (cookie transport). */
