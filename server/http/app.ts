@@ -14,6 +14,7 @@ import type { ClientFiles } from './client.ts';
 import { errorBody, toHttpError } from './errors.ts';
 import { checkHealth } from './health.ts';
 import { authorizeMetrics, type NodeMetrics } from './metrics.ts';
+import { withRequestBodies } from './openapi.ts';
 
 export interface HttpDeps {
   platform: Platform;
@@ -29,7 +30,9 @@ export interface HttpDeps {
 export function createHttpApp({ platform, media, metrics, client, startedAt, accounts, peerAddress }: HttpDeps) {
   const started = new WeakMap<Request, number>();
   const statusOf = (status: unknown): number => (typeof status === 'number' ? status : 200);
-  return new Elysia({ normalize: false })
+  // The routes, for the OpenAPI document's request bodies (openapi.ts), known once the app is built.
+  const built: { routes: Parameters<typeof withRequestBodies>[1] } = { routes: [] };
+  const app = new Elysia({ normalize: false })
     .onRequest(({ request }) => {
       started.set(request, performance.now());
     })
@@ -45,6 +48,9 @@ export function createHttpApp({ platform, media, metrics, client, startedAt, acc
       return body;
     })
     .use(strictJson)
+    .onAfterHandle({ as: 'global' }, ({ path, response }) =>
+      path === '/openapi/json' && typeof response === 'object' && response !== null ? withRequestBodies(response, built.routes) : undefined,
+    )
     .use(
       openapi({
         path: '/openapi',
@@ -83,4 +89,6 @@ export function createHttpApp({ platform, media, metrics, client, startedAt, acc
         ? errorBody('NOT_FOUND', `no such resource ${path}`)
         : errorBody('CLIENT_NOT_BUILT', 'the web client is not built: `npm start` builds it');
     });
+  built.routes = app.routes;
+  return app;
 }

@@ -40,6 +40,29 @@ test('http: every request body, query and path schema of every route refuses unk
   expect(found).toEqual([]);
 });
 
+test('http: /openapi/json documents every JSON request body with its schema, closed at every depth', async () => {
+  const document = (await (await fetch(`${env.node.url}/openapi/json`)).json()) as {
+    paths: Record<string, Record<string, { requestBody?: { content: Record<string, { schema: Schema }> } }>>;
+  };
+  const found: string[] = [];
+  let bodies = 0;
+  for (const [path, operations] of Object.entries(document.paths))
+    for (const [method, operation] of Object.entries(operations)) {
+      if (operation.requestBody === undefined) continue;
+      const schema = operation.requestBody.content['application/json']?.schema;
+      if (schema === undefined) {
+        found.push(`${method.toUpperCase()} ${path}: no application/json schema`);
+        continue;
+      }
+      bodies++;
+      openPlaces(schema, `${method.toUpperCase()} ${path}`, found);
+    }
+  expect(bodies).toBeGreaterThan(15);
+  expect(found).toEqual([]);
+  const login = document.paths['/auth/login']?.post?.requestBody?.content['application/json']?.schema;
+  expect(login?.properties).toHaveProperty('login');
+});
+
 test('http: a body with a key its schema does not list is INVALID_INPUT naming it, and nothing is stored', async () => {
   const identity = newIdentity();
   const client = env.client();
