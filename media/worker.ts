@@ -13,7 +13,7 @@ import type { StoredFile } from '../server/media/schema.ts';
 import type { Logger } from '../server/platform/log.ts';
 import type { ObjectStore } from '../server/platform/storage/index.ts';
 import { type Demuxer, demuxerOf, detect, SNIFF_BYTES } from './detect.ts';
-import { ContainerMismatchError, MediaTooLongError, PoisonFileError } from './errors.ts';
+import { ContainerMismatchError, formatSeconds, MediaTooLongError, PoisonFileError } from './errors.ts';
 import { type Input, measureDurationMs, type Probe, probe } from './ffmpeg.ts';
 import { processImage } from './images.ts';
 import type { GiveUp, JobHandler } from './queue.ts';
@@ -40,8 +40,6 @@ export interface WorkerDeps {
   watermark: string | undefined;
   limits: WorkerLimits;
 }
-
-const seconds = (ms: number) => (ms >= 60_000 && ms % 60_000 === 0 ? `${ms / 60_000} min` : `${ms / 1000} s`);
 
 const MIME: Record<string, string> = {
   m3u8: 'application/vnd.apple.mpegurl',
@@ -178,12 +176,12 @@ export function mediaWorker(deps: WorkerDeps): { handle: JobHandler; giveUp: Giv
     const { minDurationMs } = MEDIA_LIMITS.reel;
     if (reel && (duration < minDurationMs || duration > maxDurationMs))
       throw new MediaTooLongError(
-        `a reel lasts ${minDurationMs / 1000} s to ${seconds(maxDurationMs)}; this video is ${(duration / 1000).toFixed(1)} s long`,
+        `a reel lasts ${minDurationMs / 1000} s to ${formatSeconds(maxDurationMs)}; this video is ${(duration / 1000).toFixed(1)} s long`,
         maxDurationMs,
       );
     if (duration > maxDurationMs)
       throw new MediaTooLongError(
-        `a video is at most ${seconds(maxDurationMs)} long; this one is ${(duration / 1000).toFixed(1)} s`,
+        `a video is at most ${formatSeconds(maxDurationMs)} long; this one is ${(duration / 1000).toFixed(1)} s`,
         maxDurationMs,
       );
     const out = join(dir, 'out');
@@ -201,7 +199,7 @@ export function mediaWorker(deps: WorkerDeps): { handle: JobHandler; giveUp: Giv
     const info = await probed(input, 'recording');
     if (!info.audio) throw new PoisonFileError('the file has no sound');
     const maxDurationMs = MEDIA_LIMITS.voice.maxDurationMs;
-    const tooLong = new MediaTooLongError(`a voice note is at most ${seconds(maxDurationMs)} long`, maxDurationMs);
+    const tooLong = new MediaTooLongError(`a voice note is at most ${formatSeconds(maxDurationMs)} long`, maxDurationMs);
     if ((info.durationMs ?? 0) > maxDurationMs) throw tooLong;
     const out = join(dir, 'out');
     await mkdir(out, { recursive: true });
@@ -248,7 +246,7 @@ export function mediaWorker(deps: WorkerDeps): { handle: JobHandler; giveUp: Giv
         { err: error, mediaId: job.mediaId },
         `media.job() | failed for good [media:${job.mediaId}] [code:${failure.code}] [reason:${failure.reason}]`,
       );
-      await deps.media.failed(job.mediaId, failure);
+      await deps.media.failed(job.mediaId, failure, 'processing');
     },
   };
 }

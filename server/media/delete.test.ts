@@ -111,6 +111,18 @@ describe('media.delete', () => {
     expect(await rowsOf(owner)).toEqual([]);
   });
 
+  test('media job: a delivery that gives up after another delivery of the same job made the media ready does not undo it', async () => {
+    const owner = await pool.member();
+    const item = await readyImage(owner);
+    const before = await rowsOf(owner);
+    const quota = await owner.call('media.quota', {});
+    // What the worker does when a job fails for good: only a media still processing fails.
+    await env.node.social.media.failed(item.id, { reason: 'processing took longer than 30 s', code: 'MEDIA_TIMEOUT' }, 'processing');
+    expect(await rowsOf(owner)).toEqual(before);
+    expect(await owner.call('media.quota', {})).toEqual(quota);
+    expect((await owner.call('media.get', { ids: [item.id] })).items[0]?.status).toBe('ready');
+  });
+
   test('media.delete: a media still shown by a post, a pet, a profile, a group picture and a message is refused with MEDIA_IN_USE naming each; nothing is deleted until it is removed from them', async () => {
     const [owner, friend] = await Promise.all([pool.member(), pool.member()]);
     await befriend(env.node, owner, friend);

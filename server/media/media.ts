@@ -159,6 +159,9 @@ export class Media {
    * makes this one wait for it and then do nothing, so no change is counted twice or missed.
    */
   async #ensureUsage(tx: Tx | Database, ownerId: string): Promise<void> {
+    // A counter, once made, stays: look it up by key before paying for the sum of every row.
+    const [exists] = await tx.select({ ownerId: mediaUsage.ownerId }).from(mediaUsage).where(eq(mediaUsage.ownerId, ownerId));
+    if (exists !== undefined) return;
     await tx
       .insert(mediaUsage)
       .select(
@@ -526,19 +529,28 @@ export class Media {
     return row;
   }
 
-  async failed(id: string, failure: Failure): Promise<void> {
-    const row = await this.load(id);
-    if (row === undefined) return;
-    await this.#deps.store.removePrefix(mediaFolder(row));
-    const updated = await this.#rewrite(id, () => ({
-      status: 'failed',
-      failure: failure.reason,
-      failureCode: failure.code,
-      failureDetails: failure.details ?? {},
-      parts: [],
-      files: [],
-    }));
-    if (updated !== undefined) await this.#changed(updated);
+  /**
+   * A media failed. `from`: the status the row must still have, as for ready: a job that gives up
+   * passes 'processing', so a delivery of the same job that finished first (ready), or the owner's
+   * delete, is not undone. The row stops pointing at its files before they are removed.
+   */
+  async failed(id: string, failure: Failure, from?: MediaRow['status']): Promise<void> {
+    let changed = false;
+    const updated = await this.#rewrite(id, (old) => {
+      if (from !== undefined && old.status !== from) return undefined;
+      changed = true;
+      return {
+        status: 'failed',
+        failure: failure.reason,
+        failureCode: failure.code,
+        failureDetails: failure.details ?? {},
+        parts: [],
+        files: [],
+      };
+    });
+    if (updated === undefined || !changed) return;
+    await this.#deps.store.removePrefix(mediaFolder(updated));
+    await this.#changed(updated);
   }
 
   /**
