@@ -24,6 +24,8 @@ interface UserState {
   reportedAt: number;
   /** Date.now() before which the cluster-wide bucket says no. */
   limitedUntil: number;
+  /** The user's last socket here closed while a report was on its way: dropped once it is done. */
+  forgotten: boolean;
 }
 
 export class UserRates {
@@ -42,9 +44,17 @@ export class UserRates {
   take(userId: string): number {
     let user = this.#users.get(userId);
     if (user === undefined) {
-      user = { bucket: new TokenBucket(this.#perSecond, this.#perSecond), unreported: 0, reporting: false, reportedAt: 0, limitedUntil: 0 };
+      user = {
+        bucket: new TokenBucket(this.#perSecond, this.#perSecond),
+        unreported: 0,
+        reporting: false,
+        reportedAt: 0,
+        limitedUntil: 0,
+        forgotten: false,
+      };
       this.#users.set(userId, user);
     }
+    user.forgotten = false;
     const clusterWait = user.limitedUntil - Date.now();
     if (clusterWait > 0) return clusterWait;
     const wait = user.bucket.take();
@@ -57,7 +67,9 @@ export class UserRates {
   /** The user has no socket on this node any more. */
   forget(userId: string): void {
     const user = this.#users.get(userId);
-    if (user !== undefined && !user.reporting) this.#users.delete(userId);
+    if (user === undefined) return;
+    if (user.reporting) user.forgotten = true;
+    else this.#users.delete(userId);
   }
 
   async #report(userId: string, user: UserState): Promise<void> {
@@ -76,6 +88,7 @@ export class UserRates {
       this.#log.warn({ err: error, user: userId }, `gateway.userRate() | not reported; this node's limit stays in force [user:${userId}]`);
     } finally {
       user.reporting = false;
+      if (user.forgotten && this.#users.get(userId) === user) this.#users.delete(userId);
     }
   }
 }
