@@ -55,18 +55,23 @@ export class MailDigest {
    * many recipients got one, or 0 when another node is sending at this moment.
    */
   async sendDue(now: Date = new Date()): Promise<number> {
+    return (await this.#batch(now)).sent;
+  }
+
+  /** One batch: how many recipients were due (a full batch means more may be), how many got a digest. */
+  async #batch(now: Date): Promise<{ due: number; sent: number }> {
     const { db, outbox, appUrl, everyMs } = this.#deps;
     const cutoff = new Date(now.getTime() - everyMs);
     return db.transaction(async (tx) => {
       const [lock] = rowsOf<{ locked: boolean }>(
         await tx.execute(sql`select pg_try_advisory_xact_lock(hashtextextended('mail-digest', 0)) as locked`),
       );
-      if (lock?.locked !== true) return 0;
+      if (lock?.locked !== true) return { due: 0, sent: 0 };
       const due = rowsOf<{ user_id: string }>(
         await tx.execute(sql`select user_id from ${mailDigestItems} group by user_id
           having min(created_at) <= ${cutoff.toISOString()}::timestamptz limit ${RECIPIENTS_PER_RUN}`),
       );
-      if (due.length === 0) return 0;
+      if (due.length === 0) return { due: 0, sent: 0 };
       const ids = due.map((row) => row.user_id);
       const recipients = await tx
         .select({ id: users.id, email: users.email, username: users.username, language: users.language })
@@ -86,7 +91,7 @@ export class MailDigest {
         const lines = items.slice(0, LISTED).map((item) => `• ${item.text}`);
         if (items.length > LISTED) lines.push(`+${items.length - LISTED}`);
         // The outbox stores it only if the address is still verified.
-        await outbox.enqueue(
+        const queued = await outbox.enqueue(
           {
             to: recipient.email,
             template: 'notification_digest',
@@ -101,10 +106,10 @@ export class MailDigest {
           },
           tx,
         );
-        sent++;
+        if (queued !== undefined) sent++;
       }
       this.#deps.log.info({ recipients: sent }, `mail.digest() | queued [recipients:${sent}]`);
-      return sent;
+      return { due: due.length, sent };
     });
   }
 
@@ -123,7 +128,7 @@ export class MailDigest {
 
   async #round(): Promise<void> {
     try {
-      while (!this.#stopped && (await this.sendDue()) === RECIPIENTS_PER_RUN) {
+      while (!this.#stopped && (await this.#batch(new Date())).due === RECIPIENTS_PER_RUN) {
         // A full run means more may be due: keep going before sleeping.
       }
     } catch (error) {
