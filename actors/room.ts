@@ -222,10 +222,7 @@ class Room {
       throw new InvalidInputError('end-to-end encryption is for one-to-one conversations', { field: 'encrypted' });
     this.#checkEncryption(conversation, input);
     // The two checks at once (PostgreSQL, Redis); a refusal by the first is the one reported.
-    const [allowed, counted] = await Promise.allSettled([
-      this.#checkDirect(conversation, userId),
-      this.#deps.limiter.hit({ name: 'messages sent', max: this.#deps.messagesPerMinute, windowMs: 60_000 }, userId),
-    ]);
+    const [allowed, counted] = await Promise.allSettled([this.#checkDirect(conversation, userId), this.#countSent(userId)]);
     if (allowed.status === 'rejected') throw allowed.reason;
     if (counted.status === 'rejected') throw counted.reason;
     let replyTo = null;
@@ -267,6 +264,11 @@ class Room {
     // The sender too: sending reads the conversation, which clears what they had unread.
     this.#markUnread();
     return view;
+  }
+
+  /** Counts a message (or an encryption switch, which writes one) against CHAT_MESSAGES_PER_MINUTE. */
+  #countSent(userId: string) {
+    return this.#deps.limiter.hit({ name: 'messages sent', max: this.#deps.messagesPerMinute, windowMs: 60_000 }, userId);
   }
 
   /**
@@ -633,7 +635,7 @@ class Room {
     if (conversation.encrypted === encrypted) return {};
     // Each change writes a message: refused like one across a block or a declined request, and counted.
     await this.#checkDirect(conversation, userId);
-    await this.#deps.limiter.hit({ name: 'messages sent', max: this.#deps.messagesPerMinute, windowMs: 60_000 }, userId);
+    await this.#countSent(userId);
     await this.#systemChange(
       conversation,
       { action: encrypted ? 'encrypted' : 'unencrypted', actorId: userId, userIds: [], name: null },
