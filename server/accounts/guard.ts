@@ -44,8 +44,7 @@ export function bearerToken(header: string | undefined): string {
 
 /** The client address (the socket's peer, or behind TRUST_PROXY proxies what they forwarded) and the user agent. */
 function requestOrigin(request: Request, peer: string | undefined, proxies: TrustedProxies): RequestOrigin {
-  const ip = proxies.clientAddress(peer, request.headers.get('x-forwarded-for')) ?? 'unknown';
-  return { ip, userAgent: request.headers.get('user-agent')?.slice(0, 512) ?? undefined };
+  return { ip: proxies.addressOf(request, peer), userAgent: request.headers.get('user-agent')?.slice(0, 512) ?? undefined };
 }
 
 // A type, not an interface: Elysia's resolve wants a record type.

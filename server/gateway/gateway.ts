@@ -540,8 +540,7 @@ export function createGateway(options: GatewayOptions): Gateway {
           headers: { upgrade: 'websocket' },
         });
       }
-      const address =
-        accounts.config.trustProxy.clientAddress(server.requestIP(request)?.address, request.headers.get('x-forwarded-for')) ?? 'unknown';
+      const address = accounts.config.trustProxy.addressOf(request, server.requestIP(request)?.address);
       const waiting = pending.get(address) ?? 0;
       if (waiting >= limits.pendingSocketsPerAddress) {
         const message = `at most ${limits.pendingSocketsPerAddress} sockets from one address may wait for their hello`;

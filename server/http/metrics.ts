@@ -3,10 +3,9 @@
 // process (the tests) do not share counters. They are not public: METRICS_TOKEN is the bearer
 // token a scraper sends; without one, only this host's loopback may read them directly.
 import { timingSafeEqual } from 'node:crypto';
-import { BlockList } from 'node:net';
 import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
 import { ForbiddenError, UnauthenticatedError } from '../errors.ts';
-import type { TrustedProxies } from './proxies.ts';
+import { TrustedProxies } from './proxies.ts';
 
 export interface NodeMetrics {
   readonly registry: Registry;
@@ -40,12 +39,8 @@ export function createMetrics(nodeId: string): NodeMetrics {
   };
 }
 
-const loopback = new BlockList();
-loopback.addSubnet('127.0.0.0', 8, 'ipv4');
-loopback.addAddress('::1', 'ipv6');
-
-const isLoopback = (address: string | undefined) =>
-  address !== undefined && loopback.check(address, address.includes(':') ? 'ipv6' : 'ipv4');
+const loopback = new TrustedProxies(['127.0.0.0/8', '::1']);
+const isLoopback = (address: string | undefined) => address !== undefined && loopback.has(address);
 
 /**
  * Throws unless a request may read /metrics: with METRICS_TOKEN set, it must carry it as a bearer

@@ -27,6 +27,11 @@ export class TrustedProxies {
     return this.#list.check(address, family === 6 ? 'ipv6' : 'ipv4');
   }
 
+  /** The client address of `request`, which came from the socket peer `peer` ('unknown' when neither tells). */
+  addressOf(request: Request, peer: string | undefined): string {
+    return this.clientAddress(peer, request.headers.get('x-forwarded-for')) ?? 'unknown';
+  }
+
   /** The client address of a request that came from `peer` with this X-Forwarded-For header. */
   clientAddress(peer: string | undefined, forwardedFor: string | null): string | undefined {
     if (peer === undefined || forwardedFor === null || !this.has(peer)) return peer;
