@@ -9,19 +9,13 @@
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { EventBody } from '../../protocol/catalogue.ts';
 import { decodeFrame, encodeFrame } from '../../protocol/codec.ts';
+import type { FrameOf } from '../../protocol/frames.ts';
 import type { Database } from '../platform/db/index.ts';
 import type { RetainedFrame } from '../platform/topics/index.ts';
 import { messages } from './schema.ts';
 import { type MessageView, readMessages } from './views.ts';
 
-interface EventFrame {
-  type: 'event';
-  topic: string;
-  epoch: string;
-  seq: number;
-  name: string;
-  body: Record<string, unknown>;
-}
+type EventFrame = FrameOf<'event'> & { body: Record<string, unknown> };
 
 /** The message seq a room event belongs to; undefined when it cannot be told (a reset is safer). */
 function messageSeqOf(frame: EventFrame): number | undefined {
