@@ -1,11 +1,16 @@
 // Sign-in with Google (OIDC, id_token), Facebook (OAuth 2 + userinfo) and Apple (form_post, ES256
 // client secret) against local fake providers that speak the real HTTP exchange. The test plays
 // the browser: it follows each redirect, mapping the app's public host to the node under test.
-import { exportPKCS8, generateKeyPair } from 'jose';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type AccountsEnv, newIdentity, startAccountsEnv, type TokenPairBody } from '../../test/harness/accounts.ts';
 import { linkToken } from '../../test/harness/mailbox.ts';
-import { type FakeOidcProvider, type FakeOidcUser, startFakeOidcProvider } from '../../test/harness/oidc-provider.ts';
+import {
+  type FakeOidcProvider,
+  type FakeOidcUser,
+  providerEndpoints,
+  startFakeOidcProvider,
+  startGoogleAndApple,
+} from '../../test/harness/oidc-provider.ts';
 import { uniqueName } from '../../test/harness/services.ts';
 import { base32Decode, totp } from './totp.ts';
 
@@ -16,52 +21,23 @@ let env: AccountsEnv;
 let google: FakeOidcProvider;
 let facebook: FakeOidcProvider;
 let apple: FakeOidcProvider;
+let providers: Record<string, string>;
 
 beforeAll(async () => {
-  const appleKeys = await generateKeyPair('ES256', { extractable: true });
-  google = await startFakeOidcProvider({
-    clientId: 'google-client',
-    clientSecret: 'google-secret',
-    redirectUris: [callback('google')],
-    flavor: 'oidc',
-  });
+  ({ google, apple, variables: providers } = await startGoogleAndApple(callback));
   facebook = await startFakeOidcProvider({
     clientId: 'fb-client',
     clientSecret: 'fb-secret',
     redirectUris: [callback('facebook')],
     flavor: 'oauth2',
   });
-  apple = await startFakeOidcProvider({
-    clientId: 'com.petamigos.web',
-    redirectUris: [callback('apple')],
-    flavor: 'oidc',
-    responseMode: 'form_post',
-    clientAuth: 'private_key_jwt_es256',
-    clientPublicKey: appleKeys.publicKey,
-    teamId: 'TEAM123456',
-    keyId: 'KEY987654',
-  });
-  const endpoints = (name: string, provider: FakeOidcProvider) => ({
-    [`OAUTH_${name}_ISSUER`]: provider.issuer,
-    [`OAUTH_${name}_AUTHORIZATION_URL`]: provider.authorizationEndpoint,
-    [`OAUTH_${name}_TOKEN_URL`]: provider.tokenEndpoint,
-    [`OAUTH_${name}_USERINFO_URL`]: provider.userinfoEndpoint,
-    [`OAUTH_${name}_JWKS_URL`]: provider.jwksUri,
-  });
   env = await startAccountsEnv('oauth', {
     APP_URL,
-    OAUTH_GOOGLE_CLIENT_ID: 'google-client',
-    OAUTH_GOOGLE_CLIENT_SECRET: 'google-secret',
-    ...endpoints('GOOGLE', google),
+    ...providers,
     OAUTH_FACEBOOK_CLIENT_ID: 'fb-client',
     OAUTH_FACEBOOK_CLIENT_SECRET: 'fb-secret',
-    ...endpoints('FACEBOOK', facebook),
+    ...providerEndpoints('FACEBOOK', facebook),
     OAUTH_FACEBOOK_USERINFO_URL: `${facebook.userinfoEndpoint}?fields=id,name,email`,
-    OAUTH_APPLE_CLIENT_ID: 'com.petamigos.web',
-    OAUTH_APPLE_TEAM_ID: 'TEAM123456',
-    OAUTH_APPLE_KEY_ID: 'KEY987654',
-    OAUTH_APPLE_PRIVATE_KEY: (await exportPKCS8(appleKeys.privateKey)).replaceAll('\n', '\\n'),
-    ...endpoints('APPLE', apple),
   });
 });
 afterAll(async () => {

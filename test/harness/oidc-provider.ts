@@ -2,7 +2,7 @@
 // as strict as the real ones (RFC 6749, RFC 7636 PKCE, OIDC Core), so the sign-in code is tested end to end without the
 // internet and a sloppy client fails here rather than in production.
 import { createHash, randomBytes } from 'node:crypto';
-import { exportJWK, generateKeyPair, jwtVerify, SignJWT } from 'jose';
+import { exportJWK, exportPKCS8, generateKeyPair, jwtVerify, SignJWT } from 'jose';
 
 export interface FakeOidcUser {
   sub: string;
@@ -311,4 +311,50 @@ export async function startFakeOidcProvider(options: FakeOidcOptions): Promise<F
       await server.stop(true);
     },
   };
+}
+
+/** The node's variables that point provider `name` (GOOGLE, APPLE…) at a fake provider. */
+export function providerEndpoints(name: string, provider: FakeOidcProvider): Record<string, string> {
+  return {
+    [`OAUTH_${name}_ISSUER`]: provider.issuer,
+    [`OAUTH_${name}_AUTHORIZATION_URL`]: provider.authorizationEndpoint,
+    [`OAUTH_${name}_TOKEN_URL`]: provider.tokenEndpoint,
+    [`OAUTH_${name}_USERINFO_URL`]: provider.userinfoEndpoint,
+    [`OAUTH_${name}_JWKS_URL`]: provider.jwksUri,
+  };
+}
+
+/**
+ * Fake Google (OIDC with a client secret) and Apple (form_post, ES256 client secret) providers
+ * redirecting to `callback(provider)`, with the node's variables that use them.
+ */
+export async function startGoogleAndApple(callback: (provider: string) => string) {
+  const appleKeys = await generateKeyPair('ES256', { extractable: true });
+  const google = await startFakeOidcProvider({
+    clientId: 'google-client',
+    clientSecret: 'google-secret',
+    redirectUris: [callback('google')],
+    flavor: 'oidc',
+  });
+  const apple = await startFakeOidcProvider({
+    clientId: 'com.petamigos.web',
+    redirectUris: [callback('apple')],
+    flavor: 'oidc',
+    responseMode: 'form_post',
+    clientAuth: 'private_key_jwt_es256',
+    clientPublicKey: appleKeys.publicKey,
+    teamId: 'TEAM123456',
+    keyId: 'KEY987654',
+  });
+  const variables: Record<string, string> = {
+    OAUTH_GOOGLE_CLIENT_ID: 'google-client',
+    OAUTH_GOOGLE_CLIENT_SECRET: 'google-secret',
+    ...providerEndpoints('GOOGLE', google),
+    OAUTH_APPLE_CLIENT_ID: 'com.petamigos.web',
+    OAUTH_APPLE_TEAM_ID: 'TEAM123456',
+    OAUTH_APPLE_KEY_ID: 'KEY987654',
+    OAUTH_APPLE_PRIVATE_KEY: (await exportPKCS8(appleKeys.privateKey)).replaceAll('\n', '\\n'),
+    ...providerEndpoints('APPLE', apple),
+  };
+  return { google, apple, variables };
 }
