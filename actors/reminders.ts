@@ -1,15 +1,22 @@
 // Durable reminders: timers of actors that survive passivation and node failure, kept in
 // PostgreSQL. Each hosting node polls for due reminders, claims a batch by pushing their due time
 // a lease ahead (FOR UPDATE SKIP LOCKED, so two nodes never take the same one), delivers each as a
-// message to its actor (activating it wherever it belongs), and deletes it once delivered. A node
-// that dies mid-delivery leaves its claims to be retried after the lease.
+// message to its actor (activating it wherever it belongs), and deletes it once delivered. A
+// delivery that fails (the actor's node died and its lease has not expired yet) is retried a
+// second later, until it succeeds; a node that dies mid-delivery leaves its claims to be retried
+// after the claim lease. A reminder due at once, set in the transaction of a change, is a durable
+// tell: the message reaches the actor even if the node that made the change dies after its commit.
 import { and, asc, eq, lte, sql } from 'drizzle-orm';
 import type { Database } from '../server/platform/db/index.ts';
 import type { Logger } from '../server/platform/log.ts';
 import { actorReminders } from '../server/system/schema.ts';
 
 const CLAIM_LEASE_MS = 30_000;
+/** After a failed delivery: soon, so a message waits at most this long past its actor's return. */
+const RETRY_MS = 1000;
 const BATCH = 100;
+
+type Executor = Pick<Database, 'insert'>;
 
 export class Reminders {
   readonly #db: Database;
@@ -20,10 +27,10 @@ export class Reminders {
     this.#log = log;
   }
 
-  /** Sets (or replaces) the reminder `name` of an actor, due in `dueInMs`. */
-  async set(kind: string, actorId: string, name: string, dueInMs: number, message: unknown): Promise<void> {
+  /** Sets (or replaces) the reminder `name` of an actor, due in `dueInMs`; in `executor`'s transaction when given. */
+  async set(kind: string, actorId: string, name: string, dueInMs: number, message: unknown, executor: Executor = this.#db): Promise<void> {
     const dueAt = new Date(Date.now() + dueInMs);
-    await this.#db
+    await executor
       .insert(actorReminders)
       .values({ kind, actorId, name, dueAt, message })
       .onConflictDoUpdate({ target: [actorReminders.kind, actorReminders.actorId, actorReminders.name], set: { dueAt, message } });
@@ -54,29 +61,33 @@ export class Reminders {
         and(lte(actorReminders.dueAt, now), sql`(${actorReminders.kind}, ${actorReminders.actorId}, ${actorReminders.name}) in ${due}`),
       )
       .returning();
-    let delivered = 0;
-    for (const reminder of claimed) {
-      try {
-        await deliver(reminder.kind, reminder.actorId, reminder.message);
-        // Deleted only if not set again meanwhile (a new set changes due_at).
-        await this.#db
-          .delete(actorReminders)
-          .where(
-            and(
-              eq(actorReminders.kind, reminder.kind),
-              eq(actorReminders.actorId, reminder.actorId),
-              eq(actorReminders.name, reminder.name),
-              eq(actorReminders.dueAt, leaseUntil),
-            ),
-          );
-        delivered++;
-      } catch (error) {
-        this.#log.warn(
-          { err: error, actor: `${reminder.kind}.${reminder.actorId}` },
-          `actors.reminders() | delivery failed, retried after the lease [reminder:${reminder.name}]`,
+    // All at once: one actor whose node just died must not hold up the others' messages.
+    const outcomes = await Promise.all(
+      claimed.map(async (reminder) => {
+        const ours = and(
+          eq(actorReminders.kind, reminder.kind),
+          eq(actorReminders.actorId, reminder.actorId),
+          eq(actorReminders.name, reminder.name),
+          // Not set again meanwhile (a new set changes due_at).
+          eq(actorReminders.dueAt, leaseUntil),
         );
-      }
-    }
-    return delivered;
+        try {
+          await deliver(reminder.kind, reminder.actorId, reminder.message);
+          await this.#db.delete(actorReminders).where(ours);
+          return true;
+        } catch (error) {
+          this.#log.warn(
+            { err: error, actor: `${reminder.kind}.${reminder.actorId}` },
+            `actors.reminders() | delivery failed, retried in ${RETRY_MS} ms [reminder:${reminder.name}]`,
+          );
+          await this.#db
+            .update(actorReminders)
+            .set({ dueAt: new Date(Date.now() + RETRY_MS) })
+            .where(ours);
+          return false;
+        }
+      }),
+    );
+    return outcomes.filter(Boolean).length;
   }
 }

@@ -8,7 +8,7 @@ import { connectMemoryBus } from '../server/platform/bus/memory.ts';
 import { connectNatsBus } from '../server/platform/bus/nats.ts';
 import { testLogger } from '../test/harness/node.ts';
 import { dropNamespaceStreams, services, uniqueName } from '../test/harness/services.ts';
-import { MailboxFullError } from './errors.ts';
+import { ActorUnavailableError, MailboxFullError } from './errors.ts';
 import { createMemoryLeases, type LeaseStore, openJetStreamLeases } from './leases.ts';
 import { ActorSystem, rendezvous } from './system.ts';
 import { type ActorKind, noReply, reply } from './types.ts';
@@ -105,6 +105,7 @@ async function cluster(
   transport: keyof typeof transports,
   nodes: number,
   kindOptions: { idleMs?: number; mailbox?: number } = {},
+  askTimeoutMs?: number,
 ): Promise<Cluster> {
   const namespace = uniqueName('actors');
   const store = new Map<string, number>();
@@ -122,6 +123,7 @@ async function cluster(
       log: testLogger(),
       kinds: [counterKind(store, events, kindOptions)],
       heartbeatMs: 200,
+      ...(askTimeoutMs === undefined ? {} : { askTimeoutMs }),
     });
     group.systems.push(system);
   }
@@ -261,6 +263,26 @@ describe.each(['nats', 'memory'] as const)('three nodes (%s)', (transport) => {
     expect(after).toBe(Math.max(...acknowledged) + 1);
     expect(store.get('crash')).toBe(11);
     expect(await survivor.ask('counter', 'crash', { op: 'whoami' })).not.toBe(host);
+  });
+
+  test('actors: an ask whose deadline passes while the actor’s node is dead fails ACTOR_UNAVAILABLE (retryable), not a timeout', async () => {
+    const { systems } = await cluster(transport, 3);
+    const host = (await (systems[0] as ActorSystem).ask('counter', 'moving', { op: 'whoami' })) as string;
+    (systems.find((system) => system.node === host) as ActorSystem).halt();
+    const survivor = systems.find((system) => system.node !== host) as ActorSystem;
+    // The lease (1.5 s) outlives the ask: the actor cannot be back before the deadline.
+    await expect(survivor.ask('counter', 'moving', { op: 'add', n: 1 }, { timeoutMs: 600 })).rejects.toBeInstanceOf(ActorUnavailableError);
+  });
+
+  test('actors: a tell sent while the actor’s node is dead arrives once the lease has expired, even when asks time out sooner', async () => {
+    const { systems, store } = await cluster(transport, 3, {}, 500);
+    const host = (await (systems[0] as ActorSystem).ask('counter', 'later', { op: 'whoami' })) as string;
+    await (systems[0] as ActorSystem).ask('counter', 'later', { op: 'add', n: 1 });
+    (systems.find((system) => system.node === host) as ActorSystem).halt();
+    const survivor = systems.find((system) => system.node !== host) as ActorSystem;
+    survivor.tell('counter', 'later', { op: 'add', n: 10 });
+    await expect.poll(() => store.get('later'), { timeout: 6000, interval: 100 }).toBe(11);
+    expect(await survivor.ask('counter', 'later', { op: 'whoami' })).not.toBe(host);
   });
 
   test('actors: a message that reaches a dead node without a no-responders (its subscription outlived it) is sent again once the node falls silent', async () => {

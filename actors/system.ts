@@ -54,6 +54,8 @@ type WireReply =
 
 const MAX_HOPS = 3;
 const RETRY_MS = 100;
+/** How long past the lease TTL a tell keeps trying to reach an actor whose node died. */
+const TELL_MARGIN_MS = 5000;
 
 /** Highest-random-weight choice: every node computes the same owner for a key from the same node set. */
 export function rendezvous(key: string, nodes: readonly string[]): string | undefined {
@@ -266,11 +268,17 @@ export class ActorSystem {
     return this.#route({ kind, id, message, hops: 0 }, Date.now() + timeoutMs, timeoutMs);
   }
 
-  /** Sends without waiting; failures are logged. */
+  /**
+   * Sends without waiting. While the actor's node is dead it keeps trying until the lease has
+   * expired and the actor is back elsewhere (lease TTL + 5 s), so a tell outlives a failover;
+   * other failures, and an actor that never comes back, are logged.
+   */
   tell(kind: string, id: string, message: unknown): void {
-    this.ask(kind, id, message).catch((error: unknown) => {
-      this.#log.warn({ err: error, kind, id }, `actors.tell() | not delivered [actor:${kind}:${id}]`);
-    });
+    this.ask(kind, id, message, { timeoutMs: Math.max(this.#askTimeoutMs, this.#leases.ttlMs + TELL_MARGIN_MS) }).catch(
+      (error: unknown) => {
+        this.#log.warn({ err: error, kind, id }, `actors.tell() | not delivered [actor:${kind}:${id}]`);
+      },
+    );
   }
 
   /**
@@ -311,10 +319,12 @@ export class ActorSystem {
   async #route(wire: Wire, deadline: number, timeoutMs: number): Promise<unknown> {
     if (!this.#kinds.has(wire.kind)) throw new UnknownKindError(wire.kind);
     const key = `${wire.kind}.${wire.id}`;
+    /** Set once the actor's node was found dead (or stopping): the deadline then means "still moving". */
+    let moving = false;
     for (;;) {
       if (this.#stopped) throw new ActorSystemStoppedError();
       const remaining = deadline - Date.now();
-      if (remaining <= 0) throw new AskTimeoutError(key, timeoutMs);
+      if (remaining <= 0) throw moving ? new ActorUnavailableError(key) : new AskTimeoutError(key, timeoutMs);
       if (this.#activations.has(key)) return (await this.#receive(wire)).value;
       // No directory read on the way: a node that does not hold the actor forwards to the one that
       // does, and the reply names the owner.
@@ -342,6 +352,7 @@ export class ActorSystem {
         // The cached owner is only a hint: once it did not answer, the next ask looks again.
         if (retry || error instanceof AskTimeoutError) this.#owners.delete(key);
         if (!retry) throw error;
+        moving = true;
         if (target !== undefined && target !== this.node) {
           // No responders (nobody listens for the target any more) or silent: it is gone until it
           // beats again, and anything else still waiting on it is given up now. Otherwise it

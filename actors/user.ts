@@ -6,7 +6,8 @@
 // goes through here so every session sees the same count. And the user's conversations with
 // unread messages: room actors tell it the new count of a conversation, and it publishes
 // `chats.unread` with the badge numbers (muted conversations and message requests apart). Media
-// progress reaches the user's sessions through it too (`media.changed`, only while they have some).
+// progress reaches the user's sessions through it too (`media.changed`). Every event of the user's
+// topic is logged whether or not a session is open, so a device resuming later catches up.
 //
 // Persistence: the status message is written to user_statuses before a setStatus is
 // acknowledged, and loaded on activation; read marks are written before they are acknowledged,
@@ -250,7 +251,15 @@ export function userActorKind(deps: UserActorDeps): ActorKind {
             case 'notified': {
               const notification = await notificationById(deps.db, userId, message.id);
               unread = await unreadCount(deps.db, userId);
-              if (notification !== undefined) await deps.topics.publish(`user:${userId}`, 'notification.new', { notification, unread });
+              // Told again after a failover (the reminder retries until a reply): the publish id
+              // makes the event appear once in the topic log.
+              if (notification !== undefined)
+                await deps.topics.publish(
+                  `user:${userId}`,
+                  'notification.new',
+                  { notification, unread },
+                  { id: `notification.new:${message.id}` },
+                );
               return reply({ unread });
             }
             case 'recount':
@@ -279,13 +288,12 @@ export function userActorKind(deps: UserActorDeps): ActorKind {
               if (entry.unread === 0 && !chats.has(conversationId)) return noReply;
               if (entry.unread === 0) chats.delete(conversationId);
               else chats.set(conversationId, entry);
-              if (sockets.size > 0)
-                await deps.topics.publish(`user:${userId}`, 'chats.unread', { conversationId, unread: entry.unread, ...chatCounts(chats) });
+              // Logged whether or not a device is connected: one resuming later catches up.
+              await deps.topics.publish(`user:${userId}`, 'chats.unread', { conversationId, unread: entry.unread, ...chatCounts(chats) });
               return noReply;
             }
             case 'mediaChanged':
-              // Only sessions care about progress: with none, nothing is published.
-              if (sockets.size > 0) await deps.topics.publish(`user:${userId}`, 'media.changed', { media: message.media });
+              await deps.topics.publish(`user:${userId}`, 'media.changed', { media: message.media });
               return noReply;
             case 'chatCounts':
               return reply(chatCounts(chats));

@@ -4,10 +4,11 @@
 // test fails when the committed file differs.
 import type { TSchema } from '@sinclair/typebox';
 import { DEFAULT_LIMITS } from '../server/gateway/limits.ts';
-import { type CallSpec, Calls, type TopicSpec, Topics } from './catalogue.ts';
+import { type CallName, type CallSpec, Calls, type TopicSpec, Topics } from './catalogue.ts';
 import { encodeFrame } from './codec.ts';
-import { CLOSE_CODES, DOMAIN_ERROR_CODES, ERROR_CODES } from './errors.ts';
+import { CLOSE_CODES, DOMAIN_ERROR_CODES, ERROR_CODES, RETRY_AFTER_MS } from './errors.ts';
 import { ClientFrames, Limits, ServerFrames } from './frames.ts';
+import { READ_BACK, RETRY_RULE_TEXT, RETRY_RULES, type RetryRule } from './retry.ts';
 import { PROTOCOL_VERSION } from './version.ts';
 
 type Schema = TSchema & {
@@ -92,6 +93,18 @@ function limitsTable(): string {
     ([name, property]) => `| \`${name}\` | ${DEFAULT_LIMITS[name as keyof typeof DEFAULT_LIMITS]} | ${property.description ?? ''} |`,
   );
   return ['| limit | default | meaning |', '|---|---|---|', ...rows].join('\n');
+}
+
+function retryRows(): string {
+  const byRule = new Map<RetryRule, string[]>();
+  for (const [name, rule] of Object.entries(RETRY_RULES) as [CallName, RetryRule][]) {
+    const readBack = READ_BACK[name];
+    byRule.set(rule, [...(byRule.get(rule) ?? []), readBack === undefined ? `\`${name}\`` : `\`${name}\` (read back: ${readBack})`]);
+  }
+  return (['read', 'repeatable', 'key', 'unsafe'] as const)
+    .map((rule) => [rule, byRule.get(rule) ?? []] as const)
+    .map(([rule, names]) => `| ${rule} | ${names.join(', ')} | ${RETRY_RULE_TEXT[rule]} |`)
+    .join('\n');
 }
 
 function callSection(name: string, spec: CallSpec): string {
@@ -268,6 +281,28 @@ On any close that is not final, reconnect with exponential backoff and jitter (f
 \`hello\` again, and resubscribe every topic with \`since\`. Final closes, after which
 reconnecting with the same token cannot succeed: \`AUTH_FAILED\`, \`SESSION_REVOKED\`,
 \`VERSION_UNSUPPORTED\`. After \`TOKEN_EXPIRED\`, refresh the token first.
+
+## Failover and retries
+
+Each user, conversation and live stream is served by one actor on one node. When that node dies,
+the actor comes back on another node once its lease expires (\`ACTOR_LEASE_TTL_MS\`, 10 s by
+default) and reloads its state from the database; nothing acknowledged is lost. Until then, a
+call that needs it is answered with **one** retryable code, \`ACTOR_UNAVAILABLE\`, whose
+\`details.retryAfterMs\` (${RETRY_AFTER_MS.ACTOR_UNAVAILABLE} ms) says when to try again. The same code answers a call
+whose actor did not reply in time. Like \`TIMEOUT\` and a socket that drops before the reply, it
+leaves the client not knowing whether the call took effect. \`MAILBOX_FULL\` (the actor is
+overloaded; \`details.retryAfterMs\`: ${RETRY_AFTER_MS.MAILBOX_FULL} ms) means the call did **not** act.
+
+${hexExample({ type: 'error', ref: 7, code: 'ACTOR_UNAVAILABLE', message: 'user.0192a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b is held by a node that does not answer; retry once its lease expires', details: { retryAfterMs: RETRY_AFTER_MS.ACTOR_UNAVAILABLE } })}
+
+Events are not affected: whatever a user should see is written to their topic log (a
+notification's event is delivered by a durable reminder stored with it, retried every second
+until the actor is back), so followers get it live once, and devices that were away get it on
+resume. What may be retried after an uncertain outcome depends on the call:
+
+| rule | calls | what to do |
+|---|---|---|
+${retryRows()}
 
 ## Media (over HTTP)
 

@@ -14,12 +14,15 @@ export const ERROR_CODES = {
   RATE_LIMITED: 'Too many calls; `details.retryAfterMs` says when to try again.',
   TOO_MANY_IN_FLIGHT: 'The socket already has `limits.maxInFlight` calls awaiting replies.',
   TIMEOUT: 'The call did not finish within `limits.callTimeoutMs`; it may or may not have taken effect.',
-  MAILBOX_FULL: 'The actor behind the call has too many messages waiting; retry after a short pause.',
-  ACTOR_TIMEOUT: 'The actor behind the call did not answer in time; it may or may not have acted.',
-  ACTOR_UNAVAILABLE: 'The actor behind the call is moving between nodes (its node failed); retry in a few seconds.',
+  MAILBOX_FULL: 'The actor behind the call has too many messages waiting; it did not act. Retry after `details.retryAfterMs`.',
+  ACTOR_UNAVAILABLE:
+    'The actor behind the call is moving to another node (its node failed or stopped) or did not answer in time; the call may or may not have acted. Retry after `details.retryAfterMs` (see "Failover and retries" for which calls are safe to retry).',
   INTERNAL: 'The server failed; `details.errorId` is in the server log.',
 } as const;
 export type ProtocolErrorCode = keyof typeof ERROR_CODES;
+
+/** `details.retryAfterMs` of the retryable actor errors: when to try the same call again. */
+export const RETRY_AFTER_MS = { ACTOR_UNAVAILABLE: 1000, MAILBOX_FULL: 200 } as const;
 
 /** Codes the calls themselves answer with (the same codes as the HTTP API where both exist). */
 export const DOMAIN_ERROR_CODES = {

@@ -74,6 +74,7 @@ export async function startNode(config: Config, log: Logger, options: NodeOption
       platform.bus.natsConnection === undefined
         ? createMemoryLeases(config.actorLeaseTtlMs)
         : await openJetStreamLeases(platform.bus.natsConnection, config.clusterName, config.actorLeaseTtlMs);
+    const reminders = new Reminders(platform.database.db, log);
     const actors = await ActorSystem.start({
       bus: platform.bus,
       leases,
@@ -102,10 +103,10 @@ export async function startNode(config: Config, log: Logger, options: NodeOption
         }),
       ],
       host: config.roles.has('actors'),
-      reminders: new Reminders(platform.database.db, log),
+      reminders,
     });
     actorsForMedia = actors;
-    social = await createSocial(platform, accounts, actors, media.media);
+    social = await createSocial(platform, accounts, actors, media.media, reminders);
     social.digest.start();
     const gateway: Gateway | undefined = config.roles.has('gateway')
       ? createGateway({ platform, accounts, actors, social, ...options.gateway })

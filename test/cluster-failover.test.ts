@@ -92,8 +92,11 @@ describe('cluster of three processes', () => {
           break;
         } catch (error) {
           if (Date.now() > deadline) throw error;
-          expect(['ACTOR_TIMEOUT', 'ACTOR_UNAVAILABLE', 'TIMEOUT', 'DISCONNECTED']).toContain((error as ProtocolError).code);
-          await Bun.sleep(200);
+          // One retryable failover error, with the pause it asks for.
+          expect((error as ProtocolError).code).toBe('ACTOR_UNAVAILABLE');
+          const { retryAfterMs } = (error as ProtocolError).details as { retryAfterMs: number };
+          expect(retryAfterMs).toBeGreaterThan(0);
+          await Bun.sleep(retryAfterMs);
         }
       }
     }

@@ -11,7 +11,7 @@ import type { NodeProcess } from './harness/processes.ts';
 
 const LEASE_TTL_MS = 3000;
 const PER_MEMBER = 15;
-const RETRYABLE = ['ACTOR_TIMEOUT', 'ACTOR_UNAVAILABLE', 'TIMEOUT', 'DISCONNECTED', 'MAILBOX_FULL'];
+const RETRYABLE = ['ACTOR_UNAVAILABLE', 'TIMEOUT', 'DISCONNECTED', 'MAILBOX_FULL'];
 
 let cluster: Cluster;
 beforeAll(async () => {

@@ -5,7 +5,7 @@
 // socket can affect another.
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { ServerWebSocket, WebSocketHandler } from 'bun';
-import { ActorError } from '../../actors/errors.ts';
+import { ActorSystemStoppedError, ActorUnavailableError, AskTimeoutError, MailboxFullError } from '../../actors/errors.ts';
 import type { ActorSystem } from '../../actors/system.ts';
 import {
   type SocketRefusal,
@@ -17,7 +17,7 @@ import {
 } from '../../actors/user.ts';
 import { type CallName, Calls, parseTopic, requestCheckers, type TopicSpec, Topics } from '../../protocol/catalogue.ts';
 import { decodeFrame, encodeFrame } from '../../protocol/codec.ts';
-import { CLOSE_CODES, type ProtocolErrorCode } from '../../protocol/errors.ts';
+import { CLOSE_CODES, type ProtocolErrorCode, RETRY_AFTER_MS } from '../../protocol/errors.ts';
 import { type ClientFrameOf, checkClientFrame, firstProblem } from '../../protocol/frames.ts';
 import { PROTOCOL_VERSION, SUPPORTED_VERSIONS } from '../../protocol/version.ts';
 import type { AccountsDeps } from '../accounts/context.ts';
@@ -305,7 +305,12 @@ export function createGateway(options: GatewayOptions): Gateway {
 
   function failed(connection: Connection, ref: number, failure: unknown) {
     if (failure instanceof ServerError) return error(connection, failure.code, failure.message, ref, failure.details());
-    if (failure instanceof ActorError) return error(connection, failure.code, failure.message, ref);
+    // Failover, as clients see it: one code, whether the actor's node died (its lease has not
+    // expired yet), stopped, or did not answer in time; the call may or may not have acted.
+    if (failure instanceof ActorUnavailableError || failure instanceof AskTimeoutError || failure instanceof ActorSystemStoppedError)
+      return error(connection, 'ACTOR_UNAVAILABLE', failure.message, ref, { retryAfterMs: RETRY_AFTER_MS.ACTOR_UNAVAILABLE });
+    if (failure instanceof MailboxFullError)
+      return error(connection, 'MAILBOX_FULL', failure.message, ref, { retryAfterMs: RETRY_AFTER_MS.MAILBOX_FULL });
     const errorId = randomUUID();
     log.error(
       { err: failure, errorId, socket: connection.socketId },

@@ -8,6 +8,7 @@ import { conversationKey, encryptText, exportPublicKey, generateKeyPair } from '
 import { type AccountsEnv, startAccountsEnv, verifyEmail } from '../../test/harness/accounts.ts';
 import { type PushService, startPushService } from '../../test/harness/push-service.ts';
 import { befriend, join, memberPool } from '../../test/harness/social.ts';
+import { connectAs } from '../../test/harness/ws.ts';
 import type { RunningNode } from '../node.ts';
 import { pushSubscriptions } from './schema.ts';
 
@@ -63,6 +64,44 @@ describe('notifications', () => {
     const stranger = await member();
     await stranger.call('notifications.markRead', { ids: [first] });
     expect((await phone.call('notifications.list', {})).items.every((item) => item.read)).toBe(true);
+  });
+
+  test('notifications: the user actor told twice about one notification (a retried delivery) logs notification.new once', async () => {
+    const sender = await member();
+    const phone = await member(nodeB);
+    await sender.call('follows.follow', { userId: phone.id });
+    const first = await phone.event('notification.new');
+    const id = (first.notification as { id: string }).id;
+    expect(await env.node.actors.ask('user', phone.id, { op: 'notified', id })).toEqual({ unread: 1 });
+    await expect(phone.event('notification.new', undefined, 500)).rejects.toThrow(/no matching frame/);
+  });
+
+  test('notifications: events of the user topic are logged with no device connected; a device resuming from its last seq gets them', async () => {
+    const [ana, bruno] = await Promise.all([member(), member(nodeB)]);
+    await befriend(env.node, ana, bruno);
+    // A second device reads where the topic stands, then every device goes offline.
+    const { socket: tablet } = await connectAs(nodeB.url, bruno.user.tokens.accessToken);
+    const position = (await tablet.request({ type: 'sub', topic: `user:${bruno.id}` })).body as { epoch: string; seq: number };
+    tablet.close();
+    bruno.close();
+    await expect.poll(async () => ((await env.node.actors.ask('user', bruno.id, { op: 'get' })) as { devices: number }).devices).toBe(0);
+    const sent = await ana.call('chats.send', { to: bruno.id, clientId: crypto.randomUUID(), text: '¿Vienes al parque?' });
+    await ana.call('follows.follow', { userId: bruno.id });
+    // The room actor tells bruno's user actor without waiting: the count has arrived before he is back.
+    await expect
+      .poll(async () => ((await env.node.actors.ask('user', bruno.id, { op: 'chatCounts' })) as { conversations: number }).conversations)
+      .toBe(1);
+    const { socket } = await connectAs(nodeB.url, bruno.user.tokens.accessToken);
+    try {
+      const resumed = await socket.request({ type: 'sub', topic: `user:${bruno.id}`, since: { epoch: position.epoch, seq: position.seq } });
+      expect(resumed.type).toBe('reply');
+      const unread = await socket.next((frame) => frame.type === 'event' && frame.name === 'chats.unread');
+      expect(unread.body).toEqual({ conversationId: sent.conversationId, unread: 1, conversations: 1, requests: 0 });
+      const notified = await socket.next((frame) => frame.type === 'event' && frame.name === 'notification.new');
+      expect(notified.body).toMatchObject({ unread: 1, notification: { type: 'follow.new', actor: { id: ana.id } } });
+    } finally {
+      socket.close();
+    }
   });
 
   test('preferences: with in-app off nothing is stored or pushed live; email on sends a mail in the user language', async () => {

@@ -1,11 +1,15 @@
 // Notifications: `prepare` stores one inside the transaction that makes it true (a friend request,
 // an accept) and queues its email there too, so neither is lost nor sent for a change that rolled
-// back; `dispatch`, after the commit, tells the recipient's user actor (which keeps the unread
-// count and pushes `notification.new` to every session on any node) and sends web push. Nothing
+// back; with it, in the same transaction, a durable reminder that tells the recipient's user actor
+// (which keeps the unread count and logs `notification.new` on the user's topic, once per
+// notification). `dispatch`, after the commit, tells the actor at once and sends web push; when
+// the actor cannot be reached (its node died and the lease has not expired), the reminder retries
+// every second from any node until it is delivered, and so does it if this node dies first. Nothing
 // is stored between users who block each other, and each type obeys the recipient's preferences.
 // Mail goes only to a verified address, and at most MAIL_NOTIFICATIONS_PER_HOUR a recipient (a
 // Redis window shared by the nodes); what goes beyond is kept for the digest mail (digest.ts).
 import { and, desc, eq, isNull, lt, or, sql } from 'drizzle-orm';
+import type { Reminders } from '../../actors/reminders.ts';
 import type { ActorSystem } from '../../actors/system.ts';
 import type { UserMessage } from '../../actors/user.ts';
 import type { CallRequest, CallResponse } from '../../protocol/catalogue.ts';
@@ -35,6 +39,11 @@ export interface MessagePush {
   gist?: MessageGist;
 }
 
+/** How long the storing node has to tell the actor itself before any node's reminder poll does. */
+const FIRST_TRY_MS = 10_000;
+
+const reminderOf = (id: string) => `notified:${id}`;
+
 export type NotificationView = CallResponse<'notifications.list'>['items'][number];
 type Executor = Pick<Database, 'insert' | 'select' | 'execute'>;
 
@@ -60,6 +69,8 @@ export interface NotifierDeps {
   db: Database;
   log: Logger;
   actors: ActorSystem;
+  /** Durable tells: `notification.new` reaches the user actor even when a node dies. */
+  reminders: Reminders;
   outbox: MailOutbox;
   push: PushSender;
   appUrl: string;
@@ -199,6 +210,8 @@ export class Notifier {
     if (channels.inApp) {
       id = Bun.randomUUIDv7();
       await tx.insert(notifications).values({ id, userId: input.userId, type: input.type, actorId: input.actorId, data: input.data });
+      const notified: UserMessage = { op: 'notified', id };
+      await this.#deps.reminders.set('user', input.userId, reminderOf(id), FIRST_TRY_MS, notified, tx);
     }
     // Nothing is mailed to an address its owner has not proven (the outbox refuses it too); past
     // the hourly limit the notification waits for the digest.
@@ -241,14 +254,7 @@ export class Notifier {
       prepared.map(async (item) => {
         if (item === undefined) return;
         const { userId } = item.input;
-        if (item.id !== undefined) {
-          try {
-            await this.#deps.actors.ask('user', userId, { op: 'notified', id: item.id } satisfies UserMessage);
-          } catch (error) {
-            // Stored all the same: it is listed, and counted when the actor next loads.
-            this.#deps.log.warn({ err: error, user: userId }, `notifier.dispatch() | live delivery failed [user:${userId}]`);
-          }
-        }
+        if (item.id !== undefined) await this.#tell(userId, item.id);
         if (item.channels.push) {
           await this.#deps.push.send(userId, {
             title: 'PetAmigos',
@@ -259,6 +265,24 @@ export class Notifier {
         }
       }),
     );
+  }
+
+  /** The first try of the reminder `prepare` set: on success it is cancelled, else due at once. */
+  async #tell(userId: string, id: string): Promise<void> {
+    const notified: UserMessage = { op: 'notified', id };
+    try {
+      try {
+        await this.#deps.actors.ask('user', userId, notified);
+      } catch (error) {
+        this.#deps.log.warn({ err: error, user: userId }, `notifier.dispatch() | actor not reached, the reminder retries [user:${userId}]`);
+        await this.#deps.reminders.set('user', userId, reminderOf(id), 0, notified);
+        return;
+      }
+      await this.#deps.reminders.cancel('user', userId, reminderOf(id));
+    } catch (error) {
+      // The database failed: the reminder set in the transaction is due in FIRST_TRY_MS anyway.
+      this.#deps.log.warn({ err: error, user: userId }, `notifier.dispatch() | reminder not updated [user:${userId}]`);
+    }
   }
 
   async list(userId: string, request: CallRequest<'notifications.list'>) {

@@ -1,6 +1,7 @@
 // The social side of a node, assembled once: notifications (with web push), the graph, pets,
 // posts with their comments, reactions, feed and trends. Gateway handlers and tests reach every
 // social operation through this.
+import type { Reminders } from '../../actors/reminders.ts';
 import type { ActorSystem } from '../../actors/system.ts';
 import type { AccountsDeps } from '../accounts/context.ts';
 import { RateLimiter } from '../accounts/rate-limits.ts';
@@ -37,7 +38,13 @@ export interface Social {
   media: Media;
 }
 
-export async function createSocial(platform: Platform, accounts: AccountsDeps, actors: ActorSystem, media: Media): Promise<Social> {
+export async function createSocial(
+  platform: Platform,
+  accounts: AccountsDeps,
+  actors: ActorSystem,
+  media: Media,
+  reminders: Reminders,
+): Promise<Social> {
   const db = platform.database.db;
   const keys = await loadVapidKeys(db, platform.config.webPush);
   const push = new PushSender(db, platform.log, platform.config.webPush, keys);
@@ -47,6 +54,7 @@ export async function createSocial(platform: Platform, accounts: AccountsDeps, a
     db,
     log: platform.log,
     actors,
+    reminders,
     outbox: accounts.outbox,
     push,
     appUrl,
