@@ -9,18 +9,14 @@ export const RETRY_RULE_TEXT: Record<RetryRule, string> = {
   read: 'Changes nothing: retry freely.',
   repeatable:
     'Sets a state: done twice, it leaves the same state as done once (the second attempt may answer NOT_FOUND or another refusal where the first already did the work, e.g. deleting twice). Retry with the same body.',
-  key: 'Idempotent by a key the client chooses: retry with the same body, including the same key, and the answer is the one of the first attempt; never reuse a key for a different request.',
+  key: 'Idempotent by `clientId`, a UUID the client chooses for each thing it creates: retry with the same body and the same `clientId`, and the answer is what the first attempt made, even when attempts run at once (never reuse a key for a different request). Where `clientId` is optional, a call without one is unsafe.',
   unsafe:
-    'Creates something each time it runs: a blind retry may create it twice. Read back first (the call named in the table) and retry only if it is not there.',
+    'Creates something each time it runs: a blind retry may create it twice. Read back first (what the table names) and retry only if it is not there.',
 };
 
 /** For `unsafe` calls: what tells whether the first attempt took effect. */
 export const READ_BACK: Partial<Record<CallName, string>> = {
   'system.announce': 'the last events of the `system` topic',
-  'pets.create': '`pets.list`',
-  'posts.create': '`posts.byAuthor`',
-  'comments.add': '`comments.list`',
-  'chats.createGroup': '`chats.list`',
 };
 
 export const RETRY_RULES: Record<CallName, RetryRule> = {
@@ -36,7 +32,7 @@ export const RETRY_RULES: Record<CallName, RetryRule> = {
   'people.summaries': 'read',
   'privacy.get': 'read',
   'privacy.update': 'repeatable',
-  'pets.create': 'unsafe',
+  'pets.create': 'key',
   'pets.update': 'repeatable',
   'pets.delete': 'repeatable',
   'pets.get': 'read',
@@ -64,7 +60,7 @@ export const RETRY_RULES: Record<CallName, RetryRule> = {
   'push.getKey': 'read',
   'push.subscribe': 'repeatable',
   'push.unsubscribe': 'repeatable',
-  'posts.create': 'unsafe',
+  'posts.create': 'key',
   'posts.edit': 'repeatable',
   'posts.delete': 'repeatable',
   'posts.get': 'read',
@@ -73,7 +69,7 @@ export const RETRY_RULES: Record<CallName, RetryRule> = {
   'posts.vote': 'repeatable',
   'posts.react': 'repeatable',
   'posts.reactions': 'read',
-  'comments.add': 'unsafe',
+  'comments.add': 'key',
   'comments.get': 'read',
   'comments.edit': 'repeatable',
   'comments.delete': 'repeatable',
@@ -90,7 +86,7 @@ export const RETRY_RULES: Record<CallName, RetryRule> = {
   'chats.list': 'read',
   'chats.get': 'read',
   'chats.direct': 'read',
-  'chats.createGroup': 'unsafe',
+  'chats.createGroup': 'key',
   'chats.send': 'key',
   'chats.history': 'read',
   'chats.edit': 'repeatable',

@@ -38,6 +38,14 @@ export const OneOf = <const V extends readonly string[]>(values: V, options?: Sc
   ) as unknown as TUnion<TLiteral<V[number]>[]>;
 
 export const Uuid = T.String({ format: 'uuid' });
+/** The idempotency key of a create call (PROTOCOL.md, "Failover and retries"). */
+export const CreateKey = T.Optional(
+  T.String({
+    format: 'uuid',
+    description:
+      'Idempotency key chosen by the client: new for each thing created, the same on every retry of it. A retry answers what the first attempt created (NOT_FOUND if that was deleted since).',
+  }),
+);
 export const exampleUserId = '0192a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b';
 export const exampleFriendId = '0192a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a77';
 export const userTopicPattern = (prefix: string) =>

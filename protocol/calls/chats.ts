@@ -9,7 +9,18 @@
 // retry of the same send answers the message already stored, and members see it once.
 
 import { CHAT_LIMITS } from '../lists.ts';
-import { type CallSpec, Cursor, exampleFriendId, examplePerson, exampleUserId, OneOf, Page, PersonSummary, Uuid } from '../spec.ts';
+import {
+  type CallSpec,
+  CreateKey,
+  Cursor,
+  exampleFriendId,
+  examplePerson,
+  exampleUserId,
+  OneOf,
+  Page,
+  PersonSummary,
+  Uuid,
+} from '../spec.ts';
 import { T } from '../typebox.ts';
 
 export const exampleChatId = '0192a1b2-c3d4-7e5f-8a9b-00000000c4a7';
@@ -219,10 +230,11 @@ export const chatCalls = {
       name: T.String({ minLength: 1, maxLength: CHAT_LIMITS.groupNameChars }),
       userIds: T.Array(Uuid, { minItems: 1, maxItems: CHAT_LIMITS.addAtOnce, uniqueItems: true }),
       pictureMediaId: T.Optional(Uuid),
+      clientId: CreateKey,
     }),
     response: Chat,
     example: {
-      request: { name: 'Paseos del parque', userIds: [exampleFriendId] },
+      request: { name: 'Paseos del parque', userIds: [exampleFriendId], clientId: '0192a1b2-c3d4-7e5f-8a9b-0000000000d2' },
       response: { ...exampleChat, kind: 'group', name: 'Paseos del parque', peer: null, me: { ...exampleChat.me, role: 'admin' } },
     },
   },

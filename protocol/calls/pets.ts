@@ -2,7 +2,7 @@
 // owner's `pets` audience allows; its health and vaccination notes to whom `health.audience`
 // allows (only the owner by default).
 
-import { type CallSpec, Cursor, exampleFriendId, OneOf, Page, Uuid } from '../spec.ts';
+import { type CallSpec, CreateKey, Cursor, exampleFriendId, OneOf, Page, Uuid } from '../spec.ts';
 import { T } from '../typebox.ts';
 
 const Species = OneOf(['dog', 'cat', 'bird', 'rabbit', 'rodent', 'fish', 'reptile', 'horse', 'other']);
@@ -91,11 +91,15 @@ export const petsCalls = {
         species: Species,
         ...PetChanges,
         lost: T.Optional(T.Null()),
+        clientId: CreateKey,
       },
       { additionalProperties: false },
     ),
     response: Pet,
-    example: { request: { name: 'Luna', species: 'dog', breed: 'Xoloitzcuintle' }, response: examplePet },
+    example: {
+      request: { name: 'Luna', species: 'dog', breed: 'Xoloitzcuintle', clientId: '0192a1b2-c3d4-7e5f-8a9b-0000000000d1' },
+      response: examplePet,
+    },
   },
   'pets.update': {
     description: "Change one of the caller's pets; absent fields stay. Marking a pet lost notifies the owner's friends.",

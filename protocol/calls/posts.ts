@@ -4,7 +4,7 @@
 // visibility and blocks for the caller; a post the caller may not see is NOT_FOUND.
 
 import { REACTIONS, REPORT_REASONS, VISIBILITIES } from '../lists.ts';
-import { type CallSpec, Cursor, exampleFriendId, examplePerson, OneOf, Page, PersonSummary, Uuid } from '../spec.ts';
+import { type CallSpec, CreateKey, Cursor, exampleFriendId, examplePerson, OneOf, Page, PersonSummary, Uuid } from '../spec.ts';
 import { T } from '../typebox.ts';
 
 const Visibility = OneOf(VISIBILITIES, { description: 'public; friends; close_friends (your circle); private (only you)' });
@@ -169,11 +169,15 @@ export const postCalls = {
             { additionalProperties: false },
           ),
         ),
+        clientId: CreateKey,
       },
       { additionalProperties: false },
     ),
     response: Post,
-    example: { request: { text: 'Luna met @ana_luna at the park #perros', visibility: 'friends' }, response: examplePost },
+    example: {
+      request: { text: 'Luna met @ana_luna at the park #perros', visibility: 'friends', clientId: '0192a1b2-c3d4-7e5f-8a9b-0000000000d3' },
+      response: examplePost,
+    },
   },
   'posts.edit': {
     description: 'Change the text or the visibility of your post; the earlier text is kept in its history.',
@@ -256,9 +260,15 @@ export const postCalls = {
   'comments.add': {
     description: 'Comment on a post, or answer a comment (`parentId`), up to three levels deep.',
     role: 'user',
-    request: T.Object({ postId: Uuid, parentId: T.Optional(Uuid), text: CommentText }, { additionalProperties: false }),
+    request: T.Object(
+      { postId: Uuid, parentId: T.Optional(Uuid), text: CommentText, clientId: CreateKey },
+      { additionalProperties: false },
+    ),
     response: Comment,
-    example: { request: { postId: examplePostId, text: 'So cute!' }, response: exampleComment },
+    example: {
+      request: { postId: examplePostId, text: 'So cute!', clientId: '0192a1b2-c3d4-7e5f-8a9b-0000000000d4' },
+      response: exampleComment,
+    },
   },
   'comments.get': {
     description: 'One comment (what `comment.added` and `comment.changed` events point at).',

@@ -17,6 +17,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import { InvalidInputError, NotFoundError, ServerError, UnauthenticatedError } from '../errors.ts';
 import { isLanguage } from '../i18n/languages.ts';
+import { violatedUniqueConstraint } from '../platform/db/once.ts';
 import type { OAuthProviderConfig, OAuthProviderName } from './config.ts';
 import { type AccountsDeps, appLink, type RequestOrigin, signIn, type TokenPair } from './context.ts';
 import { markProviderSignIn, type Reauthentication, reauthenticate } from './credentials.ts';
@@ -25,7 +26,7 @@ import { fetchProfile, OAuthError, type ProviderProfile } from './oauth-provider
 import { oauthIdentities, users } from './schema.ts';
 import { sha256 } from './secrets.ts';
 import { checkSecondFactor } from './two-factor.ts';
-import { findUserByEmail, findUserById, type UserRow, violatedUniqueConstraint } from './users.ts';
+import { findUserByEmail, findUserById, type UserRow } from './users.ts';
 
 const STATE_TTL_MS = 10 * 60_000;
 /** Long enough to type an authenticator code when two-factor is on; the code works once, in one browser. */

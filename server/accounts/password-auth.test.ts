@@ -4,8 +4,8 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type AccountsEnv, newIdentity, PASSWORD, startAccountsEnv, type TokenPairBody } from '../../test/harness/accounts.ts';
+import { violatedUniqueConstraint } from '../platform/db/once.ts';
 import { users } from './schema.ts';
-import { violatedUniqueConstraint } from './users.ts';
 
 let env: AccountsEnv;
 beforeAll(async () => {

@@ -3,6 +3,7 @@
 // INVALID_CREDENTIALS after the same amount of work, and attempt limits answer alike for
 // accounts that exist and those that do not (login-limits.ts).
 import { ConflictError, UnauthenticatedError } from '../errors.ts';
+import { violatedUniqueConstraint } from '../platform/db/once.ts';
 import { type AccountsDeps, type RequestOrigin, signIn, type TokenPair, tokenPair } from './context.ts';
 import { queueVerificationMail } from './email-flows.ts';
 import { lockIfLimitReached, releaseLoginAttempt, reserveLoginAttempt } from './login-limits.ts';
@@ -10,15 +11,7 @@ import { checkPasswordStrength, hashPassword, verifyPassword } from './passwords
 import { LIMITS } from './rate-limits.ts';
 import { users } from './schema.ts';
 import { checkSecondFactor } from './two-factor.ts';
-import {
-  checkLanguage,
-  findUserById,
-  findUserByLogin,
-  normalizeEmail,
-  normalizeUsername,
-  type UserRow,
-  violatedUniqueConstraint,
-} from './users.ts';
+import { checkLanguage, findUserById, findUserByLogin, normalizeEmail, normalizeUsername, type UserRow } from './users.ts';
 
 export interface Registration {
   email: string;

@@ -2,6 +2,7 @@
 // checks the caller is a member and shows only what came after they joined), the creation of
 // one-to-one conversations and groups, and every change, which goes to the conversation's room
 // actor (actors/room.ts), the one writer of its messages.
+
 import { and, asc, desc, eq, gt, inArray, lt, ne, or, type SQL, sql } from 'drizzle-orm';
 import type { RoomMessage } from '../../actors/room.ts';
 import { isNoSuchRoom, notAllowed } from '../../actors/room.ts';
@@ -16,6 +17,7 @@ import { allowsMessage, privacyOf } from '../people/privacy.ts';
 import { profiles } from '../people/schema.ts';
 import { fold, summaryColumns, toSummary } from '../people/summaries.ts';
 import { decodeCursor, encodeCursor, PAGE_SIZE } from '../platform/cursor.ts';
+import { createOnce } from '../platform/db/once.ts';
 import { checkPlainText, cleanName } from '../platform/input.ts';
 import type { RetainedFrame } from '../platform/topics/index.ts';
 import { mayWriteDirect } from './consent.ts';
@@ -285,7 +287,23 @@ export class Chats {
     });
   }
 
-  async createGroup(userId: string, request: CallRequest<'chats.createGroup'>): Promise<ChatView> {
+  /** With `clientId`, a retry answers the group the first attempt made (platform/db/once.ts). */
+  createGroup(userId: string, request: CallRequest<'chats.createGroup'>): Promise<ChatView> {
+    return createOnce(
+      request.clientId,
+      'conversations_client',
+      async (clientId) => {
+        const [row] = await this.#db
+          .select({ id: conversations.id })
+          .from(conversations)
+          .where(and(eq(conversations.createdBy, userId), eq(conversations.clientId, clientId)));
+        return row === undefined ? undefined : this.summary(userId, row.id);
+      },
+      () => this.#createGroup(userId, request),
+    );
+  }
+
+  async #createGroup(userId: string, request: CallRequest<'chats.createGroup'>): Promise<ChatView> {
     const name = cleanName(request.name, 'name', { required: true });
     const allowed = await Promise.all(request.userIds.map((id) => this.mayAdd(userId, id)));
     if (allowed.includes(false)) throw new NotFoundError('person');
@@ -305,6 +323,7 @@ export class Chats {
         memberCount: everyone.length,
         lastActivityAt: now,
         createdAt: now,
+        clientId: request.clientId ?? null,
       });
       await tx.insert(conversationMembers).values(
         everyone.map((member) => ({

@@ -38,9 +38,12 @@ export const conversations = pgTable(
     encrypted: boolean('encrypted').notNull().default(false),
     lastActivityAt: timestamp('last_activity_at', { withTimezone: true }).notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+    /** Chosen by the client, the same on every retry of one create: a retry answers what the first made. */
+    clientId: uuid('client_id'),
   },
   (table) => [
     uniqueIndex('conversations_direct').on(table.directKey),
+    uniqueIndex('conversations_client').on(table.createdBy, table.clientId).where(sql`${table.clientId} is not null`),
     // Which conversation shows a media as its picture (media.get's access rule).
     index('conversations_picture').on(table.pictureMediaId).where(sql`${table.pictureMediaId} is not null`),
     check('conversations_kind_known', sql`${table.kind} in ('direct', 'group')`),

@@ -2,6 +2,7 @@
 // audience; who sees its health and vaccination notes is the pet's own `health` audience (only the
 // owner by default). Changes reach followers of the owner's `profile:<id>` topic; marking a pet
 // lost notifies the owner's friends (in the same transaction as the change).
+
 import { and, asc, count, eq, gt, type SQL, sql } from 'drizzle-orm';
 import type { CallRequest, CallResponse } from '../../protocol/catalogue.ts';
 import { users } from '../accounts/schema.ts';
@@ -15,6 +16,7 @@ import { allows, allowsSql, petsAudienceSql, privacyOf } from '../people/privacy
 import { profiles } from '../people/schema.ts';
 import { decodeCursor, PAGE_SIZE, pageOf } from '../platform/cursor.ts';
 import type { Database } from '../platform/db/index.ts';
+import { createOnce } from '../platform/db/once.ts';
 import { cleanName } from '../platform/input.ts';
 import { pets } from './schema.ts';
 
@@ -104,7 +106,23 @@ export class Pets {
     this.#deps = deps;
   }
 
-  async create(ownerId: string, request: CallRequest<'pets.create'>): Promise<PetView> {
+  /** With `clientId`, a retry answers the pet the first attempt made (platform/db/once.ts). */
+  create(ownerId: string, request: CallRequest<'pets.create'>): Promise<PetView> {
+    return createOnce(
+      request.clientId,
+      'pets_client',
+      async (clientId) => {
+        const [row] = await this.#deps.db
+          .select()
+          .from(pets)
+          .where(and(eq(pets.ownerId, ownerId), eq(pets.clientId, clientId)));
+        return row === undefined ? undefined : petView(row, await relationFacts(this.#deps.db, ownerId, ownerId));
+      },
+      () => this.#create(ownerId, request),
+    );
+  }
+
+  async #create(ownerId: string, request: CallRequest<'pets.create'>): Promise<PetView> {
     const { db } = this.#deps;
     const columns = columnsOf(request);
     await this.#deps.media.attachable(ownerId, request.photoMediaIds ?? [], ['image']);
@@ -117,7 +135,16 @@ export class Pets {
       const now = new Date();
       const [inserted] = await tx
         .insert(pets)
-        .values({ ...columns, id, ownerId, name: columns.name as string, species: request.species, createdAt: now, updatedAt: now })
+        .values({
+          ...columns,
+          id,
+          ownerId,
+          name: columns.name as string,
+          species: request.species,
+          createdAt: now,
+          updatedAt: now,
+          clientId: request.clientId ?? null,
+        })
         .returning();
       return inserted as PetRow;
     });

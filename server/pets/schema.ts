@@ -1,7 +1,7 @@
 // Tables owned by the pets module: the pets of each user, each with its own page. Health and
 // vaccination notes have their own audience, private (only_me) by default.
 import { sql } from 'drizzle-orm';
-import { boolean, check, date, index, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { boolean, check, date, index, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { userRef } from '../accounts/schema.ts';
 import { AUDIENCES } from '../people/schema.ts';
 
@@ -32,8 +32,11 @@ export const pets = pgTable(
     lostNote: text('lost_note').notNull().default(''),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    /** Chosen by the client, the same on every retry of one create: a retry answers what the first made. */
+    clientId: uuid('client_id'),
   },
   (table) => [
+    uniqueIndex('pets_client').on(table.ownerId, table.clientId).where(sql`${table.clientId} is not null`),
     index('pets_owner').on(table.ownerId, table.id),
     index('pets_species').on(table.species, table.ownerId),
     // Which pets show a media (media.get's access rule).

@@ -17,6 +17,7 @@ import { profiles } from '../people/schema.ts';
 import { summaryColumns, toSummary } from '../people/summaries.ts';
 import { decodeCursor, PAGE_SIZE, pageOf } from '../platform/cursor.ts';
 import type { Database } from '../platform/db/index.ts';
+import { createOnce } from '../platform/db/once.ts';
 import { checkPlainText } from '../platform/input.ts';
 import type { Posts } from './posts.ts';
 import { comments, posts, type ReactionKind, reactions } from './schema.ts';
@@ -96,7 +97,23 @@ export class Comments {
     return view;
   }
 
-  async add(viewerId: string, request: Request<'comments.add'>): Promise<CommentView> {
+  /** With `clientId`, a retry answers the comment the first attempt made (platform/db/once.ts). */
+  add(viewerId: string, request: Request<'comments.add'>): Promise<CommentView> {
+    return createOnce(
+      request.clientId,
+      'comments_client',
+      async (clientId) => {
+        const [row] = await this.#deps.db
+          .select({ id: comments.id })
+          .from(comments)
+          .where(and(eq(comments.authorId, viewerId), eq(comments.clientId, clientId)));
+        return row === undefined ? undefined : this.get(viewerId, row.id);
+      },
+      () => this.#add(viewerId, request),
+    );
+  }
+
+  async #add(viewerId: string, request: Request<'comments.add'>): Promise<CommentView> {
     const text = request.text.trim();
     checkPlainText(text, 'text');
     const { db } = this.#deps;
@@ -110,7 +127,16 @@ export class Comments {
     const { row, notify } = await db.transaction(async (tx) => {
       const [inserted] = await tx
         .insert(comments)
-        .values({ id, postId: post.id, parentId: parent?.id ?? null, depth, authorId: viewerId, text, createdAt: new Date() })
+        .values({
+          id,
+          postId: post.id,
+          parentId: parent?.id ?? null,
+          depth,
+          authorId: viewerId,
+          text,
+          createdAt: new Date(),
+          clientId: request.clientId ?? null,
+        })
         .returning();
       await tx
         .update(posts)

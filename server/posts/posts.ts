@@ -2,6 +2,7 @@
 // with history, deleting, reading one or an author's timeline, and voting in polls. Writes commit
 // the post, its parsed mentions and hashtags and the notifications they cause in one transaction;
 // after the commit the post reaches its audience's `feed:<id>` topics and its hashtags the trends.
+
 import type { Static } from '@sinclair/typebox';
 import { and, count, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { postCalls } from '../../protocol/calls/posts.ts';
@@ -16,6 +17,7 @@ import { profiles } from '../people/schema.ts';
 import { pets } from '../pets/schema.ts';
 import { decodeCursor, PAGE_SIZE, pageOf } from '../platform/cursor.ts';
 import type { Database } from '../platform/db/index.ts';
+import { createOnce } from '../platform/db/once.ts';
 import { rowsOf } from '../platform/db/rows.ts';
 import { checkPlainText } from '../platform/input.ts';
 import type { Trends } from './hashtags.ts';
@@ -53,7 +55,25 @@ export class Posts {
     return view;
   }
 
-  async create(authorId: string, request: Request<'posts.create'>): Promise<PostView> {
+  /** With `clientId`, a retry answers the post the first attempt made (platform/db/once.ts). */
+  create(authorId: string, request: Request<'posts.create'>): Promise<PostView> {
+    return createOnce(
+      request.clientId,
+      'posts_client',
+      async (clientId) => {
+        const [row] = await this.#deps.db
+          .select()
+          .from(posts)
+          .where(and(eq(posts.authorId, authorId), eq(posts.clientId, clientId)));
+        if (row === undefined) return undefined;
+        if (row.deletedAt !== null) throw new NotFoundError('post');
+        return this.view(authorId, row);
+      },
+      () => this.#create(authorId, request),
+    );
+  }
+
+  async #create(authorId: string, request: Request<'posts.create'>): Promise<PostView> {
     const text = (request.text ?? '').trim();
     checkPlainText(text, 'text');
     const mediaIds = request.mediaIds ?? [];
@@ -114,6 +134,7 @@ export class Posts {
           locale: author?.locale ?? author?.language ?? 'en',
           hashtags,
           createdAt,
+          clientId: request.clientId ?? null,
         })
         .returning();
       if (hashtags.length > 0) await tx.insert(postHashtags).values(hashtags.map((tag) => ({ tag, postId: id })));

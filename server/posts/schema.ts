@@ -63,8 +63,11 @@ export const posts = pgTable(
     ...reactionCounters(),
     commentCount: integer('comment_count').notNull().default(0),
     shareCount: integer('share_count').notNull().default(0),
+    /** Chosen by the client, the same on every retry of one create: a retry answers what the first made. */
+    clientId: uuid('client_id'),
   },
   (table) => [
+    uniqueIndex('posts_client').on(table.authorId, table.clientId).where(sql`${table.clientId} is not null`),
     index('posts_author').on(table.authorId, table.id.desc()).where(sql`${table.deletedAt} is null`),
     index('posts_shared').on(table.sharedPostId).where(sql`${table.sharedPostId} is not null`),
     index('posts_pet').on(table.petId, table.id.desc()).where(sql`${table.petId} is not null`),
@@ -162,8 +165,11 @@ export const comments = pgTable(
     deletedAt: timestamp('deleted_at', { withTimezone: true }),
     ...reactionCounters(),
     replyCount: integer('reply_count').notNull().default(0),
+    /** Chosen by the client, the same on every retry of one create: a retry answers what the first made. */
+    clientId: uuid('client_id'),
   },
   (table) => [
+    uniqueIndex('comments_client').on(table.authorId, table.clientId).where(sql`${table.clientId} is not null`),
     index('comments_post').on(table.postId, table.parentId, table.id),
     check('comments_depth_range', sql`${table.depth} between 1 and 3`),
   ],
