@@ -22,46 +22,97 @@ type Schema = TSchema & {
   maximum?: number;
   minLength?: number;
   maxLength?: number;
+  minItems?: number;
+  maxItems?: number;
+  uniqueItems?: boolean;
+  pattern?: string;
   format?: string;
   patternProperties?: Record<string, Schema>;
 };
 
+/** A table cell holds no raw pipe: it would end the cell. */
+const cell = (text: string) => text.replaceAll('|', '\\|');
+
+/** Objects among a union's members: when there are several, each is a numbered form. */
+const objectForms = (schema: Schema) =>
+  (schema.anyOf ?? []).filter((member) => member.type === 'object' && member.properties !== undefined);
+
+function bounds(schema: Schema): string {
+  const found: string[] = [];
+  if (schema.minimum !== undefined) found.push(`≥ ${schema.minimum}`);
+  if (schema.maximum !== undefined) found.push(`≤ ${schema.maximum}`);
+  if (schema.minLength !== undefined) found.push(`${schema.minLength}+ chars`);
+  if (schema.maxLength !== undefined) found.push(`≤ ${schema.maxLength} chars`);
+  if (schema.minItems !== undefined) found.push(`${schema.minItems}+ items`);
+  if (schema.maxItems !== undefined) found.push(`≤ ${schema.maxItems} items`);
+  if (schema.uniqueItems === true) found.push('no repeats');
+  if (schema.format !== undefined) found.push(schema.format);
+  if (schema.pattern !== undefined) found.push(`matching \`${schema.pattern}\``);
+  return found.length > 0 ? ` (${found.join(', ')})` : '';
+}
+
+/**
+ * A schema's type in words. A map's own fields are the rows under it (`parent.field`); a list's
+ * items are `list[]`; the forms of a union of several maps are numbered, and their rows say which.
+ */
 function typeOf(schema: Schema): string {
   if (schema.const !== undefined) return `\`${JSON.stringify(schema.const)}\``;
-  if (schema.anyOf !== undefined) return schema.anyOf.map(typeOf).join(' \\| ');
-  const bounds: string[] = [];
-  if (schema.minimum !== undefined) bounds.push(`≥ ${schema.minimum}`);
-  if (schema.maximum !== undefined) bounds.push(`≤ ${schema.maximum}`);
-  if (schema.minLength !== undefined) bounds.push(`${schema.minLength}+ chars`);
-  if (schema.maxLength !== undefined) bounds.push(`≤ ${schema.maxLength} chars`);
-  if (schema.format !== undefined) bounds.push(schema.format);
-  const suffix = bounds.length > 0 ? ` (${bounds.join(', ')})` : '';
+  if (schema.anyOf !== undefined) {
+    const forms = objectForms(schema);
+    return schema.anyOf
+      .map((member) => (forms.length > 1 && forms.includes(member) ? `map (form ${forms.indexOf(member) + 1})` : typeOf(member)))
+      .join(' | ');
+  }
   switch (schema.type) {
     case 'array':
-      return `array of ${typeOf(schema.items as Schema)}`;
-    case 'object':
-      return schema.patternProperties !== undefined ? 'map' : 'map (fields below)';
+      return `array${bounds(schema)} of ${typeOf(schema.items as Schema)}`;
+    case 'object': {
+      if (schema.patternProperties !== undefined) {
+        const values = Object.values(schema.patternProperties).map(typeOf).join(' | ');
+        return `map of string keys to ${values.includes(' | ') ? `(${values})` : values}`;
+      }
+      return Object.keys(schema.properties ?? {}).length === 0 ? 'empty map' : 'map';
+    }
     case 'integer':
-      return `integer${suffix}`;
     case 'number':
-      return `number${suffix}`;
     case 'string':
-      return `string${suffix}`;
+      return `${schema.type}${bounds(schema)}`;
     case 'boolean':
       return 'boolean';
     case undefined:
       return 'any';
     default:
-      return `${schema.type}${suffix}`;
+      return `${schema.type}${bounds(schema)}`;
   }
 }
 
-function fields(schema: Schema, prefix = ''): string[] {
+/** The rows of what a value at `path` holds inside: a map's fields, a list's items, a union's maps, a record's values. */
+function inner(schema: Schema, path: string, note: string): string[] {
+  if (schema.type === 'object' && schema.properties !== undefined) return fields(schema, `${path}.`, note);
+  if (schema.type === 'array' && schema.items !== undefined) return inner(schema.items, `${path}[]`, note);
+  if (schema.patternProperties !== undefined)
+    return Object.values(schema.patternProperties).flatMap((value) => inner(value, `${path}.<key>`, note));
+  if (schema.anyOf !== undefined) {
+    const forms = objectForms(schema);
+    return schema.anyOf.flatMap((member) =>
+      inner(
+        member,
+        path,
+        forms.length > 1 && forms.includes(member) ? `${note}In form ${forms.indexOf(member) + 1} of \`${path}\`. ` : note,
+      ),
+    );
+  }
+  return [];
+}
+
+function fields(schema: Schema, prefix = '', note = ''): string[] {
   const rows: string[] = [];
   for (const [name, property] of Object.entries(schema.properties ?? {})) {
     const required = schema.required?.includes(name) ? 'yes' : 'no';
-    rows.push(`| \`${prefix}${name}\` | ${typeOf(property)} | ${required} | ${property.description ?? ''} |`);
-    if (property.type === 'object' && property.properties !== undefined) rows.push(...fields(property, `${prefix}${name}.`));
+    rows.push(
+      `| \`${prefix}${name}\` | ${cell(typeOf(property))} | ${required} | ${cell(`${note}${property.description ?? ''}`.trim())} |`,
+    );
+    rows.push(...inner(property, `${prefix}${name}`, note));
   }
   return rows;
 }
