@@ -6,7 +6,7 @@ import type { TSchema } from '@sinclair/typebox';
 import { DEFAULT_LIMITS } from '../server/gateway/limits.ts';
 import { type CallSpec, Calls, type TopicSpec, Topics } from './catalogue.ts';
 import { encodeFrame } from './codec.ts';
-import { CLOSE_CODES, DOMAIN_ERROR_CODES, ERROR_CODES } from './errors.ts';
+import { CLOSE_CODES, COMMON_CALL_ERRORS, DOMAIN_ERROR_CODES, ERROR_CODES } from './errors.ts';
 import { ClientFrames, Limits, ServerFrames } from './frames.ts';
 import { PROTOCOL_VERSION } from './version.ts';
 
@@ -150,6 +150,10 @@ function callSection(name: string, spec: CallSpec): string {
     `### \`${name}\``,
     '',
     `${spec.description} Least role: **${spec.role}**.`,
+    '',
+    spec.errors.length === 0
+      ? 'Errors: only the [common ones](#error-codes).'
+      : `Errors: ${spec.errors.map((code) => `\`${code}\``).join(', ')}, and the [common ones](#error-codes).`,
     '',
     'Request body:',
     '',
@@ -391,13 +395,15 @@ ${limitsTable()}
 ## Error codes
 
 Errors of a request carry its \`ref\`; errors about a frame that had no valid \`ref\` carry none.
-Calls may also fail with the domain codes of the HTTP API (\`NOT_FOUND\`, \`EMAIL_TAKEN\`, …).
+Any call may get these codes, which are not repeated under each call: ${COMMON_CALL_ERRORS.map((code) => `\`${code}\``).join(', ')}.
+Besides them, a call answers only the codes its entry in the catalogue of calls lists, each
+described once in the second table (which also holds the codes of the HTTP API).
 
 | code | meaning |
 |---|---|
 ${errorRows.join('\n')}
 
-Codes of the calls themselves, in the same \`error\` frame:
+Codes of the calls themselves, in the same \`error\` frame, and of the HTTP API (\`{"error": {"code", "message", "details"}}\`):
 
 | code | meaning |
 |---|---|

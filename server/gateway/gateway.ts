@@ -33,6 +33,7 @@ import { type AccessChange, accessChangedSubject } from '../people/context.ts';
 import type { Social } from '../people/social.ts';
 import type { Platform } from '../platform/index.ts';
 import { Connection } from './connection.ts';
+import { declaredCodes, UNDECLARED_ERROR_LOG } from './contract.ts';
 import { createHandlers, type Handlers } from './handlers.ts';
 import { DEFAULT_LIMITS, type GatewayLimits, TokenBucket } from './limits.ts';
 import { type ReplayReview, TopicRouter } from './router.ts';
@@ -98,6 +99,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     ...Object.fromEntries(Object.entries(options.extraCalls ?? {}).map(([name, spec]) => [name, spec.role])),
   };
   for (const name of Object.keys(Calls)) if (handlers[name] === undefined) throw new Error(`gateway: call ${name} has no handler`);
+  const declared = declaredCodes(Calls);
   const connections = new Set<Connection>();
   const bySession = new Map<string, Set<Connection>>();
   const byUser = new Map<string, Set<Connection>>();
@@ -303,9 +305,18 @@ export function createGateway(options: GatewayOptions): Gateway {
     return false;
   }
 
-  function failed(connection: Connection, ref: number, failure: unknown) {
-    if (failure instanceof ServerError) return error(connection, failure.code, failure.message, ref, failure.details());
-    if (failure instanceof ActorError) return error(connection, failure.code, failure.message, ref);
+  /** Answers a request that failed; `op` names the call, whose declared codes are checked. */
+  function failed(connection: Connection, ref: number, failure: unknown, op?: string) {
+    if (failure instanceof ServerError || failure instanceof ActorError) {
+      const allowed = op === undefined ? undefined : declared.get(op);
+      if (allowed !== undefined && !allowed.has(failure.code))
+        log.error(
+          { err: failure, op, code: failure.code, socket: connection.socketId },
+          `${UNDECLARED_ERROR_LOG} [op:${op}] [code:${failure.code}]`,
+        );
+      const details = failure instanceof ServerError ? failure.details() : undefined;
+      return error(connection, failure.code, failure.message, ref, details);
+    }
     const errorId = randomUUID();
     log.error(
       { err: failure, errorId, socket: connection.socketId },
@@ -329,7 +340,7 @@ export function createGateway(options: GatewayOptions): Gateway {
         if (user === undefined) throw new UnauthenticatedError('SESSION_REVOKED', 'the account no longer exists');
         principal.role = user.role;
       } catch (failure) {
-        return failed(connection, frame.ref, failure);
+        return failed(connection, frame.ref, failure, frame.op);
       } finally {
         connection.inFlight.delete(frame.ref);
       }
@@ -352,7 +363,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       const result = await handler({ principal, socketId: connection.socketId, node, topics: connection.topics }, body);
       if (!timedOut) connection.send({ type: 'reply', ref: frame.ref, body: result });
     } catch (failure) {
-      if (!timedOut) failed(connection, frame.ref, failure);
+      if (!timedOut) failed(connection, frame.ref, failure, frame.op);
     } finally {
       clearTimeout(timer);
       if (!timedOut) connection.inFlight.delete(frame.ref);
