@@ -141,6 +141,24 @@ describe('calls', () => {
     admin.close();
   });
 
+  test('calls: a field the schema does not list, at any depth, is INVALID_BODY naming it, and changes nothing', async () => {
+    const user = await env.register();
+    const { socket } = await connectAs(env.node.url, user.tokens.accessToken);
+    const location = { latitude: 19.43, longitude: -99.13, placeName: 'CDMX' };
+    for (const [body, field] of [
+      [{ bio: 'mine now', role: 'admin' }, 'role'],
+      [{ bio: 'mine now', location: { ...location, userId: user.id } }, 'location.userId'],
+    ] as const)
+      expect(await socket.request({ type: 'call', op: 'profile.update', body })).toMatchObject({
+        type: 'error',
+        code: 'INVALID_BODY',
+        details: { field },
+      });
+    const profile = await socket.request({ type: 'call', op: 'profile.get', body: { userId: user.id } });
+    expect(profile).toMatchObject({ type: 'reply', body: { bio: '' } });
+    socket.close();
+  });
+
   test('calls: a ping gets a pong echoing ts, with the server time', async () => {
     const user = await env.register();
     const { socket } = await connectAs(env.node.url, user.tokens.accessToken);
