@@ -216,7 +216,7 @@ export const Topics = {
   },
   profile: {
     description:
-      "Changes to a user's profile and pets, for those who may see the profile. Events say what changed; fetch it with `profile.get` or `pets.get`, which apply the privacy rules to the caller.",
+      "That a user's profile or pets changed. Events say only that and when; fetch what changed with `profile.get`, `pets.list` or `pets.get`, which apply the privacy rules to the caller.",
     form: 'profile:<userId>',
     pattern: userTopicPattern('profile'),
     access: 'viewer',

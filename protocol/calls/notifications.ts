@@ -88,7 +88,7 @@ export const notificationCalls = {
       { additionalProperties: false },
     ),
     response: Preference,
-    example: { request: { type: 'follow.new', email: false }, response: { type: 'follow.new', inApp: true, email: false, push: true } },
+    example: { request: { type: 'follow.new', email: false }, response: { type: 'follow.new', inApp: true, email: false, push: false } },
   },
   'push.getKey': {
     description: "The server's VAPID public key (base64url), for `PushManager.subscribe({ applicationServerKey })`.",

@@ -101,8 +101,8 @@ const examplePost = {
   pet: null,
   text: 'Luna met @ana_luna at the park #perros',
   entities: [
-    { type: 'mention', start: 10, end: 19, value: 'ana_luna', userId: '0192a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b' },
-    { type: 'hashtag', start: 32, end: 39, value: 'perros' },
+    { type: 'mention', start: 9, end: 18, value: 'ana_luna', userId: '0192a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b' },
+    { type: 'hashtag', start: 31, end: 38, value: 'perros' },
   ],
   visibility: 'friends',
   mediaIds: [],
@@ -184,7 +184,12 @@ export const postCalls = {
     response: Post,
     example: {
       request: { postId: examplePostId, text: 'Luna met @ana_luna #perros' },
-      response: { ...examplePost, editedAt: '2026-11-24T09:10:00.000Z' },
+      response: {
+        ...examplePost,
+        text: 'Luna met @ana_luna #perros',
+        entities: [examplePost.entities[0], { type: 'hashtag', start: 19, end: 26, value: 'perros' }],
+        editedAt: '2026-11-24T09:10:00.000Z',
+      },
     },
   },
   'posts.delete': {
