@@ -104,3 +104,22 @@ test('PROTOCOL.md lists every field at every depth of every call, event and fram
   expect(checked).toBeGreaterThan(2000);
   expect(missing).toEqual([]);
 });
+
+test('examples: posts.edit answers the text it sets, and every example entity points at its @mention or #tag in the text', () => {
+  const edit = Calls['posts.edit'].example;
+  expect(edit.response.text).toBe(edit.request.text);
+  const wrong: string[] = [];
+  const visit = (value: unknown, where: string) => {
+    if (typeof value !== 'object' || value === null) return;
+    const { text, entities } = value as { text?: unknown; entities?: { type: string; start: number; end: number; value: string }[] };
+    if (typeof text === 'string' && Array.isArray(entities))
+      for (const entity of entities)
+        if (text.slice(entity.start, entity.end) !== `${entity.type === 'mention' ? '@' : '#'}${entity.value}`)
+          wrong.push(`${where}: ${JSON.stringify(entity)} in ${JSON.stringify(text)}`);
+    for (const [key, inner] of Object.entries(value)) visit(inner, `${where}.${key}`);
+  };
+  for (const [name, spec] of Object.entries(Calls)) visit(spec.example, name);
+  for (const topic of Object.values(Topics))
+    for (const [event, spec] of Object.entries(topic.events as Record<string, { example: unknown }>)) visit(spec.example, event);
+  expect(wrong).toEqual([]);
+});
