@@ -183,6 +183,28 @@ describe('calls', () => {
     expect((await socket.closed).code).toBe(CLOSE_CODES.PROTOCOL_VIOLATION.code);
   });
 
+  test('calls: only malformed and invalid frames in a row count toward PROTOCOL_VIOLATION; a valid frame, even a refused call, starts the count over', async () => {
+    const user = await env.register();
+    const { socket } = await connectAs(env.node.url, user.tokens.accessToken);
+    const malformed = async (times: number) => {
+      for (let i = 0; i < times; i++) {
+        socket.sendRaw(new Uint8Array([0x92, 0x01]));
+        expect(await socket.next((f) => f.type === 'error')).toMatchObject({ code: 'MALFORMED_FRAME' });
+      }
+    };
+    await malformed(4);
+    expect(await socket.request({ type: 'call', op: 'presence.set', body: { state: 'asleep' } })).toMatchObject({ code: 'INVALID_BODY' });
+    await malformed(4);
+    expect(await socket.request({ type: 'call', op: 'no.such.call' })).toMatchObject({ code: 'UNKNOWN_CALL' });
+    await malformed(4);
+    socket.send({ type: 'ping', ts: 1 });
+    expect(await socket.next((f) => f.type === 'pong')).toMatchObject({ ts: 1 });
+    socket.sendRaw(new Uint8Array([0xc1]));
+    await malformed(3);
+    socket.sendRaw(new Uint8Array([0xc1]));
+    expect((await socket.closed).code).toBe(CLOSE_CODES.PROTOCOL_VIOLATION.code);
+  });
+
   test('calls: a duplicate ref in flight, too many in flight, and a flood each get their code', async () => {
     const user = await env.register();
     const { socket, welcome } = await connectAs(env.node.url, user.tokens.accessToken);
