@@ -75,12 +75,13 @@ describe('handshake', () => {
     const refreshed = await user.client.post<{ accessToken: string }>('/auth/refresh', { refreshToken: user.tokens.refreshToken });
     const reply = await socket.request({ type: 'auth', token: refreshed.body.accessToken });
     expect(reply.type).toBe('reply');
+    expect(Object.keys(reply.body as object)).toEqual(['tokenExpiresAt']);
     expect((reply.body as { tokenExpiresAt: number }).tokenExpiresAt).toBeGreaterThan(Date.now());
     const stranger = await env.register();
     const refused = await socket.request({ type: 'auth', token: stranger.tokens.accessToken });
     expect(refused).toMatchObject({ type: 'error', code: 'FORBIDDEN' });
     const garbage = await socket.request({ type: 'auth', token: 'x.y.z' });
-    expect(garbage).toMatchObject({ type: 'error', code: 'UNAUTHENTICATED' });
+    expect(garbage).toMatchObject({ type: 'error', code: 'UNAUTHENTICATED', details: { reason: 'TOKEN_INVALID' } });
     expect(socket.isOpen).toBe(true);
     socket.close();
   });
