@@ -5,7 +5,7 @@ import { expect, test } from 'vitest';
 import { Calls, Topics } from './catalogue.ts';
 import { decodeFrame } from './codec.ts';
 import { protocolDoc } from './doc.ts';
-import { CLOSE_CODES, DOMAIN_ERROR_CODES, ERROR_CODES } from './errors.ts';
+import { CLOSE_CODES, COMMON_CALL_ERRORS, DOMAIN_ERROR_CODES, ERROR_CODES } from './errors.ts';
 import { ClientFrames, ServerFrames } from './frames.ts';
 
 const committed = readFileSync(new URL('../PROTOCOL.md', import.meta.url), 'utf8');
@@ -122,4 +122,15 @@ test('examples: posts.edit answers the text it sets, and every example entity po
   for (const topic of Object.values(Topics))
     for (const [event, spec] of Object.entries(topic.events as Record<string, { example: unknown }>)) visit(spec.example, event);
   expect(wrong).toEqual([]);
+});
+
+test('error codes: each is described in one table only, and every call declares only described codes beyond the common ones', () => {
+  const protocol = new Set(Object.keys(ERROR_CODES));
+  expect(Object.keys(DOMAIN_ERROR_CODES).filter((code) => protocol.has(code))).toEqual([]);
+  const common = new Set<string>(COMMON_CALL_ERRORS);
+  for (const [name, spec] of Object.entries(Calls))
+    for (const code of spec.errors as readonly string[]) {
+      expect(Object.hasOwn(DOMAIN_ERROR_CODES, code), `${name}: ${code}`).toBe(true);
+      expect(common.has(code), `${name}: ${code} is common`).toBe(false);
+    }
 });
