@@ -19,6 +19,7 @@ export default defineConfig({
         test: {
           name: 'server',
           include: ['{server,actors,media,sfu,protocol,test,scripts}/**/*.test.{ts,tsx}'],
+          setupFiles: ['test/harness/setup.ts'],
         },
       },
       {

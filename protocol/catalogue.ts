@@ -45,6 +45,7 @@ export const Calls = {
   'session.get': {
     description: 'Who this socket is: the user, the sign-in session, the node that holds it, and the topics it follows.',
     role: 'user',
+    errors: [],
     request: T.Object({}),
     response: T.Object({
       userId: T.String(),
@@ -69,6 +70,7 @@ export const Calls = {
   'system.announce': {
     description: 'Send an announcement to everyone following the `system` topic (maintenance notices, news). Admins only.',
     role: 'admin',
+    errors: ['SESSION_REVOKED'],
     request: T.Object({
       text: T.String({ minLength: 1, maxLength: 2000 }),
       level: T.Union([T.Literal('info'), T.Literal('warning')]),
@@ -80,6 +82,7 @@ export const Calls = {
     description:
       'Say whether the user is using this device now (`active`: focused, interacting) or not (`idle`: hidden tab, locked screen). Presence is online while any device is active, away while all are idle.',
     role: 'user',
+    errors: [],
     request: T.Object({ state: T.Union([T.Literal('active'), T.Literal('idle')]) }),
     response: T.Object({}),
     example: { request: { state: 'idle' }, response: {} },
@@ -88,6 +91,7 @@ export const Calls = {
     description:
       "A user's presence now, with their status message, for those their `presence` setting allows (friends by default; FORBIDDEN otherwise). Follow `presence:<userId>` for changes.",
     role: 'user',
+    errors: [],
     request: T.Object({ userId: T.String({ format: 'uuid' }) }),
     response: Presence,
     example: {
@@ -98,6 +102,7 @@ export const Calls = {
   'presence.setStatus': {
     description: "Set the user's status message (empty to clear). Stored before the reply: an acknowledged status is never lost.",
     role: 'user',
+    errors: [],
     request: T.Object({ text: T.String({ maxLength: 140 }) }),
     response: T.Object({ text: T.String(), updatedAt: T.Integer({ description: 'Unix ms' }) }),
     example: { request: { text: 'Walking Luna 🐕' }, response: { text: 'Walking Luna 🐕', updatedAt: 1795478400000 } },
@@ -211,7 +216,7 @@ export const Topics = {
   },
   profile: {
     description:
-      "Changes to a user's profile and pets, for those who may see the profile. Events say what changed; fetch it with `profile.get` or `pets.get`, which apply the privacy rules to the caller.",
+      "That a user's profile or pets changed. Events say only that and when; fetch what changed with `profile.get`, `pets.list` or `pets.get`, which apply the privacy rules to the caller.",
     form: 'profile:<userId>',
     pattern: userTopicPattern('profile'),
     access: 'viewer',

@@ -4,9 +4,11 @@
 // test fails when the committed file differs.
 import type { TSchema } from '@sinclair/typebox';
 import { DEFAULT_LIMITS } from '../server/gateway/limits.ts';
-import { type CallName, type CallSpec, Calls, type TopicSpec, Topics } from './catalogue.ts';
+import { DEFAULT_CHANNELS, PUSH_ONLY_TYPES } from '../server/notifications/types.ts';
+import { DEFAULT_PRIVACY, type Privacy } from '../server/people/privacy.ts';
+import { type CallName, type CallSpec, Calls, type TopicKind, type TopicSpec, Topics } from './catalogue.ts';
 import { encodeFrame } from './codec.ts';
-import { CLOSE_CODES, DOMAIN_ERROR_CODES, ERROR_CODES, RETRY_AFTER_MS } from './errors.ts';
+import { CLOSE_CODES, COMMON_CALL_ERRORS, DOMAIN_ERROR_CODES, ERROR_CODES, RETRY_AFTER_MS } from './errors.ts';
 import { ClientFrames, Limits, ServerFrames } from './frames.ts';
 import { READ_BACK, RETRY_RULE_TEXT, RETRY_RULES, type RetryRule } from './retry.ts';
 import { PROTOCOL_VERSION } from './version.ts';
@@ -23,46 +25,97 @@ type Schema = TSchema & {
   maximum?: number;
   minLength?: number;
   maxLength?: number;
+  minItems?: number;
+  maxItems?: number;
+  uniqueItems?: boolean;
+  pattern?: string;
   format?: string;
   patternProperties?: Record<string, Schema>;
 };
 
+/** A table cell holds no raw pipe: it would end the cell. */
+const cell = (text: string) => text.replaceAll('|', '\\|');
+
+/** Objects among a union's members: when there are several, each is a numbered form. */
+const objectForms = (schema: Schema) =>
+  (schema.anyOf ?? []).filter((member) => member.type === 'object' && member.properties !== undefined);
+
+function bounds(schema: Schema): string {
+  const found: string[] = [];
+  if (schema.minimum !== undefined) found.push(`≥ ${schema.minimum}`);
+  if (schema.maximum !== undefined) found.push(`≤ ${schema.maximum}`);
+  if (schema.minLength !== undefined) found.push(`${schema.minLength}+ chars`);
+  if (schema.maxLength !== undefined) found.push(`≤ ${schema.maxLength} chars`);
+  if (schema.minItems !== undefined) found.push(`${schema.minItems}+ items`);
+  if (schema.maxItems !== undefined) found.push(`≤ ${schema.maxItems} items`);
+  if (schema.uniqueItems === true) found.push('no repeats');
+  if (schema.format !== undefined) found.push(schema.format);
+  if (schema.pattern !== undefined) found.push(`matching \`${schema.pattern}\``);
+  return found.length > 0 ? ` (${found.join(', ')})` : '';
+}
+
+/**
+ * A schema's type in words. A map's own fields are the rows under it (`parent.field`); a list's
+ * items are `list[]`; the forms of a union of several maps are numbered, and their rows say which.
+ */
 function typeOf(schema: Schema): string {
   if (schema.const !== undefined) return `\`${JSON.stringify(schema.const)}\``;
-  if (schema.anyOf !== undefined) return schema.anyOf.map(typeOf).join(' \\| ');
-  const bounds: string[] = [];
-  if (schema.minimum !== undefined) bounds.push(`≥ ${schema.minimum}`);
-  if (schema.maximum !== undefined) bounds.push(`≤ ${schema.maximum}`);
-  if (schema.minLength !== undefined) bounds.push(`${schema.minLength}+ chars`);
-  if (schema.maxLength !== undefined) bounds.push(`≤ ${schema.maxLength} chars`);
-  if (schema.format !== undefined) bounds.push(schema.format);
-  const suffix = bounds.length > 0 ? ` (${bounds.join(', ')})` : '';
+  if (schema.anyOf !== undefined) {
+    const forms = objectForms(schema);
+    return schema.anyOf
+      .map((member) => (forms.length > 1 && forms.includes(member) ? `map (form ${forms.indexOf(member) + 1})` : typeOf(member)))
+      .join(' | ');
+  }
   switch (schema.type) {
     case 'array':
-      return `array of ${typeOf(schema.items as Schema)}`;
-    case 'object':
-      return schema.patternProperties !== undefined ? 'map' : 'map (fields below)';
+      return `array${bounds(schema)} of ${typeOf(schema.items as Schema)}`;
+    case 'object': {
+      if (schema.patternProperties !== undefined) {
+        const values = Object.values(schema.patternProperties).map(typeOf).join(' | ');
+        return `map of string keys to ${values.includes(' | ') ? `(${values})` : values}`;
+      }
+      return Object.keys(schema.properties ?? {}).length === 0 ? 'empty map' : 'map';
+    }
     case 'integer':
-      return `integer${suffix}`;
     case 'number':
-      return `number${suffix}`;
     case 'string':
-      return `string${suffix}`;
+      return `${schema.type}${bounds(schema)}`;
     case 'boolean':
       return 'boolean';
     case undefined:
       return 'any';
     default:
-      return `${schema.type}${suffix}`;
+      return `${schema.type}${bounds(schema)}`;
   }
 }
 
-function fields(schema: Schema, prefix = ''): string[] {
+/** The rows of what a value at `path` holds inside: a map's fields, a list's items, a union's maps, a record's values. */
+function inner(schema: Schema, path: string, note: string): string[] {
+  if (schema.type === 'object' && schema.properties !== undefined) return fields(schema, `${path}.`, note);
+  if (schema.type === 'array' && schema.items !== undefined) return inner(schema.items, `${path}[]`, note);
+  if (schema.patternProperties !== undefined)
+    return Object.values(schema.patternProperties).flatMap((value) => inner(value, `${path}.<key>`, note));
+  if (schema.anyOf !== undefined) {
+    const forms = objectForms(schema);
+    return schema.anyOf.flatMap((member) =>
+      inner(
+        member,
+        path,
+        forms.length > 1 && forms.includes(member) ? `${note}In form ${forms.indexOf(member) + 1} of \`${path}\`. ` : note,
+      ),
+    );
+  }
+  return [];
+}
+
+function fields(schema: Schema, prefix = '', note = ''): string[] {
   const rows: string[] = [];
   for (const [name, property] of Object.entries(schema.properties ?? {})) {
     const required = schema.required?.includes(name) ? 'yes' : 'no';
-    rows.push(`| \`${prefix}${name}\` | ${typeOf(property)} | ${required} | ${property.description ?? ''} |`);
-    if (property.type === 'object' && property.properties !== undefined) rows.push(...fields(property, `${prefix}${name}.`));
+    rows.push(
+      `| \`${prefix}${name}\` | ${cell(typeOf(property))} | ${required} | ${cell(`${note}${property.description ?? ''}`.trim())} |`,
+    );
+    rows.push(...inner(property, `${prefix}${name}`, note));
   }
   return rows;
 }
@@ -107,11 +160,51 @@ function retryRows(): string {
     .join('\n');
 }
 
+/** What each privacy setting decides; the values and defaults come from the schema and the server. */
+const PRIVACY_MEANING: Record<keyof Privacy, string> = {
+  profileDetails:
+    "Who sees the profile's `bio`, `locale` and `timezone`; a personal profile can be followed (`follows.follow`) only while this is `public`",
+  pets: 'Who sees the pets (`pets.list`, `pets.get`) and their count on the profile',
+  friendsList: 'Who sees the friends, followers and followed (`friends.list`, `follows.list`) and the friend count on the profile',
+  location: "Who sees the profile's `location` (rounded to 0.01°, about 1 km, for everyone but the user)",
+  presence: 'Who sees whether the user is online and their status message (`presence.get`, `presence:<id>`)',
+  friendRequests: 'Who may send a friend request (`friends_of_friends`: people with at least one friend in common)',
+  messages:
+    'Who may start a conversation or write in an existing one-to-one conversation (in one the user started, the person they wrote to may answer unless this is `nobody`)',
+};
+
+function settingsTables(): string {
+  const privacy = (Calls['privacy.get'].response as unknown as Schema).properties ?? {};
+  const privacyRows = (Object.keys(DEFAULT_PRIVACY) as (keyof Privacy)[]).map(
+    (name) => `| \`${name}\` | ${cell(typeOf(privacy[name] as Schema))} | \`${DEFAULT_PRIVACY[name]}\` | ${PRIVACY_MEANING[name]} |`,
+  );
+  const yes = (on: boolean) => (on ? 'on' : 'off');
+  const channelRows = Object.entries(DEFAULT_CHANNELS).map(
+    ([type, channels]) =>
+      `| \`${type}\` | ${yes(channels.inApp)} | ${yes(channels.email)} | ${yes(channels.push)} |${(PUSH_ONLY_TYPES as readonly string[]).includes(type) ? ' push only: in-app and email stay off' : ''} |`,
+  );
+  return [
+    '| setting | values | default | decides |',
+    '|---|---|---|---|',
+    ...privacyRows,
+    '',
+    'Notification preferences (`notifications.getPreferences`, `notifications.setPreference`), per type:',
+    '',
+    '| type | in the app | email | web push | note |',
+    '|---|---|---|---|---|',
+    ...channelRows,
+  ].join('\n');
+}
+
 function callSection(name: string, spec: CallSpec): string {
   return [
     `### \`${name}\``,
     '',
     `${spec.description} Least role: **${spec.role}**.`,
+    '',
+    spec.errors.length === 0
+      ? 'Errors: only the [common ones](#error-codes).'
+      : `Errors: ${spec.errors.map((code) => `\`${code}\``).join(', ')}, and the [common ones](#error-codes).`,
     '',
     'Request body:',
     '',
@@ -128,15 +221,23 @@ function callSection(name: string, spec: CallSpec): string {
   ].join('\n');
 }
 
-function topicSection(kind: string, spec: TopicSpec): string {
-  const access =
-    spec.access === 'self'
-      ? 'only the user the topic names'
-      : spec.access === 'viewer'
-        ? 'those the user it names lets see it (their privacy settings; never across a block). A follower who loses that right gets a `revoked` frame and no more events'
-        : spec.access === 'member'
-          ? 'the members of the conversation it names. A member who leaves or is removed gets a `revoked` frame and no more events'
-          : 'any signed-in user';
+/**
+ * Who may follow each kind of topic, as the gateway decides on `sub` (server/gateway/gateway.ts,
+ * server/people/access.ts) and re-decides for current followers when access changes.
+ */
+const ACCESS: Record<TopicKind, string> = {
+  system: 'any signed-in user',
+  user: 'only the user it names; anyone else gets `FORBIDDEN`',
+  feed: 'only the user it names; anyone else gets `FORBIDDEN`',
+  presence: `the user it names, and those their \`presence\` setting lets see it (friends by default, see Settings), never across a block; anyone else gets \`FORBIDDEN\`. When the setting changes, or a friendship or block between them does, a follower who may no longer see it gets a \`revoked\` frame and no more events`,
+  profile:
+    'any signed-in user not blocked by, or blocking, the user it names, whatever that user’s privacy settings (its events carry only an id and a time; `profile.get` and `pets.list` apply the settings). A blocked pair gets `FORBIDDEN`, and a block ends a subscription with a `revoked` frame. An id that names no user is accepted like any other: nothing ever arrives',
+  post: 'whoever may see the post now: its author, and those its visibility lets see it, never across a block. A post that does not exist, is deleted or is not visible to the caller is `FORBIDDEN` alike (never `NOT_FOUND`). When the post is deleted or its visibility changes, or a friendship or block between a follower and its author changes, a follower who may no longer see it gets a `revoked` frame and no more events',
+  room: 'the present members of the conversation it names; anyone else gets `FORBIDDEN`, also for a conversation that does not exist. A member who leaves or is removed gets a `revoked` frame and no more events',
+};
+
+function topicSection(kind: TopicKind, spec: TopicSpec): string {
+  const access = ACCESS[kind];
   const topic = spec.form.replace(/<\w+>/, userId);
   const events = Object.entries(spec.events).flatMap(([event, eventSpec]) => [
     `#### ${eventSpec.signal ? 'signal' : 'event'} \`${event}\``,
@@ -187,7 +288,8 @@ worked session.
 - One MessagePack value per frame, and it must be a map with a string \`type\`. Strings are
   UTF-8; integers are plain MessagePack integers; binary data travels as MessagePack \`bin\`.
   Extension types are not used.
-- Field names are the ones in the tables below; unknown fields are ignored.
+- Field names are the ones in the tables below, and only those: a key no table lists is refused
+  (\`INVALID_FRAME\` in a frame, \`INVALID_BODY\` in a call body, \`details.field\` naming it; see Calls).
 - A frame larger than \`limits.maxFrameBytes\` closes the socket (1009).
 
 A \`ping\` as bytes (a map of 2: \`type\` → \`"ping"\`, \`ts\` → 1):
@@ -208,6 +310,20 @@ ${hexExample({ type: 'welcome', version: PROTOCOL_VERSION, socketId: 's-1f2e3d4c
 and send it in an \`auth\` frame; the reply carries the new expiry. A socket whose token expires
 is closed with \`TOKEN_EXPIRED\`: refresh, reconnect, resume. An \`auth\` frame must name the same
 user as the socket.
+
+${hexExample({ type: 'auth', ref: 5, token: exampleToken })}
+
+${hexExample({ type: 'reply', ref: 5, body: { tokenExpiresAt: 1795480200000 } })}
+
+A token that is not valid (expired, malformed, of an ended session) is answered
+\`UNAUTHENTICATED\`, with the reason in \`details.reason\` (\`TOKEN_EXPIRED\`, \`TOKEN_INVALID\`,
+\`SESSION_REVOKED\`); a valid token of another user is answered \`FORBIDDEN\`.
+Either way the socket keeps its identity and its current expiry.
+
+${hexExample({ type: 'error', ref: 5, code: 'UNAUTHENTICATED', message: 'the access token has expired', details: { reason: 'TOKEN_EXPIRED' } })}
+
+Like a call, an \`auth\` counts toward the rate and the requests in flight (\`RATE_LIMITED\`,
+\`TOO_MANY_IN_FLIGHT\`, \`DUPLICATE_REF\`).
 
 ## Calls
 
@@ -259,12 +375,41 @@ epoch and seq of the last event it processed.
 - **Signals** are the ephemeral part of a topic (typing, read receipts): a \`signal\` frame has no
   seq, is sent only to sockets following the topic at that moment, and is never replayed. What
   they say can also be read over calls (\`chats.get\` has every member's read pointer).
-- A topic may be followed only by whom its entry in the catalogue allows (\`FORBIDDEN\`
-  otherwise); an unknown topic is \`UNKNOWN_TOPIC\`.
+- A topic may be followed only by whom its entry in the catalogue of topics allows (\`FORBIDDEN\`
+  otherwise, and the socket's other subscriptions stay as they were); a name of no topic is
+  \`UNKNOWN_TOPIC\`.
+
+**The reply to \`sub\`** is a \`reply\` with the same \`ref\` whose body is the topic and the
+position the client is at: \`{topic, epoch, seq}\`, the same shape for a fresh subscribe and a
+resume; a \`reset\` frame, when there is one, comes right after it.
 
 ${hexExample({ type: 'sub', ref: 3, topic: 'system', since: { epoch, seq: 40 } })}
 
+${hexExample({ type: 'reply', ref: 3, body: { topic: 'system', epoch, seq: 1450 } })}
+
 ${hexExample({ type: 'reset', topic: 'system', epoch, seq: 1450 })}
+
+A \`sub\` counts toward the rate and the requests in flight like a call (\`RATE_LIMITED\`,
+\`TOO_MANY_IN_FLIGHT\`, \`DUPLICATE_REF\`). A socket follows at most \`limits.maxSubscriptions\`
+(${DEFAULT_LIMITS.maxSubscriptions} by default) topics: a \`sub\` for one more is answered
+\`TOO_MANY_IN_FLIGHT\` with the message \`at most ${DEFAULT_LIMITS.maxSubscriptions} topics per socket\`;
+\`unsub\` one first.
+
+**Re-subscribing.** A \`sub\` for a topic the socket already follows, once access is granted,
+drops that subscription and starts it over, answered exactly as a first \`sub\`: without
+\`since\` a fresh subscribe (the reply's \`seq\` is the last seq now and only later events follow,
+so an event published while it starts over may be neither sent live nor replayed); with \`since\`
+a resume (the missed events after \`since\`, or a \`reset\`). Re-subscribe with \`since\`, then, and
+to fill a gap in a topic already followed. The topic still counts once toward
+\`maxSubscriptions\`. A refused re-subscribe (\`FORBIDDEN\`) leaves the subscription as it was.
+
+**\`unsub\`** is always answered with a \`reply\` whose body is \`{topic}\`, whether or not the
+socket followed the topic (nothing is checked, counted or refused); no event of the topic follows
+the reply.
+
+${hexExample({ type: 'unsub', ref: 4, topic: 'system' })}
+
+${hexExample({ type: 'reply', ref: 4, body: { topic: 'system' } })}
 
 ## Heartbeats
 
@@ -350,6 +495,20 @@ media still shown by a post, a pet, a profile picture, a group picture or a mess
 \`MEDIA_IN_USE\` (\`details.usedBy\` names those kinds): remove it from there first (delete the post
 or message, change the picture), since others see those.
 
+## Settings and their defaults
+
+A user who never changed a setting has the default below; \`privacy.get\` and
+\`notifications.getPreferences\` answer the settings in force. Audiences: \`public\` (anyone not
+blocked on either side), \`friends\`, \`close_friends\` (friends in the user's close-friends circle,
+\`friends.setClose\`), \`only_me\`; a block always hides everything, and the user always sees their own.
+Privacy settings (\`privacy.update\`):
+
+${settingsTables()}
+
+With in-app off a notification of that type is not stored at all. Email goes only to a verified
+address. Other preferences start empty: no one muted in the feed, no post hidden, no hashtag shown
+less (\`feed.controls\`), and no conversation muted (\`chats.mute\` without \`minutes\` mutes for good).
+
 ## Limits
 
 The welcome carries the limits in force; these are the defaults.
@@ -358,7 +517,13 @@ ${limitsTable()}
 
 - Calls beyond the rate get \`RATE_LIMITED\` with \`details.retryAfterMs\`; ${DEFAULT_LIMITS.maxRateLimitedInARow} rate-limited calls in a
   row close the socket with \`FLOODING\`.
-- ${DEFAULT_LIMITS.maxMalformedInARow} malformed or invalid frames in a row close the socket with \`PROTOCOL_VIOLATION\`.
+- **Malformed frames:** every frame answered \`MALFORMED_FRAME\` (not one MessagePack map with a
+  known \`type\`) or \`INVALID_FRAME\` (a known frame with a field missing, of the wrong type, or not
+  listed) counts; any valid frame sets the count back to zero. The ${DEFAULT_LIMITS.maxMalformedInARow}th in a row is not
+  answered: it closes the socket with \`PROTOCOL_VIOLATION\` (4002). Nothing else counts: not an
+  error about a call's body (\`INVALID_BODY\`), an unknown call or topic, a refusal, or a second
+  \`hello\` (answered \`INVALID_FRAME\`, but a valid frame). Before the \`hello\`, any frame that is not a
+  valid \`hello\` closes the socket with \`HELLO_REQUIRED\` at once.
 - **Per user**, over every node: a socket beyond \`socketsPerUser\` is closed with \`TOO_MANY_SOCKETS\` (4010),
   on its hello or, when the user's other sockets are on other nodes, just after its welcome; the
   user's older sockets stay. Calls beyond \`userCallsPerSecond\` over all the user's sockets (a
@@ -375,13 +540,15 @@ ${limitsTable()}
 ## Error codes
 
 Errors of a request carry its \`ref\`; errors about a frame that had no valid \`ref\` carry none.
-Calls may also fail with the domain codes of the HTTP API (\`NOT_FOUND\`, \`EMAIL_TAKEN\`, …).
+Any call may get these codes, which are not repeated under each call: ${COMMON_CALL_ERRORS.map((code) => `\`${code}\``).join(', ')}.
+Besides them, a call answers only the codes its entry in the catalogue of calls lists, each
+described once in the second table (which also holds the codes of the HTTP API).
 
 | code | meaning |
 |---|---|
 ${errorRows.join('\n')}
 
-Codes of the calls themselves, in the same \`error\` frame:
+Codes of the calls themselves, in the same \`error\` frame, and of the HTTP API (\`{"error": {"code", "message", "details"}}\`):
 
 | code | meaning |
 |---|---|
@@ -405,7 +572,7 @@ ${Object.entries(Calls)
 ## Catalogue of topics
 
 ${Object.entries(Topics)
-  .map(([kind, spec]) => topicSection(kind, spec as TopicSpec))
+  .map(([kind, spec]) => topicSection(kind as TopicKind, spec as TopicSpec))
   .join('\n')}
 ## A worked session
 

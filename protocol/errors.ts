@@ -12,7 +12,8 @@ export const ERROR_CODES = {
   FORBIDDEN: 'The user may not make this call or subscribe to this topic.',
   UNAUTHENTICATED: 'The token of an `auth` frame is not valid; the socket keeps its current identity.',
   RATE_LIMITED: 'Too many calls; `details.retryAfterMs` says when to try again.',
-  TOO_MANY_IN_FLIGHT: 'The socket already has `limits.maxInFlight` calls awaiting replies.',
+  TOO_MANY_IN_FLIGHT:
+    'The socket already has `limits.maxInFlight` requests awaiting replies; or, answering a `sub`, it already follows `limits.maxSubscriptions` topics.',
   TIMEOUT: 'The call did not finish within `limits.callTimeoutMs`; it may or may not have taken effect.',
   MAILBOX_FULL: 'The actor behind the call has too many messages waiting; it did not act. Retry after `details.retryAfterMs`.',
   ACTOR_UNAVAILABLE:
@@ -24,7 +25,27 @@ export type ProtocolErrorCode = keyof typeof ERROR_CODES;
 /** `details.retryAfterMs` of the retryable actor errors: when to try the same call again. */
 export const RETRY_AFTER_MS = { ACTOR_UNAVAILABLE: 1000, MAILBOX_FULL: 200 } as const;
 
-/** Codes the calls themselves answer with (the same codes as the HTTP API where both exist). */
+/**
+ * Codes any call may be answered with, whatever it does: the gateway's own checks (body, rate,
+ * refs in flight, role, time) and failures of the server or of the actor behind the call. They
+ * are not repeated in each call's `errors`.
+ */
+export const COMMON_CALL_ERRORS = [
+  'INVALID_BODY',
+  'FORBIDDEN',
+  'DUPLICATE_REF',
+  'TOO_MANY_IN_FLIGHT',
+  'RATE_LIMITED',
+  'TIMEOUT',
+  'MAILBOX_FULL',
+  'ACTOR_UNAVAILABLE',
+  'INTERNAL',
+] as const satisfies readonly ProtocolErrorCode[];
+
+/**
+ * Codes the calls themselves answer with, and those of the HTTP API (the same code means the same
+ * thing on both). Each call lists the ones it may answer in its catalogue entry (`errors`).
+ */
 export const DOMAIN_ERROR_CODES = {
   INVALID_INPUT:
     'A field passed its schema but breaks a rule of the call (a date in the future, an unknown time zone); `details.field` names it.',
@@ -46,7 +67,56 @@ export const DOMAIN_ERROR_CODES = {
   MEDIA_NOT_READY: 'A media id given is still uploading or processing (or failed); attach it once `media.changed` says ready.',
   MEDIA_IN_USE:
     'The media is still shown somewhere (`details.usedBy`: post, pet, profile, conversation, message); remove it from there before deleting it.',
+  SESSION_REVOKED:
+    'The sign-in session ended (signed out, revoked, or its account is gone); sign in again. A staff call gets it when the account no longer exists.',
+  POLL_CLOSED: 'The poll closed (`closesAt` passed); votes are no longer taken.',
+  POLL_GONE: 'The post no longer has its poll (it was edited away); nothing was voted.',
+  TOO_DEEP: 'Comments nest at most 3 levels deep: answer the comment above instead.',
+  COMMENT_DELETED: 'The comment answered was deleted; it takes no new answers.',
+  TOO_LARGE: 'The file is larger than its kind allows (`details.field`: `size`, or the bytes sent beyond the size announced).',
+  TOO_MANY_UPLOADS:
+    'Too many of the user’s uploads are in one state (`details.state`: `uploading` when starting one, `processing` when completing one; `details.limit`).',
+  QUOTA_EXCEEDED:
+    'The upload would take the user past their storage quota (`details.usedBytes`, `details.quotaBytes`); nothing was stored.',
+  UNSUPPORTED_MEDIA:
+    'The bytes are not media of the kind announced (checked by content, never by name or declared type); nothing stays stored.',
+  TOO_MANY_PIXELS: 'An image over the pixel limit (`details.maxPixels`, `width`, `height`, read from its header); nothing stays stored.',
+  UPLOAD_INCOMPLETE: 'The upload is completed before all its announced bytes arrived (`details.field`); send the rest first.',
+  UPLOAD_FINISHED: 'The upload was already completed; it takes no more bytes.',
+  OFFSET_MISMATCH: 'A chunk was sent from another offset than where the upload stands; `GET` the upload to see where it is.',
+  INVALID_CREDENTIALS: 'The login or the password is wrong (the same answer for an unknown account).',
+  TOKEN_EXPIRED: 'The access token expired; refresh it.',
+  TOKEN_INVALID: 'The access or refresh token is not one this server issued, or is malformed.',
+  TOKEN_REUSED: 'A refresh token was used a second time: its session is revoked as a precaution; sign in again.',
+  TOTP_REQUIRED: 'Two-factor authentication is on: repeat the request with the code of the authenticator app or a recovery code.',
+  TOTP_INVALID: 'The two-factor code or recovery code is wrong.',
+  REAUTH_REQUIRED:
+    'A sensitive change needs the caller to prove again who they are (`details.method`: `password`, or `provider` with `details.providers`).',
+  WEAK_PASSWORD:
+    'The password breaks a rule: its length, at least 5 different characters, not one of the most common, not containing the username or the email’s name; `details.field` is `password`.',
+  EMAIL_TAKEN: 'Another account has this email address.',
+  USERNAME_TAKEN: 'Another account has this username.',
+  EMAIL_ALREADY_VERIFIED: 'The email address is verified already.',
+  ACCOUNT_GONE: 'The account the link or request was for no longer exists.',
+  INVALID_TOKEN: 'A mailed link or one-time sign-in code is invalid, expired or already used.',
+  TWO_FACTOR_ALREADY_ENABLED: 'Two-factor authentication is already on.',
+  TWO_FACTOR_NOT_SET_UP: 'Two-factor authentication must be set up (`/auth/2fa/setup`) before it is turned on.',
+  TWO_FACTOR_NOT_ENABLED: 'Two-factor authentication is off.',
+  TOKEN_TRANSPORT_REQUIRED: 'A refresh token in the cookie is taken only with the `X-Token-Transport: cookie` header.',
+  OAUTH_DENIED: 'The provider refused the sign-in, or sent no code.',
+  OAUTH_STATE_INVALID: 'The provider sign-in expired, did not start in this browser, or its account is gone.',
+  OAUTH_PROVIDER_ERROR: 'The provider answered wrongly; try again later.',
+  OAUTH_EMAIL_REQUIRED: 'The provider did not share an email address, which an account needs.',
+  OAUTH_LINK_REQUIRED: 'An account with this email exists: sign in to it, then link the provider in its settings.',
+  OAUTH_ALREADY_LINKED: 'This provider account is linked to another account.',
+  OAUTH_NOT_LINKED: 'This account does not sign in with that provider.',
+  OAUTH_REAUTH_MISMATCH: 'The provider account that signed in is not the one linked to this account.',
+  OAUTH_CONFLICT: 'The account was created at the same moment by another request; try again.',
+  BODY_TOO_LARGE: 'The HTTP request body is over the limit of its endpoint (`details.limitBytes`).',
+  UPGRADE_REQUIRED: '`GET /ws` without a WebSocket upgrade.',
+  DEPENDENCY_UNAVAILABLE: 'A backing service (database, bus, cache, storage) could not be reached; retry later.',
 } as const;
+export type DomainErrorCode = keyof typeof DOMAIN_ERROR_CODES;
 
 export const CLOSE_CODES = {
   NORMAL: { code: 1000, meaning: 'The client or server ended the session normally.' },

@@ -1,6 +1,7 @@
 // What a catalogue entry is: the shape of a call and of a topic. The per-domain files in calls/
 // declare entries of these shapes; catalogue.ts gathers them.
 import type { SchemaOptions, TLiteral, TSchema, TUnion } from '@sinclair/typebox';
+import type { DomainErrorCode } from './errors.ts';
 import { T } from './typebox.ts';
 
 export type Role = 'user' | 'moderator' | 'admin';
@@ -12,6 +13,12 @@ export interface CallSpec {
   request: TSchema;
   response: TSchema;
   example: { request: unknown; response: unknown };
+  /**
+   * Every code the call may answer besides those any call may get (COMMON_CALL_ERRORS in
+   * errors.ts). The gateway logs at error level when a call answers a code not declared here, and
+   * the test harness fails the test that caused it.
+   */
+  errors: readonly DomainErrorCode[];
 }
 
 export interface TopicSpec {

@@ -196,6 +196,7 @@ export const chatCalls = {
   'chats.list': {
     description: 'Conversations, the most recently active first: `inbox` or message `requests`.',
     role: 'user',
+    errors: ['INVALID_CURSOR'],
     request: T.Object({ folder: T.Optional(OneOf(['inbox', 'requests'] as const)), cursor: Cursor }),
     response: Page(Chat),
     example: { request: { folder: 'inbox' }, response: { items: [exampleChat], nextCursor: null } },
@@ -204,6 +205,7 @@ export const chatCalls = {
     description:
       'One conversation with its members and their read and delivery pointers; `e2eeAvailable` when both people of a one-to-one have published keys.',
     role: 'user',
+    errors: ['NOT_FOUND'],
     request: ChatTarget,
     response: ChatDetail,
     example: {
@@ -219,6 +221,7 @@ export const chatCalls = {
   'chats.direct': {
     description: 'The one-to-one conversation with someone, if there is one yet (it starts with the first `chats.send` with `to`).',
     role: 'user',
+    errors: ['INVALID_INPUT', 'NOT_FOUND', 'MESSAGE_NOT_ALLOWED'],
     request: T.Object({ userId: Uuid }),
     response: T.Object({ conversationId: T.Union([Uuid, T.Null()]) }),
     example: { request: { userId: exampleFriendId }, response: { conversationId: exampleChatId } },
@@ -226,6 +229,7 @@ export const chatCalls = {
   'chats.createGroup': {
     description: `Start a group with people who let the caller message them (friends, or anyone whose settings allow), up to ${CHAT_LIMITS.groupMembers} members. The caller is its admin.`,
     role: 'user',
+    errors: ['INVALID_INPUT', 'NOT_FOUND', 'MEDIA_NOT_READY'],
     request: T.Object({
       name: T.String({ minLength: 1, maxLength: CHAT_LIMITS.groupNameChars }),
       userIds: T.Array(Uuid, { minItems: 1, maxItems: CHAT_LIMITS.addAtOnce, uniqueItems: true }),
@@ -242,6 +246,7 @@ export const chatCalls = {
     description:
       "Send a message: to a conversation (`conversationId`) or to a person (`to`). Text or `encrypted` content (not both), with or without `attachments` (a message of attachments alone needs neither). Answered once the message is stored; a retry with the same `clientId` answers the same message. MESSAGE_NOT_ALLOWED when the recipient does not accept messages from the caller (privacy, a declined request, a block). In a one-to-one conversation the other person's current `messages` setting applies to every message, not only the first (a conversation they started stays open to the person they wrote to unless they take messages from nobody); edits and reactions follow the same rule. E2EE_REQUIRED for text, or attachments other than `blob`, in a conversation whose encryption is on; INVALID_INPUT for a `blob` in one whose encryption is off.",
     role: 'user',
+    errors: ['INVALID_INPUT', 'NOT_FOUND', 'MESSAGE_NOT_ALLOWED', 'E2EE_REQUIRED', 'MEDIA_NOT_READY'],
     request: Send,
     response: ChatMessage,
     example: {
@@ -252,6 +257,7 @@ export const chatCalls = {
   'chats.history': {
     description: `Messages of a conversation in seq order, at most ${CHAT_LIMITS.historyPage}: the newest (no seq given), those before \`before\`, or those after \`after\` (to catch up after a gap). \`more\` says whether more lie in that direction.`,
     role: 'user',
+    errors: ['NOT_FOUND'],
     request: T.Object({ conversationId: Uuid, before: T.Optional(Seq), after: T.Optional(T.Integer({ minimum: 0 })) }),
     response: T.Object({ items: T.Array(ChatMessage), more: T.Boolean() }),
     example: { request: { conversationId: exampleChatId, after: 41 }, response: { items: [exampleMessage], more: false } },
@@ -260,6 +266,7 @@ export const chatCalls = {
     description:
       'Change the text of your own message, within 15 minutes of sending it. Encrypted messages are sent anew instead; E2EE_REQUIRED once the conversation is encrypted.',
     role: 'user',
+    errors: ['INVALID_INPUT', 'NOT_FOUND', 'MESSAGE_NOT_ALLOWED', 'E2EE_REQUIRED', 'EDIT_WINDOW_CLOSED'],
     request: T.Object({ conversationId: Uuid, seq: Seq, text: T.String({ minLength: 1, maxLength: CHAT_LIMITS.messageChars }) }),
     response: ChatMessage,
     example: {
@@ -270,6 +277,7 @@ export const chatCalls = {
   'chats.delete': {
     description: 'Delete a message for everyone: your own, or anyone’s when you are a group admin. It stays as a tombstone.',
     role: 'user',
+    errors: ['NOT_FOUND'],
     request: MessageRef,
     response: ChatMessage,
     example: {
@@ -280,6 +288,7 @@ export const chatCalls = {
   'chats.react': {
     description: 'React to a message with one emoji (replacing your earlier one), or remove your reaction with null.',
     role: 'user',
+    errors: ['INVALID_INPUT', 'NOT_FOUND', 'MESSAGE_NOT_ALLOWED'],
     request: T.Object({ conversationId: Uuid, seq: Seq, emoji: T.Union([Emoji, T.Null()]) }),
     response: T.Object({ reactions: ChatMessage.properties.reactions, myReaction: T.Union([T.String(), T.Null()]) }),
     example: {
@@ -290,6 +299,7 @@ export const chatCalls = {
   'chats.pin': {
     description: `Pin or unpin a message of a group (admins; at most ${CHAT_LIMITS.pins} pinned).`,
     role: 'user',
+    errors: ['INVALID_INPUT', 'NOT_FOUND', 'TOO_MANY_PINS'],
     request: T.Object({ conversationId: Uuid, seq: Seq, pinned: T.Boolean() }),
     response: ChatMessage,
     example: { request: { conversationId: exampleChatId, seq: 42, pinned: true }, response: { ...exampleMessage, pinned: true } },
@@ -297,6 +307,7 @@ export const chatCalls = {
   'chats.pins': {
     description: 'The pinned messages of a conversation, newest first.',
     role: 'user',
+    errors: ['NOT_FOUND'],
     request: ChatTarget,
     response: T.Object({ items: T.Array(ChatMessage) }),
     example: { request: { conversationId: exampleChatId }, response: { items: [{ ...exampleMessage, pinned: true }] } },
@@ -304,6 +315,7 @@ export const chatCalls = {
   'chats.search': {
     description: 'Messages of one conversation whose text contains the words (case and accents ignored), newest first.',
     role: 'user',
+    errors: ['INVALID_INPUT', 'NOT_FOUND', 'INVALID_CURSOR'],
     request: T.Object({ conversationId: Uuid, query: T.String({ minLength: 1, maxLength: 100 }), cursor: Cursor }),
     response: Page(ChatMessage),
     example: { request: { conversationId: exampleChatId, query: 'paseo' }, response: { items: [exampleMessage], nextCursor: null } },
@@ -311,6 +323,7 @@ export const chatCalls = {
   'chats.typing': {
     description: 'Say the caller is typing: members see a `typing` signal. Send it at most every 3 s while typing; more often is ignored.',
     role: 'user',
+    errors: ['NOT_FOUND'],
     request: ChatTarget,
     response: ok,
     example: { request: { conversationId: exampleChatId }, response: {} },
@@ -318,6 +331,7 @@ export const chatCalls = {
   'chats.read': {
     description: 'Move the read pointer forward to `seq` (never back). Members see a `receipt`; the unread counts of every session follow.',
     role: 'user',
+    errors: ['NOT_FOUND'],
     request: ReadPointer,
     response: T.Object({ readSeq: T.Integer({ minimum: 0 }), unread: T.Integer({ minimum: 0 }) }),
     example: { request: { conversationId: exampleChatId, seq: 42 }, response: { readSeq: 42, unread: 0 } },
@@ -325,6 +339,7 @@ export const chatCalls = {
   'chats.delivered': {
     description: 'Say a device of the caller has received the messages up to `seq` (send it after a batch arrives, not per message).',
     role: 'user',
+    errors: ['NOT_FOUND'],
     request: ReadPointer,
     response: T.Object({ deliveredSeq: T.Integer({ minimum: 0 }) }),
     example: { request: { conversationId: exampleChatId, seq: 42 }, response: { deliveredSeq: 42 } },
@@ -332,6 +347,7 @@ export const chatCalls = {
   'chats.unread': {
     description: 'The badge numbers: conversations and message requests with unread messages.',
     role: 'user',
+    errors: [],
     request: ok,
     response: Counts,
     example: { request: {}, response: { conversations: 2, requests: 0 } },
@@ -339,6 +355,7 @@ export const chatCalls = {
   'chats.accept': {
     description: 'Accept a message request: it moves to the inbox, and the sender sees read receipts from now on.',
     role: 'user',
+    errors: ['NOT_FOUND'],
     request: ChatTarget,
     response: Chat,
     example: { request: { conversationId: exampleChatId }, response: exampleChat },
@@ -346,6 +363,7 @@ export const chatCalls = {
   'chats.decline': {
     description: 'Decline a message request: it disappears, and further messages from that sender are refused.',
     role: 'user',
+    errors: ['NOT_FOUND', 'NOT_A_REQUEST'],
     request: ChatTarget,
     response: ok,
     example: { request: { conversationId: exampleChatId }, response: {} },
@@ -353,6 +371,7 @@ export const chatCalls = {
   'chats.mute': {
     description: 'Mute a conversation for `minutes`, or for good (no minutes), or unmute (`muted: false`). Muted ones leave the badge.',
     role: 'user',
+    errors: ['NOT_FOUND'],
     request: T.Object({ conversationId: Uuid, muted: T.Boolean(), minutes: T.Optional(T.Integer({ minimum: 1, maximum: 525_600 })) }),
     response: T.Object({ mutedUntil: T.Union([T.String({ format: 'date-time' }), T.Null()]) }),
     example: { request: { conversationId: exampleChatId, muted: true, minutes: 60 }, response: { mutedUntil: '2026-11-24T19:00:00.000Z' } },
@@ -360,6 +379,7 @@ export const chatCalls = {
   'chats.leave': {
     description: 'Leave a group. The last admin to leave hands the role to the longest-standing member.',
     role: 'user',
+    errors: ['INVALID_INPUT', 'NOT_FOUND'],
     request: ChatTarget,
     response: ok,
     example: { request: { conversationId: exampleChatId }, response: {} },
@@ -367,6 +387,7 @@ export const chatCalls = {
   'chats.addMembers': {
     description: 'Add people to a group (admins), up to 1,024 members in all; each must let the caller message them.',
     role: 'user',
+    errors: ['INVALID_INPUT', 'NOT_FOUND', 'GROUP_FULL'],
     request: T.Object({
       conversationId: Uuid,
       userIds: T.Array(Uuid, { minItems: 1, maxItems: CHAT_LIMITS.addAtOnce, uniqueItems: true }),
@@ -377,6 +398,7 @@ export const chatCalls = {
   'chats.removeMember': {
     description: 'Remove someone from a group (admins).',
     role: 'user',
+    errors: ['INVALID_INPUT', 'NOT_FOUND'],
     request: T.Object({ conversationId: Uuid, userId: Uuid }),
     response: T.Object({ memberCount: T.Integer() }),
     example: { request: { conversationId: exampleChatId, userId: exampleFriendId }, response: { memberCount: 2 } },
@@ -384,6 +406,7 @@ export const chatCalls = {
   'chats.setAdmin': {
     description: 'Make a member an admin of the group, or not (admins).',
     role: 'user',
+    errors: ['INVALID_INPUT', 'NOT_FOUND', 'LAST_ADMIN'],
     request: T.Object({ conversationId: Uuid, userId: Uuid, admin: T.Boolean() }),
     response: ok,
     example: { request: { conversationId: exampleChatId, userId: exampleFriendId, admin: true }, response: {} },
@@ -391,6 +414,7 @@ export const chatCalls = {
   'chats.update': {
     description: "Rename a group or change its picture (admins). Members see it as a message and a 'chat.changed' event.",
     role: 'user',
+    errors: ['INVALID_INPUT', 'NOT_FOUND', 'MEDIA_NOT_READY'],
     request: T.Object({
       conversationId: Uuid,
       name: T.Optional(T.String({ minLength: 1, maxLength: CHAT_LIMITS.groupNameChars })),
@@ -406,6 +430,7 @@ export const chatCalls = {
     description:
       'Turn end-to-end encryption of a one-to-one conversation on or off (either person). Both see it as a message (`encrypted` / `unencrypted`) and a `chat.changed` event; while it is on, the server refuses plaintext (E2EE_REQUIRED). Turning it on again changes nothing; MESSAGE_NOT_ALLOWED where a message would be (a block, a declined request).',
     role: 'user',
+    errors: ['INVALID_INPUT', 'NOT_FOUND', 'MESSAGE_NOT_ALLOWED'],
     request: T.Object({ conversationId: Uuid, encrypted: T.Boolean() }),
     response: Chat,
     example: { request: { conversationId: exampleChatId, encrypted: true }, response: { ...exampleChat, encrypted: true } },
@@ -414,6 +439,7 @@ export const chatCalls = {
     description:
       'Publish the public half of this device’s X25519 key pair for end-to-end encrypted conversations (the private half never leaves the device). The newest key is the one others encrypt to.',
     role: 'user',
+    errors: ['INVALID_INPUT'],
     request: T.Object({ publicKey: Base64(44, 'The raw 32-byte X25519 public key') }),
     response: T.Object({ keyId: Uuid }),
     example: {
@@ -425,6 +451,7 @@ export const chatCalls = {
     description:
       "Someone's public keys for end-to-end encryption: the newest first (encrypt to it), older ones to read earlier messages. NOT_FOUND when they have none. The safety number two people compare is made from their newest keys: for each person, SHA-512 applied 5,200 times, each time to (the previous result ‖ raw key), the first time's previous result being (0x0000 ‖ raw key ‖ UTF-8 user id) (as Signal's numeric fingerprint); the first 30 bytes, as six 5-byte big-endian numbers mod 100,000, give 30 digits; the 30 digits of the smaller user id come first: 60 digits, shown as 12 groups of 5.",
     role: 'user',
+    errors: ['NOT_FOUND'],
     request: T.Object({ userId: Uuid }),
     response: T.Object({ keys: T.Array(T.Object({ keyId: Uuid, publicKey: T.String(), createdAt: T.String({ format: 'date-time' }) })) }),
     example: {

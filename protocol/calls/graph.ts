@@ -39,6 +39,7 @@ export const graphCalls = {
     description:
       'Ask someone to be friends. If they had already asked the caller, this accepts. FORBIDDEN (`REQUESTS_NOT_ALLOWED`) when their settings refuse requests from the caller; NOT_FOUND across a block.',
     role: 'user',
+    errors: ['INVALID_INPUT', 'NOT_FOUND', 'REQUESTS_NOT_ALLOWED'],
     request: Target,
     response: RelationReply,
     example: example('request_sent'),
@@ -46,6 +47,7 @@ export const graphCalls = {
   'friends.accept': {
     description: "Accept someone's pending request. NOT_FOUND when there is none.",
     role: 'user',
+    errors: ['INVALID_INPUT', 'NOT_FOUND'],
     request: Target,
     response: RelationReply,
     example: example('friends'),
@@ -53,6 +55,7 @@ export const graphCalls = {
   'friends.decline': {
     description: "Decline someone's pending request. They are not told; their request simply ends.",
     role: 'user',
+    errors: ['INVALID_INPUT', 'NOT_FOUND'],
     request: Target,
     response: RelationReply,
     example: example('none'),
@@ -60,6 +63,7 @@ export const graphCalls = {
   'friends.cancel': {
     description: 'Withdraw a request the caller sent.',
     role: 'user',
+    errors: ['INVALID_INPUT', 'NOT_FOUND'],
     request: Target,
     response: RelationReply,
     example: example('none'),
@@ -67,6 +71,7 @@ export const graphCalls = {
   'friends.remove': {
     description: 'Unfriend: ends the friendship on both sides, and the close-friends marks with it.',
     role: 'user',
+    errors: ['INVALID_INPUT', 'NOT_FOUND'],
     request: Target,
     response: RelationReply,
     example: example('none'),
@@ -74,6 +79,7 @@ export const graphCalls = {
   'friends.setClose': {
     description: "Put a friend in the caller's close-friends circle, or take them out. They are not told.",
     role: 'user',
+    errors: ['INVALID_INPUT', 'NOT_FOUND'],
     request: T.Object({ userId: Uuid, close: T.Boolean() }),
     response: RelationReply,
     example: { request: { userId: exampleFriendId, close: true }, response: example('friends', { closeFriend: true }).response },
@@ -82,6 +88,7 @@ export const graphCalls = {
     description:
       "A user's friends by username, when their `friendsList` audience lets the caller see it (FORBIDDEN otherwise). People blocked on either side of the caller are left out.",
     role: 'user',
+    errors: ['NOT_FOUND', 'INVALID_CURSOR'],
     request: T.Object({ userId: Uuid, cursor: Cursor, closeOnly: T.Optional(T.Boolean({ description: 'Own list only' })) }),
     response: Page(Friend),
     example: {
@@ -92,6 +99,7 @@ export const graphCalls = {
   'friends.requests': {
     description: 'Pending requests to the caller (`incoming`) or from the caller (`outgoing`), newest first.',
     role: 'user',
+    errors: ['INVALID_CURSOR'],
     request: T.Object({ direction: T.Union([T.Literal('incoming'), T.Literal('outgoing')]), cursor: Cursor }),
     response: Page(T.Object({ person: PersonSummary, sentAt: T.String({ format: 'date-time' }) })),
     example: {
@@ -103,6 +111,7 @@ export const graphCalls = {
     description:
       "People the caller may know: friends of friends, owners of the same species, people nearby (when both share their location). Never friends, pending requests, blocked people, or people whose settings refuse the caller's requests.",
     role: 'user',
+    errors: [],
     request: T.Object({ limit: T.Optional(T.Integer({ minimum: 1, maximum: 50 })) }),
     response: T.Object({ items: T.Array(Suggestion) }),
     example: {
@@ -113,6 +122,7 @@ export const graphCalls = {
   'follows.follow': {
     description: 'Follow a public profile (profile details public) or a business page. FORBIDDEN (`NOT_FOLLOWABLE`) otherwise.',
     role: 'user',
+    errors: ['INVALID_INPUT', 'NOT_FOUND', 'NOT_FOLLOWABLE'],
     request: Target,
     response: RelationReply,
     example: example('none', { following: true }),
@@ -120,6 +130,7 @@ export const graphCalls = {
   'follows.unfollow': {
     description: 'Stop following.',
     role: 'user',
+    errors: ['INVALID_INPUT', 'NOT_FOUND'],
     request: Target,
     response: RelationReply,
     example: example('none'),
@@ -127,6 +138,7 @@ export const graphCalls = {
   'follows.list': {
     description: "A user's followers or the people they follow, by username; visible where their friends list is.",
     role: 'user',
+    errors: ['NOT_FOUND', 'INVALID_CURSOR'],
     request: T.Object({ userId: Uuid, direction: T.Union([T.Literal('followers'), T.Literal('following')]), cursor: Cursor }),
     response: Page(PersonSummary),
     example: { request: { userId: exampleFriendId, direction: 'followers' }, response: { items: [examplePerson], nextCursor: null } },
@@ -135,6 +147,7 @@ export const graphCalls = {
     description:
       'Block someone: ends friendship, follows and pending requests both ways, removes the notifications between you, and hides each from the other everywhere (profiles, search, lists, feed, comments, chat, notifications, presence).',
     role: 'user',
+    errors: ['INVALID_INPUT', 'NOT_FOUND'],
     request: Target,
     response: RelationReply,
     example: example('none', { blocked: true }),
@@ -142,6 +155,7 @@ export const graphCalls = {
   'blocks.unblock': {
     description: 'Lift a block. Nothing that the block ended comes back by itself.',
     role: 'user',
+    errors: ['INVALID_INPUT', 'NOT_FOUND'],
     request: Target,
     response: RelationReply,
     example: example('none'),
@@ -149,6 +163,7 @@ export const graphCalls = {
   'blocks.list': {
     description: 'The people the caller blocked, most recent first.',
     role: 'user',
+    errors: ['INVALID_CURSOR'],
     request: T.Object({ cursor: Cursor }),
     response: Page(T.Object({ person: PersonSummary, blockedAt: T.String({ format: 'date-time' }) })),
     example: { request: {}, response: { items: [{ person: examplePerson, blockedAt: '2026-11-24T09:00:00.000Z' }], nextCursor: null } },

@@ -61,6 +61,7 @@ export const mediaCalls = {
     description:
       'Media by id: the caller’s own in any state, and ready ones shown by something the caller may see: a post (its visibility), a pet (its owner’s pets audience), a profile picture (unless a block stands), a conversation’s picture (members) or a message (members who joined before it was sent; not once deleted; a `blob` only this way). Other ids are left out, exactly like unknown ones.',
     role: 'user',
+    errors: [],
     request: T.Object({ ids: T.Array(Uuid, { minItems: 1, maxItems: 50, uniqueItems: true }) }),
     response: T.Object({ items: T.Array(MediaItem) }),
     example: { request: { ids: [exampleMediaId] }, response: { items: [exampleMedia] } },
@@ -69,6 +70,7 @@ export const mediaCalls = {
     description:
       'The caller’s stored media against their quota: renditions of ready media, originals of unfinished uploads. An upload that would pass it is refused with `QUOTA_EXCEEDED` (PROTOCOL.md, "Media").',
     role: 'user',
+    errors: [],
     request: T.Object({}),
     response: T.Object({
       usedBytes: T.Integer({ minimum: 0 }),
@@ -80,6 +82,7 @@ export const mediaCalls = {
     description:
       'The caller’s own ready and failed media, newest first (uploads in progress are not listed): what `media.delete` can remove.',
     role: 'user',
+    errors: ['INVALID_CURSOR'],
     request: T.Object({ cursor: Cursor }),
     response: Page(MediaItem),
     example: { request: {}, response: { items: [exampleMedia], nextCursor: null } },
@@ -88,6 +91,7 @@ export const mediaCalls = {
     description:
       'Delete one of your ready or failed media: its files go and its bytes stop counting against your quota at once; the answer is the quota after. Refused with `MEDIA_IN_USE` while something still shows it (`details.usedBy`: post, pet, profile, conversation, message; remove it from there first), with `MEDIA_NOT_READY` while it uploads or processes (cancel an unfinished upload with `DELETE /media/uploads/{id}`), and `NOT_FOUND` for a media that is not yours.',
     role: 'user',
+    errors: ['NOT_FOUND', 'MEDIA_NOT_READY', 'MEDIA_IN_USE'],
     request: T.Object({ mediaId: Uuid }),
     response: T.Object({
       usedBytes: T.Integer({ minimum: 0 }),

@@ -47,6 +47,7 @@ export const notificationCalls = {
     description:
       "The caller's notifications, newest first, with the unread count. Notifications from people blocked on either side are never listed.",
     role: 'user',
+    errors: ['INVALID_CURSOR'],
     request: T.Object({ cursor: Cursor, unreadOnly: T.Optional(T.Boolean()) }),
     response: T.Object({ ...Page(Notification).properties, unread: T.Integer({ minimum: 0 }) }),
     example: { request: {}, response: { items: [exampleNotification], nextCursor: null, unread: 1 } },
@@ -54,6 +55,7 @@ export const notificationCalls = {
   'notifications.markRead': {
     description: 'Mark some notifications read. Every session of the user gets the new count (`notifications.unread`).',
     role: 'user',
+    errors: [],
     request: T.Object({ ids: T.Array(Uuid, { minItems: 1, maxItems: 100 }) }),
     response: Unread,
     example: { request: { ids: [exampleNotification.id] }, response: { unread: 0 } },
@@ -61,6 +63,7 @@ export const notificationCalls = {
   'notifications.markAllRead': {
     description: 'Mark every notification read.',
     role: 'user',
+    errors: [],
     request: T.Object({}),
     response: Unread,
     example: { request: {}, response: { unread: 0 } },
@@ -68,6 +71,7 @@ export const notificationCalls = {
   'notifications.getPreferences': {
     description: 'How each type of notification reaches the caller: in the app, by email, by web push.',
     role: 'user',
+    errors: [],
     request: T.Object({}),
     response: T.Object({ items: T.Array(Preference) }),
     example: {
@@ -78,16 +82,18 @@ export const notificationCalls = {
   'notifications.setPreference': {
     description: 'Change how one type reaches the caller; absent channels stay. With `inApp` off the type is not stored at all.',
     role: 'user',
+    errors: ['INVALID_INPUT'],
     request: T.Object(
       { type: NotificationType, inApp: T.Optional(T.Boolean()), email: T.Optional(T.Boolean()), push: T.Optional(T.Boolean()) },
       { additionalProperties: false },
     ),
     response: Preference,
-    example: { request: { type: 'follow.new', email: false }, response: { type: 'follow.new', inApp: true, email: false, push: true } },
+    example: { request: { type: 'follow.new', email: false }, response: { type: 'follow.new', inApp: true, email: false, push: false } },
   },
   'push.getKey': {
     description: "The server's VAPID public key (base64url), for `PushManager.subscribe({ applicationServerKey })`.",
     role: 'user',
+    errors: [],
     request: T.Object({}),
     response: T.Object({ publicKey: T.String() }),
     example: {
@@ -99,6 +105,7 @@ export const notificationCalls = {
     description:
       "Register this browser's push subscription (from `PushSubscription.toJSON()`). The endpoint must be https on a known push service; re-registering an endpoint moves it to the caller.",
     role: 'user',
+    errors: ['INVALID_INPUT', 'PUSH_SERVICE_NOT_ALLOWED'],
     request: T.Object({
       endpoint: T.String({ minLength: 8, maxLength: 1024 }),
       keys: T.Object({ p256dh: T.String({ minLength: 80, maxLength: 100 }), auth: T.String({ minLength: 16, maxLength: 32 }) }),
@@ -118,6 +125,7 @@ export const notificationCalls = {
   'push.unsubscribe': {
     description: "Remove one of the caller's push subscriptions by endpoint.",
     role: 'user',
+    errors: [],
     request: T.Object({ endpoint: T.String({ minLength: 8, maxLength: 1024 }) }),
     response: T.Object({}),
     example: { request: { endpoint: 'https://fcm.googleapis.com/fcm/send/cV1e…' }, response: {} },

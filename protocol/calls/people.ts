@@ -86,6 +86,7 @@ export const peopleCalls = {
     description:
       "Someone's profile as the caller may see it: fields the user's privacy settings hide are absent, and a user who blocked the caller (or whom the caller blocked) is NOT_FOUND. Give `userId` or `username`. Follow `profile:<userId>` for changes.",
     role: 'user',
+    errors: ['INVALID_INPUT', 'NOT_FOUND'],
     request: T.Object({ userId: T.Optional(Uuid), username: T.Optional(T.String({ minLength: 1, maxLength: 64 })) }),
     response: Profile,
     example: { request: { username: 'bruno_y_max' }, response: exampleProfile },
@@ -94,6 +95,7 @@ export const peopleCalls = {
     description:
       "Change the caller's own profile; absent fields stay as they are. `location: null` removes it; a new location counts against the server's LOCATION_CHANGES_PER_DAY (5 by default): RATE_LIMITED (with `retryAfterMs`) beyond, nothing changed; the same point again or a removal does not count. `timezone` is an IANA name; `locale` one of the 20 languages or a regional variant. Replies with the profile as the caller sees it.",
     role: 'user',
+    errors: ['INVALID_INPUT', 'NOT_FOUND', 'MEDIA_NOT_READY'],
     request: T.Object(
       {
         displayName: T.Optional(T.String({ maxLength: 60 })),
@@ -116,6 +118,7 @@ export const peopleCalls = {
   'profile.setVerified': {
     description: 'Grant or withdraw the verification badge. Admins only.',
     role: 'admin',
+    errors: ['SESSION_REVOKED', 'NOT_FOUND'],
     request: T.Object({ userId: Uuid, verified: T.Boolean() }),
     response: T.Object({ userId: Uuid, verified: T.Boolean() }),
     example: { request: { userId: exampleUserId, verified: true }, response: { userId: exampleUserId, verified: true } },
@@ -124,6 +127,7 @@ export const peopleCalls = {
     description:
       'People whose username or display name starts with `query` (case and accents ignored), by username. Blocked users on either side never appear.',
     role: 'user',
+    errors: ['INVALID_INPUT', 'INVALID_CURSOR'],
     request: T.Object({ query: T.String({ minLength: 1, maxLength: 60 }), cursor: Cursor }),
     response: Page(PersonSummary),
     example: { request: { query: 'bru' }, response: { items: [examplePerson], nextCursor: null } },
@@ -132,6 +136,7 @@ export const peopleCalls = {
     description:
       'People by id as lists show them (to name the sender of a message, a former member, someone in a system line). Unknown ids and people blocked on either side are left out.',
     role: 'user',
+    errors: [],
     request: T.Object({ ids: T.Array(Uuid, { minItems: 1, maxItems: 100, uniqueItems: true }) }),
     response: T.Object({ items: T.Array(PersonSummary) }),
     example: { request: { ids: [examplePerson.id] }, response: { items: [examplePerson] } },
@@ -139,6 +144,7 @@ export const peopleCalls = {
   'privacy.get': {
     description: "The caller's privacy settings.",
     role: 'user',
+    errors: [],
     request: T.Object({}),
     response: PrivacySettings,
     example: { request: {}, response: examplePrivacy },
@@ -147,6 +153,7 @@ export const peopleCalls = {
     description:
       'Change privacy settings; absent fields stay. Takes effect on every read path at once: followers of `presence:<id>` or `profile:<id>` who may no longer see it are unsubscribed with a `revoked` frame.',
     role: 'user',
+    errors: [],
     request: T.Partial(PrivacySettings, { additionalProperties: false }),
     response: PrivacySettings,
     example: { request: { location: 'friends' }, response: { ...examplePrivacy, location: 'friends' } },

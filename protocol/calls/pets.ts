@@ -85,6 +85,7 @@ export const petsCalls = {
   'pets.create': {
     description: 'Add a pet to the caller. Fields other than name and species may be left out.',
     role: 'user',
+    errors: ['INVALID_INPUT', 'NOT_FOUND', 'MEDIA_NOT_READY', 'TOO_MANY_PETS'],
     request: T.Object(
       {
         name: PetFields.name,
@@ -104,6 +105,7 @@ export const petsCalls = {
   'pets.update': {
     description: "Change one of the caller's pets; absent fields stay. Marking a pet lost notifies the owner's friends.",
     role: 'user',
+    errors: ['INVALID_INPUT', 'NOT_FOUND', 'MEDIA_NOT_READY'],
     request: T.Object(
       { petId: Uuid, name: T.Optional(PetFields.name), species: T.Optional(Species), ...PetChanges },
       { additionalProperties: false },
@@ -117,6 +119,7 @@ export const petsCalls = {
   'pets.delete': {
     description: "Remove one of the caller's pets.",
     role: 'user',
+    errors: ['NOT_FOUND'],
     request: T.Object({ petId: Uuid }),
     response: T.Object({}),
     example: { request: { petId }, response: {} },
@@ -124,6 +127,7 @@ export const petsCalls = {
   'pets.get': {
     description: "A pet's page. NOT_FOUND when the owner's privacy hides it from the caller, or a block stands between them.",
     role: 'user',
+    errors: ['NOT_FOUND'],
     request: T.Object({ petId: Uuid }),
     response: T.Object({ pet: Pet, owner: T.Object({ id: Uuid, username: T.String(), displayName: T.String() }) }),
     example: {
@@ -134,6 +138,7 @@ export const petsCalls = {
   'pets.list': {
     description: "A user's pets, oldest first, when their `pets` audience lets the caller see them (FORBIDDEN otherwise).",
     role: 'user',
+    errors: ['NOT_FOUND', 'INVALID_CURSOR'],
     request: T.Object({ ownerId: Uuid, cursor: Cursor }),
     response: Page(Pet),
     example: { request: { ownerId: exampleFriendId }, response: { items: [examplePet], nextCursor: null } },

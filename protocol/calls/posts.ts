@@ -101,8 +101,8 @@ const examplePost = {
   pet: null,
   text: 'Luna met @ana_luna at the park #perros',
   entities: [
-    { type: 'mention', start: 10, end: 19, value: 'ana_luna', userId: '0192a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b' },
-    { type: 'hashtag', start: 32, end: 39, value: 'perros' },
+    { type: 'mention', start: 9, end: 18, value: 'ana_luna', userId: '0192a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b' },
+    { type: 'hashtag', start: 31, end: 38, value: 'perros' },
   ],
   visibility: 'friends',
   mediaIds: [],
@@ -142,6 +142,7 @@ export const postCalls = {
     description:
       'Post. `@username` and `#tag` in the text are linked (mentioned people who may see the post are notified). A post needs text, media, a poll or a shared post. Share a post with `sharedPostId` (the text is the comment); post as one of your pets with `petId`.',
     role: 'user',
+    errors: ['INVALID_INPUT', 'NOT_FOUND', 'MEDIA_NOT_READY'],
     request: T.Object(
       {
         text: T.Optional(PostText),
@@ -182,16 +183,23 @@ export const postCalls = {
   'posts.edit': {
     description: 'Change the text or the visibility of your post; the earlier text is kept in its history.',
     role: 'user',
+    errors: ['INVALID_INPUT', 'NOT_FOUND'],
     request: T.Object({ postId: Uuid, text: T.Optional(PostText), visibility: T.Optional(Visibility) }, { additionalProperties: false }),
     response: Post,
     example: {
       request: { postId: examplePostId, text: 'Luna met @ana_luna #perros' },
-      response: { ...examplePost, editedAt: '2026-11-24T09:10:00.000Z' },
+      response: {
+        ...examplePost,
+        text: 'Luna met @ana_luna #perros',
+        entities: [examplePost.entities[0], { type: 'hashtag', start: 19, end: 26, value: 'perros' }],
+        editedAt: '2026-11-24T09:10:00.000Z',
+      },
     },
   },
   'posts.delete': {
     description: 'Delete your post. Shares of it show it as unavailable.',
     role: 'user',
+    errors: ['NOT_FOUND'],
     request: PostTarget,
     response: T.Object({}),
     example: { request: { postId: examplePostId }, response: {} },
@@ -199,6 +207,7 @@ export const postCalls = {
   'posts.get': {
     description: 'One post. Follow `post:<postId>` for its counts, comments and changes.',
     role: 'user',
+    errors: ['NOT_FOUND'],
     request: PostTarget,
     response: Post,
     example: { request: { postId: examplePostId }, response: examplePost },
@@ -206,6 +215,7 @@ export const postCalls = {
   'posts.history': {
     description: "A post's earlier texts, oldest first, for whoever may see the post.",
     role: 'user',
+    errors: ['NOT_FOUND'],
     request: PostTarget,
     response: T.Object({
       items: T.Array(T.Object({ version: T.Integer(), text: T.String(), replacedAt: T.String({ format: 'date-time' }) })),
@@ -218,6 +228,7 @@ export const postCalls = {
   'posts.byAuthor': {
     description: "A user's posts that the caller may see, newest first (their profile's timeline); `petId` narrows to one pet.",
     role: 'user',
+    errors: ['INVALID_CURSOR'],
     request: T.Object({ userId: Uuid, petId: T.Optional(Uuid), cursor: Cursor }),
     response: Page(Post),
     example: { request: { userId: exampleFriendId }, response: { items: [examplePost], nextCursor: null } },
@@ -226,6 +237,7 @@ export const postCalls = {
     description:
       'Vote in a poll: one position, or several when it allows multiple; voting again replaces your vote, `[]` withdraws it. Refused once closed (`POLL_CLOSED`).',
     role: 'user',
+    errors: ['INVALID_INPUT', 'NOT_FOUND', 'POLL_CLOSED', 'POLL_GONE'],
     request: T.Object({ postId: Uuid, positions: T.Array(T.Integer({ minimum: 0, maximum: 9 }), { maxItems: 10 }) }),
     response: Poll,
     example: {
@@ -246,6 +258,7 @@ export const postCalls = {
   'posts.react': {
     description: 'React to a post (one reaction per person; another kind replaces it, null removes it).',
     role: 'user',
+    errors: ['NOT_FOUND'],
     request: T.Object({ postId: Uuid, kind: T.Union([ReactionKind, T.Null()]) }),
     response: T.Object({ reactions: ReactionCounts, myReaction: T.Union([ReactionKind, T.Null()]) }),
     example: { request: { postId: examplePostId, kind: 'love' }, response: { reactions: { ...zeroCounts, love: 1 }, myReaction: 'love' } },
@@ -253,6 +266,7 @@ export const postCalls = {
   'posts.reactions': {
     description: 'Who reacted to a post or comment (optionally one kind), newest first; people blocked on either side are left out.',
     role: 'user',
+    errors: ['INVALID_INPUT', 'NOT_FOUND', 'INVALID_CURSOR'],
     request: T.Object({ postId: T.Optional(Uuid), commentId: T.Optional(Uuid), kind: T.Optional(ReactionKind), cursor: Cursor }),
     response: Page(T.Object({ person: PersonSummary, kind: ReactionKind })),
     example: { request: { postId: examplePostId }, response: { items: [{ person: examplePerson, kind: 'like' }], nextCursor: null } },
@@ -260,6 +274,7 @@ export const postCalls = {
   'comments.add': {
     description: 'Comment on a post, or answer a comment (`parentId`), up to three levels deep.',
     role: 'user',
+    errors: ['INVALID_INPUT', 'NOT_FOUND', 'COMMENT_DELETED', 'TOO_DEEP'],
     request: T.Object(
       { postId: Uuid, parentId: T.Optional(Uuid), text: CommentText, clientId: CreateKey },
       { additionalProperties: false },
@@ -273,6 +288,7 @@ export const postCalls = {
   'comments.get': {
     description: 'One comment (what `comment.added` and `comment.changed` events point at).',
     role: 'user',
+    errors: ['NOT_FOUND'],
     request: CommentTarget,
     response: Comment,
     example: { request: { commentId: exampleComment.id }, response: exampleComment },
@@ -280,6 +296,7 @@ export const postCalls = {
   'comments.edit': {
     description: 'Change the text of your comment.',
     role: 'user',
+    errors: ['INVALID_INPUT', 'NOT_FOUND'],
     request: T.Object({ commentId: Uuid, text: CommentText }),
     response: Comment,
     example: {
@@ -290,6 +307,7 @@ export const postCalls = {
   'comments.delete': {
     description: 'Delete your comment (or any comment on your post). One with replies stays as a "deleted" placeholder.',
     role: 'user',
+    errors: ['NOT_FOUND'],
     request: CommentTarget,
     response: T.Object({}),
     example: { request: { commentId: exampleComment.id }, response: {} },
@@ -298,6 +316,7 @@ export const postCalls = {
     description:
       'Comments of a post at one level (the first, or the answers to `parentId`), oldest first. Comments by people blocked on either side are left out.',
     role: 'user',
+    errors: ['NOT_FOUND', 'INVALID_CURSOR'],
     request: T.Object({ postId: Uuid, parentId: T.Optional(Uuid), cursor: Cursor }),
     response: Page(Comment),
     example: { request: { postId: examplePostId }, response: { items: [exampleComment], nextCursor: null } },
@@ -305,6 +324,7 @@ export const postCalls = {
   'comments.react': {
     description: 'React to a comment, like posts.react.',
     role: 'user',
+    errors: ['NOT_FOUND'],
     request: T.Object({ commentId: Uuid, kind: T.Union([ReactionKind, T.Null()]) }),
     response: T.Object({ reactions: ReactionCounts, myReaction: T.Union([ReactionKind, T.Null()]) }),
     example: {
@@ -316,6 +336,7 @@ export const postCalls = {
     description:
       'The home feed, 20 posts a page: your posts and those of friends and people you follow that you may see. `chronological`: newest first. `ranked`: by recency, engagement, closeness and your topic choices, each item saying why. Pages never repeat or skip a post while new ones arrive (new posts wait for a fresh first page; follow `feed:<userId>` to hear of them). Muted people and hidden posts never appear.',
     role: 'user',
+    errors: ['INVALID_CURSOR'],
     request: T.Object({ mode: FeedMode, cursor: Cursor }),
     response: Page(T.Object({ post: Post, why: T.Optional(Why) })),
     example: {
@@ -329,6 +350,7 @@ export const postCalls = {
   'feed.mute': {
     description: 'Mute (or unmute) someone in your feed: their posts stop appearing; they are not told, and nothing else changes.',
     role: 'user',
+    errors: ['INVALID_INPUT', 'NOT_FOUND'],
     request: T.Object({ userId: Uuid, muted: T.Boolean() }),
     response: T.Object({ userId: Uuid, muted: T.Boolean() }),
     example: { request: { userId: exampleFriendId, muted: true }, response: { userId: exampleFriendId, muted: true } },
@@ -336,6 +358,7 @@ export const postCalls = {
   'feed.hide': {
     description: 'Hide a post from your feed (or show it again).',
     role: 'user',
+    errors: ['NOT_FOUND'],
     request: T.Object({ postId: Uuid, hidden: T.Boolean() }),
     response: T.Object({ postId: Uuid, hidden: T.Boolean() }),
     example: { request: { postId: examplePostId, hidden: true }, response: { postId: examplePostId, hidden: true } },
@@ -343,6 +366,7 @@ export const postCalls = {
   'feed.lessOf': {
     description: 'See less of a hashtag in the ranked feed (its posts score a quarter), or go back to normal.',
     role: 'user',
+    errors: ['INVALID_INPUT'],
     request: T.Object({ tag: T.String({ minLength: 1, maxLength: 50 }), less: T.Boolean() }),
     response: T.Object({ tag: T.String(), less: T.Boolean() }),
     example: { request: { tag: 'gatos', less: true }, response: { tag: 'gatos', less: true } },
@@ -350,6 +374,7 @@ export const postCalls = {
   'feed.controls': {
     description: 'Your feed controls: muted people, hashtags you see less of, how many posts you hid.',
     role: 'user',
+    errors: [],
     request: T.Object({}),
     response: T.Object({ muted: T.Array(PersonSummary), lessOf: T.Array(T.String()), hiddenPosts: T.Integer() }),
     example: { request: {}, response: { muted: [examplePerson], lessOf: ['gatos'], hiddenPosts: 2 } },
@@ -357,6 +382,7 @@ export const postCalls = {
   'hashtags.page': {
     description: 'Posts with a hashtag that the caller may see, newest first.',
     role: 'user',
+    errors: ['INVALID_INPUT', 'INVALID_CURSOR'],
     request: T.Object({ tag: T.String({ minLength: 1, maxLength: 50 }), cursor: Cursor }),
     response: Page(Post),
     example: { request: { tag: 'perros' }, response: { items: [examplePost], nextCursor: null } },
@@ -365,6 +391,7 @@ export const postCalls = {
     description:
       "Hashtags trending in a region (a locale such as es-MX, or a language such as es; the caller's locale when absent): counts of public posts that decay by half every 6 hours.",
     role: 'user',
+    errors: ['INVALID_INPUT'],
     request: T.Object({ region: T.Optional(T.String({ maxLength: 10 })), limit: T.Optional(T.Integer({ minimum: 1, maximum: 50 })) }),
     response: T.Object({ region: T.String(), items: T.Array(T.Object({ tag: T.String(), score: T.Number() })) }),
     example: { request: { region: 'es-MX', limit: 10 }, response: { region: 'es-MX', items: [{ tag: 'perros', score: 41.2 }] } },
@@ -372,6 +399,7 @@ export const postCalls = {
   'reports.create': {
     description: 'Report a post or comment to the moderators, with a reason. One open report per person and target.',
     role: 'user',
+    errors: ['INVALID_INPUT', 'NOT_FOUND'],
     request: T.Object(
       {
         targetKind: OneOf(['post', 'comment'] as const),

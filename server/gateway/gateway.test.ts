@@ -75,12 +75,13 @@ describe('handshake', () => {
     const refreshed = await user.client.post<{ accessToken: string }>('/auth/refresh', { refreshToken: user.tokens.refreshToken });
     const reply = await socket.request({ type: 'auth', token: refreshed.body.accessToken });
     expect(reply.type).toBe('reply');
+    expect(Object.keys(reply.body as object)).toEqual(['tokenExpiresAt']);
     expect((reply.body as { tokenExpiresAt: number }).tokenExpiresAt).toBeGreaterThan(Date.now());
     const stranger = await env.register();
     const refused = await socket.request({ type: 'auth', token: stranger.tokens.accessToken });
     expect(refused).toMatchObject({ type: 'error', code: 'FORBIDDEN' });
     const garbage = await socket.request({ type: 'auth', token: 'x.y.z' });
-    expect(garbage).toMatchObject({ type: 'error', code: 'UNAUTHENTICATED' });
+    expect(garbage).toMatchObject({ type: 'error', code: 'UNAUTHENTICATED', details: { reason: 'TOKEN_INVALID' } });
     expect(socket.isOpen).toBe(true);
     socket.close();
   });
@@ -141,6 +142,24 @@ describe('calls', () => {
     admin.close();
   });
 
+  test('calls: a field the schema does not list, at any depth, is INVALID_BODY naming it, and changes nothing', async () => {
+    const user = await env.register();
+    const { socket } = await connectAs(env.node.url, user.tokens.accessToken);
+    const location = { latitude: 19.43, longitude: -99.13, placeName: 'CDMX' };
+    for (const [body, field] of [
+      [{ bio: 'mine now', role: 'admin' }, 'role'],
+      [{ bio: 'mine now', location: { ...location, userId: user.id } }, 'location.userId'],
+    ] as const)
+      expect(await socket.request({ type: 'call', op: 'profile.update', body })).toMatchObject({
+        type: 'error',
+        code: 'INVALID_BODY',
+        details: { field },
+      });
+    const profile = await socket.request({ type: 'call', op: 'profile.get', body: { userId: user.id } });
+    expect(profile).toMatchObject({ type: 'reply', body: { bio: '' } });
+    socket.close();
+  });
+
   test('calls: a ping gets a pong echoing ts, with the server time', async () => {
     const user = await env.register();
     const { socket } = await connectAs(env.node.url, user.tokens.accessToken);
@@ -162,6 +181,28 @@ describe('calls', () => {
     expect(await socket.next((f) => f.type === 'error')).toMatchObject({ code: 'INVALID_FRAME', ref: 7, details: { field: 'op' } });
     expect((await socket.request({ type: 'call', op: 'session.get' })).type).toBe('reply');
     for (let i = 0; i < 5; i++) socket.sendRaw(new Uint8Array([0x92, 0x01]));
+    expect((await socket.closed).code).toBe(CLOSE_CODES.PROTOCOL_VIOLATION.code);
+  });
+
+  test('calls: only malformed and invalid frames in a row count toward PROTOCOL_VIOLATION; a valid frame, even a refused call, starts the count over', async () => {
+    const user = await env.register();
+    const { socket } = await connectAs(env.node.url, user.tokens.accessToken);
+    const malformed = async (times: number) => {
+      for (let i = 0; i < times; i++) {
+        socket.sendRaw(new Uint8Array([0x92, 0x01]));
+        expect(await socket.next((f) => f.type === 'error')).toMatchObject({ code: 'MALFORMED_FRAME' });
+      }
+    };
+    await malformed(4);
+    expect(await socket.request({ type: 'call', op: 'presence.set', body: { state: 'asleep' } })).toMatchObject({ code: 'INVALID_BODY' });
+    await malformed(4);
+    expect(await socket.request({ type: 'call', op: 'no.such.call' })).toMatchObject({ code: 'UNKNOWN_CALL' });
+    await malformed(4);
+    socket.send({ type: 'ping', ts: 1 });
+    expect(await socket.next((f) => f.type === 'pong')).toMatchObject({ ts: 1 });
+    socket.sendRaw(new Uint8Array([0xc1]));
+    await malformed(3);
+    socket.sendRaw(new Uint8Array([0xc1]));
     expect((await socket.closed).code).toBe(CLOSE_CODES.PROTOCOL_VIOLATION.code);
   });
 

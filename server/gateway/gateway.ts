@@ -33,6 +33,7 @@ import { type AccessChange, accessChangedSubject } from '../people/context.ts';
 import type { Social } from '../people/social.ts';
 import type { Platform } from '../platform/index.ts';
 import { Connection } from './connection.ts';
+import { declaredCodes, UNDECLARED_ERROR_LOG } from './contract.ts';
 import { createHandlers, type Handlers } from './handlers.ts';
 import { DEFAULT_LIMITS, type GatewayLimits, TokenBucket } from './limits.ts';
 import { type ReplayReview, TopicRouter } from './router.ts';
@@ -98,6 +99,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     ...Object.fromEntries(Object.entries(options.extraCalls ?? {}).map(([name, spec]) => [name, spec.role])),
   };
   for (const name of Object.keys(Calls)) if (handlers[name] === undefined) throw new Error(`gateway: call ${name} has no handler`);
+  const declared = declaredCodes(Calls);
   const connections = new Set<Connection>();
   const bySession = new Map<string, Set<Connection>>();
   const byUser = new Map<string, Set<Connection>>();
@@ -303,14 +305,23 @@ export function createGateway(options: GatewayOptions): Gateway {
     return false;
   }
 
-  function failed(connection: Connection, ref: number, failure: unknown) {
-    if (failure instanceof ServerError) return error(connection, failure.code, failure.message, ref, failure.details());
+  /** Answers a request that failed; `op` names the call, whose declared codes are checked. */
+  function failed(connection: Connection, ref: number, failure: unknown, op?: string) {
     // Failover, as clients see it: one code, whether the actor's node died (its lease has not
     // expired yet), stopped, or did not answer in time; the call may or may not have acted.
     if (failure instanceof ActorUnavailableError || failure instanceof AskTimeoutError || failure instanceof ActorSystemStoppedError)
       return error(connection, 'ACTOR_UNAVAILABLE', failure.message, ref, { retryAfterMs: RETRY_AFTER_MS.ACTOR_UNAVAILABLE });
     if (failure instanceof MailboxFullError)
       return error(connection, 'MAILBOX_FULL', failure.message, ref, { retryAfterMs: RETRY_AFTER_MS.MAILBOX_FULL });
+    if (failure instanceof ServerError) {
+      const allowed = op === undefined ? undefined : declared.get(op);
+      if (allowed !== undefined && !allowed.has(failure.code))
+        log.error(
+          { err: failure, op, code: failure.code, socket: connection.socketId },
+          `${UNDECLARED_ERROR_LOG} [op:${op}] [code:${failure.code}]`,
+        );
+      return error(connection, failure.code, failure.message, ref, failure.details());
+    }
     const errorId = randomUUID();
     log.error(
       { err: failure, errorId, socket: connection.socketId },
@@ -334,7 +345,7 @@ export function createGateway(options: GatewayOptions): Gateway {
         if (user === undefined) throw new UnauthenticatedError('SESSION_REVOKED', 'the account no longer exists');
         principal.role = user.role;
       } catch (failure) {
-        return failed(connection, frame.ref, failure);
+        return failed(connection, frame.ref, failure, frame.op);
       } finally {
         connection.inFlight.delete(frame.ref);
       }
@@ -357,7 +368,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       const result = await handler({ principal, socketId: connection.socketId, node, topics: connection.topics }, body);
       if (!timedOut) connection.send({ type: 'reply', ref: frame.ref, body: result });
     } catch (failure) {
-      if (!timedOut) failed(connection, frame.ref, failure);
+      if (!timedOut) failed(connection, frame.ref, failure, frame.op);
     } finally {
       clearTimeout(timer);
       if (!timedOut) connection.inFlight.delete(frame.ref);

@@ -97,6 +97,65 @@ describe('topics', () => {
     socket.close();
   });
 
+  test('topics: profile:<id> is open to strangers whatever their settings, FORBIDDEN across a block; post:<id> of no post is FORBIDDEN', async () => {
+    const [owner, stranger, blocked] = await Promise.all([env.register(), env.register(), env.register()]);
+    await env.node.social.graph.block(owner.id, blocked.id);
+    const { socket: ownerSocket } = await connectAs(env.node.url, owner.tokens.accessToken);
+    const hidden = { profileDetails: 'only_me', pets: 'only_me', friendsList: 'only_me', location: 'only_me' };
+    expect(await ownerSocket.request({ type: 'call', op: 'privacy.update', body: hidden })).toMatchObject({ type: 'reply' });
+    const { socket } = await connectAs(env.node.url, stranger.tokens.accessToken);
+    expect(await socket.request({ type: 'sub', topic: `profile:${owner.id}` })).toMatchObject({ type: 'reply' });
+    expect(await socket.request({ type: 'sub', topic: `profile:${crypto.randomUUID()}` })).toMatchObject({ type: 'reply' });
+    expect(await socket.request({ type: 'sub', topic: `post:${crypto.randomUUID()}` })).toMatchObject({ type: 'error', code: 'FORBIDDEN' });
+    const { socket: blockedSocket } = await connectAs(env.node.url, blocked.tokens.accessToken);
+    expect(await blockedSocket.request({ type: 'sub', topic: `profile:${owner.id}` })).toMatchObject({ type: 'error', code: 'FORBIDDEN' });
+    for (const open of [ownerSocket, socket, blockedSocket]) open.close();
+  });
+
+  test('topics: re-subscribing starts the topic over: with since the missed events come again, once; the topic counts once', async () => {
+    const user = await env.register();
+    const { socket } = await connectAs(env.node.url, user.tokens.accessToken);
+    const first = await socket.request({ type: 'sub', topic: 'system' });
+    const { epoch, seq } = first.body as { epoch: string; seq: number };
+    const position = { epoch, seq };
+    const sender = await adminSocket();
+    await announce(sender, 'once live');
+    await socket.next((frame) => frame.type === 'event' && frame.seq === position.seq + 1);
+    const again = await socket.request({ type: 'sub', topic: 'system', since: position });
+    expect(again).toMatchObject({ type: 'reply', body: { topic: 'system', epoch: position.epoch, seq: position.seq + 1 } });
+    await socket.next((frame) => frame.type === 'event' && frame.seq === position.seq + 1);
+    const fresh = await socket.request({ type: 'sub', topic: 'system' });
+    expect(fresh).toMatchObject({ type: 'reply', body: { topic: 'system', seq: position.seq + 1 } });
+    const session = await socket.request({ type: 'call', op: 'session.get' });
+    expect((session.body as { topics: string[] }).topics).toEqual(['system']);
+    await announce(sender, 'after starting over');
+    await socket.next((frame) => frame.type === 'event' && frame.seq === position.seq + 2);
+    expect(events(socket, 'system').map((frame) => frame.seq)).toEqual([position.seq + 1, position.seq + 1, position.seq + 2]);
+    socket.close();
+    sender.close();
+  });
+
+  test('topics: past maxSubscriptions a sub is TOO_MANY_IN_FLIGHT; unsub answers {topic} even for a topic not followed', async () => {
+    const user = await env.register();
+    const { socket, welcome } = await connectAs(env.node.url, user.tokens.accessToken);
+    const { maxSubscriptions } = welcome.limits as { maxSubscriptions: number };
+    const follow = async (topic: string): Promise<Frame> => {
+      for (;;) {
+        const answer = await socket.request({ type: 'sub', topic });
+        if (answer.code !== 'RATE_LIMITED') return answer;
+        await Bun.sleep((answer.details as { retryAfterMs: number }).retryAfterMs);
+      }
+    };
+    for (let i = 0; i < maxSubscriptions; i++) expect((await follow(`profile:${crypto.randomUUID()}`)).type).toBe('reply');
+    expect(await follow('system')).toMatchObject({
+      type: 'error',
+      code: 'TOO_MANY_IN_FLIGHT',
+      message: `at most ${maxSubscriptions} topics per socket`,
+    });
+    expect(await socket.request({ type: 'unsub', topic: 'system' })).toMatchObject({ type: 'reply', body: { topic: 'system' } });
+    socket.close();
+  });
+
   test('topics: after unsub no more events arrive', async () => {
     const user = await env.register();
     const { socket } = await connectAs(env.node.url, user.tokens.accessToken);

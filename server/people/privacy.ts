@@ -9,7 +9,8 @@ import { type Audience, privacySettings } from './schema.ts';
 type PrivacyRow = typeof privacySettings.$inferSelect;
 export type Privacy = Omit<PrivacyRow, 'userId' | 'updatedAt'>;
 
-const DEFAULT_PRIVACY: Privacy = {
+/** The settings of a user who never changed them (PROTOCOL.md shows them). */
+export const DEFAULT_PRIVACY: Privacy = {
   profileDetails: 'public',
   pets: 'public',
   friendsList: 'friends',

@@ -1,12 +1,27 @@
 // In-process nodes for tests: a configuration built from the test services (or none of them,
-// for embedded mode) and a silent logger unless TEST_LOG is set.
+// for embedded mode) and a silent logger unless TEST_LOG is set, whose error lines are still read
+// for breaches of the contract (contract.ts).
 import pino from 'pino';
 import { type NodeOptions, type RunningNode, startNode } from '../../server/node.ts';
 import { type Config, loadConfig } from '../../server/platform/config.ts';
+import { noteLogLine } from './contract.ts';
 import { createTempDir, uniqueName } from './services.ts';
 
 export function testLogger() {
-  return pino({ level: process.env.TEST_LOG ?? 'silent' });
+  const shown = process.env.TEST_LOG ?? 'silent';
+  const shownFrom = pino.levels.values[shown] ?? Number.POSITIVE_INFINITY;
+  const errorLevel = pino.levels.values.error as number;
+  const level = shownFrom < errorLevel ? shown : 'error';
+  return pino(
+    { level },
+    {
+      write(line: string) {
+        const parsed = JSON.parse(line) as { level: number; msg?: unknown };
+        if (parsed.level >= errorLevel) noteLogLine(parsed.msg);
+        if (parsed.level >= shownFrom) process.stdout.write(line);
+      },
+    },
+  );
 }
 
 /** Configuration for a node on port 0 with its own cluster name and data folder. */

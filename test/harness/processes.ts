@@ -3,6 +3,7 @@
 
 import { createServer } from 'node:net';
 import { type Subprocess, spawn } from 'bun';
+import { noteLogLine } from './contract.ts';
 import { createTempDir } from './services.ts';
 
 const REPO = new URL('../../', import.meta.url).pathname;
@@ -76,6 +77,7 @@ export async function spawnNode(env: Record<string, string>, options: { timeoutM
         try {
           const parsed = JSON.parse(line) as LogLine;
           logs.push(parsed);
+          noteLogLine(parsed.msg);
           if (parsed.msg.startsWith('node.start() | listening')) resolveListening(parsed.port as number);
         } catch {
           logs.push({ level: 0, msg: line });
