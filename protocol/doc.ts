@@ -392,8 +392,7 @@ ${hexExample({ type: 'reset', topic: 'system', epoch, seq: 1450 })}
 A \`sub\` counts toward the rate and the requests in flight like a call (\`RATE_LIMITED\`,
 \`TOO_MANY_IN_FLIGHT\`, \`DUPLICATE_REF\`). A socket follows at most \`limits.maxSubscriptions\`
 (${DEFAULT_LIMITS.maxSubscriptions} by default) topics: a \`sub\` for one more is answered
-\`TOO_MANY_IN_FLIGHT\` with the message \`at most ${DEFAULT_LIMITS.maxSubscriptions} topics per socket\`;
-\`unsub\` one first.
+\`TOO_MANY_SUBSCRIPTIONS\` (with \`details.maxSubscriptions\`); \`unsub\` one first.
 
 **Re-subscribing.** A \`sub\` for a topic the socket already follows, once access is granted,
 drops that subscription and starts it over, answered exactly as a first \`sub\`: without

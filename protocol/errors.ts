@@ -12,8 +12,9 @@ export const ERROR_CODES = {
   FORBIDDEN: 'The user may not make this call or subscribe to this topic.',
   UNAUTHENTICATED: 'The token of an `auth` frame is not valid; the socket keeps its current identity.',
   RATE_LIMITED: 'Too many calls; `details.retryAfterMs` says when to try again.',
-  TOO_MANY_IN_FLIGHT:
-    'The socket already has `limits.maxInFlight` requests awaiting replies; or, answering a `sub`, it already follows `limits.maxSubscriptions` topics.',
+  TOO_MANY_IN_FLIGHT: 'The socket already has `limits.maxInFlight` requests awaiting replies.',
+  TOO_MANY_SUBSCRIPTIONS:
+    'Answering a `sub`: the socket already follows `limits.maxSubscriptions` topics (`details.maxSubscriptions`); `unsub` one first.',
   TIMEOUT: 'The call did not finish within `limits.callTimeoutMs`; it may or may not have taken effect.',
   MAILBOX_FULL: 'The actor behind the call has too many messages waiting; it did not act. Retry after `details.retryAfterMs`.',
   ACTOR_UNAVAILABLE:

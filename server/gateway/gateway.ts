@@ -410,7 +410,9 @@ export function createGateway(options: GatewayOptions): Gateway {
     }
     if (connection.topics.has(frame.topic)) router.unsubscribe(connection, frame.topic);
     if (connection.topics.size >= limits.maxSubscriptions)
-      return error(connection, 'TOO_MANY_IN_FLIGHT', `at most ${limits.maxSubscriptions} topics per socket`, frame.ref);
+      return error(connection, 'TOO_MANY_SUBSCRIPTIONS', `at most ${limits.maxSubscriptions} topics per socket`, frame.ref, {
+        maxSubscriptions: limits.maxSubscriptions,
+      });
     connection.inFlight.add(frame.ref);
     try {
       await router.subscribe(

@@ -135,7 +135,7 @@ describe('topics', () => {
     sender.close();
   });
 
-  test('topics: past maxSubscriptions a sub is TOO_MANY_IN_FLIGHT; unsub answers {topic} even for a topic not followed', async () => {
+  test('topics: past maxSubscriptions a sub is TOO_MANY_SUBSCRIPTIONS; unsub answers {topic} even for a topic not followed', async () => {
     const user = await env.register();
     const { socket, welcome } = await connectAs(env.node.url, user.tokens.accessToken);
     const { maxSubscriptions } = welcome.limits as { maxSubscriptions: number };
@@ -149,8 +149,9 @@ describe('topics', () => {
     for (let i = 0; i < maxSubscriptions; i++) expect((await follow(`profile:${crypto.randomUUID()}`)).type).toBe('reply');
     expect(await follow('system')).toMatchObject({
       type: 'error',
-      code: 'TOO_MANY_IN_FLIGHT',
+      code: 'TOO_MANY_SUBSCRIPTIONS',
       message: `at most ${maxSubscriptions} topics per socket`,
+      details: { maxSubscriptions },
     });
     expect(await socket.request({ type: 'unsub', topic: 'system' })).toMatchObject({ type: 'reply', body: { topic: 'system' } });
     socket.close();
