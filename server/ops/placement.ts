@@ -37,7 +37,7 @@ export function parseActor(text: string): { kind: string; id: string } | undefin
 export const actorsBucket = (namespace: string) => `${namespace.replace(/[^A-Za-z0-9_-]/g, '_')}_actors`;
 
 /** The nodes whose heartbeats arrive within `listenMs` (three periods of the default 1 s heartbeat). */
-async function heardNodes(nc: NatsConnection, namespace: string, listenMs: number): Promise<Map<string, boolean>> {
+export async function heardNodes(nc: NatsConnection, namespace: string, listenMs: number): Promise<Map<string, boolean>> {
   const heard = new Map<string, boolean>();
   const subscription = nc.subscribe(`${namespace}.actors.alive`);
   const timer = setTimeout(() => subscription.unsubscribe(), listenMs);
