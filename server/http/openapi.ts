@@ -12,7 +12,7 @@
 // server/http/openapi.test.ts walks the served document and fails on whatever is missing.
 
 /** The statuses an HTTP error leaves with (server/errors.ts). */
-export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 429 | 500 | 503;
+type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 429 | 500 | 503;
 export type Refusals = Partial<Record<ErrorStatus, readonly string[]>>;
 
 /** Part of a route's `detail`: the codes its handler can refuse with, by status. */
