@@ -43,6 +43,18 @@ const REFRESH_REFUSALS = {
   403: ['TOKEN_TRANSPORT_REQUIRED'],
 } as const;
 const signedOut = answers({ 204: { description: 'Done; no content' } });
+/** The header that picks the cookie transport of the refresh token (token-transport.ts). */
+const transportHeader = {
+  parameters: [
+    {
+      name: 'X-Token-Transport',
+      in: 'header',
+      required: false,
+      schema: { type: 'string' as const, enum: ['cookie'] },
+      description: 'Browsers: `cookie`, and the refresh token travels in the HttpOnly `refresh` cookie (Path=/auth) instead of the JSON',
+    },
+  ],
+};
 /** How a browser asks for the cookie transport of the refresh token (token-transport.ts). */
 const TRANSPORT =
   'Native clients get the refresh token in the JSON. A browser sends X-Token-Transport: cookie: the refresh token is then set as the HttpOnly, SameSite=Strict `refresh` cookie (Path=/auth) and left out of the JSON.';
@@ -76,6 +88,7 @@ export function accountsRoutes(deps: AccountsDeps, peerAddress: (request: Reques
         body: S.RegisterBody,
         response: { 201: S.TokenPair },
         detail: {
+          ...transportHeader,
           ...tag('auth'),
           summary: 'Create an account',
           description: `${TRANSPORT} Rules: README.md, "Accounts" (username, password, languages, limits).`,
@@ -102,6 +115,7 @@ export function accountsRoutes(deps: AccountsDeps, peerAddress: (request: Reques
         body: S.LoginBody,
         response: { 200: S.TokenPair },
         detail: {
+          ...transportHeader,
           ...tag('auth'),
           ...refusals({ 401: ['INVALID_CREDENTIALS', 'TOTP_REQUIRED', 'TOTP_INVALID'], 429: ['RATE_LIMITED'] }),
           summary:
@@ -122,6 +136,7 @@ export function accountsRoutes(deps: AccountsDeps, peerAddress: (request: Reques
         body: S.RefreshBody,
         response: { 200: S.TokenPair },
         detail: {
+          ...transportHeader,
           ...tag('auth'),
           ...refusals(REFRESH_REFUSALS),
           summary:
@@ -143,6 +158,7 @@ export function accountsRoutes(deps: AccountsDeps, peerAddress: (request: Reques
       {
         body: S.LogoutBody,
         detail: {
+          ...transportHeader,
           ...tag('auth'),
           ...signedOut,
           ...refusals(REFRESH_REFUSALS),
@@ -434,6 +450,7 @@ export function accountsRoutes(deps: AccountsDeps, peerAddress: (request: Reques
         body: S.ExchangeBody,
         response: { 200: S.TokenPair },
         detail: {
+          ...transportHeader,
           ...tag('oauth'),
           ...refusals({ 400: ['INVALID_TOKEN'], 401: ['TOTP_REQUIRED', 'TOTP_INVALID'], 429: ['RATE_LIMITED'] }),
           summary:
