@@ -2,7 +2,9 @@
 // stats: actors by kind, mailbox depth, sockets, followed topics, memory), and, when
 // NATS_MONITOR_URL points at the NATS server's monitoring port, the server's own figures.
 // Uses the node configuration (NATS_URL, CLUSTER_NAME). `--once` prints one table and exits.
+// `where <kind>:<id>` (user:<uuid>, room:<uuid>) prints where that actor lives and exits.
 import { connect, RequestStrategy } from 'nats';
+import { describePlacement, findPlacement, parseActor } from '../server/ops/placement.ts';
 import { type NodeStatus, OPS_SERVICE } from '../server/ops/service.ts';
 import { natsServers } from '../server/platform/bus/nats.ts';
 import { loadConfig } from '../server/platform/config.ts';
@@ -13,8 +15,19 @@ if (config.natsUrl === undefined) {
   process.exit(2);
 }
 const once = process.argv.includes('--once');
+const whereAt = process.argv.indexOf('where');
+const actor = whereAt < 0 ? undefined : (process.argv[whereAt + 1] ?? '');
+if (actor !== undefined && parseActor(actor) === undefined) {
+  console.error('monitor: usage: npm run monitor -- where <kind>:<id>   (user:<uuid> or room:<uuid>)');
+  process.exit(2);
+}
 const { servers, redacted: _redacted, ...auth } = natsServers(config.natsUrl);
 const nc = await connect({ servers, ...auth, name: 'petamigos-monitor' });
+if (actor !== undefined) {
+  console.log(describePlacement(await findPlacement(nc, config.clusterName, actor)));
+  await nc.close();
+  process.exit(0);
+}
 
 async function nodes(): Promise<NodeStatus[]> {
   const found: NodeStatus[] = [];

@@ -58,6 +58,8 @@ export function accountsGuard(deps: AccountsDeps, peerAddress: (request: Request
     .resolve({ as: 'global' }, ({ request }) => ({ origin: requestOrigin(request, peerAddress(request), deps.config.trustProxy) }))
     .macro({
       role: (required: Role) => ({
+        // The OpenAPI document: the operation needs a bearer token (and the role, x-role).
+        detail: { security: [{ bearer: [] }], ...{ 'x-role': required } },
         async resolve({ headers }): Promise<Caller> {
           const principal = await authenticate(deps, bearerToken(headers.authorization));
           const user = await findUserById(deps.db, principal.userId);

@@ -3,8 +3,9 @@
 // cannot tell which logins are real.
 import { InvalidInputError } from '../errors.ts';
 
-const PASSWORD_MIN_LENGTH = 10;
-const PASSWORD_MAX_LENGTH = 128;
+export const PASSWORD_MIN_LENGTH = 10;
+export const PASSWORD_MAX_LENGTH = 128;
+export const PASSWORD_MIN_DISTINCT = 5;
 
 // The most used passwords of public breach lists that meet the length rule; refused outright.
 const COMMON = new Set([
@@ -46,7 +47,7 @@ export function checkPasswordStrength(password: string, identity: { email: strin
   const length = [...password].length;
   if (length < PASSWORD_MIN_LENGTH) throw weak(`must have at least ${PASSWORD_MIN_LENGTH} characters`);
   if (length > PASSWORD_MAX_LENGTH) throw weak(`must have at most ${PASSWORD_MAX_LENGTH} characters`);
-  if (new Set(password).size < 5) throw weak('must use at least 5 different characters');
+  if (new Set(password).size < PASSWORD_MIN_DISTINCT) throw weak(`must use at least ${PASSWORD_MIN_DISTINCT} different characters`);
   const lower = password.toLowerCase();
   if (COMMON.has(lower)) throw weak('is one of the most common passwords');
   const localPart = identity.email.split('@')[0] ?? '';

@@ -3,6 +3,7 @@
 // and, when protected, the least role it needs.
 import { Elysia } from 'elysia';
 import { InvalidInputError, NotFoundError } from '../errors.ts';
+import { answers, refusals } from '../http/openapi.ts';
 import { t } from '../http/schema.ts';
 import type { AccountsDeps } from './context.ts';
 import { changePassword, endOtherSessions } from './credentials.ts';
@@ -30,7 +31,30 @@ const noContent = () => new Response(null, { status: 204 });
 /** A cookie's value as the client sent it; anything but a string (Elysia parses JSON-like values) is no cookie. */
 const cookieText = (value: unknown) => (typeof value === 'string' ? value : undefined);
 const accepted = { status: 'accepted' as const };
-const errors = { 400: S.ErrorResponse, 401: S.ErrorResponse, 429: S.ErrorResponse };
+/** What refuses a sensitive change (credentials.ts, reauthenticate): the proof, its attempts, the second factor. */
+const REAUTH_REFUSALS = {
+  401: ['INVALID_CREDENTIALS', 'TOTP_REQUIRED', 'TOTP_INVALID'],
+  403: ['REAUTH_REQUIRED'],
+  429: ['RATE_LIMITED'],
+} as const;
+/** A refresh token presented in the body or the cookie (sessions.ts, token-transport.ts). */
+const REFRESH_REFUSALS = {
+  401: ['UNAUTHENTICATED', 'TOKEN_REUSED', 'SESSION_REVOKED', 'TOKEN_EXPIRED', 'TOKEN_INVALID'],
+  403: ['TOKEN_TRANSPORT_REQUIRED'],
+} as const;
+const signedOut = answers({ 204: { description: 'Done; no content' } });
+/** The header that picks the cookie transport of the refresh token (token-transport.ts). */
+const transportHeader = {
+  parameters: [
+    {
+      name: 'X-Token-Transport',
+      in: 'header',
+      required: false,
+      schema: { type: 'string' as const, enum: ['cookie'] },
+      description: 'Browsers: `cookie`, and the refresh token travels in the HttpOnly `refresh` cookie (Path=/auth) instead of the JSON',
+    },
+  ],
+};
 /** How a browser asks for the cookie transport of the refresh token (token-transport.ts). */
 const TRANSPORT =
   'Native clients get the refresh token in the JSON. A browser sends X-Token-Transport: cookie: the refresh token is then set as the HttpOnly, SameSite=Strict `refresh` cookie (Path=/auth) and left out of the JSON.';
@@ -62,8 +86,14 @@ export function accountsRoutes(deps: AccountsDeps, peerAddress: (request: Reques
       },
       {
         body: S.RegisterBody,
-        response: { 201: S.TokenPair, ...errors, 409: S.ErrorResponse },
-        detail: { ...tag('auth'), summary: 'Create an account', description: TRANSPORT },
+        response: { 201: S.TokenPair },
+        detail: {
+          ...transportHeader,
+          ...tag('auth'),
+          summary: 'Create an account',
+          description: `${TRANSPORT} Rules: README.md, "Accounts" (username, password, languages, limits).`,
+          ...refusals({ 400: ['WEAK_PASSWORD'], 409: ['EMAIL_TAKEN', 'USERNAME_TAKEN'], 429: ['RATE_LIMITED'] }),
+        },
       },
     )
     .post(
@@ -83,9 +113,11 @@ export function accountsRoutes(deps: AccountsDeps, peerAddress: (request: Reques
       },
       {
         body: S.LoginBody,
-        response: { 200: S.TokenPair, ...errors },
+        response: { 200: S.TokenPair },
         detail: {
+          ...transportHeader,
           ...tag('auth'),
+          ...refusals({ 401: ['INVALID_CREDENTIALS', 'TOTP_REQUIRED', 'TOTP_INVALID'], 429: ['RATE_LIMITED'] }),
           summary:
             'Sign in with email or username and password (and a TOTP code when two-factor is on); sets the device cookie that keeps this device out of lockouts caused elsewhere',
           description: TRANSPORT,
@@ -102,9 +134,11 @@ export function accountsRoutes(deps: AccountsDeps, peerAddress: (request: Reques
       },
       {
         body: S.RefreshBody,
-        response: { 200: S.TokenPair, ...errors, 403: S.ErrorResponse },
+        response: { 200: S.TokenPair },
         detail: {
+          ...transportHeader,
           ...tag('auth'),
+          ...refusals(REFRESH_REFUSALS),
           summary:
             'Trade a refresh token for a new pair; each refresh token works once. Native clients send it in the body; browsers send X-Token-Transport: cookie and an empty body, and get the new one as a cookie',
         },
@@ -124,7 +158,10 @@ export function accountsRoutes(deps: AccountsDeps, peerAddress: (request: Reques
       {
         body: S.LogoutBody,
         detail: {
+          ...transportHeader,
           ...tag('auth'),
+          ...signedOut,
+          ...refusals(REFRESH_REFUSALS),
           summary:
             'End the session of the refresh token (body, or the cookie with X-Token-Transport: cookie, which is then cleared), or of the bearer access token',
         },
@@ -132,8 +169,12 @@ export function accountsRoutes(deps: AccountsDeps, peerAddress: (request: Reques
     )
     .post('/email/verify', async ({ body }) => ({ user: await verifyEmail(deps, body.token) }), {
       body: S.TokenBody,
-      response: { 200: t.Object({ user: S.User }), ...errors },
-      detail: { ...tag('email'), summary: 'Confirm an email address with the token of the mailed link' },
+      response: { 200: t.Object({ user: S.User }) },
+      detail: {
+        ...tag('email'),
+        summary: 'Confirm an email address with the token of the mailed link',
+        ...refusals({ 400: ['INVALID_TOKEN'], 409: ['ACCOUNT_GONE'] }),
+      },
     })
     .post(
       '/email/resend',
@@ -152,9 +193,14 @@ export function accountsRoutes(deps: AccountsDeps, peerAddress: (request: Reques
       },
       {
         body: S.OptionalEmailBody,
-        response: { 202: S.Accepted, ...errors, 409: S.ErrorResponse },
+        response: { 202: S.Accepted },
         detail: {
           ...tag('email'),
+          ...refusals({
+            401: ['UNAUTHENTICATED', 'TOKEN_EXPIRED', 'TOKEN_INVALID', 'SESSION_REVOKED'],
+            409: ['EMAIL_ALREADY_VERIFIED'],
+            429: ['RATE_LIMITED'],
+          }),
           summary: 'Send the verification mail again (signed in, or by address; the answer never says whether it exists)',
         },
       },
@@ -168,8 +214,12 @@ export function accountsRoutes(deps: AccountsDeps, peerAddress: (request: Reques
       },
       {
         body: S.EmailBody,
-        response: { 202: S.Accepted, ...errors },
-        detail: { ...tag('password'), summary: 'Mail a reset link; the same answer whether or not the address has an account' },
+        response: { 202: S.Accepted },
+        detail: {
+          ...tag('password'),
+          summary: 'Mail a reset link; the same answer whether or not the address has an account',
+          ...refusals({ 429: ['RATE_LIMITED'] }),
+        },
       },
     )
     .post(
@@ -180,8 +230,12 @@ export function accountsRoutes(deps: AccountsDeps, peerAddress: (request: Reques
       },
       {
         body: S.ResetBody,
-        response: { 200: t.Object({ status: t.Literal('password_changed') }), ...errors },
-        detail: { ...tag('password'), summary: 'Set a new password with the mailed token; every session ends' },
+        response: { 200: t.Object({ status: t.Literal('password_changed') }) },
+        detail: {
+          ...tag('password'),
+          summary: 'Set a new password with the mailed token; every session ends',
+          ...refusals({ 400: ['INVALID_TOKEN', 'WEAK_PASSWORD'], 409: ['ACCOUNT_GONE'] }),
+        },
       },
     )
     .post(
@@ -197,20 +251,32 @@ export function accountsRoutes(deps: AccountsDeps, peerAddress: (request: Reques
           ...tag('password'),
           summary: 'Set a new password; other sessions and mailed reset links end',
           description: REAUTH,
+          ...signedOut,
+          ...refusals({ ...REAUTH_REFUSALS, 400: ['WEAK_PASSWORD'] }),
         },
       },
     )
     .post('/2fa/setup', ({ user }) => setupTwoFactor(deps, user), {
       role: 'user',
-      response: { 200: t.Object({ secret: t.String(), otpauthUrl: t.String(), qrCode: t.String() }), ...errors, 409: S.ErrorResponse },
-      detail: { ...tag('two-factor'), summary: 'Start two-factor set-up: a TOTP secret, its otpauth URL and a QR code (PNG data URL)' },
+      response: { 200: t.Object({ secret: t.String(), otpauthUrl: t.String(), qrCode: t.String() }) },
+      detail: {
+        ...tag('two-factor'),
+        summary: 'Start two-factor set-up: a TOTP secret, its otpauth URL and a QR code (PNG data URL)',
+        ...refusals({ 409: ['TWO_FACTOR_ALREADY_ENABLED'] }),
+      },
     })
     .post('/2fa/enable', ({ user, principal, body }) => enableTwoFactor(deps, user, principal.sessionId, body), {
       role: 'user',
       body: S.EnableTwoFactorBody,
-      response: { 200: t.Object({ recoveryCodes: t.Array(t.String()) }), ...errors, 403: S.ErrorResponse, 409: S.ErrorResponse },
+      response: { 200: t.Object({ recoveryCodes: t.Array(t.String()) }) },
       detail: {
         ...tag('two-factor'),
+        ...refusals({
+          401: ['INVALID_CREDENTIALS', 'TOTP_INVALID'],
+          403: ['REAUTH_REQUIRED'],
+          409: ['TWO_FACTOR_ALREADY_ENABLED', 'TWO_FACTOR_NOT_SET_UP'],
+          429: ['RATE_LIMITED'],
+        }),
         summary: 'Turn two-factor on with a first code of the authenticator; returns ten single-use recovery codes',
         description: REAUTH,
       },
@@ -224,24 +290,35 @@ export function accountsRoutes(deps: AccountsDeps, peerAddress: (request: Reques
       {
         role: 'user',
         body: S.DisableTwoFactorBody,
-        detail: { ...tag('two-factor'), summary: 'Turn two-factor off', description: REAUTH },
+        detail: {
+          ...tag('two-factor'),
+          summary: 'Turn two-factor off',
+          description: REAUTH,
+          ...signedOut,
+          ...refusals({ ...REAUTH_REFUSALS, 409: ['TWO_FACTOR_NOT_ENABLED'] }),
+        },
       },
     )
     .get('/me', ({ user }) => ({ user: userView(user) }), {
       role: 'user',
-      response: { 200: t.Object({ user: S.User }), ...errors },
+      response: { 200: t.Object({ user: S.User }) },
       detail: { ...tag('auth'), summary: 'The signed-in user' },
     })
     .get('/sessions', async ({ principal }) => ({ sessions: await deps.sessions.list(principal.userId, principal.sessionId) }), {
       role: 'user',
-      response: { 200: t.Object({ sessions: t.Array(S.Session) }), ...errors },
+      response: { 200: t.Object({ sessions: t.Array(S.Session) }) },
       detail: { ...tag('sessions'), summary: 'The signed-in devices of this user' },
     })
     .delete('/sessions', async ({ user, principal, body }) => ({ ended: await endOtherSessions(deps, user, principal.sessionId, body) }), {
       role: 'user',
       body: S.ReauthenticateBody,
-      response: { 200: t.Object({ ended: t.Integer() }), ...errors, 403: S.ErrorResponse },
-      detail: { ...tag('sessions'), summary: 'Sign out every other device (this one stays signed in)', description: REAUTH },
+      response: { 200: t.Object({ ended: t.Integer() }) },
+      detail: {
+        ...tag('sessions'),
+        summary: 'Sign out every other device (this one stays signed in)',
+        description: REAUTH,
+        ...refusals(REAUTH_REFUSALS),
+      },
     })
     .delete(
       '/sessions/:id',
@@ -252,10 +329,11 @@ export function accountsRoutes(deps: AccountsDeps, peerAddress: (request: Reques
       {
         role: 'user',
         params: t.Object({ id: t.String({ format: 'uuid' }) }),
-        detail: { ...tag('sessions'), summary: 'Sign out one device' },
+        detail: { ...tag('sessions'), summary: 'Sign out one device', ...signedOut, ...refusals({ 404: ['NOT_FOUND'] }) },
       },
     )
     .get('/oauth/providers', () => ({ providers: deps.config.oauth.map((provider) => provider.name) }), {
+      response: { 200: t.Object({ providers: t.Array(t.String()) }) },
       detail: { ...tag('oauth'), summary: 'The sign-in providers this installation offers' },
     })
     .get(
@@ -268,7 +346,12 @@ export function accountsRoutes(deps: AccountsDeps, peerAddress: (request: Reques
       },
       {
         query: t.Object({ language: t.Optional(t.String({ maxLength: 8 })) }),
-        detail: { ...tag('oauth'), summary: 'Redirect to the provider to sign in; binds the flow to this browser (cookie)' },
+        detail: {
+          ...tag('oauth'),
+          summary: 'Redirect to the provider to sign in; binds the flow to this browser (cookie)',
+          ...answers({ 302: { description: "To the provider's authorization page" } }),
+          ...refusals({ 404: ['NOT_FOUND'] }),
+        },
       },
     )
     .post(
@@ -282,9 +365,10 @@ export function accountsRoutes(deps: AccountsDeps, peerAddress: (request: Reques
       {
         role: 'user',
         body: S.ReauthenticateBody,
-        response: { 200: t.Object({ url: t.String() }), ...errors, 403: S.ErrorResponse },
+        response: { 200: t.Object({ url: t.String() }) },
         detail: {
           ...tag('oauth'),
+          ...refusals({ ...REAUTH_REFUSALS, 404: ['NOT_FOUND'] }),
           summary: 'Link a provider account to this one: the URL to send the browser to',
           description: REAUTH,
         },
@@ -300,9 +384,10 @@ export function accountsRoutes(deps: AccountsDeps, peerAddress: (request: Reques
       },
       {
         role: 'user',
-        response: { 200: t.Object({ url: t.String() }), ...errors },
+        response: { 200: t.Object({ url: t.String() }) },
         detail: {
           ...tag('oauth'),
+          ...refusals({ 400: ['OAUTH_NOT_LINKED'], 404: ['NOT_FOUND'] }),
           summary:
             'Sign in again at a provider this account signs in with: the URL to send the browser to; back at /settings/sign-in?reauthenticated=<provider>, this session counts as re-authenticated for 5 minutes',
         },
@@ -312,7 +397,16 @@ export function accountsRoutes(deps: AccountsDeps, peerAddress: (request: Reques
       '/oauth/:provider/callback',
       async ({ params, query, redirect, cookie }) => redirect(await finishOAuth(deps, params.provider, query, binding(cookie as Jar)), 302),
       {
-        detail: { ...tag('oauth'), summary: 'Where the provider sends the browser back (query response mode)' },
+        detail: {
+          ...tag('oauth'),
+          summary: 'Where the provider sends the browser back (query response mode)',
+          ...answers({
+            302: {
+              description:
+                'To APP_URL/oauth/complete?code=… after a sign-in, to the settings page after a link or re-authentication, or with ?oauthError=<code> (OAUTH_DENIED, OAUTH_LINK_REQUIRED…) when it failed',
+            },
+          }),
+        },
       },
     )
     .post(
@@ -327,7 +421,23 @@ export function accountsRoutes(deps: AccountsDeps, peerAddress: (request: Reques
       },
       {
         parse: 'urlencoded',
-        detail: { ...tag('oauth'), summary: 'Where the provider posts the browser back (form_post response mode, Apple)' },
+        detail: {
+          ...tag('oauth'),
+          summary: 'Where the provider posts the browser back (form_post response mode, Apple)',
+          requestBody: {
+            required: true,
+            content: {
+              'application/x-www-form-urlencoded': {
+                schema: {
+                  type: 'object',
+                  description: "The provider's fields (code, state, id_token, user, error…), passed on unread to the GET callback",
+                  additionalProperties: { type: 'string' },
+                },
+              },
+            },
+          },
+          ...answers({ 303: { description: 'To the GET callback with the same fields' } }),
+        },
       },
     )
     .post(
@@ -338,9 +448,11 @@ export function accountsRoutes(deps: AccountsDeps, peerAddress: (request: Reques
       },
       {
         body: S.ExchangeBody,
-        response: { 200: S.TokenPair, ...errors },
+        response: { 200: S.TokenPair },
         detail: {
+          ...transportHeader,
           ...tag('oauth'),
+          ...refusals({ 400: ['INVALID_TOKEN'], 401: ['TOTP_REQUIRED', 'TOTP_INVALID'], 429: ['RATE_LIMITED'] }),
           summary:
             'Trade the one-time code of the OAuth redirect for tokens, from the browser that started the sign-in (and a TOTP code when two-factor is on)',
           description: TRANSPORT,

@@ -88,8 +88,4 @@ export const Session = t.Object({
   current: t.Boolean(),
 });
 
-export const ErrorResponse = t.Object({
-  error: t.Object({ code: t.String(), message: t.String(), details: t.Optional(t.Record(t.String(), t.Unknown())) }),
-});
-
 export const Accepted = t.Object({ status: t.Literal('accepted') });

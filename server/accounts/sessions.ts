@@ -11,7 +11,7 @@ import { authSessions, refreshTokens } from './schema.ts';
 import { newOpaqueToken, sha256 } from './secrets.ts';
 import { ACCESS_TOKEN_TTL_SECONDS } from './tokens.ts';
 
-const REFRESH_TOKEN_TTL_MS = 7 * 24 * 60 * 60 * 1000;
+export const REFRESH_TOKEN_TTL_MS = 7 * 24 * 60 * 60 * 1000;
 
 export type RevokeReason = 'logout' | 'revoked' | 'password_reset' | 'token_reuse' | 'account_locked';
 

@@ -37,7 +37,7 @@ export function userView(row: UserRow): UserView {
 // Deliberately plain: one @, no spaces or control characters, a dot in the domain. The mail we
 // send is the real check.
 const EMAIL = /^[^\s@<>()[\]\\,;:"\p{Cc}]{1,64}@(?:[\p{L}\p{N}](?:[\p{L}\p{N}-]{0,61}[\p{L}\p{N}])?\.)+[\p{L}]{2,63}$/u;
-const USERNAME = /^(?!.*\.\.)(?![._])[a-z0-9._]{3,30}(?<![.])$/;
+export const USERNAME = /^(?!.*\.\.)(?![._])[a-z0-9._]{3,30}(?<![.])$/;
 
 /** The address as it is stored and mailed: trimmed and lower-cased; its NFKC form must be a plausible address. */
 export function normalizeEmail(raw: string): string {

@@ -7,6 +7,7 @@ import { setRole } from '../accounts/roles.ts';
 import * as S from '../accounts/schemas.ts';
 import { findUserById, userView } from '../accounts/users.ts';
 import { NotFoundError } from '../errors.ts';
+import { refusals } from '../http/openapi.ts';
 import { t } from '../http/schema.ts';
 
 export function adminRoutes(deps: AccountsDeps, peerAddress: (request: Request) => string | undefined) {
@@ -24,7 +25,7 @@ export function adminRoutes(deps: AccountsDeps, peerAddress: (request: Request) 
         role: 'moderator',
         params,
         response: { 200: t.Object({ user: S.User }) },
-        detail: { tags: ['admin'], summary: 'Look up an account' },
+        detail: { tags: ['admin'], summary: 'Look up an account', ...refusals({ 404: ['NOT_FOUND'] }) },
       },
     )
     .put(
@@ -43,7 +44,7 @@ export function adminRoutes(deps: AccountsDeps, peerAddress: (request: Request) 
         params,
         body: S.RoleBody,
         response: { 200: t.Object({ user: S.User }) },
-        detail: { tags: ['admin'], summary: 'Change the role of an account' },
+        detail: { tags: ['admin'], summary: 'Change the role of an account', ...refusals({ 404: ['NOT_FOUND'] }) },
       },
     );
 }

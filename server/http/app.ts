@@ -12,9 +12,9 @@ import type { Platform } from '../platform/index.ts';
 import { strictJson } from './body.ts';
 import type { ClientFiles } from './client.ts';
 import { errorBody, toHttpError } from './errors.ts';
-import { checkHealth } from './health.ts';
+import { checkHealth, HealthReportSchema } from './health.ts';
 import { authorizeMetrics, type NodeMetrics } from './metrics.ts';
-import { withRequestBodies } from './openapi.ts';
+import { answers, completeDocument, refusals } from './openapi.ts';
 
 export interface HttpDeps {
   platform: Platform;
@@ -30,8 +30,8 @@ export interface HttpDeps {
 export function createHttpApp({ platform, media, metrics, client, startedAt, accounts, peerAddress }: HttpDeps) {
   const started = new WeakMap<Request, number>();
   const statusOf = (status: unknown): number => (typeof status === 'number' ? status : 200);
-  // The routes, for the OpenAPI document's request bodies (openapi.ts), known once the app is built.
-  const built: { routes: Parameters<typeof withRequestBodies>[1] } = { routes: [] };
+  // The routes, for the parts of the OpenAPI document taken from them (openapi.ts), known once the app is built.
+  const built: { routes: Parameters<typeof completeDocument>[1] } = { routes: [] };
   const app = new Elysia({ normalize: false })
     .onRequest(({ request }) => {
       started.set(request, performance.now());
@@ -49,7 +49,7 @@ export function createHttpApp({ platform, media, metrics, client, startedAt, acc
     })
     .use(strictJson)
     .onAfterHandle({ as: 'global' }, ({ path, response }) =>
-      path === '/openapi/json' && typeof response === 'object' && response !== null ? withRequestBodies(response, built.routes) : undefined,
+      path === '/openapi/json' && typeof response === 'object' && response !== null ? completeDocument(response, built.routes) : undefined,
     )
     .use(
       openapi({
@@ -70,17 +70,41 @@ export function createHttpApp({ platform, media, metrics, client, startedAt, acc
     .use(adminRoutes(accounts, peerAddress))
     .use(peopleRoutes(accounts, peerAddress))
     .use(mediaRoutes(accounts, peerAddress, media.media, platform.storage, media.urls))
-    .get('/health', async ({ set }) => {
-      const report = await checkHealth(platform, startedAt);
-      set.status = report.status === 'ok' ? 200 : 503;
-      set.headers['cache-control'] = 'no-store';
-      return report;
-    })
-    .get('/metrics', async ({ request, headers, set }) => {
-      authorizeMetrics(platform.config.metricsToken, headers.authorization, peerAddress(request), accounts.config.trustProxy);
-      set.headers['content-type'] = metrics.registry.contentType;
-      return metrics.registry.metrics();
-    })
+    .get(
+      '/health',
+      async ({ set }) => {
+        const report = await checkHealth(platform, startedAt);
+        set.status = report.status === 'ok' ? 200 : 503;
+        set.headers['cache-control'] = 'no-store';
+        return report;
+      },
+      {
+        detail: {
+          tags: ['operations'],
+          summary: "This node's state and each dependency's",
+          ...answers({
+            200: { description: 'Every dependency answers', schema: HealthReportSchema },
+            503: { description: 'A dependency is down: `failing` names it (this body, not the error shape)', schema: HealthReportSchema },
+          }),
+        },
+      },
+    )
+    .get(
+      '/metrics',
+      async ({ request, headers, set }) => {
+        authorizeMetrics(platform.config.metricsToken, headers.authorization, peerAddress(request), accounts.config.trustProxy);
+        set.headers['content-type'] = metrics.registry.contentType;
+        return metrics.registry.metrics();
+      },
+      {
+        detail: {
+          tags: ['operations'],
+          summary: "Prometheus text: with Authorization: Bearer $METRICS_TOKEN, or (without METRICS_TOKEN) from the node's own host",
+          ...answers({ 200: { description: 'Prometheus exposition format', type: 'text/plain', schema: { type: 'string' } } }),
+          ...refusals({ 401: ['UNAUTHENTICATED'], 403: ['FORBIDDEN'] }),
+        },
+      },
+    )
     .get('/*', ({ path, set }) => {
       const response = client.serve(path);
       if (response !== undefined) return response;

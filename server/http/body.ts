@@ -7,7 +7,7 @@
 import { Elysia } from 'elysia';
 import { BodyTooLargeError, InvalidInputError } from '../errors.ts';
 
-const JSON_BODY_LIMIT_BYTES = 64 * 1024;
+export const JSON_BODY_LIMIT_BYTES = 64 * 1024;
 
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 const SHADOWING_KEYS = new Set([

@@ -3,6 +3,7 @@
 // parts that did not. Load balancers take a node out of rotation on 503.
 import { type DependencyName, dependencies, type Platform } from '../platform/index.ts';
 import { readInstallation } from '../system/boot.ts';
+import { t } from './schema.ts';
 
 interface DependencyState {
   status: 'ok' | 'down';
@@ -19,6 +20,23 @@ export interface HealthReport {
   failing: DependencyName[];
   checks: Record<DependencyName, DependencyState>;
 }
+
+const DependencyStateSchema = t.Object({
+  status: t.Union([t.Literal('ok'), t.Literal('down')]),
+  backend: t.String({ description: 'postgres, pglite, nats, memory, redis, s3, folder…' }),
+  latencyMs: t.Integer(),
+  error: t.Optional(t.String()),
+});
+
+/** HealthReport as the OpenAPI document shows it. */
+export const HealthReportSchema = t.Object({
+  status: t.Union([t.Literal('ok'), t.Literal('unavailable')]),
+  node: t.String({ description: 'NODE_ID' }),
+  installationId: t.Union([t.String(), t.Null()]),
+  uptimeSeconds: t.Integer(),
+  failing: t.Array(t.String(), { description: 'The dependencies that did not answer: database, bus, cache, storage' }),
+  checks: t.Record(t.String(), DependencyStateSchema),
+});
 
 function withTimeout<T>(work: Promise<T>, timeoutMs: number): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;

@@ -8,6 +8,7 @@ import { accountsGuard } from '../accounts/guard.ts';
 import { users } from '../accounts/schema.ts';
 import { NotFoundError } from '../errors.ts';
 import { isBlocked, relationFacts } from '../graph/relations.ts';
+import { refusals } from '../http/openapi.ts';
 import { t } from '../http/schema.ts';
 
 export function peopleRoutes(deps: AccountsDeps, peerAddress: (request: Request) => string | undefined) {
@@ -26,7 +27,7 @@ export function peopleRoutes(deps: AccountsDeps, peerAddress: (request: Request)
       role: 'user',
       params: t.Object({ username: t.String({ minLength: 1, maxLength: 64 }) }),
       response: { 200: t.Object({ user: t.Object({ id: t.String(), username: t.String() }) }) },
-      detail: { tags: ['people'], summary: 'A user by username (id and username)' },
+      detail: { tags: ['people'], summary: 'A user by username (id and username)', ...refusals({ 404: ['NOT_FOUND'] }) },
     },
   );
 }
