@@ -6,6 +6,7 @@ import type { CallName, CallRequest, CallResponse } from './catalogue.ts';
 import { decodeFrame, encodeFrame } from './codec.ts';
 import { CLOSE_CODES } from './errors.ts';
 import type { FrameOf } from './frames.ts';
+import { RETRY_RULES } from './retry.ts';
 import { PROTOCOL_VERSION } from './version.ts';
 
 export type ConnectionState = 'connecting' | 'open' | 'reconnecting' | 'closed';
@@ -39,6 +40,26 @@ export interface ClientOptions {
   onState?: (state: ConnectionState, detail?: { code: number; reason: string }) => void;
   /** Defaults to the global WebSocket. */
   WebSocket?: typeof WebSocket;
+  /**
+   * How long a call keeps being repeated after an outcome that a retry can fix (PROTOCOL.md,
+   * "Failover and retries"): 15 s by default; false surfaces every error at once.
+   */
+  repeatWithinMs?: number | false;
+}
+
+/** Codes after which the call may not have acted, or did not: a repeat may succeed. */
+const UNCERTAIN = new Set(['ACTOR_UNAVAILABLE', 'TIMEOUT', 'DISCONNECTED']);
+
+/**
+ * Whether a failed call may be sent again as it was: MAILBOX_FULL did not act; after an uncertain
+ * outcome, reads and repeatable calls may, and keyed creates when they carry their `clientId`.
+ */
+export function mayRepeat(op: string, body: unknown, code: string): boolean {
+  if (code === 'MAILBOX_FULL') return true;
+  if (!UNCERTAIN.has(code)) return false;
+  const rule = Object.hasOwn(RETRY_RULES, op) ? RETRY_RULES[op as CallName] : 'unsafe';
+  if (rule === 'read' || rule === 'repeatable') return true;
+  return rule === 'key' && typeof (body as { clientId?: unknown } | undefined)?.clientId === 'string';
 }
 
 interface Pending {
@@ -108,9 +129,23 @@ export class PetAmigosClient {
     this.#setState('closed');
   }
 
-  /** A typed call; waits for the socket if it is reconnecting. */
-  call<N extends CallName>(op: N, body: CallRequest<N>, options: { timeoutMs?: number } = {}): Promise<CallResponse<N>> {
-    return this.#request({ type: 'call', op, body }, options.timeoutMs) as Promise<CallResponse<N>>;
+  /**
+   * A typed call; waits for the socket if it is reconnecting. A failure that a repeat can fix
+   * (`mayRepeat`) is repeated after the pause the server asks for, until `repeatWithinMs`.
+   */
+  async call<N extends CallName>(op: N, body: CallRequest<N>, options: { timeoutMs?: number } = {}): Promise<CallResponse<N>> {
+    const within = this.#options.repeatWithinMs ?? 15_000;
+    const deadline = Date.now() + (within === false ? 0 : within);
+    for (;;) {
+      try {
+        return (await this.#request({ type: 'call', op, body }, options.timeoutMs)) as CallResponse<N>;
+      } catch (error) {
+        if (!(error instanceof ProtocolError) || this.#stopped || !mayRepeat(op, body, error.code)) throw error;
+        const pause = typeof error.details?.retryAfterMs === 'number' ? error.details.retryAfterMs : 250;
+        if (Date.now() + pause >= deadline) throw error;
+        await new Promise((resolve) => setTimeout(resolve, pause));
+      }
+    }
   }
 
   /** Sends a fresh access token on the open socket (before the current one expires). */

@@ -448,6 +448,11 @@ resume. What may be retried after an uncertain outcome depends on the call:
 |---|---|---|
 ${retryRows()}
 
+The TypeScript client (\`protocol/client.ts\`) applies these rules itself: after
+\`ACTOR_UNAVAILABLE\`, \`TIMEOUT\` or a dropped socket it repeats reads, repeatable calls and
+keyed calls that carry their \`clientId\`, and after \`MAILBOX_FULL\` any call, each time after
+\`details.retryAfterMs\`, for up to 15 s (\`repeatWithinMs\`); other errors reach the caller at once.
+
 ## Media (over HTTP)
 
 Files travel over HTTP, not the socket; everything else about them is in the catalogue

@@ -72,7 +72,8 @@ describe('cluster of three processes', () => {
     const onVictim = watchVictim.subscribe(`presence:${user.id}`, (event) => events.push(event));
     await expect.poll(() => onVictim.state).toBe('joined');
 
-    const writer = client(survivor, user.token);
+    // Errors surface (no automatic repeat), so the test sees the failover code itself.
+    const writer = client(survivor, user.token, { repeatWithinMs: false });
     await writer.connect();
     const acknowledged: string[] = [];
     let killedAt = 0;

@@ -79,8 +79,8 @@ export async function register(node: NodeProcess): Promise<{ token: string; id: 
 }
 
 /** A protocol client on `node` that reconnects quickly (to that node only). */
-export function client(node: NodeProcess, token: string): PetAmigosClient {
-  return new PetAmigosClient({ url: wsUrl(node.url), token: () => token, reconnect: { initialMs: 100, maxMs: 1000 } });
+export function client(node: NodeProcess, token: string, options: { repeatWithinMs?: number | false } = {}): PetAmigosClient {
+  return new PetAmigosClient({ url: wsUrl(node.url), token: () => token, reconnect: { initialMs: 100, maxMs: 1000 }, ...options });
 }
 
 /** `a` asks, `b` accepts, through the calls any client would make. */
