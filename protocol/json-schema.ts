@@ -21,7 +21,7 @@ import { PROTOCOL_VERSION } from './version.ts';
 type Json = Record<string, unknown>;
 
 export const JSON_SCHEMA_DIALECT = 'https://json-schema.org/draft/2020-12/schema';
-export const JSON_SCHEMA_ID = `urn:petamigos:protocol:${PROTOCOL_VERSION}`;
+const JSON_SCHEMA_ID = `urn:petamigos:protocol:${PROTOCOL_VERSION}`;
 
 /** Schemas the catalogue uses in many places; each becomes one `$defs` entry of this name. */
 const SHARED: Record<string, TSchema> = {
@@ -45,7 +45,7 @@ export const pascal = (name: string) =>
     .map((part) => part[0]?.toUpperCase() + part.slice(1))
     .join('');
 
-export const ref = (name: string) => ({ $ref: `#/$defs/${name}` });
+const ref = (name: string) => ({ $ref: `#/$defs/${name}` });
 
 /** The plain JSON of a TypeBox schema: its symbols dropped, shared schemas replaced by `$ref`s. */
 function plain(schema: TSchema, shared: Map<string, string>): Json {

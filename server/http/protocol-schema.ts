@@ -4,7 +4,7 @@
 import { Elysia } from 'elysia';
 import { protocolJsonSchema } from '../../protocol/json-schema.ts';
 
-export const PROTOCOL_SCHEMA_PATH = '/protocol/schema.json';
+const PROTOCOL_SCHEMA_PATH = '/protocol/schema.json';
 
 export function protocolSchemaRoutes() {
   const { document, revision } = protocolJsonSchema();
