@@ -421,5 +421,10 @@ keywords (ajv: \`ajv.addVocabulary(['version', 'revision'])\`).
 
 To generate types from it, give it to a JSON Schema code generator, for example
 \`quicktype --src-lang schema --lang swift -o Protocol.swift schema.json\`.
+
+Test vectors for a client's codec (frames as bytes with their meaning, the canonical encoding,
+malformed inputs and what they get) and scenarios to play against a server are in the repository's
+\`protocol/conformance/\` (its README explains them; \`bun scripts/conformance.ts <ws-url> <token>\`
+plays the scenarios against any server).
 `;
 }
