@@ -80,9 +80,10 @@ function defsOf(): Record<string, Json> {
       { ...property, default: DEFAULT_LIMITS[name as keyof typeof DEFAULT_LIMITS] },
     ]),
   );
+  const { heartbeatMs, maxMalformedInARow, maxRateLimitedInARow, pendingSocketsPerAddress } = DEFAULT_LIMITS;
   define('Limits', {
     ...limits,
-    description: 'The limits in force, sent in `welcome`; `default` is the value out of the box',
+    description: `The limits in force, sent in \`welcome\`; \`default\` is the value out of the box. Beyond them, out of the box: \`heartbeatMs\` ${heartbeatMs} (also in \`welcome\`), ${maxMalformedInARow} refused frames in a row close the socket with PROTOCOL_VIOLATION, ${maxRateLimitedInARow} rate-limited calls in a row with FLOODING, and at most ${pendingSocketsPerAddress} sockets of one address may wait for their hello.`,
     properties: limitProperties,
   });
 
