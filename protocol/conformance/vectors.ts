@@ -211,11 +211,15 @@ const serverFrames = (): FrameVector[] => [
   error('UNAUTHENTICATED (auth frame; the socket keeps its identity)', {
     ref: 16,
     code: 'UNAUTHENTICATED',
-    message: 'invalid access token',
-    details: { reason: 'INVALID_TOKEN' },
+    message: 'the access token is not valid',
+    details: { reason: 'TOKEN_INVALID' },
   }),
   error('TIMEOUT', { ref: 17, code: 'TIMEOUT', message: 'chats.send did not finish within 10000 ms' }),
-  error('ACTOR_UNAVAILABLE', { ref: 18, code: 'ACTOR_UNAVAILABLE', message: 'user:0192a1b2 is moving; retry' }),
+  error('ACTOR_UNAVAILABLE', {
+    ref: 18,
+    code: 'ACTOR_UNAVAILABLE',
+    message: `user.${exampleUserId} is held by a node that does not answer; retry once its lease expires`,
+  }),
   error('INTERNAL with the id in the server log', {
     ref: 19,
     code: 'INTERNAL',
