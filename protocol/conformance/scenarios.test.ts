@@ -1,7 +1,7 @@
 // The conformance scenarios played against a real node (real PostgreSQL, Redis and NATS) over a
 // real WebSocket, by the same runner a client author runs against any server: every answer has
 // the expected shape, and every frame the server sends validates against its served JSON Schema,
-// each reply against the definition of what it answers.
+// each reply against the definition of what it answers (as does every frame the scenarios send).
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type AccountsEnv, type RegisteredUser, startAccountsEnv } from '../../test/harness/accounts.ts';
@@ -40,6 +40,7 @@ async function play(scenario: Scenario) {
     url: wsUrl(env.node.url),
     token: user.tokens.accessToken,
     onSend: (sent) => {
+      check('ClientFrame', sent);
       const { type, ref, op } = sent as Frame;
       if (type === 'call' && typeof op === 'string') replyDefinition.set(ref, `${pascal(op)}Reply`);
       else if (type === 'sub' || type === 'unsub' || type === 'auth') replyDefinition.set(ref, `${pascal(type)}Reply`);
