@@ -272,7 +272,7 @@ them equal, so what is written here is what the server does.
 
 Contents: connecting · framing · handshake · calls · topics and resume · heartbeats · limits ·
 error codes · close codes · frames reference · catalogue of calls · catalogue of topics · a
-worked session.
+worked session · machine-readable schema.
 
 ## Connecting
 
@@ -603,5 +603,34 @@ ${hexExample({ type: 'call', ref: 2, op: 'session.get', body: {} })}
 ${hexExample({ type: 'sub', ref: 1, topic: `user:${userId}`, since: { epoch, seq: 5 } })}
 
    The reply comes first, then events 6, 7, … that happened while away, then live ones.
+
+## Machine-readable schema
+
+\`GET /protocol/schema.json\` (no sign-in) serves this protocol as one JSON Schema document (draft
+2020-12, named in its \`$schema\`), generated from the same declarations as this page. Its root
+accepts any frame; \`$defs\` names every part: the frames (\`ClientFrame\`, \`ServerFrame\`,
+\`HelloFrame\`, …), each call's request, reply body and frames (\`PresenceSetStatusRequest\`,
+\`PresenceSetStatusResponse\`, \`PresenceSetStatusCall\`, \`PresenceSetStatusReply\`; \`AnyCall\` is any
+of them), each topic's name pattern (\`UserTopic\`, …) and events (\`MessageNewEvent\` with its
+\`MessageNewEventBody\`, signals as \`TypingSignal\`; \`AnyEvent\` is any of them), the replies to
+\`sub\`, \`unsub\` and \`auth\` (\`SubReply\`, …), the error codes (\`ErrorCode\`), the close codes
+(\`CloseCode\`) and the limits with their defaults (\`Limits\`). Shapes used in many places
+(\`PersonSummary\`, \`ChatMessage\`, …) are one definition each, referenced with \`$ref\`. MessagePack
+maps are JSON objects there, MessagePack integers are \`integer\`, and the examples of this page
+are its \`examples\`.
+
+Versions: \`$id\` is \`urn:petamigos:protocol:${PROTOCOL_VERSION}\` and \`version\` is the protocol version of
+\`hello\` (it changes only with an incompatible change); \`revision\` is a hash of the content, which
+changes with any change, and is also the response's \`ETag\` (cacheable; revalidate with
+\`If-None-Match\`). \`version\` and \`revision\` are annotations: tell a strict validator they are
+keywords (ajv: \`ajv.addVocabulary(['version', 'revision'])\`).
+
+To generate types from it, give it to a JSON Schema code generator, for example
+\`quicktype --src-lang schema --lang swift -o Protocol.swift schema.json\`.
+
+Test vectors for a client's codec (frames as bytes with their meaning, the canonical encoding,
+malformed inputs and what they get) and scenarios to play against a server are in the repository's
+\`protocol/conformance/\` (its README explains them; \`bun scripts/conformance.ts <ws-url> <token>\`
+plays the scenarios against any server).
 `;
 }

@@ -108,6 +108,21 @@ export const ServerFrames = {
   pong: T.Object({ type: T.Literal('pong'), ts: T.Optional(T.Number()), serverTime: T.Integer() }),
 } satisfies Record<string, TSchema>;
 
+/**
+ * The bodies of the replies to the frames that are not calls (each call's reply body is in the
+ * catalogue): where a topic stands after `sub`, the topic left after `unsub`, the new expiry after
+ * `auth`.
+ */
+export const FrameReplies = {
+  sub: T.Object({
+    topic: TopicName,
+    epoch: T.String({ description: "The topic log's epoch; compare it with the one of `since`" }),
+    seq: T.Integer({ minimum: 0, description: 'The last seq of the topic now; events after it follow' }),
+  }),
+  unsub: T.Object({ topic: TopicName }),
+  auth: T.Object({ tokenExpiresAt: T.Integer({ description: 'Unix ms when the new access token expires' }) }),
+} satisfies Record<string, TSchema>;
+
 export type ClientFrame = { [K in keyof typeof ClientFrames]: Static<(typeof ClientFrames)[K]> }[keyof typeof ClientFrames];
 export type ServerFrame = { [K in keyof typeof ServerFrames]: Static<(typeof ServerFrames)[K]> }[keyof typeof ServerFrames];
 export type FrameOf<K extends keyof typeof ServerFrames> = Static<(typeof ServerFrames)[K]>;

@@ -1,5 +1,6 @@
-// The HTTP side of a node (Elysia): health, metrics, the OpenAPI document, the accounts API and
-// the web client. Every JSON body goes through the strict parser; every error leaves in one shape.
+// The HTTP side of a node (Elysia): health, metrics, the OpenAPI document, the protocol's JSON
+// Schema, the accounts API and the web client. Every JSON body goes through the strict parser;
+// every error leaves in one shape.
 import { openapi } from '@elysiajs/openapi';
 import { Elysia } from 'elysia';
 import type { AccountsDeps } from '../accounts/context.ts';
@@ -15,6 +16,7 @@ import { errorBody, toHttpError } from './errors.ts';
 import { checkHealth, HealthReportSchema } from './health.ts';
 import { authorizeMetrics, type NodeMetrics } from './metrics.ts';
 import { answers, completeDocument, refusals } from './openapi.ts';
+import { protocolSchemaRoutes } from './protocol-schema.ts';
 
 export interface HttpDeps {
   platform: Platform;
@@ -63,13 +65,15 @@ export function createHttpApp({ platform, media, metrics, client, startedAt, acc
           },
           components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
         },
-        exclude: { paths: ['/*'] },
+        // staticFile: off, else a path with a dot (/protocol/schema.json) would be left out.
+        exclude: { paths: ['/*'], staticFile: false },
       }),
     )
     .use(accountsRoutes(accounts, peerAddress))
     .use(adminRoutes(accounts, peerAddress))
     .use(peopleRoutes(accounts, peerAddress))
     .use(mediaRoutes(accounts, peerAddress, media.media, platform.storage, media.urls))
+    .use(protocolSchemaRoutes())
     .get(
       '/health',
       async ({ set }) => {
