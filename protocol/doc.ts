@@ -610,8 +610,9 @@ ${hexExample({ type: 'sub', ref: 1, topic: `user:${userId}`, since: { epoch, seq
 2020-12, named in its \`$schema\`), generated from the same declarations as this page. Its root
 accepts any frame; \`$defs\` names every part: the frames (\`ClientFrame\`, \`ServerFrame\`,
 \`HelloFrame\`, …), each call's request, reply body and frames (\`PresenceSetStatusRequest\`,
-\`PresenceSetStatusResponse\`, \`PresenceSetStatusCall\`, \`PresenceSetStatusReply\`; \`AnyCall\` is any
-of them), each topic's name pattern (\`UserTopic\`, …) and events (\`MessageNewEvent\` with its
+\`PresenceSetStatusResponse\`, \`PresenceSetStatusCall\`, \`PresenceSetStatusReply\`, and
+\`PresenceSetStatusError\`, an \`error\` frame whose \`code\` is one the call declares or a common
+one; \`AnyCall\` is any call), each topic's name pattern (\`UserTopic\`, …) and events (\`MessageNewEvent\` with its
 \`MessageNewEventBody\`, signals as \`TypingSignal\`; \`AnyEvent\` is any of them), the replies to
 \`sub\`, \`unsub\` and \`auth\` (\`SubReply\`, …), the error codes (\`ErrorCode\`), the close codes
 (\`CloseCode\`) and the limits with their defaults (\`Limits\`). Shapes used in many places

@@ -9,7 +9,7 @@ import { type SchemaValidator, schemaValidator } from '../test/harness/json-sche
 import { startTestNode, testConfig } from '../test/harness/node.ts';
 import { type CallSpec, Calls, type TopicSpec, Topics } from './catalogue.ts';
 import { decodeFrame } from './codec.ts';
-import { CLOSE_CODES, DOMAIN_ERROR_CODES, ERROR_CODES } from './errors.ts';
+import { CLOSE_CODES, COMMON_CALL_ERRORS, DOMAIN_ERROR_CODES, ERROR_CODES } from './errors.ts';
 import { ClientFrames } from './frames.ts';
 import { JSON_SCHEMA_DIALECT, pascal, protocolJsonSchema } from './json-schema.ts';
 import { PROTOCOL_VERSION } from './version.ts';
@@ -119,6 +119,16 @@ describe('examples', () => {
     for (const raw of Object.values(Topics))
       for (const [event, spec] of Object.entries((raw as TopicSpec).events))
         expectValid(`${pascal(event)}${spec.signal ? 'Signal' : 'Event'}Body`, spec.example);
+  });
+
+  test('schema: each call has an <Op>Error definition naming exactly its declared and the common codes', () => {
+    for (const [op, raw] of Object.entries(Calls)) {
+      const spec = raw as CallSpec;
+      const error = (code: string) => ({ type: 'error', ref: 1, code, message: 'refused' });
+      for (const code of [...spec.errors, ...COMMON_CALL_ERRORS]) expectValid(`${pascal(op)}Error`, error(code));
+      const undeclared = Object.keys(DOMAIN_ERROR_CODES).find((code) => !(spec.errors as readonly string[]).includes(code));
+      if (undeclared !== undefined) expectInvalid(`${pascal(op)}Error`, error(undeclared));
+    }
   });
 
   test('schema: the error and close codes are all listed', () => {

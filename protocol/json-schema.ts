@@ -13,7 +13,7 @@ import { Notification } from './calls/notifications.ts';
 import { Relation } from './calls/people.ts';
 import { Comment, Post, ReactionCounts } from './calls/posts.ts';
 import { type CallSpec, Calls, type TopicSpec, Topics, User } from './catalogue.ts';
-import { CLOSE_CODES, DOMAIN_ERROR_CODES, ERROR_CODES } from './errors.ts';
+import { CLOSE_CODES, COMMON_CALL_ERRORS, DOMAIN_ERROR_CODES, ERROR_CODES } from './errors.ts';
 import { ClientFrames, FrameReplies, Limits, ServerFrames } from './frames.ts';
 import { PersonSummary } from './spec.ts';
 import { PROTOCOL_VERSION } from './version.ts';
@@ -119,6 +119,11 @@ function defsOf(): Record<string, Json> {
     });
     define(`${name}Call`, frame(ClientFrames.call, { op: { type: 'string', const: op }, body: ref(`${name}Request`) }));
     define(`${name}Reply`, frame(ServerFrames.reply, { body: ref(`${name}Response`) }));
+    // What the call may be refused with: its own codes and those every call may get.
+    define(`${name}Error`, {
+      ...frame(ServerFrames.error, { code: { enum: [...spec.errors, ...COMMON_CALL_ERRORS] } }),
+      description: `An \`error\` answering \`${op}\`: one of its declared codes or a common one`,
+    });
   }
   define('AnyCall', {
     description: 'A `call` frame of any call in the catalogue, its body checked',
