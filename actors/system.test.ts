@@ -270,7 +270,9 @@ describe.each(['nats', 'memory'] as const)('three nodes (%s)', (transport) => {
     const host = (await (systems[0] as ActorSystem).ask('counter', 'moving', { op: 'whoami' })) as string;
     (systems.find((system) => system.node === host) as ActorSystem).halt();
     const survivor = systems.find((system) => system.node !== host) as ActorSystem;
-    // The lease (1.5 s) outlives the ask: the actor cannot be back before the deadline.
+    // Once the survivor takes the host for dead (a request sent before that may just go
+    // unanswered), asks are tried again until the deadline: the lease (1.5 s) outlives it.
+    await expect.poll(() => survivor.liveNodes()).not.toContain(host);
     await expect(survivor.ask('counter', 'moving', { op: 'add', n: 1 }, { timeoutMs: 600 })).rejects.toBeInstanceOf(ActorUnavailableError);
   });
 

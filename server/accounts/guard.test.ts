@@ -18,6 +18,7 @@ type Role = 'user' | 'moderator' | 'admin';
 const PUBLIC = new Set([
   'GET /health',
   'GET /metrics',
+  'GET /protocol/schema.json',
   'POST /auth/register',
   'POST /auth/login',
   'POST /auth/refresh',
