@@ -16,7 +16,7 @@ import {
   type UserMessage,
 } from '../../actors/user.ts';
 import { type CallName, Calls, parseTopic, requestCheckers, type TopicSpec, Topics } from '../../protocol/catalogue.ts';
-import { decodeFrame, encodeFrame } from '../../protocol/codec.ts';
+import { decodeClientFrame, decodeFrame, encodeFrame } from '../../protocol/codec.ts';
 import { CLOSE_CODES, type ProtocolErrorCode } from '../../protocol/errors.ts';
 import { type ClientFrameOf, checkClientFrame, firstProblem } from '../../protocol/frames.ts';
 import { PROTOCOL_VERSION, SUPPORTED_VERSIONS } from '../../protocol/version.ts';
@@ -268,6 +268,7 @@ export function createGateway(options: GatewayOptions): Gateway {
         maxSubscriptions: limits.maxSubscriptions,
         socketsPerUser: limits.socketsPerUser,
         userCallsPerSecond: limits.userCallsPerSecond,
+        maxDepth: limits.maxDepth,
       },
     });
   }
@@ -430,28 +431,31 @@ export function createGateway(options: GatewayOptions): Gateway {
   }
 
   function onMessage(connection: Connection, data: Uint8Array) {
-    let value: unknown;
-    try {
-      value = decodeFrame(data);
-    } catch {
-      value = undefined;
-    }
-    const checked =
-      value === undefined
-        ? ({ ok: false, code: 'MALFORMED_FRAME', message: 'not one MessagePack value' } as const)
-        : checkClientFrame(value);
+    // The bytes are walked before anything recurses over them: a frame nested too deep is
+    // refused here like any other malformed frame.
+    const decoded = decodeClientFrame(data, limits.maxDepth);
+    const value = decoded.ok ? decoded.value : undefined;
+    const checked = decoded.ok
+      ? checkClientFrame(decoded.value)
+      : ({
+          ok: false,
+          code: 'MALFORMED_FRAME',
+          message:
+            decoded.fault.reason === 'too deep'
+              ? `maps and arrays nested deeper than ${decoded.fault.maxDepth}`
+              : `not one MessagePack value: ${decoded.fault.reason}`,
+        } as const);
     if (!checked.ok) {
       if (connection.principal === undefined) return closeWith(connection, 'HELLO_REQUIRED');
       if (++connection.malformedInARow >= limits.maxMalformedInARow) return closeWith(connection, 'PROTOCOL_VIOLATION');
       const ref = (value as { ref?: unknown } | undefined)?.ref;
       const validRef = typeof ref === 'number' && Number.isInteger(ref) && ref >= 1 && ref <= 0xffffffff ? ref : undefined;
-      return error(
-        connection,
-        checked.code,
-        checked.message,
-        validRef,
-        'field' in checked && checked.field !== undefined ? { field: checked.field } : undefined,
-      );
+      const details = !decoded.ok
+        ? { ...decoded.fault }
+        : 'field' in checked && checked.field !== undefined
+          ? { field: checked.field }
+          : undefined;
+      return error(connection, checked.code, checked.message, validRef, details);
     }
     connection.malformedInARow = 0;
     const frame = checked.frame;
