@@ -180,6 +180,27 @@ describe('numbers on the wire', () => {
   });
 });
 
+describe('one encoding per value', () => {
+  test('codec: a key whose value is undefined is left out of its map, never written as an extension', () => {
+    const hex = (value: unknown) => Buffer.from(encodeFrame(value)).toString('hex');
+    expect(hex({ a: undefined, b: 1 })).toBe('81a16201');
+    // Left out at any depth, next to a wide integer rewritten as uint64.
+    expect(hex({ n: { a: undefined }, t: 1795478400000 })).toBe('82a16e80a174cf000001a20ada2c00');
+  });
+
+  test('codec: an extension type (a Date, an undefined in an array) is reported while every frame is checked', () => {
+    const seen: string[] = [];
+    const previous = checkEveryFrame((fault) => seen.push(fault));
+    try {
+      expect(() => encodeFrame({ at: new Date(0) })).toThrow('extension type');
+      expect(() => decodeFrame(Buffer.from('91d40000', 'hex'))).toThrow('extension type');
+    } finally {
+      checkEveryFrame(previous);
+    }
+    expect(seen).toHaveLength(2);
+  });
+});
+
 /** An array nested `depth` deep around nil: 0x91 is an array of 1. */
 function nested(depth: number): Uint8Array {
   const bytes = new Uint8Array(depth + 1).fill(0x91);

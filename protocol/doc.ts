@@ -81,6 +81,11 @@ function hexExample(value: unknown): string {
   return ['```', `${JSON.stringify(value)}`, `(${bytes.length} bytes)`, ...lines, '```'].join('\n');
 }
 
+/** A value's bytes in hex, on one line. */
+function hexBytes(value: unknown): string {
+  return [...encodeFrame(value)].map((byte) => byte.toString(16).padStart(2, '0')).join(' ');
+}
+
 const exampleToken = 'eyJhbGciOiJIUzI1NiIsImtpZCI6ImsxIn0.eyJzdWIiOiJ1In0.c2lnbmF0dXJl';
 const userId = '0192a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b';
 const sessionId = '0192a1b2-0000-7000-8000-000000000001';
@@ -171,11 +176,39 @@ worked session.
 ## Framing
 
 - Binary frames only; a text frame closes the socket (1003).
-- One MessagePack value per frame, and it must be a map with a string \`type\`. Strings are
-  UTF-8; integers are plain MessagePack integers; binary data travels as MessagePack \`bin\`.
-  Extension types are not used.
+- One MessagePack value per frame, and it must be a map with a string \`type\`. Extension types
+  (timestamps included) are never used.
 - Field names are the ones in the tables below; unknown fields are ignored.
 - A frame larger than \`limits.maxFrameBytes\` closes the socket (1009).
+- A frame that is not exactly one well-formed MessagePack value gets \`MALFORMED_FRAME\` with
+  \`details.reason\`: \`truncated\` (including a map, array, string or binary longer than the
+  bytes that follow), \`more than one value\`, \`too deep\` (maps and arrays nested deeper than
+  \`limits.maxDepth\`, ${DEFAULT_LIMITS.maxDepth} by default, the frame's own map counting 1; \`details.maxDepth\` says the
+  limit), \`extension type\`, \`reserved byte\` (0xc1), \`invalid UTF-8\` (in any string or
+  key) or \`undecodable\`. The bytes are checked before they are decoded, so a frame nested
+  thousands deep costs the server no more than any other malformed frame; like every malformed
+  frame it counts toward the malformed-frame limit (see Limits). The deepest frame the catalogue
+  defines nests 4 (a \`posts.create\` call) from a client and 9 (a \`feed.home\` reply) from the
+  server.
+
+### How each type travels
+
+The \`type\` column of every table below uses these names; each has one encoding.
+
+| type | MessagePack encoding |
+|---|---|
+| \`integer\` | The int family, always in the smallest width that holds the value: positive fixint, uint 8/16/32/64 (\`cc\`–\`cf\`) for 0 and above; negative fixint, int 8/16/32/64 (\`d0\`–\`d3\`) below 0. Values stay within ±(2⁵³−1); a Unix time in milliseconds such as 1795478400000 is a uint 64 (\`${hexBytes(1795478400000)}\`). Decode any width into a 64-bit integer. |
+| \`number\` | float 64 (\`cb\`) when the value is not whole, never float 32; a whole value (\`latitude\` 48) travels as an \`integer\` above, so decode both. NaN and ±Infinity are never sent and are refused in any field. |
+| \`string\` | str (fixstr, str 8/16/32), valid UTF-8. |
+| \`boolean\` | \`c3\` true, \`c2\` false. |
+| \`null\` | nil (\`c0\`). An optional field that is absent is left out of its map, never sent as nil. |
+| \`map\` | fixmap, map 16/32 with string keys; its fields are listed under it. |
+| \`array of …\` | fixarray, array 16/32 of the named type. |
+| \`any\` | One of the above, as the catalogue entry it stands for says. |
+
+The server sends every value this way (a test checks every frame of its test suite, both
+directions). It reads integers from clients in any width, and a whole float where an integer is
+expected, so a client is not refused for a wider encoding than needed; -0 is sent as 0.
 
 A \`ping\` as bytes (a map of 2: \`type\` → \`"ping"\`, \`ts\` → 1):
 
