@@ -91,7 +91,7 @@ let reportFault: ((fault: string) => void) | undefined;
 
 /**
  * From now on every frame this process encodes or decodes is checked for an integer carried as a
- * float and for extension types; each fault found is reported, then thrown. The test suite turns this on for every test
+ * float, NaN or ±Infinity, and extension types; each fault found is reported, then thrown. The test suite turns this on for every test
  * (test/setup/wire.ts), so both directions of all its traffic are checked. Returns the reporter
  * it replaces; undefined turns the check off.
  */
@@ -111,6 +111,7 @@ function checkIntegers(bytes: Uint8Array, direction: 'encoded' | 'decoded'): voi
         faults.push(
           `a frame ${direction} carries the integer ${number} as float${bytes[at] === 0xcb ? 64 : 32} at byte ${at}: ${hexStart(bytes)}`,
         );
+      else if (!Number.isFinite(number)) faults.push(`a frame ${direction} carries ${number}, which no field accepts: ${hexStart(bytes)}`);
     },
   });
   // msgpackr writes undefined and Date as extension types, which the protocol never uses.

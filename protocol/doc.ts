@@ -198,7 +198,7 @@ The \`type\` column of every table below uses these names; each has one encoding
 | type | MessagePack encoding |
 |---|---|
 | \`integer\` | The int family, always in the smallest width that holds the value: positive fixint, uint 8/16/32/64 (\`cc\`–\`cf\`) for 0 and above; negative fixint, int 8/16/32/64 (\`d0\`–\`d3\`) below 0. Values stay within ±(2⁵³−1); a Unix time in milliseconds such as 1795478400000 is a uint 64 (\`${hexBytes(1795478400000)}\`). Decode any width into a 64-bit integer. |
-| \`number\` | float 64 (\`cb\`) when the value is not whole, never float 32; a whole value (\`latitude\` 48) travels as an \`integer\` above, so decode both. NaN and ±Infinity are never sent and are refused in any field. |
+| \`number\` | float 64 (\`cb\`) when the value is not whole, never float 32; a whole value (\`latitude\` 48) travels as an \`integer\` above, so decode both. NaN and ±Infinity are not values of any field: the server sends none, and a client frame with one where a number is expected is refused (\`INVALID_FRAME\`, \`INVALID_BODY\`). |
 | \`string\` | str (fixstr, str 8/16/32), valid UTF-8. |
 | \`boolean\` | \`c3\` true, \`c2\` false. |
 | \`null\` | nil (\`c0\`). An optional field that is absent is left out of its map, never sent as nil. |
