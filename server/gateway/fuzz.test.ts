@@ -73,6 +73,18 @@ const garbage: [string, Uint8Array][] = [
   ['invalid UTF-8', callWithBody(6, hex('81 a3 ed a0 80 01'))],
 ];
 
+/** Well-formed MessagePack that is an odd frame, each with the code it gets. */
+const odd: [string, Uint8Array][] = [
+  ['MALFORMED_FRAME', hex('82 80 01 a4 74797065 a4 70696e67')], // a map as a key
+  ['MALFORMED_FRAME', hex('82 c4 01 ff 01 a4 74797065 a4 70696e67')], // binary as a key
+  ['INVALID_FRAME', hex('82 01 01 a4 74797065 a4 70696e67')], // an integer key
+  ['INVALID_FRAME', hex('82 c0 01 a4 74797065 a4 70696e67')], // a nil key
+  ['MALFORMED_FRAME', hex('81 a4 74797065 c4 01 ff')], // binary as the type
+  ['MALFORMED_FRAME', hex('81 a4 74797065 a9 5f5f70726f746f5f5f')], // "__proto__" as the type
+  ['INVALID_FRAME', hex('82 a4 74797065 a4 70696e67 a2 7473 cb 7ff8000000000000')], // a NaN ts
+  ['INVALID_FRAME', hex('82 a4 74797065 a4 70696e67 a2 7473 cb fff0000000000000')], // a -Infinity ts
+];
+
 const ref = fc.oneof({ weight: 4, arbitrary: fc.integer({ min: 1, max: 0xffffffff }) }, { weight: 1, arbitrary: fc.anything() });
 const op = fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...Object.keys(Calls)) }, { weight: 1, arbitrary: fc.string() });
 const topic = fc.oneof(fc.constantFrom('system', 'user:x', 'room:1'), fc.string());
@@ -105,7 +117,7 @@ const fuzzedFrame = fc.oneof(
   fc
     .tuple(fc.integer({ min: 1, max: 20_000 }), fc.constantFrom('array' as const, 'map' as const), fc.boolean())
     .map(([depth, kind, inCall]) => (inCall ? callWithBody(1, nested(depth, kind)) : nested(depth, kind))),
-  fc.constantFrom(...garbage.map(([, bytes]) => bytes)),
+  fc.constantFrom(...[...garbage, ...odd].map(([, bytes]) => bytes)),
 );
 
 test(`fuzz: ${FRAMES} random and mutated frames get documented answers, and the server keeps serving`, async () => {
@@ -196,12 +208,17 @@ test('fuzz: frames nested 5,000 to 20,000 deep get MALFORMED_FRAME naming the de
   expect(loggedErrors()).toEqual([]);
 });
 
-test('fuzz: truncated frames, extension types, invalid UTF-8 and lengths the bytes cannot hold get MALFORMED_FRAME with the reason', async () => {
+test('fuzz: truncated frames, extension types, invalid UTF-8, lengths the bytes cannot hold and odd keys get documented errors, the socket stays open', async () => {
   const user = await env.register();
   const { socket } = await connectAs(env.node.url, user.tokens.accessToken);
   for (const [reason, bytes] of garbage) {
     socket.sendRaw(bytes);
     expect(await socket.next((f) => f.type === 'error'), reason).toMatchObject({ code: 'MALFORMED_FRAME', details: { reason } });
+    expect((await socket.request({ type: 'call', op: 'session.get' })).type).toBe('reply');
+  }
+  for (const [code, bytes] of odd) {
+    socket.sendRaw(bytes);
+    expect(await socket.next((f) => f.type === 'error'), Buffer.from(bytes).toString('hex')).toMatchObject({ code });
     expect((await socket.request({ type: 'call', op: 'session.get' })).type).toBe('reply');
   }
   expect(socket.isOpen).toBe(true);
