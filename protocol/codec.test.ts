@@ -2,7 +2,10 @@
 // without crashing, and the exact bytes a native client must produce.
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
+import { DEFAULT_LIMITS } from '../server/gateway/limits.ts';
+import { type CallName, Calls } from './catalogue.ts';
 import { checkEveryFrame, decodeClientFrame, decodeFrame, encodeFrame } from './codec.ts';
+import { catalogueNesting } from './doc.ts';
 import { checkClientFrame } from './frames.ts';
 import { scanValue } from './scan.ts';
 
@@ -223,6 +226,18 @@ describe('client frames', () => {
     maps[99] = 0xc0;
     expect(decodeClientFrame(maps, 32)).toEqual({ ok: false, fault: { reason: 'too deep', maxDepth: 32 } });
     expect(decodeClientFrame(maps.subarray(3), 32)).toMatchObject({ ok: true });
+  });
+
+  test('client frames: the deepest call the catalogue defines nests well within limits.maxDepth', () => {
+    const { client } = catalogueNesting();
+    expect(client.depth).toBeGreaterThan(1);
+    expect(client.depth * 2).toBeLessThanOrEqual(DEFAULT_LIMITS.maxDepth);
+    const example = Calls[client.name as CallName].example.request;
+    expect(decodeClientFrame(encodeFrame({ type: 'call', ref: 1, op: client.name, body: example }), DEFAULT_LIMITS.maxDepth)).toMatchObject(
+      {
+        ok: true,
+      },
+    );
   });
 
   test('client frames: garbage gets a reason, never an exception', () => {

@@ -146,7 +146,26 @@ function topicSection(kind: string, spec: TopicSpec): string {
   return [`### \`${spec.form}\` (${kind})`, '', `${spec.description} Who may follow: ${access}.`, '', ...events].join('\n');
 }
 
+/** Maps and arrays nested in a value of `schema`, itself counting 1 when it is one. */
+function nestingOf(schema: Schema): number {
+  if (schema.anyOf !== undefined) return Math.max(0, ...schema.anyOf.map(nestingOf));
+  if (schema.type === 'array') return 1 + nestingOf(schema.items as Schema);
+  if (schema.type === 'object')
+    return 1 + Math.max(0, ...[...Object.values(schema.properties ?? {}), ...Object.values(schema.patternProperties ?? {})].map(nestingOf));
+  return 0;
+}
+
+/** The deepest call frame (a client's) and reply frame (the server's) the catalogue defines. */
+export function catalogueNesting(): { client: { name: string; depth: number }; server: { name: string; depth: number } } {
+  const deepest = (side: 'request' | 'response') =>
+    Object.entries(Calls)
+      .map(([name, spec]) => ({ name, depth: 1 + nestingOf(spec[side] as Schema) }))
+      .reduce((a, b) => (b.depth > a.depth ? b : a));
+  return { client: deepest('request'), server: deepest('response') };
+}
+
 export function protocolDoc(): string {
+  const nesting = catalogueNesting();
   const frameSections = (frames: Record<string, TSchema>, who: string) =>
     Object.entries(frames)
       .map(([type, schema]) => `### \`${type}\` (${who})\n\n${fieldTable(schema)}`)
@@ -188,7 +207,7 @@ worked session.
   key) or \`undecodable\`. The bytes are checked before they are decoded, so a frame nested
   thousands deep costs the server no more than any other malformed frame; like every malformed
   frame it counts toward the malformed-frame limit (see Limits). The deepest frame the catalogue
-  defines nests 4 (a \`posts.create\` call) from a client and 9 (a \`feed.home\` reply) from the
+  defines nests ${nesting.client.depth} (a \`${nesting.client.name}\` call) from a client and ${nesting.server.depth} (a \`${nesting.server.name}\` reply) from the
   server.
 
 ### How each type travels
@@ -201,6 +220,7 @@ The \`type\` column of every table below uses these names; each has one encoding
 | \`number\` | float 64 (\`cb\`) when the value is not whole, never float 32; a whole value (\`latitude\` 48) travels as an \`integer\` above, so decode both. NaN and ±Infinity are not values of any field: the server sends none, and a client frame with one where a number is expected is refused (\`INVALID_FRAME\`, \`INVALID_BODY\`). |
 | \`string\` | str (fixstr, str 8/16/32), valid UTF-8. |
 | \`boolean\` | \`c3\` true, \`c2\` false. |
+| binary | bin 8/16/32 (no field of the catalogue is binary today). |
 | \`null\` | nil (\`c0\`). An optional field that is absent is left out of its map, never sent as nil. |
 | \`map\` | fixmap, map 16/32 with string keys; its fields are listed under it. |
 | \`array of …\` | fixarray, array 16/32 of the named type. |
