@@ -225,6 +225,8 @@ The \`type\` column of every table below uses these names; each has one encoding
 | \`map\` | fixmap, map 16/32 with string keys; its fields are listed under it. |
 | \`array of …\` | fixarray, array 16/32 of the named type. |
 | \`any\` | One of the above, as the catalogue entry it stands for says. |
+| a quoted value (\`"ping"\`) | That exact value, encoded as its type above (a string as str). |
+| \`A \\| B\` | Either, each encoded as its own type. |
 
 The server sends every value this way (a test checks every frame of its test suite, both
 directions). It reads integers from clients in any width, and a whole float where an integer is
