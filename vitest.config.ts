@@ -10,6 +10,8 @@ export default defineConfig({
   test: {
     pool: 'threads',
     maxWorkers: 2,
+    // Checks every frame each test sends and receives (integers travel as integers).
+    setupFiles: ['test/setup/wire.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     reporters: process.env.PETAMIGOS_TEST_REPORT ? ['default', ['json', { outputFile: process.env.PETAMIGOS_TEST_REPORT }]] : ['default'],
@@ -19,7 +21,7 @@ export default defineConfig({
         test: {
           name: 'server',
           include: ['{server,actors,media,sfu,protocol,test,scripts}/**/*.test.{ts,tsx}'],
-          setupFiles: ['test/harness/setup.ts'],
+          setupFiles: ['test/setup/contract.ts'],
         },
       },
       {

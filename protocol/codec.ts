@@ -2,19 +2,127 @@
 // decode to plain objects; records and other msgpackr extensions are off on both sides, so any
 // MessagePack library can speak the protocol. A `__proto__` key decodes as data, never as a
 // prototype.
+//
+// Numbers: an integral number within ±(2⁵³−1) travels as a MessagePack integer in the smallest
+// width (positive fixint, uint8/16/32/64 when ≥ 0; negative fixint, int8/16/32/64 when < 0);
+// any other number as float64, never float32. msgpackr writes integers within 32 bits itself but
+// wider ones as float64, so the encoder rewrites those in place as uint64/int64: the same 9
+// bytes, so nothing moves. -0 travels as 0; NaN and ±Infinity as float64 (no field accepts them).
+// A key whose value is undefined is left out of its map.
+// Integers decode to JS numbers (a uint64/int64 beyond ±(2⁵³−1) loses precision).
 import { Packr, Unpackr } from 'msgpackr';
+import { type ScanFault, scanValue } from './scan.ts';
 
 const options = { useRecords: false, mapsAsObjects: true, variableMapSize: true, moreTypes: false, bundleStrings: false } as const;
 const packr = new Packr(options);
+// msgpackr writes undefined as an extension (d4 00 00); the protocol has none, and an absent
+// optional field is left out of its map. Leaving keys out costs a third more per object in
+// msgpackr, so only a frame that holds an undefined is written again with this one.
+// `skipValues` is documented in msgpackr's README but missing from its types.
+const omittingUndefined = new Packr({ ...options, skipValues: [undefined] } as ConstructorParameters<typeof Packr>[0]);
 const unpackr = new Unpackr({ ...options, int64AsType: 'number' });
 
 export function encodeFrame(value: unknown): Uint8Array {
-  return packr.pack(value);
+  let bytes: Uint8Array = packr.pack(value);
+  if (bytes.indexOf(0xd4) !== -1 && scanValue(bytes, undefinedFound) !== undefined) bytes = omittingUndefined.pack(value);
+  // A float64 needs a 0xcb byte; most frames have none and skip the walk.
+  if (bytes.indexOf(0xcb) !== -1) integersAsIntegers(bytes);
+  if (reportFault !== undefined) checkIntegers(bytes, 'encoded');
+  return bytes;
 }
 
 /** Decodes one frame; throws on anything that is not exactly one MessagePack value. */
 export function decodeFrame(bytes: Uint8Array): unknown {
   const values = unpackr.unpackMultiple(bytes) as unknown[];
   if (values.length !== 1) throw new RangeError(`a frame holds one MessagePack value, found ${values.length}`);
+  if (reportFault !== undefined) checkIntegers(bytes, 'decoded');
   return values[0];
+}
+
+/** Why a client's frame was not decoded. */
+export type FrameFault = ScanFault | { reason: 'undecodable' };
+
+/**
+ * Decodes a frame from a client: the bytes are walked first, without recursion, so a frame
+ * nested deeper than `maxDepth`, truncated, carrying an extension type or invalid UTF-8, or
+ * holding more than one value is refused before msgpackr (which recurses) sees it.
+ */
+export function decodeClientFrame(bytes: Uint8Array, maxDepth: number): { ok: true; value: unknown } | { ok: false; fault: FrameFault } {
+  const fault = scanValue(bytes, { maxDepth, refuseExtensions: true, checkUtf8: true });
+  if (fault !== undefined) return { ok: false, fault };
+  try {
+    return { ok: true, value: unpackr.unpack(bytes) };
+  } catch {
+    return { ok: false, fault: { reason: 'undecodable' } };
+  }
+}
+
+// The 8 bytes after a float's type byte, read and written without a DataView over each frame.
+const word = new DataView(new ArrayBuffer(8));
+
+function readFloat(bytes: Uint8Array, at: number): number {
+  if (bytes[at] === 0xca) {
+    for (let i = 0; i < 4; i++) word.setUint8(i, bytes[at + 1 + i] as number);
+    return word.getFloat32(0);
+  }
+  for (let i = 0; i < 8; i++) word.setUint8(i, bytes[at + 1 + i] as number);
+  return word.getFloat64(0);
+}
+
+const integerInPlace = (bytes: Uint8Array, at: number): void => {
+  if (bytes[at] !== 0xcb) return;
+  const number = readFloat(bytes, at);
+  // Integers within 32 bits never get here: msgpackr wrote them as integers already.
+  if (!Number.isSafeInteger(number)) return;
+  const high = Math.floor(number / 2 ** 32);
+  word.setInt32(0, high);
+  word.setUint32(4, number - high * 2 ** 32);
+  bytes[at] = number < 0 ? 0xd3 : 0xcf;
+  for (let i = 0; i < 8; i++) bytes[at + 1 + i] = word.getUint8(i);
+};
+const rewriteOptions = { onFloat: integerInPlace };
+const undefinedFound = { refuseExtensions: true };
+
+function integersAsIntegers(bytes: Uint8Array): void {
+  scanValue(bytes, rewriteOptions);
+}
+
+let reportFault: ((fault: string) => void) | undefined;
+
+/**
+ * From now on every frame this process encodes or decodes is checked for an integer carried as a
+ * float, NaN or ±Infinity, and extension types; each fault found is reported, then thrown. The test suite turns this on for every test
+ * (test/setup/wire.ts), so both directions of all its traffic are checked. Returns the reporter
+ * it replaces; undefined turns the check off.
+ */
+export function checkEveryFrame(report: ((fault: string) => void) | undefined): ((fault: string) => void) | undefined {
+  const previous = reportFault;
+  reportFault = report;
+  return previous;
+}
+
+function checkIntegers(bytes: Uint8Array, direction: 'encoded' | 'decoded'): void {
+  const faults: string[] = [];
+  const fault = scanValue(bytes, {
+    refuseExtensions: true,
+    onFloat: (_, at) => {
+      const number = readFloat(bytes, at);
+      if (Number.isSafeInteger(number))
+        faults.push(
+          `a frame ${direction} carries the integer ${number} as float${bytes[at] === 0xcb ? 64 : 32} at byte ${at}: ${hexStart(bytes)}`,
+        );
+      else if (!Number.isFinite(number)) faults.push(`a frame ${direction} carries ${number}, which no field accepts: ${hexStart(bytes)}`);
+    },
+  });
+  // msgpackr writes undefined and Date as extension types, which the protocol never uses.
+  if (fault?.reason === 'extension type')
+    faults.push(`a frame ${direction} carries an extension type (undefined or a Date?): ${hexStart(bytes)}`);
+  if (faults.length === 0) return;
+  for (const fault of faults) reportFault?.(fault);
+  throw new TypeError(faults[0]);
+}
+
+function hexStart(bytes: Uint8Array): string {
+  const hex = [...bytes.subarray(0, 64)].map((byte) => byte.toString(16).padStart(2, '0')).join('');
+  return bytes.length > 64 ? `${hex}…` : hex;
 }

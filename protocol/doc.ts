@@ -135,6 +135,11 @@ function hexExample(value: unknown): string {
   return ['```', `${JSON.stringify(value)}`, `(${bytes.length} bytes)`, ...lines, '```'].join('\n');
 }
 
+/** A value's bytes in hex, on one line. */
+function hexBytes(value: unknown): string {
+  return [...encodeFrame(value)].map((byte) => byte.toString(16).padStart(2, '0')).join(' ');
+}
+
 const exampleToken = 'eyJhbGciOiJIUzI1NiIsImtpZCI6ImsxIn0.eyJzdWIiOiJ1In0.c2lnbmF0dXJl';
 const userId = '0192a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b';
 const sessionId = '0192a1b2-0000-7000-8000-000000000001';
@@ -255,7 +260,26 @@ function topicSection(kind: TopicKind, spec: TopicSpec): string {
   return [`### \`${spec.form}\` (${kind})`, '', `${spec.description} Who may follow: ${access}.`, '', ...events].join('\n');
 }
 
+/** Maps and arrays nested in a value of `schema`, itself counting 1 when it is one. */
+function nestingOf(schema: Schema): number {
+  if (schema.anyOf !== undefined) return Math.max(0, ...schema.anyOf.map(nestingOf));
+  if (schema.type === 'array') return 1 + nestingOf(schema.items as Schema);
+  if (schema.type === 'object')
+    return 1 + Math.max(0, ...[...Object.values(schema.properties ?? {}), ...Object.values(schema.patternProperties ?? {})].map(nestingOf));
+  return 0;
+}
+
+/** The deepest call frame (a client's) and reply frame (the server's) the catalogue defines. */
+export function catalogueNesting(): { client: { name: string; depth: number }; server: { name: string; depth: number } } {
+  const deepest = (side: 'request' | 'response') =>
+    Object.entries(Calls)
+      .map(([name, spec]) => ({ name, depth: 1 + nestingOf(spec[side] as Schema) }))
+      .reduce((a, b) => (b.depth > a.depth ? b : a));
+  return { client: deepest('request'), server: deepest('response') };
+}
+
 export function protocolDoc(): string {
+  const nesting = catalogueNesting();
   const frameSections = (frames: Record<string, TSchema>, who: string) =>
     Object.entries(frames)
       .map(([type, schema]) => `### \`${type}\` (${who})\n\n${fieldTable(schema)}`)
@@ -285,12 +309,43 @@ worked session · machine-readable schema.
 ## Framing
 
 - Binary frames only; a text frame closes the socket (1003).
-- One MessagePack value per frame, and it must be a map with a string \`type\`. Strings are
-  UTF-8; integers are plain MessagePack integers; binary data travels as MessagePack \`bin\`.
-  Extension types are not used.
+- One MessagePack value per frame, and it must be a map with a string \`type\`. Extension types
+  (timestamps included) are never used.
 - Field names are the ones in the tables below, and only those: a key no table lists is refused
   (\`INVALID_FRAME\` in a frame, \`INVALID_BODY\` in a call body, \`details.field\` naming it; see Calls).
 - A frame larger than \`limits.maxFrameBytes\` closes the socket (1009).
+- A frame that is not exactly one well-formed MessagePack value gets \`MALFORMED_FRAME\` with
+  \`details.reason\`: \`truncated\` (including a map, array, string or binary longer than the
+  bytes that follow), \`more than one value\`, \`too deep\` (maps and arrays nested deeper than
+  \`limits.maxDepth\`, ${DEFAULT_LIMITS.maxDepth} by default, the frame's own map counting 1; \`details.maxDepth\` says the
+  limit), \`extension type\`, \`reserved byte\` (0xc1), \`invalid UTF-8\` (in any string or
+  key), \`container key\` (a map key that is a map or an array) or \`undecodable\`. The bytes are checked before they are decoded, so a frame nested
+  thousands deep costs the server no more than any other malformed frame; like every malformed
+  frame it counts toward the malformed-frame limit (see Limits). The deepest frame the catalogue
+  defines nests ${nesting.client.depth} (a \`${nesting.client.name}\` call) from a client and ${nesting.server.depth} (a \`${nesting.server.name}\` reply) from the
+  server.
+
+### How each type travels
+
+The \`type\` column of every table below uses these names; each has one encoding.
+
+| type | MessagePack encoding |
+|---|---|
+| \`integer\` | The int family, always in the smallest width that holds the value: positive fixint, uint 8/16/32/64 (\`cc\`–\`cf\`) for 0 and above; negative fixint, int 8/16/32/64 (\`d0\`–\`d3\`) below 0. Values stay within ±(2⁵³−1); a Unix time in milliseconds such as 1795478400000 is a uint 64 (\`${hexBytes(1795478400000)}\`). Decode any width into a 64-bit integer. |
+| \`number\` | float 64 (\`cb\`) when the value is not whole, never float 32; a whole value (\`latitude\` 48) travels as an \`integer\` above, so decode both. NaN and ±Infinity are not values of any field: the server sends none, and a client frame with one where a number is expected is refused (\`INVALID_FRAME\`, \`INVALID_BODY\`). |
+| \`string\` | str (fixstr, str 8/16/32), valid UTF-8. |
+| \`boolean\` | \`c3\` true, \`c2\` false. |
+| binary | bin 8/16/32 (no field of the catalogue is binary today). |
+| \`null\` | nil (\`c0\`). An optional field that is absent is left out of its map, never sent as nil. |
+| \`map\` | fixmap, map 16/32 with string keys; its fields are listed under it. |
+| \`array of …\` | fixarray, array 16/32 of the named type. |
+| \`any\` | One of the above, as the catalogue entry it stands for says. |
+| a quoted value (\`"ping"\`) | That exact value, encoded as its type above (a string as str). |
+| \`A \\| B\` | Either, each encoded as its own type. |
+
+The server sends every value this way (a test checks every frame of its test suite, both
+directions). It reads integers from clients in any width, and a whole float where an integer is
+expected, so a client is not refused for a wider encoding than needed; -0 is sent as 0.
 
 A \`ping\` as bytes (a map of 2: \`type\` → \`"ping"\`, \`ts\` → 1):
 
@@ -304,7 +359,7 @@ or closes the socket with a close code that says why (\`AUTH_FAILED\`, \`TOKEN_E
 
 ${hexExample({ type: 'hello', version: PROTOCOL_VERSION, token: exampleToken, client: 'ios/2.1.0' })}
 
-${hexExample({ type: 'welcome', version: PROTOCOL_VERSION, socketId: 's-1f2e3d4c5b6a', userId, sessionId, node: 'node-1', heartbeatMs: DEFAULT_LIMITS.heartbeatMs, tokenExpiresAt: 1795479300000, serverTime: 1795478400000, limits: { maxFrameBytes: DEFAULT_LIMITS.maxFrameBytes, maxInFlight: DEFAULT_LIMITS.maxInFlight, callsPerSecond: DEFAULT_LIMITS.callsPerSecond, callBurst: DEFAULT_LIMITS.callBurst, callTimeoutMs: DEFAULT_LIMITS.callTimeoutMs, sendBufferBytes: DEFAULT_LIMITS.sendBufferBytes, retainedEventsPerTopic: DEFAULT_LIMITS.retainedEventsPerTopic, helloTimeoutMs: DEFAULT_LIMITS.helloTimeoutMs, maxSubscriptions: DEFAULT_LIMITS.maxSubscriptions, socketsPerUser: DEFAULT_LIMITS.socketsPerUser, userCallsPerSecond: DEFAULT_LIMITS.userCallsPerSecond } })}
+${hexExample({ type: 'welcome', version: PROTOCOL_VERSION, socketId: 's-1f2e3d4c5b6a', userId, sessionId, node: 'node-1', heartbeatMs: DEFAULT_LIMITS.heartbeatMs, tokenExpiresAt: 1795479300000, serverTime: 1795478400000, limits: { maxFrameBytes: DEFAULT_LIMITS.maxFrameBytes, maxInFlight: DEFAULT_LIMITS.maxInFlight, callsPerSecond: DEFAULT_LIMITS.callsPerSecond, callBurst: DEFAULT_LIMITS.callBurst, callTimeoutMs: DEFAULT_LIMITS.callTimeoutMs, sendBufferBytes: DEFAULT_LIMITS.sendBufferBytes, retainedEventsPerTopic: DEFAULT_LIMITS.retainedEventsPerTopic, helloTimeoutMs: DEFAULT_LIMITS.helloTimeoutMs, maxSubscriptions: DEFAULT_LIMITS.maxSubscriptions, socketsPerUser: DEFAULT_LIMITS.socketsPerUser, userCallsPerSecond: DEFAULT_LIMITS.userCallsPerSecond, maxDepth: DEFAULT_LIMITS.maxDepth } })}
 
 **Token refresh.** Before \`tokenExpiresAt\`, refresh the token over HTTP (\`POST /auth/refresh\`)
 and send it in an \`auth\` frame; the reply carries the new expiry. A socket whose token expires

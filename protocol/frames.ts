@@ -56,6 +56,9 @@ export const Limits = T.Object({
     description: 'Sockets one user may have open at once, over every node; more are closed with TOO_MANY_SOCKETS',
   }),
   userCallsPerSecond: T.Integer({ description: 'Calls per second one user may make over all their sockets; more get RATE_LIMITED' }),
+  maxDepth: T.Integer({
+    description: 'Maps and arrays nested in a frame, the frame itself counting 1; a deeper frame gets MALFORMED_FRAME',
+  }),
 });
 
 /** Frames the server sends. */

@@ -5,9 +5,9 @@
 // fails when the committed file differs. The README beside it explains the format.
 import { DEFAULT_LIMITS } from '../../server/gateway/limits.ts';
 import { type CallSpec, Calls, type TopicSpec, Topics } from '../catalogue.ts';
-import { decodeFrame, encodeFrame } from '../codec.ts';
+import { encodeFrame } from '../codec.ts';
 import { CLOSE_CODES } from '../errors.ts';
-import { checkClientFrame } from '../frames.ts';
+import { readClientFrame } from '../inbound.ts';
 import { pascal, protocolJsonSchema } from '../json-schema.ts';
 import { exampleUserId } from '../spec.ts';
 import { PROTOCOL_VERSION } from '../version.ts';
@@ -281,30 +281,26 @@ function nonCanonicalFrames(): FrameVector[] {
 
 /** What the gateway answers a refused frame, after the hello (gateway.ts onMessage). */
 function refusal(bytes: Uint8Array): Record<string, unknown> {
-  let value: unknown;
-  try {
-    value = decodeFrame(bytes);
-  } catch {
-    value = undefined;
-  }
-  if (value === undefined) return { type: 'error', code: 'MALFORMED_FRAME', message: 'not one MessagePack value' };
-  const checked = checkClientFrame(value);
-  if (checked.ok) throw new Error(`conformance: ${hexOf(bytes)} is a valid frame`);
-  const ref = (value as { ref?: unknown } | null)?.ref;
-  const validRef = typeof ref === 'number' && Number.isInteger(ref) && ref >= 1 && ref <= 0xffffffff ? ref : undefined;
-  return {
-    type: 'error',
-    ...(validRef === undefined ? {} : { ref: validRef }),
-    code: checked.code,
-    message: checked.message,
-    ...(checked.field === undefined ? {} : { details: { field: checked.field } }),
-  };
+  const read = readClientFrame(bytes, DEFAULT_LIMITS.maxDepth);
+  if (read.ok) throw new Error(`conformance: ${hexOf(bytes)} is a valid frame`);
+  return { ...read.refusal };
 }
 
 function malformedFrames(): MalformedVector[] {
   const ping = encodeFrame({ type: 'ping', ts: 1 });
   const cases: [string, string, Uint8Array][] = [
     ['never-used byte', '0xc1 is not a MessagePack value', Uint8Array.of(0xc1)],
+    [
+      'too deep',
+      `a call whose body nests ${DEFAULT_LIMITS.maxDepth} arrays: ${DEFAULT_LIMITS.maxDepth + 1} levels with the frame's own map, one more than limits.maxDepth`,
+      concat(
+        encodeFrame({ type: 'call', ref: 11, op: 'session.get', body: 0 }).slice(0, -1),
+        Uint8Array.of(...Array<number>(DEFAULT_LIMITS.maxDepth - 1).fill(0x91), 0x90),
+      ),
+    ],
+    ['invalid UTF-8', 'strings are UTF-8: 0xff never is', Uint8Array.of(0x81, 0xa4, 0x74, 0x79, 0x70, 0x65, 0xa1, 0xff)],
+    ['extension type', 'extension types are never used (here a timestamp)', Uint8Array.of(0xd6, 0xff, 0, 0, 0, 1)],
+    ['container key', 'map keys are field names, never maps or arrays', Uint8Array.of(0x81, 0x90, 0x7f)],
     ['empty frame', 'a frame holds exactly one value', new Uint8Array()],
     ['two values', 'a frame holds exactly one value, here 1 then 2', concat(encodeFrame(1), encodeFrame(2))],
     ['truncated map', 'a ping cut after 5 bytes', ping.slice(0, 5)],

@@ -18,7 +18,8 @@ import {
 import { type CallName, Calls, parseTopic, requestCheckers, type TopicSpec, Topics } from '../../protocol/catalogue.ts';
 import { decodeFrame, encodeFrame } from '../../protocol/codec.ts';
 import { CLOSE_CODES, type ProtocolErrorCode, RETRY_AFTER_MS } from '../../protocol/errors.ts';
-import { type ClientFrameOf, checkClientFrame, firstProblem } from '../../protocol/frames.ts';
+import { type ClientFrameOf, firstProblem } from '../../protocol/frames.ts';
+import { readClientFrame } from '../../protocol/inbound.ts';
 import { PROTOCOL_VERSION, SUPPORTED_VERSIONS } from '../../protocol/version.ts';
 import type { AccountsDeps } from '../accounts/context.ts';
 import { type RevocationNotice, sessionsRevokedSubject } from '../accounts/events.ts';
@@ -270,6 +271,7 @@ export function createGateway(options: GatewayOptions): Gateway {
         maxSubscriptions: limits.maxSubscriptions,
         socketsPerUser: limits.socketsPerUser,
         userCallsPerSecond: limits.userCallsPerSecond,
+        maxDepth: limits.maxDepth,
       },
     });
   }
@@ -448,31 +450,17 @@ export function createGateway(options: GatewayOptions): Gateway {
   }
 
   function onMessage(connection: Connection, data: Uint8Array) {
-    let value: unknown;
-    try {
-      value = decodeFrame(data);
-    } catch {
-      value = undefined;
-    }
-    const checked =
-      value === undefined
-        ? ({ ok: false, code: 'MALFORMED_FRAME', message: 'not one MessagePack value' } as const)
-        : checkClientFrame(value);
-    if (!checked.ok) {
+    // The bytes are walked before anything recurses over them: a frame nested too deep is
+    // refused here like any other malformed frame.
+    const read = readClientFrame(data, limits.maxDepth);
+    if (!read.ok) {
       if (connection.principal === undefined) return closeWith(connection, 'HELLO_REQUIRED');
       if (++connection.malformedInARow >= limits.maxMalformedInARow) return closeWith(connection, 'PROTOCOL_VIOLATION');
-      const ref = (value as { ref?: unknown } | undefined)?.ref;
-      const validRef = typeof ref === 'number' && Number.isInteger(ref) && ref >= 1 && ref <= 0xffffffff ? ref : undefined;
-      return error(
-        connection,
-        checked.code,
-        checked.message,
-        validRef,
-        'field' in checked && checked.field !== undefined ? { field: checked.field } : undefined,
-      );
+      const { code, message, ref, details } = read.refusal;
+      return error(connection, code, message, ref, details);
     }
     connection.malformedInARow = 0;
-    const frame = checked.frame;
+    const frame = read.frame;
     if (connection.principal === undefined) {
       if (frame.type !== 'hello') return closeWith(connection, 'HELLO_REQUIRED');
       return void onHello(connection, frame);

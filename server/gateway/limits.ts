@@ -23,6 +23,8 @@ export const DEFAULT_LIMITS: GatewayLimits = {
   maxSubscriptions: 256,
   socketsPerUser: 20,
   userCallsPerSecond: 100,
+  // The deepest frame a client sends today nests 4 (a call of posts.create); room to grow.
+  maxDepth: 32,
   pendingSocketsPerAddress: 20,
   heartbeatMs: 25_000,
   maxMalformedInARow: 5,

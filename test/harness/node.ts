@@ -1,11 +1,19 @@
 // In-process nodes for tests: a configuration built from the test services (or none of them,
-// for embedded mode) and a silent logger unless TEST_LOG is set, whose error lines are still read
-// for breaches of the contract (contract.ts).
+// for embedded mode) and a logger that prints nothing unless TEST_LOG is set, but reads its
+// error-level lines: for breaches of the contract (contract.ts), and so a test can assert that
+// none was written.
 import pino from 'pino';
 import { type NodeOptions, type RunningNode, startNode } from '../../server/node.ts';
 import { type Config, loadConfig } from '../../server/platform/config.ts';
 import { noteLogLine } from './contract.ts';
 import { createTempDir, uniqueName } from './services.ts';
+
+const errorLines: string[] = [];
+
+/** The error-level (and fatal) lines every test logger of this test file has written so far. */
+export function loggedErrors(): readonly string[] {
+  return errorLines;
+}
 
 export function testLogger() {
   const shown = process.env.TEST_LOG ?? 'silent';
@@ -17,7 +25,10 @@ export function testLogger() {
     {
       write(line: string) {
         const parsed = JSON.parse(line) as { level: number; msg?: unknown };
-        if (parsed.level >= errorLevel) noteLogLine(parsed.msg);
+        if (parsed.level >= errorLevel) {
+          errorLines.push(line);
+          noteLogLine(parsed.msg);
+        }
         if (parsed.level >= shownFrom) process.stdout.write(line);
       },
     },

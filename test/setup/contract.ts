@@ -2,7 +2,7 @@
 // breach of the published contract fails, and so does the file if one is logged after its last
 // test (a call still answering while the nodes stop).
 import { afterAll, afterEach } from 'vitest';
-import { takeBreaches } from './contract.ts';
+import { takeBreaches } from '../harness/contract.ts';
 
 function failOnBreaches(): void {
   const breaches = takeBreaches();
