@@ -9,12 +9,14 @@ import { decodeFrame, encodeFrame } from './codec.ts';
 /** Per op: the error codes to answer, in order, before replying `{ ok: true }`. */
 const script = new Map<string, string[]>();
 const seen: { op: string; at: number }[] = [];
+/** While set, new connections are refused (a node that went away). */
+let refusing = false;
 let server: { readonly port: number | undefined; stop(closeActiveConnections?: boolean): unknown };
 
 beforeAll(() => {
   server = Bun.serve({
     port: 0,
-    fetch: (request, bun) => (bun.upgrade(request) ? undefined : new Response('no', { status: 400 })),
+    fetch: (request, bun) => (!refusing && bun.upgrade(request) ? undefined : new Response('no', { status: 503 })),
     websocket: {
       message(ws, data) {
         const frame = decodeFrame(data as Uint8Array) as { type: string; ref?: number; op?: string };
@@ -38,6 +40,11 @@ beforeAll(() => {
         if (frame.type !== 'call') return;
         const op = frame.op as string;
         seen.push({ op, at: Date.now() });
+        if (op === 'session.get') {
+          refusing = true;
+          ws.close(1001, 'going away');
+          return;
+        }
         const code = script.get(op)?.shift();
         if (code === undefined) ws.send(encodeFrame({ type: 'reply', ref: frame.ref, body: { ok: true } }));
         else ws.send(encodeFrame({ type: 'error', ref: frame.ref, code, message: code, details: { retryAfterMs: 40 } }));
@@ -49,7 +56,7 @@ afterAll(() => {
   server.stop(true);
 });
 
-async function connected(options: { repeatWithinMs?: number | false } = {}) {
+async function connected(options: { repeatWithinMs?: number | false; reconnect?: { initialMs: number; maxMs: number } } = {}) {
   const client = new PetAmigosClient({ url: `ws://localhost:${server.port}/ws`, token: () => 't', reconnect: false, ...options });
   await client.connect();
   return client;
@@ -117,4 +124,15 @@ test('client repeat: it gives up at repeatWithinMs with the last error, and repe
   expect(attempts('chats.list').length - once).toBe(1);
   strict.close();
   script.clear();
+});
+
+test('client repeat: after a dropped socket a read waits for the reconnection only until repeatWithinMs, then fails DISCONNECTED', async () => {
+  const client = await connected({ repeatWithinMs: 400, reconnect: { initialMs: 50, maxMs: 100 } });
+  const started = Date.now();
+  const failed = await client.call('session.get', {}).catch((error: ProtocolError) => error);
+  expect((failed as ProtocolError).code).toBe('DISCONNECTED');
+  expect(Date.now() - started).toBeGreaterThanOrEqual(300);
+  expect(attempts('session.get')).toHaveLength(1);
+  client.close();
+  refusing = false;
 });

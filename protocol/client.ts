@@ -136,9 +136,10 @@ export class PetAmigosClient {
   async call<N extends CallName>(op: N, body: CallRequest<N>, options: { timeoutMs?: number } = {}): Promise<CallResponse<N>> {
     const within = this.#options.repeatWithinMs ?? 15_000;
     const deadline = Date.now() + (within === false ? 0 : within);
-    for (;;) {
+    for (let attempt = 0; ; attempt++) {
       try {
-        return (await this.#request({ type: 'call', op, body }, options.timeoutMs)) as CallResponse<N>;
+        // A repeat waits for a reconnecting socket only until the deadline.
+        return (await this.#request({ type: 'call', op, body }, options.timeoutMs, attempt > 0 ? deadline : undefined)) as CallResponse<N>;
       } catch (error) {
         if (!(error instanceof ProtocolError) || this.#stopped || !mayRepeat(op, body, error.code)) throw error;
         const pause = typeof error.details?.retryAfterMs === 'number' ? error.details.retryAfterMs : 250;
@@ -220,9 +221,12 @@ export class PetAmigosClient {
     );
   }
 
-  #request(frame: Record<string, unknown>, timeoutMs?: number): Promise<unknown> {
+  /** `sendBy`: a request still waiting for the socket then fails DISCONNECTED instead of waiting on. */
+  #request(frame: Record<string, unknown>, timeoutMs?: number, sendBy?: number): Promise<unknown> {
     return new Promise((resolve, reject) => {
+      let expiry: ReturnType<typeof setTimeout> | undefined;
       const send = () => {
+        clearTimeout(expiry);
         const ref = this.#nextRef++;
         const limit = timeoutMs ?? (this.#welcome?.limits.callTimeoutMs ?? 10_000) + 5000;
         const timer = setTimeout(() => {
@@ -232,8 +236,19 @@ export class PetAmigosClient {
         this.#pending.set(ref, { resolve, reject, timer });
         this.#ws?.send(encodeFrame({ ...frame, ref }));
       };
-      if (this.#state === 'open') send();
-      else this.#queue.push({ send, reject });
+      if (this.#state === 'open') return send();
+      const waiting = { send, reject };
+      this.#queue.push(waiting);
+      if (sendBy !== undefined)
+        expiry = setTimeout(
+          () => {
+            const at = this.#queue.indexOf(waiting);
+            if (at < 0) return;
+            this.#queue.splice(at, 1);
+            reject(new ProtocolError('DISCONNECTED', 'the socket did not come back in time'));
+          },
+          Math.max(0, sendBy - Date.now()),
+        );
     });
   }
 

@@ -41,7 +41,8 @@ class Seat {
   constructor(node: NodeProcess, user: { id: string; token: string }) {
     this.node = node;
     this.user = user;
-    this.client = client(node, user.token);
+    // The test retries and moves seats itself: errors surface at once.
+    this.client = client(node, user.token, { repeatWithinMs: false });
   }
 
   follow(conversationId: string, since?: { epoch: string; seq: number }) {
@@ -61,7 +62,7 @@ class Seat {
     const since = this.handle?.position;
     this.client.close();
     this.node = survivor;
-    this.client = client(survivor, this.user.token);
+    this.client = client(survivor, this.user.token, { repeatWithinMs: false });
     await this.client.connect();
     this.follow(conversationId, since);
   }

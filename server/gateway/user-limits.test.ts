@@ -141,9 +141,10 @@ describe('limits per user and per address', () => {
     const first = await Promise.all(Array.from({ length: 10 }, () => onFirst.request({ type: 'call', op: 'session.get' })));
     expect(first.filter((frame) => frame.type === 'reply').length).toBeGreaterThanOrEqual(9);
     // The second node's own bucket still holds 10: only the cluster-wide count can stop these. Each
-    // call waits for its answer, so the report of the first one is back before the next.
+    // call waits for its answer, so the report of the first one is usually back before the next;
+    // under load the first node's batched report may land a call or two later, hence 8 calls.
     const answers: Frame[] = [];
-    for (let i = 0; i < 5; i++) answers.push(await onSecond.request({ type: 'call', op: 'session.get' }));
+    for (let i = 0; i < 8; i++) answers.push(await onSecond.request({ type: 'call', op: 'session.get' }));
     const refused = answers.filter((frame) => frame.type === 'error' && frame.code === 'RATE_LIMITED');
     expect(refused.length).toBeGreaterThanOrEqual(3);
     for (const frame of refused) expect((frame.details as { retryAfterMs: number }).retryAfterMs).toBeGreaterThan(0);
