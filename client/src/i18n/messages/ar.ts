@@ -269,6 +269,8 @@ export const ar: Messages = {
   'error.PUSH_SERVICE_NOT_ALLOWED': 'خدمة الإشعارات الفورية في هذا المتصفح غير مدعومة.',
   'error.DISCONNECTED': 'انقطع الاتصال. حاول مرة أخرى.',
   'error.TIMEOUT': 'استغرق الخادم وقتًا طويلًا للرد. حاول مرة أخرى.',
+  'error.ACTOR_UNAVAILABLE': 'الخدمة تستعيد عملها بعد عطل. حاول مرة أخرى بعد لحظات.',
+  'error.MAILBOX_FULL': 'الخادم مشغول جدًا الآن. حاول مرة أخرى بعد لحظات.',
   'nav.feed': 'الموجز',
   'toast.undo': 'تراجع',
   'dialog.close': 'إغلاق',

@@ -269,6 +269,8 @@ export const de: Messages = {
   'error.PUSH_SERVICE_NOT_ALLOWED': 'Der Push-Dienst dieses Browsers wird nicht unterstützt.',
   'error.DISCONNECTED': 'Die Verbindung wurde unterbrochen. Bitte versuche es erneut.',
   'error.TIMEOUT': 'Der Server hat zu lange gebraucht. Bitte versuche es erneut.',
+  'error.ACTOR_UNAVAILABLE': 'Der Dienst erholt sich gerade von einer Störung. Bitte versuche es gleich noch einmal.',
+  'error.MAILBOX_FULL': 'Der Server ist gerade stark ausgelastet. Bitte versuche es gleich noch einmal.',
   'nav.feed': 'Feed',
   'toast.undo': 'Rückgängig',
   'dialog.close': 'Schließen',

@@ -268,6 +268,8 @@ export const en = {
   'error.PUSH_SERVICE_NOT_ALLOWED': 'This browser’s push service is not supported.',
   'error.DISCONNECTED': 'The connection dropped. Please try again.',
   'error.TIMEOUT': 'The server took too long to answer. Please try again.',
+  'error.ACTOR_UNAVAILABLE': 'The service is recovering from a failure. Please try again in a moment.',
+  'error.MAILBOX_FULL': 'The server is very busy right now. Please try again in a moment.',
   'nav.feed': 'Feed',
   'toast.undo': 'Undo',
   'dialog.close': 'Close',

@@ -269,6 +269,8 @@ export const es: Messages = {
   'error.PUSH_SERVICE_NOT_ALLOWED': 'El servicio push de este navegador no es compatible.',
   'error.DISCONNECTED': 'Se perdió la conexión. Inténtalo de nuevo.',
   'error.TIMEOUT': 'El servidor tardó demasiado en responder. Inténtalo de nuevo.',
+  'error.ACTOR_UNAVAILABLE': 'El servicio se está recuperando de una falla. Inténtalo de nuevo en un momento.',
+  'error.MAILBOX_FULL': 'El servidor está muy ocupado ahora. Inténtalo de nuevo en un momento.',
   'nav.feed': 'Inicio',
   'toast.undo': 'Deshacer',
   'dialog.close': 'Cerrar',

@@ -269,6 +269,8 @@ export const fr: Messages = {
   'error.PUSH_SERVICE_NOT_ALLOWED': 'Le service push de ce navigateur n’est pas pris en charge.',
   'error.DISCONNECTED': 'La connexion a été coupée. Réessayez.',
   'error.TIMEOUT': 'Le serveur a mis trop de temps à répondre. Réessayez.',
+  'error.ACTOR_UNAVAILABLE': 'Le service se rétablit après une panne. Réessayez dans un instant.',
+  'error.MAILBOX_FULL': 'Le serveur est très sollicité en ce moment. Réessayez dans un instant.',
   'nav.feed': 'Fil',
   'toast.undo': 'Annuler',
   'dialog.close': 'Fermer',

@@ -269,6 +269,8 @@ export const hi: Messages = {
   'error.PUSH_SERVICE_NOT_ALLOWED': 'इस ब्राउज़र की पुश सेवा समर्थित नहीं है।',
   'error.DISCONNECTED': 'कनेक्शन टूट गया। फिर से कोशिश करें।',
   'error.TIMEOUT': 'सर्वर ने जवाब देने में बहुत देर की। फिर से कोशिश करें।',
+  'error.ACTOR_UNAVAILABLE': 'एक गड़बड़ी के बाद सेवा फिर से शुरू हो रही है। थोड़ी देर में फिर से कोशिश करें।',
+  'error.MAILBOX_FULL': 'सर्वर अभी बहुत व्यस्त है। थोड़ी देर में फिर से कोशिश करें।',
   'nav.feed': 'फ़ीड',
   'toast.undo': 'पहले जैसा करें',
   'dialog.close': 'बंद करें',

@@ -269,6 +269,8 @@ export const id: Messages = {
   'error.PUSH_SERVICE_NOT_ALLOWED': 'Layanan push browser ini tidak didukung.',
   'error.DISCONNECTED': 'Koneksi terputus. Coba lagi.',
   'error.TIMEOUT': 'Server terlalu lama menjawab. Coba lagi.',
+  'error.ACTOR_UNAVAILABLE': 'Layanan sedang pulih dari gangguan. Coba lagi sebentar lagi.',
+  'error.MAILBOX_FULL': 'Server sedang sangat sibuk. Coba lagi sebentar lagi.',
   'nav.feed': 'Beranda',
   'toast.undo': 'Urungkan',
   'dialog.close': 'Tutup',

@@ -269,6 +269,8 @@ export const it: Messages = {
   'error.PUSH_SERVICE_NOT_ALLOWED': 'Il servizio push di questo browser non è supportato.',
   'error.DISCONNECTED': 'La connessione si è interrotta. Riprova.',
   'error.TIMEOUT': 'Il server ha impiegato troppo a rispondere. Riprova.',
+  'error.ACTOR_UNAVAILABLE': 'Il servizio si sta riprendendo da un guasto. Riprova tra un momento.',
+  'error.MAILBOX_FULL': 'Il server è molto occupato in questo momento. Riprova tra un momento.',
   'nav.feed': 'Feed',
   'toast.undo': 'Annulla',
   'dialog.close': 'Chiudi',

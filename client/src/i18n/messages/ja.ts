@@ -269,6 +269,8 @@ export const ja: Messages = {
   'error.PUSH_SERVICE_NOT_ALLOWED': 'このブラウザのプッシュサービスには対応していません。',
   'error.DISCONNECTED': '接続が切れました。もう一度お試しください。',
   'error.TIMEOUT': 'サーバーの応答に時間がかかりすぎました。もう一度お試しください。',
+  'error.ACTOR_UNAVAILABLE': 'サービスが障害から復旧中です。しばらくしてからもう一度お試しください。',
+  'error.MAILBOX_FULL': 'サーバーが混み合っています。しばらくしてからもう一度お試しください。',
   'nav.feed': 'フィード',
   'toast.undo': '元に戻す',
   'dialog.close': '閉じる',

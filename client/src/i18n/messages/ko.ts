@@ -269,6 +269,8 @@ export const ko: Messages = {
   'error.PUSH_SERVICE_NOT_ALLOWED': '이 브라우저의 푸시 서비스는 지원되지 않습니다.',
   'error.DISCONNECTED': '연결이 끊어졌습니다. 다시 시도하세요.',
   'error.TIMEOUT': '서버 응답이 너무 늦습니다. 다시 시도하세요.',
+  'error.ACTOR_UNAVAILABLE': '서비스가 장애에서 복구되는 중입니다. 잠시 후 다시 시도하세요.',
+  'error.MAILBOX_FULL': '서버가 지금 매우 바쁩니다. 잠시 후 다시 시도하세요.',
   'nav.feed': '피드',
   'toast.undo': '실행 취소',
   'dialog.close': '닫기',

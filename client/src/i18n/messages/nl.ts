@@ -269,6 +269,8 @@ export const nl: Messages = {
   'error.PUSH_SERVICE_NOT_ALLOWED': 'De pushdienst van deze browser wordt niet ondersteund.',
   'error.DISCONNECTED': 'De verbinding is verbroken. Probeer het opnieuw.',
   'error.TIMEOUT': 'De server deed er te lang over. Probeer het opnieuw.',
+  'error.ACTOR_UNAVAILABLE': 'De dienst herstelt van een storing. Probeer het zo meteen opnieuw.',
+  'error.MAILBOX_FULL': 'De server is nu erg druk. Probeer het zo meteen opnieuw.',
   'nav.feed': 'Tijdlijn',
   'toast.undo': 'Ongedaan maken',
   'dialog.close': 'Sluiten',

@@ -269,6 +269,8 @@ export const pl: Messages = {
   'error.PUSH_SERVICE_NOT_ALLOWED': 'Usługa push tej przeglądarki nie jest obsługiwana.',
   'error.DISCONNECTED': 'Połączenie zostało przerwane. Spróbuj ponownie.',
   'error.TIMEOUT': 'Serwer odpowiadał zbyt długo. Spróbuj ponownie.',
+  'error.ACTOR_UNAVAILABLE': 'Usługa wraca do działania po awarii. Spróbuj ponownie za chwilę.',
+  'error.MAILBOX_FULL': 'Serwer jest teraz bardzo obciążony. Spróbuj ponownie za chwilę.',
   'nav.feed': 'Aktualności',
   'toast.undo': 'Cofnij',
   'dialog.close': 'Zamknij',

@@ -269,6 +269,8 @@ export const pt: Messages = {
   'error.PUSH_SERVICE_NOT_ALLOWED': 'O serviço push deste navegador não é compatível.',
   'error.DISCONNECTED': 'A conexão caiu. Tente de novo.',
   'error.TIMEOUT': 'O servidor demorou demais para responder. Tente de novo.',
+  'error.ACTOR_UNAVAILABLE': 'O serviço está se recuperando de uma falha. Tente de novo em instantes.',
+  'error.MAILBOX_FULL': 'O servidor está muito ocupado agora. Tente de novo em instantes.',
   'nav.feed': 'Feed',
   'toast.undo': 'Desfazer',
   'dialog.close': 'Fechar',

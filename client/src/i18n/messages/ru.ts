@@ -269,6 +269,8 @@ export const ru: Messages = {
   'error.PUSH_SERVICE_NOT_ALLOWED': 'Push-сервис этого браузера не поддерживается.',
   'error.DISCONNECTED': 'Соединение прервалось. Попробуйте ещё раз.',
   'error.TIMEOUT': 'Сервер отвечал слишком долго. Попробуйте ещё раз.',
+  'error.ACTOR_UNAVAILABLE': 'Сервис восстанавливается после сбоя. Попробуйте ещё раз через минуту.',
+  'error.MAILBOX_FULL': 'Сервер сейчас перегружен. Попробуйте ещё раз через минуту.',
   'nav.feed': 'Лента',
   'toast.undo': 'Отменить',
   'dialog.close': 'Закрыть',

@@ -269,6 +269,8 @@ export const th: Messages = {
   'error.PUSH_SERVICE_NOT_ALLOWED': 'ไม่รองรับบริการพุชของเบราว์เซอร์นี้',
   'error.DISCONNECTED': 'การเชื่อมต่อขาดหาย โปรดลองอีกครั้ง',
   'error.TIMEOUT': 'เซิร์ฟเวอร์ตอบช้าเกินไป โปรดลองอีกครั้ง',
+  'error.ACTOR_UNAVAILABLE': 'บริการกำลังกู้คืนจากความขัดข้อง โปรดลองอีกครั้งในอีกสักครู่',
+  'error.MAILBOX_FULL': 'เซิร์ฟเวอร์ยุ่งมากในขณะนี้ โปรดลองอีกครั้งในอีกสักครู่',
   'nav.feed': 'ฟีด',
   'toast.undo': 'เลิกทำ',
   'dialog.close': 'ปิด',

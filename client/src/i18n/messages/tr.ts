@@ -269,6 +269,8 @@ export const tr: Messages = {
   'error.PUSH_SERVICE_NOT_ALLOWED': 'Bu tarayıcının anlık bildirim hizmeti desteklenmiyor.',
   'error.DISCONNECTED': 'Bağlantı koptu. Lütfen tekrar dene.',
   'error.TIMEOUT': 'Sunucu yanıt vermekte çok gecikti. Lütfen tekrar dene.',
+  'error.ACTOR_UNAVAILABLE': 'Hizmet bir arızadan sonra toparlanıyor. Birazdan tekrar dene.',
+  'error.MAILBOX_FULL': 'Sunucu şu anda çok yoğun. Birazdan tekrar dene.',
   'nav.feed': 'Akış',
   'toast.undo': 'Geri al',
   'dialog.close': 'Kapat',

@@ -269,6 +269,8 @@ export const ur: Messages = {
   'error.PUSH_SERVICE_NOT_ALLOWED': 'اس براؤزر کی پش سروس کی سہولت نہیں۔',
   'error.DISCONNECTED': 'کنکشن ٹوٹ گیا۔ دوبارہ کوشش کریں۔',
   'error.TIMEOUT': 'سرور نے جواب دینے میں بہت دیر کی۔ دوبارہ کوشش کریں۔',
+  'error.ACTOR_UNAVAILABLE': 'ایک خرابی کے بعد سروس بحال ہو رہی ہے۔ تھوڑی دیر بعد دوبارہ کوشش کریں۔',
+  'error.MAILBOX_FULL': 'سرور اس وقت بہت مصروف ہے۔ تھوڑی دیر بعد دوبارہ کوشش کریں۔',
   'nav.feed': 'فیڈ',
   'toast.undo': 'واپس لیں',
   'dialog.close': 'بند کریں',

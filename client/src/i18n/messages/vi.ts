@@ -269,6 +269,8 @@ export const vi: Messages = {
   'error.PUSH_SERVICE_NOT_ALLOWED': 'Dịch vụ đẩy của trình duyệt này không được hỗ trợ.',
   'error.DISCONNECTED': 'Mất kết nối. Vui lòng thử lại.',
   'error.TIMEOUT': 'Máy chủ phản hồi quá lâu. Vui lòng thử lại.',
+  'error.ACTOR_UNAVAILABLE': 'Dịch vụ đang phục hồi sau sự cố. Vui lòng thử lại sau giây lát.',
+  'error.MAILBOX_FULL': 'Máy chủ đang rất bận. Vui lòng thử lại sau giây lát.',
   'nav.feed': 'Bảng tin',
   'toast.undo': 'Hoàn tác',
   'dialog.close': 'Đóng',

@@ -269,6 +269,8 @@ export const zhTW: Messages = {
   'error.PUSH_SERVICE_NOT_ALLOWED': '不支援此瀏覽器的推播服務。',
   'error.DISCONNECTED': '連線已中斷，請再試一次。',
   'error.TIMEOUT': '伺服器回應逾時，請再試一次。',
+  'error.ACTOR_UNAVAILABLE': '服務正從故障中恢復，請稍後再試。',
+  'error.MAILBOX_FULL': '伺服器目前非常忙碌，請稍後再試。',
   'nav.feed': '動態',
   'toast.undo': '復原',
   'dialog.close': '關閉',

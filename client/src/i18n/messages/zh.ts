@@ -269,6 +269,8 @@ export const zh: Messages = {
   'error.PUSH_SERVICE_NOT_ALLOWED': '不支持此浏览器的推送服务。',
   'error.DISCONNECTED': '连接已断开，请重试。',
   'error.TIMEOUT': '服务器响应超时，请重试。',
+  'error.ACTOR_UNAVAILABLE': '服务正在从故障中恢复，请稍后重试。',
+  'error.MAILBOX_FULL': '服务器当前非常繁忙，请稍后重试。',
   'nav.feed': '动态',
   'toast.undo': '撤销',
   'dialog.close': '关闭',
