@@ -137,10 +137,6 @@ export const CLOSE_CODES = {
   TOKEN_EXPIRED: { code: 4004, meaning: 'The access token expired and no fresh one came in an `auth` frame; refresh it and reconnect.' },
   SESSION_REVOKED: { code: 4005, meaning: 'The user signed this session out (or it was revoked); sign in again.' },
   VERSION_UNSUPPORTED: { code: 4006, meaning: 'The `hello` named a protocol version this server does not speak.' },
-  SLOW_CONSUMER: {
-    code: 4008,
-    meaning: 'The socket did not read, and its send buffer passed `limits.sendBufferBytes`; reconnect and resume.',
-  },
   FLOODING: { code: 4009, meaning: 'The client kept sending after being rate limited.' },
   TOO_MANY_SOCKETS: {
     code: 4010,

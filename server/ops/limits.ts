@@ -141,10 +141,19 @@ function rows(): Row[] {
       set: variable('WS_PENDING_SOCKETS_PER_ADDRESS'),
     },
     { what: 'time to send the hello (`HANDSHAKE_TIMEOUT`)', value: duration(DEFAULT_LIMITS.helloTimeoutMs), set: fixed(gateway) },
-    { what: 'subscriptions per socket', value: number(DEFAULT_LIMITS.maxSubscriptions), set: fixed(gateway) },
+    {
+      what: 'subscriptions per socket (`TOO_MANY_SUBSCRIPTIONS` beyond)',
+      value: number(DEFAULT_LIMITS.maxSubscriptions),
+      set: fixed(gateway),
+    },
+    {
+      what: 'nesting of maps and arrays in a frame, its own map counting 1 (`MALFORMED_FRAME`, reason `too deep`, beyond)',
+      value: number(DEFAULT_LIMITS.maxDepth),
+      set: fixed(gateway),
+    },
     { what: 'events kept per topic for resume', value: number(DEFAULT_LIMITS.retainedEventsPerTopic), set: fixed(gateway) },
     {
-      what: "a socket's unsent bytes before it is closed (`SLOW_CONSUMER`)",
+      what: "a socket's unsent bytes before it is dropped (no close frame: clients see 1006 and resume)",
       value: bytes(DEFAULT_LIMITS.sendBufferBytes),
       set: fixed(gateway),
     },
