@@ -138,15 +138,18 @@ describe('limits per user and per address', () => {
       connect(second.url, attacker.tokens.accessToken),
     ]);
     // The whole burst of 10 on the first node, at once.
+    const started = Date.now();
     const first = await Promise.all(Array.from({ length: 10 }, () => onFirst.request({ type: 'call', op: 'session.get' })));
     expect(first.filter((frame) => frame.type === 'reply').length).toBeGreaterThanOrEqual(9);
     // The second node's own bucket still holds 10: only the cluster-wide count can stop these. Each
-    // call waits for its answer, so the report of the first one is usually back before the next;
-    // under load the first node's batched report may land a call or two later, hence 8 calls.
+    // call waits for its answer, so the report of one is usually back before the next. What may
+    // pass: the call whose report is on its way, one more per 100 ms the bucket refilled since the
+    // burst (10 a second), and one report interval's worth; without the shared count all 8 would.
     const answers: Frame[] = [];
     for (let i = 0; i < 8; i++) answers.push(await onSecond.request({ type: 'call', op: 'session.get' }));
+    const elapsedMs = Date.now() - started;
     const refused = answers.filter((frame) => frame.type === 'error' && frame.code === 'RATE_LIMITED');
-    expect(refused.length).toBeGreaterThanOrEqual(3);
+    expect(answers.length - refused.length).toBeLessThanOrEqual(2 + Math.ceil(elapsedMs / 100));
     for (const frame of refused) expect((frame.details as { retryAfterMs: number }).retryAfterMs).toBeGreaterThan(0);
   });
 
