@@ -63,6 +63,8 @@ export type UserMessage =
       message?: MessagePush;
     }
   | { op: 'chatCounts' }
+  /** Logs the `chats.unread` held back while the user had no socket open. */
+  | { op: 'flushChats' }
   | { op: 'mediaChanged'; media: EventBody<'user', 'media.changed'>['media'] };
 
 export interface UserActorDeps {
@@ -79,6 +81,12 @@ export interface UserActorDeps {
 }
 
 const PUSH_EVERY_MS = 10_000;
+/**
+ * With no socket open, a conversation's new count is logged at most this often (the badge
+ * numbers at once): a resuming device still finds the latest state, and a busy group does not
+ * write one event per message for every member who is away.
+ */
+const OFFLINE_CHATS_EVERY_MS = 5000;
 
 /** Subject on which gateways answer "which sockets of this user do you hold?". */
 export const socketsOfSubject = (namespace: string) => `${namespace}.gateway.sockets-of`;
@@ -181,6 +189,22 @@ export function userActorKind(deps: UserActorDeps): ActorKind {
         unread = now;
         await deps.topics.publish(`user:${userId}`, 'notifications.unread', { unread });
       };
+      /** Conversations whose latest count is not logged yet (held back while no socket is open). */
+      const unlogged = new Set<string>();
+      let flushing = false;
+      const logChat = async (conversationId: string) => {
+        unlogged.delete(conversationId);
+        await deps.topics.publish(`user:${userId}`, 'chats.unread', {
+          conversationId,
+          unread: chats.get(conversationId)?.unread ?? 0,
+          ...chatCounts(chats),
+        });
+      };
+      const flushChats = async () => {
+        flushing = false;
+        context.cancelTimer('flushChats');
+        for (const conversationId of [...unlogged]) await logChat(conversationId);
+      };
       let status = saved[0]?.text ?? '';
       const sockets = new Map(gathered.map((socket) => [socket.socketId, socket]));
       /** Sockets closed for being beyond the user's limit, until their disconnection arrives. */
@@ -214,6 +238,7 @@ export function userActorKind(deps: UserActorDeps): ActorKind {
             case 'connected':
               // A socket already refused (found by the gathering at activation) stays refused.
               if (refused.has(message.socket.socketId)) return noReply;
+              if (unlogged.size > 0) await flushChats();
               sockets.set(message.socket.socketId, message.socket);
               // Beyond the limit the newest sockets go (by welcome time, then id) and the user's
               // older ones stay. Activation may have gathered sockets whose own 'connected' is
@@ -286,10 +311,22 @@ export function userActorKind(deps: UserActorDeps): ActorKind {
                 }
               }
               if (entry.unread === 0 && !chats.has(conversationId)) return noReply;
+              const badge = chatCounts(chats);
               if (entry.unread === 0) chats.delete(conversationId);
               else chats.set(conversationId, entry);
-              // Logged whether or not a device is connected: one resuming later catches up.
-              await deps.topics.publish(`user:${userId}`, 'chats.unread', { conversationId, unread: entry.unread, ...chatCounts(chats) });
+              const now = chatCounts(chats);
+              // Logged whether or not a device is connected, so one resuming later catches up:
+              // at once while a socket is open or when the badge numbers change, otherwise the
+              // conversation's latest count within OFFLINE_CHATS_EVERY_MS.
+              if (sockets.size > 0 || now.conversations !== badge.conversations || now.requests !== badge.requests)
+                await logChat(conversationId);
+              else {
+                unlogged.add(conversationId);
+                if (!flushing) {
+                  flushing = true;
+                  context.timer('flushChats', OFFLINE_CHATS_EVERY_MS, { op: 'flushChats' } satisfies UserMessage);
+                }
+              }
               return noReply;
             }
             case 'mediaChanged':
@@ -297,6 +334,9 @@ export function userActorKind(deps: UserActorDeps): ActorKind {
               return noReply;
             case 'chatCounts':
               return reply(chatCounts(chats));
+            case 'flushChats':
+              await flushChats();
+              return noReply;
             case 'markAllRead':
               await deps.db
                 .update(notifications)
@@ -306,6 +346,8 @@ export function userActorKind(deps: UserActorDeps): ActorKind {
               return reply({ unread });
           }
         },
+        // What was held back is logged before the actor goes.
+        passivate: flushChats,
       };
     },
   };

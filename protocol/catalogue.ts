@@ -184,7 +184,7 @@ export const Topics = {
       },
       'chats.unread': {
         description:
-          'Unread messages of one conversation changed (a message arrived, it was read on some device, it was muted), with the badge numbers after it.',
+          "Unread messages of one conversation changed (a message arrived, it was read on some device, it was muted), with the badge numbers after it. Logged whether or not the user has a socket open; while none is, a change of the badge numbers is logged at once and a conversation's other changes at most every 5 s, with its latest count (and when a socket connects).",
         body: T.Object({
           conversationId: T.String(),
           unread: T.Integer({ minimum: 0 }),

@@ -76,7 +76,7 @@ describe('notifications', () => {
     await expect(phone.event('notification.new', undefined, 500)).rejects.toThrow(/no matching frame/);
   });
 
-  test('notifications: events of the user topic are logged with no device connected; a device resuming from its last seq gets them', async () => {
+  test("notifications: events of the user topic are logged with no device connected (a conversation's count coalesced, the badge at once); a device resuming from its last seq gets them", async () => {
     const [ana, bruno] = await Promise.all([member(), member(nodeB)]);
     await befriend(env.node, ana, bruno);
     // A second device reads where the topic stands, then every device goes offline.
@@ -86,19 +86,28 @@ describe('notifications', () => {
     bruno.close();
     await expect.poll(async () => ((await env.node.actors.ask('user', bruno.id, { op: 'get' })) as { devices: number }).devices).toBe(0);
     const sent = await ana.call('chats.send', { to: bruno.id, clientId: crypto.randomUUID(), text: '¿Vienes al parque?' });
-    await ana.call('follows.follow', { userId: bruno.id });
+    const { conversationId } = sent;
     // The room actor tells bruno's user actor without waiting: the count has arrived before he is back.
     await expect
       .poll(async () => ((await env.node.actors.ask('user', bruno.id, { op: 'chatCounts' })) as { conversations: number }).conversations)
       .toBe(1);
+    // Two more counts of the same conversation, told as the room actor tells them (in order).
+    for (const unread of [2, 3])
+      await env.node.actors.ask('user', bruno.id, { op: 'chatUnread', conversationId, unread, mutedUntil: null, request: false });
+    await ana.call('follows.follow', { userId: bruno.id });
     const { socket } = await connectAs(nodeB.url, bruno.user.tokens.accessToken);
     try {
       const resumed = await socket.request({ type: 'sub', topic: `user:${bruno.id}`, since: { epoch: position.epoch, seq: position.seq } });
       expect(resumed.type).toBe('reply');
+      // The badge changed with the first message: logged at once. The count of the next two:
+      // once, with the latest (within 5 s, or when a device connects, as here).
       const unread = await socket.next((frame) => frame.type === 'event' && frame.name === 'chats.unread');
-      expect(unread.body).toEqual({ conversationId: sent.conversationId, unread: 1, conversations: 1, requests: 0 });
+      expect(unread.body).toEqual({ conversationId, unread: 1, conversations: 1, requests: 0 });
       const notified = await socket.next((frame) => frame.type === 'event' && frame.name === 'notification.new');
       expect(notified.body).toMatchObject({ unread: 1, notification: { type: 'follow.new', actor: { id: ana.id } } });
+      const latest = await socket.next((frame) => frame.type === 'event' && frame.name === 'chats.unread', 7000);
+      expect(latest.body).toEqual({ conversationId, unread: 3, conversations: 1, requests: 0 });
+      await expect(socket.next((frame) => frame.type === 'event' && frame.name === 'chats.unread', 300)).rejects.toThrow();
     } finally {
       socket.close();
     }
