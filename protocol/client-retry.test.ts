@@ -40,6 +40,11 @@ beforeAll(() => {
         if (frame.type !== 'call') return;
         const op = frame.op as string;
         seen.push({ op, at: Date.now() });
+        if (op === 'chats.pins') {
+          // A server hint no client should follow as it is.
+          ws.send(encodeFrame({ type: 'error', ref: frame.ref, code: 'ACTOR_UNAVAILABLE', message: 'x', details: { retryAfterMs: -1 } }));
+          return;
+        }
         if (op === 'session.get') {
           refusing = true;
           ws.close(1001, 'going away');
@@ -135,4 +140,14 @@ test('client repeat: after a dropped socket a read waits for the reconnection on
   expect(attempts('session.get')).toHaveLength(1);
   client.close();
   refusing = false;
+});
+
+test('client repeat: a nonsensical retryAfterMs is bounded: the client neither spins nor repeats past repeatWithinMs', async () => {
+  const client = await connected({ repeatWithinMs: 200 });
+  const failed = await client.call('chats.pins', { conversationId: crypto.randomUUID() }).catch((error: ProtocolError) => error);
+  expect((failed as ProtocolError).code).toBe('ACTOR_UNAVAILABLE');
+  // At least 10 ms between repeats: at most about 20 in 200 ms, not thousands.
+  expect(attempts('chats.pins').length).toBeGreaterThan(1);
+  expect(attempts('chats.pins').length).toBeLessThanOrEqual(21);
+  client.close();
 });

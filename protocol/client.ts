@@ -142,7 +142,9 @@ export class PetAmigosClient {
         return (await this.#request({ type: 'call', op, body }, options.timeoutMs, attempt > 0 ? deadline : undefined)) as CallResponse<N>;
       } catch (error) {
         if (!(error instanceof ProtocolError) || this.#stopped || !mayRepeat(op, body, error.code)) throw error;
-        const pause = typeof error.details?.retryAfterMs === 'number' ? error.details.retryAfterMs : 250;
+        // The server's hint, within sane bounds (a bad one must not make the client spin or stall).
+        const hint = error.details?.retryAfterMs;
+        const pause = typeof hint === 'number' && Number.isFinite(hint) ? Math.min(Math.max(hint, 10), 30_000) : 250;
         if (Date.now() + pause >= deadline) throw error;
         await new Promise((resolve) => setTimeout(resolve, pause));
       }

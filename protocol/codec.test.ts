@@ -249,6 +249,7 @@ describe('client frames', () => {
     expect(refused('d40000')).toBe('extension type');
     expect(refused('a2fffe')).toBe('invalid UTF-8');
     expect(refused('81a2c328a161')).toBe('invalid UTF-8');
+    expect(refused('a3e2')).toBe('truncated');
     expect(refused('819001')).toBe('container key');
     expect(refused('8281a16101018001')).toBe('container key');
     expect(refused('81a16181900190')).toBe('container key');

@@ -58,6 +58,7 @@ export function scanValue(bytes: Uint8Array, options: ScanOptions = {}): ScanFau
     } else if (type <= 0xbf) {
       skip = type & 0x1f;
       at += 1;
+      if (at + skip > length) return { reason: 'truncated' };
       if (checkUtf8 && !validUtf8(bytes, at, at + skip)) return { reason: 'invalid UTF-8' };
     } else
       switch (type) {

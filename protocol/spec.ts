@@ -50,7 +50,7 @@ export const CreateKey = T.Optional(
   T.String({
     format: 'uuid',
     description:
-      'Idempotency key chosen by the client: new for each thing created, the same on every retry of it. A retry answers what the first attempt created (NOT_FOUND if that was deleted since).',
+      'Idempotency key chosen by the client: new for each thing created, the same on every retry of it. A retry answers what the first attempt created. If that was deleted since, a post answers NOT_FOUND; a pet, or a comment removed for good, no longer holds its key, so the retry creates it again.',
   }),
 );
 export const exampleUserId = '0192a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b';

@@ -17,7 +17,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import { InvalidInputError, NotFoundError, ServerError, UnauthenticatedError } from '../errors.ts';
 import { isLanguage } from '../i18n/languages.ts';
-import { violatedUniqueConstraint } from '../platform/db/once.ts';
+import { violatedUniqueConstraint } from '../platform/db/unique.ts';
 import type { OAuthProviderConfig, OAuthProviderName } from './config.ts';
 import { type AccountsDeps, appLink, type RequestOrigin, signIn, type TokenPair } from './context.ts';
 import { markProviderSignIn, type Reauthentication, reauthenticate } from './credentials.ts';

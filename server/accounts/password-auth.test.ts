@@ -4,7 +4,7 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type AccountsEnv, newIdentity, PASSWORD, startAccountsEnv, type TokenPairBody } from '../../test/harness/accounts.ts';
-import { violatedUniqueConstraint } from '../platform/db/once.ts';
+import { violatedUniqueConstraint } from '../platform/db/unique.ts';
 import { users } from './schema.ts';
 
 let env: AccountsEnv;

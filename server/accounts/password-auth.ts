@@ -3,7 +3,7 @@
 // INVALID_CREDENTIALS after the same amount of work, and attempt limits answer alike for
 // accounts that exist and those that do not (login-limits.ts).
 import { ConflictError, UnauthenticatedError } from '../errors.ts';
-import { violatedUniqueConstraint } from '../platform/db/once.ts';
+import { violatedUniqueConstraint } from '../platform/db/unique.ts';
 import { type AccountsDeps, type RequestOrigin, signIn, type TokenPair, tokenPair } from './context.ts';
 import { queueVerificationMail } from './email-flows.ts';
 import { lockIfLimitReached, releaseLoginAttempt, reserveLoginAttempt } from './login-limits.ts';

@@ -291,7 +291,6 @@ export class Chats {
   createGroup(userId: string, request: CallRequest<'chats.createGroup'>): Promise<ChatView> {
     return createOnce(
       request.clientId,
-      'conversations_client',
       async (clientId) => {
         const [row] = await this.#db
           .select({ id: conversations.id })

@@ -110,7 +110,6 @@ export class Pets {
   create(ownerId: string, request: CallRequest<'pets.create'>): Promise<PetView> {
     return createOnce(
       request.clientId,
-      'pets_client',
       async (clientId) => {
         const [row] = await this.#deps.db
           .select()

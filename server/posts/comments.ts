@@ -101,7 +101,6 @@ export class Comments {
   add(viewerId: string, request: Request<'comments.add'>): Promise<CommentView> {
     return createOnce(
       request.clientId,
-      'comments_client',
       async (clientId) => {
         const [row] = await this.#deps.db
           .select({ id: comments.id })

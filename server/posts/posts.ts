@@ -59,7 +59,6 @@ export class Posts {
   create(authorId: string, request: Request<'posts.create'>): Promise<PostView> {
     return createOnce(
       request.clientId,
-      'posts_client',
       async (clientId) => {
         const [row] = await this.#deps.db
           .select()

@@ -2,24 +2,13 @@
 // one create, a unique index on (creator, key) holds it, and a retry answers what the first
 // attempt made instead of making it again, even when both attempts run at once.
 
-/** The name of the unique constraint a failed insert violated, from either database driver. */
-export function violatedUniqueConstraint(error: unknown): string | undefined {
-  for (let current = error; current instanceof Error; current = current.cause) {
-    const fields = current as Error & { code?: string; constraint_name?: string; constraint?: string };
-    if (fields.code === '23505')
-      return fields.constraint_name ?? fields.constraint ?? current.message.match(/unique constraint "([^"]+)"/)?.[1];
-  }
-  return undefined;
-}
-
 /**
  * `create` unless the key already made something: `earlier` finds that (undefined when the key
- * is new). A concurrent attempt that loses the race on the unique index `constraint` answers
- * the winner's.
+ * is new). A concurrent attempt that loses the race (on the unique index of creator and key)
+ * answers the winner's.
  */
 export async function createOnce<T>(
   key: string | undefined,
-  constraint: string,
   earlier: (key: string) => Promise<T | undefined>,
   create: () => Promise<T>,
 ): Promise<T> {
@@ -29,7 +18,8 @@ export async function createOnce<T>(
   try {
     return await create();
   } catch (error) {
-    if (violatedUniqueConstraint(error) !== constraint) throw error;
+    // Lost the race on the key, or refused because of what the winner just did (the limit it
+    // reached, say): the winner's answer is the answer.
     const winner = await earlier(key);
     if (winner === undefined) throw error;
     return winner;
