@@ -111,3 +111,47 @@ test('reminders: setting the same name replaces it; cancel removes it', async ()
     await system?.stop();
   }
 });
+
+test('reminders: a delivery that keeps failing is retried after 1 s, then twice as long each time up to 30 s, and given up after 20 failures', async () => {
+  const reminders = new Reminders(handle.db, testLogger());
+  const actorId = `failing-${crypto.randomUUID()}`;
+  await reminders.set('pet', actorId, 'feed', 0, { op: 'add', n: 1 });
+  const row = async () =>
+    (
+      (await handle.db.execute(
+        sql`select attempts, extract(epoch from due_at - now()) * 1000 as wait from actor_reminders where actor_id = ${actorId}`,
+      )) as unknown as { attempts: number; wait: number }[]
+    )[0];
+  const delivered: string[] = [];
+  const failing = async (_kind: string, id: string) => {
+    if (id === actorId) {
+      delivered.push(id);
+      throw new Error('the actor is failing');
+    }
+  };
+  const waits: number[] = [];
+  for (let attempt = 1; attempt <= 20; attempt++) {
+    await reminders.deliverDue(failing);
+    const now = await row();
+    if (attempt === 20) {
+      expect(now).toBeUndefined();
+      break;
+    }
+    expect(Number(now?.attempts)).toBe(attempt);
+    waits.push(Number(now?.wait));
+    // Due again now, to try the next attempt at once.
+    await handle.db.execute(sql`update actor_reminders set due_at = now() - interval '1 second' where actor_id = ${actorId}`);
+  }
+  expect(delivered).toHaveLength(20);
+  // 1, 2, 4, 8, 16 s, then 30 s (each a little less by the time it is read).
+  const expected = [1, 2, 4, 8, 16, 30, 30].map((seconds) => seconds * 1000);
+  waits.slice(0, expected.length).forEach((wait, i) => {
+    expect(wait).toBeLessThanOrEqual(expected[i] as number);
+    expect(wait).toBeGreaterThan((expected[i] as number) - 2000);
+  });
+  // A new set of the same name starts counting again.
+  await reminders.set('pet', actorId, 'feed', 0, { op: 'add', n: 1 });
+  await reminders.deliverDue(failing);
+  expect(Number((await row())?.attempts)).toBe(1);
+  await reminders.cancel('pet', actorId, 'feed');
+});

@@ -3,8 +3,9 @@
 // a lease ahead (FOR UPDATE SKIP LOCKED, so two nodes never take the same one), delivers each as a
 // message to its actor (activating it wherever it belongs), and deletes it once delivered. A
 // delivery that fails (the actor's node died and its lease has not expired yet) is retried a
-// second later, until it succeeds; a node that dies mid-delivery leaves its claims to be retried
-// after the claim lease. A reminder due at once, set in the transaction of a change, is a durable
+// second later, then after twice as long each time up to 30 s, and given up (logged) after 20
+// failures, some ten minutes; a node that dies mid-delivery leaves its claims to be retried after
+// the claim lease. A reminder due at once, set in the transaction of a change, is a durable
 // tell: the message reaches the actor even if the node that made the change dies after its commit.
 import { and, asc, eq, lte, sql } from 'drizzle-orm';
 import type { Database } from '../server/platform/db/index.ts';
@@ -12,8 +13,11 @@ import type { Logger } from '../server/platform/log.ts';
 import { actorReminders } from '../server/system/schema.ts';
 
 const CLAIM_LEASE_MS = 30_000;
-/** After a failed delivery: soon, so a message waits at most this long past its actor's return. */
+/** After a first failed delivery: soon, so a message waits at most this long past its actor's return. */
 const RETRY_MS = 1000;
+/** Later failures wait twice as long each time, up to this (an actor that is alive but failing). */
+const MAX_RETRY_MS = 30_000;
+const MAX_ATTEMPTS = 20;
 const BATCH = 100;
 
 type Executor = Pick<Database, 'insert'>;
@@ -33,7 +37,10 @@ export class Reminders {
     await executor
       .insert(actorReminders)
       .values({ kind, actorId, name, dueAt, message })
-      .onConflictDoUpdate({ target: [actorReminders.kind, actorReminders.actorId, actorReminders.name], set: { dueAt, message } });
+      .onConflictDoUpdate({
+        target: [actorReminders.kind, actorReminders.actorId, actorReminders.name],
+        set: { dueAt, message, attempts: 0 },
+      });
   }
 
   async cancel(kind: string, actorId: string, name: string): Promise<void> {
@@ -76,13 +83,23 @@ export class Reminders {
           await this.#db.delete(actorReminders).where(ours);
           return true;
         } catch (error) {
+          const actor = `${reminder.kind}.${reminder.actorId}`;
+          if (reminder.attempts + 1 >= MAX_ATTEMPTS) {
+            this.#log.error(
+              { err: error, actor },
+              `actors.reminders() | delivery failed ${MAX_ATTEMPTS} times, given up [actor:${actor}] [reminder:${reminder.name}]`,
+            );
+            await this.#db.delete(actorReminders).where(ours);
+            return false;
+          }
+          const waitMs = Math.min(MAX_RETRY_MS, RETRY_MS * 2 ** reminder.attempts);
           this.#log.warn(
-            { err: error, actor: `${reminder.kind}.${reminder.actorId}` },
-            `actors.reminders() | delivery failed, retried in ${RETRY_MS} ms [reminder:${reminder.name}]`,
+            { err: error, actor },
+            `actors.reminders() | delivery failed, retried in ${waitMs} ms [reminder:${reminder.name}]`,
           );
           await this.#db
             .update(actorReminders)
-            .set({ dueAt: new Date(Date.now() + RETRY_MS) })
+            .set({ dueAt: new Date(Date.now() + waitMs), attempts: reminder.attempts + 1 })
             .where(ours);
           return false;
         }

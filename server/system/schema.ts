@@ -1,7 +1,7 @@
 // Tables owned by the node itself: what this installation is, how often it has booted, and the
 // secrets it generated for itself when configuration gave none.
 import { sql } from 'drizzle-orm';
-import { bigint, check, index, jsonb, pgTable, primaryKey, smallint, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { bigint, check, index, integer, jsonb, pgTable, primaryKey, smallint, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 
 /** Exactly one row (id = 1): the installation's identity and boot record. */
 export const serverInfo = pgTable(
@@ -37,6 +37,8 @@ export const actorReminders = pgTable(
     name: text('name').notNull(),
     dueAt: timestamp('due_at', { withTimezone: true }).notNull(),
     message: jsonb('message').notNull(),
+    /** Failed deliveries so far: the next waits longer (reminders.ts). */
+    attempts: integer('attempts').notNull().default(0),
   },
   (table) => [primaryKey({ columns: [table.kind, table.actorId, table.name] }), index('actor_reminders_due').on(table.dueAt)],
 );

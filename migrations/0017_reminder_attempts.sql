@@ -1,0 +1,1 @@
+ALTER TABLE "actor_reminders" ADD COLUMN "attempts" integer DEFAULT 0 NOT NULL;
