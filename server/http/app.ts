@@ -34,6 +34,8 @@ export function createHttpApp({ platform, media, metrics, client, startedAt, acc
   const statusOf = (status: unknown): number => (typeof status === 'number' ? status : 200);
   // The routes, for the parts of the OpenAPI document taken from them (openapi.ts), known once the app is built.
   const built: { routes: Parameters<typeof completeDocument>[1] } = { routes: [] };
+  /** Each document the OpenAPI plugin served, as completed (errors, bodies, plain integers). */
+  const completed = new WeakMap<object, unknown>();
   const app = new Elysia({ normalize: false })
     .onRequest(({ request }) => {
       started.set(request, performance.now());
@@ -50,9 +52,16 @@ export function createHttpApp({ platform, media, metrics, client, startedAt, acc
       return body;
     })
     .use(strictJson)
-    .onAfterHandle({ as: 'global' }, ({ path, response }) =>
-      path === '/openapi/json' && typeof response === 'object' && response !== null ? completeDocument(response, built.routes) : undefined,
-    )
+    .onAfterHandle({ as: 'global' }, ({ path, response }) => {
+      if (path !== '/openapi/json' || typeof response !== 'object' || response === null) return undefined;
+      // The plugin hands out one cached document until the routes change: complete it once.
+      let document = completed.get(response);
+      if (document === undefined) {
+        document = completeDocument(response, built.routes);
+        completed.set(response, document);
+      }
+      return document;
+    })
     .use(
       openapi({
         path: '/openapi',
