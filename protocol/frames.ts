@@ -132,6 +132,11 @@ export type FrameOf<K extends keyof typeof ServerFrames> = Static<(typeof Server
 export type ClientFrameOf<K extends keyof typeof ClientFrames> = Static<(typeof ClientFrames)[K]>;
 export type LimitsFrame = Static<typeof Limits>;
 
+const refChecker = TypeCompiler.Compile(Ref);
+
+/** A `ref` as frames carry it (1 to 2³²−1): an error about a frame echoes it only then. */
+export const isRef = (value: unknown): value is number => refChecker.Check(value);
+
 const clientCheckers = Object.fromEntries(Object.entries(ClientFrames).map(([type, schema]) => [type, TypeCompiler.Compile(schema)])) as {
   [K in keyof typeof ClientFrames]: ReturnType<typeof TypeCompiler.Compile<(typeof ClientFrames)[K]>>;
 };

@@ -3,7 +3,7 @@
 // MessagePack value, MALFORMED_FRAME or INVALID_FRAME with `details.field` for a value that is not
 // a valid frame). The gateway answers with it; the conformance vectors are generated from it.
 import { decodeClientFrame } from './codec.ts';
-import { type ClientFrame, checkClientFrame } from './frames.ts';
+import { type ClientFrame, checkClientFrame, isRef } from './frames.ts';
 
 export interface Refusal {
   type: 'error';
@@ -25,7 +25,7 @@ export function readClientFrame(bytes: Uint8Array, maxDepth: number): { ok: true
   const checked = checkClientFrame(decoded.value);
   if (checked.ok) return { ok: true, frame: checked.frame };
   const ref = (decoded.value as { ref?: unknown } | null)?.ref;
-  const validRef = typeof ref === 'number' && Number.isInteger(ref) && ref >= 1 && ref <= 0xffffffff ? ref : undefined;
+  const validRef = isRef(ref) ? ref : undefined;
   return {
     ok: false,
     refusal: {

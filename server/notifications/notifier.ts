@@ -43,6 +43,7 @@ export interface MessagePush {
 const FIRST_TRY_MS = 10_000;
 
 const reminderOf = (id: string) => `notified:${id}`;
+const notified = (id: string): UserMessage => ({ op: 'notified', id });
 
 export type NotificationView = CallResponse<'notifications.list'>['items'][number];
 type Executor = Pick<Database, 'insert' | 'select' | 'execute'>;
@@ -210,8 +211,7 @@ export class Notifier {
     if (channels.inApp) {
       id = Bun.randomUUIDv7();
       await tx.insert(notifications).values({ id, userId: input.userId, type: input.type, actorId: input.actorId, data: input.data });
-      const notified: UserMessage = { op: 'notified', id };
-      await this.#deps.reminders.set('user', input.userId, reminderOf(id), FIRST_TRY_MS, notified, tx);
+      await this.#deps.reminders.set('user', input.userId, reminderOf(id), FIRST_TRY_MS, notified(id), tx);
     }
     // Nothing is mailed to an address its owner has not proven (the outbox refuses it too); past
     // the hourly limit the notification waits for the digest.
@@ -269,16 +269,16 @@ export class Notifier {
 
   /** The first try of the reminder `prepare` set: on success it is cancelled, else due at once. */
   async #tell(userId: string, id: string): Promise<void> {
-    const notified: UserMessage = { op: 'notified', id };
-    try {
-      try {
-        await this.#deps.actors.ask('user', userId, notified);
-      } catch (error) {
+    const reached = await this.#deps.actors.ask('user', userId, notified(id)).then(
+      () => true,
+      (error: unknown) => {
         this.#deps.log.warn({ err: error, user: userId }, `notifier.dispatch() | actor not reached, the reminder retries [user:${userId}]`);
-        await this.#deps.reminders.set('user', userId, reminderOf(id), 0, notified);
-        return;
-      }
-      await this.#deps.reminders.cancel('user', userId, reminderOf(id));
+        return false;
+      },
+    );
+    try {
+      if (reached) await this.#deps.reminders.cancel('user', userId, reminderOf(id));
+      else await this.#deps.reminders.set('user', userId, reminderOf(id), 0, notified(id));
     } catch (error) {
       // The database failed: the reminder set in the transaction is due in FIRST_TRY_MS anyway.
       this.#deps.log.warn({ err: error, user: userId }, `notifier.dispatch() | reminder not updated [user:${userId}]`);
