@@ -78,3 +78,16 @@ test('create once: comments.add, pets.create and chats.createGroup retried at on
   expect(new Set(groups.map((group) => group.id)).size).toBe(1);
   expect(await count(sql`select count(*) as n from conversations where created_by = ${ana.id}`)).toBe(1);
 });
+
+test('create once: a clientId that is not a UUID, or extra fields beside it, are INVALID_BODY and store nothing', async () => {
+  const ana = await pool.member();
+  expect(await ana.refused('posts.create', { text: 'x', visibility: 'public', clientId: 'not-a-uuid' })).toMatchObject({
+    code: 'INVALID_BODY',
+    details: { field: 'clientId' },
+  });
+  expect(
+    await ana.refused('pets.create', { name: 'Luna', species: 'dog', clientId: crypto.randomUUID(), owner: { id: crypto.randomUUID() } }),
+  ).toMatchObject({ code: 'INVALID_BODY', details: { field: 'owner' } });
+  expect(await count(sql`select count(*) as n from posts where author_id = ${ana.id}`)).toBe(0);
+  expect(await count(sql`select count(*) as n from pets where owner_id = ${ana.id}`)).toBe(0);
+});
