@@ -49,10 +49,11 @@ export interface NodeProcess {
 
 /**
  * Starts `bun server/main.ts` with exactly `env` (plus PATH and HOME) and resolves once it logs
- * that it listens. Rejects with the node's output if it exits first.
+ * that it listens. Rejects with the node's output if it exits first. BENCH_NODE_FLAGS adds Bun
+ * flags, space-separated, to profile a benchmark's nodes (`--cpu-prof-md --cpu-prof-dir=/tmp/p`).
  */
 export async function spawnNode(env: Record<string, string>, options: { timeoutMs?: number } = {}): Promise<NodeProcess> {
-  const child = spawn([BUN, 'server/main.ts'], {
+  const child = spawn([BUN, ...(process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? []), 'server/main.ts'], {
     cwd: REPO,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', LOG_FORMAT: 'json', PORT: '0', ...env },
     stdout: 'pipe',
@@ -115,7 +116,7 @@ export async function spawnNode(env: Record<string, string>, options: { timeoutM
 
 /** Runs `bun server/main.ts` to its exit and returns what it printed. */
 export async function runNodeToExit(env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
-  const child = spawn([BUN, 'server/main.ts'], {
+  const child = spawn([BUN, ...(process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? []), 'server/main.ts'], {
     cwd: REPO,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
     stdout: 'pipe',
