@@ -12,6 +12,11 @@ export interface RetainedFrame {
   frame: Uint8Array;
 }
 
+export interface TopicEvent {
+  name: string;
+  body: unknown;
+}
+
 export interface TopicLog {
   readonly kind: 'jetstream' | 'memory';
   /** Changes when the log starts over (a new stream, an embedded restart): older seqs mean nothing. */
@@ -22,6 +27,13 @@ export interface TopicLog {
    * minutes is dropped (a republish after a crash): it returns the seq of the topic's last event.
    */
   publish(topic: string, name: string, body: unknown, options?: { id?: string }): Promise<number>;
+  /**
+   * Appends several events of one topic as one entry, one write to the log (a room's group commit):
+   * they get consecutive seqs, and the seq of the last is returned. Listeners and replays see each
+   * as its own frame. With `id`, a second publish of the same id drops the whole entry. An entry
+   * counts as one of the `retained` per topic, so a topic keeps at least that many events.
+   */
+  publishMany(topic: string, events: readonly TopicEvent[], options?: { id?: string }): Promise<number>;
   /** An ephemeral frame (`signal`) to the topic's live followers: no seq, not retained, not replayed. */
   signal(topic: string, name: string, body: unknown): void;
   /** The last seq of a topic; 0 when it has none. */

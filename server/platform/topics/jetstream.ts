@@ -4,19 +4,56 @@
 // next seq, and publishes expecting that message to still be the last; if another publisher got
 // there first, it retries. The stream republishes each stored message to <ns>.topic.<topic>, so
 // nodes listening there see only stored events, in stream order, one NATS message per node.
+// An entry usually holds one event, its frame as clients receive it. One written by publishMany
+// (a room's group commit) holds several: header Pa-Count gives how many, Pa-Seq the seq of the
+// last, and the data is each frame after its length (4 bytes, big-endian); listeners and replays
+// split it into frames.
 import { randomBytes } from 'node:crypto';
 import { consumerOpts, headers, type JetStreamManager, type NatsConnection, type NatsError, StorageType } from 'nats';
 import { encodeFrame } from '../../../protocol/codec.ts';
 import { DependencyError } from '../../errors.ts';
 import type { Logger } from '../log.ts';
-import type { RetainedFrame, TopicLog } from './index.ts';
+import type { RetainedFrame, TopicEvent, TopicLog } from './index.ts';
 
 const SEQ_HEADER = 'Pa-Seq';
+const COUNT_HEADER = 'Pa-Count';
 const MAX_PUBLISH_ATTEMPTS = 20;
 /** JetStream's API error code for a failed expected-last-subject-sequence check. */
 const WRONG_LAST_SEQUENCE = 10071;
 const NO_MESSAGE_FOUND = 10037;
 const KNOWN_TOPICS = 10_000;
+
+/** One entry's data: the frame itself, or each frame after its length. */
+function entryData(frames: readonly Uint8Array[]): Uint8Array {
+  if (frames.length === 1) return frames[0] as Uint8Array;
+  let size = 0;
+  for (const frame of frames) size += 4 + frame.length;
+  const data = new Uint8Array(size);
+  const view = new DataView(data.buffer);
+  let at = 0;
+  for (const frame of frames) {
+    view.setUint32(at, frame.length);
+    data.set(frame, at + 4);
+    at += 4 + frame.length;
+  }
+  return data;
+}
+
+/** The frames of an entry whose last event has seq `last`, each with its seq. */
+function entryFrames(last: number, count: number, data: Uint8Array): RetainedFrame[] {
+  if (count <= 1) return [{ seq: last, frame: data }];
+  const frames: RetainedFrame[] = [];
+  const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+  let at = 0;
+  for (let i = 0; i < count; i++) {
+    const length = view.getUint32(at);
+    frames.push({ seq: last - count + 1 + i, frame: data.subarray(at + 4, at + 4 + length) });
+    at += 4 + length;
+  }
+  return frames;
+}
+
+const countOf = (message: { headers?: { get(name: string): string } }) => Number(message.headers?.get(COUNT_HEADER) || 1);
 
 interface Last {
   seq: number;
@@ -76,34 +113,39 @@ export async function connectJetStreamTopicLog(options: {
     }
   }
 
+  async function publishMany(topic: string, events: readonly TopicEvent[], publishOptions: { id?: string } = {}): Promise<number> {
+    for (let attempt = 1; ; attempt++) {
+      const last = known.get(topic) ?? (await lastOf(topic));
+      const seq = last.seq + events.length;
+      const h = headers();
+      h.set(SEQ_HEADER, String(seq));
+      if (events.length > 1) h.set(COUNT_HEADER, String(events.length));
+      const frames = events.map(({ name, body }, i) => encodeFrame({ type: 'event', topic, epoch, seq: last.seq + 1 + i, name, body }));
+      try {
+        const ack = await js.publish(logSubject(topic), entryData(frames), {
+          headers: h,
+          expect: { lastSubjectSequence: last.streamSeq },
+          ...(publishOptions.id === undefined ? {} : { msgID: publishOptions.id }),
+        });
+        if (ack.duplicate) {
+          known.delete(topic);
+          return (await lastOf(topic)).seq;
+        }
+        remember(topic, { seq, streamSeq: ack.seq });
+        return seq;
+      } catch (error) {
+        known.delete(topic);
+        if ((error as NatsError).api_error?.err_code !== WRONG_LAST_SEQUENCE || attempt >= MAX_PUBLISH_ATTEMPTS) throw error;
+      }
+    }
+  }
+
   return {
     kind: 'jetstream',
     epoch,
     retained,
-    async publish(topic, name, body, publishOptions = {}) {
-      for (let attempt = 1; ; attempt++) {
-        const last = known.get(topic) ?? (await lastOf(topic));
-        const seq = last.seq + 1;
-        const h = headers();
-        h.set(SEQ_HEADER, String(seq));
-        try {
-          const ack = await js.publish(logSubject(topic), encodeFrame({ type: 'event', topic, epoch, seq, name, body }), {
-            headers: h,
-            expect: { lastSubjectSequence: last.streamSeq },
-            ...(publishOptions.id === undefined ? {} : { msgID: publishOptions.id }),
-          });
-          if (ack.duplicate) {
-            known.delete(topic);
-            return (await lastOf(topic)).seq;
-          }
-          remember(topic, { seq, streamSeq: ack.seq });
-          return seq;
-        } catch (error) {
-          known.delete(topic);
-          if ((error as NatsError).api_error?.err_code !== WRONG_LAST_SEQUENCE || attempt >= MAX_PUBLISH_ATTEMPTS) throw error;
-        }
-      }
-    },
+    publish: (topic, name, body, publishOptions) => publishMany(topic, [{ name, body }], publishOptions),
+    publishMany,
     signal(topic, name, body) {
       nc.publish(`${namespace}.topic.${topic}`, encodeFrame({ type: 'signal', topic, name, body }));
     },
@@ -119,9 +161,9 @@ export async function connectJetStreamTopicLog(options: {
       let first: number | undefined;
       try {
         for await (const message of subscription) {
-          const seq = Number(message.headers?.get(SEQ_HEADER));
-          first ??= seq;
-          if (seq > after) frames.push({ seq, frame: message.data });
+          const entry = entryFrames(Number(message.headers?.get(SEQ_HEADER)), countOf(message), message.data);
+          first ??= entry[0]?.seq;
+          for (const frame of entry) if (frame.seq > after) frames.push(frame);
           if (message.seq >= last.streamSeq) break;
         }
       } finally {
@@ -138,7 +180,9 @@ export async function connectJetStreamTopicLog(options: {
             return;
           }
           // Signals carry no seq header: 0.
-          onFrame(Number(message.headers?.get(SEQ_HEADER) ?? 0), message.data);
+          const seq = Number(message.headers?.get(SEQ_HEADER) ?? 0);
+          if (seq === 0) return onFrame(0, message.data);
+          for (const entry of entryFrames(seq, countOf(message), message.data)) onFrame(entry.seq, entry.frame);
         },
       });
       return () => subscription.unsubscribe();

@@ -29,7 +29,10 @@ export function createMemoryTopicLog(retained: number): TopicLog {
     kind: 'memory',
     epoch,
     retained,
-    async publish(topic, name, body, options = {}) {
+    publish(topic, name, body, options) {
+      return this.publishMany(topic, [{ name, body }], options);
+    },
+    async publishMany(topic, events, options = {}) {
       const state = stateOf(topic);
       if (options.id !== undefined) {
         const now = Date.now();
@@ -40,12 +43,14 @@ export function createMemoryTopicLog(retained: number): TopicLog {
         if (published.has(options.id)) return state.last;
         published.set(options.id, now);
       }
-      const seq = ++state.last;
-      const frame = encodeFrame({ type: 'event', topic, epoch, seq, name, body });
-      state.frames.push({ seq, frame });
+      for (const { name, body } of events) {
+        const seq = ++state.last;
+        const frame = encodeFrame({ type: 'event', topic, epoch, seq, name, body });
+        state.frames.push({ seq, frame });
+        for (const listener of state.listeners) queueMicrotask(() => listener(seq, frame));
+      }
       if (state.frames.length > retained) state.frames.splice(0, state.frames.length - retained);
-      for (const listener of state.listeners) queueMicrotask(() => listener(seq, frame));
-      return seq;
+      return state.last;
     },
     signal(topic, name, body) {
       const state = topics.get(topic);

@@ -92,6 +92,45 @@ describe.each(logs)('topic log (%s)', (_kind, open) => {
     expect(seen).toHaveLength(10);
   });
 
+  test('topics: events published together get contiguous seqs, and listeners and replays see each as its own frame', async () => {
+    const t = topic();
+    const live: unknown[] = [];
+    const stop = log.listen(t, (seq, frame) => live.push([seq, decodeFrame(frame)]));
+    await nc.flush();
+    expect(await log.publish(t, 'e', { n: 1 })).toBe(1);
+    expect(
+      await log.publishMany(t, [
+        { name: 'message.new', body: { n: 2 } },
+        { name: 'message.new', body: { n: 3 } },
+        { name: 'message.new', body: { n: 4 } },
+      ]),
+    ).toBe(4);
+    expect(await log.publishMany(t, [{ name: 'e', body: { n: 5 } }])).toBe(5);
+    expect(await log.last(t)).toBe(5);
+    const event = (seq: number, name: string) => ({ type: 'event', topic: t, epoch: log.epoch, seq, name, body: { n: seq } });
+    const expected = [event(1, 'e'), event(2, 'message.new'), event(3, 'message.new'), event(4, 'message.new'), event(5, 'e')];
+    await expect.poll(() => live.length, { timeout: 5000 }).toBe(5);
+    stop();
+    expect(live).toEqual(expected.map((frame) => [frame.seq, frame]));
+    // A replay from inside the entry of three gets only what came after.
+    const after2 = await log.since(t, 2);
+    if (after2 === 'gap') throw new Error('unexpected gap');
+    expect(after2.frames.map(({ seq, frame }) => [seq, decodeFrame(frame)])).toEqual(expected.slice(2).map((frame) => [frame.seq, frame]));
+  });
+
+  test('topics: a second publish of the same id drops the whole entry', async () => {
+    const t = topic();
+    const events = [
+      { name: 'e', body: { n: 1 } },
+      { name: 'e', body: { n: 2 } },
+    ];
+    const id = `dup-${crypto.randomUUID()}`;
+    expect(await log.publishMany(t, events, { id })).toBe(2);
+    expect(await log.publishMany(t, events, { id })).toBe(2);
+    const all = await log.since(t, 0);
+    expect(all !== 'gap' && all.frames.map((frame) => frame.seq)).toEqual([1, 2]);
+  });
+
   test('topics: topics do not see each other', async () => {
     const [a, b] = [topic(), topic()];
     await log.publish(a, 'e', {});
