@@ -1,7 +1,7 @@
 // One live actor on this node: its bounded mailbox, processed one message at a time, its timers,
 // and its idle clock. Owned by the Host; nothing else holds it.
 import { MailboxFullError } from './errors.ts';
-import type { Actor, Outcome } from './types.ts';
+import type { Actor, Batching, BatchResult, Outcome } from './types.ts';
 
 interface Envelope {
   message: unknown;
@@ -45,7 +45,12 @@ export class Activation {
 
   async #drain(): Promise<void> {
     this.#running = true;
+    const batch = this.#actor.batch;
     while (this.#queue.length > 0) {
+      if (batch?.accepts((this.#queue[0] as Envelope).message)) {
+        await this.#handleBatch(batch);
+        continue;
+      }
       const envelope = this.#queue.shift() as Envelope;
       this.lastActiveAt = Date.now();
       try {
@@ -58,6 +63,28 @@ export class Activation {
     }
     this.lastActiveAt = Date.now();
     this.#running = false;
+  }
+
+  /** The head of the queue and the messages behind it that `batch` accepts, up to its max, in one call. */
+  async #handleBatch(batch: Batching): Promise<void> {
+    let count = 1;
+    while (count < batch.max && count < this.#queue.length && batch.accepts((this.#queue[count] as Envelope).message)) count++;
+    const envelopes = this.#queue.splice(0, count);
+    this.lastActiveAt = Date.now();
+    let results: BatchResult[];
+    try {
+      results = await batch.handle(envelopes.map((envelope) => envelope.message));
+      if (results.length !== envelopes.length)
+        throw new Error(`${this.address}: a batch of ${envelopes.length} gave ${results.length} results`);
+    } catch (error) {
+      for (const envelope of envelopes) envelope.reject(error);
+      return;
+    }
+    envelopes.forEach((envelope, i) => {
+      const result = results[i] as BatchResult;
+      if ('error' in result) envelope.reject(result.error);
+      else envelope.resolve(result.outcome);
+    });
   }
 
   timer(name: string, ms: number, fire: () => void): void {

@@ -17,15 +17,18 @@ import { CHAT_LIMITS } from '../protocol/lists.ts';
 import type { RateLimiter } from '../server/accounts/rate-limits.ts';
 import { mayWriteDirect } from '../server/chats/consent.ts';
 import { E2eeRequiredError } from '../server/chats/errors.ts';
+import type { MessageWriter } from '../server/chats/message-writer.ts';
 import { type Attachment, type EncryptedBody, isPresent, type SystemBody } from '../server/chats/schema.ts';
-import { type MessageView, messageView, previewOf, readUpTo } from '../server/chats/views.ts';
+import { type MessageRow, type MessageView, messageView, previewOf, type ReplyPreview, readUpTo } from '../server/chats/views.ts';
 import { type ChatWrites, type Conversation, chatWrites, type Member, type MemberChange } from '../server/chats/writes.ts';
 import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from '../server/errors.ts';
 import type { MessagePush } from '../server/notifications/notifier.ts';
+import { fold } from '../server/people/summaries.ts';
 import type { Database } from '../server/platform/db/index.ts';
+import { violatedUniqueConstraint } from '../server/platform/db/unique.ts';
 import type { Logger } from '../server/platform/log.ts';
 import type { TopicLog } from '../server/platform/topics/index.ts';
-import { type ActorContext, type ActorKind, noReply, type Outcome, reply } from './types.ts';
+import { type ActorContext, type ActorKind, type BatchResult, noReply, type Outcome, reply } from './types.ts';
 import type { UserMessage } from './user.ts';
 
 export type RoomMessage =
@@ -56,8 +59,20 @@ export type RoomMessage =
   | { op: 'encryption'; userId: string; encrypted: boolean }
   | { op: 'tellUnread' };
 
+type Send = Extract<RoomMessage, { op: 'send' }>;
+
+/** A send that passed its checks, with its place in the batch and the quote it replies to. */
+interface CheckedSend {
+  index: number;
+  input: Send;
+  member: Member;
+  replyTo: ReplyPreview | null;
+}
+
 export interface RoomActorDeps {
   db: Database;
+  /** The node's group commit of messages, shared by its rooms. */
+  writer: MessageWriter;
   topics: TopicLog;
   log: Logger;
   limiter: RateLimiter;
@@ -70,6 +85,12 @@ export interface RoomActorDeps {
 }
 
 const TYPING_EVERY_MS = 2000;
+/**
+ * Sends stored and published together at most. An entry of the topic log must fit in one NATS
+ * message (1 MiB by default): 16 of the largest message.new events (24,000 characters of
+ * ciphertext, a quote) stay well under it.
+ */
+const SEND_BATCH = 16;
 const UNREAD_BATCH_MS = 100;
 const RECENT_SENDS = 4096;
 
@@ -105,7 +126,14 @@ export function roomActorKind(deps: RoomActorDeps): ActorKind {
       const loaded = await writes.load();
       const room = new Room(conversationId, deps, context, writes, loaded?.conversation, loaded?.members ?? new Map());
       await room.republish();
-      return { handle: (message) => room.handle(message as RoomMessage) };
+      return {
+        handle: (message) => room.handle(message as RoomMessage),
+        batch: {
+          max: SEND_BATCH,
+          accepts: (message) => (message as RoomMessage).op === 'send',
+          handle: (messages) => room.sendMany(messages as Send[]),
+        },
+      };
     },
   };
 }
@@ -146,18 +174,31 @@ class Room {
     return `room:${this.#id}`;
   }
 
-  /** Messages stored but maybe not published (the last holder died in between). */
+  /**
+   * Messages stored but maybe not published (the last holder died in between, or the publish
+   * failed). A room stores again only once what it stored is published, so these are what one
+   * write stored: they go out as one entry with the id that write's publish had, which the log
+   * drops if that publish had in fact gone through.
+   */
   async republish(): Promise<void> {
     const conversation = this.#conversation;
     if (conversation === undefined || conversation.publishedSeq >= conversation.lastSeq) return;
-    for (const message of await this.#writes.messagesAfter(conversation.publishedSeq, this.#quoteFloor())) await this.#publishNew(message);
+    const unpublished = await this.#writes.messagesAfter(conversation.publishedSeq, this.#quoteFloor());
+    for (let i = 0; i < unpublished.length; i += SEND_BATCH) await this.#publishMessages(unpublished.slice(i, i + SEND_BATCH));
     await this.#writes.setPublished(conversation.publishedSeq);
     this.#markUnread();
   }
 
-  async #publishNew(message: ReturnType<typeof messageView>): Promise<void> {
-    await this.#deps.topics.publish(this.#topic, 'message.new', { message }, { id: `room:${this.#id}:${message.seq}` });
-    if (this.#conversation !== undefined && message.seq > this.#conversation.publishedSeq) this.#conversation.publishedSeq = message.seq;
+  /** Publishes messages stored together as one entry; its id names their seqs. */
+  async #publishMessages(messages: MessageView[]): Promise<void> {
+    const first = (messages[0] as MessageView).seq;
+    const last = (messages.at(-1) as MessageView).seq;
+    await this.#deps.topics.publishMany(
+      this.#topic,
+      messages.map((message) => ({ name: 'message.new', body: { message } })),
+      { id: first === last ? `room:${this.#id}:${first}` : `room:${this.#id}:${first}-${last}` },
+    );
+    if (this.#conversation !== undefined && last > this.#conversation.publishedSeq) this.#conversation.publishedSeq = last;
   }
 
   async handle(message: RoomMessage) {
@@ -170,8 +211,11 @@ class Room {
     // Nobody outside learns whether a conversation exists.
     if (member === undefined || !isPresent(member.state)) throw new NotFoundError('conversation');
     switch (message.op) {
-      case 'send':
-        return reply(await this.#send(conversation, message.userId, member, message));
+      case 'send': {
+        const [result] = await this.sendMany([message]);
+        if (result !== undefined && 'error' in result) throw result.error;
+        return (result as { outcome: Outcome }).outcome;
+      }
       case 'edit':
         if (conversation.encrypted) throw new E2eeRequiredError('text');
         return reply(await this.#edit(conversation, message.userId, message.seq, message.text));
@@ -215,26 +259,132 @@ class Room {
 
   // ——— messages ———
 
-  async #send(conversation: Conversation, userId: string, member: Member, input: Extract<RoomMessage, { op: 'send' }>) {
-    if (this.#recent.has(`${userId}:${input.clientId}`))
-      return this.#stored(conversation, await this.#writes.byClientId(userId, input.clientId, this.#quoteFloor()));
+  /**
+   * Sends taken from the mailbox together (group commit): each is checked on its own, those that
+   * pass are stored in one write (the node's MessageWriter, with other rooms' messages) and
+   * published as one topic-log entry, then each sender gets its own answer. A send alone is a
+   * batch of one. A retry (same sender and clientId) is answered with the stored message.
+   */
+  async sendMany(sends: Send[]): Promise<BatchResult[]> {
+    const conversation = this.#conversation;
+    if (conversation === undefined) return sends.map(() => ({ outcome: { stop: true, reply: NO_SUCH_ROOM } }));
+    const results: BatchResult[] = sends.map(() => ({ error: new Error('unanswered') }));
+    const floor = this.#quoteFloor();
+    /** Indexes answered with a stored message: retries, and repeats of a clientId within the batch. */
+    const repeats: number[] = [];
+    const firstOf = new Map<string, number>();
+    const checked = await Promise.all(
+      sends.map(async (input, index) => {
+        try {
+          const member = this.#members.get(input.userId);
+          // Nobody outside learns whether a conversation exists.
+          if (member === undefined || !isPresent(member.state)) throw new NotFoundError('conversation');
+          const key = `${input.userId}:${input.clientId}`;
+          if (this.#recent.has(key) || firstOf.has(key)) {
+            repeats.push(index);
+            return undefined;
+          }
+          firstOf.set(key, index);
+          return { index, input, member, replyTo: await this.#checkSend(conversation, member, input, floor) };
+        } catch (error) {
+          results[index] = { error };
+          return undefined;
+        }
+      }),
+    );
+    const ready = checked.filter((send) => send !== undefined);
+    if (ready.length > 0) {
+      try {
+        await this.#storeAndPublish(conversation, ready, results);
+      } catch (error) {
+        for (const { index } of ready) results[index] = { error };
+      }
+    }
+    for (const index of repeats.sort((a, b) => a - b)) {
+      const input = sends[index] as Send;
+      try {
+        results[index] = {
+          outcome: reply(await this.#stored(conversation, await this.#writes.byClientId(input.userId, input.clientId, floor))),
+        };
+      } catch (error) {
+        results[index] = { error };
+      }
+    }
+    return results;
+  }
+
+  /** The checks of one send, before anything is stored; the quote it replies to, if any. */
+  async #checkSend(conversation: Conversation, member: Member, input: Send, floor: number): Promise<ReplyPreview | null> {
     if (input.encrypted !== undefined && conversation.kind !== 'direct')
       throw new InvalidInputError('end-to-end encryption is for one-to-one conversations', { field: 'encrypted' });
     this.#checkEncryption(conversation, input);
     // The two checks at once (PostgreSQL, Redis); a refusal by the first is the one reported.
-    const [allowed, counted] = await Promise.allSettled([this.#checkDirect(conversation, userId), this.#countSent(userId)]);
+    const [allowed, counted] = await Promise.allSettled([this.#checkDirect(conversation, input.userId), this.#countSent(input.userId)]);
     if (allowed.status === 'rejected') throw allowed.reason;
     if (counted.status === 'rejected') throw counted.reason;
-    let replyTo = null;
-    if (input.replyTo !== undefined) {
-      const target = input.replyTo > member.joinedSeq ? await this.#writes.message(input.replyTo) : undefined;
-      if (target === undefined) throw new NotFoundError('message to reply to');
-      replyTo = previewOf(target, this.#quoteFloor());
-    }
+    if (input.replyTo === undefined) return null;
+    const target = input.replyTo > member.joinedSeq ? await this.#writes.message(input.replyTo) : undefined;
+    if (target === undefined) throw new NotFoundError('message to reply to');
+    return previewOf(target, floor);
+  }
+
+  async #storeAndPublish(conversation: Conversation, ready: CheckedSend[], results: BatchResult[]): Promise<void> {
     // Replying to a message request accepts it.
-    if (member.state === 'request') await this.#accept(userId, member);
+    for (const { input, member } of ready) if (member.state === 'request') await this.#accept(input.userId, member);
+    // What an earlier write stored but could not publish goes out first, as it was written.
+    if (conversation.publishedSeq < conversation.lastSeq) await this.republish();
+    const createdAt = new Date();
+    const rows: MessageRow[] = ready.map(({ input }, i) => ({
+      conversationId: this.#id,
+      seq: conversation.lastSeq + 1 + i,
+      id: Bun.randomUUIDv7(),
+      senderId: input.userId,
+      clientId: input.clientId,
+      kind: input.encrypted === undefined ? 'text' : 'encrypted',
+      text: input.text ?? '',
+      searchText: input.encrypted === undefined ? fold(input.text ?? '') : '',
+      encrypted: input.encrypted ?? null,
+      system: null,
+      replyToSeq: input.replyTo ?? null,
+      attachments: input.attachments ?? [],
+      reactions: [],
+      pinnedAt: null,
+      createdAt,
+      editedAt: null,
+      deletedAt: null,
+    }));
+    try {
+      await this.#deps.writer.write({ conversationId: this.#id, publishedSeq: conversation.publishedSeq, messages: rows });
+    } catch (error) {
+      // A seq or a clientId taken (a retry after a failover, or a holder that lost its lease):
+      // one at a time, which tells which.
+      if (violatedUniqueConstraint(error) === undefined) throw error;
+      for (const send of ready) {
+        try {
+          results[send.index] = { outcome: reply(await this.#storeOne(conversation, send)) };
+        } catch (alone) {
+          results[send.index] = { error: alone };
+        }
+      }
+      return;
+    }
+    const views = rows.map((row, i) => messageView(row, (ready[i] as CheckedSend).replyTo));
+    conversation.lastSeq = (rows.at(-1) as MessageRow).seq;
+    for (const [i, { input, member }] of ready.entries()) {
+      member.readSeq = Math.max(member.readSeq, (rows[i] as MessageRow).seq);
+      member.deliveredSeq = member.readSeq;
+      this.#remember(`${input.userId}:${input.clientId}`);
+    }
+    this.#latest = pushOf(this.#id, conversation, rows.at(-1) as MessageRow);
+    await this.#publishMessages(views);
+    for (const [i, send] of ready.entries()) results[send.index] = { outcome: reply(views[i]) };
+    this.#sent(new Set(ready.map(({ input }) => input.userId)));
+  }
+
+  /** One send stored on its own, resolving a taken seq or clientId (see sendMany). */
+  async #storeOne(conversation: Conversation, { input, member, replyTo }: CheckedSend): Promise<MessageView> {
     const message = {
-      senderId: userId,
+      senderId: input.userId,
       clientId: input.clientId,
       kind: input.encrypted === undefined ? ('text' as const) : ('encrypted' as const),
       text: input.text ?? '',
@@ -245,7 +395,7 @@ class Room {
     let row = await this.#writes.insertMessage({ seq: conversation.lastSeq + 1, ...message }, conversation.publishedSeq);
     if (row === undefined) {
       // Stored by an earlier activation (a retry after a failover)?
-      const stored = await this.#writes.byClientId(userId, input.clientId, this.#quoteFloor());
+      const stored = await this.#writes.byClientId(input.userId, input.clientId, this.#quoteFloor());
       if (stored !== undefined) return this.#stored(conversation, stored);
       // Else the seq was taken by a holder that lost its lease: continue after it.
       conversation.lastSeq = await this.#writes.lastSeq();
@@ -255,15 +405,21 @@ class Room {
     conversation.lastSeq = row.seq;
     member.readSeq = row.seq;
     member.deliveredSeq = row.seq;
-    this.#remember(`${userId}:${input.clientId}`);
+    this.#remember(`${input.userId}:${input.clientId}`);
     this.#latest = pushOf(this.#id, conversation, row);
     const view = messageView(row, replyTo);
-    await this.#publishNew(view);
-    // Sending reads the conversation: the others see the sender's pointers move.
-    this.#receipt(userId, member);
-    // The sender too: sending reads the conversation, which clears what they had unread.
-    this.#markUnread();
+    await this.#publishMessages([view]);
+    this.#sent(new Set([input.userId]));
     return view;
+  }
+
+  /** After a send: the others see the senders' pointers move, and unread counts are told (the senders' too: sending reads the conversation). */
+  #sent(senders: Set<string>) {
+    for (const userId of senders) {
+      const member = this.#members.get(userId);
+      if (member !== undefined) this.#receipt(userId, member);
+    }
+    this.#markUnread();
   }
 
   /** Counts a message (or an encryption switch, which writes one) against CHAT_MESSAGES_PER_MINUTE. */
@@ -331,7 +487,7 @@ class Room {
     const seq = conversation.lastSeq + 1;
     const row = await this.#writes.systemChange(seq, conversation.publishedSeq, system, members, conversation.memberCount, change);
     conversation.lastSeq = seq;
-    await this.#publishNew(messageView(row, null));
+    await this.#publishMessages([messageView(row, null)]);
     await this.#membersChanged(members.map(({ userId }) => userId));
     this.#markUnread();
   }

@@ -33,8 +33,24 @@ export interface ActorContext {
   cancelReminder(name: string): Promise<void>;
 }
 
+/** One message's result in a batch: its outcome, or the error its sender gets. */
+export type BatchResult = { outcome: Outcome } | { error: unknown };
+
+/**
+ * Group commit: messages this accepts that wait in the mailbox are handled together, one call for
+ * up to `max` of them (the one at the head and those right behind it that it accepts, in order), so
+ * one write can serve them all. A message alone is a batch of one: nothing waits to form a batch.
+ */
+export interface Batching {
+  accepts(message: unknown): boolean;
+  readonly max: number;
+  /** One result per message, in the same order. */
+  handle(messages: unknown[]): Promise<BatchResult[]>;
+}
+
 export interface Actor {
   handle(message: unknown): Promise<Outcome> | Outcome;
+  batch?: Batching;
   /** Called before the runtime drops the activation (idle, stop, node shutdown): flush state here. */
   passivate?(): Promise<void> | void;
 }

@@ -10,6 +10,7 @@ import packageJson from '../package.json' with { type: 'json' };
 import type { AccountsDeps } from './accounts/context.ts';
 import { createAccounts } from './accounts/index.ts';
 import { RateLimiter } from './accounts/rate-limits.ts';
+import { MessageWriter } from './chats/message-writer.ts';
 import { createGateway, type Gateway, type GatewayOptions } from './gateway/gateway.ts';
 import { createHttpApp } from './http/app.ts';
 import { clientFiles } from './http/client.ts';
@@ -84,6 +85,7 @@ export async function startNode(config: Config, log: Logger, options: NodeOption
       kinds: [
         roomActorKind({
           db: platform.database.db,
+          writer: new MessageWriter(platform.database.db),
           topics: platform.topics,
           log,
           limiter: new RateLimiter(platform.cache),

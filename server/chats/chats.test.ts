@@ -502,6 +502,44 @@ describe('messenger: recovery', () => {
 });
 
 describe('messenger: groups', () => {
+  test('groups: sends that arrive together are stored and published together; each gets its own seq, and every member sees each once, in order', async () => {
+    const [ana, bruno] = await friends();
+    const [carla, dora] = await Promise.all([member(env.node), member(nodeB)]);
+    await Promise.all([befriend(env.node, ana, carla), befriend(env.node, ana, dora)]);
+    const group = await ana.call('chats.createGroup', { name: 'Ráfaga', userIds: [bruno.id, carla.id, dora.id] });
+    const conversationId = group.id;
+    const senders = [ana, bruno, carla, dora];
+    await Promise.all(senders.map((sender) => sender.follow(`room:${conversationId}`)));
+    // Eight at once from each, and one of Ana's sent twice with the same clientId.
+    const repeated = id();
+    const sends = senders.flatMap((sender) =>
+      Array.from({ length: 8 }, (_, i) => ({ sender, clientId: sender === ana && i === 7 ? repeated : id(), text: `${i}` })),
+    );
+    sends[6] = { sender: ana, clientId: repeated, text: '7' };
+    const answers = await Promise.all(
+      sends.map(({ sender, clientId, text }) => sender.call('chats.send', { conversationId, clientId, text })),
+    );
+    expect(answers[6]).toEqual(answers[7]);
+    const seqs = [...new Set(answers.map((answer) => answer.seq))].sort((a, b) => a - b);
+    expect(seqs).toEqual(Array.from({ length: 31 }, (_, i) => i + 2));
+    for (const [i, answer] of answers.entries())
+      expect(answer).toMatchObject({
+        senderId: (sends[i] as (typeof sends)[0]).sender.id,
+        clientId: (sends[i] as (typeof sends)[0]).clientId,
+      });
+    for (const reader of senders) {
+      const received: number[] = [];
+      for (let i = 0; i < 31; i++) received.push(((await reader.event('message.new')).message as { seq: number }).seq);
+      expect(received).toEqual(seqs);
+      await expect(reader.event('message.new', undefined, 200)).rejects.toThrow(/no matching frame/);
+    }
+    const stored = rowsOf<{ seq: number }>(
+      await env.node.platform.database.db.execute(sql`select seq from messages where conversation_id = ${conversationId} order by seq`),
+    );
+    expect(stored.map((row) => row.seq)).toEqual([1, ...seqs]);
+    expect((await bruno.call('chats.history', { conversationId })).items.map((message) => message.seq)).toEqual([1, ...seqs]);
+  });
+
   test('groups: create, add, rename, pin; a removed member loses the topic; the last admin leaving hands the role on', async () => {
     const [ana, bruno] = await friends();
     const [carla, dora] = await Promise.all([member(env.node), member(nodeB)]);

@@ -12,7 +12,7 @@ import { conversationMembers, messages } from './schema.ts';
 
 export type MessageView = CallResponse<'chats.send'>;
 export type ChatView = CallResponse<'chats.accept'>;
-type MessageRow = typeof messages.$inferSelect;
+export type MessageRow = typeof messages.$inferSelect;
 export type MemberRow = typeof conversationMembers.$inferSelect;
 
 const PREVIEW_CHARS = 120;
