@@ -21,7 +21,7 @@ import type { MessageWriter } from '../server/chats/message-writer.ts';
 import { type Attachment, type EncryptedBody, isPresent, type SystemBody } from '../server/chats/schema.ts';
 import { type MessageRow, type MessageView, messageView, previewOf, type ReplyPreview, readUpTo } from '../server/chats/views.ts';
 import { type ChatWrites, type Conversation, chatWrites, type Member, type MemberChange } from '../server/chats/writes.ts';
-import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from '../server/errors.ts';
+import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError, type RateLimitedError } from '../server/errors.ts';
 import type { MessagePush } from '../server/notifications/notifier.ts';
 import { fold } from '../server/people/summaries.ts';
 import type { Database } from '../server/platform/db/index.ts';
@@ -273,19 +273,38 @@ class Room {
     /** Indexes answered with a stored message: retries, and repeats of a clientId within the batch. */
     const repeats: number[] = [];
     const firstOf = new Map<string, number>();
+    const candidates: { index: number; input: Send; member: Member }[] = [];
+    for (const [index, input] of sends.entries()) {
+      try {
+        const member = this.#members.get(input.userId);
+        // Nobody outside learns whether a conversation exists.
+        if (member === undefined || !isPresent(member.state)) throw new NotFoundError('conversation');
+        const key = `${input.userId}:${input.clientId}`;
+        if (this.#recent.has(key) || firstOf.has(key)) {
+          repeats.push(index);
+          continue;
+        }
+        firstOf.set(key, index);
+        this.#checkContent(conversation, input);
+        candidates.push({ index, input, member });
+      } catch (error) {
+        results[index] = { error };
+      }
+    }
+    // Each sender's sends counted in one step; the other checks of each send meanwhile.
+    const counted = this.#countSends(candidates.map(({ input }) => input.userId));
+    const nth = new Map<string, number>();
     const checked = await Promise.all(
-      sends.map(async (input, index) => {
+      candidates.map(async ({ index, input, member }) => {
+        const position = nth.get(input.userId) ?? 0;
+        nth.set(input.userId, position + 1);
         try {
-          const member = this.#members.get(input.userId);
-          // Nobody outside learns whether a conversation exists.
-          if (member === undefined || !isPresent(member.state)) throw new NotFoundError('conversation');
-          const key = `${input.userId}:${input.clientId}`;
-          if (this.#recent.has(key) || firstOf.has(key)) {
-            repeats.push(index);
-            return undefined;
-          }
-          firstOf.set(key, index);
-          return { index, input, member, replyTo: await this.#checkSend(conversation, member, input, floor) };
+          const rate = (counted.get(input.userId) as Promise<{ allowed: number; refusal?: RateLimitedError }>).then(
+            ({ allowed, refusal }) => {
+              if (position >= allowed) throw refusal;
+            },
+          );
+          return { index, input, member, replyTo: await this.#checkSend(conversation, member, input, floor, rate) };
         } catch (error) {
           results[index] = { error };
           return undefined;
@@ -313,15 +332,35 @@ class Room {
     return results;
   }
 
-  /** The checks of one send, before anything is stored; the quote it replies to, if any. */
-  async #checkSend(conversation: Conversation, member: Member, input: Send, floor: number): Promise<ReplyPreview | null> {
+  /** The checks of a send's content alone (no lookups). */
+  #checkContent(conversation: Conversation, input: Send) {
     if (input.encrypted !== undefined && conversation.kind !== 'direct')
       throw new InvalidInputError('end-to-end encryption is for one-to-one conversations', { field: 'encrypted' });
     this.#checkEncryption(conversation, input);
+  }
+
+  /**
+   * Counts the sends of each sender in the batch against CHAT_MESSAGES_PER_MINUTE, one step per
+   * sender: their first `allowed` sends in the batch are within the limit.
+   */
+  #countSends(senders: string[]): Map<string, Promise<{ allowed: number; refusal?: RateLimitedError }>> {
+    const counts = new Map<string, number>();
+    for (const userId of senders) counts.set(userId, (counts.get(userId) ?? 0) + 1);
+    return new Map([...counts].map(([userId, count]) => [userId, this.#deps.limiter.hitMany(this.#sentLimit(), userId, count)]));
+  }
+
+  /** The checks of one send that look things up, before anything is stored; the quote it replies to, if any. */
+  async #checkSend(
+    conversation: Conversation,
+    member: Member,
+    input: Send,
+    floor: number,
+    counted: Promise<void>,
+  ): Promise<ReplyPreview | null> {
     // The two checks at once (PostgreSQL, Redis); a refusal by the first is the one reported.
-    const [allowed, counted] = await Promise.allSettled([this.#checkDirect(conversation, input.userId), this.#countSent(input.userId)]);
+    const [allowed, rate] = await Promise.allSettled([this.#checkDirect(conversation, input.userId), counted]);
     if (allowed.status === 'rejected') throw allowed.reason;
-    if (counted.status === 'rejected') throw counted.reason;
+    if (rate.status === 'rejected') throw rate.reason;
     if (input.replyTo === undefined) return null;
     const target = input.replyTo > member.joinedSeq ? await this.#writes.message(input.replyTo) : undefined;
     if (target === undefined) throw new NotFoundError('message to reply to');
@@ -422,9 +461,13 @@ class Room {
     this.#markUnread();
   }
 
-  /** Counts a message (or an encryption switch, which writes one) against CHAT_MESSAGES_PER_MINUTE. */
+  #sentLimit() {
+    return { name: 'messages sent', max: this.#deps.messagesPerMinute, windowMs: 60_000 };
+  }
+
+  /** Counts an encryption switch (which writes a message) against CHAT_MESSAGES_PER_MINUTE. */
   #countSent(userId: string) {
-    return this.#deps.limiter.hit({ name: 'messages sent', max: this.#deps.messagesPerMinute, windowMs: 60_000 }, userId);
+    return this.#deps.limiter.hit(this.#sentLimit(), userId);
   }
 
   /**

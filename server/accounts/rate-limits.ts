@@ -50,6 +50,18 @@ export class RateLimiter {
     return count;
   }
 
+  /**
+   * Counts `count` attempts in one step (a batch of sends); the first `allowed` of them are within
+   * the limit, and the rest are refused with `refusal` (whose Retry-After says when the window ends).
+   */
+  async hitMany(limit: Limit, subject: string, count: number): Promise<{ allowed: number; refusal?: RateLimitedError }> {
+    const k = key(limit, subject);
+    const after = await this.#cache.incr(k, { ttlMs: limit.windowMs, by: count });
+    const allowed = Math.max(0, Math.min(count, limit.max - (after - count)));
+    if (allowed === count) return { allowed };
+    return { allowed, refusal: new RateLimitedError(limit.name, await this.#retryAfter(k, limit)) };
+  }
+
   async reset(limit: Limit, subject: string): Promise<void> {
     await this.#cache.del(key(limit, subject));
   }

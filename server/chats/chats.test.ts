@@ -281,6 +281,21 @@ describe('messenger: one-to-one', () => {
       first,
     );
   });
+
+  test('chats: sends that arrive together are counted together: exactly the limit is stored, the rest refused and not stored', async () => {
+    const [ana, bruno] = await friends();
+    const first = await ana.call('chats.send', { to: bruno.id, clientId: id(), text: '0' });
+    const conversationId = first.conversationId;
+    const burst = await Promise.all(
+      Array.from({ length: RATE + 1 }, (_, i) =>
+        ana.socket.request({ type: 'call', op: 'chats.send', body: { conversationId, clientId: id(), text: String(i + 1) } }),
+      ),
+    );
+    expect(burst.filter((frame) => frame.type === 'reply')).toHaveLength(RATE - 1);
+    expect(burst.filter((frame) => frame.type === 'error').map((frame) => frame.code)).toEqual(['RATE_LIMITED', 'RATE_LIMITED']);
+    const history = await bruno.call('chats.history', { conversationId });
+    expect(history.items.map((message) => message.seq)).toEqual(Array.from({ length: RATE }, (_, i) => i + 1));
+  });
 });
 
 describe('messenger: end-to-end encryption', () => {

@@ -68,6 +68,15 @@ describe.each(caches)('cache (%s)', (_kind, open) => {
     expect(await cache.incr(key('hits'), { ttlMs: 300 })).toBe(1);
   });
 
+  test('cache: incr by several adds them at once, and the first increment still sets the TTL', async () => {
+    expect(await cache.incr(key('many'), { ttlMs: 5000, by: 5 })).toBe(5);
+    expect(await cache.incr(key('many'), { ttlMs: 5000, by: 3 })).toBe(8);
+    expect(await cache.incr(key('many'), { ttlMs: 5000 })).toBe(9);
+    const remaining = await cache.ttlMs(key('many'));
+    expect(remaining).toBeGreaterThan(0);
+    expect(remaining).toBeLessThanOrEqual(5000);
+  });
+
   test('cache: incr without a TTL never expires', async () => {
     await cache.incr(key('forever'));
     expect(await cache.ttlMs(key('forever'))).toBeNull();

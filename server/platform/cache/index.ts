@@ -12,8 +12,8 @@ export interface Cache {
   del(key: string): Promise<void>;
   /** Gets and deletes in one step: of several concurrent takers, one gets the value. */
   take(key: string): Promise<string | null>;
-  /** Adds one and returns the new value; a key created by this call expires after `ttlMs`. */
-  incr(key: string, options?: { ttlMs?: number }): Promise<number>;
+  /** Adds one (or `by`) and returns the new value; a key created by this call expires after `ttlMs`. */
+  incr(key: string, options?: { ttlMs?: number; by?: number }): Promise<number>;
   /**
    * A token bucket (GCRA) at `key`, `perSecond` tokens a second and at most `burst` saved up, told
    * of `count` tokens already spent (never refused: the spending happened). Returns 0 while the

@@ -49,12 +49,13 @@ export function createMemoryCache(): Cache {
       entries.delete(key);
     },
     incr: async (key, options) => {
+      const by = options?.by ?? 1;
       const entry = live(key);
       if (entry === undefined) {
-        entries.set(key, { value: '1', expiresAt: options?.ttlMs === undefined ? null : Date.now() + options.ttlMs });
-        return 1;
+        entries.set(key, { value: String(by), expiresAt: options?.ttlMs === undefined ? null : Date.now() + options.ttlMs });
+        return by;
       }
-      const next = Number(entry.value) + 1;
+      const next = Number(entry.value) + by;
       if (!Number.isSafeInteger(next)) throw new TypeError(`cache value at ${key} is not an integer`);
       entry.value = String(next);
       return next;

@@ -7,8 +7,8 @@ import type { Logger } from '../log.ts';
 import type { Cache } from './index.ts';
 
 const INCR_WITH_TTL = `
-local value = redis.call('INCR', KEYS[1])
-if value == 1 and tonumber(ARGV[1]) > 0 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+local value = redis.call('INCRBY', KEYS[1], ARGV[2])
+if value == tonumber(ARGV[2]) and tonumber(ARGV[1]) > 0 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
 return value`;
 
 // GCRA: the key holds the theoretical arrival time (ms) of the next token; the bucket is within its
@@ -63,7 +63,8 @@ export async function connectRedisCache(options: { url: string; namespace: strin
     del: async (key) => {
       await redis.del(key);
     },
-    incr: async (key, incrOptions) => Number(await redis.eval(INCR_WITH_TTL, 1, key, String(incrOptions?.ttlMs ?? 0))),
+    incr: async (key, incrOptions) =>
+      Number(await redis.eval(INCR_WITH_TTL, 1, key, String(incrOptions?.ttlMs ?? 0), String(incrOptions?.by ?? 1))),
     spendTokens: async (key, bucket, count) =>
       Number(await redis.eval(SPEND_TOKENS, 1, key, String(1000 / bucket.perSecond), String(bucket.burst), String(count))),
     ttlMs: async (key) => {
