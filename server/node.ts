@@ -85,7 +85,7 @@ export async function startNode(config: Config, log: Logger, options: NodeOption
       kinds: [
         roomActorKind({
           db: platform.database.db,
-          writer: new MessageWriter(platform.database.db),
+          writer: new MessageWriter(platform.database),
           topics: platform.topics,
           log,
           limiter: new RateLimiter(platform.cache),

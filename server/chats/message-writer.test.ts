@@ -4,7 +4,7 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { openMigratedTestDatabase } from '../../test/harness/services.ts';
-import type { Database } from '../platform/db/index.ts';
+import type { Database, DatabaseHandle } from '../platform/db/index.ts';
 import { rowsOf } from '../platform/db/rows.ts';
 import { type MessageInput, MessageWriter } from './message-writer.ts';
 
@@ -48,19 +48,13 @@ const message = (seq: number, clientId = crypto.randomUUID()): MessageInput => (
 });
 
 /** The database, counting the statements that reach it. */
-function counted(inner: Database) {
+function counted() {
   const count = { statements: 0 };
-  const proxy = new Proxy(inner, {
-    get(target, property, receiver) {
-      if (property === 'execute')
-        return (...args: Parameters<Database['execute']>) => {
-          count.statements++;
-          return target.execute(...args);
-        };
-      return Reflect.get(target, property, receiver);
-    },
-  });
-  return { db: proxy, count };
+  const prepared: DatabaseHandle['prepared'] = (text, params) => {
+    count.statements++;
+    return database.handle.prepared(text, params);
+  };
+  return { database: { prepared }, count };
 }
 
 async function stateOf(conversationId: string) {
@@ -78,8 +72,8 @@ async function stateOf(conversationId: string) {
 
 describe('message writer', () => {
   test('chats: writes handed over while a statement runs are stored together by the next one, counters and pointers with them', async () => {
-    const { db: countingDb, count } = counted(db);
-    const writer = new MessageWriter(countingDb);
+    const { database: counting, count } = counted();
+    const writer = new MessageWriter(counting);
     const rooms = await Promise.all(Array.from({ length: 5 }, conversation));
     // The first write goes at once; the ten after it, from five rooms, wait and go in one statement.
     const first = writer.write({ conversationId: rooms[0] as string, publishedSeq: 0, messages: [message(1)] });
@@ -90,13 +84,13 @@ describe('message writer', () => {
     ]);
     await Promise.all([first, ...rest]);
     expect(count.statements).toBe(2);
-    expect(await stateOf(rooms[0] as string)).toEqual({ last_seq: 4, published_seq: 1, seqs: [1, 2, 3, 4], read_seq: 4, delivered_seq: 4 });
+    expect(await stateOf(rooms[0] as string)).toEqual({ last_seq: 4, published_seq: 2, seqs: [1, 2, 3, 4], read_seq: 4, delivered_seq: 4 });
     for (const conversationId of rooms.slice(1))
-      expect(await stateOf(conversationId)).toEqual({ last_seq: 3, published_seq: 1, seqs: [1, 2, 3], read_seq: 3, delivered_seq: 3 });
+      expect(await stateOf(conversationId)).toEqual({ last_seq: 3, published_seq: 2, seqs: [1, 2, 3], read_seq: 3, delivered_seq: 3 });
   });
 
   test('chats: a failed write of a room fails its later writes in the same statement (no gap in its seqs)', async () => {
-    const writer = new MessageWriter(db);
+    const writer = new MessageWriter(database.handle);
     const [taken, other] = [await conversation(), await conversation()];
     await writer.write({ conversationId: taken, publishedSeq: 0, messages: [message(1)] });
     const blocker = writer.write({ conversationId: other, publishedSeq: 0, messages: [message(1)] });
@@ -113,7 +107,7 @@ describe('message writer', () => {
   });
 
   test('chats: a taken seq or clientId fails only its own room, which stores none of its messages', async () => {
-    const writer = new MessageWriter(db);
+    const writer = new MessageWriter(database.handle);
     const [taken, clean, reused] = [await conversation(), await conversation(), await conversation()];
     const clientId = crypto.randomUUID();
     await writer.write({ conversationId: taken, publishedSeq: 0, messages: [message(1)] });

@@ -10,8 +10,7 @@
 // failover, a second holder of a room) fails it; the writer then stores each room's messages on
 // their own, so only that room hears of the conflict (and falls back to storing one at a time,
 // which resolves it).
-import { sql } from 'drizzle-orm';
-import type { Database } from '../platform/db/index.ts';
+import type { DatabaseHandle } from '../platform/db/index.ts';
 import type { Attachment, EncryptedBody, SystemBody } from './schema.ts';
 
 export interface MessageInput {
@@ -47,12 +46,12 @@ interface Pending {
 const MAX_MESSAGES = 512;
 
 export class MessageWriter {
-  readonly #db: Database;
+  readonly #database: Pick<DatabaseHandle, 'prepared'>;
   #queue: Pending[] = [];
   #writing = false;
 
-  constructor(db: Database) {
-    this.#db = db;
+  constructor(database: Pick<DatabaseHandle, 'prepared'>) {
+    this.#database = database;
   }
 
   /** Stores one room's messages; settles once they are committed (or not: nothing of them is then stored). */
@@ -111,9 +110,10 @@ export class MessageWriter {
   }
 
   async #store(writes: RoomWrite[]): Promise<void> {
-    const rows = writes.flatMap(({ conversationId, messages }) =>
+    const rows = writes.flatMap(({ conversationId, publishedSeq, messages }) =>
       messages.map((message) => ({
         conversation_id: conversationId,
+        published_seq: publishedSeq,
         seq: message.seq,
         id: message.id,
         sender_id: message.senderId,
@@ -128,39 +128,35 @@ export class MessageWriter {
         created_at: message.createdAt.toISOString(),
       })),
     );
-    const rooms = writes.map(({ conversationId, publishedSeq }) => ({ conversation_id: conversationId, published_seq: publishedSeq }));
-    // One statement, the same text every time (prepared once per connection): the rows travel as
-    // one JSON parameter.
-    await this.#db.execute(sql`
-      with v as (
-        select * from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as v(
-          conversation_id uuid, seq integer, id uuid, sender_id uuid, client_id uuid, kind text, text text,
-          search_text text, encrypted jsonb, system jsonb, reply_to_seq integer, attachments jsonb, created_at timestamptz)
-      ),
-      inserted as (
-        insert into messages (conversation_id, seq, id, sender_id, client_id, kind, text, search_text, encrypted, system,
-          reply_to_seq, attachments, created_at)
-        select conversation_id, seq, id, sender_id, client_id, kind, text, search_text, encrypted, system, reply_to_seq,
-          attachments, created_at from v
-        returning conversation_id
-      ),
-      rooms as (
-        select v.conversation_id, max(v.seq) as last_seq, max(v.created_at) as at, min(r.published_seq) as published_seq
-        from v join jsonb_to_recordset(${JSON.stringify(rooms)}::jsonb) as r(conversation_id uuid, published_seq integer)
-          on r.conversation_id = v.conversation_id
-        group by v.conversation_id
-      ),
-      counters as (
-        update conversations c set last_seq = rooms.last_seq, published_seq = rooms.published_seq, last_activity_at = rooms.at
-        from rooms where c.id = rooms.conversation_id
-        returning c.id
-      ),
-      pointers as (
-        update conversation_members m set read_seq = s.seq, delivered_seq = s.seq
-        from (select conversation_id, sender_id, max(seq) as seq from v where sender_id is not null group by conversation_id, sender_id) s
-        where m.conversation_id = s.conversation_id and m.user_id = s.sender_id
-        returning m.user_id
-      )
-      select (select count(*) from inserted) as inserted, (select count(*) from counters) as rooms`);
+    await this.#database.prepared(STORE_MESSAGES, [JSON.stringify(rows)]);
   }
 }
+
+/**
+ * The messages, each conversation's counters and each sender's pointers, in one statement whose
+ * text never changes (prepared once per connection): the rows travel as one JSON parameter.
+ */
+const STORE_MESSAGES = `
+with v as (
+  select * from jsonb_to_recordset($1::text::jsonb) as v(
+    conversation_id uuid, published_seq integer, seq integer, id uuid, sender_id uuid, client_id uuid, kind text,
+    text text, search_text text, encrypted jsonb, system jsonb, reply_to_seq integer, attachments jsonb, created_at timestamptz)
+),
+inserted as (
+  insert into messages (conversation_id, seq, id, sender_id, client_id, kind, text, search_text, encrypted, system,
+    reply_to_seq, attachments, created_at)
+  select conversation_id, seq, id, sender_id, client_id, kind, text, search_text, encrypted, system, reply_to_seq,
+    attachments, created_at from v
+),
+counters as (
+  update conversations c set last_seq = r.last_seq, published_seq = r.published_seq, last_activity_at = r.at
+  from (select conversation_id, max(seq) as last_seq, max(published_seq) as published_seq, max(created_at) as at
+        from v group by conversation_id) r
+  where c.id = r.conversation_id
+),
+pointers as (
+  update conversation_members m set read_seq = s.seq, delivered_seq = s.seq
+  from (select conversation_id, sender_id, max(seq) as seq from v where sender_id is not null group by conversation_id, sender_id) s
+  where m.conversation_id = s.conversation_id and m.user_id = s.sender_id
+)
+select 1`;

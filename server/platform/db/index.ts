@@ -21,6 +21,12 @@ export interface DatabaseHandle {
   /** Where the data lives, without credentials: for the start-up log and /health. */
   readonly location: string;
   readonly db: Database;
+  /**
+   * Runs one hot statement, prepared once per connection and reused (a Drizzle query is parsed
+   * and planned on every run). `text` is fixed SQL with $1, $2… placeholders; pass parameters as
+   * text and cast them in the SQL.
+   */
+  prepared(text: string, params: readonly string[]): Promise<void>;
   ping(): Promise<void>;
   close(): Promise<void>;
 }
@@ -52,6 +58,9 @@ async function openPostgres(options: DatabaseOptions): Promise<DatabaseHandle> {
     kind: 'postgres',
     location: redactUrl(url),
     db,
+    prepared: async (text, params) => {
+      await client.unsafe(text, [...params], { prepare: true });
+    },
     ping: async () => {
       await client`select 1`;
     },
@@ -82,6 +91,9 @@ async function openPglite(dataDir: string): Promise<DatabaseHandle> {
     kind: 'pglite',
     location: dir,
     db,
+    prepared: async (text, params) => {
+      await client.query(text, [...params]);
+    },
     ping: async () => {
       await db.execute(sql`select 1`);
     },
