@@ -55,7 +55,7 @@ describe('bench/compare.ts', () => {
 
   test('one recorded run is nothing to compare; an unknown name or option is a usage error', () => {
     appendRun(dir, 'gateway', run('aaaa1111', 20));
-    expect(compare('gateway').out).toContain('bench/gateway: 1 recorded run(s), nothing to compare');
+    expect(compare('gateway').out).toContain('bench/gateway: one recorded run, nothing to compare');
     expect(compare('nope').code).toBe(2);
     expect(compare('--threshold', 'ten').code).toBe(2);
     const unknown = compare('--fail');

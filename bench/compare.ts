@@ -57,7 +57,10 @@ for (const name of chosen) {
   const history = readHistory(dir, name);
   const pair = pickRuns(history.runs, accepts);
   if (pair === undefined) {
-    const why = since === undefined ? `${history.runs.length} recorded run(s), nothing to compare` : `no earlier run of ${since}`;
+    const why =
+      since === undefined
+        ? `${history.runs.length === 1 ? 'one recorded run' : 'no recorded run'}, nothing to compare`
+        : `no earlier run of ${since}`;
     console.log(`bench/${name}: ${why}\n`);
     continue;
   }

@@ -4,7 +4,7 @@
 // `npm run bench:compare` shows what moved since the run before.
 import { readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { resultsDir, runBenchmark } from './history.ts';
+import { KEPT_RUNS, resultsDir, runBenchmark } from './history.ts';
 
 const here = new URL('.', import.meta.url).pathname;
 // Modules the benchmarks and these scripts share, not benchmarks themselves.
@@ -38,6 +38,6 @@ for (const file of files) {
   if (outcome.history !== undefined) {
     const path = join(dir, `${name}.json`);
     const shown = relative(process.cwd(), path).startsWith('..') ? path : relative(process.cwd(), path);
-    console.log(`recorded in ${shown} (${outcome.history.runs.length} runs kept)`);
+    console.log(`recorded in ${shown}: ${outcome.history.runs.length} of at most ${KEPT_RUNS} runs kept`);
   }
 }
