@@ -26,7 +26,7 @@ describe('direction', () => {
     ['Bus on NATS / bare nats.js', 'p50 ratio', 'lower'],
     ['Bus on NATS / bare nats.js', 'req/s ratio', 'higher'],
     ['Bus on NATS / bare nats.js', 'publish msg/s ratio', 'higher'],
-    ['KeyRing / bare', 'verify rate ratio', 'higher'],
+    ['KeyRing / bare', 'verify/s ratio', 'higher'],
     ['verify: KeyRing', 'per s', 'higher'],
     ['ask / bare (target ≤ 2)', 'throughput ratio', 'lower'],
     ['busy room / bare (sequential)', 'p50 ×', 'lower'],
@@ -35,11 +35,16 @@ describe('direction', () => {
     ['encode pong (1 wide integer)', 'msgpackr (baseline) ns', 'lower'],
     ['decode message.new event', 'ratio', 'lower'],
     ['feed: chronological', 'max ms', 'lower'],
-    ['images: processImage (+ preview)', 'rate of bare', 'higher'],
+    ['images: processImage (+ preview)', 'images/s of bare', 'higher'],
+    ['video: processVideo (+ thumbnail)', 'speed of bare', 'higher'],
     ['video: processVideo (+ thumbnail)', '× real time', 'higher'],
     ['video: processVideo (+ thumbnail)', 'seconds', 'lower'],
     ['first screen JS (gzip)', 'kB', 'lower'],
     ['idle sockets', 'KB per socket', 'lower'],
+    ['gateway: 20000 idle sockets', 'KB/socket', 'lower'],
+    ['gateway: 20000 idle sockets', 'opened/s', 'higher'],
+    ['gateway: 20000 idle sockets', 'idle CPU %', 'lower'],
+    ['decode: readClientFrame', 'read / bare', 'lower'],
     ['idle sockets', 'bytes/socket', 'lower'],
     ['soak: node A', 'lag p99 ms', 'lower'],
     ['soak: calls', 'errors/s', 'lower'],
@@ -51,6 +56,8 @@ describe('direction', () => {
   test.each([
     ['first screen JS (gzip)', 'chunks'],
     ['fan-out: gateway', 'complete'],
+    // A step's cost named after what it checks: its unit must be in the name to be told.
+    ['admit and check', 'user rate'],
     ['video: processVideo (+ thumbnail)', 'target (≤ 2× clip)'],
   ])('%s: %s has no direction', (label, key) => {
     expect(direction(label, key)).toBeUndefined();

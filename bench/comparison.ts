@@ -1,23 +1,24 @@
 // What moved between two recorded runs of a benchmark (bench/history.ts), figure by figure, and
 // which way is better for each figure, told from its name. The rules, first match wins:
-//   1. lower is better: errors and lag (`errors`, `errors/s`, `lag ms`);
+//   1. lower is better: errors, lag and CPU use (`errors`, `errors/s`, `lag ms`, `idle CPU %`);
 //   2. higher is better: rates and speeds (`/s` ending a unit, `per s`, `per second`, the word
-//      `rate`, `real time` as in "× real time"), so `req/s ratio` (ours / bare) is higher-better;
+//      `speed`, `real time` as in "× real time"), so `req/s ratio` (ours / bare) is higher-better.
+//      Not the word "rate": a "user rate" check's cost is not a rate;
 //   3. lower is better: durations (`ns`, `µs`, `us`, `ms`, `s`, `sec`, `seconds`, `min`), sizes
 //      (`B`, `bytes`, `kB`, `KiB`, `MB`, `MiB`, `GB`, `GiB`), latency percentiles and maxima
 //      (`p50`, `p99`, `max`) and ratios (the word `ratio`, `×` or `x` alone, `a / b` in the name);
 //   4. lower is better: any other figure of a ratio row (its label has `a / b`, e.g.
 //      "bare / gateway (target ≤ 1.5)"): a ratio is written as a cost, ours against the baseline;
 //   5. otherwise no direction: the change is shown, marked "moved" beyond the threshold, and never
-//      counts as worse. A ratio that is better higher must say so with a rate word
-//      (`req/s ratio`, `rate of bare`).
+//      counts as worse. A ratio that is better higher says so with a rate or speed in its name
+//      (`req/s ratio`, `speed of bare`).
 import type { Run } from './history.ts';
 
 export type Direction = 'higher' | 'lower';
 type Figure = number | string;
 
-const LOWER_FIRST = [/\berrors?\b/, /\blag\b/];
-const HIGHER = [/\/s(?![a-z])/, /\bper s(ec|econd)?\b/, /\brates?\b/, /\breal time\b/];
+const LOWER_FIRST = [/\berrors?\b/, /\blag\b/, /\bcpu\b/];
+const HIGHER = [/\/s(?![a-z])/, /\bper s(ec|econd)?\b/, /\bspeed\b/, /\breal time\b/];
 const LOWER_UNITS = new Set(
   ['ns', 'µs', 'μs', 'us', 'ms', 's', 'sec', 'secs', 'second', 'seconds', 'min', 'minutes']
     .concat(['b', 'byte', 'bytes', 'kb', 'kib', 'mb', 'mib', 'gb', 'gib'])
