@@ -19,6 +19,7 @@ const run = (commit: string, p50: number): Run => ({
   dirty: false,
   date: '2026-12-06T09:00:00.000Z',
   host: { cpu: 'AMD EPYC', cores: 2, bun: '1.4.5', platform: 'linux x64', load: 0.5 },
+  settings: {},
   rows: { 'calls: gateway': { 'p50 µs': p50 } },
 });
 

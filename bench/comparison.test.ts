@@ -3,11 +3,12 @@ import { describe, expect, test } from 'vitest';
 import { compareRows, direction, formatComparison, percentChange, pickRuns } from './comparison.ts';
 import type { Run } from './history.ts';
 
-const run = (commit: string, rows: Run['rows'], cpu = 'AMD EPYC'): Run => ({
+const run = (commit: string, rows: Run['rows'], cpu = 'AMD EPYC', settings: Run['settings'] = {}): Run => ({
   commit,
   dirty: false,
   date: '2026-12-06T09:00:00.000Z',
   host: { cpu, cores: 2, bun: '1.4.5', platform: 'linux x64', load: 0.5 },
+  settings,
   rows,
 });
 
@@ -180,5 +181,14 @@ describe('formatComparison', () => {
     expect(header).toContain('different hosts (Intel Xeon ×2, then AMD EPYC ×2)');
     const [same] = formatComparison('gateway', after, after, [], 10);
     expect(same).not.toContain('different hosts');
+  });
+
+  test('says so in the header when the runs had different BENCH_* settings', () => {
+    const before = run('aaaa', {}, 'AMD EPYC', { BENCH_CALLS: '5000', BENCH_NODE_FLAGS: '--cpu-prof-md' });
+    const after = run('bbbb', {}, 'AMD EPYC', { BENCH_CALLS: '500', BENCH_SOCKETS: '200', BENCH_NODE_FLAGS: '--cpu-prof-md' });
+    const [header] = formatComparison('gateway', before, after, [], 10);
+    expect(header).toContain('different settings (BENCH_CALLS: 5000 → 500, BENCH_SOCKETS: unset → 200)');
+    const [same] = formatComparison('gateway', before, before, [], 10);
+    expect(same).not.toContain('different settings');
   });
 });

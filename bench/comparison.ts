@@ -116,6 +116,15 @@ function showPercent(percent: number | undefined): string {
   return `${percent > 0 ? '+' : ''}${percent.toFixed(1)}%`;
 }
 
+/** The BENCH_* settings that differ, as " — different settings (NAME: before → after, …)". */
+function settingsChanged(before: Run['settings'], after: Run['settings']): string {
+  const names = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();
+  const changed = names
+    .filter((name) => before[name] !== after[name])
+    .map((name) => `${name}: ${before[name] ?? 'unset'} → ${after[name] ?? 'unset'}`);
+  return changed.length === 0 ? '' : ` — different settings (${changed.join(', ')})`;
+}
+
 /** The report of one benchmark: a header, then one line per figure under its row's label. */
 export function formatComparison(
   benchmark: string,
@@ -126,7 +135,8 @@ export function formatComparison(
 ): string[] {
   const hosts =
     hostOf(base) === hostOf(latest) ? '' : ` — different hosts (${hostOf(base)}, then ${hostOf(latest)}): the comparison means less`;
-  const lines = [`bench/${benchmark}: ${describeRun(latest)} against ${describeRun(base)}${hosts}`];
+  const settings = settingsChanged(base.settings, latest.settings);
+  const lines = [`bench/${benchmark}: ${describeRun(latest)} against ${describeRun(base)}${hosts}${settings}`];
   let label: string | undefined;
   for (const change of changes) {
     if (change.label !== label) {

@@ -32,6 +32,7 @@ const run = (commit: string): Run => ({
   dirty: false,
   date: '2026-12-06T09:00:00.000Z',
   host: { cpu: 'AMD EPYC', cores: 2, bun: '1.4.5', platform: 'linux x64', load: 0.5 },
+  settings: { BENCH_A: '1', BENCH_B: '2' },
   rows: { calls: { 'p50 µs': 20 } },
 });
 
@@ -41,8 +42,14 @@ describe('runBenchmark', () => {
       console.log(row('calls: gateway', { 'p50 µs': 20.123456789, 'seq/s': 48000, complete: 'true' }));
       console.log(row('calls: gateway', { 'p50 µs': 21 }));
       console.log(row('ratio / bare', { 'p50 ratio': Number.NaN }));`);
-    const first = runBenchmark(script, 'fake', { record: true, dir });
-    expect(first.exitCode).toBe(0);
+    process.env.BENCH_FAKE_SIZE = '7';
+    process.env.BENCH_RESULTS_DIR = dir;
+    try {
+      expect(runBenchmark(script, 'fake', { record: true, dir }).exitCode).toBe(0);
+    } finally {
+      delete process.env.BENCH_FAKE_SIZE;
+      delete process.env.BENCH_RESULTS_DIR;
+    }
     runBenchmark(script, 'fake', { record: true, dir });
 
     const history = readHistory(dir, 'fake');
@@ -53,6 +60,10 @@ describe('runBenchmark', () => {
     expect(typeof recorded?.dirty).toBe('boolean');
     expect(Date.parse(recorded?.date ?? '')).toBeGreaterThan(Date.now() - 60_000);
     expect(recorded?.host).toMatchObject({ cores: expect.any(Number), bun: Bun.version });
+    // The settings that shape the run are kept; where its results go is not one of them.
+    expect(recorded?.settings.BENCH_FAKE_SIZE).toBe('7');
+    expect(Object.keys(recorded?.settings ?? {}).filter((name) => name.startsWith('BENCH_RESULTS_'))).toEqual([]);
+    expect(history.runs[1]?.settings.BENCH_FAKE_SIZE).toBeUndefined();
     expect(recorded?.rows).toEqual({
       'calls: gateway': { 'p50 µs': 20.1235, 'seq/s': 48000, complete: 'true' },
       'calls: gateway #2': { 'p50 µs': 21 },
@@ -89,6 +100,7 @@ describe('appendRun', () => {
   test('writes fixed key order, two-space JSON and a final newline, whatever order the run was built in', () => {
     const shuffled = {
       rows: { calls: { 'p50 µs': 20 } },
+      settings: { BENCH_B: '2', BENCH_A: '1' },
       host: { load: 0.5, platform: 'linux x64', bun: '1.4.5', cores: 2, cpu: 'AMD EPYC' },
     };
     appendRun(dir, 'fake', { ...shuffled, date: '2026-12-06T09:00:00.000Z', dirty: false, commit: 'abc' });

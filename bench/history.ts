@@ -1,6 +1,6 @@
 // The recorded history of each benchmark: bench/results/<name>.json holds its last KEPT_RUNS runs,
 // each with the commit it measured, whether the tree had uncommitted changes, when and on what
-// host it ran, and the rows it printed through `row` (bench/stats.ts). bench/run.ts appends to
+// host it ran, with which BENCH_* settings, and the rows it printed through `row` (bench/stats.ts). bench/run.ts appends to
 // it; bench/compare.ts reads it. BENCH_RESULTS_DIR points both at another folder (tests do).
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -28,6 +28,8 @@ const Run = Type.Object({
   dirty: Type.Boolean(),
   date: Type.String(),
   host: Host,
+  /** The BENCH_* environment variables set (sizes, BENCH_NODE_FLAGS): runs with others differ. */
+  settings: Type.Record(Type.String(), Type.String()),
   rows: Figures,
 });
 const History = Type.Object({ benchmark: Type.String(), runs: Type.Array(Run) });
@@ -84,12 +86,25 @@ export function appendRun(dir: string, benchmark: string, run: Run, keep = KEPT_
       dirty: one.dirty,
       date: one.date,
       host: { cpu: one.host.cpu, cores: one.host.cores, bun: one.host.bun, platform: one.host.platform, load: one.host.load },
+      settings: Object.fromEntries(Object.entries(one.settings).sort(([a], [b]) => (a < b ? -1 : 1))),
       rows: one.rows,
     })),
   };
   mkdirSync(dir, { recursive: true });
   writeFileSync(pathOf(dir, benchmark), `${JSON.stringify(ordered, null, 2)}\n`);
   return ordered;
+}
+
+/** The BENCH_* variables that shape a run; where results go (BENCH_RESULTS_*) does not. */
+export function benchSettings(env: Record<string, string | undefined> = process.env): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(env)
+      .filter(
+        (entry): entry is [string, string] =>
+          entry[0].startsWith('BENCH_') && !entry[0].startsWith('BENCH_RESULTS_') && entry[1] !== undefined,
+      )
+      .sort(([a], [b]) => (a < b ? -1 : 1)),
+  );
 }
 
 export function describeHost(): Host {
@@ -148,7 +163,14 @@ export function runBenchmark(script: string, benchmark: string, options: { recor
     }
     const rows: unknown = JSON.parse(readFileSync(out, 'utf8'));
     if (!Value.Check(Figures, rows)) throw new ResultsFileError(out, 'rows of an unexpected shape');
-    const history = appendRun(options.dir, benchmark, { commit: state.commit, dirty: state.dirty, date, host, rows });
+    const history = appendRun(options.dir, benchmark, {
+      commit: state.commit,
+      dirty: state.dirty,
+      date,
+      host,
+      settings: benchSettings(),
+      rows,
+    });
     return { exitCode, history };
   } finally {
     rmSync(scratch, { recursive: true, force: true });
