@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { appendRun, gitState, KEPT_RUNS, ResultsFileError, type Run, readHistory, runBenchmark } from './history.ts';
+import { appendRun, benchSettings, gitState, KEPT_RUNS, ResultsFileError, type Run, readHistory, runBenchmark } from './history.ts';
 
 const stats = new URL('./stats.ts', import.meta.url).pathname;
 const repository = new URL('..', import.meta.url).pathname;
@@ -114,6 +114,19 @@ describe('appendRun', () => {
       expect(() => appendRun(dir, 'fake', run('abc'))).toThrow(ResultsFileError);
       expect(readFileSync(path, 'utf8')).toBe(text);
     }
+  });
+});
+
+describe('benchSettings', () => {
+  test('keeps the BENCH_* variables, masks a password in a URL and leaves out secrets', () => {
+    const env = {
+      BENCH_CALLS: '500',
+      BENCH_DATABASE_URL: 'postgres://bench:hunter2@db:5432/bench',
+      BENCH_JWT_SECRET: 'x',
+      BENCH_RESULTS_DIR: '/tmp/r',
+      PATH: '/usr/bin',
+    };
+    expect(benchSettings(env)).toEqual({ BENCH_CALLS: '500', BENCH_DATABASE_URL: 'postgres://bench:***@db:5432/bench' });
   });
 });
 

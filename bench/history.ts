@@ -95,14 +95,22 @@ export function appendRun(dir: string, benchmark: string, run: Run, keep = KEPT_
   return ordered;
 }
 
-/** The BENCH_* variables that shape a run; where results go (BENCH_RESULTS_*) does not. */
+/**
+ * The BENCH_* variables that shape a run; where results go (BENCH_RESULTS_*) does not. The files
+ * are committed: a password in a URL (BENCH_DATABASE_URL) is masked, and a variable named like a
+ * secret is left out.
+ */
 export function benchSettings(env: Record<string, string | undefined> = process.env): Record<string, string> {
   return Object.fromEntries(
     Object.entries(env)
       .filter(
         (entry): entry is [string, string] =>
-          entry[0].startsWith('BENCH_') && !entry[0].startsWith('BENCH_RESULTS_') && entry[1] !== undefined,
+          entry[0].startsWith('BENCH_') &&
+          !entry[0].startsWith('BENCH_RESULTS_') &&
+          !/SECRET|PASSWORD|TOKEN|KEY/.test(entry[0]) &&
+          entry[1] !== undefined,
       )
+      .map(([name, value]): [string, string] => [name, value.replace(/(\/\/[^/:@]*:)[^@/]*@/, '$1***@')])
       .sort(([a], [b]) => (a < b ? -1 : 1)),
   );
 }
