@@ -1,7 +1,8 @@
 // The recorded history of each benchmark: bench/results/<name>.json holds its last KEPT_RUNS runs,
 // each with the commit it measured, whether the tree had uncommitted changes, when and on what
-// host it ran, with which BENCH_* settings, and the rows it printed through `row` (bench/stats.ts). bench/run.ts appends to
-// it; bench/compare.ts reads it. BENCH_RESULTS_DIR points both at another folder (tests do).
+// host it ran, with which BENCH_* settings, and the rows it printed through `row`
+// (bench/stats.ts). bench/run.ts appends to it; bench/compare.ts reads it. BENCH_RESULTS_DIR
+// points both at another folder (tests do).
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
