@@ -123,10 +123,16 @@ describe('benchSettings', () => {
       BENCH_CALLS: '500',
       BENCH_DATABASE_URL: 'postgres://bench:hunter2@db:5432/bench',
       BENCH_JWT_SECRET: 'x',
+      BENCH_ACCESS_TOKEN: 'y',
+      BENCH_TOKENS: '5000',
       BENCH_RESULTS_DIR: '/tmp/r',
       PATH: '/usr/bin',
     };
-    expect(benchSettings(env)).toEqual({ BENCH_CALLS: '500', BENCH_DATABASE_URL: 'postgres://bench:***@db:5432/bench' });
+    expect(benchSettings(env)).toEqual({
+      BENCH_CALLS: '500',
+      BENCH_DATABASE_URL: 'postgres://bench:***@db:5432/bench',
+      BENCH_TOKENS: '5000',
+    });
   });
 });
 

@@ -108,7 +108,7 @@ export function benchSettings(env: Record<string, string | undefined> = process.
         (entry): entry is [string, string] =>
           entry[0].startsWith('BENCH_') &&
           !entry[0].startsWith('BENCH_RESULTS_') &&
-          !/SECRET|PASSWORD|TOKEN|KEY/.test(entry[0]) &&
+          !/(^|_)(SECRET|PASSWORD|TOKEN|KEY|CREDENTIALS?)(_|$)/.test(entry[0]) &&
           entry[1] !== undefined,
       )
       .map(([name, value]): [string, string] => [name, value.replace(/(\/\/[^/:@]*:)[^@/]*@/, '$1***@')])
