@@ -42,14 +42,8 @@ describe('runBenchmark', () => {
       console.log(row('calls: gateway', { 'p50 µs': 20.123456789, 'seq/s': 48000, complete: 'true' }));
       console.log(row('calls: gateway', { 'p50 µs': 21 }));
       console.log(row('ratio / bare', { 'p50 ratio': Number.NaN }));`);
-    process.env.BENCH_FAKE_SIZE = '7';
-    process.env.BENCH_RESULTS_DIR = dir;
-    try {
-      expect(runBenchmark(script, 'fake', { record: true, dir }).exitCode).toBe(0);
-    } finally {
-      delete process.env.BENCH_FAKE_SIZE;
-      delete process.env.BENCH_RESULTS_DIR;
-    }
+    const env = { ...process.env, BENCH_FAKE_SIZE: '7', BENCH_RESULTS_DIR: dir };
+    expect(runBenchmark(script, 'fake', { record: true, dir, env }).exitCode).toBe(0);
     runBenchmark(script, 'fake', { record: true, dir });
 
     const history = readHistory(dir, 'fake');

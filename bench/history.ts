@@ -155,14 +155,19 @@ export interface BenchmarkOutcome {
  * Runs one benchmark script in its own process, its output passed through. With `record`, the
  * rows it printed are appended to its history (only when it exited 0 and printed at least one).
  */
-export function runBenchmark(script: string, benchmark: string, options: { record: boolean; dir: string }): BenchmarkOutcome {
+export function runBenchmark(
+  script: string,
+  benchmark: string,
+  options: { record: boolean; dir: string; env?: Record<string, string | undefined> },
+): BenchmarkOutcome {
+  const environment = options.env ?? process.env;
   const state = gitState();
   const date = new Date().toISOString();
   const host = describeHost();
   const scratch = mkdtempSync(join(tmpdir(), 'bench-rows-'));
   const out = join(scratch, 'rows.json');
   try {
-    const env = options.record ? { ...process.env, BENCH_RESULTS_OUT: out } : { ...process.env, BENCH_RESULTS_OUT: '' };
+    const env = { ...environment, BENCH_RESULTS_OUT: options.record ? out : '' };
     const child = Bun.spawnSync([process.execPath, script], { stdout: 'inherit', stderr: 'inherit', env });
     const exitCode = child.exitCode ?? 1;
     if (!options.record || exitCode !== 0) return { exitCode };
@@ -177,7 +182,7 @@ export function runBenchmark(script: string, benchmark: string, options: { recor
       dirty: state.dirty,
       date,
       host,
-      settings: benchSettings(),
+      settings: benchSettings(environment),
       rows,
     });
     return { exitCode, history };
