@@ -20,7 +20,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'server',
-          include: ['{server,actors,media,sfu,protocol,test,scripts}/**/*.test.{ts,tsx}'],
+          include: ['{server,actors,media,sfu,protocol,test,scripts,bench}/**/*.test.{ts,tsx}'],
           setupFiles: ['test/setup/contract.ts'],
         },
       },

@@ -3,6 +3,7 @@
 // Vite manifest of client/dist (npm start / npm test build it). Exits 1 over budget.
 import { existsSync, readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
+import { row } from './stats.ts';
 
 const dist = new URL('../client/dist/', import.meta.url).pathname;
 const BUDGET = 150 * 1024;
@@ -27,7 +28,6 @@ visit(entry[0]);
 const firstBytes = [...firstScreen].filter((file) => file.endsWith('.js')).reduce((sum, file) => sum + gzipped(file), 0);
 const allJs = [...new Set(Object.values(manifest).map((chunk) => chunk.file))].filter((file) => file.endsWith('.js'));
 const totalBytes = allJs.reduce((sum, file) => sum + gzipped(file), 0);
-const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} kB`;
-console.log(`first screen JS (gzip): ${kb(firstBytes)} of ${kb(BUDGET)} budget (${[...firstScreen].length} chunks)`);
-console.log(`whole bundle JS (gzip): ${kb(totalBytes)} in ${allJs.length} chunks`);
+console.log(row('first screen JS (gzip)', { kB: firstBytes / 1024, 'budget kB': BUDGET / 1024, chunks: firstScreen.size }));
+console.log(row('whole bundle JS (gzip)', { kB: totalBytes / 1024, chunks: allJs.length }));
 if (firstBytes > BUDGET) process.exit(1);

@@ -112,6 +112,6 @@ console.log(
   row('Bus on NATS / bare nats.js', {
     'p50 ratio': ours.sequential.p50us / bare.sequential.p50us,
     'req/s ratio': ours.concurrent / bare.concurrent,
-    'publish ratio': ours.publishRate / bare.publishRate,
+    'publish msg/s ratio': ours.publishRate / bare.publishRate,
   }),
 );

@@ -8,7 +8,7 @@
 import { sql } from 'drizzle-orm';
 import { rowsOf } from '../server/platform/db/rows.ts';
 import { startSeededNode } from './seed-social.ts';
-import { measurePages } from './stats.ts';
+import { measurePages, row } from './stats.ts';
 
 const size = {
   users: Number(process.env.BENCH_USERS ?? 100_000),
@@ -65,7 +65,7 @@ try {
     await baselineRanked(viewerId);
   }
   console.log(`feed: ${viewers.length} warm users of ${size.users}; ${size.posts} posts; ${size.reactions} reactions`);
-  console.log(`feed: chronological first pages equal to the baseline's for ${same} of ${viewers.length} users`);
+  console.log(row("chronological first pages = baseline's", { users: viewers.length, equal: same }));
   await measure('chronological: straightforward SQL (baseline)', baselineChronological);
   await measure('chronological page 1: feed.home', async (viewerId) => {
     const page = await feed.home(viewerId, 'chronological', undefined);

@@ -54,7 +54,7 @@ try {
   const ourRate = await time(ours);
   console.log(`media: ${IMAGES} images of 4000×3000 (3 sizes × WebP + JPEG each); a ${VIDEO_SECONDS} s ${VIDEO_HEIGHT}p clip to HLS`);
   console.log(row('images: bare sharp, same resizes', { 'images/s': bareRate }));
-  console.log(row('images: processImage (+ preview)', { 'images/s': ourRate, 'of bare': ourRate / bareRate }));
+  console.log(row('images: processImage (+ preview)', { 'images/s': ourRate, 'images/s of bare': ourRate / bareRate }));
 
   const clip = join(dir, 'clip.mp4');
   const width = Math.round((VIDEO_HEIGHT * 16) / 9 / 2) * 2;
@@ -92,7 +92,7 @@ try {
     row('video: processVideo (+ thumbnail)', {
       seconds: ourSeconds,
       '× real time': clipSeconds / ourSeconds,
-      'of bare': bareSeconds / ourSeconds,
+      'speed of bare': bareSeconds / ourSeconds,
       'target (≤ 2× clip)': ourSeconds <= 2 * clipSeconds ? 'met' : 'missed',
     }),
   );

@@ -1,4 +1,8 @@
-// Shared measuring helpers for the benchmarks: percentiles and a fixed output format.
+// Shared measuring helpers for the benchmarks: percentiles and a fixed output format. Every row
+// printed through `row` is also recorded; when BENCH_RESULTS_OUT names a file (bench/run.ts sets
+// it), the recorded rows are written there as JSON when the process exits, and run.ts appends
+// them to the benchmark's history in bench/results/.
+import { writeFileSync } from 'node:fs';
 
 export function percentile(sortedMicros: readonly number[], p: number): number {
   if (sortedMicros.length === 0) return Number.NaN;
@@ -62,13 +66,35 @@ export async function measurePages(label: string, viewers: readonly string[], on
   );
 }
 
+/** The figures printed so far: row label → figure name (its unit in the name) → value. */
+const recorded = new Map<string, Record<string, number | string>>();
+
 export function row(label: string, values: Record<string, number | string>): string {
+  record(label, values);
   const cells = Object.entries(values).map(([key, value]) => `${key}=${typeof value === 'number' ? formatNumber(value) : value}`);
   return `${label.padEnd(34)} ${cells.join('  ')}`;
+}
+
+function record(label: string, values: Record<string, number | string>): void {
+  const out = process.env.BENCH_RESULTS_OUT;
+  if (out === undefined || out === '') return;
+  if (recorded.size === 0) process.on('exit', () => writeFileSync(out, `${JSON.stringify(Object.fromEntries(recorded), null, 2)}\n`));
+  // A label printed twice keeps both rows: the second as "label #2".
+  let key = label.trim();
+  for (let n = 2; recorded.has(key); n++) key = `${label.trim()} #${n}`;
+  recorded.set(key, Object.fromEntries(Object.entries(values).map(([name, value]) => [name, recordable(value)])));
+}
+
+/** JSON has no NaN or Infinity: those are kept as text. Six significant digits are far below the noise. */
+function recordable(value: number | string): number | string {
+  if (typeof value === 'string') return value;
+  if (!Number.isFinite(value)) return String(value);
+  return Number.isInteger(value) ? value : Number(value.toPrecision(6));
 }
 
 function formatNumber(value: number): string {
   if (!Number.isFinite(value)) return String(value);
   if (Math.abs(value) >= 1000) return Math.round(value).toLocaleString('en-US');
+  if (Number.isInteger(value)) return String(value);
   return value.toFixed(1);
 }

@@ -36,7 +36,7 @@ console.log(row('sign: bare jose (baseline)', { 'per s': bareSign.perSecond, 'p5
 console.log(row('sign: KeyRing', { 'per s': oursSign.perSecond, 'p50 µs': oursSign.p50us }));
 console.log(
   row('KeyRing / bare', {
-    'verify rate ratio': oursVerify.perSecond / bareVerify.perSecond,
-    'sign rate ratio': oursSign.perSecond / bareSign.perSecond,
+    'verify/s ratio': oursVerify.perSecond / bareVerify.perSecond,
+    'sign/s ratio': oursSign.perSecond / bareSign.perSecond,
   }),
 );
