@@ -406,8 +406,9 @@ epoch and seq of the last event it processed.
   after it follow.
 - **Resume** (\`since\` = the last epoch and seq the client has): the reply comes first, then the
   missed events in order, then live events. Nothing is repeated and nothing is skipped.
-- **Reset**: when the missed events are older than the \`limits.retainedEventsPerTopic\` kept per
-  topic, or the epoch changed (the log started over), the server sends a \`reset\` frame with the
+- **Reset**: when the missed events are older than what the topic keeps (at least the last
+  \`limits.retainedEventsPerTopic\`; a chat room may keep more, as messages sent together are
+  kept together), or the epoch changed (the log started over), the server sends a \`reset\` frame with the
   current seq right after the reply. Reload the topic's state (over the relevant calls or HTTP),
   then continue from that seq; live events follow.
 - **What a resume may replay depends on who may follow the topic**, so that nobody receives

@@ -49,7 +49,7 @@ export const Limits = T.Object({
   callBurst: T.Integer({ description: 'Calls allowed in a burst above the sustained rate' }),
   callTimeoutMs: T.Integer({ description: 'A call without a reply by then gets TIMEOUT' }),
   sendBufferBytes: T.Integer({ description: 'Unsent bytes the server keeps for a socket; past them it drops the connection (1006)' }),
-  retainedEventsPerTopic: T.Integer({ description: 'Events per topic kept for resume' }),
+  retainedEventsPerTopic: T.Integer({ description: 'Events per topic kept for resume, at least' }),
   helloTimeoutMs: T.Integer({ description: 'Time to send hello after connecting' }),
   maxSubscriptions: T.Integer({ description: 'Topics one socket may follow' }),
   socketsPerUser: T.Integer({
