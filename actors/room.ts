@@ -14,11 +14,11 @@
 // person's current settings (server/chats/consent.ts), not only the first message: a change to
 // `messages: nobody` closes the conversation to a stranger at once (typing stops showing too).
 import { CHAT_LIMITS } from '../protocol/lists.ts';
-import type { RateLimiter } from '../server/accounts/rate-limits.ts';
 import { mayWriteDirect } from '../server/chats/consent.ts';
 import { E2eeRequiredError } from '../server/chats/errors.ts';
 import type { MessageWriter } from '../server/chats/message-writer.ts';
 import { type Attachment, type EncryptedBody, isPresent, type SystemBody } from '../server/chats/schema.ts';
+import type { SendLimit } from '../server/chats/send-limit.ts';
 import { type MessageRow, type MessageView, messageView, previewOf, type ReplyPreview, readUpTo } from '../server/chats/views.ts';
 import { type ChatWrites, type Conversation, chatWrites, type Member, type MemberChange } from '../server/chats/writes.ts';
 import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError, type RateLimitedError } from '../server/errors.ts';
@@ -75,8 +75,8 @@ export interface RoomActorDeps {
   writer: MessageWriter;
   topics: TopicLog;
   log: Logger;
-  limiter: RateLimiter;
-  messagesPerMinute: number;
+  /** CHAT_MESSAGES_PER_MINUTE per sender (server/chats/send-limit.ts), shared by the node's rooms. */
+  sendLimit: SendLimit;
   /** Ends the room topic for people who are no longer members (gateways re-check followers). */
   revokeAccess(conversationId: string): void;
   /** May `userId` be added to a group by `adderId` (not blocked, and their settings allow it)? */
@@ -346,7 +346,7 @@ class Room {
   #countSends(senders: string[]): Map<string, Promise<{ allowed: number; refusal?: RateLimitedError }>> {
     const counts = new Map<string, number>();
     for (const userId of senders) counts.set(userId, (counts.get(userId) ?? 0) + 1);
-    return new Map([...counts].map(([userId, count]) => [userId, this.#deps.limiter.hitMany(this.#sentLimit(), userId, count)]));
+    return new Map([...counts].map(([userId, count]) => [userId, this.#deps.sendLimit.count(userId, count)]));
   }
 
   /** The checks of one send that look things up, before anything is stored; the quote it replies to, if any. */
@@ -461,13 +461,10 @@ class Room {
     this.#markUnread();
   }
 
-  #sentLimit() {
-    return { name: 'messages sent', max: this.#deps.messagesPerMinute, windowMs: 60_000 };
-  }
-
   /** Counts an encryption switch (which writes a message) against CHAT_MESSAGES_PER_MINUTE. */
-  #countSent(userId: string) {
-    return this.#deps.limiter.hit(this.#sentLimit(), userId);
+  async #countSent(userId: string) {
+    const { refusal } = await this.#deps.sendLimit.count(userId, 1);
+    if (refusal !== undefined) throw refusal;
   }
 
   /**

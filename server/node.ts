@@ -11,6 +11,7 @@ import type { AccountsDeps } from './accounts/context.ts';
 import { createAccounts } from './accounts/index.ts';
 import { RateLimiter } from './accounts/rate-limits.ts';
 import { MessageWriter } from './chats/message-writer.ts';
+import { SendLimit } from './chats/send-limit.ts';
 import { createGateway, type Gateway, type GatewayOptions } from './gateway/gateway.ts';
 import { createHttpApp } from './http/app.ts';
 import { clientFiles } from './http/client.ts';
@@ -88,8 +89,7 @@ export async function startNode(config: Config, log: Logger, options: NodeOption
           writer: new MessageWriter(platform.database),
           topics: platform.topics,
           log,
-          limiter: new RateLimiter(platform.cache),
-          messagesPerMinute: config.chatMessagesPerMinute,
+          sendLimit: new SendLimit(new RateLimiter(platform.cache), config.chatMessagesPerMinute, log),
           idleMs: config.actorIdleMs,
           // The chats module exists once the actor system does; rooms only call it after start.
           revokeAccess: (conversationId) => social?.chats.revokeAccess(conversationId),

@@ -52,14 +52,15 @@ export class RateLimiter {
 
   /**
    * Counts `count` attempts in one step (a batch of sends); the first `allowed` of them are within
-   * the limit, and the rest are refused with `refusal` (whose Retry-After says when the window ends).
+   * the limit, and the rest are refused with `refusal` (whose Retry-After says when the window
+   * ends). `after` is the window's count with them.
    */
-  async hitMany(limit: Limit, subject: string, count: number): Promise<{ allowed: number; refusal?: RateLimitedError }> {
+  async hitMany(limit: Limit, subject: string, count: number): Promise<{ allowed: number; refusal?: RateLimitedError; after: number }> {
     const k = key(limit, subject);
     const after = await this.#cache.incr(k, { ttlMs: limit.windowMs, by: count });
     const allowed = Math.max(0, Math.min(count, limit.max - (after - count)));
-    if (allowed === count) return { allowed };
-    return { allowed, refusal: new RateLimitedError(limit.name, await this.#retryAfter(k, limit)) };
+    if (allowed === count) return { allowed, after };
+    return { allowed, refusal: new RateLimitedError(limit.name, await this.#retryAfter(k, limit)), after };
   }
 
   async reset(limit: Limit, subject: string): Promise<void> {

@@ -298,7 +298,7 @@ const variables = {
   },
   chatMessagesPerMinute: {
     name: 'CHAT_MESSAGES_PER_MINUTE',
-    doc: 'Messages one user may send per minute, over all conversations (a flood brake; RATE_LIMITED beyond). Retries of a stored message do not count.',
+    doc: 'Messages one user may send per minute, over all conversations (a flood brake; RATE_LIMITED beyond). Retries of a stored message do not count. Exact on one node; sends through several nodes at once may pass it by what they send within one cache round trip.',
     example: '120',
     parse: integer('CHAT_MESSAGES_PER_MINUTE', 1, 1_000_000, 120),
   },
