@@ -118,7 +118,7 @@ test('embedded: accounts work on PGlite and memory: register, verify from the .e
   }
 });
 
-test('embedded: the social graph and posts work on PGlite and the in-process bus: request, live notification, accept, suggestions, a post with comment, reaction and poll in both feeds, trends, block', async () => {
+test('embedded: the social graph, posts and chat work on PGlite and the in-process bus: request, live notification, accept, suggestions, a post with comment, reaction and poll in both feeds, trends, group messages, block', async () => {
   const dir = createTempDir('embedded-social');
   const node = await spawnNode({ DATA_DIR: dir.path });
   const sockets: RawSocket[] = [];
@@ -165,6 +165,19 @@ test('embedded: the social graph and posts work on PGlite and the in-process bus
     expect(seen).toMatchObject({ comments: 1, reactions: { love: 1 }, poll: { voters: 1 } });
     await carla.call('posts.create', { text: 'Mi gato #gatos', visibility: 'public' });
     expect((await ana.call('hashtags.trending', { region: 'en' })).items).toEqual([{ tag: 'gatos', score: expect.any(Number) }]);
+    // The messenger on PGlite (its group commit is one prepared statement): sends at once, each stored once, in order.
+    const group = await ana.call('chats.createGroup', { name: 'Embebido', userIds: [bruno.id] });
+    const sent = await Promise.all(
+      ['uno', 'dos', 'tres'].map((text) =>
+        ana.call('chats.send', { conversationId: group.id as string, clientId: crypto.randomUUID(), text }),
+      ),
+    );
+    expect(sent.map((message) => message.seq).sort()).toEqual([2, 3, 4]);
+    const history = await bruno.call('chats.history', { conversationId: group.id as string });
+    expect(history.items.map((message) => [message.seq, message.text])).toEqual([
+      [1, ''],
+      ...sent.map((message) => [message.seq, message.text]).sort((a, b) => (a[0] as number) - (b[0] as number)),
+    ]);
     await carla.call('blocks.block', { userId: ana.id });
     expect((await ana.call('people.search', { query: 'carla' })).items).toEqual([]);
     expect((await ana.call('friends.suggestions', {})).items).toEqual([]);
@@ -173,4 +186,4 @@ test('embedded: the social graph and posts work on PGlite and the in-process bus
     expect(await node.stop('SIGTERM')).toBe(0);
     dir.remove();
   }
-});
+}, 60_000);
