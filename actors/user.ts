@@ -205,6 +205,55 @@ export function userActorKind(deps: UserActorDeps): ActorKind {
         context.cancelTimer('flushChats');
         for (const conversationId of [...unlogged]) await logChat(conversationId);
       };
+      /**
+       * New counts of conversations from their rooms, in order; what must be logged now (see below)
+       * goes out as one topic-log entry, each conversation once with its latest count.
+       */
+      const chatUnread = async (messages: Extract<UserMessage, { op: 'chatUnread' }>[]) => {
+        const now = new Set<string>();
+        for (const message of messages) {
+          const { conversationId, op: _op, message: newest, ...entry } = message;
+          const before = chats.get(conversationId)?.unread ?? 0;
+          const muted = entry.mutedUntil !== null && entry.mutedUntil > Date.now();
+          // Nobody is looking: a web push, at most one per conversation every 10 s (the
+          // device replaces it by its tag anyway). Not for requests or muted conversations.
+          if (newest !== undefined && sockets.size === 0 && entry.unread > before && !muted && !entry.request) {
+            const last = pushedAt.get(conversationId) ?? 0;
+            if (Date.now() - last >= PUSH_EVERY_MS) {
+              pushedAt.set(conversationId, Date.now());
+              deps.pushMessage?.(userId, newest);
+            }
+          }
+          if (entry.unread === 0 && !chats.has(conversationId)) continue;
+          const badge = chatCounts(chats);
+          if (entry.unread === 0) chats.delete(conversationId);
+          else chats.set(conversationId, entry);
+          const after = chatCounts(chats);
+          // Logged whether or not a device is connected, so one resuming later catches up:
+          // at once while a socket is open or when the badge numbers change, otherwise the
+          // conversation's latest count within OFFLINE_CHATS_EVERY_MS.
+          if (sockets.size > 0 || after.conversations !== badge.conversations || after.requests !== badge.requests) {
+            now.add(conversationId);
+            unlogged.delete(conversationId);
+          } else {
+            unlogged.add(conversationId);
+            if (!flushing) {
+              flushing = true;
+              context.timer('flushChats', OFFLINE_CHATS_EVERY_MS, { op: 'flushChats' } satisfies UserMessage);
+            }
+          }
+        }
+        if (now.size === 0) return;
+        for (const conversationId of now) unlogged.delete(conversationId);
+        const counts = chatCounts(chats);
+        await deps.topics.publishMany(
+          `user:${userId}`,
+          [...now].map((conversationId) => ({
+            name: 'chats.unread',
+            body: { conversationId, unread: chats.get(conversationId)?.unread ?? 0, ...counts },
+          })),
+        );
+      };
       let status = saved[0]?.text ?? '';
       const sockets = new Map(gathered.map((socket) => [socket.socketId, socket]));
       /** Sockets closed for being beyond the user's limit, until their disconnection arrives. */
@@ -297,38 +346,9 @@ export function userActorKind(deps: UserActorDeps): ActorKind {
                 .where(and(eq(notifications.userId, userId), inArray(notifications.id, message.ids), isNull(notifications.readAt)));
               await recount();
               return reply({ unread });
-            case 'chatUnread': {
-              const { conversationId, op: _op, message: newest, ...entry } = message;
-              const before = chats.get(conversationId)?.unread ?? 0;
-              const muted = entry.mutedUntil !== null && entry.mutedUntil > Date.now();
-              // Nobody is looking: a web push, at most one per conversation every 10 s (the
-              // device replaces it by its tag anyway). Not for requests or muted conversations.
-              if (newest !== undefined && sockets.size === 0 && entry.unread > before && !muted && !entry.request) {
-                const last = pushedAt.get(conversationId) ?? 0;
-                if (Date.now() - last >= PUSH_EVERY_MS) {
-                  pushedAt.set(conversationId, Date.now());
-                  deps.pushMessage?.(userId, newest);
-                }
-              }
-              if (entry.unread === 0 && !chats.has(conversationId)) return noReply;
-              const badge = chatCounts(chats);
-              if (entry.unread === 0) chats.delete(conversationId);
-              else chats.set(conversationId, entry);
-              const now = chatCounts(chats);
-              // Logged whether or not a device is connected, so one resuming later catches up:
-              // at once while a socket is open or when the badge numbers change, otherwise the
-              // conversation's latest count within OFFLINE_CHATS_EVERY_MS.
-              if (sockets.size > 0 || now.conversations !== badge.conversations || now.requests !== badge.requests)
-                await logChat(conversationId);
-              else {
-                unlogged.add(conversationId);
-                if (!flushing) {
-                  flushing = true;
-                  context.timer('flushChats', OFFLINE_CHATS_EVERY_MS, { op: 'flushChats' } satisfies UserMessage);
-                }
-              }
+            case 'chatUnread':
+              await chatUnread([message]);
               return noReply;
-            }
             case 'mediaChanged':
               await deps.topics.publish(`user:${userId}`, 'media.changed', { media: message.media });
               return noReply;
@@ -345,6 +365,15 @@ export function userActorKind(deps: UserActorDeps): ActorKind {
               await recount();
               return reply({ unread });
           }
+        },
+        // A busy member of many rooms: the counts waiting in the mailbox are handled together.
+        batch: {
+          max: 64,
+          accepts: (raw) => (raw as UserMessage).op === 'chatUnread',
+          handle: async (raw) => {
+            await chatUnread(raw as Extract<UserMessage, { op: 'chatUnread' }>[]);
+            return raw.map(() => ({ outcome: noReply }));
+          },
         },
         // What was held back is logged before the actor goes.
         passivate: flushChats,

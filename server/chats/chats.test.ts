@@ -517,6 +517,23 @@ describe('messenger: recovery', () => {
 });
 
 describe('messenger: groups', () => {
+  test("groups: a member of many groups written to at once gets each one's count, and the badge counts them all", async () => {
+    const [ana, bruno] = await friends();
+    const groups = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => ana.call('chats.createGroup', { name: `Grupo ${i}`, userIds: [bruno.id] })),
+    );
+    await Promise.all(groups.map((group) => ana.call('chats.send', { conversationId: group.id, clientId: id(), text: 'hola' })));
+    // Each group: its system message and Ana's, unread by Bruno.
+    await expect.poll(async () => (await bruno.call('chats.unread', {})).conversations, { timeout: 5000 }).toBe(12);
+    const latest = new Map<string, number>();
+    const deadline = Date.now() + 5000;
+    while (latest.size < 12 || [...latest.values()].some((unread) => unread !== 2)) {
+      const event = await bruno.event('chats.unread', undefined, Math.max(1, deadline - Date.now()));
+      latest.set(event.conversationId as string, event.unread as number);
+    }
+    expect([...latest.keys()].sort()).toEqual(groups.map((group) => group.id).sort());
+  });
+
   test('groups: sends that arrive together are stored and published together; each gets its own seq, and every member sees each once, in order', async () => {
     const [ana, bruno] = await friends();
     const [carla, dora] = await Promise.all([member(env.node), member(nodeB)]);
