@@ -169,6 +169,35 @@ describe('one node', () => {
     expect(events.activations.filter((entry) => entry.startsWith('idle@'))).toHaveLength(2);
   });
 
+  test('actors: a lease renewal slower than the renewal interval is not overlapped by the next round, and the actor keeps its lease', async () => {
+    // Renewals every 1 s (TTL/3); each takes 1.5 s. A second round started meanwhile would renew
+    // on the revision the first is still replacing, fail, and take the lease for lost.
+    const inner = createMemoryLeases(3000);
+    const leases: LeaseStore = {
+      ...inner,
+      async renew(lease) {
+        await Bun.sleep(1500);
+        return inner.renew(lease);
+      },
+    };
+    const events = { activations: [] as string[], passivations: [] as string[] };
+    const system = await ActorSystem.start({
+      bus: connectMemoryBus(),
+      leases,
+      node: 'n0',
+      namespace: uniqueName('actors'),
+      log: testLogger(),
+      kinds: [counterKind(new Map(), events)],
+      heartbeatMs: 200,
+    });
+    running.push({ systems: [system], buses: [], leases: [], namespace: 'unused' });
+    await system.ask('counter', 'slow-renewal', { op: 'add', n: 5 });
+    await Bun.sleep(5000);
+    expect(system.stats().actors.counter ?? 0).toBe(1);
+    expect(await system.ask('counter', 'slow-renewal', { op: 'get' })).toBe(5);
+    expect(events.activations).toEqual(['slow-renewal@n0']);
+  });
+
   test('actors: a timer delivers its message later; a stop outcome ends the activation', async () => {
     const { systems, events } = await cluster('memory', 1);
     const node = systems[0] as ActorSystem;

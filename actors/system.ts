@@ -112,6 +112,8 @@ export class ActorSystem {
   readonly #host: boolean;
   readonly #reminders: Reminders | undefined;
   #delivering = false;
+  /** A renewal round is running; the next waits for it (two rounds would renew a lease twice on one revision). */
+  #renewing = false;
 
   private constructor(options: ActorSystemOptions) {
     this.#host = options.host ?? true;
@@ -495,6 +497,16 @@ export class ActorSystem {
   }
 
   async #renewLeases(): Promise<void> {
+    if (this.#renewing) return;
+    this.#renewing = true;
+    try {
+      await this.#renewRound();
+    } finally {
+      this.#renewing = false;
+    }
+  }
+
+  async #renewRound(): Promise<void> {
     for (const [key, entry] of this.#activations) {
       const renewed = await this.#leases.renew(entry.lease).catch((error: unknown) => {
         this.#log.warn({ err: error, actor: key }, `actors.renew() | renewal failed, will retry [actor:${key}]`);
