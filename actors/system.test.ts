@@ -198,6 +198,34 @@ describe('one node', () => {
     expect(events.activations).toEqual(['slow-renewal@n0']);
   });
 
+  test('actors: leases are renewed several at a time, so a node keeps many actors whose renewals one after another would outlast the TTL', async () => {
+    // 30 actors, a renewal takes 200 ms: one after another a round takes 6 s, twice the TTL.
+    const inner = createMemoryLeases(3000);
+    const leases: LeaseStore = {
+      ...inner,
+      async renew(lease) {
+        await Bun.sleep(200);
+        return inner.renew(lease);
+      },
+    };
+    const events = { activations: [] as string[], passivations: [] as string[] };
+    const system = await ActorSystem.start({
+      bus: connectMemoryBus(),
+      leases,
+      node: 'n0',
+      namespace: uniqueName('actors'),
+      log: testLogger(),
+      kinds: [counterKind(new Map(), events)],
+      heartbeatMs: 200,
+    });
+    running.push({ systems: [system], buses: [], leases: [], namespace: 'unused' });
+    const ids = Array.from({ length: 30 }, (_, i) => `many-${i}`);
+    await Promise.all(ids.map((id) => system.ask('counter', id, { op: 'add', n: 1 })));
+    await Bun.sleep(7000);
+    expect(system.stats().actors.counter ?? 0).toBe(30);
+    expect(events.activations).toHaveLength(30);
+  });
+
   test('actors: a timer delivers its message later; a stop outcome ends the activation', async () => {
     const { systems, events } = await cluster('memory', 1);
     const node = systems[0] as ActorSystem;

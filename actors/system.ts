@@ -56,6 +56,11 @@ const MAX_HOPS = 3;
 const RETRY_MS = 100;
 /** How long past the lease TTL a tell keeps trying to reach an actor whose node died. */
 const TELL_MARGIN_MS = 5000;
+/**
+ * Lease renewals in flight at once. One after another, a round takes a KV round trip per actor
+ * (~0.2–0.5 ms): with 20,000 actors, as long as the lease TTL itself, and leases expired.
+ */
+const RENEWALS_IN_FLIGHT = 64;
 
 /** Highest-random-weight choice: every node computes the same owner for a key from the same node set. */
 export function rendezvous(key: string, nodes: readonly string[]): string | undefined {
@@ -507,20 +512,28 @@ export class ActorSystem {
   }
 
   async #renewRound(): Promise<void> {
-    for (const [key, entry] of this.#activations) {
-      const renewed = await this.#leases.renew(entry.lease).catch((error: unknown) => {
-        this.#log.warn({ err: error, actor: key }, `actors.renew() | renewal failed, will retry [actor:${key}]`);
-        return entry.lease;
-      });
-      if (renewed === undefined) {
-        // Someone else holds it now (this node was cut off for longer than the TTL): let go.
-        this.#log.warn({ actor: key }, `actors.renew() | lease lost, deactivating [actor:${key}]`);
-        this.#activations.delete(key);
-        await entry.activation.stop(new ActorSystemStoppedError());
-      } else {
-        entry.lease = renewed;
+    const entries = [...this.#activations];
+    let next = 0;
+    const lane = async () => {
+      while (next < entries.length) {
+        const [key, entry] = entries[next++] as (typeof entries)[number];
+        if (this.#activations.get(key) !== entry) continue;
+        const renewed = await this.#leases.renew(entry.lease).catch((error: unknown) => {
+          this.#log.warn({ err: error, actor: key }, `actors.renew() | renewal failed, will retry [actor:${key}]`);
+          return entry.lease;
+        });
+        if (this.#activations.get(key) !== entry) continue;
+        if (renewed === undefined) {
+          // Someone else holds it now (this node was cut off for longer than the TTL): let go.
+          this.#log.warn({ actor: key }, `actors.renew() | lease lost, deactivating [actor:${key}]`);
+          this.#activations.delete(key);
+          await entry.activation.stop(new ActorSystemStoppedError());
+        } else {
+          entry.lease = renewed;
+        }
       }
-    }
+    };
+    await Promise.all(Array.from({ length: Math.min(RENEWALS_IN_FLIGHT, entries.length) }, lane));
   }
 
   /** Passivates every actor (flushing state), releases the leases, and stops listening. */
