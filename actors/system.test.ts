@@ -226,6 +226,31 @@ describe('one node', () => {
     expect(events.activations).toHaveLength(30);
   });
 
+  test('actors: a lease is renewed while the actor is being created, so a factory slower than the lease TTL keeps it', async () => {
+    const system = await ActorSystem.start({
+      bus: connectMemoryBus(),
+      leases: createMemoryLeases(1500),
+      node: 'n0',
+      namespace: uniqueName('actors'),
+      log: testLogger(),
+      kinds: [
+        {
+          name: 'slow',
+          async create() {
+            await Bun.sleep(3000);
+            return { handle: () => reply('here') };
+          },
+        },
+      ],
+      heartbeatMs: 200,
+    });
+    running.push({ systems: [system], buses: [], leases: [], namespace: 'unused' });
+    expect(await system.ask('slow', 'a', {}, { timeoutMs: 10_000 })).toBe('here');
+    await Bun.sleep(1000);
+    expect(system.stats().actors.slow ?? 0).toBe(1);
+    expect(await system.ask('slow', 'a', {})).toBe('here');
+  });
+
   test('actors: a timer delivers its message later; a stop outcome ends the activation', async () => {
     const { systems, events } = await cluster('memory', 1);
     const node = systems[0] as ActorSystem;

@@ -62,6 +62,12 @@ const TELL_MARGIN_MS = 5000;
  */
 const RENEWALS_IN_FLIGHT = 64;
 
+/** A lease this node holds, renewed in place; `lost` once a renewal found it gone. */
+interface Held {
+  lease: Lease;
+  lost: boolean;
+}
+
 /** Highest-random-weight choice: every node computes the same owner for a key from the same node set. */
 export function rendezvous(key: string, nodes: readonly string[]): string | undefined {
   let best: string | undefined;
@@ -101,7 +107,9 @@ export class ActorSystem {
   readonly #kinds = new Map<string, ActorKind>();
   readonly #askTimeoutMs: number;
   readonly #heartbeatMs: number;
-  readonly #activations = new Map<string, { activation: Activation; lease: Lease; kind: ActorKind }>();
+  readonly #activations = new Map<string, Held & { activation: Activation; kind: ActorKind }>();
+  /** Leases claimed for activations whose factory is still running. */
+  readonly #claimed = new Map<string, Held>();
   readonly #activating = new Map<string, Promise<Activation | undefined>>();
   /** Where actors were last found: sends go there (or to the rendezvous choice) without a lookup. */
   readonly #owners = new Map<string, string>();
@@ -431,14 +439,24 @@ export class ActorSystem {
     const work = (async () => {
       const lease = await this.#leases.claim(key, this.node);
       if (lease === undefined) return undefined;
+      // Renewed from here on, while the factory runs too: a slow one (a loaded database) must not
+      // outlive the lease. The same object becomes the activation's entry.
+      const held: Held = { lease, lost: false };
+      this.#claimed.set(key, held);
       try {
         const actor = await kind.create(id, this.#context(kind, id));
+        if (held.lost) {
+          await actor.passivate?.();
+          throw new ActorUnavailableError(key);
+        }
         const activation = new Activation(key, actor, kind.mailbox ?? DEFAULT_MAILBOX);
-        this.#activations.set(key, { activation, lease, kind });
+        this.#activations.set(key, Object.assign(held, { activation, kind }));
         return activation;
       } catch (error) {
-        await this.#leases.release(lease);
+        if (!held.lost) await this.#leases.release(held.lease);
         throw error;
+      } finally {
+        this.#claimed.delete(key);
       }
     })().finally(() => this.#activating.delete(key));
     this.#activating.set(key, work);
@@ -504,32 +522,44 @@ export class ActorSystem {
   async #renewLeases(): Promise<void> {
     if (this.#renewing) return;
     this.#renewing = true;
+    const started = Date.now();
     try {
       await this.#renewRound();
     } finally {
       this.#renewing = false;
     }
+    const tookMs = Date.now() - started;
+    if (tookMs > this.#leases.ttlMs / 3)
+      this.#log.warn(
+        { tookMs, leases: this.#activations.size, ttlMs: this.#leases.ttlMs },
+        `actors.renew() | a round took longer than TTL/3; leases near their TTL may expire [took:${tookMs}ms] [leases:${this.#activations.size}]`,
+      );
   }
 
   async #renewRound(): Promise<void> {
-    const entries = [...this.#activations];
+    const entries = [...this.#activations, ...this.#claimed];
+    const current = (key: string, held: Held) => this.#activations.get(key) === held || this.#claimed.get(key) === held;
     let next = 0;
     const lane = async () => {
       while (next < entries.length) {
-        const [key, entry] = entries[next++] as (typeof entries)[number];
-        if (this.#activations.get(key) !== entry) continue;
-        const renewed = await this.#leases.renew(entry.lease).catch((error: unknown) => {
+        const [key, held] = entries[next++] as (typeof entries)[number];
+        if (!current(key, held)) continue;
+        const renewed = await this.#leases.renew(held.lease).catch((error: unknown) => {
           this.#log.warn({ err: error, actor: key }, `actors.renew() | renewal failed, will retry [actor:${key}]`);
-          return entry.lease;
+          return held.lease;
         });
-        if (this.#activations.get(key) !== entry) continue;
-        if (renewed === undefined) {
-          // Someone else holds it now (this node was cut off for longer than the TTL): let go.
-          this.#log.warn({ actor: key }, `actors.renew() | lease lost, deactivating [actor:${key}]`);
+        if (!current(key, held)) continue;
+        if (renewed !== undefined) {
+          held.lease = renewed;
+          continue;
+        }
+        // Someone else holds it now (this node was cut off for longer than the TTL): let go.
+        this.#log.warn({ actor: key }, `actors.renew() | lease lost, deactivating [actor:${key}]`);
+        held.lost = true;
+        const active = this.#activations.get(key);
+        if (active === held) {
           this.#activations.delete(key);
-          await entry.activation.stop(new ActorSystemStoppedError());
-        } else {
-          entry.lease = renewed;
+          await active.activation.stop(new ActorSystemStoppedError());
         }
       }
     };
