@@ -169,6 +169,88 @@ describe('one node', () => {
     expect(events.activations.filter((entry) => entry.startsWith('idle@'))).toHaveLength(2);
   });
 
+  test('actors: a lease renewal slower than the renewal interval is not overlapped by the next round, and the actor keeps its lease', async () => {
+    // Renewals every 1 s (TTL/3); each takes 1.5 s. A second round started meanwhile would renew
+    // on the revision the first is still replacing, fail, and take the lease for lost.
+    const inner = createMemoryLeases(3000);
+    const leases: LeaseStore = {
+      ...inner,
+      async renew(lease) {
+        await Bun.sleep(1500);
+        return inner.renew(lease);
+      },
+    };
+    const events = { activations: [] as string[], passivations: [] as string[] };
+    const system = await ActorSystem.start({
+      bus: connectMemoryBus(),
+      leases,
+      node: 'n0',
+      namespace: uniqueName('actors'),
+      log: testLogger(),
+      kinds: [counterKind(new Map(), events)],
+      heartbeatMs: 200,
+    });
+    running.push({ systems: [system], buses: [], leases: [], namespace: 'unused' });
+    await system.ask('counter', 'slow-renewal', { op: 'add', n: 5 });
+    await Bun.sleep(5000);
+    expect(system.stats().actors.counter ?? 0).toBe(1);
+    expect(await system.ask('counter', 'slow-renewal', { op: 'get' })).toBe(5);
+    expect(events.activations).toEqual(['slow-renewal@n0']);
+  });
+
+  test('actors: leases are renewed several at a time, so a node keeps many actors whose renewals one after another would outlast the TTL', async () => {
+    // 30 actors, a renewal takes 200 ms: one after another a round takes 6 s, twice the TTL.
+    const inner = createMemoryLeases(3000);
+    const leases: LeaseStore = {
+      ...inner,
+      async renew(lease) {
+        await Bun.sleep(200);
+        return inner.renew(lease);
+      },
+    };
+    const events = { activations: [] as string[], passivations: [] as string[] };
+    const system = await ActorSystem.start({
+      bus: connectMemoryBus(),
+      leases,
+      node: 'n0',
+      namespace: uniqueName('actors'),
+      log: testLogger(),
+      kinds: [counterKind(new Map(), events)],
+      heartbeatMs: 200,
+    });
+    running.push({ systems: [system], buses: [], leases: [], namespace: 'unused' });
+    const ids = Array.from({ length: 30 }, (_, i) => `many-${i}`);
+    await Promise.all(ids.map((id) => system.ask('counter', id, { op: 'add', n: 1 })));
+    await Bun.sleep(7000);
+    expect(system.stats().actors.counter ?? 0).toBe(30);
+    expect(events.activations).toHaveLength(30);
+  });
+
+  test('actors: a lease is renewed while the actor is being created, so a factory slower than the lease TTL keeps it', async () => {
+    const system = await ActorSystem.start({
+      bus: connectMemoryBus(),
+      leases: createMemoryLeases(1500),
+      node: 'n0',
+      namespace: uniqueName('actors'),
+      log: testLogger(),
+      kinds: [
+        {
+          name: 'slow',
+          async create() {
+            await Bun.sleep(3000);
+            return { handle: () => reply('here') };
+          },
+        },
+      ],
+      heartbeatMs: 200,
+    });
+    running.push({ systems: [system], buses: [], leases: [], namespace: 'unused' });
+    expect(await system.ask('slow', 'a', {}, { timeoutMs: 10_000 })).toBe('here');
+    await Bun.sleep(1000);
+    expect(system.stats().actors.slow ?? 0).toBe(1);
+    expect(await system.ask('slow', 'a', {})).toBe('here');
+  });
+
   test('actors: a timer delivers its message later; a stop outcome ends the activation', async () => {
     const { systems, events } = await cluster('memory', 1);
     const node = systems[0] as ActorSystem;

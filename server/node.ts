@@ -134,7 +134,15 @@ export async function startNode(config: Config, log: Logger, options: NodeOption
     const ops =
       nc === undefined
         ? undefined
-        : await registerOpsService(nc, { node: config.nodeId, cluster: config.clusterName, version: VERSION, startedAt, actors, gateway });
+        : await registerOpsService(nc, {
+            node: config.nodeId,
+            cluster: config.clusterName,
+            version: VERSION,
+            startedAt,
+            actors,
+            gateway,
+            gc: config.opsGc,
+          });
     const port = server.port as number;
     const url = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`;
     log.info(

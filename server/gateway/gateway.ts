@@ -130,13 +130,14 @@ export function createGateway(options: GatewayOptions): Gateway {
     connection.send({ type: 'error', ...(ref === undefined ? {} : { ref }), code, message, ...(details === undefined ? {} : { details }) });
   };
 
-  // A user actor (re)activating asks every gateway which sockets of its user it holds.
+  // A user actor (re)activating asks every gateway which sockets of its user it holds (looked up
+  // by user: every activation asks, so a scan of all sockets would cost sockets × activations).
   const socketsOf = platform.bus.subscribe(socketsOfSubject(platform.config.clusterName), (message) => {
     const request = decodeFrame(message.data) as SocketsOfRequest;
     const reports: SocketReport[] = [];
-    for (const connection of connections) {
+    for (const connection of byUser.get(request.userId) ?? []) {
       const principal = connection.principal;
-      if (principal !== undefined && principal.userId === request.userId && connection.open) {
+      if (principal !== undefined && connection.open) {
         reports.push({
           socketId: connection.socketId,
           sessionId: principal.sessionId,

@@ -58,3 +58,20 @@ test('ops: npm run monitor --once prints a table of the nodes of the cluster', a
   expect(output).toMatch(/node\s+uptime\s+actors\s+mailbox\s+sockets\s+topics\s+rss MiB/);
   expect(output).toMatch(/^ops-node\s+\d+s/m);
 });
+
+test('ops: the gc endpoint answers only on a node started with OPS_GC=on (benchmarks), with the status after a full collection', async () => {
+  const nc = await connect({ servers: services.natsUrl });
+  const cluster = env.node.platform.config.clusterName;
+  try {
+    await expect(nc.request(`${cluster}.ops.gc.ops-node`, undefined, { timeout: 1000 })).rejects.toThrow(/503|no responders/i);
+    const peer = await env.peer('ops-gc-node', { OPS_GC: 'on' });
+    const answer = JSON.parse(
+      new TextDecoder().decode((await nc.request(`${cluster}.ops.gc.ops-gc-node`, undefined, { timeout: 5000 })).data),
+    );
+    expect(answer).toMatchObject({ node: 'ops-gc-node', cluster });
+    expect(answer.heapBytes).toBeGreaterThan(0);
+    expect(peer.platform.config.opsGc).toBe(true);
+  } finally {
+    await nc.close();
+  }
+});

@@ -18,6 +18,8 @@ export interface NodeStatus {
   sockets: number;
   followedTopics: number;
   rssBytes: number;
+  /** The JavaScript heap in use (objects alive at the last collection, and those allocated since). */
+  heapBytes: number;
 }
 
 function nodeStatus(options: {
@@ -28,6 +30,7 @@ function nodeStatus(options: {
   gateway: Gateway | undefined;
 }): NodeStatus {
   const stats = options.actors.stats();
+  const memory = process.memoryUsage();
   return {
     node: options.node,
     cluster: options.cluster,
@@ -37,13 +40,23 @@ function nodeStatus(options: {
     liveNodes: stats.liveNodes,
     sockets: options.gateway?.sockets ?? 0,
     followedTopics: options.gateway?.router.followedTopics ?? 0,
-    rssBytes: process.memoryUsage().rss,
+    rssBytes: memory.rss,
+    heapBytes: memory.heapUsed,
   };
 }
 
 export async function registerOpsService(
   nc: NatsConnection,
-  options: { node: string; cluster: string; version: string; startedAt: number; actors: ActorSystem; gateway: Gateway | undefined },
+  options: {
+    node: string;
+    cluster: string;
+    version: string;
+    startedAt: number;
+    actors: ActorSystem;
+    gateway: Gateway | undefined;
+    /** OPS_GC=on (benchmarks): a `gc` endpoint runs a full collection, then answers the status. */
+    gc?: boolean;
+  },
 ): Promise<Service> {
   const status = () => nodeStatus(options);
   const service = await nc.services.add({
@@ -59,5 +72,15 @@ export async function registerOpsService(
       if (error === null) message.respond(new TextEncoder().encode(JSON.stringify(status())));
     },
   });
+  if (options.gc === true) {
+    service.addEndpoint('gc', {
+      subject: `${options.cluster}.ops.gc.${options.node}`,
+      handler: (error, message) => {
+        if (error !== null) return;
+        Bun.gc(true);
+        message.respond(new TextEncoder().encode(JSON.stringify(status())));
+      },
+    });
+  }
   return service;
 }

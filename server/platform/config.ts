@@ -43,6 +43,8 @@ export interface Config {
   wsPendingSocketsPerAddress: number;
   natsMonitorUrl: string | undefined;
   metricsToken: string | undefined;
+  /** Benchmarks only: the ops service answers `<cluster>.ops.gc.<node>` with a full collection. */
+  opsGc: boolean;
   actorLeaseTtlMs: number;
   actorIdleMs: number;
   webPush: WebPushConfig;
@@ -290,6 +292,12 @@ const variables = {
     commentedExample: 'replace-with-at-least-32-random-characters',
     parse: optionalText('METRICS_TOKEN', /^[\x21-\x7e]{32,}$/, 'at least 32 printable ASCII characters, no spaces'),
   },
+  opsGc: {
+    name: 'OPS_GC',
+    doc: 'For memory benchmarks: "on" lets anyone on the cluster\'s NATS make this node run a full garbage collection (a pause) through the ops service. Leave "off" in production.',
+    example: 'off',
+    parse: (raw: string | undefined) => oneOf('OPS_GC', ['off', 'on'] as const, 'off')(raw) === 'on',
+  },
   friendRequestsPerHour: {
     name: 'FRIEND_REQUESTS_PER_HOUR',
     doc: 'Friend requests one user may send per hour (a spam brake; RATE_LIMITED beyond).',
@@ -477,6 +485,7 @@ export function loadConfig(env: Env = process.env): Config {
     wsPendingSocketsPerAddress: v.wsPendingSocketsPerAddress,
     natsMonitorUrl: v.natsMonitorUrl,
     metricsToken: v.metricsToken,
+    opsGc: v.opsGc,
     actorLeaseTtlMs: v.actorLeaseTtlMs,
     actorIdleMs: v.actorIdleMs,
     friendRequestsPerHour: v.friendRequestsPerHour,
