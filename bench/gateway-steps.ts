@@ -14,6 +14,7 @@ import { readClientFrame } from '../protocol/inbound.ts';
 import { scanValue } from '../protocol/scan.ts';
 import { hasRole } from '../server/accounts/guard.ts';
 import { Connection } from '../server/gateway/connection.ts';
+import { Deadlines } from '../server/gateway/deadlines.ts';
 import { createHandlers } from '../server/gateway/handlers.ts';
 import { DEFAULT_LIMITS, TokenBucket } from '../server/gateway/limits.ts';
 import { UserRates } from '../server/gateway/user-rate.ts';
@@ -122,6 +123,7 @@ try {
   const bucket = new TokenBucket(1e9, 1e9);
   const userRates = new UserRates(createMemoryCache(), pino({ level: 'silent' }), 1e9);
   const inFlight = new Set<number>();
+  const deadlines = new Deadlines<{ at: number }>(() => undefined);
   const checker = requestCheckers['session.get'];
   const scanOptions = { maxDepth: DEFAULT_LIMITS.maxDepth, refuseExtensions: true, checkUtf8: true };
 
@@ -144,7 +146,7 @@ try {
       'read / bare': read / bareDecode,
     }),
   );
-  const [refs = 0, socketBucket = 0, userBucket = 0, role = 0, body = 0, timer = 0] = await measure(
+  const [refs = 0, socketBucket = 0, userBucket = 0, role = 0, body = 0, deadline = 0, timer = 0] = await measure(
     PER_ROUND,
     () => {
       inFlight.has(1);
@@ -155,6 +157,11 @@ try {
     () => userRates.take(principal.userId),
     () => hasRole(principal.role, 'user'),
     () => checker?.Check({}),
+    () => {
+      const call = { at: performance.now() + DEFAULT_LIMITS.callTimeoutMs };
+      deadlines.add(call);
+      deadlines.delete(call);
+    },
     () => clearTimeout(setTimeout(() => undefined, DEFAULT_LIMITS.callTimeoutMs)),
   );
   console.log(
@@ -164,18 +171,20 @@ try {
       'user rate': userBucket,
       role,
       'body check': body,
-      'call timer': timer,
+      'call deadline': deadline,
+      'a timer per call (before)': timer,
     }),
   );
-  const [bareEncode = 0, encode = 0, handle = 0, nothing = 0] = await measure(
+  const [bareEncode = 0, sameEncode = 0, encode = 0, handle = 0, nothing = 0] = await measure(
     PER_ROUND,
     () => packr.pack(bareReply),
+    () => packr.pack(reply),
     () => encodeFrame(reply),
     () => handlers['session.get'](context, {}),
     () => undefined,
   );
   console.log(row('encode: bare msgpackr (baseline)', { ns: bareEncode }));
-  console.log(row('encode: encodeFrame', { ns: encode, 'encode / bare': encode / bareEncode }));
+  console.log(row('encode: encodeFrame', { ns: encode, 'msgpackr of the same reply': sameEncode, 'encode / bare': encode / bareEncode }));
   console.log(row('handler session.get + await', { ns: handle, 'an await alone': nothing }));
 
   const whole = () => {
@@ -193,6 +202,7 @@ try {
   console.log(row('whole call: bare decode + encode', { ns: bareWhole }));
   console.log(row('whole call: gateway message()', { ns: gatewayWhole, 'gateway / bare': gatewayWhole / bareWhole }));
   handler.close(ws);
+  deadlines.clear();
 } finally {
   await node.stop();
   config.cleanup();
