@@ -22,8 +22,8 @@ const packr = new Packr(options);
 const omittingUndefined = new Packr({ ...options, skipValues: [undefined] } as ConstructorParameters<typeof Packr>[0]);
 const unpackr = new Unpackr({ ...options, int64AsType: 'number' });
 // msgpackr builds a DataView over every buffer it has not seen before, reading its `.buffer`,
-// which Bun's WebSocket messages create on first use: about 1 µs a frame, the largest single
-// cost of decoding a call in the gateway's profile (README, bench/gateway.ts). Client frames are
+// which Bun's WebSocket messages create on first use: 29% of decoding a call in the gateway's
+// profile (README, bench/gateway.ts). Client frames are
 // therefore copied into one reused buffer whose view msgpackr keeps; the copy is a memcpy. Binary
 // values are copied out of it (copyBuffers), so nothing decoded points into the reused buffer.
 const clientUnpackr = new Unpackr({ ...options, int64AsType: 'number', copyBuffers: true });
