@@ -16,7 +16,7 @@ import { readClientFrame } from '../protocol/inbound.ts';
 import { scanValue } from '../protocol/scan.ts';
 import { hasRole } from '../server/accounts/guard.ts';
 import { Connection } from '../server/gateway/connection.ts';
-import { Deadlines } from '../server/gateway/deadlines.ts';
+import { type Deadline, Deadlines } from '../server/gateway/deadlines.ts';
 import { createHandlers } from '../server/gateway/handlers.ts';
 import { DEFAULT_LIMITS, TokenBucket } from '../server/gateway/limits.ts';
 import { UserRates } from '../server/gateway/user-rate.ts';
@@ -125,7 +125,7 @@ try {
   const bucket = new TokenBucket(1e9, 1e9);
   const userRates = new UserRates(createMemoryCache(), pino({ level: 'silent' }), 1e9);
   const inFlight = new Set<number>();
-  const deadlines = new Deadlines<{ at: number }>(() => undefined);
+  const deadlines = new Deadlines<Deadline>(() => undefined);
   const checker = requestCheckers['session.get'];
   const scanOptions = { maxDepth: DEFAULT_LIMITS.maxDepth, refuseExtensions: true, checkUtf8: true };
 
@@ -161,7 +161,7 @@ try {
     () => hasRole(principal.role, 'user'),
     () => checker?.Check({}),
     () => {
-      const call = { at: performance.now() + DEFAULT_LIMITS.callTimeoutMs };
+      const call: Deadline = { at: performance.now() + DEFAULT_LIMITS.callTimeoutMs, older: undefined, newer: undefined };
       deadlines.add(call);
       deadlines.delete(call);
     },

@@ -10,7 +10,7 @@ function track() {
   const expired: string[] = [];
   const deadlines = new Deadlines<Call>((call) => expired.push(call.name));
   const add = (name: string, inMs: number) => {
-    const call = { name, at: performance.now() + inMs };
+    const call: Call = { name, at: performance.now() + inMs, older: undefined, newer: undefined };
     deadlines.add(call);
     return call;
   };
@@ -47,11 +47,30 @@ describe('deadlines', () => {
     expect(expired).toEqual(['one', 'two']);
   });
 
-  test('deadlines: clear drops every pending call without expiring it', async () => {
+  test('deadlines: deleting the newest, the oldest, or one twice leaves the others pending and counted', async () => {
+    const { expired, deadlines, add } = track();
+    const a = add('a', 5);
+    add('b', 10);
+    const c = add('c', 15);
+    deadlines.delete(c);
+    deadlines.delete(c);
+    deadlines.delete(a);
+    expect(deadlines.size).toBe(1);
+    add('d', 20);
+    await Bun.sleep(80);
+    expect(expired).toEqual(['b', 'd']);
+    expect(deadlines.size).toBe(0);
+  });
+
+  test('deadlines: clear drops every pending call without expiring it; calls added afterwards expire alone', async () => {
     const { expired, deadlines, add } = track();
     add('a', 5);
+    add('b', 5);
     deadlines.clear();
-    await Bun.sleep(30);
-    expect(expired).toEqual([]);
+    expect(deadlines.size).toBe(0);
+    add('c', 10);
+    expect(deadlines.size).toBe(1);
+    await Bun.sleep(60);
+    expect(expired).toEqual(['c']);
   });
 });

@@ -376,7 +376,15 @@ export function createGateway(options: GatewayOptions): Gateway {
       return error(connection, 'INVALID_BODY', `${field ?? 'body'}: ${message}`, frame.ref, field === undefined ? undefined : { field });
     }
     connection.inFlight.add(frame.ref);
-    const call: PendingCall = { at: performance.now() + limits.callTimeoutMs, connection, ref: frame.ref, op: frame.op, timedOut: false };
+    const call: PendingCall = {
+      at: performance.now() + limits.callTimeoutMs,
+      connection,
+      ref: frame.ref,
+      op: frame.op,
+      timedOut: false,
+      older: undefined,
+      newer: undefined,
+    };
     deadlines.add(call);
     try {
       const result = await handler({ principal, socketId: connection.socketId, node, topics: connection.topics }, body);
