@@ -8,7 +8,16 @@ import { KEPT_RUNS, resultsDir, runBenchmark } from './history.ts';
 
 const here = new URL('.', import.meta.url).pathname;
 // Modules the benchmarks and these scripts share, not benchmarks themselves.
-const skip = new Set(['run.ts', 'stats.ts', 'bare-ws-server.ts', 'seed-social.ts', 'history.ts', 'comparison.ts', 'compare.ts', 'accounts.ts']);
+const skip = new Set([
+  'run.ts',
+  'stats.ts',
+  'bare-ws-server.ts',
+  'seed-social.ts',
+  'history.ts',
+  'comparison.ts',
+  'compare.ts',
+  'accounts.ts',
+]);
 const args = process.argv.slice(2);
 const record = !args.includes('--no-record');
 const unknownFlag = args.find((arg) => arg.startsWith('--') && arg !== '--no-record');

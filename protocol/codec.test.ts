@@ -219,6 +219,21 @@ describe('client frames', () => {
     expect(decodeClientFrame(maps.subarray(3), 32)).toMatchObject({ ok: true });
   });
 
+  test('client frames: a decoded frame keeps its values when later frames are decoded, binaries and long strings included', () => {
+    const text = 'ü'.repeat(300);
+    const first = decodeClientFrame(encodeFrame({ type: 'call', ref: 1, op: 'a', body: { bin: new Uint8Array([1, 2, 3]), text } }), 32);
+    decodeClientFrame(encodeFrame({ type: 'call', ref: 2, op: 'b', body: { bin: new Uint8Array([9, 9, 9]), text: 'x'.repeat(600) } }), 32);
+    const body = (first as { value: { body: { bin: Uint8Array; text: string } } }).value.body;
+    expect([...body.bin]).toEqual([1, 2, 3]);
+    expect(body.text).toBe(text);
+    // A frame larger than the reused buffer decodes as well.
+    const large = 'y'.repeat(70_000);
+    expect(decodeClientFrame(encodeFrame({ type: 'call', ref: 3, op: 'c', body: { large } }), 32)).toEqual({
+      ok: true,
+      value: { type: 'call', ref: 3, op: 'c', body: { large } },
+    });
+  });
+
   test('client frames: the deepest call the catalogue defines nests well within limits.maxDepth', () => {
     const { client } = catalogueNesting();
     expect(client.depth).toBeGreaterThan(1);

@@ -35,6 +35,7 @@ import type { Social } from '../people/social.ts';
 import type { Platform } from '../platform/index.ts';
 import { Connection } from './connection.ts';
 import { declaredCodes, UNDECLARED_ERROR_LOG } from './contract.ts';
+import { type Deadline, Deadlines } from './deadlines.ts';
 import { createHandlers, type Handlers } from './handlers.ts';
 import { DEFAULT_LIMITS, type GatewayLimits, TokenBucket } from './limits.ts';
 import { type ReplayReview, TopicRouter } from './router.ts';
@@ -49,6 +50,14 @@ export interface Gateway {
   readonly sockets: number;
   /** Closes every socket with GOING_AWAY and stops listening. */
   close(): void;
+}
+
+/** A call awaiting its handler, with the deadline of its TIMEOUT. */
+interface PendingCall extends Deadline {
+  connection: Connection;
+  ref: number;
+  op: string;
+  timedOut: boolean;
 }
 
 interface UpgradingServer {
@@ -129,6 +138,13 @@ export function createGateway(options: GatewayOptions): Gateway {
   ) => {
     connection.send({ type: 'error', ...(ref === undefined ? {} : { ref }), code, message, ...(details === undefined ? {} : { details }) });
   };
+
+  // One timer for every call's timeout (deadlines.ts), not one per call.
+  const deadlines = new Deadlines<PendingCall>((call) => {
+    call.timedOut = true;
+    call.connection.inFlight.delete(call.ref);
+    error(call.connection, 'TIMEOUT', `${call.op} did not finish within ${limits.callTimeoutMs} ms`, call.ref);
+  });
 
   // A user actor (re)activating asks every gateway which sockets of its user it holds (looked up
   // by user: every activation asks, so a scan of all sockets would cost sockets × activations).
@@ -361,20 +377,24 @@ export function createGateway(options: GatewayOptions): Gateway {
       return error(connection, 'INVALID_BODY', `${field ?? 'body'}: ${message}`, frame.ref, field === undefined ? undefined : { field });
     }
     connection.inFlight.add(frame.ref);
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      connection.inFlight.delete(frame.ref);
-      error(connection, 'TIMEOUT', `${frame.op} did not finish within ${limits.callTimeoutMs} ms`, frame.ref);
-    }, limits.callTimeoutMs);
+    const call: PendingCall = {
+      at: performance.now() + limits.callTimeoutMs,
+      connection,
+      ref: frame.ref,
+      op: frame.op,
+      timedOut: false,
+      older: undefined,
+      newer: undefined,
+    };
+    deadlines.add(call);
     try {
       const result = await handler({ principal, socketId: connection.socketId, node, topics: connection.topics }, body);
-      if (!timedOut) connection.send({ type: 'reply', ref: frame.ref, body: result });
+      if (!call.timedOut) connection.send({ type: 'reply', ref: frame.ref, body: result });
     } catch (failure) {
-      if (!timedOut) failed(connection, frame.ref, failure, frame.op);
+      if (!call.timedOut) failed(connection, frame.ref, failure, frame.op);
     } finally {
-      clearTimeout(timer);
-      if (!timedOut) connection.inFlight.delete(frame.ref);
+      deadlines.delete(call);
+      if (!call.timedOut) connection.inFlight.delete(frame.ref);
     }
   }
 
@@ -579,6 +599,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       accessChanges.unsubscribe();
       socketsOf.unsubscribe();
       for (const connection of connections) closeWith(connection, 'GOING_AWAY');
+      deadlines.clear();
       router.close();
     },
   };

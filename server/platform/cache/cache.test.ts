@@ -108,17 +108,40 @@ describe.each(caches)('cache (%s)', (_kind, open) => {
 
   test('cache: a token bucket told of spent tokens says nothing while within its burst, then how long until it is', async () => {
     const bucket = { perSecond: 10, burst: 5 };
-    expect(await cache.spendTokens(key('bucket'), bucket, 3)).toBe(0);
+    const spend = async (name: string, count: number) => (await cache.spendTokens(bucket, [{ key: key(name), count }]))[0];
+    expect(await spend('bucket', 3)).toBe(0);
     // Two more fill the burst (a token may have come back meanwhile): still within it.
-    expect(await cache.spendTokens(key('bucket'), bucket, 2)).toBe(0);
+    expect(await spend('bucket', 2)).toBe(0);
     // Three past it: about 300 ms (one token every 100 ms) until the bucket is within it again.
-    const wait = await cache.spendTokens(key('bucket'), bucket, 3);
+    const wait = (await spend('bucket', 3)) as number;
     expect(wait).toBeGreaterThan(200);
     expect(wait).toBeLessThanOrEqual(300);
     // Spent tokens are recorded even past the burst: one more adds its interval.
-    expect(await cache.spendTokens(key('bucket'), bucket, 1)).toBeGreaterThan(wait);
+    expect(await spend('bucket', 1)).toBeGreaterThan(wait);
     // Another key has its own bucket.
-    expect(await cache.spendTokens(key('other'), bucket, 5)).toBe(0);
+    expect(await spend('other', 5)).toBe(0);
+  });
+
+  test('cache: several buckets told of their spent tokens at once are each answered, in order', async () => {
+    const bucket = { perSecond: 10, burst: 5 };
+    expect(await cache.spendTokens(bucket, [])).toEqual([]);
+    const [within, past, alone] = await cache.spendTokens(bucket, [
+      { key: key('many-a'), count: 2 },
+      { key: key('many-b'), count: 8 },
+      { key: key('many-c'), count: 5 },
+    ]);
+    expect(within).toBe(0);
+    expect(past).toBeGreaterThan(200);
+    expect(alone).toBe(0);
+    // Each key kept what it was told: a: 2 + 6 is past the burst, c: 5 + 3 too, b still further.
+    const [a, b, c] = await cache.spendTokens(bucket, [
+      { key: key('many-a'), count: 6 },
+      { key: key('many-b'), count: 1 },
+      { key: key('many-c'), count: 3 },
+    ]);
+    expect(a).toBeGreaterThan(0);
+    expect(b).toBeGreaterThan(past as number);
+    expect(c).toBeGreaterThan(0);
   });
 
   test('cache: ping answers', async () => {

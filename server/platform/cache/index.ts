@@ -15,12 +15,13 @@ export interface Cache {
   /** Adds one (or `by`) and returns the new value; a key created by this call expires after `ttlMs`. */
   incr(key: string, options?: { ttlMs?: number; by?: number }): Promise<number>;
   /**
-   * A token bucket (GCRA) at `key`, `perSecond` tokens a second and at most `burst` saved up, told
-   * of `count` tokens already spent (never refused: the spending happened). Returns 0 while the
-   * bucket is within its burst, else the milliseconds until it is again. All nodes share one bucket
-   * per key; Redis uses its own clock, so node clocks do not matter.
+   * Token buckets (GCRA), one per key, each `perSecond` tokens a second and at most `burst` saved
+   * up, told of `count` tokens already spent at each key (never refused: the spending happened),
+   * all in one round trip. Returns, per spend in order, 0 while its bucket is within its burst,
+   * else the milliseconds until it is again. All nodes share one bucket per key; Redis uses its
+   * own clock, so node clocks do not matter.
    */
-  spendTokens(key: string, bucket: { perSecond: number; burst: number }, count: number): Promise<number>;
+  spendTokens(bucket: { perSecond: number; burst: number }, spends: readonly { key: string; count: number }[]): Promise<number[]>;
   /** Milliseconds until the key expires; null when it is missing or never expires. */
   ttlMs(key: string): Promise<number | null>;
   /** Sorted sets (trending): adds `by` to each member's score; the set expires `ttlMs` after its last change. */

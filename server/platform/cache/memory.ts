@@ -60,13 +60,15 @@ export function createMemoryCache(): Cache {
       entry.value = String(next);
       return next;
     },
-    spendTokens: async (key, bucket, count) => {
+    spendTokens: async (bucket, spends) => {
       const now = Date.now();
       const interval = 1000 / bucket.perSecond;
       const window = interval * bucket.burst;
-      const tat = Math.max(Number(live(key)?.value ?? now), now) + interval * count;
-      entries.set(key, { value: String(tat), expiresAt: now + Math.ceil(tat - now + interval) });
-      return Math.max(0, Math.ceil(tat - window - now));
+      return spends.map(({ key, count }) => {
+        const tat = Math.max(Number(live(key)?.value ?? now), now) + interval * count;
+        entries.set(key, { value: String(tat), expiresAt: now + Math.ceil(tat - now + interval) });
+        return Math.max(0, Math.ceil(tat - window - now));
+      });
     },
     ttlMs: async (key) => {
       const entry = live(key);

@@ -11,21 +11,25 @@ local value = redis.call('INCRBY', KEYS[1], ARGV[2])
 if value == tonumber(ARGV[2]) and tonumber(ARGV[1]) > 0 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
 return value`;
 
-// GCRA: the key holds the theoretical arrival time (ms) of the next token; the bucket is within its
-// burst while that time is less than `burst` intervals ahead of now. Told of `count` tokens already
-// spent, the arrival time moves on regardless, and the answer is how far it is past the burst.
+// GCRA: each key holds the theoretical arrival time (ms) of its bucket's next token; a bucket is
+// within its burst while that time is less than `burst` intervals ahead of now. Told of tokens
+// already spent (ARGV[3], ARGV[4], … for KEYS[1], KEYS[2], …), the arrival time moves on
+// regardless, and the answer, per key, is how far it is past the burst.
 const SPEND_TOKENS = `
 local time = redis.call('TIME')
 local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
 local interval = tonumber(ARGV[1])
 local window = interval * tonumber(ARGV[2])
-local tat = tonumber(redis.call('GET', KEYS[1]) or now)
-if tat < now then tat = now end
-tat = tat + interval * tonumber(ARGV[3])
-redis.call('SET', KEYS[1], tostring(tat), 'PX', math.ceil(tat - now + interval))
-local wait = tat - window - now
-if wait > 0 then return math.ceil(wait) end
-return 0`;
+local waits = {}
+for i, key in ipairs(KEYS) do
+  local tat = tonumber(redis.call('GET', key) or now)
+  if tat < now then tat = now end
+  tat = tat + interval * tonumber(ARGV[i + 2])
+  redis.call('SET', key, tostring(tat), 'PX', math.ceil(tat - now + interval))
+  local wait = tat - window - now
+  if wait > 0 then waits[i] = math.ceil(wait) else waits[i] = 0 end
+end
+return waits`;
 
 export async function connectRedisCache(options: { url: string; namespace: string; log: Logger }): Promise<Cache> {
   const location = redactUrl(options.url);
@@ -65,8 +69,20 @@ export async function connectRedisCache(options: { url: string; namespace: strin
     },
     incr: async (key, incrOptions) =>
       Number(await redis.eval(INCR_WITH_TTL, 1, key, String(incrOptions?.ttlMs ?? 0), String(incrOptions?.by ?? 1))),
-    spendTokens: async (key, bucket, count) =>
-      Number(await redis.eval(SPEND_TOKENS, 1, key, String(1000 / bucket.perSecond), String(bucket.burst), String(count))),
+    spendTokens: async (bucket, spends) => {
+      if (spends.length === 0) return [];
+      const keys = spends.map((spend) => spend.key);
+      const counts = spends.map((spend) => String(spend.count));
+      const waits = (await redis.eval(
+        SPEND_TOKENS,
+        keys.length,
+        ...keys,
+        String(1000 / bucket.perSecond),
+        String(bucket.burst),
+        ...counts,
+      )) as number[];
+      return waits.map(Number);
+    },
     ttlMs: async (key) => {
       const ttl = await redis.pttl(key);
       return ttl < 0 ? null : ttl;
