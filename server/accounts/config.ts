@@ -86,7 +86,8 @@ const PROVIDER_DEFAULTS: Record<OAuthProviderName, ProviderDefaults> = {
 const KID = /^[A-Za-z0-9_-]{1,32}$/;
 const MIN_SECRET_LENGTH = 32;
 
-function parseSigningKeys(raw: string | undefined): SigningKey[] | undefined {
+/** AUTH_JWT_KEYS as keys; undefined when empty. Throws ConfigError for a malformed value. */
+export function parseSigningKeys(raw: string | undefined): SigningKey[] | undefined {
   if (raw === undefined || raw.trim() === '') return undefined;
   const what = `a comma-separated list of kid:secret pairs (kid of letters, digits, "-", "_"; secret of at least ${MIN_SECRET_LENGTH} characters)`;
   const keys = raw.split(',').map((pair) => {
