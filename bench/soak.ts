@@ -89,7 +89,10 @@ async function seedGraph(accounts: SeededAccount[]) {
     await sql`insert into friendships (user_id, friend_id) select * from unnest(${a}::uuid[], ${b}::uuid[]) on conflict do nothing`;
     // Two follows each, of people across the ring (not friends).
     const followers = accounts.flatMap((account) => [account.id, account.id]);
-    const followees = accounts.flatMap((_, i) => [accounts[ring(i, USERS / 2)]?.id as string, accounts[ring(i, USERS / 3)]?.id as string]);
+    const followees = accounts.flatMap((_, i) => [
+      accounts[ring(i, Math.floor(USERS / 2))]?.id as string,
+      accounts[ring(i, Math.floor(USERS / 3))]?.id as string,
+    ]);
     await sql`insert into follows (follower_id, followee_id) select * from unnest(${followers}::uuid[], ${followees}::uuid[]) on conflict do nothing`;
   } finally {
     await sql.end();
