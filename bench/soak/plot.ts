@@ -2,7 +2,7 @@
 // with its series, axes, ticks and a legend, written as SVG and rasterized to PNG by sharp.
 import sharp from 'sharp';
 
-export interface Series {
+interface Series {
   label: string;
   color: string;
   /** [minutes, value] */

@@ -48,7 +48,7 @@ const pick = <T>(items: readonly T[]): T | undefined => items[Math.floor(Math.ra
 const REACTIONS = ['like', 'love', 'haha', 'wow', 'sad', 'angry'] as const;
 
 /** Public posts anyone may react to or comment on, shared by all users (newest last, bounded). */
-export const publicPosts: string[] = [];
+const publicPosts: string[] = [];
 const rememberPublic = (postId: string) => {
   publicPosts.push(postId);
   if (publicPosts.length > 500) publicPosts.shift();
