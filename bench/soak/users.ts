@@ -65,6 +65,7 @@ export class SimulatedUser {
   readonly #lastSeq = new Map<string, number>();
   #seenPosts: string[] = [];
   #stopped = false;
+  #stop = Promise.withResolvers<void>();
 
   constructor(options: SimulatedUserOptions) {
     this.account = options.account;
@@ -137,18 +138,23 @@ export class SimulatedUser {
     if (this.#seenPosts.length > 40) this.#seenPosts = this.#seenPosts.slice(-20);
   }
 
+  /** Waits `ms`, or less if stop() comes first. */
+  #pause(ms: number): Promise<void> {
+    return Promise.race([Bun.sleep(ms), this.#stop.promise]);
+  }
+
   /** Acts every `thinkMs` on average (exponentially distributed pauses) until stop(). */
   async live(thinkMs: number): Promise<void> {
-    await Bun.sleep(Math.random() * thinkMs);
+    await this.#pause(Math.random() * thinkMs);
     while (!this.#stopped) {
       await this.act(pickAction());
-      await Bun.sleep(-Math.log(1 - Math.random()) * thinkMs);
+      await this.#pause(-Math.log(1 - Math.random()) * thinkMs);
     }
   }
 
   /** Calls as fast as a socket may for `calls` calls, provoking RATE_LIMITED, every `everyMs`, until stop(). */
   async hammer(calls: number, everyMs: number): Promise<void> {
-    await Bun.sleep(Math.random() * everyMs);
+    await this.#pause(Math.random() * everyMs);
     while (!this.#stopped) {
       let left = calls;
       // At most 16 in flight: well under the socket's limit, so only the rate refuses.
@@ -157,12 +163,13 @@ export class SimulatedUser {
           await this.#options.tally.time('session.get (hammer)', () => this.#client.call('session.get', {}), { provokes: 'RATE_LIMITED' });
       };
       await Promise.all(Array.from({ length: 16 }, lane));
-      await Bun.sleep(everyMs);
+      await this.#pause(everyMs);
     }
   }
 
   stop(): void {
     this.#stopped = true;
+    this.#stop.resolve();
     this.#client.close();
   }
 
