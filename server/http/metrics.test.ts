@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startTestNode, testConfig } from '../../test/harness/node.ts';
 import { ForbiddenError, UnauthenticatedError } from '../errors.ts';
 import type { RunningNode } from '../node.ts';
-import { authorizeMetrics } from './metrics.ts';
+import { authorizeMetrics, createMetrics } from './metrics.ts';
 import { TrustedProxies } from './proxies.ts';
 
 const TOKEN = 'metrics-token-0123456789abcdefghijklmnop';
@@ -68,5 +68,14 @@ describe('metrics access', () => {
     expect(() => authorizeMetrics(undefined, undefined, undefined, none)).toThrow(ForbiddenError);
     expect(() => authorizeMetrics(undefined, undefined, '::ffff:127.0.0.1', none)).not.toThrow();
     expect(() => authorizeMetrics(TOKEN, undefined, '127.0.0.1', none)).toThrow(UnauthenticatedError);
+  });
+});
+
+describe('metrics content', () => {
+  test('metrics: a scrape leaves out the per-heap-space figures (their collection walks the whole heap under Bun) and keeps heap size and event-loop lag', async () => {
+    const text = await createMetrics('n1').registry.metrics();
+    expect(text).not.toContain('nodejs_heap_space_size');
+    expect(text).toContain('petamigos_nodejs_heap_size_used_bytes{node="n1"}');
+    expect(text).toContain('petamigos_nodejs_eventloop_lag_p99_seconds{node="n1"}');
   });
 });
