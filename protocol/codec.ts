@@ -27,7 +27,10 @@ const unpackr = new Unpackr({ ...options, int64AsType: 'number' });
 // therefore copied into one reused buffer whose view msgpackr keeps; the copy is a memcpy. Binary
 // values are copied out of it (copyBuffers), so nothing decoded points into the reused buffer.
 const clientUnpackr = new Unpackr({ ...options, int64AsType: 'number', copyBuffers: true });
-const inbox = Buffer.allocUnsafeSlow(64 * 1024);
+// A plain Uint8Array, made on first use: this module also runs in browsers (no Buffer there), and
+// only servers decode client frames.
+let inbox: Uint8Array | undefined;
+const INBOX_BYTES = 64 * 1024;
 
 export function encodeFrame(value: unknown): Uint8Array {
   let bytes: Uint8Array = packr.pack(value);
@@ -58,7 +61,8 @@ export function decodeClientFrame(bytes: Uint8Array, maxDepth: number): { ok: tr
   const fault = scanValue(bytes, { maxDepth, refuseExtensions: true, checkUtf8: true });
   if (fault !== undefined) return { ok: false, fault };
   try {
-    if (bytes.length > inbox.length) return { ok: true, value: clientUnpackr.unpack(bytes) };
+    if (bytes.length > INBOX_BYTES) return { ok: true, value: clientUnpackr.unpack(bytes) };
+    inbox ??= new Uint8Array(INBOX_BYTES);
     inbox.set(bytes);
     return { ok: true, value: clientUnpackr.unpack(inbox, { end: bytes.length }) };
   } catch {
