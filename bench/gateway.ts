@@ -1,7 +1,8 @@
 // The gateway's two hot paths, each next to a bare Bun.serve server doing the same work in the
 // same run (bench/bare-ws-server.ts), with the ratio printed:
-//  1. request/reply over one socket: sequential latency (p50, p99) and throughput with 64 in
-//     flight (gateway: the session.get call; bare: decode + encode of the same frames);
+//  1. request/reply over one socket: sequential latency (p50, p99; bare and gateway calls taken
+//     alternately, so both see the same moments of the host) and throughput with 64 in flight
+//     (gateway: the session.get call; bare: decode + encode of the same frames);
 //  2. one event fanned out to 1,000 subscribed sockets (gateway: published to the topic log on
 //     JetStream, republished to the node, handed to Bun's native publish; bare: a core NATS
 //     message handed to the same native publish). Both sides publish alike, each event awaited
@@ -17,7 +18,7 @@ import { connectJetStreamTopicLog } from '../server/platform/topics/jetstream.ts
 import { apiClient } from '../test/harness/api.ts';
 import { spawnNode } from '../test/harness/processes.ts';
 import { createTempDir, createTestDatabase, services, uniqueName } from '../test/harness/services.ts';
-import { measureConcurrent, measureSequential, percentile, row } from './stats.ts';
+import { measureConcurrent, percentile, row } from './stats.ts';
 
 const SOCKETS = Number(process.env.BENCH_SOCKETS ?? 1000);
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 200);
@@ -58,7 +59,8 @@ async function open(url: string, hello?: Record<string, unknown>, onFrame?: (fra
 }
 
 /** Calls over one socket: sequential latencies, then throughput with IN_FLIGHT outstanding. */
-async function requestReply(url: string, hello: Record<string, unknown> | undefined) {
+/** A socket that makes session.get calls, one promise per call. */
+async function caller(url: string, hello: Record<string, unknown> | undefined) {
   const waiting = new Map<number, () => void>();
   const socket = await open(url, hello, (frame) => {
     if (frame.type === 'reply') waiting.get(frame.ref as number)?.();
@@ -73,11 +75,46 @@ async function requestReply(url: string, hello: Record<string, unknown> | undefi
       });
       socket.ws.send(encodeFrame({ type: 'call', ref: id, op: 'session.get', body: {} }));
     });
-  for (let i = 0; i < 500; i++) await call();
-  const sequential = await measureSequential(CALLS, call);
-  const concurrentRate = await measureConcurrent(CALLS * 4, IN_FLIGHT, call);
-  socket.ws.close();
-  return { p50: sequential.p50us, p99: sequential.p99us, sequentialRate: sequential.perSecond, concurrentRate };
+  return { call, close: () => socket.ws.close() };
+}
+
+/**
+ * Calls over one socket to each server. Sequential latencies are taken alternately, one bare call
+ * then one gateway call, so that both see the same moments of a shared host (a round trip between
+ * two processes moves by tens of µs with the host's load); then throughput with IN_FLIGHT
+ * outstanding, one server after the other.
+ */
+async function requestReply(bareUrl: string, gatewayUrl: string, hello: Record<string, unknown>) {
+  const [bare, gateway] = [await caller(bareUrl, undefined), await caller(gatewayUrl, hello)];
+  for (let i = 0; i < 500; i++) {
+    await bare.call();
+    await gateway.call();
+  }
+  const samples: [number[], number[]] = [[], []];
+  const spent = [0, 0];
+  for (let i = 0; i < CALLS; i++) {
+    for (const [side, target] of [bare, gateway].entries()) {
+      const t0 = performance.now();
+      await target.call();
+      const took = performance.now() - t0;
+      (samples[side] as number[]).push(took * 1000);
+      spent[side] = (spent[side] as number) + took;
+    }
+  }
+  const summary = (side: 0 | 1, concurrentRate: number) => {
+    const sorted = samples[side].sort((a, b) => a - b);
+    return {
+      p50: percentile(sorted, 50),
+      p99: percentile(sorted, 99),
+      sequentialRate: CALLS / ((spent[side] as number) / 1000),
+      concurrentRate,
+    };
+  };
+  const bareRate = await measureConcurrent(CALLS * 4, IN_FLIGHT, bare.call);
+  const gatewayRate = await measureConcurrent(CALLS * 4, IN_FLIGHT, gateway.call);
+  bare.close();
+  gateway.close();
+  return { bare: summary(0, bareRate), ours: summary(1, gatewayRate) };
 }
 
 interface Receipt {
@@ -218,8 +255,7 @@ async function main(): Promise<void> {
     console.log(
       `gateway: request/reply (${CALLS} sequential, ${CALLS * 4} with ${IN_FLIGHT} in flight) and fan-out of ${EVENTS} events to ${SOCKETS} sockets`,
     );
-    const bareCalls = await requestReply(bareUrl, undefined);
-    const ourCalls = await requestReply(gatewayUrl, hello);
+    const { bare: bareCalls, ours: ourCalls } = await requestReply(bareUrl, gatewayUrl, hello);
     console.log(
       row('calls: bare Bun.serve (limit)', {
         'p50 µs': bareCalls.p50,
