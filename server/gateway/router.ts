@@ -3,7 +3,9 @@
 // encoded once by the publisher, to Bun's native topic publish. It also keeps the last frames of
 // each followed topic, so a socket joining while events flow gets every one of them exactly once:
 // after the awaited replay, the recent frames are sent and the socket is subscribed in the same
-// synchronous step, before any new frame can be handled.
+// synchronous step, before any new frame can be handled. Recent frames are kept only while a
+// subscription to the topic is under way (a frame that reached the node before it began is
+// within what its replay reads): a node following thousands of topics holds no history of them.
 import { encodeFrame } from '../../protocol/codec.ts';
 import type { Logger } from '../platform/log.ts';
 import type { RetainedFrame, TopicLog } from '../platform/topics/index.ts';
@@ -13,6 +15,8 @@ const RECENT_PER_TOPIC = 512;
 
 interface Followed {
   followers: number;
+  /** Subscriptions under way (between their start and their native subscribe). */
+  joining: number;
   recent: RetainedFrame[];
   stop: () => void;
 }
@@ -53,13 +57,20 @@ export class TopicRouter {
     return this.#topics.size;
   }
 
+  /** Frames kept for subscriptions under way, over all topics (none once nobody is joining). */
+  get heldFrames(): number {
+    let held = 0;
+    for (const followed of this.#topics.values()) held += followed.recent.length;
+    return held;
+  }
+
   #follow(topic: string): Followed {
     let followed = this.#topics.get(topic);
     if (followed === undefined) {
-      const entry: Followed = { followers: 0, recent: [], stop: () => undefined };
+      const entry: Followed = { followers: 0, joining: 0, recent: [], stop: () => undefined };
       entry.stop = this.#log.listen(topic, (seq, frame) => {
         if (seq === 0) return this.#publish(topic, frame);
-        entry.recent.push({ seq, frame });
+        if (entry.joining > 0) entry.recent.push({ seq, frame });
         if (entry.recent.length > RECENT_PER_TOPIC) entry.recent.splice(0, entry.recent.length - RECENT_PER_TOPIC);
         this.#publish(topic, frame);
       });
@@ -92,6 +103,7 @@ export class TopicRouter {
     review?: ReplayReview,
   ): Promise<void> {
     const followed = this.#follow(topic);
+    followed.joining++;
     connection.topics.add(topic);
     try {
       let replay: RetainedFrame[] = [];
@@ -136,6 +148,8 @@ export class TopicRouter {
       this.#unfollow(topic);
       this.#logger.error({ err: error, topic }, `gateway.subscribe() | failed [topic:${topic}] [socket:${connection.socketId}]`);
       throw error;
+    } finally {
+      if (--followed.joining === 0) followed.recent = [];
     }
   }
 

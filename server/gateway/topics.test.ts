@@ -52,6 +52,30 @@ describe('topics', () => {
     sender.close();
   });
 
+  test('topics: sockets joining while events flow each get every event after their reply once, and the node keeps no frames afterwards', async () => {
+    const sender = await adminSocket();
+    const users = await Promise.all(Array.from({ length: 4 }, () => env.register()));
+    const sockets = await Promise.all(users.map(async (user) => (await connectAs(env.node.url, user.tokens.accessToken)).socket));
+    let sent = 0;
+    const flowing = (async () => {
+      for (; sent < 40; sent++) await announce(sender, `flow ${sent}`);
+    })();
+    const starts: number[] = [];
+    for (const socket of sockets) {
+      await Bun.sleep(15);
+      starts.push(((await socket.request({ type: 'sub', topic: 'system' })).body as { seq: number }).seq);
+    }
+    await flowing;
+    const last = await env.node.platform.topics.last('system');
+    for (const [i, socket] of sockets.entries()) {
+      await expect.poll(() => events(socket, 'system').at(-1)?.seq, { timeout: 5000 }).toBe(last);
+      const start = starts[i] as number;
+      expect(events(socket, 'system').map((frame) => frame.seq)).toEqual(Array.from({ length: last - start }, (_, k) => start + k + 1));
+    }
+    expect(env.node.gateway?.router.heldFrames).toBe(0);
+    for (const socket of [sender, ...sockets]) socket.close();
+  });
+
   test('topics: after a reconnect, resuming from the last seq delivers exactly the missed events, in order, then live ones', async () => {
     const user = await env.register();
     const first = (await connectAs(env.node.url, user.tokens.accessToken)).socket;
