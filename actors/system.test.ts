@@ -136,6 +136,30 @@ async function cluster(
   return { namespace, bus, systems: group.systems, store, events };
 }
 
+/** One node on the in-process bus whose lease renewals each take `renewMs` (TTL 3 s, so renewal rounds every 1 s). */
+async function withSlowRenewals(renewMs: number) {
+  const inner = createMemoryLeases(3000);
+  const leases: LeaseStore = {
+    ...inner,
+    async renew(lease) {
+      await Bun.sleep(renewMs);
+      return inner.renew(lease);
+    },
+  };
+  const events = { activations: [] as string[], passivations: [] as string[] };
+  const system = await ActorSystem.start({
+    bus: connectMemoryBus(),
+    leases,
+    node: 'n0',
+    namespace: uniqueName('actors'),
+    log: testLogger(),
+    kinds: [counterKind(new Map(), events)],
+    heartbeatMs: 200,
+  });
+  running.push({ systems: [system], buses: [], leases: [], namespace: 'unused' });
+  return { system, events };
+}
+
 describe('one node', () => {
   test('actors: messages are handled one at a time, in order, with replies', async () => {
     const { systems } = await cluster('memory', 1);
@@ -172,25 +196,7 @@ describe('one node', () => {
   test('actors: a lease renewal slower than the renewal interval is not overlapped by the next round, and the actor keeps its lease', async () => {
     // Renewals every 1 s (TTL/3); each takes 1.5 s. A second round started meanwhile would renew
     // on the revision the first is still replacing, fail, and take the lease for lost.
-    const inner = createMemoryLeases(3000);
-    const leases: LeaseStore = {
-      ...inner,
-      async renew(lease) {
-        await Bun.sleep(1500);
-        return inner.renew(lease);
-      },
-    };
-    const events = { activations: [] as string[], passivations: [] as string[] };
-    const system = await ActorSystem.start({
-      bus: connectMemoryBus(),
-      leases,
-      node: 'n0',
-      namespace: uniqueName('actors'),
-      log: testLogger(),
-      kinds: [counterKind(new Map(), events)],
-      heartbeatMs: 200,
-    });
-    running.push({ systems: [system], buses: [], leases: [], namespace: 'unused' });
+    const { system, events } = await withSlowRenewals(1500);
     await system.ask('counter', 'slow-renewal', { op: 'add', n: 5 });
     await Bun.sleep(5000);
     expect(system.stats().actors.counter ?? 0).toBe(1);
@@ -200,25 +206,7 @@ describe('one node', () => {
 
   test('actors: leases are renewed several at a time, so a node keeps many actors whose renewals one after another would outlast the TTL', async () => {
     // 30 actors, a renewal takes 200 ms: one after another a round takes 6 s, twice the TTL.
-    const inner = createMemoryLeases(3000);
-    const leases: LeaseStore = {
-      ...inner,
-      async renew(lease) {
-        await Bun.sleep(200);
-        return inner.renew(lease);
-      },
-    };
-    const events = { activations: [] as string[], passivations: [] as string[] };
-    const system = await ActorSystem.start({
-      bus: connectMemoryBus(),
-      leases,
-      node: 'n0',
-      namespace: uniqueName('actors'),
-      log: testLogger(),
-      kinds: [counterKind(new Map(), events)],
-      heartbeatMs: 200,
-    });
-    running.push({ systems: [system], buses: [], leases: [], namespace: 'unused' });
+    const { system, events } = await withSlowRenewals(200);
     const ids = Array.from({ length: 30 }, (_, i) => `many-${i}`);
     await Promise.all(ids.map((id) => system.ask('counter', id, { op: 'add', n: 1 })));
     await Bun.sleep(7000);

@@ -44,10 +44,9 @@ export class RateLimiter {
 
   /** Counts one attempt; throws RateLimitedError (with Retry-After) once the window's max is passed. */
   async hit(limit: Limit, subject: string): Promise<number> {
-    const k = key(limit, subject);
-    const count = await this.#cache.incr(k, { ttlMs: limit.windowMs });
-    if (count > limit.max) throw new RateLimitedError(limit.name, await this.#retryAfter(k, limit));
-    return count;
+    const { refusal, after } = await this.hitMany(limit, subject, 1);
+    if (refusal !== undefined) throw refusal;
+    return after;
   }
 
   /**
