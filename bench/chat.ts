@@ -25,6 +25,8 @@ const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 1000);
 const BUSY_MEMBERS = Number(process.env.BENCH_BUSY_MEMBERS ?? 20);
 const QUIET_ROOMS = Number(process.env.BENCH_QUIET_ROOMS ?? 200);
 const IN_FLIGHT = 32;
+/** Which parts run (BENCH_CHAT_PARTS, comma-separated; all by default), so that a profile can cover one. */
+const PARTS = new Set((process.env.BENCH_CHAT_PARTS ?? 'bare,busy,quiet,direct').split(','));
 
 const database = await createTestDatabase('bench_chat');
 const namespace = uniqueName('bench_chat');
@@ -107,109 +109,123 @@ async function run(count: number, inFlight: number, send: (i: number, clientId: 
   return { seconds: (performance.now() - began) / 1000, delivered };
 }
 
+const rows: string[] = [];
+const clients: PetAmigosClient[] = [];
 try {
   // ——— bare NATS pub/sub: the same bytes from one connection to another ———
-  const publisher = await connect({ servers: services.natsUrl });
-  const subscriber = await connect({ servers: services.natsUrl });
-  subscriber.subscribe(`${namespace}.bare`, {
-    callback: (_error, message) => {
-      const decoded = decodeFrame(message.data) as { body: { message: { clientId: string } } };
-      onMessage({ name: 'message.new', body: decoded.body });
-    },
-  });
-  await subscriber.flush();
-  const bareSend = async (_i: number, clientId: string) => {
-    publisher.publish(
-      `${namespace}.bare`,
-      encodeFrame({
-        type: 'event',
-        topic: `room:${exampleMessage.conversationId}`,
-        epoch: 'e',
-        seq: 1,
-        name: 'message.new',
-        body: { message: { ...exampleMessage, clientId } },
-      }),
-    );
-  };
-  await run(200, 1, bareSend, 1);
-  latencies.length = 0;
-  console.error('chat: bare NATS');
-  const bareSequential = await run(MESSAGES, 1, bareSend, 1);
-  const bareSeqSummary = summary(MESSAGES, bareSequential.seconds, bareSequential.delivered);
-  const bareConcurrent = await run(MESSAGES * 4, IN_FLIGHT, bareSend, 1);
-  const bareConcSummary = summary(MESSAGES * 4, bareConcurrent.seconds, bareConcurrent.delivered);
+  let bareSeqSummary: ReturnType<typeof summary> | undefined;
+  if (PARTS.has('bare')) {
+    const publisher = await connect({ servers: services.natsUrl });
+    const subscriber = await connect({ servers: services.natsUrl });
+    subscriber.subscribe(`${namespace}.bare`, {
+      callback: (_error, message) => {
+        const decoded = decodeFrame(message.data) as { body: { message: { clientId: string } } };
+        onMessage({ name: 'message.new', body: decoded.body });
+      },
+    });
+    await subscriber.flush();
+    const bareSend = async (_i: number, clientId: string) => {
+      publisher.publish(
+        `${namespace}.bare`,
+        encodeFrame({
+          type: 'event',
+          topic: `room:${exampleMessage.conversationId}`,
+          epoch: 'e',
+          seq: 1,
+          name: 'message.new',
+          body: { message: { ...exampleMessage, clientId } },
+        }),
+      );
+    };
+    await run(200, 1, bareSend, 1);
+    latencies.length = 0;
+    console.error('chat: bare NATS');
+    const bareSequential = await run(MESSAGES, 1, bareSend, 1);
+    bareSeqSummary = summary(MESSAGES, bareSequential.seconds, bareSequential.delivered);
+    const bareConcurrent = await run(MESSAGES * 4, IN_FLIGHT, bareSend, 1);
+    rows.push(row('bare NATS pub/sub, sequential', bareSeqSummary));
+    rows.push(row(`bare NATS pub/sub, ×${IN_FLIGHT}`, summary(MESSAGES * 4, bareConcurrent.seconds, bareConcurrent.delivered)));
+    await publisher.close();
+    await subscriber.close();
+  }
+
+  const sender = await register(nodeA);
+  const senderClient = await clientOn(nodeA.url, sender.token);
+  clients.push(senderClient);
 
   // ——— one busy room ———
-  const sender = await register(nodeA);
-  const others = [];
-  for (let i = 1; i < BUSY_MEMBERS; i++) others.push(await register(nodeB));
-  const senderClient = await clientOn(nodeA.url, sender.token);
-  const followerClients = await Promise.all(others.map((user) => clientOn(nodeB.url, user.token)));
-  await Promise.all(followerClients.map((client) => client.call('privacy.update', { messages: 'everyone' })));
-  const busy = await senderClient.call('chats.createGroup', { name: 'busy', userIds: others.map((user) => user.id) });
-  for (const client of followerClients) client.subscribe(`room:${busy.id}`, onMessage);
-  await Bun.sleep(500);
-  const busySend = (_i: number, clientId: string) =>
-    senderClient.call('chats.send', { conversationId: busy.id, clientId, text: exampleMessage.text });
-  console.error('chat: busy room');
-  await run(200, 1, busySend, others.length);
-  latencies.length = 0;
-  const busySequential = await run(MESSAGES, 1, busySend, others.length);
-  const busySeqSummary = summary(MESSAGES, busySequential.seconds, busySequential.delivered);
-  const busyConcurrent = await run(MESSAGES * 2, IN_FLIGHT, busySend, others.length);
-  const busyConcSummary = summary(MESSAGES * 2, busyConcurrent.seconds, busyConcurrent.delivered);
+  if (PARTS.has('busy')) {
+    const others = [];
+    for (let i = 1; i < BUSY_MEMBERS; i++) others.push(await register(nodeB));
+    const followerClients = await Promise.all(others.map((user) => clientOn(nodeB.url, user.token)));
+    clients.push(...followerClients);
+    await Promise.all(followerClients.map((client) => client.call('privacy.update', { messages: 'everyone' })));
+    const busy = await senderClient.call('chats.createGroup', { name: 'busy', userIds: others.map((user) => user.id) });
+    for (const client of followerClients) client.subscribe(`room:${busy.id}`, onMessage);
+    await Bun.sleep(500);
+    const busySend = (_i: number, clientId: string) =>
+      senderClient.call('chats.send', { conversationId: busy.id, clientId, text: exampleMessage.text });
+    console.error('chat: busy room');
+    await run(200, 1, busySend, others.length);
+    latencies.length = 0;
+    const busySequential = await run(MESSAGES, 1, busySend, others.length);
+    const busySeqSummary = summary(MESSAGES, busySequential.seconds, busySequential.delivered);
+    const busyConcurrent = await run(MESSAGES * 2, IN_FLIGHT, busySend, others.length);
+    rows.push(row('busy room, sequential', busySeqSummary));
+    rows.push(row(`busy room, ×${IN_FLIGHT}`, summary(MESSAGES * 2, busyConcurrent.seconds, busyConcurrent.delivered)));
+    if (bareSeqSummary !== undefined)
+      rows.push(
+        row('busy room / bare (sequential)', {
+          'p50 ×': busySeqSummary['p50 µs'] / bareSeqSummary['p50 µs'],
+          'p99 ×': busySeqSummary['p99 µs'] / bareSeqSummary['p99 µs'],
+        }),
+      );
+  }
 
-  // ——— many quiet rooms ———
   const reader = await register(nodeB);
   const readerClient = await clientOn(nodeB.url, reader.token);
+  clients.push(readerClient);
   await readerClient.call('privacy.update', { messages: 'everyone' });
-  const rooms: string[] = [];
-  for (let i = 0; i < QUIET_ROOMS; i++)
-    rooms.push((await senderClient.call('chats.createGroup', { name: `quiet ${i}`, userIds: [reader.id] })).id);
-  // A socket has at most `limits.maxInFlight` requests outstanding, subscriptions included.
-  for (let i = 0; i < rooms.length; i += 16) {
-    const handles = rooms.slice(i, i + 16).map((room) => readerClient.subscribe(`room:${room}`, onMessage));
-    while (handles.some((handle) => handle.state !== 'joined')) await Bun.sleep(10);
+
+  // ——— many quiet rooms ———
+  if (PARTS.has('quiet')) {
+    const rooms: string[] = [];
+    for (let i = 0; i < QUIET_ROOMS; i++)
+      rooms.push((await senderClient.call('chats.createGroup', { name: `quiet ${i}`, userIds: [reader.id] })).id);
+    // A socket has at most `limits.maxInFlight` requests outstanding, subscriptions included.
+    for (let i = 0; i < rooms.length; i += 16) {
+      const handles = rooms.slice(i, i + 16).map((room) => readerClient.subscribe(`room:${room}`, onMessage));
+      while (handles.some((handle) => handle.state !== 'joined')) await Bun.sleep(10);
+    }
+    const quietSend = (i: number, clientId: string) =>
+      senderClient.call('chats.send', { conversationId: rooms[i % rooms.length] as string, clientId, text: exampleMessage.text });
+    console.error('chat: quiet rooms');
+    // Every room's actor is activated before measuring.
+    await run(QUIET_ROOMS, IN_FLIGHT, quietSend, 1);
+    latencies.length = 0;
+    const quiet = await run(MESSAGES * 2, IN_FLIGHT, quietSend, 1);
+    rows.push(row(`${QUIET_ROOMS} quiet rooms, ×${IN_FLIGHT}`, summary(MESSAGES * 2, quiet.seconds, quiet.delivered)));
   }
-  const quietSend = (i: number, clientId: string) =>
-    senderClient.call('chats.send', { conversationId: rooms[i % rooms.length] as string, clientId, text: exampleMessage.text });
-  console.error('chat: quiet rooms');
-  // Every room's actor is activated before measuring.
-  await run(QUIET_ROOMS, IN_FLIGHT, quietSend, 1);
-  latencies.length = 0;
-  const quiet = await run(MESSAGES * 2, IN_FLIGHT, quietSend, 1);
-  const quietSummary = summary(MESSAGES * 2, quiet.seconds, quiet.delivered);
 
   // ——— one-to-one ———
-  const opened = await senderClient.call('chats.send', { to: reader.id, clientId: crypto.randomUUID(), text: 'hola' });
-  const direct = readerClient.subscribe(`room:${opened.conversationId}`, onMessage);
-  while (direct.state !== 'joined') await Bun.sleep(10);
-  const directSend = (_i: number, clientId: string) =>
-    senderClient.call('chats.send', { conversationId: opened.conversationId, clientId, text: exampleMessage.text });
-  console.error('chat: one-to-one');
-  await run(200, 1, directSend, 1);
-  latencies.length = 0;
-  const directSequential = await run(MESSAGES, 1, directSend, 1);
-  const directSummary = summary(MESSAGES, directSequential.seconds, directSequential.delivered);
+  if (PARTS.has('direct')) {
+    const opened = await senderClient.call('chats.send', { to: reader.id, clientId: crypto.randomUUID(), text: 'hola' });
+    const direct = readerClient.subscribe(`room:${opened.conversationId}`, onMessage);
+    while (direct.state !== 'joined') await Bun.sleep(10);
+    const directSend = (_i: number, clientId: string) =>
+      senderClient.call('chats.send', { conversationId: opened.conversationId, clientId, text: exampleMessage.text });
+    console.error('chat: one-to-one');
+    await run(200, 1, directSend, 1);
+    latencies.length = 0;
+    const directSequential = await run(MESSAGES, 1, directSend, 1);
+    rows.push(row('one-to-one, sequential', summary(MESSAGES, directSequential.seconds, directSequential.delivered)));
+  }
 
   console.log(
     `chat: ${MESSAGES} sequential sends, ${MESSAGES * 2} with ${IN_FLIGHT} in flight; busy room of ${BUSY_MEMBERS} (sender on node A, ${BUSY_MEMBERS - 1} followers on node B); ${QUIET_ROOMS} quiet rooms of 2`,
   );
-  console.log(row('bare NATS pub/sub, sequential', bareSeqSummary));
-  console.log(row(`bare NATS pub/sub, ×${IN_FLIGHT}`, bareConcSummary));
-  console.log(row('busy room, sequential', busySeqSummary));
-  console.log(row(`busy room, ×${IN_FLIGHT}`, busyConcSummary));
-  console.log(row(`${QUIET_ROOMS} quiet rooms, ×${IN_FLIGHT}`, quietSummary));
-  console.log(row('one-to-one, sequential', directSummary));
-  console.log(
-    row('busy room / bare (sequential)', {
-      'p50 ×': busySeqSummary['p50 µs'] / bareSeqSummary['p50 µs'],
-      'p99 ×': busySeqSummary['p99 µs'] / bareSeqSummary['p99 µs'],
-    }),
-  );
-  for (const client of [senderClient, readerClient, ...followerClients]) client.close();
-  await publisher.close();
-  await subscriber.close();
+  for (const line of rows) console.log(line);
+  for (const client of clients) client.close();
 } finally {
   await Promise.all([nodeA.stop('SIGTERM'), nodeB.stop('SIGTERM')]);
   await dropNamespaceStreams(namespace);
