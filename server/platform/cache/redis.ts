@@ -38,7 +38,17 @@ export async function connectRedisCache(options: { url: string; namespace: strin
     lazyConnect: true,
     maxRetriesPerRequest: 2,
     connectTimeout: 5000,
+    // Commands issued in one turn of the event loop go out in one write (rate limits of many
+    // sends at once, say), in the order they were issued.
+    enableAutoPipelining: true,
   });
+  // The scripts by their SHA (EVALSHA; the body is sent only when Redis does not know it yet).
+  const scripts = redis as Redis & {
+    incrWithTtl(key: string, ttlMs: string, by: string): Promise<number>;
+    spendTokens(keyCount: number, ...args: string[]): Promise<number[]>;
+  };
+  redis.defineCommand('incrWithTtl', { numberOfKeys: 1, lua: INCR_WITH_TTL });
+  redis.defineCommand('spendTokens', { lua: SPEND_TOKENS });
   let reported = false;
   redis.on('error', (error: Error) => {
     // ioredis reconnects by itself; say so once per outage rather than at every retry.
@@ -67,20 +77,12 @@ export async function connectRedisCache(options: { url: string; namespace: strin
     del: async (key) => {
       await redis.del(key);
     },
-    incr: async (key, incrOptions) =>
-      Number(await redis.eval(INCR_WITH_TTL, 1, key, String(incrOptions?.ttlMs ?? 0), String(incrOptions?.by ?? 1))),
+    incr: async (key, incrOptions) => Number(await scripts.incrWithTtl(key, String(incrOptions?.ttlMs ?? 0), String(incrOptions?.by ?? 1))),
     spendTokens: async (bucket, spends) => {
       if (spends.length === 0) return [];
       const keys = spends.map((spend) => spend.key);
       const counts = spends.map((spend) => String(spend.count));
-      const waits = (await redis.eval(
-        SPEND_TOKENS,
-        keys.length,
-        ...keys,
-        String(1000 / bucket.perSecond),
-        String(bucket.burst),
-        ...counts,
-      )) as number[];
+      const waits = await scripts.spendTokens(keys.length, ...keys, String(1000 / bucket.perSecond), String(bucket.burst), ...counts);
       return waits.map(Number);
     },
     ttlMs: async (key) => {
