@@ -15,6 +15,7 @@ import { type ActorKind, noReply, reply } from './types.ts';
 
 type Message =
   | { op: 'add'; n: number }
+  | { op: 'set'; n: number }
   | { op: 'get' }
   | { op: 'slow'; ms: number }
   | { op: 'whoami' }
@@ -43,6 +44,10 @@ function counterKind(
             switch (message.op) {
               case 'add':
                 value += message.n;
+                store.set(id, value);
+                return reply(value);
+              case 'set':
+                value = message.n;
                 store.set(id, value);
                 return reply(value);
               case 'get':
@@ -284,6 +289,26 @@ describe.each(['nats', 'memory'] as const)('three nodes (%s)', (transport) => {
     const placed = ids.map((id) => rendezvous(`counter.${id}`, ['n0', 'n1', 'n2']));
     expect(new Set(placed).size).toBe(3);
     if (transport === 'nats') expect(seen).toEqual({ single: 0, batched: 1 });
+  });
+
+  test('actors: tellMany calls within a few milliseconds share one bus message per node, and one actor gets its messages in order', async () => {
+    const { namespace, bus, systems, store } = await cluster(transport, 3);
+    const ids = Array.from({ length: 30 }, (_, i) => `shared-${i}`).filter(
+      (id) => rendezvous(`counter.${id}`, ['n0', 'n1', 'n2']) === 'n1',
+    );
+    const spy = await bus();
+    let batched = 0;
+    if (transport === 'nats') {
+      spy.subscribe(`${namespace}.actors.node.n1.many`, () => batched++);
+      await spy.flush();
+    }
+    // As rooms do: each tells on its own, one after another.
+    for (const n of [1, 2, 3, 4])
+      for (const id of ids) (systems[0] as ActorSystem).tellMany('counter', [{ id, message: { op: 'set', n } }]);
+    await expect.poll(() => ids.every((id) => store.get(id) === 4)).toBe(true);
+    await Bun.sleep(200);
+    expect(ids.map((id) => store.get(id))).toEqual(ids.map(() => 4));
+    if (transport === 'nats') expect(batched).toBe(1);
   });
 
   test('actors: tellMany to a node that died is told again one by one, and every actor still gets its message', async () => {

@@ -61,6 +61,13 @@ const TELL_MARGIN_MS = 5000;
  * (~0.2–0.5 ms): with 20,000 actors, as long as the lease TTL itself, and leases expired.
  */
 const RENEWALS_IN_FLIGHT = 64;
+/**
+ * tellMany's items for other nodes wait this long for others to join them: rooms that tell their
+ * members' user actors (every 100 ms each) then share one bus message per node between them.
+ */
+const TELL_MANY_WINDOW_MS = 10;
+/** Items of one bus message at most; a fuller batch goes at once. */
+const TELL_MANY_MAX = 512;
 
 /** A lease this node holds, renewed in place; `lost` once a renewal found it gone. */
 interface Held {
@@ -119,6 +126,9 @@ export class ActorSystem {
   readonly #waiting = new Map<string, Set<(error: Error) => void>>();
   readonly #subscriptions: BusSubscription[] = [];
   readonly #intervals: ReturnType<typeof setInterval>[] = [];
+  /** tellMany's items waiting to go to each node (see TELL_MANY_WINDOW_MS), in the order told. */
+  readonly #outbox = new Map<string, Wire[]>();
+  #outboxTimer: ReturnType<typeof setTimeout> | undefined;
   #stopped = false;
   /** Set when stop() begins: no new activation here, and placement no longer picks this node. */
   #stopping = false;
@@ -298,37 +308,50 @@ export class ActorSystem {
 
   /**
    * Tells many actors of one kind without waiting: one bus message per node they live on (or
-   * would be placed on) instead of one per actor. Whatever a node could not take, and everything
-   * meant for a node that does not answer, is told again one by one (with `tell`'s retries).
+   * would be placed on), shared with the other tellMany calls of the next TELL_MANY_WINDOW_MS,
+   * instead of one per actor. Items for one actor keep their order. Whatever a node could not take,
+   * and everything meant for a node that does not answer, is told again one by one (with `tell`'s
+   * retries).
    */
   tellMany(kind: string, items: readonly { id: string; message: unknown }[]): void {
     if (!this.#kinds.has(kind)) throw new UnknownKindError(kind);
     const hosts = this.liveNodes({ hostsOnly: true });
-    const byNode = new Map<string, Wire[]>();
     for (const { id, message } of items) {
       const key = `${kind}.${id}`;
-      const wire: Wire = { kind, id, message, hops: 0 };
       const target = this.#activations.has(key) ? this.node : this.#targetOf(key, hosts);
       if (target === undefined || target === this.node) {
         this.tell(kind, id, message);
         continue;
       }
-      const batch = byNode.get(target) ?? [];
-      batch.push(wire);
-      byNode.set(target, batch);
+      const batch = this.#outbox.get(target) ?? [];
+      batch.push({ kind, id, message, hops: 0 });
+      this.#outbox.set(target, batch);
+      if (batch.length >= TELL_MANY_MAX) this.#sendMany(target);
     }
-    for (const [node, wires] of byNode) {
-      const again = (indexes: number[]) => {
-        for (const index of indexes) {
-          const wire = wires[index] as Wire;
-          this.tell(wire.kind, wire.id, wire.message);
-        }
-      };
-      this.#bus.request(`${this.#subject(node)}.many`, encodeFrame(wires), { timeoutMs: this.#askTimeoutMs }).then(
-        (raw) => again((decodeFrame(raw) as { retry: number[] }).retry),
-        () => again(wires.map((_, index) => index)),
-      );
-    }
+    if (this.#outbox.size > 0) this.#outboxTimer ??= setTimeout(() => this.#flushOutbox(), TELL_MANY_WINDOW_MS);
+  }
+
+  #flushOutbox(): void {
+    clearTimeout(this.#outboxTimer);
+    this.#outboxTimer = undefined;
+    for (const node of [...this.#outbox.keys()]) this.#sendMany(node);
+  }
+
+  /** Sends what waits for `node` as one bus message. */
+  #sendMany(node: string): void {
+    const wires = this.#outbox.get(node);
+    this.#outbox.delete(node);
+    if (wires === undefined || wires.length === 0) return;
+    const again = (indexes: number[]) => {
+      for (const index of indexes) {
+        const wire = wires[index] as Wire;
+        this.tell(wire.kind, wire.id, wire.message);
+      }
+    };
+    this.#bus.request(`${this.#subject(node)}.many`, encodeFrame(wires), { timeoutMs: this.#askTimeoutMs }).then(
+      (raw) => again((decodeFrame(raw) as { retry: number[] }).retry),
+      () => again(wires.map((_, index) => index)),
+    );
   }
 
   async #route(wire: Wire, deadline: number, timeoutMs: number): Promise<unknown> {
@@ -572,6 +595,8 @@ export class ActorSystem {
     this.#stopping = true;
     for (const interval of this.#intervals) clearInterval(interval);
     await Promise.all([...this.#activations.keys()].map((key) => this.#passivate(key)));
+    // What passivating actors told others goes out before the bus is let go.
+    this.#flushOutbox();
     this.#stopped = true;
     for (const subscription of this.#subscriptions) subscription.unsubscribe();
     // Until the server has the unsubscribe, it still routes requests here, where nobody answers:
@@ -587,6 +612,8 @@ export class ActorSystem {
   /** Stops dead, as a crashed node would: no passivation, no lease release (tests of failover). */
   halt(): void {
     this.#stopped = true;
+    clearTimeout(this.#outboxTimer);
+    this.#outbox.clear();
     for (const interval of this.#intervals) clearInterval(interval);
     for (const subscription of this.#subscriptions) subscription.unsubscribe();
   }
