@@ -45,7 +45,7 @@ test('chats: far from the limit sends pass without waiting for the cache, and ar
   expect(await first).toEqual({ allowed: 1 });
   // Known and far from the limit (1 + 10 ≤ 30): at once, while the count is still on its way.
   expect(await settledWithin(limit.count('ana', 10), 50)).toBe(true);
-  expect(waiting()).toBe(1);
+  await expect.poll(() => waiting()).toBe(1);
   // 11 known or pending + 25 passes three quarters of 40: this one waits.
   const near = limit.count('ana', 25);
   expect(await settledWithin(near, 50)).toBe(false);
@@ -71,4 +71,24 @@ test('chats: what a sender sent through another node counts: a node that knows n
   await Bun.sleep(10);
   for (let i = 0; i < 3; i++) allowed += (await nodeA.count('carla', 1)).allowed;
   expect(allowed).toBe(12);
+});
+
+test('chats: a sender’s background counts of one turn (sends to many rooms) reach the cache as one increment', async () => {
+  const inner = createMemoryCache();
+  const increments: number[] = [];
+  const cache: Cache = {
+    ...inner,
+    incr: (key, options) => {
+      increments.push(options?.by ?? 1);
+      return inner.incr(key, options);
+    },
+  };
+  const limit = new SendLimit(new RateLimiter(cache), 1000, testLogger());
+  await limit.count('dora', 1);
+  increments.length = 0;
+  // As 30 rooms do, each counting its own send.
+  const counted = await Promise.all(Array.from({ length: 30 }, () => limit.count('dora', 1)));
+  expect(counted.every((result) => result.allowed === 1)).toBe(true);
+  await expect.poll(() => increments).toEqual([30]);
+  expect(await cache.get('rate:messages-sent:dora')).toBe('31');
 });

@@ -26,6 +26,8 @@ export class SendLimit {
   readonly #log: Logger;
   readonly #perMinute: number;
   readonly #known = new Map<string, Known>();
+  /** Background counts not yet sent to the cache, by sender. */
+  readonly #queued = new Map<string, number>();
 
   constructor(limiter: RateLimiter, perMinute: number, log: Logger) {
     this.#limiter = limiter;
@@ -43,22 +45,38 @@ export class SendLimit {
     const fresh = known !== undefined && Date.now() - known.answeredAt < FRESH_MS;
     if (fresh && known.count + known.pending + count <= (this.#perMinute * 3) / 4) {
       known.pending += count;
-      this.#step(userId, count, true).catch((error: unknown) =>
-        this.#log.warn({ err: error, user: userId }, `chats.sendLimit() | background count failed [user:${userId}]`),
-      );
+      if (this.#queued.size === 0) setImmediate(() => this.#countQueued());
+      this.#queued.set(userId, (this.#queued.get(userId) ?? 0) + count);
       return { allowed: count };
     }
-    return this.#step(userId, count, false);
+    // The sender's sends still queued for the background go first, in the same step: the cache
+    // must hold them before it decides on these.
+    const queued = this.#queued.get(userId) ?? 0;
+    this.#queued.delete(userId);
+    return this.#step(userId, queued, count);
   }
 
-  /** One counting step in the cache; `ahead` when the sends already passed (their count is pending). */
-  async #step(userId: string, count: number, ahead: boolean): Promise<{ allowed: number; refusal?: RateLimitedError }> {
+  /** Counts in the background what passed: a sender's sends of one turn (to many rooms, say) in one step. */
+  #countQueued(): void {
+    const queued = [...this.#queued];
+    this.#queued.clear();
+    for (const [userId, count] of queued)
+      this.#step(userId, count, 0).catch((error: unknown) =>
+        this.#log.warn({ err: error, user: userId }, `chats.sendLimit() | background count failed [user:${userId}]`),
+      );
+  }
+
+  /**
+   * One counting step in the cache: `passed` sends that already went through (their count is
+   * pending) and `count` new ones, which get the places left after them.
+   */
+  async #step(userId: string, passed: number, count: number): Promise<{ allowed: number; refusal?: RateLimitedError }> {
     let answer: { allowed: number; refusal?: RateLimitedError; after: number };
     try {
-      answer = await this.#limiter.hitMany(this.#limit, userId, count);
+      answer = await this.#limiter.hitMany(this.#limit, userId, passed + count);
     } finally {
       const known = this.#known.get(userId);
-      if (ahead && known !== undefined) known.pending = Math.max(0, known.pending - count);
+      if (passed > 0 && known !== undefined) known.pending = Math.max(0, known.pending - passed);
     }
     const known = this.#known.get(userId) ?? { count: 0, answeredAt: 0, pending: 0 };
     // Answers may arrive out of order: the highest count is the latest.
@@ -67,6 +85,7 @@ export class SendLimit {
     this.#known.delete(userId);
     this.#known.set(userId, known);
     if (this.#known.size > KNOWN_SENDERS) this.#known.delete(this.#known.keys().next().value as string);
-    return answer.refusal === undefined ? { allowed: answer.allowed } : { allowed: answer.allowed, refusal: answer.refusal };
+    const allowed = Math.max(0, answer.allowed - passed);
+    return answer.refusal === undefined ? { allowed } : { allowed, refusal: answer.refusal };
   }
 }
