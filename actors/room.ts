@@ -417,7 +417,9 @@ class Room {
     this.#latest = pushOf(this.#id, conversation, rows.at(-1) as MessageRow);
     await this.#publishMessages(views);
     for (const [i, send] of ready.entries()) results[send.index] = { outcome: reply(views[i]) };
-    this.#sent(new Set(ready.map(({ input }) => input.userId)));
+    // Unread counts are told (the senders' too: sending reads the conversation). The senders'
+    // pointers moved to their messages, which say so: no receipt goes out for that.
+    this.#markUnread();
   }
 
   /** One send stored on its own, resolving a taken seq or clientId (see sendMany). */
@@ -448,17 +450,10 @@ class Room {
     this.#latest = pushOf(this.#id, conversation, row);
     const view = messageView(row, replyTo);
     await this.#publishMessages([view]);
-    this.#sent(new Set([input.userId]));
-    return view;
-  }
-
-  /** After a send: the others see the senders' pointers move, and unread counts are told (the senders' too: sending reads the conversation). */
-  #sent(senders: Set<string>) {
-    for (const userId of senders) {
-      const member = this.#members.get(userId);
-      if (member !== undefined) this.#receipt(userId, member);
-    }
+    // Unread counts are told (the senders' too: sending reads the conversation). The senders'
+    // pointers moved to their messages, which say so: no receipt goes out for that.
     this.#markUnread();
+    return view;
   }
 
   /** Counts an encryption switch (which writes a message) against CHAT_MESSAGES_PER_MINUTE. */
@@ -652,8 +647,9 @@ class Room {
     return noReply;
   }
 
+  /** Through tellMany too, so that it reaches the user actor after the counts told before it. */
   #tellOne(userId: string, member: Member) {
-    this.#context.tell('user', userId, this.#unreadOf(member));
+    this.#context.tellMany('user', [{ id: userId, message: this.#unreadOf(member) }]);
   }
 
   #unreadOf(member: Member, message?: MessagePush): UserMessage {

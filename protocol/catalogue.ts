@@ -347,7 +347,8 @@ export const Topics = {
         signal: true,
       },
       receipt: {
-        description: "A member's delivery or read pointer moved.",
+        description:
+          "A member's delivery or read pointer moved (`chats.delivered`, `chats.read`). Sending moves the sender's two pointers to the new message without a receipt: a client sets them from the `message.new` of that member.",
         body: T.Object({ conversationId: T.String(), userId: T.String(), deliveredSeq: T.Integer(), readSeq: T.Integer() }),
         example: { conversationId: exampleChatId, userId: exampleFriendId, deliveredSeq: 42, readSeq: 42 },
         signal: true,

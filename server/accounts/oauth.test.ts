@@ -366,7 +366,11 @@ describe('oauth: no sign-in around the account’s own credentials', () => {
     const leftInStep = stepMs - (Date.now() % stepMs);
     if (leftInStep < 5_000) await Bun.sleep(leftInStep + 50);
     const now = Date.now();
-    const enabled = await owner.client.post('/auth/2fa/enable', { code: totp(secret, now - stepMs), password: owner.password }, owner.tokens.accessToken);
+    const enabled = await owner.client.post(
+      '/auth/2fa/enable',
+      { code: totp(secret, now - stepMs), password: owner.password },
+      owner.tokens.accessToken,
+    );
     expect(enabled.status).toBe(200);
     const user = { sub: uniqueName('sub'), email: owner.email, emailVerified: true };
     const browser = new Browser();
