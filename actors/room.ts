@@ -120,6 +120,7 @@ export const notAllowed = () => new ForbiddenError('this person does not accept 
 export function roomActorKind(deps: RoomActorDeps): ActorKind {
   return {
     name: 'room',
+    placement: 'local',
     ...(deps.idleMs === undefined ? {} : { idleMs: deps.idleMs }),
     async create(conversationId: string, context: ActorContext) {
       const writes = chatWrites(deps.db, conversationId);

@@ -26,7 +26,7 @@ type Message =
 function counterKind(
   store: Map<string, number>,
   events: { activations: string[]; passivations: string[] },
-  options: { idleMs?: number; mailbox?: number } = {},
+  options: { idleMs?: number; mailbox?: number; placement?: 'local' } = {},
 ): ActorKind {
   return {
     name: 'counter',
@@ -109,7 +109,7 @@ const transports = {
 async function cluster(
   transport: keyof typeof transports,
   nodes: number,
-  kindOptions: { idleMs?: number; mailbox?: number } = {},
+  kindOptions: { idleMs?: number; mailbox?: number; placement?: 'local' } = {},
   askTimeoutMs?: number,
 ): Promise<Cluster> {
   const namespace = uniqueName('actors');
@@ -358,6 +358,22 @@ describe.each(['nats', 'memory'] as const)('three nodes (%s)', (transport) => {
     expect(after).toBe(Math.max(...acknowledged) + 1);
     expect(store.get('crash')).toBe(11);
     expect(await survivor.ask('counter', 'crash', { op: 'whoami' })).not.toBe(host);
+  });
+
+  test('actors: a kind placed locally is activated on the node that sends first, found there by the others, and after its node dies on the next sender’s', async () => {
+    const { systems, store, events } = await cluster(transport, 3, { placement: 'local' });
+    const [n0, n1, n2] = systems as [ActorSystem, ActorSystem, ActorSystem];
+    for (const id of ['l1', 'l2', 'l3']) {
+      expect(await n1.ask('counter', id, { op: 'whoami' })).toBe('n1');
+      expect(await n2.ask('counter', id, { op: 'whoami' })).toBe('n1');
+      expect(await n0.ask('counter', id, { op: 'add', n: 2 })).toBe(2);
+      expect(await n2.ask('counter', id, { op: 'add', n: 3 })).toBe(5);
+    }
+    expect(events.activations.filter((entry) => entry.startsWith('l'))).toEqual(['l1@n1', 'l2@n1', 'l3@n1']);
+    n1.halt();
+    expect(await n2.ask('counter', 'l1', { op: 'add', n: 1 }, { timeoutMs: 10_000 })).toBe(6);
+    expect(await n0.ask('counter', 'l1', { op: 'whoami' })).toBe('n2');
+    expect(store.get('l1')).toBe(6);
   });
 
   test('actors: an ask whose deadline passes while the actor’s node is dead fails ACTOR_UNAVAILABLE (retryable), not a timeout', async () => {

@@ -1,6 +1,7 @@
 // The actor system of one node. Any node can send to any actor: the message goes to the node
 // holding the actor's lease, or, when nobody holds it, to the node rendezvous hashing prefers
-// among the live nodes, which claims the lease and activates the actor. A node that receives a
+// among the live nodes (or, for a kind placed locally, to the sending node itself), which claims
+// the lease and activates the actor. A node that receives a
 // message for an actor another node holds forwards it. Leases are renewed while the actor lives
 // and released when it is passivated or the node stops cleanly; a dead node's leases expire after
 // the lease TTL, and the next message activates its actors elsewhere.
@@ -228,12 +229,18 @@ export class ActorSystem {
 
   /**
    * Where a message for `key` goes when its actor is not active here: the cached owner (forgotten
-   * once it fell silent: its actors will be activated elsewhere), else the rendezvous choice.
+   * once it fell silent: its actors will be activated elsewhere), else this node for a kind placed
+   * locally (when it hosts actors), else the rendezvous choice. A node that does not hold the
+   * actor finds the holder through the lease.
    */
-  #targetOf(key: string, hosts = this.liveNodes({ hostsOnly: true })): string | undefined {
+  #targetOf(key: string, kind: ActorKind, hosts?: string[]): string | undefined {
     const cached = this.#owners.get(key);
     if (cached !== undefined && this.#silent(cached)) this.#owners.delete(key);
-    return this.#owners.get(key) ?? rendezvous(key, hosts);
+    const owner = this.#owners.get(key);
+    if (owner !== undefined) return owner;
+    // A stopping node places nothing new on itself.
+    if (kind.placement === 'local' && this.#host && !this.#stopping) return this.node;
+    return rendezvous(key, hosts ?? this.liveNodes({ hostsOnly: true }));
   }
 
   /** Nodes heard from lately; with `hostsOnly`, only those that host actors (placement). */
@@ -314,11 +321,12 @@ export class ActorSystem {
    * retries).
    */
   tellMany(kind: string, items: readonly { id: string; message: unknown }[]): void {
-    if (!this.#kinds.has(kind)) throw new UnknownKindError(kind);
+    const actorKind = this.#kinds.get(kind);
+    if (actorKind === undefined) throw new UnknownKindError(kind);
     const hosts = this.liveNodes({ hostsOnly: true });
     for (const { id, message } of items) {
       const key = `${kind}.${id}`;
-      const target = this.#activations.has(key) ? this.node : this.#targetOf(key, hosts);
+      const target = this.#activations.has(key) ? this.node : this.#targetOf(key, actorKind, hosts);
       if (target === undefined || target === this.node) {
         this.tell(kind, id, message);
         continue;
@@ -355,7 +363,8 @@ export class ActorSystem {
   }
 
   async #route(wire: Wire, deadline: number, timeoutMs: number): Promise<unknown> {
-    if (!this.#kinds.has(wire.kind)) throw new UnknownKindError(wire.kind);
+    const kind = this.#kinds.get(wire.kind);
+    if (kind === undefined) throw new UnknownKindError(wire.kind);
     const key = `${wire.kind}.${wire.id}`;
     /** Set once the actor's node was found dead (or stopping): the deadline then means "still moving". */
     let moving = false;
@@ -366,7 +375,7 @@ export class ActorSystem {
       if (this.#activations.has(key)) return (await this.#receive(wire)).value;
       // No directory read on the way: a node that does not hold the actor forwards to the one that
       // does, and the reply names the owner.
-      const target = this.#targetOf(key);
+      const target = this.#targetOf(key, kind);
       if (target === undefined && !this.#host) {
         // No hosting node is known yet (this node just started): wait for their heartbeats.
         await Bun.sleep(Math.min(RETRY_MS, Math.max(0, deadline - Date.now())));

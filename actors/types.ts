@@ -63,6 +63,12 @@ export interface ActorKind {
   idleMs?: number;
   /** Messages waiting at most (default 1000); beyond, senders get MailboxFullError. */
   mailbox?: number;
+  /**
+   * Where an actor nobody holds is activated: by default on the node rendezvous hashing picks
+   * among the hosting nodes; `local`, on the node its next message is sent from (a room, on the
+   * node of the member who writes first: that member's sends then take no bus hop).
+   */
+  placement?: 'hashed' | 'local';
 }
 
 export const DEFAULT_IDLE_MS = 5 * 60_000;

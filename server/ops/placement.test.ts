@@ -90,6 +90,7 @@ test('placement: looking at a namespace without actors creates nothing, and a ma
   const empty = uniqueName('placement_none');
   const placement = await findPlacement(nc, empty, 'room:abc', { listenMs: 200 });
   expect([placement.holder, placement.nodes, placement.next]).toEqual([undefined, [], undefined]);
+  expect(describePlacement(placement)).toContain('activates it on the node that message is sent from');
   const jsm = await nc.jetstreamManager();
   await expect(jsm.streams.info(`KV_${actorsBucket(empty)}`)).rejects.toThrow(/not found/i);
   expect(parseActor('user:>')).toBeUndefined();

@@ -1,7 +1,8 @@
 // Where an actor lives, as an operator asks it (`npm run monitor -- where user:<id>`): the node
 // holding its lease in the `<ns>_actors` KV bucket (actors/leases.ts), whether that node is alive
 // (its heartbeats on `<ns>.actors.alive`, as the actor systems themselves judge it), and, when
-// nobody holds the lease, the node rendezvous hashing would activate it on (actors/system.ts).
+// nobody holds the lease, the node rendezvous hashing would activate it on (actors/system.ts), or,
+// for a room (placed locally), that it goes to the node its next message is sent from.
 import type { NatsConnection } from 'nats';
 import { rendezvous } from '../../actors/system.ts';
 import { decodeFrame } from '../../protocol/codec.ts';
@@ -21,9 +22,14 @@ export interface Placement {
   /** Nodes heard from, and those of them that host actors. */
   nodes: string[];
   hosts: string[];
-  /** Where the next message would activate the actor when nobody (alive) holds it. */
+  /** Where the next message would activate the actor when nobody (alive) holds it (hashed kinds). */
   next: string | undefined;
+  /** A kind activated on the node its next message is sent from (ActorKind.placement 'local'). */
+  placedLocally: boolean;
 }
+
+/** The kinds placed locally (actors/room.ts). */
+const PLACED_LOCALLY = new Set(['room']);
 
 const ACTOR = /^([a-z][a-z0-9_-]{0,31}):([A-Za-z0-9_-]{1,128})$/;
 
@@ -87,7 +93,8 @@ export async function findPlacement(
     holderAlive,
     nodes: [...nodes.keys()].sort(),
     hosts: hosts.sort(),
-    next: holderAlive ? undefined : rendezvous(key, hosts),
+    next: holderAlive || PLACED_LOCALLY.has(parsed.kind) ? undefined : rendezvous(key, hosts),
+    placedLocally: PLACED_LOCALLY.has(parsed.kind),
   };
 }
 
@@ -100,7 +107,9 @@ export function describePlacement(placement: Placement): string {
       `lease: held by ${placement.holder}, renewed ${placement.renewedAt?.toISOString() ?? '?'}; node ${placement.holderAlive ? 'alive' : 'NOT heard from: its lease expires after ACTOR_LEASE_TTL_MS'}`,
     );
   lines.push(`nodes heard: ${placement.nodes.join(', ') || 'none'}; hosting actors: ${placement.hosts.join(', ') || 'none'}`);
-  if (!placement.holderAlive)
+  if (!placement.holderAlive && placement.placedLocally)
+    lines.push('next message: activates it on the node that message is sent from (this kind is placed locally)');
+  else if (!placement.holderAlive)
     lines.push(
       placement.next === undefined
         ? 'next message: no hosting node is alive, so it cannot be placed'
