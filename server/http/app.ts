@@ -13,10 +13,15 @@ import type { Platform } from '../platform/index.ts';
 import { strictJson } from './body.ts';
 import type { ClientFiles } from './client.ts';
 import { errorBody, toHttpError } from './errors.ts';
+import { registerFormats } from '../../protocol/formats.ts';
 import { checkHealth, HealthReportSchema } from './health.ts';
 import { authorizeMetrics, type NodeMetrics } from './metrics.ts';
 import { answers, completeDocument, refusals } from './openapi.ts';
 import { protocolSchemaRoutes } from './protocol-schema.ts';
+
+// @elysiajs/openapi, loaded above, set `uuid`, `date` and `date-time` to Zod-built checks: the
+// catalogue's go back (protocol/formats.ts).
+registerFormats();
 
 export interface HttpDeps {
   platform: Platform;
