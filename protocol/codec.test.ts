@@ -5,7 +5,7 @@ import { describe, expect, test } from 'vitest';
 import { DEFAULT_LIMITS } from '../server/gateway/limits.ts';
 import { unchecked } from '../test/harness/wire.ts';
 import { type CallName, Calls } from './catalogue.ts';
-import { checkEveryFrame, decodeClientFrame, decodeFrame, encodeFrame } from './codec.ts';
+import { checkEveryFrame, decodeClientFrame, decodeFrame, encodeFrame, frameSeq } from './codec.ts';
 import { catalogueNesting } from './doc.ts';
 import { checkClientFrame } from './frames.ts';
 import { scanValue } from './scan.ts';
@@ -325,4 +325,37 @@ describe('frame checks', () => {
       { numRuns: 3000 },
     );
   });
+});
+
+test('codec: frameSeq reads an event’s seq from its first fields, a signal’s as 0, and any other layout by decoding it', () => {
+  const topic = 'room:0192a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b';
+  for (const seq of [1, 127, 128, 255, 256, 65_535, 65_536, 2 ** 31, 2 ** 32 - 1, 2 ** 40]) {
+    const frame = encodeFrame({
+      type: 'event',
+      topic,
+      epoch: 'a1b2c3d4e5f6a7b8',
+      seq,
+      name: 'message.new',
+      body: { text: 'x'.repeat(300) },
+    });
+    expect(frameSeq(frame)).toBe(seq);
+  }
+  expect(frameSeq(encodeFrame({ type: 'signal', topic, name: 'typing', body: { userId: 'u' } }))).toBe(0);
+  expect(frameSeq(encodeFrame({ seq: 9, type: 'event' }))).toBe(9);
+  // The body first: found by decoding.
+  expect(frameSeq(encodeFrame({ body: { seq: 1 }, type: 'event', seq: 12 }))).toBe(12);
+  expect(frameSeq(encodeFrame({ type: 'event', topic: 't'.repeat(300), epoch: 'e', seq: 70_000, name: 'n', body: {} }))).toBe(70_000);
+  fc.assert(
+    fc.property(
+      fc.string(),
+      fc.string({ maxLength: 70_000 }),
+      fc.string(),
+      fc.maxSafeNat(),
+      fc.jsonValue(),
+      (t, topicText, epoch, seq, body) => {
+        expect(frameSeq(encodeFrame({ type: t === 'signal' ? 'event' : t, topic: topicText, epoch, seq, name: 'n', body }))).toBe(seq);
+      },
+    ),
+    { numRuns: 300 },
+  );
 });

@@ -70,6 +70,61 @@ export function decodeClientFrame(bytes: Uint8Array, maxDepth: number): { ok: tr
   }
 }
 
+/** UTF-8 of the keys `frameSeq` looks for. */
+const TYPE_KEY = [0x74, 0x79, 0x70, 0x65];
+const SEQ_KEY = [0x73, 0x65, 0x71];
+const SIGNAL = [0x73, 0x69, 0x67, 0x6e, 0x61, 0x6c];
+
+function equalAt(bytes: Uint8Array, at: number, length: number, expected: readonly number[]): boolean {
+  if (length !== expected.length) return false;
+  for (let i = 0; i < length; i++) if (bytes[at + i] !== expected[i]) return false;
+  return true;
+}
+
+/**
+ * The seq of an event frame, or 0 for a signal, read from the first fields of its map without
+ * decoding the rest: `encodeFrame` writes `type`, `topic`, `epoch`, then `seq`. A frame laid out
+ * otherwise is decoded in full. A topic's listeners read every event this way (its body may be
+ * large; NATS headers cost more to parse than these few bytes).
+ */
+export function frameSeq(frame: Uint8Array): number {
+  const head = frame[0] as number;
+  if (head >= 0x80 && head <= 0x8f) {
+    let at = 1;
+    for (let pair = 0; pair < (head & 0x0f); pair++) {
+      const keyHead = frame[at] as number;
+      if (keyHead < 0xa0 || keyHead > 0xbf) break;
+      const keyLength = keyHead & 0x1f;
+      const keyAt = at + 1;
+      at = keyAt + keyLength;
+      const value = frame[at] as number;
+      if (equalAt(frame, keyAt, keyLength, SEQ_KEY)) {
+        if (value <= 0x7f) return value;
+        if (value === 0xcc) return frame[at + 1] as number;
+        if (value === 0xcd) return ((frame[at + 1] as number) << 8) | (frame[at + 2] as number);
+        if (value === 0xce)
+          return (
+            ((frame[at + 1] as number) * 2 ** 24 +
+              (((frame[at + 2] as number) << 16) | ((frame[at + 3] as number) << 8) | (frame[at + 4] as number))) >>>
+            0
+          );
+        break;
+      }
+      // Only string values come before the seq.
+      let length: number;
+      let start: number;
+      if (value >= 0xa0 && value <= 0xbf) [length, start] = [value & 0x1f, at + 1];
+      else if (value === 0xd9) [length, start] = [frame[at + 1] as number, at + 2];
+      else if (value === 0xda) [length, start] = [((frame[at + 1] as number) << 8) | (frame[at + 2] as number), at + 3];
+      else break;
+      if (equalAt(frame, keyAt, keyLength, TYPE_KEY) && equalAt(frame, start, length, SIGNAL)) return 0;
+      at = start + length;
+    }
+  }
+  const decoded = decodeFrame(frame) as { seq?: unknown };
+  return typeof decoded.seq === 'number' ? decoded.seq : 0;
+}
+
 // The 8 bytes after a float's type byte, read and written without a DataView over each frame.
 const word = new DataView(new ArrayBuffer(8));
 
