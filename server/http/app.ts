@@ -3,6 +3,7 @@
 // every error leaves in one shape.
 import { openapi } from '@elysiajs/openapi';
 import { Elysia } from 'elysia';
+import { registerFormats } from '../../protocol/formats.ts';
 import type { AccountsDeps } from '../accounts/context.ts';
 import { accountsRoutes } from '../accounts/routes.ts';
 import { adminRoutes } from '../admin/routes.ts';
@@ -13,7 +14,6 @@ import type { Platform } from '../platform/index.ts';
 import { strictJson } from './body.ts';
 import type { ClientFiles } from './client.ts';
 import { errorBody, toHttpError } from './errors.ts';
-import { registerFormats } from '../../protocol/formats.ts';
 import { checkHealth, HealthReportSchema } from './health.ts';
 import { authorizeMetrics, type NodeMetrics } from './metrics.ts';
 import { answers, completeDocument, refusals } from './openapi.ts';
