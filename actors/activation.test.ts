@@ -104,3 +104,18 @@ describe('activation batches', () => {
     ]);
   });
 });
+
+test('activation: a timer set again replaces the waiting one, unless told to keep it', async () => {
+  const activation = new Activation('t.1', { handle: () => reply(null) }, 10);
+  const fired: string[] = [];
+  activation.timer('flush', 40, () => fired.push('first'));
+  await Bun.sleep(20);
+  activation.timer('flush', 40, () => fired.push('kept out'), { keep: true });
+  await Bun.sleep(40);
+  expect(fired).toEqual(['first']);
+  activation.timer('flush', 40, () => fired.push('second'));
+  await Bun.sleep(20);
+  activation.timer('flush', 40, () => fired.push('replacing'));
+  await Bun.sleep(80);
+  expect(fired).toEqual(['first', 'replacing']);
+});

@@ -87,7 +87,8 @@ export class Activation {
     });
   }
 
-  timer(name: string, ms: number, fire: () => void): void {
+  timer(name: string, ms: number, fire: () => void, options: { keep?: boolean } = {}): void {
+    if (options.keep === true && this.#timers.has(name)) return;
     this.cancelTimer(name);
     this.#timers.set(
       name,

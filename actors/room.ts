@@ -111,6 +111,9 @@ function pushOf(
   };
 }
 
+/** What a send of a batch gets if nothing below answers it (never, unless a bug): one error for all, not one stack trace per send. */
+const UNANSWERED = new Error('unanswered');
+
 /** The reply of a room that does not exist (the caller turns it into NOT_FOUND). */
 const NO_SUCH_ROOM = { noSuchRoom: true } as const;
 export const isNoSuchRoom = (answer: unknown): boolean => typeof answer === 'object' && answer !== null && 'noSuchRoom' in answer;
@@ -269,7 +272,7 @@ class Room {
   async sendMany(sends: Send[]): Promise<BatchResult[]> {
     const conversation = this.#conversation;
     if (conversation === undefined) return sends.map(() => ({ outcome: { stop: true, reply: NO_SUCH_ROOM } }));
-    const results: BatchResult[] = sends.map(() => ({ error: new Error('unanswered') }));
+    const results: BatchResult[] = sends.map(() => ({ error: UNANSWERED }));
     const floor = this.#quoteFloor();
     /** Indexes answered with a stored message: retries, and repeats of a clientId within the batch. */
     const repeats: number[] = [];
@@ -627,10 +630,15 @@ class Room {
     return { deliveredSeq: member.deliveredSeq };
   }
 
-  /** Unread counts are told to the members' user actors in batches, at most every 100 ms per room. */
+  /**
+   * Unread counts are told to the members' user actors in batches, at most every 100 ms per room:
+   * the first change after a batch sets the timer, and later ones join it (setting it again each
+   * time would hold the counts back for as long as messages kept coming).
+   */
   #markUnread() {
     for (const [userId, member] of this.#members) if (isPresent(member.state)) this.#unreadDirty.add(userId);
-    if (this.#unreadDirty.size > 0) this.#context.timer('unread', UNREAD_BATCH_MS, { op: 'tellUnread' } satisfies RoomMessage);
+    if (this.#unreadDirty.size > 0)
+      this.#context.timer('unread', UNREAD_BATCH_MS, { op: 'tellUnread' } satisfies RoomMessage, { keep: true });
   }
 
   #tellUnread() {

@@ -501,8 +501,8 @@ export class ActorSystem {
       kind: kind.name,
       id,
       node: this.node,
-      timer: (name, ms, message) => {
-        this.#activations.get(key)?.activation.timer(name, ms, () => this.tell(kind.name, id, message));
+      timer: (name, ms, message, options) => {
+        this.#activations.get(key)?.activation.timer(name, ms, () => this.tell(kind.name, id, message), options);
       },
       cancelTimer: (name) => this.#activations.get(key)?.activation.cancelTimer(name),
       liveNodes: () => this.liveNodes(),

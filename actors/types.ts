@@ -15,8 +15,9 @@ export interface ActorContext {
   readonly id: string;
   readonly node: string;
   /** Delivers `message` to this actor after `ms`, unless cancelled or replaced by a timer of the same
-   * name. In memory: lost when the actor is passivated; use `remind` for what must survive. */
-  timer(name: string, ms: number, message: unknown): void;
+   * name (with `keep`, one of that name still waiting stays as it is, and this call does nothing).
+   * In memory: lost when the actor is passivated; use `remind` for what must survive. */
+  timer(name: string, ms: number, message: unknown, options?: { keep?: boolean }): void;
   cancelTimer(name: string): void;
   /** Asks another actor, wherever it lives. */
   ask(kind: string, id: string, message: unknown, options?: { timeoutMs?: number }): Promise<unknown>;

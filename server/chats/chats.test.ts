@@ -193,6 +193,23 @@ describe('messenger: one-to-one', () => {
     expect((await dora.refused('chats.send', { conversationId, clientId: id(), text: '?' })).code).toBe('MESSAGE_NOT_ALLOWED');
   });
 
+  test('chats: during a steady stream of messages the others’ unread counts keep coming, not only once it pauses', async () => {
+    const [ana, bruno] = await friends();
+    const first = await ana.call('chats.send', { to: bruno.id, clientId: id(), text: 'uno' });
+    const conversationId = first.conversationId;
+    // A message every ~60 ms for over a second: never a 100 ms pause.
+    const stream = (async () => {
+      for (let i = 0; i < 20; i++) {
+        await ana.call('chats.send', { conversationId, clientId: id(), text: `${i}` });
+        await Bun.sleep(60);
+      }
+      return Date.now();
+    })();
+    await bruno.event('chats.unread', (body) => body.conversationId === conversationId && (body.unread as number) >= 5, 5000);
+    const countArrived = Date.now();
+    expect(countArrived).toBeLessThan(await stream);
+  });
+
   test('chats: edit within the window, tombstone, reactions, search, typing, read pointers and unread counts', async () => {
     const [ana, bruno] = await friends();
     const first = await ana.call('chats.send', { to: bruno.id, clientId: id(), text: 'El parque está cerrado mañana' });
