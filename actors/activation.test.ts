@@ -108,14 +108,14 @@ describe('activation batches', () => {
 test('activation: a timer set again replaces the waiting one, unless told to keep it', async () => {
   const activation = new Activation('t.1', { handle: () => reply(null) }, 10);
   const fired: string[] = [];
-  activation.timer('flush', 40, () => fired.push('first'));
-  await Bun.sleep(20);
-  activation.timer('flush', 40, () => fired.push('kept out'), { keep: true });
-  await Bun.sleep(40);
+  activation.timer('flush', 300, () => fired.push('first'));
+  await Bun.sleep(10);
+  activation.timer('flush', 300, () => fired.push('kept out'), { keep: true });
+  await Bun.sleep(500);
   expect(fired).toEqual(['first']);
-  activation.timer('flush', 40, () => fired.push('second'));
-  await Bun.sleep(20);
-  activation.timer('flush', 40, () => fired.push('replacing'));
-  await Bun.sleep(80);
+  activation.timer('flush', 300, () => fired.push('second'));
+  await Bun.sleep(10);
+  activation.timer('flush', 300, () => fired.push('replacing'));
+  await Bun.sleep(500);
   expect(fired).toEqual(['first', 'replacing']);
 });
