@@ -111,6 +111,8 @@ function pushOf(
   };
 }
 
+type ChatUnread = Extract<UserMessage, { op: 'chatUnread' }>;
+
 /** What a send of a batch gets if nothing below answers it (never, unless a bug): one error for all, not one stack trace per send. */
 const UNANSWERED = new Error('unanswered');
 
@@ -155,6 +157,8 @@ class Room {
   readonly #recent = new Set<string>();
   /** Members whose unread count changed since the user actors were last told. */
   readonly #unreadDirty = new Set<string>();
+  /** What each member's user actor was last told of this conversation (see #changedFor). */
+  readonly #told = new Map<string, string>();
   /** The newest message since then, for the push of members with no session open. */
   #latest: MessagePush | undefined;
 
@@ -646,8 +650,11 @@ class Room {
     const items: { id: string; message: UserMessage }[] = [];
     for (const userId of this.#unreadDirty) {
       const member = this.#members.get(userId);
-      if (member !== undefined)
-        items.push({ id: userId, message: this.#unreadOf(member, latest?.senderId === userId ? undefined : latest) });
+      if (member === undefined) continue;
+      const message = this.#unreadOf(member, latest?.senderId === userId ? undefined : latest);
+      // What did not change for this member (a sender's own count stays 0) is not told again.
+      if (!this.#changedFor(userId, message)) continue;
+      items.push({ id: userId, message });
     }
     // One bus message per node that hosts (or would host) those user actors, not one per member.
     this.#context.tellMany('user', items);
@@ -658,10 +665,23 @@ class Room {
 
   /** Through tellMany too, so that it reaches the user actor after the counts told before it. */
   #tellOne(userId: string, member: Member) {
-    this.#context.tellMany('user', [{ id: userId, message: this.#unreadOf(member) }]);
+    const message = this.#unreadOf(member);
+    this.#changedFor(userId, message);
+    this.#context.tellMany('user', [{ id: userId, message }]);
   }
 
-  #unreadOf(member: Member, message?: MessagePush): UserMessage {
+  /**
+   * Whether `message` tells the member's user actor something it was not told last (this
+   * activation; a user actor starting anew reads the counts from the database), noting it.
+   */
+  #changedFor(userId: string, message: ChatUnread): boolean {
+    const told = `${message.unread}:${message.mutedUntil}:${message.request}`;
+    if (this.#told.get(userId) === told) return false;
+    this.#told.set(userId, told);
+    return true;
+  }
+
+  #unreadOf(member: Member, message?: MessagePush): ChatUnread {
     const gone = !isPresent(member.state);
     return {
       op: 'chatUnread',

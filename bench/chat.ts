@@ -7,7 +7,11 @@
 //     send-to-receive latency (sequential sends, p50/p99) and messages per second with IN_FLIGHT
 //     sends outstanding (each delivered to every follower);
 //  2. many quiet rooms: QUIET_ROOMS groups of two, one message at a time in each, round-robin,
-//     IN_FLIGHT outstanding: messages per second and latency;
+//     IN_FLIGHT outstanding: messages per second and latency. Twice: `quiet`, every room written
+//     by one sender on A (one user writing thousands of messages a second, so every room lives on
+//     A) and read by one reader on B; `pairs`, each room between two people of its own (seeded
+//     accounts), the writer on A for half the rooms and on B for the other half, the reader on the
+//     other node, as conversations spread over a cluster are;
 //  3. one-to-one: a direct conversation (sender on A, the other on B), sequential sends: latency
 //     (a direct send also checks that no block stands between the two).
 // Needs the PostgreSQL, Redis and NATS the tests use. `bun bench/chat.ts`
@@ -19,6 +23,7 @@ import { register } from '../test/harness/cluster.ts';
 import { spawnNode } from '../test/harness/processes.ts';
 import { createTempDir, createTestDatabase, dropNamespaceStreams, services, uniqueName } from '../test/harness/services.ts';
 import { wsUrl } from '../test/harness/ws.ts';
+import { accessTokens, newJwtKeys, seedAccounts } from './accounts.ts';
 import { percentile, row } from './stats.ts';
 
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 1000);
@@ -26,7 +31,8 @@ const BUSY_MEMBERS = Number(process.env.BENCH_BUSY_MEMBERS ?? 20);
 const QUIET_ROOMS = Number(process.env.BENCH_QUIET_ROOMS ?? 200);
 const IN_FLIGHT = 32;
 /** Which parts run (BENCH_CHAT_PARTS, comma-separated; all by default), so that a profile can cover one. */
-const PARTS = new Set((process.env.BENCH_CHAT_PARTS ?? 'bare,busy,quiet,direct').split(','));
+const PARTS = new Set((process.env.BENCH_CHAT_PARTS ?? 'bare,busy,quiet,pairs,direct').split(','));
+const JWT_KEYS = newJwtKeys();
 
 const database = await createTestDatabase('bench_chat');
 const namespace = uniqueName('bench_chat');
@@ -40,7 +46,7 @@ const [nodeA, nodeB] = await Promise.all(
       NATS_URL: services.natsUrl,
       REDIS_URL: services.redisUrl,
       DATA_DIR: dir.path,
-      AUTH_JWT_KEYS: `k1:${'bench-chat-key-'.repeat(3)}`,
+      AUTH_JWT_KEYS: JWT_KEYS,
       WS_CALLS_PER_SECOND: '1000000',
       WS_CALL_BURST: '1000000',
       WS_USER_CALLS_PER_SECOND: '1000000',
@@ -207,6 +213,40 @@ try {
     rows.push(row(`${QUIET_ROOMS} quiet rooms, ×${IN_FLIGHT}`, summary(MESSAGES * 2, quiet.seconds, quiet.delivered)));
   }
 
+  // ——— many quiet rooms, each between two people of its own, writers on both nodes ———
+  if (PARTS.has('pairs')) {
+    const accounts = await seedAccounts(database.url, QUIET_ROOMS * 2);
+    const tokenOf = accessTokens(JWT_KEYS);
+    const writers: { client: PetAmigosClient; room: string }[] = [];
+    for (let i = 0; i < QUIET_ROOMS; i += 20) {
+      const opened = await Promise.all(
+        Array.from({ length: Math.min(20, QUIET_ROOMS - i) }, async (_, j) => {
+          const n = i + j;
+          const [writerNode, readerNode] = n % 2 === 0 ? [nodeA, nodeB] : [nodeB, nodeA];
+          const [writer, reader] = [accounts[2 * n], accounts[2 * n + 1]] as [(typeof accounts)[0], (typeof accounts)[0]];
+          const writerClient = await clientOn(writerNode.url, await tokenOf(writer));
+          const readerClient = await clientOn(readerNode.url, await tokenOf(reader));
+          clients.push(writerClient, readerClient);
+          await readerClient.call('privacy.update', { messages: 'everyone' });
+          const room = (await writerClient.call('chats.createGroup', { name: `pair ${n}`, userIds: [reader.id] })).id;
+          const handle = readerClient.subscribe(`room:${room}`, onMessage);
+          while (handle.state !== 'joined') await Bun.sleep(10);
+          return { client: writerClient, room };
+        }),
+      );
+      writers.push(...opened);
+    }
+    const pairSend = (i: number, clientId: string) => {
+      const { client, room } = writers[i % writers.length] as (typeof writers)[0];
+      return client.call('chats.send', { conversationId: room, clientId, text: exampleMessage.text });
+    };
+    console.error('chat: quiet rooms between pairs');
+    await run(QUIET_ROOMS, IN_FLIGHT, pairSend, 1);
+    latencies.length = 0;
+    const pairs = await run(MESSAGES * 2, IN_FLIGHT, pairSend, 1);
+    rows.push(row(`${QUIET_ROOMS} quiet rooms, pairs on both nodes, ×${IN_FLIGHT}`, summary(MESSAGES * 2, pairs.seconds, pairs.delivered)));
+  }
+
   // ——— one-to-one ———
   if (PARTS.has('direct')) {
     const opened = await senderClient.call('chats.send', { to: reader.id, clientId: crypto.randomUUID(), text: 'hola' });
@@ -222,7 +262,7 @@ try {
   }
 
   console.log(
-    `chat: ${MESSAGES} sequential sends, ${MESSAGES * 2} with ${IN_FLIGHT} in flight; busy room of ${BUSY_MEMBERS} (sender on node A, ${BUSY_MEMBERS - 1} followers on node B); ${QUIET_ROOMS} quiet rooms of 2`,
+    `chat: ${MESSAGES} sequential sends, ${MESSAGES * 2} with ${IN_FLIGHT} in flight; busy room of ${BUSY_MEMBERS} (sender on node A, ${BUSY_MEMBERS - 1} followers on node B); ${QUIET_ROOMS} quiet rooms of 2 (one sender for all on A, or a pair of people each)`,
   );
   for (const line of rows) console.log(line);
   for (const client of clients) client.close();
