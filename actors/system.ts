@@ -61,6 +61,8 @@ const TELL_MARGIN_MS = 5000;
  * (~0.2–0.5 ms): with 20,000 actors, as long as the lease TTL itself, and leases expired.
  */
 const RENEWALS_IN_FLIGHT = 64;
+const IDLE_CHECK_MIN_MS = 250;
+const IDLE_CHECK_MAX_MS = 10_000;
 
 /** A lease this node holds, renewed in place; `lost` once a renewal found it gone. The activation
  * once its factory returned. */
@@ -268,7 +270,7 @@ export class ActorSystem {
     );
     this.#intervals.push(
       setInterval(() => void this.#renewLeases(), Math.max(100, this.#leases.ttlMs / 3)),
-      setInterval(() => void this.#passivateIdle(), 250),
+      setInterval(() => void this.#passivateIdle(), this.#idleCheckMs()),
       setInterval(() => void this.#deliverReminders(), 250),
     );
   }
@@ -537,10 +539,27 @@ export class ActorSystem {
     });
   }
 
+  /**
+   * How often idle actors are looked for: a tenth of the shortest idle time of the kinds, between
+   * 250 ms and 10 s (an actor idle 5 minutes goes within 10 s more). Every check walks all the
+   * actors of the node, 20,000 with a socket open each: four walks a second cost a few percent
+   * of a core on an idle node.
+   */
+  #idleCheckMs(): number {
+    const shortest = Math.min(...[...this.#kinds.values()].map((kind) => kind.idleMs ?? DEFAULT_IDLE_MS));
+    return Math.min(IDLE_CHECK_MAX_MS, Math.max(IDLE_CHECK_MIN_MS, shortest / 10));
+  }
+
   async #passivateIdle(): Promise<void> {
     const now = Date.now();
-    for (const [key, entry] of this.#activations) {
+    const idle: string[] = [];
+    for (const entry of this.#activations.values()) {
       if (entry.activation.idle && now - entry.activation.lastActiveAt >= (entry.kind.idleMs ?? DEFAULT_IDLE_MS))
+        idle.push(entry.activation.address);
+    }
+    for (const key of idle) {
+      const entry = this.#activations.get(key);
+      if (entry?.activation.idle && Date.now() - entry.activation.lastActiveAt >= (entry.kind.idleMs ?? DEFAULT_IDLE_MS))
         await this.#passivate(key);
     }
   }
