@@ -65,20 +65,22 @@ export class TopicRouter {
     return held;
   }
 
+  /** Every followed topic's live frames, one function for all (not a closure per topic). */
+  readonly #onFrame = (seq: number, frame: Uint8Array, topic: string) => {
+    const entry = this.#topics.get(topic);
+    if (entry === undefined) return;
+    if (seq !== 0 && entry.joining > 0) {
+      entry.recent ??= [];
+      entry.recent.push({ seq, frame });
+      if (entry.recent.length > RECENT_PER_TOPIC) entry.recent.splice(0, entry.recent.length - RECENT_PER_TOPIC);
+    }
+    this.#publish(topic, frame);
+  };
+
   #follow(topic: string): Followed {
     let followed = this.#topics.get(topic);
     if (followed === undefined) {
-      const entry: Followed = { followers: 0, joining: 0, recent: undefined, stop: () => undefined };
-      entry.stop = this.#log.listen(topic, (seq, frame) => {
-        if (seq === 0) return this.#publish(topic, frame);
-        if (entry.joining > 0) {
-          entry.recent ??= [];
-          entry.recent.push({ seq, frame });
-          if (entry.recent.length > RECENT_PER_TOPIC) entry.recent.splice(0, entry.recent.length - RECENT_PER_TOPIC);
-        }
-        this.#publish(topic, frame);
-      });
-      followed = entry;
+      followed = { followers: 0, joining: 0, recent: undefined, stop: this.#log.listen(topic, this.#onFrame) };
       this.#topics.set(topic, followed);
     }
     followed.followers++;

@@ -181,8 +181,8 @@ export async function connectJetStreamTopicLog(options: {
           }
           // Signals carry no seq header: 0.
           const seq = Number(message.headers?.get(SEQ_HEADER) ?? 0);
-          if (seq === 0) return onFrame(0, message.data);
-          for (const entry of entryFrames(seq, countOf(message), message.data)) onFrame(entry.seq, entry.frame);
+          if (seq === 0) return onFrame(0, message.data, topic);
+          for (const entry of entryFrames(seq, countOf(message), message.data)) onFrame(entry.seq, entry.frame, topic);
         },
       });
       return () => subscription.unsubscribe();
