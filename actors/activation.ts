@@ -14,7 +14,8 @@ export class Activation {
   readonly #actor: Actor;
   readonly #capacity: number;
   readonly #queue: Envelope[] = [];
-  readonly #timers = new Map<string, ReturnType<typeof setTimeout>>();
+  /** Named timers, few per actor: a list, made on the first (a Map per actor costs ~300 bytes). */
+  #timers: { name: string; timeout: ReturnType<typeof setTimeout> }[] | undefined;
   #running = false;
   #stopped = false;
   lastActiveAt = Date.now();
@@ -87,21 +88,28 @@ export class Activation {
     });
   }
 
+  /** Ignored once stopped: a passivating actor sets no timer. With `keep`, a waiting timer of that name stays. */
   timer(name: string, ms: number, fire: () => void, options: { keep?: boolean } = {}): void {
-    if (options.keep === true && this.#timers.has(name)) return;
+    if (this.#stopped) return;
+    if (options.keep === true && this.#timers?.some((entry) => entry.name === name)) return;
     this.cancelTimer(name);
-    this.#timers.set(
+    const entry = {
       name,
-      setTimeout(() => {
-        this.#timers.delete(name);
+      timeout: setTimeout(() => {
+        const index = this.#timers?.indexOf(entry) ?? -1;
+        if (index >= 0) this.#timers?.splice(index, 1);
         fire();
       }, ms),
-    );
+    };
+    this.#timers ??= [];
+    this.#timers.push(entry);
   }
 
   cancelTimer(name: string): void {
-    clearTimeout(this.#timers.get(name));
-    this.#timers.delete(name);
+    const index = this.#timers?.findIndex((entry) => entry.name === name) ?? -1;
+    if (index < 0) return;
+    clearTimeout(this.#timers?.[index]?.timeout);
+    this.#timers?.splice(index, 1);
   }
 
   get idle(): boolean {
@@ -114,8 +122,8 @@ export class Activation {
     if (this.#stopped) return;
     this.#stopped = true;
     for (const envelope of this.#queue.splice(0)) envelope.reject(refusal);
-    for (const timer of this.#timers.values()) clearTimeout(timer);
-    this.#timers.clear();
+    for (const entry of this.#timers ?? []) clearTimeout(entry.timeout);
+    this.#timers = undefined;
     while (this.#running) await Bun.sleep(1);
     await this.#actor.passivate?.();
   }

@@ -27,7 +27,7 @@ import type { Bus } from '../server/platform/bus/index.ts';
 import type { Database } from '../server/platform/db/index.ts';
 import type { TopicLog } from '../server/platform/topics/index.ts';
 import { userStatuses } from '../server/presence/schema.ts';
-import { type ActorContext, type ActorKind, noReply, reply } from './types.ts';
+import { type Actor, type ActorContext, type ActorKind, type Batching, noReply, type Outcome, reply } from './types.ts';
 
 type Presence = 'online' | 'away' | 'offline';
 export type SocketState = 'active' | 'idle';
@@ -163,11 +163,16 @@ function chatCounts(chats: Map<string, ChatUnread>): { conversations: number; re
   return { conversations: conversationCount, requests };
 }
 
-function presenceOf(sockets: Map<string, SocketReport>): Presence {
-  if (sockets.size === 0) return 'offline';
-  for (const socket of sockets.values()) if (socket.state === 'active') return 'online';
+function presenceOf(sockets: readonly SocketReport[]): Presence {
+  if (sockets.length === 0) return 'offline';
+  for (const socket of sockets) if (socket.state === 'active') return 'online';
   return 'away';
 }
+
+type ChatUnreadMessage = Extract<UserMessage, { op: 'chatUnread' }>;
+
+/** A busy member of many rooms: the counts waiting in the mailbox are handled together. */
+const CHAT_BATCH = 64;
 
 export function userActorKind(deps: UserActorDeps): ActorKind {
   const sweepMs = deps.sweepMs ?? 15_000;
@@ -175,209 +180,279 @@ export function userActorKind(deps: UserActorDeps): ActorKind {
     name: 'user',
     ...(deps.idleMs === undefined ? {} : { idleMs: deps.idleMs }),
     async create(userId: string, context: ActorContext) {
-      const [saved, gathered, unreadAtStart, chats] = await Promise.all([
+      const [saved, gathered, unread, chats] = await Promise.all([
         deps.db.select().from(userStatuses).where(eq(userStatuses.userId, userId)).limit(1),
         gatherSockets(deps, userId),
         unreadCount(deps.db, userId),
         loadChatUnread(deps.db, userId),
       ]);
-      let unread = unreadAtStart;
-      const pushedAt = new Map<string, number>();
-      const recount = async () => {
-        const now = await unreadCount(deps.db, userId);
-        if (now === unread) return;
-        unread = now;
-        await deps.topics.publish(`user:${userId}`, 'notifications.unread', { unread });
-      };
-      /** Conversations whose latest count is not logged yet (held back while no socket is open). */
-      const unlogged = new Set<string>();
-      let flushing = false;
-      const logChat = async (conversationId: string) => {
-        unlogged.delete(conversationId);
-        await deps.topics.publish(`user:${userId}`, 'chats.unread', {
-          conversationId,
-          unread: chats.get(conversationId)?.unread ?? 0,
-          ...chatCounts(chats),
-        });
-      };
-      const flushChats = async () => {
-        flushing = false;
-        context.cancelTimer('flushChats');
-        for (const conversationId of [...unlogged]) await logChat(conversationId);
-      };
-      /**
-       * New counts of conversations from their rooms, in order; what must be logged now (see below)
-       * goes out as one topic-log entry, each conversation once with its latest count.
-       */
-      const chatUnread = async (messages: Extract<UserMessage, { op: 'chatUnread' }>[]) => {
-        const now = new Set<string>();
-        for (const message of messages) {
-          const { conversationId, op: _op, message: newest, ...entry } = message;
-          const before = chats.get(conversationId)?.unread ?? 0;
-          const muted = entry.mutedUntil !== null && entry.mutedUntil > Date.now();
-          // Nobody is looking: a web push, at most one per conversation every 10 s (the
-          // device replaces it by its tag anyway). Not for requests or muted conversations.
-          if (newest !== undefined && sockets.size === 0 && entry.unread > before && !muted && !entry.request) {
-            const last = pushedAt.get(conversationId) ?? 0;
-            if (Date.now() - last >= PUSH_EVERY_MS) {
-              pushedAt.set(conversationId, Date.now());
-              deps.pushMessage?.(userId, newest);
-            }
-          }
-          if (entry.unread === 0 && !chats.has(conversationId)) continue;
-          const badge = chatCounts(chats);
-          if (entry.unread === 0) chats.delete(conversationId);
-          else chats.set(conversationId, entry);
-          const after = chatCounts(chats);
-          // Logged whether or not a device is connected, so one resuming later catches up:
-          // at once while a socket is open or when the badge numbers change, otherwise the
-          // conversation's latest count within OFFLINE_CHATS_EVERY_MS.
-          if (sockets.size > 0 || after.conversations !== badge.conversations || after.requests !== badge.requests) {
-            now.add(conversationId);
-            unlogged.delete(conversationId);
-          } else {
-            unlogged.add(conversationId);
-            if (!flushing) {
-              flushing = true;
-              context.timer('flushChats', OFFLINE_CHATS_EVERY_MS, { op: 'flushChats' } satisfies UserMessage);
-            }
-          }
-        }
-        if (now.size === 0) return;
-        for (const conversationId of now) unlogged.delete(conversationId);
-        const counts = chatCounts(chats);
-        await deps.topics.publishMany(
-          `user:${userId}`,
-          [...now].map((conversationId) => ({
-            name: 'chats.unread',
-            body: { conversationId, unread: chats.get(conversationId)?.unread ?? 0, ...counts },
-          })),
-        );
-      };
-      let status = saved[0]?.text ?? '';
-      const sockets = new Map(gathered.map((socket) => [socket.socketId, socket]));
-      /** Sockets closed for being beyond the user's limit, until their disconnection arrives. */
-      const refused = new Set<string>();
-      let presence = presenceOf(sockets);
-      let since = Date.now();
-      const changed = async () => {
-        const now = presenceOf(sockets);
-        if (sockets.size > 0) context.timer('sweep', sweepMs, { op: 'sweep' } satisfies UserMessage);
-        else context.cancelTimer('sweep');
-        if (now === presence) return;
-        presence = now;
-        since = Date.now();
-        await deps.topics.publish(`presence:${userId}`, 'presence.changed', { userId, status: presence, since, text: status });
-      };
-      if (sockets.size > 0) context.timer('sweep', sweepMs, { op: 'sweep' } satisfies UserMessage);
-      return {
-        async handle(raw) {
-          const message = raw as UserMessage;
-          switch (message.op) {
-            case 'setStatus': {
-              const updatedAt = new Date();
-              await deps.db
-                .insert(userStatuses)
-                .values({ userId, text: message.text, updatedAt })
-                .onConflictDoUpdate({ target: userStatuses.userId, set: { text: message.text, updatedAt } });
-              status = message.text;
-              await deps.topics.publish(`presence:${userId}`, 'presence.changed', { userId, status: presence, since, text: status });
-              return reply({ text: status, updatedAt: updatedAt.getTime() });
-            }
-            case 'connected':
-              // A socket already refused (found by the gathering at activation) stays refused.
-              if (refused.has(message.socket.socketId)) return noReply;
-              if (unlogged.size > 0) await flushChats();
-              sockets.set(message.socket.socketId, message.socket);
-              // Beyond the limit the newest sockets go (by welcome time, then id) and the user's
-              // older ones stay. Activation may have gathered sockets whose own 'connected' is
-              // still queued, so the newest is not taken to be this message's socket.
-              while (message.limit !== undefined && sockets.size > message.limit) {
-                const newest = [...sockets.values()].reduce((a, b) =>
-                  b.since > a.since || (b.since === a.since && b.socketId > a.socketId) ? b : a,
-                );
-                sockets.delete(newest.socketId);
-                refused.add(newest.socketId);
-                const refusal: SocketRefusal = { socketId: newest.socketId, userId };
-                deps.bus.publish(socketRefusedSubject(deps.namespace), encodeFrame(refusal));
-              }
-              await changed();
-              return noReply;
-            case 'activity': {
-              const socket = sockets.get(message.socketId);
-              if (socket !== undefined) socket.state = message.state;
-              await changed();
-              return noReply;
-            }
-            case 'disconnected':
-              sockets.delete(message.socketId);
-              refused.delete(message.socketId);
-              await changed();
-              return noReply;
-            case 'sweep': {
-              const live = new Set(context.liveNodes());
-              for (const [socketId, socket] of sockets) if (!live.has(socket.node)) sockets.delete(socketId);
-              await changed();
-              return noReply;
-            }
-            case 'get':
-              return reply({ userId, status: presence, since, devices: sockets.size, text: status });
-            case 'notified': {
-              const notification = await notificationById(deps.db, userId, message.id);
-              unread = await unreadCount(deps.db, userId);
-              // Told again after a failover (the reminder retries until a reply): the publish id
-              // makes the event appear once in the topic log.
-              if (notification !== undefined)
-                await deps.topics.publish(
-                  `user:${userId}`,
-                  'notification.new',
-                  { notification, unread },
-                  { id: `notification.new:${message.id}` },
-                );
-              return reply({ unread });
-            }
-            case 'recount':
-              await recount();
-              return reply({ unread });
-            case 'markRead':
-              await deps.db
-                .update(notifications)
-                .set({ readAt: new Date() })
-                .where(and(eq(notifications.userId, userId), inArray(notifications.id, message.ids), isNull(notifications.readAt)));
-              await recount();
-              return reply({ unread });
-            case 'chatUnread':
-              await chatUnread([message]);
-              return noReply;
-            case 'mediaChanged':
-              await deps.topics.publish(`user:${userId}`, 'media.changed', { media: message.media });
-              return noReply;
-            case 'chatCounts':
-              return reply(chatCounts(chats));
-            case 'flushChats':
-              await flushChats();
-              return noReply;
-            case 'markAllRead':
-              await deps.db
-                .update(notifications)
-                .set({ readAt: new Date() })
-                .where(and(eq(notifications.userId, userId), isNull(notifications.readAt)));
-              await recount();
-              return reply({ unread });
-          }
-        },
-        // A busy member of many rooms: the counts waiting in the mailbox are handled together.
-        batch: {
-          max: 64,
-          accepts: (raw) => (raw as UserMessage).op === 'chatUnread',
-          handle: async (raw) => {
-            await chatUnread(raw as Extract<UserMessage, { op: 'chatUnread' }>[]);
-            return raw.map(() => ({ outcome: noReply }));
-          },
-        },
-        // What was held back is logged before the actor goes.
-        passivate: flushChats,
-      };
+      const sockets = [...new Map(gathered.map((socket) => [socket.socketId, socket])).values()];
+      return new UserActor(userId, deps, context, sweepMs, saved[0]?.text ?? '', sockets, unread, chats);
     },
   };
+}
+
+/**
+ * One per user with a socket open anywhere, so a node holds as many as it has users online: its
+ * state is in fields and its code on the prototype, and the collections that are usually empty
+ * (refused sockets, held-back counts, push times) are made when first needed.
+ */
+class UserActor implements Actor {
+  readonly #userId: string;
+  readonly #deps: UserActorDeps;
+  readonly #context: ActorContext;
+  readonly #sweepMs: number;
+  #status: string;
+  /** The user's sockets over all nodes (a few: a list). */
+  readonly #sockets: SocketReport[];
+  #unread: number;
+  readonly #chats: Map<string, ChatUnread>;
+  #presence: Presence;
+  #since = Date.now();
+  /** Sockets closed for being beyond the user's limit, until their disconnection arrives. */
+  #refused: Set<string> | undefined;
+  /** Conversations whose latest count is not logged yet (held back while no socket is open). */
+  #unlogged: Set<string> | undefined;
+  #flushing = false;
+  /** When a web push last went out, per conversation. */
+  #pushedAt: Map<string, number> | undefined;
+  readonly batch: Batching;
+
+  constructor(
+    userId: string,
+    deps: UserActorDeps,
+    context: ActorContext,
+    sweepMs: number,
+    status: string,
+    sockets: SocketReport[],
+    unread: number,
+    chats: Map<string, ChatUnread>,
+  ) {
+    this.#userId = userId;
+    this.#deps = deps;
+    this.#context = context;
+    this.#sweepMs = sweepMs;
+    this.#status = status;
+    this.#sockets = sockets;
+    this.#unread = unread;
+    this.#chats = chats;
+    this.#presence = presenceOf(sockets);
+    this.batch = {
+      max: CHAT_BATCH,
+      accepts: (raw) => (raw as UserMessage).op === 'chatUnread',
+      handle: async (raw) => {
+        await this.#chatUnread(raw as ChatUnreadMessage[]);
+        return raw.map(() => ({ outcome: noReply }));
+      },
+    };
+    if (sockets.length > 0) context.timer('sweep', sweepMs, { op: 'sweep' } satisfies UserMessage);
+  }
+
+  #socketIndex(socketId: string): number {
+    return this.#sockets.findIndex((socket) => socket.socketId === socketId);
+  }
+
+  #removeSocket(socketId: string): void {
+    const index = this.#socketIndex(socketId);
+    if (index >= 0) this.#sockets.splice(index, 1);
+  }
+
+  async #recount(): Promise<void> {
+    const now = await unreadCount(this.#deps.db, this.#userId);
+    if (now === this.#unread) return;
+    this.#unread = now;
+    await this.#deps.topics.publish(`user:${this.#userId}`, 'notifications.unread', { unread: this.#unread });
+  }
+
+  async #logChat(conversationId: string): Promise<void> {
+    this.#unlogged?.delete(conversationId);
+    await this.#deps.topics.publish(`user:${this.#userId}`, 'chats.unread', {
+      conversationId,
+      unread: this.#chats.get(conversationId)?.unread ?? 0,
+      ...chatCounts(this.#chats),
+    });
+  }
+
+  async #flushChats(): Promise<void> {
+    this.#flushing = false;
+    this.#context.cancelTimer('flushChats');
+    for (const conversationId of [...(this.#unlogged ?? [])]) await this.#logChat(conversationId);
+  }
+
+  /**
+   * New counts of conversations from their rooms, in order; what must be logged now (see below)
+   * goes out as one topic-log entry, each conversation once with its latest count.
+   */
+  async #chatUnread(messages: ChatUnreadMessage[]): Promise<void> {
+    const chats = this.#chats;
+    const now = new Set<string>();
+    for (const message of messages) {
+      const { conversationId, op: _op, message: newest, ...entry } = message;
+      const before = chats.get(conversationId)?.unread ?? 0;
+      const muted = entry.mutedUntil !== null && entry.mutedUntil > Date.now();
+      // Nobody is looking: a web push, at most one per conversation every 10 s (the
+      // device replaces it by its tag anyway). Not for requests or muted conversations.
+      if (newest !== undefined && this.#sockets.length === 0 && entry.unread > before && !muted && !entry.request) {
+        this.#pushedAt ??= new Map();
+        const last = this.#pushedAt.get(conversationId) ?? 0;
+        if (Date.now() - last >= PUSH_EVERY_MS) {
+          this.#pushedAt.set(conversationId, Date.now());
+          this.#deps.pushMessage?.(this.#userId, newest);
+        }
+      }
+      if (entry.unread === 0 && !chats.has(conversationId)) continue;
+      const badge = chatCounts(chats);
+      if (entry.unread === 0) chats.delete(conversationId);
+      else chats.set(conversationId, entry);
+      const after = chatCounts(chats);
+      // Logged whether or not a device is connected, so one resuming later catches up:
+      // at once while a socket is open or when the badge numbers change, otherwise the
+      // conversation's latest count within OFFLINE_CHATS_EVERY_MS.
+      if (this.#sockets.length > 0 || after.conversations !== badge.conversations || after.requests !== badge.requests) {
+        now.add(conversationId);
+        this.#unlogged?.delete(conversationId);
+      } else {
+        this.#unlogged ??= new Set();
+        this.#unlogged.add(conversationId);
+        if (!this.#flushing) {
+          this.#flushing = true;
+          this.#context.timer('flushChats', OFFLINE_CHATS_EVERY_MS, { op: 'flushChats' } satisfies UserMessage);
+        }
+      }
+    }
+    if (now.size === 0) return;
+    for (const conversationId of now) this.#unlogged?.delete(conversationId);
+    const counts = chatCounts(chats);
+    await this.#deps.topics.publishMany(
+      `user:${this.#userId}`,
+      [...now].map((conversationId) => ({
+        name: 'chats.unread',
+        body: { conversationId, unread: chats.get(conversationId)?.unread ?? 0, ...counts },
+      })),
+    );
+  }
+
+  async #changed(): Promise<void> {
+    const now = presenceOf(this.#sockets);
+    if (this.#sockets.length > 0) this.#context.timer('sweep', this.#sweepMs, { op: 'sweep' } satisfies UserMessage);
+    else this.#context.cancelTimer('sweep');
+    if (now === this.#presence) return;
+    this.#presence = now;
+    this.#since = Date.now();
+    await this.#publishPresence();
+  }
+
+  async #publishPresence(): Promise<void> {
+    await this.#deps.topics.publish(`presence:${this.#userId}`, 'presence.changed', {
+      userId: this.#userId,
+      status: this.#presence,
+      since: this.#since,
+      text: this.#status,
+    });
+  }
+
+  async handle(raw: unknown): Promise<Outcome> {
+    const message = raw as UserMessage;
+    const userId = this.#userId;
+    const db = this.#deps.db;
+    switch (message.op) {
+      case 'setStatus': {
+        const updatedAt = new Date();
+        await db
+          .insert(userStatuses)
+          .values({ userId, text: message.text, updatedAt })
+          .onConflictDoUpdate({ target: userStatuses.userId, set: { text: message.text, updatedAt } });
+        this.#status = message.text;
+        await this.#publishPresence();
+        return reply({ text: this.#status, updatedAt: updatedAt.getTime() });
+      }
+      case 'connected': {
+        // A socket already refused (found by the gathering at activation) stays refused.
+        if (this.#refused?.has(message.socket.socketId)) return noReply;
+        if ((this.#unlogged?.size ?? 0) > 0) await this.#flushChats();
+        const index = this.#socketIndex(message.socket.socketId);
+        if (index >= 0) this.#sockets[index] = message.socket;
+        else this.#sockets.push(message.socket);
+        // Beyond the limit the newest sockets go (by welcome time, then id) and the user's
+        // older ones stay. Activation may have gathered sockets whose own 'connected' is
+        // still queued, so the newest is not taken to be this message's socket.
+        while (message.limit !== undefined && this.#sockets.length > message.limit) {
+          const newest = this.#sockets.reduce((a, b) => (b.since > a.since || (b.since === a.since && b.socketId > a.socketId) ? b : a));
+          this.#removeSocket(newest.socketId);
+          this.#refused ??= new Set();
+          this.#refused.add(newest.socketId);
+          const refusal: SocketRefusal = { socketId: newest.socketId, userId };
+          this.#deps.bus.publish(socketRefusedSubject(this.#deps.namespace), encodeFrame(refusal));
+        }
+        await this.#changed();
+        return noReply;
+      }
+      case 'activity': {
+        const socket = this.#sockets[this.#socketIndex(message.socketId)];
+        if (socket !== undefined) socket.state = message.state;
+        await this.#changed();
+        return noReply;
+      }
+      case 'disconnected':
+        this.#removeSocket(message.socketId);
+        this.#refused?.delete(message.socketId);
+        await this.#changed();
+        return noReply;
+      case 'sweep': {
+        const live = new Set(this.#context.liveNodes());
+        for (const socket of this.#sockets.filter((socket) => !live.has(socket.node))) this.#removeSocket(socket.socketId);
+        await this.#changed();
+        return noReply;
+      }
+      case 'get':
+        return reply({ userId, status: this.#presence, since: this.#since, devices: this.#sockets.length, text: this.#status });
+      case 'notified': {
+        const notification = await notificationById(db, userId, message.id);
+        this.#unread = await unreadCount(db, userId);
+        // Told again after a failover (the reminder retries until a reply): the publish id
+        // makes the event appear once in the topic log.
+        if (notification !== undefined)
+          await this.#deps.topics.publish(
+            `user:${userId}`,
+            'notification.new',
+            { notification, unread: this.#unread },
+            { id: `notification.new:${message.id}` },
+          );
+        return reply({ unread: this.#unread });
+      }
+      case 'recount':
+        await this.#recount();
+        return reply({ unread: this.#unread });
+      case 'markRead':
+        await db
+          .update(notifications)
+          .set({ readAt: new Date() })
+          .where(and(eq(notifications.userId, userId), inArray(notifications.id, message.ids), isNull(notifications.readAt)));
+        await this.#recount();
+        return reply({ unread: this.#unread });
+      case 'chatUnread':
+        await this.#chatUnread([message]);
+        return noReply;
+      case 'mediaChanged':
+        await this.#deps.topics.publish(`user:${userId}`, 'media.changed', { media: message.media });
+        return noReply;
+      case 'chatCounts':
+        return reply(chatCounts(this.#chats));
+      case 'flushChats':
+        await this.#flushChats();
+        return noReply;
+      case 'markAllRead':
+        await db
+          .update(notifications)
+          .set({ readAt: new Date() })
+          .where(and(eq(notifications.userId, userId), isNull(notifications.readAt)));
+        await this.#recount();
+        return reply({ unread: this.#unread });
+    }
+  }
+
+  /** What was held back is logged before the actor goes. */
+  passivate(): Promise<void> {
+    return this.#flushChats();
+  }
 }

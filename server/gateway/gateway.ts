@@ -111,8 +111,18 @@ export function createGateway(options: GatewayOptions): Gateway {
   for (const name of Object.keys(Calls)) if (handlers[name] === undefined) throw new Error(`gateway: call ${name} has no handler`);
   const declared = declaredCodes(Calls);
   const connections = new Set<Connection>();
-  const bySession = new Map<string, Set<Connection>>();
-  const byUser = new Map<string, Set<Connection>>();
+  // Sockets by session and by user: lists, one socket each usually.
+  const bySession = new Map<string, Connection[]>();
+  const byUser = new Map<string, Connection[]>();
+  const remove = (map: Map<string, Connection[]>, key: string, connection: Connection): boolean => {
+    const list = map.get(key);
+    if (list === undefined) return false;
+    const index = list.indexOf(connection);
+    if (index >= 0) list.splice(index, 1);
+    if (list.length > 0) return false;
+    map.delete(key);
+    return true;
+  };
   const userRates = new UserRates(platform.cache, log, limits.userCallsPerSecond);
   /** Sockets not yet welcomed, by client address. */
   const pending = new Map<string, number>();
@@ -197,14 +207,14 @@ export function createGateway(options: GatewayOptions): Gateway {
     for (const connection of connections) {
       const principal = connection.principal;
       if (principal === undefined) continue;
-      const recheck = new Set(named.filter((topic) => connection.topics.has(topic)));
+      const recheck = new Set(named.filter((topic) => connection.follows(topic)));
       if (viewers.has(principal.userId)) for (const topic of connection.topics) if (topic.startsWith('post:')) recheck.add(topic);
       for (const topic of recheck) {
         const parsed = parseTopic(topic);
         if (parsed === undefined || parsed.param === undefined) continue;
         mayView(social.deps.db, principal.userId, parsed.kind, parsed.param).then(
           (allowed) => {
-            if (allowed || !connection.topics.has(topic)) return;
+            if (allowed || !connection.follows(topic)) return;
             router.unsubscribe(connection, topic);
             connection.send({ type: 'revoked', topic, code: 'FORBIDDEN' });
           },
@@ -218,12 +228,13 @@ export function createGateway(options: GatewayOptions): Gateway {
     }
   });
 
-  function armTokenExpiry(connection: Connection) {
-    const timer = connection.timer(Math.max(0, connection.tokenExpiresAt - Date.now()), () => {
-      if (connection.tokenExpiresAt <= Date.now()) closeWith(connection, 'TOKEN_EXPIRED');
-    });
-    return timer;
-  }
+  // A socket whose token expired is closed within a second (one sweep for all, not a timer per
+  // socket), and none of its requests is admitted from the expiry on.
+  const tokenSweep = setInterval(() => {
+    const now = Date.now();
+    for (const connection of connections) if (connection.principal !== undefined && connection.tokenExpiresAt <= now) expired(connection);
+  }, limits.tokenSweepMs);
+  const expired = (connection: Connection) => closeWith(connection, 'TOKEN_EXPIRED');
 
   async function onHello(connection: Connection, frame: ClientFrameOf<'hello'>) {
     if (!SUPPORTED_VERSIONS.includes(frame.version))
@@ -240,20 +251,19 @@ export function createGateway(options: GatewayOptions): Gateway {
       return closeWith(connection, 'AUTH_FAILED');
     }
     if (!connection.open) return;
-    const mine = byUser.get(principal.userId) ?? new Set<Connection>();
-    if (mine.size >= limits.socketsPerUser) return closeWith(connection, 'TOO_MANY_SOCKETS');
+    const mine = byUser.get(principal.userId) ?? [];
+    if (mine.length >= limits.socketsPerUser) return closeWith(connection, 'TOO_MANY_SOCKETS');
     byUser.set(principal.userId, mine);
-    mine.add(connection);
+    mine.push(connection);
     releasePending(connection);
     connection.principal = principal;
     connection.welcomedAt = Date.now();
     connection.tokenExpiresAt = principal.expiresAt;
     connection.bucket = new TokenBucket(limits.callsPerSecond, limits.callBurst);
-    connection.clearTimers();
-    armTokenExpiry(connection);
-    const sessions = bySession.get(principal.sessionId) ?? new Set<Connection>();
+    connection.clearHelloTimer();
+    const sessions = bySession.get(principal.sessionId) ?? [];
     bySession.set(principal.sessionId, sessions);
-    sessions.add(connection);
+    sessions.push(connection);
     bySocket.set(connection.socketId, connection);
     actors.tell('user', principal.userId, {
       op: 'connected',
@@ -299,6 +309,10 @@ export function createGateway(options: GatewayOptions): Gateway {
    * background). Returns false after answering an error.
    */
   function admit(connection: Connection, ref: number): boolean {
+    if (connection.tokenExpiresAt <= Date.now()) {
+      expired(connection);
+      return false;
+    }
     if (connection.inFlight.has(ref)) {
       error(connection, 'DUPLICATE_REF', `ref ${ref} is still in flight`, ref);
       return false;
@@ -431,8 +445,8 @@ export function createGateway(options: GatewayOptions): Gateway {
       connection.inFlight.delete(frame.ref);
       if (!allowed) return error(connection, 'FORBIDDEN', `${frame.topic} is not shared with you`, frame.ref);
     }
-    if (connection.topics.has(frame.topic)) router.unsubscribe(connection, frame.topic);
-    if (connection.topics.size >= limits.maxSubscriptions)
+    if (connection.follows(frame.topic)) router.unsubscribe(connection, frame.topic);
+    if (connection.topics.length >= limits.maxSubscriptions)
       return error(connection, 'TOO_MANY_SUBSCRIPTIONS', `at most ${limits.maxSubscriptions} topics per socket`, frame.ref, {
         maxSubscriptions: limits.maxSubscriptions,
       });
@@ -460,8 +474,6 @@ export function createGateway(options: GatewayOptions): Gateway {
         return error(connection, 'FORBIDDEN', 'a socket keeps its user; open a new one for another', frame.ref);
       connection.principal = principal;
       connection.tokenExpiresAt = principal.expiresAt;
-      connection.clearTimers();
-      armTokenExpiry(connection);
       connection.send({ type: 'reply', ref: frame.ref, body: { tokenExpiresAt: principal.expiresAt } });
     } catch (failure) {
       if (failure instanceof UnauthenticatedError)
@@ -517,7 +529,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       const connection = ws.data;
       connection.ws = ws;
       connections.add(connection);
-      connection.timer(limits.helloTimeoutMs, () => {
+      connection.helloTimer(limits.helloTimeoutMs, () => {
         if (connection.principal === undefined) closeWith(connection, 'HANDSHAKE_TIMEOUT');
       });
     },
@@ -533,7 +545,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     close(ws: ServerWebSocket<Connection>) {
       const connection = ws.data;
       connection.closed = true;
-      connection.clearTimers();
+      connection.clearHelloTimer();
       releasePending(connection);
       router.release(connection);
       connections.delete(connection);
@@ -542,18 +554,9 @@ export function createGateway(options: GatewayOptions): Gateway {
       if (connection.principal !== undefined) {
         const userId = connection.principal.userId;
         actors.tell('user', userId, { op: 'disconnected', socketId: connection.socketId } satisfies UserMessage);
-        const mine = byUser.get(userId);
-        mine?.delete(connection);
-        if (mine?.size === 0) {
-          byUser.delete(userId);
-          userRates.forget(userId);
-        }
+        if (remove(byUser, userId, connection)) userRates.forget(userId);
       }
-      if (sessionId !== undefined) {
-        const sessions = bySession.get(sessionId);
-        sessions?.delete(connection);
-        if (sessions?.size === 0) bySession.delete(sessionId);
-      }
+      if (sessionId !== undefined) remove(bySession, sessionId, connection);
     },
   };
 
@@ -598,6 +601,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       roleChanges.unsubscribe();
       accessChanges.unsubscribe();
       socketsOf.unsubscribe();
+      clearInterval(tokenSweep);
       for (const connection of connections) closeWith(connection, 'GOING_AWAY');
       deadlines.clear();
       router.close();

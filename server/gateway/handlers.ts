@@ -18,7 +18,7 @@ interface CallContext {
   principal: Principal;
   socketId: string;
   node: string;
-  topics: ReadonlySet<string>;
+  topics: readonly string[];
 }
 
 export interface HandlerDeps {

@@ -108,6 +108,28 @@ describe('limits', () => {
     expect((await late.closed).code).toBe(CLOSE_CODES.TOKEN_EXPIRED.code);
   });
 
+  test('limits: a request made after the token expired closes the socket with TOKEN_EXPIRED, before any sweep finds it', async () => {
+    const config = testConfig({
+      DATABASE_URL: env.database.url,
+      REDIS_URL: services.redisUrl,
+      NATS_URL: services.natsUrl,
+      CLUSTER_NAME: env.node.platform.config.clusterName,
+    });
+    const unswept = await startTestNode(config, { gateway: { limits: { tokenSweepMs: 3_600_000 } } });
+    try {
+      const user = await env.register();
+      const token = await node.accounts.keys.sign({ userId: user.id, sessionId: user.tokens.sessionId, role: 'user' }, 1);
+      const { socket, welcome } = await connectAs(unswept.url, token);
+      await Bun.sleep(Math.max(0, (welcome.tokenExpiresAt as number) - Date.now() + 50));
+      socket.send({ type: 'call', ref: 1, op: 'session.get' });
+      expect((await socket.closed).code).toBe(CLOSE_CODES.TOKEN_EXPIRED.code);
+      expect(socket.frames.filter((frame) => frame.ref === 1)).toHaveLength(0);
+    } finally {
+      await unswept.stop();
+      config.cleanup();
+    }
+  });
+
   test('limits: a socket that does not read is dropped once its send buffer passes the limit; others keep going', async () => {
     const user = await env.register();
     const reader = (await connectAs(node.url, user.tokens.accessToken)).socket;

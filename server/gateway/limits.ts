@@ -9,6 +9,8 @@ export interface GatewayLimits extends LimitsFrame {
   maxRateLimitedInARow: number;
   /** Sockets from one client address waiting for their hello on this node. */
   pendingSocketsPerAddress: number;
+  /** How often sockets are checked for an expired token (a request is refused from the expiry on). */
+  tokenSweepMs: number;
 }
 
 export const DEFAULT_LIMITS: GatewayLimits = {
@@ -29,6 +31,7 @@ export const DEFAULT_LIMITS: GatewayLimits = {
   heartbeatMs: 25_000,
   maxMalformedInARow: 5,
   maxRateLimitedInARow: 100,
+  tokenSweepMs: 1000,
 };
 
 /** A token bucket: `rate` tokens a second, at most `burst` saved up. */

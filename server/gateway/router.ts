@@ -17,7 +17,8 @@ interface Followed {
   followers: number;
   /** Subscriptions under way (between their start and their native subscribe). */
   joining: number;
-  recent: RetainedFrame[];
+  /** Made when a subscription is under way and a frame arrives; dropped once none is. */
+  recent: RetainedFrame[] | undefined;
   stop: () => void;
 }
 
@@ -60,21 +61,26 @@ export class TopicRouter {
   /** Frames kept for subscriptions under way, over all topics (none once nobody is joining). */
   get heldFrames(): number {
     let held = 0;
-    for (const followed of this.#topics.values()) held += followed.recent.length;
+    for (const followed of this.#topics.values()) held += followed.recent?.length ?? 0;
     return held;
   }
+
+  /** Every followed topic's live frames, one function for all (not a closure per topic). */
+  readonly #onFrame = (seq: number, frame: Uint8Array, topic: string) => {
+    const entry = this.#topics.get(topic);
+    if (entry === undefined) return;
+    if (seq !== 0 && entry.joining > 0) {
+      entry.recent ??= [];
+      entry.recent.push({ seq, frame });
+      if (entry.recent.length > RECENT_PER_TOPIC) entry.recent.splice(0, entry.recent.length - RECENT_PER_TOPIC);
+    }
+    this.#publish(topic, frame);
+  };
 
   #follow(topic: string): Followed {
     let followed = this.#topics.get(topic);
     if (followed === undefined) {
-      const entry: Followed = { followers: 0, joining: 0, recent: [], stop: () => undefined };
-      entry.stop = this.#log.listen(topic, (seq, frame) => {
-        if (seq === 0) return this.#publish(topic, frame);
-        if (entry.joining > 0) entry.recent.push({ seq, frame });
-        if (entry.recent.length > RECENT_PER_TOPIC) entry.recent.splice(0, entry.recent.length - RECENT_PER_TOPIC);
-        this.#publish(topic, frame);
-      });
-      followed = entry;
+      followed = { followers: 0, joining: 0, recent: undefined, stop: this.#log.listen(topic, this.#onFrame) };
       this.#topics.set(topic, followed);
     }
     followed.followers++;
@@ -104,7 +110,7 @@ export class TopicRouter {
   ): Promise<void> {
     const followed = this.#follow(topic);
     followed.joining++;
-    connection.topics.add(topic);
+    connection.follow(topic);
     try {
       let replay: RetainedFrame[] = [];
       let reset = false;
@@ -127,16 +133,17 @@ export class TopicRouter {
         }
       }
       // From here to ws.subscribe nothing awaits: no live frame can slip between.
-      if (!connection.open || !connection.topics.has(topic)) return;
-      const recentOldest = followed.recent[0]?.seq;
-      if (recentOldest !== undefined && recentOldest > upTo + 1 && followed.recent.length >= RECENT_PER_TOPIC) {
+      if (!connection.open || !connection.follows(topic)) return;
+      const recent = followed.recent ?? [];
+      const recentOldest = recent[0]?.seq;
+      if (recentOldest !== undefined && recentOldest > upTo + 1 && recent.length >= RECENT_PER_TOPIC) {
         // More arrived during the replay than the recent buffer holds: the client reloads and
         // continues from the oldest frame still at hand.
         reset = true;
         replay = [];
         upTo = recentOldest - 1;
       }
-      const tail = followed.recent.filter((entry) => entry.seq > upTo);
+      const tail = recent.filter((entry) => entry.seq > upTo);
       const position = { epoch: this.#log.epoch, seq: upTo };
       reply(position);
       if (reset) connection.sendBytes(encodeFrame({ type: 'reset', topic, epoch: this.#log.epoch, seq: upTo }));
@@ -144,25 +151,24 @@ export class TopicRouter {
       for (const entry of tail) connection.sendBytes(entry.frame);
       connection.ws?.subscribe(topic);
     } catch (error) {
-      connection.topics.delete(topic);
+      connection.unfollow(topic);
       this.#unfollow(topic);
       this.#logger.error({ err: error, topic }, `gateway.subscribe() | failed [topic:${topic}] [socket:${connection.socketId}]`);
       throw error;
     } finally {
-      if (--followed.joining === 0) followed.recent = [];
+      if (--followed.joining === 0) followed.recent = undefined;
     }
   }
 
   unsubscribe(connection: Connection, topic: string): void {
-    if (!connection.topics.delete(topic)) return;
+    if (!connection.unfollow(topic)) return;
     connection.ws?.unsubscribe(topic);
     this.#unfollow(topic);
   }
 
   /** Forgets every topic of a closed connection. */
   release(connection: Connection): void {
-    for (const topic of connection.topics) this.#unfollow(topic);
-    connection.topics.clear();
+    for (const topic of connection.unfollowAll()) this.#unfollow(topic);
   }
 
   close(): void {

@@ -12,6 +12,8 @@ export interface RetainedFrame {
   frame: Uint8Array;
 }
 
+export type FrameListener = (seq: number, frame: Uint8Array, topic: string) => void;
+
 export interface TopicEvent {
   name: string;
   body: unknown;
@@ -43,8 +45,11 @@ export interface TopicLog {
    * call; `gap` when some of them are no longer retained.
    */
   since(topic: string, after: number): Promise<{ frames: RetainedFrame[]; last: number } | 'gap'>;
-  /** Live frames of a topic, in seq order (signals with seq 0, between them), until the returned function is called. */
-  listen(topic: string, onFrame: (seq: number, frame: Uint8Array) => void): () => void;
+  /**
+   * Live frames of a topic, in seq order (signals with seq 0, between them), until the returned
+   * function is called. Each comes with its topic, so one function can listen to many topics.
+   */
+  listen(topic: string, onFrame: FrameListener): () => void;
   close(): Promise<void>;
 }
 

@@ -185,7 +185,7 @@ export async function connectJetStreamTopicLog(options: {
             return;
           }
           // A signal's frame has no seq: 0.
-          for (const entry of entryFrames(message.data)) onFrame(entry.seq, entry.frame);
+          for (const entry of entryFrames(message.data)) onFrame(entry.seq, entry.frame, topic);
         },
       });
       return () => subscription.unsubscribe();

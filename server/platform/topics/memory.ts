@@ -2,12 +2,12 @@
 // new epoch announces to clients.
 import { randomBytes } from 'node:crypto';
 import { encodeFrame } from '../../../protocol/codec.ts';
-import type { RetainedFrame, TopicLog } from './index.ts';
+import type { FrameListener, RetainedFrame, TopicLog } from './index.ts';
 
 interface TopicState {
   last: number;
   frames: RetainedFrame[];
-  listeners: Set<(seq: number, frame: Uint8Array) => void>;
+  listeners: Set<FrameListener>;
 }
 
 /** How long a publish id is remembered (JetStream's default duplicate window). */
@@ -47,7 +47,7 @@ export function createMemoryTopicLog(retained: number): TopicLog {
         const seq = ++state.last;
         const frame = encodeFrame({ type: 'event', topic, epoch, seq, name, body });
         state.frames.push({ seq, frame });
-        for (const listener of state.listeners) queueMicrotask(() => listener(seq, frame));
+        for (const listener of state.listeners) queueMicrotask(() => listener(seq, frame, topic));
       }
       if (state.frames.length > retained) state.frames.splice(0, state.frames.length - retained);
       return state.last;
@@ -56,7 +56,7 @@ export function createMemoryTopicLog(retained: number): TopicLog {
       const state = topics.get(topic);
       if (state === undefined) return;
       const frame = encodeFrame({ type: 'signal', topic, name, body });
-      for (const listener of state.listeners) queueMicrotask(() => listener(0, frame));
+      for (const listener of state.listeners) queueMicrotask(() => listener(0, frame, topic));
     },
     last: async (topic) => topics.get(topic)?.last ?? 0,
     async since(topic, after) {

@@ -92,6 +92,24 @@ describe.each(logs)('topic log (%s)', (_kind, open) => {
     expect(seen).toHaveLength(10);
   });
 
+  test('topics: one function can listen to several topics: each frame comes with its topic', async () => {
+    const [a, b] = [topic(), topic()];
+    const seen: [string, number][] = [];
+    const onFrame = (seq: number, _frame: Uint8Array, from: string) => seen.push([from, seq]);
+    const stops = [log.listen(a, onFrame), log.listen(b, onFrame)];
+    await nc.flush();
+    await log.publish(a, 'e', {});
+    await log.publish(b, 'e', {});
+    await log.publish(b, 'e', {});
+    await expect.poll(() => seen.length, { timeout: 5000 }).toBe(3);
+    expect(seen.filter(([from]) => from === a)).toEqual([[a, 1]]);
+    expect(seen.filter(([from]) => from === b)).toEqual([
+      [b, 1],
+      [b, 2],
+    ]);
+    for (const stop of stops) stop();
+  });
+
   test('topics: events published together get contiguous seqs, and listeners and replays see each as its own frame', async () => {
     const t = topic();
     const live: unknown[] = [];
