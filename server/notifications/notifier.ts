@@ -9,6 +9,7 @@
 // Mail goes only to a verified address, and at most MAIL_NOTIFICATIONS_PER_HOUR a recipient (a
 // Redis window shared by the nodes); what goes beyond is kept for the digest mail (digest.ts).
 import { and, desc, eq, isNull, lt, or, sql } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
 import type { Reminders } from '../../actors/reminders.ts';
 import type { ActorSystem } from '../../actors/system.ts';
 import type { UserMessage } from '../../actors/user.ts';
@@ -22,7 +23,6 @@ import { profiles } from '../people/schema.ts';
 import { type SummaryRow, toSummary } from '../people/summaries.ts';
 import { decodeCursor, PAGE_SIZE, pageOf } from '../platform/cursor.ts';
 import type { Database } from '../platform/db/index.ts';
-import { rowsOf } from '../platform/db/rows.ts';
 import type { Logger } from '../platform/log.ts';
 import { type MessageGist, messageGist, notificationText } from './messages.ts';
 import type { PushSender } from './push.ts';
@@ -43,6 +43,8 @@ export interface MessagePush {
 const FIRST_TRY_MS = 10_000;
 
 const reminderOf = (id: string) => `notified:${id}`;
+const actorUsers = alias(users, 'actor');
+const actorProfiles = alias(profiles, 'actor_profile');
 const notified = (id: string): UserMessage => ({ op: 'notified', id });
 
 export type NotificationView = CallResponse<'notifications.list'>['items'][number];
@@ -183,25 +185,37 @@ export class Notifier {
   /** Stores the notification and queues its email in `tx`; undefined when nothing is to be sent. */
   async prepare(tx: Executor, input: NotifyInput): Promise<Prepared | undefined> {
     if (input.actorId === input.userId) return undefined;
-    if (input.actorId !== null) {
-      const [blocked] = rowsOf(await tx.execute(sql`select 1 where not ${notBlockedWith(input.userId, sql`${input.actorId}::uuid`)}`));
-      if (blocked !== undefined) return undefined;
-    }
-    const channels = await channelsOf(tx, input.userId, input.type);
-    if (!channels.inApp && !channels.email && !channels.push) return undefined;
+    // One read for what decides the rest: the recipient, their preference for the type, a block
+    // either way, and the actor's name (four round trips inside the caller's transaction before).
     const [recipient] = await tx
-      .select({ email: users.email, emailVerifiedAt: users.emailVerifiedAt, username: users.username, language: users.language })
+      .select({
+        email: users.email,
+        emailVerifiedAt: users.emailVerifiedAt,
+        username: users.username,
+        language: users.language,
+        inApp: notificationPreferences.inApp,
+        byEmail: notificationPreferences.email,
+        push: notificationPreferences.push,
+        actorUsername: actorUsers.username,
+        actorDisplayName: actorProfiles.displayName,
+        blocked:
+          input.actorId === null ? sql<boolean>`false` : sql<boolean>`not ${notBlockedWith(input.userId, sql`${input.actorId}::uuid`)}`,
+      })
       .from(users)
+      .leftJoin(notificationPreferences, and(eq(notificationPreferences.userId, users.id), eq(notificationPreferences.type, input.type)))
+      .leftJoin(actorUsers, input.actorId === null ? sql`false` : eq(actorUsers.id, input.actorId))
+      .leftJoin(actorProfiles, eq(actorProfiles.userId, actorUsers.id))
       .where(eq(users.id, input.userId));
-    if (recipient === undefined) return undefined;
-    const [actor] =
-      input.actorId === null
-        ? [undefined]
-        : await tx
-            .select({ username: users.username, displayName: profiles.displayName })
-            .from(users)
-            .leftJoin(profiles, eq(profiles.userId, users.id))
-            .where(eq(users.id, input.actorId));
+    if (recipient === undefined || recipient.blocked) return undefined;
+    const channels: Channels =
+      recipient.inApp === null
+        ? DEFAULT_CHANNELS[input.type]
+        : { inApp: recipient.inApp, email: recipient.byEmail as boolean, push: recipient.push as boolean };
+    if (!channels.inApp && !channels.email && !channels.push) return undefined;
+    const actor =
+      input.actorId === null || recipient.actorUsername === null
+        ? undefined
+        : { username: recipient.actorUsername, displayName: recipient.actorDisplayName };
     const text = notificationText(input.type, recipient.language, {
       name: actor?.displayName || actor?.username || 'PetAmigos',
       ...input.data,
