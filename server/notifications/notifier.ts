@@ -173,6 +173,7 @@ export async function unreadCount(db: Database, userId: string): Promise<number>
 
 export class Notifier {
   readonly #deps: NotifierDeps;
+  readonly #delivering = new Set<Promise<void>>();
 
   constructor(deps: NotifierDeps) {
     this.#deps = deps;
@@ -262,20 +263,35 @@ export class Notifier {
     }
   }
 
-  /** After the commit: live delivery through the user actor, and web push. Never throws. */
-  async dispatch(prepared: readonly (Prepared | undefined)[]): Promise<void> {
+  /**
+   * After the commit: live delivery through the user actor, and web push, started without holding
+   * up the call that made the notifications (an ask to the user actor, on either node, and its
+   * reads and log write were most of a reaction's time). Nothing depends on it finishing: the
+   * reminder stored with each notification delivers it if this fails or the node dies first.
+   * Never throws; settled() waits for what is under way.
+   */
+  dispatch(prepared: readonly (Prepared | undefined)[]): void {
+    if (prepared.every((item) => item === undefined)) return;
+    const delivery = this.#deliver(prepared).finally(() => this.#delivering.delete(delivery));
+    this.#delivering.add(delivery);
+  }
+
+  /** Waits for the deliveries dispatch() started (a node stopping; a test that must know they are done). */
+  async settled(): Promise<void> {
+    await Promise.all(this.#delivering);
+  }
+
+  async #deliver(prepared: readonly (Prepared | undefined)[]): Promise<void> {
     await Promise.all(
       prepared.map(async (item) => {
         if (item === undefined) return;
         const { userId } = item.input;
         if (item.id !== undefined) await this.#tell(userId, item.id);
-        if (item.channels.push) {
-          await this.#deps.push.send(userId, {
-            title: 'PetAmigos',
-            body: item.text,
-            url: item.path,
-            tag: item.id ?? item.input.type,
-          });
+        if (!item.channels.push) return;
+        try {
+          await this.#deps.push.send(userId, { title: 'PetAmigos', body: item.text, url: item.path, tag: item.id ?? item.input.type });
+        } catch (error) {
+          this.#deps.log.warn({ err: error, user: userId }, `notifier.dispatch() | push not sent [user:${userId}]`);
         }
       }),
     );

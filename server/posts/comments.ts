@@ -166,7 +166,7 @@ export class Comments {
     });
     await emit(this.#deps, 'post', post.id, 'comment.added', { postId: post.id, commentId: id, parentId: row.parentId });
     await emit(this.#deps, 'post', post.id, 'post.counts', await this.#posts.countsEvent(post.id));
-    await this.#deps.notifier.dispatch(notify);
+    this.#deps.notifier.dispatch(notify);
     return this.get(viewerId, id);
   }
 

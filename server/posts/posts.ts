@@ -154,7 +154,7 @@ export class Posts {
     await this.#announce(row);
     if (shared(row))
       await emit(this.#deps, 'post', row.sharedPostId as string, 'post.counts', await this.countsEvent(row.sharedPostId as string));
-    await this.#deps.notifier.dispatch(notify);
+    this.#deps.notifier.dispatch(notify);
     return this.view(authorId, row);
   }
 
@@ -232,7 +232,7 @@ export class Posts {
     await this.#retrend(before, row);
     await emit(this.#deps, 'post', row.id, 'post.changed', { postId: row.id, deleted: false, at: Date.now() });
     if (visibilityChanged) announceAccessChange(this.#deps, { topics: [`post:${row.id}`] });
-    await this.#deps.notifier.dispatch(notify);
+    this.#deps.notifier.dispatch(notify);
     return this.view(authorId, row);
   }
 

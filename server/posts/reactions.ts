@@ -99,7 +99,7 @@ export class Reactions {
     });
     if (totals !== undefined) await emit(this.#deps, 'post', postId, 'post.counts', { postId, reactions: counts, ...totals });
     else await emit(this.#deps, 'post', postId, 'comment.counts', { postId, commentId: target.id, reactions: counts });
-    await this.#deps.notifier.dispatch([notify]);
+    this.#deps.notifier.dispatch([notify]);
     return { reactions: counts, myReaction: kind };
   }
 
