@@ -23,7 +23,7 @@ import { checkPlainText } from '../platform/input.ts';
 import type { Trends } from './hashtags.ts';
 import { pollOptions, polls, pollVotes, postEdits, postHashtags, postMentions, posts } from './schema.ts';
 import { mentionsAndTags } from './text.ts';
-import { countsOf, type PostRow, type PostView, postViews } from './views.ts';
+import { countsEventOf, type PostRow, type PostView, postViews } from './views.ts';
 import { canSee, visibleTo } from './visibility.ts';
 
 type Request<N extends keyof typeof postCalls> = Static<(typeof postCalls)[N]['request']>;
@@ -362,7 +362,7 @@ export class Posts {
   async countsEvent(postId: string) {
     const [row] = await this.#deps.db.select().from(posts).where(eq(posts.id, postId));
     if (row === undefined) throw new NotFoundError('post');
-    return { postId, reactions: countsOf(row), comments: row.commentCount, shares: row.shareCount };
+    return countsEventOf(row);
   }
 }
 
