@@ -89,8 +89,13 @@ function preparing(client: postgres.Sql): postgres.Sql {
     get(target, key, receiver) {
       switch (key) {
         case 'unsafe':
-          return (text: string, params?: postgres.ParameterOrJSON<never>[], options?: postgres.UnsafeQueryOptions) =>
-            target.unsafe(text, params, { ...options, prepare: true });
+          return (text: string, params?: postgres.ParameterOrJSON<never>[], options?: postgres.UnsafeQueryOptions) => {
+            // Drizzle's text is a rope of hundreds of pieces, and postgres.js keeps the text of
+            // each statement it prepares: made flat first (measuring it does that in place), a
+            // kept text is one string, not hundreds.
+            Buffer.byteLength(text);
+            return target.unsafe(text, params, { ...options, prepare: true });
+          };
         case 'begin':
         case 'savepoint':
           return (...args: unknown[]) => {
