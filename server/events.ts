@@ -19,3 +19,22 @@ export async function emit<K extends TopicKind, E extends EventName<K>>(
     deps.log.error({ err: error, topic, event: name }, `events.emit() | not published [topic:${topic}] [event:${name}]`);
   }
 }
+
+/** An event of a topic kind, typed by the catalogue. */
+export type TopicEventOf<K extends TopicKind> = { [E in EventName<K>]: { name: E; body: EventBody<K, E> } }[EventName<K>];
+
+/** Several events of one topic as one write to the log (consecutive seqs, each its own frame); failures as in emit(). */
+export async function emitMany<K extends TopicKind>(
+  deps: { topics: TopicLog; log: Logger },
+  kind: K,
+  param: string,
+  events: readonly TopicEventOf<K>[],
+): Promise<void> {
+  const topic = `${kind}:${param}`;
+  try {
+    await deps.topics.publishMany(topic, events);
+  } catch (error) {
+    const names = events.map((event) => event.name).join(',');
+    deps.log.error({ err: error, topic, events: names }, `events.emitMany() | not published [topic:${topic}] [events:${names}]`);
+  }
+}

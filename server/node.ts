@@ -163,6 +163,8 @@ export async function startNode(config: Config, log: Logger, options: NodeOption
         stopping ??= (async () => {
           gateway?.close();
           await server.stop();
+          // Deliveries and fan-outs under way still ask user actors and write to the log.
+          await Promise.all([social.notifier.settled(), social.posts.settled()]);
           await actors.stop();
           await ops?.stop();
           await social.digest.stop();

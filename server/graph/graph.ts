@@ -56,7 +56,7 @@ export class Graph {
     for (const userId of outcome.access ?? [])
       announceAccessChange(this.#deps, { ownerId: userId, viewers: [userId === viewerId ? targetId : viewerId] });
     for (const userId of outcome.recount ?? []) this.#deps.actors.tell('user', userId, { op: 'recount' } satisfies UserMessage);
-    await this.#deps.notifier.dispatch([outcome.notify]);
+    this.#deps.notifier.dispatch([outcome.notify]);
     return { userId: targetId, relation: relationView(mine) };
   }
 

@@ -169,6 +169,27 @@ describe('notifications', () => {
     expect(push.received.length).toBe(before + 1);
   });
 
+  test('notifications: a call that notifies answers without waiting for the delivery (here a push service that has not answered); the push and the live event follow', async () => {
+    const [author, commenter] = await Promise.all([member(), member(nodeB)]);
+    const subscription = push.subscribe();
+    await author.call('push.subscribe', subscription);
+    const post = await author.call('posts.create', { text: 'Luna', visibility: 'public' });
+    const pushesToAuthor = () => push.received.filter((item) => subscription.endpoint.endsWith(`/push/${item.subscription}`));
+    push.hold(subscription.endpoint);
+    try {
+      const comment = await commenter.call('comments.add', { postId: post.id, text: '¿Cómo se llama?' });
+      expect(pushesToAuthor()).toEqual([]);
+      push.release(subscription.endpoint);
+      await expect.poll(() => pushesToAuthor().length).toBe(1);
+      expect(pushesToAuthor()[0]?.payload).toMatchObject({ url: `/posts/${post.id}` });
+      expect(await author.event('notification.new')).toMatchObject({
+        notification: { type: 'post.comment', data: { postId: post.id, commentId: comment.id } },
+      });
+    } finally {
+      push.release(subscription.endpoint);
+    }
+  });
+
   test('web push: a message to someone with no session open arrives as a push; none while they are online or once they turn it off', async () => {
     const ana = await member();
     const bruno = await member();

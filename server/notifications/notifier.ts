@@ -9,6 +9,7 @@
 // Mail goes only to a verified address, and at most MAIL_NOTIFICATIONS_PER_HOUR a recipient (a
 // Redis window shared by the nodes); what goes beyond is kept for the digest mail (digest.ts).
 import { and, desc, eq, isNull, lt, or, sql } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
 import type { Reminders } from '../../actors/reminders.ts';
 import type { ActorSystem } from '../../actors/system.ts';
 import type { UserMessage } from '../../actors/user.ts';
@@ -22,7 +23,6 @@ import { profiles } from '../people/schema.ts';
 import { type SummaryRow, toSummary } from '../people/summaries.ts';
 import { decodeCursor, PAGE_SIZE, pageOf } from '../platform/cursor.ts';
 import type { Database } from '../platform/db/index.ts';
-import { rowsOf } from '../platform/db/rows.ts';
 import type { Logger } from '../platform/log.ts';
 import { type MessageGist, messageGist, notificationText } from './messages.ts';
 import type { PushSender } from './push.ts';
@@ -43,6 +43,8 @@ export interface MessagePush {
 const FIRST_TRY_MS = 10_000;
 
 const reminderOf = (id: string) => `notified:${id}`;
+const actorUsers = alias(users, 'actor');
+const actorProfiles = alias(profiles, 'actor_profile');
 const notified = (id: string): UserMessage => ({ op: 'notified', id });
 
 export type NotificationView = CallResponse<'notifications.list'>['items'][number];
@@ -171,6 +173,7 @@ export async function unreadCount(db: Database, userId: string): Promise<number>
 
 export class Notifier {
   readonly #deps: NotifierDeps;
+  readonly #delivering = new Set<Promise<void>>();
 
   constructor(deps: NotifierDeps) {
     this.#deps = deps;
@@ -183,25 +186,37 @@ export class Notifier {
   /** Stores the notification and queues its email in `tx`; undefined when nothing is to be sent. */
   async prepare(tx: Executor, input: NotifyInput): Promise<Prepared | undefined> {
     if (input.actorId === input.userId) return undefined;
-    if (input.actorId !== null) {
-      const [blocked] = rowsOf(await tx.execute(sql`select 1 where not ${notBlockedWith(input.userId, sql`${input.actorId}::uuid`)}`));
-      if (blocked !== undefined) return undefined;
-    }
-    const channels = await channelsOf(tx, input.userId, input.type);
-    if (!channels.inApp && !channels.email && !channels.push) return undefined;
+    // One read for what decides the rest: the recipient, their preference for the type, a block
+    // either way, and the actor's name (four round trips inside the caller's transaction before).
     const [recipient] = await tx
-      .select({ email: users.email, emailVerifiedAt: users.emailVerifiedAt, username: users.username, language: users.language })
+      .select({
+        email: users.email,
+        emailVerifiedAt: users.emailVerifiedAt,
+        username: users.username,
+        language: users.language,
+        inApp: notificationPreferences.inApp,
+        byEmail: notificationPreferences.email,
+        push: notificationPreferences.push,
+        actorUsername: actorUsers.username,
+        actorDisplayName: actorProfiles.displayName,
+        blocked:
+          input.actorId === null ? sql<boolean>`false` : sql<boolean>`not ${notBlockedWith(input.userId, sql`${input.actorId}::uuid`)}`,
+      })
       .from(users)
+      .leftJoin(notificationPreferences, and(eq(notificationPreferences.userId, users.id), eq(notificationPreferences.type, input.type)))
+      .leftJoin(actorUsers, input.actorId === null ? sql`false` : eq(actorUsers.id, input.actorId))
+      .leftJoin(actorProfiles, eq(actorProfiles.userId, actorUsers.id))
       .where(eq(users.id, input.userId));
-    if (recipient === undefined) return undefined;
-    const [actor] =
-      input.actorId === null
-        ? [undefined]
-        : await tx
-            .select({ username: users.username, displayName: profiles.displayName })
-            .from(users)
-            .leftJoin(profiles, eq(profiles.userId, users.id))
-            .where(eq(users.id, input.actorId));
+    if (recipient === undefined || recipient.blocked) return undefined;
+    const channels: Channels =
+      recipient.inApp === null
+        ? DEFAULT_CHANNELS[input.type]
+        : { inApp: recipient.inApp, email: recipient.byEmail as boolean, push: recipient.push as boolean };
+    if (!channels.inApp && !channels.email && !channels.push) return undefined;
+    const actor =
+      input.actorId === null || recipient.actorUsername === null
+        ? undefined
+        : { username: recipient.actorUsername, displayName: recipient.actorDisplayName };
     const text = notificationText(input.type, recipient.language, {
       name: actor?.displayName || actor?.username || 'PetAmigos',
       ...input.data,
@@ -248,20 +263,35 @@ export class Notifier {
     }
   }
 
-  /** After the commit: live delivery through the user actor, and web push. Never throws. */
-  async dispatch(prepared: readonly (Prepared | undefined)[]): Promise<void> {
+  /**
+   * After the commit: live delivery through the user actor, and web push, started without holding
+   * up the call that made the notifications (an ask to the user actor, on either node, and its
+   * reads and log write were most of a reaction's time). Nothing depends on it finishing: the
+   * reminder stored with each notification delivers it if this fails or the node dies first.
+   * Never throws; settled() waits for what is under way.
+   */
+  dispatch(prepared: readonly (Prepared | undefined)[]): void {
+    if (prepared.every((item) => item === undefined)) return;
+    const delivery = this.#deliver(prepared).finally(() => this.#delivering.delete(delivery));
+    this.#delivering.add(delivery);
+  }
+
+  /** Waits for the deliveries dispatch() started (a node stopping; a test that must know they are done). */
+  async settled(): Promise<void> {
+    await Promise.all(this.#delivering);
+  }
+
+  async #deliver(prepared: readonly (Prepared | undefined)[]): Promise<void> {
     await Promise.all(
       prepared.map(async (item) => {
         if (item === undefined) return;
         const { userId } = item.input;
         if (item.id !== undefined) await this.#tell(userId, item.id);
-        if (item.channels.push) {
-          await this.#deps.push.send(userId, {
-            title: 'PetAmigos',
-            body: item.text,
-            url: item.path,
-            tag: item.id ?? item.input.type,
-          });
+        if (!item.channels.push) return;
+        try {
+          await this.#deps.push.send(userId, { title: 'PetAmigos', body: item.text, url: item.path, tag: item.id ?? item.input.type });
+        } catch (error) {
+          this.#deps.log.warn({ err: error, user: userId }, `notifier.dispatch() | push not sent [user:${userId}]`);
         }
       }),
     );

@@ -185,7 +185,7 @@ export class Pets {
       return { row: updated as PetRow, notify };
     });
     await emit(this.#deps, 'profile', ownerId, 'pet.changed', { userId: ownerId, at: Date.now() });
-    await this.#deps.notifier.dispatch(notify);
+    this.#deps.notifier.dispatch(notify);
     return petView(row, await relationFacts(db, ownerId, ownerId));
   }
 

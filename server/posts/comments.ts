@@ -9,7 +9,7 @@ import { and, asc, eq, gt, isNull, sql } from 'drizzle-orm';
 import type { Comment, postCalls } from '../../protocol/calls/posts.ts';
 import { users } from '../accounts/schema.ts';
 import { ForbiddenError, NotFoundError } from '../errors.ts';
-import { emit } from '../events.ts';
+import { emit, emitMany } from '../events.ts';
 import { isBlocked, notBlockedWith, relationFacts } from '../graph/relations.ts';
 import type { Prepared } from '../notifications/notifier.ts';
 import type { SocialDeps } from '../people/context.ts';
@@ -22,7 +22,7 @@ import { checkPlainText } from '../platform/input.ts';
 import type { Posts } from './posts.ts';
 import { comments, posts, type ReactionKind, reactions } from './schema.ts';
 import { mentionsAndTags } from './text.ts';
-import { countsOf, linkedEntities } from './views.ts';
+import { countsEventOf, countsOf, linkedEntities } from './views.ts';
 import { canSee } from './visibility.ts';
 
 type CommentRow = typeof comments.$inferSelect;
@@ -123,7 +123,7 @@ export class Comments {
     const depth = (parent?.depth ?? 0) + 1;
     if (depth > MAX_DEPTH) throw new ForbiddenError(`comments nest ${MAX_DEPTH} levels deep at most`, 'TOO_DEEP');
     const id = Bun.randomUUIDv7();
-    const { row, notify } = await db.transaction(async (tx) => {
+    const { row, counts, notify } = await db.transaction(async (tx) => {
       const [inserted] = await tx
         .insert(comments)
         .values({
@@ -137,15 +137,6 @@ export class Comments {
           clientId: request.clientId ?? null,
         })
         .returning();
-      await tx
-        .update(posts)
-        .set({ commentCount: sql`${posts.commentCount} + 1` })
-        .where(eq(posts.id, post.id));
-      if (parent !== undefined)
-        await tx
-          .update(comments)
-          .set({ replyCount: sql`${comments.replyCount} + 1` })
-          .where(eq(comments.id, parent.id));
       // Each person hears once, by the first reason that applies: answered, then commented on, then mentioned.
       const notify: (Prepared | undefined)[] = [];
       const told = new Set([viewerId]);
@@ -162,12 +153,30 @@ export class Comments {
         for (const user of named)
           if (canSee(post, await relationFacts(tx as unknown as Database, user.id, post.authorId))) await tell(user.id, 'post.mention');
       }
-      return { row: inserted as CommentRow, notify };
+      // The counters move last: the post's row (every commenter's and reactor's) stays locked only
+      // from here to the commit, and the update returns the counts the event carries.
+      const [counted] = await tx
+        .update(posts)
+        .set({ commentCount: sql`${posts.commentCount} + 1` })
+        .where(eq(posts.id, post.id))
+        .returning();
+      if (parent !== undefined)
+        await tx
+          .update(comments)
+          .set({ replyCount: sql`${comments.replyCount} + 1` })
+          .where(eq(comments.id, parent.id));
+      if (counted === undefined) throw new NotFoundError('post');
+      return { row: inserted as CommentRow, counts: countsEventOf(counted), notify };
     });
-    await emit(this.#deps, 'post', post.id, 'comment.added', { postId: post.id, commentId: id, parentId: row.parentId });
-    await emit(this.#deps, 'post', post.id, 'post.counts', await this.#posts.countsEvent(post.id));
-    await this.#deps.notifier.dispatch(notify);
-    return this.get(viewerId, id);
+    await emitMany(this.#deps, 'post', post.id, [
+      { name: 'comment.added', body: { postId: post.id, commentId: id, parentId: row.parentId } },
+      { name: 'post.counts', body: counts },
+    ]);
+    this.#deps.notifier.dispatch(notify);
+    // Visible a moment ago, and the viewer wrote it: no need to ask again.
+    const [view] = await this.#views(viewerId, [row]);
+    if (view === undefined) throw new NotFoundError('comment');
+    return view;
   }
 
   async edit(viewerId: string, request: Request<'comments.edit'>): Promise<CommentView> {

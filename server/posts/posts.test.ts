@@ -7,6 +7,8 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type AccountsEnv, startAccountsEnv } from '../../test/harness/accounts.ts';
 import { befriend, type Member, memberPool } from '../../test/harness/social.ts';
 import { rowsOf } from '../platform/db/rows.ts';
+import type { TopicLog } from '../platform/topics/index.ts';
+import { Posts } from './posts.ts';
 import { reports } from './schema.ts';
 
 let env: AccountsEnv;
@@ -299,6 +301,31 @@ describe('posts', () => {
     await me.call('feed.mute', { userId: followed.id, muted: false });
     await me.call('feed.hide', { postId: fromFriend.id, hidden: false });
     expect(await ids()).toEqual([followedPublic.id, fromFriend.id, mine.id]);
+  });
+
+  test("feed: a new post is answered without waiting for its audience's feeds to hear of it; each hears of it once the fan-out is done", async () => {
+    const [author, friend] = await Promise.all([member(), member()]);
+    await befriend(env.node, author, friend);
+    await friend.follow(`feed:${friend.id}`);
+    const { deps, trends } = env.node.social;
+    // The node's own log, with writes to feed topics held until the test lets them through.
+    const gate = Promise.withResolvers<void>();
+    const written: string[] = [];
+    const topics: TopicLog = {
+      ...deps.topics,
+      publish: async (topic, name, body, options) => {
+        if (topic.startsWith('feed:')) await gate.promise;
+        written.push(topic);
+        return deps.topics.publish(topic, name, body, options);
+      },
+    };
+    const posts = new Posts({ ...deps, topics }, trends);
+    const post = await posts.create(author.id, { text: 'Luna en el parque', visibility: 'friends' });
+    expect(written).toEqual([]);
+    gate.resolve();
+    await posts.settled();
+    expect(written.sort()).toEqual([`feed:${author.id}`, `feed:${friend.id}`].sort());
+    expect(await friend.event('feed.post', (body) => body.postId === post.id)).toEqual({ postId: post.id, authorId: author.id });
   });
 
   test('feed: pages of 20 never repeat or skip a post while new posts arrive, in both modes', async () => {

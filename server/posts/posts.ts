@@ -23,7 +23,7 @@ import { checkPlainText } from '../platform/input.ts';
 import type { Trends } from './hashtags.ts';
 import { pollOptions, polls, pollVotes, postEdits, postHashtags, postMentions, posts } from './schema.ts';
 import { mentionsAndTags } from './text.ts';
-import { countsOf, type PostRow, type PostView, postViews } from './views.ts';
+import { countsEventOf, type PostRow, type PostView, postViews } from './views.ts';
 import { canSee, visibleTo } from './visibility.ts';
 
 type Request<N extends keyof typeof postCalls> = Static<(typeof postCalls)[N]['request']>;
@@ -36,6 +36,7 @@ const MINUTE = 60_000;
 export class Posts {
   readonly #deps: SocialDeps;
   readonly #trends: Trends;
+  readonly #fanningOut = new Set<Promise<void>>();
 
   constructor(deps: SocialDeps, trends: Trends) {
     this.#deps = deps;
@@ -154,7 +155,7 @@ export class Posts {
     await this.#announce(row);
     if (shared(row))
       await emit(this.#deps, 'post', row.sharedPostId as string, 'post.counts', await this.countsEvent(row.sharedPostId as string));
-    await this.#deps.notifier.dispatch(notify);
+    this.#deps.notifier.dispatch(notify);
     return this.view(authorId, row);
   }
 
@@ -178,12 +179,33 @@ export class Posts {
     return prepared;
   }
 
-  /** After a post is committed: its audience's feeds hear of it, and public hashtags count toward trends. */
+  /**
+   * After a post is committed: public hashtags count toward trends (before the answer, so that an
+   * edit or delete that follows takes back what was counted), and its audience's feeds hear of it.
+   * That fan-out (a log write to each of up to FANOUT_LIMIT feed topics, which other nodes write
+   * too) is started without holding up the answer: it was most of a post's time, and, as before,
+   * a feed that misses the event shows the post on its next read.
+   */
   async #announce(row: PostRow) {
-    const { db } = this.#deps;
-    const audience = await feedAudience(db, row);
-    await Promise.all(audience.map((userId) => emit(this.#deps, 'feed', userId, 'feed.post', { postId: row.id, authorId: row.authorId })));
+    const fanout = this.#fanOut(row).finally(() => this.#fanningOut.delete(fanout));
+    this.#fanningOut.add(fanout);
     if (row.visibility === 'public' && row.hashtags.length > 0) await this.#trends.count(row.locale, row.hashtags, row.createdAt.getTime());
+  }
+
+  async #fanOut(row: PostRow) {
+    try {
+      const audience = await feedAudience(this.#deps.db, row);
+      await Promise.all(
+        audience.map((userId) => emit(this.#deps, 'feed', userId, 'feed.post', { postId: row.id, authorId: row.authorId })),
+      );
+    } catch (error) {
+      this.#deps.log.error({ err: error, post: row.id }, `posts.create() | feeds not told [post:${row.id}]`);
+    }
+  }
+
+  /** Waits for the feed fan-outs under way. */
+  async settled(): Promise<void> {
+    await Promise.all(this.#fanningOut);
   }
 
   /** Trends count public posts' hashtags: an edit or a delete takes back what no longer counts and adds what newly does. */
@@ -232,7 +254,7 @@ export class Posts {
     await this.#retrend(before, row);
     await emit(this.#deps, 'post', row.id, 'post.changed', { postId: row.id, deleted: false, at: Date.now() });
     if (visibilityChanged) announceAccessChange(this.#deps, { topics: [`post:${row.id}`] });
-    await this.#deps.notifier.dispatch(notify);
+    this.#deps.notifier.dispatch(notify);
     return this.view(authorId, row);
   }
 
@@ -362,7 +384,7 @@ export class Posts {
   async countsEvent(postId: string) {
     const [row] = await this.#deps.db.select().from(posts).where(eq(posts.id, postId));
     if (row === undefined) throw new NotFoundError('post');
-    return { postId, reactions: countsOf(row), comments: row.commentCount, shares: row.shareCount };
+    return countsEventOf(row);
   }
 }
 

@@ -6,6 +6,7 @@
 import type { Static } from '@sinclair/typebox';
 import { and, desc, eq, lt, or, sql } from 'drizzle-orm';
 import type { postCalls } from '../../protocol/calls/posts.ts';
+import { REACTIONS } from '../../protocol/lists.ts';
 import { users } from '../accounts/schema.ts';
 import { InvalidInputError, NotFoundError } from '../errors.ts';
 import { emit } from '../events.ts';
@@ -15,12 +16,21 @@ import type { SocialDeps } from '../people/context.ts';
 import { profiles } from '../people/schema.ts';
 import { summaryColumns, toSummary } from '../people/summaries.ts';
 import { decodeCursor, PAGE_SIZE, pageOf } from '../platform/cursor.ts';
+import { rowsOf } from '../platform/db/rows.ts';
 import type { Comments } from './comments.ts';
 import type { Posts } from './posts.ts';
 import { comments, posts, type ReactionKind, reactions } from './schema.ts';
 import { countsOf } from './views.ts';
 
 type Target = { kind: 'post'; id: string } | { kind: 'comment'; id: string };
+
+/** A target's counters as the counts events carry them (a post's with its comments and shares), named as countsOf reads them. */
+type CountRow = Parameters<typeof countsOf>[0] & { commentCount?: number; shareCount?: number };
+const REACTION_COLUMNS = REACTIONS.map((kind) => `${kind}_count as "${kind}Count"`).join(', ');
+const COUNT_COLUMNS = {
+  post: `${REACTION_COLUMNS}, comment_count as "commentCount", share_count as "shareCount"`,
+  comment: REACTION_COLUMNS,
+} as const;
 
 export class Reactions {
   readonly #deps: SocialDeps;
@@ -52,25 +62,18 @@ export class Reactions {
       const key = and(eq(reactions.targetKind, target.kind), eq(reactions.targetId, target.id), eq(reactions.userId, viewerId));
       const [old] = await tx.select({ kind: reactions.kind }).from(reactions).where(key);
       const before = old?.kind ?? null;
-      const moves: string[] = [];
       if (before !== kind) {
-        if (before !== null) moves.push(`${before}_count = ${before}_count - 1`);
-        if (kind !== null) moves.push(`${kind}_count = ${kind}_count + 1`);
         if (kind === null) await tx.delete(reactions).where(key);
         else if (before === null)
           await tx
             .insert(reactions)
             .values({ targetKind: target.kind, targetId: target.id, userId: viewerId, kind, createdAt: new Date() });
         else await tx.update(reactions).set({ kind, createdAt: new Date() }).where(key);
-        // The kinds come from the catalogue's closed list (checked at the edge), never from free text.
-        await tx.execute(sql`update ${table} set ${sql.raw(moves.join(', '))} where id = ${target.id}`);
       }
-      const [row] = await tx.select().from(table).where(eq(table.id, target.id));
-      if (row === undefined) throw new NotFoundError(target.kind);
       // Told once per person and target: taking a reaction back and giving it again is not news.
       const type = target.kind === 'post' ? 'post.reaction' : 'comment.reaction';
       const [told] =
-        before === null && kind !== null
+        before === null && kind !== null && authorId !== viewerId
           ? await tx
               .select({ id: notifications.id })
               .from(notifications)
@@ -93,13 +96,27 @@ export class Reactions {
               data: target.kind === 'post' ? { postId, kind } : { postId, commentId: target.id, kind },
             })
           : undefined;
-      // A post's row, just read, holds the rest of its counts event too.
-      const totals = 'shareCount' in row ? { comments: row.commentCount, shares: row.shareCount } : undefined;
+      // The counters move last: a popular target's row stays locked only from here to the commit,
+      // not through the notification's statements, and the update returns what the event carries.
+      const moves: string[] = [];
+      if (before !== null && before !== kind) moves.push(`${before}_count = ${before}_count - 1`);
+      if (kind !== null && before !== kind) moves.push(`${kind}_count = ${kind}_count + 1`);
+      const [row] =
+        moves.length === 0
+          ? rowsOf<CountRow>(await tx.execute(sql`select ${sql.raw(COUNT_COLUMNS[target.kind])} from ${table} where id = ${target.id}`))
+          : // The kinds come from the catalogue's closed list (checked at the edge), never from free text.
+            rowsOf<CountRow>(
+              await tx.execute(
+                sql`update ${table} set ${sql.raw(moves.join(', '))} where id = ${target.id} returning ${sql.raw(COUNT_COLUMNS[target.kind])}`,
+              ),
+            );
+      if (row === undefined) throw new NotFoundError(target.kind);
+      const totals = row.commentCount === undefined ? undefined : { comments: row.commentCount, shares: row.shareCount as number };
       return { counts: countsOf(row), totals, notify };
     });
     if (totals !== undefined) await emit(this.#deps, 'post', postId, 'post.counts', { postId, reactions: counts, ...totals });
     else await emit(this.#deps, 'post', postId, 'comment.counts', { postId, commentId: target.id, reactions: counts });
-    await this.#deps.notifier.dispatch([notify]);
+    this.#deps.notifier.dispatch([notify]);
     return { reactions: counts, myReaction: kind };
   }
 

@@ -30,6 +30,11 @@ export function countsOf(row: {
   return { like: row.likeCount, love: row.loveCount, haha: row.hahaCount, wow: row.wowCount, sad: row.sadCount, angry: row.angryCount };
 }
 
+/** The body of a post's `post.counts` event, from its row. */
+export function countsEventOf(row: PostRow) {
+  return { postId: row.id, reactions: countsOf(row), comments: row.commentCount, shares: row.shareCount };
+}
+
 /** Entities of a text with mentions linked to the users they name (unknown names stay plain text). */
 export async function linkedEntities(db: Database, texts: string[]) {
   const parsed = texts.map((text) => parseEntities(text));

@@ -21,6 +21,9 @@ export interface PushService {
   /** A subscription as PushSubscription.toJSON() gives it. */
   subscribe(): { endpoint: string; keys: { p256dh: string; auth: string } };
   gone(endpoint: string): void;
+  /** Pushes to this subscription wait unanswered until release(). */
+  hold(endpoint: string): void;
+  release(endpoint: string): void;
   waitFor(count: number, timeoutMs?: number): Promise<ReceivedPush[]>;
   close(): void;
 }
@@ -28,6 +31,8 @@ export interface PushService {
 export function startPushService(): PushService {
   const keys = new Map<string, { ecdh: ReturnType<typeof createECDH>; auth: string }>();
   const goneIds = new Set<string>();
+  const held = new Map<string, ReturnType<typeof Promise.withResolvers<void>>>();
+  const idOf = (endpoint: string) => endpoint.split('/push/')[1] ?? '';
   const received: ReceivedPush[] = [];
   const failures: string[] = [];
   const server = Bun.serve({
@@ -36,6 +41,7 @@ export function startPushService(): PushService {
     async fetch(request) {
       const id = new URL(request.url).pathname.replace('/push/', '');
       if (goneIds.has(id)) return new Response('gone', { status: 410 });
+      await held.get(id)?.promise;
       const subscriber = keys.get(id);
       if (subscriber === undefined) return new Response('unknown', { status: 404 });
       try {
@@ -79,7 +85,14 @@ export function startPushService(): PushService {
       return { endpoint: `${url}/push/${id}`, keys: { p256dh: ecdh.getPublicKey().toString('base64url'), auth } };
     },
     gone(endpoint) {
-      goneIds.add(endpoint.split('/push/')[1] ?? '');
+      goneIds.add(idOf(endpoint));
+    },
+    hold(endpoint) {
+      held.set(idOf(endpoint), Promise.withResolvers<void>());
+    },
+    release(endpoint) {
+      held.get(idOf(endpoint))?.resolve();
+      held.delete(idOf(endpoint));
     },
     async waitFor(count, timeoutMs = 5000) {
       const deadline = Date.now() + timeoutMs;

@@ -8,6 +8,8 @@ import { connectAs, type RawSocket } from './ws.ts';
 export async function befriend(node: RunningNode, a: { id: string }, b: { id: string }): Promise<void> {
   await node.social.graph.request(a.id, b.id);
   await node.social.graph.accept(b.id, a.id);
+  // What the request and accept notified is delivered live (and pushed) before the test goes on.
+  await node.social.notifier.settled();
 }
 
 /** A signed-in user with a socket that follows their own `user:<id>` topic, and typed calls. */

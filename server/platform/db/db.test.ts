@@ -40,6 +40,27 @@ describe('database (postgres)', () => {
     }
   });
 
+  test('database: a query runs as a prepared statement, made once per connection and reused, in transactions too', async () => {
+    const handle = await openDatabase({ databaseUrl: database.url, dataDir: '/nonexistent', poolMax: 1, applicationName: 'db-test' });
+    try {
+      const shapes = async () =>
+        (
+          (await handle.db.execute(
+            sql`select statement from pg_prepared_statements where statement like ${'%pa_prepared_probe%'} and statement not like ${'%pg_prepared_statements%'}`,
+          )) as unknown as { statement: string }[]
+        ).map((row) => row.statement);
+      for (const n of [1, 2, 3])
+        expect(await handle.db.execute(sql`select ${n}::int as pa_prepared_probe`)).toEqual([{ pa_prepared_probe: n }]);
+      await handle.db.transaction(async (tx) => {
+        await tx.execute(sql`select ${4}::int as pa_prepared_probe`);
+        await tx.execute(sql`select ${5}::text as pa_prepared_probe`);
+      });
+      expect((await shapes()).sort()).toEqual(['select $1::int as pa_prepared_probe', 'select $1::text as pa_prepared_probe']);
+    } finally {
+      await handle.close();
+    }
+  });
+
   test('database: migrating again is a no-op', async () => {
     const handle = await open();
     try {

@@ -22,9 +22,9 @@ export interface DatabaseHandle {
   readonly location: string;
   readonly db: Database;
   /**
-   * Runs one hot statement, prepared once per connection and reused (a Drizzle query is parsed
-   * and planned on every run). `text` is fixed SQL with $1, $2… placeholders; pass parameters as
-   * text and cast them in the SQL.
+   * Runs one hot statement of fixed text, prepared once per connection and reused like every
+   * query, without Drizzle building it each time. `text` is fixed SQL with $1, $2… placeholders;
+   * pass parameters as text and cast them in the SQL.
    */
   prepared(text: string, params: readonly string[]): Promise<void>;
   ping(): Promise<void>;
@@ -53,7 +53,7 @@ async function openPostgres(options: DatabaseOptions): Promise<DatabaseHandle> {
     // media.get whose estimate was high).
     connection: { application_name: options.applicationName, jit: 'off' },
   });
-  const db = drizzlePostgres(client, { schema: tables, casing: 'snake_case' }) as unknown as Database;
+  const db = drizzlePostgres(preparing(client), { schema: tables, casing: 'snake_case' }) as unknown as Database;
   const handle: DatabaseHandle = {
     kind: 'postgres',
     location: redactUrl(url),
@@ -73,6 +73,41 @@ async function openPostgres(options: DatabaseOptions): Promise<DatabaseHandle> {
     throw new DependencyError('database', `cannot reach ${handle.location}: ${(cause as Error).message}`, { cause });
   }
   return handle;
+}
+
+/**
+ * The client as Drizzle gets it: every statement runs as a named prepared statement, kept per
+ * connection and reused (postgres.js keys them by text; Drizzle's texts carry values as $n, so
+ * there are as many as there are query shapes). Drizzle asks for unnamed statements, for which
+ * postgres.js first sends Parse and Describe and waits for the parameter types before it sends
+ * Bind and Execute: two round trips for every query with parameters, each parsed and planned
+ * again. Prepared, a query is one round trip after its first run on a connection, and a
+ * transaction holds its pooled connection for half as many waits.
+ */
+function preparing(client: postgres.Sql): postgres.Sql {
+  return new Proxy(client, {
+    get(target, key, receiver) {
+      switch (key) {
+        case 'unsafe':
+          return (text: string, params?: postgres.ParameterOrJSON<never>[], options?: postgres.UnsafeQueryOptions) => {
+            // Drizzle's text is a rope of hundreds of pieces, and postgres.js keeps the text of
+            // each statement it prepares: made flat first (measuring it does that in place), a
+            // kept text is one string, not hundreds.
+            Buffer.byteLength(text);
+            return target.unsafe(text, params, { ...options, prepare: true });
+          };
+        case 'begin':
+        case 'savepoint':
+          return (...args: unknown[]) => {
+            const body = args.pop() as (sql: postgres.Sql) => unknown;
+            const open = Reflect.get(target, key) as (...all: unknown[]) => unknown;
+            return open.apply(target, [...args, (sql: postgres.Sql) => body(preparing(sql))]);
+          };
+        default:
+          return Reflect.get(target, key, receiver);
+      }
+    },
+  });
 }
 
 async function openPglite(dataDir: string): Promise<DatabaseHandle> {
