@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { openMigratedTestDatabase } from '../../test/harness/services.ts';
 import type { Database, DatabaseHandle } from '../platform/db/index.ts';
 import { rowsOf } from '../platform/db/rows.ts';
-import { type MessageInput, MessageWriter } from './message-writer.ts';
+import { type MessageInput, MessageWriter, STORE_MESSAGES } from './message-writer.ts';
 
 let database: Awaited<ReturnType<typeof openMigratedTestDatabase>>;
 let db: Database;
@@ -125,4 +125,39 @@ describe('message writer', () => {
     expect((await stateOf(reused)).seqs).toEqual([1]);
     expect(await stateOf(clean)).toEqual({ last_seq: 3, published_seq: 1, seqs: [1, 2, 3], read_seq: 3, delivered_seq: 3 });
   });
+});
+
+test('writer: with thousands of conversations the statement reads only the rows it names, by index (no scan of either table)', async () => {
+  await db.execute(
+    sql`insert into conversations (id, kind, name, member_count, last_activity_at, created_at) select gen_random_uuid(), 'group', 'g', 1, now(), now() from generate_series(1, 3000)`,
+  );
+  await db.execute(
+    sql`insert into conversation_members (conversation_id, user_id, role, state, joined_at) select id, ${userId}, 'member', 'active', now() from conversations where id not in (select conversation_id from conversation_members)`,
+  );
+  await db.execute(sql`analyze conversations`);
+  await db.execute(sql`analyze conversation_members`);
+  const id = await conversation();
+  const rows = JSON.stringify([
+    {
+      conversation_id: id,
+      published_seq: 0,
+      seq: 1,
+      id: Bun.randomUUIDv7(),
+      sender_id: userId,
+      client_id: crypto.randomUUID(),
+      kind: 'text',
+      text: 'hola',
+      search_text: 'hola',
+      encrypted: null,
+      system: null,
+      reply_to_seq: null,
+      attachments: [],
+      created_at: new Date().toISOString(),
+    },
+  ]);
+  const plan = rowsOf(await db.execute(sql.raw(`explain ${STORE_MESSAGES.replace('$1::text', `'${rows.replaceAll("'", "''")}'::text`)}`)))
+    .map((row) => String((row as Record<string, unknown>)['QUERY PLAN']))
+    .join('\n');
+  expect(plan).toContain('conversations_pkey');
+  expect(plan).not.toMatch(/Seq Scan on conversations|Seq Scan on conversation_members/);
 });

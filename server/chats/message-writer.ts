@@ -134,9 +134,12 @@ export class MessageWriter {
 
 /**
  * The messages, each conversation's counters and each sender's pointers, in one statement whose
- * text never changes (prepared once per connection): the rows travel as one JSON parameter.
+ * text never changes (prepared once per connection): the rows travel as one JSON parameter. The
+ * planner takes a JSON record set for 100 rows and would join it to the whole of `conversations`
+ * and `conversation_members` by hash (a scan of each table per write: 4.5 ms with 20,000
+ * conversations); the `= any(array(…))` conditions make it read just the rows named, by index.
  */
-const STORE_MESSAGES = `
+export const STORE_MESSAGES = `
 with v as (
   select * from jsonb_to_recordset($1::text::jsonb) as v(
     conversation_id uuid, published_seq integer, seq integer, id uuid, sender_id uuid, client_id uuid, kind text,
@@ -152,11 +155,12 @@ counters as (
   update conversations c set last_seq = r.last_seq, published_seq = r.published_seq, last_activity_at = r.at
   from (select conversation_id, max(seq) as last_seq, max(published_seq) as published_seq, max(created_at) as at
         from v group by conversation_id) r
-  where c.id = r.conversation_id
+  where c.id = r.conversation_id and c.id = any(array(select conversation_id from v))
 ),
 pointers as (
   update conversation_members m set read_seq = s.seq, delivered_seq = s.seq
   from (select conversation_id, sender_id, max(seq) as seq from v where sender_id is not null group by conversation_id, sender_id) s
   where m.conversation_id = s.conversation_id and m.user_id = s.sender_id
+    and m.conversation_id = any(array(select conversation_id from v)) and m.user_id = any(array(select sender_id from v))
 )
 select 1`;
