@@ -65,6 +65,8 @@ export class SimulatedUser {
   readonly #lastSeq = new Map<string, number>();
   #seenPosts: string[] = [];
   #stopped = false;
+  /** Wakes #joined when a topic's state changes. */
+  #settled: (() => void) | undefined;
   #stop = Promise.withResolvers<void>();
 
   constructor(options: SimulatedUserOptions) {
@@ -114,16 +116,22 @@ export class SimulatedUser {
       since,
       onState: (state, error) => {
         if (state === 'errored') this.#options.tally.failed(`sub ${error?.code ?? 'errored'}`, topic);
+        if (state !== 'joining') this.#settled?.();
       },
     });
     this.#topics.set(topic, handle);
   }
 
+  /** Waits until no topic is joining, woken by each topic's state change (a poll would round the time up). */
   async #joined(): Promise<void> {
     const deadline = Date.now() + 30_000;
     while (!this.#stopped && [...this.#topics.values()].some((handle) => handle.state === 'joining')) {
-      if (Date.now() > deadline) throw new Error(`${this.account.username}: topics not joined within 30 s`);
-      await Bun.sleep(20);
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`${this.account.username}: topics not joined within 30 s`);
+      const changed = Promise.withResolvers<void>();
+      this.#settled = changed.resolve;
+      await Promise.race([changed.promise, Bun.sleep(Math.min(left, 1000))]);
+      this.#settled = undefined;
     }
   }
 
