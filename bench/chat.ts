@@ -19,9 +19,8 @@ import { connect } from 'nats';
 import { exampleMessage } from '../protocol/calls/chats.ts';
 import { PetAmigosClient } from '../protocol/client.ts';
 import { decodeFrame, encodeFrame } from '../protocol/codec.ts';
-import { register } from '../test/harness/cluster.ts';
-import { spawnNode } from '../test/harness/processes.ts';
-import { createTempDir, createTestDatabase, dropNamespaceStreams, services, uniqueName } from '../test/harness/services.ts';
+import { register, startCluster } from '../test/harness/cluster.ts';
+import { services } from '../test/harness/services.ts';
 import { wsUrl } from '../test/harness/ws.ts';
 import { accessTokens, newJwtKeys, seedAccounts } from './accounts.ts';
 import { percentile, row } from './stats.ts';
@@ -34,27 +33,16 @@ const IN_FLIGHT = 32;
 const PARTS = new Set((process.env.BENCH_CHAT_PARTS ?? 'bare,busy,quiet,pairs,direct').split(','));
 const JWT_KEYS = newJwtKeys();
 
-const database = await createTestDatabase('bench_chat');
-const namespace = uniqueName('bench_chat');
-const dirs = [createTempDir('bench-chat-a'), createTempDir('bench-chat-b')];
-const [nodeA, nodeB] = await Promise.all(
-  dirs.map((dir, i) =>
-    spawnNode({
-      NODE_ID: `chat-${i}`,
-      CLUSTER_NAME: namespace,
-      DATABASE_URL: database.url,
-      NATS_URL: services.natsUrl,
-      REDIS_URL: services.redisUrl,
-      DATA_DIR: dir.path,
-      AUTH_JWT_KEYS: JWT_KEYS,
-      WS_CALLS_PER_SECOND: '1000000',
-      WS_CALL_BURST: '1000000',
-      WS_USER_CALLS_PER_SECOND: '1000000',
-      CHAT_MESSAGES_PER_MINUTE: '1000000',
-      TRUST_PROXY: '127.0.0.1,::1',
-    }),
-  ),
-);
+const cluster = await startCluster(2, {
+  AUTH_JWT_KEYS: JWT_KEYS,
+  WS_CALLS_PER_SECOND: '1000000',
+  WS_CALL_BURST: '1000000',
+  WS_USER_CALLS_PER_SECOND: '1000000',
+  CHAT_MESSAGES_PER_MINUTE: '1000000',
+  TRUST_PROXY: '127.0.0.1,::1',
+});
+const { database, name: namespace } = cluster;
+const [nodeA, nodeB] = cluster.nodes;
 if (nodeA === undefined || nodeB === undefined) throw new Error('nodes did not start');
 
 const clientOn = async (url: string, token: string) => {
@@ -267,8 +255,5 @@ try {
   for (const line of rows) console.log(line);
   for (const client of clients) client.close();
 } finally {
-  await Promise.all([nodeA.stop('SIGTERM'), nodeB.stop('SIGTERM')]);
-  await dropNamespaceStreams(namespace);
-  await database.drop();
-  for (const dir of dirs) dir.remove();
+  await cluster.stop();
 }

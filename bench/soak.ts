@@ -15,8 +15,8 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { connect } from 'nats';
 import postgres from 'postgres';
-import { spawnNode } from '../test/harness/processes.ts';
-import { createTempDir, createTestDatabase, dropNamespaceStreams, services, uniqueName } from '../test/harness/services.ts';
+import { startCluster } from '../test/harness/cluster.ts';
+import { services } from '../test/harness/services.ts';
 import { wsUrl } from '../test/harness/ws.ts';
 import { accessTokens, newJwtKeys, type SeededAccount, seedAccounts } from './accounts.ts';
 import { plot } from './soak/plot.ts';
@@ -42,23 +42,8 @@ const RSS_SLOPE_LIMIT_MB_PER_MIN = 1;
 const COUNT_DRIFT_LIMIT = 0.05;
 
 const JWT_KEYS = newJwtKeys();
-const database = await createTestDatabase('bench_soak');
-const namespace = uniqueName('bench_soak');
-const dirs = [createTempDir('bench-soak-a'), createTempDir('bench-soak-b')];
-const nodeIds = ['soak-0', 'soak-1'];
-const nodes = await Promise.all(
-  dirs.map((dir, i) =>
-    spawnNode({
-      NODE_ID: nodeIds[i] as string,
-      CLUSTER_NAME: namespace,
-      DATABASE_URL: database.url,
-      NATS_URL: services.natsUrl,
-      REDIS_URL: services.redisUrl,
-      DATA_DIR: dir.path,
-      AUTH_JWT_KEYS: JWT_KEYS,
-    }),
-  ),
-);
+const cluster = await startCluster(2, { AUTH_JWT_KEYS: JWT_KEYS }, { nodeIdPrefix: 'soak-' });
+const { database, name: namespace, nodes } = cluster;
 const nc = await connect({ servers: services.natsUrl });
 
 /** Runs `task` over `items`, `width` at a time. */
@@ -164,7 +149,7 @@ try {
   const sampler = new Sampler(
     nc,
     namespace,
-    nodes.map((node, i) => ({ id: nodeIds[i] as string, node })),
+    nodes.map((node, i) => ({ id: `soak-${i}`, node })),
   );
   await sampler.start(SAMPLE_EVERY_MS);
   const runStarted = performance.now();
@@ -266,8 +251,5 @@ try {
   );
 } finally {
   await nc.close();
-  await Promise.all(nodes.map((node) => node.stop('SIGTERM')));
-  await dropNamespaceStreams(namespace);
-  await database.drop();
-  for (const dir of dirs) dir.remove();
+  await cluster.stop();
 }

@@ -18,14 +18,19 @@ export interface Cluster {
   stop(): Promise<void>;
 }
 
-export async function startCluster(size: number, env: Record<string, string> = {}): Promise<Cluster> {
+/** `size` node processes of one cluster on a fresh database; node ids are `<nodeIdPrefix><n>` (n0, n1, … by default). */
+export async function startCluster(
+  size: number,
+  env: Record<string, string> = {},
+  options: { nodeIdPrefix?: string } = {},
+): Promise<Cluster> {
   const name = uniqueName('cluster');
   const database = await createTestDatabase('cluster');
   const dirs = Array.from({ length: size }, () => createTempDir('cluster-node'));
   const nodes = await Promise.all(
     dirs.map((dir, i) =>
       spawnNode({
-        NODE_ID: `n${i}`,
+        NODE_ID: `${options.nodeIdPrefix ?? 'n'}${i}`,
         CLUSTER_NAME: name,
         DATABASE_URL: database.url,
         NATS_URL: services.natsUrl,
