@@ -425,8 +425,6 @@ class Room {
     this.#latest = pushOf(this.#id, conversation, rows.at(-1) as MessageRow);
     await this.#publishMessages(views);
     for (const [i, send] of ready.entries()) results[send.index] = { outcome: reply(views[i]) };
-    // Unread counts are told (the senders' too: sending reads the conversation). The senders'
-    // pointers moved to their messages, which say so: no receipt goes out for that.
     this.#markUnread();
   }
 
@@ -458,8 +456,6 @@ class Room {
     this.#latest = pushOf(this.#id, conversation, row);
     const view = messageView(row, replyTo);
     await this.#publishMessages([view]);
-    // Unread counts are told (the senders' too: sending reads the conversation). The senders'
-    // pointers moved to their messages, which say so: no receipt goes out for that.
     this.#markUnread();
     return view;
   }
@@ -637,7 +633,9 @@ class Room {
   /**
    * Unread counts are told to the members' user actors in batches, at most every 100 ms per room:
    * the first change after a batch sets the timer, and later ones join it (setting it again each
-   * time would hold the counts back for as long as messages kept coming).
+   * time would hold the counts back for as long as messages kept coming). After a send, every
+   * member's (the senders' too: sending reads the conversation); the senders' pointers moved to
+   * their messages, which say so, so no receipt goes out for a send.
    */
   #markUnread() {
     for (const [userId, member] of this.#members) if (isPresent(member.state)) this.#unreadDirty.add(userId);

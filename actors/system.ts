@@ -583,17 +583,11 @@ export class ActorSystem {
   }
 
   async #passivateIdle(): Promise<void> {
-    const now = Date.now();
-    const idle: string[] = [];
-    for (const entry of this.#activations.values()) {
-      if (entry.activation.idle && now - entry.activation.lastActiveAt >= (entry.kind.idleMs ?? DEFAULT_IDLE_MS))
-        idle.push(entry.activation.address);
-    }
-    for (const key of idle) {
-      const entry = this.#activations.get(key);
-      if (entry?.activation.idle && Date.now() - entry.activation.lastActiveAt >= (entry.kind.idleMs ?? DEFAULT_IDLE_MS))
-        await this.#passivate(key);
-    }
+    const idleLongEnough = (entry: Active | undefined) =>
+      entry?.activation.idle === true && Date.now() - entry.activation.lastActiveAt >= (entry.kind.idleMs ?? DEFAULT_IDLE_MS);
+    const idle = [...this.#activations.values()].filter(idleLongEnough).map((entry) => entry.activation.address);
+    // Looked at again: a message may have arrived while an earlier one was being passivated.
+    for (const key of idle) if (idleLongEnough(this.#activations.get(key))) await this.#passivate(key);
   }
 
   async #deliverReminders(): Promise<void> {
