@@ -2,7 +2,7 @@
 // same thing everywhere (the server's gateway, tests, a client): TypeBox rejects a format nobody
 // registered. TypeBox's registry is one per process and others write to it too: @elysiajs/openapi,
 // when loaded, sets `uuid`, `date` and `date-time` to checks that build a Zod schema for every
-// value checked (about a third of a chats.send's validation time on the gateway). The server
+// value checked (a chats.send body took 22.7 µs to check instead of 0.4). The server
 // registers these again once everything is loaded (server/http/app.ts), so these are the ones used.
 import { FormatRegistry } from '@sinclair/typebox';
 
