@@ -15,6 +15,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { connect } from 'nats';
 import postgres from 'postgres';
+import type { GcStatus } from '../server/ops/service.ts';
 import { startCluster } from '../test/harness/cluster.ts';
 import { services } from '../test/harness/services.ts';
 import { wsUrl } from '../test/harness/ws.ts';
@@ -42,7 +43,9 @@ const RSS_SLOPE_LIMIT_MB_PER_MIN = 1;
 const COUNT_DRIFT_LIMIT = 0.05;
 
 const JWT_KEYS = newJwtKeys();
-const cluster = await startCluster(2, { AUTH_JWT_KEYS: JWT_KEYS }, { nodeIdPrefix: 'soak-' });
+// OPS_GC: the soak asks each node for a full collection and its live objects by type at the start
+// of the second half and at the end, to tell what grew from garbage not yet collected.
+const cluster = await startCluster(2, { AUTH_JWT_KEYS: JWT_KEYS, OPS_GC: 'on' }, { nodeIdPrefix: 'soak-' });
 const { database, name: namespace, nodes } = cluster;
 const nc = await connect({ servers: services.natsUrl });
 
@@ -102,6 +105,34 @@ function growth(label: string, points: [number, number][], unit: string, limit: 
     }),
   );
   return flat ? '' : label;
+}
+
+/** Each node's status and live objects by type after a full collection. */
+function collect(): Promise<GcStatus[]> {
+  return Promise.all(
+    nodes.map((_, i) =>
+      nc.request(`${namespace}.ops.gc.soak-${i}`, undefined, { timeout: 10_000 }).then((reply) => reply.json<GcStatus>()),
+    ),
+  );
+}
+
+/** What the live heap gained between two collections, and the object types that gained most. */
+function heapGrowth(id: string, before: GcStatus, after: GcStatus, minutes: number): void {
+  const gained = Object.entries(after.objectTypes)
+    .map(([type, count]) => [type, count - (before.objectTypes[type] ?? 0)] as const)
+    .filter(([, delta]) => delta > 0)
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 8);
+  console.log(
+    row(`soak: ${id} live heap after a full collection`, {
+      'mid MB': before.heapBytes / 2 ** 20,
+      'end MB': after.heapBytes / 2 ** 20,
+      'MB/min': (after.heapBytes - before.heapBytes) / 2 ** 20 / minutes,
+      'actors mid': Object.values(before.actors).reduce((sum, n) => sum + n, 0),
+      'actors end': Object.values(after.actors).reduce((sum, n) => sum + n, 0),
+    }),
+  );
+  console.log(`soak: ${id} object types that gained most: ${gained.map(([type, delta]) => `${type} +${delta}`).join(', ') || 'none'}`);
 }
 
 try {
@@ -166,7 +197,12 @@ try {
     });
     console.error(`soak: ${((performance.now() - runStarted) / 60_000).toFixed(1)} min, ${tally.calls} calls; ${last.join('; ')}`);
   }, 60_000);
-  await Bun.sleep(MINUTES * 60_000);
+  await Bun.sleep(MINUTES * 30_000);
+  const atMiddle = await collect();
+  const middleAt = performance.now();
+  await Bun.sleep(MINUTES * 30_000);
+  const atEnd = await collect();
+  const collectedMinutes = (performance.now() - middleAt) / 60_000;
   const seconds = (performance.now() - runStarted) / 1000;
   const calls = tally.calls;
   clearInterval(progress);
@@ -201,7 +237,7 @@ try {
 
   const series = (samples: Sample[], field: keyof Sample): [number, number][] => samples.map((s) => [s.at, s[field]]);
   const grown: string[] = [];
-  for (const { id, samples } of sampler.nodes) {
+  for (const [index, { id, samples }] of sampler.nodes.entries()) {
     const lags = samples.map((s) => s.lagP99Ms).sort((a, b) => a - b);
     console.log(
       row(`soak: ${id} event-loop lag`, {
@@ -210,6 +246,7 @@ try {
         'worst max ms': Math.max(...samples.map((s) => s.lagMaxMs)),
       }),
     );
+    heapGrowth(id, atMiddle[index] as GcStatus, atEnd[index] as GcStatus, collectedMinutes);
     grown.push(growth(`${id} RSS`, series(samples, 'rssMb'), 'MB', () => RSS_SLOPE_LIMIT_MB_PER_MIN));
     for (const field of ['heapUsedMb', 'actors', 'sockets', 'followedTopics', 'mailboxDepth'] as const)
       grown.push(growth(`${id} ${field}`, series(samples, field), '', (mean) => (COUNT_DRIFT_LIMIT * Math.max(mean, 1)) / (MINUTES / 2)));

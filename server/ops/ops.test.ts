@@ -59,7 +59,7 @@ test('ops: npm run monitor --once prints a table of the nodes of the cluster', a
   expect(output).toMatch(/^ops-node\s+\d+s/m);
 });
 
-test('ops: the gc endpoint answers only on a node started with OPS_GC=on (benchmarks), with the status after a full collection', async () => {
+test('ops: the gc endpoint answers only on a node started with OPS_GC=on (benchmarks), with the status and the live objects by type after a full collection', async () => {
   const nc = await connect({ servers: services.natsUrl });
   const cluster = env.node.platform.config.clusterName;
   try {
@@ -70,6 +70,7 @@ test('ops: the gc endpoint answers only on a node started with OPS_GC=on (benchm
     );
     expect(answer).toMatchObject({ node: 'ops-gc-node', cluster });
     expect(answer.heapBytes).toBeGreaterThan(0);
+    expect(answer.objectTypes.Object).toBeGreaterThan(0);
     expect(peer.platform.config.opsGc).toBe(true);
   } finally {
     await nc.close();

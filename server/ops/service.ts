@@ -2,6 +2,7 @@
 // (`nats micro ls/info/stats`, $SRV.PING/INFO/STATS) and `npm run monitor` see the cluster. The
 // stats of its `status` endpoint carry the node's figures: actors by kind, mailbox depth,
 // sockets, followed topics, memory. In embedded mode there is no NATS and no service.
+import { heapStats } from 'bun:jsc';
 import type { NatsConnection, Service } from 'nats';
 import type { ActorSystem } from '../../actors/system.ts';
 import type { Gateway } from '../gateway/gateway.ts';
@@ -20,6 +21,11 @@ export interface NodeStatus {
   rssBytes: number;
   /** The JavaScript heap in use (objects alive at the last collection, and those allocated since). */
   heapBytes: number;
+}
+
+/** The `gc` endpoint's answer: the status after a full collection, and the live objects by type. */
+export interface GcStatus extends NodeStatus {
+  objectTypes: Record<string, number>;
 }
 
 function nodeStatus(options: {
@@ -54,7 +60,7 @@ export async function registerOpsService(
     startedAt: number;
     actors: ActorSystem;
     gateway: Gateway | undefined;
-    /** OPS_GC=on (benchmarks): a `gc` endpoint runs a full collection, then answers the status. */
+    /** OPS_GC=on (benchmarks): a `gc` endpoint runs a full collection, then answers the status and the live objects by type. */
     gc?: boolean;
   },
 ): Promise<Service> {
@@ -78,7 +84,8 @@ export async function registerOpsService(
       handler: (error, message) => {
         if (error !== null) return;
         Bun.gc(true);
-        message.respond(new TextEncoder().encode(JSON.stringify(status())));
+        const answer: GcStatus = { ...status(), objectTypes: heapStats().objectTypeCounts };
+        message.respond(new TextEncoder().encode(JSON.stringify(answer)));
       },
     });
   }
