@@ -24,6 +24,7 @@ import { conversationMembers, conversations, PRESENT_STATES } from '../server/ch
 import { type MessagePush, notificationById, unreadCount } from '../server/notifications/notifier.ts';
 import { notifications } from '../server/notifications/schema.ts';
 import type { Bus } from '../server/platform/bus/index.ts';
+import { anyOf } from '../server/platform/db/any-of.ts';
 import type { Database } from '../server/platform/db/index.ts';
 import type { TopicLog } from '../server/platform/topics/index.ts';
 import { userStatuses } from '../server/presence/schema.ts';
@@ -427,7 +428,7 @@ class UserActor implements Actor {
         await db
           .update(notifications)
           .set({ readAt: new Date() })
-          .where(and(eq(notifications.userId, userId), inArray(notifications.id, message.ids), isNull(notifications.readAt)));
+          .where(and(eq(notifications.userId, userId), anyOf(notifications.id, message.ids), isNull(notifications.readAt)));
         await this.#recount();
         return reply({ unread: this.#unread });
       case 'chatUnread':

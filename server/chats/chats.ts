@@ -17,6 +17,7 @@ import { allowsMessage, privacyOf } from '../people/privacy.ts';
 import { profiles } from '../people/schema.ts';
 import { fold, summaryColumns, toSummary } from '../people/summaries.ts';
 import { decodeCursor, encodeCursor, PAGE_SIZE } from '../platform/cursor.ts';
+import { anyOf, uuids } from '../platform/db/any-of.ts';
 import { createOnce } from '../platform/db/once.ts';
 import { checkPlainText, cleanName } from '../platform/input.ts';
 import type { RetainedFrame } from '../platform/topics/index.ts';
@@ -116,14 +117,11 @@ export class Chats {
             .from(conversationMembers)
             .innerJoin(users, eq(users.id, conversationMembers.userId))
             .leftJoin(profiles, eq(profiles.userId, users.id))
-            .where(and(inArray(conversationMembers.conversationId, direct), ne(conversationMembers.userId, viewerId))),
+            .where(and(anyOf(conversationMembers.conversationId, direct), ne(conversationMembers.userId, viewerId))),
       readMessages(
         this.#db,
         viewerId,
-        sql`(${messages.conversationId}, ${messages.seq}) in (select c.id, c.last_seq from conversations c where c.id in (${sql.join(
-          ids.map((id) => sql`${id}`),
-          sql`, `,
-        )}))`,
+        sql`(${messages.conversationId}, ${messages.seq}) in (select c.id, c.last_seq from conversations c where c.id = any(${uuids(ids)}))`,
         asc(messages.seq),
         ids.length,
         (conversationId) => joinedSeqOf.get(conversationId) ?? Number.MAX_SAFE_INTEGER,
@@ -206,7 +204,7 @@ export class Chats {
         .selectDistinct({ userId: chatKeys.userId })
         .from(chatKeys)
         .where(
-          inArray(
+          anyOf(
             chatKeys.userId,
             members.map((member) => member.person.id),
           ),

@@ -6,10 +6,11 @@
 // joinedSeq the replay becomes a reset (the client re-reads with chats.history, which starts at the
 // join). Messages are re-read as they are now: a deleted one is its tombstone, an edited one has
 // its current text, a quote of something before the join is empty.
-import { and, asc, eq, inArray } from 'drizzle-orm';
+import { and, asc, eq } from 'drizzle-orm';
 import type { EventBody } from '../../protocol/catalogue.ts';
 import { decodeFrame, encodeFrame } from '../../protocol/codec.ts';
 import type { FrameOf } from '../../protocol/frames.ts';
+import { anyOf } from '../platform/db/any-of.ts';
 import type { Database } from '../platform/db/index.ts';
 import type { RetainedFrame } from '../platform/topics/index.ts';
 import { messages } from './schema.ts';
@@ -52,7 +53,7 @@ export async function reviewRoomReplay(
     const rows = await readMessages(
       db,
       undefined,
-      and(eq(messages.conversationId, conversationId), inArray(messages.seq, [...wanted])),
+      and(eq(messages.conversationId, conversationId), anyOf(messages.seq, [...wanted])),
       asc(messages.seq),
       wanted.size,
       () => joinedSeq,

@@ -1,8 +1,9 @@
 // The SQL of one conversation's writes, used only by its room actor (actors/room.ts), which is
 // their single caller per conversation: each write is one transaction, and the actor updates its
 // hot state only after it committed.
-import { and, asc, count, eq, gt, inArray, isNotNull, sql } from 'drizzle-orm';
+import { and, asc, count, eq, gt, isNotNull, sql } from 'drizzle-orm';
 import { fold } from '../people/summaries.ts';
+import { anyOf } from '../platform/db/any-of.ts';
 import type { Database } from '../platform/db/index.ts';
 import {
   type Attachment,
@@ -241,7 +242,7 @@ export function chatWrites(db: Database, conversationId: string) {
     async memberViewsOf(userIds: readonly string[]) {
       const views = await memberViews(
         db,
-        and(eq(conversationMembers.conversationId, conversationId), inArray(conversationMembers.userId, [...userIds])),
+        and(eq(conversationMembers.conversationId, conversationId), anyOf(conversationMembers.userId, [...userIds])),
       );
       return new Map(views.map((view) => [view.person.id, view]));
     },

@@ -8,13 +8,14 @@
 // taken between the two rounded locations (0.01°, as profile.get shows them), and only its band
 // leaves this file, in the answer and in the score. Moving one's own point within a rounded
 // cell changes nothing; moving it across cells shows at most the other's rounded cell.
-import { eq, inArray, type SQL, sql } from 'drizzle-orm';
+import { eq, type SQL, sql } from 'drizzle-orm';
 import type { CallResponse } from '../../protocol/catalogue.ts';
 import { DISTANCE_BANDS, type DistanceBand } from '../../protocol/lists.ts';
 import { users } from '../accounts/schema.ts';
 import type { SocialDeps } from '../people/context.ts';
 import { profiles } from '../people/schema.ts';
 import { summaryColumns, toSummary } from '../people/summaries.ts';
+import { anyOf } from '../platform/db/any-of.ts';
 import { rowsOf } from '../platform/db/rows.ts';
 
 const PER_SOURCE = 300;
@@ -110,7 +111,7 @@ export async function suggestions(
     .from(users)
     .leftJoin(profiles, eq(profiles.userId, users.id))
     .where(
-      inArray(
+      anyOf(
         users.id,
         candidates.map((candidate) => candidate.id),
       ),

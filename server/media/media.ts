@@ -16,6 +16,7 @@ import type { CallResponse } from '../../protocol/catalogue.ts';
 import { MEDIA_LIMITS } from '../../protocol/lists.ts';
 import { ConflictError, InvalidInputError, NotFoundError } from '../errors.ts';
 import { decodeCursor, PAGE_SIZE, pageOf } from '../platform/cursor.ts';
+import { anyOf } from '../platform/db/any-of.ts';
 import type { Database } from '../platform/db/index.ts';
 import { rowsOf } from '../platform/db/rows.ts';
 import type { Logger } from '../platform/log.ts';
@@ -370,7 +371,7 @@ export class Media {
       .from(media)
       .where(
         and(
-          inArray(media.id, ids),
+          anyOf(media.id, ids),
           or(eq(media.ownerId, viewerId), shown.length === 0 ? sql`false` : and(eq(media.status, 'ready'), or(...shown))),
         ),
       );
@@ -587,7 +588,7 @@ export class Media {
     const rows = await this.#deps.db
       .select()
       .from(media)
-      .where(and(inArray(media.id, [...ids]), eq(media.ownerId, ownerId)));
+      .where(and(anyOf(media.id, [...ids]), eq(media.ownerId, ownerId)));
     const byId = new Map(rows.map((row) => [row.id, row]));
     return ids.map((id) => {
       const row = byId.get(id);

@@ -4,10 +4,11 @@
 // and they are deleted. Every node polls, but a run holds a transaction-level advisory lock, so
 // one node at a time sends; the digest mail is queued in the outbox in the same transaction that
 // deletes its items, so a node that dies mid-run sends nothing and leaves everything to the next.
-import { inArray, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import { users } from '../accounts/schema.ts';
 import { notBlockedWith } from '../graph/relations.ts';
 import type { MailOutbox } from '../mail/outbox.ts';
+import { anyOf } from '../platform/db/any-of.ts';
 import type { Database } from '../platform/db/index.ts';
 import { rowsOf } from '../platform/db/rows.ts';
 import type { Logger } from '../platform/log.ts';
@@ -76,7 +77,7 @@ export class MailDigest {
       const recipients = await tx
         .select({ id: users.id, email: users.email, username: users.username, language: users.language })
         .from(users)
-        .where(inArray(users.id, ids));
+        .where(anyOf(users.id, ids));
       let sent = 0;
       for (const recipient of recipients) {
         // All of them leave the table; those from someone blocked either way since are not listed.

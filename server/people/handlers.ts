@@ -1,6 +1,6 @@
 // The protocol calls of people, pets, the graph and notifications: each checks nothing the
 // gateway already checked (role, body schema) and hands the work to its module.
-import { and, inArray } from 'drizzle-orm';
+import { and } from 'drizzle-orm';
 import type { UserMessage } from '../../actors/user.ts';
 import type { CallResponse } from '../../protocol/catalogue.ts';
 import { users } from '../accounts/schema.ts';
@@ -9,6 +9,7 @@ import type { HandlerMap } from '../gateway/handlers.ts';
 import { blocksList, followsList, friendsList, pendingRequests } from '../graph/lists.ts';
 import { notBlockedWith } from '../graph/relations.ts';
 import { suggestions } from '../graph/suggestions.ts';
+import { anyOf } from '../platform/db/any-of.ts';
 import { announceAccessChange } from './context.ts';
 import { privacyOf, updatePrivacy } from './privacy.ts';
 import { getProfile, searchPeople, setVerified, updateProfile } from './profiles.ts';
@@ -38,7 +39,7 @@ export function socialHandlers(social: Social): HandlerMap<SocialCall> {
     'profile.setVerified': (_context, body) => setVerified(deps, body.userId, body.verified),
     'people.search': (context, body) => searchPeople(deps, me(context), body),
     'people.summaries': async (context, body) => {
-      const rows = await selectSummaries(deps.db).where(and(inArray(users.id, body.ids), notBlockedWith(me(context), users.id)));
+      const rows = await selectSummaries(deps.db).where(and(anyOf(users.id, body.ids), notBlockedWith(me(context), users.id)));
       return { items: rows.map(toSummary) };
     },
     'privacy.get': (context) => privacyOf(deps.db, me(context)),

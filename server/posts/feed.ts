@@ -5,7 +5,7 @@
 // from the last RANKED_DAYS and keeps the order in the cache; later pages are slices of that
 // order, so they never repeat or skip either. A snapshot missing from the cache is ranked again
 // from the same id and time.
-import { and, count, desc, eq, inArray, type SQL, sql } from 'drizzle-orm';
+import { and, count, desc, eq, type SQL, sql } from 'drizzle-orm';
 import { users } from '../accounts/schema.ts';
 import { InvalidInputError, NotFoundError } from '../errors.ts';
 import type { SocialDeps } from '../people/context.ts';
@@ -13,6 +13,7 @@ import { profiles } from '../people/schema.ts';
 import { summaryColumns, toSummary } from '../people/summaries.ts';
 import type { Cache } from '../platform/cache/index.ts';
 import { decodeCursor, encodeCursor, PAGE_SIZE } from '../platform/cursor.ts';
+import { anyOf, uuids } from '../platform/db/any-of.ts';
 import { rowsOf } from '../platform/db/rows.ts';
 import type { Posts } from './posts.ts';
 import { type Candidate, rank, type Why } from './ranking.ts';
@@ -120,7 +121,7 @@ export class Feed {
         ? slice.map((entry) => entry.id)
         : rowsOf<{ id: string }>(
             await this.#deps.db.execute(
-              sql`select p.id from posts p where p.id in ${slice.map((entry) => entry.id)} and p.deleted_at is null and ${fromSource(viewerId)} and ${inFeed(viewerId)}`,
+              sql`select p.id from posts p where p.id = any(${uuids(slice.map((entry) => entry.id))}) and p.deleted_at is null and ${fromSource(viewerId)} and ${inFeed(viewerId)}`,
             ),
           ).map((row) => row.id),
     );
@@ -188,7 +189,7 @@ export class Feed {
 
   async #load(viewerId: string, ids: string[]) {
     if (ids.length === 0) return [];
-    const rows = await this.#deps.db.select().from(posts).where(inArray(posts.id, ids));
+    const rows = await this.#deps.db.select().from(posts).where(anyOf(posts.id, ids));
     const byId = new Map(rows.map((row) => [row.id, row]));
     return postViews(
       this.#deps.db,

@@ -4,7 +4,7 @@
 // after the commit the post reaches its audience's `feed:<id>` topics and its hashtags the trends.
 
 import type { Static } from '@sinclair/typebox';
-import { and, count, desc, eq, inArray, sql } from 'drizzle-orm';
+import { and, count, desc, eq, sql } from 'drizzle-orm';
 import type { postCalls } from '../../protocol/calls/posts.ts';
 import { users } from '../accounts/schema.ts';
 import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from '../errors.ts';
@@ -16,6 +16,7 @@ import { announceAccessChange, type SocialDeps } from '../people/context.ts';
 import { profiles } from '../people/schema.ts';
 import { pets } from '../pets/schema.ts';
 import { decodeCursor, PAGE_SIZE, pageOf } from '../platform/cursor.ts';
+import { anyOf } from '../platform/db/any-of.ts';
 import type { Database } from '../platform/db/index.ts';
 import { createOnce } from '../platform/db/once.ts';
 import { rowsOf } from '../platform/db/rows.ts';
@@ -162,7 +163,7 @@ export class Posts {
   /** Stores the mentions of `row` and prepares notifications for mentioned people who may see it. */
   async #mention(tx: Tx, row: PostRow, usernames: string[]): Promise<(Prepared | undefined)[]> {
     if (usernames.length === 0) return [];
-    const found = await tx.select({ id: users.id }).from(users).where(inArray(users.username, usernames));
+    const found = await tx.select({ id: users.id }).from(users).where(anyOf(users.username, usernames));
     const already = new Set(
       (await tx.select({ userId: postMentions.userId }).from(postMentions).where(eq(postMentions.postId, row.id))).map((r) => r.userId),
     );
@@ -312,7 +313,7 @@ export class Posts {
   /** A page of posts by id (newest first), with the cursor of its last one. */
   async #page(viewerId: string, ids: string[]) {
     const { db } = this.#deps;
-    const rows = ids.length === 0 ? [] : await db.select().from(posts).where(inArray(posts.id, ids)).orderBy(desc(posts.id));
+    const rows = ids.length === 0 ? [] : await db.select().from(posts).where(anyOf(posts.id, ids)).orderBy(desc(posts.id));
     const page = pageOf(
       rows,
       PAGE_SIZE,
@@ -357,7 +358,7 @@ export class Posts {
           .where(
             and(
               eq(pollOptions.postId, row.id),
-              inArray(
+              anyOf(
                 pollOptions.position,
                 previous.map((vote) => vote.position),
               ),
@@ -368,7 +369,7 @@ export class Posts {
         await tx
           .update(pollOptions)
           .set({ votes: sql`${pollOptions.votes} + 1` })
-          .where(and(eq(pollOptions.postId, row.id), inArray(pollOptions.position, positions)));
+          .where(and(eq(pollOptions.postId, row.id), anyOf(pollOptions.position, positions)));
       }
     });
     const view = await this.view(viewerId, row);

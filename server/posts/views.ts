@@ -3,12 +3,13 @@
 // links, and the shared post (shown only if the viewer may see it, else `unavailable`).
 
 import type { Static } from '@sinclair/typebox';
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { Post } from '../../protocol/calls/posts.ts';
 import { users } from '../accounts/schema.ts';
 import { profiles } from '../people/schema.ts';
 import { summaryColumns, toSummary } from '../people/summaries.ts';
 import { pets } from '../pets/schema.ts';
+import { anyOf, uuids } from '../platform/db/any-of.ts';
 import type { Database } from '../platform/db/index.ts';
 import { rowsOf } from '../platform/db/rows.ts';
 import { pollOptions, polls, pollVotes, posts, type ReactionKind, reactions } from './schema.ts';
@@ -47,7 +48,7 @@ export async function linkedEntities(db: Database, texts: string[]) {
     ),
   ];
   const found =
-    names.length === 0 ? [] : await db.select({ id: users.id, username: users.username }).from(users).where(inArray(users.username, names));
+    names.length === 0 ? [] : await db.select({ id: users.id, username: users.username }).from(users).where(anyOf(users.username, names));
   const ids = new Map(found.map((row) => [row.username, row.id]));
   return parsed.map((entities) =>
     entities.flatMap((entity) => {
@@ -62,16 +63,18 @@ async function pollsOf(db: Database, viewerId: string, postIds: string[]) {
   const result = new Map<string, CoreView['poll']>();
   if (postIds.length === 0) return result;
   // Most pages hold no poll: one query finds out, and the other three run only when needed.
-  const pollRows = await db.select().from(polls).where(inArray(polls.postId, postIds));
+  const pollRows = await db.select().from(polls).where(anyOf(polls.postId, postIds));
   if (pollRows.length === 0) return result;
   postIds = pollRows.map((poll) => poll.postId);
   const [options, mine, voters] = await Promise.all([
-    db.select().from(pollOptions).where(inArray(pollOptions.postId, postIds)).orderBy(pollOptions.postId, pollOptions.position),
+    db.select().from(pollOptions).where(anyOf(pollOptions.postId, postIds)).orderBy(pollOptions.postId, pollOptions.position),
     db
       .select({ postId: pollVotes.postId, position: pollVotes.position })
       .from(pollVotes)
-      .where(and(inArray(pollVotes.postId, postIds), eq(pollVotes.userId, viewerId))),
-    db.execute(sql`select post_id, count(distinct user_id)::int as n from poll_votes where post_id in ${postIds} group by post_id`),
+      .where(and(anyOf(pollVotes.postId, postIds), eq(pollVotes.userId, viewerId))),
+    db.execute(
+      sql`select post_id, count(distinct user_id)::int as n from poll_votes where post_id = any(${uuids(postIds)}) group by post_id`,
+    ),
   ]);
   const voterCounts = new Map(rowsOf<{ post_id: string; n: number }>(voters).map((row) => [row.post_id, row.n]));
   const now = Date.now();
@@ -95,13 +98,13 @@ async function coreViews(db: Database, viewerId: string, rows: PostRow[]): Promi
   const authorIds = [...new Set(rows.map((row) => row.authorId))];
   const petIds = [...new Set(rows.flatMap((row) => (row.petId === null ? [] : [row.petId])))];
   const [authors, petRows, pollViews, mine, entities] = await Promise.all([
-    db.select(summaryColumns).from(users).leftJoin(profiles, eq(profiles.userId, users.id)).where(inArray(users.id, authorIds)),
-    petIds.length === 0 ? [] : db.select({ id: pets.id, name: pets.name }).from(pets).where(inArray(pets.id, petIds)),
+    db.select(summaryColumns).from(users).leftJoin(profiles, eq(profiles.userId, users.id)).where(anyOf(users.id, authorIds)),
+    petIds.length === 0 ? [] : db.select({ id: pets.id, name: pets.name }).from(pets).where(anyOf(pets.id, petIds)),
     pollsOf(db, viewerId, ids),
     db
       .select({ targetId: reactions.targetId, kind: reactions.kind })
       .from(reactions)
-      .where(and(eq(reactions.targetKind, 'post'), inArray(reactions.targetId, ids), eq(reactions.userId, viewerId))),
+      .where(and(eq(reactions.targetKind, 'post'), anyOf(reactions.targetId, ids), eq(reactions.userId, viewerId))),
     linkedEntities(
       db,
       rows.map((row) => row.text),
@@ -140,10 +143,10 @@ export async function postViews(db: Database, viewerId: string, rows: PostRow[])
   const visibleShared =
     sharedIds.length === 0
       ? []
-      : rowsOf<{ id: string }>(await db.execute(sql`select p.id from posts p where p.id in ${sharedIds} and ${visibleTo(viewerId)}`)).map(
-          (row) => row.id,
-        );
-  const sharedRows = visibleShared.length === 0 ? [] : await db.select().from(posts).where(inArray(posts.id, visibleShared));
+      : rowsOf<{ id: string }>(
+          await db.execute(sql`select p.id from posts p where p.id = any(${uuids(sharedIds)}) and ${visibleTo(viewerId)}`),
+        ).map((row) => row.id);
+  const sharedRows = visibleShared.length === 0 ? [] : await db.select().from(posts).where(anyOf(posts.id, visibleShared));
   const [own, shared] = await Promise.all([coreViews(db, viewerId, rows), coreViews(db, viewerId, sharedRows)]);
   return rows.flatMap((row) => {
     const view = own.get(row.id);

@@ -1,15 +1,33 @@
 import { cpSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { sql } from 'drizzle-orm';
+import { asc, sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createTempDir, createTestDatabase, type TestDatabase } from '../../../test/harness/services.ts';
+import { users } from '../../accounts/schema.ts';
 import { DataDirLockedError, DependencyError } from '../../errors.ts';
 import { readInstallation, recordBoot } from '../../system/boot.ts';
-import { openDatabase } from './index.ts';
+import { anyOf } from './any-of.ts';
+import { type DatabaseHandle, openDatabase } from './index.ts';
 import { MIGRATIONS_FOLDER, migrateDatabase } from './migrate.ts';
 
 const journal = JSON.parse(readFileSync(join(MIGRATIONS_FOLDER, 'meta', '_journal.json'), 'utf8')) as { entries: unknown[] };
+
+/** Seeds three users and reads them back through anyOf with lists of several lengths. */
+async function listsOfEveryLength(handle: DatabaseHandle): Promise<void> {
+  const ids = [crypto.randomUUID(), crypto.randomUUID(), crypto.randomUUID()].sort();
+  const names = ids.map((id) => `any_${id.slice(0, 8)}`);
+  await handle.db.insert(users).values(ids.map((id, i) => ({ id, email: `${names[i]}@example.com`, username: names[i] as string })));
+  const byId = (list: string[]) => handle.db.select({ id: users.id }).from(users).where(anyOf(users.id, list)).orderBy(asc(users.id));
+  expect(await byId([])).toEqual([]);
+  expect(await byId([ids[1] as string])).toEqual([{ id: ids[1] }]);
+  expect(await byId([...ids, crypto.randomUUID()])).toEqual(ids.map((id) => ({ id })));
+  const byName = await handle.db
+    .select({ username: users.username })
+    .from(users)
+    .where(anyOf(users.username, [names[0], names[2], "o'brien"]));
+  expect(byName.map((row) => row.username).sort()).toEqual([names[0], names[2]].sort());
+}
 
 describe('database (postgres)', () => {
   let database: TestDatabase;
@@ -37,6 +55,35 @@ describe('database (postgres)', () => {
       }
     } finally {
       await Promise.all(handles.map((handle) => handle.close()));
+    }
+  });
+
+  test('database: anyOf matches a list of any length with one statement text (inArray would prepare one per length)', async () => {
+    const handle = await open();
+    try {
+      await migrateDatabase(handle, database.url);
+      await listsOfEveryLength(handle);
+      const one = await openDatabase({ databaseUrl: database.url, dataDir: '/nonexistent', poolMax: 1, applicationName: 'db-test' });
+      try {
+        for (const length of [1, 2, 5, 40])
+          await one.db
+            .select({ id: users.id })
+            .from(users)
+            .where(
+              anyOf(
+                users.id,
+                Array.from({ length }, () => crypto.randomUUID()),
+              ),
+            );
+        const texts = (await one.db.execute(
+          sql`select statement from pg_prepared_statements where statement like ${'%= any($1::uuid[])%'} and statement not like ${'%pg_prepared_statements%'}`,
+        )) as unknown as { statement: string }[];
+        expect(texts).toHaveLength(1);
+      } finally {
+        await one.close();
+      }
+    } finally {
+      await handle.close();
     }
   });
 
@@ -115,6 +162,21 @@ describe('database (pglite)', () => {
       await migrateDatabase(again, undefined);
       expect(await readInstallation(again.db)).toEqual({ installationId: boot.installationId, bootCount: 1 });
       await again.close();
+    } finally {
+      dir.remove();
+    }
+  });
+
+  test('database: anyOf matches a list of any length on PGlite too', async () => {
+    const dir = createTempDir('pglite-any');
+    try {
+      const handle = await openDatabase({ databaseUrl: undefined, dataDir: dir.path, poolMax: 1, applicationName: 't' });
+      try {
+        await migrateDatabase(handle, undefined);
+        await listsOfEveryLength(handle);
+      } finally {
+        await handle.close();
+      }
     } finally {
       dir.remove();
     }
