@@ -92,7 +92,14 @@ const TYPING_EVERY_MS = 2000;
  */
 const SEND_BATCH = 16;
 const UNREAD_BATCH_MS = 100;
-const RECENT_SENDS = 4096;
+/**
+ * Sends remembered for retries, at most: a retry comes within the client's repeat window (15 s,
+ * PROTOCOL.md), so a minute is plenty; a retry later than that finds its message through the
+ * (sender, clientId) unique key instead. Kept by count alone, every room held its last 4,096 keys
+ * (about 300 KB) for as long as it lived, and the soak's heap grew by a key per message.
+ */
+const RECENT_SENDS = 1024;
+const RECENT_SENDS_MS = 60_000;
 
 /** What a push says about a message: its text, or what it holds when there is no text to show. */
 function pushOf(
@@ -154,7 +161,7 @@ class Room {
   readonly #typingAt = new Map<string, number>();
   /** Recent sends (`sender:clientId`): a retry skips the checks and the rate limit and is answered
    * with the stored message. */
-  readonly #recent = new Set<string>();
+  readonly #recent = new Map<string, number>();
   /** Members whose unread count changed since the user actors were last told. */
   readonly #unreadDirty = new Set<string>();
   /** What each member's user actor was last told of this conversation (see #changedFor). */
@@ -483,9 +490,15 @@ class Room {
     return stored;
   }
 
+  /** Remembers a send; forgets those older than RECENT_SENDS_MS, and the oldest beyond RECENT_SENDS. */
   #remember(key: string) {
-    this.#recent.add(key);
-    if (this.#recent.size > RECENT_SENDS) this.#recent.delete(this.#recent.values().next().value as string);
+    const now = Date.now();
+    this.#recent.delete(key);
+    this.#recent.set(key, now);
+    for (const [oldest, at] of this.#recent) {
+      if (at > now - RECENT_SENDS_MS && this.#recent.size <= RECENT_SENDS) break;
+      this.#recent.delete(oldest);
+    }
   }
 
   /**

@@ -3,7 +3,7 @@
 // receipts and unread counts, groups and their management, blocks and the send rate limit.
 import { sql } from 'drizzle-orm';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import {
   conversationKey,
   decryptFile,
@@ -295,6 +295,33 @@ describe('messenger: one-to-one', () => {
     expect(await ana.call('chats.send', { conversationId: first.conversationId, clientId: first.clientId as string, text: '1' })).toEqual(
       first,
     );
+  });
+
+  test('chats: a retry after the room has forgotten the send (a minute on) is answered with the stored message, alone or in a batch, and stores nothing', async () => {
+    const [ana, bruno] = await friends();
+    const first = await ana.call('chats.send', { to: bruno.id, clientId: id(), text: 'hola' });
+    const conversationId = first.conversationId;
+    // A minute later, as the room sees it: the next send makes it forget the first.
+    const realNow = Date.now;
+    const later = vi.spyOn(Date, 'now').mockImplementation(() => realNow() + 61_000);
+    try {
+      await ana.call('chats.send', { conversationId, clientId: id(), text: 'sigo aquí' });
+    } finally {
+      later.mockRestore();
+    }
+    const again = { conversationId, clientId: first.clientId as string, text: 'hola' };
+    expect(await ana.call('chats.send', again)).toEqual(first);
+    // With a new send in the same batch: the unique key tells the retry apart, the new one is stored.
+    const [retried, fresh] = await Promise.all([
+      ana.call('chats.send', again),
+      ana.call('chats.send', { conversationId, clientId: id(), text: 'nuevo' }),
+    ]);
+    expect(retried).toEqual(first);
+    expect(fresh.seq).toBe(first.seq + 2);
+    const stored = rowsOf<{ seq: number }>(
+      await env.node.platform.database.db.execute(sql`select seq from messages where conversation_id = ${conversationId} order by seq`),
+    );
+    expect(stored.map((row) => row.seq)).toEqual([first.seq, first.seq + 1, first.seq + 2]);
   });
 
   test('chats: sends that arrive together are counted together: exactly the limit is stored, the rest refused and not stored', async () => {
