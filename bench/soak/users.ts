@@ -146,9 +146,11 @@ export class SimulatedUser {
     if (this.#seenPosts.length > 40) this.#seenPosts = this.#seenPosts.slice(-20);
   }
 
-  /** Waits `ms`, or less if stop() comes first. */
-  #pause(ms: number): Promise<void> {
-    return Promise.race([Bun.sleep(ms), this.#stop.promise]);
+  /** Waits `ms`, or less if stop() comes first (the timer is cleared then: a pending one would keep the process alive). */
+  async #pause(ms: number): Promise<void> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([new Promise<void>((resolve) => (timer = setTimeout(resolve, ms))), this.#stop.promise]);
+    clearTimeout(timer);
   }
 
   /** Acts every `thinkMs` on average (exponentially distributed pauses) until stop(). */
