@@ -1,5 +1,6 @@
 // One contract, two buses: the in-process bus must behave like NATS in every way the code
 // above relies on, and the NATS bus is exercised against the real server.
+import type { NatsConnection } from 'nats';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { testLogger } from '../../../test/harness/node.ts';
 import { startNatsServer } from '../../../test/harness/processes.ts';
@@ -154,5 +155,37 @@ describe('bus (nats) start-up', () => {
     const error = await connectNatsBus({ servers: server.url, name: 'gone', log: testLogger() }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(DependencyError);
     expect((error as DependencyError).dependency).toBe('bus');
+  });
+});
+
+describe('bus (nats) connection', () => {
+  test('bus: after a reconnect the subscriptions are made again (a queue group too), and one stopped before is not', async () => {
+    const log = testLogger();
+    const [bus, other] = await Promise.all([
+      connectNatsBus({ servers: services.natsUrl, name: 'bus-reconnect', log }),
+      connectNatsBus({ servers: services.natsUrl, name: 'bus-reconnect-peer', log }),
+    ]);
+    const prefix = uniqueName('bus');
+    try {
+      const kept = collect(bus, `${prefix}.kept`);
+      const grouped = collect(bus, `${prefix}.*`, { queue: 'workers' });
+      const stopped = collect(bus, `${prefix}.stopped`);
+      stopped.subscription.unsubscribe();
+      const nc = bus.natsConnection as NatsConnection;
+      const reconnected = (async () => {
+        for await (const status of nc.status()) if (status.type === 'reconnect') return;
+      })();
+      await nc.reconnect();
+      await reconnected;
+      other.publish(`${prefix}.kept`, encode('after'));
+      other.publish(`${prefix}.stopped`, encode('after'));
+      await settle(other, () => kept.received.length === 1 && grouped.received.length === 2);
+      await Bun.sleep(100);
+      expect(kept.received.map((m) => decode(m.data))).toEqual(['after']);
+      expect(grouped.received.map((m) => m.subject).sort()).toEqual([`${prefix}.kept`, `${prefix}.stopped`]);
+      expect(stopped.received).toEqual([]);
+    } finally {
+      await Promise.all([bus.close(), other.close()]);
+    }
   });
 });

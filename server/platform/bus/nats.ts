@@ -28,6 +28,83 @@ class NatsBusMessage implements BusMessage {
   }
 }
 
+/** What LightSubscription needs of nats.js's protocol handler (NatsConnectionImpl.protocol). */
+interface NatsProtocol {
+  subscribe(subscription: LightSubscription): void;
+  unsubscribe(subscription: LightSubscription, max?: number): void;
+  unsub(subscription: LightSubscription, max?: number): void;
+  subscriptions: { cancel(subscription: LightSubscription): void };
+}
+
+/**
+ * A subscription as nats.js's protocol handler keeps it, without nc.subscribe()'s
+ * SubscriptionImpl: that object makes three promises and eight closures for every subscription
+ * (about 1.3 KB), and a node holds one per topic its sockets follow, three per idle socket at
+ * least (user, feed, presence): 40% of a socket's heap (bench/sockets.ts). This one is the
+ * fields the handler reads (sid, subject, queue, received, max, callback) and the calls it makes
+ * (close, drain, unsubscribe). It is registered through the handler's own subscribe(), which
+ * sends SUB, keeps it for resubscribing after a reconnect, and delivers to its callback; stopped
+ * through the handler's unsubscribe(). These are nats.js 2.x internals, pinned in
+ * package-lock.json; the bus tests (delivery, queue groups, unsubscribe, a reconnect) fail if an
+ * upgrade changes them.
+ */
+class LightSubscription {
+  sid = 0;
+  received = 0;
+  max: number | undefined = undefined;
+  draining = false;
+  #closed = false;
+  readonly #protocol: NatsProtocol;
+  readonly subject: string;
+  readonly queue: string | undefined;
+  readonly callback: (error: NatsError | null, msg: Msg) => void;
+
+  constructor(protocol: NatsProtocol, subject: string, queue: string | undefined, callback: (error: NatsError | null, msg: Msg) => void) {
+    this.#protocol = protocol;
+    this.subject = subject;
+    this.queue = queue;
+    this.callback = callback;
+  }
+
+  /** The handler's close of the subscription (unsubscribed, connection closed). */
+  close(): void {
+    this.#closed = true;
+  }
+
+  isClosed(): boolean {
+    return this.#closed;
+  }
+
+  unsubscribe(max?: number): void {
+    if (!this.#closed) this.#protocol.unsubscribe(this, max);
+  }
+
+  /** The connection drains (a clean stop): no more messages for this one. */
+  drain(): Promise<void> {
+    this.draining = true;
+    this.#protocol.unsub(this);
+    this.#protocol.subscriptions.cancel(this);
+    return Promise.resolve();
+  }
+}
+
+/**
+ * Subscribes `callback` to `subject` on `nc` with a LightSubscription (the bus, and the topic
+ * log's live listeners, one per followed topic).
+ */
+export function subscribeLight(
+  nc: NatsConnection,
+  subject: string,
+  callback: (error: NatsError | null, msg: Msg) => void,
+  queue?: string,
+): { unsubscribe(): void } {
+  if (nc.isClosed()) throw new DependencyError('bus', 'connection closed');
+  const protocol = (nc as unknown as { protocol: NatsProtocol }).protocol;
+  const subscription = new LightSubscription(protocol, subject, queue, callback);
+  protocol.subscribe(subscription);
+  return subscription;
+}
+
 /**
  * NATS_URL as connect() options. nats.js ignores credentials written in a server URL, so they
  * are taken out here: nats://user:password@host:4222 (user and password) or nats://token@host
@@ -94,18 +171,18 @@ export async function connectNatsBus(options: { servers: string; name: string; l
     },
     subscribe(subject, handler, subscribeOptions) {
       assertSubject(subject, true);
-      const subscription = nc.subscribe(subject, {
-        ...(subscribeOptions?.queue === undefined ? {} : { queue: subscribeOptions.queue }),
-        callback: (error, msg) => {
+      return subscribeLight(
+        nc,
+        subject,
+        (error, msg) => {
           if (error) {
             options.log.error({ err: error, subject }, `bus.subscribe() | subscription failed [subject:${subject}]`);
             return;
           }
-          const message = new NatsBusMessage(msg);
-          handler(message);
+          handler(new NatsBusMessage(msg));
         },
-      });
-      return { unsubscribe: () => subscription.unsubscribe() };
+        subscribeOptions?.queue,
+      );
     },
     async request(subject, data, requestOptions) {
       assertSubject(subject, false);

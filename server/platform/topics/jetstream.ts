@@ -15,6 +15,7 @@ import { randomBytes } from 'node:crypto';
 import { consumerOpts, headers, type JetStreamManager, type NatsConnection, type NatsError, StorageType } from 'nats';
 import { encodeFrame, frameSeq } from '../../../protocol/codec.ts';
 import { DependencyError } from '../../errors.ts';
+import { subscribeLight } from '../bus/nats.ts';
 import type { Logger } from '../log.ts';
 import type { RetainedFrame, TopicEvent, TopicLog } from './index.ts';
 
@@ -178,15 +179,14 @@ export async function connectJetStreamTopicLog(options: {
       return { frames, last: last.seq };
     },
     listen(topic, onFrame) {
-      const subscription = nc.subscribe(`${namespace}.topic.${topic}`, {
-        callback: (error, message) => {
-          if (error) {
-            options.log.error({ err: error, topic }, `topics.listen() | subscription failed [topic:${topic}]`);
-            return;
-          }
-          // A signal's frame has no seq: 0.
-          for (const entry of entryFrames(message.data)) onFrame(entry.seq, entry.frame, topic);
-        },
+      // One per topic the node's sockets follow: a light one (see subscribeLight).
+      const subscription = subscribeLight(nc, `${namespace}.topic.${topic}`, (error, message) => {
+        if (error) {
+          options.log.error({ err: error, topic }, `topics.listen() | subscription failed [topic:${topic}]`);
+          return;
+        }
+        // A signal's frame has no seq: 0.
+        for (const entry of entryFrames(message.data)) onFrame(entry.seq, entry.frame, topic);
       });
       return () => subscription.unsubscribe();
     },
