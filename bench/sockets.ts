@@ -8,9 +8,10 @@
 // settle, BENCH_IDLE_SECONDS idle, a full collection (the node's ops `gc` endpoint, OPS_GC=on;
 // the bare server's GET /gc), then close them all. Printed for each: RSS growth per socket after
 // the collection (VmRSS from /proc, once steady) and before it, the node's JavaScript heap growth
-// per socket (its ops status), sockets opened per second and CPU used while idle; then the
-// ratio, the target (≤ 10 KB per socket on the node, issue 17), and the node's warnings and
-// errors, counted by message.
+// per socket and where the growth is (the heap's blocks, mimalloc's allocations and what it holds:
+// the gc answer), sockets opened per second and CPU used while idle; then the ratio, the target
+// (≤ 10 KB per socket on the node, issue 17), the live objects each socket added by type, and the
+// node's warnings and errors, counted by message.
 //
 // File descriptors: the node (or bare server) and this process each hold BENCH_SOCKETS sockets,
 // one server at a time. The benchmark raises their limits itself with `prlimit --pid` (util-linux);
@@ -23,7 +24,7 @@ import { readFileSync } from 'node:fs';
 import { connect } from 'nats';
 import { decodeFrame, encodeFrame } from '../protocol/codec.ts';
 import { PROTOCOL_VERSION } from '../protocol/version.ts';
-import type { NodeStatus } from '../server/ops/service.ts';
+import type { GcStatus, NodeStatus } from '../server/ops/service.ts';
 import { spawnNode } from '../test/harness/processes.ts';
 import { createTempDir, createTestDatabase, dropNamespaceStreams, services, uniqueName } from '../test/harness/services.ts';
 import { accessTokens, newJwtKeys, seedAccounts } from './accounts.ts';
@@ -155,6 +156,12 @@ interface Phase {
   kb: number;
   kbBeforeGc: number;
   heapKb: number | undefined;
+  /** Where the node's growth per socket is, after the collection (KB): JavaScript heap blocks, native allocations, native memory held. */
+  heapCapacityKb: number | undefined;
+  mallocKb: number | undefined;
+  mallocCommittedKb: number | undefined;
+  /** The live objects each socket added, by type, most first. */
+  objectsPerSocket: [string, number][];
   rssMb: string;
   openedPerSecond: number;
   idleCpu: number;
@@ -163,13 +170,13 @@ interface Phase {
 
 /**
  * Opens `count` sockets with `open` to the server process `pid`, lets them settle and idle, and
- * measures; `collect` makes the server run a full collection and returns its heap bytes, if known.
+ * measures; `collect` makes the server run a full collection and returns its memory, if known.
  */
 async function phase(
   pid: number,
   count: number,
   open: (i: number) => Promise<Client>,
-  collect: () => Promise<number | undefined>,
+  collect: () => Promise<GcStatus | undefined>,
   settled: () => Promise<void>,
 ): Promise<Phase> {
   const heapBefore = await collect();
@@ -189,10 +196,22 @@ async function phase(
   // Their descriptors are free again before the next phase opens as many.
   const deadline = Date.now() + 60_000;
   while (clients.some((client) => client.closed === undefined) && Date.now() < deadline) await Bun.sleep(100);
+  const perSocket = (field: 'heapBytes' | 'heapCapacityBytes' | 'mallocBytes' | 'mallocCommittedBytes') =>
+    heapBefore === undefined || heapAfter === undefined ? undefined : (heapAfter[field] - heapBefore[field]) / 1024 / count;
   return {
     kb: (after - before) / count,
     kbBeforeGc: (beforeGc - before) / count,
-    heapKb: heapBefore === undefined || heapAfter === undefined ? undefined : (heapAfter - heapBefore) / 1024 / count,
+    heapKb: perSocket('heapBytes'),
+    heapCapacityKb: perSocket('heapCapacityBytes'),
+    mallocKb: perSocket('mallocBytes'),
+    mallocCommittedKb: perSocket('mallocCommittedBytes'),
+    objectsPerSocket:
+      heapBefore === undefined || heapAfter === undefined
+        ? []
+        : Object.entries(heapAfter.objectTypes)
+            .map(([type, n]): [string, number] => [type, (n - (heapBefore.objectTypes[type] ?? 0)) / count])
+            .filter(([, n]) => n >= 0.5)
+            .sort((a, b) => b[1] - a[1]),
     rssMb: `${(before / 1024).toFixed(0)}→${(after / 1024).toFixed(0)}`,
     openedPerSecond: count / openSeconds,
     idleCpu,
@@ -276,7 +295,7 @@ async function main() {
       node.process.pid,
       sockets,
       toGateway,
-      async () => (await ops('gc')).heapBytes,
+      () => ops('gc') as Promise<GcStatus>,
       async () => {
         // Every user actor is active (activation gathers sockets for 250 ms, then publishes presence).
         const deadline = Date.now() + 120_000;
@@ -297,7 +316,14 @@ async function main() {
     const figures = (measured: Phase) => ({
       'KB/socket': measured.kb,
       'before GC': measured.kbBeforeGc,
-      ...(measured.heapKb === undefined ? {} : { 'heap KB/socket': measured.heapKb }),
+      ...(measured.heapKb === undefined
+        ? {}
+        : {
+            'heap KB/socket': measured.heapKb,
+            'heap blocks KB': measured.heapCapacityKb,
+            'malloc KB': measured.mallocKb,
+            'malloc held KB': measured.mallocCommittedKb,
+          }),
       'RSS MB': measured.rssMb,
       'opened/s': measured.openedPerSecond,
       'idle CPU %': measured.idleCpu,
@@ -308,6 +334,7 @@ async function main() {
     console.log(
       row('gateway / bare', { 'memory ratio': gateway.kb / baseline.kb, 'target KB/socket': 10, met: gateway.kb <= 10 ? 'yes' : 'no' }),
     );
+    console.log(`gateway: live objects per socket: ${gateway.objectsPerSocket.map(([type, n]) => `${type} ${n.toFixed(1)}`).join(', ')}`);
     console.log(
       row('node with the sockets open', {
         sockets: withSockets?.sockets ?? 0,

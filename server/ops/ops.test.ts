@@ -71,6 +71,9 @@ test('ops: the gc endpoint answers only on a node started with OPS_GC=on (benchm
     expect(answer).toMatchObject({ node: 'ops-gc-node', cluster });
     expect(answer.heapBytes).toBeGreaterThan(0);
     expect(answer.objectTypes.Object).toBeGreaterThan(0);
+    expect(answer.heapCapacityBytes).toBeGreaterThanOrEqual(answer.heapBytes);
+    expect(answer.mallocBytes).toBeGreaterThan(0);
+    expect(answer.mallocCommittedBytes).toBeGreaterThanOrEqual(answer.mallocBytes);
     expect(peer.platform.config.opsGc).toBe(true);
   } finally {
     await nc.close();

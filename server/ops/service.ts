@@ -23,9 +23,36 @@ export interface NodeStatus {
   heapBytes: number;
 }
 
-/** The `gc` endpoint's answer: the status after a full collection, and the live objects by type. */
+/**
+ * The `gc` endpoint's answer: the status after a full collection, the live objects by type, and
+ * where the resident memory is: the JavaScript heap's blocks (capacity: live objects and the free
+ * room between them), and the native allocator's (mimalloc: sockets, buffers, native objects).
+ */
 export interface GcStatus extends NodeStatus {
   objectTypes: Record<string, number>;
+  heapCapacityBytes: number;
+  /** Bytes allocated by mimalloc and not freed. */
+  mallocBytes: number;
+  /** Bytes mimalloc holds from the system (allocated, and free but not yet returned). */
+  mallocCommittedBytes: number;
+}
+
+interface MimallocStats {
+  malloc_normal?: { current: number };
+  malloc_huge?: { current: number };
+  committed?: { current: number };
+}
+
+function gcStatus(status: NodeStatus): GcStatus {
+  const heap = heapStats();
+  const mimalloc = (heap as { mimalloc?: MimallocStats }).mimalloc ?? {};
+  return {
+    ...status,
+    objectTypes: heap.objectTypeCounts,
+    heapCapacityBytes: heap.heapCapacity,
+    mallocBytes: (mimalloc.malloc_normal?.current ?? 0) + (mimalloc.malloc_huge?.current ?? 0),
+    mallocCommittedBytes: mimalloc.committed?.current ?? 0,
+  };
 }
 
 function nodeStatus(options: {
@@ -84,8 +111,7 @@ export async function registerOpsService(
       handler: (error, message) => {
         if (error !== null) return;
         Bun.gc(true);
-        const answer: GcStatus = { ...status(), objectTypes: heapStats().objectTypeCounts };
-        message.respond(new TextEncoder().encode(JSON.stringify(answer)));
+        message.respond(new TextEncoder().encode(JSON.stringify(gcStatus(status()))));
       },
     });
   }
