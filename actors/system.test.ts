@@ -94,15 +94,19 @@ afterEach(async () => {
 });
 
 const transports = {
-  nats: async (namespace: string) => {
+  nats: async (namespace: string, ttlMs: number) => {
     const bus = await connectNatsBus({ servers: services.natsUrl, name: namespace, log: testLogger() });
     const nc = bus.natsConnection;
     if (nc === undefined) throw new Error('no NATS connection');
-    return { bus, leases: await openJetStreamLeases(nc, namespace, 1500) };
+    return { bus, leases: await openJetStreamLeases(nc, namespace, ttlMs) };
   },
   memory: (() => {
-    const shared = { bus: connectMemoryBus(), leases: createMemoryLeases(1500) };
-    return async (_namespace: string) => shared;
+    const shared = new Map<number, { bus: Bus; leases: LeaseStore }>();
+    return async (_namespace: string, ttlMs: number) => {
+      const one = shared.get(ttlMs) ?? { bus: connectMemoryBus(), leases: createMemoryLeases(ttlMs) };
+      shared.set(ttlMs, one);
+      return one;
+    };
   })(),
 };
 
@@ -111,6 +115,7 @@ async function cluster(
   nodes: number,
   kindOptions: { idleMs?: number; mailbox?: number; placement?: 'local' } = {},
   askTimeoutMs?: number,
+  ttlMs = 1500,
 ): Promise<Cluster> {
   const namespace = uniqueName('actors');
   const store = new Map<string, number>();
@@ -118,7 +123,7 @@ async function cluster(
   const group = { systems: [] as ActorSystem[], buses: [] as Bus[], leases: [] as LeaseStore[], namespace };
   running.push(group);
   for (let i = 0; i < nodes; i++) {
-    const { bus, leases } = transport === 'nats' ? await transports.nats(namespace) : await transports.memory(namespace);
+    const { bus, leases } = transport === 'nats' ? await transports.nats(namespace, ttlMs) : await transports.memory(namespace, ttlMs);
     if (transport === 'nats') group.buses.push(bus);
     const system = await ActorSystem.start({
       bus,
@@ -134,16 +139,16 @@ async function cluster(
   }
   await Bun.sleep(300);
   const bus = async () => {
-    const { bus } = transport === 'nats' ? await transports.nats(namespace) : await transports.memory(namespace);
+    const { bus } = transport === 'nats' ? await transports.nats(namespace, ttlMs) : await transports.memory(namespace, ttlMs);
     if (transport === 'nats') group.buses.push(bus);
     return bus;
   };
   return { namespace, bus, systems: group.systems, store, events };
 }
 
-/** One node on the in-process bus whose lease renewals each take `renewMs` (TTL 3 s, so renewal rounds every 1 s). */
+/** One node on the in-process bus whose actor key renewals each take `renewMs` (key TTL 3 s, so renewal rounds every 1 s). */
 async function withSlowRenewals(renewMs: number) {
-  const inner = createMemoryLeases(3000);
+  const inner = createMemoryLeases(3000, 3000);
   const leases: LeaseStore = {
     ...inner,
     async renew(lease) {
@@ -217,6 +222,39 @@ describe('one node', () => {
     await Bun.sleep(7000);
     expect(system.stats().actors.counter ?? 0).toBe(30);
     expect(events.activations).toHaveLength(30);
+  });
+
+  test('actors: a node whose leases lapsed (silent past the TTL) stops every actor it held; the next message activates it afresh', async () => {
+    const inner = createMemoryLeases(1000);
+    let stall = false;
+    const leases: LeaseStore = {
+      ...inner,
+      async keepAlive(node) {
+        if (stall) {
+          stall = false;
+          await Bun.sleep(1500);
+        }
+        return inner.keepAlive(node);
+      },
+    };
+    const events = { activations: [] as string[], passivations: [] as string[] };
+    const system = await ActorSystem.start({
+      bus: connectMemoryBus(),
+      leases,
+      node: 'n0',
+      namespace: uniqueName('actors'),
+      log: testLogger(),
+      kinds: [counterKind(new Map(), events)],
+      heartbeatMs: 200,
+    });
+    running.push({ systems: [system], buses: [], leases: [], namespace: 'unused' });
+    await system.ask('counter', 'lapse', { op: 'add', n: 3 });
+    stall = true;
+    const deadline = Date.now() + 5000;
+    while ((system.stats().actors.counter ?? 0) > 0 && Date.now() < deadline) await Bun.sleep(50);
+    expect(system.stats().actors.counter ?? 0).toBe(0);
+    expect(await system.ask('counter', 'lapse', { op: 'get' })).toBe(3);
+    expect(events.activations).toEqual(['lapse@n0', 'lapse@n0']);
   });
 
   test('actors: a lease is renewed while the actor is being created, so a factory slower than the lease TTL keeps it', async () => {
@@ -377,12 +415,12 @@ describe.each(['nats', 'memory'] as const)('three nodes (%s)', (transport) => {
   });
 
   test('actors: an ask whose deadline passes while the actor’s node is dead fails ACTOR_UNAVAILABLE (retryable), not a timeout', async () => {
-    const { systems } = await cluster(transport, 3);
+    const { systems } = await cluster(transport, 3, {}, undefined, 4000);
     const host = (await (systems[0] as ActorSystem).ask('counter', 'moving', { op: 'whoami' })) as string;
     (systems.find((system) => system.node === host) as ActorSystem).halt();
     const survivor = systems.find((system) => system.node !== host) as ActorSystem;
     // Once the survivor takes the host for dead (a request sent before that may just go
-    // unanswered), asks are tried again until the deadline: the lease (1.5 s) outlives it.
+    // unanswered), asks are tried again until the deadline: the lease (4 s) outlives it.
     await expect.poll(() => survivor.liveNodes()).not.toContain(host);
     await expect(survivor.ask('counter', 'moving', { op: 'add', n: 1 }, { timeoutMs: 600 })).rejects.toBeInstanceOf(ActorUnavailableError);
   });

@@ -2,9 +2,10 @@
 // holding the actor's lease, or, when nobody holds it, to the node rendezvous hashing prefers
 // among the live nodes (or, for a kind placed locally, to the sending node itself), which claims
 // the lease and activates the actor. A node that receives a
-// message for an actor another node holds forwards it. Leases are renewed while the actor lives
-// and released when it is passivated or the node stops cleanly; a dead node's leases expire after
-// the lease TTL, and the next message activates its actors elsewhere.
+// message for an actor another node holds forwards it. A node keeps all of its leases alive with
+// one write every TTL/3 (actors/leases.ts), and each actor's key every third of its longer life;
+// leases are released when the actor is passivated or the node stops cleanly. A dead node's
+// leases lapse after the lease TTL, and the next message activates its actors elsewhere.
 import { createHash } from 'node:crypto';
 import { decodeFrame, encodeFrame } from '../protocol/codec.ts';
 import { BusNoRespondersError, BusTimeoutError, RelayedError, ServerError } from '../server/errors.ts';
@@ -58,8 +59,9 @@ const RETRY_MS = 100;
 /** How long past the lease TTL a tell keeps trying to reach an actor whose node died. */
 const TELL_MARGIN_MS = 5000;
 /**
- * Lease renewals in flight at once. One after another, a round takes a KV round trip per actor
- * (~0.2–0.5 ms): with 20,000 actors, as long as the lease TTL itself, and leases expired.
+ * Actor key renewals in flight at once. One after another, a round takes a KV round trip per
+ * actor (~0.2–0.5 ms): 10 s for 20,000 actors, well within the keys' 100 s renewal period, but
+ * the round of a loaded node would drift towards it.
  */
 const RENEWALS_IN_FLIGHT = 64;
 /**
@@ -201,6 +203,8 @@ export class ActorSystem {
   readonly #host: boolean;
   readonly #reminders: Reminders | undefined;
   #delivering = false;
+  /** A keepAlive is running; the next waits for it. */
+  #keeping = false;
   /** A renewal round is running; the next waits for it (two rounds would renew a lease twice on one revision). */
   #renewing = false;
 
@@ -280,7 +284,8 @@ export class ActorSystem {
       }),
     );
     this.#intervals.push(
-      setInterval(() => void this.#renewLeases(), Math.max(100, this.#leases.ttlMs / 3)),
+      setInterval(() => void this.#keepAlive(), Math.max(100, this.#leases.ttlMs / 3)),
+      setInterval(() => void this.#renewLeases(), Math.max(100, this.#leases.keyTtlMs / 3)),
       setInterval(() => void this.#passivateIdle(), this.#idleCheckMs()),
       setInterval(() => void this.#deliverReminders(), 250),
     );
@@ -604,6 +609,31 @@ export class ActorSystem {
     }
   }
 
+  /**
+   * Keeps this node's leases alive. When they lapsed (silent past the TTL: a pause, a cut-off
+   * bus), any of its actors may be active elsewhere by now: all of them stop here.
+   */
+  async #keepAlive(): Promise<void> {
+    if (this.#keeping || this.#stopped) return;
+    this.#keeping = true;
+    try {
+      if (await this.#leases.keepAlive(this.node)) return;
+      const held = [...this.#activations, ...this.#claimed];
+      this.#log.warn(
+        { actors: held.length },
+        `actors.keepAlive() | this node's leases lapsed; deactivating its actors [actors:${held.length}]`,
+      );
+      for (const [, entry] of held) entry.lost = true;
+      const active = [...this.#activations.values()];
+      this.#activations.clear();
+      await Promise.all(active.map((entry) => entry.activation.stop(new ActorSystemStoppedError())));
+    } catch (error) {
+      this.#log.warn({ err: error }, 'actors.keepAlive() | failed, will retry');
+    } finally {
+      this.#keeping = false;
+    }
+  }
+
   async #renewLeases(): Promise<void> {
     if (this.#renewing) return;
     this.#renewing = true;
@@ -614,10 +644,10 @@ export class ActorSystem {
       this.#renewing = false;
     }
     const tookMs = Date.now() - started;
-    if (tookMs > this.#leases.ttlMs / 3)
+    if (tookMs > this.#leases.keyTtlMs / 3)
       this.#log.warn(
-        { tookMs, leases: this.#activations.size, ttlMs: this.#leases.ttlMs },
-        `actors.renew() | a round took longer than TTL/3; leases near their TTL may expire [took:${tookMs}ms] [leases:${this.#activations.size}]`,
+        { tookMs, leases: this.#activations.size, keyTtlMs: this.#leases.keyTtlMs },
+        `actors.renew() | a round took longer than the key TTL/3; keys near their TTL may expire [took:${tookMs}ms] [leases:${this.#activations.size}]`,
       );
   }
 

@@ -6,6 +6,7 @@
 // delivers is the durable reminder stored with the notification.
 import { connect } from 'nats';
 import { afterAll, beforeAll, expect, test } from 'vitest';
+import { parseHolding } from '../actors/leases.ts';
 import type { EventFrame, PetAmigosClient, ProtocolError, TopicHandle } from '../protocol/client.ts';
 import { type Cluster, client, register, startCluster } from './harness/cluster.ts';
 import type { NodeProcess } from './harness/processes.ts';
@@ -31,7 +32,7 @@ async function ownerOf(userId: string): Promise<string | undefined> {
   try {
     const kv = await nc.jetstream().views.kv(`${cluster.name.replace(/[^A-Za-z0-9_-]/g, '_')}_actors`);
     const entry = await kv.get(`user.${userId}`);
-    return entry === null || entry.operation !== 'PUT' ? undefined : entry.string();
+    return entry === null || entry.operation !== 'PUT' ? undefined : parseHolding(entry.string()).node;
   } finally {
     await nc.close();
   }

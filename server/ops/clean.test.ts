@@ -84,7 +84,7 @@ test('cluster:clean: without --namespace it refuses and removes nothing, even wi
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('name the namespace');
   }
-  expect(await streamsOf(cleaned)).toHaveLength(3);
+  expect(await streamsOf(cleaned)).toHaveLength(4);
 });
 
 test('cluster:clean: --dry-run lists the streams and keys and removes nothing', async () => {
@@ -93,7 +93,7 @@ test('cluster:clean: --dry-run lists the streams and keys and removes nothing', 
   expect(run.code).toBe(0);
   for (const stream of clusterStreams(cleaned)) expect(run.stdout).toContain(stream);
   expect(run.stdout).toContain(`${keys} key(s) matching ${cleaned}:*`);
-  expect(await streamsOf(cleaned)).toHaveLength(3);
+  expect(await streamsOf(cleaned)).toHaveLength(4);
   expect(await keysOf(cleaned)).toHaveLength(keys);
 });
 
@@ -124,7 +124,7 @@ test('cluster:clean: it refuses a namespace whose nodes are running', async () =
     const run = await clean('--namespace', running);
     expect(run.code).toBe(1);
     expect(run.stderr).toContain('live-node');
-    expect(await streamsOf(running)).toEqual([`KV_${running}_actors`]);
+    expect(await streamsOf(running)).toEqual([`KV_${running}_actors`, `KV_${running}_nodes`]);
   } finally {
     await system.stop();
     await bus.close();

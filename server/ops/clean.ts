@@ -2,7 +2,8 @@
 // Everything a cluster keeps is named after its namespace (CLUSTER_NAME):
 // - JetStream: the topic log stream `<ns>_TOPICS` (platform/topics/jetstream.ts), the media job
 //   work queue `<ns>_MEDIA_JOBS` with its consumer (media/queue.ts), and the actor leases, KV
-//   bucket `<ns>_actors`, stored as stream `KV_<ns>_actors` (actors/leases.ts);
+//   buckets `<ns>_actors` and `<ns>_nodes`, stored as streams `KV_<ns>_actors` and
+//   `KV_<ns>_nodes` (actors/leases.ts);
 // - Redis: every key starts with `<ns>:` (platform/cache/redis.ts sets it as the key prefix).
 // Core NATS subjects (`<ns>.actors.*`, `<ns>.topic.*`, `<ns>.gateway.*`…) keep nothing. Names are
 // matched exactly, never by prefix, so cleaning `pet` leaves `petamigos` alone.
@@ -18,7 +19,7 @@ export interface Leftovers {
 /** The JetStream streams namespace `ns` creates, by exact name. */
 export const clusterStreams = (ns: string) => {
   const safe = ns.replace(/[^A-Za-z0-9_-]/g, '_');
-  return [`${safe}_TOPICS`, `${safe}_MEDIA_JOBS`, `KV_${safe}_actors`];
+  return [`${safe}_TOPICS`, `${safe}_MEDIA_JOBS`, `KV_${safe}_actors`, `KV_${safe}_nodes`];
 };
 
 /** Redis keys of `ns`: the glob's special characters in the name are escaped. */

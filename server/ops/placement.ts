@@ -4,6 +4,7 @@
 // nobody holds the lease, the node rendezvous hashing would activate it on (actors/system.ts), or,
 // for a room (placed locally), that it goes to the node its next message is sent from.
 import type { NatsConnection } from 'nats';
+import { parseHolding } from '../../actors/leases.ts';
 import { rendezvous } from '../../actors/system.ts';
 import { decodeFrame } from '../../protocol/codec.ts';
 
@@ -78,7 +79,7 @@ export async function findPlacement(
     });
   const entry = kv === undefined ? null : await kv.get(key);
   if (entry !== null && entry.operation === 'PUT') {
-    holder = new TextDecoder().decode(entry.value);
+    holder = parseHolding(new TextDecoder().decode(entry.value)).node;
     renewedAt = entry.created;
   }
   const nodes = await heard;
