@@ -8,7 +8,7 @@
 // within what its replay reads): a node following thousands of topics holds no history of them.
 import { encodeFrame } from '../../protocol/codec.ts';
 import type { Logger } from '../platform/log.ts';
-import type { RetainedFrame, TopicLog } from '../platform/topics/index.ts';
+import type { Listening, RetainedFrame, TopicLog } from '../platform/topics/index.ts';
 import type { Connection } from './connection.ts';
 
 const RECENT_PER_TOPIC = 512;
@@ -19,7 +19,7 @@ interface Followed {
   joining: number;
   /** Made when a subscription is under way and a frame arrives; dropped once none is. */
   recent: RetainedFrame[] | undefined;
-  stop: () => void;
+  listening: Listening;
 }
 
 export interface Position {
@@ -80,7 +80,7 @@ export class TopicRouter {
   #follow(topic: string): Followed {
     let followed = this.#topics.get(topic);
     if (followed === undefined) {
-      followed = { followers: 0, joining: 0, recent: undefined, stop: this.#log.listen(topic, this.#onFrame) };
+      followed = { followers: 0, joining: 0, recent: undefined, listening: this.#log.listen(topic, this.#onFrame) };
       this.#topics.set(topic, followed);
     }
     followed.followers++;
@@ -91,7 +91,7 @@ export class TopicRouter {
     const followed = this.#topics.get(topic);
     if (followed === undefined) return;
     if (--followed.followers <= 0) {
-      followed.stop();
+      followed.listening.unsubscribe();
       this.#topics.delete(topic);
     }
   }
@@ -172,7 +172,7 @@ export class TopicRouter {
   }
 
   close(): void {
-    for (const followed of this.#topics.values()) followed.stop();
+    for (const followed of this.#topics.values()) followed.listening.unsubscribe();
     this.#topics.clear();
   }
 }

@@ -41,14 +41,15 @@ interface NatsProtocol {
  * SubscriptionImpl: that object makes three promises and eight closures for every subscription
  * (about 1.3 KB), and a node holds one per topic its sockets follow, three per idle socket at
  * least (user, feed, presence): 40% of a socket's heap (bench/sockets.ts). This one is the
- * fields the handler reads (sid, subject, queue, received, max, callback) and the calls it makes
- * (close, drain, unsubscribe). It is registered through the handler's own subscribe(), which
- * sends SUB, keeps it for resubscribing after a reconnect, and delivers to its callback; stopped
- * through the handler's unsubscribe(). These are nats.js 2.x internals, pinned in
- * package-lock.json; the bus tests (delivery, queue groups, unsubscribe, a reconnect) fail if an
- * upgrade changes them.
+ * fields the handler reads (sid, subject, queue, received, max) and the calls it makes
+ * (callback, close, drain, unsubscribe); a subclass handles messages in `callback`, a method, so
+ * a subscription is one object and no closure. start() registers it through the handler's own
+ * subscribe(), which sends SUB, keeps it for resubscribing after a reconnect, and delivers to
+ * its callback; unsubscribe() goes through the handler's unsubscribe(). These are nats.js 2.x
+ * internals, pinned in package-lock.json; the bus tests (delivery, queue groups, unsubscribe, a
+ * reconnect) fail if an upgrade changes them.
  */
-class LightSubscription {
+export abstract class LightSubscription {
   sid = 0;
   received = 0;
   max: number | undefined = undefined;
@@ -57,13 +58,21 @@ class LightSubscription {
   readonly #protocol: NatsProtocol;
   readonly subject: string;
   readonly queue: string | undefined;
-  readonly callback: (error: NatsError | null, msg: Msg) => void;
 
-  constructor(protocol: NatsProtocol, subject: string, queue: string | undefined, callback: (error: NatsError | null, msg: Msg) => void) {
-    this.#protocol = protocol;
+  constructor(nc: NatsConnection, subject: string, queue?: string) {
+    if (nc.isClosed()) throw new DependencyError('bus', 'connection closed');
+    this.#protocol = (nc as unknown as { protocol: NatsProtocol }).protocol;
     this.subject = subject;
     this.queue = queue;
-    this.callback = callback;
+  }
+
+  /** A message, or an error of the subscription (a permission refused). */
+  abstract callback(error: NatsError | null, msg: Msg): void;
+
+  /** Subscribes (SUB on the server); called once the subclass is constructed. */
+  start(): this {
+    this.#protocol.subscribe(this);
+    return this;
   }
 
   /** The handler's close of the subscription (unsubscribed, connection closed). */
@@ -88,21 +97,18 @@ class LightSubscription {
   }
 }
 
-/**
- * Subscribes `callback` to `subject` on `nc` with a LightSubscription (the bus, and the topic
- * log's live listeners, one per followed topic).
- */
-export function subscribeLight(
-  nc: NatsConnection,
-  subject: string,
-  callback: (error: NatsError | null, msg: Msg) => void,
-  queue?: string,
-): { unsubscribe(): void } {
-  if (nc.isClosed()) throw new DependencyError('bus', 'connection closed');
-  const protocol = (nc as unknown as { protocol: NatsProtocol }).protocol;
-  const subscription = new LightSubscription(protocol, subject, queue, callback);
-  protocol.subscribe(subscription);
-  return subscription;
+/** A light subscription that hands each message to a function (the bus's subscribers: a few per node). */
+class HandlerSubscription extends LightSubscription {
+  readonly #handler: (error: NatsError | null, msg: Msg) => void;
+
+  constructor(nc: NatsConnection, subject: string, handler: (error: NatsError | null, msg: Msg) => void, queue?: string) {
+    super(nc, subject, queue);
+    this.#handler = handler;
+  }
+
+  callback(error: NatsError | null, msg: Msg): void {
+    this.#handler(error, msg);
+  }
 }
 
 /**
@@ -171,7 +177,7 @@ export async function connectNatsBus(options: { servers: string; name: string; l
     },
     subscribe(subject, handler, subscribeOptions) {
       assertSubject(subject, true);
-      return subscribeLight(
+      return new HandlerSubscription(
         nc,
         subject,
         (error, msg) => {
@@ -182,7 +188,7 @@ export async function connectNatsBus(options: { servers: string; name: string; l
           handler(new NatsBusMessage(msg));
         },
         subscribeOptions?.queue,
-      );
+      ).start();
     },
     async request(subject, data, requestOptions) {
       assertSubject(subject, false);

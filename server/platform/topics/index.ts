@@ -19,6 +19,10 @@ export interface TopicEvent {
   body: unknown;
 }
 
+export interface Listening {
+  unsubscribe(): void;
+}
+
 export interface TopicLog {
   readonly kind: 'jetstream' | 'memory';
   /** Changes when the log starts over (a new stream, an embedded restart): older seqs mean nothing. */
@@ -46,10 +50,10 @@ export interface TopicLog {
    */
   since(topic: string, after: number): Promise<{ frames: RetainedFrame[]; last: number } | 'gap'>;
   /**
-   * Live frames of a topic, in seq order (signals with seq 0, between them), until the returned
-   * function is called. Each comes with its topic, so one function can listen to many topics.
+   * Live frames of a topic, in seq order (signals with seq 0, between them), until unsubscribe().
+   * Each comes with its topic, so one function can listen to many topics.
    */
-  listen(topic: string, onFrame: FrameListener): () => void;
+  listen(topic: string, onFrame: FrameListener): Listening;
   close(): Promise<void>;
 }
 

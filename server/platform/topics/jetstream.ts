@@ -12,12 +12,12 @@
 // the entry's last event) and Pa-Count (its events) are still written, for people looking at
 // the stream.
 import { randomBytes } from 'node:crypto';
-import { consumerOpts, headers, type JetStreamManager, type NatsConnection, type NatsError, StorageType } from 'nats';
+import { consumerOpts, headers, type JetStreamManager, type Msg, type NatsConnection, type NatsError, StorageType } from 'nats';
 import { encodeFrame, frameSeq } from '../../../protocol/codec.ts';
 import { DependencyError } from '../../errors.ts';
-import { subscribeLight } from '../bus/nats.ts';
+import { LightSubscription } from '../bus/nats.ts';
 import type { Logger } from '../log.ts';
-import type { RetainedFrame, TopicEvent, TopicLog } from './index.ts';
+import type { FrameListener, Listening, RetainedFrame, TopicEvent, TopicLog } from './index.ts';
 
 const SEQ_HEADER = 'Pa-Seq';
 const COUNT_HEADER = 'Pa-Count';
@@ -85,6 +85,29 @@ async function ensureStream(jsm: JetStreamManager, name: string, namespace: stri
   const found = info.config.description?.match(/^epoch=([0-9a-f]+)$/)?.[1];
   if (found === undefined) throw new DependencyError('bus', `stream ${name} has no epoch in its description`);
   return found;
+}
+
+/** A topic's live frames on this node: one object per followed topic, no closure (see LightSubscription). */
+class TopicListener extends LightSubscription implements Listening {
+  readonly #topic: string;
+  readonly #onFrame: FrameListener;
+  readonly #log: Logger;
+
+  constructor(nc: NatsConnection, subject: string, topic: string, onFrame: FrameListener, log: Logger) {
+    super(nc, subject);
+    this.#topic = topic;
+    this.#onFrame = onFrame;
+    this.#log = log;
+  }
+
+  callback(error: NatsError | null, message: Msg): void {
+    if (error) {
+      this.#log.error({ err: error, topic: this.#topic }, `topics.listen() | subscription failed [topic:${this.#topic}]`);
+      return;
+    }
+    // A signal's frame has no seq: 0.
+    for (const entry of entryFrames(message.data)) this.#onFrame(entry.seq, entry.frame, this.#topic);
+  }
 }
 
 export async function connectJetStreamTopicLog(options: {
@@ -179,16 +202,7 @@ export async function connectJetStreamTopicLog(options: {
       return { frames, last: last.seq };
     },
     listen(topic, onFrame) {
-      // One per topic the node's sockets follow: a light one (see subscribeLight).
-      const subscription = subscribeLight(nc, `${namespace}.topic.${topic}`, (error, message) => {
-        if (error) {
-          options.log.error({ err: error, topic }, `topics.listen() | subscription failed [topic:${topic}]`);
-          return;
-        }
-        // A signal's frame has no seq: 0.
-        for (const entry of entryFrames(message.data)) onFrame(entry.seq, entry.frame, topic);
-      });
-      return () => subscription.unsubscribe();
+      return new TopicListener(nc, `${namespace}.topic.${topic}`, topic, onFrame, options.log).start();
     },
     close: async () => undefined,
   };

@@ -69,7 +69,7 @@ export function createMemoryTopicLog(retained: number): TopicLog {
     listen(topic, onFrame) {
       const state = stateOf(topic);
       state.listeners.add(onFrame);
-      return () => state.listeners.delete(onFrame);
+      return { unsubscribe: () => state.listeners.delete(onFrame) };
     },
     close: async () => topics.clear(),
   };

@@ -86,7 +86,7 @@ describe.each(logs)('topic log (%s)', (_kind, open) => {
     await Promise.all(Array.from({ length: 10 }, (_, i) => log.publish(t, 'e', { i })));
     await expect.poll(() => seen.length, { timeout: 5000 }).toBe(10);
     expect(seen).toEqual(Array.from({ length: 10 }, (_, i) => i + 1));
-    stop();
+    stop.unsubscribe();
     await log.publish(t, 'e', {});
     await Bun.sleep(100);
     expect(seen).toHaveLength(10);
@@ -107,7 +107,7 @@ describe.each(logs)('topic log (%s)', (_kind, open) => {
       [b, 1],
       [b, 2],
     ]);
-    for (const stop of stops) stop();
+    for (const stop of stops) stop.unsubscribe();
   });
 
   test('topics: events published together get contiguous seqs, and listeners and replays see each as its own frame', async () => {
@@ -128,7 +128,7 @@ describe.each(logs)('topic log (%s)', (_kind, open) => {
     const event = (seq: number, name: string) => ({ type: 'event', topic: t, epoch: log.epoch, seq, name, body: { n: seq } });
     const expected = [event(1, 'e'), event(2, 'message.new'), event(3, 'message.new'), event(4, 'message.new'), event(5, 'e')];
     await expect.poll(() => live.length, { timeout: 5000 }).toBe(5);
-    stop();
+    stop.unsubscribe();
     expect(live).toEqual(expected.map((frame) => [frame.seq, frame]));
     // A replay from inside the entry of three gets only what came after.
     const after2 = await log.since(t, 2);
