@@ -107,15 +107,16 @@ describe('activation batches', () => {
 
 test('activation: a timer set again replaces the waiting one, unless told to keep it', async () => {
   const activation = new Activation('t.1', { handle: () => reply(null) }, 10);
-  const fired: string[] = [];
-  activation.timer('flush', 300, () => fired.push('first'));
+  const fired: unknown[] = [];
+  const target = { fired: (message: unknown) => fired.push(message) };
+  activation.timer('flush', 300, target, 'first');
   await Bun.sleep(10);
-  activation.timer('flush', 300, () => fired.push('kept out'), { keep: true });
+  activation.timer('flush', 300, target, 'kept out', { keep: true });
   await Bun.sleep(500);
   expect(fired).toEqual(['first']);
-  activation.timer('flush', 300, () => fired.push('second'));
+  activation.timer('flush', 300, target, 'second');
   await Bun.sleep(10);
-  activation.timer('flush', 300, () => fired.push('replacing'));
+  activation.timer('flush', 300, target, 'replacing');
   await Bun.sleep(500);
   expect(fired).toEqual(['first', 'replacing']);
 });

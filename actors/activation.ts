@@ -9,13 +9,29 @@ interface Envelope {
   reject(error: unknown): void;
 }
 
+/** Where a timer's message goes when it fires (the actor's context: a tell to the actor). */
+export interface TimerTarget {
+  fired(message: unknown): void;
+}
+
+interface TimerEntry {
+  name: string;
+  target: TimerTarget;
+  message: unknown;
+  timeout: ReturnType<typeof setTimeout> | undefined;
+}
+
+function fireTimer(activation: Activation, entry: TimerEntry): void {
+  activation.fired(entry);
+}
+
 export class Activation {
   readonly address: string;
   readonly #actor: Actor;
   readonly #capacity: number;
   readonly #queue: Envelope[] = [];
   /** Named timers, few per actor: a list, made on the first (a Map per actor costs ~300 bytes). */
-  #timers: { name: string; timeout: ReturnType<typeof setTimeout> }[] | undefined;
+  #timers: TimerEntry[] | undefined;
   #running = false;
   #stopped = false;
   lastActiveAt = Date.now();
@@ -89,20 +105,22 @@ export class Activation {
   }
 
   /** Ignored once stopped: a passivating actor sets no timer. With `keep`, a waiting timer of that name stays. */
-  timer(name: string, ms: number, fire: () => void, options: { keep?: boolean } = {}): void {
+  timer(name: string, ms: number, target: TimerTarget, message: unknown, options: { keep?: boolean } = {}): void {
     if (this.#stopped) return;
     if (options.keep === true && this.#timers?.some((entry) => entry.name === name)) return;
     this.cancelTimer(name);
-    const entry = {
-      name,
-      timeout: setTimeout(() => {
-        const index = this.#timers?.indexOf(entry) ?? -1;
-        if (index >= 0) this.#timers?.splice(index, 1);
-        fire();
-      }, ms),
-    };
+    // The timer's state in one object and a module function for its callback: no closure per timer.
+    const entry: TimerEntry = { name, target, message, timeout: undefined };
+    entry.timeout = setTimeout(fireTimer, ms, this, entry);
     this.#timers ??= [];
     this.#timers.push(entry);
+  }
+
+  /** A timer went off: forgotten, then its message handed to its target. */
+  fired(entry: TimerEntry): void {
+    const index = this.#timers?.indexOf(entry) ?? -1;
+    if (index >= 0) this.#timers?.splice(index, 1);
+    entry.target.fired(entry.message);
   }
 
   cancelTimer(name: string): void {

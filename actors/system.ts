@@ -74,10 +74,9 @@ const TELL_MANY_MAX = 512;
 const IDLE_CHECK_MIN_MS = 250;
 const IDLE_CHECK_MAX_MS = 10_000;
 
-/** A lease this node holds, renewed in place; `lost` once a renewal found it gone. The activation
- * once its factory returned. */
-interface Held {
-  lease: Lease;
+/** A lease this node holds (its fields, in the same object: one per actor), renewed in place;
+ * `lost` once a renewal found it gone. The activation once its factory returned. */
+interface Held extends Lease {
   lost: boolean;
   kind: ActorKind;
   activation: Activation | undefined;
@@ -110,7 +109,12 @@ class Context implements ActorContext {
   }
 
   timer(name: string, ms: number, message: unknown, options?: { keep?: boolean }): void {
-    this.#held.activation?.timer(name, ms, () => this.#system.tell(this.kind, this.id, message), options);
+    this.#held.activation?.timer(name, ms, this, message, options);
+  }
+
+  /** A timer of this actor fired: its message is told to the actor. */
+  fired(message: unknown): void {
+    this.#system.tell(this.kind, this.id, message);
   }
 
   cancelTimer(name: string): void {
@@ -543,7 +547,7 @@ export class ActorSystem {
       if (lease === undefined) return undefined;
       // Renewed from here on, while the factory runs too: a slow one (a loaded database) must not
       // outlive the lease. The same object becomes the activation's entry.
-      const held: Held = { lease, lost: false, kind, activation: undefined };
+      const held: Held = { key, node: lease.node, revision: lease.revision, lost: false, kind, activation: undefined };
       this.#claimed.set(key, held);
       try {
         const actor = await kind.create(id, new Context(this, kind.name, id, held, this.#reminders));
@@ -556,7 +560,7 @@ export class ActorSystem {
         this.#activations.set(key, held as Active);
         return activation;
       } catch (error) {
-        if (!held.lost) await this.#leases.release(held.lease);
+        if (!held.lost) await this.#leases.release(held);
         throw error;
       } finally {
         this.#claimed.delete(key);
@@ -571,7 +575,7 @@ export class ActorSystem {
     if (entry === undefined) return;
     this.#activations.delete(key);
     await entry.activation.stop(new ActorSystemStoppedError());
-    await this.#leases.release(entry.lease).catch((error: unknown) => {
+    await this.#leases.release(entry).catch((error: unknown) => {
       this.#log.warn({ err: error, actor: key }, `actors.passivate() | lease release failed; it will expire [actor:${key}]`);
     });
   }
@@ -659,13 +663,13 @@ export class ActorSystem {
       while (next < entries.length) {
         const [key, held] = entries[next++] as (typeof entries)[number];
         if (!current(key, held)) continue;
-        const renewed = await this.#leases.renew(held.lease).catch((error: unknown) => {
+        const renewed = await this.#leases.renew(held).catch((error: unknown) => {
           this.#log.warn({ err: error, actor: key }, `actors.renew() | renewal failed, will retry [actor:${key}]`);
-          return held.lease;
+          return held;
         });
         if (!current(key, held)) continue;
         if (renewed !== undefined) {
-          held.lease = renewed;
+          held.revision = renewed.revision;
           continue;
         }
         // Someone else holds it now (this node was cut off for longer than the TTL): let go.

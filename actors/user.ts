@@ -28,7 +28,7 @@ import { anyOf } from '../server/platform/db/any-of.ts';
 import type { Database } from '../server/platform/db/index.ts';
 import type { TopicLog } from '../server/platform/topics/index.ts';
 import { userStatuses } from '../server/presence/schema.ts';
-import { type Actor, type ActorContext, type ActorKind, type Batching, noReply, type Outcome, reply } from './types.ts';
+import { type Actor, type ActorContext, type ActorKind, type Batching, type BatchResult, noReply, type Outcome, reply } from './types.ts';
 
 type Presence = 'online' | 'away' | 'offline';
 export type SocketState = 'active' | 'idle';
@@ -82,6 +82,8 @@ export interface UserActorDeps {
 }
 
 const PUSH_EVERY_MS = 10_000;
+/** The sweep timer's message, one for every actor. */
+const SWEEP: UserMessage = Object.freeze({ op: 'sweep' });
 /**
  * With no socket open, a conversation's new count is logged at most this often (the badge
  * numbers at once): a resuming device still finds the latest state, and a busy group does not
@@ -194,6 +196,28 @@ export function userActorKind(deps: UserActorDeps): ActorKind {
 }
 
 /**
+ * The chat counts a user actor takes in batches: an object with methods, not closures, since
+ * every user with a socket open has an actor (bench/sockets.ts counts what each one costs).
+ */
+class ChatCounts implements Batching {
+  readonly max = CHAT_BATCH;
+  readonly #actor: UserActor;
+
+  constructor(actor: UserActor) {
+    this.#actor = actor;
+  }
+
+  accepts(raw: unknown): boolean {
+    return (raw as UserMessage).op === 'chatUnread';
+  }
+
+  async handle(raw: unknown[]): Promise<BatchResult[]> {
+    await this.#actor.chatUnread(raw as ChatUnreadMessage[]);
+    return raw.map(() => ({ outcome: noReply }));
+  }
+}
+
+/**
  * One per user with a socket open anywhere, so a node holds as many as it has users online: its
  * state is in fields and its code on the prototype, and the collections that are usually empty
  * (refused sockets, held-back counts, push times) are made when first needed.
@@ -238,15 +262,8 @@ class UserActor implements Actor {
     this.#unread = unread;
     this.#chats = chats;
     this.#presence = presenceOf(sockets);
-    this.batch = {
-      max: CHAT_BATCH,
-      accepts: (raw) => (raw as UserMessage).op === 'chatUnread',
-      handle: async (raw) => {
-        await this.#chatUnread(raw as ChatUnreadMessage[]);
-        return raw.map(() => ({ outcome: noReply }));
-      },
-    };
-    if (sockets.length > 0) context.timer('sweep', sweepMs, { op: 'sweep' } satisfies UserMessage);
+    this.batch = new ChatCounts(this);
+    if (sockets.length > 0) context.timer('sweep', sweepMs, SWEEP);
   }
 
   #socketIndex(socketId: string): number {
@@ -284,7 +301,8 @@ class UserActor implements Actor {
    * New counts of conversations from their rooms, in order; what must be logged now (see below)
    * goes out as one topic-log entry, each conversation once with its latest count.
    */
-  async #chatUnread(messages: ChatUnreadMessage[]): Promise<void> {
+  /** New counts of conversations, told by their rooms (one message or a batch of them). */
+  async chatUnread(messages: ChatUnreadMessage[]): Promise<void> {
     const chats = this.#chats;
     const now = new Set<string>();
     for (const message of messages) {
@@ -335,7 +353,7 @@ class UserActor implements Actor {
 
   async #changed(): Promise<void> {
     const now = presenceOf(this.#sockets);
-    if (this.#sockets.length > 0) this.#context.timer('sweep', this.#sweepMs, { op: 'sweep' } satisfies UserMessage);
+    if (this.#sockets.length > 0) this.#context.timer('sweep', this.#sweepMs, SWEEP);
     else this.#context.cancelTimer('sweep');
     if (now === this.#presence) return;
     this.#presence = now;
@@ -432,7 +450,7 @@ class UserActor implements Actor {
         await this.#recount();
         return reply({ unread: this.#unread });
       case 'chatUnread':
-        await this.#chatUnread([message]);
+        await this.chatUnread([message]);
         return noReply;
       case 'mediaChanged':
         await this.#deps.topics.publish(`user:${userId}`, 'media.changed', { media: message.media });
