@@ -207,6 +207,8 @@ export class ActorSystem {
   readonly #host: boolean;
   readonly #reminders: Reminders | undefined;
   #delivering = false;
+  /** The nodes live at the last heartbeat (#noticeLost). */
+  #lastLive = new Set<string>();
   /** A keepAlive is running; the next waits for it. */
   #keeping = false;
   /** A renewal round is running; the next waits for it (two rounds would renew a lease twice on one revision). */
@@ -251,6 +253,7 @@ export class ActorSystem {
       setInterval(() => {
         beat();
         this.#abandonSilent();
+        this.#noticeLost();
       }, this.#heartbeatMs),
     );
     if (!this.#host) return;
@@ -324,6 +327,22 @@ export class ActorSystem {
       .filter(([node, seen]) => (node === this.node ? !this.#stopping : seen.at >= horizon) && (!options.hostsOnly || seen.host))
       .map(([node]) => node)
       .sort();
+  }
+
+  /**
+   * Tells the local actors of kinds that ask for it (`nodeLost`) when a node that was live at the
+   * last heartbeat no longer is.
+   */
+  #noticeLost(): void {
+    const live = new Set(this.liveNodes());
+    let lost = false;
+    for (const node of this.#lastLive) if (!live.has(node)) lost = true;
+    this.#lastLive = live;
+    if (!lost) return;
+    for (const [key, entry] of this.#activations) {
+      const message = entry.kind.nodeLost;
+      if (message !== undefined) this.tell(entry.kind.name, key.slice(entry.kind.name.length + 1), message);
+    }
   }
 
   /** Heartbeats older than this are from nodes taken for dead. */

@@ -70,6 +70,11 @@ export interface ActorKind {
    * node of the member who writes first: that member's sends then take no bus hop).
    */
   placement?: 'hashed' | 'local';
+  /**
+   * Told to every actor of this kind on a node when that node takes another for dead (three
+   * heartbeats missed): the user actor drops the sockets the dead node held.
+   */
+  nodeLost?: unknown;
 }
 
 export const DEFAULT_IDLE_MS = 5 * 60_000;

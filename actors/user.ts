@@ -13,8 +13,8 @@
 // acknowledged, and loaded on activation; read marks are written before they are acknowledged,
 // and the unread counts (notifications, conversations) are counted from Postgres on activation. Sessions are not persisted: they are facts held by the
 // gateways. On activation (first message, or after its node died) the actor asks every gateway
-// node which sockets of the user it holds, so a moved actor knows the truth within one round. While it has sessions it sweeps those of nodes
-// that stopped heartbeating. Passivated after 5 minutes without messages (and so only when the
+// node which sockets of the user it holds, so a moved actor knows the truth within one round. When its
+// node takes another for dead, it drops the sockets that node held (the kind's `nodeLost`). Passivated after 5 minutes without messages (and so only when the
 // user has no sockets left to report).
 
 import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
@@ -82,7 +82,7 @@ export interface UserActorDeps {
 }
 
 const PUSH_EVERY_MS = 10_000;
-/** The sweep timer's message, one for every actor. */
+/** The sweep message (a node lost, or the sweep timer), one for every actor. */
 const SWEEP: UserMessage = Object.freeze({ op: 'sweep' });
 /**
  * With no socket open, a conversation's new count is logged at most this often (the badge
@@ -181,6 +181,7 @@ export function userActorKind(deps: UserActorDeps): ActorKind {
   const sweepMs = deps.sweepMs ?? 15_000;
   return {
     name: 'user',
+    nodeLost: SWEEP,
     ...(deps.idleMs === undefined ? {} : { idleMs: deps.idleMs }),
     async create(userId: string, context: ActorContext) {
       const [saved, gathered, unread, chats] = await Promise.all([
@@ -263,7 +264,7 @@ class UserActor implements Actor {
     this.#chats = chats;
     this.#presence = presenceOf(sockets);
     this.batch = new ChatCounts(this);
-    if (sockets.length > 0) context.timer('sweep', sweepMs, SWEEP);
+    this.#sweepLater();
   }
 
   #socketIndex(socketId: string): number {
@@ -351,10 +352,20 @@ class UserActor implements Actor {
     );
   }
 
+  /**
+   * A dead node's sockets go when this node takes it for dead (the kind's `nodeLost` is SWEEP).
+   * A socket of a node not heard from yet (this node just started) would not be noticed that
+   * way: a sweep timer looks again while there is one.
+   */
+  #sweepLater(): void {
+    const live = this.#sockets.length === 0 ? [] : this.#context.liveNodes();
+    if (this.#sockets.some((socket) => !live.includes(socket.node))) this.#context.timer('sweep', this.#sweepMs, SWEEP, { keep: true });
+    else this.#context.cancelTimer('sweep');
+  }
+
   async #changed(): Promise<void> {
     const now = presenceOf(this.#sockets);
-    if (this.#sockets.length > 0) this.#context.timer('sweep', this.#sweepMs, SWEEP);
-    else this.#context.cancelTimer('sweep');
+    this.#sweepLater();
     if (now === this.#presence) return;
     this.#presence = now;
     this.#since = Date.now();
