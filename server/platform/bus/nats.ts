@@ -56,15 +56,16 @@ export abstract class LightSubscription {
   draining = false;
   #closed = false;
   readonly #protocol: NatsProtocol;
-  readonly subject: string;
   readonly queue: string | undefined;
 
-  constructor(nc: NatsConnection, subject: string, queue?: string) {
+  constructor(nc: NatsConnection, queue?: string) {
     if (nc.isClosed()) throw new DependencyError('bus', 'connection closed');
     this.#protocol = (nc as unknown as { protocol: NatsProtocol }).protocol;
-    this.subject = subject;
     this.queue = queue;
   }
+
+  /** The subject subscribed to: read when subscribing, again after a reconnect. */
+  abstract get subject(): string;
 
   /** A message, or an error of the subscription (a permission refused). */
   abstract callback(error: NatsError | null, msg: Msg): void;
@@ -99,11 +100,17 @@ export abstract class LightSubscription {
 
 /** A light subscription that hands each message to a function (the bus's subscribers: a few per node). */
 class HandlerSubscription extends LightSubscription {
+  readonly #subject: string;
   readonly #handler: (error: NatsError | null, msg: Msg) => void;
 
   constructor(nc: NatsConnection, subject: string, handler: (error: NatsError | null, msg: Msg) => void, queue?: string) {
-    super(nc, subject, queue);
+    super(nc, queue);
+    this.#subject = subject;
     this.#handler = handler;
+  }
+
+  get subject(): string {
+    return this.#subject;
   }
 
   callback(error: NatsError | null, msg: Msg): void {

@@ -87,17 +87,26 @@ async function ensureStream(jsm: JetStreamManager, name: string, namespace: stri
   return found;
 }
 
-/** A topic's live frames on this node: one object per followed topic, no closure (see LightSubscription). */
+/**
+ * A topic's live frames on this node: one object per followed topic, no closure (see
+ * LightSubscription); its subject is made when NATS needs it, not kept beside the topic.
+ */
 class TopicListener extends LightSubscription implements Listening {
+  readonly #prefix: string;
   readonly #topic: string;
   readonly #onFrame: FrameListener;
   readonly #log: Logger;
 
-  constructor(nc: NatsConnection, subject: string, topic: string, onFrame: FrameListener, log: Logger) {
-    super(nc, subject);
+  constructor(nc: NatsConnection, prefix: string, topic: string, onFrame: FrameListener, log: Logger) {
+    super(nc);
+    this.#prefix = prefix;
     this.#topic = topic;
     this.#onFrame = onFrame;
     this.#log = log;
+  }
+
+  get subject(): string {
+    return `${this.#prefix}${this.#topic}`;
   }
 
   callback(error: NatsError | null, message: Msg): void {
@@ -122,6 +131,7 @@ export async function connectJetStreamTopicLog(options: {
   const js = nc.jetstream();
   const epoch = await ensureStream(jsm, stream, namespace, retained);
   const logSubject = (topic: string) => `${namespace}.topiclog.${topic}`;
+  const livePrefix = `${namespace}.topic.`;
 
   // Where each topic ended after this node's own last publish: a single writer (a room actor)
   // publishes again without reading first; the expected-last check still catches anyone else.
@@ -202,7 +212,7 @@ export async function connectJetStreamTopicLog(options: {
       return { frames, last: last.seq };
     },
     listen(topic, onFrame) {
-      return new TopicListener(nc, `${namespace}.topic.${topic}`, topic, onFrame, options.log).start();
+      return new TopicListener(nc, livePrefix, topic, onFrame, options.log).start();
     },
     close: async () => undefined,
   };
