@@ -73,6 +73,18 @@ describe.each(kinds)('leases (%s)', (_kind, cluster) => {
     expect(await a.holder('counter.z')).toBe('node-b');
   });
 
+  test('leases: claims made at once by a node that holds nothing yet name one incarnation, and every key stays its own', async () => {
+    const open = cluster();
+    const [a, b] = await Promise.all([open(), open()]);
+    const keys = Array.from({ length: 8 }, (_, i) => `counter.first-${i}`);
+    const leases = await Promise.all(keys.map((key) => a.claim(key, 'node-a')));
+    expect(leases.every((lease) => lease?.node === 'node-a')).toBe(true);
+    for (const key of keys) {
+      expect(await b.holder(key)).toBe('node-a');
+      expect(await b.claim(key, 'node-b')).toBeUndefined();
+    }
+  });
+
   test('leases: a node renews an actor key on the revision it holds; a stale revision is refused', async () => {
     const open = cluster();
     const a = await open();

@@ -70,15 +70,27 @@ export async function openJetStreamLeases(
   ]);
   /** This process's nodes (one, but for tests): their incarnation and the revision of their key. */
   const mine = new Map<string, { incarnation: string; revision: number }>();
+  /** An incarnation being written: claims that start meanwhile wait for it, not make their own. */
+  const starting = new Map<string, Promise<string>>();
 
-  async function incarnationOf(node: string): Promise<string> {
+  function incarnationOf(node: string): Promise<string> {
     const known = mine.get(node);
-    if (known !== undefined) return known.incarnation;
-    const incarnation = crypto.randomUUID().replaceAll('-', '');
-    // A put, not a create: a key left by an earlier process with this node id names another
-    // incarnation, and its leases are free the moment this one is written.
-    mine.set(node, { incarnation, revision: await nodes.put(node, encoder.encode(incarnation)) });
-    return incarnation;
+    if (known !== undefined) return Promise.resolve(known.incarnation);
+    let pending = starting.get(node);
+    if (pending === undefined) {
+      const incarnation = crypto.randomUUID().replaceAll('-', '');
+      // A put, not a create: a key left by an earlier process with this node id names another
+      // incarnation, and its leases are free the moment this one is written.
+      pending = nodes
+        .put(node, encoder.encode(incarnation))
+        .then((revision) => {
+          mine.set(node, { incarnation, revision });
+          return incarnation;
+        })
+        .finally(() => starting.delete(node));
+      starting.set(node, pending);
+    }
+    return pending;
   }
 
   const alive = async (node: string, incarnation: string) => {
@@ -117,6 +129,13 @@ export async function openJetStreamLeases(
         return true;
       } catch (error) {
         if (!lastSequenceWrong(error)) throw error;
+        // An earlier update that took effect but whose answer was lost left a stale revision:
+        // the key still holds this incarnation, and the leases are still this node's.
+        const entry = await nodes.get(node);
+        if (entry !== null && entry.operation === 'PUT' && decoder.decode(entry.value) === known.incarnation) {
+          known.revision = entry.revision;
+          return true;
+        }
         mine.delete(node);
         return false;
       }
@@ -166,9 +185,14 @@ export function createMemoryLeases(ttlMs = DEFAULT_LEASE_TTL_MS, keyTtlMs = ttlM
   };
   /** Each node's incarnation, as that node knows it (the key in `nodes` may have lapsed since). */
   const incarnations = new Map<string, string>();
+  /** Nodes whose key lapsed before keepAlive said so: their next keepAlive answers false. */
+  const lapsed = new Set<string>();
   const incarnationOf = (node: string) => {
     const known = incarnations.get(node);
     if (known !== undefined && live(nodes, node)?.value === known) return known;
+    // A claim never names a lapsed incarnation (others may take what it names at once); the
+    // node still learns of the lapse from keepAlive, as with JetStream.
+    if (known !== undefined) lapsed.add(node);
     const incarnation = crypto.randomUUID().replaceAll('-', '');
     incarnations.set(node, incarnation);
     write(nodes, node, incarnation, ttlMs);
@@ -194,7 +218,7 @@ export function createMemoryLeases(ttlMs = DEFAULT_LEASE_TTL_MS, keyTtlMs = ttlM
       const known = incarnations.get(node);
       if (known === undefined) return true;
       const entry = live(nodes, node);
-      if (entry?.value !== known) {
+      if (lapsed.delete(node) || entry?.value !== known) {
         incarnations.delete(node);
         return false;
       }

@@ -122,7 +122,7 @@ class Context implements ActorContext {
   }
 
   liveNodes(): string[] {
-    return this.#system.liveNodes();
+    return this.#system.heardNodes();
   }
 
   async remind(name: string, dueInMs: number, message: unknown): Promise<void> {
@@ -207,8 +207,12 @@ export class ActorSystem {
   readonly #host: boolean;
   readonly #reminders: Reminders | undefined;
   #delivering = false;
-  /** The nodes live at the last heartbeat (#noticeLost). */
+  /** The nodes heard at the last heartbeat (#noticeLost). */
   #lastLive = new Set<string>();
+  /** When each node's heartbeat was last heard, this one's echo included; nothing else sets it. */
+  readonly #beats = new Map<string, number>();
+  /** How many times this node's leases lapsed (claims under way across a lapse are lost). */
+  #lapses = 0;
   /** A keepAlive is running; the next waits for it. */
   #keeping = false;
   /** A renewal round is running; the next waits for it (two rounds would renew a lease twice on one revision). */
@@ -243,6 +247,7 @@ export class ActorSystem {
       this.#bus.subscribe(`${this.#namespace}.actors.alive`, (message) => {
         const beat = decodeFrame(message.data) as { node: string; host: boolean };
         this.#seen.set(beat.node, { at: Date.now(), host: beat.host });
+        this.#beats.set(beat.node, Date.now());
       }),
     );
     // Every node says it is alive (gateways hold sockets actors care about); hosts say so too.
@@ -330,11 +335,24 @@ export class ActorSystem {
   }
 
   /**
-   * Tells the local actors of kinds that ask for it (`nodeLost`) when a node that was live at the
-   * last heartbeat no longer is.
+   * Nodes whose heartbeats were heard lately, this one included: what a node's own sockets tell
+   * actors (a user's devices), unlike liveNodes() (routing), which also takes a node for dead
+   * when a request to it went unanswered or it refused an actor it was passivating.
+   */
+  heardNodes(): string[] {
+    const horizon = this.#horizon();
+    const heard = [...this.#beats].filter(([node, at]) => node !== this.node && at >= horizon).map(([node]) => node);
+    return this.#stopping ? heard : [this.node, ...heard];
+  }
+
+  /**
+   * Tells the local actors of kinds that ask for it (`nodeLost`) when a node heard at the last
+   * heartbeat no longer is. Not while this node does not hear its own heartbeats: then it is
+   * the one cut off, and the others are not lost.
    */
   #noticeLost(): void {
-    const live = new Set(this.liveNodes());
+    if ((this.#beats.get(this.node) ?? 0) < this.#horizon()) return;
+    const live = new Set(this.heardNodes());
     let lost = false;
     for (const node of this.#lastLive) if (!live.has(node)) lost = true;
     this.#lastLive = live;
@@ -562,11 +580,14 @@ export class ActorSystem {
     const kind = this.#kinds.get(kindName);
     if (kind === undefined) return Promise.reject(new UnknownKindError(kindName));
     const work = (async () => {
+      const lapses = this.#lapses;
       const lease = await this.#leases.claim(key, this.node);
       if (lease === undefined) return undefined;
       // Renewed from here on, while the factory runs too: a slow one (a loaded database) must not
-      // outlive the lease. The same object becomes the activation's entry.
-      const held: Held = { key, node: lease.node, revision: lease.revision, lost: false, kind, activation: undefined };
+      // outlive the lease. The same object becomes the activation's entry. A claim that was under
+      // way when the node's leases lapsed may name the lapsed incarnation: lost from the start.
+      const held: Held = { key, node: lease.node, revision: lease.revision, lost: lapses !== this.#lapses, kind, activation: undefined };
+      if (held.lost) throw new ActorUnavailableError(key);
       this.#claimed.set(key, held);
       try {
         const actor = await kind.create(id, new Context(this, kind.name, id, held, this.#reminders));
@@ -641,6 +662,7 @@ export class ActorSystem {
     this.#keeping = true;
     try {
       if (await this.#leases.keepAlive(this.node)) return;
+      this.#lapses++;
       const held = [...this.#activations, ...this.#claimed];
       this.#log.warn(
         { actors: held.length },
