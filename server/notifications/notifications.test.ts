@@ -158,8 +158,13 @@ describe('notifications', () => {
     expect(received?.vapid).toEqual({ sub: 'mailto:ops@petamigos.test', aud: push.url, publicKey });
     expect(received?.ttl).toBe('86400');
     expect(push.failures).toEqual([]);
-    const rows = await env.node.platform.database.db.select().from(pushSubscriptions).where(eq(pushSubscriptions.userId, target.id));
-    expect(rows.map((row) => row.endpoint)).toEqual([subscription.endpoint]);
+    // The gone subscription is removed once its push service answers 410, which may come after
+    // the other push arrived.
+    const endpoints = async () =>
+      (await env.node.platform.database.db.select().from(pushSubscriptions).where(eq(pushSubscriptions.userId, target.id))).map(
+        (row) => row.endpoint,
+      );
+    await expect.poll(endpoints, { timeout: 5000 }).toEqual([subscription.endpoint]);
 
     await target.call('push.unsubscribe', { endpoint: subscription.endpoint });
     await sender.call('friends.cancel', { userId: target.id });
