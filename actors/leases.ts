@@ -55,7 +55,8 @@ export function parseHolding(value: string): { node: string; incarnation: string
   return { node: value.slice(0, space), incarnation: value.slice(space + 1) };
 }
 
-const bucketName = (namespace: string, what: 'actors' | 'nodes') => `${namespace.replace(/[^A-Za-z0-9_-]/g, '_')}_${what}`;
+/** The KV bucket of a namespace's actor keys, or of its nodes' keys. */
+export const leaseBucket = (namespace: string, what: 'actors' | 'nodes') => `${namespace.replace(/[^A-Za-z0-9_-]/g, '_')}_${what}`;
 const lastSequenceWrong = (error: unknown) => /wrong last sequence/i.test((error as Error).message);
 
 export async function openJetStreamLeases(
@@ -65,8 +66,8 @@ export async function openJetStreamLeases(
   keyTtlMs = ttlMs * KEY_TTL_FACTOR,
 ): Promise<LeaseStore> {
   const [actors, nodes]: [KV, KV] = await Promise.all([
-    nc.jetstream().views.kv(bucketName(namespace, 'actors'), { history: 1, ttl: keyTtlMs }),
-    nc.jetstream().views.kv(bucketName(namespace, 'nodes'), { history: 1, ttl: ttlMs }),
+    nc.jetstream().views.kv(leaseBucket(namespace, 'actors'), { history: 1, ttl: keyTtlMs }),
+    nc.jetstream().views.kv(leaseBucket(namespace, 'nodes'), { history: 1, ttl: ttlMs }),
   ]);
   /** This process's nodes (one, but for tests): their incarnation and the revision of their key. */
   const mine = new Map<string, { incarnation: string; revision: number }>();

@@ -3,14 +3,14 @@
 // go (the node it then really activates on), and a dead holder shows as not heard from.
 import { connect, type NatsConnection } from 'nats';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { type LeaseStore, openJetStreamLeases } from '../../actors/leases.ts';
+import { type LeaseStore, leaseBucket, openJetStreamLeases } from '../../actors/leases.ts';
 import { ActorSystem } from '../../actors/system.ts';
 import { reply } from '../../actors/types.ts';
 import { testLogger } from '../../test/harness/node.ts';
 import { dropNamespaceStreams, services, uniqueName } from '../../test/harness/services.ts';
 import type { Bus } from '../platform/bus/index.ts';
 import { connectNatsBus } from '../platform/bus/nats.ts';
-import { actorsBucket, describePlacement, findPlacement, parseActor } from './placement.ts';
+import { describePlacement, findPlacement, parseActor } from './placement.ts';
 
 const namespace = uniqueName('placement');
 const buses: Bus[] = [];
@@ -54,7 +54,7 @@ test('placement: an active actor is placed on the node holding its lease, which 
   const placement = await where('user:active-1');
   expect(placement).toMatchObject({
     key: 'user.active-1',
-    bucket: actorsBucket(namespace),
+    bucket: leaseBucket(namespace, 'actors'),
     holder: host,
     holderAlive: true,
     next: undefined,
@@ -92,7 +92,7 @@ test('placement: looking at a namespace without actors creates nothing, and a ma
   expect([placement.holder, placement.nodes, placement.next]).toEqual([undefined, [], undefined]);
   expect(describePlacement(placement)).toContain('activates it on the node that message is sent from');
   const jsm = await nc.jetstreamManager();
-  await expect(jsm.streams.info(`KV_${actorsBucket(empty)}`)).rejects.toThrow(/not found/i);
+  await expect(jsm.streams.info(`KV_${leaseBucket(empty, 'actors')}`)).rejects.toThrow(/not found/i);
   expect(parseActor('user:>')).toBeUndefined();
   expect(parseActor('user.x')).toBeUndefined();
   await expect(findPlacement(nc, namespace, 'user:*', { listenMs: 10 })).rejects.toThrow(/is not <kind>:<id>/);

@@ -4,7 +4,7 @@
 // nobody holds the lease, the node rendezvous hashing would activate it on (actors/system.ts), or,
 // for a room (placed locally), that it goes to the node its next message is sent from.
 import type { NatsConnection } from 'nats';
-import { parseHolding } from '../../actors/leases.ts';
+import { leaseBucket, parseHolding } from '../../actors/leases.ts';
 import { rendezvous } from '../../actors/system.ts';
 import { decodeFrame } from '../../protocol/codec.ts';
 
@@ -40,9 +40,6 @@ export function parseActor(text: string): { kind: string; id: string } | undefin
   return match === null ? undefined : { kind: match[1] as string, id: match[2] as string };
 }
 
-/** The bucket name the lease store uses for `namespace` (actors/leases.ts). */
-export const actorsBucket = (namespace: string) => `${namespace.replace(/[^A-Za-z0-9_-]/g, '_')}_actors`;
-
 /** The nodes whose heartbeats arrive within `listenMs` (three periods of the default 1 s heartbeat). */
 export async function heardNodes(nc: NatsConnection, namespace: string, listenMs: number): Promise<Map<string, boolean>> {
   const heard = new Map<string, boolean>();
@@ -65,7 +62,7 @@ export async function findPlacement(
   const parsed = parseActor(actor);
   if (parsed === undefined) throw new Error(`"${actor}" is not <kind>:<id> (user:<uuid>, room:<uuid>)`);
   const key = `${parsed.kind}.${parsed.id}`;
-  const bucket = actorsBucket(namespace);
+  const bucket = leaseBucket(namespace, 'actors');
   const heard = heardNodes(nc, namespace, options.listenMs ?? 3000);
   let holder: string | undefined;
   let renewedAt: Date | undefined;
