@@ -149,13 +149,17 @@ async function cluster(
 /** One node on the in-process bus whose actor key renewals each take `renewMs` (key TTL 3 s, so renewal rounds every 1 s). */
 async function withSlowRenewals(renewMs: number) {
   const inner = createMemoryLeases(3000, 3000);
-  const leases: LeaseStore = {
+  return oneNode({
     ...inner,
     async renew(lease) {
       await Bun.sleep(renewMs);
       return inner.renew(lease);
     },
-  };
+  });
+}
+
+/** One node `n0` on the in-process bus with these leases, hosting counters. */
+async function oneNode(leases: LeaseStore) {
   const events = { activations: [] as string[], passivations: [] as string[] };
   const system = await ActorSystem.start({
     bus: connectMemoryBus(),
@@ -227,7 +231,7 @@ describe('one node', () => {
   test('actors: a node whose leases lapsed (silent past the TTL) stops every actor it held; the next message activates it afresh', async () => {
     const inner = createMemoryLeases(1000);
     let stall = false;
-    const leases: LeaseStore = {
+    const { system, events } = await oneNode({
       ...inner,
       async keepAlive(node) {
         if (stall) {
@@ -236,18 +240,7 @@ describe('one node', () => {
         }
         return inner.keepAlive(node);
       },
-    };
-    const events = { activations: [] as string[], passivations: [] as string[] };
-    const system = await ActorSystem.start({
-      bus: connectMemoryBus(),
-      leases,
-      node: 'n0',
-      namespace: uniqueName('actors'),
-      log: testLogger(),
-      kinds: [counterKind(new Map(), events)],
-      heartbeatMs: 200,
     });
-    running.push({ systems: [system], buses: [], leases: [], namespace: 'unused' });
     await system.ask('counter', 'lapse', { op: 'add', n: 3 });
     stall = true;
     const deadline = Date.now() + 5000;

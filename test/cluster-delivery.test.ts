@@ -4,13 +4,10 @@
 // with no device open finds it in its topic log when it connects. The lease TTL is longer than
 // an ask's timeout, so the first, direct delivery gives up before the actors are back: what
 // delivers is the durable reminder stored with the notification.
-import { connect } from 'nats';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { parseHolding } from '../actors/leases.ts';
 import type { EventFrame, PetAmigosClient, ProtocolError, TopicHandle } from '../protocol/client.ts';
-import { type Cluster, client, register, startCluster } from './harness/cluster.ts';
+import { type Cluster, client, holderOf, register, startCluster } from './harness/cluster.ts';
 import type { NodeProcess } from './harness/processes.ts';
-import { services } from './harness/services.ts';
 
 const LEASE_TTL_MS = 8000;
 const RECIPIENTS = 9;
@@ -27,16 +24,7 @@ afterAll(async () => {
 });
 
 /** The node holding the lease of `user:<id>`, read from the leases bucket as an operator would. */
-async function ownerOf(userId: string): Promise<string | undefined> {
-  const nc = await connect({ servers: services.natsUrl });
-  try {
-    const kv = await nc.jetstream().views.kv(`${cluster.name.replace(/[^A-Za-z0-9_-]/g, '_')}_actors`);
-    const entry = await kv.get(`user.${userId}`);
-    return entry === null || entry.operation !== 'PUT' ? undefined : parseHolding(entry.string()).node;
-  } finally {
-    await nc.close();
-  }
-}
+const ownerOf = (userId: string) => holderOf(cluster, `user.${userId}`);
 
 interface Recipient {
   user: { id: string; token: string };

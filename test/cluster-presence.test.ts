@@ -3,13 +3,10 @@
 // watching from the survivor once the survivor takes the dead node for dead (three heartbeats
 // missed), not after some periodic sweep: the actor system tells its user actors that a node
 // was lost (`nodeLost` in actors/types.ts).
-import { connect } from 'nats';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { parseHolding } from '../actors/leases.ts';
 import type { EventFrame } from '../protocol/client.ts';
-import { befriend, type Cluster, client, register, startCluster } from './harness/cluster.ts';
+import { befriend, type Cluster, client, holderOf, register, startCluster } from './harness/cluster.ts';
 import type { NodeProcess } from './harness/processes.ts';
-import { services } from './harness/services.ts';
 
 let cluster: Cluster;
 beforeAll(async () => {
@@ -19,16 +16,7 @@ afterAll(async () => {
   await cluster.stop();
 });
 
-async function ownerOf(userId: string): Promise<string | undefined> {
-  const nc = await connect({ servers: services.natsUrl });
-  try {
-    const kv = await nc.jetstream().views.kv(`${cluster.name.replace(/[^A-Za-z0-9_-]/g, '_')}_actors`);
-    const entry = await kv.get(`user.${userId}`);
-    return entry === null || entry.operation !== 'PUT' ? undefined : parseHolding(entry.string()).node;
-  } finally {
-    await nc.close();
-  }
-}
+const ownerOf = (userId: string) => holderOf(cluster, `user.${userId}`);
 
 test('cluster presence: a device on a node that is SIGKILLed goes offline for a watcher on the survivor within a few heartbeats', async () => {
   const [survivor, victim] = cluster.nodes as [NodeProcess, NodeProcess];

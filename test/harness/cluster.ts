@@ -2,6 +2,7 @@
 // cluster name and database, each node killable with any signal; and a view of which node hosts
 // what, read through the nodes' NATS micro service like an operator would.
 import { connect, RequestStrategy } from 'nats';
+import { leaseBucket, parseHolding } from '../../actors/leases.ts';
 import { PetAmigosClient } from '../../protocol/client.ts';
 import { type NodeStatus, OPS_SERVICE } from '../../server/ops/service.ts';
 import { apiClient } from './api.ts';
@@ -68,6 +69,18 @@ export async function startCluster(
   const deadline = Date.now() + 10_000;
   while ((await cluster.status()).size < size && Date.now() < deadline) await Bun.sleep(200);
   return cluster;
+}
+
+/** The node holding the lease of actor `<kind>.<id>` in `cluster`, read from its KV bucket as an operator would. */
+export async function holderOf(cluster: Cluster, key: string): Promise<string | undefined> {
+  const nc = await connect({ servers: services.natsUrl });
+  try {
+    const kv = await nc.jetstream().views.kv(leaseBucket(cluster.name, 'actors'));
+    const entry = await kv.get(key);
+    return entry === null || entry.operation !== 'PUT' ? undefined : parseHolding(entry.string()).node;
+  } finally {
+    await nc.close();
+  }
 }
 
 /** A new user, registered over HTTP on `node`. */
