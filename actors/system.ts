@@ -586,8 +586,8 @@ export class ActorSystem {
       // Renewed from here on, while the factory runs too: a slow one (a loaded database) must not
       // outlive the lease. The same object becomes the activation's entry. A claim that was under
       // way when the node's leases lapsed may name the lapsed incarnation: lost from the start.
-      const held: Held = { key, node: lease.node, revision: lease.revision, lost: lapses !== this.#lapses, kind, activation: undefined };
-      if (held.lost) throw new ActorUnavailableError(key);
+      if (lapses !== this.#lapses) throw new ActorUnavailableError(key);
+      const held: Held = { key, node: lease.node, revision: lease.revision, lost: false, kind, activation: undefined };
       this.#claimed.set(key, held);
       try {
         const actor = await kind.create(id, new Context(this, kind.name, id, held, this.#reminders));

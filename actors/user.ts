@@ -13,8 +13,9 @@
 // acknowledged, and loaded on activation; read marks are written before they are acknowledged,
 // and the unread counts (notifications, conversations) are counted from Postgres on activation. Sessions are not persisted: they are facts held by the
 // gateways. On activation (first message, or after its node died) the actor asks every gateway
-// node which sockets of the user it holds, so a moved actor knows the truth within one round. When its
-// node takes another for dead, it drops the sockets that node held (the kind's `nodeLost`). Passivated after 5 minutes without messages (and so only when the
+// node which sockets of the user it holds, so a moved actor knows the truth within one round.
+// When its node takes another for dead, it drops the sockets that node held (the kind's
+// `nodeLost`). Passivated after 5 minutes without messages (and so only when the
 // user has no sockets left to report).
 
 import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
