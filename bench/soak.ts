@@ -24,7 +24,7 @@ import { plot } from './soak/plot.ts';
 import { type Sample, Sampler, slope } from './soak/sampler.ts';
 import { Tally } from './soak/tally.ts';
 import { SimulatedUser } from './soak/users.ts';
-import { row } from './stats.ts';
+import { objectsGained, row } from './stats.ts';
 
 const USERS = Number(process.env.SOAK_USERS ?? 2000);
 const MINUTES = Number(process.env.SOAK_MINUTES ?? 10);
@@ -118,11 +118,7 @@ function collect(): Promise<GcStatus[]> {
 
 /** What the live heap gained between two collections, and the object types that gained most. */
 function heapGrowth(id: string, before: GcStatus, after: GcStatus, minutes: number): void {
-  const gained = Object.entries(after.objectTypes)
-    .map(([type, count]) => [type, count - (before.objectTypes[type] ?? 0)] as const)
-    .filter(([, delta]) => delta > 0)
-    .sort((a, b) => b[1] - a[1])
-    .slice(0, 8);
+  const gained = objectsGained(before.objectTypes, after.objectTypes).slice(0, 8);
   console.log(
     row(`soak: ${id} live heap after a full collection`, {
       'mid MB': before.heapBytes / 2 ** 20,

@@ -28,7 +28,7 @@ import type { GcStatus, NodeStatus } from '../server/ops/service.ts';
 import { spawnNode } from '../test/harness/processes.ts';
 import { createTempDir, createTestDatabase, dropNamespaceStreams, services, uniqueName } from '../test/harness/services.ts';
 import { accessTokens, newJwtKeys, seedAccounts } from './accounts.ts';
-import { row } from './stats.ts';
+import { objectsGained, row } from './stats.ts';
 
 const WANTED = Number(process.env.BENCH_SOCKETS ?? 20_000);
 /** Sockets opening at once. */
@@ -208,10 +208,9 @@ async function phase(
     objectsPerSocket:
       heapBefore === undefined || heapAfter === undefined
         ? []
-        : Object.entries(heapAfter.objectTypes)
-            .map(([type, n]): [string, number] => [type, (n - (heapBefore.objectTypes[type] ?? 0)) / count])
-            .filter(([, n]) => n >= 0.5)
-            .sort((a, b) => b[1] - a[1]),
+        : objectsGained(heapBefore.objectTypes, heapAfter.objectTypes)
+            .map(([type, gained]): [string, number] => [type, gained / count])
+            .filter(([, n]) => n >= 0.5),
     rssMb: `${(before / 1024).toFixed(0)}→${(after / 1024).toFixed(0)}`,
     openedPerSecond: count / openSeconds,
     idleCpu,

@@ -98,3 +98,11 @@ function formatNumber(value: number): string {
   if (Number.isInteger(value)) return String(value);
   return value.toFixed(1);
 }
+
+/** The object types whose live count rose between two collections (the ops gc answer), by how much, most first. */
+export function objectsGained(before: Record<string, number>, after: Record<string, number>): [string, number][] {
+  return Object.entries(after)
+    .map(([type, count]): [string, number] => [type, count - (before[type] ?? 0)])
+    .filter(([, gained]) => gained > 0)
+    .sort((a, b) => b[1] - a[1]);
+}
