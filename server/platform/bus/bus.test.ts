@@ -177,6 +177,9 @@ describe('bus (nats) connection', () => {
       })();
       await nc.reconnect();
       await reconnected;
+      // The subscriptions are sent again on the new connection; a round trip on it makes sure the
+      // server has them before the other connection publishes.
+      await bus.flush();
       other.publish(`${prefix}.kept`, encode('after'));
       other.publish(`${prefix}.stopped`, encode('after'));
       await settle(other, () => kept.received.length === 1 && grouped.received.length === 2);
