@@ -91,6 +91,16 @@ const SWEEP: UserMessage = Object.freeze({ op: 'sweep' });
  * write one event per message for every member who is away.
  */
 const OFFLINE_CHATS_EVERY_MS = 5000;
+/**
+ * With a socket open (or the badge numbers changed), a new count is logged at once unless one was
+ * logged less than this long ago; then it waits for the end of that time and goes out with the
+ * other conversations' changes as one topic-log entry, each conversation once with its latest
+ * count. A member of many busy groups gets a few entries a second, not one per group per batch.
+ */
+const CHATS_EVERY_MS = 100;
+/** Counts in one topic-log entry at most: some 200 bytes each, an entry well under NATS's 1 MiB. */
+const CHATS_PER_ENTRY = 1000;
+const FLUSH_CHATS: UserMessage = Object.freeze({ op: 'flushChats' });
 
 /** Subject on which gateways answer "which sockets of this user do you hold?". */
 export const socketsOfSubject = (namespace: string) => `${namespace}.gateway.sockets-of`;
@@ -238,9 +248,12 @@ class UserActor implements Actor {
   #since = Date.now();
   /** Sockets closed for being beyond the user's limit, until their disconnection arrives. */
   #refused: Set<string> | undefined;
-  /** Conversations whose latest count is not logged yet (held back while no socket is open). */
+  /** Conversations whose latest count is not logged yet (see CHATS_EVERY_MS, OFFLINE_CHATS_EVERY_MS). */
   #unlogged: Set<string> | undefined;
-  #flushing = false;
+  /** When the flushChats timer is due, while it is set. */
+  #flushAt: number | undefined;
+  /** When counts were last logged. */
+  #loggedAt = 0;
   /** When a web push last went out, per conversation. */
   #pushedAt: Map<string, number> | undefined;
   readonly batch: Batching;
@@ -284,29 +297,36 @@ class UserActor implements Actor {
     await this.#deps.topics.publish(`user:${this.#userId}`, 'notifications.unread', { unread: this.#unread });
   }
 
-  async #logChat(conversationId: string): Promise<void> {
-    this.#unlogged?.delete(conversationId);
-    await this.#deps.topics.publish(`user:${this.#userId}`, 'chats.unread', {
-      conversationId,
-      unread: this.#chats.get(conversationId)?.unread ?? 0,
-      ...chatCounts(this.#chats),
-    });
-  }
-
+  /** Logs the held-back counts as one topic-log entry. */
   async #flushChats(): Promise<void> {
-    this.#flushing = false;
+    this.#flushAt = undefined;
     this.#context.cancelTimer('flushChats');
-    for (const conversationId of [...(this.#unlogged ?? [])]) await this.#logChat(conversationId);
+    const unlogged = this.#unlogged;
+    if (unlogged === undefined || unlogged.size === 0) return;
+    const conversationIds = [...unlogged];
+    unlogged.clear();
+    this.#loggedAt = Date.now();
+    const counts = chatCounts(this.#chats);
+    const events = conversationIds.map((conversationId) => ({
+      name: 'chats.unread',
+      body: { conversationId, unread: this.#chats.get(conversationId)?.unread ?? 0, ...counts },
+    }));
+    for (let i = 0; i < events.length; i += CHATS_PER_ENTRY)
+      await this.#deps.topics.publishMany(`user:${this.#userId}`, events.slice(i, i + CHATS_PER_ENTRY));
   }
 
-  /**
-   * New counts of conversations from their rooms, in order; what must be logged now (see below)
-   * goes out as one topic-log entry, each conversation once with its latest count.
-   */
+  /** Makes sure the held-back counts are logged within `ms` (an earlier flush already set stays). */
+  #flushWithin(ms: number): void {
+    const at = Date.now() + ms;
+    if (this.#flushAt !== undefined && this.#flushAt <= at) return;
+    this.#flushAt = at;
+    this.#context.timer('flushChats', ms, FLUSH_CHATS);
+  }
+
   /** New counts of conversations, told by their rooms (one message or a batch of them). */
   async chatUnread(messages: ChatUnreadMessage[]): Promise<void> {
     const chats = this.#chats;
-    const now = new Set<string>();
+    let soon = false;
     for (const message of messages) {
       const { conversationId, op: _op, message: newest, ...entry } = message;
       const before = chats.get(conversationId)?.unread ?? 0;
@@ -326,31 +346,17 @@ class UserActor implements Actor {
       if (entry.unread === 0) chats.delete(conversationId);
       else chats.set(conversationId, entry);
       const after = chatCounts(chats);
-      // Logged whether or not a device is connected, so one resuming later catches up:
-      // at once while a socket is open or when the badge numbers change, otherwise the
-      // conversation's latest count within OFFLINE_CHATS_EVERY_MS.
-      if (this.#sockets.length > 0 || after.conversations !== badge.conversations || after.requests !== badge.requests) {
-        now.add(conversationId);
-        this.#unlogged?.delete(conversationId);
-      } else {
-        this.#unlogged ??= new Set();
-        this.#unlogged.add(conversationId);
-        if (!this.#flushing) {
-          this.#flushing = true;
-          this.#context.timer('flushChats', OFFLINE_CHATS_EVERY_MS, { op: 'flushChats' } satisfies UserMessage);
-        }
-      }
+      // Logged whether or not a device is connected, so one resuming later catches up: soon
+      // while a socket is open or when the badge numbers change, otherwise the conversation's
+      // latest count within OFFLINE_CHATS_EVERY_MS.
+      this.#unlogged ??= new Set();
+      this.#unlogged.add(conversationId);
+      if (this.#sockets.length > 0 || after.conversations !== badge.conversations || after.requests !== badge.requests) soon = true;
     }
-    if (now.size === 0) return;
-    for (const conversationId of now) this.#unlogged?.delete(conversationId);
-    const counts = chatCounts(chats);
-    await this.#deps.topics.publishMany(
-      `user:${this.#userId}`,
-      [...now].map((conversationId) => ({
-        name: 'chats.unread',
-        body: { conversationId, unread: chats.get(conversationId)?.unread ?? 0, ...counts },
-      })),
-    );
+    if (this.#unlogged === undefined || this.#unlogged.size === 0) return;
+    const wait = soon ? this.#loggedAt + CHATS_EVERY_MS - Date.now() : OFFLINE_CHATS_EVERY_MS;
+    if (wait <= 0) await this.#flushChats();
+    else this.#flushWithin(wait);
   }
 
   /**
@@ -400,7 +406,7 @@ class UserActor implements Actor {
       case 'connected': {
         // A socket already refused (found by the gathering at activation) stays refused.
         if (this.#refused?.has(message.socket.socketId)) return noReply;
-        if ((this.#unlogged?.size ?? 0) > 0) await this.#flushChats();
+        await this.#flushChats();
         const index = this.#socketIndex(message.socket.socketId);
         if (index >= 0) this.#sockets[index] = message.socket;
         else this.#sockets.push(message.socket);

@@ -184,7 +184,7 @@ export const Topics = {
       },
       'chats.unread': {
         description:
-          "Unread messages of one conversation changed (a message arrived, it was read on some device, it was muted), with the badge numbers after it. Logged whether or not the user has a socket open; while none is, a change of the badge numbers is logged at once and a conversation's other changes at most every 5 s, with its latest count (and when a socket connects).",
+          "Unread messages of one conversation changed (a message arrived, it was read on some device, it was muted), with the badge numbers after it. Logged whether or not the user has a socket open. While one is (or when the badge numbers change), a change is logged at once unless the user's counts were logged less than 100 ms before; then it goes out at the end of those 100 ms, together with the other conversations' changes, as one entry of consecutive events, each conversation once with its latest count. While no socket is open, a conversation's other changes are logged at most every 5 s, with its latest count (and when a socket connects).",
         body: T.Object({
           conversationId: T.String(),
           unread: T.Integer({ minimum: 0 }),

@@ -576,6 +576,46 @@ describe('messenger: groups', () => {
     expect([...latest.keys()].sort()).toEqual(groups.map((group) => group.id).sort());
   });
 
+  test("groups: a member's counts from groups written to one after another are logged at most every 100 ms, each entry holding each conversation once with its latest count", async () => {
+    const [ana, bruno] = await friends();
+    const groups = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => ana.call('chats.createGroup', { name: `Turno ${i}`, userIds: [bruno.id] })),
+    );
+    await expect.poll(async () => (await bruno.call('chats.unread', {})).conversations, { timeout: 5000 }).toBe(12);
+    await Bun.sleep(150);
+    // Every write of Bruno's counts to his topic log, on either node, with when it was made.
+    const writes: { at: number; ids: string[] }[] = [];
+    const spies = [env.node, nodeB].map((node) => {
+      const topics = node.platform.topics;
+      const publishMany = topics.publishMany.bind(topics);
+      return vi.spyOn(topics, 'publishMany').mockImplementation((topic, events, options) => {
+        if (topic === `user:${bruno.id}` && events.some((event) => event.name === 'chats.unread'))
+          writes.push({ at: Date.now(), ids: events.map((event) => (event.body as { conversationId: string }).conversationId) });
+        return publishMany(topic, events, options);
+      });
+    });
+    try {
+      // One group after another, 20 ms apart: each room tells its count on its own.
+      for (const group of groups) {
+        await ana.call('chats.send', { conversationId: group.id, clientId: id(), text: 'hola' });
+        await Bun.sleep(20);
+      }
+      const latest = new Map<string, number>();
+      const deadline = Date.now() + 5000;
+      while ([...groups].some((group) => latest.get(group.id) !== 2)) {
+        const event = await bruno.event('chats.unread', undefined, Math.max(1, deadline - Date.now()));
+        latest.set(event.conversationId as string, event.unread as number);
+      }
+    } finally {
+      for (const spy of spies) spy.mockRestore();
+    }
+    expect(new Set(writes.flatMap((write) => write.ids))).toEqual(new Set(groups.map((group) => group.id)));
+    for (const write of writes) expect(new Set(write.ids).size).toBe(write.ids.length);
+    for (let i = 1; i < writes.length; i++)
+      expect((writes[i] as (typeof writes)[0]).at - (writes[i - 1] as (typeof writes)[0]).at).toBeGreaterThanOrEqual(99);
+    expect(writes.length).toBeLessThan(groups.length);
+  });
+
   test('groups: sends that arrive together are stored and published together; each gets its own seq, and every member sees each once, in order', async () => {
     const [ana, bruno] = await friends();
     const [carla, dora] = await Promise.all([member(env.node), member(nodeB)]);
