@@ -26,6 +26,11 @@ import { accessTokens, newJwtKeys, seedAccounts } from './accounts.ts';
 import { percentile, row } from './stats.ts';
 
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 1000);
+/**
+ * Messages of each run with IN_FLIGHT outstanding: enough for a few seconds at the targets' rates
+ * (3,000 and 5,000 msgs/s), so that the figure is the steady rate, not the first half-second's.
+ */
+const CONCURRENT = Number(process.env.BENCH_CONCURRENT_MESSAGES ?? 20_000);
 const BUSY_MEMBERS = Number(process.env.BENCH_BUSY_MEMBERS ?? 20);
 const QUIET_ROOMS = Number(process.env.BENCH_QUIET_ROOMS ?? 200);
 const IN_FLIGHT = 32;
@@ -136,9 +141,9 @@ try {
     console.error('chat: bare NATS');
     const bareSequential = await run(MESSAGES, 1, bareSend, 1);
     bareSeqSummary = summary(MESSAGES, bareSequential.seconds, bareSequential.delivered);
-    const bareConcurrent = await run(MESSAGES * 4, IN_FLIGHT, bareSend, 1);
+    const bareConcurrent = await run(CONCURRENT * 5, IN_FLIGHT, bareSend, 1);
     rows.push(row('bare NATS pub/sub, sequential', bareSeqSummary));
-    rows.push(row(`bare NATS pub/sub, ×${IN_FLIGHT}`, summary(MESSAGES * 4, bareConcurrent.seconds, bareConcurrent.delivered)));
+    rows.push(row(`bare NATS pub/sub, ×${IN_FLIGHT}`, summary(CONCURRENT * 5, bareConcurrent.seconds, bareConcurrent.delivered)));
     await publisher.close();
     await subscriber.close();
   }
@@ -164,9 +169,9 @@ try {
     latencies.length = 0;
     const busySequential = await run(MESSAGES, 1, busySend, others.length);
     const busySeqSummary = summary(MESSAGES, busySequential.seconds, busySequential.delivered);
-    const busyConcurrent = await run(MESSAGES * 2, IN_FLIGHT, busySend, others.length);
+    const busyConcurrent = await run(CONCURRENT, IN_FLIGHT, busySend, others.length);
     rows.push(row('busy room, sequential', busySeqSummary));
-    rows.push(row(`busy room, ×${IN_FLIGHT}`, summary(MESSAGES * 2, busyConcurrent.seconds, busyConcurrent.delivered)));
+    rows.push(row(`busy room, ×${IN_FLIGHT}`, summary(CONCURRENT, busyConcurrent.seconds, busyConcurrent.delivered)));
     if (bareSeqSummary !== undefined)
       rows.push(
         row('busy room / bare (sequential)', {
@@ -197,8 +202,8 @@ try {
     // Every room's actor is activated before measuring.
     await run(QUIET_ROOMS, IN_FLIGHT, quietSend, 1);
     latencies.length = 0;
-    const quiet = await run(MESSAGES * 2, IN_FLIGHT, quietSend, 1);
-    rows.push(row(`${QUIET_ROOMS} quiet rooms, ×${IN_FLIGHT}`, summary(MESSAGES * 2, quiet.seconds, quiet.delivered)));
+    const quiet = await run(CONCURRENT, IN_FLIGHT, quietSend, 1);
+    rows.push(row(`${QUIET_ROOMS} quiet rooms, ×${IN_FLIGHT}`, summary(CONCURRENT, quiet.seconds, quiet.delivered)));
   }
 
   // ——— many quiet rooms, each between two people of its own, writers on both nodes ———
@@ -231,8 +236,8 @@ try {
     console.error('chat: quiet rooms between pairs');
     await run(QUIET_ROOMS, IN_FLIGHT, pairSend, 1);
     latencies.length = 0;
-    const pairs = await run(MESSAGES * 2, IN_FLIGHT, pairSend, 1);
-    rows.push(row(`${QUIET_ROOMS} quiet rooms, pairs on both nodes, ×${IN_FLIGHT}`, summary(MESSAGES * 2, pairs.seconds, pairs.delivered)));
+    const pairs = await run(CONCURRENT, IN_FLIGHT, pairSend, 1);
+    rows.push(row(`${QUIET_ROOMS} quiet rooms, pairs on both nodes, ×${IN_FLIGHT}`, summary(CONCURRENT, pairs.seconds, pairs.delivered)));
   }
 
   // ——— one-to-one ———
@@ -250,7 +255,7 @@ try {
   }
 
   console.log(
-    `chat: ${MESSAGES} sequential sends, ${MESSAGES * 2} with ${IN_FLIGHT} in flight; busy room of ${BUSY_MEMBERS} (sender on node A, ${BUSY_MEMBERS - 1} followers on node B); ${QUIET_ROOMS} quiet rooms of 2 (one sender for all on A, or a pair of people each)`,
+    `chat: ${MESSAGES} sequential sends, ${CONCURRENT} with ${IN_FLIGHT} in flight (bare NATS ${CONCURRENT * 5}); busy room of ${BUSY_MEMBERS} (sender on node A, ${BUSY_MEMBERS - 1} followers on node B); ${QUIET_ROOMS} quiet rooms of 2 (one sender for all on A, or a pair of people each)`,
   );
   for (const line of rows) console.log(line);
   for (const client of clients) client.close();
