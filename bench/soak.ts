@@ -126,6 +126,8 @@ function heapGrowth(id: string, before: GcStatus, after: GcStatus, minutes: numb
       'MB/min': (after.heapBytes - before.heapBytes) / 2 ** 20 / minutes,
       'actors mid': Object.values(before.actors).reduce((sum, n) => sum + n, 0),
       'actors end': Object.values(after.actors).reduce((sum, n) => sum + n, 0),
+      'cached topics mid': before.cachedTopics,
+      'cached topics end': after.cachedTopics,
     }),
   );
   console.log(`soak: ${id} object types that gained most: ${gained.map(([type, delta]) => `${type} +${delta}`).join(', ') || 'none'}`);

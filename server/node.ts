@@ -141,6 +141,7 @@ export async function startNode(config: Config, log: Logger, options: NodeOption
             startedAt,
             actors,
             gateway,
+            topics: platform.topics,
             gc: config.opsGc,
           });
     const port = server.port as number;

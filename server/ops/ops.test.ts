@@ -15,10 +15,12 @@ afterAll(async () => {
   await env.close();
 });
 
-test('ops: a node answers $SRV.PING, INFO and STATS with its node id, actors, sockets and mailbox depth', async () => {
+test('ops: a node answers $SRV.PING, INFO and STATS with its node id, actors, sockets, mailbox depth and cached topics', async () => {
   const user = await env.register();
   const { socket } = await connectAs(env.node.url, user.tokens.accessToken);
   await expect.poll(() => env.node.actors.stats().actors.user ?? 0, { timeout: 5000 }).toBeGreaterThan(0);
+  const cachedBefore = env.node.platform.topics.cachedTopics;
+  await env.node.platform.topics.publish(`ops:${crypto.randomUUID()}`, 'ops.test', {});
   const nc = await connect({ servers: services.natsUrl });
   try {
     const client = nc.services.client({ strategy: RequestStrategy.Timer, maxWait: 1000 });
@@ -36,6 +38,7 @@ test('ops: a node answers $SRV.PING, INFO and STATS with its node id, actors, so
       if (data?.cluster === env.node.platform.config.clusterName) status = data;
     }
     expect(status).toMatchObject({ node: 'ops-node', sockets: 1, mailboxDepth: 0 });
+    expect(status?.cachedTopics).toBeGreaterThan(cachedBefore);
     expect(status?.actors.user).toBeGreaterThan(0);
     expect(status?.liveNodes).toEqual(['ops-node']);
   } finally {

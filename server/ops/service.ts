@@ -6,6 +6,7 @@ import { heapStats } from 'bun:jsc';
 import type { NatsConnection, Service } from 'nats';
 import type { ActorSystem } from '../../actors/system.ts';
 import type { Gateway } from '../gateway/gateway.ts';
+import type { TopicLog } from '../platform/topics/index.ts';
 
 export const OPS_SERVICE = 'petamigos';
 
@@ -18,6 +19,8 @@ export interface NodeStatus {
   liveNodes: string[];
   sockets: number;
   followedTopics: number;
+  /** Topics whose end the node keeps to publish without reading it first (at most 10,000). */
+  cachedTopics: number;
   rssBytes: number;
   /** The JavaScript heap in use (objects alive at the last collection, and those allocated since). */
   heapBytes: number;
@@ -61,6 +64,7 @@ function nodeStatus(options: {
   startedAt: number;
   actors: ActorSystem;
   gateway: Gateway | undefined;
+  topics: Pick<TopicLog, 'cachedTopics'>;
 }): NodeStatus {
   const stats = options.actors.stats();
   const memory = process.memoryUsage();
@@ -73,6 +77,7 @@ function nodeStatus(options: {
     liveNodes: stats.liveNodes,
     sockets: options.gateway?.sockets ?? 0,
     followedTopics: options.gateway?.router.followedTopics ?? 0,
+    cachedTopics: options.topics.cachedTopics,
     rssBytes: memory.rss,
     heapBytes: memory.heapUsed,
   };
@@ -87,6 +92,7 @@ export async function registerOpsService(
     startedAt: number;
     actors: ActorSystem;
     gateway: Gateway | undefined;
+    topics: Pick<TopicLog, 'cachedTopics'>;
     /** OPS_GC=on (benchmarks): a `gc` endpoint runs a full collection, then answers the status and the live objects by type. */
     gc?: boolean;
   },

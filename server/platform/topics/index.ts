@@ -28,6 +28,8 @@ export interface TopicLog {
   /** Changes when the log starts over (a new stream, an embedded restart): older seqs mean nothing. */
   readonly epoch: string;
   readonly retained: number;
+  /** Topics whose end this node keeps so as to publish without reading it first (bounded). */
+  readonly cachedTopics: number;
   /**
    * Appends an event and returns its seq. With `id`, a second publish of the same id within two
    * minutes is dropped (a republish after a crash): it returns the seq of the topic's last event.

@@ -25,6 +25,7 @@ const MAX_PUBLISH_ATTEMPTS = 20;
 /** JetStream's API error code for a failed expected-last-subject-sequence check. */
 const WRONG_LAST_SEQUENCE = 10071;
 const NO_MESSAGE_FOUND = 10037;
+/** Topics whose end a node keeps (the most recently published): some 200 bytes each. */
 const KNOWN_TOPICS = 10_000;
 
 /** One entry's data: the frame itself, or each frame after its length. */
@@ -183,6 +184,9 @@ export async function connectJetStreamTopicLog(options: {
     kind: 'jetstream',
     epoch,
     retained,
+    get cachedTopics() {
+      return known.size;
+    },
     publish: (topic, name, body, publishOptions) => publishMany(topic, [{ name, body }], publishOptions),
     publishMany,
     signal(topic, name, body) {

@@ -29,6 +29,8 @@ export function createMemoryTopicLog(retained: number): TopicLog {
     kind: 'memory',
     epoch,
     retained,
+    // One process holds every topic itself: nothing is cached.
+    cachedTopics: 0,
     publish(topic, name, body, options) {
       return this.publishMany(topic, [{ name, body }], options);
     },
