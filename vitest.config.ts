@@ -33,7 +33,20 @@ export default defineConfig({
           include: ['client/**/*.test.{ts,tsx}'],
           environment: 'happy-dom',
           // Resolved by Vite with the conditions above, not by the runtime: one Solid build.
-          server: { deps: { inline: [/solid-js/, /@solidjs\//] } },
+          server: {
+            deps: {
+              inline: [
+                /solid-js/,
+                /@solidjs\//,
+                /@kobalte\//,
+                /@solid-primitives\//,
+                /@corvu\//,
+                /solid-presence/,
+                /solid-prevent-scroll/,
+                /lucide-solid/,
+              ],
+            },
+          },
         },
       },
     ],

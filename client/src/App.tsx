@@ -1,14 +1,23 @@
-// The app shell: a header (name, connection state, presence, language and theme), the routed
-// screen (each route's code loaded when first visited), and the toasts. The document's lang, dir
-// and theme follow the store.
-import { A, Route, Router, type RouteSectionProps, useNavigate } from '@solidjs/router';
-import { createEffect, For, type JSX, lazy, onMount, Show } from 'solid-js';
-import { direction, locale, setLocale, t } from './i18n/index.ts';
-import { LOCALE_NAMES, SUPPORTED } from './i18n/locales.ts';
-import { actions, state, type Theme } from './state/store.ts';
+// The app shell: the navigation (components/nav: a top bar and a bottom tab bar on phones, a side
+// rail on desktop), the connection state while it is not open, the routed screen (each route's
+// code loaded when first visited), the right rail on wide screens (suggestions, trending) and the
+// toasts. The document's lang, dir and theme follow the store; language and theme are chosen in
+// the settings.
+import { Navigate, Route, Router, type RouteSectionProps, useNavigate } from '@solidjs/router';
+import { X } from 'lucide-solid';
+import { createEffect, createSignal, For, type JSX, lazy, onMount, Show } from 'solid-js';
+import { NavBottom, NavSide, NavSignedOut, NavTop } from './components/nav/Nav.tsx';
+import { Suggestions } from './components/Suggestions.tsx';
+import { Trending } from './components/Trending.tsx';
+import { IconButton } from './components/ui/Button.tsx';
+import { direction, locale, t } from './i18n/index.ts';
+import { actions, state } from './state/store.ts';
+import { viewport } from './state/viewport.ts';
 import './app.css';
 
-const Home = lazy(() => import('./routes/Home.tsx'));
+const Explore = lazy(() => import('./routes/Explore.tsx'));
+const Create = lazy(() => import('./routes/Create.tsx'));
+const Appearance = lazy(() => import('./routes/settings/Appearance.tsx'));
 const SignIn = lazy(() => import('./routes/SignIn.tsx'));
 const SignUp = lazy(() => import('./routes/SignUp.tsx'));
 const Verify = lazy(() => import('./routes/Verify.tsx'));
@@ -36,9 +45,10 @@ const SignInSettings = lazy(() => import('./routes/settings/SignInSettings.tsx')
 
 /** Signed-in pages: the path and the screen. */
 const SIGNED_IN: [string, () => JSX.Element][] = [
-  ['/', Home],
+  ['/', Feed],
+  ['/explore', Explore],
+  ['/create', Create],
   ['/sessions', Sessions],
-  ['/feed', Feed],
   ['/posts/:id', PostPage],
   ['/hashtags/:tag', Hashtag],
   ['/trending', TrendingPage],
@@ -58,125 +68,91 @@ const SIGNED_IN: [string, () => JSX.Element][] = [
   ['/settings/blocked', Blocked],
   ['/settings/notifications', NotificationSettings],
   ['/settings/sign-in', SignInSettings],
+  ['/settings/appearance', Appearance],
 ];
 
-function Layout(props: RouteSectionProps): JSX.Element {
-  const navigate = useNavigate();
+function Toasts(): JSX.Element {
   return (
-    <>
+    <div class="toasts" aria-live="polite">
+      <For each={state.toasts}>
+        {(toast) => (
+          <div class={`toast ${toast.kind}`} role={toast.kind === 'error' ? 'alert' : 'status'}>
+            <span>{toast.text}</span>
+            <Show when={toast.action}>
+              {(action) => (
+                <button
+                  type="button"
+                  class="link"
+                  onClick={() => {
+                    actions.dismiss(toast.id);
+                    action().run();
+                  }}
+                >
+                  {action().label}
+                </button>
+              )}
+            </Show>
+            <IconButton icon={X} label={t('toast.dismiss')} onClick={() => actions.dismiss(toast.id)} />
+          </div>
+        )}
+      </For>
+    </div>
+  );
+}
+
+/** The connection's state, shown only while it is not open (connecting, reconnecting, offline). */
+function ConnectionBanner(): JSX.Element {
+  return (
+    <Show when={state.connection !== 'open'}>
+      <p class="connection-banner" role="status" data-testid="connection">
+        {t(`connection.${state.connection}`)}
+      </p>
+    </Show>
+  );
+}
+
+function Layout(props: RouteSectionProps): JSX.Element {
+  // The right rail loads once the socket has first opened (its calls queue through reconnects).
+  const [connectedOnce, setConnectedOnce] = createSignal(false);
+  createEffect(() => {
+    if (state.connection === 'open') setConnectedOnce(true);
+  });
+  return (
+    <div class={state.user ? 'shell signed-in' : 'shell'} data-connection={state.user ? state.connection : undefined}>
       <a class="skip" href="#main">
         {t('nav.skipToContent')}
       </a>
-      <header class="top">
-        <A href="/" class="brand">
-          🐾 {t('app.name')}
-        </A>
-        <Show when={state.user}>
-          <span class={`connection ${state.connection}`} role="status" data-testid="connection">
-            {t(`connection.${state.connection}`)}
-          </span>
+      <Show when={state.user} fallback={<NavSignedOut />}>
+        <Show when={viewport.wide()}>
+          <NavSide />
         </Show>
-        <nav aria-label="main">
-          <Show
-            when={state.user}
-            fallback={
-              <>
-                <A href="/login">{t('nav.signIn')}</A>
-                <A href="/signup">{t('nav.signUp')}</A>
-              </>
-            }
-          >
-            <A href="/feed">{t('nav.feed')}</A>
-            <A href="/friends">{t('nav.friends')}</A>
-            <A
-              href="/chats"
-              class="with-badge"
-              aria-label={
-                state.chatsUnread.conversations > 0 ? t('nav.chatsUnread', { count: state.chatsUnread.conversations }) : t('nav.chats')
-              }
-            >
-              {t('nav.chats')}
-              <Show when={state.chatsUnread.conversations > 0}>
-                <span class="badge count" data-testid="chats-badge" aria-hidden="true">
-                  {state.chatsUnread.conversations > 99 ? '99+' : state.chatsUnread.conversations}
-                </span>
-              </Show>
-            </A>
-            <A
-              href="/notifications"
-              class="with-badge"
-              aria-label={state.unread > 0 ? t('nav.notificationsUnread', { count: state.unread }) : t('nav.notifications')}
-            >
-              {t('nav.notifications')}
-              <Show when={state.unread > 0}>
-                <span class="badge count" data-testid="unread-badge" aria-hidden="true">
-                  {state.unread > 99 ? '99+' : state.unread}
-                </span>
-              </Show>
-            </A>
-            <A href={`/u/${encodeURIComponent(state.user?.username ?? '')}`}>{t('nav.profile')}</A>
-            <A href="/settings/privacy">{t('nav.settings')}</A>
-            <button
-              type="button"
-              class="link"
-              onClick={async () => {
-                await actions.signOut();
-                navigate('/login');
-              }}
-            >
-              {t('nav.signOut')}
-            </button>
+      </Show>
+      <div class="shell-main">
+        <Show when={state.user}>
+          <Show when={!viewport.wide()}>
+            <NavTop />
           </Show>
-        </nav>
-        <label class="compact">
-          <span class="visually-hidden">{t('settings.language')}</span>
-          <select value={locale()} onChange={(event) => setLocale(event.currentTarget.value)} aria-label={t('settings.language')}>
-            <For each={[...SUPPORTED]}>{(code) => <option value={code}>{LOCALE_NAMES[code] ?? code}</option>}</For>
-          </select>
-        </label>
-        <label class="compact">
-          <span class="visually-hidden">{t('settings.theme')}</span>
-          <select
-            value={state.theme}
-            onChange={(event) => actions.setTheme(event.currentTarget.value as Theme)}
-            aria-label={t('settings.theme')}
-          >
-            <option value="system">{t('settings.theme.system')}</option>
-            <option value="light">{t('settings.theme.light')}</option>
-            <option value="dark">{t('settings.theme.dark')}</option>
-          </select>
-        </label>
-      </header>
-      <main id="main" tabindex="-1">
-        {props.children}
-      </main>
-      <div class="toasts" aria-live="polite">
-        <For each={state.toasts}>
-          {(toast) => (
-            <div class={`toast ${toast.kind}`} role={toast.kind === 'error' ? 'alert' : 'status'}>
-              <span>{toast.text}</span>
-              <Show when={toast.action}>
-                {(action) => (
-                  <button
-                    type="button"
-                    class="link"
-                    onClick={() => {
-                      actions.dismiss(toast.id);
-                      action().run();
-                    }}
-                  >
-                    {action().label}
-                  </button>
-                )}
-              </Show>
-              <button type="button" class="link" onClick={() => actions.dismiss(toast.id)} aria-label={t('toast.dismiss')}>
-                ×
-              </button>
-            </div>
-          )}
-        </For>
+          <ConnectionBanner />
+        </Show>
+        <main id="main" tabindex="-1">
+          {props.children}
+        </main>
       </div>
-    </>
+      <Show when={state.user}>
+        <Show when={viewport.widest() && connectedOnce()}>
+          <aside class="shell-aside" aria-label={t('nav.aside')}>
+            <Suggestions limit={5} titleId="rail-suggestions" />
+            <div class="rail-section">
+              <Trending compact />
+            </div>
+          </aside>
+        </Show>
+        <Show when={!viewport.wide()}>
+          <NavBottom />
+        </Show>
+      </Show>
+      <Toasts />
+    </div>
   );
 }
 
@@ -208,6 +184,8 @@ export function App(): JSX.Element {
           )}
         />
       ))}
+      {/* Links and notifications made before home became the feed. */}
+      <Route path="/feed" component={() => <Navigate href="/" />} />
       <Route path="/login" component={SignIn} />
       <Route path="/signup" component={SignUp} />
       <Route path="/verify-email" component={Verify} />

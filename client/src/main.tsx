@@ -1,4 +1,5 @@
 import { render } from 'solid-js/web';
+import '@fontsource/noto-color-emoji/400.css';
 import { App } from './App.tsx';
 
 const root = document.getElementById('root');

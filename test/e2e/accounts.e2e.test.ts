@@ -9,7 +9,7 @@ import { en, type Messages } from '../../client/src/i18n/messages/en.ts';
 import { es } from '../../client/src/i18n/messages/es.ts';
 import { base32Decode, totp } from '../../server/accounts/totp.ts';
 import { type AccountsEnv, newIdentity, PASSWORD, startAccountsEnv } from '../harness/accounts.ts';
-import { launchBrowser, screenshot, userContext } from '../harness/browser.ts';
+import { connectionOf, launchBrowser, screenshot, userContext } from '../harness/browser.ts';
 import { linkToken } from '../harness/mailbox.ts';
 import { befriend } from '../harness/social.ts';
 
@@ -43,9 +43,13 @@ describe('web client', () => {
     await screenshot(page, 'verified-en');
 
     await page.goto(`${env.node.url}/`);
-    await page.getByText(`Hello, ${identity.username}!`).waitFor();
-    await expect.poll(async () => page.getByTestId('connection').textContent(), { timeout: 10_000 }).toBe(en['connection.open']);
-    await expect.poll(async () => page.getByTestId('presence-self').textContent(), { timeout: 10_000 }).toContain(en['presence.online']);
+    // Home is the feed, inside the app's navigation.
+    await page.getByRole('heading', { name: en['feed.title'] }).waitFor();
+    await page.getByRole('navigation', { name: en['nav.main'] }).getByRole('link', { name: en['nav.home'], exact: true }).waitFor();
+    await expect.poll(async () => connectionOf(page), { timeout: 10_000 }).toBe('open');
+    // The connection state shows only while it is not open.
+    expect(await page.getByTestId('connection').count()).toBe(0);
+    await expect.poll(async () => page.getByTestId('presence-self').getAttribute('data-status'), { timeout: 10_000 }).toBe('online');
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
     await screenshot(page, 'home-en');
     await context.close();
@@ -100,15 +104,14 @@ describe('web client', () => {
     };
     const a = await signIn('en-US', alice, en);
     const b = await signIn('es-MX', bob, es);
-    await b.page.getByLabel(es['people.username']).fill(alice.username);
-    await b.page.getByRole('button', { name: es['people.show'] }).click();
-    await expect.poll(() => b.page.getByTestId('friend-presence').getAttribute('data-status'), { timeout: 10_000 }).toBe('online');
-    await a.page.getByLabel(en['people.username']).fill(bob.username);
-    await a.page.getByRole('button', { name: en['people.show'] }).click();
-    await expect.poll(() => a.page.getByTestId('friend-presence').getAttribute('data-status'), { timeout: 10_000 }).toBe('online');
+    // Each opens the other's profile, which shows their presence live.
+    await b.page.goto(`${env.node.url}/u/${alice.username}`);
+    await expect.poll(() => b.page.getByTestId('profile-presence').getAttribute('data-status'), { timeout: 10_000 }).toBe('online');
+    await a.page.goto(`${env.node.url}/u/${bob.username}`);
+    await expect.poll(() => a.page.getByTestId('profile-presence').getAttribute('data-status'), { timeout: 10_000 }).toBe('online');
     await screenshot(b.page, 'friend-online-es');
     await a.context.close();
-    await expect.poll(() => b.page.getByTestId('friend-presence').getAttribute('data-status'), { timeout: 10_000 }).toBe('offline');
+    await expect.poll(() => b.page.getByTestId('profile-presence').getAttribute('data-status'), { timeout: 10_000 }).toBe('offline');
     await screenshot(b.page, 'friend-offline-es');
     await b.context.close();
   });
@@ -126,8 +129,10 @@ describe('web client', () => {
     expect(await page.evaluate(() => document.activeElement?.getAttribute('name'))).toBe('password');
     await page.keyboard.type(user.password);
     await page.keyboard.press('Enter');
-    await page.getByTestId('presence-self').waitFor();
-    expect(await page.getByTestId('presence-self').textContent()).toContain(en['presence.online']);
+    await expect.poll(() => page.getByTestId('presence-self').getAttribute('data-status'), { timeout: 10_000 }).toBe('online');
+    // On a desktop the side rail holds the navigation, with labels; no phone bars.
+    await page.getByRole('navigation', { name: en['nav.main'] }).getByRole('link', { name: en['nav.explore'] }).waitFor();
+    expect(await page.locator('.nav-bottom').count()).toBe(0);
     await screenshot(page, 'home-desktop-en');
     await context.close();
   });

@@ -13,7 +13,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { en } from '../../client/src/i18n/messages/en.ts';
 import type { AccountsEnv } from '../harness/accounts.ts';
-import { screenshot } from '../harness/browser.ts';
+import { chooseLanguage, connectionOf, screenshot } from '../harness/browser.ts';
 import { befriend, join } from '../harness/social.ts';
 import { startWebEnv, type WebEnv } from '../harness/web.ts';
 
@@ -93,7 +93,7 @@ describe('the messenger in the web client', () => {
     await expectMessages(a, ['¿Paseo a las 6?']);
 
     // Bruno's Chats badge goes up live; the list shows the conversation with its preview.
-    await expect.poll(() => b.getByTestId('chats-badge').textContent(), within).toBe('1');
+    await expect.poll(() => b.getByTestId('nav-chats-count').textContent(), within).toBe('1');
     await b.getByRole('link', { name: en['nav.chatsUnread'].replace('{count}', '1') }).click();
     const row = b.getByTestId(`chat-${conversationId}`);
     await row.waitFor(within);
@@ -105,7 +105,7 @@ describe('the messenger in the web client', () => {
 
     // Bruno has read it: Ana's receipt turns to "Seen", and his badge goes.
     await expect.poll(() => a.getByTestId('receipt').last().textContent(), within).toContain(en['chats.seen']);
-    await expect.poll(() => b.getByTestId('chats-badge').count(), within).toBe(0);
+    await expect.poll(() => b.getByTestId('nav-chats-count').count(), within).toBe(0);
 
     // Ana types: Bruno sees it; then her message arrives once.
     await composer(a).fill('Llevo la pe');
@@ -135,7 +135,7 @@ describe('the messenger in the web client', () => {
       ['ar', (await import('../../client/src/i18n/messages/ar.ts')).ar],
     ] as const) {
       // The header's first select is the language (labelled in the language shown).
-      await b.locator('header select').first().selectOption(code);
+      await chooseLanguage(b, code);
       await b.getByRole('textbox', { name: catalogue['chats.composer'] }).waitFor(within);
       await b.getByRole('button', { name: catalogue['chats.info'] }).click();
       await b.getByTestId('chat-info').waitFor();
@@ -233,9 +233,9 @@ describe('the messenger in the web client', () => {
     const network = await cuttable(c);
     await c.reload();
     await expectMessages(c, ['antes 1', 'antes 2']);
-    await expect.poll(() => c.getByTestId('connection').textContent(), within).toBe(en['connection.open']);
+    await expect.poll(() => connectionOf(c), within).toBe('open');
     await network.setOffline(true);
-    await expect.poll(() => c.getByTestId('connection').textContent(), within).toBe(en['connection.reconnecting']);
+    await expect.poll(() => connectionOf(c), within).toBe('reconnecting');
     const written: string[] = [];
     for (let index = 1; index <= 6; index++) {
       const text = `mientras ${index}`;
@@ -248,7 +248,7 @@ describe('the messenger in the web client', () => {
 
     // Back online: everything arrives once, in order, and live messages follow.
     await network.setOffline(false);
-    await expect.poll(() => c.getByTestId('connection').textContent(), { timeout: 30_000 }).toBe(en['connection.open']);
+    await expect.poll(() => connectionOf(c), { timeout: 30_000 }).toBe('open');
     await expectMessages(c, ['antes 1', 'antes 2', ...written], 30_000);
     await send(b, 'después');
     await expectMessages(c, ['antes 1', 'antes 2', ...written, 'después']);
@@ -389,7 +389,7 @@ describe('the messenger in the web client', () => {
     await d.getByRole('link', { name: en['nav.chats'] }).click();
     const requestsTab = d.getByRole('button', { name: en['chats.requestsUnread'].replace('{count}', '1') });
     await requestsTab.waitFor(within);
-    expect(await d.getByTestId('chats-badge').count()).toBe(0);
+    expect(await d.getByTestId('nav-chats-count').count()).toBe(0);
     await requestsTab.click();
     await d.getByTestId(`chat-${conversationId}`).getByRole('link').click();
     await d.getByTestId('request-banner').waitFor(within);

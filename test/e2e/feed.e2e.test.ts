@@ -44,13 +44,15 @@ describe('the social core in the web client', () => {
     const b = await signIn(bruno);
 
     // Both open their feeds from the shell.
-    await a.getByRole('link', { name: en['nav.feed'] }).click();
-    await b.getByRole('link', { name: en['nav.feed'] }).click();
+    await a.getByRole('link', { name: en['nav.home'], exact: true }).click();
+    await b.getByRole('link', { name: en['nav.home'], exact: true }).click();
     await a.getByRole('heading', { name: en['feed.title'] }).waitFor();
     await b.getByText(en['feed.empty']).waitFor(within);
 
     // Ana posts: an emoji before the mention (UTF-16 offsets), a hashtag, and a poll.
     const text = `🐶 Walk with @${bruno.username} in the #Parque today?`;
+    // The one-line "What's new?" opens the composer as a dialog.
+    await a.getByRole('button', { name: en['feed.compose'] }).click();
     await a.getByLabel(en['composer.text']).fill(text);
     await a.getByText(fill(en['composer.count'], { count: text.length, max: 5000 })).waitFor();
     await a.getByLabel(en['composer.addPoll']).check();
@@ -64,7 +66,7 @@ describe('the social core in the web client', () => {
     expect(postId).toMatch(/^[0-9a-f-]{36}$/);
     expect(await mine.getByRole('link', { name: `@${bruno.username}` }).getAttribute('href')).toBe(`/u/${bruno.username}`);
     expect(await mine.getByRole('link', { name: '#Parque' }).getAttribute('href')).toBe('/hashtags/parque');
-    expect(await a.getByLabel(en['composer.text']).inputValue()).toBe('');
+    expect(await a.getByTestId('composer-dialog').count()).toBe(0);
     expect(await noHorizontalScroll(a)).toBeLessThanOrEqual(360);
 
     // Bruno's feed announces it without moving; the banner loads the fresh page.
@@ -126,7 +128,7 @@ describe('the social core in the web client', () => {
     await a.getByRole('button', { name: en['dialog.close'] }).click();
 
     // Ana's feed in ranked order, remembered; "why am I seeing this" in words.
-    await a.getByRole('link', { name: en['nav.feed'] }).click();
+    await a.getByRole('link', { name: en['nav.home'], exact: true }).click();
     await a.getByRole('button', { name: en['feed.ranked'] }).click();
     await expect.poll(() => a.getByRole('button', { name: en['feed.ranked'] }).getAttribute('aria-pressed')).toBe('true');
     const why = a.getByTestId(`post-${postId}`).getByTestId('why');
@@ -289,8 +291,8 @@ describe('the social core in the web client', () => {
     await share.getByText('Look at this!').waitFor(within);
     expect(await card.count()).toBe(0);
 
-    // Trending in the user's region, then in the chosen one.
-    await b.getByRole('link', { name: en['trending.title'] }).first().click();
+    // Trending in the user's region, then in the chosen one, on Explore.
+    await b.getByRole('link', { name: en['nav.explore'] }).click();
     const trending = b.getByTestId('trending');
     await trending.getByRole('link', { name: '#playa' }).waitFor(within);
     expect(await trending.getByLabel(en['trending.region']).inputValue()).toBe('en');

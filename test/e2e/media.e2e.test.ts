@@ -16,7 +16,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { en } from '../../client/src/i18n/messages/en.ts';
 import { media } from '../../server/media/schema.ts';
 import type { AccountsEnv } from '../harness/accounts.ts';
-import { screenshot } from '../harness/browser.ts';
+import { chooseLanguage, screenshot } from '../harness/browser.ts';
 import { befriend } from '../harness/social.ts';
 import { startWebEnv, type WebEnv } from '../harness/web.ts';
 
@@ -94,9 +94,10 @@ describe('media in the web client', () => {
       await new Promise((resolve) => setTimeout(resolve, 400));
       await route.continue();
     });
-    await a.getByRole('link', { name: en['nav.feed'] }).click();
+    await a.getByRole('link', { name: en['nav.home'], exact: true }).click();
     await a.getByRole('heading', { name: en['feed.title'] }).waitFor();
     const statuses = await recordStatuses(a);
+    await a.getByRole('button', { name: en['feed.compose'] }).click();
     await a.getByLabel(en['composer.text']).fill('Evening walk 🎬');
     await a.getByLabel(en['composer.attach']).setInputFiles(video);
 
@@ -225,7 +226,8 @@ describe('media in the web client', () => {
       await new Promise((resolve) => setTimeout(resolve, 400));
       await route.continue();
     });
-    await c.getByRole('link', { name: en['nav.feed'] }).click();
+    await c.getByRole('link', { name: en['nav.home'], exact: true }).click();
+    await c.getByRole('button', { name: en['feed.compose'] }).click();
     await c.getByLabel(en['composer.attach']).setInputFiles(video);
     await expect.poll(async () => (await rows()).some((row) => row.status === 'uploading'), within).toBe(true);
     await c.getByRole('button', { name: fill(en['media.cancel'], { name: 'walk.mp4' }) }).click();
@@ -293,13 +295,13 @@ describe('media in the web client', () => {
     await screenshot(d, 'media-voice-note');
     // The player and the composer's buttons fit in long words and right to left too.
     for (const language of ['de', 'ar']) {
-      await d.locator('header select').first().selectOption(language);
+      await chooseLanguage(d, language);
       await expect.poll(() => d.evaluate(() => document.documentElement.lang)).toBe(language);
       await note.getByTestId('waveform').waitFor();
       expect(await noHorizontalScroll(d), language).toBeLessThanOrEqual(360);
     }
     await screenshot(d, 'media-voice-note-ar');
-    await d.locator('header select').first().selectOption('en');
+    await chooseLanguage(d, 'en');
 
     // The conversation list says what the last message is.
     await d.goto(`${env.node.url}/chats`);

@@ -7,7 +7,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { en } from '../../client/src/i18n/messages/en.ts';
 import { base32Decode, totp } from '../../server/accounts/totp.ts';
-import { userContext } from '../harness/browser.ts';
+import { connectionOf, userContext } from '../harness/browser.ts';
 import { type OAuthWebEnv, startOAuthWebEnv } from '../harness/oauth-web.ts';
 import { uniqueName } from '../harness/services.ts';
 
@@ -79,7 +79,7 @@ describe('provider sign-in in the web client', () => {
       if (response.url().endsWith('/auth/refresh') && response.status() === 200) refreshed++;
     });
     await second.reload();
-    await expect.poll(() => second.getByTestId('connection').textContent(), { timeout: 10_000 }).toBe(en['connection.open']);
+    await expect.poll(() => connectionOf(second), { timeout: 10_000 }).toBe('open');
     expect(refreshed).toBe(1);
     await elsewhere.close();
   });

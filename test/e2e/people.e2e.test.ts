@@ -37,7 +37,7 @@ describe('people and pets in the web client', () => {
     const bruno = await env.register();
     const a = await signIn(ana);
     const b = await signIn(bruno);
-    expect(await b.getByTestId('unread-badge').count()).toBe(0);
+    expect(await b.getByTestId('nav-notifications-count').count()).toBe(0);
 
     // Ana finds Bruno and asks to be friends.
     await a.getByRole('link', { name: en['nav.friends'] }).click();
@@ -52,7 +52,7 @@ describe('people and pets in the web client', () => {
     expect(await noHorizontalScroll(a)).toBeLessThanOrEqual(360);
 
     // Bruno's badge goes up while he looks at another screen; he accepts in /friends.
-    await expect.poll(() => b.getByTestId('unread-badge').textContent(), within).toBe('1');
+    await expect.poll(() => b.getByTestId('nav-notifications-count').textContent(), within).toBe('1');
     await b.getByRole('link', { name: en['nav.notificationsUnread'].replace('{count}', '1') }).waitFor();
     await b.getByRole('link', { name: en['nav.friends'] }).click();
     const request = b.getByTestId('incoming').getByTestId(`person-${ana.username}`);
@@ -67,15 +67,15 @@ describe('people and pets in the web client', () => {
     await screenshot(a, 'people-friends');
 
     // The request's notification has done its job: Bruno's badge goes. Ana is told of the accept.
-    await expect.poll(() => b.getByTestId('unread-badge').count(), within).toBe(0);
-    await expect.poll(() => a.getByTestId('unread-badge').textContent(), within).toBe('1');
+    await expect.poll(() => b.getByTestId('nav-notifications-count').count(), within).toBe(0);
+    await expect.poll(() => a.getByTestId('nav-notifications-count').textContent(), within).toBe('1');
     await a.getByRole('link', { name: en['nav.notificationsUnread'].replace('{count}', '1') }).click();
     const accepted = en['notifications.friendAccepted'].replace('{name}', bruno.username);
     await a.getByTestId('notifications').getByRole('link', { name: accepted }).waitFor(within);
     await screenshot(a, 'people-notifications');
     expect(await noHorizontalScroll(a)).toBeLessThanOrEqual(360);
     await a.getByRole('button', { name: en['notifications.markAll'] }).click();
-    await expect.poll(() => a.getByTestId('unread-badge').count(), within).toBe(0);
+    await expect.poll(() => a.getByTestId('nav-notifications-count').count(), within).toBe(0);
 
     // Bruno opens Ana's profile; Ana adds a pet, and it shows there live.
     await b.goto(`${env.node.url}/u/${ana.username}`);
@@ -125,7 +125,7 @@ describe('people and pets in the web client', () => {
     await a.getByLabel(en['profile.displayName']).fill('Ana Luna');
     await a.getByLabel(en['profile.bio']).fill('Two cats and a balcony.');
     await a.getByLabel(en['profile.timezone']).fill('Mars/Olympus_Mons');
-    await a.getByRole('button', { name: en['settings.save'] }).click();
+    await a.getByRole('button', { name: en['settings.save'], exact: true }).click();
     await expect.poll(() => a.getByRole('alert').textContent(), within).toBe(en['error.INVALID_INPUT'].replace('{field}', 'timezone'));
     expect(await a.getByLabel(en['profile.timezone']).getAttribute('aria-invalid')).toBe('true');
     await screenshot(a, 'people-profile-error');
@@ -133,7 +133,7 @@ describe('people and pets in the web client', () => {
     await a.getByLabel(en['profile.latitude']).fill('40.41678');
     await a.getByLabel(en['profile.longitude']).fill('-3.70379');
     await a.getByLabel(en['profile.placeName']).fill('Madrid');
-    await a.getByRole('button', { name: en['settings.save'] }).click();
+    await a.getByRole('button', { name: en['settings.save'], exact: true }).click();
     await a.getByRole('status').filter({ hasText: en['settings.saved'] }).first().waitFor(within);
     expect(await noHorizontalScroll(a)).toBeLessThanOrEqual(360);
 
@@ -165,7 +165,7 @@ describe('people and pets in the web client', () => {
     await a.getByTestId('pet-health').waitFor(within);
     expect(await a.getByText('Needs kidney diet').count()).toBe(1);
 
-    await expect.poll(() => b.getByTestId('unread-badge').textContent(), within).toBe('1');
+    await expect.poll(() => b.getByTestId('nav-notifications-count').textContent(), within).toBe('1');
     await b.getByRole('link', { name: en['nav.notificationsUnread'].replace('{count}', '1') }).click();
     const alert = en['notifications.petLost'].replace('{name}', 'Ana Luna').replace('{pet}', 'Kira');
     await b.getByTestId('notifications').getByRole('link', { name: alert }).click();
@@ -174,7 +174,7 @@ describe('people and pets in the web client', () => {
     expect(await b.getByText('Last seen near Retiro park at 18:00').count()).toBe(1);
     expect(await b.getByTestId('pet-health').count()).toBe(0);
     expect(await b.getByText('Needs kidney diet').count()).toBe(0);
-    await expect.poll(() => b.getByTestId('unread-badge').count(), within).toBe(0);
+    await expect.poll(() => b.getByTestId('nav-notifications-count').count(), within).toBe(0);
     await screenshot(b, 'people-lost-pet');
   }, 120_000);
 

@@ -7,7 +7,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { en } from '../../client/src/i18n/messages/en.ts';
 import { type AccountsEnv, startAccountsEnv } from '../harness/accounts.ts';
-import { launchBrowser, userContext } from '../harness/browser.ts';
+import { connectionOf, launchBrowser, userContext } from '../harness/browser.ts';
 
 const TTL_SECONDS = 65;
 let env: AccountsEnv;
@@ -40,14 +40,16 @@ test('e2e: the app refreshes its token on the open socket and keeps one connecti
   await page.getByLabel(en['form.login']).fill(user.username);
   await page.getByLabel(en['form.password']).fill(user.password);
   await page.getByRole('button', { name: en['signIn.submit'] }).click();
-  await expect.poll(() => page.getByTestId('connection').textContent(), { timeout: 10_000 }).toBe(en['connection.open']);
+  await expect.poll(() => connectionOf(page), { timeout: 10_000 }).toBe('open');
   const signedInAt = Date.now();
 
   // Past the first access token's expiry, with margin for the server's check.
   await page.waitForTimeout(Math.max(0, signedInAt + (TTL_SECONDS + 5) * 1000 - Date.now()));
   expect(refreshes).toBeGreaterThanOrEqual(1);
   expect(sockets).toBe(1);
-  expect(await page.getByTestId('connection').textContent()).toBe(en['connection.open']);
+  expect(await connectionOf(page)).toBe('open');
+  // The status is set in the settings, reached in the app (the same socket).
+  await page.getByRole('link', { name: en['nav.settings'] }).click();
   await page.getByLabel(en['home.status']).fill('Still here after the refresh');
   await page.getByRole('button', { name: en['home.statusSave'] }).click();
   await page.getByText(en['home.statusSaved']).waitFor();
@@ -66,7 +68,7 @@ test('e2e: two pages of one browser refresh through the shared HttpOnly cookie, 
   await first.getByLabel(en['form.login']).fill(user.username);
   await first.getByLabel(en['form.password']).fill(user.password);
   await first.getByRole('button', { name: en['signIn.submit'] }).click();
-  await expect.poll(() => first.getByTestId('connection').textContent(), { timeout: 10_000 }).toBe(en['connection.open']);
+  await expect.poll(() => connectionOf(first), { timeout: 10_000 }).toBe('open');
 
   const cookie = (await context.cookies()).find((each) => each.name === 'refresh');
   expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Strict', path: '/auth' });
@@ -80,14 +82,15 @@ test('e2e: two pages of one browser refresh through the shared HttpOnly cookie, 
   // their refresh timers come due together, every 5 s (65 s tokens, refreshed a minute early).
   const second = await context.newPage();
   await second.goto(`${env.node.url}/`);
-  await expect.poll(() => second.getByTestId('connection').textContent(), { timeout: 10_000 }).toBe(en['connection.open']);
+  await expect.poll(() => connectionOf(second), { timeout: 10_000 }).toBe('open');
   await expect.poll(() => refreshes.length, { timeout: 30_000, interval: 500 }).toBeGreaterThanOrEqual(5);
   expect(refreshes.filter((each) => each.status !== 200)).toEqual([]);
   expect(refreshes.map((each) => (JSON.parse(each.body) as { refreshToken?: string }).refreshToken)).toEqual(
     refreshes.map(() => undefined),
   );
   for (const page of [first, second]) {
-    expect(await page.getByTestId('connection').textContent()).toBe(en['connection.open']);
+    expect(await connectionOf(page)).toBe('open');
+    await page.getByRole('link', { name: en['nav.settings'] }).click();
     await page.getByLabel(en['home.status']).fill('Both tabs still here');
     await page.getByRole('button', { name: en['home.statusSave'] }).click();
     await page.getByText(en['home.statusSaved']).waitFor();

@@ -49,5 +49,25 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   const refused = refusals.get(page.context()) ?? [];
   if (refused.length > 0) throw new Error(`the Content-Security-Policy refused: ${refused.join('\n')}`);
   mkdirSync(SCREENSHOTS, { recursive: true });
+  // The bundled emoji font's pieces load on first use: wait for them, not a blank.
+  await page.evaluate(() => document.fonts.ready.then(() => undefined));
   await page.screenshot({ path: `${SCREENSHOTS}${name}.png`, fullPage: true });
+}
+
+/** The shell's connection state ('open', 'connecting', 'reconnecting', 'offline'; null signed out). */
+export function connectionOf(page: Page): Promise<string | null> {
+  return page.locator('.shell').getAttribute('data-connection');
+}
+
+/**
+ * Picks the interface language in the settings, as a user would (through the navigation, whatever
+ * language it is in), and goes back to the page it was on without reloading it.
+ */
+export async function chooseLanguage(page: Page, code: string): Promise<void> {
+  await page.getByTestId('nav-settings').click();
+  await page.locator('a[href="/settings/appearance"]').click();
+  await page.locator('#language').selectOption(code);
+  await page.waitForFunction((expected) => document.documentElement.lang === expected, code);
+  await page.goBack();
+  await page.goBack();
 }

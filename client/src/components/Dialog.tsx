@@ -1,37 +1,30 @@
-// A modal dialog over the page: titled for screen readers, closed by its button or by Escape;
-// focus moves into it when it opens and back where it was when it closes.
-import { createUniqueId, type JSX, onCleanup, onMount } from 'solid-js';
-import { Portal } from 'solid-js/web';
+// A modal dialog over the page (Kobalte's, for the accessibility details: focus moves into it
+// and cannot leave it while it is open, Escape and the close button close it, the page behind
+// does not scroll and is hidden from screen readers, and focus returns where it was). On phones it
+// rises from the bottom as a sheet; from 768 px it is centred. Shown while rendered: the caller
+// decides when.
+import { Dialog as Kobalte } from '@kobalte/core/dialog';
+import { X } from 'lucide-solid';
+import type { JSX } from 'solid-js';
 import { t } from '../i18n/index.ts';
 
 export function Dialog(props: { title: string; onClose: () => void; children: JSX.Element; testId?: string }): JSX.Element {
-  const id = createUniqueId();
-  let box: HTMLDivElement | undefined;
-  const before = document.activeElement as HTMLElement | null;
-  const onKey = (event: KeyboardEvent) => {
-    if (event.key === 'Escape') props.onClose();
-  };
-  onMount(() => {
-    document.addEventListener('keydown', onKey);
-    box?.querySelector<HTMLElement>('input, select, textarea, button:not(.close)')?.focus();
-  });
-  onCleanup(() => {
-    document.removeEventListener('keydown', onKey);
-    before?.focus();
-  });
   return (
-    <Portal>
-      <div class="backdrop">
-        <div ref={box} class="dialog card" role="dialog" aria-modal="true" aria-labelledby={`dialog-${id}`} data-testid={props.testId}>
-          <div class="row spread">
-            <h2 id={`dialog-${id}`}>{props.title}</h2>
-            <button type="button" class="link close" aria-label={t('dialog.close')} onClick={() => props.onClose()}>
-              ×
-            </button>
-          </div>
-          {props.children}
+    <Kobalte open modal preventScroll onOpenChange={(open) => !open && props.onClose()}>
+      <Kobalte.Portal>
+        <Kobalte.Overlay class="backdrop" />
+        <div class="dialog-position">
+          <Kobalte.Content class="dialog card" data-testid={props.testId}>
+            <div class="row spread dialog-head">
+              <Kobalte.Title as="h2">{props.title}</Kobalte.Title>
+              <Kobalte.CloseButton class="ui-icon-button ghost close" aria-label={t('dialog.close')}>
+                <X size={20} aria-hidden="true" />
+              </Kobalte.CloseButton>
+            </div>
+            {props.children}
+          </Kobalte.Content>
         </div>
-      </div>
-    </Portal>
+      </Kobalte.Portal>
+    </Kobalte>
   );
 }

@@ -27,19 +27,25 @@ export function Trending(props: { compact?: boolean }): JSX.Element {
   onMount(() => void load());
   const regions = () => [...new Set([region(), locale(), languageOf(locale())].filter((each): each is string => each !== undefined))];
   return (
-    <section class="trending" aria-labelledby="trending-title" data-testid="trending">
-      <h2 id="trending-title">{t('trending.title')}</h2>
-      <SelectField
-        id="trending-region"
-        label={t('trending.region')}
-        value={region() ?? ''}
-        onChange={(value) => {
-          setRegion(value);
-          void load();
-        }}
-      >
-        <For each={regions()}>{(each) => <option value={each}>{each}</option>}</For>
-      </SelectField>
+    <section
+      class="trending"
+      aria-labelledby={props.compact ? 'trending-rail-title' : 'trending-title'}
+      data-testid={props.compact ? 'trending-rail' : 'trending'}
+    >
+      <h2 id={props.compact ? 'trending-rail-title' : 'trending-title'}>{t('trending.title')}</h2>
+      <Show when={!props.compact}>
+        <SelectField
+          id="trending-region"
+          label={t('trending.region')}
+          value={region() ?? ''}
+          onChange={(value) => {
+            setRegion(value);
+            void load();
+          }}
+        >
+          <For each={regions()}>{(each) => <option value={each}>{each}</option>}</For>
+        </SelectField>
+      </Show>
       <ErrorAlert text={error()} />
       <Show when={loaded() && items().length === 0}>
         <p class="hint">{t('trending.none')}</p>

@@ -1,16 +1,19 @@
-// /feed: the home feed. The composer on top; the order switch (newest first, or ranked with
+// /: home, the feed. A one-line "What's new?" on top opens the composer as a sheet; the order switch (newest first, or ranked with
 // "why am I seeing this"), remembered on this device; "load more" with the server's cursor. New
 // posts announced on `feed:<me>` wait behind an "N new posts" banner that takes no room, so
 // nothing moves while reading; tapping it loads the fresh first page. Each item's menu hides the
 // post, mutes its author or asks for less of one of its hashtags, each undoable from the toast. A
 // post deleted (by its author here, or live from elsewhere) leaves the feed.
-import { A } from '@solidjs/router';
+import { ImagePlus } from 'lucide-solid';
 import { createSignal, For, type JSX, onCleanup, onMount, Show } from 'solid-js';
 import type { CallResponse } from '../../../protocol/catalogue.ts';
 import { Composer } from '../components/Composer.tsx';
+import { Dialog } from '../components/Dialog.tsx';
 import { LoadMore } from '../components/LoadMore.tsx';
+import { Avatar } from '../components/Person.tsx';
 import { PostCard } from '../components/PostCard.tsx';
-import { Trending } from '../components/Trending.tsx';
+import { IconButton } from '../components/ui/Button.tsx';
+import { PostSkeleton } from '../components/ui/Skeleton.tsx';
 import { usePages } from '../components/usePages.ts';
 import { formatRelative, t } from '../i18n/index.ts';
 import type { FeedMode, Post, Why } from '../state/posts.ts';
@@ -50,6 +53,7 @@ export default function Feed(): JSX.Element {
   const [mode, setMode] = createSignal<FeedMode>(localStorage.getItem(MODE_KEY) === 'ranked' ? 'ranked' : 'chronological');
   const pages = usePages((cursor) => actions.call('feed.home', { mode: mode(), cursor }));
   const [fresh, setFresh] = createSignal<string[]>([]);
+  const [composing, setComposing] = createSignal(false);
   let top: HTMLHeadingElement | undefined;
 
   onMount(() => {
@@ -165,14 +169,27 @@ export default function Feed(): JSX.Element {
   };
 
   return (
-    <section class="card feed" aria-labelledby="feed-title">
-      <div class="row spread">
-        <h1 id="feed-title" ref={top} tabindex="-1">
-          {t('feed.title')}
-        </h1>
-        <A href="/trending">{t('trending.title')}</A>
+    <section class="feed" aria-labelledby="feed-title">
+      <h1 id="feed-title" class="visually-hidden" ref={top} tabindex="-1">
+        {t('feed.title')}
+      </h1>
+      <div class="card compose-line">
+        <Avatar name={state.user?.username ?? ''} mediaId={null} />
+        <button type="button" class="compose-open" onClick={() => setComposing(true)} data-testid="compose-open">
+          {t('feed.compose')}
+        </button>
+        <IconButton icon={ImagePlus} label={t('composer.title')} onClick={() => setComposing(true)} />
       </div>
-      <Composer onPosted={(post) => pages.setItems((items) => [{ post }, ...items])} />
+      <Show when={composing()}>
+        <Dialog title={t('composer.title')} onClose={() => setComposing(false)} testId="composer-dialog">
+          <Composer
+            onPosted={(post) => {
+              setComposing(false);
+              pages.setItems((items) => [{ post }, ...items]);
+            }}
+          />
+        </Dialog>
+      </Show>
       <fieldset class="segmented">
         <legend class="visually-hidden">{t('feed.order')}</legend>
         <button type="button" aria-pressed={mode() === 'chronological'} onClick={() => choose('chronological')}>
@@ -204,8 +221,10 @@ export default function Feed(): JSX.Element {
           )}
         </For>
       </ol>
-      <LoadMore pages={pages} count={pages.items().length} empty={t('feed.empty')} />
-      <Trending compact />
+      <Show when={pages.loading() && pages.items().length === 0}>
+        <PostSkeleton count={3} />
+      </Show>
+      <LoadMore pages={pages} count={pages.items().length} empty={t('feed.empty')} illustrated />
     </section>
   );
 }

@@ -1,12 +1,13 @@
 // /friends: people search, friend requests both ways, the friends list (close friends only on
 // demand, "load more"), and suggestions with the reasons behind them. Every list follows the
 // user's `relation.changed` events, so a request or an accept elsewhere shows here at once.
-import { createSignal, For, type JSX, onCleanup, onMount, Show } from 'solid-js';
+import { createSignal, For, type JSX, onCleanup, onMount } from 'solid-js';
 import type { CallResponse } from '../../../protocol/catalogue.ts';
 import { DISTANCE_BANDS } from '../../../protocol/lists.ts';
 import { CheckField } from '../components/Field.tsx';
 import { ErrorAlert } from '../components/FormFooter.tsx';
 import { LoadMore } from '../components/LoadMore.tsx';
+import { PeopleSearch } from '../components/PeopleSearch.tsx';
 import { PersonRow } from '../components/Person.tsx';
 import { usePages } from '../components/usePages.ts';
 import { formatRelative, t } from '../i18n/index.ts';
@@ -15,45 +16,6 @@ import { actions, errorText, state } from '../state/store.ts';
 
 type Suggestion = CallResponse<'friends.suggestions'>['items'][number];
 const NONE = { state: 'none', closeFriend: false, following: false, followedBy: false, blocked: false } as const;
-
-function Search(): JSX.Element {
-  const [query, setQuery] = createSignal('');
-  const [submitted, setSubmitted] = createSignal('');
-  const results = usePages((cursor) => actions.call('people.search', { query: submitted(), cursor }));
-  return (
-    <section aria-labelledby="search-title">
-      <h2 id="search-title">{t('friends.search')}</h2>
-      <form
-        class="inline"
-        onSubmit={(event) => {
-          event.preventDefault();
-          if (query().trim() === '') return;
-          setSubmitted(query().trim());
-          void results.reload();
-        }}
-      >
-        <label for="people-search" class="visually-hidden">
-          {t('friends.searchLabel')}
-        </label>
-        <input
-          id="people-search"
-          type="search"
-          maxlength={60}
-          value={query()}
-          placeholder={t('friends.searchLabel')}
-          onInput={(event) => setQuery(event.currentTarget.value)}
-        />
-        <button type="submit">{t('friends.searchSubmit')}</button>
-      </form>
-      <Show when={submitted() !== ''}>
-        <ul class="people" aria-label={t('friends.results')}>
-          <For each={results.items().filter((person) => person.id !== state.user?.id)}>{(person) => <PersonRow person={person} />}</For>
-        </ul>
-        <LoadMore pages={results} count={results.items().length} empty={t('friends.noResults')} />
-      </Show>
-    </section>
-  );
-}
 
 export default function Friends(): JSX.Element {
   const me = () => state.user?.id ?? '';
@@ -130,7 +92,7 @@ export default function Friends(): JSX.Element {
   return (
     <section class="card" aria-labelledby="friends-title">
       <h1 id="friends-title">{t('friends.title')}</h1>
-      <Search />
+      <PeopleSearch />
 
       <section aria-labelledby="incoming-title" data-testid="incoming">
         <h2 id="incoming-title">{t('friends.incoming')}</h2>

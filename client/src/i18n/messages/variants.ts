@@ -35,7 +35,6 @@ export const variants: Record<string, Partial<Messages>> = {
     'reset.title': 'Elegí una nueva contraseña',
     'reset.done': 'Tu contraseña se cambió. Iniciá sesión con la nueva.',
     'sessions.help': 'Cerrá la sesión en cualquier dispositivo que no reconozcas.',
-    'home.soon': 'Pronto vas a ver acá tus novedades, amigos y mascotas.',
     'home.statusPlaceholder': '¿Qué están haciendo vos y tu mascota?',
     'error.WEAK_PASSWORD': 'Elegí una contraseña más segura: {reason}.',
     'error.RATE_LIMITED': 'Demasiados intentos. Volvé a intentarlo en {seconds} segundos.',
@@ -65,8 +64,6 @@ export const variants: Record<string, Partial<Messages>> = {
   // European Portuguese: "palavra-passe", "utilizador", "Iniciar/Terminar sessão", "ligação",
   // "a + infinitive" for ongoing actions, the article before possessives ("a sua").
   'pt-PT': {
-    'people.username': 'Nome de utilizador do seu amigo',
-    'people.notFound': 'Ninguém usa esse nome de utilizador.',
     'app.tagline': 'A rede social dos animais de estimação e dos seus humanos.',
     'nav.signIn': 'Iniciar sessão',
     'nav.signOut': 'Terminar sessão',
@@ -100,7 +97,6 @@ export const variants: Record<string, Partial<Messages>> = {
     'sessions.help': 'Termine a sessão em qualquer dispositivo que não reconheça.',
     'sessions.revoke': 'Terminar sessão',
     'sessions.revoked': 'A sessão do dispositivo foi terminada.',
-    'home.soon': 'Em breve, o seu feed, os seus amigos e os seus animais vão aparecer aqui.',
     'home.status': 'O seu estado',
     'home.statusPlaceholder': 'O que anda a fazer com o seu animal de estimação?',
     'home.statusSave': 'Guardar estado',

@@ -8,6 +8,7 @@ import { FormFooter } from '../../components/FormFooter.tsx';
 import { PhotoSetting } from '../../components/media/PhotoSetting.tsx';
 import { StorageUsage } from '../../components/media/StorageUsage.tsx';
 import { SettingsNav } from '../../components/SettingsNav.tsx';
+import { StatusForm } from '../../components/StatusForm.tsx';
 import { t } from '../../i18n/index.ts';
 import { LOCALE_NAMES, SUPPORTED } from '../../i18n/locales.ts';
 import { actions, errorField, errorText, state } from '../../state/store.ts';
@@ -113,6 +114,7 @@ export default function ProfileEditor(): JSX.Element {
       <p>
         <A href={`/u/${encodeURIComponent(state.user?.username ?? '')}`}>{t('profile.view')}</A>
       </p>
+      <StatusForm />
       <Show
         when={loaded()}
         fallback={

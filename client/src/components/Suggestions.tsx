@@ -1,0 +1,57 @@
+// People the user may know (friends.suggestions), each with an "add friend" button that takes
+// the person off the list at once and puts them back if the request fails. Used by the desktop's
+// right rail and by Explore.
+import { createSignal, For, type JSX, onMount, Show } from 'solid-js';
+import type { CallResponse } from '../../../protocol/catalogue.ts';
+import { t } from '../i18n/index.ts';
+import { actions, errorText } from '../state/store.ts';
+import { ErrorAlert } from './FormFooter.tsx';
+import { PersonRow } from './Person.tsx';
+import { Button } from './ui/Button.tsx';
+
+type Suggestion = CallResponse<'friends.suggestions'>['items'][number];
+
+export function Suggestions(props: { limit: number; titleId: string }): JSX.Element {
+  const [items, setItems] = createSignal<Suggestion[]>([]);
+  const [loaded, setLoaded] = createSignal(false);
+  const [error, setError] = createSignal<string | undefined>();
+  onMount(async () => {
+    try {
+      setItems((await actions.call('friends.suggestions', { limit: props.limit })).items);
+    } catch (failure) {
+      setError(errorText(failure));
+    }
+    setLoaded(true);
+  });
+  const add = async (userId: string) => {
+    const before = items();
+    setItems(before.filter((item) => item.person.id !== userId));
+    try {
+      await actions.call('friends.request', { userId });
+      actions.toast(t('relation.requestSent'), 'info');
+    } catch (failure) {
+      setItems(before);
+      actions.toast(errorText(failure), 'error');
+    }
+  };
+  return (
+    <section class="rail-section" aria-labelledby={props.titleId} data-testid="suggestions">
+      <h2 id={props.titleId}>{t('friends.suggestions')}</h2>
+      <ErrorAlert text={error()} />
+      <Show when={loaded() && items().length === 0 && error() === undefined}>
+        <p class="hint">{t('friends.noSuggestions')}</p>
+      </Show>
+      <ul class="people compact">
+        <For each={items()}>
+          {(item) => (
+            <PersonRow person={item.person}>
+              <Button size="sm" variant="secondary" onClick={() => void add(item.person.id)}>
+                {t('relation.add')}
+              </Button>
+            </PersonRow>
+          )}
+        </For>
+      </ul>
+    </section>
+  );
+}

@@ -1,0 +1,63 @@
+// Every place the navigation leads, in one table: the phone's bottom tab bar, its top bar and the
+// desktop's side rail are all built from it (NavBottom, NavTop, NavSide), so a new destination is
+// one row here. `count` is a live badge (unread chats, notifications); `places` says where an
+// item shows.
+
+import type { LucideProps } from 'lucide-solid';
+import { Bell, Compass, House, MessageCircle, Settings, SquarePlus, UserRound, UsersRound } from 'lucide-solid';
+import type { Component } from 'solid-js';
+import type { MessageKey } from '../../i18n/messages/en.ts';
+import { state } from '../../state/store.ts';
+
+export type NavPlace = 'bottom' | 'top' | 'side';
+
+export interface NavItem {
+  id: string;
+  href: () => string;
+  icon: Component<LucideProps>;
+  label: MessageKey;
+  /** The spoken label while `count` is above 0 ("Chats, 3 unread"). */
+  countLabel?: MessageKey;
+  count?: () => number;
+  /** Marked current only on this exact path (Home would otherwise match every path). */
+  end?: boolean;
+  places: readonly NavPlace[];
+  /** Shows the user's own presence on the icon (the profile). */
+  presence?: boolean;
+}
+
+export const NAV_ITEMS: readonly NavItem[] = [
+  { id: 'home', href: () => '/', icon: House, label: 'nav.home', end: true, places: ['bottom', 'side'] },
+  { id: 'explore', href: () => '/explore', icon: Compass, label: 'nav.explore', places: ['bottom', 'side'] },
+  { id: 'create', href: () => '/create', icon: SquarePlus, label: 'nav.create', places: ['bottom', 'side'] },
+  {
+    id: 'chats',
+    href: () => '/chats',
+    icon: MessageCircle,
+    label: 'nav.chats',
+    countLabel: 'nav.chatsUnread',
+    count: () => state.chatsUnread.conversations,
+    places: ['bottom', 'side'],
+  },
+  { id: 'friends', href: () => '/friends', icon: UsersRound, label: 'nav.friends', places: ['top', 'side'] },
+  {
+    id: 'notifications',
+    href: () => '/notifications',
+    icon: Bell,
+    label: 'nav.notifications',
+    countLabel: 'nav.notificationsUnread',
+    count: () => state.unread,
+    places: ['top', 'side'],
+  },
+  {
+    id: 'profile',
+    href: () => `/u/${encodeURIComponent(state.user?.username ?? '')}`,
+    icon: UserRound,
+    label: 'nav.profile',
+    places: ['bottom', 'side'],
+    presence: true,
+  },
+  { id: 'settings', href: () => '/settings/profile', icon: Settings, label: 'nav.settings', places: ['top', 'side'] },
+];
+
+export const itemsFor = (place: NavPlace) => NAV_ITEMS.filter((item) => item.places.includes(place));

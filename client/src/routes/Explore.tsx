@@ -1,0 +1,24 @@
+// /explore: finding people and what is being talked about: search for people, hashtags trending
+// in the user's region, and people the user may know.
+import type { JSX } from 'solid-js';
+import { PeopleSearch } from '../components/PeopleSearch.tsx';
+import { Suggestions } from '../components/Suggestions.tsx';
+import { Trending } from '../components/Trending.tsx';
+import { t } from '../i18n/index.ts';
+
+export default function Explore(): JSX.Element {
+  return (
+    <section class="stack" aria-labelledby="explore-title">
+      <h1 id="explore-title">{t('explore.title')}</h1>
+      <div class="card">
+        <PeopleSearch />
+      </div>
+      <div class="card">
+        <Trending />
+      </div>
+      <div class="card">
+        <Suggestions limit={10} titleId="explore-suggestions" />
+      </div>
+    </section>
+  );
+}
