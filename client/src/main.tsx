@@ -1,5 +1,4 @@
 import { render } from 'solid-js/web';
-import '@fontsource/noto-color-emoji/400.css';
 import { App } from './App.tsx';
 
 const root = document.getElementById('root');

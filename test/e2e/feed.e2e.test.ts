@@ -14,6 +14,7 @@ import { en } from '../../client/src/i18n/messages/en.ts';
 import { reports } from '../../server/posts/schema.ts';
 import type { AccountsEnv, RegisteredUser } from '../harness/accounts.ts';
 import { screenshot } from '../harness/browser.ts';
+import { format } from '../harness/i18n.ts';
 import { befriend, join } from '../harness/social.ts';
 import { startWebEnv, type WebEnv } from '../harness/web.ts';
 
@@ -29,8 +30,6 @@ afterAll(async () => {
 
 const signIn = (user: RegisteredUser): Promise<Page> => web.signIn(user);
 
-const fill = (template: string, params: Record<string, string | number>) =>
-  template.replace(/\{(\w+)\}/g, (_whole, name: string) => String(params[name]));
 const noHorizontalScroll = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth);
 const within = { timeout: 10_000 };
 const reaction = (post: Locator, kind: string) => post.locator(`[data-kind="${kind}"]`).first();
@@ -54,10 +53,10 @@ describe('the social core in the web client', () => {
     // The one-line "What's new?" opens the composer as a dialog.
     await a.getByRole('button', { name: en['feed.compose'] }).click();
     await a.getByLabel(en['composer.text']).fill(text);
-    await a.getByText(fill(en['composer.count'], { count: text.length, max: 5000 })).waitFor();
+    await a.getByText(format(en['composer.count'], { count: text.length, max: 5000 })).waitFor();
     await a.getByLabel(en['composer.addPoll']).check();
-    await a.getByLabel(fill(en['composer.option'], { number: 1 })).fill('Morning');
-    await a.getByLabel(fill(en['composer.option'], { number: 2 })).fill('Evening');
+    await a.getByLabel(format(en['composer.option'], { number: 1 })).fill('Morning');
+    await a.getByLabel(format(en['composer.option'], { number: 2 })).fill('Evening');
     await screenshot(a, 'feed-composer');
     await a.getByRole('button', { name: en['composer.submit'], exact: true }).click();
     const mine = a.locator('article.post').first();
@@ -72,7 +71,7 @@ describe('the social core in the web client', () => {
     // Bruno's feed announces it without moving; the banner loads the fresh page.
     const banner = b.getByTestId('new-posts');
     await banner.waitFor(within);
-    expect(await banner.textContent()).toBe(fill(en['feed.newPosts'], { count: 1 }));
+    expect(await banner.textContent()).toBe(format(en['feed.newPosts'], { count: 1 }));
     expect(await b.locator('article.post').count()).toBe(0);
     await screenshot(b, 'feed-new-posts-banner');
     await banner.click();
@@ -83,42 +82,48 @@ describe('the social core in the web client', () => {
     const option = (post: Locator, name: string) => post.locator('label.poll-option', { hasText: name });
 
     // Ana opens her post's page.
-    await mine.getByRole('link', { name: fill(en['post.comments'], { count: 0 }) }).click();
+    await mine.getByRole('link', { name: en['comments.title'], exact: true }).click();
     await a.getByTestId('post-page').waitFor();
     expect(new URL(a.url()).pathname).toBe(`/posts/${postId}`);
     const open = a.getByTestId(`post-${postId}`);
     await open.waitFor(within);
-    expect(await reaction(open, 'love').getAttribute('aria-label')).toBe(fill(en['reaction.button'], { reaction: 'Love', count: 0 }));
+    expect(await reaction(open, 'love').getAttribute('aria-label')).toBe(format(en['reaction.button'], { reaction: 'Love', count: 0 }));
 
-    // Bruno loves it (pressed at once); Ana's count goes up live.
+    // Bruno loves it from the reactions that open above the button (pressed at once); Ana's count
+    // goes up live.
+    await seen.getByRole('button', { name: format(en['reaction.forPost'], { name: ana.username }) }).click();
     await reaction(seen, 'love').click();
+    expect(await seen.getByTestId('reaction-tray').isHidden()).toBe(true);
+    expect(await seen.getByTestId('react').textContent()).toContain(en['reaction.love']);
     expect(await reaction(seen, 'love').getAttribute('aria-pressed')).toBe('true');
     await expect
       .poll(() => reaction(open, 'love').getAttribute('aria-label'), within)
-      .toBe(fill(en['reaction.button'], { reaction: 'Love', count: 1 }));
+      .toBe(format(en['reaction.button'], { reaction: 'Love', count: 1 }));
 
     // Bruno votes in the feed; Ana sees the results live.
     await seen.getByRole('radio', { name: /Evening/ }).check();
     await expect.poll(() => seen.getByRole('radio', { name: /Evening/ }).isChecked(), within).toBe(true);
-    await expect.poll(() => open.getByTestId('poll-voters').textContent(), within).toBe(fill(en['poll.voters'], { count: 1 }));
-    expect(await option(open, 'Evening').getByTestId('poll-votes').textContent()).toBe(fill(en['poll.votes'], { count: 1, percent: 100 }));
+    await expect.poll(() => open.getByTestId('poll-voters').textContent(), within).toBe(format(en['poll.voters'], { count: 1 }));
+    expect(await option(open, 'Evening').getByTestId('poll-votes').textContent()).toBe(
+      format(en['poll.votes'], { count: 1, percent: 100 }),
+    );
 
     // Bruno comments from the post page; the comment appears on Ana's open page with the count.
-    await seen.getByRole('link', { name: fill(en['post.comments'], { count: 0 }) }).click();
+    await seen.getByRole('link', { name: en['comments.title'], exact: true }).click();
     await b.getByTestId('post-page').waitFor();
     await b.getByLabel(en['comments.write']).fill('Evening, after the rain 🌧️');
     await b.getByRole('button', { name: en['comments.send'] }).click();
     await b.getByText('Evening, after the rain 🌧️').waitFor(within);
     await a.getByText('Evening, after the rain 🌧️').waitFor(within);
-    await expect.poll(() => open.getByTestId('comment-count').textContent(), within).toBe(fill(en['post.comments'], { count: 1 }));
+    await expect.poll(() => open.getByTestId('comment-count').textContent(), within).toBe(format(en['post.comments'], { count: 1 }));
     await screenshot(a, 'feed-post-page-live');
     expect(await noHorizontalScroll(a)).toBeLessThanOrEqual(360);
 
     // Ana answers; Bruno sees the answer live under his comment.
     await a.getByRole('button', { name: en['comments.reply'] }).click();
-    await a.getByLabel(fill(en['comments.answer'], { name: bruno.username })).fill('Deal!');
+    await a.getByLabel(format(en['comments.answer'], { name: bruno.username })).fill('Deal!');
     await a.getByRole('button', { name: en['comments.send'] }).last().click();
-    await b.getByRole('button', { name: fill(en['comments.showAnswers'], { count: 1 }) }).click(within);
+    await b.getByRole('button', { name: format(en['comments.showAnswers'], { count: 1 }) }).click(within);
     await b.getByText('Deal!').waitFor(within);
     await screenshot(b, 'feed-post-page-answer');
 
@@ -144,7 +149,7 @@ describe('the social core in the web client', () => {
     await b.goto(`${env.node.url}/feed`);
     const reported = b.getByTestId(`post-${postId}`);
     await reported.waitFor(within);
-    await reported.getByLabel(fill(en['post.menu'], { name: ana.username })).click();
+    await reported.getByLabel(format(en['post.menu'], { name: ana.username })).click();
     await reported.getByRole('button', { name: en['report.action'] }).click();
     const dialog = b.getByRole('dialog', { name: en['report.postTitle'] });
     await dialog.getByLabel(en['report.reason']).selectOption('animal_cruelty');
@@ -170,7 +175,7 @@ describe('the social core in the web client', () => {
     await a.goto(`${env.node.url}/notifications`);
     await a
       .getByTestId('notifications')
-      .getByRole('link', { name: fill(en['notifications.postComment'], { name: bruno.username }) })
+      .getByRole('link', { name: format(en['notifications.postComment'], { name: bruno.username }) })
       .click(within);
     await a.getByTestId('post-page').waitFor(within);
     expect(new URL(a.url()).pathname).toBe(`/posts/${postId}`);
@@ -194,9 +199,9 @@ describe('the social core in the web client', () => {
     const love = card.locator('button.reaction[data-kind="love"]');
     await expect
       .poll(() => love.getAttribute('aria-label'), within)
-      .toBe(fill(en['reaction.button'], { reaction: en['reaction.love'], count: 1 }));
+      .toBe(format(en['reaction.button'], { reaction: en['reaction.love'], count: 1 }));
     await native.call('comments.add', { postId: hers.id, text: 'So sweet!' });
-    await expect.poll(() => card.getByTestId('comment-count').textContent(), within).toBe(fill(en['post.comments'], { count: 1 }));
+    await expect.poll(() => card.getByTestId('comment-count').textContent(), within).toBe(format(en['post.comments'], { count: 1 }));
     await screenshot(a, 'feed-live-counts');
     native.close();
   }, 120_000);
@@ -222,12 +227,12 @@ describe('the social core in the web client', () => {
     const hers = a.getByTestId(`post-${draft.id}`);
     const his = b.getByTestId(`post-${draft.id}`);
     await his.getByText('Luna got a new collar').waitFor(within);
-    await hers.getByLabel(fill(en['post.menu'], { name: ana.username })).click();
+    await hers.getByLabel(format(en['post.menu'], { name: ana.username })).click();
     await hers.getByRole('button', { name: en['post.edit'] }).click();
     const editing = a.getByRole('dialog', { name: en['post.editTitle'] });
     const edited = 'Luna got a new collar, a red one #collar';
     await editing.getByLabel(en['post.editText']).fill(edited);
-    await editing.getByText(fill(en['composer.count'], { count: edited.length, max: 5000 })).waitFor();
+    await editing.getByText(format(en['composer.count'], { count: edited.length, max: 5000 })).waitFor();
     await editing.getByLabel(en['composer.visibility']).selectOption('public');
     await screenshot(a, 'feed-edit-post');
     await editing.getByRole('button', { name: en['settings.save'] }).click();
@@ -239,7 +244,7 @@ describe('the social core in the web client', () => {
     expect(await his.getByRole('img', { name: en['visibility.public'] }).count()).toBe(1);
 
     // Ana deletes it after confirming: gone from her feed, then live from Bruno's.
-    await hers.getByLabel(fill(en['post.menu'], { name: ana.username })).click();
+    await hers.getByLabel(format(en['post.menu'], { name: ana.username })).click();
     await hers.getByRole('button', { name: en['post.delete'] }).click();
     const deleting = a.getByRole('dialog', { name: en['post.deleteTitle'] });
     await deleting.getByText(en['post.deleteHelp']).waitFor();
@@ -270,12 +275,12 @@ describe('the social core in the web client', () => {
     const share = b.locator('article.post').first();
     await share.getByText('Look at this!').waitFor(within);
     expect(await share.getByTestId('shared-post').getByText('Sunny day at the #playa with Luna').count()).toBe(1);
-    await expect.poll(() => card.getByTestId('share-count').textContent(), within).toBe(fill(en['post.shares'], { count: 1 }));
+    await expect.poll(() => card.getByTestId('share-count').textContent(), within).toBe(format(en['post.shares'], { count: 1 }));
     await screenshot(b, 'feed-shared');
     expect(await noHorizontalScroll(b)).toBeLessThanOrEqual(360);
 
     // Hide, then undo from the toast.
-    await card.getByLabel(fill(en['post.menu'], { name: ana.username })).click();
+    await card.getByLabel(format(en['post.menu'], { name: ana.username })).click();
     await card.getByRole('button', { name: en['feed.hide'] }).click();
     await expect.poll(() => card.count(), within).toBe(0);
     await b.getByRole('status').filter({ hasText: en['feed.hidden'] }).getByRole('button', { name: en['toast.undo'] }).click();
@@ -284,8 +289,8 @@ describe('the social core in the web client', () => {
     await card.waitFor(within);
 
     // Muting Ana takes her posts out, also after a reload; Bruno's share stays.
-    await card.getByLabel(fill(en['post.menu'], { name: ana.username })).click();
-    await card.getByRole('button', { name: fill(en['feed.mute'], { name: ana.username }) }).click();
+    await card.getByLabel(format(en['post.menu'], { name: ana.username })).click();
+    await card.getByRole('button', { name: format(en['feed.mute'], { name: ana.username }) }).click();
     await expect.poll(() => card.count(), within).toBe(0);
     await b.reload();
     await share.getByText('Look at this!').waitFor(within);

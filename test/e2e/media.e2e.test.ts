@@ -17,6 +17,7 @@ import { en } from '../../client/src/i18n/messages/en.ts';
 import { media } from '../../server/media/schema.ts';
 import type { AccountsEnv } from '../harness/accounts.ts';
 import { chooseLanguage, screenshot } from '../harness/browser.ts';
+import { format } from '../harness/i18n.ts';
 import { befriend } from '../harness/social.ts';
 import { startWebEnv, type WebEnv } from '../harness/web.ts';
 
@@ -62,8 +63,6 @@ afterAll(async () => {
 
 const within = { timeout: 20_000 };
 const processing = { timeout: 90_000 };
-const fill = (template: string, params: Record<string, string | number>) =>
-  template.replace(/\{(\w+)\}/g, (_whole, name: string) => String(params[name]));
 const noHorizontalScroll = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth);
 /** "Uploading {sent} of {total}" as a pattern whose numbers are captured. */
 const uploadingPattern = new RegExp(`^${en['media.uploading'].replace('{sent}', '([\\d.]+) MB').replace('{total}', '([\\d.]+) MB')}$`);
@@ -210,7 +209,7 @@ describe('media in the web client', () => {
       .nth(1)
       .getByRole('button', { name: /^Delete: / })
       .click();
-    await c.getByText(fill(en['error.MEDIA_IN_USE'], { places: en['media.usedBy.profile'] })).waitFor(within);
+    await c.getByText(format(en['error.MEDIA_IN_USE'], { places: en['media.usedBy.profile'] })).waitFor(within);
     expect(await items.count()).toBe(2);
     await items
       .nth(0)
@@ -230,7 +229,7 @@ describe('media in the web client', () => {
     await c.getByRole('button', { name: en['feed.compose'] }).click();
     await c.getByLabel(en['composer.attach']).setInputFiles(video);
     await expect.poll(async () => (await rows()).some((row) => row.status === 'uploading'), within).toBe(true);
-    await c.getByRole('button', { name: fill(en['media.cancel'], { name: 'walk.mp4' }) }).click();
+    await c.getByRole('button', { name: format(en['media.cancel'], { name: 'walk.mp4' }) }).click();
     await expect.poll(async () => (await rows()).some((row) => row.status === 'uploading'), within).toBe(false);
     expect((await rows()).map((row) => row.status)).toEqual(['ready']);
   }, 180_000);
@@ -283,7 +282,7 @@ describe('media in the web client', () => {
     const waveform = note.getByTestId('waveform');
     await expect
       .poll(() => waveform.getAttribute('aria-label'), within)
-      .toMatch(new RegExp(`^${fill(en['media.voiceLength'], { duration: '0:0[1-4]' })}$`));
+      .toMatch(new RegExp(`^${format(en['media.voiceLength'], { duration: '0:0[1-4]' })}$`));
     const heights = await waveform.locator('rect').evaluateAll((rects) => rects.map((rect) => Number(rect.getAttribute('height'))));
     expect(heights).toHaveLength(64);
     expect(Math.max(...heights)).toBeGreaterThan(Math.min(...heights));

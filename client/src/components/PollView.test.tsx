@@ -50,7 +50,7 @@ test('poll: one choice as radios; voting moves the bars at once, then shows the 
   fireEvent.click(screen.getByRole('radio', { name: /Beach/ }));
   expect(current().myVotes).toEqual([1]);
   expect(screen.getByText('2 votes · 40%')).toBeTruthy();
-  await waitFor(() => expect(screen.getByText('People who voted: 9')).toBeTruthy());
+  await waitFor(() => expect(screen.getByText('9 people voted')).toBeTruthy());
   expect((screen.getByRole('radio', { name: /Beach/ }) as HTMLInputElement).checked).toBe(true);
   fireEvent.click(screen.getByRole('button', { name: 'Withdraw my vote' }));
   await waitFor(() => expect(sent).toEqual([[1], []]));

@@ -7,11 +7,13 @@
 // when refused. A post deleted (here or elsewhere) or no longer visible goes through `onGone`
 // (the feed drops the card, the post page shows it unavailable), else the card says so.
 import { A } from '@solidjs/router';
+import { Ellipsis, MessageCircle, Share2 } from 'lucide-solid';
 import { createEffect, createSignal, For, type JSX, on, onCleanup, onMount, Show } from 'solid-js';
 import { createStore, reconcile } from 'solid-js/store';
+import { Dynamic } from 'solid-js/web';
 import { type EventFrame, ProtocolError } from '../../../protocol/client.ts';
-import { formatRelative, t } from '../i18n/index.ts';
-import { type Post, type SharedPost, VISIBILITY_ICON } from '../state/posts.ts';
+import { formatNumber, formatRelative, t } from '../i18n/index.ts';
+import { type Post, type SharedPost, topReactions, totalReactions } from '../state/posts.ts';
 import { actions, errorText, state } from '../state/store.ts';
 import { follow } from '../state/topics.ts';
 import { Composer } from './Composer.tsx';
@@ -21,7 +23,9 @@ import { Avatar, VerifiedBadge } from './Person.tsx';
 import { PollView } from './PollView.tsx';
 import { DeletePostDialog, EditHistory, EditPostDialog, type PostChange, ReportDialog, WhoReacted } from './PostDialogs.tsx';
 import { PostText } from './PostText.tsx';
-import { ReactionBar } from './ReactionBar.tsx';
+import { ReactionButton } from './ReactionButton.tsx';
+import { ReactionEmoji } from './ui/ReactionEmoji.tsx';
+import { VISIBILITY_ICON } from './ui/visibility.ts';
 
 /** A chosen entry of a post's menu closes it. */
 function closeOnChoice(menu: HTMLDetailsElement) {
@@ -57,8 +61,13 @@ function Byline(props: { post: Post | SharedPost; onHistory?: () => void }): JSX
           <time datetime={props.post.createdAt}>{formatRelative(props.post.createdAt)}</time>
         </A>
         {' · '}
-        <span role="img" aria-label={t(`visibility.${props.post.visibility}`)} title={t(`visibility.${props.post.visibility}`)}>
-          {VISIBILITY_ICON[props.post.visibility]}
+        <span
+          class="visibility"
+          role="img"
+          aria-label={t(`visibility.${props.post.visibility}`)}
+          title={t(`visibility.${props.post.visibility}`)}
+        >
+          <Dynamic component={VISIBILITY_ICON[props.post.visibility]} size={14} aria-hidden="true" />
         </span>
         <Show when={props.post.editedAt !== null}>
           {' · '}
@@ -205,7 +214,9 @@ export function PostCard(props: {
           <Avatar name={name()} mediaId={post.author.avatarMediaId} />
           <Byline post={post} onHistory={() => setOpen('history')} />
           <details class="menu" ref={closeOnChoice}>
-            <summary aria-label={t('post.menu', { name: name() })}>⋯</summary>
+            <summary aria-label={t('post.menu', { name: name() })}>
+              <Ellipsis size={20} aria-hidden="true" />
+            </summary>
             <div class="menu-items">
               {props.menu}
               <Show when={mine()}>
@@ -250,24 +261,47 @@ export function PostCard(props: {
           )}
         </Show>
         {props.footer}
-        <p class="hint counts">
-          <A href={`/posts/${post.id}`} data-testid="comment-count">
-            {t('post.comments', { count: post.comments })}
+        <div class="post-stats">
+          <Show when={totalReactions(post.reactions) > 0} fallback={<span />}>
+            <button
+              type="button"
+              class="stat"
+              data-testid="who-reacted"
+              aria-label={t('reaction.who', { count: totalReactions(post.reactions) })}
+              onClick={() => setOpen('who')}
+            >
+              <span class="top-reactions" aria-hidden="true">
+                <For each={topReactions(post.reactions)}>{(kind) => <ReactionEmoji kind={kind} size={18} />}</For>
+              </span>
+              <span aria-hidden="true">{formatNumber(totalReactions(post.reactions))}</span>
+            </button>
+          </Show>
+          <span class="stat-links">
+            <Show when={post.comments > 0}>
+              <A href={`/posts/${post.id}`} data-testid="comment-count">
+                {t('post.comments', { count: post.comments })}
+              </A>
+            </Show>
+            <Show when={post.shares > 0}>
+              <span data-testid="share-count">{t('post.shares', { count: post.shares })}</span>
+            </Show>
+          </span>
+        </div>
+        <div class="post-actions">
+          <ReactionButton
+            label={t('reaction.forPost', { name: name() })}
+            counts={post.reactions}
+            mine={post.myReaction}
+            onChange={(reactions, myReaction) => setPost({ reactions, myReaction })}
+            send={(kind) => actions.call('posts.react', { postId: post.id, kind })}
+          />
+          <A href={`/posts/${post.id}`} class="post-action">
+            <MessageCircle size={20} aria-hidden="true" />
+            <span>{t('comments.title')}</span>
           </A>
-          {' · '}
-          <span data-testid="share-count">{t('post.shares', { count: post.shares })}</span>
-        </p>
-        <ReactionBar
-          label={t('reaction.forPost', { name: name() })}
-          counts={post.reactions}
-          mine={post.myReaction}
-          onChange={(reactions, myReaction) => setPost({ reactions, myReaction })}
-          send={(kind) => actions.call('posts.react', { postId: post.id, kind })}
-          onWho={() => setOpen('who')}
-        />
-        <div class="row">
-          <button type="button" class="secondary" onClick={() => setOpen('share')}>
-            {t('post.share')}
+          <button type="button" class="post-action" onClick={() => setOpen('share')}>
+            <Share2 size={20} aria-hidden="true" />
+            <span>{t('post.share')}</span>
           </button>
         </div>
       </Show>

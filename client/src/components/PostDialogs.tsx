@@ -5,7 +5,7 @@
 import { createSignal, For, type JSX, onMount, Show } from 'solid-js';
 import { REPORT_REASONS } from '../../../protocol/lists.ts';
 import { formatRelative, t } from '../i18n/index.ts';
-import { type Post, REACTION_EMOJI, type ReportReason, type Visibility } from '../state/posts.ts';
+import type { Post, ReportReason, Visibility } from '../state/posts.ts';
 import { actions, errorField, errorText } from '../state/store.ts';
 import { FieldError, PostTextField, VisibilityField } from './Composer.tsx';
 import { Dialog } from './Dialog.tsx';
@@ -13,6 +13,7 @@ import { SelectField, TextAreaField } from './Field.tsx';
 import { ErrorAlert, FormFooter } from './FormFooter.tsx';
 import { LoadMore } from './LoadMore.tsx';
 import { PersonRow } from './Person.tsx';
+import { ReactionEmoji } from './ui/ReactionEmoji.tsx';
 import { usePages } from './usePages.ts';
 import { useSubmit } from './useSubmit.ts';
 
@@ -23,7 +24,16 @@ export function WhoReacted(props: { target: { postId: string } | { commentId: st
     <Dialog title={t('reaction.whoTitle')} onClose={props.onClose} testId="who-reacted-dialog">
       <ul class="people">
         <For each={pages.items()}>
-          {(item) => <PersonRow person={item.person} detail={`${REACTION_EMOJI[item.kind]} ${t(`reaction.${item.kind}`)}`} />}
+          {(item) => (
+            <PersonRow
+              person={item.person}
+              detail={
+                <>
+                  <ReactionEmoji kind={item.kind} size={16} /> {t(`reaction.${item.kind}`)}
+                </>
+              }
+            />
+          )}
         </For>
       </ul>
       <LoadMore pages={pages} count={pages.items().length} empty={t('reaction.none')} />

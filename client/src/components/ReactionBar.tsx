@@ -4,28 +4,42 @@
 import { For, type JSX, Show } from 'solid-js';
 import { REACTIONS } from '../../../protocol/lists.ts';
 import { t } from '../i18n/index.ts';
-import { REACTION_EMOJI, type ReactionCounts, type ReactionKind, reacted, totalReactions } from '../state/posts.ts';
+import { type ReactionCounts, type ReactionKind, reacted, totalReactions } from '../state/posts.ts';
 import { actions, errorText } from '../state/store.ts';
+import { ReactionEmoji } from './ui/ReactionEmoji.tsx';
 
-export function ReactionBar(props: {
-  label: string;
+interface Reacting {
   counts: ReactionCounts;
   mine: ReactionKind | null;
   onChange: (counts: ReactionCounts, mine: ReactionKind | null) => void;
   send: (kind: ReactionKind | null) => Promise<{ reactions: ReactionCounts; myReaction: ReactionKind | null }>;
-  onWho?: () => void;
-}): JSX.Element {
-  const react = async (kind: ReactionKind) => {
-    const before = { counts: props.counts, mine: props.mine };
-    const next = before.mine === kind ? null : kind;
-    props.onChange(reacted(before.counts, before.mine, next), next);
-    try {
-      const answer = await props.send(next);
-      props.onChange(answer.reactions, answer.myReaction);
-    } catch (error) {
-      props.onChange(before.counts, before.mine);
-      actions.toast(errorText(error), 'error');
-    }
+}
+
+/** Gives `kind` (or takes it back when it is the reaction given): shown at once, undone if refused. */
+export async function toggleReaction(target: Reacting, kind: ReactionKind): Promise<void> {
+  const before = { counts: target.counts, mine: target.mine };
+  const next = before.mine === kind ? null : kind;
+  target.onChange(reacted(before.counts, before.mine, next), next);
+  try {
+    const answer = await target.send(next);
+    target.onChange(answer.reactions, answer.myReaction);
+  } catch (error) {
+    target.onChange(before.counts, before.mine);
+    actions.toast(errorText(error), 'error');
+  }
+}
+
+export function ReactionBar(
+  props: Reacting & {
+    label: string;
+    onWho?: () => void;
+    /** After a reaction is chosen (a picker closes). */
+    onChosen?: () => void;
+  },
+): JSX.Element {
+  const react = (kind: ReactionKind) => {
+    props.onChosen?.();
+    return toggleReaction(props, kind);
   };
   return (
     <fieldset class="reactions">
@@ -41,7 +55,7 @@ export function ReactionBar(props: {
             data-kind={kind}
             onClick={() => void react(kind)}
           >
-            <span aria-hidden="true">{REACTION_EMOJI[kind]}</span>
+            <ReactionEmoji kind={kind} size={26} />
             <Show when={props.counts[kind] > 0}>
               <span aria-hidden="true" class="n">
                 {props.counts[kind]}

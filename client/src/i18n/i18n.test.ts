@@ -1,7 +1,9 @@
 // Every catalogue has every key English has, with the same placeholders; locales are
 // negotiated from the browser's preferences; Arabic and Urdu read right to left.
 /// <reference types="vite/client" />
+import { IntlMessageFormat } from 'intl-messageformat';
 import { describe, expect, test } from 'vitest';
+import { t } from './index.ts';
 import { directionOf, LANGUAGES, negotiate, SUPPORTED, VARIANTS } from './locales.ts';
 import { en, type Messages } from './messages/en.ts';
 
@@ -26,6 +28,35 @@ describe('catalogues', () => {
       expect(placeholders(catalogue[key]), `${file} ${key}`).toEqual(placeholders(en[key]));
       expect(catalogue[key].trim().length, `${file} ${key} is empty`).toBeGreaterThan(0);
     }
+  });
+
+  test.each(files)(
+    "i18n: %s words every count with its language's plural forms (ICU plurals that parse and cover each category)",
+    async (file) => {
+      const module = await (modules[`./messages/${file}`] as () => Promise<Record<string, Messages>>)();
+      const catalogue = Object.values(module)[0] as Messages;
+      const language = file.replace('.ts', '');
+      const categories = new Intl.PluralRules(language).resolvedOptions().pluralCategories;
+      for (const key of Object.keys(en) as (keyof Messages)[]) {
+        if (!en[key].includes(', plural,')) continue;
+        const text = catalogue[key];
+        expect(text, `${file} ${key} is not a plural`).toContain('{count, plural,');
+        // Parses (throws on a syntax error), and every count formats to text without braces.
+        const format = new IntlMessageFormat(text, language);
+        for (const count of [0, 1, 2, 3, 5, 11, 21, 100, 1001]) expect(String(format.format({ count, percent: 50 }))).not.toMatch(/[{}]/);
+        for (const category of categories)
+          expect(text.includes(` ${category} {`) || text.includes(`{${category} {`), `${file} ${key} lacks the "${category}" form`).toBe(
+            true,
+          );
+      }
+    },
+  );
+
+  test("i18n: t() formats plurals with the locale's rules and fills plain placeholders", () => {
+    expect(t('post.comments', { count: 1 })).toBe('1 comment');
+    expect(t('post.comments', { count: 2 })).toBe('2 comments');
+    expect(t('poll.votes', { count: 1, percent: 100 })).toBe('1 vote · 100%');
+    expect(t('chats.unreadCount', { count: 3 })).toBe('3 unread');
   });
 
   test('i18n: regional variants override known keys only, keep the placeholders, and cover the listed variants', async () => {

@@ -2,6 +2,7 @@
 // chosen language is downloaded), its regional overrides, English as the last fallback, and
 // Intl for dates (numbers and currencies join with the screens that show them). The locale comes from the browser, can be overridden, and is
 // remembered in localStorage; the document's lang and dir follow it (Arabic and Urdu are RTL).
+import { IntlMessageFormat } from 'intl-messageformat';
 import { createMemo, createResource, createRoot, createSignal } from 'solid-js';
 import { directionOf, languageOf, negotiate, SUPPORTED } from './locales.ts';
 import { en, type MessageKey, type Messages } from './messages/en.ts';
@@ -65,11 +66,28 @@ export function setLocale(next: string): void {
   i18n.setLocaleSignal(next);
 }
 
-/** The text of `key` in the current locale; English when missing there; the key itself if unknown. */
+/** Compiled ICU messages (plurals), by locale and text. */
+const compiled = new Map<string, IntlMessageFormat>();
+
+/**
+ * The text of `key` in the current locale; English when missing there; the key itself if unknown.
+ * A text with an ICU plural (`{count, plural, one {# comment} other {# comments}}`) is formatted by
+ * intl-messageformat with the locale's plural rules (Arabic has six forms, Russian and Polish
+ * four) and its digits; the others only have their `{name}` placeholders filled.
+ */
 export function t(key: MessageKey, params?: Record<string, string | number>): string {
   const messages = i18n.messages.latest ?? en;
   const template = messages[key] ?? en[key];
-  return template === undefined ? key : fill(template, params);
+  if (template === undefined) return key;
+  if (!template.includes(', plural,')) return fill(template, params);
+  const language = messages === en ? 'en' : i18n.locale();
+  const cacheKey = `${language}\u0000${template}`;
+  let format = compiled.get(cacheKey);
+  if (format === undefined) {
+    format = new IntlMessageFormat(template, language);
+    compiled.set(cacheKey, format);
+  }
+  return String(format.format(params));
 }
 
 export function formatRelative(date: Date | string | number): string {

@@ -17,8 +17,13 @@ export type ReportReason = (typeof REPORT_REASONS)[number];
 export type FeedMode = 'chronological' | 'ranked';
 export type Why = NonNullable<CallResponse<'feed.home'>['items'][number]['why']>;
 
-export const REACTION_EMOJI: Record<ReactionKind, string> = { like: '👍', love: '❤️', haha: '😂', wow: '😮', sad: '😢', angry: '😠' };
-export const VISIBILITY_ICON: Record<Visibility, string> = { public: '🌐', friends: '👥', close_friends: '⭐', private: '🔒' };
+/** The reactions given most, most first (at most three), for a post's summary line. */
+export function topReactions(counts: ReactionCounts): ReactionKind[] {
+  return (Object.keys(counts) as ReactionKind[])
+    .filter((kind) => counts[kind] > 0)
+    .sort((a, b) => counts[b] - counts[a])
+    .slice(0, 3);
+}
 
 /** The counts once the user's reaction goes from `mine` to `next` (null: none). */
 export function reacted(counts: ReactionCounts, mine: ReactionKind | null, next: ReactionKind | null): ReactionCounts {
