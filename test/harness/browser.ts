@@ -30,11 +30,12 @@ const refusals = new WeakMap<BrowserContext, string[]>();
 /** A user's browser: a phone-sized viewport unless told otherwise, in `locale`. */
 export async function userContext(
   browser: Browser,
-  options: { locale?: string; viewport?: { width: number; height: number } } = {},
+  options: { locale?: string; viewport?: { width: number; height: number }; colorScheme?: 'light' | 'dark' } = {},
 ): Promise<BrowserContext> {
   const context = await browser.newContext({
     locale: options.locale ?? 'en-US',
     viewport: options.viewport ?? { width: 360, height: 740 },
+    colorScheme: options.colorScheme ?? 'light',
   });
   const refused: string[] = [];
   refusals.set(context, refused);

@@ -115,14 +115,11 @@ export default function Chats(): JSX.Element {
             <span class="badge count">{state.chatsUnread.conversations}</span>
           </Show>
         </button>
-        <button
-          type="button"
-          aria-pressed={folder() === 'requests'}
-          onClick={() => show('requests')}
-          aria-label={state.chatsUnread.requests > 0 ? t('chats.requestsUnread', { count: state.chatsUnread.requests }) : undefined}
-          data-testid="requests-tab"
-        >
-          {t('chats.requests')}
+        <button type="button" aria-pressed={folder() === 'requests'} onClick={() => show('requests')} data-testid="requests-tab">
+          <Show when={state.chatsUnread.requests > 0} fallback={t('chats.requests')}>
+            <span class="visually-hidden">{t('chats.requestsUnread', { count: state.chatsUnread.requests })}</span>
+            <span aria-hidden="true">{t('chats.requests')}</span>
+          </Show>
           <Show when={state.chatsUnread.requests > 0}>
             {' '}
             <span class="badge count" aria-hidden="true">

@@ -17,7 +17,6 @@ export function NavLink(props: { item: NavItem; variant: 'tab' | 'icon' | 'rail'
       href={props.item.href()}
       end={props.item.end}
       class={`nav-link ${props.variant}`}
-      aria-label={spoken()}
       title={props.variant === 'icon' ? t(props.item.label) : undefined}
       data-testid={`nav-${props.item.id}`}
     >
@@ -27,13 +26,15 @@ export function NavLink(props: { item: NavItem; variant: 'tab' | 'icon' | 'rail'
         <Show when={props.item.presence}>
           <span
             class={`presence-dot ${state.presence}`}
-            role="img"
-            aria-label={t('presence.you', { status: t(`presence.${state.presence}`) })}
+            aria-hidden="true"
+            title={t('presence.you', { status: t(`presence.${state.presence}`) })}
             data-status={state.presence}
             data-testid="presence-self"
           />
         </Show>
       </span>
+      {/* The name comes from the content (with the count), so what is seen is part of what is heard. */}
+      <span class="visually-hidden">{spoken()}</span>
       <Show when={props.variant !== 'icon'}>
         <span class="nav-label" aria-hidden="true">
           {t(props.item.label)}

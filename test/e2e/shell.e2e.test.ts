@@ -1,0 +1,100 @@
+// The app's main screens as people see them: at 390 px and 1366 px, light and dark, in English,
+// Spanish and Arabic (right to left), each audited by axe-core (WCAG 2.1 A and AA rules, contrast
+// included) with no serious or critical violation, each written as a screenshot, none scrolling
+// sideways. The user has a friend, a post with a reaction and a comment, a conversation and a
+// notification, so no screen is only its empty state.
+import AxeBuilder from '@axe-core/playwright';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { ar } from '../../client/src/i18n/messages/ar.ts';
+import { en, type Messages } from '../../client/src/i18n/messages/en.ts';
+import { es } from '../../client/src/i18n/messages/es.ts';
+import type { RegisteredUser } from '../harness/accounts.ts';
+import { screenshot, userContext } from '../harness/browser.ts';
+import { befriend, join } from '../harness/social.ts';
+import { startWebEnv, type WebEnv } from '../harness/web.ts';
+
+let web: WebEnv;
+let ana: RegisteredUser;
+let bruno: RegisteredUser;
+
+beforeAll(async () => {
+  web = await startWebEnv('shell');
+  ana = await web.env.register();
+  bruno = await web.env.register();
+  await befriend(web.env.node, ana, bruno);
+  const [hers, his] = await Promise.all([join(web.env, web.env.node, ana), join(web.env, web.env.node, bruno)]);
+  const post = await hers.call('posts.create', { text: 'Luna learned to sit 🐶 #training', visibility: 'friends' });
+  await his.call('posts.react', { postId: post.id, kind: 'love' });
+  await his.call('comments.add', { postId: post.id, text: '¡Qué lista!' });
+  await his.call('posts.create', { text: 'Max at the beach today', visibility: 'friends' });
+  await his.call('chats.send', { to: ana.id, clientId: crypto.randomUUID(), text: 'Paseo a las 6?' });
+  hers.close();
+  his.close();
+}, 120_000);
+
+afterAll(async () => {
+  await web?.close();
+});
+
+const LANGUAGES: [string, Messages][] = [
+  ['en-US', en],
+  ['es-MX', es],
+  ['ar', ar],
+];
+const SIZES = [
+  { name: 'phone', width: 390, height: 844 },
+  { name: 'desktop', width: 1366, height: 900 },
+] as const;
+const THEMES = ['light', 'dark'] as const;
+
+/** Each main screen: its path and what shows it is there. */
+const SCREENS: { name: string; path: () => string; ready: (page: Page, labels: Messages) => Promise<void> }[] = [
+  { name: 'home', path: () => '/', ready: (page) => page.locator('article.post').first().waitFor() },
+  { name: 'explore', path: () => '/explore', ready: (page) => page.getByRole('main').getByTestId('suggestions').waitFor() },
+  { name: 'chats', path: () => '/chats', ready: (page) => page.locator('[data-testid^="chat-"]').first().waitFor() },
+  {
+    name: 'notifications',
+    path: () => '/notifications',
+    ready: (page, labels) => page.getByRole('heading', { name: labels['nav.notifications'] }).first().waitFor(),
+  },
+  { name: 'profile', path: () => `/u/${ana.username}`, ready: (page) => page.getByTestId('profile').waitFor() },
+  { name: 'settings', path: () => '/settings/appearance', ready: (page) => page.locator('#language').waitFor() },
+];
+
+describe('the app shell', () => {
+  for (const size of SIZES)
+    for (const theme of THEMES)
+      test(`shell: every main screen at ${size.width} px in ${theme}, in English, Spanish and Arabic, has no serious accessibility violation and no sideways scroll`, async () => {
+        const violations: string[] = [];
+        for (const [locale, labels] of LANGUAGES) {
+          const context = await userContext(web.browser, { locale, viewport: size, colorScheme: theme });
+          const page = await context.newPage();
+          await page.goto(`${web.env.node.url}/login`);
+          await page.getByLabel(labels['form.login']).fill(ana.username);
+          await page.getByLabel(labels['form.password']).fill(ana.password);
+          await page.getByRole('button', { name: labels['signIn.submit'] }).click();
+          await page.getByTestId('presence-self').waitFor();
+          for (const screen of SCREENS) {
+            await page.goto(`${web.env.node.url}${screen.path()}`);
+            await screen.ready(page, labels);
+            const language = locale.slice(0, 2);
+            const audit = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+            for (const violation of audit.violations)
+              if (violation.impact === 'serious' || violation.impact === 'critical')
+                violations.push(
+                  `${screen.name} ${language} ${theme} ${size.width}px: ${violation.id} (${violation.impact}) at ${violation.nodes
+                    .slice(0, 3)
+                    .map((node) => node.target.join(' '))
+                    .join(' | ')}`,
+                );
+            expect(await page.evaluate(() => document.documentElement.scrollWidth), `${screen.name} ${language}`).toBeLessThanOrEqual(
+              size.width,
+            );
+            await screenshot(page, `shell-${screen.name}-${size.name}-${theme}-${language}`);
+          }
+          await context.close();
+        }
+        expect(violations).toEqual([]);
+      }, 240_000);
+});
