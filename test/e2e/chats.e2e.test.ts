@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { en } from '../../client/src/i18n/messages/en.ts';
 import type { AccountsEnv } from '../harness/accounts.ts';
 import { chooseLanguage, connectionOf, screenshot } from '../harness/browser.ts';
+import { format } from '../harness/i18n.ts';
 import { befriend, join } from '../harness/social.ts';
 import { startWebEnv, type WebEnv } from '../harness/web.ts';
 
@@ -109,7 +110,7 @@ describe('the messenger in the web client', () => {
 
     // Ana types: Bruno sees it; then her message arrives once.
     await composer(a).fill('Llevo la pe');
-    const typing = en['chats.typingOne'].replace('{name}', ana.username);
+    const typing = format(en['chats.typingOne'], { name: ana.username });
     await expect.poll(() => b.getByTestId('typing').textContent(), within).toBe(typing);
     await screenshot(b, 'chats-typing');
     await composer(a).fill('Llevo la pelota');
@@ -168,7 +169,7 @@ describe('the messenger in the web client', () => {
     await dialog.getByRole('button', { name: en['chats.create'] }).click();
     const conversationId = await conversationIdOf(a);
     await a.getByRole('heading', { name: 'Paseos del parque' }).waitFor(within);
-    const created = en['chats.system.created'].replace('{name}', ana.username);
+    const created = format(en['chats.system.created'], { name: ana.username });
     await a.getByText(created).waitFor(within);
 
     // Bruno and Carla find it in their lists.
@@ -279,7 +280,7 @@ describe('the messenger in the web client', () => {
       await expect.poll(() => banner(page).textContent(), within).toBe(`🔒 ${en['chats.e2eeProtected']}`);
       await expect
         .poll(() => page.getByTestId('messages').textContent(), within)
-        .toContain(en['chats.system.encrypted'].replace('{name}', ana.username));
+        .toContain(format(en['chats.system.encrypted'], { name: ana.username }));
       // Both devices' keys are published and read (Bruno's is made when he sees it turned on).
       await expect.poll(() => waiting(page), within).toBe(0);
     }
@@ -346,7 +347,7 @@ describe('the messenger in the web client', () => {
     // message waits (the draft kept) until she accepts it.
     await a.reload();
     const warning = a.getByTestId('e2ee-key-changed');
-    await expect.poll(() => warning.textContent(), within).toContain(en['chats.e2eeKeyChanged'].replace('{name}', bruno.username));
+    await expect.poll(() => warning.textContent(), within).toContain(format(en['chats.e2eeKeyChanged'], { name: bruno.username }));
     await send(a, 'sigues ahí?');
     expect(await composer(a).inputValue()).toBe('sigues ahí?');
     await screenshot(a, 'chats-e2ee-key-changed');
@@ -412,7 +413,7 @@ describe('the messenger in the web client', () => {
 
     // Ana answers Dora's message with a quote, and reacts to it.
     await (await menu(a, 'Sí, ya está en casa')).getByRole('button', { name: en['chats.reply'] }).click();
-    await a.getByText(en['chats.replyingTo'].replace('{name}', dora.username)).waitFor();
+    await a.getByText(format(en['chats.replyingTo'], { name: dora.username })).waitFor();
     await send(a, '¡Qué bien!');
     await expectMessages(d, ['¿Adoptaste a Toby?', 'Sí, ya está en casa 🐶', '¡Qué bien!']);
     const quote = bubble(d, '¡Qué bien!').locator('blockquote');

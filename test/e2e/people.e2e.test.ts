@@ -13,6 +13,7 @@ import { en } from '../../client/src/i18n/messages/en.ts';
 import { NOTIFICATION_TYPES } from '../../protocol/calls/notifications.ts';
 import type { AccountsEnv, RegisteredUser } from '../harness/accounts.ts';
 import { screenshot } from '../harness/browser.ts';
+import { format } from '../harness/i18n.ts';
 import { befriend } from '../harness/social.ts';
 import { startWebEnv, type WebEnv } from '../harness/web.ts';
 
@@ -70,7 +71,7 @@ describe('people and pets in the web client', () => {
     await expect.poll(() => b.getByTestId('nav-notifications-count').count(), within).toBe(0);
     await expect.poll(() => a.getByTestId('nav-notifications-count').textContent(), within).toBe('1');
     await a.getByRole('link', { name: en['nav.notificationsUnread'].replace('{count}', '1') }).click();
-    const accepted = en['notifications.friendAccepted'].replace('{name}', bruno.username);
+    const accepted = format(en['notifications.friendAccepted'], { name: bruno.username });
     await a.getByTestId('notifications').getByRole('link', { name: accepted }).waitFor(within);
     await screenshot(a, 'people-notifications');
     expect(await noHorizontalScroll(a)).toBeLessThanOrEqual(360);
@@ -167,7 +168,7 @@ describe('people and pets in the web client', () => {
 
     await expect.poll(() => b.getByTestId('nav-notifications-count').textContent(), within).toBe('1');
     await b.getByRole('link', { name: en['nav.notificationsUnread'].replace('{count}', '1') }).click();
-    const alert = en['notifications.petLost'].replace('{name}', 'Ana Luna').replace('{pet}', 'Kira');
+    const alert = format(en['notifications.petLost'], { name: 'Ana Luna', pet: 'Kira' });
     await b.getByTestId('notifications').getByRole('link', { name: alert }).click();
     await b.getByTestId('pet').waitFor(within);
     expect(new URL(b.url()).pathname).toMatch(/^\/pets\/[0-9a-f-]{36}$/);

@@ -97,4 +97,27 @@ describe('the app shell', () => {
         }
         expect(violations).toEqual([]);
       }, 240_000);
+
+  test('shell: j and k move through the feed, one post at a time, and not while typing', async () => {
+    const context = await userContext(web.browser, { viewport: { width: 1366, height: 900 } });
+    const page = await context.newPage();
+    await page.goto(`${web.env.node.url}/login`);
+    await page.getByLabel(en['form.login']).fill(ana.username);
+    await page.getByLabel(en['form.password']).fill(ana.password);
+    await page.getByRole('button', { name: en['signIn.submit'] }).click();
+    await page.locator('article.post').nth(1).waitFor();
+    const focused = () => page.evaluate(() => document.activeElement?.closest('article.post')?.getAttribute('data-testid') ?? null);
+    const ids = await page.locator('ol.posts article.post').evaluateAll((posts) => posts.map((post) => post.getAttribute('data-testid')));
+    await page.keyboard.press('j');
+    expect(await focused()).toBe(ids[0]);
+    await page.keyboard.press('j');
+    expect(await focused()).toBe(ids[1]);
+    await page.keyboard.press('k');
+    expect(await focused()).toBe(ids[0]);
+    // In the composer, j is a letter.
+    await page.getByRole('button', { name: en['feed.compose'] }).click();
+    await page.getByLabel(en['composer.text']).press('j');
+    expect(await page.getByLabel(en['composer.text']).inputValue()).toBe('j');
+    await context.close();
+  }, 60_000);
 });

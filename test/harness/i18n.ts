@@ -1,8 +1,11 @@
 // A catalogue text as the web client shows it: ICU plurals formatted by intl-messageformat with
-// the language's plural rules, other `{name}` placeholders filled (client/src/i18n/index.ts).
+// the language's plural rules, other `{name}` placeholders filled, what people wrote isolated for
+// bidi (client/src/i18n/index.ts and isolate.ts).
 import { IntlMessageFormat } from 'intl-messageformat';
+import { isolated } from '../../client/src/i18n/isolate.ts';
 
 export function format(template: string, params: Record<string, string | number>, language = 'en'): string {
-  if (template.includes(', plural,')) return String(new IntlMessageFormat(template, language).format(params));
-  return template.replace(/\{(\w+)\}/g, (whole, name: string) => (params[name] === undefined ? whole : String(params[name])));
+  const values = isolated(params);
+  if (template.includes(', plural,')) return String(new IntlMessageFormat(template, language).format(values));
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) => (values[name] === undefined ? whole : String(values[name])));
 }

@@ -41,7 +41,9 @@ export function PersonRow(props: { person: Person; children?: JSX.Element; detai
       <Avatar name={props.person.displayName || props.person.username} mediaId={props.person.avatarMediaId} />
       <div class="who">
         <A href={`/u/${encodeURIComponent(props.person.username)}`}>
-          <strong>{props.person.displayName || props.person.username}</strong>
+          <strong>
+            <bdi>{props.person.displayName || props.person.username}</bdi>
+          </strong>
         </A>
         <VerifiedBadge verified={props.person.verified} />
         <br />

@@ -39,7 +39,7 @@ export function PollView(props: {
                 disabled={props.poll.closed}
                 onChange={() => void vote(choose(props.poll, index()))}
               />
-              <span class="label">{option.text}</span>
+              <bdi class="label">{option.text}</bdi>
               <span class="n" data-testid="poll-votes">
                 {t('poll.votes', { count: option.votes, percent: share(option.votes) })}
               </span>

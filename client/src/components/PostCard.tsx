@@ -42,7 +42,9 @@ function Byline(props: { post: Post | SharedPost; onHistory?: () => void }): JSX
   return (
     <div class="who">
       <A href={`/u/${encodeURIComponent(props.post.author.username)}`}>
-        <strong>{name()}</strong>
+        <strong>
+          <bdi>{name()}</bdi>
+        </strong>
       </A>
       <VerifiedBadge verified={props.post.author.verified} />
       <Show when={props.post.pet}>
@@ -208,7 +210,14 @@ export function PostCard(props: {
   });
 
   return (
-    <article ref={element} class="post" hidden={deleting()} data-testid={`post-${post.id}`} aria-label={t('post.by', { name: name() })}>
+    <article
+      ref={element}
+      class="post"
+      tabindex="-1"
+      hidden={deleting()}
+      data-testid={`post-${post.id}`}
+      aria-label={t('post.by', { name: name() })}
+    >
       <Show when={!gone()} fallback={<p class="hint">{t('post.unavailable')}</p>}>
         <header class="post-head">
           <Avatar name={name()} mediaId={post.author.avatarMediaId} />

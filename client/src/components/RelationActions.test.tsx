@@ -34,7 +34,7 @@ const names = () => screen.queryAllByRole('button').map((button) => button.textC
 
 test('relation actions: each state offers its own buttons, in a group named for the person', () => {
   renderWith({ ...none, state: 'request_received' }, { canFollow: true });
-  expect(screen.getByRole('group', { name: 'Actions for Bruno' })).toBeTruthy();
+  expect(screen.getByRole('group', { name: 'Actions for \u2068Bruno\u2069' })).toBeTruthy();
   expect(names()).toEqual(['Accept', 'Decline', 'Follow', 'Block']);
 });
 
@@ -55,7 +55,7 @@ test('relation actions: blocked shows only Unblock; no request button when their
 test('relation actions: blocking asks first; a refused change shows at once, then rolls back with a toast', async () => {
   const { relation, seen } = renderWith(none);
   fireEvent.click(screen.getByRole('button', { name: 'Block' }));
-  expect(screen.getByRole('alert').textContent).toBe('Block Bruno? You will no longer see each other.');
+  expect(screen.getByRole('alert').textContent).toBe('Block \u2068Bruno\u2069? You will no longer see each other.');
   fireEvent.click(screen.getByRole('button', { name: 'Cancel' }));
   expect(screen.queryByRole('alert')).toBeNull();
 

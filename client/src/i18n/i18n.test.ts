@@ -59,6 +59,12 @@ describe('catalogues', () => {
     expect(t('chats.unreadCount', { count: 3 })).toBe('3 unread');
   });
 
+  test('i18n: text people wrote is isolated inside a sentence (U+2068 … U+2069), so its direction does not reorder the sentence; numbers are not', () => {
+    expect(t('feed.mute', { name: 'أحمد' })).toBe('Mute \u2068أحمد\u2069');
+    expect(t('feed.lessOf', { tag: 'perros' })).toBe('See less of #\u2068perros\u2069');
+    expect(t('poll.votes', { count: 2, percent: 50 })).toBe('2 votes · 50%');
+  });
+
   test('i18n: regional variants override known keys only, keep the placeholders, and cover the listed variants', async () => {
     const { variants } = await import('./messages/variants.ts');
     expect(Object.keys(variants).sort()).toEqual(VARIANTS.filter((variant) => variant !== 'zh-TW').sort());

@@ -4,6 +4,7 @@
 // remembered in localStorage; the document's lang and dir follow it (Arabic and Urdu are RTL).
 import { IntlMessageFormat } from 'intl-messageformat';
 import { createMemo, createResource, createRoot, createSignal } from 'solid-js';
+import { isolated } from './isolate.ts';
 import { directionOf, languageOf, negotiate, SUPPORTED } from './locales.ts';
 import { en, type MessageKey, type Messages } from './messages/en.ts';
 
@@ -79,7 +80,7 @@ export function t(key: MessageKey, params?: Record<string, string | number>): st
   const messages = i18n.messages.latest ?? en;
   const template = messages[key] ?? en[key];
   if (template === undefined) return key;
-  if (!template.includes(', plural,')) return fill(template, params);
+  if (!template.includes(', plural,')) return fill(template, isolated(params));
   const language = messages === en ? 'en' : i18n.locale();
   const cacheKey = `${language}\u0000${template}`;
   let format = compiled.get(cacheKey);
@@ -87,7 +88,7 @@ export function t(key: MessageKey, params?: Record<string, string | number>): st
     format = new IntlMessageFormat(template, language);
     compiled.set(cacheKey, format);
   }
-  return String(format.format(params));
+  return String(format.format(isolated(params)));
 }
 
 export function formatRelative(date: Date | string | number): string {

@@ -67,7 +67,9 @@ export default function ChatWith(): JSX.Element {
           {(message) => (
             <ol class="messages short">
               <li class={`bubble mine ${error() === undefined ? 'sending' : 'failed'}`} data-testid="pending-message">
-                <p class="text">{message().text}</p>
+                <p class="text" dir="auto">
+                  {message().text}
+                </p>
                 <PendingAttachments ids={message().attachments} />
                 <div class="meta">
                   <Show when={error()} fallback={<span>{t('chats.sending')}</span>}>

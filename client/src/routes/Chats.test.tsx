@@ -77,7 +77,7 @@ test('chats: the list names each conversation, previews its last message, shows 
   const group = screen.getByTestId('chat-c-group');
   expect(within(group).getByRole('link').textContent).toBe('Paseos del parque');
   // The list does not know a group's members: the actor of a system line is "Someone" there.
-  expect(group.textContent).toContain('Someone created the group');
+  expect(group.textContent).toContain('\u2068Someone\u2069 created the group');
   expect(screen.getByTestId('chat-c-secret').textContent).toContain('🔒 Encrypted message');
   expect(within(group).queryByTestId('chat-unread')).toBeNull();
 

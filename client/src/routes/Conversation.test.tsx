@@ -58,7 +58,7 @@ function open(canSend: boolean) {
 
 test('conversation view: when Bruno does not take messages from the user, "Bruno doesn’t accept messages from you." replaces the composer', async () => {
   open(false);
-  expect((await screen.findByTestId('not-accepting')).textContent).toBe('Bruno doesn’t accept messages from you.');
+  expect((await screen.findByTestId('not-accepting')).textContent).toBe('\u2068Bruno\u2069 doesn’t accept messages from you.');
   expect(screen.queryByRole('textbox')).toBeNull();
 });
 

@@ -71,6 +71,25 @@ export default function Feed(): JSX.Element {
     );
   });
 
+  // j and k move to the next and the previous post, as on Mastodon (not while typing).
+  onMount(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key !== 'j' && event.key !== 'k') return;
+      if (event.ctrlKey || event.metaKey || event.altKey) return;
+      const target = event.target as HTMLElement | null;
+      if (target?.closest('input, textarea, select, [contenteditable="true"], [role="dialog"]')) return;
+      const posts = [...document.querySelectorAll<HTMLElement>('ol.posts > li > article.post')];
+      if (posts.length === 0) return;
+      const current = posts.findIndex((post) => post.contains(document.activeElement));
+      const next = current === -1 ? 0 : Math.max(0, Math.min(posts.length - 1, current + (event.key === 'j' ? 1 : -1)));
+      event.preventDefault();
+      posts[next]?.focus();
+      posts[next]?.scrollIntoView({ block: 'start' });
+    };
+    document.addEventListener('keydown', onKey);
+    onCleanup(() => document.removeEventListener('keydown', onKey));
+  });
+
   const showFresh = async () => {
     setFresh([]);
     await pages.reload();

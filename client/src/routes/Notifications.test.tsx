@@ -24,30 +24,42 @@ const notification = (type: string, data: Record<string, string> = {}) => ({
 });
 
 test('notifications: every type has its sentence and link', () => {
-  expect(describe(notification('friend.request'))).toEqual({ text: 'Bruno sent you a friend request', href: '/friends' });
-  expect(describe(notification('friend.accepted'))).toEqual({ text: 'Bruno accepted your friend request', href: '/u/bruno_y_max' });
-  expect(describe(notification('follow.new'))).toEqual({ text: 'Bruno started following you', href: '/u/bruno_y_max' });
+  expect(describe(notification('friend.request'))).toEqual({ text: '\u2068Bruno\u2069 sent you a friend request', href: '/friends' });
+  expect(describe(notification('friend.accepted'))).toEqual({
+    text: '\u2068Bruno\u2069 accepted your friend request',
+    href: '/u/bruno_y_max',
+  });
+  expect(describe(notification('follow.new'))).toEqual({ text: '\u2068Bruno\u2069 started following you', href: '/u/bruno_y_max' });
   expect(describe(notification('pet.lost', { petId: 'p-1', pet: 'Luna', note: 'Parque México' }))).toEqual({
-    text: "Bruno's pet Luna is lost. Keep an eye out!",
+    text: "\u2068Bruno\u2069's pet \u2068Luna\u2069 is lost. Keep an eye out!",
     href: '/pets/p-1',
   });
   const post = { postId: '0192a1b2-4444-7000-8000-000000000001' };
   const comment = { ...post, commentId: '0192a1b2-5555-7000-8000-000000000001' };
-  expect(describe(notification('post.mention', post))).toEqual({ text: 'Bruno mentioned you in a post', href: `/posts/${post.postId}` });
-  expect(describe(notification('post.comment', comment))).toEqual({ text: 'Bruno commented on your post', href: `/posts/${post.postId}` });
-  expect(describe(notification('comment.reply', comment))).toEqual({ text: 'Bruno answered your comment', href: `/posts/${post.postId}` });
+  expect(describe(notification('post.mention', post))).toEqual({
+    text: '\u2068Bruno\u2069 mentioned you in a post',
+    href: `/posts/${post.postId}`,
+  });
+  expect(describe(notification('post.comment', comment))).toEqual({
+    text: '\u2068Bruno\u2069 commented on your post',
+    href: `/posts/${post.postId}`,
+  });
+  expect(describe(notification('comment.reply', comment))).toEqual({
+    text: '\u2068Bruno\u2069 answered your comment',
+    href: `/posts/${post.postId}`,
+  });
   expect(describe(notification('post.reaction', { ...post, kind: 'love' }))).toEqual({
-    text: 'Bruno reacted to your post',
+    text: '\u2068Bruno\u2069 reacted to your post',
     href: `/posts/${post.postId}`,
   });
   expect(describe(notification('comment.reaction', { ...comment, kind: 'haha' }))).toEqual({
-    text: 'Bruno reacted to your comment',
+    text: '\u2068Bruno\u2069 reacted to your comment',
     href: `/posts/${post.postId}`,
   });
-  expect(describe(notification('post.share', post))).toEqual({ text: 'Bruno shared your post', href: `/posts/${post.postId}` });
+  expect(describe(notification('post.share', post))).toEqual({ text: '\u2068Bruno\u2069 shared your post', href: `/posts/${post.postId}` });
   expect(describe(notification('post.share')).href).toBe('/u/bruno_y_max');
-  expect(describe(notification('party.invite'))).toEqual({ text: 'New activity from Bruno', href: '/u/bruno_y_max' });
-  expect(describe({ ...notification('follow.new'), actor: null }).text).toBe('Someone started following you');
+  expect(describe(notification('party.invite'))).toEqual({ text: 'New activity from \u2068Bruno\u2069', href: '/u/bruno_y_max' });
+  expect(describe({ ...notification('follow.new'), actor: null }).text).toBe('\u2068Someone\u2069 started following you');
 });
 
 test('notification settings: a browser without PushManager is told push is not supported here', async () => {

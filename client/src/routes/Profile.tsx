@@ -160,7 +160,7 @@ export default function ProfilePage(): JSX.Element {
             <Avatar name={person().displayName || person().username} mediaId={person().avatarMediaId} large />
             <div>
               <h1 id="profile-name">
-                {person().displayName || person().username} <VerifiedBadge verified={person().verified} />
+                <bdi>{person().displayName || person().username}</bdi> <VerifiedBadge verified={person().verified} />
                 <Show when={shownPresence()}>
                   {(status) => (
                     <span
@@ -184,7 +184,9 @@ export default function ProfilePage(): JSX.Element {
             </div>
           </header>
           <Show when={person().bio}>
-            <p class="bio">{person().bio}</p>
+            <p class="bio" dir="auto">
+              {person().bio}
+            </p>
           </Show>
           <dl class="facts">
             <Show when={person().location}>

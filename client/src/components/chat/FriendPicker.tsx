@@ -27,7 +27,7 @@ export function FriendPicker(props: { chosen: string[]; onChange: (chosen: strin
                   onChange={(event) => toggle(friend.id, event.currentTarget.checked)}
                 />
                 <Avatar name={friend.displayName || friend.username} mediaId={friend.avatarMediaId} />
-                <span>{friend.displayName || friend.username}</span>
+                <bdi>{friend.displayName || friend.username}</bdi>
               </label>
             </li>
           )}

@@ -103,6 +103,7 @@ export function MessageItem(props: {
         </Show>
         <p
           class="text"
+          dir="auto"
           data-testid="message-text"
           hidden={
             props.message.attachments.length > 0 &&

@@ -35,7 +35,7 @@ test('upload status: the cancel button of an upload in progress sends DELETE <up
     />
   ));
   await waitFor(() => expect(requests).toContain(`PUT /media/uploads/${ID}?offset=0`));
-  fireEvent.click(screen.getByRole('button', { name: 'Cancel the upload of Photo' }));
+  fireEvent.click(screen.getByRole('button', { name: 'Cancel the upload of \u2068Photo\u2069' }));
   await waitFor(() => expect(requests).toContain(`DELETE /media/uploads/${ID}`));
   expect(removed).toBe(true);
   expect(upload.state.phase).toBe('cancelled');

