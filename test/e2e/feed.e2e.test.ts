@@ -82,7 +82,7 @@ describe('the social core in the web client', () => {
     const option = (post: Locator, name: string) => post.locator('label.poll-option', { hasText: name });
 
     // Ana opens her post's page.
-    await mine.getByRole('link', { name: en['comments.title'], exact: true }).click();
+    await mine.getByRole('link', { name: format(en['post.comments'], { count: 0 }) }).click();
     await a.getByTestId('post-page').waitFor();
     expect(new URL(a.url()).pathname).toBe(`/posts/${postId}`);
     const open = a.getByTestId(`post-${postId}`);
@@ -109,13 +109,15 @@ describe('the social core in the web client', () => {
     );
 
     // Bruno comments from the post page; the comment appears on Ana's open page with the count.
-    await seen.getByRole('link', { name: en['comments.title'], exact: true }).click();
+    await seen.getByRole('link', { name: format(en['post.comments'], { count: 0 }) }).click();
     await b.getByTestId('post-page').waitFor();
     await b.getByLabel(en['comments.write']).fill('Evening, after the rain 🌧️');
     await b.getByRole('button', { name: en['comments.send'] }).click();
     await b.getByText('Evening, after the rain 🌧️').waitFor(within);
     await a.getByText('Evening, after the rain 🌧️').waitFor(within);
-    await expect.poll(() => open.getByTestId('comment-count').textContent(), within).toBe(format(en['post.comments'], { count: 1 }));
+    await expect
+      .poll(() => open.getByTestId('comment-count').locator('.visually-hidden').textContent(), within)
+      .toBe(format(en['post.comments'], { count: 1 }));
     await screenshot(a, 'feed-post-page-live');
     expect(await noHorizontalScroll(a)).toBeLessThanOrEqual(360);
 
@@ -201,7 +203,9 @@ describe('the social core in the web client', () => {
       .poll(() => love.getAttribute('aria-label'), within)
       .toBe(format(en['reaction.button'], { reaction: en['reaction.love'], count: 1 }));
     await native.call('comments.add', { postId: hers.id, text: 'So sweet!' });
-    await expect.poll(() => card.getByTestId('comment-count').textContent(), within).toBe(format(en['post.comments'], { count: 1 }));
+    await expect
+      .poll(() => card.getByTestId('comment-count').locator('.visually-hidden').textContent(), within)
+      .toBe(format(en['post.comments'], { count: 1 }));
     await screenshot(a, 'feed-live-counts');
     native.close();
   }, 120_000);
@@ -275,7 +279,9 @@ describe('the social core in the web client', () => {
     const share = b.locator('article.post').first();
     await share.getByText('Look at this!').waitFor(within);
     expect(await share.getByTestId('shared-post').getByText('Sunny day at the #playa with Luna').count()).toBe(1);
-    await expect.poll(() => card.getByTestId('share-count').textContent(), within).toBe(format(en['post.shares'], { count: 1 }));
+    await expect
+      .poll(() => card.getByTestId('share-count').locator('.visually-hidden').textContent(), within)
+      .toBe(`${en['post.share']} · ${format(en['post.shares'], { count: 1 })}`);
     await screenshot(b, 'feed-shared');
     expect(await noHorizontalScroll(b)).toBeLessThanOrEqual(360);
 

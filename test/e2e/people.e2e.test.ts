@@ -90,6 +90,7 @@ describe('people and pets in the web client', () => {
     await a.getByTestId('pet').waitFor(within);
     await a.getByRole('heading', { name: 'Mishka' }).waitFor();
     await screenshot(a, 'people-pet');
+    await b.getByRole('tab', { name: en['pets.title'] }).click();
     await b.getByTestId('pets').getByRole('link', { name: 'Mishka' }).waitFor(within);
     await screenshot(b, 'people-friend-pet');
 
@@ -141,6 +142,7 @@ describe('people and pets in the web client', () => {
     // Location is "only me" by default: Bruno sees the new name, bio and zone, not the place.
     await b.goto(`${env.node.url}/u/${ana.username}`);
     await b.getByRole('heading', { name: 'Ana Luna' }).waitFor(within);
+    await b.getByRole('tab', { name: en['profile.tabAbout'] }).click();
     expect(await b.getByText('Two cats and a balcony.').count()).toBe(1);
     expect(await b.getByText('Europe/Madrid').count()).toBe(1);
     expect(await b.getByText('Madrid', { exact: true }).count()).toBe(0);

@@ -270,8 +270,8 @@ export function PostCard(props: {
           )}
         </Show>
         {props.footer}
-        <div class="post-stats">
-          <Show when={totalReactions(post.reactions) > 0} fallback={<span />}>
+        <Show when={totalReactions(post.reactions) > 0}>
+          <div class="post-stats">
             <button type="button" class="stat" data-testid="who-reacted" onClick={() => setOpen('who')}>
               <span class="visually-hidden">{t('reaction.who', { count: totalReactions(post.reactions) })}</span>
               <span class="top-reactions" aria-hidden="true">
@@ -279,18 +279,8 @@ export function PostCard(props: {
               </span>
               <span aria-hidden="true">{formatNumber(totalReactions(post.reactions))}</span>
             </button>
-          </Show>
-          <span class="stat-links">
-            <Show when={post.comments > 0}>
-              <A href={`/posts/${post.id}`} data-testid="comment-count">
-                {t('post.comments', { count: post.comments })}
-              </A>
-            </Show>
-            <Show when={post.shares > 0}>
-              <span data-testid="share-count">{t('post.shares', { count: post.shares })}</span>
-            </Show>
-          </span>
-        </div>
+          </div>
+        </Show>
         <div class="post-actions">
           <ReactionButton
             label={t('reaction.forPost', { name: name() })}
@@ -299,13 +289,15 @@ export function PostCard(props: {
             onChange={(reactions, myReaction) => setPost({ reactions, myReaction })}
             send={(kind) => actions.call('posts.react', { postId: post.id, kind })}
           />
-          <A href={`/posts/${post.id}`} class="post-action">
+          <A href={`/posts/${post.id}`} class="post-action" data-testid="comment-count">
             <MessageCircle size={20} aria-hidden="true" />
-            <span>{t('comments.title')}</span>
+            <span class="visually-hidden">{t('post.comments', { count: post.comments })}</span>
+            <span aria-hidden="true">{formatNumber(post.comments)}</span>
           </A>
-          <button type="button" class="post-action" onClick={() => setOpen('share')}>
+          <button type="button" class="post-action" data-testid="share-count" onClick={() => setOpen('share')}>
             <Share2 size={20} aria-hidden="true" />
-            <span>{t('post.share')}</span>
+            <span class="visually-hidden">{`${t('post.share')} · ${t('post.shares', { count: post.shares })}`}</span>
+            <span aria-hidden="true">{formatNumber(post.shares)}</span>
           </button>
         </div>
       </Show>

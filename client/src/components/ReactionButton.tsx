@@ -4,8 +4,8 @@
 // Choosing one closes them; so do Escape and a tap elsewhere.
 import { ChevronUp, ThumbsUp } from 'lucide-solid';
 import { createSignal, type JSX, onCleanup, Show } from 'solid-js';
-import { t } from '../i18n/index.ts';
-import type { ReactionCounts, ReactionKind } from '../state/posts.ts';
+import { formatNumber, t } from '../i18n/index.ts';
+import { type ReactionCounts, type ReactionKind, totalReactions } from '../state/posts.ts';
 import { ReactionBar, toggleReaction } from './ReactionBar.tsx';
 import { ReactionEmoji } from './ui/ReactionEmoji.tsx';
 
@@ -83,7 +83,8 @@ export function ReactionButton(props: {
         <Show when={props.mine} fallback={<ThumbsUp size={20} aria-hidden="true" />}>
           {(kind) => <ReactionEmoji kind={kind()} size={20} />}
         </Show>
-        <span>{t(`reaction.${props.mine ?? 'like'}`)}</span>
+        <span class="visually-hidden">{t(`reaction.${props.mine ?? 'like'}`)}</span>
+        <span aria-hidden="true">{formatNumber(totalReactions(props.counts))}</span>
       </button>
       <button
         type="button"

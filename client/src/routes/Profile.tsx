@@ -1,18 +1,19 @@
-// Someone's profile at /u/:username, as they let the viewer see it: details, counts, pets, the
+// Someone's profile at /u/:username, as they let the viewer see it: the cover, the name, the
+// counts, their posts, pets and details in tabs (components/profile/ProfileTabs.tsx), the
 // presence dot (when allowed), and what the viewer can do about them. It stays live: changes on
 // `profile:<id>` and the viewer's own `relation.changed` events fetch it again, and when the
 // server revokes the topic (a block, a privacy change) the page asks again and may find nothing.
 import { A, useParams } from '@solidjs/router';
-import { createEffect, createSignal, For, type JSX, on, onCleanup, Show } from 'solid-js';
+import { createEffect, createSignal, type JSX, on, onCleanup, Show } from 'solid-js';
 import type { CallResponse } from '../../../protocol/catalogue.ts';
 import { ProtocolError, type TopicHandle } from '../../../protocol/client.ts';
 import { ErrorAlert } from '../components/FormFooter.tsx';
 import { MessageButton } from '../components/MessageButton.tsx';
 import { MediaView } from '../components/media/MediaView.tsx';
 import { Avatar, VerifiedBadge } from '../components/Person.tsx';
+import { ProfileTabs } from '../components/profile/ProfileTabs.tsx';
 import { RelationActions, relationLabel } from '../components/RelationActions.tsx';
-import { locale, t } from '../i18n/index.ts';
-import { LOCALE_NAMES } from '../i18n/locales.ts';
+import { t } from '../i18n/index.ts';
 import { actions, errorText, state } from '../state/store.ts';
 
 type Profile = CallResponse<'profile.get'>;
@@ -152,126 +153,82 @@ export default function ProfilePage(): JSX.Element {
       }
     >
       {(person) => (
-        <article class="card profile" aria-labelledby="profile-name" data-testid="profile" data-user-id={person().id}>
-          <div class="cover" aria-hidden="true" data-media-id={person().coverMediaId ?? undefined} data-testid="cover">
-            <Show when={person().coverMediaId}>{(cover) => <MediaView id={cover()} layout="cover" alt="" />}</Show>
-          </div>
-          <header class="profile-head">
-            <Avatar name={person().displayName || person().username} mediaId={person().avatarMediaId} large />
-            <div>
-              <h1 id="profile-name">
-                <bdi>{person().displayName || person().username}</bdi> <VerifiedBadge verified={person().verified} />
-                <Show when={shownPresence()}>
-                  {(status) => (
-                    <span
-                      class={`dot ${status()}`}
-                      role="img"
-                      aria-label={t(`presence.${status()}`)}
-                      data-testid="profile-presence"
-                      data-status={status()}
-                    />
-                  )}
-                </Show>
-              </h1>
-              <p class="hint">
-                @{person().username}
-                <Show when={person().accountType === 'business'}> · {t('profile.business')}</Show>
-              </p>
-              <p data-testid="relation-state">{relationLabel(person().relation)}</p>
-              <Show when={person().relation.followedBy}>
-                <p class="hint">{t('relation.followsYou')}</p>
-              </Show>
+        <>
+          <article class="card profile" aria-labelledby="profile-name" data-testid="profile" data-user-id={person().id}>
+            <div class="cover" aria-hidden="true" data-media-id={person().coverMediaId ?? undefined} data-testid="cover">
+              <Show when={person().coverMediaId}>{(cover) => <MediaView id={cover()} layout="cover" alt="" />}</Show>
             </div>
-          </header>
-          <Show when={person().bio}>
-            <p class="bio" dir="auto">
-              {person().bio}
-            </p>
-          </Show>
-          <dl class="facts">
-            <Show when={person().location}>
-              {(place) => (
-                <>
-                  <dt>{t('profile.location')}</dt>
-                  <dd>{place().placeName || `${place().latitude.toFixed(2)}, ${place().longitude.toFixed(2)}`}</dd>
-                </>
-              )}
-            </Show>
-            <Show when={person().locale}>
-              {(code) => (
-                <>
-                  <dt>{t('profile.locale')}</dt>
-                  <dd>{LOCALE_NAMES[code()] ?? code()}</dd>
-                </>
-              )}
-            </Show>
-            <Show when={person().timezone}>
-              {(zone) => (
-                <>
-                  <dt>{t('profile.timezone')}</dt>
-                  <dd>{zone()}</dd>
-                </>
-              )}
-            </Show>
-            <dt>{t('profile.joined')}</dt>
-            <dd>{new Date(person().joinedAt).toLocaleDateString(locale())}</dd>
-          </dl>
-          <ul class="counts" aria-label={t('profile.counts')}>
-            <Show when={person().friends !== undefined}>
-              <li data-testid="count-friends">{t('profile.friendsCount', { count: person().friends ?? 0 })}</li>
-            </Show>
-            <li data-testid="count-followers">{t('profile.followersCount', { count: person().followers })}</li>
-            <Show when={person().pets !== undefined}>
-              <li data-testid="count-pets">{t('profile.petsCount', { count: person().pets ?? 0 })}</li>
-            </Show>
-          </ul>
-          <Show
-            when={!isSelf()}
-            fallback={
-              <p class="row">
-                <A class="button secondary" href="/settings/profile">
-                  {t('profile.edit')}
-                </A>
-                <A class="button secondary" href="/pets/new">
-                  {t('pets.add')}
-                </A>
-              </p>
-            }
-          >
-            <Show when={!person().relation.blocked}>
-              <p class="row">
-                <MessageButton username={person().username} name={person().displayName || person().username} />
-              </p>
-            </Show>
-            <RelationActions
-              userId={person().id}
-              name={person().displayName || person().username}
-              relation={person().relation}
-              canSendRequest={person().canSendRequest}
-              canFollow={person().canFollow}
-              onChange={(relation) => setView({ kind: 'found', profile: { ...person(), relation } })}
-            />
-          </Show>
-          <Show when={person().pets !== undefined}>
-            <section aria-labelledby="pets-title">
-              <h2 id="pets-title">{t('pets.title')}</h2>
-              <Show when={pets().length > 0} fallback={<p class="hint">{t('pets.none')}</p>}>
-                <ul class="pets" data-testid="pets">
-                  <For each={pets()}>
-                    {(pet) => (
-                      <li>
-                        <A href={`/pets/${pet.id}`}>{pet.name}</A> <span class="hint">{t(`species.${pet.species}`)}</span>
-                        <Show when={pet.lost}>
-                          <span class="badge lost">{t('pets.lostBadge')}</span>
-                        </Show>
-                      </li>
+            <header class="profile-head">
+              <Avatar name={person().displayName || person().username} mediaId={person().avatarMediaId} large />
+              <div>
+                <h1 id="profile-name">
+                  <bdi>{person().displayName || person().username}</bdi> <VerifiedBadge verified={person().verified} />
+                  <Show when={shownPresence()}>
+                    {(status) => (
+                      <span
+                        class={`dot ${status()}`}
+                        role="img"
+                        aria-label={t(`presence.${status()}`)}
+                        data-testid="profile-presence"
+                        data-status={status()}
+                      />
                     )}
-                  </For>
-                </ul>
+                  </Show>
+                </h1>
+                <p class="hint">
+                  @{person().username}
+                  <Show when={person().accountType === 'business'}> · {t('profile.business')}</Show>
+                </p>
+                <p data-testid="relation-state">{relationLabel(person().relation)}</p>
+                <Show when={person().relation.followedBy}>
+                  <p class="hint">{t('relation.followsYou')}</p>
+                </Show>
+              </div>
+            </header>
+            <Show when={person().bio}>
+              <p class="bio" dir="auto">
+                {person().bio}
+              </p>
+            </Show>
+            <ul class="counts" aria-label={t('profile.counts')}>
+              <Show when={person().friends !== undefined}>
+                <li data-testid="count-friends">{t('profile.friendsCount', { count: person().friends ?? 0 })}</li>
               </Show>
-            </section>
-          </Show>
-        </article>
+              <li data-testid="count-followers">{t('profile.followersCount', { count: person().followers })}</li>
+              <Show when={person().pets !== undefined}>
+                <li data-testid="count-pets">{t('profile.petsCount', { count: person().pets ?? 0 })}</li>
+              </Show>
+            </ul>
+            <Show
+              when={!isSelf()}
+              fallback={
+                <p class="row">
+                  <A class="button secondary" href="/settings/profile">
+                    {t('profile.edit')}
+                  </A>
+                  <A class="button secondary" href="/pets/new">
+                    {t('pets.add')}
+                  </A>
+                </p>
+              }
+            >
+              <Show when={!person().relation.blocked}>
+                <p class="row">
+                  <MessageButton username={person().username} name={person().displayName || person().username} />
+                </p>
+              </Show>
+              <RelationActions
+                userId={person().id}
+                name={person().displayName || person().username}
+                relation={person().relation}
+                canSendRequest={person().canSendRequest}
+                canFollow={person().canFollow}
+                onChange={(relation) => setView({ kind: 'found', profile: { ...person(), relation } })}
+              />
+            </Show>
+          </article>
+          <ProfileTabs profile={person()} pets={pets()} />
+        </>
       )}
     </Show>
   );

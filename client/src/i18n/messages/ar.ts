@@ -115,6 +115,13 @@ export const ar: Messages = {
   'profile.timezone': 'المنطقة الزمنية',
   'profile.joined': 'تاريخ الانضمام',
   'profile.counts': 'الأعداد',
+  'profile.sections': 'أقسام الملف الشخصي',
+  'profile.tabPosts': 'المنشورات',
+  'profile.tabAbout': 'المعلومات',
+  'profile.asList': 'عرض كقائمة',
+  'profile.asGrid': 'عرض كشبكة صور',
+  'profile.noPosts': 'لا توجد منشورات بعد.',
+  'profile.noPhotos': 'لا توجد صور بعد.',
   'profile.friendsCount': '{count, plural, zero {لا أصدقاء} one {صديق واحد} two {صديقان} few {# أصدقاء} many {# صديقًا} other {# صديق}}',
   'profile.followersCount':
     '{count, plural, zero {لا متابعين} one {متابع واحد} two {متابعان} few {# متابعين} many {# متابعًا} other {# متابع}}',
