@@ -1,11 +1,44 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
+import { VitePWA } from 'vite-plugin-pwa';
 import solid from 'vite-plugin-solid';
 
-// The web client builds to client/dist, which the server serves at /.
+// The web client builds to client/dist, which the server serves at /. It is installable: a web app
+// manifest with icons, and a service worker (src/sw.ts, Workbox) that precaches the shell so the
+// app opens offline, and shows web push.
 export default defineConfig({
   root: fileURLToPath(new URL('.', import.meta.url)),
-  plugins: [solid()],
+  plugins: [
+    solid(),
+    VitePWA({
+      strategies: 'injectManifest',
+      srcDir: 'src',
+      filename: 'sw.ts',
+      // Registered by the app itself (src/state/push.ts registerServiceWorker).
+      injectRegister: false,
+      manifest: {
+        name: 'PetAmigos',
+        short_name: 'PetAmigos',
+        description: 'The social network of pets and their people.',
+        start_url: '/',
+        scope: '/',
+        display: 'standalone',
+        background_color: '#f4f5f2',
+        theme_color: '#2b6a4a',
+        icons: [
+          { src: '/icons/icon-192.png', sizes: '192x192', type: 'image/png' },
+          { src: '/icons/icon-512.png', sizes: '512x512', type: 'image/png' },
+          { src: '/icons/maskable-512.png', sizes: '512x512', type: 'image/png', purpose: 'maskable' },
+          { src: '/icons/icon.svg', sizes: 'any', type: 'image/svg+xml' },
+        ],
+      },
+      injectManifest: {
+        globPatterns: ['**/*.{js,css,html,svg,png,webmanifest}'],
+        // The whole bundle is some 2 MB before compression; its largest chunk must fit.
+        maximumFileSizeToCacheInBytes: 4 * 1024 * 1024,
+      },
+    }),
+  ],
   build: { outDir: 'dist', emptyOutDir: true, target: 'es2022', sourcemap: true, manifest: true },
   server: {
     proxy: {

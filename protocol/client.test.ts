@@ -118,6 +118,33 @@ describe('client', () => {
     expect(client.state).toBe('closed');
   });
 
+  test('client: no token yet (no network when the app opens) is tried again with the backoff; a final refusal closes', async () => {
+    const user = await env.register();
+    let offline = true;
+    const states: ConnectionState[] = [];
+    const client = new PetAmigosClient({
+      url: wsUrl(proxy.url),
+      token: () => (offline ? Promise.reject(new TypeError('Failed to fetch')) : user.tokens.accessToken),
+      reconnect: { initialMs: 50, maxMs: 200 },
+      onState: (state) => states.push(state),
+    });
+    const connected = client.connect();
+    await expect.poll(() => states.filter((state) => state === 'reconnecting').length, { timeout: 5000 }).toBeGreaterThan(1);
+    expect(client.state).not.toBe('closed');
+    offline = false;
+    expect((await connected).userId).toBe(user.id);
+    expect(client.state).toBe('open');
+    client.close();
+
+    const refused = new PetAmigosClient({
+      url: wsUrl(proxy.url),
+      token: () => Promise.reject(Object.assign(new Error('session ended'), { final: true })),
+      reconnect: { initialMs: 50, maxMs: 200 },
+    });
+    expect(await refused.connect().catch((error: ProtocolError) => error.code)).toBe('AUTH_FAILED');
+    expect(refused.state).toBe('closed');
+  });
+
   test('client: a topic the user may not follow ends errored with the reason', async () => {
     const user = await env.register();
     const other = await env.register();

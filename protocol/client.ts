@@ -33,7 +33,11 @@ const FINAL = new Set<number>([CLOSE_CODES.AUTH_FAILED.code, CLOSE_CODES.SESSION
 export interface ClientOptions {
   /** ws(s)://host/ws */
   url: string;
-  /** Asked at every (re)connect: return a valid access token (refresh it first if needed). */
+  /**
+   * Asked at every (re)connect: return a valid access token (refresh it first if needed). A
+   * rejection is taken as passing (no network yet: tried again with the reconnect backoff) unless
+   * the error has `final: true` (the session is gone: the client closes).
+   */
   token: () => string | Promise<string>;
   client?: string;
   reconnect?: { initialMs: number; maxMs: number } | false;
@@ -260,7 +264,9 @@ export class PetAmigosClient {
     try {
       token = await this.#options.token();
     } catch (error) {
-      this.#fail(new ProtocolError('AUTH_FAILED', `no token: ${(error as Error).message}`));
+      const refusal = new ProtocolError('AUTH_FAILED', `no token: ${(error as Error).message}`);
+      if ((error as { final?: boolean }).final === true) this.#fail(refusal);
+      else this.#retry(refusal, { code: 0, reason: 'no token' });
       return;
     }
     const Socket = this.#options.WebSocket ?? WebSocket;
@@ -358,12 +364,21 @@ export class PetAmigosClient {
       pending.reject(new ProtocolError('DISCONNECTED', 'the socket closed before the reply; the call may or may not have taken effect'));
       this.#pending.delete(ref);
     }
-    const reconnect = this.#options.reconnect;
-    if (this.#stopped || reconnect === false || FINAL.has(code)) {
+    if (FINAL.has(code)) {
       this.#fail(new ProtocolError('CLOSED', `closed with ${code} ${reason}`, { code, reason }), { code, reason });
       return;
     }
-    this.#setState('reconnecting', { code, reason });
+    this.#retry(new ProtocolError('CLOSED', `closed with ${code} ${reason}`, { code, reason }), { code, reason });
+  }
+
+  /** Connects again after a backoff, or gives up with `error` when stopped or told not to reconnect. */
+  #retry(error: ProtocolError, detail: { code: number; reason: string }) {
+    const reconnect = this.#options.reconnect;
+    if (this.#stopped || reconnect === false) {
+      this.#fail(error, detail);
+      return;
+    }
+    this.#setState('reconnecting', detail);
     const delay = Math.min(reconnect?.maxMs ?? 10_000, (reconnect?.initialMs ?? 250) * 2 ** this.#attempt++);
     setTimeout(
       () => {

@@ -28,6 +28,8 @@ beforeAll(async () => {
   writeFileSync(join(clientDir.path, 'index.html'), '<!doctype html><title>PetAmigos test client</title>');
   writeFileSync(join(clientDir.path, 'assets', 'app-1234.js'), 'console.log("app")');
   writeFileSync(join(clientDir.path, 'robots.txt'), 'User-agent: *');
+  writeFileSync(join(clientDir.path, 'sw.js'), 'self.addEventListener("fetch", () => {})');
+  writeFileSync(join(clientDir.path, 'manifest.webmanifest'), '{"name":"PetAmigos"}');
 });
 afterAll(async () => {
   await s3.close();
@@ -105,6 +107,12 @@ describe('node on real services', () => {
     expect(asset.headers.get('cache-control')).toContain('immutable');
     expect(await asset.text()).toBe('console.log("app")');
     expect((await fetch(`${node.url}/robots.txt`)).status).toBe(200);
+    // The service worker and the manifest are checked again on every visit.
+    const worker = await fetch(`${node.url}/sw.js`);
+    expect(worker.headers.get('cache-control')).toBe('no-cache');
+    const manifest = await fetch(`${node.url}/manifest.webmanifest`);
+    expect(manifest.headers.get('content-type')).toBe('application/manifest+json');
+    expect(manifest.headers.get('cache-control')).toBe('no-cache');
   });
 
   test('client: a missing asset is a 404 in the JSON error shape', async () => {

@@ -35,8 +35,13 @@ export function clientFiles(dir: string): ClientFiles {
       if (!built) return undefined;
       const file = fileAt(pathname);
       if (file !== undefined && file !== index) {
-        const cache = pathname.startsWith('/assets/') ? IMMUTABLE : 'public, max-age=300';
-        return new Response(Bun.file(file), { headers: { 'cache-control': cache } });
+        // The service worker and the manifest are checked on every visit, so a deployment reaches
+        // installed apps at once; hashed assets never change.
+        const fresh = pathname === '/sw.js' || pathname === '/manifest.webmanifest';
+        const cache = pathname.startsWith('/assets/') ? IMMUTABLE : fresh ? 'no-cache' : 'public, max-age=300';
+        const headers: Record<string, string> = { 'cache-control': cache };
+        if (pathname === '/manifest.webmanifest') headers['content-type'] = 'application/manifest+json';
+        return new Response(Bun.file(file), { headers });
       }
       if (file === index || extname(pathname) === '') {
         return new Response(Bun.file(index), { headers: { 'cache-control': 'no-cache', 'content-type': 'text/html; charset=utf-8' } });

@@ -120,4 +120,39 @@ describe('the app shell', () => {
     expect(await page.getByLabel(en['composer.text']).inputValue()).toBe('j');
     await context.close();
   }, 60_000);
+
+  test('shell: installable: a manifest with icons, and a service worker that opens the app offline in the reconnecting state', async () => {
+    const manifest = (await (await fetch(`${web.env.node.url}/manifest.webmanifest`)).json()) as {
+      name: string;
+      start_url: string;
+      display: string;
+      icons: { src: string; sizes: string; purpose?: string }[];
+    };
+    expect(manifest).toMatchObject({ name: 'PetAmigos', start_url: '/', display: 'standalone' });
+    expect(manifest.icons.map((icon) => icon.sizes)).toEqual(expect.arrayContaining(['192x192', '512x512']));
+    expect(manifest.icons.some((icon) => icon.purpose === 'maskable')).toBe(true);
+    for (const icon of manifest.icons) expect((await fetch(`${web.env.node.url}${icon.src}`)).status, icon.src).toBe(200);
+
+    const context = await userContext(web.browser, { viewport: { width: 390, height: 844 } });
+    const page = await context.newPage();
+    await page.goto(`${web.env.node.url}/login`);
+    await page.getByLabel(en['form.login']).fill(ana.username);
+    await page.getByLabel(en['form.password']).fill(ana.password);
+    await page.getByRole('button', { name: en['signIn.submit'] }).click();
+    await page.locator('article.post').first().waitFor();
+    // Installed and in control of the page: the shell is in its cache.
+    await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
+    await expect.poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null), { timeout: 10_000 }).toBe(true);
+
+    await context.setOffline(true);
+    await page.goto(`${web.env.node.url}/chats`);
+    await page.getByRole('navigation', { name: en['nav.main'] }).waitFor();
+    await expect.poll(() => page.locator('.shell').getAttribute('data-connection'), { timeout: 10_000 }).not.toBe('open');
+    await page.getByTestId('connection').waitFor();
+    await screenshot(page, 'shell-offline');
+    await context.setOffline(false);
+    await expect.poll(() => page.locator('.shell').getAttribute('data-connection'), { timeout: 30_000 }).toBe('open');
+    expect(await page.getByTestId('connection').count()).toBe(0);
+    await context.close();
+  }, 90_000);
 });

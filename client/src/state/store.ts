@@ -159,7 +159,12 @@ function createAppStore() {
     try {
       return await keeper.token();
     } catch (error) {
-      if (error instanceof ApiError && error.status === 401) forget();
+      // Refused: the session is gone, and the socket stops asking. Anything else (no network)
+      // passes, and the socket asks again with its backoff.
+      if (error instanceof ApiError && error.status === 401) {
+        forget();
+        throw Object.assign(error, { final: true });
+      }
       throw error;
     }
   }
