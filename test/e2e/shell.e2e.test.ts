@@ -155,4 +155,35 @@ describe('the app shell', () => {
     expect(await page.getByTestId('connection').count()).toBe(0);
     await context.close();
   }, 90_000);
+
+  test('shell: Back from a post returns to the feed at the same place, without asking the server for it again', async () => {
+    const context = await userContext(web.browser, { viewport: { width: 390, height: 420 } });
+    const page = await context.newPage();
+    // Every call the page sends on its socket (MessagePack frames: the call's name is in the bytes).
+    const calls: string[] = [];
+    page.on('websocket', (socket) =>
+      socket.on('framesent', (frame) => {
+        const bytes = typeof frame.payload === 'string' ? frame.payload : frame.payload.toString('latin1');
+        if (bytes.includes('feed.home')) calls.push('feed.home');
+      }),
+    );
+    await page.goto(`${web.env.node.url}/login`);
+    await page.getByLabel(en['form.login']).fill(ana.username);
+    await page.getByLabel(en['form.password']).fill(ana.password);
+    await page.getByRole('button', { name: en['signIn.submit'] }).click();
+    await page.locator('article.post').nth(1).waitFor();
+    expect(calls).toEqual(['feed.home']);
+    const second = page.locator('article.post').nth(1);
+    await second.scrollIntoViewIfNeeded();
+    await page.evaluate(() => window.scrollBy(0, 40));
+    const before = await page.evaluate(() => window.scrollY);
+    expect(before).toBeGreaterThan(100);
+    await second.getByTestId('comment-count').click();
+    await page.getByTestId('post-page').waitFor();
+    await page.goBack();
+    await page.locator('article.post').nth(1).waitFor();
+    await expect.poll(() => page.evaluate(() => window.scrollY)).toBe(before);
+    expect(calls).toEqual(['feed.home']);
+    await context.close();
+  }, 60_000);
 });

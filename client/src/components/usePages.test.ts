@@ -1,7 +1,7 @@
 // "Load more" follows the server's cursors to the end; a reload starts again from the first page;
 // a failure is kept as text for the screen, and the items already shown stay.
 import { createRoot } from 'solid-js';
-import { expect, test } from 'vitest';
+import { expect, test, vi } from 'vitest';
 import { ApiError } from '../api/http.ts';
 import { usePages } from './usePages.ts';
 
@@ -31,4 +31,41 @@ test('pages: first page, more until the last, then a reload from the start; a fa
   expect(pages.error()).toBe('The server cannot be reached. Check your connection.');
   expect(pages.items()).toEqual([1, 2]);
   expect(pages.loading()).toBe(false);
+});
+
+test('pages: a list left and come back to is restored as it was (its items and cursor), without asking; once, and not after five minutes', async () => {
+  const { forgetLists, recallList, rememberList } = await import('../state/listMemory.ts');
+  const asked: (string | undefined)[] = [];
+  const open = () =>
+    createRoot(() =>
+      usePages(async (cursor) => {
+        asked.push(cursor);
+        return cursor === undefined ? { items: [1, 2], nextCursor: 'c2' } : { items: [3], nextCursor: null };
+      }),
+    );
+  const first = open();
+  await first.reload();
+  rememberList('feed:test', first.snapshot(), 420);
+  const back = recallList<number>('feed:test');
+  expect(back?.scrollY).toBe(420);
+  const second = open();
+  second.restore((back as NonNullable<typeof back>).page);
+  expect(second.items()).toEqual([1, 2]);
+  expect(second.loaded()).toBe(true);
+  await second.more();
+  expect(second.items()).toEqual([1, 2, 3]);
+  expect(asked).toEqual([undefined, 'c2']);
+  // Taken once; a later visit fetches again.
+  expect(recallList('feed:test')).toBeUndefined();
+  vi.useFakeTimers();
+  try {
+    rememberList('feed:test', first.snapshot(), 0);
+    vi.advanceTimersByTime(5 * 60_000 + 1);
+    expect(recallList('feed:test')).toBeUndefined();
+    rememberList('feed:test', first.snapshot(), 0);
+    forgetLists();
+    expect(recallList('feed:test')).toBeUndefined();
+  } finally {
+    vi.useRealTimers();
+  }
 });

@@ -1,5 +1,6 @@
 // A cursor-paginated list: the first page, "load more" for the next, a reload from the start;
-// the items can be changed in place for optimistic updates.
+// the items can be changed in place for optimistic updates, and a list left and come back to can
+// be restored as it was (`snapshot`, `restore`) instead of fetched again.
 import { createSignal } from 'solid-js';
 import { errorText } from '../state/store.ts';
 
@@ -35,6 +36,16 @@ export function usePages<T>(load: (cursor: string | undefined) => Promise<PageOf
   return {
     items,
     setItems,
+    /** What is loaded, to put back later with `restore`. */
+    snapshot: (): PageOf<T> => ({ items: items(), nextCursor: next() }),
+    restore(page: PageOf<T>) {
+      generation++;
+      setItems(page.items);
+      setNext(page.nextCursor);
+      setError(undefined);
+      setLoading(false);
+      setLoaded(true);
+    },
     loading,
     loaded,
     error,

@@ -17,6 +17,7 @@ import { type ConnectionState, type EventFrame, PetAmigosClient, ProtocolError }
 import { ApiError, api } from '../api/http.ts';
 import { t } from '../i18n/index.ts';
 import type { MessageKey } from '../i18n/messages/en.ts';
+import { forgetLists } from './listMemory.ts';
 import { refusalText } from './mediaText.ts';
 import { type AccessGrant, type ChannelLike, createTokenKeeper, SESSION_CHANNEL, type SessionUser } from './session.ts';
 
@@ -137,6 +138,7 @@ function createAppStore() {
   }
 
   function forget() {
+    forgetLists();
     clearTimeout(refreshTimer);
     keeper.forget();
     localStorage.removeItem(SESSION_KEY);

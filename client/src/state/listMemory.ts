@@ -1,0 +1,33 @@
+// Lists the user left for another page and may come back to (Back, or the same tab again): what was
+// loaded and how far down the window was, kept for a few minutes, so coming back shows the same
+// place without fetching it again. Live events go on updating what is shown once it is back
+// (posts follow their topics; the feed's "new posts" pill appears for what came meanwhile only
+// while the feed is open, so after FRESH_FOR_MS the list is fetched again).
+import type { PageOf } from '../components/usePages.ts';
+
+const FRESH_FOR_MS = 5 * 60_000;
+
+interface Remembered {
+  page: PageOf<unknown>;
+  scrollY: number;
+  at: number;
+}
+
+const remembered = new Map<string, Remembered>();
+
+export function rememberList<T>(key: string, page: PageOf<T>, scrollY: number): void {
+  remembered.set(key, { page: page as PageOf<unknown>, scrollY, at: Date.now() });
+}
+
+/** The list left under `key` if it is recent enough (taken: a second visit fetches again). */
+export function recallList<T>(key: string): { page: PageOf<T>; scrollY: number } | undefined {
+  const entry = remembered.get(key);
+  remembered.delete(key);
+  if (entry === undefined || Date.now() - entry.at > FRESH_FOR_MS) return undefined;
+  return { page: entry.page as PageOf<T>, scrollY: entry.scrollY };
+}
+
+/** Signing out forgets every list. */
+export function forgetLists(): void {
+  remembered.clear();
+}
