@@ -30,7 +30,10 @@ function buildBaseline(): string {
   if (existsSync(join(dist, 'index.html'))) return dist;
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
-  execFileSync('sh', ['-c', `git -C ${REPO} archive ${BASELINE_COMMIT} client protocol server package.json tsconfig.json | tar -x -C ${dir}`]);
+  execFileSync('sh', [
+    '-c',
+    `git -C ${REPO} archive ${BASELINE_COMMIT} client protocol server package.json tsconfig.json | tar -x -C ${dir}`,
+  ]);
   symlinkSync(join(REPO, 'node_modules'), join(dir, 'node_modules'));
   execFileSync(
     join(REPO, 'node_modules/.bin/bun'),
