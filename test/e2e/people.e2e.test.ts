@@ -97,7 +97,9 @@ describe('people and pets in the web client', () => {
     // Ana looks at Bruno's profile; Bruno blocks her (asked twice); his profile disappears for her.
     await a.goto(`${env.node.url}/u/${bruno.username}`);
     await a.getByTestId('profile').waitFor();
-    await b.getByRole('button', { name: en['relation.block'], exact: true }).click();
+    // Block is in the profile's overflow menu.
+    await b.getByRole('button', { name: new RegExp(`^${en['relation.more'].replace('{name}', '.+')}$`) }).click();
+    await b.getByRole('menuitem', { name: en['relation.block'] }).click();
     await b.getByRole('button', { name: en['relation.blockYes'] }).click();
     await expect.poll(() => b.getByTestId('relation-state').textContent(), within).toBe(en['relation.blocked']);
     await a.getByTestId('profile-not-found').waitFor(within);

@@ -30,18 +30,30 @@ function renderWith(initial: Relation, options: { canSendRequest?: boolean; canF
   return { relation, seen };
 }
 
-const names = () => screen.queryAllByRole('button').map((button) => button.textContent?.trim());
+const names = () => screen.queryAllByRole('button').map((button) => button.textContent?.trim() || button.getAttribute('aria-label'));
+const MORE = 'More actions for \u2068Bruno\u2069';
+/** Opens the overflow menu and returns its items' names. */
+async function menu(): Promise<(string | undefined)[]> {
+  const trigger = screen.getByRole('button', { name: MORE });
+  fireEvent.pointerDown(trigger, { button: 0, pointerType: 'mouse' });
+  fireEvent.pointerUp(trigger, { button: 0, pointerType: 'mouse' });
+  fireEvent.click(trigger);
+  const items = await screen.findAllByRole('menuitem');
+  return items.map((item) => item.textContent?.trim());
+}
 
-test('relation actions: each state offers its own buttons, in a group named for the person', () => {
+test('relation actions: each state offers its own buttons, in a group named for the person; block is in the overflow menu', async () => {
   renderWith({ ...none, state: 'request_received' }, { canFollow: true });
   expect(screen.getByRole('group', { name: 'Actions for \u2068Bruno\u2069' })).toBeTruthy();
-  expect(names()).toEqual(['Accept', 'Decline', 'Follow', 'Block']);
+  expect(names()).toEqual(['Accept', 'Decline', 'Follow', MORE]);
+  expect(await menu()).toEqual(['Block']);
 });
 
-test('relation actions: friends can be marked close (a pressed toggle) and unfriended', () => {
+test('relation actions: friends can be marked close (a pressed toggle); unfriend and unfollow are in the overflow menu', async () => {
   renderWith({ ...none, state: 'friends', closeFriend: true, following: true });
-  expect(screen.getByRole('button', { name: '★ Close friend' }).getAttribute('aria-pressed')).toBe('true');
-  expect(names()).toEqual(['★ Close friend', 'Unfriend', 'Unfollow', 'Block']);
+  expect(screen.getByRole('button', { name: 'Close friend' }).getAttribute('aria-pressed')).toBe('true');
+  expect(names()).toEqual(['Close friend', MORE]);
+  expect(await menu()).toEqual(['Unfriend', 'Unfollow', 'Block']);
 });
 
 test('relation actions: blocked shows only Unblock; no request button when their settings refuse it', () => {
@@ -49,12 +61,16 @@ test('relation actions: blocked shows only Unblock; no request button when their
   expect(names()).toEqual(['Unblock']);
   cleanup();
   renderWith(none, { canSendRequest: false });
-  expect(names()).toEqual(['Block']);
+  expect(names()).toEqual([MORE]);
 });
 
 test('relation actions: blocking asks first; a refused change shows at once, then rolls back with a toast', async () => {
   const { relation, seen } = renderWith(none);
-  fireEvent.click(screen.getByRole('button', { name: 'Block' }));
+  await menu();
+  const block = screen.getByRole('menuitem', { name: 'Block' });
+  fireEvent.pointerDown(block, { button: 0, pointerType: 'mouse' });
+  fireEvent.pointerUp(block, { button: 0, pointerType: 'mouse' });
+  fireEvent.click(block);
   expect(screen.getByRole('alert').textContent).toBe('Block \u2068Bruno\u2069? You will no longer see each other.');
   fireEvent.click(screen.getByRole('button', { name: 'Cancel' }));
   expect(screen.queryByRole('alert')).toBeNull();

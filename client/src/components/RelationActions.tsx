@@ -1,6 +1,9 @@
-// What the user can do about someone, by how they stand: add friend / cancel / accept / decline /
-// unfriend, the close-friends mark, follow / unfollow, block (asked twice) / unblock. Changes are
+// What the user can do about someone, by how they stand: add friend / cancel / accept / decline,
+// the close-friends mark, follow; in an overflow menu (Kobalte's, keyboard and screen reader
+// ready) unfriend, unfollow and block (asked again before it is done); unblock. Changes are
 // optimistic (state/relations.ts).
+import { DropdownMenu } from '@kobalte/core/dropdown-menu';
+import { Ellipsis, Star } from 'lucide-solid';
 import { createSignal, type JSX, Show } from 'solid-js';
 import { t } from '../i18n/index.ts';
 import { type Relation, type RelationChange, relate } from '../state/relations.ts';
@@ -43,7 +46,7 @@ export function RelationActions(props: {
   return (
     <fieldset class="relation-actions">
       <legend class="visually-hidden">{t('relation.actions', { name: props.name })}</legend>
-      <Show when={!props.relation.blocked}>
+      <Show when={!props.relation.blocked} fallback={button('blocks.unblock', t('relation.unblock'))}>
         <Show when={props.relation.state === 'none' && props.canSendRequest}>{button('friends.request', t('relation.add'), false)}</Show>
         <Show when={props.relation.state === 'request_sent'}>{button('friends.cancel', t('relation.cancel'))}</Show>
         <Show when={props.relation.state === 'request_received'}>
@@ -58,34 +61,43 @@ export function RelationActions(props: {
             disabled={busy()}
             onClick={() => void run(props.relation.closeFriend ? 'friends.notClose' : 'friends.close')}
           >
-            {props.relation.closeFriend ? '★ ' : '☆ '}
+            <Star size={16} aria-hidden="true" fill={props.relation.closeFriend ? 'currentColor' : 'none'} />
             {t('relation.closeFriend')}
           </button>
-          {button('friends.remove', t('relation.unfriend'))}
         </Show>
-        <Show when={props.relation.following}>{button('follows.unfollow', t('relation.unfollow'))}</Show>
         <Show when={!props.relation.following && props.canFollow}>{button('follows.follow', t('relation.follow'))}</Show>
-      </Show>
-      <Show
-        when={props.relation.blocked}
-        fallback={
-          <Show
-            when={confirmBlock()}
-            fallback={
-              <button type="button" class="secondary danger" disabled={busy()} onClick={() => setConfirmBlock(true)}>
+        {/* The rest, and what cannot be undone by a tap, is in the overflow menu. */}
+        <DropdownMenu>
+          <DropdownMenu.Trigger class="ui-icon-button ghost" aria-label={t('relation.more', { name: props.name })} disabled={busy()}>
+            <Ellipsis size={22} aria-hidden="true" />
+          </DropdownMenu.Trigger>
+          <DropdownMenu.Portal>
+            <DropdownMenu.Content class="menu-popover">
+              <Show when={props.relation.state === 'friends'}>
+                <DropdownMenu.Item class="menu-item" onSelect={() => void run('friends.remove')}>
+                  {t('relation.unfriend')}
+                </DropdownMenu.Item>
+              </Show>
+              <Show when={props.relation.following}>
+                <DropdownMenu.Item class="menu-item" onSelect={() => void run('follows.unfollow')}>
+                  {t('relation.unfollow')}
+                </DropdownMenu.Item>
+              </Show>
+              <DropdownMenu.Item class="menu-item danger" onSelect={() => setConfirmBlock(true)}>
                 {t('relation.block')}
-              </button>
-            }
-          >
+              </DropdownMenu.Item>
+            </DropdownMenu.Content>
+          </DropdownMenu.Portal>
+        </DropdownMenu>
+        <Show when={confirmBlock()}>
+          <div class="confirm">
             <span role="alert">{t('relation.blockConfirm', { name: props.name })}</span>
             {button('blocks.block', t('relation.blockYes'), false)}
             <button type="button" class="secondary" onClick={() => setConfirmBlock(false)}>
               {t('form.cancel')}
             </button>
-          </Show>
-        }
-      >
-        {button('blocks.unblock', t('relation.unblock'))}
+          </div>
+        </Show>
       </Show>
     </fieldset>
   );

@@ -139,6 +139,7 @@ export const ar: Messages = {
   'relation.blocked': 'محظور',
   'relation.followsYou': 'يتابعك',
   'relation.add': 'إضافة صديق',
+  'relation.more': 'إجراءات أخرى لـ {name}',
   'relation.cancel': 'إلغاء الطلب',
   'relation.accept': 'قبول',
   'relation.decline': 'رفض',

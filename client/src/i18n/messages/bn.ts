@@ -137,6 +137,7 @@ export const bn: Messages = {
   'relation.blocked': 'ব্লক করা',
   'relation.followsYou': 'আপনাকে অনুসরণ করেন',
   'relation.add': 'বন্ধু যোগ করুন',
+  'relation.more': '{name}-এর জন্য আরও কাজ',
   'relation.cancel': 'অনুরোধ বাতিল করুন',
   'relation.accept': 'গ্রহণ করুন',
   'relation.decline': 'প্রত্যাখ্যান করুন',

@@ -137,6 +137,7 @@ export const de: Messages = {
   'relation.blocked': 'Blockiert',
   'relation.followsYou': 'Folgt dir',
   'relation.add': 'Als Freund hinzufügen',
+  'relation.more': 'Weitere Aktionen für {name}',
   'relation.cancel': 'Anfrage zurückziehen',
   'relation.accept': 'Annehmen',
   'relation.decline': 'Ablehnen',

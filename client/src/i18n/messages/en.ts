@@ -136,6 +136,7 @@ export const en = {
   'relation.blocked': 'Blocked',
   'relation.followsYou': 'Follows you',
   'relation.add': 'Add friend',
+  'relation.more': 'More actions for {name}',
   'relation.cancel': 'Cancel request',
   'relation.accept': 'Accept',
   'relation.decline': 'Decline',

@@ -137,6 +137,7 @@ export const es: Messages = {
   'relation.blocked': 'Bloqueado',
   'relation.followsYou': 'Te sigue',
   'relation.add': 'Añadir amigo',
+  'relation.more': 'Más acciones para {name}',
   'relation.cancel': 'Cancelar solicitud',
   'relation.accept': 'Aceptar',
   'relation.decline': 'Rechazar',

@@ -137,6 +137,7 @@ export const fr: Messages = {
   'relation.blocked': 'Bloqué',
   'relation.followsYou': 'Vous suit',
   'relation.add': 'Ajouter en ami',
+  'relation.more': 'Plus d’actions pour {name}',
   'relation.cancel': 'Annuler la demande',
   'relation.accept': 'Accepter',
   'relation.decline': 'Refuser',

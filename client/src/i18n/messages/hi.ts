@@ -137,6 +137,7 @@ export const hi: Messages = {
   'relation.blocked': 'ब्लॉक किया गया',
   'relation.followsYou': 'आपको फ़ॉलो करते हैं',
   'relation.add': 'दोस्त बनाएँ',
+  'relation.more': '{name} के लिए और कार्रवाइयाँ',
   'relation.cancel': 'अनुरोध रद्द करें',
   'relation.accept': 'स्वीकार करें',
   'relation.decline': 'अस्वीकार करें',

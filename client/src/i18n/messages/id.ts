@@ -137,6 +137,7 @@ export const id: Messages = {
   'relation.blocked': 'Diblokir',
   'relation.followsYou': 'Mengikutimu',
   'relation.add': 'Tambah teman',
+  'relation.more': 'Tindakan lain untuk {name}',
   'relation.cancel': 'Batalkan permintaan',
   'relation.accept': 'Terima',
   'relation.decline': 'Tolak',

@@ -137,6 +137,7 @@ export const it: Messages = {
   'relation.blocked': 'Bloccato',
   'relation.followsYou': 'Ti segue',
   'relation.add': 'Aggiungi agli amici',
+  'relation.more': 'Altre azioni per {name}',
   'relation.cancel': 'Annulla richiesta',
   'relation.accept': 'Accetta',
   'relation.decline': 'Rifiuta',

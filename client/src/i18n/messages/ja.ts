@@ -137,6 +137,7 @@ export const ja: Messages = {
   'relation.blocked': 'ブロック中',
   'relation.followsYou': 'あなたをフォロー中',
   'relation.add': '友達になる',
+  'relation.more': '{name} へのその他の操作',
   'relation.cancel': 'リクエストを取り消す',
   'relation.accept': '承認',
   'relation.decline': '拒否',

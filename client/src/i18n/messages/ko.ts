@@ -137,6 +137,7 @@ export const ko: Messages = {
   'relation.blocked': '차단됨',
   'relation.followsYou': '나를 팔로우함',
   'relation.add': '친구 추가',
+  'relation.more': '{name}에 대한 추가 작업',
   'relation.cancel': '요청 취소',
   'relation.accept': '수락',
   'relation.decline': '거절',

@@ -137,6 +137,7 @@ export const nl: Messages = {
   'relation.blocked': 'Geblokkeerd',
   'relation.followsYou': 'Volgt jou',
   'relation.add': 'Als vriend toevoegen',
+  'relation.more': 'Meer acties voor {name}',
   'relation.cancel': 'Verzoek intrekken',
   'relation.accept': 'Accepteren',
   'relation.decline': 'Weigeren',

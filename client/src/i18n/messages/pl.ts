@@ -137,6 +137,7 @@ export const pl: Messages = {
   'relation.blocked': 'Zablokowany',
   'relation.followsYou': 'Obserwuje cię',
   'relation.add': 'Dodaj do znajomych',
+  'relation.more': 'Więcej działań dla: {name}',
   'relation.cancel': 'Anuluj zaproszenie',
   'relation.accept': 'Akceptuj',
   'relation.decline': 'Odrzuć',

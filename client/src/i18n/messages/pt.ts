@@ -137,6 +137,7 @@ export const pt: Messages = {
   'relation.blocked': 'Bloqueado',
   'relation.followsYou': 'Segue você',
   'relation.add': 'Adicionar amigo',
+  'relation.more': 'Mais ações para {name}',
   'relation.cancel': 'Cancelar pedido',
   'relation.accept': 'Aceitar',
   'relation.decline': 'Recusar',

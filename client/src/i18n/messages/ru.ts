@@ -137,6 +137,7 @@ export const ru: Messages = {
   'relation.blocked': 'Заблокирован',
   'relation.followsYou': 'Подписан на вас',
   'relation.add': 'Добавить в друзья',
+  'relation.more': 'Другие действия: {name}',
   'relation.cancel': 'Отменить заявку',
   'relation.accept': 'Принять',
   'relation.decline': 'Отклонить',

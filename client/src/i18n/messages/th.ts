@@ -137,6 +137,7 @@ export const th: Messages = {
   'relation.blocked': 'ถูกบล็อก',
   'relation.followsYou': 'ติดตามคุณ',
   'relation.add': 'เพิ่มเพื่อน',
+  'relation.more': 'การดำเนินการเพิ่มเติมสำหรับ {name}',
   'relation.cancel': 'ยกเลิกคำขอ',
   'relation.accept': 'ยอมรับ',
   'relation.decline': 'ปฏิเสธ',

@@ -137,6 +137,7 @@ export const tr: Messages = {
   'relation.blocked': 'Engellendi',
   'relation.followsYou': 'Seni takip ediyor',
   'relation.add': 'Arkadaş ekle',
+  'relation.more': '{name} için diğer işlemler',
   'relation.cancel': 'İsteği geri çek',
   'relation.accept': 'Kabul et',
   'relation.decline': 'Reddet',

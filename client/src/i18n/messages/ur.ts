@@ -137,6 +137,7 @@ export const ur: Messages = {
   'relation.blocked': 'بلاک شدہ',
   'relation.followsYou': 'آپ کو فالو کرتے ہیں',
   'relation.add': 'دوست بنائیں',
+  'relation.more': '{name} کے لیے مزید اقدامات',
   'relation.cancel': 'درخواست منسوخ کریں',
   'relation.accept': 'قبول کریں',
   'relation.decline': 'مسترد کریں',

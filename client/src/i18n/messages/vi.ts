@@ -137,6 +137,7 @@ export const vi: Messages = {
   'relation.blocked': 'Đã chặn',
   'relation.followsYou': 'Đang theo dõi bạn',
   'relation.add': 'Kết bạn',
+  'relation.more': 'Thêm thao tác cho {name}',
   'relation.cancel': 'Hủy lời mời',
   'relation.accept': 'Chấp nhận',
   'relation.decline': 'Từ chối',

@@ -137,6 +137,7 @@ export const zhTW: Messages = {
   'relation.blocked': '已封鎖',
   'relation.followsYou': '追蹤了你',
   'relation.add': '加好友',
+  'relation.more': '對 {name} 的更多操作',
   'relation.cancel': '收回邀請',
   'relation.accept': '接受',
   'relation.decline': '拒絕',

@@ -137,6 +137,7 @@ export const zh: Messages = {
   'relation.blocked': '已屏蔽',
   'relation.followsYou': '关注了你',
   'relation.add': '加好友',
+  'relation.more': '对 {name} 的更多操作',
   'relation.cancel': '撤回请求',
   'relation.accept': '接受',
   'relation.decline': '拒绝',
