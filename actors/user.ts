@@ -102,6 +102,14 @@ const CHATS_EVERY_MS = 100;
 const CHATS_PER_ENTRY = 1000;
 const FLUSH_CHATS: UserMessage = Object.freeze({ op: 'flushChats' });
 
+/** A user's chat counts still to log, and when they were last logged (see CHATS_EVERY_MS). */
+interface ChatLog {
+  unlogged: Set<string>;
+  /** When the flushChats timer is due, while it is set. */
+  flushAt: number | undefined;
+  loggedAt: number;
+}
+
 /** Subject on which gateways answer "which sockets of this user do you hold?". */
 export const socketsOfSubject = (namespace: string) => `${namespace}.gateway.sockets-of`;
 
@@ -248,12 +256,8 @@ class UserActor implements Actor {
   #since = Date.now();
   /** Sockets closed for being beyond the user's limit, until their disconnection arrives. */
   #refused: Set<string> | undefined;
-  /** Conversations whose latest count is not logged yet (see CHATS_EVERY_MS, OFFLINE_CHATS_EVERY_MS). */
-  #unlogged: Set<string> | undefined;
-  /** When the flushChats timer is due, while it is set. */
-  #flushAt: number | undefined;
-  /** When counts were last logged. */
-  #loggedAt = 0;
+  /** The logging of chat counts, made at the first count (most user actors never get one). */
+  #chatLog: ChatLog | undefined;
   /** When a web push last went out, per conversation. */
   #pushedAt: Map<string, number> | undefined;
   readonly batch: Batching;
@@ -299,13 +303,14 @@ class UserActor implements Actor {
 
   /** Logs the held-back counts as one topic-log entry. */
   async #flushChats(): Promise<void> {
-    this.#flushAt = undefined;
+    const log = this.#chatLog;
+    if (log === undefined) return;
+    log.flushAt = undefined;
     this.#context.cancelTimer('flushChats');
-    const unlogged = this.#unlogged;
-    if (unlogged === undefined || unlogged.size === 0) return;
-    const conversationIds = [...unlogged];
-    unlogged.clear();
-    this.#loggedAt = Date.now();
+    if (log.unlogged.size === 0) return;
+    const conversationIds = [...log.unlogged];
+    log.unlogged.clear();
+    log.loggedAt = Date.now();
     const counts = chatCounts(this.#chats);
     const events = conversationIds.map((conversationId) => ({
       name: 'chats.unread',
@@ -316,16 +321,17 @@ class UserActor implements Actor {
   }
 
   /** Makes sure the held-back counts are logged within `ms` (an earlier flush already set stays). */
-  #flushWithin(ms: number): void {
+  #flushWithin(log: ChatLog, ms: number): void {
     const at = Date.now() + ms;
-    if (this.#flushAt !== undefined && this.#flushAt <= at) return;
-    this.#flushAt = at;
+    if (log.flushAt !== undefined && log.flushAt <= at) return;
+    log.flushAt = at;
     this.#context.timer('flushChats', ms, FLUSH_CHATS);
   }
 
   /** New counts of conversations, told by their rooms (one message or a batch of them). */
   async chatUnread(messages: ChatUnreadMessage[]): Promise<void> {
     const chats = this.#chats;
+    const log = (this.#chatLog ??= { unlogged: new Set(), flushAt: undefined, loggedAt: 0 });
     let soon = false;
     for (const message of messages) {
       const { conversationId, op: _op, message: newest, ...entry } = message;
@@ -349,14 +355,13 @@ class UserActor implements Actor {
       // Logged whether or not a device is connected, so one resuming later catches up: soon
       // while a socket is open or when the badge numbers change, otherwise the conversation's
       // latest count within OFFLINE_CHATS_EVERY_MS.
-      this.#unlogged ??= new Set();
-      this.#unlogged.add(conversationId);
+      log.unlogged.add(conversationId);
       if (this.#sockets.length > 0 || after.conversations !== badge.conversations || after.requests !== badge.requests) soon = true;
     }
-    if (this.#unlogged === undefined || this.#unlogged.size === 0) return;
-    const wait = soon ? this.#loggedAt + CHATS_EVERY_MS - Date.now() : OFFLINE_CHATS_EVERY_MS;
+    if (log.unlogged.size === 0) return;
+    const wait = soon ? log.loggedAt + CHATS_EVERY_MS - Date.now() : OFFLINE_CHATS_EVERY_MS;
     if (wait <= 0) await this.#flushChats();
-    else this.#flushWithin(wait);
+    else this.#flushWithin(log, wait);
   }
 
   /**
