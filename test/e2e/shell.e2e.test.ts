@@ -186,4 +186,35 @@ describe('the app shell', () => {
     expect(calls).toEqual(['feed.home']);
     await context.close();
   }, 60_000);
+
+  test('shell: Back from a post returns to the profile at the same place, without asking for its posts again', async () => {
+    const context = await userContext(web.browser, { viewport: { width: 390, height: 420 } });
+    const page = await context.newPage();
+    const calls: string[] = [];
+    page.on('websocket', (socket) =>
+      socket.on('framesent', (frame) => {
+        const bytes = typeof frame.payload === 'string' ? frame.payload : frame.payload.toString('latin1');
+        if (bytes.includes('posts.byAuthor')) calls.push('posts.byAuthor');
+      }),
+    );
+    await page.goto(`${web.env.node.url}/login`);
+    await page.getByLabel(en['form.login']).fill(ana.username);
+    await page.getByLabel(en['form.password']).fill(ana.password);
+    await page.getByRole('button', { name: en['signIn.submit'] }).click();
+    await page.getByTestId('presence-self').waitFor();
+    await page.getByTestId('nav-profile').click();
+    const post = page.getByTestId('profile-posts').locator('article.post').first();
+    await post.waitFor();
+    expect(calls).toEqual(['posts.byAuthor']);
+    await post.scrollIntoViewIfNeeded();
+    const before = await page.evaluate(() => window.scrollY);
+    expect(before).toBeGreaterThan(100);
+    await post.getByTestId('comment-count').click();
+    await page.getByTestId('post-page').waitFor();
+    await page.goBack();
+    await page.getByTestId('profile-posts').locator('article.post').first().waitFor();
+    await expect.poll(() => page.evaluate(() => window.scrollY)).toBe(before);
+    expect(calls).toEqual(['posts.byAuthor']);
+    await context.close();
+  }, 60_000);
 });

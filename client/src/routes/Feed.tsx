@@ -16,7 +16,7 @@ import { IconButton } from '../components/ui/Button.tsx';
 import { PostSkeleton } from '../components/ui/Skeleton.tsx';
 import { usePages } from '../components/usePages.ts';
 import { formatRelative, t } from '../i18n/index.ts';
-import { recallList, rememberList } from '../state/listMemory.ts';
+import { keepList } from '../state/listMemory.ts';
 import type { FeedMode, Post, Why } from '../state/posts.ts';
 import { actions, errorText, state } from '../state/store.ts';
 import { follow } from '../state/topics.ts';
@@ -59,23 +59,7 @@ export default function Feed(): JSX.Element {
 
   onMount(() => {
     // Back from a post or a profile: the feed as it was, at the same place, not fetched again.
-    const key = `feed:${mode()}`;
-    const back = recallList<Item>(key);
-    if (back === undefined) void pages.reload();
-    else {
-      pages.restore(back.page);
-      requestAnimationFrame(() => window.scrollTo(0, back.scrollY));
-    }
-    // Followed as the user scrolls: by the time the page is left, the router may have scrolled.
-    let scrollY = back?.scrollY ?? 0;
-    const onScroll = () => {
-      scrollY = window.scrollY;
-    };
-    window.addEventListener('scroll', onScroll, { passive: true });
-    onCleanup(() => {
-      window.removeEventListener('scroll', onScroll);
-      if (pages.loaded()) rememberList(`feed:${mode()}`, pages.snapshot(), scrollY);
-    });
+    keepList(() => `feed:${mode()}`, pages);
     const me = state.user?.id;
     if (me === undefined) return;
     onCleanup(

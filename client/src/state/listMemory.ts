@@ -1,8 +1,9 @@
-// Lists the user left for another page and may come back to (Back, or the same tab again): what was
-// loaded and how far down the window was, kept for a few minutes, so coming back shows the same
-// place without fetching it again. Live events go on updating what is shown once it is back
+// Lists the user left for another page and may come back to (Back, or the same tab again): the
+// feed and a profile's posts. What was loaded and how far down the window was are kept for a few
+// minutes, so coming back shows the same place without fetching the list again. Live events go on updating what is shown once it is back
 // (posts follow their topics; the feed's "new posts" pill appears for what came meanwhile only
 // while the feed is open, so after FRESH_FOR_MS the list is fetched again).
+import { onCleanup } from 'solid-js';
 import type { PageOf } from '../components/usePages.ts';
 
 const FRESH_FOR_MS = 5 * 60_000;
@@ -30,4 +31,34 @@ export function recallList<T>(key: string): { page: PageOf<T>; scrollY: number }
 /** Signing out forgets every list. */
 export function forgetLists(): void {
   remembered.clear();
+}
+
+interface Pages<T> {
+  loaded(): boolean;
+  reload(): Promise<void>;
+  snapshot(): PageOf<T>;
+  restore(page: PageOf<T>): void;
+}
+
+/**
+ * For a list screen, called when it mounts: puts back the list left under `key` (and scrolls to
+ * where the window was) or loads its first page; remembers it when the screen goes. The scroll is
+ * followed as the user scrolls: by the time the screen goes, the router may have scrolled.
+ */
+export function keepList<T>(key: () => string, pages: Pages<T>): void {
+  const back = recallList<T>(key());
+  if (back === undefined) void pages.reload();
+  else {
+    pages.restore(back.page);
+    requestAnimationFrame(() => window.scrollTo(0, back.scrollY));
+  }
+  let scrollY = back?.scrollY ?? 0;
+  const onScroll = () => {
+    scrollY = window.scrollY;
+  };
+  window.addEventListener('scroll', onScroll, { passive: true });
+  onCleanup(() => {
+    window.removeEventListener('scroll', onScroll);
+    if (pages.loaded()) rememberList(key(), pages.snapshot(), scrollY);
+  });
 }

@@ -9,6 +9,7 @@ import { createSignal, For, type JSX, onMount, Show } from 'solid-js';
 import type { CallResponse } from '../../../../protocol/catalogue.ts';
 import { locale, t } from '../../i18n/index.ts';
 import { LOCALE_NAMES } from '../../i18n/locales.ts';
+import { keepList } from '../../state/listMemory.ts';
 import { actions } from '../../state/store.ts';
 import { LoadMore } from '../LoadMore.tsx';
 import { MediaView } from '../media/MediaView.tsx';
@@ -23,7 +24,8 @@ type Pet = CallResponse<'pets.get'>['pet'];
 function Posts(props: { userId: string }): JSX.Element {
   const pages = usePages((cursor) => actions.call('posts.byAuthor', { userId: props.userId, cursor }));
   const [grid, setGrid] = createSignal(false);
-  onMount(() => void pages.reload());
+  // Back from one of the posts: the list as it was, at the same place.
+  onMount(() => keepList(() => `profile:${props.userId}`, pages));
   const withPhotos = () => pages.items().filter((post) => post.mediaIds.length > 0);
   return (
     <>
