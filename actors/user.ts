@@ -331,7 +331,8 @@ class UserActor implements Actor {
   /** New counts of conversations, told by their rooms (one message or a batch of them). */
   async chatUnread(messages: ChatUnreadMessage[]): Promise<void> {
     const chats = this.#chats;
-    const log = (this.#chatLog ??= { unlogged: new Set(), flushAt: undefined, loggedAt: 0 });
+    this.#chatLog ??= { unlogged: new Set(), flushAt: undefined, loggedAt: 0 };
+    const log = this.#chatLog;
     let soon = false;
     for (const message of messages) {
       const { conversationId, op: _op, message: newest, ...entry } = message;

@@ -62,6 +62,28 @@ const SCREENS: { name: string; path: () => string; ready: (page: Page, labels: M
   { name: 'settings', path: () => '/settings/appearance', ready: (page) => page.locator('#language').waitFor() },
 ];
 
+/**
+ * Ana signed in on a page of `viewport` (English, light), on the home feed; `calls` collects each
+ * `watch` call the page sends on its socket (MessagePack: the call's name is in the frame's bytes).
+ */
+async function anaOn(viewport: { width: number; height: number }, watch = ''): Promise<{ page: Page; calls: string[] }> {
+  const context = await userContext(web.browser, { viewport });
+  const page = await context.newPage();
+  const calls: string[] = [];
+  page.on('websocket', (socket) =>
+    socket.on('framesent', (frame) => {
+      const bytes = typeof frame.payload === 'string' ? frame.payload : frame.payload.toString('latin1');
+      if (watch !== '' && bytes.includes(watch)) calls.push(watch);
+    }),
+  );
+  await page.goto(`${web.env.node.url}/login`);
+  await page.getByLabel(en['form.login']).fill(ana.username);
+  await page.getByLabel(en['form.password']).fill(ana.password);
+  await page.getByRole('button', { name: en['signIn.submit'] }).click();
+  await page.getByTestId('presence-self').waitFor();
+  return { page, calls };
+}
+
 describe('the app shell', () => {
   for (const size of SIZES)
     for (const theme of THEMES)
@@ -99,12 +121,7 @@ describe('the app shell', () => {
       }, 240_000);
 
   test('shell: j and k move through the feed, one post at a time, and not while typing', async () => {
-    const context = await userContext(web.browser, { viewport: { width: 1366, height: 900 } });
-    const page = await context.newPage();
-    await page.goto(`${web.env.node.url}/login`);
-    await page.getByLabel(en['form.login']).fill(ana.username);
-    await page.getByLabel(en['form.password']).fill(ana.password);
-    await page.getByRole('button', { name: en['signIn.submit'] }).click();
+    const { page } = await anaOn({ width: 1366, height: 900 });
     await page.locator('article.post').nth(1).waitFor();
     const focused = () => page.evaluate(() => document.activeElement?.closest('article.post')?.getAttribute('data-testid') ?? null);
     const ids = await page.locator('ol.posts article.post').evaluateAll((posts) => posts.map((post) => post.getAttribute('data-testid')));
@@ -118,7 +135,7 @@ describe('the app shell', () => {
     await page.getByRole('button', { name: en['feed.compose'] }).click();
     await page.getByLabel(en['composer.text']).press('j');
     expect(await page.getByLabel(en['composer.text']).inputValue()).toBe('j');
-    await context.close();
+    await page.context().close();
   }, 60_000);
 
   test('shell: installable: a manifest with icons, and a service worker that opens the app offline in the reconnecting state', async () => {
@@ -133,12 +150,8 @@ describe('the app shell', () => {
     expect(manifest.icons.some((icon) => icon.purpose === 'maskable')).toBe(true);
     for (const icon of manifest.icons) expect((await fetch(`${web.env.node.url}${icon.src}`)).status, icon.src).toBe(200);
 
-    const context = await userContext(web.browser, { viewport: { width: 390, height: 844 } });
-    const page = await context.newPage();
-    await page.goto(`${web.env.node.url}/login`);
-    await page.getByLabel(en['form.login']).fill(ana.username);
-    await page.getByLabel(en['form.password']).fill(ana.password);
-    await page.getByRole('button', { name: en['signIn.submit'] }).click();
+    const { page } = await anaOn({ width: 390, height: 844 });
+    const context = page.context();
     await page.locator('article.post').first().waitFor();
     // Installed and in control of the page: the shell is in its cache.
     await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
@@ -157,20 +170,7 @@ describe('the app shell', () => {
   }, 90_000);
 
   test('shell: Back from a post returns to the feed at the same place, without asking the server for it again', async () => {
-    const context = await userContext(web.browser, { viewport: { width: 390, height: 420 } });
-    const page = await context.newPage();
-    // Every call the page sends on its socket (MessagePack frames: the call's name is in the bytes).
-    const calls: string[] = [];
-    page.on('websocket', (socket) =>
-      socket.on('framesent', (frame) => {
-        const bytes = typeof frame.payload === 'string' ? frame.payload : frame.payload.toString('latin1');
-        if (bytes.includes('feed.home')) calls.push('feed.home');
-      }),
-    );
-    await page.goto(`${web.env.node.url}/login`);
-    await page.getByLabel(en['form.login']).fill(ana.username);
-    await page.getByLabel(en['form.password']).fill(ana.password);
-    await page.getByRole('button', { name: en['signIn.submit'] }).click();
+    const { page, calls } = await anaOn({ width: 390, height: 420 }, 'feed.home');
     await page.locator('article.post').nth(1).waitFor();
     expect(calls).toEqual(['feed.home']);
     const second = page.locator('article.post').nth(1);
@@ -184,24 +184,11 @@ describe('the app shell', () => {
     await page.locator('article.post').nth(1).waitFor();
     await expect.poll(() => page.evaluate(() => window.scrollY)).toBe(before);
     expect(calls).toEqual(['feed.home']);
-    await context.close();
+    await page.context().close();
   }, 60_000);
 
   test('shell: Back from a post returns to the profile at the same place, without asking for its posts again', async () => {
-    const context = await userContext(web.browser, { viewport: { width: 390, height: 420 } });
-    const page = await context.newPage();
-    const calls: string[] = [];
-    page.on('websocket', (socket) =>
-      socket.on('framesent', (frame) => {
-        const bytes = typeof frame.payload === 'string' ? frame.payload : frame.payload.toString('latin1');
-        if (bytes.includes('posts.byAuthor')) calls.push('posts.byAuthor');
-      }),
-    );
-    await page.goto(`${web.env.node.url}/login`);
-    await page.getByLabel(en['form.login']).fill(ana.username);
-    await page.getByLabel(en['form.password']).fill(ana.password);
-    await page.getByRole('button', { name: en['signIn.submit'] }).click();
-    await page.getByTestId('presence-self').waitFor();
+    const { page, calls } = await anaOn({ width: 390, height: 420 }, 'posts.byAuthor');
     await page.getByTestId('nav-profile').click();
     const post = page.getByTestId('profile-posts').locator('article.post').first();
     await post.waitFor();
@@ -215,6 +202,6 @@ describe('the app shell', () => {
     await page.getByTestId('profile-posts').locator('article.post').first().waitFor();
     await expect.poll(() => page.evaluate(() => window.scrollY)).toBe(before);
     expect(calls).toEqual(['posts.byAuthor']);
-    await context.close();
+    await page.context().close();
   }, 60_000);
 });
