@@ -97,6 +97,8 @@ describe('people and pets in the web client', () => {
     // Ana looks at Bruno's profile; Bruno blocks her (asked twice); his profile disappears for her.
     await a.goto(`${env.node.url}/u/${bruno.username}`);
     await a.getByTestId('profile').waitFor();
+    // Her page follows him live (his presence shows) before he blocks her.
+    await a.getByTestId('profile-presence').waitFor(within);
     // Block is in the profile's overflow menu.
     await b.getByRole('button', { name: new RegExp(`^${en['relation.more'].replace('{name}', '.+')}$`) }).click();
     await b.getByRole('menuitem', { name: en['relation.block'] }).click();

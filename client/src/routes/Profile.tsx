@@ -27,18 +27,21 @@ export default function ProfilePage(): JSX.Element {
   const [pets, setPets] = createSignal<Pet[]>([]);
   const [presence, setPresence] = createSignal<Presence | undefined>();
 
+  // The latest load wins: a reload after an access change may answer before one made earlier.
+  let loads = 0;
   const load = async (username: string) => {
+    const mine = ++loads;
     let profile: Profile;
     try {
       profile = await actions.call('profile.get', { username });
     } catch (error) {
-      if (params.username !== username) return;
+      if (params.username !== username || mine !== loads) return;
       setView(
         error instanceof ProtocolError && error.code === 'NOT_FOUND' ? { kind: 'missing' } : { kind: 'failed', text: errorText(error) },
       );
       return;
     }
-    if (params.username !== username) return;
+    if (params.username !== username || mine !== loads) return;
     setView({ kind: 'found', profile });
     if (profile.pets === undefined) {
       setPets([]);
