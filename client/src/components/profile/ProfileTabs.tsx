@@ -24,8 +24,10 @@ type Pet = CallResponse<'pets.get'>['pet'];
 function Posts(props: { userId: string }): JSX.Element {
   const pages = usePages((cursor) => actions.call('posts.byAuthor', { userId: props.userId, cursor }));
   const [grid, setGrid] = createSignal(false);
-  // Back from one of the posts: the list as it was, at the same place.
-  onMount(() => keepList(() => `profile:${props.userId}`, pages));
+  // Back from one of the posts: the list as it was, at the same place. The key is read now: when
+  // the profile goes (a block), its props can no longer be read while this is cleaned up.
+  const key = `profile:${props.userId}`;
+  onMount(() => keepList(() => key, pages));
   const withPhotos = () => pages.items().filter((post) => post.mediaIds.length > 0);
   return (
     <>
