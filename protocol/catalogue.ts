@@ -12,6 +12,7 @@ import { exampleMedia, MediaItem, mediaCalls } from './calls/media.ts';
 import { exampleNotification, Notification, notificationCalls } from './calls/notifications.ts';
 import { exampleRelation, peopleCalls, Relation } from './calls/people.ts';
 import { petsCalls } from './calls/pets.ts';
+import { placeCalls } from './calls/places.ts';
 import { examplePostEvents, postCalls, ReactionCounts } from './calls/posts.ts';
 import { type CallSpec, exampleFriendId, examplePerson, exampleUserId, type TopicSpec, userTopicPattern } from './spec.ts';
 
@@ -109,6 +110,7 @@ export const Calls = {
   },
   ...peopleCalls,
   ...petsCalls,
+  ...placeCalls,
   ...graphCalls,
   ...notificationCalls,
   ...postCalls,

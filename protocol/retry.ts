@@ -30,6 +30,8 @@ export const RETRY_RULES: Record<CallName, RetryRule> = {
   'profile.setVerified': 'repeatable',
   'people.search': 'read',
   'people.summaries': 'read',
+  'places.search': 'read',
+  'places.reverse': 'read',
   'privacy.get': 'read',
   'privacy.update': 'repeatable',
   'pets.create': 'key',

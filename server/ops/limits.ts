@@ -173,6 +173,11 @@ function rows(): Row[] {
       set: variable('LOCATION_CHANGES_PER_DAY'),
     },
     {
+      what: 'place searches and reverse lookups per user',
+      value: per(byDefault('PLACE_LOOKUPS_PER_MINUTE'), 60_000),
+      set: variable('PLACE_LOOKUPS_PER_MINUTE'),
+    },
+    {
       what: 'notification mails per recipient; the rest go in one digest, sent every',
       value: `${per(byDefault('MAIL_NOTIFICATIONS_PER_HOUR'), 3_600_000)}; ${duration(byDefault('MAIL_DIGEST_EVERY_MS'))}`,
       set: `${variable('MAIL_NOTIFICATIONS_PER_HOUR')}, ${variable('MAIL_DIGEST_EVERY_MS')}`,

@@ -26,7 +26,8 @@ type SocialCall =
   | `follows.${'follow' | 'unfollow' | 'list'}`
   | `blocks.${'block' | 'unblock' | 'list'}`
   | `notifications.${'list' | 'markRead' | 'markAllRead' | 'getPreferences' | 'setPreference'}`
-  | `push.${'getKey' | 'subscribe' | 'unsubscribe'}`;
+  | `push.${'getKey' | 'subscribe' | 'unsubscribe'}`
+  | `places.${'search' | 'reverse'}`;
 
 export function socialHandlers(social: Social): HandlerMap<SocialCall> {
   const { deps, graph, pets, notifier } = social;
@@ -38,6 +39,8 @@ export function socialHandlers(social: Social): HandlerMap<SocialCall> {
     'profile.update': (context, body) => updateProfile(deps, me(context), body),
     'profile.setVerified': (_context, body) => setVerified(deps, body.userId, body.verified),
     'people.search': (context, body) => searchPeople(deps, me(context), body),
+    'places.search': (context, body) => social.places.search(me(context), body),
+    'places.reverse': (context, body) => social.places.reverse(me(context), body),
     'people.summaries': async (context, body) => {
       const rows = await selectSummaries(deps.db).where(and(anyOf(users.id, body.ids), notBlockedWith(me(context), users.id)));
       return { items: rows.map(toSummary) };

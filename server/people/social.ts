@@ -1,6 +1,6 @@
 // The social side of a node, assembled once: notifications (with web push), the graph, pets,
-// posts with their comments, reactions, feed and trends. Gateway handlers and tests reach every
-// social operation through this.
+// posts with their comments, reactions, feed and trends, and place names. Gateway handlers and
+// tests reach every social operation through this.
 import type { Reminders } from '../../actors/reminders.ts';
 import type { ActorSystem } from '../../actors/system.ts';
 import type { AccountsDeps } from '../accounts/context.ts';
@@ -12,6 +12,7 @@ import { MailDigest } from '../notifications/digest.ts';
 import { Notifier } from '../notifications/notifier.ts';
 import { loadVapidKeys, PushSender } from '../notifications/push.ts';
 import { Pets, petsShowMedia, petsUseMedia } from '../pets/pets.ts';
+import { Places } from '../places/places.ts';
 import type { Platform } from '../platform/index.ts';
 import { Comments } from '../posts/comments.ts';
 import { Feed } from '../posts/feed.ts';
@@ -36,6 +37,7 @@ export interface Social {
   trends: Trends;
   chats: Chats;
   media: Media;
+  places: Places;
 }
 
 export async function createSocial(
@@ -99,5 +101,6 @@ export async function createSocial(
     trends,
     chats: new Chats(deps),
     media,
+    places: new Places(platform.config.places, platform.cache, limiter, platform.log),
   };
 }

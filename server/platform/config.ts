@@ -4,6 +4,7 @@
 import { hostname } from 'node:os';
 import { type AccountsConfig, accountsConfig, accountVariables } from '../accounts/config.ts';
 import { ConfigError } from '../errors.ts';
+import type { PlacesConfig } from '../places/places.ts';
 import { type Env, expected, integer, oneOf, optionalText, optionalUrl, text, type Variable } from './env.ts';
 
 const ROLES = ['gateway', 'actors', 'media', 'sfu'] as const;
@@ -51,6 +52,7 @@ export interface Config {
   friendRequestsPerHour: number;
   chatMessagesPerMinute: number;
   locationChangesPerDay: number;
+  places: PlacesConfig;
   mail: MailConfig;
   media: MediaConfig;
   accounts: AccountsConfig;
@@ -316,6 +318,27 @@ const variables = {
     example: '5',
     parse: integer('LOCATION_CHANGES_PER_DAY', 1, 1000, 5),
   },
+  geocoderUrl: {
+    name: 'GEOCODER_URL',
+    doc: "A geocoder speaking Nominatim's HTTP API, which turns place names into points and points into names (places.search, places.reverse). The public OpenStreetMap instance by default: its usage policy allows about one request a second for a whole deployment, so a busy one runs its own Nominatim. `off` turns place lookups off (they answer DEPENDENCY_UNAVAILABLE; people can still save a location from their device).",
+    example: 'https://nominatim.openstreetmap.org',
+    parse: (raw: string | undefined): URL | undefined => {
+      if (raw?.trim() === 'off') return undefined;
+      return new URL(optionalUrl('GEOCODER_URL', ['http:', 'https:'])(raw) ?? 'https://nominatim.openstreetmap.org');
+    },
+  },
+  geocoderUserAgent: {
+    name: 'GEOCODER_USER_AGENT',
+    doc: "The User-Agent of requests to the geocoder: Nominatim's usage policy asks that it name the application and a contact.",
+    example: 'PetAmigos (+https://petamigos.example; ops@petamigos.example)',
+    parse: text('GEOCODER_USER_AGENT', 'PetAmigos (self-hosted; https://github.com/petamigos)'),
+  },
+  placeLookupsPerMinute: {
+    name: 'PLACE_LOOKUPS_PER_MINUTE',
+    doc: 'Place searches and reverse lookups one user may make per minute (RATE_LIMITED beyond); cached answers count too.',
+    example: '30',
+    parse: integer('PLACE_LOOKUPS_PER_MINUTE', 1, 10_000, 30),
+  },
   mailNotificationsPerHour: {
     name: 'MAIL_NOTIFICATIONS_PER_HOUR',
     doc: 'Notification mails one address gets per hour; the notifications beyond wait for the next digest mail.',
@@ -491,6 +514,7 @@ export function loadConfig(env: Env = process.env): Config {
     friendRequestsPerHour: v.friendRequestsPerHour,
     chatMessagesPerMinute: v.chatMessagesPerMinute,
     locationChangesPerDay: v.locationChangesPerDay,
+    places: { geocoderUrl: v.geocoderUrl, userAgent: v.geocoderUserAgent, lookupsPerMinute: v.placeLookupsPerMinute },
     mail: { notificationsPerHour: v.mailNotificationsPerHour, digestEveryMs: v.mailDigestEveryMs },
     media: {
       workers: v.mediaWorkers,
