@@ -115,7 +115,8 @@ export const DOMAIN_ERROR_CODES = {
   OAUTH_CONFLICT: 'The account was created at the same moment by another request; try again.',
   BODY_TOO_LARGE: 'The HTTP request body is over the limit of its endpoint (`details.limitBytes`).',
   UPGRADE_REQUIRED: '`GET /ws` without a WebSocket upgrade.',
-  DEPENDENCY_UNAVAILABLE: 'A backing service (database, bus, cache, storage, the geocoder of place names) could not be reached; retry later.',
+  DEPENDENCY_UNAVAILABLE:
+    'A backing service (database, bus, cache, storage, the geocoder of place names) could not be reached; retry later.',
 } as const;
 export type DomainErrorCode = keyof typeof DOMAIN_ERROR_CODES;
 
