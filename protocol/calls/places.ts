@@ -12,7 +12,7 @@ const Language = T.String({
   description: 'The language for names (es, pt-BR); English when absent',
 });
 
-export const Place = T.Object({
+const Place = T.Object({
   placeName: T.String({ maxLength: 100, description: 'What to show: the place, its region and country ("Guadalajara, Jalisco, México")' }),
   latitude: T.Number({ minimum: -90, maximum: 90 }),
   longitude: T.Number({ minimum: -180, maximum: 180 }),

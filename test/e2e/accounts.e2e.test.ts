@@ -1,32 +1,57 @@
-// The web client in headless Chromium against a real node (real PostgreSQL, Redis, NATS, SMTP):
-// sign up on a phone-sized screen, confirm the address from the mail received, see the session
-// connected and the user online; sign in with two-factor in Spanish; the Arabic interface reads
+// The web client in headless Chromium against a real node (real PostgreSQL, Redis, NATS, SMTP, a
+// local geocoder with Nominatim's API): sign up on a phone-sized screen, go through the welcome
+// steps (photo, first pet, people, language and place), confirm the address from the mail
+// received and continue into the app, see the session connected and the user online; sign in with two-factor in Spanish; the Arabic interface reads
 // right to left. Screenshots of each screen are kept in .test-results/screenshots.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { eq } from 'drizzle-orm';
 import type { Browser } from 'playwright-core';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ar } from '../../client/src/i18n/messages/ar.ts';
 import { en, type Messages } from '../../client/src/i18n/messages/en.ts';
 import { es } from '../../client/src/i18n/messages/es.ts';
+import { users } from '../../server/accounts/schema.ts';
 import { base32Decode, totp } from '../../server/accounts/totp.ts';
+import { profiles } from '../../server/people/schema.ts';
+import { pets } from '../../server/pets/schema.ts';
 import { type AccountsEnv, newIdentity, PASSWORD, startAccountsEnv } from '../harness/accounts.ts';
 import { connectionOf, launchBrowser, screenshot, userContext } from '../harness/browser.ts';
+import { format } from '../harness/i18n.ts';
 import { linkToken } from '../harness/mailbox.ts';
+import { type FakeNominatim, startFakeNominatim } from '../harness/nominatim.ts';
 import { befriend } from '../harness/social.ts';
 
 let env: AccountsEnv;
 let browser: Browser;
+let geocoder: FakeNominatim;
+let dir: string;
+let photo: string;
+const processing = { timeout: 60_000 };
 beforeAll(async () => {
-  env = await startAccountsEnv('e2e', { CLIENT_DIR: new URL('../../client/dist', import.meta.url).pathname });
+  geocoder = startFakeNominatim();
+  env = await startAccountsEnv('e2e', { CLIENT_DIR: new URL('../../client/dist', import.meta.url).pathname, GEOCODER_URL: geocoder.url });
   browser = await launchBrowser();
+  dir = mkdtempSync(join(tmpdir(), 'accounts-e2e-'));
+  photo = join(dir, 'me.jpg');
+  await sharp({ create: { width: 480, height: 480, channels: 3, background: '#c98b4f' } })
+    .jpeg()
+    .toFile(photo);
 });
 afterAll(async () => {
   await browser.close();
   await env.close();
+  geocoder.close();
+  rmSync(dir, { recursive: true, force: true });
 });
 
 describe('web client', () => {
-  test('e2e: sign up, confirm from the mail, and be online on the home screen (English, 360 px)', async () => {
-    const context = await userContext(browser, { locale: 'en-US' });
+  test('e2e: sign up, the welcome steps (photo, first pet, people, language and a place from the device), confirm from the mail and continue into the app (English, 360 px)', async () => {
+    const context = await userContext(browser, { locale: 'en-US', timezoneId: 'America/Mexico_City' });
+    await context.grantPermissions(['geolocation']);
+    await context.setGeolocation({ latitude: 20.67671, longitude: -103.34749 });
     const page = await context.newPage();
     const identity = newIdentity('web');
     await page.goto(`${env.node.url}/signup`);
@@ -35,14 +60,74 @@ describe('web client', () => {
     await page.getByLabel(en['form.password']).fill(PASSWORD);
     await screenshot(page, 'signup-en');
     await page.getByRole('button', { name: en['signUp.submit'] }).click();
-    await page.getByRole('status').filter({ hasText: identity.email }).waitFor();
 
+    // Step 1: the photo; the mail to confirm is mentioned, not a dead end.
+    await page.waitForURL(/\/welcome$/);
+    await page.getByRole('heading', { name: en['welcome.photoTitle'] }).waitFor();
+    await page.getByRole('status').filter({ hasText: identity.email }).waitFor();
+    expect(await page.getByText(format(en['welcome.step'], { step: 1, steps: 4 })).count()).toBe(1);
+    await page.getByLabel(en['profile.changeAvatar']).setInputFiles(photo);
+    await page.getByText(en['profile.photoSaved']).waitFor(processing);
+    await screenshot(page, 'welcome-1-photo');
+    await page.getByTestId('welcome-next').click();
+
+    // Step 2: a first pet, with a photo.
+    await page.getByRole('heading', { name: en['welcome.petTitle'] }).waitFor();
+    await page.getByLabel(en['pets.name']).fill('Luna');
+    await page.getByLabel(en['pets.species']).selectOption('cat');
+    await page.getByLabel(en['welcome.petPhotoChoose']).setInputFiles(photo);
+    await page.getByTestId('welcome-pet-photo').getByRole('img').waitFor(processing);
+    await screenshot(page, 'welcome-2-pet');
+    await page.getByTestId('welcome-next').click();
+
+    // Step 3: people (a new account has no suggestions yet; search is there), then Back works.
+    await page.getByRole('heading', { name: en['welcome.peopleTitle'] }).waitFor();
+    await page
+      .getByText(format(en['welcome.petAdded'], { pet: 'Luna' }))
+      .first()
+      .waitFor();
+    await screenshot(page, 'welcome-3-people');
+    await page.goBack();
+    await page.getByRole('heading', { name: en['welcome.petTitle'] }).waitFor();
+    await page.goForward();
+    await page.getByTestId('welcome-next').click();
+
+    // Step 4: the language, the place from the device (named, never coordinates), the browser's zone.
+    await page.getByRole('heading', { name: en['welcome.placeTitle'] }).waitFor();
+    const zone = 'America/Mexico_City';
+    expect(await page.getByLabel(en['profile.timezone']).inputValue()).toBe(zone);
+    await page.getByTestId('welcome-place-locate').click();
+    await page.getByTestId('welcome-place-chosen').filter({ hasText: 'Guadalajara, Jalisco, Mexico' }).waitFor();
+    expect(await page.getByLabel(/latitude/i).count()).toBe(0);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+    await screenshot(page, 'welcome-4-place');
+    await page.getByTestId('welcome-next').click();
+    await page.getByRole('heading', { name: en['feed.title'] }).waitFor();
+
+    const { db } = env.node.platform.database;
+    const [user] = await db.select({ id: users.id }).from(users).where(eq(users.username, identity.username));
+    const userId = user?.id ?? '';
+    const place = {
+      latitude: profiles.latitude,
+      longitude: profiles.longitude,
+      placeName: profiles.placeName,
+      timezone: profiles.timezone,
+    };
+    expect(await db.select(place).from(profiles).where(eq(profiles.userId, userId))).toEqual([
+      { latitude: 20.68, longitude: -103.35, placeName: 'Guadalajara, Jalisco, Mexico', timezone: zone },
+    ]);
+    const theirPets = await db
+      .select({ name: pets.name, species: pets.species, photos: pets.photoMediaIds })
+      .from(pets)
+      .where(eq(pets.ownerId, userId));
+    expect(theirPets.map((pet) => ({ ...pet, photos: pet.photos.length }))).toEqual([{ name: 'Luna', species: 'cat', photos: 1 }]);
+
+    // The confirmation link continues into the app.
     const token = linkToken(await env.mailbox.waitFor(identity.email, /Confirm your email/), '/verify-email');
     await page.goto(`${env.node.url}/verify-email?token=${token}`);
     await page.getByTestId('verified').waitFor();
     await screenshot(page, 'verified-en');
-
-    await page.goto(`${env.node.url}/`);
+    await page.getByTestId('verify-continue').click();
     // Home is the feed, inside the app's navigation.
     await page.getByRole('heading', { name: en['feed.title'] }).waitFor();
     await page.getByRole('navigation', { name: en['nav.main'] }).getByRole('link', { name: en['nav.home'], exact: true }).waitFor();
@@ -53,7 +138,37 @@ describe('web client', () => {
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
     await screenshot(page, 'home-en');
     await context.close();
-  });
+  }, 120_000);
+
+  test('e2e: the welcome steps at 1366 px can all be skipped, and a place can be picked by its name', async () => {
+    const user = await env.register();
+    const context = await userContext(browser, { locale: 'es-MX', viewport: { width: 1366, height: 900 } });
+    const page = await context.newPage();
+    await page.goto(`${env.node.url}/login`);
+    await page.getByLabel(es['form.login']).fill(user.username);
+    await page.getByLabel(es['form.password']).fill(user.password);
+    await page.getByRole('button', { name: es['signIn.submit'] }).click();
+    await page.getByTestId('presence-self').waitFor();
+    await page.goto(`${env.node.url}/welcome`);
+    await page.getByTestId('welcome-skip').click();
+    await page.getByRole('heading', { name: es['welcome.petTitle'] }).waitFor();
+    await page.getByTestId('welcome-skip').click();
+    await page.getByRole('heading', { name: es['welcome.peopleTitle'] }).waitFor();
+    await page.getByTestId('welcome-next').click();
+    await page.getByLabel(es['welcome.placeLabel']).fill('guadalaj');
+    // Two places share the name: each says where it is.
+    await page.getByRole('option', { name: 'Guadalajara, Castilla-La Mancha, España' }).click();
+    await page.getByTestId('welcome-place-chosen').filter({ hasText: 'Guadalajara, Castilla-La Mancha, España' }).waitFor();
+    await screenshot(page, 'welcome-4-place-desktop-es');
+    await page.getByTestId('welcome-next').click();
+    await page.getByRole('heading', { name: es['feed.title'] }).waitFor();
+    const { db } = env.node.platform.database;
+    expect(
+      await db.select({ placeName: profiles.placeName, locale: profiles.locale }).from(profiles).where(eq(profiles.userId, user.id)),
+    ).toEqual([{ placeName: 'Guadalajara, Castilla-La Mancha, España', locale: 'es-MX' }]);
+    expect(await db.select({ id: pets.id }).from(pets).where(eq(pets.ownerId, user.id))).toEqual([]);
+    await context.close();
+  }, 90_000);
 
   test('e2e: sign in with two-factor, in Spanish', async () => {
     const user = await env.register({ language: 'es' });

@@ -31,6 +31,7 @@ const signIn = (user: RegisteredUser): Promise<Page> => web.signIn(user);
 
 const noHorizontalScroll = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth);
 const within = { timeout: 10_000 };
+const MADRID = 'Madrid, Community of Madrid, Spain';
 
 describe('people and pets in the web client', () => {
   test('e2e: search, friend request with a live badge, accept, a pet seen by the friend, and a block that hides the profile', async () => {
@@ -136,9 +137,10 @@ describe('people and pets in the web client', () => {
     expect(await a.getByLabel(en['profile.timezone']).getAttribute('aria-invalid')).toBe('true');
     await screenshot(a, 'people-profile-error');
     await a.getByLabel(en['profile.timezone']).fill('Europe/Madrid');
-    await a.getByLabel(en['profile.latitude']).fill('40.41678');
-    await a.getByLabel(en['profile.longitude']).fill('-3.70379');
-    await a.getByLabel(en['profile.placeName']).fill('Madrid');
+    // The place is picked by its name, never typed as coordinates.
+    await a.getByLabel(en['welcome.placeLabel']).fill('madrid');
+    await a.getByRole('option', { name: MADRID }).click();
+    await a.getByTestId('place-chosen').filter({ hasText: MADRID }).waitFor(within);
     await a.getByRole('button', { name: en['settings.save'], exact: true }).click();
     await a.getByRole('status').filter({ hasText: en['settings.saved'] }).first().waitFor(within);
     expect(await noHorizontalScroll(a)).toBeLessThanOrEqual(360);
@@ -149,14 +151,14 @@ describe('people and pets in the web client', () => {
     await b.getByRole('tab', { name: en['profile.tabAbout'] }).click();
     expect(await b.getByText('Two cats and a balcony.').count()).toBe(1);
     expect(await b.getByText('Europe/Madrid').count()).toBe(1);
-    expect(await b.getByText('Madrid', { exact: true }).count()).toBe(0);
+    expect(await b.getByText(MADRID, { exact: true }).count()).toBe(0);
     await a.getByRole('link', { name: en['settings.privacy'], exact: true }).click();
     await a.getByLabel(en['privacy.location']).selectOption('friends');
     await a.getByRole('status').filter({ hasText: en['settings.saved'] }).first().waitFor(within);
     await screenshot(a, 'people-privacy');
     expect(await noHorizontalScroll(a)).toBeLessThanOrEqual(360);
     // The profile follows the change live (profile.changed).
-    await b.getByText('Madrid', { exact: true }).waitFor(within);
+    await b.getByText(MADRID, { exact: true }).waitFor(within);
     await screenshot(b, 'people-friend-profile');
 
     // Ana adds a lost cat with health notes only she may read; Bruno is alerted.

@@ -40,6 +40,14 @@ const PLACES: Gazetteer[] = [
     kind: 'city',
   },
   {
+    names: { en: 'Madrid', es: 'Madrid' },
+    lat: 40.4168,
+    lon: -3.7038,
+    state: { en: 'Community of Madrid', es: 'Comunidad de Madrid' },
+    country: { en: 'Spain', es: 'España' },
+    kind: 'city',
+  },
+  {
     names: { en: 'Cairo', ar: 'القاهرة' },
     lat: 30.0444,
     lon: 31.2357,

@@ -1,24 +1,32 @@
-// The web client's end-to-end setting: a node with real services serving the built client, one
-// headless Chromium, and signing a user in through the sign-in screen in a context of their own.
+// The web client's end-to-end setting: a node with real services serving the built client, a
+// local geocoder with Nominatim's API for place names, one headless Chromium, and signing a user
+// in through the sign-in screen in a context of their own.
 import type { Browser, Page } from 'playwright-core';
 import { en } from '../../client/src/i18n/messages/en.ts';
 import { type AccountsEnv, type RegisteredUser, startAccountsEnv } from './accounts.ts';
 import { launchBrowser, userContext } from './browser.ts';
+import { type FakeNominatim, startFakeNominatim } from './nominatim.ts';
 
 export interface WebEnv {
   env: AccountsEnv;
   browser: Browser;
+  geocoder: FakeNominatim;
   /** A page signed in as `user` (English, 360 px), on the home screen with the socket up. */
   signIn(user: RegisteredUser): Promise<Page>;
   close(): Promise<void>;
 }
 
 export async function startWebEnv(label: string): Promise<WebEnv> {
-  const env = await startAccountsEnv(label, { CLIENT_DIR: new URL('../../client/dist', import.meta.url).pathname });
+  const geocoder = startFakeNominatim();
+  const env = await startAccountsEnv(label, {
+    CLIENT_DIR: new URL('../../client/dist', import.meta.url).pathname,
+    GEOCODER_URL: geocoder.url,
+  });
   const browser = await launchBrowser();
   return {
     env,
     browser,
+    geocoder,
     async signIn(user) {
       const context = await userContext(browser, { locale: 'en-US' });
       const page = await context.newPage();
@@ -32,6 +40,7 @@ export async function startWebEnv(label: string): Promise<WebEnv> {
     async close() {
       await browser.close();
       await env.close();
+      geocoder.close();
     },
   };
 }

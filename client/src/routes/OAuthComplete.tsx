@@ -10,14 +10,18 @@ import { useSubmit } from '../components/useSubmit.ts';
 import { t } from '../i18n/index.ts';
 import { actions, errorText, type TokenPair } from '../state/store.ts';
 
+const NEW_ACCOUNT_MS = 10 * 60_000;
+
 export default function OAuthComplete() {
   const [params] = useSearchParams();
   const navigate = useNavigate();
   const [needsCode, setNeedsCode] = createSignal(false);
   const [code, setCode] = createSignal('');
   const exchange = async (totp?: string) => {
-    actions.signedIn(await api<TokenPair>('POST', '/auth/oauth/exchange', { code: params.code, ...(totp === undefined ? {} : { totp }) }));
-    navigate('/', { replace: true });
+    const pair = await api<TokenPair>('POST', '/auth/oauth/exchange', { code: params.code, ...(totp === undefined ? {} : { totp }) });
+    actions.signedIn(pair);
+    // An account the provider sign-in just made continues into the welcome steps.
+    navigate(Date.now() - Date.parse(pair.user.createdAt ?? '') < NEW_ACCOUNT_MS ? '/welcome' : '/', { replace: true });
   };
   onMount(async () => {
     try {

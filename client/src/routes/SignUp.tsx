@@ -1,5 +1,7 @@
-import { A } from '@solidjs/router';
-import { createSignal, Show } from 'solid-js';
+// /signup: an account from an email, a username and a password; the new user is signed in and
+// continues into the welcome steps (the confirmation mail waits in their inbox).
+import { A, useNavigate } from '@solidjs/router';
+import { createSignal } from 'solid-js';
 import { api } from '../api/http.ts';
 import { Field, NewPasswordField } from '../components/Field.tsx';
 import { FormFooter } from '../components/FormFooter.tsx';
@@ -12,7 +14,7 @@ export default function SignUp() {
   const [email, setEmail] = createSignal('');
   const [username, setUsername] = createSignal('');
   const [password, setPassword] = createSignal('');
-  const [done, setDone] = createSignal<TokenPair | undefined>();
+  const navigate = useNavigate();
   const { busy, error, submit } = useSubmit(async () => {
     const pair = await api<TokenPair>('POST', '/auth/register', {
       email: email(),
@@ -21,27 +23,20 @@ export default function SignUp() {
       language: languageOf(locale()),
     });
     actions.signedIn(pair);
-    setDone(pair);
+    navigate('/welcome', { replace: true });
   });
   return (
     <section class="card" aria-labelledby="signup-title">
       <h1 id="signup-title">{t('signUp.title')}</h1>
-      <Show
-        when={done()}
-        fallback={
-          <form onSubmit={submit} novalidate>
-            <Field label={t('form.email')} name="email" type="email" value={email()} onInput={setEmail} autocomplete="email" />
-            <Field label={t('form.username')} name="username" value={username()} onInput={setUsername} autocomplete="username" />
-            <NewPasswordField label={t('form.password')} value={password()} onInput={setPassword} />
-            <FormFooter busy={busy()} error={error()} label={t('signUp.submit')} />
-            <p>
-              <A href="/login">{t('signUp.haveAccount')}</A>
-            </p>
-          </form>
-        }
-      >
-        {(pair) => <p role="status">{t('signUp.checkMail', { username: pair().user.username, email: pair().user.email })}</p>}
-      </Show>
+      <form onSubmit={submit} novalidate>
+        <Field label={t('form.email')} name="email" type="email" value={email()} onInput={setEmail} autocomplete="email" />
+        <Field label={t('form.username')} name="username" value={username()} onInput={setUsername} autocomplete="username" />
+        <NewPasswordField label={t('form.password')} value={password()} onInput={setPassword} />
+        <FormFooter busy={busy()} error={error()} label={t('signUp.submit')} />
+        <p>
+          <A href="/login">{t('signUp.haveAccount')}</A>
+        </p>
+      </form>
     </section>
   );
 }

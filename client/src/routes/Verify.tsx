@@ -1,7 +1,12 @@
+// /verify-email: the link of the confirmation mail; once confirmed, a button continues into the
+// app (the feed when signed in on this browser, the sign-in otherwise).
 import { useSearchParams } from '@solidjs/router';
+import { ArrowRight } from 'lucide-solid';
 import { createResource, Match, Switch } from 'solid-js';
 import { api } from '../api/http.ts';
+import { Button } from '../components/ui/Button.tsx';
 import { t } from '../i18n/index.ts';
+import { state } from '../state/store.ts';
 
 export default function Verify() {
   const [params] = useSearchParams();
@@ -22,6 +27,9 @@ export default function Verify() {
           <p role="status" data-testid="verified">
             {t('verify.done')}
           </p>
+          <Button href={state.user ? '/' : '/login'} icon={ArrowRight} data-testid="verify-continue">
+            {t('verify.continue')}
+          </Button>
         </Match>
       </Switch>
     </section>

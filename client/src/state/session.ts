@@ -15,6 +15,8 @@ export interface SessionUser {
   hasPassword: boolean;
   language: string;
   role: string;
+  /** When the account was made (ISO 8601): a brand-new one goes through the welcome steps. */
+  createdAt?: string;
 }
 
 /** What a sign-in or a refresh gives the page (the refresh token stays in the cookie). */

@@ -35,7 +35,7 @@ export function Button(props: Common & JSX.ButtonHTMLAttributes<HTMLButtonElemen
       }
     >
       {(href) => (
-        <A href={href()} class={classes()}>
+        <A href={href()} class={classes()} {...(rest as JSX.AnchorHTMLAttributes<HTMLAnchorElement>)}>
           {content}
         </A>
       )}

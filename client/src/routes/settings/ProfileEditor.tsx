@@ -1,12 +1,14 @@
 // /settings/profile: the user's own profile (profile and cover photos, saved as soon as they are
-// uploaded; display name, bio, location, locale, time zone, account type). A refused save names the field: it is highlighted and the message says why.
+// uploaded; display name, bio, location picked by name or with the device, locale, time zone,
+// account type). A refused save names the field: it is highlighted and the message says why.
 import { A } from '@solidjs/router';
 import { createSignal, For, type JSX, onMount, Show } from 'solid-js';
 import type { CallRequest } from '../../../../protocol/catalogue.ts';
-import { CheckField, InputField, SelectField, TextAreaField } from '../../components/Field.tsx';
+import { InputField, SelectField, TextAreaField } from '../../components/Field.tsx';
 import { FormFooter } from '../../components/FormFooter.tsx';
 import { PhotoSetting } from '../../components/media/PhotoSetting.tsx';
 import { StorageUsage } from '../../components/media/StorageUsage.tsx';
+import { type Place, PlacePicker, placeOf } from '../../components/PlacePicker.tsx';
 import { SettingsNav } from '../../components/SettingsNav.tsx';
 import { StatusForm } from '../../components/StatusForm.tsx';
 import { t } from '../../i18n/index.ts';
@@ -21,10 +23,8 @@ export default function ProfileEditor(): JSX.Element {
   const [avatar, setAvatar] = createSignal<string | null>(null);
   const [cover, setCover] = createSignal<string | null>(null);
   const [bio, setBio] = createSignal('');
-  const [latitude, setLatitude] = createSignal('');
-  const [longitude, setLongitude] = createSignal('');
-  const [placeName, setPlaceName] = createSignal('');
-  const [removeLocation, setRemoveLocation] = createSignal(false);
+  const [place, setPlace] = createSignal<Place | null>(null);
+  const [savedPlace, setSavedPlace] = createSignal<Place | null>(null);
   const [profileLocale, setProfileLocale] = createSignal('');
   const [timezone, setTimezone] = createSignal('');
   const [accountType, setAccountType] = createSignal<'personal' | 'business'>('personal');
@@ -39,9 +39,8 @@ export default function ProfileEditor(): JSX.Element {
       setAvatar(profile.avatarMediaId);
       setCover(profile.coverMediaId);
       setBio(profile.bio ?? '');
-      setLatitude(profile.location === undefined ? '' : String(profile.location.latitude));
-      setLongitude(profile.location === undefined ? '' : String(profile.location.longitude));
-      setPlaceName(profile.location?.placeName ?? '');
+      setPlace(placeOf(profile.location));
+      setSavedPlace(placeOf(profile.location));
       setProfileLocale(profile.locale ?? '');
       setTimezone(profile.timezone ?? '');
       setAccountType(profile.accountType);
@@ -51,17 +50,6 @@ export default function ProfileEditor(): JSX.Element {
     }
   });
 
-  const useDevice = () => {
-    navigator.geolocation?.getCurrentPosition(
-      (position) => {
-        setLatitude(position.coords.latitude.toFixed(4));
-        setLongitude(position.coords.longitude.toFixed(4));
-        setRemoveLocation(false);
-      },
-      () => actions.toast(t('profile.locationUnavailable'), 'error'),
-    );
-  };
-
   const save = async (event: Event) => {
     event.preventDefault();
     setBusy(true);
@@ -70,32 +58,17 @@ export default function ProfileEditor(): JSX.Element {
     const changes: CallRequest<'profile.update'> = { displayName: displayName(), bio: bio(), accountType: accountType() };
     if (profileLocale() !== '') changes.locale = profileLocale();
     if (timezone() !== '') changes.timezone = timezone();
-    if (removeLocation()) changes.location = null;
-    else if (latitude() !== '' || longitude() !== '') {
-      const lat = Number(latitude());
-      const lon = Number(longitude());
-      if (latitude() === '' || Number.isNaN(lat) || lat < -90 || lat > 90) {
-        setField('location');
-        setError(t('profile.badLatitude'));
-        setBusy(false);
-        return;
-      }
-      if (longitude() === '' || Number.isNaN(lon) || lon < -180 || lon > 180) {
-        setField('location');
-        setError(t('profile.badLongitude'));
-        setBusy(false);
-        return;
-      }
-      changes.location = { latitude: lat, longitude: lon, placeName: placeName() };
-    }
+    const chosen = place();
+    const saved = savedPlace();
+    if (chosen === null && saved !== null) changes.location = null;
+    else if (
+      chosen !== null &&
+      (chosen.latitude !== saved?.latitude || chosen.longitude !== saved.longitude || chosen.placeName !== saved.placeName)
+    )
+      changes.location = chosen;
     try {
       await actions.call('profile.update', changes);
-      if (removeLocation()) {
-        setLatitude('');
-        setLongitude('');
-        setPlaceName('');
-        setRemoveLocation(false);
-      }
+      setSavedPlace(chosen);
       actions.toast(t('settings.saved'));
     } catch (failure) {
       setField(errorField(failure));
@@ -172,38 +145,7 @@ export default function ProfileEditor(): JSX.Element {
           <fieldset aria-invalid={invalid('location')} class={invalid('location') ? 'invalid' : undefined}>
             <legend>{t('profile.location')}</legend>
             <p class="hint">{t('profile.locationHelp')}</p>
-            <div class="pair">
-              <InputField
-                id="latitude"
-                label={t('profile.latitude')}
-                inputmode="decimal"
-                value={latitude()}
-                disabled={removeLocation()}
-                onInput={setLatitude}
-              />
-              <InputField
-                id="longitude"
-                label={t('profile.longitude')}
-                inputmode="decimal"
-                value={longitude()}
-                disabled={removeLocation()}
-                onInput={setLongitude}
-              />
-            </div>
-            <InputField
-              id="placeName"
-              label={t('profile.placeName')}
-              maxlength={100}
-              value={placeName()}
-              disabled={removeLocation()}
-              onInput={setPlaceName}
-            />
-            <Show when={'geolocation' in navigator}>
-              <button type="button" class="secondary" onClick={useDevice}>
-                {t('profile.useDeviceLocation')}
-              </button>
-            </Show>
-            <CheckField label={t('profile.removeLocation')} checked={removeLocation()} onChange={setRemoveLocation} />
+            <PlacePicker id="place" label={t('welcome.placeLabel')} value={place()} onChange={setPlace} />
           </fieldset>
           <SelectField
             id="profileLocale"
