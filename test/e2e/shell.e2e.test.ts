@@ -204,4 +204,56 @@ describe('the app shell', () => {
     expect(calls).toEqual(['posts.byAuthor']);
     await page.context().close();
   }, 60_000);
+
+  test('shell: Back returns to the chat list at the same place without asking for it again; after a chat was read it comes back as it was, then updated', async () => {
+    // Enough conversations for the list to scroll on a short phone screen, each with an unread message.
+    const friends = await Promise.all(Array.from({ length: 6 }, () => web.env.register()));
+    for (const friend of friends) {
+      await befriend(web.env.node, ana, friend);
+      const member = await join(web.env, web.env.node, friend);
+      await member.call('chats.send', { to: ana.id, clientId: crypto.randomUUID(), text: `Hola from ${friend.username}` });
+      member.close();
+    }
+    const { page, calls } = await anaOn({ width: 390, height: 420 }, 'chats.list');
+    await page.getByTestId('nav-chats').click();
+    const chats = page.getByTestId('chats').locator('li');
+    await expect.poll(() => chats.count()).toBeGreaterThanOrEqual(7);
+    expect(calls).toEqual(['chats.list']);
+    const oldest = chats.last();
+    await oldest.scrollIntoViewIfNeeded();
+    const before = await page.evaluate(() => window.scrollY);
+    expect(before).toBeGreaterThan(100);
+
+    // Away and Back: nothing changed, nothing asked.
+    await page.getByTestId('nav-explore').click();
+    await page.getByRole('main').getByTestId('suggestions').waitFor();
+    await page.goBack();
+    await expect.poll(() => page.evaluate(() => window.scrollY)).toBe(before);
+    expect(calls).toEqual(['chats.list']);
+
+    // Reading a chat changes it: Back shows the list where it was, then its first page read again.
+    const unreadBefore = await page.getByTestId('chat-unread').count();
+    const read = oldest;
+    const readId = await read.getAttribute('data-testid');
+    expect(await read.getByTestId('chat-unread').count()).toBe(1);
+    const atRead = await page.evaluate(() => window.scrollY);
+    await read.getByRole('link').click();
+    await page.getByRole('textbox').first().waitFor();
+    await page.goBack();
+    await page.getByTestId(readId ?? '').waitFor();
+    // At the bottom of the list: the read chat's badge gone, the page may be a pixel shorter.
+    await expect.poll(async () => Math.abs((await page.evaluate(() => window.scrollY)) - atRead)).toBeLessThanOrEqual(2);
+    await expect
+      .poll(() =>
+        page
+          .getByTestId(readId ?? '')
+          .getByTestId('chat-unread')
+          .count(),
+      )
+      .toBe(0);
+    expect(await page.getByTestId('chat-unread').count()).toBe(unreadBefore - 1);
+    // Read again once: on the way back if the read was already known, or just after.
+    await expect.poll(() => calls).toEqual(['chats.list', 'chats.list']);
+    await page.context().close();
+  }, 90_000);
 });

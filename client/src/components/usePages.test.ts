@@ -69,3 +69,47 @@ test('pages: a list left and come back to is restored as it was (its items and c
     vi.useRealTimers();
   }
 });
+
+test('pages: a kept list whose content changed while away comes back as it was, then its first page is read again and merged in front, the pages below kept', async () => {
+  const { listChanged, recallList, rememberList } = await import('../state/listMemory.ts');
+  type Chat = { id: string; unread: number };
+  let first: Chat[] = [
+    { id: 'a', unread: 2 },
+    { id: 'b', unread: 0 },
+  ];
+  const asked: (string | undefined)[] = [];
+  const pages = createRoot(() =>
+    usePages<Chat>(async (cursor) => {
+      asked.push(cursor);
+      return cursor === undefined ? { items: first, nextCursor: 'c2' } : { items: [{ id: 'c', unread: 0 }], nextCursor: 'c3' };
+    }),
+  );
+  await pages.reload();
+  await pages.more();
+  rememberList('chats:inbox', pages.snapshot(), 300);
+  // Nothing changed: not marked.
+  rememberList('chats:requests', pages.snapshot(), 0);
+  expect(recallList('chats:requests')?.changed).toBe(false);
+  listChanged('chats:');
+  const back = recallList<Chat>('chats:inbox');
+  expect(back?.changed).toBe(true);
+  pages.restore((back as NonNullable<typeof back>).page);
+  // b got a message and moved up; a was read.
+  first = [
+    { id: 'b', unread: 1 },
+    { id: 'a', unread: 0 },
+  ];
+  await pages.refreshFirst();
+  expect(pages.items()).toEqual([
+    { id: 'b', unread: 1 },
+    { id: 'a', unread: 0 },
+    { id: 'c', unread: 0 },
+  ]);
+  // The cursor still follows the pages below.
+  await pages.more();
+  expect(asked).toEqual([undefined, 'c2', undefined, 'c3']);
+  // Another kind of list is not marked by a change of chats.
+  rememberList('feed:home', pages.snapshot(), 0);
+  listChanged('chats:');
+  expect(recallList('feed:home')?.changed).toBe(false);
+});

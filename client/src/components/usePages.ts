@@ -9,7 +9,14 @@ export interface PageOf<T> {
   nextCursor: string | null;
 }
 
-export function usePages<T>(load: (cursor: string | undefined) => Promise<PageOf<T>>) {
+/**
+ * `idOf` names an item, for `refreshFirst` (which merges a fresh first page into what is loaded);
+ * lists given none are compared by `id`.
+ */
+export function usePages<T>(
+  load: (cursor: string | undefined) => Promise<PageOf<T>>,
+  idOf: (item: T) => string = (item) => (item as { id: string }).id,
+) {
   const [items, setItems] = createSignal<T[]>([]);
   const [next, setNext] = createSignal<string | null>(null);
   const [loading, setLoading] = createSignal(false);
@@ -52,5 +59,22 @@ export function usePages<T>(load: (cursor: string | undefined) => Promise<PageOf
     hasMore: () => next() !== null,
     more: () => fetchPage(false),
     reload: () => fetchPage(true),
+    /**
+     * Reads the first page again without emptying the list: its items come first, followed by the
+     * loaded ones it does not hold (the pages further down stay, and so does the scroll).
+     */
+    async refreshFirst() {
+      const mine = ++generation;
+      try {
+        const page = await load(undefined);
+        if (mine !== generation) return;
+        const fresh = new Set(page.items.map(idOf));
+        setItems((before) => [...page.items, ...before.filter((item) => !fresh.has(idOf(item)))]);
+        if (items().length === page.items.length) setNext(page.nextCursor);
+        setLoaded(true);
+      } catch (failure) {
+        if (mine === generation) setError(errorText(failure));
+      }
+    },
   };
 }

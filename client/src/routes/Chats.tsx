@@ -2,7 +2,7 @@
 // requests), each with its name, last message and unread count. A `chats.unread` event of the
 // user's topic moves its conversation to the top at once and reloads the first page shortly
 // after (for the new preview); an unknown conversation in it is a new one. "New group" picks
-// friends and a name.
+// friends and a name. Back to the list shows it as it was left, at the same scroll position.
 import { A, useNavigate, useSearchParams } from '@solidjs/router';
 import { createSignal, For, type JSX, onCleanup, onMount, Show } from 'solid-js';
 import { describeSystem } from '../components/chat/format.ts';
@@ -11,6 +11,7 @@ import { LoadMore } from '../components/LoadMore.tsx';
 import { Avatar } from '../components/Person.tsx';
 import { usePages } from '../components/usePages.ts';
 import { formatRelative, t } from '../i18n/index.ts';
+import { keepList } from '../state/listMemory.ts';
 import type { Chat } from '../state/messageLog.ts';
 import { actions, state } from '../state/store.ts';
 
@@ -67,7 +68,15 @@ export default function Chats(): JSX.Element {
   };
 
   onMount(() => {
-    void reload();
+    // Back to the list puts it back as it was left, read again only when a chat changed meanwhile.
+    keepList(() => `chats:${folder()}`, {
+      ...pages,
+      reload,
+      refreshFirst: async () => {
+        await pages.refreshFirst();
+        acknowledge(pages.items());
+      },
+    });
     const stop = actions.onUserEvent((event) => {
       if (event.name !== 'chats.unread') return;
       const body = event.body as { conversationId: string; unread: number };

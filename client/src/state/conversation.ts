@@ -10,6 +10,7 @@ import type { EventFrame, SignalFrame, TopicHandle } from '../../../protocol/cli
 import { ProtocolError } from '../../../protocol/client.ts';
 import { CHAT_LIMITS } from '../../../protocol/lists.ts';
 import { ApiError } from '../api/http.ts';
+import { listChanged } from './listMemory.ts';
 import {
   type Chat,
   type ChatMember,
@@ -248,6 +249,8 @@ export function createConversation(conversationId: string) {
           ...(item.attachments.length === 0 ? {} : { attachments: [...item.attachments] }),
         });
         absorb([message]);
+        // The chat list, if kept for Back, now has this conversation out of date and out of place.
+        listChanged('chats:');
         return;
       } catch (error) {
         if (index() < 0) return;

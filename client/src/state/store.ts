@@ -17,7 +17,7 @@ import { type ConnectionState, type EventFrame, PetAmigosClient, ProtocolError }
 import { ApiError, api } from '../api/http.ts';
 import { t } from '../i18n/index.ts';
 import type { MessageKey } from '../i18n/messages/en.ts';
-import { forgetLists } from './listMemory.ts';
+import { forgetLists, listChanged } from './listMemory.ts';
 import { refusalText } from './mediaText.ts';
 import { type AccessGrant, type ChannelLike, createTokenKeeper, SESSION_CHANNEL, type SessionUser } from './session.ts';
 
@@ -217,6 +217,7 @@ function createAppStore() {
             if (event.name === 'chats.unread') {
               const { conversations, requests } = event.body as State['chatsUnread'];
               setState('chatsUnread', { conversations, requests });
+              listChanged('chats:');
             }
             for (const listener of userListeners) listener(event);
           },
