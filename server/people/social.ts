@@ -1,5 +1,5 @@
 // The social side of a node, assembled once: notifications (with web push), the graph, pets,
-// posts with their comments, reactions, feed and trends. Gateway handlers and tests reach every
+// posts with their comments, reactions, feed, saved posts and trends. Gateway handlers and tests reach every
 // social operation through this.
 import type { Reminders } from '../../actors/reminders.ts';
 import type { ActorSystem } from '../../actors/system.ts';
@@ -18,6 +18,7 @@ import { Feed } from '../posts/feed.ts';
 import { Trends } from '../posts/hashtags.ts';
 import { Posts } from '../posts/posts.ts';
 import { Reactions } from '../posts/reactions.ts';
+import { Saved } from '../posts/saved.ts';
 import { postsShowMedia, postsUseMedia } from '../posts/visibility.ts';
 import type { SocialDeps } from './context.ts';
 import { profilesShowMedia, profilesUseMedia } from './profiles.ts';
@@ -33,6 +34,7 @@ export interface Social {
   comments: Comments;
   reactions: Reactions;
   feed: Feed;
+  saved: Saved;
   trends: Trends;
   chats: Chats;
   media: Media;
@@ -73,6 +75,7 @@ export async function createSocial(
     limiter,
     friendRequestsPerHour: platform.config.friendRequestsPerHour,
     locationChangesPerDay: platform.config.locationChangesPerDay,
+    savedPostsMax: platform.config.savedPostsMax,
     media,
   };
   // Who may see a media: its owner, and whoever may see something that shows it.
@@ -96,6 +99,7 @@ export async function createSocial(
     comments,
     reactions: new Reactions(deps, posts, comments),
     feed: new Feed(deps, posts, platform.cache),
+    saved: new Saved(deps, posts),
     trends,
     chats: new Chats(deps),
     media,

@@ -51,6 +51,7 @@ export interface Config {
   friendRequestsPerHour: number;
   chatMessagesPerMinute: number;
   locationChangesPerDay: number;
+  savedPostsMax: number;
   mail: MailConfig;
   media: MediaConfig;
   accounts: AccountsConfig;
@@ -316,6 +317,12 @@ const variables = {
     example: '5',
     parse: integer('LOCATION_CHANGES_PER_DAY', 1, 1000, 5),
   },
+  savedPostsMax: {
+    name: 'SAVED_POSTS_MAX',
+    doc: 'Posts one user may keep saved (posts.save; TOO_MANY_SAVED_POSTS beyond). Saved posts the user can no longer see are forgotten first to make room.',
+    example: '5000',
+    parse: integer('SAVED_POSTS_MAX', 1, 1_000_000, 5000),
+  },
   mailNotificationsPerHour: {
     name: 'MAIL_NOTIFICATIONS_PER_HOUR',
     doc: 'Notification mails one address gets per hour; the notifications beyond wait for the next digest mail.',
@@ -491,6 +498,7 @@ export function loadConfig(env: Env = process.env): Config {
     friendRequestsPerHour: v.friendRequestsPerHour,
     chatMessagesPerMinute: v.chatMessagesPerMinute,
     locationChangesPerDay: v.locationChangesPerDay,
+    savedPostsMax: v.savedPostsMax,
     mail: { notificationsPerHour: v.mailNotificationsPerHour, digestEveryMs: v.mailDigestEveryMs },
     media: {
       workers: v.mediaWorkers,
