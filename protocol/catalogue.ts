@@ -141,7 +141,7 @@ export const Topics = {
     },
   },
   user: {
-    description: 'Events about one user, for that user only: account changes, ended sessions, notifications, relations.',
+    description: 'Events about one user, for that user only: account changes, ended sessions, notifications, relations, saved posts.',
     form: 'user:<userId>',
     pattern: userTopicPattern('user'),
     access: 'self',
@@ -194,6 +194,15 @@ export const Topics = {
           requests: T.Integer({ minimum: 0 }),
         }),
         example: { conversationId: exampleChatId, unread: 3, conversations: 1, requests: 0 },
+      },
+      'saved.changed': {
+        description:
+          'The user saved or unsaved a post (`posts.save`) on one of their devices, so every device shows it; sent only when that changed something.',
+        body: T.Object({
+          postId: T.String({ description: 'The post saved or unsaved' }),
+          saved: T.Boolean({ description: 'Whether it is saved now' }),
+        }),
+        example: { postId: examplePostEvents.postId, saved: true },
       },
       'relation.changed': {
         description:

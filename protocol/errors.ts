@@ -74,6 +74,8 @@ export const DOMAIN_ERROR_CODES = {
   POLL_GONE: 'The post no longer has its poll (it was edited away); nothing was voted.',
   TOO_DEEP: 'Comments nest at most 3 levels deep: answer the comment above instead.',
   COMMENT_DELETED: 'The comment answered was deleted; it takes no new answers.',
+  TOO_MANY_SAVED_POSTS:
+    'The user already has the most saved posts allowed (`details.limit`, the server’s SAVED_POSTS_MAX); unsave one first. Nothing was saved.',
   TOO_LARGE: 'The file is larger than its kind allows (`details.field`: `size`, or the bytes sent beyond the size announced).',
   TOO_MANY_UPLOADS:
     'Too many of the user’s uploads are in one state (`details.state`: `uploading` when starting one, `processing` when completing one; `details.limit`).',

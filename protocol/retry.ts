@@ -71,6 +71,8 @@ export const RETRY_RULES: Record<CallName, RetryRule> = {
   'posts.vote': 'repeatable',
   'posts.react': 'repeatable',
   'posts.reactions': 'read',
+  'posts.save': 'repeatable',
+  'posts.saved': 'read',
   'comments.add': 'key',
   'comments.get': 'read',
   'comments.edit': 'repeatable',

@@ -36,6 +36,7 @@ const Privacy = lazy(() => import('./routes/settings/Privacy.tsx'));
 const Blocked = lazy(() => import('./routes/settings/Blocked.tsx'));
 const Feed = lazy(() => import('./routes/Feed.tsx'));
 const PostPage = lazy(() => import('./routes/PostPage.tsx'));
+const Saved = lazy(() => import('./routes/Saved.tsx'));
 const Hashtag = lazy(() => import('./routes/Hashtags.tsx'));
 const TrendingPage = lazy(() => import('./routes/Hashtags.tsx').then((module) => ({ default: module.TrendingPage })));
 const Chats = lazy(() => import('./routes/Chats.tsx'));
@@ -52,6 +53,7 @@ const SIGNED_IN: [string, () => JSX.Element][] = [
   ['/welcome', Welcome],
   ['/sessions', Sessions],
   ['/posts/:id', PostPage],
+  ['/saved', Saved],
   ['/hashtags/:tag', Hashtag],
   ['/trending', TrendingPage],
   ['/u/:username', Profile],

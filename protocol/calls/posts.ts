@@ -1,7 +1,7 @@
 // Calls of the social core: posts (text with mentions and hashtags, media, polls, shares, place,
 // as a pet), their edit history, reactions, nested comments, the home feed in two modes with the
-// viewer's controls, hashtag pages and trends, and reports. Every read applies the post's
-// visibility and blocks for the caller; a post the caller may not see is NOT_FOUND.
+// viewer's controls, saved posts, hashtag pages and trends, and reports. Every read applies the
+// post's visibility and blocks for the caller; a post the caller may not see is NOT_FOUND.
 
 import { REACTIONS, REPORT_REASONS, VISIBILITIES } from '../lists.ts';
 import { type CallSpec, CreateKey, Cursor, exampleFriendId, examplePerson, OneOf, Page, PersonSummary, Uuid } from '../spec.ts';
@@ -55,6 +55,7 @@ const PostCore = {
   comments: T.Integer(),
   shares: T.Integer(),
   myReaction: T.Union([ReactionKind, T.Null()]),
+  saved: T.Boolean({ description: 'The caller saved this post (`posts.save`)' }),
   createdAt: T.String({ format: 'date-time' }),
   editedAt: T.Union([T.String({ format: 'date-time' }), T.Null()]),
 };
@@ -112,6 +113,7 @@ const examplePost = {
   comments: 2,
   shares: 0,
   myReaction: 'like',
+  saved: false,
   createdAt: '2026-11-24T09:00:00.000Z',
   editedAt: null,
   shared: null,
@@ -270,6 +272,27 @@ export const postCalls = {
     request: T.Object({ postId: T.Optional(Uuid), commentId: T.Optional(Uuid), kind: T.Optional(ReactionKind), cursor: Cursor }),
     response: Page(T.Object({ person: PersonSummary, kind: ReactionKind })),
     example: { request: { postId: examplePostId }, response: { items: [{ person: examplePerson, kind: 'like' }], nextCursor: null } },
+  },
+  'posts.save': {
+    description:
+      'Save a post to your saved list (`saved: true`) or take it out (`false`); only you see what you saved. Saving a saved post or unsaving one not saved changes nothing and answers the same. A post you may not see (as for `posts.get`) is NOT_FOUND and nothing changes. At most SAVED_POSTS_MAX saved posts (5,000 by default): beyond, TOO_MANY_SAVED_POSTS with `details.limit` and nothing changes (saved posts you can no longer see are forgotten first to make room). Your devices hear of a change on `user:<userId>` (`saved.changed`).',
+    role: 'user',
+    errors: ['NOT_FOUND', 'TOO_MANY_SAVED_POSTS'],
+    request: T.Object({
+      postId: T.String({ format: 'uuid', description: 'The post to save or unsave' }),
+      saved: T.Boolean({ description: 'true: save it; false: take it out of your saved posts' }),
+    }),
+    response: T.Object({ saved: T.Boolean({ description: 'Whether the post is saved now' }) }),
+    example: { request: { postId: examplePostId, saved: true }, response: { saved: true } },
+  },
+  'posts.saved': {
+    description:
+      'Your saved posts, most recently saved first. Posts you may no longer see (deleted, a block either way, an audience that no longer reaches you) are left out.',
+    role: 'user',
+    errors: ['INVALID_CURSOR'],
+    request: T.Object({ cursor: Cursor }),
+    response: Page(Post),
+    example: { request: {}, response: { items: [{ ...examplePost, saved: true }], nextCursor: null } },
   },
   'comments.add': {
     description: 'Comment on a post, or answer a comment (`parentId`), up to three levels deep.',

@@ -178,6 +178,11 @@ function rows(): Row[] {
       set: variable('PLACE_LOOKUPS_PER_MINUTE'),
     },
     {
+      what: 'saved posts per user (`TOO_MANY_SAVED_POSTS`; saved posts they can no longer see make room first)',
+      value: number(byDefault('SAVED_POSTS_MAX')),
+      set: variable('SAVED_POSTS_MAX'),
+    },
+    {
       what: 'notification mails per recipient; the rest go in one digest, sent every',
       value: `${per(byDefault('MAIL_NOTIFICATIONS_PER_HOUR'), 3_600_000)}; ${duration(byDefault('MAIL_DIGEST_EVERY_MS'))}`,
       set: `${variable('MAIL_NOTIFICATIONS_PER_HOUR')}, ${variable('MAIL_DIGEST_EVERY_MS')}`,

@@ -1,6 +1,6 @@
 // The social side of a node, assembled once: notifications (with web push), the graph, pets,
-// posts with their comments, reactions, feed and trends, and place names. Gateway handlers and
-// tests reach every social operation through this.
+// posts with their comments, reactions, feed, saved posts and trends, and place names. Gateway
+// handlers and tests reach every social operation through this.
 import type { Reminders } from '../../actors/reminders.ts';
 import type { ActorSystem } from '../../actors/system.ts';
 import type { AccountsDeps } from '../accounts/context.ts';
@@ -19,6 +19,7 @@ import { Feed } from '../posts/feed.ts';
 import { Trends } from '../posts/hashtags.ts';
 import { Posts } from '../posts/posts.ts';
 import { Reactions } from '../posts/reactions.ts';
+import { Saved } from '../posts/saved.ts';
 import { postsShowMedia, postsUseMedia } from '../posts/visibility.ts';
 import type { SocialDeps } from './context.ts';
 import { profilesShowMedia, profilesUseMedia } from './profiles.ts';
@@ -34,6 +35,7 @@ export interface Social {
   comments: Comments;
   reactions: Reactions;
   feed: Feed;
+  saved: Saved;
   trends: Trends;
   chats: Chats;
   media: Media;
@@ -75,6 +77,7 @@ export async function createSocial(
     limiter,
     friendRequestsPerHour: platform.config.friendRequestsPerHour,
     locationChangesPerDay: platform.config.locationChangesPerDay,
+    savedPostsMax: platform.config.savedPostsMax,
     media,
   };
   // Who may see a media: its owner, and whoever may see something that shows it.
@@ -98,6 +101,7 @@ export async function createSocial(
     comments,
     reactions: new Reactions(deps, posts, comments),
     feed: new Feed(deps, posts, platform.cache),
+    saved: new Saved(deps, posts),
     trends,
     chats: new Chats(deps),
     media,

@@ -53,6 +53,7 @@ export interface Config {
   chatMessagesPerMinute: number;
   locationChangesPerDay: number;
   places: PlacesConfig;
+  savedPostsMax: number;
   mail: MailConfig;
   media: MediaConfig;
   accounts: AccountsConfig;
@@ -339,6 +340,12 @@ const variables = {
     example: '30',
     parse: integer('PLACE_LOOKUPS_PER_MINUTE', 1, 10_000, 30),
   },
+  savedPostsMax: {
+    name: 'SAVED_POSTS_MAX',
+    doc: 'Posts one user may keep saved (posts.save; TOO_MANY_SAVED_POSTS beyond). Saved posts the user can no longer see are forgotten first to make room.',
+    example: '5000',
+    parse: integer('SAVED_POSTS_MAX', 1, 1_000_000, 5000),
+  },
   mailNotificationsPerHour: {
     name: 'MAIL_NOTIFICATIONS_PER_HOUR',
     doc: 'Notification mails one address gets per hour; the notifications beyond wait for the next digest mail.',
@@ -515,6 +522,7 @@ export function loadConfig(env: Env = process.env): Config {
     chatMessagesPerMinute: v.chatMessagesPerMinute,
     locationChangesPerDay: v.locationChangesPerDay,
     places: { geocoderUrl: v.geocoderUrl, userAgent: v.geocoderUserAgent, lookupsPerMinute: v.placeLookupsPerMinute },
+    savedPostsMax: v.savedPostsMax,
     mail: { notificationsPerHour: v.mailNotificationsPerHour, digestEveryMs: v.mailDigestEveryMs },
     media: {
       workers: v.mediaWorkers,

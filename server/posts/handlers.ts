@@ -1,5 +1,5 @@
 // The protocol calls of the social core: posts, polls, reactions, comments, the feed and its
-// controls, hashtags and reports. Each hands the work to its module.
+// controls, saved posts, hashtags and reports. Each hands the work to its module.
 import { eq } from 'drizzle-orm';
 import { users } from '../accounts/schema.ts';
 import { InvalidInputError } from '../errors.ts';
@@ -10,7 +10,7 @@ import { createReport } from './reports.ts';
 import { normalizeTag } from './text.ts';
 
 type PostCall =
-  | `posts.${'create' | 'edit' | 'delete' | 'get' | 'history' | 'byAuthor' | 'vote' | 'react' | 'reactions'}`
+  | `posts.${'create' | 'edit' | 'delete' | 'get' | 'history' | 'byAuthor' | 'vote' | 'react' | 'reactions' | 'save' | 'saved'}`
   | `comments.${'add' | 'get' | 'edit' | 'delete' | 'list' | 'react'}`
   | `feed.${'home' | 'mute' | 'hide' | 'lessOf' | 'controls'}`
   | `hashtags.${'page' | 'trending'}`
@@ -19,7 +19,7 @@ type PostCall =
 const REGION = /^[a-z]{2}(-[A-Z]{2})?$/;
 
 export function postHandlers(social: Social): HandlerMap<PostCall> {
-  const { deps, posts, comments, reactions, feed, trends } = social;
+  const { deps, posts, comments, reactions, feed, saved, trends } = social;
   const me = (context: { principal: { userId: string } }) => context.principal.userId;
   const tagOf = (input: string) => {
     const tag = normalizeTag(input);
@@ -36,6 +36,8 @@ export function postHandlers(social: Social): HandlerMap<PostCall> {
     'posts.vote': (context, body) => posts.vote(me(context), body),
     'posts.react': (context, body) => reactions.react(me(context), { kind: 'post', id: body.postId }, body.kind),
     'posts.reactions': (context, body) => reactions.list(me(context), body),
+    'posts.save': (context, body) => saved.save(me(context), body.postId, body.saved),
+    'posts.saved': (context, body) => saved.list(me(context), body.cursor),
     'comments.add': (context, body) => comments.add(me(context), body),
     'comments.get': (context, body) => comments.get(me(context), body.commentId),
     'comments.edit': (context, body) => comments.edit(me(context), body),

@@ -22,7 +22,7 @@ import { createOnce } from '../platform/db/once.ts';
 import { rowsOf } from '../platform/db/rows.ts';
 import { checkPlainText } from '../platform/input.ts';
 import type { Trends } from './hashtags.ts';
-import { pollOptions, polls, pollVotes, postEdits, postHashtags, postMentions, posts } from './schema.ts';
+import { pollOptions, polls, pollVotes, postEdits, postHashtags, postMentions, posts, savedPosts } from './schema.ts';
 import { mentionsAndTags } from './text.ts';
 import { countsEventOf, type PostRow, type PostView, postViews } from './views.ts';
 import { canSee, visibleTo } from './visibility.ts';
@@ -271,6 +271,8 @@ export class Posts {
         .where(eq(posts.id, postId));
       await tx.delete(postHashtags).where(eq(postHashtags.postId, postId));
       await tx.delete(postMentions).where(eq(postMentions.postId, postId));
+      // Nobody may see it any more: it leaves everyone's saved posts (and stops counting toward their limit).
+      await tx.delete(savedPosts).where(eq(savedPosts.postId, postId));
       if (current.sharedPostId !== null)
         await tx
           .update(posts)

@@ -1,8 +1,8 @@
 // Tables owned by posts: what users (or their pets) post, its edit history, mentions and hashtags
 // parsed from the text, polls with their options and votes, nested comments, reactions on posts
 // and comments, shares (a post pointing at another), the viewer's feed controls (muted people,
-// hidden posts, topics to see less of) and reports for moderation. Counters on posts and
-// comments are changed in the same transaction as the rows they count.
+// hidden posts, topics to see less of), saved posts and reports for moderation. Counters on posts
+// and comments are changed in the same transaction as the rows they count.
 import { sql } from 'drizzle-orm';
 import {
   boolean,
@@ -215,6 +215,26 @@ export const hiddenPosts = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (table) => [primaryKey({ columns: [table.userId, table.postId] })],
+);
+
+/**
+ * Posts a user saved (bookmarks), only ever shown to that user, newest save first. A saved post
+ * the user may no longer see stays here but is left out when the list is read.
+ */
+export const savedPosts = pgTable(
+  'saved_posts',
+  {
+    userId: userRef('user_id'),
+    postId: uuid('post_id')
+      .notNull()
+      .references(() => posts.id, { onDelete: 'cascade' }),
+    /** Set by the server in milliseconds, so the list's cursor (an ISO time) names a row exactly. */
+    savedAt: timestamp('saved_at', { withTimezone: true }).notNull(),
+  },
+  (table) => [
+    primaryKey({ columns: [table.userId, table.postId] }),
+    index('saved_posts_user').on(table.userId, table.savedAt.desc(), table.postId.desc()),
+  ],
 );
 
 /** "Show me less of #topic": a weight below 1 the ranking multiplies by (1 = neutral). */

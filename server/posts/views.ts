@@ -1,6 +1,7 @@
 // Posts as the protocol shows them, built for one viewer in a fixed number of queries however many
-// posts a page holds: authors, pets, polls with the viewer's votes, the viewer's reactions, mention
-// links, and the shared post (shown only if the viewer may see it, else `unavailable`).
+// posts a page holds: authors, pets, polls with the viewer's votes, the viewer's reactions and
+// saves, mention links, and the shared post (shown only if the viewer may see it, else
+// `unavailable`).
 
 import type { Static } from '@sinclair/typebox';
 import { and, eq, sql } from 'drizzle-orm';
@@ -12,7 +13,7 @@ import { pets } from '../pets/schema.ts';
 import { anyOf, uuids } from '../platform/db/any-of.ts';
 import type { Database } from '../platform/db/index.ts';
 import { rowsOf } from '../platform/db/rows.ts';
-import { pollOptions, polls, pollVotes, posts, type ReactionKind, reactions } from './schema.ts';
+import { pollOptions, polls, pollVotes, posts, type ReactionKind, reactions, savedPosts } from './schema.ts';
 import { parseEntities } from './text.ts';
 import { visibleTo } from './visibility.ts';
 
@@ -97,7 +98,7 @@ async function coreViews(db: Database, viewerId: string, rows: PostRow[]): Promi
   const ids = rows.map((row) => row.id);
   const authorIds = [...new Set(rows.map((row) => row.authorId))];
   const petIds = [...new Set(rows.flatMap((row) => (row.petId === null ? [] : [row.petId])))];
-  const [authors, petRows, pollViews, mine, entities] = await Promise.all([
+  const [authors, petRows, pollViews, mine, saved, entities] = await Promise.all([
     db.select(summaryColumns).from(users).leftJoin(profiles, eq(profiles.userId, users.id)).where(anyOf(users.id, authorIds)),
     petIds.length === 0 ? [] : db.select({ id: pets.id, name: pets.name }).from(pets).where(anyOf(pets.id, petIds)),
     pollsOf(db, viewerId, ids),
@@ -105,6 +106,10 @@ async function coreViews(db: Database, viewerId: string, rows: PostRow[]): Promi
       .select({ targetId: reactions.targetId, kind: reactions.kind })
       .from(reactions)
       .where(and(eq(reactions.targetKind, 'post'), anyOf(reactions.targetId, ids), eq(reactions.userId, viewerId))),
+    db
+      .select({ postId: savedPosts.postId })
+      .from(savedPosts)
+      .where(and(eq(savedPosts.userId, viewerId), anyOf(savedPosts.postId, ids))),
     linkedEntities(
       db,
       rows.map((row) => row.text),
@@ -113,6 +118,7 @@ async function coreViews(db: Database, viewerId: string, rows: PostRow[]): Promi
   const authorById = new Map(authors.map((author) => [author.id, toSummary(author)]));
   const petById = new Map(petRows.map((pet) => [pet.id, pet]));
   const reactionByPost = new Map(mine.map((reaction) => [reaction.targetId, reaction.kind as ReactionKind]));
+  const savedIds = new Set(saved.map((row) => row.postId));
   rows.forEach((row, index) => {
     const author = authorById.get(row.authorId);
     if (author === undefined) return;
@@ -130,6 +136,7 @@ async function coreViews(db: Database, viewerId: string, rows: PostRow[]): Promi
       comments: row.commentCount,
       shares: row.shareCount,
       myReaction: reactionByPost.get(row.id) ?? null,
+      saved: savedIds.has(row.id),
       createdAt: row.createdAt.toISOString(),
       editedAt: row.editedAt?.toISOString() ?? null,
     });

@@ -1,8 +1,8 @@
 // The app's main screens as people see them: at 390 px and 1366 px, light and dark, in English,
 // Spanish and Arabic (right to left), each audited by axe-core (WCAG 2.1 A and AA rules, contrast
 // included) with no serious or critical violation, each written as a screenshot, none scrolling
-// sideways. The user has a friend, a post with a reaction and a comment, a conversation and a
-// notification, so no screen is only its empty state.
+// sideways. The user has a friend, a post with a reaction and a comment, a saved post, a
+// conversation and a notification, so no screen is only its empty state.
 import AxeBuilder from '@axe-core/playwright';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -27,7 +27,8 @@ beforeAll(async () => {
   const post = await hers.call('posts.create', { text: 'Luna learned to sit 🐶 #training', visibility: 'friends' });
   await his.call('posts.react', { postId: post.id, kind: 'love' });
   await his.call('comments.add', { postId: post.id, text: '¡Qué lista!' });
-  await his.call('posts.create', { text: 'Max at the beach today', visibility: 'friends' });
+  const beach = await his.call('posts.create', { text: 'Max at the beach today', visibility: 'friends' });
+  await hers.call('posts.save', { postId: beach.id, saved: true });
   await his.call('chats.send', { to: ana.id, clientId: crypto.randomUUID(), text: 'Paseo a las 6?' });
   hers.close();
   his.close();
@@ -59,6 +60,7 @@ const SCREENS: { name: string; path: () => string; ready: (page: Page, labels: M
     ready: (page, labels) => page.getByRole('heading', { name: labels['nav.notifications'] }).first().waitFor(),
   },
   { name: 'profile', path: () => `/u/${ana.username}`, ready: (page) => page.getByTestId('profile').waitFor() },
+  { name: 'saved', path: () => '/saved', ready: (page) => page.getByTestId('saved-page').locator('article.post').first().waitFor() },
   { name: 'settings', path: () => '/settings/appearance', ready: (page) => page.locator('#language').waitFor() },
 ];
 
@@ -255,5 +257,44 @@ describe('the app shell', () => {
     // Read again once: on the way back if the read was already known, or just after.
     await expect.poll(() => calls).toEqual(['chats.list', 'chats.list']);
     await page.context().close();
+  }, 90_000);
+
+  test('shell: Save on a post shows on her other device at once; /saved lists it first, and unsaving there takes the card out with Undo', async () => {
+    const [{ page: phone }, { page: desktop }] = await Promise.all([
+      anaOn({ width: 390, height: 844 }),
+      anaOn({ width: 1366, height: 900 }),
+    ]);
+    const luna = (page: Page) => page.locator('article.post', { hasText: 'Luna learned to sit' });
+    const beach = (page: Page) => page.locator('article.post', { hasText: 'Max at the beach today' });
+    await luna(desktop).waitFor();
+    const save = luna(phone).getByTestId('save');
+    expect(await save.getAttribute('aria-pressed')).toBe('false');
+    await save.click();
+    await expect.poll(() => save.getAttribute('aria-pressed')).toBe('true');
+    await expect.poll(() => luna(desktop).getByTestId('save').getAttribute('aria-pressed'), { timeout: 10_000 }).toBe('true');
+
+    await desktop.getByTestId('nav-saved').click();
+    const cards = desktop.getByTestId('saved-page').locator('article.post');
+    await expect.poll(() => cards.count()).toBe(2);
+    expect(await cards.first().textContent()).toContain('Luna learned to sit');
+    const undo = (text: string) =>
+      desktop.getByRole('status').filter({ hasText: text }).last().getByRole('button', { name: en['toast.undo'] });
+    await luna(desktop).getByTestId('save').click();
+    await expect.poll(() => cards.count()).toBe(1);
+    await undo(en['post.unsaved']).click();
+    await expect.poll(() => cards.count()).toBe(2);
+    await expect.poll(() => luna(desktop).getByTestId('save').getAttribute('aria-pressed')).toBe('true');
+
+    // Both out: the empty state; Undo brings the beach back, as it was before this test.
+    await luna(desktop).getByTestId('save').click();
+    await expect.poll(() => cards.count()).toBe(1);
+    await expect.poll(() => save.getAttribute('aria-pressed'), { timeout: 10_000 }).toBe('false');
+    await beach(desktop).getByTestId('save').click();
+    await desktop.getByText(en['saved.empty']).waitFor();
+    await screenshot(desktop, 'shell-saved-empty-desktop-light-en');
+    await undo(en['post.unsaved']).click();
+    await beach(desktop).waitFor();
+    await phone.context().close();
+    await desktop.context().close();
   }, 90_000);
 });

@@ -12,6 +12,8 @@ export function LoadMore(props: {
   empty: string;
   /** The empty state with its illustration (a main list such as the feed), not a line of text. */
   illustrated?: boolean;
+  /** Below an illustrated empty state's title: what to do to fill the list. */
+  emptyHint?: string;
 }): JSX.Element {
   let sentinel: HTMLButtonElement | undefined;
   createEffect(() => {
@@ -32,7 +34,7 @@ export function LoadMore(props: {
       <ErrorAlert text={props.pages.error()} />
       <Show when={props.pages.loaded() && props.count === 0}>
         <Show when={props.illustrated} fallback={<p class="hint">{props.empty}</p>}>
-          <EmptyState title={props.empty} />
+          <EmptyState title={props.empty} text={props.emptyHint} />
         </Show>
       </Show>
       <Show when={props.pages.hasMore()}>

@@ -43,6 +43,7 @@ const post = (overrides: Partial<Post> = {}): Post => ({
   comments: 0,
   shares: 0,
   myReaction: null,
+  saved: false,
   createdAt: '2026-11-24T09:00:00.000Z',
   editedAt: null,
   shared: null,

@@ -2,7 +2,8 @@
 // when, who may see it, whether it was edited (with the history), the text with its links, its photos
 // and videos, the place, the post it shares, the poll, reactions and counts, and sharing. While
 // the card is on screen it follows `post:<id>`: counts, poll results and edits arrive live, and
-// comment events are handed to `onEvent` (the post page keeps its thread with them). The author
+// comment events are handed to `onEvent` (the post page keeps its thread with them); saving it
+// (the bookmark at the end of the action bar) follows the user's other devices. The author
 // edits (text and visibility) and deletes it from its menu; both show at once and are put back
 // when refused. A post deleted (here or elsewhere) or no longer visible goes through `onGone`
 // (the feed drops the card, the post page shows it unavailable), else the card says so.
@@ -24,6 +25,7 @@ import { PollView } from './PollView.tsx';
 import { DeletePostDialog, EditHistory, EditPostDialog, type PostChange, ReportDialog, WhoReacted } from './PostDialogs.tsx';
 import { PostText } from './PostText.tsx';
 import { ReactionButton } from './ReactionButton.tsx';
+import { SaveButton } from './SaveButton.tsx';
 import { ReactionEmoji } from './ui/ReactionEmoji.tsx';
 import { VISIBILITY_ICON } from './ui/visibility.ts';
 
@@ -119,6 +121,8 @@ export function PostCard(props: {
   onShared?: (post: Post) => void;
   /** The post was deleted or may no longer be seen; without it, the card says it is unavailable. */
   onGone?: () => void;
+  /** The user saved or unsaved the post here and the server took it (the saved screen takes the card out). */
+  onSaved?: (saved: boolean) => void;
 }): JSX.Element {
   const [post, setPost] = createStore<Post>(structuredClone(props.post));
   const [gone, setGone] = createSignal(false);
@@ -207,6 +211,17 @@ export function PostCard(props: {
 
   onMount(() => {
     if (props.alwaysLive) onCleanup(follow(`post:${post.id}`, onEvent, () => void refetch()));
+  });
+
+  // Saved or unsaved on another device (or by this one: the same answer again).
+  onMount(() => {
+    onCleanup(
+      actions.onUserEvent((event) => {
+        if (event.name !== 'saved.changed') return;
+        const body = event.body as { postId: string; saved: boolean };
+        if (body.postId === post.id) setPost('saved', body.saved);
+      }),
+    );
   });
 
   return (
@@ -299,6 +314,12 @@ export function PostCard(props: {
             <span class="visually-hidden">{`${t('post.share')} · ${t('post.shares', { count: post.shares })}`}</span>
             <span aria-hidden="true">{formatNumber(post.shares)}</span>
           </button>
+          <SaveButton
+            saved={post.saved}
+            onChange={(saved) => setPost('saved', saved)}
+            send={(saved) => actions.call('posts.save', { postId: post.id, saved })}
+            onDone={(saved) => props.onSaved?.(saved)}
+          />
         </div>
       </Show>
       <Show when={open() === 'history'}>

@@ -59,7 +59,7 @@ test('nav: the top bar and the side rail hold the rest; the rail has every desti
     within(top as HTMLElement)
       .getAllByRole('link')
       .map((link) => link.getAttribute('href')),
-  ).toEqual(['/friends', '/notifications', '/settings/profile']);
+  ).toEqual(['/friends', '/notifications', '/saved', '/settings/profile']);
   expect(within(side as HTMLElement).getAllByRole('link')).toHaveLength(NAV_ITEMS.length);
 });
 

@@ -1,6 +1,7 @@
 // The navigation: on phones a compact top bar that stays on screen (the name, friends,
-// notifications, settings) and a bottom tab bar (home, explore, create, chats, profile); from
-// 768 px a side rail with every destination instead. Both come from the one table in items.ts.
+// notifications, saved posts, settings) and a bottom tab bar (home, explore, create, chats,
+// profile); from 768 px a side rail with every destination instead. Both come from the one table
+// in items.ts.
 import { A } from '@solidjs/router';
 import { PawPrint } from 'lucide-solid';
 import { For, type JSX } from 'solid-js';

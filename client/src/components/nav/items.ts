@@ -4,7 +4,7 @@
 // item shows.
 
 import type { LucideProps } from 'lucide-solid';
-import { Bell, Compass, House, MessageCircle, Settings, SquarePlus, UserRound, UsersRound } from 'lucide-solid';
+import { Bell, Bookmark, Compass, House, MessageCircle, Settings, SquarePlus, UserRound, UsersRound } from 'lucide-solid';
 import type { Component } from 'solid-js';
 import type { MessageKey } from '../../i18n/messages/en.ts';
 import { state } from '../../state/store.ts';
@@ -49,6 +49,7 @@ export const NAV_ITEMS: readonly NavItem[] = [
     count: () => state.unread,
     places: ['top', 'side'],
   },
+  { id: 'saved', href: () => '/saved', icon: Bookmark, label: 'nav.saved', places: ['top', 'side'] },
   {
     id: 'profile',
     href: () => `/u/${encodeURIComponent(state.user?.username ?? '')}`,

@@ -343,6 +343,15 @@ export const fr: Messages = {
   'post.deleteHelp':
     'Elle disparaît pour tout le monde, et ses partages indiqueront qu’elle n’est plus disponible. Cette action est irréversible.',
   'post.deleted': 'Publication supprimée.',
+  'post.save': 'Enregistrer',
+  'post.saved': 'Enregistré',
+  'post.unsaved': 'Retirée de vos publications enregistrées.',
+  'saved.title': 'Enregistrements',
+  'saved.empty': 'Rien d’enregistré pour l’instant',
+  'saved.emptyHint': 'Touchez le signet d’une publication pour la garder ici pour plus tard. Vous seul voyez ce que vous enregistrez.',
+  'nav.saved': 'Enregistrements',
+  'error.TOO_MANY_SAVED_POSTS':
+    'Vous avez enregistré le nombre maximal de publications. Retirez-en d’abord quelques-unes de vos enregistrements.',
   'poll.single': 'Sondage : un seul choix',
   'poll.multiple': 'Sondage : un ou plusieurs choix',
   'poll.options': 'Options',

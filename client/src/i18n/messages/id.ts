@@ -342,6 +342,15 @@ export const id: Messages = {
   'post.deleteHelp':
     'Postingan akan dihapus untuk semua orang, dan yang membagikannya akan melihat bahwa postingan tidak tersedia. Tindakan ini tidak dapat dibatalkan.',
   'post.deleted': 'Postingan dihapus.',
+  'post.save': 'Simpan',
+  'post.saved': 'Disimpan',
+  'post.unsaved': 'Dihapus dari postingan tersimpanmu.',
+  'saved.title': 'Tersimpan',
+  'saved.empty': 'Belum ada yang disimpan',
+  'saved.emptyHint':
+    'Ketuk penanda pada postingan untuk menyimpannya di sini dan melihatnya nanti. Hanya kamu yang bisa melihat apa yang kamu simpan.',
+  'nav.saved': 'Tersimpan',
+  'error.TOO_MANY_SAVED_POSTS': 'Kamu sudah menyimpan jumlah postingan maksimum. Hapus beberapa dari Tersimpan terlebih dahulu.',
   'poll.single': 'Polling: pilih satu',
   'poll.multiple': 'Polling: pilih satu atau lebih',
   'poll.options': 'Pilihan',
