@@ -39,6 +39,7 @@ export const RETRY_RULES: Record<CallName, RetryRule> = {
   'pets.delete': 'repeatable',
   'pets.get': 'read',
   'pets.list': 'read',
+  'pets.suggestions': 'read',
   'friends.request': 'repeatable',
   'friends.accept': 'repeatable',
   'friends.decline': 'repeatable',

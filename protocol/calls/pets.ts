@@ -2,7 +2,7 @@
 // owner's `pets` audience allows; its health and vaccination notes to whom `health.audience`
 // allows (only the owner by default).
 
-import { type CallSpec, CreateKey, Cursor, exampleFriendId, OneOf, Page, Uuid } from '../spec.ts';
+import { type CallSpec, CreateKey, Cursor, exampleFriendId, examplePerson, OneOf, Page, PersonSummary, Uuid } from '../spec.ts';
 import { T } from '../typebox.ts';
 
 const Species = OneOf(['dog', 'cat', 'bird', 'rabbit', 'rodent', 'fish', 'reptile', 'horse', 'other']);
@@ -81,6 +81,26 @@ const examplePet = {
   updatedAt: '2026-11-20T10:00:00.000Z',
 };
 
+/** Why a pet is suggested, strongest first. */
+const SUGGESTION_REASONS = ['friends_of_friends', 'same_species', 'new'] as const;
+
+const PetSuggestion = T.Object({
+  pet: T.Object({
+    id: Uuid,
+    name: PetFields.name,
+    species: Species,
+    breed: PetFields.breed,
+    photoMediaIds: PetFields.photoMediaIds,
+    lost: T.Boolean({ description: 'Marked lost by its owner' }),
+  }),
+  owner: PersonSummary,
+  reason: OneOf(SUGGESTION_REASONS, {
+    description:
+      'friends_of_friends: its owner is a friend of your friends; same_species: a species of one of your pets; new: recently added',
+  }),
+  mutualFriends: T.Integer({ minimum: 0, description: 'Friends you share with its owner' }),
+});
+
 export const petsCalls = {
   'pets.create': {
     description: 'Add a pet to the caller. Fields other than name and species may be left out.',
@@ -133,6 +153,27 @@ export const petsCalls = {
     example: {
       request: { petId },
       response: { pet: examplePet, owner: { id: exampleFriendId, username: 'bruno_y_max', displayName: 'Bruno' } },
+    },
+  },
+  'pets.suggestions': {
+    description:
+      "Pets the caller may like to meet, for Explore: pets of friends of friends (ranked by shared friends), of one of the caller's species, and recently added ones, photos first. Only pets whose owner's `pets` audience lets the caller see them; never the caller's own or their friends' pets (already known), nor anyone blocked on either side. At most `limit` (10 by default, 30 at most), each owner at most twice.",
+    role: 'user',
+    errors: [],
+    request: T.Object({ limit: T.Optional(T.Integer({ minimum: 1, maximum: 30 })) }),
+    response: T.Object({ items: T.Array(PetSuggestion, { maxItems: 30 }) }),
+    example: {
+      request: { limit: 10 },
+      response: {
+        items: [
+          {
+            pet: { id: petId, name: 'Luna', species: 'dog', breed: 'Xoloitzcuintle', photoMediaIds: [], lost: false },
+            owner: examplePerson,
+            reason: 'friends_of_friends',
+            mutualFriends: 3,
+          },
+        ],
+      },
     },
   },
   'pets.list': {

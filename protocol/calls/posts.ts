@@ -420,12 +420,13 @@ export const postCalls = {
     example: { request: { region: 'es-MX', limit: 10 }, response: { region: 'es-MX', items: [{ tag: 'perros', score: 41.2 }] } },
   },
   'reports.create': {
-    description: 'Report a post or comment to the moderators, with a reason. One open report per person and target.',
+    description:
+      'Report a post, a comment or a person (`user`: their account, such as an impostor or someone harassing) to the moderators, with a reason. One open report per person and target. The target must be one the caller may see: a post or comment they may read; a person who has not blocked them (one they blocked can still be reported). Reporting oneself is INVALID_INPUT.',
     role: 'user',
     errors: ['INVALID_INPUT', 'NOT_FOUND'],
     request: T.Object(
       {
-        targetKind: OneOf(['post', 'comment'] as const),
+        targetKind: OneOf(['post', 'comment', 'user'] as const),
         targetId: Uuid,
         reason: OneOf(REPORT_REASONS),
         note: T.Optional(T.String({ maxLength: 1000 })),

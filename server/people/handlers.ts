@@ -9,6 +9,7 @@ import type { HandlerMap } from '../gateway/handlers.ts';
 import { blocksList, followsList, friendsList, pendingRequests } from '../graph/lists.ts';
 import { notBlockedWith } from '../graph/relations.ts';
 import { suggestions } from '../graph/suggestions.ts';
+import { petSuggestions } from '../pets/suggestions.ts';
 import { anyOf } from '../platform/db/any-of.ts';
 import { announceAccessChange } from './context.ts';
 import { privacyOf, updatePrivacy } from './privacy.ts';
@@ -21,7 +22,7 @@ type SocialCall =
   | 'people.search'
   | 'people.summaries'
   | `privacy.${'get' | 'update'}`
-  | `pets.${'create' | 'update' | 'delete' | 'get' | 'list'}`
+  | `pets.${'create' | 'update' | 'delete' | 'get' | 'list' | 'suggestions'}`
   | `friends.${'request' | 'accept' | 'decline' | 'cancel' | 'remove' | 'setClose' | 'list' | 'requests' | 'suggestions'}`
   | `follows.${'follow' | 'unfollow' | 'list'}`
   | `blocks.${'block' | 'unblock' | 'list'}`
@@ -58,6 +59,7 @@ export function socialHandlers(social: Social): HandlerMap<SocialCall> {
     'pets.delete': (context, body) => pets.remove(me(context), body.petId),
     'pets.get': (context, body) => pets.get(me(context), body.petId),
     'pets.list': (context, body) => pets.list(me(context), body),
+    'pets.suggestions': (context, body) => petSuggestions(deps, me(context), body.limit),
     'friends.request': (context, body) => graph.request(me(context), body.userId),
     'friends.accept': (context, body) => graph.accept(me(context), body.userId),
     'friends.decline': (context, body) => graph.decline(me(context), body.userId),

@@ -14,6 +14,7 @@ import { decodeCursor, PAGE_SIZE, pageOf } from '../platform/cursor.ts';
 import type { Database } from '../platform/db/index.ts';
 import { rowsOf } from '../platform/db/rows.ts';
 import { checkPlainText, cleanName } from '../platform/input.ts';
+import { visibleTo } from '../posts/visibility.ts';
 import { announceAccessChange, type SocialDeps } from './context.ts';
 import { allows, allowsMessage, allowsPresence, allowsRequest, followable, privacyOf } from './privacy.ts';
 import { profiles } from './schema.ts';
@@ -66,11 +67,13 @@ export async function getProfile(deps: Pick<SocialDeps, 'db'>, viewerId: string,
   if (isBlocked(facts)) throw new NotFoundError('user');
   const privacy = await privacyOf(db, targetId);
   const profile = found.profile;
-  const [[followers], [friends], [petCount], mutual] = await Promise.all([
+  const [[followers], [friends], [petCount], mutual, postCount] = await Promise.all([
     db.select({ n: count() }).from(follows).where(eq(follows.followeeId, targetId)),
     db.select({ n: count() }).from(friendships).where(eq(friendships.userId, targetId)),
     db.select({ n: count() }).from(pets).where(eq(pets.ownerId, targetId)),
     privacy.friendRequests === 'friends_of_friends' && !facts.self ? mutualFriendCount(db, viewerId, targetId) : Promise.resolve(0),
+    // What their Posts tab lists for this viewer: the posts (shares included) the viewer may see.
+    db.execute(sql`select count(*)::int as n from posts p where p.author_id = ${targetId} and ${visibleTo(viewerId)}`),
   ]);
   const accountType = profile?.accountType ?? 'personal';
   const view: Profile = {
@@ -86,6 +89,7 @@ export async function getProfile(deps: Pick<SocialDeps, 'db'>, viewerId: string,
     joinedAt: found.user.createdAt.toISOString(),
     relation: relationView(facts),
     followers: followers?.n ?? 0,
+    posts: rowsOf<{ n: number }>(postCount)[0]?.n ?? 0,
     canSendRequest: allowsRequest(privacy, facts, mutual) && !facts.requestSent && !facts.requestReceived,
     canFollow: followable(privacy, accountType, facts) && !facts.following,
     canMessage: allowsMessage(privacy, facts),

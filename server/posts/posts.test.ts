@@ -74,9 +74,15 @@ describe('posts', () => {
       }
       const timeline = await viewer.call('posts.byAuthor', { userId: author.id });
       expect(timeline.items.map((post) => post.visibility).reverse(), who).toEqual(expected[who]);
+      // The profile's count is what the Posts tab lists for this viewer.
+      expect((await viewer.call('profile.get', { userId: author.id })).posts, who).toBe(expected[who].length);
       const tagged = await viewer.call('hashtags.page', { tag: '#Visib' });
       expect(tagged.items.filter((post) => post.author.id === author.id).length, who).toBe(expected[who].length);
     }
+    // A deleted post no longer counts.
+    await author.call('posts.delete', { postId: made.public.id });
+    expect((await stranger.call('profile.get', { userId: author.id })).posts).toBe(0);
+    expect((await author.call('profile.get', { userId: author.id })).posts).toBe(3);
   });
 
   test('posts: an edit keeps the earlier text in the history; narrowing visibility ends the live topic for who lost it', async () => {
@@ -418,5 +424,26 @@ describe('posts', () => {
     expect((await stranger.refused('reports.create', { targetKind: 'post', targetId: post.id, reason: 'spam' })).code).toBe('NOT_FOUND');
     const rows = await env.node.platform.database.db.select().from(reports).where(eq(reports.targetId, post.id));
     expect(rows).toEqual([expect.objectContaining({ reporterId: friend.id, reason: 'scam', note: 'No papers', status: 'open' })]);
+  });
+
+  test('reports: a person can be reported, once while open, also after blocking them; not oneself, not someone who blocked you, not an unknown id', async () => {
+    const [reporter, target, blocker] = await Promise.all([member(), member(), member()]);
+    const first = await reporter.call('reports.create', { targetKind: 'user', targetId: target.id, reason: 'harassment', note: 'Insults' });
+    expect(first.alreadyReported).toBe(false);
+    await reporter.call('blocks.block', { userId: target.id });
+    expect(await reporter.call('reports.create', { targetKind: 'user', targetId: target.id, reason: 'spam' })).toEqual({
+      id: first.id,
+      alreadyReported: true,
+    });
+    const self = await reporter.refused('reports.create', { targetKind: 'user', targetId: reporter.id, reason: 'spam' });
+    expect(self).toMatchObject({ code: 'INVALID_INPUT', details: { field: 'targetId' } });
+    await blocker.call('blocks.block', { userId: reporter.id });
+    expect((await reporter.refused('reports.create', { targetKind: 'user', targetId: blocker.id, reason: 'spam' })).code).toBe('NOT_FOUND');
+    expect((await reporter.refused('reports.create', { targetKind: 'user', targetId: crypto.randomUUID(), reason: 'spam' })).code).toBe(
+      'NOT_FOUND',
+    );
+    expect((await reporter.refused('reports.create', { targetKind: 'pet', targetId: target.id, reason: 'spam' })).code).toBe('INVALID_BODY');
+    const rows = await env.node.platform.database.db.select().from(reports).where(eq(reports.reporterId, reporter.id));
+    expect(rows).toEqual([expect.objectContaining({ targetKind: 'user', targetId: target.id, reason: 'harassment', note: 'Insults' })]);
   });
 });

@@ -266,6 +266,6 @@ export const reports = pgTable(
     index('reports_target').on(table.targetKind, table.targetId),
     uniqueIndex('reports_one_open').on(table.reporterId, table.targetKind, table.targetId).where(sql`${table.status} = 'open'`),
     index('reports_open').on(table.createdAt).where(sql`${table.status} = 'open'`),
-    check('reports_target_known', sql`${table.targetKind} in ('post', 'comment')`),
+    check('reports_target_known', sql`${table.targetKind} in ('post', 'comment', 'user')`),
   ],
 );

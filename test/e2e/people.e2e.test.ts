@@ -7,14 +7,16 @@
 // health notes the friend may not read. Phone-sized (360 px) throughout,
 // screenshots in .test-results/screenshots.
 
+import { eq } from 'drizzle-orm';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { en } from '../../client/src/i18n/messages/en.ts';
 import { NOTIFICATION_TYPES } from '../../protocol/calls/notifications.ts';
+import { reports } from '../../server/posts/schema.ts';
 import type { AccountsEnv, RegisteredUser } from '../harness/accounts.ts';
 import { screenshot } from '../harness/browser.ts';
 import { format } from '../harness/i18n.ts';
-import { befriend } from '../harness/social.ts';
+import { befriend, join } from '../harness/social.ts';
 import { startWebEnv, type WebEnv } from '../harness/web.ts';
 
 let web: WebEnv;
@@ -208,5 +210,46 @@ describe('people and pets in the web client', () => {
         return box.isChecked();
       }, within)
       .toBe(false);
+  }, 60_000);
+
+  test("e2e: a profile counts the posts its viewer may see; Report sits in the overflow menu and reaches the moderators; Explore suggests a friend of a friend's pet", async () => {
+    const [ana, bruno, carla] = await Promise.all([env.register(), env.register(), env.register()]);
+    await befriend(env.node, ana, bruno);
+    await befriend(env.node, bruno, carla);
+    const [hers, carlas] = await Promise.all([join(env, env.node, ana), join(env, env.node, carla)]);
+    await carlas.call('posts.create', { text: 'Public walk', visibility: 'public' });
+    await carlas.call('posts.create', { text: 'Friends only', visibility: 'friends' });
+    const kiwi = await carlas.call('pets.create', { name: 'Kiwi', species: 'bird', clientId: crypto.randomUUID() });
+    carlas.close();
+    hers.close();
+
+    const a = await signIn(ana);
+    await a.goto(`${env.node.url}/u/${carla.username}`);
+    await a.getByTestId('profile').waitFor(within);
+    expect(await a.getByTestId('count-posts').textContent()).toBe(format(en['profile.postsCount'], { count: 1 }));
+
+    // The overflow menu holds Report and Block; the report names the person and is stored.
+    await a.getByRole('button', { name: format(en['relation.more'], { name: carla.username }) }).click();
+    expect(await a.getByRole('menuitem').allTextContents()).toEqual([en['report.action'], en['relation.block']]);
+    await a.getByRole('menuitem', { name: en['report.action'] }).click();
+    const dialog = a.getByTestId('report-dialog');
+    await dialog.getByRole('heading', { name: format(en['report.userTitle'], { name: carla.username }) }).waitFor(within);
+    await dialog.getByLabel(en['report.reason']).selectOption('scam');
+    await dialog.getByLabel(en['report.note']).fill('Asks for money for a pet that does not exist');
+    await screenshot(a, 'people-report-person');
+    await dialog.getByRole('button', { name: en['report.submit'] }).click();
+    await a.getByText(en['report.sent']).waitFor(within);
+    const stored = await env.node.platform.database.db.select().from(reports).where(eq(reports.reporterId, ana.id));
+    expect(stored).toEqual([expect.objectContaining({ targetKind: 'user', targetId: carla.id, reason: 'scam' })]);
+
+    // Explore: Carla's bird, because Ana and Carla share Bruno.
+    await a.getByTestId('nav-explore').click();
+    const suggestion = a.getByTestId(`pet-suggestion-${kiwi.id}`);
+    await suggestion.waitFor(within);
+    expect(await suggestion.textContent()).toContain(format(en['explore.petReason.friends'], { count: 1 }));
+    await suggestion.scrollIntoViewIfNeeded();
+    await screenshot(a, 'people-explore-pets');
+    await suggestion.getByRole('link').click();
+    await a.getByRole('heading', { name: 'Kiwi' }).waitFor(within);
   }, 60_000);
 });

@@ -68,8 +68,8 @@ const SCREENS: { name: string; path: () => string; ready: (page: Page, labels: M
  * Ana signed in on a page of `viewport` (English, light), on the home feed; `calls` collects each
  * `watch` call the page sends on its socket (MessagePack: the call's name is in the frame's bytes).
  */
-async function anaOn(viewport: { width: number; height: number }, watch = ''): Promise<{ page: Page; calls: string[] }> {
-  const context = await userContext(web.browser, { viewport });
+async function anaOn(viewport: { width: number; height: number }, watch = '', hasTouch = false): Promise<{ page: Page; calls: string[] }> {
+  const context = await userContext(web.browser, { viewport, hasTouch });
   const page = await context.newPage();
   const calls: string[] = [];
   page.on('websocket', (socket) =>
@@ -297,4 +297,27 @@ describe('the app shell', () => {
     await phone.context().close();
     await desktop.context().close();
   }, 90_000);
+
+  test('shell: on a touch screen, pulling the feed down at the top reloads it: a new post shows and the "new posts" pill goes', async () => {
+    const { page, calls } = await anaOn({ width: 390, height: 844 }, 'feed.home', true);
+    await page.locator('article.post').first().waitFor();
+    expect(calls).toEqual(['feed.home']);
+    const his = await join(web.env, web.env.node, bruno);
+    await his.call('posts.create', { text: 'Pulled in fresh', visibility: 'friends' });
+    his.close();
+    await page.getByTestId('new-posts').waitFor();
+    // A finger drags down 300 px from near the top, then lets go.
+    const cdp = await page.context().newCDPSession(page);
+    const touch = (type: 'touchStart' | 'touchMove' | 'touchEnd', y: number) =>
+      cdp.send('Input.dispatchTouchEvent', { type, touchPoints: type === 'touchEnd' ? [] : [{ x: 195, y }] });
+    await touch('touchStart', 200);
+    for (let y = 220; y <= 500; y += 20) await touch('touchMove', y);
+    expect(await page.getByTestId('pull-indicator').getAttribute('data-ready')).toBe('');
+    await screenshot(page, 'shell-pull-to-refresh');
+    await touch('touchEnd', 500);
+    await page.locator('article.post', { hasText: 'Pulled in fresh' }).waitFor();
+    await expect.poll(() => page.getByTestId('new-posts').count()).toBe(0);
+    expect(calls).toEqual(['feed.home', 'feed.home']);
+    await page.context().close();
+  }, 60_000);
 });

@@ -30,11 +30,18 @@ const refusals = new WeakMap<BrowserContext, string[]>();
 /** A user's browser: a phone-sized viewport unless told otherwise, in `locale`. */
 export async function userContext(
   browser: Browser,
-  options: { locale?: string; viewport?: { width: number; height: number }; colorScheme?: 'light' | 'dark'; timezoneId?: string } = {},
+  options: {
+    locale?: string;
+    viewport?: { width: number; height: number };
+    colorScheme?: 'light' | 'dark';
+    timezoneId?: string;
+    hasTouch?: boolean;
+  } = {},
 ): Promise<BrowserContext> {
   const context = await browser.newContext({
     locale: options.locale ?? 'en-US',
     ...(options.timezoneId === undefined ? {} : { timezoneId: options.timezoneId }),
+    ...(options.hasTouch === undefined ? {} : { hasTouch: options.hasTouch }),
     viewport: options.viewport ?? { width: 360, height: 740 },
     colorScheme: options.colorScheme ?? 'light',
   });

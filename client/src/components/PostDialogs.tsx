@@ -72,7 +72,13 @@ export function EditHistory(props: { postId: string; current: string; onClose: (
   );
 }
 
-export function ReportDialog(props: { targetKind: 'post' | 'comment'; targetId: string; onClose: () => void }): JSX.Element {
+/** Reporting a post, a comment or a person (`name` is theirs, for the title). */
+export function ReportDialog(props: {
+  targetKind: 'post' | 'comment' | 'user';
+  targetId: string;
+  name?: string;
+  onClose: () => void;
+}): JSX.Element {
   const [reason, setReason] = createSignal<ReportReason>('spam');
   const [note, setNote] = createSignal('');
   const form = useSubmit(async () => {
@@ -88,7 +94,13 @@ export function ReportDialog(props: { targetKind: 'post' | 'comment'; targetId: 
   });
   return (
     <Dialog
-      title={props.targetKind === 'post' ? t('report.postTitle') : t('report.commentTitle')}
+      title={
+        props.targetKind === 'post'
+          ? t('report.postTitle')
+          : props.targetKind === 'comment'
+            ? t('report.commentTitle')
+            : t('report.userTitle', { name: props.name ?? '' })
+      }
       onClose={props.onClose}
       testId="report-dialog"
     >

@@ -1,5 +1,6 @@
 // The actions offered for someone follow how the user stands with them; a change shows at once
-// and rolls back with a toast when the server cannot be asked (no socket here).
+// and rolls back with a toast when the server cannot be asked (no socket here); Report opens the
+// report form.
 import { cleanup, fireEvent, render, screen, waitFor } from '@solidjs/testing-library';
 import { createSignal } from 'solid-js';
 import { afterEach, expect, test } from 'vitest';
@@ -46,14 +47,14 @@ test('relation actions: each state offers its own buttons, in a group named for 
   renderWith({ ...none, state: 'request_received' }, { canFollow: true });
   expect(screen.getByRole('group', { name: 'Actions for \u2068Bruno\u2069' })).toBeTruthy();
   expect(names()).toEqual(['Accept', 'Decline', 'Follow', MORE]);
-  expect(await menu()).toEqual(['Block']);
+  expect(await menu()).toEqual(['Report', 'Block']);
 });
 
 test('relation actions: friends can be marked close (a pressed toggle); unfriend and unfollow are in the overflow menu', async () => {
   renderWith({ ...none, state: 'friends', closeFriend: true, following: true });
   expect(screen.getByRole('button', { name: 'Close friend' }).getAttribute('aria-pressed')).toBe('true');
   expect(names()).toEqual(['Close friend', MORE]);
-  expect(await menu()).toEqual(['Unfriend', 'Unfollow', 'Block']);
+  expect(await menu()).toEqual(['Unfriend', 'Unfollow', 'Report', 'Block']);
 });
 
 test('relation actions: blocked shows only Unblock; no request button when their settings refuse it', () => {
@@ -80,6 +81,18 @@ test('relation actions: blocking asks first; a refused change shows at once, the
   expect(seen[0]?.state).toBe('request_sent');
   expect(relation()).toEqual(none);
   expect(state.toasts.at(-1)).toMatchObject({ kind: 'error', text: 'The server cannot be reached. Check your connection.' });
+});
+
+test('relation actions: Report in the overflow menu opens the report form for this person', async () => {
+  renderWith(none);
+  await menu();
+  const report = screen.getByRole('menuitem', { name: 'Report' });
+  fireEvent.pointerDown(report, { button: 0, pointerType: 'mouse' });
+  fireEvent.pointerUp(report, { button: 0, pointerType: 'mouse' });
+  fireEvent.click(report);
+  const dialog = await screen.findByRole('dialog');
+  expect(dialog.textContent).toContain('Report \u2068Bruno\u2069');
+  expect(screen.getByLabelText('Reason')).toBeTruthy();
 });
 
 test('relations: the optimistic guess of each change', () => {

@@ -1,12 +1,15 @@
 // What the user can do about someone, by how they stand: add friend / cancel / accept / decline,
 // the close-friends mark, follow; in an overflow menu (Kobalte's, keyboard and screen reader
-// ready) unfriend, unfollow and block (asked again before it is done); unblock. Changes are
-// optimistic (state/relations.ts).
+// ready) unfriend, unfollow, report (a reason for the moderators) and block (asked again before it
+// is done); unblock. Changes are optimistic (state/relations.ts).
 import { DropdownMenu } from '@kobalte/core/dropdown-menu';
 import { Ellipsis, Star } from 'lucide-solid';
-import { createSignal, type JSX, Show } from 'solid-js';
+import { createSignal, type JSX, lazy, Show } from 'solid-js';
 import { t } from '../i18n/index.ts';
 import { type Relation, type RelationChange, relate } from '../state/relations.ts';
+
+// The report form loads when first asked for.
+const ReportDialog = lazy(() => import('./PostDialogs.tsx').then((module) => ({ default: module.ReportDialog })));
 
 export function relationLabel(relation: Relation): string {
   if (relation.blocked) return t('relation.blocked');
@@ -32,6 +35,7 @@ export function RelationActions(props: {
 }): JSX.Element {
   const [busy, setBusy] = createSignal(false);
   const [confirmBlock, setConfirmBlock] = createSignal(false);
+  const [reporting, setReporting] = createSignal(false);
   const run = async (change: RelationChange) => {
     setBusy(true);
     setConfirmBlock(false);
@@ -83,6 +87,9 @@ export function RelationActions(props: {
                   {t('relation.unfollow')}
                 </DropdownMenu.Item>
               </Show>
+              <DropdownMenu.Item class="menu-item" onSelect={() => setReporting(true)}>
+                {t('report.action')}
+              </DropdownMenu.Item>
               <DropdownMenu.Item class="menu-item danger" onSelect={() => setConfirmBlock(true)}>
                 {t('relation.block')}
               </DropdownMenu.Item>
@@ -98,6 +105,9 @@ export function RelationActions(props: {
             </button>
           </div>
         </Show>
+      </Show>
+      <Show when={reporting()}>
+        <ReportDialog targetKind="user" targetId={props.userId} name={props.name} onClose={() => setReporting(false)} />
       </Show>
     </fieldset>
   );

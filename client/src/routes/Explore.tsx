@@ -1,7 +1,8 @@
-// /explore: finding people and what is being talked about: search for people, hashtags trending
-// in the user's region, and people the user may know.
+// /explore: finding people, pets and what is being talked about: search for people, hashtags
+// trending in the user's region, people the user may know and pets to meet.
 import type { JSX } from 'solid-js';
 import { PeopleSearch } from '../components/PeopleSearch.tsx';
+import { PetSuggestions } from '../components/PetSuggestions.tsx';
 import { Suggestions } from '../components/Suggestions.tsx';
 import { Trending } from '../components/Trending.tsx';
 import { t } from '../i18n/index.ts';
@@ -18,6 +19,9 @@ export default function Explore(): JSX.Element {
       </div>
       <div class="card">
         <Suggestions limit={10} titleId="explore-suggestions" />
+      </div>
+      <div class="card">
+        <PetSuggestions limit={12} />
       </div>
     </section>
   );

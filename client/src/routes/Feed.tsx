@@ -1,9 +1,10 @@
-// /: home, the feed. A one-line "What's new?" on top opens the composer as a sheet; the order switch (newest first, or ranked with
-// "why am I seeing this"), remembered on this device; "load more" with the server's cursor. New
-// posts announced on `feed:<me>` wait behind an "N new posts" banner that takes no room, so
-// nothing moves while reading; tapping it loads the fresh first page. Each item's menu hides the
-// post, mutes its author or asks for less of one of its hashtags, each undoable from the toast. A
-// post deleted (by its author here, or live from elsewhere) leaves the feed.
+// /: home, the feed. A one-line "What's new?" on top opens the composer as a sheet; the order
+// switch (newest first, or ranked with "why am I seeing this"), remembered on this device; the next
+// page loads as the end comes into view. New posts announced on `feed:<me>` wait behind an "N new
+// posts" banner that takes no room, so nothing moves while reading; tapping it, or pulling the list
+// down on a touch screen, loads the fresh first page. Each item's menu hides the post, mutes its
+// author or asks for less of one of its hashtags, each undoable from the toast. A post deleted (by
+// its author here, or live from elsewhere) leaves the feed.
 import { ImagePlus } from 'lucide-solid';
 import { createSignal, For, type JSX, onCleanup, onMount, Show } from 'solid-js';
 import type { CallResponse } from '../../../protocol/catalogue.ts';
@@ -12,6 +13,7 @@ import { Dialog } from '../components/Dialog.tsx';
 import { LoadMore } from '../components/LoadMore.tsx';
 import { Avatar } from '../components/Person.tsx';
 import { PostCard } from '../components/PostCard.tsx';
+import { PullToRefresh } from '../components/PullToRefresh.tsx';
 import { IconButton } from '../components/ui/Button.tsx';
 import { PostSkeleton } from '../components/ui/Skeleton.tsx';
 import { usePages } from '../components/usePages.ts';
@@ -227,21 +229,28 @@ export default function Feed(): JSX.Element {
           </button>
         </Show>
       </div>
-      <ol class="posts" aria-label={t('feed.title')}>
-        <For each={pages.items()}>
-          {(item) => (
-            <li>
-              <PostCard
-                post={item.post}
-                menu={menu(item.post)}
-                footer={item.why === undefined ? undefined : <WhyThis why={item.why} />}
-                onShared={(post) => pages.setItems((items) => [{ post }, ...items])}
-                onGone={() => pages.setItems((items) => items.filter((each) => each.post.id !== item.post.id))}
-              />
-            </li>
-          )}
-        </For>
-      </ol>
+      <PullToRefresh
+        refresh={async () => {
+          setFresh([]);
+          await pages.reload();
+        }}
+      >
+        <ol class="posts" aria-label={t('feed.title')}>
+          <For each={pages.items()}>
+            {(item) => (
+              <li>
+                <PostCard
+                  post={item.post}
+                  menu={menu(item.post)}
+                  footer={item.why === undefined ? undefined : <WhyThis why={item.why} />}
+                  onShared={(post) => pages.setItems((items) => [{ post }, ...items])}
+                  onGone={() => pages.setItems((items) => items.filter((each) => each.post.id !== item.post.id))}
+                />
+              </li>
+            )}
+          </For>
+        </ol>
+      </PullToRefresh>
       <Show when={pages.loading() && pages.items().length === 0}>
         <PostSkeleton count={3} />
       </Show>

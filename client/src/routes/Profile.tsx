@@ -194,6 +194,7 @@ export default function ProfilePage(): JSX.Element {
               </p>
             </Show>
             <ul class="counts" aria-label={t('profile.counts')}>
+              <li data-testid="count-posts">{t('profile.postsCount', { count: person().posts })}</li>
               <Show when={person().friends !== undefined}>
                 <li data-testid="count-friends">{t('profile.friendsCount', { count: person().friends ?? 0 })}</li>
               </Show>

@@ -4,7 +4,7 @@
 // language, time zone, when they joined).
 import { Tabs } from '@kobalte/core/tabs';
 import { A } from '@solidjs/router';
-import { LayoutGrid, List, PawPrint } from 'lucide-solid';
+import { LayoutGrid, List } from 'lucide-solid';
 import { createSignal, For, type JSX, onMount, Show } from 'solid-js';
 import type { CallResponse } from '../../../../protocol/catalogue.ts';
 import { locale, t } from '../../i18n/index.ts';
@@ -13,6 +13,7 @@ import { keepList } from '../../state/listMemory.ts';
 import { actions } from '../../state/store.ts';
 import { LoadMore } from '../LoadMore.tsx';
 import { MediaView } from '../media/MediaView.tsx';
+import { PetCard } from '../PetCard.tsx';
 import { PostCard } from '../PostCard.tsx';
 import { IconButton } from '../ui/Button.tsx';
 import { EmptyState } from '../ui/EmptyState.tsx';
@@ -72,24 +73,7 @@ function Pets(props: { pets: Pet[] }): JSX.Element {
   return (
     <Show when={props.pets.length > 0} fallback={<EmptyState title={t('pets.none')} />}>
       <ul class="pet-cards" data-testid="pets">
-        <For each={props.pets}>
-          {(pet) => (
-            <li class="pet-card">
-              <A href={`/pets/${pet.id}`}>
-                <span class="pet-photo">
-                  <Show when={pet.photoMediaIds[0]} fallback={<PawPrint size={40} aria-hidden="true" />}>
-                    {(photo) => <MediaView id={photo()} layout="tile" alt="" />}
-                  </Show>
-                </span>
-                <bdi class="pet-name">{pet.name}</bdi>
-              </A>
-              <span class="hint">{t(`species.${pet.species}`)}</span>
-              <Show when={pet.lost}>
-                <span class="badge lost">{t('pets.lostBadge')}</span>
-              </Show>
-            </li>
-          )}
-        </For>
+        <For each={props.pets}>{(pet) => <PetCard pet={{ ...pet, lost: pet.lost !== null }} />}</For>
       </ul>
     </Show>
   );

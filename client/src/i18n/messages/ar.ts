@@ -115,6 +115,7 @@ export const ar: Messages = {
   'profile.asGrid': 'عرض كشبكة صور',
   'profile.noPosts': 'لا توجد منشورات بعد.',
   'profile.noPhotos': 'لا توجد صور بعد.',
+  'profile.postsCount': '{count, plural, zero {لا منشورات} one {منشور واحد} two {منشوران} few {# منشورات} many {# منشورًا} other {# منشور}}',
   'profile.friendsCount': '{count, plural, zero {لا أصدقاء} one {صديق واحد} two {صديقان} few {# أصدقاء} many {# صديقًا} other {# صديق}}',
   'profile.followersCount':
     '{count, plural, zero {لا متابعين} one {متابع واحد} two {متابعان} few {# متابعين} many {# متابعًا} other {# متابع}}',
@@ -388,6 +389,7 @@ export const ar: Messages = {
   'report.action': 'إبلاغ',
   'report.postTitle': 'الإبلاغ عن هذا المنشور',
   'report.commentTitle': 'الإبلاغ عن هذا التعليق',
+  'report.userTitle': 'الإبلاغ عن {name}',
   'report.reason': 'السبب',
   'report.note': 'ملاحظة للمشرفين (اختياري)',
   'report.submit': 'إرسال البلاغ',
@@ -670,4 +672,12 @@ export const ar: Messages = {
   'welcome.finish': 'إنهاء',
   'welcome.done': 'كل شيء جاهز. مرحبًا بك في PetAmigos!',
   'verify.continue': 'المتابعة إلى PetAmigos',
+  'feed.refreshing': 'جارٍ التحديث…',
+  'feed.releaseToRefresh': 'أفلِت للتحديث',
+  'explore.pets': 'حيوانات أليفة للتعرّف عليها',
+  'explore.petsEmpty': 'لا توجد حيوانات أليفة لاقتراحها بعد.',
+  'explore.petReason.friends':
+    '{count, plural, zero {لا أصدقاء مشتركين} one {صديق مشترك واحد} two {صديقان مشتركان} few {# أصدقاء مشتركين} many {# صديقًا مشتركًا} other {# صديق مشترك}}',
+  'explore.petReason.species': 'من نوع حيوانك الأليف نفسه',
+  'explore.petReason.new': 'جديد في PetAmigos',
 };

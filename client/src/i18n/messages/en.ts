@@ -114,6 +114,7 @@ export const en = {
   'profile.asGrid': 'Show as a photo grid',
   'profile.noPosts': 'No posts yet.',
   'profile.noPhotos': 'No photos yet.',
+  'profile.postsCount': '{count, plural, one {# post} other {# posts}}',
   'profile.friendsCount': '{count, plural, one {# friend} other {# friends}}',
   'profile.followersCount': '{count, plural, one {# follower} other {# followers}}',
   'profile.petsCount': '{count, plural, one {# pet} other {# pets}}',
@@ -383,6 +384,7 @@ export const en = {
   'report.action': 'Report',
   'report.postTitle': 'Report this post',
   'report.commentTitle': 'Report this comment',
+  'report.userTitle': 'Report {name}',
   'report.reason': 'Reason',
   'report.note': 'Note for the moderators (optional)',
   'report.submit': 'Send report',
@@ -666,6 +668,13 @@ export const en = {
   'welcome.finish': 'Finish',
   'welcome.done': 'All set. Welcome to PetAmigos!',
   'verify.continue': 'Continue to PetAmigos',
+  'feed.refreshing': 'Refreshing…',
+  'feed.releaseToRefresh': 'Release to refresh',
+  'explore.pets': 'Pets to meet',
+  'explore.petsEmpty': 'No pets to suggest yet.',
+  'explore.petReason.friends': '{count, plural, one {# friend in common} other {# friends in common}}',
+  'explore.petReason.species': 'Same species as yours',
+  'explore.petReason.new': 'New on PetAmigos',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -115,6 +115,7 @@ export const pl: Messages = {
   'profile.asGrid': 'Pokaż jako siatkę zdjęć',
   'profile.noPosts': 'Nie ma jeszcze postów.',
   'profile.noPhotos': 'Nie ma jeszcze zdjęć.',
+  'profile.postsCount': '{count, plural, one {# post} few {# posty} many {# postów} other {# posta}}',
   'profile.friendsCount': '{count, plural, one {# znajomy} few {# znajomych} many {# znajomych} other {# znajomego}}',
   'profile.followersCount': '{count, plural, one {# obserwujący} few {# obserwujących} many {# obserwujących} other {# obserwującego}}',
   'profile.petsCount': '{count, plural, one {# zwierzę} few {# zwierzęta} many {# zwierząt} other {# zwierzęcia}}',
@@ -386,6 +387,7 @@ export const pl: Messages = {
   'report.action': 'Zgłoś',
   'report.postTitle': 'Zgłoś ten post',
   'report.commentTitle': 'Zgłoś ten komentarz',
+  'report.userTitle': 'Zgłoś {name}',
   'report.reason': 'Powód',
   'report.note': 'Uwagi dla moderatorów (opcjonalnie)',
   'report.submit': 'Wyślij zgłoszenie',
@@ -670,4 +672,12 @@ export const pl: Messages = {
   'welcome.finish': 'Zakończ',
   'welcome.done': 'Wszystko gotowe. Witaj w PetAmigos!',
   'verify.continue': 'Przejdź do PetAmigos',
+  'feed.refreshing': 'Odświeżanie…',
+  'feed.releaseToRefresh': 'Puść, aby odświeżyć',
+  'explore.pets': 'Zwierzęta do poznania',
+  'explore.petsEmpty': 'Nie ma jeszcze zwierząt do zaproponowania.',
+  'explore.petReason.friends':
+    '{count, plural, one {# wspólny znajomy} few {# wspólnych znajomych} many {# wspólnych znajomych} other {# wspólnego znajomego}}',
+  'explore.petReason.species': 'Ten sam gatunek co twój zwierzak',
+  'explore.petReason.new': 'Od niedawna w PetAmigos',
 };

@@ -1,0 +1,2 @@
+ALTER TABLE "reports" DROP CONSTRAINT "reports_target_known";--> statement-breakpoint
+ALTER TABLE "reports" ADD CONSTRAINT "reports_target_known" CHECK ("reports"."target_kind" in ('post', 'comment', 'user'));
