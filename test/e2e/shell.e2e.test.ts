@@ -62,6 +62,7 @@ const SCREENS: { name: string; path: () => string; ready: (page: Page, labels: M
   { name: 'profile', path: () => `/u/${ana.username}`, ready: (page) => page.getByTestId('profile').waitFor() },
   { name: 'saved', path: () => '/saved', ready: (page) => page.getByTestId('saved-page').locator('article.post').first().waitFor() },
   { name: 'settings', path: () => '/settings/appearance', ready: (page) => page.locator('#language').waitFor() },
+  { name: 'welcome', path: () => '/welcome?step=4', ready: (page) => page.locator('#welcome-place').waitFor() },
 ];
 
 /**
