@@ -260,26 +260,40 @@ export class PetAmigosClient {
 
   async #open(state: ConnectionState) {
     this.#setState(state);
-    let token: string;
-    try {
-      token = await this.#options.token();
-    } catch (error) {
-      const refusal = new ProtocolError('AUTH_FAILED', `no token: ${(error as Error).message}`);
-      if ((error as { final?: boolean }).final === true) this.#fail(refusal);
-      else this.#retry(refusal, { code: 0, reason: 'no token' });
-      return;
-    }
+    // The token (a refresh, on a cold start) and the socket are made at the same time: the hello
+    // goes as soon as both are there, a round trip sooner than one after the other.
+    const asked: Promise<{ token: string } | { error: unknown }> = Promise.resolve()
+      .then(() => this.#options.token())
+      .then(
+        (token) => ({ token }),
+        (error: unknown) => ({ error }),
+      );
     const Socket = this.#options.WebSocket ?? WebSocket;
     const ws = new Socket(this.#options.url);
     ws.binaryType = 'arraybuffer';
     this.#ws = ws;
     ws.addEventListener('open', () => {
-      ws.send(encodeFrame({ type: 'hello', version: PROTOCOL_VERSION, token, client: this.#options.client ?? 'petamigos-ts' }));
+      void asked.then((got) => {
+        if ('token' in got && this.#ws === ws)
+          ws.send(
+            encodeFrame({ type: 'hello', version: PROTOCOL_VERSION, token: got.token, client: this.#options.client ?? 'petamigos-ts' }),
+          );
+      });
     });
     ws.addEventListener('message', (event) =>
       this.#onFrame(decodeFrame(new Uint8Array(event.data as ArrayBuffer)) as { type: string } & Record<string, unknown>),
     );
     ws.addEventListener('close', (event) => this.#onClose(ws, event.code, event.reason));
+    const got = await asked;
+    if ('error' in got && this.#ws === ws) {
+      // No token: this socket is dropped (its close is not a disconnect to handle).
+      this.#ws = undefined;
+      ws.close(1000, 'no token');
+      const error = got.error as { message?: string; final?: boolean };
+      const refusal = new ProtocolError('AUTH_FAILED', `no token: ${error.message ?? String(got.error)}`);
+      if (error.final === true) this.#fail(refusal);
+      else this.#retry(refusal, { code: 0, reason: 'no token' });
+    }
   }
 
   #onFrame(frame: { type: string } & Record<string, unknown>) {

@@ -4,6 +4,7 @@
 import { createSignal, For, type JSX, onMount, Show } from 'solid-js';
 import type { CallResponse } from '../../../protocol/catalogue.ts';
 import { t } from '../i18n/index.ts';
+import { relate } from '../state/relations.ts';
 import { actions, errorText } from '../state/store.ts';
 import { ErrorAlert } from './FormFooter.tsx';
 import { PersonRow } from './Person.tsx';
@@ -23,16 +24,13 @@ export function Suggestions(props: { limit: number; titleId: string }): JSX.Elem
     }
     setLoaded(true);
   });
+  // Off the list at once; back in place if the request is refused (relate says why in a toast).
   const add = async (userId: string) => {
     const before = items();
-    setItems(before.filter((item) => item.person.id !== userId));
-    try {
-      await actions.call('friends.request', { userId });
-      actions.toast(t('relation.requestSent'), 'info');
-    } catch (failure) {
-      setItems(before);
-      actions.toast(errorText(failure), 'error');
-    }
+    const none = { state: 'none', closeFriend: false, following: false, followedBy: false, blocked: false } as const;
+    await relate('friends.request', userId, none, (relation) => {
+      setItems(relation.state === 'none' ? before : before.filter((item) => item.person.id !== userId));
+    });
   };
   return (
     <section class="rail-section" aria-labelledby={props.titleId} data-testid="suggestions">
