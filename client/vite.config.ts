@@ -1,14 +1,45 @@
 import { fileURLToPath } from 'node:url';
-import { defineConfig } from 'vite';
+import { parse } from '@formatjs/icu-messageformat-parser';
+import { defineConfig, type Plugin } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
 import solid from 'vite-plugin-solid';
 
 // The web client builds to client/dist, which the server serves at /. It is installable: a web app
 // manifest with icons, and a service worker (src/sw.ts, Workbox) that precaches the shell so the
 // app opens offline, and shows web push.
-export default defineConfig({
+/**
+ * The catalogues' ICU plurals parsed at build time (formatjs's own advice): each string literal of
+ * a catalogue module that holds `{count, plural, …}` becomes its parsed message, and the parser is
+ * swapped for its no-parser build, so the app downloads only the formatter (about 15 kB gzipped
+ * less on the first screen). Development and tests parse at run time as before.
+ */
+function precompiledPlurals(): Plugin {
+  const literal = /"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'/g;
+  return {
+    name: 'petamigos:precompiled-plurals',
+    apply: 'build',
+    enforce: 'post',
+    transform(code, id) {
+      if (!/\/i18n\/messages\/[\w-]+\.ts$/.test(id)) return null;
+      const out = code.replace(literal, (quoted) => {
+        const text = new Function(`return ${quoted}`)() as string;
+        return text.includes(', plural,') ? JSON.stringify(parse(text)) : quoted;
+      });
+      return { code: out, map: null };
+    },
+  };
+}
+
+export default defineConfig(({ command }) => ({
   root: fileURLToPath(new URL('.', import.meta.url)),
+  resolve: {
+    alias:
+      command === 'build'
+        ? [{ find: /^@formatjs\/icu-messageformat-parser$/, replacement: '@formatjs/icu-messageformat-parser/no-parser.js' }]
+        : [],
+  },
   plugins: [
+    precompiledPlurals(),
     solid(),
     VitePWA({
       strategies: 'injectManifest',
@@ -49,4 +80,4 @@ export default defineConfig({
       '/ws': { target: 'ws://localhost:3000', ws: true },
     },
   },
-});
+}));

@@ -2,6 +2,7 @@
 // chosen language is downloaded), its regional overrides, English as the last fallback, and
 // Intl for dates (numbers and currencies join with the screens that show them). The locale comes from the browser, can be overridden, and is
 // remembered in localStorage; the document's lang and dir follow it (Arabic and Urdu are RTL).
+import type { MessageFormatElement } from '@formatjs/icu-messageformat-parser';
 import { IntlMessageFormat } from 'intl-messageformat';
 import { createMemo, createResource, createRoot, createSignal } from 'solid-js';
 import { isolated } from './isolate.ts';
@@ -67,8 +68,15 @@ export function setLocale(next: string): void {
   i18n.setLocaleSignal(next);
 }
 
-/** Compiled ICU messages (plurals), by locale and text. */
-const compiled = new Map<string, IntlMessageFormat>();
+/**
+ * A catalogue text as the app has it: a string, or, for an ICU plural in a production build, the
+ * message already parsed (vite.config.ts parses them at build time, so the ICU parser is not
+ * shipped: intl-messageformat only formats).
+ */
+type Template = string | MessageFormatElement[];
+
+/** Compiled ICU messages (plurals), by locale and template. */
+const compiled = new Map<string, Map<Template, IntlMessageFormat>>();
 
 /**
  * The text of `key` in the current locale; English when missing there; the key itself if unknown.
@@ -78,15 +86,19 @@ const compiled = new Map<string, IntlMessageFormat>();
  */
 export function t(key: MessageKey, params?: Record<string, string | number>): string {
   const messages = i18n.messages.latest ?? en;
-  const template = messages[key] ?? en[key];
+  const template = (messages[key] ?? en[key]) as Template | undefined;
   if (template === undefined) return key;
-  if (!template.includes(', plural,')) return fill(template, isolated(params));
+  if (typeof template === 'string' && !template.includes(', plural,')) return fill(template, isolated(params));
   const language = messages === en ? 'en' : i18n.locale();
-  const cacheKey = `${language}\u0000${template}`;
-  let format = compiled.get(cacheKey);
+  let forLanguage = compiled.get(language);
+  if (forLanguage === undefined) {
+    forLanguage = new Map();
+    compiled.set(language, forLanguage);
+  }
+  let format = forLanguage.get(template);
   if (format === undefined) {
     format = new IntlMessageFormat(template, language);
-    compiled.set(cacheKey, format);
+    forLanguage.set(template, format);
   }
   return String(format.format(isolated(params)));
 }
