@@ -1,6 +1,8 @@
 // A node in the production shape (PostgreSQL, NATS with JetStream, Redis, S3) answering HTTP.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { get as httpGet } from 'node:http';
 import { join } from 'node:path';
+import { brotliCompressSync, brotliDecompressSync, gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startTestNode, testConfig } from '../test/harness/node.ts';
 import { startNatsServer, startRedisServer } from '../test/harness/processes.ts';
@@ -30,6 +32,11 @@ beforeAll(async () => {
   writeFileSync(join(clientDir.path, 'robots.txt'), 'User-agent: *');
   writeFileSync(join(clientDir.path, 'sw.js'), 'self.addEventListener("fetch", () => {})');
   writeFileSync(join(clientDir.path, 'manifest.webmanifest'), '{"name":"PetAmigos"}');
+  // A built asset with the Brotli and gzip copies the build writes beside it.
+  const big = `export const words = ${JSON.stringify('pets '.repeat(400))};`;
+  writeFileSync(join(clientDir.path, 'assets', 'big-5678.js'), big);
+  writeFileSync(join(clientDir.path, 'assets', 'big-5678.js.br'), brotliCompressSync(big));
+  writeFileSync(join(clientDir.path, 'assets', 'big-5678.js.gz'), gzipSync(big));
 });
 afterAll(async () => {
   await s3.close();
@@ -113,6 +120,46 @@ describe('node on real services', () => {
     const manifest = await fetch(`${node.url}/manifest.webmanifest`);
     expect(manifest.headers.get('content-type')).toBe('application/manifest+json');
     expect(manifest.headers.get('cache-control')).toBe('no-cache');
+  });
+
+  test('client: a browser that accepts Brotli or gzip gets the compressed copy, with its encoding and vary; others the file', async () => {
+    /** The raw answer (no automatic decompression) to a GET with this Accept-Encoding. */
+    const raw = (acceptEncoding: string | undefined) =>
+      new Promise<{ headers: Record<string, string | string[] | undefined>; body: Buffer }>((done, fail) => {
+        const request = httpGet(
+          `${node.url}/assets/big-5678.js`,
+          { headers: acceptEncoding === undefined ? {} : { 'accept-encoding': acceptEncoding } },
+          (response) => {
+            const chunks: Buffer[] = [];
+            response.on('data', (chunk: Buffer) => chunks.push(chunk));
+            response.on('end', () => done({ headers: response.headers, body: Buffer.concat(chunks) }));
+          },
+        );
+        request.on('error', fail);
+      });
+    const original = readFileSync(join(clientDir.path, 'assets', 'big-5678.js'));
+    const br = await raw('gzip, deflate, br');
+    expect(br.headers['content-encoding']).toBe('br');
+    expect(br.headers.vary).toBe('accept-encoding');
+    expect(br.headers['content-type']).toContain('javascript');
+    expect(br.headers['cache-control']).toContain('immutable');
+    expect(brotliDecompressSync(br.body).equals(original)).toBe(true);
+    const gz = await raw('gzip, br;q=0');
+    expect(gz.headers['content-encoding']).toBe('gzip');
+    expect(gunzipSync(gz.body).equals(original)).toBe(true);
+    for (const none of [undefined, 'identity', 'br;q=0, gzip;q=0']) {
+      const plain = await raw(none);
+      expect(plain.headers['content-encoding'], String(none)).toBeUndefined();
+      expect(plain.body.equals(original), String(none)).toBe(true);
+    }
+    // A file without copies is sent as it is, whatever the browser takes.
+    const small = await new Promise<string | undefined>((done) =>
+      httpGet(`${node.url}/assets/app-1234.js`, { headers: { 'accept-encoding': 'br' } }, (response) => {
+        response.resume();
+        done(response.headers['content-encoding']);
+      }),
+    );
+    expect(small).toBeUndefined();
   });
 
   test('client: a missing asset is a 404 in the JSON error shape', async () => {

@@ -123,8 +123,8 @@ export function createHttpApp({ platform, media, metrics, client, startedAt, acc
         },
       },
     )
-    .get('/*', ({ path, set }) => {
-      const response = client.serve(path);
+    .get('/*', ({ path, set, request }) => {
+      const response = client.serve(path, request.headers.get('accept-encoding'));
       if (response !== undefined) return response;
       set.status = 404;
       return client.built
