@@ -412,10 +412,13 @@ export const postCalls = {
   },
   'hashtags.trending': {
     description:
-      "Hashtags trending in a region (a locale such as es-MX, or a language such as es; the caller's locale when absent): counts of public posts that decay by half every 6 hours.",
+      "Hashtags trending in a region (a locale such as es-MX, a language such as es, or `all` for everywhere): counts of public posts that decay by half every 6 hours. Without `region`, the caller's locale, or if nothing trends there its language, or if nothing trends there either everywhere; `region` in the answer says which.",
     role: 'user',
     errors: ['INVALID_INPUT'],
-    request: T.Object({ region: T.Optional(T.String({ maxLength: 10 })), limit: T.Optional(T.Integer({ minimum: 1, maximum: 50 })) }),
+    request: T.Object({
+      region: T.Optional(T.String({ maxLength: 10, description: 'es-MX, es or all' })),
+      limit: T.Optional(T.Integer({ minimum: 1, maximum: 50 })),
+    }),
     response: T.Object({ region: T.String(), items: T.Array(T.Object({ tag: T.String(), score: T.Number() })) }),
     example: { request: { region: 'es-MX', limit: 10 }, response: { region: 'es-MX', items: [{ tag: 'perros', score: 41.2 }] } },
   },

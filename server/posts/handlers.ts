@@ -6,6 +6,7 @@ import { InvalidInputError } from '../errors.ts';
 import type { HandlerMap } from '../gateway/handlers.ts';
 import { profiles } from '../people/schema.ts';
 import type { Social } from '../people/social.ts';
+import { EVERYWHERE, regionsOf } from './hashtags.ts';
 import { createReport } from './reports.ts';
 import { normalizeTag } from './text.ts';
 
@@ -52,16 +53,25 @@ export function postHandlers(social: Social): HandlerMap<PostCall> {
     'hashtags.page': (context, body) => posts.byHashtag(me(context), tagOf(body.tag), body.cursor),
     'hashtags.trending': async (context, body) => {
       let region = body.region;
-      if (region === undefined) {
-        const [row] = await deps.db
-          .select({ locale: profiles.locale, language: users.language })
-          .from(users)
-          .leftJoin(profiles, eq(profiles.userId, users.id))
-          .where(eq(users.id, me(context)));
-        region = row?.locale ?? row?.language ?? 'en';
+      if (region !== undefined) {
+        if (region !== EVERYWHERE && !REGION.test(region))
+          throw new InvalidInputError('region is a language (es), a locale (es-MX) or all', { field: 'region' });
+        return { region, items: await trends.top(region, body.limit ?? 10) };
       }
-      if (!REGION.test(region)) throw new InvalidInputError('region is a language (es) or a locale (es-MX)', { field: 'region' });
-      return { region, items: await trends.top(region, body.limit ?? 10) };
+      const [row] = await deps.db
+        .select({ locale: profiles.locale, language: users.language })
+        .from(users)
+        .leftJoin(profiles, eq(profiles.userId, users.id))
+        .where(eq(users.id, me(context)));
+      region = row?.locale ?? row?.language ?? 'en';
+      if (!REGION.test(region)) region = 'en';
+      // The caller's own region, else its language, else the whole world: never an empty list
+      // while tagged public posts trend somewhere.
+      for (const candidate of regionsOf(region)) {
+        const items = await trends.top(candidate, body.limit ?? 10);
+        if (items.length > 0 || candidate === EVERYWHERE) return { region: candidate, items };
+      }
+      return { region: EVERYWHERE, items: [] };
     },
     'reports.create': (context, body) => createReport(deps, { posts, comments }, me(context), body),
   };

@@ -2,15 +2,19 @@
 // in cache sorted sets (Redis in a cluster, memory when embedded). A post at time t adds
 // 2^((t - dayStart) / halfLife) to its tags in the set of its day, so scores in one set only grow
 // and never need rewriting; reading multiplies today's set by 2^(-(now - dayStart) / halfLife) and
-// adds yesterday's the same way. Each post counts in its locale (es-MX) and its language (es).
+// adds yesterday's the same way. Each post counts in its locale (es-MX), its language (es) and
+// everywhere (`all`), which is what a region with nothing trending yet falls back to.
 import type { Cache } from '../platform/cache/index.ts';
 
 export const HALF_LIFE_MS = 6 * 3600_000;
 const DAY_MS = 24 * 3600_000;
 
+/** Every public post's tags also count here: trends worldwide. */
+export const EVERYWHERE = 'all';
+
 export function regionsOf(locale: string): string[] {
   const language = locale.split('-')[0] ?? locale;
-  return language === locale ? [language] : [locale, language];
+  return language === locale ? [language, EVERYWHERE] : [locale, language, EVERYWHERE];
 }
 
 export class Trends {

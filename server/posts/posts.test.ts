@@ -401,6 +401,14 @@ describe('posts', () => {
     expect(await scoreIn('pt-BR')).toBe(0);
     expect((await mx.call('hashtags.trending', { region: 'es', limit: 50 })).items.map((item) => item.tag)).not.toContain(`secret${tag}`);
     expect((await mx.refused('hashtags.trending', { region: 'Spain' })).code).toBe('INVALID_INPUT');
+    // Everywhere counts every public post; a region with nothing trending falls back to it.
+    expect(
+      (await br.call('hashtags.trending', { region: 'all', limit: 50 })).items.find((item) => item.tag === tag)?.score,
+    ).toBeGreaterThan(1.9);
+    const brazil = await br.call('hashtags.trending', { limit: 50 });
+    expect(brazil.region).toBe('all');
+    expect(brazil.items.map((item) => item.tag)).toContain(tag);
+    expect((await br.call('hashtags.trending', { region: 'pt-BR' })).items).toEqual([]);
     // Made private, then deleted: the posts stop counting.
     const fading = await es.call('posts.create', { text: `#fade${tag}`, visibility: 'public' });
     const fadeScore = async () =>
@@ -442,7 +450,9 @@ describe('posts', () => {
     expect((await reporter.refused('reports.create', { targetKind: 'user', targetId: crypto.randomUUID(), reason: 'spam' })).code).toBe(
       'NOT_FOUND',
     );
-    expect((await reporter.refused('reports.create', { targetKind: 'pet', targetId: target.id, reason: 'spam' })).code).toBe('INVALID_BODY');
+    expect((await reporter.refused('reports.create', { targetKind: 'pet', targetId: target.id, reason: 'spam' })).code).toBe(
+      'INVALID_BODY',
+    );
     const rows = await env.node.platform.database.db.select().from(reports).where(eq(reports.reporterId, reporter.id));
     expect(rows).toEqual([expect.objectContaining({ targetKind: 'user', targetId: target.id, reason: 'harassment', note: 'Insults' })]);
   });

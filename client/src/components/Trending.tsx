@@ -1,5 +1,5 @@
-// Hashtags trending in a region: the user's locale (es-MX) or its whole language (es), chosen
-// here; the server starts from the user's own locale.
+// Hashtags trending in a region: the user's locale (es-MX), its whole language (es) or everywhere,
+// chosen here; the server starts from the user's own locale and widens while nothing trends there.
 import { A } from '@solidjs/router';
 import { createSignal, For, type JSX, onMount, Show } from 'solid-js';
 import { locale, t } from '../i18n/index.ts';
@@ -25,7 +25,9 @@ export function Trending(props: { compact?: boolean }): JSX.Element {
     }
   };
   onMount(() => void load());
-  const regions = () => [...new Set([region(), locale(), languageOf(locale())].filter((each): each is string => each !== undefined))];
+  const regions = () => [
+    ...new Set([region(), locale(), languageOf(locale()), 'all'].filter((each): each is string => each !== undefined)),
+  ];
   return (
     <section
       class="trending"
@@ -43,7 +45,7 @@ export function Trending(props: { compact?: boolean }): JSX.Element {
             void load();
           }}
         >
-          <For each={regions()}>{(each) => <option value={each}>{each}</option>}</For>
+          <For each={regions()}>{(each) => <option value={each}>{each === 'all' ? t('trending.everywhere') : each}</option>}</For>
         </SelectField>
       </Show>
       <ErrorAlert text={error()} />

@@ -680,4 +680,5 @@ export const ar: Messages = {
     '{count, plural, zero {لا أصدقاء مشتركين} one {صديق مشترك واحد} two {صديقان مشتركان} few {# أصدقاء مشتركين} many {# صديقًا مشتركًا} other {# صديق مشترك}}',
   'explore.petReason.species': 'من نوع حيوانك الأليف نفسه',
   'explore.petReason.new': 'جديد في PetAmigos',
+  'trending.everywhere': 'كل المناطق',
 };

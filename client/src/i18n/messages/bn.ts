@@ -675,4 +675,5 @@ export const bn: Messages = {
   'explore.petReason.friends': '{count, plural, one {# জন পারস্পরিক বন্ধু} other {# জন পারস্পরিক বন্ধু}}',
   'explore.petReason.species': 'আপনার পোষা প্রাণীর সঙ্গে একই প্রজাতি',
   'explore.petReason.new': 'PetAmigos-এ নতুন',
+  'trending.everywhere': 'সব অঞ্চল',
 };

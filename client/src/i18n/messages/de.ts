@@ -681,4 +681,5 @@ export const de: Messages = {
   'explore.petReason.friends': '{count, plural, one {# gemeinsamer Freund} other {# gemeinsame Freunde}}',
   'explore.petReason.species': 'Gleiche Tierart wie bei dir',
   'explore.petReason.new': 'Neu bei PetAmigos',
+  'trending.everywhere': 'Überall',
 };

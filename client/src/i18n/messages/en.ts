@@ -675,6 +675,7 @@ export const en = {
   'explore.petReason.friends': '{count, plural, one {# friend in common} other {# friends in common}}',
   'explore.petReason.species': 'Same species as yours',
   'explore.petReason.new': 'New on PetAmigos',
+  'trending.everywhere': 'Everywhere',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -679,4 +679,5 @@ export const es: Messages = {
   'explore.petReason.friends': '{count, plural, one {# amigo en común} many {# amigos en común} other {# amigos en común}}',
   'explore.petReason.species': 'De la misma especie que tu mascota',
   'explore.petReason.new': 'Acaba de llegar a PetAmigos',
+  'trending.everywhere': 'En todo el mundo',
 };

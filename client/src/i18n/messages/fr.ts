@@ -683,4 +683,5 @@ export const fr: Messages = {
   'explore.petReason.friends': '{count, plural, one {# ami en commun} many {# amis en commun} other {# amis en commun}}',
   'explore.petReason.species': 'Espèce en commun',
   'explore.petReason.new': 'Vient d’arriver sur PetAmigos',
+  'trending.everywhere': 'Partout',
 };

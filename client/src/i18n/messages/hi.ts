@@ -675,4 +675,5 @@ export const hi: Messages = {
   'explore.petReason.friends': '{count, plural, one {# साझा दोस्त} other {# साझा दोस्त}}',
   'explore.petReason.species': 'आपके पालतू जैसी ही प्रजाति',
   'explore.petReason.new': 'PetAmigos पर नया',
+  'trending.everywhere': 'सभी क्षेत्र',
 };

@@ -678,4 +678,5 @@ export const id: Messages = {
   'explore.petReason.friends': '{count, plural, other {# teman bersama}}',
   'explore.petReason.species': 'Spesiesnya sama dengan hewan peliharaanmu',
   'explore.petReason.new': 'Baru di PetAmigos',
+  'trending.everywhere': 'Semua wilayah',
 };

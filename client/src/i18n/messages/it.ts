@@ -680,4 +680,5 @@ export const it: Messages = {
   'explore.petReason.friends': '{count, plural, one {# amico in comune} many {# amici in comune} other {# amici in comune}}',
   'explore.petReason.species': 'Stessa specie del tuo animale',
   'explore.petReason.new': 'Nuovo arrivo su PetAmigos',
+  'trending.everywhere': 'Ovunque',
 };

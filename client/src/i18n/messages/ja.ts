@@ -677,4 +677,5 @@ export const ja: Messages = {
   'explore.petReason.friends': '{count, plural, other {共通の友達 # 人}}',
   'explore.petReason.species': 'あなたのペットと同じ種類',
   'explore.petReason.new': 'PetAmigos の新メンバー',
+  'trending.everywhere': '全世界',
 };

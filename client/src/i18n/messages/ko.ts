@@ -677,4 +677,5 @@ export const ko: Messages = {
   'explore.petReason.friends': '{count, plural, other {함께 아는 친구 #명}}',
   'explore.petReason.species': '내 반려동물과 같은 종',
   'explore.petReason.new': 'PetAmigos에 새로 왔어요',
+  'trending.everywhere': '전 세계',
 };

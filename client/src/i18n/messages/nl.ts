@@ -678,4 +678,5 @@ export const nl: Messages = {
   'explore.petReason.friends': '{count, plural, one {# gemeenschappelijke vriend} other {# gemeenschappelijke vrienden}}',
   'explore.petReason.species': 'Dezelfde soort als jouw huisdier',
   'explore.petReason.new': 'Nieuw bij PetAmigos',
+  'trending.everywhere': 'Overal',
 };

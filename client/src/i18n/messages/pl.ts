@@ -680,4 +680,5 @@ export const pl: Messages = {
     '{count, plural, one {# wspólny znajomy} few {# wspólnych znajomych} many {# wspólnych znajomych} other {# wspólnego znajomego}}',
   'explore.petReason.species': 'Ten sam gatunek co twój zwierzak',
   'explore.petReason.new': 'Od niedawna w PetAmigos',
+  'trending.everywhere': 'Wszędzie',
 };

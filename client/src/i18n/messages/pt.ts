@@ -680,4 +680,5 @@ export const pt: Messages = {
   'explore.petReason.friends': '{count, plural, one {# amigo em comum} many {# amigos em comum} other {# amigos em comum}}',
   'explore.petReason.species': 'Mesma espécie do seu pet',
   'explore.petReason.new': 'Acabou de chegar ao PetAmigos',
+  'trending.everywhere': 'Em todo o mundo',
 };

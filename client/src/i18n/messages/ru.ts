@@ -679,4 +679,5 @@ export const ru: Messages = {
   'explore.petReason.friends': '{count, plural, one {# общий друг} few {# общих друга} many {# общих друзей} other {# общего друга}}',
   'explore.petReason.species': 'Тот же вид, что у вашего питомца',
   'explore.petReason.new': 'Недавно в PetAmigos',
+  'trending.everywhere': 'Везде',
 };

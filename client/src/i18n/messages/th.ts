@@ -672,4 +672,5 @@ export const th: Messages = {
   'explore.petReason.friends': '{count, plural, other {เพื่อนร่วมกัน # คน}}',
   'explore.petReason.species': 'ชนิดเดียวกับสัตว์เลี้ยงของคุณ',
   'explore.petReason.new': 'มาใหม่ใน PetAmigos',
+  'trending.everywhere': 'ทุกภูมิภาค',
 };

@@ -677,4 +677,5 @@ export const tr: Messages = {
   'explore.petReason.friends': '{count, plural, one {# ortak arkadaş} other {# ortak arkadaş}}',
   'explore.petReason.species': 'Evcil hayvanınla aynı tür',
   'explore.petReason.new': 'PetAmigos’a yeni katıldı',
+  'trending.everywhere': 'Her yerde',
 };

@@ -677,4 +677,5 @@ export const ur: Messages = {
   'explore.petReason.friends': '{count, plural, one {# مشترکہ دوست} other {# مشترکہ دوست}}',
   'explore.petReason.species': 'آپ کے پالتو جانور جیسی ہی نوع',
   'explore.petReason.new': 'PetAmigos پر نیا',
+  'trending.everywhere': 'تمام علاقے',
 };

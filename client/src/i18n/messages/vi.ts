@@ -675,4 +675,5 @@ export const vi: Messages = {
   'explore.petReason.friends': '{count, plural, other {# bạn chung}}',
   'explore.petReason.species': 'Cùng loài với thú cưng của bạn',
   'explore.petReason.new': 'Mới tham gia PetAmigos',
+  'trending.everywhere': 'Mọi khu vực',
 };

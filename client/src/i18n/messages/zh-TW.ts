@@ -672,4 +672,5 @@ export const zhTW: Messages = {
   'explore.petReason.friends': '{count, plural, other {# 位共同好友}}',
   'explore.petReason.species': '和你的寵物同一物種',
   'explore.petReason.new': '新加入 PetAmigos',
+  'trending.everywhere': '全球',
 };
