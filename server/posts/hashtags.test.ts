@@ -16,7 +16,7 @@ describe('trends', () => {
     expect(await trends.top('es', 5, noon + 2 * HALF_LIFE_MS)).toEqual([{ tag: 'perros', score: 0.25 }]);
   });
 
-  test('trends: fresh posts outrank more numerous old ones; regions are apart; a locale counts in its language', async () => {
+  test('trends: fresh posts outrank more numerous old ones; regions are apart; a locale counts in its language and everywhere', async () => {
     const trends = new Trends(createMemoryCache());
     for (let i = 0; i < 3; i++) await trends.count('es-MX', ['gatos'], noon - 18 * HOUR);
     await trends.count('es-MX', ['perros'], noon);
@@ -24,7 +24,9 @@ describe('trends', () => {
     expect((await trends.top('es-MX', 5, noon)).map((entry) => entry.tag)).toEqual(['perros', 'gatos']);
     expect((await trends.top('es', 5, noon)).map((entry) => entry.tag)).toEqual(['perros', 'gatos']);
     expect((await trends.top('pt', 5, noon)).map((entry) => entry.tag)).toEqual(['cachorros']);
-    expect(regionsOf('en')).toEqual(['en']);
+    expect((await trends.top('all', 5, noon)).map((entry) => entry.tag)).toEqual(['cachorros', 'perros', 'gatos']);
+    expect(regionsOf('en')).toEqual(['en', 'all']);
+    expect(regionsOf('es-MX')).toEqual(['es-MX', 'es', 'all']);
   });
 
   test('trends: a post taken back (deleted, made private) no longer counts', async () => {
