@@ -9,7 +9,8 @@ import { T } from '../typebox.ts';
 const Language = T.String({
   pattern: '^[a-z]{2,3}(-[A-Za-z]{2,4})?$',
   maxLength: 10,
-  description: 'The language for names (es, pt-BR); English when absent',
+  description:
+    'The language for names: one of the 20 (es), a regional variant counting as its language (pt-BR is pt; zh-TW apart); English when absent. Another language is INVALID_INPUT',
 });
 
 const Place = T.Object({
@@ -23,7 +24,7 @@ const examplePlace = { placeName: 'Guadalajara, Jalisco, México', latitude: 20.
 export const placeCalls = {
   'places.search': {
     description:
-      'Places whose name matches `query` (a town, a city, a neighbourhood), best match first, at most 5. The result can be given as is to `profile.update` as `location`. Answers come from the geocoder (cached for a day); DEPENDENCY_UNAVAILABLE when it cannot be reached. Each user may look up PLACE_LOOKUPS_PER_MINUTE places a minute (30 by default; search and reverse together): RATE_LIMITED beyond.',
+      'Towns and cities whose name matches `query`, best match first, at most 5. The result can be given as is to `profile.update` as `location`. Answers come from the geocoder (cached for a day); DEPENDENCY_UNAVAILABLE when it cannot be reached or answers wrongly. Each user may look up PLACE_LOOKUPS_PER_MINUTE places a minute (30 by default; search and reverse together), and the whole server asks the geocoder at most GEOCODER_REQUESTS_PER_SECOND times a second (1 by default): RATE_LIMITED (with `retryAfterMs`) beyond either.',
     role: 'user',
     errors: ['INVALID_INPUT', 'DEPENDENCY_UNAVAILABLE'],
     request: T.Object({ query: T.String({ minLength: 2, maxLength: 100 }), language: T.Optional(Language) }),
@@ -34,7 +35,7 @@ export const placeCalls = {
     description:
       "The place at a point, as the device's location gives it: the point is rounded to 0.01° (about 1 km) before the geocoder sees it, and the answer is that rounded point with the name of the town or city there ('' when none: open sea). Same limit and errors as `places.search`.",
     role: 'user',
-    errors: ['DEPENDENCY_UNAVAILABLE'],
+    errors: ['INVALID_INPUT', 'DEPENDENCY_UNAVAILABLE'],
     request: T.Object({
       latitude: T.Number({ minimum: -90, maximum: 90 }),
       longitude: T.Number({ minimum: -180, maximum: 180 }),

@@ -178,6 +178,11 @@ function rows(): Row[] {
       set: variable('PLACE_LOOKUPS_PER_MINUTE'),
     },
     {
+      what: 'requests to the geocoder from the whole deployment (cache misses; a burst of twice as many)',
+      value: per(byDefault('GEOCODER_REQUESTS_PER_SECOND'), 1000),
+      set: variable('GEOCODER_REQUESTS_PER_SECOND'),
+    },
+    {
       what: 'saved posts per user (`TOO_MANY_SAVED_POSTS`; saved posts they can no longer see make room first)',
       value: number(byDefault('SAVED_POSTS_MAX')),
       set: variable('SAVED_POSTS_MAX'),

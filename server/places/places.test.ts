@@ -4,9 +4,13 @@
 // untrusted (failures, odd bodies) with a typed error and nothing else.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type AccountsEnv, startAccountsEnv } from '../../test/harness/accounts.ts';
+import { testLogger } from '../../test/harness/node.ts';
 import { type FakeNominatim, startFakeNominatim } from '../../test/harness/nominatim.ts';
 import { type Member, memberPool } from '../../test/harness/social.ts';
-import { placeNameOf } from './places.ts';
+import { RateLimiter } from '../accounts/rate-limits.ts';
+import { RateLimitedError } from '../errors.ts';
+import { createMemoryCache } from '../platform/cache/memory.ts';
+import { Places, placeNameOf } from './places.ts';
 
 let env: AccountsEnv;
 let geocoder: FakeNominatim;
@@ -18,6 +22,7 @@ beforeAll(async () => {
     GEOCODER_URL: geocoder.url,
     GEOCODER_USER_AGENT: 'PetAmigos tests (+ops@petamigos.test)',
     PLACE_LOOKUPS_PER_MINUTE: '8',
+    GEOCODER_REQUESTS_PER_SECOND: '1000',
   });
   pool = memberPool(env);
 });
@@ -39,7 +44,13 @@ describe('places', () => {
     ]);
     const asked = geocoder.requests.at(-1);
     expect(asked).toMatchObject({ path: '/search', userAgent: 'PetAmigos tests (+ops@petamigos.test)' });
-    expect(asked?.params).toMatchObject({ q: 'guadalajara', format: 'jsonv2', 'accept-language': 'es', limit: '5' });
+    expect(asked?.params).toMatchObject({
+      q: 'guadalajara',
+      format: 'jsonv2',
+      'accept-language': 'es',
+      limit: '5',
+      featureType: 'settlement',
+    });
     const arabic = await ana.call('places.search', { query: 'cairo', language: 'ar' });
     expect(arabic.items[0]?.placeName).toBe('القاهرة, محافظة القاهرة, مصر');
     expect((await ana.call('places.search', { query: 'nowhere at all' })).items).toEqual([]);
@@ -93,12 +104,22 @@ describe('places', () => {
       geocoder.answer([
         { lat: '95.1', lon: '10', name: 'Beyond the pole' },
         { lat: 'x', lon: '10', name: 'Not a number' },
-        { lat: '10', lon: '10', name: `<script>alert(1)</script>${'a'.repeat(200)}`, address: { country: 'Nowhere' } },
+        { lat: '', lon: '10', name: 'No latitude' },
+        { lat: '10', lon: '10', name: `<script>alert(1)</script>\u202Eevil${'a'.repeat(200)}`, address: { country: 'Nowhere' } },
       ]);
       const odd = await ana.call('places.search', { query: 'unknown town three' });
       expect(odd.items).toHaveLength(1);
       expect(odd.items[0]?.placeName).toHaveLength(100);
-      expect(odd.items[0]?.placeName).not.toMatch(/[<>]/);
+      expect(odd.items[0]?.placeName).not.toMatch(/[<>\u202E]/);
+      // An answer too big is not read to its end: the lookup fails.
+      geocoder.answer(Array.from({ length: 3000 }, (_, i) => ({ lat: '1', lon: '1', name: `Place ${i} ${'x'.repeat(80)}` })));
+      const huge = await ana.refused('places.search', { query: 'unknown town four' });
+      expect(huge.code).toBe('DEPENDENCY_UNAVAILABLE');
+      // What failed upstream stays in the log: the caller learns only that the lookup failed.
+      geocoder.fail(429);
+      const throttled = await ana.socket.request({ type: 'call', op: 'places.search', body: { query: 'unknown town five' } });
+      expect(throttled).toMatchObject({ type: 'error', code: 'DEPENDENCY_UNAVAILABLE' });
+      expect(String(throttled.message)).not.toContain('429');
     } finally {
       geocoder.heal();
     }
@@ -127,6 +148,11 @@ describe('places', () => {
     ] as const) {
       expect((await ana.refused(op, body)).code, `${op} ${JSON.stringify(body)}`).toBe('INVALID_BODY');
     }
+    // A language that is not one of the 20 would only fill the cache with copies.
+    expect(await ana.refused('places.search', { query: 'cairo', language: 'zz-QQQ' })).toMatchObject({
+      code: 'INVALID_INPUT',
+      details: { field: 'language' },
+    });
     expect(geocoder.requests.length).toBe(before);
   });
 
@@ -140,5 +166,27 @@ describe('places', () => {
     expect(placeNameOf({ address: { village: 'Amatlán', state: 'Morelos', country: 'México' } })).toBe('Amatlán, Morelos, México');
     expect(placeNameOf({ display_name: 'Somewhere, Far' })).toBe('Somewhere, Far');
     expect(placeNameOf({})).toBe('');
+  });
+
+  test('places: the whole server asks the geocoder at most GEOCODER_REQUESTS_PER_SECOND times a second (a burst of twice that), RATE_LIMITED beyond; cached answers still come; one lookup in flight is asked once', async () => {
+    const cache = createMemoryCache();
+    const places = new Places(
+      { geocoderUrl: new URL(geocoder.url), userAgent: 'test', lookupsPerMinute: 1000, requestsPerSecond: 1 },
+      cache,
+      new RateLimiter(cache),
+      testLogger(),
+    );
+    const before = geocoder.requests.length;
+    // Three asking for the same place at once: one request.
+    const same = await Promise.all(['u1', 'u2', 'u3'].map((user) => places.search(user, { query: 'madrid' })));
+    expect(new Set(same.map((answer) => JSON.stringify(answer))).size).toBe(1);
+    expect(geocoder.requests.length).toBe(before + 1);
+    await places.search('u1', { query: 'cairo' });
+    const refused = await places.search('u1', { query: 'tepoztlan' }).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(RateLimitedError);
+    expect((refused as RateLimitedError).retryAfterSeconds).toBeGreaterThanOrEqual(1);
+    expect(geocoder.requests.length).toBe(before + 2);
+    // Answers already cached do not need the geocoder.
+    expect((await places.search('u2', { query: 'Madrid' })).items[0]?.placeName).toBe('Madrid, Community of Madrid, Spain');
   });
 });

@@ -334,6 +334,12 @@ const variables = {
     example: 'PetAmigos (+https://petamigos.example; ops@petamigos.example)',
     parse: text('GEOCODER_USER_AGENT', 'PetAmigos (self-hosted; https://github.com/petamigos)'),
   },
+  geocoderRequestsPerSecond: {
+    name: 'GEOCODER_REQUESTS_PER_SECOND',
+    doc: 'Requests the whole deployment sends the geocoder per second (answers from the cache do not count; a burst of twice as many is allowed). Past it a lookup that would need the geocoder is RATE_LIMITED. The public OpenStreetMap instance asks for at most 1; raise it for your own Nominatim.',
+    example: '1',
+    parse: integer('GEOCODER_REQUESTS_PER_SECOND', 1, 10_000, 1),
+  },
   placeLookupsPerMinute: {
     name: 'PLACE_LOOKUPS_PER_MINUTE',
     doc: 'Place searches and reverse lookups one user may make per minute (RATE_LIMITED beyond); cached answers count too.',
@@ -521,7 +527,12 @@ export function loadConfig(env: Env = process.env): Config {
     friendRequestsPerHour: v.friendRequestsPerHour,
     chatMessagesPerMinute: v.chatMessagesPerMinute,
     locationChangesPerDay: v.locationChangesPerDay,
-    places: { geocoderUrl: v.geocoderUrl, userAgent: v.geocoderUserAgent, lookupsPerMinute: v.placeLookupsPerMinute },
+    places: {
+      geocoderUrl: v.geocoderUrl,
+      userAgent: v.geocoderUserAgent,
+      lookupsPerMinute: v.placeLookupsPerMinute,
+      requestsPerSecond: v.geocoderRequestsPerSecond,
+    },
     savedPostsMax: v.savedPostsMax,
     mail: { notificationsPerHour: v.mailNotificationsPerHour, digestEveryMs: v.mailDigestEveryMs },
     media: {

@@ -32,7 +32,11 @@ let photo: string;
 const processing = { timeout: 60_000 };
 beforeAll(async () => {
   geocoder = startFakeNominatim();
-  env = await startAccountsEnv('e2e', { CLIENT_DIR: new URL('../../client/dist', import.meta.url).pathname, GEOCODER_URL: geocoder.url });
+  env = await startAccountsEnv('e2e', {
+    CLIENT_DIR: new URL('../../client/dist', import.meta.url).pathname,
+    GEOCODER_URL: geocoder.url,
+    GEOCODER_REQUESTS_PER_SECOND: '100',
+  });
   browser = await launchBrowser();
   dir = mkdtempSync(join(tmpdir(), 'accounts-e2e-'));
   photo = join(dir, 'me.jpg');

@@ -21,6 +21,7 @@ export async function startWebEnv(label: string): Promise<WebEnv> {
   const env = await startAccountsEnv(label, {
     CLIENT_DIR: new URL('../../client/dist', import.meta.url).pathname,
     GEOCODER_URL: geocoder.url,
+    GEOCODER_REQUESTS_PER_SECOND: '100',
   });
   const browser = await launchBrowser();
   return {
