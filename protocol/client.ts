@@ -90,6 +90,11 @@ interface Topic {
   onSignal: ((signal: SignalFrame) => void) | undefined;
 }
 
+/** WebSocket readyState values (the same in browsers, Bun and the ws package). */
+const WS_OPEN = 1;
+const WS_CLOSING = 2;
+const WS_CLOSED = 3;
+
 export class PetAmigosClient {
   #options: ClientOptions;
   #ws: WebSocket | undefined;
@@ -274,7 +279,7 @@ export class PetAmigosClient {
     this.#ws = ws;
     ws.addEventListener('open', () => {
       void asked.then((got) => {
-        if ('token' in got && this.#ws === ws)
+        if ('token' in got && this.#ws === ws && ws.readyState === WS_OPEN)
           ws.send(
             encodeFrame({ type: 'hello', version: PROTOCOL_VERSION, token: got.token, client: this.#options.client ?? 'petamigos-ts' }),
           );
@@ -286,13 +291,15 @@ export class PetAmigosClient {
     ws.addEventListener('close', (event) => this.#onClose(ws, event.code, event.reason));
     const got = await asked;
     if ('error' in got && this.#ws === ws) {
-      // No token: this socket is dropped (its close is not a disconnect to handle).
+      // No token: this socket is dropped. If it had closed already, its close scheduled the next
+      // attempt: one retry, not two.
+      const closedAlready = ws.readyState === WS_CLOSING || ws.readyState === WS_CLOSED;
       this.#ws = undefined;
-      ws.close(1000, 'no token');
+      if (!closedAlready) ws.close(1000, 'no token');
       const error = got.error as { message?: string; final?: boolean };
       const refusal = new ProtocolError('AUTH_FAILED', `no token: ${error.message ?? String(got.error)}`);
       if (error.final === true) this.#fail(refusal);
-      else this.#retry(refusal, { code: 0, reason: 'no token' });
+      else if (!closedAlready) this.#retry(refusal, { code: 0, reason: 'no token' });
     }
   }
 
