@@ -275,7 +275,7 @@ export const postCalls = {
   },
   'posts.save': {
     description:
-      'Save a post to your saved list (`saved: true`) or take it out (`false`); only you see what you saved. Saving a saved post or unsaving one not saved changes nothing and answers the same. A post you may not see (as for `posts.get`) is NOT_FOUND and nothing changes. At most SAVED_POSTS_MAX saved posts (5,000 by default): beyond, TOO_MANY_SAVED_POSTS with `details.limit` and nothing changes (saved posts you can no longer see are forgotten first to make room). Your devices hear of a change on `user:<userId>` (`saved.changed`).',
+      'Save a post to your saved list (`saved: true`) or take it out (`false`); only you see what you saved. Saving a saved post or unsaving one not saved changes nothing and answers the same. Saving a post you may not see (as for `posts.get`) is NOT_FOUND and nothing changes; taking a save back never needs to see the post (one that became hidden can still leave your list). At most SAVED_POSTS_MAX saved posts (5,000 by default): beyond, TOO_MANY_SAVED_POSTS with `details.limit` and nothing changes (saved posts you can no longer see are forgotten first to make room). Your devices hear of a change on `user:<userId>` (`saved.changed`).',
     role: 'user',
     errors: ['NOT_FOUND', 'TOO_MANY_SAVED_POSTS'],
     request: T.Object({
@@ -424,7 +424,7 @@ export const postCalls = {
   },
   'reports.create': {
     description:
-      'Report a post, a comment or a person (`user`: their account, such as an impostor or someone harassing) to the moderators, with a reason. One open report per person and target. The target must be one the caller may see: a post or comment they may read; a person who has not blocked them (one they blocked can still be reported). Reporting oneself is INVALID_INPUT.',
+      'Report a post, a comment or a person (`user`: their account, such as an impostor or someone harassing) to the moderators, with a reason. One open report per person and target. The target must be one the caller may see: a post or comment they may read; a person who has not blocked them (one they blocked can still be reported). Reporting oneself is INVALID_INPUT. Each user may send REPORTS_PER_HOUR reports an hour (30 by default): RATE_LIMITED (with `retryAfterMs`) beyond.',
     role: 'user',
     errors: ['INVALID_INPUT', 'NOT_FOUND'],
     request: T.Object(

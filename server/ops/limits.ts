@@ -173,6 +173,11 @@ function rows(): Row[] {
       set: variable('LOCATION_CHANGES_PER_DAY'),
     },
     {
+      what: 'reports sent per user (posts, comments, people)',
+      value: per(byDefault('REPORTS_PER_HOUR'), 3_600_000),
+      set: variable('REPORTS_PER_HOUR'),
+    },
+    {
       what: 'place searches and reverse lookups per user',
       value: per(byDefault('PLACE_LOOKUPS_PER_MINUTE'), 60_000),
       set: variable('PLACE_LOOKUPS_PER_MINUTE'),

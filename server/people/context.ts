@@ -22,6 +22,8 @@ export interface SocialDeps {
   friendRequestsPerHour: number;
   /** New locations one user may set per 24 hours (profiles.ts). */
   locationChangesPerDay: number;
+  /** Reports one user may send per hour (posts/reports.ts). */
+  reportsPerHour: number;
   /** Posts one user may keep saved (posts/saved.ts). */
   savedPostsMax: number;
   /** Every media reference (posts, profiles, pets, conversations) is checked here: owned by the caller, ready. */

@@ -77,6 +77,7 @@ export async function createSocial(
     limiter,
     friendRequestsPerHour: platform.config.friendRequestsPerHour,
     locationChangesPerDay: platform.config.locationChangesPerDay,
+    reportsPerHour: platform.config.reportsPerHour,
     savedPostsMax: platform.config.savedPostsMax,
     media,
   };

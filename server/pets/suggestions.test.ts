@@ -70,6 +70,14 @@ describe('pet suggestions', () => {
     // Health notes and other private fields are not part of a suggestion.
     expect(Object.keys(items[0]?.pet ?? {}).sort()).toEqual(['breed', 'id', 'lost', 'name', 'photoMediaIds', 'species']);
 
+    // A friend of friends who takes no friend requests: the pet may come, but not as a friend of
+    // friends, and without the number of shared friends.
+    await fof.call('privacy.update', { friendRequests: 'nobody' });
+    const quiet = (await me.call('pets.suggestions', { limit: 30 })).items.find((item) => item.pet.id === fofo.id);
+    expect(quiet).toMatchObject({ mutualFriends: 0 });
+    expect(quiet?.reason).not.toBe('friends_of_friends');
+    await fof.call('privacy.update', { friendRequests: 'everyone' });
+
     // The hidden pet shows once its owner is a friend... and then it is a friend's pet, not a suggestion.
     await befriend(env.node, me, hidden);
     expect((await me.call('pets.suggestions', {})).items.map((item) => item.pet.name)).not.toContain('Secret');

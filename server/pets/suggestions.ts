@@ -4,7 +4,8 @@
 // shared friends (3 each), a shared species (2), being new (1, under 30 days) and having a photo
 // (1). Only pets whose owner's `pets` audience takes in the caller (blocks on either side
 // excluded by allowsSql); never the caller's own pets nor their friends' (already known); each
-// owner at most twice, so one prolific owner does not fill the list.
+// owner at most twice, so one prolific owner does not fill the list. An owner who takes no friend
+// requests never counts as a friend of friends (nor shows shared friends).
 import { sql } from 'drizzle-orm';
 import type { CallResponse } from '../../protocol/catalogue.ts';
 import type { SocialDeps } from '../people/context.ts';
@@ -47,6 +48,10 @@ export async function petSuggestions(
         select f2.friend_id as owner_id, count(*)::int as mutual
         from friendships f1 join friendships f2 on f2.user_id = f1.friend_id
         where f1.user_id = ${viewerId} and f2.friend_id <> ${viewerId} and f2.friend_id not in (select friend_id from friends)
+          -- Someone who takes no friend requests is not suggested as a friend of friends (as in
+          -- friends.suggestions): their pets may still come as new or of the same species, without
+          -- telling how many friends they share with the caller.
+          and not exists (select 1 from privacy_settings p where p.user_id = f2.friend_id and p.friend_requests = 'nobody')
         group by f2.friend_id order by count(*) desc limit ${CANDIDATES}
       ),
       candidates as (

@@ -52,6 +52,7 @@ export interface Config {
   friendRequestsPerHour: number;
   chatMessagesPerMinute: number;
   locationChangesPerDay: number;
+  reportsPerHour: number;
   places: PlacesConfig;
   savedPostsMax: number;
   mail: MailConfig;
@@ -319,6 +320,12 @@ const variables = {
     example: '5',
     parse: integer('LOCATION_CHANGES_PER_DAY', 1, 1000, 5),
   },
+  reportsPerHour: {
+    name: 'REPORTS_PER_HOUR',
+    doc: 'Reports (of posts, comments and people) one user may send per hour (RATE_LIMITED beyond), so nobody floods the moderators.',
+    example: '30',
+    parse: integer('REPORTS_PER_HOUR', 1, 100_000, 30),
+  },
   geocoderUrl: {
     name: 'GEOCODER_URL',
     doc: "A geocoder speaking Nominatim's HTTP API, which turns place names into points and points into names (places.search, places.reverse). The public OpenStreetMap instance by default: its usage policy allows about one request a second for a whole deployment, so a busy one runs its own Nominatim. `off` turns place lookups off (they answer DEPENDENCY_UNAVAILABLE; people can still save a location from their device).",
@@ -527,6 +534,7 @@ export function loadConfig(env: Env = process.env): Config {
     friendRequestsPerHour: v.friendRequestsPerHour,
     chatMessagesPerMinute: v.chatMessagesPerMinute,
     locationChangesPerDay: v.locationChangesPerDay,
+    reportsPerHour: v.reportsPerHour,
     places: {
       geocoderUrl: v.geocoderUrl,
       userAgent: v.geocoderUserAgent,

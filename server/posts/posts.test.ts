@@ -15,7 +15,7 @@ let env: AccountsEnv;
 let pool: ReturnType<typeof memberPool>;
 
 beforeAll(async () => {
-  env = await startAccountsEnv('posts', { FRIEND_REQUESTS_PER_HOUR: '1000' });
+  env = await startAccountsEnv('posts', { FRIEND_REQUESTS_PER_HOUR: '1000', REPORTS_PER_HOUR: '8' });
   pool = memberPool(env);
 });
 afterAll(async () => {
@@ -455,5 +455,20 @@ describe('posts', () => {
     );
     const rows = await env.node.platform.database.db.select().from(reports).where(eq(reports.reporterId, reporter.id));
     expect(rows).toEqual([expect.objectContaining({ targetKind: 'user', targetId: target.id, reason: 'harassment', note: 'Insults' })]);
+  });
+
+  test('reports: each user sends at most REPORTS_PER_HOUR reports (8 here); past it RATE_LIMITED with retryAfterMs, nothing stored; others unaffected', async () => {
+    const [flooder, other] = await Promise.all([member(), member()]);
+    const targets = await Promise.all(Array.from({ length: 9 }, () => member()));
+    for (const target of targets.slice(0, 8))
+      await flooder.call('reports.create', { targetKind: 'user', targetId: target.id, reason: 'spam' });
+    const refused = await flooder.refused('reports.create', { targetKind: 'user', targetId: targets[8]?.id, reason: 'spam' });
+    expect(refused.code).toBe('RATE_LIMITED');
+    expect(refused.details?.retryAfterMs).toBeGreaterThan(0);
+    const rows = await env.node.platform.database.db.select().from(reports).where(eq(reports.reporterId, flooder.id));
+    expect(rows).toHaveLength(8);
+    expect(
+      (await other.call('reports.create', { targetKind: 'user', targetId: targets[8]?.id as string, reason: 'spam' })).alreadyReported,
+    ).toBe(false);
   });
 });

@@ -1,7 +1,8 @@
 // Reports of posts, comments and people, stored for the moderation work to come: who reported
 // what, why, with an optional note. One open report per person and target; reporting again
 // answers the same report, saying so (`alreadyReported`). Reporting needs the right to see the
-// target: a person who blocked the reporter is NOT_FOUND to them (one they blocked is not).
+// target: a person who blocked the reporter is NOT_FOUND to them (one they blocked is not). Each
+// user may send REPORTS_PER_HOUR reports an hour, so nobody floods the moderators.
 import type { Static } from '@sinclair/typebox';
 import { and, eq } from 'drizzle-orm';
 import type { postCalls } from '../../protocol/calls/posts.ts';
@@ -22,11 +23,12 @@ async function reportablePerson(db: Database, reporterId: string, userId: string
 }
 
 export async function createReport(
-  deps: Pick<SocialDeps, 'db'>,
+  deps: Pick<SocialDeps, 'db' | 'limiter' | 'reportsPerHour'>,
   access: { posts: Posts; comments: Comments },
   reporterId: string,
   request: Static<(typeof postCalls)['reports.create']['request']>,
 ): Promise<{ id: string; alreadyReported: boolean }> {
+  await deps.limiter.hit({ name: 'reports', max: deps.reportsPerHour, windowMs: 3_600_000 }, reporterId);
   if (request.targetKind === 'post') await access.posts.visible(reporterId, request.targetId);
   else if (request.targetKind === 'comment') await access.comments.visible(reporterId, request.targetId);
   else await reportablePerson(deps.db, reporterId, request.targetId);

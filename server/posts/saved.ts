@@ -23,7 +23,11 @@ function savedCursor(cursor: string | undefined): { savedAt: string; postId: str
   const key = decodeCursor(cursor, 2);
   if (key === undefined) return undefined;
   const [savedAt, postId] = key as [string, string];
-  if (!FORMATS['date-time']?.(savedAt) || !FORMATS.uuid?.(postId))
+  // The server gives ISO times to the millisecond: anything else (a 30 February Date.parse
+  // accepts and PostgreSQL refuses) is not one of its cursors.
+  const exact =
+    FORMATS['date-time']?.(savedAt) === true && !Number.isNaN(Date.parse(savedAt)) && new Date(savedAt).toISOString() === savedAt;
+  if (!exact || !FORMATS.uuid?.(postId))
     throw new InvalidInputError('the cursor is not one this server gave', { field: 'cursor', code: 'INVALID_CURSOR' });
   return { savedAt, postId };
 }
@@ -38,7 +42,9 @@ export class Saved {
   }
 
   async save(userId: string, postId: string, saved: boolean): Promise<{ saved: boolean }> {
-    await this.#posts.visible(userId, postId);
+    // Saving needs the right to see the post; taking one's own save back never does (a post that
+    // became hidden can still leave the list).
+    if (saved) await this.#posts.visible(userId, postId);
     const { db } = this.#deps;
     const changed = await db.transaction(async (tx) => {
       await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`saved:${userId}`}, 0))`);
