@@ -113,3 +113,27 @@ test('pages: a kept list whose content changed while away comes back as it was, 
   listChanged('chats:');
   expect(recallList('feed:home')?.changed).toBe(false);
 });
+
+test('pages: a "load more" while the first page is read again is kept, and so is the fresh first page', async () => {
+  type Chat = { id: string };
+  let answerFirst: (page: { items: Chat[]; nextCursor: string | null }) => void = () => undefined;
+  let firstCalls = 0;
+  const pages = createRoot(() =>
+    usePages<Chat>(async (cursor) => {
+      if (cursor === undefined) {
+        firstCalls++;
+        if (firstCalls === 1) return { items: [{ id: 'a' }, { id: 'b' }], nextCursor: 'c2' };
+        return new Promise((resolve) => (answerFirst = resolve));
+      }
+      return { items: [{ id: 'c' }], nextCursor: null };
+    }),
+  );
+  await pages.reload();
+  const refreshing = pages.refreshFirst();
+  await pages.more();
+  answerFirst({ items: [{ id: 'z' }, { id: 'a' }], nextCursor: 'c2' });
+  await refreshing;
+  expect(pages.items().map((item) => item.id)).toEqual(['z', 'a', 'b', 'c']);
+  expect(pages.hasMore()).toBe(false);
+  expect(pages.loading()).toBe(false);
+});

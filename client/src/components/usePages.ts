@@ -23,6 +23,7 @@ export function usePages<T>(
   const [loaded, setLoaded] = createSignal(false);
   const [error, setError] = createSignal<string | undefined>();
   let generation = 0;
+  let refreshes = 0;
   const fetchPage = async (fromStart: boolean) => {
     const mine = ++generation;
     setLoading(true);
@@ -64,16 +65,18 @@ export function usePages<T>(
      * loaded ones it does not hold (the pages further down stay, and so does the scroll).
      */
     async refreshFirst() {
-      const mine = ++generation;
+      // Its own count, not `generation`: a "load more" or a reload meanwhile goes on, and the
+      // fresh first page is merged into whatever the list holds when it comes.
+      const mine = ++refreshes;
       try {
         const page = await load(undefined);
-        if (mine !== generation) return;
+        if (mine !== refreshes) return;
         const fresh = new Set(page.items.map(idOf));
         setItems((before) => [...page.items, ...before.filter((item) => !fresh.has(idOf(item)))]);
         if (items().length === page.items.length) setNext(page.nextCursor);
         setLoaded(true);
       } catch (failure) {
-        if (mine === generation) setError(errorText(failure));
+        if (mine === refreshes) setError(errorText(failure));
       }
     },
   };
