@@ -149,7 +149,8 @@ interface ChatUnread {
 }
 
 /** The user's conversations with unread messages: what the badge counts (muted ones left out). */
-async function loadChatUnread(db: Database, userId: string): Promise<Map<string, ChatUnread>> {
+/** The conversations with unread messages; undefined when none (most users: no Map held for them). */
+async function loadChatUnread(db: Database, userId: string): Promise<Map<string, ChatUnread> | undefined> {
   const rows = await db
     .select({
       conversationId: conversationMembers.conversationId,
@@ -166,6 +167,7 @@ async function loadChatUnread(db: Database, userId: string): Promise<Map<string,
         sql`${conversations.lastSeq} > greatest(${conversationMembers.readSeq}, ${conversationMembers.joinedSeq})`,
       ),
     );
+  if (rows.length === 0) return undefined;
   return new Map(
     rows.map((row) => [
       row.conversationId,
@@ -174,11 +176,11 @@ async function loadChatUnread(db: Database, userId: string): Promise<Map<string,
   );
 }
 
-function chatCounts(chats: Map<string, ChatUnread>): { conversations: number; requests: number } {
+function chatCounts(chats: Map<string, ChatUnread> | undefined): { conversations: number; requests: number } {
   const now = Date.now();
   let conversationCount = 0;
   let requests = 0;
-  for (const chat of chats.values()) {
+  for (const chat of chats?.values() ?? []) {
     if (chat.request) requests++;
     else if (chat.mutedUntil === null || chat.mutedUntil <= now) conversationCount++;
   }
@@ -251,7 +253,8 @@ class UserActor implements Actor {
   /** The user's sockets over all nodes (a few: a list). */
   readonly #sockets: SocketReport[];
   #unread: number;
-  readonly #chats: Map<string, ChatUnread>;
+  /** Made at the first conversation with unread messages. */
+  #chats: Map<string, ChatUnread> | undefined;
   #presence: Presence;
   #since = Date.now();
   /** Sockets closed for being beyond the user's limit, until their disconnection arrives. */
@@ -270,7 +273,7 @@ class UserActor implements Actor {
     status: string,
     sockets: SocketReport[],
     unread: number,
-    chats: Map<string, ChatUnread>,
+    chats: Map<string, ChatUnread> | undefined,
   ) {
     this.#userId = userId;
     this.#deps = deps;
@@ -314,7 +317,7 @@ class UserActor implements Actor {
     const counts = chatCounts(this.#chats);
     const events = conversationIds.map((conversationId) => ({
       name: 'chats.unread',
-      body: { conversationId, unread: this.#chats.get(conversationId)?.unread ?? 0, ...counts },
+      body: { conversationId, unread: this.#chats?.get(conversationId)?.unread ?? 0, ...counts },
     }));
     for (let i = 0; i < events.length; i += CHATS_PER_ENTRY)
       await this.#deps.topics.publishMany(`user:${this.#userId}`, events.slice(i, i + CHATS_PER_ENTRY));
@@ -330,6 +333,7 @@ class UserActor implements Actor {
 
   /** New counts of conversations, told by their rooms (one message or a batch of them). */
   async chatUnread(messages: ChatUnreadMessage[]): Promise<void> {
+    this.#chats ??= new Map();
     const chats = this.#chats;
     this.#chatLog ??= { unlogged: new Set(), flushAt: undefined, loggedAt: 0 };
     const log = this.#chatLog;

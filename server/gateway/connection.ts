@@ -26,8 +26,8 @@ export class Connection {
   /** What the client said of this device (presence.set); sockets start active. */
   state: SocketState = 'active';
   tokenExpiresAt = 0;
-  /** Refs of calls and subscriptions awaiting a reply. */
-  readonly inFlight = new Set<number>();
+  /** Refs of calls and subscriptions awaiting a reply: a list while there are any (idle: none held). */
+  #inFlight: number[] | undefined;
   /** The topics followed (at most `maxSubscriptions`, a few usually). */
   readonly #topics: string[] = [];
   malformedInARow = 0;
@@ -59,6 +59,26 @@ export class Connection {
   close(code: number, reason: string): void {
     if (this.closed) return;
     this.ws?.close(code, reason);
+  }
+
+  isInFlight(ref: number): boolean {
+    return this.#inFlight?.includes(ref) ?? false;
+  }
+
+  get inFlightCount(): number {
+    return this.#inFlight?.length ?? 0;
+  }
+
+  addInFlight(ref: number): void {
+    (this.#inFlight ??= []).push(ref);
+  }
+
+  removeInFlight(ref: number): void {
+    const list = this.#inFlight;
+    if (list === undefined) return;
+    const index = list.indexOf(ref);
+    if (index >= 0) list.splice(index, 1);
+    if (list.length === 0) this.#inFlight = undefined;
   }
 
   get topics(): readonly string[] {

@@ -152,7 +152,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   // One timer for every call's timeout (deadlines.ts), not one per call.
   const deadlines = new Deadlines<PendingCall>((call) => {
     call.timedOut = true;
-    call.connection.inFlight.delete(call.ref);
+    call.connection.removeInFlight(call.ref);
     error(call.connection, 'TIMEOUT', `${call.op} did not finish within ${limits.callTimeoutMs} ms`, call.ref);
   });
 
@@ -313,11 +313,11 @@ export function createGateway(options: GatewayOptions): Gateway {
       expired(connection);
       return false;
     }
-    if (connection.inFlight.has(ref)) {
+    if (connection.isInFlight(ref)) {
       error(connection, 'DUPLICATE_REF', `ref ${ref} is still in flight`, ref);
       return false;
     }
-    if (connection.inFlight.size >= limits.maxInFlight) {
+    if (connection.inFlightCount >= limits.maxInFlight) {
       error(connection, 'TOO_MANY_IN_FLIGHT', `at most ${limits.maxInFlight} requests may await replies`, ref);
       return false;
     }
@@ -372,7 +372,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     if (role !== 'user') {
       // Staff calls read the role from the database, as HTTP does: a role changed since the token
       // was signed counts at once, even if the change notice never reached this node.
-      connection.inFlight.add(frame.ref);
+      connection.addInFlight(frame.ref);
       try {
         const user = await findUserById(accounts.db, principal.userId);
         if (user === undefined) throw new UnauthenticatedError('SESSION_REVOKED', 'the account no longer exists');
@@ -380,7 +380,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       } catch (failure) {
         return failed(connection, frame.ref, failure, frame.op);
       } finally {
-        connection.inFlight.delete(frame.ref);
+        connection.removeInFlight(frame.ref);
       }
     }
     if (!hasRole(principal.role, role)) return error(connection, 'FORBIDDEN', `${frame.op} needs the ${role} role`, frame.ref);
@@ -390,7 +390,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       const { field, message } = firstProblem(checker.Errors(body).First());
       return error(connection, 'INVALID_BODY', `${field ?? 'body'}: ${message}`, frame.ref, field === undefined ? undefined : { field });
     }
-    connection.inFlight.add(frame.ref);
+    connection.addInFlight(frame.ref);
     const call: PendingCall = {
       at: performance.now() + limits.callTimeoutMs,
       connection,
@@ -408,7 +408,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       if (!call.timedOut) failed(connection, frame.ref, failure, frame.op);
     } finally {
       deadlines.delete(call);
-      if (!call.timedOut) connection.inFlight.delete(frame.ref);
+      if (!call.timedOut) connection.removeInFlight(frame.ref);
     }
   }
 
@@ -434,15 +434,15 @@ export function createGateway(options: GatewayOptions): Gateway {
     if (access === 'self' && parsed.param !== principal.userId)
       return error(connection, 'FORBIDDEN', `only its user may follow ${frame.topic}`, frame.ref);
     if (access === 'viewer' || access === 'member') {
-      connection.inFlight.add(frame.ref);
+      connection.addInFlight(frame.ref);
       let allowed: boolean;
       try {
         allowed = await mayView(social.deps.db, principal.userId, parsed.kind, parsed.param as string);
       } catch (failure) {
-        connection.inFlight.delete(frame.ref);
+        connection.removeInFlight(frame.ref);
         return failed(connection, frame.ref, failure);
       }
-      connection.inFlight.delete(frame.ref);
+      connection.removeInFlight(frame.ref);
       if (!allowed) return error(connection, 'FORBIDDEN', `${frame.topic} is not shared with you`, frame.ref);
     }
     if (connection.follows(frame.topic)) router.unsubscribe(connection, frame.topic);
@@ -450,7 +450,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       return error(connection, 'TOO_MANY_SUBSCRIPTIONS', `at most ${limits.maxSubscriptions} topics per socket`, frame.ref, {
         maxSubscriptions: limits.maxSubscriptions,
       });
-    connection.inFlight.add(frame.ref);
+    connection.addInFlight(frame.ref);
     try {
       await router.subscribe(
         connection,
@@ -462,7 +462,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     } catch (failure) {
       failed(connection, frame.ref, failure);
     } finally {
-      connection.inFlight.delete(frame.ref);
+      connection.removeInFlight(frame.ref);
     }
   }
 
