@@ -60,3 +60,6 @@ export const MEDIA_LIMITS = {
   /** A resumable upload sends chunks of at most this many bytes (the last one smaller). */
   chunkBytes: 8 * 1024 * 1024,
 } as const;
+
+/** A profile counts its posts up to this many (profile.get `posts`; this many means at least). */
+export const PROFILE_POSTS_COUNT_CAP = 10_000;

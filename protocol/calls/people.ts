@@ -1,6 +1,7 @@
 // Calls about people: profiles (what others see of a user, filtered by the viewer's relation and
 // the user's privacy settings), privacy settings, and finding people.
 
+import { PROFILE_POSTS_COUNT_CAP } from '../lists.ts';
 import { type CallSpec, Cursor, examplePerson, exampleUserId, Page, PersonSummary, Uuid } from '../spec.ts';
 import { T } from '../typebox.ts';
 
@@ -38,7 +39,10 @@ const Profile = T.Object({
   ),
   friends: T.Optional(T.Integer({ description: 'How many friends; absent unless the friends list is visible' })),
   followers: T.Integer(),
-  posts: T.Integer({ description: 'How many of their posts (shares included) the viewer may see: what `posts.byAuthor` lists' }),
+  posts: T.Integer({
+    maximum: PROFILE_POSTS_COUNT_CAP,
+    description: `How many of their posts (shares included) the viewer may see, what \`posts.byAuthor\` lists; counted up to ${PROFILE_POSTS_COUNT_CAP} (that many means at least that many)`,
+  }),
   pets: T.Optional(T.Integer({ description: 'How many pets; absent unless pets are visible' })),
   canSendRequest: T.Boolean(),
   canFollow: T.Boolean(),

@@ -3,6 +3,7 @@
 // either side makes the user NOT_FOUND, exactly as if they did not exist.
 import { and, asc, count, eq, gt, like, or, type SQL, sql } from 'drizzle-orm';
 import type { CallRequest, CallResponse } from '../../protocol/catalogue.ts';
+import { PROFILE_POSTS_COUNT_CAP } from '../../protocol/lists.ts';
 import { users } from '../accounts/schema.ts';
 import { InvalidInputError, NotFoundError } from '../errors.ts';
 import { emit } from '../events.ts';
@@ -72,8 +73,11 @@ export async function getProfile(deps: Pick<SocialDeps, 'db'>, viewerId: string,
     db.select({ n: count() }).from(friendships).where(eq(friendships.userId, targetId)),
     db.select({ n: count() }).from(pets).where(eq(pets.ownerId, targetId)),
     privacy.friendRequests === 'friends_of_friends' && !facts.self ? mutualFriendCount(db, viewerId, targetId) : Promise.resolve(0),
-    // What their Posts tab lists for this viewer: the posts (shares included) the viewer may see.
-    db.execute(sql`select count(*)::int as n from posts p where p.author_id = ${targetId} and ${visibleTo(viewerId)}`),
+    // What their Posts tab lists for this viewer: the posts (shares included) the viewer may see,
+    // counted up to PROFILE_POSTS_COUNT_CAP, so a prolific author's profile costs no more than that.
+    db.execute(
+      sql`select count(*)::int as n from (select 1 from posts p where p.author_id = ${targetId} and ${visibleTo(viewerId)} limit ${PROFILE_POSTS_COUNT_CAP}) counted`,
+    ),
   ]);
   const accountType = profile?.accountType ?? 'personal';
   const view: Profile = {

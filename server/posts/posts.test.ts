@@ -4,6 +4,7 @@
 // trends per region, reports.
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { PROFILE_POSTS_COUNT_CAP } from '../../protocol/lists.ts';
 import { type AccountsEnv, startAccountsEnv } from '../../test/harness/accounts.ts';
 import { befriend, type Member, memberPool } from '../../test/harness/social.ts';
 import { rowsOf } from '../platform/db/rows.ts';
@@ -83,6 +84,15 @@ describe('posts', () => {
     await author.call('posts.delete', { postId: made.public.id });
     expect((await stranger.call('profile.get', { userId: author.id })).posts).toBe(0);
     expect((await author.call('profile.get', { userId: author.id })).posts).toBe(3);
+  });
+
+  test(`posts: a profile counts posts up to PROFILE_POSTS_COUNT_CAP (${PROFILE_POSTS_COUNT_CAP}): a more prolific author shows that many`, async () => {
+    const [author, viewer] = await Promise.all([member(), member()]);
+    await env.node.platform.database.db.execute(sql`
+      insert into posts (id, author_id, text, visibility, locale, created_at)
+      select gen_random_uuid(), ${author.id}, 'bulk ' || n, 'public', 'en', now() - n * interval '1 second'
+      from generate_series(1, ${PROFILE_POSTS_COUNT_CAP + 5}) as n`);
+    expect((await viewer.call('profile.get', { userId: author.id })).posts).toBe(PROFILE_POSTS_COUNT_CAP);
   });
 
   test('posts: an edit keeps the earlier text in the history; narrowing visibility ends the live topic for who lost it', async () => {

@@ -7,13 +7,14 @@ import { A, useParams } from '@solidjs/router';
 import { createEffect, createSignal, type JSX, on, onCleanup, Show } from 'solid-js';
 import type { CallResponse } from '../../../protocol/catalogue.ts';
 import { ProtocolError, type TopicHandle } from '../../../protocol/client.ts';
+import { PROFILE_POSTS_COUNT_CAP } from '../../../protocol/lists.ts';
 import { ErrorAlert } from '../components/FormFooter.tsx';
 import { MessageButton } from '../components/MessageButton.tsx';
 import { MediaView } from '../components/media/MediaView.tsx';
 import { Avatar, VerifiedBadge } from '../components/Person.tsx';
 import { ProfileTabs } from '../components/profile/ProfileTabs.tsx';
 import { RelationActions, relationLabel } from '../components/RelationActions.tsx';
-import { t } from '../i18n/index.ts';
+import { formatNumber, t } from '../i18n/index.ts';
 import { actions, errorText, state } from '../state/store.ts';
 
 type Profile = CallResponse<'profile.get'>;
@@ -194,7 +195,11 @@ export default function ProfilePage(): JSX.Element {
               </p>
             </Show>
             <ul class="counts" aria-label={t('profile.counts')}>
-              <li data-testid="count-posts">{t('profile.postsCount', { count: person().posts })}</li>
+              <li data-testid="count-posts">
+                {person().posts >= PROFILE_POSTS_COUNT_CAP
+                  ? t('profile.postsCountAtLeast', { count: formatNumber(PROFILE_POSTS_COUNT_CAP) })
+                  : t('profile.postsCount', { count: person().posts })}
+              </li>
               <Show when={person().friends !== undefined}>
                 <li data-testid="count-friends">{t('profile.friendsCount', { count: person().friends ?? 0 })}</li>
               </Show>

@@ -116,6 +116,7 @@ export const ar: Messages = {
   'profile.noPosts': 'لا توجد منشورات بعد.',
   'profile.noPhotos': 'لا توجد صور بعد.',
   'profile.postsCount': '{count, plural, zero {لا منشورات} one {منشور واحد} two {منشوران} few {# منشورات} many {# منشورًا} other {# منشور}}',
+  'profile.postsCountAtLeast': '{count}+ منشور',
   'profile.friendsCount': '{count, plural, zero {لا أصدقاء} one {صديق واحد} two {صديقان} few {# أصدقاء} many {# صديقًا} other {# صديق}}',
   'profile.followersCount':
     '{count, plural, zero {لا متابعين} one {متابع واحد} two {متابعان} few {# متابعين} many {# متابعًا} other {# متابع}}',

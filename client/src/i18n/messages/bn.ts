@@ -116,6 +116,7 @@ export const bn: Messages = {
   'profile.noPosts': 'এখনো কোনো পোস্ট নেই।',
   'profile.noPhotos': 'এখনো কোনো ছবি নেই।',
   'profile.postsCount': '{count, plural, one {#টি পোস্ট} other {#টি পোস্ট}}',
+  'profile.postsCountAtLeast': '{count}+ পোস্ট',
   'profile.friendsCount': '{count, plural, one {# জন বন্ধু} other {# জন বন্ধু}}',
   'profile.followersCount': '{count, plural, one {# জন অনুসরণকারী} other {# জন অনুসরণকারী}}',
   'profile.petsCount': '{count, plural, one {#টি পোষা প্রাণী} other {#টি পোষা প্রাণী}}',

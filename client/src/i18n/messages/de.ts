@@ -116,6 +116,7 @@ export const de: Messages = {
   'profile.noPosts': 'Noch keine Beiträge.',
   'profile.noPhotos': 'Noch keine Fotos.',
   'profile.postsCount': '{count, plural, one {# Beitrag} other {# Beiträge}}',
+  'profile.postsCountAtLeast': '{count}+ Beiträge',
   'profile.friendsCount': '{count, plural, one {# Freund} other {# Freunde}}',
   'profile.followersCount': '{count, plural, one {# Follower} other {# Follower}}',
   'profile.petsCount': '{count, plural, one {# Haustier} other {# Haustiere}}',

@@ -115,6 +115,7 @@ export const en = {
   'profile.noPosts': 'No posts yet.',
   'profile.noPhotos': 'No photos yet.',
   'profile.postsCount': '{count, plural, one {# post} other {# posts}}',
+  'profile.postsCountAtLeast': '{count}+ posts',
   'profile.friendsCount': '{count, plural, one {# friend} other {# friends}}',
   'profile.followersCount': '{count, plural, one {# follower} other {# followers}}',
   'profile.petsCount': '{count, plural, one {# pet} other {# pets}}',

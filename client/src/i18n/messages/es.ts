@@ -116,6 +116,7 @@ export const es: Messages = {
   'profile.noPosts': 'Aún no hay publicaciones.',
   'profile.noPhotos': 'Aún no hay fotos.',
   'profile.postsCount': '{count, plural, one {# publicación} many {# publicaciones} other {# publicaciones}}',
+  'profile.postsCountAtLeast': '{count}+ publicaciones',
   'profile.friendsCount': '{count, plural, one {# amigo} many {# amigos} other {# amigos}}',
   'profile.followersCount': '{count, plural, one {# seguidor} many {# seguidores} other {# seguidores}}',
   'profile.petsCount': '{count, plural, one {# mascota} many {# mascotas} other {# mascotas}}',

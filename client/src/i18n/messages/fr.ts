@@ -116,6 +116,7 @@ export const fr: Messages = {
   'profile.noPosts': 'Aucune publication pour l’instant.',
   'profile.noPhotos': 'Aucune photo pour l’instant.',
   'profile.postsCount': '{count, plural, one {# publication} many {# publications} other {# publications}}',
+  'profile.postsCountAtLeast': '{count}+ publications',
   'profile.friendsCount': '{count, plural, one {# ami} many {# amis} other {# amis}}',
   'profile.followersCount': '{count, plural, one {# abonné} many {# abonnés} other {# abonnés}}',
   'profile.petsCount': '{count, plural, one {# animal} many {# animaux} other {# animaux}}',

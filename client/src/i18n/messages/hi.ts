@@ -116,6 +116,7 @@ export const hi: Messages = {
   'profile.noPosts': 'अभी कोई पोस्ट नहीं।',
   'profile.noPhotos': 'अभी कोई फ़ोटो नहीं।',
   'profile.postsCount': '{count, plural, one {# पोस्ट} other {# पोस्ट}}',
+  'profile.postsCountAtLeast': '{count}+ पोस्ट',
   'profile.friendsCount': '{count, plural, one {# दोस्त} other {# दोस्त}}',
   'profile.followersCount': '{count, plural, one {# फ़ॉलोअर} other {# फ़ॉलोअर}}',
   'profile.petsCount': '{count, plural, one {# पालतू} other {# पालतू}}',

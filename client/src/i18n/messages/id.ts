@@ -116,6 +116,7 @@ export const id: Messages = {
   'profile.noPosts': 'Belum ada postingan.',
   'profile.noPhotos': 'Belum ada foto.',
   'profile.postsCount': '{count, plural, other {# postingan}}',
+  'profile.postsCountAtLeast': '{count}+ postingan',
   'profile.friendsCount': '{count, plural, other {# teman}}',
   'profile.followersCount': '{count, plural, other {# pengikut}}',
   'profile.petsCount': '{count, plural, other {# hewan peliharaan}}',

@@ -116,6 +116,7 @@ export const it: Messages = {
   'profile.noPosts': 'Ancora nessun post.',
   'profile.noPhotos': 'Ancora nessuna foto.',
   'profile.postsCount': '{count, plural, one {# post} many {# post} other {# post}}',
+  'profile.postsCountAtLeast': '{count}+ post',
   'profile.friendsCount': '{count, plural, one {# amico} many {# amici} other {# amici}}',
   'profile.followersCount': '{count, plural, one {# follower} many {# follower} other {# follower}}',
   'profile.petsCount': '{count, plural, one {# animale} many {# animali} other {# animali}}',

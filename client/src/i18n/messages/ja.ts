@@ -116,6 +116,7 @@ export const ja: Messages = {
   'profile.noPosts': 'まだ投稿がありません。',
   'profile.noPhotos': 'まだ写真がありません。',
   'profile.postsCount': '{count, plural, other {投稿 # 件}}',
+  'profile.postsCountAtLeast': '{count}+件の投稿',
   'profile.friendsCount': '{count, plural, other {友達 # 人}}',
   'profile.followersCount': '{count, plural, other {フォロワー # 人}}',
   'profile.petsCount': '{count, plural, other {ペット # 匹}}',

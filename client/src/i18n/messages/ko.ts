@@ -116,6 +116,7 @@ export const ko: Messages = {
   'profile.noPosts': '아직 게시물이 없어요.',
   'profile.noPhotos': '아직 사진이 없어요.',
   'profile.postsCount': '{count, plural, other {게시물 #개}}',
+  'profile.postsCountAtLeast': '게시물 {count}+개',
   'profile.friendsCount': '{count, plural, other {친구 #명}}',
   'profile.followersCount': '{count, plural, other {팔로워 #명}}',
   'profile.petsCount': '{count, plural, other {반려동물 #마리}}',

@@ -116,6 +116,7 @@ export const nl: Messages = {
   'profile.noPosts': 'Nog geen berichten.',
   'profile.noPhotos': 'Nog geen foto’s.',
   'profile.postsCount': '{count, plural, one {# bericht} other {# berichten}}',
+  'profile.postsCountAtLeast': '{count}+ berichten',
   'profile.friendsCount': '{count, plural, one {# vriend} other {# vrienden}}',
   'profile.followersCount': '{count, plural, one {# volger} other {# volgers}}',
   'profile.petsCount': '{count, plural, one {# huisdier} other {# huisdieren}}',

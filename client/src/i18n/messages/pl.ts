@@ -116,6 +116,7 @@ export const pl: Messages = {
   'profile.noPosts': 'Nie ma jeszcze postów.',
   'profile.noPhotos': 'Nie ma jeszcze zdjęć.',
   'profile.postsCount': '{count, plural, one {# post} few {# posty} many {# postów} other {# posta}}',
+  'profile.postsCountAtLeast': '{count}+ postów',
   'profile.friendsCount': '{count, plural, one {# znajomy} few {# znajomych} many {# znajomych} other {# znajomego}}',
   'profile.followersCount': '{count, plural, one {# obserwujący} few {# obserwujących} many {# obserwujących} other {# obserwującego}}',
   'profile.petsCount': '{count, plural, one {# zwierzę} few {# zwierzęta} many {# zwierząt} other {# zwierzęcia}}',

@@ -116,6 +116,7 @@ export const pt: Messages = {
   'profile.noPosts': 'Nenhuma publicação ainda.',
   'profile.noPhotos': 'Nenhuma foto ainda.',
   'profile.postsCount': '{count, plural, one {# publicação} many {# publicações} other {# publicações}}',
+  'profile.postsCountAtLeast': '{count}+ publicações',
   'profile.friendsCount': '{count, plural, one {# amigo} many {# amigos} other {# amigos}}',
   'profile.followersCount': '{count, plural, one {# seguidor} many {# seguidores} other {# seguidores}}',
   'profile.petsCount': '{count, plural, one {# pet} many {# pets} other {# pets}}',

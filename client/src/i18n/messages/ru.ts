@@ -116,6 +116,7 @@ export const ru: Messages = {
   'profile.noPosts': 'Публикаций пока нет.',
   'profile.noPhotos': 'Фотографий пока нет.',
   'profile.postsCount': '{count, plural, one {# публикация} few {# публикации} many {# публикаций} other {# публикации}}',
+  'profile.postsCountAtLeast': '{count}+ публикаций',
   'profile.friendsCount': '{count, plural, one {# друг} few {# друга} many {# друзей} other {# друга}}',
   'profile.followersCount': '{count, plural, one {# подписчик} few {# подписчика} many {# подписчиков} other {# подписчика}}',
   'profile.petsCount': '{count, plural, one {# питомец} few {# питомца} many {# питомцев} other {# питомца}}',

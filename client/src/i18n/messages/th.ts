@@ -116,6 +116,7 @@ export const th: Messages = {
   'profile.noPosts': 'ยังไม่มีโพสต์',
   'profile.noPhotos': 'ยังไม่มีรูปภาพ',
   'profile.postsCount': '{count, plural, other {โพสต์ # รายการ}}',
+  'profile.postsCountAtLeast': 'โพสต์ {count}+ รายการ',
   'profile.friendsCount': '{count, plural, other {เพื่อน # คน}}',
   'profile.followersCount': '{count, plural, other {ผู้ติดตาม # คน}}',
   'profile.petsCount': '{count, plural, other {สัตว์เลี้ยง # ตัว}}',

@@ -116,6 +116,7 @@ export const tr: Messages = {
   'profile.noPosts': 'Henüz gönderi yok.',
   'profile.noPhotos': 'Henüz fotoğraf yok.',
   'profile.postsCount': '{count, plural, one {# gönderi} other {# gönderi}}',
+  'profile.postsCountAtLeast': '{count}+ gönderi',
   'profile.friendsCount': '{count, plural, one {# arkadaş} other {# arkadaş}}',
   'profile.followersCount': '{count, plural, one {# takipçi} other {# takipçi}}',
   'profile.petsCount': '{count, plural, one {# evcil hayvan} other {# evcil hayvan}}',

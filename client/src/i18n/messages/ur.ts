@@ -116,6 +116,7 @@ export const ur: Messages = {
   'profile.noPosts': 'ابھی کوئی پوسٹ نہیں۔',
   'profile.noPhotos': 'ابھی کوئی تصویر نہیں۔',
   'profile.postsCount': '{count, plural, one {# پوسٹ} other {# پوسٹس}}',
+  'profile.postsCountAtLeast': '{count}+ پوسٹس',
   'profile.friendsCount': '{count, plural, one {# دوست} other {# دوست}}',
   'profile.followersCount': '{count, plural, one {# فالوور} other {# فالوورز}}',
   'profile.petsCount': '{count, plural, one {# پالتو جانور} other {# پالتو جانور}}',

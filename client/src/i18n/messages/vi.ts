@@ -116,6 +116,7 @@ export const vi: Messages = {
   'profile.noPosts': 'Chưa có bài viết nào.',
   'profile.noPhotos': 'Chưa có ảnh nào.',
   'profile.postsCount': '{count, plural, other {# bài viết}}',
+  'profile.postsCountAtLeast': '{count}+ bài viết',
   'profile.friendsCount': '{count, plural, other {# bạn bè}}',
   'profile.followersCount': '{count, plural, other {# người theo dõi}}',
   'profile.petsCount': '{count, plural, other {# thú cưng}}',

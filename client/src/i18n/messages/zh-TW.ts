@@ -116,6 +116,7 @@ export const zhTW: Messages = {
   'profile.noPosts': '還沒有貼文。',
   'profile.noPhotos': '還沒有相片。',
   'profile.postsCount': '{count, plural, other {# 則貼文}}',
+  'profile.postsCountAtLeast': '{count}+ 則貼文',
   'profile.friendsCount': '{count, plural, other {# 位好友}}',
   'profile.followersCount': '{count, plural, other {# 位追蹤者}}',
   'profile.petsCount': '{count, plural, other {# 隻寵物}}',

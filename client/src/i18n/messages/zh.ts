@@ -116,6 +116,7 @@ export const zh: Messages = {
   'profile.noPosts': '还没有动态。',
   'profile.noPhotos': '还没有照片。',
   'profile.postsCount': '{count, plural, other {# 条动态}}',
+  'profile.postsCountAtLeast': '{count}+ 条动态',
   'profile.friendsCount': '{count, plural, other {# 位好友}}',
   'profile.followersCount': '{count, plural, other {# 位关注者}}',
   'profile.petsCount': '{count, plural, other {# 只宠物}}',
