@@ -70,7 +70,8 @@ export class Connection {
   }
 
   addInFlight(ref: number): void {
-    (this.#inFlight ??= []).push(ref);
+    if (this.#inFlight === undefined) this.#inFlight = [ref];
+    else this.#inFlight.push(ref);
   }
 
   removeInFlight(ref: number): void {
