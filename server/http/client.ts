@@ -30,13 +30,27 @@ function accepts(acceptEncoding: string, name: string): boolean {
   });
 }
 
+/**
+ * Which compressed copies each file has, looked up on its first request only: a build replaces the
+ * folder's hashed files by new names, and index.html keeps its copies beside it.
+ */
+const copies = new Map<string, ReadonlySet<string>>();
+function copiesOf(file: string): ReadonlySet<string> {
+  let found = copies.get(file);
+  if (found === undefined) {
+    found = new Set(ENCODINGS.filter((encoding) => existsSync(file + encoding.suffix)).map((encoding) => encoding.name));
+    copies.set(file, found);
+  }
+  return found;
+}
+
 /** The file itself, or its compressed copy when the browser takes it. */
 function body(file: string, acceptEncoding: string | null | undefined, headers: Record<string, string>): Response {
   const original = Bun.file(file);
   headers['content-type'] ??= original.type;
   headers.vary = 'accept-encoding';
   for (const encoding of ENCODINGS) {
-    if (acceptEncoding == null || !accepts(acceptEncoding, encoding.name) || !existsSync(file + encoding.suffix)) continue;
+    if (acceptEncoding == null || !accepts(acceptEncoding, encoding.name) || !copiesOf(file).has(encoding.name)) continue;
     headers['content-encoding'] = encoding.name;
     return new Response(Bun.file(file + encoding.suffix), { headers });
   }

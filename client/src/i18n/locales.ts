@@ -81,3 +81,6 @@ export function negotiate(preferred: readonly string[]): string {
   }
   return 'en';
 }
+
+/** The IANA time zones this browser knows (empty where Intl cannot list them). */
+export const TIME_ZONES: readonly string[] = typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : [];

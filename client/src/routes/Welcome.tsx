@@ -9,22 +9,24 @@ import { createSignal, For, type JSX, Match, onMount, Show, Switch } from 'solid
 import type { CallRequest } from '../../../protocol/catalogue.ts';
 import { InputField, SelectField } from '../components/Field.tsx';
 import { ErrorAlert } from '../components/FormFooter.tsx';
+import { LanguageOptions } from '../components/LanguageOptions.tsx';
+import { AvatarSetting } from '../components/media/AvatarSetting.tsx';
 import { PhotoSetting } from '../components/media/PhotoSetting.tsx';
 import { PeopleSearch } from '../components/PeopleSearch.tsx';
 import { type Place, PlacePicker, placeOf } from '../components/PlacePicker.tsx';
 import { Suggestions } from '../components/Suggestions.tsx';
 import { Button } from '../components/ui/Button.tsx';
+import { useSubmit } from '../components/useSubmit.ts';
 import { locale, setLocale, t } from '../i18n/index.ts';
-import { LOCALE_NAMES, SUPPORTED } from '../i18n/locales.ts';
+import { TIME_ZONES } from '../i18n/locales.ts';
 import type { MessageKey } from '../i18n/messages/en.ts';
 import { actions, errorText, state } from '../state/store.ts';
 
 const STEPS = ['photo', 'pet', 'people', 'place'] as const;
 const SPECIES = ['dog', 'cat', 'bird', 'rabbit', 'rodent', 'fish', 'reptile', 'horse', 'other'] as const;
 const BROWSER_ZONE = Intl.DateTimeFormat().resolvedOptions().timeZone;
-const KNOWN_ZONES: readonly string[] = typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : [];
 /** Every zone the browser knows, with the browser's own and UTC (which the list may leave out). */
-const ZONES = [...new Set([BROWSER_ZONE, 'UTC', ...KNOWN_ZONES])].sort();
+const ZONES = [...new Set([BROWSER_ZONE, 'UTC', ...TIME_ZONES])].sort();
 
 export default function Welcome(): JSX.Element {
   const [params, setParams] = useSearchParams();
@@ -42,8 +44,8 @@ export default function Welcome(): JSX.Element {
   const [petAdded, setPetAdded] = createSignal<string | undefined>();
   const [place, setPlace] = createSignal<Place | null>(null);
   const [zone, setZone] = createSignal(BROWSER_ZONE);
-  const [busy, setBusy] = createSignal(false);
-  const [error, setError] = createSignal<string | undefined>();
+  /** What the screen could not read, or a pet without a name. */
+  const [notice, setNotice] = createSignal<string | undefined>();
 
   onMount(async () => {
     try {
@@ -54,50 +56,33 @@ export default function Welcome(): JSX.Element {
       if (profile.timezone !== undefined && profile.timezone !== 'UTC') setZone(profile.timezone);
       else if (BROWSER_ZONE !== 'UTC') await actions.call('profile.update', { timezone: BROWSER_ZONE });
     } catch (failure) {
-      setError(errorText(failure));
+      setNotice(errorText(failure));
     }
   });
 
-  const run = async (work: () => Promise<void>) => {
-    setBusy(true);
-    setError(undefined);
-    try {
-      await work();
-    } catch (failure) {
-      setError(errorText(failure));
-    } finally {
-      setBusy(false);
-    }
-  };
-
-  const addPet = (event: Event) => {
-    event.preventDefault();
-    if (petAdded() !== undefined) return go(3);
-    if (petName().trim() === '') return setError(t('welcome.petNameRequired'));
-    return run(async () => {
-      const pet = await actions.call('pets.create', {
-        name: petName().trim(),
-        species: species(),
-        photoMediaIds: petPhoto() === null ? [] : [petPhoto() as string],
-        clientId: crypto.randomUUID(),
-      });
-      setPetAdded(pet.name);
-      actions.toast(t('welcome.petAdded', { pet: pet.name }));
-      go(3);
+  const addPet = useSubmit(async () => {
+    setNotice(undefined);
+    if (petAdded() !== undefined) return void go(3);
+    if (petName().trim() === '') return void setNotice(t('welcome.petNameRequired'));
+    const pet = await actions.call('pets.create', {
+      name: petName().trim(),
+      species: species(),
+      photoMediaIds: petPhoto() === null ? [] : [petPhoto() as string],
+      clientId: crypto.randomUUID(),
     });
-  };
+    setPetAdded(pet.name);
+    actions.toast(t('welcome.petAdded', { pet: pet.name }));
+    go(3);
+  });
 
-  const finish = (event: Event) => {
-    event.preventDefault();
-    return run(async () => {
-      const changes: CallRequest<'profile.update'> = { locale: locale(), timezone: zone() };
-      const chosen = place();
-      if (chosen !== null) changes.location = chosen;
-      await actions.call('profile.update', changes);
-      actions.toast(t('welcome.done'));
-      navigate('/', { replace: true });
-    });
-  };
+  const finish = useSubmit(async () => {
+    const changes: CallRequest<'profile.update'> = { locale: locale(), timezone: zone() };
+    const chosen = place();
+    if (chosen !== null) changes.location = chosen;
+    await actions.call('profile.update', changes);
+    actions.toast(t('welcome.done'));
+    navigate('/', { replace: true });
+  });
 
   const title = (): MessageKey => `welcome.${STEPS[step() - 1] ?? 'photo'}Title` as MessageKey;
 
@@ -113,26 +98,15 @@ export default function Welcome(): JSX.Element {
           {t('signUp.checkMail', { username: state.user?.username ?? '', email: state.user?.email ?? '' })}
         </p>
       </Show>
-      <ErrorAlert text={error()} />
+      <ErrorAlert text={notice() ?? addPet.error() ?? finish.error()} />
       <Switch>
         <Match when={step() === 1}>
           <p>{t('welcome.photoHelp')}</p>
-          <PhotoSetting
-            label={t('profile.avatar')}
-            chooseLabel={t('profile.changeAvatar')}
-            removeLabel={t('profile.removeAvatar')}
-            current={avatar()}
-            layout="avatar-large"
-            testId="welcome-avatar"
-            save={async (mediaId) => {
-              await actions.call('profile.update', { avatarMediaId: mediaId });
-              setAvatar(mediaId);
-            }}
-          />
+          <AvatarSetting current={avatar()} testId="welcome-avatar" onSaved={setAvatar} />
           <StepButtons next={() => go(2)} skip={avatar() === null ? () => go(2) : undefined} />
         </Match>
         <Match when={step() === 2}>
-          <form onSubmit={addPet} novalidate class="settings">
+          <form onSubmit={addPet.submit} novalidate class="settings">
             <p>{t('welcome.petHelp')}</p>
             <Show
               when={petAdded()}
@@ -163,7 +137,7 @@ export default function Welcome(): JSX.Element {
             >
               {(name) => <p role="status">{t('welcome.petAdded', { pet: name() })}</p>}
             </Show>
-            <StepButtons back={() => go(1)} next="submit" busy={busy()} skip={petAdded() === undefined ? () => go(3) : undefined} />
+            <StepButtons back={() => go(1)} next="submit" busy={addPet.busy()} skip={petAdded() === undefined ? () => go(3) : undefined} />
           </form>
         </Match>
         <Match when={step() === 3}>
@@ -173,16 +147,16 @@ export default function Welcome(): JSX.Element {
           <StepButtons back={() => go(2)} next={() => go(4)} />
         </Match>
         <Match when={step() === 4}>
-          <form onSubmit={finish} novalidate class="settings">
+          <form onSubmit={finish.submit} novalidate class="settings">
             <SelectField id="welcome-language" label={t('settings.language')} value={locale()} onChange={(value) => setLocale(value)}>
-              <For each={[...SUPPORTED]}>{(code) => <option value={code}>{LOCALE_NAMES[code] ?? code}</option>}</For>
+              <LanguageOptions />
             </SelectField>
             <PlacePicker id="welcome-place" label={t('welcome.placeLabel')} value={place()} onChange={setPlace} />
             <p class="hint">{t('profile.locationHelp')}</p>
             <SelectField id="welcome-timezone" label={t('profile.timezone')} value={zone()} onChange={setZone}>
               <For each={ZONES.includes(zone()) ? ZONES : [zone(), ...ZONES]}>{(name) => <option value={name}>{name}</option>}</For>
             </SelectField>
-            <StepButtons back={() => go(3)} next="submit" busy={busy()} last />
+            <StepButtons back={() => go(3)} next="submit" busy={finish.busy()} last />
           </form>
         </Match>
       </Switch>

@@ -2,12 +2,12 @@
 // localStorage), and signing out.
 import { useNavigate } from '@solidjs/router';
 import { LogOut } from 'lucide-solid';
-import { For, type JSX } from 'solid-js';
+import type { JSX } from 'solid-js';
 import { SelectField } from '../../components/Field.tsx';
+import { LanguageOptions } from '../../components/LanguageOptions.tsx';
 import { SettingsNav } from '../../components/SettingsNav.tsx';
 import { Button } from '../../components/ui/Button.tsx';
 import { locale, setLocale, t } from '../../i18n/index.ts';
-import { LOCALE_NAMES, SUPPORTED } from '../../i18n/locales.ts';
 import { actions, state, type Theme } from '../../state/store.ts';
 
 export default function Appearance(): JSX.Element {
@@ -17,7 +17,7 @@ export default function Appearance(): JSX.Element {
       <SettingsNav />
       <h1 id="appearance-title">{t('settings.appearance')}</h1>
       <SelectField id="language" label={t('settings.language')} value={locale()} onChange={(value) => setLocale(value)}>
-        <For each={[...SUPPORTED]}>{(code) => <option value={code}>{LOCALE_NAMES[code] ?? code}</option>}</For>
+        <LanguageOptions />
       </SelectField>
       <SelectField id="theme" label={t('settings.theme')} value={state.theme} onChange={(value) => actions.setTheme(value as Theme)}>
         <option value="system">{t('settings.theme.system')}</option>

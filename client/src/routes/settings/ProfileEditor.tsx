@@ -6,16 +6,16 @@ import { createSignal, For, type JSX, onMount, Show } from 'solid-js';
 import type { CallRequest } from '../../../../protocol/catalogue.ts';
 import { InputField, SelectField, TextAreaField } from '../../components/Field.tsx';
 import { FormFooter } from '../../components/FormFooter.tsx';
+import { LanguageOptions } from '../../components/LanguageOptions.tsx';
+import { AvatarSetting } from '../../components/media/AvatarSetting.tsx';
 import { PhotoSetting } from '../../components/media/PhotoSetting.tsx';
 import { StorageUsage } from '../../components/media/StorageUsage.tsx';
 import { type Place, PlacePicker, placeOf } from '../../components/PlacePicker.tsx';
 import { SettingsNav } from '../../components/SettingsNav.tsx';
 import { StatusForm } from '../../components/StatusForm.tsx';
 import { t } from '../../i18n/index.ts';
-import { LOCALE_NAMES, SUPPORTED } from '../../i18n/locales.ts';
+import { TIME_ZONES } from '../../i18n/locales.ts';
 import { actions, errorField, errorText, state } from '../../state/store.ts';
-
-const ZONES: readonly string[] = typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : [];
 
 export default function ProfileEditor(): JSX.Element {
   const [loaded, setLoaded] = createSignal(false);
@@ -98,18 +98,7 @@ export default function ProfileEditor(): JSX.Element {
       >
         <fieldset class="photos">
           <legend>{t('profile.photos')}</legend>
-          <PhotoSetting
-            label={t('profile.avatar')}
-            chooseLabel={t('profile.changeAvatar')}
-            removeLabel={t('profile.removeAvatar')}
-            current={avatar()}
-            layout="avatar-large"
-            testId="avatar-setting"
-            save={async (mediaId) => {
-              await actions.call('profile.update', { avatarMediaId: mediaId });
-              setAvatar(mediaId);
-            }}
-          />
+          <AvatarSetting current={avatar()} testId="avatar-setting" onSaved={setAvatar} />
           <PhotoSetting
             label={t('profile.cover')}
             chooseLabel={t('profile.changeCover')}
@@ -155,7 +144,7 @@ export default function ProfileEditor(): JSX.Element {
             onChange={setProfileLocale}
           >
             <option value="">—</option>
-            <For each={[...SUPPORTED]}>{(code) => <option value={code}>{LOCALE_NAMES[code] ?? code}</option>}</For>
+            <LanguageOptions />
           </SelectField>
           <InputField
             id="timezone"
@@ -168,7 +157,7 @@ export default function ProfileEditor(): JSX.Element {
             onInput={setTimezone}
           >
             <datalist id="timezones">
-              <For each={[...ZONES]}>{(zone) => <option value={zone} />}</For>
+              <For each={[...TIME_ZONES]}>{(zone) => <option value={zone} />}</For>
             </datalist>
           </InputField>
           <SelectField
