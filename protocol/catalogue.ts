@@ -14,6 +14,7 @@ import { exampleRelation, peopleCalls, Relation } from './calls/people.ts';
 import { petsCalls } from './calls/pets.ts';
 import { placeCalls } from './calls/places.ts';
 import { examplePostEvents, postCalls, ReactionCounts } from './calls/posts.ts';
+import { storyCalls, storyFeedEvents, storyUserEvents } from './calls/stories.ts';
 import { type CallSpec, exampleFriendId, examplePerson, exampleUserId, type TopicSpec, userTopicPattern } from './spec.ts';
 
 export type { CallSpec, Role, TopicSpec } from './spec.ts';
@@ -114,6 +115,7 @@ export const Calls = {
   ...graphCalls,
   ...notificationCalls,
   ...postCalls,
+  ...storyCalls,
   ...chatCalls,
   ...mediaCalls,
 } satisfies Record<string, CallSpec>;
@@ -141,7 +143,8 @@ export const Topics = {
     },
   },
   user: {
-    description: 'Events about one user, for that user only: account changes, ended sessions, notifications, relations, saved posts.',
+    description:
+      'Events about one user, for that user only: account changes, ended sessions, notifications, relations, saved posts, views and answers of their stories.',
     form: 'user:<userId>',
     pattern: userTopicPattern('user'),
     access: 'self',
@@ -195,6 +198,7 @@ export const Topics = {
         }),
         example: { conversationId: exampleChatId, unread: 3, conversations: 1, requests: 0 },
       },
+      ...storyUserEvents,
       'saved.changed': {
         description:
           'The user saved or unsaved a post (`posts.save`) on one of their devices, so every device shows it; sent only when that changed something.',
@@ -290,7 +294,7 @@ export const Topics = {
   },
   feed: {
     description:
-      "New posts for the user's home feed: their own, and those of friends and people they follow that they may see. Authors with more than 2,000 followers are not announced live; their posts appear on the next first page.",
+      "New posts for the user's home feed: their own, and those of friends and people they follow that they may see; and the stories tray's changes. Authors with more than 2,000 followers are not announced live; their posts appear on the next first page, their stories in the next stories.tray.",
     form: 'feed:<userId>',
     pattern: userTopicPattern('feed'),
     access: 'self',
@@ -300,6 +304,7 @@ export const Topics = {
         body: T.Object({ postId: T.String(), authorId: T.String() }),
         example: { postId: examplePostEvents.postId, authorId: exampleFriendId },
       },
+      ...storyFeedEvents,
     },
   },
   room: {

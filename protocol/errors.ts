@@ -67,7 +67,7 @@ export const DOMAIN_ERROR_CODES = {
   LAST_ADMIN: 'A group keeps at least one admin; make someone else admin first.',
   MEDIA_NOT_READY: 'A media id given is still uploading or processing (or failed); attach it once `media.changed` says ready.',
   MEDIA_IN_USE:
-    'The media is still shown somewhere (`details.usedBy`: post, pet, profile, conversation, message); remove it from there before deleting it.',
+    'The media is still shown somewhere (`details.usedBy`: post, pet, profile, conversation, message, story); remove it from there before deleting it.',
   SESSION_REVOKED:
     'The sign-in session ended (signed out, revoked, or its account is gone); sign in again. A staff call gets it when the account no longer exists.',
   POLL_CLOSED: 'The poll closed (`closesAt` passed); votes are no longer taken.',
@@ -76,6 +76,10 @@ export const DOMAIN_ERROR_CODES = {
   COMMENT_DELETED: 'The comment answered was deleted; it takes no new answers.',
   TOO_MANY_SAVED_POSTS:
     'The user already has the most saved posts allowed (`details.limit`, the server’s SAVED_POSTS_MAX); unsave one first. Nothing was saved.',
+  STORY_TOO_LONG:
+    'A video story plays at most 60 s (`details.maxDurationMs`, `details.durationMs`): send `split: true` to cut it into clips of 60 s (10 at most), or a shorter video. Nothing was stored.',
+  ALREADY_ANSWERED: 'The caller already voted in this poll or answered this question; answers do not change.',
+  TOO_MANY_HIDDEN: 'The user already hides their stories from the most people allowed (10,000, `details.limit`); nothing changed.',
   TOO_LARGE: 'The file is larger than its kind allows (`details.field`: `size`, or the bytes sent beyond the size announced).',
   TOO_MANY_UPLOADS:
     'Too many of the user’s uploads are in one state (`details.state`: `uploading` when starting one, `processing` when completing one; `details.limit`).',

@@ -63,3 +63,29 @@ export const MEDIA_LIMITS = {
 
 /** A profile counts its posts up to this many (profile.get `posts`; this many means at least). */
 export const PROFILE_POSTS_COUNT_CAP = 10_000;
+
+// Stories (stories.*): who may see one, and the limits of what one holds.
+export const STORY_AUDIENCES = ['public', 'friends', 'close_friends'] as const;
+export const STORY_COLORS = ['white', 'black', 'red', 'orange', 'yellow', 'green', 'blue', 'purple', 'pink'] as const;
+export const STORY_LIMITS = {
+  /** A video story plays at most this long; a longer video is refused, or cut into clips of this length (`split`). */
+  videoMs: 60_000,
+  /** Clips one video may be cut into (a split video of more is refused: TOO_LONG). */
+  clips: 10,
+  /** Text overlays on one story. */
+  overlays: 10,
+  /** Characters of one overlay's text (UTF-16 code units). */
+  overlayChars: 200,
+  /** People mentioned (@username in overlays) on one story. */
+  mentions: 20,
+  /** Characters of a poll's question or a question sticker's prompt. */
+  promptChars: 120,
+  /** Options of a poll sticker. */
+  pollOptions: { min: 2, max: 4 },
+  /** Characters of one poll option. */
+  optionChars: 40,
+  /** Characters of an answer to a question sticker. */
+  answerChars: 300,
+  /** People on the "hide my story from" list. */
+  hidden: 10_000,
+} as const;

@@ -110,6 +110,7 @@ export async function startNode(config: Config, log: Logger, options: NodeOption
     actorsForMedia = actors;
     social = await createSocial(platform, accounts, actors, media.media, reminders);
     social.digest.start();
+    social.storyCleanup.start();
     const gateway: Gateway | undefined = config.roles.has('gateway')
       ? createGateway({ platform, accounts, actors, social, ...options.gateway })
       : undefined;
@@ -165,10 +166,11 @@ export async function startNode(config: Config, log: Logger, options: NodeOption
           gateway?.close();
           await server.stop();
           // Deliveries and fan-outs under way still ask user actors and write to the log.
-          await Promise.all([social.notifier.settled(), social.posts.settled()]);
+          await Promise.all([social.notifier.settled(), social.posts.settled(), social.stories.settled()]);
           await actors.stop();
           await ops?.stop();
           await social.digest.stop();
+          await social.storyCleanup.stop();
           await accounts.outbox.stop();
           await media.stop();
           await platform.close();

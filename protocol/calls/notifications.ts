@@ -15,6 +15,7 @@ export const NOTIFICATION_TYPES = [
   'post.reaction',
   'comment.reaction',
   'post.share',
+  'story.mention',
   'chat.message',
 ] as const;
 const NotificationType = OneOf(NOTIFICATION_TYPES);
@@ -25,7 +26,7 @@ export const Notification = T.Object({
   actor: T.Union([PersonSummary, T.Null()]),
   data: T.Record(T.String(), T.String(), {
     description:
-      'Type-specific facts: for pet.lost `petId`, `pet` (its name) and `note`; for post and comment types `postId` (and `commentId`, and `kind` for reactions)',
+      'Type-specific facts: for pet.lost `petId`, `pet` (its name) and `note`; for post and comment types `postId` (and `commentId`, and `kind` for reactions); for story.mention `storyId`',
   }),
   createdAt: T.String({ format: 'date-time' }),
   read: T.Boolean(),

@@ -58,7 +58,7 @@ export class QuotaExceededError extends ServerError {
 }
 
 /** What still shows a media, by kind: the owner removes it from there before deleting it. */
-export type MediaUse = 'post' | 'pet' | 'profile' | 'conversation' | 'message';
+export type MediaUse = 'post' | 'pet' | 'profile' | 'conversation' | 'message' | 'story';
 
 /** The media is still shown somewhere (`usedBy` names where); deleting it would leave a hole there. */
 export class MediaInUseError extends ServerError {

@@ -22,6 +22,7 @@ export const DEFAULT_CHANNELS: Record<NotificationType, Channels> = {
   'post.reaction': { inApp: true, email: false, push: false },
   'comment.reaction': { inApp: true, email: false, push: false },
   'post.share': { inApp: true, email: false, push: true },
+  'story.mention': { inApp: true, email: false, push: true },
   // Messages have their own unread counts in the app: only web push, while no session is open.
   'chat.message': { inApp: false, email: false, push: true },
 };

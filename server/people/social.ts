@@ -21,6 +21,9 @@ import { Posts } from '../posts/posts.ts';
 import { Reactions } from '../posts/reactions.ts';
 import { Saved } from '../posts/saved.ts';
 import { postsShowMedia, postsUseMedia } from '../posts/visibility.ts';
+import { StoryCleanup } from '../stories/cleanup.ts';
+import { Stories } from '../stories/stories.ts';
+import { storiesShowMedia, storiesUseMedia } from '../stories/visibility.ts';
 import type { SocialDeps } from './context.ts';
 import { profilesShowMedia, profilesUseMedia } from './profiles.ts';
 
@@ -40,6 +43,9 @@ export interface Social {
   chats: Chats;
   media: Media;
   places: Places;
+  stories: Stories;
+  /** Started and stopped by the node, like the digest. */
+  storyCleanup: StoryCleanup;
 }
 
 export async function createSocial(
@@ -82,13 +88,14 @@ export async function createSocial(
     media,
   };
   // Who may see a media: its owner, and whoever may see something that shows it.
-  media.showWith(profilesShowMedia, postsShowMedia, petsShowMedia, chatsShowMedia);
+  media.showWith(profilesShowMedia, postsShowMedia, petsShowMedia, chatsShowMedia, storiesShowMedia);
   // What keeps a media from being deleted: anything that still shows it.
   media.useWith('post', postsUseMedia);
   media.useWith('pet', petsUseMedia);
   media.useWith('profile', profilesUseMedia);
   media.useWith('conversation', conversationsUseMedia);
   media.useWith('message', messagesUseMedia);
+  media.useWith('story', storiesUseMedia);
   const trends = new Trends(platform.cache);
   const posts = new Posts(deps, trends);
   const comments = new Comments(deps, posts);
@@ -107,5 +114,13 @@ export async function createSocial(
     chats: new Chats(deps),
     media,
     places: new Places(platform.config.places, platform.cache, limiter, platform.log),
+    stories: new Stories({ ...deps, lifetimeMs: platform.config.stories.lifetimeMs, perDay: platform.config.stories.perDay }),
+    storyCleanup: new StoryCleanup({
+      db,
+      media,
+      log: platform.log,
+      node: actors.node,
+      everyMs: platform.config.stories.cleanupEveryMs,
+    }),
   };
 }

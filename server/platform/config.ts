@@ -55,9 +55,19 @@ export interface Config {
   reportsPerHour: number;
   places: PlacesConfig;
   savedPostsMax: number;
+  stories: StoriesConfig;
   mail: MailConfig;
   media: MediaConfig;
   accounts: AccountsConfig;
+}
+
+interface StoriesConfig {
+  /** How long a story stays in trays and viewers. */
+  lifetimeMs: number;
+  /** Stories one user may post per day. */
+  perDay: number;
+  /** How often the cleanup of expired stories runs (one node at a time). */
+  cleanupEveryMs: number;
 }
 
 interface MailConfig {
@@ -359,6 +369,24 @@ const variables = {
     example: '5000',
     parse: integer('SAVED_POSTS_MAX', 1, 1_000_000, 5000),
   },
+  storyLifetimeMs: {
+    name: 'STORY_LIFETIME_MS',
+    doc: 'How long a story stays in trays and viewers after it is posted, in ms (a day). Shorter only for tests and demos.',
+    example: '86400000',
+    parse: integer('STORY_LIFETIME_MS', 1000, 7 * 86_400_000, 86_400_000),
+  },
+  storiesPerDay: {
+    name: 'STORIES_PER_DAY',
+    doc: 'Stories one user may post per 24 hours, each clip of a split video counted (stories.create; RATE_LIMITED beyond).',
+    example: '100',
+    parse: integer('STORIES_PER_DAY', 1, 100_000, 100),
+  },
+  storyCleanupEveryMs: {
+    name: 'STORY_CLEANUP_EVERY_MS',
+    doc: "How often expired stories are deleted with their media, in ms (an hour), unless kept in a highlight or the author's archive. One node runs each round; a round a node died in is run again by another after STORY_CLEANUP_EVERY_MS / 4 (at most 15 minutes).",
+    example: '3600000',
+    parse: integer('STORY_CLEANUP_EVERY_MS', 1000, 7 * 86_400_000, 3_600_000),
+  },
   mailNotificationsPerHour: {
     name: 'MAIL_NOTIFICATIONS_PER_HOUR',
     doc: 'Notification mails one address gets per hour; the notifications beyond wait for the next digest mail.',
@@ -542,6 +570,7 @@ export function loadConfig(env: Env = process.env): Config {
       requestsPerSecond: v.geocoderRequestsPerSecond,
     },
     savedPostsMax: v.savedPostsMax,
+    stories: { lifetimeMs: v.storyLifetimeMs, perDay: v.storiesPerDay, cleanupEveryMs: v.storyCleanupEveryMs },
     mail: { notificationsPerHour: v.mailNotificationsPerHour, digestEveryMs: v.mailDigestEveryMs },
     media: {
       workers: v.mediaWorkers,

@@ -11,4 +11,5 @@ export * from '../../people/schema.ts';
 export * from '../../pets/schema.ts';
 export * from '../../posts/schema.ts';
 export * from '../../presence/schema.ts';
+export * from '../../stories/schema.ts';
 export * from '../../system/schema.ts';

@@ -1,0 +1,91 @@
+// The stories tray: for one viewer, the people among their friends and those they follow (and
+// themselves) with active stories the viewer may see, one item each, in the order the row shows
+// them. One statement: the candidates are the viewer's own friendship and follow rows (an index
+// range each), their active stories an index range per candidate (stories_author_active), and the
+// visibility rule the same SQL as every other read path.
+import type { Static } from '@sinclair/typebox';
+import { sql } from 'drizzle-orm';
+import type { TrayItem } from '../../protocol/calls/stories.ts';
+import { toSummary } from '../people/summaries.ts';
+import type { Database } from '../platform/db/index.ts';
+import { rowsOf } from '../platform/db/rows.ts';
+import { storyVisibleTo } from './visibility.ts';
+
+type Item = Static<typeof TrayItem>;
+
+/** Items in the tray at most. */
+export const TRAY_MAX = 100;
+/** How far back the viewer's own views count as "interactions" for the order. */
+const AFFINITY_DAYS = 30;
+
+interface Row {
+  author_id: string;
+  username: string;
+  display_name: string | null;
+  avatar_media_id: string | null;
+  verified_at: Date | string | null;
+  account_type: 'personal' | 'business' | null;
+  stories: number;
+  unseen: number;
+  close_friends: boolean;
+  latest_at: Date | string;
+  expires_at: Date | string;
+  in_circle: boolean;
+  affinity: number;
+}
+
+/**
+ * Order: the viewer first, then people with unseen stories, then the rest; within each, the
+ * viewer's close friends, then those whose stories the viewer watched most in the last 30 days,
+ * then the newest story first.
+ */
+export async function trayOf(db: Database, viewerId: string): Promise<Item[]> {
+  const rows = rowsOf<Row>(
+    await db.execute(sql`
+      with candidates as (
+        select ${viewerId}::uuid as author_id
+        union select f.friend_id from friendships f where f.user_id = ${viewerId}
+        union select fo.followee_id from follows fo where fo.follower_id = ${viewerId}
+      ),
+      shown as (
+        select s.author_id, s.id, s.created_at, s.expires_at, s.audience,
+          (s.author_id <> ${viewerId} and not exists (
+            select 1 from story_views v where v.story_id = s.id and v.viewer_id = ${viewerId})) as unseen
+        from candidates c
+        join stories s on s.author_id = c.author_id and s.deleted_at is null and s.expires_at > now()
+        where ${storyVisibleTo(viewerId)}
+          and not exists (select 1 from story_mutes m where m.user_id = ${viewerId} and m.muted_id = s.author_id)
+      ),
+      items as (
+        select author_id, count(*)::int as stories, count(*) filter (where unseen)::int as unseen,
+          bool_or(audience = 'close_friends') as close_friends, max(created_at) as latest_at, min(expires_at) as expires_at
+        from shown group by author_id
+      )
+      select i.*, u.username, p.display_name, p.avatar_media_id, p.verified_at, p.account_type,
+        coalesce((select f.close_friend from friendships f where f.user_id = ${viewerId} and f.friend_id = i.author_id), false) as in_circle,
+        (select count(*)::int from story_views v join stories vs on vs.id = v.story_id
+          where v.viewer_id = ${viewerId} and vs.author_id = i.author_id
+            and v.viewed_at > now() - make_interval(days => ${AFFINITY_DAYS})) as affinity
+      from items i
+      join users u on u.id = i.author_id
+      left join profiles p on p.user_id = i.author_id
+      order by (i.author_id = ${viewerId}) desc, (i.unseen > 0) desc, in_circle desc, affinity desc, i.latest_at desc
+      limit ${TRAY_MAX}`),
+  );
+  const iso = (value: Date | string) => new Date(value).toISOString();
+  return rows.map((row) => ({
+    author: toSummary({
+      id: row.author_id,
+      username: row.username,
+      displayName: row.display_name,
+      avatarMediaId: row.avatar_media_id,
+      verifiedAt: row.verified_at === null ? null : new Date(row.verified_at),
+      accountType: row.account_type,
+    }),
+    stories: row.stories,
+    unseen: row.unseen,
+    closeFriends: row.close_friends,
+    latestAt: iso(row.latest_at),
+    expiresAt: iso(row.expires_at),
+  }));
+}
