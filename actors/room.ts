@@ -17,7 +17,7 @@ import { CHAT_LIMITS } from '../protocol/lists.ts';
 import { mayWriteDirect } from '../server/chats/consent.ts';
 import { E2eeRequiredError } from '../server/chats/errors.ts';
 import type { MessageWriter } from '../server/chats/message-writer.ts';
-import { type Attachment, type EncryptedBody, isPresent, type SystemBody } from '../server/chats/schema.ts';
+import { type Attachment, type EncryptedBody, isPresent, type StoryQuote, type SystemBody } from '../server/chats/schema.ts';
 import type { SendLimit } from '../server/chats/send-limit.ts';
 import { type MessageRow, type MessageView, messageView, previewOf, type ReplyPreview, readUpTo } from '../server/chats/views.ts';
 import { type ChatWrites, type Conversation, chatWrites, type Member, type MemberChange } from '../server/chats/writes.ts';
@@ -40,6 +40,8 @@ export type RoomMessage =
       encrypted?: EncryptedBody;
       replyTo?: number;
       attachments?: Attachment[];
+      /** A reply to a story (stories.reply; never from chats.send). */
+      story?: StoryQuote;
     }
   | { op: 'edit'; userId: string; seq: number; text: string }
   | { op: 'delete'; userId: string; seq: number }
@@ -401,6 +403,7 @@ class Room {
       system: null,
       replyToSeq: input.replyTo ?? null,
       attachments: input.attachments ?? [],
+      story: input.story ?? null,
       reactions: [],
       pinnedAt: null,
       createdAt,
@@ -445,6 +448,7 @@ class Room {
       encrypted: input.encrypted ?? null,
       replyToSeq: input.replyTo ?? null,
       attachments: input.attachments ?? [],
+      story: input.story ?? null,
     };
     let row = await this.#writes.insertMessage({ seq: conversation.lastSeq + 1, ...message }, conversation.publishedSeq);
     if (row === undefined) {

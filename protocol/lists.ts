@@ -88,4 +88,10 @@ export const STORY_LIMITS = {
   answerChars: 300,
   /** People on the "hide my story from" list. */
   hidden: 10_000,
+  /** Highlights on one profile. */
+  highlights: 100,
+  /** Stories in one highlight. */
+  highlightStories: 100,
+  /** Characters of a highlight's title. */
+  highlightTitleChars: 40,
 } as const;

@@ -17,6 +17,7 @@ export const RETRY_RULE_TEXT: Record<RetryRule, string> = {
 /** For `unsafe` calls: what tells whether the first attempt took effect. */
 export const READ_BACK: Partial<Record<CallName, string>> = {
   'system.announce': 'the last events of the `system` topic',
+  'stories.saveHighlight': 'a replace (with `highlightId`) is repeatable; a create: `stories.highlights` of yourself',
 };
 
 export const RETRY_RULES: Record<CallName, RetryRule> = {
@@ -94,6 +95,12 @@ export const RETRY_RULES: Record<CallName, RetryRule> = {
   'stories.viewers': 'read',
   'stories.answer': 'repeatable',
   'stories.answers': 'read',
+  'stories.reply': 'key',
+  'stories.highlights': 'read',
+  'stories.highlight': 'read',
+  'stories.saveHighlight': 'unsafe',
+  'stories.deleteHighlight': 'repeatable',
+  'stories.orderHighlights': 'repeatable',
   'stories.archive': 'read',
   'stories.hide': 'repeatable',
   'stories.mute': 'repeatable',

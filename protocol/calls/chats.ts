@@ -82,6 +82,21 @@ export const ChatMessage = T.Object({
     description:
       'Media shown with the message; fetch their URLs with `media.get`. `blob`: a file encrypted on the device (encrypted messages only), its key in the encrypted envelope',
   }),
+  story: T.Union(
+    [
+      T.Object({
+        storyId: Uuid,
+        authorId: Uuid,
+        kind: OneOf(['reply', 'reaction'] as const, { description: 'An answer to the story, or a reaction (the text is the emoji)' }),
+        mediaId: T.Union([Uuid, T.Null()], {
+          description: 'The story’s picture to show as a thumbnail; null once the story expired (at expiresAt)',
+        }),
+        expiresAt: T.String({ format: 'date-time', description: 'When the story expires: stop showing the thumbnail then' }),
+      }),
+      T.Null(),
+    ],
+    { description: 'The story this message answers (stories.reply), or null' },
+  ),
   reactions: T.Array(T.Object({ emoji: T.String(), count: T.Integer({ minimum: 1 }) })),
   myReaction: T.Optional(T.Union([T.String(), T.Null()], { description: "In replies to the caller's reads only" })),
   pinned: T.Boolean(),
@@ -102,6 +117,7 @@ export const exampleMessage = {
   replyTo: null,
   system: null,
   attachments: [],
+  story: null,
   reactions: [{ emoji: '👍', count: 1 }],
   pinned: false,
   createdAt: '2026-11-24T18:00:00.000Z',

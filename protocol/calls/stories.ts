@@ -5,9 +5,10 @@
 // see, unseen first. After 24 hours a story leaves every read path at once; its author keeps it
 // in their archive (unless they turned that off) and in highlights.
 
-import { STORY_AUDIENCES, STORY_COLORS, STORY_LIMITS } from '../lists.ts';
+import { CHAT_LIMITS, STORY_AUDIENCES, STORY_COLORS, STORY_LIMITS } from '../lists.ts';
 import { type CallSpec, CreateKey, Cursor, exampleFriendId, examplePerson, OneOf, Page, PersonSummary, Uuid } from '../spec.ts';
 import { T } from '../typebox.ts';
+import { ChatMessage, exampleMessage } from './chats.ts';
 
 const Audience = OneOf(STORY_AUDIENCES, {
   description:
@@ -129,6 +130,23 @@ const Answer = T.Object({
   answeredAt: T.String({ format: 'date-time' }),
 });
 
+export const Highlight = T.Object({
+  id: Uuid,
+  title: T.String(),
+  cover: T.Union([T.Object({ storyId: Uuid, mediaId: Uuid }), T.Null()], {
+    description: 'The picture of the highlight: its cover story when the caller may see it, else its first story the caller may see',
+  }),
+  stories: T.Integer({ description: 'Its stories the caller may see' }),
+  updatedAt: T.String({ format: 'date-time' }),
+});
+const exampleHighlight = {
+  id: '0192a1b2-c3d4-7e5f-8a9b-00000000b101',
+  title: 'Playa',
+  cover: { storyId: exampleStoryId, mediaId: exampleStory.mediaId },
+  stories: 4,
+  updatedAt: '2026-11-26T10:00:00.000Z',
+};
+
 const StoryTarget = T.Object({ storyId: T.String({ format: 'uuid', description: 'The story' }) });
 
 export const storyCalls = {
@@ -232,6 +250,34 @@ export const storyCalls = {
       response: { ...exampleStory, seen: true, sticker: { ...exampleStory.sticker, myVote: 0, votes: [5, 2] } },
     },
   },
+  'stories.reply': {
+    description:
+      'Answer a story (`text`) or react to it (`emoji`, one emoji) in your one-to-one conversation with its author, opened when there is none, under the rules of any message to them (their `messages` setting: MESSAGE_NOT_ALLOWED; from someone not a friend it waits in their requests). The message quotes the story (`story` on ChatMessage), whose thumbnail shows while the story lasts. A story you may not see, or your own, is NOT_FOUND. Retry with the same `clientId`.',
+    role: 'user',
+    errors: ['INVALID_INPUT', 'NOT_FOUND', 'MESSAGE_NOT_ALLOWED'],
+    request: T.Object({
+      storyId: Uuid,
+      text: T.Optional(T.String({ minLength: 1, maxLength: CHAT_LIMITS.messageChars })),
+      emoji: T.Optional(T.String({ minLength: 1, maxLength: 16, description: 'One emoji (a reaction)' })),
+      clientId: T.String({ format: 'uuid', description: 'New for each reply, the same on every retry of it' }),
+    }),
+    response: ChatMessage,
+    example: {
+      request: { storyId: exampleStoryId, text: '¡Qué bonita playa!', clientId: '0192a1b2-c3d4-7e5f-8a9b-0000000000c9' },
+      response: {
+        ...exampleMessage,
+        text: '¡Qué bonita playa!',
+        story: {
+          storyId: exampleStoryId,
+          authorId: exampleFriendId,
+          kind: 'reply',
+          mediaId: exampleStory.mediaId,
+          expiresAt: exampleStory.expiresAt,
+        },
+        reactions: [],
+      },
+    },
+  },
   'stories.answers': {
     description: 'The poll votes or question answers of one of your stories, newest first: for the author only (NOT_FOUND otherwise).',
     role: 'user',
@@ -251,6 +297,55 @@ export const storyCalls = {
     request: T.Object({ cursor: Cursor }),
     response: Page(Story),
     example: { request: {}, response: { items: [{ ...exampleStory, seen: true, views: 12 }], nextCursor: null } },
+  },
+  'stories.highlights': {
+    description:
+      'The highlights on a profile, in the order its owner set: each with the stories in it that the caller may see (by their audience and "hide my story from", not by age: highlights keep stories beyond 24 hours); a highlight with none the caller may see is left out. A blocked person is NOT_FOUND.',
+    role: 'user',
+    errors: ['NOT_FOUND'],
+    request: T.Object({ userId: Uuid }),
+    response: T.Object({ items: T.Array(Highlight) }),
+    example: { request: { userId: exampleFriendId }, response: { items: [exampleHighlight] } },
+  },
+  'stories.highlight': {
+    description: 'One highlight with its stories the caller may see, in the order its owner set (NOT_FOUND when there are none).',
+    role: 'user',
+    errors: ['NOT_FOUND'],
+    request: T.Object({ highlightId: Uuid }),
+    response: T.Object({ highlight: Highlight, items: T.Array(Story) }),
+    example: {
+      request: { highlightId: exampleHighlight.id },
+      response: { highlight: exampleHighlight, items: [{ ...exampleStory, expired: true }] },
+    },
+  },
+  'stories.saveHighlight': {
+    description: `Create a highlight (no \`highlightId\`) or replace one of yours: its title (up to ${STORY_LIMITS.highlightTitleChars} characters), its stories in order (up to ${STORY_LIMITS.highlightStories}, each one of your own, active or past, not deleted: NOT_FOUND otherwise) and its cover (one of them; the first when not given). Adding, removing, reordering and renaming are all this call with the new list. At most ${STORY_LIMITS.highlights} highlights (TOO_MANY_HIGHLIGHTS). A new one goes last on your profile.`,
+    role: 'user',
+    errors: ['INVALID_INPUT', 'NOT_FOUND', 'TOO_MANY_HIGHLIGHTS'],
+    request: T.Object({
+      highlightId: T.Optional(Uuid),
+      title: T.String({ minLength: 1, maxLength: STORY_LIMITS.highlightTitleChars }),
+      storyIds: T.Array(Uuid, { minItems: 1, maxItems: STORY_LIMITS.highlightStories }),
+      coverStoryId: T.Optional(Uuid),
+    }),
+    response: Highlight,
+    example: { request: { title: 'Playa', storyIds: [exampleStoryId] }, response: { ...exampleHighlight, stories: 1 } },
+  },
+  'stories.deleteHighlight': {
+    description: 'Delete one of your highlights (its stories stay in your archive). Someone else’s is NOT_FOUND.',
+    role: 'user',
+    errors: ['NOT_FOUND'],
+    request: T.Object({ highlightId: Uuid }),
+    response: T.Object({}),
+    example: { request: { highlightId: exampleHighlight.id }, response: {} },
+  },
+  'stories.orderHighlights': {
+    description: 'Set the order of your highlights on your profile: every one of them, each once (INVALID_INPUT otherwise).',
+    role: 'user',
+    errors: ['INVALID_INPUT'],
+    request: T.Object({ highlightIds: T.Array(Uuid, { maxItems: STORY_LIMITS.highlights }) }),
+    response: T.Object({}),
+    example: { request: { highlightIds: [exampleHighlight.id] }, response: {} },
   },
   'stories.hide': {
     description: `Hide your stories from people (\`hidden: true\`) whatever their audience, or show them again; at most ${STORY_LIMITS.hidden.toLocaleString('en')} people (TOO_MANY_HIDDEN, nothing changes). People you may not see (a block either way) are NOT_FOUND and nothing changes. Hidden people lose your stories at once, live ones included.`,

@@ -23,7 +23,7 @@ import { checkPlainText, cleanName } from '../platform/input.ts';
 import type { RetainedFrame } from '../platform/topics/index.ts';
 import { mayWriteDirect } from './consent.ts';
 import { reviewRoomReplay } from './replay.ts';
-import { chatKeys, conversationMembers, conversations, messages, PRESENT_STATES } from './schema.ts';
+import { chatKeys, conversationMembers, conversations, messages, PRESENT_STATES, type StoryQuote } from './schema.ts';
 import { type ChatView, type MemberRow, type MessageView, memberViews, meView, readMessages, readUpTo } from './views.ts';
 
 type ConversationRow = typeof conversations.$inferSelect;
@@ -283,6 +283,16 @@ export class Chats {
       ...(request.replyTo === undefined ? {} : { replyTo: request.replyTo }),
       ...(attachments.length === 0 ? {} : { attachments }),
     });
+  }
+
+  /**
+   * A message to a story's author quoting the story (stories.reply checked that the sender may see
+   * it): in their one-to-one conversation, under the same rules as any message to them.
+   */
+  async sendStoryReply(userId: string, story: StoryQuote, text: string, clientId: string): Promise<MessageView> {
+    checkPlainText(text, 'text');
+    const conversationId = await this.#openDirect(userId, story.authorId);
+    return this.room(conversationId, { op: 'send', userId, clientId, text, story });
   }
 
   /** With `clientId`, a retry answers the group the first attempt made (platform/db/once.ts). */

@@ -44,6 +44,7 @@ const message = (seq: number, clientId = crypto.randomUUID()): MessageInput => (
   system: null,
   replyToSeq: null,
   attachments: [],
+  story: null,
   createdAt: new Date(),
 });
 

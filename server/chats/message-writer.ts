@@ -11,7 +11,7 @@
 // their own, so only that room hears of the conflict (and falls back to storing one at a time,
 // which resolves it).
 import type { DatabaseHandle } from '../platform/db/index.ts';
-import type { Attachment, EncryptedBody, SystemBody } from './schema.ts';
+import type { Attachment, EncryptedBody, StoryQuote, SystemBody } from './schema.ts';
 
 export interface MessageInput {
   seq: number;
@@ -25,6 +25,7 @@ export interface MessageInput {
   system: SystemBody | null;
   replyToSeq: number | null;
   attachments: Attachment[];
+  story: StoryQuote | null;
   createdAt: Date;
 }
 
@@ -125,6 +126,7 @@ export class MessageWriter {
         system: message.system,
         reply_to_seq: message.replyToSeq,
         attachments: message.attachments,
+        story: message.story,
         created_at: message.createdAt.toISOString(),
       })),
     );
@@ -143,13 +145,14 @@ export const STORE_MESSAGES = `
 with v as (
   select * from jsonb_to_recordset($1::text::jsonb) as v(
     conversation_id uuid, published_seq integer, seq integer, id uuid, sender_id uuid, client_id uuid, kind text,
-    text text, search_text text, encrypted jsonb, system jsonb, reply_to_seq integer, attachments jsonb, created_at timestamptz)
+    text text, search_text text, encrypted jsonb, system jsonb, reply_to_seq integer, attachments jsonb, story jsonb,
+    created_at timestamptz)
 ),
 inserted as (
   insert into messages (conversation_id, seq, id, sender_id, client_id, kind, text, search_text, encrypted, system,
-    reply_to_seq, attachments, created_at)
+    reply_to_seq, attachments, story, created_at)
   select conversation_id, seq, id, sender_id, client_id, kind, text, search_text, encrypted, system, reply_to_seq,
-    attachments, created_at from v
+    attachments, story, created_at from v
 ),
 counters as (
   update conversations c set last_seq = r.last_seq, published_seq = r.published_seq, last_activity_at = r.at

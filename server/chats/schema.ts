@@ -93,6 +93,15 @@ export interface SystemBody {
   name: string | null;
 }
 
+/** The story a message answers or reacts to (stories.reply), as it was when the message was sent. */
+export interface StoryQuote {
+  storyId: string;
+  authorId: string;
+  kind: 'reply' | 'reaction';
+  mediaId: string;
+  expiresAt: string;
+}
+
 export interface Attachment {
   id: string;
   /** blob: a file encrypted on the device (encrypted messages only). */
@@ -125,6 +134,8 @@ export const messages = pgTable(
     replyToSeq: integer('reply_to_seq'),
     /** Media shown with the message (owned by the sender and ready when it was sent). */
     attachments: jsonb('attachments').$type<Attachment[]>().notNull().default(sql`'[]'::jsonb`),
+    /** The story this message answers (stories.reply); its picture shows while the story lasts. */
+    story: jsonb('story').$type<StoryQuote>(),
     /** Counts per emoji, kept by the room actor with the rows of message_reactions. */
     reactions: jsonb('reactions').$type<StoredReaction[]>().notNull().default(sql`'[]'::jsonb`),
     pinnedAt: timestamp('pinned_at', { withTimezone: true }),

@@ -50,12 +50,27 @@ export function messageView(row: MessageRow, replyTo: ReplyPreview | null, myRea
     replyTo,
     system: row.system ?? null,
     attachments: row.deletedAt === null ? row.attachments : [],
+    story: storyOf(row),
     reactions: row.deletedAt === null ? row.reactions : [],
     ...(myReaction === undefined ? {} : { myReaction }),
     pinned: row.pinnedAt !== null,
     createdAt: row.createdAt.toISOString(),
     editedAt: row.editedAt?.toISOString() ?? null,
     deletedAt: row.deletedAt?.toISOString() ?? null,
+  };
+}
+
+/** The story a message answers, its picture only while the story lasts (and the message stands). */
+function storyOf(row: MessageRow): MessageView['story'] {
+  const quote = row.story;
+  if (quote === null || row.deletedAt !== null) return null;
+  const active = Date.parse(quote.expiresAt) > Date.now();
+  return {
+    storyId: quote.storyId,
+    authorId: quote.authorId,
+    kind: quote.kind,
+    mediaId: active ? quote.mediaId : null,
+    expiresAt: quote.expiresAt,
   };
 }
 

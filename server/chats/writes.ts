@@ -13,6 +13,7 @@ import {
   messageReactions,
   messages,
   type StoredReaction,
+  type StoryQuote,
   type SystemBody,
 } from './schema.ts';
 import { type MemberRow, type MessageView, memberViews, readMessages } from './views.ts';
@@ -42,6 +43,7 @@ interface NewMessage {
   replyToSeq: number | null;
   attachments?: Attachment[];
   system?: SystemBody;
+  story?: StoryQuote | null;
 }
 
 type MessageRow = typeof messages.$inferSelect;

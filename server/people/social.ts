@@ -22,6 +22,7 @@ import { Reactions } from '../posts/reactions.ts';
 import { Saved } from '../posts/saved.ts';
 import { postsShowMedia, postsUseMedia } from '../posts/visibility.ts';
 import { StoryCleanup } from '../stories/cleanup.ts';
+import { Highlights } from '../stories/highlights.ts';
 import { Stories } from '../stories/stories.ts';
 import { storiesShowMedia, storiesUseMedia } from '../stories/visibility.ts';
 import type { SocialDeps } from './context.ts';
@@ -44,6 +45,7 @@ export interface Social {
   media: Media;
   places: Places;
   stories: Stories;
+  highlights: Highlights;
   /** Started and stopped by the node, like the digest. */
   storyCleanup: StoryCleanup;
 }
@@ -115,6 +117,7 @@ export async function createSocial(
     media,
     places: new Places(platform.config.places, platform.cache, limiter, platform.log),
     stories: new Stories({ ...deps, lifetimeMs: platform.config.stories.lifetimeMs, perDay: platform.config.stories.perDay }),
+    highlights: new Highlights(db),
     storyCleanup: new StoryCleanup({
       db,
       media,

@@ -456,3 +456,104 @@ describe('stories: cleanup', () => {
     expect(new Date(state?.next_run_at as string).getTime()).toBeGreaterThan(Date.now() + 3_500_000);
   });
 });
+
+describe('stories: replies', () => {
+  test('stories: a reply or a reaction lands in the one-to-one conversation with the author, quoting the story until it expires', async () => {
+    const { owner, friend, stranger } = await pool.circle();
+    const made = await story(owner, 'public');
+    const reply = await friend.call('stories.reply', { storyId: made.id, text: 'Lovely beach!', clientId: crypto.randomUUID() });
+    expect(reply).toMatchObject({
+      kind: 'text',
+      text: 'Lovely beach!',
+      senderId: friend.id,
+      story: { storyId: made.id, authorId: owner.id, kind: 'reply', mediaId: made.mediaId, expiresAt: made.expiresAt },
+    });
+    const clientId = crypto.randomUUID();
+    const reaction = await friend.call('stories.reply', { storyId: made.id, emoji: '😍', clientId });
+    expect(reaction).toMatchObject({ text: '😍', conversationId: reply.conversationId, story: { kind: 'reaction' } });
+    // A retry answers the same message.
+    expect((await friend.call('stories.reply', { storyId: made.id, emoji: '😍', clientId })).seq).toBe(reaction.seq);
+    // The author reads them in that conversation.
+    const { items } = await owner.call('chats.history', { conversationId: reply.conversationId });
+    expect(items.map((message) => message.story?.storyId)).toEqual([made.id, made.id]);
+    // Once the story expired, the quote stays and its picture goes.
+    await db().execute(sql`update stories set expires_at = now() - interval '1 second' where id = ${made.id}`);
+    await db().execute(
+      sql`update messages set story = jsonb_set(story, '{expiresAt}', to_jsonb((now() - interval '1 second')::text)) where conversation_id = ${reply.conversationId}`,
+    );
+    const after = await owner.call('chats.history', { conversationId: reply.conversationId });
+    expect(after.items.map((message) => message.story?.mediaId)).toEqual([null, null]);
+    expect((await friend.refused('stories.reply', { storyId: made.id, text: 'late', clientId: crypto.randomUUID() })).code).toBe(
+      'NOT_FOUND',
+    );
+
+    // The messenger's rules hold: a stranger writes into the author's requests, unless the author takes messages from nobody.
+    const open = await story(owner, 'public');
+    await owner.call('privacy.update', { messages: 'nobody' });
+    expect((await stranger.refused('stories.reply', { storyId: open.id, text: 'hi', clientId: crypto.randomUUID() })).code).toBe(
+      'MESSAGE_NOT_ALLOWED',
+    );
+    for (const bad of [
+      { storyId: open.id, clientId: crypto.randomUUID() },
+      { storyId: open.id, text: 'a', emoji: '😍', clientId: crypto.randomUUID() },
+      { storyId: open.id, emoji: 'not an emoji', clientId: crypto.randomUUID() },
+    ])
+      expect((await friend.refused('stories.reply', bad)).code).toBe('INVALID_INPUT');
+    expect((await owner.refused('stories.reply', { storyId: open.id, text: 'me', clientId: crypto.randomUUID() })).code).toBe('NOT_FOUND');
+    expect(
+      (await friend.refused('stories.reply', { storyId: open.id, text: 'x', clientId: crypto.randomUUID(), story: { storyId: open.id } }))
+        .code,
+    ).toBe('INVALID_BODY');
+    // chats.send cannot forge a quote.
+    expect(
+      (await friend.refused('chats.send', { to: owner.id, text: 'x', clientId: crypto.randomUUID(), story: { storyId: open.id } })).code,
+    ).toBe('INVALID_BODY');
+  });
+});
+
+describe('stories: highlights', () => {
+  test('stories: highlights keep stories past 24 hours on the profile, for their audience; edited by replacing; only the owner edits', async () => {
+    const { owner, friend, stranger } = await pool.circle();
+    const beach = await story(owner, 'public');
+    const home = await story(owner, 'friends');
+    const theirs = await story(friend, 'public');
+    expect((await owner.refused('stories.saveHighlight', { title: 'Mine?', storyIds: [theirs.id] })).code).toBe('NOT_FOUND');
+    expect((await owner.refused('stories.saveHighlight', { title: 'Twice', storyIds: [beach.id, beach.id] })).code).toBe('INVALID_INPUT');
+    expect((await owner.refused('stories.saveHighlight', { title: 'Cover', storyIds: [beach.id], coverStoryId: home.id })).code).toBe(
+      'INVALID_INPUT',
+    );
+    const saved = await owner.call('stories.saveHighlight', { title: ' Summer ', storyIds: [home.id, beach.id], coverStoryId: beach.id });
+    expect(saved).toMatchObject({ title: 'Summer', stories: 2, cover: { storyId: beach.id, mediaId: beach.mediaId } });
+    await db().execute(sql`update stories set expires_at = now() - interval '1 second' where id in (${beach.id}, ${home.id})`);
+    // Past 24 hours: in the highlight, for each viewer what its audience allows.
+    expect((await friend.call('stories.highlights', { userId: owner.id })).items).toMatchObject([{ id: saved.id, stories: 2 }]);
+    expect((await stranger.call('stories.highlights', { userId: owner.id })).items).toMatchObject([{ id: saved.id, stories: 1 }]);
+    expect((await stranger.call('stories.highlight', { highlightId: saved.id })).items.map((item) => item.id)).toEqual([beach.id]);
+    expect((await friend.call('stories.highlight', { highlightId: saved.id })).items.map((item) => item.id)).toEqual([home.id, beach.id]);
+    expect((await stranger.call('media.get', { ids: [beach.mediaId] })).items).toHaveLength(1);
+    expect((await stranger.call('media.get', { ids: [home.mediaId] })).items).toHaveLength(0);
+    // Someone else cannot change or delete it.
+    expect((await friend.refused('stories.saveHighlight', { highlightId: saved.id, title: 'Mine', storyIds: [theirs.id] })).code).toBe(
+      'NOT_FOUND',
+    );
+    expect((await friend.refused('stories.deleteHighlight', { highlightId: saved.id })).code).toBe('NOT_FOUND');
+    // Replace: reorder, remove, rename.
+    const second = await owner.call('stories.saveHighlight', { title: 'Pets', storyIds: [home.id] });
+    expect(await owner.call('stories.saveHighlight', { highlightId: saved.id, title: 'Beach', storyIds: [beach.id] })).toMatchObject({
+      title: 'Beach',
+      stories: 1,
+      cover: { storyId: beach.id },
+    });
+    expect((await owner.call('stories.highlights', { userId: owner.id })).items.map((item) => item.id)).toEqual([saved.id, second.id]);
+    expect((await owner.refused('stories.orderHighlights', { highlightIds: [second.id] })).code).toBe('INVALID_INPUT');
+    await owner.call('stories.orderHighlights', { highlightIds: [second.id, saved.id] });
+    expect((await owner.call('stories.highlights', { userId: owner.id })).items.map((item) => item.id)).toEqual([second.id, saved.id]);
+    // A block hides them; deleting one leaves its stories in the archive.
+    await owner.call('blocks.block', { userId: stranger.id });
+    expect((await stranger.refused('stories.highlights', { userId: owner.id })).code).toBe('NOT_FOUND');
+    expect((await stranger.refused('stories.highlight', { highlightId: saved.id })).code).toBe('NOT_FOUND');
+    await owner.call('stories.deleteHighlight', { highlightId: saved.id });
+    expect((await owner.call('stories.archive', {})).items.map((item) => item.id)).toContain(beach.id);
+    expect((await owner.call('stories.highlights', { userId: owner.id })).items.map((item) => item.id)).toEqual([second.id]);
+  });
+});

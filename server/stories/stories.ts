@@ -11,6 +11,8 @@ import { alias } from 'drizzle-orm/pg-core';
 import type { storyCalls } from '../../protocol/calls/stories.ts';
 import { STORY_LIMITS } from '../../protocol/lists.ts';
 import { users } from '../accounts/schema.ts';
+import type { Chats } from '../chats/chats.ts';
+import type { MessageView } from '../chats/views.ts';
 import { ConflictError, InvalidInputError, NotFoundError } from '../errors.ts';
 import { emit } from '../events.ts';
 import { isBlocked, notBlockedWith, relationFacts } from '../graph/relations.ts';
@@ -47,6 +49,9 @@ export interface StoriesDeps extends SocialDeps {
 }
 
 const s = alias(stories, 's');
+/** One emoji: a pictograph with its variation selectors, skin tones and joined parts, or a flag. */
+const ONE_EMOJI =
+  /^(?:\p{Regional_Indicator}{2}|\p{Extended_Pictographic}(?:\uFE0F|\p{Emoji_Modifier})?(?:\u200D\p{Extended_Pictographic}(?:\uFE0F|\p{Emoji_Modifier})?)*)$/u;
 
 export class Stories {
   readonly #deps: StoriesDeps;
@@ -475,6 +480,29 @@ export class Stories {
         answer: { user: toSummary(user as SummaryRow), option, answer, answeredAt: answeredAt.toISOString() },
       });
     return this.#view(userId, row);
+  }
+
+  /** A message to the author quoting the story, through the messenger (its rules, its room). */
+  async reply(userId: string, request: Request<'stories.reply'>, chats: Chats): Promise<MessageView> {
+    if ((request.text === undefined) === (request.emoji === undefined))
+      throw new InvalidInputError('give exactly one of text and emoji', { field: 'text' });
+    const text = (request.text ?? request.emoji ?? '').trim();
+    if (text === '') throw new InvalidInputError('the reply is empty', { field: 'text' });
+    if (request.emoji !== undefined && !ONE_EMOJI.test(text)) throw new InvalidInputError('not one emoji', { field: 'emoji' });
+    const row = await this.visible(userId, request.storyId);
+    if (row.authorId === userId || row.expiresAt.getTime() <= Date.now()) throw new NotFoundError('story');
+    return chats.sendStoryReply(
+      userId,
+      {
+        storyId: row.id,
+        authorId: row.authorId,
+        kind: request.emoji === undefined ? 'reply' : 'reaction',
+        mediaId: row.mediaId,
+        expiresAt: row.expiresAt.toISOString(),
+      },
+      text,
+      request.clientId,
+    );
   }
 
   async answers(authorId: string, request: Request<'stories.answers'>) {
