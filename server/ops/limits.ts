@@ -3,7 +3,7 @@
 // README holds the table between `<!-- limits:begin -->` and `<!-- limits:end -->`;
 // `bun scripts/limits-table.ts` rewrites it and server/ops/limits.test.ts fails when it differs.
 import { VIDEO_MAX_FRAME_PIXELS } from '../../media/video.ts';
-import { MEDIA_LIMITS } from '../../protocol/lists.ts';
+import { MEDIA_LIMITS, STORY_LIMITS } from '../../protocol/lists.ts';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_DISTINCT, PASSWORD_MIN_LENGTH } from '../accounts/passwords.ts';
 import { LIMITS, type Limit, LOCKOUT_MS } from '../accounts/rate-limits.ts';
 import { REFRESH_TOKEN_TTL_MS } from '../accounts/sessions.ts';
@@ -191,6 +191,31 @@ function rows(): Row[] {
       what: 'saved posts per user (`TOO_MANY_SAVED_POSTS`; saved posts they can no longer see make room first)',
       value: number(byDefault('SAVED_POSTS_MAX')),
       set: variable('SAVED_POSTS_MAX'),
+    },
+    {
+      what: 'stories posted per user (each 60 s clip of a split video counts)',
+      value: per(byDefault('STORIES_PER_DAY'), 86_400_000),
+      set: variable('STORIES_PER_DAY'),
+    },
+    {
+      what: 'how long a story stays in trays and viewers; how often expired ones are cleaned up',
+      value: `${duration(byDefault('STORY_LIFETIME_MS'))}; ${duration(byDefault('STORY_CLEANUP_EVERY_MS'))}`,
+      set: `${variable('STORY_LIFETIME_MS')}, ${variable('STORY_CLEANUP_EVERY_MS')}`,
+    },
+    {
+      what: 'a video story (`STORY_TOO_LONG`; `split` cuts it into clips of that length, at most this many)',
+      value: `${duration(STORY_LIMITS.videoMs)}; ${STORY_LIMITS.clips} clips`,
+      set: fixed('protocol/lists.ts'),
+    },
+    {
+      what: 'a story: text overlays, characters each, people mentioned; poll options',
+      value: `${STORY_LIMITS.overlays}, ${STORY_LIMITS.overlayChars}, ${STORY_LIMITS.mentions}; ${STORY_LIMITS.pollOptions.min} to ${STORY_LIMITS.pollOptions.max}`,
+      set: fixed('protocol/lists.ts'),
+    },
+    {
+      what: 'people a user hides their stories from (`TOO_MANY_HIDDEN`); highlights per user (`TOO_MANY_HIGHLIGHTS`), stories in one',
+      value: `${number(STORY_LIMITS.hidden)}; ${STORY_LIMITS.highlights}, ${STORY_LIMITS.highlightStories}`,
+      set: fixed('protocol/lists.ts'),
     },
     {
       what: 'notification mails per recipient; the rest go in one digest, sent every',
