@@ -4,7 +4,11 @@
 // viewer list for the author alone, sticker answers, the tray's order and its live events, mute,
 // the archive, and the hourly cleanup (what it deletes and keeps, one node at a time, a round a
 // dead node left picked up again).
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type AccountsEnv, startAccountsEnv } from '../../test/harness/accounts.ts';
 import { befriend, type Member, memberPool } from '../../test/harness/social.ts';
@@ -186,6 +190,55 @@ describe('stories: posting', () => {
     expect((await author.refused('stories.create', { mediaId: await readyMedia(author), audience: 'public' })).code).toBe('RATE_LIMITED');
     expect(await storyCount(author)).toBe(PER_DAY);
   });
+});
+
+describe('stories: through the media pipeline', () => {
+  test('stories: a photo and a video uploaded and processed for real; a video of 62 s is refused by its measured length, or split', async () => {
+    const author = await pool.member();
+    const work = mkdtempSync(join(tmpdir(), 'stories-test-'));
+    try {
+      const upload = async (kind: 'image' | 'video', bytes: Uint8Array, name: string, type: string) => {
+        const form = new FormData();
+        form.set('kind', kind);
+        form.set('file', new Blob([bytes as Uint8Array<ArrayBuffer>], { type }), name);
+        const response = await env
+          .client()
+          .request<{ media: { id: string } }>('POST', '/media', { raw: form, token: author.user.tokens.accessToken });
+        const id = response.body.media.id;
+        await author.event(
+          'media.changed',
+          (body) => (body.media as { id: string; status: string }).id === id && (body.media as { status: string }).status === 'ready',
+          60_000,
+        );
+        return id;
+      };
+      const photo = await sharp({ create: { width: 60, height: 100, channels: 3, background: '#3a7' } })
+        .png()
+        .toBuffer();
+      const photoId = await upload('image', new Uint8Array(photo), 'beach.png', 'image/png');
+      expect((await author.call('stories.create', { mediaId: photoId, audience: 'public' })).stories[0]).toMatchObject({
+        kind: 'image',
+        clip: null,
+      });
+      const path = join(work, 'long.mp4');
+      const ffmpeg = Bun.spawn(
+        ['ffmpeg', '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc=size=64x64:rate=2', '-t', '62', '-pix_fmt', 'yuv420p', path],
+        { stderr: 'pipe' },
+      );
+      if ((await ffmpeg.exited) !== 0) throw new Error(await new Response(ffmpeg.stderr).text());
+      const videoId = await upload('video', new Uint8Array(await Bun.file(path).arrayBuffer()), 'long.mp4', 'video/mp4');
+      const refused = await author.refused('stories.create', { mediaId: videoId, audience: 'public' });
+      expect(refused.code).toBe('STORY_TOO_LONG');
+      expect(refused.details?.durationMs).toBeGreaterThan(61_000);
+      const { stories } = await author.call('stories.create', { mediaId: videoId, audience: 'public', split: true });
+      expect(stories.map((item) => [item.kind, item.clip?.startMs])).toEqual([
+        ['video', 0],
+        ['video', 60_000],
+      ]);
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
+  }, 90_000);
 });
 
 describe('stories: who sees what', () => {
