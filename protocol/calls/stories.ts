@@ -384,9 +384,9 @@ export const storyCalls = {
 export const storyFeedEvents = {
   'story.added': {
     description:
-      'Someone whose stories the user may see posted one (their tray item: put it first among the unseen). Sent to friends and followers the story reaches, unless they muted the author; authors with more than 2,000 followers are not announced live.',
-    body: T.Object({ item: TrayItem, storyId: Uuid }),
-    example: { item: exampleTrayItem, storyId: exampleStoryId },
+      'Someone whose stories the user may see posted one: read the tray again (stories.tray), or that person’s ring (stories.byAuthor). Ids only, like `feed.post`: what the user may see is decided when they read, so a replay never shows what a later block or "hide from" took away. Sent to friends and followers the story reaches, unless they muted the author; authors with more than 2,000 followers are not announced live.',
+    body: T.Object({ authorId: Uuid, storyId: Uuid }),
+    example: { authorId: exampleFriendId, storyId: exampleStoryId },
   },
   'story.removed': {
     description:

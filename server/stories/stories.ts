@@ -211,9 +211,9 @@ export class Stories {
     const last = rows.at(-1) as StoryRow;
     try {
       const audience = await this.#audience(last.authorId, last.audience);
-      if (audience.length === 0) return;
-      const items = await this.#trayItems(audience, last.authorId);
-      await Promise.all([...items].map(([userId, item]) => emit(this.#deps, 'feed', userId, 'story.added', { item, storyId: last.id })));
+      await Promise.all(
+        audience.map((userId) => emit(this.#deps, 'feed', userId, 'story.added', { authorId: last.authorId, storyId: last.id })),
+      );
     } catch (error) {
       this.#deps.log.error({ err: error, story: last.id }, `stories.create() | trays not told [story:${last.id}]`);
     }
@@ -259,68 +259,6 @@ export class Stories {
     ]);
     for (const row of [...hidden, ...muting]) reached.delete(row.id);
     return [...reached];
-  }
-
-  /** Each viewer's tray item of one author (what that viewer may see of the author's active stories). */
-  async #trayItems(viewerIds: string[], authorId: string) {
-    const { db } = this.#deps;
-    const [author] = await selectSummaries(db).where(eq(users.id, authorId));
-    if (author === undefined) return new Map();
-    const summary = toSummary(author as SummaryRow);
-    const active = await db
-      .select()
-      .from(stories)
-      .where(and(eq(stories.authorId, authorId), sql`${stories.deletedAt} is null and ${stories.expiresAt} > now()`));
-    const circle = new Set(
-      (
-        await db
-          .select({ id: friendships.friendId })
-          .from(friendships)
-          .where(and(eq(friendships.userId, authorId), eq(friendships.closeFriend, true)))
-      ).map((row) => row.id),
-    );
-    const friendIds = new Set(
-      (
-        await db
-          .select({ id: friendships.friendId })
-          .from(friendships)
-          .where(and(eq(friendships.userId, authorId), inArray(friendships.friendId, viewerIds)))
-      ).map((row) => row.id),
-    );
-    const seen = await db
-      .select({ viewerId: storyViews.viewerId, storyId: storyViews.storyId })
-      .from(storyViews)
-      .where(
-        and(
-          inArray(storyViews.viewerId, viewerIds),
-          inArray(
-            storyViews.storyId,
-            active.map((row) => row.id),
-          ),
-        ),
-      );
-    const seenBy = new Map<string, Set<string>>();
-    for (const row of seen) seenBy.set(row.viewerId, (seenBy.get(row.viewerId) ?? new Set()).add(row.storyId));
-    const items = new Map<string, Static<(typeof storyCalls)['stories.tray']['response']>['items'][number]>();
-    for (const viewerId of viewerIds) {
-      const shown = active.filter(
-        (row) =>
-          row.audience === 'public' ||
-          (row.audience === 'friends' && friendIds.has(viewerId)) ||
-          (row.audience === 'close_friends' && friendIds.has(viewerId) && circle.has(viewerId)),
-      );
-      if (shown.length === 0) continue;
-      const mine = seenBy.get(viewerId);
-      items.set(viewerId, {
-        author: summary,
-        stories: shown.length,
-        unseen: shown.filter((row) => !mine?.has(row.id)).length,
-        closeFriends: shown.some((row) => row.audience === 'close_friends'),
-        latestAt: new Date(Math.max(...shown.map((row) => row.createdAt.getTime()))).toISOString(),
-        expiresAt: new Date(Math.min(...shown.map((row) => row.expiresAt.getTime()))).toISOString(),
-      });
-    }
-    return items;
   }
 
   /** Deletes one of the author's stories; those who could see it hear `story.removed`. */
