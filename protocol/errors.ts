@@ -80,6 +80,7 @@ export const DOMAIN_ERROR_CODES = {
     'A video story plays at most 60 s (`details.maxDurationMs`, `details.durationMs`): send `split: true` to cut it into clips of 60 s (10 at most), or a shorter video. Nothing was stored.',
   ALREADY_ANSWERED: 'The caller already voted in this poll or answered this question; answers do not change.',
   TOO_MANY_HIGHLIGHTS: 'The user already has the most highlights allowed (100, `details.limit`); delete one first. Nothing was saved.',
+  TOO_MANY_MUTED: 'The user already muted the stories of the most people allowed (10,000, `details.limit`); nothing changed.',
   TOO_MANY_HIDDEN: 'The user already hides their stories from the most people allowed (10,000, `details.limit`); nothing changed.',
   TOO_LARGE: 'The file is larger than its kind allows (`details.field`: `size`, or the bytes sent beyond the size announced).',
   TOO_MANY_UPLOADS:

@@ -88,6 +88,8 @@ export const STORY_LIMITS = {
   answerChars: 300,
   /** People on the "hide my story from" list. */
   hidden: 10_000,
+  /** People whose stories one user muted. */
+  muted: 10_000,
   /** Highlights on one profile. */
   highlights: 100,
   /** Stories in one highlight. */

@@ -198,7 +198,7 @@ export const storyCalls = {
   },
   'stories.byAuthor': {
     description:
-      'The active stories of one person that the caller may see, oldest first (the order they play in); an empty list when there are none or the caller may see none. A blocked person is NOT_FOUND.',
+      'The active stories of one person that the caller may see, oldest first (the order they play in); an empty list when there are none or the caller may see none. A person who does not exist, or a block either way, is NOT_FOUND.',
     role: 'user',
     errors: ['NOT_FOUND'],
     request: T.Object({ userId: Uuid }),
@@ -225,7 +225,7 @@ export const storyCalls = {
   },
   'stories.viewers': {
     description:
-      'Who viewed one of your stories, newest first, with the count: for the author only (anyone else, NOT_FOUND). New views arrive live as `story.viewed` on your `user:<id>` topic.',
+      'Who viewed one of your stories, newest first, with the count: for the author only (anyone else, NOT_FOUND). People a block stands between you and (either way) are left out of the list, not of the count. New views arrive live as `story.viewed` on your `user:<id>` topic.',
     role: 'user',
     errors: ['NOT_FOUND', 'INVALID_CURSOR'],
     request: T.Object({ storyId: Uuid, cursor: Cursor }),
@@ -279,7 +279,8 @@ export const storyCalls = {
     },
   },
   'stories.answers': {
-    description: 'The poll votes or question answers of one of your stories, newest first: for the author only (NOT_FOUND otherwise).',
+    description:
+      'The poll votes or question answers of one of your stories, newest first: for the author only (NOT_FOUND otherwise); people a block stands between you and are left out.',
     role: 'user',
     errors: ['NOT_FOUND', 'INVALID_CURSOR'],
     request: T.Object({ storyId: Uuid, cursor: Cursor }),
@@ -300,7 +301,7 @@ export const storyCalls = {
   },
   'stories.highlights': {
     description:
-      'The highlights on a profile, in the order its owner set: each with the stories in it that the caller may see (by their audience and "hide my story from", not by age: highlights keep stories beyond 24 hours); a highlight with none the caller may see is left out. A blocked person is NOT_FOUND.',
+      'The highlights on a profile, in the order its owner set: each with the stories in it that the caller may see (by their audience and "hide my story from", not by age: highlights keep stories beyond 24 hours); a highlight with none the caller may see is left out. A person who does not exist, or a block either way, is NOT_FOUND.',
     role: 'user',
     errors: ['NOT_FOUND'],
     request: T.Object({ userId: Uuid }),
@@ -348,7 +349,7 @@ export const storyCalls = {
     example: { request: { highlightIds: [exampleHighlight.id] }, response: {} },
   },
   'stories.hide': {
-    description: `Hide your stories from people (\`hidden: true\`) whatever their audience, or show them again; at most ${STORY_LIMITS.hidden.toLocaleString('en')} people (TOO_MANY_HIDDEN, nothing changes). People you may not see (a block either way) are NOT_FOUND and nothing changes. Hidden people lose your stories at once, live ones included.`,
+    description: `Hide your stories from people (\`hidden: true\`) whatever their audience, or show them again; at most ${STORY_LIMITS.hidden.toLocaleString('en')} people (TOO_MANY_HIDDEN, nothing changes). People you may not see (a block either way) are NOT_FOUND and nothing changes. Hidden people lose your stories at once: each is sent \`story.removed\` for the active stories they could see.`,
     role: 'user',
     errors: ['NOT_FOUND', 'TOO_MANY_HIDDEN'],
     request: T.Object({ userIds: T.Array(Uuid, { minItems: 1, maxItems: 100 }), hidden: T.Boolean() }),
@@ -357,16 +358,16 @@ export const storyCalls = {
   },
   'stories.mute': {
     description:
-      'Leave a person out of your tray (`muted: true`) or bring them back. Their stories stay reachable from their profile; they are not told. A person you may not see is NOT_FOUND.',
+      'Leave a person out of your tray (`muted: true`) or bring them back. Their stories stay reachable from their profile; they are not told. A person you may not see is NOT_FOUND; yourself, INVALID_INPUT. At most 10,000 people (TOO_MANY_MUTED, nothing changes).',
     role: 'user',
-    errors: ['NOT_FOUND'],
+    errors: ['INVALID_INPUT', 'NOT_FOUND', 'TOO_MANY_MUTED'],
     request: T.Object({ userId: Uuid, muted: T.Boolean() }),
     response: T.Object({ muted: T.Boolean() }),
     example: { request: { userId: exampleFriendId, muted: true }, response: { muted: true } },
   },
   'stories.settings': {
     description:
-      'Your story settings, changed when given: the people you hide stories from (first page), the people you muted, and `archive` (keep your stories after 24 hours, visible to you alone; on by default; off, the hourly cleanup deletes expired ones that are in no highlight).',
+      'Your story settings, changed when given: the people you hide stories from (first page), the people you muted (people a block now stands between you and are left out of both lists), and `archive` (keep your stories after 24 hours, visible to you alone; on by default; off, the hourly cleanup deletes expired ones that are in no highlight).',
     role: 'user',
     errors: [],
     request: T.Object({ archive: T.Optional(T.Boolean()) }),
@@ -398,16 +399,27 @@ export const storyFeedEvents = {
 
 export const storyUserEvents = {
   'story.viewed': {
-    description: 'Someone viewed one of your stories for the first time: add them to its viewer list.',
-    body: T.Object({ storyId: Uuid, viewer: PersonSummary, viewedAt: T.String({ format: 'date-time' }), views: T.Integer() }),
-    example: { storyId: exampleStoryId, viewer: examplePerson, viewedAt: '2026-11-24T18:05:00.000Z', views: 7 },
+    description:
+      'Someone viewed one of your stories for the first time: add them to its viewer list (their name and picture from people.summaries, which leaves out anyone a block now stands between you and; a replay of this topic shows ids only).',
+    body: T.Object({ storyId: Uuid, viewerId: Uuid, viewedAt: T.String({ format: 'date-time' }), views: T.Integer() }),
+    example: { storyId: exampleStoryId, viewerId: exampleFriendId, viewedAt: '2026-11-24T18:05:00.000Z', views: 7 },
   },
   'story.answered': {
-    description: 'Someone voted in the poll of one of your stories, or answered its question.',
-    body: T.Object({ storyId: Uuid, answer: Answer }),
+    description:
+      'Someone voted in the poll of one of your stories (`option`), or answered its question (`answer`); who by id, as for story.viewed.',
+    body: T.Object({
+      storyId: Uuid,
+      userId: Uuid,
+      option: T.Union([T.Integer(), T.Null()]),
+      answer: T.Union([T.String(), T.Null()]),
+      answeredAt: T.String({ format: 'date-time' }),
+    }),
     example: {
       storyId: exampleStoryId,
-      answer: { user: examplePerson, option: null, answer: '¡Sí, vamos!', answeredAt: '2026-11-24T18:06:00.000Z' },
+      userId: exampleFriendId,
+      option: null,
+      answer: '¡Sí, vamos!',
+      answeredAt: '2026-11-24T18:06:00.000Z',
     },
   },
 };

@@ -111,7 +111,9 @@ export class StoryCleanup {
             or (s.expires_at <= now()
               and not exists (select 1 from story_highlight_items i where i.story_id = s.id)
               and exists (select 1 from story_settings st where st.user_id = s.author_id and not st.archive))
-          limit ${BATCH})
+          limit ${BATCH}
+          -- A story being put in a highlight is locked: left for the next round, which sees it kept.
+          for update skip locked)
         returning id, media_id, author_id`),
     );
     const mediaOf = new Map(gone.map((row) => [row.media_id, row.author_id]));

@@ -1,5 +1,5 @@
 // Refusals of the stories module that carry numbers: a video too long for a story, and the
-// "hide my story from" list at its limit.
+// "hide my story from" and "mute" lists at their limits.
 import { ServerError } from '../errors.ts';
 
 /** A video longer than a story plays (60 s), not split, or too long even split; nothing was stored. */
@@ -19,14 +19,15 @@ export class StoryTooLongError extends ServerError {
   }
 }
 
-/** The owner already hides their stories from the most people allowed; nothing changed. */
-export class TooManyHiddenError extends ServerError {
-  readonly code = 'TOO_MANY_HIDDEN';
+/** A list of people (hidden from, muted) at its limit; nothing changed. */
+export class ListFullError extends ServerError {
+  readonly code: 'TOO_MANY_HIDDEN' | 'TOO_MANY_MUTED';
   readonly status = 403;
   readonly limit: number;
-  constructor(limit: number) {
-    super(`stories are hidden from at most ${limit} people`);
-    this.name = 'TooManyHiddenError';
+  constructor(code: 'TOO_MANY_HIDDEN' | 'TOO_MANY_MUTED', limit: number) {
+    super(`${code === 'TOO_MANY_HIDDEN' ? 'stories are hidden from' : 'stories are muted for'} at most ${limit} people`);
+    this.name = 'ListFullError';
+    this.code = code;
     this.limit = limit;
   }
   override details() {

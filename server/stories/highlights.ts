@@ -8,11 +8,11 @@ import { alias } from 'drizzle-orm/pg-core';
 import type { Highlight, storyCalls } from '../../protocol/calls/stories.ts';
 import { STORY_LIMITS } from '../../protocol/lists.ts';
 import { InvalidInputError, NotFoundError, ServerError } from '../errors.ts';
-import { isBlocked, relationFacts } from '../graph/relations.ts';
 import { allowsSql } from '../people/privacy.ts';
 import type { Database } from '../platform/db/index.ts';
 import { cleanName } from '../platform/input.ts';
 import { stories, storyHighlightItems, storyHighlights } from './schema.ts';
+import { seeable } from './stories.ts';
 import { type StoryView, storyViewsFor } from './views.ts';
 
 type Request<N extends keyof typeof storyCalls> = Static<(typeof storyCalls)[N]['request']>;
@@ -70,7 +70,7 @@ export class Highlights {
   }
 
   async list(viewerId: string, ownerId: string): Promise<{ items: HighlightView[] }> {
-    if (viewerId !== ownerId && isBlocked(await relationFacts(this.#db, viewerId, ownerId))) throw new NotFoundError('user');
+    if (!(await seeable(this.#db, viewerId, ownerId))) throw new NotFoundError('user');
     const rows = await this.#db
       .select()
       .from(storyHighlights)
@@ -91,7 +91,7 @@ export class Highlights {
   async get(viewerId: string, highlightId: string): Promise<{ highlight: HighlightView; items: StoryView[] }> {
     const [row] = await this.#db.select().from(storyHighlights).where(eq(storyHighlights.id, highlightId));
     if (row === undefined) throw new NotFoundError('highlight');
-    if (viewerId !== row.ownerId && isBlocked(await relationFacts(this.#db, viewerId, row.ownerId))) throw new NotFoundError('highlight');
+    if (!(await seeable(this.#db, viewerId, row.ownerId))) throw new NotFoundError('highlight');
     const items = await this.#visibleItems(viewerId, [row.id]);
     if (items.length === 0) throw new NotFoundError('highlight');
     return {
@@ -110,15 +110,17 @@ export class Highlights {
     if (storyIds.length !== request.storyIds.length) throw new InvalidInputError('a story is in a highlight once', { field: 'storyIds' });
     if (request.coverStoryId !== undefined && !storyIds.includes(request.coverStoryId))
       throw new InvalidInputError('the cover is one of the highlight’s stories', { field: 'coverStoryId' });
-    const own = await this.#db
-      .select({ id: stories.id })
-      .from(stories)
-      .where(and(inArray(stories.id, storyIds), eq(stories.authorId, ownerId), sql`${stories.deletedAt} is null`));
-    if (own.length !== storyIds.length) throw new NotFoundError('story');
     const now = new Date();
     const id = await this.#db.transaction(async (tx) => {
       // One owner's highlights change one at a time: the count and the positions hold.
       await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`story_highlights:${ownerId}`}, 0))`);
+      // Locked: the cleanup skips stories being put in a highlight (and one it is deleting is gone here).
+      const own = await tx
+        .select({ id: stories.id })
+        .from(stories)
+        .where(and(inArray(stories.id, storyIds), eq(stories.authorId, ownerId), sql`${stories.deletedAt} is null`))
+        .for('update');
+      if (own.length !== storyIds.length) throw new NotFoundError('story');
       let id = request.highlightId;
       if (id === undefined) {
         const [total] = await tx.select({ n: count() }).from(storyHighlights).where(eq(storyHighlights.ownerId, ownerId));

@@ -273,7 +273,17 @@ describe('stories: who sees what', () => {
 
   test('stories: a block either way hides everything, the media too; the blocked person’s ids are NOT_FOUND', async () => {
     const { owner, friend } = await pool.circle();
-    const made = await story(owner, 'public');
+    const made = await story(owner, 'public', { sticker: { kind: 'question', prompt: 'Treats?' } });
+    await friend.call('stories.view', { storyId: made.id });
+    await friend.call('stories.answer', { storyId: made.id, answer: 'Always' });
+    await owner.call('stories.mute', { userId: friend.id, muted: true });
+    expect((await owner.call('stories.viewers', { storyId: made.id })).items).toHaveLength(1);
+    await friend.call('blocks.block', { userId: owner.id });
+    // The author's lists leave out someone a block now stands between them and (the count stays).
+    expect(await owner.call('stories.viewers', { storyId: made.id })).toMatchObject({ items: [], views: 1 });
+    expect((await owner.call('stories.answers', { storyId: made.id })).items).toEqual([]);
+    expect((await owner.call('stories.settings', {})).muted).toEqual([]);
+    await friend.call('blocks.unblock', { userId: owner.id });
     await owner.call('blocks.block', { userId: friend.id });
     expect((await friend.refused('stories.get', { storyId: made.id })).code).toBe('NOT_FOUND');
     expect((await friend.refused('stories.byAuthor', { userId: owner.id })).code).toBe('NOT_FOUND');
@@ -286,10 +296,15 @@ describe('stories: who sees what', () => {
   test('stories: "hide my story from" takes them out at once, live; showing again brings them back', async () => {
     const { owner, friend, close } = await pool.circle();
     await friend.follow(`feed:${friend.id}`);
+    const forCircle = await story(owner, 'close_friends');
     const made = await story(owner, 'friends');
     const removed = friend.event('story.removed', (body) => body.storyId === made.id);
     await owner.call('stories.hide', { userIds: [friend.id], hidden: true });
     expect(await removed).toEqual({ authorId: owner.id, storyId: made.id });
+    // Told only of what they could see: not of the close-friends story.
+    expect(
+      friend.socket.frames.some((frame) => frame.name === 'story.removed' && (frame.body as { storyId: string }).storyId === forCircle.id),
+    ).toBe(false);
     expect((await friend.refused('stories.get', { storyId: made.id })).code).toBe('NOT_FOUND');
     expect(await trayIds(friend)).not.toContain(owner.id);
     expect(await trayIds(close)).toContain(owner.id);
@@ -317,13 +332,51 @@ describe('stories: who sees what', () => {
   });
 });
 
+describe('stories: limits and bad input', () => {
+  test('stories: at most 10,000 people hidden from and 10,000 muted: one more is refused and changes nothing', async () => {
+    const [owner, one] = await Promise.all([pool.member(), pool.member()]);
+    const tag = crypto.randomUUID().slice(0, 8);
+    await db().execute(sql`insert into users (id, email, username)
+      select gen_random_uuid(), ${tag} || '-' || i || '@limit.test', 'l' || ${tag} || i from generate_series(1, 10000) i`);
+    await db().execute(sql`insert into story_hidden (owner_id, hidden_id, created_at)
+      select ${owner.id}, id, now() from users where email like ${`${tag}-%`}`);
+    await db().execute(sql`insert into story_mutes (user_id, muted_id, created_at)
+      select ${owner.id}, id, now() from users where email like ${`${tag}-%`}`);
+    expect(await owner.refused('stories.hide', { userIds: [one.id], hidden: true })).toEqual({
+      code: 'TOO_MANY_HIDDEN',
+      details: { limit: 10_000 },
+    });
+    expect(await owner.refused('stories.mute', { userId: one.id, muted: true })).toEqual({
+      code: 'TOO_MANY_MUTED',
+      details: { limit: 10_000 },
+    });
+    expect(await owner.call('stories.settings', {})).toMatchObject({ hiddenCount: 10_000, mutedCount: 10_000 });
+    expect((await owner.refused('stories.mute', { userId: owner.id, muted: true })).code).toBe('INVALID_INPUT');
+  });
+
+  test('stories: cursors this server did not give are INVALID_CURSOR; someone who does not exist is NOT_FOUND', async () => {
+    const author = await pool.member();
+    const made = await story(author);
+    const forged = (parts: string[]) => Buffer.from(JSON.stringify(parts)).toString('base64url');
+    expect((await author.refused('stories.archive', { cursor: forged(['x']) })).code).toBe('INVALID_CURSOR');
+    expect((await author.refused('stories.viewers', { storyId: made.id, cursor: forged(['x', 'y']) })).code).toBe('INVALID_CURSOR');
+    expect((await author.refused('stories.answers', { storyId: made.id, cursor: forged([new Date().toISOString(), 'y']) })).code).toBe(
+      'INVALID_CURSOR',
+    );
+    expect((await author.refused('stories.byAuthor', { userId: crypto.randomUUID() })).code).toBe('NOT_FOUND');
+    expect((await author.refused('stories.highlights', { userId: crypto.randomUUID() })).code).toBe('NOT_FOUND');
+    expect((await author.refused('stories.highlight', { highlightId: crypto.randomUUID() })).code).toBe('NOT_FOUND');
+    expect((await author.refused('stories.get', { storyId: crypto.randomUUID() })).code).toBe('NOT_FOUND');
+  });
+});
+
 describe('stories: views and answers', () => {
   test('stories: a view counts once per person; the author sees who and when, live; nobody else does', async () => {
     const { owner, friend, close } = await pool.circle();
     const made = await story(owner, 'friends');
     const viewed = owner.event('story.viewed', (body) => body.storyId === made.id);
     expect(await friend.call('stories.view', { storyId: made.id })).toEqual({ seen: true });
-    expect(await viewed).toMatchObject({ storyId: made.id, viewer: { id: friend.id }, views: 1 });
+    expect(await viewed).toEqual({ storyId: made.id, viewerId: friend.id, viewedAt: expect.any(String), views: 1 });
     await friend.call('stories.view', { storyId: made.id });
     await owner.call('stories.view', { storyId: made.id });
     await close.call('stories.view', { storyId: made.id });
@@ -357,7 +410,7 @@ describe('stories: views and answers', () => {
     expect((await friend.refused('stories.answer', { storyId: poll.id, answer: 'yes' })).code).toBe('INVALID_INPUT');
     const answered = owner.event('story.answered', (body) => body.storyId === poll.id);
     expect((await friend.call('stories.answer', { storyId: poll.id, option: 2 })).sticker).toMatchObject({ myVote: 2, votes: [0, 0, 1] });
-    expect(await answered).toMatchObject({ answer: { user: { id: friend.id }, option: 2, answer: null } });
+    expect(await answered).toEqual({ storyId: poll.id, userId: friend.id, option: 2, answer: null, answeredAt: expect.any(String) });
     expect((await friend.refused('stories.answer', { storyId: poll.id, option: 0 })).code).toBe('ALREADY_ANSWERED');
     expect((await close.call('stories.get', { storyId: poll.id })).sticker).toMatchObject({ myVote: null, votes: null });
     expect((await owner.call('stories.get', { storyId: poll.id })).sticker).toMatchObject({ votes: [0, 0, 1] });

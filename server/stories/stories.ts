@@ -21,7 +21,7 @@ import type { Prepared } from '../notifications/notifier.ts';
 import type { SocialDeps } from '../people/context.ts';
 import { allows } from '../people/privacy.ts';
 import { profiles } from '../people/schema.ts';
-import { type SummaryRow, selectSummaries, summaryColumns, toSummary } from '../people/summaries.ts';
+import { summaryColumns, toSummary } from '../people/summaries.ts';
 import { pets } from '../pets/schema.ts';
 import { decodeCursor, PAGE_SIZE, pageOf } from '../platform/cursor.ts';
 import type { Database } from '../platform/db/index.ts';
@@ -29,7 +29,7 @@ import { createOnce } from '../platform/db/once.ts';
 import { checkPlainText } from '../platform/input.ts';
 import { posts } from '../posts/schema.ts';
 import { mentionsAndTags, normalizeTag } from '../posts/text.ts';
-import { StoryTooLongError, TooManyHiddenError } from './errors.ts';
+import { ListFullError, StoryTooLongError } from './errors.ts';
 import { type StoryAudience, stories, storyAnswers, storyHidden, storyMutes, storySettings, storyViews } from './schema.ts';
 import { type StoryRow, type StoryView, storyViewsFor } from './views.ts';
 import { storyVisibleTo } from './visibility.ts';
@@ -283,12 +283,9 @@ export class Stories {
     return this.#view(viewerId, await this.visible(viewerId, storyId));
   }
 
-  /** An author's active stories the viewer may see, oldest first; NOT_FOUND for someone blocked either way. */
+  /** An author's active stories the viewer may see, oldest first; NOT_FOUND for no such person or a block either way. */
   async byAuthor(viewerId: string, authorId: string): Promise<{ items: StoryView[] }> {
-    if (viewerId !== authorId) {
-      const facts = await relationFacts(this.#deps.db, viewerId, authorId);
-      if (isBlocked(facts)) throw new NotFoundError('user');
-    }
+    if (!(await seeable(this.#deps.db, viewerId, authorId))) throw new NotFoundError('user');
     const rows = await this.#deps.db
       .select()
       .from(s)
@@ -300,7 +297,7 @@ export class Stories {
 
   /** The author's own stories, newest first (not deleted; expired ones while kept). */
   async archive(authorId: string, cursor: string | undefined) {
-    const after = decodeCursor(cursor, 1);
+    const after = checkedCursor(cursor, ['uuid']);
     const rows = await this.#deps.db
       .select()
       .from(stories)
@@ -341,23 +338,15 @@ export class Stories {
         .returning({ views: stories.viewCount });
       return counted?.views;
     });
-    if (views !== undefined) {
-      const [viewer] = await selectSummaries(this.#deps.db).where(eq(users.id, viewerId));
-      if (viewer !== undefined)
-        await emit(this.#deps, 'user', row.authorId, 'story.viewed', {
-          storyId: row.id,
-          viewer: toSummary(viewer as SummaryRow),
-          viewedAt: viewedAt.toISOString(),
-          views,
-        });
-    }
+    if (views !== undefined)
+      await emit(this.#deps, 'user', row.authorId, 'story.viewed', { storyId: row.id, viewerId, viewedAt: viewedAt.toISOString(), views });
     return { seen: true };
   }
 
   /** Who viewed one of the author's stories, newest first. */
   async viewers(authorId: string, request: Request<'stories.viewers'>) {
     const row = await this.#own(authorId, request.storyId);
-    const after = decodeCursor(request.cursor, 2);
+    const after = checkedCursor(request.cursor, ['date', 'uuid']);
     const rows = await this.#deps.db
       .select({ ...summaryColumns, viewedAt: storyViews.viewedAt })
       .from(storyViews)
@@ -366,6 +355,7 @@ export class Stories {
       .where(
         and(
           eq(storyViews.storyId, row.id),
+          notBlockedWith(authorId, users.id),
           after === undefined
             ? undefined
             : or(
@@ -411,12 +401,13 @@ export class Stories {
       .returning({ storyId: storyAnswers.storyId });
     if (stored === undefined) throw new ConflictError('ALREADY_ANSWERED', 'you already answered this story', 'storyId');
     await this.markSeen(userId, row.id);
-    const [user] = await selectSummaries(this.#deps.db).where(eq(users.id, userId));
-    if (user !== undefined)
-      await emit(this.#deps, 'user', row.authorId, 'story.answered', {
-        storyId: row.id,
-        answer: { user: toSummary(user as SummaryRow), option, answer, answeredAt: answeredAt.toISOString() },
-      });
+    await emit(this.#deps, 'user', row.authorId, 'story.answered', {
+      storyId: row.id,
+      userId,
+      option,
+      answer,
+      answeredAt: answeredAt.toISOString(),
+    });
     return this.#view(userId, row);
   }
 
@@ -445,7 +436,7 @@ export class Stories {
 
   async answers(authorId: string, request: Request<'stories.answers'>) {
     const row = await this.#own(authorId, request.storyId);
-    const after = decodeCursor(request.cursor, 2);
+    const after = checkedCursor(request.cursor, ['date', 'uuid']);
     const rows = await this.#deps.db
       .select({ ...summaryColumns, option: storyAnswers.option, answer: storyAnswers.answer, answeredAt: storyAnswers.answeredAt })
       .from(storyAnswers)
@@ -454,6 +445,7 @@ export class Stories {
       .where(
         and(
           eq(storyAnswers.storyId, row.id),
+          notBlockedWith(authorId, users.id),
           after === undefined
             ? undefined
             : or(
@@ -486,6 +478,17 @@ export class Stories {
       await db.delete(storyHidden).where(and(eq(storyHidden.ownerId, ownerId), inArray(storyHidden.hiddenId, targets)));
       return {};
     }
+    // What each of them may see now, before the hiding: what they are told to take out.
+    const active = await db
+      .select()
+      .from(stories)
+      .where(and(eq(stories.authorId, ownerId), sql`${stories.deletedAt} is null and ${stories.expiresAt} > now()`));
+    const couldSee = new Map<string, string[]>();
+    for (const target of targets) {
+      const shown: string[] = [];
+      for (const row of active) if (await this.#mayShow(db, row, target)) shown.push(row.id);
+      couldSee.set(target, shown);
+    }
     const added = await db.transaction(async (tx) => {
       // One owner's list changes one at a time: the count below holds.
       await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`story_hidden:${ownerId}`}, 0))`);
@@ -495,20 +498,10 @@ export class Stories {
         .onConflictDoNothing()
         .returning({ id: storyHidden.hiddenId });
       const [total] = await tx.select({ n: count() }).from(storyHidden).where(eq(storyHidden.ownerId, ownerId));
-      if ((total?.n ?? 0) > STORY_LIMITS.hidden) throw new TooManyHiddenError(STORY_LIMITS.hidden);
+      if ((total?.n ?? 0) > STORY_LIMITS.hidden) throw new ListFullError('TOO_MANY_HIDDEN', STORY_LIMITS.hidden);
       return rows.map((row) => row.id);
     });
-    if (added.length > 0) {
-      const active = await db
-        .select({ id: stories.id })
-        .from(stories)
-        .where(and(eq(stories.authorId, ownerId), sql`${stories.deletedAt} is null and ${stories.expiresAt} > now()`));
-      await this.#tellRemoved(
-        ownerId,
-        active.map((row) => row.id),
-        added,
-      );
-    }
+    await Promise.all(added.map((userId) => this.#tellRemoved(ownerId, couldSee.get(userId) ?? [], [userId])));
     return {};
   }
 
@@ -520,8 +513,17 @@ export class Stories {
       .from(users)
       .where(and(eq(users.id, mutedId), notBlockedWith(userId, users.id)));
     if (target === undefined) throw new NotFoundError('user');
-    if (muted) await db.insert(storyMutes).values({ userId, mutedId, createdAt: new Date() }).onConflictDoNothing();
-    else await db.delete(storyMutes).where(and(eq(storyMutes.userId, userId), eq(storyMutes.mutedId, mutedId)));
+    if (!muted) {
+      await db.delete(storyMutes).where(and(eq(storyMutes.userId, userId), eq(storyMutes.mutedId, mutedId)));
+      return { muted };
+    }
+    await db.transaction(async (tx) => {
+      // One user's list changes one at a time: the count below holds.
+      await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`story_mutes:${userId}`}, 0))`);
+      await tx.insert(storyMutes).values({ userId, mutedId, createdAt: new Date() }).onConflictDoNothing();
+      const [total] = await tx.select({ n: count() }).from(storyMutes).where(eq(storyMutes.userId, userId));
+      if ((total?.n ?? 0) > STORY_LIMITS.muted) throw new ListFullError('TOO_MANY_MUTED', STORY_LIMITS.muted);
+    });
     return { muted };
   }
 
@@ -539,7 +541,7 @@ export class Stories {
         .from(storyHidden)
         .innerJoin(users, eq(users.id, storyHidden.hiddenId))
         .leftJoin(profiles, eq(profiles.userId, users.id))
-        .where(eq(storyHidden.ownerId, userId))
+        .where(and(eq(storyHidden.ownerId, userId), notBlockedWith(userId, users.id)))
         .orderBy(desc(storyHidden.createdAt))
         .limit(LIST_MAX),
       db.select({ n: count() }).from(storyHidden).where(eq(storyHidden.ownerId, userId)),
@@ -548,7 +550,7 @@ export class Stories {
         .from(storyMutes)
         .innerJoin(users, eq(users.id, storyMutes.mutedId))
         .leftJoin(profiles, eq(profiles.userId, users.id))
-        .where(eq(storyMutes.userId, userId))
+        .where(and(eq(storyMutes.userId, userId), notBlockedWith(userId, users.id)))
         .orderBy(desc(storyMutes.createdAt))
         .limit(LIST_MAX),
       db.select({ n: count() }).from(storyMutes).where(eq(storyMutes.userId, userId)),
@@ -582,4 +584,20 @@ function cleanSticker(sticker: Request<'stories.create'>['sticker'] & object) {
   };
   if (sticker.kind === 'question') return { kind: 'question' as const, prompt: clean(sticker.prompt, 'sticker') };
   return { kind: 'poll' as const, question: clean(sticker.question, 'sticker'), options: sticker.options.map((o) => clean(o, 'sticker')) };
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** A cursor whose parts are of the kinds given (a date, a uuid): anything else is INVALID_CURSOR before a query runs. */
+function checkedCursor(cursor: string | undefined, kinds: ('date' | 'uuid')[]): string[] | undefined {
+  const parts = decodeCursor(cursor, kinds.length);
+  if (parts?.some((part, i) => (kinds[i] === 'uuid' ? !UUID.test(part) : Number.isNaN(Date.parse(part)))))
+    throw new InvalidInputError('the cursor is not one this server gave', { field: 'cursor', code: 'INVALID_CURSOR' });
+  return parts;
+}
+
+/** Whether the person exists and no block stands between them and the viewer (NOT_FOUND otherwise, wherever it is asked). */
+export async function seeable(db: Database, viewerId: string, userId: string): Promise<boolean> {
+  const [found] = await db.select({ id: users.id }).from(users).where(eq(users.id, userId));
+  return found !== undefined && (viewerId === userId || !isBlocked(await relationFacts(db, viewerId, userId)));
 }
