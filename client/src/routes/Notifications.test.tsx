@@ -58,6 +58,10 @@ test('notifications: every type has its sentence and link', () => {
   });
   expect(describe(notification('post.share', post))).toEqual({ text: '\u2068Bruno\u2069 shared your post', href: `/posts/${post.postId}` });
   expect(describe(notification('post.share')).href).toBe('/u/bruno_y_max');
+  expect(describe(notification('story.mention', { storyId: '0192a1b2-6666-7000-8000-000000000001' }))).toEqual({
+    text: '\u2068Bruno\u2069 mentioned you in their story',
+    href: '/u/bruno_y_max',
+  });
   expect(describe(notification('party.invite'))).toEqual({ text: 'New activity from \u2068Bruno\u2069', href: '/u/bruno_y_max' });
   expect(describe({ ...notification('follow.new'), actor: null }).text).toBe('\u2068Someone\u2069 started following you');
 });

@@ -51,6 +51,9 @@ export function describe(notification: Notification): { text: string; href: stri
         href: postId === undefined ? profile : `/posts/${postId}`,
       };
     }
+    case 'story.mention':
+      // The story is in the author's ring on their profile while it lasts.
+      return { text: t('notifications.storyMention', { name }), href: profile };
     default:
       return { text: t('notifications.generic', { name }), href: profile };
   }
