@@ -551,9 +551,43 @@ relative links included) and \`thumb.jpg\`; voice notes: \`voice.ogg\` and \`voi
 only by their owner, once ready (\`NOT_FOUND\`, \`MEDIA_NOT_READY\`).
 
 \`media.delete\` removes one of the caller's ready or failed media and frees its bytes at once. A
-media still shown by a post, a pet, a profile picture, a group picture or a message is refused with
+media still shown by a post, a pet, a profile picture, a group picture, a message or a story is refused with
 \`MEDIA_IN_USE\` (\`details.usedBy\` names those kinds): remove it from there first (delete the post
 or message, change the picture), since others see those.
+
+## Stories
+
+A story is a ready image or video of the author's (upload it as any media, then
+\`stories.create\`), shown for 24 hours. How a client shows them:
+
+- **The tray.** \`stories.tray\` gives one item per person, already in order (the caller first,
+  then people with unseen stories). Draw a ring per item: green when \`closeFriends\`, coloured
+  while \`unseen > 0\`, grey otherwise. Follow \`feed:<yourId>\`: on \`story.added\` read the tray
+  again (or that person's ring); on \`story.removed\` drop the story, and the item with its last
+  one. Nothing is sent when a story expires: drop an item at its \`expiresAt\` (the oldest story's
+  expiry; read the person's ring again then, as newer stories may remain), and a story at its own
+  \`expiresAt\` in an open viewer. After that instant the server answers \`NOT_FOUND\` for it to
+  anyone but its author.
+- **Playing.** \`stories.byAuthor\` gives a person's active stories oldest first. Show an image
+  for about 5 s and a video for its length; a story with a \`clip\` plays only \`startMs\` to
+  \`endMs\` of its media (a longer video split into 60 s clips, one story each). Get each story's
+  media URLs with \`media.get\` and preload the next. Call \`stories.view\` once a story is shown
+  (not for your own): the author sees you in \`stories.viewers\`; nobody else does.
+- **Overlays** place \`text\` with its centre at \`x\`, \`y\` (fractions of the width and height
+  from the top left, the same in right-to-left languages) in one of the named colours.
+  \`mentions\` link to the people named; \`hashtag\` to \`hashtags.page\`; \`linkPostId\` to
+  \`posts.get\` (which may be \`NOT_FOUND\` for the viewer).
+- **Stickers.** A poll takes \`stories.answer\` with \`option\`, a question with \`answer\`; once.
+  Vote counts come back to the voter; the author sees everything (\`stories.answers\`, and
+  \`story.answered\` live).
+- **Your own stories.** \`views\` is the count; \`story.viewed\` on \`user:<yourId>\` adds a
+  viewer live (ids only: get names with \`people.summaries\`). \`stories.archive\` lists every
+  story you kept (\`stories.settings\` \`archive\`), active or past; highlights
+  (\`stories.saveHighlight\`, \`stories.highlights\` on a profile) keep chosen ones visible to
+  their audience beyond 24 hours.
+- **Replies.** \`stories.reply\` sends a message (text, or one emoji) in the one-to-one
+  conversation with the author. The message's \`story\` names the story; show its \`mediaId\` as a
+  thumbnail until \`expiresAt\` (after it the server sends \`mediaId: null\`).
 
 ## Settings and their defaults
 
