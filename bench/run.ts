@@ -13,6 +13,7 @@ const skip = new Set([
   'stats.ts',
   'bare-ws-server.ts',
   'seed-social.ts',
+  'seed-stories.ts',
   'history.ts',
   'comparison.ts',
   'compare.ts',

@@ -26,13 +26,14 @@ const step = async (label: string, run: () => Promise<unknown>) => {
 };
 
 /**
- * A node on the database seeded with `size` (`databaseUrl`, or one named after the size that is
- * created when missing and kept for later runs), seeded when it is not yet.
+ * A node on the database seeded with `size` (`databaseUrl`, or one named after `label` and the size
+ * that is created when missing and kept for later runs), seeded when it is not yet. A benchmark
+ * that adds rows of its own to the graph names its database apart (`label`).
  */
-export async function startSeededNode(size: SeedSize, clusterName: string, databaseUrl?: string): Promise<RunningNode> {
+export async function startSeededNode(size: SeedSize, clusterName: string, databaseUrl?: string, label = 'social'): Promise<RunningNode> {
   let url = databaseUrl;
   if (url === undefined) {
-    const databaseName = `petamigos_bench_social_${size.users}_${size.posts}_${size.reactions}`;
+    const databaseName = `petamigos_bench_${label}_${size.users}_${size.posts}_${size.reactions}`;
     const admin = postgres(services.postgresAdminUrl, { max: 1, onnotice: () => undefined });
     if ((await admin`select 1 from pg_database where datname = ${databaseName}`).length === 0)
       await admin.unsafe(`create database "${databaseName}"`);
