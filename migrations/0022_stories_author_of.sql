@@ -1,0 +1,1 @@
+CREATE INDEX "stories_author_of" ON "stories" USING btree ("id","author_id");
