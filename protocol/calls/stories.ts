@@ -84,7 +84,7 @@ export const Story = T.Object({
 });
 
 const exampleStoryId = '0192a1b2-c3d4-7e5f-8a9b-00000000a701';
-export const exampleStory = {
+const exampleStory = {
   id: exampleStoryId,
   author: examplePerson,
   pet: null,

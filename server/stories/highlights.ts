@@ -19,7 +19,7 @@ type Request<N extends keyof typeof storyCalls> = Static<(typeof storyCalls)[N][
 type HighlightView = Static<typeof Highlight>;
 
 /** The user already has STORY_LIMITS.highlights highlights; nothing was saved. */
-export class TooManyHighlightsError extends ServerError {
+class TooManyHighlightsError extends ServerError {
   readonly code = 'TOO_MANY_HIGHLIGHTS';
   readonly status = 403;
   readonly limit = STORY_LIMITS.highlights;

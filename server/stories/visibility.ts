@@ -13,9 +13,6 @@ export function storyVisibleTo(viewerId: string): SQL {
     and not exists (select 1 from story_hidden h where h.owner_id = s.author_id and h.hidden_id = ${viewerId}))))`;
 }
 
-/** SQL: the story aliased `s` is active (others may see it, if its rule allows). */
-export const storyActive = sql`(s.deleted_at is null and s.expires_at > now())`;
-
 /** SQL: a story `viewerId` may see, or a highlight of it, shows the media `mediaId` (media.get's rule). */
 export function storiesShowMedia(viewerId: string, mediaId: SQL): SQL {
   return sql`exists (select 1 from stories s where s.media_id = ${mediaId} and (${storyVisibleTo(viewerId)}
