@@ -1,0 +1,123 @@
+// The stories tray of the home feed: one item per person with active stories the user may see,
+// in the server's order (the user first, then unseen, then seen). It changes live from the
+// `feed:<me>` events the feed already follows (`story.added` puts the person first among the
+// unseen, `story.removed` takes a story out), from what the user watches here (a ring goes grey),
+// and by itself at each item's `expiresAt`, since the server sends nothing when a story expires.
+import { createSignal, getOwner, onCleanup } from 'solid-js';
+import type { CallResponse } from '../../../protocol/catalogue.ts';
+import type { EventFrame } from '../../../protocol/client.ts';
+import { actions, errorText } from './store.ts';
+
+export type Story = CallResponse<'stories.byAuthor'>['items'][number];
+export type TrayItem = CallResponse<'stories.tray'>['items'][number];
+export type Ring = 'unseen' | 'close' | 'seen';
+
+/** Grey once everything is seen; green for an unseen close-friends story; the gradient otherwise. */
+export function ringOf(item: Pick<TrayItem, 'unseen' | 'closeFriends'>): Ring {
+  if (item.unseen === 0) return 'seen';
+  return item.closeFriends ? 'close' : 'unseen';
+}
+
+/** `item` first among the unseen: after the user's own item, before everyone else; replaces the person's old item. */
+export function added(items: readonly TrayItem[], item: TrayItem, me: string | undefined): TrayItem[] {
+  const others = items.filter((each) => each.author.id !== item.author.id);
+  const at = item.author.id === me ? 0 : others[0]?.author.id === me ? 1 : 0;
+  return [...others.slice(0, at), item, ...others.slice(at)];
+}
+
+/** One story of `authorId` fewer; the item goes with the last. */
+export function removed(items: readonly TrayItem[], authorId: string): TrayItem[] {
+  return items.flatMap((item) => {
+    if (item.author.id !== authorId) return [item];
+    const stories = item.stories - 1;
+    return stories <= 0 ? [] : [{ ...item, stories, unseen: Math.min(item.unseen, stories) }];
+  });
+}
+
+/** One story of `authorId` seen: the ring turns grey with the last. */
+export function seen(items: readonly TrayItem[], authorId: string): TrayItem[] {
+  return items.map((item) => (item.author.id === authorId && item.unseen > 0 ? { ...item, unseen: item.unseen - 1 } : item));
+}
+
+/** The tray's items, read from the server and kept live; create it inside a component. */
+export function createTray(load: () => Promise<TrayItem[]> = async () => (await actions.call('stories.tray', {})).items) {
+  const [items, setItems] = createSignal<TrayItem[]>([]);
+  const [loading, setLoading] = createSignal(true);
+  const [error, setError] = createSignal<string | undefined>();
+  const timers = new Map<string, ReturnType<typeof setTimeout>>();
+  let generation = 0;
+
+  const reload = async () => {
+    const mine = ++generation;
+    setLoading(true);
+    try {
+      const fresh = await load();
+      if (mine !== generation) return;
+      setError(undefined);
+      set(fresh);
+    } catch (failure) {
+      if (mine === generation) setError(errorText(failure));
+    } finally {
+      if (mine === generation) setLoading(false);
+    }
+  };
+
+  /** At an item's expiresAt its oldest story leaves: the item with it when it was the last, else the tray is read again for the next. */
+  const schedule = (list: readonly TrayItem[]) => {
+    for (const timer of timers.values()) clearTimeout(timer);
+    timers.clear();
+    for (const item of list) {
+      const wait = Math.max(0, new Date(item.expiresAt).getTime() - Date.now());
+      timers.set(
+        item.author.id,
+        setTimeout(() => {
+          timers.delete(item.author.id);
+          const now = items().find((each) => each.author.id === item.author.id);
+          if (now === undefined || now.expiresAt !== item.expiresAt) return;
+          if (now.stories <= 1) set(items().filter((each) => each !== now));
+          else void reload();
+        }, wait),
+      );
+    }
+  };
+  const set = (list: TrayItem[]) => {
+    setItems(list);
+    schedule(list);
+  };
+  if (getOwner() !== null)
+    onCleanup(() => {
+      generation++;
+      for (const timer of timers.values()) clearTimeout(timer);
+    });
+
+  return {
+    items,
+    loading,
+    error,
+    reload,
+    /** A `feed:<me>` event; others are ignored. */
+    onFeedEvent(event: EventFrame, me: string | undefined) {
+      if (event.name === 'story.added') set(added(items(), (event.body as { item: TrayItem }).item, me));
+      if (event.name === 'story.removed') {
+        const { authorId } = event.body as { authorId: string };
+        const before = items().find((item) => item.author.id === authorId);
+        set(removed(items(), authorId));
+        // Which story went (seen or not, the oldest or not) only the server knows: read the counts again.
+        if (before !== undefined && before.stories > 1) void reload();
+      }
+    },
+    seen(authorId: string) {
+      set(seen(items(), authorId));
+    },
+    /** One story of the person was deleted here. */
+    removed(authorId: string) {
+      set(removed(items(), authorId));
+    },
+    /** The person's item leaves (muted, or none of their stories is left). */
+    drop(authorId: string) {
+      set(items().filter((item) => item.author.id !== authorId));
+    },
+  };
+}
+
+export type Tray = ReturnType<typeof createTray>;
