@@ -4,7 +4,8 @@
 // posts" banner that takes no room, so nothing moves while reading; tapping it, or pulling the list
 // down on a touch screen, loads the fresh first page. Each item's menu hides the post, mutes its
 // author or asks for less of one of its hashtags, each undoable from the toast. A post deleted (by
-// its author here, or live from elsewhere) leaves the feed.
+// its author here, or live from elsewhere) leaves the feed. Above it all, the stories tray, kept live
+// by the same `feed:<me>` subscription (`story.added`, `story.removed`).
 import { ImagePlus } from 'lucide-solid';
 import { createSignal, For, type JSX, onCleanup, onMount, Show } from 'solid-js';
 import type { CallResponse } from '../../../protocol/catalogue.ts';
@@ -14,6 +15,7 @@ import { LoadMore } from '../components/LoadMore.tsx';
 import { Avatar } from '../components/Person.tsx';
 import { PostCard } from '../components/PostCard.tsx';
 import { PullToRefresh } from '../components/PullToRefresh.tsx';
+import { StoryTray } from '../components/stories/StoryTray.tsx';
 import { IconButton } from '../components/ui/Button.tsx';
 import { PostSkeleton } from '../components/ui/Skeleton.tsx';
 import { usePages } from '../components/usePages.ts';
@@ -21,6 +23,7 @@ import { formatRelative, t } from '../i18n/index.ts';
 import { keepList } from '../state/listMemory.ts';
 import type { FeedMode, Post, Why } from '../state/posts.ts';
 import { actions, errorText, state } from '../state/store.ts';
+import { createTray } from '../state/stories.ts';
 import { follow } from '../state/topics.ts';
 
 type Item = CallResponse<'feed.home'>['items'][number];
@@ -57,6 +60,7 @@ export default function Feed(): JSX.Element {
   const pages = usePages((cursor) => actions.call('feed.home', { mode: mode(), cursor }));
   const [fresh, setFresh] = createSignal<string[]>([]);
   const [composing, setComposing] = createSignal(false);
+  const tray = createTray();
   let top: HTMLHeadingElement | undefined;
 
   onMount(() => {
@@ -64,14 +68,21 @@ export default function Feed(): JSX.Element {
     keepList(() => `feed:${mode()}`, pages);
     const me = state.user?.id;
     if (me === undefined) return;
+    void tray.reload();
     onCleanup(
-      follow(`feed:${me}`, (event) => {
-        if (event.name !== 'feed.post') return;
-        const { postId, authorId } = event.body as { postId: string; authorId: string };
-        // The user's own posts from here are already on top (the composer puts them there).
-        if (authorId === me || pages.items().some((item) => item.post.id === postId)) return;
-        setFresh((ids) => (ids.includes(postId) ? ids : [...ids, postId]));
-      }),
+      follow(
+        `feed:${me}`,
+        (event) => {
+          tray.onFeedEvent(event, me);
+          if (event.name !== 'feed.post') return;
+          const { postId, authorId } = event.body as { postId: string; authorId: string };
+          // The user's own posts from here are already on top (the composer puts them there).
+          if (authorId === me || pages.items().some((item) => item.post.id === postId)) return;
+          setFresh((ids) => (ids.includes(postId) ? ids : [...ids, postId]));
+        },
+        // Story events missed while away are not replayed: the tray is read again.
+        () => void tray.reload(),
+      ),
     );
   });
 
@@ -196,6 +207,7 @@ export default function Feed(): JSX.Element {
       <h1 id="feed-title" class="visually-hidden" ref={top} tabindex="-1">
         {t('feed.title')}
       </h1>
+      <StoryTray tray={tray} />
       <div class="card compose-line">
         <Avatar name={state.user?.username ?? ''} mediaId={null} />
         <button type="button" class="compose-open" onClick={() => setComposing(true)} data-testid="compose-open">

@@ -1,14 +1,32 @@
 // A video of ready media: its thumbnail as the poster, the browser's controls, and HLS (adaptive
-// renditions) attached once the player is near the screen.
-import { type JSX, onCleanup, onMount } from 'solid-js';
+// renditions) attached once the player is near the screen. Stories drive it instead (`play`):
+// no controls, it starts by itself at the clip's start, pauses when told, and reports its time.
+import { createEffect, type JSX, onCleanup, onMount } from 'solid-js';
 import { t } from '../../i18n/index.ts';
 import type { MediaItem } from '../../state/media.ts';
 import { actions, errorText } from '../../state/store.ts';
 import { attachHls } from './hls.ts';
 import { clock } from './sources.ts';
 
-export function VideoPlayer(props: { item: MediaItem }): JSX.Element {
+/** A video a story plays: from `fromMs`, paused while `paused`, its position told to `onTime` (ms from `fromMs`). */
+export interface Playback {
+  fromMs: number;
+  paused: boolean;
+  onTime: (ms: number) => void;
+  onEnded: () => void;
+}
+
+/** Starts `element`; a browser that refuses sound before a gesture plays it muted instead. */
+function start(element: HTMLVideoElement): void {
+  element.play().catch(() => {
+    element.muted = true;
+    element.play().catch((error: unknown) => actions.toast(errorText(error), 'error'));
+  });
+}
+
+export function VideoPlayer(props: { item: MediaItem; play?: Playback }): JSX.Element {
   let video: HTMLVideoElement | undefined;
+  let attached = false;
   const label = () => t('media.videoLength', { duration: clock(props.item.durationMs ?? 0) });
   onMount(() => {
     const element = video;
@@ -19,8 +37,13 @@ export function VideoPlayer(props: { item: MediaItem }): JSX.Element {
     const attach = () => {
       attachHls(element, playlist).then(
         (stop) => {
-          if (gone) stop();
-          else release = stop;
+          if (gone) return stop();
+          release = stop;
+          attached = true;
+          const play = props.play;
+          if (play === undefined) return;
+          element.currentTime = play.fromMs / 1000;
+          if (!play.paused) start(element);
         },
         (error: unknown) => actions.toast(errorText(error), 'error'),
       );
@@ -43,14 +66,23 @@ export function VideoPlayer(props: { item: MediaItem }): JSX.Element {
       release?.();
     });
   });
+  createEffect(() => {
+    const paused = props.play?.paused;
+    const element = video;
+    if (paused === undefined || element === undefined || !attached) return;
+    if (paused) element.pause();
+    else if (element.paused) start(element);
+  });
   return (
     // biome-ignore lint/a11y/useMediaCaption: uploaded videos come without captions, and the pipeline makes none
     <video
       ref={video}
       class="video"
-      controls
+      controls={props.play === undefined}
       playsinline
-      preload="none"
+      preload={props.play === undefined ? 'none' : 'auto'}
+      onTimeUpdate={(event) => props.play?.onTime(event.currentTarget.currentTime * 1000 - (props.play?.fromMs ?? 0))}
+      onEnded={() => props.play?.onEnded()}
       poster={props.item.urls?.['thumb.jpg']}
       width={props.item.width ?? undefined}
       height={props.item.height ?? undefined}
