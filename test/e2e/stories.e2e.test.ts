@@ -1,0 +1,152 @@
+// Stories in the web client against a real node, in two viewport sizes (390 px phones, 1366 px
+// desktops), screenshots in .test-results/screenshots. Ana, Bruno and Carla: Ana is friends with
+// both, and Carla is in Ana's close-friends circle. Ana posts a photo story with a text overlay
+// from "Your story"; Bruno's open home shows her in the tray live, with the unseen ring; he
+// watches it (the overlay is there), and the ring turns grey. Ana, with her viewer list open,
+// sees Bruno arrive live. Then Ana posts a story for close friends only: Carla's tray shows Ana
+// with the green ring; Bruno's does not change, live or after a reload, and Ana's stories still
+// hold only the one he saw.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join as joinPath } from 'node:path';
+import ffmpeg from 'fluent-ffmpeg';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { en } from '../../client/src/i18n/messages/en.ts';
+import type { AccountsEnv, RegisteredUser } from '../harness/accounts.ts';
+import { screenshot } from '../harness/browser.ts';
+import { format } from '../harness/i18n.ts';
+import { befriend, join } from '../harness/social.ts';
+import { startWebEnv, type WebEnv } from '../harness/web.ts';
+
+let web: WebEnv;
+let env: AccountsEnv;
+let dir: string;
+let photo: string;
+
+beforeAll(async () => {
+  dir = mkdtempSync(joinPath(tmpdir(), 'stories-e2e-'));
+  photo = joinPath(dir, 'beach.jpg');
+  await new Promise<void>((resolve, reject) => {
+    ffmpeg()
+      .input('testsrc=size=720x1280')
+      .inputFormat('lavfi')
+      .outputOptions('-frames:v', '1')
+      .output(photo)
+      .on('end', () => resolve())
+      .on('error', reject)
+      .run();
+  });
+  web = await startWebEnv('stories-e2e');
+  ({ env } = web);
+}, 120_000);
+afterAll(async () => {
+  await web?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const within = { timeout: 15_000 };
+const processing = { timeout: 90_000 };
+const PHONE = { width: 390, height: 844 };
+const DESKTOP = { width: 1366, height: 900 };
+const noHorizontalScroll = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth);
+
+async function signIn(user: RegisteredUser, viewport: { width: number; height: number }): Promise<Page> {
+  const page = await web.signIn(user);
+  await page.setViewportSize(viewport);
+  await page.getByTestId('story-tray').waitFor();
+  return page;
+}
+
+/** Posts a photo story from "Your story" +, with one text and an audience. */
+async function postStory(page: Page, text: string, audience: 'friends' | 'close_friends', shot?: string): Promise<void> {
+  await page.getByTestId('story-add').click();
+  const dialog = page.getByTestId('story-create');
+  await dialog.getByLabel(en['stories.pick']).setInputFiles(photo);
+  await dialog.getByTestId('story-preview').locator('img').first().waitFor(processing);
+  await dialog.getByRole('button', { name: en['stories.addText'] }).click();
+  await dialog.getByLabel(en['stories.text'], { exact: true }).fill(text);
+  await dialog.getByTitle(en['stories.color.yellow']).click();
+  expect(await dialog.getByLabel(en['stories.color.yellow']).isChecked()).toBe(true);
+  await dialog.getByLabel(en['stories.audience']).selectOption(audience);
+  await dialog.getByTestId('story-preview').getByText(text).waitFor();
+  if (shot !== undefined) await screenshot(page, shot);
+  await dialog.getByRole('button', { name: en['stories.share'] }).click();
+  await page.getByText(format(en['stories.shared'], { count: 1 })).waitFor(within);
+  await dialog.waitFor({ state: 'detached', ...within });
+}
+
+const ring = (page: Page, username: string) => page.getByTestId(`story-item-${username}`).getAttribute('data-ring');
+
+describe('stories in the web client', () => {
+  test('e2e: a photo story reaches a friend live, is watched with its overlay, turns grey, and shows in the author’s viewer list live; a close-friends story stays in the circle', async () => {
+    const ana = await env.register();
+    const bruno = await env.register();
+    const carla = await env.register();
+    await befriend(env.node, ana, bruno);
+    await befriend(env.node, ana, carla);
+    const native = await join(env, env.node, ana);
+    await native.call('friends.setClose', { userId: carla.id, close: true });
+    native.close();
+
+    const a = await signIn(ana, DESKTOP);
+    const b = await signIn(bruno, PHONE);
+    await b.getByTestId('story-empty').waitFor(within);
+    await screenshot(b, 'stories-tray-empty-390');
+
+    // Ana posts from "Your story" +.
+    await postStory(a, 'Beach day! 🐾', 'friends', 'stories-create-1366');
+    await expect.poll(() => ring(a, ana.username), within).toBe('seen');
+
+    // Bruno's open home shows her in the tray without a reload, unseen.
+    await expect.poll(() => ring(b, ana.username), within).toBe('unseen');
+    await screenshot(b, 'stories-tray-unseen-390');
+    expect(await noHorizontalScroll(b)).toBeLessThanOrEqual(PHONE.width);
+
+    // Ana opens her own story and its viewer list (the story waits while the list is open).
+    await a.getByTestId(`story-item-${ana.username}`).click();
+    await a.getByTestId('story-viewer').waitFor(within);
+    await a.getByTestId('story-views').click();
+    const viewers = a.getByTestId('story-viewers');
+    await viewers.getByText(en['stories.noViewers']).waitFor(within);
+
+    // Bruno watches it: the overlay is there, then the ring is grey.
+    await b.getByTestId(`story-item-${ana.username}`).click();
+    const viewer = b.getByTestId('story-viewer');
+    await viewer.getByTestId('story-overlay').filter({ hasText: 'Beach day! 🐾' }).waitFor(within);
+    expect(await viewer.locator('.story-bars li').count()).toBe(1);
+    await viewer.locator('.picture.loaded').waitFor(within);
+    await screenshot(b, 'stories-viewer-390');
+
+    // Ana's open list shows him live.
+    await viewers.getByTestId(`person-${bruno.username}`).waitFor(within);
+    await expect.poll(() => a.getByTestId('story-views').textContent(), within).toBe(format(en['stories.views'], { count: 1 }));
+    await screenshot(a, 'stories-viewers-1366');
+    await a.keyboard.press('Escape');
+    await viewers.waitFor({ state: 'detached' });
+    await screenshot(a, 'stories-viewer-own-1366');
+    await a.keyboard.press('Escape');
+    await a.getByTestId('story-viewer').waitFor({ state: 'detached' });
+
+    // Bruno's story ended (or he closes it): grey.
+    if ((await viewer.count()) > 0) await b.keyboard.press('Escape');
+    await viewer.waitFor({ state: 'detached', ...within });
+    await expect.poll(() => ring(b, ana.username), within).toBe('seen');
+    await screenshot(b, 'stories-tray-seen-390');
+
+    // A story for close friends: Carla sees Ana with the green ring; Bruno's tray does not move.
+    const c = await signIn(carla, PHONE);
+    await expect.poll(() => ring(c, ana.username), within).toBe('unseen');
+    await postStory(a, 'Just for you', 'close_friends');
+    await expect.poll(() => ring(c, ana.username), within).toBe('close');
+    await screenshot(c, 'stories-tray-close-390');
+    await screenshot(a, 'stories-tray-1366');
+    await b.reload();
+    await b.getByTestId(`story-item-${ana.username}`).waitFor(within);
+    expect(await ring(b, ana.username)).toBe('seen');
+    await b.getByTestId(`story-item-${ana.username}`).click();
+    await b.getByTestId('story-viewer').getByTestId('story-overlay').filter({ hasText: 'Beach day! 🐾' }).waitFor(within);
+    expect(await b.getByTestId('story-viewer').locator('.story-bars li').count()).toBe(1);
+    expect(await b.getByText('Just for you').count()).toBe(0);
+  }, 240_000);
+});
