@@ -12,6 +12,8 @@ export type Story = CallResponse<'stories.byAuthor'>['items'][number];
 export type TrayItem = CallResponse<'stories.tray'>['items'][number];
 export type Ring = 'unseen' | 'close' | 'seen';
 
+const LONGEST_TIMER_MS = 2 ** 31 - 1;
+
 /** Grey once everything is seen; green for an unseen close-friends story; the gradient otherwise. */
 export function ringOf(item: Pick<TrayItem, 'unseen' | 'closeFriends'>): Ring {
   if (item.unseen === 0) return 'seen';
@@ -39,8 +41,33 @@ export function seen(items: readonly TrayItem[], authorId: string): TrayItem[] {
   return items.map((item) => (item.author.id === authorId && item.unseen > 0 ? { ...item, unseen: item.unseen - 1 } : item));
 }
 
+/** A person's tray item from their active stories (as `stories.byAuthor` gives them); none without stories. */
+export function itemOf(stories: readonly Story[]): TrayItem | undefined {
+  const first = stories[0];
+  if (first === undefined) return undefined;
+  const times = (pick: (story: Story) => string) => stories.map((story) => pick(story)).sort();
+  return {
+    author: first.author,
+    stories: stories.length,
+    unseen: stories.filter((story) => !story.seen).length,
+    closeFriends: stories.some((story) => story.audience === 'close_friends'),
+    latestAt: times((story) => story.createdAt).at(-1) as string,
+    expiresAt: times((story) => story.expiresAt)[0] as string,
+  };
+}
+
+interface TrayLoaders {
+  tray: () => Promise<TrayItem[]>;
+  author: (userId: string) => Promise<Story[]>;
+}
+const serverLoaders: TrayLoaders = {
+  tray: async () => (await actions.call('stories.tray', {})).items,
+  author: async (userId) => (await actions.call('stories.byAuthor', { userId })).items,
+};
+
 /** The tray's items, read from the server and kept live; create it inside a component. */
-export function createTray(load: () => Promise<TrayItem[]> = async () => (await actions.call('stories.tray', {})).items) {
+export function createTray(loaders: TrayLoaders = serverLoaders) {
+  const load = loaders.tray;
   const [items, setItems] = createSignal<TrayItem[]>([]);
   const [loading, setLoading] = createSignal(true);
   const [error, setError] = createSignal<string | undefined>();
@@ -68,6 +95,8 @@ export function createTray(load: () => Promise<TrayItem[]> = async () => (await 
     timers.clear();
     for (const item of list) {
       const wait = Math.max(0, new Date(item.expiresAt).getTime() - Date.now());
+      // Stories last a day; a date beyond what a timer can wait (about 24 days) is not one to watch.
+      if (wait > LONGEST_TIMER_MS) continue;
       timers.set(
         item.author.id,
         setTimeout(() => {
@@ -78,6 +107,17 @@ export function createTray(load: () => Promise<TrayItem[]> = async () => (await 
           else void reload();
         }, wait),
       );
+    }
+  };
+  /** A person who just posted: their ring, read now, first among the unseen (or out, when nothing is left to see). */
+  const readAuthor = async (authorId: string, me: string | undefined) => {
+    const mine = generation;
+    try {
+      const item = itemOf(await loaders.author(authorId));
+      if (mine !== generation) return;
+      set(item === undefined ? items().filter((each) => each.author.id !== authorId) : added(items(), item, me));
+    } catch (failure) {
+      actions.toast(errorText(failure), 'error');
     }
   };
   const set = (list: TrayItem[]) => {
@@ -97,7 +137,7 @@ export function createTray(load: () => Promise<TrayItem[]> = async () => (await 
     reload,
     /** A `feed:<me>` event; others are ignored. */
     onFeedEvent(event: EventFrame, me: string | undefined) {
-      if (event.name === 'story.added') set(added(items(), (event.body as { item: TrayItem }).item, me));
+      if (event.name === 'story.added') void readAuthor((event.body as { authorId: string }).authorId, me);
       if (event.name === 'story.removed') {
         const { authorId } = event.body as { authorId: string };
         const before = items().find((item) => item.author.id === authorId);

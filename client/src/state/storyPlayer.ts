@@ -101,5 +101,3 @@ export function createStoryPlayer(options: {
     },
   };
 }
-
-export type StoryPlayer = ReturnType<typeof createStoryPlayer>;

@@ -12,7 +12,7 @@ import type { Story } from '../../state/stories.ts';
 type Piece = { text: string } | { text: string; username: string };
 
 /** The overlay's text cut around the @mentions the story names (others stay text). */
-export function mentionPieces(text: string, mentions: readonly { username: string }[]): Piece[] {
+function mentionPieces(text: string, mentions: readonly { username: string }[]): Piece[] {
   const known = new Set(mentions.map((mention) => mention.username.toLowerCase()));
   const pieces: Piece[] = [];
   let from = 0;
