@@ -1,0 +1,235 @@
+// The story viewer: a person's stories from their first unseen one, each shown one marked viewed
+// once (never the user's own), on to the next person after the last and back to the previous
+// one before the first; taps and arrows mirrored in right-to-left languages; holding pauses;
+// overlays with mention links, the hashtag chip and a poll; the author's view count and viewer
+// list (live) and deleting after confirming.
+import { MemoryRouter, Route } from '@solidjs/router';
+import { cleanup, fireEvent, render, screen, waitFor, within } from '@solidjs/testing-library';
+import { afterEach, expect, test, vi } from 'vitest';
+import { exampleMedia } from '../../../../protocol/calls/media.ts';
+import { exampleStory } from '../../../../protocol/calls/stories.ts';
+import type { EventFrame } from '../../../../protocol/client.ts';
+import { setLocale } from '../../i18n/index.ts';
+import { actions } from '../../state/store.ts';
+import type { Story } from '../../state/stories.ts';
+import StoryViewer from './StoryViewer.tsx';
+
+const ME = vi.hoisted(() => {
+  const me = { id: '0192a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b', username: 'ana_luna', displayName: 'Ana' };
+  localStorage.setItem('petamigos.session', JSON.stringify({ sessionId: 's', user: me }));
+  return me;
+});
+
+afterEach(() => {
+  cleanup();
+  vi.restoreAllMocks();
+  setLocale('en');
+});
+
+const person = (username: string) => ({
+  id: username === ME.username ? ME.id : `0192a1b2-0000-7000-8000-${username.padStart(12, '0').slice(-12)}`,
+  username,
+  displayName: username.toUpperCase(),
+  avatarMediaId: null,
+  verified: false,
+  accountType: 'personal' as const,
+});
+let made = 0;
+const story = (username: string, overrides: Partial<Story> = {}): Story => {
+  made += 1;
+  const n = String(made).padStart(12, '0');
+  return {
+    ...(exampleStory as Story),
+    id: `0192a1b2-5555-7000-8000-${n}`,
+    mediaId: `0192a1b2-6666-7000-8000-${n}`,
+    author: person(username),
+    overlays: [],
+    mentions: [],
+    hashtag: null,
+    sticker: null,
+    ...overrides,
+  };
+};
+
+function serve(byAuthor: Record<string, Story[]>, start = 0) {
+  const views: string[] = [];
+  const listeners = new Set<(event: EventFrame) => void>();
+  vi.spyOn(actions, 'onUserEvent').mockImplementation((listener) => {
+    listeners.add(listener);
+    return () => listeners.delete(listener);
+  });
+  const all = Object.values(byAuthor).flat();
+  const call = vi.spyOn(actions, 'call').mockImplementation((async (op: string, body: Record<string, unknown>) => {
+    if (op === 'stories.byAuthor')
+      return { items: byAuthor[Object.keys(byAuthor).find((name) => person(name).id === body.userId) ?? ''] ?? [] };
+    if (op === 'media.get') return { items: (body.ids as string[]).map((id) => ({ ...exampleMedia, id })) };
+    if (op === 'stories.view') {
+      views.push(body.storyId as string);
+      return { seen: true };
+    }
+    if (op === 'stories.viewers')
+      return { items: [{ viewer: person('bruno'), viewedAt: '2026-12-06T20:00:00.000Z' }], nextCursor: null, views: 1 };
+    if (op === 'stories.delete') return {};
+    if (op === 'stories.answer') {
+      const shown = all.find((each) => each.id === body.storyId) as Story;
+      return { ...shown, seen: true, sticker: { ...(shown.sticker as object), myVote: body.option, votes: [3, 1] } };
+    }
+    throw new Error(`unexpected ${op}`);
+  }) as typeof actions.call);
+  const seen: string[] = [];
+  const removed: string[] = [];
+  const closed = vi.fn();
+  render(() => (
+    <MemoryRouter>
+      <Route
+        path="/"
+        component={() => (
+          <StoryViewer
+            people={Object.keys(byAuthor).map(person)}
+            start={start}
+            onClose={closed}
+            onSeen={(id) => seen.push(id)}
+            onRemoved={(id) => removed.push(id)}
+            onMuted={() => undefined}
+          />
+        )}
+      />
+    </MemoryRouter>
+  ));
+  return {
+    call,
+    views,
+    seen,
+    removed,
+    closed,
+    tell: (name: string, body: unknown) => {
+      for (const listener of [...listeners]) listener({ type: 'event', topic: `user:${ME.id}`, epoch: 'e', seq: 1, name, body });
+    },
+  };
+}
+
+const stage = () => document.querySelector('.story-stage') as HTMLElement;
+/** Which story shows: its id, and how many bars there are. */
+const shown = () => ({
+  id: document.querySelector('.story-layer')?.getAttribute('data-testid')?.replace('story-', ''),
+  bars: document.querySelectorAll('.story-bars li').length,
+});
+const key = (name: string) => fireEvent.keyDown(screen.getByTestId('story-viewer'), { key: name });
+
+test('story viewer: from the first unseen story, each shown one viewed once; after the last, the next person; back before the first, the previous one; after everyone, it closes', async () => {
+  const [b1, b2, c1] = [story('bruno', { seen: true }), story('bruno'), story('carla')];
+  const server = serve({ bruno: [b1, b2], carla: [c1] });
+  await waitFor(() => expect(shown()).toEqual({ id: b2.id, bars: 2 }));
+  await waitFor(() => expect(server.views).toEqual([b2.id]));
+  expect(server.seen).toEqual([person('bruno').id]);
+  expect(screen.getByRole('heading', { name: 'Stories of \u2068BRUNO\u2069' })).toBeTruthy();
+
+  key('ArrowRight');
+  await waitFor(() => expect(shown()).toEqual({ id: c1.id, bars: 1 }));
+  await waitFor(() => expect(server.views).toEqual([b2.id, c1.id]));
+  key('ArrowLeft');
+  await waitFor(() => expect(shown()).toEqual({ id: b2.id, bars: 2 }));
+  key('ArrowLeft');
+  expect(shown().id).toBe(b1.id);
+  key('ArrowRight');
+  key('ArrowRight');
+  await waitFor(() => expect(shown().id).toBe(c1.id));
+  key('ArrowRight');
+  expect(server.closed).toHaveBeenCalled();
+  // Nothing was counted twice, and b1 (seen before) not at all.
+  expect(server.views).toEqual([b2.id, c1.id]);
+});
+
+test('story viewer: a tap on the right half goes forward, on the left back; in Arabic the left half and the left arrow go forward', async () => {
+  const stories = [story('bruno'), story('bruno'), story('bruno')];
+  serve({ bruno: stories });
+  await waitFor(() => expect(shown().id).toBe(stories[0]?.id));
+  const tap = (x: number) => {
+    stage().getBoundingClientRect = () => ({
+      left: 0,
+      top: 0,
+      width: 400,
+      height: 700,
+      right: 400,
+      bottom: 700,
+      x: 0,
+      y: 0,
+      toJSON: () => ({}),
+    });
+    fireEvent.pointerDown(stage(), { clientX: x, clientY: 300, pointerId: 1 });
+    fireEvent.pointerUp(stage(), { clientX: x, clientY: 300, pointerId: 1 });
+  };
+  tap(350);
+  expect(shown().id).toBe(stories[1]?.id);
+  tap(50);
+  expect(shown().id).toBe(stories[0]?.id);
+  setLocale('ar');
+  await waitFor(() => expect(document.querySelector('[aria-label="القصة التالية"]')).toBeTruthy());
+  tap(50);
+  expect(shown().id).toBe(stories[1]?.id);
+  key('ArrowLeft');
+  expect(shown().id).toBe(stories[2]?.id);
+  key('ArrowRight');
+  expect(shown().id).toBe(stories[1]?.id);
+});
+
+test('story viewer: held down it pauses (and says so); let go after a while it goes on without moving', async () => {
+  const stories = [story('bruno'), story('bruno')];
+  serve({ bruno: stories });
+  await waitFor(() => expect(stage().dataset.paused).toBe('false'));
+  const now = Date.now();
+  fireEvent.pointerDown(stage(), { clientX: 350, clientY: 300, pointerId: 1 });
+  expect(stage().dataset.paused).toBe('true');
+  expect(screen.getByRole('status').textContent).toBe('Paused');
+  vi.spyOn(Date, 'now').mockReturnValue(now + 1000);
+  fireEvent.pointerUp(stage(), { clientX: 350, clientY: 300, pointerId: 1 });
+  expect(stage().dataset.paused).toBe('false');
+  expect(shown().id).toBe(stories[0]?.id);
+});
+
+test('story viewer: overlays at their place with mention links, the hashtag chip, and a poll that shows the results once voted', async () => {
+  const shownStory = story('bruno', {
+    overlays: [{ text: 'Beach with @luna_y_sol and @nobody', x: 0.25, y: 0.8, color: 'yellow' }],
+    mentions: [{ userId: person('luna_y_sol').id, username: 'luna_y_sol' }],
+    hashtag: 'playa',
+    sticker: { kind: 'poll', question: 'Again tomorrow?', options: ['Yes', 'No'], myVote: null, votes: null },
+  });
+  const server = serve({ bruno: [shownStory] });
+  const overlay = await screen.findByTestId('story-overlay');
+  expect(overlay.style.left).toBe('25%');
+  expect(overlay.style.top).toBe('80%');
+  expect(overlay.className).toContain('color-yellow');
+  expect(overlay.getAttribute('dir')).toBe('auto');
+  expect(within(overlay).getByRole('link', { name: '@luna_y_sol' }).getAttribute('href')).toBe('/u/luna_y_sol');
+  expect(within(overlay).queryByRole('link', { name: '@nobody' })).toBeNull();
+  expect(screen.getByTestId('story-hashtag').getAttribute('href')).toBe('/hashtags/playa');
+  fireEvent.click(screen.getByRole('button', { name: 'Yes' }));
+  await waitFor(() => expect(screen.getAllByTestId('story-poll-result')).toHaveLength(2));
+  expect(server.call).toHaveBeenCalledWith('stories.answer', { storyId: shownStory.id, option: 0 });
+  expect(screen.getByText('75%')).toBeTruthy();
+  expect(screen.getByText('4 votes')).toBeTruthy();
+});
+
+test('story viewer: the author’s own story is not counted, shows its views and the viewer list (live), and is deleted after confirming', async () => {
+  const mine = [story('ana_luna', { seen: true, views: 1 }), story('ana_luna', { seen: true, views: 0 })];
+  const server = serve({ ana_luna: mine });
+  const views = await screen.findByTestId('story-views');
+  expect(views.textContent).toBe('1 view');
+  fireEvent.click(views);
+  const list = await screen.findByTestId('story-viewers');
+  await within(list).findByTestId('person-bruno');
+  expect(stage().dataset.paused).toBe('true');
+  server.tell('story.viewed', { storyId: mine[0]?.id, viewer: person('carla'), viewedAt: '2026-12-06T21:00:00.000Z', views: 2 });
+  await within(list).findByTestId('person-carla');
+  expect(screen.getByTestId('story-views').textContent).toBe('2 views');
+  fireEvent.click(within(list).getByRole('button', { name: 'Close' }));
+  await waitFor(() => expect(screen.queryByTestId('story-viewers')).toBeNull());
+
+  fireEvent.click(screen.getByRole('button', { name: 'Delete story' }));
+  const confirm = await screen.findByTestId('story-delete');
+  fireEvent.click(within(confirm).getByRole('button', { name: 'Delete story' }));
+  await waitFor(() => expect(server.removed).toEqual([ME.id]));
+  expect(server.call).toHaveBeenCalledWith('stories.delete', { storyId: mine[0]?.id });
+  await waitFor(() => expect(shown()).toEqual({ id: mine[1]?.id, bars: 1 }));
+  expect(server.views).toEqual([]);
+});
