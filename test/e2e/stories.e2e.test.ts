@@ -3,9 +3,9 @@
 // both, and Carla is in Ana's close-friends circle. Ana posts a photo story with a text overlay
 // from "Your story"; Bruno's open home shows her in the tray live, with the unseen ring; he
 // watches it (the overlay is there), and the ring turns grey. Ana, with her viewer list open,
-// sees Bruno arrive live. Then Ana posts a story for close friends only: Carla's tray shows Ana
-// with the green ring; Bruno's does not change, live or after a reload, and Ana's stories still
-// hold only the one he saw.
+// sees Bruno arrive live. Then Ana posts a story for close friends only, with a poll: Carla's
+// tray shows Ana with the green ring and she votes; Bruno's tray does not change, live or after a
+// reload, and Ana's stories still hold only the one he saw. In Arabic the viewer mirrors.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join as joinPath } from 'node:path';
@@ -14,7 +14,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { en } from '../../client/src/i18n/messages/en.ts';
 import type { AccountsEnv, RegisteredUser } from '../harness/accounts.ts';
-import { screenshot } from '../harness/browser.ts';
+import { chooseLanguage, screenshot } from '../harness/browser.ts';
 import { format } from '../harness/i18n.ts';
 import { befriend, join } from '../harness/social.ts';
 import { startWebEnv, type WebEnv } from '../harness/web.ts';
@@ -58,8 +58,13 @@ async function signIn(user: RegisteredUser, viewport: { width: number; height: n
   return page;
 }
 
-/** Posts a photo story from "Your story" +, with one text and an audience. */
-async function postStory(page: Page, text: string, audience: 'friends' | 'close_friends', shot?: string): Promise<void> {
+/** Posts a photo story from "Your story" +, with one text, an audience and maybe a poll. */
+async function postStory(
+  page: Page,
+  text: string,
+  audience: 'friends' | 'close_friends',
+  options: { shot?: string; poll?: [string, string, string] } = {},
+): Promise<void> {
   await page.getByTestId('story-add').click();
   const dialog = page.getByTestId('story-create');
   await dialog.getByLabel(en['stories.pick']).setInputFiles(photo);
@@ -69,12 +74,26 @@ async function postStory(page: Page, text: string, audience: 'friends' | 'close_
   await dialog.getByTitle(en['stories.color.yellow']).click();
   expect(await dialog.getByLabel(en['stories.color.yellow']).isChecked()).toBe(true);
   await dialog.getByLabel(en['stories.audience']).selectOption(audience);
+  if (options.poll !== undefined) {
+    const [question, first, second] = options.poll;
+    await dialog.getByLabel(en['stories.sticker'], { exact: true }).selectOption('poll');
+    await dialog.getByLabel(en['stories.pollQuestion']).fill(question);
+    await dialog.getByLabel(format(en['composer.option'], { number: 1 })).fill(first);
+    await dialog.getByLabel(format(en['composer.option'], { number: 2 })).fill(second);
+  }
   await dialog.getByTestId('story-preview').getByText(text).waitFor();
-  if (shot !== undefined) await screenshot(page, shot);
+  if (options.shot !== undefined) await screenshot(page, options.shot);
   await dialog.getByRole('button', { name: en['stories.share'] }).click();
   await page.getByText(format(en['stories.shared'], { count: 1 })).waitFor(within);
   await dialog.waitFor({ state: 'detached', ...within });
 }
+
+/** The story's photo has loaded and faded in. */
+const shown = (page: Page) =>
+  page.waitForFunction(() => {
+    const image = document.querySelector('.story-viewer .picture.loaded picture img');
+    return image !== null && getComputedStyle(image).opacity === '1';
+  });
 
 const ring = (page: Page, username: string) => page.getByTestId(`story-item-${username}`).getAttribute('data-ring');
 
@@ -95,7 +114,7 @@ describe('stories in the web client', () => {
     await screenshot(b, 'stories-tray-empty-390');
 
     // Ana posts from "Your story" +.
-    await postStory(a, 'Beach day! 🐾', 'friends', 'stories-create-1366');
+    await postStory(a, 'Beach day! 🐾', 'friends', { shot: 'stories-create-1366' });
     await expect.poll(() => ring(a, ana.username), within).toBe('seen');
 
     // Bruno's open home shows her in the tray without a reload, unseen.
@@ -115,7 +134,7 @@ describe('stories in the web client', () => {
     const viewer = b.getByTestId('story-viewer');
     await viewer.getByTestId('story-overlay').filter({ hasText: 'Beach day! 🐾' }).waitFor(within);
     expect(await viewer.locator('.story-bars li').count()).toBe(1);
-    await viewer.locator('.picture.loaded').waitFor(within);
+    await shown(b);
     await screenshot(b, 'stories-viewer-390');
 
     // Ana's open list shows him live.
@@ -134,13 +153,28 @@ describe('stories in the web client', () => {
     await expect.poll(() => ring(b, ana.username), within).toBe('seen');
     await screenshot(b, 'stories-tray-seen-390');
 
-    // A story for close friends: Carla sees Ana with the green ring; Bruno's tray does not move.
+    // A story for close friends, with a poll: Carla sees Ana with the green ring and votes;
+    // Bruno's tray does not move, live or after a reload.
     const c = await signIn(carla, PHONE);
     await expect.poll(() => ring(c, ana.username), within).toBe('unseen');
-    await postStory(a, 'Just for you', 'close_friends');
+    await postStory(a, 'Just for you', 'close_friends', { poll: ['Beach again tomorrow?', 'Yes!', 'Not yet'] });
     await expect.poll(() => ring(c, ana.username), within).toBe('close');
     await screenshot(c, 'stories-tray-close-390');
     await screenshot(a, 'stories-tray-1366');
+    await c.getByTestId(`story-item-${ana.username}`).click();
+    const hers = c.getByTestId('story-viewer');
+    await hers.getByTestId('story-overlay').filter({ hasText: 'Beach day! 🐾' }).waitFor(within);
+    await c.keyboard.press('ArrowRight');
+    await hers.getByTestId('story-overlay').filter({ hasText: 'Just for you' }).waitFor(within);
+    await hers.getByRole('button', { name: 'Yes!' }).click();
+    await hers.getByText(format(en['stories.pollVotes'], { count: 1 })).waitFor(within);
+    expect(await hers.getByTestId('story-poll-result').first().textContent()).toContain(format(en['stories.pollShare'], { percent: 100 }));
+    await shown(c);
+    await screenshot(c, 'stories-viewer-poll-390');
+    await c.keyboard.press('Escape');
+    await hers.waitFor({ state: 'detached', ...within });
+    await expect.poll(() => ring(c, ana.username), within).toBe('seen');
+
     await b.reload();
     await b.getByTestId(`story-item-${ana.username}`).waitFor(within);
     expect(await ring(b, ana.username)).toBe('seen');
@@ -148,5 +182,18 @@ describe('stories in the web client', () => {
     await b.getByTestId('story-viewer').getByTestId('story-overlay').filter({ hasText: 'Beach day! 🐾' }).waitFor(within);
     expect(await b.getByTestId('story-viewer').locator('.story-bars li').count()).toBe(1);
     expect(await b.getByText('Just for you').count()).toBe(0);
+
+    // In Arabic the viewer mirrors: the bars run right to left, and the left arrow goes forward.
+    await chooseLanguage(c, 'ar');
+    await c.getByTestId(`story-item-${ana.username}`).click();
+    const mirrored = c.getByTestId('story-viewer');
+    await mirrored.locator('.story-stage[data-index="0"]').waitFor(within);
+    expect(await mirrored.locator('.story-bars').evaluate((bars) => getComputedStyle(bars).direction)).toBe('rtl');
+    await c.keyboard.press('ArrowLeft');
+    await mirrored.locator('.story-stage[data-index="1"]').waitFor(within);
+    await shown(c);
+    await screenshot(c, 'stories-viewer-ar-390');
+    await c.keyboard.press('ArrowRight');
+    await mirrored.locator('.story-stage[data-index="0"]').waitFor(within);
   }, 240_000);
 });
