@@ -23,20 +23,28 @@ let web: WebEnv;
 let env: AccountsEnv;
 let dir: string;
 let photo: string;
+let video: string;
 
 beforeAll(async () => {
   dir = mkdtempSync(joinPath(tmpdir(), 'stories-e2e-'));
   photo = joinPath(dir, 'beach.jpg');
-  await new Promise<void>((resolve, reject) => {
+  video = joinPath(dir, 'walk.mp4');
+  const make = (command: ffmpeg.FfmpegCommand) =>
+    new Promise<void>((resolve, reject) => {
+      command
+        .on('end', () => resolve())
+        .on('error', reject)
+        .run();
+    });
+  await make(ffmpeg().input('testsrc=size=720x1280').inputFormat('lavfi').outputOptions('-frames:v', '1').output(photo));
+  // 70 s, small and slow, so it processes in seconds: two clips of a story (60 s and 10 s).
+  await make(
     ffmpeg()
-      .input('testsrc=size=720x1280')
+      .input('testsrc=size=180x320:rate=4:duration=70')
       .inputFormat('lavfi')
-      .outputOptions('-frames:v', '1')
-      .output(photo)
-      .on('end', () => resolve())
-      .on('error', reject)
-      .run();
-  });
+      .outputOptions('-c:v', 'libx264', '-preset', 'veryfast', '-pix_fmt', 'yuv420p')
+      .output(video),
+  );
   web = await startWebEnv('stories-e2e');
   ({ env } = web);
 }, 120_000);
@@ -196,4 +204,52 @@ describe('stories in the web client', () => {
     await c.keyboard.press('ArrowRight');
     await mirrored.locator('.story-stage[data-index="0"]').waitFor(within);
   }, 240_000);
+
+  test('e2e: a video over 60 s is refused, then split into two clips on request; the clips play one after the other from where each starts', async () => {
+    const dora = await env.register();
+    const eli = await env.register();
+    await befriend(env.node, dora, eli);
+    const d = await signIn(dora, PHONE);
+    const e = await signIn(eli, DESKTOP);
+
+    await d.getByTestId('story-add').click();
+    const dialog = d.getByTestId('story-create');
+    await dialog.getByLabel(en['stories.pick']).setInputFiles(video);
+    await dialog.getByTestId('story-preview').locator('video').waitFor(processing);
+    await dialog.getByRole('button', { name: en['stories.share'] }).click();
+    const split = dialog.getByTestId('story-split');
+    await split.waitFor(within);
+    await dialog.getByText(format(en['stories.tooLong'], { duration: '1:10', max: '1:00' })).waitFor();
+    await screenshot(d, 'stories-too-long-390');
+    expect(await split.textContent()).toBe(format(en['stories.split'], { seconds: 60 }));
+    await split.click();
+    await d.getByText(format(en['stories.shared'], { count: 2 })).waitFor(within);
+
+    // Eli's tray shows Dora live; the first clip plays from 0 s, the second from 60 s.
+    await expect.poll(() => ring(e, dora.username), within).toBe('unseen');
+    await e.getByTestId(`story-item-${dora.username}`).click();
+    const viewer = e.getByTestId('story-viewer');
+    await expect.poll(() => viewer.locator('.story-bars li').count(), within).toBe(2);
+    const playing = viewer.locator('video');
+    await expect.poll(() => playing.evaluate((element: HTMLVideoElement) => element.currentTime), within).toBeGreaterThan(0.5);
+    expect(await playing.evaluate((element: HTMLVideoElement) => element.controls)).toBe(false);
+    await screenshot(e, 'stories-video-1366');
+    await e.keyboard.press('ArrowRight');
+    await viewer.locator('.story-stage[data-index="1"]').waitFor(within);
+    await expect
+      .poll(() => viewer.locator('video').evaluate((element: HTMLVideoElement) => element.currentTime), within)
+      .toBeGreaterThanOrEqual(60);
+    // The second bar fills as the clip plays.
+    await expect
+      .poll(
+        () =>
+          viewer
+            .locator('.story-bars li')
+            .nth(1)
+            .locator('span')
+            .evaluate((bar: HTMLElement) => Number.parseFloat(bar.style.width)),
+        within,
+      )
+      .toBeGreaterThan(0);
+  }, 180_000);
 });

@@ -35,15 +35,12 @@ export function VideoPlayer(props: { item: MediaItem; play?: Playback }): JSX.El
     let release: (() => void) | undefined;
     let gone = false;
     const attach = () => {
-      attachHls(element, playlist).then(
+      attachHls(element, playlist, props.play === undefined ? -1 : props.play.fromMs / 1000).then(
         (stop) => {
           if (gone) return stop();
           release = stop;
           attached = true;
-          const play = props.play;
-          if (play === undefined) return;
-          element.currentTime = play.fromMs / 1000;
-          if (!play.paused) start(element);
+          if (props.play !== undefined && !props.play.paused) start(element);
         },
         (error: unknown) => actions.toast(errorText(error), 'error'),
       );
@@ -83,6 +80,11 @@ export function VideoPlayer(props: { item: MediaItem; play?: Playback }): JSX.El
       preload={props.play === undefined ? 'none' : 'auto'}
       onTimeUpdate={(event) => props.play?.onTime(event.currentTarget.currentTime * 1000 - (props.play?.fromMs ?? 0))}
       onEnded={() => props.play?.onEnded()}
+      onLoadedMetadata={(event) => {
+        // A clip starts where it starts, whichever way the playlist was attached.
+        const from = (props.play?.fromMs ?? 0) / 1000;
+        if (event.currentTarget.currentTime < from - 0.25) event.currentTarget.currentTime = from;
+      }}
       poster={props.item.urls?.['thumb.jpg']}
       width={props.item.width ?? undefined}
       height={props.item.height ?? undefined}

@@ -5,8 +5,8 @@ import type Hls from 'hls.js';
 
 const NATIVE_HLS = 'application/vnd.apple.mpegurl';
 
-/** Plays `src` (an .m3u8) in `video`; returns the function that stops and releases it. */
-export async function attachHls(video: HTMLVideoElement, src: string): Promise<() => void> {
+/** Plays `src` (an .m3u8) in `video`, from `startSeconds` (a story's clip) or the start; returns the function that stops and releases it. */
+export async function attachHls(video: HTMLVideoElement, src: string, startSeconds = -1): Promise<() => void> {
   if (video.canPlayType(NATIVE_HLS) !== '') {
     video.src = src;
     return () => {
@@ -19,12 +19,12 @@ export async function attachHls(video: HTMLVideoElement, src: string): Promise<(
     video.src = src;
     return () => video.removeAttribute('src');
   }
-  const hls: Hls = new HlsPlayer({ autoStartLoad: false, capLevelToPlayerSize: true });
+  const hls: Hls = new HlsPlayer({ autoStartLoad: false, capLevelToPlayerSize: true, startPosition: startSeconds });
   let loading = false;
   const start = () => {
     if (loading) return;
     loading = true;
-    hls.startLoad();
+    hls.startLoad(startSeconds);
   };
   video.addEventListener('play', start);
   hls.loadSource(src);

@@ -298,10 +298,7 @@ export default function StoryCreate(props: { onClose: () => void; onShared: (sto
             </Show>
           </fieldset>
         </Show>
-        <details class="more-options">
-          <summary>{t('composer.more')}</summary>
-          <InputField id="story-hashtag" label={t('stories.hashtag')} value={hashtag()} maxlength={100} dir="auto" onInput={setHashtag} />
-        </details>
+        <InputField id="story-hashtag" label={t('stories.hashtag')} value={hashtag()} maxlength={100} dir="auto" onInput={setHashtag} />
         <Show when={tooLong()}>
           {(durationMs) => (
             <div class="story-too-long" role="alert">

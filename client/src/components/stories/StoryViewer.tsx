@@ -240,27 +240,34 @@ export default function StoryViewer(props: {
           </Kobalte.Title>
           <div class="story-stage" ref={attachStage} data-paused={player.paused() ? 'true' : 'false'} data-index={player.index()}>
             <div class="story-media">
-              <Switch fallback={<span class="media-waiting">…</span>}>
-                <Match when={failure()}>{(text) => <p class="error">{text()}</p>}</Match>
-                <Match when={current()?.kind === 'image' && readyMedia(current())}>
-                  {(item) => <Picture item={item()} layout="full" alt={t('stories.photo', { name: current()?.author.username ?? '' })} />}
-                </Match>
-                <Match when={current()?.kind === 'video' && readyMedia(current())}>
-                  {(item) => (
-                    <VideoPlayer
-                      item={item()}
-                      play={{
-                        fromMs: current()?.clip?.startMs ?? 0,
-                        get paused() {
-                          return player.paused();
-                        },
-                        onTime: (ms) => player.playedTo(ms),
-                        onEnded: () => player.step('forward'),
-                      }}
-                    />
-                  )}
-                </Match>
-              </Switch>
+              {/* Each story its own player: two clips of one video are two stories. */}
+              <Show when={current()?.id ?? failure()} keyed fallback={<span class="media-waiting">…</span>}>
+                {(_shown) => (
+                  <Switch fallback={<span class="media-waiting">…</span>}>
+                    <Match when={failure()}>{(text) => <p class="error">{text()}</p>}</Match>
+                    <Match when={current()?.kind === 'image' && readyMedia(current())}>
+                      {(item) => (
+                        <Picture item={item()} layout="full" alt={t('stories.photo', { name: current()?.author.username ?? '' })} />
+                      )}
+                    </Match>
+                    <Match when={current()?.kind === 'video' && readyMedia(current())}>
+                      {(item) => (
+                        <VideoPlayer
+                          item={item()}
+                          play={{
+                            fromMs: current()?.clip?.startMs ?? 0,
+                            get paused() {
+                              return player.paused();
+                            },
+                            onTime: (ms) => player.playedTo(ms),
+                            onEnded: () => player.step('forward'),
+                          }}
+                        />
+                      )}
+                    </Match>
+                  </Switch>
+                )}
+              </Show>
             </div>
             <Show when={current()}>
               {(story) => (
