@@ -70,14 +70,17 @@ function serve(byAuthor: Record<string, Story[]>, start = 0) {
     if (op === 'stories.viewers')
       return { items: [{ viewer: person('bruno'), viewedAt: '2026-12-06T20:00:00.000Z' }], nextCursor: null, views: 1 };
     if (op === 'stories.delete') return {};
+    if (op === 'stories.mute') return { muted: body.muted };
     if (op === 'stories.answer') {
       const shown = all.find((each) => each.id === body.storyId) as Story;
+      if (shown.sticker?.kind === 'question') return { ...shown, seen: true, sticker: { ...shown.sticker, myAnswer: body.answer } };
       return { ...shown, seen: true, sticker: { ...(shown.sticker as object), myVote: body.option, votes: [3, 1] } };
     }
     throw new Error(`unexpected ${op}`);
   }) as typeof actions.call);
   const seen: string[] = [];
   const removed: string[] = [];
+  const muted: string[] = [];
   const closed = vi.fn();
   render(() => (
     <MemoryRouter>
@@ -90,7 +93,7 @@ function serve(byAuthor: Record<string, Story[]>, start = 0) {
             onClose={closed}
             onSeen={(id) => seen.push(id)}
             onRemoved={(id) => removed.push(id)}
-            onMuted={() => undefined}
+            onMuted={(id) => muted.push(id)}
           />
         )}
       />
@@ -101,6 +104,7 @@ function serve(byAuthor: Record<string, Story[]>, start = 0) {
     views,
     seen,
     removed,
+    muted,
     closed,
     tell: (name: string, body: unknown) => {
       for (const listener of [...listeners]) listener({ type: 'event', topic: `user:${ME.id}`, epoch: 'e', seq: 1, name, body });
@@ -232,4 +236,46 @@ test('story viewer: the author’s own story is not counted, shows its views and
   expect(server.call).toHaveBeenCalledWith('stories.delete', { storyId: mine[0]?.id });
   await waitFor(() => expect(shown()).toEqual({ id: mine[1]?.id, bars: 1 }));
   expect(server.views).toEqual([]);
+});
+
+test('story viewer: the next person’s stories are read while the last story of this one plays', async () => {
+  const [b1, c1] = [story('bruno'), story('carla')];
+  const server = serve({ bruno: [b1], carla: [c1] });
+  await waitFor(() => expect(shown().id).toBe(b1.id));
+  await waitFor(() => expect(server.call).toHaveBeenCalledWith('stories.byAuthor', { userId: person('carla').id }));
+  key('ArrowRight');
+  await waitFor(() => expect(shown().id).toBe(c1.id));
+  // Read once, ahead, and used.
+  expect(
+    server.call.mock.calls.filter(([op, body]) => op === 'stories.byAuthor' && (body as { userId?: string }).userId === person('carla').id),
+  ).toHaveLength(1);
+});
+
+test('story viewer: muting someone takes them out of the tray, offers to undo, and goes on to the next person', async () => {
+  const [b1, c1] = [story('bruno'), story('carla')];
+  const server = serve({ bruno: [b1], carla: [c1] });
+  await waitFor(() => expect(shown().id).toBe(b1.id));
+  const toast = vi.spyOn(actions, 'toast');
+  fireEvent.click(screen.getByRole('button', { name: 'Mute stories of \u2068BRUNO\u2069' }));
+  await waitFor(() => expect(server.muted).toEqual([person('bruno').id]));
+  expect(server.call).toHaveBeenCalledWith('stories.mute', { userId: person('bruno').id, muted: true });
+  await waitFor(() => expect(shown().id).toBe(c1.id));
+  const [text, kind, undo] = toast.mock.calls.at(-1) ?? [];
+  expect([text, kind]).toEqual(['Stories of \u2068BRUNO\u2069 no longer show in your row.', 'info']);
+  undo?.run();
+  expect(server.call).toHaveBeenCalledWith('stories.mute', { userId: person('bruno').id, muted: false });
+});
+
+test('story viewer: a swipe down closes; a question is answered once, and the answer shows instead of the field', async () => {
+  const asked = story('bruno', { sticker: { kind: 'question', prompt: 'Best park?', myAnswer: null, answers: null } });
+  const server = serve({ bruno: [asked] });
+  const field = await screen.findByRole('textbox', { name: 'Your answer' });
+  fireEvent.input(field, { target: { value: 'Retiro' } });
+  fireEvent.click(screen.getByRole('button', { name: 'Send' }));
+  await waitFor(() => expect(screen.queryByRole('textbox', { name: 'Your answer' })).toBeNull());
+  expect(server.call).toHaveBeenCalledWith('stories.answer', { storyId: asked.id, answer: 'Retiro' });
+  expect(within(screen.getByTestId('story-question')).getByText('Retiro')).toBeTruthy();
+  fireEvent.pointerDown(stage(), { clientX: 200, clientY: 100, pointerId: 1 });
+  fireEvent.pointerUp(stage(), { clientX: 205, clientY: 300, pointerId: 1 });
+  expect(server.closed).toHaveBeenCalled();
 });

@@ -72,6 +72,25 @@ export default function StoryViewer(props: {
   const viewed = new Set<string>();
   const person = () => people()[at()];
 
+  /** A person's stories, read ahead for the next person while the current one's last story plays; each read is used once. */
+  const ahead = new Map<string, Promise<Story[]>>();
+  const [upcoming, setUpcoming] = createSignal<Story | undefined>();
+  const storiesOf = (userId: string): Promise<Story[]> => {
+    const early = ahead.get(userId);
+    ahead.delete(userId);
+    return early ?? actions.call('stories.byAuthor', { userId }).then((page) => page.items);
+  };
+  const readAhead = (userId: string) => {
+    if (ahead.has(userId)) return;
+    const reading = actions.call('stories.byAuthor', { userId }).then((page) => page.items);
+    ahead.set(userId, reading);
+    reading.then(
+      (items) => setUpcoming(items.find((story) => !story.seen) ?? items[0]),
+      // Only a head start: reading them when they come up asks again and reports a failure then.
+      () => ahead.delete(userId),
+    );
+  };
+
   const nextPerson = () => {
     if (at() < people().length - 1) setAt(at() + 1);
     else props.onClose();
@@ -95,7 +114,7 @@ export default function StoryViewer(props: {
       setFailure(undefined);
       setStories([]);
       try {
-        const { items } = await actions.call('stories.byAuthor', { userId: who.id });
+        const items = await storiesOf(who.id);
         if (person() !== who) return;
         if (items.length === 0) {
           // Gone meanwhile (expired, deleted, hidden): on to the next person.
@@ -130,7 +149,14 @@ export default function StoryViewer(props: {
     }),
   );
 
-  createEffect(() => preload(stories()[player.index() + 1]));
+  // The next story's media loads while this one plays; on the last one, the next person's first.
+  createEffect(() => {
+    const next = stories()[player.index() + 1];
+    if (next !== undefined) return preload(next);
+    const after = people()[at() + 1];
+    if (stories().length > 0 && after !== undefined) readAhead(after.id);
+    preload(upcoming());
+  });
   createEffect(() => player.pause('loading', loading() || readyMedia(current()) === undefined));
   createEffect(() => player.pause('menu', viewersOf() !== undefined || deleting() !== undefined));
 
