@@ -9,6 +9,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join as joinPath } from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
 import ffmpeg from 'fluent-ffmpeg';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -90,7 +91,10 @@ async function postStory(
     await dialog.getByLabel(format(en['composer.option'], { number: 2 })).fill(second);
   }
   await dialog.getByTestId('story-preview').getByText(text).waitFor();
-  if (options.shot !== undefined) await screenshot(page, options.shot);
+  if (options.shot !== undefined) {
+    await screenshot(page, options.shot);
+    expect(await audit(page, 'create')).toEqual([]);
+  }
   await dialog.getByRole('button', { name: en['stories.share'] }).click();
   await page.getByText(format(en['stories.shared'], { count: 1 })).waitFor(within);
   await dialog.waitFor({ state: 'detached', ...within });
@@ -102,6 +106,14 @@ const shown = (page: Page) =>
     const image = document.querySelector('.story-viewer .picture.loaded picture img');
     return image !== null && getComputedStyle(image).opacity === '1';
   });
+
+/** What axe (WCAG 2.1 A and AA) finds serious or critical on the page as it is. */
+async function audit(page: Page, where: string): Promise<string[]> {
+  const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  return result.violations
+    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
+    .map((violation) => `${where}: ${violation.id} at ${violation.nodes.map((node) => node.target.join(' ')).join(' | ')}`);
+}
 
 const ring = (page: Page, username: string) => page.getByTestId(`story-item-${username}`).getAttribute('data-ring');
 
@@ -128,6 +140,7 @@ describe('stories in the web client', () => {
     // Bruno's open home shows her in the tray without a reload, unseen.
     await expect.poll(() => ring(b, ana.username), within).toBe('unseen');
     await screenshot(b, 'stories-tray-unseen-390');
+    const violations = await audit(b, 'tray');
     expect(await noHorizontalScroll(b)).toBeLessThanOrEqual(PHONE.width);
 
     // Ana opens her own story and its viewer list (the story waits while the list is open).
@@ -144,11 +157,13 @@ describe('stories in the web client', () => {
     expect(await viewer.locator('.story-bars li').count()).toBe(1);
     await shown(b);
     await screenshot(b, 'stories-viewer-390');
+    violations.push(...(await audit(b, 'viewer')));
 
     // Ana's open list shows him live.
     await viewers.getByTestId(`person-${bruno.username}`).waitFor(within);
     await expect.poll(() => a.getByTestId('story-views').textContent(), within).toBe(format(en['stories.views'], { count: 1 }));
     await screenshot(a, 'stories-viewers-1366');
+    violations.push(...(await audit(a, 'viewer list')));
     await a.keyboard.press('Escape');
     await viewers.waitFor({ state: 'detached' });
     await screenshot(a, 'stories-viewer-own-1366');
@@ -160,6 +175,7 @@ describe('stories in the web client', () => {
     await viewer.waitFor({ state: 'detached', ...within });
     await expect.poll(() => ring(b, ana.username), within).toBe('seen');
     await screenshot(b, 'stories-tray-seen-390');
+    expect(violations).toEqual([]);
 
     // A story for close friends, with a poll: Carla sees Ana with the green ring and votes;
     // Bruno's tray does not move, live or after a reload.

@@ -55,7 +55,13 @@ function PollSticker(props: { story: Story; poll: Poll; mine: boolean; onAnswere
   );
 }
 
-function QuestionSticker(props: { story: Story; question: Question; mine: boolean; onAnswered: (story: Story) => void }): JSX.Element {
+function QuestionSticker(props: {
+  story: Story;
+  question: Question;
+  mine: boolean;
+  onAnswered: (story: Story) => void;
+  onTyping: (typing: boolean) => void;
+}): JSX.Element {
   const [answer, setAnswer] = createSignal('');
   const [busy, setBusy] = createSignal(false);
   const send = async (event: Event) => {
@@ -96,6 +102,8 @@ function QuestionSticker(props: { story: Story; question: Question; mine: boolea
               value={answer()}
               dir="auto"
               onInput={(event) => setAnswer(event.currentTarget.value)}
+              onFocus={() => props.onTyping(true)}
+              onBlur={() => props.onTyping(false)}
             />
             <Button type="submit" size="sm" disabled={busy() || answer().trim() === ''}>
               {t('stories.answerSend')}
@@ -107,14 +115,28 @@ function QuestionSticker(props: { story: Story; question: Question; mine: boolea
   );
 }
 
-export function StorySticker(props: { story: Story; mine: boolean; onAnswered: (story: Story) => void }): JSX.Element {
+/** `onTyping`: the story waits while the viewer writes an answer. */
+export function StorySticker(props: {
+  story: Story;
+  mine: boolean;
+  onAnswered: (story: Story) => void;
+  onTyping: (typing: boolean) => void;
+}): JSX.Element {
   return (
     <Switch>
       <Match when={props.story.sticker?.kind === 'poll' && (props.story.sticker as Poll)}>
         {(poll) => <PollSticker story={props.story} poll={poll()} mine={props.mine} onAnswered={props.onAnswered} />}
       </Match>
       <Match when={props.story.sticker?.kind === 'question' && (props.story.sticker as Question)}>
-        {(question) => <QuestionSticker story={props.story} question={question()} mine={props.mine} onAnswered={props.onAnswered} />}
+        {(question) => (
+          <QuestionSticker
+            story={props.story}
+            question={question()}
+            mine={props.mine}
+            onAnswered={props.onAnswered}
+            onTyping={props.onTyping}
+          />
+        )}
       </Match>
     </Switch>
   );

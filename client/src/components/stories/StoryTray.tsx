@@ -16,12 +16,12 @@ const StoryCreate = lazy(() => import('./StoryCreate.tsx'));
 
 type Person = TrayItem['author'];
 
-function StoryAvatar(props: { person: Person; ring: string; label: string; name: string; onOpen: () => void }): JSX.Element {
+/** The name shown is the button's name (what a voice user says to press it); the ring's meaning follows it for screen readers. */
+function StoryAvatar(props: { person: Person; ring: string; status?: string; name: string; onOpen: () => void }): JSX.Element {
   return (
     <button
       type="button"
       class="story-open"
-      aria-label={props.label}
       onClick={() => props.onOpen()}
       data-testid={`story-item-${props.person.username}`}
       data-ring={props.ring}
@@ -29,9 +29,12 @@ function StoryAvatar(props: { person: Person; ring: string; label: string; name:
       <span class={`story-ring ${props.ring}`}>
         <Avatar name={props.person.displayName || props.person.username} mediaId={props.person.avatarMediaId} large />
       </span>
-      <span class="story-name" aria-hidden="true">
+      <span class="story-name">
         <bdi>{props.name}</bdi>
       </span>
+      <Show when={props.status}>
+        <span class="visually-hidden"> {props.status}</span>
+      </Show>
     </button>
   );
 }
@@ -83,7 +86,6 @@ export function StoryTray(props: { tray: Tray }): JSX.Element {
           <StoryAvatar
             person={myself()}
             ring={own() === undefined ? 'none' : ringOf(own() as TrayItem)}
-            label={own() === undefined ? t('stories.create') : t('stories.openOwn')}
             name={t('stories.yours')}
             onOpen={() => {
               const mine = own();
@@ -109,7 +111,7 @@ export function StoryTray(props: { tray: Tray }): JSX.Element {
                 <StoryAvatar
                   person={item.author}
                   ring={ringOf(item)}
-                  label={t(`stories.ring.${ringOf(item)}`, { name: name() })}
+                  status={t(`stories.ring.${ringOf(item)}`)}
                   name={name()}
                   onOpen={() => open(item.author.id)}
                 />

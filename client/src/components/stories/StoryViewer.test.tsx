@@ -270,6 +270,8 @@ test('story viewer: a swipe down closes; a question is answered once, and the an
   const asked = story('bruno', { sticker: { kind: 'question', prompt: 'Best park?', myAnswer: null, answers: null } });
   const server = serve({ bruno: [asked] });
   const field = await screen.findByRole('textbox', { name: 'Your answer' });
+  fireEvent.focus(field);
+  expect(stage().dataset.paused).toBe('true');
   fireEvent.input(field, { target: { value: 'Retiro' } });
   fireEvent.click(screen.getByRole('button', { name: 'Send' }));
   await waitFor(() => expect(screen.queryByRole('textbox', { name: 'Your answer' })).toBeNull());

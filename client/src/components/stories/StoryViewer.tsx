@@ -349,7 +349,9 @@ export default function StoryViewer(props: {
             </div>
             <div class="story-bottom">
               <Show when={current()?.sticker ? current() : undefined}>
-                {(story) => <StorySticker story={story()} mine={mine()} onAnswered={replace} />}
+                {(story) => (
+                  <StorySticker story={story()} mine={mine()} onAnswered={replace} onTyping={(on) => player.pause('typing', on)} />
+                )}
               </Show>
               <Show when={mine() && current()}>
                 {(story) => (
