@@ -24,10 +24,10 @@ const item = (id: string, overrides: Partial<TrayItem> = {}): TrayItem => ({
 const ids = (items: TrayItem[]) => items.map((each) => each.author.id.slice(-2));
 const frame = (name: string, body: unknown): EventFrame => ({ type: 'event', topic: `feed:${ME}`, epoch: 'e', seq: 1, name, body });
 
-test('stories tray: the gradient while something is unseen, green for an unseen close-friends story, grey once all are seen', () => {
+test('stories tray: green when a story is for close friends, the gradient while something is unseen, grey otherwise (PROTOCOL.md)', () => {
   expect(ringOf({ unseen: 2, closeFriends: false })).toBe('unseen');
   expect(ringOf({ unseen: 1, closeFriends: true })).toBe('close');
-  expect(ringOf({ unseen: 0, closeFriends: true })).toBe('seen');
+  expect(ringOf({ unseen: 0, closeFriends: true })).toBe('close');
   expect(ringOf({ unseen: 0, closeFriends: false })).toBe('seen');
 });
 
@@ -68,13 +68,17 @@ test('stories tray: a person’s item from their stories: counts, unseen, close 
   });
 });
 
-test('stories tray: live events change the loaded tray; an item leaves at its expiresAt, or the tray is read again when more stories remain', async () => {
+test('stories tray: live events change the loaded tray; an item leaves at its expiresAt, or its person’s ring is read again in place when more stories remain', async () => {
   vi.useFakeTimers({ now: new Date('2026-12-07T10:00:00.000Z') });
   const soon = '2026-12-07T10:00:05.000Z';
   const later = '2026-12-07T10:00:09.000Z';
-  let server = [item('…a2', { expiresAt: soon }), item('…a3', { stories: 2, expiresAt: later })];
+  const server = [item('…a2', { expiresAt: soon }), item('…a3', { stories: 2, expiresAt: later })];
   const load = vi.fn(async () => server);
-  const author = vi.fn(async (userId: string) => (userId === '…a4' ? [story('…a4', { expiresAt: '2026-12-08T09:00:00.000Z' })] : []));
+  const author = vi.fn(async (userId: string) => {
+    if (userId === '…a4') return [story('…a4', { expiresAt: '2026-12-08T09:00:00.000Z' })];
+    if (userId === '…a3') return [story('…a3', { expiresAt: '2026-12-07T11:00:00.000Z' })];
+    return [];
+  });
   await createRoot(async () => {
     const tray = createTray({ tray: load, author });
     await tray.reload();
@@ -92,9 +96,9 @@ test('stories tray: live events change the loaded tray; an item leaves at its ex
     expect(ids(tray.items())).toEqual(['a3']);
     expect(load).toHaveBeenCalledTimes(1);
 
-    server = [item('…a3', { expiresAt: '2026-12-07T11:00:00.000Z' })];
     await vi.advanceTimersByTimeAsync(4000);
-    expect(load).toHaveBeenCalledTimes(2);
-    expect(tray.items()[0]?.expiresAt).toBe('2026-12-07T11:00:00.000Z');
+    expect(author).toHaveBeenLastCalledWith('…a3');
+    expect(load).toHaveBeenCalledTimes(1);
+    expect(tray.items()).toMatchObject([{ stories: 1, expiresAt: '2026-12-07T11:00:00.000Z' }]);
   });
 });

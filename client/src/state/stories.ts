@@ -14,10 +14,10 @@ export type Ring = 'unseen' | 'close' | 'seen';
 
 const LONGEST_TIMER_MS = 2 ** 31 - 1;
 
-/** Grey once everything is seen; green for an unseen close-friends story; the gradient otherwise. */
+/** As PROTOCOL.md draws them: green when one of the stories is for close friends, the gradient while something is unseen, grey otherwise. */
 export function ringOf(item: Pick<TrayItem, 'unseen' | 'closeFriends'>): Ring {
-  if (item.unseen === 0) return 'seen';
-  return item.closeFriends ? 'close' : 'unseen';
+  if (item.closeFriends) return 'close';
+  return item.unseen > 0 ? 'unseen' : 'seen';
 }
 
 /** `item` first among the unseen: after the user's own item, before everyone else; replaces the person's old item. */
@@ -25,6 +25,11 @@ export function added(items: readonly TrayItem[], item: TrayItem, me: string | u
   const others = items.filter((each) => each.author.id !== item.author.id);
   const at = item.author.id === me ? 0 : others[0]?.author.id === me ? 1 : 0;
   return [...others.slice(0, at), item, ...others.slice(at)];
+}
+
+/** The person's item replaced where it is (or taken out, when nothing of theirs is left to see). */
+export function replaced(items: readonly TrayItem[], authorId: string, item: TrayItem | undefined): TrayItem[] {
+  return items.flatMap((each) => (each.author.id !== authorId ? [each] : item === undefined ? [] : [item]));
 }
 
 /** One story of `authorId` fewer; the item goes with the last. */
@@ -89,7 +94,7 @@ export function createTray(loaders: TrayLoaders = serverLoaders) {
     }
   };
 
-  /** At an item's expiresAt its oldest story leaves: the item with it when it was the last, else the tray is read again for the next. */
+  /** At an item's expiresAt its oldest story leaves: the item with it when it was the last, else the person's ring is read again. */
   const schedule = (list: readonly TrayItem[]) => {
     for (const timer of timers.values()) clearTimeout(timer);
     timers.clear();
@@ -104,18 +109,21 @@ export function createTray(loaders: TrayLoaders = serverLoaders) {
           const now = items().find((each) => each.author.id === item.author.id);
           if (now === undefined || now.expiresAt !== item.expiresAt) return;
           if (now.stories <= 1) set(items().filter((each) => each !== now));
-          else void reload();
+          else void readAuthor(item.author.id, 'in place');
         }, wait),
       );
     }
   };
-  /** A person who just posted: their ring, read now, first among the unseen (or out, when nothing is left to see). */
-  const readAuthor = async (authorId: string, me: string | undefined) => {
+  /**
+   * A person's ring read again: after they posted, first among the unseen (`me` says where that
+   * is); after one of their stories went, where it was. Out when nothing is left to see.
+   */
+  const readAuthor = async (authorId: string, where: { me: string | undefined } | 'in place') => {
     const mine = generation;
     try {
       const item = itemOf(await loaders.author(authorId));
       if (mine !== generation) return;
-      set(item === undefined ? items().filter((each) => each.author.id !== authorId) : added(items(), item, me));
+      set(where === 'in place' || item === undefined ? replaced(items(), authorId, item) : added(items(), item, where.me));
     } catch (failure) {
       actions.toast(errorText(failure), 'error');
     }
@@ -137,13 +145,13 @@ export function createTray(loaders: TrayLoaders = serverLoaders) {
     reload,
     /** A `feed:<me>` event; others are ignored. */
     onFeedEvent(event: EventFrame, me: string | undefined) {
-      if (event.name === 'story.added') void readAuthor((event.body as { authorId: string }).authorId, me);
+      if (event.name === 'story.added') void readAuthor((event.body as { authorId: string }).authorId, { me });
       if (event.name === 'story.removed') {
         const { authorId } = event.body as { authorId: string };
         const before = items().find((item) => item.author.id === authorId);
         set(removed(items(), authorId));
-        // Which story went (seen or not, the oldest or not) only the server knows: read the counts again.
-        if (before !== undefined && before.stories > 1) void reload();
+        // Which story went (seen or not, the oldest or not) only the server knows: read the ring again.
+        if (before !== undefined && before.stories > 1) void readAuthor(authorId, 'in place');
       }
     },
     seen(authorId: string) {

@@ -97,7 +97,7 @@ test('story tray: your story first, then the people in the server’s order with
     item('eli', { unseen: 0, closeFriends: true }),
   ]);
   await waitFor(() => expect(row()).toHaveLength(5));
-  expect(row()).toEqual(['ana_luna:none', 'bruno:unseen', 'carla:close', 'dora:seen', 'eli:seen']);
+  expect(row()).toEqual(['ana_luna:none', 'bruno:unseen', 'carla:close', 'dora:seen', 'eli:close']);
   expect(screen.getByRole('navigation', { name: 'Stories' })).toBeTruthy();
   expect(screen.getByRole('button', { name: 'BRUNO New stories' })).toBeTruthy();
   expect(screen.getByRole('button', { name: 'CARLA New story for close friends' })).toBeTruthy();

@@ -111,7 +111,7 @@ export function StoryTray(props: { tray: Tray }): JSX.Element {
                 <StoryAvatar
                   person={item.author}
                   ring={ringOf(item)}
-                  status={t(`stories.ring.${ringOf(item)}`)}
+                  status={t(item.unseen === 0 ? 'stories.ring.seen' : item.closeFriends ? 'stories.ring.close' : 'stories.ring.unseen')}
                   name={name()}
                   onOpen={() => open(item.author.id)}
                 />
