@@ -86,6 +86,10 @@ export function createStoryPlayer(options: {
       if (which === 'forward') next();
       else previous();
     },
+    /** The same story at another place in the list (one before it went), still playing where it was. */
+    reindex(at: number) {
+      setIndex(Math.max(0, Math.min(at, options.durations().length - 1)));
+    },
     /** Starts the person's stories at `at` (their first unseen one). */
     start(at: number) {
       go(Math.max(0, Math.min(at, options.durations().length - 1)));

@@ -70,6 +70,7 @@ function serve(byAuthor: Record<string, Story[]>, start = 0) {
     if (op === 'stories.viewers')
       return { items: [{ viewer: person('bruno'), viewedAt: '2026-12-06T20:00:00.000Z' }], nextCursor: null, views: 1 };
     if (op === 'stories.delete') return {};
+    if (op === 'people.summaries') return { items: (body.ids as string[]).map((id) => ({ ...person('carla'), id })) };
     if (op === 'stories.mute') return { muted: body.muted };
     if (op === 'stories.answer') {
       const shown = all.find((each) => each.id === body.storyId) as Story;
@@ -223,7 +224,7 @@ test('story viewer: the author’s own story is not counted, shows its views and
   const list = await screen.findByTestId('story-viewers');
   await within(list).findByTestId('person-bruno');
   expect(stage().dataset.paused).toBe('true');
-  server.tell('story.viewed', { storyId: mine[0]?.id, viewer: person('carla'), viewedAt: '2026-12-06T21:00:00.000Z', views: 2 });
+  server.tell('story.viewed', { storyId: mine[0]?.id, viewerId: person('carla').id, viewedAt: '2026-12-06T21:00:00.000Z', views: 2 });
   await within(list).findByTestId('person-carla');
   expect(screen.getByTestId('story-views').textContent).toBe('2 views');
   fireEvent.click(within(list).getByRole('button', { name: 'Close' }));
@@ -280,4 +281,14 @@ test('story viewer: a swipe down closes; a question is answered once, and the an
   fireEvent.pointerDown(stage(), { clientX: 200, clientY: 100, pointerId: 1 });
   fireEvent.pointerUp(stage(), { clientX: 205, clientY: 300, pointerId: 1 });
   expect(server.closed).toHaveBeenCalled();
+});
+
+test('story viewer: a story leaves the open viewer at its expiresAt (the server sends nothing then); the one playing goes on where it was', async () => {
+  const soon = new Date(Date.now() + 1500).toISOString();
+  const [old, fresh] = [story('bruno', { seen: true, expiresAt: soon }), story('bruno', { expiresAt: '2099-01-01T00:00:00.000Z' })];
+  serve({ bruno: [old, fresh] });
+  await waitFor(() => expect(shown()).toEqual({ id: fresh.id, bars: 2 }));
+  expect(stage().dataset.index).toBe('1');
+  await waitFor(() => expect(shown()).toEqual({ id: fresh.id, bars: 1 }), { timeout: 4000 });
+  expect(stage().dataset.index).toBe('0');
 });

@@ -162,8 +162,12 @@ export default function StoryViewer(props: {
 
   // Photos run on this clock; videos on their own (onTime).
   onMount(() => {
+    let swept = 0;
     const timer = setInterval(() => {
       if (current()?.kind === 'image') player.advance(TICK_MS);
+      if (Date.now() - swept < 1000) return;
+      swept = Date.now();
+      dropExpired(swept);
     }, TICK_MS);
     onCleanup(() => clearInterval(timer));
     onCleanup(
@@ -217,6 +221,19 @@ export default function StoryViewer(props: {
     if (step === undefined) return;
     event.preventDefault();
     player.step(step);
+  };
+
+  /** The server says nothing when a story expires: it leaves the open viewer at its expiresAt, as it leaves the tray. */
+  const dropExpired = (now: number) => {
+    const shown = current();
+    const left = stories().filter((story) => new Date(story.expiresAt).getTime() > now);
+    if (left.length === stories().length) return;
+    if (left.length === 0) return nextPerson();
+    const still = shown === undefined ? -1 : left.findIndex((story) => story.id === shown.id);
+    const at = still === -1 ? Math.min(player.index(), left.length - 1) : still;
+    setStories(left);
+    if (still === -1) player.start(at);
+    else player.reindex(at);
   };
 
   const replace = (story: Story) => setStories((all) => all.map((each) => (each.id === story.id ? story : each)));
