@@ -77,6 +77,8 @@ export function createTray(loaders: TrayLoaders = serverLoaders) {
   const [loading, setLoading] = createSignal(true);
   const [error, setError] = createSignal<string | undefined>();
   const timers = new Map<string, ReturnType<typeof setTimeout>>();
+  /** Stories taken away live (deleted, or hidden from the user), for an open viewer to drop. */
+  const [gone, setGone] = createSignal<ReadonlySet<string>>(new Set());
   let generation = 0;
 
   const reload = async () => {
@@ -143,11 +145,13 @@ export function createTray(loaders: TrayLoaders = serverLoaders) {
     loading,
     error,
     reload,
+    gone,
     /** A `feed:<me>` event; others are ignored. */
     onFeedEvent(event: EventFrame, me: string | undefined) {
       if (event.name === 'story.added') void readAuthor((event.body as { authorId: string }).authorId, { me });
       if (event.name === 'story.removed') {
-        const { authorId } = event.body as { authorId: string };
+        const { authorId, storyId } = event.body as { authorId: string; storyId: string };
+        setGone((ids) => new Set([...ids, storyId]));
         const before = items().find((item) => item.author.id === authorId);
         set(removed(items(), authorId));
         // Which story went (seen or not, the oldest or not) only the server knows: read the ring again.

@@ -140,6 +140,7 @@ export function StoryTray(props: { tray: Tray }): JSX.Element {
           <StoryViewer
             people={shown().people}
             start={shown().start}
+            gone={props.tray.gone}
             onClose={() => setViewing(undefined)}
             onSeen={(authorId) => props.tray.seen(authorId)}
             onRemoved={(authorId) => props.tray.removed(authorId)}

@@ -5,6 +5,7 @@
 // list (live) and deleting after confirming.
 import { MemoryRouter, Route } from '@solidjs/router';
 import { cleanup, fireEvent, render, screen, waitFor, within } from '@solidjs/testing-library';
+import { createSignal } from 'solid-js';
 import { afterEach, expect, test, vi } from 'vitest';
 import { exampleMedia } from '../../../../protocol/calls/media.ts';
 import { exampleStory } from '../../../../protocol/calls/stories.ts';
@@ -51,7 +52,7 @@ const story = (username: string, overrides: Partial<Story> = {}): Story => {
   };
 };
 
-function serve(byAuthor: Record<string, Story[]>, start = 0) {
+function serve(byAuthor: Record<string, Story[]>, start = 0, gone?: () => ReadonlySet<string>) {
   const views: string[] = [];
   const listeners = new Set<(event: EventFrame) => void>();
   vi.spyOn(actions, 'onUserEvent').mockImplementation((listener) => {
@@ -91,6 +92,7 @@ function serve(byAuthor: Record<string, Story[]>, start = 0) {
           <StoryViewer
             people={Object.keys(byAuthor).map(person)}
             start={start}
+            gone={gone}
             onClose={closed}
             onSeen={(id) => seen.push(id)}
             onRemoved={(id) => removed.push(id)}
@@ -291,4 +293,15 @@ test('story viewer: a story leaves the open viewer at its expiresAt (the server 
   expect(stage().dataset.index).toBe('1');
   await waitFor(() => expect(shown()).toEqual({ id: fresh.id, bars: 1 }), { timeout: 4000 });
   expect(stage().dataset.index).toBe('0');
+});
+
+test('story viewer: a story deleted live (story.removed) leaves the open viewer; the last one going moves on to the next person', async () => {
+  const [b1, b2, c1] = [story('bruno'), story('bruno'), story('carla')];
+  const [gone, setGone] = createSignal<ReadonlySet<string>>(new Set());
+  serve({ bruno: [b1, b2], carla: [c1] }, 0, gone);
+  await waitFor(() => expect(shown()).toEqual({ id: b1.id, bars: 2 }));
+  setGone(new Set([b1.id]));
+  await waitFor(() => expect(shown()).toEqual({ id: b2.id, bars: 1 }));
+  setGone(new Set([b1.id, b2.id]));
+  await waitFor(() => expect(shown()).toEqual({ id: c1.id, bars: 1 }));
 });

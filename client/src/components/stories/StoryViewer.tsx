@@ -54,6 +54,8 @@ function preload(story: Story | undefined): void {
 export default function StoryViewer(props: {
   people: Person[];
   start: number;
+  /** Stories taken away live (`story.removed`): they leave the viewer too. */
+  gone?: () => ReadonlySet<string>;
   onClose: () => void;
   onSeen: (authorId: string) => void;
   onRemoved: (authorId: string) => void;
@@ -223,10 +225,10 @@ export default function StoryViewer(props: {
     player.step(step);
   };
 
-  /** The server says nothing when a story expires: it leaves the open viewer at its expiresAt, as it leaves the tray. */
-  const dropExpired = (now: number) => {
+  /** Takes stories out of the one playing, which goes on where it was (or the next one starts, or the next person). */
+  const drop = (leaving: (story: Story) => boolean) => {
     const shown = current();
-    const left = stories().filter((story) => new Date(story.expiresAt).getTime() > now);
+    const left = stories().filter((story) => !leaving(story));
     if (left.length === stories().length) return;
     if (left.length === 0) return nextPerson();
     const still = shown === undefined ? -1 : left.findIndex((story) => story.id === shown.id);
@@ -235,6 +237,16 @@ export default function StoryViewer(props: {
     if (still === -1) player.start(at);
     else player.reindex(at);
   };
+  /** The server says nothing when a story expires: it leaves the open viewer at its expiresAt, as it leaves the tray. */
+  const dropExpired = (now: number) => drop((story) => new Date(story.expiresAt).getTime() <= now);
+  createEffect(
+    on(
+      () => props.gone?.(),
+      (gone) => {
+        if (gone !== undefined && gone.size > 0) drop((story) => gone.has(story.id));
+      },
+    ),
+  );
 
   const replace = (story: Story) => setStories((all) => all.map((each) => (each.id === story.id ? story : each)));
 
