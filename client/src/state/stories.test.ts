@@ -5,7 +5,7 @@ import { createRoot } from 'solid-js';
 import { afterEach, expect, test, vi } from 'vitest';
 import { exampleStory } from '../../../protocol/calls/stories.ts';
 import type { EventFrame } from '../../../protocol/client.ts';
-import { added, createTray, itemOf, removed, ringOf, type Story, seen, type TrayItem } from './stories.ts';
+import { added, createTray, itemOf, removed, replaced, ringOf, type Story, seen, type TrayItem } from './stories.ts';
 
 afterEach(() => {
   vi.useRealTimers();
@@ -37,6 +37,16 @@ test('stories tray: a new story puts its author first among the unseen, after th
   expect(ids(added(list, item('…a3', { stories: 2 }), ME))).toEqual(['01', 'a3', 'a2']);
   expect(ids(added(list.slice(1), item('…a4'), ME))).toEqual(['a4', 'a2', 'a3']);
   expect(added(list, item('…a3', { stories: 2 }), ME)[1]?.stories).toBe(2);
+});
+
+test('stories tray: a ring read again stays where it was, or leaves when nothing is left to see', () => {
+  const list = [item('…a2'), item('…a3'), item('…a4')];
+  expect(replaced(list, '…a3', item('…a3', { stories: 3 })).map((each) => [each.author.id.slice(-2), each.stories])).toEqual([
+    ['a2', 1],
+    ['a3', 3],
+    ['a4', 1],
+  ]);
+  expect(ids(replaced(list, '…a3', undefined))).toEqual(['a2', 'a4']);
 });
 
 test('stories tray: a removed story takes the item with its last; a watched one turns the ring grey with the last unseen', () => {
