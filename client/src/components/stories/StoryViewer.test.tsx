@@ -194,11 +194,12 @@ test('story viewer: held down it pauses (and says so); let go after a while it g
   expect(shown().id).toBe(stories[0]?.id);
 });
 
-test('story viewer: overlays at their place with mention links, the hashtag chip, and a poll that shows the results once voted', async () => {
+test('story viewer: overlays at their place with mention links, the hashtag and linked-post chips, and a poll that shows the results once voted', async () => {
   const shownStory = story('bruno', {
     overlays: [{ text: 'Beach with @luna_y_sol and @nobody', x: 0.25, y: 0.8, color: 'yellow' }],
     mentions: [{ userId: person('luna_y_sol').id, username: 'luna_y_sol' }],
     hashtag: 'playa',
+    linkPostId: '0192a1b2-4444-7000-8000-000000000001',
     sticker: { kind: 'poll', question: 'Again tomorrow?', options: ['Yes', 'No'], myVote: null, votes: null },
   });
   const server = serve({ bruno: [shownStory] });
@@ -210,6 +211,7 @@ test('story viewer: overlays at their place with mention links, the hashtag chip
   expect(within(overlay).getByRole('link', { name: '@luna_y_sol' }).getAttribute('href')).toBe('/u/luna_y_sol');
   expect(within(overlay).queryByRole('link', { name: '@nobody' })).toBeNull();
   expect(screen.getByTestId('story-hashtag').getAttribute('href')).toBe('/hashtags/playa');
+  expect(screen.getByRole('link', { name: 'See the post' }).getAttribute('href')).toBe('/posts/0192a1b2-4444-7000-8000-000000000001');
   fireEvent.click(screen.getByRole('button', { name: 'Yes' }));
   await waitFor(() => expect(screen.getAllByTestId('story-poll-result')).toHaveLength(2));
   expect(server.call).toHaveBeenCalledWith('stories.answer', { storyId: shownStory.id, option: 0 });
