@@ -5,6 +5,10 @@ export const variants: Record<string, Partial<Messages>> = {
   // Spain: tú as in the base, but the present perfect for recent events, "introducir", "caducar",
   // and "vosotros" where "you and your pet" are the subject.
   'es-ES': {
+    'stories.pick': 'Elige una foto o un vídeo',
+    'stories.pickFirst': 'Primero elige una foto o un vídeo.',
+    'stories.tooLong': 'Este vídeo dura {duration}; una historia reproduce como máximo {max}.',
+    'error.STORY_TOO_LONG': 'Este vídeo es demasiado largo para una historia.',
     'signUp.checkMail': '¡Te damos la bienvenida, {username}! Hemos enviado un enlace a {email} para confirmar tu dirección.',
     'signIn.twoFactorHelp': 'Introduce el código de 6 dígitos de tu aplicación de autenticación o un código de recuperación.',
     'verify.done': 'Hemos confirmado tu dirección de correo. ¡Gracias!',
@@ -64,6 +68,18 @@ export const variants: Record<string, Partial<Messages>> = {
   // European Portuguese: "palavra-passe", "utilizador", "Iniciar/Terminar sessão", "ligação",
   // "a + infinitive" for ongoing actions, the article before possessives ("a sua").
   'pt-PT': {
+    'stories.yours': 'O seu story',
+    'stories.create': 'Adicionar ao seu story',
+    'stories.delete': 'Eliminar story',
+    'stories.deleteTitle': 'Eliminar este story?',
+    'stories.deleteHelp': 'Desaparece de imediato para todos, e também do seu arquivo. Não é possível anular.',
+    'stories.deleted': 'Story eliminado.',
+    'stories.share': 'Partilhar no seu story',
+    'stories.answerLabel': 'A sua resposta',
+    'stories.questionPrompt': 'A sua pergunta',
+    'stories.pickFirst': 'Escolha primeiro uma fotografia ou um vídeo.',
+    'stories.pick': 'Escolher uma fotografia ou um vídeo',
+    'error.ALREADY_ANSWERED': 'Já respondeu.',
     'app.tagline': 'A rede social dos animais de estimação e dos seus humanos.',
     'nav.signIn': 'Iniciar sessão',
     'nav.signOut': 'Terminar sessão',
