@@ -1,6 +1,6 @@
 // The clock of the story viewer, apart from what it shows so it can be tested alone: which story
 // of the current person plays, how far it is (a fraction per progress bar), and why it is paused
-// (held down, a menu or a field open, the media still loading). It moves on by itself at the end
+// (held down, the pause button, a menu or a field open, the media still loading). It moves on by itself at the end
 // of a story and says so when the person's last one ends; taps and arrows go forward and back,
 // mirrored for right-to-left languages.
 import { createMemo, createSignal } from 'solid-js';
@@ -31,7 +31,7 @@ export function stepOfKey(key: string, dir: 'ltr' | 'rtl'): Step | undefined {
   return (key === 'ArrowRight') === (dir === 'ltr') ? 'forward' : 'back';
 }
 
-export type PauseReason = 'hold' | 'menu' | 'loading' | 'typing';
+export type PauseReason = 'hold' | 'button' | 'menu' | 'loading' | 'typing';
 
 export function createStoryPlayer(options: {
   /** The duration of each story of the current person, in order. */

@@ -307,3 +307,19 @@ test('story viewer: a story deleted live (story.removed) leaves the open viewer;
   setGone(new Set([b1.id, b2.id]));
   await waitFor(() => expect(shown()).toEqual({ id: c1.id, bars: 1 }));
 });
+
+test('story viewer: the pause button (and Space) holds the story until pressed again, for as long as the viewer needs', async () => {
+  const stories = [story('bruno'), story('bruno')];
+  serve({ bruno: stories });
+  await waitFor(() => expect(stage().dataset.paused).toBe('false'));
+  const button = screen.getByRole('button', { name: 'Pause' });
+  fireEvent.click(button);
+  expect([button.getAttribute('aria-pressed'), stage().dataset.paused]).toEqual(['true', 'true']);
+  fireEvent.click(button);
+  expect([button.getAttribute('aria-pressed'), stage().dataset.paused]).toEqual(['false', 'false']);
+  key(' ');
+  expect(stage().dataset.paused).toBe('true');
+  key(' ');
+  expect(stage().dataset.paused).toBe('false');
+  expect(shown().id).toBe(stories[0]?.id);
+});

@@ -8,7 +8,7 @@
 // focus stays inside and returns to the tray when it closes.
 import { Dialog as Kobalte } from '@kobalte/core/dialog';
 import { A } from '@solidjs/router';
-import { ChevronLeft, ChevronRight, Eye, EyeOff, Trash2, X } from 'lucide-solid';
+import { ChevronLeft, ChevronRight, Eye, EyeOff, Pause, Play, Trash2, X } from 'lucide-solid';
 import { createEffect, createSignal, Index, type JSX, Match, on, onCleanup, onMount, Show, Switch } from 'solid-js';
 import { direction, formatRelative, t } from '../../i18n/index.ts';
 import { type MediaItem, mediaItem } from '../../state/media.ts';
@@ -217,8 +217,14 @@ export default function StoryViewer(props: {
       element.removeEventListener('contextmenu', noMenu);
     });
   };
+  const togglePause = () => player.pause('button', !player.isPausedFor('button'));
   const onKeyDown = (event: KeyboardEvent) => {
     if (interactive(event.target) && (event.target as HTMLElement).matches('input, textarea')) return;
+    // Space pauses and plays, as in a video player (on a focused button it presses that button instead).
+    if (event.key === ' ' && (event.target as HTMLElement | null)?.closest('button, input, textarea, select') == null) {
+      event.preventDefault();
+      return togglePause();
+    }
     const step = stepOfKey(event.key, direction());
     if (step === undefined) return;
     event.preventDefault();
@@ -361,6 +367,13 @@ export default function StoryViewer(props: {
                   )}
                 </Show>
                 <span class="story-head-actions">
+                  <IconButton
+                    icon={player.isPausedFor('button') ? Play : Pause}
+                    label={t('stories.pause')}
+                    aria-pressed={player.isPausedFor('button')}
+                    onClick={togglePause}
+                    data-testid="story-pause"
+                  />
                   <Show when={current() !== undefined && !mine() && person()}>
                     {(who) => (
                       <IconButton

@@ -696,6 +696,7 @@ export const ar: Messages = {
   'stories.previous': 'القصة السابقة',
   'stories.next': 'القصة التالية',
   'stories.paused': 'متوقفة مؤقتًا',
+  'stories.pause': 'إيقاف مؤقت',
   'stories.mute': 'كتم قصص {name}',
   'stories.muted': 'لن تظهر قصص {name} في شريطك بعد الآن.',
   'stories.views': '{count, plural, zero {لا مشاهدات} one {مشاهدة واحدة} two {مشاهدتان} few {# مشاهدات} many {# مشاهدةً} other {# مشاهدة}}',

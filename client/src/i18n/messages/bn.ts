@@ -691,6 +691,7 @@ export const bn: Messages = {
   'stories.previous': 'আগের স্টোরি',
   'stories.next': 'পরের স্টোরি',
   'stories.paused': 'থামানো আছে',
+  'stories.pause': 'বিরতি দিন',
   'stories.mute': '{name}-এর স্টোরি মিউট করুন',
   'stories.muted': '{name}-এর স্টোরি আর আপনার সারিতে দেখা যাবে না।',
   'stories.views': '{count, plural, one {#টি ভিউ} other {#টি ভিউ}}',

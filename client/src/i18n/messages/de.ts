@@ -697,6 +697,7 @@ export const de: Messages = {
   'stories.previous': 'Vorherige Story',
   'stories.next': 'Nächste Story',
   'stories.paused': 'Pausiert',
+  'stories.pause': 'Anhalten',
   'stories.mute': 'Storys von {name} stummschalten',
   'stories.muted': 'Storys von {name} erscheinen nicht mehr in deiner Leiste.',
   'stories.views': '{count, plural, one {# Aufruf} other {# Aufrufe}}',

@@ -691,6 +691,7 @@ export const en = {
   'stories.previous': 'Previous story',
   'stories.next': 'Next story',
   'stories.paused': 'Paused',
+  'stories.pause': 'Pause',
   'stories.mute': 'Mute stories of {name}',
   'stories.muted': 'Stories of {name} no longer show in your row.',
   'stories.views': '{count, plural, one {# view} other {# views}}',

@@ -695,6 +695,7 @@ export const es: Messages = {
   'stories.previous': 'Historia anterior',
   'stories.next': 'Historia siguiente',
   'stories.paused': 'En pausa',
+  'stories.pause': 'Pausar',
   'stories.mute': 'Silenciar las historias de {name}',
   'stories.muted': 'Las historias de {name} ya no aparecerán en tu fila.',
   'stories.views': '{count, plural, one {# visualización} many {# visualizaciones} other {# visualizaciones}}',

@@ -699,6 +699,7 @@ export const fr: Messages = {
   'stories.previous': 'Story précédente',
   'stories.next': 'Story suivante',
   'stories.paused': 'En pause',
+  'stories.pause': 'Mettre en pause',
   'stories.mute': 'Masquer les stories de {name}',
   'stories.muted': 'Les stories de {name} n’apparaîtront plus dans votre bandeau.',
   'stories.views': '{count, plural, one {# vue} many {# vues} other {# vues}}',

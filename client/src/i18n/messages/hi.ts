@@ -691,6 +691,7 @@ export const hi: Messages = {
   'stories.previous': 'पिछली स्टोरी',
   'stories.next': 'अगली स्टोरी',
   'stories.paused': 'रुकी हुई',
+  'stories.pause': 'रोकें',
   'stories.mute': '{name} की स्टोरीज़ म्यूट करें',
   'stories.muted': '{name} की स्टोरीज़ अब आपकी पंक्ति में नहीं दिखेंगी।',
   'stories.views': '{count, plural, one {# व्यू} other {# व्यूज़}}',

@@ -694,6 +694,7 @@ export const id: Messages = {
   'stories.previous': 'Cerita sebelumnya',
   'stories.next': 'Cerita berikutnya',
   'stories.paused': 'Dijeda',
+  'stories.pause': 'Jeda',
   'stories.mute': 'Bisukan cerita {name}',
   'stories.muted': 'Cerita {name} tidak lagi muncul di barismu.',
   'stories.views': '{count, plural, other {# kali dilihat}}',

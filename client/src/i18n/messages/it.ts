@@ -696,6 +696,7 @@ export const it: Messages = {
   'stories.previous': 'Storia precedente',
   'stories.next': 'Storia successiva',
   'stories.paused': 'In pausa',
+  'stories.pause': 'Metti in pausa',
   'stories.mute': 'Silenzia le storie di {name}',
   'stories.muted': 'Le storie di {name} non compariranno più nella tua fila.',
   'stories.views': '{count, plural, one {# visualizzazione} many {# visualizzazioni} other {# visualizzazioni}}',

@@ -693,6 +693,7 @@ export const ja: Messages = {
   'stories.previous': '前のストーリー',
   'stories.next': '次のストーリー',
   'stories.paused': '一時停止中',
+  'stories.pause': '一時停止',
   'stories.mute': '{name}のストーリーをミュート',
   'stories.muted': '{name}のストーリーはもう一覧に表示されません。',
   'stories.views': '{count, plural, other {# 回表示}}',

@@ -693,6 +693,7 @@ export const ko: Messages = {
   'stories.previous': '이전 스토리',
   'stories.next': '다음 스토리',
   'stories.paused': '일시 정지됨',
+  'stories.pause': '일시 정지',
   'stories.mute': '{name}님의 스토리 숨기기',
   'stories.muted': '이제 {name}님의 스토리가 목록에 표시되지 않습니다.',
   'stories.views': '{count, plural, other {조회 #회}}',

@@ -694,6 +694,7 @@ export const nl: Messages = {
   'stories.previous': 'Vorig verhaal',
   'stories.next': 'Volgend verhaal',
   'stories.paused': 'Gepauzeerd',
+  'stories.pause': 'Pauzeren',
   'stories.mute': 'Verhalen van {name} dempen',
   'stories.muted': 'Verhalen van {name} verschijnen niet meer in je rij.',
   'stories.views': '{count, plural, one {# weergave} other {# weergaven}}',

@@ -696,6 +696,7 @@ export const pl: Messages = {
   'stories.previous': 'Poprzednia relacja',
   'stories.next': 'Następna relacja',
   'stories.paused': 'Wstrzymano',
+  'stories.pause': 'Wstrzymaj',
   'stories.mute': 'Wycisz relacje: {name}',
   'stories.muted': 'Relacje ({name}) nie będą już widoczne w Twoim pasku.',
   'stories.views': '{count, plural, one {# wyświetlenie} few {# wyświetlenia} many {# wyświetleń} other {# wyświetlenia}}',

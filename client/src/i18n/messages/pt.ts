@@ -696,6 +696,7 @@ export const pt: Messages = {
   'stories.previous': 'Story anterior',
   'stories.next': 'Próximo story',
   'stories.paused': 'Pausado',
+  'stories.pause': 'Pausar',
   'stories.mute': 'Silenciar stories de {name}',
   'stories.muted': 'Os stories de {name} não aparecem mais na sua fileira.',
   'stories.views': '{count, plural, one {# visualização} many {# visualizações} other {# visualizações}}',

@@ -695,6 +695,7 @@ export const ru: Messages = {
   'stories.previous': 'Предыдущая история',
   'stories.next': 'Следующая история',
   'stories.paused': 'Пауза',
+  'stories.pause': 'Приостановить',
   'stories.mute': 'Скрыть истории: {name}',
   'stories.muted': 'Истории ({name}) больше не будут показываться в вашей ленте историй.',
   'stories.views': '{count, plural, one {# просмотр} few {# просмотра} many {# просмотров} other {# просмотра}}',

@@ -688,6 +688,7 @@ export const th: Messages = {
   'stories.previous': 'สตอรี่ก่อนหน้า',
   'stories.next': 'สตอรี่ถัดไป',
   'stories.paused': 'หยุดชั่วคราว',
+  'stories.pause': 'หยุดชั่วคราว',
   'stories.mute': 'ปิดเสียงสตอรี่ของ {name}',
   'stories.muted': 'สตอรี่ของ {name} จะไม่แสดงในแถวของคุณอีก',
   'stories.views': '{count, plural, other {ดู # ครั้ง}}',

@@ -693,6 +693,7 @@ export const tr: Messages = {
   'stories.previous': 'Önceki hikâye',
   'stories.next': 'Sonraki hikâye',
   'stories.paused': 'Duraklatıldı',
+  'stories.pause': 'Duraklat',
   'stories.mute': '{name} hikâyelerini sessize al',
   'stories.muted': '{name} hikâyeleri artık sıranda görünmeyecek.',
   'stories.views': '{count, plural, one {# görüntülenme} other {# görüntülenme}}',

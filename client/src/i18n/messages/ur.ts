@@ -693,6 +693,7 @@ export const ur: Messages = {
   'stories.previous': 'پچھلی اسٹوری',
   'stories.next': 'اگلی اسٹوری',
   'stories.paused': 'رکی ہوئی',
+  'stories.pause': 'روکیں',
   'stories.mute': '{name} کی اسٹوریز خاموش کریں',
   'stories.muted': '{name} کی اسٹوریز اب آپ کی قطار میں نظر نہیں آئیں گی۔',
   'stories.views': '{count, plural, one {# ویو} other {# ویوز}}',

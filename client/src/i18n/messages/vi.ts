@@ -691,6 +691,7 @@ export const vi: Messages = {
   'stories.previous': 'Tin trước',
   'stories.next': 'Tin tiếp theo',
   'stories.paused': 'Đã tạm dừng',
+  'stories.pause': 'Tạm dừng',
   'stories.mute': 'Tắt tin của {name}',
   'stories.muted': 'Tin của {name} sẽ không hiện trong hàng tin của bạn nữa.',
   'stories.views': '{count, plural, other {# lượt xem}}',

@@ -688,6 +688,7 @@ export const zhTW: Messages = {
   'stories.previous': '上一則限時動態',
   'stories.next': '下一則限時動態',
   'stories.paused': '已暫停',
+  'stories.pause': '暫停',
   'stories.mute': '隱藏 {name} 的限時動態',
   'stories.muted': '{name} 的限時動態不會再出現在你的動態列中。',
   'stories.views': '{count, plural, other {# 次觀看}}',

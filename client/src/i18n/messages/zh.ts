@@ -688,6 +688,7 @@ export const zh: Messages = {
   'stories.previous': '上一条快拍',
   'stories.next': '下一条快拍',
   'stories.paused': '已暂停',
+  'stories.pause': '暂停',
   'stories.mute': '隐藏 {name} 的快拍',
   'stories.muted': '{name} 的快拍不会再出现在你的快拍栏中。',
   'stories.views': '{count, plural, other {# 次浏览}}',
