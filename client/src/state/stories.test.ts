@@ -3,9 +3,9 @@
 // the ring grey, and an item leaving by itself at its expiresAt (the server sends nothing then).
 import { createRoot } from 'solid-js';
 import { afterEach, expect, test, vi } from 'vitest';
-import { exampleStory } from '../../../protocol/calls/stories.ts';
 import type { EventFrame } from '../../../protocol/client.ts';
 import { added, createTray, itemOf, removed, replaced, ringOf, type Story, seen, type TrayItem } from './stories.ts';
+import { baseStory } from './testing.ts';
 
 afterEach(() => {
   vi.useRealTimers();
@@ -59,7 +59,7 @@ test('stories tray: a removed story takes the item with its last; a watched one 
 });
 
 const story = (authorId: string, overrides: Partial<Story> = {}): Story => ({
-  ...(exampleStory as Story),
+  ...baseStory,
   author: item(authorId).author,
   ...overrides,
 });

@@ -4,10 +4,10 @@
 import { MemoryRouter, Route } from '@solidjs/router';
 import { cleanup, render, screen, waitFor } from '@solidjs/testing-library';
 import { afterEach, expect, test, vi } from 'vitest';
-import { exampleStory } from '../../../../protocol/calls/stories.ts';
 import type { EventFrame } from '../../../../protocol/client.ts';
 import { actions } from '../../state/store.ts';
 import { createTray, type Story, type Tray, type TrayItem } from '../../state/stories.ts';
+import { baseStory } from '../../state/testing.ts';
 import { StoryTray } from './StoryTray.tsx';
 
 const ME = vi.hoisted(() => {
@@ -46,7 +46,7 @@ const item = (username: string, overrides: Partial<TrayItem> = {}): TrayItem => 
 /** One active story of each item's person, as many unseen as it says. */
 const storiesOf = (of: TrayItem): Story[] =>
   Array.from({ length: of.stories }, (_, at) => ({
-    ...(exampleStory as Story),
+    ...baseStory,
     author: of.author,
     audience: of.closeFriends ? 'close_friends' : 'friends',
     seen: at >= of.unseen,

@@ -8,11 +8,11 @@ import { cleanup, fireEvent, render, screen, waitFor, within } from '@solidjs/te
 import { createSignal } from 'solid-js';
 import { afterEach, expect, test, vi } from 'vitest';
 import { exampleMedia } from '../../../../protocol/calls/media.ts';
-import { exampleStory } from '../../../../protocol/calls/stories.ts';
 import type { EventFrame } from '../../../../protocol/client.ts';
 import { setLocale } from '../../i18n/index.ts';
 import { actions } from '../../state/store.ts';
 import type { Story } from '../../state/stories.ts';
+import { baseStory } from '../../state/testing.ts';
 import StoryViewer from './StoryViewer.tsx';
 
 const ME = vi.hoisted(() => {
@@ -40,7 +40,7 @@ const story = (username: string, overrides: Partial<Story> = {}): Story => {
   made += 1;
   const n = String(made).padStart(12, '0');
   return {
-    ...(exampleStory as Story),
+    ...baseStory,
     id: `0192a1b2-5555-7000-8000-${n}`,
     mediaId: `0192a1b2-6666-7000-8000-${n}`,
     author: person(username),
