@@ -241,7 +241,8 @@ describe('the app shell', () => {
     expect(await read.getByTestId('chat-unread').count()).toBe(1);
     const atRead = await page.evaluate(() => window.scrollY);
     await read.getByRole('link').click();
-    await page.getByRole('textbox').first().waitFor();
+    // Back once the message is on screen (what reads it), not as soon as the composer shows.
+    await page.getByTestId('chat-message').first().waitFor();
     await page.goBack();
     await page.getByTestId(readId ?? '').waitFor();
     // At the bottom of the list: the read chat's badge gone, the page may be a pixel shorter.
