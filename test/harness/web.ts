@@ -16,12 +16,14 @@ export interface WebEnv {
   close(): Promise<void>;
 }
 
-export async function startWebEnv(label: string): Promise<WebEnv> {
+/** `settings`: more of the node's environment (a shorter story lifetime, say). */
+export async function startWebEnv(label: string, settings: Record<string, string> = {}): Promise<WebEnv> {
   const geocoder = startFakeNominatim();
   const env = await startAccountsEnv(label, {
     CLIENT_DIR: new URL('../../client/dist', import.meta.url).pathname,
     GEOCODER_URL: geocoder.url,
     GEOCODER_REQUESTS_PER_SECOND: '100',
+    ...settings,
   });
   const browser = await launchBrowser();
   return {
