@@ -22,6 +22,7 @@ import { VideoPlayer } from '../media/VideoPlayer.tsx';
 import { Avatar } from '../Person.tsx';
 import { Button, IconButton } from '../ui/Button.tsx';
 import { StoryOverlays } from './StoryOverlays.tsx';
+import { StoryReply } from './StoryReply.tsx';
 import { StorySticker } from './StorySticker.tsx';
 import { StoryViewers } from './StoryViewers.tsx';
 
@@ -393,6 +394,15 @@ export default function StoryViewer(props: {
               <Show when={current()?.sticker ? current() : undefined}>
                 {(story) => (
                   <StorySticker story={story()} mine={mine()} onAnswered={replace} onTyping={(on) => player.pause('typing', on)} />
+                )}
+              </Show>
+              <Show when={!mine() && current()}>
+                {(story) => (
+                  <StoryReply
+                    story={story()}
+                    name={story().author.displayName || story().author.username}
+                    onTyping={(on) => player.pause('typing', on)}
+                  />
                 )}
               </Show>
               <Show when={mine() && current()}>
