@@ -5,7 +5,8 @@
 // watches it (the overlay is there), and the ring turns grey. Ana, with her viewer list open,
 // sees Bruno arrive live. Then Ana posts a story for close friends only, with a poll: Carla's
 // tray shows Ana with the green ring and she votes; Bruno's tray does not change, live or after a
-// reload, and Ana's stories still hold only the one he saw. In Arabic the viewer mirrors.
+// reload, and Ana's stories still hold only the one he saw. In Arabic the viewer mirrors. A reply
+// from the viewer reaches the author's chat quoting the story.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join as joinPath } from 'node:path';
@@ -226,6 +227,46 @@ describe('stories in the web client', () => {
     await c.keyboard.press('ArrowRight');
     await mirrored.locator('.story-stage[data-index="0"]').waitFor(within);
   }, 240_000);
+
+  test('e2e: a friend replies to a story from the viewer and reacts to it; the author’s chat with them shows both messages quoting the story', async () => {
+    const [fina, gus] = [await env.register(), await env.register()];
+    await befriend(env.node, fina, gus);
+    const f = await signIn(fina, DESKTOP);
+    const g = await signIn(gus, PHONE);
+    await postStory(f, 'Park run 🐕', 'friends');
+
+    await expect.poll(() => ring(g, fina.username), within).toBe('unseen');
+    await g.getByTestId(`story-item-${fina.username}`).click();
+    const viewer = g.getByTestId('story-viewer');
+    await viewer.getByTestId('story-overlay').filter({ hasText: 'Park run 🐕' }).waitFor(within);
+    const reply = viewer.getByTestId('story-reply');
+    const field = reply.getByRole('textbox');
+    await field.click();
+    // Typing holds the story.
+    await viewer.locator('.story-stage[data-paused="true"]').waitFor(within);
+    await field.fill('What a run!');
+    await shown(g);
+    await screenshot(g, 'stories-reply-390');
+    const violations = await audit(g, 'reply');
+    await reply.getByRole('button', { name: en['stories.replySend'] }).click();
+    await reply.getByText(en['stories.replySent']).waitFor(within);
+    await reply.getByRole('button', { name: format(en['stories.reactWith'], { emoji: '🔥' }) }).click();
+    await g.keyboard.press('Escape');
+    await viewer.waitFor({ state: 'detached', ...within });
+
+    const native = await join(env, env.node, fina);
+    const { conversationId } = await native.call('chats.direct', { userId: gus.id });
+    native.close();
+    expect(conversationId).not.toBeNull();
+    await f.goto(`${env.node.url}/chats/${conversationId}`);
+    const messages = f.getByTestId('chat-message');
+    await messages.filter({ hasText: 'What a run!' }).getByTestId('story-quote').getByText(en['chats.storyRepliedYours']).waitFor(within);
+    await messages.filter({ hasText: '🔥' }).getByTestId('story-quote').getByText(en['chats.storyReactedYours']).waitFor(within);
+    await messages.first().getByRole('img', { name: en['chats.storyThumb'] }).waitFor(within);
+    await screenshot(f, 'stories-reply-chat-1366');
+    violations.push(...(await audit(f, 'chat quote')));
+    expect(violations).toEqual([]);
+  }, 180_000);
 
   test('e2e: a video over 60 s is refused, then split into two clips on request; the clips play one after the other from where each starts', async () => {
     const dora = await env.register();
