@@ -6,7 +6,8 @@
 // sees Bruno arrive live. Then Ana posts a story for close friends only, with a poll: Carla's
 // tray shows Ana with the green ring and she votes; Bruno's tray does not change, live or after a
 // reload, and Ana's stories still hold only the one he saw. In Arabic the viewer mirrors. A reply
-// from the viewer reaches the author's chat quoting the story.
+// from the viewer reaches the author's chat quoting the story; a highlight made on the author's
+// profile shows on it for a friend.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join as joinPath } from 'node:path';
@@ -265,6 +266,46 @@ describe('stories in the web client', () => {
     await messages.first().getByRole('img', { name: en['chats.storyThumb'] }).waitFor(within);
     await screenshot(f, 'stories-reply-chat-1366');
     violations.push(...(await audit(f, 'chat quote')));
+    expect(violations).toEqual([]);
+  }, 180_000);
+
+  test('e2e: the author makes a highlight of a story from her archive on her profile; a friend sees it on her profile and plays it', async () => {
+    const [hana, ivo] = [await env.register(), await env.register()];
+    await befriend(env.node, hana, ivo);
+    const h = await signIn(hana, PHONE);
+    await postStory(h, 'Best of summer', 'friends');
+
+    await h.goto(`${env.node.url}/u/${hana.username}`);
+    await h.getByTestId('highlight-new').click();
+    const editor = h.getByTestId('highlight-editor');
+    await editor.getByLabel(en['highlights.name']).fill('Summer ☀️');
+    const pick = editor.getByTestId('highlight-pick').first();
+    await pick.locator('img').waitFor(within);
+    await pick.getByRole('checkbox').check();
+    await pick.getByText('1').waitFor();
+    await screenshot(h, 'stories-highlight-editor-390');
+    const violations = await audit(h, 'highlight editor');
+    await editor.getByRole('button', { name: en['highlights.save'] }).click();
+    await editor.waitFor({ state: 'detached', ...within });
+    await h.getByTestId('highlight').filter({ hasText: 'Summer ☀️' }).waitFor(within);
+    expect(await noHorizontalScroll(h)).toBeLessThanOrEqual(PHONE.width);
+
+    const i = await signIn(ivo, DESKTOP);
+    await i.goto(`${env.node.url}/u/${hana.username}`);
+    const highlight = i.getByTestId('highlight').filter({ hasText: 'Summer ☀️' });
+    await highlight.locator('img').waitFor(within);
+    expect(await i.getByTestId('highlight-new').count()).toBe(0);
+    await screenshot(i, 'stories-highlights-profile-1366');
+    violations.push(...(await audit(i, 'highlights')));
+    await highlight.click();
+    const viewer = i.getByTestId('story-viewer');
+    await viewer.getByTestId('story-overlay').filter({ hasText: 'Best of summer' }).waitFor(within);
+    await viewer.getByTestId('story-pause').click();
+    expect(await viewer.getByTestId('story-reply').count()).toBe(0);
+    await shown(i);
+    await screenshot(i, 'stories-highlight-viewer-1366');
+    await i.keyboard.press('Escape');
+    await viewer.waitFor({ state: 'detached', ...within });
     expect(violations).toEqual([]);
   }, 180_000);
 
