@@ -7,7 +7,7 @@
 // tray shows Ana with the green ring and she votes; Bruno's tray does not change, live or after a
 // reload, and Ana's stories still hold only the one he saw. In Arabic the viewer mirrors. A reply
 // from the viewer reaches the author's chat quoting the story; a highlight made on the author's
-// profile shows on it for a friend.
+// profile shows on it for a friend, and she renames and deletes it.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join as joinPath } from 'node:path';
@@ -306,6 +306,25 @@ describe('stories in the web client', () => {
     await screenshot(i, 'stories-highlight-viewer-1366');
     await i.keyboard.press('Escape');
     await viewer.waitFor({ state: 'detached', ...within });
+
+    // Hana renames it (its story still picked), then deletes it after confirming.
+    await h.getByRole('button', { name: format(en['highlights.edit'], { title: 'Summer ☀️' }) }).click();
+    await editor.getByLabel(en['highlights.name']).fill('Summer 2026');
+    await pick.getByText('1').waitFor(within);
+    await editor.getByRole('button', { name: en['highlights.save'] }).click();
+    await editor.waitFor({ state: 'detached', ...within });
+    await h.getByTestId('highlight').filter({ hasText: 'Summer 2026' }).waitFor(within);
+    await screenshot(h, 'stories-highlights-own-390');
+    violations.push(...(await audit(h, 'own highlights')));
+    await h.getByRole('button', { name: format(en['highlights.edit'], { title: 'Summer 2026' }) }).click();
+    await editor.getByRole('button', { name: en['highlights.delete'] }).click();
+    await editor.getByText(en['highlights.deleteConfirm']).waitFor();
+    await editor.getByRole('button', { name: en['highlights.delete'] }).last().click();
+    await editor.waitFor({ state: 'detached', ...within });
+    await h.getByTestId('highlight').waitFor({ state: 'detached', ...within });
+    await i.reload();
+    await i.getByTestId('profile').waitFor(within);
+    expect(await i.getByTestId('highlights').count()).toBe(0);
     expect(violations).toEqual([]);
   }, 180_000);
 

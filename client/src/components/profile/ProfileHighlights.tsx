@@ -2,7 +2,9 @@
 // the owner set (`stories.highlights`); one opens the story viewer on that highlight's stories.
 // On the user's own profile a "New" item opens the editor: a title and the user's archive
 // (`stories.archive`) to pick stories from, in the order picked; Save is `stories.saveHighlight`.
-import { Plus } from 'lucide-solid';
+// Each of the user's own highlights has an edit button: the same editor with its title and stories
+// (saved with its id), and Delete after confirming (`stories.deleteHighlight`).
+import { Pencil, Plus } from 'lucide-solid';
 import { createSignal, For, type JSX, lazy, onMount, Show } from 'solid-js';
 import type { CallResponse } from '../../../../protocol/catalogue.ts';
 import { STORY_LIMITS } from '../../../../protocol/lists.ts';
@@ -12,7 +14,7 @@ import { actions, errorText } from '../../state/store.ts';
 import type { Story, TrayItem } from '../../state/stories.ts';
 import { Dialog } from '../Dialog.tsx';
 import { fallback } from '../media/sources.ts';
-import { Button } from '../ui/Button.tsx';
+import { Button, IconButton } from '../ui/Button.tsx';
 
 const StoryViewer = lazy(() => import('../stories/StoryViewer.tsx'));
 
@@ -36,15 +38,21 @@ function Cover(props: { mediaId: string | undefined }): JSX.Element {
   );
 }
 
-function HighlightEditor(props: { onClose: () => void; onSaved: () => void }): JSX.Element {
-  const [title, setTitle] = createSignal('');
+function HighlightEditor(props: { editing?: Highlight; onClose: () => void; onSaved: (text: string) => void }): JSX.Element {
+  const [title, setTitle] = createSignal(props.editing?.title ?? '');
+  const [confirming, setConfirming] = createSignal(false);
   const [archive, setArchive] = createSignal<Story[] | undefined>();
   const [picked, setPicked] = createSignal<string[]>([]);
   const [failure, setFailure] = createSignal<string | undefined>();
   const [busy, setBusy] = createSignal(false);
   onMount(async () => {
     try {
-      setArchive((await actions.call('stories.archive', {})).items);
+      const [archived, current] = await Promise.all([
+        actions.call('stories.archive', {}),
+        props.editing === undefined ? undefined : actions.call('stories.highlight', { highlightId: props.editing.id }),
+      ]);
+      if (current !== undefined) setPicked(current.items.map((story) => story.id));
+      setArchive(archived.items);
     } catch (error) {
       setFailure(errorText(error));
       setArchive([]);
@@ -56,8 +64,19 @@ function HighlightEditor(props: { onClose: () => void; onSaved: () => void }): J
     setBusy(true);
     setFailure(undefined);
     try {
-      await actions.call('stories.saveHighlight', { title: title().trim(), storyIds: picked() });
-      props.onSaved();
+      await actions.call('stories.saveHighlight', { highlightId: props.editing?.id, title: title().trim(), storyIds: picked() });
+      props.onSaved(t('highlights.saved'));
+    } catch (error) {
+      setFailure(errorText(error));
+    } finally {
+      setBusy(false);
+    }
+  };
+  const remove = async (highlightId: string) => {
+    setBusy(true);
+    try {
+      await actions.call('stories.deleteHighlight', { highlightId });
+      props.onSaved(t('highlights.deleted'));
     } catch (error) {
       setFailure(errorText(error));
     } finally {
@@ -65,7 +84,11 @@ function HighlightEditor(props: { onClose: () => void; onSaved: () => void }): J
     }
   };
   return (
-    <Dialog title={t('highlights.newTitle')} onClose={props.onClose} testId="highlight-editor">
+    <Dialog
+      title={props.editing === undefined ? t('highlights.newTitle') : t('highlights.editTitle')}
+      onClose={props.onClose}
+      testId="highlight-editor"
+    >
       <form class="stack highlight-editor" onSubmit={save}>
         <label>
           {t('highlights.name')}
@@ -115,6 +138,28 @@ function HighlightEditor(props: { onClose: () => void; onSaved: () => void }): J
             </p>
           )}
         </Show>
+        <Show when={props.editing}>
+          {(editing) => (
+            <Show
+              when={confirming()}
+              fallback={
+                <Button variant="ghost" disabled={busy()} onClick={() => setConfirming(true)}>
+                  {t('highlights.delete')}
+                </Button>
+              }
+            >
+              <p role="alert">{t('highlights.deleteConfirm')}</p>
+              <div class="row">
+                <Button variant="secondary" onClick={() => setConfirming(false)}>
+                  {t('form.cancel')}
+                </Button>
+                <Button variant="danger" disabled={busy()} onClick={() => void remove(editing().id)}>
+                  {t('highlights.delete')}
+                </Button>
+              </div>
+            </Show>
+          )}
+        </Show>
         <div class="row">
           <Button variant="secondary" onClick={props.onClose}>
             {t('form.cancel')}
@@ -131,7 +176,8 @@ function HighlightEditor(props: { onClose: () => void; onSaved: () => void }): J
 export function ProfileHighlights(props: { person: Person; own: boolean }): JSX.Element {
   const [items, setItems] = createSignal<Highlight[]>([]);
   const [playing, setPlaying] = createSignal<string | undefined>();
-  const [creating, setCreating] = createSignal(false);
+  /** The editor: open for a new highlight (null) or one of the user's own. */
+  const [editing, setEditing] = createSignal<Highlight | null | undefined>();
   const load = async () => {
     try {
       setItems((await actions.call('stories.highlights', { userId: props.person.id })).items);
@@ -146,7 +192,7 @@ export function ProfileHighlights(props: { person: Person; own: boolean }): JSX.
         <ul class="story-row" data-testid="highlights">
           <Show when={props.own}>
             <li class="story-item">
-              <button type="button" class="story-open" onClick={() => setCreating(true)} data-testid="highlight-new">
+              <button type="button" class="story-open" onClick={() => setEditing(null)} data-testid="highlight-new">
                 <span class="story-ring highlight-ring">
                   <span class="highlight-cover highlight-plus">
                     <Plus size={24} aria-hidden="true" />
@@ -165,6 +211,14 @@ export function ProfileHighlights(props: { person: Person; own: boolean }): JSX.
                     <bdi>{highlight.title}</bdi>
                   </span>
                 </button>
+                <Show when={props.own}>
+                  <IconButton
+                    icon={Pencil}
+                    class="highlight-edit"
+                    label={t('highlights.edit', { title: highlight.title })}
+                    onClick={() => setEditing(highlight)}
+                  />
+                </Show>
               </li>
             )}
           </For>
@@ -182,12 +236,13 @@ export function ProfileHighlights(props: { person: Person; own: boolean }): JSX.
             />
           )}
         </Show>
-        <Show when={creating()}>
+        <Show when={editing() !== undefined}>
           <HighlightEditor
-            onClose={() => setCreating(false)}
-            onSaved={() => {
-              setCreating(false);
-              actions.toast(t('highlights.saved'));
+            editing={editing() ?? undefined}
+            onClose={() => setEditing(undefined)}
+            onSaved={(text) => {
+              setEditing(undefined);
+              actions.toast(text);
               void load();
             }}
           />
