@@ -254,6 +254,16 @@ describe('stories in the web client', () => {
     await reply.getByRole('button', { name: format(en['stories.reactWith'], { emoji: '🔥' }) }).click();
     await g.keyboard.press('Escape');
     await viewer.waitFor({ state: 'detached', ...within });
+    // In Arabic the reply row mirrors.
+    await chooseLanguage(g, 'ar');
+    await g.getByTestId(`story-item-${fina.username}`).click();
+    await viewer.getByTestId('story-pause').click();
+    await reply.getByRole('textbox').fill('رائع!');
+    expect(await reply.evaluate((form) => getComputedStyle(form).direction)).toBe('rtl');
+    await shown(g);
+    await screenshot(g, 'stories-reply-ar-390');
+    await g.keyboard.press('Escape');
+    await viewer.waitFor({ state: 'detached', ...within });
 
     const native = await join(env, env.node, fina);
     const { conversationId } = await native.call('chats.direct', { userId: gus.id });

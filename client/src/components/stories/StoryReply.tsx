@@ -71,7 +71,13 @@ export function StoryReply(props: { story: Story; name: string; onTyping: (typin
           onFocus={() => props.onTyping(true)}
           onBlur={() => props.onTyping(false)}
         />
-        <IconButton type="submit" icon={Send} label={t('stories.replySend')} disabled={busy() || text().trim() === ''} />
+        <IconButton
+          type="submit"
+          icon={Send}
+          class="story-reply-send"
+          label={t('stories.replySend')}
+          disabled={busy() || text().trim() === ''}
+        />
       </div>
       <Show when={sent()}>
         <p class="story-reply-sent" role="status">
