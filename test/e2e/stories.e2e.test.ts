@@ -5,7 +5,9 @@
 // watches it (the overlay is there), and the ring turns grey. Ana, with her viewer list open,
 // sees Bruno arrive live. Then Ana posts a story for close friends only, with a poll: Carla's
 // tray shows Ana with the green ring and she votes; Bruno's tray does not change, live or after a
-// reload, and Ana's stories still hold only the one he saw. In Arabic the viewer mirrors.
+// reload, and Ana's stories still hold only the one he saw. In Arabic the viewer mirrors. A reply
+// from the viewer reaches the author's chat quoting the story; a highlight made on the author's
+// profile shows on it for a friend, and she renames and deletes it.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join as joinPath } from 'node:path';
@@ -226,6 +228,115 @@ describe('stories in the web client', () => {
     await c.keyboard.press('ArrowRight');
     await mirrored.locator('.story-stage[data-index="0"]').waitFor(within);
   }, 240_000);
+
+  test('e2e: a friend replies to a story from the viewer and reacts to it; the author’s chat with them shows both messages quoting the story', async () => {
+    const [fina, gus] = [await env.register(), await env.register()];
+    await befriend(env.node, fina, gus);
+    const f = await signIn(fina, DESKTOP);
+    const g = await signIn(gus, PHONE);
+    await postStory(f, 'Park run 🐕', 'friends');
+
+    await expect.poll(() => ring(g, fina.username), within).toBe('unseen');
+    await g.getByTestId(`story-item-${fina.username}`).click();
+    const viewer = g.getByTestId('story-viewer');
+    await viewer.getByTestId('story-overlay').filter({ hasText: 'Park run 🐕' }).waitFor(within);
+    const reply = viewer.getByTestId('story-reply');
+    const field = reply.getByRole('textbox');
+    await field.click();
+    // Typing holds the story.
+    await viewer.locator('.story-stage[data-paused="true"]').waitFor(within);
+    await field.fill('What a run!');
+    await shown(g);
+    await screenshot(g, 'stories-reply-390');
+    const violations = await audit(g, 'reply');
+    await reply.getByRole('button', { name: en['stories.replySend'] }).click();
+    await reply.getByText(en['stories.replySent']).waitFor(within);
+    await reply.getByRole('button', { name: format(en['stories.reactWith'], { emoji: '🔥' }) }).click();
+    await g.keyboard.press('Escape');
+    await viewer.waitFor({ state: 'detached', ...within });
+    // In Arabic the reply row mirrors.
+    await chooseLanguage(g, 'ar');
+    await g.getByTestId(`story-item-${fina.username}`).click();
+    await viewer.getByTestId('story-pause').click();
+    await reply.getByRole('textbox').fill('رائع!');
+    expect(await reply.evaluate((form) => getComputedStyle(form).direction)).toBe('rtl');
+    await shown(g);
+    await screenshot(g, 'stories-reply-ar-390');
+    await g.keyboard.press('Escape');
+    await viewer.waitFor({ state: 'detached', ...within });
+
+    const native = await join(env, env.node, fina);
+    const { conversationId } = await native.call('chats.direct', { userId: gus.id });
+    native.close();
+    expect(conversationId).not.toBeNull();
+    await f.goto(`${env.node.url}/chats/${conversationId}`);
+    const messages = f.getByTestId('chat-message');
+    await messages.filter({ hasText: 'What a run!' }).getByTestId('story-quote').getByText(en['chats.storyRepliedYours']).waitFor(within);
+    await messages.filter({ hasText: '🔥' }).getByTestId('story-quote').getByText(en['chats.storyReactedYours']).waitFor(within);
+    await messages.first().getByRole('img', { name: en['chats.storyThumb'] }).waitFor(within);
+    await screenshot(f, 'stories-reply-chat-1366');
+    violations.push(...(await audit(f, 'chat quote')));
+    expect(violations).toEqual([]);
+  }, 180_000);
+
+  test('e2e: the author makes a highlight of a story from her archive on her profile; a friend sees it on her profile and plays it', async () => {
+    const [hana, ivo] = [await env.register(), await env.register()];
+    await befriend(env.node, hana, ivo);
+    const h = await signIn(hana, PHONE);
+    await postStory(h, 'Best of summer', 'friends');
+
+    await h.goto(`${env.node.url}/u/${hana.username}`);
+    await h.getByTestId('highlight-new').click();
+    const editor = h.getByTestId('highlight-editor');
+    await editor.getByLabel(en['highlights.name']).fill('Summer ☀️');
+    const pick = editor.getByTestId('highlight-pick').first();
+    await pick.locator('img').waitFor(within);
+    await pick.getByRole('checkbox').check();
+    await pick.getByText('1').waitFor();
+    await screenshot(h, 'stories-highlight-editor-390');
+    const violations = await audit(h, 'highlight editor');
+    await editor.getByRole('button', { name: en['highlights.save'] }).click();
+    await editor.waitFor({ state: 'detached', ...within });
+    await h.getByTestId('highlight').filter({ hasText: 'Summer ☀️' }).waitFor(within);
+    expect(await noHorizontalScroll(h)).toBeLessThanOrEqual(PHONE.width);
+
+    const i = await signIn(ivo, DESKTOP);
+    await i.goto(`${env.node.url}/u/${hana.username}`);
+    const highlight = i.getByTestId('highlight').filter({ hasText: 'Summer ☀️' });
+    await highlight.locator('img').waitFor(within);
+    expect(await i.getByTestId('highlight-new').count()).toBe(0);
+    await screenshot(i, 'stories-highlights-profile-1366');
+    violations.push(...(await audit(i, 'highlights')));
+    await highlight.click();
+    const viewer = i.getByTestId('story-viewer');
+    await viewer.getByTestId('story-overlay').filter({ hasText: 'Best of summer' }).waitFor(within);
+    await viewer.getByTestId('story-pause').click();
+    expect(await viewer.getByTestId('story-reply').count()).toBe(0);
+    await shown(i);
+    await screenshot(i, 'stories-highlight-viewer-1366');
+    await i.keyboard.press('Escape');
+    await viewer.waitFor({ state: 'detached', ...within });
+
+    // Hana renames it (its story still picked), then deletes it after confirming.
+    await h.getByRole('button', { name: format(en['highlights.edit'], { title: 'Summer ☀️' }) }).click();
+    await editor.getByLabel(en['highlights.name']).fill('Summer 2026');
+    await pick.getByText('1').waitFor(within);
+    await editor.getByRole('button', { name: en['highlights.save'] }).click();
+    await editor.waitFor({ state: 'detached', ...within });
+    await h.getByTestId('highlight').filter({ hasText: 'Summer 2026' }).waitFor(within);
+    await screenshot(h, 'stories-highlights-own-390');
+    violations.push(...(await audit(h, 'own highlights')));
+    await h.getByRole('button', { name: format(en['highlights.edit'], { title: 'Summer 2026' }) }).click();
+    await editor.getByRole('button', { name: en['highlights.delete'] }).click();
+    await editor.getByText(en['highlights.deleteConfirm']).waitFor();
+    await editor.getByRole('button', { name: en['highlights.delete'] }).last().click();
+    await editor.waitFor({ state: 'detached', ...within });
+    await h.getByTestId('highlight').waitFor({ state: 'detached', ...within });
+    await i.reload();
+    await i.getByTestId('profile').waitFor(within);
+    expect(await i.getByTestId('highlights').count()).toBe(0);
+    expect(violations).toEqual([]);
+  }, 180_000);
 
   test('e2e: a video over 60 s is refused, then split into two clips on request; the clips play one after the other from where each starts', async () => {
     const dora = await env.register();

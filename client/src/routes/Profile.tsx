@@ -1,8 +1,9 @@
 // Someone's profile at /u/:username, as they let the viewer see it: the cover, the name, the
-// counts, their posts, pets and details in tabs (components/profile/ProfileTabs.tsx), the
-// presence dot (when allowed), and what the viewer can do about them. It stays live: changes on
-// `profile:<id>` and the viewer's own `relation.changed` events fetch it again, and when the
-// server revokes the topic (a block, a privacy change) the page asks again and may find nothing.
+// counts, their story highlights (components/profile/ProfileHighlights.tsx), their posts, pets and
+// details in tabs (components/profile/ProfileTabs.tsx), the presence dot (when allowed), and what
+// the viewer can do about them. It stays live: changes on `profile:<id>` and the viewer's own
+// `relation.changed` events fetch it again, and when the server revokes the topic (a block, a
+// privacy change) the page asks again and may find nothing.
 import { A, useParams } from '@solidjs/router';
 import { createEffect, createSignal, type JSX, on, onCleanup, Show } from 'solid-js';
 import type { CallResponse } from '../../../protocol/catalogue.ts';
@@ -12,6 +13,7 @@ import { ErrorAlert } from '../components/FormFooter.tsx';
 import { MessageButton } from '../components/MessageButton.tsx';
 import { MediaView } from '../components/media/MediaView.tsx';
 import { Avatar, VerifiedBadge } from '../components/Person.tsx';
+import { ProfileHighlights } from '../components/profile/ProfileHighlights.tsx';
 import { ProfileTabs } from '../components/profile/ProfileTabs.tsx';
 import { RelationActions, relationLabel } from '../components/RelationActions.tsx';
 import { formatNumber, t } from '../i18n/index.ts';
@@ -236,6 +238,9 @@ export default function ProfilePage(): JSX.Element {
               />
             </Show>
           </article>
+          <Show when={person().id} keyed>
+            {(_id) => <ProfileHighlights person={person()} own={isSelf()} />}
+          </Show>
           <ProfileTabs profile={person()} pets={pets()} />
         </>
       )}

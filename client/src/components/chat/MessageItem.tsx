@@ -1,6 +1,6 @@
 // One message of a conversation: a system line centered; else a bubble (own ones at the end) with
 // the sender's name in groups, the quoted message it answers, its text (or its decrypted text with
-// a lock, or why it cannot be shown), its photos, videos and voice notes (those of an encrypted
+// a lock, or why it cannot be shown), the story it answers, its photos, videos and voice notes (those of an encrypted
 // message decrypted here), the time, "edited", the receipt under own messages, the reactions, and a
 // menu: reply, react, edit, pin, delete.
 import { createSignal, For, type JSX, Show } from 'solid-js';
@@ -9,6 +9,7 @@ import { t } from '../../i18n/index.ts';
 import type { ChatMessage } from '../../state/messageLog.ts';
 import { MediaView } from '../media/MediaView.tsx';
 import { EncryptedAttachment } from './EncryptedAttachment.tsx';
+import { MessageStoryQuote } from './MessageStoryQuote.tsx';
 
 const CHAT_EMOJIS = ['👍', '❤️', '😂', '😮', '😢', '🐾'] as const;
 
@@ -79,6 +80,7 @@ export function MessageItem(props: {
         <Show when={props.senderName}>
           <div class="sender">{props.senderName}</div>
         </Show>
+        <Show when={!deleted() && props.message.story}>{(story) => <MessageStoryQuote story={story()} mine={props.mine} />}</Show>
         <Show when={!deleted() && props.message.replyTo}>
           {(quoted) => (
             <blockquote class="quote" aria-label={t('chats.replyingTo', { name: props.nameOf(quoted().senderId) })}>

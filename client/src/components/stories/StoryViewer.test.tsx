@@ -78,6 +78,7 @@ function serve(byAuthor: Record<string, Story[]>, start = 0, gone?: () => Readon
       if (shown.sticker?.kind === 'question') return { ...shown, seen: true, sticker: { ...shown.sticker, myAnswer: body.answer } };
       return { ...shown, seen: true, sticker: { ...(shown.sticker as object), myVote: body.option, votes: [3, 1] } };
     }
+    if (op === 'stories.reply') return { id: 'reply' };
     throw new Error(`unexpected ${op}`);
   }) as typeof actions.call);
   const seen: string[] = [];
@@ -224,6 +225,7 @@ test('story viewer: the author’s own story is not counted, shows its views and
   const server = serve({ ana_luna: mine });
   const views = await screen.findByTestId('story-views');
   expect(views.textContent).toBe('1 view');
+  expect(screen.queryByTestId('story-reply')).toBeNull();
   fireEvent.click(views);
   const list = await screen.findByTestId('story-viewers');
   await within(list).findByTestId('person-bruno');
@@ -322,4 +324,20 @@ test('story viewer: the pause button (and Space) holds the story until pressed a
   key(' ');
   expect(stage().dataset.paused).toBe('false');
   expect(shown().id).toBe(stories[0]?.id);
+});
+
+test('story viewer: someone else’s story has the reply field (not the author’s controls); typing into it holds the story', async () => {
+  const shownStory = story('bruno');
+  const server = serve({ bruno: [shownStory] });
+  const field = await screen.findByRole('textbox', { name: 'Reply to \u2068BRUNO\u2069…' });
+  expect(screen.queryByTestId('story-views')).toBeNull();
+  await waitFor(() => expect(stage().dataset.paused).toBe('false'));
+  fireEvent.focus(field);
+  expect(stage().dataset.paused).toBe('true');
+  fireEvent.blur(field);
+  expect(stage().dataset.paused).toBe('false');
+  server.call.mockClear();
+  fireEvent.click(screen.getByRole('button', { name: 'React with 😍' }));
+  await screen.findByText('Sent');
+  expect(server.call).toHaveBeenCalledWith('stories.reply', { storyId: shownStory.id, emoji: '😍', clientId: expect.any(String) });
 });

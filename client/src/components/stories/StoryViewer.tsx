@@ -5,7 +5,9 @@
 // down pauses, swiping down or Escape closes. Each story shown counts as viewed once (not the
 // user's own). The user's own stories show how many viewed them (the list opens from the eye) and
 // can be deleted; someone else's can be muted (they leave the tray). A modal dialog (Kobalte's):
-// focus stays inside and returns to the tray when it closes.
+// focus stays inside and returns to the tray when it closes. Given a `highlight`, it plays that
+// highlight's stories (`stories.highlight`) from the first: kept past their 24 hours, not counted
+// as views, with no reply field or mute.
 import { Dialog as Kobalte } from '@kobalte/core/dialog';
 import { A } from '@solidjs/router';
 import { ChevronLeft, ChevronRight, Eye, EyeOff, Pause, Play, Trash2, X } from 'lucide-solid';
@@ -22,6 +24,7 @@ import { VideoPlayer } from '../media/VideoPlayer.tsx';
 import { Avatar } from '../Person.tsx';
 import { Button, IconButton } from '../ui/Button.tsx';
 import { StoryOverlays } from './StoryOverlays.tsx';
+import { StoryReply } from './StoryReply.tsx';
 import { StorySticker } from './StorySticker.tsx';
 import { StoryViewers } from './StoryViewers.tsx';
 
@@ -54,6 +57,8 @@ function preload(story: Story | undefined): void {
 export default function StoryViewer(props: {
   people: Person[];
   start: number;
+  /** A highlight's id: its stories play instead of the person's active ones. */
+  highlight?: string;
   /** Stories taken away live (`story.removed`): they leave the viewer too. */
   gone?: () => ReadonlySet<string>;
   onClose: () => void;
@@ -80,6 +85,8 @@ export default function StoryViewer(props: {
   const storiesOf = (userId: string): Promise<Story[]> => {
     const early = ahead.get(userId);
     ahead.delete(userId);
+    if (props.highlight !== undefined)
+      return actions.call('stories.highlight', { highlightId: props.highlight }).then((page) => page.items);
     return early ?? actions.call('stories.byAuthor', { userId }).then((page) => page.items);
   };
   const readAhead = (userId: string) => {
@@ -125,7 +132,7 @@ export default function StoryViewer(props: {
           return;
         }
         setStories(items);
-        const firstUnseen = items.findIndex((story) => !story.seen);
+        const firstUnseen = props.highlight === undefined ? items.findIndex((story) => !story.seen) : 0;
         player.start(fromTheEnd ? items.length - 1 : firstUnseen === -1 ? 0 : firstUnseen);
         fromTheEnd = false;
       } catch (error) {
@@ -139,7 +146,7 @@ export default function StoryViewer(props: {
   // Each story shown counts once as viewed (not the user's own); the tray's ring follows.
   createEffect(
     on(current, (story) => {
-      if (story === undefined || story.seen || story.author.id === me() || viewed.has(story.id)) return;
+      if (story === undefined || story.seen || story.author.id === me() || viewed.has(story.id) || props.highlight !== undefined) return;
       viewed.add(story.id);
       actions.call('stories.view', { storyId: story.id }).then(
         () => {
@@ -244,7 +251,7 @@ export default function StoryViewer(props: {
     else player.reindex(at);
   };
   /** The server says nothing when a story expires: it leaves the open viewer at its expiresAt, as it leaves the tray. */
-  const dropExpired = (now: number) => drop((story) => new Date(story.expiresAt).getTime() <= now);
+  const dropExpired = (now: number) => props.highlight === undefined && drop((story) => new Date(story.expiresAt).getTime() <= now);
   createEffect(
     on(
       () => props.gone?.(),
@@ -374,7 +381,7 @@ export default function StoryViewer(props: {
                     onClick={togglePause}
                     data-testid="story-pause"
                   />
-                  <Show when={current() !== undefined && !mine() && person()}>
+                  <Show when={current() !== undefined && !mine() && props.highlight === undefined && person()}>
                     {(who) => (
                       <IconButton
                         icon={EyeOff}
@@ -395,7 +402,16 @@ export default function StoryViewer(props: {
                   <StorySticker story={story()} mine={mine()} onAnswered={replace} onTyping={(on) => player.pause('typing', on)} />
                 )}
               </Show>
-              <Show when={mine() && current()}>
+              <Show when={!mine() && props.highlight === undefined && current()}>
+                {(story) => (
+                  <StoryReply
+                    story={story()}
+                    name={story().author.displayName || story().author.username}
+                    onTyping={(on) => player.pause('typing', on)}
+                  />
+                )}
+              </Show>
+              <Show when={mine() && props.highlight === undefined && current()}>
                 {(story) => (
                   <div class="story-own">
                     <Button variant="ghost" size="sm" icon={Eye} onClick={() => setViewersOf(story())} data-testid="story-views">
