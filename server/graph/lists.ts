@@ -1,7 +1,7 @@
 // Reading the graph: friends, pending requests, followers and following, blocks. Every list is
 // cursor-paginated and leaves out anyone blocked on either side of the viewer; whose lists a
 // viewer may read at all is the owner's `friendsList` audience.
-import { and, asc, desc, eq, gt, lt, or } from 'drizzle-orm';
+import { and, asc, desc, eq, gt } from 'drizzle-orm';
 import type { CallRequest } from '../../protocol/catalogue.ts';
 import { users } from '../accounts/schema.ts';
 import { ForbiddenError, NotFoundError } from '../errors.ts';
@@ -9,7 +9,7 @@ import type { SocialDeps } from '../people/context.ts';
 import { allows, privacyOf } from '../people/privacy.ts';
 import { profiles } from '../people/schema.ts';
 import { summaryColumns, toSummary } from '../people/summaries.ts';
-import { decodeCursor, PAGE_SIZE, pageOf } from '../platform/cursor.ts';
+import { decodeCursor, olderThan, PAGE_SIZE, pageOf } from '../platform/cursor.ts';
 import type { Database } from '../platform/db/index.ts';
 import { isBlocked, notBlockedWith, relationFacts } from './relations.ts';
 import { blocks, follows, friendRequests, friendships } from './schema.ts';
@@ -64,15 +64,7 @@ export async function pendingRequests(deps: Pick<SocialDeps, 'db'>, viewerId: st
     .innerJoin(users, eq(users.id, other))
     .leftJoin(profiles, eq(profiles.userId, other))
     .where(
-      and(
-        eq(incoming ? friendRequests.toUserId : friendRequests.fromUserId, viewerId),
-        after === undefined
-          ? undefined
-          : or(
-              lt(friendRequests.createdAt, new Date(after[0] as string)),
-              and(eq(friendRequests.createdAt, new Date(after[0] as string)), lt(other, after[1] as string)),
-            ),
-      ),
+      and(eq(incoming ? friendRequests.toUserId : friendRequests.fromUserId, viewerId), olderThan(friendRequests.createdAt, other, after)),
     )
     .orderBy(desc(friendRequests.createdAt), desc(other))
     .limit(PAGE_SIZE + 1);
@@ -114,17 +106,7 @@ export async function blocksList(deps: Pick<SocialDeps, 'db'>, viewerId: string,
     .from(blocks)
     .innerJoin(users, eq(users.id, blocks.blockedId))
     .leftJoin(profiles, eq(profiles.userId, blocks.blockedId))
-    .where(
-      and(
-        eq(blocks.blockerId, viewerId),
-        after === undefined
-          ? undefined
-          : or(
-              lt(blocks.createdAt, new Date(after[0] as string)),
-              and(eq(blocks.createdAt, new Date(after[0] as string)), lt(blocks.blockedId, after[1] as string)),
-            ),
-      ),
-    )
+    .where(and(eq(blocks.blockerId, viewerId), olderThan(blocks.createdAt, blocks.blockedId, after)))
     .orderBy(desc(blocks.createdAt), desc(blocks.blockedId))
     .limit(PAGE_SIZE + 1);
   return pageOf(

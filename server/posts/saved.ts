@@ -5,11 +5,9 @@
 // forgotten first (the list leaves them out anyway; refused, the transaction keeps them). A change
 // is told on `user:<id>` so the user's other devices show it.
 import { and, eq, sql } from 'drizzle-orm';
-import { FORMATS } from '../../protocol/formats.ts';
-import { InvalidInputError } from '../errors.ts';
 import { emit } from '../events.ts';
 import type { SocialDeps } from '../people/context.ts';
-import { decodeCursor, PAGE_SIZE, pageOf } from '../platform/cursor.ts';
+import { decodeTypedCursor, PAGE_SIZE, pageOf } from '../platform/cursor.ts';
 import { anyOf } from '../platform/db/any-of.ts';
 import { rowsOf } from '../platform/db/rows.ts';
 import { TooManySavedPostsError } from './errors.ts';
@@ -20,16 +18,8 @@ import { visibleTo } from './visibility.ts';
 
 /** The list's cursor: when the last post of the page was saved and its id, both checked before any query. */
 function savedCursor(cursor: string | undefined): { savedAt: string; postId: string } | undefined {
-  const key = decodeCursor(cursor, 2);
-  if (key === undefined) return undefined;
-  const [savedAt, postId] = key as [string, string];
-  // The server gives ISO times to the millisecond: anything else (a 30 February Date.parse
-  // accepts and PostgreSQL refuses) is not one of its cursors.
-  const exact =
-    FORMATS['date-time']?.(savedAt) === true && !Number.isNaN(Date.parse(savedAt)) && new Date(savedAt).toISOString() === savedAt;
-  if (!exact || !FORMATS.uuid?.(postId))
-    throw new InvalidInputError('the cursor is not one this server gave', { field: 'cursor', code: 'INVALID_CURSOR' });
-  return { savedAt, postId };
+  const key = decodeTypedCursor(cursor, ['time', 'uuid']);
+  return key === undefined ? undefined : { savedAt: key[0] as string, postId: key[1] as string };
 }
 
 export class Saved {

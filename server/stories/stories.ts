@@ -6,7 +6,7 @@
 // on `feed:<id>`. Every read applies storyVisibleTo (visibility.ts): past `expires_at` a story is
 // gone for everyone but its author at once, whatever the cleanup has done yet.
 import type { Static } from '@sinclair/typebox';
-import { and, asc, count, desc, eq, inArray, lt, or, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, inArray, lt, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { storyCalls } from '../../protocol/calls/stories.ts';
 import { STORY_LIMITS } from '../../protocol/lists.ts';
@@ -23,7 +23,7 @@ import { allows } from '../people/privacy.ts';
 import { profiles } from '../people/schema.ts';
 import { summaryColumns, toSummary } from '../people/summaries.ts';
 import { pets } from '../pets/schema.ts';
-import { decodeCursor, PAGE_SIZE, pageOf } from '../platform/cursor.ts';
+import { decodeTypedCursor, olderThan, PAGE_SIZE, pageOf } from '../platform/cursor.ts';
 import type { Database } from '../platform/db/index.ts';
 import { createOnce } from '../platform/db/once.ts';
 import { checkPlainText } from '../platform/input.ts';
@@ -297,7 +297,7 @@ export class Stories {
 
   /** The author's own stories, newest first (not deleted; expired ones while kept). */
   async archive(authorId: string, cursor: string | undefined) {
-    const after = checkedCursor(cursor, ['uuid']);
+    const after = decodeTypedCursor(cursor, ['uuid']);
     const rows = await this.#deps.db
       .select()
       .from(stories)
@@ -346,23 +346,14 @@ export class Stories {
   /** Who viewed one of the author's stories, newest first. */
   async viewers(authorId: string, request: Request<'stories.viewers'>) {
     const row = await this.#own(authorId, request.storyId);
-    const after = checkedCursor(request.cursor, ['date', 'uuid']);
+    const after = decodeTypedCursor(request.cursor, ['time', 'uuid']);
     const rows = await this.#deps.db
       .select({ ...summaryColumns, viewedAt: storyViews.viewedAt })
       .from(storyViews)
       .innerJoin(users, eq(users.id, storyViews.viewerId))
       .leftJoin(profiles, eq(profiles.userId, users.id))
       .where(
-        and(
-          eq(storyViews.storyId, row.id),
-          notBlockedWith(authorId, users.id),
-          after === undefined
-            ? undefined
-            : or(
-                lt(storyViews.viewedAt, new Date(after[0] as string)),
-                and(eq(storyViews.viewedAt, new Date(after[0] as string)), lt(storyViews.viewerId, after[1] as string)),
-              ),
-        ),
+        and(eq(storyViews.storyId, row.id), notBlockedWith(authorId, users.id), olderThan(storyViews.viewedAt, storyViews.viewerId, after)),
       )
       .orderBy(desc(storyViews.viewedAt), desc(storyViews.viewerId))
       .limit(PAGE_SIZE + 1);
@@ -436,7 +427,7 @@ export class Stories {
 
   async answers(authorId: string, request: Request<'stories.answers'>) {
     const row = await this.#own(authorId, request.storyId);
-    const after = checkedCursor(request.cursor, ['date', 'uuid']);
+    const after = decodeTypedCursor(request.cursor, ['time', 'uuid']);
     const rows = await this.#deps.db
       .select({ ...summaryColumns, option: storyAnswers.option, answer: storyAnswers.answer, answeredAt: storyAnswers.answeredAt })
       .from(storyAnswers)
@@ -446,12 +437,7 @@ export class Stories {
         and(
           eq(storyAnswers.storyId, row.id),
           notBlockedWith(authorId, users.id),
-          after === undefined
-            ? undefined
-            : or(
-                lt(storyAnswers.answeredAt, new Date(after[0] as string)),
-                and(eq(storyAnswers.answeredAt, new Date(after[0] as string)), lt(storyAnswers.userId, after[1] as string)),
-              ),
+          olderThan(storyAnswers.answeredAt, storyAnswers.userId, after),
         ),
       )
       .orderBy(desc(storyAnswers.answeredAt), desc(storyAnswers.userId))
@@ -584,16 +570,6 @@ function cleanSticker(sticker: Request<'stories.create'>['sticker'] & object) {
   };
   if (sticker.kind === 'question') return { kind: 'question' as const, prompt: clean(sticker.prompt, 'sticker') };
   return { kind: 'poll' as const, question: clean(sticker.question, 'sticker'), options: sticker.options.map((o) => clean(o, 'sticker')) };
-}
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-
-/** A cursor whose parts are of the kinds given (a date, a uuid): anything else is INVALID_CURSOR before a query runs. */
-function checkedCursor(cursor: string | undefined, kinds: ('date' | 'uuid')[]): string[] | undefined {
-  const parts = decodeCursor(cursor, kinds.length);
-  if (parts?.some((part, i) => (kinds[i] === 'uuid' ? !UUID.test(part) : Number.isNaN(Date.parse(part)))))
-    throw new InvalidInputError('the cursor is not one this server gave', { field: 'cursor', code: 'INVALID_CURSOR' });
-  return parts;
 }
 
 /** Whether the person exists and no block stands between them and the viewer (NOT_FOUND otherwise, wherever it is asked). */
