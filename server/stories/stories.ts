@@ -471,9 +471,12 @@ export class Stories {
       .where(and(eq(stories.authorId, ownerId), sql`${stories.deletedAt} is null and ${stories.expiresAt} > now()`));
     const couldSee = new Map<string, string[]>();
     for (const target of targets) {
-      const shown: string[] = [];
-      for (const row of active) if (await this.#mayShow(db, row, target)) shown.push(row.id);
-      couldSee.set(target, shown);
+      // One read of how they stand per person; someone hidden already is not told again (not `added`).
+      const facts = await relationFacts(db, target, ownerId);
+      couldSee.set(
+        target,
+        active.filter((row) => allows(row.audience, facts)).map((row) => row.id),
+      );
     }
     const added = await db.transaction(async (tx) => {
       // One owner's list changes one at a time: the count below holds.
