@@ -293,6 +293,43 @@ describe('stories: who sees what', () => {
     expect((await friend.refused('stories.mute', { userId: owner.id, muted: true })).code).toBe('NOT_FOUND');
   });
 
+  test('stories: after a block or "hide from", a replay of the feed topic from seq 0 gives ids that all read NOT_FOUND; later stories are not announced', async () => {
+    const { owner, friend, close } = await pool.circle();
+    const topic = (member: Member) => `feed:${member.id}`;
+    for (const member of [friend, close]) await member.follow(topic(member));
+    const before = await story(owner, 'friends', { overlays: [{ text: 'secret beach', x: 0.5, y: 0.5, color: 'white' }] });
+    for (const member of [friend, close]) await member.event('story.added', (body) => body.storyId === before.id);
+    await friend.call('blocks.block', { userId: owner.id });
+    await owner.call('stories.hide', { userIds: [close.id], hidden: true });
+    const after = await story(owner, 'friends', { overlays: [{ text: 'after the block', x: 0.5, y: 0.5, color: 'white' }] });
+    await env.node.social.stories.settled();
+    const epoch = env.node.platform.topics.epoch;
+    for (const member of [friend, close]) {
+      const from = member.socket.frames.length;
+      const reply = await member.socket.request({ type: 'sub', topic: topic(member), since: { epoch, seq: 0 } });
+      expect(reply.type).toBe('reply');
+      const upTo = (reply.body as { seq: number }).seq;
+      const replayed = () =>
+        member.socket.frames
+          .slice(from)
+          .filter((frame) => (frame.type === 'event' || frame.type === 'reset') && frame.topic === topic(member));
+      await expect.poll(() => replayed().some((frame) => frame.type === 'reset' || frame.seq === upTo), { timeout: 5000 }).toBe(true);
+      const seen = JSON.stringify(replayed());
+      // The replay is the log as it was sent: the first story's id is there (so the reads below run).
+      expect(seen).toContain(before.id);
+      // Ids only, never what the story says; nothing of the story posted after.
+      expect(seen).not.toContain('secret beach');
+      expect(seen).not.toContain(after.id);
+      for (const frame of replayed()) {
+        if (frame.type !== 'event' || !String(frame.name).startsWith('story.')) continue;
+        const { storyId } = frame.body as { storyId: string };
+        expect((await member.refused('stories.get', { storyId })).code).toBe('NOT_FOUND');
+      }
+      expect(await trayIds(member)).not.toContain(owner.id);
+      expect((await member.call('media.get', { ids: [before.mediaId, after.mediaId] })).items).toEqual([]);
+    }
+  });
+
   test('stories: "hide my story from" takes them out at once, live; showing again brings them back', async () => {
     const { owner, friend, close } = await pool.circle();
     await friend.follow(`feed:${friend.id}`);
