@@ -589,6 +589,29 @@ A story is a ready image or video of the author's (upload it as any media, then
   conversation with the author. The message's \`story\` names the story; show its \`mediaId\` as a
   thumbnail until \`expiresAt\` (after it the server sends \`mediaId: null\`).
 
+## Reels
+
+A reel is a vertical video of 15 s to 10 min: upload it with kind \`reel\` (the pipeline measures
+its length and makes the HLS ladder), then \`reels.create\`. A reel is also a post, and
+\`reel.post.id\` is the reel's id:
+
+- **Reactions, comments, saves, shares, the caption's history and deleting** are the posts calls
+  on that id (\`posts.react\`, \`comments.add\`, \`posts.save\`, \`posts.history\`,
+  \`posts.delete\`), with the same rules; \`reels.edit\` changes the caption and audience (as
+  \`posts.edit\` would, which keeps a reel to \`public\` or \`friends\`), the cover frame and the
+  duet and stitch switches. A reel shows in home feeds, hashtag pages and saved posts as the post
+  it is, whose one media is of kind \`reel\`: open the player with \`reels.get\`.
+- **Playing.** Get the media's URLs with \`media.get\` (\`master.m3u8\`), show the cover frame
+  (\`coverMs\` into the video) until it plays, and preload the next and previous reels.
+- **Reporting what was watched.** Every few seconds while playing, and when the player closes,
+  send \`reels.watch\` with what was watched since the last report, per reel: milliseconds
+  (replays included), whether it reached its end, whether the viewer swiped away before 2 s
+  (\`skipped\`), and where it was shown (\`source\`). A view counts once per viewer when their
+  total passes 2 s (or half the reel); a viewer's watch time counts up to 5 plays of the reel.
+  Do not repeat a batch whose answer was lost: drop it (a repeat may count its time twice).
+- **Tabs.** \`reels.following\` lists reels of the people you follow, newest first;
+  \`reels.byAuthor\` a profile's grid. \`reels.notInterested\` takes a reel out of your feeds.
+
 ## Settings and their defaults
 
 A user who never changed a setting has the default below; \`privacy.get\` and

@@ -97,3 +97,25 @@ export const STORY_LIMITS = {
   /** Characters of a highlight's title. */
   highlightTitleChars: 40,
 } as const;
+
+// Reels (reels.*): vertical videos with their own player, feed and counters. A reel is a post
+// (its caption the post's text; reactions, comments, saves and shares are the post's).
+export const REEL_AUDIENCES = ['public', 'friends'] as const;
+/** Where a reel was watched from, as the client reports it (reels.watch): analytics split views by it. */
+export const REEL_SOURCES = ['for_you', 'following', 'profile', 'hashtag', 'sound', 'link'] as const;
+/** What the interaction log (reel_interactions) records, as the seed lists it plus save, "not interested" and skip. */
+export const REEL_INTERACTIONS = ['view', 'like', 'share', 'comment', 'save', 'not_interested', 'skip'] as const;
+export const REEL_LIMITS = {
+  /** Characters of a caption (UTF-16 code units), as a post's text. */
+  captionChars: 2200,
+  /** A view counts once per viewer, once they watched this long or half the reel, whichever is shorter. */
+  viewAfterMs: 2_000,
+  /** Reels reported in one reels.watch batch. */
+  watchBatch: 50,
+  /** Milliseconds of watching one item of a batch may report (a batch covers at most this much). */
+  watchItemMs: 10 * 60_000,
+  /** Watch time counted per viewer and reel is capped at this many plays of it (replays count, loops do not inflate). */
+  watchPlays: 5,
+  /** reels.watch batches one user may send a minute (RATE_LIMITED beyond). */
+  watchBatchesPerMinute: 60,
+} as const;

@@ -18,6 +18,8 @@ export const RETRY_RULE_TEXT: Record<RetryRule, string> = {
 export const READ_BACK: Partial<Record<CallName, string>> = {
   'system.announce': 'the last events of the `system` topic',
   'stories.saveHighlight': 'a replace (with `highlightId`) is repeatable; a create: `stories.highlights` of yourself',
+  'reels.watch':
+    'nothing tells: a repeat may count the watch time twice (capped, and a view still counts once); drop the batch rather than repeat it',
 };
 
 export const RETRY_RULES: Record<CallName, RetryRule> = {
@@ -105,6 +107,13 @@ export const RETRY_RULES: Record<CallName, RetryRule> = {
   'stories.hide': 'repeatable',
   'stories.mute': 'repeatable',
   'stories.settings': 'repeatable',
+  'reels.create': 'key',
+  'reels.get': 'read',
+  'reels.edit': 'repeatable',
+  'reels.byAuthor': 'read',
+  'reels.following': 'read',
+  'reels.watch': 'unsafe',
+  'reels.notInterested': 'repeatable',
   'hashtags.page': 'read',
   'hashtags.trending': 'read',
   'reports.create': 'repeatable',

@@ -96,7 +96,7 @@ const Why = T.Object(
 );
 
 const examplePostId = '0192a1b2-4444-7000-8000-000000000001';
-const examplePost = {
+export const examplePost = {
   id: examplePostId,
   author: examplePerson,
   pet: null,

@@ -13,6 +13,7 @@ import { socialHandlers } from '../people/handlers.ts';
 import type { Social } from '../people/social.ts';
 import type { TopicLog } from '../platform/topics/index.ts';
 import { postHandlers } from '../posts/handlers.ts';
+import { reelHandlers } from '../reels/handlers.ts';
 import { storyHandlers } from '../stories/handlers.ts';
 
 interface CallContext {
@@ -69,6 +70,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     ...socialHandlers(deps.social),
     ...postHandlers(deps.social),
     ...storyHandlers(deps.social),
+    ...reelHandlers(deps.social),
     ...chatHandlers(deps.social),
     'media.get': async (context, body) => ({ items: await deps.social.media.get(context.principal.userId, body.ids) }),
     'media.quota': async (context) => deps.social.media.quota(context.principal.userId),

@@ -3,7 +3,7 @@
 // README holds the table between `<!-- limits:begin -->` and `<!-- limits:end -->`;
 // `bun scripts/limits-table.ts` rewrites it and server/ops/limits.test.ts fails when it differs.
 import { VIDEO_MAX_FRAME_PIXELS } from '../../media/video.ts';
-import { MEDIA_LIMITS, STORY_LIMITS } from '../../protocol/lists.ts';
+import { MEDIA_LIMITS, REEL_LIMITS, STORY_LIMITS } from '../../protocol/lists.ts';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_DISTINCT, PASSWORD_MIN_LENGTH } from '../accounts/passwords.ts';
 import { LIMITS, type Limit, LOCKOUT_MS } from '../accounts/rate-limits.ts';
 import { REFRESH_TOKEN_TTL_MS } from '../accounts/sessions.ts';
@@ -215,6 +215,16 @@ function rows(): Row[] {
     {
       what: 'people a user hides their stories from (`TOO_MANY_HIDDEN`); highlights per user (`TOO_MANY_HIGHLIGHTS`), stories in one',
       value: `${number(STORY_LIMITS.hidden)}; ${STORY_LIMITS.highlights}, ${STORY_LIMITS.highlightStories}`,
+      set: fixed('protocol/lists.ts'),
+    },
+    {
+      what: 'a reel: caption characters; a view counts after (or half the reel, if shorter)',
+      value: `${number(REEL_LIMITS.captionChars)}; ${duration(REEL_LIMITS.viewAfterMs)}`,
+      set: fixed('protocol/lists.ts'),
+    },
+    {
+      what: 'reels.watch: batches per user, items in one, watching one item may report; watch time counted per viewer and reel',
+      value: `${per(REEL_LIMITS.watchBatchesPerMinute, 60_000)}, ${REEL_LIMITS.watchBatch}, ${duration(REEL_LIMITS.watchItemMs)}; ${REEL_LIMITS.watchPlays} plays`,
       set: fixed('protocol/lists.ts'),
     },
     {

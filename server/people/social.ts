@@ -21,6 +21,7 @@ import { Posts } from '../posts/posts.ts';
 import { Reactions } from '../posts/reactions.ts';
 import { Saved } from '../posts/saved.ts';
 import { postsShowMedia, postsUseMedia } from '../posts/visibility.ts';
+import { Reels } from '../reels/reels.ts';
 import { StoryCleanup } from '../stories/cleanup.ts';
 import { Highlights } from '../stories/highlights.ts';
 import { Stories } from '../stories/stories.ts';
@@ -44,6 +45,7 @@ export interface Social {
   chats: Chats;
   media: Media;
   places: Places;
+  reels: Reels;
   stories: Stories;
   highlights: Highlights;
   /** Started and stopped by the node, like the digest. */
@@ -116,6 +118,7 @@ export async function createSocial(
     chats: new Chats(deps),
     media,
     places: new Places(platform.config.places, platform.cache, limiter, platform.log),
+    reels: new Reels(deps, posts),
     stories: new Stories({ ...deps, lifetimeMs: platform.config.stories.lifetimeMs, perDay: platform.config.stories.perDay }),
     highlights: new Highlights(db),
     storyCleanup: new StoryCleanup({

@@ -5,7 +5,9 @@
 
 import type { Static } from '@sinclair/typebox';
 import { and, count, desc, eq, sql } from 'drizzle-orm';
+import type { MediaKind } from '../../media/detect.ts';
 import type { postCalls } from '../../protocol/calls/posts.ts';
+import { REEL_AUDIENCES } from '../../protocol/lists.ts';
 import { users } from '../accounts/schema.ts';
 import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from '../errors.ts';
 import { emit } from '../events.ts';
@@ -21,6 +23,7 @@ import type { Database } from '../platform/db/index.ts';
 import { createOnce } from '../platform/db/once.ts';
 import { rowsOf } from '../platform/db/rows.ts';
 import { checkPlainText } from '../platform/input.ts';
+import { reels } from '../reels/schema.ts';
 import type { Trends } from './hashtags.ts';
 import { pollOptions, polls, pollVotes, postEdits, postHashtags, postMentions, posts, savedPosts } from './schema.ts';
 import { mentionsAndTags } from './text.ts';
@@ -28,7 +31,14 @@ import { countsEventOf, type PostRow, type PostView, postViews } from './views.t
 import { canSee, visibleTo } from './visibility.ts';
 
 type Request<N extends keyof typeof postCalls> = Static<(typeof postCalls)[N]['request']>;
-type Tx = Parameters<Parameters<Database['transaction']>[0]>[0];
+export type Tx = Parameters<Parameters<Database['transaction']>[0]>[0];
+
+/** What a kind of post built on posts (a reel) adds: the media kinds it takes, and its own rows,
+ * written in the post's transaction. */
+export interface PostExtension {
+  mediaKinds: readonly MediaKind[];
+  within: (tx: Tx, row: PostRow) => Promise<void>;
+}
 
 /** Authors with more followers than this get no live feed fan-out; their posts appear on refresh. */
 const FANOUT_LIMIT = 2000;
@@ -58,7 +68,7 @@ export class Posts {
   }
 
   /** With `clientId`, a retry answers the post the first attempt made (platform/db/once.ts). */
-  create(authorId: string, request: Request<'posts.create'>): Promise<PostView> {
+  create(authorId: string, request: Request<'posts.create'>, extension?: PostExtension): Promise<PostView> {
     return createOnce(
       request.clientId,
       async (clientId) => {
@@ -70,18 +80,18 @@ export class Posts {
         if (row.deletedAt !== null) throw new NotFoundError('post');
         return this.view(authorId, row);
       },
-      () => this.#create(authorId, request),
+      () => this.#create(authorId, request, extension),
     );
   }
 
-  async #create(authorId: string, request: Request<'posts.create'>): Promise<PostView> {
+  async #create(authorId: string, request: Request<'posts.create'>, extension: PostExtension | undefined): Promise<PostView> {
     const text = (request.text ?? '').trim();
     checkPlainText(text, 'text');
     const mediaIds = request.mediaIds ?? [];
     if (text === '' && mediaIds.length === 0 && request.poll === undefined && request.sharedPostId === undefined)
       throw new InvalidInputError('a post needs text, media, a poll or a shared post', { field: 'text' });
     if (request.place !== undefined) checkPlainText(request.place.name, 'place.name');
-    await this.#deps.media.attachable(authorId, mediaIds, ['image', 'video']);
+    await this.#deps.media.attachable(authorId, mediaIds, extension?.mediaKinds ?? ['image', 'video']);
     if ((request.place?.latitude === undefined) !== (request.place?.longitude === undefined))
       throw new InvalidInputError('give both latitude and longitude, or neither', { field: 'place.latitude' });
     const poll = request.poll;
@@ -146,6 +156,7 @@ export class Posts {
         await tx.insert(pollOptions).values(poll.options.map((option, position) => ({ postId: id, position, text: option.trim() })));
       }
       const row = inserted as PostRow;
+      await extension?.within(tx, row);
       const notify = await this.#mention(tx, row, mentions);
       if (shared !== undefined)
         notify.push(
@@ -243,7 +254,11 @@ export class Posts {
         Object.assign(set, { text, hashtags });
         notify = await this.#mention(tx, { ...current, ...set } as PostRow, mentions);
       }
-      if (request.visibility !== undefined && request.visibility !== current.visibility) set.visibility = request.visibility;
+      if (request.visibility !== undefined && request.visibility !== current.visibility) {
+        if (!(REEL_AUDIENCES as readonly string[]).includes(request.visibility) && (await isReel(tx, current.id)))
+          throw new InvalidInputError(`a reel is for ${REEL_AUDIENCES.join(' or ')}`, { field: 'visibility' });
+        set.visibility = request.visibility;
+      }
       if (Object.keys(set).length === 0) return { row: current, before: current, notify, visibilityChanged: false };
       const [updated] = await tx
         .update(posts)
@@ -271,6 +286,7 @@ export class Posts {
         .where(eq(posts.id, postId));
       await tx.delete(postHashtags).where(eq(postHashtags.postId, postId));
       await tx.delete(postMentions).where(eq(postMentions.postId, postId));
+      await tx.update(reels).set({ deletedAt: new Date() }).where(eq(reels.postId, postId));
       // Nobody may see it any more: it leaves everyone's saved posts (and stops counting toward their limit).
       await tx.delete(savedPosts).where(eq(savedPosts.postId, postId));
       if (current.sharedPostId !== null)
@@ -392,6 +408,9 @@ export class Posts {
 }
 
 const shared = (row: PostRow) => row.sharedPostId !== null;
+
+const isReel = async (tx: Tx, postId: string) =>
+  (await tx.select({ postId: reels.postId }).from(reels).where(eq(reels.postId, postId))).length > 0;
 
 /** Who hears of a new post live: the author, and those its visibility reaches (friends; the circle; followers of public posts). */
 async function feedAudience(db: Database, row: PostRow): Promise<string[]> {

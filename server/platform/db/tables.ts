@@ -11,5 +11,6 @@ export * from '../../people/schema.ts';
 export * from '../../pets/schema.ts';
 export * from '../../posts/schema.ts';
 export * from '../../presence/schema.ts';
+export * from '../../reels/schema.ts';
 export * from '../../stories/schema.ts';
 export * from '../../system/schema.ts';

@@ -1,0 +1,162 @@
+// Calls of reels: vertical videos of 15 s to 10 min (a `reel` upload, processed into an HLS
+// ladder) with a caption, a cover frame, an audience (public or friends) and duet and stitch
+// switches. A reel is a post: its caption is the post's text (mentions and hashtags linked), and
+// reactions, comments, saves, shares, edits of the caption and deleting it are the posts calls on
+// its id. What the player reports (reels.watch) counts views once per viewer and feeds the
+// recommender and the creator's analytics.
+
+import { REEL_AUDIENCES, REEL_LIMITS, REEL_SOURCES } from '../lists.ts';
+import { type CallSpec, CreateKey, Cursor, exampleFriendId, OneOf, Page, Uuid } from '../spec.ts';
+import { T } from '../typebox.ts';
+import { examplePost, Post } from './posts.ts';
+
+const Audience = OneOf(REEL_AUDIENCES, { description: 'public: anyone who may see the author; friends: their friends' });
+const Source = OneOf(REEL_SOURCES, {
+  description:
+    'Where the player showed it: for_you, following (the two tabs), profile (a reels grid), hashtag, sound (their pages), link (opened from a message, a post or a notification)',
+});
+
+export const Reel = T.Object({
+  post: Post,
+  mediaId: Uuid,
+  durationMs: T.Integer({ description: 'Its length, as the media pipeline measured it' }),
+  coverMs: T.Integer({ description: 'The frame shown before it plays, as a time into the video' }),
+  language: T.String({ description: "Primary language subtag of the author's locale when posting (es, en…)" }),
+  allowDuet: T.Boolean(),
+  allowStitch: T.Boolean(),
+  views: T.Integer({ description: `People whose view counted: once each, after ${REEL_LIMITS.viewAfterMs / 1000} s or half the reel` }),
+});
+
+const exampleReelId = '0192a1b2-4444-7000-8000-0000000000e1';
+const exampleReel = {
+  post: {
+    ...examplePost,
+    id: exampleReelId,
+    text: 'Luna learns to surf #perros #playa',
+    entities: [
+      { type: 'hashtag', start: 20, end: 27, value: 'perros' },
+      { type: 'hashtag', start: 28, end: 34, value: 'playa' },
+    ],
+    visibility: 'public',
+    mediaIds: ['0192a1b2-c3d4-7e5f-8a9b-0000000e1a00'],
+  },
+  mediaId: '0192a1b2-c3d4-7e5f-8a9b-0000000e1a00',
+  durationMs: 24_000,
+  coverMs: 2_000,
+  language: 'es',
+  allowDuet: true,
+  allowStitch: true,
+  views: 128,
+};
+
+const ReelTarget = T.Object({ reelId: T.String({ format: 'uuid', description: 'The reel (its post id)' }) });
+const Caption = T.String({
+  maxLength: REEL_LIMITS.captionChars,
+  description: `Up to ${REEL_LIMITS.captionChars} characters; @username mentions, #tag links a hashtag`,
+});
+
+export const reelCalls = {
+  'reels.create': {
+    description: `Post a reel: a ready \`reel\` upload of yours (15 s to 10 min; media.get says ready). Someone else's media, or one of another kind, is NOT_FOUND; one still processing is MEDIA_NOT_READY; nothing is stored then. \`coverMs\` picks the cover frame (within the video: INVALID_INPUT otherwise; 0 by default). Post as one of your pets with \`petId\`. The reel is also a post (\`post\` in the answer): its friends and followers hear of it on \`feed:<id>\` as of any post (\`feed.post\`), and mentioned people who may see it are notified.`,
+    role: 'user',
+    errors: ['INVALID_INPUT', 'NOT_FOUND', 'MEDIA_NOT_READY'],
+    request: T.Object({
+      mediaId: Uuid,
+      caption: T.Optional(Caption),
+      audience: Audience,
+      coverMs: T.Optional(T.Integer({ minimum: 0 })),
+      allowDuet: T.Optional(T.Boolean({ description: 'Others may duet it (true by default)' })),
+      allowStitch: T.Optional(T.Boolean({ description: 'Others may stitch it (true by default)' })),
+      petId: T.Optional(Uuid),
+      clientId: CreateKey,
+    }),
+    response: Reel,
+    example: {
+      request: {
+        mediaId: exampleReel.mediaId,
+        caption: exampleReel.post.text,
+        audience: 'public',
+        coverMs: 2000,
+        clientId: '0192a1b2-c3d4-7e5f-8a9b-0000000000e7',
+      },
+      response: { ...exampleReel, views: 0 },
+    },
+  },
+  'reels.get': {
+    description:
+      'One reel the caller may see (its audience, blocks either way; NOT_FOUND otherwise, and for a deleted one). Its reactions, comments and saves are the posts calls on `post.id`, which is also `reelId`.',
+    role: 'user',
+    errors: ['NOT_FOUND'],
+    request: ReelTarget,
+    response: Reel,
+    example: { request: { reelId: exampleReelId }, response: exampleReel },
+  },
+  'reels.edit': {
+    description:
+      'Change one of your reels: its caption (kept in the post’s edit history, as posts.edit does), audience, cover frame and switches; what is not given stays. Someone else’s reel is NOT_FOUND. Turning an audience narrower ends followers of `post:<id>` who may no longer see it.',
+    role: 'user',
+    errors: ['INVALID_INPUT', 'NOT_FOUND'],
+    request: T.Object({
+      reelId: Uuid,
+      caption: T.Optional(Caption),
+      audience: T.Optional(Audience),
+      coverMs: T.Optional(T.Integer({ minimum: 0 })),
+      allowDuet: T.Optional(T.Boolean()),
+      allowStitch: T.Optional(T.Boolean()),
+    }),
+    response: Reel,
+    example: { request: { reelId: exampleReelId, allowDuet: false }, response: { ...exampleReel, allowDuet: false } },
+  },
+  'reels.byAuthor': {
+    description:
+      'The reels of a person the caller may see, newest first (their profile’s grid). A person who does not exist, or a block either way, gives an empty page.',
+    role: 'user',
+    errors: ['INVALID_CURSOR'],
+    request: T.Object({ userId: Uuid, cursor: Cursor }),
+    response: Page(Reel),
+    example: { request: { userId: exampleFriendId }, response: { items: [exampleReel], nextCursor: null } },
+  },
+  'reels.following': {
+    description:
+      'The Following tab: reels of the people the caller follows (friends included when followed), newest first, those the caller may see; no blocked or muted creators.',
+    role: 'user',
+    errors: ['INVALID_CURSOR'],
+    request: T.Object({ cursor: Cursor }),
+    response: Page(Reel),
+    example: { request: {}, response: { items: [exampleReel], nextCursor: null } },
+  },
+  'reels.watch': {
+    description: `What the player watched since its last report, in batches (every few seconds and when the player closes): per reel, the milliseconds watched (replays included, up to ${REEL_LIMITS.watchItemMs / 60000} min per item; a viewer's total per reel counts up to ${REEL_LIMITS.watchPlays} plays of it), whether it reached the end, whether the viewer swiped away before ${REEL_LIMITS.viewAfterMs / 1000} s (\`skipped\`), and where it was shown. A view counts once per viewer, when their total passes ${REEL_LIMITS.viewAfterMs / 1000} s or half the reel, whichever is shorter; the author's own watching counts nothing. Reels the caller may not see (deleted since, blocked, audience changed) are left out and listed in \`ignored\`; the rest is recorded. At most ${REEL_LIMITS.watchBatch} items, each reel once.`,
+    role: 'user',
+    errors: ['INVALID_INPUT'],
+    request: T.Object({
+      items: T.Array(
+        T.Object({
+          reelId: Uuid,
+          watchedMs: T.Integer({ minimum: 0, maximum: REEL_LIMITS.watchItemMs }),
+          completed: T.Boolean({ description: 'Played to its end at least once in this stretch' }),
+          skipped: T.Boolean({ description: `Swiped away before ${REEL_LIMITS.viewAfterMs / 1000} s` }),
+          source: Source,
+        }),
+        { minItems: 1, maxItems: REEL_LIMITS.watchBatch },
+      ),
+    }),
+    response: T.Object({
+      counted: T.Array(Uuid, { description: 'Reels whose view counted with this batch' }),
+      ignored: T.Array(Uuid, { description: 'Reels the caller may not see: nothing recorded for them' }),
+    }),
+    example: {
+      request: { items: [{ reelId: exampleReelId, watchedMs: 6400, completed: false, skipped: false, source: 'for_you' }] },
+      response: { counted: [exampleReelId], ignored: [] },
+    },
+  },
+  'reels.notInterested': {
+    description:
+      'Say the caller is not interested in a reel they may see: it leaves their feeds, and the For You feed shows less of its creator and hashtags. `interested: true` takes it back. NOT_FOUND for a reel they may not see; their own reel is INVALID_INPUT.',
+    role: 'user',
+    errors: ['INVALID_INPUT', 'NOT_FOUND'],
+    request: T.Object({ reelId: Uuid, interested: T.Optional(T.Boolean()) }),
+    response: T.Object({ notInterested: T.Boolean() }),
+    example: { request: { reelId: exampleReelId }, response: { notInterested: true } },
+  },
+} satisfies Record<string, CallSpec>;

@@ -1,0 +1,20 @@
+// The protocol calls of reels. Each hands the work to the reels module.
+import type { HandlerMap } from '../gateway/handlers.ts';
+import type { Social } from '../people/social.ts';
+import { recordWatch } from './watch.ts';
+
+type ReelCall = `reels.${'create' | 'get' | 'edit' | 'byAuthor' | 'following' | 'watch' | 'notInterested'}`;
+
+export function reelHandlers(social: Social): HandlerMap<ReelCall> {
+  const { reels } = social;
+  const me = (context: { principal: { userId: string } }) => context.principal.userId;
+  return {
+    'reels.create': (context, body) => reels.create(me(context), body),
+    'reels.get': (context, body) => reels.get(me(context), body.reelId),
+    'reels.edit': (context, body) => reels.edit(me(context), body),
+    'reels.byAuthor': (context, body) => reels.byAuthor(me(context), body),
+    'reels.following': (context, body) => reels.following(me(context), body.cursor),
+    'reels.watch': (context, body) => recordWatch(social.deps, me(context), body.items),
+    'reels.notInterested': (context, body) => reels.notInterested(me(context), body),
+  };
+}
