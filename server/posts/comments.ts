@@ -19,6 +19,7 @@ import { decodeCursor, PAGE_SIZE, pageOf } from '../platform/cursor.ts';
 import type { Database } from '../platform/db/index.ts';
 import { createOnce } from '../platform/db/once.ts';
 import { checkPlainText } from '../platform/input.ts';
+import { logOnReel } from '../reels/log.ts';
 import type { Posts } from './posts.ts';
 import { comments, posts, type ReactionKind, reactions } from './schema.ts';
 import { mentionsAndTags } from './text.ts';
@@ -137,6 +138,7 @@ export class Comments {
           clientId: request.clientId ?? null,
         })
         .returning();
+      await logOnReel(tx, post.id, viewerId, 'comment');
       // Each person hears once, by the first reason that applies: answered, then commented on, then mentioned.
       const notify: (Prepared | undefined)[] = [];
       const told = new Set([viewerId]);

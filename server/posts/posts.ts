@@ -23,6 +23,7 @@ import type { Database } from '../platform/db/index.ts';
 import { createOnce } from '../platform/db/once.ts';
 import { rowsOf } from '../platform/db/rows.ts';
 import { checkPlainText } from '../platform/input.ts';
+import { logOnReel } from '../reels/log.ts';
 import { reels } from '../reels/schema.ts';
 import type { Trends } from './hashtags.ts';
 import { pollOptions, polls, pollVotes, postEdits, postHashtags, postMentions, posts, savedPosts } from './schema.ts';
@@ -123,6 +124,7 @@ export class Posts {
           .update(posts)
           .set({ shareCount: sql`${posts.shareCount} + 1` })
           .where(eq(posts.id, shared.id));
+        await logOnReel(tx, shared.id, authorId, 'share');
       }
       const [author] = await tx
         .select({ language: users.language, locale: profiles.locale })

@@ -17,6 +17,7 @@ import { profiles } from '../people/schema.ts';
 import { summaryColumns, toSummary } from '../people/summaries.ts';
 import { decodeCursor, PAGE_SIZE, pageOf } from '../platform/cursor.ts';
 import { rowsOf } from '../platform/db/rows.ts';
+import { logOnReel, unlogOnReel } from '../reels/log.ts';
 import type { Comments } from './comments.ts';
 import type { Posts } from './posts.ts';
 import { comments, posts, type ReactionKind, reactions } from './schema.ts';
@@ -69,6 +70,9 @@ export class Reactions {
             .insert(reactions)
             .values({ targetKind: target.kind, targetId: target.id, userId: viewerId, kind, createdAt: new Date() });
         else await tx.update(reactions).set({ kind, createdAt: new Date() }).where(key);
+        // A reel's like, in its interaction log: the first reaction of any kind, gone when taken back.
+        if (target.kind === 'post' && before === null) await logOnReel(tx, target.id, viewerId, 'like');
+        if (target.kind === 'post' && kind === null) await unlogOnReel(tx, target.id, viewerId, 'like');
       }
       // Told once per person and target: taking a reaction back and giving it again is not news.
       const type = target.kind === 'post' ? 'post.reaction' : 'comment.reaction';

@@ -10,6 +10,7 @@ import type { SocialDeps } from '../people/context.ts';
 import { decodeTypedCursor, PAGE_SIZE, pageOf } from '../platform/cursor.ts';
 import { anyOf } from '../platform/db/any-of.ts';
 import { rowsOf } from '../platform/db/rows.ts';
+import { logOnReel, unlogOnReel } from '../reels/log.ts';
 import { TooManySavedPostsError } from './errors.ts';
 import type { Posts } from './posts.ts';
 import { posts, savedPosts } from './schema.ts';
@@ -39,7 +40,11 @@ export class Saved {
     const changed = await db.transaction(async (tx) => {
       await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`saved:${userId}`}, 0))`);
       const key = and(eq(savedPosts.userId, userId), eq(savedPosts.postId, postId));
-      if (!saved) return (await tx.delete(savedPosts).where(key).returning({ postId: savedPosts.postId })).length > 0;
+      if (!saved) {
+        const removed = (await tx.delete(savedPosts).where(key).returning({ postId: savedPosts.postId })).length > 0;
+        if (removed) await unlogOnReel(tx, postId, userId, 'save');
+        return removed;
+      }
       const [already] = await tx.select({ postId: savedPosts.postId }).from(savedPosts).where(key);
       if (already !== undefined) return false;
       const max = this.#deps.savedPostsMax;
@@ -52,6 +57,7 @@ export class Saved {
         if ((await count()) >= max) throw new TooManySavedPostsError(max);
       }
       await tx.insert(savedPosts).values({ userId, postId, savedAt: new Date() });
+      await logOnReel(tx, postId, userId, 'save');
       return true;
     });
     if (changed) await emit(this.#deps, 'user', userId, 'saved.changed', { postId, saved });

@@ -323,3 +323,30 @@ test('reels: friends hear of a new reel on their feed topic as of a post', async
   const made = await reel(author, { audience: 'friends' });
   expect(await friend.event('feed.post', (body) => body.postId === made.post.id)).toEqual({ postId: made.post.id, authorId: author.id });
 });
+
+test('reels: likes, comments, saves and shares of a reel are logged for the recommender; taking a like or a save back unlogs it; the author’s own are not', async () => {
+  const [author, fan] = await Promise.all([pool.member(), pool.member()]);
+  await befriend(env.node, author, fan);
+  const made = await reel(author);
+  const postId = made.post.id;
+  const plain = await author.call('posts.create', { text: 'not a reel', visibility: 'public' });
+  for (const target of [postId, plain.id]) {
+    await fan.call('posts.react', { postId: target, kind: 'like' });
+    await fan.call('posts.react', { postId: target, kind: 'haha' });
+    await fan.call('comments.add', { postId: target, text: 'Bravo' });
+    await fan.call('posts.save', { postId: target, saved: true });
+    await fan.call('posts.create', { text: 'look', visibility: 'friends', sharedPostId: target });
+  }
+  await author.call('posts.react', { postId, kind: 'love' });
+  await author.call('comments.add', { postId, text: 'Thanks' });
+  const logged = async () =>
+    rowsOf<{ user_id: string; kind: string }>(
+      await db().execute(sql`select user_id, kind from reel_interactions where reel_id = ${postId} order by kind`),
+    );
+  expect(await logged()).toEqual(['comment', 'like', 'save', 'share'].map((kind) => ({ user_id: fan.id, kind })));
+  const elsewhere = rowsOf<{ n: number }>(await db().execute(sql`select count(*)::int as n from reel_interactions where reel_id = ${plain.id}`));
+  expect(elsewhere[0]?.n).toBe(0);
+  await fan.call('posts.react', { postId, kind: null });
+  await fan.call('posts.save', { postId, saved: false });
+  expect(await logged()).toEqual(['comment', 'share'].map((kind) => ({ user_id: fan.id, kind })));
+});
