@@ -33,6 +33,7 @@ CREATE TABLE "reels" (
 	"language" text NOT NULL,
 	"allow_duet" boolean DEFAULT true NOT NULL,
 	"allow_stitch" boolean DEFAULT true NOT NULL,
+	"caption_vector" real[],
 	"view_count" integer DEFAULT 0 NOT NULL,
 	"watch_ms" bigint DEFAULT 0 NOT NULL,
 	"completions" integer DEFAULT 0 NOT NULL,

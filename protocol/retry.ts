@@ -112,6 +112,7 @@ export const RETRY_RULES: Record<CallName, RetryRule> = {
   'reels.edit': 'repeatable',
   'reels.byAuthor': 'read',
   'reels.following': 'read',
+  'reels.forYou': 'read',
   'reels.watch': 'unsafe',
   'reels.notInterested': 'repeatable',
   'hashtags.page': 'read',

@@ -49,6 +49,27 @@ const exampleReel = {
   views: 128,
 };
 
+const Why = T.Object(
+  {
+    hashtags: T.Number({ description: "Cosine between the caller's hashtag weights and the reel's hashtags (0 to 1)" }),
+    embedding: T.Number({ description: "Cosine between the caller's taste vector and the reel's vector (0 to 1)" }),
+    engagement: T.Number({
+      description: 'Reactions, comments, shares, saves and finishes per view, smoothed for reels with few views (0 to 1)',
+    }),
+    freshness: T.Number({ description: 'Halves every 24 hours (0 to 1)' }),
+    creator: T.Number({ description: '1, halved for each reel of this creator the caller was not interested in (at most three times)' }),
+    score: T.Number({ description: '(0.4 × hashtags + 0.3 × embedding + 0.2 × engagement + 0.1 × freshness) × creator' }),
+    rule: OneOf(['score', 'diversity', 'cold_start'] as const, {
+      description:
+        'score: the best left; diversity: a better one was by the creator just shown; cold_start: every 10th slot goes to a creator with little reach',
+    }),
+    widened: T.Union([OneOf(['older', 'language'] as const), T.Null()], {
+      description: 'Found only after widening the search: older than 48 hours, or in another language',
+    }),
+  },
+  { description: 'Why the reel is here: its four terms and the rule that placed it' },
+);
+
 const ReelTarget = T.Object({ reelId: T.String({ format: 'uuid', description: 'The reel (its post id)' }) });
 const Caption = T.String({
   maxLength: REEL_LIMITS.captionChars,
@@ -115,6 +136,35 @@ export const reelCalls = {
     request: T.Object({ userId: Uuid, cursor: Cursor }),
     response: Page(Reel),
     example: { request: { userId: exampleFriendId }, response: { items: [exampleReel], nextCursor: null } },
+  },
+  'reels.forYou': {
+    description:
+      'The For You feed, 10 reels a page: reels of the last 48 hours in your languages that you may see and have not watched (none of yours, none of creators you muted), ranked by the owner’s formula (see `why`), never two of one creator in a row, every 10th to a creator with little reach; older ones, then other languages, when fewer are left. `nextCursor` continues the session (no reel twice in it, for an hour); without it a new session starts (reels served but not watched may come again). What you watch (`reels.watch`), like, comment, share, save and mark not interested shapes the next pages.',
+    role: 'user',
+    errors: ['INVALID_CURSOR'],
+    request: T.Object({ cursor: Cursor }),
+    response: Page(T.Object({ reel: Reel, why: Why })),
+    example: {
+      request: {},
+      response: {
+        items: [
+          {
+            reel: exampleReel,
+            why: {
+              hashtags: 0.71,
+              embedding: 0.42,
+              engagement: 0.33,
+              freshness: 0.84,
+              creator: 1,
+              score: 0.5,
+              rule: 'score',
+              widened: null,
+            },
+          },
+        ],
+        nextCursor: 'WyIwMTkyYTFiMi00NDQ0LTcwMDAtODAwMC0wMDAwMDAwMDAwZjEiXQ',
+      },
+    },
   },
   'reels.following': {
     description:

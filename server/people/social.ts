@@ -21,6 +21,7 @@ import { Posts } from '../posts/posts.ts';
 import { Reactions } from '../posts/reactions.ts';
 import { Saved } from '../posts/saved.ts';
 import { postsShowMedia, postsUseMedia } from '../posts/visibility.ts';
+import { ForYou } from '../reels/foryou.ts';
 import { Reels } from '../reels/reels.ts';
 import { StoryCleanup } from '../stories/cleanup.ts';
 import { Highlights } from '../stories/highlights.ts';
@@ -46,6 +47,7 @@ export interface Social {
   media: Media;
   places: Places;
   reels: Reels;
+  forYou: ForYou;
   stories: Stories;
   highlights: Highlights;
   /** Started and stopped by the node, like the digest. */
@@ -119,6 +121,7 @@ export async function createSocial(
     media,
     places: new Places(platform.config.places, platform.cache, limiter, platform.log),
     reels: new Reels(deps, posts),
+    forYou: new ForYou({ db, cache: platform.cache }),
     stories: new Stories({ ...deps, lifetimeMs: platform.config.stories.lifetimeMs, perDay: platform.config.stories.perDay }),
     highlights: new Highlights(db),
     storyCleanup: new StoryCleanup({

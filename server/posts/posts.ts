@@ -25,6 +25,7 @@ import { rowsOf } from '../platform/db/rows.ts';
 import { checkPlainText } from '../platform/input.ts';
 import { logOnReel } from '../reels/log.ts';
 import { reels } from '../reels/schema.ts';
+import { lexicalEmbedding } from '../reels/vectors.ts';
 import type { Trends } from './hashtags.ts';
 import { pollOptions, polls, pollVotes, postEdits, postHashtags, postMentions, posts, savedPosts } from './schema.ts';
 import { mentionsAndTags } from './text.ts';
@@ -254,6 +255,10 @@ export class Posts {
         await tx.delete(postHashtags).where(eq(postHashtags.postId, current.id));
         if (hashtags.length > 0) await tx.insert(postHashtags).values(hashtags.map((tag) => ({ tag, postId: current.id })));
         Object.assign(set, { text, hashtags });
+        await tx
+          .update(reels)
+          .set({ captionVector: lexicalEmbedding(text, hashtags) })
+          .where(eq(reels.postId, current.id));
         notify = await this.#mention(tx, { ...current, ...set } as PostRow, mentions);
       }
       if (request.visibility !== undefined && request.visibility !== current.visibility) {

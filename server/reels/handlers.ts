@@ -3,7 +3,7 @@ import type { HandlerMap } from '../gateway/handlers.ts';
 import type { Social } from '../people/social.ts';
 import { recordWatch } from './watch.ts';
 
-type ReelCall = `reels.${'create' | 'get' | 'edit' | 'byAuthor' | 'following' | 'watch' | 'notInterested'}`;
+type ReelCall = `reels.${'create' | 'get' | 'edit' | 'byAuthor' | 'forYou' | 'following' | 'watch' | 'notInterested'}`;
 
 export function reelHandlers(social: Social): HandlerMap<ReelCall> {
   const { reels } = social;
@@ -13,6 +13,7 @@ export function reelHandlers(social: Social): HandlerMap<ReelCall> {
     'reels.get': (context, body) => reels.get(me(context), body.reelId),
     'reels.edit': (context, body) => reels.edit(me(context), body),
     'reels.byAuthor': (context, body) => reels.byAuthor(me(context), body),
+    'reels.forYou': (context, body) => social.forYou.page(me(context), body.cursor),
     'reels.following': (context, body) => reels.following(me(context), body.cursor),
     'reels.watch': (context, body) => recordWatch(social.deps, me(context), body.items),
     'reels.notInterested': (context, body) => reels.notInterested(me(context), body),

@@ -344,7 +344,9 @@ test('reels: likes, comments, saves and shares of a reel are logged for the reco
       await db().execute(sql`select user_id, kind from reel_interactions where reel_id = ${postId} order by kind`),
     );
   expect(await logged()).toEqual(['comment', 'like', 'save', 'share'].map((kind) => ({ user_id: fan.id, kind })));
-  const elsewhere = rowsOf<{ n: number }>(await db().execute(sql`select count(*)::int as n from reel_interactions where reel_id = ${plain.id}`));
+  const elsewhere = rowsOf<{ n: number }>(
+    await db().execute(sql`select count(*)::int as n from reel_interactions where reel_id = ${plain.id}`),
+  );
   expect(elsewhere[0]?.n).toBe(0);
   await fan.call('posts.react', { postId, kind: null });
   await fan.call('posts.save', { postId, saved: false });

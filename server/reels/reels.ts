@@ -13,6 +13,7 @@ import { anyOf } from '../platform/db/any-of.ts';
 import { rowsOf } from '../platform/db/rows.ts';
 import type { Posts } from '../posts/posts.ts';
 import { reelInteractions, reels, reelViewers } from './schema.ts';
+import { lexicalEmbedding } from './vectors.ts';
 import { type ReelRow, type ReelView, reelViews, reelVisibleTo } from './views.ts';
 
 type Request<N extends keyof typeof reelCalls> = Static<(typeof reelCalls)[N]['request']>;
@@ -59,6 +60,7 @@ export class Reels {
             language: languageOf(row.locale),
             allowDuet: request.allowDuet ?? true,
             allowStitch: request.allowStitch ?? true,
+            captionVector: lexicalEmbedding(row.text, row.hashtags),
             createdAt: row.createdAt,
           });
         },

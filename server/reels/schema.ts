@@ -6,7 +6,7 @@
 // recommender and the creator's analytics read. Counters change in the transaction that adds the
 // rows they count.
 import { sql } from 'drizzle-orm';
-import { bigint, boolean, check, index, integer, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { bigint, boolean, check, index, integer, pgTable, primaryKey, real, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { REEL_INTERACTIONS, REEL_SOURCES } from '../../protocol/lists.ts';
 import { userRef } from '../accounts/schema.ts';
 import { media } from '../media/schema.ts';
@@ -35,6 +35,8 @@ export const reels = pgTable(
     language: text('language').notNull(),
     allowDuet: boolean('allow_duet').notNull().default(true),
     allowStitch: boolean('allow_stitch').notNull().default(true),
+    /** The caption's lexical embedding (vectors.ts), unit length; null for a caption without words. */
+    captionVector: real('caption_vector').array(),
     /** People whose view counted (reel_viewers.viewed). */
     viewCount: integer('view_count').notNull().default(0),
     /** Milliseconds watched by everyone, each viewer capped at REEL_LIMITS.watchPlays plays. */
