@@ -1,7 +1,7 @@
 // The editor of one of the user's own highlights (new, or an existing one with its id): a title,
 // the user's archive (`stories.archive`, page by page) to tick stories in, and the stories picked,
-// in their order, on a strip where each moves earlier or later, can be taken out, and one is the
-// cover (the first unless another is chosen). Save is `stories.saveHighlight` with the ids in order
+// in their order, on a strip where each moves earlier or later (or is dragged), can be taken out,
+// and one is the cover (the first unless another is chosen). Save is `stories.saveHighlight` with the ids in order
 // and the cover; an existing highlight starts from its stories (`stories.highlight`, which also
 // holds those on archive pages not loaded yet) and its cover, and can be deleted after confirming
 // (`stories.deleteHighlight`).
@@ -17,7 +17,7 @@ import { Dialog } from '../Dialog.tsx';
 import { LoadMore } from '../LoadMore.tsx';
 import { fallback } from '../media/sources.ts';
 import { Button, IconButton } from '../ui/Button.tsx';
-import { MoveButtons, moved } from '../ui/MoveButtons.tsx';
+import { dragToMove, MoveButtons, moved } from '../ui/MoveButtons.tsx';
 import { usePages } from '../usePages.ts';
 
 export type Highlight = CallResponse<'stories.highlights'>['items'][number];
@@ -67,6 +67,7 @@ export function HighlightEditor(props: { editing?: Highlight; onClose: () => voi
       setFailure(errorText(error));
     }
   });
+  const drag = dragToMove((from, to) => setPicked((all) => moved(all, from, to)));
   const toggle = (id: string, on: boolean) => setPicked((all) => (on ? [...all, id] : all.filter((each) => each !== id)));
   const save = async (event: Event) => {
     event.preventDefault();
@@ -148,7 +149,7 @@ export function HighlightEditor(props: { editing?: Highlight; onClose: () => voi
             <ol>
               <For each={selected()}>
                 {(story, at) => (
-                  <li data-testid="highlight-selected">
+                  <li data-testid="highlight-selected" {...drag(at)}>
                     <span class="highlight-selected-picture">
                       <Thumb story={story} alt="" />
                       <span class="highlight-order">{at() + 1}</span>

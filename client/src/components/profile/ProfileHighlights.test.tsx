@@ -155,7 +155,7 @@ test('highlight editor: the archive loads page by page with the cursor; a story 
   });
 });
 
-test('highlight editor: earlier / later reorder the picked stories, the cover is the first unless chosen, and follows its story', async () => {
+test('highlight editor: earlier / later (or dragging) reorder the picked stories, the cover is the first unless chosen, and follows its story', async () => {
   const call = serve(true);
   fireEvent.click(await screen.findByTestId('highlight-new'));
   const editor = await screen.findByTestId('highlight-editor');
@@ -166,6 +166,11 @@ test('highlight editor: earlier / later reorder the picked stories, the cover is
     within(editor)
       .getAllByRole('radio')
       .map((radio) => (radio as HTMLInputElement).checked);
+  /** Where each archive story stands in the highlight. */
+  const positions = () =>
+    within(editor)
+      .getAllByTestId('highlight-pick')
+      .map((pick) => pick.textContent);
   expect(covers()).toEqual([true, false, false]);
   expect((within(editor).getByRole('button', { name: 'Move story 1 earlier' }) as HTMLButtonElement).disabled).toBe(true);
   expect((within(editor).getByRole('button', { name: 'Move story 3 later' }) as HTMLButtonElement).disabled).toBe(true);
@@ -173,11 +178,7 @@ test('highlight editor: earlier / later reorder the picked stories, the cover is
   fireEvent.click(within(editor).getByRole('button', { name: 'Move story 1 later' }));
   fireEvent.click(within(editor).getByRole('button', { name: 'Move story 2 later' }));
   fireEvent.click(within(editor).getByRole('button', { name: 'Move story 3 earlier' }));
-  expect(
-    within(editor)
-      .getAllByTestId('highlight-pick')
-      .map((pick) => pick.textContent),
-  ).toEqual(['2', '1', '3']);
+  expect(positions()).toEqual(['2', '1', '3']);
   expect(covers()).toEqual([true, false, false]);
   // The second picture (archive story 1) is chosen as the cover; it stays the cover as it moves.
   fireEvent.click(within(editor).getByRole('radio', { name: 'Cover: story 2' }));
@@ -185,11 +186,18 @@ test('highlight editor: earlier / later reorder the picked stories, the cover is
   expect(covers()).toEqual([true, false, false]);
   fireEvent.click(within(editor).getByRole('button', { name: 'Move story 1 later' }));
   expect(covers()).toEqual([false, true, false]);
-  expect(
-    within(editor)
-      .getAllByTestId('highlight-pick')
-      .map((pick) => pick.textContent),
-  ).toEqual(['2', '1', '3']);
+  expect(positions()).toEqual(['2', '1', '3']);
+  // A mouse drags the last one onto the first's place, and back.
+  const dragged = (from: number, to: number) => {
+    const items = within(editor).getAllByTestId('highlight-selected');
+    fireEvent.dragStart(items[from] as HTMLElement);
+    fireEvent.dragOver(items[to] as HTMLElement);
+    fireEvent.drop(items[to] as HTMLElement);
+  };
+  dragged(2, 0);
+  expect(positions()).toEqual(['3', '2', '1']);
+  dragged(0, 2);
+  expect(positions()).toEqual(['2', '1', '3']);
   fireEvent.click(within(editor).getByRole('button', { name: 'Save' }));
   await waitFor(() => expect(screen.queryByTestId('highlight-editor')).toBeNull());
   expect(call).toHaveBeenCalledWith('stories.saveHighlight', {
@@ -234,7 +242,7 @@ test('highlight editor: an existing highlight starts with its cover chosen; taki
   });
 });
 
-test('profile highlights: "Arrange" moves a highlight at once and saves the whole order; a refused order is put back with a toast', async () => {
+test('profile highlights: "Arrange" moves a highlight at once (buttons or dragging) and saves the whole order; a refused order is put back with a toast', async () => {
   let refuse = false;
   const call = serve(true, {
     'stories.highlights': () => ({ items: [highlight, second, third] }),
@@ -245,7 +253,9 @@ test('profile highlights: "Arrange" moves a highlight at once and saves the whol
   });
   const toast = vi.spyOn(actions, 'toast').mockImplementation(() => {});
   const titles = () => screen.getAllByTestId('highlight').map((item) => item.textContent);
-  fireEvent.click(await screen.findByTestId('highlights-arrange'));
+  await screen.findByTestId('highlights-arrange');
+  expect(screen.getAllByTestId('highlight').map((item) => item.closest('li')?.getAttribute('draggable'))).toEqual([null, null, null]);
+  fireEvent.click(screen.getByTestId('highlights-arrange'));
   expect(screen.queryByTestId('highlight-new')).toBeNull();
   expect(screen.queryByRole('button', { name: /^Edit/ })).toBeNull();
   fireEvent.click(screen.getByRole('button', { name: 'Move Playa later' }));
@@ -257,8 +267,20 @@ test('profile highlights: "Arrange" moves a highlight at once and saves the whol
   await waitFor(() => expect(titles()).toEqual(['Nieve', 'Playa', 'Parque']));
   expect(call).toHaveBeenLastCalledWith('stories.orderHighlights', { highlightIds: [second.id, third.id, highlight.id] });
   expect(toast).toHaveBeenCalledWith(expect.stringContaining('The new order could not be saved.'), 'error');
+  // Or dragged: the first onto the last's place.
+  refuse = false;
+  const items = screen.getAllByTestId('highlight').map((item) => item.closest('li') as HTMLElement);
+  expect(items.map((item) => item.getAttribute('draggable'))).toEqual(['true', 'true', 'true']);
+  fireEvent.dragStart(items[0] as HTMLElement);
+  fireEvent.dragOver(items[2] as HTMLElement);
+  fireEvent.drop(items[2] as HTMLElement);
+  expect(titles()).toEqual(['Playa', 'Parque', 'Nieve']);
+  await waitFor(() =>
+    expect(call).toHaveBeenLastCalledWith('stories.orderHighlights', { highlightIds: [highlight.id, third.id, second.id] }),
+  );
   fireEvent.click(screen.getByTestId('highlights-arrange'));
   expect(screen.getByTestId('highlight-new')).toBeTruthy();
+  expect(screen.getAllByTestId('highlight').map((item) => item.closest('li')?.getAttribute('draggable'))).toEqual([null, null, null]);
 });
 
 test('profile highlights: no "Arrange" with a single highlight', async () => {

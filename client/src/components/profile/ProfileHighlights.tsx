@@ -1,7 +1,8 @@
 // The highlights under a profile's header: a row of round covers with their titles, in the order
 // the owner set (`stories.highlights`); one opens the story viewer on that highlight's stories.
 // On the user's own profile a "New" item and an edit button on each highlight open the editor
-// (HighlightEditor.tsx), and with two or more, "Arrange" puts earlier / later buttons under each:
+// (HighlightEditor.tsx), and with two or more, "Arrange" puts earlier / later buttons under each
+// (and lets a mouse drag them):
 // a move shows at once and is saved with the whole new order (`stories.orderHighlights`), put
 // back with a toast when that fails.
 import { ArrowLeftRight, Pencil, Plus } from 'lucide-solid';
@@ -10,7 +11,7 @@ import { t } from '../../i18n/index.ts';
 import { actions, errorText } from '../../state/store.ts';
 import type { TrayItem } from '../../state/stories.ts';
 import { Button, IconButton } from '../ui/Button.tsx';
-import { MoveButtons, moved } from '../ui/MoveButtons.tsx';
+import { dragToMove, MoveButtons, moved } from '../ui/MoveButtons.tsx';
 import { type Highlight, HighlightEditor, pictureOf } from './HighlightEditor.tsx';
 
 const StoryViewer = lazy(() => import('../stories/StoryViewer.tsx'));
@@ -43,6 +44,7 @@ export function ProfileHighlights(props: { person: Person; own: boolean }): JSX.
   const [arranging, setArranging] = createSignal(false);
   const canArrange = () => props.own && items().length > 1;
   const arrangingNow = () => arranging() && canArrange();
+  const drag = dragToMove((from, to) => void move(from, to));
   const move = async (from: number, to: number) => {
     const before = items();
     const after = moved(before, from, to);
@@ -72,7 +74,7 @@ export function ProfileHighlights(props: { person: Person; own: boolean }): JSX.
           </Show>
           <For each={items()}>
             {(highlight, at) => (
-              <li class="story-item">
+              <li class="story-item" {...(arrangingNow() ? drag(at) : {})}>
                 <button type="button" class="story-open" onClick={() => setPlaying(highlight.id)} data-testid="highlight">
                   <Cover mediaId={highlight.cover?.mediaId} />
                   <span class="story-name">

@@ -2,9 +2,10 @@
 // fingers alike: a pair of small icon buttons, "earlier" and "later" (logical, not left and
 // right: their arrows are mirrored in right-to-left languages by `.move-buttons:dir(rtl)`).
 // The pressed button keeps the focus while its item moves in the list, or hands it to the other
-// one when the item reaches an end.
+// one when the item reaches an end. With a mouse, an item can also be dragged onto another's place
+// (`dragToMove`, the browser's own drag and drop).
 import { ChevronLeft, ChevronRight } from 'lucide-solid';
-import type { JSX } from 'solid-js';
+import { createSignal, type JSX } from 'solid-js';
 import { IconButton } from './Button.tsx';
 
 /** A copy of `list` with the item at `from` moved to `to`. */
@@ -14,6 +15,34 @@ export function moved<T>(list: readonly T[], from: number, to: number): T[] {
   return next;
 }
 
+/**
+ * The props that make each item (`<li>`) of a list draggable onto another's place: spread
+ * `drag(index)` on it; a drop calls `onMove` with where the item was and where it goes.
+ */
+export function dragToMove(onMove: (from: number, to: number) => void) {
+  const [dragged, setDragged] = createSignal<number | undefined>();
+  return (index: () => number): JSX.HTMLAttributes<HTMLLIElement> => ({
+    draggable: true,
+    onDragStart: (event) => {
+      setDragged(index());
+      if (!event.dataTransfer) return;
+      event.dataTransfer.effectAllowed = 'move';
+      // Firefox starts no drag without data.
+      event.dataTransfer.setData('text/plain', '');
+    },
+    onDragOver: (event) => {
+      if (dragged() !== undefined) event.preventDefault();
+    },
+    onDrop: (event) => {
+      event.preventDefault();
+      const from = dragged();
+      setDragged(undefined);
+      if (from !== undefined && from !== index()) onMove(from, index());
+    },
+    onDragEnd: () => setDragged(undefined),
+  });
+}
+
 export function MoveButtons(props: {
   index: number;
   count: number;
@@ -21,7 +50,6 @@ export function MoveButtons(props: {
   earlier: string;
   later: string;
   onMove: (to: number) => void;
-  disabled?: boolean;
 }): JSX.Element {
   let earlier: HTMLButtonElement | undefined;
   let later: HTMLButtonElement | undefined;
@@ -33,20 +61,8 @@ export function MoveButtons(props: {
   };
   return (
     <span class="move-buttons">
-      <IconButton
-        ref={earlier}
-        icon={ChevronLeft}
-        label={props.earlier}
-        disabled={props.disabled || props.index === 0}
-        onClick={() => move(-1)}
-      />
-      <IconButton
-        ref={later}
-        icon={ChevronRight}
-        label={props.later}
-        disabled={props.disabled || props.index >= props.count - 1}
-        onClick={() => move(1)}
-      />
+      <IconButton ref={earlier} icon={ChevronLeft} label={props.earlier} disabled={props.index === 0} onClick={() => move(-1)} />
+      <IconButton ref={later} icon={ChevronRight} label={props.later} disabled={props.index >= props.count - 1} onClick={() => move(1)} />
     </span>
   );
 }
