@@ -306,6 +306,10 @@ describe('stories in the web client', () => {
     await best.getByRole('checkbox').check();
     await best.getByText('2').waitFor();
     await editor.getByRole('button', { name: format(en['highlights.later'], { number: 1 }) }).click();
+    // The pressed button's story moved last, where "later" is off: the focus is on its "earlier".
+    expect(await h.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe(
+      format(en['highlights.earlier'], { number: 2 }),
+    );
     await best.getByText('1').waitFor();
     await sunset.getByText('2').waitFor();
     const cover = editor.getByRole('radio', { name: format(en['highlights.coverOf'], { number: 2 }) });

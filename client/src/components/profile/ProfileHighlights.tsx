@@ -44,7 +44,7 @@ export function ProfileHighlights(props: { person: Person; own: boolean }): JSX.
   const [arranging, setArranging] = createSignal(false);
   const canArrange = () => props.own && items().length > 1;
   const arrangingNow = () => arranging() && canArrange();
-  const drag = dragToMove((from, to) => void move(from, to));
+  /** Shown at once; a refusal puts back the order this move started from. */
   const move = async (from: number, to: number) => {
     const before = items();
     const after = moved(before, from, to);
@@ -56,6 +56,7 @@ export function ProfileHighlights(props: { person: Person; own: boolean }): JSX.
       actions.toast(`${t('highlights.orderFailed')} ${errorText(error)}`, 'error');
     }
   };
+  const drag = dragToMove((from, to) => void move(from, to));
   return (
     <Show when={props.own || items().length > 0}>
       <nav class="card highlights" aria-label={t('highlights.title')}>
