@@ -6,8 +6,10 @@
 // sees Bruno arrive live. Then Ana posts a story for close friends only, with a poll: Carla's
 // tray shows Ana with the green ring and she votes; Bruno's tray does not change, live or after a
 // reload, and Ana's stories still hold only the one he saw. In Arabic the viewer mirrors. A reply
-// from the viewer reaches the author's chat quoting the story; a highlight made on the author's
-// profile shows on it for a friend, and she renames and deletes it.
+// from the viewer reaches the author's chat quoting the story; a highlight of two stories made on
+// the author's profile, reordered and with the second as its cover, shows on it for a friend with
+// that cover and plays in that order; a second one is arranged first; the author renames and
+// deletes the first.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join as joinPath } from 'node:path';
@@ -98,7 +100,11 @@ async function postStory(
     expect(await audit(page, 'create')).toEqual([]);
   }
   await dialog.getByRole('button', { name: en['stories.share'] }).click();
-  await page.getByText(format(en['stories.shared'], { count: 1 })).waitFor(within);
+  // The last toast: the one of a story posted just before may still show.
+  await page
+    .getByText(format(en['stories.shared'], { count: 1 }))
+    .last()
+    .waitFor(within);
   await dialog.waitFor({ state: 'detached', ...within });
 }
 
@@ -116,6 +122,9 @@ async function audit(page: Page, where: string): Promise<string[]> {
     .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
     .map((violation) => `${where}: ${violation.id} at ${violation.nodes.map((node) => node.target.join(' ')).join(' | ')}`);
 }
+
+/** The media id in a picture's signed URL (…/media/<owner>/<media>/out/…). */
+const mediaIdOf = (src: string | null) => /\/media\/[0-9a-f-]{36}\/([0-9a-f-]{36})\/out\//.exec(src ?? '')?.[1];
 
 const ring = (page: Page, username: string) => page.getByTestId(`story-item-${username}`).getAttribute('data-ring');
 
@@ -279,22 +288,40 @@ describe('stories in the web client', () => {
     expect(violations).toEqual([]);
   }, 180_000);
 
-  test('e2e: the author makes a highlight of a story from her archive on her profile; a friend sees it on her profile and plays it', async () => {
+  test('e2e: the author makes a highlight of two stories from her archive, reorders them and takes the second as cover; a friend sees that cover on her profile and plays them in that order', async () => {
     const [hana, ivo] = [await env.register(), await env.register()];
     await befriend(env.node, hana, ivo);
     const h = await signIn(hana, PHONE);
     await postStory(h, 'Best of summer', 'friends');
+    await postStory(h, 'Sunset walk', 'friends');
 
     await h.goto(`${env.node.url}/u/${hana.username}`);
     await h.getByTestId('highlight-new').click();
     const editor = h.getByTestId('highlight-editor');
     await editor.getByLabel(en['highlights.name']).fill('Summer ☀️');
-    const pick = editor.getByTestId('highlight-pick').first();
-    await pick.locator('img').waitFor(within);
-    await pick.getByRole('checkbox').check();
-    await pick.getByText('1').waitFor();
+    // The archive is newest first: "Sunset walk", then "Best of summer".
+    const [sunset, best] = [editor.getByTestId('highlight-pick').first(), editor.getByTestId('highlight-pick').nth(1)];
+    await best.locator('img').waitFor(within);
+    await sunset.getByRole('checkbox').check();
+    await best.getByRole('checkbox').check();
+    await best.getByText('2').waitFor();
+    await editor.getByRole('button', { name: format(en['highlights.later'], { number: 1 }) }).click();
+    // The pressed button's story moved last, where "later" is off: the focus is on its "earlier".
+    expect(await h.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe(
+      format(en['highlights.earlier'], { number: 2 }),
+    );
+    await best.getByText('1').waitFor();
+    await sunset.getByText('2').waitFor();
+    const cover = editor.getByRole('radio', { name: format(en['highlights.coverOf'], { number: 2 }) });
+    expect(await cover.isChecked()).toBe(false);
+    await cover.check();
+    const sunsetMedia = mediaIdOf(await sunset.locator('img').getAttribute('src'));
+    expect(sunsetMedia).toBeDefined();
     await screenshot(h, 'stories-highlight-editor-390');
     const violations = await audit(h, 'highlight editor');
+    await h.setViewportSize(DESKTOP);
+    await screenshot(h, 'stories-highlight-editor-1366');
+    await h.setViewportSize(PHONE);
     await editor.getByRole('button', { name: en['highlights.save'] }).click();
     await editor.waitFor({ state: 'detached', ...within });
     await h.getByTestId('highlight').filter({ hasText: 'Summer ☀️' }).waitFor(within);
@@ -304,6 +331,7 @@ describe('stories in the web client', () => {
     await i.goto(`${env.node.url}/u/${hana.username}`);
     const highlight = i.getByTestId('highlight').filter({ hasText: 'Summer ☀️' });
     await highlight.locator('img').waitFor(within);
+    expect(mediaIdOf(await highlight.locator('img').getAttribute('src'))).toBe(sunsetMedia);
     expect(await i.getByTestId('highlight-new').count()).toBe(0);
     await screenshot(i, 'stories-highlights-profile-1366');
     violations.push(...(await audit(i, 'highlights')));
@@ -314,13 +342,56 @@ describe('stories in the web client', () => {
     expect(await viewer.getByTestId('story-reply').count()).toBe(0);
     await shown(i);
     await screenshot(i, 'stories-highlight-viewer-1366');
+    await viewer.getByRole('button', { name: en['stories.next'] }).click();
+    await viewer.getByTestId('story-overlay').filter({ hasText: 'Sunset walk' }).waitFor(within);
+    expect(await viewer.locator('.story-bars li').count()).toBe(2);
     await i.keyboard.press('Escape');
     await viewer.waitFor({ state: 'detached', ...within });
 
-    // Hana renames it (its story still picked), then deletes it after confirming.
+    // In Arabic the editor mirrors: "earlier" points right.
+    await chooseLanguage(h, 'ar');
+    await h.locator('.highlight-edit').click();
+    await editor.getByTestId('highlight-selected').nth(1).waitFor(within);
+    await screenshot(h, 'stories-highlight-editor-ar-390');
+    violations.push(...(await audit(h, 'highlight editor in Arabic')));
+    await h.keyboard.press('Escape');
+    await editor.waitFor({ state: 'detached', ...within });
+    await chooseLanguage(h, 'en');
+
+    // A second highlight goes last; "Arrange" moves it first, for the friend too.
+    await h.getByTestId('highlight-new').click();
+    await editor.getByLabel(en['highlights.name']).fill('Sunsets');
+    await sunset.getByRole('checkbox').check();
+    await editor.getByRole('button', { name: en['highlights.save'] }).click();
+    await editor.waitFor({ state: 'detached', ...within });
+    const titles = (page: Page) => page.getByTestId('highlight').allTextContents();
+    await expect.poll(() => titles(h), within).toEqual(['Summer ☀️', 'Sunsets']);
+    await h.getByTestId('highlights-arrange').click();
+    await h.getByRole('button', { name: format(en['highlights.moveEarlier'], { title: 'Sunsets' }) }).click();
+    expect(await titles(h)).toEqual(['Sunsets', 'Summer ☀️']);
+    await screenshot(h, 'stories-highlights-arrange-390');
+    // A mouse can drag one onto the other's place too (and back).
+    const named = (title: string) => h.getByTestId('highlight').filter({ hasText: title });
+    await named('Summer ☀️').dragTo(named('Sunsets'));
+    await expect.poll(() => titles(h), within).toEqual(['Summer ☀️', 'Sunsets']);
+    await named('Summer ☀️').dragTo(named('Sunsets'));
+    await expect.poll(() => titles(h), within).toEqual(['Sunsets', 'Summer ☀️']);
+    violations.push(...(await audit(h, 'arranging highlights')));
+    await h.getByTestId('highlights-arrange').click();
+    await expect
+      .poll(async () => {
+        await i.reload();
+        await i.getByTestId('highlight').nth(1).waitFor(within);
+        return titles(i);
+      }, within)
+      .toEqual(['Sunsets', 'Summer ☀️']);
+
+    // Hana renames it (its stories still picked in their order, its cover still chosen), then deletes it after confirming.
     await h.getByRole('button', { name: format(en['highlights.edit'], { title: 'Summer ☀️' }) }).click();
     await editor.getByLabel(en['highlights.name']).fill('Summer 2026');
-    await pick.getByText('1').waitFor(within);
+    await best.getByText('1').waitFor(within);
+    await sunset.getByText('2').waitFor(within);
+    expect(await cover.isChecked()).toBe(true);
     await editor.getByRole('button', { name: en['highlights.save'] }).click();
     await editor.waitFor({ state: 'detached', ...within });
     await h.getByTestId('highlight').filter({ hasText: 'Summer 2026' }).waitFor(within);
@@ -331,10 +402,13 @@ describe('stories in the web client', () => {
     await editor.getByText(en['highlights.deleteConfirm']).waitFor();
     await editor.getByRole('button', { name: en['highlights.delete'] }).last().click();
     await editor.waitFor({ state: 'detached', ...within });
-    await h.getByTestId('highlight').waitFor({ state: 'detached', ...within });
+    await h
+      .getByTestId('highlight')
+      .filter({ hasText: 'Summer 2026' })
+      .waitFor({ state: 'detached', ...within });
     await i.reload();
-    await i.getByTestId('profile').waitFor(within);
-    expect(await i.getByTestId('highlights').count()).toBe(0);
+    await i.getByTestId('highlight').first().waitFor(within);
+    expect(await titles(i)).toEqual(['Sunsets']);
     expect(violations).toEqual([]);
   }, 180_000);
 

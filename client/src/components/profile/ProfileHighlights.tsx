@@ -1,32 +1,22 @@
 // The highlights under a profile's header: a row of round covers with their titles, in the order
 // the owner set (`stories.highlights`); one opens the story viewer on that highlight's stories.
-// On the user's own profile a "New" item opens the editor: a title and the user's archive
-// (`stories.archive`) to pick stories from, in the order picked; Save is `stories.saveHighlight`.
-// Each of the user's own highlights has an edit button: the same editor with its title and stories
-// (saved with its id), and Delete after confirming (`stories.deleteHighlight`).
-import { Pencil, Plus } from 'lucide-solid';
+// On the user's own profile a "New" item and an edit button on each highlight open the editor
+// (HighlightEditor.tsx), and with two or more, "Arrange" puts earlier / later buttons under each
+// (and lets a mouse drag them):
+// a move shows at once and is saved with the whole new order (`stories.orderHighlights`), put
+// back with a toast when that fails.
+import { ArrowLeftRight, Pencil, Plus } from 'lucide-solid';
 import { createSignal, For, type JSX, lazy, onMount, Show } from 'solid-js';
-import type { CallResponse } from '../../../../protocol/catalogue.ts';
-import { STORY_LIMITS } from '../../../../protocol/lists.ts';
 import { t } from '../../i18n/index.ts';
-import { mediaItem } from '../../state/media.ts';
 import { actions, errorText } from '../../state/store.ts';
-import type { Story, TrayItem } from '../../state/stories.ts';
-import { Dialog } from '../Dialog.tsx';
-import { fallback } from '../media/sources.ts';
+import type { TrayItem } from '../../state/stories.ts';
 import { Button, IconButton } from '../ui/Button.tsx';
+import { dragToMove, MoveButtons, moved } from '../ui/MoveButtons.tsx';
+import { type Highlight, HighlightEditor, pictureOf } from './HighlightEditor.tsx';
 
 const StoryViewer = lazy(() => import('../stories/StoryViewer.tsx'));
 
-type Highlight = CallResponse<'stories.highlights'>['items'][number];
 type Person = TrayItem['author'];
-
-/** A story's picture as a small image URL: an image's smallest rendition, a video's poster. */
-const pictureOf = (mediaId: string): string | undefined => {
-  const item = mediaItem(mediaId);
-  if (item?.status !== 'ready') return undefined;
-  return item.kind === 'image' ? fallback(item, 'thumb') : item.urls?.['thumb.jpg'];
-};
 
 function Cover(props: { mediaId: string | undefined }): JSX.Element {
   return (
@@ -35,141 +25,6 @@ function Cover(props: { mediaId: string | undefined }): JSX.Element {
         {(src) => <img class="highlight-cover" src={src()} alt="" />}
       </Show>
     </span>
-  );
-}
-
-function HighlightEditor(props: { editing?: Highlight; onClose: () => void; onSaved: (text: string) => void }): JSX.Element {
-  const [title, setTitle] = createSignal(props.editing?.title ?? '');
-  const [confirming, setConfirming] = createSignal(false);
-  const [archive, setArchive] = createSignal<Story[] | undefined>();
-  const [picked, setPicked] = createSignal<string[]>([]);
-  const [failure, setFailure] = createSignal<string | undefined>();
-  const [busy, setBusy] = createSignal(false);
-  onMount(async () => {
-    try {
-      const [archived, current] = await Promise.all([
-        actions.call('stories.archive', {}),
-        props.editing === undefined ? undefined : actions.call('stories.highlight', { highlightId: props.editing.id }),
-      ]);
-      if (current !== undefined) setPicked(current.items.map((story) => story.id));
-      setArchive(archived.items);
-    } catch (error) {
-      setFailure(errorText(error));
-      setArchive([]);
-    }
-  });
-  const toggle = (id: string, on: boolean) => setPicked((all) => (on ? [...all, id] : all.filter((each) => each !== id)));
-  const save = async (event: Event) => {
-    event.preventDefault();
-    setBusy(true);
-    setFailure(undefined);
-    try {
-      await actions.call('stories.saveHighlight', { highlightId: props.editing?.id, title: title().trim(), storyIds: picked() });
-      props.onSaved(t('highlights.saved'));
-    } catch (error) {
-      setFailure(errorText(error));
-    } finally {
-      setBusy(false);
-    }
-  };
-  const remove = async (highlightId: string) => {
-    setBusy(true);
-    try {
-      await actions.call('stories.deleteHighlight', { highlightId });
-      props.onSaved(t('highlights.deleted'));
-    } catch (error) {
-      setFailure(errorText(error));
-    } finally {
-      setBusy(false);
-    }
-  };
-  return (
-    <Dialog
-      title={props.editing === undefined ? t('highlights.newTitle') : t('highlights.editTitle')}
-      onClose={props.onClose}
-      testId="highlight-editor"
-    >
-      <form class="stack highlight-editor" onSubmit={save}>
-        <label>
-          {t('highlights.name')}
-          <input
-            value={title()}
-            maxlength={STORY_LIMITS.highlightTitleChars}
-            dir="auto"
-            required
-            onInput={(event) => setTitle(event.currentTarget.value)}
-          />
-        </label>
-        <fieldset class="highlight-picks">
-          <legend>{t('highlights.pick')}</legend>
-          <Show when={archive()} fallback={<span class="media-waiting">…</span>}>
-            {(stories) => (
-              <Show when={stories().length > 0} fallback={<p class="hint">{t('highlights.noArchive')}</p>}>
-                <ul>
-                  <For each={stories()}>
-                    {(story, at) => (
-                      <li>
-                        <label class="highlight-pick" data-testid="highlight-pick">
-                          <input
-                            type="checkbox"
-                            checked={picked().includes(story.id)}
-                            disabled={!picked().includes(story.id) && picked().length >= STORY_LIMITS.highlightStories}
-                            onChange={(event) => toggle(story.id, event.currentTarget.checked)}
-                          />
-                          <Show when={pictureOf(story.mediaId)} fallback={<span class="highlight-thumb" />}>
-                            {(src) => <img class="highlight-thumb" src={src()} alt={t('highlights.storyNumber', { number: at() + 1 })} />}
-                          </Show>
-                          <Show when={picked().indexOf(story.id) + 1 || undefined}>
-                            {(order) => <span class="highlight-order">{order()}</span>}
-                          </Show>
-                        </label>
-                      </li>
-                    )}
-                  </For>
-                </ul>
-              </Show>
-            )}
-          </Show>
-        </fieldset>
-        <Show when={failure()}>
-          {(text) => (
-            <p class="error" role="alert">
-              {text()}
-            </p>
-          )}
-        </Show>
-        <Show when={props.editing}>
-          {(editing) => (
-            <Show
-              when={confirming()}
-              fallback={
-                <Button variant="ghost" disabled={busy()} onClick={() => setConfirming(true)}>
-                  {t('highlights.delete')}
-                </Button>
-              }
-            >
-              <p role="alert">{t('highlights.deleteConfirm')}</p>
-              <div class="row">
-                <Button variant="secondary" onClick={() => setConfirming(false)}>
-                  {t('form.cancel')}
-                </Button>
-                <Button variant="danger" disabled={busy()} onClick={() => void remove(editing().id)}>
-                  {t('highlights.delete')}
-                </Button>
-              </div>
-            </Show>
-          )}
-        </Show>
-        <div class="row">
-          <Button variant="secondary" onClick={props.onClose}>
-            {t('form.cancel')}
-          </Button>
-          <Button type="submit" disabled={busy() || title().trim() === '' || picked().length === 0}>
-            {t('highlights.save')}
-          </Button>
-        </div>
-      </form>
-    </Dialog>
   );
 }
 
@@ -186,11 +41,27 @@ export function ProfileHighlights(props: { person: Person; own: boolean }): JSX.
     }
   };
   onMount(load);
+  const [arranging, setArranging] = createSignal(false);
+  const canArrange = () => props.own && items().length > 1;
+  const arrangingNow = () => arranging() && canArrange();
+  /** Shown at once; a refusal puts back the order this move started from. */
+  const move = async (from: number, to: number) => {
+    const before = items();
+    const after = moved(before, from, to);
+    setItems(after);
+    try {
+      await actions.call('stories.orderHighlights', { highlightIds: after.map((highlight) => highlight.id) });
+    } catch (error) {
+      setItems(before);
+      actions.toast(`${t('highlights.orderFailed')} ${errorText(error)}`, 'error');
+    }
+  };
+  const drag = dragToMove((from, to) => void move(from, to));
   return (
     <Show when={props.own || items().length > 0}>
       <nav class="card highlights" aria-label={t('highlights.title')}>
         <ul class="story-row" data-testid="highlights">
-          <Show when={props.own}>
+          <Show when={props.own && !arrangingNow()}>
             <li class="story-item">
               <button type="button" class="story-open" onClick={() => setEditing(null)} data-testid="highlight-new">
                 <span class="story-ring highlight-ring">
@@ -203,26 +74,52 @@ export function ProfileHighlights(props: { person: Person; own: boolean }): JSX.
             </li>
           </Show>
           <For each={items()}>
-            {(highlight) => (
-              <li class="story-item">
+            {(highlight, at) => (
+              <li class="story-item" {...(arrangingNow() ? drag(at) : {})}>
                 <button type="button" class="story-open" onClick={() => setPlaying(highlight.id)} data-testid="highlight">
                   <Cover mediaId={highlight.cover?.mediaId} />
                   <span class="story-name">
                     <bdi>{highlight.title}</bdi>
                   </span>
                 </button>
-                <Show when={props.own}>
-                  <IconButton
-                    icon={Pencil}
-                    class="highlight-edit"
-                    label={t('highlights.edit', { title: highlight.title })}
-                    onClick={() => setEditing(highlight)}
+                <Show
+                  when={arrangingNow()}
+                  fallback={
+                    <Show when={props.own}>
+                      <IconButton
+                        icon={Pencil}
+                        class="highlight-edit"
+                        label={t('highlights.edit', { title: highlight.title })}
+                        onClick={() => setEditing(highlight)}
+                      />
+                    </Show>
+                  }
+                >
+                  <MoveButtons
+                    index={at()}
+                    count={items().length}
+                    earlier={t('highlights.moveEarlier', { title: highlight.title })}
+                    later={t('highlights.moveLater', { title: highlight.title })}
+                    onMove={(to) => void move(at(), to)}
                   />
                 </Show>
               </li>
             )}
           </For>
         </ul>
+        <Show when={canArrange()}>
+          <div class="highlights-tools">
+            <Button
+              variant="ghost"
+              size="sm"
+              icon={ArrowLeftRight}
+              onClick={() => setArranging((on) => !on)}
+              data-testid="highlights-arrange"
+            >
+              {arrangingNow() ? t('highlights.arranged') : t('highlights.arrange')}
+            </Button>
+          </div>
+        </Show>
         <Show when={playing()}>
           {(highlightId) => (
             <StoryViewer
