@@ -609,8 +609,11 @@ its length and makes the HLS ladder), then \`reels.create\`. A reel is also a po
   (\`skipped\`), and where it was shown (\`source\`). A view counts once per viewer when their
   total passes 2 s (or half the reel); a viewer's watch time counts up to 5 plays of the reel.
   Do not repeat a batch whose answer was lost: drop it (a repeat may count its time twice).
-- **Tabs.** \`reels.following\` lists reels of the people you follow, newest first;
-  \`reels.byAuthor\` a profile's grid. \`reels.notInterested\` takes a reel out of your feeds.
+- **Tabs.** \`reels.forYou\` is the recommended feed, 10 a page: pass \`nextCursor\` to go on in
+  the same session (no reel comes twice in one); each item's \`why\` gives the four terms of its
+  score and the rule that placed it, for a "why am I seeing this" sheet. \`reels.following\`
+  lists reels of the people you follow, newest first; \`reels.byAuthor\` a profile's grid.
+  \`reels.notInterested\` takes a reel out of your feeds and lowers its creator and hashtags.
 
 ## Settings and their defaults
 
