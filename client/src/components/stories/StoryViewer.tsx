@@ -25,7 +25,7 @@ import { VideoPlayer } from '../media/VideoPlayer.tsx';
 import { Avatar } from '../Person.tsx';
 import { Button, IconButton } from '../ui/Button.tsx';
 import { StoryAnswers } from './StoryAnswers.tsx';
-import { StoryOverlays } from './StoryOverlays.tsx';
+import { StoryChips, StoryOverlays } from './StoryOverlays.tsx';
 import { StoryReply } from './StoryReply.tsx';
 import { StorySticker } from './StorySticker.tsx';
 import { StoryViewers } from './StoryViewers.tsx';
@@ -421,6 +421,7 @@ export default function StoryViewer(props: {
               </div>
             </div>
             <div class="story-bottom">
+              <Show when={current()}>{(story) => <StoryChips story={story()} />}</Show>
               <Show when={current()?.sticker ? current() : undefined}>
                 {(story) => (
                   <StorySticker
