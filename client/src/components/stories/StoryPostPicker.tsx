@@ -15,14 +15,14 @@ import { usePages } from '../usePages.ts';
 
 /** A post in a few words: its first picture (a video's poster), the start of its text, and when. */
 function PostExcerpt(props: { post: Post }): JSX.Element {
-  const picture = () => {
-    const first = props.post.mediaIds[0];
-    return first === undefined ? undefined : thumbOf(first);
-  };
   return (
     <span class="story-post">
-      <Show when={picture()} fallback={<span class="story-post-thumb" aria-hidden="true" />}>
-        {(src) => <img class="story-post-thumb" src={src()} alt="" />}
+      <Show when={props.post.mediaIds[0]}>
+        {(first) => (
+          <Show when={thumbOf(first())} fallback={<span class="story-post-thumb" aria-hidden="true" />}>
+            {(src) => <img class="story-post-thumb" src={src()} alt="" />}
+          </Show>
+        )}
       </Show>
       <span class="story-post-words">
         <span class="story-post-text" dir="auto">
