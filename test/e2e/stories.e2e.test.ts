@@ -369,6 +369,16 @@ describe('stories in the web client', () => {
     await answers.waitFor({ state: 'detached', ...within });
     expect(await own.getByTestId('story-answers-open').textContent()).toBe(format(en['stories.answersCount'], { count: 1 }));
     await screenshot(l, 'stories-viewer-own-question-1366');
+    // In Arabic the list mirrors.
+    await l.keyboard.press('Escape');
+    await own.waitFor({ state: 'detached', ...within });
+    await l.setViewportSize(PHONE);
+    await chooseLanguage(l, 'ar');
+    await l.getByTestId(`story-item-${lia.username}`).click();
+    await own.getByTestId('story-answers-open').click();
+    await answers.getByTestId(`person-${max.username}`).getByText('The red mouse 🐭').waitFor(within);
+    expect(await answers.evaluate((dialog) => getComputedStyle(dialog).direction)).toBe('rtl');
+    await screenshot(l, 'stories-answers-ar-390');
 
     // The linked post opens from Max's viewer.
     await viewer.getByRole('link', { name: en['stories.linkedPost'] }).click();
