@@ -100,7 +100,12 @@ async function postStory(
   }
   if (options.asPet !== undefined) await dialog.getByLabel(en['composer.postAs']).selectOption({ label: options.asPet });
   if (options.linkPost !== undefined) {
-    await dialog.getByRole('button', { name: en['stories.linkPost'] }).click();
+    const link = dialog.getByRole('button', { name: en['stories.linkPost'] });
+    if (options.shot !== undefined) {
+      await link.scrollIntoViewIfNeeded();
+      await screenshot(page, `${options.shot}-form`);
+    }
+    await link.click();
     const picker = page.getByTestId('story-post-picker');
     const choice = picker.getByTestId('story-post-choice').filter({ hasText: options.linkPost });
     await choice.waitFor(within);

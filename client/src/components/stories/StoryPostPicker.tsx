@@ -53,7 +53,7 @@ export function StoryPostPicker(props: { value: Post | undefined; onChange: (pos
       <Show
         when={props.value}
         fallback={
-          <Button variant="secondary" size="sm" icon={Link2} onClick={pick} data-testid="story-link-post">
+          <Button variant="secondary" size="sm" icon={Link2} class="story-link-post" onClick={pick} data-testid="story-link-post">
             {t('stories.linkPost')}
           </Button>
         }
