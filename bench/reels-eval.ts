@@ -111,7 +111,7 @@ try {
       const creator = creatorFor();
       const topic = random() < 0.8 ? (creatorTopic.get(creator) as number) : Math.floor(random() * TOPICS);
       const at = new Date(now - random() * 47 * 3_600_000);
-      const id = Bun.randomUUIDv7(at.getTime());
+      const id = Bun.randomUUIDv7(undefined, at.getTime());
       const vocabulary = topics[topic] as ReturnType<typeof topicOf>;
       const words = Array.from({ length: 4 + Math.floor(random() * 4) }, () => (random() < 0.6 ? pick(vocabulary.words) : pick(COMMON)));
       const hashtags = [...new Set(Array.from({ length: 1 + Math.floor(random() * 3) }, () => pick(vocabulary.tags)))];
@@ -159,7 +159,9 @@ try {
     );
   }
   await db.execute(sql`analyze`);
-  console.log(`world: ${USERS} users, ${REELS} reels by ${CREATORS} creators over ${TOPICS} topics, in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  console.log(
+    `world: ${USERS} users, ${REELS} reels by ${CREATORS} creators over ${TOPICS} topics, in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+  );
 
   const tastes = new Map(userIds.map((id) => [id, taste()]));
   const relevance = (userId: string, reel: SimReel) => ((tastes.get(userId) as number[])[reel.topic] as number) * reel.quality;

@@ -9,7 +9,9 @@
 // from the viewer reaches the author's chat quoting the story; a highlight of two stories made on
 // the author's profile, reordered and with the second as its cover, shows on it for a friend with
 // that cover and plays in that order; a second one is arranged first; the author renames and
-// deletes the first.
+// deletes the first. A question story posted as a pet, linking one of the author's posts: a
+// friend sees the pet by its owner and answers, and the author's open list of answers shows it
+// live.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join as joinPath } from 'node:path';
@@ -71,12 +73,12 @@ async function signIn(user: RegisteredUser, viewport: { width: number; height: n
   return page;
 }
 
-/** Posts a photo story from "Your story" +, with one text, an audience and maybe a poll. */
+/** Posts a photo story from "Your story" +, with one text, an audience and maybe a poll or a question, a pet to post as and a post to link. */
 async function postStory(
   page: Page,
   text: string,
   audience: 'friends' | 'close_friends',
-  options: { shot?: string; poll?: [string, string, string] } = {},
+  options: { shot?: string; poll?: [string, string, string]; question?: string; asPet?: string; linkPost?: string } = {},
 ): Promise<void> {
   await page.getByTestId('story-add').click();
   const dialog = page.getByTestId('story-create');
@@ -93,6 +95,26 @@ async function postStory(
     await dialog.getByLabel(en['stories.pollQuestion']).fill(question);
     await dialog.getByLabel(format(en['composer.option'], { number: 1 })).fill(first);
     await dialog.getByLabel(format(en['composer.option'], { number: 2 })).fill(second);
+  }
+  if (options.question !== undefined) {
+    await dialog.getByLabel(en['stories.sticker'], { exact: true }).selectOption('question');
+    await dialog.getByLabel(en['stories.questionPrompt']).fill(options.question);
+  }
+  if (options.asPet !== undefined) await dialog.getByLabel(en['composer.postAs']).selectOption({ label: options.asPet });
+  if (options.linkPost !== undefined) {
+    const link = dialog.getByRole('button', { name: en['stories.linkPost'] });
+    if (options.shot !== undefined) {
+      await link.scrollIntoViewIfNeeded();
+      await screenshot(page, `${options.shot}-form`);
+    }
+    await link.click();
+    const picker = page.getByTestId('story-post-picker');
+    const choice = picker.getByTestId('story-post-choice').filter({ hasText: options.linkPost });
+    await choice.waitFor(within);
+    if (options.shot !== undefined) await screenshot(page, `${options.shot}-picker`);
+    await choice.click();
+    await picker.waitFor({ state: 'detached' });
+    await dialog.getByTestId('story-linked-post').filter({ hasText: options.linkPost }).waitFor();
   }
   await dialog.getByTestId('story-preview').getByText(text).waitFor();
   if (options.shot !== undefined) {
@@ -207,6 +229,25 @@ describe('stories in the web client', () => {
     await hers.getByRole('button', { name: 'Yes!' }).click();
     await hers.getByText(format(en['stories.pollVotes'], { count: 1 })).waitFor(within);
     expect(await hers.getByTestId('story-poll-result').first().textContent()).toContain(format(en['stories.pollShare'], { percent: 100 }));
+    // Ana, on her poll, opens who voted: Carla, for "Yes!", and each option's votes and share.
+    await a.getByTestId(`story-item-${ana.username}`).click();
+    await a.getByTestId('story-viewer').getByTestId('story-pause').click();
+    await a.keyboard.press('ArrowRight');
+    await a
+      .getByTestId('story-viewer')
+      .getByRole('button', { name: format(en['stories.pollVotes'], { count: 1 }) })
+      .click();
+    const voters = a.getByTestId('story-answers');
+    await voters.getByTestId(`person-${carla.username}`).getByText('Yes!').waitFor(within);
+    expect(await voters.getByTestId('story-poll-result').allTextContents()).toEqual([
+      `Yes!${format(en['stories.pollVotes'], { count: 1 })} · 100%`,
+      `Not yet${format(en['stories.pollVotes'], { count: 0 })} · 0%`,
+    ]);
+    await screenshot(a, 'stories-answers-poll-1366');
+    await a.keyboard.press('Escape');
+    await voters.waitFor({ state: 'detached' });
+    await a.keyboard.press('Escape');
+    await a.getByTestId('story-viewer').waitFor({ state: 'detached' });
     await shown(c);
     await screenshot(c, 'stories-viewer-poll-390');
     await c.keyboard.press('Escape');
@@ -285,6 +326,78 @@ describe('stories in the web client', () => {
     await messages.first().getByRole('img', { name: en['chats.storyThumb'] }).waitFor(within);
     await screenshot(f, 'stories-reply-chat-1366');
     violations.push(...(await audit(f, 'chat quote')));
+    expect(violations).toEqual([]);
+  }, 180_000);
+
+  test('e2e: a question story posted as a pet, linking a post: a friend sees the pet by its owner and answers; the author’s open answer list shows it live', async () => {
+    const [lia, max] = [await env.register(), await env.register()];
+    await befriend(env.node, lia, max);
+    const native = await join(env, env.node, lia);
+    await native.call('pets.create', { name: 'Miso', species: 'cat', clientId: crypto.randomUUID() });
+    await native.call('posts.create', { text: 'Miso found the sunny spot ☀️', visibility: 'friends' });
+    const [self] = (await native.call('people.summaries', { ids: [lia.id] })).items;
+    native.close();
+    const l = await signIn(lia, PHONE);
+    const m = await signIn(max, DESKTOP);
+    await postStory(l, 'Guess what Miso likes', 'friends', {
+      question: 'Favourite toy?',
+      asPet: 'Miso',
+      linkPost: 'Miso found the sunny spot',
+      shot: 'stories-create-pet-link-390',
+    });
+
+    // Lia opens her story's answers (none yet); the story waits while the list is open.
+    await l.getByTestId(`story-item-${lia.username}`).click();
+    const own = l.getByTestId('story-viewer');
+    await own.getByTestId('story-pet').waitFor(within);
+    await own.getByRole('button', { name: format(en['stories.answersCount'], { count: 0 }) }).click();
+    const answers = l.getByTestId('story-answers');
+    await answers.getByText(en['stories.noAnswers']).waitFor(within);
+    expect(await own.locator('.story-stage').getAttribute('data-paused')).toBe('true');
+
+    // Max sees Miso, by Lia, with the link to her post, and answers.
+    await expect.poll(() => ring(m, lia.username), within).toBe('unseen');
+    await m.getByTestId(`story-item-${lia.username}`).click();
+    const viewer = m.getByTestId('story-viewer');
+    await viewer.getByTestId('story-pause').click();
+    const pet = viewer.getByTestId('story-pet');
+    await pet.waitFor(within);
+    expect((await pet.locator('strong').textContent())?.trim()).toBe('Miso');
+    expect(await pet.locator('small').textContent()).toBe(format(en['stories.byOwner'], { name: self?.displayName || lia.username }));
+    await viewer.getByRole('textbox', { name: en['stories.answerLabel'] }).fill('The red mouse 🐭');
+    await viewer.getByTestId('story-question').getByRole('button', { name: en['stories.answerSend'] }).click();
+    await viewer.getByTestId('story-question').getByText('The red mouse 🐭').waitFor(within);
+    await shown(m);
+    await screenshot(m, 'stories-viewer-pet-1366');
+    const violations = await audit(m, 'viewer as pet');
+
+    // Lia's open list shows his answer live, and the count follows.
+    await answers.getByTestId(`person-${max.username}`).getByText('The red mouse 🐭').waitFor(within);
+    await answers.getByRole('heading', { name: format(en['stories.answersCount'], { count: 1 }) }).waitFor(within);
+    await screenshot(l, 'stories-answers-390');
+    violations.push(...(await audit(l, 'answers')));
+    expect(await noHorizontalScroll(l)).toBeLessThanOrEqual(PHONE.width);
+    await l.setViewportSize(DESKTOP);
+    await screenshot(l, 'stories-answers-1366');
+    await l.keyboard.press('Escape');
+    await answers.waitFor({ state: 'detached', ...within });
+    expect(await own.getByTestId('story-answers-open').textContent()).toBe(format(en['stories.answersCount'], { count: 1 }));
+    await screenshot(l, 'stories-viewer-own-question-1366');
+    // In Arabic the list mirrors.
+    await l.keyboard.press('Escape');
+    await own.waitFor({ state: 'detached', ...within });
+    await l.setViewportSize(PHONE);
+    await chooseLanguage(l, 'ar');
+    await l.getByTestId(`story-item-${lia.username}`).click();
+    await own.getByTestId('story-answers-open').click();
+    await answers.getByTestId(`person-${max.username}`).getByText('The red mouse 🐭').waitFor(within);
+    expect(await answers.evaluate((dialog) => getComputedStyle(dialog).direction)).toBe('rtl');
+    await screenshot(l, 'stories-answers-ar-390');
+
+    // The linked post opens from Max's viewer.
+    await viewer.getByRole('link', { name: en['stories.linkedPost'] }).click();
+    await m.waitForURL(/\/posts\//, within);
+    await m.getByText('Miso found the sunny spot ☀️').first().waitFor(within);
     expect(violations).toEqual([]);
   }, 180_000);
 

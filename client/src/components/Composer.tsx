@@ -3,16 +3,17 @@
 // one of the user's pets, and sharing a post with a comment. A refusal that names a field is
 // shown on that field.
 
-import { createSignal, For, type JSX, onMount, Show } from 'solid-js';
+import { createSignal, For, type JSX, Show } from 'solid-js';
 import { VISIBILITIES } from '../../../protocol/lists.ts';
 import { t } from '../i18n/index.ts';
 import type { Post, SharedPost, Visibility } from '../state/posts.ts';
-import { actions, errorField, errorText, state } from '../state/store.ts';
+import { actions, errorField, errorText } from '../state/store.ts';
 import { createUploadList } from '../state/uploads.ts';
 import { CheckField, InputField, SelectField, TextAreaField } from './Field.tsx';
 import { ErrorAlert } from './FormFooter.tsx';
 import { FilePicker } from './media/FilePicker.tsx';
 import { UploadStatus } from './media/UploadStatus.tsx';
+import { PostAsField } from './PostAsField.tsx';
 
 const MAX_TEXT = 5000;
 const MAX_OPTIONS = 10;
@@ -86,7 +87,6 @@ export function Composer(props: { shared?: Post | SharedPost; onPosted: (post: P
   const media = createUploadList(MAX_MEDIA);
   const [place, setPlace] = createSignal('');
   const [petId, setPetId] = createSignal('');
-  const [pets, setPets] = createSignal<{ id: string; name: string }[]>([]);
   const [withPoll, setWithPoll] = createSignal(false);
   const [options, setOptions] = createSignal(['', '']);
   const [multiple, setMultiple] = createSignal(false);
@@ -95,16 +95,6 @@ export function Composer(props: { shared?: Post | SharedPost; onPosted: (post: P
   const [failure, setFailure] = createSignal<{ area: Area | undefined; text: string } | undefined>();
   const prefix = props.shared === undefined ? 'composer' : 'share';
   const errorOn = (area: Area) => (failure()?.area === area ? failure()?.text : undefined);
-
-  onMount(async () => {
-    const me = state.user?.id;
-    if (me === undefined) return;
-    try {
-      setPets((await actions.call('pets.list', { ownerId: me })).items.map((pet) => ({ id: pet.id, name: pet.name })));
-    } catch (error) {
-      actions.toast(errorText(error), 'error');
-    }
-  });
 
   const submit = async (event: Event) => {
     event.preventDefault();
@@ -163,18 +153,7 @@ export function Composer(props: { shared?: Post | SharedPost; onPosted: (post: P
           onChange={setVisibility}
           invalid={errorOn('visibility') !== undefined}
         />
-        <Show when={pets().length > 0}>
-          <SelectField
-            id={`${prefix}-pet`}
-            label={t('composer.postAs')}
-            value={petId()}
-            onChange={setPetId}
-            invalid={errorOn('petId') !== undefined}
-          >
-            <option value="">{t('composer.asMe')}</option>
-            <For each={pets()}>{(pet) => <option value={pet.id}>{pet.name}</option>}</For>
-          </SelectField>
-        </Show>
+        <PostAsField id={`${prefix}-pet`} value={petId()} onChange={setPetId} invalid={errorOn('petId') !== undefined} />
       </div>
       <FieldError id={`${prefix}-pet-error`} text={errorOn('petId') ?? errorOn('visibility')} />
       <Show when={props.shared === undefined}>

@@ -61,6 +61,15 @@ export function itemOf(stories: readonly Story[]): TrayItem | undefined {
   };
 }
 
+/** One more answer to the author's story (`story.answered`): a vote more for its poll's option, or one more answer to its question. */
+export function answered(story: Story, option: number | null): Story {
+  const sticker = story.sticker;
+  if (sticker?.kind === 'poll' && option !== null && sticker.votes !== null)
+    return { ...story, sticker: { ...sticker, votes: sticker.votes.map((count, at) => (at === option ? count + 1 : count)) } };
+  if (sticker?.kind === 'question' && option === null) return { ...story, sticker: { ...sticker, answers: (sticker.answers ?? 0) + 1 } };
+  return story;
+}
+
 interface TrayLoaders {
   tray: () => Promise<TrayItem[]>;
   author: (userId: string) => Promise<Story[]>;

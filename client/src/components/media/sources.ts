@@ -1,7 +1,7 @@
 // Which files of a ready media a screen asks for. Images come in three widths (320, 960 and 1920 px
 // at most, never wider than the original) as WebP with a JPEG fallback; the browser picks the width
 // from `sizes`, which says how wide the image is drawn in each layout.
-import type { MediaItem } from '../../state/media.ts';
+import { type MediaItem, mediaItem } from '../../state/media.ts';
 
 export type Layout = 'thumb' | 'tile' | 'feed' | 'full' | 'avatar' | 'avatar-large' | 'cover';
 
@@ -40,6 +40,13 @@ export function fallback(item: MediaItem, layout: Layout): string | undefined {
   const urls = item.urls ?? {};
   const small = layout === 'thumb' || layout === 'avatar' || layout === 'avatar-large';
   return (small ? urls['small.jpg'] : urls['medium.jpg']) ?? urls['large.jpg'] ?? urls['small.jpg'];
+}
+
+/** A media's picture as a small image URL, once it is ready: an image's smallest rendition, a video's poster. */
+export function thumbOf(mediaId: string): string | undefined {
+  const item = mediaItem(mediaId);
+  if (item?.status !== 'ready') return undefined;
+  return item.kind === 'image' ? fallback(item, 'thumb') : item.urls?.['thumb.jpg'];
 }
 
 /** "1:05" for 65 000 ms. */

@@ -10,28 +10,20 @@ import { createMemo, createSignal, For, type JSX, onMount, Show } from 'solid-js
 import type { CallResponse } from '../../../../protocol/catalogue.ts';
 import { STORY_LIMITS } from '../../../../protocol/lists.ts';
 import { t } from '../../i18n/index.ts';
-import { mediaItem } from '../../state/media.ts';
 import { actions, errorText } from '../../state/store.ts';
 import type { Story } from '../../state/stories.ts';
 import { Dialog } from '../Dialog.tsx';
 import { LoadMore } from '../LoadMore.tsx';
-import { fallback } from '../media/sources.ts';
+import { thumbOf } from '../media/sources.ts';
 import { Button, IconButton } from '../ui/Button.tsx';
 import { dragToMove, MoveButtons, moved } from '../ui/MoveButtons.tsx';
 import { usePages } from '../usePages.ts';
 
 export type Highlight = CallResponse<'stories.highlights'>['items'][number];
 
-/** A story's picture as a small image URL: an image's smallest rendition, a video's poster. */
-export const pictureOf = (mediaId: string): string | undefined => {
-  const item = mediaItem(mediaId);
-  if (item?.status !== 'ready') return undefined;
-  return item.kind === 'image' ? fallback(item, 'thumb') : item.urls?.['thumb.jpg'];
-};
-
 function Thumb(props: { story: Story; alt: string }): JSX.Element {
   return (
-    <Show when={pictureOf(props.story.mediaId)} fallback={<span class="highlight-thumb" />}>
+    <Show when={thumbOf(props.story.mediaId)} fallback={<span class="highlight-thumb" />}>
       {(src) => <img class="highlight-thumb" src={src()} alt={props.alt} />}
     </Show>
   );

@@ -10,9 +10,10 @@ import { createSignal, For, type JSX, lazy, onMount, Show } from 'solid-js';
 import { t } from '../../i18n/index.ts';
 import { actions, errorText } from '../../state/store.ts';
 import type { TrayItem } from '../../state/stories.ts';
+import { thumbOf } from '../media/sources.ts';
 import { Button, IconButton } from '../ui/Button.tsx';
 import { dragToMove, MoveButtons, moved } from '../ui/MoveButtons.tsx';
-import { type Highlight, HighlightEditor, pictureOf } from './HighlightEditor.tsx';
+import { type Highlight, HighlightEditor } from './HighlightEditor.tsx';
 
 const StoryViewer = lazy(() => import('../stories/StoryViewer.tsx'));
 
@@ -21,7 +22,7 @@ type Person = TrayItem['author'];
 function Cover(props: { mediaId: string | undefined }): JSX.Element {
   return (
     <span class="story-ring highlight-ring">
-      <Show when={props.mediaId && pictureOf(props.mediaId)} fallback={<span class="highlight-cover" />}>
+      <Show when={props.mediaId && thumbOf(props.mediaId)} fallback={<span class="highlight-cover" />}>
         {(src) => <img class="highlight-cover" src={src()} alt="" />}
       </Show>
     </span>

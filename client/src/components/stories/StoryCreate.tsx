@@ -1,7 +1,8 @@
 // Posting a story: a photo or a video from the device (uploaded as soon as it is picked, the way
 // the post composer does, and shown once ready), text on it (each with a colour, placed by
 // dragging it on the preview or with its two sliders), who sees it (friends by default), an
-// optional hashtag and an optional poll or question sticker. A video longer than a story plays
+// optional hashtag, an optional poll or question sticker, posting as one of the user's pets and
+// linking one of their posts (StoryPostPicker). A video longer than a story plays
 // is refused by the server (STORY_TOO_LONG); the user may then have it cut into 60 s clips, one
 // story each, by asking again with `split` (the first answer stored nothing, so the same
 // clientId is used).
@@ -9,6 +10,7 @@ import { createSignal, For, type JSX, Show } from 'solid-js';
 import { ProtocolError } from '../../../../protocol/client.ts';
 import { STORY_AUDIENCES, STORY_COLORS, STORY_LIMITS } from '../../../../protocol/lists.ts';
 import { t } from '../../i18n/index.ts';
+import type { Post } from '../../state/posts.ts';
 import { actions, errorText } from '../../state/store.ts';
 import type { Story } from '../../state/stories.ts';
 import { createUploadList } from '../../state/uploads.ts';
@@ -19,8 +21,10 @@ import { FilePicker } from '../media/FilePicker.tsx';
 import { MediaView } from '../media/MediaView.tsx';
 import { clock } from '../media/sources.ts';
 import { UploadStatus } from '../media/UploadStatus.tsx';
+import { PostAsField } from '../PostAsField.tsx';
 import { Button } from '../ui/Button.tsx';
 import { OverlayText } from './StoryOverlays.tsx';
+import { StoryPostPicker } from './StoryPostPicker.tsx';
 
 type Audience = (typeof STORY_AUDIENCES)[number];
 type Color = (typeof STORY_COLORS)[number];
@@ -103,6 +107,8 @@ export default function StoryCreate(props: { onClose: () => void; onShared: (sto
   const [sticker, setSticker] = createSignal<StickerKind>('none');
   const [prompt, setPrompt] = createSignal('');
   const [options, setOptions] = createSignal(['', '']);
+  const [petId, setPetId] = createSignal('');
+  const [linked, setLinked] = createSignal<Post | undefined>();
   const [busy, setBusy] = createSignal(false);
   const [failure, setFailure] = createSignal<string | undefined>();
   const [tooLong, setTooLong] = createSignal<number | undefined>();
@@ -156,6 +162,8 @@ export default function StoryCreate(props: { onClose: () => void; onShared: (sto
           ? { sticker: { kind: 'poll' as const, question: prompt().trim(), options: options().map((each) => each.trim()) } }
           : {}),
         ...(sticker() === 'question' ? { sticker: { kind: 'question' as const, prompt: prompt().trim() } } : {}),
+        ...(petId() === '' ? {} : { asPetId: petId() }),
+        ...(linked() === undefined ? {} : { linkPostId: linked()?.id }),
         ...(split ? { split: true } : {}),
       });
       actions.toast(t('stories.shared', { count: stories.length }));
@@ -299,6 +307,8 @@ export default function StoryCreate(props: { onClose: () => void; onShared: (sto
           </fieldset>
         </Show>
         <InputField id="story-hashtag" label={t('stories.hashtag')} value={hashtag()} maxlength={100} dir="auto" onInput={setHashtag} />
+        <PostAsField id="story-pet" value={petId()} onChange={setPetId} />
+        <StoryPostPicker value={linked()} onChange={setLinked} />
         <Show when={tooLong()}>
           {(durationMs) => (
             <div class="story-too-long" role="alert">

@@ -1,8 +1,8 @@
 // What is drawn over a story's photo or video: its text overlays where the author put them (x and
 // y are fractions of the width from the left and of the height from the top, whatever the
 // language's direction), with @mentions of people the viewer may see as links to their profiles;
-// and under them the hashtag and linked-post chips. Overlay text is the author's: isolated for
-// bidi.
+// and the hashtag and linked-post chips, which the viewer places in its bottom row (over the
+// sticker and the reply field, never under them). Overlay text is the author's: isolated for bidi.
 import { A } from '@solidjs/router';
 import { Link2 } from 'lucide-solid';
 import { For, type JSX, Show } from 'solid-js';
@@ -52,28 +52,29 @@ export function OverlayText(props: { overlay: Story['overlays'][number]; mention
 }
 
 export function StoryOverlays(props: { story: Story }): JSX.Element {
+  return <For each={props.story.overlays}>{(overlay) => <OverlayText overlay={overlay} mentions={props.story.mentions} />}</For>;
+}
+
+export function StoryChips(props: { story: Story }): JSX.Element {
   return (
-    <>
-      <For each={props.story.overlays}>{(overlay) => <OverlayText overlay={overlay} mentions={props.story.mentions} />}</For>
-      <Show when={props.story.hashtag !== null || props.story.linkPostId !== null}>
-        <div class="story-chips">
-          <Show when={props.story.hashtag}>
-            {(tag) => (
-              <A href={`/hashtags/${encodeURIComponent(tag())}`} class="story-chip" data-testid="story-hashtag">
-                #<bdi>{tag()}</bdi>
-              </A>
-            )}
-          </Show>
-          <Show when={props.story.linkPostId}>
-            {(postId) => (
-              <A href={`/posts/${postId()}`} class="story-chip" data-testid="story-link">
-                <Link2 size={14} aria-hidden="true" />
-                {t('stories.linkedPost')}
-              </A>
-            )}
-          </Show>
-        </div>
-      </Show>
-    </>
+    <Show when={props.story.hashtag !== null || props.story.linkPostId !== null}>
+      <div class="story-chips">
+        <Show when={props.story.hashtag}>
+          {(tag) => (
+            <A href={`/hashtags/${encodeURIComponent(tag())}`} class="story-chip" data-testid="story-hashtag">
+              #<bdi>{tag()}</bdi>
+            </A>
+          )}
+        </Show>
+        <Show when={props.story.linkPostId}>
+          {(postId) => (
+            <A href={`/posts/${postId()}`} class="story-chip" data-testid="story-link">
+              <Link2 size={14} aria-hidden="true" />
+              {t('stories.linkedPost')}
+            </A>
+          )}
+        </Show>
+      </div>
+    </Show>
   );
 }

@@ -1,7 +1,8 @@
 // A story's sticker as a viewer meets it: a poll (one tap votes, once; then the share of each
 // option shows, as the server counts them) or a question (a short answer, sent once). The author
-// sees the poll's results and how many answered. Answering is `stories.answer`; the story that
-// comes back replaces the shown one.
+// sees the poll's results, and how many voted or answered as a button that opens the list of them
+// (StoryAnswers). Answering is `stories.answer`; the story that comes back replaces the shown one.
+import { ListChecks } from 'lucide-solid';
 import { createSignal, For, type JSX, Match, Show, Switch } from 'solid-js';
 import { STORY_LIMITS } from '../../../../protocol/lists.ts';
 import { t } from '../../i18n/index.ts';
@@ -10,13 +11,51 @@ import type { Story } from '../../state/stories.ts';
 import { Button } from '../ui/Button.tsx';
 
 type Sticker = NonNullable<Story['sticker']>;
-type Poll = Extract<Sticker, { kind: 'poll' }>;
+export type Poll = Extract<Sticker, { kind: 'poll' }>;
 type Question = Extract<Sticker, { kind: 'question' }>;
 
-function PollSticker(props: { story: Story; poll: Poll; mine: boolean; onAnswered: (story: Story) => void }): JSX.Element {
+/** All the votes a poll has (none counted before the caller voted). */
+export const votesOf = (poll: Poll): number => (poll.votes ?? []).reduce((sum, each) => sum + each, 0);
+
+/** How a poll's votes split: each option with its share as a bar and a percentage, and with `counts` its number of votes. */
+export function PollResults(props: { poll: Poll; counts?: boolean }): JSX.Element {
+  const percent = (at: number) => (votesOf(props.poll) === 0 ? 0 : Math.round((100 * (props.poll.votes?.[at] ?? 0)) / votesOf(props.poll)));
+  return (
+    <For each={props.poll.options}>
+      {(option, at) => (
+        <div class={props.poll.myVote === at() ? 'story-result mine' : 'story-result'} data-testid="story-poll-result">
+          <span class="story-result-bar" style={{ width: `${percent(at())}%` }} />
+          <bdi>{option}</bdi>
+          <span>
+            <Show when={props.counts}>{t('stories.pollVotes', { count: props.poll.votes?.[at()] ?? 0 })} · </Show>
+            {t('stories.pollShare', { percent: percent(at()) })}
+          </span>
+        </div>
+      )}
+    </For>
+  );
+}
+
+/** The author's count of votes or answers, a button to the list of them. */
+function AnswersButton(props: { text: string; onShow: () => void }): JSX.Element {
+  return (
+    <Button variant="secondary" size="sm" icon={ListChecks} onClick={() => props.onShow()} data-testid="story-answers-open">
+      {props.text}
+    </Button>
+  );
+}
+
+/** `onTyping`: the story waits while the viewer writes an answer; `onShowAnswers`: the author asks for the list of answers. */
+interface StickerProps {
+  story: Story;
+  mine: boolean;
+  onAnswered: (story: Story) => void;
+  onTyping: (typing: boolean) => void;
+  onShowAnswers: () => void;
+}
+
+function PollSticker(props: StickerProps & { poll: Poll }): JSX.Element {
   const [busy, setBusy] = createSignal(false);
-  const total = () => (props.poll.votes ?? []).reduce((sum, each) => sum + each, 0);
-  const percent = (at: number) => (total() === 0 ? 0 : Math.round((100 * (props.poll.votes?.[at] ?? 0)) / total()));
   const vote = async (option: number) => {
     setBusy(true);
     try {
@@ -30,38 +69,28 @@ function PollSticker(props: { story: Story; poll: Poll; mine: boolean; onAnswere
   return (
     <fieldset class="story-sticker" data-testid="story-poll">
       <legend dir="auto">{props.poll.question}</legend>
-      <For each={props.poll.options}>
-        {(option, at) => (
-          <Show
-            when={props.poll.votes}
-            fallback={
+      <Show
+        when={props.poll.votes !== null}
+        fallback={
+          <For each={props.poll.options}>
+            {(option, at) => (
               <Button variant="secondary" size="sm" disabled={busy() || props.mine} onClick={() => void vote(at())}>
                 <bdi>{option}</bdi>
               </Button>
-            }
-          >
-            <div class={props.poll.myVote === at() ? 'story-result mine' : 'story-result'} data-testid="story-poll-result">
-              <span class="story-result-bar" style={{ width: `${percent(at())}%` }} />
-              <bdi>{option}</bdi>
-              <span>{t('stories.pollShare', { percent: percent(at()) })}</span>
-            </div>
-          </Show>
-        )}
-      </For>
-      <Show when={props.poll.votes !== null}>
-        <small>{t('stories.pollVotes', { count: total() })}</small>
+            )}
+          </For>
+        }
+      >
+        <PollResults poll={props.poll} />
+        <Show when={props.mine} fallback={<small>{t('stories.pollVotes', { count: votesOf(props.poll) })}</small>}>
+          <AnswersButton text={t('stories.pollVotes', { count: votesOf(props.poll) })} onShow={props.onShowAnswers} />
+        </Show>
       </Show>
     </fieldset>
   );
 }
 
-function QuestionSticker(props: {
-  story: Story;
-  question: Question;
-  mine: boolean;
-  onAnswered: (story: Story) => void;
-  onTyping: (typing: boolean) => void;
-}): JSX.Element {
+function QuestionSticker(props: StickerProps & { question: Question }): JSX.Element {
   const [answer, setAnswer] = createSignal('');
   const [busy, setBusy] = createSignal(false);
   const send = async (event: Event) => {
@@ -84,7 +113,7 @@ function QuestionSticker(props: {
       </p>
       <Switch>
         <Match when={props.mine}>
-          <small>{t('stories.answersCount', { count: props.question.answers ?? 0 })}</small>
+          <AnswersButton text={t('stories.answersCount', { count: props.question.answers ?? 0 })} onShow={props.onShowAnswers} />
         </Match>
         <Match when={props.question.myAnswer}>
           {(mine) => (
@@ -115,28 +144,14 @@ function QuestionSticker(props: {
   );
 }
 
-/** `onTyping`: the story waits while the viewer writes an answer. */
-export function StorySticker(props: {
-  story: Story;
-  mine: boolean;
-  onAnswered: (story: Story) => void;
-  onTyping: (typing: boolean) => void;
-}): JSX.Element {
+export function StorySticker(props: StickerProps): JSX.Element {
   return (
     <Switch>
       <Match when={props.story.sticker?.kind === 'poll' && (props.story.sticker as Poll)}>
-        {(poll) => <PollSticker story={props.story} poll={poll()} mine={props.mine} onAnswered={props.onAnswered} />}
+        {(poll) => <PollSticker {...props} poll={poll()} />}
       </Match>
       <Match when={props.story.sticker?.kind === 'question' && (props.story.sticker as Question)}>
-        {(question) => (
-          <QuestionSticker
-            story={props.story}
-            question={question()}
-            mine={props.mine}
-            onAnswered={props.onAnswered}
-            onTyping={props.onTyping}
-          />
-        )}
+        {(question) => <QuestionSticker {...props} question={question()} />}
       </Match>
     </Switch>
   );

@@ -71,6 +71,11 @@ function serve(byAuthor: Record<string, Story[]>, start = 0, gone?: () => Readon
     if (op === 'stories.viewers')
       return { items: [{ viewer: person('bruno'), viewedAt: '2026-12-06T20:00:00.000Z' }], nextCursor: null, views: 1 };
     if (op === 'stories.delete') return {};
+    if (op === 'stories.answers') {
+      const poll = all.find((each) => each.id === body.storyId)?.sticker?.kind === 'poll';
+      const [option, answer] = poll ? [0, null] : [null, 'Retiro'];
+      return { items: [{ user: person('bruno'), option, answer, answeredAt: '2026-12-06T20:00:00.000Z' }], nextCursor: null };
+    }
     if (op === 'people.summaries') return { items: (body.ids as string[]).map((id) => ({ ...person('carla'), id })) };
     if (op === 'stories.mute') return { muted: body.muted };
     if (op === 'stories.answer') {
@@ -243,6 +248,99 @@ test('story viewer: the author’s own story is not counted, shows its views and
   expect(server.call).toHaveBeenCalledWith('stories.delete', { storyId: mine[0]?.id });
   await waitFor(() => expect(shown()).toEqual({ id: mine[1]?.id, bars: 1 }));
   expect(server.views).toEqual([]);
+});
+
+test('story viewer: on the author’s own poll “4 votes” opens each option’s votes and share and who voted for what; a vote arriving live joins the top and moves every count', async () => {
+  const poll = { kind: 'poll' as const, question: 'Beach again?', options: ['Yes', 'No'], myVote: null, votes: [3, 1] };
+  const mine = story('ana_luna', { seen: true, views: 4, sticker: poll });
+  const server = serve({ ana_luna: [mine] });
+  fireEvent.click(await screen.findByRole('button', { name: '4 votes' }));
+  const list = await screen.findByTestId('story-answers');
+  expect(server.call).toHaveBeenCalledWith('stories.answers', { storyId: mine.id, cursor: undefined });
+  expect(within(list).getByRole('heading').textContent).toBe('4 votes');
+  const results = () =>
+    within(list)
+      .getAllByTestId('story-poll-result')
+      .map((row) => row.textContent);
+  expect(results()).toEqual(['Yes3 votes · 75%', 'No1 vote · 25%']);
+  const bar = () => within(list).getAllByTestId('story-poll-result')[1]?.querySelector<HTMLElement>('.story-result-bar')?.style.width;
+  expect(bar()).toBe('25%');
+  expect((await within(list).findByTestId('person-bruno')).textContent).toContain('Yes · ');
+  expect(stage().dataset.paused).toBe('true');
+
+  // Someone else's story answered: nothing here.
+  server.tell('story.answered', {
+    storyId: baseStory.id,
+    userId: person('dora').id,
+    option: 0,
+    answer: null,
+    answeredAt: '2026-12-06T20:30:00.000Z',
+  });
+  server.tell('story.answered', {
+    storyId: mine.id,
+    userId: person('carla').id,
+    option: 1,
+    answer: null,
+    answeredAt: '2026-12-06T21:00:00.000Z',
+  });
+  await within(list).findByTestId('person-carla');
+  expect(server.call).toHaveBeenCalledWith('people.summaries', { ids: [person('carla').id] });
+  expect(server.call).not.toHaveBeenCalledWith('people.summaries', { ids: [person('dora').id] });
+  expect(
+    within(list)
+      .getAllByRole('listitem')
+      .map((row) => row.dataset.testid),
+  ).toEqual(['person-carla', 'person-bruno']);
+  expect(within(list).getByTestId('person-carla').textContent).toContain('No · ');
+  expect(results()).toEqual(['Yes3 votes · 60%', 'No2 votes · 40%']);
+  expect(bar()).toBe('40%');
+  expect(within(list).getByRole('heading').textContent).toBe('5 votes');
+  fireEvent.click(within(list).getByRole('button', { name: 'Close' }));
+  await waitFor(() => expect(screen.queryByTestId('story-answers')).toBeNull());
+  expect(screen.getByTestId('story-answers-open').textContent).toBe('5 votes');
+  expect(
+    within(screen.getByTestId('story-poll'))
+      .getAllByTestId('story-poll-result')
+      .map((row) => row.textContent),
+  ).toEqual(['Yes60%', 'No40%']);
+});
+
+test('story viewer: on the author’s own question “1 answer” opens each person with their answer; one arriving live joins the top, once', async () => {
+  const mine = story('ana_luna', { seen: true, views: 1, sticker: { kind: 'question', prompt: 'Best park?', myAnswer: null, answers: 1 } });
+  const server = serve({ ana_luna: [mine] });
+  fireEvent.click(await screen.findByRole('button', { name: '1 answer' }));
+  const list = await screen.findByTestId('story-answers');
+  expect(server.call).toHaveBeenCalledWith('stories.answers', { storyId: mine.id, cursor: undefined });
+  const answer = within(await within(list).findByTestId('person-bruno')).getByText('Retiro');
+  expect(answer.getAttribute('dir')).toBe('auto');
+  const arrived = {
+    storyId: mine.id,
+    userId: person('carla').id,
+    option: null,
+    answer: 'El Capricho 🌳',
+    answeredAt: '2026-12-06T21:00:00.000Z',
+  };
+  server.tell('story.answered', arrived);
+  await within(list).findByTestId('person-carla');
+  expect(within(within(list).getByTestId('person-carla')).getByText('El Capricho 🌳').getAttribute('dir')).toBe('auto');
+  expect(within(list).getByRole('heading').textContent).toBe('2 answers');
+  expect(screen.getByTestId('story-answers-open').textContent).toBe('2 answers');
+  expect(
+    within(list)
+      .getAllByRole('listitem')
+      .map((row) => row.dataset.testid),
+  ).toEqual(['person-carla', 'person-bruno']);
+});
+
+test('story viewer: a story posted as a pet names the pet (a link to it), by its owner', async () => {
+  const petId = '0192a1b2-7777-7000-8000-000000000001';
+  serve({ bruno: [story('bruno', { pet: { id: petId, name: 'Luna' } }), story('bruno')] });
+  const pet = await screen.findByTestId('story-pet');
+  expect(pet.getAttribute('href')).toBe(`/pets/${petId}`);
+  expect(pet.textContent).toBe('B Lunaby \u2068BRUNO\u2069');
+  key('ArrowRight');
+  await waitFor(() => expect(screen.queryByTestId('story-pet')).toBeNull());
+  expect(screen.getByRole('link', { name: 'BRUNO' }).getAttribute('href')).toBe('/u/bruno');
 });
 
 test('story viewer: the next person’s stories are read while the last story of this one plays', async () => {

@@ -4,18 +4,19 @@
 // back (mirrored in right-to-left languages, as the arrow keys are), holding a finger or the button
 // down pauses, swiping down or Escape closes. Each story shown counts as viewed once (not the
 // user's own). The user's own stories show how many viewed them (the list opens from the eye) and
-// can be deleted; someone else's can be muted (they leave the tray). A modal dialog (Kobalte's):
-// focus stays inside and returns to the tray when it closes. Given a `highlight`, it plays that
-// highlight's stories (`stories.highlight`) from the first: kept past their 24 hours, not counted
-// as views, with no reply field or mute.
+// can be deleted, and who voted in its poll or answered its question (StoryAnswers, whose counts
+// move live); someone else's can be muted (they leave the tray). A story posted as a pet names the
+// pet, by its owner. A modal dialog (Kobalte's): focus stays inside and returns to the tray when it
+// closes. Given a `highlight`, it plays that highlight's stories (`stories.highlight`) from the
+// first: kept past their 24 hours, not counted as views, with no reply field or mute.
 import { Dialog as Kobalte } from '@kobalte/core/dialog';
 import { A } from '@solidjs/router';
-import { ChevronLeft, ChevronRight, Eye, EyeOff, Pause, Play, Trash2, X } from 'lucide-solid';
+import { ChevronLeft, ChevronRight, Eye, EyeOff, Pause, PawPrint, Play, Trash2, X } from 'lucide-solid';
 import { createEffect, createSignal, Index, type JSX, Match, on, onCleanup, onMount, Show, Switch } from 'solid-js';
 import { direction, formatRelative, t } from '../../i18n/index.ts';
 import { type MediaItem, mediaItem } from '../../state/media.ts';
 import { actions, errorText, state } from '../../state/store.ts';
-import type { Story, TrayItem } from '../../state/stories.ts';
+import { answered, type Story, type TrayItem } from '../../state/stories.ts';
 import { createStoryPlayer, durationOf, stepOfKey, stepOfTap } from '../../state/storyPlayer.ts';
 import { Dialog } from '../Dialog.tsx';
 import { Picture } from '../media/Picture.tsx';
@@ -23,7 +24,8 @@ import { fallback, SIZES, srcset } from '../media/sources.ts';
 import { VideoPlayer } from '../media/VideoPlayer.tsx';
 import { Avatar } from '../Person.tsx';
 import { Button, IconButton } from '../ui/Button.tsx';
-import { StoryOverlays } from './StoryOverlays.tsx';
+import { StoryAnswers } from './StoryAnswers.tsx';
+import { StoryChips, StoryOverlays } from './StoryOverlays.tsx';
 import { StoryReply } from './StoryReply.tsx';
 import { StorySticker } from './StorySticker.tsx';
 import { StoryViewers } from './StoryViewers.tsx';
@@ -73,6 +75,7 @@ export default function StoryViewer(props: {
   const [loading, setLoading] = createSignal(true);
   const [failure, setFailure] = createSignal<string | undefined>();
   const [viewersOf, setViewersOf] = createSignal<Story | undefined>();
+  const [answersOf, setAnswersOf] = createSignal<Story | undefined>();
   const [deleting, setDeleting] = createSignal<Story | undefined>();
   /** Back into a person: start at their last story rather than their first unseen. */
   let fromTheEnd = false;
@@ -167,7 +170,7 @@ export default function StoryViewer(props: {
     preload(upcoming());
   });
   createEffect(() => player.pause('loading', loading() || readyMedia(current()) === undefined));
-  createEffect(() => player.pause('menu', viewersOf() !== undefined || deleting() !== undefined));
+  createEffect(() => player.pause('menu', viewersOf() !== undefined || answersOf() !== undefined || deleting() !== undefined));
 
   // Photos run on this clock; videos on their own (onTime).
   onMount(() => {
@@ -181,9 +184,14 @@ export default function StoryViewer(props: {
     onCleanup(() => clearInterval(timer));
     onCleanup(
       actions.onUserEvent((event) => {
-        if (event.name !== 'story.viewed') return;
-        const { storyId, views } = event.body as { storyId: string; views: number };
-        setStories((all) => all.map((each) => (each.id === storyId ? { ...each, views } : each)));
+        if (event.name === 'story.viewed') {
+          const { storyId, views } = event.body as { storyId: string; views: number };
+          setStories((all) => all.map((each) => (each.id === storyId ? { ...each, views } : each)));
+        }
+        if (event.name === 'story.answered') {
+          const { storyId, option } = event.body as { storyId: string; option: number | null };
+          setStories((all) => all.map((each) => (each.id === storyId ? answered(each, option) : each)));
+        }
       }),
     );
   });
@@ -357,18 +365,34 @@ export default function StoryViewer(props: {
               <div class="story-head">
                 <Show when={person()}>
                   {(who) => (
-                    <A href={`/u/${encodeURIComponent(who().username)}`} class="story-author">
-                      <Avatar name={who().displayName || who().username} mediaId={who().avatarMediaId} />
-                      <strong>
-                        <bdi>{who().displayName || who().username}</bdi>
-                      </strong>
-                    </A>
+                    <Show
+                      when={current()?.pet}
+                      fallback={
+                        <A href={`/u/${encodeURIComponent(who().username)}`} class="story-author">
+                          <Avatar name={who().displayName || who().username} mediaId={who().avatarMediaId} />
+                          <strong>
+                            <bdi>{who().displayName || who().username}</bdi>
+                          </strong>
+                        </A>
+                      }
+                    >
+                      {(pet) => (
+                        <A href={`/pets/${pet().id}`} class="story-author" data-testid="story-pet">
+                          <Avatar name={who().displayName || who().username} mediaId={who().avatarMediaId} />
+                          <span class="story-as-pet">
+                            <strong>
+                              <PawPrint size={14} aria-hidden="true" /> <bdi>{pet().name}</bdi>
+                            </strong>
+                            <small>{t('stories.byOwner', { name: who().displayName || who().username })}</small>
+                          </span>
+                        </A>
+                      )}
+                    </Show>
                   )}
                 </Show>
                 <Show when={current()}>
                   {(story) => (
                     <small class="story-when">
-                      <Show when={story().pet}>{(pet) => <bdi>{pet().name} · </bdi>}</Show>
                       <time datetime={story().createdAt}>{formatRelative(story().createdAt)}</time>
                     </small>
                   )}
@@ -397,9 +421,16 @@ export default function StoryViewer(props: {
               </div>
             </div>
             <div class="story-bottom">
+              <Show when={current()}>{(story) => <StoryChips story={story()} />}</Show>
               <Show when={current()?.sticker ? current() : undefined}>
                 {(story) => (
-                  <StorySticker story={story()} mine={mine()} onAnswered={replace} onTyping={(on) => player.pause('typing', on)} />
+                  <StorySticker
+                    story={story()}
+                    mine={mine()}
+                    onAnswered={replace}
+                    onTyping={(on) => player.pause('typing', on)}
+                    onShowAnswers={() => setAnswersOf(story())}
+                  />
                 )}
               </Show>
               <Show when={!mine() && props.highlight === undefined && current()}>
@@ -447,6 +478,11 @@ export default function StoryViewer(props: {
                 views={stories().find((each) => each.id === story().id)?.views ?? 0}
                 onClose={() => setViewersOf(undefined)}
               />
+            )}
+          </Show>
+          <Show when={answersOf()}>
+            {(story) => (
+              <StoryAnswers story={stories().find((each) => each.id === story().id) ?? story()} onClose={() => setAnswersOf(undefined)} />
             )}
           </Show>
           <Show when={deleting()}>

@@ -1,13 +1,13 @@
 // Who viewed one of the user's stories, newest first, a page at a time, with the count; people
-// who view it while the list is open join its top live (`story.viewed` on the user's topic, which
-// names them by id: `people.summaries` gives the rest).
-import { For, type JSX, onCleanup, onMount } from 'solid-js';
+// who view it while the list is open join its top live (`story.viewed`, see storyPeople.ts).
+import { For, type JSX, onMount } from 'solid-js';
 import { formatRelative, t } from '../../i18n/index.ts';
-import { actions, errorText } from '../../state/store.ts';
+import { actions } from '../../state/store.ts';
 import { Dialog } from '../Dialog.tsx';
 import { LoadMore } from '../LoadMore.tsx';
 import { PersonRow } from '../Person.tsx';
 import { usePages } from '../usePages.ts';
+import { joinLive } from './storyPeople.ts';
 
 type Person = Parameters<typeof PersonRow>[0]['person'];
 interface Viewer {
@@ -20,25 +20,14 @@ export function StoryViewers(props: { storyId: string; views: number; onClose: (
     (cursor) => actions.call('stories.viewers', { storyId: props.storyId, cursor }),
     (item) => item.viewer.id,
   );
-  onMount(() => {
-    void pages.reload();
-    onCleanup(
-      actions.onUserEvent((event) => {
-        if (event.name !== 'story.viewed') return;
-        const body = event.body as { storyId: string; viewerId: string; viewedAt: string };
-        if (body.storyId !== props.storyId || pages.items().some((item) => item.viewer.id === body.viewerId)) return;
-        // The event names them only: their name and picture as lists show them (none when a block now stands between).
-        actions.call('people.summaries', { ids: [body.viewerId] }).then(
-          ({ items: [viewer] }) => {
-            if (viewer === undefined) return;
-            pages.setItems((items) =>
-              items.some((item) => item.viewer.id === viewer.id) ? items : [{ viewer, viewedAt: body.viewedAt }, ...items],
-            );
-          },
-          (error: unknown) => actions.toast(errorText(error), 'error'),
-        );
-      }),
-    );
+  onMount(() => void pages.reload());
+  joinLive({
+    event: 'story.viewed',
+    storyId: () => props.storyId,
+    who: (body: { storyId: string; viewerId: string; viewedAt: string }) => body.viewerId,
+    list: pages,
+    personOf: (item) => item.viewer,
+    itemOf: (viewer, body) => ({ viewer, viewedAt: body.viewedAt }),
   });
   return (
     <Dialog title={t('stories.viewersTitle', { count: props.views })} onClose={props.onClose} testId="story-viewers">

@@ -789,6 +789,12 @@ export const ar: Messages = {
   'stories.share': 'شارك في قصتك',
   'stories.shared':
     '{count, plural, zero {لم تُنشر أي قصة.} one {نُشرت قصتك.} two {نُشرت قصتان.} few {نُشرت # قصص.} many {نُشرت # قصةً.} other {نُشرت # قصة.}}',
+  'stories.noAnswers': 'لا توجد إجابات بعد.',
+  'stories.byOwner': 'بواسطة {name}',
+  'stories.linkPost': 'اربط منشورًا',
+  'stories.unlinkPost': 'أزل المنشور المرتبط',
+  'stories.noPosts': 'لم تنشر أي شيء بعد.',
+  'stories.postNoText': 'منشور بلا نص',
   'error.STORY_TOO_LONG': 'هذا الفيديو طويل جدًا على قصة.',
   'error.ALREADY_ANSWERED': 'لقد أجبت من قبل.',
 };

@@ -782,6 +782,12 @@ export const bn: Messages = {
   'stories.split': '{seconds} সেকেন্ডের ক্লিপে ভাগ করুন',
   'stories.share': 'আপনার স্টোরিতে শেয়ার করুন',
   'stories.shared': '{count, plural, one {আপনার স্টোরি প্রকাশিত হয়েছে।} other {#টি স্টোরি প্রকাশিত হয়েছে।}}',
+  'stories.noAnswers': 'এখনো কোনো উত্তর নেই।',
+  'stories.byOwner': '{name}-এর পক্ষ থেকে',
+  'stories.linkPost': 'একটি পোস্ট যুক্ত করুন',
+  'stories.unlinkPost': 'যুক্ত পোস্টটি সরান',
+  'stories.noPosts': 'আপনি এখনো কিছু পোস্ট করেননি।',
+  'stories.postNoText': 'লেখা ছাড়া পোস্ট',
   'error.STORY_TOO_LONG': 'এই ভিডিওটি স্টোরির জন্য খুব লম্বা।',
   'error.ALREADY_ANSWERED': 'আপনি আগেই উত্তর দিয়েছেন।',
 };

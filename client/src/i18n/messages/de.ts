@@ -788,6 +788,12 @@ export const de: Messages = {
   'stories.split': 'In Clips zu je {seconds} s aufteilen',
   'stories.share': 'In deiner Story teilen',
   'stories.shared': '{count, plural, one {Deine Story ist online.} other {# Storys sind online.}}',
+  'stories.noAnswers': 'Noch keine Antworten.',
+  'stories.byOwner': 'von {name}',
+  'stories.linkPost': 'Einen Beitrag verlinken',
+  'stories.unlinkPost': 'Verlinkten Beitrag entfernen',
+  'stories.noPosts': 'Du hast noch nichts gepostet.',
+  'stories.postNoText': 'Beitrag ohne Text',
   'error.STORY_TOO_LONG': 'Dieses Video ist zu lang für eine Story.',
   'error.ALREADY_ANSWERED': 'Du hast schon geantwortet.',
 };

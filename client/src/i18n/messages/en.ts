@@ -782,6 +782,12 @@ export const en = {
   'stories.split': 'Split into {seconds} s clips',
   'stories.share': 'Share to your story',
   'stories.shared': '{count, plural, one {Your story is up.} other {# stories are up.}}',
+  'stories.noAnswers': 'No answers yet.',
+  'stories.byOwner': 'by {name}',
+  'stories.linkPost': 'Link a post',
+  'stories.unlinkPost': 'Remove the linked post',
+  'stories.noPosts': 'You have not posted anything yet.',
+  'stories.postNoText': 'Post without text',
   'error.STORY_TOO_LONG': 'This video is too long for a story.',
   'error.ALREADY_ANSWERED': 'You have already answered.',
 } as const;

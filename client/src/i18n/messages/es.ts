@@ -787,6 +787,12 @@ export const es: Messages = {
   'stories.share': 'Compartir en tu historia',
   'stories.shared':
     '{count, plural, one {Tu historia ya está publicada.} many {Se publicaron # historias.} other {Se publicaron # historias.}}',
+  'stories.noAnswers': 'Todavía no hay respuestas.',
+  'stories.byOwner': 'de {name}',
+  'stories.linkPost': 'Enlazar una publicación',
+  'stories.unlinkPost': 'Quitar la publicación enlazada',
+  'stories.noPosts': 'Todavía no has publicado nada.',
+  'stories.postNoText': 'Publicación sin texto',
   'error.STORY_TOO_LONG': 'Este video es demasiado largo para una historia.',
   'error.ALREADY_ANSWERED': 'Ya respondiste.',
 };

@@ -790,6 +790,12 @@ export const fr: Messages = {
   'stories.split': 'Découper en extraits de {seconds} s',
   'stories.share': 'Partager dans votre story',
   'stories.shared': '{count, plural, one {Votre story est en ligne.} many {# stories sont en ligne.} other {# stories sont en ligne.}}',
+  'stories.noAnswers': 'Pas encore de réponses.',
+  'stories.byOwner': 'par {name}',
+  'stories.linkPost': 'Lier une publication',
+  'stories.unlinkPost': 'Retirer la publication liée',
+  'stories.noPosts': 'Vous n’avez encore rien publié.',
+  'stories.postNoText': 'Publication sans texte',
   'error.STORY_TOO_LONG': 'Cette vidéo est trop longue pour une story.',
   'error.ALREADY_ANSWERED': 'Vous avez déjà répondu.',
 };

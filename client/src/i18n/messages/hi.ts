@@ -782,6 +782,12 @@ export const hi: Messages = {
   'stories.split': '{seconds} सेकंड की क्लिप में बाँटें',
   'stories.share': 'अपनी स्टोरी में शेयर करें',
   'stories.shared': '{count, plural, one {आपकी स्टोरी लग गई।} other {# स्टोरीज़ लग गईं।}}',
+  'stories.noAnswers': 'अभी तक कोई जवाब नहीं।',
+  'stories.byOwner': '{name} द्वारा',
+  'stories.linkPost': 'कोई पोस्ट जोड़ें',
+  'stories.unlinkPost': 'जुड़ी हुई पोस्ट हटाएँ',
+  'stories.noPosts': 'आपने अभी तक कुछ पोस्ट नहीं किया है।',
+  'stories.postNoText': 'बिना टेक्स्ट की पोस्ट',
   'error.STORY_TOO_LONG': 'यह वीडियो स्टोरी के लिए बहुत लंबा है।',
   'error.ALREADY_ANSWERED': 'आप पहले ही जवाब दे चुके हैं।',
 };

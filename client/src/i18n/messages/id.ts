@@ -785,6 +785,12 @@ export const id: Messages = {
   'stories.split': 'Bagi menjadi klip {seconds} dtk',
   'stories.share': 'Bagikan ke ceritamu',
   'stories.shared': '{count, plural, other {# cerita sudah terbit.}}',
+  'stories.noAnswers': 'Belum ada jawaban.',
+  'stories.byOwner': 'oleh {name}',
+  'stories.linkPost': 'Tautkan postingan',
+  'stories.unlinkPost': 'Hapus tautan postingan',
+  'stories.noPosts': 'Kamu belum memposting apa pun.',
+  'stories.postNoText': 'Postingan tanpa teks',
   'error.STORY_TOO_LONG': 'Video ini terlalu panjang untuk cerita.',
   'error.ALREADY_ANSWERED': 'Kamu sudah menjawab.',
 };

@@ -787,6 +787,12 @@ export const it: Messages = {
   'stories.split': 'Dividi in clip da {seconds} s',
   'stories.share': 'Condividi nella tua storia',
   'stories.shared': '{count, plural, one {La tua storia è online.} many {# storie sono online.} other {# storie sono online.}}',
+  'stories.noAnswers': 'Ancora nessuna risposta.',
+  'stories.byOwner': 'di {name}',
+  'stories.linkPost': 'Collega un post',
+  'stories.unlinkPost': 'Rimuovi il post collegato',
+  'stories.noPosts': 'Non hai ancora pubblicato nulla.',
+  'stories.postNoText': 'Post senza testo',
   'error.STORY_TOO_LONG': 'Questo video è troppo lungo per una storia.',
   'error.ALREADY_ANSWERED': 'Hai già risposto.',
 };

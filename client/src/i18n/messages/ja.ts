@@ -784,6 +784,12 @@ export const ja: Messages = {
   'stories.split': '{seconds} 秒ずつのクリップに分割',
   'stories.share': 'ストーリーでシェア',
   'stories.shared': '{count, plural, other {ストーリーを # 件投稿しました。}}',
+  'stories.noAnswers': 'まだ回答はありません。',
+  'stories.byOwner': '投稿者: {name}',
+  'stories.linkPost': '投稿をリンク',
+  'stories.unlinkPost': 'リンクした投稿を外す',
+  'stories.noPosts': 'まだ何も投稿していません。',
+  'stories.postNoText': 'テキストなしの投稿',
   'error.STORY_TOO_LONG': 'この動画はストーリーには長すぎます。',
   'error.ALREADY_ANSWERED': 'すでに回答しています。',
 };

@@ -784,6 +784,12 @@ export const ko: Messages = {
   'stories.split': '{seconds}초 클립으로 나누기',
   'stories.share': '내 스토리에 공유',
   'stories.shared': '{count, plural, other {스토리 #개를 올렸습니다.}}',
+  'stories.noAnswers': '아직 답변이 없습니다.',
+  'stories.byOwner': '작성자: {name}',
+  'stories.linkPost': '게시물 연결',
+  'stories.unlinkPost': '연결한 게시물 삭제',
+  'stories.noPosts': '아직 게시한 글이 없습니다.',
+  'stories.postNoText': '텍스트 없는 게시물',
   'error.STORY_TOO_LONG': '이 동영상은 스토리로 올리기에 너무 깁니다.',
   'error.ALREADY_ANSWERED': '이미 답변했습니다.',
 };

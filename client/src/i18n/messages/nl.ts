@@ -785,6 +785,12 @@ export const nl: Messages = {
   'stories.split': 'Opdelen in clips van {seconds} s',
   'stories.share': 'Delen in je verhaal',
   'stories.shared': '{count, plural, one {Je verhaal staat online.} other {# verhalen staan online.}}',
+  'stories.noAnswers': 'Nog geen antwoorden.',
+  'stories.byOwner': 'door {name}',
+  'stories.linkPost': 'Een bericht koppelen',
+  'stories.unlinkPost': 'Gekoppeld bericht verwijderen',
+  'stories.noPosts': 'Je hebt nog niets geplaatst.',
+  'stories.postNoText': 'Bericht zonder tekst',
   'error.STORY_TOO_LONG': 'Deze video is te lang voor een verhaal.',
   'error.ALREADY_ANSWERED': 'Je hebt al geantwoord.',
 };

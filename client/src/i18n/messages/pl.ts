@@ -789,6 +789,12 @@ export const pl: Messages = {
   'stories.share': 'Udostępnij w relacji',
   'stories.shared':
     '{count, plural, one {Twoja relacja jest opublikowana.} few {Opublikowano # relacje.} many {Opublikowano # relacji.} other {Opublikowano # relacji.}}',
+  'stories.noAnswers': 'Nie ma jeszcze odpowiedzi.',
+  'stories.byOwner': 'od {name}',
+  'stories.linkPost': 'Połącz z postem',
+  'stories.unlinkPost': 'Usuń połączony post',
+  'stories.noPosts': 'Nie masz jeszcze żadnych postów.',
+  'stories.postNoText': 'Post bez tekstu',
   'error.STORY_TOO_LONG': 'Ten film jest za długi na relację.',
   'error.ALREADY_ANSWERED': 'Twoja odpowiedź została już wysłana.',
 };

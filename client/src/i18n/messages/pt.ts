@@ -788,6 +788,12 @@ export const pt: Messages = {
   'stories.share': 'Compartilhar no seu story',
   'stories.shared':
     '{count, plural, one {Seu story foi publicado.} many {# stories foram publicados.} other {# stories foram publicados.}}',
+  'stories.noAnswers': 'Ainda não há respostas.',
+  'stories.byOwner': 'de {name}',
+  'stories.linkPost': 'Vincular uma publicação',
+  'stories.unlinkPost': 'Remover a publicação vinculada',
+  'stories.noPosts': 'Você ainda não publicou nada.',
+  'stories.postNoText': 'Publicação sem texto',
   'error.STORY_TOO_LONG': 'Este vídeo é longo demais para um story.',
   'error.ALREADY_ANSWERED': 'Você já respondeu.',
 };

@@ -787,6 +787,12 @@ export const ru: Messages = {
   'stories.share': 'Опубликовать в истории',
   'stories.shared':
     '{count, plural, one {Ваша история опубликована.} few {Опубликовано # истории.} many {Опубликовано # историй.} other {Опубликовано # истории.}}',
+  'stories.noAnswers': 'Ответов пока нет.',
+  'stories.byOwner': 'от {name}',
+  'stories.linkPost': 'Прикрепить публикацию',
+  'stories.unlinkPost': 'Убрать прикреплённую публикацию',
+  'stories.noPosts': 'Вы ещё ничего не публиковали.',
+  'stories.postNoText': 'Публикация без текста',
   'error.STORY_TOO_LONG': 'Это видео слишком длинное для истории.',
   'error.ALREADY_ANSWERED': 'Вы уже ответили.',
 };

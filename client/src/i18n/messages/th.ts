@@ -779,6 +779,12 @@ export const th: Messages = {
   'stories.split': 'แบ่งเป็นคลิปละ {seconds} วินาที',
   'stories.share': 'แชร์ลงสตอรี่',
   'stories.shared': '{count, plural, other {โพสต์สตอรี่แล้ว # รายการ}}',
+  'stories.noAnswers': 'ยังไม่มีคำตอบ',
+  'stories.byOwner': 'โดย {name}',
+  'stories.linkPost': 'ลิงก์โพสต์',
+  'stories.unlinkPost': 'นำโพสต์ที่ลิงก์ออก',
+  'stories.noPosts': 'คุณยังไม่ได้โพสต์อะไรเลย',
+  'stories.postNoText': 'โพสต์ที่ไม่มีข้อความ',
   'error.STORY_TOO_LONG': 'วิดีโอนี้ยาวเกินไปสำหรับสตอรี่',
   'error.ALREADY_ANSWERED': 'คุณตอบไปแล้ว',
 };

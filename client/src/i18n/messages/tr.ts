@@ -784,6 +784,12 @@ export const tr: Messages = {
   'stories.split': "{seconds} sn'lik kliplere böl",
   'stories.share': 'Hikâyende paylaş',
   'stories.shared': '{count, plural, one {Hikâyen yayında.} other {# hikâye yayında.}}',
+  'stories.noAnswers': 'Henüz yanıt yok.',
+  'stories.byOwner': '{name} tarafından',
+  'stories.linkPost': 'Bir gönderi bağla',
+  'stories.unlinkPost': 'Bağlı gönderiyi kaldır',
+  'stories.noPosts': 'Henüz bir şey paylaşmadın.',
+  'stories.postNoText': 'Metinsiz gönderi',
   'error.STORY_TOO_LONG': 'Bu video bir hikâye için çok uzun.',
   'error.ALREADY_ANSWERED': 'Zaten yanıtladın.',
 };

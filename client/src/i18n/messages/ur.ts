@@ -784,6 +784,12 @@ export const ur: Messages = {
   'stories.split': '{seconds} سیکنڈ کے کلپس میں تقسیم کریں',
   'stories.share': 'اپنی اسٹوری میں شیئر کریں',
   'stories.shared': '{count, plural, one {آپ کی اسٹوری لگ گئی۔} other {# اسٹوریز لگ گئیں۔}}',
+  'stories.noAnswers': 'ابھی کوئی جواب نہیں۔',
+  'stories.byOwner': 'از {name}',
+  'stories.linkPost': 'کوئی پوسٹ جوڑیں',
+  'stories.unlinkPost': 'جڑی ہوئی پوسٹ ہٹائیں',
+  'stories.noPosts': 'آپ نے ابھی تک کچھ پوسٹ نہیں کیا۔',
+  'stories.postNoText': 'بغیر متن کی پوسٹ',
   'error.STORY_TOO_LONG': 'یہ ویڈیو اسٹوری کے لیے بہت لمبی ہے۔',
   'error.ALREADY_ANSWERED': 'آپ پہلے ہی جواب دے چکے ہیں۔',
 };

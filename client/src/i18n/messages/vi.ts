@@ -782,6 +782,12 @@ export const vi: Messages = {
   'stories.split': 'Chia thành các đoạn {seconds} giây',
   'stories.share': 'Chia sẻ lên tin',
   'stories.shared': '{count, plural, other {Đã đăng # tin.}}',
+  'stories.noAnswers': 'Chưa có câu trả lời nào.',
+  'stories.byOwner': 'bởi {name}',
+  'stories.linkPost': 'Liên kết một bài viết',
+  'stories.unlinkPost': 'Gỡ bài viết đã liên kết',
+  'stories.noPosts': 'Bạn chưa đăng gì.',
+  'stories.postNoText': 'Bài viết không có chữ',
   'error.STORY_TOO_LONG': 'Video này quá dài cho một tin.',
   'error.ALREADY_ANSWERED': 'Bạn đã trả lời rồi.',
 };

@@ -779,6 +779,12 @@ export const zhTW: Messages = {
   'stories.split': '分割成每段 {seconds} 秒的片段',
   'stories.share': '分享到限時動態',
   'stories.shared': '{count, plural, other {已發布 # 則限時動態。}}',
+  'stories.noAnswers': '還沒有回答。',
+  'stories.byOwner': '由 {name} 發布',
+  'stories.linkPost': '連結一則貼文',
+  'stories.unlinkPost': '移除連結的貼文',
+  'stories.noPosts': '你還沒有發過貼文。',
+  'stories.postNoText': '無文字的貼文',
   'error.STORY_TOO_LONG': '這部影片太長，無法當作限時動態。',
   'error.ALREADY_ANSWERED': '你已經回答過了。',
 };

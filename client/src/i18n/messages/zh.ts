@@ -779,6 +779,12 @@ export const zh: Messages = {
   'stories.split': '拆分为 {seconds} 秒的片段',
   'stories.share': '分享到快拍',
   'stories.shared': '{count, plural, other {已发布 # 条快拍。}}',
+  'stories.noAnswers': '还没有回答。',
+  'stories.byOwner': '由 {name} 发布',
+  'stories.linkPost': '关联一条帖子',
+  'stories.unlinkPost': '移除关联的帖子',
+  'stories.noPosts': '你还没有发过帖子。',
+  'stories.postNoText': '无文字的帖子',
   'error.STORY_TOO_LONG': '这个视频太长，无法作为快拍。',
   'error.ALREADY_ANSWERED': '你已经回答过了。',
 };
