@@ -4,9 +4,8 @@
 // available". The quote turns over by itself at expiresAt.
 import { createSignal, type JSX, onCleanup, Show } from 'solid-js';
 import { t } from '../../i18n/index.ts';
-import { mediaItem } from '../../state/media.ts';
 import type { ChatMessage } from '../../state/messageLog.ts';
-import { fallback } from '../media/sources.ts';
+import { storyPicture } from '../media/sources.ts';
 
 type StoryQuote = NonNullable<ChatMessage['story']>;
 /** setTimeout holds at most this long (about 24.8 days). */
@@ -14,11 +13,7 @@ const LONGEST_TIMER_MS = 2 ** 31 - 1;
 
 /** The story's picture (an image's smallest rendition, a video's poster) while its media loads and is ready. */
 function StoryThumb(props: { mediaId: string }): JSX.Element {
-  const src = () => {
-    const item = mediaItem(props.mediaId);
-    if (item?.status !== 'ready') return undefined;
-    return item.kind === 'image' ? fallback(item, 'thumb') : item.urls?.['thumb.jpg'];
-  };
+  const src = () => storyPicture(props.mediaId);
   return (
     <Show when={src()} fallback={<span class="story-quote-thumb" />}>
       {(url) => <img class="story-quote-thumb" src={url()} alt={t('chats.storyThumb')} data-media-id={props.mediaId} />}

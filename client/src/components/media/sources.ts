@@ -1,7 +1,7 @@
 // Which files of a ready media a screen asks for. Images come in three widths (320, 960 and 1920 px
 // at most, never wider than the original) as WebP with a JPEG fallback; the browser picks the width
 // from `sizes`, which says how wide the image is drawn in each layout.
-import type { MediaItem } from '../../state/media.ts';
+import { type MediaItem, mediaItem } from '../../state/media.ts';
 
 export type Layout = 'thumb' | 'tile' | 'feed' | 'full' | 'avatar' | 'avatar-large' | 'cover';
 
@@ -46,4 +46,11 @@ export function fallback(item: MediaItem, layout: Layout): string | undefined {
 export function clock(ms: number): string {
   const seconds = Math.max(0, Math.round(ms / 1000));
   return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`;
+}
+
+/** A story's picture as a small image URL once its media is ready: an image's smallest rendition, a video's poster. */
+export function storyPicture(mediaId: string): string | undefined {
+  const item = mediaItem(mediaId);
+  if (item?.status !== 'ready') return undefined;
+  return item.kind === 'image' ? fallback(item, 'thumb') : item.urls?.['thumb.jpg'];
 }

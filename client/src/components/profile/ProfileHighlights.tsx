@@ -9,11 +9,10 @@ import { createSignal, For, type JSX, lazy, onMount, Show } from 'solid-js';
 import type { CallResponse } from '../../../../protocol/catalogue.ts';
 import { STORY_LIMITS } from '../../../../protocol/lists.ts';
 import { t } from '../../i18n/index.ts';
-import { mediaItem } from '../../state/media.ts';
 import { actions, errorText } from '../../state/store.ts';
 import type { Story, TrayItem } from '../../state/stories.ts';
 import { Dialog } from '../Dialog.tsx';
-import { fallback } from '../media/sources.ts';
+import { storyPicture } from '../media/sources.ts';
 import { Button, IconButton } from '../ui/Button.tsx';
 
 const StoryViewer = lazy(() => import('../stories/StoryViewer.tsx'));
@@ -21,17 +20,10 @@ const StoryViewer = lazy(() => import('../stories/StoryViewer.tsx'));
 type Highlight = CallResponse<'stories.highlights'>['items'][number];
 type Person = TrayItem['author'];
 
-/** A story's picture as a small image URL: an image's smallest rendition, a video's poster. */
-const pictureOf = (mediaId: string): string | undefined => {
-  const item = mediaItem(mediaId);
-  if (item?.status !== 'ready') return undefined;
-  return item.kind === 'image' ? fallback(item, 'thumb') : item.urls?.['thumb.jpg'];
-};
-
 function Cover(props: { mediaId: string | undefined }): JSX.Element {
   return (
     <span class="story-ring highlight-ring">
-      <Show when={props.mediaId && pictureOf(props.mediaId)} fallback={<span class="highlight-cover" />}>
+      <Show when={props.mediaId && storyPicture(props.mediaId)} fallback={<span class="highlight-cover" />}>
         {(src) => <img class="highlight-cover" src={src()} alt="" />}
       </Show>
     </span>
@@ -116,7 +108,7 @@ function HighlightEditor(props: { editing?: Highlight; onClose: () => void; onSa
                             disabled={!picked().includes(story.id) && picked().length >= STORY_LIMITS.highlightStories}
                             onChange={(event) => toggle(story.id, event.currentTarget.checked)}
                           />
-                          <Show when={pictureOf(story.mediaId)} fallback={<span class="highlight-thumb" />}>
+                          <Show when={storyPicture(story.mediaId)} fallback={<span class="highlight-thumb" />}>
                             {(src) => <img class="highlight-thumb" src={src()} alt={t('highlights.storyNumber', { number: at() + 1 })} />}
                           </Show>
                           <Show when={picked().indexOf(story.id) + 1 || undefined}>
