@@ -22,7 +22,7 @@ export default function StoryArchive(): JSX.Element {
   const date = (at: string) => new Date(at).toLocaleDateString(locale(), { day: 'numeric', month: 'short', year: 'numeric' });
   return (
     <section class="card" aria-labelledby="story-archive-title">
-      <div class="row spread">
+      <div class="row spread story-archive-head">
         <h1 id="story-archive-title">{t('storyArchive.title')}</h1>
         <IconButton icon={Settings} label={t('settings.stories')} href="/settings/stories" />
       </div>
