@@ -735,7 +735,7 @@ export const ko: Messages = {
   'storySettings.muted': '숨긴 스토리',
   'storySettings.mutedHelp': '이 사람들의 스토리는 목록에 표시되지 않지만 프로필에는 남아 있어요. 상대에게 알리지 않아요.',
   'storySettings.noMuted': '스토리를 숨긴 사람이 없어요.',
-  'storySettings.unmute': '다시 보기',
+  'storySettings.unmute': '숨기기 해제',
   'storySettings.unmuted': '{name}님의 스토리가 다시 목록에 표시돼요.',
   'storyArchive.title': '스토리 보관함',
   'storyArchive.help': '현재 및 지난 모든 스토리예요. 나만 볼 수 있어요.',
