@@ -1,7 +1,7 @@
 // Story settings: the archive switch is saved at once and goes back when the server refuses; the
 // hidden and muted people are listed with their counts, and "Show" / "Unmute" send the exact call
 // and take the row out; "Add people" hides the friends picked, then the list is read again; a
-// refusal (TOO_MANY_HIDDEN) shows in the dialog.
+// refusal (TOO_MANY_HIDDEN) shows in the dialog; with no friends, the picker says so.
 import { cleanup, fireEvent, screen, waitFor, within } from '@solidjs/testing-library';
 import { afterEach, expect, test, vi } from 'vitest';
 import { ProtocolError } from '../../../../protocol/client.ts';
@@ -31,7 +31,7 @@ const elena = person('elena', 4);
 type Refuse = (op: string, body: Record<string, unknown>) => string | undefined;
 
 /** The server: the settings (hidden Bruno of 101, muted Carla), friends Bruno, Dario and Elena; `refuse` names the calls that fail, with their code. */
-function serve(refuse: Refuse = () => undefined) {
+function serve(refuse: Refuse = () => undefined, friends = [bruno, dario, elena]) {
   let hidden = [bruno];
   const call = vi.spyOn(actions, 'call').mockImplementation((async (op: string, body: Record<string, unknown>) => {
     const code = refuse(op, body);
@@ -43,7 +43,7 @@ function serve(refuse: Refuse = () => undefined) {
       return {};
     }
     if (op === 'stories.mute') return { muted: body.muted };
-    if (op === 'friends.list') return { items: [bruno, dario, elena], nextCursor: null };
+    if (op === 'friends.list') return { items: friends, nextCursor: null };
     throw new Error(`unexpected ${op}`);
   }) as typeof actions.call);
   renderScreen(StorySettings);
@@ -115,4 +115,12 @@ test('story settings: "Add people" hides the friends picked (not those already h
   fireEvent.click(within(refused).getByRole('button', { name: 'Hide from 1 person' }));
   expect((await within(refused).findByRole('alert')).textContent).toBe(en['error.TOO_MANY_HIDDEN']);
   expect(screen.getByTestId('story-hide')).toBeTruthy();
+});
+
+test('story settings: with no friends, the picker says so, not how to start a group', async () => {
+  serve(undefined, []);
+  fireEvent.click(await screen.findByRole('button', { name: en['storySettings.add'] }));
+  const dialog = await screen.findByTestId('story-hide');
+  expect(await within(dialog).findByText(en['friends.none'])).toBeTruthy();
+  expect(within(dialog).queryByText(en['chats.noFriends'])).toBeNull();
 });

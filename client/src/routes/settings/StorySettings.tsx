@@ -34,7 +34,7 @@ function HideDialog(props: { exclude: string[]; onClose: () => void; onHidden: (
   return (
     <Dialog title={t('storySettings.hidden')} onClose={props.onClose} testId="story-hide">
       <form class="stack" onSubmit={submit}>
-        <FriendPicker chosen={chosen()} onChange={setChosen} exclude={props.exclude} />
+        <FriendPicker chosen={chosen()} onChange={setChosen} exclude={props.exclude} empty={t('friends.none')} />
         <ErrorAlert text={error()} />
         <Button type="submit" disabled={busy() || chosen().length === 0}>
           {t('storySettings.hide', { count: chosen().length })}
