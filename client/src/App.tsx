@@ -44,6 +44,8 @@ const Conversation = lazy(() => import('./routes/Conversation.tsx'));
 const ChatWith = lazy(() => import('./routes/ChatWith.tsx'));
 const NotificationSettings = lazy(() => import('./routes/settings/NotificationSettings.tsx'));
 const SignInSettings = lazy(() => import('./routes/settings/SignInSettings.tsx'));
+const StorySettings = lazy(() => import('./routes/settings/StorySettings.tsx'));
+const StoryArchive = lazy(() => import('./routes/StoryArchive.tsx'));
 
 /** Signed-in pages: the path and the screen. */
 const SIGNED_IN: [string, () => JSX.Element][] = [
@@ -73,6 +75,8 @@ const SIGNED_IN: [string, () => JSX.Element][] = [
   ['/settings/notifications', NotificationSettings],
   ['/settings/sign-in', SignInSettings],
   ['/settings/appearance', Appearance],
+  ['/settings/stories', StorySettings],
+  ['/stories/archive', StoryArchive],
 ];
 
 function Toasts(): JSX.Element {

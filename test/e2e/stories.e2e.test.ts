@@ -15,13 +15,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join as joinPath } from 'node:path';
-import AxeBuilder from '@axe-core/playwright';
 import ffmpeg from 'fluent-ffmpeg';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { en } from '../../client/src/i18n/messages/en.ts';
 import type { AccountsEnv, RegisteredUser } from '../harness/accounts.ts';
-import { chooseLanguage, screenshot } from '../harness/browser.ts';
+import { audit, chooseLanguage, screenshot } from '../harness/browser.ts';
 import { format } from '../harness/i18n.ts';
 import { befriend, join } from '../harness/social.ts';
 import { startWebEnv, type WebEnv } from '../harness/web.ts';
@@ -136,14 +135,6 @@ const shown = (page: Page) =>
     const image = document.querySelector('.story-viewer .picture.loaded picture img');
     return image !== null && getComputedStyle(image).opacity === '1';
   });
-
-/** What axe (WCAG 2.1 A and AA) finds serious or critical on the page as it is. */
-async function audit(page: Page, where: string): Promise<string[]> {
-  const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-  return result.violations
-    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
-    .map((violation) => `${where}: ${violation.id} at ${violation.nodes.map((node) => node.target.join(' ')).join(' | ')}`);
-}
 
 /** The media id in a picture's signed URL (…/media/<owner>/<media>/out/…). */
 const mediaIdOf = (src: string | null) => /\/media\/[0-9a-f-]{36}\/([0-9a-f-]{36})\/out\//.exec(src ?? '')?.[1];

@@ -2,6 +2,7 @@
 // web client against a real node: one browser per test file, one context per simulated user
 // (its own storage, language and viewport), and screenshots kept as test artifacts.
 import { mkdirSync } from 'node:fs';
+import AxeBuilder from '@axe-core/playwright';
 import { type Browser, type BrowserContext, type ConsoleMessage, chromium, type Page } from 'playwright-core';
 
 const SCREENSHOTS = new URL('../../.test-results/screenshots/', import.meta.url).pathname;
@@ -61,6 +62,14 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   // The bundled emoji font's pieces load on first use: wait for them, not a blank.
   await page.evaluate(() => document.fonts.ready.then(() => undefined));
   await page.screenshot({ path: `${SCREENSHOTS}${name}.png`, fullPage: true });
+}
+
+/** What axe (WCAG 2.1 A and AA) finds serious or critical on the page as it is, each prefixed with `where`. */
+export async function audit(page: Page, where: string): Promise<string[]> {
+  const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  return result.violations
+    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
+    .map((violation) => `${where}: ${violation.id} at ${violation.nodes.map((node) => node.target.join(' ')).join(' | ')}`);
 }
 
 /** The shell's connection state ('open', 'connecting', 'reconnecting', 'offline'; null signed out). */

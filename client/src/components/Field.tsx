@@ -115,11 +115,21 @@ export function SelectField(props: Labelled & { onChange: (value: string) => voi
   );
 }
 
-/** A checkbox with its label around it. */
-export function CheckField(props: { label: string; checked: boolean; onChange: (checked: boolean) => void }): JSX.Element {
+/** A checkbox with its label around it; `switch` for a setting that takes effect at once (announced as on/off). */
+export function CheckField(props: {
+  label: string;
+  checked: boolean;
+  onChange: (checked: boolean) => void;
+  switch?: boolean;
+}): JSX.Element {
   return (
     <label class="check">
-      <input type="checkbox" checked={props.checked} onChange={(event) => props.onChange(event.currentTarget.checked)} />
+      <input
+        type="checkbox"
+        role={props.switch ? 'switch' : undefined}
+        checked={props.checked}
+        onChange={(event) => props.onChange(event.currentTarget.checked)}
+      />
       {props.label}
     </label>
   );

@@ -11,6 +11,7 @@ export function SettingsNav(): JSX.Element {
       </A>
       <A href="/settings/privacy">{t('settings.privacy')}</A>
       <A href="/settings/notifications">{t('settings.notifications')}</A>
+      <A href="/settings/stories">{t('settings.stories')}</A>
       <A href="/settings/blocked">{t('settings.blocked')}</A>
       <A href="/settings/sign-in">{t('settings.signIn')}</A>
       <A href="/sessions">{t('nav.sessions')}</A>

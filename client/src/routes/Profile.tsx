@@ -220,6 +220,9 @@ export default function ProfilePage(): JSX.Element {
                   <A class="button secondary" href="/pets/new">
                     {t('pets.add')}
                   </A>
+                  <A class="button secondary" href="/stories/archive">
+                    {t('storyArchive.title')}
+                  </A>
                 </p>
               }
             >

@@ -1,5 +1,6 @@
 // Friends to choose from (new group, add people): the user's friends list a page at a time, as
-// checkboxes; those in `exclude` (already members) are left out.
+// checkboxes; those in `exclude` (already members) are left out. `empty` says what to do when there
+// are no friends (by default: for a group).
 import { For, type JSX, onMount } from 'solid-js';
 import { t } from '../../i18n/index.ts';
 import { actions, state } from '../../state/store.ts';
@@ -7,7 +8,12 @@ import { LoadMore } from '../LoadMore.tsx';
 import { Avatar } from '../Person.tsx';
 import { usePages } from '../usePages.ts';
 
-export function FriendPicker(props: { chosen: string[]; onChange: (chosen: string[]) => void; exclude?: string[] }): JSX.Element {
+export function FriendPicker(props: {
+  chosen: string[];
+  onChange: (chosen: string[]) => void;
+  exclude?: string[];
+  empty?: string;
+}): JSX.Element {
   const friends = usePages((cursor) => actions.call('friends.list', { userId: state.user?.id ?? '', cursor }));
   onMount(() => void friends.reload());
   const shown = () => friends.items().filter((friend) => !(props.exclude ?? []).includes(friend.id));
@@ -33,7 +39,7 @@ export function FriendPicker(props: { chosen: string[]; onChange: (chosen: strin
           )}
         </For>
       </ul>
-      <LoadMore pages={friends} count={friends.items().length} empty={t('chats.noFriends')} />
+      <LoadMore pages={friends} count={friends.items().length} empty={props.empty ?? t('chats.noFriends')} />
     </fieldset>
   );
 }

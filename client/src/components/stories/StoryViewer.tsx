@@ -8,7 +8,9 @@
 // move live); someone else's can be muted (they leave the tray). A story posted as a pet names the
 // pet, by its owner. A modal dialog (Kobalte's): focus stays inside and returns to the tray when it
 // closes. Given a `highlight`, it plays that highlight's stories (`stories.highlight`) from the
-// first: kept past their 24 hours, not counted as views, with no reply field or mute.
+// first: kept past their 24 hours, not counted as views, with no reply field or mute. Given
+// `archive` (the user's own stories, past ones too), it plays those from the one chosen, with
+// their views and delete.
 import { Dialog as Kobalte } from '@kobalte/core/dialog';
 import { A } from '@solidjs/router';
 import { ChevronLeft, ChevronRight, Eye, EyeOff, Pause, PawPrint, Play, Trash2, X } from 'lucide-solid';
@@ -61,11 +63,13 @@ export default function StoryViewer(props: {
   start: number;
   /** A highlight's id: its stories play instead of the person's active ones. */
   highlight?: string;
+  /** The user's own stories, from their archive: these play from `from`, past ones kept to the end. */
+  archive?: { stories: Story[]; from: number };
   /** Stories taken away live (`story.removed`): they leave the viewer too. */
   gone?: () => ReadonlySet<string>;
   onClose: () => void;
   onSeen: (authorId: string) => void;
-  onRemoved: (authorId: string) => void;
+  onRemoved: (authorId: string, storyId: string) => void;
   onMuted: (authorId: string) => void;
 }): JSX.Element {
   const me = () => state.user?.id;
@@ -88,6 +92,7 @@ export default function StoryViewer(props: {
   const storiesOf = (userId: string): Promise<Story[]> => {
     const early = ahead.get(userId);
     ahead.delete(userId);
+    if (props.archive !== undefined) return Promise.resolve(props.archive.stories);
     if (props.highlight !== undefined)
       return actions.call('stories.highlight', { highlightId: props.highlight }).then((page) => page.items);
     return early ?? actions.call('stories.byAuthor', { userId }).then((page) => page.items);
@@ -117,7 +122,7 @@ export default function StoryViewer(props: {
     },
   });
   const current = () => stories()[player.index()];
-  const mine = () => current()?.author.id === me();
+  const mine = () => props.archive !== undefined || current()?.author.id === me();
 
   createEffect(
     on(person, async (who) => {
@@ -136,7 +141,7 @@ export default function StoryViewer(props: {
         }
         setStories(items);
         const firstUnseen = props.highlight === undefined ? items.findIndex((story) => !story.seen) : 0;
-        player.start(fromTheEnd ? items.length - 1 : firstUnseen === -1 ? 0 : firstUnseen);
+        player.start(fromTheEnd ? items.length - 1 : (props.archive?.from ?? (firstUnseen === -1 ? 0 : firstUnseen)));
         fromTheEnd = false;
       } catch (error) {
         setFailure(errorText(error));
@@ -259,7 +264,8 @@ export default function StoryViewer(props: {
     else player.reindex(at);
   };
   /** The server says nothing when a story expires: it leaves the open viewer at its expiresAt, as it leaves the tray. */
-  const dropExpired = (now: number) => props.highlight === undefined && drop((story) => new Date(story.expiresAt).getTime() <= now);
+  const dropExpired = (now: number) =>
+    props.highlight === undefined && props.archive === undefined && drop((story) => new Date(story.expiresAt).getTime() <= now);
   createEffect(
     on(
       () => props.gone?.(),
@@ -280,7 +286,7 @@ export default function StoryViewer(props: {
       return;
     }
     actions.toast(t('stories.deleted'));
-    props.onRemoved(story.author.id);
+    props.onRemoved(story.author.id, story.id);
     const left = stories().filter((each) => each.id !== story.id);
     if (left.length === 0) return nextPerson();
     const index = Math.min(player.index(), left.length - 1);
