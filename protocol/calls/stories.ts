@@ -406,13 +406,15 @@ export const storyUserEvents = {
   },
   'story.answered': {
     description:
-      'Someone voted in the poll of one of your stories (`option`), or answered its question (`answer`); who by id, as for story.viewed.',
+      'Someone voted in the poll of one of your stories (`option`), or answered its question (`answer`); who by id, as for story.viewed. The totals after it come along (`votes` for a poll, `answers` for a question): show them rather than adding one per event, which would count twice an answer already in a story read just before.',
     body: T.Object({
       storyId: Uuid,
       userId: Uuid,
       option: T.Union([T.Integer(), T.Null()]),
       answer: T.Union([T.String(), T.Null()]),
       answeredAt: T.String({ format: 'date-time' }),
+      votes: T.Union([T.Array(T.Integer()), T.Null()], { description: 'A poll: the votes per option now; null for a question' }),
+      answers: T.Union([T.Integer(), T.Null()], { description: 'A question: the answers received now; null for a poll' }),
     }),
     example: {
       storyId: exampleStoryId,
@@ -420,6 +422,8 @@ export const storyUserEvents = {
       option: null,
       answer: '¡Sí, vamos!',
       answeredAt: '2026-11-24T18:06:00.000Z',
+      votes: null,
+      answers: 3,
     },
   },
 };

@@ -447,16 +447,33 @@ describe('stories: views and answers', () => {
     expect((await friend.refused('stories.answer', { storyId: poll.id, answer: 'yes' })).code).toBe('INVALID_INPUT');
     const answered = owner.event('story.answered', (body) => body.storyId === poll.id);
     expect((await friend.call('stories.answer', { storyId: poll.id, option: 2 })).sticker).toMatchObject({ myVote: 2, votes: [0, 0, 1] });
-    expect(await answered).toEqual({ storyId: poll.id, userId: friend.id, option: 2, answer: null, answeredAt: expect.any(String) });
-    expect((await friend.refused('stories.answer', { storyId: poll.id, option: 0 })).code).toBe('ALREADY_ANSWERED');
+    expect(await answered).toEqual({
+      storyId: poll.id,
+      userId: friend.id,
+      option: 2,
+      answer: null,
+      answeredAt: expect.any(String),
+      votes: [0, 0, 1],
+      answers: null,
+    });
+    // Someone who has not voted sees no counts.
     expect((await close.call('stories.get', { storyId: poll.id })).sticker).toMatchObject({ myVote: null, votes: null });
-    expect((await owner.call('stories.get', { storyId: poll.id })).sticker).toMatchObject({ votes: [0, 0, 1] });
+    // The next vote's event carries the totals after it.
+    const second = owner.event('story.answered', (body) => body.storyId === poll.id && body.userId === close.id);
+    await close.call('stories.answer', { storyId: poll.id, option: 0 });
+    expect(await second).toMatchObject({ votes: [1, 0, 1], answers: null });
+    expect((await friend.refused('stories.answer', { storyId: poll.id, option: 0 })).code).toBe('ALREADY_ANSWERED');
+    expect((await owner.call('stories.get', { storyId: poll.id })).sticker).toMatchObject({ votes: [1, 0, 1] });
     expect((await owner.refused('stories.answer', { storyId: poll.id, option: 0 })).code).toBe('INVALID_INPUT');
     // Answering counts as a view.
-    expect((await owner.call('stories.viewers', { storyId: poll.id })).views).toBe(1);
+    expect((await owner.call('stories.viewers', { storyId: poll.id })).views).toBe(2);
 
     const question = await story(owner, 'friends', { sticker: { kind: 'question', prompt: 'Best treat?' } });
+    // Before voting, someone sees no counts.
+    expect((await close.call('stories.get', { storyId: question.id })).sticker).toMatchObject({ myAnswer: null, answers: null });
+    const told = owner.event('story.answered', (body) => body.storyId === question.id);
     await close.call('stories.answer', { storyId: question.id, answer: '  Chicken  ' });
+    expect(await told).toMatchObject({ option: null, answer: 'Chicken', votes: null, answers: 1 });
     expect((await close.call('stories.get', { storyId: question.id })).sticker).toEqual({
       kind: 'question',
       prompt: 'Best treat?',

@@ -26,6 +26,7 @@ import { pets } from '../pets/schema.ts';
 import { decodeTypedCursor, olderThan, PAGE_SIZE, pageOf } from '../platform/cursor.ts';
 import type { Database } from '../platform/db/index.ts';
 import { createOnce } from '../platform/db/once.ts';
+import { rowsOf } from '../platform/db/rows.ts';
 import { checkPlainText } from '../platform/input.ts';
 import { posts } from '../posts/schema.ts';
 import { mentionsAndTags, normalizeTag } from '../posts/text.ts';
@@ -392,12 +393,18 @@ export class Stories {
       .returning({ storyId: storyAnswers.storyId });
     if (stored === undefined) throw new ConflictError('ALREADY_ANSWERED', 'you already answered this story', 'storyId');
     await this.markSeen(userId, row.id);
+    // The totals after this answer, as the author's view of the story counts them.
+    const totals = rowsOf<{ option: number | null; n: number }>(
+      await this.#deps.db.execute(sql`select option, count(*)::int as n from story_answers where story_id = ${row.id} group by option`),
+    );
     await emit(this.#deps, 'user', row.authorId, 'story.answered', {
       storyId: row.id,
       userId,
       option,
       answer,
       answeredAt: answeredAt.toISOString(),
+      votes: sticker.kind === 'poll' ? sticker.options.map((_, i) => totals.find((total) => total.option === i)?.n ?? 0) : null,
+      answers: sticker.kind === 'question' ? totals.reduce((sum, total) => sum + total.n, 0) : null,
     });
     return this.#view(userId, row);
   }

@@ -61,12 +61,11 @@ export function itemOf(stories: readonly Story[]): TrayItem | undefined {
   };
 }
 
-/** One more answer to the author's story (`story.answered`): a vote more for its poll's option, or one more answer to its question. */
-export function answered(story: Story, option: number | null): Story {
+/** The author's story after a `story.answered`: its poll's votes, or its question's answers, as the event gives the totals now. */
+export function answered(story: Story, totals: { votes: number[] | null; answers: number | null }): Story {
   const sticker = story.sticker;
-  if (sticker?.kind === 'poll' && option !== null && sticker.votes !== null)
-    return { ...story, sticker: { ...sticker, votes: sticker.votes.map((count, at) => (at === option ? count + 1 : count)) } };
-  if (sticker?.kind === 'question' && option === null) return { ...story, sticker: { ...sticker, answers: (sticker.answers ?? 0) + 1 } };
+  if (sticker?.kind === 'poll' && totals.votes !== null) return { ...story, sticker: { ...sticker, votes: totals.votes } };
+  if (sticker?.kind === 'question' && totals.answers !== null) return { ...story, sticker: { ...sticker, answers: totals.answers } };
   return story;
 }
 

@@ -275,6 +275,8 @@ test('story viewer: on the author’s own poll “4 votes” opens each option�
     option: 0,
     answer: null,
     answeredAt: '2026-12-06T20:30:00.000Z',
+    votes: [9, 9],
+    answers: null,
   });
   server.tell('story.answered', {
     storyId: mine.id,
@@ -282,6 +284,8 @@ test('story viewer: on the author’s own poll “4 votes” opens each option�
     option: 1,
     answer: null,
     answeredAt: '2026-12-06T21:00:00.000Z',
+    votes: [3, 2],
+    answers: null,
   });
   await within(list).findByTestId('person-carla');
   expect(server.call).toHaveBeenCalledWith('people.summaries', { ids: [person('carla').id] });
@@ -319,6 +323,8 @@ test('story viewer: on the author’s own question “1 answer” opens each per
     option: null,
     answer: 'El Capricho 🌳',
     answeredAt: '2026-12-06T21:00:00.000Z',
+    votes: null,
+    answers: 2,
   };
   server.tell('story.answered', arrived);
   await within(list).findByTestId('person-carla');

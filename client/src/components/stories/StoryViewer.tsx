@@ -194,8 +194,8 @@ export default function StoryViewer(props: {
           setStories((all) => all.map((each) => (each.id === storyId ? { ...each, views } : each)));
         }
         if (event.name === 'story.answered') {
-          const { storyId, option } = event.body as { storyId: string; option: number | null };
-          setStories((all) => all.map((each) => (each.id === storyId ? answered(each, option) : each)));
+          const { storyId, votes, answers } = event.body as { storyId: string; votes: number[] | null; answers: number | null };
+          setStories((all) => all.map((each) => (each.id === storyId ? answered(each, { votes, answers }) : each)));
         }
       }),
     );
