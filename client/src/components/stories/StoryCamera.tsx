@@ -1,11 +1,12 @@
 // Taking a story with the camera, as Instagram does: a live preview (mirrored for the front
-// camera, as a mirror is what people expect to see of themselves), the shutter takes a photo of
-// what is shown (a JPEG drawn from the frame), and Record/Stop films a video with sound (MediaRecorder,
-// WebM or MP4, whichever the browser writes) that stops by itself just before a story's longest
-// length. The front camera comes first; the other one is offered when the device has more than
-// one. What was taken is handed over as a File, uploaded as a picked file is; every track is
-// stopped once it is taken, when the camera is closed and when it goes away. Without a camera, or
-// with it refused, the reason is said and a file may be picked instead.
+// camera, as a mirror is what people expect to see of themselves; the photo and the video are
+// not, as phone cameras keep them, so writing on them reads), the shutter takes a photo of the
+// frame (a JPEG), and Record/Stop films a video with sound (MediaRecorder, WebM or MP4, whichever
+// the browser writes) that stops by itself just before a story's longest length. The front camera
+// comes first; the other one is offered when the device has more than one. What was taken is
+// handed over as a File, uploaded as a picked file is; every track is stopped once it is taken,
+// when the camera is closed and when it goes away. Without a camera, or with it refused, the
+// reason is said and a file may be picked instead.
 import { Camera, Square, SwitchCamera, Video, X } from 'lucide-solid';
 import { createEffect, createSignal, type JSX, onCleanup, onMount, Show } from 'solid-js';
 import { STORY_LIMITS } from '../../../../protocol/lists.ts';
@@ -110,8 +111,6 @@ export default function StoryCamera(props: { onFile: (file: File) => void; onClo
       setProblem('failed');
       return;
     }
-    // The photo is what the preview showed: mirrored too for the front camera.
-    if (facing() === 'user') context.setTransform(-1, 0, 0, 1, canvas.width, 0);
     context.drawImage(live, 0, 0, canvas.width, canvas.height);
     canvas.toBlob(
       (blob) => {
@@ -203,25 +202,6 @@ export default function StoryCamera(props: { onFile: (file: File) => void; onClo
                   </span>
                 </span>
               </Show>
-            </div>
-            <div class="story-camera-controls">
-              <Button
-                variant={recording() ? 'danger' : 'secondary'}
-                size="sm"
-                icon={recording() ? Square : Video}
-                disabled={!ready() || typeof MediaRecorder === 'undefined'}
-                onClick={() => (recording() ? stopRecording(true) : record())}
-              >
-                {recording() ? t('stories.stopRecording') : t('stories.record')}
-              </Button>
-              <IconButton
-                icon={Camera}
-                variant="primary"
-                class="story-shutter"
-                label={t('stories.takePhoto')}
-                disabled={!ready() || recording()}
-                onClick={photo}
-              />
               <Show when={cameras() > 1}>
                 <IconButton
                   icon={SwitchCamera}
@@ -231,6 +211,25 @@ export default function StoryCamera(props: { onFile: (file: File) => void; onClo
                   onClick={() => void open(facing() === 'user' ? 'environment' : 'user')}
                 />
               </Show>
+            </div>
+            <div class="story-bottom story-camera-controls">
+              <IconButton
+                icon={Camera}
+                variant="primary"
+                class="story-shutter"
+                label={t('stories.takePhoto')}
+                disabled={!ready() || recording()}
+                onClick={photo}
+              />
+              <Button
+                variant={recording() ? 'danger' : 'secondary'}
+                size="sm"
+                icon={recording() ? Square : Video}
+                disabled={!ready() || typeof MediaRecorder === 'undefined'}
+                onClick={() => (recording() ? stopRecording(true) : record())}
+              >
+                {recording() ? t('stories.stopRecording') : t('stories.record')}
+              </Button>
             </div>
           </div>
         }
