@@ -8,10 +8,11 @@ import AxeBuilder from '@axe-core/playwright';
 import { eq } from 'drizzle-orm';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { en } from '../../client/src/i18n/messages/en.ts';
+import { ar } from '../../client/src/i18n/messages/ar.ts';
+import { en, type Messages } from '../../client/src/i18n/messages/en.ts';
 import { media } from '../../server/media/schema.ts';
 import type { RegisteredUser } from '../harness/accounts.ts';
-import { screenshot } from '../harness/browser.ts';
+import { chooseLanguage, screenshot } from '../harness/browser.ts';
 import { format } from '../harness/i18n.ts';
 import { befriend, join } from '../harness/social.ts';
 import { startWebEnv, type WebEnv } from '../harness/web.ts';
@@ -36,12 +37,15 @@ async function signIn(user: RegisteredUser, viewport: { width: number; height: n
 }
 
 /** Opens "Your story" +, then the camera, and waits for its first frame (the shutter is enabled then). */
-async function openCamera(page: Page) {
+async function openCamera(page: Page, messages: Messages = en, shot?: string) {
   await page.getByTestId('story-add').click();
   const dialog = page.getByTestId('story-create');
-  await dialog.getByRole('button', { name: en['stories.camera'], exact: true }).click();
+  const open = dialog.getByRole('button', { name: messages['stories.camera'], exact: true });
+  await open.waitFor(within);
+  if (shot !== undefined) await screenshot(page, shot);
+  await open.click();
   const camera = dialog.getByTestId('story-camera');
-  const shutter = camera.getByRole('button', { name: en['stories.takePhoto'] });
+  const shutter = camera.getByRole('button', { name: messages['stories.takePhoto'] });
   await expect.poll(() => shutter.isEnabled(), within).toBe(true);
   return { dialog, camera, shutter };
 }
@@ -61,7 +65,7 @@ test('e2e: a photo and a 3 s video taken with the camera become stories a friend
   const b = await signIn(bruno, { width: 1366, height: 900 });
 
   // The photo: the camera shows the live picture, the shutter takes it, and the usual preview follows.
-  let { dialog, camera, shutter } = await openCamera(a);
+  let { dialog, camera, shutter } = await openCamera(a, en, 'stories-camera-pick-390');
   expect(await camera.locator('video').evaluate((video: HTMLVideoElement) => video.videoWidth > 0 && !video.paused)).toBe(true);
   expect(await camera.locator('video').getAttribute('class')).toContain('mirrored');
   await screenshot(a, 'stories-camera-390');
@@ -82,17 +86,21 @@ test('e2e: a photo and a 3 s video taken with the camera become stories a friend
   await b.keyboard.press('Escape');
   await b.getByTestId('story-viewer').waitFor({ state: 'detached', ...within });
 
-  // The video, on a desktop: Record, a clock that runs, Stop after about 3 s.
+  // The video, on a desktop: Record, a clock that runs, Stop after about 3 s (the clock is read
+  // as it runs: on a busy machine a screenshot can take seconds).
   await a.setViewportSize({ width: 1366, height: 900 });
   ({ dialog, camera, shutter } = await openCamera(a));
+  expect(await serious(a)).toEqual([]);
   await camera.getByRole('button', { name: en['stories.record'] }).click();
+  const started = Date.now();
   const clock = camera.getByRole('timer');
-  await expect.poll(() => clock.textContent(), within).toBe('0:01 / 1:00');
+  const seconds = async () => Number((await clock.textContent())?.match(/^0:(\d\d) \/ 1:00$/)?.[1] ?? -1);
+  await expect.poll(seconds, within).toBeGreaterThanOrEqual(1);
   expect(await shutter.isDisabled()).toBe(true);
   await screenshot(a, 'stories-camera-1366');
-  expect(await serious(a)).toEqual([]);
-  await expect.poll(() => clock.textContent(), within).toBe('0:03 / 1:00');
+  await expect.poll(seconds, within).toBeGreaterThanOrEqual(3);
   await camera.getByRole('button', { name: en['stories.stopRecording'] }).click();
+  const recordedMs = Date.now() - started;
   await camera.waitFor({ state: 'detached', ...within });
   await dialog.getByTestId('story-preview').locator('video').waitFor(processing);
   await dialog.getByRole('button', { name: en['stories.share'] }).click();
@@ -109,7 +117,7 @@ test('e2e: a photo and a 3 s video taken with the camera become stories a friend
     .where(eq(media.id, items[1]?.mediaId ?? ''));
   expect(recorded).toMatchObject({ format: 'webm', kind: 'video', status: 'ready' });
   expect(recorded?.durationMs).toBeGreaterThan(2000);
-  expect(recorded?.durationMs).toBeLessThan(6000);
+  expect(recorded?.durationMs).toBeLessThanOrEqual(recordedMs + 1000);
 
   // Bruno plays it (from his first unseen story: the video).
   await expect.poll(() => b.getByTestId(`story-item-${ana.username}`).getAttribute('data-ring'), within).toBe('unseen');
@@ -120,6 +128,16 @@ test('e2e: a photo and a 3 s video taken with the camera become stories a friend
   const playing = viewer.locator('video');
   await expect.poll(() => playing.evaluate((element: HTMLVideoElement) => element.currentTime), within).toBeGreaterThan(0.5);
   await screenshot(b, 'stories-camera-video-1366');
+
+  // In Arabic the camera's labels are translated and its bars mirror; closing it brings the choice back.
+  await chooseLanguage(a, 'ar');
+  await a.setViewportSize({ width: 390, height: 844 });
+  ({ dialog, camera } = await openCamera(a, ar));
+  await screenshot(a, 'stories-camera-ar-390');
+  expect(await serious(a)).toEqual([]);
+  await camera.getByRole('button', { name: ar['stories.closeCamera'] }).click();
+  await camera.waitFor({ state: 'detached', ...within });
+  await dialog.getByRole('button', { name: ar['stories.camera'], exact: true }).waitFor(within);
   await a.context().close();
   await b.context().close();
 }, 240_000);
