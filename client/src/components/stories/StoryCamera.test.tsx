@@ -93,9 +93,11 @@ const button = (name: string) => screen.getByRole('button', { name }) as HTMLBut
 test('story camera: the front camera opens with sound, its preview mirrored; the shutter hands over a JPEG of the frame as taken and every track stops', async () => {
   const context = { drawImage: vi.fn() };
   vi.spyOn(HTMLCanvasElement.prototype, 'getContext').mockReturnValue(context as never);
-  const toBlob = vi
-    .spyOn(HTMLCanvasElement.prototype, 'toBlob')
-    .mockImplementation((callback: BlobCallback) => callback(new Blob(['jpeg'], { type: 'image/jpeg' })));
+  // The JPEG is written later, as browsers do: a second tap meanwhile takes nothing more.
+  let written: (() => void) | undefined;
+  const toBlob = vi.spyOn(HTMLCanvasElement.prototype, 'toBlob').mockImplementation((callback: BlobCallback) => {
+    written = () => callback(new Blob(['jpeg'], { type: 'image/jpeg' }));
+  });
   const onFile = vi.fn();
   render(() => <StoryCamera onFile={onFile} onClose={() => {}} />);
   expect(screen.getByText(en['stories.cameraStarting'])).toBeTruthy();
@@ -112,8 +114,14 @@ test('story camera: the front camera opens with sound, its preview mirrored; the
   expect(screen.queryByRole('button', { name: en['stories.flipCamera'] })).toBeNull();
 
   fireEvent.click(button(en['stories.takePhoto']));
+  expect(button(en['stories.takePhoto']).disabled).toBe(true);
+  fireEvent.click(button(en['stories.takePhoto']));
+  expect(context.drawImage).toHaveBeenCalledTimes(1);
   expect(context.drawImage).toHaveBeenCalledWith(video, 0, 0, 720, 1280);
+  expect(toBlob).toHaveBeenCalledTimes(1);
   expect(toBlob).toHaveBeenCalledWith(expect.any(Function), 'image/jpeg', 0.9);
+  expect(onFile).not.toHaveBeenCalled();
+  written?.();
   expect(onFile).toHaveBeenCalledTimes(1);
   const file = onFile.mock.calls[0]?.[0] as File;
   expect(file).toBeInstanceOf(File);

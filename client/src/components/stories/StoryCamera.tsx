@@ -41,6 +41,8 @@ export default function StoryCamera(props: { onFile: (file: File) => void; onClo
   const [problem, setProblem] = createSignal<Problem | undefined>();
   const [recording, setRecording] = createSignal(false);
   const [elapsed, setElapsed] = createSignal(0);
+  /** A photo is being written: one tap, one photo. */
+  const [taking, setTaking] = createSignal(false);
   let section: HTMLElement | undefined;
   let live: HTMLVideoElement | undefined;
   let recorder: MediaRecorder | undefined;
@@ -102,7 +104,7 @@ export default function StoryCamera(props: { onFile: (file: File) => void; onClo
   };
 
   const photo = () => {
-    if (live === undefined || !ready()) return;
+    if (live === undefined || !ready() || taking()) return;
     const canvas = document.createElement('canvas');
     canvas.width = live.videoWidth;
     canvas.height = live.videoHeight;
@@ -111,6 +113,7 @@ export default function StoryCamera(props: { onFile: (file: File) => void; onClo
       setProblem('failed');
       return;
     }
+    setTaking(true);
     context.drawImage(live, 0, 0, canvas.width, canvas.height);
     canvas.toBlob(
       (blob) => {
@@ -218,14 +221,14 @@ export default function StoryCamera(props: { onFile: (file: File) => void; onClo
                 variant="primary"
                 class="story-shutter"
                 label={t('stories.takePhoto')}
-                disabled={!ready() || recording()}
+                disabled={!ready() || recording() || taking()}
                 onClick={photo}
               />
               <Button
                 variant={recording() ? 'danger' : 'secondary'}
                 size="sm"
                 icon={recording() ? Square : Video}
-                disabled={!ready() || typeof MediaRecorder === 'undefined'}
+                disabled={!ready() || taking() || typeof MediaRecorder === 'undefined'}
                 onClick={() => (recording() ? stopRecording(true) : record())}
               >
                 {recording() ? t('stories.stopRecording') : t('stories.record')}
