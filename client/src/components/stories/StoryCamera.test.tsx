@@ -229,13 +229,21 @@ test('story camera: a refused camera says so, offers a file instead, and closes;
   expect((await screen.findByRole('alert')).textContent).toBe(en['stories.camera.unsupported']);
 });
 
-test('story camera: closing mid-recording, or the sheet going away, stops the recorder and every track and hands nothing over', async () => {
+test('story camera: closing mid-recording (Escape), or the sheet going away, stops the recorder and every track and hands nothing over', async () => {
   const onFile = vi.fn();
   const onClose = vi.fn();
   render(() => <StoryCamera onFile={onFile} onClose={onClose} />);
   await live();
   fireEvent.click(button(en['stories.record']));
-  fireEvent.click(button(en['stories.closeCamera']));
+  let reached = false;
+  const onDocument = () => {
+    reached = true;
+  };
+  document.addEventListener('keydown', onDocument);
+  screen.getByTestId('story-camera').dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true }));
+  document.removeEventListener('keydown', onDocument);
+  // Escape closes the camera, and goes no further (the sheet around it stays open).
+  expect(reached).toBe(false);
   expect(onClose).toHaveBeenCalledTimes(1);
   expect(FakeRecorder.made[0]?.state).toBe('inactive');
   expect(tracks.length).toBe(2);

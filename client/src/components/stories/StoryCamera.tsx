@@ -5,8 +5,8 @@
 // the browser writes) that stops by itself just before a story's longest length. The front camera
 // comes first; the other one is offered when the device has more than one. What was taken is
 // handed over as a File, uploaded as a picked file is; every track is stopped once it is taken,
-// when the camera is closed and when it goes away. Without a camera, or with it refused, the
-// reason is said and a file may be picked instead.
+// when the camera is closed (its button or Escape) and when it goes away. Without a camera, or
+// with it refused, the reason is said and a file may be picked instead.
 import { Camera, Square, SwitchCamera, Video, X } from 'lucide-solid';
 import { createEffect, createSignal, type JSX, onCleanup, onMount, Show } from 'solid-js';
 import { STORY_LIMITS } from '../../../../protocol/lists.ts';
@@ -178,7 +178,19 @@ export default function StoryCamera(props: { onFile: (file: File) => void; onClo
   });
 
   return (
-    <section class="story-camera" aria-label={t('stories.camera')} tabindex="-1" ref={section} data-testid="story-camera">
+    <section
+      class="story-camera"
+      aria-label={t('stories.camera')}
+      tabindex="-1"
+      ref={section}
+      data-testid="story-camera"
+      // Escape closes the camera, not the whole sheet (whose listener is on the document).
+      on:keydown={(event) => {
+        if (event.key !== 'Escape') return;
+        event.stopPropagation();
+        close();
+      }}
+    >
       <Show
         when={problem()}
         fallback={
