@@ -173,7 +173,10 @@ test('story camera: Stop hands the video over at once; the switch opens the back
   const onFile = vi.fn();
   render(() => <StoryCamera onFile={onFile} onClose={() => {}} />);
   const video = await live();
-  fireEvent.click(await screen.findByRole('button', { name: en['stories.flipCamera'] }));
+  const flip = (await screen.findByRole('button', { name: en['stories.flipCamera'] })) as HTMLButtonElement;
+  fireEvent.click(flip);
+  // Not again until the other camera is open.
+  expect(flip.disabled).toBe(true);
   await waitFor(() => expect(getUserMedia).toHaveBeenCalledTimes(2));
   expect(getUserMedia.mock.calls[1]?.[0]).toEqual({
     video: { facingMode: 'environment', width: { ideal: 1920 }, height: { ideal: 1080 } },

@@ -222,7 +222,7 @@ export default function StoryCamera(props: { onFile: (file: File) => void; onClo
                   icon={SwitchCamera}
                   class="story-flip"
                   label={t('stories.flipCamera')}
-                  disabled={recording()}
+                  disabled={recording() || !ready()}
                   onClick={() => void open(facing() === 'user' ? 'environment' : 'user')}
                 />
               </Show>
