@@ -6,7 +6,8 @@
 // is refused by the server (STORY_TOO_LONG); the user may then have it cut into 60 s clips, one
 // story each, by asking again with `split` (the first answer stored nothing, so the same
 // clientId is used).
-import { createSignal, For, type JSX, Show } from 'solid-js';
+import { Camera } from 'lucide-solid';
+import { createSignal, For, type JSX, lazy, Show } from 'solid-js';
 import { ProtocolError } from '../../../../protocol/client.ts';
 import { STORY_AUDIENCES, STORY_COLORS, STORY_LIMITS } from '../../../../protocol/lists.ts';
 import { t } from '../../i18n/index.ts';
@@ -25,6 +26,8 @@ import { PostAsField } from '../PostAsField.tsx';
 import { Button } from '../ui/Button.tsx';
 import { OverlayText } from './StoryOverlays.tsx';
 import { StoryPostPicker } from './StoryPostPicker.tsx';
+
+const StoryCamera = lazy(() => import('./StoryCamera.tsx'));
 
 type Audience = (typeof STORY_AUDIENCES)[number];
 type Color = (typeof STORY_COLORS)[number];
@@ -101,6 +104,8 @@ function OverlayEditor(props: { index: number; overlay: Overlay; onChange: (over
 
 export default function StoryCreate(props: { onClose: () => void; onShared: (stories: Story[]) => void }): JSX.Element {
   const media = createUploadList(1);
+  /** The camera is open (StoryCamera.tsx): what it takes is uploaded as a picked file is. */
+  const [camera, setCamera] = createSignal(false);
   const [overlays, setOverlays] = createSignal<Overlay[]>([]);
   const [audience, setAudience] = createSignal<Audience>('friends');
   const [hashtag, setHashtag] = createSignal('');
@@ -192,9 +197,25 @@ export default function StoryCreate(props: { onClose: () => void; onShared: (sto
         <Show
           when={upload()}
           fallback={
-            <div class="story-pick">
-              <FilePicker label={t('stories.pick')} accept="image/*,video/*" onFiles={(files) => media.add(files)} />
-            </div>
+            <Show
+              when={camera()}
+              fallback={
+                <div class="story-pick">
+                  <FilePicker label={t('stories.pick')} accept="image/*,video/*" onFiles={(files) => media.add(files)} />
+                  <Button variant="secondary" icon={Camera} onClick={() => setCamera(true)}>
+                    {t('stories.camera')}
+                  </Button>
+                </div>
+              }
+            >
+              <StoryCamera
+                onFile={(file) => {
+                  setCamera(false);
+                  media.add([file]);
+                }}
+                onClose={() => setCamera(false)}
+              />
+            </Show>
           }
         >
           {(current) => (
