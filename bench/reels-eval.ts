@@ -202,9 +202,10 @@ try {
   console.log(`warm-up: ${interactions} interactions in ${((performance.now() - warmStarted) / 1000).toFixed(1)} s`);
 
   const reach = new Map(
-    rowsOf<{ author_id: string; reach: number }>(
-      await db.execute(sql`select author_id, sum(view_count)::int as reach from reels where deleted_at is null group by author_id`),
-    ).map((row) => [row.author_id, row.reach]),
+    rowsOf<{ author_id: string; reach: number }>(await db.execute(sql`select author_id, views as reach from reel_creators`)).map((row) => [
+      row.author_id,
+      row.reach,
+    ]),
   );
   const scores = { forYou: [] as number[], popularity: [] as number[], random: [] as number[] };
   const hits = { forYou: 0, popularity: 0, random: 0 };

@@ -1,3 +1,8 @@
+CREATE TABLE "reel_creators" (
+	"author_id" uuid PRIMARY KEY NOT NULL,
+	"views" integer DEFAULT 0 NOT NULL
+);
+--> statement-breakpoint
 CREATE TABLE "reel_interactions" (
 	"id" uuid PRIMARY KEY NOT NULL,
 	"reel_id" uuid NOT NULL,
@@ -42,6 +47,7 @@ CREATE TABLE "reels" (
 	CONSTRAINT "reels_cover_within" CHECK ("reels"."cover_ms" >= 0 and "reels"."cover_ms" <= "reels"."duration_ms")
 );
 --> statement-breakpoint
+ALTER TABLE "reel_creators" ADD CONSTRAINT "reel_creators_author_id_users_id_fk" FOREIGN KEY ("author_id") REFERENCES "public"."users"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "reel_interactions" ADD CONSTRAINT "reel_interactions_reel_id_reels_post_id_fk" FOREIGN KEY ("reel_id") REFERENCES "public"."reels"("post_id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "reel_interactions" ADD CONSTRAINT "reel_interactions_user_id_users_id_fk" FOREIGN KEY ("user_id") REFERENCES "public"."users"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "reel_viewers" ADD CONSTRAINT "reel_viewers_reel_id_reels_post_id_fk" FOREIGN KEY ("reel_id") REFERENCES "public"."reels"("post_id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint

@@ -136,8 +136,8 @@ export class ForYou {
             (p.like_count + p.love_count + p.haha_count + p.wow_count + p.sad_count + p.angry_count
               + p.comment_count + p.share_count + r.completions
               + (select count(*) from reel_interactions i where i.reel_id = r.post_id and i.kind = 'save'))::int as engagements,
-            (select coalesce(sum(o.view_count), 0) from reels o where o.author_id = r.author_id and o.deleted_at is null)::int as reach
-          from reels r join posts p on p.id = r.post_id
+            coalesce(c.views, 0) as reach
+          from reels r join posts p on p.id = r.post_id left join reel_creators c on c.author_id = r.author_id
           where r.deleted_at is null and ${where} and r.author_id <> ${viewerId}
             and ${visibleTo(viewerId)}
             and not exists (select 1 from reel_viewers v where v.reel_id = r.post_id and v.user_id = ${viewerId})

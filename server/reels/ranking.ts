@@ -25,7 +25,7 @@ export const ENGAGEMENT_PRIOR_VIEWS = 20;
 export const ENGAGEMENT_FULL = 0.5;
 export const FRESHNESS_HALF_LIFE_HOURS = 24;
 export const COLD_START_EVERY = 10;
-/** A creator whose reels were viewed by fewer people than this (in all) has little reach. */
+/** A creator whose reels were viewed fewer times than this in all (a view counted once per viewer and reel) has little reach. */
 export const COLD_START_REACH = 500;
 const MAX_CREATOR_PENALTIES = 3;
 
@@ -39,7 +39,7 @@ export interface ReelCandidate {
   views: number;
   /** Reactions + comments + shares + saves + finishes. */
   engagements: number;
-  /** People who viewed any reel of the creator. */
+  /** Views of all the creator's reels (reel_creators). */
   creatorReach: number;
   /** How the candidate got in when the first search found too few: older than 48 h, another language. */
   widened: 'older' | 'language' | null;

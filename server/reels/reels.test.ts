@@ -313,6 +313,9 @@ describe('reels: watching', () => {
       ),
     );
     expect(views[0]?.n).toBe(24);
+    // The creator's reach moved with them.
+    const reach = rowsOf<{ views: number }>(await db().execute(sql`select views from reel_creators where author_id = ${creator.id}`));
+    expect(reach).toEqual([{ views: 24 }]);
   });
 });
 

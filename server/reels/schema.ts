@@ -57,6 +57,14 @@ export const reels = pgTable(
   ],
 );
 
+/** A creator's reach: the views of all their reels (each counted once per viewer and reel), moved
+ * with reels.view_count in the same transaction. The For You feed's cold-start slots go to
+ * creators with little of it. */
+export const reelCreators = pgTable('reel_creators', {
+  authorId: userRef('author_id').primaryKey(),
+  views: integer('views').notNull().default(0),
+});
+
 /** One row per person and reel they watched: what the For You feed calls "seen". */
 export const reelViewers = pgTable(
   'reel_viewers',

@@ -11,7 +11,7 @@ import { InvalidInputError } from '../errors.ts';
 import type { SocialDeps } from '../people/context.ts';
 import { uuids } from '../platform/db/any-of.ts';
 import { rowsOf } from '../platform/db/rows.ts';
-import { reelInteractions, reels, reelViewers } from './schema.ts';
+import { reelCreators, reelInteractions, reels, reelViewers } from './schema.ts';
 import { reelVisibleTo } from './views.ts';
 
 type Item = Static<(typeof reelCalls)['reels.watch']['request']>['items'][number];
@@ -89,6 +89,10 @@ export async function recordWatch(
         createdAt: now,
       });
       if (newView) {
+        await tx
+          .insert(reelCreators)
+          .values({ authorId: (visible.get(item.reelId) as { author_id: string }).author_id, views: 1 })
+          .onConflictDoUpdate({ target: reelCreators.authorId, set: { views: sql`${reelCreators.views} + 1` } });
         await tx.insert(reelInteractions).values(log('view'));
         counted.push(item.reelId);
       }
