@@ -2,26 +2,31 @@
 // over 20 topics, and 20,000 reels of the last 48 hours have a topic, a caption and hashtags drawn
 // from it, and a hidden quality. Each user first meets 30 random reels and acts as their taste
 // says (watches, finishes, likes, skips, turns down a few), through the server's own calls
-// (reels.watch's recordWatch, posts.react, reels.notInterested). Then, for every user, the first
-// page of the real For You feed (server/reels/foryou.ts) is compared with two rankings in the same
-// run: popularity (the plain "most liked in 48 h" SQL query, without what the user has seen) and
+// (reels.watch's recordWatch, posts.react, reels.notInterested), and one round of the
+// collaborative job learns reel vectors from that (BENCH_ALS_LAMBDA tries another ridge). Then,
+// for every user, the first page of the real For You feed (server/reels/foryou.ts) is compared
+// with two rankings in the same run: popularity (the plain "most liked in 48 h" SQL query, without what the user has seen) and
 // random. Measures: NDCG@10 (gain: the hidden relevance, taste × quality; ideal: the 10 best
 // reels the user has not seen), hit rate@10 (a reel of relevance ≥ 0.5 in the page), the share of
 // impressions going to creators with little reach, and creators twice in a row. Targets: NDCG@10
 // at least 1.5× popularity's, new creators at least 8 % of impressions, no creator twice in a row.
 // Deterministic for a seed (BENCH_SEED); sizes from BENCH_EVAL_USERS, BENCH_EVAL_REELS.
 import { sql } from 'drizzle-orm';
+import pino from 'pino';
 import postgres from 'postgres';
 import { media } from '../server/media/schema.ts';
 import { uuids } from '../server/platform/db/any-of.ts';
 import { rowsOf } from '../server/platform/db/rows.ts';
 import { posts } from '../server/posts/schema.ts';
+import { ALS_DEFAULTS } from '../server/reels/als.ts';
+import { ReelVectors } from '../server/reels/collaborative.ts';
 import { COLD_START_REACH } from '../server/reels/ranking.ts';
 import { reels } from '../server/reels/schema.ts';
 import { lexicalEmbedding } from '../server/reels/vectors.ts';
 import { recordWatch } from '../server/reels/watch.ts';
 import { services } from '../test/harness/services.ts';
 import { startSeededNode } from './seed-social.ts';
+import { row } from './stats.ts';
 
 const USERS = Number(process.env.BENCH_EVAL_USERS ?? 2000);
 const REELS = Number(process.env.BENCH_EVAL_REELS ?? 20_000);
@@ -200,6 +205,19 @@ try {
   };
   for (let i = 0; i < userIds.length; i += 8) await Promise.all(userIds.slice(i, i + 8).map(warm));
   console.log(`warm-up: ${interactions} interactions in ${((performance.now() - warmStarted) / 1000).toFixed(1)} s`);
+  // The collaborative vectors learned from the warm-up, as the periodic job would have by now.
+  const lambda = Number(process.env.BENCH_ALS_LAMBDA ?? ALS_DEFAULTS.lambda);
+  const vectorsStarted = performance.now();
+  const learned = await new ReelVectors({
+    db,
+    log: pino({ level: 'warn' }),
+    node: 'eval',
+    everyMs: 3_600_000,
+    options: { ...ALS_DEFAULTS, lambda },
+  }).round();
+  console.log(
+    `collaborative vectors: ${learned} reels (lambda ${lambda}) in ${((performance.now() - vectorsStarted) / 1000).toFixed(1)} s`,
+  );
 
   const reach = new Map(
     rowsOf<{ author_id: string; reach: number }>(await db.execute(sql`select author_id, views as reach from reel_creators`)).map((row) => [
@@ -248,13 +266,22 @@ try {
   const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
   const ratio = mean(scores.forYou) / mean(scores.popularity);
   const newShare = newCreatorImpressions / impressions;
-  const line = (name: string, key: keyof typeof scores) =>
-    console.log(`${name.padEnd(12)} NDCG@10 ${mean(scores[key]).toFixed(4)}   hit rate@10 ${(hits[key] / userIds.length).toFixed(3)}`);
-  line('for you', 'forYou');
-  line('popularity', 'popularity');
+  const line = (name: string, key: keyof typeof scores, extra: Record<string, number | string> = {}) =>
+    console.log(row(`reels eval: ${name}`, { 'NDCG@10': mean(scores[key]), 'hit rate@10': hits[key] / userIds.length, ...extra }));
   line('random', 'random');
+  line('popularity (baseline)', 'popularity');
+  line('for you', 'forYou', {
+    'x popularity': ratio,
+    [`target ≥ ${TARGET_NDCG_RATIO}x`]: ratio >= TARGET_NDCG_RATIO ? 'met' : 'missed',
+  });
   console.log(
-    `for you / popularity NDCG@10: ${ratio.toFixed(2)}x (target ≥ ${TARGET_NDCG_RATIO}x); new creators: ${(newShare * 100).toFixed(1)} % of ${impressions} impressions (target ≥ ${TARGET_NEW_CREATORS * 100} %); creator twice in a row: ${twiceInARow} (target 0); for you page: ${(forYouMs / userIds.length).toFixed(1)} ms mean`,
+    row('reels eval: for you impressions', {
+      impressions,
+      'new creators %': newShare * 100,
+      [`target ≥ ${TARGET_NEW_CREATORS * 100} %`]: newShare >= TARGET_NEW_CREATORS ? 'met' : 'missed',
+      'creator twice in a row': twiceInARow,
+      'page mean ms': forYouMs / userIds.length,
+    }),
   );
   failed = ratio < TARGET_NDCG_RATIO || newShare < TARGET_NEW_CREATORS || twiceInARow > 0;
   if (failed) console.log('TARGET MISSED');

@@ -186,8 +186,8 @@ async function seed(db: Database, size: StoriesSize): Promise<void> {
   });
 
   await db.execute(sql`
-    insert into story_cleanup (id, next_run_at) values (1, now() + interval '1 year')
-    on conflict (id) do update set next_run_at = excluded.next_run_at, claimed_by = null, claimed_until = null`);
+    insert into periodic_jobs (name, next_run_at) values ('stories.cleanup', now() + interval '1 year')
+    on conflict (name) do update set next_run_at = excluded.next_run_at, claimed_by = null, claimed_until = null`);
   await db.execute(sql`drop table bench_story_users, bench_story_posters, bench_story_friends, bench_story_plan`);
   // What autovacuum would have done by now on a live database (it is off on test servers): the
   // visibility map set, so index-only scans read no heap.

@@ -111,6 +111,7 @@ export async function startNode(config: Config, log: Logger, options: NodeOption
     social = await createSocial(platform, accounts, actors, media.media, reminders);
     social.digest.start();
     social.storyCleanup.start();
+    social.reelVectors.job.start();
     const gateway: Gateway | undefined = config.roles.has('gateway')
       ? createGateway({ platform, accounts, actors, social, ...options.gateway })
       : undefined;
@@ -171,6 +172,7 @@ export async function startNode(config: Config, log: Logger, options: NodeOption
           await ops?.stop();
           await social.digest.stop();
           await social.storyCleanup.stop();
+          await social.reelVectors.job.stop();
           await accounts.outbox.stop();
           await media.stop();
           await platform.close();

@@ -54,14 +54,14 @@ test('cluster stories: each expired story is deleted once by one of the nodes; a
     .poll(async () => (await sql`select id from media where owner_id = ${author.id}`).length, { timeout: 10_000, interval: 200 })
     .toBe(0);
   await expect.poll(() => deletedByLogs(survivor) + deletedByLogs(victim), { timeout: 5000 }).toBe(20);
-  const [round] = await sql`select claimed_by, last_deleted from story_cleanup`;
+  const [round] = await sql`select claimed_by from periodic_jobs where name = 'stories.cleanup'`;
   expect(round?.claimed_by ?? null).toBeNull();
 
   // The victim claims the next round and dies in it (as far as the database can tell).
   await victim.stop('SIGKILL');
   const second = await stories(survivor, author, 5);
   await sql`update stories set expires_at = now() - interval '1 second' where id in ${sql(second)}`;
-  await sql`update story_cleanup set next_run_at = now() - interval '1 second', claimed_by = 'story1', claimed_until = now() + interval '3 seconds'`;
+  await sql`update periodic_jobs set next_run_at = now() - interval '1 second', claimed_by = 'story1', claimed_until = now() + interval '3 seconds' where name = 'stories.cleanup'`;
   await Bun.sleep(1500);
   expect(await left(second), 'the claim still holds: nobody runs the round').toBe(5);
   await expect.poll(() => left(second), { timeout: 10_000, interval: 200 }).toBe(0);

@@ -21,6 +21,7 @@ import { Posts } from '../posts/posts.ts';
 import { Reactions } from '../posts/reactions.ts';
 import { Saved } from '../posts/saved.ts';
 import { postsShowMedia, postsUseMedia } from '../posts/visibility.ts';
+import { ReelVectors } from '../reels/collaborative.ts';
 import { ForYou } from '../reels/foryou.ts';
 import { Reels } from '../reels/reels.ts';
 import { StoryCleanup } from '../stories/cleanup.ts';
@@ -48,6 +49,8 @@ export interface Social {
   places: Places;
   reels: Reels;
   forYou: ForYou;
+  /** Started and stopped by the node, like the cleanup. */
+  reelVectors: ReelVectors;
   stories: Stories;
   highlights: Highlights;
   /** Started and stopped by the node, like the digest. */
@@ -122,6 +125,7 @@ export async function createSocial(
     places: new Places(platform.config.places, platform.cache, limiter, platform.log),
     reels: new Reels(deps, posts),
     forYou: new ForYou({ db, cache: platform.cache }),
+    reelVectors: new ReelVectors({ db, log: platform.log, node: actors.node, everyMs: platform.config.reels.vectorsEveryMs }),
     stories: new Stories({ ...deps, lifetimeMs: platform.config.stories.lifetimeMs, perDay: platform.config.stories.perDay }),
     highlights: new Highlights(db),
     storyCleanup: new StoryCleanup({

@@ -56,6 +56,7 @@ export interface Config {
   places: PlacesConfig;
   savedPostsMax: number;
   stories: StoriesConfig;
+  reels: { vectorsEveryMs: number };
   mail: MailConfig;
   media: MediaConfig;
   accounts: AccountsConfig;
@@ -387,6 +388,12 @@ const variables = {
     example: '3600000',
     parse: integer('STORY_CLEANUP_EVERY_MS', 1000, 7 * 86_400_000, 3_600_000),
   },
+  reelVectorsEveryMs: {
+    name: 'REEL_VECTORS_EVERY_MS',
+    doc: "How often the reels' collaborative vectors are learned again from the last 30 days of watching, liking, sharing and turning down (in ms; 10 minutes). One node runs each round, in a worker thread; a round a node died in is run again by another after REEL_VECTORS_EVERY_MS / 4.",
+    example: '600000',
+    parse: integer('REEL_VECTORS_EVERY_MS', 1000, 7 * 86_400_000, 600_000),
+  },
   mailNotificationsPerHour: {
     name: 'MAIL_NOTIFICATIONS_PER_HOUR',
     doc: 'Notification mails one address gets per hour; the notifications beyond wait for the next digest mail.',
@@ -571,6 +578,7 @@ export function loadConfig(env: Env = process.env): Config {
     },
     savedPostsMax: v.savedPostsMax,
     stories: { lifetimeMs: v.storyLifetimeMs, perDay: v.storiesPerDay, cleanupEveryMs: v.storyCleanupEveryMs },
+    reels: { vectorsEveryMs: v.reelVectorsEveryMs },
     mail: { notificationsPerHour: v.mailNotificationsPerHour, digestEveryMs: v.mailDigestEveryMs },
     media: {
       workers: v.mediaWorkers,

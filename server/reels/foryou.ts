@@ -17,6 +17,7 @@ import { visibleTo } from '../posts/visibility.ts';
 import { arrange, type Position, type ReelCandidate, type ReelWhy, type Taste } from './ranking.ts';
 import { languageOf } from './reels.ts';
 import { reels } from './schema.ts';
+import { blend } from './vectors.ts';
 import { type ReelRow, type ReelView, reelViews } from './views.ts';
 
 /** Reels in one page of the For You feed. */
@@ -46,6 +47,7 @@ interface CandidateRow {
   created_at: Date | string;
   hashtags: string[];
   caption_vector: number[] | null;
+  collab_vector: number[] | null;
   view_count: number;
   engagements: number;
   reach: number;
@@ -132,7 +134,7 @@ export class ForYou {
     for (const [widened, where] of searches) {
       const rows = rowsOf<CandidateRow>(
         await this.#db.execute(sql`
-          select r.post_id, r.author_id, r.created_at, p.hashtags, r.caption_vector, r.view_count,
+          select r.post_id, r.author_id, r.created_at, p.hashtags, r.caption_vector, r.collab_vector, r.view_count,
             (p.like_count + p.love_count + p.haha_count + p.wow_count + p.sad_count + p.angry_count
               + p.comment_count + p.share_count + r.completions
               + (select count(*) from reel_interactions i where i.reel_id = r.post_id and i.kind = 'save'))::int as engagements,
@@ -151,7 +153,7 @@ export class ForYou {
           creatorId: row.author_id,
           createdAt: new Date(row.created_at).getTime(),
           hashtags: row.hashtags,
-          vector: row.caption_vector,
+          vector: blend(row.caption_vector, row.collab_vector, row.view_count),
           views: row.view_count,
           engagements: row.engagements,
           creatorReach: row.reach,
@@ -172,6 +174,8 @@ export class ForYou {
       author_id: string;
       hashtags: string[];
       caption_vector: number[] | null;
+      collab_vector: number[] | null;
+      view_count: number;
       weight: number;
       not_interested: boolean;
     }>(
@@ -193,7 +197,7 @@ export class ForYou {
           from (select reel_id, weight, not_interested from recent union all select reel_id, weight, false from acted) x
           group by reel_id
         )
-        select r.author_id, p.hashtags, r.caption_vector, w.weight, w.not_interested
+        select r.author_id, p.hashtags, r.caption_vector, r.collab_vector, r.view_count, w.weight, w.not_interested
         from weighted w join reels r on r.post_id = w.reel_id join posts p on p.id = r.post_id`),
     );
     const hashtags = new Map<string, number>();
@@ -202,9 +206,10 @@ export class ForYou {
     for (const row of rows) {
       for (const tag of row.hashtags) hashtags.set(tag, (hashtags.get(tag) ?? 0) + row.weight);
       if (row.not_interested) lessCreators.set(row.author_id, (lessCreators.get(row.author_id) ?? 0) + 1);
-      if (row.caption_vector !== null) {
-        vector ??= new Array<number>(row.caption_vector.length).fill(0);
-        for (let i = 0; i < vector.length; i++) vector[i] = (vector[i] as number) + row.weight * (row.caption_vector[i] ?? 0);
+      const reelVector = blend(row.caption_vector, row.collab_vector, row.view_count);
+      if (reelVector !== null) {
+        vector ??= new Array<number>(reelVector.length).fill(0);
+        for (let i = 0; i < vector.length; i++) vector[i] = (vector[i] as number) + row.weight * (reelVector[i] ?? 0);
       }
     }
     const norm = vector === null ? 0 : Math.hypot(...vector);

@@ -37,6 +37,8 @@ export const reels = pgTable(
     allowStitch: boolean('allow_stitch').notNull().default(true),
     /** The caption's lexical embedding (vectors.ts), unit length; null for a caption without words. */
     captionVector: real('caption_vector').array(),
+    /** Learned from what people did with reels (collaborative.ts), unit length; null until a round saw it. */
+    collabVector: real('collab_vector').array(),
     /** People whose view counted (reel_viewers.viewed). */
     viewCount: integer('view_count').notNull().default(0),
     /** Milliseconds watched by everyone, each viewer capped at REEL_LIMITS.watchPlays plays. */

@@ -50,3 +50,23 @@ export function lexicalEmbedding(text: string, hashtags: readonly string[]): num
   const norm = Math.hypot(...vector);
   return norm === 0 ? null : vector.map((value) => Math.round((value / norm) * 1e6) / 1e6);
 }
+
+/** Coordinates of a reel's collaborative half (als.ts factors). */
+export const COLLAB_DIMENSIONS = 16;
+/** Views at which a reel's collaborative half weighs as much as its caption. */
+export const BLEND_VIEWS = 50;
+
+/**
+ * A reel's vector for the For You feed: its caption vector and its collaborative vector side by
+ * side, scaled by √a and √(1 − a) where a = 1 / (1 + views / BLEND_VIEWS) is the caption's share,
+ * so the result has unit length and the cosine of two such vectors mixes the two cosines. A reel
+ * without a collaborative vector yet is its caption alone (a = 1), and one without words its
+ * collaborative half alone; null when it has neither.
+ */
+export function blend(caption: readonly number[] | null, collab: readonly number[] | null, views: number): number[] | null {
+  if (caption === null && collab === null) return null;
+  const share = collab === null ? 1 : caption === null ? 0 : 1 / (1 + views / BLEND_VIEWS);
+  const textPart = caption ?? new Array<number>(LEXICAL_DIMENSIONS).fill(0);
+  const behaviourPart = collab ?? new Array<number>(COLLAB_DIMENSIONS).fill(0);
+  return [...textPart.map((value) => value * Math.sqrt(share)), ...behaviourPart.map((value) => value * Math.sqrt(1 - share))];
+}

@@ -1,23 +1,22 @@
 // The cleanup of expired stories: every STORY_CLEANUP_EVERY_MS (an hour) one node deletes the
 // stories that are past their 24 hours and kept nowhere (no highlight holds them, and their
 // author turned the archive off), the stories their authors deleted, and then each of their media
-// that nothing else shows (a post may show the same photo). Which node runs a round is decided by
-// one row (`story_cleanup`): the first node whose claim on it succeeds, for a lease of a quarter
-// of the period (at most 15 minutes); the round's due time moves on only when it finishes, so a
-// node that dies mid-round leaves it to the next node whose claim finds the lease lapsed. Every
+// that nothing else shows (a post may show the same photo). One node runs a round, and a round a
+// node died in is run again by another (platform/periodic.ts, the job `stories.cleanup`). Every
 // step is idempotent: a round run twice deletes nothing twice.
-import { and, eq, lt, or, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { NotFoundError } from '../errors.ts';
 import { MediaInUseError } from '../media/errors.ts';
 import type { Media } from '../media/media.ts';
 import type { Database } from '../platform/db/index.ts';
 import { rowsOf } from '../platform/db/rows.ts';
 import type { Logger } from '../platform/log.ts';
-import { stories, storyCleanup } from './schema.ts';
+import { PeriodicJob } from '../platform/periodic.ts';
+import { stories } from './schema.ts';
 
 const BATCH = 500;
-const MAX_LEASE_MS = 15 * 60_000;
-const MAX_TICK_MS = 60_000;
+/** Its row in periodic_jobs. */
+export const CLEANUP_JOB = 'stories.cleanup';
 
 export interface CleanupDeps {
   db: Database;
@@ -29,74 +28,34 @@ export interface CleanupDeps {
 
 export class StoryCleanup {
   readonly #deps: CleanupDeps;
-  #timer: ReturnType<typeof setTimeout> | undefined;
-  #running: Promise<unknown> | undefined;
-  #stopped = true;
+  readonly #job: PeriodicJob<number>;
 
   constructor(deps: CleanupDeps) {
     this.#deps = deps;
-  }
-
-  get #leaseMs() {
-    return Math.min(MAX_LEASE_MS, Math.max(1000, this.#deps.everyMs / 4));
+    this.#job = new PeriodicJob({ ...deps, name: CLEANUP_JOB, round: (stopping) => this.#round(stopping) });
   }
 
   start(): void {
-    this.#stopped = false;
-    this.#schedule();
+    this.#job.start();
   }
 
-  async stop(): Promise<void> {
-    this.#stopped = true;
-    clearTimeout(this.#timer);
-    await this.#running;
-  }
-
-  #schedule(): void {
-    if (this.#stopped) return;
-    this.#timer = setTimeout(
-      () => {
-        this.#running = this.runDue()
-          .catch((error: unknown) => this.#deps.log.error({ err: error }, 'stories.cleanup() | round failed'))
-          .finally(() => this.#schedule());
-      },
-      Math.min(MAX_TICK_MS, this.#deps.everyMs / 4),
-    );
+  stop(): Promise<void> {
+    return this.#job.stop();
   }
 
   /** Runs a round if one is due and no other node holds it; returns the stories deleted, or undefined when it did not run. */
-  async runDue(): Promise<number | undefined> {
-    const { db, node } = this.#deps;
-    await db.insert(storyCleanup).values({ id: 1, nextRunAt: new Date() }).onConflictDoNothing();
-    const [claimed] = await db
-      .update(storyCleanup)
-      .set({ claimedBy: node, claimedUntil: sql`now() + make_interval(secs => ${this.#leaseMs / 1000})` })
-      .where(
-        and(
-          eq(storyCleanup.id, 1),
-          sql`${storyCleanup.nextRunAt} <= now()`,
-          or(sql`${storyCleanup.claimedUntil} is null`, lt(storyCleanup.claimedUntil, sql`now()`)),
-        ),
-      )
-      .returning({ id: storyCleanup.id });
-    if (claimed === undefined) return undefined;
+  runDue(): Promise<number | undefined> {
+    return this.#job.runDue();
+  }
+
+  async #round(stopping: () => boolean): Promise<number> {
     let deleted = 0;
     for (;;) {
       const batch = await this.#deleteBatch();
       deleted += batch;
-      if (batch < BATCH || this.#stopped) break;
+      if (batch < BATCH || stopping()) break;
     }
-    await db
-      .update(storyCleanup)
-      .set({
-        nextRunAt: sql`now() + make_interval(secs => ${this.#deps.everyMs / 1000})`,
-        claimedBy: null,
-        claimedUntil: null,
-        lastRunAt: sql`now()`,
-        lastDeleted: deleted,
-      })
-      .where(and(eq(storyCleanup.id, 1), eq(storyCleanup.claimedBy, node)));
-    if (deleted > 0) this.#deps.log.info(`stories.cleanup() | deleted ${deleted} stories [node:${node}]`);
+    if (deleted > 0) this.#deps.log.info(`stories.cleanup() | deleted ${deleted} stories [node:${this.#deps.node}]`);
     return deleted;
   }
 

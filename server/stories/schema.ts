@@ -1,7 +1,7 @@
 // Tables owned by stories: photos and videos that stay 24 hours (or longer in the author's
 // archive and highlights), who saw each one and when, the answers to their stickers, the people
-// an author hides stories from, the people a viewer muted, the highlights on profiles, and the
-// hourly cleanup's claim. `view_count` changes in the transaction that adds a view.
+// an author hides stories from, the people a viewer muted and the highlights on profiles.
+// `view_count` changes in the transaction that adds a view.
 import { sql } from 'drizzle-orm';
 import {
   boolean,
@@ -150,16 +150,6 @@ export const storySettings = pgTable('story_settings', {
   userId: userRef('user_id').primaryKey(),
   archive: boolean('archive').notNull().default(true),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
-});
-
-/** The hourly cleanup, one row: the node that claims it runs it; a claim that lapses is taken again. */
-export const storyCleanup = pgTable('story_cleanup', {
-  id: smallint('id').primaryKey(),
-  nextRunAt: timestamp('next_run_at', { withTimezone: true }).notNull(),
-  claimedBy: text('claimed_by'),
-  claimedUntil: timestamp('claimed_until', { withTimezone: true }),
-  lastRunAt: timestamp('last_run_at', { withTimezone: true }),
-  lastDeleted: integer('last_deleted').notNull().default(0),
 });
 
 /** A named collection of the owner's stories shown on their profile, kept beyond 24 hours. */

@@ -14,7 +14,7 @@ import { type AccountsEnv, startAccountsEnv } from '../../test/harness/accounts.
 import { befriend, type Member, memberPool } from '../../test/harness/social.ts';
 import { media } from '../media/schema.ts';
 import { rowsOf } from '../platform/db/rows.ts';
-import { StoryCleanup } from './cleanup.ts';
+import { CLEANUP_JOB, StoryCleanup } from './cleanup.ts';
 
 const PER_DAY = 40;
 
@@ -563,8 +563,13 @@ describe('stories: the tray', () => {
 describe('stories: cleanup', () => {
   const cleanup = (node: string) =>
     new StoryCleanup({ db: db(), media: env.node.social.media, log: env.node.platform.log, node, everyMs: 3_600_000 });
-  const dueNow = () =>
-    db().execute(sql`update story_cleanup set next_run_at = now() - interval '1 second', claimed_by = null, claimed_until = null`);
+  /** The cleanup's row of periodic_jobs, as a node left it. */
+  const jobRow = (claimedBy: string | null, claimedFor: string) =>
+    db().execute(sql`
+      insert into periodic_jobs (name, next_run_at, claimed_by, claimed_until)
+      values (${CLEANUP_JOB}, now() - interval '1 second', ${claimedBy}, now() + ${claimedFor}::interval)
+      on conflict (name) do update set next_run_at = excluded.next_run_at, claimed_by = excluded.claimed_by, claimed_until = excluded.claimed_until`);
+  const dueNow = () => jobRow(null, '-1 second');
   const exists = async (table: 'stories' | 'media', id: string) =>
     rowsOf(await db().execute(sql`select 1 from ${sql.raw(table)} where id = ${id}`)).length === 1;
 
@@ -610,17 +615,15 @@ describe('stories: cleanup', () => {
     const made = await story(author);
     await db().execute(sql`update stories set expires_at = now() - interval '1 second' where id = ${made.id}`);
     // A node claimed the round and died: its claim still holds, so nobody else runs it.
-    await db().execute(
-      sql`update story_cleanup set next_run_at = now() - interval '1 second', claimed_by = 'dead', claimed_until = now() + interval '1 hour'`,
-    );
+    await jobRow('dead', '1 hour');
     expect(await cleanup('node-a').runDue()).toBeUndefined();
     expect(await exists('stories', made.id)).toBe(true);
-    await db().execute(sql`update story_cleanup set claimed_until = now() - interval '1 second'`);
+    await db().execute(sql`update periodic_jobs set claimed_until = now() - interval '1 second' where name = ${CLEANUP_JOB}`);
     const [first, second] = await Promise.all([cleanup('node-a').runDue(), cleanup('node-b').runDue()]);
     expect([first, second].filter((ran) => ran !== undefined)).toHaveLength(1);
     expect(await exists('stories', made.id)).toBe(false);
     const [state] = rowsOf<{ claimed_by: string | null; next_run_at: Date | string }>(
-      await db().execute(sql`select claimed_by, next_run_at from story_cleanup`),
+      await db().execute(sql`select claimed_by, next_run_at from periodic_jobs where name = ${CLEANUP_JOB}`),
     );
     expect(state?.claimed_by).toBeNull();
     expect(new Date(state?.next_run_at as string).getTime()).toBeGreaterThan(Date.now() + 3_500_000);

@@ -1,5 +1,6 @@
-// Tables owned by the node itself: what this installation is, how often it has booted, and the
-// secrets it generated for itself when configuration gave none.
+// Tables owned by the node itself: what this installation is, how often it has booted, the
+// secrets it generated for itself when configuration gave none, and the claims of the jobs one
+// node at a time runs.
 import { sql } from 'drizzle-orm';
 import { bigint, check, index, integer, jsonb, pgTable, primaryKey, smallint, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 
@@ -42,3 +43,12 @@ export const actorReminders = pgTable(
   },
   (table) => [primaryKey({ columns: [table.kind, table.actorId, table.name] }), index('actor_reminders_due').on(table.dueAt)],
 );
+
+/** Jobs one node of the cluster runs every so often (platform/periodic.ts): the node whose claim succeeds runs a round; a claim that lapses is taken again. */
+export const periodicJobs = pgTable('periodic_jobs', {
+  name: text('name').primaryKey(),
+  nextRunAt: timestamp('next_run_at', { withTimezone: true }).notNull(),
+  claimedBy: text('claimed_by'),
+  claimedUntil: timestamp('claimed_until', { withTimezone: true }),
+  lastRunAt: timestamp('last_run_at', { withTimezone: true }),
+});
