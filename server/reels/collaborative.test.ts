@@ -28,19 +28,17 @@ const db = () => env.node.platform.database.db;
 async function reel(author: Member) {
   const id = Bun.randomUUIDv7();
   const now = new Date();
-  await db()
-    .insert(media)
-    .values({
-      id,
-      ownerId: author.id,
-      kind: 'reel',
-      status: 'ready',
-      size: 1000,
-      received: 1000,
-      durationMs: 20_000,
-      createdAt: now,
-      updatedAt: now,
-    });
+  await db().insert(media).values({
+    id,
+    ownerId: author.id,
+    kind: 'reel',
+    status: 'ready',
+    size: 1000,
+    received: 1000,
+    durationMs: 20_000,
+    createdAt: now,
+    updatedAt: now,
+  });
   return (await author.call('reels.create', { mediaId: id, audience: 'public', caption: 'mira esto' })).post.id;
 }
 

@@ -20,10 +20,10 @@
 // best reel of a creator with little reach (rule `cold_start`) when there is one.
 
 export const WEIGHTS = { hashtags: 0.4, embedding: 0.3, engagement: 0.2, freshness: 0.1 } as const;
-export const ENGAGEMENT_PRIOR_RATE = 0.1;
+const ENGAGEMENT_PRIOR_RATE = 0.1;
 export const ENGAGEMENT_PRIOR_VIEWS = 20;
-export const ENGAGEMENT_FULL = 0.5;
-export const FRESHNESS_HALF_LIFE_HOURS = 24;
+const ENGAGEMENT_FULL = 0.5;
+const FRESHNESS_HALF_LIFE_HOURS = 24;
 export const COLD_START_EVERY = 10;
 /** A creator whose reels were viewed fewer times than this in all (a view counted once per viewer and reel) has little reach. */
 export const COLD_START_REACH = 500;
@@ -52,7 +52,7 @@ export interface Taste {
   lessCreators: ReadonlyMap<string, number>;
 }
 
-export type Rule = 'score' | 'diversity' | 'cold_start';
+type Rule = 'score' | 'diversity' | 'cold_start';
 
 export interface ReelWhy {
   hashtags: number;
@@ -102,7 +102,7 @@ export function engagementOf(views: number, engagements: number): number {
   return Math.max(0, Math.min(1, rate / ENGAGEMENT_FULL));
 }
 
-export function freshnessOf(createdAt: number, now: number): number {
+function freshnessOf(createdAt: number, now: number): number {
   return 2 ** (-Math.max(0, now - createdAt) / 3_600_000 / FRESHNESS_HALF_LIFE_HOURS);
 }
 

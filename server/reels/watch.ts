@@ -17,7 +17,7 @@ import { reelVisibleTo } from './views.ts';
 type Item = Static<(typeof reelCalls)['reels.watch']['request']>['items'][number];
 
 /** How long a viewer must watch for their view to count: 2 s, or half a reel shorter than 4 s. */
-export const viewThresholdMs = (durationMs: number) => Math.min(REEL_LIMITS.viewAfterMs, Math.floor(durationMs / 2));
+const viewThresholdMs = (durationMs: number) => Math.min(REEL_LIMITS.viewAfterMs, Math.floor(durationMs / 2));
 
 export async function recordWatch(
   deps: Pick<SocialDeps, 'db' | 'limiter'>,
