@@ -319,6 +319,31 @@ describe('reels: watching', () => {
   });
 });
 
+test('reels: batches that share creators in opposite orders of their reels never deadlock, and each creator’s reach equals their views', async () => {
+  const [x, y] = await Promise.all([pool.member(), pool.member()]);
+  // Made in this order, ids ascend: x1 < y1 < y2 < x2. A batch of {x1, y1} reaches x then y; one of {y2, x2}, y then x.
+  const x1 = (await reel(x)).post.id;
+  const y1 = (await reel(y)).post.id;
+  const y2 = (await reel(y)).post.id;
+  const x2 = (await reel(x)).post.id;
+  const viewers = await Promise.all(Array.from({ length: 16 }, () => pool.member()));
+  await Promise.all(
+    viewers.flatMap((viewer) => [
+      viewer.call('reels.watch', { items: [watch(x1, 3000), watch(y1, 3000)] }),
+      viewer.call('reels.watch', { items: [watch(y2, 3000), watch(x2, 3000)] }),
+    ]),
+  );
+  const reach = rowsOf<{ author_id: string; views: number; counted: number }>(
+    await db().execute(sql`
+      select c.author_id, c.views, (select sum(view_count)::int from reels r where r.author_id = c.author_id) as counted
+      from reel_creators c where c.author_id in (${x.id}, ${y.id}) order by c.author_id`),
+  );
+  expect(reach.map((row) => [row.views, row.counted])).toEqual([
+    [32, 32],
+    [32, 32],
+  ]);
+});
+
 test('reels: friends hear of a new reel on their feed topic as of a post', async () => {
   const [author, friend] = await Promise.all([pool.member(), pool.member()]);
   await befriend(env.node, author, friend);

@@ -1,8 +1,9 @@
 // What players report (reels.watch): watch time per viewer and reel, capped at a few plays so a
 // looping player does not inflate it; a view counted once per viewer when their total passes
 // 2 s or half the reel; finishing and skipping. Each item updates the viewer's row and the reel's
-// counters in one transaction, taken in reel order so two batches never wait on each other in a
-// circle; the counters stay equal to the rows they count (tested under concurrency).
+// counters in one transaction, taken in reel order, then the creators' reach in creator order, so
+// two batches never wait on each other in a circle; the counters stay equal to the rows they
+// count (tested under concurrency, with batches sharing creators in opposite orders).
 import type { Static } from '@sinclair/typebox';
 import { and, eq, sql } from 'drizzle-orm';
 import type { reelCalls } from '../../protocol/calls/reels.ts';
@@ -45,6 +46,7 @@ export async function recordWatch(
   if (mine.length === 0) return { counted, ignored };
   await deps.db.transaction(async (tx) => {
     const now = new Date();
+    const creatorViews = new Map<string, number>();
     for (const item of mine) {
       const durationMs = (visible.get(item.reelId) as { duration_ms: number }).duration_ms;
       const cap = durationMs * REEL_LIMITS.watchPlays;
@@ -89,15 +91,20 @@ export async function recordWatch(
         createdAt: now,
       });
       if (newView) {
-        await tx
-          .insert(reelCreators)
-          .values({ authorId: (visible.get(item.reelId) as { author_id: string }).author_id, views: 1 })
-          .onConflictDoUpdate({ target: reelCreators.authorId, set: { views: sql`${reelCreators.views} + 1` } });
+        const authorId = (visible.get(item.reelId) as { author_id: string }).author_id;
+        creatorViews.set(authorId, (creatorViews.get(authorId) ?? 0) + 1);
         await tx.insert(reelInteractions).values(log('view'));
         counted.push(item.reelId);
       }
       if (skipped && !before.skipped) await tx.insert(reelInteractions).values(log('skip'));
     }
+    // The creators' reach last, in their order: batches that share creators lock them in the
+    // same order, after every reel row, and never wait on each other in a circle.
+    for (const authorId of [...creatorViews.keys()].sort())
+      await tx
+        .insert(reelCreators)
+        .values({ authorId, views: creatorViews.get(authorId) as number })
+        .onConflictDoUpdate({ target: reelCreators.authorId, set: { views: sql`${reelCreators.views} + ${creatorViews.get(authorId)}` } });
   });
   return { counted, ignored };
 }
