@@ -96,7 +96,8 @@ function formatNumber(value: number): string {
   if (!Number.isFinite(value)) return String(value);
   if (Math.abs(value) >= 1000) return Math.round(value).toLocaleString('en-US');
   if (Number.isInteger(value)) return String(value);
-  return value.toFixed(1);
+  // Ratios and scores below 1 (an NDCG, a hit rate) need more than one decimal to be read.
+  return Math.abs(value) < 1 ? value.toFixed(3) : value.toFixed(1);
 }
 
 /** The object types whose live count rose between two collections (the ops gc answer), by how much, most first. */

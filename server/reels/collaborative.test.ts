@@ -70,7 +70,7 @@ test('reel vectors: a round in a worker learns vectors from watching that set th
   expect(written).toBe(16);
   const vectors = new Map(
     rowsOf<{ post_id: string; collab_vector: number[] | null }>(
-      await db().execute(sql`select post_id, collab_vector from reels where collab_vector is not null`),
+      await db().execute(sql`select reel_id as post_id, collab as collab_vector from reel_vectors`),
     ).map((row) => [row.post_id, row.collab_vector as number[]]),
   );
   for (const vector of vectors.values()) expect(Math.hypot(...vector)).toBeCloseTo(1, 4);
@@ -88,9 +88,11 @@ test('reel vectors: a round in a worker learns vectors from watching that set th
   expect(why.get(tribeA[7] as string)?.embedding).toBeGreaterThan((why.get(tribeB[7] as string)?.embedding ?? 1) + 0.05);
 });
 
-test('reel vectors: a round with nothing watched writes nothing', async () => {
+test('reel vectors: a round with nothing watched writes nothing and drops the vectors of before', async () => {
   await db().execute(sql`delete from reel_viewers`);
   await db().execute(sql`delete from reel_interactions`);
   const job = new ReelVectors({ db: db(), log: env.node.platform.log, node: 'test', everyMs: 3_600_000 });
   expect(await job.round()).toBe(0);
+  // Nobody acted on any reel in the 30 days read: no behaviour to go by.
+  expect(rowsOf(await db().execute(sql`select 1 from reel_vectors`))).toEqual([]);
 });

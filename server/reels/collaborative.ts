@@ -2,8 +2,7 @@
 // one node per round: platform/periodic.ts). A round reads the last 30 days of watching and acting
 // as one weight per person and reel (finished 2, viewed 1, skipped −0.5, not interested −3, like,
 // comment and save 2, share 3: the taste weights of foryou.ts), factorises them by implicit ALS
-// in a worker thread (als.ts), and stores each reel's factors, unit length, as its
-// `collab_vector`. A reel's vector for the For You feed blends it with the caption vector
+// in a worker thread (als.ts), and stores each reel's factors, unit length, in `reel_vectors`. A reel's vector for the For You feed blends it with the caption vector
 // (vectors.ts, `blend`): the more views a reel has, the more its collaborative half counts, so it
 // improves as people watch.
 import { sql } from 'drizzle-orm';
@@ -69,7 +68,10 @@ export class ReelVectors {
         group by w.user_id, w.reel_id having sum(w.weight) <> 0
         order by max(w.at) desc limit ${MAX_OBSERVATIONS}`),
     );
-    if (rows.length === 0) return 0;
+    if (rows.length === 0) {
+      await db.execute(sql`delete from reel_vectors`);
+      return 0;
+    }
     const userIndex = new Map<string, number>();
     const itemIndex = new Map<string, number>();
     const index = (map: Map<string, number>, id: string) => {
@@ -87,17 +89,23 @@ export class ReelVectors {
     };
     const itemFactors = await inWorker(observed, userIndex.size, itemIndex.size, options);
     const reelIds = [...itemIndex.keys()];
+    const roundAt = new Date();
     for (let start = 0; start < reelIds.length; start += WRITE_BATCH) {
       const ids = reelIds.slice(start, start + WRITE_BATCH);
       const vectors = ids.map((id) => {
         const vector = unitRow(itemFactors, itemIndex.get(id) as number, options.factors);
         return vector === null ? null : `{${vector.join(',')}}`;
       });
+      // Reels deleted since the read are left out (the join); the rest replace their vector.
       await db.execute(sql`
-        update reels r set collab_vector = x.v::real[]
-        from (select unnest(${uuids(ids)}) as id, unnest(${sql.param(vectors)}::text[]) as v) x
-        where r.post_id = x.id`);
+        insert into reel_vectors (reel_id, collab, updated_at)
+        select x.id, x.v::real[], ${roundAt.toISOString()}::timestamptz from (select unnest(${uuids(ids)}) as id, unnest(${sql.param(vectors)}::text[]) as v) x
+        join reels r on r.post_id = x.id
+        where x.v is not null
+        on conflict (reel_id) do update set collab = excluded.collab, updated_at = excluded.updated_at`);
     }
+    // A reel nobody acted on in the 30 days read has no behaviour to go by any more.
+    await db.execute(sql`delete from reel_vectors where updated_at < ${roundAt.toISOString()}::timestamptz`);
     this.#deps.log.info(`reels.vectors() | ${reelIds.length} reels from ${rows.length} observations [node:${this.#deps.node}]`);
     return reelIds.length;
   }

@@ -134,12 +134,13 @@ export class ForYou {
     for (const [widened, where] of searches) {
       const rows = rowsOf<CandidateRow>(
         await this.#db.execute(sql`
-          select r.post_id, r.author_id, r.created_at, p.hashtags, r.caption_vector, r.collab_vector, r.view_count,
+          select r.post_id, r.author_id, r.created_at, p.hashtags, r.caption_vector, rv.collab as collab_vector, r.view_count,
             (p.like_count + p.love_count + p.haha_count + p.wow_count + p.sad_count + p.angry_count
               + p.comment_count + p.share_count + r.completions
               + (select count(*) from reel_interactions i where i.reel_id = r.post_id and i.kind = 'save'))::int as engagements,
             coalesce(c.views, 0) as reach
           from reels r join posts p on p.id = r.post_id left join reel_creators c on c.author_id = r.author_id
+            left join reel_vectors rv on rv.reel_id = r.post_id
           where r.deleted_at is null and ${where} and r.author_id <> ${viewerId}
             and ${visibleTo(viewerId)}
             and not exists (select 1 from reel_viewers v where v.reel_id = r.post_id and v.user_id = ${viewerId})
@@ -197,8 +198,9 @@ export class ForYou {
           from (select reel_id, weight, not_interested from recent union all select reel_id, weight, false from acted) x
           group by reel_id
         )
-        select r.author_id, p.hashtags, r.caption_vector, r.collab_vector, r.view_count, w.weight, w.not_interested
-        from weighted w join reels r on r.post_id = w.reel_id join posts p on p.id = r.post_id`),
+        select r.author_id, p.hashtags, r.caption_vector, rv.collab as collab_vector, r.view_count, w.weight, w.not_interested
+        from weighted w join reels r on r.post_id = w.reel_id join posts p on p.id = r.post_id
+          left join reel_vectors rv on rv.reel_id = r.post_id`),
     );
     const hashtags = new Map<string, number>();
     const lessCreators = new Map<string, number>();

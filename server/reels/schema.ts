@@ -37,8 +37,6 @@ export const reels = pgTable(
     allowStitch: boolean('allow_stitch').notNull().default(true),
     /** The caption's lexical embedding (vectors.ts), unit length; null for a caption without words. */
     captionVector: real('caption_vector').array(),
-    /** Learned from what people did with reels (collaborative.ts), unit length; null until a round saw it. */
-    collabVector: real('collab_vector').array(),
     /** People whose view counted (reel_viewers.viewed). */
     viewCount: integer('view_count').notNull().default(0),
     /** Milliseconds watched by everyone, each viewer capped at REEL_LIMITS.watchPlays plays. */
@@ -65,6 +63,17 @@ export const reels = pgTable(
 export const reelCreators = pgTable('reel_creators', {
   authorId: userRef('author_id').primaryKey(),
   views: integer('views').notNull().default(0),
+});
+
+/** The collaborative half of a reel's vector, learned from what people did with it (collaborative.ts),
+ * unit length. Apart from `reels`, whose rows every counted view updates, so that the job's writes
+ * and the counters never wait on each other; a reel nobody acted on in 30 days has none. */
+export const reelVectors = pgTable('reel_vectors', {
+  reelId: uuid('reel_id')
+    .primaryKey()
+    .references(() => reels.postId, { onDelete: 'cascade' }),
+  collab: real('collab').array().notNull(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
 });
 
 /** One row per person and reel they watched: what the For You feed calls "seen". */
