@@ -83,11 +83,11 @@ async function seed(db: Database, size: ReelsSize): Promise<void> {
   await db.execute(sql`create unlogged table bench_reel_captions (t int primary key, text text, tags text[], vector real[])`);
   for (let start = 0; start < captions.length; start += 100)
     await db.execute(sql`
-      insert into bench_reel_captions select * from unnest(
+      insert into bench_reel_captions select t, text, tags::text[], vector::real[] from unnest(
         ${sql.param(captions.slice(start, start + 100).map((c) => c.t))}::int[],
         ${sql.param(captions.slice(start, start + 100).map((c) => c.text))}::text[],
         ${sql.param(captions.slice(start, start + 100).map((c) => `{${c.tags.join(',')}}`))}::text[],
-        ${sql.param(captions.slice(start, start + 100).map((c) => `{${(c.vector ?? []).join(',')}}`))}::text[])`);
+        ${sql.param(captions.slice(start, start + 100).map((c) => `{${(c.vector ?? []).join(',')}}`))}::text[]) as x(t, text, tags, vector)`);
   const now = Math.floor(Date.now() / 1000);
   await step(`${size.reels} reels`, async () => {
     await db.execute(sql`
