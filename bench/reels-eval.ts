@@ -11,6 +11,8 @@
 // impressions going to creators with little reach, and creators twice in a row. Targets: NDCG@10
 // at least 1.5× popularity's, new creators at least 8 % of impressions, no creator twice in a row.
 // Deterministic for a seed (BENCH_SEED); sizes from BENCH_EVAL_USERS, BENCH_EVAL_REELS.
+// BENCH_EVAL_GENERIC (0 to 1) makes that share of reels' captions say nothing of their topic, and
+// BENCH_EVAL_COLLAB=0 skips the collaborative round: together they show what behaviour adds.
 import { sql } from 'drizzle-orm';
 import pino from 'pino';
 import postgres from 'postgres';
@@ -37,6 +39,10 @@ const K = 10;
 const HIT = 0.5;
 const TARGET_NDCG_RATIO = 1.5;
 const TARGET_NEW_CREATORS = 0.08;
+/** Share of reels whose caption says nothing of their topic (0 by default): where only behaviour can tell. */
+const GENERIC = Number(process.env.BENCH_EVAL_GENERIC ?? 0);
+/** BENCH_EVAL_COLLAB=0 skips the collaborative round, to see what it adds. */
+const COLLAB = process.env.BENCH_EVAL_COLLAB !== '0';
 
 // A seeded generator (mulberry32): the same seed gives the same world.
 let state = Number(process.env.BENCH_SEED ?? 20_261_207) >>> 0;
@@ -118,8 +124,12 @@ try {
       const at = new Date(now - random() * 47 * 3_600_000);
       const id = Bun.randomUUIDv7(undefined, at.getTime());
       const vocabulary = topics[topic] as ReturnType<typeof topicOf>;
-      const words = Array.from({ length: 4 + Math.floor(random() * 4) }, () => (random() < 0.6 ? pick(vocabulary.words) : pick(COMMON)));
-      const hashtags = [...new Set(Array.from({ length: 1 + Math.floor(random() * 3) }, () => pick(vocabulary.tags)))];
+      // A share of reels (BENCH_EVAL_GENERIC) say nothing of their topic: common words, no hashtag.
+      const generic = random() < GENERIC;
+      const words = Array.from({ length: 4 + Math.floor(random() * 4) }, () =>
+        !generic && random() < 0.6 ? pick(vocabulary.words) : pick(COMMON),
+      );
+      const hashtags = generic ? [] : [...new Set(Array.from({ length: 1 + Math.floor(random() * 3) }, () => pick(vocabulary.tags)))];
       const text = `${words.join(' ')} ${hashtags.map((tag) => `#${tag}`).join(' ')}`;
       world.push({ id, creator, topic, quality: 0.3 + random() * 0.7 });
       void start;
@@ -208,13 +218,15 @@ try {
   // The collaborative vectors learned from the warm-up, as the periodic job would have by now.
   const lambda = Number(process.env.BENCH_ALS_LAMBDA ?? ALS_DEFAULTS.lambda);
   const vectorsStarted = performance.now();
-  const learned = await new ReelVectors({
-    db,
-    log: pino({ level: 'warn' }),
-    node: 'eval',
-    everyMs: 3_600_000,
-    options: { ...ALS_DEFAULTS, lambda },
-  }).round();
+  const learned = !COLLAB
+    ? 0
+    : await new ReelVectors({
+        db,
+        log: pino({ level: 'warn' }),
+        node: 'eval',
+        everyMs: 3_600_000,
+        options: { ...ALS_DEFAULTS, lambda },
+      }).round();
   console.log(
     `collaborative vectors: ${learned} reels (lambda ${lambda}) in ${((performance.now() - vectorsStarted) / 1000).toFixed(1)} s`,
   );
