@@ -44,6 +44,7 @@ export default defineConfig({
           name: 'client',
           include: ['client/**/*.test.{ts,tsx}'],
           environment: 'happy-dom',
+          setupFiles: ['test/setup/wire.ts', 'test/setup/client.ts'],
           // Resolved by Vite with the conditions above, not by the runtime: one Solid build.
           server: {
             deps: {
