@@ -1,7 +1,7 @@
 // The collaborative half of reel vectors, learned from what people did with reels (a periodic job,
 // one node per round: platform/periodic.ts). A round reads the last 30 days of watching and acting
 // as one weight per person and reel (finished 2, viewed 1, skipped −0.5, not interested −3, like,
-// comment and save 2, share 3: the taste weights of foryou.ts), factorises them by implicit ALS
+// comment and save 2, share 3: weights.ts), factorises them by implicit ALS
 // in a worker thread (als.ts), and stores each reel's factors, unit length, in `reel_vectors`. A reel's vector for the For You feed blends it with the caption vector
 // (vectors.ts, `blend`): the more views a reel has, the more its collaborative half counts, so it
 // improves as people watch.
@@ -12,7 +12,7 @@ import { rowsOf } from '../platform/db/rows.ts';
 import type { Logger } from '../platform/log.ts';
 import { PeriodicJob } from '../platform/periodic.ts';
 import { ALS_DEFAULTS, type AlsOptions, type Observations, unitRow } from './als.ts';
-import { TASTE_WEIGHTS } from './foryou.ts';
+import { actedWeight, watchedWeight } from './weights.ts';
 
 /** Observations read per round at most: the most recent. */
 const MAX_OBSERVATIONS = 2_000_000;
@@ -52,15 +52,11 @@ export class ReelVectors {
     const rows = rowsOf<{ user_id: string; reel_id: string; weight: number }>(
       await db.execute(sql`
         with w as (
-          select v.user_id, v.reel_id,
-            (case when v.completed then ${TASTE_WEIGHTS.completed}::float8 when v.viewed then ${TASTE_WEIGHTS.viewed}::float8 else 0 end)
-            + (case when v.skipped then ${TASTE_WEIGHTS.skipped}::float8 else 0 end)
-            + (case when v.not_interested then ${TASTE_WEIGHTS.notInterested}::float8 else 0 end) as weight,
-            v.last_at as at
+          select v.user_id, v.reel_id, ${watchedWeight} as weight, v.last_at as at
           from reel_viewers v where v.last_at > now() - interval '30 days'
           union all
           select i.user_id, i.reel_id,
-            case i.kind when 'share' then ${TASTE_WEIGHTS.share}::float8 else ${TASTE_WEIGHTS.like}::float8 end, i.created_at
+            ${actedWeight}, i.created_at
           from reel_interactions i where i.kind in ('like', 'comment', 'save', 'share') and i.created_at > now() - interval '30 days'
         )
         select w.user_id, w.reel_id, sum(w.weight)::float8 as weight

@@ -19,6 +19,7 @@ import { languageOf } from './reels.ts';
 import { reels } from './schema.ts';
 import { blend } from './vectors.ts';
 import { type ReelRow, type ReelView, reelViews } from './views.ts';
+import { actedWeight, watchedWeight } from './weights.ts';
 
 /** Reels in one page of the For You feed. */
 export const FOR_YOU_PAGE = 10;
@@ -30,9 +31,6 @@ const RECENT_HOURS = 48;
 const SESSION_MS = 3_600_000;
 /** Reels a session remembers having served (past that, the oldest are forgotten). */
 const SESSION_SERVED = 500;
-
-/** How much each thing a viewer did with a reel says about their taste (negative: less of it). */
-export const TASTE_WEIGHTS = { completed: 2, viewed: 1, skipped: -0.5, notInterested: -3, like: 2, comment: 2, save: 2, share: 3 } as const;
 
 interface Session extends Position {
   served: number;
@@ -167,7 +165,7 @@ export class ForYou {
 
   /**
    * Phase 2, the viewer's side: from their TASTE_REELS most recently watched reels and what they
-   * did with them (TASTE_WEIGHTS), hashtag weights, a taste vector (the weighted sum of those
+   * did with them (weights.ts), hashtag weights, a taste vector (the weighted sum of those
    * reels' vectors, unit length) and the creators they were not interested in.
    */
   async taste(viewerId: string): Promise<Taste> {
@@ -182,14 +180,10 @@ export class ForYou {
     }>(
       await this.#db.execute(sql`
         with recent as (
-          select v.reel_id, v.not_interested,
-            (case when v.completed then ${TASTE_WEIGHTS.completed}::float8 when v.viewed then ${TASTE_WEIGHTS.viewed}::float8 else 0 end)
-            + (case when v.skipped then ${TASTE_WEIGHTS.skipped}::float8 else 0 end)
-            + (case when v.not_interested then ${TASTE_WEIGHTS.notInterested}::float8 else 0 end) as weight
+          select v.reel_id, v.not_interested, ${watchedWeight} as weight
           from reel_viewers v where v.user_id = ${viewerId} order by v.last_at desc limit ${TASTE_REELS}
         ), acted as (
-          select i.reel_id, sum(case i.kind when 'like' then ${TASTE_WEIGHTS.like}::float8 when 'comment' then ${TASTE_WEIGHTS.comment}::float8
-            when 'save' then ${TASTE_WEIGHTS.save}::float8 else ${TASTE_WEIGHTS.share}::float8 end) as weight
+          select i.reel_id, sum(${actedWeight}) as weight
           from (select reel_id, kind from reel_interactions where user_id = ${viewerId} and kind in ('like', 'comment', 'save', 'share')
             order by created_at desc limit ${TASTE_REELS}) i
           group by i.reel_id
