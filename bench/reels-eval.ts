@@ -20,7 +20,7 @@ import { media } from '../server/media/schema.ts';
 import { uuids } from '../server/platform/db/any-of.ts';
 import { rowsOf } from '../server/platform/db/rows.ts';
 import { posts } from '../server/posts/schema.ts';
-import { ALS_DEFAULTS } from '../server/reels/als.ts';
+import { ALS_DEFAULTS, seeded } from '../server/reels/als.ts';
 import { ReelVectors } from '../server/reels/collaborative.ts';
 import { COLD_START_REACH } from '../server/reels/ranking.ts';
 import { reels } from '../server/reels/schema.ts';
@@ -44,15 +44,8 @@ const GENERIC = Number(process.env.BENCH_EVAL_GENERIC ?? 0);
 /** BENCH_EVAL_COLLAB=0 skips the collaborative round, to see what it adds. */
 const COLLAB = process.env.BENCH_EVAL_COLLAB !== '0';
 
-// A seeded generator (mulberry32): the same seed gives the same world.
-let state = Number(process.env.BENCH_SEED ?? 20_261_207) >>> 0;
-const random = () => {
-  state = (state + 0x6d2b79f5) >>> 0;
-  let t = state;
-  t = Math.imul(t ^ (t >>> 15), t | 1);
-  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-  return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-};
+// A seeded generator: the same seed gives the same world.
+const random = seeded(Number(process.env.BENCH_SEED ?? 20_261_207));
 const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)] as T;
 
 // Each topic has its hashtags and words; captions mix them with words every topic uses.

@@ -39,7 +39,8 @@ export const ALS_DEFAULTS: AlsOptions = { factors: 16, iterations: 8, lambda: 1,
 /** Rows of `count` vectors of `k` numbers, in one array. */
 type Factors = Float64Array;
 
-function seeded(seed: number) {
+/** A generator of numbers in [0, 1) that gives the same sequence for the same seed (mulberry32). */
+export function seeded(seed: number) {
   let state = seed >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;

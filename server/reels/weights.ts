@@ -3,7 +3,7 @@
 // definition, as SQL over a `reel_viewers` row aliased `v` and a `reel_interactions` row aliased `i`.
 import { type SQL, sql } from 'drizzle-orm';
 
-export const TASTE_WEIGHTS = { completed: 2, viewed: 1, skipped: -0.5, notInterested: -3, like: 2, comment: 2, save: 2, share: 3 } as const;
+const TASTE_WEIGHTS = { completed: 2, viewed: 1, skipped: -0.5, notInterested: -3, like: 2, comment: 2, save: 2, share: 3 } as const;
 
 const w = (value: number) => sql`${value}::float8`;
 
