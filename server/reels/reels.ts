@@ -5,6 +5,7 @@
 // deleted in its transaction.
 import type { Static } from '@sinclair/typebox';
 import { and, eq, sql } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
 import type { reelCalls } from '../../protocol/calls/reels.ts';
 import { InvalidInputError, NotFoundError } from '../errors.ts';
 import type { SocialDeps } from '../people/context.ts';
@@ -12,6 +13,7 @@ import { decodeTypedCursor, PAGE_SIZE, pageOf } from '../platform/cursor.ts';
 import { anyOf } from '../platform/db/any-of.ts';
 import { rowsOf } from '../platform/db/rows.ts';
 import type { Posts } from '../posts/posts.ts';
+import { posts } from '../posts/schema.ts';
 import { reelInteractions, reels, reelViewers } from './schema.ts';
 import { lexicalEmbedding } from './vectors.ts';
 import { type ReelRow, type ReelView, reelViews, reelVisibleTo } from './views.ts';
@@ -72,14 +74,16 @@ export class Reels {
 
   /** The reel if the viewer may see it; NOT_FOUND otherwise (deleted, its audience, a block). */
   async visible(viewerId: string, reelId: string): Promise<ReelRow> {
-    const [row] = rowsOf<{ post_id: string }>(
-      await this.#deps.db.execute(sql`
-        select r.post_id from reels r join posts p on p.id = r.post_id
-        where r.post_id = ${reelId} and ${reelVisibleTo(viewerId)}`),
-    );
-    const [reel] = row === undefined ? [] : await this.#deps.db.select().from(reels).where(eq(reels.postId, row.post_id));
-    if (reel === undefined) throw new NotFoundError('reel');
-    return reel;
+    // Aliased as the visibility rule's SQL names them (r, p): one statement reads and checks.
+    const r = alias(reels, 'r');
+    const p = alias(posts, 'p');
+    const [found] = await this.#deps.db
+      .select({ reel: r })
+      .from(r)
+      .innerJoin(p, eq(p.id, r.postId))
+      .where(and(eq(r.postId, reelId), reelVisibleTo(viewerId)));
+    if (found === undefined) throw new NotFoundError('reel');
+    return found.reel;
   }
 
   async get(viewerId: string, reelId: string): Promise<ReelView> {
