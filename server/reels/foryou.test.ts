@@ -6,8 +6,8 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type AccountsEnv, startAccountsEnv } from '../../test/harness/accounts.ts';
+import { mediaRow } from '../../test/harness/media-rows.ts';
 import { befriend, type Member, memberPool } from '../../test/harness/social.ts';
-import { media } from '../media/schema.ts';
 import { FOR_YOU_PAGE } from './foryou.ts';
 
 let env: AccountsEnv;
@@ -25,19 +25,7 @@ afterAll(async () => {
 const db = () => env.node.platform.database.db;
 
 async function reel(author: Member, caption = '', audience: 'public' | 'friends' = 'public') {
-  const id = Bun.randomUUIDv7();
-  const now = new Date();
-  await db().insert(media).values({
-    id,
-    ownerId: author.id,
-    kind: 'reel',
-    status: 'ready',
-    size: 1000,
-    received: 1000,
-    durationMs: 20_000,
-    createdAt: now,
-    updatedAt: now,
-  });
+  const id = await mediaRow(db(), author.id, 'reel', { durationMs: 20_000 });
   return (await author.call('reels.create', { mediaId: id, audience, caption })).post.id;
 }
 

@@ -8,6 +8,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { REEL_LIMITS } from '../../protocol/lists.ts';
 import { type AccountsEnv, startAccountsEnv } from '../../test/harness/accounts.ts';
+import { mediaRow } from '../../test/harness/media-rows.ts';
 import { befriend, type Member, memberPool } from '../../test/harness/social.ts';
 import { media } from '../media/schema.ts';
 import { rowsOf } from '../platform/db/rows.ts';
@@ -27,29 +28,8 @@ afterAll(async () => {
 const db = () => env.node.platform.database.db;
 
 /** A media of `owner` as the pipeline leaves one (its files are not needed here). */
-async function upload(
-  owner: Member,
-  kind: 'reel' | 'video' | 'image' = 'reel',
-  durationMs = 20_000,
-  status: 'ready' | 'processing' = 'ready',
-) {
-  const id = Bun.randomUUIDv7();
-  const now = new Date();
-  await db().insert(media).values({
-    id,
-    ownerId: owner.id,
-    kind,
-    status,
-    size: 1000,
-    received: 1000,
-    durationMs,
-    width: 1080,
-    height: 1920,
-    createdAt: now,
-    updatedAt: now,
-  });
-  return id;
-}
+const upload = (owner: Member, kind: 'reel' | 'video' | 'image' = 'reel', durationMs = 20_000, status: 'ready' | 'processing' = 'ready') =>
+  mediaRow(db(), owner.id, kind, { durationMs, status });
 
 async function reel(author: Member, extra: Record<string, unknown> = {}, durationMs = 20_000) {
   return author.call('reels.create', { mediaId: await upload(author, 'reel', durationMs), audience: 'public', ...extra });

@@ -11,6 +11,7 @@ import { sql } from 'drizzle-orm';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type AccountsEnv, startAccountsEnv } from '../../test/harness/accounts.ts';
+import { mediaRow } from '../../test/harness/media-rows.ts';
 import { befriend, type Member, memberPool } from '../../test/harness/social.ts';
 import { media } from '../media/schema.ts';
 import { rowsOf } from '../platform/db/rows.ts';
@@ -33,24 +34,8 @@ afterAll(async () => {
 const db = () => env.node.platform.database.db;
 
 /** A ready media of `owner`, as the pipeline leaves one (its files are not needed here). */
-async function readyMedia(owner: Member, kind: 'image' | 'video' | 'voice' = 'image', durationMs: number | null = null): Promise<string> {
-  const id = Bun.randomUUIDv7();
-  const now = new Date();
-  await db().insert(media).values({
-    id,
-    ownerId: owner.id,
-    kind,
-    status: 'ready',
-    size: 1000,
-    received: 1000,
-    durationMs,
-    width: 1080,
-    height: 1920,
-    createdAt: now,
-    updatedAt: now,
-  });
-  return id;
-}
+const readyMedia = (owner: Member, kind: 'image' | 'video' | 'voice' = 'image', durationMs: number | null = null) =>
+  mediaRow(db(), owner.id, kind, { durationMs });
 
 async function story(author: Member, audience: 'public' | 'friends' | 'close_friends' = 'friends', extra: Record<string, unknown> = {}) {
   const { stories } = await author.call('stories.create', { mediaId: await readyMedia(author), audience, ...extra });
