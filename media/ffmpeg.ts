@@ -14,10 +14,11 @@ import type { Demuxer } from './detect.ts';
 import { DEMUXERS } from './detect.ts';
 import { ContainerMismatchError, ToolTimeoutError } from './errors.ts';
 
-/** An upload on the node's disk and the demuxer its bytes call for. */
+/** A file on the node's disk and the demuxer to read it with: for an upload, the one its bytes call
+ * for; `mpegts` only for the pipeline's own renditions (segments joined), never for an upload. */
 export interface Input {
   path: string;
-  demuxer: Demuxer;
+  demuxer: Demuxer | 'mpegts';
 }
 
 export interface Probe {
@@ -122,21 +123,37 @@ interface ProbeData {
   format?: { format_name?: string; duration?: string };
 }
 
-/**
- * What the file holds, read with its container forced; then ffmpeg's own guess, among the accepted
- * demuxers only, must be that same container. Throws ToolFailedError when the forced read fails
- * (not media of that container), ContainerMismatchError when the two disagree.
- */
-export async function probe(input: Input, timeoutMs: number): Promise<Probe> {
+/** What the file holds, read with its container forced (and nothing else asked): for the pipeline's own outputs. */
+export async function streamsOf(input: Input, timeoutMs: number): Promise<Probe> {
   const forced = JSON.parse(
     await tool(
       'ffprobe',
       ['-protocol_whitelist', 'file', '-f', input.demuxer, '-show_format', '-show_streams', '-of', 'json', `file:${input.path}`],
-      {
-        timeoutMs,
-      },
+      { timeoutMs },
     ),
   ) as ProbeData;
+  const streams = forced.streams ?? [];
+  const video = streams.find((stream) => stream.codec_type === 'video' && (stream.width ?? 0) > 0);
+  const rotation = Number(video?.tags?.rotate ?? video?.side_data_list?.find((side) => side.rotation !== undefined)?.rotation ?? 0);
+  const upright = Math.abs(rotation) % 180 === 90;
+  const duration = Number(forced.format?.duration);
+  return {
+    durationMs: forced.format?.duration !== undefined && Number.isFinite(duration) ? Math.round(duration * 1000) : undefined,
+    video:
+      video === undefined
+        ? undefined
+        : { width: (upright ? video.height : video.width) ?? 0, height: (upright ? video.width : video.height) ?? 0 },
+    audio: streams.some((stream) => stream.codec_type === 'audio'),
+  };
+}
+
+/**
+ * What an upload holds, read with its container forced; then ffmpeg's own guess, among the
+ * accepted demuxers only, must be that same container. Throws ToolFailedError when the forced read
+ * fails (not media of that container), ContainerMismatchError when the two disagree.
+ */
+export async function probe(input: Input, timeoutMs: number): Promise<Probe> {
+  const probed = await streamsOf(input, timeoutMs);
   // Unforced, but only the accepted demuxers may answer: a playlist demuxer's guess is refused
   // before it opens anything ("not on whitelist").
   const guessed = await tool(
@@ -161,19 +178,7 @@ export async function probe(input: Input, timeoutMs: number): Promise<Probe> {
     },
   );
   if (guessed === undefined || !guessed.split(',').includes(input.demuxer)) throw new ContainerMismatchError(input.demuxer);
-  const streams = forced.streams ?? [];
-  const video = streams.find((stream) => stream.codec_type === 'video' && (stream.width ?? 0) > 0);
-  const rotation = Number(video?.tags?.rotate ?? video?.side_data_list?.find((side) => side.rotation !== undefined)?.rotation ?? 0);
-  const upright = Math.abs(rotation) % 180 === 90;
-  const duration = Number(forced.format?.duration);
-  return {
-    durationMs: forced.format?.duration !== undefined && Number.isFinite(duration) ? Math.round(duration * 1000) : undefined,
-    video:
-      video === undefined
-        ? undefined
-        : { width: (upright ? video.height : video.width) ?? 0, height: (upright ? video.width : video.height) ?? 0 },
-    audio: streams.some((stream) => stream.codec_type === 'audio'),
-  };
+  return probed;
 }
 
 /**

@@ -3,7 +3,7 @@
 // segments under one master playlist, and a thumbnail taken at 2 s (or the middle of a shorter clip).
 // The input is read for at most `maxDurationMs` (and a second): a container that lies about its
 // length is transcoded no further than an honest one may last.
-import { mkdir, readdir } from 'node:fs/promises';
+import { mkdir, open, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type Input, inputArguments, type Probe, runFfmpeg } from './ffmpeg.ts';
 
@@ -24,11 +24,27 @@ export interface ProcessedVideo {
   files: string[];
 }
 
+/** Where the ladder's picture and sound come from: the input's streams, or the outputs of a filter graph. */
+interface LadderSource {
+  /** Filter graph run before the ladder's ('' for none). */
+  graph: string;
+  /** Its picture: a stream of the input ([0:v]) or a label of the graph. */
+  video: string;
+  /** Its sound: a stream of the input (0:a:0) or a label of the graph. */
+  audio: string;
+}
+
+const INPUT: LadderSource = { graph: '', video: '[0:v]', audio: '0:a:0' };
+
 /** The ffmpeg output options for the HLS ladder (the output is `<outDir>/%v/index.m3u8`): also what the benchmark runs bare. */
-export function hlsArguments(heights: number[], audio: boolean, outDir: string): string[] {
-  const split = `[0:v]split=${heights.length}${heights.map((_, i) => `[v${i}]`).join('')}`;
-  const scales = heights.map((height, i) => `[v${i}]scale=-2:${height}[v${i}out]`);
-  const args = ['-filter_complex', [split, ...scales].join(';')];
+export function hlsArguments(heights: number[], audio: boolean, outDir: string, source: LadderSource = INPUT): string[] {
+  const graph = source.graph === '' ? [] : [source.graph];
+  graph.push(`${source.video}split=${heights.length}${heights.map((_, i) => `[v${i}]`).join('')}`);
+  graph.push(...heights.map((height, i) => `[v${i}]scale=-2:${height}[v${i}out]`));
+  // A label of the graph can be taken once: each rendition gets its own copy of the sound.
+  const labelled = source.audio.startsWith('[');
+  if (audio && labelled) graph.push(`${source.audio}asplit=${heights.length}${heights.map((_, i) => `[a${i}]`).join('')}`);
+  const args = ['-filter_complex', graph.join(';')];
   heights.forEach((height, i) => {
     args.push(
       '-map',
@@ -41,7 +57,7 @@ export function hlsArguments(heights: number[], audio: boolean, outDir: string):
       BITRATES[height] ?? '1000k',
     );
     args.push(`-bufsize:v:${i}`, '2M');
-    if (audio) args.push('-map', '0:a:0');
+    if (audio) args.push('-map', labelled ? `[a${i}]` : source.audio);
   });
   args.push('-preset', 'veryfast', '-profile:v', 'main', '-pix_fmt', 'yuv420p', '-g', '48', '-keyint_min', '48', '-sc_threshold', '0');
   if (audio) args.push('-c:a', 'aac', '-b:a', '128k', '-ac', '2');
@@ -52,7 +68,63 @@ export function hlsArguments(heights: number[], audio: boolean, outDir: string):
   return args;
 }
 
-async function listFiles(dir: string, prefix = ''): Promise<string[]> {
+/** thumb.jpg in `outDir`: the frame at `atSeconds`, at most 720 pixels tall. */
+export async function thumbnail(input: Input, atSeconds: number, sourceHeight: number, outDir: string, timeoutMs: number): Promise<void> {
+  const height = Math.min(720, sourceHeight - (sourceHeight % 2));
+  await runFfmpeg(
+    [
+      ...inputArguments(input, ['-ss', String(atSeconds)]),
+      '-frames:v',
+      '1',
+      '-vf',
+      `scale=-2:${height}`,
+      '-q:v',
+      '3',
+      join(outDir, 'thumb.jpg'),
+    ],
+    { timeoutMs },
+  );
+}
+
+/**
+ * sound.m4a in `outDir`: the audio of the ladder's top rendition, copied (no encode) out of its
+ * segments joined, for the reel's original sound. `scratch` is a folder outside `outDir`.
+ */
+export async function extractSound(outDir: string, heights: number[], scratch: string, timeoutMs: number): Promise<void> {
+  const top = `${Math.max(...heights)}p`;
+  const joined = join(scratch, 'sound-source.ts');
+  await joinSegments(
+    (await readdir(join(outDir, top))).filter((name) => name.endsWith('.ts')).map((name) => join(outDir, top, name)),
+    joined,
+  );
+  await runFfmpeg(
+    [
+      ...inputArguments({ path: joined, demuxer: 'mpegts' }),
+      '-map',
+      '0:a:0',
+      '-c:a',
+      'copy',
+      '-movflags',
+      '+faststart',
+      join(outDir, 'sound.m4a'),
+    ],
+    { timeoutMs },
+  );
+  await rm(joined, { force: true });
+}
+
+/** MPEG-TS segments of one encode, in order, joined into one file (a valid stream: TS packets simply follow). */
+export async function joinSegments(paths: string[], into: string): Promise<void> {
+  const sorted = [...paths].sort();
+  const file = await open(into, 'w');
+  try {
+    for (const path of sorted) await file.write(new Uint8Array(await Bun.file(path).arrayBuffer()));
+  } finally {
+    await file.close();
+  }
+}
+
+export async function listFiles(dir: string, prefix = ''): Promise<string[]> {
   const files: string[] = [];
   for (const entry of await readdir(dir, { withFileTypes: true })) {
     const relative = prefix === '' ? entry.name : `${prefix}/${entry.name}`;
@@ -67,6 +139,8 @@ export interface VideoOptions {
   timeoutMs: number;
   maxDurationMs: number;
   onProgress?: (fraction: number) => void;
+  /** Also sound.m4a, the audio alone (a reel's original sound). */
+  sound?: boolean;
 }
 
 export async function processVideo(input: Input, probed: Probe, outDir: string, options: VideoOptions): Promise<ProcessedVideo> {
@@ -83,20 +157,8 @@ export async function processVideo(input: Input, probed: Probe, outDir: string, 
     },
   });
   const at = durationMs === undefined ? 0 : Math.min(2, durationMs / 2000);
-  const thumbHeight = Math.min(720, probed.video.height - (probed.video.height % 2));
-  await runFfmpeg(
-    [
-      ...inputArguments(input, ['-ss', String(at)]),
-      '-frames:v',
-      '1',
-      '-vf',
-      `scale=-2:${thumbHeight}`,
-      '-q:v',
-      '3',
-      join(outDir, 'thumb.jpg'),
-    ],
-    { timeoutMs: options.timeoutMs },
-  );
+  await thumbnail(input, at, probed.video.height, outDir, options.timeoutMs);
+  if (options.sound === true && probed.audio) await extractSound(outDir, heights, join(outDir, '..'), options.timeoutMs);
   options.onProgress?.(1);
   return { heights, files: await listFiles(outDir) };
 }

@@ -12,12 +12,13 @@ import { type Media, type MediaRow, mediaFolder } from '../server/media/media.ts
 import type { StoredFile } from '../server/media/schema.ts';
 import type { Logger } from '../server/platform/log.ts';
 import type { ObjectStore } from '../server/platform/storage/index.ts';
+import { type Composition, processComposed, type Source } from './compose.ts';
 import { type Demuxer, demuxerOf, detect, SNIFF_BYTES } from './detect.ts';
 import { ContainerMismatchError, formatSeconds, MediaTooLongError, PoisonFileError } from './errors.ts';
-import { type Input, measureDurationMs, type Probe, probe } from './ffmpeg.ts';
+import { type Input, measureDurationMs, type Probe, probe, streamsOf } from './ffmpeg.ts';
 import { processImage } from './images.ts';
 import type { GiveUp, JobHandler } from './queue.ts';
-import { processVideo, VIDEO_MAX_FRAME_PIXELS } from './video.ts';
+import { extractSound, listFiles, processVideo, VIDEO_MAX_FRAME_PIXELS } from './video.ts';
 import { processVoice } from './voice.ts';
 
 interface WorkerLimits {
@@ -189,9 +190,70 @@ export function mediaWorker(deps: WorkerDeps): { handle: JobHandler; giveUp: Giv
       timeoutMs: deps.limits.transcodeTimeoutMs,
       maxDurationMs,
       onProgress: reporter(row.id),
+      sound: reel,
     });
     const files = await storeWritten(row, out, processed.files);
     return { files, width: video.width, height: video.height, durationMs: duration };
+  }
+
+  /**
+   * A video the pipeline made (ready, a video or a reel): its top rendition's segments joined on
+   * this node's disk. One gone meanwhile (deleted by its owner) fails the job for good.
+   */
+  async function rendition(mediaId: string, path: string): Promise<Source> {
+    const source = await deps.media.load(mediaId);
+    if (source === undefined || source.status !== 'ready' || (source.kind !== 'video' && source.kind !== 'reel'))
+      throw new PoisonFileError('a video it was made from is no longer available');
+    const segments = source.files.map((file) => /^(\d+)p\/seg_\d+\.ts$/.exec(file.name)).filter((match) => match !== null);
+    const top = Math.max(...segments.map((match) => Number(match[1])));
+    const names = segments
+      .filter((match) => Number(match[1]) === top)
+      .map((match) => match[0])
+      .sort();
+    const file = await open(path, 'w');
+    try {
+      for (const name of names) await file.write(await deps.store.get(`${mediaFolder(source)}out/${name}`));
+    } finally {
+      await file.close();
+    }
+    return sourceOf({ path, demuxer: 'mpegts' });
+  }
+
+  /** A sound's audio (sound.m4a of its reel's media) on this node's disk. */
+  async function soundFile(mediaId: string, path: string): Promise<Source> {
+    const source = await deps.media.load(mediaId);
+    if (source === undefined || source.status !== 'ready' || !source.files.some((file) => file.name === 'sound.m4a'))
+      throw new PoisonFileError('the sound it was made with is no longer available');
+    await Bun.write(path, await deps.store.get(`${mediaFolder(source)}out/sound.m4a`));
+    return sourceOf({ path, demuxer: 'mov' });
+  }
+
+  async function sourceOf(input: Input): Promise<Source> {
+    const info = await streamsOf(input, deps.limits.probeTimeoutMs);
+    return { ...input, audio: info.audio, width: info.video?.width ?? 0, height: info.video?.height ?? 0 };
+  }
+
+  /** A reel made from others (reels.compose): its sources fetched, composed and cut into the ladder in one run. */
+  async function composed(row: MediaRow, recipe: Composition, dir: string): Promise<Partial<MediaRow>> {
+    const clip = await rendition(recipe.clip.mediaId, join(dir, 'clip.ts'));
+    const remixed = recipe.duet?.mediaId ?? recipe.stitch?.mediaId;
+    const other =
+      remixed !== undefined
+        ? await rendition(remixed, join(dir, 'original.ts'))
+        : recipe.sound === null
+          ? undefined
+          : await soundFile(recipe.sound.mediaId, join(dir, 'sound.m4a'));
+    const out = join(dir, 'out');
+    await mkdir(out, { recursive: true });
+    const processed = await processComposed(recipe, clip, other, out, {
+      timeoutMs: deps.limits.transcodeTimeoutMs,
+      onProgress: reporter(row.id),
+    });
+    // Its audio is its own (no sound laid under it, no duet's): it may become an original sound.
+    const own = recipe.sound === null && recipe.duet === null && processed.audio;
+    if (own) await extractSound(out, processed.heights, dir, deps.limits.transcodeTimeoutMs);
+    const files = await storeWritten(row, out, own ? await listFiles(out) : processed.files);
+    return { files, width: processed.width, height: processed.height, durationMs: recipe.durationMs };
   }
 
   async function voice(row: MediaRow, dir: string): Promise<Partial<MediaRow>> {
@@ -226,7 +288,14 @@ export function mediaWorker(deps: WorkerDeps): { handle: JobHandler; giveUp: Giv
       await mkdir(deps.workDir, { recursive: true });
       const dir = await mkdtemp(join(deps.workDir, `media-${row.id}-`));
       try {
-        const result = row.kind === 'image' ? await image(row) : row.kind === 'voice' ? await voice(row, dir) : await video(row, dir);
+        const result =
+          row.recipe !== null
+            ? await composed(row, row.recipe, dir)
+            : row.kind === 'image'
+              ? await image(row)
+              : row.kind === 'voice'
+                ? await voice(row, dir)
+                : await video(row, dir);
         const ready = await deps.media.ready(row.id, { ...result, parts: [] });
         // Deleted while the job ran: its renditions belong to nothing.
         if (ready === undefined) await deps.store.removePrefix(mediaFolder(row));

@@ -15,6 +15,7 @@ import { petsCalls } from './calls/pets.ts';
 import { placeCalls } from './calls/places.ts';
 import { examplePostEvents, postCalls, ReactionCounts } from './calls/posts.ts';
 import { reelCalls } from './calls/reels.ts';
+import { soundCalls } from './calls/sounds.ts';
 import { storyCalls, storyFeedEvents, storyUserEvents } from './calls/stories.ts';
 import { type CallSpec, exampleFriendId, examplePerson, exampleUserId, type TopicSpec, userTopicPattern } from './spec.ts';
 
@@ -118,6 +119,7 @@ export const Calls = {
   ...postCalls,
   ...storyCalls,
   ...reelCalls,
+  ...soundCalls,
   ...chatCalls,
   ...mediaCalls,
 } satisfies Record<string, CallSpec>;

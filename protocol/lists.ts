@@ -118,4 +118,18 @@ export const REEL_LIMITS = {
   watchPlays: 5,
   /** reels.watch batches one user may send a minute (RATE_LIMITED beyond). */
   watchBatchesPerMinute: 60,
+  /** reels.compose calls one user may make an hour (RATE_LIMITED beyond): each is a transcode. */
+  composePerHour: 30,
+  /** A stitch takes at most this much of the original… */
+  stitchMaxMs: 5_000,
+  /** …and at least this much. */
+  stitchMinMs: 1_000,
+  /** A trimmed clip keeps at least this much. */
+  trimMinMs: 1_000,
+  /** Characters of an original sound's title. */
+  soundTitleChars: 60,
+  /** Sounds listed by sounds.trending… */
+  trendingSounds: 20,
+  /** …counting the reels made with them in this many days. */
+  trendingDays: 7,
 } as const;

@@ -5,8 +5,9 @@
 // its id. What the player reports (reels.watch) counts views once per viewer and feeds the
 // recommender and the creator's analytics.
 
-import { REEL_AUDIENCES, REEL_LIMITS, REEL_SOURCES } from '../lists.ts';
-import { type CallSpec, CreateKey, Cursor, exampleFriendId, OneOf, Page, Uuid } from '../spec.ts';
+import { REEL_FILTER_NAMES } from '../filters.ts';
+import { MEDIA_LIMITS, REEL_AUDIENCES, REEL_LIMITS, REEL_SOURCES } from '../lists.ts';
+import { type CallSpec, CreateKey, Cursor, exampleFriendId, examplePerson, OneOf, Page, PersonSummary, Uuid } from '../spec.ts';
 import { T } from '../typebox.ts';
 import { examplePost, Post } from './posts.ts';
 
@@ -15,6 +16,32 @@ const Source = OneOf(REEL_SOURCES, {
   description:
     'Where the player showed it: for_you, following (the two tabs), profile (a reels grid), hashtag, sound (their pages), link (opened from a message, a post or a notification)',
 });
+
+export const SoundSummary = T.Object({
+  id: Uuid,
+  title: T.Union([T.String({ maxLength: REEL_LIMITS.soundTitleChars }), T.Null()], {
+    description: 'Its creator\'s title; null for an original sound they did not name (show "original sound – <creator>")',
+  }),
+  creator: PersonSummary,
+  originReelId: Uuid,
+  durationMs: T.Integer({ description: 'How long it plays' }),
+});
+
+const Filter = OneOf(REEL_FILTER_NAMES, {
+  description: "A colour filter baked into the video (protocol/filters.ts gives each one's colour matrix, for a live preview)",
+});
+
+const Remix = T.Union(
+  [
+    T.Object({ kind: OneOf(['duet', 'stitch'] as const), reelId: Uuid, author: PersonSummary }),
+    T.Object({ kind: OneOf(['duet', 'stitch'] as const), unavailable: T.Literal(true) }),
+    T.Null(),
+  ],
+  {
+    description:
+      'The reel this one duets or stitches, credited; `unavailable` when it was deleted or the caller may not see it; null for a reel of its own',
+  },
+);
 
 export const Reel = T.Object({
   post: Post,
@@ -25,6 +52,12 @@ export const Reel = T.Object({
   allowDuet: T.Boolean(),
   allowStitch: T.Boolean(),
   views: T.Integer({ description: `People whose view counted: once each, after ${REEL_LIMITS.viewAfterMs / 1000} s or half the reel` }),
+  sound: T.Union([SoundSummary, T.Null()], {
+    description:
+      "The sound heard: its own original sound, the sound it was made with, or (a duet) the original's; null for a silent reel, or when the sound is not available to the caller (its reel deleted, not public, a block)",
+  }),
+  remix: Remix,
+  filter: T.Union([Filter, T.Null()]),
 });
 
 const exampleReelId = '0192a1b2-4444-7000-8000-0000000000e1';
@@ -47,6 +80,15 @@ const exampleReel = {
   allowDuet: true,
   allowStitch: true,
   views: 128,
+  sound: {
+    id: '0192a1b2-4444-7000-8000-0000000005d1',
+    title: null,
+    creator: examplePerson,
+    originReelId: exampleReelId,
+    durationMs: 24_000,
+  },
+  remix: null,
+  filter: 'warm' as const,
 };
 
 const Why = T.Object(
@@ -78,9 +120,9 @@ const Caption = T.String({
 
 export const reelCalls = {
   'reels.create': {
-    description: `Post a reel: a ready \`reel\` upload of yours (15 s to 10 min; media.get says ready). Someone else's media, or one of another kind, is NOT_FOUND; one still processing is MEDIA_NOT_READY; nothing is stored then. \`coverMs\` picks the cover frame (within the video: INVALID_INPUT otherwise; 0 by default). Post as one of your pets with \`petId\`. The reel is also a post (\`post\` in the answer): its friends and followers hear of it on \`feed:<id>\` as of any post (\`feed.post\`), and mentioned people who may see it are notified.`,
+    description: `Post a reel: a ready \`reel\` upload of yours (15 s to 10 min; media.get says ready). Someone else's media, or one of another kind, is NOT_FOUND; one still processing is MEDIA_NOT_READY; nothing is stored then. \`coverMs\` picks the cover frame (within the video: INVALID_INPUT otherwise; 0 by default). Post as one of your pets with \`petId\`. A media made by \`reels.compose\` carries what it was made from: the reel is credited to the sound it used, or to the reel it duets or stitches (checked again now: REMIX_NOT_ALLOWED if that reel's author turned the switch off meanwhile, NOT_FOUND if it is gone or blocked). Otherwise its own audio becomes an original sound of the author (\`soundTitle\`), which others can use. The reel is also a post (\`post\` in the answer): its friends and followers hear of it on \`feed:<id>\` as of any post (\`feed.post\`), and mentioned people who may see it are notified.`,
     role: 'user',
-    errors: ['INVALID_INPUT', 'NOT_FOUND', 'MEDIA_NOT_READY'],
+    errors: ['INVALID_INPUT', 'NOT_FOUND', 'MEDIA_NOT_READY', 'REMIX_NOT_ALLOWED'],
     request: T.Object({
       mediaId: Uuid,
       caption: T.Optional(Caption),
@@ -88,6 +130,13 @@ export const reelCalls = {
       coverMs: T.Optional(T.Integer({ minimum: 0 })),
       allowDuet: T.Optional(T.Boolean({ description: 'Others may duet it (true by default)' })),
       allowStitch: T.Optional(T.Boolean({ description: 'Others may stitch it (true by default)' })),
+      soundTitle: T.Optional(
+        T.String({
+          minLength: 1,
+          maxLength: REEL_LIMITS.soundTitleChars,
+          description: 'A title for its original sound (when its audio is its own: not made with a sound, not a duet)',
+        }),
+      ),
       petId: T.Optional(Uuid),
       clientId: CreateKey,
     }),
@@ -101,6 +150,56 @@ export const reelCalls = {
         clientId: '0192a1b2-c3d4-7e5f-8a9b-0000000000e7',
       },
       response: { ...exampleReel, views: 0 },
+    },
+  },
+  'reels.compose': {
+    description: `Make the video of a reel on the server, from a ready \`video\` or \`reel\` upload of yours (the clip): cut it (\`trim\`), bake a colour \`filter\` into it, and at most one of: lay a \`sound\` under it (replacing its audio, or mixed with it at \`clipVolume\`); a \`duet\` (your clip on the left, the original on the right, as long as the shorter of the two, with the original's audio and yours at \`clipVolume\`); a \`stitch\` (${REEL_LIMITS.stitchMinMs / 1000} to ${REEL_LIMITS.stitchMaxMs / 1000} s of the original, then your clip). The answer is a new \`reel\` media, processing (follow it with \`media.changed\` or media.get); once ready, post it with reels.create, which credits the sound or the original. The result must last ${MEDIA_LIMITS.reel.minDurationMs / 1000} s to ${MEDIA_LIMITS.reel.maxDurationMs / 60_000} min, as any reel (INVALID_INPUT otherwise, before anything is made). A sound, or a reel to duet or stitch, must be one the caller may see (NOT_FOUND) and public, with its switch on (REMIX_NOT_ALLOWED). Someone else's clip is NOT_FOUND; one still processing MEDIA_NOT_READY. At most ${REEL_LIMITS.composePerHour} an hour (RATE_LIMITED), and the media limits of uploads apply (jobs at once, storage quota). The same \`clientId\` gives the same media.`,
+    role: 'user',
+    errors: ['INVALID_INPUT', 'NOT_FOUND', 'MEDIA_NOT_READY', 'REMIX_NOT_ALLOWED', 'QUOTA_EXCEEDED', 'TOO_MANY_UPLOADS'],
+    request: T.Object({
+      clipMediaId: Uuid,
+      trim: T.Optional(
+        T.Object(
+          { startMs: T.Integer({ minimum: 0 }), endMs: T.Integer({ minimum: 1 }) },
+          { description: `The part of the clip kept (at least ${REEL_LIMITS.trimMinMs / 1000} s, within the clip)` },
+        ),
+      ),
+      filter: T.Optional(Filter),
+      sound: T.Optional(
+        T.Object({
+          soundId: Uuid,
+          volume: T.Optional(T.Integer({ minimum: 0, maximum: 100, description: "Percent of the sound's level (100 by default)" })),
+          clipVolume: T.Optional(
+            T.Integer({ minimum: 0, maximum: 100, description: "Percent of the clip's own audio kept under it (0 by default: replaced)" }),
+          ),
+        }),
+      ),
+      duet: T.Optional(
+        T.Object({
+          reelId: Uuid,
+          clipVolume: T.Optional(T.Integer({ minimum: 0, maximum: 100, description: "Percent of your clip's audio (100 by default)" })),
+        }),
+      ),
+      stitch: T.Optional(
+        T.Object(
+          { reelId: Uuid, startMs: T.Integer({ minimum: 0 }), endMs: T.Integer({ minimum: 1 }) },
+          { description: 'The part of the original played first' },
+        ),
+      ),
+      clientId: CreateKey,
+    }),
+    response: T.Object({
+      mediaId: Uuid,
+      durationMs: T.Integer({ description: 'How long the reel will last' }),
+    }),
+    example: {
+      request: {
+        clipMediaId: '0192a1b2-c3d4-7e5f-8a9b-0000000e1a07',
+        duet: { reelId: exampleReelId },
+        filter: 'warm',
+        clientId: '0192a1b2-c3d4-7e5f-8a9b-0000000000e8',
+      },
+      response: { mediaId: '0192a1b2-c3d4-7e5f-8a9b-0000000e1a08', durationMs: 24_000 },
     },
   },
   'reels.get': {

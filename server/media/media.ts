@@ -8,6 +8,7 @@
 // per-user lock, so parallel requests cannot pass a limit together. What a user stores is a counter
 // (`media_usage`) changed in the same transaction as every media row change that changes it.
 import { and, desc, eq, inArray, lt, or, type SQL, sql } from 'drizzle-orm';
+import type { Composition } from '../../media/compose.ts';
 import { type Detected, detect, type MediaKind, SNIFF_BYTES } from '../../media/detect.ts';
 import { TooManyPixelsError } from '../../media/errors.ts';
 import { probeImage } from '../../media/images.ts';
@@ -241,6 +242,54 @@ export class Media {
       if (row?.status === 'uploading') await this.#discard(row);
       throw error;
     }
+  }
+
+  /**
+   * A media the server makes from others (reels.compose): processing at once, its job queued,
+   * within the limits of uploads (media processing at once, the storage quota, where it counts as
+   * `estimateBytes` until its renditions are stored). The same `clientId` gives the same media.
+   */
+  async derive(ownerId: string, recipe: Composition, estimateBytes: number, clientId: string | undefined): Promise<MediaView> {
+    const { jobsPerUser } = this.#deps.limits;
+    const { row, fresh } = await this.#locked(ownerId, async (tx) => {
+      const [existing] =
+        clientId === undefined
+          ? []
+          : await tx
+              .select()
+              .from(media)
+              .where(and(eq(media.ownerId, ownerId), eq(media.clientId, clientId)));
+      if (existing !== undefined) return { row: existing, fresh: false };
+      const [processing] = await tx
+        .select({ count: sql<number>`count(*)`.mapWith(Number) })
+        .from(media)
+        .where(and(eq(media.ownerId, ownerId), eq(media.status, 'processing')));
+      if ((processing?.count ?? 0) >= jobsPerUser) throw new TooManyUploadsError('processing', jobsPerUser);
+      const { usedBytes, quotaBytes } = await this.quota(ownerId, tx);
+      if (usedBytes + estimateBytes > quotaBytes) throw new QuotaExceededError(usedBytes, quotaBytes, estimateBytes);
+      const now = new Date();
+      const [created] = await tx
+        .insert(media)
+        .values({
+          id: Bun.randomUUIDv7(),
+          ownerId,
+          kind: 'reel',
+          status: 'processing',
+          size: estimateBytes,
+          received: estimateBytes,
+          recipe,
+          clientId: clientId ?? null,
+          createdAt: now,
+          updatedAt: now,
+        })
+        .returning();
+      await this.#addUsage(tx, ownerId, estimateBytes);
+      return { row: created as MediaRow, fresh: true };
+    });
+    if (fresh) await this.#changed(row);
+    // Made before, but no worker has started on it (the node died before queueing): queue it again.
+    if (fresh || (row.status === 'processing' && row.attempts === 0)) await this.#deps.queue.enqueue({ mediaId: row.id });
+    return this.view(row);
   }
 
   /** Stores the chunk starting at `offset`, which must be where the upload stands. */

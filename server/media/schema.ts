@@ -2,7 +2,8 @@
 // original is stored under `media/<ownerId>/<mediaId>/upload/` (one part per uploaded chunk, or
 // one object for a direct upload) until the job has made the renditions (`…/out/`), then removed.
 import { sql } from 'drizzle-orm';
-import { bigint, check, index, integer, jsonb, pgTable, smallint, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { bigint, check, index, integer, jsonb, pgTable, smallint, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import type { Composition } from '../../media/compose.ts';
 import { MEDIA_KINDS } from '../../media/detect.ts';
 import { userRef } from '../accounts/schema.ts';
 
@@ -46,12 +47,17 @@ export const media = pgTable(
     waveform: jsonb('waveform').$type<number[]>(),
     files: jsonb('files').$type<StoredFile[]>().notNull().default(sql`'[]'::jsonb`),
     progress: smallint('progress').notNull().default(0),
+    /** A media the server makes from others (reels.compose) rather than an upload: what from, and how. */
+    recipe: jsonb('recipe').$type<Composition>(),
+    /** The key of the call that made it (reels.compose's clientId): the same key gives the same media. */
+    clientId: uuid('client_id'),
     attempts: integer('attempts').notNull().default(0),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
   },
   (table) => [
     index('media_owner').on(table.ownerId, table.id.desc()),
+    uniqueIndex('media_client').on(table.ownerId, table.clientId),
     // The sweeps: uploads abandoned, jobs never queued.
     index('media_unfinished').on(table.status, table.updatedAt).where(sql`${table.status} in ('uploading', 'processing')`),
     check('media_kind_known', sql`${table.kind} in ('image', 'video', 'voice', 'reel', 'blob')`),

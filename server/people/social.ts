@@ -22,8 +22,10 @@ import { Reactions } from '../posts/reactions.ts';
 import { Saved } from '../posts/saved.ts';
 import { postsShowMedia, postsUseMedia } from '../posts/visibility.ts';
 import { ReelVectors } from '../reels/collaborative.ts';
+import { Composer } from '../reels/compose.ts';
 import { ForYou } from '../reels/foryou.ts';
 import { Reels } from '../reels/reels.ts';
+import { Sounds } from '../reels/sounds.ts';
 import { StoryCleanup } from '../stories/cleanup.ts';
 import { Highlights } from '../stories/highlights.ts';
 import { Stories } from '../stories/stories.ts';
@@ -48,6 +50,8 @@ export interface Social {
   media: Media;
   places: Places;
   reels: Reels;
+  sounds: Sounds;
+  composer: Composer;
   forYou: ForYou;
   /** Started and stopped by the node, like the cleanup. */
   reelVectors: ReelVectors;
@@ -108,6 +112,8 @@ export async function createSocial(
   const trends = new Trends(platform.cache);
   const posts = new Posts(deps, trends);
   const comments = new Comments(deps, posts);
+  const reels = new Reels(deps, posts);
+  const sounds = new Sounds(deps, reels);
   return {
     deps,
     notifier,
@@ -123,7 +129,9 @@ export async function createSocial(
     chats: new Chats(deps),
     media,
     places: new Places(platform.config.places, platform.cache, limiter, platform.log),
-    reels: new Reels(deps, posts),
+    reels,
+    sounds,
+    composer: new Composer(deps, reels, sounds),
     forYou: new ForYou({ db, cache: platform.cache }),
     reelVectors: new ReelVectors({ db, log: platform.log, node: actors.node, everyMs: platform.config.reels.vectorsEveryMs }),
     stories: new Stories({ ...deps, lifetimeMs: platform.config.stories.lifetimeMs, perDay: platform.config.stories.perDay }),

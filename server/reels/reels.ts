@@ -7,14 +7,14 @@ import type { Static } from '@sinclair/typebox';
 import { and, eq, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { reelCalls } from '../../protocol/calls/reels.ts';
-import { InvalidInputError, NotFoundError } from '../errors.ts';
+import { ConflictError, InvalidInputError, NotFoundError } from '../errors.ts';
 import type { SocialDeps } from '../people/context.ts';
 import { decodeTypedCursor, PAGE_SIZE, pageOf } from '../platform/cursor.ts';
 import { anyOf } from '../platform/db/any-of.ts';
 import { rowsOf } from '../platform/db/rows.ts';
 import type { Posts } from '../posts/posts.ts';
 import { posts } from '../posts/schema.ts';
-import { reelInteractions, reels, reelViewers } from './schema.ts';
+import { reelInteractions, reels, reelViewers, sounds } from './schema.ts';
 import { lexicalEmbedding } from './vectors.ts';
 import { type ReelRow, type ReelView, reelViews, reelVisibleTo } from './views.ts';
 
@@ -41,6 +41,13 @@ export class Reels {
     const [video] = await this.#deps.media.attachable(authorId, [request.mediaId], ['reel']);
     const durationMs = video?.durationMs ?? 0;
     checkCover(request.coverMs, durationMs);
+    // A composed video credits what it was made from: checked again, as it may have changed since.
+    const credit = video?.recipe?.credit ?? { soundId: null, remix: null };
+    const remix = credit.remix === null ? undefined : await this.remixable(authorId, credit.remix.reelId, credit.remix.kind);
+    const ownSound =
+      credit.soundId === null && credit.remix?.kind !== 'duet' && (video?.files ?? []).some((file) => file.name === 'sound.m4a');
+    if (request.soundTitle !== undefined && !ownSound)
+      throw new InvalidInputError('only a reel whose audio is its own gives an original sound to name', { field: 'soundTitle' });
     const post = await this.#posts.create(
       authorId,
       {
@@ -53,6 +60,9 @@ export class Reels {
       {
         mediaKinds: ['reel'],
         within: async (tx, row) => {
+          // The sound a reel was made with may have gone with its own reel since: the reel keeps its audio.
+          const [usedSound] =
+            credit.soundId === null ? [] : await tx.select({ id: sounds.id }).from(sounds).where(eq(sounds.id, credit.soundId));
           await tx.insert(reels).values({
             postId: row.id,
             authorId,
@@ -62,14 +72,55 @@ export class Reels {
             language: languageOf(row.locale),
             allowDuet: request.allowDuet ?? true,
             allowStitch: request.allowStitch ?? true,
+            soundId: usedSound?.id ?? null,
+            remixKind: remix === undefined ? null : (credit.remix?.kind ?? null),
+            remixOf: remix?.postId ?? null,
+            filter: video?.recipe?.filter ?? null,
             captionVector: lexicalEmbedding(row.text, row.hashtags),
             createdAt: row.createdAt,
           });
+          if (!ownSound) return;
+          const soundId = Bun.randomUUIDv7();
+          await tx.insert(sounds).values({
+            id: soundId,
+            creatorId: authorId,
+            originReelId: row.id,
+            mediaId: request.mediaId,
+            title: request.soundTitle ?? null,
+            durationMs,
+            createdAt: row.createdAt,
+          });
+          await tx.update(reels).set({ soundId }).where(eq(reels.postId, row.id));
         },
       },
     );
     // A clientId once used for a plain post answers that post, which is no reel.
     return this.get(authorId, post.id);
+  }
+
+  /**
+   * The reel `viewerId` may duet or stitch: one they may see (NOT_FOUND otherwise), public (or
+   * theirs), with that switch on (REMIX_NOT_ALLOWED otherwise).
+   */
+  async remixable(viewerId: string, reelId: string, kind: 'duet' | 'stitch'): Promise<ReelRow> {
+    const r = alias(reels, 'r');
+    const p = alias(posts, 'p');
+    const [found] = await this.#deps.db
+      .select({ reel: r, visibility: p.visibility })
+      .from(r)
+      .innerJoin(p, eq(p.id, r.postId))
+      .where(and(eq(r.postId, reelId), reelVisibleTo(viewerId)));
+    if (found === undefined) throw new NotFoundError('reel');
+    const { reel } = found;
+    if (found.visibility !== 'public' && reel.authorId !== viewerId)
+      throw new ConflictError('REMIX_NOT_ALLOWED', `only a public reel can be ${kind === 'duet' ? 'dueted' : 'stitched'}`, 'reelId');
+    if (!(kind === 'duet' ? reel.allowDuet : reel.allowStitch))
+      throw new ConflictError(
+        'REMIX_NOT_ALLOWED',
+        `its author turned ${kind === 'duet' ? 'duets' : 'stitches'} off for this reel`,
+        'reelId',
+      );
+    return reel;
   }
 
   /** The reel if the viewer may see it; NOT_FOUND otherwise (deleted, its audience, a block). */
@@ -112,7 +163,7 @@ export class Reels {
 
   async byAuthor(viewerId: string, request: Request<'reels.byAuthor'>) {
     const after = decodeTypedCursor(request.cursor, ['uuid']);
-    return this.#page(
+    return this.page(
       viewerId,
       rowsOf<{ id: string }>(
         await this.#deps.db.execute(sql`
@@ -127,7 +178,7 @@ export class Reels {
   /** Reels of the people the viewer follows, newest first, leaving out creators muted in the feed and reels marked "not interested". */
   async following(viewerId: string, cursor: string | undefined) {
     const after = decodeTypedCursor(cursor, ['uuid']);
-    return this.#page(
+    return this.page(
       viewerId,
       rowsOf<{ id: string }>(
         await this.#deps.db.execute(sql`
@@ -143,7 +194,8 @@ export class Reels {
     );
   }
 
-  async #page(viewerId: string, found: { id: string }[]) {
+  /** A page of reels found in order (PAGE_SIZE and one more, to know whether more follow), as the viewer sees them. */
+  async page(viewerId: string, found: { id: string }[]) {
     const { db } = this.#deps;
     const rows =
       found.length === 0

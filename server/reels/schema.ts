@@ -6,7 +6,20 @@
 // recommender and the creator's analytics read. Counters change in the transaction that adds the
 // rows they count.
 import { sql } from 'drizzle-orm';
-import { bigint, boolean, check, index, integer, pgTable, primaryKey, real, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import {
+  type AnyPgColumn,
+  bigint,
+  boolean,
+  check,
+  index,
+  integer,
+  pgTable,
+  primaryKey,
+  real,
+  text,
+  timestamp,
+  uuid,
+} from 'drizzle-orm/pg-core';
 import { REEL_INTERACTIONS, REEL_SOURCES } from '../../protocol/lists.ts';
 import { userRef } from '../accounts/schema.ts';
 import { media } from '../media/schema.ts';
@@ -35,6 +48,13 @@ export const reels = pgTable(
     language: text('language').notNull(),
     allowDuet: boolean('allow_duet').notNull().default(true),
     allowStitch: boolean('allow_stitch').notNull().default(true),
+    /** The sound heard: its own original sound, the one it was made with, or (a duet) the original's. Null: silent. */
+    soundId: uuid('sound_id').references((): AnyPgColumn => sounds.id, { onDelete: 'set null' }),
+    /** Made from another reel (reels.compose): how, and which (null once that reel is gone). */
+    remixKind: text('remix_kind', { enum: ['duet', 'stitch'] }),
+    remixOf: uuid('remix_of').references((): AnyPgColumn => reels.postId, { onDelete: 'set null' }),
+    /** The colour filter baked into its video (protocol/filters.ts). */
+    filter: text('filter'),
     /** The caption's lexical embedding (vectors.ts), unit length; null for a caption without words. */
     captionVector: real('caption_vector').array(),
     /** People whose view counted (reel_viewers.viewed). */
@@ -53,8 +73,34 @@ export const reels = pgTable(
     // The For You feed's candidates: recent reels in a language.
     index('reels_recent').on(table.language, table.createdAt.desc()).where(sql`${table.deletedAt} is null`),
     index('reels_media').on(table.mediaId),
+    // A sound's page, newest first; trending sounds.
+    index('reels_sound').on(table.soundId, table.postId.desc()).where(sql`${table.deletedAt} is null`),
+    check('reels_remix_known', sql`(${table.remixKind} is null) or (${table.remixKind} in ('duet', 'stitch'))`),
     check('reels_cover_within', sql`${table.coverMs} >= 0 and ${table.coverMs} <= ${table.durationMs}`),
   ],
+);
+
+/** Original sounds: the audio of a reel that had its own (not made with a sound, not a duet), which
+ * others may lay under theirs. The audio is the file sound.m4a of that reel's media; the sound goes
+ * with its reel (reels made with it keep their audio and lose the link). */
+export const sounds = pgTable(
+  'sounds',
+  {
+    id: uuid('id').primaryKey(),
+    creatorId: userRef('creator_id'),
+    originReelId: uuid('origin_reel_id')
+      .notNull()
+      .unique()
+      .references((): AnyPgColumn => reels.postId, { onDelete: 'cascade' }),
+    mediaId: uuid('media_id')
+      .notNull()
+      .references(() => media.id, { onDelete: 'cascade' }),
+    /** Null: not named ("original sound – <creator>"). */
+    title: text('title'),
+    durationMs: integer('duration_ms').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+  },
+  (table) => [index('sounds_creator').on(table.creatorId, table.id.desc())],
 );
 
 /** A creator's reach: the views of all their reels (each counted once per viewer and reel), moved
