@@ -14,6 +14,7 @@ import { exampleRelation, peopleCalls, Relation } from './calls/people.ts';
 import { petsCalls } from './calls/pets.ts';
 import { placeCalls } from './calls/places.ts';
 import { examplePostEvents, postCalls, ReactionCounts } from './calls/posts.ts';
+import { reelAnalyticsCalls } from './calls/reel-analytics.ts';
 import { reelCalls } from './calls/reels.ts';
 import { storyCalls, storyFeedEvents, storyUserEvents } from './calls/stories.ts';
 import { type CallSpec, exampleFriendId, examplePerson, exampleUserId, type TopicSpec, userTopicPattern } from './spec.ts';
@@ -118,6 +119,7 @@ export const Calls = {
   ...postCalls,
   ...storyCalls,
   ...reelCalls,
+  ...reelAnalyticsCalls,
   ...chatCalls,
   ...mediaCalls,
 } satisfies Record<string, CallSpec>;

@@ -115,6 +115,8 @@ export const RETRY_RULES: Record<CallName, RetryRule> = {
   'reels.forYou': 'read',
   'reels.watch': 'unsafe',
   'reels.notInterested': 'repeatable',
+  'reels.analytics': 'read',
+  'reels.creatorAnalytics': 'read',
   'hashtags.page': 'read',
   'hashtags.trending': 'read',
   'reports.create': 'repeatable',
