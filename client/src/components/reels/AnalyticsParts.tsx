@@ -18,14 +18,13 @@ type Share = Analytics['audience']['languages'];
 const SeriesChart = lazy(() => import('./SeriesChart.tsx').then((module) => ({ default: module.SeriesChart })));
 
 /** How often an open page asks again: figures are read when asked, so a minute old at most. */
-export const REFRESH_MS = 60_000;
-export const PERIODS = [7, REEL_ANALYTICS_LIMITS.defaultDays, REEL_ANALYTICS_LIMITS.maxDays] as const;
+const REFRESH_MS = 60_000;
+const PERIODS = [7, REEL_ANALYTICS_LIMITS.defaultDays, REEL_ANALYTICS_LIMITS.maxDays] as const;
 
 const formatDays = (days: number) => new Intl.NumberFormat(locale(), { style: 'unit', unit: 'day', unitDisplay: 'long' }).format(days);
-export const formatPercent = (share: number) =>
-  new Intl.NumberFormat(locale(), { style: 'percent', maximumFractionDigits: 1 }).format(share);
+const formatPercent = (share: number) => new Intl.NumberFormat(locale(), { style: 'percent', maximumFractionDigits: 1 }).format(share);
 /** Watch time as hours and minutes, or seconds when under a minute, in the reader's language. */
-export function formatWatch(ms: number): string {
+function formatWatch(ms: number): string {
   const seconds = Math.round(ms / 1000);
   if (seconds < 60) return new Intl.NumberFormat(locale(), { style: 'unit', unit: 'second', unitDisplay: 'short' }).format(seconds);
   const minutes = Math.round(seconds / 60);
