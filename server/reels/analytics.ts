@@ -48,8 +48,8 @@ async function rows<R>(reader: Reader, query: SQL): Promise<R[]> {
   return rowsOf<R>(await reader.execute(query));
 }
 
-/** The figures common to both calls, for the reels `scope` selects (an SQL condition on `r`, the reels table). */
-async function figures(reader: Reader, scope: SQL, start: Date, days: string[]) {
+/** The figures common to both calls, for the reels of `authorId` that `scope` selects (an SQL condition on `r`, the reels table). */
+async function figures(reader: Reader, authorId: string, scope: SQL, start: Date, days: string[]) {
   const [watching] = await rows<{ views: number; unique_viewers: number; watch_ms: number; plays: number; completed: number }>(
     reader,
     sql`select count(*) filter (where v.viewed)::int as views,
@@ -76,8 +76,8 @@ async function figures(reader: Reader, scope: SQL, start: Date, days: string[]) 
   const gained = await rows<{ day: string; recent: boolean; n: number }>(
     reader,
     sql`select ${utcDay('f.created_at')} as day, f.created_at >= ${start.toISOString()}::timestamptz as recent, count(*)::int as n from follows f
-        where exists (select 1 from reels r join reel_viewers v on v.reel_id = r.post_id
-          where ${scope} and v.viewed and v.user_id = f.follower_id and f.followee_id = r.author_id and f.created_at > v.first_at)
+        where f.followee_id = ${authorId} and exists (select 1 from reels r join reel_viewers v on v.reel_id = r.post_id
+          where ${scope} and v.viewed and v.user_id = f.follower_id and f.created_at > v.first_at)
         group by 1, 2`,
   );
   const bySource = await rows<{ source: (typeof REEL_SOURCES)[number]; n: number }>(
@@ -166,7 +166,7 @@ export async function reelAnalytics(deps: Deps, authorId: string, reelId: string
           where post_id = ${reelId} and author_id = ${authorId} and deleted_at is null`,
     );
     if (reel === undefined) throw new NotFoundError('reel');
-    const found = await figures(reader, sql`r.post_id = ${reelId}`, window.start, window.list);
+    const found = await figures(reader, authorId, sql`r.post_id = ${reelId}`, window.start, window.list);
     return { reelId, postedAt: reel.posted_at, days, from: window.from, to: window.to, asOf: now.toISOString(), ...found };
   });
 }
@@ -179,7 +179,7 @@ export async function creatorAnalytics(deps: Deps, authorId: string, days: numbe
   return readOnly(deps.db, async (reader): Promise<CreatorAnalytics> => {
     const scope = sql`r.author_id = ${authorId} and r.deleted_at is null`;
     const [counted] = await rows<{ n: number }>(reader, sql`select count(*)::int as n from reels r where ${scope}`);
-    const found = await figures(reader, scope, window.start, window.list);
+    const found = await figures(reader, authorId, scope, window.start, window.list);
     const followed = await rows<{ day: string; n: number }>(
       reader,
       sql`select ${utcDay('created_at')} as day, count(*)::int as n from follows
