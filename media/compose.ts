@@ -60,7 +60,7 @@ export function colourFilter(name: ReelFilter): string {
 const silence = (ms: number) => `anullsrc=r=48000:cl=stereo,atrim=0:${seconds(ms)}`;
 const stereo = 'aresample=48000,aformat=sample_fmts=fltp:channel_layouts=stereo';
 
-export interface Graph {
+interface Graph {
   /** ffmpeg's input arguments, in order: the clip, then the other source if any. */
   inputs: string[];
   /** The filter graph; its outputs are [vout] and, when `audio`, [aout]. */
@@ -74,7 +74,7 @@ export interface Graph {
  * The filter graph of a composition. `clip` is input 0; `other` (the original of a duet or a
  * stitch, or the sound) is input 1.
  */
-export function composeGraph(composition: Composition, clip: Source, other: Source | undefined): Graph {
+function composeGraph(composition: Composition, clip: Source, other: Source | undefined): Graph {
   const { durationMs } = composition;
   const clipMs = composition.clip.endMs - composition.clip.startMs;
   const inputs = inputArguments(clip, ['-ss', seconds(composition.clip.startMs), '-t', seconds(clipMs)]);

@@ -14,6 +14,7 @@ import { exampleRelation, peopleCalls, Relation } from './calls/people.ts';
 import { petsCalls } from './calls/pets.ts';
 import { placeCalls } from './calls/places.ts';
 import { examplePostEvents, postCalls, ReactionCounts } from './calls/posts.ts';
+import { reelAnalyticsCalls } from './calls/reel-analytics.ts';
 import { reelCalls } from './calls/reels.ts';
 import { soundCalls } from './calls/sounds.ts';
 import { storyCalls, storyFeedEvents, storyUserEvents } from './calls/stories.ts';
@@ -120,6 +121,7 @@ export const Calls = {
   ...storyCalls,
   ...reelCalls,
   ...soundCalls,
+  ...reelAnalyticsCalls,
   ...chatCalls,
   ...mediaCalls,
 } satisfies Record<string, CallSpec>;

@@ -614,6 +614,23 @@ its length and makes the HLS ladder), then \`reels.create\`. A reel is also a po
   score and the rule that placed it, for a "why am I seeing this" sheet. \`reels.following\`
   lists reels of the people you follow, newest first; \`reels.byAuthor\` a profile's grid.
   \`reels.notInterested\` takes a reel out of your feeds and lowers its creator and hashtags.
+- **Made on the server: trims, filters, sounds, duets, stitches.** Upload your clip (kind
+  \`video\` or \`reel\`), then \`reels.compose\` says what to make of it: the part kept
+  (\`trim\`), a colour \`filter\` (the nine of \`protocol/filters.ts\`, each a 3×4 colour matrix
+  over sRGB values with offsets: preview it live with the same numbers, for example an SVG
+  \`feColorMatrix\` with \`color-interpolation-filters="sRGB"\`; the server bakes it with the same
+  arithmetic), and at most one of a \`sound\` laid under it, a \`duet\` (your clip left, the
+  original right, as long as the shorter) or a \`stitch\` (1 to 5 s of the original, then your
+  clip). The answer is a new \`reel\` media: follow it with \`media.changed\` and post it with
+  \`reels.create\` once ready. Face-tracking effects are not offered.
+- **Sounds and credits.** A reel whose audio is its own (no sound laid under it, no duet) gives
+  an original sound (\`reel.sound\`, named with \`soundTitle\` or shown as "original sound –
+  creator"); a duet is heard, and credited, with the original's sound. \`sounds.get\` gives a
+  sound (its audio is the file \`sound.m4a\` of its \`mediaId\`: \`media.get\`),
+  \`sounds.reels\` its page, \`sounds.trending\` the most used in a language. A sound is there
+  for whoever may see its reel while that reel is public; \`reel.remix\` credits the reel a duet
+  or stitch was made from (\`unavailable\` once deleted, or for someone it is hidden from).
+  Remixing a reel needs it public with its switch on (\`REMIX_NOT_ALLOWED\`).
 
 ## Settings and their defaults
 

@@ -133,3 +133,18 @@ export const REEL_LIMITS = {
   /** …counting the reels made with them in this many days. */
   trendingDays: 7,
 } as const;
+// A creator's analytics of their reels (reels.analytics, reels.creatorAnalytics).
+export const REEL_ANALYTICS_LIMITS = {
+  /** Days of the daily series when the call names none. */
+  defaultDays: 28,
+  /** The most days a series may cover (a longer window is INVALID_BODY). */
+  maxDays: 90,
+  /** Languages and countries listed by name; the rest are summed as `other`. */
+  audienceTop: 10,
+  /** Reels listed among the creator's top reels of the window. */
+  topReels: 10,
+  /** Characters of a top reel's caption sent with it. */
+  captionChars: 100,
+  /** Analytics calls one user may make a minute (RATE_LIMITED beyond): each one aggregates on demand. */
+  readsPerMinute: 30,
+} as const;

@@ -119,6 +119,8 @@ export const RETRY_RULES: Record<CallName, RetryRule> = {
   'sounds.get': 'read',
   'sounds.reels': 'read',
   'sounds.trending': 'read',
+  'reels.analytics': 'read',
+  'reels.creatorAnalytics': 'read',
   'hashtags.page': 'read',
   'hashtags.trending': 'read',
   'reports.create': 'repeatable',

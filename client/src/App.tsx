@@ -46,6 +46,8 @@ const NotificationSettings = lazy(() => import('./routes/settings/NotificationSe
 const SignInSettings = lazy(() => import('./routes/settings/SignInSettings.tsx'));
 const StorySettings = lazy(() => import('./routes/settings/StorySettings.tsx'));
 const StoryArchive = lazy(() => import('./routes/StoryArchive.tsx'));
+const CreatorAnalytics = lazy(() => import('./routes/ReelAnalytics.tsx'));
+const ReelAnalytics = lazy(() => import('./routes/ReelAnalytics.tsx').then((module) => ({ default: module.ReelAnalytics })));
 
 /** Signed-in pages: the path and the screen. */
 const SIGNED_IN: [string, () => JSX.Element][] = [
@@ -77,6 +79,8 @@ const SIGNED_IN: [string, () => JSX.Element][] = [
   ['/settings/appearance', Appearance],
   ['/settings/stories', StorySettings],
   ['/stories/archive', StoryArchive],
+  ['/reels/analytics', CreatorAnalytics],
+  ['/reels/:id/analytics', ReelAnalytics],
 ];
 
 function Toasts(): JSX.Element {

@@ -13,6 +13,7 @@ import { socialHandlers } from '../people/handlers.ts';
 import type { Social } from '../people/social.ts';
 import type { TopicLog } from '../platform/topics/index.ts';
 import { postHandlers } from '../posts/handlers.ts';
+import { reelAnalyticsHandlers } from '../reels/analytics-handlers.ts';
 import { reelHandlers } from '../reels/handlers.ts';
 import { storyHandlers } from '../stories/handlers.ts';
 
@@ -71,6 +72,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     ...postHandlers(deps.social),
     ...storyHandlers(deps.social),
     ...reelHandlers(deps.social),
+    ...reelAnalyticsHandlers(deps.social),
     ...chatHandlers(deps.social),
     'media.get': async (context, body) => ({ items: await deps.social.media.get(context.principal.userId, body.ids) }),
     'media.quota': async (context) => deps.social.media.quota(context.principal.userId),

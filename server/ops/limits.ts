@@ -3,7 +3,7 @@
 // README holds the table between `<!-- limits:begin -->` and `<!-- limits:end -->`;
 // `bun scripts/limits-table.ts` rewrites it and server/ops/limits.test.ts fails when it differs.
 import { VIDEO_MAX_FRAME_PIXELS } from '../../media/video.ts';
-import { MEDIA_LIMITS, REEL_LIMITS, STORY_LIMITS } from '../../protocol/lists.ts';
+import { MEDIA_LIMITS, REEL_ANALYTICS_LIMITS, REEL_LIMITS, STORY_LIMITS } from '../../protocol/lists.ts';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_DISTINCT, PASSWORD_MIN_LENGTH } from '../accounts/passwords.ts';
 import { LIMITS, type Limit, LOCKOUT_MS } from '../accounts/rate-limits.ts';
 import { REFRESH_TOKEN_TTL_MS } from '../accounts/sessions.ts';
@@ -225,6 +225,21 @@ function rows(): Row[] {
     {
       what: 'reels.watch: batches per user, items in one, watching one item may report; watch time counted per viewer and reel',
       value: `${per(REEL_LIMITS.watchBatchesPerMinute, 60_000)}, ${REEL_LIMITS.watchBatch}, ${duration(REEL_LIMITS.watchItemMs)}; ${REEL_LIMITS.watchPlays} plays`,
+      set: fixed('protocol/lists.ts'),
+    },
+    {
+      what: "reels.compose per user (a transcode each); a stitch takes of the original; a trimmed clip keeps at least; an original sound's title",
+      value: `${per(REEL_LIMITS.composePerHour, 3_600_000)}; ${duration(REEL_LIMITS.stitchMinMs)} to ${duration(REEL_LIMITS.stitchMaxMs)}; ${duration(REEL_LIMITS.trimMinMs)}; ${REEL_LIMITS.soundTitleChars} characters`,
+      set: fixed('protocol/lists.ts'),
+    },
+    {
+      what: 'sounds.trending: sounds listed, counting reels made in the last',
+      value: `${REEL_LIMITS.trendingSounds}; ${REEL_LIMITS.trendingDays} days`,
+      set: fixed('protocol/lists.ts'),
+    },
+    {
+      what: 'reel analytics calls per user; days a series covers by default, at most (`INVALID_BODY` beyond)',
+      value: `${per(REEL_ANALYTICS_LIMITS.readsPerMinute, 60_000)}; ${REEL_ANALYTICS_LIMITS.defaultDays}, ${REEL_ANALYTICS_LIMITS.maxDays}`,
       set: fixed('protocol/lists.ts'),
     },
     {

@@ -10,7 +10,6 @@ import { REEL_LIMITS } from '../../protocol/lists.ts';
 import { type AccountsEnv, startAccountsEnv } from '../../test/harness/accounts.ts';
 import { mediaRow } from '../../test/harness/media-rows.ts';
 import { befriend, type Member, memberPool } from '../../test/harness/social.ts';
-import { media } from '../media/schema.ts';
 import { rowsOf } from '../platform/db/rows.ts';
 
 let env: AccountsEnv;
@@ -58,7 +57,7 @@ describe('reels: posting', () => {
     const mediaId = await upload(owner, 'reel', 24_000);
     const body = {
       mediaId,
-      caption: 'Luna surfs with @' + friend.user.username + ' #Perros #playa',
+      caption: `Luna surfs with @${friend.user.username} #Perros #playa`,
       audience: 'friends' as const,
       coverMs: 3_000,
       allowStitch: false,

@@ -223,6 +223,9 @@ export default function ProfilePage(): JSX.Element {
                   <A class="button secondary" href="/stories/archive">
                     {t('storyArchive.title')}
                   </A>
+                  <A class="button secondary" href="/reels/analytics">
+                    {t('reelAnalytics.title')}
+                  </A>
                 </p>
               }
             >
