@@ -42,6 +42,8 @@ export type RoomMessage =
       attachments?: Attachment[];
       /** A reply to a story (stories.reply; never from chats.send). */
       story?: StoryQuote;
+      /** A post shared (the sender may see it: chats.send checked). */
+      postId?: string;
     }
   | { op: 'edit'; userId: string; seq: number; text: string }
   | { op: 'delete'; userId: string; seq: number }
@@ -107,12 +109,13 @@ const RECENT_SENDS_MS = 60_000;
 function pushOf(
   conversationId: string,
   conversation: Conversation,
-  row: { senderId: string | null; kind: string; text: string; attachments: Attachment[] },
+  row: { senderId: string | null; kind: string; text: string; attachments: Attachment[]; postId: string | null },
 ): MessagePush {
   const base = { conversationId, senderId: row.senderId as string, groupName: conversation.kind === 'group' ? conversation.name : null };
   if (row.kind === 'encrypted') return { ...base, text: '', gist: 'encrypted' };
   if (row.text !== '') return { ...base, text: row.text.slice(0, 120) };
   const first = row.attachments[0]?.kind;
+  if (first === undefined && row.postId !== null) return { ...base, text: '', gist: 'post' };
   return {
     ...base,
     text: '',
@@ -404,6 +407,7 @@ class Room {
       replyToSeq: input.replyTo ?? null,
       attachments: input.attachments ?? [],
       story: input.story ?? null,
+      postId: input.postId ?? null,
       reactions: [],
       pinnedAt: null,
       createdAt,
@@ -449,6 +453,7 @@ class Room {
       replyToSeq: input.replyTo ?? null,
       attachments: input.attachments ?? [],
       story: input.story ?? null,
+      postId: input.postId ?? null,
     };
     let row = await this.#writes.insertMessage({ seq: conversation.lastSeq + 1, ...message }, conversation.publishedSeq);
     if (row === undefined) {
@@ -515,6 +520,7 @@ class Room {
     if (conversation.encrypted) {
       if (input.encrypted === undefined) throw new E2eeRequiredError('text');
       if (kinds.some((kind) => kind !== 'blob')) throw new E2eeRequiredError('attachments');
+      if (input.postId !== undefined) throw new E2eeRequiredError('post');
     } else if (kinds.includes('blob'))
       throw new InvalidInputError('encrypted files go with encrypted messages of a conversation whose encryption is on', {
         field: 'attachments',

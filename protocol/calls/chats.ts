@@ -97,6 +97,10 @@ export const ChatMessage = T.Object({
     ],
     { description: 'The story this message answers (stories.reply), or null' },
   ),
+  postId: T.Union([Uuid, T.Null()], {
+    description:
+      "A post shared in the message (a reel is a post: its id is the reel's). Only its id: open it with posts.get (or reels.get), which applies your own access; a post you may not see, or deleted, answers NOT_FOUND — show it as unavailable",
+  }),
   reactions: T.Array(T.Object({ emoji: T.String(), count: T.Integer({ minimum: 1 }) })),
   myReaction: T.Optional(T.Union([T.String(), T.Null()], { description: "In replies to the caller's reads only" })),
   pinned: T.Boolean(),
@@ -118,6 +122,7 @@ export const exampleMessage = {
   system: null,
   attachments: [],
   story: null,
+  postId: null,
   reactions: [{ emoji: '👍', count: 1 }],
   pinned: false,
   createdAt: '2026-11-24T18:00:00.000Z',
@@ -190,6 +195,13 @@ const Send = T.Object({
   text: T.Optional(T.String({ maxLength: CHAT_LIMITS.messageChars })),
   encrypted: T.Optional(Encrypted),
   replyTo: T.Optional(Seq),
+  post: T.Optional(
+    T.String({
+      format: 'uuid',
+      description:
+        'Share a post (or a reel, by its id) you may see (NOT_FOUND otherwise), with or without text. Not in an end-to-end encrypted conversation (E2EE_REQUIRED): put a link in the encrypted content there',
+    }),
+  ),
   attachments: T.Optional(
     T.Array(Uuid, {
       maxItems: CHAT_LIMITS.attachments,
@@ -260,7 +272,7 @@ export const chatCalls = {
   },
   'chats.send': {
     description:
-      "Send a message: to a conversation (`conversationId`) or to a person (`to`). Text or `encrypted` content (not both), with or without `attachments` (a message of attachments alone needs neither). Answered once the message is stored; a retry with the same `clientId` answers the same message. Sending reads the conversation: the sender's read and delivery pointers move to the message (members see it as the `message.new`, with no `receipt`). MESSAGE_NOT_ALLOWED when the recipient does not accept messages from the caller (privacy, a declined request, a block). In a one-to-one conversation the other person's current `messages` setting applies to every message, not only the first (a conversation they started stays open to the person they wrote to unless they take messages from nobody); edits and reactions follow the same rule. E2EE_REQUIRED for text, or attachments other than `blob`, in a conversation whose encryption is on; INVALID_INPUT for a `blob` in one whose encryption is off.",
+      "Send a message: to a conversation (`conversationId`) or to a person (`to`). Text or `encrypted` content (not both), with or without `attachments` and a shared `post` (a message of attachments or a post alone needs neither). Answered once the message is stored; a retry with the same `clientId` answers the same message. Sending reads the conversation: the sender's read and delivery pointers move to the message (members see it as the `message.new`, with no `receipt`). MESSAGE_NOT_ALLOWED when the recipient does not accept messages from the caller (privacy, a declined request, a block). In a one-to-one conversation the other person's current `messages` setting applies to every message, not only the first (a conversation they started stays open to the person they wrote to unless they take messages from nobody); edits and reactions follow the same rule. E2EE_REQUIRED for text, or attachments other than `blob`, in a conversation whose encryption is on; INVALID_INPUT for a `blob` in one whose encryption is off.",
     role: 'user',
     errors: ['INVALID_INPUT', 'NOT_FOUND', 'MESSAGE_NOT_ALLOWED', 'E2EE_REQUIRED', 'MEDIA_NOT_READY'],
     request: Send,

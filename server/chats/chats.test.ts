@@ -16,6 +16,7 @@ import {
 } from '../../protocol/e2ee.ts';
 import { MEDIA_LIMITS } from '../../protocol/lists.ts';
 import { type AccountsEnv, startAccountsEnv } from '../../test/harness/accounts.ts';
+import { mediaRow } from '../../test/harness/media-rows.ts';
 import { befriend, type Member, memberPool } from '../../test/harness/social.ts';
 import type { RunningNode } from '../node.ts';
 import { rowsOf } from '../platform/db/rows.ts';
@@ -420,6 +421,16 @@ describe('messenger: end-to-end encrypted conversations', () => {
     return response.body.media;
   }
 
+  test('e2ee: a shared post is metadata in clear, so it is refused with E2EE_REQUIRED once encryption is on (even with encrypted content), and nothing is stored', async () => {
+    const { ana, bruno, conversationId, seal } = await keyedPair();
+    const post = await bruno.call('posts.create', { text: 'Luna en la playa', visibility: 'public' });
+    await ana.call('chats.encryption', { conversationId, encrypted: true });
+    const before = (await ana.call('chats.history', { conversationId })).items.length;
+    const refused = await ana.refused('chats.send', { conversationId, clientId: id(), encrypted: await seal('mira'), post: post.id });
+    expect(refused).toMatchObject({ code: 'E2EE_REQUIRED', details: { field: 'post' } });
+    expect((await ana.call('chats.history', { conversationId })).items).toHaveLength(before);
+  });
+
   test('e2ee: once encryption is on, a plaintext send or edit is refused with E2EE_REQUIRED and stores nothing; turning it off is a visible message', async () => {
     const { ana, bruno, conversationId, seal } = await keyedPair();
     expect((await ana.call('chats.get', { conversationId })).chat.encrypted).toBe(false);
@@ -533,6 +544,66 @@ describe('messenger: end-to-end encrypted conversations', () => {
     const second = await uploadBlob(ana, (await encryptFile(photo)).ciphertext);
     const bare = await ana.refused('chats.send', { conversationId, clientId: id(), attachments: [second.id] });
     expect(bare).toMatchObject({ code: 'E2EE_REQUIRED', details: { field: 'text' } });
+  });
+});
+
+describe('messenger: shared posts', () => {
+  test('share: a post the sender may see goes as its id (alone or with text), in the event and in history; each reader opens it under their own access; a tombstone drops it', async () => {
+    const [ana, bruno] = await friends();
+    const carla = await member();
+    await befriend(env.node, ana, carla);
+    const friendsOnly = await carla.call('posts.create', { text: 'Solo amigos', visibility: 'friends' });
+    const { conversationId } = await ana.call('chats.send', { to: bruno.id, clientId: id(), text: 'Hola' });
+    await bruno.follow(`room:${conversationId}`);
+    const sent = await ana.call('chats.send', { conversationId, clientId: id(), post: friendsOnly.id });
+    expect(sent).toMatchObject({ postId: friendsOnly.id, text: '', attachments: [] });
+    expect((await bruno.event('message.new')).message).toMatchObject({ seq: sent.seq, postId: friendsOnly.id });
+    const withText = await ana.call('chats.send', { conversationId, clientId: id(), text: 'mira esto', post: friendsOnly.id });
+    expect(withText).toMatchObject({ postId: friendsOnly.id, text: 'mira esto' });
+    expect((await bruno.call('chats.history', { conversationId })).items.map((message) => message.postId)).toEqual([
+      null,
+      friendsOnly.id,
+      friendsOnly.id,
+    ]);
+    // The message names the post; Bruno is not Carla's friend, so opening it tells him nothing more.
+    expect((await bruno.refused('posts.get', { postId: friendsOnly.id })).code).toBe('NOT_FOUND');
+    expect((await ana.call('posts.get', { postId: friendsOnly.id })).id).toBe(friendsOnly.id);
+    await ana.call('chats.delete', { conversationId, seq: sent.seq });
+    expect((await bruno.call('chats.history', { conversationId })).items.find((message) => message.seq === sent.seq)?.postId).toBeNull();
+  });
+
+  test('share: a post the sender may not see (another audience, a block, made up) is NOT_FOUND and sends nothing; extra fields are refused by the schema', async () => {
+    const [ana, bruno] = await friends();
+    const carla = await member();
+    const friendsOnly = await carla.call('posts.create', { text: 'Solo amigos', visibility: 'friends' });
+    const open = await carla.call('posts.create', { text: 'Para todos', visibility: 'public' });
+    await carla.call('blocks.block', { userId: ana.id });
+    const { conversationId } = await ana.call('chats.send', { to: bruno.id, clientId: id(), text: 'Hola' });
+    for (const post of [friendsOnly.id, open.id, id()])
+      expect((await ana.refused('chats.send', { conversationId, clientId: id(), post })).code).toBe('NOT_FOUND');
+    expect((await ana.refused('chats.send', { conversationId, clientId: id(), post: open.id, postText: 'x' })).code).toBe('INVALID_BODY');
+    expect((await ana.call('chats.history', { conversationId })).items).toHaveLength(1);
+  });
+
+  test('share: a reel shared in a chat is one share in its log, however often the send is retried; the author sharing their own is none', async () => {
+    const [ana, bruno] = await friends();
+    const carla = await member();
+    await befriend(env.node, ana, carla);
+    const reel = await carla.call('reels.create', {
+      mediaId: await mediaRow(env.node.platform.database.db, carla.id, 'reel', { durationMs: 20_000 }),
+      audience: 'public',
+    });
+    const clientId = id();
+    const first = await ana.call('chats.send', { to: bruno.id, clientId, post: reel.post.id });
+    const again = await ana.call('chats.send', { to: bruno.id, clientId, post: reel.post.id });
+    expect(again.id).toBe(first.id);
+    await carla.call('chats.send', { to: ana.id, clientId: id(), post: reel.post.id });
+    const shares = rowsOf<{ user_id: string }>(
+      await env.node.platform.database.db.execute(
+        sql`select user_id from reel_interactions where reel_id = ${reel.post.id} and kind = 'share'`,
+      ),
+    );
+    expect(shares.map((row) => row.user_id)).toEqual([ana.id]);
   });
 });
 

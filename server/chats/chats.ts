@@ -19,8 +19,11 @@ import { fold, summaryColumns, toSummary } from '../people/summaries.ts';
 import { decodeCursor, encodeCursor, PAGE_SIZE } from '../platform/cursor.ts';
 import { anyOf, uuids } from '../platform/db/any-of.ts';
 import { createOnce } from '../platform/db/once.ts';
+import { rowsOf } from '../platform/db/rows.ts';
 import { checkPlainText, cleanName } from '../platform/input.ts';
 import type { RetainedFrame } from '../platform/topics/index.ts';
+import { visibleTo } from '../posts/visibility.ts';
+import { logOnReel } from '../reels/log.ts';
 import { mayWriteDirect } from './consent.ts';
 import { reviewRoomReplay } from './replay.ts';
 import { chatKeys, conversationMembers, conversations, messages, PRESENT_STATES, type StoryQuote } from './schema.ts';
@@ -262,8 +265,8 @@ export class Chats {
     const attachmentIds = request.attachments ?? [];
     if (text !== '' && request.encrypted !== undefined)
       throw new InvalidInputError('a message has text or encrypted content, not both', { field: 'text' });
-    if (text === '' && request.encrypted === undefined && attachmentIds.length === 0)
-      throw new InvalidInputError('a message needs text, encrypted content or attachments', { field: 'text' });
+    if (text === '' && request.encrypted === undefined && attachmentIds.length === 0 && request.post === undefined)
+      throw new InvalidInputError('a message needs text, encrypted content, attachments or a post', { field: 'text' });
     if (text !== '') checkPlainText(text, 'text');
     if (request.encrypted !== undefined) checkBase64Lengths(request.encrypted);
     // Its key is salted with the conversation id, so encryption starts once the conversation exists.
@@ -273,8 +276,9 @@ export class Chats {
     const attachments = (await this.#deps.media.attachable(userId, attachmentIds, ['image', 'video', 'voice', 'blob'])).map(
       ({ id, kind }) => ({ id, kind }),
     );
+    if (request.post !== undefined) await this.#mayShare(userId, request.post);
     const conversationId = request.conversationId ?? (await this.#openDirect(userId, request.to as string));
-    return this.room(conversationId, {
+    const sent = await this.room<MessageView>(conversationId, {
       op: 'send',
       userId,
       clientId: request.clientId,
@@ -282,7 +286,19 @@ export class Chats {
       ...(request.encrypted === undefined ? {} : { encrypted: request.encrypted }),
       ...(request.replyTo === undefined ? {} : { replyTo: request.replyTo }),
       ...(attachments.length === 0 ? {} : { attachments }),
+      ...(request.post === undefined ? {} : { postId: request.post }),
     });
+    // A reel shared in a chat is a share in its log (once per message: a retry answers the same one).
+    if (request.post !== undefined) await logOnReel(this.#deps.db, request.post, userId, 'share', sent.id);
+    return sent;
+  }
+
+  /** A post the sender may see (NOT_FOUND otherwise: nobody learns of a post by sharing its id). */
+  async #mayShare(userId: string, postId: string): Promise<void> {
+    const [found] = rowsOf<{ id: string }>(
+      await this.#deps.db.execute(sql`select p.id from posts p where p.id = ${postId} and ${visibleTo(userId)}`),
+    );
+    if (found === undefined) throw new NotFoundError('post');
   }
 
   /**

@@ -4,12 +4,14 @@ import { ConflictError } from '../errors.ts';
 
 /** Plaintext (text, or an attachment not encrypted on the device) sent or edited into a conversation whose end-to-end encryption is on. */
 export class E2eeRequiredError extends ConflictError {
-  constructor(field: 'text' | 'attachments') {
+  constructor(field: 'text' | 'attachments' | 'post') {
     super(
       'E2EE_REQUIRED',
       field === 'text'
         ? 'end-to-end encryption of this conversation is on: send encrypted content'
-        : 'end-to-end encryption of this conversation is on: attach files encrypted on the device (blob media)',
+        : field === 'post'
+          ? 'end-to-end encryption of this conversation is on: share a post as a link inside the encrypted content'
+          : 'end-to-end encryption of this conversation is on: attach files encrypted on the device (blob media)',
       field,
     );
     this.name = 'E2eeRequiredError';

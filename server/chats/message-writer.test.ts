@@ -45,6 +45,7 @@ const message = (seq: number, clientId = crypto.randomUUID()): MessageInput => (
   replyToSeq: null,
   attachments: [],
   story: null,
+  postId: null,
   createdAt: new Date(),
 });
 

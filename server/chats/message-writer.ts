@@ -26,6 +26,7 @@ export interface MessageInput {
   replyToSeq: number | null;
   attachments: Attachment[];
   story: StoryQuote | null;
+  postId: string | null;
   createdAt: Date;
 }
 
@@ -127,6 +128,7 @@ export class MessageWriter {
         reply_to_seq: message.replyToSeq,
         attachments: message.attachments,
         story: message.story,
+        post_id: message.postId,
         created_at: message.createdAt.toISOString(),
       })),
     );
@@ -146,13 +148,13 @@ with v as (
   select * from jsonb_to_recordset($1::text::jsonb) as v(
     conversation_id uuid, published_seq integer, seq integer, id uuid, sender_id uuid, client_id uuid, kind text,
     text text, search_text text, encrypted jsonb, system jsonb, reply_to_seq integer, attachments jsonb, story jsonb,
-    created_at timestamptz)
+    post_id uuid, created_at timestamptz)
 ),
 inserted as (
   insert into messages (conversation_id, seq, id, sender_id, client_id, kind, text, search_text, encrypted, system,
-    reply_to_seq, attachments, story, created_at)
+    reply_to_seq, attachments, story, post_id, created_at)
   select conversation_id, seq, id, sender_id, client_id, kind, text, search_text, encrypted, system, reply_to_seq,
-    attachments, story, created_at from v
+    attachments, story, post_id, created_at from v
 ),
 counters as (
   update conversations c set last_seq = r.last_seq, published_seq = r.published_seq, last_activity_at = r.at

@@ -136,6 +136,8 @@ export const messages = pgTable(
     attachments: jsonb('attachments').$type<Attachment[]>().notNull().default(sql`'[]'::jsonb`),
     /** The story this message answers (stories.reply); its picture shows while the story lasts. */
     story: jsonb('story').$type<StoryQuote>(),
+    /** A post (or reel) shared in the message: its id only, each reader opens it under their own access. */
+    postId: uuid('post_id'),
     /** Counts per emoji, kept by the room actor with the rows of message_reactions. */
     reactions: jsonb('reactions').$type<StoredReaction[]>().notNull().default(sql`'[]'::jsonb`),
     pinnedAt: timestamp('pinned_at', { withTimezone: true }),

@@ -51,6 +51,7 @@ export function messageView(row: MessageRow, replyTo: ReplyPreview | null, myRea
     system: row.system ?? null,
     attachments: row.deletedAt === null ? row.attachments : [],
     story: storyOf(row),
+    postId: row.deletedAt === null ? row.postId : null,
     reactions: row.deletedAt === null ? row.reactions : [],
     ...(myReaction === undefined ? {} : { myReaction }),
     pinned: row.pinnedAt !== null,

@@ -44,6 +44,7 @@ interface NewMessage {
   attachments?: Attachment[];
   system?: SystemBody;
   story?: StoryQuote | null;
+  postId?: string | null;
 }
 
 type MessageRow = typeof messages.$inferSelect;

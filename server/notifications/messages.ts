@@ -36,10 +36,24 @@ const es: Texts = {
 };
 
 /** What a push says for a message with no text to show. */
-export type MessageGist = 'photo' | 'video' | 'voice' | 'encrypted' | 'attachment';
+export type MessageGist = 'photo' | 'video' | 'voice' | 'encrypted' | 'attachment' | 'post';
 const GISTS: Record<string, Record<MessageGist, string>> = {
-  en: { photo: '📷 Photo', video: '🎬 Video', voice: '🎤 Voice note', encrypted: '🔒 Encrypted message', attachment: '📎 Attachment' },
-  es: { photo: '📷 Foto', video: '🎬 Video', voice: '🎤 Nota de voz', encrypted: '🔒 Mensaje cifrado', attachment: '📎 Adjunto' },
+  en: {
+    photo: '📷 Photo',
+    video: '🎬 Video',
+    voice: '🎤 Voice note',
+    encrypted: '🔒 Encrypted message',
+    attachment: '📎 Attachment',
+    post: '🔗 Shared a post',
+  },
+  es: {
+    photo: '📷 Foto',
+    video: '🎬 Video',
+    voice: '🎤 Nota de voz',
+    encrypted: '🔒 Mensaje cifrado',
+    attachment: '📎 Adjunto',
+    post: '🔗 Compartió una publicación',
+  },
 };
 
 export function messageGist(gist: MessageGist, language: string): string {
