@@ -17,12 +17,10 @@ import { formatNumber, formatRelative, t } from '../i18n/index.ts';
 import { type Post, type SharedPost, topReactions, totalReactions } from '../state/posts.ts';
 import { actions, errorText, state } from '../state/store.ts';
 import { follow } from '../state/topics.ts';
-import { Composer } from './Composer.tsx';
-import { Dialog } from './Dialog.tsx';
 import { MediaView } from './media/MediaView.tsx';
 import { Avatar, VerifiedBadge } from './Person.tsx';
 import { PollView } from './PollView.tsx';
-import { DeletePostDialog, EditHistory, EditPostDialog, type PostChange, ReportDialog, WhoReacted } from './PostDialogs.tsx';
+import { DeletePostDialog, EditHistory, EditPostDialog, type PostChange, ReportDialog, ShareDialog, WhoReacted } from './PostDialogs.tsx';
 import { PostText } from './PostText.tsx';
 import { ReactionButton } from './ReactionButton.tsx';
 import { SaveButton } from './SaveButton.tsx';
@@ -338,16 +336,7 @@ export function PostCard(props: {
         <DeletePostDialog onDelete={() => void remove()} onClose={() => setOpen('none')} />
       </Show>
       <Show when={open() === 'share'}>
-        <Dialog title={t('composer.shareTitle')} onClose={() => setOpen('none')}>
-          <Composer
-            shared={post}
-            onPosted={(created) => {
-              setOpen('none');
-              actions.toast(t('post.sharedToast'));
-              props.onShared?.(created);
-            }}
-          />
-        </Dialog>
+        <ShareDialog post={post} onClose={() => setOpen('none')} onShared={(created) => props.onShared?.(created)} />
       </Show>
     </article>
   );

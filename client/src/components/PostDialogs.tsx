@@ -2,12 +2,14 @@
 // moderators (a reason from the protocol's list and an optional note), and the author's edit
 // (text and visibility, a refusal shown on the field it names) and delete (after confirming).
 
+import { Tabs } from '@kobalte/core/tabs';
 import { createSignal, For, type JSX, onMount, Show } from 'solid-js';
 import { REPORT_REASONS } from '../../../protocol/lists.ts';
 import { formatRelative, t } from '../i18n/index.ts';
 import type { Post, ReportReason, Visibility } from '../state/posts.ts';
 import { actions, errorField, errorText } from '../state/store.ts';
-import { FieldError, PostTextField, VisibilityField } from './Composer.tsx';
+import { Composer, FieldError, PostTextField, VisibilityField } from './Composer.tsx';
+import { SendInChat } from './chat/SendInChat.tsx';
 import { Dialog } from './Dialog.tsx';
 import { SelectField, TextAreaField } from './Field.tsx';
 import { ErrorAlert, FormFooter } from './FormFooter.tsx';
@@ -169,6 +171,44 @@ export function DeletePostDialog(props: { onDelete: () => void; onClose: () => v
           {t('post.delete')}
         </button>
       </div>
+    </Dialog>
+  );
+}
+
+/** Sharing a post (or a reel): as a post of one's own, with a comment, or in a chat with friends. */
+export function ShareDialog(props: { post: Post; onClose: () => void; onShared?: (post: Post) => void }): JSX.Element {
+  return (
+    <Dialog title={t('composer.shareTitle')} onClose={props.onClose} testId="share-dialog">
+      <Tabs class="share-tabs" defaultValue="post">
+        <Tabs.List class="tab-list" aria-label={t('composer.shareTitle')}>
+          <Tabs.Trigger class="tab" value="post">
+            {t('chats.shareAsPost')}
+          </Tabs.Trigger>
+          <Tabs.Trigger class="tab" value="chat" data-testid="share-in-chat">
+            {t('chats.shareInChat')}
+          </Tabs.Trigger>
+          <Tabs.Indicator class="tab-indicator" />
+        </Tabs.List>
+        <Tabs.Content value="post">
+          <Composer
+            shared={props.post}
+            onPosted={(created) => {
+              props.onClose();
+              actions.toast(t('post.sharedToast'));
+              props.onShared?.(created);
+            }}
+          />
+        </Tabs.Content>
+        <Tabs.Content value="chat">
+          <SendInChat
+            postId={props.post.id}
+            onSent={(count) => {
+              props.onClose();
+              actions.toast(t('chats.sentInChatToast', { count }));
+            }}
+          />
+        </Tabs.Content>
+      </Tabs>
     </Dialog>
   );
 }

@@ -9,6 +9,7 @@ import { t } from '../../i18n/index.ts';
 import type { ChatMessage } from '../../state/messageLog.ts';
 import { MediaView } from '../media/MediaView.tsx';
 import { EncryptedAttachment } from './EncryptedAttachment.tsx';
+import { MessageSharedPost } from './MessageSharedPost.tsx';
 import { MessageStoryQuote } from './MessageStoryQuote.tsx';
 
 const CHAT_EMOJIS = ['👍', '❤️', '😂', '😮', '😢', '🐾'] as const;
@@ -81,6 +82,7 @@ export function MessageItem(props: {
           <div class="sender">{props.senderName}</div>
         </Show>
         <Show when={!deleted() && props.message.story}>{(story) => <MessageStoryQuote story={story()} mine={props.mine} />}</Show>
+        <Show when={!deleted() && props.message.postId}>{(postId) => <MessageSharedPost postId={postId()} />}</Show>
         <Show when={!deleted() && props.message.replyTo}>
           {(quoted) => (
             <blockquote class="quote" aria-label={t('chats.replyingTo', { name: props.nameOf(quoted().senderId) })}>

@@ -470,6 +470,17 @@ export const ar: Messages = {
   'chats.storyReactedTheirs': 'تفاعلت مع قصته',
   'chats.storyGone': 'القصة لم تعد متاحة',
   'chats.storyThumb': 'قصة',
+  'chats.shareAsPost': 'كمنشور',
+  'chats.shareInChat': 'في محادثة',
+  'chats.sentInChatToast':
+    '{count, plural, zero {أُرسل إلى # صديق} one {أُرسل إلى صديق واحد} two {أُرسل إلى صديقين} few {أُرسل إلى # أصدقاء} many {أُرسل إلى # صديقًا} other {أُرسل إلى # صديق}}',
+  'chats.sharedReel': 'ريل',
+  'chats.sharedPost': 'منشور',
+  'chats.sendInChatNoFriends': 'أضف أصدقاء لترسل إليهم المنشورات في المحادثة.',
+  'chats.sendInChatText': 'أضف رسالة (اختياري)',
+  'chats.sendInChatNobody': 'اختر صديقًا واحدًا على الأقل.',
+  'chats.sendInChatSend':
+    '{count, plural, zero {إرسال إلى # صديق} one {إرسال إلى صديق واحد} two {إرسال إلى صديقين} few {إرسال إلى # أصدقاء} many {إرسال إلى # صديقًا} other {إرسال إلى # صديق}}',
   'chats.cancelReply': 'إلغاء الرد',
   'chats.edit': 'تعديل',
   'chats.editing': 'تعديل رسالتك',

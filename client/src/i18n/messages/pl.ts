@@ -468,6 +468,17 @@ export const pl: Messages = {
   'chats.storyReactedTheirs': 'Reakcja na relację rozmówcy',
   'chats.storyGone': 'Relacja nie jest już dostępna',
   'chats.storyThumb': 'Relacja',
+  'chats.shareAsPost': 'Jako post',
+  'chats.shareInChat': 'W czacie',
+  'chats.sentInChatToast':
+    '{count, plural, one {Wysłano do # znajomego} few {Wysłano do # znajomych} many {Wysłano do # znajomych} other {Wysłano do # znajomych}}',
+  'chats.sharedReel': 'Rolka',
+  'chats.sharedPost': 'Post',
+  'chats.sendInChatNoFriends': 'Dodaj znajomych, aby wysyłać im posty na czacie.',
+  'chats.sendInChatText': 'Dodaj wiadomość (opcjonalnie)',
+  'chats.sendInChatNobody': 'Wybierz co najmniej jednego znajomego.',
+  'chats.sendInChatSend':
+    '{count, plural, =0 {Wyślij} one {Wyślij do # znajomego} few {Wyślij do # znajomych} many {Wyślij do # znajomych} other {Wyślij do # znajomych}}',
   'chats.cancelReply': 'Anuluj odpowiedź',
   'chats.edit': 'Edytuj',
   'chats.editing': 'Edytujesz wiadomość',

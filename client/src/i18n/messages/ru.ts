@@ -468,6 +468,17 @@ export const ru: Messages = {
   'chats.storyReactedTheirs': 'Реакция на историю собеседника',
   'chats.storyGone': 'История больше недоступна',
   'chats.storyThumb': 'История',
+  'chats.shareAsPost': 'Публикацией',
+  'chats.shareInChat': 'В чат',
+  'chats.sentInChatToast':
+    '{count, plural, one {Отправлено # другу} few {Отправлено # друзьям} many {Отправлено # друзьям} other {Отправлено # друзьям}}',
+  'chats.sharedReel': 'Рилс',
+  'chats.sharedPost': 'Публикация',
+  'chats.sendInChatNoFriends': 'Добавьте друзей, чтобы отправлять им публикации в чате.',
+  'chats.sendInChatText': 'Добавьте сообщение (необязательно)',
+  'chats.sendInChatNobody': 'Выберите хотя бы одного друга.',
+  'chats.sendInChatSend':
+    '{count, plural, =0 {Отправить} one {Отправить # другу} few {Отправить # друзьям} many {Отправить # друзьям} other {Отправить # друзьям}}',
   'chats.cancelReply': 'Отменить ответ',
   'chats.edit': 'Изменить',
   'chats.editing': 'Вы редактируете сообщение',
