@@ -10,7 +10,7 @@ export const FILTER_CHOICES: readonly FilterChoice[] = ['none', ...REEL_FILTER_N
 
 /** The feColorMatrix `values` of a protocol matrix: its three rows, then alpha unchanged. */
 export function svgMatrixValues(matrix: ColourMatrix): string {
-  return [...matrix.map((row) => row.join(' ')), '0 0 0 1 0'].join(' ');
+  return [...matrix.map(([r, g, b, offset]) => `${r} ${g} ${b} 0 ${offset}`), '0 0 0 1 0'].join(' ');
 }
 
 /** The id of a filter's SVG definition (ReelFilterDefs.tsx), as CSS `filter: url(#…)` names it. */
