@@ -10,7 +10,7 @@ export type Facing = 'user' | 'environment';
 export type CameraProblem = 'denied' | 'missing' | 'unsupported' | 'failed';
 
 /** Why the camera could not be opened, from getUserMedia's refusal. */
-export function problemOf(error: unknown): CameraProblem {
+function problemOf(error: unknown): CameraProblem {
   const name = (error as { name?: unknown } | undefined)?.name;
   if (name === 'NotAllowedError' || name === 'SecurityError') return 'denied';
   if (name === 'NotFoundError' || name === 'OverconstrainedError') return 'missing';

@@ -16,7 +16,7 @@ import { cssFilter, type FilterChoice } from './filters.ts';
 import { RangeControl } from './RangeControl.tsx';
 import { type Sound, SoundSheet, soundName, soundUrl } from './SoundSheet.tsx';
 
-export function VolumeField(props: { id: string; label: string; value: number; onChange: (value: number) => void }): JSX.Element {
+function VolumeField(props: { id: string; label: string; value: number; onChange: (value: number) => void }): JSX.Element {
   return (
     <div class="reel-volume">
       <label for={props.id}>{props.label}</label>

@@ -50,9 +50,9 @@ export function clampRange(range: Range, bounds: { totalMs: number; minMs: numbe
 /** The first part of an original a stitch offers: from its start, as long as allowed. */
 export const firstStitch = (originalMs: number): Range => ({ startMs: 0, endMs: Math.min(originalMs, REEL_LIMITS.stitchMaxMs) });
 
-export const trimLength = (choices: Choices) => choices.trim.endMs - choices.trim.startMs;
+const trimLength = (choices: Choices) => choices.trim.endMs - choices.trim.startMs;
 
-export const isTrimmed = (choices: Choices) => choices.trim.startMs > 0 || choices.trim.endMs < choices.clipMs;
+const isTrimmed = (choices: Choices) => choices.trim.startMs > 0 || choices.trim.endMs < choices.clipMs;
 
 /** How long the reel will last, as the server computes it. */
 export function resultMs(choices: Choices): number {
