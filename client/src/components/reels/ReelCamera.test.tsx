@@ -6,7 +6,9 @@
 import { cleanup, fireEvent, render, screen, waitFor } from '@solidjs/testing-library';
 import { createSignal } from 'solid-js';
 import { afterEach, beforeEach, expect, test, vi } from 'vitest';
+import { exampleMedia } from '../../../../protocol/calls/media.ts';
 import { en } from '../../i18n/messages/en.ts';
+import type { MediaItem } from '../../state/media.ts';
 import type { Range } from './compose.ts';
 import type { FilterChoice } from './filters.ts';
 import { RangeControl } from './RangeControl.tsx';
@@ -132,6 +134,39 @@ test('reel camera: holding the button records until it is let go', async () => {
   fireEvent.pointerUp(recordButton());
   await waitFor(() => expect(onClip).toHaveBeenCalledTimes(1));
   expect(onClip).toHaveBeenCalledWith(expect.objectContaining({ durationMs: 20_000 }));
+});
+
+test('reel camera: in a duet the original plays beside the camera while recording, and its end ends the recording', async () => {
+  const play = vi.spyOn(HTMLMediaElement.prototype, 'play').mockResolvedValue(undefined);
+  const onClip = vi.fn();
+  const original = {
+    ...exampleMedia,
+    kind: 'reel',
+    status: 'ready',
+    durationMs: 20_000,
+    urls: { 'master.m3u8': '/m/master.m3u8' },
+  } as MediaItem;
+  render(() => (
+    <ReelCamera
+      filter="none"
+      onFilter={() => undefined}
+      minMs={15_000}
+      original={original}
+      mode="Duet"
+      onClip={onClip}
+      onClose={() => undefined}
+    />
+  ));
+  await live();
+  const other = screen.getByTestId('reel-duet-original') as HTMLVideoElement;
+  expect(screen.getByText('Duet')).toBeTruthy();
+  // The cap is the original's length: no other choice is offered.
+  expect(screen.queryByRole('radiogroup', { name: en['reelCreate.maxLength'] })).toBeNull();
+  fireEvent.pointerDown(recordButton(), { button: 0 });
+  fireEvent.pointerUp(recordButton());
+  expect(play.mock.contexts).toContain(other);
+  fireEvent(other, new Event('ended'));
+  await waitFor(() => expect(onClip).toHaveBeenCalledTimes(1));
 });
 
 test('reel camera: a refused camera is said, and a video file may be uploaded instead', async () => {
