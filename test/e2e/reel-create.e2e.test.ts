@@ -4,7 +4,8 @@
 // a second off its end with the keyboard, writes a caption and posts: the clip is uploaded as a
 // video, reels.compose bakes the filter and the trim, the new media is processed, reels.create
 // posts it and the app goes to the reel's page. The reel, read with the protocol, has the filter
-// and lasts the trimmed length. Screenshots of each step at 390 px and 1366 px, checked with axe.
+// and lasts the trimmed length. Screenshots of each step at 390 px and 1366 px, checked with axe, and
+// of the camera in Arabic (right to left).
 import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -13,8 +14,9 @@ import { promisify } from 'node:util';
 import AxeBuilder from '@axe-core/playwright';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
+import { ar } from '../../client/src/i18n/messages/ar.ts';
 import { en } from '../../client/src/i18n/messages/en.ts';
-import { screenshot } from '../harness/browser.ts';
+import { chooseLanguage, screenshot } from '../harness/browser.ts';
 import { join } from '../harness/social.ts';
 import { startWebEnv, type WebEnv } from '../harness/web.ts';
 
@@ -115,5 +117,17 @@ test('e2e: a video uploaded on the reel screen, filtered and trimmed, is compose
   expect(reel.post.text).toBe('Luna at the beach #perros');
   expect(Math.abs(reel.durationMs - (fullMs - 1000))).toBeLessThan(700);
   expect(reel.remix).toBeNull();
+
+  // In Arabic the screen reads right to left, its labels translated; the camera stays full screen.
+  await page.goto(`${env.node.url}/create`);
+  await chooseLanguage(page, 'ar');
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.goto(`${env.node.url}/create/reel`);
+  const record = page.getByRole('button', { name: ar['reelCreate.record'] });
+  await expect.poll(() => record.isEnabled(), within).toBe(true);
+  expect(await page.evaluate(() => document.documentElement.dir)).toBe('rtl');
+  await screenshot(page, 'reel-create-camera-ar-390');
+  expect(await serious(page)).toEqual([]);
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
   await page.context().close();
 }, 480_000);
