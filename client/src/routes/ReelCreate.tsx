@@ -71,6 +71,8 @@ export default function ReelCreate(): JSX.Element {
   const [choices, setChoices] = createStore<Choices>({ clipMs: 0, trim: { startMs: 0, endMs: 0 }, filter: 'none' });
   const publisher = createPublisher();
   onCleanup(() => {
+    // Leaving mid-upload gives the unfinished upload up.
+    publisher.cancel();
     const current = clip();
     if (current !== undefined) URL.revokeObjectURL(current.url);
   });
@@ -143,7 +145,7 @@ export default function ReelCreate(): JSX.Element {
           <Match when={remix.error !== undefined}>
             <div class="reel-create-stop">
               <ErrorAlert text={reelErrorText(remix.error)} />
-              <Button variant="secondary" onClick={() => navigate(-1)}>
+              <Button variant="secondary" onClick={() => navigate('/create')}>
                 {t('reelCreate.close')}
               </Button>
             </div>
@@ -151,7 +153,7 @@ export default function ReelCreate(): JSX.Element {
           <Match when={remix()?.allowed === false}>
             <div class="reel-create-stop" data-testid="reel-remix-refused">
               <ErrorAlert text={t(remix()?.kind === 'duet' ? 'reelCreate.duetOff' : 'reelCreate.stitchOff')} />
-              <Button variant="secondary" onClick={() => navigate(-1)}>
+              <Button variant="secondary" onClick={() => navigate('/create')}>
                 {t('reelCreate.close')}
               </Button>
             </div>
@@ -173,7 +175,7 @@ export default function ReelCreate(): JSX.Element {
               original={remix()?.kind === 'duet' ? remix()?.media : undefined}
               mode={mode()}
               onClip={(taken) => void took(taken)}
-              onClose={() => (stitchId === undefined ? navigate(-1) : setStep('stitch'))}
+              onClose={() => (stitchId === undefined ? navigate('/create') : setStep('stitch'))}
             />
           </Match>
           <Match when={step() === 'edit' && clip()}>

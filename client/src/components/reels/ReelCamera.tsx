@@ -290,6 +290,8 @@ export function ReelCamera(props: {
                   aria-label={recording() ? t('reelCreate.stop') : t('reelCreate.record')}
                   disabled={!ready() || typeof MediaRecorder === 'undefined'}
                   data-testid="reel-record"
+                  // A long press is a hold to record, not the touch menu.
+                  onContextMenu={(event) => event.preventDefault()}
                   onPointerDown={(event) => {
                     if (event.button !== 0) return;
                     pressedAt = Date.now();

@@ -4,7 +4,7 @@
 // own. Posting shows each step with its progress (publish.ts); a failure says why and may be
 // retried.
 import { ArrowLeft } from 'lucide-solid';
-import { createSignal, For, type JSX, Show } from 'solid-js';
+import { createSignal, For, type JSX, onMount, Show } from 'solid-js';
 import { REEL_AUDIENCES, REEL_LIMITS } from '../../../../protocol/lists.ts';
 import { t } from '../../i18n/index.ts';
 import { CheckField, InputField, SelectField, TextAreaField } from '../Field.tsx';
@@ -37,6 +37,9 @@ export function ReelDetails(props: {
   const [petId, setPetId] = createSignal('');
   const [soundTitle, setSoundTitle] = createSignal('');
   let cover: HTMLVideoElement | undefined;
+  let title: HTMLHeadingElement | undefined;
+  // A new step: focus moves to its title.
+  onMount(() => title?.focus());
   const busy = () => !['idle', 'failed', 'done'].includes(props.progress.step);
   const lengthMs = () => resultMs(props.choices);
   /** The step under way, said with its progress. */
@@ -74,7 +77,9 @@ export function ReelDetails(props: {
           onClick={() => props.onBack()}
           disabled={busy()}
         />
-        <h1 id="reel-details-title">{t('reelCreate.detailsTitle')}</h1>
+        <h1 id="reel-details-title" tabIndex={-1} ref={title}>
+          {t('reelCreate.detailsTitle')}
+        </h1>
       </header>
       <div class="reel-details-body">
         <div class="reel-cover">

@@ -48,6 +48,7 @@ export function ReelEdit(props: {
   onRetake: () => void;
   onNext: () => void;
 }): JSX.Element {
+  let section: HTMLElement | undefined;
   let video: HTMLVideoElement | undefined;
   let other: HTMLVideoElement | undefined;
   const audio = new Audio();
@@ -101,6 +102,8 @@ export function ReelEdit(props: {
   );
 
   onMount(() => {
+    // A new step: focus moves to it, so a screen reader says where it is.
+    section?.focus();
     const playlist = props.original?.urls?.['master.m3u8'];
     if (other !== undefined && playlist !== undefined) {
       const element = other;
@@ -142,7 +145,7 @@ export function ReelEdit(props: {
   const problem = () => lengthProblem(props.choices);
 
   return (
-    <section class="reel-edit" aria-label={t('reelCreate.review')} data-testid="reel-edit">
+    <section class="reel-edit" aria-label={t('reelCreate.review')} data-testid="reel-edit" tabIndex={-1} ref={section}>
       <div class="reel-edit-stage" classList={{ duet: props.original !== undefined }}>
         {/* biome-ignore lint/a11y/useMediaCaption: the user's own clip, just filmed */}
         <video
