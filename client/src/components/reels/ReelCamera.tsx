@@ -199,10 +199,9 @@ export function ReelCamera(props: {
                 autoplay
                 muted
                 playsinline
-                onLoadedMetadata={() => {
-                  setReady(true);
-                  snapshot();
-                }}
+                onLoadedMetadata={() => setReady(true)}
+                // The first frame drawn: before it a snapshot would be black.
+                onPlaying={snapshot}
               />
               <Show when={props.original}>
                 {/* biome-ignore lint/a11y/useMediaCaption: a reel comes without captions */}
