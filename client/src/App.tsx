@@ -17,6 +17,7 @@ import './app.css';
 
 const Explore = lazy(() => import('./routes/Explore.tsx'));
 const Create = lazy(() => import('./routes/Create.tsx'));
+const ReelCreate = lazy(() => import('./routes/ReelCreate.tsx'));
 const Welcome = lazy(() => import('./routes/Welcome.tsx'));
 const Appearance = lazy(() => import('./routes/settings/Appearance.tsx'));
 const SignIn = lazy(() => import('./routes/SignIn.tsx'));
@@ -54,6 +55,7 @@ const SIGNED_IN: [string, () => JSX.Element][] = [
   ['/', Feed],
   ['/explore', Explore],
   ['/create', Create],
+  ['/create/reel', ReelCreate],
   ['/welcome', Welcome],
   ['/sessions', Sessions],
   ['/posts/:id', PostPage],

@@ -18,8 +18,8 @@ import { type MediaItem, remember } from './media.ts';
 import { failureText } from './mediaText.ts';
 import { actions, errorText } from './store.ts';
 
-/** What this client uploads (reels come with the reels screens). */
-export type MediaKind = Exclude<MediaItem['kind'], 'reel'>;
+/** What this client uploads: every kind (a reel from the reel screen). */
+export type MediaKind = MediaItem['kind'];
 
 interface UploadState {
   phase: 'sending' | 'processing' | 'ready' | 'failed' | 'cancelled';
@@ -289,6 +289,44 @@ export function startUpload(file: Blob, kind: MediaKind, overrides: Partial<Uplo
       settle?.(undefined);
     },
   };
+}
+
+/** Follows a media the server makes (reels.compose) until it is ready (resolved) or failed
+ * (rejected with the reason in words), telling `onProgress` how far its processing is: live
+ * `media.changed` events, and a slow poll for those missed while the socket reconnected. */
+export function followMedia(id: string, onProgress: (percent: number) => void, overrides: Partial<UploadDeps> = {}): Promise<MediaItem> {
+  const deps = { ...appDeps(), ...overrides };
+  return new Promise((resolve, reject) => {
+    let over = false;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const apply = (media: MediaItem) => {
+      if (over || media.id !== id) return;
+      remember(media);
+      if (media.status === 'ready') {
+        end();
+        resolve(media);
+      } else if (media.status === 'failed') {
+        end();
+        reject(new Error(failureText(media)));
+      } else onProgress(media.progress);
+    };
+    const stop = deps.onMediaChanged(apply);
+    const end = () => {
+      over = true;
+      stop();
+      clearTimeout(timer);
+    };
+    const poll = async () => {
+      try {
+        const latest = await deps.getMedia(id);
+        if (latest !== undefined) apply(latest);
+      } catch {
+        // The next poll (or the live event) tells; the socket may be reconnecting.
+      }
+      if (!over) timer = setTimeout(poll, deps.pollMs);
+    };
+    void poll();
+  });
 }
 
 /** The uploads of one form (a post, a message): files picked are checked and start at once. */

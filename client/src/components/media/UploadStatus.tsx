@@ -29,7 +29,7 @@ function uploadText(upload: Upload): string {
 export function UploadStatus(props: { upload: Upload; onRemove: () => void; compact?: boolean }): JSX.Element {
   const state = () => props.upload.state;
   const percent = () => (state().phase === 'sending' ? Math.round((100 * state().sent) / Math.max(1, state().total)) : state().progress);
-  const kindLabel = () => t(`media.${props.upload.kind}`);
+  const kindLabel = () => t(`media.${props.upload.kind === 'reel' ? 'video' : props.upload.kind}`);
   return (
     <li class={`upload ${state().phase}`} data-testid="upload" data-phase={state().phase}>
       <Show

@@ -12,33 +12,20 @@ import { createEffect, createSignal, type JSX, onCleanup, onMount, Show } from '
 import { STORY_LIMITS } from '../../../../protocol/lists.ts';
 import { t } from '../../i18n/index.ts';
 import { ErrorAlert } from '../FormFooter.tsx';
+import { type CameraProblem, countCameras, type Facing, openCamera, startRecorder, stopTracks } from '../media/camera.ts';
 import { FilePicker } from '../media/FilePicker.tsx';
 import { clock } from '../media/sources.ts';
 import { Button, IconButton } from '../ui/Button.tsx';
 
-/** What a recording is written as, best first (Safari writes only MP4). */
-const VIDEO_TYPES = ['video/webm;codecs=vp8,opus', 'video/webm', 'video/mp4'];
 /** A recording runs on a little after stop() is called: stopping this much early keeps it within a story's length. */
 const STOP_EARLY_MS = 500;
-const VIDEO_BITS_PER_SECOND = 2_500_000;
-
-type Facing = 'user' | 'environment';
-type Problem = 'denied' | 'missing' | 'unsupported' | 'failed';
-
-/** Why the camera could not be opened, from getUserMedia's refusal. */
-function problemOf(error: unknown): Problem {
-  const name = (error as { name?: unknown } | undefined)?.name;
-  if (name === 'NotAllowedError' || name === 'SecurityError') return 'denied';
-  if (name === 'NotFoundError' || name === 'OverconstrainedError') return 'missing';
-  return 'failed';
-}
 
 export default function StoryCamera(props: { onFile: (file: File) => void; onClose: () => void }): JSX.Element {
   const [stream, setStream] = createSignal<MediaStream | undefined>();
   const [facing, setFacing] = createSignal<Facing>('user');
   const [cameras, setCameras] = createSignal(0);
   const [ready, setReady] = createSignal(false);
-  const [problem, setProblem] = createSignal<Problem | undefined>();
+  const [problem, setProblem] = createSignal<CameraProblem | undefined>();
   const [recording, setRecording] = createSignal(false);
   const [elapsed, setElapsed] = createSignal(0);
   /** A photo is being written: one tap, one photo. */
@@ -53,7 +40,7 @@ export default function StoryCamera(props: { onFile: (file: File) => void; onClo
   let gone = false;
 
   const release = () => {
-    for (const track of stream()?.getTracks() ?? []) track.stop();
+    stopTracks(stream());
     setStream(undefined);
     setReady(false);
   };
@@ -62,40 +49,21 @@ export default function StoryCamera(props: { onFile: (file: File) => void; onClo
     if (live !== undefined) live.srcObject = stream() ?? null;
   });
 
-  /** Opens the camera facing `want`, with the microphone when there is one (a video without sound otherwise). */
+  /** Opens the camera facing `want` (camera.ts: with the microphone when there is one). */
   const open = async (want: Facing) => {
     release();
-    if (navigator.mediaDevices?.getUserMedia === undefined) {
-      setProblem('unsupported');
-      return;
-    }
-    const video = { facingMode: want, width: { ideal: 1920 }, height: { ideal: 1080 } };
-    let opened: MediaStream | undefined;
-    let refusal: unknown;
-    for (const audio of [true, false]) {
-      try {
-        opened = await navigator.mediaDevices.getUserMedia({ video, audio });
-        break;
-      } catch (error) {
-        refusal = error;
-      }
-    }
+    const opened = await openCamera(want);
     if (gone) {
-      for (const track of opened?.getTracks() ?? []) track.stop();
+      if ('stream' in opened) stopTracks(opened.stream);
       return;
     }
-    if (opened === undefined) {
-      setProblem(problemOf(refusal));
+    if ('problem' in opened) {
+      setProblem(opened.problem);
       return;
     }
     setFacing(want);
-    setStream(opened);
-    try {
-      const devices = await navigator.mediaDevices.enumerateDevices();
-      setCameras(devices.filter((device) => device.kind === 'videoinput').length);
-    } catch {
-      // Without the list the other camera is not offered; the one open works.
-    }
+    setStream(opened.stream);
+    setCameras(await countCameras());
   };
 
   const hand = (file: File) => {
@@ -135,29 +103,16 @@ export default function StoryCamera(props: { onFile: (file: File) => void; onClo
   const record = () => {
     const source = stream();
     if (source === undefined || !ready()) return;
-    const mimeType = VIDEO_TYPES.find((type) => MediaRecorder.isTypeSupported(type));
-    const chunks: Blob[] = [];
-    const active = new MediaRecorder(source, {
-      ...(mimeType === undefined ? {} : { mimeType }),
-      videoBitsPerSecond: VIDEO_BITS_PER_SECOND,
-    });
-    recorder = active;
     keep = false;
-    active.addEventListener('dataavailable', (event) => {
-      if (event.data.size > 0) chunks.push(event.data);
-    });
-    active.addEventListener('stop', () => {
+    recorder = startRecorder(source, 'story', (file) => {
       recorder = undefined;
       setRecording(false);
-      if (!keep || chunks.length === 0) return;
-      const type = (active.mimeType || mimeType || 'video/webm').split(';')[0] as string;
-      hand(new File(chunks, `story-${Date.now()}.${type === 'video/mp4' ? 'mp4' : 'webm'}`, { type }));
+      if (keep && file !== undefined) hand(file);
     });
     const began = Date.now();
     setElapsed(0);
     ticker = setInterval(() => setElapsed(Date.now() - began), 250);
     limit = setTimeout(() => stopRecording(true), STORY_LIMITS.videoMs - STOP_EARLY_MS);
-    active.start(1000);
     setRecording(true);
   };
 
