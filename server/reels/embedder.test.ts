@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, test, vi } from 'vitest';
 import { TEST_CAPTION_WORDS as TEST_WORDS, writeCaptionModel } from '../../test/harness/caption-model.ts';
 import { startTestNode, testConfig } from '../../test/harness/node.ts';
+import { runNodeToExit } from '../../test/harness/processes.ts';
 import { createTempDir, type TempDir } from '../../test/harness/services.ts';
 import { ConfigError } from '../errors.ts';
 import { type CaptionEmbedder, lexicalEmbedder, loadModelEmbedder, openCaptionEmbedder } from './embedder.ts';
@@ -118,5 +119,12 @@ describe('reels: caption embedders', () => {
     } finally {
       config.cleanup();
     }
+    // The process says so as for any invalid variable, and exits with EX_CONFIG.
+    const missing = join(dir.path, 'not-there');
+    const result = await runNodeToExit({ REELS_MODEL_DIR: missing, LOG_LEVEL: 'silent' });
+    expect(result.code).toBe(78);
+    expect(result.stderr.trim().split('\n')).toEqual([
+      `petamigos: invalid configuration: REELS_MODEL_DIR: no model folder at "${missing}"`,
+    ]);
   });
 });

@@ -52,7 +52,11 @@ async function loadPipeline(dir: string, quantized: boolean): Promise<FeatureExt
     env.localModelPath = `${dirname(dir)}/`;
     return pipeline('feature-extraction', basename(dir), { local_files_only: true, quantized });
   });
-  loads = turn.catch(() => undefined);
+  // The queue only orders the loads: a failed one is reported to its own caller through `turn`.
+  loads = turn.then(
+    () => undefined,
+    () => undefined,
+  );
   return turn;
 }
 
