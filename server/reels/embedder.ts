@@ -11,7 +11,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { env, type FeatureExtractionPipeline, pipeline } from '@xenova/transformers';
+import type { FeatureExtractionPipeline } from '@xenova/transformers';
 import { ConfigError } from '../errors.ts';
 import { LEXICAL_DIMENSIONS, lexicalEmbedding, withoutMentions, wordsOf } from './vectors.ts';
 
@@ -40,11 +40,15 @@ function unitRounded(values: ArrayLike<number>): number[] | null {
 }
 
 // transformers.js reads its settings from one object per process: loads take turns, so two nodes
-// of one process (tests) never read each other's folder.
+// of one process (tests) never read each other's folder. It is imported only when a model is
+// configured: importing it loads onnxruntime-node's native binding, and Bun 1.4.5 aborts the
+// process when a worker thread loads that binding after another worker that ran a session ended
+// (tests run in worker threads; see caption-model.test.ts).
 let loads: Promise<unknown> = Promise.resolve();
 
 async function loadPipeline(dir: string, quantized: boolean): Promise<FeatureExtractionPipeline> {
   const turn = loads.then(async () => {
+    const { env, pipeline } = await import('@xenova/transformers');
     env.allowLocalModels = true;
     env.allowRemoteModels = false;
     env.useFSCache = false;

@@ -1,31 +1,46 @@
-// Caption vectors on a node started with REELS_MODEL_DIR (a tiny generated model: no real model
-// can be downloaded here), against a real database: reels store the model's name and its vectors
-// when posted and when their caption is edited; the For You feed ranks by them and reads a vector
-// of another embedder as none; the caption job turns reels of another embedder (or of none) into
-// the model's, newest first, leaves deleted reels alone and never leaves two lengths side by side.
+// Every test that runs a model is in this file, on a tiny BERT-style model folder generated here
+// (test/harness/caption-model.ts: no real model can be downloaded here, and none is). One file,
+// because Bun 1.4.5 aborts the process when a worker thread loads onnxruntime-node's binding after
+// another worker that ran a session has ended, and each test file runs in a worker of its own.
+//
+// The embedders: the model one loaded from its folder alone, and what a folder that is missing or
+// broken does to a starting node. Then a node started with REELS_MODEL_DIR, against a real
+// database: reels store the model's name and its vectors when posted and when their caption is
+// edited; the For You feed ranks by them and reads a vector of another embedder as none; the
+// caption job turns reels of another embedder (or of none) into the model's, leaves deleted reels
+// alone and never leaves two lengths side by side.
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, test, vi } from 'vitest';
 import { type AccountsEnv, startAccountsEnv } from '../../test/harness/accounts.ts';
 import { TEST_CAPTION_WORDS, writeCaptionModel } from '../../test/harness/caption-model.ts';
 import { mediaRow } from '../../test/harness/media-rows.ts';
+import { startTestNode, testConfig } from '../../test/harness/node.ts';
+import { runNodeToExit } from '../../test/harness/processes.ts';
 import { createTempDir, type TempDir } from '../../test/harness/services.ts';
 import { type Member, memberPool } from '../../test/harness/social.ts';
+import { ConfigError } from '../errors.ts';
 import { rowsOf } from '../platform/db/rows.ts';
 import { CaptionVectors } from './captions.ts';
-import type { CaptionEmbedder } from './embedder.ts';
-import { lexicalEmbedding } from './vectors.ts';
+import { type CaptionEmbedder, lexicalEmbedder, loadModelEmbedder, openCaptionEmbedder } from './embedder.ts';
+import { LEXICAL_DIMENSIONS, lexicalEmbedding } from './vectors.ts';
 
 const DIMENSIONS = 32;
+let dir: TempDir;
+/** The model loaded by the test itself; `embedder` is the node's, loaded from the same folder. */
+let model: CaptionEmbedder;
 let env: AccountsEnv;
 let pool: ReturnType<typeof memberPool>;
-let models: TempDir;
 let embedder: CaptionEmbedder;
 
+const cosine = (a: number[], b: number[]) => a.reduce((sum, x, i) => sum + x * (b[i] ?? 0), 0);
+
 beforeAll(async () => {
-  models = createTempDir('caption-models');
-  writeCaptionModel(join(models.path, 'tiny'), { words: TEST_CAPTION_WORDS, dimensions: DIMENSIONS });
-  env = await startAccountsEnv('reel-captions', { REELS_MODEL_DIR: join(models.path, 'tiny') });
+  dir = createTempDir('caption-model');
+  writeCaptionModel(join(dir.path, 'tiny'), { words: TEST_CAPTION_WORDS, dimensions: DIMENSIONS });
+  model = await loadModelEmbedder(join(dir.path, 'tiny'));
+  env = await startAccountsEnv('reel-captions', { REELS_MODEL_DIR: join(dir.path, 'tiny') });
   // Rounds are run by the tests, not by the node's timer.
   await env.node.social.captionVectors.job.stop();
   embedder = env.node.social.deps.captions;
@@ -34,7 +49,112 @@ beforeAll(async () => {
 afterAll(async () => {
   pool.closeAll();
   await env.close();
-  models.remove();
+  dir.remove();
+});
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+async function configErrorOf(promise: Promise<unknown>): Promise<ConfigError> {
+  const error = await promise.then(
+    () => undefined,
+    (reason: unknown) => reason,
+  );
+  if (!(error instanceof ConfigError)) throw new Error(`expected a ConfigError, got ${String(error)}`);
+  return error;
+}
+
+describe('reels: caption embedders', () => {
+  test('caption embedder: the model loads from its folder with no network and gives unit vectors of its size, the same for the same text', async () => {
+    const fetches = vi.spyOn(globalThis, 'fetch');
+    const again = await loadModelEmbedder(join(dir.path, 'tiny'));
+    const surf = (await again.embed('Surf en la playa #surf', ['surf'])) as number[];
+    expect(fetches).not.toHaveBeenCalled();
+    expect(again.dimensions).toBe(32);
+    expect(again.name).toMatch(/^model-tiny-32-[0-9a-f]{8}$/);
+    expect(again.name).toBe(model.name);
+    expect(surf).toHaveLength(DIMENSIONS);
+    expect(Math.hypot(...surf)).toBeCloseTo(1, 5);
+    // Rounded like the lexical embedding.
+    for (const value of surf) expect(Math.round(value * 1e6) / 1e6).toBe(value);
+    expect(await model.embed('Surf en la playa #surf', ['surf'])).toEqual(surf);
+  });
+
+  test('caption embedder: captions sharing words are closer than unrelated ones; nothing to embed is none', async () => {
+    const embed = async (text: string) => (await model.embed(text, [])) as number[];
+    const surf = await embed('Surf en la playa');
+    const surfToo = await embed('Olas grandes para surf en la playa');
+    const cats = await embed('Gato en la siesta');
+    const cooking = await embed('Receta de cocina para perros');
+    expect(cosine(surf, surfToo)).toBeGreaterThan(cosine(surf, cats) + 0.2);
+    expect(cosine(surf, surfToo)).toBeGreaterThan(cosine(surf, cooking) + 0.2);
+    expect(cosine(cats, await embed('Gatos y siesta'))).toBeGreaterThan(cosine(cats, cooking) + 0.2);
+    // No words (a mention, an emoji): nothing to embed, as with the lexical embedding.
+    expect(await model.embed('@solo_una_mencion 🐶', [])).toBeNull();
+    expect(await model.embed('', [])).toBeNull();
+    // Only words the model gives no direction (unknown to this vocabulary): none either.
+    expect(await model.embed('xyzzy qwerty', [])).toBeNull();
+  });
+
+  test('caption embedder: the lexical one without REELS_MODEL_DIR; new weights in the same folder are another embedder', async () => {
+    expect(await openCaptionEmbedder(undefined)).toBe(lexicalEmbedder);
+    expect(lexicalEmbedder).toMatchObject({ name: 'lexical-64', dimensions: LEXICAL_DIMENSIONS });
+    expect(await lexicalEmbedder.embed('Luna en la playa #perros', ['perros'])).toEqual(
+      lexicalEmbedding('Luna en la playa #perros', ['perros']),
+    );
+    const other = createTempDir('caption-model');
+    try {
+      writeCaptionModel(join(other.path, 'tiny'), { words: TEST_CAPTION_WORDS, dimensions: DIMENSIONS, seed: 7 });
+      const retrained = await loadModelEmbedder(join(other.path, 'tiny'));
+      expect(retrained.name).toMatch(/^model-tiny-32-/);
+      expect(retrained.name).not.toBe(model.name);
+    } finally {
+      other.remove();
+    }
+  });
+
+  test('caption embedder: a missing folder, one lacking files and one whose model does not load are ConfigErrors naming the folder', async () => {
+    const missing = await configErrorOf(loadModelEmbedder(join(dir.path, 'nowhere')));
+    expect(missing.variable).toBe('REELS_MODEL_DIR');
+    expect(missing.message).toContain(join(dir.path, 'nowhere'));
+
+    const lacking = join(dir.path, 'lacking');
+    writeCaptionModel(lacking, { words: TEST_CAPTION_WORDS, dimensions: 8 });
+    rmSync(join(lacking, 'onnx'), { recursive: true });
+    rmSync(join(lacking, 'tokenizer.json'));
+    const lacks = await configErrorOf(loadModelEmbedder(lacking));
+    expect(lacks.message).toContain(lacking);
+    expect(lacks.message).toContain('tokenizer.json');
+    expect(lacks.message).toContain('onnx/model_quantized.onnx or onnx/model.onnx');
+
+    const broken = join(dir.path, 'broken');
+    writeCaptionModel(broken, { words: TEST_CAPTION_WORDS, dimensions: 8 });
+    writeFileSync(join(broken, 'onnx', 'model_quantized.onnx'), 'not a model');
+    const fails = await configErrorOf(loadModelEmbedder(broken));
+    expect(fails.message).toContain(`the model in "${broken}" does not load or run`);
+    expect(fails.cause).toBeDefined();
+  });
+
+  test('caption embedder: a node whose REELS_MODEL_DIR does not load does not start, and says which folder', async () => {
+    const broken = join(dir.path, 'broken-node');
+    writeCaptionModel(broken, { words: TEST_CAPTION_WORDS, dimensions: 8 });
+    writeFileSync(join(broken, 'tokenizer.json'), '{ truncated');
+    const config = testConfig({ REELS_MODEL_DIR: broken });
+    try {
+      const error = await configErrorOf(startTestNode(config));
+      expect(error.message).toContain(broken);
+      expect(error.code).toBe('CONFIG_INVALID');
+    } finally {
+      config.cleanup();
+    }
+    // The process says so as for any invalid variable, and exits with EX_CONFIG.
+    const missing = join(dir.path, 'not-there');
+    const result = await runNodeToExit({ REELS_MODEL_DIR: missing, LOG_LEVEL: 'silent' });
+    expect(result.code).toBe(78);
+    expect(result.stderr.trim().split('\n')).toEqual([
+      `petamigos: invalid configuration: REELS_MODEL_DIR: no model folder at "${missing}"`,
+    ]);
+  });
 });
 
 const db = () => env.node.platform.database.db;
@@ -58,8 +178,6 @@ const makeLexical = (reelId: string, caption: string, hashtags: string[]) =>
       caption_model = 'lexical-64' where post_id = ${reelId}`);
 
 const retireOthers = () => db().execute(sql`update reels set deleted_at = now() where deleted_at is null`);
-
-const cosine = (a: number[], b: number[]) => a.reduce((sum, x, i) => sum + x * (b[i] ?? 0), 0);
 
 describe('reels: caption vectors from a model', () => {
   test('caption vectors: a reel stores the model’s name and vector when posted, and a caption edit (reels.edit, posts.edit) embeds it again', async () => {
