@@ -22,6 +22,7 @@ import { rowsOf } from '../server/platform/db/rows.ts';
 import { posts } from '../server/posts/schema.ts';
 import { ALS_DEFAULTS, seeded } from '../server/reels/als.ts';
 import { ReelVectors } from '../server/reels/collaborative.ts';
+import { lexicalEmbedder } from '../server/reels/embedder.ts';
 import { COLD_START_REACH } from '../server/reels/ranking.ts';
 import { reels } from '../server/reels/schema.ts';
 import { lexicalEmbedding } from '../server/reels/vectors.ts';
@@ -162,6 +163,7 @@ try {
         durationMs: 20_000,
         language: 'es',
         captionVector: lexicalEmbedding(reel.text, reel.hashtags),
+        captionModel: lexicalEmbedder.name,
         createdAt: reel.at,
       })),
     );

@@ -10,6 +10,7 @@
 import { sql } from 'drizzle-orm';
 import type { Database } from '../server/platform/db/index.ts';
 import { rowsOf } from '../server/platform/db/rows.ts';
+import { lexicalEmbedder } from '../server/reels/embedder.ts';
 import { lexicalEmbedding } from '../server/reels/vectors.ts';
 
 export interface ReelsSize {
@@ -106,8 +107,8 @@ async function seed(db: Database, size: ReelsSize): Promise<void> {
       select l.id, l.author_id, c.text, l.audience, array[l.id], l.language, c.tags, l.at
       from bench_reel_list l join bench_reel_captions c on c.t = l.t`);
     await db.execute(sql`
-      insert into reels (post_id, author_id, media_id, duration_ms, language, caption_vector, created_at)
-      select l.id, l.author_id, l.id, 20000, l.language, c.vector, l.at
+      insert into reels (post_id, author_id, media_id, duration_ms, language, caption_vector, caption_model, created_at)
+      select l.id, l.author_id, l.id, 20000, l.language, c.vector, ${lexicalEmbedder.name}, l.at
       from bench_reel_list l join bench_reel_captions c on c.t = l.t`);
   });
   await db.execute(sql`

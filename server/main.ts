@@ -7,13 +7,17 @@ import { createLogger } from './platform/log.ts';
 
 const EXIT_CONFIG = 78;
 
+function exitInvalid(error: ConfigError): never {
+  for (const line of error.message.split('\n')) process.stderr.write(`petamigos: invalid configuration: ${line}\n`);
+  process.exit(EXIT_CONFIG);
+}
+
 let config: ReturnType<typeof loadConfig>;
 try {
   config = loadConfig();
 } catch (error) {
   if (!(error instanceof ConfigError)) throw error;
-  for (const line of error.message.split('\n')) process.stderr.write(`petamigos: invalid configuration: ${line}\n`);
-  process.exit(EXIT_CONFIG);
+  exitInvalid(error);
 }
 
 const log = createLogger({ level: config.logLevel, format: config.logFormat, nodeId: config.nodeId });
@@ -39,5 +43,7 @@ try {
   process.once('SIGINT', () => stop('SIGINT'));
 } catch (error) {
   log.fatal({ err: error }, `node.start() | failed: ${(error as Error).message}`);
+  // Found only when starting (a model folder that does not load): still a configuration to fix.
+  if (error instanceof ConfigError) exitInvalid(error);
   process.exit(1);
 }

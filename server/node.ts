@@ -23,6 +23,7 @@ import { createSocial, type Social } from './people/social.ts';
 import type { Config } from './platform/config.ts';
 import { openPlatform, type Platform } from './platform/index.ts';
 import type { Logger } from './platform/log.ts';
+import { openCaptionEmbedder } from './reels/embedder.ts';
 import { recordBoot } from './system/boot.ts';
 
 export interface RunningNode {
@@ -47,6 +48,8 @@ export interface NodeOptions {
 
 export async function startNode(config: Config, log: Logger, options: NodeOptions = {}): Promise<RunningNode> {
   const startedAt = Date.now();
+  // Before anything is opened: a model folder that does not load stops the node with nothing to close.
+  const captions = await openCaptionEmbedder(config.reels.modelDir);
   const platform = await openPlatform(config, log);
   try {
     const boot = await recordBoot(platform.database.db, config.nodeId);
@@ -108,10 +111,11 @@ export async function startNode(config: Config, log: Logger, options: NodeOption
       reminders,
     });
     actorsForMedia = actors;
-    social = await createSocial(platform, accounts, actors, media.media, reminders);
+    social = await createSocial(platform, accounts, actors, media.media, reminders, captions);
     social.digest.start();
     social.storyCleanup.start();
     social.reelVectors.job.start();
+    social.captionVectors.job.start();
     const gateway: Gateway | undefined = config.roles.has('gateway')
       ? createGateway({ platform, accounts, actors, social, ...options.gateway })
       : undefined;
@@ -149,8 +153,8 @@ export async function startNode(config: Config, log: Logger, options: NodeOption
     const port = server.port as number;
     const url = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`;
     log.info(
-      { port, url, installationId: boot.installationId, bootCount: boot.bootCount, roles: [...config.roles] },
-      `node.start() | listening [url:${url}] [installation:${boot.installationId}] [boot:${boot.bootCount}]`,
+      { port, url, installationId: boot.installationId, bootCount: boot.bootCount, roles: [...config.roles], captions: captions.name },
+      `node.start() | listening [url:${url}] [installation:${boot.installationId}] [boot:${boot.bootCount}] [captions:${captions.name}]`,
     );
     let stopping: Promise<void> | undefined;
     return {
@@ -173,6 +177,7 @@ export async function startNode(config: Config, log: Logger, options: NodeOption
           await social.digest.stop();
           await social.storyCleanup.stop();
           await social.reelVectors.job.stop();
+          await social.captionVectors.job.stop();
           await accounts.outbox.stop();
           await media.stop();
           await platform.close();

@@ -9,6 +9,7 @@ import type { Bus } from '../platform/bus/index.ts';
 import type { Database } from '../platform/db/index.ts';
 import type { Logger } from '../platform/log.ts';
 import type { TopicLog } from '../platform/topics/index.ts';
+import type { CaptionEmbedder } from '../reels/embedder.ts';
 
 export interface SocialDeps {
   db: Database;
@@ -28,6 +29,8 @@ export interface SocialDeps {
   savedPostsMax: number;
   /** Every media reference (posts, profiles, pets, conversations) is checked here: owned by the caller, ready. */
   media: Media;
+  /** The node's caption embedder (reels/embedder.ts): a reel's caption vector is made with it when posted and when edited. */
+  captions: CaptionEmbedder;
 }
 
 /** Subject on which a user's changed visibility (privacy, unfriend, block) reaches every gateway. */

@@ -21,8 +21,10 @@ import { Posts } from '../posts/posts.ts';
 import { Reactions } from '../posts/reactions.ts';
 import { Saved } from '../posts/saved.ts';
 import { postsShowMedia, postsUseMedia } from '../posts/visibility.ts';
+import { CaptionVectors } from '../reels/captions.ts';
 import { ReelVectors } from '../reels/collaborative.ts';
 import { Composer } from '../reels/compose.ts';
+import type { CaptionEmbedder } from '../reels/embedder.ts';
 import { ForYou } from '../reels/foryou.ts';
 import { Reels } from '../reels/reels.ts';
 import { Sounds } from '../reels/sounds.ts';
@@ -55,6 +57,8 @@ export interface Social {
   forYou: ForYou;
   /** Started and stopped by the node, like the cleanup. */
   reelVectors: ReelVectors;
+  /** Started and stopped by the node: re-embeds captions made by another embedder. */
+  captionVectors: CaptionVectors;
   stories: Stories;
   highlights: Highlights;
   /** Started and stopped by the node, like the digest. */
@@ -67,6 +71,7 @@ export async function createSocial(
   actors: ActorSystem,
   media: Media,
   reminders: Reminders,
+  captions: CaptionEmbedder,
 ): Promise<Social> {
   const db = platform.database.db;
   const keys = await loadVapidKeys(db, platform.config.webPush);
@@ -99,6 +104,7 @@ export async function createSocial(
     reportsPerHour: platform.config.reportsPerHour,
     savedPostsMax: platform.config.savedPostsMax,
     media,
+    captions,
   };
   // Who may see a media: its owner, and whoever may see something that shows it.
   media.showWith(profilesShowMedia, postsShowMedia, petsShowMedia, chatsShowMedia, storiesShowMedia);
@@ -132,8 +138,15 @@ export async function createSocial(
     reels,
     sounds,
     composer: new Composer(deps, reels, sounds),
-    forYou: new ForYou({ db, cache: platform.cache }),
+    forYou: new ForYou({ db, cache: platform.cache, embedder: captions }),
     reelVectors: new ReelVectors({ db, log: platform.log, node: actors.node, everyMs: platform.config.reels.vectorsEveryMs }),
+    captionVectors: new CaptionVectors({
+      db,
+      log: platform.log,
+      node: actors.node,
+      everyMs: platform.config.reels.captionsEveryMs,
+      embedder: captions,
+    }),
     stories: new Stories({ ...deps, lifetimeMs: platform.config.stories.lifetimeMs, perDay: platform.config.stories.perDay }),
     highlights: new Highlights(db),
     storyCleanup: new StoryCleanup({

@@ -56,7 +56,7 @@ export interface Config {
   places: PlacesConfig;
   savedPostsMax: number;
   stories: StoriesConfig;
-  reels: { vectorsEveryMs: number };
+  reels: ReelsConfig;
   mail: MailConfig;
   media: MediaConfig;
   accounts: AccountsConfig;
@@ -69,6 +69,15 @@ interface StoriesConfig {
   perDay: number;
   /** How often the cleanup of expired stories runs (one node at a time). */
   cleanupEveryMs: number;
+}
+
+interface ReelsConfig {
+  /** How often the collaborative vectors are learned (collaborative.ts). */
+  vectorsEveryMs: number;
+  /** A transformers.js model folder for caption vectors; undefined: the lexical embedding (embedder.ts). */
+  modelDir: string | undefined;
+  /** How often reels embedded by another embedder are re-embedded (captions.ts). */
+  captionsEveryMs: number;
 }
 
 interface MailConfig {
@@ -394,6 +403,18 @@ const variables = {
     example: '600000',
     parse: integer('REEL_VECTORS_EVERY_MS', 1000, 7 * 86_400_000, 600_000),
   },
+  reelsModelDir: {
+    name: 'REELS_MODEL_DIR',
+    doc: "A sentence-embedding model for reel captions: a transformers.js folder (config.json, tokenizer.json, tokenizer_config.json, onnx/model_quantized.onnx or onnx/model.onnx), such as Xenova/all-MiniLM-L6-v2 downloaded at deploy time; it is read from this folder only, never downloaded. Empty: a lexical embedding of the caption's words (server/reels/vectors.ts). A folder that is missing or does not load stops the node at start (CONFIG_INVALID). Every node of a cluster should use the same; after a change, REEL_CAPTIONS_EVERY_MS re-embeds the reels, and until then a caption vector of the other embedder counts as none.",
+    example: '',
+    parse: (raw: string | undefined) => (raw === undefined || raw.trim() === '' ? undefined : raw.trim()),
+  },
+  reelCaptionsEveryMs: {
+    name: 'REEL_CAPTIONS_EVERY_MS',
+    doc: 'How often reels whose caption vector was made by another embedder than REELS_MODEL_DIR gives (or none) are re-embedded, newest first, in ms (a minute). One node runs each round, for at most an eighth of this period.',
+    example: '60000',
+    parse: integer('REEL_CAPTIONS_EVERY_MS', 1000, 7 * 86_400_000, 60_000),
+  },
   mailNotificationsPerHour: {
     name: 'MAIL_NOTIFICATIONS_PER_HOUR',
     doc: 'Notification mails one address gets per hour; the notifications beyond wait for the next digest mail.',
@@ -578,7 +599,7 @@ export function loadConfig(env: Env = process.env): Config {
     },
     savedPostsMax: v.savedPostsMax,
     stories: { lifetimeMs: v.storyLifetimeMs, perDay: v.storiesPerDay, cleanupEveryMs: v.storyCleanupEveryMs },
-    reels: { vectorsEveryMs: v.reelVectorsEveryMs },
+    reels: { vectorsEveryMs: v.reelVectorsEveryMs, modelDir: v.reelsModelDir, captionsEveryMs: v.reelCaptionsEveryMs },
     mail: { notificationsPerHour: v.mailNotificationsPerHour, digestEveryMs: v.mailDigestEveryMs },
     media: {
       workers: v.mediaWorkers,

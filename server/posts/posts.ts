@@ -25,7 +25,6 @@ import { rowsOf } from '../platform/db/rows.ts';
 import { checkPlainText } from '../platform/input.ts';
 import { logOnReel } from '../reels/log.ts';
 import { reels } from '../reels/schema.ts';
-import { lexicalEmbedding } from '../reels/vectors.ts';
 import type { Trends } from './hashtags.ts';
 import { pollOptions, polls, pollVotes, postEdits, postHashtags, postMentions, posts, savedPosts } from './schema.ts';
 import { mentionsAndTags } from './text.ts';
@@ -236,14 +235,21 @@ export class Posts {
   }
 
   async edit(authorId: string, request: Request<'posts.edit'>): Promise<PostView> {
-    const { db } = this.#deps;
+    const { db, captions } = this.#deps;
+    // A reel's new caption is embedded before the transaction, so no row lock waits for a model's
+    // inference (a post is a reel from its creation, so asking first is safe); unused when the
+    // text turns out unchanged or the edit is refused.
+    const text = request.text?.trim();
+    const captionVector =
+      text !== undefined && (await isReel(db, request.postId))
+        ? { vector: await captions.embed(text, mentionsAndTags(text).hashtags) }
+        : undefined;
     const { row, before, notify, visibilityChanged } = await db.transaction(async (tx) => {
       const [current] = await tx.select().from(posts).where(eq(posts.id, request.postId)).for('update');
       if (current === undefined || current.deletedAt !== null || current.authorId !== authorId) throw new NotFoundError('post');
       const set: Partial<typeof posts.$inferInsert> = {};
       let notify: (Prepared | undefined)[] = [];
-      if (request.text !== undefined && request.text.trim() !== current.text) {
-        const text = request.text.trim();
+      if (text !== undefined && text !== current.text) {
         checkPlainText(text, 'text');
         if (text === '' && current.mediaIds.length === 0 && current.sharedPostId === null)
           throw new InvalidInputError('a post needs text, media, a poll or a shared post', { field: 'text' });
@@ -255,10 +261,11 @@ export class Posts {
         await tx.delete(postHashtags).where(eq(postHashtags.postId, current.id));
         if (hashtags.length > 0) await tx.insert(postHashtags).values(hashtags.map((tag) => ({ tag, postId: current.id })));
         Object.assign(set, { text, hashtags });
-        await tx
-          .update(reels)
-          .set({ captionVector: lexicalEmbedding(text, hashtags) })
-          .where(eq(reels.postId, current.id));
+        if (captionVector !== undefined)
+          await tx
+            .update(reels)
+            .set({ captionVector: captionVector.vector, captionModel: captions.name })
+            .where(eq(reels.postId, current.id));
         notify = await this.#mention(tx, { ...current, ...set } as PostRow, mentions);
       }
       if (request.visibility !== undefined && request.visibility !== current.visibility) {
@@ -416,7 +423,7 @@ export class Posts {
 
 const shared = (row: PostRow) => row.sharedPostId !== null;
 
-const isReel = async (tx: Tx, postId: string) =>
+const isReel = async (tx: Tx | Database, postId: string) =>
   (await tx.select({ postId: reels.postId }).from(reels).where(eq(reels.postId, postId))).length > 0;
 
 /** Who hears of a new post live: the author, and those its visibility reaches (friends; the circle; followers of public posts). */

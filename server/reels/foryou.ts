@@ -3,7 +3,9 @@
 // muted or of a session's earlier pages; when fewer than a page remain the search widens to older
 // reels, then to other languages, which fill the page after the first search's (each item says
 // so). (2) Features: per reel its hashtags, caption vector, engagement and its creator's reach;
-// per viewer a taste read from what they watched and did (taste below). (3) Score and (4)
+// per viewer a taste read from what they watched and did (taste below); a caption vector made by
+// another embedder than the node's (reels.caption_model) is read as none, so two spaces are never
+// compared (the caption job re-embeds it: captions.ts). (3) Score and (4)
 // arrangement: ranking.ts. A session is the cursor: the reels served so far and where the
 // arrangement stands are kept in the cache for an hour, so the next page continues it (no reel
 // twice, no creator twice across the page break, the cold-start slots counted over the session).
@@ -14,6 +16,7 @@ import { anyOf, uuids } from '../platform/db/any-of.ts';
 import type { Database } from '../platform/db/index.ts';
 import { rowsOf } from '../platform/db/rows.ts';
 import { visibleTo } from '../posts/visibility.ts';
+import type { CaptionEmbedder } from './embedder.ts';
 import { arrange, type Position, type ReelCandidate, type ReelWhy, type Taste } from './ranking.ts';
 import { languageOf } from './reels.ts';
 import { reels } from './schema.ts';
@@ -54,10 +57,17 @@ interface CandidateRow {
 export class ForYou {
   readonly #db: Database;
   readonly #cache: Cache;
+  readonly #embedder: CaptionEmbedder;
 
-  constructor(deps: { db: Database; cache: Cache }) {
+  constructor(deps: { db: Database; cache: Cache; embedder: CaptionEmbedder }) {
     this.#db = deps.db;
     this.#cache = deps.cache;
+    this.#embedder = deps.embedder;
+  }
+
+  /** The reel's caption vector if the node's embedder made it; null otherwise. */
+  get #captionVector() {
+    return sql`case when r.caption_model = ${this.#embedder.name} then r.caption_vector end as caption_vector`;
   }
 
   async page(
@@ -132,7 +142,7 @@ export class ForYou {
     for (const [widened, where] of searches) {
       const rows = rowsOf<CandidateRow>(
         await this.#db.execute(sql`
-          select r.post_id, r.author_id, r.created_at, p.hashtags, r.caption_vector, rv.collab as collab_vector, r.view_count,
+          select r.post_id, r.author_id, r.created_at, p.hashtags, ${this.#captionVector}, rv.collab as collab_vector, r.view_count,
             (p.like_count + p.love_count + p.haha_count + p.wow_count + p.sad_count + p.angry_count
               + p.comment_count + p.share_count + r.completions
               + (select count(*) from reel_interactions i where i.reel_id = r.post_id and i.kind = 'save'))::int as engagements,
@@ -152,7 +162,7 @@ export class ForYou {
           creatorId: row.author_id,
           createdAt: new Date(row.created_at).getTime(),
           hashtags: row.hashtags,
-          vector: blend(row.caption_vector, row.collab_vector, row.view_count),
+          vector: blend(row.caption_vector, row.collab_vector, row.view_count, this.#embedder.dimensions),
           views: row.view_count,
           engagements: row.engagements,
           creatorReach: row.reach,
@@ -192,7 +202,7 @@ export class ForYou {
           from (select reel_id, weight, not_interested from recent union all select reel_id, weight, false from acted) x
           group by reel_id
         )
-        select r.author_id, p.hashtags, r.caption_vector, rv.collab as collab_vector, r.view_count, w.weight, w.not_interested
+        select r.author_id, p.hashtags, ${this.#captionVector}, rv.collab as collab_vector, r.view_count, w.weight, w.not_interested
         from weighted w join reels r on r.post_id = w.reel_id join posts p on p.id = r.post_id
           left join reel_vectors rv on rv.reel_id = r.post_id`),
     );
@@ -202,7 +212,7 @@ export class ForYou {
     for (const row of rows) {
       for (const tag of row.hashtags) hashtags.set(tag, (hashtags.get(tag) ?? 0) + row.weight);
       if (row.not_interested) lessCreators.set(row.author_id, (lessCreators.get(row.author_id) ?? 0) + 1);
-      const reelVector = blend(row.caption_vector, row.collab_vector, row.view_count);
+      const reelVector = blend(row.caption_vector, row.collab_vector, row.view_count, this.#embedder.dimensions);
       if (reelVector !== null) {
         vector ??= new Array<number>(reelVector.length).fill(0);
         for (let i = 0; i < vector.length; i++) vector[i] = (vector[i] as number) + row.weight * (reelVector[i] ?? 0);

@@ -7,7 +7,7 @@
 //   commented, shared, saved; negative for reels they were not interested in) and the reel's
 //   hashtags, 0 when negative or when either side has none;
 // - embedding: cosine between the viewer's taste vector and the reel's vector (both unit length;
-//   vectors.ts), 0 when negative or missing;
+//   vectors.ts, the caption half by the node's embedder: embedder.ts), 0 when negative or missing;
 // - engagement: (reactions + comments + shares + saves + finishes) per view, smoothed toward
 //   ENGAGEMENT_PRIOR_RATE as if every reel had ENGAGEMENT_PRIOR_VIEWS more views (so a reel with
 //   3 views and 2 likes does not beat one with 3,000 views and 900), full marks at ENGAGEMENT_FULL;

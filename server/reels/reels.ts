@@ -14,8 +14,8 @@ import { anyOf } from '../platform/db/any-of.ts';
 import { rowsOf } from '../platform/db/rows.ts';
 import type { Posts } from '../posts/posts.ts';
 import { posts } from '../posts/schema.ts';
+import { mentionsAndTags } from '../posts/text.ts';
 import { reelInteractions, reels, reelViewers, sounds } from './schema.ts';
-import { lexicalEmbedding } from './vectors.ts';
 import { type ReelRow, type ReelView, reelViews, reelVisibleTo } from './views.ts';
 
 type Request<N extends keyof typeof reelCalls> = Static<(typeof reelCalls)[N]['request']>;
@@ -48,6 +48,11 @@ export class Reels {
       credit.soundId === null && credit.remix?.kind !== 'duet' && (video?.files ?? []).some((file) => file.name === 'sound.m4a');
     if (request.soundTitle !== undefined && !ownSound)
       throw new InvalidInputError('only a reel whose audio is its own gives an original sound to name', { field: 'soundTitle' });
+    // The caption as posts will store it (trimmed, its hashtags taken from it), embedded before
+    // the transaction: a model's inference takes milliseconds no row lock should wait for.
+    const caption = (request.caption ?? '').trim();
+    const { captions } = this.#deps;
+    const captionVector = await captions.embed(caption, mentionsAndTags(caption).hashtags);
     const post = await this.#posts.create(
       authorId,
       {
@@ -76,7 +81,8 @@ export class Reels {
             remixKind: remix === undefined ? null : (credit.remix?.kind ?? null),
             remixOf: remix?.postId ?? null,
             filter: video?.recipe?.filter ?? null,
-            captionVector: lexicalEmbedding(row.text, row.hashtags),
+            captionVector,
+            captionModel: captions.name,
             createdAt: row.createdAt,
           });
           if (!ownSound) return;

@@ -55,8 +55,11 @@ export const reels = pgTable(
     remixOf: uuid('remix_of').references((): AnyPgColumn => reels.postId, { onDelete: 'set null' }),
     /** The colour filter baked into its video (protocol/filters.ts). */
     filter: text('filter'),
-    /** The caption's lexical embedding (vectors.ts), unit length; null for a caption without words. */
+    /** The caption's vector (embedder.ts), unit length; null for a caption without words. */
     captionVector: real('caption_vector').array(),
+    /** The embedder that made caption_vector (its name); null: unknown (reels from before it was kept). A
+     * vector of another embedder than the node's counts as none, and the caption job re-embeds it. */
+    captionModel: text('caption_model'),
     /** People whose view counted (reel_viewers.viewed). */
     viewCount: integer('view_count').notNull().default(0),
     /** Milliseconds watched by everyone, each viewer capped at REEL_LIMITS.watchPlays plays. */
@@ -75,6 +78,8 @@ export const reels = pgTable(
     index('reels_media').on(table.mediaId),
     // A sound's page, newest first; trending sounds.
     index('reels_sound').on(table.soundId, table.postId.desc()).where(sql`${table.deletedAt} is null`),
+    // The caption job's first question, every round: is any reel embedded otherwise than now?
+    index('reels_caption_model').on(table.captionModel).where(sql`${table.deletedAt} is null`),
     check('reels_remix_known', sql`(${table.remixKind} is null) or (${table.remixKind} in ('duet', 'stitch'))`),
     check('reels_cover_within', sql`${table.coverMs} >= 0 and ${table.coverMs} <= ${table.durationMs}`),
   ],

@@ -28,15 +28,20 @@ describe('reels vectors', () => {
         .map(unit);
     fc.assert(
       fc.property(part(LEXICAL_DIMENSIONS), part(COLLAB_DIMENSIONS), fc.nat(100_000), (caption, collab, views) => {
-        const mixed = blend(caption, collab, views) as number[];
+        const mixed = blend(caption, collab, views, LEXICAL_DIMENSIONS) as number[];
         expect(Math.hypot(...mixed)).toBeCloseTo(1, 6);
-        expect(blend(caption, null, views)?.slice(0, LEXICAL_DIMENSIONS)).toEqual(caption.map((value) => value * 1));
+        expect(blend(caption, null, views, LEXICAL_DIMENSIONS)?.slice(0, LEXICAL_DIMENSIONS)).toEqual(caption.map((value) => value * 1));
         const share = 1 / (1 + views / BLEND_VIEWS);
         // Against the caption alone, the cosine is the caption's share of the length.
-        expect(cosine(mixed, blend(caption, null, 0) as number[])).toBeCloseTo(Math.sqrt(share), 6);
+        expect(cosine(mixed, blend(caption, null, 0, LEXICAL_DIMENSIONS) as number[])).toBeCloseTo(Math.sqrt(share), 6);
+        // Without a caption vector (or with one of another embedder), the caption part is as long as the current embedder's.
+        const behaviourOnly = blend(null, collab, views, 384) as number[];
+        expect(behaviourOnly).toHaveLength(384 + COLLAB_DIMENSIONS);
+        expect(behaviourOnly.slice(0, 384).every((value) => value === 0)).toBe(true);
+        expect(Math.hypot(...behaviourOnly)).toBeCloseTo(1, 6);
       }),
       { numRuns: 200 },
     );
-    expect(blend(null, null, 10)).toBeNull();
+    expect(blend(null, null, 10, LEXICAL_DIMENSIONS)).toBeNull();
   });
 });

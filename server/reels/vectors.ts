@@ -1,5 +1,6 @@
-// Text vectors of reel captions, for the embedding term of the For You feed: a lexical embedding,
-// documented and deterministic (no model is downloaded at run time). Each word of the caption
+// Text vectors of reel captions, for the embedding term of the For You feed. The lexical embedding
+// here is what a node uses without a model (REELS_MODEL_DIR unset; embedder.ts has both):
+// documented and deterministic, nothing downloaded. Each word of the caption
 // (lower case, accents removed, letters and digits, two characters or more; @mentions left out)
 // adds 1 to one of LEXICAL_DIMENSIONS coordinates chosen by its FNV-1a hash, with a sign from
 // another bit of the hash (so unrelated words cancel out on average instead of piling up); each
@@ -27,10 +28,12 @@ function add(vector: number[], feature: string, weight: number) {
   vector[at] = (vector[at] as number) + (hash >>> 31 === 1 ? -weight : weight);
 }
 
+/** The caption without its @mentions: usernames say nothing about the reel. */
+export const withoutMentions = (text: string) => text.replace(/@[\p{L}\p{N}_.]+/gu, ' ');
+
 /** Words of a caption as the embedding reads them. */
 export function wordsOf(text: string): string[] {
-  return text
-    .replace(/@[\p{L}\p{N}_.]+/gu, ' ')
+  return withoutMentions(text)
     .normalize('NFD')
     .replace(/\p{M}/gu, '')
     .toLowerCase()
@@ -57,16 +60,22 @@ export const COLLAB_DIMENSIONS = 16;
 export const BLEND_VIEWS = 50;
 
 /**
- * A reel's vector for the For You feed: its caption vector and its collaborative vector side by
+ * A reel's vector for the For You feed: its caption vector (`captionDimensions` long: the current
+ * embedder's; one made by another embedder is passed as null) and its collaborative vector side by
  * side, scaled by √a and √(1 − a) where a = 1 / (1 + views / BLEND_VIEWS) is the caption's share,
  * so the result has unit length and the cosine of two such vectors mixes the two cosines. A reel
  * without a collaborative vector yet is its caption alone (a = 1), and one without words its
  * collaborative half alone; null when it has neither.
  */
-export function blend(caption: readonly number[] | null, collab: readonly number[] | null, views: number): number[] | null {
+export function blend(
+  caption: readonly number[] | null,
+  collab: readonly number[] | null,
+  views: number,
+  captionDimensions: number,
+): number[] | null {
   if (caption === null && collab === null) return null;
   const share = collab === null ? 1 : caption === null ? 0 : 1 / (1 + views / BLEND_VIEWS);
-  const textPart = caption ?? new Array<number>(LEXICAL_DIMENSIONS).fill(0);
+  const textPart = caption ?? new Array<number>(captionDimensions).fill(0);
   const behaviourPart = collab ?? new Array<number>(COLLAB_DIMENSIONS).fill(0);
   return [...textPart.map((value) => value * Math.sqrt(share)), ...behaviourPart.map((value) => value * Math.sqrt(1 - share))];
 }
