@@ -127,5 +127,3 @@ export function createReelWatch(options: {
   }
   return watch;
 }
-
-export type ReelWatch = ReturnType<typeof createReelWatch>;

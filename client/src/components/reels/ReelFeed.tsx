@@ -248,6 +248,9 @@ export function ReelFeed(props: {
                       if (unmuting) unmuting = false;
                       else togglePause();
                     }}
+                    onDoubleTap={() => {
+                      unmuting = false;
+                    }}
                     onNotInterested={() => void notInterested(item)}
                     onBusy={setBusy}
                     onMutedByBrowser={() => setSoundOn(false)}

@@ -42,6 +42,7 @@ export function ReelSlide(props: {
   onEnded: () => void;
   /** A single tap: pause or play (or, the first time, sound on). */
   onTap: () => void;
+  onDoubleTap: () => void;
   onNotInterested: () => void;
   onBusy: (busy: boolean) => void;
   onMutedByBrowser: () => void;
@@ -115,6 +116,7 @@ export function ReelSlide(props: {
       lastTap = 0;
       const area = (event.currentTarget as HTMLElement).getBoundingClientRect();
       like(event.clientX - area.left, event.clientY - area.top);
+      props.onDoubleTap();
       return;
     }
     lastTap = now;
