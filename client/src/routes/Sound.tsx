@@ -86,9 +86,9 @@ export default function SoundPage(): JSX.Element {
         setView({ kind: 'loading' });
         try {
           const sound = await actions.call('sounds.get', { soundId: id });
-          if (params.id === id) setView({ kind: 'found', sound });
+          if ((params.id ?? '') === id) setView({ kind: 'found', sound });
         } catch (error) {
-          if (params.id !== id) return;
+          if ((params.id ?? '') !== id) return;
           setView(
             error instanceof ProtocolError && (error.code === 'NOT_FOUND' || error.code === 'INVALID_BODY')
               ? { kind: 'missing' }

@@ -41,6 +41,8 @@ export function ReelFeed(props: {
   const [paused, setPaused] = createSignal(false);
   const [busy, setBusy] = createSignal(false);
   const [leaving, setLeaving] = createSignal<string | undefined>();
+  /** The page is hidden (another tab, the phone locked): nothing plays. */
+  const [hidden, setHidden] = createSignal(typeof document !== 'undefined' && document.visibilityState === 'hidden');
   const items = pages.items;
   let scroller: HTMLDivElement | undefined;
   /** The first tap turns sound on and does nothing else. */
@@ -147,8 +149,13 @@ export function ReelFeed(props: {
     event.preventDefault();
   };
   onMount(() => {
+    const onVisibility = () => setHidden(document.visibilityState === 'hidden');
     document.addEventListener('keydown', onKeyDown);
-    onCleanup(() => document.removeEventListener('keydown', onKeyDown));
+    document.addEventListener('visibilitychange', onVisibility);
+    onCleanup(() => {
+      document.removeEventListener('keydown', onKeyDown);
+      document.removeEventListener('visibilitychange', onVisibility);
+    });
   });
 
   const notInterested = async (item: ReelItem) => {
@@ -239,7 +246,7 @@ export function ReelFeed(props: {
                     item={item}
                     index={index()}
                     distance={Math.abs(index() - current())}
-                    paused={paused() || busy()}
+                    paused={paused() || busy() || hidden()}
                     muted={!soundOn()}
                     leaving={leaving() === item.reel.post.id}
                     onPlayed={(ms) => watch.played(ms)}
