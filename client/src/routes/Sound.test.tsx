@@ -7,7 +7,7 @@ import { afterEach, expect, test, vi } from 'vitest';
 import { exampleMedia } from '../../../protocol/calls/media.ts';
 import { examplePost } from '../../../protocol/calls/posts.ts';
 import { ProtocolError } from '../../../protocol/client.ts';
-import { examplePerson } from '../../../protocol/spec.ts';
+import { examplePerson as person } from '../../../protocol/spec.ts';
 import { en } from '../i18n/messages/en.ts';
 import type { Reel } from '../state/reels.ts';
 import { actions } from '../state/store.ts';
@@ -18,6 +18,7 @@ afterEach(() => {
   vi.restoreAllMocks();
 });
 
+const examplePerson = { ...person, accountType: 'personal' as const };
 const soundId = '0192a1b2-4444-7000-8000-0000000005d1';
 const audioMedia = '0192a1b2-4444-7000-8000-0000000a0d10';
 const reel = {

@@ -4,7 +4,7 @@
 import { cleanup, fireEvent, screen } from '@solidjs/testing-library';
 import { afterEach, expect, test } from 'vitest';
 import { examplePost } from '../../../../protocol/calls/posts.ts';
-import { examplePerson } from '../../../../protocol/spec.ts';
+import { examplePerson as person } from '../../../../protocol/spec.ts';
 import { en } from '../../i18n/messages/en.ts';
 import type { Reel } from '../../state/reels.ts';
 import { renderScreen } from '../testing.tsx';
@@ -12,6 +12,7 @@ import { ReelInfo } from './ReelInfo.tsx';
 
 afterEach(cleanup);
 
+const examplePerson = { ...person, accountType: 'personal' as const };
 const post = {
   ...examplePost,
   text: 'Luna learns to surf #playa',
