@@ -186,6 +186,23 @@ describe('reels player in the web client', () => {
     await screenshot(b, 'reels-player-390');
     const violations = await audit(b, 'reels player 390');
 
+    // Its menu (not interested, report), and its comments in a sheet.
+    const current = b.locator('.reel-page[data-current="true"]');
+    await current.locator('.reel-menu summary').click();
+    await current.getByTestId('reel-not-interested').waitFor(within);
+    await screenshot(b, 'reels-menu-390');
+    await current.locator('.reel-menu summary').click();
+    await current.getByTestId('reel-comments-open').click();
+    const sheet = b.getByTestId('reel-comments');
+    await sheet.getByLabel(en['comments.write']).fill('So good!');
+    await sheet.getByRole('button', { name: en['comments.send'] }).click();
+    await sheet.getByText('So good!').waitFor(within);
+    await screenshot(b, 'reels-comments-390');
+    violations.push(...(await audit(b, 'reels comments')));
+    await b.keyboard.press('Escape');
+    await sheet.waitFor({ state: 'detached' });
+    await expect.poll(() => current.getByTestId('reel-comments-open').textContent(), within).toContain('1');
+
     // The other upload, the same checks on a desktop.
     await b.setViewportSize(DESKTOP);
     await b.keyboard.press('k');
@@ -224,6 +241,14 @@ describe('reels player in the web client', () => {
     await screenshot(b, 'reels-sound-390');
     violations.push(...(await audit(b, 'sound page')));
     expect(await b.getByTestId('sound-use').textContent()).toBe(en['reels.useSound']);
+
+    // Carla follows nobody: her Following tab says so, with a way to make a reel.
+    const c = await web.signIn(carla.user);
+    await c.setViewportSize(PHONE);
+    await c.goto(`${web.env.node.url}/reels?tab=following`);
+    await c.getByTestId('reels-empty').getByText(en['reels.emptyFollowing']).waitFor(within);
+    await screenshot(c, 'reels-empty-390');
+    violations.push(...(await audit(c, 'reels empty')));
 
     // In Arabic, one reel opened from a link: the actions column moves to the left.
     await chooseLanguage(b, 'ar');
