@@ -1,16 +1,17 @@
 // The column of actions beside a reel (at the inline end: the right, the left in Arabic and Urdu),
-// each a white icon over its count: the author (to their profile), the reaction button, the
+// each a white icon over its count: the author (to their profile, with a + to follow them while
+// the user does not and may), the reaction button, the
 // comments (the post's thread in a sheet), sharing (as a post, through the composer, as a post's
 // share does: "send in a chat" does not exist yet), saving, and a menu with "not interested" and
 // report. A reel is a post: every one of these is the posts call on its id, through the same
 // components a post card uses.
 import { A } from '@solidjs/router';
-import { Ellipsis, MessageCircle, Share2 } from 'lucide-solid';
-import { createSignal, type JSX, Show } from 'solid-js';
+import { Ellipsis, MessageCircle, Plus, Share2 } from 'lucide-solid';
+import { createEffect, createSignal, type JSX, on, Show } from 'solid-js';
 import type { SetStoreFunction } from 'solid-js/store';
 import { formatNumber, t } from '../../i18n/index.ts';
 import type { Post } from '../../state/posts.ts';
-import { actions, state } from '../../state/store.ts';
+import { actions, errorText, state } from '../../state/store.ts';
 import { createThread } from '../../state/thread.ts';
 import { CommentForm, CommentLevel } from '../Comments.tsx';
 import { Composer } from '../Composer.tsx';
@@ -21,6 +22,21 @@ import { ReactionButton } from '../ReactionButton.tsx';
 import { SaveButton } from '../SaveButton.tsx';
 
 type Open = 'none' | 'comments' | 'share' | 'report';
+
+/** Whether the user may follow someone and does not yet, asked once per person in a session (a player shows one creator many times). */
+const followable = new Map<string, Promise<boolean>>();
+function mayFollow(userId: string): Promise<boolean> {
+  let known = followable.get(userId);
+  if (known === undefined) {
+    known = actions.call('profile.get', { userId }).then(
+      (profile) => profile.canFollow && !profile.relation.following && profile.relation.state !== 'self',
+      // Only an offer: without an answer there is no + (the profile still follows from its page).
+      () => false,
+    );
+    followable.set(userId, known);
+  }
+  return known;
+}
 
 function ReelComments(props: { post: Post; onClose: () => void }): JSX.Element {
   const thread = createThread(props.post.id);
@@ -42,6 +58,8 @@ function ReelComments(props: { post: Post; onClose: () => void }): JSX.Element {
 
 export function ReelActions(props: {
   post: Post;
+  /** On screen: only then is the author's relation asked. */
+  current: boolean;
   setPost: SetStoreFunction<Post>;
   onNotInterested: () => void;
   /** A dialog or menu is open: the reel waits. */
@@ -54,6 +72,26 @@ export function ReelActions(props: {
   };
   const name = () => props.post.author.displayName || props.post.author.username;
   const mine = () => props.post.author.id === state.user?.id;
+  const [canFollow, setCanFollow] = createSignal(false);
+  createEffect(
+    on(
+      () => (props.current && !mine() ? props.post.author.id : undefined),
+      (userId) => {
+        if (userId !== undefined) void mayFollow(userId).then((may) => props.post.author.id === userId && setCanFollow(may));
+      },
+    ),
+  );
+  const followAuthor = async () => {
+    const userId = props.post.author.id;
+    setCanFollow(false);
+    try {
+      await actions.call('follows.follow', { userId });
+      followable.set(userId, Promise.resolve(false));
+    } catch (error) {
+      setCanFollow(true);
+      actions.toast(errorText(error), 'error');
+    }
+  };
   let menu: HTMLDetailsElement | undefined;
   const choose = (run: () => void) => {
     if (menu !== undefined) menu.open = false;
@@ -61,13 +99,27 @@ export function ReelActions(props: {
   };
   return (
     <div class="reel-actions" data-testid="reel-actions">
-      <A
-        href={`/u/${encodeURIComponent(props.post.author.username)}`}
-        class="reel-author-avatar"
-        aria-label={t('reels.profileOf', { name: name() })}
-      >
-        <Avatar name={name()} mediaId={props.post.author.avatarMediaId} />
-      </A>
+      <div class="reel-author-box">
+        <A
+          href={`/u/${encodeURIComponent(props.post.author.username)}`}
+          class="reel-author-avatar"
+          aria-label={t('reels.profileOf', { name: name() })}
+        >
+          <Avatar name={name()} mediaId={props.post.author.avatarMediaId} />
+        </A>
+        <Show when={canFollow()}>
+          <button
+            type="button"
+            class="reel-follow"
+            aria-label={`${t('relation.follow')} · ${name()}`}
+            title={t('relation.follow')}
+            onClick={() => void followAuthor()}
+            data-testid="reel-follow"
+          >
+            <Plus size={14} stroke-width={3} aria-hidden="true" />
+          </button>
+        </Show>
+      </div>
       <ReactionButton
         label={t('reaction.forPost', { name: name() })}
         counts={props.post.reactions}

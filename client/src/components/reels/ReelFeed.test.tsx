@@ -34,7 +34,12 @@ const reel = (n: number, overrides: Partial<Reel> = {}): Reel => {
     post: {
       ...examplePost,
       id,
-      author: { ...examplePost.author, username: `bruno${n}`, displayName: `Bruno ${n}` },
+      author: {
+        ...examplePost.author,
+        id: `0192a1b2-7777-7000-8000-${String(n).padStart(12, '0')}`,
+        username: `bruno${n}`,
+        displayName: `Bruno ${n}`,
+      },
       text: `Reel number ${n} #perros`,
       entities: [{ type: 'hashtag', start: 15, end: 22, value: 'perros' }],
       visibility: 'public',
@@ -83,6 +88,14 @@ function serve(pages: (ReelPage | Error)[], startId?: string) {
       };
     if (op === 'posts.react') return { reactions: { ...zero, like: body.kind === 'like' ? 1 : 0 }, myReaction: body.kind ?? null };
     if (op === 'reels.notInterested') return { notInterested: true };
+    if (op === 'profile.get')
+      return {
+        id: body.userId,
+        canFollow: true,
+        relation: { state: 'none', closeFriend: false, following: false, followedBy: false, blocked: false },
+      };
+    if (op === 'follows.follow')
+      return { relation: { state: 'none', closeFriend: false, following: true, followedBy: false, blocked: false } };
     if (op === 'reels.watch') return { counted: [], ignored: [] };
     throw new Error(`unexpected ${op}`);
   }) as typeof actions.call);
@@ -211,6 +224,19 @@ test('reels player: a double tap likes the reel once, with a heart, and never ta
   expect(calls.filter((call) => call.op === 'posts.react')).toHaveLength(1);
   expect(react.getAttribute('aria-pressed')).toBe('true');
   expect(currentPage().querySelector('.reel-paused')).toBeNull();
+});
+
+test('reels player: the author of the reel on screen can be followed from its + (asked once per person), which then goes', async () => {
+  // People no other test showed (the answer is kept for the session).
+  const { calls } = serve([page(41, 42)]);
+  await waitFor(() => expect(videos()).toHaveLength(2));
+  const follow = await within(currentPage()).findByTestId('reel-follow');
+  expect(follow.getAttribute('aria-label')).toBe(`${en['relation.follow']} · Bruno 41`);
+  fireEvent.click(follow);
+  await waitFor(() => expect(within(currentPage()).queryByTestId('reel-follow')).toBeNull());
+  const author = reel(41).post.author.id;
+  expect(calls.filter((call) => call.op === 'follows.follow').map((call) => call.body)).toEqual([{ userId: author }]);
+  expect(calls.filter((call) => call.op === 'profile.get')).toHaveLength(1);
 });
 
 test('reels player: a swipe toward the start opens the author’s profile', async () => {

@@ -175,7 +175,7 @@ export function ReelSlide(props: {
         </For>
         <div class="reel-shade" aria-hidden="true" />
         <ReelInfo reel={props.item.reel} post={post} />
-        <ReelActions post={post} setPost={setPost} onNotInterested={props.onNotInterested} onBusy={props.onBusy} />
+        <ReelActions post={post} current={current()} setPost={setPost} onNotInterested={props.onNotInterested} onBusy={props.onBusy} />
       </div>
     </section>
   );
