@@ -49,6 +49,11 @@ const StorySettings = lazy(() => import('./routes/settings/StorySettings.tsx'));
 const StoryArchive = lazy(() => import('./routes/StoryArchive.tsx'));
 const CreatorAnalytics = lazy(() => import('./routes/ReelAnalytics.tsx'));
 const ReelAnalytics = lazy(() => import('./routes/ReelAnalytics.tsx').then((module) => ({ default: module.ReelAnalytics })));
+const Reels = lazy(() => import('./routes/Reels.tsx'));
+const ReelPage = lazy(() => import('./routes/Reels.tsx').then((module) => ({ default: module.ReelPageScreen })));
+const AuthorReels = lazy(() => import('./routes/Reels.tsx').then((module) => ({ default: module.AuthorReels })));
+const SoundReels = lazy(() => import('./routes/Reels.tsx').then((module) => ({ default: module.SoundReels })));
+const Sound = lazy(() => import('./routes/Sound.tsx'));
 
 /** Signed-in pages: the path and the screen. */
 const SIGNED_IN: [string, () => JSX.Element][] = [
@@ -63,6 +68,11 @@ const SIGNED_IN: [string, () => JSX.Element][] = [
   ['/hashtags/:tag', Hashtag],
   ['/trending', TrendingPage],
   ['/u/:username', Profile],
+  ['/u/:username/reels', AuthorReels],
+  ['/reels', Reels],
+  ['/reels/:id', ReelPage],
+  ['/sounds/:id', Sound],
+  ['/sounds/:id/reels', SoundReels],
   ['/friends', Friends],
   // Where push and email notifications of friend requests lead.
   ['/friends/requests', Friends],

@@ -29,7 +29,7 @@ const atHome = (view: () => JSX.Element) =>
     </MemoryRouter>
   ));
 
-test('nav: the phone tab bar has home, explore, create, chats and profile, each with an icon and a label, home marked current', () => {
+test('nav: the phone tab bar has home, explore, create, reels and profile, each with an icon and a label, home marked current', () => {
   atHome(() => <NavBottom />);
   const bar = screen.getByRole('navigation', { name: en['nav.main'] });
   const links = within(bar).getAllByRole('link');
@@ -37,7 +37,7 @@ test('nav: the phone tab bar has home, explore, create, chats and profile, each 
     en['nav.home'],
     en['nav.explore'],
     en['nav.create'],
-    en['nav.chats'],
+    en['reels.title'],
     en['nav.profile'],
   ]);
   for (const link of links) expect(link.querySelector('svg')).not.toBeNull();
@@ -47,7 +47,7 @@ test('nav: the phone tab bar has home, explore, create, chats and profile, each 
   expect(within(bar).getByTestId('presence-self').getAttribute('data-status')).toMatch(/^(offline|online|away)$/);
 });
 
-test('nav: the top bar and the side rail hold the rest; the rail has every destination once', () => {
+test('nav: the top bar (chats first) and the side rail hold the rest; the rail has every destination once', () => {
   atHome(() => (
     <>
       <NavTop />
@@ -59,7 +59,7 @@ test('nav: the top bar and the side rail hold the rest; the rail has every desti
     within(top as HTMLElement)
       .getAllByRole('link')
       .map((link) => link.getAttribute('href')),
-  ).toEqual(['/friends', '/notifications', '/saved', '/settings/profile']);
+  ).toEqual(['/chats', '/friends', '/notifications', '/saved', '/settings/profile']);
   expect(within(side as HTMLElement).getAllByRole('link')).toHaveLength(NAV_ITEMS.length);
 });
 

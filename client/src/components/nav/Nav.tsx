@@ -1,5 +1,5 @@
-// The navigation: on phones a compact top bar that stays on screen (the name, friends,
-// notifications, saved posts, settings) and a bottom tab bar (home, explore, create, chats,
+// The navigation: on phones a compact top bar that stays on screen (the name, chats, friends,
+// notifications, saved posts, settings) and a bottom tab bar (home, explore, create, reels,
 // profile); from 768 px a side rail with every destination instead. Both come from the one table
 // in items.ts.
 import { A } from '@solidjs/router';

@@ -4,7 +4,7 @@
 // item shows.
 
 import type { LucideProps } from 'lucide-solid';
-import { Bell, Bookmark, Compass, House, MessageCircle, Settings, SquarePlus, UserRound, UsersRound } from 'lucide-solid';
+import { Bell, Bookmark, Clapperboard, Compass, House, MessageCircle, Settings, SquarePlus, UserRound, UsersRound } from 'lucide-solid';
 import type { Component } from 'solid-js';
 import type { MessageKey } from '../../i18n/messages/en.ts';
 import { state } from '../../state/store.ts';
@@ -30,6 +30,8 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { id: 'home', href: () => '/', icon: House, label: 'nav.home', end: true, places: ['bottom', 'side'] },
   { id: 'explore', href: () => '/explore', icon: Compass, label: 'nav.explore', places: ['bottom', 'side'] },
   { id: 'create', href: () => '/create', icon: SquarePlus, label: 'nav.create', places: ['bottom', 'side'] },
+  { id: 'reels', href: () => '/reels', icon: Clapperboard, label: 'reels.title', places: ['bottom', 'side'] },
+  // On phones in the top bar (with its unread count), as the big apps do, so the tab bar keeps five tabs.
   {
     id: 'chats',
     href: () => '/chats',
@@ -37,7 +39,7 @@ export const NAV_ITEMS: readonly NavItem[] = [
     label: 'nav.chats',
     countLabel: 'nav.chatsUnread',
     count: () => state.chatsUnread.conversations,
-    places: ['bottom', 'side'],
+    places: ['top', 'side'],
   },
   { id: 'friends', href: () => '/friends', icon: UsersRound, label: 'nav.friends', places: ['top', 'side'] },
   {

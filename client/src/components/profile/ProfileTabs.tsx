@@ -1,6 +1,7 @@
 // The lower half of a profile, in tabs (Kobalte's: arrow keys move between them): Posts (the
 // person's posts the viewer may see, as a list or as a grid of their photos, more loading as the
-// end comes into view), Pets (cards with a photo, the species and a lost badge) and About (place,
+// end comes into view), Reels (a grid of their covers with view counts, each opening the player
+// at /u/:username/reels?start=<id>), Pets (cards with a photo, the species and a lost badge) and About (place,
 // language, time zone, when they joined).
 import { Tabs } from '@kobalte/core/tabs';
 import { A } from '@solidjs/router';
@@ -15,6 +16,7 @@ import { LoadMore } from '../LoadMore.tsx';
 import { MediaView } from '../media/MediaView.tsx';
 import { PetCard } from '../PetCard.tsx';
 import { PostCard } from '../PostCard.tsx';
+import { ReelGrid } from '../reels/ReelGrid.tsx';
 import { IconButton } from '../ui/Button.tsx';
 import { EmptyState } from '../ui/EmptyState.tsx';
 import { usePages } from '../usePages.ts';
@@ -69,6 +71,23 @@ function Posts(props: { userId: string }): JSX.Element {
   );
 }
 
+function Reels(props: { profile: Profile }): JSX.Element {
+  const pages = usePages(
+    (cursor) => actions.call('reels.byAuthor', cursor === undefined ? { userId: props.profile.id } : { userId: props.profile.id, cursor }),
+    (reel) => reel.post.id,
+  );
+  const username = props.profile.username;
+  onMount(() => void pages.reload());
+  return (
+    <ReelGrid
+      pages={pages}
+      href={(reel) => `/u/${encodeURIComponent(username)}/reels?start=${reel.post.id}`}
+      empty={t('reels.empty')}
+      testId="profile-reels"
+    />
+  );
+}
+
 function Pets(props: { pets: Pet[] }): JSX.Element {
   return (
     <Show when={props.pets.length > 0} fallback={<EmptyState title={t('pets.none')} />}>
@@ -119,6 +138,9 @@ export function ProfileTabs(props: { profile: Profile; pets: Pet[] }): JSX.Eleme
         <Tabs.Trigger class="tab" value="posts">
           {t('profile.tabPosts')}
         </Tabs.Trigger>
+        <Tabs.Trigger class="tab" value="reels" data-testid="profile-tab-reels">
+          {t('reels.title')}
+        </Tabs.Trigger>
         <Show when={props.profile.pets !== undefined}>
           <Tabs.Trigger class="tab" value="pets">
             {t('pets.title')}
@@ -131,6 +153,9 @@ export function ProfileTabs(props: { profile: Profile; pets: Pet[] }): JSX.Eleme
       </Tabs.List>
       <Tabs.Content value="posts">
         <Posts userId={props.profile.id} />
+      </Tabs.Content>
+      <Tabs.Content value="reels">
+        <Reels profile={props.profile} />
       </Tabs.Content>
       <Tabs.Content value="pets">
         <Pets pets={props.pets} />
