@@ -1,9 +1,9 @@
 // The column of actions beside a reel (at the inline end: the right, the left in Arabic and Urdu),
 // each a white icon over its count: the author (to their profile, with a + to follow them while
 // the user does not and may), the reaction button, the
-// comments (the post's thread in a sheet), sharing (as a post, through the composer, as a post's
-// share does: "send in a chat" does not exist yet), saving, and a menu with "not interested" and
-// report. A reel is a post: every one of these is the posts call on its id, through the same
+// comments (the post's thread in a sheet), sharing (as a post or in a chat, the post's share
+// dialog), saving, and a menu: duet and stitch (when its author allows them and it is public),
+// "not interested" and report, or for the author their reel's analytics. A reel is a post: every one of these is the posts call on its id, through the same
 // components a post card uses.
 import { A } from '@solidjs/router';
 import { Ellipsis, MessageCircle, Plus, Share2 } from 'lucide-solid';
@@ -14,10 +14,9 @@ import type { Post } from '../../state/posts.ts';
 import { actions, errorText, state } from '../../state/store.ts';
 import { createThread } from '../../state/thread.ts';
 import { CommentForm, CommentLevel } from '../Comments.tsx';
-import { Composer } from '../Composer.tsx';
 import { Dialog } from '../Dialog.tsx';
 import { Avatar } from '../Person.tsx';
-import { ReportDialog } from '../PostDialogs.tsx';
+import { ReportDialog, ShareDialog } from '../PostDialogs.tsx';
 import { ReactionButton } from '../ReactionButton.tsx';
 import { SaveButton } from '../SaveButton.tsx';
 
@@ -58,6 +57,8 @@ function ReelComments(props: { post: Post; onClose: () => void }): JSX.Element {
 
 export function ReelActions(props: {
   post: Post;
+  /** Whether its author lets others duet it and stitch it. */
+  remix: { duet: boolean; stitch: boolean };
   /** On screen: only then is the author's relation asked. */
   current: boolean;
   setPost: SetStoreFunction<Post>;
@@ -147,6 +148,21 @@ export function ReelActions(props: {
           <Ellipsis size={28} aria-hidden="true" />
         </summary>
         <div class="menu-items">
+          <Show when={props.post.visibility === 'public' && props.remix.duet}>
+            <A class="link" href={`/create/reel?duet=${props.post.id}`} data-testid="reel-duet">
+              {t('reels.duet')}
+            </A>
+          </Show>
+          <Show when={props.post.visibility === 'public' && props.remix.stitch}>
+            <A class="link" href={`/create/reel?stitch=${props.post.id}`} data-testid="reel-stitch">
+              {t('reels.stitch')}
+            </A>
+          </Show>
+          <Show when={mine()}>
+            <A class="link" href={`/reels/${props.post.id}/analytics`} data-testid="reel-analytics">
+              {t('reels.analytics')}
+            </A>
+          </Show>
           <Show when={!mine()}>
             <button type="button" class="link" data-testid="reel-not-interested" onClick={() => choose(props.onNotInterested)}>
               {t('reels.notInterested')}
@@ -167,16 +183,7 @@ export function ReelActions(props: {
         <ReportDialog targetKind="post" targetId={props.post.id} onClose={() => setOpen('none')} />
       </Show>
       <Show when={open() === 'share'}>
-        <Dialog title={t('composer.shareTitle')} onClose={() => setOpen('none')}>
-          <Composer
-            shared={props.post}
-            onPosted={() => {
-              setOpen('none');
-              props.setPost('shares', (shares) => shares + 1);
-              actions.toast(t('post.sharedToast'));
-            }}
-          />
-        </Dialog>
+        <ShareDialog post={props.post} onClose={() => setOpen('none')} onShared={() => props.setPost('shares', (shares) => shares + 1)} />
       </Show>
     </div>
   );

@@ -256,6 +256,28 @@ test('reels player: "not interested" tells the server and the reel slides away; 
   expect(currentPage().dataset.testid).toBe(`reel-${reel(2).post.id}`);
 });
 
+test('reels player: the menu offers a duet and a stitch of a public reel whose author allows them, neither otherwise', async () => {
+  serve([
+    {
+      items: [
+        { reel: reel(1), source: 'for_you' as const },
+        { reel: reel(2, { allowDuet: false }), source: 'for_you' as const },
+        { reel: reel(3, { allowDuet: false, allowStitch: false }), source: 'for_you' as const },
+      ],
+      nextCursor: null,
+    },
+  ]);
+  await waitFor(() => expect(videos()).toHaveLength(2));
+  const links = (page: HTMLElement) =>
+    ['reel-duet', 'reel-stitch'].map((id) => within(page).queryByTestId(id)?.getAttribute('href') ?? null);
+  const pages = [...document.querySelectorAll<HTMLElement>('.reel-page')];
+  expect(pages.map(links)).toEqual([
+    [`/create/reel?duet=${reel(1).post.id}`, `/create/reel?stitch=${reel(1).post.id}`],
+    [null, `/create/reel?stitch=${reel(2).post.id}`],
+    [null, null],
+  ]);
+});
+
 test('reels player: what was watched is reported when it closes: time played, and a reel left before 2 s as skipped', async () => {
   const { calls, view } = serve([page(1, 3)]);
   await waitFor(() => expect(videos()).toHaveLength(2));

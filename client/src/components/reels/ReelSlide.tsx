@@ -175,7 +175,14 @@ export function ReelSlide(props: {
         </For>
         <div class="reel-shade" aria-hidden="true" />
         <ReelInfo reel={props.item.reel} post={post} />
-        <ReelActions post={post} current={current()} setPost={setPost} onNotInterested={props.onNotInterested} onBusy={props.onBusy} />
+        <ReelActions
+          post={post}
+          remix={{ duet: props.item.reel.allowDuet, stitch: props.item.reel.allowStitch }}
+          current={current()}
+          setPost={setPost}
+          onNotInterested={props.onNotInterested}
+          onBusy={props.onBusy}
+        />
       </div>
     </section>
   );
