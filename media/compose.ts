@@ -58,7 +58,14 @@ export function colourFilter(name: ReelFilter): string {
 
 /** Silence of `ms`, stereo at 48 kHz, for a part that has no audio. */
 const silence = (ms: number) => `anullsrc=r=48000:cl=stereo,atrim=0:${seconds(ms)}`;
-const stereo = 'aresample=48000,aformat=sample_fmts=fltp:channel_layouts=stereo';
+const stereo = 'asetpts=PTS-STARTPTS,aresample=48000,aformat=sample_fmts=fltp:channel_layouts=stereo';
+/**
+ * Every picture first: a constant 30 frames a second from time 0. Sources keep the timestamps of
+ * their MPEG-TS (starting past 1 s) and their own rates (a browser's recording at 20 fps beside an
+ * upload at 12): mixed as they come, ffmpeg's HLS muxer was seen to stall on them (a duet that never
+ * ended); made regular here, they compose in seconds.
+ */
+const video = 'fps=30,setpts=PTS-STARTPTS,';
 
 interface Graph {
   /** ffmpeg's input arguments, in order: the clip, then the other source if any. */
@@ -85,8 +92,8 @@ function composeGraph(composition: Composition, clip: Source, other: Source | un
     if (other === undefined) throw new Error('a duet needs the original');
     inputs.push(...inputArguments(other, ['-t', seconds(durationMs)]));
     const height = even(Math.min(clip.height, other.height, 1920));
-    parts.push(`[0:v]${filter}scale=-2:${height},setsar=1,format=yuv420p[left]`);
-    parts.push(`[1:v]scale=-2:${height},setsar=1,format=yuv420p[right]`);
+    parts.push(`[0:v]${video}${filter}scale=-2:${height},setsar=1,format=yuv420p[left]`);
+    parts.push(`[1:v]${video}scale=-2:${height},setsar=1,format=yuv420p[right]`);
     parts.push('[left][right]hstack=inputs=2:shortest=1[vout]');
     const clipAudio = composition.duet.clipVolume > 0 && clip.audio;
     if (other.audio && clipAudio) {
@@ -103,14 +110,14 @@ function composeGraph(composition: Composition, clip: Source, other: Source | un
     inputs.push(...inputArguments(other, ['-ss', seconds(startMs), '-t', seconds(endMs - startMs)]));
     const width = even(clip.width);
     const height = even(clip.height);
-    const fit = `scale=${width}:${height}:force_original_aspect_ratio=decrease,pad=${width}:${height}:(ow-iw)/2:(oh-ih)/2,setsar=1,fps=30,format=yuv420p`;
-    parts.push(`[1:v]${fit}[first]`, `[0:v]${filter}${fit}[then]`);
+    const fit = `scale=${width}:${height}:force_original_aspect_ratio=decrease,pad=${width}:${height}:(ow-iw)/2:(oh-ih)/2,setsar=1,format=yuv420p`;
+    parts.push(`[1:v]${video}${fit}[first]`, `[0:v]${video}${filter}${fit}[then]`);
     parts.push(other.audio ? `[1:a]${stereo}[firsta]` : `${silence(endMs - startMs)}[firsta]`);
     parts.push(clip.audio ? `[0:a]${stereo}[thena]` : `${silence(clipMs)}[thena]`);
     parts.push('[first][firsta][then][thena]concat=n=2:v=1:a=1[vout][aout]');
     return { inputs, graph: parts.join(';'), audio: true, width, height };
   }
-  parts.push(`[0:v]${filter}setsar=1,format=yuv420p[vout]`);
+  parts.push(`[0:v]${video}${filter}setsar=1,format=yuv420p[vout]`);
   const sound = composition.sound;
   if (sound !== null) {
     if (other === undefined) throw new Error('a sound needs its audio');
