@@ -1,6 +1,8 @@
 // The camera as the story and reel cameras open it: the wanted side with the microphone (without
 // it when there is none), the reason in words when it cannot be opened, how many cameras there
-// are (to offer switching), and a MediaRecorder writing the best type the browser has.
+// are (to offer switching), and a MediaRecorder writing the best type the browser has; and
+// `createCamera`, the live stream's lifecycle both screens share.
+import { createEffect, createSignal, onCleanup } from 'solid-js';
 
 /** What a recording is written as, best first (Safari writes only MP4). */
 const VIDEO_TYPES = ['video/webm;codecs=vp8,opus', 'video/webm', 'video/mp4'];
@@ -64,4 +66,53 @@ export function startRecorder(stream: MediaStream, name: string, onDone: (file: 
   });
   recorder.start(1000);
   return recorder;
+}
+
+/**
+ * A camera screen's stream: opened facing a side (switching releases the other first), shown in
+ * the video given to `show`, released when asked and when the screen goes (a stream that opens
+ * after that is stopped at once). `ready` is for the screen to set once its video has a frame.
+ */
+export function createCamera() {
+  const [stream, setStream] = createSignal<MediaStream | undefined>();
+  const [facing, setFacing] = createSignal<Facing>('user');
+  const [cameras, setCameras] = createSignal(0);
+  const [ready, setReady] = createSignal(false);
+  const [problem, setProblem] = createSignal<CameraProblem | undefined>();
+  const [video, setVideo] = createSignal<HTMLVideoElement | undefined>();
+  let gone = false;
+
+  const release = () => {
+    stopTracks(stream());
+    setStream(undefined);
+    setReady(false);
+  };
+
+  createEffect(() => {
+    const shown = video();
+    if (shown !== undefined) shown.srcObject = stream() ?? null;
+  });
+
+  const open = async (want: Facing) => {
+    release();
+    const opened = await openCamera(want);
+    if (gone) {
+      if ('stream' in opened) stopTracks(opened.stream);
+      return;
+    }
+    if ('problem' in opened) {
+      setProblem(opened.problem);
+      return;
+    }
+    setFacing(want);
+    setStream(opened.stream);
+    setCameras(await countCameras());
+  };
+
+  onCleanup(() => {
+    gone = true;
+    release();
+  });
+
+  return { stream, facing, cameras, ready, setReady, problem, setProblem, open, release, show: setVideo };
 }

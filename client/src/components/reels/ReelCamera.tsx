@@ -7,13 +7,13 @@
 // camera closes and when the screen goes away; a refused or missing camera is said, and a file
 // may be picked instead.
 import { SwitchCamera, X } from 'lucide-solid';
-import { createEffect, createSignal, For, type JSX, onCleanup, onMount, Show } from 'solid-js';
+import { createSignal, For, type JSX, onCleanup, onMount, Show } from 'solid-js';
 import { MEDIA_LIMITS } from '../../../../protocol/lists.ts';
 import { t } from '../../i18n/index.ts';
 import type { MediaItem } from '../../state/media.ts';
 import { actions, errorText } from '../../state/store.ts';
 import { ErrorAlert } from '../FormFooter.tsx';
-import { type CameraProblem, countCameras, type Facing, openCamera, startRecorder, stopTracks } from '../media/camera.ts';
+import { createCamera, startRecorder } from '../media/camera.ts';
 import { FilePicker } from '../media/FilePicker.tsx';
 import { attachHls } from '../media/hls.ts';
 import { clock } from '../media/sources.ts';
@@ -48,11 +48,8 @@ export function ReelCamera(props: {
   onClip: (clip: Clip) => void;
   onClose: () => void;
 }): JSX.Element {
-  const [stream, setStream] = createSignal<MediaStream | undefined>();
-  const [facing, setFacing] = createSignal<Facing>('user');
-  const [cameras, setCameras] = createSignal(0);
-  const [ready, setReady] = createSignal(false);
-  const [problem, setProblem] = createSignal<CameraProblem | undefined>();
+  const camera = createCamera();
+  const { stream, facing, cameras, ready, setReady, problem, setProblem, open, release } = camera;
   const [recording, setRecording] = createSignal(false);
   const [elapsed, setElapsed] = createSignal(0);
   const [cap, setCap] = createSignal(CAPS[0] as number);
@@ -72,32 +69,6 @@ export function ReelCamera(props: {
 
   /** The most a recording lasts: the original's length in a duet, the chosen cap otherwise. */
   const maxMs = () => (props.original?.durationMs ? props.original.durationMs : cap());
-
-  const release = () => {
-    stopTracks(stream());
-    setStream(undefined);
-    setReady(false);
-  };
-
-  createEffect(() => {
-    if (live !== undefined) live.srcObject = stream() ?? null;
-  });
-
-  const open = async (want: Facing) => {
-    release();
-    const opened = await openCamera(want);
-    if (gone) {
-      if ('stream' in opened) stopTracks(opened.stream);
-      return;
-    }
-    if ('problem' in opened) {
-      setProblem(opened.problem);
-      return;
-    }
-    setFacing(want);
-    setStream(opened.stream);
-    setCameras(await countCameras());
-  };
 
   /** A small frame of the camera for the filter strip. */
   const snapshot = () => {
@@ -169,7 +140,6 @@ export function ReelCamera(props: {
     gone = true;
     clearInterval(framer);
     stop(false);
-    release();
     detachOriginal?.();
   });
 
@@ -192,7 +162,10 @@ export function ReelCamera(props: {
           <>
             <div class="reel-camera-stage">
               <video
-                ref={live}
+                ref={(element) => {
+                  live = element;
+                  camera.show(element);
+                }}
                 class="reel-camera-live"
                 classList={{ mirrored: facing() === 'user' }}
                 style={{ filter: cssFilter(props.filter) }}

@@ -8,11 +8,11 @@
 // when the camera is closed (its button or Escape) and when it goes away. Without a camera, or
 // with it refused, the reason is said and a file may be picked instead.
 import { Camera, Square, SwitchCamera, Video, X } from 'lucide-solid';
-import { createEffect, createSignal, type JSX, onCleanup, onMount, Show } from 'solid-js';
+import { createSignal, type JSX, onCleanup, onMount, Show } from 'solid-js';
 import { STORY_LIMITS } from '../../../../protocol/lists.ts';
 import { t } from '../../i18n/index.ts';
 import { ErrorAlert } from '../FormFooter.tsx';
-import { type CameraProblem, countCameras, type Facing, openCamera, startRecorder, stopTracks } from '../media/camera.ts';
+import { createCamera, startRecorder } from '../media/camera.ts';
 import { FilePicker } from '../media/FilePicker.tsx';
 import { clock } from '../media/sources.ts';
 import { Button, IconButton } from '../ui/Button.tsx';
@@ -21,11 +21,8 @@ import { Button, IconButton } from '../ui/Button.tsx';
 const STOP_EARLY_MS = 500;
 
 export default function StoryCamera(props: { onFile: (file: File) => void; onClose: () => void }): JSX.Element {
-  const [stream, setStream] = createSignal<MediaStream | undefined>();
-  const [facing, setFacing] = createSignal<Facing>('user');
-  const [cameras, setCameras] = createSignal(0);
-  const [ready, setReady] = createSignal(false);
-  const [problem, setProblem] = createSignal<CameraProblem | undefined>();
+  const camera = createCamera();
+  const { stream, facing, cameras, ready, setReady, problem, setProblem, open, release } = camera;
   const [recording, setRecording] = createSignal(false);
   const [elapsed, setElapsed] = createSignal(0);
   /** A photo is being written: one tap, one photo. */
@@ -37,34 +34,6 @@ export default function StoryCamera(props: { onFile: (file: File) => void; onClo
   let limit: ReturnType<typeof setTimeout> | undefined;
   /** Keep what is being recorded when it stops (not when the camera is closed). */
   let keep = false;
-  let gone = false;
-
-  const release = () => {
-    stopTracks(stream());
-    setStream(undefined);
-    setReady(false);
-  };
-
-  createEffect(() => {
-    if (live !== undefined) live.srcObject = stream() ?? null;
-  });
-
-  /** Opens the camera facing `want` (camera.ts: with the microphone when there is one). */
-  const open = async (want: Facing) => {
-    release();
-    const opened = await openCamera(want);
-    if (gone) {
-      if ('stream' in opened) stopTracks(opened.stream);
-      return;
-    }
-    if ('problem' in opened) {
-      setProblem(opened.problem);
-      return;
-    }
-    setFacing(want);
-    setStream(opened.stream);
-    setCameras(await countCameras());
-  };
 
   const hand = (file: File) => {
     release();
@@ -127,9 +96,7 @@ export default function StoryCamera(props: { onFile: (file: File) => void; onClo
     void open('user');
   });
   onCleanup(() => {
-    gone = true;
     stopRecording(false);
-    release();
   });
 
   return (
@@ -151,7 +118,10 @@ export default function StoryCamera(props: { onFile: (file: File) => void; onClo
         fallback={
           <div class="story-camera-stage">
             <video
-              ref={live}
+              ref={(element) => {
+                live = element;
+                camera.show(element);
+              }}
               class="story-camera-live"
               classList={{ mirrored: facing() === 'user' }}
               autoplay
