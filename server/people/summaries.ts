@@ -2,6 +2,7 @@
 // all may know. Lists select `summaryColumns` from users left-joined to profiles.
 import { eq } from 'drizzle-orm';
 import { users } from '../accounts/schema.ts';
+import { anyOf } from '../platform/db/any-of.ts';
 import type { Database } from '../platform/db/index.ts';
 import { profiles } from './schema.ts';
 
@@ -45,6 +46,14 @@ export function toSummary(row: SummaryRow): PersonSummary {
 
 /** users ⟕ profiles, ready for `.where(…)`. */
 export const selectSummaries = (db: Database) => db.select(summaryColumns).from(users).leftJoin(profiles, eq(profiles.userId, users.id));
+
+/** Summaries of the people `ids` (repeats allowed), by id; someone deleted is missing. */
+export async function summariesById(db: Database, ids: readonly string[]): Promise<Map<string, PersonSummary>> {
+  const unique = [...new Set(ids)];
+  if (unique.length === 0) return new Map();
+  const rows = await selectSummaries(db).where(anyOf(users.id, unique));
+  return new Map(rows.map((row) => [row.id, toSummary(row)]));
+}
 
 /** Lower case without accents: how names are compared in search. */
 export function fold(text: string): string {

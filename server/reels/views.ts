@@ -6,7 +6,7 @@ import { type SQL, sql } from 'drizzle-orm';
 import type { Reel } from '../../protocol/calls/reels.ts';
 import { REEL_FILTER_NAMES, type ReelFilter } from '../../protocol/filters.ts';
 import { users } from '../accounts/schema.ts';
-import { type PersonSummary, selectSummaries, toSummary } from '../people/summaries.ts';
+import { type PersonSummary, summariesById } from '../people/summaries.ts';
 import { anyOf, uuids } from '../platform/db/any-of.ts';
 import type { Database } from '../platform/db/index.ts';
 import { rowsOf } from '../platform/db/rows.ts';
@@ -43,7 +43,7 @@ export async function soundSummaries(db: Database, viewerId: string, ids: string
       from sounds s join reels r on r.post_id = s.origin_reel_id join posts p on p.id = r.post_id
       where s.id = any(${uuids(ids)}) and ${soundVisibleTo(viewerId)}`),
   );
-  const creators = await summariesOf(
+  const creators = await summariesById(
     db,
     rows.map((row) => row.creator_id),
   );
@@ -57,14 +57,6 @@ export async function soundSummaries(db: Database, viewerId: string, ids: string
   );
 }
 
-/** People's summaries by id. */
-async function summariesOf(db: Database, ids: string[]): Promise<Map<string, PersonSummary>> {
-  const unique = [...new Set(ids)];
-  if (unique.length === 0) return new Map();
-  const rows = await selectSummaries(db).where(anyOf(users.id, unique));
-  return new Map(rows.map((row) => [row.id, toSummary(row)]));
-}
-
 /** The reels `ids` that `viewerId` may see, with their authors: what a remix credits. */
 async function remixedReels(db: Database, viewerId: string, ids: string[]): Promise<Map<string, PersonSummary>> {
   if (ids.length === 0) return new Map();
@@ -73,7 +65,7 @@ async function remixedReels(db: Database, viewerId: string, ids: string[]): Prom
       select r.post_id as id, r.author_id from reels r join posts p on p.id = r.post_id
       where r.post_id = any(${uuids(ids)}) and ${reelVisibleTo(viewerId)}`),
   );
-  const authors = await summariesOf(
+  const authors = await summariesById(
     db,
     rows.map((row) => row.author_id),
   );
