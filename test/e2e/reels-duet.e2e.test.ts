@@ -126,7 +126,10 @@ test('e2e: Ana posts a reel; Bruno watches it in For You, likes it and duets it;
   // Ana opens the duet: "Duet with @ana", linking to her reel.
   await a.goto(`${env.node.url}/reels/${duetId}`);
   const credit = current(a).getByTestId('reel-remix');
-  await expect.poll(() => credit.textContent(), within).toContain(en['reels.duetWith'].replace('{username}', ana.username));
+  // The name is isolated for bidirectional text (U+2068 … U+2069), as every name in a message is.
+  await expect
+    .poll(async () => (await credit.textContent())?.replace(/[\u2068\u2069]/g, ''), within)
+    .toContain(en['reels.duetWith'].replace('{username}', ana.username));
   expect(await credit.locator('a').getAttribute('href')).toBe(`/reels/${reelId}`);
   await screenshot(a, 'reels-duet-credit-390');
   expect(await audit(a, 'duet credit 390')).toEqual([]);
