@@ -109,14 +109,7 @@ export class Reels {
    * theirs), with that switch on (REMIX_NOT_ALLOWED otherwise).
    */
   async remixable(viewerId: string, reelId: string, kind: 'duet' | 'stitch'): Promise<ReelRow> {
-    const r = alias(reels, 'r');
-    const p = alias(posts, 'p');
-    const [found] = await this.#deps.db
-      .select({ reel: r, visibility: p.visibility })
-      .from(r)
-      .innerJoin(p, eq(p.id, r.postId))
-      .where(and(eq(r.postId, reelId), reelVisibleTo(viewerId)));
-    if (found === undefined) throw new NotFoundError('reel');
+    const found = await this.#seen(viewerId, reelId);
     const { reel } = found;
     if (found.visibility !== 'public' && reel.authorId !== viewerId)
       throw new ConflictError('REMIX_NOT_ALLOWED', `only a public reel can be ${kind === 'duet' ? 'dueted' : 'stitched'}`, 'reelId');
@@ -131,16 +124,20 @@ export class Reels {
 
   /** The reel if the viewer may see it; NOT_FOUND otherwise (deleted, its audience, a block). */
   async visible(viewerId: string, reelId: string): Promise<ReelRow> {
-    // Aliased as the visibility rule's SQL names them (r, p): one statement reads and checks.
+    return (await this.#seen(viewerId, reelId)).reel;
+  }
+
+  /** The reel and its post's audience, read and checked in one statement (aliased as the visibility rule's SQL names them: r, p). */
+  async #seen(viewerId: string, reelId: string): Promise<{ reel: ReelRow; visibility: string }> {
     const r = alias(reels, 'r');
     const p = alias(posts, 'p');
     const [found] = await this.#deps.db
-      .select({ reel: r })
+      .select({ reel: r, visibility: p.visibility })
       .from(r)
       .innerJoin(p, eq(p.id, r.postId))
       .where(and(eq(r.postId, reelId), reelVisibleTo(viewerId)));
     if (found === undefined) throw new NotFoundError('reel');
-    return found.reel;
+    return found;
   }
 
   async get(viewerId: string, reelId: string): Promise<ReelView> {
