@@ -5,7 +5,6 @@ import type { Static } from '@sinclair/typebox';
 import { type SQL, sql } from 'drizzle-orm';
 import type { Reel } from '../../protocol/calls/reels.ts';
 import { REEL_FILTER_NAMES, type ReelFilter } from '../../protocol/filters.ts';
-import { users } from '../accounts/schema.ts';
 import { type PersonSummary, summariesById } from '../people/summaries.ts';
 import { anyOf, uuids } from '../platform/db/any-of.ts';
 import type { Database } from '../platform/db/index.ts';

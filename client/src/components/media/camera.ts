@@ -20,7 +20,7 @@ function problemOf(error: unknown): CameraProblem {
 }
 
 /** Opens the camera facing `want`, with the microphone when there is one (a video without sound otherwise). */
-export async function openCamera(want: Facing): Promise<{ stream: MediaStream } | { problem: CameraProblem }> {
+async function openCamera(want: Facing): Promise<{ stream: MediaStream } | { problem: CameraProblem }> {
   if (navigator.mediaDevices?.getUserMedia === undefined) return { problem: 'unsupported' };
   const video = { facingMode: want, width: { ideal: 1920 }, height: { ideal: 1080 } };
   let refusal: unknown;
@@ -35,7 +35,7 @@ export async function openCamera(want: Facing): Promise<{ stream: MediaStream } 
 }
 
 /** Cameras of the device; 0 when the browser will not list them (the one open works then). */
-export async function countCameras(): Promise<number> {
+async function countCameras(): Promise<number> {
   try {
     const devices = await navigator.mediaDevices.enumerateDevices();
     return devices.filter((device) => device.kind === 'videoinput').length;
@@ -44,7 +44,7 @@ export async function countCameras(): Promise<number> {
   }
 }
 
-export function stopTracks(stream: MediaStream | undefined): void {
+function stopTracks(stream: MediaStream | undefined): void {
   for (const track of stream?.getTracks() ?? []) track.stop();
 }
 

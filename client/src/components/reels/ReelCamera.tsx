@@ -49,7 +49,7 @@ export function ReelCamera(props: {
   onClose: () => void;
 }): JSX.Element {
   const camera = createCamera();
-  const { stream, facing, cameras, ready, setReady, problem, setProblem, open, release } = camera;
+  const { stream, facing, cameras, ready, setReady, problem, open, release } = camera;
   const [recording, setRecording] = createSignal(false);
   const [elapsed, setElapsed] = createSignal(0);
   const [cap, setCap] = createSignal(CAPS[0] as number);
