@@ -181,6 +181,10 @@ describe('reels: duets and stitches', () => {
     const seen = await friend.call('reels.get', { reelId: duet.post.id });
     expect(seen.remix).toEqual({ kind: 'duet', unavailable: true });
     expect(seen.sound).toBeNull();
+    // Nor can they open the original's sound, its page, or use it.
+    const soundId = first.sound?.id as string;
+    expect((await friend.refused('sounds.get', { soundId })).code).toBe('NOT_FOUND');
+    expect((await friend.refused('sounds.reels', { soundId })).code).toBe('NOT_FOUND');
   }, 240_000);
 
   test('stitch: 1 to 5 s of the original, then the clip; credited; its audio becomes a new original sound', async () => {
