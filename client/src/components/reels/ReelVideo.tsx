@@ -88,6 +88,8 @@ export function ReelVideo(props: {
       <video
         ref={video}
         class="reel-video"
+        // A reel wider than tall (a duet: two pictures side by side) is shown whole, with bars, not cropped to one side.
+        classList={{ wide: (props.item.width ?? 0) > (props.item.height ?? 0) }}
         playsinline
         muted
         preload="auto"

@@ -27,6 +27,9 @@ function resolved(host: HTMLElement, token: string): string {
   return color || 'currentColor';
 }
 
+/** Tick steps of a count axis. */
+const WHOLE = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1_000, 2_000, 5_000, 10_000, 100_000, 1_000_000];
+
 export function SeriesChart(props: { days: string[]; lines: ChartLine[]; label: string; height?: number }): JSX.Element {
   let host!: HTMLDivElement;
   let chart: uPlot | undefined;
@@ -54,7 +57,8 @@ export function SeriesChart(props: { days: string[]; lines: ChartLine[]; label: 
       },
       axes: [
         { values: (_u, splits) => splits.map((split) => day.format(new Date(split * 1000))), stroke: resolved(host, '--color-text-muted') },
-        { values: (_u, splits) => splits.map((split) => formatNumber(split)), stroke: resolved(host, '--color-text-muted') },
+        // Counts: whole-number ticks only (a series of ones would otherwise be labelled 0, 0, 0, 1).
+        { incrs: WHOLE, values: (_u, splits) => splits.map((split) => formatNumber(split)), stroke: resolved(host, '--color-text-muted') },
         ...(second === undefined
           ? []
           : [
