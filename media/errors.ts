@@ -43,6 +43,19 @@ export class ToolTimeoutError extends PoisonFileError {
   }
 }
 
+/**
+ * A tool run was killed because its job was stopped (its node is shutting down): not the file's
+ * fault, so not a PoisonFileError; the job is handed back to the queue, to run again.
+ */
+export class ToolStoppedError extends Error {
+  readonly pid: number;
+  constructor(program: string, pid: number) {
+    super(`${program} was stopped: the media job was stopped`);
+    this.name = 'ToolStoppedError';
+    this.pid = pid;
+  }
+}
+
 /** An image whose header announces more pixels than the limit: refused before it is decoded. */
 export class TooManyPixelsError extends PoisonFileError {
   override readonly code = 'TOO_MANY_PIXELS';

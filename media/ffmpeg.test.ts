@@ -1,12 +1,13 @@
 // The ffmpeg runner on its own (no services): a run past its time limit is killed, and a probe
 // forces the container detect.ts found, refusing polyglots that ffmpeg would read as a playlist.
 import { mkdtempSync, rmSync } from 'node:fs';
+import { readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { demuxerOf, detect } from './detect.ts';
-import { ContainerMismatchError, ToolTimeoutError } from './errors.ts';
-import { type Input, measureDurationMs, probe, runFfmpeg } from './ffmpeg.ts';
+import { ContainerMismatchError, ToolStoppedError, ToolTimeoutError } from './errors.ts';
+import { type Input, measureDurationMs, probe, runFfmpeg, stoppedBy } from './ffmpeg.ts';
 
 let work: string;
 beforeAll(() => {
@@ -46,6 +47,64 @@ describe('ffmpeg', () => {
     expect(error).toMatchObject({ code: 'MEDIA_TIMEOUT' });
     // Reaped: no process with that id is left (not even a zombie).
     expect(() => process.kill((error as ToolTimeoutError).pid, 0)).toThrow();
+  });
+
+  test('ffmpeg: a run started inside stoppedBy is killed when its signal aborts (a node stopping), and the caller hears ToolStoppedError once it is gone', async () => {
+    const stop = new AbortController();
+    const running = stoppedBy(stop.signal, async () => {
+      await Bun.sleep(1);
+      // Deeper in the awaits than the call itself, as in a media job.
+      return runFfmpeg(['-f', 'lavfi', '-i', 'testsrc=rate=25', '-f', 'null', '-'], { timeoutMs: 60_000 });
+    }).then(
+      () => undefined,
+      (caught: unknown) => caught,
+    );
+    await Bun.sleep(300);
+    stop.abort();
+    const error = await running;
+    expect(error).toBeInstanceOf(ToolStoppedError);
+    expect(() => process.kill((error as ToolStoppedError).pid, 0)).toThrow();
+    // Nothing starts once stopped.
+    await expect(
+      stoppedBy(stop.signal, () => runFfmpeg(['-f', 'lavfi', '-i', 'testsrc', '-f', 'null', '-'], { timeoutMs: 1000 })),
+    ).rejects.toBeInstanceOf(ToolStoppedError);
+  });
+
+  test('ffmpeg: a run dies with the process that started it, even one killed by SIGKILL', async () => {
+    const node = Bun.spawn(
+      [
+        process.execPath,
+        '-e',
+        `import { runFfmpeg } from ${JSON.stringify(join(import.meta.dirname, 'ffmpeg.ts'))};
+         console.log('started');
+         await runFfmpeg(['-f', 'lavfi', '-i', 'testsrc=rate=25', '-f', 'null', '-'], { timeoutMs: 600_000 });`,
+      ],
+      { stdout: 'pipe', stderr: 'inherit' },
+    );
+    const children = async () => {
+      const tasks = await readdir(`/proc/${node.pid}/task`);
+      const ids = await Promise.all(tasks.map((task) => readFile(`/proc/${node.pid}/task/${task}/children`, 'utf8')));
+      return ids
+        .flatMap((line) => line.trim().split(/\s+/))
+        .filter((id) => id !== '')
+        .map(Number);
+    };
+    let ffmpeg: number | undefined;
+    for (let i = 0; i < 200 && ffmpeg === undefined; i++) {
+      for (const id of await children()) if ((await readFile(`/proc/${id}/comm`, 'utf8').catch(() => '')).trim() === 'ffmpeg') ffmpeg = id;
+      if (ffmpeg === undefined) await Bun.sleep(50);
+    }
+    expect(ffmpeg).toBeDefined();
+    node.kill('SIGKILL');
+    await node.exited;
+    // Gone, or a zombie waiting for whoever adopted it to reap it: either way no longer running.
+    const state = async () => (await readFile(`/proc/${ffmpeg}/stat`, 'utf8').catch(() => 'gone')).replace(/^.*\) /, '').slice(0, 1);
+    let last = await state();
+    for (let i = 0; i < 100 && last !== 'g' && last !== 'Z'; i++) {
+      await Bun.sleep(50);
+      last = await state();
+    }
+    expect(['g', 'Z']).toContain(last);
   });
 
   test('ffmpeg: a probe forces the detected container; an ID3 header over a playlist is not read as a playlist, and an MP3 that is also a playlist is a ContainerMismatchError', async () => {

@@ -7,12 +7,18 @@
 // - `probe` also asks ffmpeg's own probing, among the accepted demuxers only, what the file is;
 //   an answer other than the forced container is refused (ContainerMismatchError);
 // - every run has a time limit, past which the process is killed (SIGKILL); the caller hears of
-//   it once the process is gone (ToolTimeoutError).
+//   it once the process is gone (ToolTimeoutError);
+// - no run outlives what started it: a run inside `stoppedBy(signal, …)` is killed when the
+//   signal aborts (a node stopping its media workers: ToolStoppedError), and on Linux every run
+//   is started through util-linux's `setpriv --pdeathsig KILL`, so the kernel kills it when the
+//   node process dies, even by SIGKILL (an orphaned transcode would otherwise hold a core for
+//   minutes after its node is gone).
 // fluent-ffmpeg, used here before, has no time limit for ffprobe and reports its own timeout
 // before the process has exited; the arguments were already passed one by one anyway.
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Demuxer } from './detect.ts';
 import { DEMUXERS } from './detect.ts';
-import { ContainerMismatchError, ToolTimeoutError } from './errors.ts';
+import { ContainerMismatchError, ToolStoppedError, ToolTimeoutError } from './errors.ts';
 
 /** A file on the node's disk and the demuxer to read it with: for an upload, the one its bytes call
  * for; `mpegts` only for the pipeline's own renditions (segments joined), never for an upload. */
@@ -61,13 +67,32 @@ interface ToolOptions {
   onLine?: (line: string) => void;
 }
 
+/** The signal that stops every tool run started inside `stoppedBy` (however deep in its awaits). */
+const stopping = new AsyncLocalStorage<AbortSignal>();
+
+/** Runs `work`; any ffmpeg or ffprobe it starts is killed when `signal` aborts (and fails with ToolStoppedError). */
+export function stoppedBy<T>(signal: AbortSignal, work: () => Promise<T>): Promise<T> {
+  return stopping.run(signal, work);
+}
+
+/** Where the kernel can be asked to kill a child when its parent dies (Linux, util-linux), the command that asks it. */
+const LAUNCHER = Bun.which('setpriv') === null ? [] : ['setpriv', '--pdeathsig', 'KILL'];
+
 async function tool(program: 'ffmpeg' | 'ffprobe', args: string[], options: ToolOptions): Promise<string> {
-  const child = Bun.spawn([program, '-v', 'error', ...args], { stdin: 'ignore', stdout: 'pipe', stderr: 'pipe' });
+  const signal = stopping.getStore();
+  if (signal?.aborted === true) throw new ToolStoppedError(program, 0);
+  const child = Bun.spawn([...LAUNCHER, program, '-v', 'error', ...args], { stdin: 'ignore', stdout: 'pipe', stderr: 'pipe' });
   let timedOut = false;
   const timer = setTimeout(() => {
     timedOut = true;
     child.kill('SIGKILL');
   }, options.timeoutMs);
+  let stopped = false;
+  const stop = () => {
+    stopped = true;
+    child.kill('SIGKILL');
+  };
+  signal?.addEventListener('abort', stop, { once: true });
   let stdout = '';
   const reading = (async () => {
     const decoder = new TextDecoder();
@@ -85,11 +110,13 @@ async function tool(program: 'ffmpeg' | 'ffprobe', args: string[], options: Tool
   })();
   try {
     const [stderr, code] = await Promise.all([tail(child.stderr), child.exited, reading]);
+    if (stopped) throw new ToolStoppedError(program, child.pid);
     if (timedOut) throw new ToolTimeoutError(program, options.timeoutMs, child.pid);
     if (code !== 0) throw new ToolFailedError(program, code, stderr);
     return stdout;
   } finally {
     clearTimeout(timer);
+    signal?.removeEventListener('abort', stop);
   }
 }
 
@@ -173,7 +200,7 @@ export async function probe(input: Input, timeoutMs: number): Promise<Probe> {
   ).then(
     (json) => (JSON.parse(json) as ProbeData).format?.format_name,
     (error: unknown) => {
-      if (error instanceof ToolTimeoutError) throw error;
+      if (error instanceof ToolTimeoutError || error instanceof ToolStoppedError) throw error;
       throw new ContainerMismatchError(input.demuxer, { cause: error });
     },
   );

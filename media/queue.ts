@@ -1,12 +1,14 @@
 // The media job queue: a JetStream work-queue stream in a cluster (any media node takes a job;
 // one whose worker dies without acknowledging it is delivered again after the ack wait), an
 // in-process queue in embedded mode. Both retry a failed job with growing delays and give up after
-// `maxAttempts`, handing the job and its last error to `onGiveUp`.
+// `maxAttempts`, handing the job and its last error to `onGiveUp`. Stopping a queue aborts the
+// jobs its workers are running (their tools are killed: media/ffmpeg.ts) and hands them back at
+// once, to another node's workers or to this node's next start, instead of waiting out a transcode.
 import { AckPolicy, type JsMsg, type NatsConnection, RetentionPolicy, StorageType } from 'nats';
 import { decodeFrame, encodeFrame } from '../protocol/codec.ts';
 import type { Logger } from '../server/platform/log.ts';
 
-interface MediaJob {
+export interface MediaJob {
   mediaId: string;
 }
 
@@ -16,6 +18,8 @@ export class PermanentJobError extends Error {}
 interface JobContext {
   /** 1 for the first delivery. */
   attempt: number;
+  /** Aborted when the queue is stopped: the job should end as soon as it can (its result is not wanted). */
+  signal: AbortSignal;
 }
 
 export type JobHandler = (job: MediaJob, context: JobContext) => Promise<void>;
@@ -65,6 +69,7 @@ export async function openJetStreamQueue(nc: NatsConnection, namespace: string, 
   }
   const js = nc.jetstream();
   let running = true;
+  const stopping = new AbortController();
   const loops: Promise<void>[] = [];
 
   async function handle(message: JsMsg, handler: JobHandler, onGiveUp: GiveUp) {
@@ -73,10 +78,17 @@ export async function openJetStreamQueue(nc: NatsConnection, namespace: string, 
     // Tells JetStream the job is still being worked on, so a long transcode is not handed to a second worker.
     const heartbeat = setInterval(() => message.working(), Math.max(250, options.ackWaitMs / 3));
     try {
-      await handler(job, { attempt });
+      await handler(job, { attempt, signal: stopping.signal });
       message.ack();
     } catch (error) {
-      if (attempt >= options.maxAttempts || error instanceof PermanentJobError) {
+      if (stopping.signal.aborted) {
+        // Not the job's failure: handed back now, to whichever worker asks next.
+        options.log.info(
+          { mediaId: job.mediaId, attempt },
+          `media.job() | stopped, handed back [media:${job.mediaId}] [attempt:${attempt}]`,
+        );
+        message.nak();
+      } else if (attempt >= options.maxAttempts || error instanceof PermanentJobError) {
         await onGiveUp(job, error);
         message.term();
       } else {
@@ -118,6 +130,7 @@ export async function openJetStreamQueue(nc: NatsConnection, namespace: string, 
     },
     async stop() {
       running = false;
+      stopping.abort();
       await Promise.all(loops);
     },
   };
@@ -128,6 +141,7 @@ export function createMemoryQueue(options: QueueOptions): JobQueue {
   const waiting: { job: MediaJob; attempt: number }[] = [];
   let wake: () => void = () => undefined;
   let running = true;
+  const stopping = new AbortController();
   const loops: Promise<void>[] = [];
   const timers = new Set<ReturnType<typeof setTimeout>>();
   const push = (entry: { job: MediaJob; attempt: number }) => {
@@ -153,8 +167,10 @@ export function createMemoryQueue(options: QueueOptions): JobQueue {
                 continue;
               }
               try {
-                await handler(entry.job, { attempt: entry.attempt });
+                await handler(entry.job, { attempt: entry.attempt, signal: stopping.signal });
               } catch (error) {
+                // Stopped: the media stays PROCESSING, and the node's next start queues it again.
+                if (stopping.signal.aborted) return;
                 if (entry.attempt >= options.maxAttempts || error instanceof PermanentJobError) await onGiveUp(entry.job, error);
                 else {
                   const timer = setTimeout(() => {
@@ -170,6 +186,7 @@ export function createMemoryQueue(options: QueueOptions): JobQueue {
     },
     async stop() {
       running = false;
+      stopping.abort();
       wake();
       for (const timer of timers) clearTimeout(timer);
       await Promise.all(loops);

@@ -14,10 +14,10 @@ import type { Logger } from '../server/platform/log.ts';
 import type { ObjectStore } from '../server/platform/storage/index.ts';
 import { type Composition, processComposed, type Source } from './compose.ts';
 import { type Demuxer, demuxerOf, detect, SNIFF_BYTES } from './detect.ts';
-import { ContainerMismatchError, formatSeconds, MediaTooLongError, PoisonFileError } from './errors.ts';
-import { type Input, measureDurationMs, type Probe, probe, streamsOf } from './ffmpeg.ts';
+import { ContainerMismatchError, formatSeconds, MediaTooLongError, PoisonFileError, ToolStoppedError } from './errors.ts';
+import { type Input, measureDurationMs, type Probe, probe, stoppedBy, streamsOf } from './ffmpeg.ts';
 import { processImage } from './images.ts';
-import type { GiveUp, JobHandler } from './queue.ts';
+import type { GiveUp, JobHandler, MediaJob } from './queue.ts';
 import { extractSound, listFiles, processVideo, VIDEO_MAX_FRAME_PIXELS } from './video.ts';
 import { processVoice } from './voice.ts';
 
@@ -106,7 +106,7 @@ export function mediaWorker(deps: WorkerDeps): { handle: JobHandler; giveUp: Giv
   /** Probed with the container forced; a file ffmpeg cannot read that way (or reads as another) is poison. */
   async function probed(input: Input, what: string): Promise<Probe> {
     return probe(input, deps.limits.probeTimeoutMs).catch((error: unknown) => {
-      if (error instanceof PoisonFileError) throw error;
+      if (error instanceof PoisonFileError || error instanceof ToolStoppedError) throw error;
       throw new PoisonFileError(`the ${what} cannot be read`, { cause: error });
     });
   }
@@ -171,7 +171,7 @@ export function mediaWorker(deps: WorkerDeps): { handle: JobHandler; giveUp: Giv
     const duration =
       info.durationMs ??
       (await measureDurationMs(input, maxDurationMs, deps.limits.probeTimeoutMs).catch((error: unknown) => {
-        if (error instanceof PoisonFileError) throw error;
+        if (error instanceof PoisonFileError || error instanceof ToolStoppedError) throw error;
         throw new PoisonFileError('the video cannot be read', { cause: error });
       }));
     const { minDurationMs } = MEDIA_LIMITS.reel;
@@ -276,36 +276,38 @@ export function mediaWorker(deps: WorkerDeps): { handle: JobHandler; giveUp: Giv
     return { files, durationMs: processed.durationMs, waveform: processed.waveform };
   }
 
+  async function handle(job: MediaJob, attempt: number): Promise<void> {
+    const row = await deps.media.load(job.mediaId);
+    // Deleted, or already finished by an earlier delivery: nothing left to do but what that one
+    // may not have finished (removing the upload is harmless twice).
+    if (row?.status === 'ready') await deps.store.removePrefix(`${mediaFolder(row)}upload/`);
+    if (row === undefined || row.status !== 'processing') return;
+    deps.log.info({ mediaId: row.id, kind: row.kind, attempt }, `media.job() | started [media:${row.id}] [attempt:${attempt}]`);
+    await deps.media.progress(row.id, 1, attempt);
+    await mkdir(deps.workDir, { recursive: true });
+    const dir = await mkdtemp(join(deps.workDir, `media-${row.id}-`));
+    try {
+      const result =
+        row.recipe !== null
+          ? await composed(row, row.recipe, dir)
+          : row.kind === 'image'
+            ? await image(row)
+            : row.kind === 'voice'
+              ? await voice(row, dir)
+              : await video(row, dir);
+      const ready = await deps.media.ready(row.id, { ...result, parts: [] });
+      // Deleted while the job ran: its renditions belong to nothing.
+      if (ready === undefined) await deps.store.removePrefix(mediaFolder(row));
+      // The whole upload folder: the chunks recorded, and any a node stored but died before
+      // recording.
+      await deps.store.removePrefix(`${mediaFolder(row)}upload/`);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }
+
   return {
-    async handle(job, { attempt }) {
-      const row = await deps.media.load(job.mediaId);
-      // Deleted, or already finished by an earlier delivery: nothing left to do but what that one
-      // may not have finished (removing the upload is harmless twice).
-      if (row?.status === 'ready') await deps.store.removePrefix(`${mediaFolder(row)}upload/`);
-      if (row === undefined || row.status !== 'processing') return;
-      deps.log.info({ mediaId: row.id, kind: row.kind, attempt }, `media.job() | started [media:${row.id}] [attempt:${attempt}]`);
-      await deps.media.progress(row.id, 1, attempt);
-      await mkdir(deps.workDir, { recursive: true });
-      const dir = await mkdtemp(join(deps.workDir, `media-${row.id}-`));
-      try {
-        const result =
-          row.recipe !== null
-            ? await composed(row, row.recipe, dir)
-            : row.kind === 'image'
-              ? await image(row)
-              : row.kind === 'voice'
-                ? await voice(row, dir)
-                : await video(row, dir);
-        const ready = await deps.media.ready(row.id, { ...result, parts: [] });
-        // Deleted while the job ran: its renditions belong to nothing.
-        if (ready === undefined) await deps.store.removePrefix(mediaFolder(row));
-        // The whole upload folder: the chunks recorded, and any a node stored but died before
-        // recording.
-        await deps.store.removePrefix(`${mediaFolder(row)}upload/`);
-      } finally {
-        await rm(dir, { recursive: true, force: true });
-      }
-    },
+    handle: (job, { attempt, signal }) => stoppedBy(signal, () => handle(job, attempt)),
     async giveUp(job, error) {
       const failure =
         error instanceof PoisonFileError
