@@ -30,8 +30,8 @@ afterAll(async () => {
 
 const within = { timeout: 15_000 };
 const noHorizontalScroll = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth);
-/** The texts of the conversation's messages as shown, in order (system lines left out). */
-const shown = (page: Page) => page.getByTestId('messages').getByTestId('message-text').allTextContents();
+/** The texts of the conversation's messages as shown, in order (system lines and a photo's or post's empty text left out). */
+const shown = (page: Page) => page.getByTestId('messages').getByTestId('message-text').locator('visible=true').allTextContents();
 const composer = (page: Page) => page.getByRole('textbox', { name: en['chats.composer'] });
 
 async function send(page: Page, text: string): Promise<void> {
@@ -362,6 +362,78 @@ describe('the messenger in the web client', () => {
       locked('sigues ahí?'),
     ]);
   }, 180_000);
+
+  test("e2e: Ana sends Bruno's photo post to Carla from its Share dialog; Carla sees it in their chat (author, text, picture) and opens it; a post Carla may not see shows as unavailable", async () => {
+    const [ana, bruno, carla] = [await env.register(), await env.register(), await env.register()];
+    await befriend(env.node, ana, bruno);
+    await befriend(env.node, ana, carla);
+    const author = await join(env, env.node, bruno);
+    const png = await sharp({ create: { width: 640, height: 480, channels: 3, background: '#3a7bd5' } })
+      .png()
+      .toBuffer();
+    const form = new FormData();
+    form.set('kind', 'image');
+    form.set('file', new Blob([new Uint8Array(png)], { type: 'image/png' }), 'kira.png');
+    const photo = (await env.client().request<{ media: { id: string } }>('POST', '/media', { raw: form, token: bruno.tokens.accessToken }))
+      .body.media;
+    await expect.poll(async () => (await author.call('media.get', { ids: [photo.id] })).items[0]?.status, within).toBe('ready');
+    const post = await author.call('posts.create', { text: 'Kira en la playa', visibility: 'public', mediaIds: [photo.id] });
+    // Friends only: Carla is not Bruno's friend.
+    const hidden = await author.call('posts.create', { text: 'Solo para amigos', visibility: 'friends' });
+
+    // Ana: the post's Share → In a chat → Carla, a line of text → sent.
+    const a = await web.signIn(ana);
+    await a.setViewportSize({ width: 390, height: 844 });
+    await a.goto(`${env.node.url}/posts/${post.id}`);
+    await a.getByTestId(`post-${post.id}`).getByTestId('share-count').click();
+    const dialog = a.getByTestId('share-dialog');
+    await dialog.getByTestId('share-in-chat').click();
+    const picker = dialog.getByTestId('send-in-chat');
+    await picker.getByRole('checkbox', { name: carla.username }).check();
+    await picker.getByLabel(en['chats.sendInChatText']).fill('¡Mira a Kira!');
+    await screenshot(a, 'chats-share-dialog-390');
+    await picker.getByRole('button', { name: format(en['chats.sendInChatSend'], { count: 1 }) }).click();
+    await a.getByText(format(en['chats.sentInChatToast'], { count: 1 })).waitFor(within);
+    expect(await dialog.count()).toBe(0);
+    // The one Ana may see but Carla may not, sent over the protocol.
+    const sender = await join(env, env.node, ana);
+    await sender.call('chats.send', { to: carla.id, clientId: crypto.randomUUID(), post: hidden.id });
+    sender.close();
+
+    // Carla: the conversation shows the post, its author, text and picture, then the unavailable one.
+    const c = await web.signIn(carla);
+    await c.setViewportSize({ width: 390, height: 844 });
+    await c.getByRole('link', { name: en['nav.chats'] }).click();
+    await c.getByTestId('chats').getByRole('link').first().click();
+    await conversationIdOf(c);
+    const shared = c.getByTestId('messages').getByTestId('shared-post');
+    await expect.poll(() => shared.count(), within).toBe(2);
+    const first = shared.first();
+    await expect.poll(async () => (await first.textContent())?.replace(/[\u2068\u2069]/g, ''), within).toContain('Kira en la playa');
+    expect(await first.textContent()).toContain(bruno.username);
+    expect(await first.getAttribute('href')).toBe(`/posts/${post.id}`);
+    await expect
+      .poll(() => first.locator('img.shared-post-img').evaluate((img) => (img as HTMLImageElement).naturalWidth), within)
+      .toBeGreaterThan(0);
+    await expect.poll(() => shared.nth(1).textContent(), within).toBe(en['post.unavailable']);
+    expect(await shared.nth(1).textContent()).not.toContain('Solo para amigos');
+    await expectMessages(c, ['¡Mira a Kira!']);
+    // The composer is in view above the phone's tab bar, without scrolling the page.
+    const composerBox = await composer(c).boundingBox();
+    const tabBar = await c.locator('.nav-bottom').boundingBox();
+    if (composerBox === null || tabBar === null) throw new Error('no composer or tab bar');
+    expect(composerBox.y + composerBox.height).toBeLessThanOrEqual(tabBar.y);
+    expect(await c.evaluate(() => document.documentElement.scrollHeight)).toBeLessThanOrEqual(844);
+    await screenshot(c, 'chats-shared-post-390');
+    expect(await noHorizontalScroll(c)).toBeLessThanOrEqual(390);
+    await c.setViewportSize({ width: 1366, height: 900 });
+    await screenshot(c, 'chats-shared-post-1366');
+
+    await first.click();
+    await c.waitForURL(`**/posts/${post.id}`, within);
+    await c.getByTestId(`post-${post.id}`).waitFor(within);
+    author.close();
+  });
 
   test('e2e: a stranger is refused, then lands in requests; accept, reply with a quote, react, edit, delete and search', async () => {
     const ana = await env.register();

@@ -6,7 +6,8 @@
 // says exactly what that protects; nothing goes out in clear while it is on (a message waits, with
 // the reason shown, until the keys are there); a new key of the peer's shows a warning and holds
 // messages until the user accepts it; the info panel shows the safety number to compare.
-import { A, useNavigate, useParams } from '@solidjs/router';
+import { useNavigate, useParams } from '@solidjs/router';
+import { ChevronLeft, Info, Lock, Search } from 'lucide-solid';
 import { createEffect, createMemo, createResource, createSignal, For, type JSX, on, onCleanup, onMount, Show } from 'solid-js';
 import { createStore } from 'solid-js/store';
 import { type Envelope, type SealedFile, safetyNumber } from '../../../protocol/e2ee.ts';
@@ -16,6 +17,7 @@ import { describeSystem, receiptText, typingText } from '../components/chat/form
 import { MessageItem, PendingAttachments } from '../components/chat/MessageItem.tsx';
 import { SearchDialog } from '../components/chat/SearchDialog.tsx';
 import { ErrorAlert } from '../components/FormFooter.tsx';
+import { IconButton } from '../components/ui/Button.tsx';
 import { locale, t } from '../i18n/index.ts';
 import { createConversation, EDIT_WINDOW_MS } from '../state/conversation.ts';
 import { createKeyTrust, type Held, type PeerKeyState, sendMode } from '../state/e2eeTrust.ts';
@@ -252,21 +254,15 @@ function ConversationView(props: { conversationId: string }): JSX.Element {
   return (
     <section class="card conversation" aria-labelledby="conversation-title" data-testid="conversation">
       <header class="conversation-head">
-        <A href="/chats" class="back" aria-label={t('chats.back')}>
-          ‹
-        </A>
+        <IconButton icon={ChevronLeft} label={t('chats.back')} href="/chats" class="back flip-rtl" />
         <div class="who">
           <h1 id="conversation-title">{conv.chat === undefined ? '…' : chatName(conv.chat)}</h1>
           <Show when={isGroup()}>
             <small class="hint">{t('chats.groupMembers', { count: conv.chat?.memberCount ?? 0 })}</small>
           </Show>
         </div>
-        <button type="button" class="link icon" aria-label={t('chats.search')} title={t('chats.search')} onClick={() => setPanel('search')}>
-          🔍
-        </button>
-        <button type="button" class="link icon" aria-label={t('chats.info')} title={t('chats.info')} onClick={() => setPanel('info')}>
-          ⓘ
-        </button>
+        <IconButton icon={Search} label={t('chats.search')} onClick={() => setPanel('search')} />
+        <IconButton icon={Info} label={t('chats.info')} onClick={() => setPanel('info')} />
       </header>
 
       <Show when={conv.chat?.kind === 'direct'}>
@@ -282,35 +278,41 @@ function ConversationView(props: { conversationId: string }): JSX.Element {
               </>
             }
           >
-            <p data-testid="e2ee-banner">🔒 {t('chats.e2eeProtected')}</p>
             <Show when={waiting()}>
               <p role="status" class="hint" data-testid="e2ee-status">
                 {waiting()}
               </p>
             </Show>
-            <Show
-              when={confirmOff()}
-              fallback={
-                <button type="button" class="link" onClick={() => setConfirmOff(true)}>
+            {/* One line while it is on (the conversation needs the room); what it protects, and turning it off, when opened. */}
+            <details class="e2ee-details">
+              <summary>
+                <Lock size={14} aria-hidden="true" /> {t('chats.e2ee')}
+              </summary>
+              <p data-testid="e2ee-banner">🔒 {t('chats.e2eeProtected')}</p>
+              <Show
+                when={confirmOff()}
+                fallback={
+                  <button type="button" class="link" onClick={() => setConfirmOff(true)}>
+                    {t('chats.e2eeTurnOff')}
+                  </button>
+                }
+              >
+                <p role="alert">{t('chats.e2eeConfirmOff', { name: peerName() })}</p>
+                <button
+                  type="button"
+                  class="secondary danger"
+                  onClick={() => {
+                    setConfirmOff(false);
+                    void c.setEncryption(false);
+                  }}
+                >
                   {t('chats.e2eeTurnOff')}
                 </button>
-              }
-            >
-              <p role="alert">{t('chats.e2eeConfirmOff', { name: peerName() })}</p>
-              <button
-                type="button"
-                class="secondary danger"
-                onClick={() => {
-                  setConfirmOff(false);
-                  void c.setEncryption(false);
-                }}
-              >
-                {t('chats.e2eeTurnOff')}
-              </button>
-              <button type="button" class="secondary" onClick={() => setConfirmOff(false)}>
-                {t('form.cancel')}
-              </button>
-            </Show>
+                <button type="button" class="secondary" onClick={() => setConfirmOff(false)}>
+                  {t('form.cancel')}
+                </button>
+              </Show>
+            </details>
           </Show>
         </section>
       </Show>

@@ -4,6 +4,7 @@
 // goes as a message of its own once ready), and the send button. Typing is reported to `onTyping`.
 // In an end-to-end encrypted conversation (`seal`), each file is encrypted here first and goes up
 // as a `blob`; its key goes with the message. A send refused (`onSend` false) keeps the draft.
+import { Paperclip, X } from 'lucide-solid';
 import { createEffect, createSignal, For, type JSX, on, Show } from 'solid-js';
 import type { SealedFile } from '../../../../protocol/e2ee.ts';
 import { CHAT_LIMITS } from '../../../../protocol/lists.ts';
@@ -12,6 +13,7 @@ import { actions, errorText } from '../../state/store.ts';
 import { createUploadList, kindOf, maxBytes, startUpload, type Upload } from '../../state/uploads.ts';
 import { FilePicker } from '../media/FilePicker.tsx';
 import { UploadStatus } from '../media/UploadStatus.tsx';
+import { IconButton } from '../ui/Button.tsx';
 import { canRecord, VoiceRecorder } from './VoiceRecorder.tsx';
 
 type Sealed = { blob: Blob; file: Omit<SealedFile, 'mediaId'> };
@@ -133,9 +135,7 @@ export function ChatComposer(props: {
               <br />
               <small class="hint">{context().preview}</small>
             </div>
-            <button type="button" class="link" aria-label={context().cancelLabel} onClick={() => context().onCancel()}>
-              ×
-            </button>
+            <IconButton icon={X} label={context().cancelLabel} onClick={() => context().onCancel()} />
           </div>
         )}
       </Show>
@@ -156,7 +156,7 @@ export function ChatComposer(props: {
         <Show when={!editing() && !recording()}>
           <FilePicker
             label={t('chats.attach')}
-            icon="📎"
+            icon={Paperclip}
             accept="image/*,video/*"
             multiple
             disabled={props.disabled || files.uploads().length >= CHAT_LIMITS.attachments}

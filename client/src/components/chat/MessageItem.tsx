@@ -110,7 +110,7 @@ export function MessageItem(props: {
           dir="auto"
           data-testid="message-text"
           hidden={
-            props.message.attachments.length > 0 &&
+            (props.message.attachments.length > 0 || props.message.postId !== null) &&
             !deleted() &&
             (props.message.kind === 'encrypted' ? props.plain?.text === '' : props.message.text === '')
           }

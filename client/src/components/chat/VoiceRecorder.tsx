@@ -2,6 +2,7 @@
 // the first time), the elapsed time shows while it records, and it is either cancelled or sent;
 // it stops by itself at the longest voice note the server takes. The recording is handed over as
 // one Blob (Opus in WebM or Ogg, or AAC in MP4 on Safari), which the composer uploads.
+import { Mic } from 'lucide-solid';
 import { createSignal, type JSX, onCleanup, Show } from 'solid-js';
 import { MEDIA_LIMITS } from '../../../../protocol/lists.ts';
 import { t } from '../../i18n/index.ts';
@@ -87,7 +88,7 @@ export function VoiceRecorder(props: {
           disabled={props.disabled}
           onClick={() => void start()}
         >
-          🎤
+          <Mic size={20} aria-hidden="true" />
         </button>
       }
     >

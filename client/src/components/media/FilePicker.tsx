@@ -1,6 +1,8 @@
 // A button that opens the file chooser (the input itself is hidden but labelled, so assistive
 // technology and tests find it by its label). The same file can be picked twice in a row.
-import type { JSX } from 'solid-js';
+import type { LucideProps } from 'lucide-solid';
+import type { Component, JSX } from 'solid-js';
+import { Dynamic } from 'solid-js/web';
 
 export function FilePicker(props: {
   label: string;
@@ -8,7 +10,7 @@ export function FilePicker(props: {
   multiple?: boolean;
   disabled?: boolean;
   /** Shown instead of the label (which then only assistive technology reads). */
-  icon?: string;
+  icon?: Component<LucideProps>;
   onFiles: (files: File[]) => void;
 }): JSX.Element {
   return (
@@ -32,7 +34,7 @@ export function FilePicker(props: {
         props.label
       ) : (
         <>
-          <span aria-hidden="true">{props.icon}</span>
+          <Dynamic component={props.icon} size={20} aria-hidden="true" />
           <span class="visually-hidden">{props.label}</span>
         </>
       )}

@@ -49,7 +49,8 @@ export function SeriesChart(props: { days: string[]; lines: ChartLine[]; label: 
       height: props.height ?? 220,
       tzDate: (ts) => UPlot.tzDate(new Date(ts * 1000), 'Etc/UTC'),
       cursor: { drag: { x: false, y: false } },
-      legend: { show: true },
+      // Names and colours only: the numbers of each day are in the table beside the chart.
+      legend: { show: true, live: false },
       scales: {
         x: { time: true },
         y: { range: (_u, _min, max) => [0, Math.max(max, 1)] },
@@ -57,7 +58,8 @@ export function SeriesChart(props: { days: string[]; lines: ChartLine[]; label: 
       },
       axes: [
         { values: (_u, splits) => splits.map((split) => day.format(new Date(split * 1000))), stroke: resolved(host, '--color-text-muted') },
-        // Counts: whole-number ticks only (a series of ones would otherwise be labelled 0, 0, 0, 1).
+        // Counts (and whole minutes on the second axis): whole-number ticks only (a series of ones
+        // would otherwise be labelled 0, 0, 0, 1).
         { incrs: WHOLE, values: (_u, splits) => splits.map((split) => formatNumber(split)), stroke: resolved(host, '--color-text-muted') },
         ...(second === undefined
           ? []
@@ -66,6 +68,7 @@ export function SeriesChart(props: { days: string[]; lines: ChartLine[]; label: 
                 scale: 'y2',
                 side: 1 as const,
                 grid: { show: false },
+                incrs: WHOLE,
                 values: (_u: uPlot, splits: number[]) => splits.map((split) => (second.format ?? formatNumber)(split)),
                 stroke: resolved(host, '--color-text-muted'),
               },
