@@ -148,3 +148,22 @@ export const REEL_ANALYTICS_LIMITS = {
   /** Analytics calls one user may make a minute (RATE_LIMITED beyond): each one aggregates on demand. */
   readsPerMinute: 30,
 } as const;
+
+// Treats (treats.*): the platform's virtual currency, kept in a double-entry ledger. A person has a
+// wallet (treats bought and granted, which they spend) and, apart from it, what they earned (their
+// share of the treats others spent on them, the seed's 70/30).
+export const TREAT_ACCOUNT_KINDS = ['wallet', 'earned', 'platform_sales', 'platform_grants', 'platform_fees'] as const;
+/** What moves treats: buying a pack, a plan's monthly allowance, spending on someone (a tip), and undoing one. */
+export const TREAT_TRANSFER_KINDS = ['purchase', 'allowance', 'tip', 'reversal'] as const;
+export const TREAT_LIMITS = {
+  /** Percent of treats spent on a person that they earn; the platform keeps the rest (rounded in the person's favour). */
+  creatorSharePercent: 70,
+  /** The most treats one tip may carry. */
+  maxTip: 10_000,
+  /** Tips one person may send a minute (RATE_LIMITED beyond). */
+  tipsPerMinute: 30,
+  /** Characters of the note sent with a tip. */
+  tipNoteChars: 140,
+  /** Entries per page of treats.history. */
+  historyPage: 30,
+} as const;
