@@ -62,54 +62,77 @@ function checkLegs(legs: Leg[]): void {
 
 export class Ledger {
   readonly #db: Database;
+  /** Account ids by owner and kind: an account, once made, is never removed or changed. */
+  readonly #known = new Map<string, string>();
 
   constructor(db: Database) {
     this.#db = db;
   }
 
   /** Moves treats: all legs or none. Throws NotEnoughTreatsError (nothing moved) when a person's account would go below zero. */
-  transfer(request: TransferRequest, tx?: Tx): Promise<Transfer> {
+  async transfer(request: TransferRequest, tx?: Tx): Promise<Transfer> {
     checkLegs(request.legs);
-    return tx === undefined ? this.#db.transaction((own) => this.#transfer(own, request)) : this.#transfer(tx, request);
+    if (tx !== undefined) return this.#transfer(tx, request, await this.#accounts(tx, request.legs, false));
+    // Made (and committed) before the transfer's own transaction, so they can be remembered.
+    const accounts = await this.#accounts(this.#db, request.legs, true);
+    return this.#db.transaction((own) => this.#transfer(own, request, accounts));
   }
 
-  async #transfer(tx: Tx, request: TransferRequest): Promise<Transfer> {
+  async #transfer(tx: Tx, request: TransferRequest, accounts: Map<string, string>): Promise<Transfer> {
     const id = Bun.randomUUIDv7();
-    const [inserted] = await tx
+    const people = request.legs.filter((leg) => leg.ownerId !== null).map((leg) => accounts.get(refKey(leg)) as string);
+    const legs = request.legs.map((leg) => sql`(${accounts.get(refKey(leg))}::uuid, ${leg.amount}::bigint, ${leg.ownerId !== null})`);
+    // Three statements sent at once (pipelined on the transaction's connection), run in turn: the
+    // transfer, the lock of the people's accounts (in id order: spends from one wallet take turns,
+    // no two transfers wait on each other in a circle), then the entries, whose running balances are
+    // read by a statement that starts once the lock is held, so it sees every earlier spend. A key
+    // already used inserts no transfer, and then no entries. The table's check would refuse a
+    // balance below zero too, should this code ever try.
+    const inserting = tx
       .insert(treatTransfers)
       .values({ id, kind: request.kind, key: request.key, byUserId: request.byUserId ?? null, memo: request.memo ?? {} })
       .onConflictDoNothing({ target: treatTransfers.key })
-      .returning({ id: treatTransfers.id, createdAt: treatTransfers.createdAt });
+      .returning({ createdAt: treatTransfers.createdAt });
+    const locking =
+      people.length === 0
+        ? Promise.resolve()
+        : tx.execute(
+            sql`select id from treat_accounts where id in (${sql.join(
+              people.map((each) => sql`${each}::uuid`),
+              sql`, `,
+            )}) order by id for update`,
+          );
+    // Each leg with the balance it leaves; the entries are written only when none is below zero
+    // (and only for a new transfer). Every leg comes back either way, to say which one was short.
+    const entering = tx.execute(sql`
+      with leg as (
+        select leg.account_id, leg.amount, leg.person,
+          case when leg.person then coalesce((select e.balance_after from treat_entries e
+            where e.account_id = leg.account_id order by e.id desc limit 1), 0) + leg.amount end as after
+        from (values ${sql.join(legs, sql`, `)}) as leg (account_id, amount, person)
+      ), written as (
+        insert into treat_entries (transfer_id, account_id, amount, balance_after)
+        select ${id}::uuid, account_id, amount, after from leg
+        where not exists (select 1 from leg where after < 0) and exists (select 1 from treat_transfers t where t.id = ${id}::uuid)
+        returning 1
+      )
+      select account_id, amount, after, (select count(*) from written)::int as written from leg`);
+    const [[inserted], , written] = await Promise.all([inserting, locking, entering]);
+    const outcome = rowsOf<{ account_id: string; amount: string | number; after: string | number | null; written: number }>(written);
+    const short = outcome.find((leg) => leg.after !== null && Number(leg.after) < 0);
+    if (inserted !== undefined && short !== undefined)
+      throw new NotEnoughTreatsError(Number(short.after) - Number(short.amount), -Number(short.amount));
     if (inserted === undefined) {
       const [earlier] = await tx.select().from(treatTransfers).where(eq(treatTransfers.key, request.key));
       if (earlier === undefined) throw new Error(`transfer ${request.key} is neither new nor stored`);
       return { id: earlier.id, kind: earlier.kind, key: earlier.key, createdAt: earlier.createdAt, created: false };
     }
-    const accounts = await this.#accounts(tx, request.legs);
-    const people = request.legs.filter((leg) => leg.ownerId !== null).map((leg) => accounts.get(refKey(leg)) as string);
-    // Locked in id order: spends from one wallet take turns; no two transfers wait on each other in a circle.
-    if (people.length > 0)
-      await tx.execute(
-        sql`select id from treat_accounts where id in (${sql.join(
-          people.map((each) => sql`${each}::uuid`),
-          sql`, `,
-        )}) order by id for update`,
-      );
-    const balances = new Map<string, number>();
-    for (const accountId of people) balances.set(accountId, await this.#balanceOf(tx, accountId));
-    const entries = request.legs.map((leg) => {
-      const accountId = accounts.get(refKey(leg)) as string;
-      if (leg.ownerId === null) return { transferId: id, accountId, amount: leg.amount, balanceAfter: null };
-      const after = (balances.get(accountId) ?? 0) + leg.amount;
-      if (after < 0) throw new NotEnoughTreatsError(balances.get(accountId) ?? 0, -leg.amount);
-      return { transferId: id, accountId, amount: leg.amount, balanceAfter: after };
-    });
-    await tx.insert(treatEntries).values(entries);
     return { id, kind: request.kind, key: request.key, createdAt: inserted.createdAt, created: true };
   }
 
-  /** The accounts of the legs by refKey, created when first used. */
-  async #accounts(tx: Tx, legs: AccountRef[]): Promise<Map<string, string>> {
+  /** The accounts of the legs (and maybe more) by refKey, created when first used. */
+  async #accounts(tx: Tx | Database, legs: AccountRef[], remember: boolean): Promise<Map<string, string>> {
+    if (legs.every((leg) => this.#known.has(refKey(leg)))) return this.#known;
     await tx
       .insert(treatAccounts)
       .values(legs.map((leg) => ({ id: Bun.randomUUIDv7(), ownerId: leg.ownerId, kind: leg.kind })))
@@ -132,17 +155,11 @@ export class Ledger {
               legs.map((leg) => leg.kind),
             )}) or ${inArray(treatAccounts.ownerId, owners)}`,
       );
+    // Remembered only once committed: an account made inside a caller's transaction may yet be rolled back.
     const found = new Map(rows.map((row) => [refKey(row), row.id]));
+    if (remember) for (const [key, id] of found) this.#known.set(key, id);
     for (const leg of legs) if (!found.has(refKey(leg))) throw new Error(`treat account ${refKey(leg)} was not created`);
     return found;
-  }
-
-  /** A person's account's balance: the running balance of its last entry. */
-  async #balanceOf(tx: Pick<Database, 'execute'>, accountId: string): Promise<number> {
-    const [last] = rowsOf<{ balance_after: string | number }>(
-      await tx.execute(sql`select balance_after from treat_entries where account_id = ${accountId} order by id desc limit 1`),
-    );
-    return last === undefined ? 0 : Number(last.balance_after);
   }
 
   /** A person's balances (0 for an account never used). */
