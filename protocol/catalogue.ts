@@ -18,6 +18,7 @@ import { reelAnalyticsCalls } from './calls/reel-analytics.ts';
 import { reelCalls } from './calls/reels.ts';
 import { soundCalls } from './calls/sounds.ts';
 import { storyCalls, storyFeedEvents, storyUserEvents } from './calls/stories.ts';
+import { treatCalls, treatUserEvents } from './calls/treats.ts';
 import { type CallSpec, exampleFriendId, examplePerson, exampleUserId, type TopicSpec, userTopicPattern } from './spec.ts';
 
 export type { CallSpec, Role, TopicSpec } from './spec.ts';
@@ -122,6 +123,7 @@ export const Calls = {
   ...reelCalls,
   ...soundCalls,
   ...reelAnalyticsCalls,
+  ...treatCalls,
   ...chatCalls,
   ...mediaCalls,
 } satisfies Record<string, CallSpec>;
@@ -150,7 +152,7 @@ export const Topics = {
   },
   user: {
     description:
-      'Events about one user, for that user only: account changes, ended sessions, notifications, relations, saved posts, views and answers of their stories.',
+      'Events about one user, for that user only: account changes, ended sessions, notifications, relations, saved posts, views and answers of their stories, their treats balances.',
     form: 'user:<userId>',
     pattern: userTopicPattern('user'),
     access: 'self',
@@ -205,6 +207,7 @@ export const Topics = {
         example: { conversationId: exampleChatId, unread: 3, conversations: 1, requests: 0 },
       },
       ...storyUserEvents,
+      ...treatUserEvents,
       'saved.changed': {
         description:
           'The user saved or unsaved a post (`posts.save`) on one of their devices, so every device shows it; sent only when that changed something.',

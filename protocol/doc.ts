@@ -10,6 +10,7 @@ import { type CallName, type CallSpec, Calls, type TopicKind, type TopicSpec, To
 import { encodeFrame } from './codec.ts';
 import { CLOSE_CODES, COMMON_CALL_ERRORS, DOMAIN_ERROR_CODES, ERROR_CODES, RETRY_AFTER_MS } from './errors.ts';
 import { ClientFrames, Limits, ServerFrames } from './frames.ts';
+import { TREAT_LIMITS } from './lists.ts';
 import { READ_BACK, RETRY_RULE_TEXT, RETRY_RULES, type RetryRule } from './retry.ts';
 import { PROTOCOL_VERSION } from './version.ts';
 
@@ -631,6 +632,23 @@ its length and makes the HLS ladder), then \`reels.create\`. A reel is also a po
   for whoever may see its reel while that reel is public; \`reel.remix\` credits the reel a duet
   or stitch was made from (\`unavailable\` once deleted, or for someone it is hidden from).
   Remixing a reel needs it public with its switch on (\`REMIX_NOT_ALLOWED\`).
+
+## Treats
+
+Treats are the platform's virtual currency, kept in a double-entry ledger: every movement is a
+transfer whose entries sum to zero, so a call never creates or loses treats, and a wallet never
+goes below zero however many spends arrive at once.
+
+- **Two balances** (\`treats.balance\`): the \`wallet\` (treats bought and granted, which the
+  person spends) and \`earned\` (their share of what others spent on them, kept apart; not
+  spendable). \`treats.changed\` on \`user:<yourId>\` gives both after every movement: show those
+  numbers rather than adding amounts up.
+- **History** (\`treats.history\`): every movement newest first, with the balance after it.
+- **Tips** (\`treats.tip\`): treats from the wallet to the author of a post or reel the caller may
+  see; the author earns ${TREAT_LIMITS.creatorSharePercent} % (rounded up), the platform keeps the
+  rest. Retry with the same \`clientId\`: a retry answers the first transfer and moves nothing. A
+  wallet short of the amount is \`NOT_ENOUGH_TREATS\` (\`details.balance\`, \`details.needed\`).
+- Buying packs, plans and their monthly allowance come with payments (not yet in this version).
 
 ## Settings and their defaults
 

@@ -65,6 +65,8 @@ export const DOMAIN_ERROR_CODES = {
   NOT_A_REQUEST: 'Only a message request can be declined.',
   GROUP_FULL: 'A group has at most 1,024 members.',
   LAST_ADMIN: 'A group keeps at least one admin; make someone else admin first.',
+  NOT_ENOUGH_TREATS:
+    'The wallet holds fewer treats than the call spends (`details.balance`, `details.needed`); nothing moved. Buy a pack, or spend less.',
   REMIX_NOT_ALLOWED:
     'The reel cannot be remixed this way: its author turned duets or stitches off for it, or it is not public (only public reels can be dueted, stitched or have their sound used).',
   MEDIA_NOT_READY: 'A media id given is still uploading or processing (or failed); attach it once `media.changed` says ready.',

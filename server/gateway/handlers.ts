@@ -16,6 +16,7 @@ import { postHandlers } from '../posts/handlers.ts';
 import { reelAnalyticsHandlers } from '../reels/analytics-handlers.ts';
 import { reelHandlers } from '../reels/handlers.ts';
 import { storyHandlers } from '../stories/handlers.ts';
+import { treatHandlers } from '../treats/handlers.ts';
 
 interface CallContext {
   principal: Principal;
@@ -73,6 +74,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     ...storyHandlers(deps.social),
     ...reelHandlers(deps.social),
     ...reelAnalyticsHandlers(deps.social),
+    ...treatHandlers(deps.social),
     ...chatHandlers(deps.social),
     'media.get': async (context, body) => ({ items: await deps.social.media.get(context.principal.userId, body.ids) }),
     'media.quota': async (context) => deps.social.media.quota(context.principal.userId),

@@ -32,6 +32,7 @@ import { StoryCleanup } from '../stories/cleanup.ts';
 import { Highlights } from '../stories/highlights.ts';
 import { Stories } from '../stories/stories.ts';
 import { storiesShowMedia, storiesUseMedia } from '../stories/visibility.ts';
+import { Treats } from '../treats/treats.ts';
 import type { SocialDeps } from './context.ts';
 import { profilesShowMedia, profilesUseMedia } from './profiles.ts';
 
@@ -63,6 +64,7 @@ export interface Social {
   highlights: Highlights;
   /** Started and stopped by the node, like the digest. */
   storyCleanup: StoryCleanup;
+  treats: Treats;
 }
 
 export async function createSocial(
@@ -156,5 +158,6 @@ export async function createSocial(
       node: actors.node,
       everyMs: platform.config.stories.cleanupEveryMs,
     }),
+    treats: new Treats(deps),
   };
 }

@@ -18,7 +18,7 @@ export interface AccountRef {
   kind: TreatAccountKind;
 }
 
-export interface Leg extends AccountRef {
+interface Leg extends AccountRef {
   /** Treats in (positive) or out (negative). */
   amount: number;
 }

@@ -21,10 +21,10 @@ export interface FakeMercadoPagoOptions {
   notificationUrl?: string;
 }
 
-export type NotificationType = 'payment' | 'subscription_preapproval' | 'subscription_authorized_payment';
+type NotificationType = 'payment' | 'subscription_preapproval' | 'subscription_authorized_payment';
 
 /** A webhook notification as Mercado Pago POSTs it to `<url>?data.id=<id>&type=<type>`. */
-export interface MercadoPagoNotification {
+interface MercadoPagoNotification {
   action: string;
   api_version: 'v1';
   data: { id: string };
@@ -38,9 +38,9 @@ export interface MercadoPagoNotification {
 }
 
 /** `signature`: the HMAC is not keyed with the secret; `body`: data.id was changed after signing. */
-export type MercadoPagoForgery = 'signature' | 'body';
+type MercadoPagoForgery = 'signature' | 'body';
 
-export type CheckoutChoice = 'card' | 'cash' | 'declined';
+type CheckoutChoice = 'card' | 'cash' | 'declined';
 
 export interface FakeMercadoPago {
   readonly url: string;
@@ -82,7 +82,7 @@ const snakeKeys = (metadata: unknown) =>
   );
 
 /** The manifest Mercado Pago signs; an alphanumeric data.id is lower-cased first, as its documentation requires. */
-export function signatureManifest(dataId: string, requestId: string, ts: string): string {
+function signatureManifest(dataId: string, requestId: string, ts: string): string {
   return `id:${dataId.toLowerCase()};request-id:${requestId};ts:${ts};`;
 }
 

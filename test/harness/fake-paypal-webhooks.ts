@@ -90,7 +90,7 @@ export function paypalEvent(baseUrl: string, type: PayPalEventType, resource: Re
 }
 
 /** The string PayPal signs; `crc32` is of the raw body bytes, as an unsigned decimal. */
-export function signedMessage(transmissionId: string, transmissionTime: string, webhookId: string, rawBody: string): string {
+function signedMessage(transmissionId: string, transmissionTime: string, webhookId: string, rawBody: string): string {
   return `${transmissionId}|${transmissionTime}|${webhookId}|${Bun.hash.crc32(rawBody) >>> 0}`;
 }
 

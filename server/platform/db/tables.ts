@@ -13,5 +13,5 @@ export * from '../../posts/schema.ts';
 export * from '../../presence/schema.ts';
 export * from '../../reels/schema.ts';
 export * from '../../stories/schema.ts';
-export * from '../../treats/schema.ts';
 export * from '../../system/schema.ts';
+export * from '../../treats/schema.ts';
