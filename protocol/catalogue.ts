@@ -10,6 +10,7 @@ import { ChatMember, ChatMessage, chatCalls, exampleChatId, exampleMessage } fro
 import { graphCalls } from './calls/graph.ts';
 import { exampleMedia, MediaItem, mediaCalls } from './calls/media.ts';
 import { exampleNotification, Notification, notificationCalls } from './calls/notifications.ts';
+import { paymentCalls, paymentUserEvents } from './calls/payments.ts';
 import { exampleRelation, peopleCalls, Relation } from './calls/people.ts';
 import { petsCalls } from './calls/pets.ts';
 import { placeCalls } from './calls/places.ts';
@@ -124,6 +125,7 @@ export const Calls = {
   ...soundCalls,
   ...reelAnalyticsCalls,
   ...treatCalls,
+  ...paymentCalls,
   ...chatCalls,
   ...mediaCalls,
 } satisfies Record<string, CallSpec>;
@@ -152,7 +154,7 @@ export const Topics = {
   },
   user: {
     description:
-      'Events about one user, for that user only: account changes, ended sessions, notifications, relations, saved posts, views and answers of their stories, their treats balances.',
+      'Events about one user, for that user only: account changes, ended sessions, notifications, relations, saved posts, views and answers of their stories, their treats balances and payments.',
     form: 'user:<userId>',
     pattern: userTopicPattern('user'),
     access: 'self',
@@ -208,6 +210,7 @@ export const Topics = {
       },
       ...storyUserEvents,
       ...treatUserEvents,
+      ...paymentUserEvents,
       'saved.changed': {
         description:
           'The user saved or unsaved a post (`posts.save`) on one of their devices, so every device shows it; sent only when that changed something.',

@@ -65,6 +65,12 @@ export const DOMAIN_ERROR_CODES = {
   NOT_A_REQUEST: 'Only a message request can be declined.',
   GROUP_FULL: 'A group has at most 1,024 members.',
   LAST_ADMIN: 'A group keeps at least one admin; make someone else admin first.',
+  PAYMENT_PROVIDER_ERROR:
+    'The payment provider (`details.provider`) refused or failed the request; nothing was charged by this call. Try again later.',
+  PAYMENT_METHOD_UNAVAILABLE: 'This deployment does not offer the payment method asked for (`details.method`); nothing was made.',
+  PAYMENT_NOT_APPROVED: 'The buyer has not approved the payment at the provider yet (send them to `approveUrl`); nothing changed.',
+  TOO_MANY_PENDING:
+    'The user already has the most payments waiting for approval (`details.limit`); finish or abandon one first. Nothing was made.',
   NOT_ENOUGH_TREATS:
     'The wallet holds fewer treats than the call spends (`details.balance`, `details.needed`); nothing moved. Buy a pack, or spend less.',
   REMIX_NOT_ALLOWED:

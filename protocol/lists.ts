@@ -167,3 +167,28 @@ export const TREAT_LIMITS = {
   /** Entries per page of treats.history. */
   historyPage: 30,
 } as const;
+
+// Payments (payments.*): what can be bought, in which currencies, by which methods. Prices are in
+// minor units (cents, centavos) per currency: never floating point.
+export const CURRENCIES = ['USD', 'MXN'] as const;
+export const PAYMENT_METHODS = ['paypal', 'mercadopago', 'spei'] as const;
+/**
+ * Where a payment stands: `created` (waiting for the buyer to approve it), `completed` (paid and
+ * granted), `failed` (refused or abandoned), `fraud_suspected` (the provider reported an amount or
+ * currency other than the one asked for: nothing granted, an admin looks at it).
+ */
+export const PAYMENT_STATUSES = ['created', 'completed', 'failed', 'fraud_suspected'] as const;
+/** Packs of treats: how many treats, and the price of each in each currency. */
+export const TREAT_PACKS = {
+  treats_100: { treats: 100, prices: { USD: 99, MXN: 1900 } },
+  treats_550: { treats: 550, prices: { USD: 499, MXN: 9900 } },
+  treats_1200: { treats: 1200, prices: { USD: 999, MXN: 19900 } },
+} as const;
+export const PAYMENT_LIMITS = {
+  /** Checkouts one user may start an hour (RATE_LIMITED beyond): each one opens an order with a provider. */
+  checkoutsPerHour: 10,
+  /** Payments one user may have waiting for approval at once (TOO_MANY_PENDING beyond). */
+  pending: 5,
+  /** Payments per page of payments.list. */
+  page: 20,
+} as const;

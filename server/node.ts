@@ -19,6 +19,7 @@ import { createMetrics } from './http/metrics.ts';
 import { securityHeaders, withHeaders } from './http/security.ts';
 import { createMediaModule } from './media/index.ts';
 import { registerOpsService } from './ops/service.ts';
+import { createPayments } from './payments/index.ts';
 import { createSocial, type Social } from './people/social.ts';
 import type { Config } from './platform/config.ts';
 import { openPlatform, type Platform } from './platform/index.ts';
@@ -63,9 +64,11 @@ export async function startNode(config: Config, log: Logger, options: NodeOption
     const media = await createMediaModule(platform, (ownerId, view) =>
       actorsForMedia?.tell('user', ownerId, { op: 'mediaChanged', media: view } satisfies UserMessage),
     );
+    const payments = createPayments(platform);
     const app = createHttpApp({
       platform,
       media,
+      payments,
       metrics: createMetrics(config.nodeId),
       client,
       startedAt,
@@ -111,7 +114,7 @@ export async function startNode(config: Config, log: Logger, options: NodeOption
       reminders,
     });
     actorsForMedia = actors;
-    social = await createSocial(platform, accounts, actors, media.media, reminders, captions);
+    social = await createSocial(platform, accounts, actors, media.media, reminders, captions, payments);
     social.digest.start();
     social.storyCleanup.start();
     social.reelVectors.job.start();

@@ -9,6 +9,8 @@ import { accountsRoutes } from '../accounts/routes.ts';
 import { adminRoutes } from '../admin/routes.ts';
 import type { MediaModule } from '../media/index.ts';
 import { mediaRoutes } from '../media/routes.ts';
+import type { Payments } from '../payments/payments.ts';
+import { paymentRoutes } from '../payments/routes.ts';
 import { peopleRoutes } from '../people/routes.ts';
 import type { Platform } from '../platform/index.ts';
 import { strictJson } from './body.ts';
@@ -26,6 +28,7 @@ registerFormats();
 export interface HttpDeps {
   platform: Platform;
   media: MediaModule;
+  payments: Payments;
   metrics: NodeMetrics;
   client: ClientFiles;
   startedAt: number;
@@ -34,7 +37,7 @@ export interface HttpDeps {
   peerAddress(request: Request): string | undefined;
 }
 
-export function createHttpApp({ platform, media, metrics, client, startedAt, accounts, peerAddress }: HttpDeps) {
+export function createHttpApp({ platform, media, payments, metrics, client, startedAt, accounts, peerAddress }: HttpDeps) {
   const started = new WeakMap<Request, number>();
   const statusOf = (status: unknown): number => (typeof status === 'number' ? status : 200);
   // The routes, for the parts of the OpenAPI document taken from them (openapi.ts), known once the app is built.
@@ -87,6 +90,7 @@ export function createHttpApp({ platform, media, metrics, client, startedAt, acc
     .use(adminRoutes(accounts, peerAddress))
     .use(peopleRoutes(accounts, peerAddress))
     .use(mediaRoutes(accounts, peerAddress, media.media, platform.storage, media.urls))
+    .use(paymentRoutes(payments))
     .use(protocolSchemaRoutes())
     .get(
       '/health',

@@ -11,6 +11,7 @@ import type { Media } from '../media/media.ts';
 import { MailDigest } from '../notifications/digest.ts';
 import { Notifier } from '../notifications/notifier.ts';
 import { loadVapidKeys, PushSender } from '../notifications/push.ts';
+import type { Payments } from '../payments/payments.ts';
 import { Pets, petsShowMedia, petsUseMedia } from '../pets/pets.ts';
 import { Places } from '../places/places.ts';
 import type { Platform } from '../platform/index.ts';
@@ -65,6 +66,8 @@ export interface Social {
   /** Started and stopped by the node, like the digest. */
   storyCleanup: StoryCleanup;
   treats: Treats;
+  /** Made by the node before the HTTP app, which serves its webhooks. */
+  payments: Payments;
 }
 
 export async function createSocial(
@@ -74,6 +77,7 @@ export async function createSocial(
   media: Media,
   reminders: Reminders,
   captions: CaptionEmbedder,
+  payments: Payments,
 ): Promise<Social> {
   const db = platform.database.db;
   const keys = await loadVapidKeys(db, platform.config.webPush);
@@ -159,5 +163,6 @@ export async function createSocial(
       everyMs: platform.config.stories.cleanupEveryMs,
     }),
     treats: new Treats(deps),
+    payments,
   };
 }

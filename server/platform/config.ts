@@ -60,6 +60,12 @@ export interface Config {
   mail: MailConfig;
   media: MediaConfig;
   accounts: AccountsConfig;
+  payments: PaymentsConfig;
+}
+
+export interface PaymentsConfig {
+  /** Undefined: PayPal is not offered (payments.checkout answers PAYMENT_METHOD_UNAVAILABLE). */
+  paypal: { clientId: string; clientSecret: string; webhookId: string; apiUrl: string } | undefined;
 }
 
 interface StoriesConfig {
@@ -522,7 +528,48 @@ const variables = {
       return hosts;
     },
   },
+  paypalClientId: {
+    name: 'PAYPAL_CLIENT_ID',
+    doc: 'PayPal REST app client id (sandbox or live, as PAYPAL_API_URL says). Unset: PayPal is not offered. Needs PAYPAL_CLIENT_SECRET and PAYPAL_WEBHOOK_ID.',
+    commentedExample: 'AYourSandboxClientId',
+    parse: optionalText('PAYPAL_CLIENT_ID'),
+  },
+  paypalClientSecret: {
+    name: 'PAYPAL_CLIENT_SECRET',
+    doc: 'PayPal REST app secret.',
+    commentedExample: 'your-sandbox-secret',
+    parse: optionalText('PAYPAL_CLIENT_SECRET'),
+  },
+  paypalWebhookId: {
+    name: 'PAYPAL_WEBHOOK_ID',
+    doc: 'The id PayPal gave the webhook pointing at <APP_URL>/webhooks/paypal: every event is verified against it with PayPal before anything changes.',
+    commentedExample: '1AB23456CD789012E',
+    parse: optionalText('PAYPAL_WEBHOOK_ID'),
+  },
+  paypalApiUrl: {
+    name: 'PAYPAL_API_URL',
+    doc: "PayPal's REST API: the sandbox by default; https://api-m.paypal.com for real money.",
+    example: 'https://api-m.sandbox.paypal.com',
+    parse: (raw: string | undefined) =>
+      (optionalUrl('PAYPAL_API_URL', ['https:', 'http:'])(raw) ?? 'https://api-m.sandbox.paypal.com').replace(/\/+$/, ''),
+  },
 } satisfies Record<string, Variable<unknown>>;
+
+/** PayPal's settings, all or none. */
+function paypalConfig(v: Parsed): PaymentsConfig['paypal'] {
+  if (v.paypalClientId === undefined) return undefined;
+  for (const [name, value] of [
+    ['PAYPAL_CLIENT_SECRET', v.paypalClientSecret],
+    ['PAYPAL_WEBHOOK_ID', v.paypalWebhookId],
+  ] as const)
+    if (value === undefined) throw new ConfigError(`${name} must be set when PAYPAL_CLIENT_ID is set`, { variable: name });
+  return {
+    clientId: v.paypalClientId,
+    clientSecret: v.paypalClientSecret as string,
+    webhookId: v.paypalWebhookId as string,
+    apiUrl: v.paypalApiUrl,
+  };
+}
 
 type Parsed = { [K in keyof typeof variables]: ReturnType<(typeof variables)[K]['parse']> };
 
@@ -616,6 +663,7 @@ export function loadConfig(env: Env = process.env): Config {
     },
     webPush: { vapidKeys: v.webPushVapidKeys, subject: v.webPushSubject, allowedHosts: v.webPushAllowedHosts },
     accounts: accounts as AccountsConfig,
+    payments: { paypal: paypalConfig(v) },
   };
 }
 

@@ -8,7 +8,7 @@ import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Database } from '../platform/db/index.ts';
 import { rowsOf } from '../platform/db/rows.ts';
 import { NotEnoughTreatsError } from './errors.ts';
-import { type TreatAccountKind, type TreatTransferKind, treatAccounts, treatEntries, treatTransfers } from './schema.ts';
+import { type TreatAccountKind, type TreatTransferKind, treatAccounts, treatTransfers } from './schema.ts';
 
 type Tx = Parameters<Parameters<Database['transaction']>[0]>[0];
 

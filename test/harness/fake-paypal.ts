@@ -34,7 +34,6 @@ import {
 } from './fake-paypal-webhooks.ts';
 import { type SendOptions, type WebhookDelivery, WebhookOutbox } from './fake-webhook-outbox.ts';
 
-
 export interface FakePayPalOptions {
   clientId: string;
   clientSecret: string;

@@ -7,6 +7,7 @@ export * from '../../chats/schema.ts';
 export * from '../../graph/schema.ts';
 export * from '../../mail/schema.ts';
 export * from '../../notifications/schema.ts';
+export * from '../../payments/schema.ts';
 export * from '../../people/schema.ts';
 export * from '../../pets/schema.ts';
 export * from '../../posts/schema.ts';

@@ -1,4 +1,4 @@
-// The part of @paypal/checkout-server-sdk (which ships no types) the tests use. Every request is a plain object
+// The part of @paypal/checkout-server-sdk (which ships no types) the server and the tests use. Every request is a plain object
 // { path, verb, body, headers } that PayPalHttpClient.execute sends to environment.baseUrl + path, so the APIs the
 // SDK has no class for (subscriptions, webhook verification) go through the same client as plain objects.
 declare module '@paypal/checkout-server-sdk' {

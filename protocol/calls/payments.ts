@@ -1,0 +1,111 @@
+// Calls of payments: buying a pack of treats with PayPal (Mercado Pago, SPEI and the plans come
+// next). The amount is the pack's price in the currency asked for, decided by the server; the
+// buyer approves it at the provider (`approveUrl`), comes back, and `payments.capture` settles it.
+// PayPal's own webhook settles it too, should the buyer never come back: whichever is first, once.
+import { CURRENCIES, PAYMENT_LIMITS, PAYMENT_METHODS, PAYMENT_STATUSES, TREAT_PACKS } from '../lists.ts';
+import { type CallSpec, Cursor, OneOf, Page, Uuid } from '../spec.ts';
+import { T } from '../typebox.ts';
+
+const PACK_IDS = Object.keys(TREAT_PACKS) as (keyof typeof TREAT_PACKS)[];
+
+const Payment = T.Object({
+  id: Uuid,
+  method: OneOf(PAYMENT_METHODS),
+  status: OneOf(PAYMENT_STATUSES, {
+    description:
+      '`created`: waiting for the buyer at the provider; `completed`: paid, its treats credited; `failed`: refused or abandoned; `fraud_suspected`: the provider reported another amount or currency, nothing was credited and staff look into it',
+  }),
+  amountMinor: T.Integer({ minimum: 1, description: 'The price, in minor units of `currency` (cents, centavos)' }),
+  currency: OneOf(CURRENCIES),
+  packId: OneOf(PACK_IDS),
+  treats: T.Integer({ minimum: 1, description: 'Treats the payment credits once completed' }),
+  approveUrl: T.Union([T.String(), T.Null()], {
+    description: 'Where the buyer approves it at the provider, while it is `created`; null otherwise',
+  }),
+  createdAt: T.String({ format: 'date-time' }),
+  updatedAt: T.String({ format: 'date-time' }),
+});
+
+const examplePayment = {
+  id: '0192a1b2-c3d4-7e5f-8a9b-00000000fa11',
+  method: 'paypal' as const,
+  status: 'created' as const,
+  amountMinor: 499,
+  currency: 'USD' as const,
+  packId: 'treats_550' as const,
+  treats: 550,
+  approveUrl: 'https://www.sandbox.paypal.com/checkoutnow?token=5O190127TN364715T',
+  createdAt: '2026-12-07T10:00:00.000Z',
+  updatedAt: '2026-12-07T10:00:00.000Z',
+};
+
+export const paymentCalls = {
+  'payments.options': {
+    description:
+      'What can be bought here: the packs of treats with their prices in every currency (minor units), and the payment methods this deployment offers.',
+    role: 'user',
+    errors: [],
+    request: T.Object({}),
+    response: T.Object({
+      packs: T.Array(
+        T.Object({
+          id: OneOf(PACK_IDS),
+          treats: T.Integer(),
+          prices: T.Object(
+            Object.fromEntries(CURRENCIES.map((currency) => [currency, T.Integer({ minimum: 1 })])) as Record<
+              (typeof CURRENCIES)[number],
+              ReturnType<typeof T.Integer>
+            >,
+          ),
+        }),
+      ),
+      methods: T.Array(OneOf(PAYMENT_METHODS)),
+    }),
+    example: {
+      request: {},
+      response: { packs: [{ id: 'treats_550', treats: 550, prices: { USD: 499, MXN: 9900 } }], methods: ['paypal'] },
+    },
+  },
+  'payments.checkout': {
+    description: `Starts buying a pack: makes the payment and the provider's order, and answers it with \`approveUrl\`, where the buyer approves it; they come back to <APP_URL>/payments/<id>/return (or /cancel). A method not offered here is PAYMENT_METHOD_UNAVAILABLE; at most ${PAYMENT_LIMITS.pending} payments may wait for approval (TOO_MANY_PENDING) and ${PAYMENT_LIMITS.checkoutsPerHour} checkouts be started an hour (RATE_LIMITED); a provider's refusal is PAYMENT_PROVIDER_ERROR and leaves the payment \`failed\`.`,
+    role: 'user',
+    errors: ['PAYMENT_METHOD_UNAVAILABLE', 'TOO_MANY_PENDING', 'PAYMENT_PROVIDER_ERROR'],
+    request: T.Object({ packId: OneOf(PACK_IDS), method: OneOf(PAYMENT_METHODS), currency: OneOf(CURRENCIES) }),
+    response: Payment,
+    example: { request: { packId: 'treats_550', method: 'paypal', currency: 'USD' }, response: examplePayment },
+  },
+  'payments.capture': {
+    description:
+      "Settles one of the caller's payments once the buyer approved it at the provider: completed (its treats credited) or fraud_suspected. Safe to repeat: a payment already settled (by an earlier call or the provider's webhook) is answered as it is. Not approved yet: PAYMENT_NOT_APPROVED. Someone else's payment is NOT_FOUND.",
+    role: 'user',
+    errors: ['NOT_FOUND', 'PAYMENT_NOT_APPROVED', 'PAYMENT_PROVIDER_ERROR'],
+    request: T.Object({ paymentId: Uuid }),
+    response: Payment,
+    example: { request: { paymentId: examplePayment.id }, response: { ...examplePayment, status: 'completed', approveUrl: null } },
+  },
+  'payments.get': {
+    description: "One of the caller's payments (someone else's is NOT_FOUND).",
+    role: 'user',
+    errors: ['NOT_FOUND'],
+    request: T.Object({ paymentId: Uuid }),
+    response: Payment,
+    example: { request: { paymentId: examplePayment.id }, response: examplePayment },
+  },
+  'payments.list': {
+    description: `The caller's payments, newest first, ${PAYMENT_LIMITS.page} a page: the billing history.`,
+    role: 'user',
+    errors: ['INVALID_CURSOR'],
+    request: T.Object({ cursor: Cursor }),
+    response: Page(Payment),
+    example: { request: {}, response: { items: [examplePayment], nextCursor: null } },
+  },
+} satisfies Record<string, CallSpec>;
+
+export const paymentUserEvents = {
+  'payments.changed': {
+    description:
+      'One of the user’s payments changed (completed, failed, fraud suspected): the payment now. A completed one also brings `treats.changed`.',
+    body: T.Object({ payment: Payment }),
+    example: { payment: { ...examplePayment, status: 'completed', approveUrl: null } },
+  },
+};

@@ -1,0 +1,161 @@
+// PayPal through its server SDK (@paypal/checkout-server-sdk): an order per payment, approved by
+// the buyer at PayPal, then captured; and webhooks, verified with PayPal
+// (/v1/notifications/verify-webhook-signature) before anything is believed. The SDK has classes
+// for orders only; the verification goes through the same client as a plain request object, so
+// it shares its OAuth token and base URL (PAYPAL_API_URL: the sandbox by default, a local fake in
+// the tests). Amounts travel as PayPal's decimal strings and are turned into minor units here.
+import * as paypal from '@paypal/checkout-server-sdk';
+import type { PaymentsConfig } from '../platform/config.ts';
+import type { Logger } from '../platform/log.ts';
+import { ProviderError } from './errors.ts';
+import type { Currency } from './schema.ts';
+
+type PayPalSettings = NonNullable<PaymentsConfig['paypal']>;
+
+/** PayPal's decimal string of an amount in minor units (both currencies have two decimals). */
+const decimal = (minor: number) => (minor / 100).toFixed(2);
+/** Minor units of PayPal's decimal string, or NaN when it is not one. */
+export const minorOf = (value: unknown) =>
+  typeof value === 'string' && /^\d+(\.\d{1,2})?$/.test(value) ? Math.round(Number(value) * 100) : Number.NaN;
+
+export interface Captured {
+  captureId: string;
+  status: string;
+  amountMinor: number;
+  currency: string;
+  /** Our payment id, as the order carried it. */
+  customId: string | undefined;
+}
+
+/** What a webhook event says, once PayPal has confirmed it sent it. */
+export interface PayPalEvent {
+  id: string;
+  type: string;
+  resource: Record<string, unknown>;
+}
+
+export class PayPalGateway {
+  readonly #client: paypal.core.PayPalHttpClient;
+  readonly #settings: PayPalSettings;
+  readonly #log: Logger;
+
+  constructor(settings: PayPalSettings, log: Logger) {
+    this.#settings = settings;
+    this.#log = log;
+    this.#client = new paypal.core.PayPalHttpClient(
+      new paypal.core.PayPalEnvironment(settings.clientId, settings.clientSecret, settings.apiUrl, settings.apiUrl),
+    );
+  }
+
+  async #execute(what: string, request: paypal.HttpRequest): Promise<paypal.Json> {
+    try {
+      return (await this.#client.execute(request)).result ?? {};
+    } catch (error) {
+      const status = (error as paypal.HttpError).statusCode;
+      const issue = issueOf((error as Error).message);
+      this.#log.warn({ err: error, status, issue }, `payments.paypal() | ${what} refused [status:${status}] [issue:${issue}]`);
+      throw new ProviderError('paypal', what, status, issue, { cause: error });
+    }
+  }
+
+  /** An order for one payment; PayPal-Request-Id makes a retry the same order. */
+  async createOrder(payment: {
+    id: string;
+    amountMinor: number;
+    currency: Currency;
+    description: string;
+    returnUrl: string;
+    cancelUrl: string;
+  }): Promise<{ orderId: string; approveUrl: string }> {
+    const request = new paypal.orders.OrdersCreateRequest();
+    request.headers['PayPal-Request-Id'] = payment.id;
+    request.prefer('return=representation');
+    request.requestBody({
+      intent: 'CAPTURE',
+      purchase_units: [
+        {
+          reference_id: payment.id,
+          custom_id: payment.id,
+          description: payment.description,
+          amount: { currency_code: payment.currency, value: decimal(payment.amountMinor) },
+        },
+      ],
+      application_context: {
+        brand_name: 'PetAmigos',
+        user_action: 'PAY_NOW',
+        shipping_preference: 'NO_SHIPPING',
+        return_url: payment.returnUrl,
+        cancel_url: payment.cancelUrl,
+      },
+    });
+    const order = await this.#execute('create order', request);
+    const approve = (order.links as { rel: string; href: string }[] | undefined)?.find((link) => link.rel === 'approve');
+    if (typeof order.id !== 'string' || approve === undefined) throw new ProviderError('paypal', 'create order', 200, 'NO_APPROVE_LINK');
+    return { orderId: order.id, approveUrl: approve.href };
+  }
+
+  /** Captures an approved order (the same request id on a retry: PayPal answers the first capture). */
+  async capture(orderId: string, paymentId: string): Promise<Captured> {
+    const request = new paypal.orders.OrdersCaptureRequest(orderId);
+    request.payPalRequestId(`capture-${paymentId}`);
+    request.prefer('return=representation');
+    request.requestBody({});
+    const order = await this.#execute('capture', request);
+    const capture = order.purchase_units?.[0]?.payments?.captures?.[0];
+    if (capture === undefined) throw new ProviderError('paypal', 'capture', 200, 'NO_CAPTURE');
+    return capturedOf(capture);
+  }
+
+  /** The order as PayPal has it now: its status and, once captured, the capture. */
+  async order(orderId: string): Promise<{ status: string; capture: Captured | undefined }> {
+    const order = await this.#execute('get order', new paypal.orders.OrdersGetRequest(orderId));
+    const capture = order.purchase_units?.[0]?.payments?.captures?.[0];
+    return { status: String(order.status), capture: capture === undefined ? undefined : capturedOf(capture) };
+  }
+
+  /**
+   * The event, if PayPal confirms it sent it to our webhook (its transmission headers and body);
+   * undefined when it does not, or when the headers are missing.
+   */
+  async verified(headers: Headers, body: Record<string, unknown>): Promise<PayPalEvent | undefined> {
+    const header = (name: string) => headers.get(name) ?? undefined;
+    const fields = {
+      auth_algo: header('paypal-auth-algo'),
+      cert_url: header('paypal-cert-url'),
+      transmission_id: header('paypal-transmission-id'),
+      transmission_sig: header('paypal-transmission-sig'),
+      transmission_time: header('paypal-transmission-time'),
+    };
+    if (Object.values(fields).some((value) => value === undefined)) return undefined;
+    const answer = await this.#execute('verify webhook', {
+      path: '/v1/notifications/verify-webhook-signature',
+      verb: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: { ...fields, webhook_id: this.#settings.webhookId, webhook_event: body },
+    });
+    if (answer.verification_status !== 'SUCCESS') return undefined;
+    if (typeof body.id !== 'string' || typeof body.event_type !== 'string' || typeof body.resource !== 'object' || body.resource === null)
+      return undefined;
+    return { id: body.id, type: body.event_type, resource: body.resource as Record<string, unknown> };
+  }
+}
+
+function capturedOf(capture: paypal.Json): Captured {
+  return {
+    captureId: String(capture.id),
+    status: String(capture.status),
+    amountMinor: minorOf(capture.amount?.value),
+    currency: String(capture.amount?.currency_code),
+    customId: typeof capture.custom_id === 'string' ? capture.custom_id : undefined,
+  };
+}
+
+/** PayPal's `details[0].issue` (ORDER_NOT_APPROVED…) from an error body, or its `name`. */
+function issueOf(message: string): string {
+  try {
+    const body = JSON.parse(message) as { name?: string; details?: { issue?: string }[]; error?: string };
+    return body.details?.[0]?.issue ?? body.name ?? body.error ?? 'UNKNOWN';
+  } catch {
+    return 'UNKNOWN';
+  }
+}
