@@ -10,12 +10,15 @@ CREATE TABLE "payments" (
 	"external_id" text,
 	"approve_url" text,
 	"capture_id" text,
+	"refunded_minor" bigint DEFAULT 0 NOT NULL,
+	"treats_reversed" bigint DEFAULT 0 NOT NULL,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL,
 	CONSTRAINT "payments_method" CHECK ("payments"."method" in ('paypal', 'mercadopago', 'spei')),
-	CONSTRAINT "payments_status" CHECK ("payments"."status" in ('created', 'completed', 'failed', 'fraud_suspected')),
+	CONSTRAINT "payments_status" CHECK ("payments"."status" in ('created', 'completed', 'failed', 'fraud_suspected', 'refunded', 'reversed')),
 	CONSTRAINT "payments_currency" CHECK ("payments"."currency" in ('USD', 'MXN')),
-	CONSTRAINT "payments_amount" CHECK ("payments"."amount_minor" > 0)
+	CONSTRAINT "payments_amount" CHECK ("payments"."amount_minor" > 0),
+	CONSTRAINT "payments_refunded" CHECK ("payments"."refunded_minor" between 0 and "payments"."amount_minor")
 );
 --> statement-breakpoint
 CREATE TABLE "transactions" (

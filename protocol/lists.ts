@@ -174,10 +174,12 @@ export const CURRENCIES = ['USD', 'MXN'] as const;
 export const PAYMENT_METHODS = ['paypal', 'mercadopago', 'spei'] as const;
 /**
  * Where a payment stands: `created` (waiting for the buyer to approve it), `completed` (paid and
- * granted), `failed` (refused or abandoned), `fraud_suspected` (the provider reported an amount or
- * currency other than the one asked for: nothing granted, an admin looks at it).
+ * granted; partly refunded ones too), `failed` (refused or abandoned), `fraud_suspected` (the
+ * provider reported an amount or currency other than the one asked for: nothing granted, an admin
+ * looks at it), `refunded` (all of it given back), `reversed` (taken back by the buyer's bank or
+ * PayPal: a chargeback).
  */
-export const PAYMENT_STATUSES = ['created', 'completed', 'failed', 'fraud_suspected'] as const;
+export const PAYMENT_STATUSES = ['created', 'completed', 'failed', 'fraud_suspected', 'refunded', 'reversed'] as const;
 /** Packs of treats: how many treats, and the price of each in each currency. */
 export const TREAT_PACKS = {
   treats_100: { treats: 100, prices: { USD: 99, MXN: 1900 } },

@@ -54,6 +54,9 @@ const ReelPage = lazy(() => import('./routes/Reels.tsx').then((module) => ({ def
 const AuthorReels = lazy(() => import('./routes/Reels.tsx').then((module) => ({ default: module.AuthorReels })));
 const SoundReels = lazy(() => import('./routes/Reels.tsx').then((module) => ({ default: module.SoundReels })));
 const Sound = lazy(() => import('./routes/Sound.tsx'));
+const Wallet = lazy(() => import('./routes/Wallet.tsx'));
+const PaymentReturn = lazy(() => import('./routes/Payment.tsx'));
+const PaymentCancelled = lazy(() => import('./routes/Payment.tsx').then((module) => ({ default: module.PaymentCancelled })));
 
 /** Signed-in pages: the path and the screen. */
 const SIGNED_IN: [string, () => JSX.Element][] = [
@@ -65,6 +68,9 @@ const SIGNED_IN: [string, () => JSX.Element][] = [
   ['/sessions', Sessions],
   ['/posts/:id', PostPage],
   ['/saved', Saved],
+  ['/wallet', Wallet],
+  ['/payments/:id/return', PaymentReturn],
+  ['/payments/:id/cancel', PaymentCancelled],
   ['/hashtags/:tag', Hashtag],
   ['/trending', TrendingPage],
   ['/u/:username', Profile],

@@ -13,12 +13,17 @@ const Payment = T.Object({
   method: OneOf(PAYMENT_METHODS),
   status: OneOf(PAYMENT_STATUSES, {
     description:
-      '`created`: waiting for the buyer at the provider; `completed`: paid, its treats credited; `failed`: refused or abandoned; `fraud_suspected`: the provider reported another amount or currency, nothing was credited and staff look into it',
+      '`created`: waiting for the buyer at the provider; `completed`: paid, its treats credited (also when partly refunded: see `refundedMinor`); `failed`: refused or abandoned; `fraud_suspected`: the provider reported another amount or currency, nothing was credited and staff look into it; `refunded`: all of it given back; `reversed`: taken back by the buyer’s bank or the provider (a chargeback)',
   }),
   amountMinor: T.Integer({ minimum: 1, description: 'The price, in minor units of `currency` (cents, centavos)' }),
   currency: OneOf(CURRENCIES),
   packId: OneOf(PACK_IDS),
   treats: T.Integer({ minimum: 1, description: 'Treats the payment credits once completed' }),
+  refundedMinor: T.Integer({
+    minimum: 0,
+    description:
+      'Minor units given back so far (refunds, a chargeback). Treats are taken back in proportion, as far as the wallet still holds them (`treats.history` shows a `reversal`)',
+  }),
   approveUrl: T.Union([T.String(), T.Null()], {
     description: 'Where the buyer approves it at the provider, while it is `created`; null otherwise',
   }),
@@ -34,6 +39,7 @@ const examplePayment = {
   currency: 'USD' as const,
   packId: 'treats_550' as const,
   treats: 550,
+  refundedMinor: 0,
   approveUrl: 'https://www.sandbox.paypal.com/checkoutnow?token=5O190127TN364715T',
   createdAt: '2026-12-07T10:00:00.000Z',
   updatedAt: '2026-12-07T10:00:00.000Z',

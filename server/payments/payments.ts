@@ -16,9 +16,10 @@ import { decodeCursor, pageOf } from '../platform/cursor.ts';
 import type { Database } from '../platform/db/index.ts';
 import type { Logger } from '../platform/log.ts';
 import type { TopicLog } from '../platform/topics/index.ts';
+import { NotEnoughTreatsError } from '../treats/errors.ts';
 import { Ledger, platform, wallet } from '../treats/ledger.ts';
 import { MethodUnavailableError, NotApprovedError, ProviderError, TooManyPendingError } from './errors.ts';
-import { type Captured, minorOf, type PayPalGateway } from './paypal.ts';
+import { type Captured, minorOf, type PayPalEvent, type PayPalGateway } from './paypal.ts';
 import { type PaymentStatus, payments, transactions, webhookEvents } from './schema.ts';
 
 type Request<N extends keyof typeof paymentCalls> = Static<(typeof paymentCalls)[N]['request']>;
@@ -43,6 +44,7 @@ const view = (row: Row): Payment => ({
   currency: row.currency,
   packId: row.packId as keyof typeof TREAT_PACKS,
   treats: row.treats,
+  refundedMinor: row.refundedMinor,
   approveUrl: row.status === 'created' ? row.approveUrl : null,
   createdAt: row.createdAt.toISOString(),
   updatedAt: row.updatedAt.toISOString(),
@@ -171,6 +173,7 @@ export class Payments {
       this.#deps.log.warn({ id: body.id }, `payments.webhook() | refused: not verified by PayPal [id:${String(body.id)}]`);
       return 'unverified';
     }
+    if (event.type === 'PAYMENT.CAPTURE.REFUNDED' || event.type === 'PAYMENT.CAPTURE.REVERSED') return this.#refunded(event);
     if (event.type !== 'PAYMENT.CAPTURE.COMPLETED') {
       const [fresh] = await this.#deps.db
         .insert(webhookEvents)
@@ -210,6 +213,136 @@ export class Payments {
       event,
     );
     return settled === undefined ? 'duplicate' : 'handled';
+  }
+
+  /** A refund or a chargeback PayPal reports (a verified event): the payment it names gives back what it credited, once. */
+  async #refunded(event: PayPalEvent): Promise<'duplicate' | 'handled' | 'ignored'> {
+    const refund = event.resource;
+    const captureId = (refund.links as { rel?: string; href?: string }[] | undefined)
+      ?.find((link) => link.rel === 'up')
+      ?.href?.split('/')
+      .pop();
+    const paymentId = typeof refund.custom_id === 'string' && /^[0-9a-f-]{36}$/.test(refund.custom_id) ? refund.custom_id : undefined;
+    const [row] = await this.#deps.db
+      .select()
+      .from(payments)
+      .where(
+        and(eq(payments.method, 'paypal'), paymentId === undefined ? eq(payments.captureId, captureId ?? '') : eq(payments.id, paymentId)),
+      );
+    if (row === undefined || (captureId !== undefined && row.captureId !== captureId)) {
+      this.#deps.log.warn(
+        { eventId: event.id, paymentId, captureId },
+        `payments.webhook() | a refund of no payment of ours [event:${event.id}]`,
+      );
+      return 'ignored';
+    }
+    const amount = refund.amount as { value?: unknown; currency_code?: unknown } | undefined;
+    const total = (refund.seller_payable_breakdown as { total_refunded_amount?: { value?: unknown } } | undefined)?.total_refunded_amount;
+    const taken = await this.#giveBack(row.id, {
+      refundId: String(refund.id),
+      refundMinor: minorOf(amount?.value),
+      totalMinor: total === undefined ? undefined : minorOf(total.value),
+      currency: String(amount?.currency_code),
+      reversed: event.type === 'PAYMENT.CAPTURE.REVERSED',
+      webhook: event,
+    });
+    return taken === undefined ? 'duplicate' : 'handled';
+  }
+
+  /**
+   * Money given back on a completed payment: the refunded total grows (never past the amount),
+   * the treats it bought are taken back in proportion as far as the wallet still holds them (the
+   * rest is recorded as unrecovered: a wallet never goes below zero), and the payment becomes
+   * `refunded` (or `reversed`) once all of it is back. A webhook event already handled changes
+   * nothing (undefined).
+   */
+  async #giveBack(
+    paymentId: string,
+    back: {
+      refundId: string;
+      refundMinor: number;
+      totalMinor: number | undefined;
+      currency: string;
+      reversed: boolean;
+      webhook: PayPalEvent;
+    },
+  ): Promise<Row | undefined> {
+    const outcome = await this.#deps.db.transaction(async (tx) => {
+      const [fresh] = await tx
+        .insert(webhookEvents)
+        .values({ provider: 'paypal', eventId: back.webhook.id, eventType: back.webhook.type })
+        .onConflictDoNothing()
+        .returning();
+      if (fresh === undefined) return undefined;
+      const [row] = await tx.select().from(payments).where(eq(payments.id, paymentId)).for('update');
+      if (row === undefined) throw new NotFoundError('payment');
+      if (!['completed', 'fraud_suspected', 'refunded', 'reversed'].includes(row.status) || back.currency !== row.currency)
+        return { row, changed: false };
+      const reported = back.totalMinor ?? row.refundedMinor + back.refundMinor;
+      const refundedMinor = back.reversed
+        ? row.amountMinor
+        : Math.min(row.amountMinor, Math.max(row.refundedMinor, Number.isFinite(reported) ? reported : 0));
+      // Treats were credited only by a completed payment; what is owed back follows the share refunded.
+      const owed = row.status === 'fraud_suspected' ? 0 : Math.floor((row.treats * refundedMinor) / row.amountMinor);
+      const due = Math.max(0, owed - row.treatsReversed);
+      const recovered = due === 0 ? 0 : await this.#takeTreats(tx, row, due, back.refundId);
+      const to: PaymentStatus = refundedMinor < row.amountMinor ? row.status : back.reversed ? 'reversed' : 'refunded';
+      const [updated] = await tx
+        .update(payments)
+        .set({ status: to, refundedMinor, treatsReversed: row.treatsReversed + due, updatedAt: new Date() })
+        .where(eq(payments.id, paymentId))
+        .returning();
+      await this.#audit(tx, {
+        paymentId,
+        userId: row.userId,
+        type: back.reversed ? 'reversed' : 'refunded',
+        from: row.status,
+        to,
+        source: 'webhook',
+        amountMinor: Number.isFinite(back.refundMinor) ? back.refundMinor : null,
+        currency: back.currency.slice(0, 3),
+        detail: { refundId: back.refundId, refundedMinor, treatsTakenBack: recovered, treatsUnrecovered: due - recovered },
+      });
+      return { row: updated ?? row, changed: true, recovered };
+    });
+    if (outcome === undefined) return undefined;
+    if (outcome.changed) {
+      await emit(this.#deps, 'user', outcome.row.userId, 'payments.changed', { payment: view(outcome.row) });
+      if ((outcome.recovered ?? 0) > 0) {
+        const balances = await this.#ledger.balances(outcome.row.userId);
+        await emit(this.#deps, 'user', outcome.row.userId, 'treats.changed', { ...balances, transferId: outcome.row.id, kind: 'reversal' });
+      }
+    }
+    return outcome.row;
+  }
+
+  /** Takes up to `due` treats back from the buyer's wallet (as many as it holds): how many it took. */
+  async #takeTreats(tx: Tx, row: Row, due: number, refundId: string): Promise<number> {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const take = Math.min(due, (await this.#ledger.balances(row.userId)).wallet);
+      if (take === 0) return 0;
+      try {
+        // A savepoint: a spend that got there first fails only this, and the next try takes less.
+        await tx.transaction((inner) =>
+          this.#ledger.transfer(
+            {
+              kind: 'reversal',
+              key: `refund:${row.id}:${refundId}`,
+              memo: { paymentId: row.id, refundId },
+              legs: [
+                { ...wallet(row.userId), amount: -take },
+                { ...platform('platform_sales'), amount: take },
+              ],
+            },
+            inner,
+          ),
+        );
+        return take;
+      } catch (error) {
+        if (!(error instanceof NotEnoughTreatsError)) throw error;
+      }
+    }
+    return 0;
   }
 
   async #own(userId: string, paymentId: string): Promise<Row> {

@@ -66,10 +66,13 @@ describe('payments with PayPal', () => {
     const delivered = paypal.deliveries.filter((each) => each.kind === 'PAYMENT.CAPTURE.COMPLETED');
     expect(delivered.map((each) => each.status)).toEqual([200]);
     expect(await ana.call('treats.balance', {})).toEqual({ wallet: 550, earned: 0 });
-    expect(await audit(payment.id)).toEqual([
-      ['created', null, 'created', 'api'],
-      ['captured', 'created', 'completed', 'api'],
+    // Settled once, by whichever came first: the buyer's capture or PayPal's webhook.
+    const trail = await audit(payment.id);
+    expect(trail.map((row) => row.slice(0, 3))).toEqual([
+      ['created', null, 'created'],
+      ['captured', 'created', 'completed'],
     ]);
+    expect(['api', 'webhook']).toContain(trail[1]?.[3]);
     expect((await ana.call('payments.list', {})).items.map((each) => [each.id, each.status])).toEqual([[payment.id, 'completed']]);
   });
 
@@ -114,7 +117,10 @@ describe('payments with PayPal', () => {
     expect((await carla.call('payments.capture', { paymentId: other.id })).status).toBe('fraud_suspected');
     await paypal.settled();
     expect(await carla.call('treats.balance', {})).toEqual({ wallet: 0, earned: 0 });
-    expect((await audit(cheap.id)).at(-1)).toEqual(['fraud_suspected', 'created', 'fraud_suspected', 'api']);
+    expect((await audit(cheap.id)).map((row) => row.slice(0, 3))).toEqual([
+      ['created', null, 'created'],
+      ['fraud_suspected', 'created', 'fraud_suspected'],
+    ]);
   });
 
   test('payments (paypal): forged webhooks (signature, certificate, body) are refused with WEBHOOK_NOT_VERIFIED and change nothing; a replayed event id changes nothing', async () => {
@@ -178,6 +184,66 @@ describe('payments with PayPal', () => {
       details: { limit: PAYMENT_LIMITS.pending },
     });
     expect((await eve.call('payments.list', {})).items).toHaveLength(PAYMENT_LIMITS.pending);
+  });
+});
+
+describe('refunds and chargebacks from PayPal', () => {
+  /** A completed purchase of 550 treats (USD 4.99) and its capture id at PayPal. */
+  const bought = async (member: Member) => {
+    const payment = await buy(member, 'treats_550');
+    paypal.approve(orderIdOf(payment.approveUrl));
+    expect((await member.call('payments.capture', { paymentId: payment.id })).status).toBe('completed');
+    const capture = paypal.captures.find((each) => (each as { custom_id?: string }).custom_id === payment.id) as { id: string };
+    return { payment, captureId: capture.id };
+  };
+  const refund = async (captureId: string, value?: string) => {
+    const answer = await fetch(`${paypal.url}/v2/payments/captures/${captureId}/refund`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${await token()}`, 'content-type': 'application/json' },
+      body: JSON.stringify(value === undefined ? {} : { amount: { value, currency_code: 'USD' } }),
+    });
+    expect(answer.status).toBe(201);
+    await paypal.settled();
+  };
+
+  test('payments (paypal): a partial refund takes back treats in proportion; the rest of it makes the payment refunded and takes back all of them; the same event again takes nothing', async () => {
+    const ana = await pool.member();
+    const { payment, captureId } = await bought(ana);
+    await refund(captureId, '2.50');
+    expect(await ana.call('payments.get', { paymentId: payment.id })).toMatchObject({ status: 'completed', refundedMinor: 250 });
+    // 550 × 250 / 499 = 275.5…: 275 back.
+    expect(await ana.call('treats.balance', {})).toEqual({ wallet: 275, earned: 0 });
+    const event = paypal.lastEvent('PAYMENT.CAPTURE.REFUNDED');
+    if (event === undefined) throw new Error('no refund event');
+    await refund(captureId);
+    expect(await ana.call('payments.get', { paymentId: payment.id })).toMatchObject({ status: 'refunded', refundedMinor: 499 });
+    expect(await ana.call('treats.balance', {})).toEqual({ wallet: 0, earned: 0 });
+    paypal.send(event, { times: 2 });
+    await paypal.settled();
+    expect(await ana.call('treats.balance', {})).toEqual({ wallet: 0, earned: 0 });
+    expect((await ana.call('treats.history', {})).items.map((item) => [item.kind, item.amount])).toEqual([
+      ['reversal', -275],
+      ['reversal', -275],
+      ['purchase', 550],
+    ]);
+    expect((await audit(payment.id)).map((row) => row[0])).toEqual(['created', 'captured', 'refunded', 'refunded']);
+  });
+
+  test('payments (paypal): a chargeback after most treats were spent takes back what the wallet holds, never below zero, and records the rest as unrecovered', async () => {
+    const [bruno, carla] = [await pool.member(), await pool.member()];
+    const { payment, captureId } = await bought(bruno);
+    const postId = (await carla.call('posts.create', { text: 'Kira', visibility: 'public' })).id;
+    await bruno.call('treats.tip', { postId, treats: 500, clientId: crypto.randomUUID() });
+    paypal.reverse(captureId);
+    await paypal.settled();
+    expect(await bruno.call('payments.get', { paymentId: payment.id })).toMatchObject({ status: 'reversed', refundedMinor: 499 });
+    expect(await bruno.call('treats.balance', {})).toEqual({ wallet: 0, earned: 0 });
+    // What Carla earned stays hers.
+    expect(await carla.call('treats.balance', {})).toEqual({ wallet: 0, earned: 350 });
+    const [row] = rowsOf<{ detail: { treatsTakenBack: number; treatsUnrecovered: number } }>(
+      await db().execute(sql`select detail from transactions where payment_id = ${payment.id} and type = 'reversed'`),
+    );
+    expect(row?.detail).toMatchObject({ treatsTakenBack: 50, treatsUnrecovered: 500 });
   });
 });
 

@@ -35,6 +35,10 @@ export const payments = pgTable(
     approveUrl: text('approve_url'),
     /** The provider's id of the money received (a PayPal capture), once paid. */
     captureId: text('capture_id'),
+    /** Minor units given back so far (refunds, a chargeback). */
+    refundedMinor: bigint('refunded_minor', { mode: 'number' }).notNull().default(0),
+    /** Treats owed back for what was refunded (in proportion), whether or not the wallet still held them. */
+    treatsReversed: bigint('treats_reversed', { mode: 'number' }).notNull().default(0),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
@@ -43,6 +47,7 @@ export const payments = pgTable(
     check('payments_status', sql`${table.status} in (${listed(PAYMENT_STATUSES)})`),
     check('payments_currency', sql`${table.currency} in (${listed(CURRENCIES)})`),
     check('payments_amount', sql`${table.amountMinor} > 0`),
+    check('payments_refunded', sql`${table.refundedMinor} between 0 and ${table.amountMinor}`),
     uniqueIndex('payments_external').on(table.method, table.externalId),
     index('payments_user').on(table.userId, table.id),
   ],

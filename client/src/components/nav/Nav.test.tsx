@@ -59,7 +59,7 @@ test('nav: the top bar (chats first) and the side rail hold the rest; the rail h
     within(top as HTMLElement)
       .getAllByRole('link')
       .map((link) => link.getAttribute('href')),
-  ).toEqual(['/chats', '/friends', '/notifications', '/saved', '/settings/profile']);
+  ).toEqual(['/chats', '/friends', '/notifications', '/saved', '/wallet', '/settings/profile']);
   expect(within(side as HTMLElement).getAllByRole('link')).toHaveLength(NAV_ITEMS.length);
 });
 

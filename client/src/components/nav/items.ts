@@ -4,7 +4,19 @@
 // item shows.
 
 import type { LucideProps } from 'lucide-solid';
-import { Bell, Bookmark, Clapperboard, Compass, House, MessageCircle, Settings, SquarePlus, UserRound, UsersRound } from 'lucide-solid';
+import {
+  Bell,
+  Bookmark,
+  Clapperboard,
+  Coins,
+  Compass,
+  House,
+  MessageCircle,
+  Settings,
+  SquarePlus,
+  UserRound,
+  UsersRound,
+} from 'lucide-solid';
 import type { Component } from 'solid-js';
 import type { MessageKey } from '../../i18n/messages/en.ts';
 import { state } from '../../state/store.ts';
@@ -52,6 +64,7 @@ export const NAV_ITEMS: readonly NavItem[] = [
     places: ['top', 'side'],
   },
   { id: 'saved', href: () => '/saved', icon: Bookmark, label: 'nav.saved', places: ['top', 'side'] },
+  { id: 'wallet', href: () => '/wallet', icon: Coins, label: 'nav.wallet', places: ['top', 'side'] },
   {
     id: 'profile',
     href: () => `/u/${encodeURIComponent(state.user?.username ?? '')}`,

@@ -1,0 +1,166 @@
+// /wallet: the user's treats. Their two balances (kept live by `treats.changed`), the packs to buy
+// with their prices in the chosen currency (MXN for a Mexican locale, else USD; switchable),
+// formatted by Intl.NumberFormat, and the history of movements, a page at a time. Buying starts a
+// checkout and sends the browser to the provider's approval page; it comes back to
+// /payments/<id>/return (Payment.tsx).
+import { Coins } from 'lucide-solid';
+import { createResource, createSignal, For, type JSX, onCleanup, onMount, Show } from 'solid-js';
+import { CURRENCIES } from '../../../protocol/lists.ts';
+import { ErrorAlert } from '../components/FormFooter.tsx';
+import { LoadMore } from '../components/LoadMore.tsx';
+import { Button } from '../components/ui/Button.tsx';
+import { usePages } from '../components/usePages.ts';
+import { formatNumber, formatRelative, locale, t } from '../i18n/index.ts';
+import { actions, errorText } from '../state/store.ts';
+import '../styles/wallet.css';
+
+type Currency = (typeof CURRENCIES)[number];
+type Movement = Awaited<ReturnType<typeof history>>['items'][number];
+const history = (cursor: string | undefined) => actions.call('treats.history', { cursor });
+
+/** The currency a locale pays in: pesos in Mexico, dollars elsewhere. */
+export const currencyOf = (tag: string): Currency => (/-MX\b/i.test(tag) ? 'MXN' : 'USD');
+
+export const formatPrice = (minor: number, currency: Currency, tag = locale()) =>
+  new Intl.NumberFormat(tag, { style: 'currency', currency, currencyDisplay: 'symbol' }).format(minor / 100);
+
+const treats = (count: number) => t('wallet.treats', { count });
+
+function describe(item: Movement): string {
+  const name = item.counterpart === null ? undefined : item.counterpart.displayName || item.counterpart.username;
+  switch (item.kind) {
+    case 'purchase':
+      return t('wallet.kind.purchase');
+    case 'allowance':
+      return t('wallet.kind.allowance');
+    case 'reversal':
+      return t('wallet.kind.reversal');
+    case 'tip':
+      if (item.account === 'earned')
+        return name === undefined ? t('wallet.kind.tipReceivedAnyone') : t('wallet.kind.tipReceived', { name });
+      return name === undefined ? t('wallet.kind.tipSentAnyone') : t('wallet.kind.tipSent', { name });
+  }
+}
+
+export default function Wallet(): JSX.Element {
+  const [balances, { mutate }] = createResource(() => actions.call('treats.balance', {}));
+  const [options] = createResource(() => actions.call('payments.options', {}));
+  const pages = usePages(history);
+  const [currency, setCurrency] = createSignal<Currency>(currencyOf(navigator.language || locale()));
+  const [buying, setBuying] = createSignal<string | undefined>();
+  const [failure, setFailure] = createSignal<string | undefined>();
+
+  onMount(() => {
+    void pages.reload();
+    onCleanup(
+      actions.onUserEvent((event) => {
+        if (event.name !== 'treats.changed') return;
+        const body = event.body as { wallet: number; earned: number };
+        mutate({ wallet: body.wallet, earned: body.earned });
+        void pages.reload();
+      }),
+    );
+  });
+
+  const buy = async (packId: string) => {
+    setFailure(undefined);
+    setBuying(packId);
+    try {
+      const payment = await actions.call('payments.checkout', {
+        packId: packId as 'treats_100',
+        method: 'paypal',
+        currency: currency(),
+      });
+      if (payment.approveUrl === null) throw new Error('no approval page');
+      window.location.assign(payment.approveUrl);
+    } catch (error) {
+      setFailure(errorText(error));
+      setBuying(undefined);
+    }
+  };
+
+  return (
+    <section class="card wallet" aria-labelledby="wallet-title" data-testid="wallet">
+      <h1 id="wallet-title" class="wallet-title">
+        <Coins size={24} aria-hidden="true" /> {t('wallet.title')}
+      </h1>
+      <dl class="wallet-balances" aria-label={t('wallet.balances')} data-testid="wallet-balances">
+        <div class="wallet-balance">
+          <dt>{t('wallet.wallet')}</dt>
+          <dd data-testid="wallet-balance">{balances() === undefined ? '…' : formatNumber(balances()?.wallet ?? 0)}</dd>
+          <p class="hint">{t('wallet.walletHint')}</p>
+        </div>
+        <div class="wallet-balance">
+          <dt>{t('wallet.earned')}</dt>
+          <dd data-testid="earned-balance">{balances() === undefined ? '…' : formatNumber(balances()?.earned ?? 0)}</dd>
+          <p class="hint">{t('wallet.earnedHint')}</p>
+        </div>
+      </dl>
+
+      <h2>{t('wallet.buy')}</h2>
+      <Show when={options()}>
+        {(offered) => (
+          <Show when={offered().methods.includes('paypal')} fallback={<p class="hint">{t('wallet.noMethods')}</p>}>
+            <fieldset class="wallet-currency">
+              <legend>{t('wallet.currency')}</legend>
+              <For each={CURRENCIES}>
+                {(each) => (
+                  <Button
+                    size="sm"
+                    variant={currency() === each ? 'primary' : 'secondary'}
+                    aria-pressed={currency() === each}
+                    onClick={() => setCurrency(each)}
+                  >
+                    {each}
+                  </Button>
+                )}
+              </For>
+            </fieldset>
+            <ul class="wallet-packs" data-testid="wallet-packs">
+              <For each={offered().packs}>
+                {(pack) => (
+                  <li class="wallet-pack" data-testid={`pack-${pack.id}`}>
+                    <span class="wallet-pack-treats">{treats(pack.treats)}</span>
+                    <span class="wallet-pack-price">{formatPrice(pack.prices[currency()], currency())}</span>
+                    <Button
+                      size="sm"
+                      disabled={buying() !== undefined}
+                      aria-label={`${t('wallet.payWithPayPal')}: ${t('wallet.packLabel', { treats: treats(pack.treats), price: formatPrice(pack.prices[currency()], currency()) })}`}
+                      onClick={() => void buy(pack.id)}
+                    >
+                      {buying() === pack.id ? t('wallet.redirecting') : t('wallet.payWithPayPal')}
+                    </Button>
+                  </li>
+                )}
+              </For>
+            </ul>
+          </Show>
+        )}
+      </Show>
+      <ErrorAlert text={failure()} />
+
+      <h2>{t('wallet.history')}</h2>
+      <ol class="wallet-history" data-testid="wallet-history">
+        <For each={pages.items()}>
+          {(item) => (
+            <li class="wallet-movement">
+              <span class="wallet-movement-what">
+                <span>{describe(item)}</span>
+                <Show when={item.note}>{(note) => <q dir="auto">{note()}</q>}</Show>
+                <time class="hint" datetime={item.at}>
+                  {formatRelative(item.at)}
+                </time>
+              </span>
+              <span class="wallet-movement-amount" classList={{ in: item.amount > 0, out: item.amount < 0 }}>
+                {item.amount > 0 ? '+' : '−'}
+                {formatNumber(Math.abs(item.amount))}
+                <small class="hint">{t('wallet.balanceAfter', { balance: formatNumber(item.balanceAfter) })}</small>
+              </span>
+            </li>
+          )}
+        </For>
+      </ol>
+      <LoadMore pages={pages} count={pages.items().length} empty={t('wallet.noHistory')} />
+    </section>
+  );
+}
