@@ -22,6 +22,15 @@ export const variants: Record<string, Partial<Messages>> = {
     'sessions.revoked': 'Se ha cerrado la sesión en el dispositivo.',
     'home.statusPlaceholder': '¿Qué estáis haciendo tu mascota y tú?',
     'error.UNKNOWN': 'Algo ha salido mal. Vuelve a intentarlo.',
+    'wallet.wallet': 'Cartera',
+    'wallet.earnedHint': 'Tu parte de los premios que otros te han dado.',
+    'payment.completed':
+      'Pago completado. {count, plural, one {Se ha añadido # premio} many {Se han añadido # premios} other {Se han añadido # premios}} a tu cartera.',
+    'payment.notApproved': 'PayPal todavía no ha confirmado este pago.',
+    'payment.checkAgain': 'Volver a comprobar',
+    'payment.fraud': 'Este pago necesita una revisión antes de añadir premios. No se te cobrará nada más.',
+    'payment.failed': 'Este pago no se ha completado. No se te ha cobrado nada.',
+    'payment.cancelled': 'Pago cancelado. No se te ha cobrado nada.',
   },
   // Mexico, Chile, Colombia: the neutral Latin American base reads naturally as is.
   'es-MX': {},
@@ -49,6 +58,8 @@ export const variants: Record<string, Partial<Messages>> = {
     'error.INVALID_INPUT': 'Revisá el campo {field}.',
     'error.NETWORK': 'No se puede conectar con el servidor. Revisá tu conexión.',
     'error.UNKNOWN': 'Algo salió mal. Volvé a intentarlo.',
+    'wallet.walletHint': 'Premios que podés dar.',
+    'wallet.noMethods': 'Todavía no se pueden comprar premios acá.',
   },
   // English: the base uses British spelling ("recognise"); US and Canadian usage spell it "recognize".
   'en-GB': {},
@@ -138,5 +149,12 @@ export const variants: Record<string, Partial<Messages>> = {
     'error.RATE_LIMITED': 'Demasiadas tentativas. Tente novamente dentro de {seconds} segundos.',
     'error.NETWORK': 'Não é possível contactar o servidor. Verifique a sua ligação.',
     'error.UNKNOWN': 'Ocorreu um erro. Tente novamente.',
+    'wallet.balances': 'Os seus petiscos',
+    'wallet.walletHint': 'Petiscos que pode oferecer.',
+    'wallet.earnedHint': 'A sua parte dos petiscos que outras pessoas lhe ofereceram.',
+    'wallet.redirecting': 'A redirecionar para o PayPal…',
+    'wallet.kind.reversal': 'Retirados (reembolso)',
+    'payment.completing': 'A concluir o seu pagamento…',
+    'payment.fraud': 'Este pagamento tem de ser analisado antes de serem adicionados petiscos. Não será cobrado mais nada.',
   },
 };
