@@ -3,7 +3,6 @@
 // at PayPal's page and comes back to the app, which completes the payment; her wallet shows 550
 // and the purchase in its history, also on a second tab that was open meanwhile (live). Cancelling
 // at PayPal says nothing was charged. Screenshots at 390 px and 1366 px, axe audit.
-import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { en } from '../../client/src/i18n/messages/en.ts';
 import { audit, screenshot, userContext } from '../harness/browser.ts';
@@ -15,7 +14,13 @@ let paypal: FakePayPal;
 let web: WebEnv;
 beforeAll(async () => {
   paypal = startFakePayPal(credentials);
+  // PayPal sends the buyer back to APP_URL: the node's own address here, so a port chosen first.
+  const probe = Bun.serve({ port: 0, hostname: '127.0.0.1', fetch: () => new Response() });
+  const port = String(probe.port);
+  probe.stop(true);
   web = await startWebEnv('wallet-e2e', {
+    PORT: port,
+    APP_URL: `http://127.0.0.1:${port}`,
     PAYPAL_CLIENT_ID: credentials.clientId,
     PAYPAL_CLIENT_SECRET: credentials.clientSecret,
     PAYPAL_WEBHOOK_ID: credentials.webhookId,
@@ -31,14 +36,6 @@ afterAll(async () => {
 const within = { timeout: 20_000 };
 const PHONE = { width: 390, height: 844 };
 
-/** The app's public address (APP_URL, where PayPal sends the buyer back) served by the test node. */
-async function appHostIsTheNode(page: Page): Promise<void> {
-  await page.context().route('http://app.petamigos.test/**', (route) => {
-    const url = new URL(route.request().url());
-    return route.fulfill({ status: 302, headers: { location: `${web.env.node.url}${url.pathname}${url.search}` } });
-  });
-}
-
 test('e2e: Ana buys 550 treats with PayPal: packs in pesos, approval at PayPal, back in the app the payment completes and the wallet shows them, live on her other tab', async () => {
   const { env } = web;
   const ana = await env.register();
@@ -50,7 +47,6 @@ test('e2e: Ana buys 550 treats with PayPal: packs in pesos, approval at PayPal, 
   await a.getByLabel(en['form.password']).fill(ana.password);
   await a.getByRole('button', { name: en['signIn.submit'] }).click();
   await a.getByTestId('presence-self').waitFor(within);
-  await appHostIsTheNode(a);
 
   // A second tab on the wallet all along: it sees the treats arrive.
   const other = await context.newPage();
@@ -64,7 +60,9 @@ test('e2e: Ana buys 550 treats with PayPal: packs in pesos, approval at PayPal, 
   const pack = wallet.getByTestId('pack-treats_550');
   await expect.poll(() => pack.textContent(), within).toMatch(/550/);
   // Pesos: 99 MXN, formatted for the page's language.
-  expect(await pack.textContent()).toContain(new Intl.NumberFormat(await a.evaluate(() => document.documentElement.lang), { style: 'currency', currency: 'MXN' }).format(99));
+  expect(await pack.textContent()).toContain(
+    new Intl.NumberFormat(await a.evaluate(() => document.documentElement.lang), { style: 'currency', currency: 'MXN' }).format(99),
+  );
   await screenshot(a, 'wallet-390');
   expect(await audit(a, 'wallet 390')).toEqual([]);
 
@@ -73,16 +71,18 @@ test('e2e: Ana buys 550 treats with PayPal: packs in pesos, approval at PayPal, 
   await a.waitForURL(`${paypal.url}/checkoutnow**`, within);
   expect(await a.textContent('body')).toContain('99.00');
   await a.getByRole('button', { name: 'Pay now' }).click();
-  await a.waitForURL(/\/payments\/[0-9a-f-]{36}\/return$/, within);
+  await a.waitForURL(/\/payments\/[0-9a-f-]{36}\/return(\?.*)?$/, within);
   const result = a.getByTestId('payment-result');
-  await expect.poll(() => result.getByTestId('payment-completed').textContent(), within).toContain(
-    en['payment.completed'].replace('{count, plural, one {# treat was} other {# treats were}}', '550 treats were'),
-  );
+  await expect
+    .poll(() => result.getByTestId('payment-completed').textContent(), within)
+    .toContain(en['payment.completed'].replace('{count, plural, one {# treat was} other {# treats were}}', '550 treats were'));
   await screenshot(a, 'wallet-payment-completed-390');
 
   // The other tab heard it: 550 in the wallet, the purchase on top of the history.
   await expect.poll(() => other.getByTestId('wallet-balance').textContent(), within).toBe('550');
-  await expect.poll(() => other.getByTestId('wallet-history').locator('li').first().textContent(), within).toContain(en['wallet.kind.purchase']);
+  await expect
+    .poll(() => other.getByTestId('wallet-history').locator('li').first().textContent(), within)
+    .toContain(en['wallet.kind.purchase']);
 
   await result.getByRole('link', { name: en['payment.backToWallet'] }).click();
   await a.waitForURL('**/wallet', within);

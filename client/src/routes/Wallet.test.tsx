@@ -109,7 +109,13 @@ test('wallet: treats.changed moves the balances live; a refused checkout is said
     throw new ProtocolError('TOO_MANY_PENDING', 'at most 5', { limit: 5 });
   });
   await waitFor(() => expect(screen.getByTestId('wallet-balance').textContent).toBe('525'));
-  emit({ type: 'event', topic: 'user:me', seq: 9, name: 'treats.changed', body: { wallet: 1075, earned: 18, transferId: 'x', kind: 'purchase' } } as EventFrame);
+  emit({
+    type: 'event',
+    topic: 'user:me',
+    seq: 9,
+    name: 'treats.changed',
+    body: { wallet: 1075, earned: 18, transferId: 'x', kind: 'purchase' },
+  } as EventFrame);
   await waitFor(() => expect(screen.getByTestId('wallet-balance').textContent).toBe('1,075'));
   const buy = screen.getByTestId('pack-treats_100').querySelector('button') as HTMLButtonElement;
   fireEvent.click(buy);

@@ -88,12 +88,12 @@ export default function Wallet(): JSX.Element {
         <div class="wallet-balance">
           <dt>{t('wallet.wallet')}</dt>
           <dd data-testid="wallet-balance">{balances() === undefined ? '…' : formatNumber(balances()?.wallet ?? 0)}</dd>
-          <p class="hint">{t('wallet.walletHint')}</p>
+          <dd class="hint">{t('wallet.walletHint')}</dd>
         </div>
         <div class="wallet-balance">
           <dt>{t('wallet.earned')}</dt>
           <dd data-testid="earned-balance">{balances() === undefined ? '…' : formatNumber(balances()?.earned ?? 0)}</dd>
-          <p class="hint">{t('wallet.earnedHint')}</p>
+          <dd class="hint">{t('wallet.earnedHint')}</dd>
         </div>
       </dl>
 
