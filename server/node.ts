@@ -68,7 +68,7 @@ export async function startNode(config: Config, log: Logger, options: NodeOption
     const app = createHttpApp({
       platform,
       media,
-      payments,
+      payments: payments.webhooks,
       metrics: createMetrics(config.nodeId),
       client,
       startedAt,
@@ -114,7 +114,7 @@ export async function startNode(config: Config, log: Logger, options: NodeOption
       reminders,
     });
     actorsForMedia = actors;
-    social = await createSocial(platform, accounts, actors, media.media, reminders, captions, payments);
+    social = await createSocial(platform, accounts, actors, media.media, reminders, captions, payments.payments);
     social.digest.start();
     social.storyCleanup.start();
     social.reelVectors.job.start();

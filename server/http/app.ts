@@ -9,8 +9,8 @@ import { accountsRoutes } from '../accounts/routes.ts';
 import { adminRoutes } from '../admin/routes.ts';
 import type { MediaModule } from '../media/index.ts';
 import { mediaRoutes } from '../media/routes.ts';
-import type { Payments } from '../payments/payments.ts';
 import { paymentRoutes } from '../payments/routes.ts';
+import type { PaymentWebhooks } from '../payments/webhooks.ts';
 import { peopleRoutes } from '../people/routes.ts';
 import type { Platform } from '../platform/index.ts';
 import { strictJson } from './body.ts';
@@ -28,7 +28,7 @@ registerFormats();
 export interface HttpDeps {
   platform: Platform;
   media: MediaModule;
-  payments: Payments;
+  payments: PaymentWebhooks;
   metrics: NodeMetrics;
   client: ClientFiles;
   startedAt: number;

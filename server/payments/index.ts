@@ -1,18 +1,34 @@
-// The payments module's wiring: the providers this deployment is configured for, and the service
-// the calls and the webhook routes share.
+// The payments module's wiring: the providers this deployment is configured for, and the services
+// the calls and the webhook routes share (one Settlement, so both settle a payment the same way).
 import { RateLimiter } from '../accounts/rate-limits.ts';
 import type { Platform } from '../platform/index.ts';
+import { MercadoPagoGateway } from './mercadopago.ts';
 import { Payments } from './payments.ts';
 import { PayPalGateway } from './paypal.ts';
+import { Settlement } from './settlement.ts';
+import { PaymentWebhooks } from './webhooks.ts';
 
-export function createPayments(platform: Platform): Payments {
-  const { paypal } = platform.config.payments;
-  return new Payments({
-    db: platform.database.db,
-    topics: platform.topics,
-    log: platform.log,
-    limiter: new RateLimiter(platform.cache),
-    appUrl: platform.config.accounts.appUrl,
+export interface PaymentsModule {
+  payments: Payments;
+  webhooks: PaymentWebhooks;
+}
+
+export function createPayments(platform: Platform): PaymentsModule {
+  const { paypal, mercadoPago } = platform.config.payments;
+  const db = platform.database.db;
+  const settlement = new Settlement({ db, topics: platform.topics, log: platform.log });
+  const gateways = {
     paypal: paypal === undefined ? undefined : new PayPalGateway(paypal, platform.log),
-  });
+    mercadoPago: mercadoPago === undefined ? undefined : new MercadoPagoGateway(mercadoPago, platform.log),
+  };
+  return {
+    payments: new Payments({
+      db,
+      limiter: new RateLimiter(platform.cache),
+      appUrl: platform.config.accounts.appUrl,
+      settlement,
+      ...gateways,
+    }),
+    webhooks: new PaymentWebhooks({ db, log: platform.log, settlement, ...gateways }),
+  };
 }

@@ -66,6 +66,8 @@ export interface Config {
 export interface PaymentsConfig {
   /** Undefined: PayPal is not offered (payments.checkout answers PAYMENT_METHOD_UNAVAILABLE). */
   paypal: { clientId: string; clientSecret: string; webhookId: string; apiUrl: string } | undefined;
+  /** Undefined: Mercado Pago is not offered. */
+  mercadoPago: { accessToken: string; webhookSecret: string; apiUrl: string } | undefined;
 }
 
 interface StoriesConfig {
@@ -553,7 +555,36 @@ const variables = {
     parse: (raw: string | undefined) =>
       (optionalUrl('PAYPAL_API_URL', ['https:', 'http:'])(raw) ?? 'https://api-m.sandbox.paypal.com').replace(/\/+$/, ''),
   },
+  mercadoPagoAccessToken: {
+    name: 'MERCADOPAGO_ACCESS_TOKEN',
+    doc: 'Mercado Pago access token (a TEST- token is the sandbox). Unset: Mercado Pago is not offered. Needs MERCADOPAGO_WEBHOOK_SECRET.',
+    commentedExample: 'TEST-0000000000000000-000000-00000000000000000000000000000000-000000000',
+    parse: optionalText('MERCADOPAGO_ACCESS_TOKEN'),
+  },
+  mercadoPagoWebhookSecret: {
+    name: 'MERCADOPAGO_WEBHOOK_SECRET',
+    doc: "The application's secret signature for webhooks (Your integrations → Webhooks): every notification to <APP_URL>/webhooks/mercadopago must carry its x-signature.",
+    commentedExample: 'your-webhook-secret',
+    parse: optionalText('MERCADOPAGO_WEBHOOK_SECRET'),
+  },
+  mercadoPagoApiUrl: {
+    name: 'MERCADOPAGO_API_URL',
+    doc: "Mercado Pago's REST API (the same for sandbox and live: the token decides).",
+    example: 'https://api.mercadopago.com',
+    parse: (raw: string | undefined) =>
+      (optionalUrl('MERCADOPAGO_API_URL', ['https:', 'http:'])(raw) ?? 'https://api.mercadopago.com').replace(/\/+$/, ''),
+  },
 } satisfies Record<string, Variable<unknown>>;
+
+/** Mercado Pago's settings, all or none. */
+function mercadoPagoConfig(v: Parsed): PaymentsConfig['mercadoPago'] {
+  if (v.mercadoPagoAccessToken === undefined) return undefined;
+  if (v.mercadoPagoWebhookSecret === undefined)
+    throw new ConfigError('MERCADOPAGO_WEBHOOK_SECRET must be set when MERCADOPAGO_ACCESS_TOKEN is set', {
+      variable: 'MERCADOPAGO_WEBHOOK_SECRET',
+    });
+  return { accessToken: v.mercadoPagoAccessToken, webhookSecret: v.mercadoPagoWebhookSecret, apiUrl: v.mercadoPagoApiUrl };
+}
 
 /** PayPal's settings, all or none. */
 function paypalConfig(v: Parsed): PaymentsConfig['paypal'] {
@@ -663,7 +694,7 @@ export function loadConfig(env: Env = process.env): Config {
     },
     webPush: { vapidKeys: v.webPushVapidKeys, subject: v.webPushSubject, allowedHosts: v.webPushAllowedHosts },
     accounts: accounts as AccountsConfig,
-    payments: { paypal: paypalConfig(v) },
+    payments: { paypal: paypalConfig(v), mercadoPago: mercadoPagoConfig(v) },
   };
 }
 

@@ -69,7 +69,12 @@ function serve(checkout: () => Promise<unknown>) {
       <Route path="/" component={Wallet} />
     </MemoryRouter>
   ));
-  return { call, emit: (event: EventFrame) => listeners.forEach((listener) => listener(event)) };
+  return {
+    call,
+    emit: (event: EventFrame) => {
+      for (const listener of listeners) listener(event);
+    },
+  };
 }
 
 test('wallet: the currency a locale pays in, and prices in minor units formatted for the language', () => {

@@ -1,0 +1,296 @@
+// Every change of a payment's state, made once: under a lock of the payment's row, with its
+// `transactions` audit row and the treats it moves in the same database transaction, and the
+// user told after the commit. The calls (payments.ts) and the providers' webhooks (webhooks.ts)
+// both end here, whichever comes first: a payment no longer in the state a change expects is
+// left as it is. Amounts are checked here: a provider reporting another amount or currency than
+// the one asked for makes the payment FRAUD_SUSPECTED, and it credits nothing.
+import type { Static } from '@sinclair/typebox';
+import { eq } from 'drizzle-orm';
+import type { paymentCalls } from '../../protocol/calls/payments.ts';
+import type { TREAT_PACKS } from '../../protocol/lists.ts';
+import { NotFoundError } from '../errors.ts';
+import { emit } from '../events.ts';
+import type { Database } from '../platform/db/index.ts';
+import type { Logger } from '../platform/log.ts';
+import type { TopicLog } from '../platform/topics/index.ts';
+import { NotEnoughTreatsError } from '../treats/errors.ts';
+import { Ledger, platform, wallet } from '../treats/ledger.ts';
+import { type PaymentMethod, type PaymentStatus, payments, transactions, webhookEvents } from './schema.ts';
+
+export type Payment = Static<(typeof paymentCalls)['payments.get']['response']>;
+export type Row = typeof payments.$inferSelect;
+type Tx = Parameters<Parameters<Database['transaction']>[0]>[0];
+type Source = 'api' | 'webhook';
+
+/** What a provider reports of money received, amounts in minor units. */
+export interface Captured {
+  /** The provider's id of it (a PayPal capture, a Mercado Pago payment). */
+  captureId: string;
+  /** COMPLETED once the money is in. */
+  status: string;
+  amountMinor: number;
+  currency: string;
+}
+
+/** A webhook event being handled: recorded in the transaction that handles it, so it is handled once. */
+export interface HandledEvent {
+  provider: PaymentMethod;
+  id: string;
+  type: string;
+}
+
+/** Money given back: one refund (or a chargeback: `reversed`), and the total refunded so far when the provider says. */
+export interface GivenBack {
+  refundId: string;
+  refundMinor: number;
+  totalMinor: number | undefined;
+  currency: string;
+  reversed: boolean;
+  source: Source;
+  webhook: HandledEvent | undefined;
+}
+
+export const view = (row: Row): Payment => ({
+  id: row.id,
+  method: row.method,
+  status: row.status,
+  amountMinor: row.amountMinor,
+  currency: row.currency,
+  packId: row.packId as keyof typeof TREAT_PACKS,
+  treats: row.treats,
+  refundedMinor: row.refundedMinor,
+  approveUrl: row.status === 'created' ? row.approveUrl : null,
+  createdAt: row.createdAt.toISOString(),
+  updatedAt: row.updatedAt.toISOString(),
+});
+
+export class Settlement {
+  readonly #deps: { db: Database; topics: TopicLog; log: Logger };
+  readonly #ledger: Ledger;
+
+  constructor(deps: { db: Database; topics: TopicLog; log: Logger }) {
+    this.#deps = deps;
+    this.#ledger = new Ledger(deps.db);
+  }
+
+  /** A new payment, waiting for the buyer, with its first audit line. */
+  async open(values: typeof payments.$inferInsert): Promise<Row> {
+    return this.#deps.db.transaction(async (tx) => {
+      const [row] = await tx.insert(payments).values(values).returning();
+      if (row === undefined) throw new Error('payment not stored');
+      await this.#audit(tx, {
+        paymentId: row.id,
+        userId: row.userId,
+        type: 'created',
+        from: null,
+        to: 'created',
+        source: 'api',
+        detail: { packId: row.packId },
+      });
+      return row;
+    });
+  }
+
+  /**
+   * Settles a payment from what its provider reported, once: under a lock of its row, a payment
+   * no longer `created` is left as it is; a webhook event already handled (undefined) changes
+   * nothing. Money in of the amount and currency asked for completes it and credits its treats;
+   * any other amount or currency is FRAUD_SUSPECTED.
+   */
+  async settle(paymentId: string, captured: Captured, source: Source, webhook?: HandledEvent): Promise<Row | undefined> {
+    const outcome = await this.#deps.db.transaction(async (tx) => {
+      // The event is recorded as handled in the transaction that handles it: if this fails, its redelivery is not a duplicate.
+      if (webhook !== undefined) {
+        const [fresh] = await tx
+          .insert(webhookEvents)
+          .values({ provider: webhook.provider, eventId: webhook.id, eventType: webhook.type })
+          .onConflictDoNothing()
+          .returning();
+        if (fresh === undefined) return undefined;
+      }
+      const [row] = await tx.select().from(payments).where(eq(payments.id, paymentId)).for('update');
+      if (row === undefined) throw new NotFoundError('payment');
+      if (row.status !== 'created' || captured.status !== 'COMPLETED') return { row, changed: false };
+      const matches = captured.amountMinor === row.amountMinor && captured.currency === row.currency;
+      const to: PaymentStatus = matches ? 'completed' : 'fraud_suspected';
+      const [updated] = await tx
+        .update(payments)
+        .set({ status: to, captureId: captured.captureId, updatedAt: new Date() })
+        .where(eq(payments.id, paymentId))
+        .returning();
+      await this.#audit(tx, {
+        paymentId,
+        userId: row.userId,
+        type: matches ? 'captured' : 'fraud_suspected',
+        from: row.status,
+        to,
+        source,
+        amountMinor: Number.isFinite(captured.amountMinor) ? captured.amountMinor : null,
+        currency: captured.currency.slice(0, 3),
+        detail: { captureId: captured.captureId, expectedMinor: row.amountMinor, expectedCurrency: row.currency },
+      });
+      if (matches)
+        await this.#ledger.transfer(
+          {
+            kind: 'purchase',
+            key: `payment:${row.id}`,
+            memo: { paymentId: row.id, packId: row.packId },
+            legs: [
+              { ...platform('platform_sales'), amount: -row.treats },
+              { ...wallet(row.userId), amount: row.treats },
+            ],
+          },
+          tx,
+        );
+      return { row: updated ?? row, changed: true };
+    });
+    if (outcome === undefined) return undefined;
+    if (outcome.changed) {
+      if (outcome.row.status === 'fraud_suspected')
+        this.#deps.log.error(
+          { paymentId, reported: captured },
+          `payments.settle() | fraud suspected: reported ${captured.amountMinor} ${captured.currency} [payment:${paymentId}]`,
+        );
+      await emit(this.#deps, 'user', outcome.row.userId, 'payments.changed', { payment: view(outcome.row) });
+      if (outcome.row.status === 'completed') {
+        const balances = await this.#ledger.balances(outcome.row.userId);
+        await emit(this.#deps, 'user', outcome.row.userId, 'treats.changed', { ...balances, transferId: outcome.row.id, kind: 'purchase' });
+      }
+    }
+    return outcome.row;
+  }
+
+  /**
+   * Money given back on a completed payment: the refunded total grows (never past the amount),
+   * the treats it bought are taken back in proportion as far as the wallet still holds them (the
+   * rest is recorded as unrecovered: a wallet never goes below zero), and the payment becomes
+   * `refunded` (or `reversed`) once all of it is back. A webhook event already handled changes
+   * nothing (undefined).
+   */
+  async giveBack(paymentId: string, back: GivenBack): Promise<Row | undefined> {
+    const outcome = await this.#deps.db.transaction(async (tx) => {
+      if (back.webhook !== undefined) {
+        const [fresh] = await tx
+          .insert(webhookEvents)
+          .values({ provider: back.webhook.provider, eventId: back.webhook.id, eventType: back.webhook.type })
+          .onConflictDoNothing()
+          .returning();
+        if (fresh === undefined) return undefined;
+      }
+      const [row] = await tx.select().from(payments).where(eq(payments.id, paymentId)).for('update');
+      if (row === undefined) throw new NotFoundError('payment');
+      if (!['completed', 'fraud_suspected', 'refunded', 'reversed'].includes(row.status) || back.currency !== row.currency)
+        return { row, changed: false };
+      const reported = back.totalMinor ?? row.refundedMinor + back.refundMinor;
+      const refundedMinor = back.reversed
+        ? row.amountMinor
+        : Math.min(row.amountMinor, Math.max(row.refundedMinor, Number.isFinite(reported) ? reported : 0));
+      // Treats were credited only by a completed payment; what is owed back follows the share refunded.
+      const owed = row.status === 'fraud_suspected' ? 0 : Math.floor((row.treats * refundedMinor) / row.amountMinor);
+      const due = Math.max(0, owed - row.treatsReversed);
+      const recovered = due === 0 ? 0 : await this.#takeTreats(tx, row, due, back.refundId);
+      const to: PaymentStatus = refundedMinor < row.amountMinor ? row.status : back.reversed ? 'reversed' : 'refunded';
+      const [updated] = await tx
+        .update(payments)
+        .set({ status: to, refundedMinor, treatsReversed: row.treatsReversed + due, updatedAt: new Date() })
+        .where(eq(payments.id, paymentId))
+        .returning();
+      await this.#audit(tx, {
+        paymentId,
+        userId: row.userId,
+        type: back.reversed ? 'reversed' : 'refunded',
+        from: row.status,
+        to,
+        source: back.source,
+        amountMinor: Number.isFinite(back.refundMinor) ? back.refundMinor : null,
+        currency: back.currency.slice(0, 3),
+        detail: { refundId: back.refundId, refundedMinor, treatsTakenBack: recovered, treatsUnrecovered: due - recovered },
+      });
+      return { row: updated ?? row, changed: true, recovered };
+    });
+    if (outcome === undefined) return undefined;
+    if (outcome.changed) {
+      await emit(this.#deps, 'user', outcome.row.userId, 'payments.changed', { payment: view(outcome.row) });
+      if ((outcome.recovered ?? 0) > 0) {
+        const balances = await this.#ledger.balances(outcome.row.userId);
+        await emit(this.#deps, 'user', outcome.row.userId, 'treats.changed', { ...balances, transferId: outcome.row.id, kind: 'reversal' });
+      }
+    }
+    return outcome.row;
+  }
+
+  /** Takes up to `due` treats back from the buyer's wallet (as many as it holds): how many it took. */
+  async #takeTreats(tx: Tx, row: Row, due: number, refundId: string): Promise<number> {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const take = Math.min(due, (await this.#ledger.balances(row.userId)).wallet);
+      if (take === 0) return 0;
+      try {
+        // A savepoint: a spend that got there first fails only this, and the next try takes less.
+        await tx.transaction((inner) =>
+          this.#ledger.transfer(
+            {
+              kind: 'reversal',
+              key: `refund:${row.id}:${refundId}`,
+              memo: { paymentId: row.id, refundId },
+              legs: [
+                { ...wallet(row.userId), amount: -take },
+                { ...platform('platform_sales'), amount: take },
+              ],
+            },
+            inner,
+          ),
+        );
+        return take;
+      } catch (error) {
+        if (!(error instanceof NotEnoughTreatsError)) throw error;
+      }
+    }
+    return 0;
+  }
+
+  /** A payment still waiting that ends without money (an order refused, a payment rejected): its row and audit line together. */
+  async change(
+    paymentId: string,
+    to: PaymentStatus,
+    type: string,
+    source: Source,
+    detail: Record<string, string>,
+  ): Promise<Row | undefined> {
+    const changed = await this.#deps.db.transaction(async (tx) => {
+      const [row] = await tx.select().from(payments).where(eq(payments.id, paymentId)).for('update');
+      if (row === undefined || row.status !== 'created') return undefined;
+      const [updated] = await tx.update(payments).set({ status: to, updatedAt: new Date() }).where(eq(payments.id, paymentId)).returning();
+      await this.#audit(tx, { paymentId, userId: row.userId, type, from: row.status, to, source, detail });
+      return updated;
+    });
+    if (changed !== undefined) await emit(this.#deps, 'user', changed.userId, 'payments.changed', { payment: view(changed) });
+    return changed;
+  }
+
+  async #audit(
+    tx: Tx,
+    entry: {
+      paymentId: string;
+      userId: string;
+      type: string;
+      from: PaymentStatus | null;
+      to: PaymentStatus;
+      source: Source;
+      amountMinor?: number | null;
+      currency?: string | null;
+      detail: Record<string, string | number | boolean | null>;
+    },
+  ): Promise<void> {
+    await tx.insert(transactions).values({
+      paymentId: entry.paymentId,
+      userId: entry.userId,
+      type: entry.type,
+      fromStatus: entry.from,
+      toStatus: entry.to,
+      amountMinor: entry.amountMinor ?? null,
+      currency: entry.currency ?? null,
+      source: entry.source,
+      detail: entry.detail,
+    });
+  }
+}

@@ -1,0 +1,188 @@
+// The providers' webhooks. Nothing in one is believed before it is checked: PayPal confirms it
+// sent the event (paypal.ts); a Mercado Pago notification must carry our secret's signature and
+// only names a payment, which is then fetched from Mercado Pago's API. What they report ends in
+// settlement.ts, as the buyer's own calls do, so a webhook and a call (or two deliveries) settle
+// a payment once.
+import { and, eq } from 'drizzle-orm';
+import type { Database } from '../platform/db/index.ts';
+import type { Logger } from '../platform/log.ts';
+import type { MercadoPagoGateway, MercadoPagoPayment } from './mercadopago.ts';
+import { minorOf, type PayPalEvent, type PayPalGateway } from './paypal.ts';
+import { payments, webhookEvents } from './schema.ts';
+import type { HandledEvent, Row, Settlement } from './settlement.ts';
+
+export type WebhookOutcome = 'unverified' | 'duplicate' | 'handled' | 'ignored';
+
+interface PaymentWebhooksDeps {
+  db: Database;
+  log: Logger;
+  settlement: Settlement;
+  paypal: PayPalGateway | undefined;
+  mercadoPago: MercadoPagoGateway | undefined;
+}
+
+const isUuid = (value: unknown): value is string => typeof value === 'string' && /^[0-9a-f-]{36}$/.test(value);
+
+/**
+ * What a Mercado Pago payment says, applied to ours: approved settles it (the amount checked);
+ * refunded or charged back gives back what it credited; rejected or cancelled fails it; pending
+ * (cash not yet paid at the store) changes nothing. Every step is idempotent by the payment's
+ * state, so a notification seen twice (or racing the buyer's call) changes nothing the second time.
+ */
+export async function applyMercadoPago(
+  settlement: Settlement,
+  row: Row,
+  found: MercadoPagoPayment,
+  source: 'api' | 'webhook',
+): Promise<Row> {
+  let now = row;
+  // A refund or chargeback seen before the approval it undoes: settled first, then given back.
+  if (['approved', 'refunded', 'charged_back'].includes(found.status))
+    now =
+      (await settlement.settle(
+        row.id,
+        { captureId: found.id, status: 'COMPLETED', amountMinor: found.amountMinor, currency: found.currency },
+        source,
+      )) ?? now;
+  if (found.status === 'charged_back' || found.refundedMinor > 0)
+    now =
+      (await settlement.giveBack(row.id, {
+        refundId: `${found.id}:${found.status === 'charged_back' ? 'chargeback' : found.refundedMinor}`,
+        refundMinor: found.status === 'charged_back' ? found.amountMinor : found.refundedMinor,
+        totalMinor: found.status === 'charged_back' ? found.amountMinor : found.refundedMinor,
+        currency: found.currency,
+        reversed: found.status === 'charged_back',
+        source,
+        webhook: undefined,
+      })) ?? now;
+  if (found.status === 'rejected' || found.status === 'cancelled')
+    now = (await settlement.change(row.id, 'failed', 'rejected', source, { providerPaymentId: found.id, status: found.status })) ?? now;
+  return now;
+}
+
+export class PaymentWebhooks {
+  readonly #deps: PaymentWebhooksDeps;
+
+  constructor(deps: PaymentWebhooksDeps) {
+    this.#deps = deps;
+  }
+
+  /** A PayPal event: believed once PayPal confirms it sent it; handled once per event id. */
+  async paypal(headers: Headers, body: Record<string, unknown>): Promise<WebhookOutcome> {
+    const gateway = this.#deps.paypal;
+    if (gateway === undefined) return 'unverified';
+    const event = await gateway.verified(headers, body);
+    if (event === undefined) {
+      this.#deps.log.warn({ id: body.id }, `payments.webhook() | refused: not verified by PayPal [id:${String(body.id)}]`);
+      return 'unverified';
+    }
+    const handled: HandledEvent = { provider: 'paypal', id: event.id, type: event.type };
+    if (event.type === 'PAYMENT.CAPTURE.REFUNDED' || event.type === 'PAYMENT.CAPTURE.REVERSED') return this.#paypalRefund(event, handled);
+    if (event.type !== 'PAYMENT.CAPTURE.COMPLETED') return (await this.#record(handled)) ? 'ignored' : 'duplicate';
+    const resource = event.resource;
+    const paymentId = resource.custom_id;
+    const orderId = (resource.supplementary_data as { related_ids?: { order_id?: string } } | undefined)?.related_ids?.order_id;
+    const [row] = isUuid(paymentId)
+      ? await this.#deps.db
+          .select()
+          .from(payments)
+          .where(and(eq(payments.id, paymentId), eq(payments.method, 'paypal')))
+      : [];
+    if (row === undefined || (orderId !== undefined && row.externalId !== orderId)) {
+      this.#deps.log.warn(
+        { eventId: event.id, paymentId, orderId },
+        `payments.webhook() | a capture of no payment of ours [event:${event.id}]`,
+      );
+      return 'ignored';
+    }
+    const amount = resource.amount as { value?: unknown; currency_code?: unknown } | undefined;
+    const settled = await this.#deps.settlement.settle(
+      row.id,
+      {
+        captureId: String(resource.id),
+        status: String(resource.status),
+        amountMinor: minorOf(amount?.value),
+        currency: String(amount?.currency_code),
+      },
+      'webhook',
+      handled,
+    );
+    return settled === undefined ? 'duplicate' : 'handled';
+  }
+
+  /** A refund or a chargeback PayPal reports: the payment it names gives back what it credited, once. */
+  async #paypalRefund(event: PayPalEvent, handled: HandledEvent): Promise<WebhookOutcome> {
+    const refund = event.resource;
+    const captureId = (refund.links as { rel?: string; href?: string }[] | undefined)
+      ?.find((link) => link.rel === 'up')
+      ?.href?.split('/')
+      .pop();
+    const paymentId = isUuid(refund.custom_id) ? refund.custom_id : undefined;
+    const [row] = await this.#deps.db
+      .select()
+      .from(payments)
+      .where(
+        and(eq(payments.method, 'paypal'), paymentId === undefined ? eq(payments.captureId, captureId ?? '') : eq(payments.id, paymentId)),
+      );
+    if (row === undefined || (captureId !== undefined && row.captureId !== captureId)) {
+      this.#deps.log.warn(
+        { eventId: event.id, paymentId, captureId },
+        `payments.webhook() | a refund of no payment of ours [event:${event.id}]`,
+      );
+      return 'ignored';
+    }
+    const amount = refund.amount as { value?: unknown; currency_code?: unknown } | undefined;
+    const total = (refund.seller_payable_breakdown as { total_refunded_amount?: { value?: unknown } } | undefined)?.total_refunded_amount;
+    const given = await this.#deps.settlement.giveBack(row.id, {
+      refundId: String(refund.id),
+      refundMinor: minorOf(amount?.value),
+      totalMinor: total === undefined ? undefined : minorOf(total.value),
+      currency: String(amount?.currency_code),
+      reversed: event.type === 'PAYMENT.CAPTURE.REVERSED',
+      source: 'webhook',
+      webhook: handled,
+    });
+    return given === undefined ? 'duplicate' : 'handled';
+  }
+
+  /**
+   * A Mercado Pago notification (`?data.id=…&type=…`, signed in `x-signature`): a payment is
+   * fetched from the API and applied; other types are recorded and ignored. The notification is
+   * recorded once handled, for the record: handling is idempotent by the payment's state.
+   */
+  async mercadoPago(headers: Headers, dataId: string, type: string, body: Record<string, unknown>): Promise<WebhookOutcome> {
+    const gateway = this.#deps.mercadoPago;
+    if (gateway === undefined || !gateway.signed(headers, dataId)) {
+      this.#deps.log.warn({ dataId, type }, `payments.webhook() | refused: not signed for Mercado Pago [data:${dataId}]`);
+      return 'unverified';
+    }
+    const handled: HandledEvent = { provider: 'mercadopago', id: String(body.id ?? `${type}:${dataId}`), type };
+    if (type !== 'payment') return (await this.#record(handled)) ? 'ignored' : 'duplicate';
+    const found = await gateway.payment(dataId);
+    const [row] = isUuid(found.externalReference)
+      ? await this.#deps.db
+          .select()
+          .from(payments)
+          .where(and(eq(payments.id, found.externalReference), eq(payments.method, 'mercadopago')))
+      : [];
+    if (row === undefined) {
+      this.#deps.log.warn(
+        { dataId, reference: found.externalReference },
+        `payments.webhook() | a payment of no payment of ours [data:${dataId}]`,
+      );
+      return 'ignored';
+    }
+    await applyMercadoPago(this.#deps.settlement, row, found, 'webhook');
+    return (await this.#record(handled)) ? 'handled' : 'duplicate';
+  }
+
+  /** Records an event as seen: false when it already was. */
+  async #record(event: HandledEvent): Promise<boolean> {
+    const [fresh] = await this.#deps.db
+      .insert(webhookEvents)
+      .values({ provider: event.provider, eventId: event.id, eventType: event.type })
+      .onConflictDoNothing()
+      .returning();
+    return fresh !== undefined;
+  }
+}
