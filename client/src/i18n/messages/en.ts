@@ -1027,6 +1027,9 @@ export const en = {
   'payment.failed': 'This payment did not go through. Nothing was charged.',
   'payment.cancelled': 'Payment cancelled. Nothing was charged.',
   'payment.backToWallet': 'Back to treats',
+  'wallet.payWithMercadoPago': 'Buy with Mercado Pago',
+  'wallet.redirectingMercadoPago': 'Taking you to Mercado Pago…',
+  'payment.pending': 'Your payment is on its way. If you chose to pay in cash, your treats arrive once it is paid.',
 } as const;
 
 export type MessageKey = keyof typeof en;
