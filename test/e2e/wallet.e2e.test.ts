@@ -6,14 +6,18 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { en } from '../../client/src/i18n/messages/en.ts';
 import { audit, screenshot, userContext } from '../harness/browser.ts';
+import { type FakeMercadoPago, startFakeMercadoPago } from '../harness/fake-mercadopago.ts';
 import { type FakePayPal, startFakePayPal } from '../harness/fake-paypal.ts';
 import { startWebEnv, type WebEnv } from '../harness/web.ts';
 
 const credentials = { clientId: 'petamigos-e2e-app', clientSecret: 'petamigos-e2e-secret', webhookId: '4JH86294D6297924G' };
+const mpCredentials = { accessToken: 'TEST-petamigos-e2e-token', webhookSecret: 'petamigos-e2e-webhook-secret' };
 let paypal: FakePayPal;
+let mp: FakeMercadoPago;
 let web: WebEnv;
 beforeAll(async () => {
   paypal = startFakePayPal(credentials);
+  mp = startFakeMercadoPago(mpCredentials);
   // PayPal sends the buyer back to APP_URL: the node's own address here, so a port chosen first.
   const probe = Bun.serve({ port: 0, hostname: '127.0.0.1', fetch: () => new Response() });
   const port = String(probe.port);
@@ -25,12 +29,16 @@ beforeAll(async () => {
     PAYPAL_CLIENT_SECRET: credentials.clientSecret,
     PAYPAL_WEBHOOK_ID: credentials.webhookId,
     PAYPAL_API_URL: paypal.url,
+    MERCADOPAGO_ACCESS_TOKEN: mpCredentials.accessToken,
+    MERCADOPAGO_WEBHOOK_SECRET: mpCredentials.webhookSecret,
+    MERCADOPAGO_API_URL: mp.url,
   });
   paypal.setWebhookUrl(`${web.env.node.url}/webhooks/paypal`);
 }, 120_000);
 afterAll(async () => {
   await web?.close();
   paypal?.close();
+  mp?.close();
 });
 
 const within = { timeout: 20_000 };
@@ -67,7 +75,7 @@ test('e2e: Ana buys 550 treats with PayPal: packs in pesos, approval at PayPal, 
   expect(await audit(a, 'wallet 390')).toEqual([]);
 
   // Buy: off to PayPal's approval page, which says what is being paid.
-  await pack.getByRole('button').click();
+  await pack.locator('button[data-method="paypal"]').click();
   await a.waitForURL(`${paypal.url}/checkoutnow**`, within);
   expect(await a.textContent('body')).toContain('99.00');
   await a.getByRole('button', { name: 'Pay now' }).click();
@@ -93,7 +101,7 @@ test('e2e: Ana buys 550 treats with PayPal: packs in pesos, approval at PayPal, 
 
   // Cancelling at PayPal: nothing charged, nothing credited.
   await a.setViewportSize(PHONE);
-  await a.getByTestId('pack-treats_100').getByRole('button').click();
+  await a.getByTestId('pack-treats_100').locator('button[data-method="paypal"]').click();
   await a.waitForURL(`${paypal.url}/checkoutnow**`, within);
   await a.getByRole('button', { name: 'Cancel' }).click();
   await a.getByTestId('payment-cancelled').waitFor(within);
@@ -103,3 +111,36 @@ test('e2e: Ana buys 550 treats with PayPal: packs in pesos, approval at PayPal, 
   await expect.poll(() => a.getByTestId('wallet-balance').textContent(), within).toBe('550');
   await context.close();
 }, 180_000);
+
+test('e2e: Bruno pays cash with Mercado Pago: back in the app he is told his treats come once it is paid; paid at the store, they arrive live', async () => {
+  const { env } = web;
+  const bruno = await env.register();
+  const context = await userContext(web.browser, { locale: 'en-MX', viewport: PHONE });
+  const b = await context.newPage();
+  await b.goto(`${env.node.url}/login`);
+  await b.getByLabel(en['form.login']).fill(bruno.username);
+  await b.getByLabel(en['form.password']).fill(bruno.password);
+  await b.getByRole('button', { name: en['signIn.submit'] }).click();
+  await b.getByTestId('presence-self').waitFor(within);
+  await b.goto(`${env.node.url}/wallet`);
+  const pack = b.getByTestId('pack-treats_550');
+  await pack.locator('button[data-method="mercadopago"]').waitFor(within);
+  await screenshot(b, 'wallet-two-methods-390');
+  await pack.locator('button[data-method="mercadopago"]').click();
+  await b.waitForURL(`${mp.url}/checkout/v1/redirect**`, within);
+  expect(await b.textContent('body')).toContain('99 MXN');
+  await b.getByRole('button', { name: 'Pay in cash' }).click();
+  await b.waitForURL(/\/payments\/[0-9a-f-]{36}\/return(\?.*)?$/, within);
+  await expect.poll(() => b.getByTestId('payment-waiting').textContent(), within).toBe(en['payment.pending']);
+  await screenshot(b, 'wallet-payment-pending-390');
+  const paymentId = new URL(b.url()).pathname.split('/')[2] as string;
+
+  // Paid at the store: Mercado Pago's notification completes it, and the wallet shows it live.
+  await b.getByRole('link', { name: en['payment.backToWallet'] }).click();
+  await b.waitForURL('**/wallet', within);
+  const ticket = mp.payments.find((each) => (each as { external_reference?: string }).external_reference === paymentId) as { id: number };
+  mp.completeCash(ticket.id);
+  await mp.settled();
+  await expect.poll(() => b.getByTestId('wallet-balance').textContent(), within).toBe('550');
+  await context.close();
+}, 120_000);

@@ -1,6 +1,6 @@
 // /payments/:id/return and /payments/:id/cancel: where the provider sends the buyer back. Return
 // settles the payment (payments.capture, safe to repeat: a reload or a second tab does no harm) and
-// says how it ended; not approved yet offers to check again. Cancel only says nothing was charged
+// says how it ended; not approved yet (or cash not paid yet at the store) offers to check again. Cancel only says nothing was charged
 // (the payment stays waiting and lapses at the provider). Both lead back to the wallet.
 import { useParams } from '@solidjs/router';
 import { CircleAlert, CircleCheck, LoaderCircle } from 'lucide-solid';
@@ -13,7 +13,7 @@ import '../styles/wallet.css';
 
 type Outcome =
   | { kind: 'completed'; treats: number }
-  | { kind: 'notApproved' }
+  | { kind: 'waiting'; method: string }
   | { kind: 'fraud' }
   | { kind: 'failed' }
   | { kind: 'error'; text: string };
@@ -24,9 +24,10 @@ async function settle(paymentId: string): Promise<Outcome> {
     if (payment.status === 'completed') return { kind: 'completed', treats: payment.treats };
     if (payment.status === 'fraud_suspected') return { kind: 'fraud' };
     if (payment.status === 'failed') return { kind: 'failed' };
-    return { kind: 'notApproved' };
+    return { kind: 'waiting', method: payment.method };
   } catch (error) {
-    if (error instanceof ProtocolError && error.code === 'PAYMENT_NOT_APPROVED') return { kind: 'notApproved' };
+    if (error instanceof ProtocolError && error.code === 'PAYMENT_NOT_APPROVED')
+      return { kind: 'waiting', method: (await actions.call('payments.get', { paymentId })).method };
     return { kind: 'error', text: errorText(error) };
   }
 }
@@ -54,11 +55,17 @@ export default function PaymentReturn(): JSX.Element {
             </p>
           )}
         </Match>
-        <Match when={outcome()?.kind === 'notApproved'}>
-          <p class="payment-status">{t('payment.notApproved')}</p>
-          <Button variant="secondary" onClick={() => setAttempt((n) => n + 1)}>
-            {t('payment.checkAgain')}
-          </Button>
+        <Match when={outcome()?.kind === 'waiting' && (outcome() as { method: string })}>
+          {(waiting) => (
+            <>
+              <p class="payment-status" data-testid="payment-waiting">
+                {waiting().method === 'paypal' ? t('payment.notApproved') : t('payment.pending')}
+              </p>
+              <Button variant="secondary" onClick={() => setAttempt((n) => n + 1)}>
+                {t('payment.checkAgain')}
+              </Button>
+            </>
+          )}
         </Match>
         <Match when={outcome()?.kind === 'fraud'}>
           <p class="payment-status warning" role="alert">

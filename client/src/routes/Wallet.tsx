@@ -1,8 +1,8 @@
 // /wallet: the user's treats. Their two balances (kept live by `treats.changed`), the packs to buy
 // with their prices in the chosen currency (MXN for a Mexican locale, else USD; switchable),
-// formatted by Intl.NumberFormat, and the history of movements, a page at a time. Buying starts a
-// checkout and sends the browser to the provider's approval page; it comes back to
-// /payments/<id>/return (Payment.tsx).
+// formatted by Intl.NumberFormat, and the history of movements, a page at a time. Buying (with each
+// method the deployment offers) starts a checkout and sends the browser to the provider's page;
+// it comes back to /payments/<id>/return (Payment.tsx).
 import { Coins } from 'lucide-solid';
 import { createResource, createSignal, For, type JSX, onCleanup, onMount, Show } from 'solid-js';
 import { CURRENCIES } from '../../../protocol/lists.ts';
@@ -11,10 +11,17 @@ import { LoadMore } from '../components/LoadMore.tsx';
 import { Button } from '../components/ui/Button.tsx';
 import { usePages } from '../components/usePages.ts';
 import { formatNumber, formatRelative, locale, t } from '../i18n/index.ts';
+import type { MessageKey } from '../i18n/messages/en.ts';
 import { actions, errorText } from '../state/store.ts';
 import '../styles/wallet.css';
 
 type Currency = (typeof CURRENCIES)[number];
+type Method = 'paypal' | 'mercadopago';
+/** The methods the screen offers, with their words. */
+const METHODS: Record<Method, { buy: MessageKey; redirecting: MessageKey }> = {
+  paypal: { buy: 'wallet.payWithPayPal', redirecting: 'wallet.redirecting' },
+  mercadopago: { buy: 'wallet.payWithMercadoPago', redirecting: 'wallet.redirectingMercadoPago' },
+};
 type Movement = Awaited<ReturnType<typeof history>>['items'][number];
 const history = (cursor: string | undefined) => actions.call('treats.history', { cursor });
 
@@ -62,15 +69,11 @@ export default function Wallet(): JSX.Element {
     );
   });
 
-  const buy = async (packId: string) => {
+  const buy = async (packId: string, method: Method) => {
     setFailure(undefined);
-    setBuying(packId);
+    setBuying(`${packId}:${method}`);
     try {
-      const payment = await actions.call('payments.checkout', {
-        packId: packId as 'treats_100',
-        method: 'paypal',
-        currency: currency(),
-      });
+      const payment = await actions.call('payments.checkout', { packId: packId as 'treats_100', method, currency: currency() });
       if (payment.approveUrl === null) throw new Error('no approval page');
       window.location.assign(payment.approveUrl);
     } catch (error) {
@@ -100,7 +103,7 @@ export default function Wallet(): JSX.Element {
       <h2>{t('wallet.buy')}</h2>
       <Show when={options()}>
         {(offered) => (
-          <Show when={offered().methods.includes('paypal')} fallback={<p class="hint">{t('wallet.noMethods')}</p>}>
+          <Show when={offered().methods.some((method) => method in METHODS)} fallback={<p class="hint">{t('wallet.noMethods')}</p>}>
             <fieldset class="wallet-currency">
               <legend>{t('wallet.currency')}</legend>
               <For each={CURRENCIES}>
@@ -118,20 +121,31 @@ export default function Wallet(): JSX.Element {
             </fieldset>
             <ul class="wallet-packs" data-testid="wallet-packs">
               <For each={offered().packs}>
-                {(pack) => (
-                  <li class="wallet-pack" data-testid={`pack-${pack.id}`}>
-                    <span class="wallet-pack-treats">{treats(pack.treats)}</span>
-                    <span class="wallet-pack-price">{formatPrice(pack.prices[currency()], currency())}</span>
-                    <Button
-                      size="sm"
-                      disabled={buying() !== undefined}
-                      aria-label={`${t('wallet.payWithPayPal')}: ${t('wallet.packLabel', { treats: treats(pack.treats), price: formatPrice(pack.prices[currency()], currency()) })}`}
-                      onClick={() => void buy(pack.id)}
-                    >
-                      {buying() === pack.id ? t('wallet.redirecting') : t('wallet.payWithPayPal')}
-                    </Button>
-                  </li>
-                )}
+                {(pack) => {
+                  const price = () => formatPrice(pack.prices[currency()], currency());
+                  return (
+                    <li class="wallet-pack" data-testid={`pack-${pack.id}`}>
+                      <span class="wallet-pack-treats">{treats(pack.treats)}</span>
+                      <span class="wallet-pack-price">{price()}</span>
+                      <span class="wallet-pack-methods">
+                        <For each={offered().methods.filter((method): method is Method => method in METHODS)}>
+                          {(method) => (
+                            <Button
+                              size="sm"
+                              variant={method === 'paypal' ? 'primary' : 'secondary'}
+                              disabled={buying() !== undefined}
+                              data-method={method}
+                              aria-label={`${t(METHODS[method].buy)}: ${t('wallet.packLabel', { treats: treats(pack.treats), price: price() })}`}
+                              onClick={() => void buy(pack.id, method)}
+                            >
+                              {buying() === `${pack.id}:${method}` ? t(METHODS[method].redirecting) : t(METHODS[method].buy)}
+                            </Button>
+                          )}
+                        </For>
+                      </span>
+                    </li>
+                  );
+                }}
               </For>
             </ul>
           </Show>
