@@ -1037,4 +1037,7 @@ export const ar: Messages = {
   'payment.failed': 'لم تتم هذه الدفعة. لم يُخصم أي مبلغ.',
   'payment.cancelled': 'أُلغيت الدفعة. لم يُخصم أي مبلغ.',
   'payment.backToWallet': 'العودة إلى المكافآت',
+  'wallet.payWithMercadoPago': 'الشراء عبر Mercado Pago',
+  'wallet.redirectingMercadoPago': 'جارٍ نقلك إلى Mercado Pago…',
+  'payment.pending': 'دفعتك في طريقها. إذا اخترت الدفع نقدًا، فستصل مكافآتك بمجرد سدادها.',
 };

@@ -1026,4 +1026,7 @@ export const bn: Messages = {
   'payment.failed': 'এই পেমেন্টটি সম্পন্ন হয়নি। কোনো টাকা কাটা হয়নি।',
   'payment.cancelled': 'পেমেন্ট বাতিল করা হয়েছে। কোনো টাকা কাটা হয়নি।',
   'payment.backToWallet': 'ট্রিটে ফিরে যান',
+  'wallet.payWithMercadoPago': 'Mercado Pago দিয়ে কিনুন',
+  'wallet.redirectingMercadoPago': 'আপনাকে Mercado Pago-তে নিয়ে যাওয়া হচ্ছে…',
+  'payment.pending': 'আপনার পেমেন্ট প্রক্রিয়াধীন আছে। আপনি নগদে পেমেন্ট করা বেছে নিলে, টাকা পরিশোধ হওয়ার পরই আপনার ট্রিট পৌঁছে যাবে।',
 };

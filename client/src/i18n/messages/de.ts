@@ -1037,4 +1037,7 @@ export const de: Messages = {
   'payment.failed': 'Diese Zahlung ist nicht durchgegangen. Es wurde nichts abgebucht.',
   'payment.cancelled': 'Zahlung abgebrochen. Es wurde nichts abgebucht.',
   'payment.backToWallet': 'Zurück zu den Leckerlis',
+  'wallet.payWithMercadoPago': 'Mit Mercado Pago kaufen',
+  'wallet.redirectingMercadoPago': 'Du wirst zu Mercado Pago weitergeleitet…',
+  'payment.pending': 'Deine Zahlung ist unterwegs. Wenn du Barzahlung gewählt hast, bekommst du deine Leckerlis, sobald sie bezahlt ist.',
 };

@@ -1035,4 +1035,7 @@ export const es: Messages = {
   'payment.failed': 'Este pago no se completó. No se te cobró nada.',
   'payment.cancelled': 'Pago cancelado. No se te cobró nada.',
   'payment.backToWallet': 'Volver a tus premios',
+  'wallet.payWithMercadoPago': 'Comprar con Mercado Pago',
+  'wallet.redirectingMercadoPago': 'Te estamos llevando a Mercado Pago…',
+  'payment.pending': 'Tu pago está en camino. Si elegiste pagar en efectivo, tus premios llegarán cuando lo pagues.',
 };

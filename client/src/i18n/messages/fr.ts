@@ -1040,4 +1040,8 @@ export const fr: Messages = {
   'payment.failed': 'Ce paiement n’a pas abouti. Aucun montant n’a été prélevé.',
   'payment.cancelled': 'Paiement annulé. Aucun montant n’a été prélevé.',
   'payment.backToWallet': 'Retour aux friandises',
+  'wallet.payWithMercadoPago': 'Acheter avec Mercado Pago',
+  'wallet.redirectingMercadoPago': 'Redirection vers Mercado Pago…',
+  'payment.pending':
+    'Votre paiement est en route. Si vous avez choisi de payer en espèces, vos friandises arriveront dès qu’il sera réglé.',
 };

@@ -1026,4 +1026,7 @@ export const hi: Messages = {
   'payment.failed': 'यह भुगतान पूरा नहीं हो सका। आपसे कोई शुल्क नहीं लिया गया।',
   'payment.cancelled': 'भुगतान रद्द कर दिया गया। आपसे कोई शुल्क नहीं लिया गया।',
   'payment.backToWallet': 'ट्रीट्स पर वापस जाएँ',
+  'wallet.payWithMercadoPago': 'Mercado Pago से खरीदें',
+  'wallet.redirectingMercadoPago': 'आपको Mercado Pago पर ले जा रहे हैं…',
+  'payment.pending': 'आपका भुगतान प्रक्रिया में है। अगर आपने नकद भुगतान चुना है, तो भुगतान होते ही आपके ट्रीट्स आ जाएँगे।',
 };

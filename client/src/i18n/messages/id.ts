@@ -1031,4 +1031,7 @@ export const id: Messages = {
   'payment.failed': 'Pembayaran ini tidak berhasil. Kamu tidak dikenai biaya apa pun.',
   'payment.cancelled': 'Pembayaran dibatalkan. Kamu tidak dikenai biaya apa pun.',
   'payment.backToWallet': 'Kembali ke camilan',
+  'wallet.payWithMercadoPago': 'Beli dengan Mercado Pago',
+  'wallet.redirectingMercadoPago': 'Mengarahkanmu ke Mercado Pago…',
+  'payment.pending': 'Pembayaranmu sedang diproses. Jika kamu memilih membayar tunai, camilanmu akan masuk setelah pembayarannya lunas.',
 };

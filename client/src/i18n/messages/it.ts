@@ -1035,4 +1035,8 @@ export const it: Messages = {
   'payment.failed': 'Questo pagamento non è andato a buon fine. Non ti è stato addebitato nulla.',
   'payment.cancelled': 'Pagamento annullato. Non ti è stato addebitato nulla.',
   'payment.backToWallet': 'Torna ai biscottini',
+  'wallet.payWithMercadoPago': 'Compra con Mercado Pago',
+  'wallet.redirectingMercadoPago': 'Ti stiamo portando su Mercado Pago…',
+  'payment.pending':
+    'Il tuo pagamento è in corso. Se hai scelto di pagare in contanti, i tuoi biscottini arriveranno non appena sarà saldato.',
 };

@@ -1032,4 +1032,7 @@ export const ja: Messages = {
   'payment.failed': 'このお支払いは完了しませんでした。請求は発生していません。',
   'payment.cancelled': 'お支払いをキャンセルしました。請求は発生していません。',
   'payment.backToWallet': 'おやつに戻る',
+  'wallet.payWithMercadoPago': 'Mercado Pago で購入',
+  'wallet.redirectingMercadoPago': 'Mercado Pago に移動しています…',
+  'payment.pending': 'お支払いは処理中です。現金払いを選択した場合は、お支払いが完了しだいおやつが届きます。',
 };

@@ -1028,4 +1028,7 @@ export const ko: Messages = {
   'payment.failed': '이 결제는 완료되지 않았어요. 청구된 금액은 없어요.',
   'payment.cancelled': '결제가 취소됐어요. 청구된 금액은 없어요.',
   'payment.backToWallet': '간식으로 돌아가기',
+  'wallet.payWithMercadoPago': 'Mercado Pago로 구매',
+  'wallet.redirectingMercadoPago': 'Mercado Pago로 이동하는 중…',
+  'payment.pending': '결제가 진행 중이에요. 현금 결제를 선택했다면 결제가 완료되는 대로 간식이 도착해요.',
 };

@@ -1033,4 +1033,7 @@ export const nl: Messages = {
   'payment.failed': 'Deze betaling is niet gelukt. Er is niets afgeschreven.',
   'payment.cancelled': 'Betaling geannuleerd. Er is niets afgeschreven.',
   'payment.backToWallet': 'Terug naar snoepjes',
+  'wallet.payWithMercadoPago': 'Kopen met Mercado Pago',
+  'wallet.redirectingMercadoPago': 'Je gaat naar Mercado Pago…',
+  'payment.pending': 'Je betaling is onderweg. Als je voor contante betaling hebt gekozen, krijg je je snoepjes zodra die betaald is.',
 };

@@ -1040,4 +1040,7 @@ export const pl: Messages = {
   'payment.failed': 'Ta płatność nie powiodła się. Nic nie zostało pobrane.',
   'payment.cancelled': 'Płatność anulowana. Nic nie zostało pobrane.',
   'payment.backToWallet': 'Wróć do przysmaków',
+  'wallet.payWithMercadoPago': 'Kup przez Mercado Pago',
+  'wallet.redirectingMercadoPago': 'Przekierowujemy do Mercado Pago…',
+  'payment.pending': 'Twoja płatność jest w toku. Jeśli wybrano płatność gotówką, twoje przysmaki dotrą, gdy zostanie opłacona.',
 };

@@ -1036,4 +1036,7 @@ export const pt: Messages = {
   'payment.failed': 'Este pagamento não foi concluído. Nada foi cobrado.',
   'payment.cancelled': 'Pagamento cancelado. Nada foi cobrado.',
   'payment.backToWallet': 'Voltar aos petiscos',
+  'wallet.payWithMercadoPago': 'Comprar com Mercado Pago',
+  'wallet.redirectingMercadoPago': 'Levando você ao Mercado Pago…',
+  'payment.pending': 'Seu pagamento está a caminho. Se você escolheu pagar em dinheiro, seus petiscos chegam assim que ele for pago.',
 };

@@ -1037,4 +1037,7 @@ export const ru: Messages = {
   'payment.failed': 'Этот платёж не прошёл. Деньги не списаны.',
   'payment.cancelled': 'Оплата отменена. Деньги не списаны.',
   'payment.backToWallet': 'Назад к лакомствам',
+  'wallet.payWithMercadoPago': 'Купить через Mercado Pago',
+  'wallet.redirectingMercadoPago': 'Переходим в Mercado Pago…',
+  'payment.pending': 'Платёж обрабатывается. Если вы выбрали оплату наличными, ваши лакомства поступят сразу после оплаты.',
 };

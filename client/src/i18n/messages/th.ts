@@ -1022,4 +1022,7 @@ export const th: Messages = {
   'payment.failed': 'การชำระเงินนี้ไม่สำเร็จ ไม่มีการเรียกเก็บเงิน',
   'payment.cancelled': 'ยกเลิกการชำระเงินแล้ว ไม่มีการเรียกเก็บเงิน',
   'payment.backToWallet': 'กลับไปที่ขนม',
+  'wallet.payWithMercadoPago': 'ซื้อด้วย Mercado Pago',
+  'wallet.redirectingMercadoPago': 'กำลังพาคุณไปยัง Mercado Pago…',
+  'payment.pending': 'การชำระเงินของคุณกำลังดำเนินการ หากคุณเลือกชำระด้วยเงินสด ขนมของคุณจะมาถึงเมื่อชำระเงินแล้ว',
 };

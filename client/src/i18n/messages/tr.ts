@@ -1030,4 +1030,7 @@ export const tr: Messages = {
   'payment.failed': 'Bu ödeme gerçekleşmedi. Senden ücret alınmadı.',
   'payment.cancelled': 'Ödeme iptal edildi. Senden ücret alınmadı.',
   'payment.backToWallet': 'Ödül mamalarına dön',
+  'wallet.payWithMercadoPago': 'Mercado Pago ile satın al',
+  'wallet.redirectingMercadoPago': 'Mercado Pago’ya yönlendiriliyorsun…',
+  'payment.pending': 'Ödemen işleniyor. Nakit ödemeyi seçtiysen ödül mamaların ödeme yapıldığında gelecek.',
 };

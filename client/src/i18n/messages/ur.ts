@@ -1031,4 +1031,7 @@ export const ur: Messages = {
   'payment.failed': 'یہ ادائیگی مکمل نہیں ہو سکی۔ آپ سے کوئی رقم نہیں لی گئی۔',
   'payment.cancelled': 'ادائیگی منسوخ کر دی گئی۔ آپ سے کوئی رقم نہیں لی گئی۔',
   'payment.backToWallet': 'ٹریٹس پر واپس جائیں',
+  'wallet.payWithMercadoPago': 'Mercado Pago سے خریدیں',
+  'wallet.redirectingMercadoPago': 'آپ کو Mercado Pago پر لے جا رہے ہیں…',
+  'payment.pending': 'آپ کی ادائیگی جاری ہے۔ اگر آپ نے نقد ادائیگی کا انتخاب کیا ہے تو ادائیگی ہوتے ہی آپ کے ٹریٹس آ جائیں گے۔',
 };

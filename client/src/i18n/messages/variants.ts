@@ -31,6 +31,7 @@ export const variants: Record<string, Partial<Messages>> = {
     'payment.fraud': 'Este pago necesita una revisión antes de añadir premios. No se te cobrará nada más.',
     'payment.failed': 'Este pago no se ha completado. No se te ha cobrado nada.',
     'payment.cancelled': 'Pago cancelado. No se te ha cobrado nada.',
+    'payment.pending': 'Tu pago está en camino. Si has elegido pagar en efectivo, tus premios llegarán cuando lo pagues.',
   },
   // Mexico, Chile, Colombia: the neutral Latin American base reads naturally as is.
   'es-MX': {},
@@ -153,8 +154,10 @@ export const variants: Record<string, Partial<Messages>> = {
     'wallet.walletHint': 'Petiscos que pode oferecer.',
     'wallet.earnedHint': 'A sua parte dos petiscos que outras pessoas lhe ofereceram.',
     'wallet.redirecting': 'A redirecionar para o PayPal…',
+    'wallet.redirectingMercadoPago': 'A redirecionar para o Mercado Pago…',
     'wallet.kind.reversal': 'Retirados (reembolso)',
     'payment.completing': 'A concluir o seu pagamento…',
     'payment.fraud': 'Este pagamento tem de ser analisado antes de serem adicionados petiscos. Não será cobrado mais nada.',
+    'payment.pending': 'O seu pagamento está a caminho. Se optou por pagar em numerário, os seus petiscos chegam assim que for pago.',
   },
 };

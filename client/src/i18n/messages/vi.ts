@@ -1029,4 +1029,8 @@ export const vi: Messages = {
   'payment.failed': 'Khoản thanh toán này không thành công. Bạn chưa bị tính phí.',
   'payment.cancelled': 'Đã hủy thanh toán. Bạn chưa bị tính phí.',
   'payment.backToWallet': 'Quay lại bánh thưởng',
+  'wallet.payWithMercadoPago': 'Mua bằng Mercado Pago',
+  'wallet.redirectingMercadoPago': 'Đang chuyển bạn đến Mercado Pago…',
+  'payment.pending':
+    'Khoản thanh toán của bạn đang được xử lý. Nếu bạn chọn trả bằng tiền mặt, bánh thưởng sẽ đến ngay khi bạn thanh toán xong.',
 };

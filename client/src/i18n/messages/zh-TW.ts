@@ -1022,4 +1022,7 @@ export const zhTW: Messages = {
   'payment.failed': '這筆付款未能完成。未向你收取任何費用。',
   'payment.cancelled': '付款已取消。未向你收取任何費用。',
   'payment.backToWallet': '返回零食',
+  'wallet.payWithMercadoPago': '使用 Mercado Pago 購買',
+  'wallet.redirectingMercadoPago': '正在前往 Mercado Pago…',
+  'payment.pending': '你的付款正在處理中。如果你選擇了現金付款，付款完成後零食就會入帳。',
 };

@@ -1022,4 +1022,7 @@ export const zh: Messages = {
   'payment.failed': '这笔付款未能完成。未向你收取任何费用。',
   'payment.cancelled': '付款已取消。未向你收取任何费用。',
   'payment.backToWallet': '返回零食',
+  'wallet.payWithMercadoPago': '使用 Mercado Pago 购买',
+  'wallet.redirectingMercadoPago': '正在前往 Mercado Pago…',
+  'payment.pending': '你的付款正在处理中。如果你选择了现金支付，付款完成后零食就会到账。',
 };
