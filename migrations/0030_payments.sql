@@ -1,3 +1,4 @@
+CREATE SEQUENCE "public"."spei_references" INCREMENT BY 1 MINVALUE 1 MAXVALUE 9999999 START WITH 1 CACHE 1 CYCLE;--> statement-breakpoint
 CREATE TABLE "payments" (
 	"id" uuid PRIMARY KEY NOT NULL,
 	"user_id" uuid NOT NULL,
@@ -12,6 +13,9 @@ CREATE TABLE "payments" (
 	"capture_id" text,
 	"refunded_minor" bigint DEFAULT 0 NOT NULL,
 	"treats_reversed" bigint DEFAULT 0 NOT NULL,
+	"spei_clabe" text,
+	"spei_reference" integer,
+	"expires_at" timestamp with time zone,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL,
 	CONSTRAINT "payments_method" CHECK ("payments"."method" in ('paypal', 'mercadopago', 'spei')),
@@ -45,6 +49,7 @@ CREATE TABLE "webhook_events" (
 ALTER TABLE "payments" ADD CONSTRAINT "payments_user_id_users_id_fk" FOREIGN KEY ("user_id") REFERENCES "public"."users"("id") ON DELETE restrict ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "transactions" ADD CONSTRAINT "transactions_payment_id_payments_id_fk" FOREIGN KEY ("payment_id") REFERENCES "public"."payments"("id") ON DELETE restrict ON UPDATE no action;--> statement-breakpoint
 CREATE UNIQUE INDEX "payments_external" ON "payments" USING btree ("method","external_id");--> statement-breakpoint
+CREATE UNIQUE INDEX "payments_spei_clabe" ON "payments" USING btree ("spei_clabe");--> statement-breakpoint
 CREATE INDEX "payments_user" ON "payments" USING btree ("user_id","id");--> statement-breakpoint
 CREATE INDEX "transactions_payment" ON "transactions" USING btree ("payment_id","id");--> statement-breakpoint
 CREATE UNIQUE INDEX "webhook_events_id" ON "webhook_events" USING btree ("provider","event_id");

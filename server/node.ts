@@ -68,7 +68,7 @@ export async function startNode(config: Config, log: Logger, options: NodeOption
     const app = createHttpApp({
       platform,
       media,
-      payments: payments.webhooks,
+      payments,
       metrics: createMetrics(config.nodeId),
       client,
       startedAt,

@@ -8,7 +8,7 @@ import { T } from '../typebox.ts';
 
 const PACK_IDS = Object.keys(TREAT_PACKS) as (keyof typeof TREAT_PACKS)[];
 
-const Payment = T.Object({
+export const Payment = T.Object({
   id: Uuid,
   method: OneOf(PAYMENT_METHODS),
   status: OneOf(PAYMENT_STATUSES, {
@@ -24,6 +24,25 @@ const Payment = T.Object({
     description:
       'Minor units given back so far (refunds, a chargeback). Treats are taken back in proportion, as far as the wallet still holds them (`treats.history` shows a `reversal`)',
   }),
+  spei: T.Union(
+    [
+      T.Object({
+        clabe: T.String({
+          pattern: '^\\d{18}$',
+          description: "The CLABE to transfer to: this payment's own (18 digits, check digit included)",
+        }),
+        reference: T.String({ pattern: '^\\d{7}$', description: 'The numeric reference to give with the transfer (7 digits)' }),
+        beneficiary: T.String({ description: 'The beneficiary name to enter' }),
+        bank: T.String({ description: 'The receiving bank' }),
+        expiresAt: T.String({ format: 'date-time', description: 'The instructions stand until then' }),
+      }),
+      T.Null(),
+    ],
+    {
+      description:
+        'A SPEI payment: where to transfer `amountMinor` (MXN) from any Mexican bank, while it is `created`; null otherwise. The payment completes when the transfer is received (confirmed by the SPEI provider or an admin); an amount other than the one asked for is `fraud_suspected`',
+    },
+  ),
   approveUrl: T.Union([T.String(), T.Null()], {
     description: 'Where the buyer approves it at the provider, while it is `created`; null otherwise',
   }),
@@ -40,6 +59,7 @@ const examplePayment = {
   packId: 'treats_550' as const,
   treats: 550,
   refundedMinor: 0,
+  spei: null,
   approveUrl: 'https://www.sandbox.paypal.com/checkoutnow?token=5O190127TN364715T',
   createdAt: '2026-12-07T10:00:00.000Z',
   updatedAt: '2026-12-07T10:00:00.000Z',
@@ -73,9 +93,9 @@ export const paymentCalls = {
     },
   },
   'payments.checkout': {
-    description: `Starts buying a pack: makes the payment and the provider's order, and answers it with \`approveUrl\`, where the buyer approves it; they come back to <APP_URL>/payments/<id>/return (or /cancel). A method not offered here is PAYMENT_METHOD_UNAVAILABLE; at most ${PAYMENT_LIMITS.pending} payments may wait for approval (TOO_MANY_PENDING) and ${PAYMENT_LIMITS.checkoutsPerHour} checkouts be started an hour (RATE_LIMITED); a provider's refusal is PAYMENT_PROVIDER_ERROR and leaves the payment \`failed\`.`,
+    description: `Starts buying a pack: makes the payment and the provider's order, and answers it with \`approveUrl\`, where the buyer approves it; they come back to <APP_URL>/payments/<id>/return (or /cancel). SPEI (MXN only; another currency is INVALID_INPUT with \`details.field\` currency) answers \`spei\`: the transfer's instructions instead. A method not offered here is PAYMENT_METHOD_UNAVAILABLE; at most ${PAYMENT_LIMITS.pending} payments may wait for approval (TOO_MANY_PENDING) and ${PAYMENT_LIMITS.checkoutsPerHour} checkouts be started an hour (RATE_LIMITED); a provider's refusal is PAYMENT_PROVIDER_ERROR and leaves the payment \`failed\`.`,
     role: 'user',
-    errors: ['PAYMENT_METHOD_UNAVAILABLE', 'TOO_MANY_PENDING', 'PAYMENT_PROVIDER_ERROR'],
+    errors: ['PAYMENT_METHOD_UNAVAILABLE', 'TOO_MANY_PENDING', 'PAYMENT_PROVIDER_ERROR', 'INVALID_INPUT'],
     request: T.Object({ packId: OneOf(PACK_IDS), method: OneOf(PAYMENT_METHODS), currency: OneOf(CURRENCIES) }),
     response: Payment,
     example: { request: { packId: 'treats_550', method: 'paypal', currency: 'USD' }, response: examplePayment },

@@ -9,8 +9,9 @@ import { accountsRoutes } from '../accounts/routes.ts';
 import { adminRoutes } from '../admin/routes.ts';
 import type { MediaModule } from '../media/index.ts';
 import { mediaRoutes } from '../media/routes.ts';
+import { paymentAdminRoutes } from '../payments/admin-routes.ts';
+import type { PaymentsModule } from '../payments/index.ts';
 import { paymentRoutes } from '../payments/routes.ts';
-import type { PaymentWebhooks } from '../payments/webhooks.ts';
 import { peopleRoutes } from '../people/routes.ts';
 import type { Platform } from '../platform/index.ts';
 import { strictJson } from './body.ts';
@@ -28,7 +29,7 @@ registerFormats();
 export interface HttpDeps {
   platform: Platform;
   media: MediaModule;
-  payments: PaymentWebhooks;
+  payments: PaymentsModule;
   metrics: NodeMetrics;
   client: ClientFiles;
   startedAt: number;
@@ -90,7 +91,8 @@ export function createHttpApp({ platform, media, payments, metrics, client, star
     .use(adminRoutes(accounts, peerAddress))
     .use(peopleRoutes(accounts, peerAddress))
     .use(mediaRoutes(accounts, peerAddress, media.media, platform.storage, media.urls))
-    .use(paymentRoutes(payments))
+    .use(paymentRoutes(payments.webhooks))
+    .use(paymentAdminRoutes(accounts, peerAddress, payments.settlement))
     .use(protocolSchemaRoutes())
     .get(
       '/health',

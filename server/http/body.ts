@@ -42,8 +42,17 @@ export async function readLimited(request: Request, limit: number): Promise<Uint
   return bytes;
 }
 
+/** The bytes of each JSON body as received, for the routes that check a signature over them (webhooks). */
+const rawBodies = new WeakMap<Request, Uint8Array>();
+
+/** The JSON body of `request` exactly as it came (empty when it had none or was not JSON). */
+export function rawBodyOf(request: Request): Uint8Array {
+  return rawBodies.get(request) ?? new Uint8Array();
+}
+
 async function parseJsonBody(request: Request, limit = JSON_BODY_LIMIT_BYTES): Promise<unknown> {
   const bytes = await readLimited(request, limit);
+  rawBodies.set(request, bytes);
   let text: string;
   try {
     text = strictUtf8.decode(bytes);

@@ -11,12 +11,19 @@ import { PaymentWebhooks } from './webhooks.ts';
 export interface PaymentsModule {
   payments: Payments;
   webhooks: PaymentWebhooks;
+  /** For the admin routes (SPEI confirmed by hand). */
+  settlement: Settlement;
 }
 
 export function createPayments(platform: Platform): PaymentsModule {
-  const { paypal, mercadoPago } = platform.config.payments;
+  const { paypal, mercadoPago, spei } = platform.config.payments;
   const db = platform.database.db;
-  const settlement = new Settlement({ db, topics: platform.topics, log: platform.log });
+  const settlement = new Settlement({
+    db,
+    topics: platform.topics,
+    log: platform.log,
+    spei: spei === undefined ? undefined : { beneficiary: spei.beneficiary, bankName: spei.bankName },
+  });
   const gateways = {
     paypal: paypal === undefined ? undefined : new PayPalGateway(paypal, platform.log),
     mercadoPago: mercadoPago === undefined ? undefined : new MercadoPagoGateway(mercadoPago, platform.log),
@@ -27,8 +34,10 @@ export function createPayments(platform: Platform): PaymentsModule {
       limiter: new RateLimiter(platform.cache),
       appUrl: platform.config.accounts.appUrl,
       settlement,
+      spei,
       ...gateways,
     }),
-    webhooks: new PaymentWebhooks({ db, log: platform.log, settlement, ...gateways }),
+    webhooks: new PaymentWebhooks({ db, log: platform.log, settlement, speiSecret: spei?.webhookSecret, ...gateways }),
+    settlement,
   };
 }

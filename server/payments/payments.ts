@@ -11,11 +11,13 @@ import type { RateLimiter } from '../accounts/rate-limits.ts';
 import { InvalidInputError, NotFoundError } from '../errors.ts';
 import { decodeCursor, pageOf } from '../platform/cursor.ts';
 import type { Database } from '../platform/db/index.ts';
+import { rowsOf } from '../platform/db/rows.ts';
+import { clabeFor } from './clabe.ts';
 import { MethodUnavailableError, NotApprovedError, ProviderError, TooManyPendingError } from './errors.ts';
 import type { MercadoPagoGateway } from './mercadopago.ts';
 import type { PayPalGateway } from './paypal.ts';
 import { payments } from './schema.ts';
-import { type Captured, type Payment, type Row, type Settlement, view } from './settlement.ts';
+import type { Captured, Payment, Row, Settlement } from './settlement.ts';
 import { applyMercadoPago } from './webhooks.ts';
 
 type Request<N extends keyof typeof paymentCalls> = Static<(typeof paymentCalls)[N]['request']>;
@@ -27,6 +29,7 @@ export interface PaymentsDeps {
   settlement: Settlement;
   paypal: PayPalGateway | undefined;
   mercadoPago: MercadoPagoGateway | undefined;
+  spei: { clabePrefix: string; expiresMs: number } | undefined;
 }
 
 export class Payments {
@@ -41,17 +44,15 @@ export class Payments {
     return [
       ...(this.#deps.paypal === undefined ? [] : (['paypal'] as const)),
       ...(this.#deps.mercadoPago === undefined ? [] : (['mercadopago'] as const)),
+      ...(this.#deps.spei === undefined ? [] : (['spei'] as const)),
     ];
   }
 
   async checkout(userId: string, request: Request<'payments.checkout'>): Promise<Payment> {
-    const { paypal, mercadoPago } = this.#deps;
-    if (
-      (request.method === 'paypal' && paypal === undefined) ||
-      (request.method === 'mercadopago' && mercadoPago === undefined) ||
-      request.method === 'spei'
-    )
-      throw new MethodUnavailableError(request.method);
+    const { paypal, mercadoPago, spei } = this.#deps;
+    if (!this.methods.includes(request.method)) throw new MethodUnavailableError(request.method);
+    if (request.method === 'spei' && request.currency !== 'MXN')
+      throw new InvalidInputError('SPEI transfers are in Mexican pesos (MXN)', { field: 'currency' });
     const pack = TREAT_PACKS[request.packId];
     const [pending] = await this.#deps.db
       .select({ count: sql<number>`count(*)::int` })
@@ -61,16 +62,32 @@ export class Payments {
     await this.#deps.limiter.hit({ name: 'payments-checkout', max: PAYMENT_LIMITS.checkoutsPerHour, windowMs: 3_600_000 }, userId);
     const id = Bun.randomUUIDv7();
     const amountMinor = pack.prices[request.currency];
-    const row = await this.#deps.settlement.open({
+    const values = {
       id,
       userId,
       method: request.method,
-      status: 'created',
+      status: 'created' as const,
       amountMinor,
       currency: request.currency,
       packId: request.packId,
       treats: pack.treats,
-    });
+    };
+    if (request.method === 'spei' && spei !== undefined) {
+      // Its own CLABE, made of the next reference: a transfer names the payment it pays.
+      const [next] = rowsOf<{ reference: number | string }>(
+        await this.#deps.db.execute(sql`select nextval('spei_references') as reference`),
+      );
+      const reference = Number(next?.reference);
+      return this.#deps.settlement.view(
+        await this.#deps.settlement.open({
+          ...values,
+          speiReference: reference,
+          speiClabe: clabeFor(spei.clabePrefix, reference),
+          expiresAt: new Date(Date.now() + spei.expiresMs),
+        }),
+      );
+    }
+    const row = await this.#deps.settlement.open(values);
     const returnUrl = `${this.#deps.appUrl}/payments/${id}/return`;
     const title = `PetAmigos: ${pack.treats} treats`;
     // The order is made after the row, which a refused order leaves FAILED (and audited).
@@ -102,7 +119,7 @@ export class Payments {
         .set({ ...made, updatedAt: new Date() })
         .where(eq(payments.id, id))
         .returning();
-      return view(updated ?? row);
+      return this.#deps.settlement.view(updated ?? row);
     } catch (error) {
       await this.#deps.settlement.change(id, 'failed', 'order_refused', 'api', {
         issue: error instanceof ProviderError ? error.issue : 'UNKNOWN',
@@ -114,20 +131,20 @@ export class Payments {
   /** The buyer is back from the provider: asks it what happened and settles the payment (once, however often asked). */
   async capture(userId: string, paymentId: string): Promise<Payment> {
     const row = await this.#own(userId, paymentId);
-    if (row.status !== 'created' || row.externalId === null) return view(row);
+    if (row.status !== 'created' || row.externalId === null) return this.#deps.settlement.view(row);
     if (row.method === 'mercadopago') {
       const gateway = this.#deps.mercadoPago;
-      if (gateway === undefined) return view(row);
+      if (gateway === undefined) return this.#deps.settlement.view(row);
       const found = await gateway.paymentsOf(row.id);
       // The approved one if any (a buyer may have tried a declined card first), else the newest.
       const chosen = found.find((each) => each.status === 'approved') ?? found[0];
       if (chosen === undefined) throw new NotApprovedError();
       const after = await applyMercadoPago(this.#deps.settlement, row, chosen, 'api');
       if (after.status === 'created' && chosen.status !== 'pending' && chosen.status !== 'in_process') throw new NotApprovedError();
-      return view(after);
+      return this.#deps.settlement.view(after);
     }
     const gateway = this.#deps.paypal;
-    if (gateway === undefined) return view(row);
+    if (gateway === undefined) return this.#deps.settlement.view(row);
     let captured: Captured;
     try {
       captured = await gateway.capture(row.externalId, row.id);
@@ -141,11 +158,11 @@ export class Payments {
       captured = order.capture;
     }
     // Undefined only for a webhook event already handled; none is given here.
-    return view((await this.#deps.settlement.settle(row.id, captured, 'api')) ?? row);
+    return this.#deps.settlement.view((await this.#deps.settlement.settle(row.id, captured, 'api')) ?? row);
   }
 
   async get(userId: string, paymentId: string): Promise<Payment> {
-    return view(await this.#own(userId, paymentId));
+    return this.#deps.settlement.view(await this.#own(userId, paymentId));
   }
 
   async list(userId: string, request: Request<'payments.list'>): Promise<{ items: Payment[]; nextCursor: string | null }> {
@@ -158,7 +175,12 @@ export class Payments {
       .where(and(eq(payments.userId, userId), after === undefined ? undefined : lt(payments.id, after[0] as string)))
       .orderBy(desc(payments.id))
       .limit(PAYMENT_LIMITS.page + 1);
-    return pageOf(rows, PAYMENT_LIMITS.page, (row) => [row.id], view);
+    return pageOf(
+      rows,
+      PAYMENT_LIMITS.page,
+      (row) => [row.id],
+      (row) => this.#deps.settlement.view(row),
+    );
   }
 
   async #own(userId: string, paymentId: string): Promise<Row> {

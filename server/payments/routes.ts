@@ -2,6 +2,7 @@
 // anything is believed (webhooks.ts), and an event is handled once.
 import { Elysia } from 'elysia';
 import { InvalidInputError } from '../errors.ts';
+import { rawBodyOf } from '../http/body.ts';
 import { answers, refusals } from '../http/openapi.ts';
 import { t } from '../http/schema.ts';
 import type { PaymentWebhooks, WebhookOutcome } from './webhooks.ts';
@@ -14,6 +15,19 @@ const answered = (outcome: WebhookOutcome, provider: string) => {
 
 export function paymentRoutes(webhooks: PaymentWebhooks) {
   return new Elysia({ name: 'payment-routes', prefix: '/webhooks' })
+    .post('/spei', async ({ request }) => answered(await webhooks.spei(request.headers, rawBodyOf(request)), 'the SPEI provider'), {
+      body: t.Record(t.String(), t.Unknown(), {
+        description: 'The provider’s notice (its signature is checked over the bytes as received)',
+      }),
+      detail: {
+        tags: ['payments'],
+        summary: 'SPEI provider webhook (a transfer received; X-Signature: sha256=<HMAC-SHA256 of the body> with SPEI_WEBHOOK_SECRET)',
+        description:
+          'JSON `{ id, type: "spei.received", data: { clabe, amount, currency: "MXN", tracking_key } }`, `amount` a decimal string. The CLABE names the payment (each has its own); it is settled once, its amount checked. Without SPEI_WEBHOOK_SECRET every notice is refused and an admin confirms transfers instead.',
+        ...answers({ 200: { description: 'Signed: `handled`, `duplicate` or `ignored`', schema: Outcome } }),
+        ...refusals({ 400: ['WEBHOOK_NOT_VERIFIED'], 413: ['BODY_TOO_LARGE'] }),
+      },
+    })
     .post('/paypal', async ({ body, request }) => answered(await webhooks.paypal(request.headers, body), 'PayPal'), {
       body: t.Record(t.String(), t.Unknown(), { description: "PayPal's webhook event, as PayPal sends it" }),
       detail: {

@@ -4,7 +4,20 @@
 // forever); and the webhook events already handled, by the provider's event id, so a replayed
 // event changes nothing.
 import { sql } from 'drizzle-orm';
-import { bigint, bigserial, check, index, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import {
+  bigint,
+  bigserial,
+  check,
+  index,
+  integer,
+  jsonb,
+  pgSequence,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
 import { CURRENCIES, PAYMENT_METHODS, PAYMENT_STATUSES } from '../../protocol/lists.ts';
 import { users } from '../accounts/schema.ts';
 
@@ -13,6 +26,9 @@ export type PaymentStatus = (typeof PAYMENT_STATUSES)[number];
 export type Currency = (typeof CURRENCIES)[number];
 
 const listed = (values: readonly string[]) => sql.raw(values.map((value) => `'${value}'`).join(', '));
+
+/** SPEI numeric references (7 digits), one per SPEI payment; each also makes its CLABE (clabe.ts). */
+export const speiReferences = pgSequence('spei_references', { startWith: 1, minValue: 1, maxValue: 9_999_999, cycle: true });
 
 export const payments = pgTable(
   'payments',
@@ -39,6 +55,11 @@ export const payments = pgTable(
     refundedMinor: bigint('refunded_minor', { mode: 'number' }).notNull().default(0),
     /** Treats owed back for what was refunded (in proportion), whether or not the wallet still held them. */
     treatsReversed: bigint('treats_reversed', { mode: 'number' }).notNull().default(0),
+    /** SPEI: the CLABE the buyer transfers to (this payment's own) and the numeric reference. */
+    speiClabe: text('spei_clabe'),
+    speiReference: integer('spei_reference'),
+    /** SPEI: the instructions stand until then. */
+    expiresAt: timestamp('expires_at', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
@@ -49,6 +70,7 @@ export const payments = pgTable(
     check('payments_amount', sql`${table.amountMinor} > 0`),
     check('payments_refunded', sql`${table.refundedMinor} between 0 and ${table.amountMinor}`),
     uniqueIndex('payments_external').on(table.method, table.externalId),
+    uniqueIndex('payments_spei_clabe').on(table.speiClabe),
     index('payments_user').on(table.userId, table.id),
   ],
 );

@@ -20,7 +20,7 @@ import { type PaymentMethod, type PaymentStatus, payments, transactions, webhook
 export type Payment = Static<(typeof paymentCalls)['payments.get']['response']>;
 export type Row = typeof payments.$inferSelect;
 type Tx = Parameters<Parameters<Database['transaction']>[0]>[0];
-type Source = 'api' | 'webhook';
+type Source = 'api' | 'webhook' | 'admin';
 
 /** What a provider reports of money received, amounts in minor units. */
 export interface Captured {
@@ -50,7 +50,13 @@ export interface GivenBack {
   webhook: HandledEvent | undefined;
 }
 
-export const view = (row: Row): Payment => ({
+/** What SPEI instructions name besides the payment's own CLABE and reference. */
+interface SpeiLabels {
+  beneficiary: string;
+  bankName: string;
+}
+
+const view = (row: Row, spei: SpeiLabels | undefined): Payment => ({
   id: row.id,
   method: row.method,
   status: row.status,
@@ -59,18 +65,40 @@ export const view = (row: Row): Payment => ({
   packId: row.packId as keyof typeof TREAT_PACKS,
   treats: row.treats,
   refundedMinor: row.refundedMinor,
+  spei:
+    row.status === 'created' && row.speiClabe !== null && row.speiReference !== null && row.expiresAt !== null
+      ? {
+          clabe: row.speiClabe,
+          reference: String(row.speiReference).padStart(7, '0'),
+          beneficiary: spei?.beneficiary ?? '',
+          bank: spei?.bankName ?? '',
+          expiresAt: row.expiresAt.toISOString(),
+        }
+      : null,
   approveUrl: row.status === 'created' ? row.approveUrl : null,
   createdAt: row.createdAt.toISOString(),
   updatedAt: row.updatedAt.toISOString(),
 });
 
+interface SettlementDeps {
+  db: Database;
+  topics: TopicLog;
+  log: Logger;
+  spei: SpeiLabels | undefined;
+}
+
 export class Settlement {
-  readonly #deps: { db: Database; topics: TopicLog; log: Logger };
+  readonly #deps: SettlementDeps;
   readonly #ledger: Ledger;
 
-  constructor(deps: { db: Database; topics: TopicLog; log: Logger }) {
+  constructor(deps: SettlementDeps) {
     this.#deps = deps;
     this.#ledger = new Ledger(deps.db);
+  }
+
+  /** A payment as the wire shows it. */
+  view(row: Row): Payment {
+    return view(row, this.#deps.spei);
   }
 
   /** A new payment, waiting for the buyer, with its first audit line. */
@@ -97,7 +125,13 @@ export class Settlement {
    * nothing. Money in of the amount and currency asked for completes it and credits its treats;
    * any other amount or currency is FRAUD_SUSPECTED.
    */
-  async settle(paymentId: string, captured: Captured, source: Source, webhook?: HandledEvent): Promise<Row | undefined> {
+  async settle(
+    paymentId: string,
+    captured: Captured,
+    source: Source,
+    webhook?: HandledEvent,
+    note: Record<string, string> = {},
+  ): Promise<Row | undefined> {
     const outcome = await this.#deps.db.transaction(async (tx) => {
       // The event is recorded as handled in the transaction that handles it: if this fails, its redelivery is not a duplicate.
       if (webhook !== undefined) {
@@ -127,7 +161,7 @@ export class Settlement {
         source,
         amountMinor: Number.isFinite(captured.amountMinor) ? captured.amountMinor : null,
         currency: captured.currency.slice(0, 3),
-        detail: { captureId: captured.captureId, expectedMinor: row.amountMinor, expectedCurrency: row.currency },
+        detail: { ...note, captureId: captured.captureId, expectedMinor: row.amountMinor, expectedCurrency: row.currency },
       });
       if (matches)
         await this.#ledger.transfer(
@@ -151,7 +185,7 @@ export class Settlement {
           { paymentId, reported: captured },
           `payments.settle() | fraud suspected: reported ${captured.amountMinor} ${captured.currency} [payment:${paymentId}]`,
         );
-      await emit(this.#deps, 'user', outcome.row.userId, 'payments.changed', { payment: view(outcome.row) });
+      await emit(this.#deps, 'user', outcome.row.userId, 'payments.changed', { payment: this.view(outcome.row) });
       if (outcome.row.status === 'completed') {
         const balances = await this.#ledger.balances(outcome.row.userId);
         await emit(this.#deps, 'user', outcome.row.userId, 'treats.changed', { ...balances, transferId: outcome.row.id, kind: 'purchase' });
@@ -210,7 +244,7 @@ export class Settlement {
     });
     if (outcome === undefined) return undefined;
     if (outcome.changed) {
-      await emit(this.#deps, 'user', outcome.row.userId, 'payments.changed', { payment: view(outcome.row) });
+      await emit(this.#deps, 'user', outcome.row.userId, 'payments.changed', { payment: this.view(outcome.row) });
       if ((outcome.recovered ?? 0) > 0) {
         const balances = await this.#ledger.balances(outcome.row.userId);
         await emit(this.#deps, 'user', outcome.row.userId, 'treats.changed', { ...balances, transferId: outcome.row.id, kind: 'reversal' });
@@ -263,7 +297,7 @@ export class Settlement {
       await this.#audit(tx, { paymentId, userId: row.userId, type, from: row.status, to, source, detail });
       return updated;
     });
-    if (changed !== undefined) await emit(this.#deps, 'user', changed.userId, 'payments.changed', { payment: view(changed) });
+    if (changed !== undefined) await emit(this.#deps, 'user', changed.userId, 'payments.changed', { payment: this.view(changed) });
     return changed;
   }
 

@@ -3,6 +3,7 @@
 // only names a payment, which is then fetched from Mercado Pago's API. What they report ends in
 // settlement.ts, as the buyer's own calls do, so a webhook and a call (or two deliveries) settle
 // a payment once.
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import type { Database } from '../platform/db/index.ts';
 import type { Logger } from '../platform/log.ts';
@@ -19,6 +20,8 @@ interface PaymentWebhooksDeps {
   settlement: Settlement;
   paypal: PayPalGateway | undefined;
   mercadoPago: MercadoPagoGateway | undefined;
+  /** The SPEI provider's webhook secret; undefined: no SPEI webhook (an admin confirms transfers). */
+  speiSecret: string | undefined;
 }
 
 const isUuid = (value: unknown): value is string => typeof value === 'string' && /^[0-9a-f-]{36}$/.test(value);
@@ -174,6 +177,58 @@ export class PaymentWebhooks {
     }
     await applyMercadoPago(this.#deps.settlement, row, found, 'webhook');
     return (await this.#record(handled)) ? 'handled' : 'duplicate';
+  }
+
+  /**
+   * A SPEI provider's notice of a transfer received (Openpay / Conekta style): `X-Signature:
+   * sha256=<hex HMAC-SHA256 of the raw body>` keyed with SPEI_WEBHOOK_SECRET, compared in constant
+   * time. `spei.received` names the CLABE it was paid to (each payment has its own), the amount
+   * and the tracking key (clave de rastreo); the payment is settled once (the event id recorded in
+   * the same transaction), its amount checked. Received after its instructions lapsed, it still
+   * completes: the money is in.
+   */
+  async spei(headers: Headers, raw: Uint8Array): Promise<WebhookOutcome> {
+    const secret = this.#deps.speiSecret;
+    const signature = /^sha256=([0-9a-f]{64})$/.exec(headers.get('x-signature') ?? '')?.[1];
+    if (secret === undefined || signature === undefined) return 'unverified';
+    const expected = createHmac('sha256', secret).update(raw).digest();
+    if (!timingSafeEqual(expected, Buffer.from(signature, 'hex'))) {
+      this.#deps.log.warn({}, 'payments.webhook() | refused: a SPEI notice not signed with our secret');
+      return 'unverified';
+    }
+    let body: { id?: unknown; type?: unknown; data?: { clabe?: unknown; amount?: unknown; currency?: unknown; tracking_key?: unknown } };
+    try {
+      body = JSON.parse(new TextDecoder().decode(raw));
+    } catch (error) {
+      this.#deps.log.warn({ err: error }, 'payments.webhook() | a signed SPEI notice that is not JSON');
+      return 'ignored';
+    }
+    const handled: HandledEvent = { provider: 'spei', id: String(body.id), type: String(body.type) };
+    if (body.type !== 'spei.received' || typeof body.id !== 'string') return (await this.#record(handled)) ? 'ignored' : 'duplicate';
+    const clabe = body.data?.clabe;
+    const [row] =
+      typeof clabe === 'string' && /^\d{18}$/.test(clabe)
+        ? await this.#deps.db
+            .select()
+            .from(payments)
+            .where(and(eq(payments.speiClabe, clabe), eq(payments.method, 'spei')))
+        : [];
+    if (row === undefined) {
+      this.#deps.log.warn({ eventId: body.id, clabe }, `payments.webhook() | a transfer to no CLABE of ours [event:${body.id}]`);
+      return (await this.#record(handled)) ? 'ignored' : 'duplicate';
+    }
+    const settled = await this.#deps.settlement.settle(
+      row.id,
+      {
+        captureId: String(body.data?.tracking_key ?? body.id).slice(0, 64),
+        status: 'COMPLETED',
+        amountMinor: minorOf(body.data?.amount),
+        currency: String(body.data?.currency),
+      },
+      'webhook',
+      handled,
+    );
+    return settled === undefined ? 'duplicate' : 'handled';
   }
 
   /** Records an event as seen: false when it already was. */

@@ -68,6 +68,17 @@ export interface PaymentsConfig {
   paypal: { clientId: string; clientSecret: string; webhookId: string; apiUrl: string } | undefined;
   /** Undefined: Mercado Pago is not offered. */
   mercadoPago: { accessToken: string; webhookSecret: string; apiUrl: string } | undefined;
+  /** Undefined: SPEI transfers are not offered. */
+  spei:
+    | {
+        clabePrefix: string;
+        beneficiary: string;
+        bankName: string;
+        /** Undefined: transfers are confirmed by an admin only (v1), no provider webhook. */
+        webhookSecret: string | undefined;
+        expiresMs: number;
+      }
+    | undefined;
 }
 
 interface StoriesConfig {
@@ -574,7 +585,48 @@ const variables = {
     parse: (raw: string | undefined) =>
       (optionalUrl('MERCADOPAGO_API_URL', ['https:', 'http:'])(raw) ?? 'https://api.mercadopago.com').replace(/\/+$/, ''),
   },
+  speiClabePrefix: {
+    name: 'SPEI_CLABE_PREFIX',
+    doc: 'The first 10 digits of the CLABEs of the account SPEI transfers are received in (bank 3, plaza 3, account 4: what the SPEI provider assigns). Each payment gets its own CLABE: these digits, its 7-digit reference and the check digit. Unset: SPEI is not offered.',
+    commentedExample: '6461801570',
+    parse: optionalText('SPEI_CLABE_PREFIX', /^\d{10}$/, '10 digits'),
+  },
+  speiBeneficiary: {
+    name: 'SPEI_BENEFICIARY',
+    doc: 'The beneficiary name SPEI instructions show.',
+    example: 'PetAmigos',
+    parse: text('SPEI_BENEFICIARY', 'PetAmigos'),
+  },
+  speiBankName: {
+    name: 'SPEI_BANK_NAME',
+    doc: 'The receiving bank SPEI instructions show.',
+    example: 'STP',
+    parse: text('SPEI_BANK_NAME', 'STP'),
+  },
+  speiWebhookSecret: {
+    name: 'SPEI_WEBHOOK_SECRET',
+    doc: "The SPEI provider's webhook secret (Openpay / Conekta style: X-Signature: sha256=<HMAC-SHA256 of the body>). Unset: transfers are confirmed by an admin (POST /admin/payments/:id/spei).",
+    commentedExample: 'your-spei-webhook-secret',
+    parse: optionalText('SPEI_WEBHOOK_SECRET'),
+  },
+  speiExpiresHours: {
+    name: 'SPEI_EXPIRES_HOURS',
+    doc: 'How long SPEI instructions stand, in hours (a transfer takes minutes, but people pay later).',
+    example: '72',
+    parse: integer('SPEI_EXPIRES_HOURS', 1, 720, 72),
+  },
 } satisfies Record<string, Variable<unknown>>;
+
+function speiConfig(v: Parsed): PaymentsConfig['spei'] {
+  if (v.speiClabePrefix === undefined) return undefined;
+  return {
+    clabePrefix: v.speiClabePrefix,
+    beneficiary: v.speiBeneficiary,
+    bankName: v.speiBankName,
+    webhookSecret: v.speiWebhookSecret,
+    expiresMs: v.speiExpiresHours * 3_600_000,
+  };
+}
 
 /** Mercado Pago's settings, all or none. */
 function mercadoPagoConfig(v: Parsed): PaymentsConfig['mercadoPago'] {
@@ -694,7 +746,7 @@ export function loadConfig(env: Env = process.env): Config {
     },
     webPush: { vapidKeys: v.webPushVapidKeys, subject: v.webPushSubject, allowedHosts: v.webPushAllowedHosts },
     accounts: accounts as AccountsConfig,
-    payments: { paypal: paypalConfig(v), mercadoPago: mercadoPagoConfig(v) },
+    payments: { paypal: paypalConfig(v), mercadoPago: mercadoPagoConfig(v), spei: speiConfig(v) },
   };
 }
 

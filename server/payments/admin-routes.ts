@@ -1,0 +1,107 @@
+// Staff endpoints of payments: the payments list with filters (the fraud queue is `status =
+// fraud_suspected`, the SPEI queue `method = spei, status = created`), and confirming by hand a
+// SPEI transfer seen in the bank account (v1, without a provider webhook). Admins only; every
+// confirmation is settled like any other (its amount checked) and audited with who made it.
+
+import type { Static } from '@sinclair/typebox';
+import { and, desc, eq, lt, type SQL } from 'drizzle-orm';
+import { Elysia } from 'elysia';
+import { Payment } from '../../protocol/calls/payments.ts';
+import { PAYMENT_METHODS, PAYMENT_STATUSES } from '../../protocol/lists.ts';
+import { Uuid } from '../../protocol/spec.ts';
+import { T } from '../../protocol/typebox.ts';
+import type { AccountsDeps } from '../accounts/context.ts';
+import { accountsGuard } from '../accounts/guard.ts';
+import { InvalidInputError, NotFoundError } from '../errors.ts';
+import { refusals } from '../http/openapi.ts';
+import { t } from '../http/schema.ts';
+import { payments } from './schema.ts';
+import type { Settlement } from './settlement.ts';
+
+const PAGE = 50;
+
+export function paymentAdminRoutes(deps: AccountsDeps, peerAddress: (request: Request) => string | undefined, settlement: Settlement) {
+  return new Elysia({ name: 'payment-admin-routes', prefix: '/admin/payments' })
+    .use(accountsGuard(deps, peerAddress))
+    .get(
+      '/',
+      async ({ query }) => {
+        const where: SQL[] = [];
+        if (query.status !== undefined) where.push(eq(payments.status, query.status));
+        if (query.method !== undefined) where.push(eq(payments.method, query.method));
+        if (query.userId !== undefined) where.push(eq(payments.userId, query.userId));
+        if (query.before !== undefined) where.push(lt(payments.id, query.before));
+        const rows = await deps.db
+          .select()
+          .from(payments)
+          .where(and(...where))
+          .orderBy(desc(payments.id))
+          .limit(PAGE);
+        return {
+          items: rows.map((row) => ({ ...settlement.view(row), userId: row.userId })),
+          before: rows.length === PAGE ? (rows.at(-1)?.id ?? null) : null,
+        };
+      },
+      {
+        role: 'admin',
+        query: t.Object({
+          status: t.Optional(t.Union(PAYMENT_STATUSES.map((status) => t.Literal(status)))),
+          method: t.Optional(t.Union(PAYMENT_METHODS.map((method) => t.Literal(method)))),
+          userId: t.Optional(t.String({ format: 'uuid' })),
+          before: t.Optional(t.String({ format: 'uuid', description: 'From the previous page' })),
+        }),
+        response: {
+          200: t.Object({
+            items: t.Array(t.Unsafe<Static<typeof Payment> & { userId: string }>(T.Object({ ...Payment.properties, userId: Uuid }))),
+            before: t.Union([t.String({ format: 'uuid' }), t.Null()], {
+              description: 'Pass as `before` for the next page; null at the end',
+            }),
+          }),
+        },
+        detail: {
+          tags: ['admin'],
+          summary: `Payments, newest first, ${PAGE} a page, by status, method or user (the fraud queue: status=fraud_suspected; SPEI to confirm: method=spei&status=created)`,
+        },
+      },
+    )
+    .post(
+      '/:id/spei',
+      async ({ params, body, principal }) => {
+        const [row] = await deps.db.select().from(payments).where(eq(payments.id, params.id));
+        if (row === undefined) throw new NotFoundError('payment');
+        if (row.method !== 'spei') throw new InvalidInputError('not a SPEI payment', { field: 'id' });
+        const settled = await settlement.settle(
+          row.id,
+          { captureId: body.trackingKey, status: 'COMPLETED', amountMinor: body.amountMinor, currency: 'MXN' },
+          'admin',
+          undefined,
+          { confirmedBy: principal.userId },
+        );
+        deps.log.info(
+          { payment: row.id, by: principal.userId, amountMinor: body.amountMinor },
+          `admin.spei() | transfer confirmed [payment:${row.id}] [by:${principal.userId}] [status:${settled?.status}]`,
+        );
+        return { payment: settlement.view(settled ?? row) };
+      },
+      {
+        role: 'admin',
+        params: t.Object({ id: t.String({ format: 'uuid' }) }),
+        body: t.Object({
+          amountMinor: t.Integer({ minimum: 1, maximum: 100_000_000, description: 'What the bank account received, in centavos' }),
+          trackingKey: t.String({
+            minLength: 1,
+            maxLength: 30,
+            pattern: '^[A-Za-z0-9]+$',
+            description: 'The transfer’s tracking key (clave de rastreo)',
+          }),
+        }),
+        response: { 200: t.Object({ payment: t.Unsafe<Static<typeof Payment>>(Payment) }) },
+        detail: {
+          tags: ['admin'],
+          summary:
+            'Confirm a SPEI transfer seen in the account: completes the payment once (fraud_suspected if the amount differs); audited with the admin',
+          ...refusals({ 400: ['INVALID_INPUT'], 404: ['NOT_FOUND'] }),
+        },
+      },
+    );
+}
