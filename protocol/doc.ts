@@ -648,13 +648,15 @@ goes below zero however many spends arrive at once.
   see; the author earns ${TREAT_LIMITS.creatorSharePercent} % (rounded up), the platform keeps the
   rest. Retry with the same \`clientId\`: a retry answers the first transfer and moves nothing. A
   wallet short of the amount is \`NOT_ENOUGH_TREATS\` (\`details.balance\`, \`details.needed\`).
-- **Buying a pack** (PayPal or Mercado Pago in this version; SPEI and the plans come next):
+- **Buying a pack** (PayPal, Mercado Pago or SPEI in this version; the plans come next):
   \`payments.options\` lists the packs with their prices per currency (minor units) and the
   methods offered; \`payments.checkout\` answers the payment with \`approveUrl\`; send the buyer
   there. The provider brings them back to \`<APP_URL>/payments/<id>/return\`; then
   \`payments.capture\` settles it (safe to repeat; a Mercado Pago cash payment stays \`created\`
   until it is paid at the store). The provider's webhook settles it too, whichever comes first, once:
-  \`payments.changed\` and \`treats.changed\` tell every device. A provider reporting another
+  \`payments.changed\` and \`treats.changed\` tell every device. SPEI (MXN) answers \`spei\`
+  instead of \`approveUrl\`: the payment's own CLABE, its reference and until when; show them
+  (with copy buttons) and wait for \`payments.changed\`. A provider reporting another
   amount or currency leaves it \`fraud_suspected\`, with nothing credited.
 
 ## Settings and their defaults

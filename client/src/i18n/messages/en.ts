@@ -1030,6 +1030,20 @@ export const en = {
   'wallet.payWithMercadoPago': 'Buy with Mercado Pago',
   'wallet.redirectingMercadoPago': 'Taking you to Mercado Pago…',
   'payment.pending': 'Your payment is on its way. If you chose to pay in cash, your treats arrive once it is paid.',
+  'wallet.payWithSpei': 'Pay by bank transfer (SPEI)',
+  'wallet.pendingTransfers': 'Waiting for your transfer',
+  'wallet.showInstructions': 'Show the instructions',
+  'spei.title': 'Pay by SPEI transfer',
+  'spei.intro': 'From your bank’s app, send exactly {amount} to this account. Your treats arrive as soon as the transfer is received.',
+  'spei.clabe': 'CLABE',
+  'spei.reference': 'Reference',
+  'spei.beneficiary': 'Beneficiary',
+  'spei.bank': 'Bank',
+  'spei.amount': 'Amount',
+  'spei.expires': 'Pay before {date}.',
+  'spei.copy': 'Copy',
+  'spei.copied': 'Copied',
+  'spei.mxnOnly': 'SPEI transfers are in pesos: choose MXN.',
 } as const;
 
 export type MessageKey = keyof typeof en;
