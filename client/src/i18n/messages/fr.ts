@@ -1044,4 +1044,19 @@ export const fr: Messages = {
   'wallet.redirectingMercadoPago': 'Redirection vers Mercado Pago…',
   'payment.pending':
     'Votre paiement est en route. Si vous avez choisi de payer en espèces, vos friandises arriveront dès qu’il sera réglé.',
+  'wallet.payWithSpei': 'Payer par virement bancaire (SPEI)',
+  'wallet.pendingTransfers': 'En attente de votre virement',
+  'wallet.showInstructions': 'Afficher les instructions',
+  'spei.title': 'Payer par virement SPEI',
+  'spei.intro':
+    'Depuis l’application de votre banque, envoyez exactement {amount} sur ce compte. Vos friandises arriveront dès réception du virement.',
+  'spei.clabe': 'CLABE',
+  'spei.reference': 'Référence',
+  'spei.beneficiary': 'Bénéficiaire',
+  'spei.bank': 'Banque',
+  'spei.amount': 'Montant',
+  'spei.expires': 'Payez avant le {date}.',
+  'spei.copy': 'Copier',
+  'spei.copied': 'Copié',
+  'spei.mxnOnly': 'Les virements SPEI se font en pesos mexicains : choisissez MXN.',
 };

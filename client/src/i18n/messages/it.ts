@@ -1039,4 +1039,19 @@ export const it: Messages = {
   'wallet.redirectingMercadoPago': 'Ti stiamo portando su Mercado Pago…',
   'payment.pending':
     'Il tuo pagamento è in corso. Se hai scelto di pagare in contanti, i tuoi biscottini arriveranno non appena sarà saldato.',
+  'wallet.payWithSpei': 'Paga con bonifico bancario (SPEI)',
+  'wallet.pendingTransfers': 'In attesa del tuo bonifico',
+  'wallet.showInstructions': 'Mostra le istruzioni',
+  'spei.title': 'Paga con bonifico SPEI',
+  'spei.intro':
+    'Dall’app della tua banca, invia esattamente {amount} a questo conto. I tuoi biscottini arriveranno non appena il bonifico sarà ricevuto.',
+  'spei.clabe': 'CLABE',
+  'spei.reference': 'Riferimento',
+  'spei.beneficiary': 'Beneficiario',
+  'spei.bank': 'Banca',
+  'spei.amount': 'Importo',
+  'spei.expires': 'Paga entro il {date}.',
+  'spei.copy': 'Copia',
+  'spei.copied': 'Copiato',
+  'spei.mxnOnly': 'I bonifici SPEI sono in pesos messicani: scegli MXN.',
 };

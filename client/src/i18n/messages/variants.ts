@@ -32,6 +32,7 @@ export const variants: Record<string, Partial<Messages>> = {
     'payment.failed': 'Este pago no se ha completado. No se te ha cobrado nada.',
     'payment.cancelled': 'Pago cancelado. No se te ha cobrado nada.',
     'payment.pending': 'Tu pago está en camino. Si has elegido pagar en efectivo, tus premios llegarán cuando lo pagues.',
+    'spei.amount': 'Importe',
   },
   // Mexico, Chile, Colombia: the neutral Latin American base reads naturally as is.
   'es-MX': {},
@@ -61,6 +62,10 @@ export const variants: Record<string, Partial<Messages>> = {
     'error.UNKNOWN': 'Algo salió mal. Volvé a intentarlo.',
     'wallet.walletHint': 'Premios que podés dar.',
     'wallet.noMethods': 'Todavía no se pueden comprar premios acá.',
+    'spei.intro':
+      'Desde la app de tu banco, transferí exactamente {amount} a esta cuenta. Tus premios llegarán en cuanto se reciba la transferencia.',
+    'spei.expires': 'Pagá antes del {date}.',
+    'spei.mxnOnly': 'Las transferencias SPEI son en pesos mexicanos: elegí MXN.',
   },
   // English: the base uses British spelling ("recognise"); US and Canadian usage spell it "recognize".
   'en-GB': {},
@@ -159,5 +164,8 @@ export const variants: Record<string, Partial<Messages>> = {
     'payment.completing': 'A concluir o seu pagamento…',
     'payment.fraud': 'Este pagamento tem de ser analisado antes de serem adicionados petiscos. Não será cobrado mais nada.',
     'payment.pending': 'O seu pagamento está a caminho. Se optou por pagar em numerário, os seus petiscos chegam assim que for pago.',
+    'wallet.pendingTransfers': 'A aguardar a sua transferência',
+    'spei.intro':
+      'Na aplicação do seu banco, envie exatamente {amount} para esta conta. Os seus petiscos chegam assim que a transferência for recebida.',
   },
 };

@@ -1033,4 +1033,19 @@ export const vi: Messages = {
   'wallet.redirectingMercadoPago': 'Đang chuyển bạn đến Mercado Pago…',
   'payment.pending':
     'Khoản thanh toán của bạn đang được xử lý. Nếu bạn chọn trả bằng tiền mặt, bánh thưởng sẽ đến ngay khi bạn thanh toán xong.',
+  'wallet.payWithSpei': 'Thanh toán bằng chuyển khoản ngân hàng (SPEI)',
+  'wallet.pendingTransfers': 'Đang chờ bạn chuyển khoản',
+  'wallet.showInstructions': 'Xem hướng dẫn',
+  'spei.title': 'Thanh toán bằng chuyển khoản SPEI',
+  'spei.intro':
+    'Từ ứng dụng ngân hàng của bạn, hãy chuyển đúng {amount} vào tài khoản này. Bánh thưởng sẽ đến ngay khi nhận được tiền chuyển khoản.',
+  'spei.clabe': 'CLABE',
+  'spei.reference': 'Mã tham chiếu',
+  'spei.beneficiary': 'Người thụ hưởng',
+  'spei.bank': 'Ngân hàng',
+  'spei.amount': 'Số tiền',
+  'spei.expires': 'Hãy thanh toán trước {date}.',
+  'spei.copy': 'Sao chép',
+  'spei.copied': 'Đã sao chép',
+  'spei.mxnOnly': 'Chuyển khoản SPEI dùng peso Mexico: hãy chọn MXN.',
 };
