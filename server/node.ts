@@ -19,7 +19,7 @@ import { createMetrics } from './http/metrics.ts';
 import { securityHeaders, withHeaders } from './http/security.ts';
 import { createMediaModule } from './media/index.ts';
 import { registerOpsService } from './ops/service.ts';
-import { createPayments } from './payments/index.ts';
+import { createPayments, type PaymentsModule } from './payments/index.ts';
 import { createSocial, type Social } from './people/social.ts';
 import type { Config } from './platform/config.ts';
 import { openPlatform, type Platform } from './platform/index.ts';
@@ -35,6 +35,7 @@ export interface RunningNode {
   readonly gateway: Gateway | undefined;
   readonly actors: ActorSystem;
   readonly social: Social;
+  readonly payments: PaymentsModule;
   /** The HTTP routes with their schemas (tests walk them: server/http/closed.test.ts). */
   readonly httpRoutes: readonly { method: string; path: string; hooks: { body?: unknown; query?: unknown; params?: unknown } }[];
   stop(): Promise<void>;
@@ -117,6 +118,7 @@ export async function startNode(config: Config, log: Logger, options: NodeOption
     social = await createSocial(platform, accounts, actors, media.media, reminders, captions, payments.payments);
     social.digest.start();
     social.storyCleanup.start();
+    payments.reconciler.job.start();
     social.reelVectors.job.start();
     social.captionVectors.job.start();
     const gateway: Gateway | undefined = config.roles.has('gateway')
@@ -168,6 +170,7 @@ export async function startNode(config: Config, log: Logger, options: NodeOption
       gateway,
       actors,
       social,
+      payments,
       httpRoutes: app.routes as RunningNode['httpRoutes'],
       stop() {
         stopping ??= (async () => {
@@ -179,6 +182,7 @@ export async function startNode(config: Config, log: Logger, options: NodeOption
           await ops?.stop();
           await social.digest.stop();
           await social.storyCleanup.stop();
+          await payments.reconciler.job.stop();
           await social.reelVectors.job.stop();
           await social.captionVectors.job.stop();
           await accounts.outbox.stop();

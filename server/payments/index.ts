@@ -5,6 +5,7 @@ import type { Platform } from '../platform/index.ts';
 import { MercadoPagoGateway } from './mercadopago.ts';
 import { Payments } from './payments.ts';
 import { PayPalGateway } from './paypal.ts';
+import { PaymentReconciler } from './reconcile.ts';
 import { Settlement } from './settlement.ts';
 import { PaymentWebhooks } from './webhooks.ts';
 
@@ -13,6 +14,8 @@ export interface PaymentsModule {
   webhooks: PaymentWebhooks;
   /** For the admin routes (SPEI confirmed by hand). */
   settlement: Settlement;
+  /** Started and stopped by the node, like the story cleanup. */
+  reconciler: PaymentReconciler;
 }
 
 export function createPayments(platform: Platform): PaymentsModule {
@@ -39,5 +42,13 @@ export function createPayments(platform: Platform): PaymentsModule {
     }),
     webhooks: new PaymentWebhooks({ db, log: platform.log, settlement, speiSecret: spei?.webhookSecret, ...gateways }),
     settlement,
+    reconciler: new PaymentReconciler({
+      db,
+      log: platform.log,
+      node: platform.config.nodeId,
+      everyMs: platform.config.payments.reconcileEveryMs,
+      settlement,
+      ...gateways,
+    }),
   };
 }

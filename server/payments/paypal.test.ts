@@ -187,6 +187,37 @@ describe('payments with PayPal', () => {
   });
 });
 
+describe('reconciling with PayPal', () => {
+  test('payments (paypal): a round of reconciliation captures an order the buyer approved but never came back from (its webhook lost too), once; an order never approved is left, and failed once it lapses', async () => {
+    const gus = await pool.member();
+    const approved = await buy(gus, 'treats_100');
+    const abandoned = await buy(gus, 'treats_550');
+    paypal.approve(orderIdOf(approved.approveUrl));
+    paypal.auto = false;
+    const reconciler = env.node.payments.reconciler;
+    try {
+      // Fifteen minutes later: the buyer may no longer be at PayPal's page.
+      const later = Date.now() + 16 * 60_000;
+      // Two rounds at once (as on two nodes whose claims overlapped): settled once all the same.
+      await Promise.all([reconciler.round(undefined, later), reconciler.round(undefined, later)]);
+      expect(await gus.call('payments.get', { paymentId: approved.id })).toMatchObject({ status: 'completed' });
+      expect(await gus.call('treats.balance', {})).toEqual({ wallet: 100, earned: 0 });
+      expect(await audit(approved.id)).toEqual([
+        ['created', null, 'created', 'api'],
+        ['captured', 'created', 'completed', 'job'],
+      ]);
+      expect((await gus.call('payments.get', { paymentId: abandoned.id })).status).toBe('created');
+      // Three days on, the approval link has lapsed: failed, and said so.
+      await reconciler.round(undefined, Date.now() + 3 * 86_400_000 + 60_000);
+      expect((await gus.call('payments.get', { paymentId: abandoned.id })).status).toBe('failed');
+      expect((await audit(abandoned.id)).at(-1)).toEqual(['lapsed', 'created', 'failed', 'job']);
+      expect(await gus.call('treats.balance', {})).toEqual({ wallet: 100, earned: 0 });
+    } finally {
+      paypal.auto = true;
+    }
+  });
+});
+
 describe('refunds and chargebacks from PayPal', () => {
   /** A completed purchase of 550 treats (USD 4.99) and its capture id at PayPal. */
   const bought = async (member: Member) => {

@@ -20,7 +20,7 @@ import { type PaymentMethod, type PaymentStatus, payments, transactions, webhook
 export type Payment = Static<(typeof paymentCalls)['payments.get']['response']>;
 export type Row = typeof payments.$inferSelect;
 type Tx = Parameters<Parameters<Database['transaction']>[0]>[0];
-type Source = 'api' | 'webhook' | 'admin';
+export type Source = 'api' | 'webhook' | 'admin' | 'job';
 
 /** What a provider reports of money received, amounts in minor units. */
 export interface Captured {
@@ -144,7 +144,9 @@ export class Settlement {
       }
       const [row] = await tx.select().from(payments).where(eq(payments.id, paymentId)).for('update');
       if (row === undefined) throw new NotFoundError('payment');
-      if (row.status !== 'created' || captured.status !== 'COMPLETED') return { row, changed: false };
+      // A SPEI payment failed as lapsed still completes when its transfer comes: the money is in.
+      const open = row.status === 'created' || (row.status === 'failed' && row.method === 'spei');
+      if (!open || captured.status !== 'COMPLETED') return { row, changed: false };
       const matches = captured.amountMinor === row.amountMinor && captured.currency === row.currency;
       const to: PaymentStatus = matches ? 'completed' : 'fraud_suspected';
       const [updated] = await tx

@@ -88,6 +88,19 @@ describe('payments by SPEI', () => {
     expect(await bruno.call('treats.balance', {})).toEqual({ wallet: 550, earned: 0 });
   });
 
+  test('payments (spei): instructions past their expiry are failed as lapsed by the reconciliation round; a transfer that still comes completes the payment', async () => {
+    const dora = await pool.member();
+    const payment = await buy(dora);
+    const reconciler = env.node.payments.reconciler;
+    await reconciler.round(undefined, Date.now() + 2 * 3_600_000);
+    expect((await dora.call('payments.get', { paymentId: payment.id })).status).toBe('created');
+    await reconciler.round(undefined, Date.now() + 73 * 3_600_000);
+    expect(await dora.call('payments.get', { paymentId: payment.id })).toMatchObject({ status: 'failed', spei: null });
+    expect((await received(payment.spei?.clabe as string, '99.00')).body).toEqual({ outcome: 'handled' });
+    expect((await dora.call('payments.get', { paymentId: payment.id })).status).toBe('completed');
+    expect(await dora.call('treats.balance', {})).toEqual({ wallet: 550, earned: 0 });
+  });
+
   test('payments (spei): an admin confirms a transfer seen in the account (audited with who); a normal account gets FORBIDDEN on every staff endpoint', async () => {
     const carla = await pool.member();
     const payment = await buy(carla);

@@ -10,7 +10,7 @@ import type { Logger } from '../platform/log.ts';
 import type { MercadoPagoGateway, MercadoPagoPayment } from './mercadopago.ts';
 import { minorOf, type PayPalEvent, type PayPalGateway } from './paypal.ts';
 import { payments, webhookEvents } from './schema.ts';
-import type { HandledEvent, Row, Settlement } from './settlement.ts';
+import type { HandledEvent, Row, Settlement, Source } from './settlement.ts';
 
 export type WebhookOutcome = 'unverified' | 'duplicate' | 'handled' | 'ignored';
 
@@ -32,12 +32,7 @@ const isUuid = (value: unknown): value is string => typeof value === 'string' &&
  * (cash not yet paid at the store) changes nothing. Every step is idempotent by the payment's
  * state, so a notification seen twice (or racing the buyer's call) changes nothing the second time.
  */
-export async function applyMercadoPago(
-  settlement: Settlement,
-  row: Row,
-  found: MercadoPagoPayment,
-  source: 'api' | 'webhook',
-): Promise<Row> {
+export async function applyMercadoPago(settlement: Settlement, row: Row, found: MercadoPagoPayment, source: Source): Promise<Row> {
   let now = row;
   // A refund or chargeback seen before the approval it undoes: settled first, then given back.
   if (['approved', 'refunded', 'charged_back'].includes(found.status))

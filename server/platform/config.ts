@@ -68,6 +68,8 @@ export interface PaymentsConfig {
   paypal: { clientId: string; clientSecret: string; webhookId: string; apiUrl: string } | undefined;
   /** Undefined: Mercado Pago is not offered. */
   mercadoPago: { accessToken: string; webhookSecret: string; apiUrl: string } | undefined;
+  /** How often payments still waiting are asked of their providers (one node at a time). */
+  reconcileEveryMs: number;
   /** Undefined: SPEI transfers are not offered. */
   spei:
     | {
@@ -585,6 +587,12 @@ const variables = {
     parse: (raw: string | undefined) =>
       (optionalUrl('MERCADOPAGO_API_URL', ['https:', 'http:'])(raw) ?? 'https://api.mercadopago.com').replace(/\/+$/, ''),
   },
+  paymentsReconcileEveryMs: {
+    name: 'PAYMENTS_RECONCILE_EVERY_MS',
+    doc: 'How often payments still waiting (15 minutes after checkout) are asked of their providers, catching missed webhooks and approved orders nobody captured, and lapsed ones are failed, in ms (an hour). One node runs each round.',
+    example: '3600000',
+    parse: integer('PAYMENTS_RECONCILE_EVERY_MS', 1000, 86_400_000, 3_600_000),
+  },
   speiClabePrefix: {
     name: 'SPEI_CLABE_PREFIX',
     doc: 'The first 10 digits of the CLABEs of the account SPEI transfers are received in (bank 3, plaza 3, account 4: what the SPEI provider assigns). Each payment gets its own CLABE: these digits, its 7-digit reference and the check digit. Unset: SPEI is not offered.',
@@ -746,7 +754,12 @@ export function loadConfig(env: Env = process.env): Config {
     },
     webPush: { vapidKeys: v.webPushVapidKeys, subject: v.webPushSubject, allowedHosts: v.webPushAllowedHosts },
     accounts: accounts as AccountsConfig,
-    payments: { paypal: paypalConfig(v), mercadoPago: mercadoPagoConfig(v), spei: speiConfig(v) },
+    payments: {
+      paypal: paypalConfig(v),
+      mercadoPago: mercadoPagoConfig(v),
+      spei: speiConfig(v),
+      reconcileEveryMs: v.paymentsReconcileEveryMs,
+    },
   };
 }
 

@@ -3,14 +3,17 @@
 // at PayPal's page and comes back to the app, which completes the payment; her wallet shows 550
 // and the purchase in its history, also on a second tab that was open meanwhile (live). Cancelling
 // at PayPal says nothing was charged. Screenshots at 390 px and 1366 px, axe audit.
+import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { en } from '../../client/src/i18n/messages/en.ts';
+import { isClabe } from '../../server/payments/clabe.ts';
 import { audit, screenshot, userContext } from '../harness/browser.ts';
 import { type FakeMercadoPago, startFakeMercadoPago } from '../harness/fake-mercadopago.ts';
 import { type FakePayPal, startFakePayPal } from '../harness/fake-paypal.ts';
 import { startWebEnv, type WebEnv } from '../harness/web.ts';
 
 const credentials = { clientId: 'petamigos-e2e-app', clientSecret: 'petamigos-e2e-secret', webhookId: '4JH86294D6297924G' };
+const SPEI_SECRET = 'petamigos-e2e-spei-secret';
 const mpCredentials = { accessToken: 'TEST-petamigos-e2e-token', webhookSecret: 'petamigos-e2e-webhook-secret' };
 let paypal: FakePayPal;
 let mp: FakeMercadoPago;
@@ -32,6 +35,8 @@ beforeAll(async () => {
     MERCADOPAGO_ACCESS_TOKEN: mpCredentials.accessToken,
     MERCADOPAGO_WEBHOOK_SECRET: mpCredentials.webhookSecret,
     MERCADOPAGO_API_URL: mp.url,
+    SPEI_CLABE_PREFIX: '6461801570',
+    SPEI_WEBHOOK_SECRET: SPEI_SECRET,
   });
   paypal.setWebhookUrl(`${web.env.node.url}/webhooks/paypal`);
 }, 120_000);
@@ -142,5 +147,53 @@ test('e2e: Bruno pays cash with Mercado Pago: back in the app he is told his tre
   mp.completeCash(ticket.id);
   await mp.settled();
   await expect.poll(() => b.getByTestId('wallet-balance').textContent(), within).toBe('550');
+  await context.close();
+}, 120_000);
+
+test('e2e: Carla pays 100 treats by SPEI: her payment’s own CLABE and reference with copy buttons; when the bank transfer is received, the treats arrive live', async () => {
+  const { env } = web;
+  const carla = await env.register();
+  const context = await userContext(web.browser, { locale: 'en-MX', viewport: PHONE });
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: env.node.url });
+  const c = await context.newPage();
+  await c.goto(`${env.node.url}/login`);
+  await c.getByLabel(en['form.login']).fill(carla.username);
+  await c.getByLabel(en['form.password']).fill(carla.password);
+  await c.getByRole('button', { name: en['signIn.submit'] }).click();
+  await c.getByTestId('presence-self').waitFor(within);
+  await c.goto(`${env.node.url}/wallet`);
+  // Pesos only: no SPEI button in dollars.
+  await c.getByRole('button', { name: 'USD' }).click();
+  expect(await c.getByTestId('pack-treats_100').locator('button[data-method="spei"]').count()).toBe(0);
+  await c.getByRole('button', { name: 'MXN' }).click();
+  await c.getByTestId('pack-treats_100').locator('button[data-method="spei"]').click();
+  const dialog = c.getByTestId('spei-dialog');
+  await dialog.waitFor(within);
+  const clabe = ((await dialog.getByTestId('spei-clabe').textContent()) ?? '').replace(/\s/g, '');
+  expect(isClabe(clabe)).toBe(true);
+  expect(await dialog.getByTestId('spei-reference').textContent()).toBe(clabe.slice(10, 17));
+  await dialog.getByRole('button', { name: `${en['spei.copy']}: ${en['spei.clabe']}` }).click();
+  await expect.poll(() => c.evaluate(() => navigator.clipboard.readText()), within).toBe(clabe);
+  await screenshot(c, 'wallet-spei-390');
+  expect(await audit(c, 'spei instructions 390')).toEqual([]);
+  await c.keyboard.press('Escape');
+  await c.getByTestId('wallet-waiting').waitFor(within);
+
+  // The provider tells the node the transfer came in: the treats arrive, nothing waits any more.
+  const raw = JSON.stringify({
+    id: `evt_${crypto.randomUUID()}`,
+    type: 'spei.received',
+    data: { clabe, amount: '19.00', currency: 'MXN', tracking_key: 'STP20261207E2E' },
+  });
+  const answer = await fetch(`${env.node.url}/webhooks/spei`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-signature': `sha256=${createHmac('sha256', SPEI_SECRET).update(raw).digest('hex')}` },
+    body: raw,
+  });
+  expect(answer.status).toBe(200);
+  await expect.poll(() => c.getByTestId('wallet-balance').textContent(), within).toBe('100');
+  await expect.poll(() => c.getByTestId('wallet-waiting').count(), within).toBe(0);
+  await c.setViewportSize({ width: 1366, height: 900 });
+  await screenshot(c, 'wallet-spei-paid-1366');
   await context.close();
 }, 120_000);

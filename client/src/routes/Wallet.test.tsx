@@ -62,6 +62,7 @@ function serve(checkout: () => Promise<unknown>) {
         nextCursor: null,
       };
     if (op === 'payments.checkout') return checkout();
+    if (op === 'payments.list') return { items: [], nextCursor: null };
     throw new Error(`unexpected ${op}`);
   }) as typeof actions.call);
   render(() => (

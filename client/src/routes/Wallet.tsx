@@ -6,8 +6,10 @@
 import { Coins } from 'lucide-solid';
 import { createResource, createSignal, For, type JSX, onCleanup, onMount, Show } from 'solid-js';
 import { CURRENCIES } from '../../../protocol/lists.ts';
+import { Dialog } from '../components/Dialog.tsx';
 import { ErrorAlert } from '../components/FormFooter.tsx';
 import { LoadMore } from '../components/LoadMore.tsx';
+import { type Payment, SpeiInstructions } from '../components/payments/SpeiInstructions.tsx';
 import { Button } from '../components/ui/Button.tsx';
 import { usePages } from '../components/usePages.ts';
 import { formatNumber, formatRelative, locale, t } from '../i18n/index.ts';
@@ -16,12 +18,16 @@ import { actions, errorText } from '../state/store.ts';
 import '../styles/wallet.css';
 
 type Currency = (typeof CURRENCIES)[number];
-type Method = 'paypal' | 'mercadopago';
-/** The methods the screen offers, with their words. */
-const METHODS: Record<Method, { buy: MessageKey; redirecting: MessageKey }> = {
+type Method = 'paypal' | 'mercadopago' | 'spei';
+/** The methods the screen offers, with their words; SPEI is in pesos only. */
+const METHODS: Record<Method, { buy: MessageKey; redirecting: MessageKey; currencies?: readonly Currency[] }> = {
   paypal: { buy: 'wallet.payWithPayPal', redirecting: 'wallet.redirecting' },
   mercadopago: { buy: 'wallet.payWithMercadoPago', redirecting: 'wallet.redirectingMercadoPago' },
+  spei: { buy: 'wallet.payWithSpei', redirecting: 'wallet.payWithSpei', currencies: ['MXN'] },
 };
+const offers = (method: Method, currency: Currency) => METHODS[method].currencies?.includes(currency) ?? true;
+type WithSpei = Payment & { spei: NonNullable<Payment['spei']> };
+const withSpei = (payment: Payment): payment is WithSpei => payment.spei !== null;
 type Movement = Awaited<ReturnType<typeof history>>['items'][number];
 const history = (cursor: string | undefined) => actions.call('treats.history', { cursor });
 
@@ -56,11 +62,29 @@ export default function Wallet(): JSX.Element {
   const [currency, setCurrency] = createSignal<Currency>(currencyOf(navigator.language || locale()));
   const [buying, setBuying] = createSignal<string | undefined>();
   const [failure, setFailure] = createSignal<string | undefined>();
+  /** SPEI payments waiting for their transfer, and the one whose instructions are open. */
+  const [waiting, setWaiting] = createSignal<WithSpei[]>([]);
+  const [shown, setShown] = createSignal<WithSpei | undefined>();
+  const refreshWaiting = async () => {
+    try {
+      const page = await actions.call('payments.list', {});
+      setWaiting(page.items.filter(withSpei));
+    } catch (error) {
+      setFailure(errorText(error));
+    }
+  };
 
   onMount(() => {
     void pages.reload();
+    void refreshWaiting();
     onCleanup(
       actions.onUserEvent((event) => {
+        if (event.name === 'payments.changed') {
+          const { payment } = event.body as { payment: Payment };
+          if (payment.spei === null) setWaiting((list) => list.filter((each) => each.id !== payment.id));
+          if (shown()?.id === payment.id && payment.spei === null) setShown(undefined);
+          return;
+        }
         if (event.name !== 'treats.changed') return;
         const body = event.body as { wallet: number; earned: number };
         mutate({ wallet: body.wallet, earned: body.earned });
@@ -74,6 +98,13 @@ export default function Wallet(): JSX.Element {
     setBuying(`${packId}:${method}`);
     try {
       const payment = await actions.call('payments.checkout', { packId: packId as 'treats_100', method, currency: currency() });
+      if (withSpei(payment)) {
+        // Nothing to go to: the transfer's instructions, here, and among those waiting.
+        setShown(payment);
+        setBuying(undefined);
+        void refreshWaiting();
+        return;
+      }
       if (payment.approveUrl === null) throw new Error('no approval page');
       window.location.assign(payment.approveUrl);
     } catch (error) {
@@ -128,7 +159,11 @@ export default function Wallet(): JSX.Element {
                       <span class="wallet-pack-treats">{treats(pack.treats)}</span>
                       <span class="wallet-pack-price">{price()}</span>
                       <span class="wallet-pack-methods">
-                        <For each={offered().methods.filter((method): method is Method => method in METHODS)}>
+                        <For
+                          each={offered().methods.filter(
+                            (method): method is Method => method in METHODS && offers(method as Method, currency()),
+                          )}
+                        >
                           {(method) => (
                             <Button
                               size="sm"
@@ -152,6 +187,31 @@ export default function Wallet(): JSX.Element {
         )}
       </Show>
       <ErrorAlert text={failure()} />
+      <Show when={waiting().length > 0}>
+        <h2>{t('wallet.pendingTransfers')}</h2>
+        <ul class="wallet-packs" data-testid="wallet-waiting">
+          <For each={waiting()}>
+            {(payment) => (
+              <li class="wallet-pack">
+                <span class="wallet-pack-treats">{treats(payment.treats)}</span>
+                <span class="wallet-pack-price">{formatPrice(payment.amountMinor, payment.currency)}</span>
+                <span class="wallet-pack-methods">
+                  <Button size="sm" variant="secondary" onClick={() => setShown(payment)}>
+                    {t('wallet.showInstructions')}
+                  </Button>
+                </span>
+              </li>
+            )}
+          </For>
+        </ul>
+      </Show>
+      <Show when={shown()}>
+        {(payment) => (
+          <Dialog title={t('spei.title')} onClose={() => setShown(undefined)} testId="spei-dialog">
+            <SpeiInstructions payment={payment()} />
+          </Dialog>
+        )}
+      </Show>
 
       <h2>{t('wallet.history')}</h2>
       <ol class="wallet-history" data-testid="wallet-history">
