@@ -193,4 +193,6 @@ export const PAYMENT_LIMITS = {
   pending: 5,
   /** Payments per page of payments.list. */
   page: 20,
+  /** payments.capture calls one user may make a minute (RATE_LIMITED beyond): each asks the provider. */
+  capturesPerMinute: 20,
 } as const;

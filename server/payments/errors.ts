@@ -1,14 +1,14 @@
 // Refusals of the payments module, and what a provider's refusal becomes.
 import { ServerError } from '../errors.ts';
 
-/** The provider refused or failed a request (its status and issue are logged and kept in `cause`). */
+/** The provider refused or failed a request (its status and issue are logged and kept in `cause`, not told). */
 export class ProviderError extends ServerError {
   readonly code = 'PAYMENT_PROVIDER_ERROR';
   readonly status = 502;
   readonly provider: string;
   readonly issue: string;
   constructor(provider: string, what: string, status: number, issue: string, options?: { cause?: unknown }) {
-    super(`${provider} refused ${what} (${status} ${issue})`, options);
+    super(`the payment provider could not ${what}`, options);
     this.name = 'ProviderError';
     this.provider = provider;
     this.issue = issue;
@@ -55,5 +55,18 @@ export class TooManyPendingError extends ServerError {
   }
   override details() {
     return { limit: this.limit };
+  }
+}
+
+/**
+ * Money given back on a payment not settled yet: the event is not recorded, and its webhook is
+ * answered 503 so the provider delivers it again (it retries for days), by when it can apply.
+ */
+export class NotSettledYetError extends ServerError {
+  readonly code = 'NOT_SETTLED_YET';
+  readonly status = 503;
+  constructor(paymentId: string) {
+    super(`payment ${paymentId} is not settled yet; deliver the refund again later`);
+    this.name = 'NotSettledYetError';
   }
 }

@@ -89,6 +89,19 @@ describe('payments with Mercado Pago', () => {
     }
   });
 
+  test('payments (mercadopago): a declined card fails the payment, and a second card approved on the same checkout still completes it', async () => {
+    const ivan = await pool.member();
+    const payment = await buy(ivan, 'treats_100');
+    const preference = preferenceOf(payment.approveUrl);
+    mp.pay(preference, 'declined');
+    await mp.settled();
+    expect(await status(ivan, payment.id)).toBe('failed');
+    mp.pay(preference, 'card');
+    await mp.settled();
+    expect(await status(ivan, payment.id)).toBe('completed');
+    expect((await ivan.call('treats.balance', {})).wallet).toBe(100);
+  });
+
   test('payments (mercadopago): a payment reporting another amount is FRAUD_SUSPECTED and credits nothing', async () => {
     const carla = await pool.member();
     mp.auto = false;

@@ -132,6 +132,7 @@ export class Payments {
   async capture(userId: string, paymentId: string): Promise<Payment> {
     const row = await this.#own(userId, paymentId);
     if (row.status !== 'created' || row.externalId === null) return this.#deps.settlement.view(row);
+    await this.#deps.limiter.hit({ name: 'payments-capture', max: PAYMENT_LIMITS.capturesPerMinute, windowMs: 60_000 }, userId);
     if (row.method === 'mercadopago') {
       const gateway = this.#deps.mercadoPago;
       if (gateway === undefined) return this.#deps.settlement.view(row);
@@ -167,7 +168,7 @@ export class Payments {
 
   async list(userId: string, request: Request<'payments.list'>): Promise<{ items: Payment[]; nextCursor: string | null }> {
     const after = decodeCursor(request.cursor, 1);
-    if (after !== undefined && !/^[0-9a-f-]{36}$/.test(after[0] as string))
+    if (after !== undefined && !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(after[0] as string))
       throw new InvalidInputError('the cursor is not one this server gave', { field: 'cursor', code: 'INVALID_CURSOR' });
     const rows = await this.#deps.db
       .select()

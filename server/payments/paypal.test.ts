@@ -260,6 +260,45 @@ describe('refunds and chargebacks from PayPal', () => {
     expect((await audit(payment.id)).map((row) => row[0])).toEqual(['created', 'captured', 'refunded', 'refunded']);
   });
 
+  test('payments (paypal): a refund delivered before the capture it undoes is answered 503 and not recorded; delivered again after the capture settled, it takes the treats back', async () => {
+    const hal = await pool.member();
+    const payment = await buy(hal, 'treats_550');
+    const orderId = orderIdOf(payment.approveUrl);
+    paypal.approve(orderId);
+    paypal.hold();
+    await fetch(`${paypal.url}/v2/checkout/orders/${orderId}/capture`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${await token()}`, 'content-type': 'application/json' },
+      body: '{}',
+    });
+    const capture = paypal.captures.find((each) => (each as { custom_id?: string }).custom_id === payment.id) as { id: string };
+    await fetch(`${paypal.url}/v2/payments/captures/${capture.id}/refund`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${await token()}`, 'content-type': 'application/json' },
+      body: '{}',
+    });
+    const before = paypal.deliveries.length;
+    // Newest first: the refund arrives before the capture.
+    await paypal.flush('reversed');
+    await paypal.settled();
+    expect(
+      paypal.deliveries
+        .slice(before)
+        .filter((each) => each.kind.startsWith('PAYMENT.CAPTURE.'))
+        .map((each) => [each.kind, each.status]),
+    ).toEqual([
+      ['PAYMENT.CAPTURE.REFUNDED', 503],
+      ['PAYMENT.CAPTURE.COMPLETED', 200],
+    ]);
+    expect(await hal.call('treats.balance', {})).toEqual({ wallet: 550, earned: 0 });
+    const refund = paypal.lastEvent('PAYMENT.CAPTURE.REFUNDED');
+    if (refund === undefined) throw new Error('no refund event');
+    paypal.send(refund);
+    await paypal.settled();
+    expect(await hal.call('payments.get', { paymentId: payment.id })).toMatchObject({ status: 'refunded' });
+    expect(await hal.call('treats.balance', {})).toEqual({ wallet: 0, earned: 0 });
+  });
+
   test('payments (paypal): a chargeback after most treats were spent takes back what the wallet holds, never below zero, and records the rest as unrecovered', async () => {
     const [bruno, carla] = [await pool.member(), await pool.member()];
     const { payment, captureId } = await bought(bruno);

@@ -113,6 +113,20 @@ export class PayPalGateway {
     return { status: String(order.status), capture: capture === undefined ? undefined : capturedOf(capture) };
   }
 
+  /** A certificate URL on the API's host (api-m.paypal.com's certificates are at api.paypal.com: any paypal.com host is accepted too). */
+  #certHostAllowed(url: string): boolean {
+    try {
+      const cert = new URL(url);
+      const api = new URL(this.#settings.apiUrl);
+      return (
+        cert.protocol === api.protocol &&
+        (cert.host === api.host || (cert.protocol === 'https:' && /(^|\.)paypal\.com$/.test(cert.hostname)))
+      );
+    } catch {
+      return false;
+    }
+  }
+
   /**
    * The event, if PayPal confirms it sent it to our webhook (its transmission headers and body);
    * undefined when it does not, or when the headers are missing.
@@ -127,6 +141,9 @@ export class PayPalGateway {
       transmission_time: header('paypal-transmission-time'),
     };
     if (Object.values(fields).some((value) => value === undefined)) return undefined;
+    // Checked here before PayPal is asked (an anonymous POST must not cost a call to PayPal):
+    // PayPal's algorithm, and a certificate on PayPal's own API host.
+    if (fields.auth_algo !== 'SHA256withRSA' || !this.#certHostAllowed(fields.cert_url as string)) return undefined;
     const answer = await this.#execute('verify webhook', {
       path: '/v1/notifications/verify-webhook-signature',
       verb: 'POST',

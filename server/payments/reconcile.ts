@@ -5,7 +5,7 @@
 // settlement.ts, so a round racing a webhook or the buyer settles once. A payment still waiting
 // past its lapse (PayPal's approval link and a preference: 3 days; SPEI: its instructions'
 // expiry) is FAILED as lapsed: a transfer that still comes later completes it anyway.
-import { and, eq, isNotNull, lt, or } from 'drizzle-orm';
+import { and, eq, gt, isNotNull, lt, or } from 'drizzle-orm';
 import type { Database } from '../platform/db/index.ts';
 import type { Logger } from '../platform/log.ts';
 import { PeriodicJob } from '../platform/periodic.ts';
@@ -20,8 +20,8 @@ import { applyMercadoPago } from './webhooks.ts';
 const QUIET_MS = 15 * 60_000;
 /** PayPal's approval links and our preferences lapse after this long. */
 const PROVIDER_LAPSE_MS = 3 * 86_400_000;
-/** Payments asked about per round, oldest first (the rest in the next round). */
-const PER_ROUND = 200;
+/** Payments read per page of a round. */
+const PER_PAGE = 200;
 
 export interface ReconcileDeps {
   db: Database;
@@ -52,33 +52,44 @@ export class PaymentReconciler {
   /** One round (safe to run twice, or beside a webhook). */
   async round(stopping: () => boolean = () => false, now = Date.now()): Promise<Reconciled> {
     const outcome: Reconciled = { asked: 0, settled: 0, lapsed: 0 };
-    const waiting = await this.#deps.db
-      .select()
-      .from(payments)
-      .where(
-        and(
-          eq(payments.status, 'created'),
-          lt(payments.createdAt, new Date(now - QUIET_MS)),
-          or(isNotNull(payments.externalId), isNotNull(payments.speiClabe)),
-        ),
-      )
-      .orderBy(payments.createdAt)
-      .limit(PER_ROUND);
-    for (const row of waiting) {
-      if (stopping()) break;
-      outcome.asked++;
-      try {
-        const after = await this.#ask(row);
-        if (after.status !== 'created') outcome.settled++;
+    // Every waiting payment, a page at a time (oldest first): none can be starved by others.
+    let after: { createdAt: Date; id: string } | undefined;
+    while (!stopping()) {
+      const waiting = await this.#deps.db
+        .select()
+        .from(payments)
+        .where(
+          and(
+            eq(payments.status, 'created'),
+            lt(payments.createdAt, new Date(now - QUIET_MS)),
+            or(isNotNull(payments.externalId), isNotNull(payments.speiClabe)),
+            after === undefined
+              ? undefined
+              : or(gt(payments.createdAt, after.createdAt), and(eq(payments.createdAt, after.createdAt), gt(payments.id, after.id))),
+          ),
+        )
+        .orderBy(payments.createdAt, payments.id)
+        .limit(PER_PAGE);
+      for (const row of waiting) {
+        if (stopping()) break;
+        outcome.asked++;
+        let asked: Row = row;
+        try {
+          asked = await this.#ask(row);
+        } catch (error) {
+          // One provider failing must not stop the round, nor keep a payment past its lapse.
+          this.#deps.log.warn(
+            { err: error, paymentId: row.id },
+            `payments.reconcile() | could not ask [payment:${row.id}] [method:${row.method}]`,
+          );
+        }
+        if (asked.status !== 'created') outcome.settled++;
         else if (this.#lapsed(row, now) && (await this.#deps.settlement.change(row.id, 'failed', 'lapsed', 'job', {})) !== undefined)
           outcome.lapsed++;
-      } catch (error) {
-        // One provider failing must not stop the round for the others.
-        this.#deps.log.warn(
-          { err: error, paymentId: row.id },
-          `payments.reconcile() | could not ask [payment:${row.id}] [method:${row.method}]`,
-        );
       }
+      const last = waiting.at(-1);
+      if (waiting.length < PER_PAGE || last === undefined) break;
+      after = { createdAt: last.createdAt, id: last.id };
     }
     if (outcome.asked > 0)
       this.#deps.log.info(

@@ -41,7 +41,7 @@ export function paymentRoutes(webhooks: PaymentWebhooks) {
             schema: Outcome,
           },
         }),
-        ...refusals({ 400: ['WEBHOOK_NOT_VERIFIED'] }),
+        ...refusals({ 400: ['WEBHOOK_NOT_VERIFIED'], 503: ['NOT_SETTLED_YET'] }),
       },
     })
     .post(
@@ -60,7 +60,7 @@ export function paymentRoutes(webhooks: PaymentWebhooks) {
           description:
             'Signed with MERCADOPAGO_WEBHOOK_SECRET (x-signature: ts and the HMAC-SHA256 of `id:<data.id>;request-id:<x-request-id>;ts:<ts>;`). The payment is read from Mercado Pago before anything counts: approved settles ours (external_reference) once, refunded or charged back gives back what it credited, rejected fails it, pending (cash) waits.',
           ...answers({ 200: { description: 'Signed: `handled`, `duplicate` or `ignored`', schema: Outcome } }),
-          ...refusals({ 400: ['WEBHOOK_NOT_VERIFIED'] }),
+          ...refusals({ 400: ['WEBHOOK_NOT_VERIFIED'], 503: ['NOT_SETTLED_YET'] }),
         },
       },
     );

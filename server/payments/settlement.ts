@@ -15,6 +15,7 @@ import type { Logger } from '../platform/log.ts';
 import type { TopicLog } from '../platform/topics/index.ts';
 import { NotEnoughTreatsError } from '../treats/errors.ts';
 import { Ledger, platform, wallet } from '../treats/ledger.ts';
+import { NotSettledYetError } from './errors.ts';
 import { type PaymentMethod, type PaymentStatus, payments, transactions, webhookEvents } from './schema.ts';
 
 export type Payment = Static<(typeof paymentCalls)['payments.get']['response']>;
@@ -144,8 +145,9 @@ export class Settlement {
       }
       const [row] = await tx.select().from(payments).where(eq(payments.id, paymentId)).for('update');
       if (row === undefined) throw new NotFoundError('payment');
-      // A SPEI payment failed as lapsed still completes when its transfer comes: the money is in.
-      const open = row.status === 'created' || (row.status === 'failed' && row.method === 'spei');
+      // A payment failed (lapsed, a declined first card) still completes when its money comes
+      // after all (a late SPEI transfer, a PayPal eCheck, cash paid late, a second card): the money is in.
+      const open = row.status === 'created' || row.status === 'failed';
       if (!open || captured.status !== 'COMPLETED') return { row, changed: false };
       const matches = captured.amountMinor === row.amountMinor && captured.currency === row.currency;
       const to: PaymentStatus = matches ? 'completed' : 'fraud_suspected';
@@ -165,20 +167,21 @@ export class Settlement {
         currency: captured.currency.slice(0, 3),
         detail: { ...note, captureId: captured.captureId, expectedMinor: row.amountMinor, expectedCurrency: row.currency },
       });
-      if (matches)
-        await this.#ledger.transfer(
-          {
-            kind: 'purchase',
-            key: `payment:${row.id}`,
-            memo: { paymentId: row.id, packId: row.packId },
-            legs: [
-              { ...platform('platform_sales'), amount: -row.treats },
-              { ...wallet(row.userId), amount: row.treats },
-            ],
-          },
-          tx,
-        );
-      return { row: updated ?? row, changed: true };
+      const credited = !matches
+        ? undefined
+        : await this.#ledger.transfer(
+            {
+              kind: 'purchase',
+              key: `payment:${row.id}`,
+              memo: { paymentId: row.id, packId: row.packId },
+              legs: [
+                { ...platform('platform_sales'), amount: -row.treats },
+                { ...wallet(row.userId), amount: row.treats },
+              ],
+            },
+            tx,
+          );
+      return { row: updated ?? row, changed: true, transferId: credited?.id };
     });
     if (outcome === undefined) return undefined;
     if (outcome.changed) {
@@ -188,9 +191,13 @@ export class Settlement {
           `payments.settle() | fraud suspected: reported ${captured.amountMinor} ${captured.currency} [payment:${paymentId}]`,
         );
       await emit(this.#deps, 'user', outcome.row.userId, 'payments.changed', { payment: this.view(outcome.row) });
-      if (outcome.row.status === 'completed') {
+      if (outcome.transferId !== undefined) {
         const balances = await this.#ledger.balances(outcome.row.userId);
-        await emit(this.#deps, 'user', outcome.row.userId, 'treats.changed', { ...balances, transferId: outcome.row.id, kind: 'purchase' });
+        await emit(this.#deps, 'user', outcome.row.userId, 'treats.changed', {
+          ...balances,
+          transferId: outcome.transferId,
+          kind: 'purchase',
+        });
       }
     }
     return outcome.row;
@@ -215,6 +222,9 @@ export class Settlement {
       }
       const [row] = await tx.select().from(payments).where(eq(payments.id, paymentId)).for('update');
       if (row === undefined) throw new NotFoundError('payment');
+      // Money given back on a payment not settled yet (its capture still pending, its webhook
+      // not seen): not recorded as handled, so the provider delivers it again once it can apply.
+      if (row.status === 'created') throw new NotSettledYetError(paymentId);
       if (!['completed', 'fraud_suspected', 'refunded', 'reversed'].includes(row.status) || back.currency !== row.currency)
         return { row, changed: false };
       const reported = back.totalMinor ?? row.refundedMinor + back.refundMinor;
@@ -224,7 +234,8 @@ export class Settlement {
       // Treats were credited only by a completed payment; what is owed back follows the share refunded.
       const owed = row.status === 'fraud_suspected' ? 0 : Math.floor((row.treats * refundedMinor) / row.amountMinor);
       const due = Math.max(0, owed - row.treatsReversed);
-      const recovered = due === 0 ? 0 : await this.#takeTreats(tx, row, due, back.refundId);
+      const { taken: recovered, transferId } =
+        due === 0 ? { taken: 0, transferId: undefined } : await this.#takeTreats(tx, row, due, back.refundId);
       const to: PaymentStatus = refundedMinor < row.amountMinor ? row.status : back.reversed ? 'reversed' : 'refunded';
       const [updated] = await tx
         .update(payments)
@@ -242,27 +253,32 @@ export class Settlement {
         currency: back.currency.slice(0, 3),
         detail: { refundId: back.refundId, refundedMinor, treatsTakenBack: recovered, treatsUnrecovered: due - recovered },
       });
-      return { row: updated ?? row, changed: true, recovered };
+      return { row: updated ?? row, changed: true, recovered, transferId };
     });
     if (outcome === undefined) return undefined;
     if (outcome.changed) {
       await emit(this.#deps, 'user', outcome.row.userId, 'payments.changed', { payment: this.view(outcome.row) });
-      if ((outcome.recovered ?? 0) > 0) {
+      if (outcome.transferId !== undefined) {
         const balances = await this.#ledger.balances(outcome.row.userId);
-        await emit(this.#deps, 'user', outcome.row.userId, 'treats.changed', { ...balances, transferId: outcome.row.id, kind: 'reversal' });
+        await emit(this.#deps, 'user', outcome.row.userId, 'treats.changed', {
+          ...balances,
+          transferId: outcome.transferId,
+          kind: 'reversal',
+        });
       }
     }
     return outcome.row;
   }
 
   /** Takes up to `due` treats back from the buyer's wallet (as many as it holds): how many it took. */
-  async #takeTreats(tx: Tx, row: Row, due: number, refundId: string): Promise<number> {
+  async #takeTreats(tx: Tx, row: Row, due: number, refundId: string): Promise<{ taken: number; transferId: string | undefined }> {
     for (let attempt = 0; attempt < 3; attempt++) {
-      const take = Math.min(due, (await this.#ledger.balances(row.userId)).wallet);
-      if (take === 0) return 0;
+      // Read on this transaction's own connection: another from the pool could wait on a full pool.
+      const take = Math.min(due, (await this.#ledger.balances(row.userId, tx)).wallet);
+      if (take === 0) return { taken: 0, transferId: undefined };
       try {
         // A savepoint: a spend that got there first fails only this, and the next try takes less.
-        await tx.transaction((inner) =>
+        const moved = await tx.transaction((inner) =>
           this.#ledger.transfer(
             {
               kind: 'reversal',
@@ -276,15 +292,16 @@ export class Settlement {
             inner,
           ),
         );
-        return take;
+        // The same refund seen before (under another event id) moves nothing again.
+        return moved.created ? { taken: take, transferId: moved.id } : { taken: 0, transferId: undefined };
       } catch (error) {
         if (!(error instanceof NotEnoughTreatsError)) throw error;
       }
     }
-    return 0;
+    return { taken: 0, transferId: undefined };
   }
 
-  /** A payment still waiting that ends without money (an order refused, a payment rejected): its row and audit line together. */
+  /** A payment still waiting (or failed) that ends without money credited (an order refused, a card declined, money given back before it settled): its row and audit line together. */
   async change(
     paymentId: string,
     to: PaymentStatus,
@@ -294,7 +311,7 @@ export class Settlement {
   ): Promise<Row | undefined> {
     const changed = await this.#deps.db.transaction(async (tx) => {
       const [row] = await tx.select().from(payments).where(eq(payments.id, paymentId)).for('update');
-      if (row === undefined || row.status !== 'created') return undefined;
+      if (row === undefined || (row.status !== 'created' && row.status !== 'failed') || row.status === to) return undefined;
       const [updated] = await tx.update(payments).set({ status: to, updatedAt: new Date() }).where(eq(payments.id, paymentId)).returning();
       await this.#audit(tx, { paymentId, userId: row.userId, type, from: row.status, to, source, detail });
       return updated;

@@ -7,6 +7,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import type { Database } from '../platform/db/index.ts';
 import type { Logger } from '../platform/log.ts';
+import { NotSettledYetError } from './errors.ts';
 import type { MercadoPagoGateway, MercadoPagoPayment } from './mercadopago.ts';
 import { minorOf, type PayPalEvent, type PayPalGateway } from './paypal.ts';
 import { payments, webhookEvents } from './schema.ts';
@@ -34,15 +35,23 @@ const isUuid = (value: unknown): value is string => typeof value === 'string' &&
  */
 export async function applyMercadoPago(settlement: Settlement, row: Row, found: MercadoPagoPayment, source: Source): Promise<Row> {
   let now = row;
-  // A refund or chargeback seen before the approval it undoes: settled first, then given back.
-  if (['approved', 'refunded', 'charged_back'].includes(found.status))
+  const givenBack = found.status === 'refunded' || found.status === 'charged_back';
+  if (found.status === 'approved')
     now =
       (await settlement.settle(
         row.id,
         { captureId: found.id, status: 'COMPLETED', amountMinor: found.amountMinor, currency: found.currency },
         source,
       )) ?? now;
-  if (found.status === 'charged_back' || found.refundedMinor > 0)
+  // Refunded or charged back before ours was settled by it: never credited, so nothing to take back.
+  if (givenBack && (now.status === 'created' || now.status === 'failed'))
+    return (
+      (await settlement.change(row.id, found.status === 'charged_back' ? 'reversed' : 'refunded', 'given_back_unsettled', source, {
+        providerPaymentId: found.id,
+      })) ?? now
+    );
+  // Money given back on the very Mercado Pago payment that settled ours (not on a second payment of the same checkout).
+  if ((givenBack || found.refundedMinor > 0) && found.id === now.captureId)
     now =
       (await settlement.giveBack(row.id, {
         refundId: `${found.id}:${found.status === 'charged_back' ? 'chargeback' : found.refundedMinor}`,
@@ -53,6 +62,7 @@ export async function applyMercadoPago(settlement: Settlement, row: Row, found: 
         source,
         webhook: undefined,
       })) ?? now;
+  // A declined card fails it; a later approved payment of the same checkout still completes it.
   if (found.status === 'rejected' || found.status === 'cancelled')
     now = (await settlement.change(row.id, 'failed', 'rejected', source, { providerPaymentId: found.id, status: found.status })) ?? now;
   return now;
@@ -122,6 +132,8 @@ export class PaymentWebhooks {
       .where(
         and(eq(payments.method, 'paypal'), paymentId === undefined ? eq(payments.captureId, captureId ?? '') : eq(payments.id, paymentId)),
       );
+    // Ours, but its capture not settled yet: delivered again later (503), by when it can apply.
+    if (row !== undefined && row.captureId === null) throw new NotSettledYetError(row.id);
     if (row === undefined || (captureId !== undefined && row.captureId !== captureId)) {
       this.#deps.log.warn(
         { eventId: event.id, paymentId, captureId },

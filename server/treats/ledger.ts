@@ -162,10 +162,10 @@ export class Ledger {
     return found;
   }
 
-  /** A person's balances (0 for an account never used). */
-  async balances(ownerId: string): Promise<Record<'wallet' | 'earned', number>> {
+  /** A person's balances (0 for an account never used); `tx` reads on that transaction's connection. */
+  async balances(ownerId: string, tx?: Pick<Database, 'execute'>): Promise<Record<'wallet' | 'earned', number>> {
     const rows = rowsOf<{ kind: 'wallet' | 'earned'; balance: string | number | null }>(
-      await this.#db.execute(sql`
+      await (tx ?? this.#db).execute(sql`
         select a.kind, (select e.balance_after from treat_entries e where e.account_id = a.id order by e.id desc limit 1) as balance
         from treat_accounts a where a.owner_id = ${ownerId}`),
     );
