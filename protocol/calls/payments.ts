@@ -101,8 +101,7 @@ export const paymentCalls = {
     example: { request: { packId: 'treats_550', method: 'paypal', currency: 'USD' }, response: examplePayment },
   },
   'payments.capture': {
-    description:
-      `Settles one of the caller's payments once the buyer approved it at the provider: completed (its treats credited) or fraud_suspected. Safe to repeat: a payment already settled (by an earlier call or the provider's webhook) is answered as it is. Not approved yet: PAYMENT_NOT_APPROVED. Someone else's payment is NOT_FOUND. Each call on a waiting payment asks the provider: at most ${PAYMENT_LIMITS.capturesPerMinute} a minute (RATE_LIMITED).`,
+    description: `Settles one of the caller's payments once the buyer approved it at the provider: completed (its treats credited) or fraud_suspected. Safe to repeat: a payment already settled (by an earlier call or the provider's webhook) is answered as it is. Not approved yet: PAYMENT_NOT_APPROVED. Someone else's payment is NOT_FOUND. Each call on a waiting payment asks the provider: at most ${PAYMENT_LIMITS.capturesPerMinute} a minute (RATE_LIMITED).`,
     role: 'user',
     errors: ['NOT_FOUND', 'PAYMENT_NOT_APPROVED', 'PAYMENT_PROVIDER_ERROR'],
     request: T.Object({ paymentId: Uuid }),

@@ -6,11 +6,14 @@ export class ProviderError extends ServerError {
   readonly code = 'PAYMENT_PROVIDER_ERROR';
   readonly status = 502;
   readonly provider: string;
+  /** The provider's HTTP status and issue, for the log (never told to the caller). */
+  readonly providerStatus: number;
   readonly issue: string;
   constructor(provider: string, what: string, status: number, issue: string, options?: { cause?: unknown }) {
     super(`the payment provider could not ${what}`, options);
     this.name = 'ProviderError';
     this.provider = provider;
+    this.providerStatus = status;
     this.issue = issue;
   }
   override details() {
