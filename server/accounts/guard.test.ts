@@ -34,6 +34,10 @@ const PUBLIC = new Set([
   'POST /auth/oauth/exchange',
   // Signed, expiring paths: the signature is the credential.
   'GET /media/files/*',
+  // The payment providers' webhooks: each event's signature (or PayPal's confirmation) is the credential.
+  'POST /webhooks/paypal',
+  'POST /webhooks/mercadopago',
+  'POST /webhooks/spei',
 ]);
 
 const PROTECTED: Record<string, Role> = {
@@ -49,6 +53,8 @@ const PROTECTED: Record<string, Role> = {
   'POST /auth/2fa/disable': 'user',
   'GET /admin/users/{id}': 'moderator',
   'PUT /admin/users/{id}/role': 'admin',
+  'GET /admin/payments/': 'admin',
+  'POST /admin/payments/{id}/spei': 'admin',
   'GET /users/by-username/{username}': 'user',
   'POST /media/': 'user',
   'POST /media/uploads': 'user',
@@ -71,9 +77,11 @@ async function call(endpoint: string, token: string | undefined, userId: string)
         ? { role: 'user' }
         : endpoint === 'POST /media/uploads'
           ? { kind: 'image', size: 10 }
-          : endpoint === 'POST /auth/password/change'
-            ? { password: 'whatever it is', newPassword: 'Some new secret 2026' }
-            : { code: '000000' };
+          : endpoint === 'POST /admin/payments/{id}/spei'
+            ? { amountMinor: 100, trackingKey: 'X1' }
+            : endpoint === 'POST /auth/password/change'
+              ? { password: 'whatever it is', newPassword: 'Some new secret 2026' }
+              : { code: '000000' };
   const query = endpoint === 'PUT /media/uploads/{id}' ? '?offset=0' : '';
   return env.client().request<ErrorBody>(method, `${sample(path, userId)}${query}`, {
     ...(token === undefined ? {} : { token }),
