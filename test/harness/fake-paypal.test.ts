@@ -394,6 +394,8 @@ describe('fake PayPal webhooks', () => {
 
   test('fake paypal: a forged signature, certificate URL or body fails both verifications', async () => {
     await capture(await createOrder('9.99'));
+    // The genuine delivery of the capture first, so it cannot be taken for a forged one below.
+    await fake.settled();
     const event = fake.lastEvent('PAYMENT.CAPTURE.COMPLETED');
     if (!event) throw new Error('no event');
     for (const forged of ['signature', 'cert-url', 'body'] as const) {
