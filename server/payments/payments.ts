@@ -9,7 +9,7 @@ import type { paymentCalls } from '../../protocol/calls/payments.ts';
 import { PAYMENT_LIMITS, TREAT_PACKS } from '../../protocol/lists.ts';
 import type { RateLimiter } from '../accounts/rate-limits.ts';
 import { InvalidInputError, NotFoundError } from '../errors.ts';
-import { decodeCursor, pageOf } from '../platform/cursor.ts';
+import { decodeTypedCursor, pageOf } from '../platform/cursor.ts';
 import type { Database } from '../platform/db/index.ts';
 import { rowsOf } from '../platform/db/rows.ts';
 import { clabeFor } from './clabe.ts';
@@ -167,9 +167,7 @@ export class Payments {
   }
 
   async list(userId: string, request: Request<'payments.list'>): Promise<{ items: Payment[]; nextCursor: string | null }> {
-    const after = decodeCursor(request.cursor, 1);
-    if (after !== undefined && !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(after[0] as string))
-      throw new InvalidInputError('the cursor is not one this server gave', { field: 'cursor', code: 'INVALID_CURSOR' });
+    const after = decodeTypedCursor(request.cursor, ['uuid']);
     const rows = await this.#deps.db
       .select()
       .from(payments)

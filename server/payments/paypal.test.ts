@@ -83,11 +83,7 @@ describe('payments with PayPal', () => {
     paypal.approve(orderId);
     // PayPal captures on its side (as an order with intent CAPTURE does when another client captures it).
     paypal.hold();
-    const captured = await fetch(`${paypal.url}/v2/checkout/orders/${orderId}/capture`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${await token()}`, 'content-type': 'application/json' },
-      body: '{}',
-    });
+    const captured = await asPayPalApp(`/v2/checkout/orders/${orderId}/capture`, '{}');
     expect(captured.status).toBe(201);
     const event = paypal.lastEvent('PAYMENT.CAPTURE.COMPLETED');
     if (event === undefined) throw new Error('no capture event');
@@ -129,11 +125,7 @@ describe('payments with PayPal', () => {
     const orderId = orderIdOf(payment.approveUrl);
     paypal.approve(orderId);
     paypal.hold();
-    await fetch(`${paypal.url}/v2/checkout/orders/${orderId}/capture`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${await token()}`, 'content-type': 'application/json' },
-      body: '{}',
-    });
+    await asPayPalApp(`/v2/checkout/orders/${orderId}/capture`, '{}');
     const event = paypal.lastEvent('PAYMENT.CAPTURE.COMPLETED');
     if (event === undefined) throw new Error('no capture event');
     await paypal.flush();
@@ -228,11 +220,10 @@ describe('refunds and chargebacks from PayPal', () => {
     return { payment, captureId: capture.id };
   };
   const refund = async (captureId: string, value?: string) => {
-    const answer = await fetch(`${paypal.url}/v2/payments/captures/${captureId}/refund`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${await token()}`, 'content-type': 'application/json' },
-      body: JSON.stringify(value === undefined ? {} : { amount: { value, currency_code: 'USD' } }),
-    });
+    const answer = await asPayPalApp(
+      `/v2/payments/captures/${captureId}/refund`,
+      JSON.stringify(value === undefined ? {} : { amount: { value, currency_code: 'USD' } }),
+    );
     expect(answer.status).toBe(201);
     await paypal.settled();
   };
@@ -266,17 +257,9 @@ describe('refunds and chargebacks from PayPal', () => {
     const orderId = orderIdOf(payment.approveUrl);
     paypal.approve(orderId);
     paypal.hold();
-    await fetch(`${paypal.url}/v2/checkout/orders/${orderId}/capture`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${await token()}`, 'content-type': 'application/json' },
-      body: '{}',
-    });
+    await asPayPalApp(`/v2/checkout/orders/${orderId}/capture`, '{}');
     const capture = paypal.captures.find((each) => (each as { custom_id?: string }).custom_id === payment.id) as { id: string };
-    await fetch(`${paypal.url}/v2/payments/captures/${capture.id}/refund`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${await token()}`, 'content-type': 'application/json' },
-      body: '{}',
-    });
+    await asPayPalApp(`/v2/payments/captures/${capture.id}/refund`, '{}');
     const before = paypal.deliveries.length;
     // Newest first: the refund arrives before the capture.
     await paypal.flush('reversed');
@@ -316,6 +299,15 @@ describe('refunds and chargebacks from PayPal', () => {
     expect(row?.detail).toMatchObject({ treatsTakenBack: 50, treatsUnrecovered: 500 });
   });
 });
+
+/** A POST to the fake PayPal's API as the app itself (what PayPal does on its side: a capture elsewhere, a refund). */
+async function asPayPalApp(path: string, body: string): Promise<Response> {
+  return fetch(`${paypal.url}${path}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${await token()}`, 'content-type': 'application/json' },
+    body,
+  });
+}
 
 /** A token of the app's own, for acting as another PayPal client in the fake. */
 async function token(): Promise<string> {

@@ -190,15 +190,7 @@ export class Settlement {
           { paymentId, reported: captured },
           `payments.settle() | fraud suspected: reported ${captured.amountMinor} ${captured.currency} [payment:${paymentId}]`,
         );
-      await emit(this.#deps, 'user', outcome.row.userId, 'payments.changed', { payment: this.view(outcome.row) });
-      if (outcome.transferId !== undefined) {
-        const balances = await this.#ledger.balances(outcome.row.userId);
-        await emit(this.#deps, 'user', outcome.row.userId, 'treats.changed', {
-          ...balances,
-          transferId: outcome.transferId,
-          kind: 'purchase',
-        });
-      }
+      await this.#announce(outcome.row, outcome.transferId, 'purchase');
     }
     return outcome.row;
   }
@@ -257,20 +249,20 @@ export class Settlement {
     });
     if (outcome === undefined) return undefined;
     if (outcome.changed) {
-      await emit(this.#deps, 'user', outcome.row.userId, 'payments.changed', { payment: this.view(outcome.row) });
-      if (outcome.transferId !== undefined) {
-        const balances = await this.#ledger.balances(outcome.row.userId);
-        await emit(this.#deps, 'user', outcome.row.userId, 'treats.changed', {
-          ...balances,
-          transferId: outcome.transferId,
-          kind: 'reversal',
-        });
-      }
+      await this.#announce(outcome.row, outcome.transferId, 'reversal');
     }
     return outcome.row;
   }
 
   /** Takes up to `due` treats back from the buyer's wallet (as many as it holds): how many it took. */
+  /** After the commit: the payment as it is now, and the balances when treats moved. */
+  async #announce(row: Row, transferId: string | undefined, kind: 'purchase' | 'reversal'): Promise<void> {
+    await emit(this.#deps, 'user', row.userId, 'payments.changed', { payment: this.view(row) });
+    if (transferId === undefined) return;
+    const balances = await this.#ledger.balances(row.userId);
+    await emit(this.#deps, 'user', row.userId, 'treats.changed', { ...balances, transferId, kind });
+  }
+
   async #takeTreats(tx: Tx, row: Row, due: number, refundId: string): Promise<{ taken: number; transferId: string | undefined }> {
     for (let attempt = 0; attempt < 3; attempt++) {
       // Read on this transaction's own connection: another from the pool could wait on a full pool.

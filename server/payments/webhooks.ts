@@ -5,6 +5,7 @@
 // a payment once.
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
+import { FORMATS } from '../../protocol/formats.ts';
 import type { Database } from '../platform/db/index.ts';
 import type { Logger } from '../platform/log.ts';
 import { NotSettledYetError } from './errors.ts';
@@ -25,7 +26,7 @@ interface PaymentWebhooksDeps {
   speiSecret: string | undefined;
 }
 
-const isUuid = (value: unknown): value is string => typeof value === 'string' && /^[0-9a-f-]{36}$/.test(value);
+const isUuid = (value: unknown): value is string => typeof value === 'string' && FORMATS.uuid?.(value) === true;
 
 /**
  * What a Mercado Pago payment says, applied to ours: approved settles it (the amount checked);

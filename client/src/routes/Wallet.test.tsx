@@ -5,9 +5,10 @@ import { MemoryRouter, Route } from '@solidjs/router';
 import { cleanup, fireEvent, render, screen, waitFor } from '@solidjs/testing-library';
 import { afterEach, expect, test, vi } from 'vitest';
 import { type EventFrame, ProtocolError } from '../../../protocol/client.ts';
+import { currencyOf, formatPrice } from '../components/payments/price.ts';
 import { en } from '../i18n/messages/en.ts';
 import { actions } from '../state/store.ts';
-import Wallet, { currencyOf, formatPrice } from './Wallet.tsx';
+import Wallet from './Wallet.tsx';
 
 afterEach(() => {
   cleanup();

@@ -9,6 +9,7 @@ import { CURRENCIES } from '../../../protocol/lists.ts';
 import { Dialog } from '../components/Dialog.tsx';
 import { ErrorAlert } from '../components/FormFooter.tsx';
 import { LoadMore } from '../components/LoadMore.tsx';
+import { type Currency, currencyOf, formatPrice } from '../components/payments/price.ts';
 import { type Payment, SpeiInstructions } from '../components/payments/SpeiInstructions.tsx';
 import { Button } from '../components/ui/Button.tsx';
 import { usePages } from '../components/usePages.ts';
@@ -17,7 +18,6 @@ import type { MessageKey } from '../i18n/messages/en.ts';
 import { actions, errorText } from '../state/store.ts';
 import '../styles/wallet.css';
 
-type Currency = (typeof CURRENCIES)[number];
 type Method = 'paypal' | 'mercadopago' | 'spei';
 /** The methods the screen offers, with their words; SPEI is in pesos only. */
 const METHODS: Record<Method, { buy: MessageKey; redirecting: MessageKey; currencies?: readonly Currency[] }> = {
@@ -30,12 +30,6 @@ type WithSpei = Payment & { spei: NonNullable<Payment['spei']> };
 const withSpei = (payment: Payment): payment is WithSpei => payment.spei !== null;
 type Movement = Awaited<ReturnType<typeof history>>['items'][number];
 const history = (cursor: string | undefined) => actions.call('treats.history', { cursor });
-
-/** The currency a locale pays in: pesos in Mexico, dollars elsewhere. */
-export const currencyOf = (tag: string): Currency => (/-MX\b/i.test(tag) ? 'MXN' : 'USD');
-
-export const formatPrice = (minor: number, currency: Currency, tag = locale()) =>
-  new Intl.NumberFormat(tag, { style: 'currency', currency, currencyDisplay: 'symbol' }).format(minor / 100);
 
 const treats = (count: number) => t('wallet.treats', { count });
 

@@ -8,11 +8,12 @@ import { locale, t } from '../../i18n/index.ts';
 import type { MessageKey } from '../../i18n/messages/en.ts';
 import { actions, errorText } from '../../state/store.ts';
 import { Button } from '../ui/Button.tsx';
+import { formatPrice } from './price.ts';
 
 export type Payment = CallResponse<'payments.get'>;
 type Spei = NonNullable<Payment['spei']>;
 
-const money = (minor: number) => new Intl.NumberFormat(locale(), { style: 'currency', currency: 'MXN' }).format(minor / 100);
+const money = (minor: number) => formatPrice(minor, 'MXN');
 const grouped = (digits: string) => digits.replace(/(\d{4})(?=\d)/g, '$1 ');
 
 export function SpeiInstructions(props: { payment: Payment & { spei: Spei } }): JSX.Element {
