@@ -71,6 +71,10 @@ export const DOMAIN_ERROR_CODES = {
   PAYMENT_NOT_APPROVED: 'The buyer has not approved the payment at the provider yet (send them to `approveUrl`); nothing changed.',
   TOO_MANY_PENDING:
     'The user already has the most payments waiting for approval (`details.limit`); finish or abandon one first. Nothing was made.',
+  PLAN_REQUIRED:
+    'The feature needs a plan the caller does not have (`details.entitlement`; `details.plan`: the cheapest plan that has it); nothing changed. See subscriptions.plans.',
+  ALREADY_SUBSCRIBED:
+    'The caller already has a live subscription to this plan or a higher one (`details.plan`); cancel it, or choose a higher plan. Nothing was made.',
   NOT_ENOUGH_TREATS:
     'The wallet holds fewer treats than the call spends (`details.balance`, `details.needed`); nothing moved. Buy a pack, or spend less.',
   REMIX_NOT_ALLOWED:

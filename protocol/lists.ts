@@ -186,6 +186,51 @@ export const TREAT_PACKS = {
   treats_550: { treats: 550, prices: { USD: 499, MXN: 9900 } },
   treats_1200: { treats: 1200, prices: { USD: 999, MXN: 19900 } },
 } as const;
+// Plans (subscriptions.*): what a month of each costs in each currency (minor units; free costs
+// nothing and needs no subscription) and what it entitles to. Each plan has everything the one
+// before it has: the seed's table (section 9).
+export const PLAN_IDS = ['free', 'basic', 'premium', 'pro'] as const;
+/** The plans that are paid for, by subscription. */
+export const PAID_PLAN_IDS = ['basic', 'premium', 'pro'] as const;
+/** What a plan may give: each feature that depends on one checks it by one of these names. */
+export const ENTITLEMENTS = ['adFree', 'verification', 'badges', 'creatorAnalytics', 'prioritySupport', 'apiTokens'] as const;
+export const PLANS = {
+  free: { prices: { USD: 0, MXN: 0 }, monthlyTreats: 50, entitlements: [] },
+  basic: { prices: { USD: 499, MXN: 9900 }, monthlyTreats: 100, entitlements: ['adFree'] },
+  premium: {
+    prices: { USD: 999, MXN: 19900 },
+    monthlyTreats: 100,
+    entitlements: ['adFree', 'verification', 'badges', 'creatorAnalytics'],
+  },
+  pro: {
+    prices: { USD: 1999, MXN: 39900 },
+    monthlyTreats: 100,
+    entitlements: ['adFree', 'verification', 'badges', 'creatorAnalytics', 'prioritySupport', 'apiTokens'],
+  },
+} as const satisfies Record<
+  (typeof PLAN_IDS)[number],
+  { prices: Record<(typeof CURRENCIES)[number], number>; monthlyTreats: number; entitlements: readonly (typeof ENTITLEMENTS)[number][] }
+>;
+/**
+ * Where a subscription stands: `pending` (waiting for the buyer's approval or first payment),
+ * `active` (paid up to `currentPeriodEnd`), `past_due` (its renewal not paid: the plan still holds
+ * through the grace period), `canceled` (ended at the end of a period it was cancelled for, or by a
+ * full refund), `expired` (never paid, or unpaid past its grace), `replaced` (ended early by a
+ * subscription to another plan).
+ */
+export const SUBSCRIPTION_STATUSES = ['pending', 'active', 'past_due', 'canceled', 'expired', 'replaced'] as const;
+export const SUBSCRIPTION_LIMITS = {
+  /** Days a plan still holds after a renewal that was not paid (then it expires: back to free). */
+  graceDays: 3,
+  /** SPEI renews by hand: days before a period ends when the next transfer's instructions are sent. */
+  reminderDays: 5,
+  /** Days a subscription may wait for its first payment before it expires. */
+  pendingDays: 3,
+  /** subscriptions.checkout calls one user may make an hour (RATE_LIMITED beyond). */
+  checkoutsPerHour: 10,
+  /** subscriptions.sync calls one user may make a minute (RATE_LIMITED beyond): each asks the provider. */
+  syncsPerMinute: 20,
+} as const;
 export const PAYMENT_LIMITS = {
   /** Checkouts one user may start an hour (RATE_LIMITED beyond): each one opens an order with a provider. */
   checkoutsPerHour: 10,

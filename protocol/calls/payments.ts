@@ -2,7 +2,7 @@
 // next). The amount is the pack's price in the currency asked for, decided by the server; the
 // buyer approves it at the provider (`approveUrl`), comes back, and `payments.capture` settles it.
 // PayPal's own webhook settles it too, should the buyer never come back: whichever is first, once.
-import { CURRENCIES, PAYMENT_LIMITS, PAYMENT_METHODS, PAYMENT_STATUSES, TREAT_PACKS } from '../lists.ts';
+import { CURRENCIES, PAID_PLAN_IDS, PAYMENT_LIMITS, PAYMENT_METHODS, PAYMENT_STATUSES, TREAT_PACKS } from '../lists.ts';
 import { type CallSpec, Cursor, OneOf, Page, Uuid } from '../spec.ts';
 import { T } from '../typebox.ts';
 
@@ -17,8 +17,10 @@ export const Payment = T.Object({
   }),
   amountMinor: T.Integer({ minimum: 1, description: 'The price, in minor units of `currency` (cents, centavos)' }),
   currency: OneOf(CURRENCIES),
-  packId: OneOf(PACK_IDS),
-  treats: T.Integer({ minimum: 1, description: 'Treats the payment credits once completed' }),
+  packId: T.Union([OneOf(PACK_IDS), T.Null()], { description: 'The pack of treats it buys; null for a period of a plan' }),
+  treats: T.Integer({ minimum: 0, description: 'Treats the payment credits once completed (0 for a period of a plan)' }),
+  plan: T.Union([OneOf(PAID_PLAN_IDS), T.Null()], { description: 'The plan a month of which it pays; null for a pack' }),
+  subscriptionId: T.Union([Uuid, T.Null()], { description: 'The subscription it pays a period of; null for a pack' }),
   refundedMinor: T.Integer({
     minimum: 0,
     description:
@@ -58,6 +60,8 @@ const examplePayment = {
   currency: 'USD' as const,
   packId: 'treats_550' as const,
   treats: 550,
+  plan: null,
+  subscriptionId: null,
   refundedMinor: 0,
   spei: null,
   approveUrl: 'https://www.sandbox.paypal.com/checkoutnow?token=5O190127TN364715T',

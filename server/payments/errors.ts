@@ -73,3 +73,35 @@ export class NotSettledYetError extends ServerError {
     this.name = 'NotSettledYetError';
   }
 }
+
+/** The feature needs a plan the caller does not have; nothing changed. */
+export class PlanRequiredError extends ServerError {
+  readonly code = 'PLAN_REQUIRED';
+  readonly status = 403;
+  readonly entitlement: string;
+  readonly plan: string;
+  constructor(entitlement: string, plan: string) {
+    super(`${entitlement} needs the ${plan} plan or a higher one`);
+    this.name = 'PlanRequiredError';
+    this.entitlement = entitlement;
+    this.plan = plan;
+  }
+  override details() {
+    return { entitlement: this.entitlement, plan: this.plan };
+  }
+}
+
+/** A live subscription to this plan or a higher one already stands; nothing was made. */
+export class AlreadySubscribedError extends ServerError {
+  readonly code = 'ALREADY_SUBSCRIBED';
+  readonly status = 409;
+  readonly plan: string;
+  constructor(plan: string) {
+    super(`already subscribed to ${plan}`);
+    this.name = 'AlreadySubscribedError';
+    this.plan = plan;
+  }
+  override details() {
+    return { plan: this.plan };
+  }
+}

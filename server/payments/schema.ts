@@ -5,8 +5,10 @@
 // event changes nothing.
 import { sql } from 'drizzle-orm';
 import {
+  type AnyPgColumn,
   bigint,
   bigserial,
+  boolean,
   check,
   index,
   integer,
@@ -18,12 +20,14 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
-import { CURRENCIES, PAYMENT_METHODS, PAYMENT_STATUSES } from '../../protocol/lists.ts';
+import { CURRENCIES, PAID_PLAN_IDS, PAYMENT_METHODS, PAYMENT_STATUSES, SUBSCRIPTION_STATUSES } from '../../protocol/lists.ts';
 import { users } from '../accounts/schema.ts';
 
 export type PaymentMethod = (typeof PAYMENT_METHODS)[number];
 export type PaymentStatus = (typeof PAYMENT_STATUSES)[number];
 export type Currency = (typeof CURRENCIES)[number];
+export type PaidPlanId = (typeof PAID_PLAN_IDS)[number];
+export type SubscriptionStatus = (typeof SUBSCRIPTION_STATUSES)[number];
 
 const listed = (values: readonly string[]) => sql.raw(values.map((value) => `'${value}'`).join(', '));
 
@@ -42,9 +46,12 @@ export const payments = pgTable(
     /** What was asked for, in minor units of `currency`. */
     amountMinor: bigint('amount_minor', { mode: 'number' }).notNull(),
     currency: text('currency').$type<Currency>().notNull(),
-    /** What it buys: a pack of treats (its id in TREAT_PACKS). */
-    packId: text('pack_id').notNull(),
+    /** What it buys: a pack of treats (its id in TREAT_PACKS), or a period of a plan's subscription. */
+    packId: text('pack_id'),
+    /** The treats a pack credits; 0 for a period of a plan. */
     treats: bigint('treats', { mode: 'number' }).notNull(),
+    subscriptionId: uuid('subscription_id').references((): AnyPgColumn => subscriptions.id, { onDelete: 'restrict' }),
+    plan: text('plan').$type<PaidPlanId>(),
     /** The provider's id of the order (PayPal) once made. */
     externalId: text('external_id'),
     /** Where the buyer approves it at the provider. */
@@ -69,10 +76,77 @@ export const payments = pgTable(
     check('payments_currency', sql`${table.currency} in (${listed(CURRENCIES)})`),
     check('payments_amount', sql`${table.amountMinor} > 0`),
     check('payments_refunded', sql`${table.refundedMinor} between 0 and ${table.amountMinor}`),
+    // A pack or a plan's period, never both.
+    check(
+      'payments_buys',
+      sql`(${table.packId} is null) <> (${table.subscriptionId} is null) and (${table.plan} is null) = (${table.subscriptionId} is null)`,
+    ),
     uniqueIndex('payments_external').on(table.method, table.externalId),
     uniqueIndex('payments_spei_clabe').on(table.speiClabe),
     index('payments_user').on(table.userId, table.id),
+    index('payments_subscription').on(table.subscriptionId),
   ],
+);
+
+/**
+ * A person's subscription to a paid plan, by one method. PayPal and Mercado Pago charge each month
+ * themselves (a PayPal subscription, a Mercado Pago preapproval: `external_id`); SPEI is paid by
+ * hand, a transfer a period. Each period's money is a row of `payments` naming the subscription;
+ * its completion moves the period on. At most one subscription per person is live (active or past
+ * due) at a time.
+ */
+export const subscriptions = pgTable(
+  'subscriptions',
+  {
+    id: uuid('id').primaryKey(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'restrict' }),
+    plan: text('plan').$type<PaidPlanId>().notNull(),
+    method: text('method').$type<PaymentMethod>().notNull(),
+    currency: text('currency').$type<Currency>().notNull(),
+    /** The price of a period (a month), in minor units, fixed when subscribing. */
+    amountMinor: bigint('amount_minor', { mode: 'number' }).notNull(),
+    status: text('status').$type<SubscriptionStatus>().notNull(),
+    /** The provider's subscription (PayPal) or preapproval (Mercado Pago); null for SPEI. */
+    externalId: text('external_id'),
+    approveUrl: text('approve_url'),
+    /** The period paid for; null until the first payment. */
+    currentPeriodStart: timestamp('current_period_start', { withTimezone: true }),
+    currentPeriodEnd: timestamp('current_period_end', { withTimezone: true }),
+    /** Cancelled by its owner (or at the provider): it ends with the period, without grace. */
+    cancelAtPeriodEnd: boolean('cancel_at_period_end').notNull().default(false),
+    /** SPEI: the period end the next transfer's reminder was sent for (sent once per period). */
+    remindedFor: timestamp('reminded_for', { withTimezone: true }),
+    endedAt: timestamp('ended_at', { withTimezone: true }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [
+    check('subscriptions_plan', sql`${table.plan} in (${listed(PAID_PLAN_IDS)})`),
+    check('subscriptions_method', sql`${table.method} in (${listed(PAYMENT_METHODS)})`),
+    check('subscriptions_currency', sql`${table.currency} in (${listed(CURRENCIES)})`),
+    check('subscriptions_status', sql`${table.status} in (${listed(SUBSCRIPTION_STATUSES)})`),
+    check('subscriptions_amount', sql`${table.amountMinor} > 0`),
+    uniqueIndex('subscriptions_external').on(table.method, table.externalId),
+    uniqueIndex('subscriptions_live').on(table.userId).where(sql`${table.status} in ('active', 'past_due')`),
+    index('subscriptions_user').on(table.userId, table.id),
+    index('subscriptions_due').on(table.currentPeriodEnd).where(sql`${table.status} in ('active', 'past_due')`),
+  ],
+);
+
+/** The plans made at a provider for ours (a PayPal billing plan per plan and currency), made once and reused. */
+export const providerPlans = pgTable(
+  'provider_plans',
+  {
+    provider: text('provider').$type<PaymentMethod>().notNull(),
+    plan: text('plan').$type<PaidPlanId>().notNull(),
+    currency: text('currency').$type<Currency>().notNull(),
+    amountMinor: bigint('amount_minor', { mode: 'number' }).notNull(),
+    externalId: text('external_id').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [uniqueIndex('provider_plans_key').on(table.provider, table.plan, table.currency, table.amountMinor)],
 );
 
 /** The audit log: every change of a payment, with what caused it. Never updated or deleted. */
@@ -80,14 +154,15 @@ export const transactions = pgTable(
   'transactions',
   {
     id: bigserial('id', { mode: 'number' }).primaryKey(),
-    paymentId: uuid('payment_id')
-      .notNull()
-      .references(() => payments.id, { onDelete: 'restrict' }),
+    /** The payment it changed; null for a change of a subscription alone (cancelled, past due, expired). */
+    paymentId: uuid('payment_id').references(() => payments.id, { onDelete: 'restrict' }),
+    subscriptionId: uuid('subscription_id').references(() => subscriptions.id, { onDelete: 'restrict' }),
     userId: uuid('user_id').notNull(),
     /** What happened: created, approved, captured, webhook, fraud_suspected, failed… */
     type: text('type').notNull(),
-    fromStatus: text('from_status').$type<PaymentStatus>(),
-    toStatus: text('to_status').$type<PaymentStatus>().notNull(),
+    fromStatus: text('from_status').$type<PaymentStatus | SubscriptionStatus>(),
+    /** A payment's status, or a subscription's for a change of a subscription alone. */
+    toStatus: text('to_status').$type<PaymentStatus | SubscriptionStatus>().notNull(),
     /** What the provider reported (a capture's amount), in minor units, when it reported one. */
     amountMinor: bigint('amount_minor', { mode: 'number' }),
     currency: text('currency'),
@@ -96,7 +171,11 @@ export const transactions = pgTable(
     detail: jsonb('detail').$type<Record<string, string | number | boolean | null>>().notNull().default({}),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (table) => [index('transactions_payment').on(table.paymentId, table.id)],
+  (table) => [
+    index('transactions_payment').on(table.paymentId, table.id),
+    index('transactions_subscription').on(table.subscriptionId, table.id),
+    check('transactions_of', sql`${table.paymentId} is not null or ${table.subscriptionId} is not null`),
+  ],
 );
 
 /** Webhook events already handled, by provider and the provider's event id. */

@@ -63,8 +63,10 @@ const view = (row: Row, spei: SpeiLabels | undefined): Payment => ({
   status: row.status,
   amountMinor: row.amountMinor,
   currency: row.currency,
-  packId: row.packId as keyof typeof TREAT_PACKS,
+  packId: row.packId as keyof typeof TREAT_PACKS | null,
   treats: row.treats,
+  plan: row.plan,
+  subscriptionId: row.subscriptionId,
   refundedMinor: row.refundedMinor,
   spei:
     row.status === 'created' && row.speiClabe !== null && row.speiReference !== null && row.expiresAt !== null
@@ -114,7 +116,7 @@ export class Settlement {
         from: null,
         to: 'created',
         source: 'api',
-        detail: { packId: row.packId },
+        detail: row.plan === null ? { packId: row.packId } : { plan: row.plan, subscriptionId: row.subscriptionId },
       });
       return row;
     });
@@ -173,7 +175,7 @@ export class Settlement {
             {
               kind: 'purchase',
               key: `payment:${row.id}`,
-              memo: { paymentId: row.id, packId: row.packId },
+              memo: { paymentId: row.id, packId: row.packId ?? '' },
               legs: [
                 { ...platform('platform_sales'), amount: -row.treats },
                 { ...wallet(row.userId), amount: row.treats },
