@@ -5,6 +5,7 @@ import type { ActorSystem } from '../../actors/system.ts';
 import type { RateLimiter } from '../accounts/rate-limits.ts';
 import type { Media } from '../media/media.ts';
 import type { Notifier } from '../notifications/notifier.ts';
+import type { Entitlements } from '../payments/entitlements.ts';
 import type { Bus } from '../platform/bus/index.ts';
 import type { Database } from '../platform/db/index.ts';
 import type { Logger } from '../platform/log.ts';
@@ -31,6 +32,8 @@ export interface SocialDeps {
   media: Media;
   /** The node's caption embedder (reels/embedder.ts): a reel's caption vector is made with it when posted and when edited. */
   captions: CaptionEmbedder;
+  /** What a person's plan entitles them to: read by every feature that depends on it. */
+  entitlements: Entitlements;
 }
 
 /** Subject on which a user's changed visibility (privacy, unfriend, block) reaches every gateway. */

@@ -11,6 +11,7 @@ import type { Media } from '../media/media.ts';
 import { MailDigest } from '../notifications/digest.ts';
 import { Notifier } from '../notifications/notifier.ts';
 import { loadVapidKeys, PushSender } from '../notifications/push.ts';
+import { Entitlements } from '../payments/entitlements.ts';
 import type { Payments } from '../payments/payments.ts';
 import { Pets, petsShowMedia, petsUseMedia } from '../pets/pets.ts';
 import { Places } from '../places/places.ts';
@@ -111,6 +112,7 @@ export async function createSocial(
     savedPostsMax: platform.config.savedPostsMax,
     media,
     captions,
+    entitlements: new Entitlements(db),
   };
   // Who may see a media: its owner, and whoever may see something that shows it.
   media.showWith(profilesShowMedia, postsShowMedia, petsShowMedia, chatsShowMedia, storiesShowMedia);
