@@ -87,6 +87,7 @@ export function TextAreaField(
       <label for={props.id}>{props.label}</label>
       <textarea
         id={props.id}
+        dir="auto"
         maxlength={props.maxlength}
         rows={props.rows}
         value={props.value}
