@@ -1,6 +1,7 @@
 // A post wherever it is shown (feed, post page, hashtag page): who posted it (and as which pet),
 // when, who may see it, whether it was edited (with the history), the text with its links, its photos
-// and videos, the place, the post it shares, the poll, reactions and counts, and sharing. While
+// and videos, the place, the post it shares, the poll, reactions and counts, sharing, and treats
+// sent to its author (not on one's own; no count of them: the server keeps none per post). While
 // the card is on screen it follows `post:<id>`: counts, poll results and edits arrive live, and
 // comment events are handed to `onEvent` (the post page keeps its thread with them); saving it
 // (the bookmark at the end of the action bar) follows the user's other devices. The author
@@ -24,6 +25,7 @@ import { DeletePostDialog, EditHistory, EditPostDialog, type PostChange, ReportD
 import { PostText } from './PostText.tsx';
 import { ReactionButton } from './ReactionButton.tsx';
 import { SaveButton } from './SaveButton.tsx';
+import { TipButton, TipDialog } from './treats/TipDialog.tsx';
 import { ReactionEmoji } from './ui/ReactionEmoji.tsx';
 import { VISIBILITY_ICON } from './ui/visibility.ts';
 
@@ -34,7 +36,7 @@ function closeOnChoice(menu: HTMLDetailsElement) {
   });
 }
 
-type Open = 'none' | 'history' | 'who' | 'report' | 'share' | 'edit' | 'delete';
+type Open = 'none' | 'history' | 'who' | 'report' | 'share' | 'edit' | 'delete' | 'tip';
 
 /** Author, pet, time, visibility and the edited marker. */
 function Byline(props: { post: Post | SharedPost; onHistory?: () => void }): JSX.Element {
@@ -312,6 +314,9 @@ export function PostCard(props: {
             <span class="visually-hidden">{`${t('post.share')} · ${t('post.shares', { count: post.shares })}`}</span>
             <span aria-hidden="true">{formatNumber(post.shares)}</span>
           </button>
+          <Show when={!mine()}>
+            <TipButton author={post.author} iconSize={20} onClick={() => setOpen('tip')} />
+          </Show>
           <SaveButton
             saved={post.saved}
             onChange={(saved) => setPost('saved', saved)}
@@ -337,6 +342,9 @@ export function PostCard(props: {
       </Show>
       <Show when={open() === 'share'}>
         <ShareDialog post={post} onClose={() => setOpen('none')} onShared={(created) => props.onShared?.(created)} />
+      </Show>
+      <Show when={open() === 'tip'}>
+        <TipDialog post={post} onClose={() => setOpen('none')} />
       </Show>
     </article>
   );

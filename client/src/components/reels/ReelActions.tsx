@@ -2,7 +2,7 @@
 // each a white icon over its count: the author (to their profile, with a + to follow them while
 // the user does not and may), the reaction button, the
 // comments (the post's thread in a sheet), sharing (as a post or in a chat, the post's share
-// dialog), saving, and a menu: duet and stitch (when its author allows them and it is public),
+// dialog), sending treats to its author (not on one's own), saving, and a menu: duet and stitch (when its author allows them and it is public),
 // "not interested" and report, or for the author their reel's analytics. A reel is a post: every one of these is the posts call on its id, through the same
 // components a post card uses.
 import { A } from '@solidjs/router';
@@ -19,8 +19,9 @@ import { Avatar } from '../Person.tsx';
 import { ReportDialog, ShareDialog } from '../PostDialogs.tsx';
 import { ReactionButton } from '../ReactionButton.tsx';
 import { SaveButton } from '../SaveButton.tsx';
+import { TipButton, TipDialog } from '../treats/TipDialog.tsx';
 
-type Open = 'none' | 'comments' | 'share' | 'report';
+type Open = 'none' | 'comments' | 'share' | 'report' | 'tip';
 
 /** Whether the user may follow someone and does not yet, asked once per person in a session (a player shows one creator many times). */
 const followable = new Map<string, Promise<boolean>>();
@@ -138,6 +139,9 @@ export function ReelActions(props: {
         <span class="visually-hidden">{`${t('post.share')} · ${t('post.shares', { count: props.post.shares })}`}</span>
         <span aria-hidden="true">{formatNumber(props.post.shares)}</span>
       </button>
+      <Show when={!mine()}>
+        <TipButton author={props.post.author} iconSize={28} onClick={() => setOpen('tip')} />
+      </Show>
       <SaveButton
         saved={props.post.saved}
         onChange={(saved) => props.setPost('saved', saved)}
@@ -184,6 +188,9 @@ export function ReelActions(props: {
       </Show>
       <Show when={open() === 'share'}>
         <ShareDialog post={props.post} onClose={() => setOpen('none')} onShared={() => props.setPost('shares', (shares) => shares + 1)} />
+      </Show>
+      <Show when={open() === 'tip'}>
+        <TipDialog post={props.post} onClose={() => setOpen('none')} />
       </Show>
     </div>
   );

@@ -1055,4 +1055,18 @@ export const de: Messages = {
   'spei.copy': 'Kopieren',
   'spei.copied': 'Kopiert',
   'spei.mxnOnly': 'SPEI-Überweisungen laufen in mexikanischen Pesos: Wähle MXN.',
+  'tip.to': 'Leckerlis an {name} senden',
+  'tip.action': 'Leckerlis senden',
+  'tip.amount': 'Wie viele Leckerlis?',
+  'tip.custom': 'Anzahl',
+  'tip.range': 'Wähle eine ganze Zahl von {min} bis {max}.',
+  'tip.note': 'Nachricht (optional)',
+  'tip.balance': 'In deiner Geldbörse: {treats}',
+  'tip.share': '{name} erhält {share} der Leckerlis, die du sendest.',
+  'tip.send': '{count, plural, one {# Leckerli senden} other {# Leckerlis senden}}',
+  'tip.short': '{count, plural, one {Dir fehlt # Leckerli dafür.} other {Dir fehlen # Leckerlis dafür.}}',
+  'tip.rateLimited':
+    '{count, plural, one {Du hast in kurzer Zeit viele Leckerlis gesendet. Versuch es in # Sekunde noch einmal.} other {Du hast in kurzer Zeit viele Leckerlis gesendet. Versuch es in # Sekunden noch einmal.}}',
+  'tip.gone': 'Das ist nicht mehr verfügbar, daher wurden keine Leckerlis gesendet.',
+  'tip.sent': 'Du hast {treats} an {name} gesendet.',
 };

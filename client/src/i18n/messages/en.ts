@@ -1044,6 +1044,20 @@ export const en = {
   'spei.copy': 'Copy',
   'spei.copied': 'Copied',
   'spei.mxnOnly': 'SPEI transfers are in pesos: choose MXN.',
+  'tip.to': 'Send treats to {name}',
+  'tip.action': 'Send treats',
+  'tip.amount': 'How many treats?',
+  'tip.custom': 'Amount',
+  'tip.range': 'Choose a whole number from {min} to {max}.',
+  'tip.note': 'Note (optional)',
+  'tip.balance': 'In your wallet: {treats}',
+  'tip.share': '{name} receives {share} of the treats you send.',
+  'tip.send': '{count, plural, one {Send # treat} other {Send # treats}}',
+  'tip.short': '{count, plural, one {You need # more treat for this tip.} other {You need # more treats for this tip.}}',
+  'tip.rateLimited':
+    '{count, plural, one {You sent many tips in a short time. Try again in # second.} other {You sent many tips in a short time. Try again in # seconds.}}',
+  'tip.gone': 'This is no longer available, so no treats were sent.',
+  'tip.sent': 'Your tip of {treats} was sent to {name}.',
 } as const;
 
 export type MessageKey = keyof typeof en;

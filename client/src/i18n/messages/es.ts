@@ -1053,4 +1053,19 @@ export const es: Messages = {
   'spei.copy': 'Copiar',
   'spei.copied': 'Copiado',
   'spei.mxnOnly': 'Las transferencias SPEI son en pesos mexicanos: elige MXN.',
+  'tip.to': 'Enviar premios a {name}',
+  'tip.action': 'Enviar premios',
+  'tip.amount': '¿Cuántos premios?',
+  'tip.custom': 'Cantidad',
+  'tip.range': 'Elige un número entero del {min} al {max}.',
+  'tip.note': 'Nota (opcional)',
+  'tip.balance': 'En tu billetera: {treats}',
+  'tip.share': '{name} recibe el {share} de los premios que envías.',
+  'tip.send': '{count, plural, one {Enviar # premio} many {Enviar # premios} other {Enviar # premios}}',
+  'tip.short':
+    '{count, plural, one {Te falta # premio para este envío.} many {Te faltan # premios para este envío.} other {Te faltan # premios para este envío.}}',
+  'tip.rateLimited':
+    '{count, plural, one {Enviaste muchos premios en poco tiempo. Vuelve a intentarlo en # segundo.} many {Enviaste muchos premios en poco tiempo. Vuelve a intentarlo en # segundos.} other {Enviaste muchos premios en poco tiempo. Vuelve a intentarlo en # segundos.}}',
+  'tip.gone': 'Esto ya no está disponible, así que no se envió ningún premio.',
+  'tip.sent': 'Le enviaste {treats} a {name}.',
 };

@@ -1059,4 +1059,19 @@ export const fr: Messages = {
   'spei.copy': 'Copier',
   'spei.copied': 'Copié',
   'spei.mxnOnly': 'Les virements SPEI se font en pesos mexicains : choisissez MXN.',
+  'tip.to': 'Envoyer des friandises à {name}',
+  'tip.action': 'Envoyer des friandises',
+  'tip.amount': 'Combien de friandises ?',
+  'tip.custom': 'Quantité',
+  'tip.range': 'Choisissez un nombre entier de {min} à {max}.',
+  'tip.note': 'Message (facultatif)',
+  'tip.balance': 'Dans votre portefeuille : {treats}',
+  'tip.share': '{name} reçoit {share} des friandises que vous envoyez.',
+  'tip.send': '{count, plural, one {Envoyer # friandise} many {Envoyer # friandises} other {Envoyer # friandises}}',
+  'tip.short':
+    '{count, plural, one {Il vous manque # friandise pour cet envoi.} many {Il vous manque # friandises pour cet envoi.} other {Il vous manque # friandises pour cet envoi.}}',
+  'tip.rateLimited':
+    '{count, plural, one {Vous avez envoyé beaucoup de friandises en peu de temps. Réessayez dans # seconde.} many {Vous avez envoyé beaucoup de friandises en peu de temps. Réessayez dans # secondes.} other {Vous avez envoyé beaucoup de friandises en peu de temps. Réessayez dans # secondes.}}',
+  'tip.gone': 'Ce contenu n’est plus disponible : aucune friandise n’a été envoyée.',
+  'tip.sent': 'Vous avez envoyé {treats} à {name}.',
 };

@@ -1054,4 +1054,19 @@ export const it: Messages = {
   'spei.copy': 'Copia',
   'spei.copied': 'Copiato',
   'spei.mxnOnly': 'I bonifici SPEI sono in pesos messicani: scegli MXN.',
+  'tip.to': 'Invia biscottini a {name}',
+  'tip.action': 'Invia biscottini',
+  'tip.amount': 'Quanti biscottini?',
+  'tip.custom': 'Quantità',
+  'tip.range': 'Scegli un numero intero da {min} a {max}.',
+  'tip.note': 'Messaggio (facoltativo)',
+  'tip.balance': 'Nel tuo portafoglio: {treats}',
+  'tip.share': '{name} riceve il {share} dei biscottini che invii.',
+  'tip.send': '{count, plural, one {Invia # biscottino} many {Invia # biscottini} other {Invia # biscottini}}',
+  'tip.short':
+    '{count, plural, one {Ti manca # biscottino per questo invio.} many {Ti mancano # biscottini per questo invio.} other {Ti mancano # biscottini per questo invio.}}',
+  'tip.rateLimited':
+    '{count, plural, one {Hai inviato molti biscottini in poco tempo. Riprova tra # secondo.} many {Hai inviato molti biscottini in poco tempo. Riprova tra # secondi.} other {Hai inviato molti biscottini in poco tempo. Riprova tra # secondi.}}',
+  'tip.gone': 'Non è più disponibile, quindi non è stato inviato nessun biscottino.',
+  'tip.sent': 'Hai inviato {treats} a {name}.',
 };

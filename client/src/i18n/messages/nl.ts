@@ -1051,4 +1051,18 @@ export const nl: Messages = {
   'spei.copy': 'Kopiëren',
   'spei.copied': 'Gekopieerd',
   'spei.mxnOnly': 'SPEI-overschrijvingen zijn in Mexicaanse peso’s: kies MXN.',
+  'tip.to': 'Snoepjes sturen naar {name}',
+  'tip.action': 'Snoepjes sturen',
+  'tip.amount': 'Hoeveel snoepjes?',
+  'tip.custom': 'Aantal',
+  'tip.range': 'Kies een heel getal van {min} tot en met {max}.',
+  'tip.note': 'Bericht (optioneel)',
+  'tip.balance': 'In je portemonnee: {treats}',
+  'tip.share': '{name} krijgt {share} van de snoepjes die je stuurt.',
+  'tip.send': '{count, plural, one {# snoepje sturen} other {# snoepjes sturen}}',
+  'tip.short': '{count, plural, one {Je komt hiervoor # snoepje tekort.} other {Je komt hiervoor # snoepjes tekort.}}',
+  'tip.rateLimited':
+    '{count, plural, one {Je hebt in korte tijd veel snoepjes gestuurd. Probeer het over # seconde opnieuw.} other {Je hebt in korte tijd veel snoepjes gestuurd. Probeer het over # seconden opnieuw.}}',
+  'tip.gone': 'Dit is niet meer beschikbaar, dus er zijn geen snoepjes verstuurd.',
+  'tip.sent': 'Je hebt {treats} naar {name} gestuurd.',
 };

@@ -1057,4 +1057,19 @@ export const pl: Messages = {
   'spei.copy': 'Kopiuj',
   'spei.copied': 'Skopiowano',
   'spei.mxnOnly': 'Przelewy SPEI są realizowane w peso meksykańskich: wybierz MXN.',
+  'tip.to': 'Wyślij przysmaki dla: {name}',
+  'tip.action': 'Wyślij przysmaki',
+  'tip.amount': 'Ile przysmaków?',
+  'tip.custom': 'Liczba',
+  'tip.range': 'Wybierz liczbę całkowitą od {min} do {max}.',
+  'tip.note': 'Wiadomość (opcjonalnie)',
+  'tip.balance': 'W Twoim portfelu: {treats}',
+  'tip.share': '{name} otrzymuje {share} przysmaków, które wysyłasz.',
+  'tip.send': '{count, plural, one {Wyślij # przysmak} few {Wyślij # przysmaki} many {Wyślij # przysmaków} other {Wyślij # przysmaku}}',
+  'tip.short':
+    '{count, plural, one {Brakuje Ci # przysmaku.} few {Brakuje Ci # przysmaków.} many {Brakuje Ci # przysmaków.} other {Brakuje Ci # przysmaku.}}',
+  'tip.rateLimited':
+    '{count, plural, one {Wysłano dużo przysmaków w krótkim czasie. Spróbuj ponownie za # sekundę.} few {Wysłano dużo przysmaków w krótkim czasie. Spróbuj ponownie za # sekundy.} many {Wysłano dużo przysmaków w krótkim czasie. Spróbuj ponownie za # sekund.} other {Wysłano dużo przysmaków w krótkim czasie. Spróbuj ponownie za # sekundy.}}',
+  'tip.gone': 'To nie jest już dostępne, więc nie wysłano żadnych przysmaków.',
+  'tip.sent': 'Wysłano {treats} dla: {name}.',
 };

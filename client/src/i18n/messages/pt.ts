@@ -1054,4 +1054,19 @@ export const pt: Messages = {
   'spei.copy': 'Copiar',
   'spei.copied': 'Copiado',
   'spei.mxnOnly': 'As transferências SPEI são em pesos mexicanos: escolha MXN.',
+  'tip.to': 'Enviar petiscos para {name}',
+  'tip.action': 'Enviar petiscos',
+  'tip.amount': 'Quantos petiscos?',
+  'tip.custom': 'Quantidade',
+  'tip.range': 'Escolha um número inteiro de {min} a {max}.',
+  'tip.note': 'Mensagem (opcional)',
+  'tip.balance': 'Na sua carteira: {treats}',
+  'tip.share': '{name} recebe {share} dos petiscos que você envia.',
+  'tip.send': '{count, plural, one {Enviar # petisco} many {Enviar # petiscos} other {Enviar # petiscos}}',
+  'tip.short':
+    '{count, plural, one {Falta # petisco para este envio.} many {Faltam # petiscos para este envio.} other {Faltam # petiscos para este envio.}}',
+  'tip.rateLimited':
+    '{count, plural, one {Você enviou muitos petiscos em pouco tempo. Tente novamente em # segundo.} many {Você enviou muitos petiscos em pouco tempo. Tente novamente em # segundos.} other {Você enviou muitos petiscos em pouco tempo. Tente novamente em # segundos.}}',
+  'tip.gone': 'Isto não está mais disponível, então nenhum petisco foi enviado.',
+  'tip.sent': 'Você enviou {treats} para {name}.',
 };

@@ -1047,4 +1047,18 @@ export const tr: Messages = {
   'spei.copy': 'Kopyala',
   'spei.copied': 'Kopyalandı',
   'spei.mxnOnly': 'SPEI havaleleri Meksika pesosu ile yapılır: para birimi olarak MXN seç.',
+  'tip.to': 'Ödül maması gönder: {name}',
+  'tip.action': 'Ödül maması gönder',
+  'tip.amount': 'Kaç ödül maması?',
+  'tip.custom': 'Miktar',
+  'tip.range': '{min} ile {max} arasında bir tam sayı seç.',
+  'tip.note': 'Mesaj (isteğe bağlı)',
+  'tip.balance': 'Cüzdanında: {treats}',
+  'tip.share': 'Gönderdiğin ödül mamalarının {share} kadarını {name} alır.',
+  'tip.send': '{count, plural, one {# ödül maması gönder} other {# ödül maması gönder}}',
+  'tip.short': '{count, plural, one {Bunun için # ödül maması daha gerekiyor.} other {Bunun için # ödül maması daha gerekiyor.}}',
+  'tip.rateLimited':
+    '{count, plural, one {Kısa sürede çok fazla ödül maması gönderdin. # saniye sonra tekrar dene.} other {Kısa sürede çok fazla ödül maması gönderdin. # saniye sonra tekrar dene.}}',
+  'tip.gone': 'Bu artık mevcut değil, bu yüzden ödül maması gönderilmedi.',
+  'tip.sent': '{treats} gönderildi: {name}.',
 };

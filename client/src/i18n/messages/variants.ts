@@ -33,6 +33,11 @@ export const variants: Record<string, Partial<Messages>> = {
     'payment.cancelled': 'Pago cancelado. No se te ha cobrado nada.',
     'payment.pending': 'Tu pago está en camino. Si has elegido pagar en efectivo, tus premios llegarán cuando lo pagues.',
     'spei.amount': 'Importe',
+    'tip.balance': 'En tu cartera: {treats}',
+    'tip.rateLimited':
+      '{count, plural, one {Has enviado muchos premios en poco tiempo. Vuelve a intentarlo en # segundo.} many {Has enviado muchos premios en poco tiempo. Vuelve a intentarlo en # segundos.} other {Has enviado muchos premios en poco tiempo. Vuelve a intentarlo en # segundos.}}',
+    'tip.gone': 'Esto ya no está disponible, así que no se ha enviado ningún premio.',
+    'tip.sent': 'Le has enviado {treats} a {name}.',
   },
   // Mexico, Chile, Colombia: the neutral Latin American base reads naturally as is.
   'es-MX': {},
@@ -66,6 +71,10 @@ export const variants: Record<string, Partial<Messages>> = {
       'Desde la app de tu banco, transferí exactamente {amount} a esta cuenta. Tus premios llegarán en cuanto se reciba la transferencia.',
     'spei.expires': 'Pagá antes del {date}.',
     'spei.mxnOnly': 'Las transferencias SPEI son en pesos mexicanos: elegí MXN.',
+    'tip.range': 'Elegí un número entero del {min} al {max}.',
+    'tip.share': '{name} recibe el {share} de los premios que enviás.',
+    'tip.rateLimited':
+      '{count, plural, one {Enviaste muchos premios en poco tiempo. Volvé a intentarlo en # segundo.} many {Enviaste muchos premios en poco tiempo. Volvé a intentarlo en # segundos.} other {Enviaste muchos premios en poco tiempo. Volvé a intentarlo en # segundos.}}',
   },
   // English: the base uses British spelling ("recognise"); US and Canadian usage spell it "recognize".
   'en-GB': {},
@@ -167,5 +176,10 @@ export const variants: Record<string, Partial<Messages>> = {
     'wallet.pendingTransfers': 'A aguardar a sua transferência',
     'spei.intro':
       'Na aplicação do seu banco, envie exatamente {amount} para esta conta. Os seus petiscos chegam assim que a transferência for recebida.',
+    'tip.share': '{name} recebe {share} dos petiscos que envia.',
+    'tip.rateLimited':
+      '{count, plural, one {Enviou muitos petiscos em pouco tempo. Tente novamente dentro de # segundo.} many {Enviou muitos petiscos em pouco tempo. Tente novamente dentro de # segundos.} other {Enviou muitos petiscos em pouco tempo. Tente novamente dentro de # segundos.}}',
+    'tip.gone': 'Isto já não está disponível, por isso não foi enviado nenhum petisco.',
+    'tip.sent': 'Enviou {treats} a {name}.',
   },
 };
