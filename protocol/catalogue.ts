@@ -19,6 +19,7 @@ import { reelAnalyticsCalls } from './calls/reel-analytics.ts';
 import { reelCalls } from './calls/reels.ts';
 import { soundCalls } from './calls/sounds.ts';
 import { storyCalls, storyFeedEvents, storyUserEvents } from './calls/stories.ts';
+import { subscriptionCalls, subscriptionUserEvents } from './calls/subscriptions.ts';
 import { treatCalls, treatUserEvents } from './calls/treats.ts';
 import { type CallSpec, exampleFriendId, examplePerson, exampleUserId, type TopicSpec, userTopicPattern } from './spec.ts';
 
@@ -126,6 +127,7 @@ export const Calls = {
   ...reelAnalyticsCalls,
   ...treatCalls,
   ...paymentCalls,
+  ...subscriptionCalls,
   ...chatCalls,
   ...mediaCalls,
 } satisfies Record<string, CallSpec>;
@@ -211,6 +213,7 @@ export const Topics = {
       ...storyUserEvents,
       ...treatUserEvents,
       ...paymentUserEvents,
+      ...subscriptionUserEvents,
       'saved.changed': {
         description:
           'The user saved or unsaved a post (`posts.save`) on one of their devices, so every device shows it; sent only when that changed something.',

@@ -115,10 +115,11 @@ export async function startNode(config: Config, log: Logger, options: NodeOption
       reminders,
     });
     actorsForMedia = actors;
-    social = await createSocial(platform, accounts, actors, media.media, reminders, captions, payments.payments);
+    social = await createSocial(platform, accounts, actors, media.media, reminders, captions, payments);
     social.digest.start();
     social.storyCleanup.start();
     payments.reconciler.job.start();
+    payments.renewals.job.start();
     social.reelVectors.job.start();
     social.captionVectors.job.start();
     const gateway: Gateway | undefined = config.roles.has('gateway')
@@ -183,6 +184,7 @@ export async function startNode(config: Config, log: Logger, options: NodeOption
           await social.digest.stop();
           await social.storyCleanup.stop();
           await payments.reconciler.job.stop();
+          await payments.renewals.job.stop();
           await social.reelVectors.job.stop();
           await social.captionVectors.job.stop();
           await accounts.outbox.stop();

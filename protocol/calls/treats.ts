@@ -2,7 +2,7 @@
 // and tipping a post's or reel's author. Every movement is a transfer in a double-entry ledger
 // (server/treats/ledger.ts): treats are never created or lost by a call, and a wallet never goes
 // below zero, however many spends arrive at once.
-import { TREAT_LIMITS, TREAT_TRANSFER_KINDS } from '../lists.ts';
+import { PLAN_IDS, PLANS, TREAT_LIMITS, TREAT_TRANSFER_KINDS } from '../lists.ts';
 import { type CallSpec, Cursor, examplePerson, OneOf, Page, PersonSummary, Uuid } from '../spec.ts';
 import { T } from '../typebox.ts';
 
@@ -45,6 +45,15 @@ const exampleMovement = {
   note: '¡Qué ola!',
 };
 
+const Allowance = T.Object({
+  month: T.String({ pattern: '^\\d{4}-\\d{2}$', description: 'The calendar month (UTC), YYYY-MM' }),
+  plan: OneOf(PLAN_IDS, { description: 'The plan whose allowance it is' }),
+  monthly: T.Integer({ minimum: 0, description: 'Treats the plan grants a month' }),
+  claimed: T.Integer({ minimum: 0, description: 'Treats claimed this month' }),
+  available: T.Integer({ minimum: 0, description: 'Treats still to claim this month' }),
+});
+const exampleAllowance = { month: '2026-12', plan: 'basic' as const, monthly: 100, claimed: 0, available: 100 };
+
 export const treatCalls = {
   'treats.balance': {
     description: 'The caller’s balances: the wallet they spend from and what they earned. Both are 0 before anything moved.',
@@ -53,6 +62,23 @@ export const treatCalls = {
     request: T.Object({}),
     response: Balances,
     example: { request: {}, response: { wallet: 550, earned: 70 } },
+  },
+  'treats.allowance': {
+    description: `The caller’s allowance this calendar month (UTC): the treats their plan grants a month (${PLANS.free.monthlyTreats} on free, ${PLANS.basic.monthlyTreats} on a paid plan), what they claimed and what they may still claim (treats.claimAllowance). Subscribing mid-month makes the rest of the better plan’s allowance claimable.`,
+    role: 'user',
+    errors: [],
+    request: T.Object({}),
+    response: Allowance,
+    example: { request: {}, response: exampleAllowance },
+  },
+  'treats.claimAllowance': {
+    description:
+      'Moves what this month’s allowance still holds into the caller’s wallet (a movement of kind `allowance`, heard as `treats.changed`): the balances and the allowance after. Claiming when nothing is left changes nothing.',
+    role: 'user',
+    errors: [],
+    request: T.Object({}),
+    response: T.Object({ ...Balances.properties, allowance: Allowance }),
+    example: { request: {}, response: { wallet: 150, earned: 0, allowance: { ...exampleAllowance, claimed: 100, available: 0 } } },
   },
   'treats.history': {
     description: `The caller’s movements of treats, newest first, ${TREAT_LIMITS.historyPage} a page: both accounts, or one (\`account\`).`,

@@ -8,7 +8,7 @@ import type { CallName, CallRequest, CallResponse } from '../../protocol/catalog
 import type { Principal } from '../accounts/guard.ts';
 import { chatHandlers } from '../chats/handlers.ts';
 import { ForbiddenError } from '../errors.ts';
-import { paymentHandlers } from '../payments/handlers.ts';
+import { paymentHandlers, subscriptionHandlers } from '../payments/handlers.ts';
 import { mayView } from '../people/access.ts';
 import { socialHandlers } from '../people/handlers.ts';
 import type { Social } from '../people/social.ts';
@@ -77,6 +77,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     ...reelAnalyticsHandlers(deps.social),
     ...treatHandlers(deps.social),
     ...paymentHandlers(deps.social.payments),
+    ...subscriptionHandlers(deps.social.subscriptions),
     ...chatHandlers(deps.social),
     'media.get': async (context, body) => ({ items: await deps.social.media.get(context.principal.userId, body.ids) }),
     'media.quota': async (context) => deps.social.media.quota(context.principal.userId),

@@ -2,6 +2,7 @@
 import { TREAT_PACKS } from '../../protocol/lists.ts';
 import type { HandlerMap } from '../gateway/handlers.ts';
 import type { Payments } from './payments.ts';
+import type { Subscriptions } from './subscriptions.ts';
 
 export function paymentHandlers(
   payments: Payments,
@@ -19,5 +20,17 @@ export function paymentHandlers(
     'payments.capture': (context, body) => payments.capture(context.principal.userId, body.paymentId),
     'payments.get': (context, body) => payments.get(context.principal.userId, body.paymentId),
     'payments.list': (context, body) => payments.list(context.principal.userId, body),
+  };
+}
+
+export function subscriptionHandlers(
+  subscriptions: Subscriptions,
+): HandlerMap<'subscriptions.plans' | 'subscriptions.mine' | 'subscriptions.checkout' | 'subscriptions.sync' | 'subscriptions.cancel'> {
+  return {
+    'subscriptions.plans': (context) => subscriptions.plans(context.principal.userId),
+    'subscriptions.mine': (context) => subscriptions.mine(context.principal.userId),
+    'subscriptions.checkout': (context, body) => subscriptions.checkout(context.principal.userId, body),
+    'subscriptions.sync': (context, body) => subscriptions.sync(context.principal.userId, body.subscriptionId),
+    'subscriptions.cancel': (context, body) => subscriptions.cancel(context.principal.userId, body.subscriptionId),
   };
 }

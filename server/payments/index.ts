@@ -2,11 +2,14 @@
 // the calls and the webhook routes share (one Settlement, so both settle a payment the same way).
 import { RateLimiter } from '../accounts/rate-limits.ts';
 import type { Platform } from '../platform/index.ts';
+import { Entitlements } from './entitlements.ts';
 import { MercadoPagoGateway } from './mercadopago.ts';
 import { Payments } from './payments.ts';
 import { PayPalGateway } from './paypal.ts';
 import { PaymentReconciler } from './reconcile.ts';
+import { SubscriptionRenewals } from './renewals.ts';
 import { Settlement } from './settlement.ts';
+import { Subscriptions } from './subscriptions.ts';
 import { PaymentWebhooks } from './webhooks.ts';
 
 export interface PaymentsModule {
@@ -16,6 +19,11 @@ export interface PaymentsModule {
   settlement: Settlement;
   /** Started and stopped by the node, like the story cleanup. */
   reconciler: PaymentReconciler;
+  subscriptions: Subscriptions;
+  /** The daily round of subscriptions: started and stopped by the node. */
+  renewals: SubscriptionRenewals;
+  /** What a person's plan entitles them to (the social modules read it as deps.entitlements). */
+  entitlements: Entitlements;
 }
 
 export function createPayments(platform: Platform): PaymentsModule {
@@ -27,20 +35,33 @@ export function createPayments(platform: Platform): PaymentsModule {
     log: platform.log,
     spei: spei === undefined ? undefined : { beneficiary: spei.beneficiary, bankName: spei.bankName },
   });
+  const entitlements = new Entitlements(db);
+  const limiter = new RateLimiter(platform.cache);
   const gateways = {
     paypal: paypal === undefined ? undefined : new PayPalGateway(paypal, platform.log),
     mercadoPago: mercadoPago === undefined ? undefined : new MercadoPagoGateway(mercadoPago, platform.log),
   };
+  const subscriptions = new Subscriptions({
+    db,
+    topics: platform.topics,
+    log: platform.log,
+    limiter,
+    appUrl: platform.config.accounts.appUrl,
+    settlement,
+    entitlements,
+    spei,
+    ...gateways,
+  });
   return {
     payments: new Payments({
       db,
-      limiter: new RateLimiter(platform.cache),
+      limiter,
       appUrl: platform.config.accounts.appUrl,
       settlement,
       spei,
       ...gateways,
     }),
-    webhooks: new PaymentWebhooks({ db, log: platform.log, settlement, speiSecret: spei?.webhookSecret, ...gateways }),
+    webhooks: new PaymentWebhooks({ db, log: platform.log, settlement, subscriptions, speiSecret: spei?.webhookSecret, ...gateways }),
     settlement,
     reconciler: new PaymentReconciler({
       db,
@@ -50,5 +71,8 @@ export function createPayments(platform: Platform): PaymentsModule {
       settlement,
       ...gateways,
     }),
+    subscriptions,
+    renewals: new SubscriptionRenewals({ db, log: platform.log, node: platform.config.nodeId, subscriptions }),
+    entitlements,
   };
 }

@@ -1,12 +1,14 @@
 // Mercado Pago through its SDK (mercadopago 3.6.1): a Checkout Pro preference per payment, which
-// the buyer pays at Mercado Pago (card at once; cash at a store days later), and webhooks signed
+// the buyer pays at Mercado Pago (card at once; cash at a store days later); a preapproval per
+// subscription, charged monthly by Mercado Pago (each charge a payment whose external reference is
+// our subscription); and webhooks signed
 // with `x-signature` (HMAC-SHA256 of `id:<data.id>;request-id:<x-request-id>;ts:<ts>;` keyed with
 // the application's secret, as Mercado Pago documents). A notification only says which payment
 // changed: the payment itself is always fetched from the API before anything counts. The SDK has
 // no base URL option; its REST client prefixes every path with the static `AppConfig.BASE_URL`,
 // so MERCADOPAGO_API_URL is set there (process-wide: one Mercado Pago account per process).
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { MercadoPagoConfig, Payment, Preference } from 'mercadopago';
+import { Invoice, MercadoPagoConfig, Payment, PreApproval, Preference } from 'mercadopago';
 import { AppConfig } from 'mercadopago/dist/utils/config';
 import type { PaymentsConfig } from '../platform/config.ts';
 import type { Logger } from '../platform/log.ts';
@@ -92,6 +94,65 @@ export class MercadoPagoGateway {
       new Payment(this.#config).search({ options: { external_reference: externalReference, sort: 'date_created', criteria: 'desc' } }),
     );
     return (found.results ?? []).map((each) => paymentOf(each as Record<string, unknown>));
+  }
+
+  /** A preapproval (a monthly charge the buyer authorizes at Mercado Pago) for one of our subscriptions (its external reference). */
+  async createPreapproval(subscription: {
+    id: string;
+    reason: string;
+    payerEmail: string;
+    amountMinor: number;
+    currency: Currency;
+    returnUrl: string;
+  }): Promise<{ preapprovalId: string; approveUrl: string }> {
+    const created = await this.#call('create preapproval', () =>
+      new PreApproval(this.#config).create({
+        body: {
+          reason: subscription.reason,
+          external_reference: subscription.id,
+          payer_email: subscription.payerEmail,
+          back_url: subscription.returnUrl,
+          status: 'pending',
+          auto_recurring: {
+            frequency: 1,
+            frequency_type: 'months',
+            transaction_amount: subscription.amountMinor / 100,
+            currency_id: subscription.currency,
+          },
+        },
+        requestOptions: { idempotencyKey: subscription.id },
+      }),
+    );
+    if (typeof created.id !== 'string' || typeof created.init_point !== 'string')
+      throw new ProviderError('mercadopago', 'create preapproval', 200, 'NO_INIT_POINT');
+    return { preapprovalId: created.id, approveUrl: created.init_point };
+  }
+
+  /** A preapproval's status: pending, authorized, paused or cancelled. */
+  async preapproval(id: string): Promise<{ id: string; status: string; externalReference: string | undefined }> {
+    const found = await this.#call('get preapproval', () => new PreApproval(this.#config).get({ id }));
+    return {
+      id: String(found.id),
+      status: String(found.status),
+      externalReference: typeof found.external_reference === 'string' ? found.external_reference : undefined,
+    };
+  }
+
+  /** Cancels a preapproval (no more charges); one cancelled already stays as it is. */
+  async cancelPreapproval(id: string): Promise<void> {
+    const found = await this.preapproval(id);
+    if (found.status === 'cancelled') return;
+    await this.#call('cancel preapproval', () => new PreApproval(this.#config).update({ id, body: { status: 'cancelled' } }));
+  }
+
+  /** The payment behind a preapproval's monthly charge (an "authorized payment"), once it has one. */
+  async authorizedPayment(id: string): Promise<{ preapprovalId: string; paymentId: string | undefined }> {
+    const found = (await this.#call('get authorized payment', () => new Invoice(this.#config).get({ id }))) as unknown as Record<
+      string,
+      unknown
+    >;
+    const payment = found.payment as { id?: unknown } | undefined;
+    return { preapprovalId: String(found.preapproval_id), paymentId: payment?.id === undefined ? undefined : String(payment.id) };
   }
 
   /**

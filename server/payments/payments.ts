@@ -29,7 +29,16 @@ export interface PaymentsDeps {
   settlement: Settlement;
   paypal: PayPalGateway | undefined;
   mercadoPago: MercadoPagoGateway | undefined;
-  spei: { clabePrefix: string; expiresMs: number } | undefined;
+  spei: SpeiSettings | undefined;
+}
+
+export type SpeiSettings = { clabePrefix: string; expiresMs: number };
+
+/** A SPEI payment's own CLABE, made of the next reference (a transfer names the payment it pays), and its expiry. */
+export async function speiInstructions(db: Database, spei: SpeiSettings) {
+  const [next] = rowsOf<{ reference: number | string }>(await db.execute(sql`select nextval('spei_references') as reference`));
+  const reference = Number(next?.reference);
+  return { speiReference: reference, speiClabe: clabeFor(spei.clabePrefix, reference), expiresAt: new Date(Date.now() + spei.expiresMs) };
 }
 
 export class Payments {
@@ -72,21 +81,8 @@ export class Payments {
       packId: request.packId,
       treats: pack.treats,
     };
-    if (request.method === 'spei' && spei !== undefined) {
-      // Its own CLABE, made of the next reference: a transfer names the payment it pays.
-      const [next] = rowsOf<{ reference: number | string }>(
-        await this.#deps.db.execute(sql`select nextval('spei_references') as reference`),
-      );
-      const reference = Number(next?.reference);
-      return this.#deps.settlement.view(
-        await this.#deps.settlement.open({
-          ...values,
-          speiReference: reference,
-          speiClabe: clabeFor(spei.clabePrefix, reference),
-          expiresAt: new Date(Date.now() + spei.expiresMs),
-        }),
-      );
-    }
+    if (request.method === 'spei' && spei !== undefined)
+      return this.#deps.settlement.view(await this.#deps.settlement.open({ ...values, ...(await speiInstructions(this.#deps.db, spei)) }));
     const row = await this.#deps.settlement.open(values);
     const returnUrl = `${this.#deps.appUrl}/payments/${id}/return`;
     const title = `PetAmigos: ${pack.treats} treats`;

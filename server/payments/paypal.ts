@@ -1,7 +1,9 @@
 // PayPal through its server SDK (@paypal/checkout-server-sdk): an order per payment, approved by
-// the buyer at PayPal, then captured; and webhooks, verified with PayPal
+// the buyer at PayPal, then captured; a billing plan per plan and currency and a subscription to it
+// per subscriber, whose cycles PayPal charges itself; and webhooks, verified with PayPal
 // (/v1/notifications/verify-webhook-signature) before anything is believed. The SDK has classes
-// for orders only; the verification goes through the same client as a plain request object, so
+// for orders only (it predates PayPal's subscriptions API, and no successor SDK covers both);
+// subscriptions and the verification go through the same client as a plain request object, so
 // it shares its OAuth token and base URL (PAYPAL_API_URL: the sandbox by default, a local fake in
 // the tests). Amounts travel as PayPal's decimal strings and are turned into minor units here.
 import * as paypal from '@paypal/checkout-server-sdk';
@@ -25,6 +27,15 @@ export interface Captured {
   currency: string;
   /** Our payment id, as the order carried it. */
   customId: string | undefined;
+}
+
+/** A subscription at PayPal: its status (APPROVAL_PENDING, ACTIVE, SUSPENDED, CANCELLED, EXPIRED) and the payments of its cycles. */
+export interface PayPalSubscription {
+  id: string;
+  status: string;
+  customId: string | undefined;
+  /** Each cycle's payment (a v1 sale: its id), COMPLETED once the money is in. */
+  payments: { captureId: string; status: string; amountMinor: number; currency: string }[];
 }
 
 /** What a webhook event says, once PayPal has confirmed it sent it. */
@@ -111,6 +122,115 @@ export class PayPalGateway {
     const order = await this.#execute('get order', new paypal.orders.OrdersGetRequest(orderId));
     const capture = order.purchase_units?.[0]?.payments?.captures?.[0];
     return { status: String(order.status), capture: capture === undefined ? undefined : capturedOf(capture) };
+  }
+
+  /** A catalog product for the plans (made once; the plans name it). */
+  async createProduct(): Promise<string> {
+    const product = await this.#execute('create product', {
+      path: '/v1/catalogs/products',
+      verb: 'POST',
+      headers: { 'Content-Type': 'application/json', 'PayPal-Request-Id': 'petamigos-plans-product' },
+      body: { name: 'PetAmigos plans', description: 'Monthly PetAmigos plans', type: 'SERVICE', category: 'SOFTWARE' },
+    });
+    if (typeof product.id !== 'string') throw new ProviderError('paypal', 'create product', 200, 'NO_ID');
+    return product.id;
+  }
+
+  /** A billing plan of a fixed monthly price, billed until cancelled; three failed payments suspend it. */
+  async createPlan(plan: { productId: string; name: string; amountMinor: number; currency: Currency }): Promise<string> {
+    const made = await this.#execute('create plan', {
+      path: '/v1/billing/plans',
+      verb: 'POST',
+      headers: { 'Content-Type': 'application/json', Prefer: 'return=minimal' },
+      body: {
+        product_id: plan.productId,
+        name: plan.name,
+        status: 'ACTIVE',
+        billing_cycles: [
+          {
+            frequency: { interval_unit: 'MONTH', interval_count: 1 },
+            tenure_type: 'REGULAR',
+            sequence: 1,
+            total_cycles: 0,
+            pricing_scheme: { fixed_price: { value: decimal(plan.amountMinor), currency_code: plan.currency } },
+          },
+        ],
+        payment_preferences: { auto_bill_outstanding: true, payment_failure_threshold: 3 },
+      },
+    });
+    if (typeof made.id !== 'string') throw new ProviderError('paypal', 'create plan', 200, 'NO_ID');
+    return made.id;
+  }
+
+  /** A subscription to a billing plan, for our subscription (its custom_id); approved by the buyer at PayPal. */
+  async createSubscription(subscription: {
+    id: string;
+    planId: string;
+    returnUrl: string;
+    cancelUrl: string;
+  }): Promise<{ subscriptionId: string; approveUrl: string }> {
+    const made = await this.#execute('create subscription', {
+      path: '/v1/billing/subscriptions',
+      verb: 'POST',
+      headers: { 'Content-Type': 'application/json', 'PayPal-Request-Id': subscription.id },
+      body: {
+        plan_id: subscription.planId,
+        custom_id: subscription.id,
+        application_context: {
+          brand_name: 'PetAmigos',
+          user_action: 'SUBSCRIBE_NOW',
+          shipping_preference: 'NO_SHIPPING',
+          return_url: subscription.returnUrl,
+          cancel_url: subscription.cancelUrl,
+        },
+      },
+    });
+    const approve = (made.links as { rel: string; href: string }[] | undefined)?.find((link) => link.rel === 'approve');
+    if (typeof made.id !== 'string' || approve === undefined)
+      throw new ProviderError('paypal', 'create subscription', 200, 'NO_APPROVE_LINK');
+    return { subscriptionId: made.id, approveUrl: approve.href };
+  }
+
+  /** A subscription as PayPal has it now, and the payments of its cycles since `since`. */
+  async subscription(subscriptionId: string, since: Date): Promise<PayPalSubscription> {
+    const found = await this.#execute('get subscription', {
+      path: `/v1/billing/subscriptions/${encodeURIComponent(subscriptionId)}`,
+      verb: 'GET',
+      headers: { 'Content-Type': 'application/json' },
+    });
+    const query = new URLSearchParams({ start_time: since.toISOString(), end_time: new Date(Date.now() + 60_000).toISOString() });
+    const listed = await this.#execute('list subscription transactions', {
+      path: `/v1/billing/subscriptions/${encodeURIComponent(subscriptionId)}/transactions?${query}`,
+      verb: 'GET',
+      headers: { 'Content-Type': 'application/json' },
+    });
+    const transactions = (Array.isArray(listed.transactions) ? listed.transactions : []) as paypal.Json[];
+    return {
+      id: String(found.id),
+      status: String(found.status),
+      customId: typeof found.custom_id === 'string' ? found.custom_id : undefined,
+      payments: transactions.map((each) => ({
+        captureId: String(each.id),
+        status: String(each.status),
+        amountMinor: minorOf(each.amount_with_breakdown?.gross_amount?.value),
+        currency: String(each.amount_with_breakdown?.gross_amount?.currency_code),
+      })),
+    };
+  }
+
+  /** Cancels a subscription at PayPal (no more cycles are billed); one already ended stays as it is. */
+  async cancelSubscription(subscriptionId: string, reason: string): Promise<void> {
+    try {
+      await this.#execute('cancel subscription', {
+        path: `/v1/billing/subscriptions/${encodeURIComponent(subscriptionId)}/cancel`,
+        verb: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: { reason },
+      });
+    } catch (error) {
+      if (error instanceof ProviderError && error.issue === 'SUBSCRIPTION_STATUS_INVALID') return;
+      throw error;
+    }
   }
 
   /** A certificate URL on the API's host (api-m.paypal.com's certificates are at api.paypal.com: any paypal.com host is accepted too). */

@@ -5,7 +5,7 @@
 // left as it is. Amounts are checked here: a provider reporting another amount or currency than
 // the one asked for makes the payment FRAUD_SUSPECTED, and it credits nothing.
 import type { Static } from '@sinclair/typebox';
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import type { paymentCalls } from '../../protocol/calls/payments.ts';
 import type { TREAT_PACKS } from '../../protocol/lists.ts';
 import { NotFoundError } from '../errors.ts';
@@ -15,13 +15,13 @@ import type { Logger } from '../platform/log.ts';
 import type { TopicLog } from '../platform/topics/index.ts';
 import { NotEnoughTreatsError } from '../treats/errors.ts';
 import { Ledger, platform, wallet } from '../treats/ledger.ts';
+import { audit, type Source, type Tx } from './audit.ts';
 import { NotSettledYetError } from './errors.ts';
-import { type PaymentMethod, type PaymentStatus, payments, transactions, webhookEvents } from './schema.ts';
+import { endedByRefund, type PeriodPaid, paidPeriod } from './periods.ts';
+import { type PaymentMethod, type PaymentStatus, payments, webhookEvents } from './schema.ts';
 
 export type Payment = Static<(typeof paymentCalls)['payments.get']['response']>;
 export type Row = typeof payments.$inferSelect;
-type Tx = Parameters<Parameters<Database['transaction']>[0]>[0];
-export type Source = 'api' | 'webhook' | 'admin' | 'job';
 
 /** What a provider reports of money received, amounts in minor units. */
 export interface Captured {
@@ -93,6 +93,8 @@ interface SettlementDeps {
 export class Settlement {
   readonly #deps: SettlementDeps;
   readonly #ledger: Ledger;
+  /** Told after the commit when a payment moved a subscription (paid a period, or ended it by a full refund): set by subscriptions.ts. */
+  afterPeriod: ((change: PeriodPaid, why: 'paid' | 'refunded') => Promise<void>) | undefined;
 
   constructor(deps: SettlementDeps) {
     this.#deps = deps;
@@ -109,7 +111,7 @@ export class Settlement {
     return this.#deps.db.transaction(async (tx) => {
       const [row] = await tx.insert(payments).values(values).returning();
       if (row === undefined) throw new Error('payment not stored');
-      await this.#audit(tx, {
+      await audit(tx, {
         paymentId: row.id,
         userId: row.userId,
         type: 'created',
@@ -120,6 +122,56 @@ export class Settlement {
       });
       return row;
     });
+  }
+
+  /**
+   * A period's money that the provider charged by itself (a PayPal subscription's cycle, a Mercado
+   * Pago preapproval's charge): its payment row, keyed by the provider's id of the money, made once
+   * however often it is reported, then settled like any payment (its amount checked against the
+   * subscription's price).
+   */
+  async recordPeriod(
+    subscription: Pick<PeriodPaid['subscription'], 'id' | 'userId' | 'plan' | 'method' | 'currency' | 'amountMinor'>,
+    captured: Captured,
+    source: Source,
+    webhook?: HandledEvent,
+  ): Promise<Row | undefined> {
+    const values = {
+      id: Bun.randomUUIDv7(),
+      userId: subscription.userId,
+      method: subscription.method,
+      status: 'created' as const,
+      amountMinor: subscription.amountMinor,
+      currency: subscription.currency,
+      packId: null,
+      treats: 0,
+      subscriptionId: subscription.id,
+      plan: subscription.plan,
+      externalId: captured.captureId,
+    };
+    const row = await this.#deps.db.transaction(async (tx) => {
+      const [made] = await tx.insert(payments).values(values).onConflictDoNothing().returning();
+      if (made !== undefined)
+        await audit(tx, {
+          paymentId: made.id,
+          subscriptionId: subscription.id,
+          userId: made.userId,
+          type: 'created',
+          from: null,
+          to: 'created',
+          source,
+          detail: { plan: subscription.plan, subscriptionId: subscription.id, charged: captured.captureId },
+        });
+      if (made !== undefined) return made;
+      const [found] = await tx
+        .select()
+        .from(payments)
+        .where(and(eq(payments.method, subscription.method), eq(payments.externalId, captured.captureId)));
+      return found;
+    });
+    // The provider's id of money already recorded for another subscription: never moved over.
+    if (row === undefined || row.subscriptionId !== subscription.id) return undefined;
+    return this.settle(row.id, captured, source, webhook);
   }
 
   /**
@@ -158,7 +210,7 @@ export class Settlement {
         .set({ status: to, captureId: captured.captureId, updatedAt: new Date() })
         .where(eq(payments.id, paymentId))
         .returning();
-      await this.#audit(tx, {
+      await audit(tx, {
         paymentId,
         userId: row.userId,
         type: matches ? 'captured' : 'fraud_suspected',
@@ -169,24 +221,28 @@ export class Settlement {
         currency: captured.currency.slice(0, 3),
         detail: { ...note, captureId: captured.captureId, expectedMinor: row.amountMinor, expectedCurrency: row.currency },
       });
-      const credited = !matches
-        ? undefined
-        : await this.#ledger.transfer(
-            {
-              kind: 'purchase',
-              key: `payment:${row.id}`,
-              memo: { paymentId: row.id, packId: row.packId ?? '' },
-              legs: [
-                { ...platform('platform_sales'), amount: -row.treats },
-                { ...wallet(row.userId), amount: row.treats },
-              ],
-            },
-            tx,
-          );
-      return { row: updated ?? row, changed: true, transferId: credited?.id };
+      // A pack credits its treats; a period of a plan moves its subscription on instead.
+      const period = matches ? await paidPeriod(tx, updated ?? row, source, to) : undefined;
+      const credited =
+        !matches || row.subscriptionId !== null
+          ? undefined
+          : await this.#ledger.transfer(
+              {
+                kind: 'purchase',
+                key: `payment:${row.id}`,
+                memo: { paymentId: row.id, packId: row.packId ?? '' },
+                legs: [
+                  { ...platform('platform_sales'), amount: -row.treats },
+                  { ...wallet(row.userId), amount: row.treats },
+                ],
+              },
+              tx,
+            );
+      return { row: updated ?? row, changed: true, transferId: credited?.id, period };
     });
     if (outcome === undefined) return undefined;
     if (outcome.changed) {
+      if (outcome.period !== undefined) await this.afterPeriod?.(outcome.period, 'paid');
       if (outcome.row.status === 'fraud_suspected')
         this.#deps.log.error(
           { paymentId, reported: captured },
@@ -236,7 +292,12 @@ export class Settlement {
         .set({ status: to, refundedMinor, treatsReversed: row.treatsReversed + due, updatedAt: new Date() })
         .where(eq(payments.id, paymentId))
         .returning();
-      await this.#audit(tx, {
+      // All of a period's money given back: the plan it paid for ends now.
+      const ended =
+        row.subscriptionId !== null && refundedMinor === row.amountMinor && row.refundedMinor < row.amountMinor
+          ? await endedByRefund(tx, row, back.source)
+          : undefined;
+      await audit(tx, {
         paymentId,
         userId: row.userId,
         type: back.reversed ? 'reversed' : 'refunded',
@@ -247,16 +308,16 @@ export class Settlement {
         currency: back.currency.slice(0, 3),
         detail: { refundId: back.refundId, refundedMinor, treatsTakenBack: recovered, treatsUnrecovered: due - recovered },
       });
-      return { row: updated ?? row, changed: true, recovered, transferId };
+      return { row: updated ?? row, changed: true, recovered, transferId, ended };
     });
     if (outcome === undefined) return undefined;
     if (outcome.changed) {
+      if (outcome.ended !== undefined) await this.afterPeriod?.(outcome.ended, 'refunded');
       await this.#announce(outcome.row, outcome.transferId, 'reversal');
     }
     return outcome.row;
   }
 
-  /** Takes up to `due` treats back from the buyer's wallet (as many as it holds): how many it took. */
   /** After the commit: the payment as it is now, and the balances when treats moved. */
   async #announce(row: Row, transferId: string | undefined, kind: 'purchase' | 'reversal'): Promise<void> {
     await emit(this.#deps, 'user', row.userId, 'payments.changed', { payment: this.view(row) });
@@ -265,6 +326,7 @@ export class Settlement {
     await emit(this.#deps, 'user', row.userId, 'treats.changed', { ...balances, transferId, kind });
   }
 
+  /** Takes up to `due` treats back from the buyer's wallet (as many as it holds): how many it took. */
   async #takeTreats(tx: Tx, row: Row, due: number, refundId: string): Promise<{ taken: number; transferId: string | undefined }> {
     for (let attempt = 0; attempt < 3; attempt++) {
       // Read on this transaction's own connection: another from the pool could wait on a full pool.
@@ -307,37 +369,10 @@ export class Settlement {
       const [row] = await tx.select().from(payments).where(eq(payments.id, paymentId)).for('update');
       if (row === undefined || (row.status !== 'created' && row.status !== 'failed') || row.status === to) return undefined;
       const [updated] = await tx.update(payments).set({ status: to, updatedAt: new Date() }).where(eq(payments.id, paymentId)).returning();
-      await this.#audit(tx, { paymentId, userId: row.userId, type, from: row.status, to, source, detail });
+      await audit(tx, { paymentId, userId: row.userId, type, from: row.status, to, source, detail });
       return updated;
     });
     if (changed !== undefined) await emit(this.#deps, 'user', changed.userId, 'payments.changed', { payment: this.view(changed) });
     return changed;
-  }
-
-  async #audit(
-    tx: Tx,
-    entry: {
-      paymentId: string;
-      userId: string;
-      type: string;
-      from: PaymentStatus | null;
-      to: PaymentStatus;
-      source: Source;
-      amountMinor?: number | null;
-      currency?: string | null;
-      detail: Record<string, string | number | boolean | null>;
-    },
-  ): Promise<void> {
-    await tx.insert(transactions).values({
-      paymentId: entry.paymentId,
-      userId: entry.userId,
-      type: entry.type,
-      fromStatus: entry.from,
-      toStatus: entry.to,
-      amountMinor: entry.amountMinor ?? null,
-      currency: entry.currency ?? null,
-      source: entry.source,
-      detail: entry.detail,
-    });
   }
 }

@@ -8,11 +8,13 @@ import { and, eq } from 'drizzle-orm';
 import { FORMATS } from '../../protocol/formats.ts';
 import type { Database } from '../platform/db/index.ts';
 import type { Logger } from '../platform/log.ts';
+import type { Source } from './audit.ts';
 import { NotSettledYetError } from './errors.ts';
 import type { MercadoPagoGateway, MercadoPagoPayment } from './mercadopago.ts';
 import { minorOf, type PayPalEvent, type PayPalGateway } from './paypal.ts';
 import { payments, webhookEvents } from './schema.ts';
-import type { HandledEvent, Row, Settlement, Source } from './settlement.ts';
+import type { HandledEvent, Row, Settlement } from './settlement.ts';
+import type { Subscriptions } from './subscriptions.ts';
 
 export type WebhookOutcome = 'unverified' | 'duplicate' | 'handled' | 'ignored';
 
@@ -22,6 +24,7 @@ interface PaymentWebhooksDeps {
   settlement: Settlement;
   paypal: PayPalGateway | undefined;
   mercadoPago: MercadoPagoGateway | undefined;
+  subscriptions: Subscriptions;
   /** The SPEI provider's webhook secret; undefined: no SPEI webhook (an admin confirms transfers). */
   speiSecret: string | undefined;
 }
@@ -87,6 +90,8 @@ export class PaymentWebhooks {
     }
     const handled: HandledEvent = { provider: 'paypal', id: event.id, type: event.type };
     if (event.type === 'PAYMENT.CAPTURE.REFUNDED' || event.type === 'PAYMENT.CAPTURE.REVERSED') return this.#paypalRefund(event, handled);
+    if (event.type === 'PAYMENT.SALE.COMPLETED' || event.type.startsWith('BILLING.SUBSCRIPTION.'))
+      return this.#paypalSubscription(event, handled);
     if (event.type !== 'PAYMENT.CAPTURE.COMPLETED') return (await this.#record(handled)) ? 'ignored' : 'duplicate';
     const resource = event.resource;
     const paymentId = resource.custom_id;
@@ -117,6 +122,25 @@ export class PaymentWebhooks {
       handled,
     );
     return settled === undefined ? 'duplicate' : 'handled';
+  }
+
+  /**
+   * A subscription's event (activated, cancelled, suspended, a payment failed) or a cycle's payment
+   * (PAYMENT.SALE.COMPLETED, naming the subscription as `billing_agreement_id`): nothing in it is
+   * taken as it is; the subscription is asked of PayPal and what PayPal says is applied.
+   */
+  async #paypalSubscription(event: PayPalEvent, handled: HandledEvent): Promise<WebhookOutcome> {
+    const externalId = event.type === 'PAYMENT.SALE.COMPLETED' ? event.resource.billing_agreement_id : event.resource.id;
+    const row = typeof externalId === 'string' ? await this.#deps.subscriptions.byExternalId('paypal', externalId) : undefined;
+    if (row === undefined) {
+      this.#deps.log.warn(
+        { eventId: event.id, externalId },
+        `payments.webhook() | an event of no subscription of ours [event:${event.id}]`,
+      );
+      return (await this.#record(handled)) ? 'ignored' : 'duplicate';
+    }
+    await this.#deps.subscriptions.reconcile(row, 'webhook');
+    return (await this.#record(handled)) ? 'handled' : 'duplicate';
   }
 
   /** A refund or a chargeback PayPal reports: the payment it names gives back what it credited, once. */
@@ -168,8 +192,16 @@ export class PaymentWebhooks {
       return 'unverified';
     }
     const handled: HandledEvent = { provider: 'mercadopago', id: String(body.id ?? `${type}:${dataId}`), type };
+    if (type === 'subscription_preapproval' || type === 'subscription_authorized_payment')
+      return this.#mercadoPagoSubscription(gateway, dataId, type, handled);
     if (type !== 'payment') return (await this.#record(handled)) ? 'ignored' : 'duplicate';
     const found = await gateway.payment(dataId);
+    // A preapproval's monthly charge: its external reference is our subscription.
+    const subscription = isUuid(found.externalReference) ? await this.#deps.subscriptions.byId(found.externalReference) : undefined;
+    if (subscription !== undefined && subscription.method === 'mercadopago') {
+      await this.#deps.subscriptions.applyMercadoPagoCharge(subscription, found, 'webhook');
+      return (await this.#record(handled)) ? 'handled' : 'duplicate';
+    }
     const [row] = isUuid(found.externalReference)
       ? await this.#deps.db
           .select()
@@ -184,6 +216,23 @@ export class PaymentWebhooks {
       return 'ignored';
     }
     await applyMercadoPago(this.#deps.settlement, row, found, 'webhook');
+    return (await this.#record(handled)) ? 'handled' : 'duplicate';
+  }
+
+  /** A preapproval changed, or one of its monthly charges was made: the subscription is asked of Mercado Pago and applied. */
+  async #mercadoPagoSubscription(
+    gateway: MercadoPagoGateway,
+    dataId: string,
+    type: string,
+    handled: HandledEvent,
+  ): Promise<WebhookOutcome> {
+    const preapprovalId = type === 'subscription_preapproval' ? dataId : (await gateway.authorizedPayment(dataId)).preapprovalId;
+    const row = await this.#deps.subscriptions.byExternalId('mercadopago', preapprovalId);
+    if (row === undefined) {
+      this.#deps.log.warn({ dataId, type }, `payments.webhook() | a preapproval of no subscription of ours [data:${dataId}]`);
+      return (await this.#record(handled)) ? 'ignored' : 'duplicate';
+    }
+    await this.#deps.subscriptions.reconcile(row, 'webhook');
     return (await this.#record(handled)) ? 'handled' : 'duplicate';
   }
 

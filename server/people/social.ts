@@ -11,8 +11,9 @@ import type { Media } from '../media/media.ts';
 import { MailDigest } from '../notifications/digest.ts';
 import { Notifier } from '../notifications/notifier.ts';
 import { loadVapidKeys, PushSender } from '../notifications/push.ts';
-import { Entitlements } from '../payments/entitlements.ts';
+import type { PaymentsModule } from '../payments/index.ts';
 import type { Payments } from '../payments/payments.ts';
+import type { Subscriptions } from '../payments/subscriptions.ts';
 import { Pets, petsShowMedia, petsUseMedia } from '../pets/pets.ts';
 import { Places } from '../places/places.ts';
 import type { Platform } from '../platform/index.ts';
@@ -69,6 +70,7 @@ export interface Social {
   treats: Treats;
   /** Made by the node before the HTTP app, which serves its webhooks. */
   payments: Payments;
+  subscriptions: Subscriptions;
 }
 
 export async function createSocial(
@@ -78,7 +80,7 @@ export async function createSocial(
   media: Media,
   reminders: Reminders,
   captions: CaptionEmbedder,
-  payments: Payments,
+  payments: PaymentsModule,
 ): Promise<Social> {
   const db = platform.database.db;
   const keys = await loadVapidKeys(db, platform.config.webPush);
@@ -112,7 +114,7 @@ export async function createSocial(
     savedPostsMax: platform.config.savedPostsMax,
     media,
     captions,
-    entitlements: new Entitlements(db),
+    entitlements: payments.entitlements,
   };
   // Who may see a media: its owner, and whoever may see something that shows it.
   media.showWith(profilesShowMedia, postsShowMedia, petsShowMedia, chatsShowMedia, storiesShowMedia);
@@ -165,6 +167,7 @@ export async function createSocial(
       everyMs: platform.config.stories.cleanupEveryMs,
     }),
     treats: new Treats(deps),
-    payments,
+    payments: payments.payments,
+    subscriptions: payments.subscriptions,
   };
 }

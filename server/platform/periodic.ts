@@ -20,6 +20,8 @@ export interface PeriodicDeps<T> {
   /** The job's row in periodic_jobs, and its name in logs. */
   name: string;
   everyMs: number;
+  /** When the round after a finished one is due, for a job run at fixed times (the daily one at 00:00 UTC); `everyMs` after it by default. */
+  nextRunAt?: (finished: Date) => Date;
   /** One round; `stopping()` turns true when the node stops, for a long round to end early. */
   round: (stopping: () => boolean) => Promise<T>;
 }
@@ -81,7 +83,10 @@ export class PeriodicJob<T> {
     await db
       .update(periodicJobs)
       .set({
-        nextRunAt: sql`now() + make_interval(secs => ${this.#deps.everyMs / 1000})`,
+        nextRunAt:
+          this.#deps.nextRunAt === undefined
+            ? sql`now() + make_interval(secs => ${this.#deps.everyMs / 1000})`
+            : this.#deps.nextRunAt(new Date()),
         claimedBy: null,
         claimedUntil: null,
         lastRunAt: sql`now()`,

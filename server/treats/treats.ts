@@ -14,12 +14,13 @@ import { summariesById } from '../people/summaries.ts';
 import { decodeCursor, pageOf } from '../platform/cursor.ts';
 import { rowsOf } from '../platform/db/rows.ts';
 import { visibleTo } from '../posts/visibility.ts';
+import { Allowance } from './allowance.ts';
 import { earned, Ledger, platform, type Transfer, wallet } from './ledger.ts';
 import type { TreatTransferKind } from './schema.ts';
 
 type Request<N extends keyof typeof treatCalls> = Static<(typeof treatCalls)[N]['request']>;
 type Response<N extends keyof typeof treatCalls> = Static<(typeof treatCalls)[N]['response']>;
-type Deps = Pick<SocialDeps, 'db' | 'limiter' | 'topics' | 'log'>;
+type Deps = Pick<SocialDeps, 'db' | 'limiter' | 'topics' | 'log' | 'entitlements'>;
 
 /** The tipped person's share of a tip, rounded in their favour. */
 const creatorShare = (treats: number) => Math.ceil((treats * TREAT_LIMITS.creatorSharePercent) / 100);
@@ -27,14 +28,30 @@ const creatorShare = (treats: number) => Math.ceil((treats * TREAT_LIMITS.creato
 export class Treats {
   readonly #deps: Deps;
   readonly ledger: Ledger;
+  readonly allowance: Allowance;
 
   constructor(deps: Deps) {
     this.#deps = deps;
     this.ledger = new Ledger(deps.db);
+    this.allowance = new Allowance(deps.db, this.ledger, deps.entitlements);
   }
 
   balance(userId: string): Promise<Response<'treats.balance'>> {
     return this.ledger.balances(userId);
+  }
+
+  /** This month's allowance: what the plan grants, what was claimed, what is left. */
+  allowanceOf(userId: string): Promise<Response<'treats.allowance'>> {
+    return this.allowance.state(userId);
+  }
+
+  /** Claims what this month's allowance still holds; claiming again changes nothing. */
+  async claimAllowance(userId: string): Promise<Response<'treats.claimAllowance'>> {
+    const granted = await this.allowance.grant(userId);
+    const balances = await this.ledger.balances(userId);
+    const last = granted.at(-1);
+    if (last !== undefined) await emit(this.#deps, 'user', userId, 'treats.changed', { ...balances, transferId: last, kind: 'allowance' });
+    return { ...balances, allowance: await this.allowance.state(userId) };
   }
 
   async history(userId: string, request: Request<'treats.history'>): Promise<Response<'treats.history'>> {

@@ -83,6 +83,11 @@ export class PayPalBilling {
       const found = this.#plans.get(plan[1] ?? '');
       return found ? Response.json(found.json) : notFound('plan');
     }
+    const listed = /^\/v1\/billing\/subscriptions\/([^/]+)\/transactions$/.exec(pathname);
+    if (listed && method === 'GET') {
+      const found = this.#subscriptions.get(listed[1] ?? '');
+      return found ? this.#transactions(found, new URL(request.url).searchParams) : notFound('subscription');
+    }
     const subscription = /^\/v1\/billing\/subscriptions\/([^/]+)(\/cancel)?$/.exec(pathname);
     if (subscription) {
       const found = this.#subscriptions.get(subscription[1] ?? '');
@@ -349,6 +354,36 @@ export class PayPalBilling {
     return Response.json(minimal ? { id, status, status_update_time, plan_id, plan_overridden, create_time, links } : json, {
       status: 201,
     });
+  }
+
+  /** GET …/transactions: the cycles' payments between start_time and end_time (both required, as on PayPal). */
+  #transactions(subscription: Subscription, query: URLSearchParams): Response {
+    const start = Date.parse(query.get('start_time') ?? '');
+    const end = Date.parse(query.get('end_time') ?? '');
+    if (Number.isNaN(start) || Number.isNaN(end)) return paypalError('INVALID_REQUEST', [missing('/start_time')]);
+    const transactions = this.sales
+      .filter((sale) => sale.billing_agreement_id === subscription.id)
+      .filter((sale) => {
+        const time = Date.parse(String(sale.create_time));
+        return time >= start && time <= end;
+      })
+      .map((sale) => {
+        const amount = sale.amount as { total: string; currency: string };
+        const fee = sale.transaction_fee as Money;
+        return {
+          id: sale.id,
+          status: sale.state === 'completed' ? 'COMPLETED' : String(sale.state).toUpperCase(),
+          amount_with_breakdown: {
+            gross_amount: { currency_code: amount.currency, value: amount.total },
+            fee_amount: fee,
+            net_amount: { currency_code: amount.currency, value: fromCents(toCents(amount.total) - toCents(fee.value)) },
+          },
+          payer_name: { given_name: 'John', surname: 'Doe' },
+          payer_email: 'sb-buyer@personal.example.com',
+          time: sale.create_time,
+        };
+      });
+    return Response.json({ transactions, total_items: transactions.length, total_pages: 1 });
   }
 
   async #cancel(subscription: Subscription, request: Request): Promise<Response> {
