@@ -32,7 +32,10 @@ const Standing = {
     description:
       '`adFree`: no ads; `verification`: may ask for the verified mark (verification.request); `badges`: the plan’s badge shows by their name; `creatorAnalytics`: the full reel analytics; `prioritySupport`: their helpdesk conversations go first; `apiTokens`: personal API tokens (tokens.*)',
   }),
-  monthlyTreats: T.Integer({ minimum: 0, description: 'Treats the plan grants each calendar month (UTC), claimed with treats.claimAllowance' }),
+  monthlyTreats: T.Integer({
+    minimum: 0,
+    description: 'Treats the plan grants each calendar month (UTC), claimed with treats.claimAllowance',
+  }),
 };
 
 export const Subscription = T.Object({
