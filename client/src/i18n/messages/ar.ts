@@ -1054,4 +1054,12 @@ export const ar: Messages = {
   'spei.copy': 'نسخ',
   'spei.copied': 'تم النسخ',
   'spei.mxnOnly': 'تحويلات SPEI بالبيزو المكسيكي: اختر MXN.',
+  'receipts.title': 'الإيصالات',
+  'receipts.download': 'الإيصال',
+  'receipts.downloadLabel': 'تنزيل إيصال {what} ({price})',
+  'receipts.planMonth': 'خطة {plan} لمدة شهر',
+  'receipts.plan.basic': 'الأساسية',
+  'receipts.plan.premium': 'المميزة',
+  'receipts.plan.pro': 'الاحترافية',
+  'error.NO_RECEIPT': 'لا يوجد إيصال لهذه الدفعة: لم تكتمل.',
 };

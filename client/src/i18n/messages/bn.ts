@@ -1043,4 +1043,12 @@ export const bn: Messages = {
   'spei.copy': 'কপি করুন',
   'spei.copied': 'কপি হয়েছে',
   'spei.mxnOnly': 'SPEI ট্রান্সফার মেক্সিকান পেসোতে হয়: MXN বেছে নিন।',
+  'receipts.title': 'রসিদসমূহ',
+  'receipts.download': 'রসিদ',
+  'receipts.downloadLabel': '{what} ({price})-এর রসিদ ডাউনলোড করুন',
+  'receipts.planMonth': '{plan} প্ল্যান, এক মাস',
+  'receipts.plan.basic': 'বেসিক',
+  'receipts.plan.premium': 'প্রিমিয়াম',
+  'receipts.plan.pro': 'প্রো',
+  'error.NO_RECEIPT': 'এই পেমেন্টের কোনো রসিদ নেই: এটি সম্পন্ন হয়নি।',
 };

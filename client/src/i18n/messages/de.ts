@@ -1055,4 +1055,12 @@ export const de: Messages = {
   'spei.copy': 'Kopieren',
   'spei.copied': 'Kopiert',
   'spei.mxnOnly': 'SPEI-Überweisungen laufen in mexikanischen Pesos: Wähle MXN.',
+  'receipts.title': 'Quittungen',
+  'receipts.download': 'Quittung',
+  'receipts.downloadLabel': 'Quittung für {what} ({price}) herunterladen',
+  'receipts.planMonth': 'Tarif {plan}, ein Monat',
+  'receipts.plan.basic': 'Basis',
+  'receipts.plan.premium': 'Premium',
+  'receipts.plan.pro': 'Pro',
+  'error.NO_RECEIPT': 'Für diese Zahlung gibt es keine Quittung: Sie wurde nicht abgeschlossen.',
 };

@@ -1044,6 +1044,14 @@ export const en = {
   'spei.copy': 'Copy',
   'spei.copied': 'Copied',
   'spei.mxnOnly': 'SPEI transfers are in pesos: choose MXN.',
+  'receipts.title': 'Receipts',
+  'receipts.download': 'Receipt',
+  'receipts.downloadLabel': 'Download the receipt for {what} ({price})',
+  'receipts.planMonth': '{plan} plan, one month',
+  'receipts.plan.basic': 'Basic',
+  'receipts.plan.premium': 'Premium',
+  'receipts.plan.pro': 'Pro',
+  'error.NO_RECEIPT': 'This payment has no receipt: it was not completed.',
 } as const;
 
 export type MessageKey = keyof typeof en;

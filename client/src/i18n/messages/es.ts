@@ -1053,4 +1053,12 @@ export const es: Messages = {
   'spei.copy': 'Copiar',
   'spei.copied': 'Copiado',
   'spei.mxnOnly': 'Las transferencias SPEI son en pesos mexicanos: elige MXN.',
+  'receipts.title': 'Recibos',
+  'receipts.download': 'Recibo',
+  'receipts.downloadLabel': 'Descargar el recibo de {what} ({price})',
+  'receipts.planMonth': 'Plan {plan}, un mes',
+  'receipts.plan.basic': 'Básico',
+  'receipts.plan.premium': 'Premium',
+  'receipts.plan.pro': 'Pro',
+  'error.NO_RECEIPT': 'Este pago no tiene recibo: no se completó.',
 };

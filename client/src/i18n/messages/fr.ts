@@ -1059,4 +1059,12 @@ export const fr: Messages = {
   'spei.copy': 'Copier',
   'spei.copied': 'Copié',
   'spei.mxnOnly': 'Les virements SPEI se font en pesos mexicains : choisissez MXN.',
+  'receipts.title': 'Reçus',
+  'receipts.download': 'Reçu',
+  'receipts.downloadLabel': 'Télécharger le reçu de {what} ({price})',
+  'receipts.planMonth': 'Formule {plan}, un mois',
+  'receipts.plan.basic': 'Essentielle',
+  'receipts.plan.premium': 'Premium',
+  'receipts.plan.pro': 'Pro',
+  'error.NO_RECEIPT': 'Ce paiement n’a pas de reçu : il n’a pas abouti.',
 };

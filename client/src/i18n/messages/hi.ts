@@ -1043,4 +1043,12 @@ export const hi: Messages = {
   'spei.copy': 'कॉपी करें',
   'spei.copied': 'कॉपी हो गया',
   'spei.mxnOnly': 'SPEI ट्रांसफ़र मैक्सिकन पेसो में होते हैं: MXN चुनें।',
+  'receipts.title': 'रसीदें',
+  'receipts.download': 'रसीद',
+  'receipts.downloadLabel': '{what} ({price}) की रसीद डाउनलोड करें',
+  'receipts.planMonth': '{plan} प्लान, एक महीना',
+  'receipts.plan.basic': 'बेसिक',
+  'receipts.plan.premium': 'प्रीमियम',
+  'receipts.plan.pro': 'प्रो',
+  'error.NO_RECEIPT': 'इस भुगतान की कोई रसीद नहीं है: यह पूरा नहीं हुआ।',
 };

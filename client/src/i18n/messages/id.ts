@@ -1048,4 +1048,12 @@ export const id: Messages = {
   'spei.copy': 'Salin',
   'spei.copied': 'Disalin',
   'spei.mxnOnly': 'Transfer SPEI menggunakan peso Meksiko: pilih MXN.',
+  'receipts.title': 'Kuitansi',
+  'receipts.download': 'Kuitansi',
+  'receipts.downloadLabel': 'Unduh kuitansi {what} ({price})',
+  'receipts.planMonth': 'Paket {plan}, satu bulan',
+  'receipts.plan.basic': 'Dasar',
+  'receipts.plan.premium': 'Premium',
+  'receipts.plan.pro': 'Pro',
+  'error.NO_RECEIPT': 'Pembayaran ini tidak punya kuitansi: pembayarannya tidak selesai.',
 };

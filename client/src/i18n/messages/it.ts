@@ -1054,4 +1054,12 @@ export const it: Messages = {
   'spei.copy': 'Copia',
   'spei.copied': 'Copiato',
   'spei.mxnOnly': 'I bonifici SPEI sono in pesos messicani: scegli MXN.',
+  'receipts.title': 'Ricevute',
+  'receipts.download': 'Ricevuta',
+  'receipts.downloadLabel': 'Scarica la ricevuta di {what} ({price})',
+  'receipts.planMonth': 'Piano {plan}, un mese',
+  'receipts.plan.basic': 'Base',
+  'receipts.plan.premium': 'Premium',
+  'receipts.plan.pro': 'Pro',
+  'error.NO_RECEIPT': 'Questo pagamento non ha una ricevuta: non è stato completato.',
 };

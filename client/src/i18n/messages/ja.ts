@@ -1049,4 +1049,12 @@ export const ja: Messages = {
   'spei.copy': 'コピー',
   'spei.copied': 'コピーしました',
   'spei.mxnOnly': 'SPEI の振込はメキシコペソのみです。MXN を選択してください。',
+  'receipts.title': '領収書',
+  'receipts.download': '領収書',
+  'receipts.downloadLabel': '{what}（{price}）の領収書をダウンロード',
+  'receipts.planMonth': '{plan}プラン（1か月）',
+  'receipts.plan.basic': 'ベーシック',
+  'receipts.plan.premium': 'プレミアム',
+  'receipts.plan.pro': 'プロ',
+  'error.NO_RECEIPT': 'このお支払いは完了していないため、領収書はありません。',
 };

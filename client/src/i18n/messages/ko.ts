@@ -1045,4 +1045,12 @@ export const ko: Messages = {
   'spei.copy': '복사',
   'spei.copied': '복사됨',
   'spei.mxnOnly': 'SPEI 이체는 멕시코 페소로만 가능해요. MXN을 선택해 주세요.',
+  'receipts.title': '영수증',
+  'receipts.download': '영수증',
+  'receipts.downloadLabel': '{what}({price}) 영수증 내려받기',
+  'receipts.planMonth': '{plan} 요금제 1개월',
+  'receipts.plan.basic': '베이직',
+  'receipts.plan.premium': '프리미엄',
+  'receipts.plan.pro': '프로',
+  'error.NO_RECEIPT': '완료되지 않은 결제라 영수증이 없습니다.',
 };

@@ -1051,4 +1051,12 @@ export const nl: Messages = {
   'spei.copy': 'Kopiëren',
   'spei.copied': 'Gekopieerd',
   'spei.mxnOnly': 'SPEI-overschrijvingen zijn in Mexicaanse peso’s: kies MXN.',
+  'receipts.title': 'Betaalbewijzen',
+  'receipts.download': 'Betaalbewijs',
+  'receipts.downloadLabel': 'Betaalbewijs voor {what} ({price}) downloaden',
+  'receipts.planMonth': 'Abonnement {plan}, één maand',
+  'receipts.plan.basic': 'Basis',
+  'receipts.plan.premium': 'Premium',
+  'receipts.plan.pro': 'Pro',
+  'error.NO_RECEIPT': 'Deze betaling heeft geen betaalbewijs: ze is niet voltooid.',
 };

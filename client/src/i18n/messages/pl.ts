@@ -1057,4 +1057,12 @@ export const pl: Messages = {
   'spei.copy': 'Kopiuj',
   'spei.copied': 'Skopiowano',
   'spei.mxnOnly': 'Przelewy SPEI są realizowane w peso meksykańskich: wybierz MXN.',
+  'receipts.title': 'Potwierdzenia płatności',
+  'receipts.download': 'Potwierdzenie',
+  'receipts.downloadLabel': 'Pobierz potwierdzenie płatności: {what} ({price})',
+  'receipts.planMonth': 'Plan {plan}, jeden miesiąc',
+  'receipts.plan.basic': 'Podstawowy',
+  'receipts.plan.premium': 'Premium',
+  'receipts.plan.pro': 'Pro',
+  'error.NO_RECEIPT': 'Ta płatność nie ma potwierdzenia: nie została zrealizowana.',
 };

@@ -1054,4 +1054,12 @@ export const pt: Messages = {
   'spei.copy': 'Copiar',
   'spei.copied': 'Copiado',
   'spei.mxnOnly': 'As transferências SPEI são em pesos mexicanos: escolha MXN.',
+  'receipts.title': 'Recibos',
+  'receipts.download': 'Recibo',
+  'receipts.downloadLabel': 'Baixar o recibo de {what} ({price})',
+  'receipts.planMonth': 'Plano {plan}, um mês',
+  'receipts.plan.basic': 'Básico',
+  'receipts.plan.premium': 'Premium',
+  'receipts.plan.pro': 'Pro',
+  'error.NO_RECEIPT': 'Este pagamento não tem recibo: ele não foi concluído.',
 };

@@ -1054,4 +1054,12 @@ export const ru: Messages = {
   'spei.copy': 'Копировать',
   'spei.copied': 'Скопировано',
   'spei.mxnOnly': 'Переводы SPEI выполняются в мексиканских песо: выберите MXN.',
+  'receipts.title': 'Квитанции',
+  'receipts.download': 'Квитанция',
+  'receipts.downloadLabel': 'Скачать квитанцию: {what} ({price})',
+  'receipts.planMonth': 'Тариф «{plan}», один месяц',
+  'receipts.plan.basic': 'Базовый',
+  'receipts.plan.premium': 'Премиум',
+  'receipts.plan.pro': 'Про',
+  'error.NO_RECEIPT': 'У этого платежа нет квитанции: он не был завершён.',
 };

@@ -1039,4 +1039,12 @@ export const th: Messages = {
   'spei.copy': 'คัดลอก',
   'spei.copied': 'คัดลอกแล้ว',
   'spei.mxnOnly': 'การโอน SPEI รองรับเฉพาะเงินเปโซเม็กซิโก โปรดเลือก MXN',
+  'receipts.title': 'ใบเสร็จ',
+  'receipts.download': 'ใบเสร็จ',
+  'receipts.downloadLabel': 'ดาวน์โหลดใบเสร็จของ {what} ({price})',
+  'receipts.planMonth': 'แพ็กเกจ {plan} 1 เดือน',
+  'receipts.plan.basic': 'เบสิก',
+  'receipts.plan.premium': 'พรีเมียม',
+  'receipts.plan.pro': 'โปร',
+  'error.NO_RECEIPT': 'การชำระเงินนี้ไม่มีใบเสร็จ เพราะยังไม่เสร็จสมบูรณ์',
 };

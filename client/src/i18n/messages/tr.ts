@@ -1047,4 +1047,12 @@ export const tr: Messages = {
   'spei.copy': 'Kopyala',
   'spei.copied': 'Kopyalandı',
   'spei.mxnOnly': 'SPEI havaleleri Meksika pesosu ile yapılır: para birimi olarak MXN seç.',
+  'receipts.title': 'Makbuzlar',
+  'receipts.download': 'Makbuz',
+  'receipts.downloadLabel': '{what} ({price}) makbuzunu indir',
+  'receipts.planMonth': '{plan} planı, bir ay',
+  'receipts.plan.basic': 'Temel',
+  'receipts.plan.premium': 'Premium',
+  'receipts.plan.pro': 'Pro',
+  'error.NO_RECEIPT': 'Bu ödemenin makbuzu yok: ödeme tamamlanmadı.',
 };

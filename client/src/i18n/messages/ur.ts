@@ -1048,4 +1048,12 @@ export const ur: Messages = {
   'spei.copy': 'کاپی کریں',
   'spei.copied': 'کاپی ہو گیا',
   'spei.mxnOnly': 'SPEI ٹرانسفر میکسیکن پیسو میں ہوتے ہیں: MXN منتخب کریں۔',
+  'receipts.title': 'رسیدیں',
+  'receipts.download': 'رسید',
+  'receipts.downloadLabel': '{what} ({price}) کی رسید ڈاؤن لوڈ کریں',
+  'receipts.planMonth': '{plan} پلان، ایک مہینہ',
+  'receipts.plan.basic': 'بنیادی',
+  'receipts.plan.premium': 'پریمیم',
+  'receipts.plan.pro': 'پرو',
+  'error.NO_RECEIPT': 'اس ادائیگی کی کوئی رسید نہیں: یہ مکمل نہیں ہوئی۔',
 };

@@ -1048,4 +1048,12 @@ export const vi: Messages = {
   'spei.copy': 'Sao chép',
   'spei.copied': 'Đã sao chép',
   'spei.mxnOnly': 'Chuyển khoản SPEI dùng peso Mexico: hãy chọn MXN.',
+  'receipts.title': 'Biên lai',
+  'receipts.download': 'Biên lai',
+  'receipts.downloadLabel': 'Tải biên lai cho {what} ({price})',
+  'receipts.planMonth': 'Gói {plan}, một tháng',
+  'receipts.plan.basic': 'Cơ bản',
+  'receipts.plan.premium': 'Cao cấp',
+  'receipts.plan.pro': 'Chuyên nghiệp',
+  'error.NO_RECEIPT': 'Khoản thanh toán này không có biên lai: nó chưa hoàn tất.',
 };

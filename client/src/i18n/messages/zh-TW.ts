@@ -1039,4 +1039,12 @@ export const zhTW: Messages = {
   'spei.copy': '複製',
   'spei.copied': '已複製',
   'spei.mxnOnly': 'SPEI 轉帳僅支援墨西哥披索：請選擇 MXN。',
+  'receipts.title': '收據',
+  'receipts.download': '收據',
+  'receipts.downloadLabel': '下載 {what}（{price}）的收據',
+  'receipts.planMonth': '{plan}方案，一個月',
+  'receipts.plan.basic': '基本版',
+  'receipts.plan.premium': '進階版',
+  'receipts.plan.pro': '專業版',
+  'error.NO_RECEIPT': '這筆付款沒有收據：它未完成。',
 };

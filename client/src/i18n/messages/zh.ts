@@ -1039,4 +1039,12 @@ export const zh: Messages = {
   'spei.copy': '复制',
   'spei.copied': '已复制',
   'spei.mxnOnly': 'SPEI 转账仅支持墨西哥比索：请选择 MXN。',
+  'receipts.title': '收据',
+  'receipts.download': '收据',
+  'receipts.downloadLabel': '下载 {what}（{price}）的收据',
+  'receipts.planMonth': '{plan}套餐，一个月',
+  'receipts.plan.basic': '基础版',
+  'receipts.plan.premium': '高级版',
+  'receipts.plan.pro': '专业版',
+  'error.NO_RECEIPT': '这笔付款没有收据：它未完成。',
 };
