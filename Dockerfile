@@ -1,6 +1,6 @@
 # PetAmigos node image, on the official Bun image.
 #   build:   dependencies (with dev tools) + the web client bundle
-#   runtime: ffmpeg, production dependencies, the server sources, migrations and the built client
+#   runtime: ffmpeg, fonts, production dependencies, the server sources, migrations and the built client
 # Bun runs TypeScript directly, so the server is not compiled.
 
 ARG BUN_VERSION=1.4.5
@@ -20,9 +20,10 @@ RUN bun install --production
 
 FROM oven/bun:${BUN_VERSION}-slim AS runtime
 WORKDIR /app
-# ffmpeg and ffprobe for the media jobs (video ladders, voice notes), from Debian's packages.
+# ffmpeg and ffprobe for the media jobs (video ladders, voice notes), and the Noto fonts the PDF
+# receipts are set in (every script of the 20 languages), from Debian's packages.
 RUN apt-get update \
-  && apt-get install -y --no-install-recommends ffmpeg \
+  && apt-get install -y --no-install-recommends ffmpeg fonts-noto-core fonts-noto-cjk \
   && rm -rf /var/lib/apt/lists/*
 ENV NODE_ENV=production \
     PORT=3000 \

@@ -75,6 +75,8 @@ export const DOMAIN_ERROR_CODES = {
     'The feature needs a plan the caller does not have (`details.entitlement`; `details.plan`: the cheapest plan that has it); nothing changed. See subscriptions.plans.',
   ALREADY_SUBSCRIBED:
     'The caller already has a live subscription to this plan or a higher one (`details.plan`); cancel it, or choose a higher plan. Nothing was made.',
+  NO_RECEIPT:
+    'The payment has no receipt: only a payment that was completed has one (also once refunded or charged back); one waiting, failed or under review for fraud does not.',
   NOT_ENOUGH_TREATS:
     'The wallet holds fewer treats than the call spends (`details.balance`, `details.needed`); nothing moved. Buy a pack, or spend less.',
   REMIX_NOT_ALLOWED:

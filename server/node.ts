@@ -65,7 +65,7 @@ export async function startNode(config: Config, log: Logger, options: NodeOption
     const media = await createMediaModule(platform, (ownerId, view) =>
       actorsForMedia?.tell('user', ownerId, { op: 'mediaChanged', media: view } satisfies UserMessage),
     );
-    const payments = createPayments(platform);
+    const payments = createPayments(platform, accounts.outbox);
     const app = createHttpApp({
       platform,
       media,

@@ -55,6 +55,7 @@ const PROTECTED: Record<string, Role> = {
   'PUT /admin/users/{id}/role': 'admin',
   'GET /admin/payments/': 'admin',
   'POST /admin/payments/{id}/spei': 'admin',
+  'GET /payments/{id}/receipt.pdf': 'user',
   'GET /users/by-username/{username}': 'user',
   'POST /media/': 'user',
   'POST /media/uploads': 'user',

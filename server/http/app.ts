@@ -11,6 +11,7 @@ import type { MediaModule } from '../media/index.ts';
 import { mediaRoutes } from '../media/routes.ts';
 import { paymentAdminRoutes } from '../payments/admin-routes.ts';
 import type { PaymentsModule } from '../payments/index.ts';
+import { receiptRoutes } from '../payments/receipt-routes.ts';
 import { paymentRoutes } from '../payments/routes.ts';
 import { peopleRoutes } from '../people/routes.ts';
 import type { Platform } from '../platform/index.ts';
@@ -93,6 +94,7 @@ export function createHttpApp({ platform, media, payments, metrics, client, star
     .use(mediaRoutes(accounts, peerAddress, media.media, platform.storage, media.urls))
     .use(paymentRoutes(payments.webhooks))
     .use(paymentAdminRoutes(accounts, peerAddress, payments.settlement))
+    .use(receiptRoutes(accounts, peerAddress, payments.receipts))
     .use(protocolSchemaRoutes())
     .get(
       '/health',

@@ -12,6 +12,7 @@ export const MAIL_TEMPLATES = [
   'account_locked',
   'notification',
   'notification_digest',
+  'receipt',
 ] as const;
 export type MailTemplate = (typeof MAIL_TEMPLATES)[number];
 

@@ -105,3 +105,13 @@ export class AlreadySubscribedError extends ServerError {
     return { plan: this.plan };
   }
 }
+
+/** A receipt asked for a payment that never completed (waiting, failed, under review); nothing is made. */
+export class NoReceiptError extends ServerError {
+  readonly code = 'NO_RECEIPT';
+  readonly status = 409;
+  constructor(paymentId: string) {
+    super(`payment ${paymentId} has no receipt: it has not been completed`);
+    this.name = 'NoReceiptError';
+  }
+}

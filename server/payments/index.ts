@@ -1,11 +1,13 @@
 // The payments module's wiring: the providers this deployment is configured for, and the services
 // the calls and the webhook routes share (one Settlement, so both settle a payment the same way).
 import { RateLimiter } from '../accounts/rate-limits.ts';
+import type { MailOutbox } from '../mail/outbox.ts';
 import type { Platform } from '../platform/index.ts';
 import { Entitlements } from './entitlements.ts';
 import { MercadoPagoGateway } from './mercadopago.ts';
 import { Payments } from './payments.ts';
 import { PayPalGateway } from './paypal.ts';
+import { Receipts } from './receipts.ts';
 import { PaymentReconciler } from './reconcile.ts';
 import { SubscriptionRenewals } from './renewals.ts';
 import { Settlement } from './settlement.ts';
@@ -24,16 +26,20 @@ export interface PaymentsModule {
   renewals: SubscriptionRenewals;
   /** What a person's plan entitles them to (the social modules read it as deps.entitlements). */
   entitlements: Entitlements;
+  /** The buyers' receipts: the PDF route, and the mail of a payment that completes. */
+  receipts: Receipts;
 }
 
-export function createPayments(platform: Platform): PaymentsModule {
-  const { paypal, mercadoPago, spei } = platform.config.payments;
+export function createPayments(platform: Platform, outbox: MailOutbox): PaymentsModule {
+  const { paypal, mercadoPago, spei, billing } = platform.config.payments;
   const db = platform.database.db;
+  const receipts = new Receipts({ db, outbox, log: platform.log, appUrl: platform.config.accounts.appUrl, seller: billing });
   const settlement = new Settlement({
     db,
     topics: platform.topics,
     log: platform.log,
     spei: spei === undefined ? undefined : { beneficiary: spei.beneficiary, bankName: spei.bankName },
+    onCompleted: (row) => receipts.completed(row),
   });
   const entitlements = new Entitlements(db);
   const limiter = new RateLimiter(platform.cache);
@@ -74,5 +80,6 @@ export function createPayments(platform: Platform): PaymentsModule {
     subscriptions,
     renewals: new SubscriptionRenewals({ db, log: platform.log, node: platform.config.nodeId, subscriptions }),
     entitlements,
+    receipts,
   };
 }

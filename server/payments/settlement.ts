@@ -88,6 +88,8 @@ interface SettlementDeps {
   topics: TopicLog;
   log: Logger;
   spei: SpeiLabels | undefined;
+  /** After the commit of a payment just completed (once: only the settle that completed it calls it): its receipt is mailed. */
+  onCompleted?: (row: Row) => Promise<void>;
 }
 
 export class Settlement {
@@ -249,6 +251,7 @@ export class Settlement {
           `payments.settle() | fraud suspected: reported ${captured.amountMinor} ${captured.currency} [payment:${paymentId}]`,
         );
       await this.#announce(outcome.row, outcome.transferId, 'purchase');
+      if (outcome.row.status === 'completed') await this.#deps.onCompleted?.(outcome.row);
     }
     return outcome.row;
   }

@@ -81,6 +81,8 @@ export interface PaymentsConfig {
         expiresMs: number;
       }
     | undefined;
+  /** Who receipts name as the seller. */
+  billing: { sellerName: string; sellerAddress: string[] };
 }
 
 interface StoriesConfig {
@@ -623,6 +625,18 @@ const variables = {
     example: '72',
     parse: integer('SPEI_EXPIRES_HOURS', 1, 720, 72),
   },
+  billingSellerName: {
+    name: 'BILLING_SELLER_NAME',
+    doc: 'The seller receipts name (the business that takes the payments).',
+    example: 'PetAmigos',
+    parse: text('BILLING_SELLER_NAME', 'PetAmigos'),
+  },
+  billingSellerAddress: {
+    name: 'BILLING_SELLER_ADDRESS',
+    doc: "The seller's address on receipts, its lines separated by `|` (and a tax id if the law asks for one). Unset: receipts show the name alone.",
+    commentedExample: 'Av. Paseo de la Reforma 222|06600 Ciudad de México, CDMX|RFC PAM260101AB1',
+    parse: text('BILLING_SELLER_ADDRESS', ''),
+  },
 } satisfies Record<string, Variable<unknown>>;
 
 function speiConfig(v: Parsed): PaymentsConfig['spei'] {
@@ -759,6 +773,13 @@ export function loadConfig(env: Env = process.env): Config {
       mercadoPago: mercadoPagoConfig(v),
       spei: speiConfig(v),
       reconcileEveryMs: v.paymentsReconcileEveryMs,
+      billing: {
+        sellerName: v.billingSellerName,
+        sellerAddress: v.billingSellerAddress
+          .split('|')
+          .map((line) => line.trim())
+          .filter((line) => line !== ''),
+      },
     },
   };
 }

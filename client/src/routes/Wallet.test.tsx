@@ -6,6 +6,7 @@ import { cleanup, fireEvent, render, screen, waitFor } from '@solidjs/testing-li
 import { afterEach, expect, test, vi } from 'vitest';
 import { type EventFrame, ProtocolError } from '../../../protocol/client.ts';
 import { currencyOf, formatPrice } from '../components/payments/price.ts';
+import { downloadReceipt } from '../components/payments/ReceiptButton.tsx';
 import { en } from '../i18n/messages/en.ts';
 import { actions } from '../state/store.ts';
 import Wallet from './Wallet.tsx';
@@ -37,7 +38,7 @@ const movement = (n: number, fields: Record<string, unknown>) => ({
   ...fields,
 });
 
-function serve(checkout: () => Promise<unknown>) {
+function serve(checkout: () => Promise<unknown>, payments: unknown[] = []) {
   const listeners = new Set<(event: EventFrame) => void>();
   vi.spyOn(actions, 'onUserEvent').mockImplementation((listener) => {
     listeners.add(listener);
@@ -63,7 +64,7 @@ function serve(checkout: () => Promise<unknown>) {
         nextCursor: null,
       };
     if (op === 'payments.checkout') return checkout();
-    if (op === 'payments.list') return { items: [], nextCursor: null };
+    if (op === 'payments.list') return { items: payments, nextCursor: null };
     throw new Error(`unexpected ${op}`);
   }) as typeof actions.call);
   render(() => (
@@ -128,4 +129,72 @@ test('wallet: treats.changed moves the balances live; a refused checkout is said
   fireEvent.click(buy);
   await waitFor(() => expect(screen.getByRole('alert').textContent).not.toBe(''));
   expect(buy.disabled).toBe(false);
+});
+
+const payment = (n: number, fields: Record<string, unknown>) => ({
+  id: `0192a1b2-c3d4-7e5f-8a9b-00000000b0b${n}`,
+  method: 'paypal',
+  status: 'completed',
+  amountMinor: 499,
+  currency: 'USD',
+  packId: 'treats_550',
+  treats: 550,
+  plan: null,
+  subscriptionId: null,
+  refundedMinor: 0,
+  spei: null,
+  approveUrl: null,
+  createdAt: '2026-12-07T10:00:00.000Z',
+  updatedAt: '2026-12-07T10:00:00.000Z',
+  ...fields,
+});
+
+test('wallet: completed payments (a pack, a month of a plan, a refunded one) offer their receipt; one waiting or failed does not; the PDF is fetched with the access token and saved', async () => {
+  const items = [
+    payment(1, {}),
+    payment(2, {
+      packId: null,
+      treats: 0,
+      plan: 'premium',
+      subscriptionId: '0192a1b2-c3d4-7e5f-8a9b-00000000c0c1',
+      amountMinor: 19900,
+      currency: 'MXN',
+    }),
+    payment(3, { status: 'refunded', refundedMinor: 499 }),
+    payment(4, { status: 'created', approveUrl: 'https://paypal.example/approve' }),
+    payment(5, { status: 'failed' }),
+  ];
+  serve(async () => undefined, items);
+  await waitFor(() => expect(screen.getByTestId('receipts').querySelectorAll('li')).toHaveLength(3));
+  const rows = [...screen.getByTestId('receipts').querySelectorAll('li')].map((row) => row.textContent ?? '');
+  expect(rows[0]).toContain('550 treats');
+  expect(rows[0]).toContain('$4.99');
+  expect(rows[1]).toContain(en['receipts.planMonth'].replace('{plan}', en['receipts.plan.premium']));
+  expect(rows[1]).toContain('MX$199.00');
+  expect(screen.queryByTestId(`receipt-${items[3]?.id}`)).toBeNull();
+
+  vi.spyOn(actions, 'token').mockResolvedValue('access-token');
+  const fetched = vi.spyOn(globalThis, 'fetch').mockResolvedValue(
+    new Response(new Blob(['%PDF-1.7'], { type: 'application/pdf' }), {
+      headers: { 'content-type': 'application/pdf', 'content-disposition': 'attachment; filename="petamigos-receipt-PA-1.pdf"' },
+    }),
+  );
+  const clicked = vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(() => undefined);
+  fireEvent.click(screen.getAllByRole('button', { name: 'Download the receipt for 550 treats ($4.99)' })[0] as HTMLButtonElement);
+  await waitFor(() => expect(clicked).toHaveBeenCalled());
+  expect(fetched).toHaveBeenCalledWith(`/payments/${items[0]?.id}/receipt.pdf`, {
+    headers: { accept: 'application/pdf', authorization: 'Bearer access-token' },
+  });
+  expect((clicked.mock.contexts[0] as HTMLAnchorElement).download).toBe('petamigos-receipt-PA-1.pdf');
+});
+
+test('wallet: a receipt refused by the server is an error with its code (NO_RECEIPT), nothing saved', async () => {
+  const save = vi.fn();
+  const refused = downloadReceipt('0192a1b2-c3d4-7e5f-8a9b-00000000b0b1', {
+    token: async () => 'access-token',
+    fetch: async () => Response.json({ error: { code: 'NO_RECEIPT', message: 'not completed' } }, { status: 409 }),
+    save,
+  });
+  await expect(refused).rejects.toMatchObject({ code: 'NO_RECEIPT', status: 409 });
+  expect(save).not.toHaveBeenCalled();
 });

@@ -10,6 +10,8 @@ import { Dialog } from '../components/Dialog.tsx';
 import { ErrorAlert } from '../components/FormFooter.tsx';
 import { LoadMore } from '../components/LoadMore.tsx';
 import { type Currency, currencyOf, formatPrice } from '../components/payments/price.ts';
+import { hasReceipt } from '../components/payments/ReceiptButton.tsx';
+import { ReceiptList } from '../components/payments/ReceiptList.tsx';
 import { type Payment, SpeiInstructions } from '../components/payments/SpeiInstructions.tsx';
 import { Button } from '../components/ui/Button.tsx';
 import { usePages } from '../components/usePages.ts';
@@ -59,10 +61,13 @@ export default function Wallet(): JSX.Element {
   /** SPEI payments waiting for their transfer, and the one whose instructions are open. */
   const [waiting, setWaiting] = createSignal<WithSpei[]>([]);
   const [shown, setShown] = createSignal<WithSpei | undefined>();
+  /** The latest payments that have a receipt. */
+  const [receipted, setReceipted] = createSignal<Payment[]>([]);
   const refreshWaiting = async () => {
     try {
       const page = await actions.call('payments.list', {});
       setWaiting(page.items.filter(withSpei));
+      setReceipted(page.items.filter(hasReceipt));
     } catch (error) {
       setFailure(errorText(error));
     }
@@ -77,6 +82,12 @@ export default function Wallet(): JSX.Element {
           const { payment } = event.body as { payment: Payment };
           if (payment.spei === null) setWaiting((list) => list.filter((each) => each.id !== payment.id));
           if (shown()?.id === payment.id && payment.spei === null) setShown(undefined);
+          if (hasReceipt(payment))
+            setReceipted((list) =>
+              list.some((each) => each.id === payment.id)
+                ? list.map((each) => (each.id === payment.id ? payment : each))
+                : [payment, ...list],
+            );
           return;
         }
         if (event.name !== 'treats.changed') return;
@@ -206,6 +217,8 @@ export default function Wallet(): JSX.Element {
           </Dialog>
         )}
       </Show>
+
+      <ReceiptList payments={receipted()} />
 
       <h2>{t('wallet.history')}</h2>
       <ol class="wallet-history" data-testid="wallet-history">

@@ -51,4 +51,9 @@ export const en: MailMessages = {
       'You can choose which notifications reach you by email: {settingsLink}',
     ],
   },
+  // Worded in the buyer's language by server/payments/receipt-texts.ts (all 20), like a notification's text.
+  receipt: {
+    subject: '{subject}',
+    lines: ['{greeting}', '{intro}', '{facts}', '{billing}', '{link}'],
+  },
 };

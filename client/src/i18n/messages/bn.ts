@@ -1057,4 +1057,12 @@ export const bn: Messages = {
     '{count, plural, one {আপনি অল্প সময়ে অনেক ট্রিট পাঠিয়েছেন। # সেকেন্ড পরে আবার চেষ্টা করুন।} other {আপনি অল্প সময়ে অনেক ট্রিট পাঠিয়েছেন। # সেকেন্ড পরে আবার চেষ্টা করুন।}}',
   'tip.gone': 'এটি আর পাওয়া যাচ্ছে না, তাই কোনো ট্রিট পাঠানো হয়নি।',
   'tip.sent': '{name}-কে {treats} পাঠানো হয়েছে।',
+  'receipts.title': 'রসিদসমূহ',
+  'receipts.download': 'রসিদ',
+  'receipts.downloadLabel': '{what} ({price})-এর রসিদ ডাউনলোড করুন',
+  'receipts.planMonth': '{plan} প্ল্যান, এক মাস',
+  'receipts.plan.basic': 'বেসিক',
+  'receipts.plan.premium': 'প্রিমিয়াম',
+  'receipts.plan.pro': 'প্রো',
+  'error.NO_RECEIPT': 'এই পেমেন্টের কোনো রসিদ নেই: এটি সম্পন্ন হয়নি।',
 };

@@ -1069,4 +1069,12 @@ export const de: Messages = {
     '{count, plural, one {Du hast in kurzer Zeit viele Leckerlis gesendet. Versuch es in # Sekunde noch einmal.} other {Du hast in kurzer Zeit viele Leckerlis gesendet. Versuch es in # Sekunden noch einmal.}}',
   'tip.gone': 'Das ist nicht mehr verfügbar, daher wurden keine Leckerlis gesendet.',
   'tip.sent': 'Du hast {treats} an {name} gesendet.',
+  'receipts.title': 'Quittungen',
+  'receipts.download': 'Quittung',
+  'receipts.downloadLabel': 'Quittung für {what} ({price}) herunterladen',
+  'receipts.planMonth': 'Tarif {plan}, ein Monat',
+  'receipts.plan.basic': 'Basis',
+  'receipts.plan.premium': 'Premium',
+  'receipts.plan.pro': 'Pro',
+  'error.NO_RECEIPT': 'Für diese Zahlung gibt es keine Quittung: Sie wurde nicht abgeschlossen.',
 };

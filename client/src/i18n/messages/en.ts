@@ -1058,6 +1058,14 @@ export const en = {
     '{count, plural, one {You sent many tips in a short time. Try again in # second.} other {You sent many tips in a short time. Try again in # seconds.}}',
   'tip.gone': 'This is no longer available, so no treats were sent.',
   'tip.sent': 'Your tip of {treats} was sent to {name}.',
+  'receipts.title': 'Receipts',
+  'receipts.download': 'Receipt',
+  'receipts.downloadLabel': 'Download the receipt for {what} ({price})',
+  'receipts.planMonth': '{plan} plan, one month',
+  'receipts.plan.basic': 'Basic',
+  'receipts.plan.premium': 'Premium',
+  'receipts.plan.pro': 'Pro',
+  'error.NO_RECEIPT': 'This payment has no receipt: it was not completed.',
 } as const;
 
 export type MessageKey = keyof typeof en;

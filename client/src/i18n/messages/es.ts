@@ -1068,4 +1068,12 @@ export const es: Messages = {
     '{count, plural, one {Enviaste muchos premios en poco tiempo. Vuelve a intentarlo en # segundo.} many {Enviaste muchos premios en poco tiempo. Vuelve a intentarlo en # segundos.} other {Enviaste muchos premios en poco tiempo. Vuelve a intentarlo en # segundos.}}',
   'tip.gone': 'Esto ya no está disponible, así que no se envió ningún premio.',
   'tip.sent': 'Le enviaste {treats} a {name}.',
+  'receipts.title': 'Recibos',
+  'receipts.download': 'Recibo',
+  'receipts.downloadLabel': 'Descargar el recibo de {what} ({price})',
+  'receipts.planMonth': 'Plan {plan}, un mes',
+  'receipts.plan.basic': 'Básico',
+  'receipts.plan.premium': 'Premium',
+  'receipts.plan.pro': 'Pro',
+  'error.NO_RECEIPT': 'Este pago no tiene recibo: no se completó.',
 };

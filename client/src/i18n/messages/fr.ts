@@ -1074,4 +1074,12 @@ export const fr: Messages = {
     '{count, plural, one {Vous avez envoyé beaucoup de friandises en peu de temps. Réessayez dans # seconde.} many {Vous avez envoyé beaucoup de friandises en peu de temps. Réessayez dans # secondes.} other {Vous avez envoyé beaucoup de friandises en peu de temps. Réessayez dans # secondes.}}',
   'tip.gone': 'Ce contenu n’est plus disponible : aucune friandise n’a été envoyée.',
   'tip.sent': 'Vous avez envoyé {treats} à {name}.',
+  'receipts.title': 'Reçus',
+  'receipts.download': 'Reçu',
+  'receipts.downloadLabel': 'Télécharger le reçu de {what} ({price})',
+  'receipts.planMonth': 'Formule {plan}, un mois',
+  'receipts.plan.basic': 'Essentielle',
+  'receipts.plan.premium': 'Premium',
+  'receipts.plan.pro': 'Pro',
+  'error.NO_RECEIPT': 'Ce paiement n’a pas de reçu : il n’a pas abouti.',
 };

@@ -1057,4 +1057,12 @@ export const hi: Messages = {
     '{count, plural, one {आपने कम समय में बहुत सारे ट्रीट्स भेजे हैं। # सेकंड बाद फिर से कोशिश करें।} other {आपने कम समय में बहुत सारे ट्रीट्स भेजे हैं। # सेकंड बाद फिर से कोशिश करें।}}',
   'tip.gone': 'यह अब उपलब्ध नहीं है, इसलिए कोई ट्रीट नहीं भेजा गया।',
   'tip.sent': '{name} को {treats} भेज दिए गए।',
+  'receipts.title': 'रसीदें',
+  'receipts.download': 'रसीद',
+  'receipts.downloadLabel': '{what} ({price}) की रसीद डाउनलोड करें',
+  'receipts.planMonth': '{plan} प्लान, एक महीना',
+  'receipts.plan.basic': 'बेसिक',
+  'receipts.plan.premium': 'प्रीमियम',
+  'receipts.plan.pro': 'प्रो',
+  'error.NO_RECEIPT': 'इस भुगतान की कोई रसीद नहीं है: यह पूरा नहीं हुआ।',
 };

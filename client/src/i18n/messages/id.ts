@@ -1061,4 +1061,12 @@ export const id: Messages = {
   'tip.rateLimited': '{count, plural, other {Kamu mengirim banyak camilan dalam waktu singkat. Coba lagi dalam # detik.}}',
   'tip.gone': 'Ini sudah tidak tersedia, jadi tidak ada camilan yang dikirim.',
   'tip.sent': '{treats} sudah terkirim ke {name}.',
+  'receipts.title': 'Kuitansi',
+  'receipts.download': 'Kuitansi',
+  'receipts.downloadLabel': 'Unduh kuitansi {what} ({price})',
+  'receipts.planMonth': 'Paket {plan}, satu bulan',
+  'receipts.plan.basic': 'Dasar',
+  'receipts.plan.premium': 'Premium',
+  'receipts.plan.pro': 'Pro',
+  'error.NO_RECEIPT': 'Pembayaran ini tidak punya kuitansi: pembayarannya tidak selesai.',
 };

@@ -1069,4 +1069,12 @@ export const it: Messages = {
     '{count, plural, one {Hai inviato molti biscottini in poco tempo. Riprova tra # secondo.} many {Hai inviato molti biscottini in poco tempo. Riprova tra # secondi.} other {Hai inviato molti biscottini in poco tempo. Riprova tra # secondi.}}',
   'tip.gone': 'Non è più disponibile, quindi non è stato inviato nessun biscottino.',
   'tip.sent': 'Hai inviato {treats} a {name}.',
+  'receipts.title': 'Ricevute',
+  'receipts.download': 'Ricevuta',
+  'receipts.downloadLabel': 'Scarica la ricevuta di {what} ({price})',
+  'receipts.planMonth': 'Piano {plan}, un mese',
+  'receipts.plan.basic': 'Base',
+  'receipts.plan.premium': 'Premium',
+  'receipts.plan.pro': 'Pro',
+  'error.NO_RECEIPT': 'Questo pagamento non ha una ricevuta: non è stato completato.',
 };

@@ -1062,4 +1062,12 @@ export const ja: Messages = {
   'tip.rateLimited': '{count, plural, other {短時間にたくさんのおやつを贈りました。# 秒後にもう一度お試しください。}}',
   'tip.gone': 'これはもう利用できないため、おやつは贈られませんでした。',
   'tip.sent': '{name} に {treats}を贈りました。',
+  'receipts.title': '領収書',
+  'receipts.download': '領収書',
+  'receipts.downloadLabel': '{what}（{price}）の領収書をダウンロード',
+  'receipts.planMonth': '{plan}プラン（1か月）',
+  'receipts.plan.basic': 'ベーシック',
+  'receipts.plan.premium': 'プレミアム',
+  'receipts.plan.pro': 'プロ',
+  'error.NO_RECEIPT': 'このお支払いは完了していないため、領収書はありません。',
 };

@@ -1058,4 +1058,12 @@ export const ko: Messages = {
   'tip.rateLimited': '{count, plural, other {짧은 시간에 간식을 너무 많이 보냈어요. #초 후에 다시 시도하세요.}}',
   'tip.gone': '더 이상 이용할 수 없어 간식을 보내지 않았어요.',
   'tip.sent': '{name}님에게 {treats}를 보냈어요.',
+  'receipts.title': '영수증',
+  'receipts.download': '영수증',
+  'receipts.downloadLabel': '{what}({price}) 영수증 내려받기',
+  'receipts.planMonth': '{plan} 요금제 1개월',
+  'receipts.plan.basic': '베이직',
+  'receipts.plan.premium': '프리미엄',
+  'receipts.plan.pro': '프로',
+  'error.NO_RECEIPT': '완료되지 않은 결제라 영수증이 없습니다.',
 };

@@ -1065,4 +1065,12 @@ export const nl: Messages = {
     '{count, plural, one {Je hebt in korte tijd veel snoepjes gestuurd. Probeer het over # seconde opnieuw.} other {Je hebt in korte tijd veel snoepjes gestuurd. Probeer het over # seconden opnieuw.}}',
   'tip.gone': 'Dit is niet meer beschikbaar, dus er zijn geen snoepjes verstuurd.',
   'tip.sent': 'Je hebt {treats} naar {name} gestuurd.',
+  'receipts.title': 'Betaalbewijzen',
+  'receipts.download': 'Betaalbewijs',
+  'receipts.downloadLabel': 'Betaalbewijs voor {what} ({price}) downloaden',
+  'receipts.planMonth': 'Abonnement {plan}, één maand',
+  'receipts.plan.basic': 'Basis',
+  'receipts.plan.premium': 'Premium',
+  'receipts.plan.pro': 'Pro',
+  'error.NO_RECEIPT': 'Deze betaling heeft geen betaalbewijs: ze is niet voltooid.',
 };

@@ -1072,4 +1072,12 @@ export const pl: Messages = {
     '{count, plural, one {Wysłano dużo przysmaków w krótkim czasie. Spróbuj ponownie za # sekundę.} few {Wysłano dużo przysmaków w krótkim czasie. Spróbuj ponownie za # sekundy.} many {Wysłano dużo przysmaków w krótkim czasie. Spróbuj ponownie za # sekund.} other {Wysłano dużo przysmaków w krótkim czasie. Spróbuj ponownie za # sekundy.}}',
   'tip.gone': 'To nie jest już dostępne, więc nie wysłano żadnych przysmaków.',
   'tip.sent': 'Wysłano {treats} dla: {name}.',
+  'receipts.title': 'Potwierdzenia płatności',
+  'receipts.download': 'Potwierdzenie',
+  'receipts.downloadLabel': 'Pobierz potwierdzenie płatności: {what} ({price})',
+  'receipts.planMonth': 'Plan {plan}, jeden miesiąc',
+  'receipts.plan.basic': 'Podstawowy',
+  'receipts.plan.premium': 'Premium',
+  'receipts.plan.pro': 'Pro',
+  'error.NO_RECEIPT': 'Ta płatność nie ma potwierdzenia: nie została zrealizowana.',
 };

@@ -1069,4 +1069,12 @@ export const pt: Messages = {
     '{count, plural, one {Você enviou muitos petiscos em pouco tempo. Tente novamente em # segundo.} many {Você enviou muitos petiscos em pouco tempo. Tente novamente em # segundos.} other {Você enviou muitos petiscos em pouco tempo. Tente novamente em # segundos.}}',
   'tip.gone': 'Isto não está mais disponível, então nenhum petisco foi enviado.',
   'tip.sent': 'Você enviou {treats} para {name}.',
+  'receipts.title': 'Recibos',
+  'receipts.download': 'Recibo',
+  'receipts.downloadLabel': 'Baixar o recibo de {what} ({price})',
+  'receipts.planMonth': 'Plano {plan}, um mês',
+  'receipts.plan.basic': 'Básico',
+  'receipts.plan.premium': 'Premium',
+  'receipts.plan.pro': 'Pro',
+  'error.NO_RECEIPT': 'Este pagamento não tem recibo: ele não foi concluído.',
 };

@@ -1052,4 +1052,12 @@ export const th: Messages = {
   'tip.rateLimited': '{count, plural, other {คุณส่งขนมมากเกินไปในเวลาสั้นๆ โปรดลองอีกครั้งใน # วินาที}}',
   'tip.gone': 'รายการนี้ไม่มีให้ดูแล้ว จึงไม่ได้ส่งขนม',
   'tip.sent': 'ส่ง {treats} ให้ {name} แล้ว',
+  'receipts.title': 'ใบเสร็จ',
+  'receipts.download': 'ใบเสร็จ',
+  'receipts.downloadLabel': 'ดาวน์โหลดใบเสร็จของ {what} ({price})',
+  'receipts.planMonth': 'แพ็กเกจ {plan} 1 เดือน',
+  'receipts.plan.basic': 'เบสิก',
+  'receipts.plan.premium': 'พรีเมียม',
+  'receipts.plan.pro': 'โปร',
+  'error.NO_RECEIPT': 'การชำระเงินนี้ไม่มีใบเสร็จ เพราะยังไม่เสร็จสมบูรณ์',
 };

@@ -1061,4 +1061,12 @@ export const tr: Messages = {
     '{count, plural, one {Kısa sürede çok fazla ödül maması gönderdin. # saniye sonra tekrar dene.} other {Kısa sürede çok fazla ödül maması gönderdin. # saniye sonra tekrar dene.}}',
   'tip.gone': 'Bu artık mevcut değil, bu yüzden ödül maması gönderilmedi.',
   'tip.sent': '{treats} gönderildi: {name}.',
+  'receipts.title': 'Makbuzlar',
+  'receipts.download': 'Makbuz',
+  'receipts.downloadLabel': '{what} ({price}) makbuzunu indir',
+  'receipts.planMonth': '{plan} planı, bir ay',
+  'receipts.plan.basic': 'Temel',
+  'receipts.plan.premium': 'Premium',
+  'receipts.plan.pro': 'Pro',
+  'error.NO_RECEIPT': 'Bu ödemenin makbuzu yok: ödeme tamamlanmadı.',
 };

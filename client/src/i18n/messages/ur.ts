@@ -1062,4 +1062,12 @@ export const ur: Messages = {
     '{count, plural, one {آپ نے کم وقت میں بہت سے ٹریٹس بھیجے ہیں۔ # سیکنڈ بعد دوبارہ کوشش کریں۔} other {آپ نے کم وقت میں بہت سے ٹریٹس بھیجے ہیں۔ # سیکنڈ بعد دوبارہ کوشش کریں۔}}',
   'tip.gone': 'یہ اب دستیاب نہیں، اس لیے کوئی ٹریٹ نہیں بھیجا گیا۔',
   'tip.sent': '{name} کو {treats} بھیج دیے گئے۔',
+  'receipts.title': 'رسیدیں',
+  'receipts.download': 'رسید',
+  'receipts.downloadLabel': '{what} ({price}) کی رسید ڈاؤن لوڈ کریں',
+  'receipts.planMonth': '{plan} پلان، ایک مہینہ',
+  'receipts.plan.basic': 'بنیادی',
+  'receipts.plan.premium': 'پریمیم',
+  'receipts.plan.pro': 'پرو',
+  'error.NO_RECEIPT': 'اس ادائیگی کی کوئی رسید نہیں: یہ مکمل نہیں ہوئی۔',
 };

@@ -1061,4 +1061,12 @@ export const vi: Messages = {
   'tip.rateLimited': '{count, plural, other {Bạn đã tặng quá nhiều trong thời gian ngắn. Hãy thử lại sau # giây.}}',
   'tip.gone': 'Nội dung này không còn nữa nên chưa có bánh thưởng nào được tặng.',
   'tip.sent': 'Bạn đã tặng {treats} cho {name}.',
+  'receipts.title': 'Biên lai',
+  'receipts.download': 'Biên lai',
+  'receipts.downloadLabel': 'Tải biên lai cho {what} ({price})',
+  'receipts.planMonth': 'Gói {plan}, một tháng',
+  'receipts.plan.basic': 'Cơ bản',
+  'receipts.plan.premium': 'Cao cấp',
+  'receipts.plan.pro': 'Chuyên nghiệp',
+  'error.NO_RECEIPT': 'Khoản thanh toán này không có biên lai: nó chưa hoàn tất.',
 };

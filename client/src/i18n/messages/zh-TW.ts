@@ -1052,4 +1052,12 @@ export const zhTW: Messages = {
   'tip.rateLimited': '{count, plural, other {你在短時間內送出太多零食了，請在 # 秒後再試一次。}}',
   'tip.gone': '此內容已無法使用，沒有送出任何零食。',
   'tip.sent': '你已送給 {name} {treats}。',
+  'receipts.title': '收據',
+  'receipts.download': '收據',
+  'receipts.downloadLabel': '下載 {what}（{price}）的收據',
+  'receipts.planMonth': '{plan}方案，一個月',
+  'receipts.plan.basic': '基本版',
+  'receipts.plan.premium': '進階版',
+  'receipts.plan.pro': '專業版',
+  'error.NO_RECEIPT': '這筆付款沒有收據：它未完成。',
 };

@@ -1052,4 +1052,12 @@ export const zh: Messages = {
   'tip.rateLimited': '{count, plural, other {你在短时间内送出了太多零食，请在 # 秒后重试。}}',
   'tip.gone': '此内容已不可用，未送出任何零食。',
   'tip.sent': '你已送给 {name} {treats}。',
+  'receipts.title': '收据',
+  'receipts.download': '收据',
+  'receipts.downloadLabel': '下载 {what}（{price}）的收据',
+  'receipts.planMonth': '{plan}套餐，一个月',
+  'receipts.plan.basic': '基础版',
+  'receipts.plan.premium': '高级版',
+  'receipts.plan.pro': '专业版',
+  'error.NO_RECEIPT': '这笔付款没有收据：它未完成。',
 };
