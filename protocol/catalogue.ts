@@ -19,6 +19,7 @@ import { reelAnalyticsCalls } from './calls/reel-analytics.ts';
 import { reelCalls } from './calls/reels.ts';
 import { soundCalls } from './calls/sounds.ts';
 import { storyCalls, storyFeedEvents, storyUserEvents } from './calls/stories.ts';
+import { tokenCalls } from './calls/tokens.ts';
 import { treatCalls, treatUserEvents } from './calls/treats.ts';
 import { type CallSpec, exampleFriendId, examplePerson, exampleUserId, type TopicSpec, userTopicPattern } from './spec.ts';
 
@@ -128,6 +129,7 @@ export const Calls = {
   ...paymentCalls,
   ...chatCalls,
   ...mediaCalls,
+  ...tokenCalls,
 } satisfies Record<string, CallSpec>;
 
 export type CallName = keyof typeof Calls;
