@@ -118,6 +118,7 @@ try {
     topics: node.platform.topics,
     actors: node.actors,
     social: node.social,
+    tokens: node.accounts.tokens,
     setSocketState: () => undefined,
   });
   const context = { principal, socketId: connection.socketId, node: 'node-1', topics: connection.topics };

@@ -20,6 +20,7 @@ import { reelCalls } from './calls/reels.ts';
 import { soundCalls } from './calls/sounds.ts';
 import { storyCalls, storyFeedEvents, storyUserEvents } from './calls/stories.ts';
 import { subscriptionCalls, subscriptionUserEvents } from './calls/subscriptions.ts';
+import { tokenCalls } from './calls/tokens.ts';
 import { treatCalls, treatUserEvents } from './calls/treats.ts';
 import { type CallSpec, exampleFriendId, examplePerson, exampleUserId, type TopicSpec, userTopicPattern } from './spec.ts';
 
@@ -130,6 +131,7 @@ export const Calls = {
   ...subscriptionCalls,
   ...chatCalls,
   ...mediaCalls,
+  ...tokenCalls,
 } satisfies Record<string, CallSpec>;
 
 export type CallName = keyof typeof Calls;

@@ -12,6 +12,7 @@ import { CLOSE_CODES, COMMON_CALL_ERRORS, DOMAIN_ERROR_CODES, ERROR_CODES, RETRY
 import { ClientFrames, Limits, ServerFrames } from './frames.ts';
 import { TREAT_LIMITS } from './lists.ts';
 import { READ_BACK, RETRY_RULE_TEXT, RETRY_RULES, type RetryRule } from './retry.ts';
+import { callScopeLine, personalTokensSection } from './scopes-doc.ts';
 import { PROTOCOL_VERSION } from './version.ts';
 
 type Schema = TSchema & {
@@ -208,6 +209,8 @@ function callSection(name: string, spec: CallSpec): string {
     '',
     `${spec.description} Least role: **${spec.role}**.`,
     '',
+    callScopeLine(name, spec),
+    '',
     spec.errors.length === 0
       ? 'Errors: only the [common ones](#error-codes).'
       : `Errors: ${spec.errors.map((code) => `\`${code}\``).join(', ')}, and the [common ones](#error-codes).`,
@@ -295,8 +298,8 @@ Everything a client does after signing in travels over **one WebSocket** per cli
 the protocol's own declarations (\`protocol/\`, \`bun scripts/protocol-doc.ts\`); a test keeps
 them equal, so what is written here is what the server does.
 
-Contents: connecting · framing · handshake · calls · topics and resume · heartbeats · limits ·
-error codes · close codes · frames reference · catalogue of calls · catalogue of topics · a
+Contents: connecting · framing · handshake · calls · topics and resume · heartbeats · personal
+API tokens · limits · error codes · close codes · frames reference · catalogue of calls · catalogue of topics · a
 worked session · machine-readable schema.
 
 ## Connecting
@@ -659,6 +662,7 @@ goes below zero however many spends arrive at once.
   (with copy buttons) and wait for \`payments.changed\`. A provider reporting another
   amount or currency leaves it \`fraud_suspected\`, with nothing credited.
 
+${personalTokensSection()}
 ## Settings and their defaults
 
 A user who never changed a setting has the default below; \`privacy.get\` and

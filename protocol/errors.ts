@@ -10,6 +10,8 @@ export const ERROR_CODES = {
   UNKNOWN_TOPIC: 'No topic has this name.',
   DUPLICATE_REF: 'A call or subscription with this `ref` is still in flight on this socket.',
   FORBIDDEN: 'The user may not make this call or subscribe to this topic.',
+  SCOPE_DENIED:
+    'The socket or request is authenticated by a personal API token whose scopes do not cover this call, topic or endpoint (`details.needed`: the scope it needs, or `never`: only a signed-in session may). Nothing was done.',
   UNAUTHENTICATED: 'The token of an `auth` frame is not valid; the socket keeps its current identity.',
   RATE_LIMITED: 'Too many calls; `details.retryAfterMs` says when to try again.',
   TOO_MANY_IN_FLIGHT: 'The socket already has `limits.maxInFlight` requests awaiting replies.',
@@ -34,6 +36,7 @@ export const RETRY_AFTER_MS = { ACTOR_UNAVAILABLE: 1000, MAILBOX_FULL: 200 } as 
 export const COMMON_CALL_ERRORS = [
   'INVALID_BODY',
   'FORBIDDEN',
+  'SCOPE_DENIED',
   'DUPLICATE_REF',
   'TOO_MANY_IN_FLIGHT',
   'RATE_LIMITED',
@@ -112,6 +115,9 @@ export const DOMAIN_ERROR_CODES = {
   INVALID_CREDENTIALS: 'The login or the password is wrong (the same answer for an unknown account).',
   TOKEN_EXPIRED: 'The access token expired; refresh it.',
   TOKEN_INVALID: 'The access or refresh token is not one this server issued, or is malformed.',
+  TOKEN_REVOKED: 'The personal API token was revoked by its owner; it never works again.',
+  TOO_MANY_TOKENS:
+    'The user already holds the most live personal API tokens allowed (`details.limit`); revoke one first. Nothing was made.',
   TOKEN_REUSED: 'A refresh token was used a second time: its session is revoked as a precaution; sign in again.',
   TOTP_REQUIRED: 'Two-factor authentication is on: repeat the request with the code of the authenticator app or a recovery code.',
   TOTP_INVALID: 'The two-factor code or recovery code is wrong.',
@@ -158,9 +164,21 @@ export const CLOSE_CODES = {
   HANDSHAKE_TIMEOUT: { code: 4000, meaning: 'No `hello` arrived within `limits.helloTimeoutMs` of connecting.' },
   HELLO_REQUIRED: { code: 4001, meaning: 'The first frame was not a valid `hello`.' },
   PROTOCOL_VIOLATION: { code: 4002, meaning: 'Too many malformed frames in a row.' },
-  AUTH_FAILED: { code: 4003, meaning: 'The `hello` token is missing, invalid or for a session that has ended.' },
-  TOKEN_EXPIRED: { code: 4004, meaning: 'The access token expired and no fresh one came in an `auth` frame; refresh it and reconnect.' },
-  SESSION_REVOKED: { code: 4005, meaning: 'The user signed this session out (or it was revoked); sign in again.' },
+  AUTH_FAILED: {
+    code: 4003,
+    meaning:
+      'The `hello` token is missing, invalid or for a session that has ended; or a personal API token is revoked, or its user’s plan no longer includes personal tokens (checked on `hello`, and again at most every 30 s on a socket opened with one).',
+  },
+  TOKEN_EXPIRED: {
+    code: 4004,
+    meaning:
+      'The access token expired and no fresh one came in an `auth` frame; refresh it and reconnect. A socket opened with a personal API token is closed so when the token expires.',
+  },
+  SESSION_REVOKED: {
+    code: 4005,
+    meaning:
+      'The user signed this session out (or it was revoked), or revoked the personal API token the socket was opened with; sign in again.',
+  },
   VERSION_UNSUPPORTED: { code: 4006, meaning: 'The `hello` named a protocol version this server does not speak.' },
   FLOODING: { code: 4009, meaning: 'The client kept sending after being rate limited.' },
   TOO_MANY_SOCKETS: {

@@ -68,10 +68,13 @@ export const ServerFrames = {
     version: T.Integer(),
     socketId: T.String({ description: 'Id of this connection, for support and logs' }),
     userId: T.String(),
-    sessionId: T.String({ description: 'The sign-in session of the token' }),
+    sessionId: T.String({ description: 'The sign-in session of the token; for a personal API token, the token’s id' }),
     node: T.String({ description: 'The node that holds the socket' }),
     heartbeatMs: T.Integer({ description: 'Send a ping at least this often; the server closes a socket silent for twice as long' }),
-    tokenExpiresAt: T.Integer({ description: 'Unix ms when the access token expires; send `auth` with a fresh one before' }),
+    tokenExpiresAt: T.Integer({
+      description:
+        'Unix ms when the access token expires; send `auth` with a fresh one before. A personal API token: when it expires (253402300799999, the end of the year 9999, when it never does)',
+    }),
     serverTime: T.Integer({ description: 'Unix ms on the server' }),
     limits: Limits,
   }),

@@ -241,3 +241,29 @@ export const PAYMENT_LIMITS = {
   /** payments.capture calls one user may make a minute (RATE_LIMITED beyond): each asks the provider. */
   capturesPerMinute: 20,
 } as const;
+
+// Personal API tokens (tokens.*), a Pro entitlement: scoped, revocable credentials for scripts and
+// tools, accepted by the HTTP API and the WebSocket wherever an access token is. Which scope each
+// call needs is decided in protocol/scopes.ts.
+/**
+ * What a personal token may do: `read` (calls that change nothing), `write` (calls that change
+ * the person's things, messages aside), `chats` (everything in conversations: reading and sending
+ * messages). A call needs exactly one of them; security and money calls need a signed-in session.
+ */
+export const API_TOKEN_SCOPES = ['read', 'write', 'chats'] as const;
+export const API_TOKEN_LIMITS = {
+  /** Characters of a token's name. */
+  nameChars: 64,
+  /** Tokens one person may hold at once, revoked and expired ones not counted (TOO_MANY_TOKENS beyond). */
+  live: 10,
+  /** The longest a token may be made to last, in days (none given: until revoked). */
+  maxExpiresInDays: 365,
+  /** tokens.create calls one person may make an hour (RATE_LIMITED beyond). */
+  createsPerHour: 20,
+  /** A token's `lastUsedAt` moves at most this often. */
+  lastUsedEveryMs: 60_000,
+  /** How long a node trusts that a token's person still has a plan with personal tokens before it asks again. */
+  planCheckMs: 30_000,
+} as const;
+/** How a personal token's secret starts, so it is recognisable (in logs, in secret scanners). */
+export const API_TOKEN_PREFIX = 'pat_';

@@ -18,6 +18,7 @@ export const RETRY_RULE_TEXT: Record<RetryRule, string> = {
 export const READ_BACK: Partial<Record<CallName, string>> = {
   'system.announce': 'the last events of the `system` topic',
   'stories.saveHighlight': 'a replace (with `highlightId`) is repeatable; a create: `stories.highlights` of yourself',
+  'tokens.create': '`tokens.list`: a token of that name made just now (its secret is lost with the reply: revoke it and make another)',
   'reels.watch':
     'nothing tells: a repeat may count the watch time twice (capped, and a view still counts once); drop the batch rather than repeat it',
 };
@@ -136,6 +137,9 @@ export const RETRY_RULES: Record<CallName, RetryRule> = {
   'subscriptions.checkout': 'unsafe',
   'subscriptions.sync': 'repeatable',
   'subscriptions.cancel': 'repeatable',
+  'tokens.create': 'unsafe',
+  'tokens.list': 'read',
+  'tokens.revoke': 'repeatable',
   'hashtags.page': 'read',
   'hashtags.trending': 'read',
   'reports.create': 'repeatable',

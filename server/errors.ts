@@ -48,6 +48,7 @@ export type UnauthenticatedCode =
   | 'TOKEN_EXPIRED'
   | 'TOKEN_INVALID'
   | 'TOKEN_REUSED'
+  | 'TOKEN_REVOKED'
   | 'SESSION_REVOKED'
   | 'TOTP_REQUIRED'
   | 'TOTP_INVALID';
@@ -70,6 +71,25 @@ export class ForbiddenError extends ServerError {
     super(message);
     this.name = 'ForbiddenError';
     this.code = code;
+  }
+}
+
+/** A personal API token whose scopes do not cover the call, topic or endpoint (`needed`: the scope, or `never`). */
+export class ScopeDeniedError extends ServerError {
+  readonly code = 'SCOPE_DENIED';
+  readonly status = 403;
+  readonly needed: string;
+  constructor(what: string, needed: string) {
+    super(
+      needed === 'never'
+        ? `${what} needs a signed-in session, not a personal token`
+        : `${what} needs a personal token with the ${needed} scope`,
+    );
+    this.name = 'ScopeDeniedError';
+    this.needed = needed;
+  }
+  override details() {
+    return { needed: this.needed };
   }
 }
 

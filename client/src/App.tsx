@@ -46,6 +46,7 @@ const ChatWith = lazy(() => import('./routes/ChatWith.tsx'));
 const NotificationSettings = lazy(() => import('./routes/settings/NotificationSettings.tsx'));
 const SignInSettings = lazy(() => import('./routes/settings/SignInSettings.tsx'));
 const StorySettings = lazy(() => import('./routes/settings/StorySettings.tsx'));
+const ApiTokens = lazy(() => import('./routes/settings/ApiTokens.tsx'));
 const StoryArchive = lazy(() => import('./routes/StoryArchive.tsx'));
 const CreatorAnalytics = lazy(() => import('./routes/ReelAnalytics.tsx'));
 const ReelAnalytics = lazy(() => import('./routes/ReelAnalytics.tsx').then((module) => ({ default: module.ReelAnalytics })));
@@ -96,6 +97,7 @@ const SIGNED_IN: [string, () => JSX.Element][] = [
   ['/settings/sign-in', SignInSettings],
   ['/settings/appearance', Appearance],
   ['/settings/stories', StorySettings],
+  ['/settings/api-tokens', ApiTokens],
   ['/stories/archive', StoryArchive],
   ['/reels/analytics', CreatorAnalytics],
   ['/reels/:id/analytics', ReelAnalytics],

@@ -8,6 +8,7 @@ import type { Logger } from '../platform/log.ts';
 import type { TopicLog } from '../platform/topics/index.ts';
 import type { AccountsConfig } from './config.ts';
 import type { DeviceCookies } from './device-cookies.ts';
+import type { PersonalTokens } from './personal-tokens.ts';
 import type { RateLimiter } from './rate-limits.ts';
 import type { DeviceInfo, IssuedRefresh, Sessions } from './sessions.ts';
 import type { KeyRing } from './tokens.ts';
@@ -18,6 +19,8 @@ export interface AccountsDeps {
   cache: Cache;
   keys: KeyRing;
   sessions: Sessions;
+  /** Personal API tokens (Pro): made, listed and revoked by calls; accepted by the guard and the gateway. */
+  tokens: PersonalTokens;
   limiter: RateLimiter;
   deviceCookies: DeviceCookies;
   outbox: MailOutbox;

@@ -2,7 +2,9 @@
 // endpoints comes from the OpenAPI document, so a new endpoint that forgets to declare its
 // role, or to say that it is public, fails here.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { HTTP_SCOPES } from '../../protocol/scopes.ts';
 import { type AccountsEnv, startAccountsEnv } from '../../test/harness/accounts.ts';
+import { givePlan } from '../../test/harness/plans.ts';
 
 let env: AccountsEnv;
 beforeAll(async () => {
@@ -161,6 +163,32 @@ describe('roles', () => {
     );
     expect(response.status).toBe(400);
     expect(response.body.error).toMatchObject({ code: 'INVALID_INPUT', details: { field: 'role' } });
+  });
+});
+
+describe('personal tokens', () => {
+  /** OpenAPI's `{id}` as Elysia's `:id`, as HTTP_SCOPES names endpoints. */
+  const elysiaForm = (endpoint: string) => endpoint.replace(/\{(\w+)\}/g, ':$1');
+
+  test('guard: HTTP_SCOPES names only protected endpoints that exist', () => {
+    const known = new Set(Object.keys(PROTECTED).map(elysiaForm));
+    expect(Object.keys(HTTP_SCOPES).filter((endpoint) => !known.has(endpoint))).toEqual([]);
+  });
+
+  test('guard: a personal token with every scope is refused (403 SCOPE_DENIED) by each endpoint HTTP_SCOPES leaves out, and passes the others', async () => {
+    const admin = await env.register();
+    await env.setRole(admin.id, 'admin');
+    await givePlan(env.node.platform.database.db, admin.id, 'pro');
+    const made = await env.node.accounts.tokens.create(admin.id, { name: 'everything', scopes: ['read', 'write', 'chats'] });
+    const denied: string[] = [];
+    const passed: string[] = [];
+    for (const endpoint of Object.keys(PROTECTED)) {
+      const response = await call(endpoint, made.secret, admin.id);
+      const scopeDenied = response.status === 403 && response.body.error?.code === 'SCOPE_DENIED';
+      (scopeDenied ? denied : passed).push(elysiaForm(endpoint));
+    }
+    expect(passed.sort()).toEqual(Object.keys(HTTP_SCOPES).sort());
+    expect(denied.length).toBe(Object.keys(PROTECTED).length - Object.keys(HTTP_SCOPES).length);
   });
 });
 

@@ -1,8 +1,9 @@
 // Tables owned by the accounts module: who the users are and how they prove it (passwords, TOTP,
 // recovery codes, OAuth identities), their sessions with rotating refresh tokens, and the
-// single-use tokens mailed for email verification and password reset.
+// single-use tokens mailed for email verification and password reset, and personal API tokens.
 import { sql } from 'drizzle-orm';
 import { bigint, check, index, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { API_TOKEN_LIMITS, type API_TOKEN_SCOPES } from '../../protocol/lists.ts';
 
 export const ROLES = ['user', 'moderator', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
@@ -123,6 +124,41 @@ export const oauthIdentities = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (table) => [primaryKey({ columns: [table.provider, table.subject] }), index('oauth_identities_user').on(table.userId)],
+);
+
+/**
+ * A personal API token (a Pro entitlement; personal-tokens.ts): only the SHA-256 of its secret is
+ * kept, and a request finds its token by that hash. Revoked rows stay (revokedAt set) so the
+ * owner's history and the revocation's time are known; they never authenticate again.
+ */
+export const apiTokens = pgTable(
+  'api_tokens',
+  {
+    id: uuid('id').primaryKey(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    scopes: text('scopes').array().notNull().$type<(typeof API_TOKEN_SCOPES)[number][]>(),
+    /** SHA-256 (hex) of the whole secret, `pat_` included. */
+    secretHash: text('secret_hash').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    /** Moved at most once a minute (API_TOKEN_LIMITS.lastUsedEveryMs). */
+    lastUsedAt: timestamp('last_used_at', { withTimezone: true }),
+    /** Null: until revoked; at most a year after createdAt. */
+    expiresAt: timestamp('expires_at', { withTimezone: true }),
+    revokedAt: timestamp('revoked_at', { withTimezone: true }),
+  },
+  (table) => [
+    uniqueIndex('api_tokens_secret_hash_unique').on(table.secretHash),
+    index('api_tokens_user').on(table.userId, table.createdAt),
+    check('api_tokens_name_length', sql`char_length(${table.name}) between 1 and ${sql.raw(String(API_TOKEN_LIMITS.nameChars))}`),
+    check('api_tokens_scopes_known', sql`cardinality(${table.scopes}) > 0 and ${table.scopes} <@ array['read', 'write', 'chats']::text[]`),
+    check(
+      'api_tokens_expiry_bounded',
+      sql`${table.expiresAt} is null or ${table.expiresAt} <= ${table.createdAt} + interval '${sql.raw(String(API_TOKEN_LIMITS.maxExpiresInDays))} days'`,
+    ),
+  ],
 );
 
 /** A column that names a user: required, and gone with the user (ON DELETE CASCADE). */

@@ -20,15 +20,18 @@ import { decodeFrame, encodeFrame } from '../../protocol/codec.ts';
 import { CLOSE_CODES, type ProtocolErrorCode, RETRY_AFTER_MS } from '../../protocol/errors.ts';
 import { type ClientFrameOf, firstProblem } from '../../protocol/frames.ts';
 import { readClientFrame } from '../../protocol/inbound.ts';
+import { type ScopeNeed, scopeAllows, scopeOfCall, scopeOfTopic } from '../../protocol/scopes.ts';
 import { PROTOCOL_VERSION, SUPPORTED_VERSIONS } from '../../protocol/version.ts';
 import type { AccountsDeps } from '../accounts/context.ts';
 import { type RevocationNotice, sessionsRevokedSubject } from '../accounts/events.ts';
-import { authenticate, hasRole, type Principal } from '../accounts/guard.ts';
+import { authenticateAny, hasRole, type Principal } from '../accounts/guard.ts';
+import type { TokenStanding } from '../accounts/personal-tokens.ts';
 import { type RoleChange, roleChangedSubject } from '../accounts/roles.ts';
 import type { Role } from '../accounts/schema.ts';
 import { findUserById } from '../accounts/users.ts';
 import { ServerError, UnauthenticatedError } from '../errors.ts';
 import { errorBody } from '../http/errors.ts';
+import { PlanRequiredError } from '../payments/errors.ts';
 import { mayView } from '../people/access.ts';
 import { type AccessChange, accessChangedSubject } from '../people/context.ts';
 import type { Social } from '../people/social.ts';
@@ -97,6 +100,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       topics: platform.topics,
       actors,
       social,
+      tokens: accounts.tokens,
       setSocketState: (socketId, state) => {
         const connection = bySocket.get(socketId);
         if (connection !== undefined) connection.state = state;
@@ -107,6 +111,11 @@ export function createGateway(options: GatewayOptions): Gateway {
   const roles: Record<string, Role> = {
     ...Object.fromEntries(Object.entries(Calls).map(([name, spec]) => [name, spec.role])),
     ...Object.fromEntries(Object.entries(options.extraCalls ?? {}).map(([name, spec]) => [name, spec.role])),
+  };
+  // What each call needs of a socket opened with a personal API token (protocol/scopes.ts).
+  const scopes: Record<string, ScopeNeed> = {
+    ...Object.fromEntries(Object.entries(Calls).map(([name, spec]) => [name, scopeOfCall(name, spec)])),
+    ...Object.fromEntries(Object.entries(options.extraCalls ?? {}).map(([name, spec]) => [name, scopeOfCall(name, spec)])),
   };
   for (const name of Object.keys(Calls)) if (handlers[name] === undefined) throw new Error(`gateway: call ${name} has no handler`);
   const declared = declaredCodes(Calls);
@@ -236,16 +245,59 @@ export function createGateway(options: GatewayOptions): Gateway {
   }, limits.tokenSweepMs);
   const expired = (connection: Connection) => closeWith(connection, 'TOKEN_EXPIRED');
 
+  // Sockets opened with personal API tokens: a revocation closes them at once (the notice above,
+  // the token's id standing for the session); this sweep also catches a plan that lapsed, and a
+  // notice that never arrived, within personalTokenCheckMs.
+  const TOKEN_CLOSE: Record<Exclude<TokenStanding, 'ok'>, [keyof typeof CLOSE_CODES, string]> = {
+    revoked: ['SESSION_REVOKED', 'TOKEN_REVOKED'],
+    expired: ['TOKEN_EXPIRED', 'TOKEN_EXPIRED'],
+    plan: ['AUTH_FAILED', 'PLAN_REQUIRED'],
+  };
+  let checkingTokens = false;
+  const tokenCheck = setInterval(() => {
+    if (checkingTokens) return;
+    const held = [...connections].filter((connection) => connection.principal?.token !== undefined);
+    if (held.length === 0) return;
+    checkingTokens = true;
+    accounts.tokens
+      .standings(held.map((connection) => (connection.principal as Principal).sessionId))
+      .then(
+        (standings) => {
+          for (const connection of held) {
+            const standing = standings.get((connection.principal as Principal).sessionId) ?? 'revoked';
+            if (standing === 'ok') continue;
+            const [reason, detail] = TOKEN_CLOSE[standing];
+            closeWith(connection, reason, detail);
+          }
+        },
+        (failure: unknown) => log.error({ err: failure }, `gateway.tokens() | check failed [sockets:${held.length}]`),
+      )
+      .finally(() => {
+        checkingTokens = false;
+      });
+  }, limits.personalTokenCheckMs);
+
+  /** Refuses (SCOPE_DENIED) what a socket's personal token does not cover; true when the socket may go on. */
+  function inScope(connection: Connection, needed: ScopeNeed, what: string, ref: number): boolean {
+    const token = connection.principal?.token;
+    if (token === undefined || scopeAllows(token.scopes, needed)) return true;
+    const message = needed === 'never' ? `${what} needs a signed-in session, not a personal token` : `${what} needs the ${needed} scope`;
+    error(connection, 'SCOPE_DENIED', message, ref, { needed });
+    return false;
+  }
+
   async function onHello(connection: Connection, frame: ClientFrameOf<'hello'>) {
     if (!SUPPORTED_VERSIONS.includes(frame.version))
       return closeWith(connection, 'VERSION_UNSUPPORTED', `supported: ${SUPPORTED_VERSIONS.join(',')}`);
     let principal: Principal;
     try {
-      principal = await authenticate(accounts, frame.token);
+      principal = await authenticateAny(accounts, frame.token);
     } catch (failure) {
       const code = failure instanceof UnauthenticatedError ? failure.code : undefined;
       if (code === 'TOKEN_EXPIRED') return closeWith(connection, 'TOKEN_EXPIRED');
       if (code === 'SESSION_REVOKED') return closeWith(connection, 'SESSION_REVOKED');
+      if (code === 'TOKEN_REVOKED') return closeWith(connection, 'AUTH_FAILED', 'TOKEN_REVOKED');
+      if (failure instanceof PlanRequiredError) return closeWith(connection, 'AUTH_FAILED', 'PLAN_REQUIRED');
       if (!(failure instanceof UnauthenticatedError))
         log.error({ err: failure }, `gateway.hello() | failed [socket:${connection.socketId}]`);
       return closeWith(connection, 'AUTH_FAILED');
@@ -369,6 +421,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     const role = roles[frame.op];
     if (handler === undefined || role === undefined)
       return error(connection, 'UNKNOWN_CALL', `no call ${JSON.stringify(frame.op)}`, frame.ref);
+    if (!inScope(connection, scopes[frame.op] ?? 'never', frame.op, frame.ref)) return;
     if (role !== 'user') {
       // Staff calls read the role from the database, as HTTP does: a role changed since the token
       // was signed counts at once, even if the change notice never reached this node.
@@ -430,6 +483,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     const principal = connection.principal as NonNullable<Connection['principal']>;
     const parsed = parseTopic(frame.topic);
     if (parsed === undefined) return error(connection, 'UNKNOWN_TOPIC', `no topic ${JSON.stringify(frame.topic)}`, frame.ref);
+    if (!inScope(connection, scopeOfTopic(parsed.kind), frame.topic, frame.ref)) return;
     const access = (Topics[parsed.kind] as TopicSpec).access;
     if (access === 'self' && parsed.param !== principal.userId)
       return error(connection, 'FORBIDDEN', `only its user may follow ${frame.topic}`, frame.ref);
@@ -469,9 +523,18 @@ export function createGateway(options: GatewayOptions): Gateway {
   async function onAuth(connection: Connection, frame: ClientFrameOf<'auth'>) {
     const current = connection.principal as Principal;
     try {
-      const principal = await authenticate(accounts, frame.token);
+      const principal = await authenticateAny(accounts, frame.token);
       if (principal.userId !== current.userId)
         return error(connection, 'FORBIDDEN', 'a socket keeps its user; open a new one for another', frame.ref);
+      // A personal token's socket is closed by the token's revocation, a session's by the session's:
+      // neither kind may take the other's place.
+      if ((principal.token !== undefined || current.token !== undefined) && principal.sessionId !== current.sessionId)
+        return error(
+          connection,
+          'FORBIDDEN',
+          'a socket opened with a personal token keeps it; open a new one for another credential',
+          frame.ref,
+        );
       connection.principal = principal;
       connection.tokenExpiresAt = principal.expiresAt;
       connection.send({ type: 'reply', ref: frame.ref, body: { tokenExpiresAt: principal.expiresAt } });
@@ -602,6 +665,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       accessChanges.unsubscribe();
       socketsOf.unsubscribe();
       clearInterval(tokenSweep);
+      clearInterval(tokenCheck);
       for (const connection of connections) closeWith(connection, 'GOING_AWAY');
       deadlines.clear();
       router.close();

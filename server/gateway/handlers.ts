@@ -6,6 +6,8 @@ import type { ActorSystem } from '../../actors/system.ts';
 import type { SocketState, UserMessage } from '../../actors/user.ts';
 import type { CallName, CallRequest, CallResponse } from '../../protocol/catalogue.ts';
 import type { Principal } from '../accounts/guard.ts';
+import type { PersonalTokens } from '../accounts/personal-tokens.ts';
+import { tokenHandlers } from '../accounts/token-handlers.ts';
 import { chatHandlers } from '../chats/handlers.ts';
 import { ForbiddenError } from '../errors.ts';
 import { paymentHandlers, subscriptionHandlers } from '../payments/handlers.ts';
@@ -30,6 +32,7 @@ export interface HandlerDeps {
   topics: TopicLog;
   actors: ActorSystem;
   social: Social;
+  tokens: PersonalTokens;
   /** Records this socket's own activity state (the gateway reports it to gatherers). */
   setSocketState(socketId: string, state: SocketState): void;
 }
@@ -79,6 +82,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     ...paymentHandlers(deps.social.payments),
     ...subscriptionHandlers(deps.social.subscriptions),
     ...chatHandlers(deps.social),
+    ...tokenHandlers(deps.tokens),
     'media.get': async (context, body) => ({ items: await deps.social.media.get(context.principal.userId, body.ids) }),
     'media.quota': async (context) => deps.social.media.quota(context.principal.userId),
     'media.list': async (context, body) => deps.social.media.list(context.principal.userId, body.cursor),

@@ -1,5 +1,6 @@
 // The gateway's limits, announced to every client in its welcome (PROTOCOL.md documents them).
 import type { LimitsFrame } from '../../protocol/frames.ts';
+import { API_TOKEN_LIMITS } from '../../protocol/lists.ts';
 
 export interface GatewayLimits extends LimitsFrame {
   heartbeatMs: number;
@@ -11,6 +12,8 @@ export interface GatewayLimits extends LimitsFrame {
   pendingSocketsPerAddress: number;
   /** How often sockets are checked for an expired token (a request is refused from the expiry on). */
   tokenSweepMs: number;
+  /** How often sockets opened with personal API tokens are checked for revocation, expiry and their user's plan. */
+  personalTokenCheckMs: number;
 }
 
 export const DEFAULT_LIMITS: GatewayLimits = {
@@ -32,6 +35,7 @@ export const DEFAULT_LIMITS: GatewayLimits = {
   maxMalformedInARow: 5,
   maxRateLimitedInARow: 100,
   tokenSweepMs: 1000,
+  personalTokenCheckMs: API_TOKEN_LIMITS.planCheckMs,
 };
 
 /** A token bucket: `rate` tokens a second, at most `burst` saved up. */

@@ -3,7 +3,7 @@
 // README holds the table between `<!-- limits:begin -->` and `<!-- limits:end -->`;
 // `bun scripts/limits-table.ts` rewrites it and server/ops/limits.test.ts fails when it differs.
 import { VIDEO_MAX_FRAME_PIXELS } from '../../media/video.ts';
-import { MEDIA_LIMITS, REEL_ANALYTICS_LIMITS, REEL_LIMITS, STORY_LIMITS } from '../../protocol/lists.ts';
+import { API_TOKEN_LIMITS, MEDIA_LIMITS, REEL_ANALYTICS_LIMITS, REEL_LIMITS, STORY_LIMITS } from '../../protocol/lists.ts';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_DISTINCT, PASSWORD_MIN_LENGTH } from '../accounts/passwords.ts';
 import { LIMITS, type Limit, LOCKOUT_MS } from '../accounts/rate-limits.ts';
 import { REFRESH_TOKEN_TTL_MS } from '../accounts/sessions.ts';
@@ -156,6 +156,21 @@ function rows(): Row[] {
       what: "a socket's unsent bytes before it is dropped (no close frame: clients see 1006 and resume)",
       value: bytes(DEFAULT_LIMITS.sendBufferBytes),
       set: fixed(gateway),
+    },
+    {
+      what: 'live personal API tokens per user (`TOO_MANY_TOKENS` beyond)',
+      value: number(API_TOKEN_LIMITS.live),
+      set: fixed('protocol/lists.ts'),
+    },
+    {
+      what: 'personal API tokens made per user',
+      value: per(API_TOKEN_LIMITS.createsPerHour, 3_600_000),
+      set: fixed('protocol/lists.ts'),
+    },
+    {
+      what: 'how long a node trusts that a personal token’s owner is still on Pro (and re-checks sockets opened with tokens)',
+      value: duration(API_TOKEN_LIMITS.planCheckMs),
+      set: fixed('protocol/lists.ts'),
     },
     {
       what: 'friend requests sent per user',

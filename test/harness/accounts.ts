@@ -2,7 +2,7 @@
 // for the steps most tests start with (a registered user, a signed-in client).
 import { eq } from 'drizzle-orm';
 import { users } from '../../server/accounts/schema.ts';
-import type { RunningNode } from '../../server/node.ts';
+import type { NodeOptions, RunningNode } from '../../server/node.ts';
 import { type ApiClient, apiClient } from './api.ts';
 import { linkToken, type Mailbox, startMailbox } from './mailbox.ts';
 import { startTestNode, testConfig } from './node.ts';
@@ -58,7 +58,8 @@ export function newIdentity(label = 'u') {
   return { email: `${name}@example.com`, username: name };
 }
 
-export async function startAccountsEnv(label: string, env: Record<string, string> = {}): Promise<AccountsEnv> {
+/** `options` go to the first node (shorter gateway limits, say). */
+export async function startAccountsEnv(label: string, env: Record<string, string> = {}, options: NodeOptions = {}): Promise<AccountsEnv> {
   const database = await createTestDatabase(label);
   const mailbox = await startMailbox();
   // Every node of the env (peers too) shares these; each node's outbox worker claims due mail
@@ -73,7 +74,7 @@ export async function startAccountsEnv(label: string, env: Record<string, string
     ...env,
   };
   const config = testConfig(shared);
-  const node = await startTestNode(config);
+  const node = await startTestNode(config, options);
   const peers: { node: RunningNode; cleanup: () => void }[] = [];
   const result: AccountsEnv = {
     node,
