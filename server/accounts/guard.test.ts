@@ -57,6 +57,8 @@ const PROTECTED: Record<string, Role> = {
   'PUT /admin/users/{id}/role': 'admin',
   'GET /admin/payments/': 'admin',
   'POST /admin/payments/{id}/spei': 'admin',
+  'POST /admin/payments/{id}/refund': 'admin',
+  'GET /admin/subscriptions/': 'admin',
   'GET /payments/{id}/receipt.pdf': 'user',
   'GET /users/by-username/{username}': 'user',
   'POST /media/': 'user',
@@ -82,9 +84,11 @@ async function call(endpoint: string, token: string | undefined, userId: string)
           ? { kind: 'image', size: 10 }
           : endpoint === 'POST /admin/payments/{id}/spei'
             ? { amountMinor: 100, trackingKey: 'X1' }
-            : endpoint === 'POST /auth/password/change'
-              ? { password: 'whatever it is', newPassword: 'Some new secret 2026' }
-              : { code: '000000' };
+            : endpoint === 'POST /admin/payments/{id}/refund'
+              ? { reason: 'a test of the guard' }
+              : endpoint === 'POST /auth/password/change'
+                ? { password: 'whatever it is', newPassword: 'Some new secret 2026' }
+                : { code: '000000' };
   const query = endpoint === 'PUT /media/uploads/{id}' ? '?offset=0' : '';
   return env.client().request<ErrorBody>(method, `${sample(path, userId)}${query}`, {
     ...(token === undefined ? {} : { token }),

@@ -9,7 +9,7 @@ import { accountsRoutes } from '../accounts/routes.ts';
 import { adminRoutes } from '../admin/routes.ts';
 import type { MediaModule } from '../media/index.ts';
 import { mediaRoutes } from '../media/routes.ts';
-import { paymentAdminRoutes } from '../payments/admin-routes.ts';
+import { paymentAdminRoutes, subscriptionAdminRoutes } from '../payments/admin-routes.ts';
 import type { PaymentsModule } from '../payments/index.ts';
 import { receiptRoutes } from '../payments/receipt-routes.ts';
 import { paymentRoutes } from '../payments/routes.ts';
@@ -93,7 +93,8 @@ export function createHttpApp({ platform, media, payments, metrics, client, star
     .use(peopleRoutes(accounts, peerAddress))
     .use(mediaRoutes(accounts, peerAddress, media.media, platform.storage, media.urls))
     .use(paymentRoutes(payments.webhooks))
-    .use(paymentAdminRoutes(accounts, peerAddress, payments.settlement))
+    .use(paymentAdminRoutes(accounts, peerAddress, payments))
+    .use(subscriptionAdminRoutes(accounts, peerAddress))
     .use(receiptRoutes(accounts, peerAddress, payments.receipts))
     .use(protocolSchemaRoutes())
     .get(

@@ -12,7 +12,7 @@
 // server/http/openapi.test.ts walks the served document and fails on whatever is missing.
 
 /** The statuses an HTTP error leaves with (server/errors.ts). */
-type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 429 | 500 | 503;
+type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 429 | 500 | 502 | 503;
 export type Refusals = Partial<Record<ErrorStatus, readonly string[]>>;
 
 /** Part of a route's `detail`: the codes its handler can refuse with, by status. */
@@ -64,6 +64,7 @@ const STATUS_TEXT: Record<ErrorStatus, string> = {
   413: 'The body is over its limit',
   429: 'Too many attempts: wait Retry-After seconds',
   500: 'Internal error: details.errorId is in the server log',
+  502: 'An upstream provider (a payment provider) refused or failed; nothing was changed by this call',
   503: 'A backing service is down; try again later',
 };
 

@@ -1,13 +1,15 @@
 // Staff endpoints of payments: the payments list with filters (the fraud queue is `status =
-// fraud_suspected`, the SPEI queue `method = spei, status = created`), and confirming by hand a
-// SPEI transfer seen in the bank account (v1, without a provider webhook). Admins only; every
-// confirmation is settled like any other (its amount checked) and audited with who made it.
+// fraud_suspected`, the SPEI queue `method = spei, status = created`), confirming by hand a SPEI
+// transfer seen in the bank account (v1, without a provider webhook), refunds (refunds.ts), and a
+// plan's subscribers. Admins only; every confirmation and refund is settled like any other (its
+// amount checked) and audited with who made it.
 
 import type { Static } from '@sinclair/typebox';
 import { and, desc, eq, lt, type SQL } from 'drizzle-orm';
 import { Elysia } from 'elysia';
 import { Payment } from '../../protocol/calls/payments.ts';
-import { PAYMENT_METHODS, PAYMENT_STATUSES } from '../../protocol/lists.ts';
+import { Subscription } from '../../protocol/calls/subscriptions.ts';
+import { PAID_PLAN_IDS, PAYMENT_METHODS, PAYMENT_STATUSES, SUBSCRIPTION_STATUSES } from '../../protocol/lists.ts';
 import { Uuid } from '../../protocol/spec.ts';
 import { T } from '../../protocol/typebox.ts';
 import type { AccountsDeps } from '../accounts/context.ts';
@@ -15,12 +17,17 @@ import { accountsGuard } from '../accounts/guard.ts';
 import { InvalidInputError, NotFoundError } from '../errors.ts';
 import { refusals } from '../http/openapi.ts';
 import { t } from '../http/schema.ts';
-import { payments } from './schema.ts';
-import type { Settlement } from './settlement.ts';
+import type { PaymentsModule } from './index.ts';
+import { payments, subscriptions } from './schema.ts';
+import { subscriptionView } from './subscriptions.ts';
 
 const PAGE = 50;
 
-export function paymentAdminRoutes(deps: AccountsDeps, peerAddress: (request: Request) => string | undefined, settlement: Settlement) {
+export function paymentAdminRoutes(
+  deps: AccountsDeps,
+  peerAddress: (request: Request) => string | undefined,
+  { settlement, refunds }: Pick<PaymentsModule, 'settlement' | 'refunds'>,
+) {
   return new Elysia({ name: 'payment-admin-routes', prefix: '/admin/payments' })
     .use(accountsGuard(deps, peerAddress))
     .get(
@@ -103,5 +110,75 @@ export function paymentAdminRoutes(deps: AccountsDeps, peerAddress: (request: Re
           ...refusals({ 400: ['INVALID_INPUT'], 404: ['NOT_FOUND'] }),
         },
       },
+    )
+    .post(
+      '/:id/refund',
+      async ({ params, body, principal }) => {
+        const refunded = await refunds.refund(params.id, body, principal.userId);
+        deps.log.info(
+          { payment: params.id, by: principal.userId, amountMinor: body.amountMinor ?? 'all' },
+          `admin.refund() | payment refunded [payment:${params.id}] [by:${principal.userId}] [status:${refunded.status}]`,
+        );
+        return { payment: settlement.view(refunded) };
+      },
+      {
+        role: 'admin',
+        params: t.Object({ id: t.String({ format: 'uuid' }) }),
+        body: t.Object({
+          amountMinor: t.Optional(
+            t.Integer({ minimum: 1, maximum: 100_000_000, description: 'Minor units to give back; all that is left when absent' }),
+          ),
+          reason: t.String({ minLength: 3, maxLength: 500, description: 'Why, for the audit log' }),
+        }),
+        response: { 200: t.Object({ payment: t.Unsafe<Static<typeof Payment>>(Payment) }) },
+        detail: {
+          tags: ['admin'],
+          summary:
+            'Refund a completed payment, all or part, through its provider (SPEI: record money sent back by transfer): treats taken back in proportion, a month of a plan refunded in full ends the plan; audited with the admin and reason',
+          ...refusals({ 400: ['INVALID_INPUT'], 404: ['NOT_FOUND'], 502: ['PAYMENT_PROVIDER_ERROR'], 503: ['PAYMENT_METHOD_UNAVAILABLE'] }),
+        },
+      },
     );
+}
+
+export function subscriptionAdminRoutes(deps: AccountsDeps, peerAddress: (request: Request) => string | undefined) {
+  return new Elysia({ name: 'subscription-admin-routes', prefix: '/admin/subscriptions' }).use(accountsGuard(deps, peerAddress)).get(
+    '/',
+    async ({ query }) => {
+      const where: SQL[] = [];
+      if (query.plan !== undefined) where.push(eq(subscriptions.plan, query.plan));
+      if (query.status !== undefined) where.push(eq(subscriptions.status, query.status));
+      if (query.before !== undefined) where.push(lt(subscriptions.id, query.before));
+      const rows = await deps.db
+        .select()
+        .from(subscriptions)
+        .where(and(...where))
+        .orderBy(desc(subscriptions.id))
+        .limit(PAGE);
+      return {
+        items: rows.map((row) => ({ ...subscriptionView(row), userId: row.userId })),
+        before: rows.length === PAGE ? (rows.at(-1)?.id ?? null) : null,
+      };
+    },
+    {
+      role: 'admin',
+      query: t.Object({
+        plan: t.Optional(t.Union(PAID_PLAN_IDS.map((plan) => t.Literal(plan)))),
+        status: t.Optional(t.Union(SUBSCRIPTION_STATUSES.map((status) => t.Literal(status)))),
+        before: t.Optional(t.String({ format: 'uuid', description: 'From the previous page' })),
+      }),
+      response: {
+        200: t.Object({
+          items: t.Array(
+            t.Unsafe<Static<typeof Subscription> & { userId: string }>(T.Object({ ...Subscription.properties, userId: Uuid })),
+          ),
+          before: t.Union([t.String({ format: 'uuid' }), t.Null()], { description: 'Pass as `before` for the next page; null at the end' }),
+        }),
+      },
+      detail: {
+        tags: ['admin'],
+        summary: `A plan's subscribers: subscriptions newest first, ${PAGE} a page, by plan and status (active, past_due…)`,
+      },
+    },
+  );
 }

@@ -9,6 +9,7 @@ import { Payments } from './payments.ts';
 import { PayPalGateway } from './paypal.ts';
 import { Receipts } from './receipts.ts';
 import { PaymentReconciler } from './reconcile.ts';
+import { Refunds } from './refunds.ts';
 import { SubscriptionRenewals } from './renewals.ts';
 import { Settlement } from './settlement.ts';
 import { Subscriptions } from './subscriptions.ts';
@@ -26,6 +27,8 @@ export interface PaymentsModule {
   renewals: SubscriptionRenewals;
   /** What a person's plan entitles them to (the social modules read it as deps.entitlements). */
   entitlements: Entitlements;
+  /** Refunds by staff (the admin routes). */
+  refunds: Refunds;
   /** The buyers' receipts: the PDF route, and the mail of a payment that completes. */
   receipts: Receipts;
 }
@@ -81,5 +84,6 @@ export function createPayments(platform: Platform, outbox: MailOutbox): Payments
     renewals: new SubscriptionRenewals({ db, log: platform.log, node: platform.config.nodeId, subscriptions }),
     entitlements,
     receipts,
+    refunds: new Refunds({ db, settlement, ...gateways }),
   };
 }

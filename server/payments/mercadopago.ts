@@ -8,7 +8,7 @@
 // no base URL option; its REST client prefixes every path with the static `AppConfig.BASE_URL`,
 // so MERCADOPAGO_API_URL is set there (process-wide: one Mercado Pago account per process).
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { Invoice, MercadoPagoConfig, Payment, PreApproval, Preference } from 'mercadopago';
+import { Invoice, MercadoPagoConfig, Payment, PaymentRefund, PreApproval, Preference } from 'mercadopago';
 import { AppConfig } from 'mercadopago/dist/utils/config';
 import type { PaymentsConfig } from '../platform/config.ts';
 import type { Logger } from '../platform/log.ts';
@@ -153,6 +153,18 @@ export class MercadoPagoGateway {
     >;
     const payment = found.payment as { id?: unknown } | undefined;
     return { preapprovalId: String(found.preapproval_id), paymentId: payment?.id === undefined ? undefined : String(payment.id) };
+  }
+
+  /** Gives back `amountMinor` of a payment (a partial refund) — the idempotency key makes a retry the same refund. */
+  async refund(paymentId: string, amountMinor: number, requestId: string): Promise<{ refundId: string }> {
+    const made = await this.#call('refund', () =>
+      new PaymentRefund(this.#config).create({
+        payment_id: paymentId,
+        body: { amount: amountMinor / 100 },
+        requestOptions: { idempotencyKey: requestId },
+      }),
+    );
+    return { refundId: String(made.id) };
   }
 
   /**

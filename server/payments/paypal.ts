@@ -233,6 +233,34 @@ export class PayPalGateway {
     }
   }
 
+  /**
+   * Gives back money of a capture (a pack) or, for a subscription's month, of its v1 sale: all
+   * that is left, or `amountMinor`. The request id makes a retry the same refund.
+   */
+  async refund(money: {
+    kind: 'capture' | 'sale';
+    id: string;
+    amountMinor: number;
+    currency: Currency;
+    requestId: string;
+  }): Promise<{ refundId: string; totalMinor: number | undefined }> {
+    const answer = await this.#execute('refund', {
+      path:
+        money.kind === 'capture'
+          ? `/v2/payments/captures/${encodeURIComponent(money.id)}/refund`
+          : `/v1/payments/sale/${encodeURIComponent(money.id)}/refund`,
+      verb: 'POST',
+      headers: { 'Content-Type': 'application/json', 'PayPal-Request-Id': money.requestId, Prefer: 'return=representation' },
+      body:
+        money.kind === 'capture'
+          ? { amount: { value: decimal(money.amountMinor), currency_code: money.currency } }
+          : { amount: { total: decimal(money.amountMinor), currency: money.currency } },
+    });
+    if (typeof answer.id !== 'string') throw new ProviderError('paypal', 'refund', 200, 'NO_ID');
+    const total = answer.seller_payable_breakdown?.total_refunded_amount?.value ?? answer.total_refunded_amount?.value;
+    return { refundId: answer.id, totalMinor: total === undefined ? undefined : minorOf(total) };
+  }
+
   /** A certificate URL on the API's host (api-m.paypal.com's certificates are at api.paypal.com: any paypal.com host is accepted too). */
   #certHostAllowed(url: string): boolean {
     try {

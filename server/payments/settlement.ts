@@ -49,6 +49,8 @@ export interface GivenBack {
   reversed: boolean;
   source: Source;
   webhook: HandledEvent | undefined;
+  /** Who gave it back and why (an admin's refund), for the audit line. */
+  note?: Record<string, string>;
 }
 
 /** What SPEI instructions name besides the payment's own CLABE and reference. */
@@ -309,7 +311,7 @@ export class Settlement {
         source: back.source,
         amountMinor: Number.isFinite(back.refundMinor) ? back.refundMinor : null,
         currency: back.currency.slice(0, 3),
-        detail: { refundId: back.refundId, refundedMinor, treatsTakenBack: recovered, treatsUnrecovered: due - recovered },
+        detail: { ...back.note, refundId: back.refundId, refundedMinor, treatsTakenBack: recovered, treatsUnrecovered: due - recovered },
       });
       return { row: updated ?? row, changed: true, recovered, transferId, ended };
     });

@@ -8,7 +8,7 @@ import { createHmac } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { PLANS } from '../../protocol/lists.ts';
-import { type AccountsEnv, startAccountsEnv } from '../../test/harness/accounts.ts';
+import { type AccountsEnv, type RegisteredUser, startAccountsEnv } from '../../test/harness/accounts.ts';
 import { type FakeMercadoPago, startFakeMercadoPago } from '../../test/harness/fake-mercadopago.ts';
 import { type FakePayPal, startFakePayPal } from '../../test/harness/fake-paypal.ts';
 import { type Member, memberPool } from '../../test/harness/social.ts';
@@ -21,6 +21,7 @@ let paypal: FakePayPal;
 let mp: FakeMercadoPago;
 let env: AccountsEnv;
 let pool: ReturnType<typeof memberPool>;
+let admin: RegisteredUser;
 beforeAll(async () => {
   // The providers call <APP_URL>/webhooks/…: the node's own address, so a port chosen first.
   const probe = Bun.serve({ port: 0, hostname: '127.0.0.1', fetch: () => new Response() });
@@ -44,6 +45,8 @@ beforeAll(async () => {
   });
   paypal.setWebhookUrl(`${appUrl}/webhooks/paypal`);
   pool = memberPool(env);
+  admin = await env.register();
+  await env.setRole(admin.id, 'admin');
 });
 afterAll(async () => {
   pool.closeAll();
@@ -268,6 +271,66 @@ describe('subscriptions', () => {
     });
     expect(await ana.call('subscriptions.mine', {})).toMatchObject({ plan: 'free', subscription: null });
     expect((await subscriptionAudit(subscription.id)).at(-1)).toBe('ended_by_refund:canceled:admin');
+  });
+
+  test('subscriptions (admin): refunding all of a PayPal month through PayPal ends the plan at once (PayPal’s own refund webhook changes nothing more), audited with the admin and reason; part of a SPEI month keeps the plan; a plan’s subscribers are listed; a normal account gets FORBIDDEN', async () => {
+    const asAdmin = { token: admin.tokens.accessToken };
+    const ana = await pool.member();
+    const { subscription } = await ana.call('subscriptions.checkout', { plan: 'pro', method: 'paypal', currency: 'MXN' });
+    paypal.approveSubscription(new URL(subscription.approveUrl ?? 'http://none').searchParams.get('subscription_id') as string);
+    await ana.event('subscriptions.changed', (body) => (body.subscription as { status: string }).status === 'active');
+    await paypal.settled();
+    const [month] = (await ana.call('payments.list', {})).items;
+    const listed = await env
+      .client()
+      .request<{ items: { id: string; userId: string; status: string }[] }>('GET', '/admin/subscriptions?plan=pro&status=active', asAdmin);
+    expect(listed.body.items).toContainEqual(expect.objectContaining({ id: subscription.id, userId: ana.id, status: 'active' }));
+
+    const asAna = { token: ana.user.tokens.accessToken };
+    for (const [method, path, body] of [
+      ['GET', '/admin/subscriptions', undefined],
+      ['POST', `/admin/payments/${month?.id}/refund`, { reason: 'asked nicely' }],
+    ] as const) {
+      const refused = await env
+        .client()
+        .request<{ error: { code: string } }>(method, path, { ...asAna, ...(body === undefined ? {} : { body }) });
+      expect([refused.status, refused.body.error.code]).toEqual([403, 'FORBIDDEN']);
+    }
+    const tooMuch = await env.client().request('POST', `/admin/payments/${month?.id}/refund`, {
+      ...asAdmin,
+      body: { amountMinor: 39901, reason: 'more than paid' },
+    });
+    expect(tooMuch.status).toBe(400);
+    const refunded = await env
+      .client()
+      .request<{ payment: { status: string; refundedMinor: number } }>('POST', `/admin/payments/${month?.id}/refund`, {
+        ...asAdmin,
+        body: { reason: 'charged twice by mistake' },
+      });
+    expect([refunded.status, refunded.body.payment.status, refunded.body.payment.refundedMinor]).toEqual([200, 'refunded', 39900]);
+    await paypal.settled();
+    expect(paypal.deliveries.filter((each) => each.kind === 'PAYMENT.SALE.REFUNDED').map((each) => each.status)).toEqual([200]);
+    expect(await ana.call('subscriptions.mine', {})).toMatchObject({ plan: 'free', subscription: null });
+    expect(paypal.lastEvent('BILLING.SUBSCRIPTION.CANCELLED')?.resource).toMatchObject({ custom_id: subscription.id });
+    const trail = rowsOf<{ type: string; source: string; detail: Record<string, string> }>(
+      await db().execute(sql`select type, source, detail from transactions where payment_id = ${month?.id ?? ''} order by id`),
+    );
+    expect(trail.find((row) => row.type === 'refunded' && row.source === 'admin')?.detail).toMatchObject({
+      by: admin.id,
+      reason: 'charged twice by mistake',
+    });
+    expect(trail.map((row) => row.type)).toContain('ended_by_refund');
+
+    const bruno = await pool.member();
+    const spei = await subscribeBySpei(bruno, 'basic');
+    const part = await env
+      .client()
+      .request<{ payment: { status: string; refundedMinor: number } }>('POST', `/admin/payments/${spei.payment?.id}/refund`, {
+        ...asAdmin,
+        body: { amountMinor: 3300, reason: 'ten days of outage' },
+      });
+    expect([part.body.payment.status, part.body.payment.refundedMinor]).toEqual(['completed', 3300]);
+    expect((await bruno.call('subscriptions.mine', {})).plan).toBe('basic');
   });
 
   test('subscriptions: a normal account cannot sync or cancel someone else’s subscription, nor send extra fields or a price', async () => {

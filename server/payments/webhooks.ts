@@ -90,6 +90,7 @@ export class PaymentWebhooks {
     }
     const handled: HandledEvent = { provider: 'paypal', id: event.id, type: event.type };
     if (event.type === 'PAYMENT.CAPTURE.REFUNDED' || event.type === 'PAYMENT.CAPTURE.REVERSED') return this.#paypalRefund(event, handled);
+    if (event.type === 'PAYMENT.SALE.REFUNDED' || event.type === 'PAYMENT.SALE.REVERSED') return this.#paypalSaleRefund(event, handled);
     if (event.type === 'PAYMENT.SALE.COMPLETED' || event.type.startsWith('BILLING.SUBSCRIPTION.'))
       return this.#paypalSubscription(event, handled);
     if (event.type !== 'PAYMENT.CAPTURE.COMPLETED') return (await this.#record(handled)) ? 'ignored' : 'duplicate';
@@ -141,6 +142,37 @@ export class PaymentWebhooks {
     }
     await this.#deps.subscriptions.reconcile(row, 'webhook');
     return (await this.#record(handled)) ? 'handled' : 'duplicate';
+  }
+
+  /** Money of a subscription's month given back (a v1 sale refunded or reversed): the month's payment gives back, once. */
+  async #paypalSaleRefund(event: PayPalEvent, handled: HandledEvent): Promise<WebhookOutcome> {
+    const refund = event.resource;
+    const [row] =
+      typeof refund.sale_id === 'string'
+        ? await this.#deps.db
+            .select()
+            .from(payments)
+            .where(and(eq(payments.method, 'paypal'), eq(payments.externalId, refund.sale_id)))
+        : [];
+    if (row === undefined || row.subscriptionId === null) {
+      this.#deps.log.warn(
+        { eventId: event.id, saleId: refund.sale_id },
+        `payments.webhook() | a refund of no month of ours [event:${event.id}]`,
+      );
+      return (await this.#record(handled)) ? 'ignored' : 'duplicate';
+    }
+    const amount = refund.amount as { total?: unknown; currency?: unknown } | undefined;
+    const total = (refund.total_refunded_amount as { value?: unknown } | undefined)?.value;
+    const given = await this.#deps.settlement.giveBack(row.id, {
+      refundId: String(refund.id),
+      refundMinor: minorOf(amount?.total),
+      totalMinor: total === undefined ? undefined : minorOf(total),
+      currency: String(amount?.currency),
+      reversed: event.type === 'PAYMENT.SALE.REVERSED',
+      source: 'webhook',
+      webhook: handled,
+    });
+    return given === undefined ? 'duplicate' : 'handled';
   }
 
   /** A refund or a chargeback PayPal reports: the payment it names gives back what it credited, once. */

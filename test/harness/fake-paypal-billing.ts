@@ -66,6 +66,7 @@ export class PayPalBilling {
   readonly #subscriptions = new Map<string, Subscription>();
   /** Every cycle payment, as the v1 sale PAYMENT.SALE.COMPLETED carries. */
   readonly sales: Record<string, unknown>[] = [];
+  readonly #refundedCents = new Map<string, number>();
 
   constructor(
     readonly baseUrl: string,
@@ -83,6 +84,8 @@ export class PayPalBilling {
       const found = this.#plans.get(plan[1] ?? '');
       return found ? Response.json(found.json) : notFound('plan');
     }
+    const saleRefund = /^\/v1\/payments\/sale\/([^/]+)\/refund$/.exec(pathname);
+    if (saleRefund && method === 'POST') return this.#refundSale(saleRefund[1] ?? '', request);
     const listed = /^\/v1\/billing\/subscriptions\/([^/]+)\/transactions$/.exec(pathname);
     if (listed && method === 'GET') {
       const found = this.#subscriptions.get(listed[1] ?? '');
@@ -354,6 +357,39 @@ export class PayPalBilling {
     return Response.json(minimal ? { id, status, status_update_time, plan_id, plan_overridden, create_time, links } : json, {
       status: 201,
     });
+  }
+
+  /** POST /v1/payments/sale/:id/refund (Payments v1): all that is left, or `amount.total`; PAYMENT.SALE.REFUNDED follows. */
+  async #refundSale(saleId: string, request: Request): Promise<Response> {
+    const sale = this.sales.find((each) => each.id === saleId);
+    if (!sale) return notFound('sale');
+    const body = await jsonBody(request);
+    if (body instanceof Response) return body;
+    const amount = sale.amount as { total: string; currency: string };
+    const refunded = this.#refundedCents.get(saleId) ?? 0;
+    const left = toCents(amount.total) - refunded;
+    const asked = (body.amount as { total?: string } | undefined)?.total;
+    const cents = asked === undefined ? left : toCents(asked);
+    if (left <= 0)
+      return paypalError('UNPROCESSABLE_ENTITY', [{ issue: 'TRANSACTION_REFUSED', description: 'The sale was refunded already' }]);
+    if (!(cents > 0 && cents <= left))
+      return paypalError('INVALID_REQUEST', [invalid('/amount/total', 'Refund amount exceeds what is left')]);
+    this.#refundedCents.set(saleId, refunded + cents);
+    if (refunded + cents === toCents(amount.total)) sale.state = 'refunded';
+    const time = paypalTime();
+    const refund = {
+      id: paypalId(),
+      state: 'completed',
+      amount: { total: fromCents(cents), currency: amount.currency },
+      sale_id: saleId,
+      parent_payment: `PAYID-${paypalId(24)}`,
+      total_refunded_amount: { value: fromCents(refunded + cents), currency: amount.currency },
+      create_time: time,
+      update_time: time,
+      links: [{ href: `${this.baseUrl}/v1/payments/sale/${saleId}`, rel: 'sale', method: 'GET' }],
+    };
+    this.emit('PAYMENT.SALE.REFUNDED', refund);
+    return Response.json(refund, { status: 201 });
   }
 
   /** GET …/transactions: the cycles' payments between start_time and end_time (both required, as on PayPal). */

@@ -16,7 +16,8 @@ export type PayPalEventType =
   | 'BILLING.SUBSCRIPTION.ACTIVATED'
   | 'BILLING.SUBSCRIPTION.CANCELLED'
   | 'BILLING.SUBSCRIPTION.PAYMENT.FAILED'
-  | 'PAYMENT.SALE.COMPLETED';
+  | 'PAYMENT.SALE.COMPLETED'
+  | 'PAYMENT.SALE.REFUNDED';
 
 export interface PayPalWebhookEvent {
   id: string;
@@ -59,6 +60,7 @@ const EVENT_SHAPES: Record<PayPalEventType, { resourceType: string; v2: boolean;
     'BILLING.SUBSCRIPTION.CANCELLED': { resourceType: 'subscription', v2: true, summary: () => 'Subscription cancelled' },
     'BILLING.SUBSCRIPTION.PAYMENT.FAILED': { resourceType: 'subscription', v2: true, summary: () => 'Subscription payment failed' },
     'PAYMENT.SALE.COMPLETED': { resourceType: 'sale', v2: false, summary: (r) => `Payment completed for ${money(r.amount)}` },
+    'PAYMENT.SALE.REFUNDED': { resourceType: 'refund', v2: false, summary: (r) => `A ${money(r.amount)} sale payment was refunded` },
   };
 
 function money(amount: unknown): string {
