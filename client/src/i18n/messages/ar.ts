@@ -798,6 +798,8 @@ export const ar: Messages = {
   'reelAnalytics.noReels': 'لا توجد مقاطع بعد. انشر مقطعًا لترى أداءه.',
   'reelAnalytics.noViews': 'لا توجد مشاهدات بعد.',
   'reelAnalytics.notFound': 'هذا المقطع غير متاح: ربما حُذف، أو ليس لك.',
+  'reelAnalytics.locked': 'المشاهدات يومًا بيوم، ومصادر المشاهدات، وجمهورك، وأفضل مقاطعك متاحة مع Premium.',
+  'plans.see': 'عرض الخطط',
   'error.TOO_MANY_HIDDEN': 'أنت تخفي قصصك بالفعل عن الحد الأقصى المسموح به من الأشخاص.',
   'error.TOO_MANY_MUTED': 'لقد كتمت بالفعل الحد الأقصى المسموح به من الأشخاص.',
   'highlights.title': 'المميزة',

@@ -797,6 +797,8 @@ export const de: Messages = {
   'reelAnalytics.noReels': 'Noch keine Reels. Veröffentliche eines, um zu sehen, wie es läuft.',
   'reelAnalytics.noViews': 'Noch keine Aufrufe.',
   'reelAnalytics.notFound': 'Dieses Reel ist nicht verfügbar: Es wurde vielleicht gelöscht, oder es gehört nicht dir.',
+  'reelAnalytics.locked': 'Aufrufe pro Tag, woher die Aufrufe kamen, dein Publikum und deine Top-Reels gibt es mit Premium.',
+  'plans.see': 'Pläne ansehen',
   'error.TOO_MANY_HIDDEN': 'Du verbirgst deine Storys bereits vor so vielen Personen wie erlaubt.',
   'error.TOO_MANY_MUTED': 'Du hast bereits so viele Personen stummgeschaltet wie erlaubt.',
   'highlights.title': 'Highlights',

@@ -789,6 +789,8 @@ export const en = {
   'reelAnalytics.noReels': 'No reels yet. Post one to see how it does.',
   'reelAnalytics.noViews': 'No views yet.',
   'reelAnalytics.notFound': 'This reel is not available: it may have been deleted, or it is not yours.',
+  'reelAnalytics.locked': 'Views by day, where views came from, your audience and your top reels come with Premium.',
+  'plans.see': 'See plans',
   'error.TOO_MANY_HIDDEN': 'You already hide your stories from as many people as allowed.',
   'error.TOO_MANY_MUTED': 'You have already muted as many people as allowed.',
   'highlights.title': 'Highlights',

@@ -795,6 +795,8 @@ export const es: Messages = {
   'reelAnalytics.noReels': 'Todavía no tienes reels. Publica uno para ver cómo le va.',
   'reelAnalytics.noViews': 'Todavía no hay vistas.',
   'reelAnalytics.notFound': 'Este reel no está disponible: puede que se haya eliminado o que no sea tuyo.',
+  'reelAnalytics.locked': 'Las vistas por día, de dónde vinieron, tu audiencia y tus mejores reels vienen con Premium.',
+  'plans.see': 'Ver planes',
   'error.TOO_MANY_HIDDEN': 'Ya ocultas tus historias al máximo de personas permitido.',
   'error.TOO_MANY_MUTED': 'Ya silenciaste al máximo de personas permitido.',
   'highlights.title': 'Destacadas',

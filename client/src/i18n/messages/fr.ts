@@ -800,6 +800,8 @@ export const fr: Messages = {
   'reelAnalytics.noReels': 'Pas encore de reels. Publiez-en un pour voir comment il se porte.',
   'reelAnalytics.noViews': 'Pas encore de vues.',
   'reelAnalytics.notFound': 'Ce reel n’est pas disponible : il a peut-être été supprimé, ou il n’est pas à vous.',
+  'reelAnalytics.locked': 'Les vues par jour, leur provenance, votre audience et vos meilleurs reels sont inclus dans Premium.',
+  'plans.see': 'Voir les formules',
   'error.TOO_MANY_HIDDEN': 'Vous masquez déjà vos stories au nombre maximal de personnes autorisé.',
   'error.TOO_MANY_MUTED': 'Vous avez déjà masqué le nombre maximal de personnes autorisé.',
   'highlights.title': 'À la une',

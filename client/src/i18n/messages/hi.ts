@@ -789,6 +789,8 @@ export const hi: Messages = {
   'reelAnalytics.noReels': 'अभी कोई रील नहीं। एक पोस्ट करें और देखें कि वह कैसा करती है।',
   'reelAnalytics.noViews': 'अभी कोई व्यू नहीं।',
   'reelAnalytics.notFound': 'यह रील उपलब्ध नहीं है: शायद हटा दी गई है, या यह आपकी नहीं है।',
+  'reelAnalytics.locked': 'दिन-ब-दिन व्यूज़, व्यूज़ कहाँ से आए, आपके दर्शक और आपकी टॉप रील्स Premium के साथ मिलती हैं।',
+  'plans.see': 'प्लान देखें',
   'error.TOO_MANY_HIDDEN': 'आप पहले से ही अधिकतम अनुमत लोगों से अपनी स्टोरीज़ छिपा रहे हैं।',
   'error.TOO_MANY_MUTED': 'आप पहले से ही अधिकतम अनुमत लोगों को म्यूट कर चुके हैं।',
   'highlights.title': 'हाइलाइट',

@@ -794,6 +794,8 @@ export const id: Messages = {
   'reelAnalytics.noReels': 'Belum ada reel. Posting satu untuk melihat performanya.',
   'reelAnalytics.noViews': 'Belum ada tayangan.',
   'reelAnalytics.notFound': 'Reel ini tidak tersedia: mungkin sudah dihapus, atau bukan milik Anda.',
+  'reelAnalytics.locked': 'Tayangan per hari, asal tayangan, audiens Anda, dan reel teratas Anda tersedia dengan Premium.',
+  'plans.see': 'Lihat paket',
   'error.TOO_MANY_HIDDEN': 'Kamu sudah menyembunyikan ceritamu dari jumlah orang maksimum yang diizinkan.',
   'error.TOO_MANY_MUTED': 'Kamu sudah membisukan jumlah orang maksimum yang diizinkan.',
   'highlights.title': 'Sorotan',

@@ -796,6 +796,9 @@ export const it: Messages = {
   'reelAnalytics.noReels': 'Ancora nessun reel. Pubblicane uno per vedere come va.',
   'reelAnalytics.noViews': 'Ancora nessuna visualizzazione.',
   'reelAnalytics.notFound': 'Questo reel non è disponibile: potrebbe essere stato eliminato o non essere tuo.',
+  'reelAnalytics.locked':
+    'Le visualizzazioni per giorno, da dove arrivano, il tuo pubblico e i tuoi reel migliori sono inclusi in Premium.',
+  'plans.see': 'Vedi i piani',
   'error.TOO_MANY_HIDDEN': 'Nascondi già le tue storie al numero massimo di persone consentito.',
   'error.TOO_MANY_MUTED': 'Hai già silenziato il numero massimo di persone consentito.',
   'highlights.title': 'In evidenza',

@@ -793,6 +793,8 @@ export const ja: Messages = {
   'reelAnalytics.noReels': 'まだリールがありません。投稿すると成果を確認できます。',
   'reelAnalytics.noViews': 'まだ再生はありません。',
   'reelAnalytics.notFound': 'このリールは表示できません。削除されたか、あなたのリールではない可能性があります。',
+  'reelAnalytics.locked': '日ごとの再生数、再生の流入元、視聴者、人気のリールは Premium で利用できます。',
+  'plans.see': 'プランを見る',
   'error.TOO_MANY_HIDDEN': 'ストーリーを非表示にできる人数の上限に達しています。',
   'error.TOO_MANY_MUTED': 'ミュートできる人数の上限に達しています。',
   'highlights.title': 'ハイライト',

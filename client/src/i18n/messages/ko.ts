@@ -791,6 +791,8 @@ export const ko: Messages = {
   'reelAnalytics.noReels': '아직 릴스가 없습니다. 릴스를 올려 성과를 확인해 보세요.',
   'reelAnalytics.noViews': '아직 조회수가 없습니다.',
   'reelAnalytics.notFound': '이 릴스를 볼 수 없습니다. 삭제되었거나 내 릴스가 아닐 수 있습니다.',
+  'reelAnalytics.locked': '일별 조회수, 조회 경로, 시청자, 인기 릴스는 Premium에서 볼 수 있습니다.',
+  'plans.see': '요금제 보기',
   'error.TOO_MANY_HIDDEN': '이미 허용된 최대 인원에게 스토리를 숨기고 있어요.',
   'error.TOO_MANY_MUTED': '이미 허용된 최대 인원의 스토리를 숨겼어요.',
   'highlights.title': '하이라이트',

@@ -794,6 +794,8 @@ export const nl: Messages = {
   'reelAnalytics.noReels': 'Nog geen reels. Plaats er een om te zien hoe die het doet.',
   'reelAnalytics.noViews': 'Nog geen weergaven.',
   'reelAnalytics.notFound': 'Deze reel is niet beschikbaar: hij is misschien verwijderd, of hij is niet van jou.',
+  'reelAnalytics.locked': 'Weergaven per dag, waar weergaven vandaan kwamen, je publiek en je topreels krijg je met Premium.',
+  'plans.see': 'Bekijk abonnementen',
   'error.TOO_MANY_HIDDEN': 'Je verbergt je verhalen al voor zoveel mensen als toegestaan.',
   'error.TOO_MANY_MUTED': 'Je hebt al zoveel mensen gedempt als toegestaan.',
   'highlights.title': 'Hoogtepunten',

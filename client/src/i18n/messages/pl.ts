@@ -800,6 +800,8 @@ export const pl: Messages = {
   'reelAnalytics.noReels': 'Nie masz jeszcze rolek. Opublikuj jedną, aby zobaczyć, jak sobie radzi.',
   'reelAnalytics.noViews': 'Brak wyświetleń.',
   'reelAnalytics.notFound': 'Ta rolka jest niedostępna: mogła zostać usunięta albo nie należy do Ciebie.',
+  'reelAnalytics.locked': 'Wyświetlenia dzień po dniu, ich źródła, Twoja publiczność i najlepsze rolki są dostępne w planie Premium.',
+  'plans.see': 'Zobacz plany',
   'error.TOO_MANY_HIDDEN': 'Ukrywasz już swoje relacje przed maksymalną dozwoloną liczbą osób.',
   'error.TOO_MANY_MUTED': 'Wyciszono już maksymalną dozwoloną liczbę osób.',
   'highlights.title': 'Wyróżnione',

@@ -796,6 +796,8 @@ export const pt: Messages = {
   'reelAnalytics.noReels': 'Ainda não há reels. Publique um para ver como ele se sai.',
   'reelAnalytics.noViews': 'Ainda não há visualizações.',
   'reelAnalytics.notFound': 'Este reel não está disponível: pode ter sido excluído ou não ser seu.',
+  'reelAnalytics.locked': 'As visualizações por dia, de onde vieram, seu público e seus melhores reels vêm com o Premium.',
+  'plans.see': 'Ver planos',
   'error.TOO_MANY_HIDDEN': 'Você já oculta seus stories do número máximo de pessoas permitido.',
   'error.TOO_MANY_MUTED': 'Você já silenciou o número máximo de pessoas permitido.',
   'highlights.title': 'Destaques',

@@ -785,6 +785,8 @@ export const th: Messages = {
   'reelAnalytics.noReels': 'ยังไม่มีรีล โพสต์สักรีลเพื่อดูผลลัพธ์',
   'reelAnalytics.noViews': 'ยังไม่มียอดดู',
   'reelAnalytics.notFound': 'รีลนี้ไม่พร้อมใช้งาน: อาจถูกลบไปแล้ว หรือไม่ใช่ของคุณ',
+  'reelAnalytics.locked': 'ยอดดูรายวัน แหล่งที่มาของยอดดู ผู้ชมของคุณ และรีลยอดนิยมของคุณ มีให้ใน Premium',
+  'plans.see': 'ดูแพ็กเกจ',
   'error.TOO_MANY_HIDDEN': 'คุณซ่อนสตอรี่จากคนครบจำนวนสูงสุดที่อนุญาตแล้ว',
   'error.TOO_MANY_MUTED': 'คุณปิดเสียงคนครบจำนวนสูงสุดที่อนุญาตแล้ว',
   'highlights.title': 'ไฮไลต์',

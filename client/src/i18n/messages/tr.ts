@@ -792,6 +792,9 @@ export const tr: Messages = {
   'reelAnalytics.noReels': 'Henüz reels videonuz yok. Nasıl gittiğini görmek için bir tane paylaşın.',
   'reelAnalytics.noViews': 'Henüz görüntüleme yok.',
   'reelAnalytics.notFound': 'Bu reels videosu kullanılamıyor: silinmiş olabilir ya da size ait değil.',
+  'reelAnalytics.locked':
+    'Günlük görüntülemeler, görüntülemelerin nereden geldiği, izleyici kitlen ve en iyi reels videoların Premium ile gelir.',
+  'plans.see': 'Planları gör',
   'error.TOO_MANY_HIDDEN': 'Hikâyelerini zaten izin verilen en fazla sayıda kişiden gizliyorsun.',
   'error.TOO_MANY_MUTED': 'Zaten izin verilen en fazla sayıda kişiyi sessize aldın.',
   'highlights.title': 'Öne çıkanlar',

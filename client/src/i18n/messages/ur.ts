@@ -793,6 +793,8 @@ export const ur: Messages = {
   'reelAnalytics.noReels': 'ابھی کوئی ریل نہیں۔ ایک پوسٹ کریں اور اس کی کارکردگی دیکھیں۔',
   'reelAnalytics.noViews': 'ابھی کوئی ویو نہیں۔',
   'reelAnalytics.notFound': 'یہ ریل دستیاب نہیں: شاید حذف ہو چکی ہے، یا آپ کی نہیں ہے۔',
+  'reelAnalytics.locked': 'روزانہ ویوز، ویوز کہاں سے آئے، آپ کے ناظرین اور آپ کی بہترین ریلز Premium کے ساتھ ملتی ہیں۔',
+  'plans.see': 'پلان دیکھیں',
   'error.TOO_MANY_HIDDEN': 'آپ پہلے ہی زیادہ سے زیادہ اجازت یافتہ لوگوں سے اپنی اسٹوریز چھپا رہے ہیں۔',
   'error.TOO_MANY_MUTED': 'آپ پہلے ہی زیادہ سے زیادہ اجازت یافتہ لوگوں کو خاموش کر چکے ہیں۔',
   'highlights.title': 'نمایاں',

@@ -791,6 +791,8 @@ export const vi: Messages = {
   'reelAnalytics.noReels': 'Chưa có thước phim nào. Hãy đăng một thước phim để xem kết quả.',
   'reelAnalytics.noViews': 'Chưa có lượt xem.',
   'reelAnalytics.notFound': 'Thước phim này không khả dụng: có thể đã bị xóa hoặc không phải của bạn.',
+  'reelAnalytics.locked': 'Lượt xem theo ngày, nguồn lượt xem, khán giả và những thước phim hàng đầu của bạn có trong gói Premium.',
+  'plans.see': 'Xem các gói',
   'error.TOO_MANY_HIDDEN': 'Bạn đã ẩn tin với số người tối đa được phép.',
   'error.TOO_MANY_MUTED': 'Bạn đã tắt tin của số người tối đa được phép.',
   'highlights.title': 'Tin nổi bật',

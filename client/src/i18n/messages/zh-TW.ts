@@ -785,6 +785,8 @@ export const zhTW: Messages = {
   'reelAnalytics.noReels': '還沒有短影音。發布一則看看表現如何。',
   'reelAnalytics.noViews': '還沒有人觀看。',
   'reelAnalytics.notFound': '無法查看這則短影音：可能已被刪除，或不是你的。',
+  'reelAnalytics.locked': '每日觀看次數、觀看來源、你的觀眾和熱門短影音，都包含在 Premium 中。',
+  'plans.see': '查看方案',
   'error.TOO_MANY_HIDDEN': '你隱藏限時動態的人數已達上限。',
   'error.TOO_MANY_MUTED': '你隱藏限時動態的用戶數已達上限。',
   'highlights.title': '精選動態',

@@ -785,6 +785,8 @@ export const zh: Messages = {
   'reelAnalytics.noReels': '还没有短视频。发布一个看看表现如何。',
   'reelAnalytics.noViews': '还没有播放。',
   'reelAnalytics.notFound': '此短视频不可用：可能已被删除，或不是你的。',
+  'reelAnalytics.locked': '每日观看次数、观看来源、你的观众和热门短视频，都包含在 Premium 中。',
+  'plans.see': '查看方案',
   'error.TOO_MANY_HIDDEN': '你隐藏快拍的人数已达上限。',
   'error.TOO_MANY_MUTED': '你隐藏快拍的用户数已达上限。',
   'highlights.title': '精选快拍',
