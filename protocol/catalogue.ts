@@ -20,6 +20,7 @@ import { reelCalls } from './calls/reels.ts';
 import { soundCalls } from './calls/sounds.ts';
 import { storyCalls, storyFeedEvents, storyUserEvents } from './calls/stories.ts';
 import { treatCalls, treatUserEvents } from './calls/treats.ts';
+import { verificationCalls, verificationUserEvents } from './calls/verification.ts';
 import { type CallSpec, exampleFriendId, examplePerson, exampleUserId, type TopicSpec, userTopicPattern } from './spec.ts';
 
 export type { CallSpec, Role, TopicSpec } from './spec.ts';
@@ -126,6 +127,7 @@ export const Calls = {
   ...reelAnalyticsCalls,
   ...treatCalls,
   ...paymentCalls,
+  ...verificationCalls,
   ...chatCalls,
   ...mediaCalls,
 } satisfies Record<string, CallSpec>;
@@ -154,7 +156,7 @@ export const Topics = {
   },
   user: {
     description:
-      'Events about one user, for that user only: account changes, ended sessions, notifications, relations, saved posts, views and answers of their stories, their treats balances and payments.',
+      'Events about one user, for that user only: account changes, ended sessions, notifications, relations, saved posts, views and answers of their stories, their treats balances and payments, decisions on their verification request.',
     form: 'user:<userId>',
     pattern: userTopicPattern('user'),
     access: 'self',
@@ -211,6 +213,7 @@ export const Topics = {
       ...storyUserEvents,
       ...treatUserEvents,
       ...paymentUserEvents,
+      ...verificationUserEvents,
       'saved.changed': {
         description:
           'The user saved or unsaved a post (`posts.save`) on one of their devices, so every device shows it; sent only when that changed something.',

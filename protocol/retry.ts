@@ -129,6 +129,8 @@ export const RETRY_RULES: Record<CallName, RetryRule> = {
   'payments.capture': 'repeatable',
   'payments.get': 'read',
   'payments.list': 'read',
+  'verification.request': 'repeatable',
+  'verification.status': 'read',
   'hashtags.page': 'read',
   'hashtags.trending': 'read',
   'reports.create': 'repeatable',

@@ -55,6 +55,9 @@ const PROTECTED: Record<string, Role> = {
   'PUT /admin/users/{id}/role': 'admin',
   'GET /admin/payments/': 'admin',
   'POST /admin/payments/{id}/spei': 'admin',
+  'GET /admin/verification/': 'admin',
+  'POST /admin/verification/{id}/approve': 'admin',
+  'POST /admin/verification/{id}/reject': 'admin',
   'GET /users/by-username/{username}': 'user',
   'POST /media/': 'user',
   'POST /media/uploads': 'user',
@@ -79,9 +82,11 @@ async function call(endpoint: string, token: string | undefined, userId: string)
           ? { kind: 'image', size: 10 }
           : endpoint === 'POST /admin/payments/{id}/spei'
             ? { amountMinor: 100, trackingKey: 'X1' }
-            : endpoint === 'POST /auth/password/change'
-              ? { password: 'whatever it is', newPassword: 'Some new secret 2026' }
-              : { code: '000000' };
+            : endpoint === 'POST /admin/verification/{id}/reject'
+              ? { reason: 'not shown' }
+              : endpoint === 'POST /auth/password/change'
+                ? { password: 'whatever it is', newPassword: 'Some new secret 2026' }
+                : { code: '000000' };
   const query = endpoint === 'PUT /media/uploads/{id}' ? '?offset=0' : '';
   return env.client().request<ErrorBody>(method, `${sample(path, userId)}${query}`, {
     ...(token === undefined ? {} : { token }),

@@ -18,6 +18,7 @@ import { reelAnalyticsHandlers } from '../reels/analytics-handlers.ts';
 import { reelHandlers } from '../reels/handlers.ts';
 import { storyHandlers } from '../stories/handlers.ts';
 import { treatHandlers } from '../treats/handlers.ts';
+import { verificationHandlers } from '../verification/handlers.ts';
 
 interface CallContext {
   principal: Principal;
@@ -77,6 +78,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     ...reelAnalyticsHandlers(deps.social),
     ...treatHandlers(deps.social),
     ...paymentHandlers(deps.social.payments),
+    ...verificationHandlers(deps.social),
     ...chatHandlers(deps.social),
     'media.get': async (context, body) => ({ items: await deps.social.media.get(context.principal.userId, body.ids) }),
     'media.quota': async (context) => deps.social.media.quota(context.principal.userId),

@@ -10,10 +10,13 @@ import { adminRoutes } from '../admin/routes.ts';
 import type { MediaModule } from '../media/index.ts';
 import { mediaRoutes } from '../media/routes.ts';
 import { paymentAdminRoutes } from '../payments/admin-routes.ts';
+import { Entitlements } from '../payments/entitlements.ts';
 import type { PaymentsModule } from '../payments/index.ts';
 import { paymentRoutes } from '../payments/routes.ts';
 import { peopleRoutes } from '../people/routes.ts';
 import type { Platform } from '../platform/index.ts';
+import { verificationAdminRoutes } from '../verification/admin-routes.ts';
+import { Verification } from '../verification/verification.ts';
 import { strictJson } from './body.ts';
 import type { ClientFiles } from './client.ts';
 import { errorBody, toHttpError } from './errors.ts';
@@ -93,6 +96,13 @@ export function createHttpApp({ platform, media, payments, metrics, client, star
     .use(mediaRoutes(accounts, peerAddress, media.media, platform.storage, media.urls))
     .use(paymentRoutes(payments.webhooks))
     .use(paymentAdminRoutes(accounts, peerAddress, payments.settlement))
+    .use(
+      verificationAdminRoutes(
+        accounts,
+        peerAddress,
+        new Verification({ db: accounts.db, topics: accounts.topics, log: accounts.log, entitlements: new Entitlements(accounts.db) }),
+      ),
+    )
     .use(protocolSchemaRoutes())
     .get(
       '/health',

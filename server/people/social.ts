@@ -35,6 +35,7 @@ import { Highlights } from '../stories/highlights.ts';
 import { Stories } from '../stories/stories.ts';
 import { storiesShowMedia, storiesUseMedia } from '../stories/visibility.ts';
 import { Treats } from '../treats/treats.ts';
+import { Verification } from '../verification/verification.ts';
 import type { SocialDeps } from './context.ts';
 import { profilesShowMedia, profilesUseMedia } from './profiles.ts';
 
@@ -69,6 +70,7 @@ export interface Social {
   treats: Treats;
   /** Made by the node before the HTTP app, which serves its webhooks. */
   payments: Payments;
+  verification: Verification;
 }
 
 export async function createSocial(
@@ -166,5 +168,6 @@ export async function createSocial(
     }),
     treats: new Treats(deps),
     payments,
+    verification: new Verification(deps),
   };
 }
