@@ -254,6 +254,18 @@ describe('badges', () => {
     expect((await fede.refused('verification.request', { category: 'creator' })).code).toBe('ALREADY_VERIFIED');
   });
 
+  test('badges: notifications name their actor with badges; a lapsed plan hides an approved mark there too', async () => {
+    const ivan = await premium();
+    await approve((await ask(ivan)).id);
+    const followed = await pool.member();
+    await ivan.call('follows.follow', { userId: followed.id });
+    await env.node.social.notifier.settled();
+    const actorOf = async () => (await followed.call('notifications.list', {})).items.find((item) => item.actor?.id === ivan.id)?.actor;
+    expect((await actorOf())?.badges).toEqual(['verified', 'premium']);
+    await endPlan(ivan.subscription);
+    expect(await actorOf()).toMatchObject({ verified: false, badges: [] });
+  });
+
   test('badges: a mark an admin grants directly shows whatever the plan, is audited, and withdrawing it removes an approved one too', async () => {
     const [gina, hugo] = [await pool.member(), await premium()];
     const { socket } = await connectAs(env.node.url, admin.tokens.accessToken);
