@@ -22,6 +22,7 @@ import { storyCalls, storyFeedEvents, storyUserEvents } from './calls/stories.ts
 import { subscriptionCalls, subscriptionUserEvents } from './calls/subscriptions.ts';
 import { tokenCalls } from './calls/tokens.ts';
 import { treatCalls, treatUserEvents } from './calls/treats.ts';
+import { verificationCalls, verificationUserEvents } from './calls/verification.ts';
 import { type CallSpec, exampleFriendId, examplePerson, exampleUserId, type TopicSpec, userTopicPattern } from './spec.ts';
 
 export type { CallSpec, Role, TopicSpec } from './spec.ts';
@@ -129,6 +130,7 @@ export const Calls = {
   ...treatCalls,
   ...paymentCalls,
   ...subscriptionCalls,
+  ...verificationCalls,
   ...chatCalls,
   ...mediaCalls,
   ...tokenCalls,
@@ -158,7 +160,7 @@ export const Topics = {
   },
   user: {
     description:
-      'Events about one user, for that user only: account changes, ended sessions, notifications, relations, saved posts, views and answers of their stories, their treats balances and payments.',
+      'Events about one user, for that user only: account changes, ended sessions, notifications, relations, saved posts, views and answers of their stories, their treats balances and payments, decisions on their verification request.',
     form: 'user:<userId>',
     pattern: userTopicPattern('user'),
     access: 'self',
@@ -216,6 +218,7 @@ export const Topics = {
       ...treatUserEvents,
       ...paymentUserEvents,
       ...subscriptionUserEvents,
+      ...verificationUserEvents,
       'saved.changed': {
         description:
           'The user saved or unsaved a post (`posts.save`) on one of their devices, so every device shows it; sent only when that changed something.',

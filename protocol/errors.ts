@@ -80,6 +80,11 @@ export const DOMAIN_ERROR_CODES = {
     'The caller already has a live subscription to this plan or a higher one (`details.plan`); cancel it, or choose a higher plan. Nothing was made.',
   NO_RECEIPT:
     'The payment has no receipt: only a payment that was completed has one (also once refunded or charged back); one waiting, failed or under review for fraud does not.',
+  VERIFICATION_PENDING:
+    'The caller already has a verification request waiting for an admin (`details.requestId`); nothing was made. `verification.status` shows it.',
+  ALREADY_VERIFIED: 'The caller is verified already; nothing was made.',
+  VERIFICATION_DECIDED:
+    'The verification request was decided already (`details.status`: approved or rejected); nothing changed. (Staff routes.)',
   NOT_ENOUGH_TREATS:
     'The wallet holds fewer treats than the call spends (`details.balance`, `details.needed`); nothing moved. Buy a pack, or spend less.',
   REMIX_NOT_ALLOWED:

@@ -267,3 +267,26 @@ export const API_TOKEN_LIMITS = {
 } as const;
 /** How a personal token's secret starts, so it is recognisable (in logs, in secret scanners). */
 export const API_TOKEN_PREFIX = 'pat_';
+// Verification (verification.*): what an account says it is when it asks for the verified mark
+// (a Premium or Pro feature, decided by an admin), and the marks a person's name carries.
+export const VERIFICATION_CATEGORIES = ['creator', 'shelter', 'vet', 'breeder', 'business'] as const;
+/** Where a request stands: waiting for an admin, approved (the person is verified), or rejected with a reason. */
+export const VERIFICATION_STATUSES = ['pending', 'approved', 'rejected'] as const;
+export const VERIFICATION_LIMITS = {
+  /** Characters of the note to the admins. */
+  noteChars: 500,
+  /** Links (https) to pages that show who the person is. */
+  links: 3,
+  /** Characters of one link. */
+  linkChars: 300,
+  /** Characters of a rejection's reason. */
+  reasonChars: 500,
+  /** Pending requests per page of the admins' queue. */
+  page: 50,
+} as const;
+/**
+ * Marks shown next to a name: `verified` (an admin verified the person; when that came from a
+ * request, only while their plan has `verification`), and the plan's own (`premium`, `pro`) for
+ * plans with `badges`.
+ */
+export const BADGES = ['verified', 'premium', 'pro'] as const;

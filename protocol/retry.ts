@@ -140,6 +140,8 @@ export const RETRY_RULES: Record<CallName, RetryRule> = {
   'tokens.create': 'unsafe',
   'tokens.list': 'read',
   'tokens.revoke': 'repeatable',
+  'verification.request': 'repeatable',
+  'verification.status': 'read',
   'hashtags.page': 'read',
   'hashtags.trending': 'read',
   'reports.create': 'repeatable',

@@ -2,6 +2,7 @@
 // declare entries of these shapes; catalogue.ts gathers them.
 import type { SchemaOptions, TLiteral, TSchema, TUnion } from '@sinclair/typebox';
 import type { DomainErrorCode } from './errors.ts';
+import { BADGES } from './lists.ts';
 import { T } from './typebox.ts';
 
 export type Role = 'user' | 'moderator' | 'admin';
@@ -72,8 +73,14 @@ export const PersonSummary = T.Object({
   username: T.String(),
   displayName: T.String(),
   avatarMediaId: T.Union([Uuid, T.Null()]),
-  verified: T.Boolean(),
+  verified: T.Boolean({ description: "The verified mark shows: the same as `badges` having 'verified'" }),
   accountType: T.Union([T.Literal('personal'), T.Literal('business')]),
+  badges: T.Array(OneOf(BADGES), {
+    maxItems: 2,
+    uniqueItems: true,
+    description:
+      'Marks to show next to the name: `verified` (an admin verified them; one who asked for it keeps it while their plan has `verification`), and `premium` or `pro` while they are on that plan',
+  }),
 });
 
 export const examplePerson = {
@@ -83,4 +90,5 @@ export const examplePerson = {
   avatarMediaId: null,
   verified: false,
   accountType: 'personal',
+  badges: ['premium'] as (typeof BADGES)[number][],
 };

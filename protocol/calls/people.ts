@@ -122,7 +122,8 @@ export const peopleCalls = {
     },
   },
   'profile.setVerified': {
-    description: 'Grant or withdraw the verification badge. Admins only.',
+    description:
+      'Grant or withdraw the verified mark directly, audited with the admin. A mark granted this way shows whatever the plan (one approved from a `verification.request` shows while the plan has `verification`); withdrawing removes either. Admins only.',
     role: 'admin',
     errors: ['SESSION_REVOKED', 'NOT_FOUND'],
     request: T.Object({ userId: Uuid, verified: T.Boolean() }),

@@ -2,8 +2,10 @@
 // totals since posting, a series per UTC day over a window, where views came from and who watched
 // (language and country, from the viewers' profile locale). Computed from the watching rows and
 // the interaction log when asked, so the figures are current to the second. Only ever counts:
-// no viewer is named, by id or otherwise.
+// no viewer is named, by id or otherwise. The totals are anyone's; the rest (series, sources,
+// audience, top reels) is a feature of plans with `creatorAnalytics` (Premium, Pro).
 
+import type { TSchema } from '@sinclair/typebox';
 import { REEL_ANALYTICS_LIMITS, REEL_LIMITS, REEL_SOURCES } from '../lists.ts';
 import { type CallSpec, Uuid } from '../spec.ts';
 import { T } from '../typebox.ts';
@@ -17,6 +19,15 @@ const Days = T.Optional(
     description: `How many UTC days the series covers, today included (${REEL_ANALYTICS_LIMITS.defaultDays} by default, at most ${REEL_ANALYTICS_LIMITS.maxDays})`,
   }),
 );
+
+const TotalsOnly = T.Optional(
+  T.Boolean({
+    description:
+      'Only the totals (and the window): what a plan without `creatorAnalytics` may read. Without it the call needs `creatorAnalytics` (PLAN_REQUIRED otherwise)',
+  }),
+);
+/** A part left out of a `totalsOnly` answer. */
+const Detail = <S extends TSchema>(schema: S) => T.Optional(schema);
 
 const Totals = T.Object(
   {
@@ -134,18 +145,18 @@ const exampleWindow = { days: 1, from: '2026-11-24', to: '2026-11-24', asOf: '20
 
 export const reelAnalyticsCalls = {
   'reels.analytics': {
-    description: `The analytics of one of the caller's reels: totals since posting, a series per UTC day over the last \`days\` days, views by source, and the audience by language and country. Counts only: no viewer is named. Someone else's reel, a deleted one or none at all is NOT_FOUND alike. Read when asked (current to the second); at most ${REEL_ANALYTICS_LIMITS.readsPerMinute} analytics calls a minute (RATE_LIMITED beyond).`,
+    description: `The analytics of one of the caller's reels: totals since posting, a series per UTC day over the last \`days\` days, views by source, and the audience by language and country. Counts only: no viewer is named. Someone else's reel, a deleted one or none at all is NOT_FOUND alike. The totals are anyone's (\`totalsOnly\`); the rest needs a plan with \`creatorAnalytics\` (PLAN_REQUIRED otherwise, checked first). Read when asked (current to the second); at most ${REEL_ANALYTICS_LIMITS.readsPerMinute} analytics calls a minute (RATE_LIMITED beyond).`,
     role: 'user',
-    errors: ['NOT_FOUND'],
-    request: T.Object({ reelId: Uuid, days: Days }),
+    errors: ['NOT_FOUND', 'PLAN_REQUIRED'],
+    request: T.Object({ reelId: Uuid, days: Days, totalsOnly: TotalsOnly }),
     response: T.Object({
       reelId: Uuid,
       postedAt: T.String({ format: 'date-time' }),
       ...windowFields,
       totals: Totals,
-      series: T.Array(Day, { description: 'One entry per day, oldest first' }),
-      sources: Sources,
-      audience: Audience,
+      series: Detail(T.Array(Day, { description: 'One entry per day, oldest first. Absent with `totalsOnly`' })),
+      sources: Detail(Sources),
+      audience: Detail(Audience),
     }),
     example: {
       request: { reelId: exampleReelId, days: 1 },
@@ -161,30 +172,32 @@ export const reelAnalyticsCalls = {
     },
   },
   'reels.creatorAnalytics': {
-    description: `The analytics of all the caller's reels together (deleted ones left out): the figures of reels.analytics summed (unique viewers and followers gained counted once per person), everyone who followed the caller each day, and the reels with the most views in the window. Counts only: no viewer is named. At most ${REEL_ANALYTICS_LIMITS.readsPerMinute} analytics calls a minute.`,
+    description: `The analytics of all the caller's reels together (deleted ones left out): the figures of reels.analytics summed (unique viewers and followers gained counted once per person), everyone who followed the caller each day, and the reels with the most views in the window. Counts only: no viewer is named. The totals and the number of reels are anyone's (\`totalsOnly\`); the rest needs a plan with \`creatorAnalytics\` (PLAN_REQUIRED otherwise). At most ${REEL_ANALYTICS_LIMITS.readsPerMinute} analytics calls a minute.`,
     role: 'user',
-    errors: [],
-    request: T.Object({ days: Days }),
+    errors: ['PLAN_REQUIRED'],
+    request: T.Object({ days: Days, totalsOnly: TotalsOnly }),
     response: T.Object({
       ...windowFields,
       reels: Count('Reels of the caller, deleted ones left out'),
       totals: Totals,
-      series: T.Array(CreatorDay, { description: 'One entry per day, oldest first' }),
-      sources: Sources,
-      audience: Audience,
-      topReels: T.Array(
-        T.Object({
-          reelId: Uuid,
-          caption: T.String({ description: `The caption's first ${REEL_ANALYTICS_LIMITS.captionChars} characters` }),
-          mediaId: Uuid,
-          postedAt: T.String({ format: 'date-time' }),
-          views: Count('Views that counted within the window'),
-          totalViews: Count('Views since posting'),
-        }),
-        {
-          maxItems: REEL_ANALYTICS_LIMITS.topReels,
-          description: `Up to ${REEL_ANALYTICS_LIMITS.topReels} reels with views in the window, most first (the newer first on a tie)`,
-        },
+      series: Detail(T.Array(CreatorDay, { description: 'One entry per day, oldest first. Absent with `totalsOnly`' })),
+      sources: Detail(Sources),
+      audience: Detail(Audience),
+      topReels: Detail(
+        T.Array(
+          T.Object({
+            reelId: Uuid,
+            caption: T.String({ description: `The caption's first ${REEL_ANALYTICS_LIMITS.captionChars} characters` }),
+            mediaId: Uuid,
+            postedAt: T.String({ format: 'date-time' }),
+            views: Count('Views that counted within the window'),
+            totalViews: Count('Views since posting'),
+          }),
+          {
+            maxItems: REEL_ANALYTICS_LIMITS.topReels,
+            description: `Up to ${REEL_ANALYTICS_LIMITS.topReels} reels with views in the window, most first (the newer first on a tie). Absent with \`totalsOnly\``,
+          },
+        ),
       ),
     }),
     example: {

@@ -60,6 +60,9 @@ const PROTECTED: Record<string, Role> = {
   'POST /admin/payments/{id}/refund': 'admin',
   'GET /admin/subscriptions/': 'admin',
   'GET /payments/{id}/receipt.pdf': 'user',
+  'GET /admin/verification/': 'admin',
+  'POST /admin/verification/{id}/approve': 'admin',
+  'POST /admin/verification/{id}/reject': 'admin',
   'GET /users/by-username/{username}': 'user',
   'POST /media/': 'user',
   'POST /media/uploads': 'user',
@@ -86,9 +89,11 @@ async function call(endpoint: string, token: string | undefined, userId: string)
             ? { amountMinor: 100, trackingKey: 'X1' }
             : endpoint === 'POST /admin/payments/{id}/refund'
               ? { reason: 'a test of the guard' }
-              : endpoint === 'POST /auth/password/change'
-                ? { password: 'whatever it is', newPassword: 'Some new secret 2026' }
-                : { code: '000000' };
+              : endpoint === 'POST /admin/verification/{id}/reject'
+                ? { reason: 'not shown' }
+                : endpoint === 'POST /auth/password/change'
+                  ? { password: 'whatever it is', newPassword: 'Some new secret 2026' }
+                  : { code: '000000' };
   const query = endpoint === 'PUT /media/uploads/{id}' ? '?offset=0' : '';
   return env.client().request<ErrorBody>(method, `${sample(path, userId)}${query}`, {
     ...(token === undefined ? {} : { token }),

@@ -20,6 +20,7 @@ import { reelAnalyticsHandlers } from '../reels/analytics-handlers.ts';
 import { reelHandlers } from '../reels/handlers.ts';
 import { storyHandlers } from '../stories/handlers.ts';
 import { treatHandlers } from '../treats/handlers.ts';
+import { verificationHandlers } from '../verification/handlers.ts';
 
 interface CallContext {
   principal: Principal;
@@ -81,6 +82,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     ...treatHandlers(deps.social),
     ...paymentHandlers(deps.social.payments),
     ...subscriptionHandlers(deps.social.subscriptions),
+    ...verificationHandlers(deps.social),
     ...chatHandlers(deps.social),
     ...tokenHandlers(deps.tokens),
     'media.get': async (context, body) => ({ items: await deps.social.media.get(context.principal.userId, body.ids) }),

@@ -15,6 +15,8 @@ import { receiptRoutes } from '../payments/receipt-routes.ts';
 import { paymentRoutes } from '../payments/routes.ts';
 import { peopleRoutes } from '../people/routes.ts';
 import type { Platform } from '../platform/index.ts';
+import { verificationAdminRoutes } from '../verification/admin-routes.ts';
+import { Verification } from '../verification/verification.ts';
 import { strictJson } from './body.ts';
 import type { ClientFiles } from './client.ts';
 import { errorBody, toHttpError } from './errors.ts';
@@ -96,6 +98,13 @@ export function createHttpApp({ platform, media, payments, metrics, client, star
     .use(paymentAdminRoutes(accounts, peerAddress, payments))
     .use(subscriptionAdminRoutes(accounts, peerAddress))
     .use(receiptRoutes(accounts, peerAddress, payments.receipts))
+    .use(
+      verificationAdminRoutes(
+        accounts,
+        peerAddress,
+        new Verification({ db: accounts.db, topics: accounts.topics, log: accounts.log, entitlements: payments.entitlements }),
+      ),
+    )
     .use(protocolSchemaRoutes())
     .get(
       '/health',

@@ -29,7 +29,12 @@ interface Document {
 }
 
 /** Operations that change state without a body: the path says everything. */
-const NO_BODY = new Set(['POST /auth/2fa/setup', 'POST /auth/oauth/{provider}/reauth', 'POST /media/uploads/{id}/complete']);
+const NO_BODY = new Set([
+  'POST /auth/2fa/setup',
+  'POST /auth/oauth/{provider}/reauth',
+  'POST /media/uploads/{id}/complete',
+  'POST /admin/verification/{id}/approve',
+]);
 /** Operations whose success is a redirect, not a body. */
 const REDIRECTS = new Set([
   'GET /auth/oauth/{provider}/start',

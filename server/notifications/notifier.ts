@@ -20,7 +20,7 @@ import { InvalidInputError, RateLimitedError } from '../errors.ts';
 import { notBlockedWith } from '../graph/relations.ts';
 import type { MailOutbox } from '../mail/outbox.ts';
 import { profiles } from '../people/schema.ts';
-import { type SummaryRow, toSummary } from '../people/summaries.ts';
+import { type SummaryRow, summaryColumns, toSummary } from '../people/summaries.ts';
 import { decodeCursor, PAGE_SIZE, pageOf } from '../platform/cursor.ts';
 import type { Database } from '../platform/db/index.ts';
 import type { Logger } from '../platform/log.ts';
@@ -110,15 +110,6 @@ function pathOf(input: NotifyInput, actorUsername: string | undefined): string {
   }
 }
 
-const actorColumns = {
-  id: users.id,
-  username: users.username,
-  displayName: profiles.displayName,
-  avatarMediaId: profiles.avatarMediaId,
-  verifiedAt: profiles.verifiedAt,
-  accountType: profiles.accountType,
-};
-
 type Row = typeof notifications.$inferSelect & { actor: SummaryRow | null };
 
 function view(row: Row): NotificationView {
@@ -142,7 +133,7 @@ const selectWithActor = (db: Database) =>
       data: notifications.data,
       createdAt: notifications.createdAt,
       readAt: notifications.readAt,
-      actor: actorColumns,
+      actor: summaryColumns,
     })
     .from(notifications)
     .leftJoin(users, eq(users.id, notifications.actorId))

@@ -3,7 +3,7 @@
 // end of the period paid for, and through the grace period after an unpaid renewal unless it was
 // cancelled. Computed from the row and the clock, so a plan ends on time even before the daily
 // job records it (subscriptions.ts); anyone without one has the free plan.
-import { and, inArray, sql } from 'drizzle-orm';
+import { type AnyColumn, and, inArray, type SQL, sql } from 'drizzle-orm';
 import { type ENTITLEMENTS, PLAN_IDS, PLANS, SUBSCRIPTION_LIMITS } from '../../protocol/lists.ts';
 import type { Database } from '../platform/db/index.ts';
 import { PlanRequiredError } from './errors.ts';
@@ -20,6 +20,27 @@ export interface Standing {
 }
 
 const GRACE = `${SUBSCRIPTION_LIMITS.graceDays} days`;
+
+/** SQL: the subscription row `s` (the subscriptions table or an alias of it) holds now. */
+const holds = (s: { status: SQL | AnyColumn; currentPeriodEnd: SQL | AnyColumn; cancelAtPeriodEnd: SQL | AnyColumn }) =>
+  sql`${s.status} in ('active', 'past_due') and now() < ${s.currentPeriodEnd} + case when ${s.cancelAtPeriodEnd} then interval '0' else interval '${sql.raw(GRACE)}' end`;
+
+/**
+ * SQL: the paid plan of the person `userId` (an SQL expression: a column of the query it goes
+ * in), null for the free plan. For lists that show many people with their plan (person views'
+ * badges): the plans come in the same query, one index probe per person (a person has at most one
+ * live subscription, `subscriptions_live`), by the rule `plansOf` follows.
+ */
+export const livePlanOf = (userId: SQL | AnyColumn): SQL<PlanId | null> =>
+  sql<PlanId | null>`(select s.plan from subscriptions s where s.user_id = ${userId} and ${holds({
+    status: sql`s.status`,
+    currentPeriodEnd: sql`s.current_period_end`,
+    cancelAtPeriodEnd: sql`s.cancel_at_period_end`,
+  })})`;
+
+/** Whether the plan `plan` (null: free) has the entitlement. */
+export const planHas = (plan: PlanId | null, entitlement: Entitlement): boolean =>
+  (PLANS[plan ?? 'free'].entitlements as readonly Entitlement[]).includes(entitlement);
 
 /** The cheapest plan that has an entitlement. */
 export const cheapestWith = (entitlement: Entitlement): PlanId =>
@@ -45,13 +66,7 @@ export class Entitlements {
     const rows = await this.#db
       .select({ userId: subscriptions.userId, plan: subscriptions.plan })
       .from(subscriptions)
-      .where(
-        and(
-          inArray(subscriptions.userId, [...new Set(userIds)]),
-          sql`${subscriptions.status} in ('active', 'past_due')`,
-          sql`now() < ${subscriptions.currentPeriodEnd} + case when ${subscriptions.cancelAtPeriodEnd} then interval '0' else interval '${sql.raw(GRACE)}' end`,
-        ),
-      );
+      .where(and(inArray(subscriptions.userId, [...new Set(userIds)]), holds(subscriptions)));
     for (const row of rows) plans.set(row.userId, row.plan);
     return plans;
   }

@@ -13,7 +13,7 @@ import { petSuggestions } from '../pets/suggestions.ts';
 import { anyOf } from '../platform/db/any-of.ts';
 import { announceAccessChange } from './context.ts';
 import { privacyOf, updatePrivacy } from './privacy.ts';
-import { getProfile, searchPeople, setVerified, updateProfile } from './profiles.ts';
+import { getProfile, searchPeople, updateProfile } from './profiles.ts';
 import type { Social } from './social.ts';
 import { selectSummaries, toSummary } from './summaries.ts';
 
@@ -38,7 +38,7 @@ export function socialHandlers(social: Social): HandlerMap<SocialCall> {
   return {
     'profile.get': (context, body) => getProfile(deps, me(context), body),
     'profile.update': (context, body) => updateProfile(deps, me(context), body),
-    'profile.setVerified': (_context, body) => setVerified(deps, body.userId, body.verified),
+    'profile.setVerified': (context, body) => social.verification.setDirectly(body.userId, body.verified, me(context)),
     'people.search': (context, body) => searchPeople(deps, me(context), body),
     'places.search': (context, body) => social.places.search(me(context), body),
     'places.reverse': (context, body) => social.places.reverse(me(context), body),

@@ -1,6 +1,6 @@
-// Profiles: reading one as a given viewer may see it, changing one's own, the verification badge,
-// and search. Visibility is decided by the rules in privacy.ts over the relation facts; a block on
-// either side makes the user NOT_FOUND, exactly as if they did not exist.
+// Profiles: reading one as a given viewer may see it, changing one's own, and search. Visibility
+// is decided by the rules in privacy.ts over the relation facts; a block on either side makes the
+// user NOT_FOUND, exactly as if they did not exist. (The verified mark: server/verification/.)
 import { and, asc, count, eq, gt, like, or, type SQL, sql } from 'drizzle-orm';
 import type { CallRequest, CallResponse } from '../../protocol/catalogue.ts';
 import { PROFILE_POSTS_COUNT_CAP } from '../../protocol/lists.ts';
@@ -10,6 +10,7 @@ import { emit } from '../events.ts';
 import { isBlocked, notBlockedWith, relationFacts, relationView } from '../graph/relations.ts';
 import { follows, friendships } from '../graph/schema.ts';
 import { isLanguage } from '../i18n/languages.ts';
+import { livePlanOf } from '../payments/entitlements.ts';
 import { pets } from '../pets/schema.ts';
 import { decodeCursor, PAGE_SIZE, pageOf } from '../platform/cursor.ts';
 import type { Database } from '../platform/db/index.ts';
@@ -44,7 +45,7 @@ async function userByIdOrName(db: Database, request: CallRequest<'profile.get'>)
   const where =
     request.userId !== undefined ? eq(users.id, request.userId) : eq(users.username, (request.username as string).toLowerCase());
   const [row] = await db
-    .select({ user: { id: users.id, username: users.username, createdAt: users.createdAt }, profile: profiles })
+    .select({ user: { id: users.id, username: users.username, createdAt: users.createdAt }, profile: profiles, plan: livePlanOf(users.id) })
     .from(users)
     .leftJoin(profiles, eq(profiles.userId, users.id))
     .where(where)
@@ -87,7 +88,9 @@ export async function getProfile(deps: Pick<SocialDeps, 'db'>, viewerId: string,
       displayName: profile?.displayName ?? null,
       avatarMediaId: profile?.avatarMediaId ?? null,
       verifiedAt: profile?.verifiedAt ?? null,
+      verifiedWithPlan: profile?.verifiedWithPlan ?? null,
       accountType,
+      plan: found.plan,
     }),
     coverMediaId: profile?.coverMediaId ?? null,
     joinedAt: found.user.createdAt.toISOString(),
@@ -183,18 +186,6 @@ export async function updateProfile(deps: SocialDeps, userId: string, changes: C
   // The account type decides who may follow: a change re-checks followers of the profile topic.
   if (changes.accountType !== undefined) announceAccessChange(deps, userId);
   return getProfile(deps, userId, { userId });
-}
-
-export async function setVerified(deps: SocialDeps, userId: string, verified: boolean) {
-  const [user] = await deps.db.select({ id: users.id }).from(users).where(eq(users.id, userId)).limit(1);
-  if (user === undefined) throw new NotFoundError('user');
-  const verifiedAt = verified ? new Date() : null;
-  await deps.db
-    .insert(profiles)
-    .values({ userId, verifiedAt })
-    .onConflictDoUpdate({ target: profiles.userId, set: { verifiedAt, updatedAt: new Date() } });
-  await emit(deps, 'profile', userId, 'profile.changed', { userId, at: Date.now() });
-  return { userId, verified };
 }
 
 export async function searchPeople(deps: Pick<SocialDeps, 'db'>, viewerId: string, request: CallRequest<'people.search'>) {

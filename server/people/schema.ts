@@ -3,7 +3,7 @@
 // first change. Location is stored precisely (suggestions by proximity need it) and only ever
 // shown rounded, to those its audience allows.
 import { sql } from 'drizzle-orm';
-import { check, doublePrecision, index, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { boolean, check, doublePrecision, index, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { users } from '../accounts/schema.ts';
 
 export const ACCOUNT_TYPES = ['personal', 'business'] as const;
@@ -31,8 +31,14 @@ export const profiles = pgTable(
     /** IANA zone name, checked with Intl at the edge. */
     timezone: text('timezone').notNull().default('UTC'),
     accountType: text('account_type', { enum: ACCOUNT_TYPES }).notNull().default('personal'),
-    /** Granted by admins only. */
+    /** Granted by admins only: directly (profile.setVerified), or by approving a request (server/verification/). */
     verifiedAt: timestamp('verified_at', { withTimezone: true }),
+    /**
+     * The mark came from an approved request, a feature of plans with `verification`: it shows only
+     * while the person's plan has it, and comes back with a new subscription. A mark granted
+     * directly by an admin shows whatever the plan.
+     */
+    verifiedWithPlan: boolean('verified_with_plan').notNull().default(false),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (table) => [
@@ -41,6 +47,7 @@ export const profiles = pgTable(
     index('profiles_avatar').on(table.avatarMediaId).where(sql`${table.avatarMediaId} is not null`),
     index('profiles_cover').on(table.coverMediaId).where(sql`${table.coverMediaId} is not null`),
     check('profiles_account_type_known', sql`${table.accountType} in ('personal', 'business')`),
+    check('profiles_verified_with_plan', sql`${table.verifiedAt} is not null or not ${table.verifiedWithPlan}`),
     check('profiles_location_pair', sql`(${table.latitude} is null) = (${table.longitude} is null)`),
     check('profiles_latitude_range', sql`${table.latitude} between -90 and 90`),
     check('profiles_longitude_range', sql`${table.longitude} between -180 and 180`),

@@ -36,6 +36,7 @@ import { Highlights } from '../stories/highlights.ts';
 import { Stories } from '../stories/stories.ts';
 import { storiesShowMedia, storiesUseMedia } from '../stories/visibility.ts';
 import { Treats } from '../treats/treats.ts';
+import { Verification } from '../verification/verification.ts';
 import type { SocialDeps } from './context.ts';
 import { profilesShowMedia, profilesUseMedia } from './profiles.ts';
 
@@ -71,6 +72,7 @@ export interface Social {
   /** Made by the node before the HTTP app, which serves its webhooks. */
   payments: Payments;
   subscriptions: Subscriptions;
+  verification: Verification;
 }
 
 export async function createSocial(
@@ -169,5 +171,6 @@ export async function createSocial(
     treats: new Treats(deps),
     payments: payments.payments,
     subscriptions: payments.subscriptions,
+    verification: new Verification(deps),
   };
 }

@@ -1,10 +1,15 @@
 // A person as lists show them (PersonSummary in the protocol): what anyone who may see the user at
-// all may know. Lists select `summaryColumns` from users left-joined to profiles.
+// all may know. Lists select `summaryColumns` from users left-joined to profiles. Their badges come
+// with them: the plan is read in the same query (livePlanOf), never one query per person.
 import { eq } from 'drizzle-orm';
+import type { BADGES } from '../../protocol/lists.ts';
 import { users } from '../accounts/schema.ts';
+import { livePlanOf, type PlanId, planHas } from '../payments/entitlements.ts';
 import { anyOf } from '../platform/db/any-of.ts';
 import type { Database } from '../platform/db/index.ts';
 import { profiles } from './schema.ts';
+
+export type Badge = (typeof BADGES)[number];
 
 export const summaryColumns = {
   id: users.id,
@@ -12,7 +17,9 @@ export const summaryColumns = {
   displayName: profiles.displayName,
   avatarMediaId: profiles.avatarMediaId,
   verifiedAt: profiles.verifiedAt,
+  verifiedWithPlan: profiles.verifiedWithPlan,
   accountType: profiles.accountType,
+  plan: livePlanOf(users.id),
 };
 
 export interface SummaryRow {
@@ -21,7 +28,11 @@ export interface SummaryRow {
   displayName: string | null;
   avatarMediaId: string | null;
   verifiedAt: Date | null;
+  /** Null when the person has no profile row (then they are not verified either). */
+  verifiedWithPlan: boolean | null;
   accountType: 'personal' | 'business' | null;
+  /** Their paid plan now; null for free. */
+  plan: PlanId | null;
 }
 
 export interface PersonSummary {
@@ -31,16 +42,31 @@ export interface PersonSummary {
   avatarMediaId: string | null;
   verified: boolean;
   accountType: 'personal' | 'business';
+  badges: Badge[];
+}
+
+/**
+ * The marks a name carries: verified when an admin verified the person (a mark that came from a
+ * request only while their plan has `verification`: the approval is kept, so it comes back with a
+ * new subscription), and the plan's own while it has `badges`.
+ */
+export function badgesOf(row: Pick<SummaryRow, 'verifiedAt' | 'verifiedWithPlan' | 'plan'>): Badge[] {
+  const badges: Badge[] = [];
+  if (row.verifiedAt !== null && (!row.verifiedWithPlan || planHas(row.plan, 'verification'))) badges.push('verified');
+  if ((row.plan === 'premium' || row.plan === 'pro') && planHas(row.plan, 'badges')) badges.push(row.plan);
+  return badges;
 }
 
 export function toSummary(row: SummaryRow): PersonSummary {
+  const badges = badgesOf(row);
   return {
     id: row.id,
     username: row.username,
     displayName: row.displayName || row.username,
     avatarMediaId: row.avatarMediaId,
-    verified: row.verifiedAt !== null,
+    verified: badges.includes('verified'),
     accountType: row.accountType ?? 'personal',
+    badges,
   };
 }
 

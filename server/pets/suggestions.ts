@@ -8,8 +8,10 @@
 // requests never counts as a friend of friends (nor shows shared friends).
 import { sql } from 'drizzle-orm';
 import type { CallResponse } from '../../protocol/catalogue.ts';
+import { livePlanOf, type PlanId } from '../payments/entitlements.ts';
 import type { SocialDeps } from '../people/context.ts';
 import { allowsSql, petsAudienceSql } from '../people/privacy.ts';
+import { toSummary } from '../people/summaries.ts';
 import { rowsOf } from '../platform/db/rows.ts';
 
 const CANDIDATES = 300;
@@ -29,8 +31,10 @@ interface Row {
   username: string;
   display_name: string | null;
   avatar_media_id: string | null;
-  verified: boolean;
+  verified_at: Date | string | null;
+  verified_with_plan: boolean | null;
   account_type: 'personal' | 'business' | null;
+  plan: PlanId | null;
   mutual: number;
   same_species: boolean;
 }
@@ -63,7 +67,8 @@ export async function petSuggestions(
       ),
       ranked as (
         select pt.id, pt.name, pt.species, pt.breed, pt.photo_media_ids, pt.lost_at is not null as lost, pt.owner_id,
-          u.username, pr.display_name, pr.avatar_media_id, pr.verified_at is not null as verified, pr.account_type,
+          u.username, pr.display_name, pr.avatar_media_id, pr.verified_at, pr.verified_with_plan, pr.account_type,
+          ${livePlanOf(sql`pt.owner_id`)} as plan,
           coalesce(fof.mutual, 0) as mutual,
           pt.species in (select species from mine) as same_species,
           coalesce(fof.mutual, 0) * 3
@@ -91,14 +96,16 @@ export async function petSuggestions(
   return {
     items: rows.map((row) => ({
       pet: { id: row.id, name: row.name, species: row.species, breed: row.breed, photoMediaIds: row.photo_media_ids, lost: row.lost },
-      owner: {
+      owner: toSummary({
         id: row.owner_id,
         username: row.username,
-        displayName: row.display_name || row.username,
+        displayName: row.display_name,
         avatarMediaId: row.avatar_media_id,
-        verified: row.verified,
-        accountType: row.account_type ?? 'personal',
-      },
+        verifiedAt: row.verified_at === null ? null : new Date(row.verified_at),
+        verifiedWithPlan: row.verified_with_plan,
+        accountType: row.account_type,
+        plan: row.plan,
+      }),
       reason: row.mutual > 0 ? 'friends_of_friends' : row.same_species ? 'same_species' : 'new',
       mutualFriends: row.mutual,
     })),

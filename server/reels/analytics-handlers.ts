@@ -5,7 +5,7 @@ import { creatorAnalytics, reelAnalytics } from './analytics.ts';
 
 export function reelAnalyticsHandlers(social: Social): HandlerMap<'reels.analytics' | 'reels.creatorAnalytics'> {
   return {
-    'reels.analytics': (context, body) => reelAnalytics(social.deps, context.principal.userId, body.reelId, body.days),
-    'reels.creatorAnalytics': (context, body) => creatorAnalytics(social.deps, context.principal.userId, body.days),
+    'reels.analytics': (context, body) => reelAnalytics(social.deps, context.principal.userId, body),
+    'reels.creatorAnalytics': (context, body) => creatorAnalytics(social.deps, context.principal.userId, body),
   };
 }

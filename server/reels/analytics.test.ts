@@ -3,11 +3,14 @@
 // before and after watching, the creator's own acts left out), the days window and its UTC days,
 // and the abuse cases: someone else's reel, a deleted one, extra fields, windows out of range,
 // the rate limit, and no viewer id or name anywhere in an answer, a blocked viewer's included.
+// The series, sources, audience and top reels are a plan's (`creatorAnalytics`): creators here are
+// on Premium unless a test is about the plan; without it only the totals are answered.
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { REEL_ANALYTICS_LIMITS } from '../../protocol/lists.ts';
 import { type AccountsEnv, startAccountsEnv } from '../../test/harness/accounts.ts';
 import { mediaRow } from '../../test/harness/media-rows.ts';
+import { givePlan } from '../../test/harness/plans.ts';
 import { type Member, memberPool } from '../../test/harness/social.ts';
 
 let env: AccountsEnv;
@@ -39,12 +42,27 @@ async function viewerIn(locale: string) {
   return viewer;
 }
 
+/** A creator on Premium: their analytics come in full. */
+async function premium() {
+  const member = await pool.member();
+  await givePlan(db(), member.id, 'premium');
+  return member;
+}
+
+/** A full answer (a plan with `creatorAnalytics`): the parts `totalsOnly` leaves out are there. */
+function full<R extends { series?: unknown; sources?: unknown; audience?: unknown }>(answer: R): Required<R> {
+  expect(answer.series).toBeDefined();
+  expect(answer.sources).toBeDefined();
+  expect(answer.audience).toBeDefined();
+  return answer as Required<R>;
+}
+
 const today = () => new Date().toISOString().slice(0, 10);
 const zeroDay = { views: 0, watchMs: 0, reactions: 0, comments: 0, shares: 0, saves: 0, followersGained: 0 };
 
 describe('reel analytics: the figures', () => {
   test('reel analytics: views, viewers, watch time, completion, reactions, comments, shares, saves, followers, sources and audience equal what viewers did', async () => {
-    const creator = await pool.member();
+    const creator = await premium();
     const a = await reel(creator, 'Luna learns to surf #perros #playa');
     const b = await reel(creator, 'Kira naps');
     const v1 = await viewerIn('es-MX');
@@ -81,7 +99,7 @@ describe('reel analytics: the figures', () => {
     // A viewer who blocks the creator afterwards stays counted, and unnamed.
     await v4.call('blocks.block', { userId: creator.id });
 
-    const one = await creator.call('reels.analytics', { reelId: a, days: 7 });
+    const one = full(await creator.call('reels.analytics', { reelId: a, days: 7 }));
     expect(one).toMatchObject({ reelId: a, days: 7, to: today() });
     expect(one.totals).toEqual({
       views: 4,
@@ -121,7 +139,7 @@ describe('reel analytics: the figures', () => {
       ],
     });
 
-    const all = await creator.call('reels.creatorAnalytics', { days: 7 });
+    const all = full(await creator.call('reels.creatorAnalytics', { days: 7 }));
     expect(all).toMatchObject({ days: 7, reels: 2, to: today() });
     expect(all.totals).toEqual({
       views: 5,
@@ -153,7 +171,7 @@ describe('reel analytics: the figures', () => {
   });
 
   test('reel analytics: the series covers the last `days` UTC days (28 by default); totals stay since posting; more than 10 languages end in `other`', async () => {
-    const creator = await pool.member();
+    const creator = await premium();
     const reelId = await reel(creator);
     const early = await viewerIn('de-AT');
     await watch(early, reelId, 4_000, 'for_you');
@@ -172,12 +190,12 @@ describe('reel analytics: the figures', () => {
     const locales = ['en', 'es', 'fr', 'pt', 'it', 'ja', 'ko', 'nl', 'pl', 'tr', 'vi', 'th'];
     for (const locale of locales) await watch(await viewerIn(locale), reelId, 4_000, 'following');
 
-    const week = await creator.call('reels.analytics', { reelId, days: 7 });
+    const week = full(await creator.call('reels.analytics', { reelId, days: 7 }));
     expect(week.series.reduce((sum, day) => sum + day.views, 0)).toBe(locales.length);
     expect(week.series.reduce((sum, day) => sum + day.followersGained, 0)).toBe(0);
     expect(week.totals).toMatchObject({ views: locales.length + 1, followersGained: 1 });
 
-    const month = await creator.call('reels.analytics', { reelId });
+    const month = full(await creator.call('reels.analytics', { reelId }));
     expect(month.days).toBe(REEL_ANALYTICS_LIMITS.defaultDays);
     expect(month.series).toHaveLength(REEL_ANALYTICS_LIMITS.defaultDays);
     const tenDaysAgo = new Date(Date.now() - 10 * 86_400_000).toISOString().slice(0, 10);
@@ -198,14 +216,14 @@ describe('reel analytics: the figures', () => {
       { key: 'unknown', viewers: 12 },
       { key: 'AT', viewers: 1 },
     ]);
-    const all = await creator.call('reels.creatorAnalytics', { days: 7 });
+    const all = full(await creator.call('reels.creatorAnalytics', { days: 7 }));
     expect(all.series.reduce((sum, day) => sum + day.followers, 0)).toBe(0);
-    expect((await creator.call('reels.creatorAnalytics', {})).series.reduce((sum, day) => sum + day.followers, 0)).toBe(1);
+    expect(full(await creator.call('reels.creatorAnalytics', {})).series.reduce((sum, day) => sum + day.followers, 0)).toBe(1);
   });
 
   test('reel analytics: a creator without reels gets zeros, no top reels and an empty audience', async () => {
-    const creator = await pool.member();
-    const all = await creator.call('reels.creatorAnalytics', { days: 1 });
+    const creator = await premium();
+    const all = full(await creator.call('reels.creatorAnalytics', { days: 1 }));
     expect(all).toMatchObject({
       days: 1,
       from: today(),
@@ -221,12 +239,12 @@ describe('reel analytics: the figures', () => {
 
 describe('reel analytics: abuse', () => {
   test('reel analytics: someone else’s reel, an unknown id and a deleted reel are NOT_FOUND alike; a deleted reel leaves the creator’s figures', async () => {
-    const [creator, other] = await Promise.all([pool.member(), pool.member()]);
+    const [creator, other] = await Promise.all([premium(), premium()]);
     const reelId = await reel(creator);
     const viewer = await viewerIn('es');
     await watch(viewer, reelId, 5_000, 'for_you');
     expect((await other.refused('reels.analytics', { reelId })).code).toBe('NOT_FOUND');
-    expect((await viewer.refused('reels.analytics', { reelId })).code).toBe('NOT_FOUND');
+    expect((await viewer.refused('reels.analytics', { reelId, totalsOnly: true })).code).toBe('NOT_FOUND');
     expect((await creator.refused('reels.analytics', { reelId: crypto.randomUUID() })).code).toBe('NOT_FOUND');
     // Another creator's analytics of their own see nothing of this reel.
     expect((await other.call('reels.creatorAnalytics', {})).totals.views).toBe(0);
@@ -237,7 +255,7 @@ describe('reel analytics: abuse', () => {
   });
 
   test('reel analytics: extra fields and windows of 0, 91, a huge, a fractional or a negative number of days are INVALID_BODY', async () => {
-    const creator = await pool.member();
+    const creator = await premium();
     const reelId = await reel(creator);
     const refusals: [string, unknown][] = [
       ['reels.analytics', { reelId, userId: creator.id }],
@@ -252,15 +270,56 @@ describe('reel analytics: abuse', () => {
     }
     for (const [op, body] of refusals)
       expect((await creator.refused(op as 'reels.analytics', body)).code, `${op} ${JSON.stringify(body)}`).toBe('INVALID_BODY');
-    expect((await creator.call('reels.analytics', { reelId, days: REEL_ANALYTICS_LIMITS.maxDays })).series).toHaveLength(
+    expect(full(await creator.call('reels.analytics', { reelId, days: REEL_ANALYTICS_LIMITS.maxDays })).series).toHaveLength(
       REEL_ANALYTICS_LIMITS.maxDays,
     );
   });
 
   test('reel analytics: more than 30 analytics calls a minute are RATE_LIMITED', async () => {
-    const creator = await pool.member();
+    const creator = await premium();
     for (let i = 0; i < REEL_ANALYTICS_LIMITS.readsPerMinute; i++) await creator.call('reels.creatorAnalytics', { days: 1 });
     expect((await creator.refused('reels.creatorAnalytics', { days: 1 })).code).toBe('RATE_LIMITED');
     expect((await creator.refused('reels.analytics', { reelId: crypto.randomUUID() })).code).toBe('RATE_LIMITED');
+  });
+});
+
+describe('reel analytics: the plan', () => {
+  test('reel analytics: without creatorAnalytics the full figures are PLAN_REQUIRED (naming Premium) and the totals alone are answered; Basic is not enough', async () => {
+    const creator = await pool.member();
+    const reelId = await reel(creator);
+    await watch(await viewerIn('es-MX'), reelId, 30_000, 'for_you', { completed: true });
+    const required = { code: 'PLAN_REQUIRED', details: { entitlement: 'creatorAnalytics', plan: 'premium' } };
+    expect(await creator.refused('reels.analytics', { reelId })).toEqual(required);
+    expect(await creator.refused('reels.creatorAnalytics', { days: 7 })).toEqual(required);
+    expect(await creator.refused('reels.analytics', { reelId, totalsOnly: false })).toEqual(required);
+    // The plan is checked first: a free caller learns nothing of a reel that is not theirs either.
+    expect(await creator.refused('reels.analytics', { reelId: crypto.randomUUID() })).toEqual(required);
+
+    const one = await creator.call('reels.analytics', { reelId, totalsOnly: true });
+    expect(one).toMatchObject({ reelId, totals: { views: 1, uniqueViewers: 1, watchMs: 30_000, completionRate: 1 } });
+    for (const part of ['series', 'sources', 'audience']) expect(one).not.toHaveProperty(part);
+    const all = await creator.call('reels.creatorAnalytics', { totalsOnly: true });
+    expect(all).toMatchObject({ reels: 1, totals: { views: 1 } });
+    for (const part of ['series', 'sources', 'audience', 'topReels']) expect(all).not.toHaveProperty(part);
+    // Someone else's reel stays NOT_FOUND with totals only.
+    const other = await pool.member();
+    expect((await other.refused('reels.analytics', { reelId, totalsOnly: true })).code).toBe('NOT_FOUND');
+
+    await givePlan(db(), creator.id, 'basic');
+    expect(await creator.refused('reels.creatorAnalytics', {})).toEqual(required);
+  });
+
+  test('reel analytics: Premium and Pro get the full figures; when the plan ends (cancelled, period over) they are PLAN_REQUIRED again', async () => {
+    const [onPremium, onPro] = [await pool.member(), await pool.member()];
+    const reelId = await reel(onPremium);
+    const subscription = await givePlan(db(), onPremium.id, 'premium');
+    await givePlan(db(), onPro.id, 'pro');
+    full(await onPremium.call('reels.analytics', { reelId, days: 1 }));
+    expect(full(await onPro.call('reels.creatorAnalytics', { days: 1 })).topReels).toEqual([]);
+    await db().execute(
+      sql`update subscriptions set cancel_at_period_end = true, current_period_end = now() - interval '1 minute' where id = ${subscription}`,
+    );
+    expect((await onPremium.refused('reels.analytics', { reelId })).code).toBe('PLAN_REQUIRED');
+    expect((await onPremium.call('reels.analytics', { reelId, totalsOnly: true })).totals.views).toBe(0);
   });
 });

@@ -14,9 +14,13 @@
 // - Language and country come from the viewer's profile locale as it is now: the language subtag,
 //   and the region subtag (MX in es-MX) as the country, `unknown` when the locale has none.
 // Only counts leave this module: no viewer id, name or locale of one person is ever answered.
+//
+// The plan: the totals are anyone's (`totalsOnly`); the series per day, the sources, the audience
+// and the top reels are a Premium feature (`creatorAnalytics`, PLAN_REQUIRED without it).
 import type { Static } from '@sinclair/typebox';
 import { type SQL, sql } from 'drizzle-orm';
 import type { reelAnalyticsCalls } from '../../protocol/calls/reel-analytics.ts';
+import type { CallRequest } from '../../protocol/catalogue.ts';
 import { REEL_ANALYTICS_LIMITS, REEL_SOURCES } from '../../protocol/lists.ts';
 import { NotFoundError } from '../errors.ts';
 import type { SocialDeps } from '../people/context.ts';
@@ -27,9 +31,10 @@ type Response<N extends keyof typeof reelAnalyticsCalls> = Static<(typeof reelAn
 type ReelAnalytics = Response<'reels.analytics'>;
 type CreatorAnalytics = Response<'reels.creatorAnalytics'>;
 type Totals = ReelAnalytics['totals'];
-type Day = ReelAnalytics['series'][number];
-type Share = ReelAnalytics['audience']['languages'];
-type Deps = Pick<SocialDeps, 'db' | 'limiter'>;
+type Day = NonNullable<ReelAnalytics['series']>[number];
+type Sources = NonNullable<ReelAnalytics['sources']>;
+type Share = NonNullable<ReelAnalytics['audience']>['languages'];
+type Deps = Pick<SocialDeps, 'db' | 'limiter' | 'entitlements'>;
 type Reader = Pick<Database, 'execute'>;
 
 const DAY_MS = 86_400_000;
@@ -48,9 +53,36 @@ async function rows<R>(reader: Reader, query: SQL): Promise<R[]> {
   return rowsOf<R>(await reader.execute(query));
 }
 
-/** The figures common to both calls, for the reels of `authorId` that `scope` selects (an SQL condition on `r`, the reels table). */
-async function figures(reader: Reader, authorId: string, scope: SQL, start: Date, days: string[]) {
-  const [watching] = await rows<{ views: number; unique_viewers: number; watch_ms: number; plays: number; completed: number }>(
+type Watching = { views: number; unique_viewers: number; watch_ms: number; plays: number; completed: number };
+type Logged = { kind: keyof typeof LOGGED; day: string; recent: boolean; n: number };
+type Gained = { day: string; recent: boolean; n: number };
+
+/** The totals since posting, from the watching rows, the interaction log and the followers gained. */
+function totalsOf(watching: Watching | undefined, logged: Logged[], gained: Gained[]): Totals {
+  const totals: Totals = {
+    views: watching?.views ?? 0,
+    uniqueViewers: watching?.unique_viewers ?? 0,
+    watchMs: watching?.watch_ms ?? 0,
+    averageWatchMs: watching?.plays ? Math.round(watching.watch_ms / watching.plays) : 0,
+    completionRate: watching?.plays ? watching.completed / watching.plays : 0,
+    reactions: 0,
+    comments: 0,
+    shares: 0,
+    saves: 0,
+    followersGained: 0,
+  };
+  for (const row of logged) {
+    const field = LOGGED[row.kind];
+    // Views are the viewer rows' (the log has one per counted view, so they agree).
+    if (field !== 'views') totals[field] += row.n;
+  }
+  for (const row of gained) totals.followersGained += row.n;
+  return totals;
+}
+
+/** The totals of the reels of `authorId` that `scope` selects (an SQL condition on `r`, the reels table), and what the series needs. */
+async function totalsFigures(reader: Reader, authorId: string, scope: SQL, start: Date) {
+  const [watching] = await rows<Watching>(
     reader,
     sql`select count(*) filter (where v.viewed)::int as views,
           count(distinct v.user_id) filter (where v.watched_ms > 0)::int as unique_viewers,
@@ -59,26 +91,32 @@ async function figures(reader: Reader, authorId: string, scope: SQL, start: Date
           count(*) filter (where v.watched_ms > 0 and v.completed)::int as completed
         from reels r join reel_viewers v on v.reel_id = r.post_id where ${scope}`,
   );
-  const logged = await rows<{ kind: keyof typeof LOGGED; day: string; recent: boolean; n: number }>(
+  const logged = await rows<Logged>(
     reader,
     sql`select i.kind, ${utcDay('i.created_at')} as day, i.created_at >= ${start.toISOString()}::timestamptz as recent, count(*)::int as n
         from reels r join reel_interactions i on i.reel_id = r.post_id
         where ${scope} and i.kind in ('view', 'like', 'comment', 'share', 'save')
         group by 1, 2, 3`,
   );
-  const watchedByDay = await rows<{ day: string; ms: number }>(
-    reader,
-    sql`select ${utcDay('v.first_at')} as day, sum(v.watched_ms)::float8 as ms
-        from reels r join reel_viewers v on v.reel_id = r.post_id
-        where ${scope} and v.first_at >= ${start.toISOString()}::timestamptz group by 1`,
-  );
   // Followers through the reels: each person once, on the day they followed.
-  const gained = await rows<{ day: string; recent: boolean; n: number }>(
+  const gained = await rows<Gained>(
     reader,
     sql`select ${utcDay('f.created_at')} as day, f.created_at >= ${start.toISOString()}::timestamptz as recent, count(*)::int as n from follows f
         where f.followee_id = ${authorId} and exists (select 1 from reels r join reel_viewers v on v.reel_id = r.post_id
           where ${scope} and v.viewed and v.user_id = f.follower_id and f.created_at > v.first_at)
         group by 1, 2`,
+  );
+  return { totals: totalsOf(watching, logged, gained), logged, gained };
+}
+
+/** The figures common to both calls in full (creatorAnalytics): the totals, the series per day, the sources and the audience. */
+async function figures(reader: Reader, authorId: string, scope: SQL, start: Date, days: string[]) {
+  const { totals, logged, gained } = await totalsFigures(reader, authorId, scope, start);
+  const watchedByDay = await rows<{ day: string; ms: number }>(
+    reader,
+    sql`select ${utcDay('v.first_at')} as day, sum(v.watched_ms)::float8 as ms
+        from reels r join reel_viewers v on v.reel_id = r.post_id
+        where ${scope} and v.first_at >= ${start.toISOString()}::timestamptz group by 1`,
   );
   const bySource = await rows<{ source: (typeof REEL_SOURCES)[number]; n: number }>(
     reader,
@@ -98,35 +136,19 @@ async function figures(reader: Reader, authorId: string, scope: SQL, start: Date
   const series = new Map<string, Day>(
     days.map((day) => [day, { day, views: 0, watchMs: 0, reactions: 0, comments: 0, shares: 0, saves: 0, followersGained: 0 }]),
   );
-  const totals: Totals = {
-    views: watching?.views ?? 0,
-    uniqueViewers: watching?.unique_viewers ?? 0,
-    watchMs: watching?.watch_ms ?? 0,
-    averageWatchMs: watching?.plays ? Math.round(watching.watch_ms / watching.plays) : 0,
-    completionRate: watching?.plays ? watching.completed / watching.plays : 0,
-    reactions: 0,
-    comments: 0,
-    shares: 0,
-    saves: 0,
-    followersGained: 0,
-  };
   for (const row of logged) {
-    const field = LOGGED[row.kind];
-    // Views are the viewer rows' (the log has one per counted view, so they agree).
-    if (field !== 'views') totals[field] += row.n;
     const day = row.recent ? series.get(row.day) : undefined;
-    if (day !== undefined) day[field] += row.n;
+    if (day !== undefined) day[LOGGED[row.kind]] += row.n;
   }
   for (const row of watchedByDay) {
     const day = series.get(row.day);
     if (day !== undefined) day.watchMs += row.ms;
   }
   for (const row of gained) {
-    totals.followersGained += row.n;
     const day = row.recent ? series.get(row.day) : undefined;
     if (day !== undefined) day.followersGained += row.n;
   }
-  const sources = Object.fromEntries(REEL_SOURCES.map((source) => [source, 0])) as ReelAnalytics['sources'];
+  const sources = Object.fromEntries(REEL_SOURCES.map((source) => [source, 0])) as Sources;
   for (const row of bySource) sources[row.source] += row.n;
   return {
     totals,
@@ -154,9 +176,19 @@ async function limit(deps: Deps, userId: string) {
   await deps.limiter.hit({ name: 'reel-analytics', max: REEL_ANALYTICS_LIMITS.readsPerMinute, windowMs: 60_000 }, userId);
 }
 
-/** One reel of the caller's: NOT_FOUND alike for someone else's, a deleted one and none at all. */
-export async function reelAnalytics(deps: Deps, authorId: string, reelId: string, days: number = REEL_ANALYTICS_LIMITS.defaultDays) {
+/**
+ * The totals are anyone's; the rest (series, sources, audience, top reels) needs
+ * `creatorAnalytics` (PLAN_REQUIRED), asked before anything is read.
+ */
+async function admit(deps: Deps, authorId: string, totalsOnly: boolean) {
+  if (!totalsOnly) await deps.entitlements.require(authorId, 'creatorAnalytics');
   await limit(deps, authorId);
+}
+
+/** One reel of the caller's: NOT_FOUND alike for someone else's, a deleted one and none at all. */
+export async function reelAnalytics(deps: Deps, authorId: string, request: CallRequest<'reels.analytics'>) {
+  const { reelId, days = REEL_ANALYTICS_LIMITS.defaultDays, totalsOnly = false } = request;
+  await admit(deps, authorId, totalsOnly);
   const now = new Date();
   const window = windowOf(days, now);
   return readOnly(deps.db, async (reader): Promise<ReelAnalytics> => {
@@ -166,19 +198,25 @@ export async function reelAnalytics(deps: Deps, authorId: string, reelId: string
           where post_id = ${reelId} and author_id = ${authorId} and deleted_at is null`,
     );
     if (reel === undefined) throw new NotFoundError('reel');
-    const found = await figures(reader, authorId, sql`r.post_id = ${reelId}`, window.start, window.list);
+    const scope = sql`r.post_id = ${reelId}`;
+    const found = totalsOnly
+      ? { totals: (await totalsFigures(reader, authorId, scope, window.start)).totals }
+      : await figures(reader, authorId, scope, window.start, window.list);
     return { reelId, postedAt: reel.posted_at, days, from: window.from, to: window.to, asOf: now.toISOString(), ...found };
   });
 }
 
 /** All the caller's reels together, deleted ones left out. */
-export async function creatorAnalytics(deps: Deps, authorId: string, days: number = REEL_ANALYTICS_LIMITS.defaultDays) {
-  await limit(deps, authorId);
+export async function creatorAnalytics(deps: Deps, authorId: string, request: CallRequest<'reels.creatorAnalytics'>) {
+  const { days = REEL_ANALYTICS_LIMITS.defaultDays, totalsOnly = false } = request;
+  await admit(deps, authorId, totalsOnly);
   const now = new Date();
   const window = windowOf(days, now);
   return readOnly(deps.db, async (reader): Promise<CreatorAnalytics> => {
     const scope = sql`r.author_id = ${authorId} and r.deleted_at is null`;
     const [counted] = await rows<{ n: number }>(reader, sql`select count(*)::int as n from reels r where ${scope}`);
+    const head = { days, from: window.from, to: window.to, asOf: now.toISOString(), reels: counted?.n ?? 0 };
+    if (totalsOnly) return { ...head, totals: (await totalsFigures(reader, authorId, scope, window.start)).totals };
     const found = await figures(reader, authorId, scope, window.start, window.list);
     const followed = await rows<{ day: string; n: number }>(
       reader,
@@ -196,11 +234,7 @@ export async function creatorAnalytics(deps: Deps, authorId: string, days: numbe
           group by r.post_id, p.id order by views desc, r.post_id desc limit ${REEL_ANALYTICS_LIMITS.topReels}`,
     );
     return {
-      days,
-      from: window.from,
-      to: window.to,
-      asOf: now.toISOString(),
-      reels: counted?.n ?? 0,
+      ...head,
       ...found,
       series: found.series.map((day) => ({ ...day, followers: followers.get(day.day) ?? 0 })),
       topReels: top.map((row) => ({

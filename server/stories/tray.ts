@@ -9,6 +9,7 @@
 import type { Static } from '@sinclair/typebox';
 import { sql } from 'drizzle-orm';
 import type { TrayItem } from '../../protocol/calls/stories.ts';
+import { livePlanOf, type PlanId } from '../payments/entitlements.ts';
 import { toSummary } from '../people/summaries.ts';
 import type { Database } from '../platform/db/index.ts';
 import { rowsOf } from '../platform/db/rows.ts';
@@ -27,7 +28,9 @@ interface Row {
   display_name: string | null;
   avatar_media_id: string | null;
   verified_at: Date | string | null;
+  verified_with_plan: boolean | null;
   account_type: 'personal' | 'business' | null;
+  plan: PlanId | null;
   stories: number;
   unseen: number;
   close_friends: boolean;
@@ -79,7 +82,8 @@ export async function trayOf(db: Database, viewerId: string): Promise<Item[]> {
         order by (i.author_id = ${viewerId}) desc, (i.unseen > 0) desc, i.in_circle desc, affinity desc, i.latest_at desc
         limit ${TRAY_MAX}
       )
-      select t.*, u.username, p.display_name, p.avatar_media_id, p.verified_at, p.account_type
+      select t.*, u.username, p.display_name, p.avatar_media_id, p.verified_at, p.verified_with_plan, p.account_type,
+        ${livePlanOf(sql`t.author_id`)} as plan
       from top t
       join users u on u.id = t.author_id
       left join profiles p on p.user_id = t.author_id
@@ -93,7 +97,9 @@ export async function trayOf(db: Database, viewerId: string): Promise<Item[]> {
       displayName: row.display_name,
       avatarMediaId: row.avatar_media_id,
       verifiedAt: row.verified_at === null ? null : new Date(row.verified_at),
+      verifiedWithPlan: row.verified_with_plan,
       accountType: row.account_type,
+      plan: row.plan,
     }),
     stories: row.stories,
     unseen: row.unseen,

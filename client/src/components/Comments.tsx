@@ -9,7 +9,7 @@ import { actions, errorText, state } from '../state/store.ts';
 import { type CommentThread, levelOf } from '../state/thread.ts';
 import { TextAreaField } from './Field.tsx';
 import { ErrorAlert, FormFooter } from './FormFooter.tsx';
-import { Avatar } from './Person.tsx';
+import { Avatar, Badges } from './Person.tsx';
 import { ReportDialog, WhoReacted } from './PostDialogs.tsx';
 import { PostText } from './PostText.tsx';
 import { ReactionBar } from './ReactionBar.tsx';
@@ -80,8 +80,11 @@ function CommentItem(props: { thread: CommentThread; id: string; postAuthorId: s
               <Avatar name={name()} mediaId={current().author?.avatarMediaId ?? null} />
               <div class="who">
                 <A href={`/u/${encodeURIComponent(current().author?.username ?? '')}`}>
-                  <strong>{name()}</strong>
+                  <strong>
+                    <bdi>{name()}</bdi>
+                  </strong>
                 </A>
+                <Badges badges={current().author?.badges ?? []} />
                 <br />
                 <small class="hint">
                   <time datetime={current().createdAt}>{formatRelative(current().createdAt)}</time>

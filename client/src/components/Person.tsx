@@ -1,14 +1,17 @@
 // Someone as lists show them: the avatar (their photo, or the initial of their name while it
-// loads or when they have none), the display name with the verification badge, and the username, linking to the
-// profile.
+// loads or when they have none), the display name with its badges (verified, the plan's), and the
+// username, linking to the profile.
 import { A } from '@solidjs/router';
-import { type JSX, Show } from 'solid-js';
+import { BadgeCheck, Crown, Gem } from 'lucide-solid';
+import { For, type JSX, Show } from 'solid-js';
+import { Dynamic } from 'solid-js/web';
 import type { CallResponse } from '../../../protocol/catalogue.ts';
 import { t } from '../i18n/index.ts';
 import { mediaItem } from '../state/media.ts';
 import { Picture } from './media/Picture.tsx';
 
 export type Person = CallResponse<'people.search'>['items'][number];
+type Badge = Person['badges'][number];
 
 export function Avatar(props: { name: string; mediaId: string | null; large?: boolean }): JSX.Element {
   const photo = () => {
@@ -24,11 +27,27 @@ export function Avatar(props: { name: string; mediaId: string | null; large?: bo
   );
 }
 
-export function VerifiedBadge(props: { verified: boolean }): JSX.Element {
+const BADGE_ICONS = { verified: BadgeCheck, premium: Gem, pro: Crown } as const;
+const BADGE_LABELS = { verified: 'profile.verified', premium: 'badge.premium', pro: 'badge.pro' } as const;
+
+/** The marks next to a name (verified, the Premium or Pro plan's), each an icon with its name spoken and as its tooltip. */
+export function Badges(props: { badges: readonly Badge[] }): JSX.Element {
   return (
-    <Show when={props.verified}>
-      <span class="verified" role="img" aria-label={t('profile.verified')} title={t('profile.verified')}>
-        ✓
+    <Show when={props.badges.length > 0}>
+      <span class="badges" data-testid="badges">
+        <For each={props.badges}>
+          {(badge) => (
+            <span
+              class={`badge-mark ${badge}`}
+              role="img"
+              aria-label={t(BADGE_LABELS[badge])}
+              title={t(BADGE_LABELS[badge])}
+              data-badge={badge}
+            >
+              <Dynamic component={BADGE_ICONS[badge]} size={16} aria-hidden="true" />
+            </span>
+          )}
+        </For>
       </span>
     </Show>
   );
@@ -45,7 +64,7 @@ export function PersonRow(props: { person: Person; children?: JSX.Element; detai
             <bdi>{props.person.displayName || props.person.username}</bdi>
           </strong>
         </A>
-        <VerifiedBadge verified={props.person.verified} />
+        <Badges badges={props.person.badges} />
         <br />
         <small class="hint">@{props.person.username}</small>
         <Show when={props.detail}>

@@ -27,6 +27,7 @@ const person = (id: string, username: string) => ({
   avatarMediaId: null,
   verified: false,
   accountType: 'personal' as const,
+  badges: [],
 });
 const zero = { like: 0, love: 0, haha: 0, wow: 0, sad: 0, angry: 0 };
 const post = (overrides: Partial<Post> = {}): Post => ({

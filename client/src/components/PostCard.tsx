@@ -19,7 +19,7 @@ import { type Post, type SharedPost, topReactions, totalReactions } from '../sta
 import { actions, errorText, state } from '../state/store.ts';
 import { follow } from '../state/topics.ts';
 import { MediaView } from './media/MediaView.tsx';
-import { Avatar, VerifiedBadge } from './Person.tsx';
+import { Avatar, Badges } from './Person.tsx';
 import { PollView } from './PollView.tsx';
 import { DeletePostDialog, EditHistory, EditPostDialog, type PostChange, ReportDialog, ShareDialog, WhoReacted } from './PostDialogs.tsx';
 import { PostText } from './PostText.tsx';
@@ -48,7 +48,7 @@ function Byline(props: { post: Post | SharedPost; onHistory?: () => void }): JSX
           <bdi>{name()}</bdi>
         </strong>
       </A>
-      <VerifiedBadge verified={props.post.author.verified} />
+      <Badges badges={props.post.author.badges} />
       <Show when={props.post.pet}>
         {(pet) => (
           <span class="as-pet">

@@ -80,6 +80,7 @@ const post: Post = {
     avatarMediaId: null,
     verified: false,
     accountType: 'personal',
+    badges: [],
   },
   pet: null,
   text: 'Max at the beach',

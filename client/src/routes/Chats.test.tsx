@@ -19,6 +19,7 @@ const bruno = {
   avatarMediaId: null,
   verified: false,
   accountType: 'personal' as const,
+  badges: [],
 };
 const last = (overrides: Partial<ChatMessage>) =>
   chatMessage(3, { conversationId: 'c', id: 'm', senderId: bruno.id, clientId: null, text: '¿Paseo a las 6?', ...overrides });

@@ -20,6 +20,7 @@ const bruno = {
   avatarMediaId: null,
   verified: false,
   accountType: 'personal' as const,
+  badges: [],
 };
 const chat = {
   id: conversationId,

@@ -18,6 +18,7 @@ const person = (id: string, username: string) => ({
   avatarMediaId: null,
   verified: false,
   accountType: 'personal' as const,
+  badges: [],
 });
 
 test('friends: a suggestion nearby says which distance band it is in ("Within 5 km"), and one without a band says nothing of distance', async () => {

@@ -13,6 +13,7 @@ const bruno = {
   avatarMediaId: null,
   verified: false,
   accountType: 'personal' as const,
+  badges: [],
 };
 const notification = (type: string, data: Record<string, string> = {}) => ({
   id: '0192a1b2-2222-7000-8000-000000000001',

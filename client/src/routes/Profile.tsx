@@ -12,7 +12,7 @@ import { PROFILE_POSTS_COUNT_CAP } from '../../../protocol/lists.ts';
 import { ErrorAlert } from '../components/FormFooter.tsx';
 import { MessageButton } from '../components/MessageButton.tsx';
 import { MediaView } from '../components/media/MediaView.tsx';
-import { Avatar, VerifiedBadge } from '../components/Person.tsx';
+import { Avatar, Badges } from '../components/Person.tsx';
 import { ProfileHighlights } from '../components/profile/ProfileHighlights.tsx';
 import { ProfileTabs } from '../components/profile/ProfileTabs.tsx';
 import { RelationActions, relationLabel } from '../components/RelationActions.tsx';
@@ -168,7 +168,7 @@ export default function ProfilePage(): JSX.Element {
               <Avatar name={person().displayName || person().username} mediaId={person().avatarMediaId} large />
               <div>
                 <h1 id="profile-name">
-                  <bdi>{person().displayName || person().username}</bdi> <VerifiedBadge verified={person().verified} />
+                  <bdi>{person().displayName || person().username}</bdi> <Badges badges={person().badges} />
                   <Show when={shownPresence()}>
                     {(status) => (
                       <span

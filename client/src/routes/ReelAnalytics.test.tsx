@@ -2,6 +2,8 @@
 // loaded on demand) and as a table, sources and audience as proportional rows with names in the
 // reader's language, the top reels leading to their own page; the period picker asks again with its
 // days, and the page asks again every minute; one reel's page shows "not available" for NOT_FOUND.
+// Without a plan that has creatorAnalytics (PLAN_REQUIRED) the totals show, and the way to the plans
+// in place of the rest.
 import { createMemoryHistory, MemoryRouter, Route } from '@solidjs/router';
 import { cleanup, fireEvent, render, screen, waitFor, within } from '@solidjs/testing-library';
 import { afterEach, expect, test, vi } from 'vitest';
@@ -143,7 +145,12 @@ test('reel analytics: one reel’s page asks for that reel and shows its figures
   const { topReels: _top, reels: _reels, ...figures } = creator;
   const call = serve((op, body) =>
     op === 'reels.analytics' && body.reelId === reelId
-      ? { ...figures, reelId, postedAt: '2026-11-20T09:00:00.000Z', series: figures.series.map(({ followers: _f, ...rest }) => rest) }
+      ? {
+          ...figures,
+          reelId,
+          postedAt: '2026-11-20T09:00:00.000Z',
+          series: (figures.series ?? []).map(({ followers: _f, ...rest }) => rest),
+        }
       : new ProtocolError('NOT_FOUND', 'no such reel'),
   );
   const history = createMemoryHistory();
@@ -163,4 +170,34 @@ test('reel analytics: one reel’s page asks for that reel and shows its figures
   expect(await screen.findByTestId('analytics-missing')).toBeTruthy();
   expect(screen.queryByTestId('analytics-totals')).toBeNull();
   expect(call).toHaveBeenLastCalledWith('reels.analytics', { reelId: other, days: 28 });
+});
+
+test('creator analytics: without the plan (PLAN_REQUIRED) the totals show and an upgrade hint leads to /pricing; later reads ask for totals only', async () => {
+  vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+  const { series: _s, sources: _so, audience: _a, topReels: _t, ...totalsOnly } = creator;
+  const call = serve((op, body) =>
+    op !== 'reels.creatorAnalytics'
+      ? new Error(`unexpected ${op}`)
+      : body.totalsOnly === true
+        ? totalsOnly
+        : new ProtocolError('PLAN_REQUIRED', 'creatorAnalytics needs the premium plan', {
+            entitlement: 'creatorAnalytics',
+            plan: 'premium',
+          }),
+  );
+  renderScreen(CreatorAnalytics);
+  const totals = await screen.findByTestId('analytics-totals');
+  expect(within(totals).getByText(en['reelAnalytics.views']).nextElementSibling?.textContent).toBe('1,234');
+  expect(call.mock.calls.map(([, body]) => body)).toEqual([{ days: 28 }, { days: 28, totalsOnly: true }]);
+  const hint = screen.getByTestId('analytics-locked');
+  expect(hint.textContent).toContain(en['reelAnalytics.locked']);
+  expect(within(hint).getByRole('link', { name: en['plans.see'] }).getAttribute('href')).toBe('/pricing');
+  for (const part of ['analytics-days', 'analytics-sources', 'analytics-languages', 'analytics-top'])
+    expect(screen.queryByTestId(part)).toBeNull();
+  // No period to pick without the series.
+  expect(screen.queryByRole('button', { name: '7 days' })).toBeNull();
+  expect(screen.queryByRole('alert')).toBeNull();
+  vi.advanceTimersByTime(60_000);
+  await waitFor(() => expect(call).toHaveBeenCalledTimes(3));
+  expect(call).toHaveBeenLastCalledWith('reels.creatorAnalytics', { days: 28, totalsOnly: true });
 });

@@ -3,12 +3,24 @@
 // from, the audience by language and country, and on the first page the reels with the most views
 // in the period, each leading to its own page. Only the creator sees these (the server answers
 // NOT_FOUND to anyone else); the figures are read again every minute while the page is open.
+// Everything but the totals is a feature of Premium (`creatorAnalytics`): without it the page shows
+// the totals and, in place of the rest, the way to the plans.
 import { A, useParams } from '@solidjs/router';
 import { ArrowLeft } from 'lucide-solid';
 import { createEffect, For, type JSX, on, Show } from 'solid-js';
 import { ProtocolError } from '../../../protocol/client.ts';
 import { ErrorAlert } from '../components/FormFooter.tsx';
-import { Audience, OverTime, PeriodPicker, Sources, TotalsGrid, Updated, useAnalytics } from '../components/reels/AnalyticsParts.tsx';
+import { UpgradeHint } from '../components/plans/UpgradeHint.tsx';
+import {
+  Audience,
+  OverTime,
+  PeriodPicker,
+  planAware,
+  Sources,
+  TotalsGrid,
+  Updated,
+  useAnalytics,
+} from '../components/reels/AnalyticsParts.tsx';
 import { IconButton } from '../components/ui/Button.tsx';
 import { EmptyState } from '../components/ui/EmptyState.tsx';
 import { formatNumber, locale, t } from '../i18n/index.ts';
@@ -28,45 +40,58 @@ function Failure(props: { error: unknown }): JSX.Element {
   );
 }
 
+function Locked(): JSX.Element {
+  return <UpgradeHint text={t('reelAnalytics.locked')} testId="analytics-locked" />;
+}
+
 export default function CreatorAnalytics(): JSX.Element {
-  const analytics = useAnalytics((days) => actions.call('reels.creatorAnalytics', { days }));
+  const plan = planAware((days, totalsOnly) => actions.call('reels.creatorAnalytics', totalsOnly ? { days, totalsOnly } : { days }));
+  const analytics = useAnalytics(plan.read);
   const posted = (at: string) => new Date(at).toLocaleDateString(locale(), { day: 'numeric', month: 'short', year: 'numeric' });
   return (
     <section class="card analytics" aria-labelledby="analytics-title" data-testid="creator-analytics">
       <h1 id="analytics-title">{t('reelAnalytics.title')}</h1>
       <p class="hint">{t('reelAnalytics.help')}</p>
-      <PeriodPicker days={analytics.days()} onChoose={analytics.choose} />
+      <Show when={!plan.locked()}>
+        <PeriodPicker days={analytics.days()} onChoose={analytics.choose} />
+      </Show>
       <Failure error={analytics.error()} />
       <Show when={analytics.data()}>
         {(data) => (
           <Show when={data().reels > 0} fallback={<EmptyState title={t('reelAnalytics.noReels')} />}>
             <Updated asOf={data().asOf} />
             <TotalsGrid totals={data().totals} />
-            <OverTime series={data().series} from={data().from} to={data().to} />
-            <section aria-labelledby="analytics-top">
-              <h2 id="analytics-top">{t('reelAnalytics.topReels')}</h2>
-              <Show when={data().topReels.length > 0} fallback={<p class="hint">{t('reelAnalytics.noViews')}</p>}>
-                <ol class="analytics-top" data-testid="analytics-top">
-                  <For each={data().topReels}>
-                    {(reel) => (
-                      <li>
-                        <A href={`/reels/${reel.reelId}/analytics`} data-reel-id={reel.reelId}>
-                          <bdi dir="auto">{reel.caption || t('reelAnalytics.untitled')}</bdi>
-                        </A>
-                        <span class="hint">
-                          <time datetime={reel.postedAt}>{posted(reel.postedAt)}</time>
-                        </span>
-                        <span class="analytics-value">
-                          {t('reelAnalytics.topViews', { views: formatNumber(reel.views), total: formatNumber(reel.totalViews) })}
-                        </span>
-                      </li>
-                    )}
-                  </For>
-                </ol>
-              </Show>
-            </section>
-            <Sources sources={data().sources} />
-            <Audience audience={data().audience} />
+            <Show when={data().series} fallback={<Locked />}>
+              {(series) => <OverTime series={series()} from={data().from} to={data().to} />}
+            </Show>
+            <Show when={data().topReels}>
+              {(topReels) => (
+                <section aria-labelledby="analytics-top">
+                  <h2 id="analytics-top">{t('reelAnalytics.topReels')}</h2>
+                  <Show when={topReels().length > 0} fallback={<p class="hint">{t('reelAnalytics.noViews')}</p>}>
+                    <ol class="analytics-top" data-testid="analytics-top">
+                      <For each={topReels()}>
+                        {(reel) => (
+                          <li>
+                            <A href={`/reels/${reel.reelId}/analytics`} data-reel-id={reel.reelId}>
+                              <bdi dir="auto">{reel.caption || t('reelAnalytics.untitled')}</bdi>
+                            </A>
+                            <span class="hint">
+                              <time datetime={reel.postedAt}>{posted(reel.postedAt)}</time>
+                            </span>
+                            <span class="analytics-value">
+                              {t('reelAnalytics.topViews', { views: formatNumber(reel.views), total: formatNumber(reel.totalViews) })}
+                            </span>
+                          </li>
+                        )}
+                      </For>
+                    </ol>
+                  </Show>
+                </section>
+              )}
+            </Show>
+            <Show when={data().sources}>{(sources) => <Sources sources={sources()} />}</Show>
+            <Show when={data().audience}>{(audience) => <Audience audience={audience()} />}</Show>
           </Show>
         )}
       </Show>
@@ -76,7 +101,10 @@ export default function CreatorAnalytics(): JSX.Element {
 
 export function ReelAnalytics(): JSX.Element {
   const params = useParams();
-  const analytics = useAnalytics((days) => actions.call('reels.analytics', { reelId: params.id ?? '', days }));
+  const plan = planAware((days, totalsOnly) =>
+    actions.call('reels.analytics', totalsOnly ? { reelId: params.id ?? '', days, totalsOnly } : { reelId: params.id ?? '', days }),
+  );
+  const analytics = useAnalytics(plan.read);
   // Another reel's page in the same screen (a link from the top reels): its figures.
   createEffect(
     on(
@@ -91,16 +119,20 @@ export function ReelAnalytics(): JSX.Element {
         <IconButton icon={ArrowLeft} label={t('reelAnalytics.back')} href="/reels/analytics" />
         <h1 id="analytics-title">{t('reelAnalytics.reelTitle')}</h1>
       </div>
-      <PeriodPicker days={analytics.days()} onChoose={analytics.choose} />
+      <Show when={!plan.locked()}>
+        <PeriodPicker days={analytics.days()} onChoose={analytics.choose} />
+      </Show>
       <Failure error={analytics.error()} />
       <Show when={analytics.data()}>
         {(data) => (
           <>
             <Updated asOf={data().asOf} />
             <TotalsGrid totals={data().totals} />
-            <OverTime series={data().series} from={data().from} to={data().to} />
-            <Sources sources={data().sources} />
-            <Audience audience={data().audience} />
+            <Show when={data().series} fallback={<Locked />}>
+              {(series) => <OverTime series={series()} from={data().from} to={data().to} />}
+            </Show>
+            <Show when={data().sources}>{(sources) => <Sources sources={sources()} />}</Show>
+            <Show when={data().audience}>{(audience) => <Audience audience={audience()} />}</Show>
           </>
         )}
       </Show>

@@ -23,6 +23,7 @@ const post = (n: number, text: string): Post => ({
     avatarMediaId: null,
     verified: false,
     accountType: 'personal',
+    badges: [],
   },
   pet: null,
   text,

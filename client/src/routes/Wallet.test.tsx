@@ -23,6 +23,7 @@ const bruno = {
   avatarMediaId: null,
   verified: false,
   accountType: 'personal' as const,
+  badges: [],
 };
 const movement = (n: number, fields: Record<string, unknown>) => ({
   id: String(n),

@@ -31,7 +31,15 @@ const chat = {
 };
 
 const brunoMember = {
-  person: { id: bruno, username: 'bruno', displayName: 'Bruno', avatarMediaId: null, verified: false, accountType: 'personal' as const },
+  person: {
+    id: bruno,
+    username: 'bruno',
+    displayName: 'Bruno',
+    avatarMediaId: null,
+    verified: false,
+    accountType: 'personal' as const,
+    badges: [],
+  },
   role: 'member' as const,
   readSeq: 2,
   deliveredSeq: 3,

@@ -13,7 +13,15 @@ afterEach(() => {
 
 const ME = '0192a1b2-0000-7000-8000-000000000001';
 const item = (id: string, overrides: Partial<TrayItem> = {}): TrayItem => ({
-  author: { id, username: `user_${id.slice(-2)}`, displayName: '', avatarMediaId: null, verified: false, accountType: 'personal' },
+  author: {
+    id,
+    username: `user_${id.slice(-2)}`,
+    displayName: '',
+    avatarMediaId: null,
+    verified: false,
+    accountType: 'personal',
+    badges: [],
+  },
   stories: 1,
   unseen: 1,
   closeFriends: false,

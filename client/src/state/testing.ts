@@ -24,6 +24,7 @@ export const baseStory: Story = {
     avatarMediaId: null,
     verified: false,
     accountType: 'personal',
+    badges: [],
   },
   pet: null,
   mediaId: '0192a1b2-c3d4-7e5f-8a9b-0000000d1a00',

@@ -15,7 +15,7 @@ const comment = (id: string, overrides: Partial<Comment> = {}): Comment => ({
   postId,
   parentId: null,
   depth: 1,
-  author: { id: 'u-1', username: 'ana', displayName: 'Ana', avatarMediaId: null, verified: false, accountType: 'personal' },
+  author: { id: 'u-1', username: 'ana', displayName: 'Ana', avatarMediaId: null, verified: false, accountType: 'personal', badges: [] },
   text: `text of ${id}`,
   entities: [],
   reactions: { like: 0, love: 0, haha: 0, wow: 0, sad: 0, angry: 0 },

@@ -16,3 +16,4 @@ export * from '../../reels/schema.ts';
 export * from '../../stories/schema.ts';
 export * from '../../system/schema.ts';
 export * from '../../treats/schema.ts';
+export * from '../../verification/schema.ts';

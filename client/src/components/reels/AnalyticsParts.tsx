@@ -12,8 +12,8 @@ import { Button } from '../ui/Button.tsx';
 
 type Analytics = CallResponse<'reels.analytics'>;
 type Totals = Analytics['totals'];
-type Day = Analytics['series'][number];
-type Share = Analytics['audience']['languages'];
+type Day = NonNullable<Analytics['series']>[number];
+type Share = NonNullable<Analytics['audience']>['languages'];
 
 const SeriesChart = lazy(() => import('./SeriesChart.tsx').then((module) => ({ default: module.SeriesChart })));
 
@@ -37,6 +37,28 @@ const formatDay = (day: string) =>
   new Intl.DateTimeFormat(locale(), { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' }).format(
     new Date(`${day}T00:00:00Z`),
   );
+
+/**
+ * Reads the figures in full, or, for a reader whose plan lacks `creatorAnalytics` (PLAN_REQUIRED),
+ * the totals alone, asked for directly from then on; `locked` says which.
+ */
+export function planAware<R>(read: (days: number, totalsOnly: boolean) => Promise<R>) {
+  const [locked, setLocked] = createSignal(false);
+  return {
+    locked,
+    async read(days: number): Promise<R> {
+      if (!locked()) {
+        try {
+          return await read(days, false);
+        } catch (failed) {
+          if (!(failed instanceof ProtocolError && failed.code === 'PLAN_REQUIRED')) throw failed;
+          setLocked(true);
+        }
+      }
+      return read(days, true);
+    },
+  };
+}
 
 /** Loads with `read`, again every minute while the page is open and shown, and when the period changes. */
 export function useAnalytics<R>(read: (days: number) => Promise<R>) {
@@ -237,7 +259,7 @@ function Proportions(props: { id: string; title: string; rows: { label: string; 
   );
 }
 
-export function Sources(props: { sources: Analytics['sources'] }): JSX.Element {
+export function Sources(props: { sources: NonNullable<Analytics['sources']> }): JSX.Element {
   return (
     <Proportions
       id="analytics-sources"

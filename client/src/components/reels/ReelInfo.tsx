@@ -8,7 +8,7 @@ import { createSignal, type JSX, Show } from 'solid-js';
 import { t } from '../../i18n/index.ts';
 import type { Post } from '../../state/posts.ts';
 import { type Reel, soundCreatorName } from '../../state/reels.ts';
-import { VerifiedBadge } from '../Person.tsx';
+import { Badges } from '../Person.tsx';
 import { PostText } from '../PostText.tsx';
 
 export function ReelInfo(props: { reel: Reel; post: Post }): JSX.Element {
@@ -21,7 +21,7 @@ export function ReelInfo(props: { reel: Reel; post: Post }): JSX.Element {
         <A href={`/u/${encodeURIComponent(props.post.author.username)}`} class="reel-author">
           <bdi>{name()}</bdi>
         </A>
-        <VerifiedBadge verified={props.post.author.verified} />
+        <Badges badges={props.post.author.badges} />
         <Show when={props.post.pet}>
           {(pet) => (
             <A href={`/pets/${pet().id}`} class="reel-pet">

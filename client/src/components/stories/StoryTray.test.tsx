@@ -28,6 +28,7 @@ const person = (id: string, username: string, displayName = '') => ({
   avatarMediaId: null,
   verified: false,
   accountType: 'personal' as const,
+  badges: [],
 });
 const item = (username: string, overrides: Partial<TrayItem> = {}): TrayItem => ({
   author: person(

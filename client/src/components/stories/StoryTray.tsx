@@ -66,6 +66,7 @@ export function StoryTray(props: { tray: Tray }): JSX.Element {
       avatarMediaId: null,
       verified: false,
       accountType: 'personal',
+      badges: [],
     };
   /** Plays from `authorId` on, through the people after them in the row. */
   const open = (authorId: string) => {

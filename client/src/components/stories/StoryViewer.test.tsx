@@ -34,6 +34,7 @@ const person = (username: string) => ({
   avatarMediaId: null,
   verified: false,
   accountType: 'personal' as const,
+  badges: [],
 });
 let made = 0;
 const story = (username: string, overrides: Partial<Story> = {}): Story => {

@@ -30,6 +30,7 @@ const bruno = {
   displayName: 'Bruno',
   avatarMediaId: null,
   verified: false,
+  badges: [],
   accountType: 'personal' as const,
 };
 const post = (author = bruno): Post => ({

@@ -1,6 +1,7 @@
 // /settings/profile: the user's own profile (profile and cover photos, saved as soon as they are
 // uploaded; display name, bio, location picked by name or with the device, locale, time zone,
-// account type). A refused save names the field: it is highlighted and the message says why.
+// account type). A refused save names the field: it is highlighted and the message says why. Below,
+// the request for the verified mark (components/verification/).
 import { A } from '@solidjs/router';
 import { createSignal, For, type JSX, onMount, Show } from 'solid-js';
 import type { CallRequest } from '../../../../protocol/catalogue.ts';
@@ -13,6 +14,7 @@ import { StorageUsage } from '../../components/media/StorageUsage.tsx';
 import { type Place, PlacePicker, placeOf } from '../../components/PlacePicker.tsx';
 import { SettingsNav } from '../../components/SettingsNav.tsx';
 import { StatusForm } from '../../components/StatusForm.tsx';
+import { VerificationSection } from '../../components/verification/VerificationSection.tsx';
 import { t } from '../../i18n/index.ts';
 import { TIME_ZONES } from '../../i18n/locales.ts';
 import { actions, errorField, errorText, state } from '../../state/store.ts';
@@ -172,6 +174,7 @@ export default function ProfileEditor(): JSX.Element {
           </SelectField>
           <FormFooter busy={busy()} error={error()} label={t('settings.save')} />
         </form>
+        <VerificationSection />
       </Show>
     </section>
   );

@@ -22,6 +22,7 @@ const person = (username: string, n: number) => ({
   avatarMediaId: null,
   verified: false,
   accountType: 'personal' as const,
+  badges: [],
 });
 const bruno = person('bruno', 1);
 const carla = person('carla', 2);
