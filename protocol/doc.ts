@@ -10,7 +10,7 @@ import { type CallName, type CallSpec, Calls, type TopicKind, type TopicSpec, To
 import { encodeFrame } from './codec.ts';
 import { CLOSE_CODES, COMMON_CALL_ERRORS, DOMAIN_ERROR_CODES, ERROR_CODES, RETRY_AFTER_MS } from './errors.ts';
 import { ClientFrames, Limits, ServerFrames } from './frames.ts';
-import { TREAT_LIMITS } from './lists.ts';
+import { SUBSCRIPTION_LIMITS, TREAT_LIMITS } from './lists.ts';
 import { READ_BACK, RETRY_RULE_TEXT, RETRY_RULES, type RetryRule } from './retry.ts';
 import { callScopeLine, personalTokensSection } from './scopes-doc.ts';
 import { PROTOCOL_VERSION } from './version.ts';
@@ -651,7 +651,10 @@ goes below zero however many spends arrive at once.
   see; the author earns ${TREAT_LIMITS.creatorSharePercent} % (rounded up), the platform keeps the
   rest. Retry with the same \`clientId\`: a retry answers the first transfer and moves nothing. A
   wallet short of the amount is \`NOT_ENOUGH_TREATS\` (\`details.balance\`, \`details.needed\`).
-- **Buying a pack** (PayPal, Mercado Pago or SPEI in this version; the plans come next):
+- **The monthly allowance** (\`treats.allowance\`, \`treats.claimAllowance\`): the treats the
+  person's plan grants each calendar month (UTC), claimed when they choose; claiming twice moves
+  nothing more, and subscribing mid-month makes the rest of the better plan's allowance claimable.
+- **Buying a pack** (PayPal, Mercado Pago or SPEI):
   \`payments.options\` lists the packs with their prices per currency (minor units) and the
   methods offered; \`payments.checkout\` answers the payment with \`approveUrl\`; send the buyer
   there. The provider brings them back to \`<APP_URL>/payments/<id>/return\`; then
@@ -661,6 +664,27 @@ goes below zero however many spends arrive at once.
   instead of \`approveUrl\`: the payment's own CLABE, its reference and until when; show them
   (with copy buttons) and wait for \`payments.changed\`. A provider reporting another
   amount or currency leaves it \`fraud_suspected\`, with nothing credited.
+
+## Plans and subscriptions
+
+- **The plans** (\`subscriptions.plans\`): free, basic, premium and pro, each with its price a
+  month per currency (minor units), its monthly treats and its entitlements; \`mine\` is the
+  caller's plan now. A call a plan unlocks answers \`PLAN_REQUIRED\` (\`details.plan\`: the cheapest
+  plan that has it) to anyone without it: show an upgrade offer, not an error.
+- **Subscribing** (\`subscriptions.checkout\`): PayPal and Mercado Pago answer
+  \`subscription.approveUrl\`, where the buyer approves a monthly charge; they come back to
+  \`<APP_URL>/subscriptions/<id>/return\`; call \`subscriptions.sync\` (safe to repeat) until it is
+  \`active\`, or wait for \`subscriptions.changed\`. SPEI answers \`payment\`: the first month's
+  transfer instructions (show them as for a pack). Each month's money is a payment in
+  \`payments.list\` (\`plan\`, \`subscriptionId\`), with its receipt.
+- **Renewals**: PayPal and Mercado Pago charge each month themselves. SPEI is never charged:
+  ${SUBSCRIPTION_LIMITS.reminderDays} days before the period ends a new payment with its own CLABE and
+  reference arrives (\`payments.changed\`), to pay by transfer. Unpaid at the period's end it is
+  \`past_due\` and the plan holds ${SUBSCRIPTION_LIMITS.graceDays} more days (\`holdsUntil\`), then it
+  expires and the person is back on free.
+- **Cancelling** (\`subscriptions.cancel\`): the provider stops charging at once; the plan holds
+  until \`currentPeriodEnd\`. A higher plan bought while one is live replaces it once its first
+  month is paid (no proration); the same or a lower plan is \`ALREADY_SUBSCRIBED\`.
 
 ${personalTokensSection()}
 ## Settings and their defaults
