@@ -19,7 +19,7 @@ import '../styles/plans.css';
 type Subscription = CallResponse<'subscriptions.sync'>;
 
 /** Waits between syncs while the first month is still being charged. */
-export const SYNC_DELAYS_MS = [1000, 2000, 3000, 4000];
+const SYNC_DELAYS_MS = [1000, 2000, 3000, 4000];
 
 const live = (subscription: Subscription) => subscription.status === 'active' || subscription.status === 'past_due';
 
