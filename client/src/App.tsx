@@ -58,6 +58,9 @@ const Sound = lazy(() => import('./routes/Sound.tsx'));
 const Wallet = lazy(() => import('./routes/Wallet.tsx'));
 const PaymentReturn = lazy(() => import('./routes/Payment.tsx'));
 const PaymentCancelled = lazy(() => import('./routes/Payment.tsx').then((module) => ({ default: module.PaymentCancelled })));
+const Pricing = lazy(() => import('./routes/Pricing.tsx'));
+const Billing = lazy(() => import('./routes/Billing.tsx'));
+const SubscriptionReturn = lazy(() => import('./routes/SubscriptionReturn.tsx'));
 
 /** Signed-in pages: the path and the screen. */
 const SIGNED_IN: [string, () => JSX.Element][] = [
@@ -72,6 +75,9 @@ const SIGNED_IN: [string, () => JSX.Element][] = [
   ['/wallet', Wallet],
   ['/payments/:id/return', PaymentReturn],
   ['/payments/:id/cancel', PaymentCancelled],
+  ['/pricing', Pricing],
+  ['/billing', Billing],
+  ['/subscriptions/:id/return', SubscriptionReturn],
   ['/hashtags/:tag', Hashtag],
   ['/trending', TrendingPage],
   ['/u/:username', Profile],

@@ -15,6 +15,7 @@ export function SettingsNav(): JSX.Element {
       <A href="/settings/blocked">{t('settings.blocked')}</A>
       <A href="/settings/sign-in">{t('settings.signIn')}</A>
       <A href="/sessions">{t('nav.sessions')}</A>
+      <A href="/billing">{t('nav.billing')}</A>
       <A href="/settings/api-tokens">{t('settings.apiTokens')}</A>
       <A href="/settings/appearance">{t('settings.appearance')}</A>
     </nav>

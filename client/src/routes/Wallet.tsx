@@ -2,32 +2,31 @@
 // with their prices in the chosen currency (MXN for a Mexican locale, else USD; switchable),
 // formatted by Intl.NumberFormat, and the history of movements, a page at a time. Buying (with each
 // method the deployment offers) starts a checkout and sends the browser to the provider's page;
-// it comes back to /payments/<id>/return (Payment.tsx).
-import { Coins } from 'lucide-solid';
+// it comes back to /payments/<id>/return (Payment.tsx). Links lead to the plans and to billing.
+import { Coins, CreditCard, Sparkles } from 'lucide-solid';
 import { createResource, createSignal, For, type JSX, onCleanup, onMount, Show } from 'solid-js';
-import { CURRENCIES } from '../../../protocol/lists.ts';
 import { Dialog } from '../components/Dialog.tsx';
 import { ErrorAlert } from '../components/FormFooter.tsx';
 import { LoadMore } from '../components/LoadMore.tsx';
-import { type Currency, currencyOf, formatPrice } from '../components/payments/price.ts';
+import { CurrencySwitch } from '../components/payments/CurrencySwitch.tsx';
+import { type Method, offers } from '../components/payments/methods.ts';
+import { type Currency, formatPrice, preferredCurrency } from '../components/payments/price.ts';
 import { hasReceipt } from '../components/payments/ReceiptButton.tsx';
 import { ReceiptList } from '../components/payments/ReceiptList.tsx';
 import { type Payment, SpeiInstructions } from '../components/payments/SpeiInstructions.tsx';
 import { Button } from '../components/ui/Button.tsx';
 import { usePages } from '../components/usePages.ts';
-import { formatNumber, formatRelative, locale, t } from '../i18n/index.ts';
+import { formatNumber, formatRelative, t } from '../i18n/index.ts';
 import type { MessageKey } from '../i18n/messages/en.ts';
 import { actions, errorText } from '../state/store.ts';
 import '../styles/wallet.css';
 
-type Method = 'paypal' | 'mercadopago' | 'spei';
-/** The methods the screen offers, with their words; SPEI is in pesos only. */
-const METHODS: Record<Method, { buy: MessageKey; redirecting: MessageKey; currencies?: readonly Currency[] }> = {
+/** The methods the screen offers, with their words. */
+const METHODS: Record<Method, { buy: MessageKey; redirecting: MessageKey }> = {
   paypal: { buy: 'wallet.payWithPayPal', redirecting: 'wallet.redirecting' },
   mercadopago: { buy: 'wallet.payWithMercadoPago', redirecting: 'wallet.redirectingMercadoPago' },
-  spei: { buy: 'wallet.payWithSpei', redirecting: 'wallet.payWithSpei', currencies: ['MXN'] },
+  spei: { buy: 'wallet.payWithSpei', redirecting: 'wallet.payWithSpei' },
 };
-const offers = (method: Method, currency: Currency) => METHODS[method].currencies?.includes(currency) ?? true;
 type WithSpei = Payment & { spei: NonNullable<Payment['spei']> };
 const withSpei = (payment: Payment): payment is WithSpei => payment.spei !== null;
 type Movement = Awaited<ReturnType<typeof history>>['items'][number];
@@ -55,7 +54,7 @@ export default function Wallet(): JSX.Element {
   const [balances, { mutate }] = createResource(() => actions.call('treats.balance', {}));
   const [options] = createResource(() => actions.call('payments.options', {}));
   const pages = usePages(history);
-  const [currency, setCurrency] = createSignal<Currency>(currencyOf(navigator.language || locale()));
+  const [currency, setCurrency] = createSignal<Currency>(preferredCurrency());
   const [buying, setBuying] = createSignal<string | undefined>();
   const [failure, setFailure] = createSignal<string | undefined>();
   /** SPEI payments waiting for their transfer, and the one whose instructions are open. */
@@ -123,6 +122,14 @@ export default function Wallet(): JSX.Element {
       <h1 id="wallet-title" class="wallet-title">
         <Coins size={24} aria-hidden="true" /> {t('wallet.title')}
       </h1>
+      <nav class="billing-links" aria-label={t('billing.related')}>
+        <Button href="/pricing" size="sm" variant="secondary" icon={Sparkles}>
+          {t('plans.title')}
+        </Button>
+        <Button href="/billing" size="sm" variant="secondary" icon={CreditCard}>
+          {t('billing.title')}
+        </Button>
+      </nav>
       <dl class="wallet-balances" aria-label={t('wallet.balances')} data-testid="wallet-balances">
         <div class="wallet-balance">
           <dt>{t('wallet.wallet')}</dt>
@@ -140,21 +147,7 @@ export default function Wallet(): JSX.Element {
       <Show when={options()}>
         {(offered) => (
           <Show when={offered().methods.some((method) => method in METHODS)} fallback={<p class="hint">{t('wallet.noMethods')}</p>}>
-            <fieldset class="wallet-currency">
-              <legend>{t('wallet.currency')}</legend>
-              <For each={CURRENCIES}>
-                {(each) => (
-                  <Button
-                    size="sm"
-                    variant={currency() === each ? 'primary' : 'secondary'}
-                    aria-pressed={currency() === each}
-                    onClick={() => setCurrency(each)}
-                  >
-                    {each}
-                  </Button>
-                )}
-              </For>
-            </fieldset>
+            <CurrencySwitch currency={currency()} onChange={setCurrency} />
             <ul class="wallet-packs" data-testid="wallet-packs">
               <For each={offered().packs}>
                 {(pack) => {

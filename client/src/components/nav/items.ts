@@ -10,6 +10,7 @@ import {
   Clapperboard,
   Coins,
   Compass,
+  CreditCard,
   House,
   MessageCircle,
   Settings,
@@ -65,6 +66,8 @@ export const NAV_ITEMS: readonly NavItem[] = [
   },
   { id: 'saved', href: () => '/saved', icon: Bookmark, label: 'nav.saved', places: ['top', 'side'] },
   { id: 'wallet', href: () => '/wallet', icon: Coins, label: 'nav.wallet', places: ['top', 'side'] },
+  // On phones through the settings (SettingsNav) and the treats screen: the top bar is full.
+  { id: 'billing', href: () => '/billing', icon: CreditCard, label: 'nav.billing', places: ['side'] },
   {
     id: 'profile',
     href: () => `/u/${encodeURIComponent(state.user?.username ?? '')}`,

@@ -6,7 +6,8 @@ import { formatPrice } from './price.ts';
 import { ReceiptButton } from './ReceiptButton.tsx';
 import type { Payment } from './SpeiInstructions.tsx';
 
-const bought = (payment: Payment) =>
+/** What a payment bought, in words: a pack's treats, or a month of a plan. */
+export const bought = (payment: Payment) =>
   payment.plan === null
     ? t('wallet.treats', { count: payment.treats })
     : t('receipts.planMonth', { plan: t(`receipts.plan.${payment.plan}`) });

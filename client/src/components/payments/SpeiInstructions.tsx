@@ -16,7 +16,11 @@ type Spei = NonNullable<Payment['spei']>;
 const money = (minor: number) => formatPrice(minor, 'MXN');
 const grouped = (digits: string) => digits.replace(/(\d{4})(?=\d)/g, '$1 ');
 
-export function SpeiInstructions(props: { payment: Payment & { spei: Spei } }): JSX.Element {
+export function SpeiInstructions(props: {
+  payment: Payment & { spei: Spei };
+  /** What the transfer brings, said above the fields (a pack's treats unless told). */
+  intro?: (amount: string) => string;
+}): JSX.Element {
   const [copied, setCopied] = createSignal<MessageKey | undefined>();
   const copy = async (what: MessageKey, value: string) => {
     try {
@@ -35,7 +39,7 @@ export function SpeiInstructions(props: { payment: Payment & { spei: Spei } }): 
   ];
   return (
     <div class="spei" data-testid="spei-instructions">
-      <p>{t('spei.intro', { amount: money(props.payment.amountMinor) })}</p>
+      <p>{(props.intro ?? ((amount) => t('spei.intro', { amount })))(money(props.payment.amountMinor))}</p>
       <dl class="spei-fields">
         <For each={rows()}>
           {(row) => (

@@ -8,5 +8,8 @@ export type Currency = (typeof CURRENCIES)[number];
 /** The currency a locale pays in: pesos in Mexico, dollars elsewhere. */
 export const currencyOf = (tag: string): Currency => (/-MX\b/i.test(tag) ? 'MXN' : 'USD');
 
+/** The currency a screen starts in: the browser's region first, else the app's language. */
+export const preferredCurrency = (): Currency => currencyOf(navigator.language || locale());
+
 export const formatPrice = (minor: number, currency: Currency, tag = locale()) =>
   new Intl.NumberFormat(tag, { style: 'currency', currency, currencyDisplay: 'symbol' }).format(minor / 100);
