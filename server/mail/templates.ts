@@ -13,6 +13,7 @@ export const MAIL_TEMPLATES = [
   'notification',
   'notification_digest',
   'receipt',
+  'spei_reminder',
 ] as const;
 export type MailTemplate = (typeof MAIL_TEMPLATES)[number];
 

@@ -3,7 +3,7 @@
 // single changed digit is caught).
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { clabeCheckDigit, clabeFor, isClabe } from './clabe.ts';
+import { clabeCheckDigit, clabeFor, groupedClabe, isClabe } from './clabe.ts';
 
 describe('CLABE', () => {
   test('clabe: the check digit of the CLABE Banco de México publishes as its worked example', () => {
@@ -13,6 +13,17 @@ describe('CLABE', () => {
     expect(isClabe('032180000118359718')).toBe(false);
     expect(isClabe('00211501600326941')).toBe(false);
     expect(isClabe('00211501600326941a')).toBe(false);
+  });
+
+  test('clabe: grouped for reading by bank, plaza, the rest of the prefix, the reference and the check digit', () => {
+    expect(groupedClabe(clabeFor('6461801570', 1))).toBe('646 180 1570 0000001 7');
+    fc.assert(
+      fc.property(fc.stringMatching(/^\d{10}$/), fc.integer({ min: 1, max: 9_999_999 }), (p, reference) => {
+        const clabe = clabeFor(p, reference);
+        expect(groupedClabe(clabe).replaceAll(' ', '')).toBe(clabe);
+        expect(groupedClabe(clabe).split(' ')[3]).toBe(String(reference).padStart(7, '0'));
+      }),
+    );
   });
 
   test('clabe (property): every CLABE made is valid, keeps its prefix and reference, and distinct references never share one', () => {

@@ -27,3 +27,12 @@ export function clabeFor(prefix: string, reference: number): string {
   const first17 = `${prefix}${String(reference).padStart(7, '0')}`;
   return `${first17}${clabeCheckDigit(first17)}`;
 }
+
+/**
+ * A CLABE grouped for reading aloud or checking by eye, by its parts: bank, plaza, the rest of the
+ * prefix, the reference, the check digit (`646 180 1570 0000001 7`). Banks' apps want the 18
+ * digits unbroken, so whatever shows this shows those too.
+ */
+export function groupedClabe(clabe: string): string {
+  return [clabe.slice(0, 3), clabe.slice(3, 6), clabe.slice(6, 10), clabe.slice(10, 17), clabe.slice(17)].join(' ');
+}

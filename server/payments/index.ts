@@ -10,6 +10,7 @@ import { PayPalGateway } from './paypal.ts';
 import { Receipts } from './receipts.ts';
 import { PaymentReconciler } from './reconcile.ts';
 import { Refunds } from './refunds.ts';
+import { ReminderMail } from './reminder-mail.ts';
 import { SubscriptionRenewals } from './renewals.ts';
 import { Settlement } from './settlement.ts';
 import { Subscriptions } from './subscriptions.ts';
@@ -59,6 +60,8 @@ export function createPayments(platform: Platform, outbox: MailOutbox): Payments
     settlement,
     entitlements,
     spei,
+    reminderMail:
+      spei === undefined ? undefined : new ReminderMail({ db, outbox, log: platform.log, appUrl: platform.config.accounts.appUrl, spei }),
     ...gateways,
   });
   return {

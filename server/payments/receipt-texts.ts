@@ -501,6 +501,10 @@ export const receiptLanguage = (language: string): Language => {
   return (LANGUAGES as readonly string[]).includes(base) ? (base as Language) : 'en';
 };
 
+/** The locale of a reader's dates and amounts: their profile's regional variant of the language (es-MX formats as Mexico does), else the language. */
+export const readerLocale = (language: Language, profileLocale: string | null): string =>
+  profileLocale !== null && profileLocale.split('-')[0] === language ? profileLocale : language;
+
 /** `text` with its `{names}` filled in. */
 export const fillIn = (text: string, params: Record<string, string>): string =>
   text.replace(/\{(\w+)\}/g, (whole, name: string) => params[name] ?? whole);

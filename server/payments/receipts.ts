@@ -12,7 +12,7 @@ import type { Database } from '../platform/db/index.ts';
 import type { Logger } from '../platform/log.ts';
 import { NoReceiptError } from './errors.ts';
 import { renderReceiptPdf } from './receipt-pdf.ts';
-import { fillIn, RECEIPT_TEXTS, type ReceiptTexts, receiptLanguage, treatsText } from './receipt-texts.ts';
+import { fillIn, RECEIPT_TEXTS, type ReceiptTexts, readerLocale, receiptLanguage, treatsText } from './receipt-texts.ts';
 import { type PaymentStatus, payments, transactions } from './schema.ts';
 import type { Row } from './settlement.ts';
 
@@ -139,8 +139,7 @@ export class Receipts {
       .where(eq(users.id, row.userId));
     if (buyer === undefined) return undefined;
     const language = receiptLanguage(buyer.language);
-    // The profile's regional variant (es-MX) formats amounts and dates as that region does.
-    const locale = buyer.locale !== null && buyer.locale.split('-')[0] === language ? buyer.locale : language;
+    const locale = readerLocale(language, buyer.locale);
     const texts = RECEIPT_TEXTS[language];
     const money = (minor: number) =>
       new Intl.NumberFormat(locale, { style: 'currency', currency: row.currency, currencyDisplay: 'symbol' }).format(minor / 100);

@@ -24,6 +24,7 @@ import type { MercadoPagoGateway } from './mercadopago.ts';
 import { type SpeiSettings, speiInstructions } from './payments.ts';
 import type { PayPalGateway } from './paypal.ts';
 import { holdsUntil, type PeriodPaid, type SubscriptionRow } from './periods.ts';
+import type { ReminderMail } from './reminder-mail.ts';
 import { type PaidPlanId, payments, providerPlans, subscriptions } from './schema.ts';
 import type { Settlement } from './settlement.ts';
 import { applyMercadoPago } from './webhooks.ts';
@@ -67,6 +68,8 @@ export interface SubscriptionsDeps {
   paypal: PayPalGateway | undefined;
   mercadoPago: MercadoPagoGateway | undefined;
   spei: SpeiSettings | undefined;
+  /** Mails SPEI's reminders (undefined where SPEI is not offered). */
+  reminderMail: ReminderMail | undefined;
 }
 
 export class Subscriptions {
@@ -283,7 +286,7 @@ export class Subscriptions {
 
   /**
    * SPEI's reminder before a period ends: the next month's transfer instructions (a payment with a
-   * new CLABE and reference), made once per period; false when another round made them already.
+   * new CLABE and reference), made once per period and mailed; false when another round made them already.
    */
   async remind(row: SubscriptionRow): Promise<boolean> {
     const claimed = await this.#deps.db
@@ -300,6 +303,7 @@ export class Subscriptions {
     const subscription = claimed[0];
     if (subscription === undefined) return false;
     const payment = await this.openSpei(subscription);
+    await this.#deps.reminderMail?.send(subscription, payment);
     await emit(this.#deps, 'user', row.userId, 'payments.changed', { payment: this.#deps.settlement.view(payment) });
     await this.announce(subscription);
     return true;

@@ -56,4 +56,9 @@ export const es: MailMessages = {
     subject: '{subject}',
     lines: ['{greeting}', '{intro}', '{facts}', '{billing}', '{link}'],
   },
+  // Worded in the subscriber's language by server/payments/reminder-texts.ts (all 20), like the receipt.
+  spei_reminder: {
+    subject: '{subject}',
+    lines: ['{greeting}', '{intro}', '{facts}', '{copy}', '{expires}', '{billing}', '{link}'],
+  },
 };
