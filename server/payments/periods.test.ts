@@ -14,16 +14,19 @@ describe('subscription periods', () => {
 
   test('periods (property): a month later is always in the next calendar month, 28 to 31 days on, same time of day, never past its day of the month', () => {
     fc.assert(
-      fc.property(fc.date({ min: new Date('2000-01-01T00:00:00Z'), max: new Date('2100-01-01T00:00:00Z'), noInvalidDate: true }), (start) => {
-        const next = addMonth(start);
-        const months = (next.getUTCFullYear() - start.getUTCFullYear()) * 12 + next.getUTCMonth() - start.getUTCMonth();
-        const days = (next.getTime() - start.getTime()) / 86_400_000;
-        expect(months).toBe(1);
-        expect(days).toBeGreaterThanOrEqual(28);
-        expect(days).toBeLessThanOrEqual(31);
-        expect(next.getTime() % 86_400_000).toBe(start.getTime() % 86_400_000);
-        expect(next.getUTCDate()).toBeLessThanOrEqual(start.getUTCDate());
-      }),
+      fc.property(
+        fc.date({ min: new Date('2000-01-01T00:00:00Z'), max: new Date('2100-01-01T00:00:00Z'), noInvalidDate: true }),
+        (start) => {
+          const next = addMonth(start);
+          const months = (next.getUTCFullYear() - start.getUTCFullYear()) * 12 + next.getUTCMonth() - start.getUTCMonth();
+          const days = (next.getTime() - start.getTime()) / 86_400_000;
+          expect(months).toBe(1);
+          expect(days).toBeGreaterThanOrEqual(28);
+          expect(days).toBeLessThanOrEqual(31);
+          expect(next.getTime() % 86_400_000).toBe(start.getTime() % 86_400_000);
+          expect(next.getUTCDate()).toBeLessThanOrEqual(start.getUTCDate());
+        },
+      ),
     );
   });
 

@@ -210,6 +210,10 @@ describe('subscriptions', () => {
     expect((await renewals().round()).reminded).toBeGreaterThanOrEqual(1);
     const reminder = await ana.event('payments.changed', (body) => (body.payment as { status: string }).status === 'created');
     expect(reminder.payment).toMatchObject({ plan: 'pro', subscriptionId: subscription.id, amountMinor: 39900 });
+    // Its instructions stand as long as the plan holds: the period's 4 days and the grace.
+    const stands = (Date.parse((reminder.payment as { spei: { expiresAt: string } }).spei.expiresAt) - Date.now()) / DAY;
+    expect(stands).toBeGreaterThan(6.9);
+    expect(stands).toBeLessThanOrEqual(7);
     await renewals().round();
     const open = (await ana.call('payments.list', {})).items.filter((each) => each.status === 'created');
     expect(open).toHaveLength(1);

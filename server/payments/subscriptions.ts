@@ -302,7 +302,7 @@ export class Subscriptions {
       .returning();
     const subscription = claimed[0];
     if (subscription === undefined) return false;
-    const payment = await this.openSpei(subscription);
+    const payment = await this.openSpei(subscription, holdsUntil(subscription));
     await this.#deps.reminderMail?.send(subscription, payment);
     await emit(this.#deps, 'user', row.userId, 'payments.changed', { payment: this.#deps.settlement.view(payment) });
     await this.announce(subscription);
@@ -385,9 +385,15 @@ export class Subscriptions {
     await this.announce(change.subscription);
   }
 
-  /** SPEI: a transfer's payment for a month of the subscription, with its own CLABE and reference (the first, and each reminder's). */
-  async openSpei(row: SubscriptionRow) {
+  /**
+   * SPEI: a transfer's payment for a month of the subscription, with its own CLABE and reference
+   * (the first, and each reminder's). A reminder's instructions stand at least as long as the plan
+   * holds (the period and its grace), however short SPEI_EXPIRES_HOURS is.
+   */
+  async openSpei(row: SubscriptionRow, standUntil?: Date | null) {
     const spei = this.#deps.spei as SpeiSettings;
+    const instructions = await speiInstructions(this.#deps.db, spei);
+    if (standUntil != null && standUntil > instructions.expiresAt) instructions.expiresAt = standUntil;
     return this.#deps.settlement.open({
       id: Bun.randomUUIDv7(),
       userId: row.userId,
@@ -399,7 +405,7 @@ export class Subscriptions {
       treats: 0,
       subscriptionId: row.id,
       plan: row.plan,
-      ...(await speiInstructions(this.#deps.db, spei)),
+      ...instructions,
     });
   }
 
