@@ -112,7 +112,7 @@ describe('the social core in the web client', () => {
     await seen.getByRole('link', { name: format(en['post.comments'], { count: 0 }) }).click();
     await b.getByTestId('post-page').waitFor();
     await b.getByLabel(en['comments.write']).fill('Evening, after the rain 🌧️');
-    await b.getByRole('button', { name: en['comments.send'] }).click();
+    await b.getByRole('button', { name: en['comments.send'], exact: true }).click();
     await b.getByText('Evening, after the rain 🌧️').waitFor(within);
     await a.getByText('Evening, after the rain 🌧️').waitFor(within);
     await expect
@@ -124,7 +124,7 @@ describe('the social core in the web client', () => {
     // Ana answers; Bruno sees the answer live under his comment.
     await a.getByRole('button', { name: en['comments.reply'] }).click();
     await a.getByLabel(format(en['comments.answer'], { name: bruno.username })).fill('Deal!');
-    await a.getByRole('button', { name: en['comments.send'] }).last().click();
+    await a.getByRole('button', { name: en['comments.send'], exact: true }).last().click();
     await b.getByRole('button', { name: format(en['comments.showAnswers'], { count: 1 }) }).click(within);
     await b.getByText('Deal!').waitFor(within);
     await screenshot(b, 'feed-post-page-answer');

@@ -12,6 +12,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { en } from '../../client/src/i18n/messages/en.ts';
 import { audit, screenshot } from '../harness/browser.ts';
+import { givePlan } from '../harness/plans.ts';
 import { join } from '../harness/social.ts';
 import { startWebEnv, type WebEnv } from '../harness/web.ts';
 
@@ -62,6 +63,8 @@ const playing = (page: Page) =>
 test('e2e: Ana posts a reel; Bruno watches it in For You, likes it and duets it; Ana sees the duet credited to her reel, and her analytics count his view and like', async () => {
   const { env } = web;
   const [ana, bruno] = [await env.register(), await env.register()];
+  // The full analytics are a Premium feature (creatorAnalytics).
+  await givePlan(env.node.platform.database.db, ana.id, 'premium');
 
   // Ana: Create → Reel, a video as it is, a caption, post.
   const a = await web.signIn(ana);

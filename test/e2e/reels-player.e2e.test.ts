@@ -195,7 +195,7 @@ describe('reels player in the web client', () => {
     await current.getByTestId('reel-comments-open').click();
     const sheet = b.getByTestId('reel-comments');
     await sheet.getByLabel(en['comments.write']).fill('So good!');
-    await sheet.getByRole('button', { name: en['comments.send'] }).click();
+    await sheet.getByRole('button', { name: en['comments.send'], exact: true }).click();
     await sheet.getByText('So good!').waitFor(within);
     await screenshot(b, 'reels-comments-390');
     violations.push(...(await audit(b, 'reels comments')));
