@@ -16,7 +16,7 @@ import { clabeFor } from './clabe.ts';
 import { MethodUnavailableError, NotApprovedError, ProviderError, TooManyPendingError } from './errors.ts';
 import type { MercadoPagoGateway } from './mercadopago.ts';
 import type { PayPalGateway } from './paypal.ts';
-import { payments } from './schema.ts';
+import { type PaymentMethod, payments } from './schema.ts';
 import type { Captured, Payment, Row, Settlement } from './settlement.ts';
 import { applyMercadoPago } from './webhooks.ts';
 
@@ -41,6 +41,13 @@ export async function speiInstructions(db: Database, spei: SpeiSettings) {
   return { speiReference: reference, speiClabe: clabeFor(spei.clabePrefix, reference), expiresAt: new Date(Date.now() + spei.expiresMs) };
 }
 
+/** The methods a deployment offers: those it has the settings of (packs and plans alike). */
+export const offeredMethods = (configured: Pick<PaymentsDeps, 'paypal' | 'mercadoPago' | 'spei'>): PaymentMethod[] => [
+  ...(configured.paypal === undefined ? [] : (['paypal'] as const)),
+  ...(configured.mercadoPago === undefined ? [] : (['mercadopago'] as const)),
+  ...(configured.spei === undefined ? [] : (['spei'] as const)),
+];
+
 export class Payments {
   readonly #deps: PaymentsDeps;
 
@@ -49,12 +56,8 @@ export class Payments {
   }
 
   /** The methods this deployment offers. */
-  get methods(): ('paypal' | 'mercadopago' | 'spei')[] {
-    return [
-      ...(this.#deps.paypal === undefined ? [] : (['paypal'] as const)),
-      ...(this.#deps.mercadoPago === undefined ? [] : (['mercadopago'] as const)),
-      ...(this.#deps.spei === undefined ? [] : (['spei'] as const)),
-    ];
+  get methods(): PaymentMethod[] {
+    return offeredMethods(this.#deps);
   }
 
   async checkout(userId: string, request: Request<'payments.checkout'>): Promise<Payment> {

@@ -31,7 +31,8 @@ export function holdsUntil(row: Pick<SubscriptionRow, 'currentPeriodEnd' | 'canc
     : new Date(row.currentPeriodEnd.getTime() + SUBSCRIPTION_LIMITS.graceDays * 86_400_000);
 }
 
-const LIVE: SubscriptionStatus[] = ['active', 'past_due'];
+/** The statuses of a live subscription (one per person at most). */
+export const LIVE: SubscriptionStatus[] = ['active', 'past_due'];
 
 export interface PeriodPaid {
   subscription: SubscriptionRow;

@@ -5,13 +5,13 @@
 // is cancelled at its provider; a cancelled one ends with its period; SPEI, which nobody charges,
 // gets the next month's transfer instructions before its period ends; a subscription never paid
 // expires. Every change is audited and told to the subscriber. Safe to run twice.
-import { and, eq, gt, inArray, isNotNull, lt, lte, or, sql } from 'drizzle-orm';
+import { and, eq, gt, inArray, isNotNull, lt, lte, sql } from 'drizzle-orm';
 import { SUBSCRIPTION_LIMITS } from '../../protocol/lists.ts';
 import type { Database } from '../platform/db/index.ts';
 import type { Logger } from '../platform/log.ts';
 import { PeriodicJob } from '../platform/periodic.ts';
 import { audit } from './audit.ts';
-import { holdsUntil, type SubscriptionRow } from './periods.ts';
+import { holdsUntil, LIVE, type SubscriptionRow } from './periods.ts';
 import { type SubscriptionStatus, subscriptions } from './schema.ts';
 import type { Subscriptions } from './subscriptions.ts';
 
@@ -55,7 +55,7 @@ export class SubscriptionRenewals {
 
   async round(stopping: () => boolean = () => false, now = new Date()): Promise<Renewed> {
     const outcome: Renewed = { asked: 0, pastDue: 0, expired: 0, ended: 0, reminded: 0 };
-    const live = inArray(subscriptions.status, ['active', 'past_due'] as SubscriptionStatus[]);
+    const live = inArray(subscriptions.status, LIVE);
     // 1. What the providers charged for the periods ending by tomorrow (and any overdue).
     await this.#each(
       and(live, isNotNull(subscriptions.externalId), lt(subscriptions.currentPeriodEnd, new Date(now.getTime() + DAY_MS))),
@@ -92,7 +92,7 @@ export class SubscriptionRenewals {
         eq(subscriptions.method, 'spei'),
         eq(subscriptions.cancelAtPeriodEnd, false),
         lte(subscriptions.currentPeriodEnd, new Date(now.getTime() + SUBSCRIPTION_LIMITS.reminderDays * DAY_MS)),
-        or(sql`${subscriptions.remindedFor} is null`, sql`${subscriptions.remindedFor} <> ${subscriptions.currentPeriodEnd}`),
+        sql`${subscriptions.remindedFor} is distinct from ${subscriptions.currentPeriodEnd}`,
       ),
       stopping,
       async (row) => {

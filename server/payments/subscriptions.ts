@@ -21,11 +21,11 @@ import { audit, type Source } from './audit.ts';
 import type { Entitlements } from './entitlements.ts';
 import { AlreadySubscribedError, MethodUnavailableError, ProviderError, TooManyPendingError } from './errors.ts';
 import type { MercadoPagoGateway } from './mercadopago.ts';
-import { type SpeiSettings, speiInstructions } from './payments.ts';
+import { offeredMethods, type SpeiSettings, speiInstructions } from './payments.ts';
 import type { PayPalGateway } from './paypal.ts';
-import { holdsUntil, type PeriodPaid, type SubscriptionRow } from './periods.ts';
+import { holdsUntil, LIVE, type PeriodPaid, type SubscriptionRow } from './periods.ts';
 import type { ReminderMail } from './reminder-mail.ts';
-import { type PaidPlanId, payments, providerPlans, subscriptions } from './schema.ts';
+import { type PaidPlanId, type PaymentMethod, payments, providerPlans, subscriptions } from './schema.ts';
 import type { Settlement } from './settlement.ts';
 import { applyMercadoPago } from './webhooks.ts';
 
@@ -80,12 +80,8 @@ export class Subscriptions {
     deps.settlement.afterPeriod = (change, why) => this.#afterPeriod(change, why);
   }
 
-  get methods(): ('paypal' | 'mercadopago' | 'spei')[] {
-    return [
-      ...(this.#deps.paypal === undefined ? [] : (['paypal'] as const)),
-      ...(this.#deps.mercadoPago === undefined ? [] : (['mercadopago'] as const)),
-      ...(this.#deps.spei === undefined ? [] : (['spei'] as const)),
-    ];
+  get methods(): PaymentMethod[] {
+    return offeredMethods(this.#deps);
   }
 
   async plans(userId: string): Promise<Response<'subscriptions.plans'>> {
@@ -106,7 +102,7 @@ export class Subscriptions {
     const [row] = await this.#deps.db
       .select()
       .from(subscriptions)
-      .where(and(eq(subscriptions.userId, userId), inArray(subscriptions.status, ['active', 'past_due', 'pending'])))
+      .where(and(eq(subscriptions.userId, userId), inArray(subscriptions.status, [...LIVE, 'pending'])))
       // The live one first, else the newest pending.
       .orderBy(sql`${subscriptions.status} = 'pending'`, desc(subscriptions.id))
       .limit(1);
