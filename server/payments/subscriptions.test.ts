@@ -4,46 +4,26 @@
 // once), the entitlements that follow live, cancelling at the end of the period, the daily job's
 // past due, grace, expiry and SPEI reminders, a change of plan, a refund that ends the plan; and
 // what a normal account tries against someone else's subscription.
-import { createHmac } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { PLANS } from '../../protocol/lists.ts';
 import { type AccountsEnv, type RegisteredUser, startAccountsEnv } from '../../test/harness/accounts.ts';
-import { type FakeMercadoPago, startFakeMercadoPago } from '../../test/harness/fake-mercadopago.ts';
-import { type FakePayPal, startFakePayPal } from '../../test/harness/fake-paypal.ts';
+import type { FakeMercadoPago } from '../../test/harness/fake-mercadopago.ts';
+import type { FakePayPal } from '../../test/harness/fake-paypal.ts';
+import { type Providers, speiSignature, startProviders } from '../../test/harness/providers.ts';
 import { type Member, memberPool } from '../../test/harness/social.ts';
 import { rowsOf } from '../platform/db/rows.ts';
 
-const paypalCredentials = { clientId: 'petamigos-test-app', clientSecret: 'petamigos-test-secret', webhookId: '8PT597110X687430LKGECATA' };
-const mpCredentials = { accessToken: 'TEST-petamigos-access-token', webhookSecret: 'petamigos-webhook-secret' };
-const SPEI_SECRET = 'spei-test-webhook-secret';
+let providers: Providers;
 let paypal: FakePayPal;
 let mp: FakeMercadoPago;
 let env: AccountsEnv;
 let pool: ReturnType<typeof memberPool>;
 let admin: RegisteredUser;
 beforeAll(async () => {
-  // The providers call <APP_URL>/webhooks/…: the node's own address, so a port chosen first.
-  const probe = Bun.serve({ port: 0, hostname: '127.0.0.1', fetch: () => new Response() });
-  const port = String(probe.port);
-  probe.stop(true);
-  const appUrl = `http://127.0.0.1:${port}`;
-  paypal = startFakePayPal(paypalCredentials);
-  mp = startFakeMercadoPago({ ...mpCredentials, notificationUrl: `${appUrl}/webhooks/mercadopago` });
-  env = await startAccountsEnv('payments-subscriptions', {
-    PORT: port,
-    APP_URL: appUrl,
-    PAYPAL_CLIENT_ID: paypalCredentials.clientId,
-    PAYPAL_CLIENT_SECRET: paypalCredentials.clientSecret,
-    PAYPAL_WEBHOOK_ID: paypalCredentials.webhookId,
-    PAYPAL_API_URL: paypal.url,
-    MERCADOPAGO_ACCESS_TOKEN: mpCredentials.accessToken,
-    MERCADOPAGO_WEBHOOK_SECRET: mpCredentials.webhookSecret,
-    MERCADOPAGO_API_URL: mp.url,
-    SPEI_CLABE_PREFIX: '6461801570',
-    SPEI_WEBHOOK_SECRET: SPEI_SECRET,
-  });
-  paypal.setWebhookUrl(`${appUrl}/webhooks/paypal`);
+  providers = startProviders();
+  ({ paypal, mp } = providers);
+  env = await startAccountsEnv('payments-subscriptions', providers.env);
   pool = memberPool(env);
   admin = await env.register();
   await env.setRole(admin.id, 'admin');
@@ -51,8 +31,7 @@ beforeAll(async () => {
 afterAll(async () => {
   pool.closeAll();
   await env.close();
-  paypal.close();
-  mp.close();
+  providers.close();
 });
 
 const db = () => env.node.platform.database.db;
@@ -84,7 +63,7 @@ const speiReceived = async (clabe: string, amount: string) => {
   });
   const answer = await fetch(`${env.node.url}/webhooks/spei`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-signature': `sha256=${createHmac('sha256', SPEI_SECRET).update(raw).digest('hex')}` },
+    headers: { 'content-type': 'application/json', 'x-signature': speiSignature(raw) },
     body: raw,
   });
   expect(answer.status).toBe(200);

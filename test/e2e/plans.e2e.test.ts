@@ -6,50 +6,28 @@
 // until the first monthly charge, then the welcome shows live); Carla buys Pro by SPEI (the first
 // transfer's instructions in the checkout sheet; when it is received the plan appears live on the
 // open page). Screenshots at 390 px and 1366 px, axe audits.
-import { createHmac } from 'node:crypto';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { en } from '../../client/src/i18n/messages/en.ts';
 import { isClabe } from '../../server/payments/clabe.ts';
 import { audit, screenshot, userContext } from '../harness/browser.ts';
-import { type FakeMercadoPago, startFakeMercadoPago } from '../harness/fake-mercadopago.ts';
-import { type FakePayPal, startFakePayPal } from '../harness/fake-paypal.ts';
+import type { FakeMercadoPago } from '../harness/fake-mercadopago.ts';
+import type { FakePayPal } from '../harness/fake-paypal.ts';
+import { type Providers, speiSignature, startProviders } from '../harness/providers.ts';
 import { startWebEnv, type WebEnv } from '../harness/web.ts';
 
-const credentials = { clientId: 'petamigos-e2e-app', clientSecret: 'petamigos-e2e-secret', webhookId: '4JH86294D6297924G' };
-const SPEI_SECRET = 'petamigos-e2e-spei-secret';
-const mpCredentials = { accessToken: 'TEST-petamigos-e2e-token', webhookSecret: 'petamigos-e2e-webhook-secret' };
+let providers: Providers;
 let paypal: FakePayPal;
 let mp: FakeMercadoPago;
 let web: WebEnv;
 beforeAll(async () => {
-  // The providers send the buyer back to APP_URL and notify <APP_URL>/webhooks/…: the node's own
-  // address here, so a port chosen first.
-  const probe = Bun.serve({ port: 0, hostname: '127.0.0.1', fetch: () => new Response() });
-  const port = String(probe.port);
-  probe.stop(true);
-  const appUrl = `http://127.0.0.1:${port}`;
-  paypal = startFakePayPal(credentials);
-  mp = startFakeMercadoPago({ ...mpCredentials, notificationUrl: `${appUrl}/webhooks/mercadopago` });
-  web = await startWebEnv('plans-e2e', {
-    PORT: port,
-    APP_URL: appUrl,
-    PAYPAL_CLIENT_ID: credentials.clientId,
-    PAYPAL_CLIENT_SECRET: credentials.clientSecret,
-    PAYPAL_WEBHOOK_ID: credentials.webhookId,
-    PAYPAL_API_URL: paypal.url,
-    MERCADOPAGO_ACCESS_TOKEN: mpCredentials.accessToken,
-    MERCADOPAGO_WEBHOOK_SECRET: mpCredentials.webhookSecret,
-    MERCADOPAGO_API_URL: mp.url,
-    SPEI_CLABE_PREFIX: '6461801570',
-    SPEI_WEBHOOK_SECRET: SPEI_SECRET,
-  });
-  paypal.setWebhookUrl(`${appUrl}/webhooks/paypal`);
+  providers = startProviders();
+  ({ paypal, mp } = providers);
+  web = await startWebEnv('plans-e2e', providers.env);
 }, 120_000);
 afterAll(async () => {
   await web?.close();
-  paypal?.close();
-  mp?.close();
+  providers?.close();
 });
 
 const within = { timeout: 20_000 };
@@ -212,7 +190,7 @@ test('e2e: Carla buys Pro by SPEI: the first transfer’s instructions in the sh
   });
   const answer = await fetch(`${env.node.url}/webhooks/spei`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-signature': `sha256=${createHmac('sha256', SPEI_SECRET).update(raw).digest('hex')}` },
+    headers: { 'content-type': 'application/json', 'x-signature': speiSignature(raw) },
     body: raw,
   });
   expect(answer.status).toBe(200);
