@@ -23,7 +23,7 @@ import { register, startCluster } from '../test/harness/cluster.ts';
 import { services } from '../test/harness/services.ts';
 import { wsUrl } from '../test/harness/ws.ts';
 import { accessTokens, newJwtKeys, seedAccounts } from './accounts.ts';
-import { percentile, row } from './stats.ts';
+import { cpuSeconds, percentile, row } from './stats.ts';
 
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 1000);
 /**
@@ -49,6 +49,7 @@ const cluster = await startCluster(2, {
 const { database, name: namespace } = cluster;
 const [nodeA, nodeB] = cluster.nodes;
 if (nodeA === undefined || nodeB === undefined) throw new Error('nodes did not start');
+const nodePids = [nodeA.process.pid, nodeB.process.pid];
 
 const clientOn = async (url: string, token: string) => {
   const client = new PetAmigosClient({ url: wsUrl(url), token: () => token, reconnect: false });
@@ -77,6 +78,18 @@ function summary(count: number, seconds: number, delivered: number) {
     'p50 µs': percentile(sorted, 50),
     'p99 µs': percentile(sorted, 99),
   };
+}
+
+/**
+ * The CPU each node used per message while `work` ran (user + system, from /proc): a figure that
+ * moves far less than messages/s when the shared host is busier or quieter from one run to the next.
+ */
+async function withNodeCpu<T extends { count: number }>(work: () => Promise<T>) {
+  const pids = nodePids;
+  const before = pids.map(cpuSeconds);
+  const result = await work();
+  const [a, b] = pids.map((pid, i) => ((cpuSeconds(pid) - (before[i] as number)) * 1e6) / result.count);
+  return { result, cpu: { 'node A cpu µs/msg': a as number, 'node B cpu µs/msg': b as number } };
 }
 
 /** Sends `count` messages, `inFlight` at a time, and waits until each has reached every follower. */
@@ -169,9 +182,9 @@ try {
     latencies.length = 0;
     const busySequential = await run(MESSAGES, 1, busySend, others.length);
     const busySeqSummary = summary(MESSAGES, busySequential.seconds, busySequential.delivered);
-    const busyConcurrent = await run(CONCURRENT, IN_FLIGHT, busySend, others.length);
+    const busy32 = await withNodeCpu(async () => ({ count: CONCURRENT, ...(await run(CONCURRENT, IN_FLIGHT, busySend, others.length)) }));
     rows.push(row('busy room, sequential', busySeqSummary));
-    rows.push(row(`busy room, ×${IN_FLIGHT}`, summary(CONCURRENT, busyConcurrent.seconds, busyConcurrent.delivered)));
+    rows.push(row(`busy room, ×${IN_FLIGHT}`, { ...summary(CONCURRENT, busy32.result.seconds, busy32.result.delivered), ...busy32.cpu }));
     if (bareSeqSummary !== undefined)
       rows.push(
         row('busy room / bare (sequential)', {
@@ -202,8 +215,13 @@ try {
     // Every room's actor is activated before measuring.
     await run(QUIET_ROOMS, IN_FLIGHT, quietSend, 1);
     latencies.length = 0;
-    const quiet = await run(CONCURRENT, IN_FLIGHT, quietSend, 1);
-    rows.push(row(`${QUIET_ROOMS} quiet rooms, ×${IN_FLIGHT}`, summary(CONCURRENT, quiet.seconds, quiet.delivered)));
+    const quiet = await withNodeCpu(async () => ({ count: CONCURRENT, ...(await run(CONCURRENT, IN_FLIGHT, quietSend, 1)) }));
+    rows.push(
+      row(`${QUIET_ROOMS} quiet rooms, ×${IN_FLIGHT}`, {
+        ...summary(CONCURRENT, quiet.result.seconds, quiet.result.delivered),
+        ...quiet.cpu,
+      }),
+    );
   }
 
   // ——— many quiet rooms, each between two people of its own, writers on both nodes ———
@@ -236,8 +254,13 @@ try {
     console.error('chat: quiet rooms between pairs');
     await run(QUIET_ROOMS, IN_FLIGHT, pairSend, 1);
     latencies.length = 0;
-    const pairs = await run(CONCURRENT, IN_FLIGHT, pairSend, 1);
-    rows.push(row(`${QUIET_ROOMS} quiet rooms, pairs on both nodes, ×${IN_FLIGHT}`, summary(CONCURRENT, pairs.seconds, pairs.delivered)));
+    const pairs = await withNodeCpu(async () => ({ count: CONCURRENT, ...(await run(CONCURRENT, IN_FLIGHT, pairSend, 1)) }));
+    rows.push(
+      row(`${QUIET_ROOMS} quiet rooms, pairs on both nodes, ×${IN_FLIGHT}`, {
+        ...summary(CONCURRENT, pairs.result.seconds, pairs.result.delivered),
+        ...pairs.cpu,
+      }),
+    );
   }
 
   // ——— one-to-one ———

@@ -28,7 +28,7 @@ import type { GcStatus, NodeStatus } from '../server/ops/service.ts';
 import { spawnNode } from '../test/harness/processes.ts';
 import { createTempDir, createTestDatabase, dropNamespaceStreams, services, uniqueName } from '../test/harness/services.ts';
 import { accessTokens, newJwtKeys, seedAccounts } from './accounts.ts';
-import { objectsGained, row } from './stats.ts';
+import { cpuSeconds, objectsGained, row } from './stats.ts';
 
 const WANTED = Number(process.env.BENCH_SOCKETS ?? 20_000);
 /** Sockets opening at once. */
@@ -87,12 +87,6 @@ function rssKb(pid: number): number {
   const line = readFileSync(`/proc/${pid}/status`, 'utf8').match(/^VmRSS:\s+(\d+) kB$/m);
   if (line === null) throw new Error(`no VmRSS for ${pid}`);
   return Number(line[1]);
-}
-
-/** User + system CPU seconds the process has used. */
-function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 /** Samples RSS every second until two samples 3 s apart differ by under 0.5%, or 60 s pass. */

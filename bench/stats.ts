@@ -2,12 +2,18 @@
 // printed through `row` is also recorded; when BENCH_RESULTS_OUT names a file (bench/run.ts sets
 // it), the recorded rows are written there as JSON when the process exits, and run.ts appends
 // them to the benchmark's history in bench/results/.
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 
 export function percentile(sortedMicros: readonly number[], p: number): number {
   if (sortedMicros.length === 0) return Number.NaN;
   const index = Math.min(sortedMicros.length - 1, Math.ceil((p / 100) * sortedMicros.length) - 1);
   return sortedMicros[Math.max(0, index)] as number;
+}
+
+/** User + system CPU seconds a process has used (Linux /proc; ticks of 10 ms). */
+export function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 export interface LatencySummary {

@@ -12,15 +12,17 @@
 // the entry's last event) and Pa-Count (its events) are still written, for people looking at
 // the stream.
 import { randomBytes } from 'node:crypto';
-import { consumerOpts, headers, type JetStreamManager, type Msg, type NatsConnection, type NatsError, StorageType } from 'nats';
+import { consumerOpts, type JetStreamManager, type Msg, type NatsConnection, type NatsError, StorageType } from 'nats';
 import { encodeFrame, frameSeq } from '../../../protocol/codec.ts';
-import { DependencyError } from '../../errors.ts';
+import { BusTimeoutError, DependencyError } from '../../errors.ts';
 import { LightSubscription } from '../bus/nats.ts';
 import type { Logger } from '../log.ts';
 import type { FrameListener, Listening, RetainedFrame, TopicEvent, TopicLog } from './index.ts';
 
 const SEQ_HEADER = 'Pa-Seq';
 const COUNT_HEADER = 'Pa-Count';
+const EXPECTED_LAST_HEADER = 'Nats-Expected-Last-Subject-Sequence';
+const MSG_ID_HEADER = 'Nats-Msg-Id';
 const MAX_PUBLISH_ATTEMPTS = 20;
 /** JetStream's API error code for a failed expected-last-subject-sequence check. */
 const WRONG_LAST_SEQUENCE = 10071;
@@ -120,6 +122,131 @@ class TopicListener extends LightSubscription implements Listening {
   }
 }
 
+/** JetStream refused a publish (its API error), or nothing stored the subject (no stream). */
+class PublishRefused extends DependencyError {
+  readonly errCode: number;
+  constructor(errCode: number, description: string) {
+    super('bus', `JetStream refused a publish: ${description} (${errCode})`);
+    this.errCode = errCode;
+  }
+}
+
+interface PendingAck {
+  resolve(ack: { seq: number; duplicate: boolean }): void;
+  reject(error: Error): void;
+  /** performance.now() when sent. */
+  at: number;
+}
+
+/** How long a publish waits for JetStream's answer (nats.js's default for js.publish). */
+const ACK_TIMEOUT_MS = 5_000;
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/**
+ * JetStream publishes without nats.js's `js.publish`, which for every publish builds a headers
+ * object, a request with its own timer and promise, and parses the answer's headers: 33–50 µs of
+ * the publishing node's CPU each, against 12–15 µs here (measured with 13 publishes at once to 200
+ * subjects, the shape of a busy node's room commits). A publish is a plain HPUB whose headers are
+ * written as text (the names and values are ours: no escaping needed) with a reply subject under
+ * this node's own inbox; one subscription (a LightSubscription on `<inbox>.*`) takes every answer
+ * and settles the publish its last token names; one sweep a second fails those older than
+ * ACK_TIMEOUT_MS. The answer is JetStream's PubAck JSON: `{stream, seq, duplicate?}` or
+ * `{error: {err_code, description}}`; an empty message with status 503 means no stream took the
+ * subject. A closed connection fails what is pending.
+ */
+class Publisher extends LightSubscription {
+  readonly #nc: NatsConnection;
+  readonly #inbox = `_INBOX.${randomBytes(11).toString('hex')}`;
+  readonly #pending = new Map<number, PendingAck>();
+  #next = 0;
+  #sweep: ReturnType<typeof setInterval> | undefined;
+
+  constructor(nc: NatsConnection) {
+    super(nc);
+    this.#nc = nc;
+  }
+
+  get subject(): string {
+    return `${this.#inbox}.*`;
+  }
+
+  /** Publishes `data` on `subject` with the given headers; resolves with JetStream's answer. */
+  publish(subject: string, data: Uint8Array, headerLines: string): Promise<{ seq: number; duplicate: boolean }> {
+    const id = ++this.#next;
+    const encoded = encoder.encode(`NATS/1.0\r\n${headerLines}\r\n`);
+    return new Promise((resolve, reject) => {
+      this.#pending.set(id, { resolve, reject, at: performance.now() });
+      this.#sweep ??= setInterval(() => this.#expire(), 1_000);
+      try {
+        (this.#nc as unknown as { protocol: NatsProtocolPublish }).protocol.publish(subject, data, {
+          reply: `${this.#inbox}.${id}`,
+          headers: { encode: () => encoded },
+        });
+      } catch (error) {
+        this.#pending.delete(id);
+        reject(error as Error);
+      }
+    });
+  }
+
+  callback(error: NatsError | null, message: Msg): void {
+    if (error) {
+      for (const pending of this.#pending.values()) pending.reject(error);
+      this.#pending.clear();
+      return;
+    }
+    const subject = message.subject;
+    const id = Number(subject.slice(subject.lastIndexOf('.') + 1));
+    const pending = this.#pending.get(id);
+    if (pending === undefined) return;
+    this.#pending.delete(id);
+    const data = message.data;
+    if (data.length === 0) {
+      const status = message.headers?.code ?? 0;
+      pending.reject(new PublishRefused(status, status === 503 ? 'no stream takes the subject' : `status ${status}`));
+      return;
+    }
+    try {
+      const ack = JSON.parse(decoder.decode(data)) as { seq?: number; duplicate?: boolean; error?: { err_code?: number; description?: string } };
+      if (ack.error !== undefined) pending.reject(new PublishRefused(ack.error.err_code ?? 0, ack.error.description ?? 'error'));
+      else pending.resolve({ seq: ack.seq ?? 0, duplicate: ack.duplicate === true });
+    } catch (parse) {
+      pending.reject(parse as Error);
+    }
+  }
+
+  override close(): void {
+    super.close();
+    this.#stop(new DependencyError('bus', 'connection closed'));
+  }
+
+  #expire(): void {
+    const oldest = performance.now() - ACK_TIMEOUT_MS;
+    for (const [id, pending] of this.#pending) {
+      if (pending.at > oldest) break; // in order of sending
+      this.#pending.delete(id);
+      pending.reject(new BusTimeoutError(`${this.#inbox}.${id} (a JetStream publish)`, ACK_TIMEOUT_MS));
+    }
+    if (this.#pending.size === 0) {
+      clearInterval(this.#sweep);
+      this.#sweep = undefined;
+    }
+  }
+
+  #stop(error: Error): void {
+    clearInterval(this.#sweep);
+    this.#sweep = undefined;
+    for (const pending of this.#pending.values()) pending.reject(error);
+    this.#pending.clear();
+  }
+}
+
+/** What Publisher needs of nats.js's protocol handler: its publish, whose headers need only encode(). */
+interface NatsProtocolPublish {
+  publish(subject: string, data: Uint8Array, options: { reply: string; headers: { encode(): Uint8Array } }): void;
+}
+
 export async function connectJetStreamTopicLog(options: {
   nc: NatsConnection;
   namespace: string;
@@ -130,6 +257,7 @@ export async function connectJetStreamTopicLog(options: {
   const stream = `${namespace.replace(/[^A-Za-z0-9_-]/g, '_')}_TOPICS`;
   const jsm = await nc.jetstreamManager();
   const js = nc.jetstream();
+  const publisher = new Publisher(nc).start();
   const epoch = await ensureStream(jsm, stream, namespace, retained);
   const logSubject = (topic: string) => `${namespace}.topiclog.${topic}`;
   const livePrefix = `${namespace}.topic.`;
@@ -154,19 +282,17 @@ export async function connectJetStreamTopicLog(options: {
   }
 
   async function publishMany(topic: string, events: readonly TopicEvent[], publishOptions: { id?: string } = {}): Promise<number> {
+    // Header values are written as text: a line break would end the header early.
+    if (publishOptions.id !== undefined && /[\r\n]/.test(publishOptions.id)) throw new TypeError('a publish id holds no line break');
     for (let attempt = 1; ; attempt++) {
       const last = known.get(topic) ?? (await lastOf(topic));
       const seq = last.seq + events.length;
-      const h = headers();
-      h.set(SEQ_HEADER, String(seq));
-      if (events.length > 1) h.set(COUNT_HEADER, String(events.length));
+      let lines = `${SEQ_HEADER}: ${seq}\r\n${EXPECTED_LAST_HEADER}: ${last.streamSeq}\r\n`;
+      if (events.length > 1) lines += `${COUNT_HEADER}: ${events.length}\r\n`;
+      if (publishOptions.id !== undefined) lines += `${MSG_ID_HEADER}: ${publishOptions.id}\r\n`;
       const frames = events.map(({ name, body }, i) => encodeFrame({ type: 'event', topic, epoch, seq: last.seq + 1 + i, name, body }));
       try {
-        const ack = await js.publish(logSubject(topic), entryData(frames), {
-          headers: h,
-          expect: { lastSubjectSequence: last.streamSeq },
-          ...(publishOptions.id === undefined ? {} : { msgID: publishOptions.id }),
-        });
+        const ack = await publisher.publish(logSubject(topic), entryData(frames), lines);
         if (ack.duplicate) {
           known.delete(topic);
           return (await lastOf(topic)).seq;
@@ -175,7 +301,7 @@ export async function connectJetStreamTopicLog(options: {
         return seq;
       } catch (error) {
         known.delete(topic);
-        if ((error as NatsError).api_error?.err_code !== WRONG_LAST_SEQUENCE || attempt >= MAX_PUBLISH_ATTEMPTS) throw error;
+        if (!(error instanceof PublishRefused) || error.errCode !== WRONG_LAST_SEQUENCE || attempt >= MAX_PUBLISH_ATTEMPTS) throw error;
       }
     }
   }
@@ -218,6 +344,6 @@ export async function connectJetStreamTopicLog(options: {
     listen(topic, onFrame) {
       return new TopicListener(nc, livePrefix, topic, onFrame, options.log).start();
     },
-    close: async () => undefined,
+    close: async () => publisher.unsubscribe(),
   };
 }

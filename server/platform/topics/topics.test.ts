@@ -168,3 +168,39 @@ test('topics (jetstream): a second node on the same namespace shares the epoch a
     await (await nc.jetstreamManager()).streams.delete(`${namespace}_TOPICS`);
   }
 });
+
+test('topics (jetstream): two nodes writing one topic in turn get contiguous seqs (each finds the other moved the end and retries)', async () => {
+  const namespace = uniqueName('tl3');
+  const other = await connect({ servers: services.natsUrl });
+  const first = await connectJetStreamTopicLog({ nc, namespace, retained: 50, log: testLogger() });
+  const second = await connectJetStreamTopicLog({ nc: other, namespace, retained: 50, log: testLogger() });
+  try {
+    const seqs: number[] = [];
+    for (let i = 0; i < 10; i++) seqs.push(await (i % 2 === 0 ? first : second).publish('system', 'n', { i }));
+    expect(seqs).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    const replay = await first.since('system', 0);
+    if (replay === 'gap') throw new Error('gap');
+    expect(replay.frames.map(({ frame }) => (decodeFrame(frame) as { body: { i: number } }).body.i)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  } finally {
+    await first.close();
+    await second.close();
+    await other.drain();
+    await (await nc.jetstreamManager()).streams.delete(`${namespace}_TOPICS`);
+  }
+});
+
+test('topics (jetstream): a publish no stream takes fails with a typed error, not a timeout; an id with a line break is refused before sending', async () => {
+  const namespace = uniqueName('tl4');
+  const log = await connectJetStreamTopicLog({ nc, namespace, retained: RETAINED, log: testLogger() });
+  try {
+    await expect(log.publish('system', 'n', {}, { id: 'a\r\nNats-Expected-Stream: x' })).rejects.toThrow(/line break/);
+    expect(await log.last('system')).toBe(0);
+    expect(await log.publish('system', 'n', {})).toBe(1);
+    await (await nc.jetstreamManager()).streams.delete(`${namespace}_TOPICS`);
+    // The node still knows where 'system' ended, so this goes straight to the publish: no responders,
+    // not a wait for the 5 s answer timeout (that would be BUS_TIMEOUT).
+    await expect(log.publish('system', 'n', {})).rejects.toMatchObject({ code: 'DEPENDENCY_UNAVAILABLE', message: /no stream/ });
+  } finally {
+    await log.close();
+  }
+});
