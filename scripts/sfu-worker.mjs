@@ -264,7 +264,7 @@ function build(target, rebuild) {
     rmSync(scratch, { recursive: true, force: true });
     return false;
   }
-  say(`building it from mediasoup's sources (several minutes: about 7 on 2 cores); log: ${logPath}`);
+  say(`building it from mediasoup's sources (minutes: 4½ on 2 cores); log: ${logPath}`);
   const started = Date.now();
   const step = (command, args) => {
     const result = spawnSync(command, args, { cwd: workerDir, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
