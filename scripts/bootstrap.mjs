@@ -57,7 +57,9 @@ function ensureInstalled() {
  * with calls and live unavailable.
  */
 function ensureSfuWorker() {
-  run(process.execPath, [join(root, 'scripts', 'sfu-worker.mjs')]);
+  const result = spawnSync(process.execPath, [join(root, 'scripts', 'sfu-worker.mjs')], { cwd: root, stdio: 'inherit' });
+  if (result.error || result.status !== 0)
+    say(`scripts/sfu-worker.mjs failed (${result.error?.message ?? `exit ${result.status ?? result.signal}`}); going on without it`);
 }
 
 function newestMtime(path) {

@@ -330,4 +330,15 @@ async function main(args) {
   return give(`no worker for mediasoup ${version}`);
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) process.exit(await main(process.argv.slice(2)));
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const args = process.argv.slice(2);
+  let code;
+  try {
+    code = await main(args);
+  } catch (error) {
+    // A full disk, a folder it may not write: still no reason to fail an install.
+    say(`failed: ${error.message ?? error}; calls and live will be unavailable`);
+    code = args.includes('--require') ? 1 : 0;
+  }
+  process.exit(code);
+}
