@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // The two commands of the quick start, for a fresh clone with only Node.js and npm:
-//   npm start  -> install dependencies if needed, build the web client if needed, run a node
-//   npm test   -> install dependencies if needed, build the web client if needed, run every test
+//   npm start  -> install dependencies if needed, get the SFU's worker if needed, build the web
+//                 client if needed, run a node
+//   npm test   -> the same, then run every test instead of a node
 // Plain Node.js with built-in modules only: it runs before anything is installed. Bun itself is
 // an npm dependency (package `bun`), so nothing is fetched from outside the npm registry.
 import { spawn, spawnSync } from 'node:child_process';
@@ -40,11 +41,25 @@ function ensureInstalled() {
   // `npm install`, not `npm ci`: npm 11 leaves other platforms' optional packages (biome,
   // rolldown) out of the lock file, and `npm ci` then refuses it as out of sync.
   const args = ['install', '--no-audit', '--no-fund'];
+  // Any MEDIASOUP_WORKER_BIN makes mediasoup's postinstall a no-op (where npm runs it): offline it
+  // would fail the whole install, and ensureSfuWorker gets the worker instead.
+  const env = { ...process.env, MEDIASOUP_WORKER_BIN: process.env.MEDIASOUP_WORKER_BIN || 'scripts/sfu-worker.mjs' };
   const npm = process.env.npm_execpath;
   // npm_execpath is npm's own CLI script when we run under `npm start` / `npm test`.
-  if (npm?.endsWith('.js')) run(process.execPath, [npm, ...args]);
-  else run('npm', args, { shell: process.platform === 'win32' });
+  if (npm?.endsWith('.js')) run(process.execPath, [npm, ...args], { env });
+  else run('npm', args, { shell: process.platform === 'win32', env });
   writeFileSync(stampPath, installedFingerprint());
+}
+
+/**
+ * The mediasoup worker for calls and live (scripts/sfu-worker.mjs): found in a moment once
+ * cached; the first time downloaded or built (minutes). It exits 0 without one: a node then runs
+ * with calls and live unavailable.
+ */
+function ensureSfuWorker() {
+  const result = spawnSync(process.execPath, [join(root, 'scripts', 'sfu-worker.mjs')], { cwd: root, stdio: 'inherit' });
+  if (result.error || result.status !== 0)
+    say(`scripts/sfu-worker.mjs failed (${result.error?.message ?? `exit ${result.status ?? result.signal}`}); going on without it`);
 }
 
 function newestMtime(path) {
@@ -98,6 +113,7 @@ function summarize(reportPath) {
 async function main() {
   const [command = 'start', ...rest] = process.argv.slice(2);
   ensureInstalled();
+  ensureSfuWorker();
   ensureClientBuilt();
   if (command === 'install') return 0;
   if (command === 'start') return supervise(bin('bun'), ['server/main.ts', ...rest]);

@@ -7,6 +7,7 @@ import { roomActorKind } from '../actors/room.ts';
 import { ActorSystem } from '../actors/system.ts';
 import { type UserMessage, userActorKind } from '../actors/user.ts';
 import packageJson from '../package.json' with { type: 'json' };
+import { Sfu } from '../sfu/sfu.ts';
 import type { AccountsDeps } from './accounts/context.ts';
 import { createAccounts } from './accounts/index.ts';
 import { RateLimiter } from './accounts/rate-limits.ts';
@@ -36,6 +37,8 @@ export interface RunningNode {
   readonly actors: ActorSystem;
   readonly social: Social;
   readonly payments: PaymentsModule;
+  /** With the sfu role: the SFU's workers, or why there are none. */
+  readonly sfu: Sfu | undefined;
   /** The HTTP routes with their schemas (tests walk them: server/http/closed.test.ts). */
   readonly httpRoutes: readonly { method: string; path: string; hooks: { body?: unknown; query?: unknown; params?: unknown } }[];
   stop(): Promise<void>;
@@ -53,6 +56,7 @@ export async function startNode(config: Config, log: Logger, options: NodeOption
   // Before anything is opened: a model folder that does not load stops the node with nothing to close.
   const captions = await openCaptionEmbedder(config.reels.modelDir);
   const platform = await openPlatform(config, log);
+  let sfu: Sfu | undefined;
   try {
     const boot = await recordBoot(platform.database.db, config.nodeId);
     const client = clientFiles(config.clientDir);
@@ -66,6 +70,8 @@ export async function startNode(config: Config, log: Logger, options: NodeOption
       actorsForMedia?.tell('user', ownerId, { op: 'mediaChanged', media: view } satisfies UserMessage),
     );
     const payments = createPayments(platform, accounts.outbox);
+    // Never fails the start: without workers the SFU is only unavailable (health says why).
+    if (config.roles.has('sfu')) sfu = await Sfu.start(config.sfu, config.logLevel, log);
     const app = createHttpApp({
       platform,
       media,
@@ -74,6 +80,7 @@ export async function startNode(config: Config, log: Logger, options: NodeOption
       client,
       startedAt,
       accounts,
+      sfu,
       peerAddress: (request) => peers.get(request),
     });
     accounts.outbox.start();
@@ -172,6 +179,7 @@ export async function startNode(config: Config, log: Logger, options: NodeOption
       actors,
       social,
       payments,
+      sfu,
       httpRoutes: app.routes as RunningNode['httpRoutes'],
       stop() {
         stopping ??= (async () => {
@@ -189,6 +197,7 @@ export async function startNode(config: Config, log: Logger, options: NodeOption
           await social.captionVectors.job.stop();
           await accounts.outbox.stop();
           await media.stop();
+          await sfu?.stop();
           await platform.close();
           log.info('node.stop() | stopped');
         })();
@@ -196,6 +205,7 @@ export async function startNode(config: Config, log: Logger, options: NodeOption
       },
     };
   } catch (error) {
+    await sfu?.stop();
     await platform.close();
     throw error;
   }

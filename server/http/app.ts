@@ -4,6 +4,7 @@
 import { openapi } from '@elysiajs/openapi';
 import { Elysia } from 'elysia';
 import { registerFormats } from '../../protocol/formats.ts';
+import type { Sfu } from '../../sfu/sfu.ts';
 import type { AccountsDeps } from '../accounts/context.ts';
 import { accountsRoutes } from '../accounts/routes.ts';
 import { adminRoutes } from '../admin/routes.ts';
@@ -37,11 +38,13 @@ export interface HttpDeps {
   client: ClientFiles;
   startedAt: number;
   accounts: AccountsDeps;
+  /** The node's SFU, with the sfu role (its state is part of /health). */
+  sfu: Sfu | undefined;
   /** The socket address of a request's client, from Bun.serve. */
   peerAddress(request: Request): string | undefined;
 }
 
-export function createHttpApp({ platform, media, payments, metrics, client, startedAt, accounts, peerAddress }: HttpDeps) {
+export function createHttpApp({ platform, media, payments, metrics, client, startedAt, accounts, sfu, peerAddress }: HttpDeps) {
   const started = new WeakMap<Request, number>();
   const statusOf = (status: unknown): number => (typeof status === 'number' ? status : 200);
   // The routes, for the parts of the OpenAPI document taken from them (openapi.ts), known once the app is built.
@@ -109,7 +112,7 @@ export function createHttpApp({ platform, media, payments, metrics, client, star
     .get(
       '/health',
       async ({ set }) => {
-        const report = await checkHealth(platform, startedAt);
+        const report = await checkHealth(platform, startedAt, sfu);
         set.status = report.status === 'ok' ? 200 : 503;
         set.headers['cache-control'] = 'no-store';
         return report;
@@ -119,7 +122,7 @@ export function createHttpApp({ platform, media, payments, metrics, client, star
           tags: ['operations'],
           summary: "This node's state and each dependency's",
           ...answers({
-            200: { description: 'Every dependency answers', schema: HealthReportSchema },
+            200: { description: 'Every dependency answers (the SFU may still be unavailable: see `sfu`)', schema: HealthReportSchema },
             503: { description: 'A dependency is down: `failing` names it (this body, not the error shape)', schema: HealthReportSchema },
           }),
         },

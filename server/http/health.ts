@@ -1,6 +1,9 @@
 // GET /health: every backing service is asked in parallel, each within HEALTH_TIMEOUT_MS.
 // 200 {"status":"ok"} when all answer; 503 {"status":"unavailable","failing":[…]} naming the
-// parts that did not. Load balancers take a node out of rotation on 503.
+// parts that did not. Load balancers take a node out of rotation on 503. A node with the sfu role
+// also says whether its SFU runs (`sfu`); an SFU without workers does not make the node
+// unhealthy: everything but calls and live still works there.
+import type { Sfu } from '../../sfu/sfu.ts';
 import { type DependencyName, dependencies, type Platform } from '../platform/index.ts';
 import { readInstallation } from '../system/boot.ts';
 import { t } from './schema.ts';
@@ -12,6 +15,12 @@ interface DependencyState {
   error?: string;
 }
 
+interface SfuState {
+  status: 'ok' | 'unavailable';
+  workers: number;
+  reason?: string;
+}
+
 export interface HealthReport {
   status: 'ok' | 'unavailable';
   node: string;
@@ -19,6 +28,7 @@ export interface HealthReport {
   uptimeSeconds: number;
   failing: DependencyName[];
   checks: Record<DependencyName, DependencyState>;
+  sfu?: SfuState;
 }
 
 const DependencyStateSchema = t.Object({
@@ -36,6 +46,19 @@ export const HealthReportSchema = t.Object({
   uptimeSeconds: t.Integer(),
   failing: t.Array(t.String(), { description: 'The dependencies that did not answer: database, bus, cache, storage' }),
   checks: t.Record(t.String(), DependencyStateSchema),
+  sfu: t.Optional(
+    t.Object(
+      {
+        status: t.Union([t.Literal('ok'), t.Literal('unavailable')]),
+        workers: t.Integer({ description: 'mediasoup workers running now' }),
+        reason: t.Optional(t.String({ description: 'Why there is none: no worker binary, a failed start, a death' })),
+      },
+      {
+        description:
+          "Only on a node with the sfu role: its SFU (calls and live). `unavailable` leaves the node's own `status` as it is, since everything else works",
+      },
+    ),
+  ),
 });
 
 function withTimeout<T>(work: Promise<T>, timeoutMs: number): Promise<T> {
@@ -46,7 +69,14 @@ function withTimeout<T>(work: Promise<T>, timeoutMs: number): Promise<T> {
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
 
-export async function checkHealth(platform: Platform, startedAt: number): Promise<HealthReport> {
+function sfuState(sfu: Sfu): SfuState {
+  const availability = sfu.availability();
+  return availability.available
+    ? { status: 'ok', workers: sfu.workers }
+    : { status: 'unavailable', workers: sfu.workers, reason: availability.reason };
+}
+
+export async function checkHealth(platform: Platform, startedAt: number, sfu: Sfu | undefined): Promise<HealthReport> {
   const timeoutMs = platform.config.healthTimeoutMs;
   let installationId: string | null = null;
   // The database probe reads the boot record the migrations created, not just `select 1`.
@@ -79,5 +109,6 @@ export async function checkHealth(platform: Platform, startedAt: number): Promis
     uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
     failing,
     checks,
+    ...(sfu === undefined ? {} : { sfu: sfuState(sfu) }),
   };
 }

@@ -1,4 +1,6 @@
 import { readFileSync } from 'node:fs';
+import { availableParallelism, homedir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { runNodeToExit } from '../../test/harness/processes.ts';
 import { ConfigError } from '../errors.ts';
@@ -71,6 +73,22 @@ describe('config', () => {
     const error = configError({ S3_ENDPOINT: 'http://localhost:9000', S3_ACCESS_KEY: 'ak' });
     expect(error.variable).toBe('S3_SECRET_KEY');
     expect(error.message).toBe('S3_SECRET_KEY must be set when S3_ENDPOINT and S3_ACCESS_KEY are set');
+  });
+
+  test('config: the SFU takes one worker per core and ports 40000-49999 by default; its cache follows XDG', () => {
+    const { sfu } = loadConfig({ XDG_CACHE_HOME: '/srv/xdg' });
+    expect(sfu).toEqual({
+      workerBin: undefined,
+      cacheDir: '/srv/xdg/petamigos',
+      workers: availableParallelism(),
+      rtcMinPort: 40000,
+      rtcMaxPort: 49999,
+    });
+    expect(loadConfig({ PETAMIGOS_CACHE_DIR: '/c', XDG_CACHE_HOME: '/srv/xdg' }).sfu.cacheDir).toBe('/c');
+    expect(loadConfig({}).sfu.cacheDir).toBe(join(homedir(), '.cache', 'petamigos'));
+    const error = configError({ SFU_RTC_MIN_PORT: '45000', SFU_RTC_MAX_PORT: '44000' });
+    expect(error.variable).toBe('SFU_RTC_MIN_PORT');
+    expect(error.message).toBe('SFU_RTC_MIN_PORT (45000) must not be above SFU_RTC_MAX_PORT (44000)');
   });
 
   test('config: every invalid variable is reported, one line each', () => {

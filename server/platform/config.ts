@@ -1,7 +1,8 @@
 // Configuration: the only place that reads process.env. Every variable is declared once in
 // `variables` (name, meaning, default, parser); `.env.example` is generated from the same list
 // (scripts/env-example.ts) and a test keeps the two equal.
-import { hostname } from 'node:os';
+import { availableParallelism, homedir, hostname } from 'node:os';
+import { join } from 'node:path';
 import { type AccountsConfig, accountsConfig, accountVariables } from '../accounts/config.ts';
 import { ConfigError } from '../errors.ts';
 import type { PlacesConfig } from '../places/places.ts';
@@ -59,6 +60,7 @@ export interface Config {
   reels: ReelsConfig;
   mail: MailConfig;
   media: MediaConfig;
+  sfu: SfuConfig;
   accounts: AccountsConfig;
   payments: PaymentsConfig;
 }
@@ -125,6 +127,19 @@ interface MediaConfig {
   uploadsPerUser: number;
   jobsPerUser: number;
   quotaBytes: number;
+}
+
+/** The SFU (mediasoup) of a node with the sfu role; sfu/README.md. */
+export interface SfuConfig {
+  /** MEDIASOUP_WORKER_BIN; undefined: the cached worker in `cacheDir`. */
+  workerBin: string | undefined;
+  /** Where scripts/sfu-worker.mjs keeps the worker it downloads or builds. */
+  cacheDir: string;
+  /** mediasoup workers (processes) this node runs. */
+  workers: number;
+  /** The ports WebRTC transports are given (UDP and TCP), inclusive. */
+  rtcMinPort: number;
+  rtcMaxPort: number;
 }
 
 export interface WebPushConfig {
@@ -516,6 +531,37 @@ const variables = {
     example: '5368709120',
     parse: integer('MEDIA_QUOTA_BYTES', 1, Number.MAX_SAFE_INTEGER, 5 * 1024 ** 3),
   },
+  sfuWorkerBin: {
+    name: 'MEDIASOUP_WORKER_BIN',
+    doc: 'The mediasoup worker binary a node with the sfu role runs for calls and live. Unset: the one `node scripts/sfu-worker.mjs` (part of `npm start` and `npm test`) keeps in PETAMIGOS_CACHE_DIR for the installed mediasoup. Without a worker the node runs, with calls and live unavailable.',
+    commentedExample: '/opt/petamigos/mediasoup-worker',
+    parse: optionalText('MEDIASOUP_WORKER_BIN'),
+  },
+  cacheDir: {
+    name: 'PETAMIGOS_CACHE_DIR',
+    doc: 'Where scripts/sfu-worker.mjs keeps the mediasoup worker it downloads or builds (file mediasoup-worker-<version>-<platform>-<arch>), outside the work tree. Unset: $XDG_CACHE_HOME/petamigos, else ~/.cache/petamigos.',
+    commentedExample: '/var/cache/petamigos',
+    // The same rule as scripts/sfu-worker.mjs (sfu/worker.test.ts keeps the two equal).
+    parse: (raw: string | undefined, env: Env): string => raw || join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'petamigos'),
+  },
+  sfuWorkers: {
+    name: 'SFU_WORKERS',
+    doc: 'mediasoup workers (one process and about one core each) a node with the sfu role runs. Unset: one per core (os.availableParallelism()).',
+    commentedExample: '4',
+    parse: integer('SFU_WORKERS', 1, 1024, availableParallelism()),
+  },
+  sfuRtcMinPort: {
+    name: 'SFU_RTC_MIN_PORT',
+    doc: 'The lowest port (UDP and TCP) the mediasoup workers give WebRTC transports; the range up to SFU_RTC_MAX_PORT must be open to clients.',
+    example: '40000',
+    parse: integer('SFU_RTC_MIN_PORT', 1024, 65535, 40_000),
+  },
+  sfuRtcMaxPort: {
+    name: 'SFU_RTC_MAX_PORT',
+    doc: 'The highest port the mediasoup workers give WebRTC transports (at least SFU_RTC_MIN_PORT; each transport takes a port of the range).',
+    example: '49999',
+    parse: integer('SFU_RTC_MAX_PORT', 1024, 65535, 49_999),
+  },
   webPushVapidKeys: {
     name: 'WEB_PUSH_VAPID_KEYS',
     doc: 'VAPID key pair for web push, <public>:<private> (base64url, as `npx web-push generate-vapid-keys` prints). Unset: generated once and kept in the database.',
@@ -638,6 +684,20 @@ const variables = {
     parse: text('BILLING_SELLER_ADDRESS', ''),
   },
 } satisfies Record<string, Variable<unknown>>;
+
+function sfuConfig(v: Parsed): SfuConfig {
+  if (v.sfuRtcMinPort > v.sfuRtcMaxPort)
+    throw new ConfigError(`SFU_RTC_MIN_PORT (${v.sfuRtcMinPort}) must not be above SFU_RTC_MAX_PORT (${v.sfuRtcMaxPort})`, {
+      variable: 'SFU_RTC_MIN_PORT',
+    });
+  return {
+    workerBin: v.sfuWorkerBin,
+    cacheDir: v.cacheDir,
+    workers: v.sfuWorkers,
+    rtcMinPort: v.sfuRtcMinPort,
+    rtcMaxPort: v.sfuRtcMaxPort,
+  };
+}
 
 function speiConfig(v: Parsed): PaymentsConfig['spei'] {
   if (v.speiClabePrefix === undefined) return undefined;
@@ -766,6 +826,7 @@ export function loadConfig(env: Env = process.env): Config {
       jobsPerUser: v.mediaJobsPerUser,
       quotaBytes: v.mediaQuotaBytes,
     },
+    sfu: sfuConfig(v),
     webPush: { vapidKeys: v.webPushVapidKeys, subject: v.webPushSubject, allowedHosts: v.webPushAllowedHosts },
     accounts: accounts as AccountsConfig,
     payments: {

@@ -6,6 +6,7 @@ import pino from 'pino';
 import { type NodeOptions, type RunningNode, startNode } from '../../server/node.ts';
 import { type Config, loadConfig } from '../../server/platform/config.ts';
 import { noteLogLine } from './contract.ts';
+import { workerEnv } from './processes.ts';
 import { createTempDir, uniqueName } from './services.ts';
 
 const errorLines: string[] = [];
@@ -35,7 +36,10 @@ export function testLogger() {
   );
 }
 
-/** Configuration for a node on port 0 with its own cluster name and data folder. */
+/**
+ * Configuration for a node on port 0 with its own cluster name and data folder. With one SFU
+ * worker (process) instead of one per core: every test node has the sfu role.
+ */
 export function testConfig(env: Record<string, string> = {}): Config & { cleanup(): void } {
   const dataDir = createTempDir('node');
   const config = loadConfig({
@@ -44,6 +48,8 @@ export function testConfig(env: Record<string, string> = {}): Config & { cleanup
     DATA_DIR: dataDir.path,
     CLUSTER_NAME: uniqueName('t'),
     LOG_FORMAT: 'json',
+    SFU_WORKERS: '1',
+    ...workerEnv(),
     ...env,
   });
   return { ...config, cleanup: dataDir.remove };

@@ -48,14 +48,32 @@ export interface NodeProcess {
 }
 
 /**
- * Starts `bun server/main.ts` with exactly `env` (plus PATH and HOME) and resolves once it logs
- * that it listens. Rejects with the node's output if it exits first. BENCH_NODE_FLAGS adds Bun
- * flags, space-separated, to profile a benchmark's nodes (`--cpu-prof-md --cpu-prof-dir=/tmp/p`).
+ * Where this machine's mediasoup worker is, as the install step (scripts/sfu-worker.mjs) saw it:
+ * the variables test nodes are given from the test process's environment.
+ */
+export function workerEnv(): Record<string, string> {
+  const names = ['MEDIASOUP_WORKER_BIN', 'PETAMIGOS_CACHE_DIR', 'XDG_CACHE_HOME'];
+  return Object.fromEntries(names.flatMap((name) => (process.env[name] ? [[name, process.env[name]]] : [])));
+}
+
+/**
+ * Starts `bun server/main.ts` with exactly `env` (plus PATH, HOME, where the SFU's worker is, and
+ * one SFU worker instead of one per core) and resolves once it logs that it listens. Rejects with
+ * the node's output if it exits first. BENCH_NODE_FLAGS adds Bun flags, space-separated, to
+ * profile a benchmark's nodes (`--cpu-prof-md --cpu-prof-dir=/tmp/p`).
  */
 export async function spawnNode(env: Record<string, string>, options: { timeoutMs?: number } = {}): Promise<NodeProcess> {
   const child = spawn([BUN, ...(process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? []), 'server/main.ts'], {
     cwd: REPO,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', LOG_FORMAT: 'json', PORT: '0', ...env },
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '/tmp',
+      LOG_FORMAT: 'json',
+      PORT: '0',
+      SFU_WORKERS: '1',
+      ...workerEnv(),
+      ...env,
+    },
     stdout: 'pipe',
     stderr: 'pipe',
   });

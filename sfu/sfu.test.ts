@@ -1,0 +1,183 @@
+// The SFU of a node with the sfu role, on real mediasoup workers: without a worker the node
+// starts and says why calls are unavailable; with one it routes media; a worker killed is
+// replaced. The worker comes from the suite's install step (scripts/sfu-worker.mjs, which `npm
+// test` runs and CI gives the Debian packages to build): these tests fail when it is missing,
+// unless SFU_TESTS_WITHOUT_WORKER=1 says that is known (they are then skipped, and say so).
+import type { types as mediasoup } from 'mediasoup';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { HealthReport } from '../server/http/health.ts';
+import type { RunningNode } from '../server/node.ts';
+import { loadConfig, type SfuConfig } from '../server/platform/config.ts';
+import { loggedErrors, startTestNode, testConfig, testLogger } from '../test/harness/node.ts';
+import { workerEnv } from '../test/harness/processes.ts';
+import { Sfu } from './sfu.ts';
+import { locateWorker } from './worker.ts';
+
+const found = locateWorker(loadConfig(workerEnv()).sfu);
+const withoutWorkerKnown = process.env.SFU_TESTS_WITHOUT_WORKER === '1';
+
+/** Fails the tests that need a worker, loudly, when this machine has none. */
+function requireWorker(): void {
+  if (!found.available)
+    throw new Error(
+      `no mediasoup worker on this machine: ${found.reason}. \`npm test\` gets it (scripts/sfu-worker.mjs; README, "Calls and live"); SFU_TESTS_WITHOUT_WORKER=1 skips these tests instead`,
+    );
+}
+
+async function health(node: RunningNode): Promise<{ status: number; report: HealthReport }> {
+  const response = await fetch(`${node.url}/health`);
+  return { status: response.status, report: (await response.json()) as HealthReport };
+}
+
+async function until(what: string, condition: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await Bun.sleep(5);
+  }
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe('a node without a worker', () => {
+  let node: RunningNode;
+  let cleanup: () => void;
+  beforeAll(async () => {
+    const config = testConfig({ ROLES: 'gateway,actors,sfu', MEDIASOUP_WORKER_BIN: '/nonexistent' });
+    cleanup = config.cleanup;
+    node = await startTestNode(config);
+  });
+  afterAll(async () => {
+    await node?.stop();
+    cleanup();
+  });
+
+  test('sfu: a node whose worker binary is missing starts, and health is 200 with the SFU unavailable and why', async () => {
+    const { status, report } = await health(node);
+    expect(status).toBe(200);
+    expect(report.status).toBe('ok');
+    expect(report.failing).toEqual([]);
+    expect(report.sfu).toEqual({
+      status: 'unavailable',
+      workers: 0,
+      reason: 'MEDIASOUP_WORKER_BIN (/nonexistent) is not an executable file',
+    });
+    expect(node.sfu?.worker()).toBeUndefined();
+  });
+
+  test('sfu: a binary that is not a mediasoup worker is refused before any start', async () => {
+    const sfu = await Sfu.start({ ...loadConfig({}).sfu, workerBin: '/bin/true' }, 'silent', testLogger());
+    expect(sfu.availability()).toEqual({ available: false, reason: '/bin/true does not run here (exit 0)' });
+    expect(sfu.workers).toBe(0);
+    await sfu.stop();
+  });
+});
+
+describe.skipIf(!found.available && withoutWorkerKnown)('with a worker', () => {
+  beforeAll(requireWorker);
+
+  test('sfu: its workers route Opus and VP8 through a WebRTC transport on 127.0.0.1, and stop with it', async () => {
+    const config: SfuConfig = { ...loadConfig({ ...workerEnv(), SFU_WORKERS: '2' }).sfu, rtcMinPort: 47000, rtcMaxPort: 47999 };
+    const sfu = await Sfu.start(config, 'silent', testLogger());
+    try {
+      expect(sfu.availability()).toEqual(found);
+      expect(sfu.workers).toBe(2);
+      const first = sfu.worker() as mediasoup.Worker;
+      const second = sfu.worker() as mediasoup.Worker;
+      expect(second.pid).not.toBe(first.pid);
+
+      const router = await first.createRouter({
+        mediaCodecs: [
+          { kind: 'audio', mimeType: 'audio/opus', clockRate: 48000, channels: 2 },
+          { kind: 'video', mimeType: 'video/VP8', clockRate: 90000 },
+        ],
+      });
+      expect(router.rtpCapabilities.codecs?.map((codec) => codec.mimeType)).toEqual(expect.arrayContaining(['audio/opus', 'video/VP8']));
+      const transport = await router.createWebRtcTransport({ listenIps: [{ ip: '127.0.0.1' }], enableUdp: true, enableTcp: false });
+      const [candidate] = transport.iceCandidates;
+      expect(candidate?.ip).toBe('127.0.0.1');
+      expect(candidate?.protocol).toBe('udp');
+      expect(candidate?.port).toBeGreaterThanOrEqual(47000);
+      expect(candidate?.port).toBeLessThanOrEqual(47999);
+      expect(transport.dtlsParameters.fingerprints.length).toBeGreaterThan(0);
+
+      const usage = await first.getResourceUsage();
+      expect(usage.ru_maxrss).toBeGreaterThan(0);
+      expect(usage.ru_utime).toBeGreaterThanOrEqual(0);
+    } finally {
+      const pids = [sfu.worker()?.pid, sfu.worker()?.pid];
+      await sfu.stop();
+      for (const pid of pids) expect(pid !== undefined && isRunning(pid)).toBe(false);
+      expect(sfu.availability().available).toBe(false);
+    }
+  });
+
+  test('sfu: workers that cannot start are retried a few times, then given up with the reason; the SFU does not throw', async () => {
+    // The worker refuses these settings (exit 42): every start fails, as with a broken machine.
+    const config: SfuConfig = { ...loadConfig(workerEnv()).sfu, workers: 1, rtcMinPort: 48000, rtcMaxPort: 47000 };
+    const sfu = await Sfu.start(config, 'silent', testLogger());
+    try {
+      expect(sfu.availability()).toEqual({ available: false, reason: 'a worker did not start: wrong settings' });
+      // 250 + 500 + 1000 + 2000 + 4000 ms between the six attempts; nothing after.
+      await Bun.sleep(9000);
+      expect(sfu.workers).toBe(0);
+      expect(sfu.availability()).toEqual({ available: false, reason: 'a worker did not start: wrong settings' });
+      const said = loggedErrors()
+        .map((line) => (JSON.parse(line) as { msg: string }).msg)
+        .filter((msg) => msg.endsWith('[reason:a worker did not start: wrong settings]'));
+      expect(said.map((msg) => msg.replace(/ \[.*/, ''))).toEqual([
+        'sfu.worker() | replacing it in 250 ms',
+        'sfu.worker() | replacing it in 500 ms',
+        'sfu.worker() | replacing it in 1000 ms',
+        'sfu.worker() | replacing it in 2000 ms',
+        'sfu.worker() | replacing it in 4000 ms',
+        'sfu.worker() | given up after 6 attempts',
+      ]);
+    } finally {
+      await sfu.stop();
+    }
+  }, 20_000);
+
+  describe('in a node', () => {
+    let node: RunningNode;
+    let cleanup: () => void;
+    beforeAll(async () => {
+      const config = testConfig({ ROLES: 'gateway,actors,sfu', SFU_WORKERS: '1' });
+      cleanup = config.cleanup;
+      node = await startTestNode(config);
+    });
+    afterAll(async () => {
+      await node?.stop();
+      cleanup?.();
+    });
+
+    test('sfu: health reports the running workers', async () => {
+      const { status, report } = await health(node);
+      expect(status).toBe(200);
+      expect(report.sfu).toEqual({ status: 'ok', workers: 1 });
+    });
+
+    test('sfu: a worker killed with SIGKILL is replaced: unavailable, then ok again with a new worker that works', async () => {
+      const sfu = node.sfu as Sfu;
+      const killed = (sfu.worker() as mediasoup.Worker).pid;
+      process.kill(killed, 'SIGKILL');
+      await until('the SFU to notice the death', () => !sfu.availability().available);
+      const down = sfu.availability();
+      expect(down.available || down.reason).toMatch(new RegExp(`^worker ${killed} died: .*signal:SIGKILL`));
+      await until('the replacement', () => sfu.availability().available);
+      const { status, report } = await health(node);
+      expect(status).toBe(200);
+      expect(report.sfu).toEqual({ status: 'ok', workers: 1 });
+      const replacement = sfu.worker() as mediasoup.Worker;
+      expect(replacement.pid).not.toBe(killed);
+      expect((await replacement.getResourceUsage()).ru_maxrss).toBeGreaterThan(0);
+    });
+  });
+});
