@@ -60,7 +60,8 @@ export function workerEnv(): Record<string, string> {
  * Starts `bun server/main.ts` with exactly `env` (plus PATH, HOME, where the SFU's worker is, and
  * one SFU worker instead of one per core) and resolves once it logs that it listens. Rejects with
  * the node's output if it exits first. BENCH_NODE_FLAGS adds Bun flags, space-separated, to
- * profile a benchmark's nodes (`--cpu-prof-md --cpu-prof-dir=/tmp/p`).
+ * profile a benchmark's nodes (`--cpu-prof-md --cpu-prof-dir=/tmp/p`); BENCH_NODE_ENV adds
+ * variables, `NAME=value` space-separated, to try a runtime setting on them.
  */
 export async function spawnNode(env: Record<string, string>, options: { timeoutMs?: number } = {}): Promise<NodeProcess> {
   const child = spawn([BUN, ...(process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? []), 'server/main.ts'], {
@@ -72,6 +73,7 @@ export async function spawnNode(env: Record<string, string>, options: { timeoutM
       PORT: '0',
       SFU_WORKERS: '1',
       ...workerEnv(),
+      ...Object.fromEntries((process.env.BENCH_NODE_ENV?.split(' ').filter(Boolean) ?? []).map((pair) => pair.split('=', 2))),
       ...env,
     },
     stdout: 'pipe',
