@@ -100,9 +100,18 @@ describe.skipIf(!found.available && withoutWorkerKnown)('with a worker', () => {
         ],
       });
       expect(router.rtpCapabilities.codecs?.map((codec) => codec.mimeType)).toEqual(expect.arrayContaining(['audio/opus', 'video/VP8']));
-      const transport = await router.createWebRtcTransport({ listenIps: [{ ip: '127.0.0.1' }], enableUdp: true, enableTcp: false });
+      const transport = await router.createWebRtcTransport({ listenIps: sfu.listenIps(), enableUdp: true, enableTcp: false });
       const [candidate] = transport.iceCandidates;
       expect(candidate?.ip).toBe('127.0.0.1');
+      // Behind NAT the candidates carry SFU_ANNOUNCED_IP, not the address listened on.
+      const announced = await Sfu.start({ ...config, workers: 1, announcedIp: '203.0.113.10' }, 'silent', testLogger());
+      try {
+        const behindNat = await (announced.worker() as mediasoup.Worker).createRouter({ mediaCodecs: [] });
+        const natTransport = await behindNat.createWebRtcTransport({ listenIps: announced.listenIps(), enableUdp: true });
+        expect(natTransport.iceCandidates.map((c) => c.ip)).toEqual(['203.0.113.10']);
+      } finally {
+        await announced.stop();
+      }
       expect(candidate?.protocol).toBe('udp');
       expect(candidate?.port).toBeGreaterThanOrEqual(47000);
       expect(candidate?.port).toBeLessThanOrEqual(47999);

@@ -102,6 +102,15 @@ export class Sfu {
         : Array.from({ length: config.workers }, (_, index) => ({ index, worker: undefined, startedAt: 0, failures: 0, retry: undefined }));
   }
 
+  /**
+   * Where WebRTC transports listen, as mediasoup 3.12 takes it: SFU_LISTEN_IP, and SFU_ANNOUNCED_IP
+   * as the address put in their ICE candidates when set.
+   */
+  listenIps(): mediasoup.TransportListenIp[] {
+    const { listenIp, announcedIp } = this.#config;
+    return [announcedIp === undefined ? { ip: listenIp } : { ip: listenIp, announcedIp }];
+  }
+
   /** Workers running now. */
   get workers(): number {
     return this.#slots.filter((slot) => slot.worker !== undefined).length;

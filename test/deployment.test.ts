@@ -89,6 +89,7 @@ describe('docker-compose.yml', () => {
       'MINIO_ROOT_PASSWORD',
       'MEILI_MASTER_KEY',
       'METRICS_TOKEN',
+      'TURN_SECRET',
     ]) {
       expect(text).toMatch(new RegExp(`\\$\\{${secret}:\\?`));
       expect(text).not.toMatch(new RegExp(`${secret}: (?!\\$\\{)`));

@@ -75,7 +75,7 @@ describe('config', () => {
     expect(error.message).toBe('S3_SECRET_KEY must be set when S3_ENDPOINT and S3_ACCESS_KEY are set');
   });
 
-  test('config: the SFU takes one worker per core and ports 40000-49999 by default; its cache follows XDG', () => {
+  test('config: the SFU takes one worker per core, ports 40000-49999 and 127.0.0.1 by default, no ICE servers; its cache follows XDG', () => {
     const { sfu } = loadConfig({ XDG_CACHE_HOME: '/srv/xdg' });
     expect(sfu).toEqual({
       workerBin: undefined,
@@ -83,6 +83,9 @@ describe('config', () => {
       workers: availableParallelism(),
       rtcMinPort: 40000,
       rtcMaxPort: 49999,
+      listenIp: '127.0.0.1',
+      announcedIp: undefined,
+      ice: { stunUrls: [], turnUrls: [], turnSecret: undefined, credentialTtlSeconds: 3600 },
     });
     expect(loadConfig({ PETAMIGOS_CACHE_DIR: '/c', XDG_CACHE_HOME: '/srv/xdg' }).sfu.cacheDir).toBe('/c');
     expect(loadConfig({}).sfu.cacheDir).toBe(join(homedir(), '.cache', 'petamigos'));

@@ -140,6 +140,20 @@ export interface SfuConfig {
   /** The ports WebRTC transports are given (UDP and TCP), inclusive. */
   rtcMinPort: number;
   rtcMaxPort: number;
+  /** The address WebRTC transports listen on, and the one put in their ICE candidates (announced). */
+  listenIp: string;
+  announcedIp: string | undefined;
+  /** STUN and TURN servers handed to clients with each call (sfu/ice.ts). */
+  ice: IceConfig;
+}
+
+/** STUN/TURN servers for clients behind NAT; TURN with time-limited credentials (TURN REST API). */
+export interface IceConfig {
+  stunUrls: string[];
+  turnUrls: string[];
+  /** coturn's `static-auth-secret`; set whenever turnUrls is not empty. */
+  turnSecret: string | undefined;
+  credentialTtlSeconds: number;
 }
 
 export interface WebPushConfig {
@@ -562,6 +576,45 @@ const variables = {
     example: '49999',
     parse: integer('SFU_RTC_MAX_PORT', 1024, 65535, 49_999),
   },
+  sfuListenIp: {
+    name: 'SFU_LISTEN_IP',
+    doc: 'The address the mediasoup workers listen on for WebRTC (UDP and TCP). 0.0.0.0 or :: needs SFU_ANNOUNCED_IP.',
+    example: '127.0.0.1',
+    parse: text('SFU_LISTEN_IP', '127.0.0.1'),
+  },
+  sfuAnnouncedIp: {
+    name: 'SFU_ANNOUNCED_IP',
+    doc: "The address clients reach the SFU at, put in the transports' ICE candidates instead of SFU_LISTEN_IP (the public address of a node behind NAT or listening on 0.0.0.0). Unset: SFU_LISTEN_IP.",
+    commentedExample: '203.0.113.10',
+    parse: optionalText('SFU_ANNOUNCED_IP'),
+  },
+  iceUrls: {
+    name: 'ICE_SERVERS',
+    doc: 'STUN and TURN servers handed to clients for calls and live, comma-separated `stun:`, `turn:` or `turns:` URLs (coturn in docker-compose.yml). TURN URLs need TURN_SECRET. Unset: none (clients reach the SFU directly).',
+    commentedExample: 'stun:turn.example.com:3478,turn:turn.example.com:3478?transport=udp,turns:turn.example.com:5349',
+    parse: (raw: string | undefined): string[] => {
+      if (raw === undefined || raw.trim() === '') return [];
+      const urls = raw.split(',').map((part) => part.trim());
+      for (const url of urls)
+        if (!/^(stun|turns?):[A-Za-z0-9.-]+(:\d{1,5})?(\?transport=(udp|tcp))?$/.test(url))
+          throw new ConfigError(`ICE_SERVERS: ${url} is not a stun:, turn: or turns: URL (host[:port][?transport=udp|tcp])`, {
+            variable: 'ICE_SERVERS',
+          });
+      return urls;
+    },
+  },
+  turnSecret: {
+    name: 'TURN_SECRET',
+    doc: "The secret shared with the TURN server (coturn's `static-auth-secret` with `use-auth-secret`): each client gets a username `<expiry>:<user id>` and its HMAC-SHA1 as the password, valid TURN_CREDENTIAL_TTL_SECONDS. At least 16 characters.",
+    commentedExample: 'a-long-random-secret-shared-with-coturn',
+    parse: optionalText('TURN_SECRET'),
+  },
+  turnCredentialTtlSeconds: {
+    name: 'TURN_CREDENTIAL_TTL_SECONDS',
+    doc: 'How long the TURN credentials handed to a client stay valid (the TURN server refuses new allocations after; a call in progress keeps its relay).',
+    example: '3600',
+    parse: integer('TURN_CREDENTIAL_TTL_SECONDS', 60, 86_400, 3600),
+  },
   webPushVapidKeys: {
     name: 'WEB_PUSH_VAPID_KEYS',
     doc: 'VAPID key pair for web push, <public>:<private> (base64url, as `npx web-push generate-vapid-keys` prints). Unset: generated once and kept in the database.',
@@ -690,12 +743,27 @@ function sfuConfig(v: Parsed): SfuConfig {
     throw new ConfigError(`SFU_RTC_MIN_PORT (${v.sfuRtcMinPort}) must not be above SFU_RTC_MAX_PORT (${v.sfuRtcMaxPort})`, {
       variable: 'SFU_RTC_MIN_PORT',
     });
+  if ((v.sfuListenIp === '0.0.0.0' || v.sfuListenIp === '::') && v.sfuAnnouncedIp === undefined)
+    throw new ConfigError(`SFU_LISTEN_IP ${v.sfuListenIp} needs SFU_ANNOUNCED_IP: clients cannot reach a wildcard address`, {
+      variable: 'SFU_ANNOUNCED_IP',
+    });
+  const turnUrls = v.iceUrls.filter((url) => url.startsWith('turn'));
+  if (turnUrls.length > 0 && (v.turnSecret === undefined || v.turnSecret.length < 16))
+    throw new ConfigError('ICE_SERVERS has TURN URLs: TURN_SECRET (at least 16 characters) must be set', { variable: 'TURN_SECRET' });
   return {
     workerBin: v.sfuWorkerBin,
     cacheDir: v.cacheDir,
     workers: v.sfuWorkers,
     rtcMinPort: v.sfuRtcMinPort,
     rtcMaxPort: v.sfuRtcMaxPort,
+    listenIp: v.sfuListenIp,
+    announcedIp: v.sfuAnnouncedIp,
+    ice: {
+      stunUrls: v.iceUrls.filter((url) => url.startsWith('stun:')),
+      turnUrls,
+      turnSecret: turnUrls.length > 0 ? v.turnSecret : undefined,
+      credentialTtlSeconds: v.turnCredentialTtlSeconds,
+    },
   };
 }
 
