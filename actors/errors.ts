@@ -58,3 +58,12 @@ export class ActorSystemStoppedError extends ActorError {
     this.name = 'ActorSystemStoppedError';
   }
 }
+
+/** No live node can host the actor where its kind must be placed (for `sfu`: no node reports a running SFU). */
+export class NoPlacementError extends ActorError {
+  readonly code = 'NO_PLACEMENT';
+  constructor(address: string, reason: string) {
+    super(`${address}: ${reason}`);
+    this.name = 'NoPlacementError';
+  }
+}

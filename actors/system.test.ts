@@ -8,7 +8,7 @@ import { connectMemoryBus } from '../server/platform/bus/memory.ts';
 import { connectNatsBus } from '../server/platform/bus/nats.ts';
 import { testLogger } from '../test/harness/node.ts';
 import { dropNamespaceStreams, services, uniqueName } from '../test/harness/services.ts';
-import { ActorUnavailableError, MailboxFullError } from './errors.ts';
+import { ActorUnavailableError, MailboxFullError, NoPlacementError } from './errors.ts';
 import { createMemoryLeases, type LeaseStore, openJetStreamLeases } from './leases.ts';
 import { ActorSystem, rendezvous } from './system.ts';
 import { type ActorKind, noReply, reply } from './types.ts';
@@ -26,7 +26,7 @@ type Message =
 function counterKind(
   store: Map<string, number>,
   events: { activations: string[]; passivations: string[] },
-  options: { idleMs?: number; mailbox?: number; placement?: 'local' } = {},
+  options: { idleMs?: number; mailbox?: number; placement?: ActorKind['placement'] } = {},
 ): ActorKind {
   return {
     name: 'counter',
@@ -405,6 +405,46 @@ describe.each(['nats', 'memory'] as const)('three nodes (%s)', (transport) => {
     expect(await n2.ask('counter', 'l1', { op: 'add', n: 1 }, { timeoutMs: 10_000 })).toBe(6);
     expect(await n0.ask('counter', 'l1', { op: 'whoami' })).toBe('n2');
     expect(store.get('l1')).toBe(6);
+  });
+
+  test('actors: a kind placed on the SFU goes to the least-loaded node reporting one, stays there, and fails NO_PLACEMENT when none does', async () => {
+    const namespace = uniqueName('actors');
+    const store = new Map<string, number>();
+    const events = { activations: [] as string[], passivations: [] as string[] };
+    const group = { systems: [] as ActorSystem[], buses: [] as Bus[], leases: [] as LeaseStore[], namespace };
+    running.push(group);
+    /** Each node's SFU load as its heartbeat says it: n0 has no SFU. */
+    const loads: Record<string, number | undefined> = { n0: undefined, n1: 5, n2: 1 };
+    for (const node of ['n0', 'n1', 'n2']) {
+      const { bus, leases } = transport === 'nats' ? await transports.nats(namespace, 1500) : await transports.memory(namespace, 1500);
+      if (transport === 'nats') group.buses.push(bus);
+      group.systems.push(
+        await ActorSystem.start({
+          bus,
+          leases,
+          node,
+          namespace,
+          log: testLogger(),
+          kinds: [counterKind(store, events, { placement: 'sfu' })],
+          heartbeatMs: 100,
+          sfuLoad: () => loads[node],
+        }),
+      );
+    }
+    await Bun.sleep(300);
+    const [n0, n1] = group.systems as [ActorSystem, ActorSystem, ActorSystem];
+    expect(await n0.ask('counter', 'call-1', { op: 'whoami' })).toBe('n2');
+    expect(await n1.ask('counter', 'call-2', { op: 'whoami' })).toBe('n2');
+    loads.n2 = 9;
+    await Bun.sleep(350);
+    expect(await n0.ask('counter', 'call-3', { op: 'whoami' })).toBe('n1');
+    // An actor stays where it was placed while it lives.
+    expect(await n0.ask('counter', 'call-1', { op: 'whoami' })).toBe('n2');
+    loads.n1 = undefined;
+    loads.n2 = undefined;
+    await Bun.sleep(350);
+    await expect(n0.ask('counter', 'call-4', { op: 'whoami' })).rejects.toBeInstanceOf(NoPlacementError);
+    expect(events.activations.filter((entry) => entry.startsWith('call-4'))).toEqual([]);
   });
 
   test('actors: an ask whose deadline passes while the actor’s node is dead fails ACTOR_UNAVAILABLE (retryable), not a timeout', async () => {

@@ -19,6 +19,7 @@ import {
   ActorUnavailableError,
   AskTimeoutError,
   MailboxFullError,
+  NoPlacementError,
   UnknownKindError,
 } from './errors.ts';
 import type { Lease, LeaseStore } from './leases.ts';
@@ -39,6 +40,11 @@ export interface ActorSystemOptions {
   host?: boolean;
   /** Durable reminders (PostgreSQL); without them actors have only in-memory timers. */
   reminders?: Reminders;
+  /**
+   * This node's SFU load (its consumers), said in every heartbeat so that kinds placed `sfu` go to
+   * the least-loaded SFU of the cluster; undefined while it has no running SFU (or no sfu role).
+   */
+  sfuLoad?: () => number | undefined;
 }
 
 interface Wire {
@@ -186,14 +192,15 @@ export class ActorSystem {
   readonly #kinds = new Map<string, ActorKind>();
   readonly #askTimeoutMs: number;
   readonly #heartbeatMs: number;
+  readonly #sfuLoad: (() => number | undefined) | undefined;
   readonly #activations = new Map<string, Active>();
   /** Leases claimed for activations whose factory is still running. */
   readonly #claimed = new Map<string, Held>();
   readonly #activating = new Map<string, Promise<Activation | undefined>>();
   /** Where actors were last found: sends go there (or to the rendezvous choice) without a lookup. */
   readonly #owners = new Map<string, string>();
-  /** Last heartbeat of each node, and whether it hosts actors. */
-  readonly #seen = new Map<string, { at: number; host: boolean }>();
+  /** Last heartbeat of each node, whether it hosts actors, and its SFU load (undefined: no SFU). */
+  readonly #seen = new Map<string, { at: number; host: boolean; sfu?: number }>();
   /** Requests waiting for a reply from each node: given up on when that node falls silent. */
   readonly #waiting = new Map<string, Set<(error: Error) => void>>();
   readonly #subscriptions: BusSubscription[] = [];
@@ -228,6 +235,7 @@ export class ActorSystem {
     this.#namespace = options.namespace;
     this.#askTimeoutMs = options.askTimeoutMs ?? 5000;
     this.#heartbeatMs = options.heartbeatMs ?? 1000;
+    this.#sfuLoad = options.sfuLoad;
     for (const kind of options.kinds) this.#kinds.set(kind.name, kind);
   }
 
@@ -245,14 +253,22 @@ export class ActorSystem {
   #listen() {
     this.#subscriptions.push(
       this.#bus.subscribe(`${this.#namespace}.actors.alive`, (message) => {
-        const beat = decodeFrame(message.data) as { node: string; host: boolean };
-        this.#seen.set(beat.node, { at: Date.now(), host: beat.host });
+        const beat = decodeFrame(message.data) as { node: string; host: boolean; sfu?: number };
+        this.#seen.set(beat.node, { at: Date.now(), host: beat.host, ...(typeof beat.sfu === 'number' ? { sfu: beat.sfu } : {}) });
         this.#beats.set(beat.node, Date.now());
       }),
     );
-    // Every node says it is alive (gateways hold sockets actors care about); hosts say so too.
-    const beat = () => this.#bus.publish(`${this.#namespace}.actors.alive`, encodeFrame({ node: this.node, host: this.#host }));
-    this.#seen.set(this.node, { at: Date.now(), host: this.#host });
+    // Every node says it is alive (gateways hold sockets actors care about); hosts say so too, and
+    // SFU nodes their load.
+    const beat = () => {
+      const sfu = this.#sfuLoad?.();
+      this.#bus.publish(
+        `${this.#namespace}.actors.alive`,
+        encodeFrame(sfu === undefined ? { node: this.node, host: this.#host } : { node: this.node, host: this.#host, sfu }),
+      );
+    };
+    const ownLoad = this.#sfuLoad?.();
+    this.#seen.set(this.node, { at: Date.now(), host: this.#host, ...(ownLoad === undefined ? {} : { sfu: ownLoad }) });
     beat();
     this.#intervals.push(
       setInterval(() => {
@@ -322,7 +338,27 @@ export class ActorSystem {
     if (owner !== undefined) return owner;
     // A stopping node places nothing new on itself.
     if (kind.placement === 'local' && this.#host && !this.#stopping) return this.node;
+    if (kind.placement === 'sfu') return this.#leastLoadedSfu(key, hosts ?? this.liveNodes({ hostsOnly: true }));
     return rendezvous(key, hosts ?? this.liveNodes({ hostsOnly: true }));
+  }
+
+  /**
+   * Among `hosts`, those whose last heartbeat reported a running SFU, the least loaded (this node's
+   * own load read now); a tie goes by rendezvous hashing, so nodes agree. None: NoPlacementError.
+   */
+  #leastLoadedSfu(key: string, hosts: string[]): string {
+    let least = Number.POSITIVE_INFINITY;
+    let candidates: string[] = [];
+    for (const node of hosts) {
+      const load = node === this.node ? this.#sfuLoad?.() : this.#seen.get(node)?.sfu;
+      if (load === undefined || load > least) continue;
+      if (load < least) candidates = [];
+      least = load;
+      candidates.push(node);
+    }
+    const chosen = rendezvous(key, candidates);
+    if (chosen === undefined) throw new NoPlacementError(key, 'no live node reports a running SFU');
+    return chosen;
   }
 
   /** Nodes heard from lately; with `hostsOnly`, only those that host actors (placement). */

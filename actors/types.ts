@@ -67,9 +67,11 @@ export interface ActorKind {
   /**
    * Where an actor nobody holds is activated: by default on the node rendezvous hashing picks
    * among the hosting nodes; `local`, on the node its next message is sent from (a room, on the
-   * node of the member who writes first: that member's sends then take no bus hop).
+   * node of the member who writes first: that member's sends then take no bus hop); `sfu`, on the
+   * hosting node whose SFU reports the least load in its heartbeats (a call, which drives a router
+   * of its node's mediasoup workers), never on a node without a running SFU (NoPlacementError).
    */
-  placement?: 'hashed' | 'local';
+  placement?: 'hashed' | 'local' | 'sfu';
   /**
    * Told to every actor of this kind on a node when that node takes another for dead (three
    * heartbeats missed): the user actor drops the sockets the dead node held.

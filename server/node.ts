@@ -120,6 +120,8 @@ export async function startNode(config: Config, log: Logger, options: NodeOption
       ],
       host: config.roles.has('actors'),
       reminders,
+      // Calls are placed on the least-loaded SFU of the cluster (their consumers).
+      sfuLoad: () => (sfu?.availability().available ? sfu.load().consumers : undefined),
     });
     actorsForMedia = actors;
     social = await createSocial(platform, accounts, actors, media.media, reminders, captions, payments);

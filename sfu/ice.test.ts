@@ -1,7 +1,8 @@
 // ICE servers for clients behind NAT: the TURN REST API credentials the server hands out, checked
 // against a known vector (computed with `openssl dgst -sha1 -hmac`) and against a real coturn
 // (Debian's `turnserver`, which .ci/run installs) with `use-auth-secret`: its own client,
-// `turnutils_uclient`, gets a relay allocation with them, and not with a wrong or lapsed one.
+// `turnutils_uclient`, relays packets through it with them, and gets no relay with a wrong or
+// lapsed one.
 import { spawn, spawnSync } from 'node:child_process';
 import { connect, createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -99,18 +100,22 @@ describe('ice: against coturn', () => {
     turnserver?.kill('SIGTERM');
   });
 
-  /** Asks coturn for a relay allocation with `username`/`password` (its own test client). */
+  /**
+   * Asks coturn, with its own test client, for relay allocations with `username`/`password`: two
+   * clients (`-y`) each get a relay and send to each other through them. Granted when every packet
+   * went through the relays.
+   */
   function allocate(username: string, password: string): { ok: boolean; output: string } {
     const run = spawnSync(
       'turnutils_uclient',
-      ['-u', username, '-w', password, '-p', String(port), '-n', '1', '-m', '1', '-e', '127.0.0.1', '127.0.0.1'],
+      ['-y', '-u', username, '-w', password, '-p', String(port), '-n', '1', '-m', '1', '127.0.0.1'],
       {
         encoding: 'utf8',
-        timeout: 15_000,
+        timeout: 30_000,
       },
     );
     const output = `${run.stdout}${run.stderr}`;
-    return { ok: run.status === 0 && !output.includes('Cannot complete Allocation'), output };
+    return { ok: run.status === 0 && output.includes('Total lost packets 0 '), output };
   }
 
   test('ice: coturn gives a relay to the credentials the server hands out, and refuses a wrong or lapsed one', () => {

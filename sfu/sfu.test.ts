@@ -128,6 +128,46 @@ describe.skipIf(!found.available && withoutWorkerKnown)('with a worker', () => {
     }
   });
 
+  test('sfu: routers go to the worker carrying the fewest consumers, and the load it reports counts routers and consumers until they close', async () => {
+    const config: SfuConfig = { ...loadConfig({ ...workerEnv(), SFU_WORKERS: '2' }).sfu, rtcMinPort: 46000, rtcMaxPort: 46999 };
+    const sfu = await Sfu.start(config, 'silent', testLogger());
+    try {
+      const routersOf = new Map<number, string[]>();
+      for (const worker of [sfu.worker(), sfu.worker()] as mediasoup.Worker[]) {
+        routersOf.set(worker.pid, []);
+        worker.observer.on('newrouter', (router) => routersOf.get(worker.pid)?.push(router.id));
+      }
+      const workerOf = (router: mediasoup.Router) => [...routersOf].find(([, ids]) => ids.includes(router.id))?.[0];
+      const codecs: mediasoup.RtpCodecCapability[] = [{ kind: 'audio', mimeType: 'audio/opus', clockRate: 48000, channels: 2 }];
+      expect(sfu.load()).toEqual({ workers: 2, routers: 0, consumers: 0 });
+      const first = (await sfu.createRouter(codecs)) as mediasoup.Router;
+      const sending = await first.createPlainTransport({ listenIp: '127.0.0.1', rtcpMux: true, comedia: true });
+      const producer = await sending.produce({
+        kind: 'audio',
+        rtpParameters: {
+          codecs: [{ mimeType: 'audio/opus', payloadType: 111, clockRate: 48000, channels: 2 }],
+          encodings: [{ ssrc: 1111 }],
+        },
+      });
+      const receiving = await first.createPlainTransport({ listenIp: '127.0.0.1', rtcpMux: true, comedia: true });
+      const consumers = await Promise.all(
+        [1, 2, 3].map(() => receiving.consume({ producerId: producer.id, rtpCapabilities: first.rtpCapabilities })),
+      );
+      expect(sfu.load()).toEqual({ workers: 2, routers: 1, consumers: 3 });
+      // The other worker carries no consumer: the next routers go there (consumers count first, then routers).
+      const second = (await sfu.createRouter(codecs)) as mediasoup.Router;
+      expect(workerOf(second)).not.toBe(workerOf(first));
+      const third = (await sfu.createRouter(codecs)) as mediasoup.Router;
+      expect(workerOf(third)).toBe(workerOf(second));
+      (consumers[0] as mediasoup.Consumer).close();
+      expect(sfu.load()).toEqual({ workers: 2, routers: 3, consumers: 2 });
+      first.close();
+      expect(sfu.load()).toEqual({ workers: 2, routers: 2, consumers: 0 });
+    } finally {
+      await sfu.stop();
+    }
+  });
+
   test('sfu: workers that cannot start are retried a few times, then given up with the reason; the SFU does not throw', async () => {
     // The worker refuses these settings (exit 42): every start fails, as with a broken machine.
     const config: SfuConfig = { ...loadConfig(workerEnv()).sfu, workers: 1, rtcMinPort: 48000, rtcMaxPort: 47000 };

@@ -26,6 +26,9 @@ const EXIT_WAIT_MS = 2000;
 interface Slot {
   index: number;
   worker: mediasoup.Worker | undefined;
+  /** What its current worker carries: routers and consumers open (the load routers are placed by). */
+  routers: number;
+  consumers: number;
   startedAt: number;
   failures: number;
   retry: ReturnType<typeof setTimeout> | undefined;
@@ -99,7 +102,15 @@ export class Sfu {
     this.#slots =
       loaded === undefined
         ? []
-        : Array.from({ length: config.workers }, (_, index) => ({ index, worker: undefined, startedAt: 0, failures: 0, retry: undefined }));
+        : Array.from({ length: config.workers }, (_, index) => ({
+            index,
+            worker: undefined,
+            routers: 0,
+            consumers: 0,
+            startedAt: 0,
+            failures: 0,
+            retry: undefined,
+          }));
   }
 
   /**
@@ -109,6 +120,38 @@ export class Sfu {
   listenIps(): mediasoup.TransportListenIp[] {
     const { listenIp, announcedIp } = this.#config;
     return [announcedIp === undefined ? { ip: listenIp } : { ip: listenIp, announcedIp }];
+  }
+
+  /**
+   * What this node's running workers carry: the figure nodes report in their heartbeats, by which
+   * calls are placed on the least-loaded SFU of the cluster (actors/system.ts, placement `sfu`).
+   */
+  load(): { workers: number; routers: number; consumers: number } {
+    let routers = 0;
+    let consumers = 0;
+    for (const slot of this.#slots)
+      if (slot.worker !== undefined) {
+        routers += slot.routers;
+        consumers += slot.consumers;
+      }
+    return { workers: this.workers, routers, consumers };
+  }
+
+  /**
+   * A router on this node's least-loaded running worker (fewest consumers, then fewest routers);
+   * undefined when none runs.
+   */
+  async createRouter(mediaCodecs: mediasoup.RtpCodecCapability[]): Promise<mediasoup.Router | undefined> {
+    let chosen: Slot | undefined;
+    for (const slot of this.#slots)
+      if (
+        slot.worker !== undefined &&
+        (chosen === undefined ||
+          slot.consumers < chosen.consumers ||
+          (slot.consumers === chosen.consumers && slot.routers < chosen.routers))
+      )
+        chosen = slot;
+    return chosen?.worker?.createRouter({ mediaCodecs });
   }
 
   /** Workers running now. */
@@ -171,7 +214,25 @@ export class Sfu {
       return;
     }
     slot.worker = worker;
+    slot.routers = 0;
+    slot.consumers = 0;
     slot.startedAt = Date.now();
+    // Counted from mediasoup's observers, so every router and consumer made on the worker counts,
+    // whoever made it; a closed one (or its router's or transport's close) takes itself off.
+    worker.observer.on('newrouter', (router) => {
+      slot.routers += 1;
+      router.observer.once('close', () => {
+        if (slot.worker === worker) slot.routers -= 1;
+      });
+      router.observer.on('newtransport', (transport) =>
+        transport.observer.on('newconsumer', (consumer) => {
+          slot.consumers += 1;
+          consumer.observer.once('close', () => {
+            if (slot.worker === worker) slot.consumers -= 1;
+          });
+        }),
+      );
+    });
     this.#log.debug({ slot: slot.index, pid: worker.pid }, `sfu.worker() | started [slot:${slot.index}] [pid:${worker.pid}]`);
     worker.on('died', (error) => {
       if (slot.worker !== worker) return;
