@@ -11,11 +11,12 @@
 // due at once to have the conversation's room write the system message (`report`), so that message
 // is written even if the node dies right after the end. Activation loads the rows; passivated after
 // the runtime's idle time (a ringing call is woken by its reminder).
-import { and, eq, ne } from 'drizzle-orm';
+import { and, eq, inArray, ne } from 'drizzle-orm';
 import { CALL_LIMITS } from '../protocol/lists.ts';
 import { AlreadyInCallError, AnsweredElsewhereError, CallEndedError, CallFullError, NotRingingError } from '../server/calls/errors.ts';
 import { type CallEndReason, callParticipants, calls, type ParticipantState } from '../server/calls/schema.ts';
 import { byCallerFirst, type CallRow, type CallView, callView, durationOf, type ParticipantRow } from '../server/calls/views.ts';
+import { conversationMembers, PRESENT_STATES } from '../server/chats/schema.ts';
 import { InvalidInputError, NotFoundError } from '../server/errors.ts';
 import { anyOf } from '../server/platform/db/any-of.ts';
 import type { Database } from '../server/platform/db/index.ts';
@@ -48,7 +49,9 @@ export type CallMessage =
   /** The ring deadline (reminder): whoever still rings missed the call. */
   | { op: 'ringOut' }
   /** Have the room write the system message of an ended call (reminder, due at the end). */
-  | { op: 'report' };
+  | { op: 'report' }
+  /** Members left or were removed from the conversation: those of them in the call leave it. */
+  | { op: 'members' };
 
 /** A start refused by the database's rules: another call in progress, a caller in another call, a retried clientId. */
 export type StartRefusal = { refused: 'inProgress'; callId: string } | { refused: 'alreadyInCall' } | { refused: 'sameClient' };
@@ -122,6 +125,9 @@ class Call {
       case 'report':
         await this.#report(call);
         return noReply;
+      case 'members':
+        await this.#pruneMembers(call);
+        return reply({});
       case 'join':
         return reply(await this.#join(call, message.userId, message.socketId));
     }
@@ -350,21 +356,58 @@ class Call {
   async #leave(call: CallRow, participant: ParticipantRow): Promise<CallView> {
     // Not in it (any more): nothing to do, as the first leave left it.
     if (participant.state !== 'joined' || call.state === 'ended') return this.#view();
-    const userId = participant.userId;
-    const remaining = this.#joined() - 1;
-    const stillRinging = [...this.#participants.values()].some((other) => other.state === 'ringing');
-    // Nobody answered: hung up while it still rang is cancelled; after everyone missed it, missed.
-    const outcome: CallEndReason = call.answeredAt !== null ? 'completed' : stillRinging ? 'cancelled' : 'missed';
+    await this.#drop(call, [participant]);
+    return this.#view();
+  }
+
+  /**
+   * Members who left or were removed from the conversation leave the call (and stop ringing):
+   * told by Calls.revokeAccess, and asked again by a leave from someone no longer a member.
+   */
+  async #pruneMembers(call: CallRow): Promise<void> {
+    if (call.state === 'ended') return;
+    const present = new Set(
+      (
+        await this.#deps.db
+          .select({ userId: conversationMembers.userId })
+          .from(conversationMembers)
+          .where(and(eq(conversationMembers.conversationId, call.conversationId), inArray(conversationMembers.state, [...PRESENT_STATES])))
+      ).map((row) => row.userId),
+    );
+    const gone = [...this.#participants.values()].filter(
+      (participant) => !present.has(participant.userId) && (participant.state === 'joined' || participant.state === 'ringing'),
+    );
+    if (gone.length > 0) await this.#drop(call, gone);
+  }
+
+  /** Takes people out of the call (those in it leave, those rung miss it); ends it when that is the rule. */
+  async #drop(call: CallRow, gone: ParticipantRow[]): Promise<void> {
+    const states = Object.fromEntries(
+      gone.map((participant): [string, ParticipantState] => [participant.userId, participant.state === 'joined' ? 'left' : 'missed']),
+    );
+    const leaving = new Set(gone.map((participant) => participant.userId));
+    const others = [...this.#participants.values()].filter((participant) => !leaving.has(participant.userId));
+    const remaining = others.filter((participant) => participant.state === 'joined').length;
+    const stillRinging = others.some((participant) => participant.state === 'ringing');
     if (call.kind === 'direct' || remaining === 0) {
-      await this.#end(call, outcome, { [userId]: 'left' });
-      return this.#view();
+      // Nobody answered: hung up while it still rang is cancelled; after everyone missed it, missed.
+      const outcome: CallEndReason = call.answeredAt !== null ? 'completed' : stillRinging ? 'cancelled' : 'missed';
+      await this.#end(call, outcome, states);
+      return;
     }
     const now = new Date();
-    await this.#setParticipant(this.#deps.db, userId, { state: 'left', leftAt: now });
-    participant.state = 'left';
-    participant.leftAt = now;
+    await this.#deps.db.transaction(async (tx) => {
+      for (const [userId, state] of Object.entries(states))
+        await this.#setParticipant(tx, userId, state === 'left' ? { state, leftAt: now } : { state });
+    });
+    const stopRinging: string[] = [];
+    for (const participant of gone) {
+      if (participant.state === 'ringing') stopRinging.push(participant.userId);
+      participant.state = states[participant.userId] as ParticipantState;
+      if (participant.state === 'left') participant.leftAt = now;
+    }
     await this.#changed();
-    return this.#view();
+    await this.#tellUsers(stopRinging, { name: 'call.cancelled', body: { callId: this.#id, reason: 'ended' } });
   }
 
   // ——— deadlines and the end ———

@@ -127,7 +127,7 @@ export const callCalls = {
   },
   'calls.leave': {
     description:
-      'Hang up: leave the call you are in. The caller hanging up before anyone answered ends it `cancelled` (the callees stop ringing); either side leaving a one-to-one call ends it `completed`; a group call ends when its last person leaves. Leaving a call you are not in (any more) answers it as it is.',
+      'Hang up: leave the call you are in. The caller hanging up before anyone answered ends it `cancelled` (the callees stop ringing); either side leaving a one-to-one call ends it `completed`; a group call ends when its last person leaves. Leaving a call you are not in (any more) answers it as it is. Someone who left or was removed from the conversation gets NOT_FOUND, and is out of the call anyway (that happens on its own when they go).',
     role: 'user',
     errors: ['NOT_FOUND'],
     request: CallTarget,

@@ -237,13 +237,17 @@ describe('calls: groups', () => {
     await dora.socket.next((frame) => frame.type === 'reset' && frame.topic === topic);
     expect(dora.socket.frames.filter((frame) => frame.type === 'event' && frame.topic === topic)).toEqual([]);
 
-    // Carla is removed from the group: her subscription is revoked and the call is hidden from her.
+    // Carla is removed from the group: her subscription is revoked, the call is hidden from her,
+    // and she is taken out of it (so she is free for another call).
     await carla.follow(topic);
     await ana.call('chats.removeMember', { conversationId, userId: carla.id });
     expect(await carla.socket.next((frame) => frame.type === 'revoked' && frame.topic === topic)).toMatchObject({ topic });
-    expect((await carla.refused('calls.get', { callId })).code).toBe('NOT_FOUND');
-    expect((await carla.refused('calls.join', { callId })).code).toBe('NOT_FOUND');
-    await carla.call('calls.leave', { callId });
+    for (const op of ['calls.get', 'calls.join', 'calls.leave', 'calls.accept', 'calls.decline'] as const)
+      expect([op, (await carla.refused(op, { callId })).code]).toEqual([op, 'NOT_FOUND']);
+    await expect
+      .poll(async () => (await ana.call('calls.get', { callId })).participants.find((p) => p.userId === carla.id)?.state, { timeout: 5000 })
+      .toBe('left');
+    expect(JSON.stringify(carla.socket.frames.filter((frame) => frame.type === 'reply'))).not.toContain(dora.id);
 
     for (const who of [bruno, ana]) expect((await who.call('calls.leave', { callId })).state).toBe('active');
     const ended = await dora.call('calls.leave', { callId });

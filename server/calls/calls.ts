@@ -33,15 +33,17 @@ export class Calls {
 
   /**
    * Someone left or was removed from the conversation: followers of its call in progress are
-   * re-checked by every gateway (server/calls/access.ts), and those no longer in it are cut off.
+   * re-checked by every gateway (server/calls/access.ts), and those no longer in it are cut off;
+   * the call takes whoever is no longer a member out of it.
    */
   revokeAccess(conversationId: string): void {
-    liveCallOf(this.#deps.db, conversationId).then(
-      (callId) => {
-        if (callId !== undefined) announceAccessChange(this.#deps, { topics: [`call:${callId}`] });
-      },
-      (error: unknown) => this.#deps.log.error({ err: error }, `calls.revokeAccess() | failed [conversation:${conversationId}]`),
-    );
+    liveCallOf(this.#deps.db, conversationId)
+      .then(async (callId) => {
+        if (callId === undefined) return;
+        announceAccessChange(this.#deps, { topics: [`call:${callId}`] });
+        await this.#deps.actors.ask('call', callId, { op: 'members' } satisfies CallMessage);
+      })
+      .catch((error: unknown) => this.#deps.log.error({ err: error }, `calls.revokeAccess() | failed [conversation:${conversationId}]`));
   }
 
   async start(userId: string, socketId: string, request: CallRequest<'calls.start'>): Promise<CallView> {
@@ -96,8 +98,18 @@ export class Calls {
     return this.#ask(callId, { op: 'join', userId, socketId });
   }
 
-  /** Leaving is allowed after leaving the conversation too: nobody is kept in a call they cannot see. */
+  /**
+   * Someone no longer in the conversation learns nothing of the call (NOT_FOUND), but is taken out
+   * of it all the same, should the revocation's pass have missed them: nobody stays stuck in a
+   * call they cannot see (and out of every other one: ALREADY_IN_CALL).
+   */
   async leave(userId: string, callId: string): Promise<CallView> {
+    try {
+      await this.#member(userId, callId);
+    } catch (refusal) {
+      await this.#deps.actors.ask('call', callId, { op: 'members' } satisfies CallMessage);
+      throw refusal;
+    }
     return this.#ask(callId, { op: 'leave', userId });
   }
 
