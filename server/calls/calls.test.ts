@@ -10,7 +10,7 @@ import type { RunningNode } from '../node.ts';
 let env: AccountsEnv;
 let nodeB: RunningNode;
 let pool: ReturnType<typeof memberPool>;
-const RING_SECONDS = 2;
+const RING_SECONDS = 3;
 
 beforeAll(async () => {
   env = await startAccountsEnv('calls', { NODE_ID: 'calls-a', CALL_RING_SECONDS: String(RING_SECONDS) });
@@ -255,5 +255,23 @@ describe('calls: groups', () => {
     await expect.poll(async () => (await lastSystemMessage(bruno, conversationId))?.call?.outcome, { timeout: 5000 }).toBe('completed');
     const message = (await bruno.call('chats.history', { conversationId })).items.at(-1);
     expect(message?.system?.userIds.sort()).toEqual([ana.id, bruno.id, carla.id, dora.id].sort());
+  });
+
+  test('calls: a video call takes 16 people at most: the 17th answer is CALL_FULL and changes nothing', async () => {
+    const [ana, ...others] = await Promise.all(Array.from({ length: 17 }, (_, i) => member(i % 2 === 0 ? env.node : nodeB)));
+    await Promise.all(others.map((other) => befriend(env.node, ana as Member, other)));
+    const host = ana as Member;
+    const group = await host.call('chats.createGroup', { name: 'Muchos', userIds: others.map((other) => other.id) });
+    const { id: callId } = await host.call('calls.start', { conversationId: group.id, video: true, clientId: id() });
+    const [last, ...first] = others as [Member, ...Member[]];
+    // Joined rather than accepted: the test does not race the ring time.
+    await Promise.all(first.map((other) => other.call('calls.join', { callId })));
+    expect(await last.refused('calls.join', { callId })).toEqual({ code: 'CALL_FULL', details: { limit: 16 } });
+    const call = await host.call('calls.get', { callId });
+    expect(call.participants.filter((p) => p.state === 'joined')).toHaveLength(16);
+    expect(['ringing', 'missed']).toContain(call.participants.find((p) => p.userId === last.id)?.state);
+    // Someone leaves: there is room again.
+    await (first[0] as Member).call('calls.leave', { callId });
+    expect((await last.call('calls.join', { callId })).participants.filter((p) => p.state === 'joined')).toHaveLength(16);
   });
 });
