@@ -5,12 +5,15 @@
 //
 // Persistence: each transition is one transaction (the call, its participants, and the durable
 // reminders it needs) committed before anyone hears of it: then `call.changed` on `call:<id>`,
-// then `call.incoming` / `call.cancelled` through the user actors, then the answer. The no-answer
-// deadline is a reminder (actors/reminders.ts) stored with the call, so it fires even if this node
-// dies: the runtime activates the call elsewhere to receive it. The end of a call sets a reminder
-// due at once to have the conversation's room write the system message (`report`), so that message
-// is written even if the node dies right after the end. Activation loads the rows; passivated after
-// the runtime's idle time (a ringing call is woken by its reminder).
+// then `call.incoming` / `call.cancelled` through the user actors, then the answer. Those rings
+// and stop-ringings are stored with the transition as reminders due 2 s later and dropped once
+// delivered, so a node dying before it told a callee, or a user actor out of reach, only delays
+// them. The no-answer deadline is a reminder (actors/reminders.ts) stored with the call, so it
+// fires even if this node dies: the runtime activates the call elsewhere to receive it. The end of
+// a call sets a reminder due at once to have the conversation's room write the system message
+// (`report`), so that message is written even if the node dies right after the end. Activation
+// loads the rows; passivated after the runtime's idle time (a ringing call is woken by its
+// reminder).
 import { and, eq, inArray, ne } from 'drizzle-orm';
 import { CALL_LIMITS } from '../protocol/lists.ts';
 import { AlreadyInCallError, AnsweredElsewhereError, CallEndedError, CallFullError, NotRingingError } from '../server/calls/errors.ts';
@@ -51,7 +54,19 @@ export type CallMessage =
   /** Have the room write the system message of an ended call (reminder, due at the end). */
   | { op: 'report' }
   /** Members left or were removed from the conversation: those of them in the call leave it. */
-  | { op: 'members' };
+  | { op: 'members' }
+  /** A ring or stop-ringing not yet delivered (reminder stored with its transition). */
+  | { op: 'notify'; userId: string; event: CallUserEvent };
+
+/** What a callee's devices are to be told after a transition: ring, or stop ringing. */
+interface Notice {
+  userId: string;
+  event: CallUserEvent;
+}
+
+const noticeName = (notice: Notice) => `${notice.event.name}:${notice.userId}`;
+/** A stored notice is delivered by the reminder poller if this actor has not done it by then (its node died, a user actor was away). */
+const NOTICE_AFTER_MS = 2000;
 
 /** A start refused by the database's rules: another call in progress, a caller in another call, a retried clientId. */
 export type StartRefusal = { refused: 'inProgress'; callId: string } | { refused: 'alreadyInCall' } | { refused: 'sameClient' };
@@ -128,6 +143,10 @@ class Call {
       case 'members':
         await this.#pruneMembers(call);
         return reply({});
+      case 'notify':
+        // A failure throws, and the reminder tries again later.
+        await this.#context.ask('user', message.userId, { op: 'call', event: message.event } satisfies UserMessage);
+        return noReply;
       case 'join':
         return reply(await this.#join(call, message.userId, message.socketId));
     }
@@ -205,10 +224,15 @@ class Call {
         }),
       ),
     ];
+    const view = callView(call, participants);
+    const notices = participants
+      .filter((participant) => participant.state === 'ringing')
+      .map((participant): Notice => ({ userId: participant.userId, event: { name: 'call.incoming', body: { call: view } } }));
     try {
       await this.#deps.db.transaction(async (tx) => {
         await tx.insert(calls).values(call);
         await tx.insert(callParticipants).values(participants);
+        await this.#storeNotices(tx, notices);
         if (allBusy) await this.#deps.reminders.set('call', this.#id, REPORT, 0, { op: 'report' } satisfies CallMessage, tx);
         else await this.#deps.reminders.set('call', this.#id, RING, this.#deps.ringMs, { op: 'ringOut' } satisfies CallMessage, tx);
       });
@@ -219,11 +243,7 @@ class Call {
     this.#call = call;
     for (const participant of participants) this.#participants.set(participant.userId, participant);
     await this.#changed();
-    const view = this.#view();
-    await this.#tellUsers(
-      participants.filter((participant) => participant.state === 'ringing').map((participant) => participant.userId),
-      { name: 'call.incoming', body: { call: view } },
-    );
+    await this.#notify(notices);
     if (allBusy) await this.#report(call);
     return reply(view);
   }
@@ -292,8 +312,13 @@ class Call {
       leftAt: null,
       socketId,
     };
+    // The user's other devices stop ringing.
+    const notices: Notice[] = wasRinging
+      ? [{ userId, event: { name: 'call.cancelled', body: { callId: this.#id, reason: 'answered' } } }]
+      : [];
     try {
       await this.#deps.db.transaction(async (tx) => {
+        await this.#storeNotices(tx, notices);
         if (previous === undefined) await tx.insert(callParticipants).values(participant);
         else await this.#setParticipant(tx, userId, { state: 'joined', joinedAt: now, leftAt: null, socketId });
         if (answered) await tx.update(calls).set({ state: 'active', answeredAt: now }).where(eq(calls.id, this.#id));
@@ -310,8 +335,7 @@ class Call {
       if (call.kind === 'direct') await this.#cancelReminder(RING);
     }
     await this.#changed();
-    // The user's other devices stop ringing.
-    if (wasRinging) await this.#tellUsers([userId], { name: 'call.cancelled', body: { callId: this.#id, reason: 'answered' } });
+    await this.#notify(notices);
     return this.#view();
   }
 
@@ -342,14 +366,18 @@ class Call {
     if (call.state === 'ended') throw new CallEndedError();
     if (participant.state !== 'ringing') throw new NotRingingError();
     const userId = participant.userId;
+    const notices: Notice[] = [{ userId, event: { name: 'call.cancelled', body: { callId: this.#id, reason: 'declined' } } }];
     if (call.kind === 'direct') {
-      await this.#end(call, 'declined', { [userId]: 'declined' });
-    } else {
-      await this.#setParticipant(this.#deps.db, userId, { state: 'declined' });
-      participant.state = 'declined';
-      await this.#changed();
+      await this.#end(call, 'declined', { [userId]: 'declined' }, notices);
+      return this.#view();
     }
-    await this.#tellUsers([userId], { name: 'call.cancelled', body: { callId: this.#id, reason: 'declined' } });
+    await this.#deps.db.transaction(async (tx) => {
+      await this.#setParticipant(tx, userId, { state: 'declined' });
+      await this.#storeNotices(tx, notices);
+    });
+    participant.state = 'declined';
+    await this.#changed();
+    await this.#notify(notices);
     return this.#view();
   }
 
@@ -396,18 +424,20 @@ class Call {
       return;
     }
     const now = new Date();
+    const notices = gone
+      .filter((participant) => participant.state === 'ringing')
+      .map((participant): Notice => ({ userId: participant.userId, event: this.#cancelled('ended') }));
     await this.#deps.db.transaction(async (tx) => {
       for (const [userId, state] of Object.entries(states))
         await this.#setParticipant(tx, userId, state === 'left' ? { state, leftAt: now } : { state });
+      await this.#storeNotices(tx, notices);
     });
-    const stopRinging: string[] = [];
     for (const participant of gone) {
-      if (participant.state === 'ringing') stopRinging.push(participant.userId);
       participant.state = states[participant.userId] as ParticipantState;
       if (participant.state === 'left') participant.leftAt = now;
     }
     await this.#changed();
-    await this.#tellUsers(stopRinging, { name: 'call.cancelled', body: { callId: this.#id, reason: 'ended' } });
+    await this.#notify(notices);
   }
 
   // ——— deadlines and the end ———
@@ -421,35 +451,45 @@ class Call {
       return;
     }
     if (ringing.length === 0) return;
-    await this.#deps.db
-      .update(callParticipants)
-      .set({ state: 'missed' })
-      .where(and(eq(callParticipants.callId, this.#id), eq(callParticipants.state, 'ringing')));
+    const notices = ringing.map((userId): Notice => ({ userId, event: this.#cancelled('missed') }));
+    await this.#deps.db.transaction(async (tx) => {
+      await tx
+        .update(callParticipants)
+        .set({ state: 'missed' })
+        .where(and(eq(callParticipants.callId, this.#id), eq(callParticipants.state, 'ringing')));
+      await this.#storeNotices(tx, notices);
+    });
     for (const userId of ringing) (this.#participants.get(userId) as ParticipantRow).state = 'missed';
     await this.#changed();
-    await this.#tellUsers(ringing, { name: 'call.cancelled', body: { callId: this.#id, reason: 'missed' } });
+    await this.#notify(notices);
   }
 
   /**
    * Ends the call: `states` for the participants named, and everyone else still rung misses it and
    * everyone still in it leaves. The report reminder is set in the same transaction.
    */
-  async #end(call: CallRow, reason: CallEndReason, states: Record<string, ParticipantState>): Promise<void> {
+  async #end(call: CallRow, reason: CallEndReason, states: Record<string, ParticipantState>, extra: Notice[] = []): Promise<void> {
     const now = new Date();
     const changes = new Map<string, ParticipantState>();
     for (const [userId, participant] of this.#participants) {
       const state = states[userId] ?? (participant.state === 'ringing' ? 'missed' : participant.state === 'joined' ? 'left' : undefined);
       if (state !== undefined && state !== participant.state) changes.set(userId, state);
     }
+    // Those still rung stop ringing (a decline is told by its caller, in `extra`).
+    const notices = [
+      ...[...changes]
+        .filter(([userId, state]) => state === 'missed' && this.#participants.get(userId)?.state === 'ringing')
+        .map(([userId]): Notice => ({ userId, event: this.#cancelled(reason === 'missed' ? 'missed' : 'ended') })),
+      ...extra,
+    ];
     await this.#deps.db.transaction(async (tx) => {
       for (const [userId, state] of changes) await this.#setParticipant(tx, userId, state === 'left' ? { state, leftAt: now } : { state });
       await tx.update(calls).set({ state: 'ended', endReason: reason, endedAt: now }).where(eq(calls.id, this.#id));
       await this.#deps.reminders.set('call', this.#id, REPORT, 0, { op: 'report' } satisfies CallMessage, tx);
+      await this.#storeNotices(tx, notices);
     });
-    const stopRinging: string[] = [];
     for (const [userId, state] of changes) {
       const participant = this.#participants.get(userId) as ParticipantRow;
-      if (participant.state === 'ringing' && state === 'missed') stopRinging.push(userId);
       participant.state = state;
       if (state === 'left') participant.leftAt = now;
     }
@@ -458,10 +498,7 @@ class Call {
     call.endedAt = now;
     await this.#cancelReminder(RING);
     await this.#changed();
-    await this.#tellUsers(stopRinging, {
-      name: 'call.cancelled',
-      body: { callId: this.#id, reason: reason === 'missed' ? 'missed' : 'ended' },
-    });
+    await this.#notify(notices);
     await this.#report(call);
   }
 
@@ -519,19 +556,42 @@ class Call {
     return this.#deps.topics.publish(this.#topic, 'call.changed', { call: this.#view() });
   }
 
+  #cancelled(reason: 'answered' | 'declined' | 'missed' | 'ended'): CallUserEvent {
+    return { name: 'call.cancelled', body: { callId: this.#id, reason } };
+  }
+
+  /** Stores a transition's notices in its transaction: due a little later, for the case this node
+   * dies before #notify delivers them (a repeat is harmless: clients key rings by call id). */
+  async #storeNotices(tx: Executor, notices: Notice[]): Promise<void> {
+    for (const notice of notices)
+      await this.#deps.reminders.set(
+        'call',
+        this.#id,
+        noticeName(notice),
+        NOTICE_AFTER_MS,
+        { op: 'notify', ...notice } satisfies CallMessage,
+        tx,
+      );
+  }
+
   /**
    * Rings or stops ringing users through their user actors, which log the event on `user:<id>`
-   * for every session. A user actor that cannot be reached is logged, not fatal: the call's state
-   * is committed, and `calls.get` tells the truth.
+   * for every session; each delivered notice's reminder is dropped. One that fails is logged and
+   * left to its reminder, which delivers it later from whichever node polls it.
    */
-  async #tellUsers(userIds: string[], event: CallUserEvent): Promise<void> {
+  async #notify(notices: Notice[]): Promise<void> {
     await Promise.all(
-      userIds.map(async (userId) => {
+      notices.map(async (notice) => {
         try {
-          await this.#context.ask('user', userId, { op: 'call', event } satisfies UserMessage);
+          await this.#context.ask('user', notice.userId, { op: 'call', event: notice.event } satisfies UserMessage);
         } catch (error) {
-          this.#deps.log.warn({ err: error }, `call.tell() | ${event.name} not delivered [call:${this.#id}] [user:${userId}]`);
+          this.#deps.log.warn(
+            { err: error },
+            `call.notify() | ${notice.event.name} not delivered, its reminder will [call:${this.#id}] [user:${notice.userId}]`,
+          );
+          return;
         }
+        await this.#cancelReminder(noticeName(notice));
       }),
     );
   }
