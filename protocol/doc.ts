@@ -652,7 +652,8 @@ and to the \`call:\` topic without changing what is here.
   participant's state).
 - **Ringing.** Every session of every callee, on any node, gets \`call.incoming\` on its
   \`user:\` topic (a device resuming that topic catches up on it); ring until \`call.cancelled\`
-  for that call arrives: \`answered\` or \`declined\` on another of your devices, \`missed\` after
+  for that call arrives (either may come twice after a server failure: key them by call id):
+  \`answered\` or \`declined\` on another of your devices, \`missed\` after
   the ring time (\`CALL_RING_SECONDS\`, 30 s by default), \`ended\` when the caller hung up.
   \`calls.accept\` answers (only the device that answered takes part: another device's accept is
   \`ANSWERED_ELSEWHERE\`), \`calls.decline\` declines.

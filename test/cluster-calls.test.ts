@@ -104,3 +104,58 @@ test('calls cluster: a call survives a SIGKILL of its node: participants stay, t
   }
   for (const open of opened) open.close();
 }, 120_000);
+
+test('calls cluster: a one-to-one call whose node is SIGKILLed while it rings still ends missed on time, rings stop, and its system message is written once', async () => {
+  // The first test killed one node: the two left are used here.
+  const survivors = cluster.nodes
+    .map((node, i) => Object.assign(node, { nodeId: `n${i}` }))
+    .filter((node) => node.process.exitCode === null && node.process.signalCode === null);
+  expect(survivors).toHaveLength(2);
+  const [ana, bruno] = await Promise.all([register(survivors[0] as NodeProcess), register(survivors[1] as NodeProcess)]);
+  if (ana === undefined || bruno === undefined) throw new Error('registration failed');
+  await befriend(survivors[0] as NodeProcess, ana, bruno);
+  const anaClient = client(survivors[0] as NodeProcess, ana.token, { repeatWithinMs: false });
+  await anaClient.connect();
+  const conversationId = (await anaClient.call('chats.send', { to: bruno.id, clientId: crypto.randomUUID(), text: '¿Llamo?' }))
+    .conversationId;
+  const startedAt = Date.now();
+  const { id: callId } = await anaClient.call('calls.start', { conversationId, video: true, clientId: crypto.randomUUID() });
+  const host = await holderOf(cluster, `call.${callId}`);
+  const victim = survivors.find((node) => node.nodeId === host);
+  const watcherNode = survivors.find((node) => node !== victim) as NodeProcess;
+  anaClient.close();
+  expect(victim).toBeDefined();
+  expect(Date.now() - startedAt).toBeLessThan(RING_SECONDS * 1000);
+  await (victim as NodeProcess).stop('SIGKILL');
+  const watcher = client(watcherNode, bruno.token, { repeatWithinMs: false });
+  await watcher.connect();
+  const told: unknown[] = [];
+  const own = watcher.subscribe(`user:${bruno.id}`, (event) => {
+    if (event.name === 'call.cancelled') told.push(event.body);
+  });
+  await expect.poll(() => own.state).toBe('joined');
+  await expect
+    .poll(async () => (await retrying(() => watcher.call('calls.get', { callId }))).endReason, { timeout: 30_000, interval: 500 })
+    .toBe('missed');
+  // Bruno's devices stop ringing, told from a node that did not start the call.
+  await expect.poll(() => told, { timeout: 10_000 }).toContainEqual({ callId, reason: 'missed' });
+  const ended = await watcher.call('calls.get', { callId });
+  expect(ended.participants.map((p) => p.state)).toEqual(['left', 'missed']);
+  // Not before the deadline, though the node that set it is gone.
+  expect(new Date(ended.endedAt as string).getTime() - new Date(ended.createdAt).getTime()).toBeGreaterThanOrEqual(RING_SECONDS * 1000);
+  await expect
+    .poll(async () => (await watcher.call('chats.history', { conversationId })).items.at(-1)?.system?.call?.outcome, { timeout: 10_000 })
+    .toBe('missed');
+  const sql = postgres(cluster.database.url, { max: 1 });
+  try {
+    expect(await sql`select seq from messages where conversation_id = ${conversationId} and client_id = ${callId}`).toHaveLength(1);
+    await expect
+      .poll(async () => (await sql`select name from actor_reminders where kind = 'call' and actor_id = ${callId}`).length, {
+        timeout: 10_000,
+      })
+      .toBe(0);
+  } finally {
+    await sql.end();
+  }
+  watcher.close();
+}, 120_000);
