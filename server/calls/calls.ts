@@ -49,7 +49,7 @@ export class Calls {
   async start(userId: string, socketId: string, request: CallRequest<'calls.start'>): Promise<CallView> {
     // A retry of a start answers the call it made.
     const made = await this.#byClient(userId, request.clientId);
-    if (made !== undefined) return this.#ask(made, { op: 'get', userId });
+    if (made !== undefined) return this.get(userId, made);
     const check = await this.#chats.room<CallCheck>(request.conversationId, { op: 'callCheck', userId });
     await this.#deps.limiter.hit({ name: 'calls started', max: this.#deps.callsPerHour, windowMs: 60 * 60_000 }, userId);
     const callId = Bun.randomUUIDv7();
@@ -73,7 +73,7 @@ export class Calls {
       case 'sameClient': {
         // The same start ran at once elsewhere: answer what it made.
         const other = (await this.#byClient(userId, request.clientId)) as string;
-        return this.#ask(other, { op: 'get', userId });
+        return this.get(userId, other);
       }
     }
   }
