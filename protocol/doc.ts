@@ -671,8 +671,9 @@ and to the \`call:\` topic without changing what is here.
   its \`clientId\` is the call's id. \`calls.history\` lists your calls, newest first.
 - **Access.** Only the people a call rang (and its caller, and group members who joined it)
   may read it or follow its topic, and only while they are in its conversation: removed from a
-  group, a follower gets \`revoked\` and is taken out of the call. A resume of \`call:\` is always a \`reset\` (re-read with
-  \`calls.get\`), so nothing from before someone was invited reaches them.
+  group, a follower gets \`revoked\` and is taken out of the call. A resume of \`call:\` is
+  always a \`reset\` (re-read with \`calls.get\`), so nothing from before someone was invited
+  reaches them.
 
 ## Treats
 

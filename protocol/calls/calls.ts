@@ -37,7 +37,7 @@ const Call = T.Object({
   state: OneOf(['ringing', 'active', 'ended'] as const),
   endReason: T.Union([OneOf(CALL_END_REASONS), T.Null()], {
     description:
-      'Once ended: completed (answered, then everyone left), missed (nobody answered in time), declined (the one-to-one callee declined), busy (the one-to-one callee was in another call), cancelled (the caller hung up before anyone answered), failed (the server could not go on with it)',
+      'Once ended: completed (answered, then everyone left), missed (nobody answered in time), declined (the one-to-one callee declined), busy (the one-to-one callee was in another call), cancelled (the caller hung up before anyone answered), failed (the server could not go on with it: reserved for the media placement to come, not given yet)',
   }),
   startedBy: T.Union([Uuid, T.Null()], { description: 'Null once that account is gone' }),
   participants: T.Array(CallParticipant, { description: 'Everyone the call rang, and its caller (first)' }),
