@@ -13,11 +13,21 @@
 // In a one-to-one conversation every send, edit and reaction is checked against the other
 // person's current settings (server/chats/consent.ts), not only the first message: a change to
 // `messages: nobody` closes the conversation to a stranger at once (typing stops showing too).
+// Calls (actors/call.ts) ask it the same question before they ring (`callCheck`), and have it write
+// the system message that tells how a call ended (`callEnded`, once per call: its id is the
+// message's clientId).
 import { CHAT_LIMITS } from '../protocol/lists.ts';
 import { mayWriteDirect } from '../server/chats/consent.ts';
 import { E2eeRequiredError } from '../server/chats/errors.ts';
 import type { MessageWriter } from '../server/chats/message-writer.ts';
-import { type Attachment, type EncryptedBody, isPresent, type StoryQuote, type SystemBody } from '../server/chats/schema.ts';
+import {
+  type Attachment,
+  type CallSummary,
+  type EncryptedBody,
+  isPresent,
+  type StoryQuote,
+  type SystemBody,
+} from '../server/chats/schema.ts';
 import type { SendLimit } from '../server/chats/send-limit.ts';
 import { type MessageRow, type MessageView, messageView, previewOf, type ReplyPreview, readUpTo } from '../server/chats/views.ts';
 import { type ChatWrites, type Conversation, chatWrites, type Member, type MemberChange } from '../server/chats/writes.ts';
@@ -61,7 +71,17 @@ export type RoomMessage =
   | { op: 'setAdmin'; userId: string; target: string; admin: boolean }
   | { op: 'update'; userId: string; name?: string; pictureMediaId?: string | null }
   | { op: 'encryption'; userId: string; encrypted: boolean }
+  /** May `userId` call this conversation (as they may write to it)? Answers whom the call rings. */
+  | { op: 'callCheck'; userId: string }
+  /** A call of the conversation ended (actors/call.ts): its system message, written once per call. */
+  | { op: 'callEnded'; system: SystemBody & { call: CallSummary } }
   | { op: 'tellUnread' };
+
+/** The answer to `callCheck`. */
+export interface CallCheck {
+  kind: 'direct' | 'group';
+  invitees: string[];
+}
 
 type Send = Extract<RoomMessage, { op: 'send' }>;
 
@@ -227,6 +247,7 @@ class Room {
     // No such conversation: answer so, and let go of the activation at once (ids that lead nowhere
     // must not keep actors alive).
     if (conversation === undefined) return { stop: true, reply: NO_SUCH_ROOM } satisfies Outcome;
+    if (message.op === 'callEnded') return reply(await this.#callEnded(conversation, message.system));
     const member = this.#members.get(message.userId);
     // Nobody outside learns whether a conversation exists.
     if (member === undefined || !isPresent(member.state)) throw new NotFoundError('conversation');
@@ -274,7 +295,25 @@ class Room {
         return reply(await this.#update(conversation, message.userId, member, message));
       case 'encryption':
         return reply(await this.#encryption(conversation, message.userId, message.encrypted));
+      case 'callCheck':
+        return reply(await this.#callCheck(conversation, message.userId));
     }
+  }
+
+  // ——— calls ———
+
+  /** A call is allowed exactly when a message is (a block, a declined request, the `messages` setting refuse both). */
+  async #callCheck(conversation: Conversation, userId: string): Promise<CallCheck> {
+    await this.#checkDirect(conversation, userId);
+    const invitees = [...this.#members].filter(([id, member]) => id !== userId && isPresent(member.state)).map(([id]) => id);
+    return { kind: conversation.kind, invitees };
+  }
+
+  /** The system message of an ended call, once: a report repeated after a failover finds it written. */
+  async #callEnded(conversation: Conversation, system: SystemBody & { call: CallSummary }) {
+    if (await this.#writes.systemMessageExists(system.call.callId)) return {};
+    await this.#systemChange(conversation, system, [], {}, system.call.callId);
+    return {};
   }
 
   // ——— messages ———
@@ -545,9 +584,18 @@ class Room {
     system: SystemBody,
     members: MemberChange[],
     change: Partial<Pick<Conversation, 'name' | 'pictureMediaId' | 'encrypted'>> = {},
+    clientId: string | null = null,
   ) {
     const seq = conversation.lastSeq + 1;
-    const row = await this.#writes.systemChange(seq, conversation.publishedSeq, system, members, conversation.memberCount, change);
+    const row = await this.#writes.systemChange(
+      seq,
+      conversation.publishedSeq,
+      system,
+      members,
+      conversation.memberCount,
+      change,
+      clientId,
+    );
     conversation.lastSeq = seq;
     await this.#publishMessages([messageView(row, null)]);
     await this.#membersChanged(members.map(({ userId }) => userId));

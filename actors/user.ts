@@ -6,7 +6,8 @@
 // goes through here so every session sees the same count. And the user's conversations with
 // unread messages: room actors tell it the new count of a conversation, and it publishes
 // `chats.unread` with the badge numbers (muted conversations and message requests apart). Media
-// progress reaches the user's sessions through it too (`media.changed`). Every event of the user's
+// progress reaches the user's sessions through it too (`media.changed`), and so do calls ringing and
+// ceasing to ring (`call.incoming`, `call.cancelled`, from actors/call.ts). Every event of the user's
 // topic is logged whether or not a session is open, so a device resuming later catches up.
 //
 // Persistence: the status message is written to user_statuses before a setStatus is
@@ -67,7 +68,13 @@ export type UserMessage =
   | { op: 'chatCounts' }
   /** Logs the `chats.unread` held back while the user had no socket open. */
   | { op: 'flushChats' }
-  | { op: 'mediaChanged'; media: EventBody<'user', 'media.changed'>['media'] };
+  | { op: 'mediaChanged'; media: EventBody<'user', 'media.changed'>['media'] }
+  /** A call rings the user, or stops ringing them (actors/call.ts): logged on `user:<id>` for every session. */
+  | { op: 'call'; event: CallUserEvent };
+
+export type CallUserEvent =
+  | { name: 'call.incoming'; body: EventBody<'user', 'call.incoming'> }
+  | { name: 'call.cancelled'; body: EventBody<'user', 'call.cancelled'> };
 
 export interface UserActorDeps {
   bus: Bus;
@@ -483,6 +490,10 @@ class UserActor implements Actor {
       case 'mediaChanged':
         await this.#deps.topics.publish(`user:${userId}`, 'media.changed', { media: message.media });
         return noReply;
+      case 'call':
+        // Answered once logged: the call actor knows every session will see it.
+        await this.#deps.topics.publish(`user:${userId}`, message.event.name, message.event.body);
+        return reply({});
       case 'chatCounts':
         return reply(chatCounts(this.#chats));
       case 'flushChats':

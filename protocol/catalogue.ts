@@ -6,6 +6,7 @@ import type { Static, TSchema } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { T } from './typebox.ts';
 import './formats.ts';
+import { callCalls, callEvents, callUserEvents } from './calls/calls.ts';
 import { ChatMember, ChatMessage, chatCalls, exampleChatId, exampleMessage } from './calls/chats.ts';
 import { graphCalls } from './calls/graph.ts';
 import { exampleMedia, MediaItem, mediaCalls } from './calls/media.ts';
@@ -132,6 +133,7 @@ export const Calls = {
   ...subscriptionCalls,
   ...verificationCalls,
   ...chatCalls,
+  ...callCalls,
   ...mediaCalls,
   ...tokenCalls,
 } satisfies Record<string, CallSpec>;
@@ -219,6 +221,7 @@ export const Topics = {
       ...paymentUserEvents,
       ...subscriptionUserEvents,
       ...verificationUserEvents,
+      ...callUserEvents,
       'saved.changed': {
         description:
           'The user saved or unsaved a post (`posts.save`) on one of their devices, so every device shows it; sent only when that changed something.',
@@ -390,6 +393,14 @@ export const Topics = {
         signal: true,
       },
     },
+  },
+  call: {
+    description:
+      'One call, for the people it rang: its state and participants as they change. Each event carries the whole call; a subscription never replays what happened before (a resume gets a `reset`: read the call again with `calls.get`). Media signalling will travel here too (not built yet).',
+    form: 'call:<callId>',
+    pattern: userTopicPattern('call'),
+    access: 'member',
+    events: callEvents,
   },
 } satisfies Record<string, TopicSpec>;
 

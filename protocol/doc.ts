@@ -10,7 +10,7 @@ import { type CallName, type CallSpec, Calls, type TopicKind, type TopicSpec, To
 import { encodeFrame } from './codec.ts';
 import { CLOSE_CODES, COMMON_CALL_ERRORS, DOMAIN_ERROR_CODES, ERROR_CODES, RETRY_AFTER_MS } from './errors.ts';
 import { ClientFrames, Limits, ServerFrames } from './frames.ts';
-import { SUBSCRIPTION_LIMITS, TREAT_LIMITS } from './lists.ts';
+import { CALL_LIMITS, SUBSCRIPTION_LIMITS, TREAT_LIMITS } from './lists.ts';
 import { READ_BACK, RETRY_RULE_TEXT, RETRY_RULES, type RetryRule } from './retry.ts';
 import { callScopeLine, personalTokensSection } from './scopes-doc.ts';
 import { PROTOCOL_VERSION } from './version.ts';
@@ -243,6 +243,7 @@ const ACCESS: Record<TopicKind, string> = {
     'any signed-in user not blocked by, or blocking, the user it names, whatever that user’s privacy settings (its events carry only an id and a time; `profile.get` and `pets.list` apply the settings). A blocked pair gets `FORBIDDEN`, and a block ends a subscription with a `revoked` frame. An id that names no user is accepted like any other: nothing ever arrives',
   post: 'whoever may see the post now: its author, and those its visibility lets see it, never across a block. A post that does not exist, is deleted or is not visible to the caller is `FORBIDDEN` alike (never `NOT_FOUND`). When the post is deleted or its visibility changes, or a friendship or block between a follower and its author changes, a follower who may no longer see it gets a `revoked` frame and no more events',
   room: 'the present members of the conversation it names; anyone else gets `FORBIDDEN`, also for a conversation that does not exist. A member who leaves or is removed gets a `revoked` frame and no more events',
+  call: 'the people the call rang (and its caller) while they are members of its conversation; anyone else gets `FORBIDDEN`, also for a call that does not exist. A member who leaves or is removed from the conversation gets a `revoked` frame and no more events. A resume never replays (a `reset` instead): nothing from before someone was invited reaches them',
 };
 
 function topicSection(kind: TopicKind, spec: TopicSpec): string {
@@ -635,6 +636,44 @@ its length and makes the HLS ladder), then \`reels.create\`. A reel is also a po
   for whoever may see its reel while that reel is public; \`reel.remix\` credits the reel a duet
   or stitch was made from (\`unavailable\` once deleted, or for someone it is hidden from).
   Remixing a reel needs it public with its switch on (\`REMIX_NOT_ALLOWED\`).
+
+## Voice and video calls
+
+A call belongs to a conversation and rings its other members. This version carries the call's
+signalling state only: who is rung, who is in it, and how it ended. Media (the SFU's router,
+WebRTC transports, producers and consumers) is not offered yet; it will be added to these calls
+and to the \`call:\` topic without changing what is here.
+
+- **Placing a call.** \`calls.start\` with the conversation, \`video\` and a new \`clientId\`
+  (a retry with the same one answers the same call). It is allowed exactly when sending a message
+  to the conversation is (\`MESSAGE_NOT_ALLOWED\` otherwise, \`NOT_FOUND\` when you are not in it).
+  The caller is in the call at once. Follow \`call:<callId>\` for \`call.changed\`: each carries the
+  whole call (\`state\` \`ringing\` → \`active\` → \`ended\` with \`endReason\`, and every
+  participant's state).
+- **Ringing.** Every session of every callee, on any node, gets \`call.incoming\` on its
+  \`user:\` topic (a device resuming that topic catches up on it); ring until \`call.cancelled\`
+  for that call arrives (either may come twice after a server failure: key them by call id):
+  \`answered\` or \`declined\` on another of your devices, \`missed\` after
+  the ring time (\`CALL_RING_SECONDS\`, 30 s by default), \`ended\` when the caller hung up.
+  \`calls.accept\` answers (only the device that answered takes part: another device's accept is
+  \`ANSWERED_ELSEWHERE\`), \`calls.decline\` declines.
+- **Busy.** A callee already in a call is not rung (\`busy\` in the participants); a one-to-one
+  call to them ends at once with \`endReason: busy\`. Nobody is in two calls: starting, answering
+  or joining another is \`ALREADY_IN_CALL\`. A conversation has one call in progress at most:
+  \`calls.start\` while one is answers \`CALL_IN_PROGRESS\` with \`details.callId\`.
+- **Ending.** One-to-one: a decline ends it \`declined\`; no answer in time, \`missed\`; the caller
+  hanging up before an answer, \`cancelled\`; either side leaving (\`calls.leave\`) after it,
+  \`completed\`. A group call goes on while anyone is in it: members who did not answer in time
+  stop ringing, and any member of the group may \`calls.join\` and \`calls.leave\` at will
+  (at most ${CALL_LIMITS.videoParticipants} people in a video call, ${CALL_LIMITS.audioParticipants} in a voice call: \`CALL_FULL\`).
+- **Afterwards.** The conversation gets a system message (\`action: call\`, with
+  \`call.outcome\` and \`call.durationSeconds\`; \`actorId\` started it, \`userIds\` took part);
+  its \`clientId\` is the call's id. \`calls.history\` lists your calls, newest first.
+- **Access.** Only the people a call rang (and its caller, and group members who joined it)
+  may read it or follow its topic, and only while they are in its conversation: removed from a
+  group, a follower gets \`revoked\` and is taken out of the call. A resume of \`call:\` is
+  always a \`reset\` (re-read with \`calls.get\`), so nothing from before someone was invited
+  reaches them.
 
 ## Treats
 

@@ -68,6 +68,13 @@ export const DOMAIN_ERROR_CODES = {
   NOT_A_REQUEST: 'Only a message request can be declined.',
   GROUP_FULL: 'A group has at most 1,024 members.',
   LAST_ADMIN: 'A group keeps at least one admin; make someone else admin first.',
+  ALREADY_IN_CALL: 'The caller is in another call; leave it first (`calls.leave`). Nothing changed.',
+  NOT_RINGING: 'The call no longer rings the caller (answered on another device, declined or missed); a group call can still be joined.',
+  CALL_ENDED: 'The call is over; nothing changed.',
+  CALL_IN_PROGRESS:
+    'The conversation already has a call in progress (`details.callId`): answer it with `calls.accept`, or `calls.join` a group call. Nothing was made.',
+  ANSWERED_ELSEWHERE: 'Another device of the caller already answered or joined this call; only that device takes part.',
+  CALL_FULL: 'The call has the most people allowed (`details.limit`: 16 in a video call, 32 in a voice call); nothing changed.',
   PAYMENT_PROVIDER_ERROR:
     'The payment provider (`details.provider`) refused or failed the request; nothing was charged by this call. Try again later.',
   PAYMENT_METHOD_UNAVAILABLE: 'This deployment does not offer the payment method asked for (`details.method`); nothing was made.',

@@ -48,6 +48,21 @@ export const CHAT_LIMITS = {
   historyPage: 50,
 } as const;
 
+// How a call ended (calls.*, and the conversation's system message about it).
+export const CALL_END_REASONS = ['completed', 'missed', 'declined', 'busy', 'cancelled', 'failed'] as const;
+
+// Calls' limits (calls.*), shared by the server's checks, the catalogue and the web client.
+export const CALL_LIMITS = {
+  /** People in a video call at once (CALL_FULL beyond): the SFU forwards every video to every other. */
+  videoParticipants: 16,
+  /** People in a voice call at once (CALL_FULL beyond). */
+  audioParticipants: 32,
+  /** Calls of a page of history, at most. */
+  historyPage: 50,
+  /** Calls of a page of history when `limit` is not given. */
+  historyDefault: 20,
+} as const;
+
 // The media pipeline's limits (uploads over HTTP; see PROTOCOL.md, "Media").
 export const MEDIA_LIMITS = {
   image: { bytes: 20 * 1024 * 1024 },

@@ -28,9 +28,9 @@ ${API_TOKEN_LIMITS.maxExpiresInDays} days); a person holds at most ${API_TOKEN_L
   call needs exactly one scope (printed under each call below), decided in this order: **never**
   for staff calls, for the namespaces ${NEVER_NAMESPACES.map((namespace) => code(`${namespace}.*`)).join(', ')}
   and for ${NEVER_CALLS.map(code).join(', ')} (account security and money need a signed-in
-  session); ${code('chats')} for ${code('chats.*')} and ${CHAT_CALLS.map(code).join(', ')}; ${code('read')} for
+  session); ${code('chats')} for ${code('chats.*')}, ${code('calls.*')} and ${CHAT_CALLS.map(code).join(', ')}; ${code('read')} for
   the calls whose retry rule is \`read\` (they change nothing); ${code('write')} for every other.
-  Following a topic needs ${code('read')}, a conversation's (\`room:\`) ${code('chats')}. Anything
+  Following a topic needs ${code('read')}, a conversation's (\`room:\`) or a call's (\`call:\`) ${code('chats')}. Anything
   outside the token's scopes is \`SCOPE_DENIED\` (\`details.needed\`), and nothing is done.
 - **HTTP.** Only these endpoints take a personal token; every other protected one (sign-in,
   sessions, passwords, two-factor, staff) answers it 403 \`SCOPE_DENIED\`:

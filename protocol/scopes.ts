@@ -3,11 +3,11 @@
 //   1. never: staff calls (any role above `user`), account security and money: the namespaces in
 //      NEVER_NAMESPACES (tokens themselves, payments, subscriptions, end-to-end keys, push
 //      endpoints) and the calls in NEVER_CALLS. These need a signed-in session.
-//   2. chats: every call of a conversation (`chats.*`) and the calls in CHAT_CALLS.
+//   2. chats: every call of a conversation (`chats.*`, `calls.*`) and the calls in CHAT_CALLS.
 //   3. read: the calls that change nothing, i.e. whose retry rule is `read` (retry.ts, declared
 //      for every call).
 //   4. write: everything else.
-// Topics need `read`, a conversation's (`room:`) `chats`. HTTP endpoints are refused to personal
+// Topics need `read`, a conversation's (`room:`) and a call's (`call:`) `chats`. HTTP endpoints are refused to personal
 // tokens unless HTTP_SCOPES lists them (sign-in, sessions, passwords, two-factor and staff
 // endpoints never are).
 import type { API_TOKEN_SCOPES } from './lists.ts';
@@ -30,12 +30,12 @@ const CHATS = new Set<string>(CHAT_CALLS);
 export function scopeOfCall(name: string, spec: Pick<CallSpec, 'role'>): ScopeNeed {
   const namespace = name.split('.')[0] as string;
   if (spec.role !== 'user' || NEVER.has(name) || (NEVER_NAMESPACES as readonly string[]).includes(namespace)) return 'never';
-  if (namespace === 'chats' || CHATS.has(name)) return 'chats';
+  if (namespace === 'chats' || namespace === 'calls' || CHATS.has(name)) return 'chats';
   return (RETRY_RULES as Record<string, string>)[name] === 'read' ? 'read' : 'write';
 }
 
-/** A topic of this kind (`room`, `user`, …): a conversation's needs `chats`, any other `read`. */
-export const scopeOfTopic = (kind: string): ApiTokenScope => (kind === 'room' ? 'chats' : 'read');
+/** A topic of this kind (`room`, `user`, …): a conversation's or a call's needs `chats`, any other `read`. */
+export const scopeOfTopic = (kind: string): ApiTokenScope => (kind === 'room' || kind === 'call' ? 'chats' : 'read');
 
 /**
  * The HTTP endpoints a personal token may use, as `METHOD /path` with Elysia's `:param`; any

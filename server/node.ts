@@ -1,6 +1,7 @@
 // One PetAmigos node: opens the platform (database, bus, cache, storage), records its boot, and
 // serves HTTP on Bun.serve. Roles beyond the gateway attach here as their issues land.
 
+import { callActorKind } from '../actors/call.ts';
 import { createMemoryLeases, openJetStreamLeases } from '../actors/leases.ts';
 import { Reminders } from '../actors/reminders.ts';
 import { roomActorKind } from '../actors/room.ts';
@@ -106,8 +107,19 @@ export async function startNode(config: Config, log: Logger, options: NodeOption
           sendLimit: new SendLimit(new RateLimiter(platform.cache), config.chatMessagesPerMinute, log),
           idleMs: config.actorIdleMs,
           // The chats module exists once the actor system does; rooms only call it after start.
-          revokeAccess: (conversationId) => social?.chats.revokeAccess(conversationId),
+          revokeAccess: (conversationId) => {
+            social?.chats.revokeAccess(conversationId);
+            social?.calls.revokeAccess(conversationId);
+          },
           mayAdd: (adderId, userId) => (social as Social).chats.mayAdd(adderId, userId),
+        }),
+        callActorKind({
+          db: platform.database.db,
+          topics: platform.topics,
+          log,
+          reminders,
+          ringMs: config.callRingSeconds * 1000,
+          idleMs: config.actorIdleMs,
         }),
         userActorKind({
           bus: platform.bus,

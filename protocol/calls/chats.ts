@@ -8,7 +8,7 @@
 // and reads it with `chats.history`. `clientId` (chosen by the sender) makes a send idempotent: a
 // retry of the same send answers the message already stored, and members see it once.
 
-import { CHAT_LIMITS } from '../lists.ts';
+import { CALL_END_REASONS, CHAT_LIMITS } from '../lists.ts';
 import {
   type CallSpec,
   CreateKey,
@@ -43,10 +43,21 @@ const Encrypted = T.Object(
 );
 
 const SystemAction = OneOf(
-  ['created', 'added', 'removed', 'left', 'renamed', 'picture', 'admin', 'accepted', 'encrypted', 'unencrypted'] as const,
+  ['created', 'added', 'removed', 'left', 'renamed', 'picture', 'admin', 'accepted', 'encrypted', 'unencrypted', 'call'] as const,
   {
-    description: 'encrypted / unencrypted: `actorId` turned end-to-end encryption of the one-to-one conversation on or off',
+    description:
+      'encrypted / unencrypted: `actorId` turned end-to-end encryption of the one-to-one conversation on or off. call: a call of the conversation ended (`call` says how); `actorId` started it, `userIds` took part',
   },
+);
+
+const CallSummary = T.Object(
+  {
+    callId: Uuid,
+    video: T.Boolean(),
+    durationSeconds: T.Integer({ minimum: 0, description: 'From the first answer to the end; 0 for a call nobody answered' }),
+    outcome: OneOf(CALL_END_REASONS),
+  },
+  { description: 'The call a `call` system message is about (null for every other action)' },
 );
 
 export const ChatMessage = T.Object({
@@ -75,6 +86,7 @@ export const ChatMessage = T.Object({
       actorId: Uuid,
       userIds: T.Array(Uuid),
       name: T.Union([T.String(), T.Null()]),
+      call: T.Union([CallSummary, T.Null()]),
     }),
     T.Null(),
   ]),

@@ -19,6 +19,7 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
+import type { CALL_END_REASONS } from '../../protocol/lists.ts';
 import { userRef, users } from '../accounts/schema.ts';
 
 export const conversations = pgTable(
@@ -86,11 +87,21 @@ export interface StoredReaction {
   count: number;
 }
 
+/** What a `call` system message says about the call that ended. */
+export interface CallSummary {
+  callId: string;
+  video: boolean;
+  durationSeconds: number;
+  outcome: (typeof CALL_END_REASONS)[number];
+}
+
 export interface SystemBody {
-  action: 'created' | 'added' | 'removed' | 'left' | 'renamed' | 'picture' | 'admin' | 'accepted' | 'encrypted' | 'unencrypted';
+  action: 'created' | 'added' | 'removed' | 'left' | 'renamed' | 'picture' | 'admin' | 'accepted' | 'encrypted' | 'unencrypted' | 'call';
   actorId: string;
   userIds: string[];
   name: string | null;
+  /** The `call` action's call; absent (rows written before calls existed) or null otherwise. */
+  call?: CallSummary | null;
 }
 
 /** The story a message answers or reacts to (stories.reply), as it was when the message was sent. */

@@ -48,7 +48,7 @@ export function messageView(row: MessageRow, replyTo: ReplyPreview | null, myRea
     text: row.deletedAt === null ? row.text : '',
     encrypted: row.deletedAt === null ? (row.encrypted ?? null) : null,
     replyTo,
-    system: row.system ?? null,
+    system: row.system === null ? null : { ...row.system, call: row.system.call ?? null },
     attachments: row.deletedAt === null ? row.attachments : [],
     story: storyOf(row),
     postId: row.deletedAt === null ? row.postId : null,

@@ -1,7 +1,7 @@
 // The SQL of one conversation's writes, used only by its room actor (actors/room.ts), which is
 // their single caller per conversation: each write is one transaction, and the actor updates its
 // hot state only after it committed.
-import { and, asc, count, eq, gt, isNotNull, sql } from 'drizzle-orm';
+import { and, asc, count, eq, gt, isNotNull, isNull, sql } from 'drizzle-orm';
 import { fold } from '../people/summaries.ts';
 import { anyOf } from '../platform/db/any-of.ts';
 import type { Database } from '../platform/db/index.ts';
@@ -137,6 +137,16 @@ export function chatWrites(db: Database, conversationId: string) {
       return found;
     },
 
+    /** Whether the system message named `clientId` was written (through messages_client's index). */
+    async systemMessageExists(clientId: string): Promise<boolean> {
+      const [row] = await db
+        .select({ seq: messages.seq })
+        .from(messages)
+        .where(and(here, isNull(messages.senderId), eq(messages.clientId, clientId)))
+        .limit(1);
+      return row !== undefined;
+    },
+
     async message(seq: number): Promise<MessageRow | undefined> {
       const [row] = await db.select().from(messages).where(at(seq));
       return row;
@@ -219,6 +229,8 @@ export function chatWrites(db: Database, conversationId: string) {
       members: MemberChange[],
       memberCount: number,
       change: Partial<Pick<Conversation, 'name' | 'pictureMediaId' | 'encrypted'>> = {},
+      /** Names a system message that must be written once (a call's: its id), see systemMessageExists. */
+      clientId: string | null = null,
     ): Promise<MessageRow> =>
       db.transaction(async (tx) => {
         for (const { userId, ...set } of members) {
@@ -232,7 +244,7 @@ export function chatWrites(db: Database, conversationId: string) {
         if (Object.keys(change).length > 0) await tx.update(conversations).set(change).where(eq(conversations.id, conversationId));
         const row = await insert(
           tx,
-          { seq, senderId: null, clientId: null, kind: 'system', text: '', encrypted: null, replyToSeq: null, system },
+          { seq, senderId: null, clientId, kind: 'system', text: '', encrypted: null, replyToSeq: null, system },
           publishedSeq,
           memberCount,
         );

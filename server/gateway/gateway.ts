@@ -471,11 +471,13 @@ export function createGateway(options: GatewayOptions): Gateway {
    * hold past statuses that a read now would not give, and nothing tells when the follower's
    * access began (it re-reads with presence.get). Everything else in full: a user's own topics and
    * `system`, and profile and post topics, whose events hold only ids, counts and times that
-   * whoever may follow the topic now may read anyway.
+   * whoever may follow the topic now may read anyway. A call's: never (a reset), so nobody invited
+   * late sees what came before; each of its events carries the whole call, which calls.get reads.
    */
   function replayReview(kind: string, userId: string, param: string | undefined): ReplayReview | undefined {
     if (kind === 'room') return (frames) => social.chats.replay(userId, param as string, frames);
     if (kind === 'presence' && param !== userId) return async () => 'reset';
+    if (kind === 'call') return async () => 'reset';
     return undefined;
   }
 

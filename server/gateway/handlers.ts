@@ -8,6 +8,7 @@ import type { CallName, CallRequest, CallResponse } from '../../protocol/catalog
 import type { Principal } from '../accounts/guard.ts';
 import type { PersonalTokens } from '../accounts/personal-tokens.ts';
 import { tokenHandlers } from '../accounts/token-handlers.ts';
+import { callHandlers } from '../calls/handlers.ts';
 import { chatHandlers } from '../chats/handlers.ts';
 import { ForbiddenError } from '../errors.ts';
 import { paymentHandlers, subscriptionHandlers } from '../payments/handlers.ts';
@@ -84,6 +85,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     ...subscriptionHandlers(deps.social.subscriptions),
     ...verificationHandlers(deps.social),
     ...chatHandlers(deps.social),
+    ...callHandlers(deps.social.calls),
     ...tokenHandlers(deps.tokens),
     'media.get': async (context, body) => ({ items: await deps.social.media.get(context.principal.userId, body.ids) }),
     'media.quota': async (context) => deps.social.media.quota(context.principal.userId),

@@ -3,7 +3,7 @@
 // README holds the table between `<!-- limits:begin -->` and `<!-- limits:end -->`;
 // `bun scripts/limits-table.ts` rewrites it and server/ops/limits.test.ts fails when it differs.
 import { VIDEO_MAX_FRAME_PIXELS } from '../../media/video.ts';
-import { API_TOKEN_LIMITS, MEDIA_LIMITS, REEL_ANALYTICS_LIMITS, REEL_LIMITS, STORY_LIMITS } from '../../protocol/lists.ts';
+import { API_TOKEN_LIMITS, CALL_LIMITS, MEDIA_LIMITS, REEL_ANALYTICS_LIMITS, REEL_LIMITS, STORY_LIMITS } from '../../protocol/lists.ts';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_DISTINCT, PASSWORD_MIN_LENGTH } from '../accounts/passwords.ts';
 import { LIMITS, type Limit, LOCKOUT_MS } from '../accounts/rate-limits.ts';
 import { REFRESH_TOKEN_TTL_MS } from '../accounts/sessions.ts';
@@ -181,6 +181,26 @@ function rows(): Row[] {
       what: 'chat messages (and encryption switches) sent per user',
       value: per(byDefault('CHAT_MESSAGES_PER_MINUTE'), 60_000),
       set: variable('CHAT_MESSAGES_PER_MINUTE'),
+    },
+    {
+      what: 'calls started per user (`calls.start`; a retry with the same clientId does not count)',
+      value: per(byDefault('CALLS_PER_HOUR'), 3_600_000),
+      set: variable('CALLS_PER_HOUR'),
+    },
+    {
+      what: 'how long a call rings before the callee missed it (a one-to-one call then ends `missed`)',
+      value: duration(byDefault('CALL_RING_SECONDS') * 1000),
+      set: variable('CALL_RING_SECONDS'),
+    },
+    {
+      what: 'people in a call at once: video; voice only (`CALL_FULL` beyond)',
+      value: `${CALL_LIMITS.videoParticipants}; ${CALL_LIMITS.audioParticipants}`,
+      set: fixed('protocol/lists.ts'),
+    },
+    {
+      what: 'calls per page of `calls.history`',
+      value: number(CALL_LIMITS.historyPage),
+      set: fixed('protocol/lists.ts'),
     },
     {
       what: 'new locations set per user',

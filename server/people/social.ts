@@ -5,6 +5,7 @@ import type { Reminders } from '../../actors/reminders.ts';
 import type { ActorSystem } from '../../actors/system.ts';
 import type { AccountsDeps } from '../accounts/context.ts';
 import { RateLimiter } from '../accounts/rate-limits.ts';
+import { Calls } from '../calls/calls.ts';
 import { Chats, chatsShowMedia, conversationsUseMedia, messagesUseMedia } from '../chats/chats.ts';
 import { Graph } from '../graph/graph.ts';
 import type { Media } from '../media/media.ts';
@@ -54,6 +55,7 @@ export interface Social {
   saved: Saved;
   trends: Trends;
   chats: Chats;
+  calls: Calls;
   media: Media;
   places: Places;
   reels: Reels;
@@ -132,6 +134,7 @@ export async function createSocial(
   const comments = new Comments(deps, posts);
   const reels = new Reels(deps, posts);
   const sounds = new Sounds(deps, reels);
+  const chats = new Chats(deps);
   return {
     deps,
     notifier,
@@ -144,7 +147,8 @@ export async function createSocial(
     feed: new Feed(deps, posts, platform.cache),
     saved: new Saved(deps, posts),
     trends,
-    chats: new Chats(deps),
+    chats,
+    calls: new Calls({ ...deps, callsPerHour: platform.config.callsPerHour }, chats),
     media,
     places: new Places(platform.config.places, platform.cache, limiter, platform.log),
     reels,

@@ -52,6 +52,10 @@ export interface Config {
   webPush: WebPushConfig;
   friendRequestsPerHour: number;
   chatMessagesPerMinute: number;
+  /** How long a call rings a callee before it counts as missed (CALL_RING_SECONDS). */
+  callRingSeconds: number;
+  /** Calls one user may start per hour (CALLS_PER_HOUR). */
+  callsPerHour: number;
   locationChangesPerDay: number;
   reportsPerHour: number;
   places: PlacesConfig;
@@ -385,6 +389,18 @@ const variables = {
     doc: 'Messages one user may send per minute, over all conversations (a flood brake; RATE_LIMITED beyond). Retries of a stored message do not count. Exact on one node; sends through several nodes at once may pass it by what they send within one cache round trip.',
     example: '120',
     parse: integer('CHAT_MESSAGES_PER_MINUTE', 1, 1_000_000, 120),
+  },
+  callRingSeconds: {
+    name: 'CALL_RING_SECONDS',
+    doc: 'How long a call rings its callees before they stop ringing (missed): a one-to-one call nobody answered then ends `missed`, a group call goes on. The deadline is stored with the call, so it fires even if the node holding the call died.',
+    example: '30',
+    parse: integer('CALL_RING_SECONDS', 1, 600, 30),
+  },
+  callsPerHour: {
+    name: 'CALLS_PER_HOUR',
+    doc: 'Calls one user may start per hour, over all conversations (RATE_LIMITED beyond); a retry of a start (same clientId) does not count.',
+    example: '30',
+    parse: integer('CALLS_PER_HOUR', 1, 100_000, 30),
   },
   locationChangesPerDay: {
     name: 'LOCATION_CHANGES_PER_DAY',
@@ -869,6 +885,8 @@ export function loadConfig(env: Env = process.env): Config {
     actorIdleMs: v.actorIdleMs,
     friendRequestsPerHour: v.friendRequestsPerHour,
     chatMessagesPerMinute: v.chatMessagesPerMinute,
+    callRingSeconds: v.callRingSeconds,
+    callsPerHour: v.callsPerHour,
     locationChangesPerDay: v.locationChangesPerDay,
     reportsPerHour: v.reportsPerHour,
     places: {

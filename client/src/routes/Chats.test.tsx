@@ -51,7 +51,7 @@ test('chats: the list names each conversation, previews its last message, shows 
         kind: 'system',
         senderId: null,
         text: '',
-        system: { action: 'created', actorId: bruno.id, userIds: [], name: null },
+        system: { action: 'created', actorId: bruno.id, userIds: [], name: null, call: null },
       }),
     }),
     chat('c-secret', { lastMessage: last({ kind: 'encrypted', text: '' }) }),

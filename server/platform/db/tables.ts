@@ -3,6 +3,7 @@
 // (drizzle.config.ts) and writes the SQL in migrations/.
 
 export * from '../../accounts/schema.ts';
+export * from '../../calls/schema.ts';
 export * from '../../chats/schema.ts';
 export * from '../../graph/schema.ts';
 export * from '../../mail/schema.ts';
