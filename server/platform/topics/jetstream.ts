@@ -208,7 +208,11 @@ class Publisher extends LightSubscription {
       return;
     }
     try {
-      const ack = JSON.parse(decoder.decode(data)) as { seq?: number; duplicate?: boolean; error?: { err_code?: number; description?: string } };
+      const ack = JSON.parse(decoder.decode(data)) as {
+        seq?: number;
+        duplicate?: boolean;
+        error?: { err_code?: number; description?: string };
+      };
       if (ack.error !== undefined) pending.reject(new PublishRefused(ack.error.err_code ?? 0, ack.error.description ?? 'error'));
       else pending.resolve({ seq: ack.seq ?? 0, duplicate: ack.duplicate === true });
     } catch (parse) {

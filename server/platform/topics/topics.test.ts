@@ -180,7 +180,9 @@ test('topics (jetstream): two nodes writing one topic in turn get contiguous seq
     expect(seqs).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
     const replay = await first.since('system', 0);
     if (replay === 'gap') throw new Error('gap');
-    expect(replay.frames.map(({ frame }) => (decodeFrame(frame) as { body: { i: number } }).body.i)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(replay.frames.map(({ frame }) => (decodeFrame(frame) as { body: { i: number } }).body.i)).toEqual([
+      0, 1, 2, 3, 4, 5, 6, 7, 8, 9,
+    ]);
   } finally {
     await first.close();
     await second.close();
