@@ -35,9 +35,40 @@ export function describeSystem(message: Pick<ChatMessage, 'system'>, nameOf: (us
       return t('chats.system.encrypted', { name });
     case 'unencrypted':
       return t('chats.system.unencrypted', { name });
+    case 'call':
+      return describeCall(system.call, name);
     default:
       return '';
   }
+}
+
+/** A call's line: how it ended, and how long it lasted when it was answered. */
+function describeCall(call: NonNullable<ChatMessage['system']>['call'], name: string): string {
+  if (call === null) return '';
+  switch (call.outcome) {
+    case 'completed':
+      return t(call.video ? 'chats.system.callVideo' : 'chats.system.callVoice', { duration: callDuration(call.durationSeconds) });
+    case 'missed':
+      return t(call.video ? 'chats.system.callMissedVideo' : 'chats.system.callMissedVoice', { name });
+    case 'declined':
+      return t('chats.system.callDeclined', { name });
+    case 'busy':
+      return t('chats.system.callBusy', { name });
+    case 'cancelled':
+      return t('chats.system.callCancelled', { name });
+    case 'failed':
+      return t('chats.system.callFailed');
+    default:
+      return '';
+  }
+}
+
+/** 0:42, 12:05, 1:02:09. */
+export function callDuration(seconds: number): string {
+  const hours = Math.floor(seconds / 3600);
+  const minutes = Math.floor((seconds % 3600) / 60);
+  const rest = String(seconds % 60).padStart(2, '0');
+  return hours > 0 ? `${hours}:${String(minutes).padStart(2, '0')}:${rest}` : `${minutes}:${rest}`;
 }
 
 /** "Ana is typing…", "Ana and Bruno are typing…", or "Several people are typing…"; '' when nobody is. */
