@@ -6,6 +6,10 @@
 // synchronous step, before any new frame can be handled. Recent frames are kept only while a
 // subscription to the topic is under way (a frame that reached the node before it began is
 // within what its replay reads): a node following thousands of topics holds no history of them.
+// The log's end as a subscription reads it can be ahead of what has reached this node's listener
+// (frames a NATS hop away): such a socket follows natively only once those frames are through, so
+// it never gets a frame its reply already counts; on a quiet topic nothing is on its way and it
+// follows at once.
 import { encodeFrame } from '../../protocol/codec.ts';
 import type { Logger } from '../platform/log.ts';
 import type { Listening, RetainedFrame, TopicLog } from '../platform/topics/index.ts';
@@ -19,8 +23,23 @@ interface Followed {
   joining: number;
   /** Made when a subscription is under way and a frame arrives; dropped once none is. */
   recent: RetainedFrame[] | undefined;
+  /**
+   * The highest seq this node's listener has handed out (-1 before the first subscription read the
+   * log's end): a subscription whose reply names a later seq waits for those frames, still on
+   * their way to this node, before it follows the topic natively (see `subscribe`).
+   */
+  delivered: number;
+  /** Sockets that replied and wait for the listener to reach their seq; made when needed. */
+  waiting: { connection: Connection; upTo: number; timer: ReturnType<typeof setTimeout> }[] | undefined;
   listening: Listening;
 }
+
+/**
+ * How long a subscription waits for frames the log had but this node had not received yet when
+ * its reply was made. They are normally a NATS hop away (well under a millisecond); past this the
+ * socket follows anyway (and drops, as PROTOCOL.md says clients do, a seq it already has).
+ */
+const IN_FLIGHT_WAIT_MS = 250;
 
 export interface Position {
   epoch: string;
@@ -75,12 +94,34 @@ export class TopicRouter {
       if (entry.recent.length > RECENT_PER_TOPIC) entry.recent.splice(0, entry.recent.length - RECENT_PER_TOPIC);
     }
     this.#publish(topic, frame);
+    if (seq > entry.delivered) entry.delivered = seq;
+    // Sockets whose reply named this seq follow from the next one on.
+    if (entry.waiting !== undefined) this.#release(topic, entry, (waiter) => waiter.upTo <= seq);
   };
+
+  /** Lets the waiting sockets that `ready` picks follow the topic natively. */
+  #release(topic: string, entry: Followed, ready: (waiter: NonNullable<Followed['waiting']>[number]) => boolean): void {
+    const waiting = entry.waiting ?? [];
+    const still = waiting.filter((waiter) => !ready(waiter));
+    for (const waiter of waiting) {
+      if (still.includes(waiter)) continue;
+      clearTimeout(waiter.timer);
+      if (waiter.connection.open && waiter.connection.follows(topic)) waiter.connection.ws?.subscribe(topic);
+    }
+    entry.waiting = still.length === 0 ? undefined : still;
+  }
 
   #follow(topic: string): Followed {
     let followed = this.#topics.get(topic);
     if (followed === undefined) {
-      followed = { followers: 0, joining: 0, recent: undefined, listening: this.#log.listen(topic, this.#onFrame) };
+      followed = {
+        followers: 0,
+        joining: 0,
+        recent: undefined,
+        delivered: -1,
+        waiting: undefined,
+        listening: this.#log.listen(topic, this.#onFrame),
+      };
       this.#topics.set(topic, followed);
     }
     followed.followers++;
@@ -91,6 +132,7 @@ export class TopicRouter {
     const followed = this.#topics.get(topic);
     if (followed === undefined) return;
     if (--followed.followers <= 0) {
+      for (const waiter of followed.waiting ?? []) clearTimeout(waiter.timer);
       followed.listening.unsubscribe();
       this.#topics.delete(topic);
     }
@@ -149,7 +191,20 @@ export class TopicRouter {
       if (reset) connection.sendBytes(encodeFrame({ type: 'reset', topic, epoch: this.#log.epoch, seq: upTo }));
       for (const entry of replay) connection.sendBytes(entry.frame);
       for (const entry of tail) connection.sendBytes(entry.frame);
-      connection.ws?.subscribe(topic);
+      // The log's end as read may be ahead of what reached this node's listener: those frames are
+      // on their way and would reach this socket too, though its reply already counts them. It
+      // follows once they are through. A listener that just started delivers from its start on.
+      if (followed.delivered < 0) followed.delivered = upTo;
+      if (followed.delivered >= upTo) connection.ws?.subscribe(topic);
+      else {
+        const waiter = {
+          connection,
+          upTo,
+          timer: setTimeout(() => this.#release(topic, followed, (w) => w === waiter), IN_FLIGHT_WAIT_MS),
+        };
+        followed.waiting ??= [];
+        followed.waiting.push(waiter);
+      }
     } catch (error) {
       connection.unfollow(topic);
       this.#unfollow(topic);
@@ -172,7 +227,10 @@ export class TopicRouter {
   }
 
   close(): void {
-    for (const followed of this.#topics.values()) followed.listening.unsubscribe();
+    for (const followed of this.#topics.values()) {
+      for (const waiter of followed.waiting ?? []) clearTimeout(waiter.timer);
+      followed.listening.unsubscribe();
+    }
     this.#topics.clear();
   }
 }
