@@ -16,6 +16,7 @@
 // Calls (actors/call.ts) ask it the same question before they ring (`callCheck`), and have it write
 // the system message that tells how a call ended (`callEnded`, once per call: its id is the
 // message's clientId).
+import { sql } from 'drizzle-orm';
 import { CHAT_LIMITS } from '../protocol/lists.ts';
 import { mayWriteDirect } from '../server/chats/consent.ts';
 import { E2eeRequiredError } from '../server/chats/errors.ts';
@@ -32,9 +33,12 @@ import type { SendLimit } from '../server/chats/send-limit.ts';
 import { type MessageRow, type MessageView, messageView, previewOf, type ReplyPreview, readUpTo } from '../server/chats/views.ts';
 import { type ChatWrites, type Conversation, chatWrites, type Member, type MemberChange } from '../server/chats/writes.ts';
 import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError, type RateLimitedError } from '../server/errors.ts';
+import { notBlockedWith } from '../server/graph/relations.ts';
 import type { MessagePush } from '../server/notifications/notifier.ts';
 import { fold } from '../server/people/summaries.ts';
+import { uuids } from '../server/platform/db/any-of.ts';
 import type { Database } from '../server/platform/db/index.ts';
+import { rowsOf } from '../server/platform/db/rows.ts';
 import { violatedUniqueConstraint } from '../server/platform/db/unique.ts';
 import type { Logger } from '../server/platform/log.ts';
 import type { TopicLog } from '../server/platform/topics/index.ts';
@@ -302,10 +306,30 @@ class Room {
 
   // ——— calls ———
 
-  /** A call is allowed exactly when a message is (a block, a declined request, the `messages` setting refuse both). */
+  /**
+   * A call is allowed exactly when a message is (a block, a declined request, the `messages` setting
+   * refuse both). Rung: the other present members, but not one whose message request is still
+   * waiting (a stranger's call does not ring through a request: in a one-to-one it is refused
+   * until the request is accepted) nor one with a block either way with the caller (a group does
+   * not carry a blocked person's ring).
+   */
   async #callCheck(conversation: Conversation, userId: string): Promise<CallCheck> {
     await this.#checkDirect(conversation, userId);
-    const invitees = [...this.#members].filter(([id, member]) => id !== userId && isPresent(member.state)).map(([id]) => id);
+    const present = [...this.#members].filter(([id, member]) => id !== userId && isPresent(member.state) && member.state !== 'request');
+    const ids = present.map(([id]) => id);
+    const blocked =
+      ids.length === 0
+        ? new Set<string>()
+        : new Set(
+            rowsOf<{ id: string }>(
+              await this.#deps.db.execute(
+                sql`select m.id from unnest(${uuids(ids)}) as m(id) where not ${notBlockedWith(userId, sql`m.id`)}`,
+              ),
+            ).map((row) => row.id),
+          );
+    const invitees = ids.filter((id) => !blocked.has(id));
+    // One-to-one: the other person has not accepted the caller's message request yet.
+    if (conversation.kind === 'direct' && invitees.length === 0) throw notAllowed();
     return { kind: conversation.kind, invitees };
   }
 

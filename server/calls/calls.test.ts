@@ -197,6 +197,18 @@ describe('calls: who may', () => {
     expect((await ana.call('calls.history', {})).items.map((call) => call.conversationId)).not.toContain(toCarla);
   });
 
+  test('calls: a stranger whose message request is not accepted cannot ring through it; once accepted, the call rings', async () => {
+    const [ana, eva] = await Promise.all([member(env.node), member(nodeB)]);
+    await eva.call('privacy.update', { messages: 'everyone' });
+    const conversationId = (await ana.call('chats.send', { to: eva.id, clientId: id(), text: 'Hola, vi a tu perro' })).conversationId;
+    expect((await ana.refused('calls.start', { conversationId, video: false, clientId: id() })).code).toBe('MESSAGE_NOT_ALLOWED');
+    expect(eva.socket.frames.some((frame) => frame.type === 'event' && frame.name === 'call.incoming')).toBe(false);
+    await eva.call('chats.accept', { conversationId });
+    const { id: callId } = await ana.call('calls.start', { conversationId, video: false, clientId: id() });
+    await eva.event('call.incoming', (body) => (body.call as { id: string }).id === callId);
+    await ana.call('calls.leave', { callId });
+  });
+
   test('calls: starting is rate limited per user (CALLS_PER_HOUR)', async () => {
     const limited = await env.peer('calls-limited', { CALLS_PER_HOUR: '2' });
     const [ana, bruno] = await Promise.all([member(limited), member(nodeB)]);
@@ -255,6 +267,20 @@ describe('calls: groups', () => {
     await expect.poll(async () => (await lastSystemMessage(bruno, conversationId))?.call?.outcome, { timeout: 5000 }).toBe('completed');
     const message = (await bruno.call('chats.history', { conversationId })).items.at(-1);
     expect(message?.system?.userIds.sort()).toEqual([ana.id, bruno.id, carla.id, dora.id].sort());
+  });
+
+  test('calls: a group call does not ring a member with a block either way with the caller', async () => {
+    const [ana, bruno, carla, dora] = await Promise.all([member(env.node), member(nodeB), member(nodeB), member(env.node)]);
+    await Promise.all([befriend(env.node, ana, bruno), befriend(env.node, ana, carla), befriend(env.node, ana, dora)]);
+    const conversationId = (await ana.call('chats.createGroup', { name: 'Parque', userIds: [bruno.id, carla.id, dora.id] })).id;
+    await carla.call('blocks.block', { userId: ana.id });
+    await ana.call('blocks.block', { userId: dora.id });
+    const started = await ana.call('calls.start', { conversationId, video: false, clientId: id() });
+    expect(started.participants.map((p) => p.userId).sort()).toEqual([ana.id, bruno.id].sort());
+    await bruno.event('call.incoming', (body) => (body.call as { id: string }).id === started.id);
+    for (const who of [carla, dora])
+      expect(who.socket.frames.some((frame) => frame.type === 'event' && frame.name === 'call.incoming')).toBe(false);
+    await ana.call('calls.leave', { callId: started.id });
   });
 
   test('calls: a video call takes 16 people at most: the 17th answer is CALL_FULL and changes nothing', async () => {
