@@ -318,6 +318,20 @@ class Call {
       : [];
     try {
       await this.#deps.db.transaction(async (tx) => {
+        // Still a present member, read here, in the actor's order: a removal that committed after
+        // the caller's access check (and whose revocation this actor handled first, with nobody to
+        // take out yet) refuses the entry instead of letting them in.
+        const [stillMember] = await tx
+          .select({ userId: conversationMembers.userId })
+          .from(conversationMembers)
+          .where(
+            and(
+              eq(conversationMembers.conversationId, call.conversationId),
+              eq(conversationMembers.userId, userId),
+              inArray(conversationMembers.state, [...PRESENT_STATES]),
+            ),
+          );
+        if (stillMember === undefined) throw new NotFoundError('call');
         await this.#storeNotices(tx, notices);
         if (previous === undefined) await tx.insert(callParticipants).values(participant);
         else await this.#setParticipant(tx, userId, { state: 'joined', joinedAt: now, leftAt: null, socketId });

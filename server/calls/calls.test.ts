@@ -269,6 +269,20 @@ describe('calls: groups', () => {
     expect(message?.system?.userIds.sort()).toEqual([ana.id, bruno.id, carla.id, dora.id].sort());
   });
 
+  test('calls: the call itself refuses entry to someone no longer a member, whatever the caller checked before (a removal racing a join)', async () => {
+    const [ana, bruno, carla] = await Promise.all([member(env.node), member(nodeB), member(nodeB)]);
+    await Promise.all([befriend(env.node, ana, bruno), befriend(env.node, ana, carla)]);
+    const conversationId = (await ana.call('chats.createGroup', { name: 'Río', userIds: [bruno.id, carla.id] })).id;
+    const { id: callId } = await ana.call('calls.start', { conversationId, video: false, clientId: id() });
+    await ana.call('chats.removeMember', { conversationId, userId: carla.id });
+    // As if the gateway's membership check had passed just before the removal committed.
+    await expect(env.node.actors.ask('call', callId, { op: 'join', userId: carla.id, socketId: 'carla-socket' })).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
+    expect((await ana.call('calls.get', { callId })).participants.find((p) => p.userId === carla.id)?.state).not.toBe('joined');
+    await ana.call('calls.leave', { callId });
+  });
+
   test('calls: a group call does not ring a member with a block either way with the caller', async () => {
     const [ana, bruno, carla, dora] = await Promise.all([member(env.node), member(nodeB), member(nodeB), member(env.node)]);
     await Promise.all([befriend(env.node, ana, bruno), befriend(env.node, ana, carla), befriend(env.node, ana, dora)]);
