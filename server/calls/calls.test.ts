@@ -2,6 +2,7 @@
 // (the others stop ringing), declining, no answer, busy, one call per user, group calls joined and
 // left at will, the system message and history, and what strangers, blocked people and removed
 // members get when they try someone else's call.
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type AccountsEnv, startAccountsEnv } from '../../test/harness/accounts.ts';
 import { befriend, join, type Member, memberPool } from '../../test/harness/social.ts';
@@ -92,6 +93,19 @@ describe('calls: one-to-one', () => {
     expect((await ana.call('calls.get', { callId })).state).toBe('ended');
     // Accepting or declining after the end.
     expect((await bruno.refused('calls.decline', { callId })).code).toBe('CALL_ENDED');
+  });
+
+  test('calls: the database holds one end message per call and conversation, whoever writes it', async () => {
+    const { ana, conversationId } = await pair();
+    const { id: callId } = await ana.call('calls.start', { conversationId, video: false, clientId: id() });
+    await ana.call('calls.leave', { callId });
+    await expect.poll(async () => (await lastSystemMessage(ana, conversationId))?.call?.callId, { timeout: 5000 }).toBe(callId);
+    const db = env.node.platform.database.db;
+    const second = db.execute(
+      sql`insert into messages (conversation_id, seq, id, sender_id, client_id, kind, text, search_text, created_at)
+          select ${conversationId}, last_seq + 1, ${crypto.randomUUID()}, null, ${callId}, 'system', '', '', now() from conversations where id = ${conversationId}`,
+    );
+    await expect(second).rejects.toMatchObject({ cause: { code: '23505', constraint_name: 'messages_system_client' } });
   });
 
   test('calls: a decline ends a one-to-one call declined; a repeat answers the same; nothing else changes it afterwards', async () => {

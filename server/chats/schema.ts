@@ -159,6 +159,11 @@ export const messages = pgTable(
   (table) => [
     primaryKey({ columns: [table.conversationId, table.seq] }),
     uniqueIndex('messages_client').on(table.conversationId, table.senderId, table.clientId),
+    // System messages have no sender, and NULLs never clash in messages_client: a call's end message
+    // (clientId = the call id) is written once per conversation even if two activations race.
+    uniqueIndex('messages_system_client')
+      .on(table.conversationId, table.clientId)
+      .where(sql`${table.senderId} is null and ${table.clientId} is not null`),
     index('messages_pinned').on(table.conversationId, table.pinnedAt).where(sql`${table.pinnedAt} is not null`),
     // Which messages show a media (media.get's access rule).
     index('messages_attachments').using('gin', table.attachments.op('jsonb_path_ops')),

@@ -1,0 +1,1 @@
+CREATE UNIQUE INDEX "messages_system_client" ON "messages" USING btree ("conversation_id","client_id") WHERE "messages"."sender_id" is null and "messages"."client_id" is not null;
