@@ -144,7 +144,14 @@ class Call {
         await this.#pruneMembers(call);
         return reply({});
       case 'notify':
-        // A failure throws, and the reminder tries again later.
+        // A ring retried after the call moved on (answered, declined, ended) would ring for
+        // nothing, after its `call.cancelled`: it is dropped. A failure throws, and the reminder
+        // tries again later.
+        if (
+          message.event.name === 'call.incoming' &&
+          (call.state === 'ended' || this.#participants.get(message.userId)?.state !== 'ringing')
+        )
+          return noReply;
         await this.#context.ask('user', message.userId, { op: 'call', event: message.event } satisfies UserMessage);
         return noReply;
       case 'join':

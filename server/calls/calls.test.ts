@@ -108,6 +108,30 @@ describe('calls: one-to-one', () => {
     await expect(second).rejects.toMatchObject({ cause: { code: '23505', constraint_name: 'messages_system_client' } });
   });
 
+  test('calls: a ring retried after the call ended (its reminder) is dropped, not delivered after the stop-ringing', async () => {
+    const { ana, bruno, conversationId } = await pair();
+    const started = await ana.call('calls.start', { conversationId, video: false, clientId: id() });
+    await bruno.event('call.incoming', (body) => (body.call as { id: string }).id === started.id);
+    await bruno.call('calls.decline', { callId: started.id });
+    await bruno.event('call.cancelled', (body) => body.callId === started.id);
+    const rings = () =>
+      bruno.socket.frames.filter(
+        (frame) => frame.type === 'event' && frame.name === 'call.incoming' && JSON.stringify(frame.body).includes(started.id),
+      ).length;
+    const before = rings();
+    // What the ring's reminder would send if its first delivery had failed.
+    await env.node.actors.ask('call', started.id, {
+      op: 'notify',
+      userId: bruno.id,
+      event: { name: 'call.incoming', body: { call: started } },
+    });
+    // A marker after it on the same topic: once it is here, anything the notify sent would be too.
+    const after = await ana.call('calls.start', { conversationId, video: false, clientId: id() });
+    await bruno.event('call.incoming', (body) => (body.call as { id: string }).id === after.id);
+    expect(rings()).toBe(before);
+    await ana.call('calls.leave', { callId: after.id });
+  });
+
   test('calls: a decline ends a one-to-one call declined; a repeat answers the same; nothing else changes it afterwards', async () => {
     const { ana, bruno, conversationId } = await pair();
     const { id: callId } = await ana.call('calls.start', { conversationId, video: false, clientId: id() });
