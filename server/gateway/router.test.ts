@@ -26,7 +26,7 @@ function fakeLog() {
 }
 
 /** A socket that receives what Bun's native publish would give it: frames of topics it follows. */
-function socketOn(router: TopicRouter, received: number[]) {
+function socketOn(received: number[]) {
   const followed = new Set<string>();
   const ws: SocketLike = {
     send: () => 0,
@@ -45,10 +45,10 @@ describe('router', () => {
     const { log, state, deliver } = fakeLog();
     const router = new TopicRouter(log, testLogger());
     const received: number[] = [];
-    const { connection, deliverTo } = socketOn(router, received);
+    const { connection, deliverTo } = socketOn(received);
     router.attach(deliverTo);
     // An earlier socket made the node follow the topic; the listener has frames up to 4.
-    const earlier = socketOn(router, []);
+    const earlier = socketOn([]);
     state.last = 4;
     await router.subscribe(earlier.connection, 'system', undefined, () => undefined);
     for (const seq of [3, 4]) deliver(seq);
@@ -67,7 +67,7 @@ describe('router', () => {
     const { log, state, deliver } = fakeLog();
     const router = new TopicRouter(log, testLogger());
     const received: number[] = [];
-    const { connection, deliverTo } = socketOn(router, received);
+    const { connection, deliverTo } = socketOn(received);
     router.attach(deliverTo);
     state.last = 41;
     await router.subscribe(connection, 'system', undefined, () => undefined);
