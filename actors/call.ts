@@ -1,7 +1,8 @@
 // CallActor (`call:<callId>`): owns one call's state: its state (ringing, active, ended and why),
 // its participants (who is rung, who is in it and from which device, who declined, missed or left)
 // and, from the next slice on, where its media router runs (`placement`, null until then). It is
-// the only writer of the call's rows, so every transition is decided in one place.
+// the only writer of the call's rows, so every transition is decided in one place. It lives on the
+// least-loaded node running an SFU (placement `sfu`), the node whose workers will carry its router.
 //
 // Persistence: each transition is one transaction (the call, its participants, and the durable
 // reminders it needs) committed before anyone hears of it: then `call.changed` on `call:<id>`,
@@ -93,6 +94,8 @@ type Executor = Parameters<Parameters<Database['transaction']>[0]>[0];
 export function callActorKind(deps: CallActorDeps): ActorKind {
   return {
     name: 'call',
+    // On the least-loaded node running an SFU, whose workers will carry the call's media router.
+    placement: 'sfu',
     ...(deps.idleMs === undefined ? {} : { idleMs: deps.idleMs }),
     async create(callId: string, context: ActorContext) {
       const [row] = await deps.db.select().from(calls).where(eq(calls.id, callId));

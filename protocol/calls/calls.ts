@@ -79,9 +79,9 @@ const activeCall = {
 
 export const callCalls = {
   'calls.start': {
-    description: `Call the other members of a conversation: voice, or video with \`video: true\`. Allowed exactly when sending a message to the conversation is (a block, a declined request or the other person's \`messages\` setting refuses it with MESSAGE_NOT_ALLOWED), and in a one-to-one only once the other person has accepted your message request (MESSAGE_NOT_ALLOWED while it waits); NOT_FOUND when you are not in the conversation. In a group, members with a block either way with you, and members whose own request to the group is still waiting, are not rung (they are not participants, and may still \`calls.join\`). You are in the call at once (\`joined\`); every session of every callee gets \`call.incoming\` on its \`user:\` topic, except a callee already in another call, who is not rung (\`busy\`): a one-to-one call to them ends at once with \`endReason: busy\`. Unanswered, the callees stop ringing after the server's ring time (30 s by default): a one-to-one call then ends \`missed\`, a group call goes on. A conversation has one call in progress at most: while one is (ringing or active), this is refused with CALL_IN_PROGRESS, whose \`details.callId\` names that call — answer it with \`calls.accept\` or \`calls.join\` instead. ALREADY_IN_CALL while you are in another call; at most 30 calls started per hour (RATE_LIMITED).`,
+    description: `Call the other members of a conversation: voice, or video with \`video: true\`. Allowed exactly when sending a message to the conversation is (a block, a declined request or the other person's \`messages\` setting refuses it with MESSAGE_NOT_ALLOWED), and in a one-to-one only once the other person has accepted your message request (MESSAGE_NOT_ALLOWED while it waits); NOT_FOUND when you are not in the conversation. In a group, members with a block either way with you, and members whose own request to the group is still waiting, are not rung (they are not participants, and may still \`calls.join\`). You are in the call at once (\`joined\`); every session of every callee gets \`call.incoming\` on its \`user:\` topic, except a callee already in another call, who is not rung (\`busy\`): a one-to-one call to them ends at once with \`endReason: busy\`. Unanswered, the callees stop ringing after the server's ring time (30 s by default): a one-to-one call then ends \`missed\`, a group call goes on. A conversation has one call in progress at most: while one is (ringing or active), this is refused with CALL_IN_PROGRESS, whose \`details.callId\` names that call — answer it with \`calls.accept\` or \`calls.join\` instead. ALREADY_IN_CALL while you are in another call; at most 30 calls started per hour (RATE_LIMITED). The call lives on the least-loaded node of the platform that runs a media server (SFU); CALLS_UNAVAILABLE when none does now.`,
     role: 'user',
-    errors: ['NOT_FOUND', 'MESSAGE_NOT_ALLOWED', 'ALREADY_IN_CALL', 'CALL_IN_PROGRESS'],
+    errors: ['NOT_FOUND', 'MESSAGE_NOT_ALLOWED', 'ALREADY_IN_CALL', 'CALL_IN_PROGRESS', 'CALLS_UNAVAILABLE'],
     request: T.Object({ conversationId: Uuid, video: T.Boolean(), clientId: Uuid }),
     response: Call,
     example: {
@@ -93,7 +93,7 @@ export const callCalls = {
     description:
       'Answer a call that is ringing you: you join it, and it becomes `active`. Your other devices get `call.cancelled` (`answered`) and stop ringing. The device that answered takes part; an accept from another device of yours is refused with ANSWERED_ELSEWHERE (the same socket repeating it gets the call again). NOT_RINGING when it no longer rings you (declined, missed), CALL_ENDED once the call is over, ALREADY_IN_CALL while you are in another call, CALL_FULL when it has the most people allowed; NOT_FOUND for a call you were not invited to.',
     role: 'user',
-    errors: ['NOT_FOUND', 'NOT_RINGING', 'CALL_ENDED', 'ALREADY_IN_CALL', 'ANSWERED_ELSEWHERE', 'CALL_FULL'],
+    errors: ['NOT_FOUND', 'NOT_RINGING', 'CALL_ENDED', 'ALREADY_IN_CALL', 'ANSWERED_ELSEWHERE', 'CALL_FULL', 'CALLS_UNAVAILABLE'],
     request: CallTarget,
     response: Call,
     example: { request: { callId: exampleCallId }, response: activeCall },
@@ -102,7 +102,7 @@ export const callCalls = {
     description:
       'Decline a call that is ringing you: every device of yours stops ringing (`call.cancelled`, `declined`). A one-to-one call ends `declined`; a group call goes on without you (you may still `calls.join` it). Declining again answers the call as it is; NOT_RINGING once you answered or missed it, CALL_ENDED once it is over.',
     role: 'user',
-    errors: ['NOT_FOUND', 'NOT_RINGING', 'CALL_ENDED'],
+    errors: ['NOT_FOUND', 'NOT_RINGING', 'CALL_ENDED', 'CALLS_UNAVAILABLE'],
     request: CallTarget,
     response: Call,
     example: {
@@ -120,7 +120,7 @@ export const callCalls = {
   'calls.join': {
     description: `Join a group call in progress: any member of the group may, rung or not (declined, missed, left, or added to the group since it started). At most ${CALL_LIMITS.videoParticipants} people in a video call and ${CALL_LIMITS.audioParticipants} in a voice call (CALL_FULL). A one-to-one call is answered with \`calls.accept\` (INVALID_INPUT here). Joining again from the device already in it answers the call as it is.`,
     role: 'user',
-    errors: ['NOT_FOUND', 'INVALID_INPUT', 'CALL_ENDED', 'ALREADY_IN_CALL', 'ANSWERED_ELSEWHERE', 'CALL_FULL'],
+    errors: ['NOT_FOUND', 'INVALID_INPUT', 'CALL_ENDED', 'ALREADY_IN_CALL', 'ANSWERED_ELSEWHERE', 'CALL_FULL', 'CALLS_UNAVAILABLE'],
     request: CallTarget,
     response: Call,
     example: { request: { callId: exampleCallId }, response: { ...activeCall, kind: 'group' } },
@@ -129,7 +129,7 @@ export const callCalls = {
     description:
       'Hang up: leave the call you are in. The caller hanging up before anyone answered ends it `cancelled` (the callees stop ringing); either side leaving a one-to-one call ends it `completed`; a group call ends when its last person leaves. Leaving a call you are not in (any more) answers it as it is. Someone who left or was removed from the conversation gets NOT_FOUND, and is out of the call anyway (that happens on its own when they go).',
     role: 'user',
-    errors: ['NOT_FOUND'],
+    errors: ['NOT_FOUND', 'CALLS_UNAVAILABLE'],
     request: CallTarget,
     response: Call,
     example: {
@@ -141,7 +141,7 @@ export const callCalls = {
     description:
       'A call you were invited to (or started), as it is now. NOT_FOUND for any other, and once you are no longer in its conversation.',
     role: 'user',
-    errors: ['NOT_FOUND'],
+    errors: ['NOT_FOUND', 'CALLS_UNAVAILABLE'],
     request: CallTarget,
     response: Call,
     example: { request: { callId: exampleCallId }, response: exampleCall },

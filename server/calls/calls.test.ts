@@ -353,3 +353,21 @@ describe('calls: groups', () => {
     expect((await last.call('calls.join', { callId })).participants.filter((p) => p.state === 'joined')).toHaveLength(16);
   });
 });
+
+describe('calls: without a media server', () => {
+  test('calls: on a platform where no node runs an SFU, a call is refused CALLS_UNAVAILABLE and nothing is stored or rung', async () => {
+    const bare = await startAccountsEnv('calls-nosfu', { MEDIASOUP_WORKER_BIN: '/nonexistent' });
+    const members = memberPool(bare);
+    try {
+      const [ana, bruno] = await Promise.all([members.member(bare.node), members.member(bare.node)]);
+      await befriend(bare.node, ana, bruno);
+      const conversationId = (await ana.call('chats.send', { to: bruno.id, clientId: id(), text: '¿Llamamos?' })).conversationId;
+      expect((await ana.refused('calls.start', { conversationId, video: true, clientId: id() })).code).toBe('CALLS_UNAVAILABLE');
+      expect((await ana.call('calls.history', {})).items).toEqual([]);
+      expect(bruno.socket.frames.some((frame) => frame.type === 'event' && frame.name === 'call.incoming')).toBe(false);
+    } finally {
+      members.closeAll();
+      await bare.close();
+    }
+  });
+});

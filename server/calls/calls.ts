@@ -4,6 +4,7 @@
 // call's conversation: someone removed from a group no longer sees its calls.
 import { and, desc, eq, inArray, lt } from 'drizzle-orm';
 import { type CallMessage, isNoSuchCall, type StartRefusal } from '../../actors/call.ts';
+import { NoPlacementError } from '../../actors/errors.ts';
 import type { CallCheck } from '../../actors/room.ts';
 import type { CallRequest, CallResponse } from '../../protocol/catalogue.ts';
 import { CALL_LIMITS } from '../../protocol/lists.ts';
@@ -13,7 +14,7 @@ import { NotFoundError } from '../errors.ts';
 import { announceAccessChange, type SocialDeps } from '../people/context.ts';
 import { anyOf } from '../platform/db/any-of.ts';
 import { liveCallOf } from './access.ts';
-import { AlreadyInCallError, CallInProgressError } from './errors.ts';
+import { AlreadyInCallError, CallInProgressError, CallsUnavailableError } from './errors.ts';
 import { callParticipants, calls } from './schema.ts';
 import { type CallView, callView } from './views.ts';
 
@@ -41,7 +42,7 @@ export class Calls {
       .then(async (callId) => {
         if (callId === undefined) return;
         announceAccessChange(this.#deps, { topics: [`call:${callId}`] });
-        await this.#deps.actors.ask('call', callId, { op: 'members' } satisfies CallMessage);
+        await this.#callActor(callId, { op: 'members' } satisfies CallMessage);
       })
       .catch((error: unknown) => this.#deps.log.error({ err: error }, `calls.revokeAccess() | failed [conversation:${conversationId}]`));
   }
@@ -53,7 +54,7 @@ export class Calls {
     const check = await this.#chats.room<CallCheck>(request.conversationId, { op: 'callCheck', userId });
     await this.#deps.limiter.hit({ name: 'calls started', max: this.#deps.callsPerHour, windowMs: 60 * 60_000 }, userId);
     const callId = Bun.randomUUIDv7();
-    const answer = (await this.#deps.actors.ask('call', callId, {
+    const answer = (await this.#callActor(callId, {
       op: 'start',
       userId,
       socketId,
@@ -107,7 +108,7 @@ export class Calls {
     try {
       await this.#member(userId, callId);
     } catch (refusal) {
-      await this.#deps.actors.ask('call', callId, { op: 'members' } satisfies CallMessage);
+      await this.#callActor(callId, { op: 'members' } satisfies CallMessage);
       throw refusal;
     }
     return this.#ask(callId, { op: 'leave', userId });
@@ -179,8 +180,18 @@ export class Calls {
     if (row === undefined) throw new NotFoundError('call');
   }
 
+  /** Asks the call's actor, which lives on the least-loaded SFU node (CALLS_UNAVAILABLE when none runs). */
+  async #callActor(callId: string, message: CallMessage): Promise<unknown> {
+    try {
+      return await this.#deps.actors.ask('call', callId, message);
+    } catch (error) {
+      if (error instanceof NoPlacementError) throw new CallsUnavailableError();
+      throw error;
+    }
+  }
+
   async #ask(callId: string, message: CallMessage): Promise<CallView> {
-    const answer = await this.#deps.actors.ask('call', callId, message);
+    const answer = await this.#callActor(callId, message);
     if (isNoSuchCall(answer)) throw new NotFoundError('call');
     return answer as CallView;
   }

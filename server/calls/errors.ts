@@ -58,3 +58,13 @@ export class CallInProgressError extends ServerError {
     return { callId: this.callId };
   }
 }
+
+/** No node of the cluster runs an SFU now (no worker, or every worker dead): calls cannot be placed. */
+export class CallsUnavailableError extends ServerError {
+  readonly code = 'CALLS_UNAVAILABLE';
+  readonly status = 503;
+  constructor() {
+    super('calls are unavailable: no node of the platform runs an SFU (media server) now');
+    this.name = 'CallsUnavailableError';
+  }
+}
