@@ -17,6 +17,7 @@
 // reminder).
 import { and, eq, inArray, ne } from 'drizzle-orm';
 import { CALL_LIMITS } from '../protocol/lists.ts';
+import { presentIn } from '../server/calls/access.ts';
 import { AlreadyInCallError, AnsweredElsewhereError, CallEndedError, CallFullError, NotRingingError } from '../server/calls/errors.ts';
 import { type CallEndReason, callParticipants, calls, type ParticipantState } from '../server/calls/schema.ts';
 import { byCallerFirst, type CallRow, type CallView, callView, durationOf, type ParticipantRow } from '../server/calls/views.ts';
@@ -334,13 +335,7 @@ class Call {
         const [stillMember] = await tx
           .select({ userId: conversationMembers.userId })
           .from(conversationMembers)
-          .where(
-            and(
-              eq(conversationMembers.conversationId, call.conversationId),
-              eq(conversationMembers.userId, userId),
-              inArray(conversationMembers.state, [...PRESENT_STATES]),
-            ),
-          );
+          .where(presentIn(call.conversationId, userId));
         if (stillMember === undefined) throw new NotFoundError('call');
         await this.#storeNotices(tx, notices);
         if (previous === undefined) await tx.insert(callParticipants).values(participant);

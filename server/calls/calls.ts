@@ -2,18 +2,18 @@
 // (as they may write to it) and whom it rings, then the new call's actor (actors/call.ts) makes it;
 // every later change goes to that actor. Reads check that the reader is still a member of the
 // call's conversation: someone removed from a group no longer sees its calls.
-import { and, desc, eq, inArray, lt } from 'drizzle-orm';
+import { and, desc, eq, lt } from 'drizzle-orm';
 import { type CallMessage, isNoSuchCall, type StartRefusal } from '../../actors/call.ts';
 import { NoPlacementError } from '../../actors/errors.ts';
 import type { CallCheck } from '../../actors/room.ts';
 import type { CallRequest, CallResponse } from '../../protocol/catalogue.ts';
 import { CALL_LIMITS } from '../../protocol/lists.ts';
 import type { Chats } from '../chats/chats.ts';
-import { conversationMembers, PRESENT_STATES } from '../chats/schema.ts';
+import { conversationMembers } from '../chats/schema.ts';
 import { NotFoundError } from '../errors.ts';
 import { announceAccessChange, type SocialDeps } from '../people/context.ts';
 import { anyOf } from '../platform/db/any-of.ts';
-import { liveCallOf } from './access.ts';
+import { liveCallOf, presentIn } from './access.ts';
 import { AlreadyInCallError, CallInProgressError, CallsUnavailableError } from './errors.ts';
 import { callParticipants, calls } from './schema.ts';
 import { type CallView, callView } from './views.ts';
@@ -121,16 +121,9 @@ export class Calls {
       .select({ call: calls })
       .from(callParticipants)
       .innerJoin(calls, eq(calls.id, callParticipants.callId))
-      .innerJoin(
-        conversationMembers,
-        and(eq(conversationMembers.conversationId, calls.conversationId), eq(conversationMembers.userId, userId)),
-      )
+      .innerJoin(conversationMembers, presentIn(calls.conversationId, userId))
       .where(
-        and(
-          eq(callParticipants.userId, userId),
-          inArray(conversationMembers.state, [...PRESENT_STATES]),
-          request.before === undefined ? undefined : lt(callParticipants.callId, request.before),
-        ),
+        and(eq(callParticipants.userId, userId), request.before === undefined ? undefined : lt(callParticipants.callId, request.before)),
       )
       .orderBy(desc(callParticipants.callId))
       .limit(limit + 1);
@@ -172,11 +165,8 @@ export class Calls {
     const [row] = await this.#deps.db
       .select({ state: conversationMembers.state })
       .from(calls)
-      .innerJoin(
-        conversationMembers,
-        and(eq(conversationMembers.conversationId, calls.conversationId), eq(conversationMembers.userId, userId)),
-      )
-      .where(and(eq(calls.id, callId), inArray(conversationMembers.state, [...PRESENT_STATES])));
+      .innerJoin(conversationMembers, presentIn(calls.conversationId, userId))
+      .where(eq(calls.id, callId));
     if (row === undefined) throw new NotFoundError('call');
   }
 
