@@ -192,8 +192,7 @@ class Publisher extends LightSubscription {
 
   callback(error: NatsError | null, message: Msg): void {
     if (error) {
-      for (const pending of this.#pending.values()) pending.reject(error);
-      this.#pending.clear();
+      this.#stop(error);
       return;
     }
     const subject = message.subject;
