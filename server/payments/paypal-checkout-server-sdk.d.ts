@@ -45,6 +45,8 @@ declare module '@paypal/checkout-server-sdk' {
     }
     class PayPalHttpClient {
       constructor(environment: PayPalEnvironment);
+      /** paypalhttp's Encoder: turns a request's body into the bytes sent, by its Content-Type. */
+      encoder: { serializeRequest(request: HttpRequest): string | Buffer };
       execute<T = Json>(request: HttpRequest): Promise<HttpResponse<T>>;
     }
   }

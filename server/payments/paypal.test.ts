@@ -101,6 +101,26 @@ describe('payments with PayPal', () => {
     expect(await bruno.call('treats.balance', {})).toEqual({ wallet: 100, earned: 0 });
   });
 
+  test('payments (paypal): an event whose body is written with escapes and spaces (the same JSON, other bytes) is verified with PayPal as received and settles the payment', async () => {
+    const carla = await pool.member();
+    const payment = await buy(carla, 'treats_100');
+    const orderId = orderIdOf(payment.approveUrl);
+    paypal.approve(orderId);
+    paypal.hold();
+    expect((await asPayPalApp(`/v2/checkout/orders/${orderId}/capture`, '{}')).status).toBe(201);
+    const event = paypal.lastEvent('PAYMENT.CAPTURE.COMPLETED');
+    if (event === undefined) throw new Error('no capture event');
+    paypal.send({ ...event, summary: `${event.summary} — pagó Ñandú 🐾` }, { layout: 'escaped' });
+    await paypal.flush();
+    await paypal.settled();
+    const delivered = paypal.deliveries.at(-1);
+    expect(delivered?.status).toBe(200);
+    // Re-serialising what was delivered gives other bytes: only the text as received verifies.
+    expect(JSON.stringify(JSON.parse(delivered?.body ?? '{}'))).not.toBe(delivered?.body);
+    await expect.poll(async () => (await carla.call('payments.get', { paymentId: payment.id })).status).toBe('completed');
+    expect(await carla.call('treats.balance', {})).toEqual({ wallet: 100, earned: 0 });
+  });
+
   test('payments (paypal): a capture reporting another amount or currency is FRAUD_SUSPECTED and credits nothing', async () => {
     const carla = await pool.member();
     const cheap = await buy(carla, 'treats_1200');

@@ -45,6 +45,11 @@ export interface PayPalEvent {
   resource: Record<string, unknown>;
 }
 
+/** A request body already serialised as JSON, sent byte for byte. */
+class Verbatim {
+  constructor(readonly text: string) {}
+}
+
 export class PayPalGateway {
   readonly #client: paypal.core.PayPalHttpClient;
   readonly #settings: PayPalSettings;
@@ -56,6 +61,10 @@ export class PayPalGateway {
     this.#client = new paypal.core.PayPalHttpClient(
       new paypal.core.PayPalEnvironment(settings.clientId, settings.clientSecret, settings.apiUrl, settings.apiUrl),
     );
+    // A Verbatim body goes out as its text: the SDK's JSON encoder would re-serialise it.
+    const encoder = this.#client.encoder;
+    const serialize = encoder.serializeRequest.bind(encoder);
+    encoder.serializeRequest = (request) => (request.body instanceof Verbatim ? request.body.text : serialize(request));
   }
 
   async #execute(what: string, request: paypal.HttpRequest): Promise<paypal.Json> {
@@ -277,9 +286,11 @@ export class PayPalGateway {
 
   /**
    * The event, if PayPal confirms it sent it to our webhook (its transmission headers and body);
-   * undefined when it does not, or when the headers are missing.
+   * undefined when it does not, or when the headers are missing. PayPal's signature covers the CRC32
+   * of the body's bytes, so the event goes back to PayPal as the exact text received (`raw`), never
+   * re-serialised from `body` (escapes, spacing or key order would differ and a genuine event fail).
    */
-  async verified(headers: Headers, body: Record<string, unknown>): Promise<PayPalEvent | undefined> {
+  async verified(headers: Headers, body: Record<string, unknown>, raw: string): Promise<PayPalEvent | undefined> {
     const header = (name: string) => headers.get(name) ?? undefined;
     const fields = {
       auth_algo: header('paypal-auth-algo'),
@@ -292,11 +303,12 @@ export class PayPalGateway {
     // Checked here before PayPal is asked (an anonymous POST must not cost a call to PayPal):
     // PayPal's algorithm, and a certificate on PayPal's own API host.
     if (fields.auth_algo !== 'SHA256withRSA' || !this.#certHostAllowed(fields.cert_url as string)) return undefined;
+    const envelope = JSON.stringify({ ...fields, webhook_id: this.#settings.webhookId });
     const answer = await this.#execute('verify webhook', {
       path: '/v1/notifications/verify-webhook-signature',
       verb: 'POST',
       headers: { 'Content-Type': 'application/json' },
-      body: { ...fields, webhook_id: this.#settings.webhookId, webhook_event: body },
+      body: new Verbatim(`${envelope.slice(0, -1)},"webhook_event":${raw}}`),
     });
     if (answer.verification_status !== 'SUCCESS') return undefined;
     if (typeof body.id !== 'string' || typeof body.event_type !== 'string' || typeof body.resource !== 'object' || body.resource === null)

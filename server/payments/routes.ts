@@ -28,7 +28,7 @@ export function paymentRoutes(webhooks: PaymentWebhooks) {
         ...refusals({ 400: ['WEBHOOK_NOT_VERIFIED'], 413: ['BODY_TOO_LARGE'] }),
       },
     })
-    .post('/paypal', async ({ body, request }) => answered(await webhooks.paypal(request.headers, body), 'PayPal'), {
+    .post('/paypal', async ({ body, request }) => answered(await webhooks.paypal(request.headers, body, rawBodyOf(request)), 'PayPal'), {
       body: t.Record(t.String(), t.Unknown(), { description: "PayPal's webhook event, as PayPal sends it" }),
       detail: {
         tags: ['payments'],

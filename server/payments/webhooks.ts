@@ -79,11 +79,11 @@ export class PaymentWebhooks {
     this.#deps = deps;
   }
 
-  /** A PayPal event: believed once PayPal confirms it sent it; handled once per event id. */
-  async paypal(headers: Headers, body: Record<string, unknown>): Promise<WebhookOutcome> {
+  /** A PayPal event (`raw`: its body as received): believed once PayPal confirms it sent it; handled once per event id. */
+  async paypal(headers: Headers, body: Record<string, unknown>, raw: Uint8Array): Promise<WebhookOutcome> {
     const gateway = this.#deps.paypal;
     if (gateway === undefined) return 'unverified';
-    const event = await gateway.verified(headers, body);
+    const event = await gateway.verified(headers, body, new TextDecoder().decode(raw));
     if (event === undefined) {
       this.#deps.log.warn({ id: body.id }, `payments.webhook() | refused: not verified by PayPal [id:${String(body.id)}]`);
       return 'unverified';

@@ -37,6 +37,9 @@ export interface PayPalWebhookEvent {
  */
 export type PayPalForgery = 'signature' | 'cert-url' | 'body';
 
+/** How a delivery's body is written: compact as JSON.stringify does, or with escapes and spaces (the same value). */
+export type PayPalLayout = 'compact' | 'escaped';
+
 /** The fields of `POST /v1/notifications/verify-webhook-signature`. */
 export interface VerifyWebhookSignatureRequest {
   auth_algo?: string;
@@ -96,6 +99,48 @@ function signedMessage(transmissionId: string, transmissionTime: string, webhook
   return `${transmissionId}|${transmissionTime}|${webhookId}|${Bun.hash.crc32(rawBody) >>> 0}`;
 }
 
+/** `value` as JSON with `\/` for every slash, `\uXXXX` for every non-ASCII character and a space after `:` and `,`. */
+function escapedJson(value: unknown): string {
+  return JSON.stringify(value, null, 1)
+    .replace(/\n */g, (_match, offset: number, text: string) => (text[offset - 1] === ',' ? ' ' : ''))
+    .replaceAll('/', '\\/')
+    .replace(/[^ -~]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/**
+ * The text of a top-level member's value in a JSON object's text, as written there (undefined when absent): what
+ * PayPal reads `webhook_event` as. Walks the text once, minding strings and nesting.
+ */
+export function rawMember(json: string, name: string): string | undefined {
+  let depth = 0;
+  let expectKey = false;
+  let key: unknown;
+  let start = -1;
+  for (let i = 0; i < json.length; i++) {
+    const char = json[i];
+    if (char === '"') {
+      const from = i;
+      for (i++; json[i] !== '"'; i++) if (json[i] === '\\') i++;
+      if (depth === 1 && expectKey) {
+        key = JSON.parse(json.slice(from, i + 1));
+        expectKey = false;
+      }
+      continue;
+    }
+    if (char === '{' || char === '[') {
+      depth++;
+      if (depth === 1) expectKey = true;
+    } else if (char === '}' || char === ']') depth--;
+    else if (depth === 1 && char === ':' && key === name) start = i + 1;
+    else if (depth === 1 && char === ',') {
+      if (start >= 0) return json.slice(start, i).trim();
+      expectKey = true;
+    }
+    if (depth === 0 && start >= 0) return json.slice(start, i).trim();
+  }
+  return undefined;
+}
+
 /** Changes what a receiver would act on (the amount, else the summary) without re-signing. */
 function tamperedBody(event: PayPalWebhookEvent): string {
   const copy = structuredClone(event);
@@ -132,11 +177,15 @@ export class PayPalWebhookSigner {
     return undefined;
   }
 
-  /** One signed delivery of `event` to `url`, with fresh transmission id and time as each PayPal attempt has. */
-  prepare(url: string, event: PayPalWebhookEvent, forged?: PayPalForgery): PreparedDelivery {
+  /**
+   * One signed delivery of `event` to `url`, with fresh transmission id and time as each PayPal attempt has.
+   * `layout: 'escaped'` writes the body as some serialisers do (`\/` in URLs, non-ASCII as `\uXXXX`, spaces after
+   * separators): the same JSON value, other bytes.
+   */
+  prepare(url: string, event: PayPalWebhookEvent, forged?: PayPalForgery, layout: PayPalLayout = 'compact'): PreparedDelivery {
     const transmissionId = randomUUID();
     const transmissionTime = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
-    const body = JSON.stringify(event);
+    const body = layout === 'escaped' ? escapedJson(event) : JSON.stringify(event);
     const message = signedMessage(transmissionId, transmissionTime, this.webhookId, body);
     const key = forged === 'cert-url' ? this.#impostor.privateKey : this.#genuine.privateKey;
     const signature = sign('sha256', Buffer.from(forged === 'signature' ? `${message}x` : message), key).toString('base64');
@@ -155,14 +204,15 @@ export class PayPalWebhookSigner {
   }
 
   /**
-   * PayPal's own check: only its certificate, only this app's webhook id, and the CRC over the event as given
-   * (re-serialized, which is why receivers must pass the event unchanged).
+   * PayPal's own check: only its certificate, only this app's webhook id, and the CRC over the event exactly as the
+   * request carries it (`rawEvent`, the text of `webhook_event`), so a receiver that re-serialises the event it got
+   * fails whenever its serialisation differs from the delivery's bytes.
    */
-  verify(request: VerifyWebhookSignatureRequest): 'SUCCESS' | 'FAILURE' {
-    const { auth_algo, cert_url, transmission_id, transmission_sig, transmission_time, webhook_id, webhook_event } = request;
+  verify(request: VerifyWebhookSignatureRequest, rawEvent: string): 'SUCCESS' | 'FAILURE' {
+    const { auth_algo, cert_url, transmission_id, transmission_sig, transmission_time, webhook_id } = request;
     if (auth_algo !== AUTH_ALGO || cert_url !== this.certUrl || webhook_id !== this.webhookId) return 'FAILURE';
     if (!transmission_id || !transmission_time || !transmission_sig) return 'FAILURE';
-    const message = signedMessage(transmission_id, transmission_time, webhook_id, JSON.stringify(webhook_event));
+    const message = signedMessage(transmission_id, transmission_time, webhook_id, rawEvent);
     const publicKey = new X509Certificate(this.#genuine.pem).publicKey;
     return verify('sha256', Buffer.from(message), publicKey, Buffer.from(transmission_sig, 'base64')) ? 'SUCCESS' : 'FAILURE';
   }

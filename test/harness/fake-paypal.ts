@@ -27,12 +27,17 @@ import { PayPalBilling } from './fake-paypal-billing.ts';
 import {
   type PayPalEventType,
   type PayPalForgery,
+  type PayPalLayout,
   type PayPalWebhookEvent,
   PayPalWebhookSigner,
   paypalEvent,
+  rawMember,
   type VerifyWebhookSignatureRequest,
 } from './fake-paypal-webhooks.ts';
 import { type SendOptions, type WebhookDelivery, WebhookOutbox } from './fake-webhook-outbox.ts';
+
+/** A delivery's options: duplicates and delay, a forgery, how its body is written. */
+export type PayPalSendOptions = SendOptions & { forged?: PayPalForgery; layout?: PayPalLayout };
 
 export interface FakePayPalOptions {
   clientId: string;
@@ -66,7 +71,7 @@ export interface FakePayPal {
   reverse(captureId: string): void;
   /** The capture of this order will report this amount or currency instead of the ordered one. */
   tamper(orderId: string, change: { amount?: string; currency?: string }): void;
-  send(event: PayPalWebhookEvent, options?: SendOptions & { forged?: PayPalForgery }): void;
+  send(event: PayPalWebhookEvent, options?: PayPalSendOptions): void;
   lastEvent(type: PayPalEventType): PayPalWebhookEvent | undefined;
   hold(): void;
   flush(order?: 'queued' | 'reversed'): Promise<void>;
@@ -123,10 +128,10 @@ export function startFakePayPal(options: FakePayPalOptions): FakePayPal {
   const signer = new PayPalWebhookSigner(url, options.webhookId);
   const billing = new PayPalBilling(url, emit);
 
-  function send(event: PayPalWebhookEvent, sendOptions: SendOptions & { forged?: PayPalForgery } = {}): void {
+  function send(event: PayPalWebhookEvent, sendOptions: PayPalSendOptions = {}): void {
     const target = webhookUrl;
     if (!target) throw new Error('fake PayPal: no webhook URL (options.webhookUrl or setWebhookUrl)');
-    const prepare = () => signer.prepare(target, event, sendOptions.forged);
+    const prepare = () => signer.prepare(target, event, sendOptions.forged, sendOptions.layout);
     outbox.enqueue({ id: event.id, kind: event.event_type, forged: sendOptions.forged, prepare }, sendOptions);
   }
 
@@ -438,6 +443,7 @@ export function startFakePayPal(options: FakePayPalOptions): FakePayPal {
       return found ? Response.json(found) : notFound('refund');
     }
     if (method === 'POST' && pathname === '/v1/notifications/verify-webhook-signature') {
+      const text = await request.clone().text();
       const body = await jsonBody(request);
       if (body instanceof Response) return body;
       for (const field of [
@@ -451,7 +457,9 @@ export function startFakePayPal(options: FakePayPalOptions): FakePayPal {
       ]) {
         if (body[field] === undefined) return paypalError('INVALID_REQUEST', [missing(`/${field}`)]);
       }
-      return Response.json({ verification_status: signer.verify(body as VerifyWebhookSignatureRequest) });
+      return Response.json({
+        verification_status: signer.verify(body as VerifyWebhookSignatureRequest, rawMember(text, 'webhook_event') ?? ''),
+      });
     }
     const billed = await billing.route(request, pathname);
     return billed ?? notFound(`${method} ${pathname}`);
