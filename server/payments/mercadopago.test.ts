@@ -7,6 +7,8 @@ import type { TREAT_PACKS } from '../../protocol/lists.ts';
 import { type AccountsEnv, startAccountsEnv } from '../../test/harness/accounts.ts';
 import { type FakeMercadoPago, startFakeMercadoPago } from '../../test/harness/fake-mercadopago.ts';
 import { type Member, memberPool } from '../../test/harness/social.ts';
+import { createLogger } from '../platform/log.ts';
+import { MercadoPagoGateway } from './mercadopago.ts';
 
 const credentials = { accessToken: 'TEST-petamigos-access-token', webhookSecret: 'petamigos-webhook-secret' };
 let mp: FakeMercadoPago;
@@ -37,6 +39,29 @@ const preferenceOf = (approveUrl: string | null) => new URL(approveUrl ?? 'http:
 const buy = (member: Member, packId: keyof typeof TREAT_PACKS = 'treats_550') =>
   member.call('payments.checkout', { packId, method: 'mercadopago', currency: 'MXN' });
 const status = async (member: Member, paymentId: string) => (await member.call('payments.get', { paymentId })).status;
+
+describe('Mercado Pago signatures', () => {
+  test('payments (mercadopago): x-signature holds for a day from its ts, in seconds or milliseconds; older, ahead of the clock by more than 5 minutes, or not a time, it is refused', () => {
+    const gateway = new MercadoPagoGateway(
+      { apiUrl: mp.url, ...credentials },
+      createLogger({ level: 'silent', format: 'json', nodeId: 'test' }),
+    );
+    const now = Date.UTC(2026, 11, 7, 12);
+    const headersAt = (ts: string, secret = credentials.webhookSecret) => {
+      const v1 = new Bun.CryptoHasher('sha256', secret).update(`id:123;request-id:req-1;ts:${ts};`).digest('hex');
+      return new Headers({ 'x-request-id': 'req-1', 'x-signature': `ts=${ts},v1=${v1}` });
+    };
+    const seconds = (offsetMs: number) => String(Math.floor((now + offsetMs) / 1000));
+    expect(gateway.signed(headersAt(seconds(0)), '123', now)).toBe(true);
+    expect(gateway.signed(headersAt(String(now - 60_000)), '123', now)).toBe(true);
+    expect(gateway.signed(headersAt(seconds(-23 * 3600_000)), '123', now)).toBe(true);
+    expect(gateway.signed(headersAt(seconds(4 * 60_000)), '123', now)).toBe(true);
+    expect(gateway.signed(headersAt(seconds(-25 * 3600_000)), '123', now)).toBe(false);
+    expect(gateway.signed(headersAt(seconds(10 * 60_000)), '123', now)).toBe(false);
+    expect(gateway.signed(headersAt(`${seconds(0)}.5`), '123', now)).toBe(false);
+    expect(gateway.signed(headersAt(seconds(0), 'another-secret'), '123', now)).toBe(false);
+  });
+});
 
 describe('payments with Mercado Pago', () => {
   test('payments (mercadopago): a card payment is settled by the signed notification (the payment fetched from the API), once; the buyer coming back finds it completed', async () => {
@@ -116,7 +141,7 @@ describe('payments with Mercado Pago', () => {
     }
   });
 
-  test('payments (mercadopago): forged notifications (wrong key, changed data.id, no signature) are refused with WEBHOOK_NOT_VERIFIED and change nothing', async () => {
+  test('payments (mercadopago): forged notifications (wrong key, changed data.id, a genuine signature 25 hours old, no signature) are refused with WEBHOOK_NOT_VERIFIED and change nothing', async () => {
     const dora = await pool.member();
     mp.auto = false;
     let paymentId: number;
@@ -130,7 +155,7 @@ describe('payments with Mercado Pago', () => {
     }
     const notification = mp.lastNotification('payment', String(paymentId));
     if (notification === undefined) throw new Error('no notification');
-    for (const forged of ['signature', 'body'] as const) {
+    for (const forged of ['signature', 'body', 'stale'] as const) {
       const before = mp.deliveries.length;
       mp.send(notification, { forged });
       await mp.settled();

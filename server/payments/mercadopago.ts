@@ -169,9 +169,13 @@ export class MercadoPagoGateway {
 
   /**
    * Whether a notification was signed with our secret: `x-signature` is `ts=…,v1=…`, the HMAC of
-   * the manifest made of the notification's data.id (lower case), `x-request-id` and `ts`.
+   * the manifest made of the notification's data.id (lower case), `x-request-id` and `ts`; and
+   * signed recently: `ts` (seconds, or milliseconds when 13 digits) no older than
+   * MERCADOPAGO_SIGNATURE_MAX_AGE_S and not ahead of `now` by more than a clock's drift. A replayed
+   * notification could change nothing (the payment is fetched before it counts), but each would
+   * cost a call to Mercado Pago; the age bounds how long a captured one can be replayed.
    */
-  signed(headers: Headers, dataId: string): boolean {
+  signed(headers: Headers, dataId: string, now = Date.now()): boolean {
     const signature = headers.get('x-signature') ?? '';
     const requestId = headers.get('x-request-id') ?? '';
     const parts = Object.fromEntries(
@@ -183,10 +187,18 @@ export class MercadoPagoGateway {
     const ts = parts.ts;
     const v1 = parts.v1;
     if (ts === undefined || v1 === undefined || !/^[0-9a-f]{64}$/.test(v1) || requestId === '' || dataId === '') return false;
+    if (!/^(\d{10}|\d{13})$/.test(ts)) return false;
+    const signedAt = ts.length === 13 ? Number(ts) : Number(ts) * 1000;
+    if (now - signedAt > MERCADOPAGO_SIGNATURE_MAX_AGE_S * 1000 || signedAt - now > CLOCK_DRIFT_MS) return false;
     const expected = createHmac('sha256', this.#secret).update(`id:${dataId.toLowerCase()};request-id:${requestId};ts:${ts};`).digest();
     return timingSafeEqual(expected, Buffer.from(v1, 'hex'));
   }
 }
+
+/** How old a notification's signature may be: a day, covering Mercado Pago's retries of one delivery. */
+export const MERCADOPAGO_SIGNATURE_MAX_AGE_S = 86_400;
+/** How far ahead of our clock a signature's time may be. */
+const CLOCK_DRIFT_MS = 5 * 60_000;
 
 function paymentOf(body: Record<string, unknown>): MercadoPagoPayment {
   return {

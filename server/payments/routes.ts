@@ -58,7 +58,7 @@ export function paymentRoutes(webhooks: PaymentWebhooks) {
           tags: ['payments'],
           summary: 'Mercado Pago webhook (Mercado Pago calls it; its x-signature checked, the payment fetched from the API)',
           description:
-            'Signed with MERCADOPAGO_WEBHOOK_SECRET (x-signature: ts and the HMAC-SHA256 of `id:<data.id>;request-id:<x-request-id>;ts:<ts>;`). The payment is read from Mercado Pago before anything counts: approved settles ours (external_reference) once, refunded or charged back gives back what it credited, rejected fails it, pending (cash) waits.',
+            'Signed with MERCADOPAGO_WEBHOOK_SECRET (x-signature: ts and the HMAC-SHA256 of `id:<data.id>;request-id:<x-request-id>;ts:<ts>;`), within a day of its ts (seconds or milliseconds) and no more than 5 minutes ahead of the server clock. The payment is read from Mercado Pago before anything counts: approved settles ours (external_reference) once, refunded or charged back gives back what it credited, rejected fails it, pending (cash) waits.',
           ...answers({ 200: { description: 'Signed: `handled`, `duplicate` or `ignored`', schema: Outcome } }),
           ...refusals({ 400: ['WEBHOOK_NOT_VERIFIED'], 503: ['NOT_SETTLED_YET'] }),
         },

@@ -38,7 +38,11 @@ interface MercadoPagoNotification {
 }
 
 /** `signature`: the HMAC is not keyed with the secret; `body`: data.id was changed after signing. */
-type MercadoPagoForgery = 'signature' | 'body';
+/**
+ * What a forged delivery gets wrong: `signature` is keyed with another secret, `body` names another payment than the
+ * one signed, `stale` is correctly signed but 25 hours ago (a captured notification replayed).
+ */
+type MercadoPagoForgery = 'signature' | 'body' | 'stale';
 
 type CheckoutChoice = 'card' | 'cash' | 'declined';
 
@@ -119,7 +123,7 @@ export function startFakeMercadoPago(options: FakeMercadoPagoOptions): FakeMerca
     const { url: target, ...body } = notification;
     const prepare = () => {
       const requestId = randomUUID();
-      const ts = String(Math.floor(Date.now() / 1000));
+      const ts = String(Math.floor(Date.now() / 1000) - (sendOptions.forged === 'stale' ? 25 * 3600 : 0));
       const key = sendOptions.forged === 'signature' ? 'not-the-secret' : options.webhookSecret;
       const hash = createHmac('sha256', key)
         .update(signatureManifest(body.data.id, requestId, ts))
