@@ -4,7 +4,7 @@
 // back; `payments.capture` then asks the provider what happened and settles the payment
 // (settlement.ts), as the provider's webhook does (webhooks.ts): whichever comes first, once.
 import type { Static } from '@sinclair/typebox';
-import { and, desc, eq, lt, sql } from 'drizzle-orm';
+import { and, desc, eq, gt, lt, or, sql } from 'drizzle-orm';
 import type { paymentCalls } from '../../protocol/calls/payments.ts';
 import { PAYMENT_LIMITS, TREAT_PACKS } from '../../protocol/lists.ts';
 import type { RateLimiter } from '../accounts/rate-limits.ts';
@@ -34,11 +34,34 @@ export interface PaymentsDeps {
 
 export type SpeiSettings = { clabePrefix: string; expiresMs: number };
 
-/** A SPEI payment's own CLABE, made of the next reference (a transfer names the payment it pays), and its expiry. */
+/**
+ * How long a CLABE stays its payment's. The 7-digit references come round again after 9,999,999
+ * SPEI payments, and a transfer may still arrive for a lapsed payment (it completes it), so a
+ * reference is issued again only when no payment holding it is still waiting or younger than this.
+ */
+export const SPEI_CLABE_REUSE_DAYS = 365;
+/** References skipped at most per checkout before SPEI is refused (every one of them recently issued). */
+const SPEI_REFERENCE_TRIES = 50;
+
+/** A SPEI payment's own CLABE, made of the next free reference (a transfer names the payment it pays), and its expiry. */
 export async function speiInstructions(db: Database, spei: SpeiSettings) {
-  const [next] = rowsOf<{ reference: number | string }>(await db.execute(sql`select nextval('spei_references') as reference`));
-  const reference = Number(next?.reference);
-  return { speiReference: reference, speiClabe: clabeFor(spei.clabePrefix, reference), expiresAt: new Date(Date.now() + spei.expiresMs) };
+  for (let tries = 0; tries < SPEI_REFERENCE_TRIES; tries++) {
+    const [next] = rowsOf<{ reference: number | string }>(await db.execute(sql`select nextval('spei_references') as reference`));
+    const reference = Number(next?.reference);
+    const speiClabe = clabeFor(spei.clabePrefix, reference);
+    const [held] = await db
+      .select({ id: payments.id })
+      .from(payments)
+      .where(
+        and(
+          eq(payments.speiClabe, speiClabe),
+          or(eq(payments.status, 'created'), gt(payments.createdAt, sql`now() - make_interval(days => ${SPEI_CLABE_REUSE_DAYS})`)),
+        ),
+      )
+      .limit(1);
+    if (held === undefined) return { speiReference: reference, speiClabe, expiresAt: new Date(Date.now() + spei.expiresMs) };
+  }
+  throw new MethodUnavailableError('spei');
 }
 
 /** The methods a deployment offers: those it has the settings of (packs and plans alike). */

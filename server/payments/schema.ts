@@ -31,7 +31,11 @@ export type SubscriptionStatus = (typeof SUBSCRIPTION_STATUSES)[number];
 
 const listed = (values: readonly string[]) => sql.raw(values.map((value) => `'${value}'`).join(', '));
 
-/** SPEI numeric references (7 digits), one per SPEI payment; each also makes its CLABE (clabe.ts). */
+/**
+ * SPEI numeric references (7 digits), one per SPEI payment; each also makes its CLABE (clabe.ts). It
+ * cycles: a reference comes round again only once no payment holding it is recent or waiting
+ * (payments.ts `speiInstructions`), and a transfer to a CLABE pays its newest payment.
+ */
 export const speiReferences = pgSequence('spei_references', { startWith: 1, minValue: 1, maxValue: 9_999_999, cycle: true });
 
 export const payments = pgTable(
@@ -62,7 +66,7 @@ export const payments = pgTable(
     refundedMinor: bigint('refunded_minor', { mode: 'number' }).notNull().default(0),
     /** Treats owed back for what was refunded (in proportion), whether or not the wallet still held them. */
     treatsReversed: bigint('treats_reversed', { mode: 'number' }).notNull().default(0),
-    /** SPEI: the CLABE the buyer transfers to (this payment's own) and the numeric reference. */
+    /** SPEI: the CLABE the buyer transfers to (this payment's own, until its reference comes round again) and the numeric reference. */
     speiClabe: text('spei_clabe'),
     speiReference: integer('spei_reference'),
     /** SPEI: the instructions stand until then. */
@@ -82,7 +86,7 @@ export const payments = pgTable(
       sql`(${table.packId} is null) <> (${table.subscriptionId} is null) and (${table.plan} is null) = (${table.subscriptionId} is null)`,
     ),
     uniqueIndex('payments_external').on(table.method, table.externalId),
-    uniqueIndex('payments_spei_clabe').on(table.speiClabe),
+    index('payments_spei_clabe').on(table.speiClabe, table.id),
     index('payments_user').on(table.userId, table.id),
     index('payments_subscription').on(table.subscriptionId),
   ],

@@ -8,15 +8,16 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type AccountsEnv, type RegisteredUser, startAccountsEnv } from '../../test/harness/accounts.ts';
 import { type Member, memberPool } from '../../test/harness/social.ts';
 import { rowsOf } from '../platform/db/rows.ts';
-import { isClabe } from './clabe.ts';
+import { clabeFor, isClabe } from './clabe.ts';
 
 const SECRET = 'spei-test-webhook-secret';
+const PREFIX = '6461801570';
 let env: AccountsEnv;
 let pool: ReturnType<typeof memberPool>;
 let admin: RegisteredUser;
 beforeAll(async () => {
   env = await startAccountsEnv('payments-spei', {
-    SPEI_CLABE_PREFIX: '6461801570',
+    SPEI_CLABE_PREFIX: PREFIX,
     SPEI_WEBHOOK_SECRET: SECRET,
     SPEI_BENEFICIARY: 'PetAmigos SA de CV',
   });
@@ -63,6 +64,43 @@ describe('payments by SPEI', () => {
       code: 'INVALID_INPUT',
       details: { field: 'currency' },
     });
+  });
+
+  test('payments (spei): references come round after 9,999,999; one held by a payment still waiting or issued within a year is skipped, an older one is issued again, and a transfer to that CLABE pays the new payment', async () => {
+    const bea = await pool.member();
+    const [first, second] = [await buy(bea), await buy(bea)];
+    // They hold references 1 and 2; the first lapsed over a year ago, so its reference may be issued again.
+    const db = env.node.platform.database.db;
+    for (const [payment, reference] of [
+      [first, 1],
+      [second, 2],
+    ] as const)
+      await db.execute(
+        sql`update payments set spei_reference = ${reference}, spei_clabe = ${clabeFor(PREFIX, reference)} where id = ${payment.id}`,
+      );
+    await db.execute(sql`update payments set created_at = now() - interval '400 days', status = 'failed' where spei_reference = 1`);
+    await db.execute(sql`select setval('spei_references', 9999999)`);
+    const reused = await buy(bea);
+    expect(reused.spei?.reference).toBe('0000001');
+    expect(isClabe(reused.spei?.clabe ?? '')).toBe(true);
+    // Reference 2 belongs to a payment made a moment ago: skipped, like every recent one.
+    const next = await buy(bea);
+    const recent = rowsOf<{ reference: number }>(
+      await db.execute(
+        sql`select spei_reference as reference from payments where spei_reference is not null and id <> ${next.id} and created_at > now() - interval '365 days'`,
+      ),
+    ).map((row) => row.reference);
+    expect(recent).toContain(2);
+    expect(recent).not.toContain(Number(next.spei?.reference));
+    expect(Number(next.spei?.reference)).toBeGreaterThan(2);
+    expect(next.spei?.clabe).not.toBe(clabeFor(PREFIX, 2));
+
+    expect((await received(reused.spei?.clabe as string, '99.00')).body).toEqual({ outcome: 'handled' });
+    expect((await bea.call('payments.get', { paymentId: reused.id })).status).toBe('completed');
+    const [old] = rowsOf<{ status: string }>(
+      await env.node.platform.database.db.execute(sql`select status from payments where spei_reference = 1 and id <> ${reused.id}`),
+    );
+    expect(old?.status).toBe('failed');
   });
 
   test('payments (spei): the provider’s signed notice completes the payment once; a replay, a forged signature and a transfer to no CLABE of ours change nothing; a short amount is FRAUD_SUSPECTED', async () => {

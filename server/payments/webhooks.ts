@@ -4,7 +4,7 @@
 // settlement.ts, as the buyer's own calls do, so a webhook and a call (or two deliveries) settle
 // a payment once.
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { and, eq } from 'drizzle-orm';
+import { and, desc, eq } from 'drizzle-orm';
 import { FORMATS } from '../../protocol/formats.ts';
 import type { Database } from '../platform/db/index.ts';
 import type { Logger } from '../platform/log.ts';
@@ -301,6 +301,8 @@ export class PaymentWebhooks {
             .select()
             .from(payments)
             .where(and(eq(payments.speiClabe, clabe), eq(payments.method, 'spei')))
+            .orderBy(desc(payments.id))
+            .limit(1)
         : [];
     if (row === undefined) {
       this.#deps.log.warn({ eventId: body.id, clabe }, `payments.webhook() | a transfer to no CLABE of ours [event:${body.id}]`);
