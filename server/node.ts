@@ -83,6 +83,8 @@ export async function startNode(config: Config, log: Logger, options: NodeOption
       accounts,
       sfu,
       peerAddress: (request) => peers.get(request),
+      // Staff routes are served once the node has started, when social exists.
+      verification: () => (social as Social).verification,
     });
     accounts.outbox.start();
     if (config.roles.has('media')) await media.startWorkers();

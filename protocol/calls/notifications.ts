@@ -17,6 +17,8 @@ export const NOTIFICATION_TYPES = [
   'post.share',
   'story.mention',
   'chat.message',
+  'verification.approved',
+  'verification.rejected',
 ] as const;
 const NotificationType = OneOf(NOTIFICATION_TYPES);
 
@@ -26,7 +28,7 @@ export const Notification = T.Object({
   actor: T.Union([PersonSummary, T.Null()]),
   data: T.Record(T.String(), T.String(), {
     description:
-      'Type-specific facts: for pet.lost `petId`, `pet` (its name) and `note`; for post and comment types `postId` (and `commentId`, and `kind` for reactions); for story.mention `storyId`',
+      'Type-specific facts: for pet.lost `petId`, `pet` (its name) and `note`; for post and comment types `postId` (and `commentId`, and `kind` for reactions); for story.mention `storyId`; for verification.approved `requestId`, for verification.rejected `requestId` and `reason` (the admin’s words; actor null: the decision is the platform’s)',
   }),
   createdAt: T.String({ format: 'date-time' }),
   read: T.Boolean(),

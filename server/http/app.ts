@@ -17,7 +17,7 @@ import { paymentRoutes } from '../payments/routes.ts';
 import { peopleRoutes } from '../people/routes.ts';
 import type { Platform } from '../platform/index.ts';
 import { verificationAdminRoutes } from '../verification/admin-routes.ts';
-import { Verification } from '../verification/verification.ts';
+import type { Verification } from '../verification/verification.ts';
 import { strictJson } from './body.ts';
 import type { ClientFiles } from './client.ts';
 import { errorBody, toHttpError } from './errors.ts';
@@ -42,9 +42,22 @@ export interface HttpDeps {
   sfu: Sfu | undefined;
   /** The socket address of a request's client, from Bun.serve. */
   peerAddress(request: Request): string | undefined;
+  /** Verification, made with the social modules once the actors run (its decisions notify); only asked for by requests. */
+  verification(): Verification;
 }
 
-export function createHttpApp({ platform, media, payments, metrics, client, startedAt, accounts, sfu, peerAddress }: HttpDeps) {
+export function createHttpApp({
+  platform,
+  media,
+  payments,
+  metrics,
+  client,
+  startedAt,
+  accounts,
+  sfu,
+  peerAddress,
+  verification,
+}: HttpDeps) {
   const started = new WeakMap<Request, number>();
   const statusOf = (status: unknown): number => (typeof status === 'number' ? status : 200);
   // The routes, for the parts of the OpenAPI document taken from them (openapi.ts), known once the app is built.
@@ -101,13 +114,7 @@ export function createHttpApp({ platform, media, payments, metrics, client, star
     .use(paymentAdminRoutes(accounts, peerAddress, payments))
     .use(subscriptionAdminRoutes(accounts, peerAddress))
     .use(receiptRoutes(accounts, peerAddress, payments.receipts))
-    .use(
-      verificationAdminRoutes(
-        accounts,
-        peerAddress,
-        new Verification({ db: accounts.db, topics: accounts.topics, log: accounts.log, entitlements: payments.entitlements }),
-      ),
-    )
+    .use(verificationAdminRoutes(accounts, peerAddress, verification))
     .use(protocolSchemaRoutes())
     .get(
       '/health',

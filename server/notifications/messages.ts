@@ -18,6 +18,8 @@ const en: Texts = {
   'comment.reaction': '{name} reacted to your comment',
   'post.share': '{name} shared your post',
   'chat.message': '{name}: {text}',
+  'verification.approved': 'Your verification request was approved: your profile now shows the verified mark',
+  'verification.rejected': 'Your verification request was not approved: {reason}',
 };
 
 const es: Texts = {
@@ -33,6 +35,8 @@ const es: Texts = {
   'comment.reaction': '{name} reaccionó a tu comentario',
   'post.share': '{name} compartió tu publicación',
   'chat.message': '{name}: {text}',
+  'verification.approved': 'Tu solicitud de verificación fue aprobada: tu perfil ya muestra la insignia de verificado',
+  'verification.rejected': 'Tu solicitud de verificación no fue aprobada: {reason}',
 };
 
 /** What a push says for a message with no text to show. */

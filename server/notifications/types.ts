@@ -25,6 +25,8 @@ export const DEFAULT_CHANNELS: Record<NotificationType, Channels> = {
   'story.mention': { inApp: true, email: false, push: true },
   // Messages have their own unread counts in the app: only web push, while no session is open.
   'chat.message': { inApp: false, email: false, push: true },
+  'verification.approved': { inApp: true, email: true, push: true },
+  'verification.rejected': { inApp: true, email: true, push: true },
 };
 
 /** Types delivered by push only: their in-app and email channels stay off. */

@@ -19,13 +19,13 @@ const Queued = T.Object({ ...VerificationRequest.properties, user: T.Object({ id
 export function verificationAdminRoutes(
   deps: AccountsDeps,
   peerAddress: (request: Request) => string | undefined,
-  verification: Verification,
+  verification: () => Verification,
 ) {
   const params = t.Object({ id: t.String({ format: 'uuid' }) });
   const decided = { 200: t.Object({ request: t.Unsafe<RequestView>(VerificationRequest) }) };
   return new Elysia({ name: 'verification-admin-routes', prefix: '/admin/verification' })
     .use(accountsGuard(deps, peerAddress))
-    .get('/', ({ query }) => verification.queue(query.after), {
+    .get('/', ({ query }) => verification().queue(query.after), {
       role: 'admin',
       query: t.Object({ after: t.Optional(t.String({ format: 'uuid', description: 'From the previous page' })) }),
       response: {
@@ -39,7 +39,7 @@ export function verificationAdminRoutes(
         summary: `Verification requests waiting for a decision, oldest first, ${VERIFICATION_LIMITS.page} a page, with who asked`,
       },
     })
-    .post('/:id/approve', async ({ params: { id }, principal }) => ({ request: await verification.approve(id, principal.userId) }), {
+    .post('/:id/approve', async ({ params: { id }, principal }) => ({ request: await verification().approve(id, principal.userId) }), {
       role: 'admin',
       params,
       response: decided,
@@ -52,7 +52,7 @@ export function verificationAdminRoutes(
     })
     .post(
       '/:id/reject',
-      async ({ params: { id }, body, principal }) => ({ request: await verification.reject(id, principal.userId, body.reason) }),
+      async ({ params: { id }, body, principal }) => ({ request: await verification().reject(id, principal.userId, body.reason) }),
       {
         role: 'admin',
         params,

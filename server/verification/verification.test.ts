@@ -83,10 +83,14 @@ describe('verification: asking and deciding', () => {
     expect(queued.find((item) => item.id === asked.id)?.user).toEqual({ id: ana.id, username: ana.user.username });
 
     const told = ana.event('verification.changed', (body) => (body.request as RequestView).id === asked.id);
+    const notified = ana.event('notification.new', (body) => (body.notification as { type: string }).type === 'verification.approved');
     const approved = await approve(asked.id);
     expect(approved.status).toBe(200);
     expect(approved.body.request).toMatchObject({ id: asked.id, status: 'approved' });
     expect(((await told).request as RequestView).status).toBe('approved');
+    // Told as a notification too, live and in the list, from no one (the admin stays in the audit).
+    expect((await notified).notification).toMatchObject({ type: 'verification.approved', actor: null, data: { requestId: asked.id } });
+    expect((await ana.call('notifications.list', {})).items[0]).toMatchObject({ type: 'verification.approved', actor: null, read: false });
     expect(await ana.call('verification.status', {})).toMatchObject({ request: { status: 'approved' }, verified: true });
     const profile = await ana.call('profile.get', { userId: ana.id });
     expect(profile).toMatchObject({ verified: true, badges: ['verified', 'premium'] });
@@ -117,6 +121,13 @@ describe('verification: asking and deciding', () => {
       reason: 'The clinic licence is not on the page.',
     });
     expect((await told).request).toMatchObject({ id: first.id, status: 'rejected', reason: 'The clinic licence is not on the page.' });
+    await expect
+      .poll(async () => (await bruno.call('notifications.list', {})).items[0])
+      .toMatchObject({
+        type: 'verification.rejected',
+        actor: null,
+        data: { requestId: first.id, reason: 'The clinic licence is not on the page.' },
+      });
     expect(await bruno.call('verification.status', {})).toMatchObject({ request: { id: first.id, status: 'rejected' }, verified: false });
     expect((await bruno.call('profile.get', { userId: bruno.id })).badges).toEqual(['pro']);
 

@@ -13,6 +13,7 @@ import { VERIFICATION_LIMITS } from '../../protocol/lists.ts';
 import { users } from '../accounts/schema.ts';
 import { InvalidInputError, NotFoundError } from '../errors.ts';
 import { emit } from '../events.ts';
+import type { Notifier } from '../notifications/notifier.ts';
 import { type Entitlements, livePlanOf } from '../payments/entitlements.ts';
 import { profiles } from '../people/schema.ts';
 import { badgesOf } from '../people/summaries.ts';
@@ -29,6 +30,7 @@ export interface VerificationDeps {
   topics: TopicLog;
   log: Logger;
   entitlements: Entitlements;
+  notifier: Notifier;
 }
 
 type RequestView = CallResponse<'verification.request'>;
@@ -153,7 +155,7 @@ export class Verification {
   }
 
   async #decide(requestId: string, adminId: string, status: 'approved' | 'rejected', reason: string | null): Promise<RequestView> {
-    const decided = await this.#deps.db.transaction(async (tx) => {
+    const { row: decided, notify } = await this.#deps.db.transaction(async (tx) => {
       const [row] = await tx
         .update(verificationRequests)
         .set({ status, reason, decidedAt: new Date(), decidedBy: adminId })
@@ -182,12 +184,21 @@ export class Verification {
           });
       }
       await tx.insert(verificationAudit).values({ userId: row.userId, requestId, adminId, action: status, reason });
-      return row;
+      // The person is told as a notification too (in the app, by push and email), from no one:
+      // which admin decided stays in the audit.
+      const notify = await this.#deps.notifier.prepare(tx, {
+        userId: row.userId,
+        type: status === 'approved' ? 'verification.approved' : 'verification.rejected',
+        actorId: null,
+        data: status === 'approved' ? { requestId } : { requestId, reason: reason ?? '' },
+      });
+      return { row, notify };
     });
     this.#deps.log.info(
       { request: requestId, user: decided.userId, by: adminId, decision: status },
       `verification.decide() | ${status} [request:${requestId}] [user:${decided.userId}] [by:${adminId}]`,
     );
+    this.#deps.notifier.dispatch([notify]);
     const view = requestView(decided);
     await emit(this.#deps, 'user', decided.userId, 'verification.changed', { request: view });
     if (status === 'approved')

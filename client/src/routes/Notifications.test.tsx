@@ -63,6 +63,16 @@ test('notifications: every type has its sentence and link', () => {
     text: '\u2068Bruno\u2069 mentioned you in their story',
     href: '/u/bruno_y_max',
   });
+  expect(describe({ ...notification('verification.approved', { requestId: post.postId }), actor: null })).toEqual({
+    text: 'Your verification request was approved',
+    href: '/settings/profile',
+  });
+  expect(describe({ ...notification('verification.rejected', { requestId: post.postId, reason: 'الرابط لا يعمل' }), actor: null })).toEqual(
+    {
+      text: 'Your verification request was not approved: \u2068الرابط لا يعمل\u2069',
+      href: '/settings/profile',
+    },
+  );
   expect(describe(notification('party.invite'))).toEqual({ text: 'New activity from \u2068Bruno\u2069', href: '/u/bruno_y_max' });
   expect(describe({ ...notification('follow.new'), actor: null }).text).toBe('\u2068Someone\u2069 started following you');
 });

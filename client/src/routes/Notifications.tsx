@@ -54,6 +54,14 @@ export function describe(notification: Notification): { text: string; href: stri
     case 'story.mention':
       // The story is in the author's ring on their profile while it lasts.
       return { text: t('notifications.storyMention', { name }), href: profile };
+    // The platform's decisions, from no one; they lead to the request's state in the profile settings.
+    case 'verification.approved':
+      return { text: t('notifications.verificationApproved'), href: '/settings/profile' };
+    case 'verification.rejected':
+      return {
+        text: t('notifications.verificationRejected', { text: (notification.data as { reason?: string }).reason ?? '' }),
+        href: '/settings/profile',
+      };
     default:
       return { text: t('notifications.generic', { name }), href: profile };
   }
