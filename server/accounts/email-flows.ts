@@ -93,7 +93,7 @@ export async function forgotPassword(deps: AccountsDeps, rawEmail: string, ip: s
 /**
  * Sets a new password with a mailed token. The password is checked before the token is used, so
  * a weak choice does not burn the link. Every other reset link of the account ends with it; every
- * session ends; the owner is told by mail; the account is unlocked, and its address counts as
+ * session and every personal API token ends; the owner is told by mail; the account is unlocked, and its address counts as
  * verified (the link reached it).
  */
 export async function resetPassword(deps: AccountsDeps, token: string, password: string): Promise<void> {
@@ -108,5 +108,10 @@ export async function resetPassword(deps: AccountsDeps, token: string, password:
     await storePassword(deps, tx, user, passwordHash, { lockedUntil: null, emailVerifiedAt: verified });
   });
   await deps.sessions.revokeAll(user.id, 'password_reset');
+  // A reset recovers an account someone else may have held: their personal tokens end too. A
+  // change of password (the owner knows the old one) and "sign out everywhere" end sessions only.
+  const tokens = await deps.tokens.revokeAll(user.id);
+  if (tokens > 0)
+    deps.log.info({ user: user.id, tokens }, `accounts.reset() | personal tokens revoked [user:${user.id}] [count:${tokens}]`);
   await clearLoginFailures(deps, user);
 }

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { API_TOKEN_LIMITS } from '../../protocol/lists.ts';
 import { PROTOCOL_VERSION } from '../../protocol/version.ts';
 import { type AccountsEnv, startAccountsEnv } from '../../test/harness/accounts.ts';
+import { linkToken } from '../../test/harness/mailbox.ts';
 import { givePlan } from '../../test/harness/plans.ts';
 import { join, type Member } from '../../test/harness/social.ts';
 import { connectAs, openSocket, type RawSocket, wsUrl } from '../../test/harness/ws.ts';
@@ -195,6 +196,32 @@ describe('using tokens over HTTP', () => {
     const forged = `pat_${made.secret.slice(5)}A`;
     expect((await me(forged)).body.error.code).toBe('TOKEN_INVALID');
     expect((await owner.call('tokens.list', {})).items).toEqual([]);
+  });
+
+  test('tokens: a password reset revokes every token of the account (its sockets closed); a password change and ending other sessions keep them', async () => {
+    const owner = await member();
+    const [kept, other] = [await makeToken(owner, ['read']), await makeToken(owner, ['read', 'write'], { name: 'bot' })];
+    const session = owner.user.tokens.accessToken;
+    const changed = await owner.user.client.request('POST', '/auth/password/change', {
+      body: { password: owner.user.password, newPassword: 'Another long secret 42!' },
+      token: session,
+    });
+    expect(changed.status).toBe(204);
+    const ended = await owner.user.client.request('DELETE', '/auth/sessions', {
+      body: { password: 'Another long secret 42!' },
+      token: session,
+    });
+    expect(ended.status).toBe(200);
+    expect((await me(kept.secret)).status).toBe(200);
+    const socket = await tokenSocket(other.secret);
+
+    expect((await env.client().post('/auth/password/forgot', { email: owner.user.email })).status).toBe(202);
+    const token = linkToken(await env.mailbox.waitFor(owner.user.email, /reset/i), '/reset-password');
+    expect((await env.client().post('/auth/password/reset', { token, password: 'A brand new secret 99!' })).status).toBe(200);
+    for (const { secret } of [kept, other]) expect((await me(secret)).body.error.code).toBe('TOKEN_REVOKED');
+    expect((await socket.closed).reason).toBe('SESSION_REVOKED');
+    const revoked = await db().select({ revokedAt: apiTokens.revokedAt }).from(apiTokens).where(eq(apiTokens.userId, owner.id));
+    expect(revoked.map((row) => row.revokedAt === null)).toEqual([false, false]);
   });
 
   test('tokens: an expired token is refused (401 TOKEN_EXPIRED) and listed as expired', async () => {

@@ -153,6 +153,20 @@ export class PersonalTokens {
   }
 
   /**
+   * Revokes every live token of the user (a password reset: whoever had the account may have made
+   * some) and closes their sockets; returns how many.
+   */
+  async revokeAll(userId: string): Promise<number> {
+    const revoked = await this.#db
+      .update(apiTokens)
+      .set({ revokedAt: new Date() })
+      .where(and(eq(apiTokens.userId, userId), isNull(apiTokens.revokedAt)))
+      .returning({ id: apiTokens.id });
+    for (const { id } of revoked) await this.#onRevoked(userId, id);
+    return revoked.length;
+  }
+
+  /**
    * Who a presented secret speaks for. Throws UnauthenticatedError (TOKEN_INVALID for one never
    * issued, TOKEN_REVOKED, TOKEN_EXPIRED) or PlanRequiredError when the owner's plan no longer
    * includes tokens. Moves `lastUsedAt` when it is more than a minute old.

@@ -233,7 +233,7 @@ export function accountsRoutes(deps: AccountsDeps, peerAddress: (request: Reques
         response: { 200: t.Object({ status: t.Literal('password_changed') }) },
         detail: {
           ...tag('password'),
-          summary: 'Set a new password with the mailed token; every session ends',
+          summary: 'Set a new password with the mailed token; every session and every personal API token ends',
           ...refusals({ 400: ['INVALID_TOKEN', 'WEAK_PASSWORD'], 409: ['ACCOUNT_GONE'] }),
         },
       },
