@@ -112,12 +112,13 @@ const SIGNED_IN: [string, () => JSX.Element][] = [
   ['/stories/archive', StoryArchive],
   ['/reels/analytics', CreatorAnalytics],
   ['/reels/:id/analytics', ReelAnalytics],
-  // The staff area: each screen shows an account without the role that it is not allowed.
-  ['/admin/payments', StaffPayments],
-  ['/admin/payments/fraud', FraudQueue],
-  ['/admin/payments/spei', SpeiQueue],
-  ['/admin/subscriptions', Subscribers],
-  ['/admin/verification', VerificationQueue],
+  // The staff area (under /staff: /admin is the server's staff API): each screen shows an account
+  // without the role that it is not allowed.
+  ['/staff/payments', StaffPayments],
+  ['/staff/payments/fraud', FraudQueue],
+  ['/staff/payments/spei', SpeiQueue],
+  ['/staff/subscriptions', Subscribers],
+  ['/staff/verification', VerificationQueue],
 ];
 
 function Toasts(): JSX.Element {
@@ -235,7 +236,7 @@ export function App(): JSX.Element {
       ))}
       {/* Links and notifications made before home became the feed. */}
       <Route path="/feed" component={() => <Navigate href="/" />} />
-      <Route path="/admin" component={() => <Navigate href="/admin/payments" />} />
+      <Route path="/staff" component={() => <Navigate href="/staff/payments" />} />
       <Route path="/login" component={SignIn} />
       <Route path="/signup" component={SignUp} />
       <Route path="/verify-email" component={Verify} />

@@ -7,13 +7,13 @@ import { t } from '../../i18n/index.ts';
 export function AdminNav(): JSX.Element {
   return (
     <nav class="tabs" aria-label={t('nav.staff')}>
-      <A href="/admin/payments" end>
+      <A href="/staff/payments" end>
         {t('staff.payments')}
       </A>
-      <A href="/admin/payments/fraud">{t('staff.fraudQueue')}</A>
-      <A href="/admin/payments/spei">{t('staff.speiQueue')}</A>
-      <A href="/admin/subscriptions">{t('staff.subscribers')}</A>
-      <A href="/admin/verification">{t('staff.verification')}</A>
+      <A href="/staff/payments/fraud">{t('staff.fraudQueue')}</A>
+      <A href="/staff/payments/spei">{t('staff.speiQueue')}</A>
+      <A href="/staff/subscriptions">{t('staff.subscribers')}</A>
+      <A href="/staff/verification">{t('staff.verification')}</A>
     </nav>
   );
 }

@@ -1,6 +1,6 @@
-// /admin/payments: every payment, newest first, a page at a time, filtered by status, method and
+// /staff/payments: every payment, newest first, a page at a time, filtered by status, method and
 // person (the filters live in the address, so a filtered list can be shared among staff);
-// /admin/payments/fraud and /admin/payments/spei are the two queues staff work through, presets
+// /staff/payments/fraud and /staff/payments/spei are the two queues staff work through, presets
 // of the same list (payments held as possible fraud; SPEI transfers waiting to be confirmed).
 // Admins only (StaffOnly); the server checks it again on every call.
 import { useSearchParams } from '@solidjs/router';

@@ -59,5 +59,5 @@ test('staff area: neither the side rail nor the settings lead a non-admin there'
     </MemoryRouter>
   ));
   expect(screen.queryByRole('link', { name: en['nav.staff'] })).toBeNull();
-  expect(screen.getAllByRole('link').some((link) => link.getAttribute('href')?.startsWith('/admin'))).toBe(false);
+  expect(screen.getAllByRole('link').some((link) => link.getAttribute('href')?.startsWith('/staff'))).toBe(false);
 });

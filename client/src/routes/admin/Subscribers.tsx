@@ -1,4 +1,4 @@
-// /admin/subscriptions: a plan's subscribers, newest first, a page at a time, by plan and status
+// /staff/subscriptions: a plan's subscribers, newest first, a page at a time, by plan and status
 // (the filters in the address): who (by username), the plan and where it stands, how it is paid
 // and for how much a month, and until when it is paid. Admins only (StaffOnly).
 import { A, useSearchParams } from '@solidjs/router';

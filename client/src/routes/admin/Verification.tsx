@@ -1,4 +1,4 @@
-// /admin/verification: the verification requests waiting for a decision, oldest first, a page at
+// /staff/verification: the verification requests waiting for a decision, oldest first, a page at
 // a time: who asked (by username), what they say they are, their note and links, and when; an
 // admin approves one, or rejects it with a reason the person is shown. The row then says what was
 // decided (it stays until the next visit, so the list does not jump under the pointer). Admins
