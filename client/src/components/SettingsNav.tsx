@@ -22,7 +22,7 @@ export function SettingsNav(): JSX.Element {
       <A href="/settings/appearance">{t('settings.appearance')}</A>
       {/* The staff area, for the accounts that have it (on phones the only way there). */}
       <Show when={hasRole('admin')}>
-        <A href="/staff/payments">{t('nav.staff')}</A>
+        <A href="/staff">{t('nav.staff')}</A>
       </Show>
     </nav>
   );

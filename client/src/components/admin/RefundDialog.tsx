@@ -4,6 +4,7 @@
 // open.
 import { createSignal, type JSX, Show } from 'solid-js';
 import { locale, t } from '../../i18n/index.ts';
+import { errorField } from '../../state/store.ts';
 import { Dialog } from '../Dialog.tsx';
 import { InputField, TextAreaField } from '../Field.tsx';
 import { FormFooter } from '../FormFooter.tsx';
@@ -28,6 +29,12 @@ export function RefundDialog(props: {
   const [busy, setBusy] = createSignal(false);
   const [error, setError] = createSignal<string | undefined>();
   const [invalid, setInvalid] = createSignal<'amount' | 'reason' | undefined>();
+  /** Editing the field a refusal named takes the refusal away. */
+  const settle = (field: 'amount' | 'reason') => {
+    if (invalid() !== field) return;
+    setInvalid(undefined);
+    setError(undefined);
+  };
   const submit = async (event: Event) => {
     event.preventDefault();
     let minor: number | undefined;
@@ -51,6 +58,7 @@ export function RefundDialog(props: {
       const refunded = await refund(props.payment.id, reason().trim(), minor);
       props.onDone({ ...props.payment, ...refunded });
     } catch (failure) {
+      if (errorField(failure) === 'amountMinor') setInvalid('amount');
       setError(
         refusalText(failure, {
           amountMinor: t('staff.refundTooMuch', { amount: money(left()) }),
@@ -82,7 +90,10 @@ export function RefundDialog(props: {
             id="refund-amount"
             label={t('staff.refundAmount', { currency: props.payment.currency })}
             value={amount()}
-            onInput={setAmount}
+            onInput={(value) => {
+              setAmount(value);
+              settle('amount');
+            }}
             inputmode="decimal"
             autocomplete="off"
             required
@@ -93,7 +104,10 @@ export function RefundDialog(props: {
           id="refund-reason"
           label={t('staff.reason')}
           value={reason()}
-          onInput={setReason}
+          onInput={(value) => {
+            setReason(value);
+            settle('reason');
+          }}
           maxlength={REASON.max}
           rows={3}
           invalid={invalid() === 'reason'}

@@ -23,6 +23,12 @@ export function SpeiConfirmDialog(props: {
   const [busy, setBusy] = createSignal(false);
   const [error, setError] = createSignal<string | undefined>();
   const [invalid, setInvalid] = createSignal<'amount' | 'trackingKey' | undefined>();
+  /** Editing the field a refusal named takes the refusal away. */
+  const settle = (field: 'amount' | 'trackingKey') => {
+    if (invalid() !== field) return;
+    setInvalid(undefined);
+    setError(undefined);
+  };
   const submit = async (event: Event) => {
     event.preventDefault();
     const minor = parseMinor(amount(), locale());
@@ -62,7 +68,10 @@ export function SpeiConfirmDialog(props: {
           id="spei-amount"
           label={t('staff.amountReceived', { currency: props.payment.currency })}
           value={amount()}
-          onInput={setAmount}
+          onInput={(value) => {
+            setAmount(value);
+            settle('amount');
+          }}
           inputmode="decimal"
           autocomplete="off"
           required
@@ -72,7 +81,10 @@ export function SpeiConfirmDialog(props: {
           id="spei-tracking-key"
           label={t('staff.trackingKey')}
           value={trackingKey()}
-          onInput={setTrackingKey}
+          onInput={(value) => {
+            setTrackingKey(value);
+            settle('trackingKey');
+          }}
           maxlength={30}
           autocomplete="off"
           spellcheck={false}

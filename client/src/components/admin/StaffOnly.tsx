@@ -10,7 +10,7 @@ import { EmptyState } from '../ui/EmptyState.tsx';
 import { AdminNav } from './AdminNav.tsx';
 import { hasRole } from './access.ts';
 
-export function NotAllowed(): JSX.Element {
+function NotAllowed(): JSX.Element {
   return (
     <section class="card" aria-labelledby="staff-refused-title" data-testid="staff-refused">
       <h1 id="staff-refused-title" class="staff-refused-title">

@@ -20,9 +20,8 @@ import { formatWhen, paymentStatusText } from './staffText.ts';
 const TONE = { created: 'wait', completed: 'good', failed: 'bad', fraud_suspected: 'bad', refunded: 'bad', reversed: 'bad' } as const;
 
 /** A SPEI transfer can be confirmed while it waits, and after its instructions lapsed (a late transfer). */
-export const confirmable = (payment: StaffPayment) =>
-  payment.method === 'spei' && (payment.status === 'created' || payment.status === 'failed');
-export const refundable = (payment: StaffPayment) => payment.status === 'completed' && payment.refundedMinor < payment.amountMinor;
+const confirmable = (payment: StaffPayment) => payment.method === 'spei' && (payment.status === 'created' || payment.status === 'failed');
+const refundable = (payment: StaffPayment) => payment.status === 'completed' && payment.refundedMinor < payment.amountMinor;
 
 export function StaffPaymentRow(props: {
   payment: StaffPayment;
@@ -60,17 +59,17 @@ export function StaffPaymentRow(props: {
         <span class="hint">
           {methodName(props.payment.method)} · <time datetime={props.payment.createdAt}>{formatWhen(props.payment.createdAt)}</time>
         </span>
+        <Show when={props.payment.refundedMinor > 0}>
+          <span class="hint" data-testid="staff-payment-refunded">
+            {t('staff.refunded', { amount: money(props.payment.refundedMinor) })}
+          </span>
+        </Show>
       </div>
       <div class="staff-row-amount">
         <span data-testid="staff-payment-amount">{money(props.payment.amountMinor)}</span>
         <span class={`status-pill ${TONE[props.payment.status]}`} data-testid="staff-payment-status">
           {paymentStatusText(props.payment.status)}
         </span>
-        <Show when={props.payment.refundedMinor > 0}>
-          <span class="hint" data-testid="staff-payment-refunded">
-            {t('staff.refunded', { amount: money(props.payment.refundedMinor) })}
-          </span>
-        </Show>
       </div>
       <Show when={confirmable(props.payment) || refundable(props.payment)}>
         <div class="staff-row-actions">

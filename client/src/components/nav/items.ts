@@ -82,7 +82,7 @@ export const NAV_ITEMS: readonly NavItem[] = [
   },
   { id: 'settings', href: () => '/settings/profile', icon: Settings, label: 'nav.settings', places: ['top', 'side'] },
   // On phones through the settings (SettingsNav), for the few accounts that have it.
-  { id: 'staff', href: () => '/staff/payments', icon: ShieldCheck, label: 'nav.staff', places: ['side'], shown: () => hasRole('admin') },
+  { id: 'staff', href: () => '/staff', icon: ShieldCheck, label: 'nav.staff', places: ['side'], shown: () => hasRole('admin') },
 ];
 
 /** The items of a place the signed-in account may see (read in a tracking scope: a role change shows or hides the staff item). */
