@@ -6,9 +6,10 @@
 // 390 px and 1366 px of the lists and the dialogs, axe audits.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
+import { ar } from '../../client/src/i18n/messages/ar.ts';
 import { en } from '../../client/src/i18n/messages/en.ts';
 import type { RegisteredUser } from '../harness/accounts.ts';
-import { audit, screenshot, userContext } from '../harness/browser.ts';
+import { audit, chooseLanguage, screenshot, userContext } from '../harness/browser.ts';
 import { givePlan } from '../harness/plans.ts';
 import { type Providers, startProviders } from '../harness/providers.ts';
 import { memberPool } from '../harness/social.ts';
@@ -73,12 +74,13 @@ test('e2e: an admin confirms a pending SPEI payment in its dialog and the buyerâ
   const dialog = a.getByTestId('spei-confirm-dialog');
   await dialog.waitFor(within);
   const amount = dialog.getByLabel(en['staff.amountReceived'].replace('{currency}', 'MXN'));
-  expect(await amount.inputValue()).toBe('99.00');
+  // Empty: the admin types what the bank account shows.
+  expect(await amount.inputValue()).toBe('');
+  await amount.fill('99');
   // A tracking key with a space: refused in the dialog, nothing sent.
   await dialog.getByLabel(en['staff.trackingKey']).fill('STP 2026');
   await dialog.getByRole('button', { name: en['staff.confirmSpei'] }).click();
   await expect.poll(() => dialog.getByRole('alert').textContent(), within).toBe(en['staff.trackingKeyInvalid']);
-  await amount.fill('99');
   await dialog.getByLabel(en['staff.trackingKey']).fill('STP2026120700042');
   await screenshot(a, 'admin-spei-dialog-390');
   expect(await audit(a, 'spei dialog 390')).toEqual([]);
@@ -126,6 +128,14 @@ test('e2e: an admin confirms a pending SPEI payment in its dialog and the buyerâ
   expect(await audit(a, 'refund dialog 1366')).toEqual([]);
   await a.keyboard.press('Escape');
   await refund.waitFor({ state: 'detached', ...within });
+
+  // Right to left, on a phone: the same list in Arabic.
+  await a.setViewportSize(PHONE);
+  await chooseLanguage(a, 'ar');
+  await listed.waitFor(within);
+  expect(await a.getByRole('heading', { level: 1 }).textContent()).toBe(ar['staff.payments']);
+  await screenshot(a, 'admin-payments-ar-390');
+  expect(await audit(a, 'payments ar 390')).toEqual([]);
   await context.close();
 }, 180_000);
 
@@ -192,6 +202,9 @@ test('e2e: a normal account opening the staff area sees the refusal; its page as
   await refused.waitFor(within);
   expect(await refused.textContent()).toContain(en['staff.refused']);
   expect(await c.getByTestId('staff-payments').count()).toBe(0);
+  // The page's session resumed (its refresh token rotated, the socket up) before the next load, or
+  // that load would present the rotated-away token and be signed out as a replay.
+  await c.getByTestId('presence-self').waitFor(within);
   await c.goto(`${env.node.url}/staff/verification`);
   await refused.waitFor(within);
   expect(asked).toEqual([]);

@@ -18,7 +18,9 @@ export function SpeiConfirmDialog(props: {
   onClose: () => void;
   returnFocus: () => HTMLElement | undefined;
 }): JSX.Element {
-  const [amount, setAmount] = createSignal(minorToInput(props.payment.amountMinor, locale()));
+  // Empty, not the expected amount: the admin types what the bank account shows, so a short
+  // transfer is not confirmed by a tap (the server holds one that differs as possible fraud).
+  const [amount, setAmount] = createSignal('');
   const [trackingKey, setTrackingKey] = createSignal('');
   const [busy, setBusy] = createSignal(false);
   const [error, setError] = createSignal<string | undefined>();
@@ -74,6 +76,7 @@ export function SpeiConfirmDialog(props: {
           }}
           inputmode="decimal"
           autocomplete="off"
+          placeholder={minorToInput(props.payment.amountMinor, locale())}
           required
           invalid={invalid() === 'amount'}
         />

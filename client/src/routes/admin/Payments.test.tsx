@@ -120,8 +120,8 @@ test('staff payments: confirming a SPEI transfer sends the pesos typed as exact 
   fireEvent.click(await screen.findByRole('button', { name: en['staff.confirmSpei'] }));
   const dialog = await screen.findByTestId('spei-confirm-dialog');
   const amount = within(dialog).getByLabelText(en['staff.amountReceived'].replace('{currency}', 'MXN')) as HTMLInputElement;
-  // Filled with the expected amount; the admin types what arrived.
-  expect(amount.value).toBe('99.00');
+  // Empty: the admin types what arrived (the expected amount is only the placeholder).
+  expect([amount.value, amount.placeholder]).toEqual(['', '99.00']);
   fireEvent.input(amount, { target: { value: '4.35' } });
   fireEvent.input(within(dialog).getByLabelText(en['staff.trackingKey']), { target: { value: 'STP2026120700001' } });
   fireEvent.click(within(dialog).getByRole('button', { name: en['staff.confirmSpei'] }));
