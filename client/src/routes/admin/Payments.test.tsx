@@ -167,6 +167,22 @@ test('staff payments: a refund the server refuses shows its typed error in the d
   await waitFor(() => expect(document.activeElement).toBe(screen.getByRole('button', { name: en['staff.refund'] })));
 });
 
+test('staff payments: the filters become the query; the filter on a row shows only that person’s payments until cleared', async () => {
+  answer = () => json(200, { items: [payment(1)], before: null });
+  show(Payments);
+  fireEvent.change(await screen.findByLabelText(en['staff.status']), { target: { value: 'completed' } });
+  await waitFor(() => expect(calls.at(-1)?.path).toBe('/admin/payments?status=completed'));
+  fireEvent.change(screen.getByLabelText(en['staff.method']), { target: { value: 'paypal' } });
+  await waitFor(() => expect(calls.at(-1)?.path).toBe('/admin/payments?status=completed&method=paypal'));
+  await screen.findByTestId(`staff-payment-${payment(1).id}`);
+  fireEvent.click(screen.getByRole('button', { name: en['staff.onlyPerson'].replace('{name}', '\u2068buyer1\u2069') }));
+  await waitFor(() => expect(calls.at(-1)?.path).toBe(`/admin/payments?status=completed&method=paypal&userId=${payment(1).userId}`));
+  expect(screen.getByTestId('staff-person-filter').textContent).toContain(en['staff.personFilter'].replace('{name}', '\u2068buyer1\u2069'));
+  fireEvent.click(screen.getByRole('button', { name: en['staff.clearPerson'] }));
+  await waitFor(() => expect(calls.at(-1)?.path).toBe('/admin/payments?status=completed&method=paypal'));
+  expect(screen.queryByTestId('staff-person-filter')).toBeNull();
+});
+
 test('staff payments: a 403 from the server (the role was taken away) shows the refusal, not the list', async () => {
   answer = () => json(403, { error: { code: 'FORBIDDEN', message: 'admins only' } });
   show(Payments);
