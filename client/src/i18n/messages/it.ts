@@ -1283,7 +1283,7 @@ export const it: Messages = {
   'staff.subscribersEmpty': 'Nessun abbonamento corrisponde a questi filtri.',
   'staff.subscription.pending': 'In attesa',
   'staff.subscription.active': 'Attivo',
-  'staff.subscription.past_due': 'Scaduto il pagamento',
+  'staff.subscription.past_due': 'Pagamento scaduto',
   'staff.subscription.canceled': 'Annullato',
   'staff.subscription.expired': 'Scaduto',
   'staff.subscription.replaced': 'Sostituito',

@@ -1256,7 +1256,7 @@ export const zhTW: Messages = {
   'staff.subscribersEmpty': '沒有符合這些篩選條件的訂閱。',
   'staff.subscription.pending': '待處理',
   'staff.subscription.active': '有效',
-  'staff.subscription.past_due': '逾期未付',
+  'staff.subscription.past_due': '付款逾期',
   'staff.subscription.canceled': '已取消',
   'staff.subscription.expired': '已過期',
   'staff.subscription.replaced': '已替換',
