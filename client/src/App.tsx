@@ -61,6 +61,11 @@ const PaymentCancelled = lazy(() => import('./routes/Payment.tsx').then((module)
 const Pricing = lazy(() => import('./routes/Pricing.tsx'));
 const Billing = lazy(() => import('./routes/Billing.tsx'));
 const SubscriptionReturn = lazy(() => import('./routes/SubscriptionReturn.tsx'));
+const StaffPayments = lazy(() => import('./routes/admin/Payments.tsx'));
+const FraudQueue = lazy(() => import('./routes/admin/Payments.tsx').then((module) => ({ default: module.FraudQueue })));
+const SpeiQueue = lazy(() => import('./routes/admin/Payments.tsx').then((module) => ({ default: module.SpeiQueue })));
+const Subscribers = lazy(() => import('./routes/admin/Subscribers.tsx'));
+const VerificationQueue = lazy(() => import('./routes/admin/Verification.tsx'));
 
 /** Signed-in pages: the path and the screen. */
 const SIGNED_IN: [string, () => JSX.Element][] = [
@@ -107,6 +112,13 @@ const SIGNED_IN: [string, () => JSX.Element][] = [
   ['/stories/archive', StoryArchive],
   ['/reels/analytics', CreatorAnalytics],
   ['/reels/:id/analytics', ReelAnalytics],
+  // The staff area (under /staff: /admin is the server's staff API): each screen shows an account
+  // without the role that it is not allowed.
+  ['/staff/payments', StaffPayments],
+  ['/staff/payments/fraud', FraudQueue],
+  ['/staff/payments/spei', SpeiQueue],
+  ['/staff/subscriptions', Subscribers],
+  ['/staff/verification', VerificationQueue],
 ];
 
 function Toasts(): JSX.Element {
@@ -224,6 +236,7 @@ export function App(): JSX.Element {
       ))}
       {/* Links and notifications made before home became the feed. */}
       <Route path="/feed" component={() => <Navigate href="/" />} />
+      <Route path="/staff" component={() => <Navigate href="/staff/payments" />} />
       <Route path="/login" component={SignIn} />
       <Route path="/signup" component={SignUp} />
       <Route path="/verify-email" component={Verify} />

@@ -14,6 +14,7 @@ import { Uuid } from '../../protocol/spec.ts';
 import { T } from '../../protocol/typebox.ts';
 import type { AccountsDeps } from '../accounts/context.ts';
 import { accountsGuard } from '../accounts/guard.ts';
+import { users } from '../accounts/schema.ts';
 import { InvalidInputError, NotFoundError } from '../errors.ts';
 import { refusals } from '../http/openapi.ts';
 import { t } from '../http/schema.ts';
@@ -38,15 +39,17 @@ export function paymentAdminRoutes(
         if (query.method !== undefined) where.push(eq(payments.method, query.method));
         if (query.userId !== undefined) where.push(eq(payments.userId, query.userId));
         if (query.before !== undefined) where.push(lt(payments.id, query.before));
+        // The payer's username in the same query: the staff screens show people by name.
         const rows = await deps.db
-          .select()
+          .select({ payment: payments, username: users.username })
           .from(payments)
+          .innerJoin(users, eq(users.id, payments.userId))
           .where(and(...where))
           .orderBy(desc(payments.id))
           .limit(PAGE);
         return {
-          items: rows.map((row) => ({ ...settlement.view(row), userId: row.userId })),
-          before: rows.length === PAGE ? (rows.at(-1)?.id ?? null) : null,
+          items: rows.map((row) => ({ ...settlement.view(row.payment), userId: row.payment.userId, username: row.username })),
+          before: rows.length === PAGE ? (rows.at(-1)?.payment.id ?? null) : null,
         };
       },
       {
@@ -59,7 +62,11 @@ export function paymentAdminRoutes(
         }),
         response: {
           200: t.Object({
-            items: t.Array(t.Unsafe<Static<typeof Payment> & { userId: string }>(T.Object({ ...Payment.properties, userId: Uuid }))),
+            items: t.Array(
+              t.Unsafe<Static<typeof Payment> & { userId: string; username: string }>(
+                T.Object({ ...Payment.properties, userId: Uuid, username: T.String({ description: 'The payer’s username' }) }),
+              ),
+            ),
             before: t.Union([t.String({ format: 'uuid' }), t.Null()], {
               description: 'Pass as `before` for the next page; null at the end',
             }),
@@ -67,7 +74,7 @@ export function paymentAdminRoutes(
         },
         detail: {
           tags: ['admin'],
-          summary: `Payments, newest first, ${PAGE} a page, by status, method or user (the fraud queue: status=fraud_suspected; SPEI to confirm: method=spei&status=created)`,
+          summary: `Payments, newest first, ${PAGE} a page, by status, method or user, each with the payer's username (the fraud queue: status=fraud_suspected; SPEI to confirm: method=spei&status=created)`,
         },
       },
     )
@@ -150,14 +157,15 @@ export function subscriptionAdminRoutes(deps: AccountsDeps, peerAddress: (reques
       if (query.status !== undefined) where.push(eq(subscriptions.status, query.status));
       if (query.before !== undefined) where.push(lt(subscriptions.id, query.before));
       const rows = await deps.db
-        .select()
+        .select({ subscription: subscriptions, username: users.username })
         .from(subscriptions)
+        .innerJoin(users, eq(users.id, subscriptions.userId))
         .where(and(...where))
         .orderBy(desc(subscriptions.id))
         .limit(PAGE);
       return {
-        items: rows.map((row) => ({ ...subscriptionView(row), userId: row.userId })),
-        before: rows.length === PAGE ? (rows.at(-1)?.id ?? null) : null,
+        items: rows.map((row) => ({ ...subscriptionView(row.subscription), userId: row.subscription.userId, username: row.username })),
+        before: rows.length === PAGE ? (rows.at(-1)?.subscription.id ?? null) : null,
       };
     },
     {
@@ -170,14 +178,16 @@ export function subscriptionAdminRoutes(deps: AccountsDeps, peerAddress: (reques
       response: {
         200: t.Object({
           items: t.Array(
-            t.Unsafe<Static<typeof Subscription> & { userId: string }>(T.Object({ ...Subscription.properties, userId: Uuid })),
+            t.Unsafe<Static<typeof Subscription> & { userId: string; username: string }>(
+              T.Object({ ...Subscription.properties, userId: Uuid, username: T.String({ description: 'The subscriber’s username' }) }),
+            ),
           ),
           before: t.Union([t.String({ format: 'uuid' }), t.Null()], { description: 'Pass as `before` for the next page; null at the end' }),
         }),
       },
       detail: {
         tags: ['admin'],
-        summary: `A plan's subscribers: subscriptions newest first, ${PAGE} a page, by plan and status (active, past_due…)`,
+        summary: `A plan's subscribers: subscriptions newest first, ${PAGE} a page, by plan and status (active, past_due…), each with the subscriber's username`,
       },
     },
   );

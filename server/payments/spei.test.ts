@@ -144,9 +144,12 @@ describe('payments by SPEI', () => {
     const payment = await buy(carla);
     const asCarla = { token: carla.user.tokens.accessToken };
     const asAdmin = { token: admin.tokens.accessToken };
-    const queue = await env.client().request<{ items: { id: string }[] }>('GET', '/admin/payments?method=spei&status=created', asAdmin);
+    const queue = await env
+      .client()
+      .request<{ items: { id: string; userId: string; username: string }[] }>('GET', '/admin/payments?method=spei&status=created', asAdmin);
     expect(queue.status).toBe(200);
-    expect(queue.body.items.map((each) => each.id)).toContain(payment.id);
+    // Each with its payer's username (the staff screens show people by name).
+    expect(queue.body.items).toContainEqual(expect.objectContaining({ id: payment.id, userId: carla.id, username: carla.user.username }));
     for (const [method, path, body] of [
       ['GET', '/admin/payments', undefined],
       ['POST', `/admin/payments/${payment.id}/spei`, { amountMinor: 9900, trackingKey: 'ABC123' }],

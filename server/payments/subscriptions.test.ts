@@ -266,8 +266,14 @@ describe('subscriptions', () => {
     const [month] = (await ana.call('payments.list', {})).items;
     const listed = await env
       .client()
-      .request<{ items: { id: string; userId: string; status: string }[] }>('GET', '/admin/subscriptions?plan=pro&status=active', asAdmin);
-    expect(listed.body.items).toContainEqual(expect.objectContaining({ id: subscription.id, userId: ana.id, status: 'active' }));
+      .request<{ items: { id: string; userId: string; username: string; status: string }[] }>(
+        'GET',
+        '/admin/subscriptions?plan=pro&status=active',
+        asAdmin,
+      );
+    expect(listed.body.items).toContainEqual(
+      expect.objectContaining({ id: subscription.id, userId: ana.id, username: ana.user.username, status: 'active' }),
+    );
 
     const asAna = { token: ana.user.tokens.accessToken };
     for (const [method, path, body] of [

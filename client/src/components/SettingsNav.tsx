@@ -1,7 +1,9 @@
-// The settings pages, one link each; the current one is marked for screen readers.
+// The settings pages, one link each (and the staff area for admins); the current one is marked for
+// screen readers.
 import { A } from '@solidjs/router';
-import type { JSX } from 'solid-js';
+import { type JSX, Show } from 'solid-js';
 import { t } from '../i18n/index.ts';
+import { hasRole } from './admin/access.ts';
 
 export function SettingsNav(): JSX.Element {
   return (
@@ -18,6 +20,10 @@ export function SettingsNav(): JSX.Element {
       <A href="/billing">{t('nav.billing')}</A>
       <A href="/settings/api-tokens">{t('settings.apiTokens')}</A>
       <A href="/settings/appearance">{t('settings.appearance')}</A>
+      {/* The staff area, for the accounts that have it (on phones the only way there). */}
+      <Show when={hasRole('admin')}>
+        <A href="/staff">{t('nav.staff')}</A>
+      </Show>
     </nav>
   );
 }

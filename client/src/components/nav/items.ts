@@ -14,6 +14,7 @@ import {
   House,
   MessageCircle,
   Settings,
+  ShieldCheck,
   SquarePlus,
   UserRound,
   UsersRound,
@@ -21,6 +22,7 @@ import {
 import type { Component } from 'solid-js';
 import type { MessageKey } from '../../i18n/messages/en.ts';
 import { state } from '../../state/store.ts';
+import { hasRole } from '../admin/access.ts';
 
 export type NavPlace = 'bottom' | 'top' | 'side';
 
@@ -37,6 +39,8 @@ export interface NavItem {
   places: readonly NavPlace[];
   /** Shows the user's own presence on the icon (the profile). */
   presence?: boolean;
+  /** Shown only while this holds (the staff area: to admins). */
+  shown?: () => boolean;
 }
 
 export const NAV_ITEMS: readonly NavItem[] = [
@@ -77,6 +81,9 @@ export const NAV_ITEMS: readonly NavItem[] = [
     presence: true,
   },
   { id: 'settings', href: () => '/settings/profile', icon: Settings, label: 'nav.settings', places: ['top', 'side'] },
+  // On phones through the settings (SettingsNav), for the few accounts that have it.
+  { id: 'staff', href: () => '/staff', icon: ShieldCheck, label: 'nav.staff', places: ['side'], shown: () => hasRole('admin') },
 ];
 
-export const itemsFor = (place: NavPlace) => NAV_ITEMS.filter((item) => item.places.includes(place));
+/** The items of a place the signed-in account may see (read in a tracking scope: a role change shows or hides the staff item). */
+export const itemsFor = (place: NavPlace) => NAV_ITEMS.filter((item) => item.places.includes(place) && (item.shown?.() ?? true));
