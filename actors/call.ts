@@ -1,8 +1,11 @@
 // CallActor (`call:<callId>`): owns one call's state: its state (ringing, active, ended and why),
 // its participants (who is rung, who is in it and from which device, who declined, missed or left)
-// and, from the next slice on, where its media router runs (`placement`, null until then). It is
+// and its media (sfu/call-media.ts: the router on this node's SFU, made at the first `calls.media`,
+// and every participant's transports, producers and consumers; `placement` records where). It is
 // the only writer of the call's rows, so every transition is decided in one place. It lives on the
-// least-loaded node running an SFU (placement `sfu`), the node whose workers will carry its router.
+// least-loaded node running an SFU (placement `sfu`), the node whose workers carry its router, so
+// media signalling never crosses nodes. Media is not persisted: activated elsewhere after its node
+// died, the call makes a new router at the next `calls.media`, and `media.epoch` tells clients.
 //
 // Persistence: each transition is one transaction (the call, its participants, and the durable
 // reminders it needs) committed before anyone hears of it: then `call.changed` on `call:<id>`,
@@ -16,18 +19,30 @@
 // loads the rows; passivated after the runtime's idle time (a ringing call is woken by its
 // reminder).
 import { and, eq, inArray, ne } from 'drizzle-orm';
+import type { CallRequest, CallResponse } from '../protocol/catalogue.ts';
 import { CALL_LIMITS } from '../protocol/lists.ts';
 import { presentIn } from '../server/calls/access.ts';
-import { AlreadyInCallError, AnsweredElsewhereError, CallEndedError, CallFullError, NotRingingError } from '../server/calls/errors.ts';
+import {
+  AlreadyInCallError,
+  AnsweredElsewhereError,
+  CallEndedError,
+  CallFullError,
+  NotInCallError,
+  NotRingingError,
+} from '../server/calls/errors.ts';
 import { type CallEndReason, callParticipants, calls, type ParticipantState } from '../server/calls/schema.ts';
 import { byCallerFirst, type CallRow, type CallView, callView, durationOf, type ParticipantRow } from '../server/calls/views.ts';
 import { conversationMembers, PRESENT_STATES } from '../server/chats/schema.ts';
 import { InvalidInputError, NotFoundError } from '../server/errors.ts';
+import type { IceConfig } from '../server/platform/config.ts';
 import { anyOf } from '../server/platform/db/any-of.ts';
 import type { Database } from '../server/platform/db/index.ts';
 import { violatedUniqueConstraint } from '../server/platform/db/unique.ts';
 import type { Logger } from '../server/platform/log.ts';
 import type { TopicLog } from '../server/platform/topics/index.ts';
+import { CallMedia } from '../sfu/call-media.ts';
+import { iceServers } from '../sfu/ice.ts';
+import type { Sfu } from '../sfu/sfu.ts';
 import type { Reminders } from './reminders.ts';
 import type { RoomMessage } from './room.ts';
 import { type ActorContext, type ActorKind, noReply, type Outcome, reply } from './types.ts';
@@ -58,7 +73,22 @@ export type CallMessage =
   /** Members left or were removed from the conversation: those of them in the call leave it. */
   | { op: 'members' }
   /** A ring or stop-ringing not yet delivered (reminder stored with its transition). */
-  | { op: 'notify'; userId: string; event: CallUserEvent };
+  | { op: 'notify'; userId: string; event: CallUserEvent }
+  /** Media signalling from the device in the call (sfu/call-media.ts). */
+  | { op: 'media'; userId: string; socketId: string; request: MediaRequest };
+
+/** The media calls (protocol/calls/call-media.ts), each with its body. */
+export type MediaCall =
+  | 'calls.media'
+  | 'calls.createTransport'
+  | 'calls.connectTransport'
+  | 'calls.restartIce'
+  | 'calls.produce'
+  | 'calls.setProducer'
+  | 'calls.closeProducer'
+  | 'calls.consume'
+  | 'calls.setConsumer';
+export type MediaRequest = { [C in MediaCall]: { call: C; body: CallRequest<C> } }[MediaCall];
 
 /** What a callee's devices are to be told after a transition: ring, or stop ringing. */
 interface Notice {
@@ -82,6 +112,10 @@ export interface CallActorDeps {
   /** CALL_RING_SECONDS, in ms. */
   ringMs: number;
   idleMs?: number;
+  /** This node's SFU, whose workers carry the routers of the calls placed here. */
+  sfu: Sfu | undefined;
+  /** The STUN and TURN servers handed to each participant. */
+  ice: IceConfig;
 }
 
 const NO_SUCH_CALL = { noSuchCall: true } as const;
@@ -114,6 +148,8 @@ class Call {
   readonly #context: ActorContext;
   #call: CallRow | undefined;
   readonly #participants = new Map<string, ParticipantRow>();
+  /** The router and what is on it, from the first `calls.media` until the end (or the router's loss). */
+  #media: CallMedia | undefined;
 
   constructor(id: string, deps: CallActorDeps, context: ActorContext, call: CallRow | undefined, participants: ParticipantRow[]) {
     this.#id = id;
@@ -129,7 +165,8 @@ class Call {
   }
 
   #view(): CallView {
-    return callView(this.#call as CallRow, this.#participants.values());
+    const media = this.#media === undefined ? null : { epoch: this.#media.epoch, producers: this.#media.producers() };
+    return callView(this.#call as CallRow, this.#participants.values(), media);
   }
 
   async handle(message: CallMessage): Promise<Outcome> {
@@ -160,6 +197,8 @@ class Call {
         return noReply;
       case 'join':
         return reply(await this.#join(call, message.userId, message.socketId));
+      case 'media':
+        return reply(await this.#mediaCall(call, message));
     }
     const participant = this.#participants.get(message.userId);
     // Nobody the call did not ring learns that it exists.
@@ -454,9 +493,84 @@ class Call {
     for (const participant of gone) {
       participant.state = states[participant.userId] as ParticipantState;
       if (participant.state === 'left') participant.leftAt = now;
+      this.#media?.removePeer(participant.userId);
     }
     await this.#changed();
     await this.#notify(notices);
+  }
+
+  // ——— media ———
+
+  /** A media call from the device in the call: its answer (sfu/call-media.ts checks every id is the caller's own). */
+  async #mediaCall(call: CallRow, message: Extract<CallMessage, { op: 'media' }>): Promise<CallResponse<MediaCall>> {
+    const { userId, request } = message;
+    const participant = this.#participants.get(userId);
+    // Nobody the call did not ring learns that it exists (a group member who never joined is NOT_IN_CALL below).
+    if (participant === undefined && call.kind === 'direct') throw new NotFoundError('call');
+    if (call.state === 'ended') throw new CallEndedError();
+    if (participant?.state !== 'joined' || participant.socketId !== message.socketId) throw new NotInCallError();
+    const media = await this.#ensureMedia(call);
+    switch (request.call) {
+      case 'calls.media':
+        return { epoch: media.epoch, rtpCapabilities: media.rtpCapabilities, iceServers: iceServers(this.#deps.ice, userId) };
+      case 'calls.createTransport':
+        return media.createTransport(userId, request.body.direction);
+      case 'calls.connectTransport':
+        await media.connectTransport(userId, request.body.transportId, request.body.dtlsParameters);
+        return {};
+      case 'calls.restartIce':
+        return { iceParameters: await media.restartIce(userId, request.body.transportId) };
+      case 'calls.produce':
+        return { producerId: await media.produce(userId, request.body) };
+      case 'calls.setProducer':
+        await media.setProducer(userId, request.body.producerId, request.body.paused);
+        return {};
+      case 'calls.closeProducer':
+        media.closeProducer(userId, request.body.producerId);
+        return {};
+      case 'calls.consume':
+        return media.consume(userId, request.body);
+      case 'calls.setConsumer':
+        await media.setConsumer(userId, request.body);
+        return {};
+    }
+  }
+
+  /** The call's router, made on this node's SFU the first time media is asked for; where it runs is recorded. */
+  async #ensureMedia(call: CallRow): Promise<CallMedia> {
+    if (this.#media !== undefined) return this.#media;
+    const media = await CallMedia.create(
+      this.#deps.sfu,
+      call,
+      {
+        changed: () => void this.#changedLogged(),
+        speaker: (userId) => this.#deps.topics.signal(this.#topic, 'call.speaker', { callId: this.#id, userId }),
+        lost: () => {
+          if (this.#media !== media) return;
+          this.#media = undefined;
+          void this.#changedLogged();
+        },
+      },
+      this.#deps.log,
+    );
+    this.#media = media;
+    call.placement = { node: this.#context.node, routerId: media.epoch };
+    await this.#deps.db.update(calls).set({ placement: call.placement }).where(eq(calls.id, this.#id));
+    this.#deps.log.info(
+      { call: this.#id, node: this.#context.node, router: media.epoch },
+      `call.media() | router made [call:${this.#id}] [router:${media.epoch}]`,
+    );
+    await this.#changed();
+    return media;
+  }
+
+  /** A change seen outside a turn (a producer closed with its transport, the router lost): told, or logged. */
+  async #changedLogged(): Promise<void> {
+    try {
+      await this.#changed();
+    } catch (error) {
+      this.#deps.log.warn({ err: error }, `call.changed() | not published [call:${this.#id}]`);
+    }
   }
 
   // ——— deadlines and the end ———
@@ -515,6 +629,8 @@ class Call {
     call.state = 'ended';
     call.endReason = reason;
     call.endedAt = now;
+    this.#media?.close();
+    this.#media = undefined;
     await this.#cancelReminder(RING);
     await this.#changed();
     await this.#notify(notices);

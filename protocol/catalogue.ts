@@ -6,6 +6,7 @@ import type { Static, TSchema } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { T } from './typebox.ts';
 import './formats.ts';
+import { callMediaCalls } from './calls/call-media.ts';
 import { callCalls, callEvents, callUserEvents } from './calls/calls.ts';
 import { ChatMember, ChatMessage, chatCalls, exampleChatId, exampleMessage } from './calls/chats.ts';
 import { graphCalls } from './calls/graph.ts';
@@ -134,6 +135,7 @@ export const Calls = {
   ...verificationCalls,
   ...chatCalls,
   ...callCalls,
+  ...callMediaCalls,
   ...mediaCalls,
   ...tokenCalls,
 } satisfies Record<string, CallSpec>;
@@ -396,7 +398,7 @@ export const Topics = {
   },
   call: {
     description:
-      'One call, for the people it rang: its state and participants as they change. Each event carries the whole call; a subscription never replays what happened before (a resume gets a `reset`: read the call again with `calls.get`). Media signalling will travel here too (not built yet).',
+      'One call, for the people it rang: its state and participants as they change. Each event carries the whole call; a subscription never replays what happened before (a resume gets a `reset`: read the call again with `calls.get`). Media changes (producers, the router’s epoch) come in `call.changed`; `call.speaker` signals who speaks.',
     form: 'call:<callId>',
     pattern: userTopicPattern('call'),
     access: 'member',

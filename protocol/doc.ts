@@ -10,7 +10,7 @@ import { type CallName, type CallSpec, Calls, type TopicKind, type TopicSpec, To
 import { encodeFrame } from './codec.ts';
 import { CLOSE_CODES, COMMON_CALL_ERRORS, DOMAIN_ERROR_CODES, ERROR_CODES, RETRY_AFTER_MS } from './errors.ts';
 import { ClientFrames, Limits, ServerFrames } from './frames.ts';
-import { CALL_LIMITS, SUBSCRIPTION_LIMITS, TREAT_LIMITS } from './lists.ts';
+import { CALL_LIMITS, CALL_MEDIA_LIMITS, SUBSCRIPTION_LIMITS, TREAT_LIMITS } from './lists.ts';
 import { READ_BACK, RETRY_RULE_TEXT, RETRY_RULES, type RetryRule } from './retry.ts';
 import { callScopeLine, personalTokensSection } from './scopes-doc.ts';
 import { PROTOCOL_VERSION } from './version.ts';
@@ -639,10 +639,10 @@ its length and makes the HLS ladder), then \`reels.create\`. A reel is also a po
 
 ## Voice and video calls
 
-A call belongs to a conversation and rings its other members. This version carries the call's
-signalling state only: who is rung, who is in it, and how it ended. Media (the SFU's router,
-WebRTC transports, producers and consumers) is not offered yet; it will be added to these calls
-and to the \`call:\` topic without changing what is here.
+A call belongs to a conversation and rings its other members. Its media goes through the
+platform's SFU (mediasoup): every participant sends each track once to the call's router, which
+forwards it to the others. Any WebRTC stack works; the shapes are mediasoup's (mediasoup-client
+in a browser speaks them as they are).
 
 - **Placing a call.** \`calls.start\` with the conversation, \`video\` and a new \`clientId\`
   (a retry with the same one answers the same call). It is allowed exactly when sending a message
@@ -669,6 +669,24 @@ and to the \`call:\` topic without changing what is here.
 - **Afterwards.** The conversation gets a system message (\`action: call\`, with
   \`call.outcome\` and \`call.durationSeconds\`; \`actorId\` started it, \`userIds\` took part);
   its \`clientId\` is the call's id. \`calls.history\` lists your calls, newest first.
+- **Media.** Only the device in the call (the socket that started, answered or joined it) may
+  negotiate media (\`NOT_IN_CALL\` otherwise): \`calls.media\` gives the router's RTP capabilities,
+  the ICE servers (STUN, and TURN with credentials that lapse) and the router's \`epoch\`;
+  \`calls.createTransport\` a \`send\` and a \`recv\` WebRTC transport (one of each:
+  another replaces it), \`calls.connectTransport\` your DTLS parameters; \`calls.produce\` each
+  track with its \`source\` (\`mic\`, \`camera\` in video calls, \`screen\`, \`screenAudio\`;
+  one per source); for everyone else's producers, listed in \`media.producers\` of each
+  \`call.changed\`, \`calls.consume\` (paused) then \`calls.setConsumer { paused: false }\`.
+  Mute and camera off are \`calls.setProducer { paused }\`, a stopped screen share
+  \`calls.closeProducer\`; a simulcast video's layer (0 the smallest) is chosen with
+  \`calls.setConsumer { spatialLayer }\` from the size you show it at; after a network change,
+  \`calls.restartIce\`. \`call.speaker\` (a signal) names who speaks. When \`media.epoch\` changes
+  (the call's node or its SFU worker died and the call came back elsewhere), everything of the old
+  router is gone: start again from \`calls.media\`. Leaving the call, or its end, closes your
+  transports. Every id is checked against the caller's own: someone else's transport, producer or
+  consumer is \`NOT_FOUND\`; parameters the router cannot take are \`INVALID_INPUT\` with
+  \`details.field\`; limits: ${CALL_MEDIA_LIMITS.encodings} simulcast layers, ${CALL_MEDIA_LIMITS.codecs} codecs,
+  ${CALL_MEDIA_LIMITS.maxIncomingBitrate / 1_000_000} Mbit/s sent in all.
 - **Access.** Only the people a call rang (and its caller, and group members who joined it)
   may read it or follow its topic, and only while they are in its conversation: removed from a
   group, a follower gets \`revoked\` and is taken out of the call. A resume of \`call:\` is

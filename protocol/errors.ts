@@ -76,6 +76,8 @@ export const DOMAIN_ERROR_CODES = {
   ANSWERED_ELSEWHERE: 'Another device of the caller already answered or joined this call; only that device takes part.',
   CALLS_UNAVAILABLE:
     'No media server (SFU) of the platform runs now, so no call can be placed or reached; nothing changed. `/health` of a node with the sfu role gives the reason. Try again later.',
+  NOT_IN_CALL:
+    'The media of a call is for the device in it: the caller is not in this call (answer it or join it first), or is in it from another socket. Nothing changed.',
   CALL_FULL: 'The call has the most people allowed (`details.limit`: 16 in a video call, 32 in a voice call); nothing changed.',
   PAYMENT_PROVIDER_ERROR:
     'The payment provider (`details.provider`) refused or failed the request; nothing was charged by this call. Try again later.',

@@ -63,6 +63,27 @@ export const CALL_LIMITS = {
   historyDefault: 20,
 } as const;
 
+// The bounds of a call's media signalling (WebRTC parameters as mediasoup-client and libwebrtc
+// write them, with room to spare; anything larger is INVALID_BODY).
+export const CALL_MEDIA_LIMITS = {
+  /** Codecs in one RTP parameters or capabilities object. */
+  codecs: 32,
+  /** Header extensions in one RTP parameters or capabilities object. */
+  headerExtensions: 32,
+  /** Encodings of one producer: simulcast layers. */
+  encodings: 4,
+  /** Entries of a codec's or header extension's `parameters`. */
+  parameters: 16,
+  /** RTCP feedback entries of a codec. */
+  rtcpFeedback: 16,
+  /** DTLS fingerprints of a transport. */
+  fingerprints: 8,
+  /** Producers one participant may have at once: microphone, camera, screen and its sound. */
+  producersPerParticipant: 4,
+  /** What one participant may send at most into a send transport, in bits per second. */
+  maxIncomingBitrate: 3_000_000,
+} as const;
+
 // The media pipeline's limits (uploads over HTTP; see PROTOCOL.md, "Media").
 export const MEDIA_LIMITS = {
   image: { bytes: 20 * 1024 * 1024 },

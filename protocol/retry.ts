@@ -169,6 +169,18 @@ export const RETRY_RULES: Record<CallName, RetryRule> = {
   'calls.leave': 'repeatable',
   'calls.get': 'read',
   'calls.history': 'read',
+  'calls.media': 'read',
+  // A second transport of a direction replaces the first, so a retry leaves one (the answer's).
+  'calls.createTransport': 'repeatable',
+  'calls.connectTransport': 'repeatable',
+  'calls.restartIce': 'repeatable',
+  // One producer per source: a retry replaces the first attempt's.
+  'calls.produce': 'repeatable',
+  'calls.setProducer': 'repeatable',
+  'calls.closeProducer': 'repeatable',
+  // One consumer per producer: a retry replaces the first attempt's.
+  'calls.consume': 'repeatable',
+  'calls.setConsumer': 'repeatable',
   'chats.decline': 'repeatable',
   'chats.mute': 'repeatable',
   'chats.leave': 'repeatable',

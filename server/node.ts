@@ -120,6 +120,8 @@ export async function startNode(config: Config, log: Logger, options: NodeOption
           topics: platform.topics,
           log,
           reminders,
+          sfu,
+          ice: config.sfu.ice,
           ringMs: config.callRingSeconds * 1000,
           idleMs: config.actorIdleMs,
         }),

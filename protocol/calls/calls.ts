@@ -1,7 +1,7 @@
 // Calls of voice and video calls: the call's lifecycle (ring, answer, decline, busy, no answer,
-// join and leave, end), history, and the events that ring and stop ringing every device. Media
-// (the SFU's router, WebRTC transports, producers and consumers) is not part of this slice: a call
-// here is its signalling state only.
+// join and leave, end), history, and the events that ring and stop ringing every device. The
+// media (the SFU's router, WebRTC transports, producers and consumers) is negotiated with the
+// calls of call-media.ts; a call's `media` says what is being sent in it.
 //
 // A call belongs to one conversation and rings its other members: one-to-one, the other person;
 // in a group, every member. States: `ringing` (nobody answered yet) → `active` (someone answered)
@@ -11,6 +11,7 @@
 import { CALL_END_REASONS, CALL_LIMITS } from '../lists.ts';
 import { type CallSpec, exampleFriendId, exampleUserId, OneOf, Uuid } from '../spec.ts';
 import { T } from '../typebox.ts';
+import { CallMediaState, callSpeakerEvent } from './call-media.ts';
 import { exampleChatId } from './chats.ts';
 
 const exampleCallId = '0192a1b2-c3d4-7e5f-8a9b-0000000ca111';
@@ -47,6 +48,7 @@ const Call = T.Object({
   durationSeconds: T.Union([T.Integer({ minimum: 0 }), T.Null()], {
     description: 'Once ended: from the first answer to the end (0 if nobody answered); null before',
   }),
+  media: CallMediaState,
 });
 
 const exampleCall = {
@@ -65,6 +67,7 @@ const exampleCall = {
   answeredAt: null,
   endedAt: null,
   durationSeconds: null,
+  media: null,
 } as const;
 
 const activeCall = {
@@ -180,8 +183,9 @@ export const callUserEvents = {
 export const callEvents = {
   'call.changed': {
     description:
-      'The call changed: someone joined, left, declined or missed it, it was answered, or it ended. Carries the whole call, so a client that missed one loses nothing by taking the next.',
+      'The call changed: someone joined, left, declined or missed it, it was answered, it ended, or what is sent in it changed (a producer made, paused, resumed or closed; the router moved: `media.epoch`). Carries the whole call, so a client that missed one loses nothing by taking the next.',
     body: T.Object({ call: Call }),
     example: { call: activeCall },
   },
+  ...callSpeakerEvent,
 } as const;

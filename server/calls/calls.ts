@@ -3,7 +3,7 @@
 // every later change goes to that actor. Reads check that the reader is still a member of the
 // call's conversation: someone removed from a group no longer sees its calls.
 import { and, desc, eq, lt } from 'drizzle-orm';
-import { type CallMessage, isNoSuchCall, type StartRefusal } from '../../actors/call.ts';
+import { type CallMessage, isNoSuchCall, type MediaCall, type MediaRequest, type StartRefusal } from '../../actors/call.ts';
 import { NoPlacementError } from '../../actors/errors.ts';
 import type { CallCheck } from '../../actors/room.ts';
 import type { CallRequest, CallResponse } from '../../protocol/catalogue.ts';
@@ -112,6 +112,17 @@ export class Calls {
       throw refusal;
     }
     return this.#ask(callId, { op: 'leave', userId });
+  }
+
+  /**
+   * Media signalling (protocol/calls/call-media.ts) from the device in the call, answered by the
+   * call's actor on the SFU node that holds its router.
+   */
+  async media(userId: string, socketId: string, request: MediaRequest): Promise<CallResponse<MediaCall>> {
+    await this.#member(userId, request.body.callId);
+    const answer = await this.#callActor(request.body.callId, { op: 'media', userId, socketId, request } satisfies CallMessage);
+    if (isNoSuchCall(answer)) throw new NotFoundError('call');
+    return answer as CallResponse<MediaCall>;
   }
 
   /** The calls that rang the user or that they made, newest first, in conversations they are still in. */

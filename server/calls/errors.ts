@@ -68,3 +68,11 @@ export class CallsUnavailableError extends ServerError {
     this.name = 'CallsUnavailableError';
   }
 }
+
+/** Media is for the device in the call: the caller is not in it, or is in it from another socket. */
+export class NotInCallError extends ConflictError {
+  constructor() {
+    super('NOT_IN_CALL', 'you are not in this call from this device: answer or join it first');
+    this.name = 'NotInCallError';
+  }
+}

@@ -17,10 +17,10 @@ export type CallState = (typeof CALL_STATES)[number];
 export type CallEndReason = (typeof CALL_END_REASONS)[number];
 export type ParticipantState = (typeof PARTICIPANT_STATES)[number];
 
-/** Where the call's media router runs (an `sfu` node and its worker): not placed yet in this slice, always null. */
+/** Where the call's media router runs: the `sfu` node holding the call, and the router's id (the media's epoch). Null before the first `calls.media`. */
 export interface CallPlacement {
   node: string;
-  worker: number;
+  routerId: string;
 }
 
 export const calls = pgTable(

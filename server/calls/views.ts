@@ -5,6 +5,8 @@ import type { callParticipants, calls } from './schema.ts';
 export type CallRow = typeof calls.$inferSelect;
 export type ParticipantRow = typeof callParticipants.$inferSelect;
 export type CallView = CallResponse<'calls.get'>;
+/** What is being sent in a call now (its router's epoch and producers); null while no router runs. */
+export type CallMediaView = CallView['media'];
 
 const iso = (at: Date | null) => at?.toISOString() ?? null;
 
@@ -23,7 +25,7 @@ export function byCallerFirst(startedBy: string | null) {
     a.userId.localeCompare(b.userId);
 }
 
-export function callView(call: CallRow, participants: Iterable<ParticipantRow>): CallView {
+export function callView(call: CallRow, participants: Iterable<ParticipantRow>, media: CallMediaView = null): CallView {
   return {
     id: call.id,
     conversationId: call.conversationId,
@@ -42,5 +44,6 @@ export function callView(call: CallRow, participants: Iterable<ParticipantRow>):
     answeredAt: iso(call.answeredAt),
     endedAt: iso(call.endedAt),
     durationSeconds: durationOf(call),
+    media,
   };
 }

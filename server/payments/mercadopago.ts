@@ -196,7 +196,7 @@ export class MercadoPagoGateway {
 }
 
 /** How old a notification's signature may be: a day, covering Mercado Pago's retries of one delivery. */
-export const MERCADOPAGO_SIGNATURE_MAX_AGE_S = 86_400;
+const MERCADOPAGO_SIGNATURE_MAX_AGE_S = 86_400;
 /** How far ahead of our clock a signature's time may be. */
 const CLOCK_DRIFT_MS = 5 * 60_000;
 

@@ -39,7 +39,7 @@ export type SpeiSettings = { clabePrefix: string; expiresMs: number };
  * SPEI payments, and a transfer may still arrive for a lapsed payment (it completes it), so a
  * reference is issued again only when no payment holding it is still waiting or younger than this.
  */
-export const SPEI_CLABE_REUSE_DAYS = 365;
+const SPEI_CLABE_REUSE_DAYS = 365;
 /** References skipped at most per checkout before SPEI is refused (every one of them recently issued). */
 const SPEI_REFERENCE_TRIES = 50;
 

@@ -37,7 +37,7 @@ import {
 import { type SendOptions, type WebhookDelivery, WebhookOutbox } from './fake-webhook-outbox.ts';
 
 /** A delivery's options: duplicates and delay, a forgery, how its body is written. */
-export type PayPalSendOptions = SendOptions & { forged?: PayPalForgery; layout?: PayPalLayout };
+type PayPalSendOptions = SendOptions & { forged?: PayPalForgery; layout?: PayPalLayout };
 
 export interface FakePayPalOptions {
   clientId: string;
