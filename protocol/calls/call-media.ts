@@ -49,7 +49,7 @@ const Priority = OneOf(['very-low', 'low', 'medium', 'high'] as const);
 const ExtensionUri = T.String({ minLength: 1, maxLength: 200 });
 
 /** RTP parameters of what a client sends (mediasoup's RtpParameters). */
-export const RtpParameters = T.Object(
+const RtpParameters = T.Object(
   {
     mid: T.Optional(T.String({ maxLength: 16 })),
     codecs: T.Array(
@@ -107,7 +107,7 @@ export const RtpParameters = T.Object(
 );
 
 /** RTP capabilities: a device's (what it can receive), or the router's (what it accepts). */
-export const RtpCapabilities = T.Object(
+const RtpCapabilities = T.Object(
   {
     codecs: T.Optional(
       T.Array(
@@ -171,7 +171,7 @@ const IceServer = T.Object({
 });
 
 /** A producer of the call, as `call.changed` lists them. */
-export const CallProducer = T.Object({
+const CallProducer = T.Object({
   id: Uuid,
   userId: Uuid,
   kind: MediaKind,
