@@ -18,6 +18,7 @@ export function SettingsNav(): JSX.Element {
       <A href="/billing">{t('nav.billing')}</A>
       <A href="/settings/api-tokens">{t('settings.apiTokens')}</A>
       <A href="/settings/appearance">{t('settings.appearance')}</A>
+      <A href="/settings/support">{t('settings.support')}</A>
     </nav>
   );
 }
