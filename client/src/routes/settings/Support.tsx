@@ -95,7 +95,7 @@ export default function Support(): JSX.Element {
       <p>{t('support.help')}</p>
       <Show when={conversation()?.priority === true && conversation()?.status === 'open'}>
         <p class="support-priority" data-testid="support-priority">
-          <LifeBuoy size={16} aria-hidden="true" /> {t('support.priority')}
+          <LifeBuoy class="support-priority-icon" size={16} aria-hidden="true" /> {t('support.priority')}
         </p>
       </Show>
       <Show when={available() === false}>
