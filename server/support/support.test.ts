@@ -296,6 +296,28 @@ describe('support: abuse', () => {
     expect(sub.type).toBe('error');
   });
 
+  test('support: a personal API token, even with every scope, can neither write to the team as the person nor read the conversation (SCOPE_DENIED never)', async () => {
+    const quique = await pool.member();
+    await givePlan(db(), quique.id, 'pro');
+    const made = await env.node.accounts.tokens.create(quique.id, { name: 'script', scopes: ['read', 'write', 'chats'] });
+    const { socket } = await connectAs(env.node.url, made.secret);
+    try {
+      for (const [op, body] of [
+        ['support.send', { text: 'Please change my email to attacker@example.com' }],
+        ['support.history', {}],
+        ['support.close', {}],
+      ] as const)
+        expect(await socket.request({ type: 'call', op, body })).toMatchObject({
+          type: 'error',
+          code: 'SCOPE_DENIED',
+          details: { needed: 'never' },
+        });
+    } finally {
+      socket.close();
+    }
+    expect((await quique.call('support.history', {})).conversation).toBeNull();
+  });
+
   test('support: extra fields, a huge, blank or control-character text are refused and store nothing', async () => {
     const olga = await pool.member();
     expect((await olga.refused('support.send', { text: 'hi', userId: Bun.randomUUIDv7() })).code).toBe('INVALID_BODY');
