@@ -27,7 +27,7 @@ export function supportRoutes(webhook: ChatwootWebhook) {
         summary:
           'Chatwoot webhook (agents’ answers and resolved conversations; X-Chatwoot-Signature: sha256=<HMAC-SHA256 of `<X-Chatwoot-Timestamp>.<body>`> with CHATWOOT_WEBHOOK_SECRET)',
         description:
-          '`message_created` of an outgoing, non-private message stores the agent’s answer once (by Chatwoot’s message id) and sends it to the person live; `conversation_status_changed` to `resolved` closes the person’s conversation. Other events, incoming messages and private notes are `ignored`. A delivery older than 5 minutes is refused as a replay; without CHATWOOT_WEBHOOK_SECRET every delivery is refused.',
+          '`message_created` of an outgoing, non-private message stores the agent’s answer once (by Chatwoot’s message id) and sends it to the person live; `conversation_status_changed` to `resolved` closes the person’s conversation. Other events, incoming messages and private notes are `ignored`. A delivery older than 5 minutes is refused as a replay; without CHATWOOT_WEBHOOK_SECRET every delivery is refused. Bodies up to 1 MiB (an agent’s answer comes twice in one).',
         ...answers({ 200: { description: 'Signed: `handled`, `duplicate` or `ignored`', schema: Outcome } }),
         ...refusals({ 400: ['WEBHOOK_NOT_VERIFIED'], 404: ['NOT_FOUND'], 413: ['BODY_TOO_LARGE'] }),
       },

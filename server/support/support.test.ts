@@ -226,6 +226,15 @@ describe('support: agents’ answers', () => {
     expect(history.page.items.map((item) => item.text)).toEqual(['Looking into it', 'Help with my pet’s profile']);
   });
 
+  test('support: a long answer (Chatwoot takes far more than a call body) is delivered whole', async () => {
+    const rita = await pool.member();
+    const { conversation } = await opened(rita);
+    const long = 'Paso a paso: '.padEnd(60_000, 'ñ');
+    const { answers } = await fake.reply(conversation.id, long);
+    expect(answers).toEqual([{ status: 200, body: { outcome: 'handled' } }]);
+    expect((await rita.call('support.history', {})).page.items[0]?.text).toBe(long);
+  });
+
   test('support: a webhook delivered twice stores the answer once and tells the person once', async () => {
     const juan = await pool.member();
     const { conversation } = await opened(juan);
