@@ -273,6 +273,18 @@ describe('support: agents’ answers', () => {
       sender: { name: 'Lucía', type: 'user' },
     });
     expect(answer.status).toBe(404);
+    // The same from another inbox of the account (a website widget): not ours, ignored.
+    const elsewhere = await fake.deliver({
+      event: 'message_created',
+      id: 999_998,
+      content: 'Hello widget visitor',
+      message_type: 'outgoing',
+      private: false,
+      account: { id: CHATWOOT.accountId },
+      inbox: { id: CHATWOOT.inboxId + 1 },
+      conversation: { id: 888_888 },
+    });
+    expect(elsewhere).toEqual({ status: 200, body: { outcome: 'ignored' } });
     const after = rowsOf<{ n: number }>(await db().execute(sql`select count(*)::int as n from support_messages`))[0]?.n;
     expect(after).toBe(before);
   });

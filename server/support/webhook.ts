@@ -1,10 +1,11 @@
 // Chatwoot's webhook: agents' answers (`message_created`) and resolved conversations
-// (`conversation_status_changed`). Chatwoot signs each delivery (since 4.11): X-Chatwoot-Signature
-// is `sha256=` and the HMAC-SHA256, keyed with the webhook's secret, of `<X-Chatwoot-Timestamp>.<raw
-// body>`. A delivery unsigned, signed otherwise, or older than MAX_AGE_S (a replay) is refused
-// before anything is read; so is one for another account. Only outgoing messages that are not
-// private reach the person: the person's own (incoming, which we posted), agents' internal notes
-// and activity lines are ignored. Each message is stored once by Chatwoot's id.
+// (`conversation_status_changed`). Current Chatwoot signs each delivery (chatwoot/chatwoot#13573,
+// February 2026): X-Chatwoot-Signature is `sha256=` and the HMAC-SHA256, keyed with the webhook's
+// secret, of `<X-Chatwoot-Timestamp>.<raw body>`. A delivery unsigned, signed otherwise, or older
+// than MAX_AGE_S (a replay) is refused before anything is read; one for another account or inbox
+// is ignored. Only outgoing messages that are not private reach the person: the person's own
+// (incoming, which we posted), agents' internal notes and activity lines are ignored. Each
+// message is stored once by Chatwoot's id.
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { ChatwootConfig } from '../platform/config.ts';
 import type { Logger } from '../platform/log.ts';
@@ -56,6 +57,9 @@ export class ChatwootWebhook {
     if (!isRecord(body)) return 'ignored';
     const account = isRecord(body.account) ? idOf(body.account.id) : undefined;
     if (account !== undefined && account !== config.accountId) return 'ignored';
+    // The account's other inboxes (a website widget, email) are not ours to answer.
+    const inbox = isRecord(body.inbox) ? idOf(body.inbox.id) : idOf(body.inbox_id);
+    if (inbox !== undefined && inbox !== config.inboxId) return 'ignored';
     if (body.event === 'message_created') return this.#message(body);
     if (body.event === 'conversation_status_changed' && body.status === 'resolved') {
       const conversation = idOf(body.id);

@@ -1,6 +1,6 @@
 // A local Chatwoot for tests: the Application API paths and JSON shapes support uses (contacts and
 // their search, contact inboxes, conversations, messages, toggle_priority, labels, toggle_status),
-// checking the `api_access_token` header, and the account webhook out, signed as Chatwoot 4.11+
+// checking the `api_access_token` header, and the account webhook out, signed as current Chatwoot
 // signs it (X-Chatwoot-Signature: sha256=HMAC-SHA256(secret, `<timestamp>.<body>`),
 // X-Chatwoot-Timestamp, X-Chatwoot-Delivery). Records every request it received; control methods
 // play the agents (reply, a private note, resolve), take Chatwoot down, and forge or repeat
