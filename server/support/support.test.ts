@@ -143,6 +143,26 @@ describe('support: to Chatwoot', () => {
     }
   });
 
+  test('support: a message taken by a node that stops before Chatwoot takes it is forwarded by another node', async () => {
+    const peer = await env.peer('support-peer');
+    const sara = await join(env, peer);
+    let conversationId: string;
+    fake.down = true;
+    try {
+      conversationId = (await sara.call('support.send', { text: 'Sent through the node that goes away' })).conversation.id;
+      await waitFor(async () => {
+        const [row] = await db().select().from(supportConversations).where(eq(supportConversations.id, conversationId));
+        expect(row?.lastError).toContain('503');
+      });
+      sara.close();
+      await peer.stop();
+    } finally {
+      fake.down = false;
+    }
+    const conversation = await forwarded(conversationId, 1);
+    expect(conversation.messages[0]?.content).toBe('Sent through the node that goes away');
+  });
+
   test('support: a retry with the same clientId answers the first message and stores nothing more', async () => {
     const eva = await pool.member();
     const clientId = Bun.randomUUIDv7();
