@@ -22,6 +22,7 @@ import { reelCalls } from './calls/reels.ts';
 import { soundCalls } from './calls/sounds.ts';
 import { storyCalls, storyFeedEvents, storyUserEvents } from './calls/stories.ts';
 import { subscriptionCalls, subscriptionUserEvents } from './calls/subscriptions.ts';
+import { supportCalls, supportUserEvents } from './calls/support.ts';
 import { tokenCalls } from './calls/tokens.ts';
 import { treatCalls, treatUserEvents } from './calls/treats.ts';
 import { verificationCalls, verificationUserEvents } from './calls/verification.ts';
@@ -133,6 +134,7 @@ export const Calls = {
   ...paymentCalls,
   ...subscriptionCalls,
   ...verificationCalls,
+  ...supportCalls,
   ...chatCalls,
   ...callCalls,
   ...callMediaCalls,
@@ -164,7 +166,7 @@ export const Topics = {
   },
   user: {
     description:
-      'Events about one user, for that user only: account changes, ended sessions, notifications, relations, saved posts, views and answers of their stories, their treats balances and payments, decisions on their verification request.',
+      'Events about one user, for that user only: account changes, ended sessions, notifications, relations, saved posts, views and answers of their stories, their treats balances and payments, decisions on their verification request, answers of the team to their support conversation.',
     form: 'user:<userId>',
     pattern: userTopicPattern('user'),
     access: 'self',
@@ -223,6 +225,7 @@ export const Topics = {
       ...paymentUserEvents,
       ...subscriptionUserEvents,
       ...verificationUserEvents,
+      ...supportUserEvents,
       ...callUserEvents,
       'saved.changed': {
         description:

@@ -10,7 +10,7 @@ import { type CallName, type CallSpec, Calls, type TopicKind, type TopicSpec, To
 import { encodeFrame } from './codec.ts';
 import { CLOSE_CODES, COMMON_CALL_ERRORS, DOMAIN_ERROR_CODES, ERROR_CODES, RETRY_AFTER_MS } from './errors.ts';
 import { ClientFrames, Limits, ServerFrames } from './frames.ts';
-import { CALL_LIMITS, CALL_MEDIA_LIMITS, SUBSCRIPTION_LIMITS, TREAT_LIMITS } from './lists.ts';
+import { CALL_LIMITS, CALL_MEDIA_LIMITS, SUBSCRIPTION_LIMITS, SUPPORT_LIMITS, TREAT_LIMITS } from './lists.ts';
 import { READ_BACK, RETRY_RULE_TEXT, RETRY_RULES, type RetryRule } from './retry.ts';
 import { callScopeLine, personalTokensSection } from './scopes-doc.ts';
 import { PROTOCOL_VERSION } from './version.ts';
@@ -742,6 +742,20 @@ goes below zero however many spends arrive at once.
 - **Cancelling** (\`subscriptions.cancel\`): the provider stops charging at once; the plan holds
   until \`currentPeriodEnd\`. A higher plan bought while one is live replaces it once its first
   month is paid (no proration); the same or a lower plan is \`ALREADY_SUBSCRIBED\`.
+
+## Support
+
+- **Writing** (\`support.send\`): the first message opens the caller's conversation with the
+  PetAmigos team; later ones join it until it is closed (by the caller, \`support.close\`, or by the
+  team). The message is stored before the reply (send a \`clientId\` to retry safely) and reaches
+  the team's helpdesk (Chatwoot) afterwards, however long it is down. On a plan with
+  \`prioritySupport\` (Pro) the conversation is marked priority for the team; the plan is read at
+  every message. At most ${SUPPORT_LIMITS.messagesPerHour} messages an hour of ${SUPPORT_LIMITS.textChars} characters. A server without a
+  helpdesk answers \`SUPPORT_UNAVAILABLE\` (\`support.history\` says \`available: false\`).
+- **Answers**: each answer of the team, and each message the caller sent from another device,
+  arrives as \`support.message\` on \`user:<id>\` (replayed on resume like every event of that
+  topic); \`support.closed\` when the conversation closes. \`support.history\` reads everything back,
+  newest first. Internal notes of the team never reach the caller.
 
 ${personalTokensSection()}
 ## Settings and their defaults

@@ -74,6 +74,8 @@ export const DOMAIN_ERROR_CODES = {
   CALL_IN_PROGRESS:
     'The conversation already has a call in progress (`details.callId`): answer it with `calls.accept`, or `calls.join` a group call. Nothing was made.',
   ANSWERED_ELSEWHERE: 'Another device of the caller already answered or joined this call; only that device takes part.',
+  SUPPORT_UNAVAILABLE:
+    'This server has no helpdesk configured (Chatwoot), so support messages cannot reach the team; nothing was stored. `support.history` says `available: false`.',
   CALLS_UNAVAILABLE:
     'No media server (SFU) of the platform runs now, so no call can be placed or reached; nothing changed. `/health` of a node with the sfu role gives the reason. Try again later.',
   NOT_IN_CALL:

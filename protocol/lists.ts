@@ -326,3 +326,19 @@ export const VERIFICATION_LIMITS = {
  * plans with `badges`.
  */
 export const BADGES = ['verified', 'premium', 'pro'] as const;
+// Support (support.*): a person's conversation with the PetAmigos team, answered by people in
+// Chatwoot; on a plan with `prioritySupport` (Pro) it is marked priority there.
+/** `open`: the team sees it and answers; `closed`: the person or an agent ended it (the next message opens another). */
+export const SUPPORT_STATUSES = ['open', 'closed'] as const;
+/** Who wrote a message: the person, or an agent of the team. */
+export const SUPPORT_AUTHORS = ['user', 'agent'] as const;
+export const SUPPORT_LIMITS = {
+  /** Characters of one message. */
+  textChars: 2000,
+  /** support.send calls one person may make an hour (RATE_LIMITED beyond). */
+  messagesPerHour: 30,
+  /** Conversations open at once per person: a message goes into the open one, or opens it. */
+  openConversations: 1,
+  /** Messages per page of support.history. */
+  page: 50,
+} as const;

@@ -27,7 +27,7 @@ ${API_TOKEN_LIMITS.maxExpiresInDays} days); a person holds at most ${API_TOKEN_L
   conversations aside; ${code('chats')}: everything in conversations, reading and sending. Each
   call needs exactly one scope (printed under each call below), decided in this order: **never**
   for staff calls, for the namespaces ${NEVER_NAMESPACES.map((namespace) => code(`${namespace}.*`)).join(', ')}
-  and for ${NEVER_CALLS.map(code).join(', ')} (account security and money need a signed-in
+  and for ${NEVER_CALLS.map(code).join(', ')} (account security, money and what is said to the support team need a signed-in
   session); ${code('chats')} for ${code('chats.*')}, ${code('calls.*')} and ${CHAT_CALLS.map(code).join(', ')}; ${code('read')} for
   the calls whose retry rule is \`read\` (they change nothing); ${code('write')} for every other.
   Following a topic needs ${code('read')}, a conversation's (\`room:\`) or a call's (\`call:\`) ${code('chats')}. Anything

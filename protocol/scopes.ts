@@ -2,7 +2,8 @@
 // in lists.ts). The rule, in order:
 //   1. never: staff calls (any role above `user`), account security and money: the namespaces in
 //      NEVER_NAMESPACES (tokens themselves, payments, subscriptions, end-to-end keys, push
-//      endpoints) and the calls in NEVER_CALLS. These need a signed-in session.
+//      endpoints, and support: what is said to the team as the account holder, who asks agents
+//      for account changes) and the calls in NEVER_CALLS. These need a signed-in session.
 //   2. chats: every call of a conversation (`chats.*`, `calls.*`) and the calls in CHAT_CALLS.
 //   3. read: the calls that change nothing, i.e. whose retry rule is `read` (retry.ts, declared
 //      for every call).
@@ -18,7 +19,7 @@ export type ApiTokenScope = (typeof API_TOKEN_SCOPES)[number];
 /** What a call needs of a personal token: one scope, or `never` (only a signed-in session). */
 export type ScopeNeed = ApiTokenScope | 'never';
 
-export const NEVER_NAMESPACES = ['tokens', 'payments', 'subscriptions', 'keys', 'push'] as const;
+export const NEVER_NAMESPACES = ['tokens', 'payments', 'subscriptions', 'keys', 'push', 'support'] as const;
 /** Outside those namespaces, calls that turn security off or move money. */
 export const NEVER_CALLS = ['chats.encryption', 'treats.tip'] as const;
 /** Calls outside `chats.*` that read or write a conversation. */

@@ -27,6 +27,7 @@ import type { Config } from './platform/config.ts';
 import { openPlatform, type Platform } from './platform/index.ts';
 import type { Logger } from './platform/log.ts';
 import { openCaptionEmbedder } from './reels/embedder.ts';
+import { createSupport } from './support/index.ts';
 import { recordBoot } from './system/boot.ts';
 
 export interface RunningNode {
@@ -71,12 +72,14 @@ export async function startNode(config: Config, log: Logger, options: NodeOption
       actorsForMedia?.tell('user', ownerId, { op: 'mediaChanged', media: view } satisfies UserMessage),
     );
     const payments = createPayments(platform, accounts.outbox);
+    const support = createSupport(platform, payments.entitlements);
     // Never fails the start: without workers the SFU is only unavailable (health says why).
     if (config.roles.has('sfu')) sfu = await Sfu.start(config.sfu, config.logLevel, log);
     const app = createHttpApp({
       platform,
       media,
       payments,
+      support,
       metrics: createMetrics(config.nodeId),
       client,
       startedAt,
@@ -87,6 +90,7 @@ export async function startNode(config: Config, log: Logger, options: NodeOption
       verification: () => (social as Social).verification,
     });
     accounts.outbox.start();
+    support.forwarder?.start();
     if (config.roles.has('media')) await media.startWorkers();
     let social: Social | undefined;
     const leases =
@@ -140,7 +144,7 @@ export async function startNode(config: Config, log: Logger, options: NodeOption
       sfuLoad: () => (sfu?.availability().available ? sfu.load().consumers : undefined),
     });
     actorsForMedia = actors;
-    social = await createSocial(platform, accounts, actors, media.media, reminders, captions, payments);
+    social = await createSocial(platform, accounts, actors, media.media, reminders, captions, payments, support.support);
     social.digest.start();
     social.storyCleanup.start();
     payments.reconciler.job.start();
@@ -214,6 +218,7 @@ export async function startNode(config: Config, log: Logger, options: NodeOption
           await social.reelVectors.job.stop();
           await social.captionVectors.job.stop();
           await accounts.outbox.stop();
+          await support.forwarder?.stop();
           await media.stop();
           await sfu?.stop();
           await platform.close();

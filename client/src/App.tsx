@@ -47,6 +47,7 @@ const NotificationSettings = lazy(() => import('./routes/settings/NotificationSe
 const SignInSettings = lazy(() => import('./routes/settings/SignInSettings.tsx'));
 const StorySettings = lazy(() => import('./routes/settings/StorySettings.tsx'));
 const ApiTokens = lazy(() => import('./routes/settings/ApiTokens.tsx'));
+const Support = lazy(() => import('./routes/settings/Support.tsx'));
 const StoryArchive = lazy(() => import('./routes/StoryArchive.tsx'));
 const CreatorAnalytics = lazy(() => import('./routes/ReelAnalytics.tsx'));
 const ReelAnalytics = lazy(() => import('./routes/ReelAnalytics.tsx').then((module) => ({ default: module.ReelAnalytics })));
@@ -109,6 +110,7 @@ const SIGNED_IN: [string, () => JSX.Element][] = [
   ['/settings/appearance', Appearance],
   ['/settings/stories', StorySettings],
   ['/settings/api-tokens', ApiTokens],
+  ['/settings/support', Support],
   ['/stories/archive', StoryArchive],
   ['/reels/analytics', CreatorAnalytics],
   ['/reels/:id/analytics', ReelAnalytics],

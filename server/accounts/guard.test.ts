@@ -40,6 +40,8 @@ const PUBLIC = new Set([
   'POST /webhooks/paypal',
   'POST /webhooks/mercadopago',
   'POST /webhooks/spei',
+  // Chatwoot's webhook: each delivery's signature is the credential.
+  'POST /webhooks/chatwoot',
 ]);
 
 const PROTECTED: Record<string, Role> = {

@@ -20,6 +20,7 @@ import { postHandlers } from '../posts/handlers.ts';
 import { reelAnalyticsHandlers } from '../reels/analytics-handlers.ts';
 import { reelHandlers } from '../reels/handlers.ts';
 import { storyHandlers } from '../stories/handlers.ts';
+import { supportHandlers } from '../support/handlers.ts';
 import { treatHandlers } from '../treats/handlers.ts';
 import { verificationHandlers } from '../verification/handlers.ts';
 
@@ -84,6 +85,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     ...paymentHandlers(deps.social.payments),
     ...subscriptionHandlers(deps.social.subscriptions),
     ...verificationHandlers(deps.social),
+    ...supportHandlers(deps.social.support),
     ...chatHandlers(deps.social),
     ...callHandlers(deps.social.calls),
     ...tokenHandlers(deps.tokens),

@@ -16,6 +16,8 @@ import { receiptRoutes } from '../payments/receipt-routes.ts';
 import { paymentRoutes } from '../payments/routes.ts';
 import { peopleRoutes } from '../people/routes.ts';
 import type { Platform } from '../platform/index.ts';
+import type { SupportModule } from '../support/index.ts';
+import { supportRoutes } from '../support/routes.ts';
 import { verificationAdminRoutes } from '../verification/admin-routes.ts';
 import type { Verification } from '../verification/verification.ts';
 import { strictJson } from './body.ts';
@@ -34,6 +36,7 @@ export interface HttpDeps {
   platform: Platform;
   media: MediaModule;
   payments: PaymentsModule;
+  support: SupportModule;
   metrics: NodeMetrics;
   client: ClientFiles;
   startedAt: number;
@@ -50,6 +53,7 @@ export function createHttpApp({
   platform,
   media,
   payments,
+  support,
   metrics,
   client,
   startedAt,
@@ -111,6 +115,7 @@ export function createHttpApp({
     .use(peopleRoutes(accounts, peerAddress))
     .use(mediaRoutes(accounts, peerAddress, media.media, platform.storage, media.urls))
     .use(paymentRoutes(payments.webhooks))
+    .use(supportRoutes(support.webhook))
     .use(paymentAdminRoutes(accounts, peerAddress, payments))
     .use(subscriptionAdminRoutes(accounts, peerAddress))
     .use(receiptRoutes(accounts, peerAddress, payments.receipts))

@@ -8,6 +8,12 @@ import { Elysia } from 'elysia';
 import { BodyTooLargeError, InvalidInputError } from '../errors.ts';
 
 export const JSON_BODY_LIMIT_BYTES = 64 * 1024;
+/**
+ * Routes whose JSON bodies a third party writes and may be larger: Chatwoot's webhook carries an
+ * agent's answer twice (the message, and the conversation's last message), and Chatwoot takes
+ * answers far beyond 64 KiB.
+ */
+const LARGER_JSON_BODIES: Record<string, number> = { '/webhooks/chatwoot': 1024 * 1024 };
 
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 const SHADOWING_KEYS = new Set([
@@ -82,7 +88,8 @@ const UNREAD = '';
 
 /** Takes over JSON parsing for every route of the app it is used in. */
 export const strictJson = new Elysia({ name: 'strict-json' }).onParse({ as: 'global' }, async ({ request, contentType }) => {
-  if (contentType === 'application/json' || contentType.endsWith('+json')) return parseJsonBody(request);
+  if (contentType === 'application/json' || contentType.endsWith('+json'))
+    return parseJsonBody(request, LARGER_JSON_BODIES[new URL(request.url).pathname] ?? JSON_BODY_LIMIT_BYTES);
   // Uploads (chunks, multipart files) are read by their routes, with their own limits, as streams.
   if (contentType === 'application/octet-stream' || contentType.startsWith('multipart/form-data')) return UNREAD;
   return undefined;

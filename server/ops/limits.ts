@@ -3,7 +3,15 @@
 // README holds the table between `<!-- limits:begin -->` and `<!-- limits:end -->`;
 // `bun scripts/limits-table.ts` rewrites it and server/ops/limits.test.ts fails when it differs.
 import { VIDEO_MAX_FRAME_PIXELS } from '../../media/video.ts';
-import { API_TOKEN_LIMITS, CALL_LIMITS, MEDIA_LIMITS, REEL_ANALYTICS_LIMITS, REEL_LIMITS, STORY_LIMITS } from '../../protocol/lists.ts';
+import {
+  API_TOKEN_LIMITS,
+  CALL_LIMITS,
+  MEDIA_LIMITS,
+  REEL_ANALYTICS_LIMITS,
+  REEL_LIMITS,
+  STORY_LIMITS,
+  SUPPORT_LIMITS,
+} from '../../protocol/lists.ts';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_DISTINCT, PASSWORD_MIN_LENGTH } from '../accounts/passwords.ts';
 import { LIMITS, type Limit, LOCKOUT_MS } from '../accounts/rate-limits.ts';
 import { REFRESH_TOKEN_TTL_MS } from '../accounts/sessions.ts';
@@ -170,6 +178,21 @@ function rows(): Row[] {
     {
       what: 'how long a node trusts that a personal token’s owner is still on Pro (and re-checks sockets opened with tokens)',
       value: duration(API_TOKEN_LIMITS.planCheckMs),
+      set: fixed('protocol/lists.ts'),
+    },
+    {
+      what: 'support messages sent per user (`support.send`; a retry with the same clientId does not count)',
+      value: per(SUPPORT_LIMITS.messagesPerHour, 3_600_000),
+      set: fixed('protocol/lists.ts'),
+    },
+    {
+      what: 'characters of one support message',
+      value: number(SUPPORT_LIMITS.textChars),
+      set: fixed('protocol/lists.ts'),
+    },
+    {
+      what: 'support conversations open per user (a message goes into the open one)',
+      value: number(SUPPORT_LIMITS.openConversations),
       set: fixed('protocol/lists.ts'),
     },
     {

@@ -36,6 +36,7 @@ import { StoryCleanup } from '../stories/cleanup.ts';
 import { Highlights } from '../stories/highlights.ts';
 import { Stories } from '../stories/stories.ts';
 import { storiesShowMedia, storiesUseMedia } from '../stories/visibility.ts';
+import type { Support } from '../support/support.ts';
 import { Treats } from '../treats/treats.ts';
 import { Verification } from '../verification/verification.ts';
 import type { SocialDeps } from './context.ts';
@@ -75,6 +76,8 @@ export interface Social {
   payments: Payments;
   subscriptions: Subscriptions;
   verification: Verification;
+  /** Made by the node before the HTTP app, which serves its webhook. */
+  support: Support;
 }
 
 export async function createSocial(
@@ -85,6 +88,7 @@ export async function createSocial(
   reminders: Reminders,
   captions: CaptionEmbedder,
   payments: PaymentsModule,
+  support: Support,
 ): Promise<Social> {
   const db = platform.database.db;
   const keys = await loadVapidKeys(db, platform.config.webPush);
@@ -176,5 +180,6 @@ export async function createSocial(
     payments: payments.payments,
     subscriptions: payments.subscriptions,
     verification: new Verification(deps),
+    support,
   };
 }

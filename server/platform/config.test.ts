@@ -75,6 +75,27 @@ describe('config', () => {
     expect(error.message).toBe('S3_SECRET_KEY must be set when S3_ENDPOINT and S3_ACCESS_KEY are set');
   });
 
+  test('config: Chatwoot settings come together (none: no helpdesk); ids are positive integers and the base URL loses its trailing slash', () => {
+    expect(loadConfig({}).chatwoot).toBeUndefined();
+    const full = {
+      CHATWOOT_BASE_URL: 'https://chat.petamigos.example/',
+      CHATWOOT_ACCOUNT_ID: '2',
+      CHATWOOT_INBOX_ID: '7',
+      CHATWOOT_API_TOKEN: 'token',
+      CHATWOOT_WEBHOOK_SECRET: 'secret',
+    };
+    expect(loadConfig(full).chatwoot).toEqual({
+      baseUrl: 'https://chat.petamigos.example',
+      accountId: 2,
+      inboxId: 7,
+      apiToken: 'token',
+      webhookSecret: 'secret',
+    });
+    const { CHATWOOT_WEBHOOK_SECRET: _secret, ...unsigned } = full;
+    expect(configError(unsigned).variable).toBe('CHATWOOT_WEBHOOK_SECRET');
+    expect(configError({ ...full, CHATWOOT_INBOX_ID: '0' }).variable).toBe('CHATWOOT_INBOX_ID');
+  });
+
   test('config: the SFU takes one worker per core, ports 40000-49999 and 127.0.0.1 by default, no ICE servers; its cache follows XDG', () => {
     const { sfu } = loadConfig({ XDG_CACHE_HOME: '/srv/xdg' });
     expect(sfu).toEqual({

@@ -67,6 +67,20 @@ export interface Config {
   sfu: SfuConfig;
   accounts: AccountsConfig;
   payments: PaymentsConfig;
+  /** Undefined: no helpdesk (support.send answers SUPPORT_UNAVAILABLE). */
+  chatwoot: ChatwootConfig | undefined;
+}
+
+/** Chatwoot, where support conversations go (server/support/). */
+export interface ChatwootConfig {
+  baseUrl: string;
+  accountId: number;
+  /** The API channel inbox conversations are opened in. */
+  inboxId: number;
+  /** An agent's or agent bot's access token (the `api_access_token` header). */
+  apiToken: string;
+  /** The webhook's secret: X-Chatwoot-Signature is its HMAC-SHA256 of `<X-Chatwoot-Timestamp>.<body>`. */
+  webhookSecret: string;
 }
 
 export interface PaymentsConfig {
@@ -752,6 +766,36 @@ const variables = {
     commentedExample: 'Av. Paseo de la Reforma 222|06600 Ciudad de México, CDMX|RFC PAM260101AB1',
     parse: text('BILLING_SELLER_ADDRESS', ''),
   },
+  chatwootBaseUrl: {
+    name: 'CHATWOOT_BASE_URL',
+    doc: "Chatwoot, where people's support conversations go and agents answer them (e.g. https://app.chatwoot.com). Unset: no helpdesk; support.send answers SUPPORT_UNAVAILABLE. Needs CHATWOOT_ACCOUNT_ID, CHATWOOT_INBOX_ID, CHATWOOT_API_TOKEN and CHATWOOT_WEBHOOK_SECRET.",
+    commentedExample: 'https://app.chatwoot.com',
+    parse: (raw: string | undefined) => optionalUrl('CHATWOOT_BASE_URL', ['https:', 'http:'])(raw)?.replace(/\/+$/, ''),
+  },
+  chatwootAccountId: {
+    name: 'CHATWOOT_ACCOUNT_ID',
+    doc: 'The Chatwoot account (the number in /app/accounts/<id>/).',
+    commentedExample: '1',
+    parse: optionalText('CHATWOOT_ACCOUNT_ID', /^[1-9]\d{0,9}$/, 'a positive integer'),
+  },
+  chatwootInboxId: {
+    name: 'CHATWOOT_INBOX_ID',
+    doc: 'The id of the API channel inbox support conversations open in.',
+    commentedExample: '1',
+    parse: optionalText('CHATWOOT_INBOX_ID', /^[1-9]\d{0,9}$/, 'a positive integer'),
+  },
+  chatwootApiToken: {
+    name: 'CHATWOOT_API_TOKEN',
+    doc: 'An access token of a Chatwoot agent or agent bot of that account (Profile settings → Access token), sent as the api_access_token header.',
+    commentedExample: 'your-chatwoot-access-token',
+    parse: optionalText('CHATWOOT_API_TOKEN'),
+  },
+  chatwootWebhookSecret: {
+    name: 'CHATWOOT_WEBHOOK_SECRET',
+    doc: 'The secret of the Chatwoot webhook pointing at <APP_URL>/webhooks/chatwoot (events message_created and conversation_status_changed): every delivery must carry X-Chatwoot-Signature, its HMAC-SHA256 of `<X-Chatwoot-Timestamp>.<body>`, and be at most 5 minutes old.',
+    commentedExample: 'your-chatwoot-webhook-secret',
+    parse: optionalText('CHATWOOT_WEBHOOK_SECRET'),
+  },
 } satisfies Record<string, Variable<unknown>>;
 
 function sfuConfig(v: Parsed): SfuConfig {
@@ -802,6 +846,25 @@ function mercadoPagoConfig(v: Parsed): PaymentsConfig['mercadoPago'] {
       variable: 'MERCADOPAGO_WEBHOOK_SECRET',
     });
   return { accessToken: v.mercadoPagoAccessToken, webhookSecret: v.mercadoPagoWebhookSecret, apiUrl: v.mercadoPagoApiUrl };
+}
+
+/** Chatwoot's settings, all or none. */
+function chatwootConfig(v: Parsed): ChatwootConfig | undefined {
+  if (v.chatwootBaseUrl === undefined) return undefined;
+  for (const [name, value] of [
+    ['CHATWOOT_ACCOUNT_ID', v.chatwootAccountId],
+    ['CHATWOOT_INBOX_ID', v.chatwootInboxId],
+    ['CHATWOOT_API_TOKEN', v.chatwootApiToken],
+    ['CHATWOOT_WEBHOOK_SECRET', v.chatwootWebhookSecret],
+  ] as const)
+    if (value === undefined) throw new ConfigError(`${name} must be set when CHATWOOT_BASE_URL is set`, { variable: name });
+  return {
+    baseUrl: v.chatwootBaseUrl,
+    accountId: Number(v.chatwootAccountId),
+    inboxId: Number(v.chatwootInboxId),
+    apiToken: v.chatwootApiToken as string,
+    webhookSecret: v.chatwootWebhookSecret as string,
+  };
 }
 
 /** PayPal's settings, all or none. */
@@ -928,6 +991,7 @@ export function loadConfig(env: Env = process.env): Config {
           .filter((line) => line !== ''),
       },
     },
+    chatwoot: chatwootConfig(v),
   };
 }
 

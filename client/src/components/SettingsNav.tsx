@@ -20,6 +20,7 @@ export function SettingsNav(): JSX.Element {
       <A href="/billing">{t('nav.billing')}</A>
       <A href="/settings/api-tokens">{t('settings.apiTokens')}</A>
       <A href="/settings/appearance">{t('settings.appearance')}</A>
+      <A href="/settings/support">{t('settings.support')}</A>
       {/* The staff area, for the accounts that have it (on phones the only way there). */}
       <Show when={hasRole('admin')}>
         <A href="/staff">{t('nav.staff')}</A>

@@ -1290,6 +1290,21 @@ export const en = {
   'staff.rejectReason': 'Reason (shown to the person)',
   'staff.rejectedBecause': 'Reason: {reason}',
   'error.VERIFICATION_DECIDED': 'This request was already decided by another admin.',
+  'settings.support': 'Help and support',
+  'support.title': 'Help and support',
+  'support.help': 'Write to the PetAmigos team. Our answers appear here as soon as we send them.',
+  'support.unavailable': 'Writing to support is not available right now.',
+  'support.message': 'Your message',
+  'support.send': 'Send',
+  'support.empty': 'No messages yet. Tell us how we can help.',
+  'support.you': 'You',
+  'support.team': 'PetAmigos team',
+  'support.agent': '{name} · PetAmigos team',
+  'support.priority': 'Priority support: your Pro plan puts your conversation first.',
+  'support.closed': 'This conversation is closed. Write again to start a new one.',
+  'support.close': 'Close conversation',
+  'support.older': 'Earlier messages',
+  'error.SUPPORT_UNAVAILABLE': 'Support is not available right now. Nothing was sent; try again later.',
 } as const;
 
 export type MessageKey = keyof typeof en;
