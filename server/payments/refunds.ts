@@ -62,11 +62,21 @@ export class Refunds {
    * pending (or owed), in the transaction that marks it refunded.
    */
   async unused(proration: ProrationRow): Promise<Row | undefined> {
-    const row = await this.#refundable(proration.paymentId);
-    const made = await this.#atProvider(row, proration.amountMinor, `proration-${proration.subscriptionId}`);
+    const [row] = await this.#deps.db.select().from(payments).where(eq(payments.id, proration.paymentId));
+    if (row === undefined) throw new NotFoundError('payment');
+    const left = row.amountMinor - row.refundedMinor;
+    if (row.status !== 'completed' || left <= 0) {
+      // All of it given back meanwhile (staff, a chargeback): nothing is left to give.
+      await this.#deps.db.transaction((tx) =>
+        markRefunded(tx, { subscriptionId: proration.subscriptionId }, ['pending'], `covered-by-${row.status}`),
+      );
+      return row;
+    }
+    const amountMinor = Math.min(proration.amountMinor, left);
+    const made = await this.#atProvider(row, amountMinor, `proration-${proration.subscriptionId}`);
     return this.#deps.settlement.giveBack(row.id, {
       ...made,
-      refundMinor: proration.amountMinor,
+      refundMinor: amountMinor,
       currency: row.currency,
       reversed: false,
       source: 'proration',

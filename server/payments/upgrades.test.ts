@@ -254,6 +254,24 @@ describe('changing to a higher plan', () => {
     expect((await trailOf(month.id)).filter((row) => row.type === 'refunded' && row.source === 'proration')).toHaveLength(1);
   });
 
+  test('upgrades (paypal down): staff refunding all of the old month before the retry leaves nothing to give: the retry closes it without asking PayPal', async () => {
+    const asAdmin = { token: admin.tokens.accessToken };
+    const ana = await pool.member();
+    const { subscription: basic, month } = await basicByPayPal(ana);
+    await periodAt(basic.id, 15, 15);
+    paypal.outage(/^\/v1\/payments\/sale\/[^/]+\/refund$/, 1, 'before');
+    await subscribeBySpei(ana, 'pro');
+    expect(await prorationOf(basic.id)).toEqual([expect.objectContaining({ status: 'pending' })]);
+    const all = await env.client().request('POST', `/admin/payments/${month.id}/refund`, { ...asAdmin, body: { reason: 'all back' } });
+    expect(all.status).toBe(200);
+    await db().execute(sql`update prorations set next_attempt_at = now() - interval '1 second' where subscription_id = ${basic.id}`);
+    expect((await env.node.payments.reconciler.round()).prorated).toBe(1);
+    expect(refundsOfSale(month.external_id).map(cents)).toEqual([BASIC]);
+    expect(await prorationOf(basic.id)).toEqual([expect.objectContaining({ status: 'refunded' })]);
+    expect(await paymentSeen(ana, month.id)).toMatchObject({ status: 'refunded', refundedMinor: BASIC });
+    expect(await ana.call('subscriptions.mine', {})).toMatchObject({ plan: 'pro' });
+  });
+
   test('upgrades: on the last day of the month little is refunded; a month partly refunded by staff gives back no more than is left; one refunded in full (the plan ended) gives back nothing', async () => {
     const asAdmin = { token: admin.tokens.accessToken };
     const ana = await pool.member();
