@@ -226,7 +226,7 @@ export const transactions = pgTable(
     /** What the provider reported (a capture's amount), in minor units, when it reported one. */
     amountMinor: bigint('amount_minor', { mode: 'number' }),
     currency: text('currency'),
-    /** api (the buyer's call), webhook, admin, job. */
+    /** api (the buyer's call), webhook, admin, job, proration (the system giving back the unused part of a replaced plan). */
     source: text('source').notNull(),
     detail: jsonb('detail').$type<Record<string, string | number | boolean | null>>().notNull().default({}),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
