@@ -152,7 +152,7 @@ export function paymentAdminRoutes(
         detail: {
           tags: ['admin'],
           summary:
-            'Refund a completed payment, all or part, through its provider (SPEI: record money sent back by transfer, which also settles an owed proration of it): treats taken back in proportion, a month of a plan refunded in full ends the plan; audited with the admin and reason',
+            'Refund a completed payment, all or part, through its provider (SPEI: record money sent back by transfer); it settles a proration of it owed by staff (proration=owed): treats taken back in proportion, a month of a plan refunded in full ends the plan; audited with the admin and reason',
           ...refusals({ 400: ['INVALID_INPUT'], 404: ['NOT_FOUND'], 502: ['PAYMENT_PROVIDER_ERROR'], 503: ['PAYMENT_METHOD_UNAVAILABLE'] }),
         },
       },

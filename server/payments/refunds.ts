@@ -37,7 +37,7 @@ export class Refunds {
     const amountMinor = request.amountMinor ?? left;
     if (amountMinor > left) throw new InvalidInputError(`at most ${left} is left to refund`, { field: 'amountMinor' });
     const requestId = `refund-${row.id}-${row.refundedMinor}-${amountMinor}`;
-    // SPEI: staff sent the money back by transfer; this records it (and settles what a change of plan owed).
+    // SPEI: staff sent the money back by transfer; this records it.
     const made =
       row.method === 'spei' ? { refundId: requestId, totalMinor: undefined } : await this.#atProvider(row, amountMinor, requestId);
     const given = await this.#deps.settlement.giveBack(row.id, {
@@ -48,8 +48,9 @@ export class Refunds {
       source: 'admin',
       webhook: undefined,
       note: { by: adminId, reason: request.reason },
+      // Staff refunding a payment whose unused part was owed (SPEI's, or one a provider kept refusing) settle it.
       claim: async (tx) => {
-        if (row.method === 'spei') await markRefunded(tx, { paymentId: row.id }, ['owed'], made.refundId);
+        await markRefunded(tx, { paymentId: row.id }, ['owed'], made.refundId);
         return true;
       },
     });
