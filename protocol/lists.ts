@@ -255,6 +255,13 @@ export const PLANS = {
  * subscription to another plan).
  */
 export const SUBSCRIPTION_STATUSES = ['pending', 'active', 'past_due', 'canceled', 'expired', 'replaced'] as const;
+/**
+ * Where the unused part of a replaced subscription's month stands (a change to a higher plan gives it
+ * back): `pending` (being refunded through the provider that took the money, retried until it is),
+ * `refunded` (given back), `owed` (SPEI, or a provider that kept refusing: staff send it back by
+ * transfer and record it as a refund of the payment).
+ */
+export const PRORATION_STATUSES = ['pending', 'refunded', 'owed'] as const;
 export const SUBSCRIPTION_LIMITS = {
   /** Days a plan still holds after a renewal that was not paid (then it expires: back to free). */
   graceDays: 3,

@@ -2,7 +2,7 @@
 // next). The amount is the pack's price in the currency asked for, decided by the server; the
 // buyer approves it at the provider (`approveUrl`), comes back, and `payments.capture` settles it.
 // PayPal's own webhook settles it too, should the buyer never come back: whichever is first, once.
-import { CURRENCIES, PAID_PLAN_IDS, PAYMENT_LIMITS, PAYMENT_METHODS, PAYMENT_STATUSES, TREAT_PACKS } from '../lists.ts';
+import { CURRENCIES, PAID_PLAN_IDS, PAYMENT_LIMITS, PAYMENT_METHODS, PAYMENT_STATUSES, PRORATION_STATUSES, TREAT_PACKS } from '../lists.ts';
 import { type CallSpec, Cursor, OneOf, Page, Uuid } from '../spec.ts';
 import { T } from '../typebox.ts';
 
@@ -26,6 +26,22 @@ export const Payment = T.Object({
     description:
       'Minor units given back so far (refunds, a chargeback). Treats are taken back in proportion, as far as the wallet still holds them (`treats.history` shows a `reversal`)',
   }),
+  proration: T.Union(
+    [
+      T.Object({
+        amountMinor: T.Integer({ minimum: 1, description: 'The unused part of the month, in minor units of `currency`' }),
+        status: OneOf(PRORATION_STATUSES, {
+          description:
+            '`pending`: being refunded through the provider that took the money; `refunded`: given back (and counted in `refundedMinor`); `owed`: to be sent back by bank transfer by our staff (SPEI)',
+        }),
+      }),
+      T.Null(),
+    ],
+    {
+      description:
+        'A month of a plan that was replaced by a higher plan before it ended: the unused part of it (its price × the time left ÷ the month’s length, rounded down) given back; null otherwise',
+    },
+  ),
   spei: T.Union(
     [
       T.Object({
@@ -63,6 +79,7 @@ const examplePayment = {
   plan: null,
   subscriptionId: null,
   refundedMinor: 0,
+  proration: null,
   spei: null,
   approveUrl: 'https://www.sandbox.paypal.com/checkoutnow?token=5O190127TN364715T',
   createdAt: '2026-12-07T10:00:00.000Z',

@@ -1,15 +1,16 @@
 // Staff endpoints of payments: the payments list with filters (the fraud queue is `status =
-// fraud_suspected`, the SPEI queue `method = spei, status = created`), confirming by hand a SPEI
+// fraud_suspected`, the SPEI queue `method = spei, status = created`, the unused parts of replaced
+// plans' months to send back by transfer `proration = owed`), confirming by hand a SPEI
 // transfer seen in the bank account (v1, without a provider webhook), refunds (refunds.ts), and a
 // plan's subscribers. Admins only; every confirmation and refund is settled like any other (its
 // amount checked) and audited with who made it.
 
 import type { Static } from '@sinclair/typebox';
-import { and, desc, eq, lt, type SQL } from 'drizzle-orm';
+import { and, desc, eq, inArray, lt, type SQL } from 'drizzle-orm';
 import { Elysia } from 'elysia';
 import { Payment } from '../../protocol/calls/payments.ts';
 import { Subscription } from '../../protocol/calls/subscriptions.ts';
-import { PAID_PLAN_IDS, PAYMENT_METHODS, PAYMENT_STATUSES, SUBSCRIPTION_STATUSES } from '../../protocol/lists.ts';
+import { PAID_PLAN_IDS, PAYMENT_METHODS, PAYMENT_STATUSES, PRORATION_STATUSES, SUBSCRIPTION_STATUSES } from '../../protocol/lists.ts';
 import { Uuid } from '../../protocol/spec.ts';
 import { T } from '../../protocol/typebox.ts';
 import type { AccountsDeps } from '../accounts/context.ts';
@@ -19,7 +20,7 @@ import { InvalidInputError, NotFoundError } from '../errors.ts';
 import { refusals } from '../http/openapi.ts';
 import { t } from '../http/schema.ts';
 import type { PaymentsModule } from './index.ts';
-import { payments, subscriptions } from './schema.ts';
+import { payments, prorations, subscriptions } from './schema.ts';
 import { subscriptionView } from './subscriptions.ts';
 
 const PAGE = 50;
@@ -38,6 +39,13 @@ export function paymentAdminRoutes(
         if (query.status !== undefined) where.push(eq(payments.status, query.status));
         if (query.method !== undefined) where.push(eq(payments.method, query.method));
         if (query.userId !== undefined) where.push(eq(payments.userId, query.userId));
+        if (query.proration !== undefined)
+          where.push(
+            inArray(
+              payments.id,
+              deps.db.select({ id: prorations.paymentId }).from(prorations).where(eq(prorations.status, query.proration)),
+            ),
+          );
         if (query.before !== undefined) where.push(lt(payments.id, query.before));
         // The payer's username in the same query: the staff screens show people by name.
         const rows = await deps.db
@@ -47,8 +55,13 @@ export function paymentAdminRoutes(
           .where(and(...where))
           .orderBy(desc(payments.id))
           .limit(PAGE);
+        const views = await settlement.views(rows.map((row) => row.payment));
         return {
-          items: rows.map((row) => ({ ...settlement.view(row.payment), userId: row.payment.userId, username: row.username })),
+          items: rows.map((row, at) => ({
+            ...(views[at] ?? settlement.view(row.payment)),
+            userId: row.payment.userId,
+            username: row.username,
+          })),
           before: rows.length === PAGE ? (rows.at(-1)?.payment.id ?? null) : null,
         };
       },
@@ -58,6 +71,15 @@ export function paymentAdminRoutes(
           status: t.Optional(t.Union(PAYMENT_STATUSES.map((status) => t.Literal(status)))),
           method: t.Optional(t.Union(PAYMENT_METHODS.map((method) => t.Literal(method)))),
           userId: t.Optional(t.String({ format: 'uuid' })),
+          proration: t.Optional(
+            t.Union(
+              PRORATION_STATUSES.map((status) => t.Literal(status)),
+              {
+                description:
+                  'Months of replaced plans whose unused part is in this state (owed: SPEI, to send back by transfer, then record with /refund)',
+              },
+            ),
+          ),
           before: t.Optional(t.String({ format: 'uuid', description: 'From the previous page' })),
         }),
         response: {
@@ -74,7 +96,7 @@ export function paymentAdminRoutes(
         },
         detail: {
           tags: ['admin'],
-          summary: `Payments, newest first, ${PAGE} a page, by status, method or user, each with the payer's username (the fraud queue: status=fraud_suspected; SPEI to confirm: method=spei&status=created)`,
+          summary: `Payments, newest first, ${PAGE} a page, by status, method, user or proration, each with the payer's username (the fraud queue: status=fraud_suspected; SPEI to confirm: method=spei&status=created; unused parts of replaced plans to send back by transfer: proration=owed)`,
         },
       },
     )
@@ -141,7 +163,7 @@ export function paymentAdminRoutes(
         detail: {
           tags: ['admin'],
           summary:
-            'Refund a completed payment, all or part, through its provider (SPEI: record money sent back by transfer): treats taken back in proportion, a month of a plan refunded in full ends the plan; audited with the admin and reason',
+            'Refund a completed payment, all or part, through its provider (SPEI: record money sent back by transfer); it settles a proration of it owed by staff (proration=owed): treats taken back in proportion, a month of a plan refunded in full ends the plan; audited with the admin and reason',
           ...refusals({ 400: ['INVALID_INPUT'], 404: ['NOT_FOUND'], 502: ['PAYMENT_PROVIDER_ERROR'], 503: ['PAYMENT_METHOD_UNAVAILABLE'] }),
         },
       },

@@ -5,7 +5,8 @@ import type { PaymentStatus, SubscriptionStatus } from './schema.ts';
 import { transactions } from './schema.ts';
 
 export type Tx = Parameters<Parameters<Database['transaction']>[0]>[0];
-export type Source = 'api' | 'webhook' | 'admin' | 'job';
+/** Who made a change: the buyer's call, a provider's webhook, an admin, a job's round, or the system giving back the unused part of a replaced plan. */
+export type Source = 'api' | 'webhook' | 'admin' | 'job' | 'proration';
 
 export interface AuditEntry {
   paymentId?: string | null;

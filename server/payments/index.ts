@@ -7,6 +7,7 @@ import { Entitlements } from './entitlements.ts';
 import { MercadoPagoGateway } from './mercadopago.ts';
 import { Payments } from './payments.ts';
 import { PayPalGateway } from './paypal.ts';
+import { Prorations } from './proration.ts';
 import { Receipts } from './receipts.ts';
 import { PaymentReconciler } from './reconcile.ts';
 import { Refunds } from './refunds.ts';
@@ -51,6 +52,8 @@ export function createPayments(platform: Platform, outbox: MailOutbox): Payments
     paypal: paypal === undefined ? undefined : new PayPalGateway(paypal, platform.log),
     mercadoPago: mercadoPago === undefined ? undefined : new MercadoPagoGateway(mercadoPago, platform.log),
   };
+  const refunds = new Refunds({ db, settlement, ...gateways });
+  const prorations = new Prorations({ db, log: platform.log, refunds });
   const subscriptions = new Subscriptions({
     db,
     topics: platform.topics,
@@ -62,6 +65,7 @@ export function createPayments(platform: Platform, outbox: MailOutbox): Payments
     spei,
     reminderMail:
       spei === undefined ? undefined : new ReminderMail({ db, outbox, log: platform.log, appUrl: platform.config.accounts.appUrl, spei }),
+    prorations,
     ...gateways,
   });
   return {
@@ -81,12 +85,13 @@ export function createPayments(platform: Platform, outbox: MailOutbox): Payments
       node: platform.config.nodeId,
       everyMs: platform.config.payments.reconcileEveryMs,
       settlement,
+      prorations,
       ...gateways,
     }),
     subscriptions,
     renewals: new SubscriptionRenewals({ db, log: platform.log, node: platform.config.nodeId, subscriptions }),
     entitlements,
     receipts,
-    refunds: new Refunds({ db, settlement, ...gateways }),
+    refunds,
   };
 }

@@ -156,7 +156,7 @@ export class MercadoPagoGateway {
   }
 
   /** Gives back `amountMinor` of a payment (a partial refund) — the idempotency key makes a retry the same refund. */
-  async refund(paymentId: string, amountMinor: number, requestId: string): Promise<{ refundId: string }> {
+  async refund(paymentId: string, amountMinor: number, requestId: string): Promise<{ refundId: string; totalMinor: number }> {
     const made = await this.#call('refund', () =>
       new PaymentRefund(this.#config).create({
         payment_id: paymentId,
@@ -164,7 +164,9 @@ export class MercadoPagoGateway {
         requestOptions: { idempotencyKey: requestId },
       }),
     );
-    return { refundId: String(made.id) };
+    // A refund answers its own amount only: the payment says the total refunded, which its own
+    // notification reports too (applied first, it must not be counted twice).
+    return { refundId: String(made.id), totalMinor: (await this.payment(paymentId)).refundedMinor };
   }
 
   /**

@@ -185,7 +185,9 @@ export class Payments {
   }
 
   async get(userId: string, paymentId: string): Promise<Payment> {
-    return this.#deps.settlement.view(await this.#own(userId, paymentId));
+    const [payment] = await this.#deps.settlement.views([await this.#own(userId, paymentId)]);
+    if (payment === undefined) throw new NotFoundError('payment');
+    return payment;
   }
 
   async list(userId: string, request: Request<'payments.list'>): Promise<{ items: Payment[]; nextCursor: string | null }> {
@@ -196,12 +198,13 @@ export class Payments {
       .where(and(eq(payments.userId, userId), after === undefined ? undefined : lt(payments.id, after[0] as string)))
       .orderBy(desc(payments.id))
       .limit(PAYMENT_LIMITS.page + 1);
-    return pageOf(
+    const page = pageOf(
       rows,
       PAYMENT_LIMITS.page,
       (row) => [row.id],
-      (row) => this.#deps.settlement.view(row),
+      (row) => row,
     );
+    return { items: await this.#deps.settlement.views(page.items), nextCursor: page.nextCursor };
   }
 
   async #own(userId: string, paymentId: string): Promise<Row> {

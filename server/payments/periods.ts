@@ -2,11 +2,13 @@
 // payment (settlement.ts): the subscription is paid a month further, from the end of the period
 // it had (a renewal, also one paid late within its grace) or from now (the first payment, or one
 // after it ended). Becoming live ends any other live subscription of the same person (a change of
-// plan: `replaced`, without proration). Money for a subscription that was replaced does not bring
-// it back: it is recorded for staff to refund.
-import { and, eq, inArray, ne } from 'drizzle-orm';
+// plan: `replaced`), and the unused part of that one's period is owed back (proration.ts: recorded
+// here, refunded at its provider after the commit, or owed by staff for SPEI). Money for a
+// subscription that was replaced does not bring it back: it is recorded for staff to refund.
+import { and, eq, inArray, ne, sql } from 'drizzle-orm';
 import { SUBSCRIPTION_LIMITS } from '../../protocol/lists.ts';
 import { audit, type Source, type Tx } from './audit.ts';
+import { type ProrationRow, prorateReplaced } from './proration.ts';
 import { type PaymentStatus, type payments, type SubscriptionStatus, subscriptions } from './schema.ts';
 
 export type SubscriptionRow = typeof subscriptions.$inferSelect;
@@ -38,11 +40,16 @@ export interface PeriodPaid {
   subscription: SubscriptionRow;
   /** Other subscriptions of the person this one ended (to cancel at their provider after the commit). */
   replaced: SubscriptionRow[];
+  /** The unused parts of their periods to refund at their providers after the commit. */
+  prorations: ProrationRow[];
 }
 
 /** A completed payment of a period, applied to its subscription under a lock of the subscription's row. */
 export async function paidPeriod(tx: Tx, payment: PaymentRow, source: Source, to: PaymentStatus): Promise<PeriodPaid | undefined> {
   if (payment.subscriptionId === null) return undefined;
+  // One person's plans change one payment at a time: two new plans paid at once would each replace
+  // the old one and both become live (the second refused by the one-live index), or give back twice.
+  await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`plans:${payment.userId}`}, 0))`);
   const [row] = await tx.select().from(subscriptions).where(eq(subscriptions.id, payment.subscriptionId)).for('update');
   if (row === undefined) return undefined;
   const now = new Date();
@@ -59,7 +66,7 @@ export async function paidPeriod(tx: Tx, payment: PaymentRow, source: Source, to
       currency: payment.currency,
       detail: { note: 'money for a subscription already replaced by another plan: to refund' },
     });
-    return { subscription: row, replaced: [] };
+    return { subscription: row, replaced: [], prorations: [] };
   }
   const live = LIVE.includes(row.status) && row.currentPeriodEnd !== null;
   const start = live ? (row.currentPeriodEnd as Date) : now;
@@ -69,7 +76,8 @@ export async function paidPeriod(tx: Tx, payment: PaymentRow, source: Source, to
     .set({ status: 'replaced', endedAt: now, updatedAt: now })
     .where(and(eq(subscriptions.userId, row.userId), ne(subscriptions.id, row.id), inArray(subscriptions.status, LIVE)))
     .returning();
-  for (const other of replaced)
+  const owed: ProrationRow[] = [];
+  for (const other of replaced) {
     await audit(tx, {
       subscriptionId: other.id,
       userId: other.userId,
@@ -79,6 +87,9 @@ export async function paidPeriod(tx: Tx, payment: PaymentRow, source: Source, to
       source,
       detail: { by: row.id, plan: row.plan },
     });
+    const proration = await prorateReplaced(tx, other, row, now);
+    if (proration !== undefined) owed.push(proration);
+  }
   const [updated] = await tx
     .update(subscriptions)
     .set({
@@ -104,7 +115,7 @@ export async function paidPeriod(tx: Tx, payment: PaymentRow, source: Source, to
     currency: payment.currency,
     detail: { periodStart: start.toISOString(), periodEnd: addMonth(start).toISOString(), payment: to },
   });
-  return { subscription: updated ?? row, replaced };
+  return { subscription: updated ?? row, replaced, prorations: owed };
 }
 
 /** A period's money all given back (an admin's full refund, a chargeback): its subscription ends now, and is cancelled at its provider. */
@@ -128,5 +139,5 @@ export async function endedByRefund(tx: Tx, payment: PaymentRow, source: Source)
     source,
     detail: { periodEnd: row.currentPeriodEnd?.toISOString() ?? null },
   });
-  return { subscription: updated ?? row, replaced: [] };
+  return { subscription: updated ?? row, replaced: [], prorations: [] };
 }

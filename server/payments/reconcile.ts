@@ -4,7 +4,9 @@
 // settled; Mercado Pago: the payments of our reference are applied as a webhook would. Through
 // settlement.ts, so a round racing a webhook or the buyer settles once. A payment still waiting
 // past its lapse (PayPal's approval link and a preference: 3 days; SPEI: its instructions'
-// expiry) is FAILED as lapsed: a transfer that still comes later completes it anyway.
+// expiry) is FAILED as lapsed: a transfer that still comes later completes it anyway. Each round
+// also retries the refunds of unused parts of replaced plans' months still pending (proration.ts):
+// the provider was down, or the node died between the commit and the refund.
 import { and, eq, gt, isNotNull, lt, or } from 'drizzle-orm';
 import type { Database } from '../platform/db/index.ts';
 import type { Logger } from '../platform/log.ts';
@@ -12,6 +14,7 @@ import { PeriodicJob } from '../platform/periodic.ts';
 import { ProviderError } from './errors.ts';
 import type { MercadoPagoGateway } from './mercadopago.ts';
 import type { PayPalGateway } from './paypal.ts';
+import type { Prorations } from './proration.ts';
 import { payments } from './schema.ts';
 import type { Row, Settlement } from './settlement.ts';
 import { applyMercadoPago } from './webhooks.ts';
@@ -29,6 +32,7 @@ export interface ReconcileDeps {
   node: string;
   everyMs: number;
   settlement: Settlement;
+  prorations: Prorations;
   paypal: PayPalGateway | undefined;
   mercadoPago: MercadoPagoGateway | undefined;
 }
@@ -38,6 +42,8 @@ export interface Reconciled {
   /** Asked, and no longer waiting (settled now, or by a webhook or another round meanwhile). */
   settled: number;
   lapsed: number;
+  /** Unused parts of replaced plans' months refunded this round (their first attempt had failed). */
+  prorated: number;
 }
 
 export class PaymentReconciler {
@@ -51,7 +57,7 @@ export class PaymentReconciler {
 
   /** One round (safe to run twice, or beside a webhook). */
   async round(stopping: () => boolean = () => false, now = Date.now()): Promise<Reconciled> {
-    const outcome: Reconciled = { asked: 0, settled: 0, lapsed: 0 };
+    const outcome: Reconciled = { asked: 0, settled: 0, lapsed: 0, prorated: 0 };
     // Every waiting payment, a page at a time (oldest first): none can be starved by others.
     let after: { createdAt: Date; id: string } | undefined;
     while (!stopping()) {
@@ -91,10 +97,11 @@ export class PaymentReconciler {
       if (waiting.length < PER_PAGE || last === undefined) break;
       after = { createdAt: last.createdAt, id: last.id };
     }
-    if (outcome.asked > 0)
+    if (!stopping()) outcome.prorated = await this.#deps.prorations.retryDue(new Date(now));
+    if (outcome.asked > 0 || outcome.prorated > 0)
       this.#deps.log.info(
         outcome,
-        `payments.reconcile() | round [asked:${outcome.asked}] [settled:${outcome.settled}] [lapsed:${outcome.lapsed}]`,
+        `payments.reconcile() | round [asked:${outcome.asked}] [settled:${outcome.settled}] [lapsed:${outcome.lapsed}] [prorated:${outcome.prorated}]`,
       );
     return outcome;
   }

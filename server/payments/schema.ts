@@ -20,7 +20,14 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
-import { CURRENCIES, PAID_PLAN_IDS, PAYMENT_METHODS, PAYMENT_STATUSES, SUBSCRIPTION_STATUSES } from '../../protocol/lists.ts';
+import {
+  CURRENCIES,
+  PAID_PLAN_IDS,
+  PAYMENT_METHODS,
+  PAYMENT_STATUSES,
+  PRORATION_STATUSES,
+  SUBSCRIPTION_STATUSES,
+} from '../../protocol/lists.ts';
 import { users } from '../accounts/schema.ts';
 
 export type PaymentMethod = (typeof PAYMENT_METHODS)[number];
@@ -28,6 +35,7 @@ export type PaymentStatus = (typeof PAYMENT_STATUSES)[number];
 export type Currency = (typeof CURRENCIES)[number];
 export type PaidPlanId = (typeof PAID_PLAN_IDS)[number];
 export type SubscriptionStatus = (typeof SUBSCRIPTION_STATUSES)[number];
+export type ProrationStatus = (typeof PRORATION_STATUSES)[number];
 
 const listed = (values: readonly string[]) => sql.raw(values.map((value) => `'${value}'`).join(', '));
 
@@ -139,6 +147,54 @@ export const subscriptions = pgTable(
   ],
 );
 
+/**
+ * The unused part of a replaced subscription's period, given back (proration.ts): one row per
+ * replaced subscription (its key, so it is computed and refunded once), written in the transaction
+ * that replaces it, with the figures it was computed from. A `pending` one is refunded through the
+ * provider after the commit, and retried by the reconciliation rounds from `next_attempt_at` until
+ * it is (the refund's request id is derived from the subscription, so a retry is the same refund);
+ * SPEI's is `owed` for staff to send back.
+ */
+export const prorations = pgTable(
+  'prorations',
+  {
+    subscriptionId: uuid('subscription_id')
+      .primaryKey()
+      .references(() => subscriptions.id, { onDelete: 'restrict' }),
+    /** The subscription whose first payment replaced it. */
+    replacedBy: uuid('replaced_by')
+      .notNull()
+      .references(() => subscriptions.id, { onDelete: 'restrict' }),
+    /** The completed payment of the period it had, part of which is given back. */
+    paymentId: uuid('payment_id')
+      .notNull()
+      .references(() => payments.id, { onDelete: 'restrict' }),
+    userId: uuid('user_id').notNull(),
+    plan: text('plan').$type<PaidPlanId>().notNull(),
+    method: text('method').$type<PaymentMethod>().notNull(),
+    amountMinor: bigint('amount_minor', { mode: 'number' }).notNull(),
+    currency: text('currency').$type<Currency>().notNull(),
+    periodStart: timestamp('period_start', { withTimezone: true }).notNull(),
+    periodEnd: timestamp('period_end', { withTimezone: true }).notNull(),
+    replacedAt: timestamp('replaced_at', { withTimezone: true }).notNull(),
+    status: text('status').$type<ProrationStatus>().notNull(),
+    /** The provider's refund id once given back (or the admin's refund of an owed one). */
+    refundId: text('refund_id'),
+    attempts: integer('attempts').notNull().default(0),
+    /** A pending one is tried again from then (a lease while one attempt runs, then a backoff). */
+    nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }).notNull(),
+    lastError: text('last_error'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [
+    check('prorations_status', sql`${table.status} in (${listed(PRORATION_STATUSES)})`),
+    check('prorations_amount', sql`${table.amountMinor} > 0`),
+    index('prorations_payment').on(table.paymentId),
+    index('prorations_due').on(table.nextAttemptAt).where(sql`${table.status} = 'pending'`),
+  ],
+);
+
 /** The plans made at a provider for ours (a PayPal billing plan per plan and currency), made once and reused. */
 export const providerPlans = pgTable(
   'provider_plans',
@@ -170,7 +226,7 @@ export const transactions = pgTable(
     /** What the provider reported (a capture's amount), in minor units, when it reported one. */
     amountMinor: bigint('amount_minor', { mode: 'number' }),
     currency: text('currency'),
-    /** api (the buyer's call), webhook, admin, job. */
+    /** api (the buyer's call), webhook, admin, job, proration (the system giving back the unused part of a replaced plan). */
     source: text('source').notNull(),
     detail: jsonb('detail').$type<Record<string, string | number | boolean | null>>().notNull().default({}),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),

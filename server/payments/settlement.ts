@@ -5,7 +5,7 @@
 // left as it is. Amounts are checked here: a provider reporting another amount or currency than
 // the one asked for makes the payment FRAUD_SUSPECTED, and it credits nothing.
 import type { Static } from '@sinclair/typebox';
-import { and, eq } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import type { paymentCalls } from '../../protocol/calls/payments.ts';
 import type { TREAT_PACKS } from '../../protocol/lists.ts';
 import { NotFoundError } from '../errors.ts';
@@ -18,7 +18,8 @@ import { Ledger, platform, wallet } from '../treats/ledger.ts';
 import { audit, type Source, type Tx } from './audit.ts';
 import { NotSettledYetError } from './errors.ts';
 import { endedByRefund, type PeriodPaid, paidPeriod } from './periods.ts';
-import { type PaymentMethod, type PaymentStatus, payments, webhookEvents } from './schema.ts';
+import type { ProrationRow } from './proration.ts';
+import { type PaymentMethod, type PaymentStatus, payments, prorations, webhookEvents } from './schema.ts';
 
 export type Payment = Static<(typeof paymentCalls)['payments.get']['response']>;
 export type Row = typeof payments.$inferSelect;
@@ -51,6 +52,11 @@ export interface GivenBack {
   webhook: HandledEvent | undefined;
   /** Who gave it back and why (an admin's refund), for the audit line. */
   note?: Record<string, string>;
+  /**
+   * Run first in the transaction that applies it (a proration marked refunded): false when it was
+   * applied already, and then nothing changes (undefined), as for a webhook event seen before.
+   */
+  claim?: (tx: Tx) => Promise<boolean>;
 }
 
 /** What SPEI instructions name besides the payment's own CLABE and reference. */
@@ -59,7 +65,9 @@ interface SpeiLabels {
   bankName: string;
 }
 
-const view = (row: Row, spei: SpeiLabels | undefined): Payment => ({
+type Credit = Pick<ProrationRow, 'amountMinor' | 'status'>;
+
+const view = (row: Row, spei: SpeiLabels | undefined, proration: Credit | undefined): Payment => ({
   id: row.id,
   method: row.method,
   status: row.status,
@@ -70,6 +78,7 @@ const view = (row: Row, spei: SpeiLabels | undefined): Payment => ({
   plan: row.plan,
   subscriptionId: row.subscriptionId,
   refundedMinor: row.refundedMinor,
+  proration: proration === undefined ? null : { amountMinor: proration.amountMinor, status: proration.status },
   spei:
     row.status === 'created' && row.speiClabe !== null && row.speiReference !== null && row.expiresAt !== null
       ? {
@@ -105,9 +114,23 @@ export class Settlement {
     this.#ledger = new Ledger(deps.db);
   }
 
-  /** A payment as the wire shows it. */
-  view(row: Row): Payment {
-    return view(row, this.#deps.spei);
+  /** A payment as the wire shows it (`proration`: the unused part of its month given back, when its plan was replaced). */
+  view(row: Row, proration?: Credit): Payment {
+    return view(row, this.#deps.spei, proration);
+  }
+
+  /** Payments as the wire shows them, with the unused parts of replaced plans' months read for them. */
+  async views(rows: Row[]): Promise<Payment[]> {
+    const months = rows.filter((row) => row.subscriptionId !== null).map((row) => row.id);
+    const credits =
+      months.length === 0
+        ? []
+        : await this.#deps.db
+            .select({ paymentId: prorations.paymentId, amountMinor: prorations.amountMinor, status: prorations.status })
+            .from(prorations)
+            .where(inArray(prorations.paymentId, months));
+    const byPayment = new Map(credits.map((credit) => [credit.paymentId, credit]));
+    return rows.map((row) => this.view(row, byPayment.get(row.id)));
   }
 
   /** A new payment, waiting for the buyer, with its first audit line. */
@@ -275,6 +298,7 @@ export class Settlement {
           .returning();
         if (fresh === undefined) return undefined;
       }
+      if (back.claim !== undefined && !(await back.claim(tx))) return undefined;
       const [row] = await tx.select().from(payments).where(eq(payments.id, paymentId)).for('update');
       if (row === undefined) throw new NotFoundError('payment');
       // Money given back on a payment not settled yet (its capture still pending, its webhook
@@ -325,7 +349,8 @@ export class Settlement {
 
   /** After the commit: the payment as it is now, and the balances when treats moved. */
   async #announce(row: Row, transferId: string | undefined, kind: 'purchase' | 'reversal'): Promise<void> {
-    await emit(this.#deps, 'user', row.userId, 'payments.changed', { payment: this.view(row) });
+    const [payment] = await this.views([row]);
+    await emit(this.#deps, 'user', row.userId, 'payments.changed', { payment: payment ?? this.view(row) });
     if (transferId === undefined) return;
     const balances = await this.#ledger.balances(row.userId);
     await emit(this.#deps, 'user', row.userId, 'treats.changed', { ...balances, transferId, kind });

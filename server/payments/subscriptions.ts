@@ -5,7 +5,8 @@
 // (the buyer back from the provider, a webhook, the daily job) asks the provider what was paid and
 // records each month's money as a payment (settlement.ts), whose completion moves the period on
 // (periods.ts). Cancelling stops the provider's charges at once and keeps the plan to the end of
-// the period paid for.
+// the period paid for. A subscription replaced by a higher plan is cancelled at its provider and the
+// unused part of its month refunded (proration.ts), both after the commit.
 import type { Static } from '@sinclair/typebox';
 import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { subscriptionCalls } from '../../protocol/calls/subscriptions.ts';
@@ -24,6 +25,7 @@ import type { MercadoPagoGateway } from './mercadopago.ts';
 import { offeredMethods, type SpeiSettings, speiInstructions } from './payments.ts';
 import type { PayPalGateway } from './paypal.ts';
 import { holdsUntil, LIVE, type PeriodPaid, type SubscriptionRow } from './periods.ts';
+import type { Prorations } from './proration.ts';
 import type { ReminderMail } from './reminder-mail.ts';
 import { type PaidPlanId, type PaymentMethod, payments, providerPlans, subscriptions } from './schema.ts';
 import type { Settlement } from './settlement.ts';
@@ -70,6 +72,8 @@ export interface SubscriptionsDeps {
   spei: SpeiSettings | undefined;
   /** Mails SPEI's reminders (undefined where SPEI is not offered). */
   reminderMail: ReminderMail | undefined;
+  /** Gives back the unused part of a replaced subscription's month. */
+  prorations: Prorations;
 }
 
 export class Subscriptions {
@@ -362,7 +366,11 @@ export class Subscriptions {
     return changed;
   }
 
-  /** After a period was paid or refunded away: the subscriber told, replaced subscriptions cancelled at their providers. */
+  /**
+   * After a period was paid or refunded away: replaced subscriptions cancelled at their providers
+   * and the unused part of their months refunded (a failure is retried by the reconciliation
+   * rounds), the subscriber told.
+   */
   async #afterPeriod(change: PeriodPaid, why: 'paid' | 'refunded'): Promise<void> {
     for (const other of change.replaced)
       await this.stopAtProvider(other, 'Replaced by another PetAmigos plan').catch((error: unknown) =>
@@ -371,6 +379,7 @@ export class Subscriptions {
           `subscriptions.replace() | could not cancel at the provider [subscription:${other.id}]`,
         ),
       );
+    for (const proration of change.prorations) await this.#deps.prorations.give(proration);
     if (why === 'refunded')
       await this.stopAtProvider(change.subscription, 'Refunded').catch((error: unknown) =>
         this.#deps.log.error(

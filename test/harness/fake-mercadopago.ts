@@ -11,6 +11,7 @@ import { AppConfig } from 'mercadopago/dist/utils/config';
 import { checkoutPage, formFields, notFoundPage, redirect, withQuery } from './fake-checkout-page.ts';
 import { IdempotentReplies } from './fake-idempotency.ts';
 import { MercadoPagoPreapprovals, type PaymentPort } from './fake-mercadopago-preapproval.ts';
+import { Outages, type OutageWhen } from './fake-outages.ts';
 import { type SendOptions, type WebhookDelivery, WebhookOutbox } from './fake-webhook-outbox.ts';
 
 export interface FakeMercadoPagoOptions {
@@ -58,6 +59,8 @@ export interface FakeMercadoPago {
   /** A cash (ticket) payment is paid at the store days later. */
   completeCash(paymentId: number): void;
   chargeback(paymentId: number): void;
+  /** Mercado Pago down: the next `times` POSTs to a path matching `path` answer 503 (`after`: done, the answer lost). */
+  outage(path: RegExp, times?: number, when?: OutageWhen): void;
   authorizePreapproval(preapprovalId: string): void;
   charge(preapprovalId: string): Record<string, unknown>;
   failCharge(preapprovalId: string): Record<string, unknown>;
@@ -110,6 +113,7 @@ export function startFakeMercadoPago(options: FakeMercadoPagoOptions): FakeMerca
   const notifications: MercadoPagoNotification[] = [];
   const outbox = new WebhookOutbox();
   const idempotent = new IdempotentReplies();
+  const outages = new Outages();
   let nextPaymentId = 1_300_000_000 + Math.floor(Math.random() * 1_000_000);
   let nextId = 20_000_000_000;
   let auto = true;
@@ -412,7 +416,12 @@ export function startFakeMercadoPago(options: FakeMercadoPagoOptions): FakeMerca
       return Response.json({ message: 'invalid access token', error: 'unauthorized', status: 401, cause: [] }, { status: 401 });
     }
     const key = request.method === 'GET' ? null : request.headers.get('x-idempotency-key');
-    return idempotent.reply(request, key, () => api(request, pathname));
+    return outages.answer(
+      request,
+      pathname,
+      () => mpError(503, 'service_unavailable', 'Service temporarily unavailable'),
+      () => idempotent.reply(request, key, () => api(request, pathname)),
+    );
   }
 
   function paymentOf(paymentId: number): Payment {
@@ -444,6 +453,7 @@ export function startFakeMercadoPago(options: FakeMercadoPagoOptions): FakeMerca
     chargeback(paymentId) {
       update(paymentOf(paymentId), { status: 'charged_back', status_detail: 'settled' });
     },
+    outage: (path, times = 1, when = 'before') => outages.plan(path, times, when),
     authorizePreapproval: (id) => preapprovals.authorize(id),
     charge: (id) => preapprovals.charge(id, 'approved'),
     failCharge: (id) => preapprovals.charge(id, 'rejected'),

@@ -67,6 +67,8 @@ export class PayPalBilling {
   /** Every cycle payment, as the v1 sale PAYMENT.SALE.COMPLETED carries. */
   readonly sales: Record<string, unknown>[] = [];
   readonly #refundedCents = new Map<string, number>();
+  /** Every refund of a sale, in order. */
+  readonly saleRefunds: Record<string, unknown>[] = [];
 
   constructor(
     readonly baseUrl: string,
@@ -388,6 +390,7 @@ export class PayPalBilling {
       update_time: time,
       links: [{ href: `${this.baseUrl}/v1/payments/sale/${saleId}`, rel: 'sale', method: 'GET' }],
     };
+    this.saleRefunds.push(refund);
     this.emit('PAYMENT.SALE.REFUNDED', refund);
     return Response.json(refund, { status: 201 });
   }

@@ -261,7 +261,7 @@ describe('fake PayPal through @paypal/checkout-server-sdk', () => {
 });
 
 describe('fake PayPal subscriptions through PayPalHttpClient', () => {
-  test('fake paypal: a subscription is created, approved on the buyer page, renewed, fails a renewal and is cancelled', async () => {
+  test('fake paypal: a subscription is created, approved on the buyer page, renewed (its sale refunded once per PayPal-Request-Id, nothing while PayPal is down), fails a renewal and is cancelled', async () => {
     const json = { 'Content-Type': 'application/json' };
     const product = await client.execute({
       path: '/v1/catalogs/products',
@@ -323,6 +323,22 @@ describe('fake PayPal subscriptions through PayPalHttpClient', () => {
     expect(sale).toMatchObject({ billing_agreement_id: created.result.id, custom: 'user-7', amount: { total: '4.99', currency: 'USD' } });
     const renewed = (await get()).result;
     expect(renewed.billing_info.cycle_executions[0].cycles_completed).toBe(2);
+
+    // Refunding the sale: PayPal down does nothing; the same PayPal-Request-Id twice is one refund.
+    const refundSale = () =>
+      client.execute({
+        path: `/v1/payments/sale/${String(sale.id)}/refund`,
+        verb: 'POST',
+        headers: { ...json, 'PayPal-Request-Id': 'sale-refund-7' },
+        body: { amount: { total: '1.00', currency: 'USD' } },
+      });
+    fake.outage(/^\/v1\/payments\/sale\/[^/]+\/refund$/);
+    expect(await paypalError(refundSale())).toMatchObject({ status: 503, name: 'SERVICE_UNAVAILABLE' });
+    const [once, again] = [await refundSale(), await refundSale()];
+    expect(again.result.id).toBe(once.result.id);
+    expect(fake.saleRefunds.filter((each) => each.sale_id === sale.id).map((each) => each.amount)).toEqual([
+      { total: '1.00', currency: 'USD' },
+    ]);
     expect(Date.parse(renewed.billing_info.next_billing_time)).toBeGreaterThan(Date.parse(active.billing_info.next_billing_time));
 
     fake.failRenewal(created.result.id);

@@ -8,6 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import { checkoutPage, formFields, notFoundPage, redirect, withQuery } from './fake-checkout-page.ts';
 import { IdempotentReplies } from './fake-idempotency.ts';
+import { Outages, type OutageWhen } from './fake-outages.ts';
 import {
   fromCents,
   invalid,
@@ -56,6 +57,8 @@ export interface FakePayPal {
   readonly orders: Record<string, unknown>[];
   /** Captures as `GET /v2/payments/captures/:id` answers them. */
   readonly captures: Record<string, unknown>[];
+  /** Refunds of subscriptions' sales (Payments v1), as POST /v1/payments/sale/:id/refund answered them, in order. */
+  readonly saleRefunds: Record<string, unknown>[];
   /** Every event the fake raised, sent or not (with `auto` off they are only recorded). */
   readonly events: PayPalWebhookEvent[];
   readonly deliveries: WebhookDelivery[];
@@ -67,6 +70,8 @@ export interface FakePayPal {
   approveSubscription(subscriptionId: string): void;
   renew(subscriptionId: string): Record<string, unknown>;
   failRenewal(subscriptionId: string): void;
+  /** PayPal down: the next `times` POSTs to a path matching `path` answer 503 (`after`: done, the answer lost). */
+  outage(path: RegExp, times?: number, when?: OutageWhen): void;
   /** A chargeback: PayPal takes the money back (PAYMENT.CAPTURE.REVERSED). */
   reverse(captureId: string): void;
   /** The capture of this order will report this amount or currency instead of the ordered one. */
@@ -120,6 +125,7 @@ export function startFakePayPal(options: FakePayPalOptions): FakePayPal {
   const events: PayPalWebhookEvent[] = [];
   const outbox = new WebhookOutbox();
   const idempotent = new IdempotentReplies();
+  const outages = new Outages();
   let webhookUrl = options.webhookUrl;
   let auto = true;
 
@@ -461,8 +467,19 @@ export function startFakePayPal(options: FakePayPalOptions): FakePayPal {
         verification_status: signer.verify(body as VerifyWebhookSignatureRequest, rawMember(text, 'webhook_event') ?? ''),
       });
     }
+    // A sale's refund takes PayPal-Request-Id too: a retry is the same refund.
+    if (method === 'POST' && /^\/v1\/payments\/sale\/[^/]+\/refund$/.test(pathname))
+      return idempotent.reply(request, requestId, async () => (await billing.route(request, pathname)) ?? notFound('sale'));
     const billed = await billing.route(request, pathname);
     return billed ?? notFound(`${method} ${pathname}`);
+  }
+
+  /** What PayPal answers while it is down. */
+  function unavailable(): Response {
+    return Response.json(
+      { name: 'SERVICE_UNAVAILABLE', message: 'Service Unavailable.', debug_id: randomBytes(7).toString('hex').slice(0, 13) },
+      { status: 503 },
+    );
   }
 
   async function handle(request: Request): Promise<Response> {
@@ -475,7 +492,7 @@ export function startFakePayPal(options: FakePayPalOptions): FakePayPal {
     if (page) return page;
     const bearer = /^Bearer (.+)$/.exec(request.headers.get('authorization') ?? '')?.[1];
     if (!bearer || !tokens.has(bearer)) return paypalError('AUTHENTICATION_FAILURE');
-    return api(request, pathname);
+    return outages.answer(request, pathname, unavailable, () => api(request, pathname));
   }
 
   return {
@@ -488,6 +505,7 @@ export function startFakePayPal(options: FakePayPalOptions): FakePayPal {
     get captures() {
       return [...captures.values()].map(captureJson);
     },
+    saleRefunds: billing.saleRefunds,
     events,
     deliveries: outbox.deliveries,
     get auto() {
@@ -503,6 +521,7 @@ export function startFakePayPal(options: FakePayPalOptions): FakePayPal {
     approveSubscription: (id) => billing.approve(id),
     renew: (id) => billing.renew(id),
     failRenewal: (id) => billing.failRenewal(id),
+    outage: (path, times = 1, when = 'before') => outages.plan(path, times, when),
     reverse(captureId) {
       const capture = captures.get(captureId);
       if (!capture) throw new Error(`fake PayPal: no capture ${captureId}`);

@@ -1,7 +1,8 @@
 // The billing screen: the plan and when it renews (date and price), cancelling after asking (then
 // "ends on …" and no cancel button), a past-due plan's hold and a SPEI plan's renewal by transfer,
 // the allowance claimed into the wallet, and the billing history (plans and packs) with each
-// payment's status and receipt, a page at a time.
+// payment's status and receipt, a page at a time, and what was given back of a month when the plan
+// was changed for a higher one.
 import { MemoryRouter, Route } from '@solidjs/router';
 import { cleanup, fireEvent, render, screen, waitFor, within } from '@solidjs/testing-library';
 import { afterEach, expect, test, vi } from 'vitest';
@@ -46,6 +47,7 @@ const payment = (n: number, fields: Record<string, unknown> = {}) => ({
   plan: 'premium',
   subscriptionId: '0192a1b2-c3d4-7e5f-8a9b-00000000cafe',
   refundedMinor: 0,
+  proration: null,
   spei: null,
   approveUrl: null,
   createdAt: '2026-12-07T10:00:00.000Z',
@@ -53,7 +55,7 @@ const payment = (n: number, fields: Record<string, unknown> = {}) => ({
   ...fields,
 });
 
-function serve(mine: ReturnType<typeof subscription> | null) {
+function serve(mine: ReturnType<typeof subscription> | null, firstPage?: ReturnType<typeof payment>[]) {
   const listeners = new Set<(event: EventFrame) => void>();
   vi.spyOn(actions, 'onUserEvent').mockImplementation((listener) => {
     listeners.add(listener);
@@ -76,7 +78,7 @@ function serve(mine: ReturnType<typeof subscription> | null) {
     if (op === 'payments.list')
       return request.cursor === undefined
         ? {
-            items: [
+            items: firstPage ?? [
               payment(3),
               payment(2, { plan: null, subscriptionId: null, packId: 'treats_550', treats: 550, amountMinor: 499, status: 'failed' }),
             ],
@@ -173,4 +175,32 @@ test('billing: the history lists plans and packs with status, amount and a recei
   expect(history.querySelectorAll('li')[2]?.textContent).toContain(en['billing.payment.refunded']);
   emit('payments.changed', { payment: payment(3) });
   await waitFor(() => expect(call.mock.calls.filter(([op]) => op === 'payments.list').length).toBe(3));
+});
+
+test('billing: a month of a plan replaced by a higher one shows the unused part given back (refunded, on its way, or to be sent by transfer for SPEI); another partial refund shows its amount', async () => {
+  const basic = { plan: 'basic', currency: 'MXN', amountMinor: 9900 };
+  serve(subscription(), [
+    payment(4, { ...basic, refundedMinor: 4950, proration: { amountMinor: 4950, status: 'refunded' } }),
+    payment(5, { ...basic, proration: { amountMinor: 120, status: 'pending' } }),
+    payment(6, { ...basic, method: 'spei', proration: { amountMinor: 3300, status: 'owed' } }),
+    payment(7, { refundedMinor: 300 }),
+    payment(8),
+  ]);
+  const history = await screen.findByTestId('billing-history');
+  await waitFor(() => expect(history.querySelectorAll('li')).toHaveLength(5));
+  const lines = [...history.querySelectorAll('li')].map((item) =>
+    [...item.querySelectorAll('[data-testid="payment-refund"]')].map((line) => line.textContent),
+  );
+  const says = (key: 'billing.prorated' | 'billing.proratedPending' | 'billing.proratedOwed', minor: number) =>
+    en[key].replace('{amount}', formatPrice(minor, 'MXN')).replace('{plan}', 'Basic');
+  expect(lines).toEqual([
+    [says('billing.prorated', 4950)],
+    [says('billing.proratedPending', 120)],
+    [says('billing.proratedOwed', 3300)],
+    [en['billing.refundedPart'].replace('{amount}', '$3.00')],
+    [],
+  ]);
+  expect(within(history.querySelectorAll('li')[0] as HTMLElement).getByTestId('payment-status').textContent).toBe(
+    en['billing.payment.completed'],
+  );
 });

@@ -114,6 +114,7 @@ test('pricing: the checkout sheet offers SPEI in pesos only, shows the first tra
     plan: 'pro',
     subscriptionId: '0192a1b2-c3d4-7e5f-8a9b-00000000b0b0',
     refundedMinor: 0,
+    proration: null,
     spei: {
       clabe: '646180157000000004',
       reference: '0000000',

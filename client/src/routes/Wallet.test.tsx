@@ -143,6 +143,7 @@ const payment = (n: number, fields: Record<string, unknown>) => ({
   plan: null,
   subscriptionId: null,
   refundedMinor: 0,
+  proration: null,
   spei: null,
   approveUrl: null,
   createdAt: '2026-12-07T10:00:00.000Z',
