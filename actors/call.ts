@@ -75,7 +75,13 @@ export type CallMessage =
   /** A ring or stop-ringing not yet delivered (reminder stored with its transition). */
   | { op: 'notify'; userId: string; event: CallUserEvent }
   /** Media signalling from the device in the call (sfu/call-media.ts). */
-  | { op: 'media'; userId: string; socketId: string; request: MediaRequest };
+  | { op: 'media'; userId: string; socketId: string; request: MediaRequest }
+  /** The user actor saw the socket someone is in the call from go (closed, or its node died). */
+  | { op: 'away'; userId: string; socketId: string }
+  /** The reconnect deadline of someone away (reminder): not back, they leave. */
+  | { op: 'awayOut'; userId: string }
+  /** The call's longest life (reminder, set at the answer): it ends. */
+  | { op: 'maxOut' };
 
 /** The media calls (protocol/calls/call-media.ts), each with its body. */
 export type MediaCall =
@@ -111,6 +117,10 @@ export interface CallActorDeps {
   reminders: Reminders;
   /** CALL_RING_SECONDS, in ms. */
   ringMs: number;
+  /** CALL_RECONNECT_SECONDS, in ms. */
+  reconnectMs: number;
+  /** CALL_MAX_SECONDS, in ms. */
+  maxMs: number;
   idleMs?: number;
   /** This node's SFU, whose workers carry the routers of the calls placed here. */
   sfu: Sfu | undefined;
@@ -123,6 +133,8 @@ export const isNoSuchCall = (answer: unknown): boolean => typeof answer === 'obj
 
 const RING = 'ring';
 const REPORT = 'report';
+const MAX = 'max';
+const awayName = (userId: string) => `away:${userId}`;
 
 type Executor = Parameters<Parameters<Database['transaction']>[0]>[0];
 
@@ -180,6 +192,18 @@ class Call {
         return noReply;
       case 'report':
         await this.#report(call);
+        return noReply;
+      case 'away':
+        await this.#away(call, message.userId, message.socketId);
+        return noReply;
+      case 'awayOut': {
+        const gone = this.#participants.get(message.userId);
+        // Back meanwhile (their socket is set again), or out already: nothing to do.
+        if (call.state !== 'ended' && gone?.state === 'joined' && gone.socketId === null) await this.#drop(call, [gone]);
+        return noReply;
+      }
+      case 'maxOut':
+        if (call.state !== 'ended') await this.#end(call, call.answeredAt === null ? 'missed' : 'completed', {});
         return noReply;
       case 'members':
         await this.#pruneMembers(call);
@@ -379,7 +403,10 @@ class Call {
         await this.#storeNotices(tx, notices);
         if (previous === undefined) await tx.insert(callParticipants).values(participant);
         else await this.#setParticipant(tx, userId, { state: 'joined', joinedAt: now, leftAt: null, socketId });
-        if (answered) await tx.update(calls).set({ state: 'active', answeredAt: now }).where(eq(calls.id, this.#id));
+        if (answered) {
+          await tx.update(calls).set({ state: 'active', answeredAt: now }).where(eq(calls.id, this.#id));
+          await this.#deps.reminders.set('call', this.#id, MAX, this.#deps.maxMs, { op: 'maxOut' } satisfies CallMessage, tx);
+        }
       });
     } catch (error) {
       if (violatedUniqueConstraint(error) === 'call_participants_one_call') throw new AlreadyInCallError();
@@ -398,10 +425,7 @@ class Call {
   }
 
   async #accept(call: CallRow, participant: ParticipantRow, socketId: string): Promise<CallView> {
-    if (participant.state === 'joined') {
-      if (participant.socketId === socketId) return this.#view();
-      throw new AnsweredElsewhereError();
-    }
+    if (participant.state === 'joined') return this.#rejoin(call, participant, socketId);
     if (call.state === 'ended') throw new CallEndedError();
     if (participant.state !== 'ringing') throw new NotRingingError();
     return this.#enter(call, participant.userId, socketId, true);
@@ -409,13 +433,43 @@ class Call {
 
   async #join(call: CallRow, userId: string, socketId: string): Promise<CallView> {
     const participant = this.#participants.get(userId);
-    if (participant?.state === 'joined') {
-      if (participant.socketId === socketId) return this.#view();
-      throw new AnsweredElsewhereError();
-    }
+    if (participant?.state === 'joined') return this.#rejoin(call, participant, socketId);
     if (call.kind !== 'group') throw new InvalidInputError('a one-to-one call is answered with calls.accept', { field: 'callId' });
     if (call.state === 'ended') throw new CallEndedError();
     return this.#enter(call, userId, socketId, participant?.state === 'ringing');
+  }
+
+  /**
+   * Someone in the call answers or joins again: from the device in it, the call as it is; from
+   * another, that device takes their place if the one in it is gone (away, or no longer open:
+   * its node died unseen), else ANSWERED_ELSEWHERE.
+   */
+  async #rejoin(call: CallRow, participant: ParticipantRow, socketId: string): Promise<CallView> {
+    if (participant.socketId === socketId) return this.#view();
+    if (participant.socketId !== null) {
+      const live = await this.#context.ask('user', participant.userId, { op: 'socketLive', socketId: participant.socketId } satisfies UserMessage);
+      if (live === true) throw new AnsweredElsewhereError();
+    }
+    await this.#setParticipant(this.#deps.db, participant.userId, { socketId });
+    participant.socketId = socketId;
+    await this.#cancelReminder(awayName(participant.userId));
+    this.#deps.log.info(
+      { call: this.#id, user: participant.userId, socket: socketId },
+      `call.rejoin() | back from another socket [call:${this.#id}] [user:${participant.userId}]`,
+    );
+    return this.#view();
+  }
+
+  /** The device someone is in the call from went away: they stay CALL_RECONNECT_SECONDS for it (or another) to come back. */
+  async #away(call: CallRow, userId: string, socketId: string): Promise<void> {
+    const participant = this.#participants.get(userId);
+    if (call.state === 'ended' || participant?.state !== 'joined' || participant.socketId !== socketId) return;
+    await this.#deps.db.transaction(async (tx) => {
+      await this.#setParticipant(tx, userId, { socketId: null });
+      await this.#deps.reminders.set('call', this.#id, awayName(userId), this.#deps.reconnectMs, { op: 'awayOut', userId } satisfies CallMessage, tx);
+    });
+    participant.socketId = null;
+    this.#deps.log.info({ call: this.#id, user: userId }, `call.away() | device gone, waiting for it [call:${this.#id}] [user:${userId}]`);
   }
 
   async #decline(call: CallRow, participant: ParticipantRow): Promise<CallView> {
@@ -491,6 +545,7 @@ class Call {
       await this.#storeNotices(tx, notices);
     });
     for (const participant of gone) {
+      if (participant.state === 'joined' && participant.socketId === null) await this.#cancelReminder(awayName(participant.userId));
       participant.state = states[participant.userId] as ParticipantState;
       if (participant.state === 'left') participant.leftAt = now;
       this.#media?.removePeer(participant.userId);
@@ -603,6 +658,7 @@ class Call {
    */
   async #end(call: CallRow, reason: CallEndReason, states: Record<string, ParticipantState>, extra: Notice[] = []): Promise<void> {
     const now = new Date();
+    const away = [...this.#participants.values()].filter((p) => p.state === 'joined' && p.socketId === null).map((p) => p.userId);
     const changes = new Map<string, ParticipantState>();
     for (const [userId, participant] of this.#participants) {
       const state = states[userId] ?? (participant.state === 'ringing' ? 'missed' : participant.state === 'joined' ? 'left' : undefined);
@@ -632,6 +688,8 @@ class Call {
     this.#media?.close();
     this.#media = undefined;
     await this.#cancelReminder(RING);
+    if (call.answeredAt !== null) await this.#cancelReminder(MAX);
+    for (const userId of away) await this.#cancelReminder(awayName(userId));
     await this.#changed();
     await this.#notify(notices);
     await this.#report(call);

@@ -22,6 +22,7 @@
 import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { EventBody } from '../protocol/catalogue.ts';
 import { decodeFrame, encodeFrame } from '../protocol/codec.ts';
+import { callParticipants } from '../server/calls/schema.ts';
 import { conversationMembers, conversations, PRESENT_STATES } from '../server/chats/schema.ts';
 import { type MessagePush, notificationById, unreadCount } from '../server/notifications/notifier.ts';
 import { notifications } from '../server/notifications/schema.ts';
@@ -30,6 +31,7 @@ import { anyOf } from '../server/platform/db/any-of.ts';
 import type { Database } from '../server/platform/db/index.ts';
 import type { TopicLog } from '../server/platform/topics/index.ts';
 import { userStatuses } from '../server/presence/schema.ts';
+import type { CallMessage } from './call.ts';
 import { type Actor, type ActorContext, type ActorKind, type Batching, type BatchResult, noReply, type Outcome, reply } from './types.ts';
 
 type Presence = 'online' | 'away' | 'offline';
@@ -51,6 +53,8 @@ export type UserMessage =
   | { op: 'activity'; socketId: string; state: SocketState }
   | { op: 'disconnected'; socketId: string }
   | { op: 'get' }
+  /** Whether one of the user's sockets is open now (a call asks before another device takes over). */
+  | { op: 'socketLive'; socketId: string }
   | { op: 'sweep' }
   | { op: 'notified'; id: string }
   | { op: 'recount' }
@@ -304,6 +308,22 @@ class UserActor implements Actor {
     if (index >= 0) this.#sockets.splice(index, 1);
   }
 
+  /**
+   * Sockets gone (closed, or on a node that died): a call the user is in from one of them is told,
+   * so it waits for the user to come back from another socket and otherwise takes them out.
+   */
+  async #awayFromCalls(socketIds: string[]): Promise<void> {
+    if (socketIds.length === 0) return;
+    const inCalls = await this.#deps.db
+      .select({ callId: callParticipants.callId, socketId: callParticipants.socketId })
+      .from(callParticipants)
+      .where(
+        and(eq(callParticipants.userId, this.#userId), eq(callParticipants.state, 'joined'), anyOf(callParticipants.socketId, socketIds)),
+      );
+    for (const { callId, socketId } of inCalls)
+      this.#context.tell('call', callId, { op: 'away', userId: this.#userId, socketId: socketId as string } satisfies CallMessage);
+  }
+
   async #recount(): Promise<void> {
     const now = await unreadCount(this.#deps.db, this.#userId);
     if (now === this.#unread) return;
@@ -451,13 +471,18 @@ class UserActor implements Actor {
         this.#removeSocket(message.socketId);
         this.#refused?.delete(message.socketId);
         await this.#changed();
+        await this.#awayFromCalls([message.socketId]);
         return noReply;
       case 'sweep': {
         const live = new Set(this.#context.liveNodes());
-        for (const socket of this.#sockets.filter((socket) => !live.has(socket.node))) this.#removeSocket(socket.socketId);
+        const gone = this.#sockets.filter((socket) => !live.has(socket.node)).map((socket) => socket.socketId);
+        for (const socketId of gone) this.#removeSocket(socketId);
         await this.#changed();
+        await this.#awayFromCalls(gone);
         return noReply;
       }
+      case 'socketLive':
+        return reply(this.#socketIndex(message.socketId) >= 0);
       case 'get':
         return reply({ userId, status: this.#presence, since: this.#since, devices: this.#sockets.length, text: this.#status });
       case 'notified': {

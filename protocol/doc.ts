@@ -657,6 +657,11 @@ in a browser speaks them as they are).
   the ring time (\`CALL_RING_SECONDS\`, 30 s by default), \`ended\` when the caller hung up.
   \`calls.accept\` answers (only the device that answered takes part: another device's accept is
   \`ANSWERED_ELSEWHERE\`), \`calls.decline\` declines.
+- **A device that goes away.** When the socket in a call closes (or its server dies), its person
+  stays in the call for \`CALL_RECONNECT_SECONDS\` (30 s by default); \`calls.accept\` or
+  \`calls.join\` from any of their devices within it takes the gone one's place (then media again
+  from \`calls.media\`). Not back in time, they leave (a one-to-one call ends \`completed\`). A
+  call lasts at most \`CALL_MAX_SECONDS\` (12 hours by default) from its answer.
 - **Busy.** A callee already in a call is not rung (\`busy\` in the participants); a one-to-one
   call to them ends at once with \`endReason: busy\`. Nobody is in two calls: starting, answering
   or joining another is \`ALREADY_IN_CALL\`. A conversation has one call in progress at most:

@@ -127,6 +127,8 @@ export async function startNode(config: Config, log: Logger, options: NodeOption
           sfu,
           ice: config.sfu.ice,
           ringMs: config.callRingSeconds * 1000,
+          reconnectMs: config.callReconnectSeconds * 1000,
+          maxMs: config.callMaxSeconds * 1000,
           idleMs: config.actorIdleMs,
         }),
         userActorKind({

@@ -94,7 +94,7 @@ export const callCalls = {
   },
   'calls.accept': {
     description:
-      'Answer a call that is ringing you: you join it, and it becomes `active`. Your other devices get `call.cancelled` (`answered`) and stop ringing. The device that answered takes part; an accept from another device of yours is refused with ANSWERED_ELSEWHERE (the same socket repeating it gets the call again). NOT_RINGING when it no longer rings you (declined, missed), CALL_ENDED once the call is over, ALREADY_IN_CALL while you are in another call, CALL_FULL when it has the most people allowed; NOT_FOUND for a call you were not invited to.',
+      'Answer a call that is ringing you: you join it, and it becomes `active`. Your other devices get `call.cancelled` (`answered`) and stop ringing. The device that answered takes part; an accept from another device of yours is refused with ANSWERED_ELSEWHERE while that device is connected (the same socket repeating it gets the call again). If the device in the call goes away (its socket closes or its server dies), you stay in the call for the server’s reconnect time (`CALL_RECONNECT_SECONDS`, 30 s by default): `calls.accept` (or `calls.join`) from any device of yours within it takes its place (negotiate media again from `calls.media`); after it you leave, and a one-to-one call ends. A call lasts at most `CALL_MAX_SECONDS` (12 hours by default) from its answer. NOT_RINGING when it no longer rings you (declined, missed), CALL_ENDED once the call is over, ALREADY_IN_CALL while you are in another call, CALL_FULL when it has the most people allowed; NOT_FOUND for a call you were not invited to.',
     role: 'user',
     errors: ['NOT_FOUND', 'NOT_RINGING', 'CALL_ENDED', 'ALREADY_IN_CALL', 'ANSWERED_ELSEWHERE', 'CALL_FULL', 'CALLS_UNAVAILABLE'],
     request: CallTarget,
@@ -121,7 +121,7 @@ export const callCalls = {
     },
   },
   'calls.join': {
-    description: `Join a group call in progress: any member of the group may, rung or not (declined, missed, left, or added to the group since it started). At most ${CALL_LIMITS.videoParticipants} people in a video call and ${CALL_LIMITS.audioParticipants} in a voice call (CALL_FULL). A one-to-one call is answered with \`calls.accept\` (INVALID_INPUT here). Joining again from the device already in it answers the call as it is.`,
+    description: `Join a group call in progress: any member of the group may, rung or not (declined, missed, left, or added to the group since it started). At most ${CALL_LIMITS.videoParticipants} people in a video call and ${CALL_LIMITS.audioParticipants} in a voice call (CALL_FULL). A one-to-one call is answered with \`calls.accept\` (INVALID_INPUT here). Joining again from the device already in it answers the call as it is; from another device, see \`calls.accept\` (it takes the place of a device gone away, else ANSWERED_ELSEWHERE).`,
     role: 'user',
     errors: ['NOT_FOUND', 'INVALID_INPUT', 'CALL_ENDED', 'ALREADY_IN_CALL', 'ANSWERED_ELSEWHERE', 'CALL_FULL', 'CALLS_UNAVAILABLE'],
     request: CallTarget,

@@ -56,6 +56,10 @@ export interface Config {
   callRingSeconds: number;
   /** Calls one user may start per hour (CALLS_PER_HOUR). */
   callsPerHour: number;
+  /** How long a call waits for someone whose device went away to come back (CALL_RECONNECT_SECONDS). */
+  callReconnectSeconds: number;
+  /** How long a call may last (CALL_MAX_SECONDS). */
+  callMaxSeconds: number;
   locationChangesPerDay: number;
   reportsPerHour: number;
   places: PlacesConfig;
@@ -409,6 +413,18 @@ const variables = {
     doc: 'How long a call rings its callees before they stop ringing (missed): a one-to-one call nobody answered then ends `missed`, a group call goes on. The deadline is stored with the call, so it fires even if the node holding the call died.',
     example: '30',
     parse: integer('CALL_RING_SECONDS', 1, 600, 30),
+  },
+  callReconnectSeconds: {
+    name: 'CALL_RECONNECT_SECONDS',
+    doc: 'How long someone whose device in a call went away (its socket closed, or its node died) stays in the call: coming back from any device within it (calls.accept or calls.join) takes their place again; after it they leave (a one-to-one call ends). The deadline is stored with the call.',
+    example: '30',
+    parse: integer('CALL_RECONNECT_SECONDS', 1, 3600, 30),
+  },
+  callMaxSeconds: {
+    name: 'CALL_MAX_SECONDS',
+    doc: 'How long a call may last from its answer: it then ends `completed` (a backstop for calls whose people vanished without their devices being seen to go).',
+    example: '43200',
+    parse: integer('CALL_MAX_SECONDS', 1, 7 * 86_400, 43_200),
   },
   callsPerHour: {
     name: 'CALLS_PER_HOUR',
@@ -950,6 +966,8 @@ export function loadConfig(env: Env = process.env): Config {
     chatMessagesPerMinute: v.chatMessagesPerMinute,
     callRingSeconds: v.callRingSeconds,
     callsPerHour: v.callsPerHour,
+    callReconnectSeconds: v.callReconnectSeconds,
+    callMaxSeconds: v.callMaxSeconds,
     locationChangesPerDay: v.locationChangesPerDay,
     reportsPerHour: v.reportsPerHour,
     places: {
