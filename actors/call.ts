@@ -447,7 +447,10 @@ class Call {
   async #rejoin(call: CallRow, participant: ParticipantRow, socketId: string): Promise<CallView> {
     if (participant.socketId === socketId) return this.#view();
     if (participant.socketId !== null) {
-      const live = await this.#context.ask('user', participant.userId, { op: 'socketLive', socketId: participant.socketId } satisfies UserMessage);
+      const live = await this.#context.ask('user', participant.userId, {
+        op: 'socketLive',
+        socketId: participant.socketId,
+      } satisfies UserMessage);
       if (live === true) throw new AnsweredElsewhereError();
     }
     await this.#setParticipant(this.#deps.db, participant.userId, { socketId });
@@ -466,7 +469,14 @@ class Call {
     if (call.state === 'ended' || participant?.state !== 'joined' || participant.socketId !== socketId) return;
     await this.#deps.db.transaction(async (tx) => {
       await this.#setParticipant(tx, userId, { socketId: null });
-      await this.#deps.reminders.set('call', this.#id, awayName(userId), this.#deps.reconnectMs, { op: 'awayOut', userId } satisfies CallMessage, tx);
+      await this.#deps.reminders.set(
+        'call',
+        this.#id,
+        awayName(userId),
+        this.#deps.reconnectMs,
+        { op: 'awayOut', userId } satisfies CallMessage,
+        tx,
+      );
     });
     participant.socketId = null;
     this.#deps.log.info({ call: this.#id, user: userId }, `call.away() | device gone, waiting for it [call:${this.#id}] [user:${userId}]`);

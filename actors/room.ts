@@ -109,6 +109,8 @@ export interface RoomActorDeps {
   revokeAccess(conversationId: string): void;
   /** May `userId` be added to a group by `adderId` (not blocked, and their settings allow it)? */
   mayAdd(adderId: string, userId: string): Promise<boolean>;
+  /** CALL_RING_MEMBERS: a group call rings at most this many members (the most recently active). */
+  ringMembers: number;
   idleMs?: number;
 }
 
@@ -311,7 +313,9 @@ class Room {
    * refuse both). Rung: the other present members, but not one whose message request is still
    * waiting (a stranger's call does not ring through a request: in a one-to-one it is refused
    * until the request is accepted) nor one with a block either way with the caller (a group does
-   * not carry a blocked person's ring).
+   * not carry a blocked person's ring). A large group rings at most CALL_RING_MEMBERS of them, those
+   * who read the conversation most recently (the furthest read pointer): a call in a group of a
+   * thousand must not send a thousand rings, each carrying the call. The others may still join.
    */
   async #callCheck(conversation: Conversation, userId: string): Promise<CallCheck> {
     await this.#checkDirect(conversation, userId);
@@ -327,9 +331,12 @@ class Room {
               ),
             ).map((row) => row.id),
           );
-    const invitees = ids.filter((id) => !blocked.has(id));
+    const allowed = ids.filter((id) => !blocked.has(id));
     // One-to-one: the other person has not accepted the caller's message request yet.
-    if (conversation.kind === 'direct' && invitees.length === 0) throw notAllowed();
+    if (conversation.kind === 'direct' && allowed.length === 0) throw notAllowed();
+    const readSeq = (id: string) => this.#members.get(id)?.readSeq ?? 0;
+    const invitees =
+      allowed.length <= this.#deps.ringMembers ? allowed : allowed.sort((a, b) => readSeq(b) - readSeq(a)).slice(0, this.#deps.ringMembers);
     return { kind: conversation.kind, invitees };
   }
 

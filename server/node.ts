@@ -118,6 +118,7 @@ export async function startNode(config: Config, log: Logger, options: NodeOption
             social?.calls.revokeAccess(conversationId);
           },
           mayAdd: (adderId, userId) => (social as Social).chats.mayAdd(adderId, userId),
+          ringMembers: config.callRingMembers,
         }),
         callActorKind({
           db: platform.database.db,

@@ -2,7 +2,8 @@
 // call for CALL_RECONNECT_SECONDS, and may come back from another device (which takes the place
 // of the gone one, media included); not back in time, they leave, and a one-to-one call ends.
 // While the device in the call is still open, another device of theirs is ANSWERED_ELSEWHERE.
-// A call lasts at most CALL_MAX_SECONDS from its answer.
+// A call lasts at most CALL_MAX_SECONDS from its answer. A group call rings at most
+// CALL_RING_MEMBERS members, the most recently active; the others may join.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type AccountsEnv, startAccountsEnv } from '../../test/harness/accounts.ts';
 import { befriend, join, type Member, memberPool } from '../../test/harness/social.ts';
@@ -11,7 +12,7 @@ let env: AccountsEnv;
 let pool: ReturnType<typeof memberPool>;
 
 beforeAll(async () => {
-  env = await startAccountsEnv('call-devices', { CALL_RECONNECT_SECONDS: '2', CALL_MAX_SECONDS: '10' });
+  env = await startAccountsEnv('call-devices', { CALL_RECONNECT_SECONDS: '2', CALL_MAX_SECONDS: '10', CALL_RING_MEMBERS: '2' });
   pool = memberPool(env);
 });
 afterAll(async () => {
@@ -39,9 +40,9 @@ describe('calls: devices', () => {
     expect((await brunoPhone.refused('calls.media', { callId })).code).toBe('NOT_IN_CALL');
     bruno.close();
     // The phone answers again once the other device is seen gone (the user actor tells the call).
-    await expect.poll(async () => (await brunoPhone.call('calls.accept', { callId }).catch(() => undefined))?.state, { timeout: 5000 }).toBe(
-      'active',
-    );
+    await expect
+      .poll(async () => (await brunoPhone.call('calls.accept', { callId }).catch(() => undefined))?.state, { timeout: 5000 })
+      .toBe('active');
     expect((await brunoPhone.call('calls.media', { callId })).epoch).toMatch(/^[0-9a-f-]{36}$/);
     // Well past the reconnect time, Bruno is still in the call from the phone.
     await new Promise((resolve) => setTimeout(resolve, 3000));
@@ -72,4 +73,25 @@ describe('calls: devices', () => {
     expect(ended.call).toMatchObject({ state: 'ended', endReason: 'completed' });
     expect((ended.call as { durationSeconds: number }).durationSeconds).toBeGreaterThanOrEqual(9);
   }, 30_000);
+
+  test('calls: a group call rings at most CALL_RING_MEMBERS members, those who read the group most recently; the others are not rung and may join', async () => {
+    const [ana, bruno, carla, dora] = await Promise.all([pool.member(), pool.member(), pool.member(), pool.member()]);
+    for (const other of [bruno, carla, dora]) await befriend(env.node, ana, other);
+    const { id: conversationId } = await ana.call('chats.createGroup', { name: 'Manada', userIds: [bruno.id, carla.id, dora.id] });
+    const { seq } = await ana.call('chats.send', { conversationId, clientId: id(), text: '¿Paseo a las 6?' });
+    for (const reader of [carla, dora]) await reader.call('chats.read', { conversationId, seq });
+    const started = await ana.call('calls.start', { conversationId, video: true, clientId: id() });
+    expect(started.participants.map((p) => [p.userId, p.state])).toEqual(
+      [[ana.id, 'joined'], ...[carla.id, dora.id].sort().map((userId) => [userId, 'ringing'])].sort((a, b) =>
+        a[0] === ana.id ? -1 : b[0] === ana.id ? 1 : 0,
+      ),
+    );
+    for (const rung of [carla, dora]) await rung.event('call.incoming', (body) => (body.call as { id: string }).id === started.id);
+    // Bruno is not rung, but may join.
+    await expect(bruno.event('call.incoming', (body) => (body.call as { id: string }).id === started.id, 500)).rejects.toThrow();
+    const joined = await bruno.call('calls.join', { callId: started.id });
+    expect(joined.participants.find((p) => p.userId === bruno.id)?.state).toBe('joined');
+    await ana.call('calls.leave', { callId: started.id });
+    await bruno.call('calls.leave', { callId: started.id });
+  });
 });

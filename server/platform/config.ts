@@ -56,6 +56,8 @@ export interface Config {
   callRingSeconds: number;
   /** Calls one user may start per hour (CALLS_PER_HOUR). */
   callsPerHour: number;
+  /** How many members of a group a call rings at most (CALL_RING_MEMBERS). */
+  callRingMembers: number;
   /** How long a call waits for someone whose device went away to come back (CALL_RECONNECT_SECONDS). */
   callReconnectSeconds: number;
   /** How long a call may last (CALL_MAX_SECONDS). */
@@ -413,6 +415,12 @@ const variables = {
     doc: 'How long a call rings its callees before they stop ringing (missed): a one-to-one call nobody answered then ends `missed`, a group call goes on. The deadline is stored with the call, so it fires even if the node holding the call died.',
     example: '30',
     parse: integer('CALL_RING_SECONDS', 1, 600, 30),
+  },
+  callRingMembers: {
+    name: 'CALL_RING_MEMBERS',
+    doc: 'How many members of a group a call rings at most: those who read the conversation most recently. The others are not rung but may join it while it lasts (calls.join). Bounds what one call costs in a large group.',
+    example: '32',
+    parse: integer('CALL_RING_MEMBERS', 1, 1024, 32),
   },
   callReconnectSeconds: {
     name: 'CALL_RECONNECT_SECONDS',
@@ -966,6 +974,7 @@ export function loadConfig(env: Env = process.env): Config {
     chatMessagesPerMinute: v.chatMessagesPerMinute,
     callRingSeconds: v.callRingSeconds,
     callsPerHour: v.callsPerHour,
+    callRingMembers: v.callRingMembers,
     callReconnectSeconds: v.callReconnectSeconds,
     callMaxSeconds: v.callMaxSeconds,
     locationChangesPerDay: v.locationChangesPerDay,
