@@ -425,7 +425,7 @@ class Call {
   }
 
   async #accept(call: CallRow, participant: ParticipantRow, socketId: string): Promise<CallView> {
-    if (participant.state === 'joined') return this.#rejoin(call, participant, socketId);
+    if (participant.state === 'joined') return this.#rejoin(participant, socketId);
     if (call.state === 'ended') throw new CallEndedError();
     if (participant.state !== 'ringing') throw new NotRingingError();
     return this.#enter(call, participant.userId, socketId, true);
@@ -433,7 +433,7 @@ class Call {
 
   async #join(call: CallRow, userId: string, socketId: string): Promise<CallView> {
     const participant = this.#participants.get(userId);
-    if (participant?.state === 'joined') return this.#rejoin(call, participant, socketId);
+    if (participant?.state === 'joined') return this.#rejoin(participant, socketId);
     if (call.kind !== 'group') throw new InvalidInputError('a one-to-one call is answered with calls.accept', { field: 'callId' });
     if (call.state === 'ended') throw new CallEndedError();
     return this.#enter(call, userId, socketId, participant?.state === 'ringing');
@@ -444,7 +444,7 @@ class Call {
    * another, that device takes their place if the one in it is gone (away, or no longer open:
    * its node died unseen), else ANSWERED_ELSEWHERE.
    */
-  async #rejoin(call: CallRow, participant: ParticipantRow, socketId: string): Promise<CallView> {
+  async #rejoin(participant: ParticipantRow, socketId: string): Promise<CallView> {
     if (participant.socketId === socketId) return this.#view();
     if (participant.socketId !== null) {
       const live = await this.#context.ask('user', participant.userId, {
