@@ -22,7 +22,7 @@ type TransportAnswer = CallResponse<'calls.createTransport'>;
 type ConsumeAnswer = CallResponse<'calls.consume'>;
 
 /** What the router forwards: Opus, and VP8 or H264 (Safari's) for video. */
-const MEDIA_CODECS: mediasoup.RtpCodecCapability[] = [
+export const MEDIA_CODECS: mediasoup.RtpCodecCapability[] = [
   { kind: 'audio', mimeType: 'audio/opus', clockRate: 48000, channels: 2 },
   { kind: 'video', mimeType: 'video/VP8', clockRate: 90000, parameters: { 'x-google-start-bitrate': 1000 } },
   {
