@@ -6,6 +6,7 @@ import { VIDEO_MAX_FRAME_PIXELS } from '../../media/video.ts';
 import {
   API_TOKEN_LIMITS,
   CALL_LIMITS,
+  CALL_MEDIA_LIMITS,
   MEDIA_LIMITS,
   REEL_ANALYTICS_LIMITS,
   REEL_LIMITS,
@@ -223,6 +224,26 @@ function rows(): Row[] {
     {
       what: 'calls per page of `calls.history`',
       value: number(CALL_LIMITS.historyPage),
+      set: fixed('protocol/lists.ts'),
+    },
+    {
+      what: 'members of a group a call rings (those who read it most recently; the others may join)',
+      value: number(byDefault('CALL_RING_MEMBERS')),
+      set: variable('CALL_RING_MEMBERS'),
+    },
+    {
+      what: 'how long someone whose device in a call went away stays in it, for a device to come back',
+      value: duration(byDefault('CALL_RECONNECT_SECONDS') * 1000),
+      set: variable('CALL_RECONNECT_SECONDS'),
+    },
+    {
+      what: 'how long a call lasts at most from its answer (it then ends `completed`)',
+      value: duration(byDefault('CALL_MAX_SECONDS') * 1000),
+      set: variable('CALL_MAX_SECONDS'),
+    },
+    {
+      what: 'a call participant’s media: producers (one per source); simulcast layers; what one sends in all',
+      value: `${CALL_MEDIA_LIMITS.producersPerParticipant}; ${CALL_MEDIA_LIMITS.encodings}; ${CALL_MEDIA_LIMITS.maxIncomingBitrate / 1_000_000} Mbit/s`,
       set: fixed('protocol/lists.ts'),
     },
     {
