@@ -81,7 +81,9 @@ export type CallMessage =
   /** The reconnect deadline of someone away (reminder): not back, they leave. */
   | { op: 'awayOut'; userId: string }
   /** The call's longest life (reminder, set at the answer): it ends. */
-  | { op: 'maxOut' };
+  | { op: 'maxOut' }
+  /** The node that held the call's router died: make a new one here, so everyone learns its epoch. */
+  | { op: 'relocate' };
 
 /** The media calls (protocol/calls/call-media.ts), each with its body. */
 export type MediaCall =
@@ -205,6 +207,9 @@ class Call {
       case 'maxOut':
         if (call.state !== 'ended') await this.#end(call, call.answeredAt === null ? 'missed' : 'completed', {});
         return noReply;
+      case 'relocate':
+        if (call.state !== 'ended' && this.#joined() > 0) await this.#ensureMedia(call);
+        return reply({});
       case 'members':
         await this.#pruneMembers(call);
         return reply({});

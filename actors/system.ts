@@ -216,6 +216,8 @@ export class ActorSystem {
   #delivering = false;
   /** The nodes heard at the last heartbeat (#noticeLost). */
   #lastLive = new Set<string>();
+  /** Told the nodes this one takes for lost (see #noticeLost). */
+  readonly #lostListeners: ((nodes: string[]) => void)[] = [];
   /** When each node's heartbeat was last heard, this one's echo included; nothing else sets it. */
   readonly #beats = new Map<string, number>();
   /** How many times this node's leases lapsed (claims under way across a lapse are lost). */
@@ -382,6 +384,14 @@ export class ActorSystem {
   }
 
   /**
+   * Calls `listener` with the nodes heard at the last heartbeat that no longer are, as local actors
+   * asking for it are told (every node that notices calls its own listeners).
+   */
+  onNodeLost(listener: (nodes: string[]) => void): void {
+    this.#lostListeners.push(listener);
+  }
+
+  /**
    * Tells the local actors of kinds that ask for it (`nodeLost`) when a node heard at the last
    * heartbeat no longer is. Not while this node does not hear its own heartbeats: then it is
    * the one cut off, and the others are not lost.
@@ -389,10 +399,10 @@ export class ActorSystem {
   #noticeLost(): void {
     if ((this.#beats.get(this.node) ?? 0) < this.#horizon()) return;
     const live = new Set(this.heardNodes());
-    let lost = false;
-    for (const node of this.#lastLive) if (!live.has(node)) lost = true;
+    const lost = [...this.#lastLive].filter((node) => !live.has(node));
     this.#lastLive = live;
-    if (!lost) return;
+    if (lost.length === 0) return;
+    for (const listener of this.#lostListeners) listener(lost);
     for (const [key, entry] of this.#activations) {
       const message = entry.kind.nodeLost;
       if (message !== undefined) this.tell(entry.kind.name, key.slice(entry.kind.name.length + 1), message);

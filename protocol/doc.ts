@@ -685,9 +685,11 @@ in a browser speaks them as they are).
   Mute and camera off are \`calls.setProducer { paused }\`, a stopped screen share
   \`calls.closeProducer\`; a simulcast video's layer (0 the smallest) is chosen with
   \`calls.setConsumer { spatialLayer }\` from the size you show it at; after a network change,
-  \`calls.restartIce\`. \`call.speaker\` (a signal) names who speaks. When \`media.epoch\` changes
-  (the call's node or its SFU worker died and the call came back elsewhere), everything of the old
-  router is gone: start again from \`calls.media\`. Leaving the call, or its end, closes your
+  \`calls.restartIce\`. \`call.speaker\` (a signal) names who speaks. When the node holding the
+  router dies, \`call.mediaLost\` (a signal) says so at once, and the call makes a router on
+  another node as soon as it can (the dead node's lease on it lapsing): \`call.changed\` then
+  brings a new \`media.epoch\`. Whenever \`media.epoch\` changes (that, or the router's SFU
+  worker died), everything of the old router is gone: start again from \`calls.media\`. Leaving the call, or its end, closes your
   transports. Every id is checked against the caller's own: someone else's transport, producer or
   consumer is \`NOT_FOUND\`; parameters the router cannot take are \`INVALID_INPUT\` with
   \`details.field\`; limits: ${CALL_MEDIA_LIMITS.encodings} simulcast layers, ${CALL_MEDIA_LIMITS.codecs} codecs,

@@ -148,6 +148,13 @@ export async function startNode(config: Config, log: Logger, options: NodeOption
     });
     actorsForMedia = actors;
     social = await createSocial(platform, accounts, actors, media.media, reminders, captions, payments, support.support);
+    // A node that died took the routers of its calls with it: the calls move (server/calls/calls.ts).
+    actors.onNodeLost(
+      (nodes) =>
+        void (social as Social).calls
+          .nodesLost(nodes)
+          .catch((error: unknown) => log.error({ err: error, nodes }, 'node.nodeLost() | calls not moved')),
+    );
     social.digest.start();
     social.storyCleanup.start();
     payments.reconciler.job.start();

@@ -15,7 +15,7 @@ const RETRYABLE = ['ACTOR_UNAVAILABLE', 'TIMEOUT', 'DISCONNECTED', 'MAILBOX_FULL
 
 let cluster: Cluster;
 beforeAll(async () => {
-  cluster = await startCluster(3, {
+  cluster = await startCluster(4, {
     ACTOR_LEASE_TTL_MS: String(LEASE_TTL_MS),
     CALL_RING_SECONDS: String(RING_SECONDS),
     AUTH_JWT_KEYS: `k1:${'cluster-test-key-'.repeat(3)}`,
@@ -110,7 +110,7 @@ test('calls cluster: a one-to-one call whose node is SIGKILLed while it rings st
   const survivors = cluster.nodes
     .map((node, i) => Object.assign(node, { nodeId: `n${i}` }))
     .filter((node) => node.process.exitCode === null && node.process.signalCode === null);
-  expect(survivors).toHaveLength(2);
+  expect(survivors).toHaveLength(3);
   const [ana, bruno] = await Promise.all([register(survivors[0] as NodeProcess), register(survivors[1] as NodeProcess)]);
   if (ana === undefined || bruno === undefined) throw new Error('registration failed');
   await befriend(survivors[0] as NodeProcess, ana, bruno);
@@ -123,6 +123,7 @@ test('calls cluster: a one-to-one call whose node is SIGKILLed while it rings st
   const host = await holderOf(cluster, `call.${callId}`);
   const victim = survivors.find((node) => node.nodeId === host);
   const watcherNode = survivors.find((node) => node !== victim) as NodeProcess;
+  // Each test kills one node: what this one leaves, the next uses.
   anaClient.close();
   expect(victim).toBeDefined();
   expect(Date.now() - startedAt).toBeLessThan(RING_SECONDS * 1000);
@@ -157,5 +158,50 @@ test('calls cluster: a one-to-one call whose node is SIGKILLed while it rings st
   } finally {
     await sql.end();
   }
+  watcher.close();
+}, 120_000);
+
+test('calls cluster: when the node holding a call’s router dies, the people in the call are told at once (call.mediaLost) and get a new router’s epoch in call.changed without asking', async () => {
+  const alive = cluster.nodes
+    .map((node, i) => Object.assign(node, { nodeId: `n${i}` }))
+    .filter((node) => node.process.exitCode === null && node.process.signalCode === null);
+  expect(alive.length).toBeGreaterThanOrEqual(2);
+  const [first, second] = alive.slice(-2) as [NodeProcess & { nodeId: string }, NodeProcess & { nodeId: string }];
+  const [ana, bruno] = await Promise.all([register(first), register(second)]);
+  if (ana === undefined || bruno === undefined) throw new Error('registration failed');
+  await befriend(first, ana, bruno);
+  const anaClient = client(first, ana.token, { repeatWithinMs: false });
+  const brunoClient = client(second, bruno.token, { repeatWithinMs: false });
+  await Promise.all([anaClient.connect(), brunoClient.connect()]);
+  const conversationId = (await anaClient.call('chats.send', { to: bruno.id, clientId: crypto.randomUUID(), text: '¿Video?' }))
+    .conversationId;
+  const { id: callId } = await anaClient.call('calls.start', { conversationId, video: true, clientId: crypto.randomUUID() });
+  await retrying(() => brunoClient.call('calls.accept', { callId }));
+  const { epoch } = await anaClient.call('calls.media', { callId });
+  const host = await holderOf(cluster, `call.${callId}`);
+  const victim = alive.find((node) => node.nodeId === host) as NodeProcess;
+  // The one whose socket is on the node that stays watches.
+  const [watcher, other] = victim === first ? [brunoClient, anaClient] : [anaClient, brunoClient];
+  const signals: string[] = [];
+  const epochs: (string | null)[] = [];
+  const followed = watcher.subscribe(
+    `call:${callId}`,
+    (event) => {
+      if (event.name === 'call.changed')
+        epochs.push((event.body as { call: { media: { epoch: string } | null } }).call.media?.epoch ?? null);
+    },
+    { onSignal: (signal) => signals.push(signal.name) },
+  );
+  await expect.poll(() => followed.state).toBe('joined');
+  const lostAt = Date.now();
+  await victim.stop('SIGKILL');
+  other.close();
+  await expect.poll(() => signals, { timeout: 15_000 }).toContain('call.mediaLost');
+  await expect.poll(() => epochs.some((seen) => seen !== null && seen !== epoch), { timeout: 30_000 }).toBe(true);
+  const moved = await retrying(() => watcher.call('calls.get', { callId }));
+  expect(moved.media?.epoch).not.toBe(epoch);
+  expect(moved.state).toBe('active');
+  // Told within the heartbeats' horizon; the new router once the dead node's lease lapsed.
+  expect(Date.now() - lostAt).toBeLessThan(30_000);
   watcher.close();
 }, 120_000);

@@ -386,8 +386,15 @@ export const callMediaCalls = {
   },
 } satisfies Record<string, CallSpec>;
 
-/** The signal of the `call:<id>` topic naming who speaks. */
+/** The signals of the `call:<id>` topic: who speaks, and a router lost with its node. */
 export const callSpeakerEvent = {
+  'call.mediaLost': {
+    description:
+      'The node holding the call’s router died: every transport, producer and consumer on it is gone. Stop using them; a `call.changed` with a new `media.epoch` follows once the call has a router on another node (or ask `calls.media` yourself: ACTOR_UNAVAILABLE while it moves, retry), then negotiate again. A signal: not replayed.',
+    body: T.Object({ callId: Uuid }),
+    example: { callId: exampleCallId },
+    signal: true,
+  },
   'call.speaker': {
     description: 'Who speaks now (the loudest for a while: highlight them); null when nobody does. A signal: not replayed.',
     body: T.Object({ callId: Uuid, userId: T.Union([Uuid, T.Null()]) }),

@@ -2,7 +2,7 @@
 // (as they may write to it) and whom it rings, then the new call's actor (actors/call.ts) makes it;
 // every later change goes to that actor. Reads check that the reader is still a member of the
 // call's conversation: someone removed from a group no longer sees its calls.
-import { and, desc, eq, lt } from 'drizzle-orm';
+import { and, desc, eq, inArray, lt, ne, sql } from 'drizzle-orm';
 import { type CallMessage, isNoSuchCall, type MediaCall, type MediaRequest, type StartRefusal } from '../../actors/call.ts';
 import { NoPlacementError } from '../../actors/errors.ts';
 import type { CallCheck } from '../../actors/room.ts';
@@ -18,10 +18,14 @@ import { AlreadyInCallError, CallInProgressError, CallsUnavailableError } from '
 import { callParticipants, calls } from './schema.ts';
 import { type CallView, callView } from './views.ts';
 
-export interface CallsDeps extends Pick<SocialDeps, 'db' | 'actors' | 'limiter' | 'bus' | 'namespace' | 'log'> {
+export interface CallsDeps extends Pick<SocialDeps, 'db' | 'actors' | 'limiter' | 'bus' | 'namespace' | 'log' | 'topics'> {
   /** CALLS_PER_HOUR. */
   callsPerHour: number;
 }
+
+/** How long a lost call's move is retried: beyond the actor lease of the dead node (10 s by default). */
+const RELOCATE_WITHIN_MS = 60_000;
+const RELOCATE_RETRY_MS = 250;
 
 export class Calls {
   readonly #deps: CallsDeps;
@@ -45,6 +49,44 @@ export class Calls {
         await this.#callActor(callId, { op: 'members' } satisfies CallMessage);
       })
       .catch((error: unknown) => this.#deps.log.error({ err: error }, `calls.revokeAccess() | failed [conversation:${conversationId}]`));
+  }
+
+  /**
+   * Nodes died (this node took them for lost): the calls whose routers they held lost their media.
+   * Their placement is cleared in one statement, so of the nodes that notice, one alone goes on
+   * with each call: it signals `call.mediaLost` to the call's followers (their transports are
+   * dead; they will ask `calls.media` again) and asks the call to make a router on another SFU
+   * node, retrying while the dead node's lease on the call lapses; the new epoch then reaches
+   * everyone in `call.changed`.
+   */
+  async nodesLost(nodes: string[]): Promise<void> {
+    const moved = await this.#deps.db
+      .update(calls)
+      .set({ placement: null })
+      .where(and(ne(calls.state, 'ended'), inArray(sql`${calls.placement}->>'node'`, nodes)))
+      .returning({ id: calls.id });
+    await Promise.all(
+      moved.map(async ({ id }) => {
+        this.#deps.topics.signal(`call:${id}`, 'call.mediaLost', { callId: id });
+        this.#deps.log.warn({ call: id, nodes }, `calls.nodesLost() | media lost with its node, moving [call:${id}]`);
+        const deadline = Date.now() + RELOCATE_WITHIN_MS;
+        for (;;) {
+          try {
+            await this.#callActor(id, { op: 'relocate' } satisfies CallMessage);
+            return;
+          } catch (error) {
+            if (Date.now() > deadline) {
+              this.#deps.log.error(
+                { err: error, call: id },
+                `calls.nodesLost() | not moved; its people will on their next calls.media [call:${id}]`,
+              );
+              return;
+            }
+            await Bun.sleep(RELOCATE_RETRY_MS);
+          }
+        }
+      }),
+    );
   }
 
   async start(userId: string, socketId: string, request: CallRequest<'calls.start'>): Promise<CallView> {
