@@ -45,6 +45,8 @@ export interface ActorSystemOptions {
    * the least-loaded SFU of the cluster; undefined while it has no running SFU (or no sfu role).
    */
   sfuLoad?: () => number | undefined;
+  /** This node's SFU bitrate (bits per second in and out), said in every heartbeat with the load, for operators. */
+  sfuBitrate?: () => number | undefined;
 }
 
 interface Wire {
@@ -193,6 +195,7 @@ export class ActorSystem {
   readonly #askTimeoutMs: number;
   readonly #heartbeatMs: number;
   readonly #sfuLoad: (() => number | undefined) | undefined;
+  readonly #sfuBitrate: (() => number | undefined) | undefined;
   readonly #activations = new Map<string, Active>();
   /** Leases claimed for activations whose factory is still running. */
   readonly #claimed = new Map<string, Held>();
@@ -238,6 +241,7 @@ export class ActorSystem {
     this.#askTimeoutMs = options.askTimeoutMs ?? 5000;
     this.#heartbeatMs = options.heartbeatMs ?? 1000;
     this.#sfuLoad = options.sfuLoad;
+    this.#sfuBitrate = options.sfuBitrate;
     for (const kind of options.kinds) this.#kinds.set(kind.name, kind);
   }
 
@@ -264,9 +268,14 @@ export class ActorSystem {
     // SFU nodes their load.
     const beat = () => {
       const sfu = this.#sfuLoad?.();
+      const sfuBitrate = this.#sfuBitrate?.();
       this.#bus.publish(
         `${this.#namespace}.actors.alive`,
-        encodeFrame(sfu === undefined ? { node: this.node, host: this.#host } : { node: this.node, host: this.#host, sfu }),
+        encodeFrame(
+          sfu === undefined
+            ? { node: this.node, host: this.#host }
+            : { node: this.node, host: this.#host, sfu, ...(sfuBitrate === undefined ? {} : { sfuBitrate }) },
+        ),
       );
     };
     const ownLoad = this.#sfuLoad?.();

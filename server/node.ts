@@ -145,6 +145,7 @@ export async function startNode(config: Config, log: Logger, options: NodeOption
       reminders,
       // Calls are placed on the least-loaded SFU of the cluster (their consumers).
       sfuLoad: () => (sfu?.availability().available ? sfu.load().consumers : undefined),
+      sfuBitrate: () => (sfu?.availability().available ? sfu.load().bitrate : undefined),
     });
     actorsForMedia = actors;
     social = await createSocial(platform, accounts, actors, media.media, reminders, captions, payments, support.support);

@@ -3,8 +3,10 @@
 // replaced. The worker comes from the suite's install step (scripts/sfu-worker.mjs, which `npm
 // test` runs and CI gives the Debian packages to build): these tests fail when it is missing,
 // unless SFU_TESTS_WITHOUT_WORKER=1 says that is known (they are then skipped, and say so).
+import { createSocket } from 'node:dgram';
 import type { types as mediasoup } from 'mediasoup';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { decodeFrame } from '../protocol/codec.ts';
 import type { HealthReport } from '../server/http/health.ts';
 import type { RunningNode } from '../server/node.ts';
 import { loadConfig, type SfuConfig } from '../server/platform/config.ts';
@@ -139,7 +141,7 @@ describe.skipIf(!found.available && withoutWorkerKnown)('with a worker', () => {
       }
       const workerOf = (router: mediasoup.Router) => [...routersOf].find(([, ids]) => ids.includes(router.id))?.[0];
       const codecs: mediasoup.RtpCodecCapability[] = [{ kind: 'audio', mimeType: 'audio/opus', clockRate: 48000, channels: 2 }];
-      expect(sfu.load()).toEqual({ workers: 2, routers: 0, consumers: 0 });
+      expect(sfu.load()).toEqual({ workers: 2, routers: 0, consumers: 0, bitrate: 0 });
       const first = (await sfu.createRouter(codecs)) as mediasoup.Router;
       const sending = await first.createPlainTransport({ listenIp: '127.0.0.1', rtcpMux: true, comedia: true });
       const producer = await sending.produce({
@@ -153,16 +155,37 @@ describe.skipIf(!found.available && withoutWorkerKnown)('with a worker', () => {
       const consumers = await Promise.all(
         [1, 2, 3].map(() => receiving.consume({ producerId: producer.id, rtpCapabilities: first.rtpCapabilities })),
       );
-      expect(sfu.load()).toEqual({ workers: 2, routers: 1, consumers: 3 });
+      expect(sfu.load()).toMatchObject({ workers: 2, routers: 1, consumers: 3 });
+      // RTP in (Opus-sized packets, 50 a second for 0.8 s), forwarded to a sink by the three consumers.
+      const sink = createSocket('udp4');
+      await new Promise<void>((resolve) => sink.bind(0, '127.0.0.1', resolve));
+      await receiving.connect({ ip: '127.0.0.1', port: sink.address().port });
+      const sender = createSocket('udp4');
+      for (let seq = 0; seq < 40; seq++) {
+        const packet = Buffer.alloc(12 + 160);
+        packet.writeUInt8(0x80, 0);
+        packet.writeUInt8(111, 1);
+        packet.writeUInt16BE(seq, 2);
+        packet.writeUInt32BE(seq * 960, 4);
+        packet.writeUInt32BE(1111, 8);
+        sender.send(packet, sending.tuple.localPort, '127.0.0.1');
+        await Bun.sleep(20);
+      }
+      const bitrate = await sfu.sampleBitrate();
+      sender.close();
+      sink.close();
+      // About 172 bytes × 50/s came in (69 kbit/s): the sample sees traffic, where it saw none before.
+      expect(bitrate).toBeGreaterThan(10_000);
+      expect(sfu.load().bitrate).toBe(bitrate);
       // The other worker carries no consumer: the next routers go there (consumers count first, then routers).
       const second = (await sfu.createRouter(codecs)) as mediasoup.Router;
       expect(workerOf(second)).not.toBe(workerOf(first));
       const third = (await sfu.createRouter(codecs)) as mediasoup.Router;
       expect(workerOf(third)).toBe(workerOf(second));
       (consumers[0] as mediasoup.Consumer).close();
-      expect(sfu.load()).toEqual({ workers: 2, routers: 3, consumers: 2 });
+      expect(sfu.load()).toMatchObject({ workers: 2, routers: 3, consumers: 2 });
       first.close();
-      expect(sfu.load()).toEqual({ workers: 2, routers: 2, consumers: 0 });
+      expect(sfu.load()).toMatchObject({ workers: 2, routers: 2, consumers: 0 });
     } finally {
       await sfu.stop();
     }
@@ -211,6 +234,19 @@ describe.skipIf(!found.available && withoutWorkerKnown)('with a worker', () => {
       const { status, report } = await health(node);
       expect(status).toBe(200);
       expect(report.sfu).toEqual({ status: 'ok', workers: 1 });
+    });
+
+    test('sfu: the node says its SFU load in its heartbeats on the bus: consumers, and the bitrate through its transports', async () => {
+      const beats: Record<string, unknown>[] = [];
+      const subscription = node.platform.bus.subscribe(`${node.platform.config.clusterName}.actors.alive`, (message) => {
+        beats.push(decodeFrame(message.data) as Record<string, unknown>);
+      });
+      try {
+        await until('a heartbeat of this node', () => beats.some((beat) => beat.node === node.platform.config.nodeId));
+        expect(beats.find((beat) => beat.node === node.platform.config.nodeId)).toMatchObject({ sfu: 0, sfuBitrate: 0 });
+      } finally {
+        subscription.unsubscribe();
+      }
     });
 
     test('sfu: a worker killed with SIGKILL is replaced: unavailable, then ok again with a new worker that works', async () => {

@@ -21,6 +21,8 @@ const STABLE_MS = 60_000;
 
 /** How long `stop()` waits for a closed worker's process to be gone. */
 const EXIT_WAIT_MS = 2000;
+/** How often the SFU's bitrate (in and out, every transport) is sampled for its load. */
+const BITRATE_SAMPLE_MS = 5000;
 
 /** One worker the SFU keeps running: its current process, and how its recent starts went. */
 interface Slot {
@@ -29,6 +31,8 @@ interface Slot {
   /** What its current worker carries: routers and consumers open (the load routers are placed by). */
   routers: number;
   consumers: number;
+  /** Its transports open, whose stats give the bitrate. */
+  transports: Set<mediasoup.Transport>;
   startedAt: number;
   failures: number;
   retry: ReturnType<typeof setTimeout> | undefined;
@@ -66,6 +70,9 @@ export class Sfu {
   #reason: string;
   #next = 0;
   #stopped = false;
+  /** Bits per second through every transport (received and sent), at the last sample. */
+  #bitrate = 0;
+  #sampling: ReturnType<typeof setInterval> | undefined;
 
   /** Starts `config.workers` workers; resolves once each has started or failed its first attempt. */
   static async start(config: SfuConfig, logLevel: LogLevel, log: Logger): Promise<Sfu> {
@@ -85,6 +92,12 @@ export class Sfu {
     }
     const sfu = new Sfu(config, logLevel, log, loaded, found);
     await Promise.all(sfu.#slots.map((slot) => sfu.#fill(slot)));
+    sfu.#sampling = setInterval(
+      () =>
+        void sfu.sampleBitrate().catch((error: unknown) => log.warn({ err: error }, 'sfu.bitrate() | a sample failed; the last stands')),
+      BITRATE_SAMPLE_MS,
+    );
+    sfu.#sampling.unref?.();
     log.info(
       { workers: sfu.workers, workerBin: found.workerBin, rtcMinPort: config.rtcMinPort, rtcMaxPort: config.rtcMaxPort },
       `sfu.start() | ${sfu.workers} of ${config.workers} workers running [bin:${found.workerBin}]`,
@@ -107,6 +120,7 @@ export class Sfu {
             worker: undefined,
             routers: 0,
             consumers: 0,
+            transports: new Set(),
             startedAt: 0,
             failures: 0,
             retry: undefined,
@@ -126,7 +140,7 @@ export class Sfu {
    * What this node's running workers carry: the figure nodes report in their heartbeats, by which
    * calls are placed on the least-loaded SFU of the cluster (actors/system.ts, placement `sfu`).
    */
-  load(): { workers: number; routers: number; consumers: number } {
+  load(): { workers: number; routers: number; consumers: number; bitrate: number } {
     let routers = 0;
     let consumers = 0;
     for (const slot of this.#slots)
@@ -134,7 +148,30 @@ export class Sfu {
         routers += slot.routers;
         consumers += slot.consumers;
       }
-    return { workers: this.workers, routers, consumers };
+    return { workers: this.workers, routers, consumers, bitrate: this.#bitrate };
+  }
+
+  /**
+   * Samples the bits per second through every open transport (received and sent), for `load()`;
+   * done every 5 s while the SFU runs. Returns the sample.
+   */
+  async sampleBitrate(): Promise<number> {
+    let bitrate = 0;
+    for (const slot of this.#slots)
+      for (const transport of slot.transports) {
+        if (transport.closed) continue;
+        let stats: { recvBitrate?: number; sendBitrate?: number }[];
+        try {
+          stats = await transport.getStats();
+        } catch (error) {
+          // Closed while asked: it carries nothing any more.
+          if (transport.closed) continue;
+          throw error;
+        }
+        for (const each of stats) bitrate += (each.recvBitrate ?? 0) + (each.sendBitrate ?? 0);
+      }
+    this.#bitrate = bitrate;
+    return bitrate;
   }
 
   /**
@@ -183,6 +220,7 @@ export class Sfu {
    */
   async stop(): Promise<void> {
     this.#stopped = true;
+    clearInterval(this.#sampling);
     const pids: number[] = [];
     for (const slot of this.#slots) {
       clearTimeout(slot.retry);
@@ -216,6 +254,7 @@ export class Sfu {
     slot.worker = worker;
     slot.routers = 0;
     slot.consumers = 0;
+    slot.transports = new Set();
     slot.startedAt = Date.now();
     // Counted from mediasoup's observers, so every router and consumer made on the worker counts,
     // whoever made it; a closed one (or its router's or transport's close) takes itself off.
@@ -224,14 +263,17 @@ export class Sfu {
       router.observer.once('close', () => {
         if (slot.worker === worker) slot.routers -= 1;
       });
-      router.observer.on('newtransport', (transport) =>
+      router.observer.on('newtransport', (transport) => {
+        const transports = slot.transports;
+        transports.add(transport);
+        transport.observer.once('close', () => transports.delete(transport));
         transport.observer.on('newconsumer', (consumer) => {
           slot.consumers += 1;
           consumer.observer.once('close', () => {
             if (slot.worker === worker) slot.consumers -= 1;
           });
-        }),
-      );
+        });
+      });
     });
     this.#log.debug({ slot: slot.index, pid: worker.pid }, `sfu.worker() | started [slot:${slot.index}] [pid:${worker.pid}]`);
     worker.on('died', (error) => {
