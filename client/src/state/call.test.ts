@@ -38,6 +38,7 @@ function setUp(answers: Record<string, (body: Record<string, unknown>) => unknow
     | { name: string; onEvent: (event: EventFrame) => void; onReset: () => void; onSignal: (signal: SignalFrame) => void }
     | undefined;
   const synced: unknown[] = [];
+  const ended: string[] = [];
   const [state, actions] = createRoot(() =>
     createCallStore({
       call: (async (op: string, body: Record<string, unknown>) => {
@@ -69,6 +70,7 @@ function setUp(answers: Record<string, (body: Record<string, unknown>) => unknow
         quality: async () => ({}),
       }),
       onError: (error) => log.push(`error ${String(error)}`),
+      onEnded: (call) => ended.push(call.endReason ?? ''),
       qualityEveryMs: 0,
     }),
   );
@@ -79,6 +81,7 @@ function setUp(answers: Record<string, (body: Record<string, unknown>) => unknow
     calls,
     log,
     synced,
+    ended,
     user: (name: string, body: unknown) => userListener?.(event(name, body)),
     changed: (call: Call) => topic?.onEvent(event('call.changed', { call })),
     signal: (name: string, body: unknown) => topic?.onSignal({ type: 'signal', topic: topic.name, name, body } as unknown as SignalFrame),
@@ -130,6 +133,7 @@ test('call store: the call’s end closes the media and leaves the topic', async
   await s.actions.start(baseCall.conversationId, true);
   s.changed({ ...baseCall, state: 'ended', endReason: 'declined' });
   expect(s.state.current).toBeUndefined();
+  expect(s.ended).toEqual(['declined']);
   expect(s.log.slice(-2)).toEqual(['media close', `unfollow call:${callId}`]);
 });
 
@@ -151,4 +155,12 @@ test('call store: hang-up leaves locally and tells the server; a reset reads the
   expect(s.state.current).toBeUndefined();
   expect(s.calls.at(-1)).toEqual({ op: 'calls.leave', body: { callId } });
   expect(s.log).toContain('media close');
+});
+
+test('call store: a call that is over when started (the callee busy) is not entered, and the caller is told why', async () => {
+  const s = setUp({ 'calls.start': () => ({ ...baseCall, state: 'ended', endReason: 'busy' }) });
+  await s.actions.start(baseCall.conversationId, false);
+  expect(s.state.current).toBeUndefined();
+  expect(s.log).toEqual([]);
+  expect(s.ended).toEqual(['busy']);
 });

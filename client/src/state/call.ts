@@ -9,6 +9,8 @@ import { createRoot } from 'solid-js';
 import { createStore, reconcile } from 'solid-js/store';
 import type { CallResponse } from '../../../protocol/catalogue.ts';
 import type { EventFrame, SignalFrame } from '../../../protocol/client.ts';
+import { t } from '../i18n/index.ts';
+import type { MessageKey } from '../i18n/messages/en.ts';
 import type { CallMedia, Capture, LocalMedia, MediaOptions, Quality, RemoteTrack, Signalling } from './callMedia.ts';
 import { actions, state as app, errorText } from './store.ts';
 
@@ -38,6 +40,8 @@ export interface CallDeps extends Signalling {
   onUserEvent(listener: (event: EventFrame) => void): () => void;
   media(options: Omit<MediaOptions, 'capture' | 'device'>): Promise<Session>;
   onError(error: unknown): void;
+  /** The call this device was in ended (declined, missed, busy…): say so. */
+  onEnded(call: Call): void;
   /** How often the quality indicators are read (ms); 0 never. */
   qualityEveryMs: number;
 }
@@ -57,6 +61,13 @@ export interface CallState {
   /** Busy starting, answering or joining. */
   pending: boolean;
 }
+
+/** What the caller is told when a call ends before anyone talked. */
+const ENDED_TEXT: Partial<Record<NonNullable<Call['endReason']>, MessageKey>> = {
+  busy: 'calls.endedBusy',
+  declined: 'calls.endedDeclined',
+  missed: 'calls.endedMissed',
+};
 
 const NO_LOCAL: LocalMedia = { mic: undefined, camera: undefined, screen: undefined, muted: false, cameraOff: false };
 
@@ -98,6 +109,7 @@ export function createCallStore(deps: CallDeps) {
     if (state.current?.id !== call.id) return;
     if (!joined(call, deps.me())) {
       finish();
+      if (call.state === 'ended') deps.onEnded(call);
       return;
     }
     setState('current', reconcile(call));
@@ -106,6 +118,11 @@ export function createCallStore(deps: CallDeps) {
 
   async function enter(call: Call) {
     stopRinging(call.id);
+    // Already over when answered (a one-to-one to someone busy ends at once): nothing to enter.
+    if (!joined(call, deps.me())) {
+      if (call.state === 'ended') deps.onEnded(call);
+      return;
+    }
     if (state.current !== undefined && state.current.id !== call.id) finish();
     if (state.current?.id === call.id) {
       apply(call);
@@ -239,6 +256,10 @@ export const [call, callActions] = createRoot(() =>
       return new CallMedia({ ...options, capture: browserCapture });
     },
     onError: (error) => actions.toast(errorText(error), 'error'),
+    onEnded(ended) {
+      const key = ENDED_TEXT[ended.endReason ?? 'completed'];
+      if (key !== undefined) actions.toast(t(key));
+    },
     qualityEveryMs: 3000,
   }),
 );

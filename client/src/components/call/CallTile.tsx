@@ -32,7 +32,10 @@ export function CallTile(props: {
     observer.observe(box);
     onCleanup(() => observer.disconnect());
   });
-  const label = () => (props.tile.source === 'screen' ? t('calls.screenOf', { name: props.name }) : props.name);
+  const label = () => {
+    if (props.tile.source === 'camera') return props.name;
+    return props.tile.self ? t('calls.yourScreen') : t('calls.screenOf', { name: props.name });
+  };
   return (
     <figure
       ref={box}

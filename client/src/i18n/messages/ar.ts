@@ -1359,4 +1359,8 @@ export const ar: Messages = {
   'error.NOT_RINGING': 'لم تعد هذه المكالمة ترن لديك.',
   'error.ANSWERED_ELSEWHERE': 'أجبت عن هذه المكالمة على جهاز آخر.',
   'error.NOT_IN_CALL': 'هذا الجهاز ليس في المكالمة.',
+  'calls.endedBusy': 'الطرف الآخر في مكالمة أخرى.',
+  'calls.endedDeclined': 'تم رفض المكالمة.',
+  'calls.endedMissed': 'لا يوجد رد.',
+  'calls.yourScreen': 'شاشتك',
 };

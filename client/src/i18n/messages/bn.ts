@@ -1346,4 +1346,8 @@ export const bn: Messages = {
   'error.NOT_RINGING': 'এই কল আর আপনার জন্য বাজছে না।',
   'error.ANSWERED_ELSEWHERE': 'আপনি অন্য একটি ডিভাইসে এই কল ধরেছেন।',
   'error.NOT_IN_CALL': 'এই ডিভাইসটি কলে নেই।',
+  'calls.endedBusy': 'তিনি অন্য একটি কলে আছেন।',
+  'calls.endedDeclined': 'কলটি প্রত্যাখ্যান করা হয়েছে।',
+  'calls.endedMissed': 'কোনো উত্তর নেই।',
+  'calls.yourScreen': 'আপনার স্ক্রিন',
 };

@@ -1366,4 +1366,8 @@ export const de: Messages = {
   'error.NOT_RINGING': 'Dieser Anruf klingelt nicht mehr bei dir.',
   'error.ANSWERED_ELSEWHERE': 'Du hast diesen Anruf auf einem anderen Gerät angenommen.',
   'error.NOT_IN_CALL': 'Dieses Gerät ist nicht im Anruf.',
+  'calls.endedBusy': 'Die Person ist gerade in einem anderen Anruf.',
+  'calls.endedDeclined': 'Der Anruf wurde abgelehnt.',
+  'calls.endedMissed': 'Keine Antwort.',
+  'calls.yourScreen': 'Dein Bildschirm',
 };

@@ -1352,6 +1352,10 @@ export const en = {
   'error.NOT_RINGING': 'This call no longer rings you.',
   'error.ANSWERED_ELSEWHERE': 'You answered this call on another device.',
   'error.NOT_IN_CALL': 'This device is not in the call.',
+  'calls.endedBusy': 'They are on another call.',
+  'calls.endedDeclined': 'The call was declined.',
+  'calls.endedMissed': 'No answer.',
+  'calls.yourScreen': 'Your screen',
 } as const;
 
 export type MessageKey = keyof typeof en;

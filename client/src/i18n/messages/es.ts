@@ -1365,4 +1365,8 @@ export const es: Messages = {
   'error.NOT_RINGING': 'Esta llamada ya no te está sonando.',
   'error.ANSWERED_ELSEWHERE': 'Respondiste esta llamada en otro dispositivo.',
   'error.NOT_IN_CALL': 'Este dispositivo no está en la llamada.',
+  'calls.endedBusy': 'Está en otra llamada.',
+  'calls.endedDeclined': 'Rechazaron la llamada.',
+  'calls.endedMissed': 'No hubo respuesta.',
+  'calls.yourScreen': 'Tu pantalla',
 };

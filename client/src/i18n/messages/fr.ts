@@ -1374,4 +1374,8 @@ export const fr: Messages = {
   'error.NOT_RINGING': 'Cet appel ne sonne plus pour toi.',
   'error.ANSWERED_ELSEWHERE': 'Tu as répondu à cet appel sur un autre appareil.',
   'error.NOT_IN_CALL': 'Cet appareil ne participe pas à l’appel.',
+  'calls.endedBusy': 'Cette personne est déjà en appel.',
+  'calls.endedDeclined': 'L’appel a été refusé.',
+  'calls.endedMissed': 'Pas de réponse.',
+  'calls.yourScreen': 'Ton écran',
 };

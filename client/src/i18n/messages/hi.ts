@@ -1348,4 +1348,8 @@ export const hi: Messages = {
   'error.NOT_RINGING': 'यह कॉल अब आपके लिए नहीं बज रही।',
   'error.ANSWERED_ELSEWHERE': 'आपने यह कॉल किसी दूसरे डिवाइस पर उठाई।',
   'error.NOT_IN_CALL': 'यह डिवाइस कॉल में नहीं है।',
+  'calls.endedBusy': 'वे किसी दूसरी कॉल पर हैं।',
+  'calls.endedDeclined': 'कॉल अस्वीकार कर दी गई।',
+  'calls.endedMissed': 'कोई जवाब नहीं।',
+  'calls.yourScreen': 'आपकी स्क्रीन',
 };

@@ -1359,4 +1359,8 @@ export const id: Messages = {
   'error.NOT_RINGING': 'Panggilan ini tidak lagi berdering untukmu.',
   'error.ANSWERED_ELSEWHERE': 'Kamu menjawab panggilan ini di perangkat lain.',
   'error.NOT_IN_CALL': 'Perangkat ini tidak ada dalam panggilan.',
+  'calls.endedBusy': 'Dia sedang dalam panggilan lain.',
+  'calls.endedDeclined': 'Panggilan ditolak.',
+  'calls.endedMissed': 'Tidak ada jawaban.',
+  'calls.yourScreen': 'Layarmu',
 };

@@ -1368,4 +1368,8 @@ export const it: Messages = {
   'error.NOT_RINGING': 'Questa chiamata non ti sta più chiamando.',
   'error.ANSWERED_ELSEWHERE': 'Hai risposto a questa chiamata su un altro dispositivo.',
   'error.NOT_IN_CALL': 'Questo dispositivo non è nella chiamata.',
+  'calls.endedBusy': 'È impegnato in un’altra chiamata.',
+  'calls.endedDeclined': 'La chiamata è stata rifiutata.',
+  'calls.endedMissed': 'Nessuna risposta.',
+  'calls.yourScreen': 'Il tuo schermo',
 };

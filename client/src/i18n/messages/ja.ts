@@ -1352,4 +1352,8 @@ export const ja: Messages = {
   'error.NOT_RINGING': 'この通話はもう呼び出していません。',
   'error.ANSWERED_ELSEWHERE': '別の端末でこの通話に応答しました。',
   'error.NOT_IN_CALL': 'この端末は通話に参加していません。',
+  'calls.endedBusy': '相手は別の通話中です。',
+  'calls.endedDeclined': '通話が拒否されました。',
+  'calls.endedMissed': '応答がありません。',
+  'calls.yourScreen': 'あなたの画面',
 };

@@ -1348,4 +1348,8 @@ export const ko: Messages = {
   'error.NOT_RINGING': '이 통화는 더 이상 나에게 울리지 않습니다.',
   'error.ANSWERED_ELSEWHERE': '다른 기기에서 이 통화를 받았습니다.',
   'error.NOT_IN_CALL': '이 기기는 통화에 참여하고 있지 않습니다.',
+  'calls.endedBusy': '상대방이 다른 통화 중입니다.',
+  'calls.endedDeclined': '통화가 거절되었습니다.',
+  'calls.endedMissed': '응답이 없습니다.',
+  'calls.yourScreen': '내 화면',
 };

@@ -1361,4 +1361,8 @@ export const nl: Messages = {
   'error.NOT_RINGING': 'Deze oproep gaat niet meer bij jou over.',
   'error.ANSWERED_ELSEWHERE': 'Je hebt deze oproep op een ander apparaat opgenomen.',
   'error.NOT_IN_CALL': 'Dit apparaat neemt niet deel aan de oproep.',
+  'calls.endedBusy': 'Die persoon zit in een andere oproep.',
+  'calls.endedDeclined': 'De oproep is geweigerd.',
+  'calls.endedMissed': 'Geen antwoord.',
+  'calls.yourScreen': 'Jouw scherm',
 };

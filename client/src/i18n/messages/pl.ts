@@ -1367,4 +1367,8 @@ export const pl: Messages = {
   'error.NOT_RINGING': 'To połączenie już do ciebie nie dzwoni.',
   'error.ANSWERED_ELSEWHERE': 'Odebrano to połączenie na innym urządzeniu.',
   'error.NOT_IN_CALL': 'To urządzenie nie uczestniczy w połączeniu.',
+  'calls.endedBusy': 'Ta osoba prowadzi inną rozmowę.',
+  'calls.endedDeclined': 'Połączenie zostało odrzucone.',
+  'calls.endedMissed': 'Brak odpowiedzi.',
+  'calls.yourScreen': 'Twój ekran',
 };

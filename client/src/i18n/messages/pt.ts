@@ -1365,4 +1365,8 @@ export const pt: Messages = {
   'error.NOT_RINGING': 'Esta chamada não está mais tocando para você.',
   'error.ANSWERED_ELSEWHERE': 'Você atendeu esta chamada em outro dispositivo.',
   'error.NOT_IN_CALL': 'Este dispositivo não está na chamada.',
+  'calls.endedBusy': 'A pessoa está em outra chamada.',
+  'calls.endedDeclined': 'A chamada foi recusada.',
+  'calls.endedMissed': 'Ninguém atendeu.',
+  'calls.yourScreen': 'Sua tela',
 };

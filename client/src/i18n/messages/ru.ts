@@ -1367,4 +1367,8 @@ export const ru: Messages = {
   'error.NOT_RINGING': 'Этот звонок вам больше не звонит.',
   'error.ANSWERED_ELSEWHERE': 'Вы ответили на этот звонок на другом устройстве.',
   'error.NOT_IN_CALL': 'Это устройство не участвует в звонке.',
+  'calls.endedBusy': 'Собеседник сейчас в другом звонке.',
+  'calls.endedDeclined': 'Звонок отклонён.',
+  'calls.endedMissed': 'Нет ответа.',
+  'calls.yourScreen': 'Ваш экран',
 };

@@ -1340,4 +1340,8 @@ export const th: Messages = {
   'error.NOT_RINGING': 'การโทรนี้ไม่ได้เรียกคุณอีกแล้ว',
   'error.ANSWERED_ELSEWHERE': 'คุณรับสายนี้บนอุปกรณ์อื่นแล้ว',
   'error.NOT_IN_CALL': 'อุปกรณ์นี้ไม่ได้อยู่ในการโทร',
+  'calls.endedBusy': 'ปลายสายกำลังโทรอยู่กับคนอื่น',
+  'calls.endedDeclined': 'การโทรถูกปฏิเสธ',
+  'calls.endedMissed': 'ไม่มีผู้รับสาย',
+  'calls.yourScreen': 'หน้าจอของคุณ',
 };

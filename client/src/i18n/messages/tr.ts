@@ -1355,4 +1355,8 @@ export const tr: Messages = {
   'error.NOT_RINGING': 'Bu arama artık seni aramıyor.',
   'error.ANSWERED_ELSEWHERE': 'Bu aramayı başka bir cihazda yanıtladın.',
   'error.NOT_IN_CALL': 'Bu cihaz aramada değil.',
+  'calls.endedBusy': 'Kişi başka bir aramada.',
+  'calls.endedDeclined': 'Arama reddedildi.',
+  'calls.endedMissed': 'Yanıt yok.',
+  'calls.yourScreen': 'Ekranın',
 };

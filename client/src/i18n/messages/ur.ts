@@ -1357,4 +1357,8 @@ export const ur: Messages = {
   'error.NOT_RINGING': 'یہ کال اب آپ کے لیے نہیں بج رہی۔',
   'error.ANSWERED_ELSEWHERE': 'آپ نے یہ کال کسی اور ڈیوائس پر اٹھا لی۔',
   'error.NOT_IN_CALL': 'یہ ڈیوائس کال میں شامل نہیں۔',
+  'calls.endedBusy': 'وہ کسی اور کال پر ہیں۔',
+  'calls.endedDeclined': 'کال مسترد کر دی گئی۔',
+  'calls.endedMissed': 'کوئی جواب نہیں۔',
+  'calls.yourScreen': 'آپ کی اسکرین',
 };

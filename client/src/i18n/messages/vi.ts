@@ -1358,4 +1358,8 @@ export const vi: Messages = {
   'error.NOT_RINGING': 'Cuộc gọi này không còn đổ chuông cho bạn.',
   'error.ANSWERED_ELSEWHERE': 'Bạn đã trả lời cuộc gọi này trên thiết bị khác.',
   'error.NOT_IN_CALL': 'Thiết bị này không ở trong cuộc gọi.',
+  'calls.endedBusy': 'Người đó đang trong cuộc gọi khác.',
+  'calls.endedDeclined': 'Cuộc gọi đã bị từ chối.',
+  'calls.endedMissed': 'Không có ai trả lời.',
+  'calls.yourScreen': 'Màn hình của bạn',
 };

@@ -1340,4 +1340,8 @@ export const zhTW: Messages = {
   'error.NOT_RINGING': '此通話已不再呼叫你。',
   'error.ANSWERED_ELSEWHERE': '你已在另一部裝置上接聽此通話。',
   'error.NOT_IN_CALL': '此裝置不在通話中。',
+  'calls.endedBusy': '對方正在另一個通話中。',
+  'calls.endedDeclined': '通話被拒絕。',
+  'calls.endedMissed': '無人接聽。',
+  'calls.yourScreen': '你的螢幕',
 };

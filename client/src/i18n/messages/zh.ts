@@ -1340,4 +1340,8 @@ export const zh: Messages = {
   'error.NOT_RINGING': '此通话已不再呼叫你。',
   'error.ANSWERED_ELSEWHERE': '你已在另一台设备上接听此通话。',
   'error.NOT_IN_CALL': '此设备不在通话中。',
+  'calls.endedBusy': '对方正在另一个通话中。',
+  'calls.endedDeclined': '通话被拒绝。',
+  'calls.endedMissed': '无人接听。',
+  'calls.yourScreen': '你的屏幕',
 };
