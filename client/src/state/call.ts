@@ -72,7 +72,7 @@ const ENDED_TEXT: Partial<Record<NonNullable<Call['endReason']>, MessageKey>> = 
 const NO_LOCAL: LocalMedia = { mic: undefined, camera: undefined, screen: undefined, muted: false, cameraOff: false };
 
 /** Whether the user takes part in `call` now. */
-export function joined(call: Call, userId: string | undefined): boolean {
+function joined(call: Call, userId: string | undefined): boolean {
   return call.state !== 'ended' && call.participants.some((each) => each.userId === userId && each.state === 'joined');
 }
 

@@ -66,7 +66,7 @@ export interface MediaOptions {
 }
 
 /** The camera's three simulcast layers, smallest first (1/4, 1/2 and full resolution). */
-export const CAMERA_ENCODINGS: RTCRtpEncodingParameters[] = [
+const CAMERA_ENCODINGS: RTCRtpEncodingParameters[] = [
   { scaleResolutionDownBy: 4, maxBitrate: 150_000 },
   { scaleResolutionDownBy: 2, maxBitrate: 500_000 },
   { scaleResolutionDownBy: 1, maxBitrate: 1_200_000 },

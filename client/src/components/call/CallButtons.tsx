@@ -10,7 +10,7 @@ import { actions, errorText } from '../../state/store.ts';
 import { Button, IconButton } from '../ui/Button.tsx';
 
 /** Enters a call in progress: answered in a one-to-one, joined in a group. */
-export async function enterCall(callId: string): Promise<void> {
+async function enterCall(callId: string): Promise<void> {
   try {
     const found = await actions.call('calls.get', { callId });
     if (found.kind === 'direct') await callActions.accept(callId);
@@ -21,7 +21,7 @@ export async function enterCall(callId: string): Promise<void> {
 }
 
 /** The text (and the join offer) for a refused call start. */
-export function startRefusal(error: unknown): { text: string; joinCallId?: string } {
+function startRefusal(error: unknown): { text: string; joinCallId?: string } {
   if (error instanceof ProtocolError) {
     if (error.code === 'CALL_IN_PROGRESS') {
       const callId = (error.details as { callId?: unknown } | undefined)?.callId;
@@ -33,7 +33,7 @@ export function startRefusal(error: unknown): { text: string; joinCallId?: strin
 }
 
 /** Starts a call in `conversationId` (or, resolved on click, the conversation with someone). */
-export async function startCall(conversationId: string | (() => Promise<string | null>), video: boolean): Promise<void> {
+async function startCall(conversationId: string | (() => Promise<string | null>), video: boolean): Promise<void> {
   try {
     const id = typeof conversationId === 'string' ? conversationId : await conversationId();
     if (id === null) {

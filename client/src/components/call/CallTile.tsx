@@ -48,7 +48,6 @@ export function CallTile(props: {
     >
       <Show when={props.tile.video} fallback={<Avatar name={props.name} mediaId={props.avatarMediaId} large />}>
         {(track) => (
-          // biome-ignore lint/a11y/useMediaCaption: live call video comes without captions
           <video
             ref={(element) => createEffect(() => Object.assign(element, { srcObject: new MediaStream([track()]) }))}
             autoplay
