@@ -9,7 +9,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { en } from '../../client/src/i18n/messages/en.ts';
 import type { AccountsEnv, RegisteredUser } from '../harness/accounts.ts';
-import { screenshot, userContext } from '../harness/browser.ts';
+import { audit, screenshot, userContext } from '../harness/browser.ts';
 import { befriend, join } from '../harness/social.ts';
 import { startWebEnv, type WebEnv } from '../harness/web.ts';
 
@@ -122,6 +122,7 @@ describe('calls in the web client', () => {
     expect(await sheet.textContent()).toContain(ana.username);
     expect(await sheet.textContent()).toContain(en['calls.incomingVideo']);
     await screenshot(b, 'calls-incoming-1366');
+    expect(await audit(b, 'incoming sheet')).toEqual([]);
     await b.getByTestId('call-accept').click();
     await b.getByTestId('call-screen').waitFor(within);
     await sheet.waitFor({ state: 'detached', ...within });
@@ -137,6 +138,23 @@ describe('calls in the web client', () => {
     await screenshot(a, 'calls-screen-390');
     await screenshot(b, 'calls-screen-1366');
     expect(await noHorizontalScroll(a)).toBeLessThanOrEqual(PHONE.width);
+    expect([...(await audit(a, 'call screen 390')), ...(await audit(b, 'call screen 1366'))]).toEqual([]);
+
+    // Camera off: Bruno sees Ana's initial instead of her video; on again, her video comes back.
+    const anaTile = b.locator(`[data-testid="call-tile"][data-user="${ana.id}"]`);
+    await a.getByTestId('call-camera').click();
+    await expect.poll(() => anaTile.locator('video').count(), within).toBe(0);
+    await a.getByTestId('call-camera').click();
+    await expect.poll(() => anaTile.locator('video').count(), within).toBe(1);
+
+    // Ana picks another microphone in the device pickers: Bruno still hears her.
+    await a.getByTestId('call-devices').click();
+    const microphone = a.getByTestId('call-devices-dialog').getByLabel(en['calls.microphone']);
+    const options = await microphone.locator('option').evaluateAll((all) => all.map((option) => (option as HTMLOptionElement).value));
+    expect(options.length).toBeGreaterThan(1);
+    await microphone.selectOption(options[options.length - 1] as string);
+    await a.getByTestId('call-devices-dialog').getByRole('button', { name: en['dialog.close'] }).click();
+    await expectMediaFlowing(b);
 
     // Mute shows on the other side.
     await a.getByTestId('call-mute').click();
@@ -152,13 +170,14 @@ describe('calls in the web client', () => {
     await a.getByTestId('call-minimize').click();
     await b.getByTestId('call-minimize').click();
     await a.getByTestId('call-mini').waitFor(within);
-    await a.getByTestId('nav-settings').click();
+    await a.getByTestId('nav-chats').click();
     await b.getByTestId('nav-chats').click();
     await b.getByTestId('call-mini').waitFor(within);
     await a.getByTestId('call-mini').waitFor(within);
     await Promise.all([expectMediaFlowing(a), expectMediaFlowing(b)]);
     await screenshot(a, 'calls-mini-390');
     await screenshot(b, 'calls-mini-1366');
+    expect(await audit(a, 'mini window')).toEqual([]);
 
     // Back to the full screen, and Ana hangs up: it ends for Bruno too.
     await a.getByTestId('call-expand').click();
