@@ -263,3 +263,10 @@ export const [call, callActions] = createRoot(() =>
     qualityEveryMs: 3000,
   }),
 );
+
+// A tab closed or reloaded in a call hangs up on its way out (best effort: the frame may not
+// leave in time), rather than leaving its person `joined` with nobody there.
+if (typeof window !== 'undefined')
+  window.addEventListener('pagehide', () => {
+    if (call.current !== undefined) void callActions.hangUp().catch((error: unknown) => actions.toast(errorText(error), 'error'));
+  });
