@@ -153,6 +153,8 @@ describe('calls in the web client', () => {
     const options = await microphone.locator('option').evaluateAll((all) => all.map((option) => (option as HTMLOptionElement).value));
     expect(options.length).toBeGreaterThan(1);
     await microphone.selectOption(options[options.length - 1] as string);
+    await expect.poll(() => playing(a, 'camera'), within).toBe(2);
+    await screenshot(a, 'calls-devices-390');
     await a.getByTestId('call-devices-dialog').getByRole('button', { name: en['dialog.close'] }).click();
     await expectMediaFlowing(b);
 

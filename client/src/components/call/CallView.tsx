@@ -102,17 +102,22 @@ function FullCall(props: { tiles: Tile[]; person: (userId: string) => Person; ti
   onMount(() => screen?.focus());
   const columns = () => gridColumns(props.tiles.length, viewport.wide());
   const main = () => mainTile(props.tiles, call.speaker);
-  const strip = () => props.tiles.filter((each) => each.key !== main()?.key);
-  const tile = (each: Tile, compact = false) => (
+  const keys = () => props.tiles.map((each) => each.key);
+  const stripKeys = () => keys().filter((key) => key !== main()?.key);
+  // Tiles are kept by key, not by object: each change of the call makes new tile objects, and a
+  // tile made again would start its video element over (a black frame until the next picture).
+  const byKey = (key: string) => props.tiles.find((each) => each.key === key);
+  const tile = (each: () => Tile, compact = false) => (
     <CallTile
-      tile={each}
-      name={props.person(each.userId).name}
-      avatarMediaId={props.person(each.userId).avatarMediaId}
-      speaking={call.speaker === each.userId && each.source === 'camera'}
-      quality={each.self ? undefined : call.quality[each.userId]}
+      tile={each()}
+      name={props.person(each().userId).name}
+      avatarMediaId={props.person(each().userId).avatarMediaId}
+      speaking={call.speaker === each().userId && each().source === 'camera'}
+      quality={each().self ? undefined : call.quality[each().userId]}
       compact={compact}
     />
   );
+  const keyed = (key: string, compact = false) => <Show when={byKey(key)}>{(each) => tile(each, compact)}</Show>;
   return (
     <section ref={screen} class="call-screen" aria-labelledby="call-title" tabindex="-1" data-testid="call-screen">
       <header class="call-head">
@@ -139,16 +144,16 @@ function FullCall(props: { tiles: Tile[]; person: (userId: string) => Person; ti
         when={speakerView()}
         fallback={
           <div class="call-grid" style={{ '--call-columns': String(columns()) }} data-count={props.tiles.length}>
-            <For each={props.tiles}>{(each) => tile(each)}</For>
+            <For each={keys()}>{(key) => keyed(key)}</For>
           </div>
         }
       >
         <div class="call-speaker">
           <div class="call-main">
-            <Show when={main()}>{(each) => tile(each())}</Show>
+            <Show when={main()}>{(each) => tile(each)}</Show>
           </div>
           <div class="call-strip">
-            <For each={strip()}>{(each) => tile(each, true)}</For>
+            <For each={stripKeys()}>{(key) => keyed(key, true)}</For>
           </div>
         </div>
       </Show>
