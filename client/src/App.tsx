@@ -6,15 +6,18 @@
 import { Navigate, Route, Router, type RouteSectionProps, useNavigate } from '@solidjs/router';
 import { X } from 'lucide-solid';
 import { createEffect, createSignal, For, type JSX, lazy, onMount, Show } from 'solid-js';
+import { IncomingCalls } from './components/call/IncomingCall.tsx';
 import { NavBottom, NavSide, NavSignedOut, NavTop } from './components/nav/Nav.tsx';
 import { Suggestions } from './components/Suggestions.tsx';
 import { Trending } from './components/Trending.tsx';
 import { IconButton } from './components/ui/Button.tsx';
 import { direction, locale, t } from './i18n/index.ts';
+import { call } from './state/call.ts';
 import { actions, state } from './state/store.ts';
 import { viewport } from './state/viewport.ts';
 import './app.css';
 
+const CallView = lazy(() => import('./components/call/CallView.tsx'));
 const Explore = lazy(() => import('./routes/Explore.tsx'));
 const Create = lazy(() => import('./routes/Create.tsx'));
 const ReelCreate = lazy(() => import('./routes/ReelCreate.tsx'));
@@ -169,42 +172,51 @@ function Layout(props: RouteSectionProps): JSX.Element {
   createEffect(() => {
     if (state.connection === 'open') setConnectedOnce(true);
   });
+  // A call on the full screen hides the app behind it from focus and screen readers; minimized,
+  // the app is usable and the call goes on in its small window.
+  const callOnTop = () => call.current !== undefined && !call.minimized;
   return (
-    <div class={state.user ? 'shell signed-in' : 'shell'} data-connection={state.user ? state.connection : undefined}>
-      <a class="skip" href="#main">
-        {t('nav.skipToContent')}
-      </a>
-      <Show when={state.user} fallback={<NavSignedOut />}>
-        <Show when={viewport.wide()}>
-          <NavSide />
-        </Show>
-      </Show>
-      <div class="shell-main">
-        <Show when={state.user}>
-          <Show when={!viewport.wide()}>
-            <NavTop />
+    <>
+      <div class={state.user ? 'shell signed-in' : 'shell'} data-connection={state.user ? state.connection : undefined} inert={callOnTop()}>
+        <a class="skip" href="#main">
+          {t('nav.skipToContent')}
+        </a>
+        <Show when={state.user} fallback={<NavSignedOut />}>
+          <Show when={viewport.wide()}>
+            <NavSide />
           </Show>
-          <ConnectionBanner />
         </Show>
-        <main id="main" tabindex="-1">
-          {props.children}
-        </main>
+        <div class="shell-main">
+          <Show when={state.user}>
+            <Show when={!viewport.wide()}>
+              <NavTop />
+            </Show>
+            <ConnectionBanner />
+          </Show>
+          <main id="main" tabindex="-1">
+            {props.children}
+          </main>
+        </div>
+        <Show when={state.user}>
+          <Show when={viewport.widest() && connectedOnce()}>
+            <aside class="shell-aside" aria-label={t('nav.aside')}>
+              <Suggestions limit={5} titleId="rail-suggestions" />
+              <div class="rail-section">
+                <Trending compact />
+              </div>
+            </aside>
+          </Show>
+          <Show when={!viewport.wide()}>
+            <NavBottom />
+          </Show>
+        </Show>
       </div>
-      <Show when={state.user}>
-        <Show when={viewport.widest() && connectedOnce()}>
-          <aside class="shell-aside" aria-label={t('nav.aside')}>
-            <Suggestions limit={5} titleId="rail-suggestions" />
-            <div class="rail-section">
-              <Trending compact />
-            </div>
-          </aside>
-        </Show>
-        <Show when={!viewport.wide()}>
-          <NavBottom />
-        </Show>
+      <Show when={state.user && call.current}>
+        <CallView />
       </Show>
+      <IncomingCalls />
       <Toasts />
-    </div>
+    </>
   );
 }
 

@@ -11,6 +11,7 @@ import { ChevronLeft, Info, Lock, Search } from 'lucide-solid';
 import { createEffect, createMemo, createResource, createSignal, For, type JSX, on, onCleanup, onMount, Show } from 'solid-js';
 import { createStore } from 'solid-js/store';
 import { type Envelope, type SealedFile, safetyNumber } from '../../../protocol/e2ee.ts';
+import { CallButtons, JoinCallButton } from '../components/call/CallButtons.tsx';
 import { ChatComposer } from '../components/chat/ChatComposer.tsx';
 import { ChatInfo } from '../components/chat/ChatInfo.tsx';
 import { describeSystem, receiptText, typingText } from '../components/chat/format.ts';
@@ -261,6 +262,12 @@ function ConversationView(props: { conversationId: string }): JSX.Element {
             <small class="hint">{t('chats.groupMembers', { count: conv.chat?.memberCount ?? 0 })}</small>
           </Show>
         </div>
+        <Show when={conv.chat !== undefined && !conv.gone}>
+          <Show when={isGroup()}>
+            <JoinCallButton conversationId={props.conversationId} />
+          </Show>
+          <CallButtons conversationId={props.conversationId} name={conv.chat === undefined ? '' : chatName(conv.chat)} />
+        </Show>
         <IconButton icon={Search} label={t('chats.search')} onClick={() => setPanel('search')} />
         <IconButton icon={Info} label={t('chats.info')} onClick={() => setPanel('info')} />
       </header>

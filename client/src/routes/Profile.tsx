@@ -9,6 +9,7 @@ import { createEffect, createSignal, type JSX, on, onCleanup, Show } from 'solid
 import type { CallResponse } from '../../../protocol/catalogue.ts';
 import { ProtocolError, type TopicHandle } from '../../../protocol/client.ts';
 import { PROFILE_POSTS_COUNT_CAP } from '../../../protocol/lists.ts';
+import { CallButtons } from '../components/call/CallButtons.tsx';
 import { ErrorAlert } from '../components/FormFooter.tsx';
 import { MessageButton } from '../components/MessageButton.tsx';
 import { MediaView } from '../components/media/MediaView.tsx';
@@ -232,6 +233,10 @@ export default function ProfilePage(): JSX.Element {
               <Show when={!person().relation.blocked}>
                 <p class="row">
                   <MessageButton username={person().username} name={person().displayName || person().username} />
+                  <CallButtons
+                    conversationId={async () => (await actions.call('chats.direct', { userId: person().id })).conversationId}
+                    name={person().displayName || person().username}
+                  />
                 </p>
               </Show>
               <RelationActions

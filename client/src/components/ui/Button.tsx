@@ -1,6 +1,7 @@
 // The buttons every screen uses: a text button in four variants (primary, secondary, ghost,
 // danger) with an optional leading icon, and a round icon button whose label is spoken (and
-// shown as its tooltip). Both render a link instead when given `href`.
+// shown as its tooltip), which can be a toggle (`pressed`: mute, camera off). Both render a link
+// instead when given `href`.
 import { A } from '@solidjs/router';
 import type { LucideProps } from 'lucide-solid';
 import { type Component, type JSX, Show, splitProps } from 'solid-js';
@@ -44,12 +45,17 @@ export function Button(props: Common & JSX.ButtonHTMLAttributes<HTMLButtonElemen
 }
 
 export function IconButton(
-  props: { icon: Icon; label: string; href?: string; badge?: JSX.Element; variant?: 'ghost' | 'primary' } & Omit<
-    JSX.ButtonHTMLAttributes<HTMLButtonElement>,
-    'children'
-  >,
+  props: {
+    icon: Icon;
+    label: string;
+    href?: string;
+    badge?: JSX.Element;
+    variant?: 'ghost' | 'primary' | 'danger';
+    /** A toggle's state, spoken as pressed or not. */
+    pressed?: boolean;
+  } & Omit<JSX.ButtonHTMLAttributes<HTMLButtonElement>, 'children'>,
 ): JSX.Element {
-  const [own, rest] = splitProps(props, ['icon', 'label', 'href', 'badge', 'variant', 'class']);
+  const [own, rest] = splitProps(props, ['icon', 'label', 'href', 'badge', 'variant', 'class', 'pressed']);
   const classes = () => `ui-icon-button ${own.variant ?? 'ghost'} ${own.class ?? ''}`.trim();
   const content = (
     <>
@@ -61,7 +67,7 @@ export function IconButton(
     <Show
       when={own.href}
       fallback={
-        <button type="button" class={classes()} aria-label={own.label} title={own.label} {...rest}>
+        <button type="button" class={classes()} aria-label={own.label} title={own.label} aria-pressed={own.pressed} {...rest}>
           {content}
         </button>
       }

@@ -1,0 +1,272 @@
+// Calls on this device: the calls ringing the user (`call.incoming` on `user:<id>`, gone at
+// `call.cancelled` or when answered here), and the one call this device is in. While in a call it
+// follows `call:<id>` (`call.changed` carries the whole call, `call.speaker` who speaks; a reset
+// reads it again with `calls.get`), hands `media` to the media session (callMedia.ts, loaded when
+// the first call starts: mediasoup-client stays out of the first screen's bundle), reads each
+// participant's connection quality every few seconds, and leaves when the user hangs up, when the
+// call ends, or when it no longer counts this device among those in it. One call at a time.
+import { createRoot } from 'solid-js';
+import { createStore, reconcile } from 'solid-js/store';
+import type { CallResponse } from '../../../protocol/catalogue.ts';
+import type { EventFrame, SignalFrame } from '../../../protocol/client.ts';
+import { t } from '../i18n/index.ts';
+import type { MessageKey } from '../i18n/messages/en.ts';
+import type { CallMedia, Capture, LocalMedia, MediaOptions, Quality, RemoteTrack, Signalling } from './callMedia.ts';
+import { actions, state as app, errorText } from './store.ts';
+
+export type Call = CallResponse<'calls.get'>;
+
+interface Session {
+  sync: CallMedia['sync'];
+  setMuted: CallMedia['setMuted'];
+  setCameraOff: CallMedia['setCameraOff'];
+  switchMicrophone: CallMedia['switchMicrophone'];
+  switchCamera: CallMedia['switchCamera'];
+  shareScreen: CallMedia['shareScreen'];
+  stopScreen: CallMedia['stopScreen'];
+  setSize: CallMedia['setSize'];
+  quality: CallMedia['quality'];
+  start: CallMedia['start'];
+  close: CallMedia['close'];
+}
+
+export interface CallDeps extends Signalling {
+  me(): string | undefined;
+  subscribe(
+    topic: string,
+    onEvent: (event: EventFrame) => void,
+    options: { onReset: () => void; onSignal: (signal: SignalFrame) => void },
+  ): () => void;
+  onUserEvent(listener: (event: EventFrame) => void): () => void;
+  media(options: Omit<MediaOptions, 'capture' | 'device'>): Promise<Session>;
+  onError(error: unknown): void;
+  /** The call this device was in ended (declined, missed, busy…): say so. */
+  onEnded(call: Call): void;
+  /** How often the quality indicators are read (ms); 0 never. */
+  qualityEveryMs: number;
+}
+
+export interface CallState {
+  /** The call this device is in. */
+  current: Call | undefined;
+  /** Calls ringing the user, on every device of theirs. */
+  incoming: Call[];
+  /** Who speaks now in the current call. */
+  speaker: string | null;
+  local: LocalMedia;
+  remote: RemoteTrack[];
+  quality: Record<string, Quality>;
+  /** Shown as a small floating tile while the user is elsewhere in the app. */
+  minimized: boolean;
+  /** Busy starting, answering or joining. */
+  pending: boolean;
+}
+
+/** What the caller is told when a call ends before anyone talked. */
+const ENDED_TEXT: Partial<Record<NonNullable<Call['endReason']>, MessageKey>> = {
+  busy: 'calls.endedBusy',
+  declined: 'calls.endedDeclined',
+  missed: 'calls.endedMissed',
+};
+
+const NO_LOCAL: LocalMedia = { mic: undefined, camera: undefined, screen: undefined, muted: false, cameraOff: false };
+
+/** Whether the user takes part in `call` now. */
+function joined(call: Call, userId: string | undefined): boolean {
+  return call.state !== 'ended' && call.participants.some((each) => each.userId === userId && each.state === 'joined');
+}
+
+export function createCallStore(deps: CallDeps) {
+  const [state, setState] = createStore<CallState>({
+    current: undefined,
+    incoming: [],
+    speaker: null,
+    local: { ...NO_LOCAL },
+    remote: [],
+    quality: {},
+    minimized: false,
+    pending: false,
+  });
+  let session: Session | undefined;
+  let unfollow: (() => void) | undefined;
+  let qualityTimer: ReturnType<typeof setInterval> | undefined;
+
+  function ring(call: Call) {
+    if (call.state === 'ended' || state.current?.id === call.id) return;
+    setState('incoming', (calls) => [...calls.filter((each) => each.id !== call.id), call]);
+  }
+  function stopRinging(callId: string) {
+    setState('incoming', (calls) => calls.filter((each) => each.id !== callId));
+  }
+
+  deps.onUserEvent((event) => {
+    if (event.name === 'call.incoming') ring((event.body as { call: Call }).call);
+    if (event.name === 'call.cancelled') stopRinging((event.body as { callId: string }).callId);
+  });
+
+  /** The call as the server sent it: kept, handed to the media, or left once over for this device. */
+  function apply(call: Call) {
+    if (state.current?.id !== call.id) return;
+    if (!joined(call, deps.me())) {
+      finish();
+      if (call.state === 'ended') deps.onEnded(call);
+      return;
+    }
+    setState('current', reconcile(call));
+    void session?.sync(call.media);
+  }
+
+  async function enter(call: Call) {
+    stopRinging(call.id);
+    // Already over when answered (a one-to-one to someone busy ends at once): nothing to enter.
+    if (!joined(call, deps.me())) {
+      if (call.state === 'ended') deps.onEnded(call);
+      return;
+    }
+    if (state.current !== undefined && state.current.id !== call.id) finish();
+    if (state.current?.id === call.id) {
+      apply(call);
+      return;
+    }
+    setState({ current: call, speaker: null, remote: [], quality: {}, minimized: false, local: { ...NO_LOCAL } });
+    unfollow = deps.subscribe(`call:${call.id}`, (event) => event.name === 'call.changed' && apply((event.body as { call: Call }).call), {
+      onReset: () => void deps.call('calls.get', { callId: call.id }).then(apply, (error: unknown) => deps.onError(error)),
+      onSignal: (signal) => {
+        if (signal.name === 'call.speaker') setState('speaker', (signal.body as { userId: string | null }).userId);
+      },
+    });
+    const me = deps.me() ?? '';
+    const media = await deps.media({
+      callId: call.id,
+      video: call.video,
+      me,
+      signalling: deps,
+      onChange: (snapshot) => {
+        if (state.current?.id !== call.id) return;
+        setState({ local: snapshot.local, remote: snapshot.remote });
+      },
+      onError: (error) => deps.onError(error),
+    });
+    if (state.current?.id !== call.id) {
+      media.close();
+      return;
+    }
+    session = media;
+    await media.start();
+    await media.sync(state.current.media);
+    if (deps.qualityEveryMs > 0)
+      qualityTimer = setInterval(() => {
+        void media.quality().then(
+          (quality) => state.current?.id === call.id && setState('quality', reconcile(quality)),
+          (error: unknown) => deps.onError(error),
+        );
+      }, deps.qualityEveryMs);
+  }
+
+  /** Leaves locally: media closed, topic left; the server is told by `hangUp`. */
+  function finish() {
+    clearInterval(qualityTimer);
+    qualityTimer = undefined;
+    session?.close();
+    session = undefined;
+    unfollow?.();
+    unfollow = undefined;
+    setState({ current: undefined, speaker: null, remote: [], quality: {}, minimized: false, local: { ...NO_LOCAL } });
+  }
+
+  async function busy<T>(work: () => Promise<T>): Promise<T> {
+    setState('pending', true);
+    try {
+      return await work();
+    } finally {
+      setState('pending', false);
+    }
+  }
+
+  const callActions = {
+    /** Calls the conversation's other members; refusals (CALL_IN_PROGRESS…) are thrown to the screen. */
+    start(conversationId: string, video: boolean): Promise<void> {
+      return busy(async () => {
+        const call = await deps.call('calls.start', { conversationId, video, clientId: crypto.randomUUID() });
+        await enter(call);
+      });
+    },
+    accept(callId: string): Promise<void> {
+      return busy(async () => enter(await deps.call('calls.accept', { callId })));
+    },
+    join(callId: string): Promise<void> {
+      return busy(async () => enter(await deps.call('calls.join', { callId })));
+    },
+    async decline(callId: string): Promise<void> {
+      stopRinging(callId);
+      await deps.call('calls.decline', { callId });
+    },
+    /** Hangs up: leaves locally at once, then tells the server. */
+    async hangUp(): Promise<void> {
+      const call = state.current;
+      if (call === undefined) return;
+      finish();
+      await deps.call('calls.leave', { callId: call.id });
+    },
+    setMuted: (muted: boolean) => session?.setMuted(muted),
+    setCameraOff: (off: boolean) => session?.setCameraOff(off),
+    switchMicrophone: (deviceId: string) => session?.switchMicrophone(deviceId),
+    switchCamera: (deviceId: string) => session?.switchCamera(deviceId),
+    shareScreen: () => session?.shareScreen(),
+    stopScreen: () => session?.stopScreen(),
+    setSize: (producerId: string, pixels: number) => session?.setSize(producerId, pixels),
+    setMinimized(minimized: boolean) {
+      setState('minimized', minimized);
+    },
+  };
+  return [state, callActions] as const;
+}
+
+/** The browser's devices: the microphone with echo cancellation, the camera at 720p, any screen. */
+const browserCapture: Capture = {
+  async microphone(deviceId) {
+    const stream = await navigator.mediaDevices.getUserMedia({
+      audio: { echoCancellation: true, noiseSuppression: true, ...(deviceId === undefined ? {} : { deviceId: { exact: deviceId } }) },
+    });
+    return stream.getAudioTracks()[0] as MediaStreamTrack;
+  },
+  async camera(deviceId) {
+    const stream = await navigator.mediaDevices.getUserMedia({
+      video: { width: { ideal: 1280 }, height: { ideal: 720 }, ...(deviceId === undefined ? {} : { deviceId: { exact: deviceId } }) },
+    });
+    return stream.getVideoTracks()[0] as MediaStreamTrack;
+  },
+  async screen() {
+    const stream = await navigator.mediaDevices.getDisplayMedia({ video: true, audio: false });
+    return stream.getVideoTracks()[0] as MediaStreamTrack;
+  },
+};
+
+export const [call, callActions] = createRoot(() =>
+  createCallStore({
+    call: (op, body) => actions.call(op, body),
+    me: () => app.user?.id,
+    subscribe(topic, onEvent, options) {
+      const handle = actions.socket()?.subscribe(topic, onEvent, options);
+      return () => void handle?.unsubscribe();
+    },
+    onUserEvent: (listener) => actions.onUserEvent(listener),
+    async media(options) {
+      const { CallMedia } = await import('./callMedia.ts');
+      return new CallMedia({ ...options, capture: browserCapture });
+    },
+    onError: (error) => actions.toast(errorText(error), 'error'),
+    onEnded(ended) {
+      const key = ENDED_TEXT[ended.endReason ?? 'completed'];
+      if (key !== undefined) actions.toast(t(key));
+    },
+    qualityEveryMs: 3000,
+  }),
+);
+
+// A tab closed or reloaded in a call hangs up on its way out (best effort: the frame may not
+// leave in time), rather than leaving its person `joined` with nobody there.
+if (typeof window !== 'undefined')
+  window.addEventListener('pagehide', () => {
+    if (call.current !== undefined) void callActions.hangUp().catch((error: unknown) => actions.toast(errorText(error), 'error'));
+  });
