@@ -59,6 +59,8 @@ function setUp(answers: Record<string, (body: Record<string, unknown>) => unknow
       media: async () => ({
         start: async () => void log.push('media start'),
         sync: async (media) => void synced.push(media),
+        renegotiate: async () => void log.push('media renegotiate'),
+        lost: () => void log.push('media lost'),
         close: () => void log.push('media close'),
         setMuted: async () => undefined,
         setCameraOff: async () => undefined,
@@ -146,14 +148,38 @@ test('call store: a call.changed without this user joined (left elsewhere, remov
   expect(s.log).toContain('media close');
 });
 
-test('call store: hang-up leaves locally and tells the server; a reset reads the call again', async () => {
-  const s = setUp({ 'calls.get': () => ({ ...baseCall, state: 'active' }) });
+test('call store: hang-up leaves locally and tells the server; after a reconnect (a reset) the device takes its place back and negotiates again', async () => {
+  const s = setUp({ 'calls.accept': () => ({ ...baseCall, state: 'active' }) });
   await s.actions.start(baseCall.conversationId, true);
   s.reset();
   await expect.poll(() => s.state.current?.state).toBe('active');
+  expect(s.calls.at(-1)).toEqual({ op: 'calls.accept', body: { callId } });
+  await expect.poll(() => s.log).toContain('media renegotiate');
+  // The router's node died: the media stops restarting ICE until the new epoch comes.
+  s.signal('call.mediaLost', { callId });
+  expect(s.log).toContain('media lost');
   await s.actions.hangUp();
   expect(s.state.current).toBeUndefined();
   expect(s.calls.at(-1)).toEqual({ op: 'calls.leave', body: { callId } });
+  expect(s.log).toContain('media close');
+});
+
+test('call store: a reconnect after the call ended, or past the reconnect time, leaves locally and says why', async () => {
+  const s = setUp({
+    'calls.accept': () => {
+      throw Object.assign(new Error('over'), { code: 'CALL_ENDED' });
+    },
+    'calls.get': () => ({
+      ...baseCall,
+      state: 'ended',
+      endReason: 'missed',
+      participants: [{ ...baseCall.participants[0], state: 'left' }],
+    }),
+  });
+  await s.actions.start(baseCall.conversationId, true);
+  s.reset();
+  await expect.poll(() => s.state.current).toBeUndefined();
+  expect(s.ended).toEqual(['missed']);
   expect(s.log).toContain('media close');
 });
 

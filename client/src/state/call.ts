@@ -18,6 +18,8 @@ export type Call = CallResponse<'calls.get'>;
 
 interface Session {
   sync: CallMedia['sync'];
+  renegotiate: CallMedia['renegotiate'];
+  lost: CallMedia['lost'];
   setMuted: CallMedia['setMuted'];
   setCameraOff: CallMedia['setCameraOff'];
   switchMicrophone: CallMedia['switchMicrophone'];
@@ -130,9 +132,11 @@ export function createCallStore(deps: CallDeps) {
     }
     setState({ current: call, speaker: null, remote: [], quality: {}, minimized: false, local: { ...NO_LOCAL } });
     unfollow = deps.subscribe(`call:${call.id}`, (event) => event.name === 'call.changed' && apply((event.body as { call: Call }).call), {
-      onReset: () => void deps.call('calls.get', { callId: call.id }).then(apply, (error: unknown) => deps.onError(error)),
+      // A reset comes after the socket reconnected: this device is a new socket to the server.
+      onReset: () => void reclaim(call.id),
       onSignal: (signal) => {
         if (signal.name === 'call.speaker') setState('speaker', (signal.body as { userId: string | null }).userId);
+        if (signal.name === 'call.mediaLost') session?.lost();
       },
     });
     const me = deps.me() ?? '';
@@ -161,6 +165,37 @@ export function createCallStore(deps: CallDeps) {
           (error: unknown) => deps.onError(error),
         );
       }, deps.qualityEveryMs);
+  }
+
+  /**
+   * After a reconnect: takes this device's place in the call back from the new socket (the server
+   * keeps it `CALL_RECONNECT_SECONDS` for that), then negotiates the media again; a call that
+   * ended meanwhile, or no longer has this person, is left.
+   */
+  async function reclaim(callId: string) {
+    const current = state.current;
+    if (current?.id !== callId) return;
+    try {
+      const again = await deps.call(current.kind === 'group' ? 'calls.join' : 'calls.accept', { callId });
+      apply(again);
+      if (state.current?.id === callId) await session?.renegotiate();
+    } catch (error) {
+      // Refused (the call ended, or the reconnect time passed): as the call is now, left if not in it.
+      let now: Call;
+      try {
+        now = await deps.call('calls.get', { callId });
+      } catch (readError) {
+        finish();
+        deps.onError(readError);
+        return;
+      }
+      if (!joined(now, deps.me())) {
+        finish();
+        if (now.state === 'ended') deps.onEnded(now);
+        return;
+      }
+      deps.onError(error);
+    }
   }
 
   /** Leaves locally: media closed, topic left; the server is told by `hangUp`. */

@@ -190,6 +190,28 @@ test('callMedia: a new epoch drops the old router’s transports and negotiates 
   expect(s.last()?.local.mic).toBe(micBefore);
 });
 
+test('callMedia: renegotiate (a new socket in the call) makes new transports on the same router and sends the same tracks', async () => {
+  const s = setUp();
+  await s.media.start();
+  await s.media.sync({ epoch: 'e1', producers: [audioOfBruno] });
+  await s.media.renegotiate();
+  expect(s.ops().filter((op) => op === 'calls.media')).toHaveLength(2);
+  expect(s.transports.slice(0, 2).every((transport) => transport.closed)).toBe(true);
+  expect(s.calls.filter((each) => each.op === 'calls.consume')).toHaveLength(2);
+});
+
+test('callMedia: once the router is lost with its node, a failing transport restarts no ICE; the new epoch negotiates anew', async () => {
+  const s = setUp();
+  await s.media.start();
+  s.media.lost();
+  ((s.transports[1] as types.Transport).handler as FakeHandler).setConnectionState('failed');
+  await Bun.sleep(50);
+  expect(s.calls.filter((each) => each.op === 'calls.restartIce')).toEqual([]);
+  s.setEpoch('e2');
+  await s.media.sync({ epoch: 'e2', producers: [audioOfBruno] });
+  expect(s.ops().filter((op) => op === 'calls.media')).toHaveLength(2);
+});
+
 test('callMedia: a transport that disconnects or fails restarts ICE with the SFU’s new parameters', async () => {
   const s = setUp();
   await s.media.start();

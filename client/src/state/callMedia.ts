@@ -143,6 +143,25 @@ export class CallMedia {
     return this.#run('start', () => this.#negotiate());
   }
 
+  /**
+   * Everything made on the router again, from `calls.media` (after this device took its place in
+   * the call back from a new socket: what it made from the old socket is the server's no more).
+   */
+  renegotiate(): Promise<void> {
+    return this.#run('renegotiate', async () => {
+      this.#drop();
+      await this.#negotiate();
+    });
+  }
+
+  /**
+   * The router's node died (`call.mediaLost`): its transports are dead, so no ICE restart is
+   * tried on them; the next `call.changed`, with a new epoch, negotiates with the new router.
+   */
+  lost(): void {
+    this.#epoch = undefined;
+  }
+
   /** The call's `media` from a `call.changed`: consume what is new, drop what is gone, renegotiate on a new epoch. */
   sync(media: MediaState): Promise<void> {
     this.#latest = media;
@@ -346,7 +365,8 @@ export class CallMedia {
 
   /** New ICE parameters from the SFU, given to the browser's ICE restart; one at a time per transport. */
   async #restartIce(transport: types.Transport): Promise<void> {
-    if (this.#restarting.has(transport.id) || transport.closed || this.#closed) return;
+    // A router lost with its node (no epoch until the next) has nothing to restart against.
+    if (this.#restarting.has(transport.id) || transport.closed || this.#closed || this.#epoch === undefined) return;
     this.#restarting.add(transport.id);
     try {
       const { iceParameters } = await this.#options.signalling.call('calls.restartIce', {
