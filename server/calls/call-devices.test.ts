@@ -3,7 +3,8 @@
 // of the gone one, media included); not back in time, they leave, and a one-to-one call ends.
 // While the device in the call is still open, another device of theirs is ANSWERED_ELSEWHERE.
 // A call lasts at most CALL_MAX_SECONDS from its answer. A group call rings at most
-// CALL_RING_MEMBERS members, the most recently active; the others may join.
+// CALL_RING_MEMBERS members, the most recently active; the others may join. One person is rung
+// at most CALL_RINGS_PER_HOUR times an hour, whoever calls.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type AccountsEnv, startAccountsEnv } from '../../test/harness/accounts.ts';
 import { befriend, join, type Member, memberPool } from '../../test/harness/social.ts';
@@ -12,7 +13,12 @@ let env: AccountsEnv;
 let pool: ReturnType<typeof memberPool>;
 
 beforeAll(async () => {
-  env = await startAccountsEnv('call-devices', { CALL_RECONNECT_SECONDS: '2', CALL_MAX_SECONDS: '10', CALL_RING_MEMBERS: '2' });
+  env = await startAccountsEnv('call-devices', {
+    CALL_RECONNECT_SECONDS: '2',
+    CALL_MAX_SECONDS: '10',
+    CALL_RING_MEMBERS: '2',
+    CALL_RINGS_PER_HOUR: '3',
+  });
   pool = memberPool(env);
 });
 afterAll(async () => {
@@ -93,5 +99,29 @@ describe('calls: devices', () => {
     expect(joined.participants.find((p) => p.userId === bruno.id)?.state).toBe('joined');
     await ana.call('calls.leave', { callId: started.id });
     await bruno.call('calls.leave', { callId: started.id });
+  });
+
+  test('calls: one person is rung at most CALL_RINGS_PER_HOUR times an hour, whoever calls: then a one-to-one call is RATE_LIMITED and a group does not ring them', async () => {
+    const [ana, bruno, carla] = await Promise.all([pool.member(), pool.member(), pool.member()]);
+    await befriend(env.node, ana, bruno);
+    await befriend(env.node, carla, bruno);
+    await befriend(env.node, carla, ana);
+    const { conversationId: anaWithBruno } = await ana.call('chats.send', { to: bruno.id, clientId: id(), text: 'hola' });
+    for (let i = 0; i < 3; i++) {
+      const { id: callId, state } = await ana.call('calls.start', { conversationId: anaWithBruno, video: false, clientId: id() });
+      expect(state).toBe('ringing');
+      await ana.call('calls.leave', { callId });
+    }
+    expect((await ana.refused('calls.start', { conversationId: anaWithBruno, video: false, clientId: id() })).code).toBe('RATE_LIMITED');
+    // Another caller too: the count is Bruno's.
+    const { conversationId: carlaWithBruno } = await carla.call('chats.send', { to: bruno.id, clientId: id(), text: 'hola' });
+    expect((await carla.refused('calls.start', { conversationId: carlaWithBruno, video: false, clientId: id() })).code).toBe(
+      'RATE_LIMITED',
+    );
+    // In a group the call goes on, ringing the others only.
+    const { id: groupId } = await carla.call('chats.createGroup', { name: 'Trío', userIds: [ana.id, bruno.id] });
+    const started = await carla.call('calls.start', { conversationId: groupId, video: false, clientId: id() });
+    expect(started.participants.map((p) => p.userId).sort()).toEqual([ana.id, carla.id].sort());
+    await carla.call('calls.leave', { callId: started.id });
   });
 });

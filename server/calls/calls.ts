@@ -21,6 +21,8 @@ import { type CallView, callView } from './views.ts';
 export interface CallsDeps extends Pick<SocialDeps, 'db' | 'actors' | 'limiter' | 'bus' | 'namespace' | 'log' | 'topics'> {
   /** CALLS_PER_HOUR. */
   callsPerHour: number;
+  /** CALL_RINGS_PER_HOUR: how often one person may be rung an hour, whoever calls. */
+  ringsPerHour: number;
 }
 
 /** How long a lost call's move is retried: beyond the actor lease of the dead node (10 s by default). */
@@ -95,6 +97,19 @@ export class Calls {
     if (made !== undefined) return this.get(userId, made);
     const check = await this.#chats.room<CallCheck>(request.conversationId, { op: 'callCheck', userId });
     await this.#deps.limiter.hit({ name: 'calls started', max: this.#deps.callsPerHour, windowMs: 60 * 60_000 }, userId);
+    // Each callee is rung at most ringsPerHour times an hour, whoever calls (many callers cannot
+    // make someone's devices ring without end): beyond it a group does not ring them, and a
+    // one-to-one call is refused RATE_LIMITED.
+    const invitees: string[] = [];
+    for (const invitee of check.invitees) {
+      const { refusal } = await this.#deps.limiter.hitMany(
+        { name: 'calls rung', max: this.#deps.ringsPerHour, windowMs: 60 * 60_000 },
+        invitee,
+        1,
+      );
+      if (refusal === undefined) invitees.push(invitee);
+      else if (check.kind === 'direct') throw refusal;
+    }
     const callId = Bun.randomUUIDv7();
     const answer = (await this.#callActor(callId, {
       op: 'start',
@@ -104,7 +119,7 @@ export class Calls {
       kind: check.kind,
       video: request.video,
       clientId: request.clientId,
-      invitees: check.invitees,
+      invitees,
     } satisfies CallMessage)) as CallView | StartRefusal;
     if (!('refused' in answer)) return answer;
     const refusal = answer;

@@ -227,6 +227,11 @@ function rows(): Row[] {
       set: fixed('protocol/lists.ts'),
     },
     {
+      what: 'times one person is rung, whoever calls (then a one-to-one call to them is `RATE_LIMITED`; a group does not ring them)',
+      value: per(byDefault('CALL_RINGS_PER_HOUR'), 3_600_000),
+      set: variable('CALL_RINGS_PER_HOUR'),
+    },
+    {
       what: 'members of a group a call rings (those who read it most recently; the others may join)',
       value: number(byDefault('CALL_RING_MEMBERS')),
       set: variable('CALL_RING_MEMBERS'),

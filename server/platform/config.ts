@@ -56,6 +56,8 @@ export interface Config {
   callRingSeconds: number;
   /** Calls one user may start per hour (CALLS_PER_HOUR). */
   callsPerHour: number;
+  /** How often one person may be rung an hour, whoever calls (CALL_RINGS_PER_HOUR). */
+  callRingsPerHour: number;
   /** How many members of a group a call rings at most (CALL_RING_MEMBERS). */
   callRingMembers: number;
   /** How long a call waits for someone whose device went away to come back (CALL_RECONNECT_SECONDS). */
@@ -415,6 +417,12 @@ const variables = {
     doc: 'How long a call rings its callees before they stop ringing (missed): a one-to-one call nobody answered then ends `missed`, a group call goes on. The deadline is stored with the call, so it fires even if the node holding the call died.',
     example: '30',
     parse: integer('CALL_RING_SECONDS', 1, 600, 30),
+  },
+  callRingsPerHour: {
+    name: 'CALL_RINGS_PER_HOUR',
+    doc: 'How many times one person may be rung in an hour, whoever calls: beyond it a group call does not ring them (they may still join), and a one-to-one call to them is refused RATE_LIMITED. Counted per callee across every caller, next to CALLS_PER_HOUR per caller.',
+    example: '60',
+    parse: integer('CALL_RINGS_PER_HOUR', 1, 100_000, 60),
   },
   callRingMembers: {
     name: 'CALL_RING_MEMBERS',
@@ -974,6 +982,7 @@ export function loadConfig(env: Env = process.env): Config {
     chatMessagesPerMinute: v.chatMessagesPerMinute,
     callRingSeconds: v.callRingSeconds,
     callsPerHour: v.callsPerHour,
+    callRingsPerHour: v.callRingsPerHour,
     callRingMembers: v.callRingMembers,
     callReconnectSeconds: v.callReconnectSeconds,
     callMaxSeconds: v.callMaxSeconds,
