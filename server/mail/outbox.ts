@@ -9,6 +9,7 @@
 // same INSERT, in the caller's transaction), so no code path can mail an unverified address.
 import { and, asc, eq, inArray, lte, sql } from 'drizzle-orm';
 import { users } from '../accounts/schema.ts';
+import { BatchPoller } from '../platform/batch-poller.ts';
 import type { Database } from '../platform/db/index.ts';
 import { rowsOf } from '../platform/db/rows.ts';
 import type { Logger } from '../platform/log.ts';
@@ -40,10 +41,7 @@ export class MailOutbox {
   readonly #transport: MailTransport;
   readonly #log: Logger;
   readonly #options: Required<OutboxOptions>;
-  #timer: ReturnType<typeof setTimeout> | undefined;
-  #running: Promise<void> | undefined;
-  #stopped = true;
-  #again = false;
+  readonly #poller: BatchPoller;
 
   constructor(db: Database, transport: MailTransport, log: Logger, options: OutboxOptions) {
     this.#db = db;
@@ -58,6 +56,12 @@ export class MailOutbox {
       batchSize: 10,
       ...options,
     };
+    this.#poller = new BatchPoller({
+      pollMs: this.#options.pollMs,
+      batchSize: this.#options.batchSize,
+      round: () => this.deliverDue(),
+      failed: (error) => log.error({ err: error }, 'mail.outbox() | delivery round failed; retrying at the next poll'),
+    });
   }
 
   get transport(): MailTransport {
@@ -89,21 +93,16 @@ export class MailOutbox {
   }
 
   start(): void {
-    this.#stopped = false;
-    this.#schedule(0);
+    this.#poller.start();
   }
 
   /** Delivers due mail now rather than at the next poll. */
   wake(): void {
-    if (this.#stopped) return;
-    if (this.#running !== undefined) this.#again = true;
-    else this.#schedule(0);
+    this.#poller.wake();
   }
 
   async stop(): Promise<void> {
-    this.#stopped = true;
-    clearTimeout(this.#timer);
-    await this.#running;
+    await this.#poller.stop();
     this.#transport.close();
   }
 
@@ -155,29 +154,6 @@ export class MailOutbox {
         { mail: row.id, attempts: row.attempts, err: error },
         `mail.send() | ${failed ? 'gave up' : 'will retry'} [mail:${row.id}] [attempt:${row.attempts}] [error:${message}]`,
       );
-    }
-  }
-
-  #schedule(delayMs: number): void {
-    clearTimeout(this.#timer);
-    this.#timer = setTimeout(() => {
-      this.#running = this.#loop().finally(() => {
-        this.#running = undefined;
-        if (this.#stopped) return;
-        const again = this.#again;
-        this.#again = false;
-        this.#schedule(again ? 0 : this.#options.pollMs);
-      });
-    }, delayMs);
-  }
-
-  async #loop(): Promise<void> {
-    try {
-      while (!this.#stopped && (await this.deliverDue()) === this.#options.batchSize) {
-        // A full batch means more may be due: keep going before sleeping.
-      }
-    } catch (error) {
-      this.#log.error({ err: error }, 'mail.outbox() | delivery round failed; retrying at the next poll');
     }
   }
 }

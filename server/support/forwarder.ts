@@ -9,6 +9,7 @@
 // Chatwoot took a message and before we recorded it posts that message again.
 import { and, asc, eq, inArray, isNotNull, isNull, lte, sql } from 'drizzle-orm';
 import { users } from '../accounts/schema.ts';
+import { BatchPoller } from '../platform/batch-poller.ts';
 import type { Database } from '../platform/db/index.ts';
 import type { Logger } from '../platform/log.ts';
 import type { ChatwootClient } from './chatwoot.ts';
@@ -29,34 +30,32 @@ export class SupportForwarder {
   readonly #chatwoot: ChatwootClient;
   readonly #log: Logger;
   readonly #options: Required<ForwarderOptions>;
-  #timer: ReturnType<typeof setTimeout> | undefined;
-  #running: Promise<void> | undefined;
-  #stopped = true;
-  #again = false;
+  readonly #poller: BatchPoller;
 
   constructor(db: Database, chatwoot: ChatwootClient, log: Logger, options: ForwarderOptions = {}) {
     this.#db = db;
     this.#chatwoot = chatwoot;
     this.#log = log;
     this.#options = { pollMs: 1000, leaseMs: 60_000, baseDelayMs: 1000, maxDelayMs: 5 * 60_000, batchSize: 10, ...options };
+    this.#poller = new BatchPoller({
+      pollMs: this.#options.pollMs,
+      batchSize: this.#options.batchSize,
+      round: () => this.forwardDue(),
+      failed: (error) => log.error({ err: error }, 'support.forwarder() | round failed; retrying at the next poll'),
+    });
   }
 
   start(): void {
-    this.#stopped = false;
-    this.#schedule(0);
+    this.#poller.start();
   }
 
   /** Forwards what is due now rather than at the next poll. */
   wake(): void {
-    if (this.#stopped) return;
-    if (this.#running !== undefined) this.#again = true;
-    else this.#schedule(0);
+    this.#poller.wake();
   }
 
   async stop(): Promise<void> {
-    this.#stopped = true;
-    clearTimeout(this.#timer);
-    await this.#running;
+    await this.#poller.stop();
   }
 
   /** Claims a batch of conversations with something due and forwards each; returns how many were claimed. */
@@ -147,28 +146,5 @@ export class SupportForwarder {
       await this.#db.update(supportConversations).set({ resolvePending: false }).where(eq(supportConversations.id, row.id));
     }
     return waiting.length;
-  }
-
-  #schedule(delayMs: number): void {
-    clearTimeout(this.#timer);
-    this.#timer = setTimeout(() => {
-      this.#running = this.#loop().finally(() => {
-        this.#running = undefined;
-        if (this.#stopped) return;
-        const again = this.#again;
-        this.#again = false;
-        this.#schedule(again ? 0 : this.#options.pollMs);
-      });
-    }, delayMs);
-  }
-
-  async #loop(): Promise<void> {
-    try {
-      while (!this.#stopped && (await this.forwardDue()) === this.#options.batchSize) {
-        // A full batch means more may be due: keep going before sleeping.
-      }
-    } catch (error) {
-      this.#log.error({ err: error }, 'support.forwarder() | round failed; retrying at the next poll');
-    }
   }
 }
