@@ -40,10 +40,18 @@ export async function openSocket(url: string): Promise<RawSocket> {
     frames.push(decodeFrame(new Uint8Array(event.data as ArrayBuffer)) as Frame);
     wake();
   });
+  // Opened, or refused: an error, a close before the open (some refusals give no error), or no
+  // answer to the upgrade within 10 s, so a test fails with a reason instead of hanging.
+  let timer: ReturnType<typeof setTimeout> | undefined;
   await new Promise<void>((resolve, reject) => {
+    timer = setTimeout(() => {
+      reject(new Error(`no upgrade answer from ${url} within 10 s`));
+      ws.close();
+    }, 10_000);
     ws.addEventListener('open', () => resolve(), { once: true });
     ws.addEventListener('error', () => reject(new Error(`cannot connect to ${url}`)), { once: true });
-  });
+    ws.addEventListener('close', (event) => reject(new Error(`closed before opening (${event.code}) ${url}`)), { once: true });
+  }).finally(() => clearTimeout(timer));
   const socket: RawSocket = {
     frames,
     closed,
