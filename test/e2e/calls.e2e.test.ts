@@ -3,7 +3,8 @@
 // from every RTCPeerConnection's getStats: framesDecoded and totalAudioEnergy rising), the mini
 // window keeping the call while the user goes elsewhere, hang-up; a declined call, one nobody
 // answers (a short ring time), one to someone busy; and a three-person group call, joined by
-// someone who declined first, where a shared screen reaches the two others. Screenshots at 390 px
+// someone who declined first, where a shared screen reaches the two others; and a participant
+// whose socket drops mid-call, back in it by themselves over new transports. Screenshots at 390 px
 // and 1366 px of the incoming sheet, the call screen and the mini window.
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -41,6 +42,16 @@ async function signIn(user: RegisteredUser, viewport: { width: number; height: n
       constructor(configuration?: RTCConfiguration) {
         super(configuration);
         made.push(this);
+      }
+    };
+    // The page's WebSockets too, so a test can drop the connection under the app.
+    const NativeSocket = window.WebSocket;
+    const sockets: WebSocket[] = [];
+    Object.assign(window, { sockets });
+    window.WebSocket = class extends NativeSocket {
+      constructor(url: string | URL, protocols?: string | string[]) {
+        super(url, protocols);
+        sockets.push(this);
       }
     };
   });
@@ -293,5 +304,50 @@ describe('calls in the web client', () => {
     await a.getByTestId('call-share').click();
     await expect.poll(() => c.locator('[data-testid="call-tile"][data-source="screen"]').count(), within).toBe(0);
     for (const page of [a, b, c]) await page.getByTestId('call-hang-up').click();
+  }, 120_000);
+  test('e2e: a participant whose connection drops mid-call is back in it on its own: a new socket takes the device’s place, media is negotiated again and flows both ways', async () => {
+    const { ana, bruno, conversationId } = await friends();
+    const a = await signIn(ana, DESKTOP);
+    const b = await signIn(bruno, PHONE);
+    await openConversation(a, conversationId);
+    await a.getByTestId('call-video').click();
+    await b.getByTestId('call-accept').click();
+    await b.getByTestId('call-screen').waitFor(within);
+    await Promise.all([expectMediaFlowing(a), expectMediaFlowing(b)]);
+    const peerCount = (page: Page) =>
+      page.evaluate(() => (window as unknown as { peerConnections: RTCPeerConnection[] }).peerConnections.length);
+    const madeBefore = await peerCount(b);
+    const watcher = await join(env, env.node, ana);
+    const [call] = (await watcher.call('calls.history', { limit: 1 })).items;
+    expect(call?.state).toBe('active');
+    const callId = call?.id as string;
+
+    // Bruno's socket drops under the app (as a network change would); the app reconnects by itself.
+    await b.evaluate(() => {
+      const open = (window as unknown as { sockets: WebSocket[] }).sockets.filter((socket) => socket.readyState === WebSocket.OPEN);
+      for (const socket of open) socket.close(4000, 'network gone');
+    });
+    // A new socket, new transports: both sides decode each other again, and the call never ended.
+    await expect.poll(() => peerCount(b), within).toBeGreaterThan(madeBefore);
+    // The old transports are closed, so what is decoded next comes over the new ones.
+    const oldOnesClosed = () =>
+      b.evaluate(
+        (count) =>
+          (window as unknown as { peerConnections: RTCPeerConnection[] }).peerConnections
+            .slice(0, count)
+            .every((pc) => pc.connectionState === 'closed'),
+        madeBefore,
+      );
+    await expect.poll(oldOnesClosed, within).toBe(true);
+    await Promise.all([expectMediaFlowing(a), expectMediaFlowing(b)]);
+    await expect.poll(() => playing(a, 'camera'), within).toBe(2);
+    await expect.poll(() => playing(b, 'camera'), within).toBe(2);
+    expect(await b.getByTestId('call-screen').count()).toBe(1);
+    const after = await watcher.call('calls.get', { callId });
+    expect(after.state).toBe('active');
+    expect(after.participants.map((p) => p.state)).toEqual(['joined', 'joined']);
+    watcher.close();
+    await a.getByTestId('call-hang-up').click();
+    await b.getByTestId('call-screen').waitFor({ state: 'detached', ...within });
   }, 120_000);
 });

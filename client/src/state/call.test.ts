@@ -4,7 +4,7 @@
 // (media closed, topic left) on hang-up, at the call's end, or when this device is no longer in it.
 import { createRoot } from 'solid-js';
 import { expect, test } from 'vitest';
-import type { EventFrame, SignalFrame } from '../../../protocol/client.ts';
+import type { EventFrame, SignalFrame, TopicState } from '../../../protocol/client.ts';
 import { type Call, createCallStore } from './call.ts';
 
 const me = '0192a1b2-c3d4-7e5f-8a9b-00000000a000';
@@ -35,7 +35,13 @@ function setUp(answers: Record<string, (body: Record<string, unknown>) => unknow
   const log: string[] = [];
   let userListener: ((event: EventFrame) => void) | undefined;
   let topic:
-    | { name: string; onEvent: (event: EventFrame) => void; onReset: () => void; onSignal: (signal: SignalFrame) => void }
+    | {
+        name: string;
+        onEvent: (event: EventFrame) => void;
+        onReset: () => void;
+        onState: (state: TopicState) => void;
+        onSignal: (signal: SignalFrame) => void;
+      }
     | undefined;
   const synced: unknown[] = [];
   const ended: string[] = [];
@@ -87,7 +93,14 @@ function setUp(answers: Record<string, (body: Record<string, unknown>) => unknow
     user: (name: string, body: unknown) => userListener?.(event(name, body)),
     changed: (call: Call) => topic?.onEvent(event('call.changed', { call })),
     signal: (name: string, body: unknown) => topic?.onSignal({ type: 'signal', topic: topic.name, name, body } as unknown as SignalFrame),
+    joined: () => topic?.onState('joined'),
     reset: () => topic?.onReset(),
+    /** The socket dropped and came back: the topic is joined again (its events replayed, or reset). */
+    reconnect: (withReset: boolean) => {
+      topic?.onState('joining');
+      if (withReset) topic?.onReset();
+      topic?.onState('joined');
+    },
   };
 }
 
@@ -148,13 +161,18 @@ test('call store: a call.changed without this user joined (left elsewhere, remov
   expect(s.log).toContain('media close');
 });
 
-test('call store: hang-up leaves locally and tells the server; after a reconnect (a reset) the device takes its place back and negotiates again', async () => {
+test('call store: hang-up leaves locally and tells the server; after a reconnect (events replayed or reset) the device takes its place back and negotiates again, once', async () => {
   const s = setUp({ 'calls.accept': () => ({ ...baseCall, state: 'active' }) });
   await s.actions.start(baseCall.conversationId, true);
-  s.reset();
+  s.joined();
+  expect(s.calls.map((each) => each.op)).toEqual(['calls.start']);
+  s.reconnect(false);
   await expect.poll(() => s.state.current?.state).toBe('active');
   expect(s.calls.at(-1)).toEqual({ op: 'calls.accept', body: { callId } });
   await expect.poll(() => s.log).toContain('media renegotiate');
+  s.reconnect(true);
+  await expect.poll(() => s.log.filter((line) => line === 'media renegotiate').length).toBe(2);
+  expect(s.calls.map((each) => each.op)).toEqual(['calls.start', 'calls.accept', 'calls.accept']);
   // The router's node died: the media stops restarting ICE until the new epoch comes.
   s.signal('call.mediaLost', { callId });
   expect(s.log).toContain('media lost');
@@ -177,9 +195,21 @@ test('call store: a reconnect after the call ended, or past the reconnect time, 
     }),
   });
   await s.actions.start(baseCall.conversationId, true);
-  s.reset();
+  s.joined();
+  s.reconnect(false);
   await expect.poll(() => s.state.current).toBeUndefined();
   expect(s.ended).toEqual(['missed']);
+  expect(s.log).toContain('media close');
+});
+
+test('call store: a reset while joined (events lost, no reconnect) reads the call again and leaves if it is over; no place is taken back', async () => {
+  const over = { ...baseCall, state: 'ended' as const, endReason: 'completed' as const };
+  const s = setUp({ 'calls.get': () => over });
+  await s.actions.start(baseCall.conversationId, true);
+  s.joined();
+  s.reset();
+  await expect.poll(() => s.state.current).toBeUndefined();
+  expect(s.calls.map((each) => each.op)).toEqual(['calls.start', 'calls.get']);
   expect(s.log).toContain('media close');
 });
 

@@ -1,14 +1,15 @@
 // Calls on this device: the calls ringing the user (`call.incoming` on `user:<id>`, gone at
 // `call.cancelled` or when answered here), and the one call this device is in. While in a call it
 // follows `call:<id>` (`call.changed` carries the whole call, `call.speaker` who speaks; a reset
-// reads it again with `calls.get`), hands `media` to the media session (callMedia.ts, loaded when
+// reads it again with `calls.get`; joined again after a reconnect, the device takes its place in
+// the call back and negotiates its media again), hands `media` to the media session (callMedia.ts, loaded when
 // the first call starts: mediasoup-client stays out of the first screen's bundle), reads each
 // participant's connection quality every few seconds, and leaves when the user hangs up, when the
 // call ends, or when it no longer counts this device among those in it. One call at a time.
 import { createRoot } from 'solid-js';
 import { createStore, reconcile } from 'solid-js/store';
 import type { CallResponse } from '../../../protocol/catalogue.ts';
-import type { EventFrame, SignalFrame } from '../../../protocol/client.ts';
+import type { EventFrame, SignalFrame, TopicState } from '../../../protocol/client.ts';
 import { t } from '../i18n/index.ts';
 import type { MessageKey } from '../i18n/messages/en.ts';
 import type { CallMedia, Capture, LocalMedia, MediaOptions, Quality, RemoteTrack, Signalling } from './callMedia.ts';
@@ -37,7 +38,7 @@ export interface CallDeps extends Signalling {
   subscribe(
     topic: string,
     onEvent: (event: EventFrame) => void,
-    options: { onReset: () => void; onSignal: (signal: SignalFrame) => void },
+    options: { onReset: () => void; onState: (state: TopicState) => void; onSignal: (signal: SignalFrame) => void },
   ): () => void;
   onUserEvent(listener: (event: EventFrame) => void): () => void;
   media(options: Omit<MediaOptions, 'capture' | 'device'>): Promise<Session>;
@@ -131,9 +132,22 @@ export function createCallStore(deps: CallDeps) {
       return;
     }
     setState({ current: call, speaker: null, remote: [], quality: {}, minimized: false, local: { ...NO_LOCAL } });
+    // Joined again after the first time: the socket reconnected, and this device is a new socket
+    // to the server, which must take the device's place back. A reset while joined (the call's
+    // events could not be replayed) reads the call again; one while joining again is covered
+    // by taking the place back.
+    let topicState: TopicState = 'joining';
+    let followed = false;
     unfollow = deps.subscribe(`call:${call.id}`, (event) => event.name === 'call.changed' && apply((event.body as { call: Call }).call), {
-      // A reset comes after the socket reconnected: this device is a new socket to the server.
-      onReset: () => void reclaim(call.id),
+      onState: (now) => {
+        topicState = now;
+        if (now !== 'joined') return;
+        if (followed) void reclaim(call.id);
+        followed = true;
+      },
+      onReset: () => {
+        if (topicState === 'joined') void refresh(call.id);
+      },
       onSignal: (signal) => {
         if (signal.name === 'call.speaker') setState('speaker', (signal.body as { userId: string | null }).userId);
         if (signal.name === 'call.mediaLost') session?.lost();
@@ -165,6 +179,15 @@ export function createCallStore(deps: CallDeps) {
           (error: unknown) => deps.onError(error),
         );
       }, deps.qualityEveryMs);
+  }
+
+  /** Reads the call again (its events were lost): kept, or left if it no longer has this device. */
+  async function refresh(callId: string) {
+    try {
+      apply(await deps.call('calls.get', { callId }));
+    } catch (error) {
+      deps.onError(error);
+    }
   }
 
   /**
