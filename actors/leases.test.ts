@@ -1,7 +1,7 @@
 // The lease stores, JetStream KV and memory, against one contract: a key is held by one live
 // node at a time; a node keeps all of its keys with one keepAlive; a dead node's keys are free
-// once its node key lapsed, long before the keys' own TTL; a restarted node (same id, new
-// incarnation) frees what its earlier process held at once.
+// once its node key lapsed, long before the keys' own TTL, or at once when other nodes fence it;
+// a restarted node (same id, new incarnation) frees what its earlier process held at once.
 import { connect, type NatsConnection } from 'nats';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { dropNamespaceStreams, services, uniqueName } from '../test/harness/services.ts';
@@ -71,6 +71,23 @@ describe.each(kinds)('leases (%s)', (_kind, cluster) => {
     // The lapsed node starts again with a new incarnation: the key stays with node-b.
     expect(await a.claim('counter.z', 'node-a')).toBeUndefined();
     expect(await a.holder('counter.z')).toBe('node-b');
+  });
+
+  test('leases: a fenced node (others took it for dead) loses every key at once, well inside the TTL; its keepAlive says so and it starts again as a new incarnation', async () => {
+    const open = cluster();
+    const [a, b] = await Promise.all([open(), open()]);
+    const lease = await a.claim('counter.f', 'node-a');
+    expect(await b.claim('counter.f', 'node-b')).toBeUndefined();
+    await b.fence('node-a');
+    expect(await b.holder('counter.f')).toBeUndefined();
+    expect(await b.claim('counter.f', 'node-b')).toMatchObject({ node: 'node-b' });
+    expect(await a.keepAlive('node-a')).toBe(false);
+    expect(await a.renew(lease as NonNullable<typeof lease>)).toBeUndefined();
+    expect(await a.claim('counter.f', 'node-a')).toBeUndefined();
+    // Its new incarnation holds what it claims next, and keeps it.
+    expect(await a.claim('counter.g', 'node-a')).toMatchObject({ node: 'node-a' });
+    expect(await a.keepAlive('node-a')).toBe(true);
+    expect(await b.holder('counter.g')).toBe('node-a');
   });
 
   test('leases: claims made at once by a node that holds nothing yet name one incarnation, and every key stays its own', async () => {

@@ -2,7 +2,9 @@
 // names the node and the node's incarnation (a random id per process, or per lapse). A holder
 // counts only while its node is alive: while the node's own key holds that incarnation. A node
 // renews that one key every TTL/3, and a key nobody renews is gone after the TTL (10 s by
-// default), so a dead node's actors are free once its node key is. One write keeps all of a
+// default), so a dead node's actors are free once its node key is. Sooner in practice: the nodes
+// that stop hearing a node's heartbeats (three missed, 3 s) delete its key (`fence`), so its
+// actors come back elsewhere within seconds; the TTL is what frees them when nobody is listening. One write keeps all of a
 // node's leases: when each actor renewed its own key every TTL/3, 20,000 user actors (a socket
 // each) made 6,000 KV writes a second on an idle node, a quarter of its CPU, and the garbage of
 // those writes held a socket's memory at 21 KB instead of 11 (bench/sockets.ts).
@@ -37,6 +39,12 @@ export interface LeaseStore {
   /** Keeps the actor's key (every keyTtl/3); undefined when it was lost. */
   renew(lease: Lease): Promise<Lease | undefined>;
   release(lease: Lease): Promise<void>;
+  /**
+   * Frees every lease `node` holds at once, as if its key had lapsed: other nodes took it for
+   * dead (silent past three heartbeats), and its actors should not wait out the TTL to come back
+   * elsewhere. A node that was only paused learns it at its next keepAlive (false).
+   */
+  fence(node: string): Promise<void>;
   /** The live node holding the key, if any. */
   holder(key: string): Promise<string | undefined>;
   close(): Promise<void>;
@@ -154,6 +162,9 @@ export async function openJetStreamLeases(
     async release(lease) {
       await actors.delete(lease.key, { previousSeq: lease.revision });
     },
+    async fence(node) {
+      await nodes.delete(node);
+    },
     async holder(key) {
       const current = held(await actors.get(key));
       return current !== undefined && (await alive(current.node, current.incarnation)) ? current.node : undefined;
@@ -235,6 +246,9 @@ export function createMemoryLeases(ttlMs = DEFAULT_LEASE_TTL_MS, keyTtlMs = ttlM
     },
     async release(lease) {
       if (live(actors, lease.key)?.revision === lease.revision) actors.delete(lease.key);
+    },
+    async fence(node) {
+      nodes.delete(node);
     },
     holder: async (key) => holderOf(key),
     close: async () => {

@@ -116,6 +116,7 @@ async function cluster(
   kindOptions: { idleMs?: number; mailbox?: number; placement?: 'local' } = {},
   askTimeoutMs?: number,
   ttlMs = 1500,
+  options: { fencing?: boolean } = {},
 ): Promise<Cluster> {
   const namespace = uniqueName('actors');
   const store = new Map<string, number>();
@@ -123,8 +124,11 @@ async function cluster(
   const group = { systems: [] as ActorSystem[], buses: [] as Bus[], leases: [] as LeaseStore[], namespace };
   running.push(group);
   for (let i = 0; i < nodes; i++) {
-    const { bus, leases } = transport === 'nats' ? await transports.nats(namespace, ttlMs) : await transports.memory(namespace, ttlMs);
+    const { bus, leases: opened } =
+      transport === 'nats' ? await transports.nats(namespace, ttlMs) : await transports.memory(namespace, ttlMs);
     if (transport === 'nats') group.buses.push(bus);
+    // Without fencing (the lease store unreachable when a node fell silent), only the TTL frees a dead node's leases.
+    const leases: LeaseStore = options.fencing === false ? { ...opened, fence: async () => undefined } : opened;
     const system = await ActorSystem.start({
       bus,
       leases,
@@ -447,8 +451,25 @@ describe.each(['nats', 'memory'] as const)('three nodes (%s)', (transport) => {
     expect(events.activations.filter((entry) => entry.startsWith('call-4'))).toEqual([]);
   });
 
-  test('actors: an ask whose deadline passes while the actor’s node is dead fails ACTOR_UNAVAILABLE (retryable), not a timeout', async () => {
-    const { systems } = await cluster(transport, 3, {}, undefined, 4000);
+  test('actors: a node that falls silent is fenced by those that notice: its actors answer from another node long before its lease would have lapsed', async () => {
+    const { systems, store } = await cluster(transport, 3, {}, undefined, 60_000);
+    const host = (await (systems[0] as ActorSystem).ask('counter', 'fenced', { op: 'whoami' })) as string;
+    await (systems[0] as ActorSystem).ask('counter', 'fenced', { op: 'add', n: 1 });
+    (systems.find((system) => system.node === host) as ActorSystem).halt();
+    const survivor = systems.find((system) => system.node !== host) as ActorSystem;
+    // The lease TTL is a minute: only the fence can free the actor within the poll.
+    await expect
+      .poll(async () => survivor.ask('counter', 'fenced', { op: 'whoami' }, { timeoutMs: 500 }).catch(() => host), {
+        timeout: 10_000,
+        interval: 100,
+      })
+      .not.toBe(host);
+    expect(await survivor.ask('counter', 'fenced', { op: 'add', n: 1 })).toBe(2);
+    expect(store.get('fenced')).toBe(2);
+  });
+
+  test('actors: an ask whose deadline passes while the actor’s node is dead (not fenced: the lease store was unreachable) fails ACTOR_UNAVAILABLE (retryable), not a timeout', async () => {
+    const { systems } = await cluster(transport, 3, {}, undefined, 4000, { fencing: false });
     const host = (await (systems[0] as ActorSystem).ask('counter', 'moving', { op: 'whoami' })) as string;
     (systems.find((system) => system.node === host) as ActorSystem).halt();
     const survivor = systems.find((system) => system.node !== host) as ActorSystem;

@@ -401,8 +401,11 @@ export class ActorSystem {
   }
 
   /**
-   * Tells the local actors of kinds that ask for it (`nodeLost`) when a node heard at the last
-   * heartbeat no longer is. Not while this node does not hear its own heartbeats: then it is
+   * When a node heard at the last heartbeat no longer is: fences it (its leases are freed now, so
+   * its actors come back elsewhere within seconds instead of after the lease TTL; a node that was
+   * only paused learns it at its next keepAlive and lets its actors go), tells the local actors of
+   * kinds that ask for it (`nodeLost`), then the listeners (onNodeLost), which may then activate
+   * the lost node's actors here. Not while this node does not hear its own heartbeats: then it is
    * the one cut off, and the others are not lost.
    */
   #noticeLost(): void {
@@ -411,11 +414,24 @@ export class ActorSystem {
     const lost = [...this.#lastLive].filter((node) => !live.has(node));
     this.#lastLive = live;
     if (lost.length === 0) return;
-    for (const listener of this.#lostListeners) listener(lost);
     for (const [key, entry] of this.#activations) {
       const message = entry.kind.nodeLost;
       if (message !== undefined) this.tell(entry.kind.name, key.slice(entry.kind.name.length + 1), message);
     }
+    void Promise.all(
+      lost.map((node) =>
+        this.#leases.fence(node).catch((error: unknown) => {
+          // Its key then lapses after the TTL, as when nobody noticed.
+          this.#log.warn({ err: error, node }, `actors.noticeLost() | could not fence a silent node [node:${node}]`);
+        }),
+      ),
+    ).then(() => {
+      this.#log.warn(
+        { nodes: lost },
+        `actors.noticeLost() | silent nodes fenced; their actors may start elsewhere [nodes:${lost.join(',')}]`,
+      );
+      for (const listener of this.#lostListeners) listener(lost);
+    });
   }
 
   /** Heartbeats older than this are from nodes taken for dead. */

@@ -490,8 +490,9 @@ reconnecting with the same token cannot succeed: \`AUTH_FAILED\`, \`SESSION_REVO
 ## Failover and retries
 
 Each user, conversation and live stream is served by one actor on one node. When that node dies,
-the actor comes back on another node once its lease expires (\`ACTOR_LEASE_TTL_MS\`, 10 s by
-default) and reloads its state from the database; nothing acknowledged is lost. Until then, a
+the actor comes back on another node once the other nodes miss three of its heartbeats (about
+3 s), or at the latest once its lease expires (\`ACTOR_LEASE_TTL_MS\`, 10 s by default), and
+reloads its state from the database; nothing acknowledged is lost. Until then, a
 call that needs it is answered with **one** retryable code, \`ACTOR_UNAVAILABLE\`, whose
 \`details.retryAfterMs\` (${RETRY_AFTER_MS.ACTOR_UNAVAILABLE} ms) says when to try again. The same code answers a call
 whose actor did not reply in time. Like \`TIMEOUT\` and a socket that drops before the reply, it
@@ -686,9 +687,9 @@ in a browser speaks them as they are).
   \`calls.closeProducer\`; a simulcast video's layer (0 the smallest) is chosen with
   \`calls.setConsumer { spatialLayer }\` from the size you show it at; after a network change,
   \`calls.restartIce\`. \`call.speaker\` (a signal) names who speaks. When the node holding the
-  router dies, \`call.mediaLost\` (a signal) says so at once, and the call makes a router on
-  another node as soon as it can (the dead node's lease on it lapsing): \`call.changed\` then
-  brings a new \`media.epoch\`. Whenever \`media.epoch\` changes (that, or the router's SFU
+  router dies, \`call.mediaLost\` (a signal) says so once the other nodes miss its heartbeats
+  (about 3 s), and the call makes a router on another node at once: \`call.changed\` then
+  brings a new \`media.epoch\` (media back 3–4.5 s after the node died, measured in browsers). Whenever \`media.epoch\` changes (that, or the router's SFU
   worker died), everything of the old router is gone: start again from \`calls.media\`. Leaving the call, or its end, closes your
   transports. Every id is checked against the caller's own: someone else's transport, producer or
   consumer is \`NOT_FOUND\`; parameters the router cannot take are \`INVALID_INPUT\` with

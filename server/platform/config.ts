@@ -372,7 +372,7 @@ const variables = {
   },
   actorLeaseTtlMs: {
     name: 'ACTOR_LEASE_TTL_MS',
-    doc: "How long a node's actor leases live without its renewal (one write per node every third of it): the longest a dead node's actors stay unreachable.",
+    doc: "How long a node's actor leases live without its renewal (one write per node every third of it): the longest a dead node's actors stay unreachable when the other nodes could not fence it (they do when they miss three of its heartbeats, about 3 s).",
     example: '10000',
     parse: integer('ACTOR_LEASE_TTL_MS', 1000, 600_000, 10_000),
   },
