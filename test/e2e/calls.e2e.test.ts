@@ -10,7 +10,8 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { en } from '../../client/src/i18n/messages/en.ts';
 import type { AccountsEnv, RegisteredUser } from '../harness/accounts.ts';
-import { audit, screenshot, userContext } from '../harness/browser.ts';
+import { audit, screenshot } from '../harness/browser.ts';
+import { closedUpTo, DESKTOP, expectMediaFlowing, PHONE, peerCount, signInWatched, within } from '../harness/calls-web.ts';
 import { befriend, join } from '../harness/social.ts';
 import { startWebEnv, type WebEnv } from '../harness/web.ts';
 
@@ -26,72 +27,9 @@ afterAll(async () => {
   await web.close();
 });
 
-const within = { timeout: 20_000 };
-const PHONE = { width: 390, height: 844 };
-const DESKTOP = { width: 1366, height: 900 };
-
-/** Signed in at `viewport`, every RTCPeerConnection of the page kept where the test can read its stats. */
-async function signIn(user: RegisteredUser, viewport: { width: number; height: number }): Promise<Page> {
-  const context = await userContext(web.browser, { viewport });
-  contexts.push(context);
-  await context.addInitScript(() => {
-    const Native = window.RTCPeerConnection;
-    const made: RTCPeerConnection[] = [];
-    Object.assign(window, { peerConnections: made });
-    window.RTCPeerConnection = class extends Native {
-      constructor(configuration?: RTCConfiguration) {
-        super(configuration);
-        made.push(this);
-      }
-    };
-    // The page's WebSockets too, so a test can drop the connection under the app.
-    const NativeSocket = window.WebSocket;
-    const sockets: WebSocket[] = [];
-    Object.assign(window, { sockets });
-    window.WebSocket = class extends NativeSocket {
-      constructor(url: string | URL, protocols?: string | string[]) {
-        super(url, protocols);
-        sockets.push(this);
-      }
-    };
-  });
-  const page = await context.newPage();
-  await page.goto(`${env.node.url}/login`);
-  await page.getByLabel(en['form.login']).fill(user.username);
-  await page.getByLabel(en['form.password']).fill(user.password);
-  await page.getByRole('button', { name: en['signIn.submit'] }).click();
-  await page.getByTestId('presence-self').waitFor();
-  return page;
-}
-
-/** What the page has decoded so far over all its open peer connections: video frames, audio energy. */
-function received(page: Page): Promise<{ frames: number; energy: number }> {
-  return page.evaluate(async () => {
-    let frames = 0;
-    let energy = 0;
-    for (const pc of (window as unknown as { peerConnections: RTCPeerConnection[] }).peerConnections) {
-      if (pc.connectionState === 'closed') continue;
-      const report = await pc.getStats();
-      report.forEach((stat: { type: string; kind?: string; framesDecoded?: number; totalAudioEnergy?: number }) => {
-        if (stat.type !== 'inbound-rtp') return;
-        if (stat.kind === 'video') frames += stat.framesDecoded ?? 0;
-        if (stat.kind === 'audio') energy += stat.totalAudioEnergy ?? 0;
-      });
-    }
-    return { frames, energy };
-  });
-}
-
-/** Waits until the page decodes more video frames and more audio than it had. */
-async function expectMediaFlowing(page: Page): Promise<void> {
-  const before = await received(page);
-  await expect
-    .poll(async () => {
-      const now = await received(page);
-      return now.frames > before.frames && now.energy > before.energy && now.frames > 0 && now.energy > 0;
-    }, within)
-    .toBe(true);
-}
+/** Signed in at `viewport` on the node, the page's peer connections and sockets watched. */
+const signIn = (user: RegisteredUser, viewport: { width: number; height: number }) =>
+  signInWatched(web.browser, contexts, env.node.url, user, viewport);
 
 /** A one-to-one conversation between two friends (the first message sent over the protocol). */
 async function friends(): Promise<{ ana: RegisteredUser; bruno: RegisteredUser; conversationId: string }> {
@@ -314,8 +252,6 @@ describe('calls in the web client', () => {
     await b.getByTestId('call-accept').click();
     await b.getByTestId('call-screen').waitFor(within);
     await Promise.all([expectMediaFlowing(a), expectMediaFlowing(b)]);
-    const peerCount = (page: Page) =>
-      page.evaluate(() => (window as unknown as { peerConnections: RTCPeerConnection[] }).peerConnections.length);
     const madeBefore = await peerCount(b);
     const watcher = await join(env, env.node, ana);
     const [call] = (await watcher.call('calls.history', { limit: 1 })).items;
@@ -330,15 +266,7 @@ describe('calls in the web client', () => {
     // A new socket, new transports: both sides decode each other again, and the call never ended.
     await expect.poll(() => peerCount(b), within).toBeGreaterThan(madeBefore);
     // The old transports are closed, so what is decoded next comes over the new ones.
-    const oldOnesClosed = () =>
-      b.evaluate(
-        (count) =>
-          (window as unknown as { peerConnections: RTCPeerConnection[] }).peerConnections
-            .slice(0, count)
-            .every((pc) => pc.connectionState === 'closed'),
-        madeBefore,
-      );
-    await expect.poll(oldOnesClosed, within).toBe(true);
+    await expect.poll(() => closedUpTo(b, madeBefore), within).toBe(true);
     await Promise.all([expectMediaFlowing(a), expectMediaFlowing(b)]);
     await expect.poll(() => playing(a, 'camera'), within).toBe(2);
     await expect.poll(() => playing(b, 'camera'), within).toBe(2);

@@ -19,11 +19,14 @@ export interface Cluster {
   stop(): Promise<void>;
 }
 
-/** `size` node processes of one cluster on a fresh database; node ids are `<nodeIdPrefix><n>` (n0, n1, … by default). */
+/**
+ * `size` node processes of one cluster on a fresh database; node ids are `<nodeIdPrefix><n>` (n0,
+ * n1, … by default); `nodeEnv(n)` adds to one node's environment (its roles, say).
+ */
 export async function startCluster(
   size: number,
   env: Record<string, string> = {},
-  options: { nodeIdPrefix?: string } = {},
+  options: { nodeIdPrefix?: string; nodeEnv?: (index: number) => Record<string, string> } = {},
 ): Promise<Cluster> {
   const name = uniqueName('cluster');
   const database = await createTestDatabase('cluster');
@@ -38,6 +41,7 @@ export async function startCluster(
         REDIS_URL: services.redisUrl,
         DATA_DIR: dir.path,
         ...env,
+        ...options.nodeEnv?.(i),
       }),
     ),
   );
@@ -83,17 +87,19 @@ export async function holderOf(cluster: Cluster, key: string): Promise<string | 
   }
 }
 
-/** A new user, registered over HTTP on `node`. */
-export async function register(node: NodeProcess): Promise<{ token: string; id: string }> {
+/** A new user, registered over HTTP on `node` (with what signs them in on a sign-in screen). */
+export async function register(node: NodeProcess): Promise<{ token: string; id: string; username: string; password: string }> {
   const name = uniqueName('cl');
+  const username = name.slice(0, 30);
+  const password = 'Cluster nodes never forget 1';
   const response = await apiClient(node.url).post<{ accessToken: string; user: { id: string } }>('/auth/register', {
     email: `${name}@example.com`,
-    username: name.slice(0, 30),
-    password: 'Cluster nodes never forget 1',
+    username,
+    password,
     language: 'en',
   });
   if (response.status !== 201) throw new Error(`register: ${response.status}`);
-  return { token: response.body.accessToken, id: response.body.user.id };
+  return { token: response.body.accessToken, id: response.body.user.id, username, password };
 }
 
 /** A protocol client on `node` that reconnects quickly (to that node only). */
