@@ -61,6 +61,21 @@ describe('docker-compose.yml', () => {
     }
   });
 
+  test('compose: each node’s SFU listens on all addresses, announces PUBLIC_IP, and publishes its own RTC port range (UDP and TCP), the ranges apart', () => {
+    const ranges = nodes.map(([, service]) => {
+      const env = service.environment ?? {};
+      expect(env.SFU_LISTEN_IP).toBe('0.0.0.0');
+      expect(substitute(String(env.SFU_ANNOUNCED_IP))).toBe(sample('PUBLIC_IP'));
+      const config = loadConfig(Object.fromEntries(Object.entries(env).map(([key, value]) => [key, substitute(String(value))])));
+      const range = `${config.sfu.rtcMinPort}-${config.sfu.rtcMaxPort}`;
+      expect(service.ports).toContain(`${range}:${range}/udp`);
+      expect(service.ports).toContain(`${range}:${range}/tcp`);
+      return [config.sfu.rtcMinPort, config.sfu.rtcMaxPort] as const;
+    });
+    const [[, firstMax], [secondMin]] = ranges as [readonly [number, number], readonly [number, number]];
+    expect(secondMin).toBeGreaterThan(firstMax);
+  });
+
   test('compose: NATS with JetStream, PostgreSQL 16, Redis 7, MinIO and Meilisearch, each health-checked with a volume', () => {
     expect(compose.services.nats?.command).toContain('-js');
     expect(compose.services.postgres?.image).toBe('postgres:16');
@@ -176,6 +191,23 @@ describe('Dockerfile', () => {
   test("Dockerfile: the runtime image has ffmpeg from Debian's packages", () => {
     const runtime = dockerfile.slice(dockerfile.indexOf('AS runtime'));
     expect(runtime).toMatch(/RUN apt-get update[^\n]*\\\n\s*&& apt-get install -y --no-install-recommends ffmpeg\b/);
+  });
+
+  test('Dockerfile: a stage gets the SFU worker with every package scripts/sfu-worker.mjs builds with, and fails without one; the runtime carries it, finds it and has its libraries', () => {
+    const script = readFileSync(`${repo}scripts/sfu-worker.mjs`, 'utf8');
+    const needed = [
+      ...script
+        .slice(script.indexOf('const BUILD_TOOLS'), script.indexOf('function missingBuildPackages'))
+        .matchAll(/\['[^']+', '([^']+)'\]/g),
+    ].map((match) => match[1] as string);
+    expect(needed).toContain('libsrtp2-dev');
+    const stage = dockerfile.slice(dockerfile.indexOf('AS sfu'), dockerfile.indexOf('AS runtime'));
+    for (const pkg of needed) expect(stage, pkg).toMatch(new RegExp(`\\s${pkg.replaceAll('+', '\\+')}\\s`));
+    expect(stage).toContain('RUN PETAMIGOS_CACHE_DIR=/opt/petamigos bun scripts/sfu-worker.mjs --require');
+    const runtime = dockerfile.slice(dockerfile.indexOf('AS runtime'));
+    expect(runtime).toContain('COPY --from=sfu /opt/petamigos /opt/petamigos');
+    expect(runtime).toMatch(/PETAMIGOS_CACHE_DIR=\/opt\/petamigos/);
+    for (const library of ['libuv1', 'libssl3', 'libsrtp2-1', 'libusrsctp2', 'libabsl20220623']) expect(runtime).toContain(` ${library}`);
   });
 
   test('Dockerfile: its ENV lines set declared variables to valid values', () => {
