@@ -90,7 +90,8 @@ test('relation actions: Report in the overflow menu opens the report form for th
   fireEvent.pointerDown(report, { button: 0, pointerType: 'mouse' });
   fireEvent.pointerUp(report, { button: 0, pointerType: 'mouse' });
   fireEvent.click(report);
-  const dialog = await screen.findByRole('dialog');
+  // The report form is loaded when first opened: under load that may take more than a second.
+  const dialog = await screen.findByRole('dialog', {}, { timeout: 10_000 });
   expect(dialog.textContent).toContain('Report \u2068Bruno\u2069');
   expect(screen.getByLabelText('Reason')).toBeTruthy();
 });
