@@ -91,6 +91,8 @@ export interface UserActorDeps {
   sweepMs?: number;
   /** Web push of a message for a user with no session open (the notifier, once the node has one). */
   pushMessage?: (userId: string, message: MessagePush) => void;
+  /** Web push of a call ringing a user with no session open (the notifier). */
+  pushCall?: (userId: string, call: EventBody<'user', 'call.incoming'>['call']) => void;
 }
 
 const PUSH_EVERY_MS = 10_000;
@@ -516,8 +518,11 @@ class UserActor implements Actor {
         await this.#deps.topics.publish(`user:${userId}`, 'media.changed', { media: message.media });
         return noReply;
       case 'call':
-        // Answered once logged: the call actor knows every session will see it.
+        // Answered once logged: the call actor knows every session will see it. Nobody is
+        // looking: the ring goes out as a web push too (tagged with the call: a ring delivered
+        // again shows once).
         await this.#deps.topics.publish(`user:${userId}`, message.event.name, message.event.body);
+        if (message.event.name === 'call.incoming' && this.#sockets.length === 0) this.#deps.pushCall?.(userId, message.event.body.call);
         return reply({});
       case 'chatCounts':
         return reply(chatCounts(this.#chats));

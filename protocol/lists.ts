@@ -349,3 +349,9 @@ export const SUPPORT_LIMITS = {
   /** Messages per page of support.history. */
   page: 50,
 } as const;
+
+/**
+ * Notification types delivered by web push only, while the user has no session open (the app
+ * shows messages and rings calls itself): their in-app and email channels stay off.
+ */
+export const PUSH_ONLY_TYPES = ['chat.message', 'call.incoming'] as const;

@@ -139,6 +139,14 @@ export async function startNode(config: Config, log: Logger, options: NodeOption
           namespace: config.clusterName,
           idleMs: config.actorIdleMs,
           pushMessage: (userId, message) => void social?.notifier.pushMessage(userId, message),
+          pushCall: (userId, call) =>
+            void social?.notifier.pushCall(userId, {
+              id: call.id,
+              conversationId: call.conversationId,
+              kind: call.kind,
+              startedBy: call.startedBy,
+              ringSeconds: config.callRingSeconds,
+            }),
         }),
       ],
       host: config.roles.has('actors'),

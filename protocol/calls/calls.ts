@@ -168,7 +168,7 @@ const CancelReason = OneOf(['answered', 'declined', 'missed', 'ended'] as const,
 export const callUserEvents = {
   'call.incoming': {
     description:
-      'A call rings you: show it on every device until `call.cancelled` for it arrives (or you answer it here). Answer with `calls.accept` or `calls.decline`.',
+      'A call rings you: show it on every device until `call.cancelled` for it arrives (or you answer it here). Answer with `calls.accept` or `calls.decline`. With no session open you get a web push instead (notification type `call.incoming`, tag `call:<callId>`, urgency high, TTL the ring time): a client that connects while a call may ring reads `calls.history` and shows those in which you are still `ringing`, since this event is not replayed to a new session.',
     body: T.Object({ call: Call }),
     example: { call: exampleCall },
   },

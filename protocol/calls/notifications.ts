@@ -1,6 +1,7 @@
 // Calls about notifications: the inbox (its unread count lives in the user actor and arrives live
 // on `user:<id>`), per-type delivery preferences, and web push subscriptions (VAPID).
 
+import { PUSH_ONLY_TYPES } from '../lists.ts';
 import { type CallSpec, Cursor, examplePerson, OneOf, Page, PersonSummary, Uuid } from '../spec.ts';
 import { T } from '../typebox.ts';
 
@@ -17,10 +18,13 @@ export const NOTIFICATION_TYPES = [
   'post.share',
   'story.mention',
   'chat.message',
+  'call.incoming',
   'verification.approved',
   'verification.rejected',
 ] as const;
 const NotificationType = OneOf(NOTIFICATION_TYPES);
+
+export { PUSH_ONLY_TYPES };
 
 export const Notification = T.Object({
   id: Uuid,
@@ -83,7 +87,7 @@ export const notificationCalls = {
     },
   },
   'notifications.setPreference': {
-    description: 'Change how one type reaches the caller; absent channels stay. With `inApp` off the type is not stored at all.',
+    description: `Change how one type reaches the caller; absent channels stay. With \`inApp\` off the type is not stored at all. ${PUSH_ONLY_TYPES.join(' and ')} are pushed only while you have no session open (the app shows them itself): turning their \`inApp\` or \`email\` on is INVALID_INPUT with \`details.field\`.`,
     role: 'user',
     errors: ['INVALID_INPUT'],
     request: T.Object(

@@ -18,6 +18,7 @@ const en: Texts = {
   'comment.reaction': '{name} reacted to your comment',
   'post.share': '{name} shared your post',
   'chat.message': '{name}: {text}',
+  'call.incoming': '{name} is calling you',
   'verification.approved': 'Your verification request was approved: your profile now shows the verified mark',
   'verification.rejected': 'Your verification request was not approved: {reason}',
 };
@@ -35,6 +36,7 @@ const es: Texts = {
   'comment.reaction': '{name} reaccionó a tu comentario',
   'post.share': '{name} compartió tu publicación',
   'chat.message': '{name}: {text}',
+  'call.incoming': '{name} te está llamando',
   'verification.approved': 'Tu solicitud de verificación fue aprobada: tu perfil ya muestra la insignia de verificado',
   'verification.rejected': 'Tu solicitud de verificación no fue aprobada: {reason}',
 };

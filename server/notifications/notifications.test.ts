@@ -244,6 +244,53 @@ describe('notifications', () => {
     expect(push.failures).toEqual([]);
   });
 
+  test('web push: a call ringing someone with no session open is pushed (urgent, kept no longer than it rings, tagged with the call); none while they are online or once they turn it off', async () => {
+    const ana = await member();
+    const bruno = await member();
+    await befriend(env.node, ana, bruno);
+    const subscription = push.subscribe();
+    await bruno.call('push.subscribe', subscription);
+    const pushesToBruno = () => push.received.filter((item) => subscription.endpoint.endsWith(`/push/${item.subscription}`));
+    const { conversationId } = await ana.call('chats.send', { to: bruno.id, clientId: crypto.randomUUID(), text: '¿Te llamo?' });
+    const ring = () => ana.call('calls.start', { conversationId, video: false, clientId: crypto.randomUUID() });
+
+    // Online: the app rings; no push.
+    const first = await ring();
+    await bruno.event('call.incoming', (body) => (body.call as { id: string }).id === first.id);
+    await ana.call('calls.leave', { callId: first.id });
+    await Bun.sleep(300);
+    expect(pushesToBruno()).toEqual([]);
+
+    // No session open: the ring is pushed, titled with the caller, leading to the conversation.
+    bruno.close();
+    await expect.poll(async () => (await ana.call('presence.get', { userId: bruno.id })).status).toBe('offline');
+    const second = await ring();
+    await expect.poll(() => pushesToBruno().length).toBe(1);
+    expect(pushesToBruno()[0]).toMatchObject({
+      payload: {
+        title: ana.user.username,
+        body: `${ana.user.username} is calling you`,
+        url: `/chats/${conversationId}`,
+        tag: `call:${second.id}`,
+      },
+      ttl: '30',
+      urgency: 'high',
+    });
+    await ana.call('calls.leave', { callId: second.id });
+
+    // Turned off (push only: in-app and email do not exist for calls): rings push nothing more.
+    const again = await join(env, env.node, bruno.user);
+    expect((await again.refused('notifications.setPreference', { type: 'call.incoming', inApp: true })).code).toBe('INVALID_INPUT');
+    await again.call('notifications.setPreference', { type: 'call.incoming', push: false });
+    again.close();
+    await expect.poll(async () => (await ana.call('presence.get', { userId: bruno.id })).status).toBe('offline');
+    const third = await ring();
+    await Bun.sleep(500);
+    await ana.call('calls.leave', { callId: third.id });
+    expect(pushesToBruno()).toHaveLength(1);
+    expect(push.failures).toEqual([]);
+  });
+
   test('web push: a message of an end-to-end encrypted conversation is pushed as "🔒 Encrypted message", with nothing of its content', async () => {
     const ana = await member();
     const bruno = await member();

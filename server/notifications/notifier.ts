@@ -16,6 +16,7 @@ import type { UserMessage } from '../../actors/user.ts';
 import type { CallRequest, CallResponse } from '../../protocol/catalogue.ts';
 import type { RateLimiter } from '../accounts/rate-limits.ts';
 import { users } from '../accounts/schema.ts';
+import { conversations } from '../chats/schema.ts';
 import { InvalidInputError, RateLimitedError } from '../errors.ts';
 import { notBlockedWith } from '../graph/relations.ts';
 import type { MailOutbox } from '../mail/outbox.ts';
@@ -37,6 +38,17 @@ export interface MessagePush {
   groupName: string | null;
   text: string;
   gist?: MessageGist;
+}
+
+/** A call ringing someone, as its push shows it: who calls, from which conversation. */
+export interface CallPush {
+  id: string;
+  conversationId: string;
+  kind: 'direct' | 'group';
+  /** Null once the caller's account is gone: nothing is pushed. */
+  startedBy: string | null;
+  /** How long it rings: the push service need not keep it longer. */
+  ringSeconds: number;
 }
 
 /** How long the storing node has to tell the actor itself before any node's reminder poll does. */
@@ -363,9 +375,43 @@ export class Notifier {
     }
   }
 
+  /**
+   * Web push for a call ringing a user with no session open (their user actor decides when):
+   * urgent, kept by the push service no longer than the call rings, tagged with the call so the
+   * device shows it once. Honours the `call.incoming` push preference; never throws.
+   */
+  async pushCall(userId: string, call: CallPush): Promise<void> {
+    const callerId = call.startedBy;
+    if (callerId === null) return;
+    try {
+      if (!(await channelsOf(this.#deps.db, userId, 'call.incoming')).push) return;
+      const [[recipient], [caller], [conversation]] = await Promise.all([
+        this.#deps.db.select({ language: users.language }).from(users).where(eq(users.id, userId)),
+        this.#deps.db
+          .select({ username: users.username, displayName: profiles.displayName })
+          .from(users)
+          .leftJoin(profiles, eq(profiles.userId, users.id))
+          .where(eq(users.id, callerId)),
+        this.#deps.db.select({ name: conversations.name }).from(conversations).where(eq(conversations.id, call.conversationId)),
+      ]);
+      if (recipient === undefined || caller === undefined) return;
+      const name = caller.displayName || caller.username;
+      await this.#deps.push.send(userId, {
+        title: (call.kind === 'group' ? conversation?.name : null) ?? name,
+        body: notificationText('call.incoming', recipient.language, { name }),
+        url: `/chats/${call.conversationId}`,
+        tag: `call:${call.id}`,
+        ttlSeconds: call.ringSeconds,
+        urgency: 'high',
+      });
+    } catch (error) {
+      this.#deps.log.warn({ err: error, user: userId }, `notifier.pushCall() | not sent [user:${userId}]`);
+    }
+  }
+
   async setPreference(userId: string, request: CallRequest<'notifications.setPreference'>) {
     const { type, inApp, email, push } = request;
-    if (PUSH_ONLY_TYPES.includes(type) && (inApp === true || email === true))
+    if ((PUSH_ONLY_TYPES as readonly string[]).includes(type) && (inApp === true || email === true))
       throw new InvalidInputError(`${type} is delivered by push only`, { field: inApp === true ? 'inApp' : 'email' });
     const current = await channelsOf(this.#deps.db, userId, type);
     const next = { inApp: inApp ?? current.inApp, email: email ?? current.email, push: push ?? current.push };

@@ -74,6 +74,10 @@ export interface PushMessage {
   url: string;
   /** Replaces an earlier push with the same tag on the device. */
   tag: string;
+  /** How long the push service keeps it for an offline device (24 h unless said). */
+  ttlSeconds?: number;
+  /** `high` wakes a sleeping device at once (a ringing call); `normal` unless said. */
+  urgency?: 'normal' | 'high';
 }
 
 export class PushSender {
@@ -128,12 +132,12 @@ export class PushSender {
           checkEndpoint(subscription.endpoint, this.#config.allowedHosts);
           const details = webpush.generateRequestDetails(
             { endpoint: subscription.endpoint, keys: { p256dh: subscription.p256dh, auth: subscription.auth } },
-            JSON.stringify(message),
+            JSON.stringify({ title: message.title, body: message.body, url: message.url, tag: message.tag }),
             {
               vapidDetails: { subject: this.#config.subject, publicKey: this.#keys.publicKey, privateKey: this.#keys.privateKey },
-              TTL: 24 * 3600,
+              TTL: message.ttlSeconds ?? 24 * 3600,
               topic: message.tag.replace(/[^A-Za-z0-9_-]/g, '').slice(0, 32),
-              urgency: 'normal',
+              urgency: message.urgency ?? 'normal',
             },
           );
           const response = await fetch(details.endpoint, {

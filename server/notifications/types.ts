@@ -1,9 +1,9 @@
 // The kinds of notification and how each reaches a user unless they chose otherwise. The texts
 // (push, email) are in messages.ts, by language.
-import { NOTIFICATION_TYPES } from '../../protocol/calls/notifications.ts';
+import { NOTIFICATION_TYPES, PUSH_ONLY_TYPES } from '../../protocol/calls/notifications.ts';
 
 export type NotificationType = (typeof NOTIFICATION_TYPES)[number];
-export { NOTIFICATION_TYPES };
+export { NOTIFICATION_TYPES, PUSH_ONLY_TYPES };
 
 export interface Channels {
   inApp: boolean;
@@ -25,9 +25,8 @@ export const DEFAULT_CHANNELS: Record<NotificationType, Channels> = {
   'story.mention': { inApp: true, email: false, push: true },
   // Messages have their own unread counts in the app: only web push, while no session is open.
   'chat.message': { inApp: false, email: false, push: true },
+  // A call rings the app's sessions; a web push only while none is open.
+  'call.incoming': { inApp: false, email: false, push: true },
   'verification.approved': { inApp: true, email: true, push: true },
   'verification.rejected': { inApp: true, email: true, push: true },
 };
-
-/** Types delivered by push only: their in-app and email channels stay off. */
-export const PUSH_ONLY_TYPES: readonly NotificationType[] = ['chat.message'];

@@ -4,7 +4,8 @@
 // window keeping the call while the user goes elsewhere, hang-up; a declined call, one nobody
 // answers (a short ring time), one to someone busy; and a three-person group call, joined by
 // someone who declined first, where a shared screen reaches the two others; and a participant
-// whose socket drops mid-call, back in it by themselves over new transports. Screenshots at 390 px
+// whose socket drops mid-call, back in it by themselves over new transports; someone who opens
+// the app while a call rings them gets its sheet. Screenshots at 390 px
 // and 1366 px of the incoming sheet, the call screen and the mini window.
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -277,5 +278,22 @@ describe('calls in the web client', () => {
     watcher.close();
     await a.getByTestId('call-hang-up').click();
     await b.getByTestId('call-screen').waitFor({ state: 'detached', ...within });
+  }, 120_000);
+  test('e2e: someone who opens the app while a call rings them (as from the call’s push) gets the ringing sheet and can answer', async () => {
+    const { ana, bruno, conversationId } = await friends();
+    const a = await signIn(ana, DESKTOP);
+    await openConversation(a, conversationId);
+    await a.getByTestId('call-voice').click();
+    await expect.poll(() => a.getByTestId('call-status').textContent(), within).toBe(en['calls.ringing']);
+    // Bruno had no session open: he signs in now, after the ring went out.
+    const b = await signIn(bruno, PHONE);
+    const sheet = b.getByTestId('incoming-call');
+    await sheet.waitFor(within);
+    expect(await sheet.textContent()).toContain(ana.username);
+    await b.getByTestId('call-accept').click();
+    await b.getByTestId('call-screen').waitFor(within);
+    await expect.poll(() => a.getByTestId('call-status').textContent(), within).not.toBe(en['calls.ringing']);
+    await b.getByTestId('call-hang-up').click();
+    await a.getByTestId('call-screen').waitFor({ state: 'detached', ...within });
   }, 120_000);
 });

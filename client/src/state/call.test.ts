@@ -34,6 +34,7 @@ function setUp(answers: Record<string, (body: Record<string, unknown>) => unknow
   const calls: { op: string; body: Record<string, unknown> }[] = [];
   const log: string[] = [];
   let userListener: ((event: EventFrame) => void) | undefined;
+  let userJoined: (() => void) | undefined;
   let topic:
     | {
         name: string;
@@ -60,6 +61,10 @@ function setUp(answers: Record<string, (body: Record<string, unknown>) => unknow
       },
       onUserEvent(listener) {
         userListener = listener;
+        return () => undefined;
+      },
+      onUserJoined(listener) {
+        userJoined = listener;
         return () => undefined;
       },
       media: async () => ({
@@ -91,6 +96,8 @@ function setUp(answers: Record<string, (body: Record<string, unknown>) => unknow
     synced,
     ended,
     user: (name: string, body: unknown) => userListener?.(event(name, body)),
+    /** The user's topic joined (connected, or back after a reconnect). */
+    userJoined: () => userJoined?.(),
     changed: (call: Call) => topic?.onEvent(event('call.changed', { call })),
     signal: (name: string, body: unknown) => topic?.onSignal({ type: 'signal', topic: topic.name, name, body } as unknown as SignalFrame),
     joined: () => topic?.onState('joined'),
@@ -159,6 +166,32 @@ test('call store: a call.changed without this user joined (left elsewhere, remov
   s.changed({ ...baseCall, state: 'active', participants });
   expect(s.state.current).toBeUndefined();
   expect(s.log).toContain('media close');
+});
+
+test('call store: each time the user’s topic is joined, the newest calls are read: one still ringing the user rings here, one that stopped ringing stops', async () => {
+  const other = '0192a1b2-0000-7000-8000-00000000c0de';
+  const stopped = { ...baseCall, id: other, state: 'ended' as const, endReason: 'missed' as const };
+  // Bruno calls: this user is rung.
+  const ringing: Call = {
+    ...baseCall,
+    startedBy: bruno,
+    participants: [
+      { userId: bruno, state: 'joined', joinedAt: '2026-11-24T18:00:00.000Z', leftAt: null },
+      { userId: me, state: 'ringing', joinedAt: null, leftAt: null },
+    ],
+  };
+  let history = [ringing, stopped];
+  const s = setUp({ 'calls.history': () => ({ items: history, more: false }) });
+  s.user('call.incoming', { call: { ...baseCall, id: other, state: 'ringing' } });
+  expect(s.state.incoming.map((each) => each.id)).toEqual([other]);
+  s.userJoined();
+  await expect.poll(() => s.state.incoming.map((each) => each.id)).toEqual([callId]);
+  expect(s.calls.at(-1)).toEqual({ op: 'calls.history', body: { limit: 5 } });
+  // Answered on another device meanwhile: no longer rings this user, so it stops here too.
+  const answered = ringing.participants.map((each) => (each.userId === me ? { ...each, state: 'joined' as const } : each));
+  history = [{ ...ringing, state: 'active', participants: answered }];
+  s.userJoined();
+  await expect.poll(() => s.state.incoming).toEqual([]);
 });
 
 test('call store: hang-up leaves locally and tells the server; after a reconnect (events replayed or reset) the device takes its place back and negotiates again, once', async () => {

@@ -1,5 +1,6 @@
 // Calls on this device: the calls ringing the user (`call.incoming` on `user:<id>`, gone at
-// `call.cancelled` or when answered here), and the one call this device is in. While in a call it
+// `call.cancelled` or when answered here; read from the call history whenever the user's topic is
+// joined, for a device opened from a call's push or back after a gap), and the one call this device is in. While in a call it
 // follows `call:<id>` (`call.changed` carries the whole call, `call.speaker` who speaks; a reset
 // reads it again with `calls.get`; joined again after a reconnect, the device takes its place in
 // the call back and negotiates its media again), hands `media` to the media session (callMedia.ts, loaded when
@@ -41,6 +42,8 @@ export interface CallDeps extends Signalling {
     options: { onReset: () => void; onState: (state: TopicState) => void; onSignal: (signal: SignalFrame) => void },
   ): () => void;
   onUserEvent(listener: (event: EventFrame) => void): () => void;
+  /** Runs `listener` each time the user's topic is joined: on connecting and after each reconnect. */
+  onUserJoined(listener: () => void): () => void;
   media(options: Omit<MediaOptions, 'capture' | 'device'>): Promise<Session>;
   onError(error: unknown): void;
   /** The call this device was in ended (declined, missed, busy…): say so. */
@@ -71,6 +74,9 @@ const ENDED_TEXT: Partial<Record<NonNullable<Call['endReason']>, MessageKey>> = 
   declined: 'calls.endedDeclined',
   missed: 'calls.endedMissed',
 };
+
+/** How many of the newest calls a device reads when it connects, for those still ringing it. */
+const CATCH_UP_CALLS = 5;
 
 const NO_LOCAL: LocalMedia = { mic: undefined, camera: undefined, screen: undefined, muted: false, cameraOff: false };
 
@@ -106,6 +112,29 @@ export function createCallStore(deps: CallDeps) {
     if (event.name === 'call.incoming') ring((event.body as { call: Call }).call);
     if (event.name === 'call.cancelled') stopRinging((event.body as { callId: string }).callId);
   });
+  deps.onUserJoined(() => void catchUp());
+
+  /**
+   * The calls ringing the user now, read from the newest of their call history: what a device
+   * opened from a call's push, or back after a gap, did not hear as `call.incoming`. Calls that
+   * stopped ringing meanwhile stop ringing here.
+   */
+  async function catchUp() {
+    let calls: Call[];
+    try {
+      calls = (await deps.call('calls.history', { limit: CATCH_UP_CALLS })).items;
+    } catch (error) {
+      deps.onError(error);
+      return;
+    }
+    const me = deps.me();
+    const ringsMe = (call: Call) =>
+      call.state !== 'ended' && call.participants.some((each) => each.userId === me && each.state === 'ringing');
+    for (const call of calls) {
+      if (ringsMe(call)) ring(call);
+      else stopRinging(call.id);
+    }
+  }
 
   /** The call as the server sent it: kept, handed to the media, or left once over for this device. */
   function apply(call: Call) {
@@ -309,6 +338,7 @@ export const [call, callActions] = createRoot(() =>
       return () => void handle?.unsubscribe();
     },
     onUserEvent: (listener) => actions.onUserEvent(listener),
+    onUserJoined: (listener) => actions.onUserJoined(listener),
     async media(options) {
       const { CallMedia } = await import('./callMedia.ts');
       return new CallMedia({ ...options, capture: browserCapture });

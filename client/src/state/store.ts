@@ -101,6 +101,8 @@ function createAppStore() {
   let nextToast = 1;
   let refreshTimer: ReturnType<typeof setTimeout> | undefined;
   const userListeners = new Set<(event: EventFrame) => void>();
+  /** Told each time the user's topic is joined: on connecting, and again after every reconnect. */
+  const userJoinedListeners = new Set<() => void>();
   const keeper = createTokenKeeper({
     refresh: () => api<TokenPair>('POST', '/auth/refresh', {}),
     locks: typeof navigator !== 'undefined' ? navigator.locks : undefined,
@@ -221,7 +223,12 @@ function createAppStore() {
             }
             for (const listener of userListeners) listener(event);
           },
-          { onReset: () => void recount().catch((error: unknown) => toast(errorText(error), 'error')) },
+          {
+            onReset: () => void recount().catch((error: unknown) => toast(errorText(error), 'error')),
+            onState: (topicState) => {
+              if (topicState === 'joined') for (const listener of userJoinedListeners) listener();
+            },
+          },
         );
         const [now, inbox, chats] = await Promise.all([
           client.call('presence.get', { userId: user.id }),
@@ -283,6 +290,11 @@ function createAppStore() {
     onUserEvent(listener: (event: EventFrame) => void): () => void {
       userListeners.add(listener);
       return () => userListeners.delete(listener);
+    },
+    /** `listener` runs each time the user's topic is joined (connected, or back after a reconnect). */
+    onUserJoined(listener: () => void): () => void {
+      userJoinedListeners.add(listener);
+      return () => userJoinedListeners.delete(listener);
     },
     setUnread(unread: number) {
       setState('unread', unread);

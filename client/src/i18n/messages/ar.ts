@@ -443,6 +443,7 @@ export const ar: Messages = {
   'notificationType.comment.reaction': 'التفاعلات مع تعليقاتك',
   'notificationType.post.share': 'مشاركات منشوراتك',
   'notificationType.chat.message': 'الرسائل (عندما لا يكون التطبيق مفتوحًا)',
+  'notificationType.call.incoming': 'المكالمات الواردة (عندما لا يكون التطبيق مفتوحًا)',
   'notificationType.verification.approved': 'تمت الموافقة على التوثيق',
   'notificationType.verification.rejected': 'لم تتم الموافقة على التوثيق',
   'notifications.verificationApproved': 'تمت الموافقة على طلب التوثيق الخاص بك',

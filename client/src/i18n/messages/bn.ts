@@ -439,6 +439,7 @@ export const bn: Messages = {
   'notificationType.comment.reaction': 'আপনার মন্তব্যে প্রতিক্রিয়া',
   'notificationType.post.share': 'আপনার পোস্টের শেয়ার',
   'notificationType.chat.message': 'বার্তা (অ্যাপ খোলা না থাকলে)',
+  'notificationType.call.incoming': 'ইনকামিং কল (অ্যাপ খোলা না থাকলে)',
   'notificationType.verification.approved': 'যাচাই অনুমোদিত',
   'notificationType.verification.rejected': 'যাচাই অনুমোদিত হয়নি',
   'notifications.verificationApproved': 'আপনার যাচাইয়ের অনুরোধ অনুমোদিত হয়েছে',

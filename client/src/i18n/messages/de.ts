@@ -440,6 +440,7 @@ export const de: Messages = {
   'notificationType.comment.reaction': 'Reaktionen auf deine Kommentare',
   'notificationType.post.share': 'Geteilte Beiträge von dir',
   'notificationType.chat.message': 'Nachrichten (wenn die App nicht offen ist)',
+  'notificationType.call.incoming': 'Eingehende Anrufe (wenn die App nicht offen ist)',
   'notificationType.verification.approved': 'Verifizierung bestätigt',
   'notificationType.verification.rejected': 'Verifizierung abgelehnt',
   'notifications.verificationApproved': 'Deine Verifizierungsanfrage wurde bestätigt',

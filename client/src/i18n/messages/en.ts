@@ -438,6 +438,7 @@ export const en = {
   'notificationType.comment.reaction': 'Reactions to your comments',
   'notificationType.post.share': 'Shares of your posts',
   'notificationType.chat.message': 'Messages (when the app is not open)',
+  'notificationType.call.incoming': 'Incoming calls (when the app is not open)',
   'notificationType.verification.approved': 'Verification approved',
   'notificationType.verification.rejected': 'Verification not approved',
   'notifications.verificationApproved': 'Your verification request was approved',

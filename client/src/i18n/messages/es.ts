@@ -440,6 +440,7 @@ export const es: Messages = {
   'notificationType.comment.reaction': 'Reacciones a tus comentarios',
   'notificationType.post.share': 'Publicaciones tuyas compartidas',
   'notificationType.chat.message': 'Mensajes (cuando la app no está abierta)',
+  'notificationType.call.incoming': 'Llamadas entrantes (cuando la app no está abierta)',
   'notificationType.verification.approved': 'Verificación aprobada',
   'notificationType.verification.rejected': 'Verificación no aprobada',
   'notifications.verificationApproved': 'Tu solicitud de verificación fue aprobada',

@@ -443,6 +443,7 @@ export const fr: Messages = {
   'notificationType.comment.reaction': 'Réactions à tes commentaires',
   'notificationType.post.share': 'Partages de tes publications',
   'notificationType.chat.message': "Messages (quand l'app n'est pas ouverte)",
+  'notificationType.call.incoming': "Appels entrants (quand l'app n'est pas ouverte)",
   'notificationType.verification.approved': 'Vérification approuvée',
   'notificationType.verification.rejected': 'Vérification refusée',
   'notifications.verificationApproved': 'Votre demande de vérification a été approuvée',

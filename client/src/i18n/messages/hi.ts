@@ -439,6 +439,7 @@ export const hi: Messages = {
   'notificationType.comment.reaction': 'आपकी टिप्पणियों पर प्रतिक्रियाएँ',
   'notificationType.post.share': 'आपकी पोस्ट के शेयर',
   'notificationType.chat.message': 'संदेश (जब ऐप खुला न हो)',
+  'notificationType.call.incoming': 'आने वाली कॉल (जब ऐप खुला न हो)',
   'notificationType.verification.approved': 'सत्यापन स्वीकृत',
   'notificationType.verification.rejected': 'सत्यापन अस्वीकृत',
   'notifications.verificationApproved': 'आपका सत्यापन अनुरोध स्वीकृत हो गया',

@@ -442,6 +442,7 @@ export const id: Messages = {
   'notificationType.comment.reaction': 'Reaksi pada komentarmu',
   'notificationType.post.share': 'Postinganmu yang dibagikan',
   'notificationType.chat.message': 'Pesan (saat aplikasi tidak terbuka)',
+  'notificationType.call.incoming': 'Panggilan masuk (saat aplikasi tidak terbuka)',
   'notificationType.verification.approved': 'Verifikasi disetujui',
   'notificationType.verification.rejected': 'Verifikasi tidak disetujui',
   'notifications.verificationApproved': 'Permintaan verifikasimu disetujui',

@@ -440,6 +440,7 @@ export const it: Messages = {
   'notificationType.comment.reaction': 'Reazioni ai tuoi commenti',
   'notificationType.post.share': 'Condivisioni dei tuoi post',
   'notificationType.chat.message': "Messaggi (quando l'app non è aperta)",
+  'notificationType.call.incoming': "Chiamate in arrivo (quando l'app non è aperta)",
   'notificationType.verification.approved': 'Verifica approvata',
   'notificationType.verification.rejected': 'Verifica non approvata',
   'notifications.verificationApproved': 'La tua richiesta di verifica è stata approvata',

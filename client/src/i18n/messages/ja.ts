@@ -439,6 +439,7 @@ export const ja: Messages = {
   'notificationType.comment.reaction': 'あなたのコメントへのリアクション',
   'notificationType.post.share': 'あなたの投稿のシェア',
   'notificationType.chat.message': 'メッセージ（アプリを開いていないとき）',
+  'notificationType.call.incoming': '着信（アプリを開いていないとき）',
   'notificationType.verification.approved': '認証の承認',
   'notificationType.verification.rejected': '認証の却下',
   'notifications.verificationApproved': '認証リクエストが承認されました',

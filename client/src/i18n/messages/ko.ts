@@ -439,6 +439,7 @@ export const ko: Messages = {
   'notificationType.comment.reaction': '내 댓글에 대한 반응',
   'notificationType.post.share': '내 게시물 공유',
   'notificationType.chat.message': '메시지 (앱이 열려 있지 않을 때)',
+  'notificationType.call.incoming': '수신 전화 (앱이 열려 있지 않을 때)',
   'notificationType.verification.approved': '인증 승인',
   'notificationType.verification.rejected': '인증 거절',
   'notifications.verificationApproved': '인증 요청이 승인되었습니다',

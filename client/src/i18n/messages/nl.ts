@@ -440,6 +440,7 @@ export const nl: Messages = {
   'notificationType.comment.reaction': 'Reacties op je opmerkingen',
   'notificationType.post.share': 'Gedeelde berichten van jou',
   'notificationType.chat.message': 'Berichten (als de app niet open is)',
+  'notificationType.call.incoming': 'Inkomende oproepen (als de app niet open is)',
   'notificationType.verification.approved': 'Verificatie goedgekeurd',
   'notificationType.verification.rejected': 'Verificatie afgewezen',
   'notifications.verificationApproved': 'Je verificatieverzoek is goedgekeurd',

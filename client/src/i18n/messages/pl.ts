@@ -441,6 +441,7 @@ export const pl: Messages = {
   'notificationType.comment.reaction': 'Reakcje na twoje komentarze',
   'notificationType.post.share': 'Udostępnienia twoich postów',
   'notificationType.chat.message': 'Wiadomości (gdy aplikacja nie jest otwarta)',
+  'notificationType.call.incoming': 'Połączenia przychodzące (gdy aplikacja nie jest otwarta)',
   'notificationType.verification.approved': 'Weryfikacja zatwierdzona',
   'notificationType.verification.rejected': 'Weryfikacja odrzucona',
   'notifications.verificationApproved': 'Twoja prośba o weryfikację została zatwierdzona',

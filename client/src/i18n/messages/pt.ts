@@ -440,6 +440,7 @@ export const pt: Messages = {
   'notificationType.comment.reaction': 'Reações aos seus comentários',
   'notificationType.post.share': 'Compartilhamentos das suas publicações',
   'notificationType.chat.message': 'Mensagens (quando o app não está aberto)',
+  'notificationType.call.incoming': 'Chamadas recebidas (quando o app não está aberto)',
   'notificationType.verification.approved': 'Verificação aprovada',
   'notificationType.verification.rejected': 'Verificação não aprovada',
   'notifications.verificationApproved': 'Sua solicitação de verificação foi aprovada',

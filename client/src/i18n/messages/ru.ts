@@ -442,6 +442,7 @@ export const ru: Messages = {
   'notificationType.comment.reaction': 'Реакции на ваши комментарии',
   'notificationType.post.share': 'Репосты ваших публикаций',
   'notificationType.chat.message': 'Сообщения (когда приложение закрыто)',
+  'notificationType.call.incoming': 'Входящие звонки (когда приложение закрыто)',
   'notificationType.verification.approved': 'Верификация одобрена',
   'notificationType.verification.rejected': 'Верификация отклонена',
   'notifications.verificationApproved': 'Ваша заявка на верификацию одобрена',

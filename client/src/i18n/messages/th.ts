@@ -439,6 +439,7 @@ export const th: Messages = {
   'notificationType.comment.reaction': 'ความรู้สึกต่อความคิดเห็นของคุณ',
   'notificationType.post.share': 'การแชร์โพสต์ของคุณ',
   'notificationType.chat.message': 'ข้อความ (เมื่อไม่ได้เปิดแอป)',
+  'notificationType.call.incoming': 'สายเรียกเข้า (เมื่อไม่ได้เปิดแอป)',
   'notificationType.verification.approved': 'อนุมัติการยืนยันตัวตนแล้ว',
   'notificationType.verification.rejected': 'ไม่อนุมัติการยืนยันตัวตน',
   'notifications.verificationApproved': 'คำขอยืนยันตัวตนของคุณได้รับการอนุมัติแล้ว',

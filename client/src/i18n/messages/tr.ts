@@ -439,6 +439,7 @@ export const tr: Messages = {
   'notificationType.comment.reaction': 'Yorumlarına tepkiler',
   'notificationType.post.share': 'Gönderilerinin paylaşımları',
   'notificationType.chat.message': 'Mesajlar (uygulama açık değilken)',
+  'notificationType.call.incoming': 'Gelen aramalar (uygulama açık değilken)',
   'notificationType.verification.approved': 'Doğrulama onaylandı',
   'notificationType.verification.rejected': 'Doğrulama reddedildi',
   'notifications.verificationApproved': 'Doğrulama isteğin onaylandı',

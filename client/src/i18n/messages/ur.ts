@@ -439,6 +439,7 @@ export const ur: Messages = {
   'notificationType.comment.reaction': 'آپ کے تبصروں پر ردعمل',
   'notificationType.post.share': 'آپ کی پوسٹس کے شیئرز',
   'notificationType.chat.message': 'پیغامات (جب ایپ کھلی نہ ہو)',
+  'notificationType.call.incoming': 'آنے والی کالز (جب ایپ کھلی نہ ہو)',
   'notificationType.verification.approved': 'تصدیق منظور',
   'notificationType.verification.rejected': 'تصدیق نامنظور',
   'notifications.verificationApproved': 'آپ کی تصدیق کی درخواست منظور ہو گئی',

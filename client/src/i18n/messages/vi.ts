@@ -440,6 +440,7 @@ export const vi: Messages = {
   'notificationType.comment.reaction': 'Cảm xúc về bình luận của bạn',
   'notificationType.post.share': 'Lượt chia sẻ bài viết của bạn',
   'notificationType.chat.message': 'Tin nhắn (khi ứng dụng không mở)',
+  'notificationType.call.incoming': 'Cuộc gọi đến (khi ứng dụng không mở)',
   'notificationType.verification.approved': 'Xác minh được chấp thuận',
   'notificationType.verification.rejected': 'Xác minh không được chấp thuận',
   'notifications.verificationApproved': 'Yêu cầu xác minh của bạn đã được chấp thuận',

@@ -439,6 +439,7 @@ export const zhTW: Messages = {
   'notificationType.comment.reaction': '你的留言收到的心情',
   'notificationType.post.share': '你的貼文被分享',
   'notificationType.chat.message': '訊息（未開啟應用程式時）',
+  'notificationType.call.incoming': '來電（未開啟應用程式時）',
   'notificationType.verification.approved': '認證已通過',
   'notificationType.verification.rejected': '認證未通過',
   'notifications.verificationApproved': '你的認證申請已通過',

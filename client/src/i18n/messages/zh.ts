@@ -439,6 +439,7 @@ export const zh: Messages = {
   'notificationType.comment.reaction': '对你的评论的表态',
   'notificationType.post.share': '你的动态被转发',
   'notificationType.chat.message': '消息（未打开应用时）',
+  'notificationType.call.incoming': '来电（未打开应用时）',
   'notificationType.verification.approved': '认证已通过',
   'notificationType.verification.rejected': '认证未通过',
   'notifications.verificationApproved': '你的认证申请已通过',

@@ -2,6 +2,7 @@
 // push), each switch saved at once (optimistic), and web push for this browser.
 import { createSignal, For, type JSX, onMount, Show } from 'solid-js';
 import type { CallResponse } from '../../../../protocol/catalogue.ts';
+import { PUSH_ONLY_TYPES } from '../../../../protocol/lists.ts';
 import { CheckField } from '../../components/Field.tsx';
 import { ErrorAlert } from '../../components/FormFooter.tsx';
 import { SettingsNav } from '../../components/SettingsNav.tsx';
@@ -13,8 +14,8 @@ import { actions, errorText } from '../../state/store.ts';
 type Preference = CallResponse<'notifications.getPreferences'>['items'][number];
 type Channel = 'inApp' | 'email' | 'push';
 const CHANNELS: Channel[] = ['inApp', 'email', 'push'];
-/** Types the server delivers by push only (messages have their own counts in the app). */
-const PUSH_ONLY = new Set<string>(['chat.message']);
+/** Types the server delivers by push only (the app shows messages and rings calls itself). */
+const PUSH_ONLY = new Set<string>(PUSH_ONLY_TYPES);
 
 function PushOptIn(): JSX.Element {
   const supported = pushSupported();
