@@ -20,7 +20,8 @@ let web: WebEnv;
 let env: AccountsEnv;
 const contexts: BrowserContext[] = [];
 beforeAll(async () => {
-  web = await startWebEnv('calls-e2e', { CALL_RING_SECONDS: '6' });
+  // Three fake cameras, for the camera switch.
+  web = await startWebEnv('calls-e2e', { CALL_RING_SECONDS: '6' }, { cameras: 3 });
   ({ env } = web);
 });
 afterAll(async () => {
@@ -53,6 +54,16 @@ const playing = (page: Page, source: 'camera' | 'screen') =>
   page
     .locator(`[data-testid="call-tile"][data-source="${source}"] video`)
     .evaluateAll((videos) => videos.filter((video) => (video as HTMLVideoElement).videoWidth > 0).length);
+/** The camera the page sends in its call: the label of its video sender's track. */
+const sentCamera = (page: Page) =>
+  page.evaluate(() => {
+    for (const pc of (window as unknown as { peerConnections: RTCPeerConnection[] }).peerConnections) {
+      if (pc.connectionState === 'closed') continue;
+      for (const sender of pc.getSenders())
+        if (sender.track?.kind === 'video' && sender.track.label.startsWith('fake_device')) return sender.track.label;
+    }
+    return null;
+  });
 const noHorizontalScroll = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth);
 const toast = (page: Page, text: string) => page.getByRole('status').filter({ hasText: text }).first().waitFor(within);
 
@@ -107,6 +118,17 @@ describe('calls in the web client', () => {
     await screenshot(a, 'calls-devices-390');
     await a.getByTestId('call-devices-dialog').getByRole('button', { name: en['dialog.close'] }).click();
     await expectMediaFlowing(b);
+
+    // Ana switches camera in the pickers: she now sends the other one, and Bruno still sees her.
+    // (Chromium's second fake camera is a depth camera no encoder takes: the third is used.)
+    expect(await sentCamera(a)).toBe('fake_device_0');
+    await expect.poll(() => a.getByTestId('call-switch-camera').count(), within).toBe(1);
+    await a.getByTestId('call-devices').click();
+    await a.getByTestId('call-devices-dialog').getByLabel(en['calls.camera']).selectOption({ label: 'fake_device_2' });
+    await a.getByTestId('call-devices-dialog').getByRole('button', { name: en['dialog.close'] }).click();
+    await expect.poll(() => sentCamera(a), within).toBe('fake_device_2');
+    await expectMediaFlowing(b);
+    await expect.poll(() => playing(b, 'camera'), within).toBe(2);
 
     // Mute shows on the other side.
     await a.getByTestId('call-mute').click();

@@ -7,7 +7,8 @@ import { type Browser, type BrowserContext, type ConsoleMessage, chromium, type 
 
 const SCREENSHOTS = new URL('../../.test-results/screenshots/', import.meta.url).pathname;
 
-export async function launchBrowser(): Promise<Browser> {
+/** `cameras`: how many fake cameras the browser has (1 unless said). Chromium's second is a depth camera (Y16) that no video encoder takes; its third (MJPEG) sends like the first. */
+export async function launchBrowser(options: { cameras?: number } = {}): Promise<Browser> {
   return chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     args: [
@@ -19,7 +20,9 @@ export async function launchBrowser(): Promise<Browser> {
       '--disable-component-update',
       '--disable-sync',
       // A fake microphone and camera that need no permission prompt (voice notes).
-      '--use-fake-device-for-media-stream',
+      options.cameras === undefined
+        ? '--use-fake-device-for-media-stream'
+        : `--use-fake-device-for-media-stream=device-count=${options.cameras}`,
       '--use-fake-ui-for-media-stream',
     ],
   });

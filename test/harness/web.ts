@@ -16,8 +16,12 @@ export interface WebEnv {
   close(): Promise<void>;
 }
 
-/** `settings`: more of the node's environment (a shorter story lifetime, say). */
-export async function startWebEnv(label: string, settings: Record<string, string> = {}): Promise<WebEnv> {
+/** `settings`: more of the node's environment (a shorter story lifetime, say); `browser`: the browser's fake devices. */
+export async function startWebEnv(
+  label: string,
+  settings: Record<string, string> = {},
+  browserOptions: { cameras?: number } = {},
+): Promise<WebEnv> {
   const geocoder = startFakeNominatim();
   const env = await startAccountsEnv(label, {
     CLIENT_DIR: new URL('../../client/dist', import.meta.url).pathname,
@@ -25,7 +29,7 @@ export async function startWebEnv(label: string, settings: Record<string, string
     GEOCODER_REQUESTS_PER_SECOND: '100',
     ...settings,
   });
-  const browser = await launchBrowser();
+  const browser = await launchBrowser(browserOptions);
   return {
     env,
     browser,
