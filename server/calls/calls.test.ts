@@ -261,6 +261,29 @@ describe('calls: who may', () => {
 });
 
 describe('calls: groups', () => {
+  test('calls: join and leave loops are bounded: the 21st join of one call in a minute is RATE_LIMITED (retryAfterMs) and changes nothing; others still join', async () => {
+    const [ana, bruno, carla] = await Promise.all([member(env.node), member(nodeB), member(env.node)]);
+    await Promise.all([befriend(env.node, ana, bruno), befriend(env.node, ana, carla)]);
+    const group = await ana.call('chats.createGroup', { name: 'Bucle', userIds: [bruno.id, carla.id] });
+    const { id: callId } = await ana.call('calls.start', { conversationId: group.id, video: false, clientId: id() });
+    await bruno.follow(`call:${callId}`);
+    for (let i = 0; i < 20; i++) {
+      await carla.call('calls.join', { callId });
+      await carla.call('calls.leave', { callId });
+    }
+    const before = await ana.call('calls.get', { callId });
+    const refusal = await carla.refused('calls.join', { callId });
+    expect(refusal.code).toBe('RATE_LIMITED');
+    expect((refusal.details as { retryAfterMs: number }).retryAfterMs).toBeGreaterThan(0);
+    expect((refusal.details as { retryAfterMs: number }).retryAfterMs).toBeLessThanOrEqual(60_000);
+    expect(await ana.call('calls.get', { callId })).toEqual(before);
+    expect(before.participants.find((p) => p.userId === carla.id)?.state).toBe('left');
+    // The limit is Carla's, for this call: Bruno answers.
+    expect((await bruno.call('calls.accept', { callId })).participants.find((p) => p.userId === bruno.id)?.state).toBe('joined');
+    await ana.call('calls.leave', { callId });
+    await bruno.call('calls.leave', { callId });
+  });
+
   test('calls: a group call rings every member, goes on after a decline, can be joined late and left at will; a removed member loses it; replay never reaches before an invitation', async () => {
     const [ana, bruno, carla, dora] = await Promise.all([member(env.node), member(nodeB), member(nodeB), member(env.node)]);
     await Promise.all([befriend(env.node, ana, bruno), befriend(env.node, ana, carla), befriend(env.node, ana, dora)]);

@@ -23,6 +23,8 @@ export interface CallsDeps extends Pick<SocialDeps, 'db' | 'actors' | 'limiter' 
   callsPerHour: number;
   /** CALL_RINGS_PER_HOUR: how often one person may be rung an hour, whoever calls. */
   ringsPerHour: number;
+  /** CALL_JOINS_PER_MINUTE: how often one person may join or answer one call a minute. */
+  joinsPerMinute: number;
 }
 
 /** How long a lost call's move is retried: beyond the actor lease of the dead node (10 s by default). */
@@ -143,6 +145,7 @@ export class Calls {
 
   async accept(userId: string, socketId: string, callId: string): Promise<CallView> {
     await this.#member(userId, callId);
+    await this.#joinLimit(userId, callId);
     return this.#ask(callId, { op: 'accept', userId, socketId });
   }
 
@@ -153,7 +156,13 @@ export class Calls {
 
   async join(userId: string, socketId: string, callId: string): Promise<CallView> {
     await this.#member(userId, callId);
+    await this.#joinLimit(userId, callId);
     return this.#ask(callId, { op: 'join', userId, socketId });
+  }
+
+  /** Joins and answers of one call by one person, a minute: each tells everyone in it (join and leave loops). */
+  async #joinLimit(userId: string, callId: string): Promise<void> {
+    await this.#deps.limiter.hit({ name: 'call joins', max: this.#deps.joinsPerMinute, windowMs: 60_000 }, `${userId}:${callId}`);
   }
 
   /**

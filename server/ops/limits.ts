@@ -232,6 +232,11 @@ function rows(): Row[] {
       set: variable('CALL_RINGS_PER_HOUR'),
     },
     {
+      what: 'times one person joins or answers one call (`calls.join`, `calls.accept`; `RATE_LIMITED` beyond)',
+      value: per(byDefault('CALL_JOINS_PER_MINUTE'), 60_000),
+      set: variable('CALL_JOINS_PER_MINUTE'),
+    },
+    {
       what: 'members of a group a call rings (those who read it most recently; the others may join)',
       value: number(byDefault('CALL_RING_MEMBERS')),
       set: variable('CALL_RING_MEMBERS'),

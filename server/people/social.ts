@@ -152,7 +152,15 @@ export async function createSocial(
     saved: new Saved(deps, posts),
     trends,
     chats,
-    calls: new Calls({ ...deps, callsPerHour: platform.config.callsPerHour, ringsPerHour: platform.config.callRingsPerHour }, chats),
+    calls: new Calls(
+      {
+        ...deps,
+        callsPerHour: platform.config.callsPerHour,
+        ringsPerHour: platform.config.callRingsPerHour,
+        joinsPerMinute: platform.config.callJoinsPerMinute,
+      },
+      chats,
+    ),
     media,
     places: new Places(platform.config.places, platform.cache, limiter, platform.log),
     reels,

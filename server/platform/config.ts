@@ -58,6 +58,8 @@ export interface Config {
   callsPerHour: number;
   /** How often one person may be rung an hour, whoever calls (CALL_RINGS_PER_HOUR). */
   callRingsPerHour: number;
+  /** How often one person may join or answer one call a minute (CALL_JOINS_PER_MINUTE). */
+  callJoinsPerMinute: number;
   /** How many members of a group a call rings at most (CALL_RING_MEMBERS). */
   callRingMembers: number;
   /** How long a call waits for someone whose device went away to come back (CALL_RECONNECT_SECONDS). */
@@ -423,6 +425,12 @@ const variables = {
     doc: 'How many times one person may be rung in an hour, whoever calls: beyond it a group call does not ring them (they may still join), and a one-to-one call to them is refused RATE_LIMITED. Counted per callee across every caller, next to CALLS_PER_HOUR per caller.',
     example: '60',
     parse: integer('CALL_RINGS_PER_HOUR', 1, 100_000, 60),
+  },
+  callJoinsPerMinute: {
+    name: 'CALL_JOINS_PER_MINUTE',
+    doc: 'How many times one person may join or answer one call (calls.join, calls.accept, from any of their devices) in a minute: beyond it RATE_LIMITED and nothing changes. Bounds join and leave loops, each of which tells everyone in the call. A device taking its place back after a reconnect counts too.',
+    example: '20',
+    parse: integer('CALL_JOINS_PER_MINUTE', 1, 10_000, 20),
   },
   callRingMembers: {
     name: 'CALL_RING_MEMBERS',
@@ -983,6 +991,7 @@ export function loadConfig(env: Env = process.env): Config {
     callRingSeconds: v.callRingSeconds,
     callsPerHour: v.callsPerHour,
     callRingsPerHour: v.callRingsPerHour,
+    callJoinsPerMinute: v.callJoinsPerMinute,
     callRingMembers: v.callRingMembers,
     callReconnectSeconds: v.callReconnectSeconds,
     callMaxSeconds: v.callMaxSeconds,
