@@ -323,9 +323,10 @@ const browserCapture: Capture = {
     });
     return stream.getVideoTracks()[0] as MediaStreamTrack;
   },
+  // The browser offers to share the sound too (a tab's, or the system's where it can).
   async screen() {
-    const stream = await navigator.mediaDevices.getDisplayMedia({ video: true, audio: false });
-    return stream.getVideoTracks()[0] as MediaStreamTrack;
+    const stream = await navigator.mediaDevices.getDisplayMedia({ video: true, audio: true });
+    return { video: stream.getVideoTracks()[0] as MediaStreamTrack, audio: stream.getAudioTracks()[0] };
   },
 };
 

@@ -77,7 +77,7 @@ function setUp(video = true) {
   const capture: Capture = {
     microphone: async () => track('audio'),
     camera: async () => track('video'),
-    screen: async () => track('video'),
+    screen: async () => ({ video: track('video'), audio: track('audio') }),
   };
   const media = new CallMedia({
     callId,
@@ -222,7 +222,7 @@ test('callMedia: a transport that disconnects or fails restarts ICE with the SFU
   expect(s.calls.filter((each) => each.op === 'calls.restartIce')).toHaveLength(1);
 });
 
-test('callMedia: mute and camera off pause the producers on the server; a screen share is produced as screen and closed when stopped', async () => {
+test('callMedia: mute and camera off pause the producers on the server; a screen share is produced as screen, its sound as screenAudio, both closed when stopped', async () => {
   const s = setUp();
   await s.media.start();
   await s.media.setMuted(true);
@@ -234,10 +234,14 @@ test('callMedia: mute and camera off pause the producers on the server; a screen
   expect(s.calls.filter((each) => each.op === 'calls.setProducer').at(-1)?.body.paused).toBe(false);
 
   await s.media.shareScreen();
-  expect(s.calls.filter((each) => each.op === 'calls.produce').at(-1)?.body.source).toBe('screen');
+  const produced = s.calls.filter((each) => each.op === 'calls.produce').map((each) => [each.body.source, each.body.kind]);
+  expect(produced.slice(-2)).toEqual([
+    ['screen', 'video'],
+    ['screenAudio', 'audio'],
+  ]);
   expect(s.last()?.local.screen).toBeDefined();
   await s.media.stopScreen();
-  expect(s.calls.filter((each) => each.op === 'calls.closeProducer')).toHaveLength(1);
+  expect(s.calls.filter((each) => each.op === 'calls.closeProducer')).toHaveLength(2);
   expect(s.last()?.local.screen).toBeUndefined();
   expect(s.errors).toEqual([]);
 });

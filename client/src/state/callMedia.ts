@@ -21,7 +21,8 @@ export interface Signalling {
 export interface Capture {
   microphone(deviceId?: string): Promise<MediaStreamTrack>;
   camera(deviceId?: string): Promise<MediaStreamTrack>;
-  screen(): Promise<MediaStreamTrack>;
+  /** The screen's video, and its sound when the user chose to share it (a tab's audio, say). */
+  screen(): Promise<{ video: MediaStreamTrack; audio: MediaStreamTrack | undefined }>;
 }
 
 /** Someone else's track as received. */
@@ -133,6 +134,8 @@ export class CallMedia {
   readonly #counters = new Map<string, ReceiveCounters>();
   #latest: MediaState = null;
   readonly #local: LocalMedia = { mic: undefined, camera: undefined, screen: undefined, muted: false, cameraOff: false };
+  /** The shared screen's sound, sent as `screenAudio` while the screen is shared. */
+  #screenAudio: MediaStreamTrack | undefined;
 
   constructor(options: MediaOptions) {
     this.#options = options;
@@ -204,29 +207,38 @@ export class CallMedia {
     });
   }
 
-  /** Shares a screen (the browser asks which); it stops when the user stops it in the browser too. */
+  /**
+   * Shares a screen (the browser asks which), with its sound when the user shares that too
+   * (`screenAudio`); it stops when the user stops it in the browser too.
+   */
   shareScreen(): Promise<void> {
     return this.#run('screen', async () => {
       if (this.#local.screen !== undefined) return;
-      const track = await this.#options.capture.screen();
-      this.#local.screen = track;
-      track.addEventListener('ended', () => void this.stopScreen());
-      await this.#produce('screen', track);
+      const { video, audio } = await this.#options.capture.screen();
+      this.#local.screen = video;
+      this.#screenAudio = audio;
+      video.addEventListener('ended', () => void this.stopScreen());
+      await this.#produce('screen', video);
+      if (audio !== undefined) await this.#produce('screenAudio', audio);
       this.#changed();
     });
   }
 
   stopScreen(): Promise<void> {
     return this.#run('screen', async () => {
-      const track = this.#local.screen;
+      for (const track of [this.#local.screen, this.#screenAudio]) track?.stop();
       this.#local.screen = undefined;
-      track?.stop();
-      const producer = this.#producers.get('screen');
-      this.#producers.delete('screen');
+      this.#screenAudio = undefined;
+      const producers = (['screen', 'screenAudio'] as const).flatMap((source) => {
+        const producer = this.#producers.get(source);
+        this.#producers.delete(source);
+        return producer === undefined ? [] : [producer];
+      });
       this.#changed();
-      if (producer === undefined) return;
-      producer.close();
-      await this.#options.signalling.call('calls.closeProducer', { callId: this.#options.callId, producerId: producer.id });
+      for (const producer of producers) {
+        producer.close();
+        await this.#options.signalling.call('calls.closeProducer', { callId: this.#options.callId, producerId: producer.id });
+      }
     });
   }
 
@@ -266,10 +278,11 @@ export class CallMedia {
   close(): void {
     this.#closed = true;
     this.#drop();
-    for (const track of [this.#local.mic, this.#local.camera, this.#local.screen]) track?.stop();
+    for (const track of [this.#local.mic, this.#local.camera, this.#local.screen, this.#screenAudio]) track?.stop();
     this.#local.mic = undefined;
     this.#local.camera = undefined;
     this.#local.screen = undefined;
+    this.#screenAudio = undefined;
     this.#changed();
   }
 
@@ -321,6 +334,7 @@ export class CallMedia {
       }
     }
     if (this.#local.screen !== undefined) await this.#produce('screen', this.#local.screen);
+    if (this.#screenAudio !== undefined) await this.#produce('screenAudio', this.#screenAudio);
     this.#changed();
   }
 
