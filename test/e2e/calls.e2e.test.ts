@@ -96,8 +96,24 @@ describe('calls in the web client', () => {
     await expect
       .poll(() => b.locator(`[data-testid="call-tile"][data-user="${ana.id}"]`).getAttribute('data-quality'), within)
       .toMatch(/good|fair|poor/);
+    // On Ana's phone Bruno fills the screen and her own camera floats in a corner; the desktop
+    // shows them side by side.
+    expect(await a.getByTestId('call-floating-self').locator(`[data-user="${ana.id}"] video`).count()).toBe(1);
+    expect(await b.getByTestId('call-floating-self').count()).toBe(0);
     await screenshot(a, 'calls-screen-390');
     await screenshot(b, 'calls-screen-1366');
+    // Bruno puts Ana in the browser's picture in picture.
+    await b.getByTestId('call-pip-browser').click();
+    await expect
+      .poll(
+        () =>
+          b.evaluate(() =>
+            (document.pictureInPictureElement as HTMLVideoElement | null)?.closest('[data-user]')?.getAttribute('data-user'),
+          ),
+        within,
+      )
+      .toBe(ana.id);
+    await b.evaluate(() => document.exitPictureInPicture());
     expect(await noHorizontalScroll(a)).toBeLessThanOrEqual(PHONE.width);
     expect([...(await audit(a, 'call screen 390')), ...(await audit(b, 'call screen 1366'))]).toEqual([]);
 

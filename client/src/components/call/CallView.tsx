@@ -1,6 +1,7 @@
-// The call this device is in, over the app: full screen (a grid of 1–16 tiles, or the speaker view
-// with a shared screen or whoever speaks large; the controls: mute, camera, switch camera, share
-// screen, devices, hang up), or minimized to a small floating tile that stays while the user goes
+// The call this device is in, over the app: full screen (a grid of 1–16 tiles, on a phone with one
+// other person their video full and this device's camera floating in a corner; or the speaker
+// view with a shared screen or whoever speaks large; the controls: mute, camera, switch camera,
+// share screen, devices, hang up; the browser's picture in picture where it has one), or minimized to a small floating tile that stays while the user goes
 // elsewhere in the app. The others' sound plays from audio elements kept in both, so minimizing
 // never interrupts it. Loaded when the first call starts.
 import {
@@ -12,6 +13,7 @@ import {
   MonitorOff,
   MonitorUp,
   PhoneOff,
+  PictureInPicture2,
   Settings2,
   SquareUser,
   SwitchCamera,
@@ -118,6 +120,23 @@ function FullCall(props: { tiles: Tile[]; person: (userId: string) => Person; ti
     />
   );
   const keyed = (key: string, compact = false) => <Show when={byKey(key)}>{(each) => tile(each, compact)}</Show>;
+  // A phone with one other person: they fill the screen, and this device's camera floats small
+  // in a corner (picture in picture), instead of two halves.
+  const selfKey = () => props.tiles.find((each) => each.self && each.source === 'camera')?.key;
+  const floatingSelf = () => (!viewport.wide() && props.tiles.length === 2 ? selfKey() : undefined);
+  // The browser's own picture in picture (where it has one) keeps the other's video on screen
+  // outside the app and the browser.
+  const pictureInPicture = async () => {
+    const video = [...(screen?.querySelectorAll<HTMLVideoElement>('[data-testid="call-tile"] video:not(.mirrored)') ?? [])].find(
+      (each) => each.videoWidth > 0,
+    );
+    if (video === undefined) return;
+    try {
+      await video.requestPictureInPicture();
+    } catch (error) {
+      actions.toast(errorText(error), 'error');
+    }
+  };
   return (
     <section ref={screen} class="call-screen" aria-labelledby="call-title" tabindex="-1" data-testid="call-screen">
       <header class="call-head">
@@ -133,6 +152,14 @@ function FullCall(props: { tiles: Tile[]; person: (userId: string) => Person; ti
           onClick={() => setSpeakerView(!speakerView())}
           data-testid="call-layout"
         />
+        <Show when={typeof document !== 'undefined' && document.pictureInPictureEnabled}>
+          <IconButton
+            icon={PictureInPicture2}
+            label={t('calls.pictureInPicture')}
+            onClick={() => void pictureInPicture()}
+            data-testid="call-pip-browser"
+          />
+        </Show>
         <IconButton
           icon={Minimize2}
           label={t('calls.minimize')}
@@ -143,9 +170,23 @@ function FullCall(props: { tiles: Tile[]; person: (userId: string) => Person; ti
       <Show
         when={speakerView()}
         fallback={
-          <div class="call-grid" style={{ '--call-columns': String(columns()) }} data-count={props.tiles.length}>
-            <For each={keys()}>{(key) => keyed(key)}</For>
-          </div>
+          <Show
+            when={floatingSelf()}
+            fallback={
+              <div class="call-grid" style={{ '--call-columns': String(columns()) }} data-count={props.tiles.length}>
+                <For each={keys()}>{(key) => keyed(key)}</For>
+              </div>
+            }
+          >
+            {(own) => (
+              <div class="call-grid call-grid-floating" data-count="2">
+                <For each={keys().filter((key) => key !== own())}>{(key) => keyed(key)}</For>
+                <div class="call-floating-self" data-testid="call-floating-self">
+                  {keyed(own(), true)}
+                </div>
+              </div>
+            )}
+          </Show>
         }
       >
         <div class="call-speaker">

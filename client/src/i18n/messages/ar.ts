@@ -1332,6 +1332,7 @@ export const ar: Messages = {
   'calls.gridView': 'عرض الشبكة',
   'calls.speakerView': 'عرض المتحدث',
   'calls.minimize': 'تصغير المكالمة',
+  'calls.pictureInPicture': 'صورة داخل صورة',
   'calls.expand': 'العودة إلى المكالمة',
   'calls.controls': 'أزرار التحكم في المكالمة',
   'calls.mute': 'كتم الصوت',

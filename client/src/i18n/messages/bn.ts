@@ -1319,6 +1319,7 @@ export const bn: Messages = {
   'calls.gridView': 'গ্রিড ভিউ',
   'calls.speakerView': 'বক্তা ভিউ',
   'calls.minimize': 'কল ছোট করুন',
+  'calls.pictureInPicture': 'ছবির ভিতরে ছবি',
   'calls.expand': 'কলে ফিরে যান',
   'calls.controls': 'কলের নিয়ন্ত্রণ',
   'calls.mute': 'মিউট করুন',

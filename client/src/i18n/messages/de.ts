@@ -1339,6 +1339,7 @@ export const de: Messages = {
   'calls.gridView': 'Rasteransicht',
   'calls.speakerView': 'Sprecheransicht',
   'calls.minimize': 'Anruf verkleinern',
+  'calls.pictureInPicture': 'Bild im Bild',
   'calls.expand': 'Zurück zum Anruf',
   'calls.controls': 'Anrufsteuerung',
   'calls.mute': 'Stummschalten',

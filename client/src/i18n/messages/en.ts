@@ -1325,6 +1325,7 @@ export const en = {
   'calls.gridView': 'Grid view',
   'calls.speakerView': 'Speaker view',
   'calls.minimize': 'Minimize call',
+  'calls.pictureInPicture': 'Picture in picture',
   'calls.expand': 'Back to the call',
   'calls.controls': 'Call controls',
   'calls.mute': 'Mute',

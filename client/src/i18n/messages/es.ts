@@ -1338,6 +1338,7 @@ export const es: Messages = {
   'calls.gridView': 'Vista de cuadrícula',
   'calls.speakerView': 'Vista de orador',
   'calls.minimize': 'Minimizar llamada',
+  'calls.pictureInPicture': 'Imagen en imagen',
   'calls.expand': 'Volver a la llamada',
   'calls.controls': 'Controles de la llamada',
   'calls.mute': 'Silenciar',

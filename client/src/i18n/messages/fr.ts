@@ -1347,6 +1347,7 @@ export const fr: Messages = {
   'calls.gridView': 'Vue en grille',
   'calls.speakerView': 'Vue intervenant',
   'calls.minimize': 'Réduire l’appel',
+  'calls.pictureInPicture': 'Image dans l’image',
   'calls.expand': 'Revenir à l’appel',
   'calls.controls': 'Commandes de l’appel',
   'calls.mute': 'Couper le micro',

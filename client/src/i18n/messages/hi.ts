@@ -1321,6 +1321,7 @@ export const hi: Messages = {
   'calls.gridView': 'ग्रिड व्यू',
   'calls.speakerView': 'वक्ता व्यू',
   'calls.minimize': 'कॉल छोटी करें',
+  'calls.pictureInPicture': 'पिक्चर-इन-पिक्चर',
   'calls.expand': 'कॉल पर लौटें',
   'calls.controls': 'कॉल नियंत्रण',
   'calls.mute': 'म्यूट करें',

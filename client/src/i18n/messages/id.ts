@@ -1332,6 +1332,7 @@ export const id: Messages = {
   'calls.gridView': 'Tampilan kisi',
   'calls.speakerView': 'Tampilan pembicara',
   'calls.minimize': 'Kecilkan panggilan',
+  'calls.pictureInPicture': 'Gambar dalam gambar',
   'calls.expand': 'Kembali ke panggilan',
   'calls.controls': 'Kontrol panggilan',
   'calls.mute': 'Bisukan',

@@ -1341,6 +1341,7 @@ export const it: Messages = {
   'calls.gridView': 'Vista griglia',
   'calls.speakerView': 'Vista relatore',
   'calls.minimize': 'Riduci la chiamata',
+  'calls.pictureInPicture': 'Picture-in-picture',
   'calls.expand': 'Torna alla chiamata',
   'calls.controls': 'Controlli della chiamata',
   'calls.mute': 'Disattiva microfono',

@@ -1325,6 +1325,7 @@ export const ja: Messages = {
   'calls.gridView': 'グリッド表示',
   'calls.speakerView': 'スピーカー表示',
   'calls.minimize': '通話を最小化',
+  'calls.pictureInPicture': 'ピクチャー イン ピクチャー',
   'calls.expand': '通話に戻る',
   'calls.controls': '通話の操作',
   'calls.mute': 'ミュート',

@@ -1321,6 +1321,7 @@ export const ko: Messages = {
   'calls.gridView': '격자 보기',
   'calls.speakerView': '발표자 보기',
   'calls.minimize': '통화 최소화',
+  'calls.pictureInPicture': '화면 속 화면',
   'calls.expand': '통화로 돌아가기',
   'calls.controls': '통화 조작',
   'calls.mute': '음소거',

@@ -1334,6 +1334,7 @@ export const nl: Messages = {
   'calls.gridView': 'Rasterweergave',
   'calls.speakerView': 'Sprekersweergave',
   'calls.minimize': 'Oproep verkleinen',
+  'calls.pictureInPicture': 'Beeld-in-beeld',
   'calls.expand': 'Terug naar de oproep',
   'calls.controls': 'Oproepknoppen',
   'calls.mute': 'Dempen',

@@ -1340,6 +1340,7 @@ export const pl: Messages = {
   'calls.gridView': 'Widok siatki',
   'calls.speakerView': 'Widok mówcy',
   'calls.minimize': 'Zminimalizuj połączenie',
+  'calls.pictureInPicture': 'Obraz w obrazie',
   'calls.expand': 'Wróć do połączenia',
   'calls.controls': 'Sterowanie połączeniem',
   'calls.mute': 'Wycisz',

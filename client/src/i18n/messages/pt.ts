@@ -1338,6 +1338,7 @@ export const pt: Messages = {
   'calls.gridView': 'Visualização em grade',
   'calls.speakerView': 'Visualização de quem fala',
   'calls.minimize': 'Minimizar chamada',
+  'calls.pictureInPicture': 'Picture-in-picture',
   'calls.expand': 'Voltar à chamada',
   'calls.controls': 'Controles da chamada',
   'calls.mute': 'Desativar microfone',

@@ -1340,6 +1340,7 @@ export const ru: Messages = {
   'calls.gridView': 'Сетка',
   'calls.speakerView': 'Говорящий крупно',
   'calls.minimize': 'Свернуть звонок',
+  'calls.pictureInPicture': 'Картинка в картинке',
   'calls.expand': 'Вернуться к звонку',
   'calls.controls': 'Управление звонком',
   'calls.mute': 'Выключить микрофон',

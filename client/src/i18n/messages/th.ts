@@ -1313,6 +1313,7 @@ export const th: Messages = {
   'calls.gridView': 'มุมมองตาราง',
   'calls.speakerView': 'มุมมองผู้พูด',
   'calls.minimize': 'ย่อการโทร',
+  'calls.pictureInPicture': 'ภาพซ้อนภาพ',
   'calls.expand': 'กลับไปที่การโทร',
   'calls.controls': 'ปุ่มควบคุมการโทร',
   'calls.mute': 'ปิดเสียง',

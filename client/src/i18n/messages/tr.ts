@@ -1328,6 +1328,7 @@ export const tr: Messages = {
   'calls.gridView': 'Izgara görünümü',
   'calls.speakerView': 'Konuşmacı görünümü',
   'calls.minimize': 'Aramayı küçült',
+  'calls.pictureInPicture': 'Resim içinde resim',
   'calls.expand': 'Aramaya dön',
   'calls.controls': 'Arama kontrolleri',
   'calls.mute': 'Sesi kapat',

@@ -1330,6 +1330,7 @@ export const ur: Messages = {
   'calls.gridView': 'گرڈ منظر',
   'calls.speakerView': 'بولنے والے کا منظر',
   'calls.minimize': 'کال چھوٹی کریں',
+  'calls.pictureInPicture': 'تصویر میں تصویر',
   'calls.expand': 'کال پر واپس جائیں',
   'calls.controls': 'کال کے کنٹرول',
   'calls.mute': 'آواز بند کریں',

@@ -1331,6 +1331,7 @@ export const vi: Messages = {
   'calls.gridView': 'Chế độ lưới',
   'calls.speakerView': 'Chế độ người nói',
   'calls.minimize': 'Thu nhỏ cuộc gọi',
+  'calls.pictureInPicture': 'Hình trong hình',
   'calls.expand': 'Quay lại cuộc gọi',
   'calls.controls': 'Điều khiển cuộc gọi',
   'calls.mute': 'Tắt tiếng',

@@ -1313,6 +1313,7 @@ export const zhTW: Messages = {
   'calls.gridView': '格狀檢視',
   'calls.speakerView': '發言者檢視',
   'calls.minimize': '縮小通話',
+  'calls.pictureInPicture': '子母畫面',
   'calls.expand': '返回通話',
   'calls.controls': '通話控制',
   'calls.mute': '靜音',

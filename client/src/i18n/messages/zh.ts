@@ -1313,6 +1313,7 @@ export const zh: Messages = {
   'calls.gridView': '网格视图',
   'calls.speakerView': '发言人视图',
   'calls.minimize': '最小化通话',
+  'calls.pictureInPicture': '画中画',
   'calls.expand': '返回通话',
   'calls.controls': '通话控制',
   'calls.mute': '静音',
