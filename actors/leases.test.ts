@@ -73,12 +73,17 @@ describe.each(kinds)('leases (%s)', (_kind, cluster) => {
     expect(await a.holder('counter.z')).toBe('node-b');
   });
 
-  test('leases: a fenced node (others took it for dead) loses every key at once, well inside the TTL; its keepAlive says so and it starts again as a new incarnation', async () => {
+  test('leases: a node still renewing is not fenced; one whose key went stale is (its keys free at once, well inside the TTL): its keepAlive says so and it starts again as a new incarnation', async () => {
     const open = cluster();
     const [a, b] = await Promise.all([open(), open()]);
     const lease = await a.claim('counter.f', 'node-a');
     expect(await b.claim('counter.f', 'node-b')).toBeUndefined();
-    await b.fence('node-a');
+    // Renewed just now (the claim wrote its key): heartbeats may be lost, the node is not.
+    expect(await b.fence('node-a', 300)).toBe('renewing');
+    expect(await b.holder('counter.f')).toBe('node-a');
+    await Bun.sleep(400);
+    expect(await b.fence('node-a', 300)).toBe('fenced');
+    expect(await b.fence('node-a', 300)).toBe('gone');
     expect(await b.holder('counter.f')).toBeUndefined();
     expect(await b.claim('counter.f', 'node-b')).toMatchObject({ node: 'node-b' });
     expect(await a.keepAlive('node-a')).toBe(false);

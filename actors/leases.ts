@@ -3,8 +3,9 @@
 // counts only while its node is alive: while the node's own key holds that incarnation. A node
 // renews that one key every TTL/3, and a key nobody renews is gone after the TTL (10 s by
 // default), so a dead node's actors are free once its node key is. Sooner in practice: the nodes
-// that stop hearing a node's heartbeats (three missed, 3 s) delete its key (`fence`), so its
-// actors come back elsewhere within seconds; the TTL is what frees them when nobody is listening. One write keeps all of a
+// that stop hearing a node's heartbeats (three missed, 3 s) delete its key (`fence`) once it
+// also shows no renewal for a while, so its actors come back elsewhere within seconds; the TTL is
+// what frees them when nobody is listening. One write keeps all of a
 // node's leases: when each actor renewed its own key every TTL/3, 20,000 user actors (a socket
 // each) made 6,000 KV writes a second on an idle node, a quarter of its CPU, and the garbage of
 // those writes held a socket's memory at 21 KB instead of 11 (bench/sockets.ts).
@@ -40,11 +41,14 @@ export interface LeaseStore {
   renew(lease: Lease): Promise<Lease | undefined>;
   release(lease: Lease): Promise<void>;
   /**
-   * Frees every lease `node` holds at once, as if its key had lapsed: other nodes took it for
-   * dead (silent past three heartbeats), and its actors should not wait out the TTL to come back
-   * elsewhere. A node that was only paused learns it at its next keepAlive (false).
+   * Frees every lease `node` holds at once, as if its key had lapsed, but only if its key shows
+   * no renewal for `staleMs` (by the store's clock): other nodes stopped hearing its heartbeats,
+   * and its actors should not wait out the TTL to come back elsewhere. A node still renewing is
+   * never fenced (a partition of the heartbeats alone changes nothing), and a node restarted under
+   * the same id meanwhile keeps its new key (the delete names the revision it judged). True when
+   * fenced. A node that was only paused learns it at its next keepAlive (false).
    */
-  fence(node: string): Promise<void>;
+  fence(node: string, staleMs: number): Promise<'fenced' | 'renewing' | 'gone'>;
   /** The live node holding the key, if any. */
   holder(key: string): Promise<string | undefined>;
   close(): Promise<void>;
@@ -162,8 +166,17 @@ export async function openJetStreamLeases(
     async release(lease) {
       await actors.delete(lease.key, { previousSeq: lease.revision });
     },
-    async fence(node) {
-      await nodes.delete(node);
+    async fence(node, staleMs) {
+      const entry = await nodes.get(node);
+      if (entry === null || entry.operation !== 'PUT') return 'gone';
+      if (Date.now() - entry.created.getTime() < staleMs) return 'renewing';
+      try {
+        await nodes.delete(node, { previousSeq: entry.revision });
+        return 'fenced';
+      } catch (error) {
+        if (lastSequenceWrong(error)) return 'renewing';
+        throw error;
+      }
     },
     async holder(key) {
       const current = held(await actors.get(key));
@@ -247,8 +260,12 @@ export function createMemoryLeases(ttlMs = DEFAULT_LEASE_TTL_MS, keyTtlMs = ttlM
     async release(lease) {
       if (live(actors, lease.key)?.revision === lease.revision) actors.delete(lease.key);
     },
-    async fence(node) {
+    async fence(node, staleMs) {
+      const entry = live(nodes, node);
+      if (entry === undefined) return 'gone';
+      if (Date.now() - (entry.expiresAt - ttlMs) < staleMs) return 'renewing';
       nodes.delete(node);
+      return 'fenced';
     },
     holder: async (key) => holderOf(key),
     close: async () => {

@@ -128,7 +128,7 @@ async function cluster(
       transport === 'nats' ? await transports.nats(namespace, ttlMs) : await transports.memory(namespace, ttlMs);
     if (transport === 'nats') group.buses.push(bus);
     // Without fencing (the lease store unreachable when a node fell silent), only the TTL frees a dead node's leases.
-    const leases: LeaseStore = options.fencing === false ? { ...opened, fence: async () => undefined } : opened;
+    const leases: LeaseStore = options.fencing === false ? { ...opened, fence: async () => 'renewing' as const } : opened;
     const system = await ActorSystem.start({
       bus,
       leases,

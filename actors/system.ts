@@ -169,6 +169,12 @@ export function rendezvous(key: string, nodes: readonly string[]): string | unde
   return best;
 }
 
+/**
+ * A silent node is fenced once its key shows no renewal for this many of its renewal periods
+ * (a third of the lease TTL, at most a second): 3 s by default.
+ */
+const FENCE_STALE_RENEWALS = 3;
+
 /** The node a request went to missed three heartbeats before it answered. Internal: the sender
  * tries again (the node's lease expires and the actor is activated elsewhere). */
 class NodeSilentError extends Error {
@@ -208,6 +214,8 @@ export class ActorSystem {
   readonly #waiting = new Map<string, Set<(error: Error) => void>>();
   readonly #subscriptions: BusSubscription[] = [];
   readonly #intervals: ReturnType<typeof setInterval>[] = [];
+  /** The heartbeat and the keepAlive: they go on while a stopping node passivates, so that it is not taken for dead meanwhile. */
+  readonly #lifelines: ReturnType<typeof setInterval>[] = [];
   /** tellMany's items waiting to go to each node (see TELL_MANY_WINDOW_MS), in the order told. */
   readonly #outbox = new Map<string, Wire[]>();
   #outboxTimer: ReturnType<typeof setTimeout> | undefined;
@@ -225,8 +233,12 @@ export class ActorSystem {
   readonly #beats = new Map<string, number>();
   /** How many times this node's leases lapsed (claims under way across a lapse are lost). */
   #lapses = 0;
-  /** A keepAlive is running; the next waits for it. */
-  #keeping = false;
+  /** The keepAlive running, which others wait for instead of starting their own. */
+  #keeping: Promise<void> | undefined;
+  /** When this node's leases were last known to hold (a keepAlive that succeeded, or the start). */
+  #keptAliveAt = Date.now();
+  /** How often this node renews its key: a third of the lease TTL, at most a second. */
+  readonly #keepAliveMs: number;
   /** A renewal round is running; the next waits for it (two rounds would renew a lease twice on one revision). */
   #renewing = false;
 
@@ -240,6 +252,7 @@ export class ActorSystem {
     this.#namespace = options.namespace;
     this.#askTimeoutMs = options.askTimeoutMs ?? 5000;
     this.#heartbeatMs = options.heartbeatMs ?? 1000;
+    this.#keepAliveMs = Math.max(100, Math.min(this.#leases.ttlMs / 3, 1000));
     this.#sfuLoad = options.sfuLoad;
     this.#sfuBitrate = options.sfuBitrate;
     for (const kind of options.kinds) this.#kinds.set(kind.name, kind);
@@ -281,7 +294,7 @@ export class ActorSystem {
     const ownLoad = this.#sfuLoad?.();
     this.#seen.set(this.node, { at: Date.now(), host: this.#host, ...(ownLoad === undefined ? {} : { sfu: ownLoad }) });
     beat();
-    this.#intervals.push(
+    this.#lifelines.push(
       setInterval(() => {
         beat();
         this.#abandonSilent();
@@ -322,8 +335,8 @@ export class ActorSystem {
         ).then((results) => message.respond(encodeFrame({ retry: results.filter((index) => index !== undefined) })));
       }),
     );
+    this.#lifelines.push(setInterval(() => void this.#keepAlive(), this.#keepAliveMs));
     this.#intervals.push(
-      setInterval(() => void this.#keepAlive(), Math.max(100, this.#leases.ttlMs / 3)),
       setInterval(() => void this.#renewLeases(), Math.max(100, this.#leases.keyTtlMs / 3)),
       setInterval(() => void this.#passivateIdle(), this.#idleCheckMs()),
       setInterval(() => void this.#deliverReminders(), 250),
@@ -401,9 +414,10 @@ export class ActorSystem {
   }
 
   /**
-   * When a node heard at the last heartbeat no longer is: fences it (its leases are freed now, so
-   * its actors come back elsewhere within seconds instead of after the lease TTL; a node that was
-   * only paused learns it at its next keepAlive and lets its actors go), tells the local actors of
+   * When a node heard at the last heartbeat no longer is: fences it once its key shows no renewal
+   * either (#fenceWhenStale: its leases are freed then, so its actors come back elsewhere within
+   * seconds instead of after the lease TTL; a node that was only paused checks its leases before
+   * acting again, #confident), tells the local actors of
    * kinds that ask for it (`nodeLost`), then the listeners (onNodeLost), which may then activate
    * the lost node's actors here. Not while this node does not hear its own heartbeats: then it is
    * the one cut off, and the others are not lost.
@@ -418,20 +432,32 @@ export class ActorSystem {
       const message = entry.kind.nodeLost;
       if (message !== undefined) this.tell(entry.kind.name, key.slice(entry.kind.name.length + 1), message);
     }
-    void Promise.all(
-      lost.map((node) =>
-        this.#leases.fence(node).catch((error: unknown) => {
-          // Its key then lapses after the TTL, as when nobody noticed.
-          this.#log.warn({ err: error, node }, `actors.noticeLost() | could not fence a silent node [node:${node}]`);
-        }),
-      ),
-    ).then(() => {
-      this.#log.warn(
-        { nodes: lost },
-        `actors.noticeLost() | silent nodes fenced; their actors may start elsewhere [nodes:${lost.join(',')}]`,
-      );
+    void Promise.all(lost.map((node) => this.#fenceWhenStale(node))).then(() => {
       for (const listener of this.#lostListeners) listener(lost);
     });
+  }
+
+  /**
+   * Fences a silent `node` once its key also shows no renewal for FENCE_STALE_RENEWALS renewals
+   * (it may still be renewing: heartbeats lost on the way, not the node). Tried again every half
+   * renewal until then; given up when the node is heard again, or after the lease TTL (its key
+   * has lapsed by then if it was dead). A failure to reach the store leaves it to the TTL.
+   */
+  async #fenceWhenStale(node: string): Promise<void> {
+    const until = Date.now() + this.#leases.ttlMs;
+    while (!this.#stopped && Date.now() < until && !this.heardNodes().includes(node)) {
+      let outcome: 'fenced' | 'renewing' | 'gone';
+      try {
+        outcome = await this.#leases.fence(node, this.#keepAliveMs * FENCE_STALE_RENEWALS);
+      } catch (error) {
+        this.#log.warn({ err: error, node }, `actors.noticeLost() | could not fence a silent node [node:${node}]`);
+        return;
+      }
+      if (outcome === 'fenced')
+        this.#log.warn({ node }, `actors.noticeLost() | fenced a silent node; its actors may start elsewhere [node:${node}]`);
+      if (outcome !== 'renewing') return;
+      await Bun.sleep(this.#keepAliveMs / 2);
+    }
   }
 
   /** Heartbeats older than this are from nodes taken for dead. */
@@ -638,6 +664,10 @@ export class ActorSystem {
         throw error;
       });
     }
+    // Paused long enough to have been fenced? Its leases are checked first; lost, the message
+    // goes where the actor is now.
+    await this.#confident();
+    if (this.#activations.get(key)?.activation !== activation) return this.#receive(wire);
     const outcome = await activation.enqueue(wire.message);
     if ('stop' in outcome) await this.#passivate(key);
     return { value: 'reply' in outcome ? outcome.reply : undefined, owner: this.node };
@@ -728,11 +758,21 @@ export class ActorSystem {
    * Keeps this node's leases alive. When they lapsed (silent past the TTL: a pause, a cut-off
    * bus), any of its actors may be active elsewhere by now: all of them stop here.
    */
-  async #keepAlive(): Promise<void> {
-    if (this.#keeping || this.#stopped) return;
-    this.#keeping = true;
+  #keepAlive(): Promise<void> {
+    if (this.#stopped) return Promise.resolve();
+    this.#keeping ??= this.#keepAliveOnce().finally(() => {
+      this.#keeping = undefined;
+    });
+    return this.#keeping;
+  }
+
+  async #keepAliveOnce(): Promise<void> {
+    const started = Date.now();
     try {
-      if (await this.#leases.keepAlive(this.node)) return;
+      if (await this.#leases.keepAlive(this.node)) {
+        this.#keptAliveAt = started;
+        return;
+      }
       this.#lapses++;
       const held = [...this.#activations, ...this.#claimed];
       this.#log.warn(
@@ -745,9 +785,18 @@ export class ActorSystem {
       await Promise.all(active.map((entry) => entry.activation.stop(new ActorSystemStoppedError())));
     } catch (error) {
       this.#log.warn({ err: error }, 'actors.keepAlive() | failed, will retry');
-    } finally {
-      this.#keeping = false;
     }
+  }
+
+  /**
+   * Others fence a node whose key shows no renewal for FENCE_STALE_RENEWALS renewals: a node that
+   * has not renewed for two of them (a pause, a slow store) makes sure its leases still hold
+   * before it acts for an actor again, so an actor never answers here after being taken
+   * elsewhere. Usually a comparison of two numbers.
+   */
+  async #confident(): Promise<void> {
+    if (Date.now() - this.#keptAliveAt <= this.#keepAliveMs * (FENCE_STALE_RENEWALS - 1)) return;
+    await this.#keepAlive();
   }
 
   async #renewLeases(): Promise<void> {
@@ -803,6 +852,7 @@ export class ActorSystem {
     this.#stopping = true;
     for (const interval of this.#intervals) clearInterval(interval);
     await Promise.all([...this.#activations.keys()].map((key) => this.#passivate(key)));
+    for (const interval of this.#lifelines) clearInterval(interval);
     // What passivating actors told others goes out before the bus is let go.
     this.#flushOutbox();
     this.#stopped = true;
@@ -822,7 +872,7 @@ export class ActorSystem {
     this.#stopped = true;
     clearTimeout(this.#outboxTimer);
     this.#outbox.clear();
-    for (const interval of this.#intervals) clearInterval(interval);
+    for (const interval of [...this.#intervals, ...this.#lifelines]) clearInterval(interval);
     for (const subscription of this.#subscriptions) subscription.unsubscribe();
   }
 }
