@@ -194,15 +194,50 @@ test('call store: each time the user’s topic is joined, the newest calls are r
   await expect.poll(() => s.state.incoming).toEqual([]);
 });
 
+test('call store: a call cancelled while the history is being read does not ring again when the stale answer arrives', async () => {
+  const ringing: Call = {
+    ...baseCall,
+    startedBy: bruno,
+    participants: [
+      { userId: bruno, state: 'joined', joinedAt: '2026-11-24T18:00:00.000Z', leftAt: null },
+      { userId: me, state: 'ringing', joinedAt: null, leftAt: null },
+    ],
+  };
+  let answer: (value: unknown) => void = () => undefined;
+  const s = setUp({ 'calls.history': () => new Promise((resolve) => (answer = resolve)) });
+  s.userJoined();
+  s.user('call.cancelled', { callId, reason: 'ended' });
+  answer({ items: [ringing], more: false });
+  await Bun.sleep(10);
+  expect(s.state.incoming).toEqual([]);
+});
+
+test('call store: a reconnect refused ANSWERED_ELSEWHERE (another device of this person took the place) leaves the call here', async () => {
+  const s = setUp({
+    'calls.accept': () => {
+      throw Object.assign(new Error('elsewhere'), { code: 'ANSWERED_ELSEWHERE' });
+    },
+  });
+  await s.actions.start(baseCall.conversationId, true);
+  s.joined();
+  s.reconnect(false);
+  await expect.poll(() => s.state.current).toBeUndefined();
+  expect(s.log).toContain('media close');
+  expect(s.log.some((line) => line.startsWith('error'))).toBe(true);
+});
+
 test('call store: hang-up leaves locally and tells the server; after a reconnect (events replayed or reset) the device takes its place back and negotiates again, once', async () => {
   const s = setUp({ 'calls.accept': () => ({ ...baseCall, state: 'active' }) });
   await s.actions.start(baseCall.conversationId, true);
   s.joined();
   expect(s.calls.map((each) => each.op)).toEqual(['calls.start']);
+  const syncedBefore = s.synced.length;
   s.reconnect(false);
   await expect.poll(() => s.state.current?.state).toBe('active');
   expect(s.calls.at(-1)).toEqual({ op: 'calls.accept', body: { callId } });
   await expect.poll(() => s.log).toContain('media renegotiate');
+  // Negotiated once: taking the place back does not also sync the media.
+  expect(s.synced.length).toBe(syncedBefore);
   s.reconnect(true);
   await expect.poll(() => s.log.filter((line) => line === 'media renegotiate').length).toBe(2);
   expect(s.calls.map((each) => each.op)).toEqual(['calls.start', 'calls.accept', 'calls.accept']);

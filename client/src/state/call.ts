@@ -108,9 +108,16 @@ export function createCallStore(deps: CallDeps) {
     setState('incoming', (calls) => calls.filter((each) => each.id !== callId));
   }
 
+  /** Calls that stopped ringing this user (the newest): a history read before it came never rings them again. */
+  const cancelled = new Set<string>();
   deps.onUserEvent((event) => {
     if (event.name === 'call.incoming') ring((event.body as { call: Call }).call);
-    if (event.name === 'call.cancelled') stopRinging((event.body as { callId: string }).callId);
+    if (event.name === 'call.cancelled') {
+      const { callId } = event.body as { callId: string };
+      cancelled.add(callId);
+      if (cancelled.size > CATCH_UP_CALLS * 20) cancelled.delete(cancelled.values().next().value as string);
+      stopRinging(callId);
+    }
   });
   deps.onUserJoined(() => void catchUp());
 
@@ -131,7 +138,7 @@ export function createCallStore(deps: CallDeps) {
     const ringsMe = (call: Call) =>
       call.state !== 'ended' && call.participants.some((each) => each.userId === me && each.state === 'ringing');
     for (const call of calls) {
-      if (ringsMe(call)) ring(call);
+      if (ringsMe(call) && !cancelled.has(call.id)) ring(call);
       else stopRinging(call.id);
     }
   }
@@ -229,9 +236,20 @@ export function createCallStore(deps: CallDeps) {
     if (current?.id !== callId) return;
     try {
       const again = await deps.call(current.kind === 'group' ? 'calls.join' : 'calls.accept', { callId });
-      apply(again);
-      if (state.current?.id === callId) await session?.renegotiate();
+      // Kept without syncing the media: it is negotiated again once, just below.
+      if (!joined(again, deps.me())) {
+        apply(again);
+        return;
+      }
+      setState('current', reconcile(again));
+      await session?.renegotiate();
     } catch (error) {
+      // Another device of this person took the place meanwhile: this one is out of the call.
+      if ((error as { code?: string }).code === 'ANSWERED_ELSEWHERE') {
+        finish();
+        deps.onError(error);
+        return;
+      }
       // Refused (the call ended, or the reconnect time passed): as the call is now, left if not in it.
       let now: Call;
       try {
@@ -325,7 +343,13 @@ const browserCapture: Capture = {
   },
   // The browser offers to share the sound too (a tab's, or the system's where it can).
   async screen() {
-    const stream = await navigator.mediaDevices.getDisplayMedia({ video: true, audio: true });
+    // Not the system's own sound where it would be offered: it holds the others' voices, which
+    // would go back to them as an echo.
+    const stream = await navigator.mediaDevices.getDisplayMedia({
+      video: true,
+      audio: true,
+      systemAudio: 'exclude',
+    } as DisplayMediaStreamOptions);
     return { video: stream.getVideoTracks()[0] as MediaStreamTrack, audio: stream.getAudioTracks()[0] };
   },
 };

@@ -127,10 +127,17 @@ function FullCall(props: { tiles: Tile[]; person: (userId: string) => Person; ti
   // The browser's own picture in picture (where it has one) keeps the other's video on screen
   // outside the app and the browser.
   const pictureInPicture = async () => {
-    const video = [...(screen?.querySelectorAll<HTMLVideoElement>('[data-testid="call-tile"] video:not(.mirrored)') ?? [])].find(
-      (each) => each.videoWidth > 0,
-    );
-    if (video === undefined) return;
+    // Someone else's: the main tile when it is theirs, else the first of theirs that plays.
+    const others = props.tiles.filter((each) => !each.self);
+    const order = [main(), ...others].filter((each): each is Tile => each !== undefined && !each.self);
+    const video = order
+      .map((each) =>
+        screen?.querySelector<HTMLVideoElement>(
+          `[data-testid="call-tile"][data-user="${each.userId}"][data-source="${each.source}"] video`,
+        ),
+      )
+      .find((each) => each !== null && each !== undefined && each.videoWidth > 0);
+    if (video === undefined || video === null) return;
     try {
       await video.requestPictureInPicture();
     } catch (error) {
