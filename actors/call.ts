@@ -107,6 +107,12 @@ interface Notice {
 const noticeName = (notice: Notice) => `${notice.event.name}:${notice.userId}`;
 /** A stored notice is delivered by the reminder poller if this actor has not done it by then (its node died, a user actor was away). */
 const NOTICE_AFTER_MS = 2000;
+/**
+ * Media changes (producers made, paused, closed) are told together: one `call.changed` for all
+ * of those of this long, with the call as it is then, so a mute button pressed in a loop does not
+ * make one event for everyone per press.
+ */
+const MEDIA_CHANGED_MS = 100;
 
 /** A start refused by the database's rules: another call in progress, a caller in another call, a retried clientId. */
 export type StartRefusal = { refused: 'inProgress'; callId: string } | { refused: 'alreadyInCall' } | { refused: 'sameClient' };
@@ -164,6 +170,8 @@ class Call {
   readonly #participants = new Map<string, ParticipantRow>();
   /** The router and what is on it, from the first `calls.media` until the end (or the router's loss). */
   #media: CallMedia | undefined;
+  /** A `call.changed` for media changes is due (MEDIA_CHANGED_MS). */
+  #mediaChangedDue: ReturnType<typeof setTimeout> | undefined;
 
   constructor(id: string, deps: CallActorDeps, context: ActorContext, call: CallRow | undefined, participants: ParticipantRow[]) {
     this.#id = id;
@@ -613,7 +621,7 @@ class Call {
       this.#deps.sfu,
       call,
       {
-        changed: () => void this.#changedLogged(),
+        changed: () => this.#mediaChanged(),
         speaker: (userId) => this.#deps.topics.signal(this.#topic, 'call.speaker', { callId: this.#id, userId }),
         lost: () => {
           if (this.#media !== media) return;
@@ -632,6 +640,14 @@ class Call {
     );
     await this.#changed();
     return media;
+  }
+
+  /** Media changed: told with the others of the next MEDIA_CHANGED_MS. */
+  #mediaChanged(): void {
+    this.#mediaChangedDue ??= setTimeout(() => {
+      this.#mediaChangedDue = undefined;
+      void this.#changedLogged();
+    }, MEDIA_CHANGED_MS);
   }
 
   /** A change seen outside a turn (a producer closed with its transport, the router lost): told, or logged. */

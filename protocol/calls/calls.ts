@@ -183,7 +183,7 @@ export const callUserEvents = {
 export const callEvents = {
   'call.changed': {
     description:
-      'The call changed: someone joined, left, declined or missed it, it was answered, it ended, or what is sent in it changed (a producer made, paused, resumed or closed; the router moved: `media.epoch`). Carries the whole call, so a client that missed one loses nothing by taking the next.',
+      'The call changed: someone joined, left, declined or missed it, it was answered, it ended, or what is sent in it changed (a producer made, paused, resumed or closed: such changes are told together, one event per 100 ms at most; the router moved: `media.epoch`). Carries the whole call, so a client that missed one loses nothing by taking the next.',
     body: T.Object({ call: Call }),
     example: { call: activeCall },
   },

@@ -159,6 +159,21 @@ describe('call media', () => {
     const off = bruno.event('call.changed', (body) => mediaOf(body)?.producers.find((p) => p.source === 'camera')?.paused === true);
     await ana.call('calls.setProducer', { callId, producerId: camera.producerId, paused: true });
     await off;
+
+    // The camera button pressed in a loop: 30 changes, told together (a call.changed at most
+    // every 100 ms, the last one with the camera as it ended), not one event per press for everyone.
+    const toldBefore = bruno.socket.frames.filter((frame) => frame.type === 'event' && frame.name === 'call.changed').length;
+    await Promise.all(
+      Array.from({ length: 30 }, (_, i) => ana.call('calls.setProducer', { callId, producerId: camera.producerId, paused: i % 2 === 0 })),
+    );
+    const settled = bruno.event('call.changed', (body) => mediaOf(body)?.producers.find((p) => p.source === 'camera')?.paused === false);
+    await settled;
+    await Bun.sleep(300);
+    const told = bruno.socket.frames.filter((frame) => frame.type === 'event' && frame.name === 'call.changed').length - toldBefore;
+    expect(told).toBeGreaterThanOrEqual(1);
+    expect(told).toBeLessThan(30);
+    await ana.call('calls.setProducer', { callId, producerId: camera.producerId, paused: true });
+    await bruno.event('call.changed', (body) => mediaOf(body)?.producers.find((p) => p.source === 'camera')?.paused === true);
     const stopped = bruno.event(
       'call.changed',
       (body) =>
