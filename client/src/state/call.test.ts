@@ -226,6 +226,22 @@ test('call store: a reconnect refused ANSWERED_ELSEWHERE (another device of this
   expect(s.log.some((line) => line.startsWith('error'))).toBe(true);
 });
 
+test('call store: a reconnect refused RATE_LIMITED (a link that keeps dropping) takes the place back once allowed', async () => {
+  let refusals = 1;
+  const s = setUp({
+    'calls.accept': () => {
+      if (refusals-- > 0) throw Object.assign(new Error('later'), { code: 'RATE_LIMITED', details: { retryAfterMs: 20 } });
+      return { ...baseCall, state: 'active' };
+    },
+  });
+  await s.actions.start(baseCall.conversationId, true);
+  s.joined();
+  s.reconnect(false);
+  await expect.poll(() => s.log).toContain('media renegotiate');
+  expect(s.calls.filter((each) => each.op === 'calls.accept')).toHaveLength(2);
+  expect(s.state.current?.state).toBe('active');
+});
+
 test('call store: hang-up leaves locally and tells the server; after a reconnect (events replayed or reset) the device takes its place back and negotiates again, once', async () => {
   const s = setUp({ 'calls.accept': () => ({ ...baseCall, state: 'active' }) });
   await s.actions.start(baseCall.conversationId, true);

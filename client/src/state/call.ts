@@ -245,9 +245,15 @@ export function createCallStore(deps: CallDeps) {
       await session?.renegotiate();
     } catch (error) {
       // Another device of this person took the place meanwhile: this one is out of the call.
-      if ((error as { code?: string }).code === 'ANSWERED_ELSEWHERE') {
+      const refusal = error as { code?: string; details?: { retryAfterMs?: number } };
+      if (refusal.code === 'ANSWERED_ELSEWHERE') {
         finish();
         deps.onError(error);
+        return;
+      }
+      // Too many joins of this call a minute (a link that keeps dropping): tried again when allowed.
+      if (refusal.code === 'RATE_LIMITED') {
+        setTimeout(() => void reclaim(callId), refusal.details?.retryAfterMs ?? 1000);
         return;
       }
       // Refused (the call ended, or the reconnect time passed): as the call is now, left if not in it.

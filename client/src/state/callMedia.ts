@@ -218,8 +218,25 @@ export class CallMedia {
       this.#local.screen = video;
       this.#screenAudio = audio;
       video.addEventListener('ended', () => void this.stopScreen());
-      await this.#produce('screen', video);
-      if (audio !== undefined) await this.#produce('screenAudio', audio);
+      try {
+        await this.#produce('screen', video);
+        if (audio !== undefined) await this.#produce('screenAudio', audio);
+      } catch (error) {
+        // Not sent: the capture stops too (the browser would go on showing it as shared).
+        for (const track of [video, audio]) track?.stop();
+        this.#local.screen = undefined;
+        this.#screenAudio = undefined;
+        const made = this.#producers.get('screen');
+        this.#producers.delete('screen');
+        if (made !== undefined) {
+          made.close();
+          await this.#options.signalling
+            .call('calls.closeProducer', { callId: this.#options.callId, producerId: made.id })
+            .catch(() => undefined);
+        }
+        this.#changed();
+        throw error;
+      }
       this.#changed();
     });
   }
