@@ -1,21 +1,21 @@
 // Ownership leases. The one node that may host an actor holds the key `<kind>.<id>`; its value
 // names the node and the node's incarnation (a random id per process, or per lapse). A holder
 // counts only while its node is alive: while the node's own key holds that incarnation. A node
-// renews that one key every TTL/3, and a key nobody renews is gone after the TTL (10 s by
-// default), so a dead node's actors are free once its node key is. Sooner in practice: the nodes
-// that stop hearing a node's heartbeats (three missed, 3 s) delete its key (`fence`) once it
-// also shows no renewal for a while, so its actors come back elsewhere within seconds; the TTL is
-// what frees them when nobody is listening. One write keeps all of a
+// renews that one key every TTL/3 (at most every second: actors/system.ts), and a key nobody renews
+// is gone after the TTL (10 s by default), so a dead node's actors are free once its node key is.
+// Sooner in practice: the nodes that stop hearing a node's heartbeats (three missed, 3 s) delete
+// its key (`fence`) once it also shows no renewal for a while, so its actors come back elsewhere
+// within seconds; the TTL is what frees them when nobody is listening. One write keeps all of a
 // node's leases: when each actor renewed its own key every TTL/3, 20,000 user actors (a socket
 // each) made 6,000 KV writes a second on an idle node, a quarter of its CPU, and the garbage of
 // those writes held a socket's memory at 21 KB instead of 11 (bench/sockets.ts).
 //
 // Claiming is a create; where the key exists and names a node that is not alive, or an earlier
 // incarnation of one, the claim takes it over with an update on the revision it read, so two
-// claimers cannot both win. Actor keys live for KEY_TTL_FACTOR × the TTL (5 minutes by default)
-// and their holder renews them every third of that: what a dead node held, and the markers of
-// released keys, go away by themselves. JetStream KV in a cluster (buckets `<ns>_actors` and
-// `<ns>_nodes`), memory in embedded mode.
+// claimers cannot both win. Actor keys live for KEY_TTL_FACTOR × the TTL (5 minutes by default) and
+// their holder renews them every third of that: what a dead node held, and the markers of released
+// keys, go away by themselves. JetStream KV in a cluster (buckets `<ns>_actors` and `<ns>_nodes`),
+// memory in embedded mode.
 import type { KV, KvEntry, NatsConnection } from 'nats';
 
 export interface Lease {
@@ -45,8 +45,9 @@ export interface LeaseStore {
    * no renewal for `staleMs` (by the store's clock): other nodes stopped hearing its heartbeats,
    * and its actors should not wait out the TTL to come back elsewhere. A node still renewing is
    * never fenced (a partition of the heartbeats alone changes nothing), and a node restarted under
-   * the same id meanwhile keeps its new key (the delete names the revision it judged). True when
-   * fenced. A node that was only paused learns it at its next keepAlive (false).
+   * the same id meanwhile keeps its new key (the delete names the revision it judged). Answers
+   * `fenced`, `renewing` (not stale, or renewed meanwhile) or `gone` (no key: lapsed, or fenced by
+   * another). A node that was only paused learns it at its next keepAlive (false).
    */
   fence(node: string, staleMs: number): Promise<'fenced' | 'renewing' | 'gone'>;
   /** The live node holding the key, if any. */

@@ -414,12 +414,11 @@ export class ActorSystem {
   }
 
   /**
-   * When a node heard at the last heartbeat no longer is: fences it once its key shows no renewal
-   * either (#fenceWhenStale: its leases are freed then, so its actors come back elsewhere within
-   * seconds instead of after the lease TTL; a node that was only paused checks its leases before
-   * acting again, #confident), tells the local actors of
-   * kinds that ask for it (`nodeLost`), then the listeners (onNodeLost), which may then activate
-   * the lost node's actors here. Not while this node does not hear its own heartbeats: then it is
+   * When a node heard at the last heartbeat no longer is: tells the local actors of kinds that ask
+   * for it (`nodeLost`), fences it once its key shows no renewal either (#fenceWhenStale: its
+   * leases are freed then, so its actors come back elsewhere within seconds instead of after the
+   * lease TTL; a node that was only paused checks its leases before acting again, #confident),
+   * then tells the listeners (onNodeLost), which may then activate the lost node's actors here. Not while this node does not hear its own heartbeats: then it is
    * the one cut off, and the others are not lost.
    */
   #noticeLost(): void {

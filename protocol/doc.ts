@@ -689,7 +689,7 @@ in a browser speaks them as they are).
   \`calls.restartIce\`. \`call.speaker\` (a signal) names who speaks. When the node holding the
   router dies, \`call.mediaLost\` (a signal) says so once the other nodes miss its heartbeats
   (about 3 s), and the call makes a router on another node at once: \`call.changed\` then
-  brings a new \`media.epoch\` (media back 3–4.5 s after the node died, measured in browsers). Whenever \`media.epoch\` changes (that, or the router's SFU
+  brings a new \`media.epoch\` (media back 2.9–4.4 s after the node died, measured in browsers). Whenever \`media.epoch\` changes (that, or the router's SFU
   worker died), everything of the old router is gone: start again from \`calls.media\`. Leaving the call, or its end, closes your
   transports. Every id is checked against the caller's own: someone else's transport, producer or
   consumer is \`NOT_FOUND\`; parameters the router cannot take are \`INVALID_INPUT\` with

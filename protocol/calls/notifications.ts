@@ -24,8 +24,6 @@ export const NOTIFICATION_TYPES = [
 ] as const;
 const NotificationType = OneOf(NOTIFICATION_TYPES);
 
-export { PUSH_ONLY_TYPES };
-
 export const Notification = T.Object({
   id: Uuid,
   type: T.String({ description: `One of ${NOTIFICATION_TYPES.join(', ')}; clients show unknown types generically` }),

@@ -34,6 +34,19 @@ afterAll(async () => {
 });
 
 const member = (node?: RunningNode) => pool.member(node);
+/** What the push service received for `subscription`. */
+const pushesTo = (subscription: { endpoint: string }) =>
+  push.received.filter((item) => subscription.endpoint.endsWith(`/push/${item.subscription}`));
+
+/** Friends Ana and Bruno, Bruno's browser subscribed to web push, and what it has received. */
+async function friendsWithPush() {
+  const ana = await member();
+  const bruno = await member();
+  await befriend(env.node, ana, bruno);
+  const subscription = push.subscribe();
+  await bruno.call('push.subscribe', subscription);
+  return { ana, bruno, pushesToBruno: () => pushesTo(subscription) };
+}
 
 describe('notifications', () => {
   test('notifications: every session of the user, on either node, gets each new one live with the unread count; reading on one device updates all', async () => {
@@ -179,7 +192,7 @@ describe('notifications', () => {
     const subscription = push.subscribe();
     await author.call('push.subscribe', subscription);
     const post = await author.call('posts.create', { text: 'Luna', visibility: 'public' });
-    const pushesToAuthor = () => push.received.filter((item) => subscription.endpoint.endsWith(`/push/${item.subscription}`));
+    const pushesToAuthor = () => pushesTo(subscription);
     push.hold(subscription.endpoint);
     try {
       const comment = await commenter.call('comments.add', { postId: post.id, text: '¿Cómo se llama?' });
@@ -196,12 +209,7 @@ describe('notifications', () => {
   });
 
   test('web push: a message to someone with no session open arrives as a push; none while they are online or once they turn it off', async () => {
-    const ana = await member();
-    const bruno = await member();
-    await befriend(env.node, ana, bruno);
-    const subscription = push.subscribe();
-    await bruno.call('push.subscribe', subscription);
-    const pushesToBruno = () => push.received.filter((item) => subscription.endpoint.endsWith(`/push/${item.subscription}`));
+    const { ana, bruno, pushesToBruno } = await friendsWithPush();
     const id = () => crypto.randomUUID();
 
     // Online: the app shows it; no push.
@@ -245,12 +253,7 @@ describe('notifications', () => {
   });
 
   test('web push: a call ringing someone with no session open is pushed (urgent, kept no longer than it rings, tagged with the call); none while they are online or once they turn it off', async () => {
-    const ana = await member();
-    const bruno = await member();
-    await befriend(env.node, ana, bruno);
-    const subscription = push.subscribe();
-    await bruno.call('push.subscribe', subscription);
-    const pushesToBruno = () => push.received.filter((item) => subscription.endpoint.endsWith(`/push/${item.subscription}`));
+    const { ana, bruno, pushesToBruno } = await friendsWithPush();
     const { conversationId } = await ana.call('chats.send', { to: bruno.id, clientId: crypto.randomUUID(), text: '¿Te llamo?' });
     const ring = () => ana.call('calls.start', { conversationId, video: false, clientId: crypto.randomUUID() });
 
@@ -292,11 +295,7 @@ describe('notifications', () => {
   });
 
   test('web push: a message of an end-to-end encrypted conversation is pushed as "🔒 Encrypted message", with nothing of its content', async () => {
-    const ana = await member();
-    const bruno = await member();
-    await befriend(env.node, ana, bruno);
-    const subscription = push.subscribe();
-    await bruno.call('push.subscribe', subscription);
+    const { ana, bruno, pushesToBruno: pushes } = await friendsWithPush();
     const { conversationId } = await ana.call('chats.send', { to: bruno.id, clientId: crypto.randomUUID(), text: 'Hola' });
     const [anaKeys, brunoKeys] = await Promise.all([generateKeyPair(), generateKeyPair()]);
     const anaKey = await ana.call('keys.publish', { publicKey: await exportPublicKey(anaKeys.publicKey) });
@@ -309,7 +308,6 @@ describe('notifications', () => {
     await expect.poll(async () => (await ana.call('presence.get', { userId: bruno.id })).status).toBe('offline');
     const key = await conversationKey(anaKeys.privateKey, await exportPublicKey(brunoKeys.publicKey), conversationId);
     const sealed = await encryptText(key, 'la llave está bajo la maceta');
-    const pushes = () => push.received.filter((item) => subscription.endpoint.endsWith(`/push/${item.subscription}`));
     // The plain "Hola" may have been pushed too, if it arrived before Bruno counted as online.
     const before = pushes().length;
     await ana.call('chats.send', {

@@ -1,6 +1,7 @@
 // The kinds of notification and how each reaches a user unless they chose otherwise. The texts
 // (push, email) are in messages.ts, by language.
-import { NOTIFICATION_TYPES, PUSH_ONLY_TYPES } from '../../protocol/calls/notifications.ts';
+import { NOTIFICATION_TYPES } from '../../protocol/calls/notifications.ts';
+import { PUSH_ONLY_TYPES } from '../../protocol/lists.ts';
 
 export type NotificationType = (typeof NOTIFICATION_TYPES)[number];
 export { NOTIFICATION_TYPES, PUSH_ONLY_TYPES };

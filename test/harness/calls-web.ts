@@ -3,8 +3,8 @@
 // a connection to drop), and what the page decodes read from getStats.
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { expect } from 'vitest';
-import { en } from '../../client/src/i18n/messages/en.ts';
 import { userContext } from './browser.ts';
+import { signInThrough } from './web.ts';
 
 export const within = { timeout: 20_000 };
 export const PHONE = { width: 390, height: 844 };
@@ -44,11 +44,7 @@ export async function signInWatched(
     };
   });
   const page = await context.newPage();
-  await page.goto(`${baseUrl}/login`);
-  await page.getByLabel(en['form.login']).fill(user.username);
-  await page.getByLabel(en['form.password']).fill(user.password);
-  await page.getByRole('button', { name: en['signIn.submit'] }).click();
-  await page.getByTestId('presence-self').waitFor();
+  await signInThrough(page, baseUrl, user);
   return page;
 }
 

@@ -16,6 +16,25 @@ export interface WebEnv {
   close(): Promise<void>;
 }
 
+/**
+ * Fills the sign-in screen of the node at `baseUrl` with `user`'s name and password; the answer
+ * submits it and resolves once the socket is up.
+ */
+export async function fillSignIn(page: Page, baseUrl: string, user: { username: string; password: string }): Promise<() => Promise<void>> {
+  await page.goto(`${baseUrl}/login`);
+  await page.getByLabel(en['form.login']).fill(user.username);
+  await page.getByLabel(en['form.password']).fill(user.password);
+  return async () => {
+    await page.getByRole('button', { name: en['signIn.submit'] }).click();
+    await page.getByTestId('presence-self').waitFor();
+  };
+}
+
+/** Signs `user` in through the sign-in screen of the node at `baseUrl`; resolves once the socket is up. */
+export async function signInThrough(page: Page, baseUrl: string, user: { username: string; password: string }): Promise<void> {
+  await (await fillSignIn(page, baseUrl, user))();
+}
+
 /** `settings`: more of the node's environment (a shorter story lifetime, say); `browser`: the browser's fake devices. */
 export async function startWebEnv(
   label: string,
@@ -37,11 +56,7 @@ export async function startWebEnv(
     async signIn(user) {
       const context = await userContext(browser, { locale: 'en-US' });
       const page = await context.newPage();
-      await page.goto(`${env.node.url}/login`);
-      await page.getByLabel(en['form.login']).fill(user.username);
-      await page.getByLabel(en['form.password']).fill(user.password);
-      await page.getByRole('button', { name: en['signIn.submit'] }).click();
-      await page.getByTestId('presence-self').waitFor();
+      await signInThrough(page, env.node.url, user);
       return page;
     },
     async close() {

@@ -30,6 +30,16 @@ const baseCall: Call = {
   media: null,
 };
 
+/** Bruno calls: this user is rung. */
+const ringingMe: Call = {
+  ...baseCall,
+  startedBy: bruno,
+  participants: [
+    { userId: bruno, state: 'joined', joinedAt: '2026-11-24T18:00:00.000Z', leftAt: null },
+    { userId: me, state: 'ringing', joinedAt: null, leftAt: null },
+  ],
+};
+
 function setUp(answers: Record<string, (body: Record<string, unknown>) => unknown> = {}) {
   const calls: { op: string; body: Record<string, unknown> }[] = [];
   const log: string[] = [];
@@ -171,16 +181,7 @@ test('call store: a call.changed without this user joined (left elsewhere, remov
 test('call store: each time the user’s topic is joined, the newest calls are read: one still ringing the user rings here, one that stopped ringing stops', async () => {
   const other = '0192a1b2-0000-7000-8000-00000000c0de';
   const stopped = { ...baseCall, id: other, state: 'ended' as const, endReason: 'missed' as const };
-  // Bruno calls: this user is rung.
-  const ringing: Call = {
-    ...baseCall,
-    startedBy: bruno,
-    participants: [
-      { userId: bruno, state: 'joined', joinedAt: '2026-11-24T18:00:00.000Z', leftAt: null },
-      { userId: me, state: 'ringing', joinedAt: null, leftAt: null },
-    ],
-  };
-  let history = [ringing, stopped];
+  let history = [ringingMe, stopped];
   const s = setUp({ 'calls.history': () => ({ items: history, more: false }) });
   s.user('call.incoming', { call: { ...baseCall, id: other, state: 'ringing' } });
   expect(s.state.incoming.map((each) => each.id)).toEqual([other]);
@@ -188,26 +189,18 @@ test('call store: each time the user’s topic is joined, the newest calls are r
   await expect.poll(() => s.state.incoming.map((each) => each.id)).toEqual([callId]);
   expect(s.calls.at(-1)).toEqual({ op: 'calls.history', body: { limit: 5 } });
   // Answered on another device meanwhile: no longer rings this user, so it stops here too.
-  const answered = ringing.participants.map((each) => (each.userId === me ? { ...each, state: 'joined' as const } : each));
-  history = [{ ...ringing, state: 'active', participants: answered }];
+  const answered = ringingMe.participants.map((each) => (each.userId === me ? { ...each, state: 'joined' as const } : each));
+  history = [{ ...ringingMe, state: 'active', participants: answered }];
   s.userJoined();
   await expect.poll(() => s.state.incoming).toEqual([]);
 });
 
 test('call store: a call cancelled while the history is being read does not ring again when the stale answer arrives', async () => {
-  const ringing: Call = {
-    ...baseCall,
-    startedBy: bruno,
-    participants: [
-      { userId: bruno, state: 'joined', joinedAt: '2026-11-24T18:00:00.000Z', leftAt: null },
-      { userId: me, state: 'ringing', joinedAt: null, leftAt: null },
-    ],
-  };
   let answer: (value: unknown) => void = () => undefined;
   const s = setUp({ 'calls.history': () => new Promise((resolve) => (answer = resolve)) });
   s.userJoined();
   s.user('call.cancelled', { callId, reason: 'ended' });
-  answer({ items: [ringing], more: false });
+  answer({ items: [ringingMe], more: false });
   await Bun.sleep(10);
   expect(s.state.incoming).toEqual([]);
 });

@@ -1,10 +1,11 @@
 // Calls on this device: the calls ringing the user (`call.incoming` on `user:<id>`, gone at
-// `call.cancelled` or when answered here; read from the call history whenever the user's topic is
-// joined, for a device opened from a call's push or back after a gap), and the one call this device is in. While in a call it
-// follows `call:<id>` (`call.changed` carries the whole call, `call.speaker` who speaks; a reset
-// reads it again with `calls.get`; joined again after a reconnect, the device takes its place in
-// the call back and negotiates its media again), hands `media` to the media session (callMedia.ts, loaded when
-// the first call starts: mediasoup-client stays out of the first screen's bundle), reads each
+// `call.cancelled` or when answered here; read from the call history whenever the user's topic
+// is joined, for a device opened from a call's push or back after a gap), and the one call this
+// device is in. While in a call it follows `call:<id>` (`call.changed` carries the whole call,
+// `call.speaker` who speaks; a reset reads it again with `calls.get`; joined again after a
+// reconnect, the device takes its place in the call back and negotiates its media again), hands
+// `media` to the media session (callMedia.ts, loaded when the first call starts:
+// mediasoup-client stays out of the first screen's bundle), reads each
 // participant's connection quality every few seconds, and leaves when the user hangs up, when the
 // call ends, or when it no longer counts this device among those in it. One call at a time.
 import { createRoot } from 'solid-js';

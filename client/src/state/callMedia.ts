@@ -223,18 +223,7 @@ export class CallMedia {
         if (audio !== undefined) await this.#produce('screenAudio', audio);
       } catch (error) {
         // Not sent: the capture stops too (the browser would go on showing it as shared).
-        for (const track of [video, audio]) track?.stop();
-        this.#local.screen = undefined;
-        this.#screenAudio = undefined;
-        const made = this.#producers.get('screen');
-        this.#producers.delete('screen');
-        if (made !== undefined) {
-          made.close();
-          await this.#options.signalling
-            .call('calls.closeProducer', { callId: this.#options.callId, producerId: made.id })
-            .catch(() => undefined);
-        }
-        this.#changed();
+        await this.#endShare().catch(() => undefined);
         throw error;
       }
       this.#changed();
@@ -242,21 +231,24 @@ export class CallMedia {
   }
 
   stopScreen(): Promise<void> {
-    return this.#run('screen', async () => {
-      for (const track of [this.#local.screen, this.#screenAudio]) track?.stop();
-      this.#local.screen = undefined;
-      this.#screenAudio = undefined;
-      const producers = (['screen', 'screenAudio'] as const).flatMap((source) => {
-        const producer = this.#producers.get(source);
-        this.#producers.delete(source);
-        return producer === undefined ? [] : [producer];
-      });
-      this.#changed();
-      for (const producer of producers) {
-        producer.close();
-        await this.#options.signalling.call('calls.closeProducer', { callId: this.#options.callId, producerId: producer.id });
-      }
+    return this.#run('screen', () => this.#endShare());
+  }
+
+  /** Stops sharing the screen: its capture, its producers here and on the server. */
+  async #endShare(): Promise<void> {
+    for (const track of [this.#local.screen, this.#screenAudio]) track?.stop();
+    this.#local.screen = undefined;
+    this.#screenAudio = undefined;
+    const producers = (['screen', 'screenAudio'] as const).flatMap((source) => {
+      const producer = this.#producers.get(source);
+      this.#producers.delete(source);
+      return producer === undefined ? [] : [producer];
     });
+    this.#changed();
+    for (const producer of producers) {
+      producer.close();
+      await this.#options.signalling.call('calls.closeProducer', { callId: this.#options.callId, producerId: producer.id });
+    }
   }
 
   /** The tile showing `producerId` is `pixels` wide (device pixels): ask for the simulcast layer that fits. */

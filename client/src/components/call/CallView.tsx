@@ -1,8 +1,8 @@
 // The call this device is in, over the app: full screen (a grid of 1–16 tiles, on a phone with one
 // other person their video full and this device's camera floating in a corner; or the speaker
 // view with a shared screen or whoever speaks large; the controls: mute, camera, switch camera,
-// share screen, devices, hang up; the browser's picture in picture where it has one), or minimized to a small floating tile that stays while the user goes
-// elsewhere in the app. The others' sound plays from audio elements kept in both, so minimizing
+// share screen, devices, hang up; the browser's picture in picture where it has one), or
+// minimized to a small floating tile that stays while the user goes elsewhere in the app. The others' sound plays from audio elements kept in both, so minimizing
 // never interrupts it. Loaded when the first call starts.
 import {
   LayoutGrid,
@@ -128,16 +128,15 @@ function FullCall(props: { tiles: Tile[]; person: (userId: string) => Person; ti
   // outside the app and the browser.
   const pictureInPicture = async () => {
     // Someone else's: the main tile when it is theirs, else the first of theirs that plays.
-    const others = props.tiles.filter((each) => !each.self);
-    const order = [main(), ...others].filter((each): each is Tile => each !== undefined && !each.self);
-    const video = order
+    const video = [main(), ...props.tiles]
+      .filter((each): each is Tile => each !== undefined && !each.self)
       .map((each) =>
         screen?.querySelector<HTMLVideoElement>(
           `[data-testid="call-tile"][data-user="${each.userId}"][data-source="${each.source}"] video`,
         ),
       )
-      .find((each) => each !== null && each !== undefined && each.videoWidth > 0);
-    if (video === undefined || video === null) return;
+      .find((each) => (each?.videoWidth ?? 0) > 0);
+    if (!video) return;
     try {
       await video.requestPictureInPicture();
     } catch (error) {
